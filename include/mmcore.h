@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mmcore: a user-space model of the Linux memory manager.
+ *
+ * A library with no I/O: it never opens files and never prints.  One
+ * `struct mmc` is one simulated host under one policy.  Replay drives it
+ * with page, slab and fault demand and reads metrics back.
+ *
+ * Names follow mm/page_alloc.c and friends so that a reader of the kernel
+ * feels at home.  Deliberate simplifications are commented where made.
+ *
+ * Determinism: the same calls in the same order give the same state; there
+ * is no randomness and no dependence on addresses or the wall clock.
+ */
+#ifndef MMCORE_H
+#define MMCORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MMC_MAX_NODES 64
+#define MMC_MAX_CPUS 1024
+#define MMC_MAX_ORDER 10		/* MAX_PAGE_ORDER */
+#define MMC_NR_ORDERS (MMC_MAX_ORDER + 1)
+#define MMC_PAGEBLOCK_ORDER 9
+
+enum mmc_zone_type { MMC_ZONE_DMA, MMC_ZONE_DMA32, MMC_ZONE_NORMAL,
+		     MMC_ZONE_MOVABLE, MMC_NR_ZONE_TYPES };
+
+/* mmcore's own migratetype numbering (include/linux/mmzone.h order of a
+ * 6.x kernel without CMA); replay maps the trace's numbers by name. */
+enum mmc_migratetype { MMC_MT_UNMOVABLE, MMC_MT_MOVABLE, MMC_MT_RECLAIMABLE,
+		       MMC_MT_PCPTYPES, MMC_MT_HIGHATOMIC = MMC_MT_PCPTYPES,
+		       MMC_MT_ISOLATE, MMC_NR_MIGRATETYPES };
+
+/* gfp: bitmask of (1ull << enum mmt_gfp_canon) from include/mmtrace/trace.h.
+ * mmcore includes no trace header; these mirror the canonical bit numbers. */
+#define MMC_GFP(bit) (1ull << (bit))
+
+/* ---- topology -------------------------------------------------------- */
+
+struct mmc_zone_spec {
+	enum mmc_zone_type type;
+	uint64_t start_pfn, spanned, present, managed;
+};
+
+struct mmc_node_spec {
+	uint32_t nr_zones;
+	struct mmc_zone_spec zones[MMC_NR_ZONE_TYPES];
+	uint32_t nr_cpus;	/* cpus of this node (ids assigned in order) */
+};
+
+struct mmc_topology {
+	uint32_t nr_nodes;
+	struct mmc_node_spec nodes[MMC_MAX_NODES];
+	uint32_t distance[MMC_MAX_NODES][MMC_MAX_NODES];	/* 10 local */
+	uint32_t nr_cpus;
+	int32_t cpu_node[MMC_MAX_CPUS];
+};
+
+/* "2 nodes x 8 GiB, 4 cpus" / "2x8G,4" style spec; err gets a one-line
+ * message naming the bad part.  0 or -1. */
+int mmc_topology_parse(const char *spec, struct mmc_topology *t, char *err,
+		       size_t errlen);
+/* Split node 0 of `in` into n nodes of equal memory and cpus, distance
+ * `dist` between different nodes.  0 or -1. */
+int mmc_topology_split(const struct mmc_topology *in, uint32_t n,
+		       uint32_t dist, struct mmc_topology *out, char *err,
+		       size_t errlen);
+
+/* ---- policy: vm sysctls by their /proc/sys/vm names -------------------- */
+
+struct mmc_policy {
+	int zone_reclaim_mode;
+	int min_free_kbytes;		/* -1 = kernel default from lowmem */
+	int watermark_scale_factor;
+	int watermark_boost_factor;
+	int lowmem_reserve_ratio[MMC_NR_ZONE_TYPES];
+	int percpu_pagelist_high_fraction;
+	int min_unmapped_ratio;
+	int min_slab_ratio;
+	int swappiness;
+	int compaction_proactiveness;
+	int extfrag_threshold;
+	int node_reclaim_distance;	/* RECLAIM_DISTANCE, not a sysctl */
+	int thp_enabled;		/* 0 never, 1 madvise, 2 always */
+	int thp_defrag;			/* 0 never,1 defer,2 defer+madvise,3 madvise,4 always */
+};
+
+void mmc_policy_defaults(struct mmc_policy *p);
+/* name may be "vm.X" or "X"; an unknown name or out-of-range value gives
+ * -1 and a one-line message naming it. */
+int mmc_policy_set(struct mmc_policy *p, const char *name, const char *value,
+		   char *err, size_t errlen);
+/* Writes "vm.X=V\n" lines for every field (stable order). */
+size_t mmc_policy_format(const struct mmc_policy *p, char *buf, size_t len);
+
+/* ---- the model ------------------------------------------------------- */
+
+struct mmc;
+
+struct mmc *mmc_create(const struct mmc_topology *t,
+		       const struct mmc_policy *p, char *err, size_t errlen);
+void mmc_destroy(struct mmc *m);
+
+/* Seeding from a snapshot, before any demand.  After mmc_create every
+ * present page is allocated with class KERNEL; seeding frees blocks into
+ * the buddy lists and sets classes.  Page classes match mmt_page_class. */
+enum mmc_page_class { MMC_PC_HOLE, MMC_PC_FREE, MMC_PC_RESERVED,
+		      MMC_PC_SLAB, MMC_PC_ANON, MMC_PC_FILE, MMC_PC_KERNEL };
+int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt);
+int mmc_seed_class(struct mmc *m, uint64_t pfn, uint64_t nr, int cls);
+int mmc_set_pageblock_mt(struct mmc *m, uint64_t pfn, int mt);
+/* Recompute watermarks, lowmem_reserve and pcp high/batch (after seeding
+ * or a resize), as the kernel does on a sysctl write. */
+void mmc_setup_zones(struct mmc *m);
+/* Memory hot-add/remove: grow a zone's managed pages (new pages free). */
+int mmc_zone_resize(struct mmc *m, int node, int zone_type, uint64_t managed);
+
+/* What an operation did: replay turns it into latency. */
+enum mmc_path {
+	MMC_PATH_PCP_HIT	= 1u << 0,
+	MMC_PATH_PCP_REFILL	= 1u << 1,
+	MMC_PATH_BUDDY		= 1u << 2,
+	MMC_PATH_FALLBACK	= 1u << 3,
+	MMC_PATH_STEAL		= 1u << 4,	/* pageblock claimed */
+	MMC_PATH_REMOTE		= 1u << 5,	/* node != preferred node */
+	MMC_PATH_NODE_RECLAIM	= 1u << 6,
+	MMC_PATH_KSWAPD_WAKE	= 1u << 7,
+	MMC_PATH_SLOWPATH	= 1u << 8,
+	MMC_PATH_COMPACT	= 1u << 9,
+	MMC_PATH_DIRECT_RECLAIM	= 1u << 10,
+	MMC_PATH_OOM		= 1u << 11,
+	MMC_PATH_HIGHATOMIC	= 1u << 12,
+	MMC_PATH_PCP_DRAIN	= 1u << 13,
+	MMC_PATH_REFAULT	= 1u << 14,
+	MMC_PATH_SLAB_NEW	= 1u << 15,	/* slab needed a new slab page */
+	MMC_PATH_BOOST		= 1u << 16,	/* watermark boosted */
+};
+
+struct mmc_result {
+	uint64_t pfn;		/* placed at; UINT64_MAX on failure */
+	uint32_t path;		/* enum mmc_path bits */
+	int32_t node, zone;	/* where it landed (zone = enum mmc_zone_type) */
+	uint16_t splits;	/* buddy expand() steps */
+	uint16_t merges;	/* buddy merges on free */
+	uint16_t retries;
+	uint32_t reclaim_scanned, reclaim_reclaimed;
+	uint32_t compact_scanned, compact_migrated;
+	uint32_t node_reclaimed;
+	uint32_t pcp_batch;	/* pages moved by a refill or drain */
+};
+
+/* Page allocation as __alloc_pages: preferred node from the cpu. */
+int mmc_alloc(struct mmc *m, unsigned order, uint64_t gfp, int cpu,
+	      struct mmc_result *res);
+/* Mirror mode: take exactly [pfn, pfn + 2^order) out of the free lists
+ * (splitting the free block that holds it).  -1 if not all free. */
+int mmc_alloc_at(struct mmc *m, uint64_t pfn, unsigned order, uint64_t gfp,
+		 int cpu, struct mmc_result *res);
+/* Free as free_pages(): pcp for pcp orders, else buddy with merging.
+ * -1 when [pfn, +2^order) is not allocated (double free); state unchanged. */
+int mmc_free(struct mmc *m, uint64_t pfn, unsigned order, int cpu,
+	     struct mmc_result *res);
+/* Drain every pcp list to the buddy (drain_all_pages). */
+void mmc_drain_all(struct mmc *m);
+
+/* LRU: mark an allocated range as anon/file LRU pages (reclaimable). */
+int mmc_lru_add(struct mmc *m, uint64_t pfn, unsigned order, int cls);
+/* A touch of an LRU page (activates it, like mark_page_accessed). */
+void mmc_lru_touch(struct mmc *m, uint64_t pfn);
+
+/* Called for each page range reclaim frees, so replay can forget the
+ * mapping real->simulated (a later free is absorbed, a touch refaults). */
+typedef void (*mmc_reclaim_fn)(void *ctx, uint64_t pfn, unsigned order);
+void mmc_set_reclaim_hook(struct mmc *m, mmc_reclaim_fn fn, void *ctx);
+/* Called when compaction migrates an allocated range (old -> new pfn). */
+typedef void (*mmc_migrate_fn)(void *ctx, uint64_t from, uint64_t to,
+			       unsigned order);
+void mmc_set_migrate_hook(struct mmc *m, mmc_migrate_fn fn, void *ctx);
+
+/* Background time: kswapd and kcompactd run as the clock advances. */
+void mmc_tick(struct mmc *m, uint64_t now_ns);
+
+/* ---- SLUB ------------------------------------------------------------- */
+
+/* Returns a cache id.  Slab order and objects per slab computed as
+ * calculate_sizes()/calculate_order() do. */
+int mmc_kmem_cache_create(struct mmc *m, const char *name, uint32_t size,
+			  uint32_t align, uint32_t flags);
+/* kmalloc size class cache for a request (kmalloc_slab), or -1 for
+ * large kmalloc (> KMALLOC_MAX_CACHE_SIZE: straight to pages). */
+int mmc_kmalloc_cache(struct mmc *m, uint32_t size, uint64_t gfp);
+struct mmc_slab_info { uint32_t object_size, size, objs_per_slab, order; };
+int mmc_kmem_cache_info(const struct mmc *m, int cache,
+			struct mmc_slab_info *out);
+/* Object handle: pfn of the slab page holding it and offset. */
+int mmc_slab_alloc(struct mmc *m, int cache, uint64_t gfp, int cpu,
+		   uint64_t *obj_pfn, uint32_t *obj_off, struct mmc_result *res);
+int mmc_slab_free(struct mmc *m, int cache, uint64_t obj_pfn, uint32_t obj_off,
+		  int cpu, struct mmc_result *res);
+/* Pure helper: the kernel's choice for a cache of this size on a host
+ * with nr_cpus cpus (calculate_order). */
+int mmc_slab_calc(uint32_t size, uint32_t align, uint32_t nr_cpus,
+		  struct mmc_slab_info *out);
+
+/* ---- metrics ---------------------------------------------------------- */
+
+struct mmc_zone_stats {
+	int node;
+	enum mmc_zone_type type;
+	uint64_t start_pfn, spanned, present, managed;
+	uint64_t wmark_min, wmark_low, wmark_high, wmark_promo, boost;
+	uint64_t lowmem_reserve[MMC_NR_ZONE_TYPES];
+	uint32_t pcp_high, pcp_batch;
+	uint64_t nr_free;				/* buddy + pcp */
+	uint64_t nr_free_pcp;
+	uint64_t free_count[MMC_NR_ORDERS];		/* blocks per order */
+	uint64_t free_mt[MMC_NR_ORDERS][MMC_NR_MIGRATETYPES];
+	uint64_t pageblocks_mt[MMC_NR_MIGRATETYPES];
+	uint64_t pageblocks_mixed;	/* holding pages of a foreign mt */
+	int largest_free_order;		/* -1 when none */
+	uint64_t nr_highatomic;
+};
+
+uint32_t mmc_nr_zones(const struct mmc *m);	/* populated zones */
+int mmc_zone_stats(const struct mmc *m, uint32_t idx, struct mmc_zone_stats *s);
+
+/* vmstat-like counters, cumulative. */
+struct mmc_vmstat {
+	uint64_t pgalloc, pgfree, pgalloc_remote;
+	uint64_t alloc_fail, oom;
+	uint64_t pcp_hits, pcp_refills, pcp_drains;
+	uint64_t extfrag_events, pageblock_steals;
+	uint64_t kswapd_wakes, kswapd_sleeps, kswapd_reclaimed, kswapd_scanned;
+	uint64_t direct_reclaims, direct_reclaimed, direct_scanned;
+	uint64_t node_reclaims, node_reclaim_full, node_reclaim_noscan,
+		 node_reclaimed;
+	uint64_t compact_stalls, compact_success, compact_fail,
+		 compact_migrated, compact_scanned, proactive_compactions;
+	uint64_t refaults, absorbed_frees;
+	uint64_t slab_allocs, slab_frees, slab_pages;
+	uint64_t thp_fault_alloc, thp_fault_fallback;
+	uint64_t order9_attempts, order9_success;
+	uint64_t boosts;
+};
+void mmc_vmstat(const struct mmc *m, struct mmc_vmstat *out);
+
+/* mm/vmstat.c fill_contig_page_info + unusable_free_index /
+ * __fragmentation_index, on a free_count[] per order.  Both *1000. */
+int mmc_unusable_index(const uint64_t free_count[MMC_NR_ORDERS], unsigned order);
+int mmc_fragmentation_index(const uint64_t free_count[MMC_NR_ORDERS],
+			    unsigned order);
+
+/* Free map for mirror checks: calls fn for every free buddy block (pcp
+ * pages included as order-0 blocks, flagged) in pfn order. */
+typedef void (*mmc_free_block_fn)(void *ctx, uint64_t pfn, unsigned order,
+				  int mt, int on_pcp);
+void mmc_for_each_free_block(const struct mmc *m, mmc_free_block_fn fn,
+			     void *ctx);
+
+/* Bytes of model state (for the memory budget). */
+size_t mmc_memory_bytes(const struct mmc *m);
+
+#endif

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mmtrace trace file: header, snapshots, writer and reader.
+ * The byte layout is documented in traces/FORMAT.md.
+ *
+ * Ownership: every pointer inside a struct returned by the reader belongs to
+ * the reader and lives until mmt_reader_close().  Structs passed to the
+ * writer are copied/serialized immediately; the caller keeps ownership.
+ */
+#ifndef MMTRACE_TRACE_H
+#define MMTRACE_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "mmtrace/event.h"
+
+#define MMT_FORMAT_VERSION 1
+#define MMT_MAX_ZONE_TYPES 5	/* DMA, DMA32, Normal, Movable, Device */
+#define MMT_MAX_ORDER 10	/* MAX_PAGE_ORDER on x86-64 */
+#define MMT_NR_ORDERS (MMT_MAX_ORDER + 1)
+#define MMT_NAME_LEN 32
+
+/* One zone of the recording host, in /proc/zoneinfo's terms. */
+struct mmt_zone_info {
+	int32_t node;
+	int32_t zone_idx;		/* index in the node's zone array */
+	char name[16];			/* "DMA", "DMA32", "Normal", ... */
+	uint64_t start_pfn, spanned, present, managed;
+	uint64_t wmark_min, wmark_low, wmark_high, wmark_promo;
+	uint64_t boost;
+	uint64_t lowmem_reserve[MMT_MAX_ZONE_TYPES];	/* "protection:" */
+	uint32_t nr_reserve;		/* entries used in lowmem_reserve */
+	uint32_t pcp_high, pcp_batch;	/* cpu 0's values */
+	uint32_t pcp_high_min, pcp_high_max;
+	uint64_t nr_free;
+};
+
+/* A named value: a sysctl ("vm.min_free_kbytes" = "67584"), a vmstat
+ * counter, a gfp bit or a migratetype of the recording kernel. */
+struct mmt_kv {
+	char name[48];
+	char value[80];
+};
+
+struct mmt_named_value {
+	char name[MMT_NAME_LEN];	/* e.g. "__GFP_MOVABLE", "MIGRATE_MOVABLE" */
+	uint64_t value;			/* mask for gfp bits, number otherwise */
+};
+
+struct mmt_slab_cache {
+	char name[MMT_NAME_LEN];
+	uint32_t object_size;		/* /sys/kernel/slab/X/object_size */
+	uint32_t slab_size;		/* .../slab_size (object + metadata) */
+	uint32_t objs_per_slab;
+	uint32_t order;
+	uint32_t align;
+};
+
+struct mmt_header {
+	uint32_t version;		/* MMT_FORMAT_VERSION of the writer */
+	char release[65];		/* uname -r */
+	char machine[16];		/* uname -m */
+	uint32_t page_size;
+	uint32_t pageblock_order;
+	uint32_t max_order;		/* MAX_PAGE_ORDER of the host */
+	uint64_t start_ns;		/* CLOCK_MONOTONIC (== bpf_ktime_get_ns) at start */
+	uint64_t start_realtime_ns;
+	uint32_t flags;			/* MMT_HDR_* */
+
+	uint32_t nr_cpus;
+	int32_t *cpu_node;		/* [nr_cpus] */
+	uint32_t nr_nodes;
+	uint32_t *node_distance;	/* [nr_nodes * nr_nodes] */
+
+	uint32_t nr_zones;
+	struct mmt_zone_info *zones;
+
+	uint32_t nr_sysctls;
+	struct mmt_kv *sysctls;		/* "vm.X" -> value, as /proc/sys/vm shows */
+
+	uint32_t nr_gfp_bits;
+	struct mmt_named_value *gfp_bits;	/* "__GFP_MOVABLE" -> mask */
+	uint32_t nr_migratetypes;
+	struct mmt_named_value *migratetypes;	/* "MIGRATE_MOVABLE" -> number */
+	uint32_t nr_zone_types;
+	struct mmt_named_value *zone_types;	/* "ZONE_NORMAL" -> number */
+
+	uint32_t nr_slab_caches;
+	struct mmt_slab_cache *slab_caches;
+
+	uint32_t nr_notes;
+	struct mmt_kv *notes;		/* free-form: degraded probes, command, ... */
+};
+
+#define MMT_HDR_RAW_POINTERS	0x1	/* --raw-pointers: site holds real ips */
+
+/* Page classes of the snapshot, one per pfn, stored run-length coded. */
+enum mmt_page_class {
+	MMT_PC_HOLE = 0,	/* no struct page / NOPAGE */
+	MMT_PC_FREE = 1,	/* inside a free buddy block */
+	MMT_PC_RESERVED = 2,
+	MMT_PC_SLAB = 3,
+	MMT_PC_ANON = 4,
+	MMT_PC_FILE = 5,	/* LRU, not anon */
+	MMT_PC_KERNEL = 6,	/* allocated, not LRU, not slab: unmovable kernel */
+	MMT_PC_PCP = 7,		/* free but held on a per-cpu list (when known) */
+	MMT_PC_OFFLINE = 8,	/* offline/hot-removed section */
+	MMT_PC__COUNT
+};
+
+struct mmt_free_block {
+	uint64_t pfn;
+	uint8_t order;
+	int8_t mt;		/* recording kernel's migratetype, -1 unknown */
+	uint8_t exact;		/* 1 from a free-list walk, 0 inferred */
+	uint8_t pad;
+};
+
+struct mmt_class_run {
+	uint64_t pfn;
+	uint64_t len;
+	uint8_t cls;		/* enum mmt_page_class */
+};
+
+struct mmt_snapshot {
+	uint64_t ts;				/* ns since header.start_ns */
+	uint32_t flags;				/* MMT_SNAP_* */
+	uint64_t nr_free_blocks;
+	struct mmt_free_block *free_blocks;	/* sorted by pfn */
+	uint64_t nr_runs;
+	struct mmt_class_run *runs;		/* sorted, covering [0, max_pfn) */
+	uint64_t pageblock_base;		/* pfn of pageblock_mt[0] */
+	uint64_t nr_pageblocks;
+	int8_t *pageblock_mt;			/* -1 unknown */
+	uint32_t nr_zones;
+	struct mmt_zone_info *zones;		/* zone table at this moment */
+	uint64_t buddyinfo[8][MMT_MAX_ZONE_TYPES][MMT_NR_ORDERS];	/* [node][zone][order] */
+	uint32_t nr_vmstat;
+	struct mmt_kv *vmstat;			/* /proc/vmstat at this moment */
+};
+
+#define MMT_SNAP_FREE_EXACT	0x1	/* free blocks from a free-list walk */
+#define MMT_SNAP_PB_EXACT	0x2	/* pageblock mts read, not inferred */
+
+/* ---- writer ---------------------------------------------------------- */
+
+struct mmt_writer;
+
+/* Creates `path` with mode 0600 (O_EXCL unless `overwrite`), writes the
+ * header and the start snapshot.  NULL on error with a message in err. */
+struct mmt_writer *mmt_writer_open(const char *path, int overwrite,
+				   const struct mmt_header *h,
+				   const struct mmt_snapshot *start,
+				   char *err, size_t errlen);
+/* Appends one event; a full block is compressed and written. -1 on a write
+ * error (message via mmt_writer_error()); the file stays readable. */
+int mmt_writer_add(struct mmt_writer *w, const struct mmt_event *ev);
+/* Ends the current block now (so a crash loses at most what came after). */
+int mmt_writer_flush(struct mmt_writer *w);
+/* Writes the end snapshot (may be NULL), the index and the footer, closes
+ * and frees.  Returns 0 or -1 (the file is still readable up to the last
+ * whole block). */
+int mmt_writer_close(struct mmt_writer *w, const struct mmt_snapshot *end);
+const char *mmt_writer_error(const struct mmt_writer *w);
+/* Stats for progress: events, raw (uncompressed) bytes, file bytes. */
+void mmt_writer_stats(const struct mmt_writer *w, uint64_t *events,
+		      uint64_t *raw_bytes, uint64_t *file_bytes);
+
+/* ---- reader ---------------------------------------------------------- */
+
+struct mmt_reader;
+
+/* Opens a trace.  A truncated file (no footer) opens fine; the reader then
+ * scans blocks from the front and mmt_reader_stop_reason() says where it
+ * stopped.  NULL on error with "FILE: offset N: what" in err. */
+struct mmt_reader *mmt_reader_open(const char *path, char *err, size_t errlen);
+void mmt_reader_close(struct mmt_reader *r);
+const struct mmt_header *mmt_reader_header(const struct mmt_reader *r);
+/* which: 0 = start, 1 = end.  NULL when absent (e.g. truncated file). */
+const struct mmt_snapshot *mmt_reader_snapshot(struct mmt_reader *r, int which);
+/* 1 = an event was stored in *ev, 0 = end of events, -1 = error (corrupt
+ * block: message via mmt_reader_error(); events before it were delivered). */
+int mmt_reader_next(struct mmt_reader *r, struct mmt_event *ev);
+/* Positions the reader at the first block that may hold ts >= t and skips
+ * events before t.  0 or -1. */
+int mmt_reader_seek_time(struct mmt_reader *r, uint64_t t);
+/* Restart from the first event. */
+int mmt_reader_rewind(struct mmt_reader *r);
+const char *mmt_reader_error(const struct mmt_reader *r);
+/* NULL for a complete file; otherwise e.g. "FILE: truncated at offset N,
+ * read 12 whole blocks (34567 events)". */
+const char *mmt_reader_stop_reason(const struct mmt_reader *r);
+/* Number of blocks and events per the index (0 when there is no index). */
+uint64_t mmt_reader_nr_blocks(const struct mmt_reader *r);
+uint64_t mmt_reader_file_bytes(const struct mmt_reader *r);
+/* Duration: ts of the last event (from index or last block read). */
+uint64_t mmt_reader_last_ts(struct mmt_reader *r);
+
+/* ---- decoding the recording kernel's encodings by name ---------------- */
+
+/* Canonical gfp bits used by mmcore and dump.  Names follow the kernel's
+ * ___GFP_*_BIT without prefix.  A trace maps each to its own value. */
+enum mmt_gfp_canon {
+	MMT_GFP_DMA, MMT_GFP_HIGHMEM, MMT_GFP_DMA32, MMT_GFP_MOVABLE,
+	MMT_GFP_RECLAIMABLE, MMT_GFP_HIGH, MMT_GFP_IO, MMT_GFP_FS,
+	MMT_GFP_ZERO, MMT_GFP_UNUSED, MMT_GFP_DIRECT_RECLAIM,
+	MMT_GFP_KSWAPD_RECLAIM, MMT_GFP_WRITE, MMT_GFP_NOWARN,
+	MMT_GFP_RETRY_MAYFAIL, MMT_GFP_NOFAIL, MMT_GFP_NORETRY,
+	MMT_GFP_MEMALLOC, MMT_GFP_COMP, MMT_GFP_NOMEMALLOC, MMT_GFP_HARDWALL,
+	MMT_GFP_THISNODE, MMT_GFP_ACCOUNT, MMT_GFP_ZEROTAGS,
+	MMT_GFP_NOLOCKDEP, MMT_GFP_NO_OBJ_EXT,
+	MMT_GFP__COUNT
+};
+const char *mmt_gfp_canon_name(unsigned bit);	/* "MOVABLE" */
+
+/* Translation table from one trace's encodings to canonical ones. */
+struct mmt_decode {
+	uint64_t gfp_mask[MMT_GFP__COUNT];	/* 0 when this kernel lacks it */
+	int mt_movable, mt_unmovable, mt_reclaimable, mt_highatomic,
+	    mt_cma, mt_isolate, mt_pcptypes;	/* -1 when absent */
+	int nr_migratetypes;
+};
+void mmt_decode_init(struct mmt_decode *d, const struct mmt_header *h);
+/* Raw gfp of the recording kernel -> bitmask of (1ull << enum mmt_gfp_canon). */
+uint64_t mmt_gfp_canon(const struct mmt_decode *d, uint64_t raw);
+/* "GFP_KERNEL|__GFP_COMP" style rendering into buf (uses header names). */
+const char *mmt_gfp_str(const struct mmt_header *h, uint64_t raw, char *buf,
+			size_t len);
+/* "MIGRATE_MOVABLE" -> "Movable" etc.; "mt=N" when unknown. */
+const char *mmt_mt_str(const struct mmt_header *h, int mt, char *buf, size_t len);
+
+/* Header helpers. */
+const char *mmt_header_sysctl(const struct mmt_header *h, const char *name);
+void mmt_header_free(struct mmt_header *h);	/* frees arrays, not h */
+void mmt_snapshot_free(struct mmt_snapshot *s);	/* frees arrays, not s */
+
+#endif
