@@ -184,6 +184,14 @@ void mmc_tick(struct mmc *m, uint64_t now_ns);
 
 /* ---- SLUB ------------------------------------------------------------- */
 
+/* kmem_cache_create() flags (the SLAB_* the model needs). */
+#define MMC_SLAB_HWCACHE_ALIGN	 0x01u	/* SLAB_HWCACHE_ALIGN */
+#define MMC_SLAB_RECLAIM_ACCOUNT 0x02u	/* slab pages are reclaimable */
+#define MMC_SLAB_CACHE_DMA	 0x04u
+#define MMC_SLAB_CACHE_DMA32	 0x08u
+#define MMC_SLAB_FREEPTR_OUTSIDE 0x10u	/* ctor, TYPESAFE_BY_RCU or POISON */
+#define MMC_SLAB_KMALLOC	 0x20u
+
 /* Returns a cache id.  Slab order and objects per slab computed as
  * calculate_sizes()/calculate_order() do. */
 int mmc_kmem_cache_create(struct mmc *m, const char *name, uint32_t size,
