@@ -10,19 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Canonical gfp bit numbers (enum mmt_gfp_canon of include/mmtrace/trace.h,
- * which mmcore does not include). */
-enum {
-	MMC_GFPB_DMA = 0, MMC_GFPB_HIGHMEM = 1, MMC_GFPB_DMA32 = 2,
-	MMC_GFPB_MOVABLE = 3, MMC_GFPB_RECLAIMABLE = 4, MMC_GFPB_HIGH = 5,
-	MMC_GFPB_IO = 6, MMC_GFPB_FS = 7, MMC_GFPB_ZERO = 8,
-	MMC_GFPB_DIRECT_RECLAIM = 10, MMC_GFPB_KSWAPD_RECLAIM = 11,
-	MMC_GFPB_WRITE = 12, MMC_GFPB_NOWARN = 13, MMC_GFPB_RETRY_MAYFAIL = 14,
-	MMC_GFPB_NOFAIL = 15, MMC_GFPB_NORETRY = 16, MMC_GFPB_MEMALLOC = 17,
-	MMC_GFPB_COMP = 18, MMC_GFPB_NOMEMALLOC = 19, MMC_GFPB_HARDWALL = 20,
-	MMC_GFPB_THISNODE = 21, MMC_GFPB_ACCOUNT = 22,
-};
-
 /* What kmem_cache_open() derives from size, align and flags. */
 struct slab_geometry {
 	uint32_t object_size, size, align;
@@ -48,5 +35,6 @@ int kmalloc_type_of(uint64_t gfp);
 void kmalloc_cache_name(int type, int index, char *buf, size_t len);
 uint32_t kmalloc_cache_flags(int type);
 uint32_t kmalloc_cache_align(uint32_t size);
+unsigned kmalloc_large_order(uint32_t size);
 
 #endif
