@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* Report rendering: from replay run directories to figures and tables. */
+#ifndef MMTRACE_REPORT_H
+#define MMTRACE_REPORT_H
+
+#include <stddef.h>
+
+/*
+ * Renders the report of a compare directory (docs/replay-output.md):
+ * reads DIR/policies.tsv and DIR/runs/NAME/, writes plots/, data/, figures,
+ * summary.md, summary.txt and index.html into DIR.  Runs gnuplot.
+ * Returns 0, or -1 with a one-line message in err.
+ */
+int mmt_report_render(const char *dir, char *err, size_t errlen);
+
+#endif
