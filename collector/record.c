@@ -276,17 +276,25 @@ static const char *tp_name(const struct bpf_program *p)
 	return s ? s + 1 : NULL;
 }
 
-/* Turns off programs whose tracepoint this kernel lacks. */
+/* Turns off programs whose tracepoint this kernel lacks, and
+ * mm_page_free_batched: free_unref_folios() runs free_pages_prepare() --
+ * which fires mm_page_free for the folio -- before it fires
+ * mm_page_free_batched for the same folio, so recording both would free
+ * every batched page twice (mm/page_alloc.c, 6.x). */
 static void probe_programs(struct rec *r)
 {
 	struct bpf_program *p;
+
+	bpf_program__set_autoload(r->skel->progs.page_free_batched, false);
+	coll_note(&r->h, "probe.mm_page_free_batched",
+		  "not recorded: duplicates mm_page_free (free_unref_folios)");
 
 	bpf_object__for_each_program(p, r->skel->obj) {
 		const char *sec = bpf_program__section_name(p);
 		const char *name = tp_name(p);
 		int ok = 1;
 
-		if (!name)
+		if (!name || !bpf_program__autoload(p))
 			continue;
 		if (!strncmp(sec, "raw_tp/", 7)) {
 			char t[128];
