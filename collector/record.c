@@ -55,6 +55,25 @@ struct opts {
 	char **cmd;
 };
 
+/* Records waiting to be merged: each per-CPU ring is in time order
+ * (nearly: kept sorted on insert), and the rings are merged by time up to
+ * a cut-off every poll, since a record older than the cut-off has surely
+ * been committed already. */
+#define REC_MAX 64
+#define MERGE_SLACK_NS 2000000ull
+
+struct pend {
+	uint64_t ts;
+	uint32_t size;
+	uint8_t data[REC_MAX];
+};
+
+struct ringq {
+	struct rec *r;
+	struct pend *v;
+	size_t head, n, cap;
+};
+
 struct cache_slot {
 	uint32_t idx;		/* index into the header's slab table */
 	uint32_t req, alloc;	/* object_size, size */
@@ -66,6 +85,9 @@ struct rec {
 	struct btf *btf;
 	struct mmtrace_bpf *skel;
 	struct ring_buffer *rb;
+	int *ring_fds;
+	struct ringq *q;
+	int nrings;
 	struct mmt_writer *w;
 	struct coll_ksyms *ks;
 	struct bpf_link *links[MAX_LINKS];
@@ -118,7 +140,8 @@ static void usage(FILE *f)
 "  -p, --pid P           only events of process P (page events of other\n"
 "                        processes are then missing from the trace)\n"
 "  -c, --cgroup PATH     only events of cgroup v2 PATH\n"
-"  -b, --buffer-mb MB    ring buffer size (default 32, rounded up to 2^n)\n"
+"  -b, --buffer-mb MB    ring buffer memory, split over per-CPU rings\n"
+"                        (default 64; each ring a power of two >= 1 MB)\n"
 "      --raw-pointers    keep raw call-site and object addresses (defeats\n"
 "                        KASLR for anyone reading the file)\n"
 "  -h, --help            this text\n"
@@ -143,7 +166,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	char *end;
 
 	memset(o, 0, sizeof(*o));
-	o->buffer_mb = 32;
+	o->buffer_mb = 64;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+o:d:p:c:b:fh", lo, NULL)) != -1) {
 		switch (c) {
@@ -671,7 +694,63 @@ static int convert(struct rec *r, const void *data, size_t size)
 
 static int on_record(void *ctx, void *data, size_t size)
 {
-	return convert(ctx, data, size);
+	struct ringq *q = ctx;
+	struct pend *p;
+	size_t i;
+
+	if (size > REC_MAX || size < sizeof(struct mmtr_ev))
+		return 0;
+	if (q->n == q->cap) {
+		if (q->head) {	/* slide the unread part down */
+			memmove(q->v, q->v + q->head, (q->n - q->head) * sizeof(*q->v));
+			q->n -= q->head;
+			q->head = 0;
+		} else {
+			size_t cap = q->cap ? q->cap * 2 : 65536;
+			struct pend *v = realloc(q->v, cap * sizeof(*v));
+
+			if (!v)
+				return -1;
+			q->v = v;
+			q->cap = cap;
+		}
+	}
+	p = &q->v[q->n];
+	p->ts = ((const struct mmtr_ev *)data)->ts;
+	p->size = (uint32_t)size;
+	memcpy(p->data, data, size);
+	/* insertion step: a nested event can be a little out of order */
+	for (i = q->n; i > q->head && q->v[i - 1].ts > q->v[i].ts; i--) {
+		struct pend t = q->v[i];
+
+		q->v[i] = q->v[i - 1];
+		q->v[i - 1] = t;
+	}
+	q->n++;
+	return 0;
+}
+
+/* Writes every pending record with ts <= cutoff, oldest first. */
+static int merge_upto(struct rec *r, uint64_t cutoff)
+{
+	for (;;) {
+		struct ringq *best = NULL;
+
+		for (int i = 0; i < r->nrings; i++) {
+			struct ringq *q = &r->q[i];
+
+			if (q->head < q->n && q->v[q->head].ts <= cutoff &&
+			    (!best || q->v[q->head].ts < best->v[best->head].ts))
+				best = q;
+		}
+		if (!best)
+			return 0;
+		struct pend *p = &best->v[best->head++];
+		if (best->head == best->n)
+			best->head = best->n = 0;
+		if (convert(r, p->data, p->size))
+			return -1;
+	}
 }
 
 /* ---- LOST and ZONE_RESIZE, synthesized by the loader ---------------------- */
@@ -781,13 +860,32 @@ static uint64_t phys_span_of(const struct mmt_header *h)
 static int set_filters(struct rec *r)
 {
 	struct mmtrace_bpf__rodata *ro = r->skel->rodata;
-	uint64_t bytes = 1ull << 20;
+	uint64_t bytes = 1ull << 20, want;
 
-	while (bytes < (uint64_t)r->o.buffer_mb << 20)
-		bytes <<= 1;
-	if (bpf_map__set_max_entries(r->skel->maps.rb, (uint32_t)bytes))
+	/* -b is the total; each CPU gets its share, a power of two */
+	r->nrings = libbpf_num_possible_cpus();
+	if (r->nrings < 1)
 		return -1;
-	ro->wake_bytes = bytes / 4;
+	want = ((uint64_t)r->o.buffer_mb << 20) / (uint64_t)r->nrings;
+	while (bytes < want)
+		bytes <<= 1;
+	r->ring_fds = calloc((size_t)r->nrings, sizeof(int));
+	r->q = calloc((size_t)r->nrings, sizeof(*r->q));
+	if (!r->ring_fds || !r->q)
+		return -1;
+	for (int i = 0; i < r->nrings; i++) {
+		r->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "mmtrace_ring",
+						0, 0, (uint32_t)bytes, NULL);
+		if (r->ring_fds[i] < 0)
+			return -1;
+		r->q[i].r = r;
+	}
+	if (bpf_map__set_max_entries(r->skel->maps.rings, (uint32_t)r->nrings) ||
+	    bpf_map__set_inner_map_fd(r->skel->maps.rings, r->ring_fds[0]))
+		return -1;
+	/* Big rings drain fine on the poll timeout alone (POLL_MS at 4M ev/s
+	 * per CPU fills 8 MB); small ones ask for early wake-ups. */
+	ro->wake_bytes = bytes >= (8u << 20) ? 0 : bytes / 4;
 	ro->self_tgid = (uint32_t)getpid();
 	ro->filter_tgid = (uint32_t)r->o.pid;
 	if (r->o.cgroup) {
@@ -817,7 +915,7 @@ static void note_setup(struct rec *r, int argc, char **argv)
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
 			 i ? " " : "", argv[i]);
 	coll_note(&r->h, "record.command", buf);
-	snprintf(v, sizeof(v), "%u MB shared ring, wake-up at 1/4 full, poll %d ms",
+	snprintf(v, sizeof(v), "%u MB over per-CPU rings, merged by time, poll %d ms",
 		 r->o.buffer_mb, POLL_MS);
 	coll_note(&r->h, "record.buffer", v);
 	coll_note(&r->h, "record.self_filter",
@@ -861,12 +959,25 @@ static int setup_bpf(struct rec *r)
 	}
 	r->ncpus = libbpf_num_possible_cpus();
 	r->lost_prev = calloc((size_t)(r->ncpus > 0 ? r->ncpus : 1), sizeof(uint64_t));
-	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.rb), on_record, r, NULL);
-	if (!r->lost_prev || !r->rb) {
-		fprintf(stderr, "mmtrace record: ring buffer: %s\n", strerror(errno));
+	if (!r->lost_prev)
 		return -1;
+	for (int i = 0; i < r->nrings; i++) {
+		uint32_t key = (uint32_t)i;
+
+		if (bpf_map_update_elem(bpf_map__fd(r->skel->maps.rings), &key,
+					&r->ring_fds[i], BPF_ANY))
+			goto fail;
+		if (i == 0)
+			r->rb = ring_buffer__new(r->ring_fds[0], on_record, &r->q[0], NULL);
+		else if (r->rb && ring_buffer__add(r->rb, r->ring_fds[i], on_record, &r->q[i]))
+			goto fail;
+		if (!r->rb)
+			goto fail;
 	}
 	return 0;
+fail:
+	fprintf(stderr, "mmtrace record: ring buffers: %s\n", strerror(errno));
+	return -1;
 }
 
 static int calibrate_or_fail(struct rec *r)
@@ -907,11 +1018,14 @@ static int start(struct rec *r)
 	return 0;
 }
 
-static int drain(struct rec *r)
+/* Reads all rings, then writes what is older than `cutoff`. */
+static int drain(struct rec *r, uint64_t cutoff)
 {
 	int n = ring_buffer__consume(r->rb);
 
-	return n < 0 || r->write_failed ? -1 : 0;
+	if (n < 0 || merge_upto(r, cutoff))
+		return -1;
+	return r->write_failed ? -1 : 0;
 }
 
 static void loop(struct rec *r)
@@ -922,10 +1036,12 @@ static void loop(struct rec *r)
 	int tty = isatty(2);
 
 	while (!stop_flag) {
+		/* BPF wakes us only for small rings; otherwise the poll
+		 * just times out and we drain every ring. */
 		int n = ring_buffer__poll(r->rb, POLL_MS);
 		uint64_t now = coll_now_ns(CLOCK_MONOTONIC);
 
-		if ((n < 0 && n != -EINTR) || r->write_failed)
+		if ((n < 0 && n != -EINTR) || drain(r, now - MERGE_SLACK_NS))
 			break;
 		if (check_lost(r) || check_zones(r, 0))
 			break;
@@ -950,7 +1066,7 @@ static int finish(struct rec *r)
 
 	detach_programs(r);
 	if (!r->write_failed)
-		drain(r);
+		drain(r, UINT64_MAX);
 	if (!r->write_failed)
 		check_lost(r);
 	if (!r->write_failed)
@@ -965,6 +1081,9 @@ static int finish(struct rec *r)
 		fprintf(stderr, "mmtrace record: end snapshot: %s\n", err);
 		sp = NULL;
 	}
+	uint64_t events, raw, file;
+
+	mmt_writer_stats(r->w, &events, &raw, &file);
 	if (mmt_writer_close(r->w, sp)) {
 		if (!rc)
 			fprintf(stderr, "mmtrace record: %s: closing failed; file readable up to its last whole block\n",
@@ -974,6 +1093,18 @@ static int finish(struct rec *r)
 	r->w = NULL;
 	if (sp)
 		mmt_snapshot_free(sp);
+	if (!rc) {
+		struct stat st;
+
+		if (!stat(r->o.out, &st))
+			file = (uint64_t)st.st_size;
+		fprintf(stderr, "mmtrace record: wrote %s: %llu events, %llu bytes "
+			"(%.2f B/event), lost %llu, zone resizes %llu\n", r->o.out,
+			(unsigned long long)events, (unsigned long long)file,
+			events ? (double)file / (double)events : 0.0,
+			(unsigned long long)r->lost_total,
+			(unsigned long long)r->resizes);
+	}
 	return rc;
 }
 
@@ -982,6 +1113,13 @@ static void cleanup(struct rec *r)
 	detach_programs(r);
 	ring_buffer__free(r->rb);
 	mmtrace_bpf__destroy(r->skel);
+	for (int i = 0; r->ring_fds && i < r->nrings; i++)
+		if (r->ring_fds[i] > 0)
+			close(r->ring_fds[i]);
+	for (int i = 0; r->q && i < r->nrings; i++)
+		free(r->q[i].v);
+	free(r->ring_fds);
+	free(r->q);
 	btf__free(r->btf);
 	coll_ksyms_free(r->ks);
 	mmt_header_free(&r->h);
