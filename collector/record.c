@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,7 @@ struct opts {
 	unsigned buffer_mb;
 	int raw_pointers;
 	int force;
+	const char *events;	/* -e list, NULL = all */
 	char **cmd;
 };
 
@@ -142,6 +144,9 @@ static void usage(FILE *f)
 "  -c, --cgroup PATH     only events of cgroup v2 PATH\n"
 "  -b, --buffer-mb MB    ring buffer memory, split over per-CPU rings\n"
 "                        (default 64; each ring a power of two >= 1 MB)\n"
+"  -e, --events LIST     record only these (comma-separated groups or\n"
+"                        tracepoint names): page, pcp, extfrag, slab,\n"
+"                        fault, reclaim, compaction, filemap (default all)\n"
 "      --raw-pointers    keep raw call-site and object addresses (defeats\n"
 "                        KASLR for anyone reading the file)\n"
 "  -h, --help            this text\n"
@@ -159,6 +164,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "buffer-mb", required_argument, 0, 'b' },
 		{ "raw-pointers", no_argument, 0, 'R' },
 		{ "force", no_argument, 0, 'f' },
+		{ "events", required_argument, 0, 'e' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -168,7 +174,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	o->buffer_mb = 64;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:d:p:c:b:fh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:d:p:c:b:e:fh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->out = optarg;
@@ -205,6 +211,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'f':
 			o->force = 1;
+			break;
+		case 'e':
+			o->events = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -299,6 +308,78 @@ static const char *tp_name(const struct bpf_program *p)
 	return s ? s + 1 : NULL;
 }
 
+/* -e groups: a tracepoint is in the group whose name it matches first. */
+static const char *group_of(const char *tp)
+{
+	static const struct { const char *prefix, *group; } g[] = {
+		{ "mm_page_alloc_zone_locked", "pcp" },
+		{ "mm_page_pcpu_drain", "pcp" },
+		{ "mm_page_alloc_extfrag", "extfrag" },
+		{ "mm_page_", "page" },
+		{ "kmalloc", "slab" }, { "kfree", "slab" }, { "kmem_cache_", "slab" },
+		{ "page_fault_", "fault" },
+		{ "mm_vmscan_", "reclaim" },
+		{ "mm_compaction_", "compaction" },
+		{ "mm_filemap_", "filemap" },
+	};
+
+	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
+		if (!strncmp(tp, g[i].prefix, strlen(g[i].prefix)))
+			return g[i].group;
+	return "";
+}
+
+static int in_list(const char *list, const char *word)
+{
+	size_t l = strlen(word);
+
+	for (const char *p = list; p && *p; ) {
+		const char *c = strchr(p, ',');
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+
+		if (n == l && !strncmp(p, word, l))
+			return 1;
+		p = c ? c + 1 : NULL;
+	}
+	return 0;
+}
+
+static int selected(const struct opts *o, const char *tp)
+{
+	return !o->events || in_list(o->events, tp) ||
+	       in_list(o->events, group_of(tp));
+}
+
+/* Every word of -e must name a group or a tracepoint we have. */
+static int check_events(struct rec *r)
+{
+	static const char *const groups[] = { "page", "pcp", "extfrag", "slab",
+		"fault", "reclaim", "compaction", "filemap" };
+	const char *p = r->o.events;
+
+	while (p && *p) {
+		const char *c = strchr(p, ',');
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+		int ok = 0;
+		struct bpf_program *prog;
+
+		for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+			ok |= strlen(groups[i]) == n && !strncmp(groups[i], p, n);
+		bpf_object__for_each_program(prog, r->skel->obj) {
+			const char *t = tp_name(prog);
+
+			ok |= t && strlen(t) == n && !strncmp(t, p, n);
+		}
+		if (!ok) {
+			fprintf(stderr, "mmtrace record: --events: unknown '%.*s'\n",
+				(int)n, p);
+			return -1;
+		}
+		p = c ? c + 1 : NULL;
+	}
+	return 0;
+}
+
 /* Turns off programs whose tracepoint this kernel lacks, and
  * mm_page_free_batched: free_unref_folios() runs free_pages_prepare() --
  * which fires mm_page_free for the folio -- before it fires
@@ -319,6 +400,14 @@ static void probe_programs(struct rec *r)
 
 		if (!name || !bpf_program__autoload(p))
 			continue;
+		if (!selected(&r->o, name)) {
+			char k[48];
+
+			bpf_program__set_autoload(p, false);
+			snprintf(k, sizeof(k), "probe.%.40s", name);
+			coll_note(&r->h, k, "not selected (-e)");
+			continue;
+		}
 		if (!strncmp(sec, "raw_tp/", 7)) {
 			char t[128];
 
@@ -945,6 +1034,8 @@ static int setup_bpf(struct rec *r)
 	if (err)
 		return err == -2 ? -1 : (fprintf(stderr, "mmtrace record: ring size: %s\n",
 						 strerror(errno)), -1);
+	if (check_events(r))
+		return -1;
 	probe_programs(r);
 	if (mmtrace_bpf__load(r->skel)) {
 		fprintf(stderr, "mmtrace record: loading BPF programs failed (%s): "
@@ -995,6 +1086,51 @@ static int calibrate_or_fail(struct rec *r)
 	return 0;
 }
 
+struct snap_job {
+	struct rec *r;
+	struct mmt_snapshot snap;
+	char err[256];
+	int rc;
+	int done;
+};
+
+static void *snap_thread(void *arg)
+{
+	struct snap_job *j = arg;
+
+	j->rc = coll_snapshot(&j->r->h, &j->snap,
+			      coll_now_ns(CLOCK_MONOTONIC) - j->r->h.start_ns,
+			      j->err, sizeof(j->err));
+	__atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* The start snapshot reads all of /proc/kpageflags (a second or more on a
+ * big host) while events already flow: take it on a thread and keep the
+ * rings drained into the merge queues meanwhile, so a busy host loses
+ * nothing; the queued events are written right after the snapshot. */
+static int start_snapshot(struct rec *r, struct mmt_snapshot *snap)
+{
+	struct snap_job j = { .r = r };
+	pthread_t th;
+
+	if (pthread_create(&th, NULL, snap_thread, &j)) {
+		snap_thread(&j);
+	} else {
+		while (!__atomic_load_n(&j.done, __ATOMIC_ACQUIRE)) {
+			ring_buffer__poll(r->rb, 10);
+			ring_buffer__consume(r->rb);
+		}
+		pthread_join(th, NULL);
+	}
+	if (j.rc) {
+		fprintf(stderr, "mmtrace record: start snapshot: %s\n", j.err);
+		return -1;
+	}
+	*snap = j.snap;
+	return 0;
+}
+
 static int start(struct rec *r)
 {
 	struct mmt_snapshot snap;
@@ -1004,11 +1140,8 @@ static int start(struct rec *r)
 	r->h.start_ns = coll_now_ns(CLOCK_MONOTONIC);
 	r->h.flags = r->o.raw_pointers ? MMT_HDR_RAW_POINTERS : 0;
 	__atomic_store_n(&r->skel->bss->running, 1, __ATOMIC_SEQ_CST);
-	if (coll_snapshot(&r->h, &snap, coll_now_ns(CLOCK_MONOTONIC) - r->h.start_ns,
-			  err, sizeof(err))) {
-		fprintf(stderr, "mmtrace record: start snapshot: %s\n", err);
+	if (start_snapshot(r, &snap))
 		return -1;
-	}
 	r->w = mmt_writer_open(r->o.out, r->o.force, &r->h, &snap, err, sizeof(err));
 	mmt_snapshot_free(&snap);
 	if (!r->w) {
