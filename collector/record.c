@@ -66,8 +66,8 @@ struct opts {
 
 struct pend {
 	uint64_t ts;
-	uint32_t size;
-	uint8_t data[REC_MAX];
+	uint64_t size;
+	uint64_t data[REC_MAX / 8];	/* 8-aligned, as the ring's records */
 };
 
 struct ringq {
@@ -806,7 +806,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	p = &q->v[q->n];
 	p->ts = ((const struct mmtr_ev *)data)->ts;
-	p->size = (uint32_t)size;
+	p->size = size;
 	memcpy(p->data, data, size);
 	/* insertion step: a nested event can be a little out of order */
 	for (i = q->n; i > q->head && q->v[i - 1].ts > q->v[i].ts; i--) {

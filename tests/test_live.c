@@ -22,6 +22,10 @@
  *  - PGALLOC/PGFREE are per-cpu event counters summed when /proc/vmstat is
  *    read, and a tracepoint fires a few hundred ns away from its counter
  *    update; at the window's edges a handful of pages fall on either side;
+ *  - pgalloc also counts pages from __alloc_pages_bulk() (vmalloc areas,
+ *    e.g. kernel stacks of new processes; network page pools), which
+ *    counts PGALLOC but fires no mm_page_alloc: the trace is a little
+ *    short of vmstat (0.1-0.6% here, more while other jobs fork a lot);
  *  - pgfree also counts pages freed without a mm_page_free event: pages
  *    handed to the buddy allocator by memory hot-add (this VM grows its
  *    Normal zone while running), which go through __free_pages_core ->
