@@ -607,30 +607,69 @@ void lru_set_mapped(struct mmc *m, uint64_t pfn, bool mapped)
 	file_flag(m, pfn, mapped, false);
 }
 
-/* Compaction moved an LRU folio: its state bits moved with it (see
- * migrate_page_range); move the entry and the file state.  The new folio
- * queues at the newest end, as putback_movable_pages() re-adds it. */
-void lru_migrated(struct mmc *m, uint64_t from, uint64_t to, unsigned order)
+/* Compaction is about to migrate the LRU folio at `from`:
+ * migrate_page_range() takes it off the LRU (lru_del) and puts the copy
+ * on the inactive list (lru_add), so save what that loses (active,
+ * referenced, workingset; dirty and mapped for file folios) and clear it
+ * here, keeping the list counts right; lru_migrate_restore() puts it back
+ * on the new folio.  The copy queues at the newest end, as
+ * putback_movable_pages() re-adds it. */
+#define SAVED_DIRTY (1u << 16)
+#define SAVED_MAPPED (1u << 17)
+
+unsigned lru_migrate_save(struct mmc *m, uint64_t from)
+{
+	struct mmc_zone *z = pfn_to_zone(m, from);
+
+	if (!z)
+		return 0;
+	uint32_t idx = pfn_to_idx(z, from);
+	pgstate_t s = z->page[idx];
+	if (!(s & PG_LRU))
+		return 0;
+	struct lruvec *lv = node_lruvec(m, z->node);
+	unsigned saved = s & (PG_ACTIVE | PG_REFERENCED | PG_WORKINGSET);
+	uint32_t key = (uint32_t)(from - lv->base_pfn);
+	if (page_class(s) == MMC_PC_FILE) {
+		if (set_has(&lv->dirty, key))
+			saved |= SAVED_DIRTY;
+		if (set_has(&lv->mapped, key))
+			saved |= SAVED_MAPPED;
+	}
+	if (s & PG_ACTIVE) {
+		uint32_t nr = 1u << folio_order_at(z, idx);
+		enum lru_list l = folio_lru_list(s);
+		lv->nr_pages[l] -= nr;
+		lv->nr_pages[l - 1] += nr;
+	}
+	z->page[idx] = (pgstate_t)(s & ~(PG_ACTIVE | PG_REFERENCED |
+					 PG_WORKINGSET));
+	return saved;
+}
+
+void lru_migrate_restore(struct mmc *m, uint64_t to, unsigned saved)
 {
 	struct mmc_zone *z = pfn_to_zone(m, to);
 
 	if (!z)
 		return;
-	struct lruvec *lv = node_lruvec(m, z->node);
 	uint32_t idx = pfn_to_idx(z, to);
 	pgstate_t s = z->page[idx];
 	if (!(s & PG_LRU))
 		return;
-	set_add(&lv->stale, lru_entry(lv, from, order));
-	if (page_class(s) == MMC_PC_FILE) {
-		uint32_t kf = (uint32_t)(from - lv->base_pfn);
-		uint32_t kt = (uint32_t)(to - lv->base_pfn);
-		if (set_del(&lv->dirty, kf))
-			set_add(&lv->dirty, kt);
-		if (set_del(&lv->mapped, kf))
-			set_add(&lv->mapped, kt);
+	struct lruvec *lv = node_lruvec(m, z->node);
+	if ((saved & PG_ACTIVE) && !(s & PG_ACTIVE)) {
+		uint32_t nr = 1u << folio_order_at(z, idx);
+		enum lru_list l = folio_lru_list(s);
+		lv->nr_pages[l] -= nr;
+		lv->nr_pages[l + 1] += nr;
 	}
-	lruvec_queue(lv, folio_lru_list(s), lru_entry(lv, to, order));
+	z->page[idx] = (pgstate_t)(s | (saved & (PG_ACTIVE | PG_REFERENCED |
+						 PG_WORKINGSET)));
+	if (saved & SAVED_DIRTY)
+		lru_set_dirty(m, to, true);
+	if (saved & SAVED_MAPPED)
+		lru_set_mapped(m, to, true);
 	lruvec_maybe_compact(lv);
 }
 
