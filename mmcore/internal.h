@@ -551,5 +551,12 @@ int slab_init(struct mmc *m);
 void slab_destroy(struct mmc *m);
 int fault_init(struct mmc *m);
 void fault_destroy(struct mmc *m);
+/* Bytes of slab.c / fault.c state, for mmc_memory_bytes(). */
+size_t slab_memory_bytes(const struct mmc *m);
+size_t fault_memory_bytes(const struct mmc *m);
+/* Reclaim is about to free the anon range [pfn, +2^order) (swap-out):
+ * its mapping becomes a shadow entry so the next touch is a refault
+ * (workingset_eviction).  Call before reclaim_free_pages(). */
+void fault_page_reclaimed(struct mmc *m, uint64_t pfn, unsigned order);
 
 #endif
