@@ -212,6 +212,10 @@ void mmc_drain_all(struct mmc *m);
 int mmc_lru_add(struct mmc *m, uint64_t pfn, unsigned order, int cls);
 /* A touch of an LRU page (activates it, like mark_page_accessed). */
 void mmc_lru_touch(struct mmc *m, uint64_t pfn);
+/* Swap space of the simulated host, in pages (a host fact: the
+ * recording host's SwapTotal; 0, the default, means no swap, and then
+ * reclaim scans no anon pages, as get_scan_count() does). */
+int mmc_set_swap(struct mmc *m, uint64_t swap_pages);
 
 /* Called for each page range reclaim frees, so replay can forget the
  * mapping real->simulated (a later free is absorbed, a touch refaults). */

@@ -42,7 +42,7 @@ do for [fmt in 'svg png'] {
 			plot file index (i-1) using 1:2:($3 > 0 ? $3 : NaN) with image notitle
 		} else {
 			set label 1 'no time series' at graph 0.5,0.5 center
-			plot 2 notitle
+			plot -1 notitle
 			unset label 1
 		}
 	}

@@ -155,7 +155,8 @@ static void put_tsv(FILE *f, const struct rpt_run *run, const char *file)
 		char *cell, *s2 = NULL;
 
 		fputs("<tr>", f);
-		line += head;
+		if (head)
+			line += strspn(line, "# ");
 		for (cell = strtok_r(line, "\t\r", &s2); cell;
 		     cell = strtok_r(NULL, "\t\r", &s2)) {
 			fputs(head ? "<th>" : "<td>", f);

@@ -96,6 +96,7 @@ struct rpt_metric {
 	enum rpt_kind kind;
 	int higher_better;
 	const char *bar_label;		/* short label in the chart, NULL: not shown */
+	int optional;			/* row left out when no policy has a value */
 };
 extern const struct rpt_metric rpt_metrics[];
 extern const size_t rpt_nmetrics;
@@ -105,6 +106,8 @@ extern const size_t rpt_nmetrics;
 double rpt_metric_value(const struct rpt_run *run, const struct rpt_metric *m);
 /* value / base, with 0/0 = 1; NaN when undefined. */
 double rpt_ratio(double value, double base);
+/* Whether the table shows the metric (optional rows need some value). */
+int rpt_metric_shown(const struct rpt *r, const struct rpt_metric *m);
 /* Formats a value as the table shows it; "-" when NaN. */
 void rpt_format(char *buf, size_t len, double v, enum rpt_kind kind);
 

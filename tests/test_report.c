@@ -390,6 +390,41 @@ static void test_scan_runs_without_policies(void **state)
 	free(params);
 }
 
+/* A run with no samples and no latency (header-only files), a sparse
+ * summary and a name gnuplot must quote: figures are still drawn. */
+static void test_degenerate_run(void **state)
+{
+	struct fixture *fx = *state;
+	char run[128], err[512] = "", name[64], *md;
+
+	if (!have_gnuplot())
+		skip();
+	write_file(fx->dir, "policies.tsv", "# index\tname\tcolour\tsettings\n"
+		   "0\tit's_only\tnot-a-colour\n");
+	snprintf(run, sizeof(run), "%s/runs/it's_only", fx->dir);
+	assert_int_equal(mkdir(run, 0700), 0);
+	write_file(run, "summary.json", "{\"trace\": \"empty.mmt\", "
+		   "\"latency_ns\": {\"p50\": null}, \"oom\": 2}");
+	write_file(run, "timeseries.tsv", "# t_s\tnode\tzone\tfree_pages\tfree_o0"
+		   "\tfree_o1\tfree_o2\tfree_o3\tfree_o4\tfree_o5\tfree_o6\tfree_o7"
+		   "\tfree_o8\tfree_o9\tfree_o10\n");
+	write_file(run, "latency.tsv", "# op\tlo_ns\thi_ns\tcount\tcdf\n");
+	assert_int_equal(mmt_report_render(fx->dir, err, sizeof(err)), 0);
+	for (size_t i = 0; i < rpt_nfigures; i++) {
+		snprintf(name, sizeof(name), "%s.png", rpt_figures[i].name);
+		check_png(fx->dir, name);
+		snprintf(name, sizeof(name), "%s.svg", rpt_figures[i].name);
+		check_svg(fx->dir, name);
+	}
+	md = read_all(fx->dir, "summary.md", NULL);
+	assert_non_null(md);
+	assert_non_null(strstr(md, "| metric | unit | it's_only |"));
+	assert_non_null(strstr(md, "| alloc latency p50 | ns | - |"));
+	assert_non_null(strstr(md, "| OOM outcomes | count | 2 |"));
+	assert_null(strstr(md, "refaults"));	/* optional row, no value */
+	free(md);
+}
+
 static void test_json(void **state)
 {
 	static const char good[] =
@@ -474,6 +509,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_without_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_runs_without_policies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_degenerate_run, setup, teardown),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_embedded_scripts),
 		cmocka_unit_test(test_ratio_format),
