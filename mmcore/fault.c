@@ -22,8 +22,7 @@
  *    kernel splits the PMD mapping into swap ptes on swap-out).
  *  - workingset_refault(): the refault distance is measured against a
  *    per-node count of evictions only (the kernel's nonresident_age also
- *    ages on activations) and compared with the node's anon + file pages;
- *    a refault within it is activated (two mark_page_accessed calls).
+ *    ages on activations); no memcg, no shadow node shrinking.
  *  - The huge zero page and the zero page are not allocated (the kernel
  *    allocates the huge zero folio once, on first use).
  */
@@ -103,6 +102,7 @@ int fault_init(struct mmc *m)
 	u64map_init(&f->by_pid);
 	u64map_init(&f->rmap);
 	m->fault = f;
+	m->fault_reclaimed = fault_page_reclaimed;
 	return 0;
 }
 
@@ -251,16 +251,20 @@ static uint64_t eviction_age(struct mmc *m, int node)
 	return F(m)->nonresident_age[node] & PAYLOAD_MASK;
 }
 
-/* workingset_refault(), simplified (see the file comment). */
+/* workingset_refault() for an anon folio: activate when the refault
+ * distance fits in the workingset (active + inactive file, plus active
+ * anon since there is swap: we are swapping in). */
 static void workingset_refault(struct mmc *m, uint64_t pfn, int node,
 			       uint64_t eviction)
 {
-	const struct mmc_node *n = &m->nodes[node];
 	uint64_t distance = (eviction_age(m, node) - eviction) & PAYLOAD_MASK;
-	uint64_t workingset = n->nr_class[MMC_PC_ANON] +
-			      n->nr_class[MMC_PC_FILE];
+	uint64_t workingset = lru_pages(m, node, true, true) +
+			      lru_pages(m, node, true, false) +
+			      lru_pages(m, node, false, true);
 
 	if (distance <= workingset) {
+		/* folio_set_active(): two marks take an inactive folio to
+		 * the active list */
 		lru_touch(m, pfn);
 		lru_touch(m, pfn);
 	}
