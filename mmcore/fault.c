@@ -500,34 +500,56 @@ int mmc_fault(struct mmc *m, uint32_t pid, uint64_t addr, unsigned flags,
 
 /* ---- reclaim, unmap, exit ------------------------------------------- */
 
+/* Take pfn out of the reverse map; true when it still backs a mapping
+ * (the pte or pmd holds exactly this page), with its process and vpn. */
+static bool rmap_take(struct fault_state *f, uint64_t pfn,
+		      struct fault_proc **pp, uint64_t *vpn, bool *thp)
+{
+	uint64_t *v = u64map_get(&f->rmap, pfn), rval, *e;
+	struct fault_proc *p;
+
+	if (!v)
+		return false;
+	rval = *v;
+	u64map_del(&f->rmap, pfn);
+	if ((rval >> VPN_BITS) >= f->nr_procs)
+		return false;
+	p = &f->procs[rval >> VPN_BITS];
+	*vpn = rval & VPN_MASK;
+	*thp = rval & RMAP_THP;
+	*pp = p;
+	if (!p->used)
+		return false;
+	if (*thp) {
+		e = u64map_get(&p->pmd, *vpn >> HPAGE_PMD_ORDER);
+		return e && PMD_STATE(*e) == PMD_THP &&
+		       (*e & PAYLOAD_MASK) == pfn;
+	}
+	e = u64map_get(&p->pte, *vpn);
+	return e && PTE_STATE(*e) == PTE_PRESENT && (*e & PAYLOAD_MASK) == pfn;
+}
+
 void fault_page_reclaimed(struct mmc *m, uint64_t pfn, unsigned order)
 {
 	struct fault_state *f = F(m);
 	struct mmc_zone *z = pfn_to_zone(m, pfn);
-	uint64_t *v, rval;
 	int node = z ? z->node : 0;
 
 	if (!f)
 		return;
 	f->nonresident_age[node] += 1ull << order;	/* workingset_eviction */
 	for (uint64_t i = 0; i < (1ull << order); i++) {
-		v = u64map_get(&f->rmap, pfn + i);
-		if (!v)
+		struct fault_proc *p;
+		uint64_t vpn, shadow = eviction_age(m, node);
+		bool thp;
+
+		if (!rmap_take(f, pfn + i, &p, &vpn, &thp))
 			continue;
-		rval = *v;
-		u64map_del(&f->rmap, pfn + i);
-
-		struct fault_proc *p = &f->procs[rval >> VPN_BITS];
-		uint64_t vpn = rval & VPN_MASK;
-		uint64_t shadow = eviction_age(m, node);
-
-		if (rval & RMAP_THP) {	/* a THP: 512 swap ptes */
-			uint64_t *pmd = u64map_get(&p->pmd,
-						   vpn >> HPAGE_PMD_ORDER);
+		if (thp) {	/* swapped out whole: 512 swap ptes */
 			set_head(m, pfn + i, false);
-			if (pmd)
-				*pmd = pmd_make(PMD_TABLE, FILL_SHADOW,
-						HPAGE_PMD_NR, shadow);
+			u64map_put(&p->pmd, vpn >> HPAGE_PMD_ORDER,
+				   pmd_make(PMD_TABLE, FILL_SHADOW,
+					    HPAGE_PMD_NR, shadow));
 		} else {
 			u64map_put(&p->pte, vpn, PTE_SHADOW | shadow);
 		}
@@ -542,23 +564,19 @@ void mmc_unmap_pfn(struct mmc *m, uint64_t pfn, unsigned order)
 	if (!f)
 		return;
 	for (uint64_t i = 0; i < (1ull << order); i++) {
-		uint64_t *v = u64map_get(&f->rmap, pfn + i), rval;
+		struct fault_proc *p;
+		uint64_t vpn, pmdkey, *pmd;
+		bool thp;
 
-		if (!v)
+		if (!rmap_take(f, pfn + i, &p, &vpn, &thp))
 			continue;
-		rval = *v;
-		u64map_del(&f->rmap, pfn + i);
-
-		struct fault_proc *p = &f->procs[rval >> VPN_BITS];
-		uint64_t vpn = rval & VPN_MASK;
-		uint64_t pmdkey = vpn >> HPAGE_PMD_ORDER;
-		uint64_t *pmd = u64map_get(&p->pmd, pmdkey);
-
-		if (rval & RMAP_THP) {
+		pmdkey = vpn >> HPAGE_PMD_ORDER;
+		if (thp) {
 			set_head(m, pfn + i, false);
 			u64map_del(&p->pmd, pmdkey);
 			continue;
 		}
+		pmd = u64map_get(&p->pmd, pmdkey);
 		if (!pmd)
 			continue;
 		if (PMD_FILL(*pmd) == FILL_NONE)
