@@ -425,6 +425,31 @@ static void test_degenerate_run(void **state)
 	free(md);
 }
 
+/* `mmtrace report` on the output of one replay reports that run alone;
+ * an empty directory is neither. */
+static void test_lone_run_and_empty_dir(void **state)
+{
+	struct fixture *fx = *state;
+	char run[128], err[512] = "", *md, *html;
+
+	snprintf(run, sizeof(run), "%s/runs/zrm1", fx->dir);
+	setenv("MMTRACE_GNUPLOT", "/bin/true", 1);
+	mmt_report_render(run, err, sizeof(err));
+	unsetenv("MMTRACE_GNUPLOT");
+	md = read_all(run, "summary.md", NULL);
+	assert_non_null(md);
+	assert_non_null(strstr(md, "| metric | unit | zrm1 |\n"));
+	free(md);
+	html = read_all(run, "index.html", NULL);
+	assert_non_null(html);
+	assert_non_null(strstr(html, "href=\"./summary.json\""));
+	free(html);
+	snprintf(run, sizeof(run), "%s/empty", fx->dir);
+	assert_int_equal(mkdir(run, 0700), 0);
+	assert_int_equal(mmt_report_render(run, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a compare or replay output"));
+}
+
 static void test_json(void **state)
 {
 	static const char good[] =
@@ -510,6 +535,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_policy_without_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_runs_without_policies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_degenerate_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lone_run_and_empty_dir, setup, teardown),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_embedded_scripts),
 		cmocka_unit_test(test_ratio_format),
