@@ -578,6 +578,8 @@ int fault_init(struct mmc *m);
 void fault_destroy(struct mmc *m);
 /* Bytes of slab.c / fault.c state, for mmc_memory_bytes(). */
 size_t slab_memory_bytes(const struct mmc *m);
+/* Tests: every SLUB list, count and bitmap is consistent.  0 or -1. */
+int slab_check(const struct mmc *m);
 size_t fault_memory_bytes(const struct mmc *m);
 /* Reclaim is about to free the anon range [pfn, +2^order) (swap-out):
  * its mapping becomes a shadow entry so the next touch is a refault
