@@ -212,6 +212,10 @@ void mmc_drain_all(struct mmc *m);
 int mmc_lru_add(struct mmc *m, uint64_t pfn, unsigned order, int cls);
 /* A touch of an LRU page (activates it, like mark_page_accessed). */
 void mmc_lru_touch(struct mmc *m, uint64_t pfn);
+/* Swap space of the simulated host, in pages (a host fact: the
+ * recording host's SwapTotal; 0, the default, means no swap, and then
+ * reclaim scans no anon pages, as get_scan_count() does). */
+int mmc_set_swap(struct mmc *m, uint64_t swap_pages);
 
 /* Called for each page range reclaim frees, so replay can forget the
  * mapping real->simulated (a later free is absorbed, a touch refaults). */
@@ -226,6 +230,14 @@ void mmc_set_migrate_hook(struct mmc *m, mmc_migrate_fn fn, void *ctx);
 void mmc_tick(struct mmc *m, uint64_t now_ns);
 
 /* ---- SLUB ------------------------------------------------------------- */
+
+/* kmem_cache_create() flags (the SLAB_* the model needs). */
+#define MMC_SLAB_HWCACHE_ALIGN	 0x01u	/* SLAB_HWCACHE_ALIGN */
+#define MMC_SLAB_RECLAIM_ACCOUNT 0x02u	/* slab pages are reclaimable */
+#define MMC_SLAB_CACHE_DMA	 0x04u
+#define MMC_SLAB_CACHE_DMA32	 0x08u
+#define MMC_SLAB_FREEPTR_OUTSIDE 0x10u	/* ctor, TYPESAFE_BY_RCU or POISON */
+#define MMC_SLAB_KMALLOC	 0x20u
 
 /* Returns a cache id.  Slab order and objects per slab computed as
  * calculate_sizes()/calculate_order() do. */
@@ -246,20 +258,68 @@ int mmc_slab_free(struct mmc *m, int cache, uint64_t obj_pfn, uint32_t obj_off,
  * with nr_cpus cpus (calculate_order). */
 int mmc_slab_calc(uint32_t size, uint32_t align, uint32_t nr_cpus,
 		  struct mmc_slab_info *out);
+/* Cache id by its kernel name ("kmalloc-rcl-1k", "dentry"), or -1.  The
+ * kmalloc caches of every type (normal, rcl, cg, dma) exist from
+ * mmc_create().  A cache known only from sysfs can be created with
+ * size = slab_size, align 8, flags 0 (same geometry). */
+int mmc_kmem_cache_find(const struct mmc *m, const char *name);
+/* kmalloc()/kfree(): a size class by kmalloc_slab(), or for size >
+ * KMALLOC_MAX_CACHE_SIZE (8 KiB) pages of get_order(size) with __GFP_COMP
+ * (kmalloc_large).  mmc_kmalloc returns 0, 1 for size 0 (ZERO_SIZE_PTR:
+ * nothing allocated) or -1; mmc_kmalloc_cache returns -2 for size 0.
+ * mmc_slab_free accepts cache -1 (kfree of an unknown cache). */
+int mmc_kmalloc(struct mmc *m, uint32_t size, uint64_t gfp, int cpu,
+		uint64_t *obj_pfn, uint32_t *obj_off, struct mmc_result *res);
+int mmc_kfree(struct mmc *m, uint64_t obj_pfn, uint32_t obj_off, int cpu,
+	      struct mmc_result *res);
+/* A cache's state, as /sys/kernel/slab/X shows it. */
+struct mmc_slab_stats {
+	char name[48];
+	uint64_t nr_slabs, total_objects, objects_inuse, pages;
+	uint64_t nr_partial;		/* on node partial lists */
+	uint64_t cpu_slabs, cpu_partial_total;	/* slabs held by cpus */
+	uint32_t min_partial, cpu_partial, cpu_partial_slabs;
+};
+int mmc_kmem_cache_stats(const struct mmc *m, int cache,
+			 struct mmc_slab_stats *out);
 
 /* ---- faults (fault.c) ---------------------------------------------- */
 
 #define MMC_FAULT_WRITE		0x1	/* error code: write */
 #define MMC_FAULT_USER		0x2	/* user-mode fault */
-#define MMC_FAULT_THP		0x4	/* VMA is THP-eligible (madvised or
-					 * large enough and aligned) */
-/* A page fault of process pid at addr: first touch allocates (THP when
- * policy and VMA allow), a touch of a reclaimed page is a refault
- * (MMC_PATH_REFAULT), a touch of a present page is a no-op.  0 or -1. */
+#define MMC_FAULT_THP		0x4	/* the aligned 2 MiB around addr lies
+					 * in the VMA (thp_vma_suitable_order) */
+#define MMC_FAULT_MADVISED	0x8	/* VM_HUGEPAGE (MADV_HUGEPAGE) */
+
+/* What a fault did (mmc_fault's return value when >= 0). */
+enum mmc_fault_kind {
+	MMC_FK_MINOR = 0,	/* already mapped: nothing allocated */
+	MMC_FK_ANON,		/* first write touch (or write to the zero
+				 * page): an order-0 anon page */
+	MMC_FK_ZERO,		/* first read touch: the shared zero page */
+	MMC_FK_THP,		/* first touch of an empty aligned 2 MiB:
+				 * an order-9 anon page (thp_fault_alloc) */
+	MMC_FK_HUGE_ZERO,	/* read, THP allowed: the huge zero page */
+	MMC_FK_REFAULT,		/* the page was reclaimed: swap-in */
+};
+
+/* A page fault of process pid at addr (do_anonymous_page /
+ * do_huge_pmd_anonymous_page / do_swap_page).  THP is tried when
+ * MMC_FAULT_THP is given, policy thp_enabled allows it (always, or madvise
+ * with MMC_FAULT_MADVISED) and no page of the aligned 2 MiB is mapped;
+ * the order-9 gfp follows thp_defrag (vma_thp_gfp_mask); on failure it
+ * falls back to order 0 (thp_fault_fallback).  res->pfn is the page that
+ * now backs addr (NO_PFN for the zero pages).  Returns enum
+ * mmc_fault_kind, or -1 (OOM: res->path has MMC_PATH_OOM).
+ * Memory: about 16-32 bytes per mapped or reclaimed page. */
 int mmc_fault(struct mmc *m, uint32_t pid, uint64_t addr, unsigned flags,
 	      int cpu, struct mmc_result *res);
-/* The process exited: its pages are freed. */
+/* The process exited: its pages are freed, its shadows forgotten. */
 void mmc_process_exit(struct mmc *m, uint32_t pid);
+/* The workload freed [pfn, +2^order) (munmap, MADV_DONTNEED): forget
+ * the mapping so the next touch is a first touch.  Call before mmc_free.
+ * (Without it the view notices a freed or reused page lazily.) */
+void mmc_unmap_pfn(struct mmc *m, uint64_t pfn, unsigned order);
 
 /* ---- metrics ---------------------------------------------------------- */
 

@@ -260,6 +260,11 @@ struct mmc {
 	mmc_migrate_fn migrate_fn;
 	void *migrate_ctx;
 
+	/* Set by fault.c (may stay NULL): reclaim is about to free the LRU
+	 * range [pfn, +2^order), so its mapping becomes a shadow entry and a
+	 * later touch refaults.  Called before m->reclaim_fn. [reclaim.c] */
+	void (*fault_reclaimed)(struct mmc *m, uint64_t pfn, unsigned order);
+
 	void *reclaim;			/* reclaim.c private, model-wide */
 	void *compact;			/* compaction.c private, model-wide */
 	void *slab;			/* slab.c private */
@@ -525,6 +530,20 @@ void wakeup_kswapd(struct mmc *m, struct mmc_zone *z, uint64_t gfp,
 		   unsigned order, int highest_zoneidx);
 /* Background: every awake kswapd balances towards the high marks. */
 void kswapd_tick(struct mmc *m, uint64_t now_ns);
+/* File folio state the trace may tell (default: clean, unmapped): what
+ * node reclaim may do with RECLAIM_WRITE / RECLAIM_UNMAP depends on it.
+ * Anon folios are always mapped. */
+void lru_set_dirty(struct mmc *m, uint64_t pfn, bool dirty);
+void lru_set_mapped(struct mmc *m, uint64_t pfn, bool mapped);
+/* Pages on one LRU list of a node (lruvec_page_state). */
+uint64_t lru_pages(struct mmc *m, int nid, bool file, bool active);
+/* node_pagecache_reclaimable() under the current zone_reclaim_mode. */
+uint64_t node_pagecache_reclaimable_pages(struct mmc *m, int nid);
+/* For compaction.c: the LRU folio holding idx (head idx) and its order;
+ * after migrate_page_range() of an LRU folio, move its LRU entry. */
+uint32_t lru_folio_head(const struct mmc_zone *z, uint32_t idx);
+unsigned lru_folio_order(const struct mmc_zone *z, uint32_t head_idx);
+void lru_migrated(struct mmc *m, uint64_t from, uint64_t to, unsigned order);
 
 /* ====================================================================
  * compaction.c (reclaim helper)
@@ -558,6 +577,12 @@ enum compact_result try_to_compact_pages(struct mmc *m, uint64_t gfp,
 					 struct mmc_result *res);
 /* kcompactd: proactive compaction (compaction_proactiveness). */
 void compaction_tick(struct mmc *m, uint64_t now_ns);
+/* compaction_defer_reset(zone, order, true): the allocation succeeded
+ * after compaction (for page_alloc.c). */
+void compaction_alloc_success(struct mmc_zone *z, unsigned order);
+/* Proactive compaction's node score and its marks (0..100). */
+unsigned fragmentation_score_node(const struct mmc *m, int nid);
+unsigned fragmentation_score_wmark(const struct mmc *m, bool low);
 
 /* ====================================================================
  * slab.c / fault.c (slab helper)
@@ -566,5 +591,12 @@ int slab_init(struct mmc *m);
 void slab_destroy(struct mmc *m);
 int fault_init(struct mmc *m);
 void fault_destroy(struct mmc *m);
+/* Bytes of slab.c / fault.c state, for mmc_memory_bytes(). */
+size_t slab_memory_bytes(const struct mmc *m);
+size_t fault_memory_bytes(const struct mmc *m);
+/* Reclaim is about to free the anon range [pfn, +2^order) (swap-out):
+ * its mapping becomes a shadow entry so the next touch is a refault
+ * (workingset_eviction).  Call before reclaim_free_pages(). */
+void fault_page_reclaimed(struct mmc *m, uint64_t pfn, unsigned order);
 
 #endif
