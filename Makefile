@@ -61,7 +61,7 @@ deps:
 # ---- BPF: clang CO-RE object, then a bpftool skeleton ------------------
 # The kernel types come from collector/vmlinux.h, a small checked-in
 # header with preserve_access_index types (see collector/README.md).
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Icollector -Iinclude \
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -ffreestanding -D__TARGET_ARCH_x86 -Icollector -Iinclude \
 	-Wall -Werror -Wno-unused-function
 $(BUILD)/collector/%.bpf.o: collector/%.bpf.c $(wildcard collector/*.h) | deps
 	@mkdir -p $(@D)

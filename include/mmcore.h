@@ -338,6 +338,7 @@ struct mmc_zone_stats {
 	uint64_t pageblocks_mixed;	/* holding pages of a foreign mt */
 	int largest_free_order;		/* -1 when none */
 	uint64_t nr_highatomic;
+	uint32_t pcp_high_min, pcp_high_max;	/* zoneinfo's high_min/max */
 };
 
 uint32_t mmc_nr_zones(const struct mmc *m);	/* populated zones */

@@ -37,7 +37,7 @@ do for [fmt in 'svg png'] {
 			plot for [i=1:npol] file index (i-1) using 1:col[k] with steps lw 2 lc rgb pcol[i] title pname[i] noenhanced
 		} else {
 			set label 1 'no time series' at graph 0.5,0.5 center
-			plot 2 notitle
+			plot [0:tmax] [0:1] -1 notitle
 			unset label 1
 		}
 	}

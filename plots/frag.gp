@@ -33,7 +33,7 @@ do for [fmt in 'svg png'] {
 		plot for [i=1:npol] file index (i-1) using 1:2 with lines lw 2 lc rgb pcol[i] title pname[i] noenhanced
 	} else {
 		set label 1 'no time series' at graph 0.5,0.5 center
-		plot 2 notitle
+		plot [0:tmax] [0:1] -1 notitle
 		unset label 1
 	}
 
@@ -45,7 +45,9 @@ do for [fmt in 'svg png'] {
 	if (has_ts) {
 		plot for [i=1:npol] file index (i-1) using 1:3 with lines lw 2 lc rgb pcol[i] title pname[i] noenhanced
 	} else {
-		plot 2 notitle
+		set label 1 'no time series' at graph 0.5,0.5 center
+		plot [0:tmax] [0:1] -1 notitle
+		unset label 1
 	}
 	unset multiplot
 	set output

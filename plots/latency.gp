@@ -26,12 +26,12 @@ do for [fmt in 'svg png'] {
 	set title 'CDF'
 	set ylabel 'fraction of allocations ≤ latency'
 	set yrange [0:1.02]
-	set key bottom right opaque box lc rgb '#cccccc'
+	set key bottom right
 	if (has_lat) {
 		plot for [i=1:npol] file index (i-1) using 1:2 with lines lw 2 lc rgb pcol[i] title pname[i] noenhanced
 	} else {
 		set label 1 'no latency data' at graph 0.5,0.5 center
-		plot [1:1e6] 2 notitle
+		plot [1:1e6] [0:1] -1 notitle
 		unset label 1
 	}
 
@@ -48,7 +48,9 @@ do for [fmt in 'svg png'] {
 	if (has_lat) {
 		plot for [i=1:npol] file index (i-1) using 1:3 with lines lw 2 lc rgb pcol[i] title pname[i] noenhanced
 	} else {
-		plot [1:1e6] 2 notitle
+		set label 1 'no latency data' at graph 0.5,0.5 center
+		plot [1:1e6] [1e-6:1] 1e-9 notitle
+		unset label 1
 	}
 	unset arrow 1
 	unset arrow 2

@@ -61,7 +61,8 @@ struct rpt_run {
 	char *name;
 	char *colour;			/* "#rrggbb" */
 	char *settings;			/* as given in policies.tsv */
-	char *dir;			/* DIR/runs/NAME */
+	char *dir;			/* DIR/runs/NAME (or DIR for a lone run) */
+	char *rel;			/* the same relative to DIR: runs/NAME or . */
 	struct rj_value *summary;
 	struct rpt_sample *ts;
 	size_t nts;
@@ -96,6 +97,7 @@ struct rpt_metric {
 	enum rpt_kind kind;
 	int higher_better;
 	const char *bar_label;		/* short label in the chart, NULL: not shown */
+	int optional;			/* row left out when no policy has a value */
 };
 extern const struct rpt_metric rpt_metrics[];
 extern const size_t rpt_nmetrics;
@@ -105,6 +107,8 @@ extern const size_t rpt_nmetrics;
 double rpt_metric_value(const struct rpt_run *run, const struct rpt_metric *m);
 /* value / base, with 0/0 = 1; NaN when undefined. */
 double rpt_ratio(double value, double base);
+/* Whether the table shows the metric (optional rows need some value). */
+int rpt_metric_shown(const struct rpt *r, const struct rpt_metric *m);
 /* Formats a value as the table shows it; "-" when NaN. */
 void rpt_format(char *buf, size_t len, double v, enum rpt_kind kind);
 
@@ -124,6 +128,8 @@ void rpt_html_table(const struct rpt *r, FILE *f);
 int rpt_write_html(const struct rpt *r, int figures_ok, const char *note,
 		   char *err, size_t errlen);
 void rpt_html_escape(FILE *f, const char *s);
+/* Writes s percent-encoded for an href (keeps '/'). */
+void rpt_html_url(FILE *f, const char *s);
 
 /* Generated from plots/NAME.gp by the Makefile (scripts/embed-plots.sh). */
 struct rpt_script {

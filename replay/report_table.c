@@ -9,28 +9,33 @@
 #include "report_int.h"
 
 const struct rpt_metric rpt_metrics[] = {
-	{ "alloc latency p50", "ns", "latency_ns.p50", RPT_NS, 0, NULL },
-	{ "alloc latency p99", "ns", "latency_ns.p99", RPT_NS, 0, "alloc p99" },
-	{ "alloc latency p99.9", "ns", "latency_ns.p999", RPT_NS, 0, NULL },
-	{ "alloc latency max", "ns", "latency_ns.max", RPT_NS, 0, NULL },
+	{ "alloc latency p50", "ns", "latency_ns.p50", RPT_NS, 0, NULL, 0 },
+	{ "alloc latency p99", "ns", "latency_ns.p99", RPT_NS, 0, "alloc p99", 0 },
+	{ "alloc latency p99.9", "ns", "latency_ns.p999", RPT_NS, 0, NULL, 0 },
+	{ "alloc latency max", "ns", "latency_ns.max", RPT_NS, 0, NULL, 0 },
 	{ "direct reclaim stalls", "count", "direct_reclaim_stalls", RPT_COUNT, 0,
-	  "direct reclaim" },
+	  "direct reclaim", 0 },
 	{ "compaction stalls", "count", "compaction_stalls", RPT_COUNT, 0,
-	  "compaction stalls" },
+	  "compaction stalls", 0 },
 	{ "node reclaims", "count", "node_reclaims", RPT_COUNT, 0,
-	  "node reclaims" },
+	  "node reclaims", 0 },
 	{ "remote-node allocations", "count", "remote_allocs", RPT_COUNT, 0,
-	  "remote allocs" },
-	{ "OOM outcomes", "count", "oom", RPT_COUNT, 0, NULL },
-	{ "order-9 success rate", "%", "order9_success_rate", RPT_PCT, 1, NULL },
+	  "remote allocs", 0 },
+	{ "OOM outcomes", "count", "oom", RPT_COUNT, 0, NULL, 0 },
+	{ "order-9 success rate", "%", "order9_success_rate", RPT_PCT, 1, NULL, 0 },
 	{ "unusable index o9, end", "0..1", "unusable_index_order9_end", RPT_FRAC,
-	  0, "unusable o9 (end)" },
+	  0, "unusable o9 (end)", 0 },
 	{ "unusable index o9, time mean", "0..1", "unusable_index_order9_mean",
-	  RPT_FRAC, 0, NULL },
-	{ "kswapd wakes", "count", "kswapd_wakes", RPT_COUNT, 0, NULL },
-	{ "reclaimed pages", "pages", "reclaimed_pages", RPT_COUNT, 0, NULL },
-	{ "migratetype fallbacks", "count", "fallbacks", RPT_COUNT, 0, NULL },
-	{ "refaults", "count", "refaults", RPT_COUNT, 0, NULL },
+	  RPT_FRAC, 0, NULL, 0 },
+	{ "fault latency p99", "ns", "fault_latency_ns.p99", RPT_NS, 0, NULL, 1 },
+	{ "allocation failures", "count", "alloc_fail", RPT_COUNT, 0, NULL, 1 },
+	{ "kswapd wakes", "count", "kswapd_wakes", RPT_COUNT, 0, NULL, 1 },
+	{ "reclaimed pages", "pages", "reclaimed_pages", RPT_COUNT, 0, NULL, 1 },
+	{ "migratetype fallbacks", "count", "fallbacks", RPT_COUNT, 0, NULL, 1 },
+	{ "refaults", "count", "refaults", RPT_COUNT, 0, NULL, 1 },
+	{ "mixed pageblocks, end", "count", "mixed_pageblocks_end", RPT_COUNT, 0,
+	  NULL, 1 },
+	{ "mirror pfn agreement", "%", "mirror.pfn_agreement", RPT_PCT, 1, NULL, 1 },
 };
 const size_t rpt_nmetrics = sizeof(rpt_metrics) / sizeof(rpt_metrics[0]);
 
@@ -47,6 +52,16 @@ double rpt_metric_value(const struct rpt_run *run, const struct rpt_metric *m)
 	if (!strcmp(m->key, "unusable_index_order9_end"))
 		return run->ts[run->nts - 1].unusable_o9;
 	return v;
+}
+
+int rpt_metric_shown(const struct rpt *r, const struct rpt_metric *m)
+{
+	if (!m->optional)
+		return 1;
+	for (size_t i = 0; i < r->nruns; i++)
+		if (isfinite(rpt_metric_value(&r->runs[i], m)))
+			return 1;
+	return 0;
 }
 
 double rpt_ratio(double value, double base)
@@ -112,6 +127,8 @@ static void write_md(const struct rpt *r, FILE *f)
 		fputs("--:|", f);
 	fputc('\n', f);
 	for (size_t m = 0; m < rpt_nmetrics; m++) {
+		if (!rpt_metric_shown(r, &rpt_metrics[m]))
+			continue;
 		fprintf(f, "| %s | %s |", rpt_metrics[m].label, rpt_metrics[m].unit);
 		for (size_t i = 0; i < r->nruns; i++) {
 			cell(buf, sizeof(buf), r, i, &rpt_metrics[m]);
@@ -156,6 +173,8 @@ static void write_txt(const struct rpt *r, FILE *f)
 	for (size_t m = 0; m < rpt_nmetrics; m++) {
 		char label[80];
 
+		if (!rpt_metric_shown(r, &rpt_metrics[m]))
+			continue;
 		snprintf(label, sizeof(label), "%s (%s)", rpt_metrics[m].label,
 			 rpt_metrics[m].unit);
 		fprintf(f, "%-*s", w0, label);
@@ -204,6 +223,8 @@ void rpt_html_table(const struct rpt *r, FILE *f)
 		const struct rpt_metric *mt = &rpt_metrics[m];
 		double base = rpt_metric_value(&r->runs[0], mt);
 
+		if (!rpt_metric_shown(r, mt))
+			continue;
 		fprintf(f, "<tr><td>%s</td><td>%s</td>", mt->label, mt->unit);
 		for (size_t i = 0; i < r->nruns; i++) {
 			double v = rpt_metric_value(&r->runs[i], mt);
