@@ -253,6 +253,29 @@ static void test_unmap_and_exit(void **state)
 	mmc_destroy(m);
 }
 
+/* Mirror mode: a page placed by the caller is known to the view. */
+static void test_fault_map(void **state)
+{
+	struct mmc *m = new_model("256M,2", 2, 3);
+	struct mmc_result r;
+	uint64_t pfn;
+
+	(void)state;
+	assert_int_equal(mmc_alloc(m, 0, MMC_GFP_HIGHUSER_MOVABLE, 0, &r), 0);
+	pfn = r.pfn;
+	assert_int_equal(mmc_lru_add(m, pfn, 0, MMC_PC_ANON), 0);
+	assert_int_equal(class_of(m, pfn), MMC_PC_ANON);
+	assert_int_equal(mmc_fault_map(m, 4, BASE + 3 * PG, pfn, 0), 0);
+	assert_int_equal(mmc_fault(m, 4, BASE + 3 * PG, MMC_FAULT_WRITE, 0, &r),
+			 MMC_FK_MINOR);
+	assert_int_equal(r.pfn, pfn);
+	/* the range already has a page table: no THP there */
+	assert_int_equal(mmc_fault(m, 4, BASE + 4 * PG, MMC_FAULT_WRITE |
+				   MMC_FAULT_THP, 0, &r), MMC_FK_ANON);
+	assert_int_equal(mmc_fault_map(m, 4, BASE, pfn + 1, 9), -1);
+	mmc_destroy(m);
+}
+
 /* The same faults on two models give the same pages and counters. */
 static void run_sequence(struct mmc *m, uint64_t *out, int n)
 {
@@ -309,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_thp_fallback),
 		cmocka_unit_test(test_refault),
 		cmocka_unit_test(test_unmap_and_exit),
+		cmocka_unit_test(test_fault_map),
 		cmocka_unit_test(test_determinism),
 	};
 
