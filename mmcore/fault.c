@@ -498,6 +498,55 @@ int mmc_fault(struct mmc *m, uint32_t pid, uint64_t addr, unsigned flags,
 	return pte_fault(m, slot, vpn, flags, cpu, res);
 }
 
+int mmc_fault_map(struct mmc *m, uint32_t pid, uint64_t addr, uint64_t pfn,
+		  unsigned order)
+{
+	struct fault_state *f = F(m);
+	uint64_t vpn = (addr >> PAGE_SHIFT) & VPN_MASK;
+	uint64_t pmdkey = vpn >> HPAGE_PMD_ORDER, *pmd;
+	struct fault_proc *p;
+	int slot;
+
+	if (!f || (order != 0 && order != HPAGE_PMD_ORDER) ||
+	    !pfn_to_zone(m, pfn) || (pfn & ((1ull << order) - 1)))
+		return -1;
+	slot = proc_lookup(m, pid, true);
+	if (slot < 0)
+		return -1;
+	p = &f->procs[slot];
+	pmd = u64map_get(&p->pmd, pmdkey);
+	if (order == HPAGE_PMD_ORDER) {
+		/* a PMD mapping replaces whatever table was there */
+		if (pmd && PMD_STATE(*pmd) == PMD_TABLE)
+			pmd_drop(p, pmdkey);
+		if (u64map_put(&p->pmd, pmdkey,
+			       pmd_make(PMD_THP, FILL_NONE, 0, pfn)) < 0 ||
+		    u64map_put(&f->rmap, pfn, rmap_val(slot, (pmdkey <<
+				HPAGE_PMD_ORDER) | RMAP_THP)) < 0)
+			return -1;
+		set_head(m, pfn, true);
+		return 0;
+	}
+	if (pmd && PMD_STATE(*pmd) != PMD_TABLE)
+		u64map_del(&p->pmd, pmdkey);	/* as a split */
+	pmd = u64map_get(&p->pmd, pmdkey);
+	if (!pmd) {
+		if (u64map_put(&p->pmd, pmdkey,
+			       pmd_make(PMD_TABLE, FILL_NONE, 0, 0)) < 0)
+			return -1;
+		pmd = u64map_get(&p->pmd, pmdkey);
+	}
+	uint64_t *ptep = u64map_get(&p->pte, vpn);
+	bool counted = ptep ? *ptep != PTE_NONE : PMD_FILL(*pmd) != FILL_NONE;
+
+	if (u64map_put(&p->pte, vpn, PTE_PRESENT | pfn) < 0 ||
+	    u64map_put(&f->rmap, pfn, rmap_val(slot, vpn)) < 0)
+		return -1;
+	if (!counted)
+		pmd_count_add(p, pmdkey, 1);
+	return 0;
+}
+
 /* ---- reclaim, unmap, exit ------------------------------------------- */
 
 /* Take pfn out of the reverse map; true when it still backs a mapping
