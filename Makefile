@@ -75,9 +75,17 @@ $(BUILD)/%.o: %.c | deps
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 $(COLLECTOR_OBJ): $(SKELS)
 
+# plots/*.gp compiled into the binary, for `mmtrace report` anywhere.
+PLOTS_GP := $(sort $(wildcard plots/*.gp))
+$(BUILD)/gen/report_plots.c: $(PLOTS_GP) scripts/embed-plots.sh
+	@mkdir -p $(@D)
+	sh scripts/embed-plots.sh $(PLOTS_GP) > $@.tmp && mv $@.tmp $@
+$(BUILD)/gen/report_plots.o: $(BUILD)/gen/report_plots.c | deps
+	$(CC) $(CFLAGS) -Ireplay -MMD -MP -c $< -o $@
+
 $(LIBMMCORE): $(MMCORE_OBJ)
 $(LIBTRACE): $(TRACE_OBJ)
-$(LIBREPLAY): $(REPLAY_OBJ)
+$(LIBREPLAY): $(REPLAY_OBJ) $(BUILD)/gen/report_plots.o
 $(LIBCOLL): $(COLLECTOR_OBJ)
 $(ALL_LIBS):
 	@mkdir -p $(@D)
