@@ -115,6 +115,8 @@ struct rec {
 	uint64_t resizes;
 
 	int write_failed;
+	int calib_only;		/* mm_page_alloc attached for calibration only */
+	struct bpf_link *calib_link;
 };
 
 static volatile sig_atomic_t stop_flag;
@@ -400,6 +402,13 @@ static void probe_programs(struct rec *r)
 
 		if (!name || !bpf_program__autoload(p))
 			continue;
+		if (!selected(&r->o, name) && p == r->skel->progs.page_alloc) {
+			/* still needed once: calibration learns the vmemmap
+			 * base from a struct page * it sees (detached after) */
+			r->calib_only = 1;
+			coll_note(&r->h, "probe.mm_page_alloc", "not selected (-e)");
+			continue;
+		}
 		if (!selected(&r->o, name)) {
 			char k[48];
 
@@ -442,6 +451,10 @@ static void attach_programs(struct rec *r)
 		if (!name || !bpf_program__autoload(p))
 			continue;
 		l = bpf_program__attach(p);
+		if (r->calib_only && p == r->skel->progs.page_alloc) {
+			r->calib_link = l;
+			continue;
+		}
 		snprintf(k, sizeof(k), "probe.%.40s", name);
 		if (!l || r->nlinks == MAX_LINKS) {
 			snprintf(v, sizeof(v), "missing: %s attach failed: %s", type,
@@ -462,6 +475,8 @@ static void attach_programs(struct rec *r)
 
 static void detach_programs(struct rec *r)
 {
+	bpf_link__destroy(r->calib_link);
+	r->calib_link = NULL;
 	for (int i = 0; i < r->nlinks; i++)
 		bpf_link__destroy(r->links[i]);
 	r->nlinks = 0;
@@ -1080,6 +1095,8 @@ static int calibrate_or_fail(struct rec *r)
 			"(KASLR calibration failed); cannot turn pointers into pfns\n");
 		return -1;
 	}
+	bpf_link__destroy(r->calib_link);
+	r->calib_link = NULL;
 	snprintf(v, sizeof(v), "found by magic-page scan; struct page = %llu bytes",
 		 (unsigned long long)r->page_struct_size);
 	coll_note(&r->h, "record.kaslr_bases", v);

@@ -161,10 +161,17 @@ static int pageblock_empty(struct scan *s, uint64_t pfn)
 	s->pb_empty = 0;
 	if (n > (1u << 12))
 		return 0;
-	read_words(s->ff, pb * n, s->pbf, (uint32_t)n);
-	read_words(s->fc, pb * n, s->pbc, (uint32_t)n);
+	const uint64_t *f = s->pbf, *c = s->pbc;
+
+	if (pb * n >= s->base && pb * n + n <= s->base + s->n) {
+		f = s->flags + (pb * n - s->base);	/* already read */
+		c = s->count + (pb * n - s->base);
+	} else {
+		read_words(s->ff, pb * n, s->pbf, (uint32_t)n);
+		read_words(s->fc, pb * n, s->pbc, (uint32_t)n);
+	}
 	for (uint64_t k = 0; k < n; k++)
-		if (!is_free_tail(s->pbf[k], s->pbc[k]))
+		if (!is_free_tail(f[k], c[k]))
 			return 0;
 	s->pb_empty = 1;
 	return 1;
