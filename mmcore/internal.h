@@ -540,10 +540,13 @@ uint64_t lru_pages(struct mmc *m, int nid, bool file, bool active);
 /* node_pagecache_reclaimable() under the current zone_reclaim_mode. */
 uint64_t node_pagecache_reclaimable_pages(struct mmc *m, int nid);
 /* For compaction.c: the LRU folio holding idx (head idx) and its order;
- * after migrate_page_range() of an LRU folio, move its LRU entry. */
+ * around migrate_page_range() of an LRU folio (which does lru_del(from)
+ * and lru_add(to)), save and restore the LRU state that does not move by
+ * itself (active/referenced/workingset, file dirty/mapped). */
 uint32_t lru_folio_head(const struct mmc_zone *z, uint32_t idx);
 unsigned lru_folio_order(const struct mmc_zone *z, uint32_t head_idx);
-void lru_migrated(struct mmc *m, uint64_t from, uint64_t to, unsigned order);
+unsigned lru_migrate_save(struct mmc *m, uint64_t from);
+void lru_migrate_restore(struct mmc *m, uint64_t to, unsigned saved);
 
 /* ====================================================================
  * compaction.c (reclaim helper)
@@ -593,6 +596,8 @@ int fault_init(struct mmc *m);
 void fault_destroy(struct mmc *m);
 /* Bytes of slab.c / fault.c state, for mmc_memory_bytes(). */
 size_t slab_memory_bytes(const struct mmc *m);
+/* Tests: every SLUB list, count and bitmap is consistent.  0 or -1. */
+int slab_check(const struct mmc *m);
 size_t fault_memory_bytes(const struct mmc *m);
 /* Reclaim is about to free the anon range [pfn, +2^order) (swap-out):
  * its mapping becomes a shadow entry so the next touch is a refault

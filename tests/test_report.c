@@ -235,6 +235,36 @@ static void check_svg(const char *dir, const char *name)
 	free(s);
 }
 
+/* Same input, same figure bytes (gnuplot writes no dates). */
+static void check_figures_repeat(const char *dir)
+{
+	static const char *const ext[] = { "svg", "png" };
+	char *first[16][2], name[64], err[512];
+	size_t len[16][2];
+
+	assert_true(rpt_nfigures <= 16);
+	for (size_t i = 0; i < rpt_nfigures; i++)
+		for (int e = 0; e < 2; e++) {
+			snprintf(name, sizeof(name), "%s.%s", rpt_figures[i].name, ext[e]);
+			first[i][e] = read_all(dir, name, &len[i][e]);
+			assert_non_null(first[i][e]);
+		}
+	assert_int_equal(mmt_report_render(dir, err, sizeof(err)), 0);
+	for (size_t i = 0; i < rpt_nfigures; i++)
+		for (int e = 0; e < 2; e++) {
+			size_t n;
+			char *again;
+
+			snprintf(name, sizeof(name), "%s.%s", rpt_figures[i].name, ext[e]);
+			again = read_all(dir, name, &n);
+			assert_non_null(again);
+			assert_int_equal(n, len[i][e]);
+			assert_memory_equal(again, first[i][e], n);
+			free(again);
+			free(first[i][e]);
+		}
+}
+
 static void test_render_figures(void **state)
 {
 	struct fixture *fx = *state;
@@ -279,6 +309,7 @@ static void test_render_figures(void **state)
 	assert_non_null(txt);
 	assert_non_null(strstr(txt, "8192 (2.00)"));
 	free(txt);
+	check_figures_repeat(fx->dir);
 }
 
 static void test_rerender_identical(void **state)
