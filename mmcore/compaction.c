@@ -456,11 +456,13 @@ static bool migrate_pages(struct mmc *m, struct compact_control *cc)
 				break;
 			}
 		}
+		unsigned saved = lru_migrate_save(m, from);
 		if (migrate_page_range(m, from, to, order)) {
+			lru_migrate_restore(m, from, saved);
 			release_isolated_pages(m, to, order);
 			continue;
 		}
-		lru_migrated(m, from, to, order);
+		lru_migrate_restore(m, to, saved);
 		cc->nr_migrated += 1ull << order;
 	}
 	cc->nr_migratepages = 0;

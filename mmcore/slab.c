@@ -885,3 +885,87 @@ size_t slab_memory_bytes(const struct mmc *m)
 	}
 	return b;
 }
+
+/* ---- consistency check (tests) --------------------------------------- */
+
+static int check_cache(const struct mmc *m, const struct kmem_cache *s,
+		       uint64_t *pages, uint64_t *slabs)
+{
+	uint64_t inuse = 0, nr_partial[MMC_MAX_NODES] = { 0 };
+	uint64_t nr_slabs[MMC_MAX_NODES] = { 0 }, on_cpu = 0, on_cpu_partial = 0;
+
+	for (uint32_t i = 0; i < s->nr_slots; i++) {
+		const struct slab *sl = &s->slabs[i];
+		const uint64_t *map = &s->map[(size_t)i * s->map_words];
+		uint32_t nfree = 0;
+
+		if (sl->list == SLAB_FREE_SLOT)
+			continue;
+		for (uint32_t w = 0; w < s->map_words; w++)
+			nfree += (uint32_t)__builtin_popcountll(map[w]);
+		if (nfree + sl->inuse != sl->objects || sl->node >= m->nr_nodes)
+			return -1;
+		/* a full slab is never on a partial list */
+		if (sl->inuse == sl->objects && (sl->list == SLAB_NODE_PARTIAL ||
+						 sl->list == SLAB_CPU_PARTIAL))
+			return -1;
+		if (sl->list == SLAB_FULL && sl->inuse != sl->objects)
+			return -1;
+		const uint64_t *v = u64map_get(&S(m)->by_pfn, sl->pfn);
+		if (!v || (uint32_t)*v != i || S(m)->caches[*v >> 32] != s)
+			return -1;
+		inuse += sl->inuse;
+		nr_slabs[sl->node]++;
+		nr_partial[sl->node] += sl->list == SLAB_NODE_PARTIAL;
+		on_cpu += sl->list == SLAB_CPU;
+		on_cpu_partial += sl->list == SLAB_CPU_PARTIAL;
+		*pages += 1ull << sl->order;
+		(*slabs)++;
+	}
+	if (inuse != s->nr_objects)
+		return -1;
+	for (uint32_t n = 0; n < m->nr_nodes; n++) {
+		uint64_t len = 0;
+
+		for (int32_t x = s->node[n].head; x >= 0; x = s->slabs[x].next)
+			if (++len > s->nr_slots)
+				return -1;
+		if (len != nr_partial[n] || len != s->node[n].nr_partial ||
+		    nr_slabs[n] != s->node[n].nr_slabs)
+			return -1;
+	}
+	for (uint32_t c = 0; c < m->nr_cpus; c++) {
+		uint64_t len = 0;
+
+		for (int32_t x = s->cpu[c].partial; x >= 0; x = s->slabs[x].next)
+			if (++len > s->nr_slots)
+				return -1;
+		if (len != s->cpu[c].partial_slabs)
+			return -1;
+		on_cpu_partial -= len;
+		on_cpu -= s->cpu[c].slab >= 0;
+	}
+	return on_cpu == 0 && on_cpu_partial == 0 ? 0 : -1;
+}
+
+/* Every cache's lists, counts and bitmaps agree, the pfn map holds
+ * exactly the live slabs and the page counters match.  0 or -1. */
+int slab_check(const struct mmc *m)
+{
+	const struct slab_state *st = S(m);
+	uint64_t pages = 0, slabs = 0, counted = 0;
+
+	if (!st)
+		return -1;
+	for (uint32_t i = 0; i < st->nr_caches; i++)
+		if (check_cache(m, st->caches[i], &pages, &slabs) < 0)
+			return -1;
+	for (uint32_t n = 0; n < m->nr_nodes; n++)
+		counted += m->nodes[n].nr_slab_reclaimable +
+			   m->nodes[n].nr_slab_unreclaimable;
+	for (uint64_t it = 0, k, v; u64map_next(&st->large, &it, &k, &v);)
+		pages += 1ull << v;	/* large kmalloc counts as slab */
+	if (slabs != st->by_pfn.nr || counted != pages)
+		return -1;
+	return 0;
+}

@@ -19,7 +19,7 @@ do for [fmt in 'svg png'] {
 	}
 	set output outdir.'/heatmap.'.fmt
 	set multiplot layout npol,1 title 'Free pages by order over time (white: no free block of that order): '.trace_name noenhanced \
-		margins 0.08,0.86,(65.0 / height),(1 - 80.0 / height) spacing (65.0 / height)
+		margins 0.08,0.86,(65.0 / height),(1 - 80.0 / height) spacing (85.0 / height)
 	set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', 4 '#fde725')
 	set logscale cb
 	set cbrange [1:heat_cbmax]

@@ -296,7 +296,8 @@ static void usage(FILE *f)
 	fputs("usage: mmtrace report [--no-figures] DIR\n"
 	      "\n"
 	      "(Re)renders the report of a compare directory: reads\n"
-	      "DIR/policies.tsv (or every DIR/runs/NAME when it is absent) and\n"
+	      "DIR/policies.tsv (or every DIR/runs/NAME when it is absent, or\n"
+	      "DIR itself when it is the output of one mmtrace replay) and\n"
 	      "DIR/runs/NAME/{summary.json,timeseries.tsv,latency.tsv}, writes\n"
 	      "DIR/data/*.tsv, DIR/plots/*.gp, the figures (SVG and PNG, drawn\n"
 	      "by gnuplot), summary.md, summary.txt and index.html, and prints\n"
@@ -321,6 +322,7 @@ int cmd_report(int argc, char **argv)
 	int c, figures = 1;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -330,7 +332,8 @@ int cmd_report(int argc, char **argv)
 			figures = 0;
 			break;
 		default:
-			fprintf(stderr, "mmtrace report: see mmtrace report --help\n");
+			fprintf(stderr, "mmtrace report: unknown option '%s' (see "
+				"mmtrace report --help)\n", argv[optind - 1]);
 			return 2;
 		}
 	}

@@ -169,6 +169,7 @@ static struct rpt_run *add_run(struct rpt *r, const char *name,
 			      : mmt_report_colour((unsigned)r->nruns));
 	run->settings = xstrdup(settings);
 	run->dir = path_join(runs, name);
+	run->rel = path_join("runs", name);
 	free(runs);
 	r->nruns++;
 	return run;
@@ -229,6 +230,33 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* DIR is the output of one `mmtrace replay`: report that run alone, named
+ * after the directory. */
+static int lone_run(struct rpt *r, char *err, size_t errlen)
+{
+	char *sum = path_join(r->dir, "summary.json");
+	char *real, *base;
+	struct rpt_run *run;
+	int found = !access(sum, F_OK);
+
+	free(sum);
+	if (!found) {
+		snprintf(err, errlen, "%s: no policies.tsv, runs/ or summary.json "
+			 "(not a compare or replay output)", r->dir);
+		return -1;
+	}
+	real = realpath(r->dir, NULL);
+	base = real ? strrchr(real, '/') : NULL;
+	base = base && base[1] ? base + 1 : "run";
+	run = add_run(r, name_ok(base) ? base : "run", NULL, "");
+	free(real);
+	free(run->dir);
+	free(run->rel);
+	run->dir = xstrdup(r->dir);
+	run->rel = xstrdup(".");
+	return 0;
+}
+
 /* Without policies.tsv: every directory under DIR/runs, sorted by name. */
 static int scan_runs(struct rpt *r, char *err, size_t errlen)
 {
@@ -239,10 +267,8 @@ static int scan_runs(struct rpt *r, char *err, size_t errlen)
 	size_t n = 0;
 
 	if (!d) {
-		snprintf(err, errlen, "%s/policies.tsv: %s (and no runs/ "
-			 "directory)", r->dir, strerror(ENOENT));
 		free(runs);
-		return -1;
+		return lone_run(r, err, errlen);
 	}
 	while ((e = readdir(d))) {
 		char *p;
@@ -621,6 +647,7 @@ void rpt_free(struct rpt *r)
 		free(run->colour);
 		free(run->settings);
 		free(run->dir);
+		free(run->rel);
 		rj_free(run->summary);
 		free(run->ts);
 		free(run->lat_alloc);

@@ -22,11 +22,24 @@ void rpt_html_escape(FILE *f, const char *s)
 	}
 }
 
-/* A relative link to runs/NAME/FILE; names are checked to hold no '/'. */
+void rpt_html_url(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~/", c))
+			fputc(c, f);
+		else
+			fprintf(f, "%%%02X", c);
+	}
+}
+
+/* A relative link to runs/NAME/FILE (names hold no '/'). */
 static void run_link(FILE *f, const struct rpt_run *run, const char *file)
 {
-	fputs("<a href=\"runs/", f);
-	rpt_html_escape(f, run->name);
+	fputs("<a href=\"", f);
+	rpt_html_url(f, run->rel);
 	fprintf(f, "/%s\">%s</a>", file, file);
 }
 

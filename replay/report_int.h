@@ -61,7 +61,8 @@ struct rpt_run {
 	char *name;
 	char *colour;			/* "#rrggbb" */
 	char *settings;			/* as given in policies.tsv */
-	char *dir;			/* DIR/runs/NAME */
+	char *dir;			/* DIR/runs/NAME (or DIR for a lone run) */
+	char *rel;			/* the same relative to DIR: runs/NAME or . */
 	struct rj_value *summary;
 	struct rpt_sample *ts;
 	size_t nts;
@@ -127,6 +128,8 @@ void rpt_html_table(const struct rpt *r, FILE *f);
 int rpt_write_html(const struct rpt *r, int figures_ok, const char *note,
 		   char *err, size_t errlen);
 void rpt_html_escape(FILE *f, const char *s);
+/* Writes s percent-encoded for an href (keeps '/'). */
+void rpt_html_url(FILE *f, const char *s);
 
 /* Generated from plots/NAME.gp by the Makefile (scripts/embed-plots.sh). */
 struct rpt_script {

@@ -235,6 +235,36 @@ static void check_svg(const char *dir, const char *name)
 	free(s);
 }
 
+/* Same input, same figure bytes (gnuplot writes no dates). */
+static void check_figures_repeat(const char *dir)
+{
+	static const char *const ext[] = { "svg", "png" };
+	char *first[16][2], name[64], err[512];
+	size_t len[16][2];
+
+	assert_true(rpt_nfigures <= 16);
+	for (size_t i = 0; i < rpt_nfigures; i++)
+		for (int e = 0; e < 2; e++) {
+			snprintf(name, sizeof(name), "%s.%s", rpt_figures[i].name, ext[e]);
+			first[i][e] = read_all(dir, name, &len[i][e]);
+			assert_non_null(first[i][e]);
+		}
+	assert_int_equal(mmt_report_render(dir, err, sizeof(err)), 0);
+	for (size_t i = 0; i < rpt_nfigures; i++)
+		for (int e = 0; e < 2; e++) {
+			size_t n;
+			char *again;
+
+			snprintf(name, sizeof(name), "%s.%s", rpt_figures[i].name, ext[e]);
+			again = read_all(dir, name, &n);
+			assert_non_null(again);
+			assert_int_equal(n, len[i][e]);
+			assert_memory_equal(again, first[i][e], n);
+			free(again);
+			free(first[i][e]);
+		}
+}
+
 static void test_render_figures(void **state)
 {
 	struct fixture *fx = *state;
@@ -279,6 +309,7 @@ static void test_render_figures(void **state)
 	assert_non_null(txt);
 	assert_non_null(strstr(txt, "8192 (2.00)"));
 	free(txt);
+	check_figures_repeat(fx->dir);
 }
 
 static void test_rerender_identical(void **state)
@@ -425,6 +456,31 @@ static void test_degenerate_run(void **state)
 	free(md);
 }
 
+/* `mmtrace report` on the output of one replay reports that run alone;
+ * an empty directory is neither. */
+static void test_lone_run_and_empty_dir(void **state)
+{
+	struct fixture *fx = *state;
+	char run[128], err[512] = "", *md, *html;
+
+	snprintf(run, sizeof(run), "%s/runs/zrm1", fx->dir);
+	setenv("MMTRACE_GNUPLOT", "/bin/true", 1);
+	mmt_report_render(run, err, sizeof(err));
+	unsetenv("MMTRACE_GNUPLOT");
+	md = read_all(run, "summary.md", NULL);
+	assert_non_null(md);
+	assert_non_null(strstr(md, "| metric | unit | zrm1 |\n"));
+	free(md);
+	html = read_all(run, "index.html", NULL);
+	assert_non_null(html);
+	assert_non_null(strstr(html, "href=\"./summary.json\""));
+	free(html);
+	snprintf(run, sizeof(run), "%s/empty", fx->dir);
+	assert_int_equal(mkdir(run, 0700), 0);
+	assert_int_equal(mmt_report_render(run, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a compare or replay output"));
+}
+
 static void test_json(void **state)
 {
 	static const char good[] =
@@ -510,6 +566,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_policy_without_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_runs_without_policies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_degenerate_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lone_run_and_empty_dir, setup, teardown),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_embedded_scripts),
 		cmocka_unit_test(test_ratio_format),
