@@ -37,6 +37,45 @@ enum mmc_migratetype { MMC_MT_UNMOVABLE, MMC_MT_MOVABLE, MMC_MT_RECLAIMABLE,
  * mmcore includes no trace header; these mirror the canonical bit numbers. */
 #define MMC_GFP(bit) (1ull << (bit))
 
+/* Bit masks, numbered as enum mmt_gfp_canon (tests/test_mmcore_gfp.c
+ * checks every one against include/mmtrace/trace.h). */
+#define MMC___GFP_DMA			MMC_GFP(0)
+#define MMC___GFP_HIGHMEM		MMC_GFP(1)
+#define MMC___GFP_DMA32			MMC_GFP(2)
+#define MMC___GFP_MOVABLE		MMC_GFP(3)
+#define MMC___GFP_RECLAIMABLE		MMC_GFP(4)
+#define MMC___GFP_HIGH			MMC_GFP(5)
+#define MMC___GFP_IO			MMC_GFP(6)
+#define MMC___GFP_FS			MMC_GFP(7)
+#define MMC___GFP_ZERO			MMC_GFP(8)
+#define MMC___GFP_DIRECT_RECLAIM	MMC_GFP(10)
+#define MMC___GFP_KSWAPD_RECLAIM	MMC_GFP(11)
+#define MMC___GFP_WRITE			MMC_GFP(12)
+#define MMC___GFP_NOWARN		MMC_GFP(13)
+#define MMC___GFP_RETRY_MAYFAIL		MMC_GFP(14)
+#define MMC___GFP_NOFAIL		MMC_GFP(15)
+#define MMC___GFP_NORETRY		MMC_GFP(16)
+#define MMC___GFP_MEMALLOC		MMC_GFP(17)
+#define MMC___GFP_COMP			MMC_GFP(18)
+#define MMC___GFP_NOMEMALLOC		MMC_GFP(19)
+#define MMC___GFP_HARDWALL		MMC_GFP(20)
+#define MMC___GFP_THISNODE		MMC_GFP(21)
+#define MMC___GFP_ACCOUNT		MMC_GFP(22)
+/* include/linux/gfp_types.h composites */
+#define MMC___GFP_RECLAIM (MMC___GFP_DIRECT_RECLAIM | MMC___GFP_KSWAPD_RECLAIM)
+#define MMC_GFP_ATOMIC	 (MMC___GFP_HIGH | MMC___GFP_KSWAPD_RECLAIM)
+#define MMC_GFP_KERNEL	 (MMC___GFP_RECLAIM | MMC___GFP_IO | MMC___GFP_FS)
+#define MMC_GFP_NOWAIT	 (MMC___GFP_KSWAPD_RECLAIM)
+#define MMC_GFP_NOIO	 (MMC___GFP_RECLAIM)
+#define MMC_GFP_NOFS	 (MMC___GFP_RECLAIM | MMC___GFP_IO)
+#define MMC_GFP_USER	 (MMC_GFP_KERNEL | MMC___GFP_HARDWALL)
+#define MMC_GFP_DMA32	 (MMC___GFP_DMA32)
+#define MMC_GFP_HIGHUSER (MMC_GFP_USER | MMC___GFP_HIGHMEM)
+#define MMC_GFP_HIGHUSER_MOVABLE (MMC_GFP_HIGHUSER | MMC___GFP_MOVABLE)
+#define MMC_GFP_TRANSHUGE_LIGHT ((MMC_GFP_HIGHUSER_MOVABLE | MMC___GFP_COMP | \
+	MMC___GFP_NOMEMALLOC | MMC___GFP_NOWARN) & ~MMC___GFP_RECLAIM)
+#define MMC_GFP_TRANSHUGE (MMC_GFP_TRANSHUGE_LIGHT | MMC___GFP_DIRECT_RECLAIM)
+
 /* ---- topology -------------------------------------------------------- */
 
 struct mmc_zone_spec {
@@ -111,6 +150,10 @@ enum mmc_page_class { MMC_PC_HOLE, MMC_PC_FREE, MMC_PC_RESERVED,
 int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt);
 int mmc_seed_class(struct mmc *m, uint64_t pfn, uint64_t nr, int cls);
 int mmc_set_pageblock_mt(struct mmc *m, uint64_t pfn, int mt);
+/* Synthetic hosts (topology specs, tests, bench): free every managed page
+ * as the largest aligned blocks, pageblocks MOVABLE, as a freshly booted
+ * machine looks before any demand.  0 or -1. */
+int mmc_seed_all_free(struct mmc *m);
 /* Recompute watermarks, lowmem_reserve and pcp high/batch (after seeding
  * or a resize), as the kernel does on a sysctl write. */
 void mmc_setup_zones(struct mmc *m);
@@ -184,6 +227,14 @@ void mmc_tick(struct mmc *m, uint64_t now_ns);
 
 /* ---- SLUB ------------------------------------------------------------- */
 
+/* kmem_cache_create() flags (the SLAB_* the model needs). */
+#define MMC_SLAB_HWCACHE_ALIGN	 0x01u	/* SLAB_HWCACHE_ALIGN */
+#define MMC_SLAB_RECLAIM_ACCOUNT 0x02u	/* slab pages are reclaimable */
+#define MMC_SLAB_CACHE_DMA	 0x04u
+#define MMC_SLAB_CACHE_DMA32	 0x08u
+#define MMC_SLAB_FREEPTR_OUTSIDE 0x10u	/* ctor, TYPESAFE_BY_RCU or POISON */
+#define MMC_SLAB_KMALLOC	 0x20u
+
 /* Returns a cache id.  Slab order and objects per slab computed as
  * calculate_sizes()/calculate_order() do. */
 int mmc_kmem_cache_create(struct mmc *m, const char *name, uint32_t size,
@@ -203,6 +254,44 @@ int mmc_slab_free(struct mmc *m, int cache, uint64_t obj_pfn, uint32_t obj_off,
  * with nr_cpus cpus (calculate_order). */
 int mmc_slab_calc(uint32_t size, uint32_t align, uint32_t nr_cpus,
 		  struct mmc_slab_info *out);
+/* Cache id by its kernel name ("kmalloc-rcl-1k", "dentry"), or -1.  The
+ * kmalloc caches of every type (normal, rcl, cg, dma) exist from
+ * mmc_create().  A cache known only from sysfs can be created with
+ * size = slab_size, align 8, flags 0 (same geometry). */
+int mmc_kmem_cache_find(const struct mmc *m, const char *name);
+/* kmalloc()/kfree(): a size class by kmalloc_slab(), or for size >
+ * KMALLOC_MAX_CACHE_SIZE (8 KiB) pages of get_order(size) with __GFP_COMP
+ * (kmalloc_large).  mmc_kmalloc returns 0, 1 for size 0 (ZERO_SIZE_PTR:
+ * nothing allocated) or -1; mmc_kmalloc_cache returns -2 for size 0.
+ * mmc_slab_free accepts cache -1 (kfree of an unknown cache). */
+int mmc_kmalloc(struct mmc *m, uint32_t size, uint64_t gfp, int cpu,
+		uint64_t *obj_pfn, uint32_t *obj_off, struct mmc_result *res);
+int mmc_kfree(struct mmc *m, uint64_t obj_pfn, uint32_t obj_off, int cpu,
+	      struct mmc_result *res);
+/* A cache's state, as /sys/kernel/slab/X shows it. */
+struct mmc_slab_stats {
+	char name[48];
+	uint64_t nr_slabs, total_objects, objects_inuse, pages;
+	uint64_t nr_partial;		/* on node partial lists */
+	uint64_t cpu_slabs, cpu_partial_total;	/* slabs held by cpus */
+	uint32_t min_partial, cpu_partial, cpu_partial_slabs;
+};
+int mmc_kmem_cache_stats(const struct mmc *m, int cache,
+			 struct mmc_slab_stats *out);
+
+/* ---- faults (fault.c) ---------------------------------------------- */
+
+#define MMC_FAULT_WRITE		0x1	/* error code: write */
+#define MMC_FAULT_USER		0x2	/* user-mode fault */
+#define MMC_FAULT_THP		0x4	/* VMA is THP-eligible (madvised or
+					 * large enough and aligned) */
+/* A page fault of process pid at addr: first touch allocates (THP when
+ * policy and VMA allow), a touch of a reclaimed page is a refault
+ * (MMC_PATH_REFAULT), a touch of a present page is a no-op.  0 or -1. */
+int mmc_fault(struct mmc *m, uint32_t pid, uint64_t addr, unsigned flags,
+	      int cpu, struct mmc_result *res);
+/* The process exited: its pages are freed. */
+void mmc_process_exit(struct mmc *m, uint32_t pid);
 
 /* ---- metrics ---------------------------------------------------------- */
 

@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Event blocks: column-oriented, delta-coded, varint-packed (FORMAT.md,
+ * "Event blocks").  Each field of each kind is its own column, delta-coded
+ * against the previous event of the same kind, so that a fault loop's
+ * "addr + 4096", a constant gfp or a pcp list walking down pfns turn into
+ * long runs of one or two byte values that zstd then nearly erases.
+ *
+ * Decoding is the replay's hot path: one pass, no allocation but one small
+ * state array, one bound check per varint, branch-free struct fill.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "codec.h"
+
+#define NF 16	/* fields per event besides ts and kind, in this order: */
+enum {
+	F_CPU, F_PID, F_PFN, F_ADDR, F_SITE, F_GFP, F_ORDER, F_MT, F_MT2,
+	F_NODE, F_OFFSET, F_CACHE, F_BYTES_REQ, F_BYTES_ALLOC, F_ARG, F_ARG2
+};
+
+#define NO_KIND 0xffff
+
+static void ev_fields(const struct mmt_event *e, uint64_t v[NF])
+{
+	v[F_CPU] = e->cpu;
+	v[F_PID] = e->pid;
+	v[F_PFN] = e->pfn;
+	v[F_ADDR] = e->addr;
+	v[F_SITE] = e->site;
+	v[F_GFP] = e->gfp;
+	v[F_ORDER] = e->order;
+	v[F_MT] = (uint64_t)(int64_t)e->mt;
+	v[F_MT2] = (uint64_t)(int64_t)e->mt2;
+	v[F_NODE] = (uint64_t)(int64_t)e->node;
+	v[F_OFFSET] = e->offset;
+	v[F_CACHE] = e->cache;
+	v[F_BYTES_REQ] = e->bytes_req;
+	v[F_BYTES_ALLOC] = e->bytes_alloc;
+	v[F_ARG] = e->arg;
+	v[F_ARG2] = e->arg2;
+}
+
+static unsigned uv_len(uint64_t v)
+{
+	unsigned n = 1;
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+/* Per-kind encoder state: which fields are stored, previous values, and
+ * each column's length and write position. */
+struct enc_kind {
+	uint16_t kind;
+	uint16_t mask;
+	uint64_t prev[NF];
+	size_t len[NF];
+	uint8_t *out[NF];
+};
+
+/* Kinds present, ascending, and the mask of fields that are ever non-zero
+ * for each (a field that is zero for all events of a kind is not stored). */
+static unsigned scan_kinds(const struct mmt_event *ev, size_t n,
+			   uint16_t kidx[256], struct enc_kind *ek)
+{
+	uint16_t mask[256] = { 0 };
+	uint8_t seen[256] = { 0 };
+	unsigned nk = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v[NF];
+		unsigned k = ev[i].kind & 0xff;
+		ev_fields(&ev[i], v);
+		seen[k] = 1;
+		for (int f = 0; f < NF; f++)
+			if (v[f])
+				mask[k] |= (uint16_t)(1u << f);
+	}
+	for (unsigned k = 0; k < 256; k++) {
+		kidx[k] = NO_KIND;
+		if (!seen[k])
+			continue;
+		memset(&ek[nk], 0, sizeof(ek[nk]));
+		ek[nk].kind = (uint16_t)k;
+		ek[nk].mask = mask[k];
+		kidx[k] = (uint16_t)nk++;
+	}
+	return nk;
+}
+
+void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n)
+{
+	uint16_t kidx[256];
+	struct enc_kind *ek = malloc(256 * sizeof(*ek));
+	size_t tslen = 0;
+
+	if (!ek) {
+		b->oom = 1;
+		return;
+	}
+	unsigned nk = scan_kinds(ev, n, kidx, ek);
+	uint64_t base = n ? ev[0].ts : 0, prev_ts = base;
+
+	/* Pass 1: column lengths. */
+	for (size_t i = 0; i < n; i++) {
+		struct enc_kind *k = &ek[kidx[ev[i].kind & 0xff]];
+		uint64_t v[NF];
+		tslen += uv_len(mmt_zigzag((int64_t)(ev[i].ts - prev_ts)));
+		prev_ts = ev[i].ts;
+		ev_fields(&ev[i], v);
+		for (int f = 0; f < NF; f++) {
+			if (!(k->mask & (1u << f)))
+				continue;
+			k->len[f] += uv_len(mmt_zigzag((int64_t)(v[f] - k->prev[f])));
+			k->prev[f] = v[f];
+		}
+	}
+
+	/* Block preamble: counts, kinds with masks, column lengths. */
+	mmt_buf_uv(b, n);
+	mmt_buf_uv(b, base);
+	mmt_buf_uv(b, nk);
+	for (unsigned j = 0; j < nk; j++) {
+		mmt_buf_uv(b, ek[j].kind);
+		mmt_buf_uv(b, ek[j].mask);
+	}
+	mmt_buf_uv(b, tslen);
+	size_t total = n + tslen;
+	for (unsigned j = 0; j < nk; j++)
+		for (int f = 0; f < NF; f++)
+			if (ek[j].mask & (1u << f)) {
+				mmt_buf_uv(b, ek[j].len[f]);
+				total += ek[j].len[f];
+			}
+	if (mmt_buf_reserve(b, total)) {
+		free(ek);
+		return;
+	}
+
+	/* Pass 2: write the columns in place. */
+	uint8_t *kinds = b->p + b->len;
+	uint8_t *ts = kinds + n;
+	uint8_t *pos = ts + tslen;
+	for (unsigned j = 0; j < nk; j++)
+		for (int f = 0; f < NF; f++)
+			if (ek[j].mask & (1u << f)) {
+				ek[j].out[f] = pos;
+				pos += ek[j].len[f];
+				ek[j].prev[f] = 0;
+			}
+	prev_ts = base;
+	for (size_t i = 0; i < n; i++) {
+		struct enc_kind *k = &ek[kidx[ev[i].kind & 0xff]];
+		uint64_t v[NF];
+		kinds[i] = (uint8_t)ev[i].kind;
+		ts = mmt_uv_write(ts, mmt_zigzag((int64_t)(ev[i].ts - prev_ts)));
+		prev_ts = ev[i].ts;
+		ev_fields(&ev[i], v);
+		for (int f = 0; f < NF; f++) {
+			if (!(k->mask & (1u << f)))
+				continue;
+			k->out[f] = mmt_uv_write(k->out[f],
+				mmt_zigzag((int64_t)(v[f] - k->prev[f])));
+			k->prev[f] = v[f];
+		}
+	}
+	b->len += total;
+	free(ek);
+}
+
+/* ---- decoding ------------------------------------------------------------- */
+
+struct dec_col {
+	const uint8_t *p, *end;
+};
+
+struct dec_kind {
+	uint64_t v[NF];
+	struct dec_col col[NF];
+	uint32_t mask;
+};
+
+/* Reads one varint.  The caller's buffer has MMT_BLOCK_PAD readable bytes
+ * past the block, so checking p < end before reading keeps every access in
+ * bounds; a column that runs past its end is caught by the p > end check
+ * after the loop. */
+static inline int rd_uv(struct dec_col *c, uint64_t *out)
+{
+	const uint8_t *p = c->p;
+	if (p >= c->end)
+		return -1;
+	uint64_t v = *p++;
+	if (v < 0x80) {
+		c->p = p;
+		*out = v;
+		return 0;
+	}
+	v &= 0x7f;
+	for (int shift = 7; shift < 70; shift += 7) {
+		uint64_t byte = *p++;
+		v |= (byte & 0x7f) << shift;
+		if (byte < 0x80) {
+			c->p = p;
+			*out = v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static inline void fill_event(struct mmt_event *e, uint64_t ts, unsigned kind,
+			      const uint64_t *v)
+{
+	e->ts = ts;
+	e->kind = (uint16_t)kind;
+	e->cpu = (uint16_t)v[F_CPU];
+	e->pid = (uint32_t)v[F_PID];
+	e->pfn = v[F_PFN];
+	e->addr = v[F_ADDR];
+	e->site = v[F_SITE];
+	e->gfp = v[F_GFP];
+	e->order = (uint32_t)v[F_ORDER];
+	e->mt = (int32_t)v[F_MT];
+	e->mt2 = (int32_t)v[F_MT2];
+	e->node = (int32_t)v[F_NODE];
+	e->offset = (uint32_t)v[F_OFFSET];
+	e->cache = (uint32_t)v[F_CACHE];
+	e->bytes_req = (uint32_t)v[F_BYTES_REQ];
+	e->bytes_alloc = (uint32_t)v[F_BYTES_ALLOC];
+	e->arg = v[F_ARG];
+	e->arg2 = v[F_ARG2];
+}
+
+/* Parses the block preamble and lays out the columns.  Returns the number
+ * of kinds or -1. */
+static int parse_layout(struct mmt_cur *c, uint32_t n, uint64_t *base,
+			uint16_t kidx[256], struct dec_kind *dk,
+			struct dec_col *kinds, struct dec_col *ts)
+{
+	uint64_t cols[256 * NF];
+	uint64_t nev = mmt_cur_uv(c);
+	*base = mmt_cur_uv(c);
+	uint64_t nk = mmt_cur_uv(c);
+	unsigned ncols = 0;
+
+	if (c->bad || nev != n || nk > 256)
+		return -1;
+	for (unsigned k = 0; k < 256; k++)
+		kidx[k] = NO_KIND;
+	for (unsigned j = 0; j < nk; j++) {
+		uint64_t kind = mmt_cur_uv(c), mask = mmt_cur_uv(c);
+		if (c->bad || kind > 255 || mask >> NF || kidx[kind] != NO_KIND)
+			return -1;
+		kidx[kind] = (uint16_t)j;
+		memset(&dk[j], 0, sizeof(dk[j]));
+		dk[j].mask = (uint32_t)mask;
+	}
+	uint64_t tslen = mmt_cur_uv(c), total = n + tslen;
+	for (unsigned j = 0; j < nk; j++)
+		for (int f = 0; f < NF; f++)
+			if (dk[j].mask & (1u << f)) {
+				cols[ncols] = mmt_cur_uv(c);
+				total += cols[ncols++];
+			}
+	if (c->bad || tslen > (uint64_t)(c->end - c->p) ||
+	    total != (uint64_t)(c->end - c->p))
+		return -1;
+	kinds->p = c->p;
+	kinds->end = c->p + n;
+	ts->p = kinds->end;
+	ts->end = ts->p + tslen;
+	const uint8_t *pos = ts->end;
+	ncols = 0;
+	for (unsigned j = 0; j < nk; j++)
+		for (int f = 0; f < NF; f++)
+			if (dk[j].mask & (1u << f)) {
+				dk[j].col[f].p = pos;
+				pos += cols[ncols++];
+				dk[j].col[f].end = pos;
+			}
+	return (int)nk;
+}
+
+static int columns_consumed(const struct dec_kind *dk, int nk,
+			    const struct dec_col *ts)
+{
+	if (ts->p != ts->end)
+		return 0;
+	for (int j = 0; j < nk; j++)
+		for (int f = 0; f < NF; f++)
+			if ((dk[j].mask & (1u << f)) &&
+			    dk[j].col[f].p != dk[j].col[f].end)
+				return 0;
+	return 1;
+}
+
+int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n,
+		     struct mmt_event *out)
+{
+	struct mmt_cur c = { raw, raw + len, 0 };
+	struct dec_col kinds, tsc;
+	uint16_t kidx[256];
+	uint64_t ts;
+	int rc = -1;
+	struct dec_kind *dk = malloc(256 * sizeof(*dk));
+
+	if (!dk)
+		return -1;
+	int nk = parse_layout(&c, n, &ts, kidx, dk, &kinds, &tsc);
+	if (nk < 0)
+		goto out;
+	for (uint32_t i = 0; i < n; i++) {
+		unsigned kind = kinds.p[i];
+		uint16_t j = kidx[kind];
+		uint64_t d;
+		if (j == NO_KIND || rd_uv(&tsc, &d))
+			goto out;
+		ts += (uint64_t)mmt_unzigzag(d);
+		struct dec_kind *k = &dk[j];
+		uint32_t m = k->mask;
+		while (m) {
+			int f = __builtin_ctz(m);
+			m &= m - 1;
+			if (rd_uv(&k->col[f], &d))
+				goto out;
+			k->v[f] += (uint64_t)mmt_unzigzag(d);
+		}
+		fill_event(&out[i], ts, kind, k->v);
+	}
+	rc = columns_consumed(dk, nk, &tsc) ? 0 : -1;
+out:
+	free(dk);
+	return rc;
+}
