@@ -70,6 +70,19 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
+/* %.6g, but integers of a million and more as plain digits: the
+ * contract asks for plain decimals, never exponents. */
+static const char *num(char *buf, size_t len, double v)
+{
+	if (v >= 1e6 || v <= -1e6)
+		snprintf(buf, len, "%.0f", v);
+	else if (v != 0 && v < 1e-4 && v > -1e-4)
+		snprintf(buf, len, "%.9f", v);
+	else
+		snprintf(buf, len, "%.6g", v);
+	return buf;
+}
+
 static void json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -134,12 +147,15 @@ static int is_int(const char *s)
 
 static void json_hist(FILE *f, const char *key, const struct rp_hist *h)
 {
+	char b[64];
+
 	fprintf(f, "  \"%s\": {\"p50\": %llu, \"p99\": %llu, \"p999\": %llu, "
-		"\"max\": %llu, \"mean\": %.6g, \"count\": %llu},\n", key,
+		"\"max\": %llu, \"mean\": %s, \"count\": %llu},\n", key,
 		(unsigned long long)rp_hist_pct(h, 0.50),
 		(unsigned long long)rp_hist_pct(h, 0.99),
 		(unsigned long long)rp_hist_pct(h, 0.999),
-		(unsigned long long)h->max, h->n ? h->sum / (double)h->n : 0.0,
+		(unsigned long long)h->max,
+		num(b, sizeof(b), h->n ? h->sum / (double)h->n : 0.0),
 		(unsigned long long)h->n);
 }
 
@@ -284,11 +300,14 @@ static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
 	for (int i = 0; i < RP_NR_FITS; i++) {
 		const struct rp_fit *ft = &r->costs.fit[i];
 
-		fprintf(f, "%s\"%s\": {\"base_ns\": %.6g, \"ns_per_page\": %.6g, "
-			"\"samples\": %llu, \"rmse_ns\": %.6g, \"r2\": %.6g, "
+		char a[64], b[64], e[64], q[64];
+
+		fprintf(f, "%s\"%s\": {\"base_ns\": %s, \"ns_per_page\": %s, "
+			"\"samples\": %llu, \"rmse_ns\": %s, \"r2\": %s, "
 			"\"source\": \"%s\"}", i ? ", " : "", rp_fit_name(i),
-			ft->a, ft->b, (unsigned long long)ft->samples, ft->rmse,
-			ft->r2, ft->fitted ? "trace" : "default");
+			num(a, 64, ft->a), num(b, 64, ft->b),
+			(unsigned long long)ft->samples, num(e, 64, ft->rmse),
+			num(q, 64, ft->r2), ft->fitted ? "trace" : "default");
 	}
 	fputs("}", f);
 	if (r->o->mode == MMT_REPLAY_MIRROR) {
@@ -386,10 +405,12 @@ static int write_latency(const struct rp_run *r)
 				continue;
 			seen += h->b[i];
 			rp_hist_bucket_range(i, &lo, &hi);
-			fprintf(f, "%s\t%llu\t%llu\t%llu\t%.6g\n", ops[op],
+			char c[64];
+
+			fprintf(f, "%s\t%llu\t%llu\t%llu\t%s\n", ops[op],
 				(unsigned long long)lo, (unsigned long long)hi,
 				(unsigned long long)h->b[i],
-				(double)seen / (double)h->n);
+				num(c, 64, (double)seen / (double)h->n));
 		}
 	}
 	return finish(f);
@@ -417,16 +438,23 @@ static int write_calibration(const struct rp_run *r)
 		const struct rp_fit *ft = &c->fit[i];
 		const char *src = ft->fitted ? "trace" : "default";
 
-		fprintf(f, "%s.base_ns\t%.6g\t%llu\t%.6g\t%.6g\t%s\n",
-			rp_fit_name(i), ft->a, (unsigned long long)ft->samples,
-			ft->rmse, ft->r2, src);
-		fprintf(f, "%s.ns_per_page\t%.6g\t%llu\t%.6g\t%.6g\t%s\n",
-			rp_fit_name(i), ft->b, (unsigned long long)ft->samples,
-			ft->rmse, ft->r2, src);
+		char a[64], b[64], e[64], q[64];
+
+		num(e, 64, ft->rmse);
+		num(q, 64, ft->r2);
+		fprintf(f, "%s.base_ns\t%s\t%llu\t%s\t%s\t%s\n",
+			rp_fit_name(i), num(a, 64, ft->a),
+			(unsigned long long)ft->samples, e, q, src);
+		fprintf(f, "%s.ns_per_page\t%s\t%llu\t%s\t%s\t%s\n",
+			rp_fit_name(i), num(b, 64, ft->b),
+			(unsigned long long)ft->samples, e, q, src);
 	}
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		fprintf(f, "%s\t%.6g\t0\t0\t0\tdefault\n", fixed[i].name,
-			fixed[i].v);
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		char b[64];
+
+		fprintf(f, "%s\t%s\t0\t0\t0\tdefault\n", fixed[i].name,
+			num(b, sizeof(b), fixed[i].v));
+	}
 	return finish(f);
 }
 
