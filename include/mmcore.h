@@ -212,6 +212,10 @@ void mmc_drain_all(struct mmc *m);
 int mmc_lru_add(struct mmc *m, uint64_t pfn, unsigned order, int cls);
 /* A touch of an LRU page (activates it, like mark_page_accessed). */
 void mmc_lru_touch(struct mmc *m, uint64_t pfn);
+/* Swap space of the simulated host, in pages (a host fact: the
+ * recording host's SwapTotal; 0, the default, means no swap, and then
+ * reclaim scans no anon pages, as get_scan_count() does). */
+int mmc_set_swap(struct mmc *m, uint64_t swap_pages);
 
 /* Called for each page range reclaim frees, so replay can forget the
  * mapping real->simulated (a later free is absorbed, a touch refaults). */
@@ -283,15 +287,45 @@ int mmc_kmem_cache_stats(const struct mmc *m, int cache,
 
 #define MMC_FAULT_WRITE		0x1	/* error code: write */
 #define MMC_FAULT_USER		0x2	/* user-mode fault */
-#define MMC_FAULT_THP		0x4	/* VMA is THP-eligible (madvised or
-					 * large enough and aligned) */
-/* A page fault of process pid at addr: first touch allocates (THP when
- * policy and VMA allow), a touch of a reclaimed page is a refault
- * (MMC_PATH_REFAULT), a touch of a present page is a no-op.  0 or -1. */
+#define MMC_FAULT_THP		0x4	/* the aligned 2 MiB around addr lies
+					 * in the VMA (thp_vma_suitable_order) */
+#define MMC_FAULT_MADVISED	0x8	/* VM_HUGEPAGE (MADV_HUGEPAGE) */
+
+/* What a fault did (mmc_fault's return value when >= 0). */
+enum mmc_fault_kind {
+	MMC_FK_MINOR = 0,	/* already mapped: nothing allocated */
+	MMC_FK_ANON,		/* first write touch (or write to the zero
+				 * page): an order-0 anon page */
+	MMC_FK_ZERO,		/* first read touch: the shared zero page */
+	MMC_FK_THP,		/* first touch of an empty aligned 2 MiB:
+				 * an order-9 anon page (thp_fault_alloc) */
+	MMC_FK_HUGE_ZERO,	/* read, THP allowed: the huge zero page */
+	MMC_FK_REFAULT,		/* the page was reclaimed: swap-in */
+};
+
+/* A page fault of process pid at addr (do_anonymous_page /
+ * do_huge_pmd_anonymous_page / do_swap_page).  THP is tried when
+ * MMC_FAULT_THP is given, policy thp_enabled allows it (always, or madvise
+ * with MMC_FAULT_MADVISED) and no page of the aligned 2 MiB is mapped;
+ * the order-9 gfp follows thp_defrag (vma_thp_gfp_mask); on failure it
+ * falls back to order 0 (thp_fault_fallback).  res->pfn is the page that
+ * now backs addr (NO_PFN for the zero pages).  Returns enum
+ * mmc_fault_kind, or -1 (OOM: res->path has MMC_PATH_OOM).
+ * Memory: about 16-32 bytes per mapped or reclaimed page. */
 int mmc_fault(struct mmc *m, uint32_t pid, uint64_t addr, unsigned flags,
 	      int cpu, struct mmc_result *res);
-/* The process exited: its pages are freed. */
+/* Mirror mode: record that pid's addr is backed by the already allocated
+ * [pfn, +2^order) (order 0, or 9 for a PMD-mapped THP at the aligned
+ * 2 MiB), so that reclaim, refault, unmap and exit see it.  Nothing is
+ * allocated and no LRU is touched.  0 or -1. */
+int mmc_fault_map(struct mmc *m, uint32_t pid, uint64_t addr, uint64_t pfn,
+		  unsigned order);
+/* The process exited: its pages are freed, its shadows forgotten. */
 void mmc_process_exit(struct mmc *m, uint32_t pid);
+/* The workload freed [pfn, +2^order) (munmap, MADV_DONTNEED): forget
+ * the mapping so the next touch is a first touch.  Call before mmc_free.
+ * (Without it the view notices a freed or reused page lazily.) */
+void mmc_unmap_pfn(struct mmc *m, uint64_t pfn, unsigned order);
 
 /* ---- metrics ---------------------------------------------------------- */
 
@@ -310,6 +344,7 @@ struct mmc_zone_stats {
 	uint64_t pageblocks_mixed;	/* holding pages of a foreign mt */
 	int largest_free_order;		/* -1 when none */
 	uint64_t nr_highatomic;
+	uint32_t pcp_high_min, pcp_high_max;	/* zoneinfo's high_min/max */
 };
 
 uint32_t mmc_nr_zones(const struct mmc *m);	/* populated zones */

@@ -71,7 +71,10 @@
  *             set_page_class() so node counters stay right]
  *  bit   7    PG_PCP: the free block headed here sits on a pcp list (not
  *             PageBuddy).                                 [pcp.c]
- *  bits  8-10 PG_MT: free list migratetype of a free head [buddy.c, pcp.c]
+ *  bits  8-10 PG_MT: on a free head, its free list (or pcp list)
+ *             migratetype [buddy.c, pcp.c]; on allocated pages, the
+ *             migratetype the allocation asked for (gfp_migratetype), used
+ *             for mixed-pageblock metrics [page_alloc.c; migrate keeps it]
  *  bits 11-14 LRU bits, meaningful on allocated pages only [reclaim.c]:
  *             PG_LRU (on an LRU list), PG_ACTIVE, PG_REFERENCED,
  *             PG_WORKINGSET.  anon/file is the class (ANON/FILE).
@@ -152,9 +155,12 @@ struct free_area {
 #define NR_PCP_THP 2
 #define NR_PCP_LISTS (NR_LOWORDER_PCP_LISTS + NR_PCP_THP)
 
+/* A ring: alloc and free use the top (list head: LIFO, cache-hot),
+ * free_pcppages_bulk() drains from the bottom (list tail: oldest). */
 struct pcp_list {
 	uint32_t *idx;
-	uint32_t nr, cap;	/* blocks */
+	uint32_t head;		/* ring position of the bottom entry */
+	uint32_t nr, cap;	/* blocks; cap is 0 or a power of two */
 };
 
 struct per_cpu_pages {
@@ -183,6 +189,8 @@ struct mmc_zone {
 	uint64_t watermark_boost;
 	uint64_t lowmem_reserve[MMC_NR_ZONE_TYPES];
 	uint64_t nr_reserved_highatomic;	/* pages in HIGHATOMIC blocks */
+	uint64_t nr_free_highatomic;	/* free pages on HIGHATOMIC lists */
+	bool boosted_watermark;		/* ZONE_BOOSTED_WATERMARK */
 
 	struct per_cpu_pages *pcp;	/* [m->nr_cpus] */
 	uint32_t pcp_high, pcp_batch;	/* as set up (zone_highsize/batchsize) */
@@ -251,6 +259,11 @@ struct mmc {
 	void *reclaim_ctx;
 	mmc_migrate_fn migrate_fn;
 	void *migrate_ctx;
+
+	/* Set by fault.c (may stay NULL): reclaim is about to free the LRU
+	 * range [pfn, +2^order), so its mapping becomes a shadow entry and a
+	 * later touch refaults.  Called before m->reclaim_fn. [reclaim.c] */
+	void (*fault_reclaimed)(struct mmc *m, uint64_t pfn, unsigned order);
 
 	void *reclaim;			/* reclaim.c private, model-wide */
 	void *compact;			/* compaction.c private, model-wide */
@@ -452,11 +465,16 @@ void free_unref_page(struct mmc *m, struct mmc_zone *z, int cpu,
 void drain_zone_pages(struct mmc *m, struct mmc_zone *z);
 void drain_all_pages(struct mmc *m, struct mmc_zone *z_or_null);
 void zone_pcp_update(struct mmc *m, struct mmc_zone *z);
+/* Take the pcp block headed at idx off its list (mirror mode). */
+int pcp_take_block(struct mmc *m, struct mmc_zone *z, uint32_t idx);
 
 /* --- watermark.c --- */
 void setup_per_zone_wmarks(struct mmc *m);
 void setup_per_zone_lowmem_reserve(struct mmc *m);
 int calculate_min_free_kbytes(const struct mmc *m);
+/* set_recommended_min_free_kbytes(): max(base, khugepaged's value);
+ * leaves watermarks set up for `base`. */
+int thp_recommended_min_free_kbytes(struct mmc *m, int base);
 bool __zone_watermark_ok(const struct mmc_zone *z, unsigned order,
 			 uint64_t mark, int highest_zoneidx,
 			 unsigned alloc_flags, int64_t free_pages);
@@ -512,6 +530,26 @@ void wakeup_kswapd(struct mmc *m, struct mmc_zone *z, uint64_t gfp,
 		   unsigned order, int highest_zoneidx);
 /* Background: every awake kswapd balances towards the high marks. */
 void kswapd_tick(struct mmc *m, uint64_t now_ns);
+/* File folio state the trace may tell (default: clean, unmapped): what
+ * node reclaim may do with RECLAIM_WRITE / RECLAIM_UNMAP depends on it.
+ * Anon folios are always mapped. */
+void lru_set_dirty(struct mmc *m, uint64_t pfn, bool dirty);
+void lru_set_mapped(struct mmc *m, uint64_t pfn, bool mapped);
+/* Bytes of reclaim.c state (LRU rings and sets): 4 bytes per LRU folio
+ * plus growth slack; for mmc_memory_bytes(). */
+size_t reclaim_memory_bytes(const struct mmc *m);
+/* Pages on one LRU list of a node (lruvec_page_state). */
+uint64_t lru_pages(struct mmc *m, int nid, bool file, bool active);
+/* node_pagecache_reclaimable() under the current zone_reclaim_mode. */
+uint64_t node_pagecache_reclaimable_pages(struct mmc *m, int nid);
+/* For compaction.c: the LRU folio holding idx (head idx) and its order;
+ * around migrate_page_range() of an LRU folio (which does lru_del(from)
+ * and lru_add(to)), save and restore the LRU state that does not move by
+ * itself (active/referenced/workingset, file dirty/mapped). */
+uint32_t lru_folio_head(const struct mmc_zone *z, uint32_t idx);
+unsigned lru_folio_order(const struct mmc_zone *z, uint32_t head_idx);
+unsigned lru_migrate_save(struct mmc *m, uint64_t from);
+void lru_migrate_restore(struct mmc *m, uint64_t to, unsigned saved);
 
 /* ====================================================================
  * compaction.c (reclaim helper)
@@ -533,7 +571,9 @@ void compaction_destroy(struct mmc *m);
 bool compaction_suitable(struct mmc *m, struct mmc_zone *z, unsigned order,
 			 int highest_zoneidx);
 /* Direct compaction over the zonelist of preferred_nid; fills
- * res->compact_*; counts vm.compact_*. */
+ * res->compact_scanned/_migrated and counts vm.compact_scanned/_migrated.
+ * vm.compact_stalls/_success/_fail are counted by page_alloc.c
+ * (__alloc_pages_direct_compact), as the kernel does. */
 enum compact_result try_to_compact_pages(struct mmc *m, uint64_t gfp,
 					 unsigned order,
 					 unsigned alloc_flags,
@@ -543,6 +583,12 @@ enum compact_result try_to_compact_pages(struct mmc *m, uint64_t gfp,
 					 struct mmc_result *res);
 /* kcompactd: proactive compaction (compaction_proactiveness). */
 void compaction_tick(struct mmc *m, uint64_t now_ns);
+/* compaction_defer_reset(zone, order, true): the allocation succeeded
+ * after compaction (for page_alloc.c). */
+void compaction_alloc_success(struct mmc_zone *z, unsigned order);
+/* Proactive compaction's node score and its marks (0..100). */
+unsigned fragmentation_score_node(const struct mmc *m, int nid);
+unsigned fragmentation_score_wmark(const struct mmc *m, bool low);
 
 /* ====================================================================
  * slab.c / fault.c (slab helper)
@@ -551,5 +597,14 @@ int slab_init(struct mmc *m);
 void slab_destroy(struct mmc *m);
 int fault_init(struct mmc *m);
 void fault_destroy(struct mmc *m);
+/* Bytes of slab.c / fault.c state, for mmc_memory_bytes(). */
+size_t slab_memory_bytes(const struct mmc *m);
+/* Tests: every SLUB list, count and bitmap is consistent.  0 or -1. */
+int slab_check(const struct mmc *m);
+size_t fault_memory_bytes(const struct mmc *m);
+/* Reclaim is about to free the anon range [pfn, +2^order) (swap-out):
+ * its mapping becomes a shadow entry so the next touch is a refault
+ * (workingset_eviction).  Call before reclaim_free_pages(). */
+void fault_page_reclaimed(struct mmc *m, uint64_t pfn, unsigned order);
 
 #endif

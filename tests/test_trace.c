@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 #include "trace_util.h"
+#include "../traces/codec.h"
 
 static uint64_t rng = 88172645463325252ull;
 static uint64_t rnd(void)
@@ -422,6 +423,79 @@ static void test_bad_files(void **state)
 	mmt_header_free(&h);
 }
 
+static void test_crc_and_varints(void **state)
+{
+	(void)state;
+	assert_int_equal(mmt_crc32c(0, "123456789", 9), 0xE3069283u);
+	uint8_t buf[16];
+	uint64_t vals[] = { 0, 1, 127, 128, 300, UINT64_MAX };
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		uint8_t *end = mmt_uv_write(buf, vals[i]);
+		struct mmt_cur c = { buf, end, 0 };
+		assert_int_equal(mmt_cur_uv(&c), vals[i]);
+		assert_int_equal(c.bad, 0);
+		assert_ptr_equal(c.p, end);
+		assert_int_equal(mmt_unzigzag(mmt_zigzag((int64_t)vals[i])), (int64_t)vals[i]);
+	}
+	assert_int_equal(mmt_zigzag(-1), 1);
+	/* a varint cut short is an error, not a read past the end */
+	struct mmt_cur c = { buf, buf + 1, 0 };
+	buf[0] = 0x80;
+	mmt_cur_uv(&c);
+	assert_int_equal(c.bad, 1);
+}
+
+/* A section of a kind this reader does not know is skipped (minor version
+ * additions), when walking a file front to back. */
+static void test_unknown_section_skipped(void **state)
+{
+	(void)state;
+	struct mmt_header h;
+	enum { N = 600 };
+	struct mmt_event ev[N], got;
+	char err[256];
+
+	assert_int_equal(mmt_synth_header(&h, NULL, 0, 1), 0);
+	mmt_synth_fault_loop(&h, NULL, ev, N);
+	const char *p = tu_path("future.mmt");
+	assert_int_equal(tu_write(p, &h, ev, N, 200), 0);
+	struct mmt_reader *r = mmt_reader_open(p, err, sizeof(err));
+	struct mmt_block_info bi;
+	assert_non_null(r);
+	assert_int_equal(mmt_reader_block_info(r, 1, &bi), 0);
+	mmt_reader_close(r);
+
+	/* splice "kind 77" with a 5-byte payload in front of block 1 */
+	long len = tu_file_size(p);
+	FILE *f = fopen(p, "rb");
+	uint8_t *buf = malloc((size_t)len + 64);
+	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	struct mmt_sec_hdr sh = { .kind = 77, .comp_len = 5, .raw_len = 5 };
+	sh.payload_crc = mmt_crc32c(0, "hello", 5);
+	uint8_t hb[MMT_SEC_HDR_LEN];
+	mmt_sec_hdr_pack(&sh, hb);
+	f = fopen(p, "wb");
+	fwrite(buf, 1, bi.offset, f);
+	fwrite(hb, 1, sizeof(hb), f);
+	fwrite("hello", 1, 5, f);
+	fwrite(buf + bi.offset, 1, (size_t)len - bi.offset, f);
+	fclose(f);
+	free(buf);
+
+	r = mmt_reader_open(p, err, sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(mmt_reader_nr_events(r), N);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(mmt_reader_next(r, &got), 1);
+		assert_memory_equal(&got, &ev[i], sizeof(got));
+	}
+	assert_int_equal(mmt_reader_next(r, &got), 0);
+	assert_non_null(mmt_reader_snapshot(r, 1));
+	mmt_reader_close(r);
+	mmt_header_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +507,8 @@ int main(void)
 		cmocka_unit_test(test_parallel_block_api),
 		cmocka_unit_test(test_decode_by_name),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_crc_and_varints),
+		cmocka_unit_test(test_unknown_section_skipped),
 	};
 	return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -23,6 +23,7 @@ struct blk {
 	uint64_t off;
 	uint64_t min_ts, max_ts;
 	uint32_t nr_events;
+	uint32_t comp_len, raw_len;
 };
 
 struct mmt_block_dec {
@@ -153,7 +154,7 @@ static int load_section(const struct mmt_reader *r, uint64_t off,
 		    r->path, (unsigned long long)off);
 		return -1;
 	}
-	if (grow((void **)&d->comp, &d->comp_cap, h->comp_len + 1, 1) ||
+	if (grow((void **)&d->comp, &d->comp_cap, (size_t)h->comp_len + 1, 1) ||
 	    grow((void **)&d->raw, &d->raw_cap, (size_t)h->raw_len + MMT_BLOCK_PAD, 1)) {
 		fmt(d->err, sizeof(d->err), "%s: offset %llu: out of memory",
 		    r->path, (unsigned long long)off);
@@ -201,6 +202,7 @@ int64_t mmt_reader_decode_block(const struct mmt_reader *r, uint64_t i,
 	if (load_section(r, b->off, d, &h))
 		return -1;
 	if (h.kind != MMT_SEC_EVENTS || h.nr_events != b->nr_events ||
+	    h.comp_len != b->comp_len || h.raw_len != b->raw_len ||
 	    h.nr_events > MMT_MAX_BLOCK_EVENTS || h.nr_events > h.raw_len ||
 	    h.raw_len > MMT_MAX_BLOCK_RAW) {
 		fmt(d->err, sizeof(d->err), "%s: offset %llu: event block %llu does not match the index",
@@ -268,6 +270,11 @@ static int load_index(struct mmt_reader *r, uint64_t data_start,
 		b.min_ts = ts + (uint64_t)mmt_cur_sv(&c);
 		b.max_ts = b.min_ts + mmt_cur_uv(&c);
 		uint64_t nev = mmt_cur_uv(&c);
+		uint64_t comp = mmt_cur_uv(&c), raw = mmt_cur_uv(&c);
+		if (comp > UINT32_MAX || raw > MMT_MAX_BLOCK_RAW)
+			return -1;
+		b.comp_len = (uint32_t)comp;
+		b.raw_len = (uint32_t)raw;
 		if (c.bad || (i && !doff) || b.off < data_start || b.off >= at ||
 		    nev > MMT_MAX_BLOCK_EVENTS)
 			return -1;
@@ -332,7 +339,8 @@ static int scan_sections(struct mmt_reader *r, uint64_t off)
 			return 0;
 		}
 		if (h.kind == MMT_SEC_EVENTS) {
-			struct blk b = { off, h.min_ts, h.max_ts, h.nr_events };
+			struct blk b = { off, h.min_ts, h.max_ts, h.nr_events,
+					 h.comp_len, h.raw_len };
 			if (add_block(r, &b))
 				return -1;
 		} else if (h.kind == MMT_SEC_SNAP_START) {
@@ -587,5 +595,7 @@ int mmt_reader_block_info(const struct mmt_reader *r, uint64_t i,
 	bi->min_ts = r->blocks[i].min_ts;
 	bi->max_ts = r->blocks[i].max_ts;
 	bi->nr_events = r->blocks[i].nr_events;
+	bi->comp_bytes = r->blocks[i].comp_len;
+	bi->raw_bytes = r->blocks[i].raw_len;
 	return 0;
 }

@@ -24,6 +24,7 @@ struct idx_entry {
 	uint64_t offset;
 	uint64_t min_ts, max_ts;
 	uint32_t nr_events;
+	uint32_t comp_len, raw_len;
 };
 
 struct mmt_writer {
@@ -273,6 +274,8 @@ int mmt_writer_flush(struct mmt_writer *w)
 	e.min_ts = h.min_ts;
 	e.max_ts = h.max_ts;
 	e.nr_events = h.nr_events;
+	e.comp_len = h.comp_len;
+	e.raw_len = h.raw_len;
 	if (add_index(w, &e)) {
 		werr(w, "out of memory");
 		return -1;
@@ -326,6 +329,8 @@ static int write_index(struct mmt_writer *w, uint64_t end_snap_off)
 		mmt_buf_sv(&w->raw, (int64_t)(e->min_ts - prev_ts));
 		mmt_buf_uv(&w->raw, e->max_ts - e->min_ts);
 		mmt_buf_uv(&w->raw, e->nr_events);
+		mmt_buf_uv(&w->raw, e->comp_len);
+		mmt_buf_uv(&w->raw, e->raw_len);
 		prev_off = e->offset;
 		prev_ts = e->min_ts;
 	}

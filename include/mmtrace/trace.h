@@ -218,6 +218,8 @@ struct mmt_block_info {
 	uint64_t offset;		/* of the block's section header */
 	uint64_t min_ts, max_ts;
 	uint32_t nr_events;
+	uint32_t comp_bytes;		/* block payload as stored (zstd) */
+	uint32_t raw_bytes;		/* column-coded payload before zstd */
 };
 /* 0, or -1 when i >= mmt_reader_nr_blocks(). */
 int mmt_reader_block_info(const struct mmt_reader *r, uint64_t i,

@@ -1,0 +1,46 @@
+# Reclaim and compaction activity over time, cumulative since the start of
+# the trace, summed over nodes (mmtrace report).
+# Run from the report folder:  gnuplot plots/activity.gp
+if (!exists("datadir")) datadir = 'data'
+if (!exists("outdir")) outdir = '.'
+load datadir.'/params.gp'
+file = datadir.'/activity.tsv'
+set encoding utf8
+set datafile missing '-'
+pngterm = strstrt(GPVAL_TERMINALS, 'pngcairo') ? 'pngcairo' : 'png'
+array col[4] = [2, 3, 4, 5]
+array ttl[4] = ['Direct reclaim stalls', 'Compaction stalls', 'Node reclaims (zone_reclaim_mode)', 'kswapd awake (summed over nodes)']
+array ylab[4] = ['stalls (cumulative)', 'stalls (cumulative)', 'node reclaims (cumulative)', 'node-seconds (cumulative)']
+
+do for [fmt in 'svg png'] {
+	if (fmt eq 'svg') {
+		set terminal svg size 1100,760 dynamic enhanced font 'Helvetica,13' background rgb 'white'
+	} else {
+		eval 'set terminal '.pngterm.' size 1100,760 enhanced font "Helvetica,11" background rgb "white"'
+	}
+	set output outdir.'/activity.'.fmt
+	set multiplot layout 2,2 title 'Reclaim and compaction activity: '.trace_name noenhanced margins 0.08,0.98,0.08,0.85 spacing 0.09,0.14
+	set grid lc rgb '#dddddd'
+	set xrange [0:tmax]
+	set yrange [0:*]
+	set xlabel 'time since trace start (s)'
+	do for [k=1:4] {
+		set title ttl[k] noenhanced
+		set ylabel ylab[k]
+		if (k == 1) {
+			# One legend for all panels, under the title.
+			set key at screen 0.5, screen 0.955 center top horizontal samplen 3 width 2
+		} else {
+			unset key
+		}
+		if (has_ts) {
+			plot for [i=1:npol] file index (i-1) using 1:col[k] with steps lw 2 lc rgb pcol[i] title pname[i] noenhanced
+		} else {
+			set label 1 'no time series' at graph 0.5,0.5 center
+			plot [0:tmax] [0:1] -1 notitle
+			unset label 1
+		}
+	}
+	unset multiplot
+	set output
+}

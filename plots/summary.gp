@@ -1,0 +1,42 @@
+# Summary chart (mmtrace report): each metric as a ratio to the first
+# policy (1 = same, lower is better for all of them); where the first
+# policy has 0, to the largest value instead (the tic label says so).  The
+# label on each bar is the absolute value.
+# Run from the report folder:  gnuplot plots/summary.gp
+if (!exists("datadir")) datadir = 'data'
+if (!exists("outdir")) outdir = '.'
+load datadir.'/params.gp'
+file = datadir.'/bars.tsv'
+set encoding utf8
+set datafile missing '-'
+pngterm = strstrt(GPVAL_TERMINALS, 'pngcairo') ? 'pngcairo' : 'png'
+w = 0.8 / npol
+xpos(b, i) = b + (i - (npol + 1) / 2.0) * w
+
+do for [fmt in 'svg png'] {
+	if (fmt eq 'svg') {
+		set terminal svg size 1100,560 dynamic enhanced font 'Helvetica,13' background rgb 'white'
+	} else {
+		eval 'set terminal '.pngterm.' size 1100,560 enhanced font "Helvetica,11" background rgb "white"'
+	}
+	set output outdir.'/summary.'.fmt
+	set title 'Summary, relative to '.pname[1].': '.trace_name noenhanced
+	set grid ytics lc rgb '#dddddd'
+	set xrange [0.4:nbars + 0.6]
+	set yrange [0:*]
+	set offsets 0, 0, graph 0.22, 0
+	set xtics () scale 0 noenhanced
+	set bmargin 4.5
+	do for [b=1:nbars] {
+		set xtics add (barname[b] b)
+	}
+	set ylabel 'ratio to '.pname[1].' (1 = same, lower is better)' noenhanced
+	set boxwidth w absolute
+	set style fill solid 0.85 border lc rgb '#333333'
+	set key outside top center horizontal samplen 2 width 1
+	set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb '#555555' front
+	plot for [i=1:npol] file index (i-1) using (xpos($1, i)):2 with boxes lc rgb pcol[i] title pname[i] noenhanced, \
+	     for [i=1:npol] file index (i-1) using (xpos($1, i)):3:4 with labels rotate by 90 left offset 0,0.4 font ',9' notitle
+	unset arrow 1
+	set output
+}
