@@ -137,7 +137,7 @@ static void zone_table(const struct rp_run *r, const struct mmt_snapshot *end,
 	fprintf(txt, "\nfree blocks per zone and order (model / kernel):\n");
 	fprintf(txt, "%-4s %-8s", "node", "zone");
 	for (int o = 0; o < MMC_NR_ORDERS; o++) {
-		char h[8];
+		char h[16];
 
 		snprintf(h, sizeof(h), "o%d", o);
 		fprintf(txt, " %13s", h);
