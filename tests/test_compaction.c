@@ -105,6 +105,7 @@ static void direct_compaction_makes_order9(void **state)
 				      MMC_ZONE_NORMAL, NULL)) > 0)
 		got += n;
 	assert_int_equal(got, lru_before);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -121,6 +122,7 @@ static void allocation_reaches_compaction(void **state)
 	assert_true(res.path & MMC_PATH_COMPACT);
 	assert_true(res.compact_migrated > 0);
 	assert_true(vm.compact_migrated > 0);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -156,6 +158,7 @@ static void compaction_suitable_vs_extfrag_threshold(void **state)
 		assert_true(compaction_suitable(m, z, 3, MMC_ZONE_NORMAL));
 		/* and order 8 has a suitable block: index -1000 */
 		assert_int_equal(zone_fragmentation_index(z, 8), -1000);
+		tl_check(m);
 		mmc_destroy(m);
 	}
 
@@ -165,6 +168,7 @@ static void compaction_suitable_vs_extfrag_threshold(void **state)
 	uint64_t keep = low_wmark_pages(z) + (2ull << 9) - 1;
 	tl_fill(m, z->start_pfn, z->managed - keep, MMC_PC_ANON);
 	assert_false(compaction_suitable(m, z, 9, MMC_ZONE_NORMAL));
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -206,6 +210,7 @@ static void deferral(void **state)
 						  MMC_ZONE_NORMAL,
 						  COMPACT_PRIO_SYNC_LIGHT, NULL),
 			     COMPACT_DEFERRED);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -243,6 +248,7 @@ static void proactive_compaction(void **state)
 			mmc_vmstat(m, &vm);
 			assert_int_equal(vm.proactive_compactions, 1);
 		}
+		tl_check(m);
 		mmc_destroy(m);
 	}
 }
@@ -262,6 +268,7 @@ static void determinism(void **state)
 		mmc_tick(m, 1600000000ull);
 		mmc_vmstat(m, run ? &b : &a);
 		mmc_zone_stats(m, 0, run ? &sb : &sa);
+		tl_check(m);
 		mmc_destroy(m);
 	}
 	assert_memory_equal(&a, &b, sizeof(a));
