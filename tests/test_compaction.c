@@ -253,6 +253,33 @@ static void proactive_compaction(void **state)
 	}
 }
 
+/* kswapd hands high-order work to kcompactd (wakeup_kcompactd), which
+ * runs at the next tick. */
+static void kcompactd_after_kswapd(void **state)
+{
+	struct mmc_vmstat vm;
+	(void)state;
+
+	struct mmc *m = one_node(0, 500);
+	fragment(m);
+	mmc_tick(m, 1000000000ull);
+	mmc_vmstat(m, &vm);
+	assert_int_equal(vm.compact_migrated, 0);	/* nothing pending */
+	wakeup_kcompactd(m, 0, 9, MMC_ZONE_NORMAL);
+	mmc_tick(m, 1100000000ull);
+	mmc_vmstat(m, &vm);
+	assert_true(vm.compact_migrated > 0);
+	assert_true(largest_free_order(m) >= 9);
+	assert_int_equal(vm.proactive_compactions, 0);
+	/* the work is done once */
+	uint64_t migrated = vm.compact_migrated;
+	mmc_tick(m, 1200000000ull);
+	mmc_vmstat(m, &vm);
+	assert_int_equal(vm.compact_migrated, migrated);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
 static void determinism(void **state)
 {
 	struct mmc_vmstat a, b;
@@ -284,6 +311,7 @@ int main(void)
 		cmocka_unit_test(compaction_suitable_vs_extfrag_threshold),
 		cmocka_unit_test(deferral),
 		cmocka_unit_test(proactive_compaction),
+		cmocka_unit_test(kcompactd_after_kswapd),
 		cmocka_unit_test(determinism),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
