@@ -289,6 +289,7 @@ static int map_new_page(struct mmc *m, int slot, uint64_t vpn, int cpu,
 		free_pages(m, pfn, 0, cpu, NULL);
 		return -1;
 	}
+	set_head(m, pfn, false);	/* order 0: no stale compound head */
 	lru_add(m, pfn, 0, MMC_PC_ANON);
 	res->pfn = pfn;
 	return 0;

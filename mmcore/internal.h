@@ -535,6 +535,9 @@ void kswapd_tick(struct mmc *m, uint64_t now_ns);
  * Anon folios are always mapped. */
 void lru_set_dirty(struct mmc *m, uint64_t pfn, bool dirty);
 void lru_set_mapped(struct mmc *m, uint64_t pfn, bool mapped);
+/* Bytes of reclaim.c state (LRU rings and sets): 4 bytes per LRU folio
+ * plus growth slack; for mmc_memory_bytes(). */
+size_t reclaim_memory_bytes(const struct mmc *m);
 /* Pages on one LRU list of a node (lruvec_page_state). */
 uint64_t lru_pages(struct mmc *m, int nid, bool file, bool active);
 /* node_pagecache_reclaimable() under the current zone_reclaim_mode. */

@@ -22,10 +22,11 @@
  * of the same value still queues, it takes that entry over instead of
  * queueing a second one.  So every LRU folio owns exactly one live entry,
  * in the ring of its list, and no two queued entries share a value.  When
- * stale entries outnumber a third of all entries, the rings are rebuilt
+ * stale entries are an eighth of all entries, the rings are rebuilt
  * without them.
- * Memory: 4 bytes per LRU folio in the rings (plus growth slack), nothing
- * per non-LRU page.
+ * Memory: 4 bytes per LRU folio in the rings, plus growth slack and the
+ * stale entries (bench/reclaim_speed measures about 5 bytes per LRU page
+ * after random churn); nothing per non-LRU page.
  *
  * Folio order: on PG_HEAD folios (order > 0) the LRU bits of the first two
  * tail pages (which never need their own) hold the order; see
@@ -213,13 +214,6 @@ static bool set_del(struct u32set *s, uint32_t k)
 	return true;
 }
 
-static void set_clear(struct u32set *s)
-{
-	if (s->cap)
-		memset(s->slot, 0xff, (size_t)s->cap * sizeof(*s->slot));
-	s->nr = 0;
-}
-
 /* ---- page state helpers -------------------------------------------------- */
 
 static struct lruvec *node_lruvec(struct mmc *m, int nid)
@@ -398,7 +392,24 @@ static bool can_reclaim_anon_pages(const struct mmc *m)
 
 /* ---- adding, removing, touching ------------------------------------------ */
 
-/* Rebuild the rings without stale entries once they are many. */
+/* Rebuild the rings without stale entries once they are many, and give
+ * back memory: rings shrink to 1.25x their entries, the stale set is
+ * freed and regrows on demand. */
+static void ring_shrink(struct lru_ring *r)
+{
+	uint32_t want = r->len + r->len / 4;
+
+	if (want < 64)
+		want = 64;
+	if (r->cap <= want + want / 2 || r->head + r->len > want)
+		return;
+	uint32_t *ne = realloc(r->e, (size_t)want * sizeof(*ne));
+	if (ne) {
+		r->e = ne;
+		r->cap = want;
+	}
+}
+
 static void lruvec_compact_rings(struct lruvec *lv)
 {
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
@@ -411,12 +422,13 @@ static void lruvec_compact_rings(struct lruvec *lv)
 		}
 		r->head = 0;
 		r->len = n;
+		ring_shrink(r);
 	}
-	set_clear(&lv->stale);
+	free(lv->stale.slot);
+	memset(&lv->stale, 0, sizeof(lv->stale));
 }
 
-/* The ring has a linear prefix trick above only when head == 0; make the
- * compaction safe for wrapped rings by unwrapping first. */
+/* The in-place rebuild above needs unwrapped rings. */
 static void ring_unwrap(struct lru_ring *r)
 {
 	if (!r->len || r->head + r->len <= r->cap)
@@ -431,13 +443,15 @@ static void ring_unwrap(struct lru_ring *r)
 	r->head = 0;
 }
 
+/* Rebuild once stale entries are an eighth of all entries: amortized,
+ * each stale entry costs eight entry copies at most. */
 static void lruvec_maybe_compact(struct lruvec *lv)
 {
 	uint64_t entries = 0;
 
 	for (int l = 0; l < NR_LRU_LISTS; l++)
 		entries += lv->ring[l].len;
-	if (lv->stale.nr < 4096 || lv->stale.nr * 3 < entries)
+	if (lv->stale.nr < 1024 || (uint64_t)lv->stale.nr * 8 < entries)
 		return;
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
 		ring_unwrap(&lv->ring[l]);
@@ -579,8 +593,9 @@ void lru_touch(struct mmc *m, uint64_t pfn)
 		return;
 	enum lru_list l = folio_lru_list(s);
 	z->page[idx] = (pgstate_t)(s & ~PG_REFERENCED);
-	folio_move_list(node_lruvec(m, z->node), z, idx, l,
-			(enum lru_list)(l + 1));
+	struct lruvec *lv = node_lruvec(m, z->node);
+	folio_move_list(lv, z, idx, l, (enum lru_list)(l + 1));
+	lruvec_maybe_compact(lv);
 }
 
 static struct lruvec *file_folio(struct mmc *m, uint64_t pfn,
@@ -686,6 +701,24 @@ void lru_migrate_restore(struct mmc *m, uint64_t to, unsigned saved)
 	if (saved & SAVED_MAPPED)
 		lru_set_mapped(m, to, true);
 	lruvec_maybe_compact(lv);
+}
+
+/* Bytes of reclaim state (rings, sets), for mmc_memory_bytes(). */
+size_t reclaim_memory_bytes(const struct mmc *m)
+{
+	size_t b = m->reclaim ? sizeof(struct reclaim_global) : 0;
+
+	for (uint32_t nid = 0; m->nodes && nid < m->nr_nodes; nid++) {
+		const struct lruvec *lv = m->nodes[nid].reclaim;
+		if (!lv)
+			continue;
+		b += sizeof(*lv);
+		for (int l = 0; l < NR_LRU_LISTS; l++)
+			b += (size_t)lv->ring[l].cap * sizeof(uint32_t);
+		b += ((size_t)lv->stale.cap + lv->dirty.cap + lv->mapped.cap) *
+		     sizeof(uint32_t);
+	}
+	return b;
 }
 
 uint64_t lru_pages(struct mmc *m, int nid, bool file, bool active)

@@ -371,13 +371,16 @@ static void slab_pages_account(struct mmc *m, struct kmem_cache *s,
 	}
 }
 
+/* PG_HEAD on the first page of a compound (order > 0) slab or large
+ * kmalloc; an order-0 page never carries it (a stale bit left by an
+ * earlier compound page is cleared, as prep_new_page would). */
 static void set_head(struct mmc *m, uint64_t pfn, unsigned order, bool on)
 {
-	struct mmc_zone *z;
+	struct mmc_zone *z = pfn_to_zone(m, pfn);
 
-	if (order == 0 || !(z = pfn_to_zone(m, pfn)))
+	if (!z)
 		return;
-	if (on)
+	if (on && order > 0)
 		z->page[pfn_to_idx(z, pfn)] |= PG_HEAD;
 	else
 		z->page[pfn_to_idx(z, pfn)] &= (pgstate_t)~PG_HEAD;
