@@ -35,6 +35,8 @@ struct zone_compact {
 
 struct node_compact {
 	unsigned proactive_defer;	/* check intervals still to skip */
+	int kcompactd_max_order;	/* pending reactive work, 0: none */
+	int kcompactd_highest_zoneidx;
 };
 
 struct compact_global {
@@ -641,7 +643,59 @@ void compaction_alloc_success(struct mmc_zone *z, unsigned order)
 	compaction_defer_reset(z, (int)order, true);
 }
 
-/* ---- proactive compaction (kcompactd) ------------------------------------ */
+/* ---- kcompactd ------------------------------------------------------------ */
+
+/* wakeup_kcompactd(): kswapd reclaimed for a high order (or a watermark
+ * boost) and leaves the rest to compaction; kcompactd runs at the next
+ * tick.  kcompactd_node_suitable()'s pre-check is left to compact_zone(),
+ * which skips zones that are already fine or unsuitable. */
+void wakeup_kcompactd(struct mmc *m, int nid, int order, int highest_zoneidx)
+{
+	struct compact_global *g = m->compact;
+
+	if (!g || order <= 0 || nid < 0 || (uint32_t)nid >= m->nr_nodes)
+		return;
+	struct node_compact *nc = &g->node[nid];
+	if (nc->kcompactd_max_order < order)
+		nc->kcompactd_max_order = order;
+	if (nc->kcompactd_highest_zoneidx < highest_zoneidx)
+		nc->kcompactd_highest_zoneidx = highest_zoneidx;
+}
+
+/* kcompactd_do_work(): compact each eligible zone for the pending order,
+ * sync-light, GFP_KERNEL (so an unmovable target: any claimable block
+ * finishes it), deferring zones where it fails. */
+static void kcompactd_do_work(struct mmc *m, int nid, struct node_compact *nc)
+{
+	int order = nc->kcompactd_max_order;
+	int highest = nc->kcompactd_highest_zoneidx;
+
+	nc->kcompactd_max_order = 0;
+	nc->kcompactd_highest_zoneidx = 0;
+	for (int t = 0; t <= highest && t < MMC_NR_ZONE_TYPES; t++) {
+		struct mmc_zone *z = &m->nodes[nid].zones[t];
+		if (!populated_zone(z) || !z->managed)
+			continue;
+		if (compaction_deferred(z, order))
+			continue;
+		struct compact_control cc = {
+			.zone = z,
+			.order = order,
+			.migratetype = gfp_migratetype(MMC_GFP_KERNEL),
+			.highest_zoneidx = highest,
+			.alloc_flags = ALLOC_WMARK_MIN,
+			.mode = MIGRATE_SYNC_LIGHT,
+		};
+		enum compact_result status = compact_zone(m, &cc);
+		if (status == COMPACT_SUCCESS)
+			compaction_defer_reset(z, order, false);
+		else if (status == COMPACT_PARTIAL_SKIPPED ||
+			 status == COMPACT_COMPLETE)
+			defer_compaction(z, order);
+	}
+}
+
+/* ---- proactive compaction -------------------------------------------------- */
 
 static bool should_proactive_compact_node(struct mmc *m, int nid)
 {
@@ -674,16 +728,19 @@ static void proactive_compact_node(struct mmc *m, int nid)
 	m->vm.proactive_compactions++;
 }
 
-/* kcompactd_do_work's proactive part: every 500 ms of simulated time each
- * node whose score exceeds the high mark is compacted; when a run does not
- * lower the score, the node waits 1 << COMPACT_MAX_DEFER_SHIFT intervals.
- * kcompactd's reactive work (after kswapd) is left out. */
+/* kcompactd(): work kswapd handed over runs at once; and every 500 ms of
+ * simulated time each node whose score exceeds the high mark is compacted
+ * proactively; when a run does not lower the score, the node waits
+ * 1 << COMPACT_MAX_DEFER_SHIFT intervals. */
 void compaction_tick(struct mmc *m, uint64_t now_ns)
 {
 	struct compact_global *g = m->compact;
 
 	if (!g)
 		return;
+	for (uint32_t nid = 0; nid < m->nr_nodes; nid++)
+		if (g->node[nid].kcompactd_max_order)
+			kcompactd_do_work(m, (int)nid, &g->node[nid]);
 	if (!g->started) {
 		g->started = true;
 		g->next_check_ns = now_ns + HPAGE_FRAG_CHECK_INTERVAL_NS;
