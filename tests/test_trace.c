@@ -202,9 +202,15 @@ static void test_mode_0600_and_excl(void **state)
 	assert_null(mmt_writer_open(p, 0, &h, NULL, err, sizeof(err)));
 	assert_non_null(strstr(err, "mode.mmt"));
 	assert_non_null(strstr(err, "exists"));
+	/* overwriting a 0644 file still leaves a 0600 one */
+	assert_int_equal(chmod(p, 0644), 0);
 	w = mmt_writer_open(p, 1, &h, NULL, err, sizeof(err));
 	assert_non_null(w);
 	assert_int_equal(mmt_writer_close(w, NULL), 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_null(mmt_reader_open(tu_dir, err, sizeof(err)));
+	assert_non_null(strstr(err, "not a regular file"));
 
 	/* an empty trace: no snapshots, no events, still whole */
 	struct mmt_reader *r = mmt_reader_open(p, err, sizeof(err));
