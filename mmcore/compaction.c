@@ -9,10 +9,11 @@
  *
  * Movable means an LRU folio (anon or file); slab and kernel pages are
  * unmovable (non-LRU movable pages such as zsmalloc are not modelled).
- * Left out everywhere: pageblock skip hints and cached scanner positions
- * (every run scans the whole zone from its ends), fast_find_migrateblock /
- * fast_isolate_freepages (the linear scanners stand in for them), lock
- * contention, capture_control (the caller retries the freelists), CMA.
+ * Left out everywhere: pageblock skip hints (the cached scanner positions
+ * are kept, so a run resumes where the last one stopped), and
+ * fast_find_migrateblock / fast_isolate_freepages (the linear scanners
+ * stand in for them), lock contention, capture_control (the caller
+ * retries the freelists), CMA.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +27,13 @@
 
 enum migrate_mode { MIGRATE_ASYNC, MIGRATE_SYNC_LIGHT, MIGRATE_SYNC };
 
-/* Per-zone deferral state (struct zone's compact_* fields). */
+/* Per-zone state (struct zone's compact_* fields). */
 struct zone_compact {
 	unsigned compact_considered;
 	unsigned compact_defer_shift;
 	int compact_order_failed;
+	uint64_t compact_cached_migrate_pfn[2];	/* [async, sync] */
+	uint64_t compact_cached_free_pfn;
 };
 
 struct node_compact {
@@ -57,7 +60,7 @@ struct compact_control {
 	int highest_zoneidx;
 	unsigned alloc_flags;
 	enum migrate_mode mode;
-	bool direct_compaction, proactive_compaction;
+	bool direct_compaction, proactive_compaction, whole_zone;
 	uint64_t migrate_pfn, free_pfn;
 	uint64_t total_migrate_scanned, total_free_scanned;
 	uint64_t nr_migrated;
@@ -70,6 +73,26 @@ struct compact_control {
 	uint32_t nr_freeblocks, cap_freeblocks;
 	uint64_t nr_freepages;
 };
+
+static uint64_t zone_end_pfn(const struct mmc_zone *z)
+{
+	return z->start_pfn + z->spanned;
+}
+
+static uint64_t pageblock_start(uint64_t pfn)
+{
+	return pfn & ~(uint64_t)(pageblock_nr_pages - 1);
+}
+
+/* reset_cached_positions(): the scanners start again from the ends. */
+static void reset_cached_positions(struct mmc_zone *z)
+{
+	struct zone_compact *zc = z->compact;
+
+	zc->compact_cached_migrate_pfn[0] = z->start_pfn;
+	zc->compact_cached_migrate_pfn[1] = z->start_pfn;
+	zc->compact_cached_free_pfn = pageblock_start(zone_end_pfn(z) - 1);
+}
 
 /* ---- init ---------------------------------------------------------------- */
 
@@ -89,6 +112,7 @@ int compaction_init(struct mmc *m)
 			return -1;
 		zc->compact_order_failed = NR_PAGE_ORDERS;
 		m->zones[i]->compact = zc;
+		reset_cached_positions(m->zones[i]);
 	}
 	return 0;
 }
@@ -220,16 +244,6 @@ unsigned fragmentation_score_wmark(const struct mmc *m, bool low)
 }
 
 /* ---- scanners ------------------------------------------------------------ */
-
-static uint64_t zone_end_pfn(const struct mmc_zone *z)
-{
-	return z->start_pfn + z->spanned;
-}
-
-static uint64_t pageblock_start(uint64_t pfn)
-{
-	return pfn & ~(uint64_t)(pageblock_nr_pages - 1);
-}
 
 static bool compact_scanners_met(const struct compact_control *cc)
 {
@@ -521,6 +535,65 @@ static enum compact_result compact_finished(struct mmc *m,
 	return COMPACT_CONTINUE;	/* COMPACT_NO_SUITABLE_PAGE */
 }
 
+/* compaction_restarting(): after the longest deferral, start over. */
+static bool compaction_restarting(const struct mmc_zone *z, int order)
+{
+	const struct zone_compact *zc = z->compact;
+
+	return order >= zc->compact_order_failed &&
+	       zc->compact_defer_shift == COMPACT_MAX_DEFER_SHIFT &&
+	       zc->compact_considered >= 1u << zc->compact_defer_shift;
+}
+
+/* compact_zone()'s start: a whole-zone run (highest priority, proactive)
+ * starts at the ends, others where the last run of their mode stopped. */
+static void compact_zone_start(struct compact_control *cc)
+{
+	struct mmc_zone *z = cc->zone;
+	struct zone_compact *zc = z->compact;
+	bool sync = cc->mode != MIGRATE_ASYNC;
+
+	if (compaction_restarting(z, cc->order))
+		reset_cached_positions(z);
+	if (cc->whole_zone) {
+		cc->migrate_pfn = z->start_pfn;
+		cc->free_pfn = pageblock_start(zone_end_pfn(z) - 1);
+		return;
+	}
+	cc->migrate_pfn = zc->compact_cached_migrate_pfn[sync];
+	cc->free_pfn = zc->compact_cached_free_pfn;
+	if (cc->free_pfn < z->start_pfn || cc->free_pfn >= zone_end_pfn(z))
+		cc->free_pfn = pageblock_start(zone_end_pfn(z) - 1);
+	if (cc->migrate_pfn < z->start_pfn || cc->migrate_pfn >= zone_end_pfn(z))
+		cc->migrate_pfn = z->start_pfn;
+}
+
+/* compact_zone()'s end: scanners that met start over next time
+ * (__compact_finished's reset_cached_positions); otherwise remember the
+ * migrate scanner's pageblock (update_cached_migrate) and the highest
+ * pageblock still holding unused free targets (release_free_list). */
+static void compact_zone_end(struct compact_control *cc,
+			     enum compact_result ret)
+{
+	struct mmc_zone *z = cc->zone;
+	struct zone_compact *zc = z->compact;
+
+	if (ret == COMPACT_COMPLETE) {
+		reset_cached_positions(z);
+		return;
+	}
+	uint64_t mpfn = pageblock_start(cc->migrate_pfn);
+	if (mpfn > zc->compact_cached_migrate_pfn[0])
+		zc->compact_cached_migrate_pfn[0] = mpfn;
+	if (cc->mode != MIGRATE_ASYNC && mpfn > zc->compact_cached_migrate_pfn[1])
+		zc->compact_cached_migrate_pfn[1] = mpfn;
+	uint64_t fpfn = cc->free_pfn;
+	for (uint32_t i = 0; i < cc->nr_freeblocks; i++)
+		if (pageblock_start(cc->freepages[i].pfn) > fpfn)
+			fpfn = pageblock_start(cc->freepages[i].pfn);
+	zc->compact_cached_free_pfn = fpfn;
+}
+
 /* compact_zone(). */
 static enum compact_result compact_zone(struct mmc *m,
 					struct compact_control *cc)
@@ -538,9 +611,7 @@ static enum compact_result compact_zone(struct mmc *m,
 					 cc->highest_zoneidx))
 			return COMPACT_SKIPPED;
 	}
-	cc->migrate_pfn = z->start_pfn;
-	cc->free_pfn = pageblock_start(zone_end_pfn(z) - 1);
-
+	compact_zone_start(cc);
 	while ((ret = compact_finished(m, cc)) == COMPACT_CONTINUE) {
 		if (!isolate_migratepages(cc))
 			continue;	/* scanners met: finished next round */
@@ -549,6 +620,7 @@ static enum compact_result compact_zone(struct mmc *m,
 			break;
 		}
 	}
+	compact_zone_end(cc, ret);
 	release_freepages(m, cc);
 	free(cc->freepages);
 	cc->freepages = NULL;
@@ -577,6 +649,7 @@ static enum compact_result compact_zone_order(struct mmc *m,
 		.mode = prio == COMPACT_PRIO_ASYNC ? MIGRATE_ASYNC
 						   : MIGRATE_SYNC_LIGHT,
 		.direct_compaction = true,
+		.whole_zone = prio == MIN_COMPACT_PRIORITY,
 	};
 	enum compact_result ret = compact_zone(m, &cc);
 
@@ -722,6 +795,7 @@ static void proactive_compact_node(struct mmc *m, int nid)
 			.highest_zoneidx = MMC_NR_ZONE_TYPES - 1,
 			.mode = MIGRATE_SYNC_LIGHT,
 			.proactive_compaction = true,
+			.whole_zone = true,
 		};
 		compact_zone(m, &cc);
 	}

@@ -31,7 +31,7 @@ static void fragment(struct mmc *m)
 }
 
 struct migrate_rec {
-	uint64_t calls, pages;
+	uint64_t calls, pages, min_from;
 	bool bad;
 	struct mmc *m;
 };
@@ -41,6 +41,8 @@ static void migrate_fn(void *ctx, uint64_t from, uint64_t to, unsigned order)
 	struct migrate_rec *r = ctx;
 	struct mmc_zone *z = tl_zone(r->m, 0);
 
+	if (!r->calls || from < r->min_from)
+		r->min_from = from;
 	r->calls++;
 	r->pages += 1ull << order;
 	/* the source is free now, the target holds the page; compaction
@@ -97,6 +99,21 @@ static void direct_compaction_makes_order9(void **state)
 	/* and the allocation now succeeds without more compaction */
 	assert_int_equal(mmc_alloc(m, 9, MMC_GFP_TRANSHUGE, 0, &res), 0);
 	assert_false(res.path & MMC_PATH_COMPACT);
+	assert_true(largest_free_order(m) < 9);
+
+	/* the next async run resumes at the cached migrate position: the
+	 * first pageblock is not scanned again */
+	memset(&rec, 0, sizeof(rec));
+	rec.m = m;
+	assert_int_equal(try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 9,
+					      ALLOC_WMARK_MIN, 0,
+					      MMC_ZONE_NORMAL,
+					      COMPACT_PRIO_ASYNC, NULL),
+			 COMPACT_SUCCESS);
+	assert_true(rec.calls > 0);
+	assert_true(rec.min_from >= z->start_pfn + pageblock_nr_pages);
+	assert_int_equal(mmc_alloc(m, 9, MMC_GFP_TRANSHUGE, 0, &res), 0);
+	lru_before = lru_pages(m, 0, false, false);
 
 	/* every page that moved is still reclaimable (LRU entry moved) */
 	mmc_set_swap(m, 1u << 20);
