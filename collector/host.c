@@ -427,11 +427,38 @@ static void fill_slab(struct mmt_header *h)
 	if (!d) {
 		coll_note(h, "slab", "/sys/kernel/slab unreadable");
 	} else {
+		char (*targets)[64] = NULL;
+		uint32_t first = h->nr_slab_caches;
+
 		while ((de = readdir(d))) {
 			struct mmt_slab_cache *c;
+			char link[512], tgt[256];
+			ssize_t tl;
+			uint32_t same = UINT32_MAX;
 
 			if (de->d_name[0] == '.' || strlen(de->d_name) >= MMT_NAME_LEN)
 				continue;
+			/* aliases are symlinks to one directory: read it once
+			 * (sysfs slab attributes are slow to read) */
+			snprintf(link, sizeof(link), "%s/%s", dir, de->d_name);
+			tl = readlink(link, tgt, sizeof(tgt) - 1);
+			tgt[tl > 0 ? tl : 0] = 0;
+			if (tl > 0) {
+				const char *base = strrchr(tgt, '/');
+
+				base = base ? base + 1 : tgt;
+				memmove(tgt, base, strlen(base) + 1);
+			} else {
+				snprintf(tgt, sizeof(tgt), "%.255s", de->d_name);
+			}
+			for (uint32_t i = first; targets && i < h->nr_slab_caches; i++)
+				if (!strncmp(targets[i - first], tgt, 63))
+					same = i;
+			char (*t)[64] = realloc(targets, (h->nr_slab_caches - first + 1) * 64);
+			if (!t)
+				break;
+			targets = t;
+			snprintf(targets[h->nr_slab_caches - first], 64, "%.63s", tgt);
 			c = realloc(h->slab_caches, (h->nr_slab_caches + 1) * sizeof(*c));
 			if (!c)
 				break;
@@ -439,6 +466,17 @@ static void fill_slab(struct mmt_header *h)
 			c += h->nr_slab_caches;
 			memset(c, 0, sizeof(*c));
 			copy_str(c->name, sizeof(c->name), de->d_name);
+			if (same != UINT32_MAX) {
+				struct mmt_slab_cache *o = &h->slab_caches[same];
+
+				c->object_size = o->object_size;
+				c->slab_size = o->slab_size;
+				c->objs_per_slab = o->objs_per_slab;
+				c->order = o->order;
+				c->align = o->align;
+				h->nr_slab_caches++;
+				continue;
+			}
 			c->object_size = read_u32_at(dir, de->d_name, "object_size");
 			c->slab_size = read_u32_at(dir, de->d_name, "slab_size");
 			c->objs_per_slab = read_u32_at(dir, de->d_name, "objs_per_slab");
@@ -447,6 +485,7 @@ static void fill_slab(struct mmt_header *h)
 			h->nr_slab_caches++;
 		}
 		closedir(d);
+		free(targets);
 		qsort(h->slab_caches, h->nr_slab_caches, sizeof(*h->slab_caches),
 		      slab_cmp);
 	}

@@ -28,17 +28,30 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 const volatile __u32 self_tgid;		/* our own process: skipped */
 const volatile __u32 filter_tgid;	/* --pid, 0 = all */
 const volatile __u64 filter_cgid;	/* --cgroup, 0 = all */
-const volatile __u64 wake_bytes = 1 << 20;
+/* 0: never wake the reader (it polls with a timeout); the query reads the
+ * consumer position, a cache line the reader writes, so it is skipped
+ * unless the ring is small enough to need early wake-ups. */
+const volatile __u64 wake_bytes;
 
 /* Raised by the loader once the vmemmap base is known: until then the
  * hot programs only note one struct page * for calibration. */
 __u32 running;
 __u64 calib_page;
 
-struct {
+/* One ring per CPU: no shared spinlock and no cache line bouncing between
+ * producers (a shared ring cost about twice as much per event here).  The
+ * loader creates the rings (size from -b) and merges them by timestamp. */
+struct ring {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 24);	/* resized by the loader (-b) */
-} rb SEC(".maps");
+	__uint(max_entries, 1 << 22);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);		/* set to the number of CPUs */
+	__type(key, __u32);
+	__array(values, struct ring);
+} rings SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -81,48 +94,63 @@ static __always_inline void count_lost(void)
 		*n += 1;	/* per-CPU slot: no atomics needed */
 }
 
-static __always_inline void *reserve(__u64 size, __u16 kind)
+/* The time is taken before the reserve, so that an event nested inside
+ * another (an interrupt between the two) sorts after the one it
+ * interrupted; the loader orders events by this time. */
+static __always_inline void *reserve(__u64 size, __u16 kind, void **ringp)
 {
-	struct mmtr_ev *e = bpf_ringbuf_reserve(&rb, size, 0);
+	__u64 ts = bpf_ktime_get_ns();
+	__u32 cpu = bpf_get_smp_processor_id();
+	void *ring = bpf_map_lookup_elem(&rings, &cpu);
+	struct mmtr_ev *e;
 
+	if (!ring) {
+		count_lost();
+		return 0;
+	}
+	e = bpf_ringbuf_reserve(ring, size, 0);
 	if (!e) {
 		count_lost();
 		return 0;
 	}
-	e->ts = bpf_ktime_get_ns();
+	e->ts = ts;
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	e->kind = kind;
-	e->cpu = bpf_get_smp_processor_id();
+	e->cpu = cpu;
+	*ringp = ring;
 	return e;
 }
 
 /* Wake the reader only when enough has piled up: one wake-up per
  * wake_bytes instead of one per event (the loader also polls with a
  * timeout, so a quiet system still drains). */
-static __always_inline void submit(void *e)
+static __always_inline void submit(void *e, void *ring)
 {
-	__u64 avail = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
-
-	bpf_ringbuf_submit(e, avail >= wake_bytes ? BPF_RB_FORCE_WAKEUP
-						  : BPF_RB_NO_WAKEUP);
+	if (wake_bytes && bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= wake_bytes) {
+		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
+		return;
+	}
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
 static __always_inline int emit(__u16 kind, __u64 a, __u64 b)
 {
-	struct mmtr_ev *e = reserve(sizeof(*e), kind);
+	void *ring;
+	struct mmtr_ev *e = reserve(sizeof(*e), kind, &ring);
 
 	if (!e)
 		return 0;
 	e->a = a;
 	e->b = b;
-	submit(e);
+	submit(e, ring);
 	return 0;
 }
 
 static __always_inline int emit_x(__u16 kind, __u64 a, __u64 b, __u64 c,
 				  __u64 d)
 {
-	struct mmtr_ev_x *x = reserve(sizeof(*x), kind);
+	void *ring;
+	struct mmtr_ev_x *x = reserve(sizeof(*x), kind, &ring);
 
 	if (!x)
 		return 0;
@@ -130,7 +158,7 @@ static __always_inline int emit_x(__u16 kind, __u64 a, __u64 b, __u64 c,
 	x->e.b = b;
 	x->c = c;
 	x->d = d;
-	submit(x);
+	submit(x, ring);
 	return 0;
 }
 
@@ -225,6 +253,7 @@ static __always_inline __u32 cache_id(struct kmem_cache *s)
 	__u64 key = (__u64)s;
 	__u32 *idp = bpf_map_lookup_elem(&cache_ids, &key);
 	struct mmtr_cache_name *n;
+	void *ring;
 	__u32 id;
 
 	if (idp)
@@ -234,7 +263,7 @@ static __always_inline __u32 cache_id(struct kmem_cache *s)
 		idp = bpf_map_lookup_elem(&cache_ids, &key);
 		return idp ? *idp : MMTR_CACHE_UNKNOWN;
 	}
-	n = reserve(sizeof(*n), MMTR_CACHE_NAME);
+	n = reserve(sizeof(*n), MMTR_CACHE_NAME, &ring);
 	if (!n) {
 		/* The id exists but its name never arrives: the loader maps
 		 * it to "unknown"; the loss itself is counted. */
@@ -245,7 +274,7 @@ static __always_inline __u32 cache_id(struct kmem_cache *s)
 		 ((__u64)BPF_CORE_READ(s, size) << 32);
 	bpf_probe_read_kernel_str(n->name, sizeof(n->name),
 				  BPF_CORE_READ(s, name));
-	submit(n);
+	submit(n, ring);
 	return id;
 }
 

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +53,27 @@ struct opts {
 	unsigned buffer_mb;
 	int raw_pointers;
 	int force;
+	const char *events;	/* -e list, NULL = all */
 	char **cmd;
+};
+
+/* Records waiting to be merged: each per-CPU ring is in time order
+ * (nearly: kept sorted on insert), and the rings are merged by time up to
+ * a cut-off every poll, since a record older than the cut-off has surely
+ * been committed already. */
+#define REC_MAX 64
+#define MERGE_SLACK_NS 2000000ull
+
+struct pend {
+	uint64_t ts;
+	uint64_t size;
+	uint64_t data[REC_MAX / 8];	/* 8-aligned, as the ring's records */
+};
+
+struct ringq {
+	struct rec *r;
+	struct pend *v;
+	size_t head, n, cap;
 };
 
 struct cache_slot {
@@ -66,6 +87,9 @@ struct rec {
 	struct btf *btf;
 	struct mmtrace_bpf *skel;
 	struct ring_buffer *rb;
+	int *ring_fds;
+	struct ringq *q;
+	int nrings;
 	struct mmt_writer *w;
 	struct coll_ksyms *ks;
 	struct bpf_link *links[MAX_LINKS];
@@ -118,7 +142,11 @@ static void usage(FILE *f)
 "  -p, --pid P           only events of process P (page events of other\n"
 "                        processes are then missing from the trace)\n"
 "  -c, --cgroup PATH     only events of cgroup v2 PATH\n"
-"  -b, --buffer-mb MB    ring buffer size (default 32, rounded up to 2^n)\n"
+"  -b, --buffer-mb MB    ring buffer memory, split over per-CPU rings\n"
+"                        (default 64; each ring a power of two >= 1 MB)\n"
+"  -e, --events LIST     record only these (comma-separated groups or\n"
+"                        tracepoint names): page, pcp, extfrag, slab,\n"
+"                        fault, reclaim, compaction, filemap (default all)\n"
 "      --raw-pointers    keep raw call-site and object addresses (defeats\n"
 "                        KASLR for anyone reading the file)\n"
 "  -h, --help            this text\n"
@@ -136,6 +164,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "buffer-mb", required_argument, 0, 'b' },
 		{ "raw-pointers", no_argument, 0, 'R' },
 		{ "force", no_argument, 0, 'f' },
+		{ "events", required_argument, 0, 'e' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -143,9 +172,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	char *end;
 
 	memset(o, 0, sizeof(*o));
-	o->buffer_mb = 32;
+	o->buffer_mb = 64;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:d:p:c:b:fh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:d:p:c:b:e:fh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->out = optarg;
@@ -182,6 +211,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'f':
 			o->force = 1;
+			break;
+		case 'e':
+			o->events = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -276,6 +308,78 @@ static const char *tp_name(const struct bpf_program *p)
 	return s ? s + 1 : NULL;
 }
 
+/* -e groups: a tracepoint is in the group whose name it matches first. */
+static const char *group_of(const char *tp)
+{
+	static const struct { const char *prefix, *group; } g[] = {
+		{ "mm_page_alloc_zone_locked", "pcp" },
+		{ "mm_page_pcpu_drain", "pcp" },
+		{ "mm_page_alloc_extfrag", "extfrag" },
+		{ "mm_page_", "page" },
+		{ "kmalloc", "slab" }, { "kfree", "slab" }, { "kmem_cache_", "slab" },
+		{ "page_fault_", "fault" },
+		{ "mm_vmscan_", "reclaim" },
+		{ "mm_compaction_", "compaction" },
+		{ "mm_filemap_", "filemap" },
+	};
+
+	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
+		if (!strncmp(tp, g[i].prefix, strlen(g[i].prefix)))
+			return g[i].group;
+	return "";
+}
+
+static int in_list(const char *list, const char *word)
+{
+	size_t l = strlen(word);
+
+	for (const char *p = list; p && *p; ) {
+		const char *c = strchr(p, ',');
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+
+		if (n == l && !strncmp(p, word, l))
+			return 1;
+		p = c ? c + 1 : NULL;
+	}
+	return 0;
+}
+
+static int selected(const struct opts *o, const char *tp)
+{
+	return !o->events || in_list(o->events, tp) ||
+	       in_list(o->events, group_of(tp));
+}
+
+/* Every word of -e must name a group or a tracepoint we have. */
+static int check_events(struct rec *r)
+{
+	static const char *const groups[] = { "page", "pcp", "extfrag", "slab",
+		"fault", "reclaim", "compaction", "filemap" };
+	const char *p = r->o.events;
+
+	while (p && *p) {
+		const char *c = strchr(p, ',');
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+		int ok = 0;
+		struct bpf_program *prog;
+
+		for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+			ok |= strlen(groups[i]) == n && !strncmp(groups[i], p, n);
+		bpf_object__for_each_program(prog, r->skel->obj) {
+			const char *t = tp_name(prog);
+
+			ok |= t && strlen(t) == n && !strncmp(t, p, n);
+		}
+		if (!ok) {
+			fprintf(stderr, "mmtrace record: --events: unknown '%.*s'\n",
+				(int)n, p);
+			return -1;
+		}
+		p = c ? c + 1 : NULL;
+	}
+	return 0;
+}
+
 /* Turns off programs whose tracepoint this kernel lacks, and
  * mm_page_free_batched: free_unref_folios() runs free_pages_prepare() --
  * which fires mm_page_free for the folio -- before it fires
@@ -296,6 +400,14 @@ static void probe_programs(struct rec *r)
 
 		if (!name || !bpf_program__autoload(p))
 			continue;
+		if (!selected(&r->o, name)) {
+			char k[48];
+
+			bpf_program__set_autoload(p, false);
+			snprintf(k, sizeof(k), "probe.%.40s", name);
+			coll_note(&r->h, k, "not selected (-e)");
+			continue;
+		}
 		if (!strncmp(sec, "raw_tp/", 7)) {
 			char t[128];
 
@@ -671,7 +783,63 @@ static int convert(struct rec *r, const void *data, size_t size)
 
 static int on_record(void *ctx, void *data, size_t size)
 {
-	return convert(ctx, data, size);
+	struct ringq *q = ctx;
+	struct pend *p;
+	size_t i;
+
+	if (size > REC_MAX || size < sizeof(struct mmtr_ev))
+		return 0;
+	if (q->n == q->cap) {
+		if (q->head) {	/* slide the unread part down */
+			memmove(q->v, q->v + q->head, (q->n - q->head) * sizeof(*q->v));
+			q->n -= q->head;
+			q->head = 0;
+		} else {
+			size_t cap = q->cap ? q->cap * 2 : 65536;
+			struct pend *v = realloc(q->v, cap * sizeof(*v));
+
+			if (!v)
+				return -1;
+			q->v = v;
+			q->cap = cap;
+		}
+	}
+	p = &q->v[q->n];
+	p->ts = ((const struct mmtr_ev *)data)->ts;
+	p->size = size;
+	memcpy(p->data, data, size);
+	/* insertion step: a nested event can be a little out of order */
+	for (i = q->n; i > q->head && q->v[i - 1].ts > q->v[i].ts; i--) {
+		struct pend t = q->v[i];
+
+		q->v[i] = q->v[i - 1];
+		q->v[i - 1] = t;
+	}
+	q->n++;
+	return 0;
+}
+
+/* Writes every pending record with ts <= cutoff, oldest first. */
+static int merge_upto(struct rec *r, uint64_t cutoff)
+{
+	for (;;) {
+		struct ringq *best = NULL;
+
+		for (int i = 0; i < r->nrings; i++) {
+			struct ringq *q = &r->q[i];
+
+			if (q->head < q->n && q->v[q->head].ts <= cutoff &&
+			    (!best || q->v[q->head].ts < best->v[best->head].ts))
+				best = q;
+		}
+		if (!best)
+			return 0;
+		struct pend *p = &best->v[best->head++];
+		if (best->head == best->n)
+			best->head = best->n = 0;
+		if (convert(r, p->data, p->size))
+			return -1;
+	}
 }
 
 /* ---- LOST and ZONE_RESIZE, synthesized by the loader ---------------------- */
@@ -781,13 +949,32 @@ static uint64_t phys_span_of(const struct mmt_header *h)
 static int set_filters(struct rec *r)
 {
 	struct mmtrace_bpf__rodata *ro = r->skel->rodata;
-	uint64_t bytes = 1ull << 20;
+	uint64_t bytes = 1ull << 20, want;
 
-	while (bytes < (uint64_t)r->o.buffer_mb << 20)
-		bytes <<= 1;
-	if (bpf_map__set_max_entries(r->skel->maps.rb, (uint32_t)bytes))
+	/* -b is the total; each CPU gets its share, a power of two */
+	r->nrings = libbpf_num_possible_cpus();
+	if (r->nrings < 1)
 		return -1;
-	ro->wake_bytes = bytes / 4;
+	want = ((uint64_t)r->o.buffer_mb << 20) / (uint64_t)r->nrings;
+	while (bytes < want)
+		bytes <<= 1;
+	r->ring_fds = calloc((size_t)r->nrings, sizeof(int));
+	r->q = calloc((size_t)r->nrings, sizeof(*r->q));
+	if (!r->ring_fds || !r->q)
+		return -1;
+	for (int i = 0; i < r->nrings; i++) {
+		r->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "mmtrace_ring",
+						0, 0, (uint32_t)bytes, NULL);
+		if (r->ring_fds[i] < 0)
+			return -1;
+		r->q[i].r = r;
+	}
+	if (bpf_map__set_max_entries(r->skel->maps.rings, (uint32_t)r->nrings) ||
+	    bpf_map__set_inner_map_fd(r->skel->maps.rings, r->ring_fds[0]))
+		return -1;
+	/* Big rings drain fine on the poll timeout alone (POLL_MS at 4M ev/s
+	 * per CPU fills 8 MB); small ones ask for early wake-ups. */
+	ro->wake_bytes = bytes >= (8u << 20) ? 0 : bytes / 4;
 	ro->self_tgid = (uint32_t)getpid();
 	ro->filter_tgid = (uint32_t)r->o.pid;
 	if (r->o.cgroup) {
@@ -817,7 +1004,7 @@ static void note_setup(struct rec *r, int argc, char **argv)
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
 			 i ? " " : "", argv[i]);
 	coll_note(&r->h, "record.command", buf);
-	snprintf(v, sizeof(v), "%u MB shared ring, wake-up at 1/4 full, poll %d ms",
+	snprintf(v, sizeof(v), "%u MB over per-CPU rings, merged by time, poll %d ms",
 		 r->o.buffer_mb, POLL_MS);
 	coll_note(&r->h, "record.buffer", v);
 	coll_note(&r->h, "record.self_filter",
@@ -847,6 +1034,8 @@ static int setup_bpf(struct rec *r)
 	if (err)
 		return err == -2 ? -1 : (fprintf(stderr, "mmtrace record: ring size: %s\n",
 						 strerror(errno)), -1);
+	if (check_events(r))
+		return -1;
 	probe_programs(r);
 	if (mmtrace_bpf__load(r->skel)) {
 		fprintf(stderr, "mmtrace record: loading BPF programs failed (%s): "
@@ -861,12 +1050,25 @@ static int setup_bpf(struct rec *r)
 	}
 	r->ncpus = libbpf_num_possible_cpus();
 	r->lost_prev = calloc((size_t)(r->ncpus > 0 ? r->ncpus : 1), sizeof(uint64_t));
-	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.rb), on_record, r, NULL);
-	if (!r->lost_prev || !r->rb) {
-		fprintf(stderr, "mmtrace record: ring buffer: %s\n", strerror(errno));
+	if (!r->lost_prev)
 		return -1;
+	for (int i = 0; i < r->nrings; i++) {
+		uint32_t key = (uint32_t)i;
+
+		if (bpf_map_update_elem(bpf_map__fd(r->skel->maps.rings), &key,
+					&r->ring_fds[i], BPF_ANY))
+			goto fail;
+		if (i == 0)
+			r->rb = ring_buffer__new(r->ring_fds[0], on_record, &r->q[0], NULL);
+		else if (r->rb && ring_buffer__add(r->rb, r->ring_fds[i], on_record, &r->q[i]))
+			goto fail;
+		if (!r->rb)
+			goto fail;
 	}
 	return 0;
+fail:
+	fprintf(stderr, "mmtrace record: ring buffers: %s\n", strerror(errno));
+	return -1;
 }
 
 static int calibrate_or_fail(struct rec *r)
@@ -884,6 +1086,51 @@ static int calibrate_or_fail(struct rec *r)
 	return 0;
 }
 
+struct snap_job {
+	struct rec *r;
+	struct mmt_snapshot snap;
+	char err[256];
+	int rc;
+	int done;
+};
+
+static void *snap_thread(void *arg)
+{
+	struct snap_job *j = arg;
+
+	j->rc = coll_snapshot(&j->r->h, &j->snap,
+			      coll_now_ns(CLOCK_MONOTONIC) - j->r->h.start_ns,
+			      j->err, sizeof(j->err));
+	__atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* The start snapshot reads all of /proc/kpageflags (a second or more on a
+ * big host) while events already flow: take it on a thread and keep the
+ * rings drained into the merge queues meanwhile, so a busy host loses
+ * nothing; the queued events are written right after the snapshot. */
+static int start_snapshot(struct rec *r, struct mmt_snapshot *snap)
+{
+	struct snap_job j = { .r = r };
+	pthread_t th;
+
+	if (pthread_create(&th, NULL, snap_thread, &j)) {
+		snap_thread(&j);
+	} else {
+		while (!__atomic_load_n(&j.done, __ATOMIC_ACQUIRE)) {
+			ring_buffer__poll(r->rb, 10);
+			ring_buffer__consume(r->rb);
+		}
+		pthread_join(th, NULL);
+	}
+	if (j.rc) {
+		fprintf(stderr, "mmtrace record: start snapshot: %s\n", j.err);
+		return -1;
+	}
+	*snap = j.snap;
+	return 0;
+}
+
 static int start(struct rec *r)
 {
 	struct mmt_snapshot snap;
@@ -893,11 +1140,8 @@ static int start(struct rec *r)
 	r->h.start_ns = coll_now_ns(CLOCK_MONOTONIC);
 	r->h.flags = r->o.raw_pointers ? MMT_HDR_RAW_POINTERS : 0;
 	__atomic_store_n(&r->skel->bss->running, 1, __ATOMIC_SEQ_CST);
-	if (coll_snapshot(&r->h, &snap, coll_now_ns(CLOCK_MONOTONIC) - r->h.start_ns,
-			  err, sizeof(err))) {
-		fprintf(stderr, "mmtrace record: start snapshot: %s\n", err);
+	if (start_snapshot(r, &snap))
 		return -1;
-	}
 	r->w = mmt_writer_open(r->o.out, r->o.force, &r->h, &snap, err, sizeof(err));
 	mmt_snapshot_free(&snap);
 	if (!r->w) {
@@ -907,11 +1151,14 @@ static int start(struct rec *r)
 	return 0;
 }
 
-static int drain(struct rec *r)
+/* Reads all rings, then writes what is older than `cutoff`. */
+static int drain(struct rec *r, uint64_t cutoff)
 {
 	int n = ring_buffer__consume(r->rb);
 
-	return n < 0 || r->write_failed ? -1 : 0;
+	if (n < 0 || merge_upto(r, cutoff))
+		return -1;
+	return r->write_failed ? -1 : 0;
 }
 
 static void loop(struct rec *r)
@@ -922,10 +1169,12 @@ static void loop(struct rec *r)
 	int tty = isatty(2);
 
 	while (!stop_flag) {
+		/* BPF wakes us only for small rings; otherwise the poll
+		 * just times out and we drain every ring. */
 		int n = ring_buffer__poll(r->rb, POLL_MS);
 		uint64_t now = coll_now_ns(CLOCK_MONOTONIC);
 
-		if ((n < 0 && n != -EINTR) || r->write_failed)
+		if ((n < 0 && n != -EINTR) || drain(r, now - MERGE_SLACK_NS))
 			break;
 		if (check_lost(r) || check_zones(r, 0))
 			break;
@@ -950,7 +1199,7 @@ static int finish(struct rec *r)
 
 	detach_programs(r);
 	if (!r->write_failed)
-		drain(r);
+		drain(r, UINT64_MAX);
 	if (!r->write_failed)
 		check_lost(r);
 	if (!r->write_failed)
@@ -965,6 +1214,9 @@ static int finish(struct rec *r)
 		fprintf(stderr, "mmtrace record: end snapshot: %s\n", err);
 		sp = NULL;
 	}
+	uint64_t events, raw, file;
+
+	mmt_writer_stats(r->w, &events, &raw, &file);
 	if (mmt_writer_close(r->w, sp)) {
 		if (!rc)
 			fprintf(stderr, "mmtrace record: %s: closing failed; file readable up to its last whole block\n",
@@ -974,6 +1226,18 @@ static int finish(struct rec *r)
 	r->w = NULL;
 	if (sp)
 		mmt_snapshot_free(sp);
+	if (!rc) {
+		struct stat st;
+
+		if (!stat(r->o.out, &st))
+			file = (uint64_t)st.st_size;
+		fprintf(stderr, "mmtrace record: wrote %s: %llu events, %llu bytes "
+			"(%.2f B/event), lost %llu, zone resizes %llu\n", r->o.out,
+			(unsigned long long)events, (unsigned long long)file,
+			events ? (double)file / (double)events : 0.0,
+			(unsigned long long)r->lost_total,
+			(unsigned long long)r->resizes);
+	}
 	return rc;
 }
 
@@ -982,6 +1246,13 @@ static void cleanup(struct rec *r)
 	detach_programs(r);
 	ring_buffer__free(r->rb);
 	mmtrace_bpf__destroy(r->skel);
+	for (int i = 0; r->ring_fds && i < r->nrings; i++)
+		if (r->ring_fds[i] > 0)
+			close(r->ring_fds[i]);
+	for (int i = 0; r->q && i < r->nrings; i++)
+		free(r->q[i].v);
+	free(r->ring_fds);
+	free(r->q);
 	btf__free(r->btf);
 	coll_ksyms_free(r->ks);
 	mmt_header_free(&r->h);

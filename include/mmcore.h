@@ -314,6 +314,12 @@ enum mmc_fault_kind {
  * Memory: about 16-32 bytes per mapped or reclaimed page. */
 int mmc_fault(struct mmc *m, uint32_t pid, uint64_t addr, unsigned flags,
 	      int cpu, struct mmc_result *res);
+/* Mirror mode: record that pid's addr is backed by the already allocated
+ * [pfn, +2^order) (order 0, or 9 for a PMD-mapped THP at the aligned
+ * 2 MiB), so that reclaim, refault, unmap and exit see it.  Nothing is
+ * allocated and no LRU is touched.  0 or -1. */
+int mmc_fault_map(struct mmc *m, uint32_t pid, uint64_t addr, uint64_t pfn,
+		  unsigned order);
 /* The process exited: its pages are freed, its shadows forgotten. */
 void mmc_process_exit(struct mmc *m, uint32_t pid);
 /* The workload freed [pfn, +2^order) (munmap, MADV_DONTNEED): forget
@@ -338,6 +344,7 @@ struct mmc_zone_stats {
 	uint64_t pageblocks_mixed;	/* holding pages of a foreign mt */
 	int largest_free_order;		/* -1 when none */
 	uint64_t nr_highatomic;
+	uint32_t pcp_high_min, pcp_high_max;	/* zoneinfo's high_min/max */
 };
 
 uint32_t mmc_nr_zones(const struct mmc *m);	/* populated zones */

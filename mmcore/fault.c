@@ -22,8 +22,7 @@
  *    kernel splits the PMD mapping into swap ptes on swap-out).
  *  - workingset_refault(): the refault distance is measured against a
  *    per-node count of evictions only (the kernel's nonresident_age also
- *    ages on activations) and compared with the node's anon + file pages;
- *    a refault within it is activated (two mark_page_accessed calls).
+ *    ages on activations); no memcg, no shadow node shrinking.
  *  - The huge zero page and the zero page are not allocated (the kernel
  *    allocates the huge zero folio once, on first use).
  */
@@ -103,6 +102,7 @@ int fault_init(struct mmc *m)
 	u64map_init(&f->by_pid);
 	u64map_init(&f->rmap);
 	m->fault = f;
+	m->fault_reclaimed = fault_page_reclaimed;
 	return 0;
 }
 
@@ -251,16 +251,20 @@ static uint64_t eviction_age(struct mmc *m, int node)
 	return F(m)->nonresident_age[node] & PAYLOAD_MASK;
 }
 
-/* workingset_refault(), simplified (see the file comment). */
+/* workingset_refault() for an anon folio: activate when the refault
+ * distance fits in the workingset (active + inactive file, plus active
+ * anon since there is swap: we are swapping in). */
 static void workingset_refault(struct mmc *m, uint64_t pfn, int node,
 			       uint64_t eviction)
 {
-	const struct mmc_node *n = &m->nodes[node];
 	uint64_t distance = (eviction_age(m, node) - eviction) & PAYLOAD_MASK;
-	uint64_t workingset = n->nr_class[MMC_PC_ANON] +
-			      n->nr_class[MMC_PC_FILE];
+	uint64_t workingset = lru_pages(m, node, true, true) +
+			      lru_pages(m, node, true, false) +
+			      lru_pages(m, node, false, true);
 
 	if (distance <= workingset) {
+		/* folio_set_active(): two marks take an inactive folio to
+		 * the active list */
 		lru_touch(m, pfn);
 		lru_touch(m, pfn);
 	}
@@ -285,6 +289,7 @@ static int map_new_page(struct mmc *m, int slot, uint64_t vpn, int cpu,
 		free_pages(m, pfn, 0, cpu, NULL);
 		return -1;
 	}
+	set_head(m, pfn, false);	/* order 0: no stale compound head */
 	lru_add(m, pfn, 0, MMC_PC_ANON);
 	res->pfn = pfn;
 	return 0;
@@ -309,6 +314,28 @@ static void pmd_drop(struct fault_proc *p, uint64_t pmdkey)
 	u64map_del(&p->pmd, pmdkey);
 }
 
+/*
+ * alloc_pages_mpol() for a PMD-order folio under the default (local)
+ * policy: first the local node only, without reclaim retries
+ * (__GFP_THISNODE | __GFP_NORETRY: "the cost of remote accesses would
+ * likely offset THP benefits"); only when the gfp may direct-reclaim
+ * (thp defrag always, or madvised) again with the fault's own gfp (remote
+ * nodes allowed, and reclaim retries unless that gfp has NORETRY).
+ */
+static uint64_t alloc_thp_mpol(struct mmc *m, uint64_t gfp, int cpu,
+			       struct mmc_result *res)
+{
+	int nid = cpu_to_node(m, cpu);
+	uint64_t pfn = alloc_pages_node(m, nid, gfp | MMC___GFP_THISNODE |
+					MMC___GFP_NORETRY, HPAGE_PMD_ORDER,
+					cpu, MMC_PC_ANON, res);
+
+	if (pfn != NO_PFN || !(gfp & MMC___GFP_DIRECT_RECLAIM))
+		return pfn;
+	return alloc_pages_node(m, nid, gfp, HPAGE_PMD_ORDER, cpu,
+				MMC_PC_ANON, res);
+}
+
 /* do_huge_pmd_anonymous_page(): a write maps a new THP, a read the huge
  * zero page.  1 done, 0 fall back to ptes, -1 error. */
 static int huge_pmd_fault(struct mmc *m, int slot, uint64_t vpn,
@@ -327,9 +354,8 @@ static int huge_pmd_fault(struct mmc *m, int slot, uint64_t vpn,
 		*kind = MMC_FK_HUGE_ZERO;
 		return 1;
 	}
-	pfn = alloc_pages_node(m, cpu_to_node(m, cpu),
-			       vma_thp_gfp_mask(m, flags & MMC_FAULT_MADVISED),
-			       HPAGE_PMD_ORDER, cpu, MMC_PC_ANON, res);
+	pfn = alloc_thp_mpol(m, vma_thp_gfp_mask(m, flags & MMC_FAULT_MADVISED),
+			     cpu, res);
 	if (pfn == NO_PFN) {
 		m->vm.thp_fault_fallback++;
 		/* the order-0 attempt decides OOM, not this one */
@@ -494,36 +520,107 @@ int mmc_fault(struct mmc *m, uint32_t pid, uint64_t addr, unsigned flags,
 	return pte_fault(m, slot, vpn, flags, cpu, res);
 }
 
+int mmc_fault_map(struct mmc *m, uint32_t pid, uint64_t addr, uint64_t pfn,
+		  unsigned order)
+{
+	struct fault_state *f = F(m);
+	uint64_t vpn = (addr >> PAGE_SHIFT) & VPN_MASK;
+	uint64_t pmdkey = vpn >> HPAGE_PMD_ORDER, *pmd;
+	struct fault_proc *p;
+	int slot;
+
+	if (!f || (order != 0 && order != HPAGE_PMD_ORDER) ||
+	    !pfn_to_zone(m, pfn) || (pfn & ((1ull << order) - 1)))
+		return -1;
+	slot = proc_lookup(m, pid, true);
+	if (slot < 0)
+		return -1;
+	p = &f->procs[slot];
+	pmd = u64map_get(&p->pmd, pmdkey);
+	if (order == HPAGE_PMD_ORDER) {
+		/* a PMD mapping replaces whatever table was there */
+		if (pmd && PMD_STATE(*pmd) == PMD_TABLE)
+			pmd_drop(p, pmdkey);
+		if (u64map_put(&p->pmd, pmdkey,
+			       pmd_make(PMD_THP, FILL_NONE, 0, pfn)) < 0 ||
+		    u64map_put(&f->rmap, pfn, rmap_val(slot, (pmdkey <<
+				HPAGE_PMD_ORDER) | RMAP_THP)) < 0)
+			return -1;
+		set_head(m, pfn, true);
+		return 0;
+	}
+	if (pmd && PMD_STATE(*pmd) != PMD_TABLE)
+		u64map_del(&p->pmd, pmdkey);	/* as a split */
+	pmd = u64map_get(&p->pmd, pmdkey);
+	if (!pmd) {
+		if (u64map_put(&p->pmd, pmdkey,
+			       pmd_make(PMD_TABLE, FILL_NONE, 0, 0)) < 0)
+			return -1;
+		pmd = u64map_get(&p->pmd, pmdkey);
+	}
+	uint64_t *ptep = u64map_get(&p->pte, vpn);
+	bool counted = ptep ? *ptep != PTE_NONE : PMD_FILL(*pmd) != FILL_NONE;
+
+	if (u64map_put(&p->pte, vpn, PTE_PRESENT | pfn) < 0 ||
+	    u64map_put(&f->rmap, pfn, rmap_val(slot, vpn)) < 0)
+		return -1;
+	if (!counted)
+		pmd_count_add(p, pmdkey, 1);
+	return 0;
+}
+
 /* ---- reclaim, unmap, exit ------------------------------------------- */
+
+/* Take pfn out of the reverse map; true when it still backs a mapping
+ * (the pte or pmd holds exactly this page), with its process and vpn. */
+static bool rmap_take(struct fault_state *f, uint64_t pfn,
+		      struct fault_proc **pp, uint64_t *vpn, bool *thp)
+{
+	uint64_t *v = u64map_get(&f->rmap, pfn), rval, *e;
+	struct fault_proc *p;
+
+	if (!v)
+		return false;
+	rval = *v;
+	u64map_del(&f->rmap, pfn);
+	if ((rval >> VPN_BITS) >= f->nr_procs)
+		return false;
+	p = &f->procs[rval >> VPN_BITS];
+	*vpn = rval & VPN_MASK;
+	*thp = rval & RMAP_THP;
+	*pp = p;
+	if (!p->used)
+		return false;
+	if (*thp) {
+		e = u64map_get(&p->pmd, *vpn >> HPAGE_PMD_ORDER);
+		return e && PMD_STATE(*e) == PMD_THP &&
+		       (*e & PAYLOAD_MASK) == pfn;
+	}
+	e = u64map_get(&p->pte, *vpn);
+	return e && PTE_STATE(*e) == PTE_PRESENT && (*e & PAYLOAD_MASK) == pfn;
+}
 
 void fault_page_reclaimed(struct mmc *m, uint64_t pfn, unsigned order)
 {
 	struct fault_state *f = F(m);
 	struct mmc_zone *z = pfn_to_zone(m, pfn);
-	uint64_t *v, rval;
 	int node = z ? z->node : 0;
 
 	if (!f)
 		return;
 	f->nonresident_age[node] += 1ull << order;	/* workingset_eviction */
 	for (uint64_t i = 0; i < (1ull << order); i++) {
-		v = u64map_get(&f->rmap, pfn + i);
-		if (!v)
+		struct fault_proc *p;
+		uint64_t vpn, shadow = eviction_age(m, node);
+		bool thp;
+
+		if (!rmap_take(f, pfn + i, &p, &vpn, &thp))
 			continue;
-		rval = *v;
-		u64map_del(&f->rmap, pfn + i);
-
-		struct fault_proc *p = &f->procs[rval >> VPN_BITS];
-		uint64_t vpn = rval & VPN_MASK;
-		uint64_t shadow = eviction_age(m, node);
-
-		if (rval & RMAP_THP) {	/* a THP: 512 swap ptes */
-			uint64_t *pmd = u64map_get(&p->pmd,
-						   vpn >> HPAGE_PMD_ORDER);
+		if (thp) {	/* swapped out whole: 512 swap ptes */
 			set_head(m, pfn + i, false);
-			if (pmd)
-				*pmd = pmd_make(PMD_TABLE, FILL_SHADOW,
-						HPAGE_PMD_NR, shadow);
+			u64map_put(&p->pmd, vpn >> HPAGE_PMD_ORDER,
+				   pmd_make(PMD_TABLE, FILL_SHADOW,
+					    HPAGE_PMD_NR, shadow));
 		} else {
 			u64map_put(&p->pte, vpn, PTE_SHADOW | shadow);
 		}
@@ -538,23 +635,19 @@ void mmc_unmap_pfn(struct mmc *m, uint64_t pfn, unsigned order)
 	if (!f)
 		return;
 	for (uint64_t i = 0; i < (1ull << order); i++) {
-		uint64_t *v = u64map_get(&f->rmap, pfn + i), rval;
+		struct fault_proc *p;
+		uint64_t vpn, pmdkey, *pmd;
+		bool thp;
 
-		if (!v)
+		if (!rmap_take(f, pfn + i, &p, &vpn, &thp))
 			continue;
-		rval = *v;
-		u64map_del(&f->rmap, pfn + i);
-
-		struct fault_proc *p = &f->procs[rval >> VPN_BITS];
-		uint64_t vpn = rval & VPN_MASK;
-		uint64_t pmdkey = vpn >> HPAGE_PMD_ORDER;
-		uint64_t *pmd = u64map_get(&p->pmd, pmdkey);
-
-		if (rval & RMAP_THP) {
+		pmdkey = vpn >> HPAGE_PMD_ORDER;
+		if (thp) {
 			set_head(m, pfn + i, false);
 			u64map_del(&p->pmd, pmdkey);
 			continue;
 		}
+		pmd = u64map_get(&p->pmd, pmdkey);
 		if (!pmd)
 			continue;
 		if (PMD_FILL(*pmd) == FILL_NONE)

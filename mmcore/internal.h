@@ -71,7 +71,10 @@
  *             set_page_class() so node counters stay right]
  *  bit   7    PG_PCP: the free block headed here sits on a pcp list (not
  *             PageBuddy).                                 [pcp.c]
- *  bits  8-10 PG_MT: free list migratetype of a free head [buddy.c, pcp.c]
+ *  bits  8-10 PG_MT: on a free head, its free list (or pcp list)
+ *             migratetype [buddy.c, pcp.c]; on allocated pages, the
+ *             migratetype the allocation asked for (gfp_migratetype), used
+ *             for mixed-pageblock metrics [page_alloc.c; migrate keeps it]
  *  bits 11-14 LRU bits, meaningful on allocated pages only [reclaim.c]:
  *             PG_LRU (on an LRU list), PG_ACTIVE, PG_REFERENCED,
  *             PG_WORKINGSET.  anon/file is the class (ANON/FILE).
@@ -152,9 +155,12 @@ struct free_area {
 #define NR_PCP_THP 2
 #define NR_PCP_LISTS (NR_LOWORDER_PCP_LISTS + NR_PCP_THP)
 
+/* A ring: alloc and free use the top (list head: LIFO, cache-hot),
+ * free_pcppages_bulk() drains from the bottom (list tail: oldest). */
 struct pcp_list {
 	uint32_t *idx;
-	uint32_t nr, cap;	/* blocks */
+	uint32_t head;		/* ring position of the bottom entry */
+	uint32_t nr, cap;	/* blocks; cap is 0 or a power of two */
 };
 
 struct per_cpu_pages {
@@ -183,6 +189,8 @@ struct mmc_zone {
 	uint64_t watermark_boost;
 	uint64_t lowmem_reserve[MMC_NR_ZONE_TYPES];
 	uint64_t nr_reserved_highatomic;	/* pages in HIGHATOMIC blocks */
+	uint64_t nr_free_highatomic;	/* free pages on HIGHATOMIC lists */
+	bool boosted_watermark;		/* ZONE_BOOSTED_WATERMARK */
 
 	struct per_cpu_pages *pcp;	/* [m->nr_cpus] */
 	uint32_t pcp_high, pcp_batch;	/* as set up (zone_highsize/batchsize) */
@@ -457,11 +465,16 @@ void free_unref_page(struct mmc *m, struct mmc_zone *z, int cpu,
 void drain_zone_pages(struct mmc *m, struct mmc_zone *z);
 void drain_all_pages(struct mmc *m, struct mmc_zone *z_or_null);
 void zone_pcp_update(struct mmc *m, struct mmc_zone *z);
+/* Take the pcp block headed at idx off its list (mirror mode). */
+int pcp_take_block(struct mmc *m, struct mmc_zone *z, uint32_t idx);
 
 /* --- watermark.c --- */
 void setup_per_zone_wmarks(struct mmc *m);
 void setup_per_zone_lowmem_reserve(struct mmc *m);
 int calculate_min_free_kbytes(const struct mmc *m);
+/* set_recommended_min_free_kbytes(): max(base, khugepaged's value);
+ * leaves watermarks set up for `base`. */
+int thp_recommended_min_free_kbytes(struct mmc *m, int base);
 bool __zone_watermark_ok(const struct mmc_zone *z, unsigned order,
 			 uint64_t mark, int highest_zoneidx,
 			 unsigned alloc_flags, int64_t free_pages);
@@ -522,15 +535,21 @@ void kswapd_tick(struct mmc *m, uint64_t now_ns);
  * Anon folios are always mapped. */
 void lru_set_dirty(struct mmc *m, uint64_t pfn, bool dirty);
 void lru_set_mapped(struct mmc *m, uint64_t pfn, bool mapped);
+/* Bytes of reclaim.c state (LRU rings and sets): 4 bytes per LRU folio
+ * plus growth slack; for mmc_memory_bytes(). */
+size_t reclaim_memory_bytes(const struct mmc *m);
 /* Pages on one LRU list of a node (lruvec_page_state). */
 uint64_t lru_pages(struct mmc *m, int nid, bool file, bool active);
 /* node_pagecache_reclaimable() under the current zone_reclaim_mode. */
 uint64_t node_pagecache_reclaimable_pages(struct mmc *m, int nid);
 /* For compaction.c: the LRU folio holding idx (head idx) and its order;
- * after migrate_page_range() of an LRU folio, move its LRU entry. */
+ * around migrate_page_range() of an LRU folio (which does lru_del(from)
+ * and lru_add(to)), save and restore the LRU state that does not move by
+ * itself (active/referenced/workingset, file dirty/mapped). */
 uint32_t lru_folio_head(const struct mmc_zone *z, uint32_t idx);
 unsigned lru_folio_order(const struct mmc_zone *z, uint32_t head_idx);
-void lru_migrated(struct mmc *m, uint64_t from, uint64_t to, unsigned order);
+unsigned lru_migrate_save(struct mmc *m, uint64_t from);
+void lru_migrate_restore(struct mmc *m, uint64_t to, unsigned saved);
 
 /* ====================================================================
  * compaction.c (reclaim helper)
@@ -552,7 +571,9 @@ void compaction_destroy(struct mmc *m);
 bool compaction_suitable(struct mmc *m, struct mmc_zone *z, unsigned order,
 			 int highest_zoneidx);
 /* Direct compaction over the zonelist of preferred_nid; fills
- * res->compact_*; counts vm.compact_*. */
+ * res->compact_scanned/_migrated and counts vm.compact_scanned/_migrated.
+ * vm.compact_stalls/_success/_fail are counted by page_alloc.c
+ * (__alloc_pages_direct_compact), as the kernel does. */
 enum compact_result try_to_compact_pages(struct mmc *m, uint64_t gfp,
 					 unsigned order,
 					 unsigned alloc_flags,
@@ -560,8 +581,11 @@ enum compact_result try_to_compact_pages(struct mmc *m, uint64_t gfp,
 					 int highest_zoneidx,
 					 enum compact_priority prio,
 					 struct mmc_result *res);
-/* kcompactd: proactive compaction (compaction_proactiveness). */
+/* kcompactd: work handed over by kswapd, and proactive compaction
+ * (compaction_proactiveness). */
 void compaction_tick(struct mmc *m, uint64_t now_ns);
+/* wakeup_kcompactd(pgdat, order, highest_zoneidx): from kswapd. */
+void wakeup_kcompactd(struct mmc *m, int nid, int order, int highest_zoneidx);
 /* compaction_defer_reset(zone, order, true): the allocation succeeded
  * after compaction (for page_alloc.c). */
 void compaction_alloc_success(struct mmc_zone *z, unsigned order);
@@ -578,6 +602,8 @@ int fault_init(struct mmc *m);
 void fault_destroy(struct mmc *m);
 /* Bytes of slab.c / fault.c state, for mmc_memory_bytes(). */
 size_t slab_memory_bytes(const struct mmc *m);
+/* Tests: every SLUB list, count and bitmap is consistent.  0 or -1. */
+int slab_check(const struct mmc *m);
 size_t fault_memory_bytes(const struct mmc *m);
 /* Reclaim is about to free the anon range [pfn, +2^order) (swap-out):
  * its mapping becomes a shadow entry so the next touch is a refault

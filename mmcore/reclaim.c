@@ -5,29 +5,28 @@
  *
  * LRU lists.  The kernel links folios through struct page; that costs 16
  * bytes a page, so each of the four lists of a node (the lruvec) is a FIFO
- * ring of 32-bit entries instead, one per folio, naming the folio's head
- * pfn relative to the node and its order:
+ * ring of 32-bit entries instead, one per folio, naming its list, the
+ * folio's head pfn relative to the node and its order:
  *
- *	entry = (rel_pfn << 1) + (1 << order) - 1
+ *	entry = list << 30 | ((rel_pfn << 1) + (1 << order) - 1)
  *
  * (the head is aligned to its order, so the run of low one bits gives the
- * order back).  The oldest entry sits at the ring's head: that is the
- * kernel's list tail, where shrink_*_list() isolate from.
+ * order back; rel_pfn < 2^29: nodes up to 2 TiB).  The oldest entry sits
+ * at the ring's head: that is the kernel's list tail, where
+ * shrink_*_list() isolate from.
  *
- * A page's list is the page's own state (PG_LRU, PG_ACTIVE and its class
- * ANON/FILE); a ring entry only says where the folio queues.  So:
- *  - activation (mark_page_accessed) flips PG_ACTIVE and moves the page's
- *    count at once; the entry moves to the active ring when the scanner
- *    reaches it (the kernel moves it through a folio batch a little later
- *    too);
- *  - a folio that leaves the LRU (freed, migrated) leaves its entry in the
- *    ring; the entry is recorded in a per-node `stale` set and dropped
- *    when popped.  When the same folio comes back before that, it takes
- *    its stale entry over, so every LRU folio owns exactly one entry.
- *    When stale entries outnumber half the live ones, the rings are
- *    rebuilt without them.
- * Memory: 4 bytes per LRU folio in the rings (plus growth slack), nothing
- * per non-LRU page.
+ * A ring cannot unlink from the middle, so a folio that leaves its list
+ * (freed, migrated, activated by a touch) leaves its entry behind and the
+ * entry's value goes into a per-node `stale` set; a stale entry is dropped
+ * when popped.  When a folio comes back to the list where a stale entry
+ * of the same value still queues, it takes that entry over instead of
+ * queueing a second one.  So every LRU folio owns exactly one live entry,
+ * in the ring of its list, and no two queued entries share a value.  When
+ * stale entries are an eighth of all entries, the rings are rebuilt
+ * without them.
+ * Memory: 4 bytes per LRU folio in the rings, plus growth slack and the
+ * stale entries (bench/reclaim_speed measures about 5 bytes per LRU page
+ * after random churn); nothing per non-LRU page.
  *
  * Folio order: on PG_HEAD folios (order > 0) the LRU bits of the first two
  * tail pages (which never need their own) hold the order; see
@@ -215,13 +214,6 @@ static bool set_del(struct u32set *s, uint32_t k)
 	return true;
 }
 
-static void set_clear(struct u32set *s)
-{
-	if (s->cap)
-		memset(s->slot, 0xff, (size_t)s->cap * sizeof(*s->slot));
-	s->nr = 0;
-}
-
 /* ---- page state helpers -------------------------------------------------- */
 
 static struct lruvec *node_lruvec(struct mmc *m, int nid)
@@ -229,15 +221,20 @@ static struct lruvec *node_lruvec(struct mmc *m, int nid)
 	return m->nodes[nid].reclaim;
 }
 
-static uint32_t lru_entry(const struct lruvec *lv, uint64_t pfn,
-			  unsigned order)
+#define LRU_REL_LIMIT (1ull << 29)
+#define ENTRY_LIST_SHIFT 30
+
+static uint32_t lru_entry(const struct lruvec *lv, enum lru_list l,
+			  uint64_t pfn, unsigned order)
 {
-	return (uint32_t)(((pfn - lv->base_pfn) << 1) + (1u << order) - 1);
+	return (uint32_t)l << ENTRY_LIST_SHIFT |
+	       (uint32_t)(((pfn - lv->base_pfn) << 1) + (1u << order) - 1);
 }
 
 static uint64_t entry_pfn(const struct lruvec *lv, uint32_t e,
 			  unsigned *order)
 {
+	e &= (1u << ENTRY_LIST_SHIFT) - 1;
 	unsigned k = (unsigned)__builtin_ctz(~e);
 
 	*order = k;
@@ -395,7 +392,24 @@ static bool can_reclaim_anon_pages(const struct mmc *m)
 
 /* ---- adding, removing, touching ------------------------------------------ */
 
-/* Rebuild the rings without stale entries once they are many. */
+/* Rebuild the rings without stale entries once they are many, and give
+ * back memory: rings shrink to 1.25x their entries, the stale set is
+ * freed and regrows on demand. */
+static void ring_shrink(struct lru_ring *r)
+{
+	uint32_t want = r->len + r->len / 4;
+
+	if (want < 64)
+		want = 64;
+	if (r->cap <= want + want / 2 || r->head + r->len > want)
+		return;
+	uint32_t *ne = realloc(r->e, (size_t)want * sizeof(*ne));
+	if (ne) {
+		r->e = ne;
+		r->cap = want;
+	}
+}
+
 static void lruvec_compact_rings(struct lruvec *lv)
 {
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
@@ -408,12 +422,13 @@ static void lruvec_compact_rings(struct lruvec *lv)
 		}
 		r->head = 0;
 		r->len = n;
+		ring_shrink(r);
 	}
-	set_clear(&lv->stale);
+	free(lv->stale.slot);
+	memset(&lv->stale, 0, sizeof(lv->stale));
 }
 
-/* The ring has a linear prefix trick above only when head == 0; make the
- * compaction safe for wrapped rings by unwrapping first. */
+/* The in-place rebuild above needs unwrapped rings. */
 static void ring_unwrap(struct lru_ring *r)
 {
 	if (!r->len || r->head + r->len <= r->cap)
@@ -428,13 +443,15 @@ static void ring_unwrap(struct lru_ring *r)
 	r->head = 0;
 }
 
+/* Rebuild once stale entries are an eighth of all entries: amortized,
+ * each stale entry costs eight entry copies at most. */
 static void lruvec_maybe_compact(struct lruvec *lv)
 {
 	uint64_t entries = 0;
 
 	for (int l = 0; l < NR_LRU_LISTS; l++)
 		entries += lv->ring[l].len;
-	if (lv->stale.nr < 4096 || lv->stale.nr * 3 < entries)
+	if (lv->stale.nr < 1024 || (uint64_t)lv->stale.nr * 8 < entries)
 		return;
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
 		ring_unwrap(&lv->ring[l]);
@@ -444,16 +461,37 @@ static void lruvec_maybe_compact(struct lruvec *lv)
 	lruvec_compact_rings(lv);
 }
 
-/* Queue a folio's entry on ring l, taking over its stale entry if the
- * folio left the LRU so recently that the entry is still queued. */
-static void lruvec_queue(struct lruvec *lv, enum lru_list l, uint32_t e)
+/* Queue a folio on list l (newest end), taking over a stale entry of the
+ * same value if one still queues there. */
+static void lruvec_queue(struct lruvec *lv, enum lru_list l, uint64_t pfn,
+			 unsigned order)
 {
+	uint32_t e = lru_entry(lv, l, pfn, order);
+
 	if (set_del(&lv->stale, e))
 		return;
 	if (ring_push(&lv->ring[l], e)) {
 		/* Out of memory: the folio stays on the LRU by its bits but
 		 * will not be scanned.  Never reached in practice. */
 	}
+}
+
+/* Move a folio that is on list `from` (its entry queued) to list `to`:
+ * counts, PG_ACTIVE, and the entry. */
+static void folio_move_list(struct lruvec *lv, struct mmc_zone *z,
+			    uint32_t idx, enum lru_list from, enum lru_list to)
+{
+	uint64_t pfn = idx_to_pfn(z, idx);
+	unsigned order = folio_order_at(z, idx);
+
+	lv->nr_pages[from] -= 1u << order;
+	lv->nr_pages[to] += 1u << order;
+	if (is_active_lru(to))
+		z->page[idx] |= PG_ACTIVE;
+	else
+		z->page[idx] &= (pgstate_t)~PG_ACTIVE;
+	set_add(&lv->stale, lru_entry(lv, from, pfn, order));
+	lruvec_queue(lv, to, pfn, order);
 }
 
 static void file_state_forget(struct lruvec *lv, uint64_t pfn,
@@ -476,7 +514,7 @@ void lru_add(struct mmc *m, uint64_t pfn, unsigned order, int cls)
 	struct lruvec *lv = node_lruvec(m, z->node);
 	uint32_t idx = pfn_to_idx(z, pfn);
 	if (!lv || (z->page[idx] & PG_LRU) ||
-	    pfn - lv->base_pfn >= (1ull << 30))
+	    pfn - lv->base_pfn >= LRU_REL_LIMIT)
 		return;
 	uint32_t nr = 1u << order;
 	for (uint32_t i = 0; i < nr; i++)
@@ -488,7 +526,7 @@ void lru_add(struct mmc *m, uint64_t pfn, unsigned order, int cls)
 	enum lru_list l = cls == MMC_PC_FILE ? LRU_INACTIVE_FILE
 					    : LRU_INACTIVE_ANON;
 	lv->nr_pages[l] += nr;
-	lruvec_queue(lv, l, lru_entry(lv, pfn, order));
+	lruvec_queue(lv, l, pfn, order);
 }
 
 /* Take the folio headed at idx off the LRU (its entry goes stale). */
@@ -505,7 +543,7 @@ static void lru_del_folio(struct mmc_zone *z, struct lruvec *lv,
 		file_state_forget(lv, pfn, order);
 	for (uint32_t i = 0; i < nr && idx + i < z->nr_idx; i++)
 		z->page[idx + i] &= (pgstate_t)~PG_LRU_BITS;
-	set_add(&lv->stale, lru_entry(lv, pfn, order));
+	set_add(&lv->stale, lru_entry(lv, folio_lru_list(s), pfn, order));
 }
 
 void lru_del(struct mmc *m, uint64_t pfn, unsigned order)
@@ -553,13 +591,11 @@ void lru_touch(struct mmc *m, uint64_t pfn)
 	}
 	if (s & PG_ACTIVE)
 		return;
-	struct lruvec *lv = node_lruvec(m, z->node);
-	uint32_t nr = 1u << folio_order_at(z, idx);
 	enum lru_list l = folio_lru_list(s);
-	lv->nr_pages[l] -= nr;
-	lv->nr_pages[l + 1] += nr;
-	z->page[idx] = (pgstate_t)((s & ~PG_REFERENCED) | PG_ACTIVE);
-	/* the entry follows when the inactive scanner reaches it */
+	z->page[idx] = (pgstate_t)(s & ~PG_REFERENCED);
+	struct lruvec *lv = node_lruvec(m, z->node);
+	folio_move_list(lv, z, idx, l, (enum lru_list)(l + 1));
+	lruvec_maybe_compact(lv);
 }
 
 static struct lruvec *file_folio(struct mmc *m, uint64_t pfn,
@@ -607,31 +643,82 @@ void lru_set_mapped(struct mmc *m, uint64_t pfn, bool mapped)
 	file_flag(m, pfn, mapped, false);
 }
 
-/* Compaction moved an LRU folio: its state bits moved with it (see
- * migrate_page_range); move the entry and the file state.  The new folio
- * queues at the newest end, as putback_movable_pages() re-adds it. */
-void lru_migrated(struct mmc *m, uint64_t from, uint64_t to, unsigned order)
+/* Compaction is about to migrate the LRU folio at `from`:
+ * migrate_page_range() takes it off the LRU (lru_del) and puts the copy
+ * on the inactive list (lru_add), so save what that loses (active,
+ * referenced, workingset; dirty and mapped for file folios) and clear it
+ * here, keeping the list counts right; lru_migrate_restore() puts it back
+ * on the new folio.  The copy queues at the newest end, as
+ * putback_movable_pages() re-adds it. */
+#define SAVED_DIRTY (1u << 16)
+#define SAVED_MAPPED (1u << 17)
+
+unsigned lru_migrate_save(struct mmc *m, uint64_t from)
+{
+	struct mmc_zone *z = pfn_to_zone(m, from);
+
+	if (!z)
+		return 0;
+	uint32_t idx = pfn_to_idx(z, from);
+	pgstate_t s = z->page[idx];
+	if (!(s & PG_LRU))
+		return 0;
+	struct lruvec *lv = node_lruvec(m, z->node);
+	unsigned saved = s & (PG_ACTIVE | PG_REFERENCED | PG_WORKINGSET);
+	uint32_t key = (uint32_t)(from - lv->base_pfn);
+	if (page_class(s) == MMC_PC_FILE) {
+		if (set_has(&lv->dirty, key))
+			saved |= SAVED_DIRTY;
+		if (set_has(&lv->mapped, key))
+			saved |= SAVED_MAPPED;
+	}
+	if (s & PG_ACTIVE) {
+		enum lru_list l = folio_lru_list(s);
+		folio_move_list(lv, z, idx, l, (enum lru_list)(l - 1));
+	}
+	z->page[idx] &= (pgstate_t)~(PG_REFERENCED | PG_WORKINGSET);
+	return saved;
+}
+
+void lru_migrate_restore(struct mmc *m, uint64_t to, unsigned saved)
 {
 	struct mmc_zone *z = pfn_to_zone(m, to);
 
 	if (!z)
 		return;
-	struct lruvec *lv = node_lruvec(m, z->node);
 	uint32_t idx = pfn_to_idx(z, to);
 	pgstate_t s = z->page[idx];
 	if (!(s & PG_LRU))
 		return;
-	set_add(&lv->stale, lru_entry(lv, from, order));
-	if (page_class(s) == MMC_PC_FILE) {
-		uint32_t kf = (uint32_t)(from - lv->base_pfn);
-		uint32_t kt = (uint32_t)(to - lv->base_pfn);
-		if (set_del(&lv->dirty, kf))
-			set_add(&lv->dirty, kt);
-		if (set_del(&lv->mapped, kf))
-			set_add(&lv->mapped, kt);
+	struct lruvec *lv = node_lruvec(m, z->node);
+	if ((saved & PG_ACTIVE) && !(s & PG_ACTIVE)) {
+		enum lru_list l = folio_lru_list(s);
+		folio_move_list(lv, z, idx, l, (enum lru_list)(l + 1));
 	}
-	lruvec_queue(lv, folio_lru_list(s), lru_entry(lv, to, order));
+	z->page[idx] |= (pgstate_t)(saved & (PG_REFERENCED | PG_WORKINGSET));
+	if (saved & SAVED_DIRTY)
+		lru_set_dirty(m, to, true);
+	if (saved & SAVED_MAPPED)
+		lru_set_mapped(m, to, true);
 	lruvec_maybe_compact(lv);
+}
+
+/* Bytes of reclaim state (rings, sets), for mmc_memory_bytes(). */
+size_t reclaim_memory_bytes(const struct mmc *m)
+{
+	size_t b = m->reclaim ? sizeof(struct reclaim_global) : 0;
+
+	for (uint32_t nid = 0; m->nodes && nid < m->nr_nodes; nid++) {
+		const struct lruvec *lv = m->nodes[nid].reclaim;
+		if (!lv)
+			continue;
+		b += sizeof(*lv);
+		for (int l = 0; l < NR_LRU_LISTS; l++)
+			b += (size_t)lv->ring[l].cap * sizeof(uint32_t);
+		b += ((size_t)lv->stale.cap + lv->dirty.cap + lv->mapped.cap) *
+		     sizeof(uint32_t);
+	}
+	return b;
 }
 
 uint64_t lru_pages(struct mmc *m, int nid, bool file, bool active)
@@ -668,8 +755,7 @@ struct folio_ref {
 	pgstate_t s;
 };
 
-/* Pop the next entry of ring l that is a folio on list l; relocate
- * entries whose folio is on another list, drop stale ones.  `budget`
+/* Pop the next live entry of ring l, dropping stale ones.  `budget`
  * bounds the pops so a ring of rotated folios cannot loop forever. */
 static bool lru_next(struct mmc *m, struct lruvec *lv, enum lru_list l,
 		     uint32_t *budget, struct folio_ref *f)
@@ -689,8 +775,8 @@ static bool lru_next(struct mmc *m, struct lruvec *lv, enum lru_list l,
 		if (!(f->s & PG_LRU))
 			continue;	/* cannot happen: every departure is stale */
 		enum lru_list now = folio_lru_list(f->s);
-		if (now != l) {
-			ring_push(&lv->ring[now], e);
+		if (now != l) {		/* cannot happen either: repair */
+			lruvec_queue(lv, now, f->pfn, f->order);
 			continue;
 		}
 		return true;
@@ -698,10 +784,11 @@ static bool lru_next(struct mmc *m, struct lruvec *lv, enum lru_list l,
 	return false;
 }
 
+/* Requeue a popped (live, so no longer queued) folio on list l. */
 static void folio_requeue(struct lruvec *lv, enum lru_list l,
 			  const struct folio_ref *f)
 {
-	ring_push(&lv->ring[l], lru_entry(lv, f->pfn, f->order));
+	lruvec_queue(lv, l, f->pfn, f->order);
 }
 
 static bool folio_mapped(const struct lruvec *lv, const struct folio_ref *f)
@@ -1222,13 +1309,13 @@ static bool pgdat_watermark_boosted(struct mmc_node *n, int highest)
 
 /* wakeup_kswapd(): record the order and zone index wanted, and wake a
  * sleeping kswapd unless the node is balanced (and not boosted) or
- * hopeless.  Waking kcompactd for non-blocking requests is left out. */
+ * hopeless; then a request that cannot reclaim directly hands the order
+ * to kcompactd instead. */
 void wakeup_kswapd(struct mmc *m, struct mmc_zone *z, uint64_t gfp,
 		   unsigned order, int highest_zoneidx)
 {
 	struct mmc_node *n = &m->nodes[z->node];
 
-	(void)gfp;
 	if (!populated_zone(z) || !z->managed)
 		return;
 	if (n->kswapd_highest_zoneidx < highest_zoneidx)
@@ -1239,8 +1326,11 @@ void wakeup_kswapd(struct mmc *m, struct mmc_zone *z, uint64_t gfp,
 		return;
 	if (n->kswapd_failures >= MAX_RECLAIM_RETRIES ||
 	    (pgdat_balanced(n, (int)order, highest_zoneidx) &&
-	     !pgdat_watermark_boosted(n, highest_zoneidx)))
+	     !pgdat_watermark_boosted(n, highest_zoneidx))) {
+		if (!(gfp & MMC___GFP_DIRECT_RECLAIM))
+			wakeup_kcompactd(m, n->nid, (int)order, highest_zoneidx);
 		return;
+	}
 	n->kswapd_awake = true;
 	m->vm.kswapd_wakes++;
 }
@@ -1265,7 +1355,7 @@ static bool kswapd_shrink_node(struct mmc *m, struct mmc_node *n,
 
 /* balance_pgdat(): the priority loop of kswapd, boost reclaim first.
  * Returns the order kswapd ended with.  Left out: writeback throttling,
- * kswapd_age_node's memcg walk (anon aging is done), kcompactd wake. */
+ * kswapd_age_node's memcg walk (anon aging is done). */
 static int balance_pgdat(struct mmc *m, struct mmc_node *n, int order,
 			 int highest)
 {
@@ -1326,13 +1416,16 @@ restart:
 					      ? zone_boosts[i]
 					      : z->watermark_boost;
 		}
+		/* boosting follows fallbacks: compact the pageblocks */
+		wakeup_kcompactd(m, n->nid, pageblock_order, highest);
 	}
 	return sc.order;
 }
 
 /* kswapd(): at each tick every awake kswapd runs one balance_pgdat() and
  * goes to sleep when prepare_kswapd_sleep() finds the node balanced (or
- * hopeless).  The model runs kswapd to completion at tick boundaries, so
+ * hopeless), waking kcompactd for the order it was asked for (which runs
+ * in the same mmc_tick(), after kswapd).  The model runs kswapd to completion at tick boundaries, so
  * the workload sees kswapd at the granularity of replay's ticks. */
 void kswapd_tick(struct mmc *m, uint64_t now_ns)
 {
@@ -1342,9 +1435,13 @@ void kswapd_tick(struct mmc *m, uint64_t now_ns)
 		if (!n->kswapd_awake)
 			continue;
 		int highest = top_zoneidx(n->kswapd_highest_zoneidx);
-		int order = balance_pgdat(m, n, n->kswapd_order, highest);
+		int alloc_order = n->kswapd_order;
+		int order = balance_pgdat(m, n, alloc_order, highest);
 		if (n->kswapd_failures >= MAX_RECLAIM_RETRIES ||
 		    pgdat_balanced(n, order, highest)) {
+			/* kswapd_try_to_sleep(): memory is back; compaction
+			 * makes the requested order out of it */
+			wakeup_kcompactd(m, n->nid, alloc_order, highest);
 			n->kswapd_awake = false;
 			n->kswapd_order = 0;
 			n->kswapd_highest_zoneidx = -1;

@@ -371,13 +371,16 @@ static void slab_pages_account(struct mmc *m, struct kmem_cache *s,
 	}
 }
 
+/* PG_HEAD on the first page of a compound (order > 0) slab or large
+ * kmalloc; an order-0 page never carries it (a stale bit left by an
+ * earlier compound page is cleared, as prep_new_page would). */
 static void set_head(struct mmc *m, uint64_t pfn, unsigned order, bool on)
 {
-	struct mmc_zone *z;
+	struct mmc_zone *z = pfn_to_zone(m, pfn);
 
-	if (order == 0 || !(z = pfn_to_zone(m, pfn)))
+	if (!z)
 		return;
-	if (on)
+	if (on && order > 0)
 		z->page[pfn_to_idx(z, pfn)] |= PG_HEAD;
 	else
 		z->page[pfn_to_idx(z, pfn)] &= (pgstate_t)~PG_HEAD;
@@ -788,9 +791,12 @@ int mmc_kmalloc(struct mmc *m, uint32_t size, uint64_t gfp, int cpu,
 	order = kmalloc_large_order(size);
 	if (order > MAX_PAGE_ORDER)
 		return -1;
+	/* __kmalloc_large_node(): kmalloc_fix_flags() drops the
+	 * GFP_SLAB_BUG_MASK zone bits; the rest of gfp (a RECLAIMABLE
+	 * migratetype included) goes to the page allocator as is. */
 	pfn = alloc_pages_node(m, cpu_to_node(m, cpu),
-			       (gfp & ~MMC___GFP_RECLAIMABLE) | MMC___GFP_COMP,
-			       order, cpu, MMC_PC_KERNEL, res);
+			       (gfp & ~(MMC___GFP_DMA32 | MMC___GFP_HIGHMEM)) |
+			       MMC___GFP_COMP, order, cpu, MMC_PC_KERNEL, res);
 	if (pfn == NO_PFN)
 		return -1;
 	if (u64map_put(&S(m)->large, pfn, order) < 0) {
@@ -884,4 +890,88 @@ size_t slab_memory_bytes(const struct mmc *m)
 		     m->nr_nodes * sizeof(*s->node);
 	}
 	return b;
+}
+
+/* ---- consistency check (tests) --------------------------------------- */
+
+static int check_cache(const struct mmc *m, const struct kmem_cache *s,
+		       uint64_t *pages, uint64_t *slabs)
+{
+	uint64_t inuse = 0, nr_partial[MMC_MAX_NODES] = { 0 };
+	uint64_t nr_slabs[MMC_MAX_NODES] = { 0 }, on_cpu = 0, on_cpu_partial = 0;
+
+	for (uint32_t i = 0; i < s->nr_slots; i++) {
+		const struct slab *sl = &s->slabs[i];
+		const uint64_t *map = &s->map[(size_t)i * s->map_words];
+		uint32_t nfree = 0;
+
+		if (sl->list == SLAB_FREE_SLOT)
+			continue;
+		for (uint32_t w = 0; w < s->map_words; w++)
+			nfree += (uint32_t)__builtin_popcountll(map[w]);
+		if (nfree + sl->inuse != sl->objects || sl->node >= m->nr_nodes)
+			return -1;
+		/* a full slab is never on a partial list */
+		if (sl->inuse == sl->objects && (sl->list == SLAB_NODE_PARTIAL ||
+						 sl->list == SLAB_CPU_PARTIAL))
+			return -1;
+		if (sl->list == SLAB_FULL && sl->inuse != sl->objects)
+			return -1;
+		const uint64_t *v = u64map_get(&S(m)->by_pfn, sl->pfn);
+		if (!v || (uint32_t)*v != i || S(m)->caches[*v >> 32] != s)
+			return -1;
+		inuse += sl->inuse;
+		nr_slabs[sl->node]++;
+		nr_partial[sl->node] += sl->list == SLAB_NODE_PARTIAL;
+		on_cpu += sl->list == SLAB_CPU;
+		on_cpu_partial += sl->list == SLAB_CPU_PARTIAL;
+		*pages += 1ull << sl->order;
+		(*slabs)++;
+	}
+	if (inuse != s->nr_objects)
+		return -1;
+	for (uint32_t n = 0; n < m->nr_nodes; n++) {
+		uint64_t len = 0;
+
+		for (int32_t x = s->node[n].head; x >= 0; x = s->slabs[x].next)
+			if (++len > s->nr_slots)
+				return -1;
+		if (len != nr_partial[n] || len != s->node[n].nr_partial ||
+		    nr_slabs[n] != s->node[n].nr_slabs)
+			return -1;
+	}
+	for (uint32_t c = 0; c < m->nr_cpus; c++) {
+		uint64_t len = 0;
+
+		for (int32_t x = s->cpu[c].partial; x >= 0; x = s->slabs[x].next)
+			if (++len > s->nr_slots)
+				return -1;
+		if (len != s->cpu[c].partial_slabs)
+			return -1;
+		on_cpu_partial -= len;
+		on_cpu -= s->cpu[c].slab >= 0;
+	}
+	return on_cpu == 0 && on_cpu_partial == 0 ? 0 : -1;
+}
+
+/* Every cache's lists, counts and bitmaps agree, the pfn map holds
+ * exactly the live slabs and the page counters match.  0 or -1. */
+int slab_check(const struct mmc *m)
+{
+	const struct slab_state *st = S(m);
+	uint64_t pages = 0, slabs = 0, counted = 0;
+
+	if (!st)
+		return -1;
+	for (uint32_t i = 0; i < st->nr_caches; i++)
+		if (check_cache(m, st->caches[i], &pages, &slabs) < 0)
+			return -1;
+	for (uint32_t n = 0; n < m->nr_nodes; n++)
+		counted += m->nodes[n].nr_slab_reclaimable +
+			   m->nodes[n].nr_slab_unreclaimable;
+	for (uint64_t it = 0, k, v; u64map_next(&st->large, &it, &k, &v);)
+		pages += 1ull << v;	/* large kmalloc counts as slab */
+	if (slabs != st->by_pfn.nr || counted != pages)
+		return -1;
+	return 0;
 }

@@ -22,11 +22,16 @@
  *  - PGALLOC/PGFREE are per-cpu event counters summed when /proc/vmstat is
  *    read, and a tracepoint fires a few hundred ns away from its counter
  *    update; at the window's edges a handful of pages fall on either side;
- *  - pgfree also counts pages freed without a mm_page_free event: pages
- *    handed to the buddy allocator by memory hot-add (this VM grows its
- *    Normal zone while running), which go through __free_pages_core ->
- *    __free_pages_ok ... in batches of pageblocks; those are excluded by
- *    subtracting the growth of the zones' managed pages from pgfree;
+ *  - pgalloc also counts pages from __alloc_pages_bulk() (vmalloc areas,
+ *    e.g. kernel stacks of new processes; network page pools), which
+ *    counts PGALLOC but fires no mm_page_alloc: the trace is a little
+ *    short of vmstat (0.1-0.6% here, more while other jobs fork a lot);
+ *  - memory hot-add (this VM grows its Normal zone while it runs) hands
+ *    the new pages to the buddy allocator through __free_pages_core() ->
+ *    __free_pages_ok() -> free_pages_prepare(), which fires mm_page_free
+ *    and counts PGFREE: both sides see them (measured: a 32768-page block
+ *    onlined inside the window, trace and pgfree agreed within 0.02%), so
+ *    no correction; the growth is printed;
  *  - mm_page_free_batched is not recorded: free_unref_folios() fires
  *    mm_page_free (in free_pages_prepare) and then mm_page_free_batched
  *    for the same folio; counting both doubled pgfree.
@@ -307,24 +312,23 @@ static void test_live_vs_vmstat(void **state)
 	count_trace(out, t0, t1, &c, &start_ns);
 	uint64_t va = b.pgalloc - a.pgalloc, vf = b.pgfree - a.pgfree;
 	uint64_t grown = b.managed > a.managed ? b.managed - a.managed : 0;
-	uint64_t vf_adj = vf > grown ? vf - grown : 0;
 
 	fprintf(stderr, "live: trace alloc %llu free %llu faults %llu slab %llu filemap %llu lost %llu\n"
-		"live: vmstat pgalloc %llu pgfree %llu (hot-added %llu -> %llu)\n"
+		"live: vmstat pgalloc %llu pgfree %llu (hot-added pages %llu)\n"
 		"live: diff alloc %.3f%% free %.3f%%\n",
 		(unsigned long long)c.alloc_pages, (unsigned long long)c.free_pages,
 		(unsigned long long)c.faults, (unsigned long long)c.slab,
 		(unsigned long long)c.filemap, (unsigned long long)c.lost,
 		(unsigned long long)va, (unsigned long long)vf,
-		(unsigned long long)grown, (unsigned long long)vf_adj,
-		100 * rel_diff(c.alloc_pages, va), 100 * rel_diff(c.free_pages, vf_adj));
+		(unsigned long long)grown,
+		100 * rel_diff(c.alloc_pages, va), 100 * rel_diff(c.free_pages, vf));
 	if (c.lost)
 		fail_msg("the ring buffer lost %llu events", (unsigned long long)c.lost);
 	assert_true(c.faults >= N_PAGES);
 	assert_true(c.slab > 0);
 	assert_true(c.filemap >= CACHE_BYTES / 4096 / 2);
 	assert_true(rel_diff(c.alloc_pages, va) <= 0.01);
-	assert_true(rel_diff(c.free_pages, vf_adj) <= 0.01);
+	assert_true(rel_diff(c.free_pages, vf) <= 0.01);
 
 	unlink(out);
 	unlink(log);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "mmcore.h"
+#include "../mmcore/internal.h"
 #include "../mmcore/slab_sizes.h"
 
 struct sysfs_cache {
@@ -307,6 +308,316 @@ static void test_kmalloc_index(void **state)
 	assert_int_equal(kmalloc_type_of(MMC___GFP_FS), KMALLOC_NORMAL);
 }
 
+/* ---- the allocator ---------------------------------------------------- */
+
+/* A small synthetic host: one node, all memory free. */
+static struct mmc *new_model(const char *spec)
+{
+	struct mmc_topology t;
+	struct mmc_policy p;
+	char err[256];
+	struct mmc *m;
+
+	assert_int_equal(mmc_topology_parse(spec, &t, err, sizeof(err)), 0);
+	mmc_policy_defaults(&p);
+	m = mmc_create(&t, &p, err, sizeof(err));
+	assert_non_null(m);
+	assert_int_equal(mmc_seed_all_free(m), 0);
+	return m;
+}
+
+/* Free pages of the model, buddy + pcp. */
+static uint64_t free_pages_total(const struct mmc *m)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < m->nr_zones; i++)
+		n += m->zones[i]->nr_free + m->zones[i]->nr_free_pcp;
+	return n;
+}
+
+static void test_kmalloc_caches_exist(void **state)
+{
+	struct mmc *m = new_model("256M,2");
+	struct mmc_slab_info info;
+	int c;
+
+	(void)state;
+	c = mmc_kmem_cache_find(m, "kmalloc-1k");
+	assert_true(c >= 0);
+	assert_int_equal(mmc_kmalloc_cache(m, 1000, MMC_GFP_KERNEL), c);
+	assert_int_equal(mmc_kmem_cache_info(m, c, &info), 0);
+	/* 2 cpus: as this 2-cpu host's /sys/kernel/slab/kmalloc-1k */
+	assert_int_equal(info.objs_per_slab, 16);
+	assert_int_equal(info.order, 2);
+	assert_int_equal(mmc_kmalloc_cache(m, 1000, MMC_GFP_KERNEL |
+					   MMC___GFP_RECLAIMABLE),
+			 mmc_kmem_cache_find(m, "kmalloc-rcl-1k"));
+	assert_int_equal(mmc_kmalloc_cache(m, 70, MMC_GFP_KERNEL |
+					   MMC___GFP_ACCOUNT),
+			 mmc_kmem_cache_find(m, "kmalloc-cg-96"));
+	assert_int_equal(mmc_kmalloc_cache(m, 8192, MMC___GFP_DMA),
+			 mmc_kmem_cache_find(m, "dma-kmalloc-8k"));
+	assert_int_equal(mmc_kmalloc_cache(m, 8193, MMC_GFP_KERNEL), -1);
+	assert_int_equal(mmc_kmalloc_cache(m, 0, MMC_GFP_KERNEL), -2);
+	c = mmc_kmem_cache_create(m, "dentry", 192, 8, MMC_SLAB_RECLAIM_ACCOUNT |
+				  MMC_SLAB_HWCACHE_ALIGN);
+	assert_true(c >= 0);
+	assert_int_equal(mmc_kmem_cache_find(m, "dentry"), c);
+	assert_int_equal(mmc_kmem_cache_info(m, c, &info), 0);
+	assert_int_equal(info.size, 192);
+	assert_int_equal(info.objs_per_slab, 21);
+	mmc_destroy(m);
+}
+
+/* A full slab becomes partial on a free (cpu partial list); new slabs
+ * come from the page allocator with MMC_PATH_SLAB_NEW. */
+static void test_slab_lists(void **state)
+{
+	struct mmc *m = new_model("256M,2");
+	int c = mmc_kmem_cache_find(m, "kmalloc-8k");	/* 4 objs, order 3 */
+	struct mmc_slab_stats st;
+	struct mmc_result r;
+	uint64_t pfn[5], free0 = free_pages_total(m);
+	uint32_t off[5];
+
+	(void)state;
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(mmc_slab_alloc(m, c, MMC_GFP_KERNEL, 0, &pfn[i],
+						&off[i], &r), 0);
+		/* slabs 0 and 4 are new, the others come from the cpu slab */
+		assert_int_equal(!!(r.path & MMC_PATH_SLAB_NEW), i % 4 == 0);
+		assert_int_equal(r.pfn & 7, 0);		/* an order-3 block */
+		assert_int_equal(off[i], 0);		/* 8 KiB objects */
+	}
+	assert_int_equal(pfn[1], pfn[0] + 2);	/* next object, 2 pages on */
+	assert_int_equal(free_pages_total(m), free0 - 16);
+	assert_int_equal(mmc_kmem_cache_stats(m, c, &st), 0);
+	assert_int_equal(st.nr_slabs, 2);
+	assert_int_equal(st.objects_inuse, 5);
+	assert_int_equal(st.cpu_slabs, 1);
+	assert_int_equal(st.cpu_partial_total, 0);
+	assert_int_equal(slab_check(m), 0);
+
+	/* the first slab is full and off every list: a free puts it on this
+	 * cpu's partial list (put_cpu_partial) */
+	assert_int_equal(mmc_slab_free(m, c, pfn[1], off[1], 1, &r), 0);
+	assert_int_equal(mmc_kmem_cache_stats(m, c, &st), 0);
+	assert_int_equal(st.cpu_partial_total, 1);
+	assert_int_equal(st.nr_partial, 0);
+	assert_int_equal(slab_check(m), 0);
+	/* a double free and a foreign cache are refused */
+	assert_int_equal(mmc_slab_free(m, c, pfn[1], off[1], 1, &r), -1);
+	assert_int_equal(mmc_slab_free(m, c + 1, pfn[2], off[2], 1, &r), -1);
+	assert_int_equal(mmc_slab_free(m, c, pfn[0] + 4096, 0, 1, &r), -1);
+	assert_int_equal(m->vm.slab_pages, 16);
+	assert_int_equal(m->nodes[0].nr_slab_unreclaimable, 16);
+	mmc_destroy(m);
+}
+
+/* put_cpu_partial(): a cpu's partial list holds cpu_partial_slabs (3 for
+ * kmalloc-8k: 6 objects as half-full slabs of 4); the next full slab to
+ * turn partial first moves the whole list to the node (__put_partials).
+ * get_partial_node() refills a cpu from the node list. */
+static void test_cpu_partial_drain(void **state)
+{
+	struct mmc *m = new_model("256M,2");
+	int c = mmc_kmem_cache_find(m, "kmalloc-8k");
+	struct mmc_slab_stats st;
+	uint64_t pfn[20];
+	uint32_t off[20];
+
+	(void)state;
+	assert_int_equal(mmc_kmem_cache_stats(m, c, &st), 0);
+	assert_int_equal(st.cpu_partial, 6);
+	assert_int_equal(st.cpu_partial_slabs, 3);
+	for (int i = 0; i < 20; i++)	/* 5 full slabs, the last on cpu 0 */
+		assert_int_equal(mmc_slab_alloc(m, c, MMC_GFP_KERNEL, 0, &pfn[i],
+						&off[i], NULL), 0);
+	for (int s = 0; s < 3; s++)
+		assert_int_equal(mmc_slab_free(m, c, pfn[4 * s], 0, 1, NULL), 0);
+	assert_int_equal(mmc_kmem_cache_stats(m, c, &st), 0);
+	assert_int_equal(st.cpu_partial_total, 3);
+	assert_int_equal(st.nr_partial, 0);
+	assert_int_equal(mmc_slab_free(m, c, pfn[12], 0, 1, NULL), 0);
+	assert_int_equal(mmc_kmem_cache_stats(m, c, &st), 0);
+	assert_int_equal(st.cpu_partial_total, 1);
+	assert_int_equal(st.nr_partial, 3);
+	assert_int_equal(slab_check(m), 0);
+	/* cpu 1 takes its own partial slab first, then the node's: the
+	 * first one becomes its cpu slab, more go to its partial list
+	 * until that holds over cpu_partial_slabs / 2 = 1 */
+	uint64_t p;
+	uint32_t o;
+	assert_int_equal(mmc_slab_alloc(m, c, MMC_GFP_KERNEL, 1, &p, &o, NULL), 0);
+	assert_int_equal(p, pfn[12]);	/* the freed object, reused */
+	assert_int_equal(mmc_slab_alloc(m, c, MMC_GFP_KERNEL, 1, &p, &o, NULL), 0);
+	assert_int_equal(mmc_kmem_cache_stats(m, c, &st), 0);
+	assert_int_equal(st.nr_partial, 0);		/* 1 + 2 taken */
+	assert_int_equal(st.cpu_partial_total, 2);
+	assert_int_equal(st.cpu_slabs, 2);
+	assert_int_equal(slab_check(m), 0);
+	mmc_destroy(m);
+}
+
+/* Empty slabs beyond min_partial go back to the buddy allocator: the
+ * free page count returns to what the remaining slabs explain. */
+static void test_slab_empty_returns_pages(void **state)
+{
+	struct mmc *m = new_model("256M,2");
+	int c = mmc_kmem_cache_find(m, "kmalloc-rcl-4k");	/* 8/slab, o3 */
+	enum { N = 8 * 40 };
+	static uint64_t pfn[N];
+	static uint32_t off[N];
+	struct mmc_slab_stats st;
+	uint64_t free0 = free_pages_total(m);
+
+	(void)state;
+	for (int i = 0; i < N; i++)
+		assert_int_equal(mmc_slab_alloc(m, c, MMC_GFP_KERNEL, i % 2,
+						&pfn[i], &off[i], NULL), 0);
+	assert_int_equal(mmc_kmem_cache_stats(m, c, &st), 0);
+	assert_int_equal(st.nr_slabs, 40);
+	assert_int_equal(m->nodes[0].nr_slab_reclaimable, 40 * 8);
+	assert_int_equal(free_pages_total(m), free0 - 40 * 8);
+	/* free one object per slab first (all become partial), then the
+	 * rest: slabs emptied on the node list beyond min_partial go back */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < N; i++)
+			if ((i % 8 == 0) == (pass == 0))
+				assert_int_equal(mmc_slab_free(m, c, pfn[i],
+						 off[i], 0, NULL), 0);
+	assert_int_equal(slab_check(m), 0);
+	assert_int_equal(mmc_kmem_cache_stats(m, c, &st), 0);
+	assert_int_equal(st.objects_inuse, 0);
+	/* what stays: min_partial (6 for 4 KiB objects) on the node, the
+	 * cpu slabs and the cpu partial lists (at most cpu_partial_slabs) */
+	assert_int_equal(st.min_partial, 6);
+	assert_true(st.nr_partial <= st.min_partial);
+	assert_true(st.nr_slabs <= st.min_partial + 2 +
+				   2 * st.cpu_partial_slabs);
+	assert_true(st.nr_slabs < 40);
+	assert_int_equal(st.pages, st.nr_slabs * 8);
+	assert_int_equal(free_pages_total(m), free0 - st.pages);
+	assert_int_equal(m->nodes[0].nr_slab_reclaimable, st.pages);
+	mmc_destroy(m);
+}
+
+static void test_kmalloc_large(void **state)
+{
+	struct mmc *m = new_model("256M,2");
+	uint64_t pfn, free0 = free_pages_total(m), slab0 = m->vm.slab_pages;
+	uint32_t off;
+	struct mmc_result r;
+
+	(void)state;
+	assert_int_equal(mmc_kmalloc(m, 20000, MMC_GFP_KERNEL, 0, &pfn, &off,
+				     &r), 0);
+	assert_int_equal(off, 0);
+	assert_int_equal(pfn & 7, 0);			/* get_order(20000) = 3 */
+	assert_int_equal(free_pages_total(m), free0 - 8);
+	assert_int_equal(m->vm.slab_pages, slab0);	/* not a slab */
+	assert_int_equal(m->nodes[0].nr_slab_unreclaimable, 8);
+	assert_int_equal(slab_check(m), 0);
+	assert_int_equal(mmc_kfree(m, pfn, 0, 0, &r), 0);
+	assert_int_equal(mmc_kfree(m, pfn, 0, 0, &r), -1);
+	assert_int_equal(free_pages_total(m), free0);
+	assert_int_equal(m->nodes[0].nr_slab_unreclaimable, 0);
+	assert_int_equal(mmc_kmalloc(m, 0, MMC_GFP_KERNEL, 0, &pfn, &off, &r), 1);
+	mmc_destroy(m);
+}
+
+/* allocate_slab(): when the cache's order cannot be had, the minimum
+ * order (get_order(size)) is used with fewer objects. */
+static void test_slab_order_fallback(void **state)
+{
+	struct mmc *m = new_model("64M,1");
+	int c = mmc_kmem_cache_find(m, "kmalloc-1k");	/* order 1 on 1 cpu */
+	struct mmc_slab_stats st;
+	struct mmc_slab_info info;
+	uint64_t pfn, p;
+	uint32_t off;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(mmc_kmem_cache_info(m, c, &info), 0);
+	assert_true(info.order >= 1);
+	/* take every free page, then give back every other one: no free
+	 * block above order 0 is left */
+	for (uint32_t i = 0; i < m->nr_zones; i++) {
+		const struct mmc_zone *z = m->zones[i];
+		uint64_t end = z->start_pfn + z->spanned;
+		uint8_t *taken = calloc(z->spanned, 1);
+
+		assert_non_null(taken);
+		for (p = z->start_pfn; p < end; p++) {
+			taken[p - z->start_pfn] = mmc_alloc_at(m, p, 0,
+						MMC_GFP_KERNEL, 0, NULL) == 0;
+			n += taken[p - z->start_pfn];
+		}
+		for (p = z->start_pfn; p < end; p++)
+			if ((p & 1) && taken[p - z->start_pfn])
+				assert_int_equal(mmc_free(m, p, 0, 0, NULL), 0);
+		free(taken);
+	}
+	assert_true(n > 10000);
+	mmc_drain_all(m);
+	assert_int_equal(mmc_slab_alloc(m, c, MMC_GFP_KERNEL, 0, &pfn, &off,
+					NULL), 0);
+	assert_int_equal(mmc_kmem_cache_stats(m, c, &st), 0);
+	assert_int_equal(st.nr_slabs, 1);
+	assert_int_equal(st.pages, 1);			/* order 0 */
+	assert_int_equal(st.total_objects, 4);		/* 4 KiB / 1 KiB */
+	assert_int_equal(slab_check(m), 0);
+	mmc_destroy(m);
+}
+
+/* Random kmalloc/kfree of mixed sizes on several cpus: the lists stay
+ * consistent and, when all is freed, only cached slabs remain. */
+static void test_slab_churn(void **state)
+{
+	struct mmc *m = new_model("512M,4");
+	enum { MAXLIVE = 4000 };
+	static uint64_t pfn[MAXLIVE];
+	static uint32_t off[MAXLIVE];
+	uint64_t x = 12345, free0 = free_pages_total(m);
+	int n = 0;
+
+	(void)state;
+	for (int step = 0; step < 60000; step++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		unsigned r = (unsigned)(x >> 33);
+
+		if (n < MAXLIVE && (r % 100 < 55 || n == 0)) {
+			uint32_t size = 1 + (r >> 8) % 12000;
+			uint64_t gfp = MMC_GFP_KERNEL |
+				       ((r & 16) ? MMC___GFP_RECLAIMABLE : 0);
+
+			assert_int_equal(mmc_kmalloc(m, size, gfp, (int)(r % 4),
+						     &pfn[n], &off[n], NULL), 0);
+			n++;
+		} else {
+			int i = (int)((r >> 4) % (unsigned)n);
+
+			assert_int_equal(mmc_kfree(m, pfn[i], off[i],
+						   (int)((r >> 2) % 4), NULL), 0);
+			pfn[i] = pfn[n - 1];
+			off[i] = off[n - 1];
+			n--;
+		}
+		if (step % 2000 == 0)
+			assert_int_equal(slab_check(m), 0);
+	}
+	while (n > 0) {
+		n--;
+		assert_int_equal(mmc_kfree(m, pfn[n], off[n], 0, NULL), 0);
+	}
+	assert_int_equal(slab_check(m), 0);
+	assert_int_equal(free_pages_total(m), free0 - m->vm.slab_pages);
+	assert_int_equal(m->vm.slab_allocs, m->vm.slab_frees);
+	mmc_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +626,13 @@ int main(void)
 		cmocka_unit_test(test_kmalloc_geometry_live),
 		cmocka_unit_test(test_calc_order_cpus),
 		cmocka_unit_test(test_kmalloc_index),
+		cmocka_unit_test(test_kmalloc_caches_exist),
+		cmocka_unit_test(test_slab_lists),
+		cmocka_unit_test(test_cpu_partial_drain),
+		cmocka_unit_test(test_slab_empty_returns_pages),
+		cmocka_unit_test(test_kmalloc_large),
+		cmocka_unit_test(test_slab_order_fallback),
+		cmocka_unit_test(test_slab_churn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -184,8 +184,14 @@ struct mmt_writer *mmt_writer_open(const char *path, int overwrite,
 	}
 	w->level = DEFAULT_LEVEL;
 	w->block_events = DEFAULT_BLOCK_EVENTS;
-	w->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
-			   (overwrite ? O_TRUNC : O_EXCL), 0600);
+	/* Overwrite = replace: a fresh inode is created 0600 whatever the old
+	 * file's mode, and O_EXCL never follows a symlink planted at path. */
+	if (overwrite && unlink(path) < 0 && errno != ENOENT) {
+		snprintf(err, errlen, "%s: cannot replace: %s", path, strerror(errno));
+		writer_free(w);
+		return NULL;
+	}
+	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (w->fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		writer_free(w);
