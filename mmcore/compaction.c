@@ -5,7 +5,8 @@
  * extfrag_threshold, compact_zone() with a migrate scanner walking up
  * from the zone start and a free scanner walking down from the zone end,
  * compact_finished(), deferral, direct compaction (try_to_compact_pages)
- * and kcompactd's proactive compaction (compaction_proactiveness).
+ * and kcompactd: the work kswapd hands over (wakeup_kcompactd) and
+ * proactive compaction (compaction_proactiveness).
  *
  * Movable means an LRU folio (anon or file); slab and kernel pages are
  * unmovable (non-LRU movable pages such as zsmalloc are not modelled).

@@ -1309,13 +1309,13 @@ static bool pgdat_watermark_boosted(struct mmc_node *n, int highest)
 
 /* wakeup_kswapd(): record the order and zone index wanted, and wake a
  * sleeping kswapd unless the node is balanced (and not boosted) or
- * hopeless.  Waking kcompactd for non-blocking requests is left out. */
+ * hopeless; then a request that cannot reclaim directly hands the order
+ * to kcompactd instead. */
 void wakeup_kswapd(struct mmc *m, struct mmc_zone *z, uint64_t gfp,
 		   unsigned order, int highest_zoneidx)
 {
 	struct mmc_node *n = &m->nodes[z->node];
 
-	(void)gfp;
 	if (!populated_zone(z) || !z->managed)
 		return;
 	if (n->kswapd_highest_zoneidx < highest_zoneidx)
@@ -1326,8 +1326,11 @@ void wakeup_kswapd(struct mmc *m, struct mmc_zone *z, uint64_t gfp,
 		return;
 	if (n->kswapd_failures >= MAX_RECLAIM_RETRIES ||
 	    (pgdat_balanced(n, (int)order, highest_zoneidx) &&
-	     !pgdat_watermark_boosted(n, highest_zoneidx)))
+	     !pgdat_watermark_boosted(n, highest_zoneidx))) {
+		if (!(gfp & MMC___GFP_DIRECT_RECLAIM))
+			wakeup_kcompactd(m, n->nid, (int)order, highest_zoneidx);
 		return;
+	}
 	n->kswapd_awake = true;
 	m->vm.kswapd_wakes++;
 }
