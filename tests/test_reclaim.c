@@ -79,6 +79,7 @@ static void lru_bookkeeping(void **state)
 			assert_int_equal(lru_pages(m, 0, f, a), 0);
 	assert_int_equal(zone_free(m) + tl_zone(m, 0)->nr_free_pcp,
 			 tl_zone(m, 0)->managed);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -138,6 +139,7 @@ static void kswapd_wakes_at_low_sleeps_at_high(void **state)
 	mmc_vmstat(m, &vm);
 	assert_int_equal(vm.kswapd_wakes, 1);
 	assert_false(m->nodes[0].kswapd_awake);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -163,6 +165,7 @@ static void direct_reclaim_below_min(void **state)
 	assert_int_equal(vm.direct_reclaimed, hook.pages);
 	assert_true(hook.lo >= z->start_pfn);
 	assert_int_equal(res.node, 0);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -204,6 +207,7 @@ static void run_swappiness(int swappiness, uint64_t swap,
 	for (int i = 0; i < 20; i++)
 		try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL,
 				  NULL);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -231,6 +235,102 @@ static void swappiness_and_no_swap(void **state)
 	run_swappiness(100, 1u << 20, &h);
 	assert_true(h.anon > 0);
 	assert_true(h.file > 0);
+}
+
+/* Random touch / free / re-add churn: the lists stay exact (every LRU
+ * page counted once, each reclaimed once), stale ring entries are
+ * rebuilt away, and memory stays proportional to the LRU. */
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void lru_churn(void **state)
+{
+	struct tl_hook hook = { 0 };
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	(void)state;
+
+	struct mmc *m = one_node(60);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t start = z->start_pfn, nr = 20000;
+	mmc_set_swap(m, 1u << 20);
+	tl_fill(m, start, nr, MMC_PC_FILE);
+	for (int i = 0; i < 400000; i++) {
+		uint64_t pfn = start + xorshift(&seed) % nr;
+		switch (xorshift(&seed) % 5) {
+		case 0:
+		case 1:
+			mmc_lru_touch(m, pfn);
+			break;
+		case 2:
+			mmc_free(m, pfn, 0, 0, NULL);
+			break;
+		default:
+			if (!mmc_alloc_at(m, pfn, 0, MMC_GFP_HIGHUSER_MOVABLE, 0,
+					  NULL))
+				assert_int_equal(mmc_lru_add(m, pfn, 0,
+					(xorshift(&seed) & 1) ? MMC_PC_ANON
+							      : MMC_PC_FILE), 0);
+		}
+		if (i % 50000 == 0)
+			try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
+					  MMC_ZONE_NORMAL, NULL);
+	}
+	uint64_t on_lru = 0, counted = 0;
+	for (uint64_t p = start; p < start + nr; p++)
+		on_lru += !!(z->page[pfn_to_idx(z, p)] & PG_LRU);
+	for (int f = 0; f < 2; f++)
+		for (int a = 0; a < 2; a++)
+			counted += lru_pages(m, 0, f, a);
+	assert_int_equal(counted, on_lru);
+	assert_true(on_lru > nr / 4);
+	assert_true(reclaim_memory_bytes(m) < 8 * on_lru + 4096);
+
+	mmc_set_reclaim_hook(m, tl_reclaim_hook, &hook);
+	uint64_t got = 0, r;
+	while ((r = try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
+				      MMC_ZONE_NORMAL, NULL)) > 0)
+		got += r;
+	assert_int_equal(got, on_lru);
+	assert_int_equal(hook.calls, on_lru);
+	for (uint64_t p = start; p < start + nr; p++)
+		assert_false(z->page[pfn_to_idx(z, p)] & PG_LRU);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+/* A boosted watermark (after a fallback) wakes kswapd even when the
+ * node meets its plain high mark; kswapd reclaims the boost and clears
+ * it (balance_pgdat's boost reclaim). */
+static void kswapd_reclaims_boost(void **state)
+{
+	struct mmc_vmstat vm;
+	(void)state;
+
+	struct mmc *m = one_node(60);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t high = z->_watermark[WMARK_HIGH];
+	tl_fill(m, z->start_pfn, z->managed - (high + 100), MMC_PC_FILE);
+	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL);
+	mmc_vmstat(m, &vm);
+	assert_int_equal(vm.kswapd_wakes, 0);	/* balanced, not boosted */
+
+	z->watermark_boost = 512;
+	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL);
+	mmc_vmstat(m, &vm);
+	assert_int_equal(vm.kswapd_wakes, 1);
+	mmc_tick(m, 1000000000ull);
+	mmc_vmstat(m, &vm);
+	assert_int_equal(z->watermark_boost, 0);
+	assert_true(vm.kswapd_reclaimed >= 412);
+	assert_int_equal(vm.kswapd_sleeps, 1);
+	assert_true(z->nr_free > high + 512);
+	tl_check(m);
+	mmc_destroy(m);
 }
 
 /* The same calls give the same state, bit for bit. */
@@ -271,6 +371,7 @@ static void scenario(struct mmc_vmstat *vm, uint64_t *hash)
 	mmc_vmstat(m, vm);
 	mmc_for_each_free_block(m, fold_block, &f);
 	*hash = f.h;
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -296,6 +397,8 @@ int main(void)
 		cmocka_unit_test(kswapd_wakes_at_low_sleeps_at_high),
 		cmocka_unit_test(direct_reclaim_below_min),
 		cmocka_unit_test(swappiness_and_no_swap),
+		cmocka_unit_test(lru_churn),
+		cmocka_unit_test(kswapd_reclaims_boost),
 		cmocka_unit_test(determinism),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -415,6 +415,51 @@ static void test_slab_lists(void **state)
 	mmc_destroy(m);
 }
 
+/* put_cpu_partial(): a cpu's partial list holds cpu_partial_slabs (3 for
+ * kmalloc-8k: 6 objects as half-full slabs of 4); the next full slab to
+ * turn partial first moves the whole list to the node (__put_partials).
+ * get_partial_node() refills a cpu from the node list. */
+static void test_cpu_partial_drain(void **state)
+{
+	struct mmc *m = new_model("256M,2");
+	int c = mmc_kmem_cache_find(m, "kmalloc-8k");
+	struct mmc_slab_stats st;
+	uint64_t pfn[20];
+	uint32_t off[20];
+
+	(void)state;
+	assert_int_equal(mmc_kmem_cache_stats(m, c, &st), 0);
+	assert_int_equal(st.cpu_partial, 6);
+	assert_int_equal(st.cpu_partial_slabs, 3);
+	for (int i = 0; i < 20; i++)	/* 5 full slabs, the last on cpu 0 */
+		assert_int_equal(mmc_slab_alloc(m, c, MMC_GFP_KERNEL, 0, &pfn[i],
+						&off[i], NULL), 0);
+	for (int s = 0; s < 3; s++)
+		assert_int_equal(mmc_slab_free(m, c, pfn[4 * s], 0, 1, NULL), 0);
+	assert_int_equal(mmc_kmem_cache_stats(m, c, &st), 0);
+	assert_int_equal(st.cpu_partial_total, 3);
+	assert_int_equal(st.nr_partial, 0);
+	assert_int_equal(mmc_slab_free(m, c, pfn[12], 0, 1, NULL), 0);
+	assert_int_equal(mmc_kmem_cache_stats(m, c, &st), 0);
+	assert_int_equal(st.cpu_partial_total, 1);
+	assert_int_equal(st.nr_partial, 3);
+	assert_int_equal(slab_check(m), 0);
+	/* cpu 1 takes its own partial slab first, then the node's: the
+	 * first one becomes its cpu slab, more go to its partial list
+	 * until that holds over cpu_partial_slabs / 2 = 1 */
+	uint64_t p;
+	uint32_t o;
+	assert_int_equal(mmc_slab_alloc(m, c, MMC_GFP_KERNEL, 1, &p, &o, NULL), 0);
+	assert_int_equal(p, pfn[12]);	/* the freed object, reused */
+	assert_int_equal(mmc_slab_alloc(m, c, MMC_GFP_KERNEL, 1, &p, &o, NULL), 0);
+	assert_int_equal(mmc_kmem_cache_stats(m, c, &st), 0);
+	assert_int_equal(st.nr_partial, 0);		/* 1 + 2 taken */
+	assert_int_equal(st.cpu_partial_total, 2);
+	assert_int_equal(st.cpu_slabs, 2);
+	assert_int_equal(slab_check(m), 0);
+	mmc_destroy(m);
+}
+
 /* Empty slabs beyond min_partial go back to the buddy allocator: the
  * free page count returns to what the remaining slabs explain. */
 static void test_slab_empty_returns_pages(void **state)
@@ -583,6 +628,7 @@ int main(void)
 		cmocka_unit_test(test_kmalloc_index),
 		cmocka_unit_test(test_kmalloc_caches_exist),
 		cmocka_unit_test(test_slab_lists),
+		cmocka_unit_test(test_cpu_partial_drain),
 		cmocka_unit_test(test_slab_empty_returns_pages),
 		cmocka_unit_test(test_kmalloc_large),
 		cmocka_unit_test(test_slab_order_fallback),

@@ -51,6 +51,88 @@ static unsigned uv_len(uint64_t v)
 	return n;
 }
 
+/*
+ * Call sites are hashes or symbol ids: delta coding them makes noise, but
+ * they repeat a lot.  So the site column holds an index into a per-block
+ * table of distinct sites (first-seen order), stored once as 8-byte values.
+ */
+struct site_map {
+	uint64_t *key;
+	uint32_t *val;		/* index + 1; 0 = empty slot */
+	size_t cap;
+	uint64_t *table;	/* distinct sites, first-seen order */
+	uint32_t n;
+};
+
+/* Sized for the distinct sites, not the events (a block has a few hundred
+ * or thousand), so encoding a block touches little memory. */
+static int site_map_alloc(struct site_map *m, size_t cap)
+{
+	m->cap = cap;
+	m->key = malloc(cap * sizeof(*m->key));
+	m->val = calloc(cap, sizeof(*m->val));
+	m->table = malloc(cap / 2 * sizeof(*m->table));
+	m->n = 0;
+	return m->key && m->val && m->table ? 0 : -1;
+}
+
+static void site_map_free(struct site_map *m)
+{
+	free(m->key);
+	free(m->val);
+	free(m->table);
+}
+
+static size_t site_slot(const struct site_map *m, uint64_t site)
+{
+	size_t i = (size_t)((site * 0x9e3779b97f4a7c15ull) >> 20) & (m->cap - 1);
+	while (m->val[i] && m->key[i] != site)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+/* Doubles the map, keeping indexes (the table order is the index). */
+static int site_map_grow(struct site_map *m)
+{
+	struct site_map g;
+	if (site_map_alloc(&g, m->cap * 2)) {
+		site_map_free(&g);
+		return -1;
+	}
+	for (uint32_t j = 0; j < m->n; j++) {
+		size_t i = site_slot(&g, m->table[j]);
+		g.key[i] = m->table[j];
+		g.val[i] = j + 1;
+		g.table[j] = m->table[j];
+	}
+	g.n = m->n;
+	site_map_free(m);
+	*m = g;
+	return 0;
+}
+
+/* Index of `site`, adding it when new; -1 when out of memory. */
+static int64_t site_index(struct site_map *m, uint64_t site)
+{
+	size_t i = site_slot(m, site);
+	if (m->val[i])
+		return m->val[i] - 1;
+	if ((size_t)m->n + 1 > m->cap / 2) {
+		if (site_map_grow(m))
+			return -1;
+		i = site_slot(m, site);
+	}
+	m->key[i] = site;
+	m->table[m->n] = site;
+	m->val[i] = ++m->n;
+	return m->n - 1;
+}
+
+static uint64_t m_val(const struct site_map *m, uint64_t site)
+{
+	return m->val[site_slot(m, site)] - 1;
+}
+
 /* Per-kind encoder state: which fields are stored, previous values, and
  * each column's length and write position. */
 struct enc_kind {
@@ -59,6 +141,8 @@ struct enc_kind {
 	uint64_t prev[NF];
 	size_t len[NF];
 	uint8_t *out[NF];
+	size_t ts_len;
+	uint8_t *ts_out;
 };
 
 /* Kinds present, ascending, and the mask of fields that are ever non-zero
@@ -95,11 +179,11 @@ void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n)
 {
 	uint16_t kidx[256];
 	struct enc_kind *ek = malloc(256 * sizeof(*ek));
-	size_t tslen = 0;
+	struct site_map sm;
 
-	if (!ek) {
+	if (site_map_alloc(&sm, 1024) || !ek) {
 		b->oom = 1;
-		return;
+		goto out;
 	}
 	unsigned nk = scan_kinds(ev, n, kidx, ek);
 	uint64_t base = n ? ev[0].ts : 0, prev_ts = base;
@@ -108,11 +192,19 @@ void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct enc_kind *k = &ek[kidx[ev[i].kind & 0xff]];
 		uint64_t v[NF];
-		tslen += uv_len(mmt_zigzag((int64_t)(ev[i].ts - prev_ts)));
+		k->ts_len += uv_len(mmt_zigzag((int64_t)(ev[i].ts - prev_ts)));
 		prev_ts = ev[i].ts;
 		ev_fields(&ev[i], v);
+		if (k->mask & (1u << F_SITE)) {
+			int64_t si = site_index(&sm, v[F_SITE]);
+			if (si < 0) {
+				b->oom = 1;
+				goto out;
+			}
+			k->len[F_SITE] += uv_len((uint64_t)si);
+		}
 		for (int f = 0; f < NF; f++) {
-			if (!(k->mask & (1u << f)))
+			if (!(k->mask & (1u << f)) || f == F_SITE)
 				continue;
 			k->len[f] += uv_len(mmt_zigzag((int64_t)(v[f] - k->prev[f])));
 			k->prev[f] = v[f];
@@ -127,47 +219,59 @@ void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n)
 		mmt_buf_uv(b, ek[j].kind);
 		mmt_buf_uv(b, ek[j].mask);
 	}
-	mmt_buf_uv(b, tslen);
-	size_t total = n + tslen;
-	for (unsigned j = 0; j < nk; j++)
+	size_t total = n;
+	for (unsigned j = 0; j < nk; j++) {
+		mmt_buf_uv(b, ek[j].ts_len);
+		total += ek[j].ts_len;
 		for (int f = 0; f < NF; f++)
 			if (ek[j].mask & (1u << f)) {
 				mmt_buf_uv(b, ek[j].len[f]);
 				total += ek[j].len[f];
 			}
-	if (mmt_buf_reserve(b, total)) {
-		free(ek);
-		return;
 	}
+	mmt_buf_uv(b, sm.n);
+	total += (size_t)sm.n * 8;
+	if (mmt_buf_reserve(b, total))
+		goto out;
 
 	/* Pass 2: write the columns in place. */
 	uint8_t *kinds = b->p + b->len;
-	uint8_t *ts = kinds + n;
-	uint8_t *pos = ts + tslen;
-	for (unsigned j = 0; j < nk; j++)
+	uint8_t *pos = kinds + n;
+	for (unsigned j = 0; j < nk; j++) {
+		ek[j].ts_out = pos;
+		pos += ek[j].ts_len;
 		for (int f = 0; f < NF; f++)
 			if (ek[j].mask & (1u << f)) {
 				ek[j].out[f] = pos;
 				pos += ek[j].len[f];
 				ek[j].prev[f] = 0;
 			}
+	}
 	prev_ts = base;
 	for (size_t i = 0; i < n; i++) {
 		struct enc_kind *k = &ek[kidx[ev[i].kind & 0xff]];
 		uint64_t v[NF];
 		kinds[i] = (uint8_t)ev[i].kind;
-		ts = mmt_uv_write(ts, mmt_zigzag((int64_t)(ev[i].ts - prev_ts)));
+		k->ts_out = mmt_uv_write(k->ts_out,
+					 mmt_zigzag((int64_t)(ev[i].ts - prev_ts)));
 		prev_ts = ev[i].ts;
 		ev_fields(&ev[i], v);
+		if (k->mask & (1u << F_SITE))	/* present since pass 1 */
+			k->out[F_SITE] = mmt_uv_write(k->out[F_SITE],
+				m_val(&sm, v[F_SITE]));
 		for (int f = 0; f < NF; f++) {
-			if (!(k->mask & (1u << f)))
+			if (!(k->mask & (1u << f)) || f == F_SITE)
 				continue;
 			k->out[f] = mmt_uv_write(k->out[f],
 				mmt_zigzag((int64_t)(v[f] - k->prev[f])));
 			k->prev[f] = v[f];
 		}
 	}
+	for (uint32_t i = 0; i < sm.n; i++)
+		mmt_put_le64(pos + 8 * (size_t)i, sm.table[i]);
 	b->len += total;
+out:
+	site_map_free(&sm);
 	free(ek);
 }
 
@@ -179,8 +283,15 @@ struct dec_col {
 
 struct dec_kind {
 	uint64_t v[NF];
+	struct dec_col ts;
 	struct dec_col col[NF];
-	uint32_t mask;
+	uint32_t mask;		/* delta-coded fields (site excluded) */
+	int has_site;
+};
+
+struct dec_sites {
+	const uint8_t *table;
+	uint64_t n;
 };
 
 /* Reads one varint.  The caller's buffer has MMT_BLOCK_PAD readable bytes
@@ -238,9 +349,9 @@ static inline void fill_event(struct mmt_event *e, uint64_t ts, unsigned kind,
  * of kinds or -1. */
 static int parse_layout(struct mmt_cur *c, uint32_t n, uint64_t *base,
 			uint16_t kidx[256], struct dec_kind *dk,
-			struct dec_col *kinds, struct dec_col *ts)
+			struct dec_col *kinds, struct dec_sites *sites)
 {
-	uint64_t cols[256 * NF];
+	uint64_t cols[256 * (NF + 1)];
 	uint64_t nev = mmt_cur_uv(c);
 	*base = mmt_cur_uv(c);
 	uint64_t nk = mmt_cur_uv(c);
@@ -258,42 +369,55 @@ static int parse_layout(struct mmt_cur *c, uint32_t n, uint64_t *base,
 		memset(&dk[j], 0, sizeof(dk[j]));
 		dk[j].mask = (uint32_t)mask;
 	}
-	uint64_t tslen = mmt_cur_uv(c), total = n + tslen;
+	/* Column lengths: per kind, ts then each stored field.  Summed with
+	 * an overflow guard: each must fit in what is left. */
+	uint64_t total = n, left = (uint64_t)(c->end - c->p);
 	for (unsigned j = 0; j < nk; j++)
-		for (int f = 0; f < NF; f++)
-			if (dk[j].mask & (1u << f)) {
+		for (int f = -1; f < NF; f++)
+			if (f < 0 || (dk[j].mask & (1u << f))) {
 				cols[ncols] = mmt_cur_uv(c);
+				if (cols[ncols] > left)
+					return -1;
 				total += cols[ncols++];
 			}
-	if (c->bad || tslen > (uint64_t)(c->end - c->p) ||
-	    total != (uint64_t)(c->end - c->p))
+	sites->n = mmt_cur_uv(c);
+	if (sites->n > left / 8)
+		return -1;
+	total += sites->n * 8;
+	if (c->bad || total != (uint64_t)(c->end - c->p))
 		return -1;
 	kinds->p = c->p;
 	kinds->end = c->p + n;
-	ts->p = kinds->end;
-	ts->end = ts->p + tslen;
-	const uint8_t *pos = ts->end;
+	const uint8_t *pos = kinds->end;
 	ncols = 0;
 	for (unsigned j = 0; j < nk; j++)
-		for (int f = 0; f < NF; f++)
-			if (dk[j].mask & (1u << f)) {
-				dk[j].col[f].p = pos;
+		for (int f = -1; f < NF; f++)
+			if (f < 0 || (dk[j].mask & (1u << f))) {
+				struct dec_col *col = f < 0 ? &dk[j].ts : &dk[j].col[f];
+				col->p = pos;
 				pos += cols[ncols++];
-				dk[j].col[f].end = pos;
+				col->end = pos;
 			}
+	sites->table = pos;
+	for (unsigned j = 0; j < nk; j++) {
+		dk[j].has_site = !!(dk[j].mask & (1u << F_SITE));
+		dk[j].mask &= ~(1u << F_SITE);
+	}
 	return (int)nk;
 }
 
-static int columns_consumed(const struct dec_kind *dk, int nk,
-			    const struct dec_col *ts)
+static int columns_consumed(const struct dec_kind *dk, int nk)
 {
-	if (ts->p != ts->end)
-		return 0;
-	for (int j = 0; j < nk; j++)
+	for (int j = 0; j < nk; j++) {
+		if (dk[j].ts.p != dk[j].ts.end)
+			return 0;
+		if (dk[j].has_site && dk[j].col[F_SITE].p != dk[j].col[F_SITE].end)
+			return 0;
 		for (int f = 0; f < NF; f++)
 			if ((dk[j].mask & (1u << f)) &&
 			    dk[j].col[f].p != dk[j].col[f].end)
 				return 0;
+	}
 	return 1;
 }
 
@@ -301,7 +425,8 @@ int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n,
 		     struct mmt_event *out)
 {
 	struct mmt_cur c = { raw, raw + len, 0 };
-	struct dec_col kinds, tsc;
+	struct dec_col kinds;
+	struct dec_sites sites;
 	uint16_t kidx[256];
 	uint64_t ts;
 	int rc = -1;
@@ -309,17 +434,24 @@ int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n,
 
 	if (!dk)
 		return -1;
-	int nk = parse_layout(&c, n, &ts, kidx, dk, &kinds, &tsc);
+	int nk = parse_layout(&c, n, &ts, kidx, dk, &kinds, &sites);
 	if (nk < 0)
 		goto out;
 	for (uint32_t i = 0; i < n; i++) {
 		unsigned kind = kinds.p[i];
 		uint16_t j = kidx[kind];
 		uint64_t d;
-		if (j == NO_KIND || rd_uv(&tsc, &d))
+		if (j == NO_KIND)
+			goto out;
+		struct dec_kind *k = &dk[j];
+		if (rd_uv(&k->ts, &d))
 			goto out;
 		ts += (uint64_t)mmt_unzigzag(d);
-		struct dec_kind *k = &dk[j];
+		if (k->has_site) {
+			if (rd_uv(&k->col[F_SITE], &d) || d >= sites.n)
+				goto out;
+			k->v[F_SITE] = mmt_le64(sites.table + 8 * d);
+		}
 		uint32_t m = k->mask;
 		while (m) {
 			int f = __builtin_ctz(m);
@@ -330,7 +462,7 @@ int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n,
 		}
 		fill_event(&out[i], ts, kind, k->v);
 	}
-	rc = columns_consumed(dk, nk, &tsc) ? 0 : -1;
+	rc = columns_consumed(dk, nk) ? 0 : -1;
 out:
 	free(dk);
 	return rc;
