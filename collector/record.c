@@ -434,7 +434,7 @@ static void probe_programs(struct rec *r)
 			coll_note(&r->h, k, "not selected (-e)");
 			continue;
 		}
-		if (!strncmp(sec, "raw_tp/", 7)) {
+		if (!strncmp(sec, "raw_tp/", 7) || !strncmp(sec, "tp_btf/", 7)) {
 			char t[128];
 
 			snprintf(t, sizeof(t), "btf_trace_%s", name);
@@ -461,7 +461,8 @@ static void attach_programs(struct rec *r)
 
 	bpf_object__for_each_program(p, r->skel->obj) {
 		const char *name = tp_name(p), *sec = bpf_program__section_name(p);
-		const char *type = !strncmp(sec, "raw_tp/", 7) ? "raw_tp" : "tp";
+		const char *type = !strncmp(sec, "raw_tp/", 7) ? "raw_tp" :
+				   !strncmp(sec, "tp_btf/", 7) ? "tp_btf" : "tp";
 		char k[48], v[80];
 		struct bpf_link *l;
 
