@@ -1239,7 +1239,9 @@ static int __node_reclaim(struct mmc *m, int nid, uint64_t gfp,
 
 /* node_reclaim(): the rules of mm/vmscan.c exactly.  PF_MEMALLOC is
  * never set in the model (no reclaim recursion).  vm.node_reclaims
- * counts every call; _full and _noscan the calls refused. */
+ * counts every call, _full and _noscan the calls refused; so the calls
+ * that scan (__node_reclaim, where the kernel's
+ * mm_vmscan_node_reclaim_begin fires) are node_reclaims - full - noscan. */
 int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 		 int cpu, struct mmc_result *res)
 {
