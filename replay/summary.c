@@ -319,6 +319,9 @@ static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
 		else
 			fputs("\"pfn_agreement\": null, "
 			      "\"order_agreement\": null, ", f);
+		fprintf(f, "\"hotadd_pages\": %llu, \"hotadd_agree\": %llu, ",
+			(unsigned long long)mc->hot_compared,
+			(unsigned long long)mc->hot_agree);
 		fprintf(f, "\"pages_compared\": %llu, \"pages_disagree\": %llu, "
 			"\"pcp_events\": %s, \"events_after_end\": %llu, "
 			"\"alloc_not_free\": %llu, \"free_not_alloc\": %llu",
@@ -332,7 +335,7 @@ static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
 			for (int c = 0; c < RP_NR_CAUSES; c++)
 				fprintf(f, ", \"%s_%s\": %llu",
 					k ? "model_alloc" : "model_free",
-					rp_cause_name(c),
+					rp_cause_key(c),
 					(unsigned long long)mc->cause[k][c]);
 		fputs("}", f);
 	}
