@@ -278,20 +278,21 @@ static void policy_free(struct rp_run *r, const struct mmt_event *ev)
 static void policy_fault(struct rp_run *r, const struct mmt_event *ev)
 {
 	struct rp_cpu *c = trace_cpu(r, ev->cpu);
-	uint64_t key = ((uint64_t)ev->pid << 40) ^ (ev->addr >> 12), real, sim;
+	uint64_t key = ((uint64_t)ev->pid << 40) ^ (ev->addr >> 12), real, e;
 	struct mmc_result res;
 
 	fault_finish(r, c);
-	if (!(ev->arg & 1) || !rp_map_get(&r->addr, key, &real)) {
+	/* a fault on a present page (error code bit 0) at an address whose
+	 * page the trace allocated and has not freed: a touch */
+	if (!(ev->arg & 1) || !rp_map_get(&r->addr, key, &real) ||
+	    !rp_map_get(&r->fwd, real, &e)) {
 		c->fault_ts = ev->ts + 1;
 		c->fault_addr = ev->addr;
 		c->fault_pid = ev->pid;
 		return;
 	}
-	sim = real_to_sim(r, real);
-	if (sim != UINT64_MAX) {
-		/* a fault on a present page (write-protect, NUMA hint): a touch */
-		mmc_lru_touch(r->m, sim);
+	if (!(e & FWD_DEAD)) {
+		mmc_lru_touch(r->m, e >> 8);
 		r->touches++;
 		rp_hist_add(&r->hist[RP_OP_FAULT], (uint64_t)r->costs.fault);
 		return;
@@ -525,11 +526,11 @@ static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
 
 	switch (ev->kind) {
 	case MMT_EV_PAGE_ALLOC:
-		k->page_allocs++;
+		k->page_allocs += 1ull << (ev->order & 31);
 		k->order9_allocs += ev->order >= 9;
 		break;
 	case MMT_EV_PAGE_FREE:
-		k->page_frees++;
+		k->page_frees += 1ull << (ev->order & 31);
 		break;
 	case MMT_EV_EXTFRAG:
 		k->fallbacks++;

@@ -88,7 +88,7 @@ static int zone_cmp(const void *a, const void *b)
  * zone is present up to the last pfn either snapshot shows online, with
  * managed = present: every real free block can then be seeded at its pfn,
  * and pages that are reserved, offline or holes inside stay allocated
- * (never freed by the trace).  The cost: watermarks are computed from that
+ * (never freed by the trace); the span ends there too.  The cost: watermarks are computed from that
  * larger managed count (the zones.tsv start rows show them). */
 static int topo_from_header(struct rp_run *r, const struct mmt_snapshot *start,
 			    const struct mmt_snapshot *end, char *err,
@@ -131,6 +131,15 @@ static int topo_from_header(struct rp_run *r, const struct mmt_snapshot *start,
 			ext = a > b ? a : b;
 			if (ext > z->start_pfn)
 				present = ext - z->start_pfn;
+			/* beyond the online extent nothing ever happens: a
+			 * smaller span keeps the model small and its scans
+			 * (mmc_zone_stats) short */
+			spanned = (present + (1u << MMC_MAX_ORDER) - 1) &
+				  ~((uint64_t)(1u << MMC_MAX_ORDER) - 1);
+			if (spanned > z->spanned)
+				spanned = z->spanned;
+			if (spanned < present)
+				spanned = present;
 		}
 		n = &t->nodes[z->node];
 		if (n->nr_zones >= MMC_NR_ZONE_TYPES)
@@ -419,8 +428,9 @@ int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
 		uint64_t zs, ze;
 		uint32_t it = 0;
 
+		/* reserved pages stay allocated as mmc_create() left them */
 		if (run->cls == MMT_PC_HOLE || run->cls == MMT_PC_FREE ||
-		    run->cls == MMT_PC_OFFLINE)
+		    run->cls == MMT_PC_OFFLINE || run->cls == MMT_PC_RESERVED)
 			continue;
 		while (clip_zone(&r->topo, run->pfn, run->len, &zs, &ze, &it)) {
 			if (run->cls != MMT_PC_PCP) {

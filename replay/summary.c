@@ -468,8 +468,8 @@ void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv)
 	struct mmc_vmstat vs;
 	uint64_t dr_ns, comp_ns, nr_ns;
 	struct { const char *name; uint64_t kern; int64_t model; } rows[] = {
-		{ "page_allocs", k->page_allocs, 0 },
-		{ "page_frees", k->page_frees, 0 },
+		{ "pages_allocated", k->page_allocs, 0 },
+		{ "pages_freed", k->page_frees, 0 },
 		{ "order9_allocs", k->order9_allocs, 0 },
 		{ "fallbacks", k->fallbacks, 0 },
 		{ "pageblock_steals", k->steals, 0 },
