@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "mmcore.h"
+#include "../mmcore/internal.h"
 
 static double now(void)
 {
@@ -71,6 +72,9 @@ int main(int argc, char **argv)
 	t1 = now();
 	printf("slab: %ld kmalloc/kfree ops in %.3f s: %.2f M ops/s\n", done,
 	       t1 - t0, (double)done / (t1 - t0) / 1e6);
+	printf("slab: %.1f bytes of model state per slab page (%llu pages)\n",
+	       (double)slab_memory_bytes(m) / (double)m->vm.slab_pages,
+	       (unsigned long long)m->vm.slab_pages);
 	mmc_destroy(m);
 
 	/* faults: 4 KiB first touches over 512 MiB, then exit */
@@ -86,6 +90,12 @@ int main(int argc, char **argv)
 					  NULL);
 				faults++;
 			}
+			if (round == 0)
+				printf("faults: %.1f bytes of view per mapped "
+				       "page (thp %s)\n",
+				       (double)fault_memory_bytes(m) /
+				       (double)(512ull << 20 >> 12),
+				       thp ? "always" : "never");
 			mmc_process_exit(m, 1);
 		}
 		t1 = now();

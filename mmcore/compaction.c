@@ -5,14 +5,16 @@
  * extfrag_threshold, compact_zone() with a migrate scanner walking up
  * from the zone start and a free scanner walking down from the zone end,
  * compact_finished(), deferral, direct compaction (try_to_compact_pages)
- * and kcompactd's proactive compaction (compaction_proactiveness).
+ * and kcompactd: the work kswapd hands over (wakeup_kcompactd) and
+ * proactive compaction (compaction_proactiveness).
  *
  * Movable means an LRU folio (anon or file); slab and kernel pages are
  * unmovable (non-LRU movable pages such as zsmalloc are not modelled).
- * Left out everywhere: pageblock skip hints and cached scanner positions
- * (every run scans the whole zone from its ends), fast_find_migrateblock /
- * fast_isolate_freepages (the linear scanners stand in for them), lock
- * contention, capture_control (the caller retries the freelists), CMA.
+ * Left out everywhere: pageblock skip hints (the cached scanner positions
+ * are kept, so a run resumes where the last one stopped), and
+ * fast_find_migrateblock / fast_isolate_freepages (the linear scanners
+ * stand in for them), lock contention, capture_control (the caller
+ * retries the freelists), CMA.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,15 +28,19 @@
 
 enum migrate_mode { MIGRATE_ASYNC, MIGRATE_SYNC_LIGHT, MIGRATE_SYNC };
 
-/* Per-zone deferral state (struct zone's compact_* fields). */
+/* Per-zone state (struct zone's compact_* fields). */
 struct zone_compact {
 	unsigned compact_considered;
 	unsigned compact_defer_shift;
 	int compact_order_failed;
+	uint64_t compact_cached_migrate_pfn[2];	/* [async, sync] */
+	uint64_t compact_cached_free_pfn;
 };
 
 struct node_compact {
 	unsigned proactive_defer;	/* check intervals still to skip */
+	int kcompactd_max_order;	/* pending reactive work, 0: none */
+	int kcompactd_highest_zoneidx;
 };
 
 struct compact_global {
@@ -55,7 +61,7 @@ struct compact_control {
 	int highest_zoneidx;
 	unsigned alloc_flags;
 	enum migrate_mode mode;
-	bool direct_compaction, proactive_compaction;
+	bool direct_compaction, proactive_compaction, whole_zone;
 	uint64_t migrate_pfn, free_pfn;
 	uint64_t total_migrate_scanned, total_free_scanned;
 	uint64_t nr_migrated;
@@ -68,6 +74,26 @@ struct compact_control {
 	uint32_t nr_freeblocks, cap_freeblocks;
 	uint64_t nr_freepages;
 };
+
+static uint64_t zone_end_pfn(const struct mmc_zone *z)
+{
+	return z->start_pfn + z->spanned;
+}
+
+static uint64_t pageblock_start(uint64_t pfn)
+{
+	return pfn & ~(uint64_t)(pageblock_nr_pages - 1);
+}
+
+/* reset_cached_positions(): the scanners start again from the ends. */
+static void reset_cached_positions(struct mmc_zone *z)
+{
+	struct zone_compact *zc = z->compact;
+
+	zc->compact_cached_migrate_pfn[0] = z->start_pfn;
+	zc->compact_cached_migrate_pfn[1] = z->start_pfn;
+	zc->compact_cached_free_pfn = pageblock_start(zone_end_pfn(z) - 1);
+}
 
 /* ---- init ---------------------------------------------------------------- */
 
@@ -87,6 +113,7 @@ int compaction_init(struct mmc *m)
 			return -1;
 		zc->compact_order_failed = NR_PAGE_ORDERS;
 		m->zones[i]->compact = zc;
+		reset_cached_positions(m->zones[i]);
 	}
 	return 0;
 }
@@ -218,16 +245,6 @@ unsigned fragmentation_score_wmark(const struct mmc *m, bool low)
 }
 
 /* ---- scanners ------------------------------------------------------------ */
-
-static uint64_t zone_end_pfn(const struct mmc_zone *z)
-{
-	return z->start_pfn + z->spanned;
-}
-
-static uint64_t pageblock_start(uint64_t pfn)
-{
-	return pfn & ~(uint64_t)(pageblock_nr_pages - 1);
-}
 
 static bool compact_scanners_met(const struct compact_control *cc)
 {
@@ -519,6 +536,65 @@ static enum compact_result compact_finished(struct mmc *m,
 	return COMPACT_CONTINUE;	/* COMPACT_NO_SUITABLE_PAGE */
 }
 
+/* compaction_restarting(): after the longest deferral, start over. */
+static bool compaction_restarting(const struct mmc_zone *z, int order)
+{
+	const struct zone_compact *zc = z->compact;
+
+	return order >= zc->compact_order_failed &&
+	       zc->compact_defer_shift == COMPACT_MAX_DEFER_SHIFT &&
+	       zc->compact_considered >= 1u << zc->compact_defer_shift;
+}
+
+/* compact_zone()'s start: a whole-zone run (highest priority, proactive)
+ * starts at the ends, others where the last run of their mode stopped. */
+static void compact_zone_start(struct compact_control *cc)
+{
+	struct mmc_zone *z = cc->zone;
+	struct zone_compact *zc = z->compact;
+	bool sync = cc->mode != MIGRATE_ASYNC;
+
+	if (compaction_restarting(z, cc->order))
+		reset_cached_positions(z);
+	if (cc->whole_zone) {
+		cc->migrate_pfn = z->start_pfn;
+		cc->free_pfn = pageblock_start(zone_end_pfn(z) - 1);
+		return;
+	}
+	cc->migrate_pfn = zc->compact_cached_migrate_pfn[sync];
+	cc->free_pfn = zc->compact_cached_free_pfn;
+	if (cc->free_pfn < z->start_pfn || cc->free_pfn >= zone_end_pfn(z))
+		cc->free_pfn = pageblock_start(zone_end_pfn(z) - 1);
+	if (cc->migrate_pfn < z->start_pfn || cc->migrate_pfn >= zone_end_pfn(z))
+		cc->migrate_pfn = z->start_pfn;
+}
+
+/* compact_zone()'s end: scanners that met start over next time
+ * (__compact_finished's reset_cached_positions); otherwise remember the
+ * migrate scanner's pageblock (update_cached_migrate) and the highest
+ * pageblock still holding unused free targets (release_free_list). */
+static void compact_zone_end(struct compact_control *cc,
+			     enum compact_result ret)
+{
+	struct mmc_zone *z = cc->zone;
+	struct zone_compact *zc = z->compact;
+
+	if (ret == COMPACT_COMPLETE) {
+		reset_cached_positions(z);
+		return;
+	}
+	uint64_t mpfn = pageblock_start(cc->migrate_pfn);
+	if (mpfn > zc->compact_cached_migrate_pfn[0])
+		zc->compact_cached_migrate_pfn[0] = mpfn;
+	if (cc->mode != MIGRATE_ASYNC && mpfn > zc->compact_cached_migrate_pfn[1])
+		zc->compact_cached_migrate_pfn[1] = mpfn;
+	uint64_t fpfn = cc->free_pfn;
+	for (uint32_t i = 0; i < cc->nr_freeblocks; i++)
+		if (pageblock_start(cc->freepages[i].pfn) > fpfn)
+			fpfn = pageblock_start(cc->freepages[i].pfn);
+	zc->compact_cached_free_pfn = fpfn;
+}
+
 /* compact_zone(). */
 static enum compact_result compact_zone(struct mmc *m,
 					struct compact_control *cc)
@@ -536,9 +612,7 @@ static enum compact_result compact_zone(struct mmc *m,
 					 cc->highest_zoneidx))
 			return COMPACT_SKIPPED;
 	}
-	cc->migrate_pfn = z->start_pfn;
-	cc->free_pfn = pageblock_start(zone_end_pfn(z) - 1);
-
+	compact_zone_start(cc);
 	while ((ret = compact_finished(m, cc)) == COMPACT_CONTINUE) {
 		if (!isolate_migratepages(cc))
 			continue;	/* scanners met: finished next round */
@@ -547,6 +621,7 @@ static enum compact_result compact_zone(struct mmc *m,
 			break;
 		}
 	}
+	compact_zone_end(cc, ret);
 	release_freepages(m, cc);
 	free(cc->freepages);
 	cc->freepages = NULL;
@@ -575,6 +650,7 @@ static enum compact_result compact_zone_order(struct mmc *m,
 		.mode = prio == COMPACT_PRIO_ASYNC ? MIGRATE_ASYNC
 						   : MIGRATE_SYNC_LIGHT,
 		.direct_compaction = true,
+		.whole_zone = prio == MIN_COMPACT_PRIORITY,
 	};
 	enum compact_result ret = compact_zone(m, &cc);
 
@@ -641,7 +717,59 @@ void compaction_alloc_success(struct mmc_zone *z, unsigned order)
 	compaction_defer_reset(z, (int)order, true);
 }
 
-/* ---- proactive compaction (kcompactd) ------------------------------------ */
+/* ---- kcompactd ------------------------------------------------------------ */
+
+/* wakeup_kcompactd(): kswapd reclaimed for a high order (or a watermark
+ * boost) and leaves the rest to compaction; kcompactd runs at the next
+ * tick.  kcompactd_node_suitable()'s pre-check is left to compact_zone(),
+ * which skips zones that are already fine or unsuitable. */
+void wakeup_kcompactd(struct mmc *m, int nid, int order, int highest_zoneidx)
+{
+	struct compact_global *g = m->compact;
+
+	if (!g || order <= 0 || nid < 0 || (uint32_t)nid >= m->nr_nodes)
+		return;
+	struct node_compact *nc = &g->node[nid];
+	if (nc->kcompactd_max_order < order)
+		nc->kcompactd_max_order = order;
+	if (nc->kcompactd_highest_zoneidx < highest_zoneidx)
+		nc->kcompactd_highest_zoneidx = highest_zoneidx;
+}
+
+/* kcompactd_do_work(): compact each eligible zone for the pending order,
+ * sync-light, GFP_KERNEL (so an unmovable target: any claimable block
+ * finishes it), deferring zones where it fails. */
+static void kcompactd_do_work(struct mmc *m, int nid, struct node_compact *nc)
+{
+	int order = nc->kcompactd_max_order;
+	int highest = nc->kcompactd_highest_zoneidx;
+
+	nc->kcompactd_max_order = 0;
+	nc->kcompactd_highest_zoneidx = 0;
+	for (int t = 0; t <= highest && t < MMC_NR_ZONE_TYPES; t++) {
+		struct mmc_zone *z = &m->nodes[nid].zones[t];
+		if (!populated_zone(z) || !z->managed)
+			continue;
+		if (compaction_deferred(z, order))
+			continue;
+		struct compact_control cc = {
+			.zone = z,
+			.order = order,
+			.migratetype = gfp_migratetype(MMC_GFP_KERNEL),
+			.highest_zoneidx = highest,
+			.alloc_flags = ALLOC_WMARK_MIN,
+			.mode = MIGRATE_SYNC_LIGHT,
+		};
+		enum compact_result status = compact_zone(m, &cc);
+		if (status == COMPACT_SUCCESS)
+			compaction_defer_reset(z, order, false);
+		else if (status == COMPACT_PARTIAL_SKIPPED ||
+			 status == COMPACT_COMPLETE)
+			defer_compaction(z, order);
+	}
+}
+
+/* ---- proactive compaction -------------------------------------------------- */
 
 static bool should_proactive_compact_node(struct mmc *m, int nid)
 {
@@ -668,22 +796,26 @@ static void proactive_compact_node(struct mmc *m, int nid)
 			.highest_zoneidx = MMC_NR_ZONE_TYPES - 1,
 			.mode = MIGRATE_SYNC_LIGHT,
 			.proactive_compaction = true,
+			.whole_zone = true,
 		};
 		compact_zone(m, &cc);
 	}
 	m->vm.proactive_compactions++;
 }
 
-/* kcompactd_do_work's proactive part: every 500 ms of simulated time each
- * node whose score exceeds the high mark is compacted; when a run does not
- * lower the score, the node waits 1 << COMPACT_MAX_DEFER_SHIFT intervals.
- * kcompactd's reactive work (after kswapd) is left out. */
+/* kcompactd(): work kswapd handed over runs at once; and every 500 ms of
+ * simulated time each node whose score exceeds the high mark is compacted
+ * proactively; when a run does not lower the score, the node waits
+ * 1 << COMPACT_MAX_DEFER_SHIFT intervals. */
 void compaction_tick(struct mmc *m, uint64_t now_ns)
 {
 	struct compact_global *g = m->compact;
 
 	if (!g)
 		return;
+	for (uint32_t nid = 0; nid < m->nr_nodes; nid++)
+		if (g->node[nid].kcompactd_max_order)
+			kcompactd_do_work(m, (int)nid, &g->node[nid]);
 	if (!g->started) {
 		g->started = true;
 		g->next_check_ns = now_ns + HPAGE_FRAG_CHECK_INTERVAL_NS;

@@ -25,6 +25,8 @@
  *    ages on activations); no memcg, no shadow node shrinking.
  *  - The huge zero page and the zero page are not allocated (the kernel
  *    allocates the huge zero folio once, on first use).
+ *  - Default (local) mempolicy only; no mTHP sizes (their sysfs default is
+ *    never), no khugepaged collapse, no file-backed or shmem faults.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -314,6 +316,28 @@ static void pmd_drop(struct fault_proc *p, uint64_t pmdkey)
 	u64map_del(&p->pmd, pmdkey);
 }
 
+/*
+ * alloc_pages_mpol() for a PMD-order folio under the default (local)
+ * policy: first the local node only, without reclaim retries
+ * (__GFP_THISNODE | __GFP_NORETRY: "the cost of remote accesses would
+ * likely offset THP benefits"); only when the gfp may direct-reclaim
+ * (thp defrag always, or madvised) again with the fault's own gfp (remote
+ * nodes allowed, and reclaim retries unless that gfp has NORETRY).
+ */
+static uint64_t alloc_thp_mpol(struct mmc *m, uint64_t gfp, int cpu,
+			       struct mmc_result *res)
+{
+	int nid = cpu_to_node(m, cpu);
+	uint64_t pfn = alloc_pages_node(m, nid, gfp | MMC___GFP_THISNODE |
+					MMC___GFP_NORETRY, HPAGE_PMD_ORDER,
+					cpu, MMC_PC_ANON, res);
+
+	if (pfn != NO_PFN || !(gfp & MMC___GFP_DIRECT_RECLAIM))
+		return pfn;
+	return alloc_pages_node(m, nid, gfp, HPAGE_PMD_ORDER, cpu,
+				MMC_PC_ANON, res);
+}
+
 /* do_huge_pmd_anonymous_page(): a write maps a new THP, a read the huge
  * zero page.  1 done, 0 fall back to ptes, -1 error. */
 static int huge_pmd_fault(struct mmc *m, int slot, uint64_t vpn,
@@ -332,9 +356,8 @@ static int huge_pmd_fault(struct mmc *m, int slot, uint64_t vpn,
 		*kind = MMC_FK_HUGE_ZERO;
 		return 1;
 	}
-	pfn = alloc_pages_node(m, cpu_to_node(m, cpu),
-			       vma_thp_gfp_mask(m, flags & MMC_FAULT_MADVISED),
-			       HPAGE_PMD_ORDER, cpu, MMC_PC_ANON, res);
+	pfn = alloc_thp_mpol(m, vma_thp_gfp_mask(m, flags & MMC_FAULT_MADVISED),
+			     cpu, res);
 	if (pfn == NO_PFN) {
 		m->vm.thp_fault_fallback++;
 		/* the order-0 attempt decides OOM, not this one */

@@ -581,8 +581,11 @@ enum compact_result try_to_compact_pages(struct mmc *m, uint64_t gfp,
 					 int highest_zoneidx,
 					 enum compact_priority prio,
 					 struct mmc_result *res);
-/* kcompactd: proactive compaction (compaction_proactiveness). */
+/* kcompactd: work handed over by kswapd, and proactive compaction
+ * (compaction_proactiveness). */
 void compaction_tick(struct mmc *m, uint64_t now_ns);
+/* wakeup_kcompactd(pgdat, order, highest_zoneidx): from kswapd. */
+void wakeup_kcompactd(struct mmc *m, int nid, int order, int highest_zoneidx);
 /* compaction_defer_reset(zone, order, true): the allocation succeeded
  * after compaction (for page_alloc.c). */
 void compaction_alloc_success(struct mmc_zone *z, unsigned order);

@@ -1239,7 +1239,9 @@ static int __node_reclaim(struct mmc *m, int nid, uint64_t gfp,
 
 /* node_reclaim(): the rules of mm/vmscan.c exactly.  PF_MEMALLOC is
  * never set in the model (no reclaim recursion).  vm.node_reclaims
- * counts every call; _full and _noscan the calls refused. */
+ * counts the calls that scan (__node_reclaim, where the kernel's
+ * mm_vmscan_node_reclaim_begin fires); _full and _noscan the calls
+ * refused. */
 int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 		 int cpu, struct mmc_result *res)
 {
@@ -1248,7 +1250,6 @@ int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 	uint64_t scanned = 0;
 	int ret;
 
-	m->vm.node_reclaims++;
 	if (node_pagecache_reclaimable(m, nid) <= n->min_unmapped_pages &&
 	    n->nr_slab_reclaimable <= n->min_slab_pages) {
 		m->vm.node_reclaim_full++;
@@ -1260,6 +1261,7 @@ int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 		m->vm.node_reclaim_noscan++;
 		return NODE_RECLAIM_NOSCAN;
 	}
+	m->vm.node_reclaims++;
 	n->reclaim_locked = true;
 	ret = __node_reclaim(m, nid, gfp, order, &sc, &scanned);
 	n->reclaim_locked = false;
@@ -1309,13 +1311,13 @@ static bool pgdat_watermark_boosted(struct mmc_node *n, int highest)
 
 /* wakeup_kswapd(): record the order and zone index wanted, and wake a
  * sleeping kswapd unless the node is balanced (and not boosted) or
- * hopeless.  Waking kcompactd for non-blocking requests is left out. */
+ * hopeless; then a request that cannot reclaim directly hands the order
+ * to kcompactd instead. */
 void wakeup_kswapd(struct mmc *m, struct mmc_zone *z, uint64_t gfp,
 		   unsigned order, int highest_zoneidx)
 {
 	struct mmc_node *n = &m->nodes[z->node];
 
-	(void)gfp;
 	if (!populated_zone(z) || !z->managed)
 		return;
 	if (n->kswapd_highest_zoneidx < highest_zoneidx)
@@ -1326,8 +1328,11 @@ void wakeup_kswapd(struct mmc *m, struct mmc_zone *z, uint64_t gfp,
 		return;
 	if (n->kswapd_failures >= MAX_RECLAIM_RETRIES ||
 	    (pgdat_balanced(n, (int)order, highest_zoneidx) &&
-	     !pgdat_watermark_boosted(n, highest_zoneidx)))
+	     !pgdat_watermark_boosted(n, highest_zoneidx))) {
+		if (!(gfp & MMC___GFP_DIRECT_RECLAIM))
+			wakeup_kcompactd(m, n->nid, (int)order, highest_zoneidx);
 		return;
+	}
 	n->kswapd_awake = true;
 	m->vm.kswapd_wakes++;
 }
@@ -1352,7 +1357,7 @@ static bool kswapd_shrink_node(struct mmc *m, struct mmc_node *n,
 
 /* balance_pgdat(): the priority loop of kswapd, boost reclaim first.
  * Returns the order kswapd ended with.  Left out: writeback throttling,
- * kswapd_age_node's memcg walk (anon aging is done), kcompactd wake. */
+ * kswapd_age_node's memcg walk (anon aging is done). */
 static int balance_pgdat(struct mmc *m, struct mmc_node *n, int order,
 			 int highest)
 {
@@ -1413,13 +1418,16 @@ restart:
 					      ? zone_boosts[i]
 					      : z->watermark_boost;
 		}
+		/* boosting follows fallbacks: compact the pageblocks */
+		wakeup_kcompactd(m, n->nid, pageblock_order, highest);
 	}
 	return sc.order;
 }
 
 /* kswapd(): at each tick every awake kswapd runs one balance_pgdat() and
  * goes to sleep when prepare_kswapd_sleep() finds the node balanced (or
- * hopeless).  The model runs kswapd to completion at tick boundaries, so
+ * hopeless), waking kcompactd for the order it was asked for (which runs
+ * in the same mmc_tick(), after kswapd).  The model runs kswapd to completion at tick boundaries, so
  * the workload sees kswapd at the granularity of replay's ticks. */
 void kswapd_tick(struct mmc *m, uint64_t now_ns)
 {
@@ -1429,9 +1437,13 @@ void kswapd_tick(struct mmc *m, uint64_t now_ns)
 		if (!n->kswapd_awake)
 			continue;
 		int highest = top_zoneidx(n->kswapd_highest_zoneidx);
-		int order = balance_pgdat(m, n, n->kswapd_order, highest);
+		int alloc_order = n->kswapd_order;
+		int order = balance_pgdat(m, n, alloc_order, highest);
 		if (n->kswapd_failures >= MAX_RECLAIM_RETRIES ||
 		    pgdat_balanced(n, order, highest)) {
+			/* kswapd_try_to_sleep(): memory is back; compaction
+			 * makes the requested order out of it */
+			wakeup_kcompactd(m, n->nid, alloc_order, highest);
 			n->kswapd_awake = false;
 			n->kswapd_order = 0;
 			n->kswapd_highest_zoneidx = -1;

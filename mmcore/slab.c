@@ -791,9 +791,12 @@ int mmc_kmalloc(struct mmc *m, uint32_t size, uint64_t gfp, int cpu,
 	order = kmalloc_large_order(size);
 	if (order > MAX_PAGE_ORDER)
 		return -1;
+	/* __kmalloc_large_node(): kmalloc_fix_flags() drops the
+	 * GFP_SLAB_BUG_MASK zone bits; the rest of gfp (a RECLAIMABLE
+	 * migratetype included) goes to the page allocator as is. */
 	pfn = alloc_pages_node(m, cpu_to_node(m, cpu),
-			       (gfp & ~MMC___GFP_RECLAIMABLE) | MMC___GFP_COMP,
-			       order, cpu, MMC_PC_KERNEL, res);
+			       (gfp & ~(MMC___GFP_DMA32 | MMC___GFP_HIGHMEM)) |
+			       MMC___GFP_COMP, order, cpu, MMC_PC_KERNEL, res);
 	if (pfn == NO_PFN)
 		return -1;
 	if (u64map_put(&S(m)->large, pfn, order) < 0) {

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include "mmcore.h"
 #include "../mmcore/internal.h"
+#include "mmcore_check.h"
 
 #define TL_BASE_PFN 0x100000ull
 
@@ -98,6 +99,50 @@ static inline void tl_fill(struct mmc *m, uint64_t pfn, uint64_t nr, int cls)
 					      NULL), 0);
 		if (cls == MMC_PC_ANON || cls == MMC_PC_FILE)
 			assert_int_equal(mmc_lru_add(m, pfn + i, 0, cls), 0);
+	}
+}
+
+/* mmcore's invariants (free lists, classes, counts) and the LRU's own:
+ * every LRU folio's pages carry PG_LRU, and the per-list page counts
+ * equal what the page states say. */
+static inline void tl_check(struct mmc *m)
+{
+	const char *e = mmc_check(m);
+
+	if (e)
+		fail_msg("mmc_check: %s", e);
+	for (uint32_t n = 0; n < m->nr_nodes; n++) {
+		uint64_t cnt[2][2] = { { 0, 0 }, { 0, 0 } };
+		for (int t = 0; t < MMC_NR_ZONE_TYPES; t++) {
+			struct mmc_zone *z = &m->nodes[n].zones[t];
+			if (!populated_zone(z))
+				continue;
+			for (uint32_t i = 0; i < z->nr_idx;) {
+				pgstate_t s = z->page[i];
+				if (!(s & PG_LRU)) {
+					i++;
+					continue;
+				}
+				uint32_t h = lru_folio_head(z, i);
+				unsigned o = lru_folio_order(z, h);
+				if (h != i)
+					fail_msg("pfn %llu: LRU tail without head",
+						 (unsigned long long)idx_to_pfn(z, i));
+				for (uint32_t k = 0; k < (1u << o); k++)
+					if (!(z->page[i + k] & PG_LRU))
+						fail_msg("folio %llu: tail %u off LRU",
+							 (unsigned long long)idx_to_pfn(z, i), k);
+				unsigned cls = page_class(s);
+				if (cls != MMC_PC_ANON && cls != MMC_PC_FILE)
+					fail_msg("pfn %llu: LRU page of class %u",
+						 (unsigned long long)idx_to_pfn(z, i), cls);
+				cnt[cls == MMC_PC_FILE][!!(s & PG_ACTIVE)] += 1u << o;
+				i += 1u << o;
+			}
+		}
+		for (int f = 0; f < 2; f++)
+			for (int a = 0; a < 2; a++)
+				assert_int_equal(lru_pages(m, (int)n, f, a), cnt[f][a]);
 	}
 }
 

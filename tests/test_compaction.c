@@ -31,7 +31,7 @@ static void fragment(struct mmc *m)
 }
 
 struct migrate_rec {
-	uint64_t calls, pages;
+	uint64_t calls, pages, min_from;
 	bool bad;
 	struct mmc *m;
 };
@@ -41,6 +41,8 @@ static void migrate_fn(void *ctx, uint64_t from, uint64_t to, unsigned order)
 	struct migrate_rec *r = ctx;
 	struct mmc_zone *z = tl_zone(r->m, 0);
 
+	if (!r->calls || from < r->min_from)
+		r->min_from = from;
 	r->calls++;
 	r->pages += 1ull << order;
 	/* the source is free now, the target holds the page; compaction
@@ -97,6 +99,21 @@ static void direct_compaction_makes_order9(void **state)
 	/* and the allocation now succeeds without more compaction */
 	assert_int_equal(mmc_alloc(m, 9, MMC_GFP_TRANSHUGE, 0, &res), 0);
 	assert_false(res.path & MMC_PATH_COMPACT);
+	assert_true(largest_free_order(m) < 9);
+
+	/* the next async run resumes at the cached migrate position: the
+	 * first pageblock is not scanned again */
+	memset(&rec, 0, sizeof(rec));
+	rec.m = m;
+	assert_int_equal(try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 9,
+					      ALLOC_WMARK_MIN, 0,
+					      MMC_ZONE_NORMAL,
+					      COMPACT_PRIO_ASYNC, NULL),
+			 COMPACT_SUCCESS);
+	assert_true(rec.calls > 0);
+	assert_true(rec.min_from >= z->start_pfn + pageblock_nr_pages);
+	assert_int_equal(mmc_alloc(m, 9, MMC_GFP_TRANSHUGE, 0, &res), 0);
+	lru_before = lru_pages(m, 0, false, false);
 
 	/* every page that moved is still reclaimable (LRU entry moved) */
 	mmc_set_swap(m, 1u << 20);
@@ -105,6 +122,7 @@ static void direct_compaction_makes_order9(void **state)
 				      MMC_ZONE_NORMAL, NULL)) > 0)
 		got += n;
 	assert_int_equal(got, lru_before);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -121,6 +139,7 @@ static void allocation_reaches_compaction(void **state)
 	assert_true(res.path & MMC_PATH_COMPACT);
 	assert_true(res.compact_migrated > 0);
 	assert_true(vm.compact_migrated > 0);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -156,6 +175,7 @@ static void compaction_suitable_vs_extfrag_threshold(void **state)
 		assert_true(compaction_suitable(m, z, 3, MMC_ZONE_NORMAL));
 		/* and order 8 has a suitable block: index -1000 */
 		assert_int_equal(zone_fragmentation_index(z, 8), -1000);
+		tl_check(m);
 		mmc_destroy(m);
 	}
 
@@ -165,6 +185,7 @@ static void compaction_suitable_vs_extfrag_threshold(void **state)
 	uint64_t keep = low_wmark_pages(z) + (2ull << 9) - 1;
 	tl_fill(m, z->start_pfn, z->managed - keep, MMC_PC_ANON);
 	assert_false(compaction_suitable(m, z, 9, MMC_ZONE_NORMAL));
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -206,6 +227,7 @@ static void deferral(void **state)
 						  MMC_ZONE_NORMAL,
 						  COMPACT_PRIO_SYNC_LIGHT, NULL),
 			     COMPACT_DEFERRED);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -243,8 +265,36 @@ static void proactive_compaction(void **state)
 			mmc_vmstat(m, &vm);
 			assert_int_equal(vm.proactive_compactions, 1);
 		}
+		tl_check(m);
 		mmc_destroy(m);
 	}
+}
+
+/* kswapd hands high-order work to kcompactd (wakeup_kcompactd), which
+ * runs at the next tick. */
+static void kcompactd_after_kswapd(void **state)
+{
+	struct mmc_vmstat vm;
+	(void)state;
+
+	struct mmc *m = one_node(0, 500);
+	fragment(m);
+	mmc_tick(m, 1000000000ull);
+	mmc_vmstat(m, &vm);
+	assert_int_equal(vm.compact_migrated, 0);	/* nothing pending */
+	wakeup_kcompactd(m, 0, 9, MMC_ZONE_NORMAL);
+	mmc_tick(m, 1100000000ull);
+	mmc_vmstat(m, &vm);
+	assert_true(vm.compact_migrated > 0);
+	assert_true(largest_free_order(m) >= 9);
+	assert_int_equal(vm.proactive_compactions, 0);
+	/* the work is done once */
+	uint64_t migrated = vm.compact_migrated;
+	mmc_tick(m, 1200000000ull);
+	mmc_vmstat(m, &vm);
+	assert_int_equal(vm.compact_migrated, migrated);
+	tl_check(m);
+	mmc_destroy(m);
 }
 
 static void determinism(void **state)
@@ -262,6 +312,7 @@ static void determinism(void **state)
 		mmc_tick(m, 1600000000ull);
 		mmc_vmstat(m, run ? &b : &a);
 		mmc_zone_stats(m, 0, run ? &sb : &sa);
+		tl_check(m);
 		mmc_destroy(m);
 	}
 	assert_memory_equal(&a, &b, sizeof(a));
@@ -277,6 +328,7 @@ int main(void)
 		cmocka_unit_test(compaction_suitable_vs_extfrag_threshold),
 		cmocka_unit_test(deferral),
 		cmocka_unit_test(proactive_compaction),
+		cmocka_unit_test(kcompactd_after_kswapd),
 		cmocka_unit_test(determinism),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

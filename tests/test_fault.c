@@ -172,6 +172,56 @@ static void test_thp_fallback(void **state)
 	mmc_destroy(m);
 }
 
+/* Take every free page of one node, give back every other one. */
+static void fragment_node(struct mmc *m, int nid)
+{
+	for (uint32_t i = 0; i < m->nr_zones; i++) {
+		const struct mmc_zone *z = m->zones[i];
+		uint64_t end = z->start_pfn + z->spanned;
+		uint8_t *taken;
+
+		if (z->node != nid)
+			continue;
+		taken = calloc(z->spanned, 1);
+		assert_non_null(taken);
+		for (uint64_t p = z->start_pfn; p < end; p++)
+			taken[p - z->start_pfn] =
+				mmc_alloc_at(m, p, 0, MMC_GFP_KERNEL, 0, NULL) == 0;
+		for (uint64_t p = z->start_pfn; p < end; p++)
+			if ((p & 1) && taken[p - z->start_pfn])
+				assert_int_equal(mmc_free(m, p, 0, 0, NULL), 0);
+		free(taken);
+	}
+	mmc_drain_all(m);
+}
+
+/* alloc_pages_mpol(): a THP is tried on the local node only, unless the
+ * defrag setting lets the fault direct-reclaim; then a remote node may
+ * supply it. */
+static void test_thp_local_node_first(void **state)
+{
+	struct mmc_result r;
+	struct mmc *m;
+
+	(void)state;
+	/* defrag madvise, not madvised: no direct reclaim, stay local */
+	m = new_model("2x64M,2", 2, 3);
+	fragment_node(m, 0);
+	assert_int_equal(mmc_fault(m, 1, BASE, MMC_FAULT_WRITE | MMC_FAULT_THP,
+				   0, &r), MMC_FK_ANON);
+	assert_int_equal(r.node, 0);
+	assert_int_equal(m->vm.thp_fault_fallback, 1);
+	mmc_destroy(m);
+	/* defrag always: the second attempt may go remote */
+	m = new_model("2x64M,2", 2, 4);
+	fragment_node(m, 0);
+	assert_int_equal(mmc_fault(m, 1, BASE, MMC_FAULT_WRITE | MMC_FAULT_THP,
+				   0, &r), MMC_FK_THP);
+	assert_int_equal(r.node, 1);
+	assert_int_equal(m->vm.thp_fault_alloc, 1);
+	mmc_destroy(m);
+}
+
 /* Reclaim turns the mapping into a shadow: the next touch refaults. */
 static void test_refault(void **state)
 {
@@ -330,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_thp_always),
 		cmocka_unit_test(test_thp_policy),
 		cmocka_unit_test(test_thp_fallback),
+		cmocka_unit_test(test_thp_local_node_first),
 		cmocka_unit_test(test_refault),
 		cmocka_unit_test(test_unmap_and_exit),
 		cmocka_unit_test(test_fault_map),

@@ -53,6 +53,7 @@ static void mode0_allocates_remote(void **state)
 	assert_false(res.path & MMC_PATH_NODE_RECLAIM);
 	assert_int_equal(vm.node_reclaims, 0);
 	assert_int_equal(hook.calls, 0);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -79,6 +80,7 @@ static void mode1_reclaims_local_node_first(void **state)
 	assert_true(hook.lo >= tl_start(m, 0) && hook.hi <= tl_start(m, 1));
 	assert_int_equal(lru_pages(m, 0, true, false), file_before - 32);
 	assert_int_equal(vm.pgalloc_remote, 0);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -119,6 +121,7 @@ static void distance_rule(void **state)
 	assert_int_equal(vm.node_reclaim_full, 1);
 	assert_int_equal(vm.node_reclaimed, 32);
 	assert_true(hook.lo >= tl_start(m, 1));
+	tl_check(m);
 	mmc_destroy(m);
 
 	/* beyond node_reclaim_distance (30): node 1 is not reclaimed */
@@ -126,8 +129,10 @@ static void distance_rule(void **state)
 	mmc_alloc(m, 0, MMC_GFP_HIGHUSER_MOVABLE, 0, &res);
 	mmc_vmstat(m, &vm);
 	assert_int_equal(vm.node_reclaimed, 0);
-	assert_int_equal(vm.node_reclaims, vm.node_reclaim_full);
+	assert_int_equal(vm.node_reclaims, 0);	/* none scanned */
+	assert_true(vm.node_reclaim_full >= 1);	/* node 0 was asked */
 	assert_int_equal(hook.calls, 0);
+	tl_check(m);
 	mmc_destroy(m);
 
 	/* within the distance but node 1 has cpus and is not local: NOSCAN */
@@ -136,6 +141,7 @@ static void distance_rule(void **state)
 	mmc_vmstat(m, &vm);
 	assert_true(vm.node_reclaim_noscan >= 1);
 	assert_int_equal(vm.node_reclaimed, 0);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -167,6 +173,7 @@ static void mode2_writes_dirty_pages(void **state)
 			assert_int_equal(vm.node_reclaimed, 32);
 			assert_int_equal(res.node, 0);
 		}
+		tl_check(m);
 		mmc_destroy(m);
 	}
 }
@@ -213,6 +220,7 @@ static void mode1_skips_dirty_and_mapped(void **state)
 		assert_int_equal(res.node, 0);
 		assert_int_equal(ph.odd, 32);
 		assert_int_equal(ph.even, 0);
+		tl_check(m);
 		mmc_destroy(m);
 	}
 }
@@ -242,6 +250,7 @@ static void mode4_unmaps_mapped_pages(void **state)
 			assert_int_equal(vm.node_reclaimed, 32);
 			assert_int_equal(res.node, 0);
 		}
+		tl_check(m);
 		mmc_destroy(m);
 	}
 }
@@ -277,7 +286,7 @@ static void node_reclaim_rules(void **state)
 	n0->nr_slab_reclaimable = 0;
 	mmc_vmstat(m, &vm);
 	assert_int_equal(vm.node_reclaim_full, 1);
-	assert_int_equal(vm.node_reclaims, 2);
+	assert_int_equal(vm.node_reclaims, 1);
 
 	/* plenty of page cache */
 	tl_fill(m, start + n0->min_unmapped_pages, 4000, MMC_PC_FILE);
@@ -329,6 +338,7 @@ static void node_reclaim_rules(void **state)
 	m->policy.zone_reclaim_mode = RECLAIM_ZONE | RECLAIM_UNMAP;
 	assert_int_equal(node_reclaim(m, 0, MMC_GFP_KERNEL, 0, 0, NULL),
 			 NODE_RECLAIM_SUCCESS);
+	tl_check(m);
 	mmc_destroy(m);
 }
 

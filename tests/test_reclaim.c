@@ -79,6 +79,7 @@ static void lru_bookkeeping(void **state)
 			assert_int_equal(lru_pages(m, 0, f, a), 0);
 	assert_int_equal(zone_free(m) + tl_zone(m, 0)->nr_free_pcp,
 			 tl_zone(m, 0)->managed);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -138,6 +139,7 @@ static void kswapd_wakes_at_low_sleeps_at_high(void **state)
 	mmc_vmstat(m, &vm);
 	assert_int_equal(vm.kswapd_wakes, 1);
 	assert_false(m->nodes[0].kswapd_awake);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -163,6 +165,7 @@ static void direct_reclaim_below_min(void **state)
 	assert_int_equal(vm.direct_reclaimed, hook.pages);
 	assert_true(hook.lo >= z->start_pfn);
 	assert_int_equal(res.node, 0);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -204,6 +207,7 @@ static void run_swappiness(int swappiness, uint64_t swap,
 	for (int i = 0; i < 20; i++)
 		try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL,
 				  NULL);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -295,6 +299,7 @@ static void lru_churn(void **state)
 	assert_int_equal(hook.calls, on_lru);
 	for (uint64_t p = start; p < start + nr; p++)
 		assert_false(z->page[pfn_to_idx(z, p)] & PG_LRU);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -324,6 +329,7 @@ static void kswapd_reclaims_boost(void **state)
 	assert_true(vm.kswapd_reclaimed >= 412);
 	assert_int_equal(vm.kswapd_sleeps, 1);
 	assert_true(z->nr_free > high + 512);
+	tl_check(m);
 	mmc_destroy(m);
 }
 
@@ -365,6 +371,7 @@ static void scenario(struct mmc_vmstat *vm, uint64_t *hash)
 	mmc_vmstat(m, vm);
 	mmc_for_each_free_block(m, fold_block, &f);
 	*hash = f.h;
+	tl_check(m);
 	mmc_destroy(m);
 }
 

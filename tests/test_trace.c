@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <pthread.h>
 #include <cmocka.h>
 #include "trace_util.h"
 #include "../traces/codec.h"
@@ -202,9 +203,23 @@ static void test_mode_0600_and_excl(void **state)
 	assert_null(mmt_writer_open(p, 0, &h, NULL, err, sizeof(err)));
 	assert_non_null(strstr(err, "mode.mmt"));
 	assert_non_null(strstr(err, "exists"));
+	/* overwriting a 0644 file still leaves a 0600 one */
+	assert_int_equal(chmod(p, 0644), 0);
 	w = mmt_writer_open(p, 1, &h, NULL, err, sizeof(err));
 	assert_non_null(w);
 	assert_int_equal(mmt_writer_close(w, NULL), 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* never replaces what is not a regular file */
+	assert_null(mmt_writer_open("/dev/null", 1, &h, NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, "/dev/null: exists and is not a regular file"));
+	assert_int_equal(stat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	assert_int_equal(symlink(p, tu_path("link.mmt")), 0);
+	assert_null(mmt_writer_open(tu_path("link.mmt"), 1, &h, NULL, err, sizeof(err)));
+	assert_null(mmt_writer_open(tu_path("link.mmt"), 0, &h, NULL, err, sizeof(err)));
+	assert_null(mmt_reader_open(tu_dir, err, sizeof(err)));
+	assert_non_null(strstr(err, "not a regular file"));
 
 	/* an empty trace: no snapshots, no events, still whole */
 	struct mmt_reader *r = mmt_reader_open(p, err, sizeof(err));
@@ -330,6 +345,60 @@ static void test_parallel_block_api(void **state)
 	assert_int_equal(mmt_reader_block_info(r, 3, &bi), -1);
 	assert_int_equal(mmt_reader_decode_block(r, 3, d, &got), -1);
 	mmt_block_dec_free(d);
+	mmt_reader_close(r);
+	mmt_header_free(&h);
+	free(ev);
+}
+
+struct par_arg {
+	struct mmt_reader *r;
+	const struct mmt_event *want;
+	uint64_t first, ok;
+};
+
+static void *par_worker(void *p)
+{
+	struct par_arg *a = p;
+	struct mmt_block_dec *d = mmt_block_dec_new();
+	const struct mmt_event *got;
+	for (int round = 0; round < 5; round++)
+		for (uint64_t i = a->first; i < mmt_reader_nr_blocks(a->r); i += 2) {
+			int64_t n = mmt_reader_decode_block(a->r, i, d, &got);
+			if (n == 500 && !memcmp(got, a->want + i * 500, 500 * sizeof(*got)))
+				a->ok++;
+		}
+	mmt_block_dec_free(d);
+	return NULL;
+}
+
+/* Two threads decode blocks of one reader at once (each with its own
+ * scratch) while the main thread iterates it. */
+static void test_parallel_threads(void **state)
+{
+	(void)state;
+	struct mmt_header h;
+	enum { N = 20000 };
+	struct mmt_event *ev = malloc(N * sizeof(*ev)), got;
+	char err[256];
+
+	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
+	struct mmt_synth_loop o = { .nr_cpus = 2, .pcp_events = 1, .seed = 9 };
+	mmt_synth_fault_loop(&h, &o, ev, N);
+	const char *p = tu_path("threads.mmt");
+	assert_int_equal(tu_write(p, &h, ev, N, 500), 0);
+	struct mmt_reader *r = mmt_reader_open(p, err, sizeof(err));
+	assert_non_null(r);
+	struct par_arg a[2] = { { r, ev, 0, 0 }, { r, ev, 1, 0 } };
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, par_worker, &a[i]), 0);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(mmt_reader_next(r, &got), 1);
+		assert_memory_equal(&got, &ev[i], sizeof(got));
+	}
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(a[0].ok + a[1].ok, 5 * N / 500);
 	mmt_reader_close(r);
 	mmt_header_free(&h);
 	free(ev);
@@ -505,6 +574,7 @@ int main(void)
 		cmocka_unit_test(test_fault_loop_size),
 		cmocka_unit_test(test_seek_time),
 		cmocka_unit_test(test_parallel_block_api),
+		cmocka_unit_test(test_parallel_threads),
 		cmocka_unit_test(test_decode_by_name),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_crc_and_varints),

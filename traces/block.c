@@ -60,18 +60,18 @@ struct site_map {
 	uint64_t *key;
 	uint32_t *val;		/* index + 1; 0 = empty slot */
 	size_t cap;
-	uint64_t *table;
+	uint64_t *table;	/* distinct sites, first-seen order */
 	uint32_t n;
 };
 
-static int site_map_init(struct site_map *m, size_t events)
+/* Sized for the distinct sites, not the events (a block has a few hundred
+ * or thousand), so encoding a block touches little memory. */
+static int site_map_alloc(struct site_map *m, size_t cap)
 {
-	m->cap = 64;
-	while (m->cap < 2 * events)
-		m->cap *= 2;
-	m->key = malloc(m->cap * sizeof(*m->key));
-	m->val = calloc(m->cap, sizeof(*m->val));
-	m->table = malloc((events ? events : 1) * sizeof(*m->table));
+	m->cap = cap;
+	m->key = malloc(cap * sizeof(*m->key));
+	m->val = calloc(cap, sizeof(*m->val));
+	m->table = malloc(cap / 2 * sizeof(*m->table));
 	m->n = 0;
 	return m->key && m->val && m->table ? 0 : -1;
 }
@@ -83,18 +83,54 @@ static void site_map_free(struct site_map *m)
 	free(m->table);
 }
 
-static uint32_t site_index(struct site_map *m, uint64_t site)
+static size_t site_slot(const struct site_map *m, uint64_t site)
 {
 	size_t i = (size_t)((site * 0x9e3779b97f4a7c15ull) >> 20) & (m->cap - 1);
-	while (m->val[i]) {
-		if (m->key[i] == site)
-			return m->val[i] - 1;
+	while (m->val[i] && m->key[i] != site)
 		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+/* Doubles the map, keeping indexes (the table order is the index). */
+static int site_map_grow(struct site_map *m)
+{
+	struct site_map g;
+	if (site_map_alloc(&g, m->cap * 2)) {
+		site_map_free(&g);
+		return -1;
+	}
+	for (uint32_t j = 0; j < m->n; j++) {
+		size_t i = site_slot(&g, m->table[j]);
+		g.key[i] = m->table[j];
+		g.val[i] = j + 1;
+		g.table[j] = m->table[j];
+	}
+	g.n = m->n;
+	site_map_free(m);
+	*m = g;
+	return 0;
+}
+
+/* Index of `site`, adding it when new; -1 when out of memory. */
+static int64_t site_index(struct site_map *m, uint64_t site)
+{
+	size_t i = site_slot(m, site);
+	if (m->val[i])
+		return m->val[i] - 1;
+	if ((size_t)m->n + 1 > m->cap / 2) {
+		if (site_map_grow(m))
+			return -1;
+		i = site_slot(m, site);
 	}
 	m->key[i] = site;
 	m->table[m->n] = site;
 	m->val[i] = ++m->n;
 	return m->n - 1;
+}
+
+static uint64_t m_val(const struct site_map *m, uint64_t site)
+{
+	return m->val[site_slot(m, site)] - 1;
 }
 
 /* Per-kind encoder state: which fields are stored, previous values, and
@@ -143,10 +179,9 @@ void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n)
 {
 	uint16_t kidx[256];
 	struct enc_kind *ek = malloc(256 * sizeof(*ek));
-	uint32_t *sidx = malloc((n ? n : 1) * sizeof(*sidx));
 	struct site_map sm;
 
-	if (site_map_init(&sm, n) || !ek || !sidx) {
+	if (site_map_alloc(&sm, 1024) || !ek) {
 		b->oom = 1;
 		goto out;
 	}
@@ -161,8 +196,12 @@ void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n)
 		prev_ts = ev[i].ts;
 		ev_fields(&ev[i], v);
 		if (k->mask & (1u << F_SITE)) {
-			sidx[i] = site_index(&sm, v[F_SITE]);
-			k->len[F_SITE] += uv_len(sidx[i]);
+			int64_t si = site_index(&sm, v[F_SITE]);
+			if (si < 0) {
+				b->oom = 1;
+				goto out;
+			}
+			k->len[F_SITE] += uv_len((uint64_t)si);
 		}
 		for (int f = 0; f < NF; f++) {
 			if (!(k->mask & (1u << f)) || f == F_SITE)
@@ -217,8 +256,9 @@ void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n)
 					 mmt_zigzag((int64_t)(ev[i].ts - prev_ts)));
 		prev_ts = ev[i].ts;
 		ev_fields(&ev[i], v);
-		if (k->mask & (1u << F_SITE))
-			k->out[F_SITE] = mmt_uv_write(k->out[F_SITE], sidx[i]);
+		if (k->mask & (1u << F_SITE))	/* present since pass 1 */
+			k->out[F_SITE] = mmt_uv_write(k->out[F_SITE],
+				m_val(&sm, v[F_SITE]));
 		for (int f = 0; f < NF; f++) {
 			if (!(k->mask & (1u << f)) || f == F_SITE)
 				continue;
@@ -232,7 +272,6 @@ void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n)
 	b->len += total;
 out:
 	site_map_free(&sm);
-	free(sidx);
 	free(ek);
 }
 

@@ -381,6 +381,10 @@ struct mmt_reader *mmt_reader_open(const char *path, char *err, size_t errlen)
 		fmt(msg, sizeof(msg), "%s: %s", path, strerror(errno));
 		return open_fail(r, err, errlen, msg);
 	}
+	if (!S_ISREG(st.st_mode)) {
+		fmt(msg, sizeof(msg), "%s: not a regular file", path);
+		return open_fail(r, err, errlen, msg);
+	}
 	r->size = (uint64_t)st.st_size;
 	if (r->size < MMT_PREAMBLE_LEN || pread_all(r->fd, pre, sizeof(pre), 0)) {
 		fmt(msg, sizeof(msg), "%s: offset %llu: truncated header", path,
