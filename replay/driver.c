@@ -768,8 +768,9 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	if (start) {
 		rp_seed(r, start, &seed_err);
 		if (seed_err)
-			fprintf(stderr, "mmtrace replay: %s: %llu snapshot "
-				"entries outside the model's zones (ignored)\n",
+			fprintf(stderr, "mmtrace replay: %s: %llu start snapshot "
+				"entries not seeded (outside the model's zones, "
+				"or pcp-looking pages inside free blocks)\n",
 				r->o->trace, (unsigned long long)seed_err);
 	} else {
 		fprintf(stderr, "mmtrace replay: %s: no start snapshot; "
