@@ -25,6 +25,8 @@
  *    ages on activations); no memcg, no shadow node shrinking.
  *  - The huge zero page and the zero page are not allocated (the kernel
  *    allocates the huge zero folio once, on first use).
+ *  - Default (local) mempolicy only; no mTHP sizes (their sysfs default is
+ *    never), no khugepaged collapse, no file-backed or shmem faults.
  */
 #include <stdlib.h>
 #include <string.h>

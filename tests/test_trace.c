@@ -210,6 +210,14 @@ static void test_mode_0600_and_excl(void **state)
 	assert_int_equal(mmt_writer_close(w, NULL), 0);
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
+	/* never replaces what is not a regular file */
+	assert_null(mmt_writer_open("/dev/null", 1, &h, NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, "/dev/null: exists and is not a regular file"));
+	assert_int_equal(stat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	assert_int_equal(symlink(p, tu_path("link.mmt")), 0);
+	assert_null(mmt_writer_open(tu_path("link.mmt"), 1, &h, NULL, err, sizeof(err)));
+	assert_null(mmt_writer_open(tu_path("link.mmt"), 0, &h, NULL, err, sizeof(err)));
 	assert_null(mmt_reader_open(tu_dir, err, sizeof(err)));
 	assert_non_null(strstr(err, "not a regular file"));
 

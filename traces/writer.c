@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 #include "codec.h"
@@ -184,12 +185,23 @@ struct mmt_writer *mmt_writer_open(const char *path, int overwrite,
 	}
 	w->level = DEFAULT_LEVEL;
 	w->block_events = DEFAULT_BLOCK_EVENTS;
-	/* Overwrite = replace: a fresh inode is created 0600 whatever the old
-	 * file's mode, and O_EXCL never follows a symlink planted at path. */
-	if (overwrite && unlink(path) < 0 && errno != ENOENT) {
-		snprintf(err, errlen, "%s: cannot replace: %s", path, strerror(errno));
-		writer_free(w);
-		return NULL;
+	/* Overwrite = replace a regular file: a fresh inode is created 0600
+	 * whatever the old file's mode, and O_EXCL never follows a symlink
+	 * planted at path.  Anything else (/dev/null, a symlink, a fifo) is
+	 * refused rather than unlinked: this often runs as root. */
+	struct stat st;
+	if (overwrite && lstat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			snprintf(err, errlen, "%s: exists and is not a regular file", path);
+			writer_free(w);
+			return NULL;
+		}
+		if (unlink(path) < 0) {
+			snprintf(err, errlen, "%s: cannot replace: %s", path,
+				 strerror(errno));
+			writer_free(w);
+			return NULL;
+		}
 	}
 	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (w->fd < 0) {
