@@ -1239,7 +1239,9 @@ static int __node_reclaim(struct mmc *m, int nid, uint64_t gfp,
 
 /* node_reclaim(): the rules of mm/vmscan.c exactly.  PF_MEMALLOC is
  * never set in the model (no reclaim recursion).  vm.node_reclaims
- * counts every call; _full and _noscan the calls refused. */
+ * counts the calls that scan (__node_reclaim, where the kernel's
+ * mm_vmscan_node_reclaim_begin fires); _full and _noscan the calls
+ * refused. */
 int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 		 int cpu, struct mmc_result *res)
 {
@@ -1248,7 +1250,6 @@ int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 	uint64_t scanned = 0;
 	int ret;
 
-	m->vm.node_reclaims++;
 	if (node_pagecache_reclaimable(m, nid) <= n->min_unmapped_pages &&
 	    n->nr_slab_reclaimable <= n->min_slab_pages) {
 		m->vm.node_reclaim_full++;
@@ -1260,6 +1261,7 @@ int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 		m->vm.node_reclaim_noscan++;
 		return NODE_RECLAIM_NOSCAN;
 	}
+	m->vm.node_reclaims++;
 	n->reclaim_locked = true;
 	ret = __node_reclaim(m, nid, gfp, order, &sc, &scanned);
 	n->reclaim_locked = false;

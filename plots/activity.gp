@@ -14,7 +14,7 @@ array ylab[4] = ['stalls (cumulative)', 'stalls (cumulative)', 'node reclaims (c
 
 do for [fmt in 'svg png'] {
 	if (fmt eq 'svg') {
-		set terminal svg size 1100,760 dynamic enhanced font 'Helvetica,13' background rgb 'white'
+		set terminal svg size 1100,760 fixed enhanced font 'Helvetica,13' background rgb 'white'
 	} else {
 		eval 'set terminal '.pngterm.' size 1100,760 enhanced font "Helvetica,11" background rgb "white"'
 	}

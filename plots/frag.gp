@@ -13,7 +13,7 @@ pngterm = strstrt(GPVAL_TERMINALS, 'pngcairo') ? 'pngcairo' : 'png'
 
 do for [fmt in 'svg png'] {
 	if (fmt eq 'svg') {
-		set terminal svg size 960,720 dynamic enhanced font 'Helvetica,13' background rgb 'white'
+		set terminal svg size 960,720 fixed enhanced font 'Helvetica,13' background rgb 'white'
 	} else {
 		eval 'set terminal '.pngterm.' size 960,720 enhanced font "Helvetica,11" background rgb "white"'
 	}

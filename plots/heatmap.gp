@@ -13,7 +13,7 @@ height = 140 + 230 * npol
 
 do for [fmt in 'svg png'] {
 	if (fmt eq 'svg') {
-		eval sprintf("set terminal svg size 960,%d dynamic enhanced font 'Helvetica,13' background rgb 'white'", height)
+		eval sprintf("set terminal svg size 960,%d fixed enhanced font 'Helvetica,13' background rgb 'white'", height)
 	} else {
 		eval sprintf("set terminal %s size 960,%d enhanced font 'Helvetica,11' background rgb 'white'", pngterm, height)
 	}

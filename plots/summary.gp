@@ -15,7 +15,7 @@ xpos(b, i) = b + (i - (npol + 1) / 2.0) * w
 
 do for [fmt in 'svg png'] {
 	if (fmt eq 'svg') {
-		set terminal svg size 1100,560 dynamic enhanced font 'Helvetica,13' background rgb 'white'
+		set terminal svg size 1100,560 fixed enhanced font 'Helvetica,13' background rgb 'white'
 	} else {
 		eval 'set terminal '.pngterm.' size 1100,560 enhanced font "Helvetica,11" background rgb "white"'
 	}

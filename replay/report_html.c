@@ -53,7 +53,7 @@ static const char css[] =
 	"td.good{background:#e3f2e3}td.bad{background:#f8e1e1}\n"
 	".sw{display:inline-block;width:.9em;height:.9em;margin-right:.4em;"
 	"vertical-align:middle;border:1px solid #888}\n"
-	"figure{margin:1.5em 0}img{max-width:100%;border:1px solid #eee}\n"
+	"figure{margin:1.5em 0}img{max-width:100%;height:auto;border:1px solid #eee}\n"
 	"figcaption{font-size:90%;color:#444}\n"
 	"code,pre{background:#f6f6f6}pre{padding:.5em;overflow:auto}\n";
 

@@ -129,7 +129,8 @@ static void distance_rule(void **state)
 	mmc_alloc(m, 0, MMC_GFP_HIGHUSER_MOVABLE, 0, &res);
 	mmc_vmstat(m, &vm);
 	assert_int_equal(vm.node_reclaimed, 0);
-	assert_int_equal(vm.node_reclaims, vm.node_reclaim_full);
+	assert_int_equal(vm.node_reclaims, 0);	/* none scanned */
+	assert_true(vm.node_reclaim_full >= 1);	/* node 0 was asked */
 	assert_int_equal(hook.calls, 0);
 	tl_check(m);
 	mmc_destroy(m);
@@ -285,7 +286,7 @@ static void node_reclaim_rules(void **state)
 	n0->nr_slab_reclaimable = 0;
 	mmc_vmstat(m, &vm);
 	assert_int_equal(vm.node_reclaim_full, 1);
-	assert_int_equal(vm.node_reclaims, 2);
+	assert_int_equal(vm.node_reclaims, 1);
 
 	/* plenty of page cache */
 	tl_fill(m, start + n0->min_unmapped_pages, 4000, MMC_PC_FILE);
