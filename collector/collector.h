@@ -30,10 +30,17 @@ int coll_read_file(const char *path, char *buf, size_t len);
 
 /* ---- snapshot.c --------------------------------------------------------- */
 
+/* Exact free blocks from a walk of the kernel's free lists (record.c's
+ * BPF walk); 0 and a malloc'ed array sorted by pfn, or -1. */
+typedef int (*coll_walk_fn)(void *ctx, struct mmt_free_block **out,
+			    uint64_t *n);
+
 /* Takes a snapshot of physical memory now (kpageflags, kpagecount,
- * buddyinfo, zoneinfo, vmstat).  ts = ns since h->start_ns. */
+ * buddyinfo, zoneinfo, vmstat, and the free lists when `walk` is given
+ * and works).  ts = ns since h->start_ns. */
 int coll_snapshot(const struct mmt_header *h, struct mmt_snapshot *s,
-		  uint64_t ts, char *err, size_t errlen);
+		  uint64_t ts, coll_walk_fn walk, void *walk_ctx,
+		  char *err, size_t errlen);
 
 /* ---- ksyms.c: call sites as stable ids ----------------------------------- */
 

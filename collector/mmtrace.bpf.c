@@ -545,3 +545,111 @@ int calib(void *ctx)
 	}
 	return 0;
 }
+
+/* ---- exact free lists (run with BPF_PROG_TEST_RUN) ----------------------- */
+
+/*
+ * Zone pointers: kallsyms has no node_data/contig_page_data here, so the
+ * loader makes the kernel name its zones: writing vm.lowmem_reserve_ratio
+ * back unchanged runs setup_per_zone_lowmem_reserve(), which fires
+ * mm_setup_per_zone_lowmem_reserve(zone, upper_zone, ...) for every pair of
+ * zones of every node, and this program keeps the pointers.
+ */
+#define MAX_ZONES 64
+__u64 zone_ptr[MAX_ZONES];
+__u32 nr_zone_ptr;
+
+static __always_inline void note_zone(__u64 z)
+{
+	__u32 n = nr_zone_ptr;
+
+	for (__u32 i = 0; i < MAX_ZONES; i++) {
+		if (i >= n)
+			break;
+		if (zone_ptr[i] == z)
+			return;
+	}
+	if (n < MAX_ZONES) {
+		zone_ptr[n & (MAX_ZONES - 1)] = z;
+		nr_zone_ptr = n + 1;
+	}
+}
+
+SEC("raw_tp/mm_setup_per_zone_lowmem_reserve")
+int BPF_PROG(zone_names, void *zone, void *upper_zone)
+{
+	note_zone((__u64)zone);
+	note_zone((__u64)upper_zone);
+	return 0;
+}
+
+/*
+ * Walks zone->free_area[walk_order].free_list[walk_mt] of zone_ptr[walk_zone]
+ * and writes each block's pfn into walk_out (the loader converts nothing:
+ * pfns are computed here from the calibrated vmemmap base).  The lists
+ * change under us (no zone->lock from BPF): the walk is bounded by the
+ * area's nr_free plus slack, and blocks whose page->private (the buddy
+ * order, set_buddy_order()) disagrees are skipped and counted.
+ */
+__u32 walk_zone, walk_order, walk_mt;
+__u64 walk_vmemmap;
+#define WALK_MAX (1 << 18)
+__u64 walk_out[WALK_MAX];
+__u32 walk_n, walk_bad;
+
+struct walk_ctx {
+	__u64 head, node, off_list, off_priv, psize;
+};
+
+static int walk_step(__u32 i, struct walk_ctx *w)
+{
+	__u64 page, order = ~0ull, next = 0;
+	__u32 n;
+
+	if (w->node == w->head || !w->node)
+		return 1;
+	page = w->node - w->off_list;
+	bpf_probe_read_kernel(&order, sizeof(order), (void *)(page + w->off_priv));
+	if (order == walk_order && page >= walk_vmemmap) {
+		n = walk_n;
+		if (n >= WALK_MAX)
+			return 1;
+		walk_out[n & (WALK_MAX - 1)] = (page - walk_vmemmap) / w->psize;
+		walk_n = n + 1;
+	} else {
+		walk_bad++;
+	}
+	if (bpf_probe_read_kernel(&next, sizeof(next), (void *)w->node))
+		return 1;
+	w->node = next;
+	return 0;
+}
+
+SEC("raw_tp")
+int walk(void *ctx)
+{
+	struct walk_ctx w = {};
+	__u64 zone, area, nr_free = 0;
+	__u32 zi = walk_zone;
+
+	walk_n = 0;
+	walk_bad = 0;
+	if (zi >= MAX_ZONES)
+		return 0;
+	zone = zone_ptr[zi & (MAX_ZONES - 1)];
+	if (!zone || !walk_vmemmap)
+		return 0;
+	area = zone + bpf_core_field_offset(struct zone, free_area) +
+	       (__u64)walk_order * bpf_core_type_size(struct free_area);
+	bpf_probe_read_kernel(&nr_free, sizeof(nr_free),
+			      (void *)(area + bpf_core_field_offset(struct free_area, nr_free)));
+	w.head = area + bpf_core_field_offset(struct free_area, free_list) +
+		 (__u64)walk_mt * sizeof(struct list_head);
+	w.off_list = bpf_core_field_offset(struct page, buddy_list);
+	w.off_priv = bpf_core_field_offset(struct page, private);
+	w.psize = bpf_core_type_size(struct page);
+	if (bpf_probe_read_kernel(&w.node, sizeof(w.node), (void *)w.head))
+		return 0;
+	bpf_loop(nr_free + 64 < WALK_MAX ? nr_free + 64 : WALK_MAX, walk_step, &w, 0);
+	return 0;
+}

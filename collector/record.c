@@ -115,6 +115,11 @@ struct rec {
 	uint64_t resizes;
 
 	int write_failed;
+	int calib_only;		/* mm_page_alloc attached for calibration only */
+	struct bpf_link *calib_link;
+	struct bpf_link *zone_link;	/* zone_names, during setup only */
+	int walk_ok;		/* zone pointers known: snapshots walk free lists */
+	uint32_t nr_mt;		/* MIGRATE_TYPES of this kernel */
 };
 
 static volatile sig_atomic_t stop_flag;
@@ -400,6 +405,20 @@ static void probe_programs(struct rec *r)
 
 		if (!name || !bpf_program__autoload(p))
 			continue;
+		if (p == r->skel->progs.zone_names) {
+			if (r->btf && btf__find_by_name_kind(r->btf,
+					"btf_trace_mm_setup_per_zone_lowmem_reserve",
+					BTF_KIND_TYPEDEF) <= 0)
+				bpf_program__set_autoload(p, false);
+			continue;
+		}
+		if (!selected(&r->o, name) && p == r->skel->progs.page_alloc) {
+			/* still needed once: calibration learns the vmemmap
+			 * base from a struct page * it sees (detached after) */
+			r->calib_only = 1;
+			coll_note(&r->h, "probe.mm_page_alloc", "not selected (-e)");
+			continue;
+		}
 		if (!selected(&r->o, name)) {
 			char k[48];
 
@@ -442,6 +461,14 @@ static void attach_programs(struct rec *r)
 		if (!name || !bpf_program__autoload(p))
 			continue;
 		l = bpf_program__attach(p);
+		if (p == r->skel->progs.zone_names) {
+			r->zone_link = l;
+			continue;
+		}
+		if (r->calib_only && p == r->skel->progs.page_alloc) {
+			r->calib_link = l;
+			continue;
+		}
 		snprintf(k, sizeof(k), "probe.%.40s", name);
 		if (!l || r->nlinks == MAX_LINKS) {
 			snprintf(v, sizeof(v), "missing: %s attach failed: %s", type,
@@ -462,6 +489,10 @@ static void attach_programs(struct rec *r)
 
 static void detach_programs(struct rec *r)
 {
+	bpf_link__destroy(r->zone_link);
+	r->zone_link = NULL;
+	bpf_link__destroy(r->calib_link);
+	r->calib_link = NULL;
 	for (int i = 0; i < r->nlinks; i++)
 		bpf_link__destroy(r->links[i]);
 	r->nlinks = 0;
@@ -1071,6 +1102,96 @@ fail:
 	return -1;
 }
 
+/* ---- exact free lists ------------------------------------------------------ */
+
+static int block_cmp(const void *a, const void *b)
+{
+	const struct mmt_free_block *x = a, *y = b;
+
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+/* coll_walk_fn: one BPF_PROG_TEST_RUN of `walk` per (zone, order, mt). */
+static int walk_free_lists(void *ctx, struct mmt_free_block **out, uint64_t *n)
+{
+	struct rec *r = ctx;
+	struct mmtrace_bpf__bss *bss = r->skel->bss;
+	int fd = bpf_program__fd(r->skel->progs.walk);
+	struct mmt_free_block *v = NULL;
+	uint64_t nv = 0, cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!r->walk_ok)
+		return -1;
+	bss->walk_vmemmap = r->vmemmap;
+	for (uint32_t z = 0; z < bss->nr_zone_ptr; z++)
+	for (uint32_t o = 0; o <= r->h.max_order; o++)
+	for (uint32_t mt = 0; mt < r->nr_mt; mt++) {
+		LIBBPF_OPTS(bpf_test_run_opts, topts);
+
+		bss->walk_zone = z;
+		bss->walk_order = o;
+		bss->walk_mt = mt;
+		if (bpf_prog_test_run_opts(fd, &topts)) {
+			free(v);
+			return -1;
+		}
+		if (nv + bss->walk_n > cap) {
+			cap = (nv + bss->walk_n) * 2 + 1024;
+			struct mmt_free_block *nvp = realloc(v, cap * sizeof(*v));
+			if (!nvp) {
+				free(v);
+				return -1;
+			}
+			v = nvp;
+		}
+		for (uint32_t i = 0; i < bss->walk_n; i++)
+			v[nv++] = (struct mmt_free_block){ .pfn = bss->walk_out[i],
+				.order = (uint8_t)o, .mt = (int8_t)mt, .exact = 1 };
+	}
+	qsort(v, nv, sizeof(*v), block_cmp);
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+/* Writing vm.lowmem_reserve_ratio back unchanged makes the kernel fire
+ * mm_setup_per_zone_lowmem_reserve for every zone (zone_names keeps the
+ * pointers); it only recomputes lowmem_reserve from unchanged inputs. */
+static void learn_zones(struct rec *r)
+{
+	const char *path = "/proc/sys/vm/lowmem_reserve_ratio";
+	char buf[256], v[80];
+	int fd, n;
+
+	for (uint32_t i = 0; i < r->h.nr_migratetypes; i++)
+		if (!strcmp(r->h.migratetypes[i].name, "MIGRATE_TYPES"))
+			r->nr_mt = (uint32_t)r->h.migratetypes[i].value;
+	if (!r->zone_link || !r->nr_mt || r->nr_mt > 16)
+		goto none;
+	n = coll_read_file(path, buf, sizeof(buf));
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (n <= 0 || fd < 0 || write(fd, buf, (size_t)n) != n) {
+		if (fd >= 0)
+			close(fd);
+		goto none;
+	}
+	close(fd);
+	bpf_link__destroy(r->zone_link);
+	r->zone_link = NULL;
+	if (!r->skel->bss->nr_zone_ptr)
+		goto none;
+	r->walk_ok = 1;
+	snprintf(v, sizeof(v), "exact: BPF walk of %u zones' free lists",
+		 r->skel->bss->nr_zone_ptr);
+	coll_note(&r->h, "snapshot.free_blocks", v);
+	return;
+none:
+	coll_note(&r->h, "snapshot.free_blocks",
+		  "inferred from /proc/kpageflags (zone pointers unavailable)");
+}
+
 static int calibrate_or_fail(struct rec *r)
 {
 	char v[80];
@@ -1080,6 +1201,8 @@ static int calibrate_or_fail(struct rec *r)
 			"(KASLR calibration failed); cannot turn pointers into pfns\n");
 		return -1;
 	}
+	bpf_link__destroy(r->calib_link);
+	r->calib_link = NULL;
 	snprintf(v, sizeof(v), "found by magic-page scan; struct page = %llu bytes",
 		 (unsigned long long)r->page_struct_size);
 	coll_note(&r->h, "record.kaslr_bases", v);
@@ -1100,7 +1223,7 @@ static void *snap_thread(void *arg)
 
 	j->rc = coll_snapshot(&j->r->h, &j->snap,
 			      coll_now_ns(CLOCK_MONOTONIC) - j->r->h.start_ns,
-			      j->err, sizeof(j->err));
+			      walk_free_lists, j->r, j->err, sizeof(j->err));
 	__atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -1210,7 +1333,7 @@ static int finish(struct rec *r)
 		rc = 1;
 		sp = NULL;
 	} else if (coll_snapshot(&r->h, &snap, coll_now_ns(CLOCK_MONOTONIC) - r->h.start_ns,
-				 err, sizeof(err))) {
+				 walk_free_lists, r, err, sizeof(err))) {
 		fprintf(stderr, "mmtrace record: end snapshot: %s\n", err);
 		sp = NULL;
 	}
@@ -1312,6 +1435,7 @@ static int run(struct rec *r, int argc, char **argv)
 	}
 	if (setup_bpf(r) || calibrate_or_fail(r))
 		return 1;
+	learn_zones(r);
 	r->nzones = coll_read_zoneinfo(&r->h, &r->zones);
 	if (start(r))
 		return 1;

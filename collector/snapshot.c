@@ -161,10 +161,17 @@ static int pageblock_empty(struct scan *s, uint64_t pfn)
 	s->pb_empty = 0;
 	if (n > (1u << 12))
 		return 0;
-	read_words(s->ff, pb * n, s->pbf, (uint32_t)n);
-	read_words(s->fc, pb * n, s->pbc, (uint32_t)n);
+	const uint64_t *f = s->pbf, *c = s->pbc;
+
+	if (pb * n >= s->base && pb * n + n <= s->base + s->n) {
+		f = s->flags + (pb * n - s->base);	/* already read */
+		c = s->count + (pb * n - s->base);
+	} else {
+		read_words(s->ff, pb * n, s->pbf, (uint32_t)n);
+		read_words(s->fc, pb * n, s->pbc, (uint32_t)n);
+	}
 	for (uint64_t k = 0; k < n; k++)
-		if (!is_free_tail(s->pbf[k], s->pbc[k]))
+		if (!is_free_tail(f[k], c[k]))
 			return 0;
 	s->pb_empty = 1;
 	return 1;
@@ -337,9 +344,41 @@ static void fill_vmstat(struct mmt_snapshot *s)
 	fclose(f);
 }
 
-int coll_snapshot(const struct mmt_header *h, struct mmt_snapshot *s,
-		  uint64_t ts, char *err, size_t errlen)
+/* Pageblocks wholly inside a free block of at least pageblock order take
+ * that block's migratetype (set_pageblock_migratetype() is done for the
+ * whole range when such a block is formed); the rest stay unknown (-1). */
+static void fill_pageblocks(const struct mmt_header *h, struct mmt_snapshot *s)
 {
+	uint64_t max_pfn = max_pfn_of(s->zones, s->nr_zones);
+	unsigned pbo = h->pageblock_order ? h->pageblock_order : 9;
+
+	s->nr_pageblocks = (max_pfn + (1ull << pbo) - 1) >> pbo;
+	s->pageblock_base = 0;
+	s->pageblock_mt = malloc(s->nr_pageblocks ? s->nr_pageblocks : 1);
+	if (!s->pageblock_mt) {
+		s->nr_pageblocks = 0;
+		return;
+	}
+	memset(s->pageblock_mt, -1, s->nr_pageblocks);
+	for (uint64_t i = 0; i < s->nr_free_blocks; i++) {
+		const struct mmt_free_block *b = &s->free_blocks[i];
+
+		if (b->order < pbo || b->mt < 0)
+			continue;
+		for (uint64_t pb = b->pfn >> pbo;
+		     pb < (b->pfn + (1ull << b->order)) >> pbo && pb < s->nr_pageblocks; pb++)
+			s->pageblock_mt[pb] = b->mt;
+	}
+}
+
+int coll_snapshot(const struct mmt_header *h, struct mmt_snapshot *s,
+		  uint64_t ts, coll_walk_fn walk, void *walk_ctx,
+		  char *err, size_t errlen)
+{
+	struct mmt_free_block *fb = NULL;
+	uint64_t nfb = 0;
+	int walked;
+
 	int nz;
 
 	memset(s, 0, sizeof(*s));
@@ -351,10 +390,21 @@ int coll_snapshot(const struct mmt_header *h, struct mmt_snapshot *s,
 	}
 	s->nr_zones = (uint32_t)nz;
 	fill_vmstat(s);
+	/* free lists and buddyinfo first and back to back: both are exact
+	 * moments, the kpageflags scan below takes a second */
+	walked = walk && !walk(walk_ctx, &fb, &nfb);
 	fill_buddyinfo(h, s);
 	if (fill_pages(h, s, err, errlen)) {
+		free(fb);
 		mmt_snapshot_free(s);
 		return -1;
 	}
+	if (walked) {
+		free(s->free_blocks);
+		s->free_blocks = fb;
+		s->nr_free_blocks = nfb;
+		s->flags |= MMT_SNAP_FREE_EXACT;
+	}
+	fill_pageblocks(h, s);
 	return 0;
 }

@@ -78,9 +78,22 @@ struct list_head {
 struct address_space;
 struct page {
 	unsigned long flags;
+	struct list_head buddy_list;
 	struct address_space *mapping;
 	unsigned long __folio_index;
 	unsigned long private;
+};
+
+/* Free lists, walked for exact snapshots: only offsets and sizes are
+ * used (bpf_core_field_offset / bpf_core_type_size), so the array bounds
+ * here do not matter. */
+struct free_area {
+	struct list_head free_list[1];
+	unsigned long nr_free;
+};
+
+struct zone {
+	struct free_area free_area[1];
 };
 struct page___old {
 	unsigned long index;

@@ -142,9 +142,13 @@ struct mmc *mmc_create(const struct mmc_topology *t,
 		       const struct mmc_policy *p, char *err, size_t errlen);
 void mmc_destroy(struct mmc *m);
 
-/* Seeding from a snapshot, before any demand.  After mmc_create every
- * present page is allocated with class KERNEL; seeding frees blocks into
- * the buddy lists and sets classes.  Page classes match mmt_page_class. */
+/* Seeding from a snapshot, before any demand.  After mmc_create the first
+ * `managed` present pages of each zone are allocated with class KERNEL and
+ * the other present pages are RESERVED; seeding frees blocks into the
+ * buddy lists and sets classes, and may relabel: mmc_seed_free and
+ * mmc_seed_class accept RESERVED pages, mmc_seed_class(MMC_PC_RESERVED)
+ * reserves allocated ones (keep the non-reserved count equal to managed).
+ * Page classes match mmt_page_class. */
 enum mmc_page_class { MMC_PC_HOLE, MMC_PC_FREE, MMC_PC_RESERVED,
 		      MMC_PC_SLAB, MMC_PC_ANON, MMC_PC_FILE, MMC_PC_KERNEL };
 int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt);

@@ -5,10 +5,13 @@
  * and the small public wrappers around the LRU and background ticks.
  *
  * Page layout inside a zone: [start_pfn, start_pfn + present) are present,
- * the rest of the span is a hole.  The first present - managed present
- * pages are RESERVED (memblock: memmap, kernel image), the managed pages
- * follow; after mmc_create() they are all allocated (class KERNEL) until
- * seeding frees them.
+ * the rest of the span is a hole.  The first `managed` present pages are
+ * managed, the remaining present - managed are RESERVED (memblock, or
+ * offline memory that hot-add brings in at the top, as on the development
+ * VM); after mmc_create() the managed pages are allocated (class KERNEL)
+ * until seeding frees them.  A snapshot can relabel pages: seeding frees
+ * or classes RESERVED pages, and mmc_seed_class(RESERVED) reserves
+ * allocated ones, so the real host's scattered reservations fit.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,10 +129,10 @@ static int zone_init(struct mmc *m, struct mmc_node *n,
 	pgstate_t rs = MMC_PC_RESERVED << PG_CLASS_SHIFT;
 	pgstate_t ks = MMC_PC_KERNEL << PG_CLASS_SHIFT;
 
-	for (uint32_t i = 0; i < reserved; i++)
-		z->page[first + i] = rs;
-	for (uint32_t i = reserved; i < z->present; i++)
+	for (uint32_t i = 0; i < z->managed; i++)
 		z->page[first + i] = ks;
+	for (uint32_t i = (uint32_t)z->managed; i < z->present; i++)
+		z->page[first + i] = rs;
 	n->nr_class[MMC_PC_RESERVED] += reserved;
 	n->nr_class[MMC_PC_KERNEL] += z->managed;
 	n->nr_class[MMC_PC_HOLE] += nr - z->present;
@@ -310,6 +313,14 @@ static bool range_allocated(const struct mmc_zone *z, uint32_t idx,
 	return true;
 }
 
+/* Pages seeding may relabel: allocated ones and RESERVED ones. */
+static bool seedable(pgstate_t s)
+{
+	unsigned c = page_class(s);
+
+	return c == MMC_PC_RESERVED || (page_allocated(s) && c != PC_ISOLATED);
+}
+
 int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt)
 {
 	if (order > MAX_PAGE_ORDER || (pfn & ((1u << order) - 1)))
@@ -321,8 +332,14 @@ int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt)
 	uint32_t idx = pfn_to_idx(z, pfn);
 	uint32_t nr = 1u << order;
 
-	if (!range_allocated(z, idx, nr))
-		return -1;
+	for (uint32_t i = 0; i < nr; i++)
+		if (!seedable(z->page[idx + i]))
+			return -1;
+	if (z->page[idx] & PG_LRU)
+		lru_del(m, pfn, order);
+	for (uint32_t i = 1; i < nr; i++)
+		if (z->page[idx + i] & PG_LRU)
+			lru_del(m, pfn + i, 0);
 	if (mt < 0 || mt >= MIGRATE_TYPES)
 		mt = get_pageblock_migratetype(z, idx);
 	set_page_class(m, z, idx, nr, MMC_PC_FREE);
@@ -335,7 +352,7 @@ int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt)
 int mmc_seed_class(struct mmc *m, uint64_t pfn, uint64_t nr, int cls)
 {
 	if (cls != MMC_PC_SLAB && cls != MMC_PC_ANON && cls != MMC_PC_FILE &&
-	    cls != MMC_PC_KERNEL)
+	    cls != MMC_PC_KERNEL && cls != MMC_PC_RESERVED)
 		return -1;
 	while (nr) {
 		struct mmc_zone *z = pfn_to_zone(m, pfn);
@@ -349,7 +366,7 @@ int mmc_seed_class(struct mmc *m, uint64_t pfn, uint64_t nr, int cls)
 		for (uint32_t i = 0; i < n; i++) {
 			pgstate_t s = z->page[idx + i];
 
-			if (!page_allocated(s) || page_class(s) == (unsigned)cls)
+			if (!seedable(s) || page_class(s) == (unsigned)cls)
 				continue;
 			if (s & PG_LRU)
 				lru_del(m, pfn + i, 0);
@@ -401,9 +418,8 @@ int mmc_seed_all_free(struct mmc *m)
 {
 	for (uint32_t i = 0; i < m->nr_zones; i++) {
 		struct mmc_zone *z = m->zones[i];
-		uint32_t idx = pfn_to_idx(z, z->start_pfn) +
-			       (uint32_t)(z->present - z->managed);
-		uint32_t end = pfn_to_idx(z, z->start_pfn) + (uint32_t)z->present;
+		uint32_t idx = pfn_to_idx(z, z->start_pfn);
+		uint32_t end = idx + (uint32_t)z->managed;
 
 		while (idx < end) {
 			unsigned o = MAX_PAGE_ORDER;
@@ -424,8 +440,11 @@ int mmc_seed_all_free(struct mmc *m)
 	return 0;
 }
 
-/* Hot-add: reserved (offline) pages just below the managed ones become
- * managed and free; then the marks are recomputed (online_pages()). */
+/* Hot-add: managed grows by `managed - z->managed` pages; that many
+ * RESERVED (offline) pages become managed and free, taken upwards from
+ * the top of the managed pages (where hot-added sections appear), then
+ * from the zone start for pages a snapshot relabelled.  The marks are
+ * recomputed as online_pages() does.  Shrinking is not modelled. */
 int mmc_zone_resize(struct mmc *m, int node, int zone_type, uint64_t managed)
 {
 	if (node < 0 || (uint32_t)node >= m->nr_nodes || zone_type < 0 ||
@@ -436,17 +455,30 @@ int mmc_zone_resize(struct mmc *m, int node, int zone_type, uint64_t managed)
 	if (!populated_zone(z) || managed < z->managed || managed > z->present)
 		return -1;
 	uint32_t first = pfn_to_idx(z, z->start_pfn);
-	uint32_t to = first + (uint32_t)(z->present - z->managed);
-	uint32_t from = first + (uint32_t)(z->present - managed);
+	uint32_t end = first + (uint32_t)z->present;
+	uint64_t want = managed - z->managed, have = 0;
 
-	for (uint32_t i = from; i < to; i++) {
-		set_page_class(m, z, i, 1, MMC_PC_FREE);
-		z->page[i] = MMC_PC_FREE << PG_CLASS_SHIFT;
-		__free_one_page(m, z, i, 0, get_pageblock_migratetype(z, i));
+	for (uint32_t i = first; i < end; i++)
+		have += page_class(z->page[i]) == MMC_PC_RESERVED;
+	if (have < want)
+		return -1;
+	uint32_t i = first + (uint32_t)z->managed;
+
+	while (want) {
+		if (i >= end)
+			i = first;
+		if (page_class(z->page[i]) == MMC_PC_RESERVED) {
+			set_page_class(m, z, i, 1, MMC_PC_FREE);
+			z->page[i] = MMC_PC_FREE << PG_CLASS_SHIFT;
+			__free_one_page(m, z, i, 0,
+					get_pageblock_migratetype(z, i));
+			want--;
+		}
+		i++;
 	}
 	z->managed = managed;
-	if (!m->nodes[node].nr_zonelist || managed)
-		build_zonelists(m);
+	if (build_zonelists(m))
+		return -1;
 	mmc_setup_zones(m);
 	return 0;
 }

@@ -853,34 +853,56 @@ static void reclaim_folio(struct mmc *m, struct lruvec *lv, enum lru_list l,
 	reclaim_free_pages(m, f->pfn, f->order);
 }
 
-/* isolate_lru_folios() filters: folios of zones above reclaim_idx are
- * skipped (and not counted), mapped folios are skipped without
- * may_unmap (ISOLATE_UNMAPPED).  Both go back to the newest end. */
-static bool folio_isolatable(const struct lruvec *lv,
-			     const struct folio_ref *f,
-			     const struct scan_control *sc)
+/* isolate_lru_folios() filters.  Folios of zones above reclaim_idx are
+ * skipped without counting towards nr_to_scan (at most
+ * SWAP_CLUSTER_MAX_SKIPPED a call; past that the kernel isolates them
+ * anyway, the model counts and keeps them); mapped folios without
+ * may_unmap count as scanned and stay.  Both go back to the newest end.
+ * isolate_next() hands out the next folio to work on. */
+#define SWAP_CLUSTER_MAX_SKIPPED (SWAP_CLUSTER_MAX << 10)
+
+struct isolate_state {
+	uint64_t scanned;	/* towards nr_to_scan */
+	uint64_t total;		/* all folios looked at (nr_scanned) */
+	uint32_t skipped;
+	uint32_t budget;	/* ring pops left */
+};
+
+static bool isolate_next(struct mmc *m, struct lruvec *lv, enum lru_list l,
+			 uint64_t nr_to_scan, const struct scan_control *sc,
+			 struct isolate_state *is, struct folio_ref *f)
 {
-	if ((int)f->z->type > sc->reclaim_idx)
-		return false;
-	if (!sc->may_unmap && folio_mapped(lv, f))
-		return false;
-	return true;
+	while (is->scanned < nr_to_scan &&
+	       lru_next(m, lv, l, &is->budget, f)) {
+		uint32_t nr = 1u << f->order;
+
+		is->total += nr;
+		if ((int)f->z->type > sc->reclaim_idx &&
+		    is->skipped < SWAP_CLUSTER_MAX_SKIPPED) {
+			is->skipped++;
+			folio_requeue(lv, l, f);
+			continue;
+		}
+		is->scanned += nr;
+		if ((int)f->z->type > sc->reclaim_idx ||
+		    (!sc->may_unmap && folio_mapped(lv, f))) {
+			folio_requeue(lv, l, f);
+			continue;
+		}
+		return true;
+	}
+	return false;
 }
 
 static uint64_t shrink_inactive_list(struct mmc *m, struct lruvec *lv,
 				     enum lru_list l, uint64_t nr_to_scan,
 				     struct scan_control *sc)
 {
-	uint64_t scanned = 0, reclaimed = 0;
-	uint32_t budget = lv->ring[l].len;
+	uint64_t reclaimed = 0;
+	struct isolate_state is = { .budget = lv->ring[l].len };
 	struct folio_ref f;
 
-	while (scanned < nr_to_scan && lru_next(m, lv, l, &budget, &f)) {
-		if (!folio_isolatable(lv, &f, sc)) {
-			folio_requeue(lv, l, &f);
-			continue;
-		}
-		scanned += 1u << f.order;
+	while (isolate_next(m, lv, l, nr_to_scan, sc, &is, &f)) {
 		enum folio_verdict v = shrink_folio(m, lv, &f, sc);
 		f.z->page[f.idx] &= (pgstate_t)~PG_REFERENCED;
 		if (v == FOLIO_RECLAIM) {
@@ -896,7 +918,7 @@ static uint64_t shrink_inactive_list(struct mmc *m, struct lruvec *lv,
 			folio_requeue(lv, l, &f);
 		}
 	}
-	sc->nr_scanned += scanned;
+	sc->nr_scanned += is.total;
 	return reclaimed;
 }
 
@@ -907,17 +929,11 @@ static void shrink_active_list(struct mmc *m, struct lruvec *lv,
 			       enum lru_list l, uint64_t nr_to_scan,
 			       struct scan_control *sc)
 {
-	uint64_t scanned = 0;
-	uint32_t budget = lv->ring[l].len;
+	struct isolate_state is = { .budget = lv->ring[l].len };
 	struct folio_ref f;
 
-	while (scanned < nr_to_scan && lru_next(m, lv, l, &budget, &f)) {
-		if (!folio_isolatable(lv, &f, sc)) {
-			folio_requeue(lv, l, &f);
-			continue;
-		}
+	while (isolate_next(m, lv, l, nr_to_scan, sc, &is, &f)) {
 		uint32_t nr = 1u << f.order;
-		scanned += nr;
 		lv->nr_pages[l] -= nr;
 		lv->nr_pages[l - 1] += nr;
 		f.z->page[f.idx] = (pgstate_t)((f.s & ~(PG_ACTIVE | PG_REFERENCED)) |
@@ -1239,9 +1255,9 @@ static int __node_reclaim(struct mmc *m, int nid, uint64_t gfp,
 
 /* node_reclaim(): the rules of mm/vmscan.c exactly.  PF_MEMALLOC is
  * never set in the model (no reclaim recursion).  vm.node_reclaims
- * counts the calls that scan (__node_reclaim, where the kernel's
- * mm_vmscan_node_reclaim_begin fires); _full and _noscan the calls
- * refused. */
+ * counts every call, _full and _noscan the calls refused; so the calls
+ * that scan (__node_reclaim, where the kernel's
+ * mm_vmscan_node_reclaim_begin fires) are node_reclaims - full - noscan. */
 int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 		 int cpu, struct mmc_result *res)
 {
@@ -1250,6 +1266,7 @@ int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 	uint64_t scanned = 0;
 	int ret;
 
+	m->vm.node_reclaims++;
 	if (node_pagecache_reclaimable(m, nid) <= n->min_unmapped_pages &&
 	    n->nr_slab_reclaimable <= n->min_slab_pages) {
 		m->vm.node_reclaim_full++;
@@ -1261,7 +1278,6 @@ int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 		m->vm.node_reclaim_noscan++;
 		return NODE_RECLAIM_NOSCAN;
 	}
-	m->vm.node_reclaims++;
 	n->reclaim_locked = true;
 	ret = __node_reclaim(m, nid, gfp, order, &sc, &scanned);
 	n->reclaim_locked = false;

@@ -14,13 +14,18 @@
 
 static uint64_t map_hash(uint64_t k)
 {
-	/* splitmix64 finalizer: pfns are dense and sequential */
+	/* splitmix64 finalizer over k / 16, keeping the low 4 bits: runs of
+	 * neighbouring pfns (pcp batches, readahead) land in neighbouring
+	 * slots, which share cache lines; the rest is well spread. */
+	uint64_t lo = k & 15;
+
+	k >>= 4;
 	k ^= k >> 30;
 	k *= 0xbf58476d1ce4e5b9ull;
 	k ^= k >> 27;
 	k *= 0x94d049bb133111ebull;
 	k ^= k >> 31;
-	return k;
+	return (k << 4) | lo;
 }
 
 static int map_alloc(struct rp_map *m, uint64_t cap)

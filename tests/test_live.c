@@ -200,6 +200,17 @@ static void slurp(const char *path, char *buf, size_t len)
 		fclose(f);
 }
 
+/* cmocka 1.1 has skip() but no message variant. */
+#define skip_msg(...) do { fprintf(stderr, "test_live: skipped: " __VA_ARGS__); \
+		fprintf(stderr, "\n"); skip(); } while (0)
+
+static double rel_diff(uint64_t a, uint64_t b)
+{
+	double d = (double)a - (double)b;
+
+	return (d < 0 ? -d : d) / (double)(b ? b : 1);
+}
+
 struct counts {
 	uint64_t alloc_pages, free_pages, faults, lost, slab, filemap;
 };
@@ -246,20 +257,25 @@ static void count_trace(const char *path, uint64_t t0, uint64_t t1,
 		}
 	}
 	assert_int_equal(rc, 0);
-	assert_non_null(mmt_reader_snapshot(r, 0));
-	assert_non_null(mmt_reader_snapshot(r, 1));
+	for (int which = 0; which < 2; which++) {
+		const struct mmt_snapshot *s = mmt_reader_snapshot(r, which);
+		uint64_t walked = 0, buddy = 0;
+
+		assert_non_null(s);
+		/* the free-list walk and buddyinfo are read back to back */
+		for (uint64_t i = 0; i < s->nr_free_blocks; i++)
+			walked += 1ull << s->free_blocks[i].order;
+		for (int z = 0; z < MMT_MAX_ZONE_TYPES; z++)
+			for (int o = 0; o < MMT_NR_ORDERS; o++)
+				buddy += s->buddyinfo[0][z][o] << o;
+		fprintf(stderr, "live: snapshot %d: free pages %llu (%s), buddyinfo %llu\n",
+			which, (unsigned long long)walked,
+			(s->flags & MMT_SNAP_FREE_EXACT) ? "free-list walk" : "inferred",
+			(unsigned long long)buddy);
+		assert_true(s->nr_runs > 0);
+		assert_true(rel_diff(walked, buddy) <= 0.02);
+	}
 	mmt_reader_close(r);
-}
-
-/* cmocka 1.1 has skip() but no message variant. */
-#define skip_msg(...) do { fprintf(stderr, "test_live: skipped: " __VA_ARGS__); \
-		fprintf(stderr, "\n"); skip(); } while (0)
-
-static double rel_diff(uint64_t a, uint64_t b)
-{
-	double d = (double)a - (double)b;
-
-	return (d < 0 ? -d : d) / (double)(b ? b : 1);
 }
 
 static void test_live_vs_vmstat(void **state)

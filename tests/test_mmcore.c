@@ -827,6 +827,48 @@ static void test_checker_catches_corruption(void **state)
 	mmc_destroy(m);
 }
 
+/* Seeding relabels reserved pages; hot-add brings reserved pages in. */
+static void test_seed_relabel_and_hotadd(void **state)
+{
+	struct mmc_topology *t = calloc(1, sizeof(*t));
+	struct mmc_policy p;
+	char err[256];
+
+	(void)state;
+	assert_non_null(t);
+	t->nr_nodes = 1;
+	t->nodes[0].nr_zones = 1;
+	t->nodes[0].zones[0] = (struct mmc_zone_spec){ MMC_ZONE_NORMAL, NPFN0,
+		4096, 4096, 2048 };
+	t->nodes[0].nr_cpus = 1;
+	t->nr_cpus = 1;
+	mmc_policy_defaults(&p);
+	p.min_free_kbytes = 64;
+	p.watermark_scale_factor = 1000;	/* gap = managed / 10 */
+	struct mmc *m = mmc_create(t, &p, err, sizeof(err));
+	assert_non_null(m);
+	free(t);
+	struct mmc_zone *z = zone0(m);
+	uint64_t low_before = low_wmark_pages(z);
+	assert_int_equal(m->nodes[0].nr_class[MMC_PC_RESERVED], 2048);
+	/* the snapshot says: the top block is free, the bottom one reserved */
+	assert_int_equal(mmc_seed_free(m, NPFN0 + 3072, 10, -1), 0);
+	assert_int_equal(mmc_seed_class(m, NPFN0, 1024, MMC_PC_RESERVED), 0);
+	assert_int_equal(mmc_seed_class(m, NPFN0 + 1024, 1024, MMC_PC_ANON), 0);
+	assert_null(mmc_check(m));
+	/* hot-add 1024, then the rest */
+	assert_int_equal(mmc_zone_resize(m, 0, MMC_ZONE_NORMAL, 3072), 0);
+	assert_null(mmc_check(m));
+	assert_int_equal(z->nr_free, 2048);
+	assert_int_equal(mmc_zone_resize(m, 0, MMC_ZONE_NORMAL, 4096), 0);
+	assert_null(mmc_check(m));
+	assert_int_equal(z->nr_free, 3072);
+	assert_true(low_wmark_pages(z) > low_before);	/* marks recomputed */
+	assert_int_equal(mmc_zone_resize(m, 0, MMC_ZONE_NORMAL, 4097), -1);
+	assert_int_equal(mmc_zone_resize(m, 0, MMC_ZONE_NORMAL, 100), -1);
+	mmc_destroy(m);
+}
+
 static void test_bad_calls(void **state)
 {
 	struct mmc *m = one_zone(4096, 1, 0, 0);
@@ -877,6 +919,7 @@ int main(void)
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_memory_budget),
 		cmocka_unit_test(test_checker_catches_corruption),
+		cmocka_unit_test(test_seed_relabel_and_hotadd),
 		cmocka_unit_test(test_bad_calls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
