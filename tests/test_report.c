@@ -436,7 +436,8 @@ static void test_degenerate_run(void **state)
 	snprintf(run, sizeof(run), "%s/runs/it's_only", fx->dir);
 	assert_int_equal(mkdir(run, 0700), 0);
 	write_file(run, "summary.json", "{\"trace\": \"empty.mmt\", "
-		   "\"latency_ns\": {\"p50\": null}, \"oom\": 2}");
+		   "\"latency_ns\": {\"p50\": null}, \"oom\": 2, "
+		   "\"stopped_early\": \"empty.mmt: offset 99: truncated\"}");
 	write_file(run, "timeseries.tsv", "# t_s\tnode\tzone\tfree_pages\tfree_o0"
 		   "\tfree_o1\tfree_o2\tfree_o3\tfree_o4\tfree_o5\tfree_o6\tfree_o7"
 		   "\tfree_o8\tfree_o9\tfree_o10\n");
@@ -454,6 +455,7 @@ static void test_degenerate_run(void **state)
 	assert_non_null(strstr(md, "| alloc latency p50 | ns | - |"));
 	assert_non_null(strstr(md, "| OOM outcomes | count | 2 |"));
 	assert_null(strstr(md, "refaults"));	/* optional row, no value */
+	assert_non_null(strstr(md, "- it's_only: empty.mmt: offset 99: truncated"));
 	free(md);
 }
 
