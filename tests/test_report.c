@@ -296,6 +296,9 @@ static void test_render_figures(void **state)
 	}
 	assert_non_null(strstr(html, "vm.watermark_scale_factor=200"));
 	assert_null(strstr(html, "not drawn"));
+	/* model_vs_kernel.tsv of all runs merged: kernel once, model per policy. */
+	assert_non_null(strstr(html, "<tr><td>fallbacks</td><td>12</td><td>10</td>"
+			       "<td>11</td><td>12</td></tr>"));
 	free(html);
 	/* One column per policy; ratios against zrm0 (p99 doubles each step). */
 	md = read_all(fx->dir, "summary.md", NULL);
