@@ -278,6 +278,12 @@ static bool page_is_buddy(const struct mmc_zone *z, uint32_t buddy,
 unsigned __free_one_page(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 			 unsigned order, int mt)
 {
+	return free_one_page_fpi(m, z, idx, order, mt, false);
+}
+
+unsigned free_one_page_fpi(struct mmc *m, struct mmc_zone *z, uint32_t idx,
+			   unsigned order, int mt, bool to_tail)
+{
 	unsigned merges = 0;
 
 	(void)m;
@@ -304,9 +310,9 @@ unsigned __free_one_page(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 	}
 	/* buddy_merge_likely(): if the buddy of the next-larger block is
 	 * free, this one is likely to merge soon: add it at the tail */
-	bool tail = false;
+	bool tail = to_tail;
 
-	if (order < MAX_PAGE_ORDER - 1) {
+	if (!tail && order < MAX_PAGE_ORDER - 1) {
 		uint32_t higher = idx & ~(1u << order);
 
 		tail = page_is_buddy(z, higher ^ (1u << (order + 1)), order + 1);

@@ -390,6 +390,10 @@ int free_pages(struct mmc *m, uint64_t pfn, unsigned order, int cpu,
  * buddy lists as mt, merging with free buddies; returns merges done. */
 unsigned __free_one_page(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 			 unsigned order, int mt);
+/* With FPI_TO_TAIL (to_tail): memory given to the allocator at boot or by
+ * hot-add (__free_pages_core) goes to the tail, i.e. address order. */
+unsigned free_one_page_fpi(struct mmc *m, struct mmc_zone *z, uint32_t idx,
+			   unsigned order, int mt, bool to_tail);
 /* Free an allocated range straight to the buddy (no pcp), e.g. compaction
  * releasing isolated pages or reclaim freeing a page; sets class FREE. */
 unsigned free_one_page(struct mmc *m, struct mmc_zone *z, uint32_t idx,
