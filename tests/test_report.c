@@ -171,8 +171,8 @@ static int setup(void **state)
 	write_file(fx->dir, "policies.tsv", "# index\tname\tcolour\tsettings\n"
 		   "0\tzrm0\t%s\tvm.zone_reclaim_mode=0\n"
 		   "1\tzrm1\t%s\tvm.zone_reclaim_mode=1\n"
-		   "2\twsf_200\t%s\tvm.watermark_scale_factor=200\n",
-		   mmt_report_colour(0), mmt_report_colour(1), mmt_report_colour(2));
+		   "2\twsf_200\t5\tvm.watermark_scale_factor=200\n",
+		   mmt_report_colour(0), "#D55E00");
 	for (int k = 0; k < 3; k++)
 		write_run(fx->dir, names[k], k);
 	*state = fx;
@@ -295,6 +295,9 @@ static void test_render_figures(void **state)
 		assert_non_null(strstr(html, name));
 	}
 	assert_non_null(strstr(html, "vm.watermark_scale_factor=200"));
+	/* Colours as given, or palette index 5 for wsf_200. */
+	assert_non_null(strstr(html, "background:#D55E00"));
+	assert_non_null(strstr(html, "background:#56b4e9"));
 	assert_null(strstr(html, "not drawn"));
 	/* model_vs_kernel.tsv of all runs merged: kernel once, model per policy. */
 	assert_non_null(strstr(html, "<tr><td>fallbacks</td><td>12</td><td>10</td>"
