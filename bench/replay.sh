@@ -61,12 +61,16 @@ if command -v perf >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] && [ -x "$FL" ]; then
 		>/dev/null 2>&1; then
 		samples=$(perf report -i "$T/perf.data" --stats 2>/dev/null |
 			  sed -n 's/^ *SAMPLE events: *\([0-9]*\).*/\1/p' | head -1)
+		prc=0
 		/usr/bin/time -o "$T/pt" -f "%e %U %S" taskset -c 0 \
-			perf kmem -i "$T/perf.data" --page stat >/dev/null 2>&1 || true
-		read pwall puser psys <"$T/pt"
+			perf kmem -i "$T/perf.data" --page stat >/dev/null \
+			2>"$T/perf.err" || prc=$?
+		tail -1 "$T/pt" >"$T/pt1"
+		read pwall puser psys <"$T/pt1"
 		perf_rate=$(awk -v e="${samples:-0}" -v u="$puser" -v s="$psys" \
 			'BEGIN { c = u + s; printf "%.2f", (c > 0 ? e / c / 1e6 : 0) }')
 		perf_note="${samples:-?} samples, $(awk -v u="$puser" -v s="$psys" 'BEGIN { printf "%.2f", u + s }') s CPU"
+		[ "$prc" -eq 0 ] || perf_note="$perf_note; perf exited $prc ($(tail -1 "$T/perf.err"))"
 	else
 		perf_note="perf kmem record failed"
 	fi
