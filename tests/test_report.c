@@ -63,8 +63,9 @@ static void write_timeseries(const char *run, int k)
 	      "\tkswapd_active\tdirect_reclaims\tcompact_stalls\tnode_reclaims"
 	      "\treclaimed_pages\tcompact_migrated\tremote_allocs\tallocs"
 	      "\talloc_fail\n", f);
-	for (int s = 0; s <= 100; s++) {
-		double t = s * 0.1;
+	/* The last sample twice, as replay writes its final one. */
+	for (int s = 0; s <= 101; s++) {
+		double t = (s < 100 ? s : 100) * 0.1;
 
 		for (int node = 0; node < 2; node++) {
 			for (int z = 0; z < 2; z++) {
@@ -481,6 +482,32 @@ static void test_lone_run_and_empty_dir(void **state)
 	assert_non_null(strstr(err, "not a compare or replay output"));
 }
 
+/* A zone row repeated at one time starts a new sample instead of being
+ * added twice; node-wide counters count each node once. */
+static void test_timeseries_aggregation(void **state)
+{
+	struct fixture *fx = *state;
+	struct rpt r;
+	char err[256];
+	const struct rpt_sample *a, *b;
+
+	assert_int_equal(rpt_load(&r, fx->dir, err, sizeof(err)), 0);
+	assert_int_equal(r.nruns, 3);
+	assert_int_equal(r.runs[1].nts, 102);
+	a = &r.runs[1].ts[100];
+	b = &r.runs[1].ts[101];
+	assert_true(a->t == b->t);
+	assert_true(a->free_ge_o9 == b->free_ge_o9);
+	assert_true(a->free_pages == b->free_pages);
+	/* zrm1 at s = 100: two nodes, direct_reclaims s*k/4 = 25 each. */
+	assert_true(a->direct_reclaims == 50);
+	assert_true(a->node_reclaims == 2 * 33);
+	assert_true(a->unusable_o9 >= 0 && a->unusable_o9 <= 1);
+	assert_int_equal(r.runs[1].nlat_alloc, 56);
+	assert_int_equal(r.runs[1].nlat_fault, 1);
+	rpt_free(&r);
+}
+
 static void test_json(void **state)
 {
 	static const char good[] =
@@ -567,6 +594,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scan_runs_without_policies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_degenerate_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lone_run_and_empty_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timeseries_aggregation, setup, teardown),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_embedded_scripts),
 		cmocka_unit_test(test_ratio_format),
