@@ -128,17 +128,24 @@ enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO,
 		       NR_WMARK };
 
 /* ---- free lists ---------------------------------------------------------
- * The kernel keeps free_area[order].free_list[mt] as LIFO linked lists
- * through struct page.  That would cost 16 bytes a page here, so each
- * (zone, order, mt) list is a bitmap of free block heads (bit b = the block
- * at idx b << order) with a two-level summary: l1 bit w = l0 word w is not
- * zero, l2 bit v = l1 word v is not zero.  Popping takes the LOWEST address
- * (a few ctz), not the most recently freed block: a deliberate
- * simplification of the kernel's LIFO order (see buddy.c). */
+ * The kernel keeps free_area[order].free_list[mt] as linked lists through
+ * struct page, taking from the head, adding at the head (frees, expand())
+ * or at the tail (a merge looks likely, moves between lists).  That would
+ * cost 16 bytes a page here, so each (zone, order, mt) list is a bitmap of
+ * free block heads (bit b = the block at idx b << order) with a two-level
+ * summary (l1 bit w = l0 word w is not zero, l2 bit v = l1 word v is not
+ * zero), plus a small stack of the blocks most recently added at the head.
+ * The list head is the newest still-free block of that stack, else the
+ * LOWEST-addressed block: the kernel's LIFO order for the last FL_RECENT
+ * head additions, address order beyond that (a deliberate simplification;
+ * see buddy.c). */
+#define FL_RECENT 16
 struct free_list {
 	uint64_t *l0, *l1, *l2;
 	uint32_t n0, n1, n2;	/* words per level */
 	uint32_t hint2;		/* no l2 word below this is non-zero */
+	uint32_t recent[FL_RECENT];	/* ring of block numbers, may be stale */
+	uint32_t recent_head, nr_recent;
 };
 
 struct free_area {
@@ -383,6 +390,10 @@ int free_pages(struct mmc *m, uint64_t pfn, unsigned order, int cpu,
  * buddy lists as mt, merging with free buddies; returns merges done. */
 unsigned __free_one_page(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 			 unsigned order, int mt);
+/* With FPI_TO_TAIL (to_tail): memory given to the allocator at boot or by
+ * hot-add (__free_pages_core) goes to the tail, i.e. address order. */
+unsigned free_one_page_fpi(struct mmc *m, struct mmc_zone *z, uint32_t idx,
+			   unsigned order, int mt, bool to_tail);
 /* Free an allocated range straight to the buddy (no pcp), e.g. compaction
  * releasing isolated pages or reclaim freeing a page; sets class FREE. */
 unsigned free_one_page(struct mmc *m, struct mmc_zone *z, uint32_t idx,
@@ -424,6 +435,7 @@ bool boost_watermark(struct mmc *m, struct mmc_zone *z);
 /* free lists (buddy.c): init/destroy, pop lowest block, membership */
 int free_area_init(struct mmc_zone *z);
 void free_area_destroy(struct mmc_zone *z);
+/* The list head (get_page_from_free_area()), NO_IDX when empty. */
 uint32_t free_list_first(const struct free_list *fl, unsigned order);
 uint32_t free_list_next(const struct free_list *fl, unsigned order,
 			uint32_t from_idx);
