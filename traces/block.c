@@ -478,8 +478,16 @@ int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n, int layout,
 
 	if (!dk)
 		return -1;
-	int nk = parse_layout(&c, layout, n, &ts, kidx, dk, &kinds, &shared_ts,
-			      &sites);
+	/* Minor-0 files were written with layout 0 and, for a short while,
+	 * with layout 1 (same minor): try 1, then 0.  The column lengths must
+	 * add up to the payload exactly, so the wrong layout never parses. */
+	int nk = parse_layout(&c, layout < 0 ? 1 : layout, n, &ts, kidx, dk,
+			      &kinds, &shared_ts, &sites);
+	if (nk < 0 && layout < 0) {
+		c = (struct mmt_cur){ raw, raw + len, 0 };
+		nk = parse_layout(&c, 0, n, &ts, kidx, dk, &kinds, &shared_ts,
+				  &sites);
+	}
 	if (nk < 0)
 		goto out;
 	for (uint32_t i = 0; i < n; i++) {

@@ -156,7 +156,8 @@ int mmt_snapshot_decode(struct mmt_cur *c, struct mmt_snapshot *s);
 void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n);
 /* Decodes a raw block payload of `n` events into out[n].  `raw` must be
  * followed by at least MMT_BLOCK_PAD readable bytes.  `layout` is the
- * block layout: the file's minor version, capped at 1.  0 or -1. */
+ * block layout: 1 for minor >= 1 files, -1 for minor 0 files (layout 0 or
+ * 1, told apart by the column lengths).  0 or -1. */
 #define MMT_BLOCK_PAD 16
 int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n, int layout,
 		     struct mmt_event *out);

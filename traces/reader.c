@@ -37,7 +37,7 @@ struct mmt_block_dec {
 
 struct mmt_reader {
 	int fd;
-	int layout;			/* event block layout (FORMAT.md) */
+	int layout;			/* block layout, -1 = 0 or 1 (minor 0) */
 	char *path;
 	uint64_t size;
 	struct mmt_header hdr;
@@ -401,7 +401,7 @@ struct mmt_reader *mmt_reader_open(const char *path, char *err, size_t errlen)
 		    path, mmt_le16(pre + 8), MMT_FORMAT_VERSION);
 		return open_fail(r, err, errlen, msg);
 	}
-	r->layout = mmt_le16(pre + 10) >= 1 ? 1 : 0;
+	r->layout = mmt_le16(pre + 10) >= 1 ? 1 : -1;
 	if (load_section(r, MMT_PREAMBLE_LEN, r->dec, &h)) {
 		if (strstr(r->dec->err, "truncated"))
 			fmt(msg, sizeof(msg), "%s: offset %llu: truncated header",
