@@ -532,7 +532,8 @@ void lru_touch(struct mmc *m, uint64_t pfn);
 int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 		 int cpu, struct mmc_result *res);
 /* try_to_free_pages(zonelist of preferred_nid, order, gfp): direct
- * reclaim; returns pages reclaimed, fills res->reclaim_*. */
+ * reclaim; returns the progress (pages reclaimed, or 1 when a costly
+ * order found compaction ready instead), fills res->reclaim_*. */
 uint64_t try_to_free_pages(struct mmc *m, int preferred_nid, uint64_t gfp,
 			   unsigned order, int highest_zoneidx,
 			   struct mmc_result *res);

@@ -171,8 +171,8 @@ static int setup(void **state)
 	write_file(fx->dir, "policies.tsv", "# index\tname\tcolour\tsettings\n"
 		   "0\tzrm0\t%s\tvm.zone_reclaim_mode=0\n"
 		   "1\tzrm1\t%s\tvm.zone_reclaim_mode=1\n"
-		   "2\twsf_200\t%s\tvm.watermark_scale_factor=200\n",
-		   mmt_report_colour(0), mmt_report_colour(1), mmt_report_colour(2));
+		   "2\twsf_200\t5\tvm.watermark_scale_factor=200\n",
+		   mmt_report_colour(0), "#D55E00");
 	for (int k = 0; k < 3; k++)
 		write_run(fx->dir, names[k], k);
 	*state = fx;
@@ -295,7 +295,13 @@ static void test_render_figures(void **state)
 		assert_non_null(strstr(html, name));
 	}
 	assert_non_null(strstr(html, "vm.watermark_scale_factor=200"));
+	/* Colours as given, or palette index 5 for wsf_200. */
+	assert_non_null(strstr(html, "background:#D55E00"));
+	assert_non_null(strstr(html, "background:#56b4e9"));
 	assert_null(strstr(html, "not drawn"));
+	/* model_vs_kernel.tsv of all runs merged: kernel once, model per policy. */
+	assert_non_null(strstr(html, "<tr><td>fallbacks</td><td>12</td><td>10</td>"
+			       "<td>11</td><td>12</td></tr>"));
 	free(html);
 	/* One column per policy; ratios against zrm0 (p99 doubles each step). */
 	md = read_all(fx->dir, "summary.md", NULL);
@@ -436,7 +442,8 @@ static void test_degenerate_run(void **state)
 	snprintf(run, sizeof(run), "%s/runs/it's_only", fx->dir);
 	assert_int_equal(mkdir(run, 0700), 0);
 	write_file(run, "summary.json", "{\"trace\": \"empty.mmt\", "
-		   "\"latency_ns\": {\"p50\": null}, \"oom\": 2}");
+		   "\"latency_ns\": {\"p50\": null}, \"oom\": 2, "
+		   "\"stopped_early\": \"empty.mmt: offset 99: truncated\"}");
 	write_file(run, "timeseries.tsv", "# t_s\tnode\tzone\tfree_pages\tfree_o0"
 		   "\tfree_o1\tfree_o2\tfree_o3\tfree_o4\tfree_o5\tfree_o6\tfree_o7"
 		   "\tfree_o8\tfree_o9\tfree_o10\n");
@@ -454,6 +461,7 @@ static void test_degenerate_run(void **state)
 	assert_non_null(strstr(md, "| alloc latency p50 | ns | - |"));
 	assert_non_null(strstr(md, "| OOM outcomes | count | 2 |"));
 	assert_null(strstr(md, "refaults"));	/* optional row, no value */
+	assert_non_null(strstr(md, "- it's_only: empty.mmt: offset 99: truncated"));
 	free(md);
 }
 
