@@ -29,7 +29,9 @@ static void fill_all_fields(struct mmt_event *e, unsigned kind, uint64_t ts)
 	e->kind = (uint16_t)kind;
 	e->cpu = (uint16_t)(rnd() % 512);
 	e->pid = (uint32_t)rnd();
-	e->pfn = rnd() >> (rnd() % 64);
+	uint64_t shift = rnd() % 64;	/* separate statements: evaluation
+					 * order must not depend on the compiler */
+	e->pfn = rnd() >> shift;
 	e->addr = rnd();
 	e->site = rnd() & 0xffffffffffull;
 	e->gfp = rnd() & 0x1ffffff;
