@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "mmtrace/report.h"
 #include "../replay/report_int.h"
@@ -171,8 +172,8 @@ static int setup(void **state)
 	write_file(fx->dir, "policies.tsv", "# index\tname\tcolour\tsettings\n"
 		   "0\tzrm0\t%s\tvm.zone_reclaim_mode=0\n"
 		   "1\tzrm1\t%s\tvm.zone_reclaim_mode=1\n"
-		   "2\twsf_200\t%s\tvm.watermark_scale_factor=200\n",
-		   mmt_report_colour(0), mmt_report_colour(1), mmt_report_colour(2));
+		   "2\twsf_200\t5\tvm.watermark_scale_factor=200\n",
+		   mmt_report_colour(0), "#D55E00");
 	for (int k = 0; k < 3; k++)
 		write_run(fx->dir, names[k], k);
 	*state = fx;
@@ -295,6 +296,9 @@ static void test_render_figures(void **state)
 		assert_non_null(strstr(html, name));
 	}
 	assert_non_null(strstr(html, "vm.watermark_scale_factor=200"));
+	/* Colours as given, or palette index 5 for wsf_200. */
+	assert_non_null(strstr(html, "background:#D55E00"));
+	assert_non_null(strstr(html, "background:#56b4e9"));
 	assert_null(strstr(html, "not drawn"));
 	/* model_vs_kernel.tsv of all runs merged: kernel once, model per policy. */
 	assert_non_null(strstr(html, "<tr><td>fallbacks</td><td>12</td><td>10</td>"
@@ -513,6 +517,39 @@ static void test_timeseries_aggregation(void **state)
 	rpt_free(&r);
 }
 
+/* The subcommand (make test sets MMTRACE): --help, exit codes, one-line
+ * errors on stderr, the path of index.html on stdout. */
+static void test_cli(void **state)
+{
+	struct fixture *fx = *state;
+	const char *bin = getenv("MMTRACE");
+	char cmd[512], out[512];
+	FILE *p;
+	size_t n;
+
+	if (!bin)
+		skip();
+	snprintf(cmd, sizeof(cmd), "%s report --help >/dev/null", bin);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s report /nonexistent/x 2>&1", bin);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = 0;
+	assert_int_equal(WEXITSTATUS(pclose(p)), 1);
+	assert_string_equal(out, "mmtrace report: /nonexistent/x: No such file or directory\n");
+	snprintf(cmd, sizeof(cmd), "%s report --bogus 2>/dev/null", bin);
+	assert_int_equal(WEXITSTATUS(system(cmd)), 2);
+	snprintf(cmd, sizeof(cmd), "%s report --no-figures %s/ 2>/dev/null", bin, fx->dir);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = 0;
+	assert_int_equal(WEXITSTATUS(pclose(p)), 0);
+	snprintf(cmd, sizeof(cmd), "%s/index.html\n", fx->dir);
+	assert_string_equal(out, cmd);
+}
+
 static void test_json(void **state)
 {
 	static const char good[] =
@@ -600,6 +637,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_degenerate_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lone_run_and_empty_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeseries_aggregation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_embedded_scripts),
 		cmocka_unit_test(test_ratio_format),
