@@ -100,6 +100,17 @@ int rp_snap_class(const struct mmt_snapshot *s, uint64_t pfn)
 	return rp_snap_class_end(s, pfn, &end);
 }
 
+static int in_kpcp(const struct rp_run *r, uint64_t pfn)
+{
+	uint64_t order;
+
+	for (unsigned o = 0; o <= MMC_PAGEBLOCK_ORDER; o++)
+		if (rp_map_get(&r->kpcp, pfn & ~((1ull << o) - 1), &order) &&
+		    order >= o)
+			return 1;
+	return 0;
+}
+
 static int is_late(const struct rp_run *r, uint64_t pfn)
 {
 	uint64_t order;
@@ -119,6 +130,10 @@ static int cause_of(const struct rp_run *r, const struct mmt_snapshot *end,
 	if (kind == 0 && (rp_snap_class(end, pfn) == MMT_PC_PCP ||
 			  rp_map_get(&r->kpcp, pfn, &v) ||
 			  !r->mir.have_pcp_events))
+		return RP_CAUSE_PCP;
+	/* the trace left it on a pcp list, the kernel's buddy has it: it
+	 * left the list without a pcp drain event */
+	if (kind == 1 && in_kpcp(r, pfn))
 		return RP_CAUSE_PCP;
 	if (is_late(r, pfn))
 		return RP_CAUSE_BOUNDARY;
