@@ -95,6 +95,7 @@ struct scan_control {
 	bool may_writepage, may_unmap, may_swap;
 	bool kswapd;
 	bool compaction_ready;
+	bool force_deactivate, skipped_deactivate;
 	unsigned may_deactivate;
 	bool cache_trim_mode, file_is_tiny;
 	uint64_t nr_scanned, nr_reclaimed;
@@ -949,6 +950,8 @@ static uint64_t shrink_list(struct mmc *m, struct lruvec *lv,
 	if (is_active_lru(l)) {
 		if (sc->may_deactivate & (1u << is_file_lru(l)))
 			shrink_active_list(m, lv, l, nr_to_scan, sc);
+		else
+			sc->skipped_deactivate = true;
 		return 0;
 	}
 	return shrink_inactive_list(m, lv, l, nr_to_scan, sc);
@@ -963,9 +966,9 @@ static void prepare_scan_control(struct mmc *m, int nid,
 	struct mmc_node *n = &m->nodes[nid];
 
 	sc->may_deactivate = 0;
-	if (inactive_is_low(lv, LRU_INACTIVE_ANON))
+	if (sc->force_deactivate || inactive_is_low(lv, LRU_INACTIVE_ANON))
 		sc->may_deactivate |= DEACTIVATE_ANON;
-	if (inactive_is_low(lv, LRU_INACTIVE_FILE))
+	if (sc->force_deactivate || inactive_is_low(lv, LRU_INACTIVE_FILE))
 		sc->may_deactivate |= DEACTIVATE_FILE;
 	sc->cache_trim_mode = (lv->nr_pages[LRU_INACTIVE_FILE] >> sc->priority) &&
 			      !(sc->may_deactivate & DEACTIVATE_FILE);
@@ -1127,12 +1130,18 @@ static bool compaction_ready(struct mmc *m, struct mmc_zone *z,
 }
 
 /* shrink_zones() + do_try_to_free_pages(): the priority loop over the
- * zonelist, each node shrunk once per priority. */
-static void do_try_to_free_pages(struct mmc *m, int preferred_nid,
-				 struct scan_control *sc, uint64_t *scanned)
+ * zonelist, each node shrunk once per priority.  Returns the progress the
+ * allocator sees: pages reclaimed, or 1 when compaction is ready to take
+ * over; with nothing reclaimed because the active lists were spared, it
+ * retries once forcing deactivation. */
+static uint64_t do_try_to_free_pages(struct mmc *m, int preferred_nid,
+				     struct scan_control *sc,
+				     uint64_t *scanned)
 {
 	struct mmc_node *pn = &m->nodes[preferred_nid];
+	int initial_priority = sc->priority;
 
+retry:
 	do {
 		int last_nid = -1;
 
@@ -1159,6 +1168,17 @@ static void do_try_to_free_pages(struct mmc *m, int preferred_nid,
 		if (sc->priority < DEF_PRIORITY - 2)
 			sc->may_writepage = true;
 	} while (--sc->priority >= 0);
+	if (sc->nr_reclaimed)
+		return sc->nr_reclaimed;
+	if (sc->compaction_ready)
+		return 1;
+	if (sc->skipped_deactivate) {
+		sc->priority = initial_priority;
+		sc->force_deactivate = true;
+		sc->skipped_deactivate = false;
+		goto retry;
+	}
+	return 0;
 }
 
 /* try_to_free_pages(): the allocating task reclaims SWAP_CLUSTER_MAX
@@ -1177,11 +1197,11 @@ uint64_t try_to_free_pages(struct mmc *m, int preferred_nid, uint64_t gfp,
 		.may_unmap = true,
 		.may_swap = true,
 	};
-	uint64_t scanned = 0;
+	uint64_t scanned = 0, progress;
 
 	if (preferred_nid < 0 || (uint32_t)preferred_nid >= m->nr_nodes)
 		preferred_nid = 0;
-	do_try_to_free_pages(m, preferred_nid, &sc, &scanned);
+	progress = do_try_to_free_pages(m, preferred_nid, &sc, &scanned);
 	m->vm.direct_reclaims++;
 	m->vm.direct_scanned += scanned;
 	m->vm.direct_reclaimed += sc.nr_reclaimed;
@@ -1190,7 +1210,7 @@ uint64_t try_to_free_pages(struct mmc *m, int preferred_nid, uint64_t gfp,
 		res->reclaim_scanned += (uint32_t)scanned;
 		res->reclaim_reclaimed += (uint32_t)sc.nr_reclaimed;
 	}
-	return sc.nr_reclaimed;
+	return progress;
 }
 
 /* ---- node reclaim -------------------------------------------------------- */

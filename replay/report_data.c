@@ -155,6 +155,23 @@ static int colour_ok(const char *s)
 	return 1;
 }
 
+/* A policies.tsv colour: "#rrggbb", or a palette index, else the
+ * palette colour of the policy's position. */
+static const char *palette_colour(const char *colour, unsigned pos)
+{
+	char *end;
+	unsigned long idx;
+
+	if (colour && colour_ok(colour))
+		return colour;
+	if (colour && *colour >= '0' && *colour <= '9') {
+		idx = strtoul(colour, &end, 10);
+		if (!*end && idx < 1000)
+			return mmt_report_colour((unsigned)idx);
+	}
+	return mmt_report_colour(pos);
+}
+
 static struct rpt_run *add_run(struct rpt *r, const char *name,
 			       const char *colour, const char *settings)
 {
@@ -165,8 +182,7 @@ static struct rpt_run *add_run(struct rpt *r, const char *name,
 	run = &r->runs[r->nruns];
 	memset(run, 0, sizeof(*run));
 	run->name = xstrdup(name);
-	run->colour = xstrdup(colour && colour_ok(colour) ? colour
-			      : mmt_report_colour((unsigned)r->nruns));
+	run->colour = xstrdup(palette_colour(colour, (unsigned)r->nruns));
 	run->settings = xstrdup(settings);
 	run->dir = path_join(runs, name);
 	run->rel = path_join("runs", name);
