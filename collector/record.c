@@ -120,6 +120,7 @@ struct rec {
 	struct bpf_link *zone_link;	/* zone_names, during setup only */
 	int walk_ok;		/* zone pointers known: snapshots walk free lists */
 	uint32_t nr_mt;		/* MIGRATE_TYPES of this kernel */
+	int walk_done;		/* set by walk_free_lists (snapshot thread) */
 };
 
 static volatile sig_atomic_t stop_flag;
@@ -1153,6 +1154,7 @@ static int walk_free_lists(void *ctx, struct mmt_free_block **out, uint64_t *n)
 	qsort(v, nv, sizeof(*v), block_cmp);
 	*out = v;
 	*n = nv;
+	__atomic_store_n(&r->walk_done, 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -1209,6 +1211,8 @@ static int calibrate_or_fail(struct rec *r)
 	return 0;
 }
 
+static int drain(struct rec *r, uint64_t cutoff);
+
 struct snap_job {
 	struct rec *r;
 	struct mmt_snapshot snap;
@@ -1232,26 +1236,45 @@ static void *snap_thread(void *arg)
  * big host) while events already flow: take it on a thread and keep the
  * rings drained into the merge queues meanwhile, so a busy host loses
  * nothing; the queued events are written right after the snapshot. */
-static int start_snapshot(struct rec *r, struct mmt_snapshot *snap)
+/* Also used for the end snapshot, taken while the programs are still
+ * attached: its free-list walk is then one moment inside the event
+ * stream (events after it are in the file, after the snapshot's ts),
+ * instead of leaving a gap between detach and walk whose frees would be
+ * missing.  `write` says whether drained events may go to the file yet. */
+static int snapshot_async(struct rec *r, struct mmt_snapshot *snap, int write,
+			  const char *which)
 {
 	struct snap_job j = { .r = r };
 	pthread_t th;
 
+	__atomic_store_n(&r->walk_done, 0, __ATOMIC_RELEASE);
 	if (pthread_create(&th, NULL, snap_thread, &j)) {
 		snap_thread(&j);
 	} else {
 		while (!__atomic_load_n(&j.done, __ATOMIC_ACQUIRE)) {
+			/* end: once the free lists are read, events are past
+			 * the snapshot's moment; stop recording them */
+			if (write && r->nlinks && __atomic_load_n(&r->walk_done, __ATOMIC_ACQUIRE))
+				detach_programs(r);
 			ring_buffer__poll(r->rb, 10);
-			ring_buffer__consume(r->rb);
+			if (write)
+				drain(r, coll_now_ns(CLOCK_MONOTONIC) - MERGE_SLACK_NS);
+			else
+				ring_buffer__consume(r->rb);
 		}
 		pthread_join(th, NULL);
 	}
 	if (j.rc) {
-		fprintf(stderr, "mmtrace record: start snapshot: %s\n", j.err);
+		fprintf(stderr, "mmtrace record: %s snapshot: %s\n", which, j.err);
 		return -1;
 	}
 	*snap = j.snap;
 	return 0;
+}
+
+static int start_snapshot(struct rec *r, struct mmt_snapshot *snap)
+{
+	return snapshot_async(r, snap, 0, "start");
 }
 
 static int start(struct rec *r)
@@ -1317,9 +1340,10 @@ static void loop(struct rec *r)
 static int finish(struct rec *r)
 {
 	struct mmt_snapshot snap, *sp = &snap;
-	char err[256];
 	int rc = 0;
 
+	if (r->write_failed || snapshot_async(r, &snap, 1, "end"))
+		sp = NULL;
 	detach_programs(r);
 	if (!r->write_failed)
 		drain(r, UINT64_MAX);
@@ -1331,10 +1355,8 @@ static int finish(struct rec *r)
 		fprintf(stderr, "mmtrace record: %s: %s; file readable up to its last whole block\n",
 			r->o.out, mmt_writer_error(r->w));
 		rc = 1;
-		sp = NULL;
-	} else if (coll_snapshot(&r->h, &snap, coll_now_ns(CLOCK_MONOTONIC) - r->h.start_ns,
-				 walk_free_lists, r, err, sizeof(err))) {
-		fprintf(stderr, "mmtrace record: end snapshot: %s\n", err);
+		if (sp)
+			mmt_snapshot_free(sp);
 		sp = NULL;
 	}
 	uint64_t events, raw, file;

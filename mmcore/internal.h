@@ -170,10 +170,14 @@ struct pcp_list {
 	uint32_t nr, cap;	/* blocks; cap is 0 or a power of two */
 };
 
+#define PCP_BATCH_SCALE_MAX 5	/* CONFIG_PCP_BATCH_SCALE_MAX default */
+
 struct per_cpu_pages {
 	uint32_t count;		/* pages (not blocks) on all lists */
-	uint32_t high, batch;	/* in pages */
+	uint32_t high, batch;	/* in pages; high tuned between min and max */
 	uint32_t high_min, high_max;
+	int32_t free_count;	/* consecutive frees (nr_pcp_free scaling) */
+	uint32_t alloc_factor;	/* refill doubling (nr_pcp_alloc) */
 	struct pcp_list lists[NR_PCP_LISTS];
 };
 
@@ -198,6 +202,7 @@ struct mmc_zone {
 	uint64_t nr_reserved_highatomic;	/* pages in HIGHATOMIC blocks */
 	uint64_t nr_free_highatomic;	/* free pages on HIGHATOMIC lists */
 	bool boosted_watermark;		/* ZONE_BOOSTED_WATERMARK */
+	bool below_high;		/* ZONE_BELOW_HIGH (pcp high tuning) */
 
 	struct per_cpu_pages *pcp;	/* [m->nr_cpus] */
 	uint32_t pcp_high, pcp_batch;	/* as set up (zone_highsize/batchsize) */
@@ -259,6 +264,7 @@ struct mmc {
 
 	int min_free_kbytes;		/* effective value */
 	uint64_t now_ns;		/* last mmc_tick() time */
+	uint64_t vmstat_ns;		/* last pcp high decay (vmstat work) */
 
 	struct mmc_vmstat vm;		/* counters: every file adds to them */
 
@@ -477,6 +483,9 @@ void free_unref_page(struct mmc *m, struct mmc_zone *z, int cpu,
 void drain_zone_pages(struct mmc *m, struct mmc_zone *z);
 void drain_all_pages(struct mmc *m, struct mmc_zone *z_or_null);
 void zone_pcp_update(struct mmc *m, struct mmc_zone *z);
+/* decay_pcp_high() on every cpu of every zone (vmstat work, once a
+ * second of trace time, driven by mmc_tick()). */
+void decay_all_pcp_high(struct mmc *m);
 /* Take the pcp block headed at idx off its list (mirror mode). */
 int pcp_take_block(struct mmc *m, struct mmc_zone *z, uint32_t idx);
 
@@ -551,6 +560,10 @@ void lru_set_mapped(struct mmc *m, uint64_t pfn, bool mapped);
 /* Bytes of reclaim.c state (LRU rings and sets): 4 bytes per LRU folio
  * plus growth slack; for mmc_memory_bytes(). */
 size_t reclaim_memory_bytes(const struct mmc *m);
+/* lru_note_cost_refault(): fault.c reports a refault of a folio of
+ * class cls (MMC_PC_ANON/FILE) now at pfn; it makes that list costlier
+ * to reclaim in get_scan_count(). */
+void lru_note_refault(struct mmc *m, uint64_t pfn, unsigned order, int cls);
 /* Pages on one LRU list of a node (lruvec_page_state). */
 uint64_t lru_pages(struct mmc *m, int nid, bool file, bool active);
 /* node_pagecache_reclaimable() under the current zone_reclaim_mode. */

@@ -530,6 +530,16 @@ void mmc_tick(struct mmc *m, uint64_t now_ns)
 	if (now_ns < m->now_ns)
 		return;
 	m->now_ns = now_ns;
+	/* vmstat work once a second: decay_pcp_high() (a long gap counts
+	 * as a few seconds, enough to settle) */
+	if (!m->vmstat_ns)
+		m->vmstat_ns = now_ns;
+	for (int i = 0; i < 32 && now_ns - m->vmstat_ns >= 1000000000ull; i++) {
+		m->vmstat_ns += 1000000000ull;
+		decay_all_pcp_high(m);
+	}
+	if (now_ns - m->vmstat_ns >= 1000000000ull)
+		m->vmstat_ns = now_ns;
 	kswapd_tick(m, now_ns);
 	compaction_tick(m, now_ns);
 }

@@ -138,6 +138,15 @@ retry:
 			alloc_flags &= ~ALLOC_NOFRAGMENT;
 			goto retry;
 		}
+		/* below the high mark, pcp->high stops growing (and the
+		 * free path trims it): ZONE_BELOW_HIGH */
+		if (!z->below_high) {
+			if (zone_watermark_fast(z, order, high_wmark_pages(z),
+						ac->highest_zoneidx,
+						alloc_flags, gfp))
+				goto try_this_zone;
+			z->below_high = true;
+		}
 		uint64_t mark = wmark_pages(z, alloc_flags & ALLOC_WMARK_MASK);
 
 		if (!zone_watermark_fast(z, order, mark, ac->highest_zoneidx,
@@ -159,6 +168,7 @@ retry:
 					continue;
 			}
 		}
+try_this_zone:;
 		uint32_t idx = rmqueue(m, z, order, alloc_flags, ac, res);
 
 		if (idx == NO_IDX)
