@@ -7,9 +7,10 @@
  * split); differences are named where they are made.
  *
  * Free lists are bitmaps of block heads (see struct free_list in
- * internal.h): the kernel pops the most recently freed block (LIFO list
- * head), this model pops the lowest-addressed one.  That is the one
- * deliberate difference in placement; counts and merging are the kernel's.
+ * internal.h): the kernel pops the list head, this model pops the newest
+ * of the last FL_RECENT blocks added at the head that is still free, else
+ * the lowest-addressed block.  That is the one deliberate difference in
+ * placement; counts and merging are the kernel's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -94,9 +95,39 @@ static uint32_t fl_first(struct free_list *fl)
 	return NO_IDX;
 }
 
+static bool fl_test(const struct free_list *fl, uint32_t b)
+{
+	return fl->l0[b >> 6] & (1ull << (b & 63));
+}
+
+static void fl_push_recent(struct free_list *fl, uint32_t b)
+{
+	if (fl->nr_recent == FL_RECENT) {	/* forget the oldest */
+		fl->recent_head = (fl->recent_head + 1) & (FL_RECENT - 1);
+		fl->nr_recent--;
+	}
+	fl->recent[(fl->recent_head + fl->nr_recent) & (FL_RECENT - 1)] = b;
+	fl->nr_recent++;
+}
+
+/* The list head: the newest recent block still on the list (stale
+ * entries on top are dropped), else the lowest address. */
+static uint32_t fl_head(struct free_list *fl)
+{
+	while (fl->nr_recent) {
+		uint32_t b = fl->recent[(fl->recent_head + fl->nr_recent - 1) &
+					(FL_RECENT - 1)];
+
+		if (fl_test(fl, b))
+			return b;
+		fl->nr_recent--;
+	}
+	return fl_first(fl);
+}
+
 uint32_t free_list_first(const struct free_list *fl, unsigned order)
 {
-	uint32_t b = fl_first((struct free_list *)fl);
+	uint32_t b = fl_head((struct free_list *)fl);
 
 	return b == NO_IDX ? NO_IDX : b << order;
 }
@@ -141,12 +172,16 @@ void free_area_destroy(struct mmc_zone *z)
 
 /* ---- list membership (__add_to_free_list / __del_page_from_free_list) -- */
 
-void add_to_free_list(struct mmc_zone *z, uint32_t idx, unsigned order,
-		      int mt)
+/* __add_to_free_list(): at the head (becomes the next one taken) or at
+ * the tail (taken only in address order). */
+static void __add_to_free_list(struct mmc_zone *z, uint32_t idx,
+			       unsigned order, int mt, bool tail)
 {
 	struct free_area *area = &z->free_area[order];
 
 	fl_set(&area->free_list[mt], idx >> order);
+	if (!tail)
+		fl_push_recent(&area->free_list[mt], idx >> order);
 	area->nr_free[mt]++;
 	area->nr_free_all++;
 	z->nr_free += 1u << order;
@@ -154,6 +189,12 @@ void add_to_free_list(struct mmc_zone *z, uint32_t idx, unsigned order,
 		z->nr_free_highatomic += 1u << order;
 	z->page[idx] = (pgstate_t)((MMC_PC_FREE << PG_CLASS_SHIFT) |
 				   ((unsigned)mt << PG_MT_SHIFT) | (order + 1));
+}
+
+void add_to_free_list(struct mmc_zone *z, uint32_t idx, unsigned order,
+		      int mt)
+{
+	__add_to_free_list(z, idx, order, mt, false);
 }
 
 void del_page_from_free_list(struct mmc_zone *z, uint32_t idx,
@@ -170,11 +211,12 @@ void del_page_from_free_list(struct mmc_zone *z, uint32_t idx,
 	z->page[idx] = MMC_PC_FREE << PG_CLASS_SHIFT;
 }
 
+/* move_to_free_list(): list_move_tail() in the kernel */
 static void move_to_free_list(struct mmc_zone *z, uint32_t idx,
 			      unsigned order, int old_mt, int new_mt)
 {
 	del_page_from_free_list(z, idx, order, old_mt);
-	add_to_free_list(z, idx, order, new_mt);
+	__add_to_free_list(z, idx, order, new_mt, true);
 }
 
 /* ---- pageblocks ----------------------------------------------------- */
@@ -236,6 +278,12 @@ static bool page_is_buddy(const struct mmc_zone *z, uint32_t buddy,
 unsigned __free_one_page(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 			 unsigned order, int mt)
 {
+	return free_one_page_fpi(m, z, idx, order, mt, false);
+}
+
+unsigned free_one_page_fpi(struct mmc *m, struct mmc_zone *z, uint32_t idx,
+			   unsigned order, int mt, bool to_tail)
+{
 	unsigned merges = 0;
 
 	(void)m;
@@ -260,7 +308,16 @@ unsigned __free_one_page(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 		order++;
 		merges++;
 	}
-	add_to_free_list(z, idx, order, mt);
+	/* buddy_merge_likely(): if the buddy of the next-larger block is
+	 * free, this one is likely to merge soon: add it at the tail */
+	bool tail = to_tail;
+
+	if (!tail && order < MAX_PAGE_ORDER - 1) {
+		uint32_t higher = idx & ~(1u << order);
+
+		tail = page_is_buddy(z, higher ^ (1u << (order + 1)), order + 1);
+	}
+	__add_to_free_list(z, idx, order, mt, tail);
 	return merges;
 }
 

@@ -128,17 +128,24 @@ enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO,
 		       NR_WMARK };
 
 /* ---- free lists ---------------------------------------------------------
- * The kernel keeps free_area[order].free_list[mt] as LIFO linked lists
- * through struct page.  That would cost 16 bytes a page here, so each
- * (zone, order, mt) list is a bitmap of free block heads (bit b = the block
- * at idx b << order) with a two-level summary: l1 bit w = l0 word w is not
- * zero, l2 bit v = l1 word v is not zero.  Popping takes the LOWEST address
- * (a few ctz), not the most recently freed block: a deliberate
- * simplification of the kernel's LIFO order (see buddy.c). */
+ * The kernel keeps free_area[order].free_list[mt] as linked lists through
+ * struct page, taking from the head, adding at the head (frees, expand())
+ * or at the tail (a merge looks likely, moves between lists).  That would
+ * cost 16 bytes a page here, so each (zone, order, mt) list is a bitmap of
+ * free block heads (bit b = the block at idx b << order) with a two-level
+ * summary (l1 bit w = l0 word w is not zero, l2 bit v = l1 word v is not
+ * zero), plus a small stack of the blocks most recently added at the head.
+ * The list head is the newest still-free block of that stack, else the
+ * LOWEST-addressed block: the kernel's LIFO order for the last FL_RECENT
+ * head additions, address order beyond that (a deliberate simplification;
+ * see buddy.c). */
+#define FL_RECENT 16
 struct free_list {
 	uint64_t *l0, *l1, *l2;
 	uint32_t n0, n1, n2;	/* words per level */
 	uint32_t hint2;		/* no l2 word below this is non-zero */
+	uint32_t recent[FL_RECENT];	/* ring of block numbers, may be stale */
+	uint32_t recent_head, nr_recent;
 };
 
 struct free_area {
@@ -163,10 +170,14 @@ struct pcp_list {
 	uint32_t nr, cap;	/* blocks; cap is 0 or a power of two */
 };
 
+#define PCP_BATCH_SCALE_MAX 5	/* CONFIG_PCP_BATCH_SCALE_MAX default */
+
 struct per_cpu_pages {
 	uint32_t count;		/* pages (not blocks) on all lists */
-	uint32_t high, batch;	/* in pages */
+	uint32_t high, batch;	/* in pages; high tuned between min and max */
 	uint32_t high_min, high_max;
+	int32_t free_count;	/* consecutive frees (nr_pcp_free scaling) */
+	uint32_t alloc_factor;	/* refill doubling (nr_pcp_alloc) */
 	struct pcp_list lists[NR_PCP_LISTS];
 };
 
@@ -191,6 +202,7 @@ struct mmc_zone {
 	uint64_t nr_reserved_highatomic;	/* pages in HIGHATOMIC blocks */
 	uint64_t nr_free_highatomic;	/* free pages on HIGHATOMIC lists */
 	bool boosted_watermark;		/* ZONE_BOOSTED_WATERMARK */
+	bool below_high;		/* ZONE_BELOW_HIGH (pcp high tuning) */
 
 	struct per_cpu_pages *pcp;	/* [m->nr_cpus] */
 	uint32_t pcp_high, pcp_batch;	/* as set up (zone_highsize/batchsize) */
@@ -252,6 +264,7 @@ struct mmc {
 
 	int min_free_kbytes;		/* effective value */
 	uint64_t now_ns;		/* last mmc_tick() time */
+	uint64_t vmstat_ns;		/* last pcp high decay (vmstat work) */
 
 	struct mmc_vmstat vm;		/* counters: every file adds to them */
 
@@ -383,6 +396,10 @@ int free_pages(struct mmc *m, uint64_t pfn, unsigned order, int cpu,
  * buddy lists as mt, merging with free buddies; returns merges done. */
 unsigned __free_one_page(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 			 unsigned order, int mt);
+/* With FPI_TO_TAIL (to_tail): memory given to the allocator at boot or by
+ * hot-add (__free_pages_core) goes to the tail, i.e. address order. */
+unsigned free_one_page_fpi(struct mmc *m, struct mmc_zone *z, uint32_t idx,
+			   unsigned order, int mt, bool to_tail);
 /* Free an allocated range straight to the buddy (no pcp), e.g. compaction
  * releasing isolated pages or reclaim freeing a page; sets class FREE. */
 unsigned free_one_page(struct mmc *m, struct mmc_zone *z, uint32_t idx,
@@ -424,6 +441,7 @@ bool boost_watermark(struct mmc *m, struct mmc_zone *z);
 /* free lists (buddy.c): init/destroy, pop lowest block, membership */
 int free_area_init(struct mmc_zone *z);
 void free_area_destroy(struct mmc_zone *z);
+/* The list head (get_page_from_free_area()), NO_IDX when empty. */
 uint32_t free_list_first(const struct free_list *fl, unsigned order);
 uint32_t free_list_next(const struct free_list *fl, unsigned order,
 			uint32_t from_idx);
@@ -465,6 +483,9 @@ void free_unref_page(struct mmc *m, struct mmc_zone *z, int cpu,
 void drain_zone_pages(struct mmc *m, struct mmc_zone *z);
 void drain_all_pages(struct mmc *m, struct mmc_zone *z_or_null);
 void zone_pcp_update(struct mmc *m, struct mmc_zone *z);
+/* decay_pcp_high() on every cpu of every zone (vmstat work, once a
+ * second of trace time, driven by mmc_tick()). */
+void decay_all_pcp_high(struct mmc *m);
 /* Take the pcp block headed at idx off its list (mirror mode). */
 int pcp_take_block(struct mmc *m, struct mmc_zone *z, uint32_t idx);
 
@@ -520,7 +541,8 @@ void lru_touch(struct mmc *m, uint64_t pfn);
 int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 		 int cpu, struct mmc_result *res);
 /* try_to_free_pages(zonelist of preferred_nid, order, gfp): direct
- * reclaim; returns pages reclaimed, fills res->reclaim_*. */
+ * reclaim; returns the progress (pages reclaimed, or 1 when a costly
+ * order found compaction ready instead), fills res->reclaim_*. */
 uint64_t try_to_free_pages(struct mmc *m, int preferred_nid, uint64_t gfp,
 			   unsigned order, int highest_zoneidx,
 			   struct mmc_result *res);
@@ -538,6 +560,10 @@ void lru_set_mapped(struct mmc *m, uint64_t pfn, bool mapped);
 /* Bytes of reclaim.c state (LRU rings and sets): 4 bytes per LRU folio
  * plus growth slack; for mmc_memory_bytes(). */
 size_t reclaim_memory_bytes(const struct mmc *m);
+/* lru_note_cost_refault(): fault.c reports a refault of a folio of
+ * class cls (MMC_PC_ANON/FILE) now at pfn; it makes that list costlier
+ * to reclaim in get_scan_count(). */
+void lru_note_refault(struct mmc *m, uint64_t pfn, unsigned order, int cls);
 /* Pages on one LRU list of a node (lruvec_page_state). */
 uint64_t lru_pages(struct mmc *m, int nid, bool file, bool active);
 /* node_pagecache_reclaimable() under the current zone_reclaim_mode. */

@@ -89,29 +89,40 @@ uint32_t mmc_nr_zones(const struct mmc *m)
 	return m->nr_zones;
 }
 
-/* Pageblock holds allocated pages of a mobility other than its type
- * (movable vs not: UNMOVABLE and RECLAIMABLE cannot be told apart once
- * allocated into a non-movable block). */
+/* A pageblock is mixed when it holds an allocated page whose requested
+ * migratetype differs from the block's: the "Number of mixed type blocks"
+ * of /proc/pagetypeinfo (pagetypeinfo_showmixedcount_print(), which needs
+ * page_owner in the kernel; the model keeps the type in every page). */
 static bool pageblock_mixed(const struct mmc_zone *z, uint32_t start, int bmt)
 {
-	bool movable_block = bmt == MIGRATE_MOVABLE;
+	const pgstate_t *pg = z->page + start;
+	uint32_t end = pageblock_nr_pages;
+	/* four pages a word: no free head and the block's type in each */
+	const uint64_t lanes = 0x0001000100010001ull;
+	const uint64_t mask4 = lanes * (PG_ORDER_MASK | PG_MT_MASK);
+	const uint64_t same4 = lanes * ((unsigned)bmt << PG_MT_SHIFT);
 
-	for (uint32_t i = start; i < start + pageblock_nr_pages && i < z->nr_idx;) {
-		pgstate_t s = z->page[i];
+	if (start + end > z->nr_idx)
+		end = z->nr_idx - start;
+	for (uint32_t i = 0; i < end;) {
+		if (!(i & 3) && i + 4 <= end) {
+			uint64_t w;
 
-		if (s & PG_ORDER_MASK) {
+			memcpy(&w, pg + i, sizeof(w));
+			if ((w & mask4) == same4) {
+				i += 4;
+				continue;
+			}
+		}
+		pgstate_t s = pg[i];
+
+		if (s & PG_ORDER_MASK) {		/* free block: skip it */
 			i += 1u << free_order(s);
 			continue;
 		}
-		if (page_allocated(s) && page_class(s) != PC_ISOLATED) {
-			bool movable = free_mt(s) == MIGRATE_MOVABLE;
-
-			if (bmt < MIGRATE_PCPTYPES && movable != movable_block)
-				return true;
-			if (bmt < MIGRATE_PCPTYPES && !movable &&
-			    free_mt(s) != bmt && bmt != MIGRATE_MOVABLE)
-				return true;
-		}
+		if (free_mt(s) != bmt && page_allocated(s) &&
+		    page_class(s) != PC_ISOLATED)
+			return true;
 		i++;
 	}
 	return false;

@@ -345,7 +345,7 @@ int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt)
 	set_page_class(m, z, idx, nr, MMC_PC_FREE);
 	for (uint32_t i = 0; i < nr; i++)
 		z->page[idx + i] = MMC_PC_FREE << PG_CLASS_SHIFT;
-	__free_one_page(m, z, idx, order, mt);
+	free_one_page_fpi(m, z, idx, order, mt, true);
 	return 0;
 }
 
@@ -432,8 +432,8 @@ int mmc_seed_all_free(struct mmc *m)
 			set_page_class(m, z, idx, 1u << o, MMC_PC_FREE);
 			for (uint32_t k = 0; k < (1u << o); k++)
 				z->page[idx + k] = MMC_PC_FREE << PG_CLASS_SHIFT;
-			__free_one_page(m, z, idx, o,
-					get_pageblock_migratetype(z, idx));
+			free_one_page_fpi(m, z, idx, o,
+					  get_pageblock_migratetype(z, idx), true);
 			idx += 1u << o;
 		}
 	}
@@ -470,8 +470,8 @@ int mmc_zone_resize(struct mmc *m, int node, int zone_type, uint64_t managed)
 		if (page_class(z->page[i]) == MMC_PC_RESERVED) {
 			set_page_class(m, z, i, 1, MMC_PC_FREE);
 			z->page[i] = MMC_PC_FREE << PG_CLASS_SHIFT;
-			__free_one_page(m, z, i, 0,
-					get_pageblock_migratetype(z, i));
+			free_one_page_fpi(m, z, i, 0,
+					  get_pageblock_migratetype(z, i), true);
 			want--;
 		}
 		i++;
@@ -530,6 +530,16 @@ void mmc_tick(struct mmc *m, uint64_t now_ns)
 	if (now_ns < m->now_ns)
 		return;
 	m->now_ns = now_ns;
+	/* vmstat work once a second: decay_pcp_high() (a long gap counts
+	 * as a few seconds, enough to settle) */
+	if (!m->vmstat_ns)
+		m->vmstat_ns = now_ns;
+	for (int i = 0; i < 32 && now_ns - m->vmstat_ns >= 1000000000ull; i++) {
+		m->vmstat_ns += 1000000000ull;
+		decay_all_pcp_high(m);
+	}
+	if (now_ns - m->vmstat_ns >= 1000000000ull)
+		m->vmstat_ns = now_ns;
 	kswapd_tick(m, now_ns);
 	compaction_tick(m, now_ns);
 }

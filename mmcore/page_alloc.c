@@ -138,6 +138,15 @@ retry:
 			alloc_flags &= ~ALLOC_NOFRAGMENT;
 			goto retry;
 		}
+		/* below the high mark, pcp->high stops growing (and the
+		 * free path trims it): ZONE_BELOW_HIGH */
+		if (!z->below_high) {
+			if (zone_watermark_fast(z, order, high_wmark_pages(z),
+						ac->highest_zoneidx,
+						alloc_flags, gfp))
+				goto try_this_zone;
+			z->below_high = true;
+		}
 		uint64_t mark = wmark_pages(z, alloc_flags & ALLOC_WMARK_MASK);
 
 		if (!zone_watermark_fast(z, order, mark, ac->highest_zoneidx,
@@ -159,6 +168,7 @@ retry:
 					continue;
 			}
 		}
+try_this_zone:;
 		uint32_t idx = rmqueue(m, z, order, alloc_flags, ac, res);
 
 		if (idx == NO_IDX)
@@ -566,20 +576,52 @@ int free_pages(struct mmc *m, uint64_t pfn, unsigned order, int cpu,
 	if (!z || pfn + nr > z->start_pfn + z->spanned)
 		return -1;
 	uint32_t idx = pfn_to_idx(z, pfn);
-	bool lru = false;
+	pgstate_t *pg = z->page + idx;
+	unsigned cls = page_class(pg[0]);
+	unsigned cm = cls << PG_CLASS_SHIFT;
+	uint32_t same = 0, bad = 0, any = 0;
 
-	for (uint32_t i = 0; i < nr; i++) {
-		pgstate_t s = z->page[idx + i];
+	/* every page must be allocated by the workload (SLAB..KERNEL; not
+	 * free, hole, reserved or isolated); 4 pages a word when uniform */
+	if (nr >= 4 && cls >= MMC_PC_SLAB && cls != PC_ISOLATED) {
+		uint64_t cm4 = 0x0001000100010001ull * cm, a = 0;
 
-		if (!page_allocated(s))
-			return -1;	/* double free or never allocated */
-		lru |= s & PG_LRU;
+		for (uint32_t i = 0; i < nr; i += 4) {
+			uint64_t w;
+
+			memcpy(&w, pg + i, sizeof(w));
+			a |= w;
+			if ((w & (0x0001000100010001ull * PG_CLASS_MASK)) != cm4)
+				goto slow;
+		}
+		same = nr;
+		any = (uint32_t)(a | (a >> 16) | (a >> 32) | (a >> 48)) & 0xffff;
+		goto checked;
 	}
-	if (lru)
+slow:
+	for (uint32_t i = 0; i < nr; i++) {
+		unsigned s = pg[i], c = s & PG_CLASS_MASK;
+
+		bad |= (c < (MMC_PC_SLAB << PG_CLASS_SHIFT)) |
+		       (c == (PC_ISOLATED << PG_CLASS_SHIFT));
+		same += c == cm;
+		any |= s;
+	}
+	if (bad)
+		return -1;	/* double free or never allocated */
+checked:
+	if (any & PG_LRU)
 		lru_del(m, pfn, order);
-	set_page_class(m, z, idx, nr, MMC_PC_FREE);
+	if (same == nr) {	/* the usual case: one class, count at once */
+		uint64_t *cnt = m->nodes[z->node].nr_class;
+
+		cnt[cls] -= nr;
+		cnt[MMC_PC_FREE] += nr;
+	} else {
+		set_page_class(m, z, idx, nr, MMC_PC_FREE);
+	}
 	for (uint32_t i = 0; i < nr; i++)
-		z->page[idx + i] = MMC_PC_FREE << PG_CLASS_SHIFT;
+		pg[i] = MMC_PC_FREE << PG_CLASS_SHIFT;
 	m->vm.pgfree += nr;
 	if (res) {
 		res->node = z->node;

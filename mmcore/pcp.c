@@ -5,11 +5,14 @@
  * free_pcppages_bulk() drains, drain_all_pages(), and high/batch from
  * zone_batchsize()/zone_highsize() (mm/page_alloc.c, 6.7+).
  *
- * Simplified: pcp->high is fixed at high_min (the kernel tunes it between
- * high_min and high_max as the cpu allocates and frees, and decays it from
- * vmstat work); a refill takes `batch` pages (no alloc_factor doubling,
- * but clamped to high - count - batch as nr_pcp_alloc() does); a drain
- * frees `batch` pages (nr_pcp_free() without the free_count scaling).
+ * pcp->high is tuned as 6.7+ does: nr_pcp_alloc() raises it by a batch
+ * per refill up to high_max (unless the zone is below its high mark) and
+ * doubles refills (alloc_factor); nr_pcp_high() / nr_pcp_free() on the
+ * free side; decay_pcp_high() once a second of trace time.
+ * Simplified: pcp->high starts at high_min (the kernel starts at 0 and
+ * clamps on the first free); the free_high rule for bursts of order 1-3
+ * frees (which depends on the cpu cache size) and ZONE_RECLAIM_ACTIVE
+ * are left out.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -154,7 +157,8 @@ void zone_pcp_update(struct mmc *m, struct mmc_zone *z)
 		struct per_cpu_pages *pcp = &z->pcp[c];
 
 		pcp->batch = batch;
-		pcp->high = high_min;
+		if (pcp->high < high_min || pcp->high > high_max || !pcp->high)
+			pcp->high = high_min;
 		pcp->high_min = high_min;
 		pcp->high_max = high_max;
 	}
@@ -223,6 +227,86 @@ static uint32_t free_pcppages_bulk(struct mmc *m, struct mmc_zone *z,
 	return freed;
 }
 
+/* nr_pcp_alloc(): how many pages a refill takes; grows pcp->high */
+static int32_t nr_pcp_alloc(struct per_cpu_pages *pcp,
+			    const struct mmc_zone *z, unsigned order)
+{
+	int32_t high = (int32_t)pcp->high, base = (int32_t)pcp->batch, batch;
+
+	if (high < base)		/* pcp disabled */
+		return 1;
+	batch = order ? base : base << pcp->alloc_factor;
+	if (pcp->high_min != pcp->high_max && !z->below_high) {
+		high += batch;
+		if (high > (int32_t)pcp->high_max)
+			high = (int32_t)pcp->high_max;
+		pcp->high = (uint32_t)high;
+	}
+	if (!order) {
+		int32_t max_nr = high - (int32_t)pcp->count - base;
+
+		if (max_nr < base)
+			max_nr = base;
+		/* double the next refill while nothing is freed */
+		if (batch <= max_nr && pcp->alloc_factor < PCP_BATCH_SCALE_MAX)
+			pcp->alloc_factor++;
+		if (batch > max_nr)
+			batch = max_nr;
+	}
+	if (batch > 1) {
+		batch >>= order;
+		if (batch < 2)
+			batch = 2;
+	}
+	return batch;
+}
+
+/* nr_pcp_high(): the high to drain at, adjusting pcp->high */
+static int32_t nr_pcp_high(struct per_cpu_pages *pcp,
+			   const struct mmc_zone *z, int32_t batch)
+{
+	int32_t hmin = (int32_t)pcp->high_min, hmax = (int32_t)pcp->high_max;
+	int32_t high = (int32_t)pcp->high;
+
+	if (high < hmin)
+		high = hmin;
+	if (high > hmax)
+		high = hmax;
+	pcp->high = (uint32_t)high;
+	if (!high)
+		return 0;
+	if (hmin == hmax)
+		return high;
+	if (z->below_high) {
+		int32_t fc = pcp->free_count > batch ? pcp->free_count : batch;
+		int32_t nh = high - fc;
+
+		pcp->high = (uint32_t)(nh > hmin ? nh : hmin);
+		high = (int32_t)pcp->count > hmin ? (int32_t)pcp->count : hmin;
+	} else if ((int32_t)pcp->count >= high) {
+		int32_t need = pcp->free_count + batch;
+
+		/* room for a batch of consecutive frees */
+		if ((int32_t)pcp->high < need)
+			pcp->high = (uint32_t)(need < hmin ? hmin :
+					       need > hmax ? hmax : need);
+	}
+	return high;
+}
+
+/* nr_pcp_free(): pages a drain frees */
+static int32_t nr_pcp_free(const struct per_cpu_pages *pcp, int32_t batch,
+			   int32_t high)
+{
+	if (high < batch)
+		return 1;
+	int32_t lo = batch, hi = high - batch, n = pcp->free_count;
+
+	if (hi < lo)
+		hi = lo;
+	return n < lo ? lo : n > hi ? hi : n;
+}
+
 uint32_t rmqueue_pcplist(struct mmc *m, struct mmc_zone *z, int cpu,
 			 unsigned order, int migratetype, unsigned alloc_flags,
 			 struct mmc_result *res)
@@ -231,31 +315,16 @@ uint32_t rmqueue_pcplist(struct mmc *m, struct mmc_zone *z, int cpu,
 	int pindex = order_to_pindex(migratetype, order);
 	struct pcp_list *l = &pcp->lists[pindex];
 
+	/* fewer pages are batch-freed after an allocation */
+	pcp->free_count >>= 1;
 	if (!l->nr) {
-		/* nr_pcp_alloc() */
-		int32_t batch = (int32_t)pcp->batch;
-
-		if (pcp->high < pcp->batch) {
-			batch = 1;
-		} else if (!order) {
-			int32_t max_nr = (int32_t)pcp->high -
-					 (int32_t)pcp->count - (int32_t)pcp->batch;
-			if (max_nr < (int32_t)pcp->batch)
-				max_nr = (int32_t)pcp->batch;
-			if (batch > max_nr)
-				batch = max_nr;
-		}
-		if (batch > 1) {
-			batch >>= order;
-			if (batch < 2)
-				batch = 2;
-		}
+		int32_t batch = nr_pcp_alloc(pcp, z, order);
 		/* rmqueue_bulk(): the first block taken ends on top */
-		uint32_t got[1024];
+		uint32_t got[2048];	/* batch <= 63 << PCP_BATCH_SCALE_MAX */
 		int32_t n = 0;
 
-		if (batch > 1024)
-			batch = 1024;
+		if (batch > 2048)
+			batch = 2048;
 		while (n < batch) {
 			uint32_t idx = __rmqueue(m, z, order, migratetype,
 						 alloc_flags, res);
@@ -300,23 +369,64 @@ void free_unref_page(struct mmc *m, struct mmc_zone *z, int cpu,
 {
 	struct per_cpu_pages *pcp = &z->pcp[cpu];
 	int pindex = order_to_pindex(migratetype, order);
+	int32_t batch = (int32_t)pcp->batch;
 
 	if (pcp_push_top(&pcp->lists[pindex], idx)) {
 		__free_one_page(m, z, idx, order,
 				get_pageblock_migratetype(z, idx));
 		return;
 	}
+	/* free_unref_page_commit() */
+	pcp->alloc_factor >>= 1;
 	set_pcp_head(z, idx, order, migratetype);
 	pcp->count += 1u << order;
 	z->nr_free_pcp += 1u << order;
-	if (pcp->count < pcp->high)
+	if (pcp->free_count < (batch << PCP_BATCH_SCALE_MAX))
+		pcp->free_count += 1 << order;
+	int32_t high = nr_pcp_high(pcp, z, batch);
+
+	if ((int32_t)pcp->count < high)
 		return;
-	uint32_t freed = free_pcppages_bulk(m, z, pcp, (int32_t)pcp->batch,
+	uint32_t freed = free_pcppages_bulk(m, z, pcp,
+					    nr_pcp_free(pcp, batch, high),
 					    pindex, res);
+	if (z->below_high &&
+	    zone_watermark_ok(z, 0, high_wmark_pages(z), MMC_ZONE_MOVABLE, 0))
+		z->below_high = false;
 	m->vm.pcp_drains++;
 	if (res) {
 		res->path |= MMC_PATH_PCP_DRAIN;
 		res->pcp_batch += freed;
+	}
+}
+
+/* decay_pcp_high(): let idle pcp pages go back, a step at a time */
+static void decay_pcp_high(struct mmc *m, struct mmc_zone *z,
+			   struct per_cpu_pages *pcp)
+{
+	int64_t hmin = pcp->high_min;
+
+	if (pcp->high > pcp->high_min) {
+		int64_t a = (int64_t)pcp->count -
+			    ((int64_t)pcp->batch << PCP_BATCH_SCALE_MAX);
+		int64_t b = (int64_t)pcp->high - (pcp->high >> 3);
+		int64_t h = a > b ? a : b;
+
+		pcp->high = (uint32_t)(h > hmin ? h : hmin);
+	}
+	int64_t to_drain = (int64_t)pcp->count - (int64_t)pcp->high;
+
+	if (to_drain > 0)
+		free_pcppages_bulk(m, z, pcp, (int32_t)to_drain, 0, NULL);
+}
+
+void decay_all_pcp_high(struct mmc *m)
+{
+	for (uint32_t i = 0; i < m->nr_zones; i++) {
+		struct mmc_zone *z = m->zones[i];
+
+		for (uint32_t c = 0; c < m->nr_cpus; c++)
+			decay_pcp_high(m, z, &z->pcp[c]);
 	}
 }
 

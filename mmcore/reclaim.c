@@ -80,6 +80,7 @@ struct lruvec {
 	struct u32set stale;			/* entries of departed folios */
 	struct u32set dirty, mapped;		/* file folio heads (rel) */
 	uint64_t nr_file_dirty, nr_file_mapped;	/* NR_FILE_DIRTY/_MAPPED */
+	uint64_t anon_cost, file_cost;		/* lru_note_cost() */
 };
 
 struct reclaim_global {
@@ -95,6 +96,7 @@ struct scan_control {
 	bool may_writepage, may_unmap, may_swap;
 	bool kswapd;
 	bool compaction_ready;
+	bool force_deactivate, skipped_deactivate;
 	unsigned may_deactivate;
 	bool cache_trim_mode, file_is_tiny;
 	uint64_t nr_scanned, nr_reclaimed;
@@ -813,7 +815,8 @@ enum folio_verdict { FOLIO_RECLAIM, FOLIO_KEEP, FOLIO_ACTIVATE };
  *    writeback throttling, lazyfree, THP splitting. */
 static enum folio_verdict shrink_folio(struct mmc *m, struct lruvec *lv,
 				       const struct folio_ref *f,
-				       const struct scan_control *sc)
+				       const struct scan_control *sc,
+				       bool *pageout)
 {
 	bool anon = page_class(f->s) == MMC_PC_ANON;
 	bool mapped = folio_mapped(lv, f);
@@ -823,6 +826,7 @@ static enum folio_verdict shrink_folio(struct mmc *m, struct lruvec *lv,
 	if (anon) {
 		if (!can_reclaim_anon_pages(m) || !sc->may_swap)
 			return FOLIO_ACTIVATE;
+		*pageout = sc->may_writepage;	/* the swap write */
 		return sc->may_writepage ? FOLIO_RECLAIM : FOLIO_KEEP;
 	}
 	uint32_t key = (uint32_t)(f->pfn - lv->base_pfn);
@@ -830,6 +834,7 @@ static enum folio_verdict shrink_folio(struct mmc *m, struct lruvec *lv,
 		if (!sc->may_writepage)
 			return FOLIO_ACTIVATE;
 		set_del(&lv->dirty, key);	/* pageout() */
+		*pageout = true;
 		lv->nr_file_dirty -= 1ull << f->order;
 	}
 	return FOLIO_RECLAIM;
@@ -853,35 +858,92 @@ static void reclaim_folio(struct mmc *m, struct lruvec *lv, enum lru_list l,
 	reclaim_free_pages(m, f->pfn, f->order);
 }
 
-/* isolate_lru_folios() filters: folios of zones above reclaim_idx are
- * skipped (and not counted), mapped folios are skipped without
- * may_unmap (ISOLATE_UNMAPPED).  Both go back to the newest end. */
-static bool folio_isolatable(const struct lruvec *lv,
-			     const struct folio_ref *f,
-			     const struct scan_control *sc)
+/* isolate_lru_folios() filters.  Folios of zones above reclaim_idx are
+ * skipped without counting towards nr_to_scan (at most
+ * SWAP_CLUSTER_MAX_SKIPPED a call; past that the kernel isolates them
+ * anyway, the model counts and keeps them); mapped folios without
+ * may_unmap count as scanned and stay.  Both go back to the newest end.
+ * isolate_next() hands out the next folio to work on. */
+#define SWAP_CLUSTER_MAX_SKIPPED (SWAP_CLUSTER_MAX << 10)
+
+struct isolate_state {
+	uint64_t scanned;	/* towards nr_to_scan */
+	uint64_t total;		/* all folios looked at (nr_scanned) */
+	uint32_t skipped;
+	uint32_t budget;	/* ring pops left */
+};
+
+static bool isolate_next(struct mmc *m, struct lruvec *lv, enum lru_list l,
+			 uint64_t nr_to_scan, const struct scan_control *sc,
+			 struct isolate_state *is, struct folio_ref *f)
 {
-	if ((int)f->z->type > sc->reclaim_idx)
-		return false;
-	if (!sc->may_unmap && folio_mapped(lv, f))
-		return false;
-	return true;
+	while (is->scanned < nr_to_scan &&
+	       lru_next(m, lv, l, &is->budget, f)) {
+		uint32_t nr = 1u << f->order;
+
+		is->total += nr;
+		if ((int)f->z->type > sc->reclaim_idx &&
+		    is->skipped < SWAP_CLUSTER_MAX_SKIPPED) {
+			is->skipped++;
+			folio_requeue(lv, l, f);
+			continue;
+		}
+		is->scanned += nr;
+		if ((int)f->z->type > sc->reclaim_idx ||
+		    (!sc->may_unmap && folio_mapped(lv, f))) {
+			folio_requeue(lv, l, f);
+			continue;
+		}
+		return true;
+	}
+	return false;
+}
+
+/* lru_note_cost(): IO (pageout, refault) and rotations make a list
+ * costly to reclaim; get_scan_count() leans away from it.  The costs
+ * decay by half once they exceed a quarter of the LRU. */
+static void lru_note_cost(struct lruvec *lv, bool file, uint64_t nr_io,
+			  uint64_t nr_rotated)
+{
+	uint64_t cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated;
+	uint64_t lrusize = 0;
+
+	if (file)
+		lv->file_cost += cost;
+	else
+		lv->anon_cost += cost;
+	for (int l = 0; l < NR_LRU_LISTS; l++)
+		lrusize += lv->nr_pages[l];
+	if (lv->file_cost + lv->anon_cost > lrusize / 4) {
+		lv->file_cost /= 2;
+		lv->anon_cost /= 2;
+	}
+}
+
+/* lru_note_cost_refault(): a refault is IO reclaim caused. */
+void lru_note_refault(struct mmc *m, uint64_t pfn, unsigned order, int cls)
+{
+	struct mmc_zone *z = pfn_to_zone(m, pfn);
+
+	if (z && node_lruvec(m, z->node))
+		lru_note_cost(node_lruvec(m, z->node), cls == MMC_PC_FILE,
+			      1ull << order, 0);
 }
 
 static uint64_t shrink_inactive_list(struct mmc *m, struct lruvec *lv,
 				     enum lru_list l, uint64_t nr_to_scan,
 				     struct scan_control *sc)
 {
-	uint64_t scanned = 0, reclaimed = 0;
-	uint32_t budget = lv->ring[l].len;
+	uint64_t reclaimed = 0, nr_pageout = 0;
+	struct isolate_state is = { .budget = lv->ring[l].len };
 	struct folio_ref f;
 
-	while (scanned < nr_to_scan && lru_next(m, lv, l, &budget, &f)) {
-		if (!folio_isolatable(lv, &f, sc)) {
-			folio_requeue(lv, l, &f);
-			continue;
-		}
-		scanned += 1u << f.order;
-		enum folio_verdict v = shrink_folio(m, lv, &f, sc);
+	while (isolate_next(m, lv, l, nr_to_scan, sc, &is, &f)) {
+		bool pageout = false;
+		enum folio_verdict v = shrink_folio(m, lv, &f, sc, &pageout);
+
+		if (pageout)
+			nr_pageout += 1u << f.order;
 		f.z->page[f.idx] &= (pgstate_t)~PG_REFERENCED;
 		if (v == FOLIO_RECLAIM) {
 			reclaim_folio(m, lv, l, &f);
@@ -896,7 +958,9 @@ static uint64_t shrink_inactive_list(struct mmc *m, struct lruvec *lv,
 			folio_requeue(lv, l, &f);
 		}
 	}
-	sc->nr_scanned += scanned;
+	sc->nr_scanned += is.total;
+	if (is.total)
+		lru_note_cost(lv, is_file_lru(l), nr_pageout, is.total - reclaimed);
 	return reclaimed;
 }
 
@@ -907,17 +971,11 @@ static void shrink_active_list(struct mmc *m, struct lruvec *lv,
 			       enum lru_list l, uint64_t nr_to_scan,
 			       struct scan_control *sc)
 {
-	uint64_t scanned = 0;
-	uint32_t budget = lv->ring[l].len;
+	struct isolate_state is = { .budget = lv->ring[l].len };
 	struct folio_ref f;
 
-	while (scanned < nr_to_scan && lru_next(m, lv, l, &budget, &f)) {
-		if (!folio_isolatable(lv, &f, sc)) {
-			folio_requeue(lv, l, &f);
-			continue;
-		}
+	while (isolate_next(m, lv, l, nr_to_scan, sc, &is, &f)) {
 		uint32_t nr = 1u << f.order;
-		scanned += nr;
 		lv->nr_pages[l] -= nr;
 		lv->nr_pages[l - 1] += nr;
 		f.z->page[f.idx] = (pgstate_t)((f.s & ~(PG_ACTIVE | PG_REFERENCED)) |
@@ -933,6 +991,8 @@ static uint64_t shrink_list(struct mmc *m, struct lruvec *lv,
 	if (is_active_lru(l)) {
 		if (sc->may_deactivate & (1u << is_file_lru(l)))
 			shrink_active_list(m, lv, l, nr_to_scan, sc);
+		else
+			sc->skipped_deactivate = true;
 		return 0;
 	}
 	return shrink_inactive_list(m, lv, l, nr_to_scan, sc);
@@ -947,9 +1007,9 @@ static void prepare_scan_control(struct mmc *m, int nid,
 	struct mmc_node *n = &m->nodes[nid];
 
 	sc->may_deactivate = 0;
-	if (inactive_is_low(lv, LRU_INACTIVE_ANON))
+	if (sc->force_deactivate || inactive_is_low(lv, LRU_INACTIVE_ANON))
 		sc->may_deactivate |= DEACTIVATE_ANON;
-	if (inactive_is_low(lv, LRU_INACTIVE_FILE))
+	if (sc->force_deactivate || inactive_is_low(lv, LRU_INACTIVE_FILE))
 		sc->may_deactivate |= DEACTIVATE_FILE;
 	sc->cache_trim_mode = (lv->nr_pages[LRU_INACTIVE_FILE] >> sc->priority) &&
 			      !(sc->may_deactivate & DEACTIVATE_FILE);
@@ -971,12 +1031,30 @@ static void prepare_scan_control(struct mmc *m, int nid,
 
 enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };
 
+/* calculate_pressure_balance(): swappiness weighed by the lists'
+ * reclaim costs; with no costs yet, anon:file = swappiness :
+ * (200 - swappiness). */
+static void calculate_pressure_balance(const struct lruvec *lv,
+				       int swappiness, uint64_t fraction[2],
+				       uint64_t *denominator)
+{
+	uint64_t total = lv->anon_cost + lv->file_cost;
+	uint64_t anon_cost = total + lv->anon_cost;
+	uint64_t file_cost = total + lv->file_cost;
+
+	total = anon_cost + file_cost;
+	fraction[0] = (uint64_t)swappiness * (total + 1) / (anon_cost + 1);
+	fraction[1] = (uint64_t)(MAX_SWAPPINESS - swappiness) * (total + 1) /
+		      (file_cost + 1);
+	*denominator = fraction[0] + fraction[1];
+	if (!*denominator)
+		*denominator = 1;
+}
+
 /* get_scan_count(): how many pages of each list to scan at this
- * priority.  calculate_pressure_balance() weighs swappiness by the
- * lists' reclaim costs (lru_note_cost); the model keeps no costs, which
- * is the kernel's answer with equal costs: anon:file = swappiness :
- * (200 - swappiness).  Lists are sized per node, not per eligible zone
- * (lruvec_lru_size with reclaim_idx) and memcg protection is left out. */
+ * priority.  Lists are sized per node, not per eligible zone
+ * (lruvec_lru_size with reclaim_idx), and memcg protection is left
+ * out. */
 static void get_scan_count(struct mmc *m, struct lruvec *lv,
 			   struct scan_control *sc, uint64_t nr[NR_LRU_LISTS])
 {
@@ -994,9 +1072,8 @@ static void get_scan_count(struct mmc *m, struct lruvec *lv,
 		bal = SCAN_FILE;
 	else {
 		bal = SCAN_FRACT;
-		fraction[0] = (uint64_t)swappiness;
-		fraction[1] = (uint64_t)(MAX_SWAPPINESS - swappiness);
-		denominator = fraction[0] + fraction[1];
+		calculate_pressure_balance(lv, swappiness, fraction,
+					   &denominator);
 	}
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
 		bool file = is_file_lru((enum lru_list)l);
@@ -1111,12 +1188,18 @@ static bool compaction_ready(struct mmc *m, struct mmc_zone *z,
 }
 
 /* shrink_zones() + do_try_to_free_pages(): the priority loop over the
- * zonelist, each node shrunk once per priority. */
-static void do_try_to_free_pages(struct mmc *m, int preferred_nid,
-				 struct scan_control *sc, uint64_t *scanned)
+ * zonelist, each node shrunk once per priority.  Returns the progress the
+ * allocator sees: pages reclaimed, or 1 when compaction is ready to take
+ * over; with nothing reclaimed because the active lists were spared, it
+ * retries once forcing deactivation. */
+static uint64_t do_try_to_free_pages(struct mmc *m, int preferred_nid,
+				     struct scan_control *sc,
+				     uint64_t *scanned)
 {
 	struct mmc_node *pn = &m->nodes[preferred_nid];
+	int initial_priority = sc->priority;
 
+retry:
 	do {
 		int last_nid = -1;
 
@@ -1143,6 +1226,17 @@ static void do_try_to_free_pages(struct mmc *m, int preferred_nid,
 		if (sc->priority < DEF_PRIORITY - 2)
 			sc->may_writepage = true;
 	} while (--sc->priority >= 0);
+	if (sc->nr_reclaimed)
+		return sc->nr_reclaimed;
+	if (sc->compaction_ready)
+		return 1;
+	if (sc->skipped_deactivate) {
+		sc->priority = initial_priority;
+		sc->force_deactivate = true;
+		sc->skipped_deactivate = false;
+		goto retry;
+	}
+	return 0;
 }
 
 /* try_to_free_pages(): the allocating task reclaims SWAP_CLUSTER_MAX
@@ -1161,11 +1255,11 @@ uint64_t try_to_free_pages(struct mmc *m, int preferred_nid, uint64_t gfp,
 		.may_unmap = true,
 		.may_swap = true,
 	};
-	uint64_t scanned = 0;
+	uint64_t scanned = 0, progress;
 
 	if (preferred_nid < 0 || (uint32_t)preferred_nid >= m->nr_nodes)
 		preferred_nid = 0;
-	do_try_to_free_pages(m, preferred_nid, &sc, &scanned);
+	progress = do_try_to_free_pages(m, preferred_nid, &sc, &scanned);
 	m->vm.direct_reclaims++;
 	m->vm.direct_scanned += scanned;
 	m->vm.direct_reclaimed += sc.nr_reclaimed;
@@ -1174,7 +1268,7 @@ uint64_t try_to_free_pages(struct mmc *m, int preferred_nid, uint64_t gfp,
 		res->reclaim_scanned += (uint32_t)scanned;
 		res->reclaim_reclaimed += (uint32_t)sc.nr_reclaimed;
 	}
-	return sc.nr_reclaimed;
+	return progress;
 }
 
 /* ---- node reclaim -------------------------------------------------------- */

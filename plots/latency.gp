@@ -9,6 +9,10 @@ file = datadir.'/latency.tsv'
 set encoding utf8
 set datafile missing '-'
 pngterm = strstrt(GPVAL_TERMINALS, 'pngcairo') ? 'pngcairo' : 'png'
+# Earlier policies draw wider lines, so a policy whose curve equals a later
+# one's still shows as a coloured edge around it.
+plw(i) = npol > 1 ? 1.2 + 2.8 * (npol - i) / (npol - 1.0) : 2
+pdt(i) = (i - 1) % 5 + 1
 
 do for [fmt in 'svg png'] {
 	if (fmt eq 'svg') {
@@ -28,7 +32,7 @@ do for [fmt in 'svg png'] {
 	set yrange [0:1.02]
 	set key bottom right
 	if (has_lat) {
-		plot for [i=1:npol] file index (i-1) using 1:2 with lines lw 2 lc rgb pcol[i] title pname[i] noenhanced
+		plot for [i=1:npol] file index (i-1) using 1:2 with lines lw plw(i) dt pdt(i) lc rgb pcol[i] title pname[i] noenhanced
 	} else {
 		set label 1 'no latency data' at graph 0.5,0.5 center
 		plot [1:1e6] [0:1] -1 notitle
@@ -46,7 +50,7 @@ do for [fmt in 'svg png'] {
 	set label 2 'p99' at graph 0.02, first 0.013 font ',10' textcolor rgb '#666666'
 	set label 3 'p99.9' at graph 0.02, first 0.0013 font ',10' textcolor rgb '#666666'
 	if (has_lat) {
-		plot for [i=1:npol] file index (i-1) using 1:3 with lines lw 2 lc rgb pcol[i] title pname[i] noenhanced
+		plot for [i=1:npol] file index (i-1) using 1:3 with lines lw plw(i) dt pdt(i) lc rgb pcol[i] title pname[i] noenhanced
 	} else {
 		set label 1 'no latency data' at graph 0.5,0.5 center
 		plot [1:1e6] [1e-6:1] 1e-9 notitle

@@ -137,8 +137,7 @@ static void on_reclaim(void *ctx, uint64_t pfn, unsigned order)
 	for (uint64_t p = pfn; p < pfn + n; p++) {
 		uint64_t real, e;
 
-		if (rp_map_get(&r->rev, p, &real)) {
-			rp_map_del(&r->rev, p);
+		if (rp_map_take(&r->rev, p, &real)) {
 			if (rp_map_get(&r->fwd, real, &e))
 				rp_map_put(&r->fwd, real, e | FWD_DEAD);
 		} else if (!rp_map_get(&r->fwd, p, &e)) {
@@ -153,8 +152,7 @@ static void on_migrate(void *ctx, uint64_t from, uint64_t to, unsigned order)
 	struct rp_run *r = ctx;
 	uint64_t real, e;
 
-	if (rp_map_get(&r->rev, from, &real)) {
-		rp_map_del(&r->rev, from);
+	if (rp_map_take(&r->rev, from, &real)) {
 		if (rp_map_get(&r->fwd, real, &e))
 			rp_map_put(&r->fwd, real, to << 8 | (e & 0xff));
 		rp_map_put(&r->rev, to, real);
@@ -178,19 +176,16 @@ static uint64_t gfp_user_movable(const struct rp_run *r)
 static void map_alloc(struct rp_run *r, uint64_t real, uint64_t sim,
 		      unsigned order)
 {
-	uint64_t e;
+	uint64_t e, v = sim == UINT64_MAX ? FWD_DEAD | (uint64_t)order << 1 :
+					    sim << 8 | (uint64_t)order << 1;
 
-	if (rp_map_get(&r->fwd, real, &e) && !(e & FWD_DEAD)) {
+	if (rp_map_swap(&r->fwd, real, v, &e) == 1 && !(e & FWD_DEAD)) {
 		/* a lost free: the old simulated page stays allocated */
 		r->alloc_over_live++;
 		rp_map_del(&r->rev, e >> 8);
 	}
-	if (sim == UINT64_MAX) {
-		rp_map_put(&r->fwd, real, FWD_DEAD | (uint64_t)order << 1);
-		return;
-	}
-	rp_map_put(&r->fwd, real, sim << 8 | (uint64_t)order << 1);
-	rp_map_put(&r->rev, sim, real);
+	if (sim != UINT64_MAX)
+		rp_map_put(&r->rev, sim, real);
 }
 
 /* Sim pfn of a live real page; UINT64_MAX when reclaimed or unknown. */
@@ -254,8 +249,7 @@ static void policy_free(struct rp_run *r, const struct mmt_event *ev)
 	uint64_t e, sim, other;
 	unsigned order = ev->order;
 
-	if (rp_map_get(&r->fwd, ev->pfn, &e)) {
-		rp_map_del(&r->fwd, ev->pfn);
+	if (rp_map_take(&r->fwd, ev->pfn, &e)) {
 		if (e & FWD_DEAD) {
 			r->absorbed++;
 			return;
@@ -278,20 +272,21 @@ static void policy_free(struct rp_run *r, const struct mmt_event *ev)
 static void policy_fault(struct rp_run *r, const struct mmt_event *ev)
 {
 	struct rp_cpu *c = trace_cpu(r, ev->cpu);
-	uint64_t key = ((uint64_t)ev->pid << 40) ^ (ev->addr >> 12), real, sim;
+	uint64_t key = ((uint64_t)ev->pid << 40) ^ (ev->addr >> 12), real, e;
 	struct mmc_result res;
 
 	fault_finish(r, c);
-	if (!(ev->arg & 1) || !rp_map_get(&r->addr, key, &real)) {
+	/* a fault on a present page (error code bit 0) at an address whose
+	 * page the trace allocated and has not freed: a touch */
+	if (!(ev->arg & 1) || !rp_map_get(&r->addr, key, &real) ||
+	    !rp_map_get(&r->fwd, real, &e)) {
 		c->fault_ts = ev->ts + 1;
 		c->fault_addr = ev->addr;
 		c->fault_pid = ev->pid;
 		return;
 	}
-	sim = real_to_sim(r, real);
-	if (sim != UINT64_MAX) {
-		/* a fault on a present page (write-protect, NUMA hint): a touch */
-		mmc_lru_touch(r->m, sim);
+	if (!(e & FWD_DEAD)) {
+		mmc_lru_touch(r->m, e >> 8);
 		r->touches++;
 		rp_hist_add(&r->hist[RP_OP_FAULT], (uint64_t)r->costs.fault);
 		return;
@@ -320,6 +315,8 @@ static void policy_filemap(struct rp_run *r, const struct mmt_event *ev)
 }
 
 /* ---- mirror mode ------------------------------------------------------ */
+
+static uint64_t online_block(struct rp_run *r, uint64_t pfn);
 
 static int pcp_order(const struct rp_run *r, unsigned order)
 {
@@ -354,7 +351,11 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 			res.path = MMC_PATH_PCP_HIT;
 		} else if (mmc_alloc_at(r->m, ev->pfn, ev->order,
 					mmt_gfp_canon(&r->dec, ev->gfp), cpu,
-					&res) < 0) {
+					&res) < 0 &&
+			   (!online_block(r, ev->pfn) ||
+			    mmc_alloc_at(r->m, ev->pfn, ev->order,
+					 mmt_gfp_canon(&r->dec, ev->gfp), cpu,
+					 &res) < 0)) {
 			/* allocated in the model already: the start snapshot
 			 * was read while this happened, or an event was lost */
 			r->mir.alloc_not_free++;
@@ -385,7 +386,9 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 		if (!ev->arg)	/* a buddy allocation: PAGE_ALLOC follows */
 			break;
 		mirror_flush_pcp(r, dirty);
-		if (mmc_alloc_at(r->m, ev->pfn, ev->order, 0, cpu, &res) < 0)
+		if (mmc_alloc_at(r->m, ev->pfn, ev->order, 0, cpu, &res) < 0 &&
+		    (!online_block(r, ev->pfn) ||
+		     mmc_alloc_at(r->m, ev->pfn, ev->order, 0, cpu, &res) < 0))
 			r->mir.refill_not_free++;
 		rp_map_put(&r->kpcp, ev->pfn, ev->order);
 		break;
@@ -408,46 +411,114 @@ static void mirror_mark_late(struct rp_run *r, const struct mmt_event *ev)
 
 /* ---- events common to both modes --------------------------------------- */
 
+static int onlined(const struct rp_run *r, const struct mmt_snapshot *start,
+		   const struct mmt_snapshot *end, uint64_t pfn)
+{
+	int c;
+
+	(void)r;
+	if (rp_snap_class(start, pfn) != MMT_PC_OFFLINE)
+		return 0;
+	if (!end)
+		return 1;
+	c = rp_snap_class(end, pfn);
+	return c != MMT_PC_OFFLINE && c != MMT_PC_HOLE;
+}
+
+/* Onlines the order-10 block holding pfn: its pages that are offline in
+ * the start snapshot and online in the end one are freed into the model's
+ * buddy (largest aligned blocks).  Each block once.  Returns pages freed. */
+static uint64_t online_block(struct rp_run *r, uint64_t pfn)
+{
+	const struct mmt_snapshot *start = mmt_reader_snapshot(r->rd, 0);
+	const struct mmt_snapshot *end = mmt_reader_snapshot(r->rd, 1);
+	uint64_t blk = pfn >> MMC_MAX_ORDER, v, p, lim, freed = 0;
+
+	if (!start || rp_map_get(&r->onl, blk, &v))
+		return 0;
+	rp_map_put(&r->onl, blk, 1);
+	p = blk << MMC_MAX_ORDER;
+	lim = p + (1ull << MMC_MAX_ORDER);
+	while (p < lim) {
+		unsigned o = MMC_MAX_ORDER;
+
+		if (!onlined(r, start, end, p)) {
+			uint64_t e1 = p + 1, e2 = p + 1;
+
+			/* skip the rest of the snapshot runs that decided it */
+			if (rp_snap_class_end(start, p, &e1) != MMT_PC_OFFLINE)
+				p = e1;
+			else if (end && rp_snap_class_end(end, p, &e2) >= 0)
+				p = e2;
+			else
+				p++;
+			continue;
+		}
+		while (o && ((p & ((1ull << o) - 1)) || p + (1ull << o) > lim ||
+			     !onlined(r, start, end, p + (1ull << o) - 1)))
+			o--;
+		if (mmc_seed_free(r->m, p, o, -1) == 0)
+			freed += 1ull << o;
+		p += 1ull << o;
+	}
+	r->hotadd_pages += freed;
+	return freed;
+}
+
+/* Memory hot-add (online_pages()): the collector reports the zone's new
+ * managed count, polled, so possibly after the first allocations from the
+ * new memory.  The pages that came online are those offline in the start
+ * snapshot and online in the end one; on a resize they are onlined lowest
+ * pfn first, as many as managed grew, and an allocation that the kernel
+ * made from such a page before the resize was seen onlines its block
+ * first.  The model's zone already counts them as managed (see
+ * topo_from_header), so watermarks stay as they were.  Hot-remove is not
+ * modelled. */
 static void zone_resize(struct rp_run *r, const struct mmt_event *ev)
 {
 	const struct mmt_header *h = r->h;
-	int type = -1, node = -1;
-	int64_t delta = (int64_t)(ev->addr - ev->arg2);
+	const struct mmt_zone_info *z = NULL;
+	uint64_t left, *cur, zend;
 
 	r->k.zone_resizes++;
 	for (uint32_t i = 0; i < h->nr_zones; i++)
 		if (h->zones[i].node == ev->node &&
 		    (uint64_t)h->zones[i].zone_idx == ev->arg)
-			type = rp_zone_name_type(h->zones[i].name);
-	for (uint32_t i = 0; type < 0 && i < h->nr_zone_types; i++)
-		if (h->zone_types[i].value == ev->arg)
-			type = rp_zone_name_type(h->zone_types[i].name);
-	if (type < 0)
-		goto fail;
-	/* hot-added memory sits at the top of the pfn range: with a split
-	 * topology that is the last node holding this zone type */
-	for (uint32_t i = 0; i < mmc_nr_zones(r->m); i++) {
-		struct mmc_zone_stats s;
-
-		if (mmc_zone_stats(r->m, i, &s) == 0 && (int)s.type == type &&
-		    (s.node == ev->node || r->topo.nr_nodes != h->nr_nodes) &&
-		    (node < 0 || s.node > node))
-			node = s.node;
+			z = &h->zones[i];
+	if (!z || ev->addr <= ev->arg2 || ev->node < 0 || ev->node >= 8 ||
+	    ev->arg >= MMT_MAX_ZONE_TYPES) {
+		r->mir.resize_fail++;
+		return;
 	}
-	for (uint32_t i = 0; node >= 0 && i < mmc_nr_zones(r->m); i++) {
-		struct mmc_zone_stats s;
+	left = ev->addr - ev->arg2;
+	cur = &r->hotadd_cursor[ev->node][ev->arg];
+	if (*cur < z->start_pfn)
+		*cur = z->start_pfn;
+	zend = z->start_pfn + z->spanned;
+	while (left && *cur < zend) {
+		uint64_t n = online_block(r, *cur);
 
-		if (mmc_zone_stats(r->m, i, &s) == 0 && (int)s.type == type &&
-		    s.node == node) {
-			int64_t nm = (int64_t)s.managed + delta;
-
-			if (nm >= 0 && mmc_zone_resize(r->m, node, type,
-						       (uint64_t)nm) == 0)
-				return;
-		}
+		left -= n < left ? n : left;
+		*cur = ((*cur >> MMC_MAX_ORDER) + 1) << MMC_MAX_ORDER;
 	}
-fail:
-	r->mir.resize_fail++;
+	mmc_setup_zones(r->m);
+}
+
+/* Mirror mode, end of the replay: memory the end snapshot shows online
+ * that no resize event reached (the last poll came after the snapshot). */
+static void online_rest(struct rp_run *r)
+{
+	const struct mmt_header *h = r->h;
+
+	for (uint32_t i = 0; i < h->nr_zones; i++) {
+		const struct mmt_zone_info *z = &h->zones[i];
+
+		if (!r->k.zone_resizes || !z->spanned)
+			continue;
+		for (uint64_t p = z->start_pfn; p < z->start_pfn + z->spanned;
+		     p += 1ull << MMC_MAX_ORDER)
+			r->hotadd_late += online_block(r, p);
+	}
 }
 
 static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
@@ -457,11 +528,11 @@ static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
 
 	switch (ev->kind) {
 	case MMT_EV_PAGE_ALLOC:
-		k->page_allocs++;
+		k->page_allocs += 1ull << (ev->order & 31);
 		k->order9_allocs += ev->order >= 9;
 		break;
 	case MMT_EV_PAGE_FREE:
-		k->page_frees++;
+		k->page_frees += 1ull << (ev->order & 31);
 		break;
 	case MMT_EV_EXTFRAG:
 		k->fallbacks++;
@@ -640,8 +711,12 @@ static void replay_events(struct rp_run *r)
 		r->stop_reason = mmt_reader_error(r->rd);
 	else
 		r->stop_reason = mmt_reader_stop_reason(r->rd);
-	if (mirror)
+	if (mirror) {
 		mirror_flush_pcp(r, &dirty);
+		if (!r->stop_reason)
+			online_rest(r);
+		mirror_flush_pcp(r, &dirty);
+	}
 	for (uint32_t c = 0; c < r->nr_trace_cpus; c++)
 		fault_finish(r, &r->cpus[c]);
 	if (r->o->progress)
@@ -666,7 +741,7 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	end = mmt_reader_snapshot(r->rd, 1);
 	r->have_end = end != NULL;
 	r->end_snap_ts = end && end->ts ? end->ts : UINT64_MAX;
-	rc = rp_build_topology(r, end, err, errlen);
+	rc = rp_build_topology(r, start, end, err, errlen);
 	if (rc)
 		return rc;
 	if (rp_build_policy(r, err, errlen) < 0)
@@ -683,7 +758,8 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	    rp_map_init(&r->rev, 1 << 16) < 0 ||
 	    rp_map_init(&r->addr, 1 << 12) < 0 ||
 	    rp_map_init(&r->kpcp, 1 << 12) < 0 ||
-	    rp_map_init(&r->late, 1 << 10) < 0) {
+	    rp_map_init(&r->late, 1 << 10) < 0 ||
+	    rp_map_init(&r->onl, 1 << 10) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return 1;
 	}
@@ -694,8 +770,9 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	if (start) {
 		rp_seed(r, start, &seed_err);
 		if (seed_err)
-			fprintf(stderr, "mmtrace replay: %s: %llu snapshot "
-				"entries outside the model's zones (ignored)\n",
+			fprintf(stderr, "mmtrace replay: %s: %llu start snapshot "
+				"entries not seeded (outside the model's zones, "
+				"or pcp-looking pages inside free blocks)\n",
 				r->o->trace, (unsigned long long)seed_err);
 	} else {
 		fprintf(stderr, "mmtrace replay: %s: no start snapshot; "
@@ -742,6 +819,7 @@ static void run_free(struct rp_run *r)
 	rp_map_free(&r->addr);
 	rp_map_free(&r->kpcp);
 	rp_map_free(&r->late);
+	rp_map_free(&r->onl);
 	free(r->slow.v);
 	free(r->cpus);
 	free(r);

@@ -25,6 +25,12 @@ const char *rp_cause_name(int c)
 	return n[c];
 }
 
+/* JSON key spelling (no '-') */
+const char *rp_cause_key(int c)
+{
+	return c == RP_CAUSE_HOTADD ? "hotadd" : rp_cause_name(c);
+}
+
 struct bitmap { uint64_t *w; uint64_t n; };
 
 static int bm_init(struct bitmap *b, uint64_t n)
@@ -63,10 +69,12 @@ static void collect_free(void *ctx, uint64_t pfn, unsigned order, int mt,
 	c->on_pcp += on_pcp ? 1ull << order : 0;
 }
 
-/* Class of pfn in a snapshot (runs sorted by pfn). */
-static int snap_class(const struct mmt_snapshot *s, uint64_t pfn)
+/* Class of pfn in a snapshot (runs sorted by pfn), and in *end where its
+ * run ends; HOLE up to the next run when no run holds it. */
+int rp_snap_class_end(const struct mmt_snapshot *s, uint64_t pfn,
+		      uint64_t *end)
 {
-	uint64_t lo = 0, hi = s->nr_runs;
+	uint64_t lo = 0, hi = s ? s->nr_runs : 0;
 
 	while (lo < hi) {
 		uint64_t mid = (lo + hi) / 2;
@@ -76,10 +84,31 @@ static int snap_class(const struct mmt_snapshot *s, uint64_t pfn)
 			hi = mid;
 		else if (pfn >= r->pfn + r->len)
 			lo = mid + 1;
-		else
+		else {
+			*end = r->pfn + r->len;
 			return r->cls;
+		}
 	}
+	*end = s && lo < s->nr_runs ? s->runs[lo].pfn : pfn + 1;
 	return MMT_PC_HOLE;
+}
+
+int rp_snap_class(const struct mmt_snapshot *s, uint64_t pfn)
+{
+	uint64_t end;
+
+	return rp_snap_class_end(s, pfn, &end);
+}
+
+static int in_kpcp(const struct rp_run *r, uint64_t pfn)
+{
+	uint64_t order;
+
+	for (unsigned o = 0; o <= MMC_PAGEBLOCK_ORDER; o++)
+		if (rp_map_get(&r->kpcp, pfn & ~((1ull << o) - 1), &order) &&
+		    order >= o)
+			return 1;
+	return 0;
 }
 
 static int is_late(const struct rp_run *r, uint64_t pfn)
@@ -93,23 +122,21 @@ static int is_late(const struct rp_run *r, uint64_t pfn)
 	return 0;
 }
 
-static int cause_of(const struct rp_run *r, const struct mmt_snapshot *start,
-		    const struct mmt_snapshot *end, uint64_t pfn, int kind)
+static int cause_of(const struct rp_run *r, const struct mmt_snapshot *end,
+		    uint64_t pfn, int kind)
 {
 	uint64_t v;
 
-	if (kind == 0 && (snap_class(end, pfn) == MMT_PC_PCP ||
+	if (kind == 0 && (rp_snap_class(end, pfn) == MMT_PC_PCP ||
 			  rp_map_get(&r->kpcp, pfn, &v) ||
 			  !r->mir.have_pcp_events))
 		return RP_CAUSE_PCP;
+	/* the trace left it on a pcp list, the kernel's buddy has it: it
+	 * left the list without a pcp drain event */
+	if (kind == 1 && in_kpcp(r, pfn))
+		return RP_CAUSE_PCP;
 	if (is_late(r, pfn))
 		return RP_CAUSE_BOUNDARY;
-	if (start) {
-		int c = snap_class(start, pfn);
-
-		if (c == MMT_PC_HOLE || c == MMT_PC_OFFLINE)
-			return RP_CAUSE_HOTADD;
-	}
 	if (r->k.lost)
 		return RP_CAUSE_LOST;
 	return RP_CAUSE_UNEXPLAINED;
@@ -217,20 +244,30 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 			continue;
 		for (uint64_t p = s.start_pfn; p < s.start_pfn + s.spanned; p++) {
 			int m = bm_get(&c.mfree, p), k = bm_get(&kfree, p), cls;
-			int kind, cause;
+			int kind, cause, hot;
 
 			if (!m && !k) {
-				cls = snap_class(end, p);
+				cls = rp_snap_class(end, p);
 				if (cls == MMT_PC_HOLE || cls == MMT_PC_OFFLINE)
 					continue;
 			}
-			mc->pages_compared++;
+			/* hot-added memory has no history in the trace (its
+			 * onlining is not an event): counted on its own */
+			cls = start ? rp_snap_class(start, p) : MMT_PC_FREE;
+			hot = cls == MMT_PC_HOLE || cls == MMT_PC_OFFLINE;
+			if (hot) {
+				mc->hot_compared++;
+				mc->hot_agree += m == k;
+			} else {
+				mc->pages_compared++;
+			}
 			if (m == k) {
-				mc->pages_agree++;
+				mc->pages_agree += !hot;
 				continue;
 			}
 			kind = m ? 0 : 1;
-			cause = cause_of(r, start, end, p, kind);
+			cause = hot ? RP_CAUSE_HOTADD :
+				      cause_of(r, end, p, kind);
 			mc->cause[kind][cause]++;
 			note_example(ex, &nex, p, kind, cause);
 		}
@@ -252,7 +289,7 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 
 	fprintf(txt, "mirror replay vs end snapshot at t=%.6f s\n",
 		(double)end->ts / 1e9);
-	fprintf(txt, "pages compared      %llu\n",
+	fprintf(txt, "pages compared      %llu (online in both snapshots)\n",
 		(unsigned long long)mc->pages_compared);
 	fprintf(txt, "pfn agreement       %.6f (%llu pages disagree)\n",
 		mc->pfn_agreement,
@@ -262,6 +299,11 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 		mc->order_agreement, (unsigned long long)mc->same_block_pages,
 		(unsigned long long)mc->model_free_pages,
 		(unsigned long long)mc->kernel_free_pages);
+	fprintf(txt, "hot-added pages     %llu (offline at start), agreement "
+		"%.6f, not in pfn agreement\n",
+		(unsigned long long)mc->hot_compared,
+		mc->hot_compared ? (double)mc->hot_agree /
+				   (double)mc->hot_compared : 1.0);
 	fprintf(txt, "pcp events in trace %s\n",
 		mc->have_pcp_events ? "yes (kernel pcp lists followed)" :
 				      "no (pcp-held pages cannot be told apart)");
@@ -278,9 +320,13 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 	fprintf(txt, "pcp drains of free pages %llu, refills of allocated "
 		"pages %llu\n", (unsigned long long)mc->drain_not_alloc,
 		(unsigned long long)mc->refill_not_free);
-	fprintf(txt, "zone resizes %llu (failed %llu)\n",
+	fprintf(txt, "zone resizes %llu (failed %llu); hot-added pages "
+		"onlined %llu, of which %llu only at the end (online in the end "
+		"snapshot, no resize event before it)\n",
 		(unsigned long long)r->k.zone_resizes,
-		(unsigned long long)mc->resize_fail);
+		(unsigned long long)mc->resize_fail,
+		(unsigned long long)r->hotadd_pages,
+		(unsigned long long)r->hotadd_late);
 	fprintf(txt, "\ndisagreements by cause (pages):\n");
 	fprintf(txt, "%-14s %24s %24s\n", "cause", "model free/kernel alloc",
 		"model alloc/kernel free");

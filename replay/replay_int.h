@@ -18,6 +18,10 @@ void rp_map_free(struct rp_map *m);
 int rp_map_get(const struct rp_map *m, uint64_t key, uint64_t *val);
 int rp_map_put(struct rp_map *m, uint64_t key, uint64_t val);
 int rp_map_del(struct rp_map *m, uint64_t key);
+int rp_map_take(struct rp_map *m, uint64_t key, uint64_t *val);
+int rp_map_swap(struct rp_map *m, uint64_t key, uint64_t val, uint64_t *old);
+int rp_snap_class_end(const struct mmt_snapshot *s, uint64_t pfn,
+		      uint64_t *end);
 
 /* ---- latency.c ------------------------------------------------------ */
 #define RP_HIST_BUCKETS 256
@@ -95,12 +99,13 @@ struct rp_cpu {
 enum rp_cause { RP_CAUSE_PCP, RP_CAUSE_BOUNDARY, RP_CAUSE_HOTADD,
 		RP_CAUSE_LOST, RP_CAUSE_UNEXPLAINED, RP_NR_CAUSES };
 const char *rp_cause_name(int c);
+const char *rp_cause_key(int c);
 
 struct rp_mirror_ctr {
 	int checked;			/* 1 when an end snapshot was compared */
 	double pfn_agreement, order_agreement;
 	uint64_t pages_compared, pages_agree, model_free_pages,
-		 kernel_free_pages, same_block_pages;
+		 kernel_free_pages, same_block_pages, hot_compared, hot_agree;
 	/* [0] model free / kernel allocated, [1] model allocated / kernel free */
 	uint64_t cause[2][RP_NR_CAUSES];
 	uint64_t alloc_not_free, free_not_alloc, drain_not_alloc,
@@ -152,6 +157,9 @@ struct rp_run {
 		 absorbed, refaults, touches, slab_objs, model_slab_pages;
 	uint64_t last_tick, now;
 	uint64_t dup_lru;
+	uint64_t hotadd_cursor[8][MMT_MAX_ZONE_TYPES];	/* next pfn to online */
+	uint64_t hotadd_pages, hotadd_late;
+	struct rp_map onl;	/* order-10 blocks already onlined */
 
 	/* time series */
 	FILE *ts_out;
@@ -171,8 +179,9 @@ struct rp_run {
 /* setup.c */
 void rp_build_mt_map(struct rp_run *r);
 int rp_mt(const struct rp_run *r, int mt);
-int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *end,
-		      char *err, size_t errlen);
+int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
+		      const struct mmt_snapshot *end, char *err, size_t errlen);
+int rp_snap_class(const struct mmt_snapshot *s, uint64_t pfn);
 int rp_build_policy(struct rp_run *r, char *err, size_t errlen);
 int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors);
 void rp_seed_empty(struct rp_run *r);

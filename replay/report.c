@@ -319,6 +319,8 @@ int cmd_report(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	char err[1024];
+	const char *dir;
+	size_t len;
 	int c, figures = 1;
 
 	optind = 1;
@@ -346,6 +348,10 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "mmtrace report: %s\n", err);
 		return 1;
 	}
-	printf("%s/index.html\n", argv[optind]);
+	dir = argv[optind];
+	len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	printf("%.*s/index.html\n", (int)len, dir);
 	return 0;
 }

@@ -155,6 +155,23 @@ static int colour_ok(const char *s)
 	return 1;
 }
 
+/* A policies.tsv colour: "#rrggbb", or a palette index, else the
+ * palette colour of the policy's position. */
+static const char *palette_colour(const char *colour, unsigned pos)
+{
+	char *end;
+	unsigned long idx;
+
+	if (colour && colour_ok(colour))
+		return colour;
+	if (colour && *colour >= '0' && *colour <= '9') {
+		idx = strtoul(colour, &end, 10);
+		if (!*end && idx < 1000)
+			return mmt_report_colour((unsigned)idx);
+	}
+	return mmt_report_colour(pos);
+}
+
 static struct rpt_run *add_run(struct rpt *r, const char *name,
 			       const char *colour, const char *settings)
 {
@@ -165,8 +182,7 @@ static struct rpt_run *add_run(struct rpt *r, const char *name,
 	run = &r->runs[r->nruns];
 	memset(run, 0, sizeof(*run));
 	run->name = xstrdup(name);
-	run->colour = xstrdup(colour && colour_ok(colour) ? colour
-			      : mmt_report_colour((unsigned)r->nruns));
+	run->colour = xstrdup(palette_colour(colour, (unsigned)r->nruns));
 	run->settings = xstrdup(settings);
 	run->dir = path_join(runs, name);
 	run->rel = path_join("runs", name);
@@ -302,13 +318,13 @@ static int scan_runs(struct rpt *r, char *err, size_t errlen)
 /* ---- timeseries.tsv ----------------------------------------------------- */
 
 enum ts_col {
-	TS_T, TS_NODE, TS_FREE_PAGES, TS_FREE_GE_O9, TS_KSWAPD, TS_DIRECT,
+	TS_T, TS_NODE, TS_ZONE, TS_FREE_PAGES, TS_FREE_GE_O9, TS_KSWAPD, TS_DIRECT,
 	TS_COMPACT, TS_NODE_RECLAIMS, TS_RECLAIMED, TS_REMOTE, TS_ALLOCS,
 	TS_ALLOC_FAIL, TS_FREE_O0, TS_NCOLS = TS_FREE_O0 + RPT_ORDERS
 };
 
 static const char *const ts_names[TS_FREE_O0] = {
-	"t_s", "node", "free_pages", "free_ge_o9_pages", "kswapd_active",
+	"t_s", "node", "zone", "free_pages", "free_ge_o9_pages", "kswapd_active",
 	"direct_reclaims", "compact_stalls", "node_reclaims",
 	"reclaimed_pages", "remote_allocs", "allocs", "alloc_fail",
 };
@@ -421,6 +437,60 @@ static int ts_orders_are_pages(char **f, size_t nf, const int *col)
 	return isfinite(total) && total != as_blocks && total == as_pages;
 }
 
+/* The zone rows already summed into the current sample. */
+#define TS_MAX_ZONES 256
+struct ts_group {
+	double node[TS_MAX_ZONES];
+	const char *zone[TS_MAX_ZONES];
+	size_t n;
+};
+
+static int same_node(double a, double b)
+{
+	return a == b || (isnan(a) && isnan(b));
+}
+
+/* Whether node/zone already has a row in the group (then the row starts a
+ * new sample: a replay may write its final sample twice at one time). */
+static int ts_group_has(const struct ts_group *g, double node, const char *zone)
+{
+	for (size_t j = 0; j < g->n; j++)
+		if (same_node(g->node[j], node) && zone && g->zone[j] &&
+		    !strcmp(g->zone[j], zone))
+			return 1;
+	return 0;
+}
+
+/* Adds the row's key; returns whether it is the node's first row. */
+static int ts_group_add(struct ts_group *g, double node, const char *zone)
+{
+	int first = 1;
+
+	for (size_t j = 0; j < g->n; j++)
+		if (same_node(g->node[j], node))
+			first = 0;
+	if (g->n < TS_MAX_ZONES) {
+		g->node[g->n] = node;
+		g->zone[g->n++] = zone;
+	}
+	return first;
+}
+
+static struct rpt_sample *ts_new_sample(struct rpt_run *run, size_t *cap,
+					double t)
+{
+	struct rpt_sample *s;
+
+	if (run->nts == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		run->ts = xrealloc(run->ts, *cap * sizeof(*run->ts));
+	}
+	s = &run->ts[run->nts++];
+	memset(s, 0, sizeof(*s));
+	s->t = t;
+	return s;
+}
+
 static int load_timeseries(struct rpt_run *run, char *err, size_t errlen)
 {
 	char *path = path_join(run->dir, "timeseries.tsv");
@@ -428,8 +498,7 @@ static int load_timeseries(struct rpt_run *run, char *err, size_t errlen)
 	char **lines = NULL;
 	size_t n, cap = 0;
 	int col[TS_NCOLS], pages = -1, ret = -1;
-	double nodes[64];
-	size_t nnodes = 0;
+	struct ts_group g = { .n = 0 };
 
 	if (!text)
 		goto out;
@@ -442,10 +511,10 @@ static int load_timeseries(struct rpt_run *run, char *err, size_t errlen)
 		goto out;
 	for (size_t i = 1; i < n; i++) {
 		char *f[TS_MAX_FIELDS];
+		const char *zone;
 		size_t nf;
 		double t, node;
 		struct rpt_sample *s;
-		int first = 1;
 
 		if (!lines[i][0] || lines[i][0] == '#')
 			continue;
@@ -455,31 +524,23 @@ static int load_timeseries(struct rpt_run *run, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: line %zu: bad t_s", path, i + 1);
 			goto out;
 		}
+		if (run->nts && t < run->ts[run->nts - 1].t) {
+			snprintf(err, errlen, "%s: line %zu: time goes backwards",
+				 path, i + 1);
+			goto out;
+		}
 		if (pages < 0)
 			pages = ts_orders_are_pages(f, nf, col);
-		if (!run->nts || run->ts[run->nts - 1].t != t) {
-			if (run->nts && t < run->ts[run->nts - 1].t) {
-				snprintf(err, errlen, "%s: line %zu: time goes "
-					 "backwards", path, i + 1);
-				goto out;
-			}
-			if (run->nts == cap) {
-				cap = cap ? cap * 2 : 256;
-				run->ts = xrealloc(run->ts, cap * sizeof(*run->ts));
-			}
-			s = &run->ts[run->nts++];
-			memset(s, 0, sizeof(*s));
-			s->t = t;
-			nnodes = 0;
+		node = field_num(f, nf, col[TS_NODE]);
+		zone = col[TS_ZONE] >= 0 && (size_t)col[TS_ZONE] < nf ?
+		       f[col[TS_ZONE]] : NULL;
+		if (!run->nts || run->ts[run->nts - 1].t != t ||
+		    ts_group_has(&g, node, zone)) {
+			ts_new_sample(run, &cap, t);
+			g.n = 0;
 		}
 		s = &run->ts[run->nts - 1];
-		node = field_num(f, nf, col[TS_NODE]);
-		for (size_t j = 0; j < nnodes; j++)
-			if (nodes[j] == node || (isnan(node) && isnan(nodes[j])))
-				first = 0;
-		if (first && nnodes < sizeof(nodes) / sizeof(nodes[0]))
-			nodes[nnodes++] = node;
-		ts_add_row(s, f, nf, col, first, pages > 0);
+		ts_add_row(s, f, nf, col, ts_group_add(&g, node, zone), pages > 0);
 	}
 	for (size_t i = 0; i < run->nts; i++)
 		run->ts[i].unusable_o9 = unusable_o9(run->ts[i].free_blocks);

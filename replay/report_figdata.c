@@ -227,50 +227,88 @@ static void short_value(char *buf, size_t len, double v, enum rpt_kind kind)
 		snprintf(buf, len, "%.0f", v);
 }
 
-/* What a chart metric is divided by: the first policy's value, or, when
- * that is 0, the largest value (the tic label says so); NaN when every
- * policy has 0 or nothing. */
-static double bar_norm(const struct rpt *r, const struct rpt_metric *mt,
-		       int *by_max)
+/* The chart's ratio for a run: value / first policy's value; +inf when
+ * the first policy has 0 and this one not (drawn to the top, labelled
+ * "base 0"), 1 when both are 0, NaN when unknown. */
+static double bar_ratio(const struct rpt *r, size_t run,
+			const struct rpt_metric *mt)
 {
-	double base = rpt_metric_value(&r->runs[0], mt), max = 0;
+	double v = rpt_metric_value(&r->runs[run], mt);
+	double base = rpt_metric_value(&r->runs[0], mt);
 
-	*by_max = 0;
-	if (isfinite(base) && base > 0)
-		return base;
-	for (size_t i = 0; i < r->nruns; i++) {
-		double v = rpt_metric_value(&r->runs[i], mt);
-		if (isfinite(v) && v > max)
-			max = v;
-	}
-	*by_max = max > 0;
-	return max > 0 ? max : NAN;
+	if (isfinite(v) && isfinite(base) && base == 0 && v > 0)
+		return INFINITY;
+	return rpt_ratio(v, base);
+}
+
+/* The chart's log y range: every finite ratio, at least [0.5:2], with
+ * room on top for the rotated value labels. */
+static void bar_range(const struct rpt *r, double *lo, double *hi)
+{
+	double rmin = 1, rmax = 1;
+
+	for (size_t i = 0; i < r->nruns; i++)
+		for (size_t m = 0; m < rpt_nmetrics; m++) {
+			double x;
+
+			if (!rpt_metrics[m].bar_label)
+				continue;
+			x = bar_ratio(r, i, &rpt_metrics[m]);
+			if (!isfinite(x) || x <= 0)
+				continue;
+			rmin = fmin(rmin, x);
+			rmax = fmax(rmax, x);
+		}
+	*lo = fmax(fmin(0.5, rmin / 1.5), 1e-3);
+	*hi = fmin(fmax(2, rmax * 1.5), 1e4);
+	/* Labels take about a third of the height above the tallest bar. */
+	*hi *= pow(*hi / *lo, 0.45);
+}
+
+/* Whether some chart bar stands for "first policy had 0" (hatched). */
+static int bar_has_base0(const struct rpt *r)
+{
+	for (size_t i = 0; i < r->nruns; i++)
+		for (size_t m = 0; m < rpt_nmetrics; m++)
+			if (rpt_metrics[m].bar_label &&
+			    isinf(bar_ratio(r, i, &rpt_metrics[m])))
+				return 1;
+	return 0;
 }
 
 static void write_bars(const struct rpt *r, FILE *f)
 {
+	double lo, hi;
+
+	bar_range(r, &lo, &hi);
 	for (size_t i = 0; i < r->nruns; i++) {
-		const struct rpt_run *run = &r->runs[i];
 		size_t b = 0;
 
-		block_start(f, i, run, "bar ratio label_y label");
+		block_start(f, i, &r->runs[i], "bar ratio bar_low bar_high "
+			    "label_y label base0");
 		for (size_t m = 0; m < rpt_nmetrics; m++) {
 			const struct rpt_metric *mt = &rpt_metrics[m];
-			double v, norm, ratio;
-			int by_max;
+			double ratio, y;
 			char label[48];
 
 			if (!mt->bar_label)
 				continue;
-			v = rpt_metric_value(run, mt);
-			norm = bar_norm(r, mt, &by_max);
-			/* All zero: equal, drawn at 1 like an unchanged metric. */
-			ratio = isnan(norm) ? (v == 0 ? 1 : NAN) : v / norm;
-			short_value(label, sizeof(label), v, mt->kind);
+			ratio = bar_ratio(r, i, mt);
+			/* Bars grow from 1: up is worse, down is better. */
+			y = isnan(ratio) ? 1 : fmin(fmax(ratio, lo), hi);
+			if (isinf(ratio))
+				y = hi / pow(hi / lo, 0.3);
+			short_value(label, sizeof(label),
+				    rpt_metric_value(&r->runs[i], mt), mt->kind);
+			if (isinf(ratio))
+				snprintf(label + strlen(label),
+					 sizeof(label) - strlen(label), " (base 0)");
 			fprintf(f, "%zu\t", ++b);
-			put_num(f, ratio, "\t");
-			put_num(f, isfinite(ratio) ? ratio : 0, "\t");
-			fprintf(f, "\"%s\"\n", label);
+			put_num(f, isfinite(ratio) ? ratio : NAN, "\t");
+			put_num(f, fmin(y, 1), "\t");
+			put_num(f, fmax(y, 1), "\t");
+			put_num(f, fmax(y, 1), "\t");
+			fprintf(f, "\"%s\"\t%d\n", label, isinf(ratio));
 		}
 	}
 }
@@ -291,32 +329,54 @@ static void put_gp_dstring(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static size_t write_bar_names(const struct rpt *r, FILE *f)
+static void write_bar_names(FILE *f)
 {
 	size_t b = 0;
 
 	for (size_t m = 0; m < rpt_nmetrics; m++) {
-		const struct rpt_metric *mt = &rpt_metrics[m];
-		char name[160];
-		int by_max;
-
-		if (!mt->bar_label)
+		if (!rpt_metrics[m].bar_label)
 			continue;
-		bar_norm(r, mt, &by_max);
-		if (by_max)
-			snprintf(name, sizeof(name), "%s\n(to max: %s = 0)",
-				 mt->bar_label, r->runs[0].name);
-		else
-			snprintf(name, sizeof(name), "%s", mt->bar_label);
 		fprintf(f, "barname[%zu] = ", ++b);
-		put_gp_dstring(f, name);
+		put_gp_dstring(f, rpt_metrics[m].bar_label);
 		fputc('\n', f);
 	}
-	return b;
+}
+
+/* Largest value of each activity column, of free pages >= order 9 and of
+ * the unusable index, so the scripts can fix y ranges (all-zero curves
+ * stay visible, a low index is not squashed against the axis). */
+static void series_max(const struct rpt *r, double act[4], double *ge9,
+		       double *uo9)
+{
+	double kswapd_s;
+
+	memset(act, 0, 4 * sizeof(double));
+	*ge9 = 0;
+	*uo9 = 0;
+	for (size_t i = 0; i < r->nruns; i++) {
+		const struct rpt_run *run = &r->runs[i];
+
+		kswapd_s = 0;
+		for (size_t j = 0; j < run->nts; j++) {
+			const struct rpt_sample *s = &run->ts[j];
+
+			if (j && isfinite(run->ts[j - 1].kswapd_nodes))
+				kswapd_s += run->ts[j - 1].kswapd_nodes *
+					    (s->t - run->ts[j - 1].t);
+			act[0] = fmax(act[0], s->direct_reclaims);
+			act[1] = fmax(act[1], s->compact_stalls);
+			act[2] = fmax(act[2], s->node_reclaims);
+			act[3] = fmax(act[3], kswapd_s);
+			*ge9 = fmax(*ge9, s->free_ge_o9);
+			*uo9 = fmax(*uo9, s->unusable_o9);
+		}
+	}
 }
 
 static void write_params(const struct rpt *r, FILE *f, double heat_max)
 {
+	double act[4], ge9, uo9;
+	double lo, hi;
 	int has_ts = 0, has_lat = 0;
 	size_t nbars = 0;
 
@@ -339,10 +399,18 @@ static void write_params(const struct rpt *r, FILE *f, double heat_max)
 	fprintf(f, "\nhas_ts = %d\nhas_lat = %d\n", has_ts, has_lat);
 	fprintf(f, "tmax = %.6g\n", tmax_of(r) > 0 ? tmax_of(r) : 1);
 	fprintf(f, "heat_cbmax = %.6g\n", heat_max >= 10 ? heat_max : 10);
+	series_max(r, act, &ge9, &uo9);
+	fprintf(f, "array act_max[4] = [%.6g, %.6g, %.6g, %.6g]\n",
+		fmax(act[0], 1), fmax(act[1], 1), fmax(act[2], 1), fmax(act[3], 1));
+	fprintf(f, "ge9_max = %.6g\n", fmax(ge9, 1));
+	fprintf(f, "uo9_top = %.6g\n", fmin(1.05, fmax(0.1, uo9 * 1.15)));
 	for (size_t m = 0; m < rpt_nmetrics; m++)
 		nbars += rpt_metrics[m].bar_label != NULL;
 	fprintf(f, "nbars = %zu\narray barname[%zu]\n", nbars, nbars ? nbars : 1);
-	write_bar_names(r, f);
+	write_bar_names(f);
+	bar_range(r, &lo, &hi);
+	fprintf(f, "bar_ymin = %.6g\nbar_ymax = %.6g\n", lo, hi);
+	fprintf(f, "bar_has_base0 = %d\n", bar_has_base0(r));
 }
 
 typedef void (*writer_fn)(const struct rpt *r, FILE *f);

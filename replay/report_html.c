@@ -204,17 +204,146 @@ static void put_text(FILE *f, const struct rpt_run *run, const char *file)
 	free(text);
 }
 
+static char *run_file(const struct rpt_run *run, const char *file)
+{
+	size_t n = strlen(run->dir) + strlen(file) + 2;
+	char *path = malloc(n), err[64], *text;
+
+	if (!path)
+		return NULL;
+	snprintf(path, n, "%s/%s", run->dir, file);
+	text = rpt_read_file(path, NULL, err, sizeof(err));
+	free(path);
+	return text;
+}
+
+/* The line of text whose first tab-separated field is key, NULL if none;
+ * lines holds n lines split in place. */
+static char *find_row(char **lines, size_t n, const char *key)
+{
+	size_t len = strlen(key);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(lines[i], key, len) &&
+		    (lines[i][len] == '\t' || !lines[i][len]))
+			return lines[i];
+	return NULL;
+}
+
+static size_t text_lines(char *text, char **lines, size_t max)
+{
+	size_t n = 0;
+	char *save = NULL;
+
+	for (char *l = strtok_r(text, "\n", &save); l && n < max;
+	     l = strtok_r(NULL, "\n", &save))
+		lines[n++] = l;
+	return n;
+}
+
+/* The n-th tab-separated field of a line, written escaped; "-" if absent. */
+static void put_field(FILE *f, const char *line, int n)
+{
+	const char *p = line;
+
+	while (p && n-- > 0) {
+		p = strchr(p, '\t');
+		p = p ? p + 1 : NULL;
+	}
+	if (!p) {
+		fputs("-", f);
+		return;
+	}
+	while (*p && *p != '\t' && *p != '\r') {
+		char c[2] = { *p++, 0 };
+		rpt_html_escape(f, c);
+	}
+}
+
+/* model_vs_kernel.tsv of every run in one table: the kernel's count (the
+ * same trace for all) next to each policy's model count. */
+static void put_model_vs_kernel(const struct rpt *r, FILE *f)
+{
+	char **text = calloc(r->nruns, sizeof(char *));
+	char *(*lines)[HTML_MAX_ROWS] = calloc(r->nruns, sizeof(*lines));
+	size_t *n = calloc(r->nruns, sizeof(size_t));
+
+	if (!text || !lines || !n)
+		goto out;
+	for (size_t i = 0; i < r->nruns; i++) {
+		text[i] = run_file(&r->runs[i], "model_vs_kernel.tsv");
+		if (text[i])
+			n[i] = text_lines(text[i], lines[i], HTML_MAX_ROWS);
+	}
+	if (!n[0])
+		goto out;
+	fputs("<h3>Model vs kernel</h3>\n<p>What the trace saw (kernel) and "
+	      "what the model did under each policy.</p>\n<table>\n"
+	      "<tr><th>counter</th><th>kernel</th>", f);
+	for (size_t i = 0; i < r->nruns; i++) {
+		fputs("<th>", f);
+		rpt_html_escape(f, r->runs[i].name);
+		fputs("</th>", f);
+	}
+	fputs("</tr>\n", f);
+	for (size_t j = 0; j < n[0]; j++) {
+		char key[128];
+
+		if (lines[0][j][0] == '#')
+			continue;
+		snprintf(key, sizeof(key), "%.*s", (int)strcspn(lines[0][j], "\t"),
+			 lines[0][j]);
+		fputs("<tr><td>", f);
+		rpt_html_escape(f, key);
+		fputs("</td><td>", f);
+		put_field(f, lines[0][j], 1);
+		fputs("</td>", f);
+		for (size_t i = 0; i < r->nruns; i++) {
+			fputs("<td>", f);
+			put_field(f, find_row(lines[i], n[i], key), 2);
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+out:
+	for (size_t i = 0; text && i < r->nruns; i++)
+		free(text[i]);
+	free(text);
+	free(lines);
+	free(n);
+}
+
+/* calibration.tsv once when every policy has the same fit (it comes from
+ * the trace), else per policy. */
+static void put_calibration(const struct rpt *r, FILE *f)
+{
+	char *first = run_file(&r->runs[0], "calibration.tsv");
+	int same = first != NULL;
+
+	for (size_t i = 1; same && i < r->nruns; i++) {
+		char *t = run_file(&r->runs[i], "calibration.tsv");
+		same = t && !strcmp(t, first);
+		free(t);
+	}
+	free(first);
+	fputs("<h3>Cost model calibration</h3>\n", f);
+	if (same) {
+		fputs("<p>The same for every policy.</p>\n", f);
+		put_tsv(f, &r->runs[0], "calibration.tsv");
+		return;
+	}
+	for (size_t i = 0; i < r->nruns; i++)
+		put_tsv(f, &r->runs[i], "calibration.tsv");
+}
+
 static void put_checks(const struct rpt *r, FILE *f)
 {
-	fputs("<h2>Model checks</h2>\n<p>Counters the trace saw next to what "
-	      "the model did, the cost-model fit and, in mirror mode, the "
-	      "agreement with the end snapshot (where the replay wrote "
-	      "them).</p>\n", f);
-	for (size_t i = 0; i < r->nruns; i++) {
-		put_tsv(f, &r->runs[i], "model_vs_kernel.tsv");
-		put_tsv(f, &r->runs[i], "calibration.tsv");
+	fputs("<h2>Model checks</h2>\n", f);
+	put_model_vs_kernel(r, f);
+	put_calibration(r, f);
+	for (size_t i = 0; i < r->nruns; i++)
 		put_text(f, &r->runs[i], "mirror.txt");
-	}
 }
 
 static void put_files(FILE *f)

@@ -112,6 +112,24 @@ static const char *trace_of(const struct rpt *r)
 	return t ? t : "(unknown trace)";
 }
 
+/* Runs that did not replay the whole trace (summary.json stopped_early),
+ * listed under the table so nobody misreads a partial result. */
+static void put_stops(const struct rpt *r, FILE *f, const char *head,
+		      const char *bullet)
+{
+	int any = 0;
+
+	for (size_t i = 0; i < r->nruns; i++) {
+		const char *why = rj_str(r->runs[i].summary, "stopped_early");
+
+		if (!why)
+			continue;
+		if (!any++)
+			fputs(head, f);
+		fprintf(f, "%s%s: %s\n", bullet, r->runs[i].name, why);
+	}
+}
+
 static void write_md(const struct rpt *r, FILE *f)
 {
 	char buf[96];
@@ -136,6 +154,7 @@ static void write_md(const struct rpt *r, FILE *f)
 		}
 		fputc('\n', f);
 	}
+	put_stops(r, f, "\n**Stopped early** (results cover part of the trace):\n\n", "- ");
 	fputs("\nPolicies:\n\n", f);
 	for (size_t i = 0; i < r->nruns; i++)
 		fprintf(f, "- %s: %s\n", r->runs[i].name,
@@ -184,6 +203,7 @@ static void write_txt(const struct rpt *r, FILE *f)
 		}
 		fputc('\n', f);
 	}
+	put_stops(r, f, "\nStopped early (results cover part of the trace):\n", "  ");
 	free(w);
 }
 

@@ -79,7 +79,7 @@ static double frac(int idx1000)
 
 void rp_series_sample(struct rp_run *r, uint64_t t)
 {
-	uint64_t fc[MMC_NR_ORDERS];
+	uint64_t fc[MMC_NR_ORDERS] = { 0 };
 	int ok = 0;
 
 	for (uint32_t i = 0; i < mmc_nr_zones(r->m); i++) {
@@ -90,6 +90,8 @@ void rp_series_sample(struct rp_run *r, uint64_t t)
 		if (mmc_zone_stats(r->m, i, &s) < 0)
 			continue;
 		ok |= probe_zone_o9(&s);
+		for (int o = 0; o < MMC_NR_ORDERS; o++)
+			fc[o] += s.free_count[o];
 		if (!r->ts_out)
 			continue;
 		n = &r->node[s.node >= 0 && s.node < MMC_MAX_NODES ? s.node : 0];
@@ -126,7 +128,6 @@ void rp_series_sample(struct rp_run *r, uint64_t t)
 		r->node[i].kswapd_woken = 0;
 	r->probes++;
 	r->probe_ok += ok;
-	rp_free_totals(r->m, fc);
 	r->unusable_sum += frac(mmc_unusable_index(fc, 9));
 	r->unusable_n++;
 	r->nr_samples++;

@@ -54,6 +54,24 @@ int rp_mt(const struct rp_run *r, int mt)
 	return mt >= 0 && mt < 64 ? r->mt_map[mt] : -1;
 }
 
+/* One past the last pfn of [start, end) that a snapshot shows online
+ * (not a hole, not offline); 0 when none. */
+static uint64_t online_extent(const struct mmt_snapshot *s, uint64_t start,
+			      uint64_t end)
+{
+	uint64_t last = 0;
+
+	for (uint64_t i = 0; s && i < s->nr_runs; i++) {
+		const struct mmt_class_run *r = &s->runs[i];
+		uint64_t a = r->pfn > start ? r->pfn : start;
+		uint64_t b = r->pfn + r->len < end ? r->pfn + r->len : end;
+
+		if (a < b && r->cls != MMT_PC_HOLE && r->cls != MMT_PC_OFFLINE)
+			last = b;
+	}
+	return last;
+}
+
 static int zone_cmp(const void *a, const void *b)
 {
 	const struct mmc_zone_spec *x = a, *y = b;
@@ -61,11 +79,20 @@ static int zone_cmp(const void *a, const void *b)
 	return (int)x->type - (int)y->type;
 }
 
-/* Native topology: the header's zone table and cpu/node map.  When the
- * end snapshot shows a zone spanning more (memory hot-added while
- * recording) the larger span is used so that ZONE_RESIZE has room. */
-static int topo_from_header(struct rp_run *r, const struct mmt_snapshot *end,
-			    char *err, size_t errlen)
+/* Native topology: the header's zone table and cpu/node map.
+ *
+ * mmcore lays a zone out as [start, start + present) present, the first
+ * present - managed pages RESERVED (unseedable), the rest a hole.  Real
+ * zones differ: reserved pages and offline sections sit anywhere, and
+ * hot-added memory comes online above the online part.  So the model's
+ * zone is present up to the last pfn either snapshot shows online, with
+ * managed = present: every real free block can then be seeded at its pfn,
+ * and pages that are reserved, offline or holes inside stay allocated
+ * (never freed by the trace); the span ends there too.  The cost: watermarks are computed from that
+ * larger managed count (the zones.tsv start rows show them). */
+static int topo_from_header(struct rp_run *r, const struct mmt_snapshot *start,
+			    const struct mmt_snapshot *end, char *err,
+			    size_t errlen)
 {
 	const struct mmt_header *h = r->h;
 	struct mmc_topology *t = &r->topo;
@@ -83,10 +110,10 @@ static int topo_from_header(struct rp_run *r, const struct mmt_snapshot *end,
 		const struct mmt_zone_info *z = &h->zones[i];
 		int type = rp_zone_name_type(z->name);
 		struct mmc_node_spec *n;
-		uint64_t spanned = z->spanned;
+		uint64_t spanned = z->spanned, present = z->present, ext;
 
 		if (type < 0 || z->node < 0 || (uint32_t)z->node >= nn ||
-		    (!z->present && !z->spanned))
+		    !z->present || !z->spanned)
 			continue;
 		for (uint32_t j = 0; end && j < end->nr_zones; j++) {
 			const struct mmt_zone_info *e = &end->zones[j];
@@ -95,12 +122,31 @@ static int topo_from_header(struct rp_run *r, const struct mmt_snapshot *end,
 			    e->start_pfn == z->start_pfn && e->spanned > spanned)
 				spanned = e->spanned;
 		}
+		if (start) {
+			uint64_t a = online_extent(start, z->start_pfn,
+						   z->start_pfn + spanned);
+			uint64_t b = online_extent(end, z->start_pfn,
+						   z->start_pfn + spanned);
+
+			ext = a > b ? a : b;
+			if (ext > z->start_pfn)
+				present = ext - z->start_pfn;
+			/* beyond the online extent nothing ever happens: a
+			 * smaller span keeps the model small and its scans
+			 * (mmc_zone_stats) short */
+			spanned = (present + (1u << MMC_MAX_ORDER) - 1) &
+				  ~((uint64_t)(1u << MMC_MAX_ORDER) - 1);
+			if (spanned > z->spanned)
+				spanned = z->spanned;
+			if (spanned < present)
+				spanned = present;
+		}
 		n = &t->nodes[z->node];
 		if (n->nr_zones >= MMC_NR_ZONE_TYPES)
 			continue;
 		n->zones[n->nr_zones++] = (struct mmc_zone_spec){
 			(enum mmc_zone_type)type, z->start_pfn, spanned,
-			z->present, z->managed };
+			present, start ? present : z->managed };
 	}
 	for (uint32_t i = 0; i < nn; i++)
 		qsort(t->nodes[i].zones, t->nodes[i].nr_zones,
@@ -175,15 +221,15 @@ static int all_digits(const char *s)
  * distance 20; anything else is an mmc_topology_parse spec.  The result
  * must hold the trace: as many cpus, enough memory for what was allocated
  * at the start, and in mirror mode every pfn the kernel used. */
-int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *end,
-		      char *err, size_t errlen)
+int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
+		      const struct mmt_snapshot *end, char *err, size_t errlen)
 {
 	const char *spec = r->o->topology;
 	struct mmc_topology native, *t = &r->topo;
 	uint64_t used = 0;
 	char e2[200];
 
-	if (topo_from_header(r, end, err, errlen) < 0)
+	if (topo_from_header(r, start, end, err, errlen) < 0)
 		return 1;
 	if (!spec || !*spec)
 		return 0;
@@ -382,8 +428,9 @@ int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
 		uint64_t zs, ze;
 		uint32_t it = 0;
 
+		/* reserved pages stay allocated as mmc_create() left them */
 		if (run->cls == MMT_PC_HOLE || run->cls == MMT_PC_FREE ||
-		    run->cls == MMT_PC_OFFLINE)
+		    run->cls == MMT_PC_OFFLINE || run->cls == MMT_PC_RESERVED)
 			continue;
 		while (clip_zone(&r->topo, run->pfn, run->len, &zs, &ze, &it)) {
 			if (run->cls != MMT_PC_PCP) {

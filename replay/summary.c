@@ -319,6 +319,9 @@ static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
 		else
 			fputs("\"pfn_agreement\": null, "
 			      "\"order_agreement\": null, ", f);
+		fprintf(f, "\"hotadd_pages\": %llu, \"hotadd_agree\": %llu, ",
+			(unsigned long long)mc->hot_compared,
+			(unsigned long long)mc->hot_agree);
 		fprintf(f, "\"pages_compared\": %llu, \"pages_disagree\": %llu, "
 			"\"pcp_events\": %s, \"events_after_end\": %llu, "
 			"\"alloc_not_free\": %llu, \"free_not_alloc\": %llu",
@@ -332,7 +335,7 @@ static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
 			for (int c = 0; c < RP_NR_CAUSES; c++)
 				fprintf(f, ", \"%s_%s\": %llu",
 					k ? "model_alloc" : "model_free",
-					rp_cause_name(c),
+					rp_cause_key(c),
 					(unsigned long long)mc->cause[k][c]);
 		fputs("}", f);
 	}
@@ -465,8 +468,8 @@ void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv)
 	struct mmc_vmstat vs;
 	uint64_t dr_ns, comp_ns, nr_ns;
 	struct { const char *name; uint64_t kern; int64_t model; } rows[] = {
-		{ "page_allocs", k->page_allocs, 0 },
-		{ "page_frees", k->page_frees, 0 },
+		{ "pages_allocated", k->page_allocs, 0 },
+		{ "pages_freed", k->page_frees, 0 },
 		{ "order9_allocs", k->order9_allocs, 0 },
 		{ "fallbacks", k->fallbacks, 0 },
 		{ "pageblock_steals", k->steals, 0 },

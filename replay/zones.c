@@ -429,8 +429,12 @@ static struct mmc *host_model(const struct mmc_policy *base, struct zi_zone *zon
 
 /* ---- a trace's header ------------------------------------------------- */
 
+/* zones: filled from the header's zone table (the kernel's values at
+ * record time) for the comparison; *nz its length, 0 when the header
+ * carries no watermarks. */
 static struct mmc *trace_model(const char *path, const struct mmc_policy *base,
-			       char *err, size_t errlen)
+			       struct zi_zone *out, int *nz, char *err,
+			       size_t errlen)
 {
 	struct mmt_reader *r = mmt_reader_open(path, err, errlen);
 	struct zi_zone *zones = NULL;
@@ -457,6 +461,30 @@ static struct mmc *trace_model(const char *path, const struct mmc_policy *base,
 		zones[i].spanned = zi->spanned;
 		zones[i].present = zi->present;
 		zones[i].managed = zi->managed;
+		zones[i].min = zi->wmark_min;
+		zones[i].low = zi->wmark_low;
+		zones[i].high = zi->wmark_high;
+		zones[i].promo = zi->wmark_promo;
+		zones[i].boost = zi->boost;
+		zones[i].nr_prot = (int)(zi->nr_reserve < ZI_NR_PROT ? zi->nr_reserve : ZI_NR_PROT);
+		for (int j = 0; j < zones[i].nr_prot; j++)
+			zones[i].protection[j] = zi->lowmem_reserve[j];
+		zones[i].pcp_high = zi->pcp_high;
+		zones[i].pcp_batch = zi->pcp_batch;
+		zones[i].pcp_high_min = zi->pcp_high_min;
+		zones[i].pcp_high_max = zi->pcp_high_max;
+		snprintf(zones[i].name, sizeof(zones[i].name), "%s", zi->name);
+	}
+	*nz = 0;
+	if (h->nr_zones <= ZI_MAX_ZONES) {
+		bool marks = false;
+
+		for (uint32_t i = 0; i < h->nr_zones; i++)
+			marks |= zones[i].high != 0;
+		if (marks) {
+			memcpy(out, zones, h->nr_zones * sizeof(*zones));
+			*nz = (int)h->nr_zones;
+		}
 	}
 	for (uint32_t i = 0; i < h->nr_sysctls; i++) {
 		const char *name = h->sysctls[i].name;
@@ -575,7 +603,7 @@ int cmd_zones(int argc, char **argv)
 			snprintf(err, sizeof(err), "out of memory");
 		free(t);
 	} else if (optind < argc) {
-		m = trace_model(argv[optind], &pol, err, sizeof(err));
+		m = trace_model(argv[optind], &pol, zones, &nz, err, sizeof(err));
 	} else {
 		m = host_model(&pol, zones, &nz, err, sizeof(err));
 	}
@@ -587,11 +615,17 @@ int cmd_zones(int argc, char **argv)
 	zones_print(stdout, m);
 	int rc = 0;
 
-	if (!topo && optind >= argc && !nsets) {
+	/* compare with what the kernel showed, unless the user changed the
+	 * policy or asked for a synthetic host */
+	if (!topo && !nsets && nz > 0) {
+		const char *src = optind < argc ? "the trace's zone table" :
+						  "/proc/zoneinfo";
 		int d = zones_compare(m, zones, nz, stdout);
 
-		printf(d ? "%d difference(s) from /proc/zoneinfo\n" :
-			   "model equals /proc/zoneinfo (min/low/high, protection, pcp batch/high_min/high_max)\n", d);
+		if (d)
+			printf("%d difference(s) from %s\n", d, src);
+		else
+			printf("model equals %s (min/low/high, protection, pcp batch/high_min/high_max)\n", src);
 		rc = d ? 1 : 0;
 	}
 	mmc_destroy(m);

@@ -30,7 +30,7 @@ struct rk {
 
 static char ru_dir[256];
 
-static void ru_rm_rf(const char *path)
+static inline void ru_rm_rf(const char *path)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
@@ -40,7 +40,9 @@ static void ru_rm_rf(const char *path)
 	while (d && (de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
+		if (snprintf(p, sizeof(p), "%s/%s", path, de->d_name) >=
+		    (int)sizeof(p))
+			continue;
 		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
 			ru_rm_rf(p);
 		else
@@ -51,21 +53,21 @@ static void ru_rm_rf(const char *path)
 	rmdir(path);
 }
 
-static int ru_setup(void **state)
+static inline int ru_setup(void **state)
 {
 	(void)state;
 	snprintf(ru_dir, sizeof(ru_dir), "/tmp/mmt-replay-XXXXXX");
 	return mkdtemp(ru_dir) ? 0 : -1;
 }
 
-static int ru_teardown(void **state)
+static inline int ru_teardown(void **state)
 {
 	(void)state;
 	ru_rm_rf(ru_dir);
 	return 0;
 }
 
-static const char *ru_path(const char *name)
+static inline const char *ru_path(const char *name)
 {
 	static char p[8][512];
 	static int k;
@@ -77,7 +79,7 @@ static const char *ru_path(const char *name)
 
 /* A one-node host with one Normal zone of `pages` pages at pfn 1M (plus
  * no DMA zones: small and quick), `cpus` cpus, all memory free. */
-static int rk_init(struct rk *k, uint64_t pages, uint32_t cpus)
+static inline int rk_init(struct rk *k, uint64_t pages, uint32_t cpus)
 {
 	struct mmt_zone_info z[3];
 
@@ -102,7 +104,7 @@ static int rk_init(struct rk *k, uint64_t pages, uint32_t cpus)
 	return 0;
 }
 
-static void rk_free_all(struct rk *k)
+static inline void rk_free_all(struct rk *k)
 {
 	mmt_header_free(&k->h);
 	mmt_snapshot_free(&k->start);
@@ -110,7 +112,7 @@ static void rk_free_all(struct rk *k)
 	free(k->ev);
 }
 
-static struct mmt_event *rk_push(struct rk *k, unsigned kind, unsigned cpu)
+static inline struct mmt_event *rk_push(struct rk *k, unsigned kind, unsigned cpu)
 {
 	struct mmt_event *e;
 
@@ -128,7 +130,7 @@ static struct mmt_event *rk_push(struct rk *k, unsigned kind, unsigned cpu)
 	return e;
 }
 
-static int rk_range_free(const struct rk *k, uint64_t pfn, unsigned order)
+static inline int rk_range_free(const struct rk *k, uint64_t pfn, unsigned order)
 {
 	for (uint64_t p = pfn; p < pfn + (1ull << order); p++)
 		if (p >= k->max_pfn || !k->free[p])
@@ -137,7 +139,7 @@ static int rk_range_free(const struct rk *k, uint64_t pfn, unsigned order)
 }
 
 /* The lowest free aligned block of `order` at or above `from`. */
-static uint64_t rk_find(const struct rk *k, unsigned order, uint64_t from)
+static inline uint64_t rk_find(const struct rk *k, unsigned order, uint64_t from)
 {
 	uint64_t n = 1ull << order;
 
@@ -147,7 +149,7 @@ static uint64_t rk_find(const struct rk *k, unsigned order, uint64_t from)
 	return UINT64_MAX;
 }
 
-static uint64_t rk_alloc_at(struct rk *k, uint64_t pfn, unsigned order,
+static inline uint64_t rk_alloc_at(struct rk *k, uint64_t pfn, unsigned order,
 			    const char *gfp, const char *mt, unsigned cpu)
 {
 	struct mmt_event *e = rk_push(k, MMT_EV_PAGE_ALLOC, cpu);
@@ -160,7 +162,7 @@ static uint64_t rk_alloc_at(struct rk *k, uint64_t pfn, unsigned order,
 	return pfn;
 }
 
-static void rk_free(struct rk *k, uint64_t pfn, unsigned order, unsigned cpu)
+static inline void rk_free(struct rk *k, uint64_t pfn, unsigned order, unsigned cpu)
 {
 	struct mmt_event *e = rk_push(k, MMT_EV_PAGE_FREE, cpu);
 
@@ -171,7 +173,7 @@ static void rk_free(struct rk *k, uint64_t pfn, unsigned order, unsigned cpu)
 
 /* End snapshot: the start one with free blocks and classes from the
  * bitmap (free pages as maximal buddy blocks, the rest KERNEL). */
-static int rk_end_snapshot(const struct rk *k, struct mmt_snapshot *s)
+static inline int rk_end_snapshot(const struct rk *k, struct mmt_snapshot *s)
 {
 	const struct mmt_zone_info *z = &k->h.zones[0];
 	uint64_t lo = z->start_pfn, hi = z->start_pfn + z->present, nb = 0,
@@ -218,7 +220,7 @@ static int rk_end_snapshot(const struct rk *k, struct mmt_snapshot *s)
 	return 0;
 }
 
-static int rk_write(const struct rk *k, const char *path, uint32_t block)
+static inline int rk_write(const struct rk *k, const char *path, uint32_t block)
 {
 	struct mmt_snapshot end;
 	struct mmt_writer *w;
@@ -247,7 +249,7 @@ static int rk_write(const struct rk *k, const char *path, uint32_t block)
 }
 
 /* Replays with defaults; outdir may be NULL. */
-static int ru_replay(const char *trace, const char *outdir, int mode,
+static inline int ru_replay(const char *trace, const char *outdir, int mode,
 		     const char *topo, const char *const *sets, unsigned nsets,
 		     struct mmt_replay_result *res, char *err, size_t errlen)
 {
@@ -263,7 +265,7 @@ static int ru_replay(const char *trace, const char *outdir, int mode,
 	return mmt_replay_run(&o, res, err, errlen);
 }
 
-static char *ru_slurp(const char *path, size_t *len)
+static inline char *ru_slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf;

@@ -126,6 +126,27 @@ static void direct_compaction_makes_order9(void **state)
 	mmc_destroy(m);
 }
 
+/* Direct reclaim for a costly order stops where compaction can do the
+ * job (compaction_ready) and reports progress without reclaiming. */
+static void reclaim_defers_to_compaction(void **state)
+{
+	struct mmc_result res;
+	(void)state;
+
+	struct mmc *m = one_node(0, 500);
+	fragment(m);		/* anon only, no swap: nothing reclaimable */
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(try_to_free_pages(m, 0, MMC_GFP_KERNEL, 9,
+					   MMC_ZONE_NORMAL, &res), 1);
+	assert_int_equal(res.reclaim_reclaimed, 0);
+	assert_int_equal(res.reclaim_scanned, 0);
+	/* order 0: no compaction shortcut, and nothing to reclaim */
+	assert_int_equal(try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
+					   MMC_ZONE_NORMAL, NULL), 0);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
 static void allocation_reaches_compaction(void **state)
 {
 	struct mmc_result res;
@@ -324,6 +345,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(direct_compaction_makes_order9),
+		cmocka_unit_test(reclaim_defers_to_compaction),
 		cmocka_unit_test(allocation_reaches_compaction),
 		cmocka_unit_test(compaction_suitable_vs_extfrag_threshold),
 		cmocka_unit_test(deferral),

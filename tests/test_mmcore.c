@@ -210,8 +210,14 @@ static void claim_case(unsigned free_order, bool expect_claim)
 	assert_true(res.path & MMC_PATH_FALLBACK);
 	assert_true(res.pfn < NPFN0 + 512);
 	mmc_vmstat(m, &vs);
-	assert_int_equal(vs.extfrag_events, 1);
-	assert_int_equal(vs.boosts, 1);	/* a fallback below pageblock order boosts */
+	/* The first pass (ALLOC_NOFRAGMENT) found nothing, but its refill
+	 * attempt doubled alloc_factor: the second refill takes 2 pages, each
+	 * through __rmqueue().  Claimed: the 2nd comes from the claimed
+	 * block; not claimed: the 2nd falls back (and boosts) again. */
+	unsigned nfb = expect_claim ? 1 : 2;
+	assert_int_equal(vs.extfrag_events, nfb);
+	/* every claim attempt below pageblock order boosts (capped) */
+	assert_true(vs.boosts >= nfb);
 	assert_true(zone0(m)->watermark_boost > 0);
 	if (expect_claim) {
 		assert_true(res.path & MMC_PATH_STEAL);
@@ -260,7 +266,7 @@ static void test_fallback_order(void **state)
 			fail_msg("case %zu: took pageblock %llu", i,
 				 (unsigned long long)((res.pfn - NPFN0) / 512));
 		mmc_vmstat(m, &vs);
-		assert_int_equal(vs.extfrag_events, 1);
+		assert_true(vs.extfrag_events >= 1);
 		/* stealing an order-3 block does not change the pageblock */
 		assert_int_equal(zone0(m)->pageblock_mt[2], cases[i].mt2);
 		assert_null(mmc_check(m));
@@ -317,21 +323,23 @@ static void test_pcp_refill_and_drain(void **state)
 	struct mmc_result res;
 	struct mmc_zone *z = zone0(m);
 	struct per_cpu_pages *pcp = &z->pcp[0];
+	enum { N = 12000 };
+	uint64_t *pfns = calloc(N, sizeof(*pfns));
+	uint32_t n = 0;
 
 	(void)state;
+	assert_non_null(pfns);
 	assert_int_equal(mmc_seed_all_free(m), 0);
 	assert_int_equal(z->pcp_batch, 63);
-	assert_int_equal(pcp->high, z->pcp_high);
-	assert_true(pcp->high > 4 * 63);
-	/* first order-0 alloc refills a batch */
+	assert_int_equal(pcp->high, pcp->high_min);
+	assert_true(pcp->high_max > pcp->high_min);
+	uint32_t high0 = pcp->high;
+	/* first order-0 alloc refills a batch; pcp->high grows by it */
 	assert_int_equal(mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, &res), 0);
 	assert_true(res.path & MMC_PATH_PCP_REFILL);
 	assert_int_equal(res.pcp_batch, 63);
 	assert_int_equal(pcp->count, 62);
-	uint64_t *pfns = calloc(pcp->high + 200, sizeof(*pfns));
-	uint32_t n = 0;
-
-	assert_non_null(pfns);
+	assert_int_equal(pcp->high, high0 + 63);
 	pfns[n++] = res.pfn;
 	for (int i = 0; i < 62; i++) {
 		assert_int_equal(mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, &res), 0);
@@ -340,32 +348,42 @@ static void test_pcp_refill_and_drain(void **state)
 		pfns[n++] = res.pfn;
 	}
 	assert_int_equal(pcp->count, 0);
+	/* allocating without freeing doubles the next refill */
 	assert_int_equal(mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, &res), 0);
 	assert_true(res.path & MMC_PATH_PCP_REFILL);
+	assert_int_equal(res.pcp_batch, 126);
 	pfns[n++] = res.pfn;
-	while (n < pcp->high + 100) {
+	while (n < N) {
 		assert_int_equal(mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, &res), 0);
 		pfns[n++] = res.pfn;
 	}
+	assert_true(pcp->high > high0 && pcp->high <= pcp->high_max);
+	/* vmstat work decays pcp->high back to high_min */
+	mmc_tick(m, 1);
+	mmc_tick(m, 40ull * 1000000000ull);
+	assert_int_equal(pcp->high, pcp->high_min);
+	assert_true(pcp->count <= pcp->high);
 	mmc_drain_all(m);
 	assert_int_equal(pcp->count, 0);
-	/* frees stack up to high, then a batch goes back to the buddy */
+	/* frees stack up to high, then a drain leaves at least a batch */
 	uint32_t drains = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t before = pcp->count;
 
 		assert_int_equal(mmc_free(m, pfns[i], 0, 0, &res), 0);
 		if (res.path & MMC_PATH_PCP_DRAIN) {
-			assert_int_equal(before + 1, pcp->high);
-			assert_int_equal(res.pcp_batch, 63);
-			assert_int_equal(pcp->count, pcp->high - 63);
+			assert_true(res.pcp_batch >= 63);
+			assert_int_equal(pcp->count, before + 1 - res.pcp_batch);
+			assert_true(pcp->count >= 63);
 			drains++;
 		} else {
 			assert_int_equal(pcp->count, before + 1);
 		}
+		assert_true(pcp->count < pcp->high_max);
 	}
 	assert_true(drains >= 1);
 	/* order-1 refill: batch >> order blocks */
+	mmc_drain_all(m);
 	assert_int_equal(mmc_alloc(m, 1, MMC_GFP_KERNEL, 0, &res), 0);
 	assert_true(res.path & MMC_PATH_PCP_REFILL);
 	assert_int_equal(res.pcp_batch, 31 * 2);

@@ -256,6 +256,49 @@ static void mode4_unmaps_mapped_pages(void **state)
 	}
 }
 
+/* Without RECLAIM_UNMAP, mapped folios (all anon) are looked at and
+ * left alone: with swap, node reclaim still only frees unmapped page
+ * cache, and scanning many mapped pages stays bounded. */
+static void mode1_leaves_mapped_anon(void **state)
+{
+	struct tl_spec s;
+	struct mmc_result res;
+	(void)state;
+
+	tl_spec_default(&s);
+	s.nr_nodes = 2;
+	s.zone_reclaim_mode = RECLAIM_ZONE;
+	s.swappiness = 100;
+	struct mmc *m = tl_create(&s);
+	struct mmc_zone *z = tl_zone(m, 0);
+	mmc_set_swap(m, 1u << 20);
+	uint64_t nr_anon = z->managed - (low_mark(m, 0) - 5) - 2000;
+	tl_fill(m, z->start_pfn, nr_anon, MMC_PC_ANON);
+	tl_fill(m, z->start_pfn + nr_anon, 2000, MMC_PC_FILE);
+	/* active page cache: no cache_trim_mode, anon gets its share */
+	for (uint64_t p = z->start_pfn + nr_anon; p < z->start_pfn + nr_anon + 2000; p++) {
+		mmc_lru_touch(m, p);
+		mmc_lru_touch(m, p);
+	}
+	struct tl_hook hook = { 0 };
+	mmc_set_reclaim_hook(m, tl_reclaim_hook, &hook);
+	uint64_t scanned = 0;
+	for (int i = 0; i < 20; i++) {
+		memset(&res, 0, sizeof(res));
+		assert_int_equal(mmc_alloc(m, 0, MMC_GFP_HIGHUSER_MOVABLE, 0,
+					   &res), 0);
+		scanned += res.reclaim_scanned;
+	}
+	assert_true(hook.pages > 0);
+	/* mapped anon was looked at (counted as scanned), not reclaimed */
+	assert_true(scanned > hook.pages);
+	assert_true(hook.lo >= z->start_pfn + nr_anon);	/* file only */
+	assert_int_equal(lru_pages(m, 0, false, false) +
+			 lru_pages(m, 0, false, true), nr_anon);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
 /* node_reclaim() called directly: each rule of mm/vmscan.c. */
 static void node_reclaim_rules(void **state)
 {
@@ -352,6 +395,7 @@ int main(void)
 		cmocka_unit_test(mode2_writes_dirty_pages),
 		cmocka_unit_test(mode1_skips_dirty_and_mapped),
 		cmocka_unit_test(mode4_unmaps_mapped_pages),
+		cmocka_unit_test(mode1_leaves_mapped_anon),
 		cmocka_unit_test(node_reclaim_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "mmtrace/report.h"
 #include "../replay/report_int.h"
@@ -63,8 +64,9 @@ static void write_timeseries(const char *run, int k)
 	      "\tkswapd_active\tdirect_reclaims\tcompact_stalls\tnode_reclaims"
 	      "\treclaimed_pages\tcompact_migrated\tremote_allocs\tallocs"
 	      "\talloc_fail\n", f);
-	for (int s = 0; s <= 100; s++) {
-		double t = s * 0.1;
+	/* The last sample twice, as replay writes its final one. */
+	for (int s = 0; s <= 101; s++) {
+		double t = (s < 100 ? s : 100) * 0.1;
 
 		for (int node = 0; node < 2; node++) {
 			for (int z = 0; z < 2; z++) {
@@ -170,8 +172,8 @@ static int setup(void **state)
 	write_file(fx->dir, "policies.tsv", "# index\tname\tcolour\tsettings\n"
 		   "0\tzrm0\t%s\tvm.zone_reclaim_mode=0\n"
 		   "1\tzrm1\t%s\tvm.zone_reclaim_mode=1\n"
-		   "2\twsf_200\t%s\tvm.watermark_scale_factor=200\n",
-		   mmt_report_colour(0), mmt_report_colour(1), mmt_report_colour(2));
+		   "2\twsf_200\t5\tvm.watermark_scale_factor=200\n",
+		   mmt_report_colour(0), "#D55E00");
 	for (int k = 0; k < 3; k++)
 		write_run(fx->dir, names[k], k);
 	*state = fx;
@@ -294,7 +296,13 @@ static void test_render_figures(void **state)
 		assert_non_null(strstr(html, name));
 	}
 	assert_non_null(strstr(html, "vm.watermark_scale_factor=200"));
+	/* Colours as given, or palette index 5 for wsf_200. */
+	assert_non_null(strstr(html, "background:#D55E00"));
+	assert_non_null(strstr(html, "background:#56b4e9"));
 	assert_null(strstr(html, "not drawn"));
+	/* model_vs_kernel.tsv of all runs merged: kernel once, model per policy. */
+	assert_non_null(strstr(html, "<tr><td>fallbacks</td><td>12</td><td>10</td>"
+			       "<td>11</td><td>12</td></tr>"));
 	free(html);
 	/* One column per policy; ratios against zrm0 (p99 doubles each step). */
 	md = read_all(fx->dir, "summary.md", NULL);
@@ -435,7 +443,8 @@ static void test_degenerate_run(void **state)
 	snprintf(run, sizeof(run), "%s/runs/it's_only", fx->dir);
 	assert_int_equal(mkdir(run, 0700), 0);
 	write_file(run, "summary.json", "{\"trace\": \"empty.mmt\", "
-		   "\"latency_ns\": {\"p50\": null}, \"oom\": 2}");
+		   "\"latency_ns\": {\"p50\": null}, \"oom\": 2, "
+		   "\"stopped_early\": \"empty.mmt: offset 99: truncated\"}");
 	write_file(run, "timeseries.tsv", "# t_s\tnode\tzone\tfree_pages\tfree_o0"
 		   "\tfree_o1\tfree_o2\tfree_o3\tfree_o4\tfree_o5\tfree_o6\tfree_o7"
 		   "\tfree_o8\tfree_o9\tfree_o10\n");
@@ -453,6 +462,7 @@ static void test_degenerate_run(void **state)
 	assert_non_null(strstr(md, "| alloc latency p50 | ns | - |"));
 	assert_non_null(strstr(md, "| OOM outcomes | count | 2 |"));
 	assert_null(strstr(md, "refaults"));	/* optional row, no value */
+	assert_non_null(strstr(md, "- it's_only: empty.mmt: offset 99: truncated"));
 	free(md);
 }
 
@@ -479,6 +489,65 @@ static void test_lone_run_and_empty_dir(void **state)
 	assert_int_equal(mkdir(run, 0700), 0);
 	assert_int_equal(mmt_report_render(run, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "not a compare or replay output"));
+}
+
+/* A zone row repeated at one time starts a new sample instead of being
+ * added twice; node-wide counters count each node once. */
+static void test_timeseries_aggregation(void **state)
+{
+	struct fixture *fx = *state;
+	struct rpt r;
+	char err[256];
+	const struct rpt_sample *a, *b;
+
+	assert_int_equal(rpt_load(&r, fx->dir, err, sizeof(err)), 0);
+	assert_int_equal(r.nruns, 3);
+	assert_int_equal(r.runs[1].nts, 102);
+	a = &r.runs[1].ts[100];
+	b = &r.runs[1].ts[101];
+	assert_true(a->t == b->t);
+	assert_true(a->free_ge_o9 == b->free_ge_o9);
+	assert_true(a->free_pages == b->free_pages);
+	/* zrm1 at s = 100: two nodes, direct_reclaims s*k/4 = 25 each. */
+	assert_true(a->direct_reclaims == 50);
+	assert_true(a->node_reclaims == 2 * 33);
+	assert_true(a->unusable_o9 >= 0 && a->unusable_o9 <= 1);
+	assert_int_equal(r.runs[1].nlat_alloc, 56);
+	assert_int_equal(r.runs[1].nlat_fault, 1);
+	rpt_free(&r);
+}
+
+/* The subcommand (make test sets MMTRACE): --help, exit codes, one-line
+ * errors on stderr, the path of index.html on stdout. */
+static void test_cli(void **state)
+{
+	struct fixture *fx = *state;
+	const char *bin = getenv("MMTRACE");
+	char cmd[512], out[512];
+	FILE *p;
+	size_t n;
+
+	if (!bin)
+		skip();
+	snprintf(cmd, sizeof(cmd), "%s report --help >/dev/null", bin);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s report /nonexistent/x 2>&1", bin);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = 0;
+	assert_int_equal(WEXITSTATUS(pclose(p)), 1);
+	assert_string_equal(out, "mmtrace report: /nonexistent/x: No such file or directory\n");
+	snprintf(cmd, sizeof(cmd), "%s report --bogus 2>/dev/null", bin);
+	assert_int_equal(WEXITSTATUS(system(cmd)), 2);
+	snprintf(cmd, sizeof(cmd), "%s report --no-figures %s/ 2>/dev/null", bin, fx->dir);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = 0;
+	assert_int_equal(WEXITSTATUS(pclose(p)), 0);
+	snprintf(cmd, sizeof(cmd), "%s/index.html\n", fx->dir);
+	assert_string_equal(out, cmd);
 }
 
 static void test_json(void **state)
@@ -525,6 +594,7 @@ static void test_embedded_scripts(void **state)
 		char name[64];
 		size_t j, len;
 		char *disk;
+		int same;
 
 		snprintf(name, sizeof(name), "%s.gp", rpt_figures[i].name);
 		for (j = 0; j < rpt_n_embedded_scripts; j++)
@@ -534,8 +604,12 @@ static void test_embedded_scripts(void **state)
 		disk = read_all("plots", name, &len);
 		if (!disk)
 			continue;
-		assert_string_equal(rpt_embedded_scripts[j].text, disk);
+		/* Free before asserting: a failed assert longjmps out. */
+		same = !strcmp(rpt_embedded_scripts[j].text, disk);
 		free(disk);
+		if (!same)
+			fail_msg("plots/%s differs from the built-in copy: "
+				 "rebuild", name);
 	}
 }
 
@@ -567,6 +641,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scan_runs_without_policies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_degenerate_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lone_run_and_empty_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timeseries_aggregation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_embedded_scripts),
 		cmocka_unit_test(test_ratio_format),

@@ -283,6 +283,7 @@ struct dec_col {
 
 struct dec_kind {
 	uint64_t v[NF];
+	struct dec_col *tsp;	/* &ts, or the block's shared ts column (layout 0) */
 	struct dec_col ts;
 	struct dec_col col[NF];
 	uint32_t mask;		/* delta-coded fields (site excluded) */
@@ -345,13 +346,58 @@ static inline void fill_event(struct mmt_event *e, uint64_t ts, unsigned kind,
 	e->arg2 = v[F_ARG2];
 }
 
+/* Column lengths of layout 1: per kind, ts then each stored field; then
+ * the site table.  Each length must fit in what is left (no overflow). */
+static int layout1_lengths(struct mmt_cur *c, unsigned nk, struct dec_kind *dk,
+			   uint64_t *cols, uint64_t *total, struct dec_sites *sites)
+{
+	uint64_t left = (uint64_t)(c->end - c->p);
+	unsigned ncols = 0;
+	for (unsigned j = 0; j < nk; j++)
+		for (int f = -1; f < NF; f++)
+			if (f < 0 || (dk[j].mask & (1u << f))) {
+				cols[ncols] = mmt_cur_uv(c);
+				if (cols[ncols] > left)
+					return -1;
+				*total += cols[ncols++];
+			}
+	sites->n = mmt_cur_uv(c);
+	if (sites->n > left / 8)
+		return -1;
+	*total += sites->n * 8;
+	return 0;
+}
+
+/* Layout 0 (minor version 0 files): one ts column shared by all kinds,
+ * then each stored field's column; sites delta-coded like other fields. */
+static int layout0_lengths(struct mmt_cur *c, unsigned nk, struct dec_kind *dk,
+			   uint64_t *cols, uint64_t *total)
+{
+	uint64_t left = (uint64_t)(c->end - c->p);
+	unsigned ncols = 0;
+	cols[ncols] = mmt_cur_uv(c);		/* the shared ts column */
+	if (cols[ncols] > left)
+		return -1;
+	*total += cols[ncols++];
+	for (unsigned j = 0; j < nk; j++)
+		for (int f = 0; f < NF; f++)
+			if (dk[j].mask & (1u << f)) {
+				cols[ncols] = mmt_cur_uv(c);
+				if (cols[ncols] > left)
+					return -1;
+				*total += cols[ncols++];
+			}
+	return 0;
+}
+
 /* Parses the block preamble and lays out the columns.  Returns the number
  * of kinds or -1. */
-static int parse_layout(struct mmt_cur *c, uint32_t n, uint64_t *base,
-			uint16_t kidx[256], struct dec_kind *dk,
-			struct dec_col *kinds, struct dec_sites *sites)
+static int parse_layout(struct mmt_cur *c, int layout, uint32_t n,
+			uint64_t *base, uint16_t kidx[256], struct dec_kind *dk,
+			struct dec_col *kinds, struct dec_col *shared_ts,
+			struct dec_sites *sites)
 {
-	uint64_t cols[256 * (NF + 1)];
+	uint64_t cols[256 * (NF + 1) + 1];
 	uint64_t nev = mmt_cur_uv(c);
 	*base = mmt_cur_uv(c);
 	uint64_t nk = mmt_cur_uv(c);
@@ -369,36 +415,34 @@ static int parse_layout(struct mmt_cur *c, uint32_t n, uint64_t *base,
 		memset(&dk[j], 0, sizeof(dk[j]));
 		dk[j].mask = (uint32_t)mask;
 	}
-	/* Column lengths: per kind, ts then each stored field.  Summed with
-	 * an overflow guard: each must fit in what is left. */
-	uint64_t total = n, left = (uint64_t)(c->end - c->p);
-	for (unsigned j = 0; j < nk; j++)
-		for (int f = -1; f < NF; f++)
-			if (f < 0 || (dk[j].mask & (1u << f))) {
-				cols[ncols] = mmt_cur_uv(c);
-				if (cols[ncols] > left)
-					return -1;
-				total += cols[ncols++];
-			}
-	sites->n = mmt_cur_uv(c);
-	if (sites->n > left / 8)
+	uint64_t total = n;
+	sites->n = 0;
+	if (layout == 0 ? layout0_lengths(c, (unsigned)nk, dk, cols, &total) :
+	    layout1_lengths(c, (unsigned)nk, dk, cols, &total, sites))
 		return -1;
-	total += sites->n * 8;
 	if (c->bad || total != (uint64_t)(c->end - c->p))
 		return -1;
 	kinds->p = c->p;
 	kinds->end = c->p + n;
 	const uint8_t *pos = kinds->end;
-	ncols = 0;
-	for (unsigned j = 0; j < nk; j++)
-		for (int f = -1; f < NF; f++)
+	if (layout == 0) {
+		shared_ts->p = pos;
+		pos += cols[ncols++];
+		shared_ts->end = pos;
+	}
+	for (unsigned j = 0; j < nk; j++) {
+		dk[j].tsp = layout == 0 ? shared_ts : &dk[j].ts;
+		for (int f = layout == 0 ? 0 : -1; f < NF; f++)
 			if (f < 0 || (dk[j].mask & (1u << f))) {
 				struct dec_col *col = f < 0 ? &dk[j].ts : &dk[j].col[f];
 				col->p = pos;
 				pos += cols[ncols++];
 				col->end = pos;
 			}
+	}
 	sites->table = pos;
+	if (layout == 0)
+		return (int)nk;
 	for (unsigned j = 0; j < nk; j++) {
 		dk[j].has_site = !!(dk[j].mask & (1u << F_SITE));
 		dk[j].mask &= ~(1u << F_SITE);
@@ -409,7 +453,7 @@ static int parse_layout(struct mmt_cur *c, uint32_t n, uint64_t *base,
 static int columns_consumed(const struct dec_kind *dk, int nk)
 {
 	for (int j = 0; j < nk; j++) {
-		if (dk[j].ts.p != dk[j].ts.end)
+		if (dk[j].tsp->p != dk[j].tsp->end)
 			return 0;
 		if (dk[j].has_site && dk[j].col[F_SITE].p != dk[j].col[F_SITE].end)
 			return 0;
@@ -421,11 +465,11 @@ static int columns_consumed(const struct dec_kind *dk, int nk)
 	return 1;
 }
 
-int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n,
+int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n, int layout,
 		     struct mmt_event *out)
 {
 	struct mmt_cur c = { raw, raw + len, 0 };
-	struct dec_col kinds;
+	struct dec_col kinds, shared_ts;
 	struct dec_sites sites;
 	uint16_t kidx[256];
 	uint64_t ts;
@@ -434,7 +478,16 @@ int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n,
 
 	if (!dk)
 		return -1;
-	int nk = parse_layout(&c, n, &ts, kidx, dk, &kinds, &sites);
+	/* Minor-0 files were written with layout 0 and, for a short while,
+	 * with layout 1 (same minor): try 1, then 0.  The column lengths must
+	 * add up to the payload exactly, so the wrong layout never parses. */
+	int nk = parse_layout(&c, layout < 0 ? 1 : layout, n, &ts, kidx, dk,
+			      &kinds, &shared_ts, &sites);
+	if (nk < 0 && layout < 0) {
+		c = (struct mmt_cur){ raw, raw + len, 0 };
+		nk = parse_layout(&c, 0, n, &ts, kidx, dk, &kinds, &shared_ts,
+				  &sites);
+	}
 	if (nk < 0)
 		goto out;
 	for (uint32_t i = 0; i < n; i++) {
@@ -444,7 +497,7 @@ int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n,
 		if (j == NO_KIND)
 			goto out;
 		struct dec_kind *k = &dk[j];
-		if (rd_uv(&k->ts, &d))
+		if (rd_uv(k->tsp, &d))
 			goto out;
 		ts += (uint64_t)mmt_unzigzag(d);
 		if (k->has_site) {

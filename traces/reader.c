@@ -37,6 +37,7 @@ struct mmt_block_dec {
 
 struct mmt_reader {
 	int fd;
+	int layout;			/* block layout, -1 = 0 or 1 (minor 0) */
 	char *path;
 	uint64_t size;
 	struct mmt_header hdr;
@@ -214,7 +215,7 @@ int64_t mmt_reader_decode_block(const struct mmt_reader *r, uint64_t i,
 		fmt(d->err, sizeof(d->err), "%s: out of memory", r->path);
 		return -1;
 	}
-	if (mmt_block_decode(d->raw, h.raw_len, h.nr_events, d->ev)) {
+	if (mmt_block_decode(d->raw, h.raw_len, h.nr_events, r->layout, d->ev)) {
 		fmt(d->err, sizeof(d->err), "%s: offset %llu: corrupt event block %llu",
 		    r->path, (unsigned long long)b->off, (unsigned long long)i);
 		return -1;
@@ -400,6 +401,7 @@ struct mmt_reader *mmt_reader_open(const char *path, char *err, size_t errlen)
 		    path, mmt_le16(pre + 8), MMT_FORMAT_VERSION);
 		return open_fail(r, err, errlen, msg);
 	}
+	r->layout = mmt_le16(pre + 10) >= 1 ? 1 : -1;
 	if (load_section(r, MMT_PREAMBLE_LEN, r->dec, &h)) {
 		if (strstr(r->dec->err, "truncated"))
 			fmt(msg, sizeof(msg), "%s: offset %llu: truncated header",
