@@ -560,6 +560,10 @@ void lru_set_mapped(struct mmc *m, uint64_t pfn, bool mapped);
 /* Bytes of reclaim.c state (LRU rings and sets): 4 bytes per LRU folio
  * plus growth slack; for mmc_memory_bytes(). */
 size_t reclaim_memory_bytes(const struct mmc *m);
+/* lru_note_cost_refault(): fault.c reports a refault of a folio of
+ * class cls (MMC_PC_ANON/FILE) now at pfn; it makes that list costlier
+ * to reclaim in get_scan_count(). */
+void lru_note_refault(struct mmc *m, uint64_t pfn, unsigned order, int cls);
 /* Pages on one LRU list of a node (lruvec_page_state). */
 uint64_t lru_pages(struct mmc *m, int nid, bool file, bool active);
 /* node_pagecache_reclaimable() under the current zone_reclaim_mode. */

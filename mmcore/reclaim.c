@@ -80,6 +80,7 @@ struct lruvec {
 	struct u32set stale;			/* entries of departed folios */
 	struct u32set dirty, mapped;		/* file folio heads (rel) */
 	uint64_t nr_file_dirty, nr_file_mapped;	/* NR_FILE_DIRTY/_MAPPED */
+	uint64_t anon_cost, file_cost;		/* lru_note_cost() */
 };
 
 struct reclaim_global {
@@ -814,7 +815,8 @@ enum folio_verdict { FOLIO_RECLAIM, FOLIO_KEEP, FOLIO_ACTIVATE };
  *    writeback throttling, lazyfree, THP splitting. */
 static enum folio_verdict shrink_folio(struct mmc *m, struct lruvec *lv,
 				       const struct folio_ref *f,
-				       const struct scan_control *sc)
+				       const struct scan_control *sc,
+				       bool *pageout)
 {
 	bool anon = page_class(f->s) == MMC_PC_ANON;
 	bool mapped = folio_mapped(lv, f);
@@ -824,6 +826,7 @@ static enum folio_verdict shrink_folio(struct mmc *m, struct lruvec *lv,
 	if (anon) {
 		if (!can_reclaim_anon_pages(m) || !sc->may_swap)
 			return FOLIO_ACTIVATE;
+		*pageout = sc->may_writepage;	/* the swap write */
 		return sc->may_writepage ? FOLIO_RECLAIM : FOLIO_KEEP;
 	}
 	uint32_t key = (uint32_t)(f->pfn - lv->base_pfn);
@@ -831,6 +834,7 @@ static enum folio_verdict shrink_folio(struct mmc *m, struct lruvec *lv,
 		if (!sc->may_writepage)
 			return FOLIO_ACTIVATE;
 		set_del(&lv->dirty, key);	/* pageout() */
+		*pageout = true;
 		lv->nr_file_dirty -= 1ull << f->order;
 	}
 	return FOLIO_RECLAIM;
@@ -895,16 +899,51 @@ static bool isolate_next(struct mmc *m, struct lruvec *lv, enum lru_list l,
 	return false;
 }
 
+/* lru_note_cost(): IO (pageout, refault) and rotations make a list
+ * costly to reclaim; get_scan_count() leans away from it.  The costs
+ * decay by half once they exceed a quarter of the LRU. */
+static void lru_note_cost(struct lruvec *lv, bool file, uint64_t nr_io,
+			  uint64_t nr_rotated)
+{
+	uint64_t cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated;
+	uint64_t lrusize = 0;
+
+	if (file)
+		lv->file_cost += cost;
+	else
+		lv->anon_cost += cost;
+	for (int l = 0; l < NR_LRU_LISTS; l++)
+		lrusize += lv->nr_pages[l];
+	if (lv->file_cost + lv->anon_cost > lrusize / 4) {
+		lv->file_cost /= 2;
+		lv->anon_cost /= 2;
+	}
+}
+
+/* lru_note_cost_refault(): a refault is IO reclaim caused. */
+void lru_note_refault(struct mmc *m, uint64_t pfn, unsigned order, int cls)
+{
+	struct mmc_zone *z = pfn_to_zone(m, pfn);
+
+	if (z && node_lruvec(m, z->node))
+		lru_note_cost(node_lruvec(m, z->node), cls == MMC_PC_FILE,
+			      1ull << order, 0);
+}
+
 static uint64_t shrink_inactive_list(struct mmc *m, struct lruvec *lv,
 				     enum lru_list l, uint64_t nr_to_scan,
 				     struct scan_control *sc)
 {
-	uint64_t reclaimed = 0;
+	uint64_t reclaimed = 0, nr_pageout = 0;
 	struct isolate_state is = { .budget = lv->ring[l].len };
 	struct folio_ref f;
 
 	while (isolate_next(m, lv, l, nr_to_scan, sc, &is, &f)) {
-		enum folio_verdict v = shrink_folio(m, lv, &f, sc);
+		bool pageout = false;
+		enum folio_verdict v = shrink_folio(m, lv, &f, sc, &pageout);
+
+		if (pageout)
+			nr_pageout += 1u << f.order;
 		f.z->page[f.idx] &= (pgstate_t)~PG_REFERENCED;
 		if (v == FOLIO_RECLAIM) {
 			reclaim_folio(m, lv, l, &f);
@@ -920,6 +959,8 @@ static uint64_t shrink_inactive_list(struct mmc *m, struct lruvec *lv,
 		}
 	}
 	sc->nr_scanned += is.total;
+	if (is.total)
+		lru_note_cost(lv, is_file_lru(l), nr_pageout, is.total - reclaimed);
 	return reclaimed;
 }
 
@@ -990,12 +1031,30 @@ static void prepare_scan_control(struct mmc *m, int nid,
 
 enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };
 
+/* calculate_pressure_balance(): swappiness weighed by the lists'
+ * reclaim costs; with no costs yet, anon:file = swappiness :
+ * (200 - swappiness). */
+static void calculate_pressure_balance(const struct lruvec *lv,
+				       int swappiness, uint64_t fraction[2],
+				       uint64_t *denominator)
+{
+	uint64_t total = lv->anon_cost + lv->file_cost;
+	uint64_t anon_cost = total + lv->anon_cost;
+	uint64_t file_cost = total + lv->file_cost;
+
+	total = anon_cost + file_cost;
+	fraction[0] = (uint64_t)swappiness * (total + 1) / (anon_cost + 1);
+	fraction[1] = (uint64_t)(MAX_SWAPPINESS - swappiness) * (total + 1) /
+		      (file_cost + 1);
+	*denominator = fraction[0] + fraction[1];
+	if (!*denominator)
+		*denominator = 1;
+}
+
 /* get_scan_count(): how many pages of each list to scan at this
- * priority.  calculate_pressure_balance() weighs swappiness by the
- * lists' reclaim costs (lru_note_cost); the model keeps no costs, which
- * is the kernel's answer with equal costs: anon:file = swappiness :
- * (200 - swappiness).  Lists are sized per node, not per eligible zone
- * (lruvec_lru_size with reclaim_idx) and memcg protection is left out. */
+ * priority.  Lists are sized per node, not per eligible zone
+ * (lruvec_lru_size with reclaim_idx), and memcg protection is left
+ * out. */
 static void get_scan_count(struct mmc *m, struct lruvec *lv,
 			   struct scan_control *sc, uint64_t nr[NR_LRU_LISTS])
 {
@@ -1013,9 +1072,8 @@ static void get_scan_count(struct mmc *m, struct lruvec *lv,
 		bal = SCAN_FILE;
 	else {
 		bal = SCAN_FRACT;
-		fraction[0] = (uint64_t)swappiness;
-		fraction[1] = (uint64_t)(MAX_SWAPPINESS - swappiness);
-		denominator = fraction[0] + fraction[1];
+		calculate_pressure_balance(lv, swappiness, fraction,
+					   &denominator);
 	}
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
 		bool file = is_file_lru((enum lru_list)l);

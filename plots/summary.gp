@@ -1,7 +1,7 @@
 # Summary chart (mmtrace report): each metric as a ratio to the first
 # policy on a log scale.  Bars grow from 1 (same): up is worse, down is
 # better, for every metric shown.  A policy with a value where the first
-# has 0 gets a bar near the top labelled "(base 0)".  The label on each bar
+# has 0 gets a hatched bar near the top labelled "(base 0)".  The label on each bar
 # is the absolute value.
 # Run from the report folder:  gnuplot plots/summary.gp
 if (!exists("datadir")) datadir = 'data'
@@ -36,10 +36,17 @@ do for [fmt in 'svg png'] {
 	set style fill solid 0.85 border lc rgb '#333333'
 	set key outside top center horizontal samplen 2 width 1
 	set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lc rgb '#555555' front
-	plot for [i=1:npol] file index (i-1) using (xpos($1, i)):4:(xpos($1, i) - w / 2):(xpos($1, i) + w / 2):3:4 \
-		with boxxyerror lc rgb pcol[i] title pname[i] noenhanced, \
+	# Hatched bars: the first policy had 0, so the height is not a ratio.
+	if (bar_has_base0) {
+		set label 9 'hatched: '.pname[1].' had 0, height not to scale' at graph 0.01, graph 0.96 font ',10' noenhanced
+	}
+	plot for [i=1:npol] file index (i-1) using ($7 != 0 ? NaN : xpos($1, i)):4:(xpos($1, i) - w / 2):(xpos($1, i) + w / 2):3:4 \
+		with boxxyerror fs solid 0.85 lc rgb pcol[i] title pname[i] noenhanced, \
+	     for [i=1:npol] file index (i-1) using ($7 != 0 ? xpos($1, i) : NaN):4:(xpos($1, i) - w / 2):(xpos($1, i) + w / 2):3:4 \
+		with boxxyerror fs pattern 4 lc rgb pcol[i] notitle, \
 	     for [i=1:npol] file index (i-1) using (xpos($1, i)):5:6 with labels rotate by 90 left offset 0,0.4 font ',9' notitle
 	unset arrow 1
+	unset label 9
 	unset logscale y
 	set output
 }

@@ -265,6 +265,17 @@ static void bar_range(const struct rpt *r, double *lo, double *hi)
 	*hi *= pow(*hi / *lo, 0.45);
 }
 
+/* Whether some chart bar stands for "first policy had 0" (hatched). */
+static int bar_has_base0(const struct rpt *r)
+{
+	for (size_t i = 0; i < r->nruns; i++)
+		for (size_t m = 0; m < rpt_nmetrics; m++)
+			if (rpt_metrics[m].bar_label &&
+			    isinf(bar_ratio(r, i, &rpt_metrics[m])))
+				return 1;
+	return 0;
+}
+
 static void write_bars(const struct rpt *r, FILE *f)
 {
 	double lo, hi;
@@ -274,7 +285,7 @@ static void write_bars(const struct rpt *r, FILE *f)
 		size_t b = 0;
 
 		block_start(f, i, &r->runs[i], "bar ratio bar_low bar_high "
-			    "label_y label");
+			    "label_y label base0");
 		for (size_t m = 0; m < rpt_nmetrics; m++) {
 			const struct rpt_metric *mt = &rpt_metrics[m];
 			double ratio, y;
@@ -297,7 +308,7 @@ static void write_bars(const struct rpt *r, FILE *f)
 			put_num(f, fmin(y, 1), "\t");
 			put_num(f, fmax(y, 1), "\t");
 			put_num(f, fmax(y, 1), "\t");
-			fprintf(f, "\"%s\"\n", label);
+			fprintf(f, "\"%s\"\t%d\n", label, isinf(ratio));
 		}
 	}
 }
@@ -399,6 +410,7 @@ static void write_params(const struct rpt *r, FILE *f, double heat_max)
 	write_bar_names(f);
 	bar_range(r, &lo, &hi);
 	fprintf(f, "bar_ymin = %.6g\nbar_ymax = %.6g\n", lo, hi);
+	fprintf(f, "bar_has_base0 = %d\n", bar_has_base0(r));
 }
 
 typedef void (*writer_fn)(const struct rpt *r, FILE *f);

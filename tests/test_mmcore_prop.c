@@ -182,6 +182,166 @@ static void run(uint64_t seed, const char *topo_spec)
 	free(t);
 }
 
+/* ---- with reclaim and compaction running ------------------------------
+ * Movable allocations go on the LRU; kswapd, direct reclaim and
+ * compaction (reclaim.c, compaction.c) free and move them behind the
+ * workload's back.  The hooks keep the workload's view right; the
+ * allocator's invariants must hold throughout. */
+
+struct owner {
+	uint64_t base;
+	int32_t *who;		/* per pfn: live index + 1, 0 none */
+	struct live *live;
+	uint8_t *dead;		/* live entry partly reclaimed/moved: keep */
+	uint32_t *nlive;
+	uint64_t reclaimed, migrated, odd;
+};
+
+static void own(struct owner *o, uint64_t pfn, unsigned order, int32_t v)
+{
+	for (uint64_t i = 0; i < (1ull << order); i++)
+		o->who[pfn - o->base + i] = v;
+}
+
+static void drop_entry(struct owner *o, uint32_t i)
+{
+	uint32_t last = --*o->nlive;
+
+	own(o, o->live[i].pfn, o->live[i].order, 0);
+	if (i != last) {
+		o->live[i] = o->live[last];
+		o->dead[i] = o->dead[last];
+		own(o, o->live[i].pfn, o->live[i].order, (int32_t)i + 1);
+	}
+}
+
+static void on_reclaim(void *ctx, uint64_t pfn, unsigned order)
+{
+	struct owner *o = ctx;
+	int32_t w = o->who[pfn - o->base];
+
+	o->reclaimed += 1ull << order;
+	if (!w)
+		return;
+	if (o->live[w - 1].pfn == pfn && o->live[w - 1].order == order) {
+		drop_entry(o, (uint32_t)w - 1);
+	} else {
+		o->dead[w - 1] = 1;
+		o->odd++;
+	}
+}
+
+static void on_migrate(void *ctx, uint64_t from, uint64_t to, unsigned order)
+{
+	struct owner *o = ctx;
+	int32_t w = o->who[from - o->base];
+
+	o->migrated += 1ull << order;
+	if (!w)
+		return;
+	struct live *l = &o->live[w - 1];
+
+	if (l->pfn == from && l->order == order) {
+		own(o, from, order, 0);
+		l->pfn = to;
+		own(o, to, order, w);
+	} else {
+		o->dead[w - 1] = 1;
+		o->odd++;
+	}
+}
+
+static void test_random_with_reclaim(void **state)
+{
+	struct mmc_topology *t = malloc(sizeof(*t));
+	struct mmc_policy p;
+	char err[256];
+	struct live *live = calloc(MAX_LIVE, sizeof(*live));
+	uint8_t *dead = calloc(MAX_LIVE, 1);
+	uint32_t nlive = 0;
+	struct owner o = { 0 };
+
+	(void)state;
+	assert_non_null(t);
+	assert_non_null(live);
+	assert_non_null(dead);
+	assert_int_equal(mmc_topology_parse("2x16M,2", t, err, sizeof(err)), 0);
+	mmc_policy_defaults(&p);
+	p.compaction_proactiveness = 100;
+	struct mmc *m = mmc_create(t, &p, err, sizeof(err));
+	assert_non_null(m);
+	assert_int_equal(mmc_seed_all_free(m), 0);
+	uint64_t end = 0;
+	for (uint32_t i = 0; i < m->nr_zones; i++)
+		if (m->zones[i]->start_pfn + m->zones[i]->spanned > end)
+			end = m->zones[i]->start_pfn + m->zones[i]->spanned;
+	o.base = 0;
+	o.who = calloc(end, sizeof(*o.who));
+	assert_non_null(o.who);
+	o.live = live;
+	o.dead = dead;
+	o.nlive = &nlive;
+	mmc_set_reclaim_hook(m, on_reclaim, &o);
+	mmc_set_migrate_hook(m, on_migrate, &o);
+	rng_state = 777;
+	uint64_t now = 0;
+	for (uint32_t step = 0; step < 200000; step++) {
+		struct mmc_result res;
+		int cpu = (int)(rnd() % m->nr_cpus);
+		uint64_t r = rnd() % 100;
+
+		if (r < 55 && nlive < MAX_LIVE) {
+			unsigned order = rnd() % 4 ? 0 : pick_order();
+			bool movable = rnd() % 4 != 0;
+			uint64_t gfp = movable ? MMC_GFP_HIGHUSER_MOVABLE : pick_gfp();
+
+			if (mmc_alloc(m, order, gfp, cpu, &res) == 0) {
+				live[nlive].pfn = res.pfn;
+				live[nlive].order = order;
+				dead[nlive] = 0;
+				own(&o, res.pfn, order, (int32_t)nlive + 1);
+				nlive++;
+				if (movable)
+					assert_int_equal(mmc_lru_add(m, res.pfn, order,
+						rnd() & 1 ? MMC_PC_ANON : MMC_PC_FILE), 0);
+			}
+		} else if (r < 97 && nlive) {
+			uint32_t i = (uint32_t)(rnd() % nlive);
+
+			if (!dead[i]) {
+				assert_int_equal(mmc_free(m, live[i].pfn, live[i].order, cpu, &res), 0);
+				drop_entry(&o, i);
+			}
+		} else if (r < 99 && nlive) {
+			mmc_lru_touch(m, live[rnd() % nlive].pfn);
+		} else {
+			now += 50 * 1000000ull;	/* 50 ms of trace time */
+			mmc_tick(m, now);
+		}
+		if (step % FULL_EVERY == 0) {
+			const char *e = mmc_check(m);
+			if (e)
+				fail_msg("step %u: %s", step, e);
+		}
+	}
+	struct mmc_vmstat vs;
+	mmc_vmstat(m, &vs);
+	print_message("reclaimed %llu (kswapd %llu direct %llu) migrated %llu odd %llu kswapd wakes %llu compact stalls %llu proactive %llu\n",
+		      (unsigned long long)o.reclaimed, (unsigned long long)vs.kswapd_reclaimed,
+		      (unsigned long long)vs.direct_reclaimed, (unsigned long long)o.migrated,
+		      (unsigned long long)o.odd, (unsigned long long)vs.kswapd_wakes,
+		      (unsigned long long)vs.compact_stalls,
+		      (unsigned long long)vs.proactive_compactions);
+	assert_true(vs.kswapd_wakes > 0);
+	assert_true(o.reclaimed > 0);
+	assert_null(mmc_check(m));
+	mmc_destroy(m);
+	free(o.who);
+	free(dead);
+	free(live);
+	free(t);
+}
+
 static void test_random_one_node(void **state)
 {
 	(void)state;
@@ -199,6 +359,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_one_node),
 		cmocka_unit_test(test_random_two_nodes),
+		cmocka_unit_test(test_random_with_reclaim),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -333,6 +333,46 @@ static void kswapd_reclaims_boost(void **state)
 	mmc_destroy(m);
 }
 
+/* lru_note_cost(): refaults (IO) make a list costlier, and
+ * calculate_pressure_balance() then leans towards the other one.
+ * Anon 8000 inactive; file 4000 inactive + 8000 active (inactive file
+ * low: no cache_trim_mode); swappiness 100. */
+static void run_cost(uint64_t anon_refaults, struct class_hook *h)
+{
+	struct mmc *m = one_node(100);
+	uint64_t start = tl_start(m, 0);
+
+	tl_fill(m, start, 8000, MMC_PC_ANON);
+	tl_fill(m, start + 8000, 12000, MMC_PC_FILE);
+	for (uint64_t i = 4000; i < 12000; i++) {
+		mmc_lru_touch(m, start + 8000 + i);
+		mmc_lru_touch(m, start + 8000 + i);
+	}
+	mmc_set_swap(m, 1u << 20);
+	for (uint64_t i = 0; i < anon_refaults; i++)
+		lru_note_refault(m, start, 0, MMC_PC_ANON);
+	memset(h, 0, sizeof(*h));
+	h->split = start + 8000;
+	mmc_set_reclaim_hook(m, class_fn, h);
+	for (int i = 0; i < 20; i++)
+		try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL,
+				  NULL);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+static void reclaim_cost_balance(void **state)
+{
+	struct class_hook plain, costly;
+	(void)state;
+
+	run_cost(0, &plain);
+	run_cost(2000, &costly);
+	assert_true(plain.anon > 0 && plain.file > 0);
+	assert_true(costly.anon < plain.anon);
+	assert_true(costly.file > plain.file);
+}
+
 /* The same calls give the same state, bit for bit. */
 struct fold {
 	uint64_t h;
@@ -397,6 +437,7 @@ int main(void)
 		cmocka_unit_test(kswapd_wakes_at_low_sleeps_at_high),
 		cmocka_unit_test(direct_reclaim_below_min),
 		cmocka_unit_test(swappiness_and_no_swap),
+		cmocka_unit_test(reclaim_cost_balance),
 		cmocka_unit_test(lru_churn),
 		cmocka_unit_test(kswapd_reclaims_boost),
 		cmocka_unit_test(determinism),
