@@ -166,8 +166,8 @@ int mmc_zone_resize(struct mmc *m, int node, int zone_type, uint64_t managed);
 
 /* What an operation did: replay turns it into latency. */
 enum mmc_path {
-	MMC_PATH_PCP_HIT	= 1u << 0,
-	MMC_PATH_PCP_REFILL	= 1u << 1,
+	MMC_PATH_PCP_HIT	= 1u << 0,	/* served from a pcp list */
+	MMC_PATH_PCP_REFILL	= 1u << 1,	/* ... after rmqueue_bulk() */
 	MMC_PATH_BUDDY		= 1u << 2,
 	MMC_PATH_FALLBACK	= 1u << 3,
 	MMC_PATH_STEAL		= 1u << 4,	/* pageblock claimed */
@@ -230,7 +230,8 @@ typedef void (*mmc_migrate_fn)(void *ctx, uint64_t from, uint64_t to,
 			       unsigned order);
 void mmc_set_migrate_hook(struct mmc *m, mmc_migrate_fn fn, void *ctx);
 
-/* Background time: kswapd and kcompactd run as the clock advances. */
+/* Background time: kswapd and kcompactd run as the clock advances, and
+ * once a second the vmstat work decays pcp->high (decay_pcp_high). */
 void mmc_tick(struct mmc *m, uint64_t now_ns);
 
 /* ---- SLUB ------------------------------------------------------------- */

@@ -97,10 +97,23 @@ static bool pageblock_mixed(const struct mmc_zone *z, uint32_t start, int bmt)
 {
 	const pgstate_t *pg = z->page + start;
 	uint32_t end = pageblock_nr_pages;
+	/* four pages a word: no free head and the block's type in each */
+	const uint64_t lanes = 0x0001000100010001ull;
+	const uint64_t mask4 = lanes * (PG_ORDER_MASK | PG_MT_MASK);
+	const uint64_t same4 = lanes * ((unsigned)bmt << PG_MT_SHIFT);
 
 	if (start + end > z->nr_idx)
 		end = z->nr_idx - start;
 	for (uint32_t i = 0; i < end;) {
+		if (!(i & 3) && i + 4 <= end) {
+			uint64_t w;
+
+			memcpy(&w, pg + i, sizeof(w));
+			if ((w & mask4) == same4) {
+				i += 4;
+				continue;
+			}
+		}
 		pgstate_t s = pg[i];
 
 		if (s & PG_ORDER_MASK) {		/* free block: skip it */

@@ -137,8 +137,7 @@ static void on_reclaim(void *ctx, uint64_t pfn, unsigned order)
 	for (uint64_t p = pfn; p < pfn + n; p++) {
 		uint64_t real, e;
 
-		if (rp_map_get(&r->rev, p, &real)) {
-			rp_map_del(&r->rev, p);
+		if (rp_map_take(&r->rev, p, &real)) {
 			if (rp_map_get(&r->fwd, real, &e))
 				rp_map_put(&r->fwd, real, e | FWD_DEAD);
 		} else if (!rp_map_get(&r->fwd, p, &e)) {
@@ -153,8 +152,7 @@ static void on_migrate(void *ctx, uint64_t from, uint64_t to, unsigned order)
 	struct rp_run *r = ctx;
 	uint64_t real, e;
 
-	if (rp_map_get(&r->rev, from, &real)) {
-		rp_map_del(&r->rev, from);
+	if (rp_map_take(&r->rev, from, &real)) {
 		if (rp_map_get(&r->fwd, real, &e))
 			rp_map_put(&r->fwd, real, to << 8 | (e & 0xff));
 		rp_map_put(&r->rev, to, real);
@@ -178,19 +176,16 @@ static uint64_t gfp_user_movable(const struct rp_run *r)
 static void map_alloc(struct rp_run *r, uint64_t real, uint64_t sim,
 		      unsigned order)
 {
-	uint64_t e;
+	uint64_t e, v = sim == UINT64_MAX ? FWD_DEAD | (uint64_t)order << 1 :
+					    sim << 8 | (uint64_t)order << 1;
 
-	if (rp_map_get(&r->fwd, real, &e) && !(e & FWD_DEAD)) {
+	if (rp_map_swap(&r->fwd, real, v, &e) == 1 && !(e & FWD_DEAD)) {
 		/* a lost free: the old simulated page stays allocated */
 		r->alloc_over_live++;
 		rp_map_del(&r->rev, e >> 8);
 	}
-	if (sim == UINT64_MAX) {
-		rp_map_put(&r->fwd, real, FWD_DEAD | (uint64_t)order << 1);
-		return;
-	}
-	rp_map_put(&r->fwd, real, sim << 8 | (uint64_t)order << 1);
-	rp_map_put(&r->rev, sim, real);
+	if (sim != UINT64_MAX)
+		rp_map_put(&r->rev, sim, real);
 }
 
 /* Sim pfn of a live real page; UINT64_MAX when reclaimed or unknown. */
@@ -254,8 +249,7 @@ static void policy_free(struct rp_run *r, const struct mmt_event *ev)
 	uint64_t e, sim, other;
 	unsigned order = ev->order;
 
-	if (rp_map_get(&r->fwd, ev->pfn, &e)) {
-		rp_map_del(&r->fwd, ev->pfn);
+	if (rp_map_take(&r->fwd, ev->pfn, &e)) {
 		if (e & FWD_DEAD) {
 			r->absorbed++;
 			return;
@@ -449,7 +443,15 @@ static uint64_t online_block(struct rp_run *r, uint64_t pfn)
 		unsigned o = MMC_MAX_ORDER;
 
 		if (!onlined(r, start, end, p)) {
-			p++;
+			uint64_t e1 = p + 1, e2 = p + 1;
+
+			/* skip the rest of the snapshot runs that decided it */
+			if (rp_snap_class_end(start, p, &e1) != MMT_PC_OFFLINE)
+				p = e1;
+			else if (end && rp_snap_class_end(end, p, &e2) >= 0)
+				p = e2;
+			else
+				p++;
 			continue;
 		}
 		while (o && ((p & ((1ull << o) - 1)) || p + (1ull << o) > lim ||

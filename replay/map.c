@@ -88,14 +88,26 @@ static int map_grow(struct rp_map *m)
 	if (map_alloc(&n, m->cap * 2) < 0)
 		return -1;
 	for (uint64_t i = 0; i < m->cap; i++)
-		if (m->slots[i].key != MAP_EMPTY)
-			rp_map_put(&n, m->slots[i].key, m->slots[i].val);
+		if (m->slots[i].key != MAP_EMPTY &&
+		    rp_map_put(&n, m->slots[i].key, m->slots[i].val) < 0) {
+			free(n.slots);
+			return -1;
+		}
 	free(m->slots);
 	*m = n;
 	return 0;
 }
 
 int rp_map_put(struct rp_map *m, uint64_t key, uint64_t val)
+{
+	uint64_t old;
+
+	return rp_map_swap(m, key, val, &old) < 0 ? -1 : 0;
+}
+
+/* Put, returning 1 and the previous value in *old when the key was there
+ * (one probe sequence instead of a get and a put). */
+int rp_map_swap(struct rp_map *m, uint64_t key, uint64_t val, uint64_t *old)
 {
 	uint64_t mask, i;
 
@@ -107,8 +119,9 @@ int rp_map_put(struct rp_map *m, uint64_t key, uint64_t val)
 		struct rp_slot *s = &m->slots[i];
 
 		if (s->key == key) {
+			*old = s->val;
 			s->val = val;
-			return 0;
+			return 1;
 		}
 		if (s->key == MAP_EMPTY) {
 			s->key = key;
@@ -122,12 +135,21 @@ int rp_map_put(struct rp_map *m, uint64_t key, uint64_t val)
 
 int rp_map_del(struct rp_map *m, uint64_t key)
 {
+	uint64_t v;
+
+	return rp_map_take(m, key, &v);
+}
+
+/* Get and delete in one probe sequence: 1 and *val when found. */
+int rp_map_take(struct rp_map *m, uint64_t key, uint64_t *val)
+{
 	uint64_t mask = m->cap - 1;
 	struct rp_slot *s = map_find(m, key);
 	uint64_t hole, j;
 
 	if (!s)
 		return 0;
+	*val = s->val;
 	hole = (uint64_t)(s - m->slots);
 	j = hole;
 	/* Backward shift: move later members of the cluster into the hole

@@ -69,8 +69,10 @@ static void collect_free(void *ctx, uint64_t pfn, unsigned order, int mt,
 	c->on_pcp += on_pcp ? 1ull << order : 0;
 }
 
-/* Class of pfn in a snapshot (runs sorted by pfn); HOLE when absent. */
-int rp_snap_class(const struct mmt_snapshot *s, uint64_t pfn)
+/* Class of pfn in a snapshot (runs sorted by pfn), and in *end where its
+ * run ends; HOLE up to the next run when no run holds it. */
+int rp_snap_class_end(const struct mmt_snapshot *s, uint64_t pfn,
+		      uint64_t *end)
 {
 	uint64_t lo = 0, hi = s ? s->nr_runs : 0;
 
@@ -82,10 +84,31 @@ int rp_snap_class(const struct mmt_snapshot *s, uint64_t pfn)
 			hi = mid;
 		else if (pfn >= r->pfn + r->len)
 			lo = mid + 1;
-		else
+		else {
+			*end = r->pfn + r->len;
 			return r->cls;
+		}
 	}
+	*end = s && lo < s->nr_runs ? s->runs[lo].pfn : pfn + 1;
 	return MMT_PC_HOLE;
+}
+
+int rp_snap_class(const struct mmt_snapshot *s, uint64_t pfn)
+{
+	uint64_t end;
+
+	return rp_snap_class_end(s, pfn, &end);
+}
+
+static int in_kpcp(const struct rp_run *r, uint64_t pfn)
+{
+	uint64_t order;
+
+	for (unsigned o = 0; o <= MMC_PAGEBLOCK_ORDER; o++)
+		if (rp_map_get(&r->kpcp, pfn & ~((1ull << o) - 1), &order) &&
+		    order >= o)
+			return 1;
+	return 0;
 }
 
 static int is_late(const struct rp_run *r, uint64_t pfn)
@@ -107,6 +130,10 @@ static int cause_of(const struct rp_run *r, const struct mmt_snapshot *end,
 	if (kind == 0 && (rp_snap_class(end, pfn) == MMT_PC_PCP ||
 			  rp_map_get(&r->kpcp, pfn, &v) ||
 			  !r->mir.have_pcp_events))
+		return RP_CAUSE_PCP;
+	/* the trace left it on a pcp list, the kernel's buddy has it: it
+	 * left the list without a pcp drain event */
+	if (kind == 1 && in_kpcp(r, pfn))
 		return RP_CAUSE_PCP;
 	if (is_late(r, pfn))
 		return RP_CAUSE_BOUNDARY;

@@ -18,6 +18,10 @@ void rp_map_free(struct rp_map *m);
 int rp_map_get(const struct rp_map *m, uint64_t key, uint64_t *val);
 int rp_map_put(struct rp_map *m, uint64_t key, uint64_t val);
 int rp_map_del(struct rp_map *m, uint64_t key);
+int rp_map_take(struct rp_map *m, uint64_t key, uint64_t *val);
+int rp_map_swap(struct rp_map *m, uint64_t key, uint64_t val, uint64_t *old);
+int rp_snap_class_end(const struct mmt_snapshot *s, uint64_t pfn,
+		      uint64_t *end);
 
 /* ---- latency.c ------------------------------------------------------ */
 #define RP_HIST_BUCKETS 256
