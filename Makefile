@@ -61,7 +61,7 @@ deps:
 # ---- BPF: clang CO-RE object, then a bpftool skeleton ------------------
 # The kernel types come from collector/vmlinux.h, a small checked-in
 # header with preserve_access_index types (see collector/README.md).
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Icollector -Iinclude \
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -ffreestanding -D__TARGET_ARCH_x86 -Icollector -Iinclude \
 	-Wall -Werror -Wno-unused-function
 $(BUILD)/collector/%.bpf.o: collector/%.bpf.c $(wildcard collector/*.h) | deps
 	@mkdir -p $(@D)
@@ -75,9 +75,17 @@ $(BUILD)/%.o: %.c | deps
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 $(COLLECTOR_OBJ): $(SKELS)
 
+# plots/*.gp compiled into the binary, for `mmtrace report` anywhere.
+PLOTS_GP := $(sort $(wildcard plots/*.gp))
+$(BUILD)/gen/report_plots.c: $(PLOTS_GP) scripts/embed-plots.sh
+	@mkdir -p $(@D)
+	sh scripts/embed-plots.sh $(PLOTS_GP) > $@.tmp && mv $@.tmp $@
+$(BUILD)/gen/report_plots.o: $(BUILD)/gen/report_plots.c | deps
+	$(CC) $(CFLAGS) -Ireplay -MMD -MP -c $< -o $@
+
 $(LIBMMCORE): $(MMCORE_OBJ)
 $(LIBTRACE): $(TRACE_OBJ)
-$(LIBREPLAY): $(REPLAY_OBJ)
+$(LIBREPLAY): $(REPLAY_OBJ) $(BUILD)/gen/report_plots.o
 $(LIBCOLL): $(COLLECTOR_OBJ)
 $(ALL_LIBS):
 	@mkdir -p $(@D)

@@ -1,12 +1,1505 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder until this subcommand lands. */
+/*
+ * mmtrace record: load the BPF collector (collector/mmtrace.bpf.c), attach
+ * every tracepoint this kernel has, and stream the events into a trace file
+ * through the trace writer (include/mmtrace/trace.h).
+ *
+ * Order of work, and why:
+ *   1. header facts (host.c) and BTF;
+ *   2. fork CMD, stopped before exec (its pid may be the --pid filter);
+ *   3. load, attach each program on its own (a missing tracepoint is noted,
+ *      never fatal);
+ *   4. calibrate vmemmap_base / page_offset_base (KASLR) so raw pointers
+ *      from the raw_tp programs become pfns;
+ *   5. set start_ns, raise `running`, take the start snapshot, open the
+ *      file: events between 5 and the snapshot are in the ring and land
+ *      after it in the file, so nothing between snapshot and events is lost;
+ *   6. release CMD, drain the ring until CMD exits / -d / SIGINT / SIGTERM /
+ *      a write error;
+ *   7. detach, drain, end snapshot, index and footer.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include "mmtrace/cmd.h"
+#include "mmtrace/trace.h"
+#include "collector.h"
+#include "events.h"
+#include "mmtrace.skel.h"
+
+#define MAX_LINKS 64
+#define POLL_MS 50
+#define ZONE_POLL_NS 200000000ull
+
+struct opts {
+	const char *out;
+	double duration;
+	int pid;
+	const char *cgroup;
+	unsigned buffer_mb;
+	int raw_pointers;
+	int force;
+	const char *events;	/* -e list, NULL = all */
+	char **cmd;
+};
+
+/* Records waiting to be merged: each per-CPU ring is in time order
+ * (nearly: kept sorted on insert), and the rings are merged by time up to
+ * a cut-off every poll, since a record older than the cut-off has surely
+ * been committed already. */
+#define REC_MAX 64
+#define MERGE_SLACK_NS 2000000ull
+
+struct pend {
+	uint64_t ts;
+	uint64_t size;
+	uint64_t data[REC_MAX / 8];	/* 8-aligned, as the ring's records */
+};
+
+struct ringq {
+	struct rec *r;
+	struct pend *v;
+	size_t head, n, cap;
+};
+
+struct cache_slot {
+	uint32_t idx;		/* index into the header's slab table */
+	uint32_t req, alloc;	/* object_size, size */
+};
+
+struct rec {
+	struct opts o;
+	struct mmt_header h;
+	struct btf *btf;
+	struct mmtrace_bpf *skel;
+	struct ring_buffer *rb;
+	int *ring_fds;
+	struct ringq *q;
+	int nrings;
+	struct mmt_writer *w;
+	struct coll_ksyms *ks;
+	struct bpf_link *links[MAX_LINKS];
+	int nlinks;
+	pid_t child;
+	int child_pipe;
+	int child_status;
+
+	uint64_t vmemmap, page_offset, page_struct_size, phys_span;
+	uint64_t user_key;	/* keyed hash of user-space fault ips */
+	uint64_t last_ts;
+
+	struct cache_slot *caches;	/* by BPF cache id */
+	uint32_t ncaches;
+
+	int ncpus;		/* libbpf_num_possible_cpus() */
+	uint64_t *lost_prev;
+	uint64_t lost_total;
+
+	struct mmt_zone_info *zones;	/* last seen, for ZONE_RESIZE */
+	int nzones;
+	uint64_t last_zone_poll;
+	uint64_t resizes;
+
+	int write_failed;
+	int calib_only;		/* mm_page_alloc attached for calibration only */
+	struct bpf_link *calib_link;
+	struct bpf_link *zone_link;	/* zone_names, during setup only */
+	int walk_ok;		/* zone pointers known: snapshots walk free lists */
+	uint32_t nr_mt;		/* MIGRATE_TYPES of this kernel */
+	int walk_done;		/* set by walk_free_lists (snapshot thread) */
+};
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: mmtrace record -o FILE [-d SECONDS] [--pid P | --cgroup PATH]\n"
+"                      [-b MB] [-e LIST] [--raw-pointers] [--force] [-- CMD ...]\n"
+"\n"
+"Records page allocator, slab, fault, reclaim and compaction events with\n"
+"eBPF, system-wide, into FILE (mode 0600), with a snapshot of physical\n"
+"memory at start and end.  With CMD, records for CMD's lifetime.\n"
+"\n"
+"  -o, --output FILE     trace file to create (refuses to overwrite)\n"
+"  -f, --force           overwrite FILE if it exists\n"
+"  -d, --duration SECS   stop after SECS seconds (default: until CMD exits,\n"
+"                        or SIGINT/SIGTERM)\n"
+"  -p, --pid P           only events of process P (page events of other\n"
+"                        processes are then missing from the trace)\n"
+"  -c, --cgroup PATH     only events of cgroup v2 PATH\n"
+"  -b, --buffer-mb MB    ring buffer memory, split over per-CPU rings\n"
+"                        (default 64; each ring a power of two >= 1 MB)\n"
+"  -e, --events LIST     record only these (comma-separated groups or\n"
+"                        tracepoint names): page, pcp, extfrag, slab,\n"
+"                        fault, reclaim, compaction, filemap (default all)\n"
+"      --raw-pointers    keep raw call-site and object addresses (defeats\n"
+"                        KASLR for anyone reading the file)\n"
+"  -h, --help            this text\n"
+"\n"
+"Needs root (CAP_BPF + CAP_PERFMON, and /proc/kpageflags for snapshots).\n");
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "output", required_argument, 0, 'o' },
+		{ "duration", required_argument, 0, 'd' },
+		{ "pid", required_argument, 0, 'p' },
+		{ "cgroup", required_argument, 0, 'c' },
+		{ "buffer-mb", required_argument, 0, 'b' },
+		{ "raw-pointers", no_argument, 0, 'R' },
+		{ "force", no_argument, 0, 'f' },
+		{ "events", required_argument, 0, 'e' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	int c;
+	char *end;
+
+	memset(o, 0, sizeof(*o));
+	o->buffer_mb = 64;
+	optind = 1;
+	opterr = 1;
+	while ((c = getopt_long(argc, argv, "+o:d:p:c:b:e:fh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'd':
+			o->duration = strtod(optarg, &end);
+			if (*end || o->duration <= 0) {
+				fprintf(stderr, "mmtrace record: --duration '%s': not a positive number\n", optarg);
+				return -1;
+			}
+			break;
+		case 'p':
+			o->pid = (int)strtol(optarg, &end, 10);
+			if (*end || o->pid <= 0) {
+				fprintf(stderr, "mmtrace record: --pid '%s': not a pid\n", optarg);
+				return -1;
+			}
+			break;
+		case 'c':
+			o->cgroup = optarg;
+			break;
+		case 'b': {
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || v < 1 || v > 4096) {
+				fprintf(stderr, "mmtrace record: --buffer-mb '%s': want 1..4096\n", optarg);
+				return -1;
+			}
+			o->buffer_mb = (unsigned)v;
+			break;
+		}
+		case 'R':
+			o->raw_pointers = 1;
+			break;
+		case 'f':
+			o->force = 1;
+			break;
+		case 'e':
+			o->events = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		default:	/* getopt said what was wrong */
+			fprintf(stderr, "mmtrace record: see mmtrace record --help\n");
+			return -1;
+		}
+	}
+	if (optind < argc)
+		o->cmd = argv + optind;
+	if (!o->out) {
+		fprintf(stderr, "mmtrace record: -o FILE is required (see --help)\n");
+		return -1;
+	}
+	if (!o->force && !access(o->out, F_OK)) {
+		fprintf(stderr, "mmtrace record: %s: exists (use --force to overwrite)\n",
+			o->out);
+		return -1;
+	}
+	if (o->pid && o->cgroup) {
+		fprintf(stderr, "mmtrace record: --pid and --cgroup exclude each other\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- CMD: forked early, exec'd once the programs are attached ---------- */
+
+static int spawn_stopped(struct rec *r)
+{
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	r->child = fork();
+	if (r->child < 0)
+		return -1;
+	if (r->child == 0) {
+		char go;
+
+		close(fds[1]);
+		if (read(fds[0], &go, 1) != 1)
+			_exit(127);	/* recorder gave up before starting */
+		execvp(r->o.cmd[0], r->o.cmd);
+		fprintf(stderr, "mmtrace record: %s: %s\n", r->o.cmd[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[0]);
+	r->child_pipe = fds[1];
+	return 0;
+}
+
+static void release_child(struct rec *r)
+{
+	if (r->child_pipe >= 0) {
+		if (write(r->child_pipe, "g", 1) != 1)
+			perror("mmtrace record: starting CMD");
+		close(r->child_pipe);
+		r->child_pipe = -1;
+	}
+}
+
+static int child_exited(struct rec *r)
+{
+	int st;
+
+	if (r->child <= 0)
+		return 0;
+	if (waitpid(r->child, &st, WNOHANG) == r->child) {
+		r->child_status = st;
+		r->child = 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- probing and attaching ------------------------------------------------ */
+
+static int tracefs_has(const char *cat_name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/kernel/tracing/events/%s", cat_name);
+	if (!access(path, F_OK))
+		return 1;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/tracing/events/%s", cat_name);
+	return !access(path, F_OK);
+}
+
+/* Tracepoint name of a program ("mm_page_alloc"), or NULL for calib. */
+static const char *tp_name(const struct bpf_program *p)
+{
+	const char *sec = bpf_program__section_name(p);
+	const char *s = strrchr(sec, '/');
+
+	return s ? s + 1 : NULL;
+}
+
+/* -e groups: a tracepoint is in the group whose name it matches first. */
+static const char *group_of(const char *tp)
+{
+	static const struct { const char *prefix, *group; } g[] = {
+		{ "mm_page_alloc_zone_locked", "pcp" },
+		{ "mm_page_pcpu_drain", "pcp" },
+		{ "mm_page_alloc_extfrag", "extfrag" },
+		{ "mm_page_", "page" },
+		{ "kmalloc", "slab" }, { "kfree", "slab" }, { "kmem_cache_", "slab" },
+		{ "page_fault_", "fault" },
+		{ "mm_vmscan_", "reclaim" },
+		{ "mm_compaction_", "compaction" },
+		{ "mm_filemap_", "filemap" },
+	};
+
+	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
+		if (!strncmp(tp, g[i].prefix, strlen(g[i].prefix)))
+			return g[i].group;
+	return "";
+}
+
+static int in_list(const char *list, const char *word)
+{
+	size_t l = strlen(word);
+
+	for (const char *p = list; p && *p; ) {
+		const char *c = strchr(p, ',');
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+
+		if (n == l && !strncmp(p, word, l))
+			return 1;
+		p = c ? c + 1 : NULL;
+	}
+	return 0;
+}
+
+static int selected(const struct opts *o, const char *tp)
+{
+	return !o->events || in_list(o->events, tp) ||
+	       in_list(o->events, group_of(tp));
+}
+
+/* Every word of -e must name a group or a tracepoint we have. */
+static int check_events(struct rec *r)
+{
+	static const char *const groups[] = { "page", "pcp", "extfrag", "slab",
+		"fault", "reclaim", "compaction", "filemap" };
+	const char *p = r->o.events;
+
+	while (p && *p) {
+		const char *c = strchr(p, ',');
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+		int ok = 0;
+		struct bpf_program *prog;
+
+		for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+			ok |= strlen(groups[i]) == n && !strncmp(groups[i], p, n);
+		bpf_object__for_each_program(prog, r->skel->obj) {
+			const char *t = tp_name(prog);
+
+			ok |= t && strlen(t) == n && !strncmp(t, p, n);
+		}
+		if (!ok) {
+			fprintf(stderr, "mmtrace record: --events: unknown '%.*s'\n",
+				(int)n, p);
+			return -1;
+		}
+		p = c ? c + 1 : NULL;
+	}
+	return 0;
+}
+
+/* Turns off programs whose tracepoint this kernel lacks, and
+ * mm_page_free_batched: free_unref_folios() runs free_pages_prepare() --
+ * which fires mm_page_free for the folio -- before it fires
+ * mm_page_free_batched for the same folio, so recording both would free
+ * every batched page twice (mm/page_alloc.c, 6.x). */
+static void probe_programs(struct rec *r)
+{
+	struct bpf_program *p;
+
+	bpf_program__set_autoload(r->skel->progs.page_free_batched, false);
+	coll_note(&r->h, "probe.mm_page_free_batched",
+		  "not recorded: duplicates mm_page_free (free_unref_folios)");
+
+	bpf_object__for_each_program(p, r->skel->obj) {
+		const char *sec = bpf_program__section_name(p);
+		const char *name = tp_name(p);
+		int ok = 1;
+
+		if (!name || !bpf_program__autoload(p))
+			continue;
+		if (p == r->skel->progs.zone_names) {
+			if (r->btf && btf__find_by_name_kind(r->btf,
+					"btf_trace_mm_setup_per_zone_lowmem_reserve",
+					BTF_KIND_TYPEDEF) <= 0)
+				bpf_program__set_autoload(p, false);
+			continue;
+		}
+		if (!selected(&r->o, name) && p == r->skel->progs.page_alloc) {
+			/* still needed once: calibration learns the vmemmap
+			 * base from a struct page * it sees (detached after) */
+			r->calib_only = 1;
+			coll_note(&r->h, "probe.mm_page_alloc", "not selected (-e)");
+			continue;
+		}
+		if (!selected(&r->o, name)) {
+			char k[48];
+
+			bpf_program__set_autoload(p, false);
+			snprintf(k, sizeof(k), "probe.%.40s", name);
+			coll_note(&r->h, k, "not selected (-e)");
+			continue;
+		}
+		if (!strncmp(sec, "raw_tp/", 7) || !strncmp(sec, "tp_btf/", 7)) {
+			char t[128];
+
+			snprintf(t, sizeof(t), "btf_trace_%s", name);
+			ok = r->btf ? btf__find_by_name_kind(r->btf, t, BTF_KIND_TYPEDEF) > 0
+				    : 1;
+		} else if (!strncmp(sec, "tp/", 3)) {
+			ok = tracefs_has(sec + 3);
+		}
+		if (!ok) {
+			bpf_program__set_autoload(p, false);
+			fprintf(stderr, "mmtrace record: %s: no such tracepoint on this kernel, not recorded\n",
+				name);
+			char k[48];
+			snprintf(k, sizeof(k), "probe.%.40s", name);
+			coll_note(&r->h, k, "missing: no tracepoint");
+		}
+	}
+}
+
+static void attach_programs(struct rec *r)
+{
+	struct bpf_program *p;
+	char ok[1024] = "", miss[1024] = "";
+
+	bpf_object__for_each_program(p, r->skel->obj) {
+		const char *name = tp_name(p), *sec = bpf_program__section_name(p);
+		const char *type = !strncmp(sec, "raw_tp/", 7) ? "raw_tp" :
+				   !strncmp(sec, "tp_btf/", 7) ? "tp_btf" : "tp";
+		char k[48], v[80];
+		struct bpf_link *l;
+
+		if (!name || !bpf_program__autoload(p))
+			continue;
+		l = bpf_program__attach(p);
+		if (p == r->skel->progs.zone_names) {
+			r->zone_link = l;
+			continue;
+		}
+		if (r->calib_only && p == r->skel->progs.page_alloc) {
+			r->calib_link = l;
+			continue;
+		}
+		snprintf(k, sizeof(k), "probe.%.40s", name);
+		if (!l || r->nlinks == MAX_LINKS) {
+			snprintf(v, sizeof(v), "missing: %s attach failed: %s", type,
+				 strerror(errno));
+			coll_note(&r->h, k, v);
+			snprintf(miss + strlen(miss), sizeof(miss) - strlen(miss),
+				 " %s", name);
+			bpf_link__destroy(l);
+			continue;
+		}
+		r->links[r->nlinks++] = l;
+		coll_note(&r->h, k, type);
+		snprintf(ok + strlen(ok), sizeof(ok) - strlen(ok), " %s(%s)", name, type);
+	}
+	fprintf(stderr, "mmtrace record: attached:%s\n", ok);
+	fprintf(stderr, "mmtrace record: missing:%s\n", miss[0] ? miss : " none");
+}
+
+static void detach_programs(struct rec *r)
+{
+	bpf_link__destroy(r->zone_link);
+	r->zone_link = NULL;
+	bpf_link__destroy(r->calib_link);
+	r->calib_link = NULL;
+	for (int i = 0; i < r->nlinks; i++)
+		bpf_link__destroy(r->links[i]);
+	r->nlinks = 0;
+}
+
+/* ---- calibration of the KASLR bases ---------------------------------------- */
+
+static uint64_t pagemap_pfn(const void *addr)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	uint64_t e = 0;
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, 8, (off_t)((uintptr_t)addr / 4096 * 8)) != 8)
+		e = 0;
+	close(fd);
+	return (e >> 63) ? e & ((1ull << 55) - 1) : 0;
+}
+
+static int calibrate(struct rec *r)
+{
+	struct mmtrace_bpf__bss *bss = r->skel->bss;
+	long ps = sysconf(_SC_PAGESIZE);
+	unsigned char *m = mmap(NULL, (size_t)ps * 2, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	int rc = -1;
+
+	if (m == MAP_FAILED)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		uint64_t magic;
+
+		if (getrandom(&magic, sizeof(magic), 0) != sizeof(magic))
+			magic = coll_now_ns(CLOCK_MONOTONIC) * 0x9e3779b97f4a7c15ull + (uint64_t)i;
+		magic |= 1;	/* never 0, which a failed read returns */
+		memcpy(m + (size_t)i * ps, &magic, 8);	/* faults the page in */
+		bss->calib_magic[i] = magic;
+		bss->calib_pfn[i] = pagemap_pfn(m + (size_t)i * ps);
+		bss->calib_index[i] = (uintptr_t)(m + (size_t)i * ps) / (uint64_t)ps;
+	}
+	bss->calib_span = r->phys_span;
+	if (!bss->calib_pfn[0] || !bss->calib_pfn[1])
+		goto out;
+	if (bpf_prog_test_run_opts(bpf_program__fd(r->skel->progs.calib), &topts))
+		goto out;
+	r->page_offset = bss->found_page_offset;
+	r->vmemmap = bss->found_vmemmap;
+	if (r->page_offset && r->vmemmap)
+		rc = 0;
+out:
+	munmap(m, (size_t)ps * 2);
+	return rc;
+}
+
+/* ---- converting ring records into trace events ------------------------------- */
+
+static uint64_t rel_ts(struct rec *r, uint64_t ts)
+{
+	uint64_t t = ts > r->h.start_ns ? ts - r->h.start_ns : 0;
+
+	/* Records from different CPUs can reach the shared ring a few ns out
+	 * of order; the ring's order is the causal one, so keep it and clamp
+	 * the time. */
+	if (t < r->last_ts)
+		t = r->last_ts;
+	r->last_ts = t;
+	return t;
+}
+
+static int put(struct rec *r, const struct mmt_event *ev)
+{
+	if (r->write_failed)
+		return -1;
+	if (mmt_writer_add(r->w, ev)) {
+		r->write_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static uint64_t page_pfn(const struct rec *r, uint64_t page)
+{
+	if (!page || page < r->vmemmap)
+		return UINT64_MAX;	/* failed allocation (NULL page) */
+	return (page - r->vmemmap) / r->page_struct_size;
+}
+
+static void slab_obj(const struct rec *r, uint64_t ptr, struct mmt_event *ev)
+{
+	uint64_t phys = ptr - r->page_offset;
+
+	if (ptr < r->page_offset || phys >= r->phys_span) {
+		ev->pfn = UINT64_MAX;	/* not in the direct map */
+		ev->offset = 0;
+	} else {
+		ev->pfn = phys / r->h.page_size;
+		ev->offset = (uint32_t)(phys % r->h.page_size);
+	}
+	if (r->o.raw_pointers)
+		ev->addr = ptr;
+}
+
+static uint64_t ksite(struct rec *r, uint64_t ip)
+{
+	return r->o.raw_pointers ? ip : coll_ksyms_hash(r->ks, ip);
+}
+
+/* A fault ip is a user address (hashed with a per-trace key) or a kernel
+ * one (symbol hash); a kernel-half fault address is hashed as well. */
+static void fault_fields(struct rec *r, const struct mmtr_ev_x *x,
+			 struct mmt_event *ev)
+{
+	const uint64_t kernel_half = 1ull << 63;
+
+	ev->addr = x->e.a;
+	ev->arg = x->c;
+	if (r->o.raw_pointers) {
+		ev->site = x->e.b;
+		return;
+	}
+	if (ev->addr & kernel_half)
+		ev->addr = coll_keyed_hash(r->user_key, ev->addr);
+	ev->site = (x->e.b & kernel_half) ? ksite(r, x->e.b)
+					  : coll_keyed_hash(r->user_key, x->e.b);
+}
+
+static uint32_t header_cache_index(const struct mmt_header *h, const char *name)
+{
+	uint32_t lo = 0, hi = h->nr_slab_caches ? h->nr_slab_caches - 1 : 0;
+
+	/* the table is sorted by name except its last "(unlisted)" entry */
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		int c = strcmp(h->slab_caches[mid].name, name);
+
+		if (!c)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < h->nr_slab_caches - 1 && !strcmp(h->slab_caches[lo].name, name))
+		return lo;
+	return h->nr_slab_caches - 1;
+}
+
+static void cache_name(struct rec *r, const struct mmtr_cache_name *n)
+{
+	uint32_t id = (uint32_t)n->e.a;
+	char name[MMTR_CACHE_NAME_LEN + 1];
+
+	if (id >= 65536)
+		return;
+	if (id >= r->ncaches) {
+		uint32_t nn = id + 64;
+		struct cache_slot *c = realloc(r->caches, nn * sizeof(*c));
+
+		if (!c)
+			return;
+		for (uint32_t i = r->ncaches; i < nn; i++)
+			c[i] = (struct cache_slot){ r->h.nr_slab_caches - 1, 0, 0 };
+		r->caches = c;
+		r->ncaches = nn;
+	}
+	memcpy(name, n->name, MMTR_CACHE_NAME_LEN);
+	name[MMTR_CACHE_NAME_LEN] = 0;
+	r->caches[id].idx = header_cache_index(&r->h, name);
+	r->caches[id].req = (uint32_t)n->e.b;
+	r->caches[id].alloc = (uint32_t)(n->e.b >> 32);
+}
+
+static void cache_fields(struct rec *r, uint64_t id, struct mmt_event *ev)
+{
+	ev->cache = r->h.nr_slab_caches - 1;
+	if (id < r->ncaches) {
+		ev->cache = r->caches[id].idx;
+		ev->bytes_req = r->caches[id].req;
+		ev->bytes_alloc = r->caches[id].alloc;
+	}
+}
+
+static void convert_page(struct rec *r, const struct mmtr_ev *e,
+			 struct mmt_event *ev)
+{
+	unsigned kind = e->kind & MMTR_KIND_MASK;
+
+	ev->pfn = (e->kind & MMTR_KIND_PAGEPTR) ? page_pfn(r, e->a) : e->a;
+	ev->order = (uint32_t)(e->b & 0xff);
+	switch (kind) {
+	case MMT_EV_PAGE_ALLOC:
+		ev->mt = (int8_t)(e->b >> 8);
+		ev->gfp = e->b >> 32;
+		break;
+	case MMT_EV_PAGE_FREE:
+		ev->arg = (e->b >> 8) & 0xff;
+		break;
+	case MMT_EV_PCP_REFILL:
+		ev->mt = (int8_t)(e->b >> 8);
+		ev->arg = (e->b >> 16) & 0xff;
+		break;
+	case MMT_EV_PCP_DRAIN:
+		ev->mt = (int8_t)(e->b >> 8);
+		break;
+	case MMT_EV_EXTFRAG:
+		ev->arg = (e->b >> 8) & 0xff;
+		ev->mt = (int8_t)(e->b >> 16);
+		ev->mt2 = (int8_t)(e->b >> 24);
+		ev->arg2 = (e->b >> 32) & 0xff;
+		break;
+	case MMT_EV_FILEMAP_ADD:
+	case MMT_EV_FILEMAP_DEL:
+		ev->order = (uint32_t)e->b;
+		break;
+	}
+}
+
+static int convert(struct rec *r, const void *data, size_t size)
+{
+	const struct mmtr_ev *e = data;
+	const struct mmtr_ev_x *x = data;
+	struct mmt_event ev;
+	unsigned kind;
+
+	if (size < sizeof(*e))
+		return 0;
+	kind = e->kind & MMTR_KIND_MASK;
+	if (e->kind == MMTR_CACHE_NAME) {
+		if (size >= sizeof(struct mmtr_cache_name))
+			cache_name(r, data);
+		return 0;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.ts = rel_ts(r, e->ts);
+	ev.kind = (uint16_t)kind;
+	ev.cpu = e->cpu;
+	ev.pid = e->pid;
+	ev.node = -1;
+	switch (kind) {
+	case MMT_EV_PAGE_ALLOC: case MMT_EV_PAGE_FREE: case MMT_EV_PCP_REFILL:
+	case MMT_EV_PCP_DRAIN: case MMT_EV_EXTFRAG: case MMT_EV_FILEMAP_ADD:
+	case MMT_EV_FILEMAP_DEL:
+		convert_page(r, e, &ev);
+		break;
+	case MMT_EV_KMALLOC: case MMT_EV_KMEM_CACHE_ALLOC:
+		if (size < sizeof(*x))
+			return 0;
+		ev.site = ksite(r, e->a);
+		slab_obj(r, e->b, &ev);
+		ev.gfp = (uint32_t)x->d;
+		ev.node = (int32_t)(x->d >> 32);
+		if (kind == MMT_EV_KMALLOC) {
+			ev.bytes_req = (uint32_t)x->c;
+			ev.bytes_alloc = (uint32_t)(x->c >> 32);
+		} else {
+			cache_fields(r, x->c, &ev);
+		}
+		break;
+	case MMT_EV_KFREE:
+		ev.site = ksite(r, e->a);
+		slab_obj(r, e->b, &ev);
+		break;
+	case MMT_EV_KMEM_CACHE_FREE:
+		if (size < sizeof(*x))
+			return 0;
+		ev.site = ksite(r, e->a);
+		slab_obj(r, e->b, &ev);
+		cache_fields(r, x->c, &ev);
+		break;
+	case MMT_EV_FAULT_USER: case MMT_EV_FAULT_KERNEL:
+		if (size < sizeof(*x))
+			return 0;
+		fault_fields(r, x, &ev);
+		break;
+	case MMT_EV_DIRECT_RECLAIM_BEGIN:
+		ev.order = (uint32_t)e->a;
+		ev.gfp = e->b;
+		break;
+	case MMT_EV_NODE_RECLAIM_BEGIN:
+		ev.order = (uint32_t)e->a;
+		ev.node = (int32_t)(e->a >> 32);
+		ev.gfp = e->b;
+		break;
+	case MMT_EV_DIRECT_RECLAIM_END: case MMT_EV_NODE_RECLAIM_END:
+		ev.arg = e->a;
+		break;
+	case MMT_EV_KSWAPD_WAKE: case MMT_EV_WAKEUP_KSWAPD:
+		ev.node = (int16_t)(e->a & 0xffff);
+		ev.arg = (e->a >> 16) & 0xffff;
+		ev.order = (uint32_t)(e->a >> 32);
+		ev.gfp = e->b;
+		break;
+	case MMT_EV_KSWAPD_SLEEP:
+		ev.node = (int32_t)e->a;
+		break;
+	case MMT_EV_COMPACTION_BEGIN: case MMT_EV_COMPACTION_END:
+		if (size < sizeof(*x))
+			return 0;
+		ev.pfn = e->a;
+		ev.addr = e->b;
+		ev.arg = x->c - e->a;
+		ev.arg2 = (x->d & 0xffffffffffffull) - e->a;
+		ev.mt = (int32_t)(x->d >> 63);
+		if (kind == MMT_EV_COMPACTION_END)
+			ev.mt2 = (int32_t)((x->d >> 48) & 0xff);
+		break;
+	case MMT_EV_COMPACT_TRY:
+		ev.order = (uint32_t)e->a;
+		ev.arg = e->a >> 32;
+		ev.gfp = e->b;
+		break;
+	default:
+		return 0;
+	}
+	return put(r, &ev);
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct ringq *q = ctx;
+	struct pend *p;
+	size_t i;
+
+	if (size > REC_MAX || size < sizeof(struct mmtr_ev))
+		return 0;
+	if (q->n == q->cap) {
+		if (q->head) {	/* slide the unread part down */
+			memmove(q->v, q->v + q->head, (q->n - q->head) * sizeof(*q->v));
+			q->n -= q->head;
+			q->head = 0;
+		} else {
+			size_t cap = q->cap ? q->cap * 2 : 65536;
+			struct pend *v = realloc(q->v, cap * sizeof(*v));
+
+			if (!v)
+				return -1;
+			q->v = v;
+			q->cap = cap;
+		}
+	}
+	p = &q->v[q->n];
+	p->ts = ((const struct mmtr_ev *)data)->ts;
+	p->size = size;
+	memcpy(p->data, data, size);
+	/* insertion step: a nested event can be a little out of order */
+	for (i = q->n; i > q->head && q->v[i - 1].ts > q->v[i].ts; i--) {
+		struct pend t = q->v[i];
+
+		q->v[i] = q->v[i - 1];
+		q->v[i - 1] = t;
+	}
+	q->n++;
+	return 0;
+}
+
+/* Writes every pending record with ts <= cutoff, oldest first. */
+static int merge_upto(struct rec *r, uint64_t cutoff)
+{
+	for (;;) {
+		struct ringq *best = NULL;
+
+		for (int i = 0; i < r->nrings; i++) {
+			struct ringq *q = &r->q[i];
+
+			if (q->head < q->n && q->v[q->head].ts <= cutoff &&
+			    (!best || q->v[q->head].ts < best->v[best->head].ts))
+				best = q;
+		}
+		if (!best)
+			return 0;
+		struct pend *p = &best->v[best->head++];
+		if (best->head == best->n)
+			best->head = best->n = 0;
+		if (convert(r, p->data, p->size))
+			return -1;
+	}
+}
+
+/* ---- LOST and ZONE_RESIZE, synthesized by the loader ---------------------- */
+
+static int check_lost(struct rec *r)
+{
+	uint64_t *v = calloc((size_t)r->ncpus, sizeof(*v));
+	uint32_t zero = 0;
+	int rc = 0;
+
+	if (!v)
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.lost), &zero, v)) {
+		for (int c = 0; c < r->ncpus; c++) {
+			if (v[c] <= r->lost_prev[c])
+				continue;
+			struct mmt_event ev = { 0 };
+
+			ev.kind = MMT_EV_LOST;
+			ev.ts = rel_ts(r, coll_now_ns(CLOCK_MONOTONIC));
+			ev.cpu = (uint16_t)c;
+			ev.arg = v[c] - r->lost_prev[c];
+			r->lost_total += ev.arg;
+			r->lost_prev[c] = v[c];
+			if (put(r, &ev))
+				rc = -1;
+		}
+	}
+	free(v);
+	return rc;
+}
+
+/* Memory hot-add/remove changes a zone's managed pages; the model needs to
+ * know when, so poll /proc/zoneinfo (there is no tracepoint for it). */
+static int check_zones(struct rec *r, int force)
+{
+	uint64_t now = coll_now_ns(CLOCK_MONOTONIC);
+	struct mmt_zone_info *z;
+	int n, rc = 0;
+
+	if (!force && now - r->last_zone_poll < ZONE_POLL_NS)
+		return 0;
+	r->last_zone_poll = now;
+	n = coll_read_zoneinfo(&r->h, &z);
+	if (n < 0)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		for (int j = 0; j < r->nzones; j++) {
+			struct mmt_zone_info *o = &r->zones[j];
+
+			if (o->node != z[i].node || o->zone_idx != z[i].zone_idx)
+				continue;
+			if (o->managed == z[i].managed && o->present == z[i].present &&
+			    o->spanned == z[i].spanned)
+				break;
+			struct mmt_event ev = { 0 };
+
+			ev.kind = MMT_EV_ZONE_RESIZE;
+			ev.ts = rel_ts(r, now);
+			ev.node = z[i].node;
+			ev.arg = (uint64_t)z[i].zone_idx;
+			ev.pfn = z[i].start_pfn;
+			ev.addr = z[i].managed;
+			ev.arg2 = o->managed;
+			ev.mt = z[i].managed >= o->managed ? 1 : -1;
+			r->resizes++;
+			if (put(r, &ev))
+				rc = -1;
+			break;
+		}
+	}
+	free(r->zones);
+	r->zones = z;
+	r->nzones = n;
+	return rc;
+}
+
+/* ---- progress ---------------------------------------------------------------- */
+
+static void progress(struct rec *r, uint64_t *last_ev, uint64_t *last_t, int final)
+{
+	uint64_t events, raw, file, now = coll_now_ns(CLOCK_MONOTONIC);
+	double dt = (double)(now - *last_t) / 1e9;
+
+	mmt_writer_stats(r->w, &events, &raw, &file);
+	fprintf(stderr, "\rmmtrace record: %9.0f ev/s  %llu events  %.1f MB  ratio %.1fx  lost %llu%s",
+		dt > 0 ? (double)(events - *last_ev) / dt : 0.0,
+		(unsigned long long)events, (double)file / 1e6,
+		file ? (double)raw / (double)file : 0.0,
+		(unsigned long long)r->lost_total, final ? "\n" : "   ");
+	*last_ev = events;
+	*last_t = now;
+}
+
+/* ---- setup and main loop --------------------------------------------------- */
+
+static uint64_t phys_span_of(const struct mmt_header *h)
+{
+	uint64_t m = 0;
+
+	for (uint32_t i = 0; i < h->nr_zones; i++)
+		if (h->zones[i].start_pfn + h->zones[i].spanned > m)
+			m = h->zones[i].start_pfn + h->zones[i].spanned;
+	return m * h->page_size;
+}
+
+static int set_filters(struct rec *r)
+{
+	struct mmtrace_bpf__rodata *ro = r->skel->rodata;
+	uint64_t bytes = 1ull << 20, want;
+
+	/* -b is the total; each CPU gets its share, a power of two */
+	r->nrings = libbpf_num_possible_cpus();
+	if (r->nrings < 1)
+		return -1;
+	want = ((uint64_t)r->o.buffer_mb << 20) / (uint64_t)r->nrings;
+	while (bytes < want)
+		bytes <<= 1;
+	r->ring_fds = calloc((size_t)r->nrings, sizeof(int));
+	r->q = calloc((size_t)r->nrings, sizeof(*r->q));
+	if (!r->ring_fds || !r->q)
+		return -1;
+	for (int i = 0; i < r->nrings; i++) {
+		r->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "mmtrace_ring",
+						0, 0, (uint32_t)bytes, NULL);
+		if (r->ring_fds[i] < 0)
+			return -1;
+		r->q[i].r = r;
+	}
+	if (bpf_map__set_max_entries(r->skel->maps.rings, (uint32_t)r->nrings) ||
+	    bpf_map__set_inner_map_fd(r->skel->maps.rings, r->ring_fds[0]))
+		return -1;
+	/* Big rings drain fine on the poll timeout alone (POLL_MS at 4M ev/s
+	 * per CPU fills 8 MB); small ones ask for early wake-ups. */
+	ro->wake_bytes = bytes >= (8u << 20) ? 0 : bytes / 4;
+	ro->self_tgid = (uint32_t)getpid();
+	ro->filter_tgid = (uint32_t)r->o.pid;
+	if (r->o.cgroup) {
+		char path[4096];
+		struct stat st;
+
+		if (r->o.cgroup[0] == '/' && !strncmp(r->o.cgroup, "/sys/fs/cgroup", 14))
+			snprintf(path, sizeof(path), "%s", r->o.cgroup);
+		else
+			snprintf(path, sizeof(path), "/sys/fs/cgroup/%s",
+				 r->o.cgroup + (r->o.cgroup[0] == '/'));
+		if (stat(path, &st) || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "mmtrace record: --cgroup %s: not a cgroup v2 directory\n",
+				r->o.cgroup);
+			return -2;
+		}
+		ro->filter_cgid = st.st_ino;	/* kernfs id == cgroup id */
+	}
+	return 0;
+}
+
+static void note_setup(struct rec *r, int argc, char **argv)
+{
+	char buf[80] = "", v[80];
+
+	for (int i = 0; i < argc && strlen(buf) < sizeof(buf) - 2; i++)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
+			 i ? " " : "", argv[i]);
+	coll_note(&r->h, "record.command", buf);
+	snprintf(v, sizeof(v), "%u MB over per-CPU rings, merged by time, poll %d ms",
+		 r->o.buffer_mb, POLL_MS);
+	coll_note(&r->h, "record.buffer", v);
+	coll_note(&r->h, "record.self_filter",
+		  "own process: page-level events kept, slab/fault/filemap dropped");
+	if (r->o.pid) {
+		snprintf(v, sizeof(v), "%d", r->o.pid);
+		coll_note(&r->h, "record.filter_pid", v);
+	}
+	if (r->o.cgroup)
+		coll_note(&r->h, "record.filter_cgroup", r->o.cgroup);
+	coll_note(&r->h, "record.pointers", r->o.raw_pointers ? "raw" :
+		  "sites: fnv1a64(symbol+0xoff); user ips: keyed hash; objects: pfn+offset");
+	coll_note(&r->h, "record.kfree_null", "kfree(NULL) calls are not recorded");
+}
+
+static int setup_bpf(struct rec *r)
+{
+	int err;
+
+	r->skel = mmtrace_bpf__open();
+	if (!r->skel) {
+		fprintf(stderr, "mmtrace record: cannot open the BPF object: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	err = set_filters(r);
+	if (err)
+		return err == -2 ? -1 : (fprintf(stderr, "mmtrace record: ring size: %s\n",
+						 strerror(errno)), -1);
+	if (check_events(r))
+		return -1;
+	probe_programs(r);
+	if (mmtrace_bpf__load(r->skel)) {
+		fprintf(stderr, "mmtrace record: loading BPF programs failed (%s): "
+			"needs root and a kernel with BPF ring buffers (5.8+)\n",
+			strerror(errno));
+		return -1;
+	}
+	attach_programs(r);
+	if (!r->nlinks) {
+		fprintf(stderr, "mmtrace record: no tracepoint could be attached\n");
+		return -1;
+	}
+	r->ncpus = libbpf_num_possible_cpus();
+	r->lost_prev = calloc((size_t)(r->ncpus > 0 ? r->ncpus : 1), sizeof(uint64_t));
+	if (!r->lost_prev)
+		return -1;
+	for (int i = 0; i < r->nrings; i++) {
+		uint32_t key = (uint32_t)i;
+
+		if (bpf_map_update_elem(bpf_map__fd(r->skel->maps.rings), &key,
+					&r->ring_fds[i], BPF_ANY))
+			goto fail;
+		if (i == 0)
+			r->rb = ring_buffer__new(r->ring_fds[0], on_record, &r->q[0], NULL);
+		else if (r->rb && ring_buffer__add(r->rb, r->ring_fds[i], on_record, &r->q[i]))
+			goto fail;
+		if (!r->rb)
+			goto fail;
+	}
+	return 0;
+fail:
+	fprintf(stderr, "mmtrace record: ring buffers: %s\n", strerror(errno));
+	return -1;
+}
+
+/* ---- exact free lists ------------------------------------------------------ */
+
+static int block_cmp(const void *a, const void *b)
+{
+	const struct mmt_free_block *x = a, *y = b;
+
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+/* coll_walk_fn: one BPF_PROG_TEST_RUN of `walk` per (zone, order, mt). */
+static int walk_free_lists(void *ctx, struct mmt_free_block **out, uint64_t *n)
+{
+	struct rec *r = ctx;
+	struct mmtrace_bpf__bss *bss = r->skel->bss;
+	int fd = bpf_program__fd(r->skel->progs.walk);
+	struct mmt_free_block *v = NULL;
+	uint64_t nv = 0, cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!r->walk_ok)
+		return -1;
+	bss->walk_vmemmap = r->vmemmap;
+	for (uint32_t z = 0; z < bss->nr_zone_ptr; z++)
+	for (uint32_t o = 0; o <= r->h.max_order; o++)
+	for (uint32_t mt = 0; mt < r->nr_mt; mt++) {
+		LIBBPF_OPTS(bpf_test_run_opts, topts);
+
+		bss->walk_zone = z;
+		bss->walk_order = o;
+		bss->walk_mt = mt;
+		if (bpf_prog_test_run_opts(fd, &topts)) {
+			free(v);
+			return -1;
+		}
+		if (nv + bss->walk_n > cap) {
+			cap = (nv + bss->walk_n) * 2 + 1024;
+			struct mmt_free_block *nvp = realloc(v, cap * sizeof(*v));
+			if (!nvp) {
+				free(v);
+				return -1;
+			}
+			v = nvp;
+		}
+		for (uint32_t i = 0; i < bss->walk_n; i++)
+			v[nv++] = (struct mmt_free_block){ .pfn = bss->walk_out[i],
+				.order = (uint8_t)o, .mt = (int8_t)mt, .exact = 1 };
+	}
+	qsort(v, nv, sizeof(*v), block_cmp);
+	*out = v;
+	*n = nv;
+	__atomic_store_n(&r->walk_done, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Writing vm.lowmem_reserve_ratio back unchanged makes the kernel fire
+ * mm_setup_per_zone_lowmem_reserve for every zone (zone_names keeps the
+ * pointers); it only recomputes lowmem_reserve from unchanged inputs. */
+static void learn_zones(struct rec *r)
+{
+	const char *path = "/proc/sys/vm/lowmem_reserve_ratio";
+	char buf[256], v[80];
+	int fd, n;
+
+	for (uint32_t i = 0; i < r->h.nr_migratetypes; i++)
+		if (!strcmp(r->h.migratetypes[i].name, "MIGRATE_TYPES"))
+			r->nr_mt = (uint32_t)r->h.migratetypes[i].value;
+	if (!r->zone_link || !r->nr_mt || r->nr_mt > 16)
+		goto none;
+	n = coll_read_file(path, buf, sizeof(buf));
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (n <= 0 || fd < 0 || write(fd, buf, (size_t)n) != n) {
+		if (fd >= 0)
+			close(fd);
+		goto none;
+	}
+	close(fd);
+	bpf_link__destroy(r->zone_link);
+	r->zone_link = NULL;
+	if (!r->skel->bss->nr_zone_ptr)
+		goto none;
+	r->walk_ok = 1;
+	snprintf(v, sizeof(v), "exact: BPF walk of %u zones' free lists",
+		 r->skel->bss->nr_zone_ptr);
+	coll_note(&r->h, "snapshot.free_blocks", v);
+	return;
+none:
+	coll_note(&r->h, "snapshot.free_blocks",
+		  "inferred from /proc/kpageflags (zone pointers unavailable)");
+}
+
+static int calibrate_or_fail(struct rec *r)
+{
+	char v[80];
+
+	if (calibrate(r)) {
+		fprintf(stderr, "mmtrace record: cannot locate vmemmap/direct map "
+			"(KASLR calibration failed); cannot turn pointers into pfns\n");
+		return -1;
+	}
+	bpf_link__destroy(r->calib_link);
+	r->calib_link = NULL;
+	snprintf(v, sizeof(v), "found by magic-page scan; struct page = %llu bytes",
+		 (unsigned long long)r->page_struct_size);
+	coll_note(&r->h, "record.kaslr_bases", v);
+	return 0;
+}
+
+static int drain(struct rec *r, uint64_t cutoff);
+
+struct snap_job {
+	struct rec *r;
+	struct mmt_snapshot snap;
+	char err[256];
+	int rc;
+	int done;
+};
+
+static void *snap_thread(void *arg)
+{
+	struct snap_job *j = arg;
+
+	j->rc = coll_snapshot(&j->r->h, &j->snap,
+			      coll_now_ns(CLOCK_MONOTONIC) - j->r->h.start_ns,
+			      walk_free_lists, j->r, j->err, sizeof(j->err));
+	__atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* The start snapshot reads all of /proc/kpageflags (a second or more on a
+ * big host) while events already flow: take it on a thread and keep the
+ * rings drained into the merge queues meanwhile, so a busy host loses
+ * nothing; the queued events are written right after the snapshot. */
+/* Also used for the end snapshot, taken while the programs are still
+ * attached: its free-list walk is then one moment inside the event
+ * stream (events after it are in the file, after the snapshot's ts),
+ * instead of leaving a gap between detach and walk whose frees would be
+ * missing.  `write` says whether drained events may go to the file yet. */
+static int snapshot_async(struct rec *r, struct mmt_snapshot *snap, int write,
+			  const char *which)
+{
+	struct snap_job j = { .r = r };
+	pthread_t th;
+
+	__atomic_store_n(&r->walk_done, 0, __ATOMIC_RELEASE);
+	if (pthread_create(&th, NULL, snap_thread, &j)) {
+		snap_thread(&j);
+	} else {
+		while (!__atomic_load_n(&j.done, __ATOMIC_ACQUIRE)) {
+			/* end: once the free lists are read, events are past
+			 * the snapshot's moment; stop recording them */
+			if (write && r->nlinks && __atomic_load_n(&r->walk_done, __ATOMIC_ACQUIRE))
+				detach_programs(r);
+			ring_buffer__poll(r->rb, 10);
+			if (write)
+				drain(r, coll_now_ns(CLOCK_MONOTONIC) - MERGE_SLACK_NS);
+			else
+				ring_buffer__consume(r->rb);
+		}
+		pthread_join(th, NULL);
+	}
+	if (j.rc) {
+		fprintf(stderr, "mmtrace record: %s snapshot: %s\n", which, j.err);
+		return -1;
+	}
+	*snap = j.snap;
+	return 0;
+}
+
+static int start_snapshot(struct rec *r, struct mmt_snapshot *snap)
+{
+	return snapshot_async(r, snap, 0, "start");
+}
+
+static int start(struct rec *r)
+{
+	struct mmt_snapshot snap;
+	char err[256];
+
+	r->h.start_realtime_ns = coll_now_ns(CLOCK_REALTIME);
+	r->h.start_ns = coll_now_ns(CLOCK_MONOTONIC);
+	r->h.flags = r->o.raw_pointers ? MMT_HDR_RAW_POINTERS : 0;
+	__atomic_store_n(&r->skel->bss->running, 1, __ATOMIC_SEQ_CST);
+	if (start_snapshot(r, &snap))
+		return -1;
+	r->w = mmt_writer_open(r->o.out, r->o.force, &r->h, &snap, err, sizeof(err));
+	mmt_snapshot_free(&snap);
+	if (!r->w) {
+		fprintf(stderr, "mmtrace record: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads all rings, then writes what is older than `cutoff`. */
+static int drain(struct rec *r, uint64_t cutoff)
+{
+	int n = ring_buffer__consume(r->rb);
+
+	if (n < 0 || merge_upto(r, cutoff))
+		return -1;
+	return r->write_failed ? -1 : 0;
+}
+
+static void loop(struct rec *r)
+{
+	uint64_t t0 = coll_now_ns(CLOCK_MONOTONIC), last_t = t0, last_ev = 0;
+	uint64_t end = r->o.duration > 0 ? t0 + (uint64_t)(r->o.duration * 1e9) : 0;
+	uint64_t next_progress = t0 + 1000000000ull;
+	int tty = isatty(2);
+
+	while (!stop_flag) {
+		/* BPF wakes us only for small rings; otherwise the poll
+		 * just times out and we drain every ring. */
+		int n = ring_buffer__poll(r->rb, POLL_MS);
+		uint64_t now = coll_now_ns(CLOCK_MONOTONIC);
+
+		if ((n < 0 && n != -EINTR) || drain(r, now - MERGE_SLACK_NS))
+			break;
+		if (check_lost(r) || check_zones(r, 0))
+			break;
+		if (tty && now >= next_progress) {
+			progress(r, &last_ev, &last_t, 0);
+			next_progress = now + 1000000000ull;
+		}
+		if (end && now >= end)
+			break;
+		if (r->o.cmd && child_exited(r))
+			break;
+	}
+	if (tty)
+		progress(r, &last_ev, &last_t, 1);
+}
+
+static int finish(struct rec *r)
+{
+	struct mmt_snapshot snap, *sp = &snap;
+	int rc = 0;
+
+	if (r->write_failed || snapshot_async(r, &snap, 1, "end"))
+		sp = NULL;
+	detach_programs(r);
+	if (!r->write_failed)
+		drain(r, UINT64_MAX);
+	if (!r->write_failed)
+		check_lost(r);
+	if (!r->write_failed)
+		check_zones(r, 1);
+	if (r->write_failed) {
+		/* the writer's message names the file and the offset */
+		fprintf(stderr, "mmtrace record: %s; file readable up to its last whole block\n",
+			mmt_writer_error(r->w));
+		rc = 1;
+		if (sp)
+			mmt_snapshot_free(sp);
+		sp = NULL;
+	}
+	uint64_t events, raw, file;
+	char err[256];
+
+	mmt_writer_stats(r->w, &events, &raw, &file);
+	if (mmt_writer_close_err(r->w, sp, err, sizeof(err))) {
+		if (!rc)
+			fprintf(stderr, "mmtrace record: %s; file readable up to its last whole block\n",
+				err);
+		rc = 1;
+	}
+	r->w = NULL;
+	if (sp)
+		mmt_snapshot_free(sp);
+	if (!rc) {
+		struct stat st;
+
+		if (!stat(r->o.out, &st))
+			file = (uint64_t)st.st_size;
+		fprintf(stderr, "mmtrace record: wrote %s: %llu events, %llu bytes "
+			"(%.2f B/event), lost %llu, zone resizes %llu\n", r->o.out,
+			(unsigned long long)events, (unsigned long long)file,
+			events ? (double)file / (double)events : 0.0,
+			(unsigned long long)r->lost_total,
+			(unsigned long long)r->resizes);
+	}
+	return rc;
+}
+
+static void cleanup(struct rec *r)
+{
+	detach_programs(r);
+	ring_buffer__free(r->rb);
+	mmtrace_bpf__destroy(r->skel);
+	for (int i = 0; r->ring_fds && i < r->nrings; i++)
+		if (r->ring_fds[i] > 0)
+			close(r->ring_fds[i]);
+	for (int i = 0; r->q && i < r->nrings; i++)
+		free(r->q[i].v);
+	free(r->ring_fds);
+	free(r->q);
+	btf__free(r->btf);
+	coll_ksyms_free(r->ks);
+	mmt_header_free(&r->h);
+	free(r->caches);
+	free(r->lost_prev);
+	free(r->zones);
+	if (r->child_pipe >= 0)
+		close(r->child_pipe);
+}
+
+static int silent_libbpf(enum libbpf_print_level lvl, const char *fmt, va_list ap)
+{
+	if (lvl == LIBBPF_WARN && getenv("MMTRACE_DEBUG"))
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static int run(struct rec *r, int argc, char **argv)
+{
+	char err[256];
+	int id;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "mmtrace record: needs root (BPF programs and /proc/kpageflags)\n");
+		return 1;
+	}
+	libbpf_set_print(silent_libbpf);
+	r->btf = btf__load_vmlinux_btf();
+	if (!r->btf)
+		fprintf(stderr, "mmtrace record: no kernel BTF: gfp bits from tracefs\n");
+	if (coll_host_fill(&r->h, r->btf, err, sizeof(err))) {
+		fprintf(stderr, "mmtrace record: %s\n", err);
+		return 1;
+	}
+	id = r->btf ? btf__find_by_name_kind(r->btf, "page", BTF_KIND_STRUCT) : -1;
+	r->page_struct_size = id > 0 ? btf__type_by_id(r->btf, id)->size : 64;
+	r->phys_span = phys_span_of(&r->h);
+	r->ks = coll_ksyms_load();
+	if (getrandom(&r->user_key, sizeof(r->user_key), 0) != sizeof(r->user_key))
+		r->user_key = coll_now_ns(CLOCK_REALTIME) * 0x9e3779b97f4a7c15ull;
+	note_setup(r, argc, argv);
+	if (r->o.cmd && spawn_stopped(r)) {
+		fprintf(stderr, "mmtrace record: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (setup_bpf(r) || calibrate_or_fail(r))
+		return 1;
+	learn_zones(r);
+	r->nzones = coll_read_zoneinfo(&r->h, &r->zones);
+	if (start(r))
+		return 1;
+	install_signals();
+	release_child(r);
+	loop(r);
+	return finish(r);
+}
 
 int cmd_record(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "mmtrace record: not implemented yet\n");
-	return 1;
+	struct rec r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.child_pipe = -1;
+	rc = parse_opts(argc, argv, &r.o);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	rc = run(&r, argc, argv);
+	if (r.child > 0) {	/* we stopped first: end CMD too */
+		if (r.child_pipe >= 0) {
+			close(r.child_pipe);
+			r.child_pipe = -1;
+		}
+		kill(r.child, SIGTERM);
+		waitpid(r.child, &r.child_status, 0);
+	}
+	if (r.w) {
+		char err[256];
+
+		mmt_writer_close_err(r.w, NULL, err, sizeof(err));
+	}
+	cleanup(&r);
+	return rc;
 }

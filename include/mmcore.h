@@ -37,6 +37,45 @@ enum mmc_migratetype { MMC_MT_UNMOVABLE, MMC_MT_MOVABLE, MMC_MT_RECLAIMABLE,
  * mmcore includes no trace header; these mirror the canonical bit numbers. */
 #define MMC_GFP(bit) (1ull << (bit))
 
+/* Bit masks, numbered as enum mmt_gfp_canon (tests/test_mmcore_gfp.c
+ * checks every one against include/mmtrace/trace.h). */
+#define MMC___GFP_DMA			MMC_GFP(0)
+#define MMC___GFP_HIGHMEM		MMC_GFP(1)
+#define MMC___GFP_DMA32			MMC_GFP(2)
+#define MMC___GFP_MOVABLE		MMC_GFP(3)
+#define MMC___GFP_RECLAIMABLE		MMC_GFP(4)
+#define MMC___GFP_HIGH			MMC_GFP(5)
+#define MMC___GFP_IO			MMC_GFP(6)
+#define MMC___GFP_FS			MMC_GFP(7)
+#define MMC___GFP_ZERO			MMC_GFP(8)
+#define MMC___GFP_DIRECT_RECLAIM	MMC_GFP(10)
+#define MMC___GFP_KSWAPD_RECLAIM	MMC_GFP(11)
+#define MMC___GFP_WRITE			MMC_GFP(12)
+#define MMC___GFP_NOWARN		MMC_GFP(13)
+#define MMC___GFP_RETRY_MAYFAIL		MMC_GFP(14)
+#define MMC___GFP_NOFAIL		MMC_GFP(15)
+#define MMC___GFP_NORETRY		MMC_GFP(16)
+#define MMC___GFP_MEMALLOC		MMC_GFP(17)
+#define MMC___GFP_COMP			MMC_GFP(18)
+#define MMC___GFP_NOMEMALLOC		MMC_GFP(19)
+#define MMC___GFP_HARDWALL		MMC_GFP(20)
+#define MMC___GFP_THISNODE		MMC_GFP(21)
+#define MMC___GFP_ACCOUNT		MMC_GFP(22)
+/* include/linux/gfp_types.h composites */
+#define MMC___GFP_RECLAIM (MMC___GFP_DIRECT_RECLAIM | MMC___GFP_KSWAPD_RECLAIM)
+#define MMC_GFP_ATOMIC	 (MMC___GFP_HIGH | MMC___GFP_KSWAPD_RECLAIM)
+#define MMC_GFP_KERNEL	 (MMC___GFP_RECLAIM | MMC___GFP_IO | MMC___GFP_FS)
+#define MMC_GFP_NOWAIT	 (MMC___GFP_KSWAPD_RECLAIM)
+#define MMC_GFP_NOIO	 (MMC___GFP_RECLAIM)
+#define MMC_GFP_NOFS	 (MMC___GFP_RECLAIM | MMC___GFP_IO)
+#define MMC_GFP_USER	 (MMC_GFP_KERNEL | MMC___GFP_HARDWALL)
+#define MMC_GFP_DMA32	 (MMC___GFP_DMA32)
+#define MMC_GFP_HIGHUSER (MMC_GFP_USER | MMC___GFP_HIGHMEM)
+#define MMC_GFP_HIGHUSER_MOVABLE (MMC_GFP_HIGHUSER | MMC___GFP_MOVABLE)
+#define MMC_GFP_TRANSHUGE_LIGHT ((MMC_GFP_HIGHUSER_MOVABLE | MMC___GFP_COMP | \
+	MMC___GFP_NOMEMALLOC | MMC___GFP_NOWARN) & ~MMC___GFP_RECLAIM)
+#define MMC_GFP_TRANSHUGE (MMC_GFP_TRANSHUGE_LIGHT | MMC___GFP_DIRECT_RECLAIM)
+
 /* ---- topology -------------------------------------------------------- */
 
 struct mmc_zone_spec {
@@ -103,14 +142,22 @@ struct mmc *mmc_create(const struct mmc_topology *t,
 		       const struct mmc_policy *p, char *err, size_t errlen);
 void mmc_destroy(struct mmc *m);
 
-/* Seeding from a snapshot, before any demand.  After mmc_create every
- * present page is allocated with class KERNEL; seeding frees blocks into
- * the buddy lists and sets classes.  Page classes match mmt_page_class. */
+/* Seeding from a snapshot, before any demand.  After mmc_create the first
+ * `managed` present pages of each zone are allocated with class KERNEL and
+ * the other present pages are RESERVED; seeding frees blocks into the
+ * buddy lists and sets classes, and may relabel: mmc_seed_free and
+ * mmc_seed_class accept RESERVED pages, mmc_seed_class(MMC_PC_RESERVED)
+ * reserves allocated ones (keep the non-reserved count equal to managed).
+ * Page classes match mmt_page_class. */
 enum mmc_page_class { MMC_PC_HOLE, MMC_PC_FREE, MMC_PC_RESERVED,
 		      MMC_PC_SLAB, MMC_PC_ANON, MMC_PC_FILE, MMC_PC_KERNEL };
 int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt);
 int mmc_seed_class(struct mmc *m, uint64_t pfn, uint64_t nr, int cls);
 int mmc_set_pageblock_mt(struct mmc *m, uint64_t pfn, int mt);
+/* Synthetic hosts (topology specs, tests, bench): free every managed page
+ * as the largest aligned blocks, pageblocks MOVABLE, as a freshly booted
+ * machine looks before any demand.  0 or -1. */
+int mmc_seed_all_free(struct mmc *m);
 /* Recompute watermarks, lowmem_reserve and pcp high/batch (after seeding
  * or a resize), as the kernel does on a sysctl write. */
 void mmc_setup_zones(struct mmc *m);
@@ -119,8 +166,8 @@ int mmc_zone_resize(struct mmc *m, int node, int zone_type, uint64_t managed);
 
 /* What an operation did: replay turns it into latency. */
 enum mmc_path {
-	MMC_PATH_PCP_HIT	= 1u << 0,
-	MMC_PATH_PCP_REFILL	= 1u << 1,
+	MMC_PATH_PCP_HIT	= 1u << 0,	/* served from a pcp list */
+	MMC_PATH_PCP_REFILL	= 1u << 1,	/* ... after rmqueue_bulk() */
 	MMC_PATH_BUDDY		= 1u << 2,
 	MMC_PATH_FALLBACK	= 1u << 3,
 	MMC_PATH_STEAL		= 1u << 4,	/* pageblock claimed */
@@ -169,6 +216,10 @@ void mmc_drain_all(struct mmc *m);
 int mmc_lru_add(struct mmc *m, uint64_t pfn, unsigned order, int cls);
 /* A touch of an LRU page (activates it, like mark_page_accessed). */
 void mmc_lru_touch(struct mmc *m, uint64_t pfn);
+/* Swap space of the simulated host, in pages (a host fact: the
+ * recording host's SwapTotal; 0, the default, means no swap, and then
+ * reclaim scans no anon pages, as get_scan_count() does). */
+int mmc_set_swap(struct mmc *m, uint64_t swap_pages);
 
 /* Called for each page range reclaim frees, so replay can forget the
  * mapping real->simulated (a later free is absorbed, a touch refaults). */
@@ -179,10 +230,19 @@ typedef void (*mmc_migrate_fn)(void *ctx, uint64_t from, uint64_t to,
 			       unsigned order);
 void mmc_set_migrate_hook(struct mmc *m, mmc_migrate_fn fn, void *ctx);
 
-/* Background time: kswapd and kcompactd run as the clock advances. */
+/* Background time: kswapd and kcompactd run as the clock advances, and
+ * once a second the vmstat work decays pcp->high (decay_pcp_high). */
 void mmc_tick(struct mmc *m, uint64_t now_ns);
 
 /* ---- SLUB ------------------------------------------------------------- */
+
+/* kmem_cache_create() flags (the SLAB_* the model needs). */
+#define MMC_SLAB_HWCACHE_ALIGN	 0x01u	/* SLAB_HWCACHE_ALIGN */
+#define MMC_SLAB_RECLAIM_ACCOUNT 0x02u	/* slab pages are reclaimable */
+#define MMC_SLAB_CACHE_DMA	 0x04u
+#define MMC_SLAB_CACHE_DMA32	 0x08u
+#define MMC_SLAB_FREEPTR_OUTSIDE 0x10u	/* ctor, TYPESAFE_BY_RCU or POISON */
+#define MMC_SLAB_KMALLOC	 0x20u
 
 /* Returns a cache id.  Slab order and objects per slab computed as
  * calculate_sizes()/calculate_order() do. */
@@ -203,6 +263,74 @@ int mmc_slab_free(struct mmc *m, int cache, uint64_t obj_pfn, uint32_t obj_off,
  * with nr_cpus cpus (calculate_order). */
 int mmc_slab_calc(uint32_t size, uint32_t align, uint32_t nr_cpus,
 		  struct mmc_slab_info *out);
+/* Cache id by its kernel name ("kmalloc-rcl-1k", "dentry"), or -1.  The
+ * kmalloc caches of every type (normal, rcl, cg, dma) exist from
+ * mmc_create().  A cache known only from sysfs can be created with
+ * size = slab_size, align 8, flags 0 (same geometry). */
+int mmc_kmem_cache_find(const struct mmc *m, const char *name);
+/* kmalloc()/kfree(): a size class by kmalloc_slab(), or for size >
+ * KMALLOC_MAX_CACHE_SIZE (8 KiB) pages of get_order(size) with __GFP_COMP
+ * (kmalloc_large).  mmc_kmalloc returns 0, 1 for size 0 (ZERO_SIZE_PTR:
+ * nothing allocated) or -1; mmc_kmalloc_cache returns -2 for size 0.
+ * mmc_slab_free accepts cache -1 (kfree of an unknown cache). */
+int mmc_kmalloc(struct mmc *m, uint32_t size, uint64_t gfp, int cpu,
+		uint64_t *obj_pfn, uint32_t *obj_off, struct mmc_result *res);
+int mmc_kfree(struct mmc *m, uint64_t obj_pfn, uint32_t obj_off, int cpu,
+	      struct mmc_result *res);
+/* A cache's state, as /sys/kernel/slab/X shows it. */
+struct mmc_slab_stats {
+	char name[48];
+	uint64_t nr_slabs, total_objects, objects_inuse, pages;
+	uint64_t nr_partial;		/* on node partial lists */
+	uint64_t cpu_slabs, cpu_partial_total;	/* slabs held by cpus */
+	uint32_t min_partial, cpu_partial, cpu_partial_slabs;
+};
+int mmc_kmem_cache_stats(const struct mmc *m, int cache,
+			 struct mmc_slab_stats *out);
+
+/* ---- faults (fault.c) ---------------------------------------------- */
+
+#define MMC_FAULT_WRITE		0x1	/* error code: write */
+#define MMC_FAULT_USER		0x2	/* user-mode fault */
+#define MMC_FAULT_THP		0x4	/* the aligned 2 MiB around addr lies
+					 * in the VMA (thp_vma_suitable_order) */
+#define MMC_FAULT_MADVISED	0x8	/* VM_HUGEPAGE (MADV_HUGEPAGE) */
+
+/* What a fault did (mmc_fault's return value when >= 0). */
+enum mmc_fault_kind {
+	MMC_FK_MINOR = 0,	/* already mapped: nothing allocated */
+	MMC_FK_ANON,		/* first write touch (or write to the zero
+				 * page): an order-0 anon page */
+	MMC_FK_ZERO,		/* first read touch: the shared zero page */
+	MMC_FK_THP,		/* first touch of an empty aligned 2 MiB:
+				 * an order-9 anon page (thp_fault_alloc) */
+	MMC_FK_HUGE_ZERO,	/* read, THP allowed: the huge zero page */
+	MMC_FK_REFAULT,		/* the page was reclaimed: swap-in */
+};
+
+/* A page fault of process pid at addr (do_anonymous_page /
+ * do_huge_pmd_anonymous_page / do_swap_page).  THP is tried when
+ * MMC_FAULT_THP is given, policy thp_enabled allows it (always, or madvise
+ * with MMC_FAULT_MADVISED) and no page of the aligned 2 MiB is mapped;
+ * the order-9 gfp follows thp_defrag (vma_thp_gfp_mask); on failure it
+ * falls back to order 0 (thp_fault_fallback).  res->pfn is the page that
+ * now backs addr (NO_PFN for the zero pages).  Returns enum
+ * mmc_fault_kind, or -1 (OOM: res->path has MMC_PATH_OOM).
+ * Memory: about 16-32 bytes per mapped or reclaimed page. */
+int mmc_fault(struct mmc *m, uint32_t pid, uint64_t addr, unsigned flags,
+	      int cpu, struct mmc_result *res);
+/* Mirror mode: record that pid's addr is backed by the already allocated
+ * [pfn, +2^order) (order 0, or 9 for a PMD-mapped THP at the aligned
+ * 2 MiB), so that reclaim, refault, unmap and exit see it.  Nothing is
+ * allocated and no LRU is touched.  0 or -1. */
+int mmc_fault_map(struct mmc *m, uint32_t pid, uint64_t addr, uint64_t pfn,
+		  unsigned order);
+/* The process exited: its pages are freed, its shadows forgotten. */
+void mmc_process_exit(struct mmc *m, uint32_t pid);
+/* The workload freed [pfn, +2^order) (munmap, MADV_DONTNEED): forget
+ * the mapping so the next touch is a first touch.  Call before mmc_free.
+ * (Without it the view notices a freed or reused page lazily.) */
+void mmc_unmap_pfn(struct mmc *m, uint64_t pfn, unsigned order);
 
 /* ---- metrics ---------------------------------------------------------- */
 
@@ -221,6 +349,7 @@ struct mmc_zone_stats {
 	uint64_t pageblocks_mixed;	/* holding pages of a foreign mt */
 	int largest_free_order;		/* -1 when none */
 	uint64_t nr_highatomic;
+	uint32_t pcp_high_min, pcp_high_max;	/* zoneinfo's high_min/max */
 };
 
 uint32_t mmc_nr_zones(const struct mmc *m);	/* populated zones */

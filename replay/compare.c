@@ -1,12 +1,348 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder until this subcommand lands. */
+/*
+ * mmtrace compare: one replay per policy, in parallel (one child process
+ * per policy, at most -j at a time, default the number of online cpus),
+ * each writing DIR/runs/NAME/; then DIR/policies.tsv and the report.
+ * Children share nothing but the trace file, so there is no locking and
+ * each run is byte-identical to a `mmtrace replay` of the same policy.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "mmcore.h"
 #include "mmtrace/cmd.h"
+#include "mmtrace/replay.h"
+#include "mmtrace/report.h"
+
+#define MAX_POLICIES 64
+#define MAX_SETS 32
+
+struct cmp_policy {
+	char name[64];
+	char settings[512];		/* as given after ':' */
+	char *sets[MAX_SETS];
+	unsigned nr_sets;
+	char buf[512];			/* sets point here */
+	pid_t pid;
+	int status;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: mmtrace compare TRACE --policy NAME:vm.X=V[,vm.Y=W] ... "
+	      "-o DIR\n"
+	      "Replays TRACE once per policy, in parallel, and renders a report\n"
+	      "in DIR (index.html, whose path is printed on stdout).\n\n"
+	      "  -P, --policy NAME:SETTINGS  a policy; SETTINGS are vm.X=V\n"
+	      "                         separated by commas, empty for the\n"
+	      "                         host's own settings (repeatable)\n"
+	      "  -t, --topology SPEC    as for replay (e.g. 2)\n"
+	      "  -m, --mode MODE        policy (default) or mirror\n"
+	      "      --sample-ms N      time series interval in trace time\n"
+	      "  -j, --jobs N           parallel replays (default: online cpus)\n"
+	      "  -o, --output DIR       report directory (created)\n"
+	      "  -h, --help             this text\n", f);
+}
+
+static int parse_policy(struct cmp_policy *p, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	size_t nl = colon ? (size_t)(colon - arg) : strlen(arg);
+	char *s, *save = NULL;
+
+	if (!nl || nl >= sizeof(p->name)) {
+		fprintf(stderr, "mmtrace compare: --policy %s: expected "
+			"NAME:vm.X=V[,vm.Y=W]\n", arg);
+		return -1;
+	}
+	memcpy(p->name, arg, nl);
+	p->name[nl] = '\0';
+	for (size_t i = 0; i < nl; i++)
+		if (!isalnum((unsigned char)p->name[i]) &&
+		    !strchr("_.-+", p->name[i])) {
+			fprintf(stderr, "mmtrace compare: --policy %s: name "
+				"may hold only letters, digits and _.-+\n", arg);
+			return -1;
+		}
+	if (p->name[0] == '.') {
+		fprintf(stderr, "mmtrace compare: --policy %s: bad name\n", arg);
+		return -1;
+	}
+	snprintf(p->settings, sizeof(p->settings), "%s", colon ? colon + 1 : "");
+	snprintf(p->buf, sizeof(p->buf), "%s", p->settings);
+	for (s = strtok_r(p->buf, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+		if (p->nr_sets == MAX_SETS) {
+			fprintf(stderr, "mmtrace compare: --policy %s: more "
+				"than %d settings\n", arg, MAX_SETS);
+			return -1;
+		}
+		p->sets[p->nr_sets++] = s;
+	}
+	return 0;
+}
+
+/* Catch unknown sysctls and bad values before forking anything. */
+static int check_policy(const struct cmp_policy *p)
+{
+	struct mmc_policy pol;
+	char err[256];
+
+	mmc_policy_defaults(&pol);
+	for (unsigned i = 0; i < p->nr_sets; i++) {
+		char name[128];
+		const char *eq = strchr(p->sets[i], '=');
+		size_t nl = eq ? (size_t)(eq - p->sets[i]) : 0;
+
+		if (!eq || !nl || nl >= sizeof(name)) {
+			fprintf(stderr, "mmtrace compare: policy %s: '%s': "
+				"expected vm.NAME=VALUE\n", p->name, p->sets[i]);
+			return -1;
+		}
+		memcpy(name, p->sets[i], nl);
+		name[nl] = '\0';
+		if (mmc_policy_set(&pol, name, eq + 1, err, sizeof(err)) < 0) {
+			fprintf(stderr, "mmtrace compare: policy %s: %s\n",
+				p->name, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int run_child(const char *trace, const char *dir,
+		     const struct cmp_policy *p, const char *topo, int mode,
+		     uint64_t sample_ns)
+{
+	struct mmt_replay_opts o;
+	char out[4096], err[512];
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	snprintf(out, sizeof(out), "%s/runs/%s", dir, p->name);
+	o.trace = trace;
+	o.outdir = out;
+	o.mode = (enum mmt_replay_mode)mode;
+	o.topology = topo;
+	o.sets = (const char *const *)p->sets;
+	o.nr_sets = p->nr_sets;
+	o.sample_ns = sample_ns;
+	rc = mmt_replay_run(&o, NULL, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "mmtrace compare: policy %s: %s\n", p->name, err);
+	return rc;
+}
+
+static int write_policies(const char *dir, const struct cmp_policy *p,
+			  unsigned n)
+{
+	char path[4096];
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/policies.tsv", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return -1;
+	}
+	fputs("# index\tname\tcolour\tsettings\n", f);
+	for (unsigned i = 0; i < n; i++)
+		fprintf(f, "%u\t%s\t%u\t%s\n", i, p[i].name, i % 8,
+			*p[i].settings ? p[i].settings : "host");
+	return fclose(f);
+}
+
+static int wait_one(struct cmp_policy *p, unsigned n, unsigned *done,
+		    int tty)
+{
+	int status;
+	pid_t pid = wait(&status);
+
+	if (pid < 0)
+		return -1;
+	for (unsigned i = 0; i < n; i++)
+		if (p[i].pid == pid) {
+			p[i].status = status;
+			p[i].pid = 0;
+		}
+	(*done)++;
+	if (tty)
+		fprintf(stderr, "\rcompare: %u/%u replays done", *done, n);
+	return 0;
+}
+
+static int run_all(const char *trace, const char *dir, struct cmp_policy *p,
+		   unsigned n, const char *topo, int mode, uint64_t sample_ns,
+		   unsigned jobs)
+{
+	unsigned running = 0, done = 0;
+	int tty = isatty(2), rc = 0;
+
+	fflush(NULL);
+	for (unsigned i = 0; i < n; i++) {
+		pid_t pid;
+
+		while (running >= jobs) {
+			if (wait_one(p, n, &done, tty) < 0)
+				return 1;
+			running--;
+		}
+		pid = fork();
+		if (pid < 0) {
+			fprintf(stderr, "mmtrace compare: fork: %s\n",
+				strerror(errno));
+			return 1;
+		}
+		if (pid == 0)
+			_exit(run_child(trace, dir, &p[i], topo, mode,
+					sample_ns));
+		p[i].pid = pid;
+		running++;
+	}
+	while (running) {
+		if (wait_one(p, n, &done, tty) < 0)
+			return 1;
+		running--;
+	}
+	if (tty)
+		fputc('\n', stderr);
+	for (unsigned i = 0; i < n; i++) {
+		int st = p[i].status;
+		int code = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+
+		if (!WIFEXITED(st))
+			fprintf(stderr, "mmtrace compare: policy %s: replay "
+				"died (signal %d)\n", p[i].name,
+				WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+		if (code > rc)
+			rc = code;
+	}
+	return rc;
+}
 
 int cmd_compare(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "mmtrace compare: not implemented yet\n");
-	return 1;
+	static const struct option longopts[] = {
+		{ "policy", required_argument, NULL, 'P' },
+		{ "topology", required_argument, NULL, 't' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "sample-ms", required_argument, NULL, 'S' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cmp_policy *pol;
+	unsigned n = 0, jobs;
+	const char *topo = NULL, *dir = NULL;
+	int mode = MMT_REPLAY_POLICY, c, rc = 2;
+	uint64_t sample_ns = 0;
+	char err[512], *end;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	jobs = ncpu > 0 ? (unsigned)ncpu : 1;
+	pol = calloc(MAX_POLICIES, sizeof(*pol));
+	if (!pol)
+		return 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "P:t:m:j:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'P':
+			if (n == MAX_POLICIES) {
+				fprintf(stderr, "mmtrace compare: more than %d "
+					"policies\n", MAX_POLICIES);
+				goto out;
+			}
+			if (parse_policy(&pol[n], optarg) < 0 ||
+			    check_policy(&pol[n]) < 0)
+				goto out;
+			for (unsigned i = 0; i < n; i++)
+				if (!strcmp(pol[i].name, pol[n].name)) {
+					fprintf(stderr, "mmtrace compare: policy "
+						"name %s given twice\n",
+						pol[n].name);
+					goto out;
+				}
+			n++;
+			break;
+		case 't':
+			topo = optarg;
+			break;
+		case 'm':
+			if (!strcmp(optarg, "mirror"))
+				mode = MMT_REPLAY_MIRROR;
+			else if (!strcmp(optarg, "policy"))
+				mode = MMT_REPLAY_POLICY;
+			else {
+				fprintf(stderr, "mmtrace compare: --mode %s: "
+					"expected mirror or policy\n", optarg);
+				goto out;
+			}
+			break;
+		case 'S': {
+			unsigned long long ms = strtoull(optarg, &end, 10);
+
+			if (*end || !*optarg || !ms || ms > 86400000ull) {
+				fprintf(stderr, "mmtrace compare: --sample-ms "
+					"%s: expected 1..86400000\n", optarg);
+				goto out;
+			}
+			sample_ns = ms * 1000000ull;
+			break;
+		}
+		case 'j': {
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || !v || v > 1024) {
+				fprintf(stderr, "mmtrace compare: --jobs %s: "
+					"expected 1..1024\n", optarg);
+				goto out;
+			}
+			jobs = (unsigned)v;
+			break;
+		}
+		case 'o':
+			dir = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			rc = 0;
+			goto out;
+		default:
+			usage(stderr);
+			goto out;
+		}
+	}
+	if (optind != argc - 1 || !n || !dir) {
+		fprintf(stderr, "mmtrace compare: expected TRACE, at least one "
+			"--policy and -o DIR (see --help)\n");
+		goto out;
+	}
+	rc = run_all(argv[optind], dir, pol, n, topo, mode, sample_ns, jobs);
+	if (rc)
+		goto out;
+	if (write_policies(dir, pol, n) != 0) {
+		fprintf(stderr, "mmtrace compare: %s/policies.tsv: %s\n", dir,
+			strerror(errno));
+		rc = 1;
+		goto out;
+	}
+	if (mmt_report_render(dir, err, sizeof(err)) < 0) {
+		fprintf(stderr, "mmtrace compare: report: %s\n", err);
+		rc = 1;
+		goto out;
+	}
+	printf("%s/index.html\n", dir);
+out:
+	free(pol);
+	return rc;
 }

@@ -1,12 +1,128 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder until this subcommand lands. */
+/* mmtrace replay: the command line over mmt_replay_run(). */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "mmtrace/cmd.h"
+#include "mmtrace/replay.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: mmtrace replay TRACE [options] -o DIR\n"
+	      "Replays a trace through the mmcore model and writes one run\n"
+	      "directory (docs/replay-output.md).\n\n"
+	      "  -m, --mode MODE        policy (default): the model places pages;\n"
+	      "                         mirror: every page at the kernel's pfn,\n"
+	      "                         checked against the end snapshot\n"
+	      "  -s, --set vm.X=V       override one sysctl (repeatable)\n"
+	      "  -p, --policy-file F    vm.X=V lines, applied before --set\n"
+	      "  -t, --topology SPEC    N: split the host into N equal nodes at\n"
+	      "                         distance 20; or a full spec (mmcore)\n"
+	      "      --sample-ms N      time series interval in trace time\n"
+	      "                         (default: about 200 samples)\n"
+	      "  -o, --output DIR       run directory (created)\n"
+	      "  -q, --quiet            no table on stdout, no progress\n"
+	      "  -h, --help             this text\n"
+	      "The host's own vm sysctls from the trace header are the base\n"
+	      "policy.  Exit status: 0 ok (a truncated trace replays up to its\n"
+	      "last whole block, with a warning), 1 trace or I/O error, 2 bad\n"
+	      "option.\n", f);
+}
 
 int cmd_replay(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "mmtrace replay: not implemented yet\n");
-	return 1;
+	static const struct option longopts[] = {
+		{ "mode", required_argument, NULL, 'm' },
+		{ "set", required_argument, NULL, 's' },
+		{ "policy-file", required_argument, NULL, 'p' },
+		{ "topology", required_argument, NULL, 't' },
+		{ "sample-ms", required_argument, NULL, 'S' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mmt_replay_opts o;
+	struct mmt_replay_result res;
+	const char **sets;
+	char err[512], *end;
+	int c, quiet = 0, rc;
+
+	memset(&o, 0, sizeof(o));
+	sets = calloc((size_t)argc + 1, sizeof(*sets));
+	if (!sets)
+		return 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "m:s:p:t:o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (!strcmp(optarg, "mirror")) {
+				o.mode = MMT_REPLAY_MIRROR;
+			} else if (!strcmp(optarg, "policy")) {
+				o.mode = MMT_REPLAY_POLICY;
+			} else {
+				fprintf(stderr, "mmtrace replay: --mode %s: "
+					"expected mirror or policy\n", optarg);
+				free(sets);
+				return 2;
+			}
+			break;
+		case 's':
+			sets[o.nr_sets++] = optarg;
+			break;
+		case 'p':
+			o.policy_file = optarg;
+			break;
+		case 't':
+			o.topology = optarg;
+			break;
+		case 'S': {
+			unsigned long long ms = strtoull(optarg, &end, 10);
+
+			if (*end || !*optarg || !ms || ms > 86400000ull) {
+				fprintf(stderr, "mmtrace replay: --sample-ms %s: "
+					"expected 1..86400000\n", optarg);
+				free(sets);
+				return 2;
+			}
+			o.sample_ns = ms * 1000000ull;
+			break;
+		}
+		case 'o':
+			o.outdir = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			free(sets);
+			return 0;
+		default:
+			usage(stderr);
+			free(sets);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "mmtrace replay: expected one TRACE "
+			"(see --help)\n");
+		free(sets);
+		return 2;
+	}
+	o.trace = argv[optind];
+	o.sets = sets;
+	o.progress = !quiet && isatty(2);
+	o.print_table = !quiet;
+	rc = mmt_replay_run(&o, &res, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "mmtrace replay: %s\n", err);
+	else if (o.outdir && !quiet)
+		fprintf(stderr, "mmtrace replay: %llu events replayed, "
+			"results in %s\n",
+			(unsigned long long)res.events_replayed, o.outdir);
+	free(sets);
+	return rc;
 }

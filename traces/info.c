@@ -1,12 +1,340 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder until this subcommand lands. */
+/*
+ * mmtrace info FILE: what a trace holds, for people (default) or scripts
+ * (--json, one object).  Reads every event once to count kinds and pages.
+ * Exit: 0 whole file, 1 unreadable or a corrupt block, 3 truncated (what
+ * was readable is still summarized), 2 usage.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include "mmtrace/cmd.h"
+#include "mmtrace/trace.h"
+
+struct summary {
+	uint64_t counts[MMT_EV__COUNT];
+	uint64_t unknown;
+	uint64_t events, lost, pages_alloc, pages_freed;
+	uint64_t first_ts, last_ts;
+	uint64_t comp_bytes, raw_bytes;
+	const char *error;	/* reader error, NULL when none */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mmtrace info [--json] FILE\n"
+		"Summarize a trace: host, duration, events per kind, lost events,\n"
+		"pages allocated and freed, size and compression, snapshots.\n\n"
+		"  -j, --json   print one JSON object instead of text\n"
+		"  -h, --help   this help\n\n"
+		"Exit status: 0 whole file, 1 unreadable or corrupt, 3 truncated\n"
+		"(the readable part is summarized; the stop reason goes to stderr).\n");
+}
+
+static int summarize(struct mmt_reader *r, struct summary *s)
+{
+	const struct mmt_event *ev;
+	int64_t n;
+
+	memset(s, 0, sizeof(*s));
+	s->first_ts = UINT64_MAX;
+	for (uint64_t i = 0; i < mmt_reader_nr_blocks(r); i++) {
+		struct mmt_block_info bi;
+		if (!mmt_reader_block_info(r, i, &bi)) {
+			s->comp_bytes += bi.comp_bytes;
+			s->raw_bytes += bi.raw_bytes;
+		}
+	}
+	while ((n = mmt_reader_next_batch(r, &ev)) > 0) {
+		for (int64_t i = 0; i < n; i++) {
+			const struct mmt_event *e = &ev[i];
+			if (e->kind < MMT_EV__COUNT)
+				s->counts[e->kind]++;
+			else
+				s->unknown++;
+			if (e->ts < s->first_ts)
+				s->first_ts = e->ts;
+			if (e->ts > s->last_ts)
+				s->last_ts = e->ts;
+			if (e->kind == MMT_EV_PAGE_ALLOC && e->order < 64)
+				s->pages_alloc += 1ull << e->order;
+			else if (e->kind == MMT_EV_PAGE_FREE && e->order < 64)
+				s->pages_freed += 1ull << e->order;
+			else if (e->kind == MMT_EV_LOST)
+				s->lost += e->arg;
+		}
+		s->events += (uint64_t)n;
+	}
+	if (s->first_ts == UINT64_MAX)
+		s->first_ts = 0;
+	if (n < 0)
+		s->error = mmt_reader_error(r);
+	return n < 0 ? -1 : 0;
+}
+
+static uint64_t duration_ns(struct mmt_reader *r, const struct summary *s)
+{
+	uint64_t d = s->last_ts;
+	const struct mmt_snapshot *end = mmt_reader_snapshot(r, 1);
+	if (end && end->ts > d)
+		d = end->ts;
+	return d;
+}
+
+static uint64_t snap_free_pages(const struct mmt_snapshot *sn)
+{
+	uint64_t pages = 0;
+	for (uint64_t i = 0; i < sn->nr_free_blocks; i++)
+		if (sn->free_blocks[i].order < 64)
+			pages += 1ull << sn->free_blocks[i].order;
+	return pages;
+}
+
+static const char *const class_names[MMT_PC__COUNT] = {
+	"hole", "free", "reserved", "slab", "anon", "file", "kernel", "pcp", "offline"
+};
+
+static void class_pages(const struct mmt_snapshot *sn, uint64_t out[MMT_PC__COUNT])
+{
+	memset(out, 0, sizeof(uint64_t) * MMT_PC__COUNT);
+	for (uint64_t i = 0; i < sn->nr_runs; i++)
+		if (sn->runs[i].cls < MMT_PC__COUNT)
+			out[sn->runs[i].cls] += sn->runs[i].len;
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+static void print_snapshot_text(const char *label, const struct mmt_snapshot *sn)
+{
+	uint64_t cls[MMT_PC__COUNT];
+
+	if (!sn) {
+		printf("%-10s none\n", label);
+		return;
+	}
+	class_pages(sn, cls);
+	printf("%-10s at %.3f s: %llu free blocks (%llu pages, %s), %llu pageblocks (%s),"
+	       " %u vmstat counters\n", label, sn->ts / 1e9,
+	       (unsigned long long)sn->nr_free_blocks,
+	       (unsigned long long)snap_free_pages(sn),
+	       sn->flags & MMT_SNAP_FREE_EXACT ? "exact" : "inferred",
+	       (unsigned long long)sn->nr_pageblocks,
+	       sn->flags & MMT_SNAP_PB_EXACT ? "exact" : "inferred", sn->nr_vmstat);
+	printf("%-10s page classes:", "");
+	for (int c = 0; c < MMT_PC__COUNT; c++)
+		if (cls[c])
+			printf(" %s %llu", class_names[c], (unsigned long long)cls[c]);
+	printf("\n");
+}
+
+static void print_text(const char *path, struct mmt_reader *r,
+		       const struct summary *s)
+{
+	const struct mmt_header *h = mmt_reader_header(r);
+	uint64_t fbytes = mmt_reader_file_bytes(r);
+	uint64_t dur = duration_ns(r, s);
+	char when[64] = "?";
+	time_t t = (time_t)(h->start_realtime_ns / 1000000000ull);
+	struct tm tm;
+
+	if (h->start_realtime_ns && gmtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	printf("file       %s (%llu bytes, format %u)\n", path,
+	       (unsigned long long)fbytes, h->version);
+	printf("host       Linux %s %s, %u cpus, %u nodes, page size %u\n",
+	       h->release, h->machine, h->nr_cpus, h->nr_nodes, h->page_size);
+	printf("recorded   %s for %.3f s\n", when, dur / 1e9);
+	printf("events     %llu in %llu blocks", (unsigned long long)s->events,
+	       (unsigned long long)mmt_reader_nr_blocks(r));
+	if (s->events)
+		printf(", %.2f bytes/event in blocks, %.2f bytes/event for the file",
+		       (double)s->comp_bytes / s->events, (double)fbytes / s->events);
+	printf("\n");
+	if (s->comp_bytes)
+		printf("compress   %.1f:1 after column coding, %.1f:1 against %zu-byte events\n",
+		       (double)s->raw_bytes / s->comp_bytes,
+		       (double)s->events * sizeof(struct mmt_event) / s->comp_bytes,
+		       sizeof(struct mmt_event));
+	printf("lost       %llu%s\n", (unsigned long long)s->lost,
+	       s->lost ? "  (the ring buffer dropped events: see LOST records)" : "");
+	printf("pages      %llu allocated, %llu freed\n",
+	       (unsigned long long)s->pages_alloc, (unsigned long long)s->pages_freed);
+	for (unsigned k = 1; k < MMT_EV__COUNT; k++)
+		if (s->counts[k])
+			printf("  %-22s %llu\n", mmt_event_kind_name(k),
+			       (unsigned long long)s->counts[k]);
+	if (s->unknown)
+		printf("  %-22s %llu\n", "(unknown kinds)", (unsigned long long)s->unknown);
+	printf("zones     ");
+	for (uint32_t i = 0; i < h->nr_zones; i++)
+		printf(" %d/%s managed %llu min %llu low %llu high %llu;",
+		       h->zones[i].node, h->zones[i].name,
+		       (unsigned long long)h->zones[i].managed,
+		       (unsigned long long)h->zones[i].wmark_min,
+		       (unsigned long long)h->zones[i].wmark_low,
+		       (unsigned long long)h->zones[i].wmark_high);
+	printf("\n");
+	print_snapshot_text("start", mmt_reader_snapshot(r, 0));
+	print_snapshot_text("end", mmt_reader_snapshot(r, 1));
+	for (uint32_t i = 0; i < h->nr_notes; i++)
+		printf("note       %s: %s\n", h->notes[i].name, h->notes[i].value);
+	if (mmt_reader_stop_reason(r))
+		printf("truncated  %s\n", mmt_reader_stop_reason(r));
+	if (s->error)
+		printf("error      %s\n", s->error);
+}
+
+/* ---- json ------------------------------------------------------------------ */
+
+static void json_str(const char *s)
+{
+	if (!s) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void json_snapshot(const struct mmt_snapshot *sn)
+{
+	uint64_t cls[MMT_PC__COUNT];
+
+	if (!sn) {
+		fputs("null", stdout);
+		return;
+	}
+	class_pages(sn, cls);
+	printf("{\"ts_ns\": %llu, \"free_blocks\": %llu, \"free_pages\": %llu, "
+	       "\"free_exact\": %s, \"pageblocks\": %llu, \"pageblocks_exact\": %s, "
+	       "\"vmstat_counters\": %u, \"page_classes\": {",
+	       (unsigned long long)sn->ts, (unsigned long long)sn->nr_free_blocks,
+	       (unsigned long long)snap_free_pages(sn),
+	       sn->flags & MMT_SNAP_FREE_EXACT ? "true" : "false",
+	       (unsigned long long)sn->nr_pageblocks,
+	       sn->flags & MMT_SNAP_PB_EXACT ? "true" : "false", sn->nr_vmstat);
+	for (int c = 0; c < MMT_PC__COUNT; c++)
+		printf("%s\"%s\": %llu", c ? ", " : "", class_names[c],
+		       (unsigned long long)cls[c]);
+	printf("}}");
+}
+
+static void print_json(const char *path, struct mmt_reader *r,
+		       const struct summary *s)
+{
+	const struct mmt_header *h = mmt_reader_header(r);
+	uint64_t fbytes = mmt_reader_file_bytes(r);
+
+	printf("{\"file\": ");
+	json_str(path);
+	printf(", \"format_version\": %u", h->version);
+	printf(", \"events\": %llu, \"lost\": %llu, \"file_bytes\": %llu",
+	       (unsigned long long)s->events, (unsigned long long)s->lost,
+	       (unsigned long long)fbytes);
+	printf(", \"duration_ns\": %llu", (unsigned long long)duration_ns(r, s));
+	printf(", \"pages_allocated\": %llu, \"pages_freed\": %llu",
+	       (unsigned long long)s->pages_alloc, (unsigned long long)s->pages_freed);
+	printf(", \"blocks\": %llu, \"block_bytes\": %llu, \"raw_block_bytes\": %llu",
+	       (unsigned long long)mmt_reader_nr_blocks(r),
+	       (unsigned long long)s->comp_bytes, (unsigned long long)s->raw_bytes);
+	printf(", \"bytes_per_event\": %.4f",
+	       s->events ? (double)s->comp_bytes / s->events : 0.0);
+	printf(", \"compression_ratio\": %.3f",
+	       s->comp_bytes ? (double)s->raw_bytes / s->comp_bytes : 0.0);
+	printf(", \"counts\": {");
+	for (unsigned k = 1; k < MMT_EV__COUNT; k++)
+		printf("%s\"%s\": %llu", k > 1 ? ", " : "", mmt_event_kind_name(k),
+		       (unsigned long long)s->counts[k]);
+	printf("}, \"host\": {\"release\": ");
+	json_str(h->release);
+	printf(", \"machine\": ");
+	json_str(h->machine);
+	printf(", \"cpus\": %u, \"nodes\": %u, \"page_size\": %u}",
+	       h->nr_cpus, h->nr_nodes, h->page_size);
+	printf(", \"start_realtime_ns\": %llu", (unsigned long long)h->start_realtime_ns);
+	printf(", \"zones\": [");
+	for (uint32_t i = 0; i < h->nr_zones; i++) {
+		const struct mmt_zone_info *z = &h->zones[i];
+		printf("%s{\"node\": %d, \"name\": ", i ? ", " : "", z->node);
+		json_str(z->name);
+		printf(", \"start_pfn\": %llu, \"spanned\": %llu, \"present\": %llu, "
+		       "\"managed\": %llu, \"min\": %llu, \"low\": %llu, \"high\": %llu}",
+		       (unsigned long long)z->start_pfn, (unsigned long long)z->spanned,
+		       (unsigned long long)z->present, (unsigned long long)z->managed,
+		       (unsigned long long)z->wmark_min, (unsigned long long)z->wmark_low,
+		       (unsigned long long)z->wmark_high);
+	}
+	printf("], \"snapshots\": {\"start\": ");
+	json_snapshot(mmt_reader_snapshot(r, 0));
+	printf(", \"end\": ");
+	json_snapshot(mmt_reader_snapshot(r, 1));
+	printf("}, \"truncated\": ");
+	json_str(mmt_reader_stop_reason(r));
+	printf(", \"error\": ");
+	json_str(s->error);
+	printf("}\n");
+}
 
 int cmd_info(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "mmtrace info: not implemented yet\n");
-	return 1;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int json = 0, c;
+	char err[512];
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "mmtrace info: expected one FILE (see --help)\n");
+		return 2;
+	}
+	const char *path = argv[optind];
+	struct mmt_reader *r = mmt_reader_open(path, err, sizeof(err));
+	if (!r) {
+		fprintf(stderr, "mmtrace info: %s\n", err);
+		return 1;
+	}
+	struct summary s;
+	int bad = summarize(r, &s);
+	if (json)
+		print_json(path, r, &s);
+	else
+		print_text(path, r, &s);
+	int rc = 0;
+	if (bad) {
+		fprintf(stderr, "mmtrace info: %s\n", s.error);
+		rc = 1;
+	} else if (mmt_reader_stop_reason(r)) {
+		fprintf(stderr, "mmtrace info: %s\n", mmt_reader_stop_reason(r));
+		rc = 3;
+	}
+	mmt_reader_close(r);
+	return rc;
 }

@@ -13,4 +13,11 @@
  */
 int mmt_report_render(const char *dir, char *err, size_t errlen);
 
+/*
+ * The colour of the index-th policy (0-based), "#rrggbb", from a fixed
+ * colour-blind-safe palette (Okabe-Ito).  compare writes it into
+ * policies.tsv so every figure gives a policy the same colour.
+ */
+const char *mmt_report_colour(unsigned index);
+
 #endif

@@ -163,6 +163,17 @@ int mmt_writer_flush(struct mmt_writer *w);
  * whole block). */
 int mmt_writer_close(struct mmt_writer *w, const struct mmt_snapshot *end);
 const char *mmt_writer_error(const struct mmt_writer *w);
+/* As mmt_writer_close(), with the error message in err instead of stderr. */
+int mmt_writer_close_err(struct mmt_writer *w, const struct mmt_snapshot *end,
+			 char *err, size_t errlen);
+/* zstd level of the following blocks (default 3). */
+void mmt_writer_set_level(struct mmt_writer *w, int level);
+/* Events per block (default 65536, at most 1 << 20).  Smaller blocks lose
+ * less on a crash and seek finer; larger ones compress slightly better. */
+void mmt_writer_set_block_events(struct mmt_writer *w, uint32_t n);
+/* A block also ends once its events span `ns` of trace time (default 1 s,
+ * 0 = only by count), so a crash of a slow recording loses little. */
+void mmt_writer_set_flush_ns(struct mmt_writer *w, uint64_t ns);
 /* Stats for progress: events, raw (uncompressed) bytes, file bytes. */
 void mmt_writer_stats(const struct mmt_writer *w, uint64_t *events,
 		      uint64_t *raw_bytes, uint64_t *file_bytes);
@@ -196,6 +207,39 @@ uint64_t mmt_reader_nr_blocks(const struct mmt_reader *r);
 uint64_t mmt_reader_file_bytes(const struct mmt_reader *r);
 /* Duration: ts of the last event (from index or last block read). */
 uint64_t mmt_reader_last_ts(struct mmt_reader *r);
+/* Events in all readable blocks (from the index or the front-to-back scan). */
+uint64_t mmt_reader_nr_events(const struct mmt_reader *r);
+
+/* Fast path: the remaining events of the current block, without copying.
+ * *evs stays valid until the next call on r.  Returns the count (> 0),
+ * 0 at the end, -1 on error (as mmt_reader_next). */
+int64_t mmt_reader_next_batch(struct mmt_reader *r, const struct mmt_event **evs);
+
+/* ---- block access for parallel readers ------------------------------- */
+
+struct mmt_block_info {
+	uint64_t offset;		/* of the block's section header */
+	uint64_t min_ts, max_ts;
+	uint32_t nr_events;
+	uint32_t comp_bytes;		/* block payload as stored (zstd) */
+	uint32_t raw_bytes;		/* column-coded payload before zstd */
+};
+/* 0, or -1 when i >= mmt_reader_nr_blocks(). */
+int mmt_reader_block_info(const struct mmt_reader *r, uint64_t i,
+			  struct mmt_block_info *bi);
+
+/* Per-thread decoding scratch (buffers and a zstd context). */
+struct mmt_block_dec;
+struct mmt_block_dec *mmt_block_dec_new(void);
+void mmt_block_dec_free(struct mmt_block_dec *d);
+const char *mmt_block_dec_error(const struct mmt_block_dec *d);
+/* Decodes block i into d's buffer; *evs is valid until d's next use.
+ * Thread-safe: any number of threads may call it on one reader at once,
+ * each with its own d (pread, no shared mutable state).  Returns the
+ * number of events or -1 (message via mmt_block_dec_error()). */
+int64_t mmt_reader_decode_block(const struct mmt_reader *r, uint64_t i,
+				struct mmt_block_dec *d,
+				const struct mmt_event **evs);
 
 /* ---- decoding the recording kernel's encodings by name ---------------- */
 
@@ -229,6 +273,12 @@ const char *mmt_gfp_str(const struct mmt_header *h, uint64_t raw, char *buf,
 			size_t len);
 /* "MIGRATE_MOVABLE" -> "Movable" etc.; "mt=N" when unknown. */
 const char *mmt_mt_str(const struct mmt_header *h, int mt, char *buf, size_t len);
+/* The reverse of mmt_gfp_str: "GFP_KERNEL|__GFP_COMP" (composites, __GFP_
+ * bit names, or 0x hex) -> the recording kernel's raw mask.  0 or -1 when a
+ * name is unknown to this header. */
+int mmt_gfp_parse(const struct mmt_header *h, const char *expr, uint64_t *raw);
+/* "MIGRATE_MOVABLE" or "Movable" (any case) -> the header's number, -1. */
+int mmt_mt_parse(const struct mmt_header *h, const char *name);
 
 /* Header helpers. */
 const char *mmt_header_sysctl(const struct mmt_header *h, const char *name);

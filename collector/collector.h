@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal API of the collector (the .c files in collector/): host facts, snapshots,
+ * kernel symbol hashing.  Not installed; record.c is the only user. */
+#ifndef MMTRACE_COLLECTOR_H
+#define MMTRACE_COLLECTOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "mmtrace/trace.h"
+
+struct btf;
+
+/* ---- host.c: header facts ---------------------------------------------- */
+
+/* Fills everything in *h that the host can tell (uname, cpus, nodes,
+ * sysctls, zones, gfp/migratetype/zone-type names from BTF, slab caches).
+ * `btf` may be NULL (then tracefs formats are used for gfp bits).  Missing
+ * pieces are noted in h->notes, never fatal.  0, or -1 with err set. */
+int coll_host_fill(struct mmt_header *h, const struct btf *btf, char *err,
+		   size_t errlen);
+/* Appends a note "name" = "value" to h->notes. */
+void coll_note(struct mmt_header *h, const char *name, const char *value);
+
+/* /proc/zoneinfo as a zone table; zone_idx from h's zone type names when
+ * known.  Returns the number of zones (malloc'ed into *out) or -1. */
+int coll_read_zoneinfo(const struct mmt_header *h, struct mmt_zone_info **out);
+
+/* Reads a whole small file into buf (NUL-terminated). -1 on error. */
+int coll_read_file(const char *path, char *buf, size_t len);
+
+/* ---- snapshot.c --------------------------------------------------------- */
+
+/* Exact free blocks from a walk of the kernel's free lists (record.c's
+ * BPF walk); 0 and a malloc'ed array sorted by pfn, or -1. */
+typedef int (*coll_walk_fn)(void *ctx, struct mmt_free_block **out,
+			    uint64_t *n);
+
+/* Takes a snapshot of physical memory now (kpageflags, kpagecount,
+ * buddyinfo, zoneinfo, vmstat, and the free lists when `walk` is given
+ * and works).  ts = ns since h->start_ns. */
+int coll_snapshot(const struct mmt_header *h, struct mmt_snapshot *s,
+		  uint64_t ts, coll_walk_fn walk, void *walk_ctx,
+		  char *err, size_t errlen);
+
+/* ---- ksyms.c: call sites as stable ids ----------------------------------- */
+
+struct coll_ksyms;
+struct coll_ksyms *coll_ksyms_load(void);	/* NULL: none readable */
+/* FNV-1a 64 of "symbol+0xoffset" (stable across boots and hosts running
+ * the same kernel build); keyed hash when the address is not a symbol. */
+uint64_t coll_ksyms_hash(struct coll_ksyms *k, uint64_t addr);
+void coll_ksyms_free(struct coll_ksyms *k);
+
+uint64_t coll_keyed_hash(uint64_t key, uint64_t v);
+uint64_t coll_now_ns(int clock);
+
+#endif

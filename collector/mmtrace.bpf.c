@@ -1,0 +1,657 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * mmtrace collector: one small program per memory-management tracepoint,
+ * each copying the few fields the model needs into a shared BPF ring
+ * buffer (collector/events.h).
+ *
+ * Hot events (page alloc/free, pcp, slab, faults) use raw_tp programs:
+ * they get the tracepoint's C arguments directly and skip the classic
+ * tracepoint's record formatting, which costs several times more per event.
+ * They hand user space a struct page * that the loader turns into a pfn
+ * (the vmemmap base is calibrated once at start, see calib() below).
+ * Rare events (reclaim, compaction, fallback, page cache) use classic
+ * tracepoints, whose records already hold pfns.
+ *
+ * Nothing here may fail the capture: a reserve failure is counted per CPU
+ * in `lost` and the loader writes it into the trace as MMT_EV_LOST.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "mmtrace/event.h"
+#include "events.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+/* Set by the loader before load (read-only => the verifier prunes). */
+const volatile __u32 self_tgid;		/* our own process: skipped */
+const volatile __u32 filter_tgid;	/* --pid, 0 = all */
+const volatile __u64 filter_cgid;	/* --cgroup, 0 = all */
+/* 0: never wake the reader (it polls with a timeout); the query reads the
+ * consumer position, a cache line the reader writes, so it is skipped
+ * unless the ring is small enough to need early wake-ups. */
+const volatile __u64 wake_bytes;
+
+/* Raised by the loader once the vmemmap base is known: until then the
+ * hot programs only note one struct page * for calibration. */
+__u32 running;
+__u64 calib_page;
+
+/* One ring per CPU: no shared spinlock and no cache line bouncing between
+ * producers (a shared ring cost about twice as much per event here).  The
+ * loader creates the rings (size from -b) and merges them by timestamp. */
+struct ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);		/* set to the number of CPUs */
+	__type(key, __u32);
+	__array(values, struct ring);
+} rings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+/* struct kmem_cache * -> small id; the name goes out once per id. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u32);
+} cache_ids SEC(".maps");
+__u32 next_cache_id;
+
+/* Page-level events of our own process are kept: without them the free
+ * map replay mirrors would not match the kernel's.  Everything else of
+ * ours is noise caused by recording and is dropped. */
+static __always_inline int skip_task(int page_level)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (tgid == self_tgid && !page_level)
+		return 1;
+	if (filter_tgid && tgid != filter_tgid)
+		return 1;
+	if (filter_cgid && bpf_get_current_cgroup_id() != filter_cgid)
+		return 1;
+	return 0;
+}
+
+static __always_inline void count_lost(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
+
+	if (n)
+		*n += 1;	/* per-CPU slot: no atomics needed */
+}
+
+/* The time is taken before the reserve, so that an event nested inside
+ * another (an interrupt between the two) sorts after the one it
+ * interrupted; the loader orders events by this time. */
+static __always_inline void *reserve(__u64 size, __u16 kind, void **ringp)
+{
+	__u64 ts = bpf_ktime_get_ns();
+	__u32 cpu = bpf_get_smp_processor_id();
+	void *ring = bpf_map_lookup_elem(&rings, &cpu);
+	struct mmtr_ev *e;
+
+	if (!ring) {
+		count_lost();
+		return 0;
+	}
+	e = bpf_ringbuf_reserve(ring, size, 0);
+	if (!e) {
+		count_lost();
+		return 0;
+	}
+	e->ts = ts;
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->kind = kind;
+	e->cpu = cpu;
+	*ringp = ring;
+	return e;
+}
+
+/* Wake the reader only when enough has piled up: one wake-up per
+ * wake_bytes instead of one per event (the loader also polls with a
+ * timeout, so a quiet system still drains). */
+static __always_inline void submit(void *e, void *ring)
+{
+	if (wake_bytes && bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= wake_bytes) {
+		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
+		return;
+	}
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
+static __always_inline int emit(__u16 kind, __u64 a, __u64 b)
+{
+	void *ring;
+	struct mmtr_ev *e = reserve(sizeof(*e), kind, &ring);
+
+	if (!e)
+		return 0;
+	e->a = a;
+	e->b = b;
+	submit(e, ring);
+	return 0;
+}
+
+static __always_inline int emit_x(__u16 kind, __u64 a, __u64 b, __u64 c,
+				  __u64 d)
+{
+	void *ring;
+	struct mmtr_ev_x *x = reserve(sizeof(*x), kind, &ring);
+
+	if (!x)
+		return 0;
+	x->e.a = a;
+	x->e.b = b;
+	x->c = c;
+	x->d = d;
+	submit(x, ring);
+	return 0;
+}
+
+static __always_inline int page_event(__u16 kind, __u64 page, __u64 b)
+{
+	if (!running) {
+		if (page)
+			calib_page = page;
+		return 0;
+	}
+	if (skip_task(1))
+		return 0;
+	return emit(kind | MMTR_KIND_PAGEPTR, page, b);
+}
+
+/* ---- page allocator (raw tracepoints) ---------------------------------- */
+
+SEC("raw_tp/mm_page_alloc")
+int BPF_PROG(page_alloc, void *page, unsigned int order, gfp_t gfp, int mt)
+{
+	return page_event(MMT_EV_PAGE_ALLOC, (__u64)page,
+			  (order & 0xff) | (((__u64)mt & 0xff) << 8) |
+			  ((__u64)gfp << 32));
+}
+
+SEC("raw_tp/mm_page_free")
+int BPF_PROG(page_free, void *page, unsigned int order)
+{
+	return page_event(MMT_EV_PAGE_FREE, (__u64)page, order & 0xff);
+}
+
+SEC("raw_tp/mm_page_free_batched")
+int BPF_PROG(page_free_batched, void *page)
+{
+	return page_event(MMT_EV_PAGE_FREE, (__u64)page, 1 << 8);
+}
+
+SEC("raw_tp/mm_page_alloc_zone_locked")
+int BPF_PROG(pcp_refill, void *page, unsigned int order, int mt,
+	     int percpu_refill)
+{
+	return page_event(MMT_EV_PCP_REFILL, (__u64)page,
+			  (order & 0xff) | (((__u64)mt & 0xff) << 8) |
+			  (((__u64)percpu_refill & 0xff) << 16));
+}
+
+SEC("raw_tp/mm_page_pcpu_drain")
+int BPF_PROG(pcp_drain, void *page, unsigned int order, int mt)
+{
+	return page_event(MMT_EV_PCP_DRAIN, (__u64)page,
+			  (order & 0xff) | (((__u64)mt & 0xff) << 8));
+}
+
+SEC("tp/kmem/mm_page_alloc_extfrag")
+int extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
+{
+	if (!running || skip_task(1))
+		return 0;
+	return emit(MMT_EV_EXTFRAG, BPF_CORE_READ(ctx, pfn),
+		    (BPF_CORE_READ(ctx, alloc_order) & 0xff) |
+		    ((__u64)(BPF_CORE_READ(ctx, fallback_order) & 0xff) << 8) |
+		    ((__u64)(BPF_CORE_READ(ctx, alloc_migratetype) & 0xff) << 16) |
+		    ((__u64)(BPF_CORE_READ(ctx, fallback_migratetype) & 0xff) << 24) |
+		    ((__u64)(BPF_CORE_READ(ctx, change_ownership) & 0xff) << 32));
+}
+
+/* ---- slab --------------------------------------------------------------- */
+
+/* Before 6.1 kmalloc/kmem_cache_alloc took (site, ptr, req, alloc, gfp). */
+static __always_inline int old_kmem_layout(void)
+{
+	return bpf_core_type_exists(struct trace_event_raw_kmem_alloc);
+}
+
+SEC("raw_tp/kmalloc")
+int kmalloc(__u64 *ctx)
+{
+	__u64 node = (__u32)-1, gfp;
+
+	if (!running || skip_task(0))
+		return 0;
+	gfp = (__u32)ctx[4];
+	if (!old_kmem_layout())
+		node = (__u32)ctx[5];
+	return emit_x(MMT_EV_KMALLOC, ctx[0], ctx[1],
+		      (ctx[2] & 0xffffffff) | (ctx[3] << 32), gfp | (node << 32));
+}
+
+/* Id of a cache, sending its name the first time it is seen. */
+static __always_inline __u32 cache_id(struct kmem_cache *s)
+{
+	__u64 key = (__u64)s;
+	__u32 *idp = bpf_map_lookup_elem(&cache_ids, &key);
+	struct mmtr_cache_name *n;
+	void *ring;
+	__u32 id;
+
+	if (idp)
+		return *idp;
+	id = __sync_fetch_and_add(&next_cache_id, 1);
+	if (bpf_map_update_elem(&cache_ids, &key, &id, BPF_NOEXIST)) {
+		idp = bpf_map_lookup_elem(&cache_ids, &key);
+		return idp ? *idp : MMTR_CACHE_UNKNOWN;
+	}
+	n = reserve(sizeof(*n), MMTR_CACHE_NAME, &ring);
+	if (!n) {
+		/* The id exists but its name never arrives: the loader maps
+		 * it to "unknown"; the loss itself is counted. */
+		return id;
+	}
+	n->e.a = id;
+	n->e.b = BPF_CORE_READ(s, object_size) |
+		 ((__u64)BPF_CORE_READ(s, size) << 32);
+	bpf_probe_read_kernel_str(n->name, sizeof(n->name),
+				  BPF_CORE_READ(s, name));
+	submit(n, ring);
+	return id;
+}
+
+SEC("raw_tp/kmem_cache_alloc")
+int kmem_cache_alloc(__u64 *ctx)
+{
+	__u64 c, node;
+
+	if (!running || skip_task(0))
+		return 0;
+	if (old_kmem_layout())
+		return emit_x(MMT_EV_KMEM_CACHE_ALLOC, ctx[0], ctx[1],
+			      MMTR_CACHE_UNKNOWN, (__u32)ctx[4] |
+			      ((__u64)(__u32)-1 << 32));
+	c = cache_id((struct kmem_cache *)ctx[2]);
+	node = (__u32)ctx[4];
+	return emit_x(MMT_EV_KMEM_CACHE_ALLOC, ctx[0], ctx[1], c,
+		      (__u32)ctx[3] | (node << 32));
+}
+
+SEC("raw_tp/kfree")
+int kfree(__u64 *ctx)
+{
+	if (!running || skip_task(0))
+		return 0;
+	return emit(MMT_EV_KFREE, ctx[0], ctx[1]);
+}
+
+SEC("raw_tp/kmem_cache_free")
+int kmem_cache_free(__u64 *ctx)
+{
+	__u64 c = MMTR_CACHE_UNKNOWN;
+
+	if (!running || skip_task(0))
+		return 0;
+	/* 5.12..6.0 passed the cache's name here, not the cache. */
+	if (!old_kmem_layout())
+		c = cache_id((struct kmem_cache *)ctx[2]);
+	return emit_x(MMT_EV_KMEM_CACHE_FREE, ctx[0], ctx[1], c, 0);
+}
+
+/* ---- faults --------------------------------------------------------------- */
+
+/* tp_btf: regs is a BTF-typed pointer, so regs->ip is a direct load
+ * instead of a bpf_probe_read_kernel() call (about 40 ns less per fault). */
+static __always_inline int fault(__u16 kind, __u64 addr, struct pt_regs *regs,
+				 __u64 err)
+{
+	if (!running || skip_task(0))
+		return 0;
+	return emit_x(kind, addr, regs->ip, err, 0);
+}
+
+SEC("tp_btf/page_fault_user")
+int BPF_PROG(fault_user, unsigned long addr, struct pt_regs *regs,
+	     unsigned long err)
+{
+	return fault(MMT_EV_FAULT_USER, addr, regs, err);
+}
+
+SEC("tp_btf/page_fault_kernel")
+int BPF_PROG(fault_kernel, unsigned long addr, struct pt_regs *regs,
+	     unsigned long err)
+{
+	return fault(MMT_EV_FAULT_KERNEL, addr, regs, err);
+}
+
+/* ---- reclaim, compaction, page cache (classic tracepoints) --------------- */
+
+SEC("tp/vmscan/mm_vmscan_direct_reclaim_begin")
+int direct_reclaim_begin(struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template *ctx)
+{
+	if (!running || skip_task(1))
+		return 0;
+	return emit(MMT_EV_DIRECT_RECLAIM_BEGIN, (__u32)BPF_CORE_READ(ctx, order),
+		    BPF_CORE_READ(ctx, gfp_flags));
+}
+
+SEC("tp/vmscan/mm_vmscan_direct_reclaim_end")
+int direct_reclaim_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
+{
+	if (!running || skip_task(1))
+		return 0;
+	return emit(MMT_EV_DIRECT_RECLAIM_END, BPF_CORE_READ(ctx, nr_reclaimed), 0);
+}
+
+SEC("tp/vmscan/mm_vmscan_node_reclaim_begin")
+int node_reclaim_begin(struct trace_event_raw_mm_vmscan_node_reclaim_begin *ctx)
+{
+	if (!running || skip_task(1))
+		return 0;
+	return emit(MMT_EV_NODE_RECLAIM_BEGIN,
+		    (__u32)BPF_CORE_READ(ctx, order) |
+		    ((__u64)(__u32)BPF_CORE_READ(ctx, nid) << 32),
+		    BPF_CORE_READ(ctx, gfp_flags));
+}
+
+SEC("tp/vmscan/mm_vmscan_node_reclaim_end")
+int node_reclaim_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
+{
+	if (!running || skip_task(1))
+		return 0;
+	return emit(MMT_EV_NODE_RECLAIM_END, BPF_CORE_READ(ctx, nr_reclaimed), 0);
+}
+
+static __always_inline __u64 nid_zid_order(int nid, int zid, int order)
+{
+	return ((__u64)nid & 0xffff) | (((__u64)zid & 0xffff) << 16) |
+	       ((__u64)(__u32)order << 32);
+}
+
+SEC("tp/vmscan/mm_vmscan_kswapd_wake")
+int kswapd_wake(struct trace_event_raw_mm_vmscan_kswapd_wake *ctx)
+{
+	if (!running)
+		return 0;
+	return emit(MMT_EV_KSWAPD_WAKE,
+		    nid_zid_order(BPF_CORE_READ(ctx, nid), BPF_CORE_READ(ctx, zid),
+				  BPF_CORE_READ(ctx, order)), 0);
+}
+
+SEC("tp/vmscan/mm_vmscan_kswapd_sleep")
+int kswapd_sleep(struct trace_event_raw_mm_vmscan_kswapd_sleep *ctx)
+{
+	if (!running)
+		return 0;
+	return emit(MMT_EV_KSWAPD_SLEEP, (__u32)BPF_CORE_READ(ctx, nid), 0);
+}
+
+SEC("tp/vmscan/mm_vmscan_wakeup_kswapd")
+int wakeup_kswapd(struct trace_event_raw_mm_vmscan_wakeup_kswapd *ctx)
+{
+	if (!running || skip_task(1))
+		return 0;
+	return emit(MMT_EV_WAKEUP_KSWAPD,
+		    nid_zid_order(BPF_CORE_READ(ctx, nid), BPF_CORE_READ(ctx, zid),
+				  BPF_CORE_READ(ctx, order)),
+		    BPF_CORE_READ(ctx, gfp_flags));
+}
+
+SEC("tp/compaction/mm_compaction_begin")
+int compaction_begin(struct trace_event_raw_mm_compaction_begin *ctx)
+{
+	if (!running || skip_task(1))
+		return 0;
+	return emit_x(MMT_EV_COMPACTION_BEGIN, BPF_CORE_READ(ctx, zone_start),
+		      BPF_CORE_READ(ctx, zone_end), BPF_CORE_READ(ctx, migrate_pfn),
+		      (BPF_CORE_READ(ctx, free_pfn) & 0xffffffffffffull) |
+		      ((__u64)(BPF_CORE_READ(ctx, sync) & 1) << 63));
+}
+
+SEC("tp/compaction/mm_compaction_end")
+int compaction_end(struct trace_event_raw_mm_compaction_end *ctx)
+{
+	if (!running || skip_task(1))
+		return 0;
+	return emit_x(MMT_EV_COMPACTION_END, BPF_CORE_READ(ctx, zone_start),
+		      BPF_CORE_READ(ctx, zone_end), BPF_CORE_READ(ctx, migrate_pfn),
+		      (BPF_CORE_READ(ctx, free_pfn) & 0xffffffffffffull) |
+		      ((__u64)(BPF_CORE_READ(ctx, status) & 0xff) << 48) |
+		      ((__u64)(BPF_CORE_READ(ctx, sync) & 1) << 63));
+}
+
+SEC("tp/compaction/mm_compaction_try_to_compact_pages")
+int compact_try(struct trace_event_raw_mm_compaction_try_to_compact_pages *ctx)
+{
+	if (!running || skip_task(1))
+		return 0;
+	return emit(MMT_EV_COMPACT_TRY, (__u32)BPF_CORE_READ(ctx, order) |
+		    ((__u64)(__u32)BPF_CORE_READ(ctx, prio) << 32),
+		    BPF_CORE_READ(ctx, gfp_mask));
+}
+
+SEC("tp/filemap/mm_filemap_add_to_page_cache")
+int filemap_add(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
+{
+	if (!running || skip_task(1))
+		return 0;
+	return emit(MMT_EV_FILEMAP_ADD, BPF_CORE_READ(ctx, pfn),
+		    BPF_CORE_READ(ctx, order));
+}
+
+SEC("tp/filemap/mm_filemap_delete_from_page_cache")
+int filemap_del(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
+{
+	if (!running || skip_task(1))
+		return 0;
+	return emit(MMT_EV_FILEMAP_DEL, BPF_CORE_READ(ctx, pfn),
+		    BPF_CORE_READ(ctx, order));
+}
+
+/* ---- calibration (run once with BPF_PROG_TEST_RUN) ----------------------- */
+
+/*
+ * This kernel's kallsyms holds no data symbols, so vmemmap_base and
+ * page_offset_base (randomized by KASLR) cannot be read as ksyms.  The
+ * loader maps two pages of its own, writes a random magic into each and
+ * learns their pfns from /proc/self/pagemap; then:
+ *  - page_offset_base is the lowest 1 GiB-aligned base B, scanned upward
+ *    from just below our own task_struct (which lives in the direct map),
+ *    with *(B + pfn * 4096) == magic for both pages.  Scanning upward from
+ *    below the direct map only ever reads unmapped space or RAM.
+ *  - vmemmap_base is the 1 GiB-aligned base V at or below a struct page *
+ *    seen by the page programs, such that the struct page of both pages
+ *    says "anon, index == address >> 12".
+ * Both bases are 1 GiB aligned with or without KASLR (arch/x86/mm/kaslr.c
+ * rounds each region to PUD_SIZE).
+ */
+__u64 calib_pfn[2], calib_magic[2], calib_index[2];
+__u64 calib_span;		/* bytes of physical address space */
+__u64 found_page_offset, found_vmemmap;
+
+#define GB (1ull << 30)
+
+struct scan_ctx {
+	__u64 base;
+	int hit;
+};
+
+static int scan_direct(__u32 i, struct scan_ctx *s)
+{
+	__u64 c = s->base + (__u64)i * GB, v = 0;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		v = 0;
+		bpf_probe_read_kernel(&v, sizeof(v),
+				      (void *)(c + (calib_pfn[k] << 12)));
+		if (v != calib_magic[k])
+			return 0;
+	}
+	found_page_offset = c;
+	return 1;
+}
+
+static int scan_vmemmap(__u32 i, struct scan_ctx *s)
+{
+	__u64 c = s->base - (__u64)i * GB, sz = bpf_core_type_size(struct page);
+	__u64 off_map = bpf_core_field_offset(struct page, mapping), off_idx;
+	int k;
+
+	if (bpf_core_field_exists(struct page, __folio_index))
+		off_idx = bpf_core_field_offset(struct page, __folio_index);
+	else
+		off_idx = bpf_core_field_offset(struct page___old, index);
+	for (k = 0; k < 2; k++) {
+		__u64 p = c + calib_pfn[k] * sz, map = 0, idx = 0;
+
+		bpf_probe_read_kernel(&map, sizeof(map), (void *)(p + off_map));
+		bpf_probe_read_kernel(&idx, sizeof(idx), (void *)(p + off_idx));
+		if (!(map & 1) || idx != calib_index[k])
+			return 0;
+	}
+	found_vmemmap = c;
+	return 1;
+}
+
+SEC("raw_tp")
+int calib(void *ctx)
+{
+	struct scan_ctx s = {};
+	__u64 task = (__u64)bpf_get_current_task();
+	__u64 n = calib_span / GB + 2;
+
+	s.base = (task & ~(GB - 1)) - (n - 1) * GB;
+	bpf_loop(n, scan_direct, &s, 0);
+	if (calib_page) {
+		s.base = calib_page & ~(GB - 1);
+		bpf_loop(n, scan_vmemmap, &s, 0);
+	}
+	return 0;
+}
+
+/* ---- exact free lists (run with BPF_PROG_TEST_RUN) ----------------------- */
+
+/*
+ * Zone pointers: kallsyms has no node_data/contig_page_data here, so the
+ * loader makes the kernel name its zones: writing vm.lowmem_reserve_ratio
+ * back unchanged runs setup_per_zone_lowmem_reserve(), which fires
+ * mm_setup_per_zone_lowmem_reserve(zone, upper_zone, ...) for every pair of
+ * zones of every node, and this program keeps the pointers.
+ */
+#define MAX_ZONES 64
+__u64 zone_ptr[MAX_ZONES];
+__u32 nr_zone_ptr;
+
+static __always_inline void note_zone(__u64 z)
+{
+	__u32 n = nr_zone_ptr;
+
+	for (__u32 i = 0; i < MAX_ZONES; i++) {
+		if (i >= n)
+			break;
+		if (zone_ptr[i] == z)
+			return;
+	}
+	if (n < MAX_ZONES) {
+		zone_ptr[n & (MAX_ZONES - 1)] = z;
+		nr_zone_ptr = n + 1;
+	}
+}
+
+SEC("raw_tp/mm_setup_per_zone_lowmem_reserve")
+int BPF_PROG(zone_names, void *zone, void *upper_zone)
+{
+	note_zone((__u64)zone);
+	note_zone((__u64)upper_zone);
+	return 0;
+}
+
+/*
+ * Walks zone->free_area[walk_order].free_list[walk_mt] of zone_ptr[walk_zone]
+ * and writes each block's pfn into walk_out (the loader converts nothing:
+ * pfns are computed here from the calibrated vmemmap base).  The lists
+ * change under us (no zone->lock from BPF): the walk is bounded by the
+ * area's nr_free plus slack, and blocks whose page->private (the buddy
+ * order, set_buddy_order()) disagrees are skipped and counted.
+ */
+__u32 walk_zone, walk_order, walk_mt;
+__u64 walk_vmemmap;
+#define WALK_MAX (1 << 18)
+__u64 walk_out[WALK_MAX];
+__u32 walk_n, walk_bad;
+
+struct walk_ctx {
+	__u64 head, node, off_list, off_priv, psize;
+};
+
+static int walk_step(__u32 i, struct walk_ctx *w)
+{
+	__u64 page, order = ~0ull, next = 0;
+	__u32 n;
+
+	if (w->node == w->head || !w->node)
+		return 1;
+	page = w->node - w->off_list;
+	bpf_probe_read_kernel(&order, sizeof(order), (void *)(page + w->off_priv));
+	if (order == walk_order && page >= walk_vmemmap) {
+		n = walk_n;
+		if (n >= WALK_MAX)
+			return 1;
+		walk_out[n & (WALK_MAX - 1)] = (page - walk_vmemmap) / w->psize;
+		walk_n = n + 1;
+	} else {
+		walk_bad++;
+	}
+	if (bpf_probe_read_kernel(&next, sizeof(next), (void *)w->node))
+		return 1;
+	w->node = next;
+	return 0;
+}
+
+SEC("raw_tp")
+int walk(void *ctx)
+{
+	struct walk_ctx w = {};
+	__u64 zone, area, nr_free = 0;
+	__u32 zi = walk_zone;
+
+	walk_n = 0;
+	walk_bad = 0;
+	if (zi >= MAX_ZONES)
+		return 0;
+	zone = zone_ptr[zi & (MAX_ZONES - 1)];
+	if (!zone || !walk_vmemmap)
+		return 0;
+	area = zone + bpf_core_field_offset(struct zone, free_area) +
+	       (__u64)walk_order * bpf_core_type_size(struct free_area);
+	bpf_probe_read_kernel(&nr_free, sizeof(nr_free),
+			      (void *)(area + bpf_core_field_offset(struct free_area, nr_free)));
+	w.head = area + bpf_core_field_offset(struct free_area, free_list) +
+		 (__u64)walk_mt * sizeof(struct list_head);
+	w.off_list = bpf_core_field_offset(struct page, buddy_list);
+	w.off_priv = bpf_core_field_offset(struct page, private);
+	w.psize = bpf_core_type_size(struct page);
+	if (bpf_probe_read_kernel(&w.node, sizeof(w.node), (void *)w.head))
+		return 0;
+	bpf_loop(nr_free + 64 < WALK_MAX ? nr_free + 64 : WALK_MAX, walk_step, &w, 0);
+	return 0;
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The few kernel types the mmtrace BPF programs read, written by hand.
+ *
+ * Why not `bpftool btf dump file /sys/kernel/btf/vmlinux format c`: a
+ * generated header is 3-5 MB, differs from host to host (so builds are not
+ * reproducible) and needs a build host with BTF.  Every struct here carries
+ * preserve_access_index, so clang emits CO-RE relocations and libbpf moves
+ * each field to where the *running* kernel has it at load time; a field
+ * that does not exist there can be tested with bpf_core_field_exists().
+ * Only the fields we read are declared; their order and the padding here
+ * do not matter.  See collector/README.md.
+ */
+#ifndef MMTRACE_VMLINUX_H
+#define MMTRACE_VMLINUX_H
+
+typedef unsigned char __u8;
+typedef signed char __s8;
+typedef unsigned short __u16;
+typedef short __s16;
+typedef unsigned int __u32;
+typedef int __s32;
+typedef unsigned long long __u64;
+typedef long long __s64;
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s32 s32;
+typedef __s64 s64;
+typedef __u16 __be16;
+typedef __u32 __be32;
+typedef __u32 __wsum;
+typedef _Bool bool;
+typedef unsigned int gfp_t;
+typedef __u32 dev_t;
+#define true 1
+#define false 0
+
+enum {
+	BPF_ANY = 0,
+	BPF_NOEXIST = 1,
+	BPF_EXIST = 2,
+};
+
+enum bpf_map_type {
+	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_ARRAY = 2,
+	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_ARRAY_OF_MAPS = 12,
+	BPF_MAP_TYPE_RINGBUF = 27,
+};
+
+enum {
+	BPF_RB_NO_WAKEUP = 1,
+	BPF_RB_FORCE_WAKEUP = 2,
+};
+
+enum {
+	BPF_RB_AVAIL_DATA = 0,
+	BPF_RB_RING_SIZE = 1,
+	BPF_RB_CONS_POS = 2,
+	BPF_RB_PROD_POS = 3,
+};
+
+#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+
+struct pt_regs {
+	unsigned long di, si, dx, cx, r8, r9, ax, sp, ip, bp;
+};
+
+struct list_head {
+	struct list_head *next, *prev;
+};
+
+/* Only used for its size (struct page * -> pfn) and, during calibration,
+ * for the anon mapping bit and the page index (renamed in 6.16). */
+struct address_space;
+struct page {
+	unsigned long flags;
+	struct list_head buddy_list;
+	struct address_space *mapping;
+	unsigned long __folio_index;
+	unsigned long private;
+};
+
+/* Free lists, walked for exact snapshots: only offsets and sizes are
+ * used (bpf_core_field_offset / bpf_core_type_size), so the array bounds
+ * here do not matter. */
+struct free_area {
+	struct list_head free_list[1];
+	unsigned long nr_free;
+};
+
+struct zone {
+	struct free_area free_area[1];
+};
+struct page___old {
+	unsigned long index;
+};
+
+struct kmem_cache {
+	const char *name;
+	unsigned int object_size;
+	unsigned int size;
+};
+
+struct trace_entry {
+	unsigned short type;
+	unsigned char flags;
+	unsigned char preempt_count;
+	int pid;
+};
+
+/* Classic tracepoint records (the rare events; they hand us pfns). */
+struct trace_event_raw_mm_page_alloc_extfrag {
+	struct trace_entry ent;
+	unsigned long pfn;
+	int alloc_order;
+	int fallback_order;
+	int alloc_migratetype;
+	int fallback_migratetype;
+	int change_ownership;
+};
+
+struct trace_event_raw_mm_filemap_op_page_cache {
+	struct trace_entry ent;
+	unsigned long pfn;
+	unsigned char order;
+};
+
+struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template {
+	struct trace_entry ent;
+	int order;
+	unsigned long gfp_flags;
+};
+
+struct trace_event_raw_mm_vmscan_direct_reclaim_end_template {
+	struct trace_entry ent;
+	unsigned long nr_reclaimed;
+};
+
+struct trace_event_raw_mm_vmscan_kswapd_wake {
+	struct trace_entry ent;
+	int nid;
+	int zid;
+	int order;
+};
+
+struct trace_event_raw_mm_vmscan_kswapd_sleep {
+	struct trace_entry ent;
+	int nid;
+};
+
+struct trace_event_raw_mm_vmscan_wakeup_kswapd {
+	struct trace_entry ent;
+	int nid;
+	int zid;
+	int order;
+	unsigned long gfp_flags;
+};
+
+struct trace_event_raw_mm_vmscan_node_reclaim_begin {
+	struct trace_entry ent;
+	int nid;
+	int order;
+	unsigned long gfp_flags;
+};
+
+struct trace_event_raw_mm_compaction_begin {
+	struct trace_entry ent;
+	unsigned long zone_start;
+	unsigned long migrate_pfn;
+	unsigned long free_pfn;
+	unsigned long zone_end;
+	bool sync;
+};
+
+struct trace_event_raw_mm_compaction_end {
+	struct trace_entry ent;
+	unsigned long zone_start;
+	unsigned long migrate_pfn;
+	unsigned long free_pfn;
+	unsigned long zone_end;
+	bool sync;
+	int status;
+};
+
+struct trace_event_raw_mm_compaction_try_to_compact_pages {
+	struct trace_entry ent;
+	int order;
+	unsigned long gfp_mask;
+	int prio;
+};
+
+/* Before 6.1 kmalloc and kmem_cache_alloc shared this class and took
+ * (call_site, ptr, bytes_req, bytes_alloc, gfp_flags[, node]); its
+ * presence in the running kernel's BTF selects the old argument layout. */
+struct trace_event_raw_kmem_alloc {
+	struct trace_entry ent;
+	unsigned long call_site;
+};
+
+#pragma clang attribute pop
+
+#endif

@@ -1,0 +1,700 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fault.c: a per-process address-space view, enough to tell a first touch
+ * (mm/memory.c do_anonymous_page), THP at fault time (mm/huge_memory.c
+ * do_huge_pmd_anonymous_page), a touch of a present page, and a refault of
+ * a reclaimed page (do_swap_page, mm/workingset.c).
+ *
+ * Per process two maps: vpn -> pte and (vpn >> 9) -> pmd.  A global
+ * reverse map pfn -> (process, vpn) lets reclaim turn a mapping into a
+ * shadow entry, and lets the view notice that a page it maps was freed or
+ * reused (the pte is then treated as none).  Memory is proportional to
+ * the pages mapped or reclaimed: nothing per simulated page.
+ *
+ * Simplifications:
+ *  - Anonymous memory only; the VMA is described by the caller's flags
+ *    (MMC_FAULT_THP: the aligned 2 MiB fits the VMA; MMC_FAULT_MADVISED).
+ *  - A page table lives while any of its ptes is not none; when the last
+ *    page of a 2 MiB range is unmapped the table goes (as if munmapped,
+ *    free_pgtables), so a THP may be tried there again.
+ *  - Swap-in reads one page: no swap readahead (page-cluster), no large
+ *    folio swap-in; a reclaimed THP comes back 4 KiB at a time (the
+ *    kernel splits the PMD mapping into swap ptes on swap-out).
+ *  - workingset_refault(): the refault distance is measured against a
+ *    per-node count of evictions only (the kernel's nonresident_age also
+ *    ages on activations); no memcg, no shadow node shrinking.
+ *  - The huge zero page and the zero page are not allocated (the kernel
+ *    allocates the huge zero folio once, on first use).
+ *  - Default (local) mempolicy only; no mTHP sizes (their sysfs default is
+ *    never), no khugepaged collapse, no file-backed or shmem faults.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "u64map.h"
+
+#define VPN_BITS	36	/* slot shift in the reverse map */
+#define VPN_MASK	((1ull << 35) - 1)	/* user space: 47-bit addresses */
+#define RMAP_THP	(1ull << 35)	/* reverse map entry of a THP head */
+#define HPAGE_PMD_NR	(1u << HPAGE_PMD_ORDER)
+#define PAYLOAD_MASK	((1ull << 48) - 1)
+
+/* pte values: state in bits 62-63, payload (pfn or eviction age) below. */
+#define PTE_NONE	0ull		/* explicit none inside a filled table */
+#define PTE_PRESENT	(1ull << 62)
+#define PTE_ZERO	(2ull << 62)
+#define PTE_SHADOW	(3ull << 62)
+#define PTE_STATE(v)	((v) & (3ull << 62))
+
+/* pmd values: state 62-63, fill 60-61 (what an absent pte of the table
+ * means), count 48-57 (ptes not none), payload 0-47 (THP pfn, or the
+ * eviction age of a SHADOW fill). */
+#define PMD_TABLE	(1ull << 62)
+#define PMD_THP		(2ull << 62)
+#define PMD_HUGE_ZERO	(3ull << 62)
+#define PMD_STATE(v)	((v) & (3ull << 62))
+#define FILL_NONE	0u
+#define FILL_ZERO	1u
+#define FILL_SHADOW	2u
+#define PMD_FILL(v)	((unsigned)(((v) >> 60) & 3))
+#define PMD_COUNT(v)	((unsigned)(((v) >> 48) & 0x3ff))
+
+static uint64_t pmd_make(uint64_t state, unsigned fill, unsigned count,
+			 uint64_t payload)
+{
+	return state | (uint64_t)fill << 60 | (uint64_t)count << 48 |
+	       (payload & PAYLOAD_MASK);
+}
+
+struct fault_proc {
+	uint32_t pid;
+	bool used;
+	struct u64map pte;	/* vpn -> pte */
+	struct u64map pmd;	/* vpn >> 9 -> pmd */
+};
+
+struct fault_state {
+	struct fault_proc *procs;
+	uint32_t nr_procs, cap_procs;
+	struct u64map by_pid;	/* pid -> proc slot */
+	/* pfn -> slot << VPN_BITS | vpn; a THP is keyed by its head pfn,
+	 * with RMAP_THP and the vpn of its first page. */
+	struct u64map rmap;
+	uint64_t *nonresident_age;	/* [nr_nodes]: pages evicted */
+};
+
+static struct fault_state *F(const struct mmc *m)
+{
+	return m->fault;
+}
+
+int fault_init(struct mmc *m)
+{
+	struct fault_state *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	/* MMC_MAX_NODES: fault_init may run before the nodes exist */
+	f->nonresident_age = calloc(MMC_MAX_NODES, sizeof(uint64_t));
+	if (!f->nonresident_age) {
+		free(f);
+		return -1;
+	}
+	u64map_init(&f->by_pid);
+	u64map_init(&f->rmap);
+	m->fault = f;
+	m->fault_reclaimed = fault_page_reclaimed;
+	return 0;
+}
+
+static void proc_release(struct fault_proc *p)
+{
+	u64map_free(&p->pte);
+	u64map_free(&p->pmd);
+	p->used = false;
+}
+
+void fault_destroy(struct mmc *m)
+{
+	struct fault_state *f = F(m);
+
+	if (!f)
+		return;
+	for (uint32_t i = 0; i < f->nr_procs; i++)
+		if (f->procs[i].used)
+			proc_release(&f->procs[i]);
+	free(f->procs);
+	u64map_free(&f->by_pid);
+	u64map_free(&f->rmap);
+	free(f->nonresident_age);
+	free(f);
+	m->fault = NULL;
+}
+
+size_t fault_memory_bytes(const struct mmc *m)
+{
+	const struct fault_state *f = F(m);
+	size_t b;
+
+	if (!f)
+		return 0;
+	b = sizeof(*f) + f->cap_procs * sizeof(*f->procs) +
+	    u64map_bytes(&f->by_pid) + u64map_bytes(&f->rmap) +
+	    MMC_MAX_NODES * sizeof(uint64_t);
+	for (uint32_t i = 0; i < f->nr_procs; i++)
+		b += u64map_bytes(&f->procs[i].pte) +
+		     u64map_bytes(&f->procs[i].pmd);
+	return b;
+}
+
+static int proc_lookup(struct mmc *m, uint32_t pid, bool create)
+{
+	struct fault_state *f = F(m);
+	uint64_t *v = u64map_get(&f->by_pid, pid);
+	uint32_t slot;
+
+	if (v)
+		return (int)*v;
+	if (!create)
+		return -1;
+	for (slot = 0; slot < f->nr_procs; slot++)
+		if (!f->procs[slot].used)
+			break;
+	if (slot == f->nr_procs) {
+		if (f->nr_procs == f->cap_procs) {
+			uint32_t cap = f->cap_procs ? f->cap_procs * 2 : 16;
+			struct fault_proc *p = realloc(f->procs,
+						       cap * sizeof(*p));
+
+			if (!p)
+				return -1;
+			f->procs = p;
+			f->cap_procs = cap;
+		}
+		f->nr_procs++;
+	}
+	if (u64map_put(&f->by_pid, pid, slot) < 0)
+		return -1;
+	memset(&f->procs[slot], 0, sizeof(f->procs[slot]));
+	f->procs[slot].pid = pid;
+	f->procs[slot].used = true;
+	u64map_init(&f->procs[slot].pte);
+	u64map_init(&f->procs[slot].pmd);
+	return (int)slot;
+}
+
+static uint64_t rmap_val(int slot, uint64_t vpn)
+{
+	return (uint64_t)slot << VPN_BITS | vpn;
+}
+
+static bool page_is_anon(struct mmc *m, uint64_t pfn)
+{
+	struct mmc_zone *z = pfn_to_zone(m, pfn);
+
+	return z && page_class(z->page[pfn_to_idx(z, pfn)]) == MMC_PC_ANON;
+}
+
+/* A present mapping is still ours when the page is anon and the reverse
+ * map still points back at it (not freed, not reused elsewhere). */
+static bool mapping_valid(struct mmc *m, uint64_t pfn, uint64_t rval)
+{
+	uint64_t *v = u64map_get(&F(m)->rmap, pfn);
+
+	return v && *v == rval && page_is_anon(m, pfn);
+}
+
+static void set_head(struct mmc *m, uint64_t pfn, bool on)
+{
+	struct mmc_zone *z = pfn_to_zone(m, pfn);
+
+	if (!z)
+		return;
+	if (on)
+		z->page[pfn_to_idx(z, pfn)] |= PG_HEAD;
+	else
+		z->page[pfn_to_idx(z, pfn)] &= (pgstate_t)~PG_HEAD;
+}
+
+/* vma_thp_gfp_mask() for thp_defrag (0 never, 1 defer, 2 defer+madvise,
+ * 3 madvise, 4 always). */
+static uint64_t vma_thp_gfp_mask(const struct mmc *m, bool madvised)
+{
+	switch (m->policy.thp_defrag) {
+	case 4:	/* always: direct reclaim/compaction; NORETRY unless madvised */
+		return MMC_GFP_TRANSHUGE | (madvised ? 0 : MMC___GFP_NORETRY);
+	case 1:	/* defer: wake kswapd/kcompactd, fail at once */
+		return MMC_GFP_TRANSHUGE_LIGHT | MMC___GFP_KSWAPD_RECLAIM;
+	case 2:	/* defer+madvise */
+		return MMC_GFP_TRANSHUGE_LIGHT |
+		       (madvised ? MMC___GFP_DIRECT_RECLAIM
+				 : MMC___GFP_KSWAPD_RECLAIM);
+	case 3:	/* madvise */
+		return MMC_GFP_TRANSHUGE_LIGHT |
+		       (madvised ? MMC___GFP_DIRECT_RECLAIM : 0);
+	default:	/* never */
+		return MMC_GFP_TRANSHUGE_LIGHT;
+	}
+}
+
+/* thp_vma_allowable_order() for the PMD order, anon VMA. */
+static bool thp_allowed(const struct mmc *m, unsigned flags)
+{
+	if (!(flags & MMC_FAULT_THP))
+		return false;
+	if (m->policy.thp_enabled == 2)
+		return true;
+	return m->policy.thp_enabled == 1 && (flags & MMC_FAULT_MADVISED);
+}
+
+static uint64_t eviction_age(struct mmc *m, int node)
+{
+	return F(m)->nonresident_age[node] & PAYLOAD_MASK;
+}
+
+/* workingset_refault() for an anon folio: activate when the refault
+ * distance fits in the workingset (active + inactive file, plus active
+ * anon since there is swap: we are swapping in). */
+static void workingset_refault(struct mmc *m, uint64_t pfn, int node,
+			       uint64_t eviction)
+{
+	uint64_t distance = (eviction_age(m, node) - eviction) & PAYLOAD_MASK;
+	uint64_t workingset = lru_pages(m, node, true, true) +
+			      lru_pages(m, node, true, false) +
+			      lru_pages(m, node, false, true);
+
+	if (distance <= workingset) {
+		/* folio_set_active(): two marks take an inactive folio to
+		 * the active list */
+		lru_touch(m, pfn);
+		lru_touch(m, pfn);
+	}
+}
+
+/* Allocate the order-0 anon page for a first write, a write to the zero
+ * page, or a swap-in; map it at vpn. */
+static int map_new_page(struct mmc *m, int slot, uint64_t vpn, int cpu,
+			struct mmc_result *res)
+{
+	struct fault_state *f = F(m);
+	uint64_t pfn = alloc_pages_node(m, cpu_to_node(m, cpu),
+					MMC_GFP_HIGHUSER_MOVABLE, 0, cpu,
+					MMC_PC_ANON, res);
+
+	if (pfn == NO_PFN) {
+		res->path |= MMC_PATH_OOM;
+		return -1;
+	}
+	if (u64map_put(&f->procs[slot].pte, vpn, PTE_PRESENT | pfn) < 0 ||
+	    u64map_put(&f->rmap, pfn, rmap_val(slot, vpn)) < 0) {
+		free_pages(m, pfn, 0, cpu, NULL);
+		return -1;
+	}
+	set_head(m, pfn, false);	/* order 0: no stale compound head */
+	lru_add(m, pfn, 0, MMC_PC_ANON);
+	res->pfn = pfn;
+	return 0;
+}
+
+/* The pmd count of ptes that are not none. */
+static void pmd_count_add(struct fault_proc *p, uint64_t pmdkey, int delta)
+{
+	uint64_t *v = u64map_get(&p->pmd, pmdkey);
+
+	if (!v)
+		return;
+	unsigned c = (unsigned)((int)PMD_COUNT(*v) + delta);
+	*v = (*v & ~(0x3ffull << 48)) | (uint64_t)c << 48;
+}
+
+/* Drop a page table whose ptes are all none (free_pgtables). */
+static void pmd_drop(struct fault_proc *p, uint64_t pmdkey)
+{
+	for (uint64_t i = 0; i < HPAGE_PMD_NR; i++)
+		u64map_del(&p->pte, (pmdkey << HPAGE_PMD_ORDER) | i);
+	u64map_del(&p->pmd, pmdkey);
+}
+
+/*
+ * alloc_pages_mpol() for a PMD-order folio under the default (local)
+ * policy: first the local node only, without reclaim retries
+ * (__GFP_THISNODE | __GFP_NORETRY: "the cost of remote accesses would
+ * likely offset THP benefits"); only when the gfp may direct-reclaim
+ * (thp defrag always, or madvised) again with the fault's own gfp (remote
+ * nodes allowed, and reclaim retries unless that gfp has NORETRY).
+ */
+static uint64_t alloc_thp_mpol(struct mmc *m, uint64_t gfp, int cpu,
+			       struct mmc_result *res)
+{
+	int nid = cpu_to_node(m, cpu);
+	uint64_t pfn = alloc_pages_node(m, nid, gfp | MMC___GFP_THISNODE |
+					MMC___GFP_NORETRY, HPAGE_PMD_ORDER,
+					cpu, MMC_PC_ANON, res);
+
+	if (pfn != NO_PFN || !(gfp & MMC___GFP_DIRECT_RECLAIM))
+		return pfn;
+	return alloc_pages_node(m, nid, gfp, HPAGE_PMD_ORDER, cpu,
+				MMC_PC_ANON, res);
+}
+
+/* do_huge_pmd_anonymous_page(): a write maps a new THP, a read the huge
+ * zero page.  1 done, 0 fall back to ptes, -1 error. */
+static int huge_pmd_fault(struct mmc *m, int slot, uint64_t vpn,
+			  unsigned flags, int cpu, struct mmc_result *res,
+			  int *kind)
+{
+	struct fault_state *f = F(m);
+	struct fault_proc *p = &f->procs[slot];
+	uint64_t pmdkey = vpn >> HPAGE_PMD_ORDER;
+	uint64_t base = pmdkey << HPAGE_PMD_ORDER, pfn;
+
+	if (!(flags & MMC_FAULT_WRITE)) {
+		if (u64map_put(&p->pmd, pmdkey,
+			       pmd_make(PMD_HUGE_ZERO, FILL_NONE, 0, 0)) < 0)
+			return -1;
+		*kind = MMC_FK_HUGE_ZERO;
+		return 1;
+	}
+	pfn = alloc_thp_mpol(m, vma_thp_gfp_mask(m, flags & MMC_FAULT_MADVISED),
+			     cpu, res);
+	if (pfn == NO_PFN) {
+		m->vm.thp_fault_fallback++;
+		/* the order-0 attempt decides OOM, not this one */
+		res->path &= ~(uint32_t)MMC_PATH_OOM;
+		return 0;
+	}
+	if (u64map_put(&p->pmd, pmdkey, pmd_make(PMD_THP, FILL_NONE, 0, pfn)) < 0 ||
+	    u64map_put(&f->rmap, pfn, rmap_val(slot, base | RMAP_THP)) < 0) {
+		u64map_del(&p->pmd, pmdkey);
+		free_pages(m, pfn, HPAGE_PMD_ORDER, cpu, NULL);
+		return -1;
+	}
+	m->vm.thp_fault_alloc++;
+	set_head(m, pfn, true);
+	lru_add(m, pfn, HPAGE_PMD_ORDER, MMC_PC_ANON);
+	res->pfn = pfn + (vpn - base);
+	*kind = MMC_FK_THP;
+	return 1;
+}
+
+/* An existing pmd: a THP or the huge zero page.  1 done, 0 continue at
+ * pte level (table now), -1 error. */
+static int existing_pmd(struct mmc *m, int slot, uint64_t vpn, uint64_t *pmd,
+			unsigned flags, struct mmc_result *res, int *kind)
+{
+	struct fault_proc *p = &F(m)->procs[slot];
+	uint64_t pmdkey = vpn >> HPAGE_PMD_ORDER;
+	uint64_t base = pmdkey << HPAGE_PMD_ORDER;
+
+	if (PMD_STATE(*pmd) == PMD_THP) {
+		uint64_t pfn = *pmd & PAYLOAD_MASK;
+
+		if (mapping_valid(m, pfn, rmap_val(slot, base | RMAP_THP))) {
+			res->pfn = pfn + (vpn - base);
+			*kind = MMC_FK_MINOR;
+			return 1;
+		}
+		/* the THP was freed or reused behind our back */
+		u64map_del(&p->pmd, pmdkey);
+		return 0;
+	}
+	if (PMD_STATE(*pmd) == PMD_HUGE_ZERO) {
+		if (!(flags & MMC_FAULT_WRITE)) {
+			*kind = MMC_FK_MINOR;
+			return 1;
+		}
+		/* do_huge_pmd_wp_page() on the huge zero page: split into
+		 * 512 zero-page ptes, then the pte write fault. */
+		*pmd = pmd_make(PMD_TABLE, FILL_ZERO, HPAGE_PMD_NR, 0);
+	}
+	return 0;
+}
+
+/* handle_pte_fault() for a pte in a table (the pmd exists). */
+static int pte_fault(struct mmc *m, int slot, uint64_t vpn, unsigned flags,
+		     int cpu, struct mmc_result *res)
+{
+	struct fault_proc *p = &F(m)->procs[slot];
+	uint64_t pmdkey = vpn >> HPAGE_PMD_ORDER;
+	uint64_t *pmd = u64map_get(&p->pmd, pmdkey);
+	uint64_t *ptep = u64map_get(&p->pte, vpn);
+	uint64_t pte;
+	int node = cpu_to_node(m, cpu);
+	bool counted;	/* the pte is not none (counted in the pmd) */
+
+	if (ptep) {
+		pte = *ptep;
+	} else {
+		unsigned fill = PMD_FILL(*pmd);
+
+		pte = fill == FILL_ZERO ? PTE_ZERO :
+		      fill == FILL_SHADOW ? PTE_SHADOW | (*pmd & PAYLOAD_MASK) :
+		      PTE_NONE;
+	}
+	if (PTE_STATE(pte) == PTE_PRESENT) {
+		uint64_t pfn = pte & PAYLOAD_MASK;
+
+		if (mapping_valid(m, pfn, rmap_val(slot, vpn))) {
+			res->pfn = pfn;
+			return MMC_FK_MINOR;
+		}
+		pte = PTE_NONE;	/* freed or reused: as zapped */
+		pmd_count_add(p, pmdkey, -1);
+		if (u64map_put(&p->pte, vpn, PTE_NONE) < 0)
+			return -1;
+	}
+	counted = pte != PTE_NONE;
+	switch (PTE_STATE(pte)) {
+	case PTE_ZERO:
+		if (!(flags & MMC_FAULT_WRITE))
+			return MMC_FK_MINOR;
+		/* do_wp_page() on the zero page: a new page */
+		if (map_new_page(m, slot, vpn, cpu, res) < 0)
+			return -1;
+		return MMC_FK_ANON;
+	case PTE_SHADOW: {
+		/* do_swap_page() */
+		uint64_t eviction = pte & PAYLOAD_MASK;
+
+		if (map_new_page(m, slot, vpn, cpu, res) < 0)
+			return -1;
+		m->vm.refaults++;
+		res->path |= MMC_PATH_REFAULT;
+		workingset_refault(m, res->pfn, node, eviction);
+		return MMC_FK_REFAULT;
+	}
+	default:	/* none: do_anonymous_page() */
+		if (!(flags & MMC_FAULT_WRITE)) {
+			if (u64map_put(&p->pte, vpn, PTE_ZERO) < 0)
+				return -1;
+			if (!counted)
+				pmd_count_add(p, pmdkey, 1);
+			return MMC_FK_ZERO;
+		}
+		if (map_new_page(m, slot, vpn, cpu, res) < 0)
+			return -1;
+		if (!counted)
+			pmd_count_add(p, pmdkey, 1);
+		return MMC_FK_ANON;
+	}
+}
+
+int mmc_fault(struct mmc *m, uint32_t pid, uint64_t addr, unsigned flags,
+	      int cpu, struct mmc_result *res)
+{
+	struct mmc_result local;
+	uint64_t vpn = (addr >> PAGE_SHIFT) & VPN_MASK;
+	uint64_t pmdkey = vpn >> HPAGE_PMD_ORDER;
+	uint64_t *pmd;
+	int slot, kind = MMC_FK_MINOR, r;
+
+	if (!res)
+		res = &local;
+	memset(res, 0, sizeof(*res));
+	res->pfn = NO_PFN;
+	res->node = -1;
+	res->zone = -1;
+	if (!F(m))
+		return -1;
+	if (cpu < 0 || (uint32_t)cpu >= m->nr_cpus)
+		cpu = 0;
+	slot = proc_lookup(m, pid, true);
+	if (slot < 0)
+		return -1;
+	pmd = u64map_get(&F(m)->procs[slot].pmd, pmdkey);
+	if (pmd) {
+		r = existing_pmd(m, slot, vpn, pmd, flags, res, &kind);
+		if (r != 0)
+			return r < 0 ? -1 : kind;
+		pmd = u64map_get(&F(m)->procs[slot].pmd, pmdkey);
+	}
+	if (!pmd) {	/* pmd_none(): __handle_mm_fault -> create_huge_pmd */
+		if (thp_allowed(m, flags)) {
+			r = huge_pmd_fault(m, slot, vpn, flags, cpu, res, &kind);
+			if (r != 0)
+				return r < 0 ? -1 : kind;
+		}
+		if (u64map_put(&F(m)->procs[slot].pmd, pmdkey,
+			       pmd_make(PMD_TABLE, FILL_NONE, 0, 0)) < 0)
+			return -1;
+	}
+	return pte_fault(m, slot, vpn, flags, cpu, res);
+}
+
+int mmc_fault_map(struct mmc *m, uint32_t pid, uint64_t addr, uint64_t pfn,
+		  unsigned order)
+{
+	struct fault_state *f = F(m);
+	uint64_t vpn = (addr >> PAGE_SHIFT) & VPN_MASK;
+	uint64_t pmdkey = vpn >> HPAGE_PMD_ORDER, *pmd;
+	struct fault_proc *p;
+	int slot;
+
+	if (!f || (order != 0 && order != HPAGE_PMD_ORDER) ||
+	    !pfn_to_zone(m, pfn) || (pfn & ((1ull << order) - 1)))
+		return -1;
+	slot = proc_lookup(m, pid, true);
+	if (slot < 0)
+		return -1;
+	p = &f->procs[slot];
+	pmd = u64map_get(&p->pmd, pmdkey);
+	if (order == HPAGE_PMD_ORDER) {
+		/* a PMD mapping replaces whatever table was there */
+		if (pmd && PMD_STATE(*pmd) == PMD_TABLE)
+			pmd_drop(p, pmdkey);
+		if (u64map_put(&p->pmd, pmdkey,
+			       pmd_make(PMD_THP, FILL_NONE, 0, pfn)) < 0 ||
+		    u64map_put(&f->rmap, pfn, rmap_val(slot, (pmdkey <<
+				HPAGE_PMD_ORDER) | RMAP_THP)) < 0)
+			return -1;
+		set_head(m, pfn, true);
+		return 0;
+	}
+	if (pmd && PMD_STATE(*pmd) != PMD_TABLE)
+		u64map_del(&p->pmd, pmdkey);	/* as a split */
+	pmd = u64map_get(&p->pmd, pmdkey);
+	if (!pmd) {
+		if (u64map_put(&p->pmd, pmdkey,
+			       pmd_make(PMD_TABLE, FILL_NONE, 0, 0)) < 0)
+			return -1;
+		pmd = u64map_get(&p->pmd, pmdkey);
+	}
+	uint64_t *ptep = u64map_get(&p->pte, vpn);
+	bool counted = ptep ? *ptep != PTE_NONE : PMD_FILL(*pmd) != FILL_NONE;
+
+	if (u64map_put(&p->pte, vpn, PTE_PRESENT | pfn) < 0 ||
+	    u64map_put(&f->rmap, pfn, rmap_val(slot, vpn)) < 0)
+		return -1;
+	if (!counted)
+		pmd_count_add(p, pmdkey, 1);
+	return 0;
+}
+
+/* ---- reclaim, unmap, exit ------------------------------------------- */
+
+/* Take pfn out of the reverse map; true when it still backs a mapping
+ * (the pte or pmd holds exactly this page), with its process and vpn. */
+static bool rmap_take(struct fault_state *f, uint64_t pfn,
+		      struct fault_proc **pp, uint64_t *vpn, bool *thp)
+{
+	uint64_t *v = u64map_get(&f->rmap, pfn), rval, *e;
+	struct fault_proc *p;
+
+	if (!v)
+		return false;
+	rval = *v;
+	u64map_del(&f->rmap, pfn);
+	if ((rval >> VPN_BITS) >= f->nr_procs)
+		return false;
+	p = &f->procs[rval >> VPN_BITS];
+	*vpn = rval & VPN_MASK;
+	*thp = rval & RMAP_THP;
+	*pp = p;
+	if (!p->used)
+		return false;
+	if (*thp) {
+		e = u64map_get(&p->pmd, *vpn >> HPAGE_PMD_ORDER);
+		return e && PMD_STATE(*e) == PMD_THP &&
+		       (*e & PAYLOAD_MASK) == pfn;
+	}
+	e = u64map_get(&p->pte, *vpn);
+	return e && PTE_STATE(*e) == PTE_PRESENT && (*e & PAYLOAD_MASK) == pfn;
+}
+
+void fault_page_reclaimed(struct mmc *m, uint64_t pfn, unsigned order)
+{
+	struct fault_state *f = F(m);
+	struct mmc_zone *z = pfn_to_zone(m, pfn);
+	int node = z ? z->node : 0;
+
+	if (!f)
+		return;
+	f->nonresident_age[node] += 1ull << order;	/* workingset_eviction */
+	for (uint64_t i = 0; i < (1ull << order); i++) {
+		struct fault_proc *p;
+		uint64_t vpn, shadow = eviction_age(m, node);
+		bool thp;
+
+		if (!rmap_take(f, pfn + i, &p, &vpn, &thp))
+			continue;
+		if (thp) {	/* swapped out whole: 512 swap ptes */
+			set_head(m, pfn + i, false);
+			u64map_put(&p->pmd, vpn >> HPAGE_PMD_ORDER,
+				   pmd_make(PMD_TABLE, FILL_SHADOW,
+					    HPAGE_PMD_NR, shadow));
+		} else {
+			u64map_put(&p->pte, vpn, PTE_SHADOW | shadow);
+		}
+	}
+}
+
+/* zap_pte_range() for pages the workload freed. */
+void mmc_unmap_pfn(struct mmc *m, uint64_t pfn, unsigned order)
+{
+	struct fault_state *f = F(m);
+
+	if (!f)
+		return;
+	for (uint64_t i = 0; i < (1ull << order); i++) {
+		struct fault_proc *p;
+		uint64_t vpn, pmdkey, *pmd;
+		bool thp;
+
+		if (!rmap_take(f, pfn + i, &p, &vpn, &thp))
+			continue;
+		pmdkey = vpn >> HPAGE_PMD_ORDER;
+		if (thp) {
+			set_head(m, pfn + i, false);
+			u64map_del(&p->pmd, pmdkey);
+			continue;
+		}
+		pmd = u64map_get(&p->pmd, pmdkey);
+		if (!pmd)
+			continue;
+		if (PMD_FILL(*pmd) == FILL_NONE)
+			u64map_del(&p->pte, vpn);
+		else
+			u64map_put(&p->pte, vpn, PTE_NONE);
+		pmd_count_add(p, pmdkey, -1);
+		pmd = u64map_get(&p->pmd, pmdkey);
+		if (pmd && PMD_COUNT(*pmd) == 0)
+			pmd_drop(p, pmdkey);
+	}
+}
+
+/* exit_mmap(): free every page still mapped, forget shadows. */
+void mmc_process_exit(struct mmc *m, uint32_t pid)
+{
+	struct fault_state *f = F(m);
+	int slot;
+	uint64_t it = 0, key, val;
+
+	if (!f || (slot = proc_lookup(m, pid, false)) < 0)
+		return;
+	struct fault_proc *p = &f->procs[slot];
+
+	while (u64map_next(&p->pte, &it, &key, &val)) {
+		uint64_t pfn = val & PAYLOAD_MASK;
+
+		if (PTE_STATE(val) != PTE_PRESENT ||
+		    !mapping_valid(m, pfn, rmap_val(slot, key)))
+			continue;
+		u64map_del(&f->rmap, pfn);
+		free_pages(m, pfn, 0, 0, NULL);
+	}
+	it = 0;
+	while (u64map_next(&p->pmd, &it, &key, &val)) {
+		uint64_t pfn = val & PAYLOAD_MASK;
+
+		if (PMD_STATE(val) != PMD_THP ||
+		    !mapping_valid(m, pfn, rmap_val(slot,
+				   (key << HPAGE_PMD_ORDER) | RMAP_THP)))
+			continue;
+		u64map_del(&f->rmap, pfn);
+		set_head(m, pfn, false);
+		free_pages(m, pfn, HPAGE_PMD_ORDER, 0, NULL);
+	}
+	proc_release(p);
+	u64map_del(&f->by_pid, pid);
+}

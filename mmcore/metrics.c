@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Metrics on demand: zone statistics, vmstat counters, the unusable free
+ * space index and the fragmentation index (mm/vmstat.c
+ * fill_contig_page_info(), unusable_free_index(), __fragmentation_index()),
+ * the free map in pfn order, and the model's memory use.
+ */
+#include <string.h>
+#include "internal.h"
+
+struct contig_page_info {
+	uint64_t free_pages, free_blocks_total, free_blocks_suitable;
+};
+
+static void fill_contig_page_info(const uint64_t nr_free[MMC_NR_ORDERS],
+				  unsigned order, struct contig_page_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
+		uint64_t blocks = nr_free[o];
+
+		info->free_blocks_total += blocks;
+		info->free_pages += blocks << o;
+		if (o >= order)
+			info->free_blocks_suitable += blocks << (o - order);
+	}
+}
+
+int mmc_unusable_index(const uint64_t free_count[MMC_NR_ORDERS], unsigned order)
+{
+	struct contig_page_info info;
+
+	if (order > MAX_PAGE_ORDER)
+		return -1;
+	fill_contig_page_info(free_count, order, &info);
+	if (!info.free_pages)
+		return 1000;
+	return (int)((info.free_pages - (info.free_blocks_suitable << order)) *
+		     1000 / info.free_pages);
+}
+
+int mmc_fragmentation_index(const uint64_t free_count[MMC_NR_ORDERS],
+			    unsigned order)
+{
+	struct contig_page_info info;
+
+	if (order > MAX_PAGE_ORDER)
+		return -1;
+	fill_contig_page_info(free_count, order, &info);
+	if (!info.free_blocks_total)
+		return 0;
+	if (info.free_blocks_suitable)
+		return -1000;
+	return 1000 - (int)((1000 + info.free_pages * 1000 / (1ull << order)) /
+			    info.free_blocks_total);
+}
+
+static void zone_free_count(const struct mmc_zone *z,
+			    uint64_t out[MMC_NR_ORDERS])
+{
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
+		out[o] = z->free_area[o].nr_free_all;
+}
+
+int zone_fragmentation_index(const struct mmc_zone *z, unsigned order)
+{
+	uint64_t fc[MMC_NR_ORDERS];
+
+	zone_free_count(z, fc);
+	return mmc_fragmentation_index(fc, order);
+}
+
+/* extfrag_for_order(): free pages not in blocks of >= order, per cent */
+unsigned extfrag_for_order(const struct mmc_zone *z, unsigned order)
+{
+	uint64_t fc[MMC_NR_ORDERS];
+	struct contig_page_info info;
+
+	zone_free_count(z, fc);
+	fill_contig_page_info(fc, order, &info);
+	if (!info.free_pages)
+		return 0;
+	return (unsigned)((info.free_pages - (info.free_blocks_suitable << order)) *
+			  100 / info.free_pages);
+}
+
+uint32_t mmc_nr_zones(const struct mmc *m)
+{
+	return m->nr_zones;
+}
+
+/* A pageblock is mixed when it holds an allocated page whose requested
+ * migratetype differs from the block's: the "Number of mixed type blocks"
+ * of /proc/pagetypeinfo (pagetypeinfo_showmixedcount_print(), which needs
+ * page_owner in the kernel; the model keeps the type in every page). */
+static bool pageblock_mixed(const struct mmc_zone *z, uint32_t start, int bmt)
+{
+	const pgstate_t *pg = z->page + start;
+	uint32_t end = pageblock_nr_pages;
+	/* four pages a word: no free head and the block's type in each */
+	const uint64_t lanes = 0x0001000100010001ull;
+	const uint64_t mask4 = lanes * (PG_ORDER_MASK | PG_MT_MASK);
+	const uint64_t same4 = lanes * ((unsigned)bmt << PG_MT_SHIFT);
+
+	if (start + end > z->nr_idx)
+		end = z->nr_idx - start;
+	for (uint32_t i = 0; i < end;) {
+		if (!(i & 3) && i + 4 <= end) {
+			uint64_t w;
+
+			memcpy(&w, pg + i, sizeof(w));
+			if ((w & mask4) == same4) {
+				i += 4;
+				continue;
+			}
+		}
+		pgstate_t s = pg[i];
+
+		if (s & PG_ORDER_MASK) {		/* free block: skip it */
+			i += 1u << free_order(s);
+			continue;
+		}
+		if (free_mt(s) != bmt && page_allocated(s) &&
+		    page_class(s) != PC_ISOLATED)
+			return true;
+		i++;
+	}
+	return false;
+}
+
+int mmc_zone_stats(const struct mmc *m, uint32_t idx, struct mmc_zone_stats *s)
+{
+	if (idx >= m->nr_zones)
+		return -1;
+	const struct mmc_zone *z = m->zones[idx];
+
+	memset(s, 0, sizeof(*s));
+	s->node = z->node;
+	s->type = z->type;
+	s->start_pfn = z->start_pfn;
+	s->spanned = z->spanned;
+	s->present = z->present;
+	s->managed = z->managed;
+	s->wmark_min = min_wmark_pages(z);
+	s->wmark_low = low_wmark_pages(z);
+	s->wmark_high = high_wmark_pages(z);
+	s->wmark_promo = wmark_pages(z, WMARK_PROMO);
+	s->boost = z->watermark_boost;
+	memcpy(s->lowmem_reserve, z->lowmem_reserve, sizeof(s->lowmem_reserve));
+	s->pcp_high = z->pcp_high;
+	s->pcp_batch = z->pcp_batch;
+	s->pcp_high_min = z->pcp ? z->pcp[0].high_min : 0;
+	s->pcp_high_max = z->pcp ? z->pcp[0].high_max : 0;
+	s->nr_free_pcp = z->nr_free_pcp;
+	s->nr_free = z->nr_free + z->nr_free_pcp;
+	s->largest_free_order = -1;
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
+		s->free_count[o] = z->free_area[o].nr_free_all;
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+			s->free_mt[o][mt] = z->free_area[o].nr_free[mt];
+		if (s->free_count[o])
+			s->largest_free_order = (int)o;
+	}
+	uint32_t first = pfn_to_idx(z, z->start_pfn) & ~(pageblock_nr_pages - 1);
+	uint32_t end = pfn_to_idx(z, z->start_pfn + z->spanned);
+
+	for (uint32_t b = first; b < end; b += pageblock_nr_pages) {
+		int bmt = get_pageblock_migratetype(z, b);
+
+		s->pageblocks_mt[bmt]++;
+		if (pageblock_mixed(z, b, bmt))
+			s->pageblocks_mixed++;
+	}
+	s->nr_highatomic = z->nr_reserved_highatomic;
+	return 0;
+}
+
+void mmc_vmstat(const struct mmc *m, struct mmc_vmstat *out)
+{
+	*out = m->vm;
+}
+
+void mmc_for_each_free_block(const struct mmc *m, mmc_free_block_fn fn,
+			     void *ctx)
+{
+	for (uint32_t i = 0; i < m->nr_zones; i++) {
+		const struct mmc_zone *z = m->zones_by_pfn[i];
+
+		for (uint32_t idx = 0; idx < z->nr_idx;) {
+			pgstate_t s = z->page[idx];
+
+			if (!(s & PG_ORDER_MASK)) {
+				idx++;
+				continue;
+			}
+			unsigned o = free_order(s);
+
+			fn(ctx, idx_to_pfn(z, idx), o, free_mt(s),
+			   (s & PG_PCP) ? 1 : 0);
+			idx += 1u << o;
+		}
+	}
+}
+
+size_t mmc_memory_bytes(const struct mmc *m)
+{
+	size_t b = sizeof(*m) + sizeof(*m->topo) +
+		   m->nr_nodes * sizeof(*m->nodes) +
+		   m->nr_cpus * sizeof(*m->cpu_node) +
+		   2 * m->nr_zones * sizeof(*m->zones);
+
+	for (uint32_t i = 0; i < m->nr_zones; i++) {
+		const struct mmc_zone *z = m->zones[i];
+
+		b += (size_t)z->nr_idx * sizeof(pgstate_t);
+		b += z->nr_idx >> pageblock_order;
+		for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
+			for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+				const struct free_list *fl =
+					&z->free_area[o].free_list[mt];
+
+				b += ((size_t)fl->n0 + fl->n1 + fl->n2) * 8;
+			}
+		b += m->nr_cpus * sizeof(*z->pcp);
+		for (uint32_t c = 0; c < m->nr_cpus; c++)
+			for (int l = 0; l < NR_PCP_LISTS; l++)
+				b += z->pcp[c].lists[l].cap * sizeof(uint32_t);
+	}
+	for (uint32_t n = 0; n < m->nr_nodes; n++)
+		b += m->nodes[n].nr_zonelist * sizeof(void *);
+	return b;
+}

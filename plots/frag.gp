@@ -1,0 +1,58 @@
+# Fragmentation over time, one colour per policy (mmtrace report).
+# Top: vmstat's unusable free space index at order 9 (0 = every free page
+# is in a block of order >= 9, 1 = none is).  Bottom: free pages held in
+# blocks of order >= 9.  Both over the free_area summed over all zones.
+# Run from the report folder:  gnuplot plots/frag.gp
+if (!exists("datadir")) datadir = 'data'
+if (!exists("outdir")) outdir = '.'
+load datadir.'/params.gp'
+file = datadir.'/frag.tsv'
+set encoding utf8
+set datafile missing '-'
+pngterm = strstrt(GPVAL_TERMINALS, 'pngcairo') ? 'pngcairo' : 'png'
+# Earlier policies draw wider lines, so a policy whose curve equals a later
+# one's still shows as a coloured edge around it.
+plw(i) = npol > 1 ? 1.2 + 2.8 * (npol - i) / (npol - 1.0) : 2
+pdt(i) = (i - 1) % 5 + 1
+
+do for [fmt in 'svg png'] {
+	if (fmt eq 'svg') {
+		set terminal svg size 960,720 fixed enhanced font 'Helvetica,13' background rgb 'white'
+	} else {
+		eval 'set terminal '.pngterm.' size 960,720 enhanced font "Helvetica,11" background rgb "white"'
+	}
+	set output outdir.'/frag.'.fmt
+	set multiplot layout 2,1 title 'Fragmentation over time: '.trace_name noenhanced margins 0.09,0.97,0.08,0.85 spacing 0.13
+	set grid lc rgb '#dddddd'
+	# One legend for both panels, under the title.
+	set key at screen 0.5, screen 0.955 center top horizontal maxrows 1 samplen 3 width 0
+	set xrange [0:tmax]
+	set xlabel 'time since trace start (s)'
+
+	set title 'Unusable free space index at order 9 (higher = more fragmented)'
+	set ylabel 'unusable index, order 9 (0..1)'
+	# Up to the highest value (at least 0.1), a little below 0.
+	set yrange [-0.03 * uo9_top:uo9_top]
+	if (has_ts) {
+		plot for [i=1:npol] file index (i-1) using 1:2 with lines lw plw(i) dt pdt(i) lc rgb pcol[i] title pname[i] noenhanced
+	} else {
+		set label 1 'no time series' at graph 0.5,0.5 center
+		plot [0:tmax] [0:1] -1 notitle
+		unset label 1
+	}
+
+	set title 'Free pages in blocks of order ≥ 9 (2 MiB and larger)'
+	set ylabel 'free pages, order ≥ 9'
+	# A little below 0, so flat zero curves stay visible.
+	set yrange [-0.04 * ge9_max:1.05 * ge9_max]
+	unset key
+	if (has_ts) {
+		plot for [i=1:npol] file index (i-1) using 1:3 with lines lw plw(i) dt pdt(i) lc rgb pcol[i] title pname[i] noenhanced
+	} else {
+		set label 1 'no time series' at graph 0.5,0.5 center
+		plot [0:tmax] [0:1] -1 notitle
+		unset label 1
+	}
+	unset multiplot
+	set output
+}

@@ -1,0 +1,862 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Replay driver: reads the trace and feeds each event into mmcore.
+ *
+ * Mirror mode places every allocation at the kernel's pfn.  The kernel's
+ * per-cpu lists are followed through the pcp events when the trace has
+ * them: a free of a pcp order lands on "the kernel's pcp" (still allocated
+ * for the buddy, which is also how kpageflags shows it), a pcp drain frees
+ * it into the model's buddy, a pcp refill takes it out of the buddy, and an
+ * allocation of a page the kernel held on a pcp list leaves the buddy
+ * alone.  Without pcp events every free goes straight to the model.  The
+ * model's own pcp is emptied after each drain so that its buddy state is
+ * the kernel's; kswapd and compaction never run on their own here (the
+ * kernel's reclaim shows up as frees in the trace).
+ *
+ * Policy mode lets mmcore place pages.  Scheme for slab (no double
+ * counting): page demand comes only from PAGE_ALLOC/PAGE_FREE events, which
+ * include the slab pages SLUB took from the buddy; slab object events are
+ * counted and costed (op "slab") but not fed to mmc_slab_alloc, because the
+ * model's SLUB would allocate those slab pages a second time.
+ *
+ * Real -> simulated page map (fwd): real pfn -> sim pfn << 8 | order << 1 |
+ * dead, where dead means the model reclaimed it (or failed to allocate it):
+ * a later free is absorbed.  Pages allocated before the trace started are
+ * at the same pfn in model and kernel, so a pfn missing from the map is
+ * itself.  rev maps sim -> real so the reclaim and migrate hooks can find
+ * the real page.  A user fault is linked to the next PAGE_ALLOC on the same
+ * cpu (same pid, within FAULT_LINK_NS): that page is anon LRU and its
+ * address remembered; a later fault on a present page at that address
+ * (error code bit 0) is a touch, or a refault when the model reclaimed it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "replay_int.h"
+
+#define FWD_DEAD 1ull
+#define FAULT_LINK_NS 1000000ull	/* fault -> its page allocation */
+#define TICK_NS 1000000ull		/* mmc_tick granularity */
+#define BOUNDARY_NS 100000000ull	/* snapshot read time (mirror) */
+
+static int model_cpu(const struct rp_run *r, unsigned cpu)
+{
+	return (int)(cpu % r->nr_cpus);
+}
+
+static int cpu_node(const struct rp_run *r, int cpu)
+{
+	return r->topo.cpu_node[cpu];
+}
+
+static struct rp_cpu *trace_cpu(struct rp_run *r, unsigned cpu)
+{
+	return &r->cpus[cpu % r->nr_trace_cpus];
+}
+
+/* ---- latency accounting ---------------------------------------------- */
+
+static int is_slow(const struct mmc_result *res)
+{
+	return (res->path & (MMC_PATH_NODE_RECLAIM | MMC_PATH_DIRECT_RECLAIM |
+			     MMC_PATH_COMPACT)) != 0;
+}
+
+/* Fast paths cost only uncalibrated constants: into the histogram now.
+ * Slow paths wait until the fits are known (end of the trace). */
+static void account(struct rp_run *r, int op, const struct mmc_result *res,
+		    unsigned order, uint64_t extra_ns)
+{
+	if (is_slow(res)) {
+		struct rp_slowvec *s = &r->slow;
+
+		if (s->n == s->cap) {
+			size_t cap = s->cap ? s->cap * 2 : 1024;
+			struct rp_slow *v = realloc(s->v, cap * sizeof(*v));
+
+			if (!v)
+				return;
+			s->v = v;
+			s->cap = cap;
+		}
+		s->v[s->n].res = *res;
+		s->v[s->n].extra_ns = extra_ns;
+		s->v[s->n].op = (uint8_t)op;
+		s->n++;
+		return;
+	}
+	rp_hist_add(&r->hist[op], rp_cost_alloc(&r->costs, res, order, NULL,
+						NULL) + extra_ns);
+}
+
+static void account_slow(struct rp_run *r, const struct rp_slow *s)
+{
+	uint64_t rec = 0, comp = 0, ns;
+
+	ns = rp_cost_alloc(&r->costs, &s->res, 0, &rec, &comp) + s->extra_ns;
+	rp_hist_add(&r->hist[s->op], ns);
+	if (rec)
+		rp_hist_add(&r->hist[RP_OP_RECLAIM], rec);
+	if (comp)
+		rp_hist_add(&r->hist[RP_OP_COMPACTION], comp);
+}
+
+/* Per-node counters for the time series, from what the model reports. */
+static void count_result(struct rp_run *r, const struct mmc_result *res,
+			 int cpu)
+{
+	int node = res->pfn != UINT64_MAX && res->node >= 0 &&
+		   res->node < MMC_MAX_NODES ? res->node : cpu_node(r, cpu);
+	struct rp_node_ctr *n = &r->node[node];
+
+	n->allocs++;
+	if (res->pfn == UINT64_MAX)
+		n->alloc_fail++;
+	if (res->path & MMC_PATH_REMOTE)
+		n->remote_allocs++;
+	if (res->path & MMC_PATH_DIRECT_RECLAIM)
+		n->direct_reclaims++;
+	if (res->path & MMC_PATH_COMPACT)
+		n->compact_stalls++;
+	if (res->path & MMC_PATH_NODE_RECLAIM)
+		n->node_reclaims++;
+	if (res->path & MMC_PATH_KSWAPD_WAKE)
+		n->kswapd_woken = 1;
+	n->reclaimed_pages += res->reclaim_reclaimed + res->node_reclaimed;
+	n->compact_migrated += res->compact_migrated;
+}
+
+/* ---- hooks (policy mode) ---------------------------------------------- */
+
+static void on_reclaim(void *ctx, uint64_t pfn, unsigned order)
+{
+	struct rp_run *r = ctx;
+	uint64_t n = order <= MMC_PAGEBLOCK_ORDER ? 1ull << order : 1;
+
+	for (uint64_t p = pfn; p < pfn + n; p++) {
+		uint64_t real, e;
+
+		if (rp_map_take(&r->rev, p, &real)) {
+			if (rp_map_get(&r->fwd, real, &e))
+				rp_map_put(&r->fwd, real, e | FWD_DEAD);
+		} else if (!rp_map_get(&r->fwd, p, &e)) {
+			/* a page allocated before the trace: real == sim */
+			rp_map_put(&r->fwd, p, p << 8 | FWD_DEAD);
+		}
+	}
+}
+
+static void on_migrate(void *ctx, uint64_t from, uint64_t to, unsigned order)
+{
+	struct rp_run *r = ctx;
+	uint64_t real, e;
+
+	if (rp_map_take(&r->rev, from, &real)) {
+		if (rp_map_get(&r->fwd, real, &e))
+			rp_map_put(&r->fwd, real, to << 8 | (e & 0xff));
+		rp_map_put(&r->rev, to, real);
+	} else if (!rp_map_get(&r->fwd, from, &e)) {
+		rp_map_put(&r->fwd, from, to << 8 | (uint64_t)order << 1);
+		rp_map_put(&r->rev, to, from);
+	}
+}
+
+/* ---- policy mode ------------------------------------------------------ */
+
+static uint64_t gfp_user_movable(const struct rp_run *r)
+{
+	(void)r;
+	return MMC_GFP(MMT_GFP_MOVABLE) | MMC_GFP(MMT_GFP_HIGHMEM) |
+	       MMC_GFP(MMT_GFP_IO) | MMC_GFP(MMT_GFP_FS) |
+	       MMC_GFP(MMT_GFP_DIRECT_RECLAIM) | MMC_GFP(MMT_GFP_KSWAPD_RECLAIM) |
+	       MMC_GFP(MMT_GFP_HARDWALL);
+}
+
+static void map_alloc(struct rp_run *r, uint64_t real, uint64_t sim,
+		      unsigned order)
+{
+	uint64_t e, v = sim == UINT64_MAX ? FWD_DEAD | (uint64_t)order << 1 :
+					    sim << 8 | (uint64_t)order << 1;
+
+	if (rp_map_swap(&r->fwd, real, v, &e) == 1 && !(e & FWD_DEAD)) {
+		/* a lost free: the old simulated page stays allocated */
+		r->alloc_over_live++;
+		rp_map_del(&r->rev, e >> 8);
+	}
+	if (sim != UINT64_MAX)
+		rp_map_put(&r->rev, sim, real);
+}
+
+/* Sim pfn of a live real page; UINT64_MAX when reclaimed or unknown. */
+static uint64_t real_to_sim(struct rp_run *r, uint64_t real)
+{
+	uint64_t e, other;
+
+	if (rp_map_get(&r->fwd, real, &e))
+		return e & FWD_DEAD ? UINT64_MAX : e >> 8;
+	if (rp_map_get(&r->rev, real, &other))
+		return UINT64_MAX;	/* sim pfn reused for another page */
+	return real;
+}
+
+static void fault_finish(struct rp_run *r, struct rp_cpu *c)
+{
+	if (!c->fault_ts)
+		return;
+	/* no page allocation followed: a minor fault (page cache hit,
+	 * zero page, permission upgrade) */
+	rp_hist_add(&r->hist[RP_OP_FAULT], (uint64_t)r->costs.fault);
+	c->fault_ts = 0;
+}
+
+static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
+{
+	struct mmc_result res;
+	int cpu = model_cpu(r, ev->cpu);
+	struct rp_cpu *c = trace_cpu(r, ev->cpu);
+	uint64_t gfp = mmt_gfp_canon(&r->dec, ev->gfp);
+	int linked;
+
+	memset(&res, 0, sizeof(res));
+	if (mmc_alloc(r->m, ev->order, gfp, cpu, &res) < 0)
+		res.pfn = UINT64_MAX;
+	count_result(r, &res, cpu);
+	map_alloc(r, ev->pfn, res.pfn, ev->order);
+	linked = c->fault_ts && ev->ts + 1 - c->fault_ts <= FAULT_LINK_NS &&
+		 (!c->fault_pid || !ev->pid || c->fault_pid == ev->pid) &&
+		 (gfp & MMC_GFP(MMT_GFP_MOVABLE));
+	if (!linked) {
+		account(r, RP_OP_ALLOC, &res, ev->order, 0);
+		return;
+	}
+	/* the page of a user fault: anon LRU, its address remembered */
+	account(r, RP_OP_ALLOC, &res, ev->order, 0);
+	account(r, RP_OP_FAULT, &res, ev->order,
+		(uint64_t)(r->costs.fault + r->costs.clear_page *
+			   (double)(1ull << ev->order)));
+	if (res.pfn != UINT64_MAX &&
+	    mmc_lru_add(r->m, res.pfn, ev->order, MMC_PC_ANON) < 0)
+		r->dup_lru++;
+	rp_map_put(&r->addr, ((uint64_t)c->fault_pid << 40) ^ (c->fault_addr >> 12),
+		   ev->pfn);
+	c->fault_ts = 0;
+}
+
+static void policy_free(struct rp_run *r, const struct mmt_event *ev)
+{
+	struct mmc_result res;
+	uint64_t e, sim, other;
+	unsigned order = ev->order;
+
+	if (rp_map_take(&r->fwd, ev->pfn, &e)) {
+		if (e & FWD_DEAD) {
+			r->absorbed++;
+			return;
+		}
+		sim = e >> 8;
+		order = (unsigned)(e >> 1) & 0x7f;
+		rp_map_del(&r->rev, sim);
+	} else {
+		if (rp_map_get(&r->rev, ev->pfn, &other)) {
+			r->unmatched_frees++;
+			return;
+		}
+		sim = ev->pfn;
+	}
+	memset(&res, 0, sizeof(res));
+	if (mmc_free(r->m, sim, order, model_cpu(r, ev->cpu), &res) < 0)
+		r->unmatched_frees++;
+}
+
+static void policy_fault(struct rp_run *r, const struct mmt_event *ev)
+{
+	struct rp_cpu *c = trace_cpu(r, ev->cpu);
+	uint64_t key = ((uint64_t)ev->pid << 40) ^ (ev->addr >> 12), real, e;
+	struct mmc_result res;
+
+	fault_finish(r, c);
+	/* a fault on a present page (error code bit 0) at an address whose
+	 * page the trace allocated and has not freed: a touch */
+	if (!(ev->arg & 1) || !rp_map_get(&r->addr, key, &real) ||
+	    !rp_map_get(&r->fwd, real, &e)) {
+		c->fault_ts = ev->ts + 1;
+		c->fault_addr = ev->addr;
+		c->fault_pid = ev->pid;
+		return;
+	}
+	if (!(e & FWD_DEAD)) {
+		mmc_lru_touch(r->m, e >> 8);
+		r->touches++;
+		rp_hist_add(&r->hist[RP_OP_FAULT], (uint64_t)r->costs.fault);
+		return;
+	}
+	/* the model reclaimed a page the workload still uses: refault */
+	memset(&res, 0, sizeof(res));
+	if (mmc_alloc(r->m, 0, gfp_user_movable(r), model_cpu(r, ev->cpu),
+		      &res) < 0)
+		res.pfn = UINT64_MAX;
+	res.path |= MMC_PATH_REFAULT;
+	count_result(r, &res, model_cpu(r, ev->cpu));
+	r->refaults++;
+	map_alloc(r, real, res.pfn, 0);
+	if (res.pfn != UINT64_MAX)
+		(void)mmc_lru_add(r->m, res.pfn, 0, MMC_PC_ANON);
+	account(r, RP_OP_FAULT, &res, 0,
+		(uint64_t)(r->costs.fault + r->costs.refault));
+}
+
+static void policy_filemap(struct rp_run *r, const struct mmt_event *ev)
+{
+	uint64_t sim = real_to_sim(r, ev->pfn);
+
+	if (sim != UINT64_MAX && mmc_lru_add(r->m, sim, ev->order, MMC_PC_FILE) < 0)
+		r->dup_lru++;
+}
+
+/* ---- mirror mode ------------------------------------------------------ */
+
+static uint64_t online_block(struct rp_run *r, uint64_t pfn);
+
+static int pcp_order(const struct rp_run *r, unsigned order)
+{
+	/* pcp_allowed_order(): orders up to PAGE_ALLOC_COSTLY_ORDER, and
+	 * pageblock_order for THP */
+	return order <= 3 || order == (r->h->pageblock_order ?
+				       r->h->pageblock_order : 9);
+}
+
+static void mirror_flush_pcp(struct rp_run *r, int *dirty)
+{
+	if (*dirty) {
+		mmc_drain_all(r->m);
+		*dirty = 0;
+	}
+}
+
+static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
+			 int *dirty)
+{
+	struct mmc_result res;
+	int cpu = model_cpu(r, ev->cpu);
+	uint64_t v;
+
+	memset(&res, 0, sizeof(res));
+	switch (ev->kind) {
+	case MMT_EV_PAGE_ALLOC:
+		mirror_flush_pcp(r, dirty);
+		if (r->mir.have_pcp_events && rp_map_get(&r->kpcp, ev->pfn, &v)) {
+			rp_map_del(&r->kpcp, ev->pfn);
+			r->mir.pcp_allocs++;
+			res.path = MMC_PATH_PCP_HIT;
+		} else if (mmc_alloc_at(r->m, ev->pfn, ev->order,
+					mmt_gfp_canon(&r->dec, ev->gfp), cpu,
+					&res) < 0 &&
+			   (!online_block(r, ev->pfn) ||
+			    mmc_alloc_at(r->m, ev->pfn, ev->order,
+					 mmt_gfp_canon(&r->dec, ev->gfp), cpu,
+					 &res) < 0)) {
+			/* allocated in the model already: the start snapshot
+			 * was read while this happened, or an event was lost */
+			r->mir.alloc_not_free++;
+			res.path = MMC_PATH_PCP_HIT;
+		}
+		res.pfn = ev->pfn;
+		count_result(r, &res, cpu);
+		account(r, RP_OP_ALLOC, &res, ev->order, 0);
+		break;
+	case MMT_EV_PAGE_FREE:
+		if (r->mir.have_pcp_events && pcp_order(r, ev->order)) {
+			rp_map_put(&r->kpcp, ev->pfn, ev->order);
+			break;
+		}
+		mirror_flush_pcp(r, dirty);
+		if (mmc_free(r->m, ev->pfn, ev->order, cpu, &res) < 0)
+			r->mir.free_not_alloc++;
+		if (!r->mir.have_pcp_events)
+			*dirty = 1;
+		break;
+	case MMT_EV_PCP_DRAIN:
+		rp_map_del(&r->kpcp, ev->pfn);
+		if (mmc_free(r->m, ev->pfn, ev->order, cpu, &res) < 0)
+			r->mir.drain_not_alloc++;
+		*dirty = 1;
+		break;
+	case MMT_EV_PCP_REFILL:
+		if (!ev->arg)	/* a buddy allocation: PAGE_ALLOC follows */
+			break;
+		mirror_flush_pcp(r, dirty);
+		if (mmc_alloc_at(r->m, ev->pfn, ev->order, 0, cpu, &res) < 0 &&
+		    (!online_block(r, ev->pfn) ||
+		     mmc_alloc_at(r->m, ev->pfn, ev->order, 0, cpu, &res) < 0))
+			r->mir.refill_not_free++;
+		rp_map_put(&r->kpcp, ev->pfn, ev->order);
+		break;
+	default:
+		break;
+	}
+}
+
+static void mirror_mark_late(struct rp_run *r, const struct mmt_event *ev)
+{
+	switch (ev->kind) {
+	case MMT_EV_PAGE_ALLOC: case MMT_EV_PAGE_FREE:
+	case MMT_EV_PCP_DRAIN: case MMT_EV_PCP_REFILL:
+		rp_map_put(&r->late, ev->pfn, ev->order);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- events common to both modes --------------------------------------- */
+
+static int onlined(const struct rp_run *r, const struct mmt_snapshot *start,
+		   const struct mmt_snapshot *end, uint64_t pfn)
+{
+	int c;
+
+	(void)r;
+	if (rp_snap_class(start, pfn) != MMT_PC_OFFLINE)
+		return 0;
+	if (!end)
+		return 1;
+	c = rp_snap_class(end, pfn);
+	return c != MMT_PC_OFFLINE && c != MMT_PC_HOLE;
+}
+
+/* Onlines the order-10 block holding pfn: its pages that are offline in
+ * the start snapshot and online in the end one are freed into the model's
+ * buddy (largest aligned blocks).  Each block once.  Returns pages freed. */
+static uint64_t online_block(struct rp_run *r, uint64_t pfn)
+{
+	const struct mmt_snapshot *start = mmt_reader_snapshot(r->rd, 0);
+	const struct mmt_snapshot *end = mmt_reader_snapshot(r->rd, 1);
+	uint64_t blk = pfn >> MMC_MAX_ORDER, v, p, lim, freed = 0;
+
+	if (!start || rp_map_get(&r->onl, blk, &v))
+		return 0;
+	rp_map_put(&r->onl, blk, 1);
+	p = blk << MMC_MAX_ORDER;
+	lim = p + (1ull << MMC_MAX_ORDER);
+	while (p < lim) {
+		unsigned o = MMC_MAX_ORDER;
+
+		if (!onlined(r, start, end, p)) {
+			uint64_t e1 = p + 1, e2 = p + 1;
+
+			/* skip the rest of the snapshot runs that decided it */
+			if (rp_snap_class_end(start, p, &e1) != MMT_PC_OFFLINE)
+				p = e1;
+			else if (end && rp_snap_class_end(end, p, &e2) >= 0)
+				p = e2;
+			else
+				p++;
+			continue;
+		}
+		while (o && ((p & ((1ull << o) - 1)) || p + (1ull << o) > lim ||
+			     !onlined(r, start, end, p + (1ull << o) - 1)))
+			o--;
+		if (mmc_seed_free(r->m, p, o, -1) == 0)
+			freed += 1ull << o;
+		p += 1ull << o;
+	}
+	r->hotadd_pages += freed;
+	return freed;
+}
+
+/* Memory hot-add (online_pages()): the collector reports the zone's new
+ * managed count, polled, so possibly after the first allocations from the
+ * new memory.  The pages that came online are those offline in the start
+ * snapshot and online in the end one; on a resize they are onlined lowest
+ * pfn first, as many as managed grew, and an allocation that the kernel
+ * made from such a page before the resize was seen onlines its block
+ * first.  The model's zone already counts them as managed (see
+ * topo_from_header), so watermarks stay as they were.  Hot-remove is not
+ * modelled. */
+static void zone_resize(struct rp_run *r, const struct mmt_event *ev)
+{
+	const struct mmt_header *h = r->h;
+	const struct mmt_zone_info *z = NULL;
+	uint64_t left, *cur, zend;
+
+	r->k.zone_resizes++;
+	for (uint32_t i = 0; i < h->nr_zones; i++)
+		if (h->zones[i].node == ev->node &&
+		    (uint64_t)h->zones[i].zone_idx == ev->arg)
+			z = &h->zones[i];
+	if (!z || ev->addr <= ev->arg2 || ev->node < 0 || ev->node >= 8 ||
+	    ev->arg >= MMT_MAX_ZONE_TYPES) {
+		r->mir.resize_fail++;
+		return;
+	}
+	left = ev->addr - ev->arg2;
+	cur = &r->hotadd_cursor[ev->node][ev->arg];
+	if (*cur < z->start_pfn)
+		*cur = z->start_pfn;
+	zend = z->start_pfn + z->spanned;
+	while (left && *cur < zend) {
+		uint64_t n = online_block(r, *cur);
+
+		left -= n < left ? n : left;
+		*cur = ((*cur >> MMC_MAX_ORDER) + 1) << MMC_MAX_ORDER;
+	}
+	mmc_setup_zones(r->m);
+}
+
+/* Mirror mode, end of the replay: memory the end snapshot shows online
+ * that no resize event reached (the last poll came after the snapshot). */
+static void online_rest(struct rp_run *r)
+{
+	const struct mmt_header *h = r->h;
+
+	for (uint32_t i = 0; i < h->nr_zones; i++) {
+		const struct mmt_zone_info *z = &h->zones[i];
+
+		if (!r->k.zone_resizes || !z->spanned)
+			continue;
+		for (uint64_t p = z->start_pfn; p < z->start_pfn + z->spanned;
+		     p += 1ull << MMC_MAX_ORDER)
+			r->hotadd_late += online_block(r, p);
+	}
+}
+
+static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
+{
+	struct rp_kernel_ctr *k = &r->k;
+	struct rp_cpu *c = trace_cpu(r, ev->cpu);
+
+	switch (ev->kind) {
+	case MMT_EV_PAGE_ALLOC:
+		k->page_allocs += 1ull << (ev->order & 31);
+		k->order9_allocs += ev->order >= 9;
+		break;
+	case MMT_EV_PAGE_FREE:
+		k->page_frees += 1ull << (ev->order & 31);
+		break;
+	case MMT_EV_EXTFRAG:
+		k->fallbacks++;
+		k->steals += ev->arg2 != 0;
+		break;
+	case MMT_EV_KSWAPD_WAKE:
+		k->kswapd_wakes++;
+		break;
+	case MMT_EV_WAKEUP_KSWAPD:
+		k->wakeup_kswapd++;
+		break;
+	case MMT_EV_DIRECT_RECLAIM_BEGIN:
+		k->direct_reclaims++;
+		c->dr_begin = ev->ts + 1;
+		break;
+	case MMT_EV_DIRECT_RECLAIM_END:
+		k->direct_reclaimed += ev->arg;
+		if (c->dr_begin && ev->ts + 1 >= c->dr_begin) {
+			uint64_t d = ev->ts + 1 - c->dr_begin;
+
+			k->direct_ns += d;
+			rp_fitsum_add(&r->fits[RP_FIT_DIRECT_RECLAIM],
+				      (double)ev->arg, (double)d);
+		}
+		c->dr_begin = 0;
+		break;
+	case MMT_EV_NODE_RECLAIM_BEGIN:
+		k->node_reclaims++;
+		c->nr_begin = ev->ts + 1;
+		break;
+	case MMT_EV_NODE_RECLAIM_END:
+		k->node_reclaimed += ev->arg;
+		if (c->nr_begin && ev->ts + 1 >= c->nr_begin) {
+			uint64_t d = ev->ts + 1 - c->nr_begin;
+
+			k->node_reclaim_ns += d;
+			rp_fitsum_add(&r->fits[RP_FIT_NODE_RECLAIM],
+				      (double)ev->arg, (double)d);
+		}
+		c->nr_begin = 0;
+		break;
+	case MMT_EV_COMPACT_TRY:
+		k->compact_tries++;
+		break;
+	case MMT_EV_COMPACTION_BEGIN:
+		k->compactions++;
+		c->comp_begin = ev->ts + 1;
+		c->comp_migrate = ev->arg;
+		c->comp_free = ev->arg2;
+		break;
+	case MMT_EV_COMPACTION_END:
+		if (c->comp_begin && ev->ts + 1 >= c->comp_begin) {
+			uint64_t d = ev->ts + 1 - c->comp_begin;
+			uint64_t mig = ev->arg > c->comp_migrate ?
+				       ev->arg - c->comp_migrate : 0;
+			uint64_t fr = c->comp_free > ev->arg2 ?
+				      c->comp_free - ev->arg2 : 0;
+
+			k->compact_ns += d;
+			rp_fitsum_add(&r->fits[RP_FIT_COMPACTION],
+				      (double)(mig + fr), (double)d);
+		}
+		c->comp_begin = 0;
+		break;
+	case MMT_EV_FAULT_USER:
+	case MMT_EV_FAULT_KERNEL:
+		k->faults++;
+		break;
+	case MMT_EV_KMALLOC:
+	case MMT_EV_KMEM_CACHE_ALLOC:
+		k->slab_allocs++;
+		break;
+	case MMT_EV_KFREE:
+	case MMT_EV_KMEM_CACHE_FREE:
+		k->slab_frees++;
+		break;
+	case MMT_EV_FILEMAP_ADD:
+		k->filemap_adds++;
+		break;
+	case MMT_EV_LOST:
+		k->lost += ev->arg;
+		break;
+	default:
+		break;
+	}
+}
+
+static void policy_event(struct rp_run *r, const struct mmt_event *ev)
+{
+	switch (ev->kind) {
+	case MMT_EV_PAGE_ALLOC:
+		policy_alloc(r, ev);
+		break;
+	case MMT_EV_PAGE_FREE:
+		policy_free(r, ev);
+		break;
+	case MMT_EV_FAULT_USER:
+		policy_fault(r, ev);
+		break;
+	case MMT_EV_FILEMAP_ADD:
+		policy_filemap(r, ev);
+		break;
+	case MMT_EV_KMALLOC:
+	case MMT_EV_KMEM_CACHE_ALLOC:
+		r->slab_objs++;
+		rp_hist_add(&r->hist[RP_OP_SLAB], (uint64_t)r->costs.slab);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+
+static void progress(const struct rp_run *r)
+{
+	fprintf(stderr, "\rreplay: %llu events", (unsigned long long)r->events);
+}
+
+/* Mirror mode needs to know up front whether the trace has pcp events
+ * (the collector may have degraded them): one pass over the kinds. */
+static int prescan(struct rp_run *r)
+{
+	struct mmt_event ev;
+	int rc;
+
+	while ((rc = mmt_reader_next(r->rd, &ev)) == 1)
+		if (ev.kind == MMT_EV_PCP_DRAIN || ev.kind == MMT_EV_PCP_REFILL) {
+			r->mir.have_pcp_events = 1;
+			break;
+		}
+	return mmt_reader_rewind(r->rd);
+}
+
+static void replay_events(struct rp_run *r)
+{
+	struct mmt_event ev;
+	int rc, mirror = r->o->mode == MMT_REPLAY_MIRROR, dirty = 0;
+
+	while ((rc = mmt_reader_next(r->rd, &ev)) == 1) {
+		r->events_total++;
+		if (ev.ts > r->k.max_ts)
+			r->k.max_ts = ev.ts;
+		kernel_event(r, &ev);
+		if (mirror && ev.ts > r->end_snap_ts) {
+			/* after the end snapshot: not in the state it shows */
+			r->mir.after_end++;
+			mirror_mark_late(r, &ev);
+			continue;
+		}
+		if (mirror && r->have_end && ev.ts + BOUNDARY_NS >= r->end_snap_ts)
+			mirror_mark_late(r, &ev);
+		while (ev.ts >= r->next_sample) {
+			rp_series_sample(r, r->next_sample);
+			r->next_sample += r->sample_ns;
+		}
+		r->now = ev.ts;
+		if (ev.kind == MMT_EV_ZONE_RESIZE) {
+			mirror_flush_pcp(r, &dirty);
+			zone_resize(r, &ev);
+		} else if (mirror) {
+			mirror_event(r, &ev, &dirty);
+		} else {
+			if (ev.ts >= r->last_tick + TICK_NS) {
+				mmc_tick(r->m, ev.ts);
+				r->last_tick = ev.ts;
+			}
+			policy_event(r, &ev);
+		}
+		r->events++;
+		if (r->o->progress && !(r->events & 0xfffff))
+			progress(r);
+	}
+	if (rc < 0)
+		r->stop_reason = mmt_reader_error(r->rd);
+	else
+		r->stop_reason = mmt_reader_stop_reason(r->rd);
+	if (mirror) {
+		mirror_flush_pcp(r, &dirty);
+		if (!r->stop_reason)
+			online_rest(r);
+		mirror_flush_pcp(r, &dirty);
+	}
+	for (uint32_t c = 0; c < r->nr_trace_cpus; c++)
+		fault_finish(r, &r->cpus[c]);
+	if (r->o->progress)
+		fprintf(stderr, "\rreplay: %llu events, done\n",
+			(unsigned long long)r->events);
+}
+
+static int run_setup(struct rp_run *r, char *err, size_t errlen)
+{
+	const struct mmt_snapshot *start, *end;
+	char e2[256];
+	uint64_t seed_err = 0, dur;
+	int rc;
+
+	r->rd = mmt_reader_open(r->o->trace, err, errlen);
+	if (!r->rd)
+		return 1;
+	r->h = mmt_reader_header(r->rd);
+	mmt_decode_init(&r->dec, r->h);
+	rp_build_mt_map(r);
+	start = mmt_reader_snapshot(r->rd, 0);
+	end = mmt_reader_snapshot(r->rd, 1);
+	r->have_end = end != NULL;
+	r->end_snap_ts = end && end->ts ? end->ts : UINT64_MAX;
+	rc = rp_build_topology(r, start, end, err, errlen);
+	if (rc)
+		return rc;
+	if (rp_build_policy(r, err, errlen) < 0)
+		return 2;
+	r->m = mmc_create(&r->topo, &r->pol, e2, sizeof(e2));
+	if (!r->m) {
+		snprintf(err, errlen, "%s: model: %s", r->o->trace, e2);
+		return 2;
+	}
+	r->nr_cpus = r->topo.nr_cpus ? r->topo.nr_cpus : 1;
+	r->nr_trace_cpus = r->h->nr_cpus ? r->h->nr_cpus : 1;
+	r->cpus = calloc(r->nr_trace_cpus, sizeof(*r->cpus));
+	if (!r->cpus || rp_map_init(&r->fwd, 1 << 16) < 0 ||
+	    rp_map_init(&r->rev, 1 << 16) < 0 ||
+	    rp_map_init(&r->addr, 1 << 12) < 0 ||
+	    rp_map_init(&r->kpcp, 1 << 12) < 0 ||
+	    rp_map_init(&r->late, 1 << 10) < 0 ||
+	    rp_map_init(&r->onl, 1 << 10) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return 1;
+	}
+	if (r->o->mode == MMT_REPLAY_MIRROR && prescan(r) < 0) {
+		snprintf(err, errlen, "%s", mmt_reader_error(r->rd));
+		return 1;
+	}
+	if (start) {
+		rp_seed(r, start, &seed_err);
+		if (seed_err)
+			fprintf(stderr, "mmtrace replay: %s: %llu start snapshot "
+				"entries not seeded (outside the model's zones, "
+				"or pcp-looking pages inside free blocks)\n",
+				r->o->trace, (unsigned long long)seed_err);
+	} else {
+		fprintf(stderr, "mmtrace replay: %s: no start snapshot; "
+			"starting from an empty machine\n", r->o->trace);
+		rp_seed_empty(r);
+	}
+	mmc_setup_zones(r->m);
+	for (uint32_t i = 0; i < mmc_nr_zones(r->m) &&
+	     r->nr_zstart < MMC_MAX_NODES * MMC_NR_ZONE_TYPES; i++)
+		if (mmc_zone_stats(r->m, i, &r->zstart[r->nr_zstart]) == 0)
+			r->nr_zstart++;
+	if (r->o->mode == MMT_REPLAY_POLICY) {
+		mmc_set_reclaim_hook(r->m, on_reclaim, r);
+		mmc_set_migrate_hook(r->m, on_migrate, r);
+	}
+	rp_costs_defaults(&r->costs);
+	dur = mmt_reader_last_ts(r->rd);
+	r->sample_ns = r->o->sample_ns;
+	if (!r->sample_ns)
+		r->sample_ns = dur >= 200 * 1000ull ? dur / 200 : 1000;
+	r->next_sample = 0;
+	return rp_series_open(r) < 0 ? 1 : 0;
+}
+
+static void run_finish(struct rp_run *r)
+{
+	/* a last sample at the last event, unless one was just taken there */
+	if (!r->nr_samples || r->now + r->sample_ns > r->next_sample)
+		rp_series_sample(r, r->now);
+	rp_series_close(r);
+	rp_costs_calibrate(&r->costs, r->fits);
+	for (size_t i = 0; i < r->slow.n; i++)
+		account_slow(r, &r->slow.v[i]);
+}
+
+static void run_free(struct rp_run *r)
+{
+	if (r->ts_out)
+		fclose(r->ts_out);
+	if (r->m)
+		mmc_destroy(r->m);
+	if (r->rd)
+		mmt_reader_close(r->rd);
+	rp_map_free(&r->fwd);
+	rp_map_free(&r->rev);
+	rp_map_free(&r->addr);
+	rp_map_free(&r->kpcp);
+	rp_map_free(&r->late);
+	rp_map_free(&r->onl);
+	free(r->slow.v);
+	free(r->cpus);
+	free(r);
+}
+
+int mmt_replay_run(const struct mmt_replay_opts *o,
+		   struct mmt_replay_result *res, char *err, size_t errlen)
+{
+	struct rp_run *r = calloc(1, sizeof(*r));
+	struct mmt_replay_result dummy;
+	int rc;
+
+	if (!res)
+		res = &dummy;
+	memset(res, 0, sizeof(*res));
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return 1;
+	}
+	r->o = o;
+	r->mir.boundary_ns = BOUNDARY_NS;
+	rc = run_setup(r, err, errlen);
+	if (rc == 0) {
+		replay_events(r);
+		run_finish(r);
+		if (rp_write_outputs(r, res) < 0) {
+			snprintf(err, errlen, "%s: cannot write outputs: %s",
+				 o->outdir, strerror(errno));
+			rc = 1;
+		}
+		if (r->stop_reason)
+			fprintf(stderr, "mmtrace replay: warning: %s; replayed "
+				"%llu events up to there\n", r->stop_reason,
+				(unsigned long long)r->events);
+	}
+	run_free(r);
+	return rc;
+}

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * u64 -> u64 hash map for replay's real -> simulated translations (page
+ * frames, reverse frames, fault addresses).  Open addressing with linear
+ * probing and backward-shift deletion: no tombstones, so a long replay with
+ * millions of alloc/free pairs keeps probe chains short.  Iteration order is
+ * never used for output, which keeps results independent of table size.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "replay_int.h"
+
+#define MAP_EMPTY UINT64_MAX
+
+static uint64_t map_hash(uint64_t k)
+{
+	/* splitmix64 finalizer over k / 16, keeping the low 4 bits: runs of
+	 * neighbouring pfns (pcp batches, readahead) land in neighbouring
+	 * slots, which share cache lines; the rest is well spread. */
+	uint64_t lo = k & 15;
+
+	k >>= 4;
+	k ^= k >> 30;
+	k *= 0xbf58476d1ce4e5b9ull;
+	k ^= k >> 27;
+	k *= 0x94d049bb133111ebull;
+	k ^= k >> 31;
+	return (k << 4) | lo;
+}
+
+static int map_alloc(struct rp_map *m, uint64_t cap)
+{
+	m->slots = malloc(cap * sizeof(*m->slots));
+	if (!m->slots)
+		return -1;
+	for (uint64_t i = 0; i < cap; i++)
+		m->slots[i].key = MAP_EMPTY;
+	m->cap = cap;
+	m->len = 0;
+	return 0;
+}
+
+int rp_map_init(struct rp_map *m, uint64_t hint)
+{
+	uint64_t cap = 1024;
+
+	while (cap < hint * 2)
+		cap <<= 1;
+	return map_alloc(m, cap);
+}
+
+void rp_map_free(struct rp_map *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+static struct rp_slot *map_find(const struct rp_map *m, uint64_t key)
+{
+	uint64_t mask = m->cap - 1;
+	uint64_t i = map_hash(key) & mask;
+
+	for (;;) {
+		struct rp_slot *s = &m->slots[i];
+
+		if (s->key == key)
+			return s;
+		if (s->key == MAP_EMPTY)
+			return NULL;
+		i = (i + 1) & mask;
+	}
+}
+
+int rp_map_get(const struct rp_map *m, uint64_t key, uint64_t *val)
+{
+	struct rp_slot *s = map_find(m, key);
+
+	if (!s)
+		return 0;
+	*val = s->val;
+	return 1;
+}
+
+static int map_grow(struct rp_map *m)
+{
+	struct rp_map n;
+
+	if (map_alloc(&n, m->cap * 2) < 0)
+		return -1;
+	for (uint64_t i = 0; i < m->cap; i++)
+		if (m->slots[i].key != MAP_EMPTY &&
+		    rp_map_put(&n, m->slots[i].key, m->slots[i].val) < 0) {
+			free(n.slots);
+			return -1;
+		}
+	free(m->slots);
+	*m = n;
+	return 0;
+}
+
+int rp_map_put(struct rp_map *m, uint64_t key, uint64_t val)
+{
+	uint64_t old;
+
+	return rp_map_swap(m, key, val, &old) < 0 ? -1 : 0;
+}
+
+/* Put, returning 1 and the previous value in *old when the key was there
+ * (one probe sequence instead of a get and a put). */
+int rp_map_swap(struct rp_map *m, uint64_t key, uint64_t val, uint64_t *old)
+{
+	uint64_t mask, i;
+
+	if ((m->len + 1) * 4 > m->cap * 3 && map_grow(m) < 0)
+		return -1;
+	mask = m->cap - 1;
+	i = map_hash(key) & mask;
+	for (;;) {
+		struct rp_slot *s = &m->slots[i];
+
+		if (s->key == key) {
+			*old = s->val;
+			s->val = val;
+			return 1;
+		}
+		if (s->key == MAP_EMPTY) {
+			s->key = key;
+			s->val = val;
+			m->len++;
+			return 0;
+		}
+		i = (i + 1) & mask;
+	}
+}
+
+int rp_map_del(struct rp_map *m, uint64_t key)
+{
+	uint64_t v;
+
+	return rp_map_take(m, key, &v);
+}
+
+/* Get and delete in one probe sequence: 1 and *val when found. */
+int rp_map_take(struct rp_map *m, uint64_t key, uint64_t *val)
+{
+	uint64_t mask = m->cap - 1;
+	struct rp_slot *s = map_find(m, key);
+	uint64_t hole, j;
+
+	if (!s)
+		return 0;
+	*val = s->val;
+	hole = (uint64_t)(s - m->slots);
+	j = hole;
+	/* Backward shift: move later members of the cluster into the hole
+	 * when their home slot is not between the hole and themselves. */
+	for (;;) {
+		uint64_t home;
+
+		j = (j + 1) & mask;
+		if (m->slots[j].key == MAP_EMPTY)
+			break;
+		home = map_hash(m->slots[j].key) & mask;
+		if (((j - home) & mask) >= ((j - hole) & mask)) {
+			m->slots[hole] = m->slots[j];
+			hole = j;
+		}
+	}
+	m->slots[hole].key = MAP_EMPTY;
+	m->len--;
+	return 1;
+}

@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Mirror check: after a mirror replay the model's free map must equal the
+ * end snapshot of the host, per pfn, per order and per zone.  Every page
+ * that disagrees is given its likely cause:
+ *   pcp       - the kernel held it on a per-cpu list (free, but not BUDDY
+ *               in kpageflags), or the trace has no pcp events to follow;
+ *   boundary  - an event touched it while the end snapshot was being read
+ *               (or after);
+ *   hot-add   - it was not present in the start snapshot (memory added
+ *               while recording);
+ *   lost      - the trace has LOST records: some events are missing;
+ *   unexplained - none of these: a model bug.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "replay_int.h"
+
+#define MAX_EXAMPLES 12
+
+const char *rp_cause_name(int c)
+{
+	static const char *const n[RP_NR_CAUSES] = {
+		"pcp", "boundary", "hot-add", "lost", "unexplained" };
+	return n[c];
+}
+
+/* JSON key spelling (no '-') */
+const char *rp_cause_key(int c)
+{
+	return c == RP_CAUSE_HOTADD ? "hotadd" : rp_cause_name(c);
+}
+
+struct bitmap { uint64_t *w; uint64_t n; };
+
+static int bm_init(struct bitmap *b, uint64_t n)
+{
+	b->n = n;
+	b->w = calloc(n / 64 + 1, sizeof(uint64_t));
+	return b->w ? 0 : -1;
+}
+
+static void bm_set_range(struct bitmap *b, uint64_t pfn, uint64_t len)
+{
+	for (uint64_t p = pfn; p < pfn + len && p < b->n; p++)
+		b->w[p / 64] |= 1ull << (p % 64);
+}
+
+static int bm_get(const struct bitmap *b, uint64_t p)
+{
+	return p < b->n && (b->w[p / 64] >> (p % 64)) & 1;
+}
+
+struct mctx {
+	struct bitmap mfree;
+	struct rp_map mblocks;	/* model free block pfn -> order */
+	uint64_t mpages, on_pcp;
+};
+
+static void collect_free(void *ctx, uint64_t pfn, unsigned order, int mt,
+			 int on_pcp)
+{
+	struct mctx *c = ctx;
+
+	(void)mt;
+	bm_set_range(&c->mfree, pfn, 1ull << order);
+	rp_map_put(&c->mblocks, pfn, order);
+	c->mpages += 1ull << order;
+	c->on_pcp += on_pcp ? 1ull << order : 0;
+}
+
+/* Class of pfn in a snapshot (runs sorted by pfn), and in *end where its
+ * run ends; HOLE up to the next run when no run holds it. */
+int rp_snap_class_end(const struct mmt_snapshot *s, uint64_t pfn,
+		      uint64_t *end)
+{
+	uint64_t lo = 0, hi = s ? s->nr_runs : 0;
+
+	while (lo < hi) {
+		uint64_t mid = (lo + hi) / 2;
+		const struct mmt_class_run *r = &s->runs[mid];
+
+		if (pfn < r->pfn)
+			hi = mid;
+		else if (pfn >= r->pfn + r->len)
+			lo = mid + 1;
+		else {
+			*end = r->pfn + r->len;
+			return r->cls;
+		}
+	}
+	*end = s && lo < s->nr_runs ? s->runs[lo].pfn : pfn + 1;
+	return MMT_PC_HOLE;
+}
+
+int rp_snap_class(const struct mmt_snapshot *s, uint64_t pfn)
+{
+	uint64_t end;
+
+	return rp_snap_class_end(s, pfn, &end);
+}
+
+static int in_kpcp(const struct rp_run *r, uint64_t pfn)
+{
+	uint64_t order;
+
+	for (unsigned o = 0; o <= MMC_PAGEBLOCK_ORDER; o++)
+		if (rp_map_get(&r->kpcp, pfn & ~((1ull << o) - 1), &order) &&
+		    order >= o)
+			return 1;
+	return 0;
+}
+
+static int is_late(const struct rp_run *r, uint64_t pfn)
+{
+	uint64_t order;
+
+	for (unsigned o = 0; o <= MMC_MAX_ORDER; o++)
+		if (rp_map_get(&r->late, pfn & ~((1ull << o) - 1), &order) &&
+		    order >= o)
+			return 1;
+	return 0;
+}
+
+static int cause_of(const struct rp_run *r, const struct mmt_snapshot *end,
+		    uint64_t pfn, int kind)
+{
+	uint64_t v;
+
+	if (kind == 0 && (rp_snap_class(end, pfn) == MMT_PC_PCP ||
+			  rp_map_get(&r->kpcp, pfn, &v) ||
+			  !r->mir.have_pcp_events))
+		return RP_CAUSE_PCP;
+	/* the trace left it on a pcp list, the kernel's buddy has it: it
+	 * left the list without a pcp drain event */
+	if (kind == 1 && in_kpcp(r, pfn))
+		return RP_CAUSE_PCP;
+	if (is_late(r, pfn))
+		return RP_CAUSE_BOUNDARY;
+	if (r->k.lost)
+		return RP_CAUSE_LOST;
+	return RP_CAUSE_UNEXPLAINED;
+}
+
+struct example { uint64_t pfn, len; int kind, cause; };
+
+static void note_example(struct example *ex, unsigned *nex, uint64_t pfn,
+			 int kind, int cause)
+{
+	struct example *last = *nex ? &ex[*nex - 1] : NULL;
+
+	if (last && last->kind == kind && last->cause == cause &&
+	    last->pfn + last->len == pfn) {
+		last->len++;
+		return;
+	}
+	if (*nex < MAX_EXAMPLES)
+		ex[(*nex)++] = (struct example){ pfn, 1, kind, cause };
+}
+
+static void zone_table(const struct rp_run *r, const struct mmt_snapshot *end,
+		       FILE *txt)
+{
+	fprintf(txt, "\nfree blocks per zone and order (model / kernel):\n");
+	fprintf(txt, "%-4s %-8s", "node", "zone");
+	for (int o = 0; o < MMC_NR_ORDERS; o++) {
+		char h[16];
+
+		snprintf(h, sizeof(h), "o%d", o);
+		fprintf(txt, " %13s", h);
+	}
+	fputc('\n', txt);
+	for (uint32_t i = 0; i < mmc_nr_zones(r->m); i++) {
+		struct mmc_zone_stats s;
+		uint64_t k[MMC_NR_ORDERS] = { 0 };
+
+		if (mmc_zone_stats(r->m, i, &s) < 0)
+			continue;
+		for (uint64_t b = 0; b < end->nr_free_blocks; b++) {
+			const struct mmt_free_block *fb = &end->free_blocks[b];
+
+			if (fb->pfn >= s.start_pfn &&
+			    fb->pfn < s.start_pfn + s.spanned &&
+			    fb->order < MMC_NR_ORDERS)
+				k[fb->order]++;
+		}
+		fprintf(txt, "%-4d %-8s", s.node, rp_zone_type_name(s.type));
+		for (int o = 0; o < MMC_NR_ORDERS; o++) {
+			char cell[32];
+
+			snprintf(cell, sizeof(cell), "%llu/%llu",
+				 (unsigned long long)s.free_count[o],
+				 (unsigned long long)k[o]);
+			fprintf(txt, " %13s", cell);
+		}
+		fputc('\n', txt);
+	}
+}
+
+int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
+{
+	const struct mmt_snapshot *end = mmt_reader_snapshot(r->rd, 1);
+	const struct mmt_snapshot *start = mmt_reader_snapshot(r->rd, 0);
+	struct rp_mirror_ctr *mc = &r->mir;
+	struct bitmap kfree;
+	struct mctx c;
+	struct example ex[MAX_EXAMPLES];
+	unsigned nex = 0;
+	uint64_t max_pfn = 0;
+
+	if (!end) {
+		fprintf(txt, "mirror: the trace has no end snapshot (truncated "
+			"file?): nothing to compare\n");
+		return 0;
+	}
+	memset(&c, 0, sizeof(c));
+	for (uint32_t i = 0; i < mmc_nr_zones(r->m); i++) {
+		struct mmc_zone_stats s;
+
+		if (mmc_zone_stats(r->m, i, &s) == 0 &&
+		    s.start_pfn + s.spanned > max_pfn)
+			max_pfn = s.start_pfn + s.spanned;
+	}
+	if (bm_init(&c.mfree, max_pfn) < 0 || bm_init(&kfree, max_pfn) < 0 ||
+	    rp_map_init(&c.mblocks, 1 << 14) < 0) {
+		free(c.mfree.w);
+		return -1;
+	}
+	mmc_for_each_free_block(r->m, collect_free, &c);
+	for (uint64_t b = 0; b < end->nr_free_blocks; b++) {
+		const struct mmt_free_block *fb = &end->free_blocks[b];
+		uint64_t o;
+
+		bm_set_range(&kfree, fb->pfn, 1ull << fb->order);
+		mc->kernel_free_pages += 1ull << fb->order;
+		if (rp_map_get(&c.mblocks, fb->pfn, &o) && o == fb->order)
+			mc->same_block_pages += 1ull << fb->order;
+	}
+	mc->model_free_pages = c.mpages;
+	for (uint32_t i = 0; i < mmc_nr_zones(r->m); i++) {
+		struct mmc_zone_stats s;
+
+		if (mmc_zone_stats(r->m, i, &s) < 0)
+			continue;
+		for (uint64_t p = s.start_pfn; p < s.start_pfn + s.spanned; p++) {
+			int m = bm_get(&c.mfree, p), k = bm_get(&kfree, p), cls;
+			int kind, cause, hot;
+
+			if (!m && !k) {
+				cls = rp_snap_class(end, p);
+				if (cls == MMT_PC_HOLE || cls == MMT_PC_OFFLINE)
+					continue;
+			}
+			/* hot-added memory has no history in the trace (its
+			 * onlining is not an event): counted on its own */
+			cls = start ? rp_snap_class(start, p) : MMT_PC_FREE;
+			hot = cls == MMT_PC_HOLE || cls == MMT_PC_OFFLINE;
+			if (hot) {
+				mc->hot_compared++;
+				mc->hot_agree += m == k;
+			} else {
+				mc->pages_compared++;
+			}
+			if (m == k) {
+				mc->pages_agree += !hot;
+				continue;
+			}
+			kind = m ? 0 : 1;
+			cause = hot ? RP_CAUSE_HOTADD :
+				      cause_of(r, end, p, kind);
+			mc->cause[kind][cause]++;
+			note_example(ex, &nex, p, kind, cause);
+		}
+	}
+	mc->checked = 1;
+	mc->pfn_agreement = mc->pages_compared ?
+		(double)mc->pages_agree / (double)mc->pages_compared : 1.0;
+	{
+		uint64_t uni = mc->model_free_pages + mc->kernel_free_pages -
+			       mc->same_block_pages;
+
+		mc->order_agreement = uni ? (double)mc->same_block_pages /
+					    (double)uni : 1.0;
+	}
+	res->pfn_agreement = mc->pfn_agreement;
+	res->order_agreement = mc->order_agreement;
+	res->pages_compared = mc->pages_compared;
+	res->pages_disagree = mc->pages_compared - mc->pages_agree;
+
+	fprintf(txt, "mirror replay vs end snapshot at t=%.6f s\n",
+		(double)end->ts / 1e9);
+	fprintf(txt, "pages compared      %llu (online in both snapshots)\n",
+		(unsigned long long)mc->pages_compared);
+	fprintf(txt, "pfn agreement       %.6f (%llu pages disagree)\n",
+		mc->pfn_agreement,
+		(unsigned long long)(mc->pages_compared - mc->pages_agree));
+	fprintf(txt, "order agreement     %.6f (free pages in identical "
+		"blocks: %llu; model free %llu, kernel free %llu)\n",
+		mc->order_agreement, (unsigned long long)mc->same_block_pages,
+		(unsigned long long)mc->model_free_pages,
+		(unsigned long long)mc->kernel_free_pages);
+	fprintf(txt, "hot-added pages     %llu (offline at start), agreement "
+		"%.6f, not in pfn agreement\n",
+		(unsigned long long)mc->hot_compared,
+		mc->hot_compared ? (double)mc->hot_agree /
+				   (double)mc->hot_compared : 1.0);
+	fprintf(txt, "pcp events in trace %s\n",
+		mc->have_pcp_events ? "yes (kernel pcp lists followed)" :
+				      "no (pcp-held pages cannot be told apart)");
+	fprintf(txt, "kernel pcp pages    %llu at end\n",
+		(unsigned long long)r->kpcp.len);
+	fprintf(txt, "events after end snapshot (not applied) %llu\n",
+		(unsigned long long)mc->after_end);
+	fprintf(txt, "lost events (LOST records) %llu\n",
+		(unsigned long long)r->k.lost);
+	fprintf(txt, "allocs of pages the model had allocated %llu\n",
+		(unsigned long long)mc->alloc_not_free);
+	fprintf(txt, "frees of pages the model had free       %llu\n",
+		(unsigned long long)mc->free_not_alloc);
+	fprintf(txt, "pcp drains of free pages %llu, refills of allocated "
+		"pages %llu\n", (unsigned long long)mc->drain_not_alloc,
+		(unsigned long long)mc->refill_not_free);
+	fprintf(txt, "zone resizes %llu (failed %llu); hot-added pages "
+		"onlined %llu, of which %llu only at the end (online in the end "
+		"snapshot, no resize event before it)\n",
+		(unsigned long long)r->k.zone_resizes,
+		(unsigned long long)mc->resize_fail,
+		(unsigned long long)r->hotadd_pages,
+		(unsigned long long)r->hotadd_late);
+	fprintf(txt, "\ndisagreements by cause (pages):\n");
+	fprintf(txt, "%-14s %24s %24s\n", "cause", "model free/kernel alloc",
+		"model alloc/kernel free");
+	for (int i = 0; i < RP_NR_CAUSES; i++)
+		fprintf(txt, "%-14s %24llu %24llu\n", rp_cause_name(i),
+			(unsigned long long)mc->cause[0][i],
+			(unsigned long long)mc->cause[1][i]);
+	zone_table(r, end, txt);
+	if (nex) {
+		fprintf(txt, "\nfirst disagreeing pfn ranges:\n");
+		for (unsigned i = 0; i < nex; i++)
+			fprintf(txt, "  pfn %llu-%llu %s (%s)\n",
+				(unsigned long long)ex[i].pfn,
+				(unsigned long long)(ex[i].pfn + ex[i].len - 1),
+				ex[i].kind ? "model alloc/kernel free" :
+					     "model free/kernel alloc",
+				rp_cause_name(ex[i].cause));
+	}
+	free(c.mfree.w);
+	free(kfree.w);
+	rp_map_free(&c.mblocks);
+	return 0;
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to replay/: the state of one replay run, shared by driver.c
+ * (event loop), latency.c, series.c, mirror.c and summary.c. */
+#ifndef REPLAY_INT_H
+#define REPLAY_INT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "mmcore.h"
+#include "mmtrace/replay.h"
+#include "mmtrace/trace.h"
+
+/* ---- map.c ---------------------------------------------------------- */
+struct rp_slot { uint64_t key, val; };
+struct rp_map { struct rp_slot *slots; uint64_t cap, len; };
+int rp_map_init(struct rp_map *m, uint64_t hint);
+void rp_map_free(struct rp_map *m);
+int rp_map_get(const struct rp_map *m, uint64_t key, uint64_t *val);
+int rp_map_put(struct rp_map *m, uint64_t key, uint64_t val);
+int rp_map_del(struct rp_map *m, uint64_t key);
+int rp_map_take(struct rp_map *m, uint64_t key, uint64_t *val);
+int rp_map_swap(struct rp_map *m, uint64_t key, uint64_t val, uint64_t *old);
+int rp_snap_class_end(const struct mmt_snapshot *s, uint64_t pfn,
+		      uint64_t *end);
+
+/* ---- latency.c ------------------------------------------------------ */
+#define RP_HIST_BUCKETS 256
+struct rp_hist {
+	uint64_t b[RP_HIST_BUCKETS];
+	uint64_t n, max;
+	double sum;
+};
+void rp_hist_add(struct rp_hist *h, uint64_t ns);
+uint64_t rp_hist_pct(const struct rp_hist *h, double q);
+void rp_hist_bucket_range(unsigned idx, uint64_t *lo, uint64_t *hi);
+
+/* Least-squares line y = a + b*x from running sums (O(1) memory). */
+struct rp_fitsum { uint64_t n; double sx, sy, sxx, sxy, syy; };
+void rp_fitsum_add(struct rp_fitsum *f, double x, double y);
+
+enum rp_fit_id { RP_FIT_DIRECT_RECLAIM, RP_FIT_COMPACTION, RP_FIT_NODE_RECLAIM,
+		 RP_NR_FITS };
+struct rp_fit {
+	double a, b;		/* base ns, ns per page */
+	uint64_t samples;
+	double rmse, r2;
+	int fitted;		/* 0: literature default (too few pairs) */
+};
+
+struct rp_costs {
+	double pcp_hit, pcp_refill, refill_page, buddy, split, fallback, steal,
+	       remote, slowpath, oom, refault, fault, clear_page, slab;
+	struct rp_fit fit[RP_NR_FITS];
+};
+#define RP_MIN_FIT_PAIRS 8
+void rp_costs_defaults(struct rp_costs *c);
+void rp_costs_calibrate(struct rp_costs *c, const struct rp_fitsum f[RP_NR_FITS]);
+const char *rp_fit_name(int id);
+/* Cost of one model operation by its path; the parts spent in reclaim and
+ * compaction are also returned for their own histograms. */
+uint64_t rp_fit_cost(const struct rp_fit *f, uint64_t pages);
+uint64_t rp_cost_alloc(const struct rp_costs *c, const struct mmc_result *r,
+		       unsigned order, uint64_t *reclaim_ns,
+		       uint64_t *compact_ns);
+
+/* ---- the run -------------------------------------------------------- */
+enum rp_op { RP_OP_ALLOC, RP_OP_FAULT, RP_OP_RECLAIM, RP_OP_COMPACTION,
+	     RP_OP_SLAB, RP_NR_OPS };
+
+struct rp_node_ctr {
+	uint64_t direct_reclaims, compact_stalls, node_reclaims,
+		 reclaimed_pages, compact_migrated, remote_allocs, allocs,
+		 alloc_fail;
+	int kswapd_woken;	/* since the previous sample */
+};
+
+/* What the trace saw for real (policy mode's "kernel" column). */
+struct rp_kernel_ctr {
+	uint64_t page_allocs, page_frees, order9_allocs;
+	uint64_t fallbacks, steals, kswapd_wakes, wakeup_kswapd;
+	uint64_t direct_reclaims, direct_reclaimed, direct_ns;
+	uint64_t compact_tries, compactions, compact_ns;
+	uint64_t node_reclaims, node_reclaimed, node_reclaim_ns;
+	uint64_t lost, faults, slab_allocs, slab_frees, filemap_adds,
+		 zone_resizes;
+	uint64_t max_ts;
+};
+
+/* Per-cpu pending state for begin/end pairs and fault linking. */
+struct rp_cpu {
+	uint64_t dr_begin, nr_begin, comp_begin;	/* ts+1, 0 = none */
+	uint64_t comp_migrate, comp_free;
+	uint64_t fault_ts, fault_addr;			/* fault_ts+1 */
+	uint32_t fault_pid;
+	uint64_t fault_lat;	/* path cost so far of the pending fault */
+	int fault_present;
+};
+
+enum rp_cause { RP_CAUSE_PCP, RP_CAUSE_BOUNDARY, RP_CAUSE_HOTADD,
+		RP_CAUSE_LOST, RP_CAUSE_UNEXPLAINED, RP_NR_CAUSES };
+const char *rp_cause_name(int c);
+const char *rp_cause_key(int c);
+
+struct rp_mirror_ctr {
+	int checked;			/* 1 when an end snapshot was compared */
+	double pfn_agreement, order_agreement;
+	uint64_t pages_compared, pages_agree, model_free_pages,
+		 kernel_free_pages, same_block_pages, hot_compared, hot_agree;
+	/* [0] model free / kernel allocated, [1] model allocated / kernel free */
+	uint64_t cause[2][RP_NR_CAUSES];
+	uint64_t alloc_not_free, free_not_alloc, drain_not_alloc,
+		 refill_not_free, pcp_allocs, after_end, resize_fail;
+	int have_pcp_events;
+	uint64_t boundary_ns;		/* window before the end snapshot */
+};
+
+struct rp_slow {		/* slow ops, costed after calibration */
+	struct mmc_result res;
+	uint64_t extra_ns;
+	uint8_t op;
+};
+struct rp_slowvec { struct rp_slow *v; size_t n, cap; };
+
+struct rp_run {
+	const struct mmt_replay_opts *o;
+	struct mmt_reader *rd;
+	const struct mmt_header *h;
+	struct mmt_decode dec;
+	struct mmc_topology topo;
+	struct mmc_policy pol;
+	char topo_desc[128];
+	struct mmc *m;
+	int mt_map[64];			/* trace mt -> mmc mt, -1 unknown */
+	uint32_t nr_cpus;		/* model cpus */
+
+	/* policy mode maps */
+	struct rp_map fwd;	/* real pfn -> sim pfn<<8 | order<<1 | reclaimed */
+	struct rp_map rev;	/* sim pfn -> real pfn */
+	struct rp_map addr;	/* pid:addr page -> real pfn */
+	/* mirror mode: pages the kernel holds on pcp lists, pfn -> order */
+	struct rp_map kpcp;
+	/* mirror mode: pfns touched near/after the end snapshot (boundary) */
+	struct rp_map late;
+
+	struct rp_cpu *cpus;
+	uint32_t nr_trace_cpus;
+
+	struct rp_costs costs;
+	struct rp_fitsum fits[RP_NR_FITS];
+	struct rp_hist hist[RP_NR_OPS];
+	struct rp_slowvec slow;
+	struct rp_node_ctr node[MMC_MAX_NODES];
+	struct rp_kernel_ctr k;
+	struct rp_mirror_ctr mir;
+
+	uint64_t events, events_total, unmatched_frees, alloc_over_live,
+		 absorbed, refaults, touches, slab_objs, model_slab_pages;
+	uint64_t last_tick, now;
+	uint64_t dup_lru;
+	uint64_t hotadd_cursor[8][MMT_MAX_ZONE_TYPES];	/* next pfn to online */
+	uint64_t hotadd_pages, hotadd_late;
+	struct rp_map onl;	/* order-10 blocks already onlined */
+
+	/* time series */
+	FILE *ts_out;
+	uint64_t sample_ns, next_sample, nr_samples;
+	uint64_t probes, probe_ok;
+	double unusable_sum;
+	uint64_t unusable_n;
+
+	struct mmc_zone_stats zstart[MMC_MAX_NODES * MMC_NR_ZONE_TYPES];
+	uint32_t nr_zstart;
+
+	const char *stop_reason;
+	uint64_t end_snap_ts;
+	int have_end;
+};
+
+/* setup.c */
+void rp_build_mt_map(struct rp_run *r);
+int rp_mt(const struct rp_run *r, int mt);
+int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
+		      const struct mmt_snapshot *end, char *err, size_t errlen);
+int rp_snap_class(const struct mmt_snapshot *s, uint64_t pfn);
+int rp_build_policy(struct rp_run *r, char *err, size_t errlen);
+int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors);
+void rp_seed_empty(struct rp_run *r);
+
+/* series.c */
+int rp_series_open(struct rp_run *r);
+void rp_series_sample(struct rp_run *r, uint64_t t);
+void rp_series_close(struct rp_run *r);
+void rp_free_totals(const struct mmc *m, uint64_t fc[MMC_NR_ORDERS]);
+int rp_zone_name_type(const char *name);
+const char *rp_zone_type_name(int type);
+
+/* mirror.c: compare the model's free map with the end snapshot */
+int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res,
+		    FILE *txt);
+
+/* summary.c */
+int rp_write_outputs(struct rp_run *r, struct mmt_replay_result *res);
+FILE *rp_create(const char *dir, const char *name);
+void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv);
+
+#endif

@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Replay setup: the model's topology, policy and start state from the
+ * trace header and start snapshot, with the user's overrides.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "replay_int.h"
+
+int rp_zone_name_type(const char *name)
+{
+	if (!strncmp(name, "ZONE_", 5))
+		name += 5;
+	if (!strcasecmp(name, "DMA"))
+		return MMC_ZONE_DMA;
+	if (!strcasecmp(name, "DMA32"))
+		return MMC_ZONE_DMA32;
+	if (!strcasecmp(name, "Normal"))
+		return MMC_ZONE_NORMAL;
+	if (!strcasecmp(name, "Movable"))
+		return MMC_ZONE_MOVABLE;
+	return -1;		/* HighMem, Device: not modelled */
+}
+
+const char *rp_zone_type_name(int type)
+{
+	static const char *const names[] = { "DMA", "DMA32", "Normal", "Movable" };
+
+	return type >= 0 && type < MMC_NR_ZONE_TYPES ? names[type] : "?";
+}
+
+/* The recording kernel's migratetype numbers -> mmcore's, by name.
+ * CMA pages behave as movable for placement; the model has no CMA. */
+void rp_build_mt_map(struct rp_run *r)
+{
+	const struct mmt_decode *d = &r->dec;
+
+	for (int i = 0; i < 64; i++)
+		r->mt_map[i] = -1;
+#define MAPMT(field, v) if (d->field >= 0 && d->field < 64) r->mt_map[d->field] = (v)
+	MAPMT(mt_unmovable, MMC_MT_UNMOVABLE);
+	MAPMT(mt_movable, MMC_MT_MOVABLE);
+	MAPMT(mt_reclaimable, MMC_MT_RECLAIMABLE);
+	MAPMT(mt_highatomic, MMC_MT_HIGHATOMIC);
+	MAPMT(mt_cma, MMC_MT_MOVABLE);
+	MAPMT(mt_isolate, MMC_MT_ISOLATE);
+#undef MAPMT
+}
+
+int rp_mt(const struct rp_run *r, int mt)
+{
+	return mt >= 0 && mt < 64 ? r->mt_map[mt] : -1;
+}
+
+/* One past the last pfn of [start, end) that a snapshot shows online
+ * (not a hole, not offline); 0 when none. */
+static uint64_t online_extent(const struct mmt_snapshot *s, uint64_t start,
+			      uint64_t end)
+{
+	uint64_t last = 0;
+
+	for (uint64_t i = 0; s && i < s->nr_runs; i++) {
+		const struct mmt_class_run *r = &s->runs[i];
+		uint64_t a = r->pfn > start ? r->pfn : start;
+		uint64_t b = r->pfn + r->len < end ? r->pfn + r->len : end;
+
+		if (a < b && r->cls != MMT_PC_HOLE && r->cls != MMT_PC_OFFLINE)
+			last = b;
+	}
+	return last;
+}
+
+static int zone_cmp(const void *a, const void *b)
+{
+	const struct mmc_zone_spec *x = a, *y = b;
+
+	return (int)x->type - (int)y->type;
+}
+
+/* Native topology: the header's zone table and cpu/node map.
+ *
+ * mmcore lays a zone out as [start, start + present) present, the first
+ * present - managed pages RESERVED (unseedable), the rest a hole.  Real
+ * zones differ: reserved pages and offline sections sit anywhere, and
+ * hot-added memory comes online above the online part.  So the model's
+ * zone is present up to the last pfn either snapshot shows online, with
+ * managed = present: every real free block can then be seeded at its pfn,
+ * and pages that are reserved, offline or holes inside stay allocated
+ * (never freed by the trace); the span ends there too.  The cost: watermarks are computed from that
+ * larger managed count (the zones.tsv start rows show them). */
+static int topo_from_header(struct rp_run *r, const struct mmt_snapshot *start,
+			    const struct mmt_snapshot *end, char *err,
+			    size_t errlen)
+{
+	const struct mmt_header *h = r->h;
+	struct mmc_topology *t = &r->topo;
+	uint32_t nn = h->nr_nodes ? h->nr_nodes : 1;
+
+	memset(t, 0, sizeof(*t));
+	if (nn > MMC_MAX_NODES || h->nr_cpus > MMC_MAX_CPUS) {
+		snprintf(err, errlen, "%s: %u nodes / %u cpus exceed the model's "
+			 "limits (%d / %d)", r->o->trace, nn, h->nr_cpus,
+			 MMC_MAX_NODES, MMC_MAX_CPUS);
+		return -1;
+	}
+	t->nr_nodes = nn;
+	for (uint32_t i = 0; i < h->nr_zones; i++) {
+		const struct mmt_zone_info *z = &h->zones[i];
+		int type = rp_zone_name_type(z->name);
+		struct mmc_node_spec *n;
+		uint64_t spanned = z->spanned, present = z->present, ext;
+
+		if (type < 0 || z->node < 0 || (uint32_t)z->node >= nn ||
+		    !z->present || !z->spanned)
+			continue;
+		for (uint32_t j = 0; end && j < end->nr_zones; j++) {
+			const struct mmt_zone_info *e = &end->zones[j];
+
+			if (e->node == z->node && !strcmp(e->name, z->name) &&
+			    e->start_pfn == z->start_pfn && e->spanned > spanned)
+				spanned = e->spanned;
+		}
+		if (start) {
+			uint64_t a = online_extent(start, z->start_pfn,
+						   z->start_pfn + spanned);
+			uint64_t b = online_extent(end, z->start_pfn,
+						   z->start_pfn + spanned);
+
+			ext = a > b ? a : b;
+			if (ext > z->start_pfn)
+				present = ext - z->start_pfn;
+			/* beyond the online extent nothing ever happens: a
+			 * smaller span keeps the model small and its scans
+			 * (mmc_zone_stats) short */
+			spanned = (present + (1u << MMC_MAX_ORDER) - 1) &
+				  ~((uint64_t)(1u << MMC_MAX_ORDER) - 1);
+			if (spanned > z->spanned)
+				spanned = z->spanned;
+			if (spanned < present)
+				spanned = present;
+		}
+		n = &t->nodes[z->node];
+		if (n->nr_zones >= MMC_NR_ZONE_TYPES)
+			continue;
+		n->zones[n->nr_zones++] = (struct mmc_zone_spec){
+			(enum mmc_zone_type)type, z->start_pfn, spanned,
+			present, start ? present : z->managed };
+	}
+	for (uint32_t i = 0; i < nn; i++)
+		qsort(t->nodes[i].zones, t->nodes[i].nr_zones,
+		      sizeof(t->nodes[i].zones[0]), zone_cmp);
+	t->nr_cpus = h->nr_cpus ? h->nr_cpus : 1;
+	for (uint32_t c = 0; c < t->nr_cpus; c++) {
+		int32_t node = h->cpu_node && c < h->nr_cpus ? h->cpu_node[c] : 0;
+
+		if (node < 0 || (uint32_t)node >= nn)
+			node = 0;
+		t->cpu_node[c] = node;
+		t->nodes[node].nr_cpus++;
+	}
+	for (uint32_t i = 0; i < nn; i++)
+		for (uint32_t j = 0; j < nn; j++)
+			t->distance[i][j] = h->node_distance ?
+				h->node_distance[i * nn + j] : (i == j ? 10 : 20);
+	snprintf(r->topo_desc, sizeof(r->topo_desc), "trace (%u node%s, %u cpus)",
+		 nn, nn > 1 ? "s" : "", t->nr_cpus);
+	return 0;
+}
+
+static uint64_t topo_pages(const struct mmc_topology *t, int managed)
+{
+	uint64_t sum = 0;
+
+	for (uint32_t n = 0; n < t->nr_nodes; n++)
+		for (uint32_t z = 0; z < t->nodes[n].nr_zones; z++)
+			sum += managed ? t->nodes[n].zones[z].managed :
+					 t->nodes[n].zones[z].present;
+	return sum;
+}
+
+/* Does a model zone of the same type cover [start, end)? */
+static int topo_covers(const struct mmc_topology *t, int type, uint64_t start,
+		       uint64_t end)
+{
+	uint64_t pfn = start;
+
+	/* a split topology spreads one trace zone over several nodes */
+	while (pfn < end) {
+		int found = 0;
+
+		for (uint32_t n = 0; n < t->nr_nodes && !found; n++)
+			for (uint32_t z = 0; z < t->nodes[n].nr_zones; z++) {
+				const struct mmc_zone_spec *s = &t->nodes[n].zones[z];
+
+				if ((int)s->type == type && pfn >= s->start_pfn &&
+				    pfn < s->start_pfn + s->spanned) {
+					pfn = s->start_pfn + s->spanned;
+					found = 1;
+					break;
+				}
+			}
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+static int all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* --topology: "N" splits the trace's (one-node) host into N equal nodes at
+ * distance 20; anything else is an mmc_topology_parse spec.  The result
+ * must hold the trace: as many cpus, enough memory for what was allocated
+ * at the start, and in mirror mode every pfn the kernel used. */
+int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
+		      const struct mmt_snapshot *end, char *err, size_t errlen)
+{
+	const char *spec = r->o->topology;
+	struct mmc_topology native, *t = &r->topo;
+	uint64_t used = 0;
+	char e2[200];
+
+	if (topo_from_header(r, start, end, err, errlen) < 0)
+		return 1;
+	if (!spec || !*spec)
+		return 0;
+	native = *t;
+	if (all_digits(spec)) {
+		unsigned long n = strtoul(spec, NULL, 10);
+
+		if (n < 1 || n > MMC_MAX_NODES) {
+			snprintf(err, errlen, "--topology %s: node count must be "
+				 "1..%d", spec, MMC_MAX_NODES);
+			return 2;
+		}
+		if (n == 1 && native.nr_nodes == 1)
+			return 0;
+		if (native.nr_nodes != 1) {
+			snprintf(err, errlen, "--topology %s: the trace already "
+				 "has %u nodes; a split needs a one-node trace",
+				 spec, native.nr_nodes);
+			return 2;
+		}
+		if (mmc_topology_split(&native, (uint32_t)n, 20, t, e2,
+				       sizeof(e2)) < 0) {
+			snprintf(err, errlen, "--topology %s: %s", spec, e2);
+			return 2;
+		}
+		snprintf(r->topo_desc, sizeof(r->topo_desc),
+			 "%lu nodes split from the trace, distance 20", n);
+	} else {
+		if (mmc_topology_parse(spec, t, e2, sizeof(e2)) < 0) {
+			snprintf(err, errlen, "--topology %s: %s", spec, e2);
+			return 2;
+		}
+		snprintf(r->topo_desc, sizeof(r->topo_desc), "%s", spec);
+	}
+	if (t->nr_cpus < native.nr_cpus) {
+		snprintf(err, errlen, "--topology %s: %u cpus, but the trace "
+			 "uses %u", spec, t->nr_cpus, native.nr_cpus);
+		return 2;
+	}
+	for (uint32_t i = 0; i < r->h->nr_zones; i++) {
+		const struct mmt_zone_info *z = &r->h->zones[i];
+		int type = rp_zone_name_type(z->name);
+
+		if (type < 0 || !z->present)
+			continue;
+		used += z->managed > z->nr_free ? z->managed - z->nr_free : 0;
+		if (r->o->mode == MMT_REPLAY_MIRROR &&
+		    !topo_covers(t, type, z->start_pfn,
+				 z->start_pfn + z->spanned)) {
+			snprintf(err, errlen, "--topology %s: no %s zone covers "
+				 "pfns %llu-%llu of the trace (mirror mode "
+				 "places pages at the kernel's pfns)", spec,
+				 z->name, (unsigned long long)z->start_pfn,
+				 (unsigned long long)(z->start_pfn + z->spanned));
+			return 2;
+		}
+	}
+	if (topo_pages(t, 1) < used) {
+		snprintf(err, errlen, "--topology %s: %llu pages of memory "
+			 "cannot hold the %llu pages allocated at trace start",
+			 spec, (unsigned long long)topo_pages(t, 1),
+			 (unsigned long long)used);
+		return 2;
+	}
+	return 0;
+}
+
+static int set_one(struct rp_run *r, const char *what, const char *kv,
+		   char *err, size_t errlen)
+{
+	char name[128], e2[200];
+	const char *eq = strchr(kv, '=');
+	size_t nl;
+
+	if (!eq || eq == kv) {
+		snprintf(err, errlen, "%s '%s': expected vm.NAME=VALUE", what, kv);
+		return -1;
+	}
+	nl = (size_t)(eq - kv);
+	if (nl >= sizeof(name)) {
+		snprintf(err, errlen, "%s '%.40s...': name too long", what, kv);
+		return -1;
+	}
+	memcpy(name, kv, nl);
+	name[nl] = '\0';
+	if (mmc_policy_set(&r->pol, name, eq + 1, e2, sizeof(e2)) < 0) {
+		snprintf(err, errlen, "%s %s: %s", what, kv, e2);
+		return -1;
+	}
+	return 0;
+}
+
+static int policy_file(struct rp_run *r, const char *path, char *err,
+		       size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[512], what[300];
+	unsigned lineno = 0;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line, *e;
+
+		lineno++;
+		while (isspace((unsigned char)*s))
+			s++;
+		e = s + strlen(s);
+		while (e > s && isspace((unsigned char)e[-1]))
+			*--e = '\0';
+		if (!*s || *s == '#')
+			continue;
+		snprintf(what, sizeof(what), "%s:%u:", path, lineno);
+		if (set_one(r, what, s, err, errlen) < 0) {
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* Host settings from the header first (names the model does not know,
+ * such as vm.dirty_ratio, are skipped), then --policy-file, then --set. */
+int rp_build_policy(struct rp_run *r, char *err, size_t errlen)
+{
+	const struct mmt_header *h = r->h;
+	char e2[200];
+
+	mmc_policy_defaults(&r->pol);
+	for (uint32_t i = 0; i < h->nr_sysctls; i++)
+		(void)mmc_policy_set(&r->pol, h->sysctls[i].name,
+				     h->sysctls[i].value, e2, sizeof(e2));
+	if (r->o->policy_file && policy_file(r, r->o->policy_file, err, errlen) < 0)
+		return -1;
+	for (unsigned i = 0; i < r->o->nr_sets; i++)
+		if (set_one(r, "--set", r->o->sets[i], err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+static int clip_zone(const struct mmc_topology *t, uint64_t pfn, uint64_t len,
+		     uint64_t *zs, uint64_t *ze, uint32_t *iter)
+{
+	/* iterate zones in order; returns the next zone overlapping */
+	uint32_t k = 0;
+
+	for (uint32_t n = 0; n < t->nr_nodes; n++)
+		for (uint32_t z = 0; z < t->nodes[n].nr_zones; z++, k++) {
+			const struct mmc_zone_spec *s = &t->nodes[n].zones[z];
+			uint64_t a = s->start_pfn, b = s->start_pfn + s->spanned;
+
+			if (k < *iter)
+				continue;
+			if (a < pfn + len && b > pfn) {
+				*zs = a > pfn ? a : pfn;
+				*ze = b < pfn + len ? b : pfn + len;
+				*iter = k + 1;
+				return 1;
+			}
+		}
+	return 0;
+}
+
+/* Start state from the start snapshot: pageblock migratetypes first (so
+ * seeded blocks go to their lists), then the free blocks, then the page
+ * classes of allocated pages.  Pages the kernel held on pcp lists are free
+ * in policy mode; in mirror mode they stay allocated and are remembered as
+ * the kernel's pcp pages (they look allocated in kpageflags too). */
+int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
+{
+	uint64_t bad = 0;
+	unsigned pbo = r->h->pageblock_order ? r->h->pageblock_order :
+					       MMC_PAGEBLOCK_ORDER;
+
+	for (uint64_t i = 0; i < s->nr_pageblocks; i++) {
+		int mt = rp_mt(r, s->pageblock_mt[i]);
+
+		if (mt >= 0)
+			(void)mmc_set_pageblock_mt(r->m, s->pageblock_base +
+						   (i << pbo), mt);
+	}
+	for (uint64_t i = 0; i < s->nr_free_blocks; i++) {
+		const struct mmt_free_block *b = &s->free_blocks[i];
+		int mt = rp_mt(r, b->mt);
+
+		if (mt < 0 || mt >= MMC_MT_PCPTYPES)
+			mt = b->mt < 0 ? -1 : mt;
+		if (mmc_seed_free(r->m, b->pfn, b->order, mt) < 0)
+			bad++;
+	}
+	for (uint64_t i = 0; i < s->nr_runs; i++) {
+		const struct mmt_class_run *run = &s->runs[i];
+		uint64_t zs, ze;
+		uint32_t it = 0;
+
+		/* reserved pages stay allocated as mmc_create() left them */
+		if (run->cls == MMT_PC_HOLE || run->cls == MMT_PC_FREE ||
+		    run->cls == MMT_PC_OFFLINE || run->cls == MMT_PC_RESERVED)
+			continue;
+		while (clip_zone(&r->topo, run->pfn, run->len, &zs, &ze, &it)) {
+			if (run->cls != MMT_PC_PCP) {
+				if (mmc_seed_class(r->m, zs, ze - zs, run->cls) < 0)
+					bad++;
+				continue;
+			}
+			for (uint64_t p = zs; p < ze; p++) {
+				if (r->o->mode == MMT_REPLAY_MIRROR)
+					rp_map_put(&r->kpcp, p, 0);
+				else if (mmc_seed_free(r->m, p, 0, -1) < 0)
+					bad++;
+			}
+		}
+	}
+	*errors = bad;
+	return 0;
+}
+
+/* No start snapshot (a file cut before it): an empty machine, every
+ * spanned page free in max-order blocks where the model accepts them. */
+void rp_seed_empty(struct rp_run *r)
+{
+	const struct mmc_topology *t = &r->topo;
+
+	for (uint32_t n = 0; n < t->nr_nodes; n++)
+		for (uint32_t z = 0; z < t->nodes[n].nr_zones; z++) {
+			const struct mmc_zone_spec *s = &t->nodes[n].zones[z];
+			uint64_t pfn = s->start_pfn, end = pfn + s->spanned;
+
+			while (pfn < end) {
+				unsigned o = MMC_MAX_ORDER;
+
+				while (o && ((pfn & ((1ull << o) - 1)) ||
+					     pfn + (1ull << o) > end))
+					o--;
+				(void)mmc_seed_free(r->m, pfn, o, MMC_MT_MOVABLE);
+				pfn += 1ull << o;
+			}
+		}
+}

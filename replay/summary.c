@@ -1,0 +1,615 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Run outputs (docs/replay-output.md): summary.json, policy.txt,
+ * zones.tsv, latency.tsv, calibration.tsv, mirror.txt and
+ * model_vs_kernel.tsv.  Fixed formats and stable orders only, so the same
+ * trace and policy give the same bytes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "replay_int.h"
+
+static int mkdir_p(const char *dir)
+{
+	char buf[4096];
+	size_t n = strlen(dir);
+
+	if (n >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, dir, n + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+FILE *rp_create(const char *dir, const char *name)
+{
+	char path[4096];
+	int fd;
+	FILE *f;
+
+	if (mkdir_p(dir) < 0)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "w");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+static int finish(FILE *f)
+{
+	int bad = ferror(f);
+
+	if (fclose(f) != 0 || bad)
+		return -1;
+	return 0;
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+/* %.6g, but integers of a million and more as plain digits: the
+ * contract asks for plain decimals, never exponents. */
+static const char *num(char *buf, size_t len, double v)
+{
+	if (v >= 1e6 || v <= -1e6)
+		snprintf(buf, len, "%.0f", v);
+	else if (v != 0 && v < 1e-4 && v > -1e-4)
+		snprintf(buf, len, "%.9f", v);
+	else
+		snprintf(buf, len, "%.6g", v);
+	return buf;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* The reader's messages start with the path given; outputs hold no
+ * absolute paths, so keep only the file's name. */
+static void json_msg(FILE *f, const char *msg, const char *trace)
+{
+	char buf[1024];
+	size_t tl = strlen(trace);
+
+	if (!strncmp(msg, trace, tl)) {
+		snprintf(buf, sizeof(buf), "%s%s", base_name(trace), msg + tl);
+		msg = buf;
+	}
+	json_str(f, msg);
+}
+
+static int line_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* mmc_policy_format output as sorted "vm.X=V" lines (pointers into buf). */
+static size_t policy_lines(const struct mmc_policy *p, char *buf, size_t len,
+			   char **lines, size_t max)
+{
+	size_t n = 0;
+	char *s;
+
+	mmc_policy_format(p, buf, len);
+	for (s = strtok(buf, "\n"); s && n < max; s = strtok(NULL, "\n"))
+		if (*s)
+			lines[n++] = s;
+	qsort(lines, n, sizeof(*lines), line_cmp);
+	return n;
+}
+
+static int is_int(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+static void json_hist(FILE *f, const char *key, const struct rp_hist *h)
+{
+	char b[64];
+
+	fprintf(f, "  \"%s\": {\"p50\": %llu, \"p99\": %llu, \"p999\": %llu, "
+		"\"max\": %llu, \"mean\": %s, \"count\": %llu},\n", key,
+		(unsigned long long)rp_hist_pct(h, 0.50),
+		(unsigned long long)rp_hist_pct(h, 0.99),
+		(unsigned long long)rp_hist_pct(h, 0.999),
+		(unsigned long long)h->max,
+		num(b, sizeof(b), h->n ? h->sum / (double)h->n : 0.0),
+		(unsigned long long)h->n);
+}
+
+struct endstate {
+	double unusable, fragidx, o9_rate;
+	uint64_t ge9, mixed;
+	const char *o9_source;
+};
+
+static void end_state(const struct rp_run *r, const struct mmc_vmstat *vs,
+		      struct endstate *e)
+{
+	uint64_t fc[MMC_NR_ORDERS];
+
+	rp_free_totals(r->m, fc);
+	e->unusable = mmc_unusable_index(fc, 9) / 1000.0;
+	e->fragidx = mmc_fragmentation_index(fc, 9) / 1000.0;
+	e->ge9 = 0;
+	for (int o = 9; o < MMC_NR_ORDERS; o++)
+		e->ge9 += fc[o] << o;
+	e->mixed = 0;
+	for (uint32_t i = 0; i < mmc_nr_zones(r->m); i++) {
+		struct mmc_zone_stats s;
+
+		if (mmc_zone_stats(r->m, i, &s) == 0)
+			e->mixed += s.pageblocks_mixed;
+	}
+	if (vs->order9_attempts) {
+		e->o9_rate = (double)vs->order9_success /
+			     (double)vs->order9_attempts;
+		e->o9_source = "trace";
+	} else {
+		e->o9_rate = r->probes ? (double)r->probe_ok /
+					 (double)r->probes : 0;
+		e->o9_source = "probe";
+	}
+}
+
+/* Modeled time spent in reclaim/compaction, summed from the slow ops. */
+static void model_ns(const struct rp_run *r, uint64_t *dr, uint64_t *comp,
+		     uint64_t *nr)
+{
+	*dr = *comp = *nr = 0;
+	for (size_t i = 0; i < r->slow.n; i++) {
+		const struct mmc_result *s = &r->slow.v[i].res;
+
+		if (s->path & MMC_PATH_DIRECT_RECLAIM)
+			*dr += rp_fit_cost(&r->costs.fit[RP_FIT_DIRECT_RECLAIM],
+					   s->reclaim_reclaimed);
+		if (s->path & MMC_PATH_COMPACT)
+			*comp += rp_fit_cost(&r->costs.fit[RP_FIT_COMPACTION],
+					     s->compact_scanned);
+		if (s->path & MMC_PATH_NODE_RECLAIM)
+			*nr += rp_fit_cost(&r->costs.fit[RP_FIT_NODE_RECLAIM],
+					   s->node_reclaimed);
+	}
+}
+
+static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
+			  const struct endstate *e, FILE *f)
+{
+	char buf[8192], *lines[128];
+	size_t n = policy_lines(&r->pol, buf, sizeof(buf), lines, 128);
+	const struct rp_mirror_ctr *mc = &r->mir;
+
+	fputs("{\n  \"trace\": ", f);
+	json_str(f, base_name(r->o->trace));
+	fprintf(f, ",\n  \"mode\": \"%s\",\n  \"policy\": {",
+		r->o->mode == MMT_REPLAY_MIRROR ? "mirror" : "policy");
+	for (size_t i = 0; i < n; i++) {
+		char *eq = strchr(lines[i], '=');
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		fprintf(f, "%s", i ? ", " : "");
+		json_str(f, lines[i]);
+		fputs(": ", f);
+		if (is_int(eq + 1))
+			fputs(eq + 1, f);
+		else
+			json_str(f, eq + 1);
+	}
+	fputs("},\n  \"topology\": ", f);
+	json_str(f, r->topo_desc);
+	fprintf(f, ",\n  \"events_replayed\": %llu,\n  \"events_total\": %llu,\n"
+		"  \"stopped_early\": ", (unsigned long long)r->events,
+		(unsigned long long)r->events_total);
+	if (r->stop_reason)
+		json_msg(f, r->stop_reason, r->o->trace);
+	else
+		fputs("null", f);
+	fputs(",\n", f);
+	json_hist(f, "latency_ns", &r->hist[RP_OP_ALLOC]);
+	json_hist(f, "fault_latency_ns", &r->hist[RP_OP_FAULT]);
+	json_hist(f, "reclaim_latency_ns", &r->hist[RP_OP_RECLAIM]);
+	json_hist(f, "compaction_latency_ns", &r->hist[RP_OP_COMPACTION]);
+	fprintf(f, "  \"direct_reclaim_stalls\": %llu,\n"
+		"  \"compaction_stalls\": %llu,\n  \"node_reclaims\": %llu,\n"
+		"  \"remote_allocs\": %llu,\n  \"oom\": %llu,\n"
+		"  \"alloc_fail\": %llu,\n  \"order9_success_rate\": %.6g,\n"
+		"  \"order9_source\": \"%s\",\n"
+		"  \"order9_probes\": %llu,\n"
+		"  \"unusable_index_order9_end\": %.6g,\n"
+		"  \"unusable_index_order9_mean\": %.6g,\n"
+		"  \"fragmentation_index_order9_end\": %.6g,\n"
+		"  \"free_ge_o9_pages_end\": %llu,\n"
+		"  \"mixed_pageblocks_end\": %llu,\n  \"kswapd_wakes\": %llu,\n"
+		"  \"reclaimed_pages\": %llu,\n  \"refaults\": %llu,\n"
+		"  \"fallbacks\": %llu,\n  \"pageblock_steals\": %llu,\n"
+		"  \"absorbed_frees\": %llu,\n  \"unmatched_frees\": %llu,\n"
+		"  \"samples\": %llu,\n",
+		(unsigned long long)vs->direct_reclaims,
+		(unsigned long long)vs->compact_stalls,
+		(unsigned long long)vs->node_reclaims,
+		(unsigned long long)vs->pgalloc_remote,
+		(unsigned long long)vs->oom,
+		(unsigned long long)vs->alloc_fail, e->o9_rate, e->o9_source,
+		(unsigned long long)r->probes, e->unusable,
+		r->unusable_n ? r->unusable_sum / (double)r->unusable_n : 0.0,
+		e->fragidx, (unsigned long long)e->ge9,
+		(unsigned long long)e->mixed,
+		(unsigned long long)vs->kswapd_wakes,
+		(unsigned long long)(vs->kswapd_reclaimed +
+				     vs->direct_reclaimed + vs->node_reclaimed),
+		(unsigned long long)(vs->refaults + r->refaults),
+		(unsigned long long)vs->extfrag_events,
+		(unsigned long long)vs->pageblock_steals,
+		(unsigned long long)(vs->absorbed_frees + r->absorbed),
+		(unsigned long long)r->unmatched_frees,
+		(unsigned long long)r->nr_samples);
+	fprintf(f, "  \"kernel\": {\"fallbacks\": %llu, \"kswapd_wakes\": %llu, "
+		"\"direct_reclaims\": %llu, \"compaction_stalls\": %llu, "
+		"\"node_reclaims\": %llu, \"lost_events\": %llu},\n",
+		(unsigned long long)r->k.fallbacks,
+		(unsigned long long)r->k.kswapd_wakes,
+		(unsigned long long)r->k.direct_reclaims,
+		(unsigned long long)r->k.compact_tries,
+		(unsigned long long)r->k.node_reclaims,
+		(unsigned long long)r->k.lost);
+	fputs("  \"calibration\": {", f);
+	for (int i = 0; i < RP_NR_FITS; i++) {
+		const struct rp_fit *ft = &r->costs.fit[i];
+
+		char a[64], b[64], e[64], q[64];
+
+		fprintf(f, "%s\"%s\": {\"base_ns\": %s, \"ns_per_page\": %s, "
+			"\"samples\": %llu, \"rmse_ns\": %s, \"r2\": %s, "
+			"\"source\": \"%s\"}", i ? ", " : "", rp_fit_name(i),
+			num(a, 64, ft->a), num(b, 64, ft->b),
+			(unsigned long long)ft->samples, num(e, 64, ft->rmse),
+			num(q, 64, ft->r2), ft->fitted ? "trace" : "default");
+	}
+	fputs("}", f);
+	if (r->o->mode == MMT_REPLAY_MIRROR) {
+		fputs(",\n  \"mirror\": {", f);
+		if (mc->checked)
+			fprintf(f, "\"pfn_agreement\": %.6f, "
+				"\"order_agreement\": %.6f, ",
+				mc->pfn_agreement, mc->order_agreement);
+		else
+			fputs("\"pfn_agreement\": null, "
+			      "\"order_agreement\": null, ", f);
+		fprintf(f, "\"hotadd_pages\": %llu, \"hotadd_agree\": %llu, ",
+			(unsigned long long)mc->hot_compared,
+			(unsigned long long)mc->hot_agree);
+		fprintf(f, "\"pages_compared\": %llu, \"pages_disagree\": %llu, "
+			"\"pcp_events\": %s, \"events_after_end\": %llu, "
+			"\"alloc_not_free\": %llu, \"free_not_alloc\": %llu",
+			(unsigned long long)mc->pages_compared,
+			(unsigned long long)(mc->pages_compared - mc->pages_agree),
+			mc->have_pcp_events ? "true" : "false",
+			(unsigned long long)mc->after_end,
+			(unsigned long long)mc->alloc_not_free,
+			(unsigned long long)mc->free_not_alloc);
+		for (int k = 0; k < 2; k++)
+			for (int c = 0; c < RP_NR_CAUSES; c++)
+				fprintf(f, ", \"%s_%s\": %llu",
+					k ? "model_alloc" : "model_free",
+					rp_cause_key(c),
+					(unsigned long long)mc->cause[k][c]);
+		fputs("}", f);
+	}
+	fputs("\n}\n", f);
+}
+
+static int write_policy(const struct rp_run *r)
+{
+	char buf[8192], *lines[128];
+	size_t n = policy_lines(&r->pol, buf, sizeof(buf), lines, 128);
+	FILE *f = rp_create(r->o->outdir, "policy.txt");
+
+	if (!f)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s\n", lines[i]);
+	return finish(f);
+}
+
+static void zone_row(FILE *f, const char *when, const struct mmc_zone_stats *s)
+{
+	fprintf(f, "%s\t%d\t%s\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu\t"
+		"%llu\t%llu\t%u\t%u\t%llu\n", when, s->node,
+		rp_zone_type_name(s->type), (unsigned long long)s->start_pfn,
+		(unsigned long long)s->spanned, (unsigned long long)s->present,
+		(unsigned long long)s->managed, (unsigned long long)s->wmark_min,
+		(unsigned long long)s->wmark_low,
+		(unsigned long long)s->wmark_high, (unsigned long long)s->boost,
+		(unsigned long long)s->lowmem_reserve[MMC_ZONE_NORMAL],
+		s->pcp_high, s->pcp_batch, (unsigned long long)s->nr_free);
+}
+
+static int write_zones(const struct rp_run *r)
+{
+	FILE *f = rp_create(r->o->outdir, "zones.tsv");
+
+	if (!f)
+		return -1;
+	fputs("# when\tnode\tzone\tstart_pfn\tspanned\tpresent\tmanaged"
+	      "\twmark_min\twmark_low\twmark_high\tboost\treserve_normal"
+	      "\tpcp_high\tpcp_batch\tnr_free\n", f);
+	for (uint32_t i = 0; i < r->nr_zstart; i++)
+		zone_row(f, "start", &r->zstart[i]);
+	for (uint32_t i = 0; i < mmc_nr_zones(r->m); i++) {
+		struct mmc_zone_stats s;
+
+		if (mmc_zone_stats(r->m, i, &s) == 0)
+			zone_row(f, "end", &s);
+	}
+	return finish(f);
+}
+
+static int write_latency(const struct rp_run *r)
+{
+	static const char *const ops[RP_NR_OPS] = {
+		"alloc", "fault", "reclaim", "compaction", "slab" };
+	FILE *f = rp_create(r->o->outdir, "latency.tsv");
+
+	if (!f)
+		return -1;
+	fputs("# op\tlo_ns\thi_ns\tcount\tcdf\n", f);
+	for (int op = 0; op < RP_NR_OPS; op++) {
+		const struct rp_hist *h = &r->hist[op];
+		uint64_t seen = 0;
+
+		for (unsigned i = 0; i < RP_HIST_BUCKETS; i++) {
+			uint64_t lo, hi;
+
+			if (!h->b[i])
+				continue;
+			seen += h->b[i];
+			rp_hist_bucket_range(i, &lo, &hi);
+			char c[64];
+
+			fprintf(f, "%s\t%llu\t%llu\t%llu\t%s\n", ops[op],
+				(unsigned long long)lo, (unsigned long long)hi,
+				(unsigned long long)h->b[i],
+				num(c, 64, (double)seen / (double)h->n));
+		}
+	}
+	return finish(f);
+}
+
+static int write_calibration(const struct rp_run *r)
+{
+	const struct rp_costs *c = &r->costs;
+	FILE *f = rp_create(r->o->outdir, "calibration.tsv");
+	struct { const char *name; double v; } fixed[] = {
+		{ "pcp_hit_ns", c->pcp_hit }, { "pcp_refill_ns", c->pcp_refill },
+		{ "pcp_refill_per_page_ns", c->refill_page },
+		{ "buddy_ns", c->buddy }, { "buddy_split_ns", c->split },
+		{ "fallback_ns", c->fallback }, { "pageblock_steal_ns", c->steal },
+		{ "remote_node_ns", c->remote }, { "slowpath_ns", c->slowpath },
+		{ "oom_ns", c->oom }, { "refault_ns", c->refault },
+		{ "fault_ns", c->fault }, { "clear_page_ns", c->clear_page },
+		{ "slab_ns", c->slab },
+	};
+
+	if (!f)
+		return -1;
+	fputs("# constant\tvalue\tsamples\trmse_ns\tr2\tsource\n", f);
+	for (int i = 0; i < RP_NR_FITS; i++) {
+		const struct rp_fit *ft = &c->fit[i];
+		const char *src = ft->fitted ? "trace" : "default";
+
+		char a[64], b[64], e[64], q[64];
+
+		num(e, 64, ft->rmse);
+		num(q, 64, ft->r2);
+		fprintf(f, "%s.base_ns\t%s\t%llu\t%s\t%s\t%s\n",
+			rp_fit_name(i), num(a, 64, ft->a),
+			(unsigned long long)ft->samples, e, q, src);
+		fprintf(f, "%s.ns_per_page\t%s\t%llu\t%s\t%s\t%s\n",
+			rp_fit_name(i), num(b, 64, ft->b),
+			(unsigned long long)ft->samples, e, q, src);
+	}
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		char b[64];
+
+		fprintf(f, "%s\t%s\t0\t0\t0\tdefault\n", fixed[i].name,
+			num(b, sizeof(b), fixed[i].v));
+	}
+	return finish(f);
+}
+
+/* "model vs kernel": what the trace saw next to what the model did. */
+void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv)
+{
+	const struct rp_kernel_ctr *k = &r->k;
+	struct mmc_vmstat vs;
+	uint64_t dr_ns, comp_ns, nr_ns;
+	struct { const char *name; uint64_t kern; int64_t model; } rows[] = {
+		{ "pages_allocated", k->page_allocs, 0 },
+		{ "pages_freed", k->page_frees, 0 },
+		{ "order9_allocs", k->order9_allocs, 0 },
+		{ "fallbacks", k->fallbacks, 0 },
+		{ "pageblock_steals", k->steals, 0 },
+		{ "kswapd_wakes", k->kswapd_wakes, 0 },
+		{ "direct_reclaims", k->direct_reclaims, 0 },
+		{ "direct_reclaimed_pages", k->direct_reclaimed, 0 },
+		{ "direct_reclaim_ns", k->direct_ns, 0 },
+		{ "compaction_stalls", k->compact_tries, 0 },
+		{ "compaction_runs", k->compactions, -1 },
+		{ "compaction_ns", k->compact_ns, 0 },
+		{ "node_reclaims", k->node_reclaims, 0 },
+		{ "node_reclaimed_pages", k->node_reclaimed, 0 },
+		{ "node_reclaim_ns", k->node_reclaim_ns, 0 },
+		{ "lost_events", k->lost, -1 },
+	};
+
+	mmc_vmstat(r->m, &vs);
+	model_ns(r, &dr_ns, &comp_ns, &nr_ns);
+	rows[0].model = (int64_t)vs.pgalloc;
+	rows[1].model = (int64_t)vs.pgfree;
+	rows[2].model = (int64_t)vs.order9_attempts;
+	rows[3].model = (int64_t)vs.extfrag_events;
+	rows[4].model = (int64_t)vs.pageblock_steals;
+	rows[5].model = (int64_t)vs.kswapd_wakes;
+	rows[6].model = (int64_t)vs.direct_reclaims;
+	rows[7].model = (int64_t)vs.direct_reclaimed;
+	rows[8].model = (int64_t)dr_ns;
+	rows[9].model = (int64_t)vs.compact_stalls;
+	rows[11].model = (int64_t)comp_ns;
+	rows[12].model = (int64_t)vs.node_reclaims;
+	rows[13].model = (int64_t)vs.node_reclaimed;
+	rows[14].model = (int64_t)nr_ns;
+	if (tsv)
+		fputs("# counter\tkernel\tmodel\n", f);
+	else
+		fprintf(f, "model vs kernel (%s)\n%-24s %16s %16s\n",
+			r->topo_desc, "counter", "kernel", "model");
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char mv[32];
+
+		if (rows[i].model < 0)
+			snprintf(mv, sizeof(mv), "-");
+		else
+			snprintf(mv, sizeof(mv), "%lld", (long long)rows[i].model);
+		fprintf(f, tsv ? "%s\t%llu\t%s\n" : "%-24s %16llu %16s\n",
+			rows[i].name, (unsigned long long)rows[i].kern, mv);
+	}
+}
+
+static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
+			const struct endstate *e, struct mmt_replay_result *res)
+{
+	const struct rp_hist *h = &r->hist[RP_OP_ALLOC];
+
+	res->events_replayed = r->events;
+	res->events_total = r->events_total;
+	res->stopped_early = r->stop_reason != NULL;
+	res->model_fallbacks = vs->extfrag_events;
+	res->kernel_fallbacks = r->k.fallbacks;
+	res->model_direct_reclaims = vs->direct_reclaims;
+	res->kernel_direct_reclaims = r->k.direct_reclaims;
+	res->model_kswapd_wakes = vs->kswapd_wakes;
+	res->kernel_kswapd_wakes = r->k.kswapd_wakes;
+	res->model_compact_stalls = vs->compact_stalls;
+	res->kernel_compact_stalls = r->k.compact_tries;
+	res->model_node_reclaims = vs->node_reclaims;
+	res->kernel_node_reclaims = r->k.node_reclaims;
+	res->remote_allocs = vs->pgalloc_remote;
+	res->oom = vs->oom;
+	res->alloc_fail = vs->alloc_fail;
+	res->latency_p50 = rp_hist_pct(h, 0.5);
+	res->latency_p99 = rp_hist_pct(h, 0.99);
+	res->latency_p999 = rp_hist_pct(h, 0.999);
+	res->latency_max = h->max;
+	res->order9_success_rate = e->o9_rate;
+	res->unusable_index_order9_end = e->unusable;
+}
+
+static int write_text(const char *dir, const char *name, const char *text,
+		      size_t len)
+{
+	FILE *f = rp_create(dir, name);
+
+	if (!f)
+		return -1;
+	fwrite(text, 1, len, f);
+	return finish(f);
+}
+
+int rp_write_outputs(struct rp_run *r, struct mmt_replay_result *res)
+{
+	const char *dir = r->o->outdir;
+	struct mmc_vmstat vs;
+	struct endstate e;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	int rc = 0;
+
+	if (!mem)
+		return -1;
+	if (r->o->mode == MMT_REPLAY_MIRROR)
+		rc = rp_mirror_check(r, res, mem);
+	else
+		rp_print_kernel_table(r, mem, 0);
+	fclose(mem);
+	mmc_vmstat(r->m, &vs);
+	end_state(r, &vs, &e);
+	fill_result(r, &vs, &e, res);
+	if (r->o->print_table && text)
+		fwrite(text, 1, len, stdout);
+	if (rc == 0 && dir) {
+		FILE *f = rp_create(dir, "summary.json");
+
+		if (!f) {
+			rc = -1;
+		} else {
+			write_summary(r, &vs, &e, f);
+			rc = finish(f);
+		}
+		if (!rc)
+			rc = write_policy(r);
+		if (!rc)
+			rc = write_zones(r);
+		if (!rc)
+			rc = write_latency(r);
+		if (!rc)
+			rc = write_calibration(r);
+		if (!rc && r->o->mode == MMT_REPLAY_MIRROR)
+			rc = write_text(dir, "mirror.txt", text, len);
+		if (!rc && r->o->mode == MMT_REPLAY_POLICY) {
+			f = rp_create(dir, "model_vs_kernel.tsv");
+			if (!f) {
+				rc = -1;
+			} else {
+				rp_print_kernel_table(r, f, 1);
+				rc = finish(f);
+			}
+		}
+	}
+	free(text);
+	return rc;
+}

@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reclaim (mm/vmscan.c): LRU bookkeeping (activation, departures, large
+ * folios), kswapd waking at the low mark and sleeping once balanced at
+ * the high mark, direct reclaim below the min mark, swappiness and the
+ * no-swap rule deciding anon versus file, and determinism.
+ */
+#include <stdlib.h>
+#include "reclaim_testlib.h"
+
+static struct mmc *one_node(int swappiness)
+{
+	struct tl_spec s;
+
+	tl_spec_default(&s);
+	s.swappiness = swappiness;
+	return tl_create(&s);
+}
+
+static uint64_t zone_free(struct mmc *m)
+{
+	return tl_zone(m, 0)->nr_free;
+}
+
+static void lru_bookkeeping(void **state)
+{
+	struct tl_hook hook = { 0 };
+	(void)state;
+
+	struct mmc *m = one_node(60);
+	uint64_t start = tl_start(m, 0);
+	mmc_set_reclaim_hook(m, tl_reclaim_hook, &hook);
+
+	tl_fill(m, start, 100, MMC_PC_FILE);
+	assert_int_equal(lru_pages(m, 0, true, false), 100);
+	/* mark_page_accessed: referenced first, active on the second touch */
+	mmc_lru_touch(m, start);
+	assert_int_equal(lru_pages(m, 0, true, true), 0);
+	mmc_lru_touch(m, start);
+	assert_int_equal(lru_pages(m, 0, true, true), 1);
+	assert_int_equal(lru_pages(m, 0, true, false), 99);
+
+	/* the workload frees half (even pfns), then reuses a quarter */
+	for (uint64_t i = 0; i < 100; i += 2)
+		assert_int_equal(mmc_free(m, start + i, 0, 0, NULL), 0);
+	assert_int_equal(lru_pages(m, 0, true, false) +
+			 lru_pages(m, 0, true, true), 50);
+	for (uint64_t i = 0; i < 50; i += 4) {
+		assert_int_equal(mmc_alloc_at(m, start + i, 0,
+					      MMC_GFP_HIGHUSER_MOVABLE, 0,
+					      NULL), 0);
+		assert_int_equal(mmc_lru_add(m, start + i, 0, MMC_PC_ANON), 0);
+	}
+	assert_int_equal(lru_pages(m, 0, false, false), 13);
+
+	/* an order-9 anon folio (THP) is one LRU entry */
+	uint64_t thp = start + 512;
+	assert_int_equal(mmc_alloc_at(m, thp, 9, MMC_GFP_HIGHUSER_MOVABLE, 0,
+				      NULL), 0);
+	assert_int_equal(mmc_lru_add(m, thp, 9, MMC_PC_ANON), 0);
+	assert_int_equal(lru_pages(m, 0, false, false), 13 + 512);
+	/* touching a tail page activates the whole folio */
+	mmc_lru_touch(m, thp + 100);
+	mmc_lru_touch(m, thp + 7);
+	assert_int_equal(lru_pages(m, 0, false, true), 512);
+
+	/* reclaim everything: exactly the live LRU pages come back, each
+	 * once, the folio in one piece */
+	assert_int_equal(mmc_set_swap(m, 1u << 20), 0);
+	uint64_t live = 50 + 13 + 512, got = 0, r;
+	while ((r = try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
+				      MMC_ZONE_NORMAL, NULL)) > 0)
+		got += r;
+	assert_int_equal(got, live);
+	assert_int_equal(hook.pages, live);
+	assert_int_equal(hook.calls, 50 + 13 + 1);
+	for (int f = 0; f < 2; f++)
+		for (int a = 0; a < 2; a++)
+			assert_int_equal(lru_pages(m, 0, f, a), 0);
+	assert_int_equal(zone_free(m) + tl_zone(m, 0)->nr_free_pcp,
+			 tl_zone(m, 0)->managed);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+static void kswapd_wakes_at_low_sleeps_at_high(void **state)
+{
+	struct mmc_result res;
+	struct mmc_vmstat vm;
+	struct tl_hook hook = { 0 };
+	(void)state;
+
+	struct mmc *m = one_node(60);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t low = low_wmark_pages(z), high = high_wmark_pages(z);
+	mmc_set_reclaim_hook(m, tl_reclaim_hook, &hook);
+
+	/* above low: no wake */
+	tl_fill(m, z->start_pfn, z->managed - (low + 200), MMC_PC_FILE);
+	assert_int_equal(mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, &res), 0);
+	mmc_vmstat(m, &vm);
+	assert_int_equal(vm.kswapd_wakes, 0);
+	assert_false(res.path & MMC_PATH_KSWAPD_WAKE);
+
+	/* below low (above min): the allocation wakes kswapd */
+	uint64_t pfn = z->start_pfn + z->managed - (low + 200);
+	while (z->nr_free > low - 5) {
+		while (page_class(z->page[pfn_to_idx(z, pfn)]) != MMC_PC_FREE)
+			pfn++;
+		tl_fill(m, pfn, 1, MMC_PC_FILE);
+	}
+	assert_int_equal(mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, &res), 0);
+	mmc_vmstat(m, &vm);
+	assert_true(res.path & MMC_PATH_KSWAPD_WAKE);
+	assert_int_equal(vm.kswapd_wakes, 1);
+	assert_true(m->nodes[0].kswapd_awake);
+	assert_int_equal(vm.kswapd_sleeps, 0);
+	assert_int_equal(hook.calls, 0);	/* kswapd runs on ticks */
+
+	/* a second request while it is awake does not count a wake */
+	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL);
+	mmc_vmstat(m, &vm);
+	assert_int_equal(vm.kswapd_wakes, 1);
+
+	/* kswapd balances to the high mark, then sleeps */
+	mmc_tick(m, 1000000000ull);
+	mmc_vmstat(m, &vm);
+	assert_false(m->nodes[0].kswapd_awake);
+	assert_int_equal(vm.kswapd_sleeps, 1);
+	assert_true(vm.kswapd_reclaimed > 0);
+	assert_true(vm.kswapd_scanned >= vm.kswapd_reclaimed);
+	assert_int_equal(hook.pages, vm.kswapd_reclaimed);
+	assert_true(zone_watermark_ok(z, 0, high, MMC_ZONE_NORMAL, 0));
+	assert_true(z->nr_free > high);
+	assert_int_equal(vm.direct_reclaims, 0);
+
+	/* balanced: a wake request does not wake it */
+	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL);
+	mmc_vmstat(m, &vm);
+	assert_int_equal(vm.kswapd_wakes, 1);
+	assert_false(m->nodes[0].kswapd_awake);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+static void direct_reclaim_below_min(void **state)
+{
+	struct mmc_result res;
+	struct mmc_vmstat vm;
+	struct tl_hook hook = { 0 };
+	(void)state;
+
+	struct mmc *m = one_node(60);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t min = min_wmark_pages(z);
+	mmc_set_reclaim_hook(m, tl_reclaim_hook, &hook);
+	tl_fill(m, z->start_pfn, z->managed - (min - 5), MMC_PC_FILE);
+
+	assert_int_equal(mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, &res), 0);
+	mmc_vmstat(m, &vm);
+	assert_true(res.path & MMC_PATH_DIRECT_RECLAIM);
+	assert_true(res.reclaim_reclaimed >= 32);
+	assert_true(res.reclaim_scanned >= res.reclaim_reclaimed);
+	assert_true(vm.direct_reclaims >= 1);
+	assert_int_equal(vm.direct_reclaimed, hook.pages);
+	assert_true(hook.lo >= z->start_pfn);
+	assert_int_equal(res.node, 0);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+/* anon pages [start, +8000), file pages [start + 8000, +8000), all
+ * file pages active (so cache_trim_mode does not force file-only). */
+#define NR_EACH 8000
+
+struct class_hook {
+	uint64_t split, anon, file;
+};
+
+static void class_fn(void *ctx, uint64_t pfn, unsigned order)
+{
+	struct class_hook *h = ctx;
+
+	if (pfn < h->split)
+		h->anon += 1ull << order;
+	else
+		h->file += 1ull << order;
+}
+
+static void run_swappiness(int swappiness, uint64_t swap,
+			   struct class_hook *h)
+{
+	struct mmc *m = one_node(swappiness);
+	uint64_t start = tl_start(m, 0);
+
+	tl_fill(m, start, NR_EACH, MMC_PC_ANON);
+	tl_fill(m, start + NR_EACH, NR_EACH, MMC_PC_FILE);
+	for (uint64_t i = 0; i < NR_EACH; i++) {
+		mmc_lru_touch(m, start + NR_EACH + i);
+		mmc_lru_touch(m, start + NR_EACH + i);
+	}
+	assert_int_equal(lru_pages(m, 0, true, true), NR_EACH);
+	mmc_set_swap(m, swap);
+	memset(h, 0, sizeof(*h));
+	h->split = start + NR_EACH;
+	mmc_set_reclaim_hook(m, class_fn, h);
+	for (int i = 0; i < 20; i++)
+		try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL,
+				  NULL);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+static void swappiness_and_no_swap(void **state)
+{
+	struct class_hook h;
+	(void)state;
+
+	/* no swap device: anon is never scanned, whatever swappiness */
+	run_swappiness(200, 0, &h);
+	assert_int_equal(h.anon, 0);
+	assert_true(h.file >= 20 * 32);
+
+	/* swap, swappiness 0: the anon share of the scan is 0 */
+	run_swappiness(0, 1u << 20, &h);
+	assert_int_equal(h.anon, 0);
+	assert_true(h.file >= 20 * 32);
+
+	/* swap, swappiness 200: the file share is 0 */
+	run_swappiness(200, 1u << 20, &h);
+	assert_int_equal(h.file, 0);
+	assert_true(h.anon >= 20 * 32);
+
+	/* swap, swappiness 100: both lists give pages */
+	run_swappiness(100, 1u << 20, &h);
+	assert_true(h.anon > 0);
+	assert_true(h.file > 0);
+}
+
+/* Random touch / free / re-add churn: the lists stay exact (every LRU
+ * page counted once, each reclaimed once), stale ring entries are
+ * rebuilt away, and memory stays proportional to the LRU. */
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void lru_churn(void **state)
+{
+	struct tl_hook hook = { 0 };
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	(void)state;
+
+	struct mmc *m = one_node(60);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t start = z->start_pfn, nr = 20000;
+	mmc_set_swap(m, 1u << 20);
+	tl_fill(m, start, nr, MMC_PC_FILE);
+	for (int i = 0; i < 400000; i++) {
+		uint64_t pfn = start + xorshift(&seed) % nr;
+		switch (xorshift(&seed) % 5) {
+		case 0:
+		case 1:
+			mmc_lru_touch(m, pfn);
+			break;
+		case 2:
+			mmc_free(m, pfn, 0, 0, NULL);
+			break;
+		default:
+			if (!mmc_alloc_at(m, pfn, 0, MMC_GFP_HIGHUSER_MOVABLE, 0,
+					  NULL))
+				assert_int_equal(mmc_lru_add(m, pfn, 0,
+					(xorshift(&seed) & 1) ? MMC_PC_ANON
+							      : MMC_PC_FILE), 0);
+		}
+		if (i % 50000 == 0)
+			try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
+					  MMC_ZONE_NORMAL, NULL);
+	}
+	uint64_t on_lru = 0, counted = 0;
+	for (uint64_t p = start; p < start + nr; p++)
+		on_lru += !!(z->page[pfn_to_idx(z, p)] & PG_LRU);
+	for (int f = 0; f < 2; f++)
+		for (int a = 0; a < 2; a++)
+			counted += lru_pages(m, 0, f, a);
+	assert_int_equal(counted, on_lru);
+	assert_true(on_lru > nr / 4);
+	assert_true(reclaim_memory_bytes(m) < 8 * on_lru + 4096);
+
+	mmc_set_reclaim_hook(m, tl_reclaim_hook, &hook);
+	uint64_t got = 0, r;
+	while ((r = try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
+				      MMC_ZONE_NORMAL, NULL)) > 0)
+		got += r;
+	assert_int_equal(got, on_lru);
+	assert_int_equal(hook.calls, on_lru);
+	for (uint64_t p = start; p < start + nr; p++)
+		assert_false(z->page[pfn_to_idx(z, p)] & PG_LRU);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+/* A boosted watermark (after a fallback) wakes kswapd even when the
+ * node meets its plain high mark; kswapd reclaims the boost and clears
+ * it (balance_pgdat's boost reclaim). */
+static void kswapd_reclaims_boost(void **state)
+{
+	struct mmc_vmstat vm;
+	(void)state;
+
+	struct mmc *m = one_node(60);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t high = z->_watermark[WMARK_HIGH];
+	tl_fill(m, z->start_pfn, z->managed - (high + 100), MMC_PC_FILE);
+	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL);
+	mmc_vmstat(m, &vm);
+	assert_int_equal(vm.kswapd_wakes, 0);	/* balanced, not boosted */
+
+	z->watermark_boost = 512;
+	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL);
+	mmc_vmstat(m, &vm);
+	assert_int_equal(vm.kswapd_wakes, 1);
+	mmc_tick(m, 1000000000ull);
+	mmc_vmstat(m, &vm);
+	assert_int_equal(z->watermark_boost, 0);
+	assert_true(vm.kswapd_reclaimed >= 412);
+	assert_int_equal(vm.kswapd_sleeps, 1);
+	assert_true(z->nr_free > high + 512);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+/* lru_note_cost(): refaults (IO) make a list costlier, and
+ * calculate_pressure_balance() then leans towards the other one.
+ * Anon 8000 inactive; file 4000 inactive + 8000 active (inactive file
+ * low: no cache_trim_mode); swappiness 100. */
+static void run_cost(uint64_t anon_refaults, struct class_hook *h)
+{
+	struct mmc *m = one_node(100);
+	uint64_t start = tl_start(m, 0);
+
+	tl_fill(m, start, 8000, MMC_PC_ANON);
+	tl_fill(m, start + 8000, 12000, MMC_PC_FILE);
+	for (uint64_t i = 4000; i < 12000; i++) {
+		mmc_lru_touch(m, start + 8000 + i);
+		mmc_lru_touch(m, start + 8000 + i);
+	}
+	mmc_set_swap(m, 1u << 20);
+	for (uint64_t i = 0; i < anon_refaults; i++)
+		lru_note_refault(m, start, 0, MMC_PC_ANON);
+	memset(h, 0, sizeof(*h));
+	h->split = start + 8000;
+	mmc_set_reclaim_hook(m, class_fn, h);
+	for (int i = 0; i < 20; i++)
+		try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL,
+				  NULL);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+static void reclaim_cost_balance(void **state)
+{
+	struct class_hook plain, costly;
+	(void)state;
+
+	run_cost(0, &plain);
+	run_cost(2000, &costly);
+	assert_true(plain.anon > 0 && plain.file > 0);
+	assert_true(costly.anon < plain.anon);
+	assert_true(costly.file > plain.file);
+}
+
+/* The same calls give the same state, bit for bit. */
+struct fold {
+	uint64_t h;
+};
+
+static void fold_block(void *ctx, uint64_t pfn, unsigned order, int mt,
+		       int on_pcp)
+{
+	struct fold *f = ctx;
+
+	f->h = (f->h ^ pfn) * 1099511628211ull;
+	f->h = (f->h ^ (order | (unsigned)mt << 8 | (unsigned)on_pcp << 16)) *
+	       1099511628211ull;
+}
+
+static void scenario(struct mmc_vmstat *vm, uint64_t *hash)
+{
+	struct mmc *m = one_node(60);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t start = z->start_pfn;
+	struct fold f = { 1469598103934665603ull };
+
+	mmc_set_swap(m, 4096);
+	tl_fill(m, start, 6000, MMC_PC_ANON);
+	tl_fill(m, start + 6000, z->managed - 6000 - low_wmark_pages(z) + 3,
+		MMC_PC_FILE);
+	for (uint64_t i = 0; i < 3000; i += 3)
+		mmc_lru_touch(m, start + 6000 + i), mmc_lru_touch(m, start + 6000 + i);
+	for (int i = 0; i < 200; i++)
+		mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, NULL);
+	mmc_tick(m, 1000000000ull);
+	for (int i = 0; i < 400; i++)
+		mmc_alloc(m, (unsigned)(i % 3), MMC_GFP_KERNEL, 0, NULL);
+	try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL, NULL);
+	mmc_tick(m, 2000000000ull);
+	mmc_vmstat(m, vm);
+	mmc_for_each_free_block(m, fold_block, &f);
+	*hash = f.h;
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+static void determinism(void **state)
+{
+	struct mmc_vmstat a, b;
+	uint64_t ha, hb;
+	(void)state;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	scenario(&a, &ha);
+	scenario(&b, &hb);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_int_equal(ha, hb);
+	assert_true(a.kswapd_reclaimed + a.direct_reclaimed > 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(lru_bookkeeping),
+		cmocka_unit_test(kswapd_wakes_at_low_sleeps_at_high),
+		cmocka_unit_test(direct_reclaim_below_min),
+		cmocka_unit_test(swappiness_and_no_swap),
+		cmocka_unit_test(reclaim_cost_balance),
+		cmocka_unit_test(lru_churn),
+		cmocka_unit_test(kswapd_reclaims_boost),
+		cmocka_unit_test(determinism),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

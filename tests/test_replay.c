@@ -1,0 +1,467 @@
+/* SPDX-License-Identifier: MIT */
+/* Replay on synthetic traces: mirror agreement (with and without pcp
+ * events), policy mode against the trace's own counters, determinism,
+ * bad input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sys/wait.h>
+#include "replay_util.h"
+
+static uint64_t lcg(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
+	return *s >> 33;
+}
+
+struct live { uint64_t pfn; unsigned order; };
+
+/* A churn of allocations of mixed orders at the lowest free pfns above a
+ * random start, and frees of random live ones. */
+static void churn(struct rk *k, unsigned nops, uint64_t seed)
+{
+	static const unsigned orders[] = { 0, 0, 0, 0, 0, 1, 2, 3, 9 };
+	const struct mmt_zone_info *z = &k->h.zones[0];
+	struct live *l = calloc(nops, sizeof(*l));
+	size_t nl = 0;
+
+	for (unsigned i = 0; i < nops; i++) {
+		if (nl && lcg(&seed) % 10 < 4) {
+			size_t j = lcg(&seed) % nl;
+
+			rk_free(k, l[j].pfn, l[j].order, (unsigned)(i & 1));
+			l[j] = l[--nl];
+		} else {
+			unsigned o = orders[lcg(&seed) % 9];
+			uint64_t from = z->start_pfn + lcg(&seed) % z->present;
+			uint64_t p = rk_find(k, o, from);
+
+			if (p == UINT64_MAX)
+				p = rk_find(k, o, z->start_pfn);
+			if (p == UINT64_MAX)
+				continue;
+			rk_alloc_at(k, p, o, "GFP_HIGHUSER_MOVABLE",
+				    "MIGRATE_MOVABLE", (unsigned)(i & 1));
+			l[nl++] = (struct live){ p, o };
+		}
+	}
+	free(l);
+}
+
+static void expect_agreement(const char *trace, const char *out, double min)
+{
+	struct mmt_replay_result res;
+	char err[512], path[600];
+	int rc = ru_replay(trace, out, MMT_REPLAY_MIRROR, NULL, NULL, 0, &res,
+			   err, sizeof(err));
+
+	if (rc)
+		fprintf(stderr, "replay: %s\n", err);
+	assert_int_equal(rc, 0);
+	assert_true(res.pages_compared > 0);
+	if (res.pfn_agreement < min) {
+		char *txt;
+
+		snprintf(path, sizeof(path), "%s/mirror.txt", out);
+		txt = ru_slurp(path, NULL);
+		fprintf(stderr, "%s\n", txt ? txt : "(no mirror.txt)");
+		free(txt);
+	}
+	assert_true(res.pfn_agreement >= min);
+}
+
+static void test_mirror_no_pcp_events(void **state)
+{
+	struct rk k;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 65536, 2), 0);
+	churn(&k, 20000, 1);
+	assert_int_equal(rk_write(&k, ru_path("m.mmt"), 0), 0);
+	expect_agreement(ru_path("m.mmt"), ru_path("m.out"), 0.99);
+	rk_free_all(&k);
+}
+
+/* The kernel's per-cpu lists: order-0 frees go onto a list; over 64 pages
+ * the 32 oldest drain to the buddy; an order-0 allocation takes from the
+ * list, refilled 16 at a time from the buddy.  Pages on a list at the end
+ * look allocated in the end snapshot, as in kpageflags. */
+struct kpcp { uint64_t pfn[256]; unsigned n; };
+
+static uint64_t pcp_alloc(struct rk *k, struct kpcp *l, unsigned cpu)
+{
+	uint64_t p;
+
+	if (!l->n) {
+		for (unsigned i = 0; i < 16; i++) {
+			struct mmt_event *e;
+
+			p = rk_find(k, 0, k->h.zones[0].start_pfn);
+			if (p == UINT64_MAX)
+				break;
+			e = rk_push(k, MMT_EV_PCP_REFILL, cpu);
+			e->pfn = p;
+			e->arg = 1;
+			e->mt = mmt_synth_mt(&k->h, "MIGRATE_MOVABLE");
+			k->free[p] = 0;
+			l->pfn[l->n++] = p;
+		}
+	}
+	p = l->pfn[--l->n];
+	k->free[p] = 1;		/* rk_alloc_at clears it again */
+	return rk_alloc_at(k, p, 0, "GFP_HIGHUSER_MOVABLE", "MIGRATE_MOVABLE",
+			   cpu);
+}
+
+static void pcp_free(struct rk *k, struct kpcp *l, uint64_t pfn, unsigned cpu)
+{
+	struct mmt_event *e = rk_push(k, MMT_EV_PAGE_FREE, cpu);
+
+	e->pfn = pfn;
+	l->pfn[l->n++] = pfn;	/* still "allocated" for the buddy */
+	if (l->n <= 64)
+		return;
+	for (unsigned i = 0; i < 32; i++) {
+		e = rk_push(k, MMT_EV_PCP_DRAIN, cpu);
+		e->pfn = l->pfn[i];
+		e->mt = mmt_synth_mt(&k->h, "MIGRATE_MOVABLE");
+		k->free[l->pfn[i]] = 1;
+	}
+	memmove(l->pfn, l->pfn + 32, (l->n - 32) * sizeof(l->pfn[0]));
+	l->n -= 32;
+}
+
+static void test_mirror_pcp_events(void **state)
+{
+	struct rk k;
+	struct kpcp lists[2];
+	uint64_t live[4096], seed = 7;
+	unsigned nl = 0;
+
+	(void)state;
+	memset(lists, 0, sizeof(lists));
+	assert_int_equal(rk_init(&k, 65536, 2), 0);
+	for (unsigned i = 0; i < 30000; i++) {
+		unsigned cpu = (unsigned)(lcg(&seed) & 1);
+
+		if (nl == 4096 || (nl && lcg(&seed) % 10 < 4)) {
+			unsigned j = (unsigned)(lcg(&seed) % nl);
+
+			pcp_free(&k, &lists[cpu], live[j], cpu);
+			live[j] = live[--nl];
+		} else {
+			live[nl++] = pcp_alloc(&k, &lists[cpu], cpu);
+		}
+	}
+	assert_int_equal(rk_write(&k, ru_path("p.mmt"), 0), 0);
+	expect_agreement(ru_path("p.mmt"), ru_path("p.out"), 0.99);
+	rk_free_all(&k);
+}
+
+/* Unmovable demand on a machine whose memory is free in order-10 blocks
+ * of movable pageblocks: __rmqueue_fallback takes the largest block and
+ * claims both its pageblocks, so the kernel falls back
+ * (mm_page_alloc_extfrag) once per 1024 pages.  The model under the
+ * host's own settings must do the same within max(2, 25%), and, with
+ * memory to spare, no reclaim. */
+static void write_fallback_trace(const char *path)
+{
+	struct rk k;
+	uint64_t p = 0;
+
+	assert_int_equal(rk_init(&k, 32768, 2), 0);
+	for (unsigned i = 0; i < 4096; i++) {
+		p = rk_find(&k, 0, k.h.zones[0].start_pfn);
+		if ((p & 1023) == 0 || i == 0) {
+			struct mmt_event *e = rk_push(&k, MMT_EV_EXTFRAG, 0);
+
+			e->pfn = p;
+			e->order = 0;
+			e->arg = 10;
+			e->mt = mmt_synth_mt(&k.h, "MIGRATE_UNMOVABLE");
+			e->mt2 = mmt_synth_mt(&k.h, "MIGRATE_MOVABLE");
+			e->arg2 = 1;
+		}
+		rk_alloc_at(&k, p, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", i & 1);
+	}
+	for (unsigned i = 0; i < 8192; i++) {
+		p = rk_find(&k, 0, p);
+		rk_alloc_at(&k, p, 0, "GFP_HIGHUSER_MOVABLE", "MIGRATE_MOVABLE",
+			    i & 1);
+	}
+	assert_int_equal(rk_write(&k, path, 0), 0);
+	rk_free_all(&k);
+}
+
+static void test_policy_counts(void **state)
+{
+	struct mmt_replay_result res;
+	char err[512];
+	uint64_t kf, mf, tol;
+
+	(void)state;
+	write_fallback_trace(ru_path("f.mmt"));
+	assert_int_equal(ru_replay(ru_path("f.mmt"), ru_path("f.out"),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, &res, err,
+				   sizeof(err)), 0);
+	kf = res.kernel_fallbacks;
+	mf = res.model_fallbacks;
+	tol = kf / 4 > 2 ? kf / 4 : 2;
+	fprintf(stderr, "fallbacks: kernel %llu model %llu (tolerance %llu); "
+		"direct reclaims kernel %llu model %llu\n",
+		(unsigned long long)kf, (unsigned long long)mf,
+		(unsigned long long)tol,
+		(unsigned long long)res.kernel_direct_reclaims,
+		(unsigned long long)res.model_direct_reclaims);
+	assert_int_equal(kf, 4);
+	assert_true(mf + tol >= kf && mf <= kf + tol);
+	assert_int_equal(res.kernel_direct_reclaims, 0);
+	assert_int_equal(res.model_direct_reclaims, 0);
+	assert_int_equal(res.oom, 0);
+	assert_int_equal(res.events_replayed, res.events_total);
+}
+
+static void test_determinism(void **state)
+{
+	static const char *const files[] = {
+		"summary.json", "policy.txt", "timeseries.tsv", "latency.tsv",
+		"zones.tsv", "calibration.tsv", "model_vs_kernel.tsv" };
+	char err[512];
+
+	(void)state;
+	write_fallback_trace(ru_path("d.mmt"));
+	assert_int_equal(ru_replay(ru_path("d.mmt"), ru_path("d1"),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, err,
+				   sizeof(err)), 0);
+	assert_int_equal(ru_replay(ru_path("d.mmt"), ru_path("d2"),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, err,
+				   sizeof(err)), 0);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char a[600], b[600], *x, *y;
+		size_t lx, ly;
+
+		snprintf(a, sizeof(a), "%s/%s", ru_path("d1"), files[i]);
+		snprintf(b, sizeof(b), "%s/%s", ru_path("d2"), files[i]);
+		x = ru_slurp(a, &lx);
+		y = ru_slurp(b, &ly);
+		assert_non_null(x);
+		assert_non_null(y);
+		assert_true(lx > 0);
+		assert_int_equal(lx, ly);
+		assert_memory_equal(x, y, lx);
+		free(x);
+		free(y);
+	}
+}
+
+static void expect_rc(const char *trace, const char *topo, const char *set,
+		      int want, const char *needle)
+{
+	char err[512] = "";
+	const char *sets[1] = { set };
+	int rc = ru_replay(trace, NULL, MMT_REPLAY_POLICY, topo, sets,
+			   set ? 1 : 0, NULL, err, sizeof(err));
+
+	fprintf(stderr, "rc %d: %s\n", rc, err);
+	assert_int_equal(rc, want);
+	if (needle)
+		assert_non_null(strstr(err, needle));
+	assert_null(strchr(err, '\n'));
+}
+
+static void test_bad_options(void **state)
+{
+	const char *t = ru_path("b.mmt");
+
+	(void)state;
+	write_fallback_trace(t);
+	expect_rc(t, NULL, "vm.no_such_knob=1", 2, "no_such_knob");
+	expect_rc(t, NULL, "vm.zone_reclaim_mode=banana", 2, "zone_reclaim_mode");
+	expect_rc(t, NULL, "zone_reclaim_mode", 2, "zone_reclaim_mode");
+	expect_rc(t, "0", NULL, 2, "--topology 0");
+	expect_rc(t, "not a topology", NULL, 2, "--topology not a topology");
+	expect_rc(ru_path("missing.mmt"), NULL, NULL, 1, "missing.mmt");
+}
+
+static void test_truncated_and_corrupt(void **state)
+{
+	struct rk k;
+	struct mmt_replay_result res;
+	const char *t = ru_path("t.mmt"), *c = ru_path("c.mmt");
+	char err[512], *json, path[600];
+	long size;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 65536, 2), 0);
+	churn(&k, 20000, 3);
+	assert_int_equal(rk_write(&k, t, 512), 0);
+	rk_free_all(&k);
+	f = fopen(t, "r+b");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fclose(f);
+	assert_int_equal(truncate(t, size * 6 / 10), 0);
+	assert_int_equal(ru_replay(t, ru_path("t.out"), MMT_REPLAY_POLICY, NULL,
+				   NULL, 0, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.stopped_early, 1);
+	assert_true(res.events_replayed > 0 && res.events_replayed < 20000);
+	snprintf(path, sizeof(path), "%s/summary.json", ru_path("t.out"));
+	json = ru_slurp(path, NULL);
+	assert_non_null(json);
+	assert_null(strstr(json, "\"stopped_early\": null"));
+	assert_non_null(strstr(json, "\"stopped_early\": \"t.mmt"));
+	free(json);
+
+	/* a corrupt header: the first bytes overwritten */
+	f = fopen(c, "wb");
+	assert_non_null(f);
+	fputs("this is not an mmtrace file at all, just text\n", f);
+	fclose(f);
+	assert_int_equal(ru_replay(c, NULL, MMT_REPLAY_POLICY, NULL, NULL, 0,
+				   NULL, err, sizeof(err)), 1);
+	assert_non_null(strstr(err, "c.mmt"));
+}
+
+/* Calibration: direct reclaim begin/end pairs whose durations are
+ * exactly 5000 ns + 1000 ns per page reclaimed must give that line back,
+ * with zero error; compaction with too few pairs keeps its default. */
+static void test_calibration(void **state)
+{
+	struct rk k;
+	char path[600], *json, *tsv;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 32768, 2), 0);
+	for (unsigned i = 0; i < 20; i++) {
+		unsigned pages = 8 + 4 * i;
+		struct mmt_event *b = rk_push(&k, MMT_EV_DIRECT_RECLAIM_BEGIN, 1);
+		struct mmt_event *e;
+
+		b->order = 0;
+		k.ts = b->ts + 5000 + 1000ull * pages;
+		e = rk_push(&k, MMT_EV_DIRECT_RECLAIM_END, 1);
+		e->arg = pages;
+	}
+	rk_alloc_at(&k, rk_find(&k, 0, k.h.zones[0].start_pfn), 0, "GFP_KERNEL",
+		    "MIGRATE_UNMOVABLE", 0);
+	assert_int_equal(rk_write(&k, ru_path("cal.mmt"), 0), 0);
+	rk_free_all(&k);
+	assert_int_equal(ru_replay(ru_path("cal.mmt"), ru_path("cal.out"),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, path,
+				   sizeof(path)), 0);
+	snprintf(path, sizeof(path), "%s/calibration.tsv", ru_path("cal.out"));
+	tsv = ru_slurp(path, NULL);
+	assert_non_null(tsv);
+	fprintf(stderr, "%s", tsv);
+	assert_non_null(strstr(tsv, "direct_reclaim.base_ns\t5000\t20\t0\t1\ttrace\n"));
+	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page\t1000\t20\t"));
+	assert_non_null(strstr(tsv, "compaction.base_ns\t10000\t0\t0\t0\tdefault\n"));
+	free(tsv);
+	snprintf(path, sizeof(path), "%s/summary.json", ru_path("cal.out"));
+	json = ru_slurp(path, NULL);
+	assert_non_null(json);
+	assert_non_null(strstr(json, "\"direct_reclaims\": 20"));
+	free(json);
+}
+
+/* The command line: exit codes and one-line errors. */
+static void test_cli(void **state)
+{
+	const char *bin = getenv("MMTRACE");
+	char cmd[2048], *errtxt;
+	int st;
+
+	(void)state;
+	if (!bin) {
+		skip();
+		return;
+	}
+	write_fallback_trace(ru_path("cli.mmt"));
+	snprintf(cmd, sizeof(cmd), "%s replay %s --set vm.bogus=3 -o %s "
+		 "2>%s", bin, ru_path("cli.mmt"), ru_path("cli.out"),
+		 ru_path("cli.err"));
+	st = system(cmd);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 2);
+	errtxt = ru_slurp(ru_path("cli.err"), NULL);
+	assert_non_null(errtxt);
+	assert_non_null(strstr(errtxt, "vm.bogus"));
+	assert_ptr_equal(strchr(errtxt, '\n'), errtxt + strlen(errtxt) - 1);
+	free(errtxt);
+	snprintf(cmd, sizeof(cmd), "%s replay --help >/dev/null", bin);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s replay -q %s -o %s", bin,
+		 ru_path("cli.mmt"), ru_path("cli.out"));
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/summary.json", ru_path("cli.out"));
+	errtxt = ru_slurp(cmd, NULL);
+	assert_non_null(errtxt);
+	assert_non_null(strstr(errtxt, "\"events_replayed\": "));
+	free(errtxt);
+}
+
+/* compare: one run per policy, policies.tsv, the report, the path of
+ * index.html on stdout; a bad sysctl is refused before anything runs. */
+static void test_compare_cli(void **state)
+{
+	const char *bin = getenv("MMTRACE");
+	char cmd[2048], *out;
+	int st;
+
+	(void)state;
+	if (!bin) {
+		skip();
+		return;
+	}
+	write_fallback_trace(ru_path("cmp.mmt"));
+	snprintf(cmd, sizeof(cmd), "%s compare %s --policy a:vm.zone_reclaim_mode=0 "
+		 "--policy b:vm.watermark_scale_factor=200,vm.zone_reclaim_mode=1 "
+		 "-j 2 -o %s >%s 2>/dev/null", bin, ru_path("cmp.mmt"),
+		 ru_path("cmpdir"), ru_path("cmp.out"));
+	st = system(cmd);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	out = ru_slurp(ru_path("cmp.out"), NULL);
+	assert_non_null(out);
+	snprintf(cmd, sizeof(cmd), "%s/index.html\n", ru_path("cmpdir"));
+	assert_string_equal(out, cmd);
+	free(out);
+	snprintf(cmd, sizeof(cmd), "%s/policies.tsv", ru_path("cmpdir"));
+	out = ru_slurp(cmd, NULL);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "1\tb\t1\tvm.watermark_scale_factor=200,"
+				    "vm.zone_reclaim_mode=1\n"));
+	free(out);
+	snprintf(cmd, sizeof(cmd), "%s/runs/b/policy.txt", ru_path("cmpdir"));
+	out = ru_slurp(cmd, NULL);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "vm.watermark_scale_factor=200\n"));
+	assert_non_null(strstr(out, "vm.zone_reclaim_mode=1\n"));
+	free(out);
+	snprintf(cmd, sizeof(cmd), "%s compare %s --policy x:vm.nope=1 -o %s "
+		 "2>/dev/null", bin, ru_path("cmp.mmt"), ru_path("cmpbad"));
+	st = system(cmd);
+	assert_int_equal(WEXITSTATUS(st), 2);
+	assert_int_equal(access(ru_path("cmpbad"), F_OK), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mirror_no_pcp_events),
+		cmocka_unit_test(test_mirror_pcp_events),
+		cmocka_unit_test(test_policy_counts),
+		cmocka_unit_test(test_determinism),
+		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_truncated_and_corrupt),
+		cmocka_unit_test(test_calibration),
+		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_compare_cli),
+	};
+
+	return cmocka_run_group_tests(tests, ru_setup, ru_teardown);
+}

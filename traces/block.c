@@ -1,0 +1,522 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Event blocks: column-oriented, delta-coded, varint-packed (FORMAT.md,
+ * "Event blocks").  Each field of each kind is its own column, delta-coded
+ * against the previous event of the same kind, so that a fault loop's
+ * "addr + 4096", a constant gfp or a pcp list walking down pfns turn into
+ * long runs of one or two byte values that zstd then nearly erases.
+ *
+ * Decoding is the replay's hot path: one pass, no allocation but one small
+ * state array, one bound check per varint, branch-free struct fill.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "codec.h"
+
+#define NF 16	/* fields per event besides ts and kind, in this order: */
+enum {
+	F_CPU, F_PID, F_PFN, F_ADDR, F_SITE, F_GFP, F_ORDER, F_MT, F_MT2,
+	F_NODE, F_OFFSET, F_CACHE, F_BYTES_REQ, F_BYTES_ALLOC, F_ARG, F_ARG2
+};
+
+#define NO_KIND 0xffff
+
+static void ev_fields(const struct mmt_event *e, uint64_t v[NF])
+{
+	v[F_CPU] = e->cpu;
+	v[F_PID] = e->pid;
+	v[F_PFN] = e->pfn;
+	v[F_ADDR] = e->addr;
+	v[F_SITE] = e->site;
+	v[F_GFP] = e->gfp;
+	v[F_ORDER] = e->order;
+	v[F_MT] = (uint64_t)(int64_t)e->mt;
+	v[F_MT2] = (uint64_t)(int64_t)e->mt2;
+	v[F_NODE] = (uint64_t)(int64_t)e->node;
+	v[F_OFFSET] = e->offset;
+	v[F_CACHE] = e->cache;
+	v[F_BYTES_REQ] = e->bytes_req;
+	v[F_BYTES_ALLOC] = e->bytes_alloc;
+	v[F_ARG] = e->arg;
+	v[F_ARG2] = e->arg2;
+}
+
+static unsigned uv_len(uint64_t v)
+{
+	unsigned n = 1;
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Call sites are hashes or symbol ids: delta coding them makes noise, but
+ * they repeat a lot.  So the site column holds an index into a per-block
+ * table of distinct sites (first-seen order), stored once as 8-byte values.
+ */
+struct site_map {
+	uint64_t *key;
+	uint32_t *val;		/* index + 1; 0 = empty slot */
+	size_t cap;
+	uint64_t *table;	/* distinct sites, first-seen order */
+	uint32_t n;
+};
+
+/* Sized for the distinct sites, not the events (a block has a few hundred
+ * or thousand), so encoding a block touches little memory. */
+static int site_map_alloc(struct site_map *m, size_t cap)
+{
+	m->cap = cap;
+	m->key = malloc(cap * sizeof(*m->key));
+	m->val = calloc(cap, sizeof(*m->val));
+	m->table = malloc(cap / 2 * sizeof(*m->table));
+	m->n = 0;
+	return m->key && m->val && m->table ? 0 : -1;
+}
+
+static void site_map_free(struct site_map *m)
+{
+	free(m->key);
+	free(m->val);
+	free(m->table);
+}
+
+static size_t site_slot(const struct site_map *m, uint64_t site)
+{
+	size_t i = (size_t)((site * 0x9e3779b97f4a7c15ull) >> 20) & (m->cap - 1);
+	while (m->val[i] && m->key[i] != site)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+/* Doubles the map, keeping indexes (the table order is the index). */
+static int site_map_grow(struct site_map *m)
+{
+	struct site_map g;
+	if (site_map_alloc(&g, m->cap * 2)) {
+		site_map_free(&g);
+		return -1;
+	}
+	for (uint32_t j = 0; j < m->n; j++) {
+		size_t i = site_slot(&g, m->table[j]);
+		g.key[i] = m->table[j];
+		g.val[i] = j + 1;
+		g.table[j] = m->table[j];
+	}
+	g.n = m->n;
+	site_map_free(m);
+	*m = g;
+	return 0;
+}
+
+/* Index of `site`, adding it when new; -1 when out of memory. */
+static int64_t site_index(struct site_map *m, uint64_t site)
+{
+	size_t i = site_slot(m, site);
+	if (m->val[i])
+		return m->val[i] - 1;
+	if ((size_t)m->n + 1 > m->cap / 2) {
+		if (site_map_grow(m))
+			return -1;
+		i = site_slot(m, site);
+	}
+	m->key[i] = site;
+	m->table[m->n] = site;
+	m->val[i] = ++m->n;
+	return m->n - 1;
+}
+
+static uint64_t m_val(const struct site_map *m, uint64_t site)
+{
+	return m->val[site_slot(m, site)] - 1;
+}
+
+/* Per-kind encoder state: which fields are stored, previous values, and
+ * each column's length and write position. */
+struct enc_kind {
+	uint16_t kind;
+	uint16_t mask;
+	uint64_t prev[NF];
+	size_t len[NF];
+	uint8_t *out[NF];
+	size_t ts_len;
+	uint8_t *ts_out;
+};
+
+/* Kinds present, ascending, and the mask of fields that are ever non-zero
+ * for each (a field that is zero for all events of a kind is not stored). */
+static unsigned scan_kinds(const struct mmt_event *ev, size_t n,
+			   uint16_t kidx[256], struct enc_kind *ek)
+{
+	uint16_t mask[256] = { 0 };
+	uint8_t seen[256] = { 0 };
+	unsigned nk = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v[NF];
+		unsigned k = ev[i].kind & 0xff;
+		ev_fields(&ev[i], v);
+		seen[k] = 1;
+		for (int f = 0; f < NF; f++)
+			if (v[f])
+				mask[k] |= (uint16_t)(1u << f);
+	}
+	for (unsigned k = 0; k < 256; k++) {
+		kidx[k] = NO_KIND;
+		if (!seen[k])
+			continue;
+		memset(&ek[nk], 0, sizeof(ek[nk]));
+		ek[nk].kind = (uint16_t)k;
+		ek[nk].mask = mask[k];
+		kidx[k] = (uint16_t)nk++;
+	}
+	return nk;
+}
+
+void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n)
+{
+	uint16_t kidx[256];
+	struct enc_kind *ek = malloc(256 * sizeof(*ek));
+	struct site_map sm;
+
+	if (site_map_alloc(&sm, 1024) || !ek) {
+		b->oom = 1;
+		goto out;
+	}
+	unsigned nk = scan_kinds(ev, n, kidx, ek);
+	uint64_t base = n ? ev[0].ts : 0, prev_ts = base;
+
+	/* Pass 1: column lengths. */
+	for (size_t i = 0; i < n; i++) {
+		struct enc_kind *k = &ek[kidx[ev[i].kind & 0xff]];
+		uint64_t v[NF];
+		k->ts_len += uv_len(mmt_zigzag((int64_t)(ev[i].ts - prev_ts)));
+		prev_ts = ev[i].ts;
+		ev_fields(&ev[i], v);
+		if (k->mask & (1u << F_SITE)) {
+			int64_t si = site_index(&sm, v[F_SITE]);
+			if (si < 0) {
+				b->oom = 1;
+				goto out;
+			}
+			k->len[F_SITE] += uv_len((uint64_t)si);
+		}
+		for (int f = 0; f < NF; f++) {
+			if (!(k->mask & (1u << f)) || f == F_SITE)
+				continue;
+			k->len[f] += uv_len(mmt_zigzag((int64_t)(v[f] - k->prev[f])));
+			k->prev[f] = v[f];
+		}
+	}
+
+	/* Block preamble: counts, kinds with masks, column lengths. */
+	mmt_buf_uv(b, n);
+	mmt_buf_uv(b, base);
+	mmt_buf_uv(b, nk);
+	for (unsigned j = 0; j < nk; j++) {
+		mmt_buf_uv(b, ek[j].kind);
+		mmt_buf_uv(b, ek[j].mask);
+	}
+	size_t total = n;
+	for (unsigned j = 0; j < nk; j++) {
+		mmt_buf_uv(b, ek[j].ts_len);
+		total += ek[j].ts_len;
+		for (int f = 0; f < NF; f++)
+			if (ek[j].mask & (1u << f)) {
+				mmt_buf_uv(b, ek[j].len[f]);
+				total += ek[j].len[f];
+			}
+	}
+	mmt_buf_uv(b, sm.n);
+	total += (size_t)sm.n * 8;
+	if (mmt_buf_reserve(b, total))
+		goto out;
+
+	/* Pass 2: write the columns in place. */
+	uint8_t *kinds = b->p + b->len;
+	uint8_t *pos = kinds + n;
+	for (unsigned j = 0; j < nk; j++) {
+		ek[j].ts_out = pos;
+		pos += ek[j].ts_len;
+		for (int f = 0; f < NF; f++)
+			if (ek[j].mask & (1u << f)) {
+				ek[j].out[f] = pos;
+				pos += ek[j].len[f];
+				ek[j].prev[f] = 0;
+			}
+	}
+	prev_ts = base;
+	for (size_t i = 0; i < n; i++) {
+		struct enc_kind *k = &ek[kidx[ev[i].kind & 0xff]];
+		uint64_t v[NF];
+		kinds[i] = (uint8_t)ev[i].kind;
+		k->ts_out = mmt_uv_write(k->ts_out,
+					 mmt_zigzag((int64_t)(ev[i].ts - prev_ts)));
+		prev_ts = ev[i].ts;
+		ev_fields(&ev[i], v);
+		if (k->mask & (1u << F_SITE))	/* present since pass 1 */
+			k->out[F_SITE] = mmt_uv_write(k->out[F_SITE],
+				m_val(&sm, v[F_SITE]));
+		for (int f = 0; f < NF; f++) {
+			if (!(k->mask & (1u << f)) || f == F_SITE)
+				continue;
+			k->out[f] = mmt_uv_write(k->out[f],
+				mmt_zigzag((int64_t)(v[f] - k->prev[f])));
+			k->prev[f] = v[f];
+		}
+	}
+	for (uint32_t i = 0; i < sm.n; i++)
+		mmt_put_le64(pos + 8 * (size_t)i, sm.table[i]);
+	b->len += total;
+out:
+	site_map_free(&sm);
+	free(ek);
+}
+
+/* ---- decoding ------------------------------------------------------------- */
+
+struct dec_col {
+	const uint8_t *p, *end;
+};
+
+struct dec_kind {
+	uint64_t v[NF];
+	struct dec_col *tsp;	/* &ts, or the block's shared ts column (layout 0) */
+	struct dec_col ts;
+	struct dec_col col[NF];
+	uint32_t mask;		/* delta-coded fields (site excluded) */
+	int has_site;
+};
+
+struct dec_sites {
+	const uint8_t *table;
+	uint64_t n;
+};
+
+/* Reads one varint.  The caller's buffer has MMT_BLOCK_PAD readable bytes
+ * past the block, so checking p < end before reading keeps every access in
+ * bounds; a column that runs past its end is caught by the p > end check
+ * after the loop. */
+static inline int rd_uv(struct dec_col *c, uint64_t *out)
+{
+	const uint8_t *p = c->p;
+	if (p >= c->end)
+		return -1;
+	uint64_t v = *p++;
+	if (v < 0x80) {
+		c->p = p;
+		*out = v;
+		return 0;
+	}
+	v &= 0x7f;
+	for (int shift = 7; shift < 70; shift += 7) {
+		uint64_t byte = *p++;
+		v |= (byte & 0x7f) << shift;
+		if (byte < 0x80) {
+			c->p = p;
+			*out = v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static inline void fill_event(struct mmt_event *e, uint64_t ts, unsigned kind,
+			      const uint64_t *v)
+{
+	e->ts = ts;
+	e->kind = (uint16_t)kind;
+	e->cpu = (uint16_t)v[F_CPU];
+	e->pid = (uint32_t)v[F_PID];
+	e->pfn = v[F_PFN];
+	e->addr = v[F_ADDR];
+	e->site = v[F_SITE];
+	e->gfp = v[F_GFP];
+	e->order = (uint32_t)v[F_ORDER];
+	e->mt = (int32_t)v[F_MT];
+	e->mt2 = (int32_t)v[F_MT2];
+	e->node = (int32_t)v[F_NODE];
+	e->offset = (uint32_t)v[F_OFFSET];
+	e->cache = (uint32_t)v[F_CACHE];
+	e->bytes_req = (uint32_t)v[F_BYTES_REQ];
+	e->bytes_alloc = (uint32_t)v[F_BYTES_ALLOC];
+	e->arg = v[F_ARG];
+	e->arg2 = v[F_ARG2];
+}
+
+/* Column lengths of layout 1: per kind, ts then each stored field; then
+ * the site table.  Each length must fit in what is left (no overflow). */
+static int layout1_lengths(struct mmt_cur *c, unsigned nk, struct dec_kind *dk,
+			   uint64_t *cols, uint64_t *total, struct dec_sites *sites)
+{
+	uint64_t left = (uint64_t)(c->end - c->p);
+	unsigned ncols = 0;
+	for (unsigned j = 0; j < nk; j++)
+		for (int f = -1; f < NF; f++)
+			if (f < 0 || (dk[j].mask & (1u << f))) {
+				cols[ncols] = mmt_cur_uv(c);
+				if (cols[ncols] > left)
+					return -1;
+				*total += cols[ncols++];
+			}
+	sites->n = mmt_cur_uv(c);
+	if (sites->n > left / 8)
+		return -1;
+	*total += sites->n * 8;
+	return 0;
+}
+
+/* Layout 0 (minor version 0 files): one ts column shared by all kinds,
+ * then each stored field's column; sites delta-coded like other fields. */
+static int layout0_lengths(struct mmt_cur *c, unsigned nk, struct dec_kind *dk,
+			   uint64_t *cols, uint64_t *total)
+{
+	uint64_t left = (uint64_t)(c->end - c->p);
+	unsigned ncols = 0;
+	cols[ncols] = mmt_cur_uv(c);		/* the shared ts column */
+	if (cols[ncols] > left)
+		return -1;
+	*total += cols[ncols++];
+	for (unsigned j = 0; j < nk; j++)
+		for (int f = 0; f < NF; f++)
+			if (dk[j].mask & (1u << f)) {
+				cols[ncols] = mmt_cur_uv(c);
+				if (cols[ncols] > left)
+					return -1;
+				*total += cols[ncols++];
+			}
+	return 0;
+}
+
+/* Parses the block preamble and lays out the columns.  Returns the number
+ * of kinds or -1. */
+static int parse_layout(struct mmt_cur *c, int layout, uint32_t n,
+			uint64_t *base, uint16_t kidx[256], struct dec_kind *dk,
+			struct dec_col *kinds, struct dec_col *shared_ts,
+			struct dec_sites *sites)
+{
+	uint64_t cols[256 * (NF + 1) + 1];
+	uint64_t nev = mmt_cur_uv(c);
+	*base = mmt_cur_uv(c);
+	uint64_t nk = mmt_cur_uv(c);
+	unsigned ncols = 0;
+
+	if (c->bad || nev != n || nk > 256)
+		return -1;
+	for (unsigned k = 0; k < 256; k++)
+		kidx[k] = NO_KIND;
+	for (unsigned j = 0; j < nk; j++) {
+		uint64_t kind = mmt_cur_uv(c), mask = mmt_cur_uv(c);
+		if (c->bad || kind > 255 || mask >> NF || kidx[kind] != NO_KIND)
+			return -1;
+		kidx[kind] = (uint16_t)j;
+		memset(&dk[j], 0, sizeof(dk[j]));
+		dk[j].mask = (uint32_t)mask;
+	}
+	uint64_t total = n;
+	sites->n = 0;
+	if (layout == 0 ? layout0_lengths(c, (unsigned)nk, dk, cols, &total) :
+	    layout1_lengths(c, (unsigned)nk, dk, cols, &total, sites))
+		return -1;
+	if (c->bad || total != (uint64_t)(c->end - c->p))
+		return -1;
+	kinds->p = c->p;
+	kinds->end = c->p + n;
+	const uint8_t *pos = kinds->end;
+	if (layout == 0) {
+		shared_ts->p = pos;
+		pos += cols[ncols++];
+		shared_ts->end = pos;
+	}
+	for (unsigned j = 0; j < nk; j++) {
+		dk[j].tsp = layout == 0 ? shared_ts : &dk[j].ts;
+		for (int f = layout == 0 ? 0 : -1; f < NF; f++)
+			if (f < 0 || (dk[j].mask & (1u << f))) {
+				struct dec_col *col = f < 0 ? &dk[j].ts : &dk[j].col[f];
+				col->p = pos;
+				pos += cols[ncols++];
+				col->end = pos;
+			}
+	}
+	sites->table = pos;
+	if (layout == 0)
+		return (int)nk;
+	for (unsigned j = 0; j < nk; j++) {
+		dk[j].has_site = !!(dk[j].mask & (1u << F_SITE));
+		dk[j].mask &= ~(1u << F_SITE);
+	}
+	return (int)nk;
+}
+
+static int columns_consumed(const struct dec_kind *dk, int nk)
+{
+	for (int j = 0; j < nk; j++) {
+		if (dk[j].tsp->p != dk[j].tsp->end)
+			return 0;
+		if (dk[j].has_site && dk[j].col[F_SITE].p != dk[j].col[F_SITE].end)
+			return 0;
+		for (int f = 0; f < NF; f++)
+			if ((dk[j].mask & (1u << f)) &&
+			    dk[j].col[f].p != dk[j].col[f].end)
+				return 0;
+	}
+	return 1;
+}
+
+int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n, int layout,
+		     struct mmt_event *out)
+{
+	struct mmt_cur c = { raw, raw + len, 0 };
+	struct dec_col kinds, shared_ts;
+	struct dec_sites sites;
+	uint16_t kidx[256];
+	uint64_t ts;
+	int rc = -1;
+	struct dec_kind *dk = malloc(256 * sizeof(*dk));
+
+	if (!dk)
+		return -1;
+	/* Minor-0 files were written with layout 0 and, for a short while,
+	 * with layout 1 (same minor): try 1, then 0.  The column lengths must
+	 * add up to the payload exactly, so the wrong layout never parses. */
+	int nk = parse_layout(&c, layout < 0 ? 1 : layout, n, &ts, kidx, dk,
+			      &kinds, &shared_ts, &sites);
+	if (nk < 0 && layout < 0) {
+		c = (struct mmt_cur){ raw, raw + len, 0 };
+		nk = parse_layout(&c, 0, n, &ts, kidx, dk, &kinds, &shared_ts,
+				  &sites);
+	}
+	if (nk < 0)
+		goto out;
+	for (uint32_t i = 0; i < n; i++) {
+		unsigned kind = kinds.p[i];
+		uint16_t j = kidx[kind];
+		uint64_t d;
+		if (j == NO_KIND)
+			goto out;
+		struct dec_kind *k = &dk[j];
+		if (rd_uv(k->tsp, &d))
+			goto out;
+		ts += (uint64_t)mmt_unzigzag(d);
+		if (k->has_site) {
+			if (rd_uv(&k->col[F_SITE], &d) || d >= sites.n)
+				goto out;
+			k->v[F_SITE] = mmt_le64(sites.table + 8 * d);
+		}
+		uint32_t m = k->mask;
+		while (m) {
+			int f = __builtin_ctz(m);
+			m &= m - 1;
+			if (rd_uv(&k->col[f], &d))
+				goto out;
+			k->v[f] += (uint64_t)mmt_unzigzag(d);
+		}
+		fill_event(&out[i], ts, kind, k->v);
+	}
+	rc = columns_consumed(dk, nk) ? 0 : -1;
+out:
+	free(dk);
+	return rc;
+}

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal helpers of the trace library (not a public header): growable
+ * byte buffers, varints, crc32c, section headers and the serializers of the
+ * header and snapshot sections.  Layout: traces/FORMAT.md.
+ */
+#ifndef MMTRACE_CODEC_H
+#define MMTRACE_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "mmtrace/trace.h"
+
+#define MMT_MAGIC		"MMTRACE\0"	/* 8 bytes, preamble */
+#define MMT_PREAMBLE_LEN	16
+/* Minor 1: per-kind ts columns and the call-site table in event blocks
+ * (block layout 1).  Minor 0 files use block layout 0; both are read. */
+#define MMT_MINOR_VERSION	1
+#define MMT_SEC_MAGIC		0x53544d4du	/* "MMTS" little-endian */
+#define MMT_SEC_HDR_LEN		48
+#define MMT_FOOTER_MAGIC	0x45544d4du	/* "MMTE" little-endian */
+#define MMT_FOOTER_LEN		32
+
+/* Section kinds.  A reader skips kinds it does not know. */
+enum mmt_sec_kind {
+	MMT_SEC_HEADER = 1,
+	MMT_SEC_SNAP_START = 2,
+	MMT_SEC_EVENTS = 3,
+	MMT_SEC_SNAP_END = 4,
+	MMT_SEC_INDEX = 5,
+};
+
+#define MMT_SEC_F_ZSTD	0x1	/* payload is one zstd frame */
+
+/* Bounds that keep a corrupt length from turning into a huge allocation. */
+#define MMT_MAX_SECTION_RAW	(1u << 30)
+#define MMT_MAX_BLOCK_RAW	(64u << 20)
+#define MMT_MAX_BLOCK_EVENTS	(1u << 20)
+
+struct mmt_sec_hdr {
+	uint32_t magic;
+	uint16_t kind;
+	uint16_t flags;
+	uint32_t comp_len;	/* payload bytes after this header */
+	uint32_t raw_len;	/* payload bytes after decompression */
+	uint32_t nr_events;
+	uint32_t payload_crc;	/* crc32c of the payload as stored */
+	uint64_t min_ts;
+	uint64_t max_ts;
+	uint32_t seq;		/* block number for event blocks */
+	uint32_t hdr_crc;	/* crc32c of bytes 0..43 */
+};
+
+uint32_t mmt_crc32c(uint32_t crc, const void *buf, size_t len);
+
+void mmt_sec_hdr_pack(const struct mmt_sec_hdr *h, uint8_t out[MMT_SEC_HDR_LEN]);
+/* 0 when magic and hdr_crc are right, -1 otherwise. */
+int mmt_sec_hdr_unpack(const uint8_t in[MMT_SEC_HDR_LEN], struct mmt_sec_hdr *h);
+
+static inline void mmt_put_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void mmt_put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline void mmt_put_le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint16_t mmt_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static inline uint32_t mmt_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t mmt_le64(const uint8_t *p)
+{
+	return (uint64_t)mmt_le32(p) | (uint64_t)mmt_le32(p + 4) << 32;
+}
+
+static inline uint64_t mmt_zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static inline int64_t mmt_unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/* ---- growable output buffer --------------------------------------------- */
+
+struct mmt_buf {
+	uint8_t *p;
+	size_t len, cap;
+	int oom;		/* sticky: an allocation failed */
+};
+
+void mmt_buf_free(struct mmt_buf *b);
+int mmt_buf_reserve(struct mmt_buf *b, size_t more);
+void mmt_buf_put(struct mmt_buf *b, const void *src, size_t n);
+void mmt_buf_uv(struct mmt_buf *b, uint64_t v);
+void mmt_buf_sv(struct mmt_buf *b, int64_t v);
+void mmt_buf_str(struct mmt_buf *b, const char *s);
+
+/* Appends a varint to p (at least 10 bytes of room); returns the new end. */
+static inline uint8_t *mmt_uv_write(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+/* ---- bounded input cursor -------------------------------------------------- */
+
+struct mmt_cur {
+	const uint8_t *p, *end;
+	int bad;		/* sticky: read past the end or malformed */
+};
+
+uint64_t mmt_cur_uv(struct mmt_cur *c);
+int64_t mmt_cur_sv(struct mmt_cur *c);
+/* Copies a length-prefixed string into dst (always NUL-terminated, cut to
+ * dstlen - 1). */
+void mmt_cur_str(struct mmt_cur *c, char *dst, size_t dstlen);
+/* A count that must fit in the bytes left (each element takes >= min_bytes). */
+uint64_t mmt_cur_count(struct mmt_cur *c, size_t min_bytes);
+
+/* ---- header and snapshot payloads (raw, before zstd) ---------------------- */
+
+void mmt_header_encode(struct mmt_buf *b, const struct mmt_header *h);
+/* 0 or -1 (malformed).  On -1 whatever was allocated is freed. */
+int mmt_header_decode(struct mmt_cur *c, struct mmt_header *h);
+void mmt_snapshot_encode(struct mmt_buf *b, const struct mmt_snapshot *s);
+int mmt_snapshot_decode(struct mmt_cur *c, struct mmt_snapshot *s);
+
+/* ---- event blocks (traces/block.c) ---------------------------------------- */
+
+/* Encodes n events as one raw block payload (FORMAT.md "Event blocks"). */
+void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n);
+/* Decodes a raw block payload of `n` events into out[n].  `raw` must be
+ * followed by at least MMT_BLOCK_PAD readable bytes.  `layout` is the
+ * block layout: 1 for minor >= 1 files, -1 for minor 0 files (layout 0 or
+ * 1, told apart by the column lengths).  0 or -1. */
+#define MMT_BLOCK_PAD 16
+int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n, int layout,
+		     struct mmt_event *out);
+
+#endif

@@ -1,0 +1,607 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Trace reader.  Opens with the footer's block index when the file is
+ * whole; otherwise walks the sections front to back and stops at the first
+ * cut or damaged one, so a truncated file (power loss, SIGKILL, full disk)
+ * still gives every whole block.  Blocks are decoded one at a time into an
+ * array of struct mmt_event; mmt_reader_decode_block() does the same for
+ * any block with caller-owned scratch, so threads can decode in parallel
+ * (pread, no shared mutable state).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+#include "codec.h"
+
+struct blk {
+	uint64_t off;
+	uint64_t min_ts, max_ts;
+	uint32_t nr_events;
+	uint32_t comp_len, raw_len;
+};
+
+struct mmt_block_dec {
+	uint8_t *comp, *raw;
+	size_t comp_cap, raw_cap;
+	struct mmt_event *ev;
+	size_t ev_cap;
+	ZSTD_DCtx *dctx;
+	char err[320];
+};
+
+struct mmt_reader {
+	int fd;
+	int layout;			/* block layout, -1 = 0 or 1 (minor 0) */
+	char *path;
+	uint64_t size;
+	struct mmt_header hdr;
+
+	struct blk *blocks;
+	uint64_t nblocks, cap_blocks, nr_events;
+	uint64_t snap_off[2];		/* 0 = absent */
+	int snap_state[2];		/* 0 not loaded, 1 ok, -1 failed */
+	struct mmt_snapshot snap[2];
+
+	char stop[320];			/* truncation note, "" when whole */
+	char scan_err[320];		/* damaged section met while scanning */
+	char err[320];
+
+	/* iteration */
+	struct mmt_block_dec *dec;
+	const struct mmt_event *evs;
+	uint64_t nevs, pos, next_block;
+	int failed;
+	int seeking;
+	uint64_t seek_ts;
+};
+
+static void fmt(char *dst, size_t len, const char *f, ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	vsnprintf(dst, len, f, ap);
+	va_end(ap);
+}
+
+static int pread_all(int fd, void *buf, size_t len, uint64_t off)
+{
+	uint8_t *p = buf;
+	while (len) {
+		ssize_t n = pread(fd, p, len, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	void *q = realloc(*p, need * elem);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = need;
+	return 0;
+}
+
+/* ---- block scratch -------------------------------------------------------- */
+
+struct mmt_block_dec *mmt_block_dec_new(void)
+{
+	struct mmt_block_dec *d = calloc(1, sizeof(*d));
+	if (d && !(d->dctx = ZSTD_createDCtx())) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void mmt_block_dec_free(struct mmt_block_dec *d)
+{
+	if (!d)
+		return;
+	ZSTD_freeDCtx(d->dctx);
+	free(d->comp);
+	free(d->raw);
+	free(d->ev);
+	free(d);
+}
+
+const char *mmt_block_dec_error(const struct mmt_block_dec *d)
+{
+	return d->err;
+}
+
+/* Reads and checks the section at `off`: header, bounds, crc, zstd.  The
+ * raw payload lands in d->raw (followed by MMT_BLOCK_PAD zero bytes).
+ * Returns 0 or -1 with d->err set. */
+static int load_section(const struct mmt_reader *r, uint64_t off,
+			struct mmt_block_dec *d, struct mmt_sec_hdr *h)
+{
+	uint8_t hb[MMT_SEC_HDR_LEN];
+
+	if (off + MMT_SEC_HDR_LEN > r->size ||
+	    pread_all(r->fd, hb, sizeof(hb), off)) {
+		fmt(d->err, sizeof(d->err), "%s: offset %llu: truncated section",
+		    r->path, (unsigned long long)off);
+		return -1;
+	}
+	if (mmt_sec_hdr_unpack(hb, h)) {
+		fmt(d->err, sizeof(d->err), "%s: offset %llu: corrupt section header",
+		    r->path, (unsigned long long)off);
+		return -1;
+	}
+	if (off + MMT_SEC_HDR_LEN + h->comp_len > r->size) {
+		fmt(d->err, sizeof(d->err), "%s: offset %llu: truncated section",
+		    r->path, (unsigned long long)off);
+		return -1;
+	}
+	if (h->raw_len > MMT_MAX_SECTION_RAW ||
+	    (!(h->flags & MMT_SEC_F_ZSTD) && h->raw_len != h->comp_len)) {
+		fmt(d->err, sizeof(d->err), "%s: offset %llu: bad section lengths",
+		    r->path, (unsigned long long)off);
+		return -1;
+	}
+	if (grow((void **)&d->comp, &d->comp_cap, (size_t)h->comp_len + 1, 1) ||
+	    grow((void **)&d->raw, &d->raw_cap, (size_t)h->raw_len + MMT_BLOCK_PAD, 1)) {
+		fmt(d->err, sizeof(d->err), "%s: offset %llu: out of memory",
+		    r->path, (unsigned long long)off);
+		return -1;
+	}
+	if (pread_all(r->fd, d->comp, h->comp_len, off + MMT_SEC_HDR_LEN)) {
+		fmt(d->err, sizeof(d->err), "%s: offset %llu: read error",
+		    r->path, (unsigned long long)off);
+		return -1;
+	}
+	if (mmt_crc32c(0, d->comp, h->comp_len) != h->payload_crc) {
+		fmt(d->err, sizeof(d->err),
+		    "%s: offset %llu: corrupt section (checksum mismatch)",
+		    r->path, (unsigned long long)off);
+		return -1;
+	}
+	if (h->flags & MMT_SEC_F_ZSTD) {
+		size_t n = ZSTD_decompressDCtx(d->dctx, d->raw, h->raw_len,
+					       d->comp, h->comp_len);
+		if (ZSTD_isError(n) || n != h->raw_len) {
+			fmt(d->err, sizeof(d->err), "%s: offset %llu: corrupt section (zstd: %s)",
+			    r->path, (unsigned long long)off,
+			    ZSTD_isError(n) ? ZSTD_getErrorName(n) : "wrong size");
+			return -1;
+		}
+	} else {
+		memcpy(d->raw, d->comp, h->comp_len);
+	}
+	memset(d->raw + h->raw_len, 0, MMT_BLOCK_PAD);
+	return 0;
+}
+
+int64_t mmt_reader_decode_block(const struct mmt_reader *r, uint64_t i,
+				struct mmt_block_dec *d,
+				const struct mmt_event **evs)
+{
+	struct mmt_sec_hdr h;
+
+	if (i >= r->nblocks) {
+		fmt(d->err, sizeof(d->err), "%s: no block %llu", r->path,
+		    (unsigned long long)i);
+		return -1;
+	}
+	const struct blk *b = &r->blocks[i];
+	if (load_section(r, b->off, d, &h))
+		return -1;
+	if (h.kind != MMT_SEC_EVENTS || h.nr_events != b->nr_events ||
+	    h.comp_len != b->comp_len || h.raw_len != b->raw_len ||
+	    h.nr_events > MMT_MAX_BLOCK_EVENTS || h.nr_events > h.raw_len ||
+	    h.raw_len > MMT_MAX_BLOCK_RAW) {
+		fmt(d->err, sizeof(d->err), "%s: offset %llu: event block %llu does not match the index",
+		    r->path, (unsigned long long)b->off, (unsigned long long)i);
+		return -1;
+	}
+	if (grow((void **)&d->ev, &d->ev_cap, h.nr_events ? h.nr_events : 1,
+		 sizeof(struct mmt_event))) {
+		fmt(d->err, sizeof(d->err), "%s: out of memory", r->path);
+		return -1;
+	}
+	if (mmt_block_decode(d->raw, h.raw_len, h.nr_events, r->layout, d->ev)) {
+		fmt(d->err, sizeof(d->err), "%s: offset %llu: corrupt event block %llu",
+		    r->path, (unsigned long long)b->off, (unsigned long long)i);
+		return -1;
+	}
+	*evs = d->ev;
+	return h.nr_events;
+}
+
+/* ---- opening --------------------------------------------------------------- */
+
+static int add_block(struct mmt_reader *r, const struct blk *b)
+{
+	if (r->nblocks == r->cap_blocks) {
+		uint64_t cap = r->cap_blocks ? r->cap_blocks * 2 : 64;
+		struct blk *p = realloc(r->blocks, cap * sizeof(*p));
+		if (!p)
+			return -1;
+		r->blocks = p;
+		r->cap_blocks = cap;
+	}
+	r->blocks[r->nblocks++] = *b;
+	r->nr_events += b->nr_events;
+	return 0;
+}
+
+/* The footer and the index it points to; 0 when both are sound. */
+static int load_index(struct mmt_reader *r, uint64_t data_start,
+		      struct mmt_block_dec *d)
+{
+	uint8_t f[MMT_FOOTER_LEN];
+	struct mmt_sec_hdr h;
+
+	if (r->size < data_start + MMT_FOOTER_LEN ||
+	    pread_all(r->fd, f, sizeof(f), r->size - MMT_FOOTER_LEN) ||
+	    mmt_le32(f + 28) != MMT_FOOTER_MAGIC ||
+	    mmt_le32(f + 24) != mmt_crc32c(0, f, 24))
+		return -1;
+	uint64_t at = mmt_le64(f), nb = mmt_le64(f + 8), ne = mmt_le64(f + 16);
+	if (at < data_start || at >= r->size - MMT_FOOTER_LEN ||
+	    load_section(r, at, d, &h) || h.kind != MMT_SEC_INDEX)
+		return -1;
+	struct mmt_cur c = { d->raw, d->raw + h.raw_len, 0 };
+	uint64_t off = 0, ts = 0;
+	r->snap_off[0] = mmt_cur_uv(&c);
+	r->snap_off[1] = mmt_cur_uv(&c);
+	uint64_t n = mmt_cur_count(&c, 4);
+	if (c.bad || n != nb)
+		return -1;
+	for (uint64_t i = 0; i < n; i++) {
+		struct blk b;
+		uint64_t doff = mmt_cur_uv(&c);
+		b.off = off + doff;
+		b.min_ts = ts + (uint64_t)mmt_cur_sv(&c);
+		b.max_ts = b.min_ts + mmt_cur_uv(&c);
+		uint64_t nev = mmt_cur_uv(&c);
+		uint64_t comp = mmt_cur_uv(&c), raw = mmt_cur_uv(&c);
+		if (comp > UINT32_MAX || raw > MMT_MAX_BLOCK_RAW)
+			return -1;
+		b.comp_len = (uint32_t)comp;
+		b.raw_len = (uint32_t)raw;
+		if (c.bad || (i && !doff) || b.off < data_start || b.off >= at ||
+		    nev > MMT_MAX_BLOCK_EVENTS)
+			return -1;
+		b.nr_events = (uint32_t)nev;
+		off = b.off;
+		ts = b.min_ts;
+		if (add_block(r, &b))
+			return -1;
+	}
+	if (r->nr_events != ne || r->snap_off[0] >= at || r->snap_off[1] >= at)
+		return -1;
+	return 0;
+}
+
+static void set_stop(struct mmt_reader *r, uint64_t off, const char *why)
+{
+	fmt(r->stop, sizeof(r->stop),
+	    "%s: %s at offset %llu: %llu whole blocks (%llu events) readable",
+	    r->path, why, (unsigned long long)off,
+	    (unsigned long long)r->nblocks, (unsigned long long)r->nr_events);
+}
+
+static int is_footer(const struct mmt_reader *r, uint64_t off)
+{
+	uint8_t f[MMT_FOOTER_LEN];
+	return r->size - off == MMT_FOOTER_LEN &&
+	       !pread_all(r->fd, f, sizeof(f), off) &&
+	       mmt_le32(f + 28) == MMT_FOOTER_MAGIC &&
+	       mmt_le32(f + 24) == mmt_crc32c(0, f, 24);
+}
+
+/* No usable footer: walk the section headers from the front.  Payloads are
+ * not read here (their checksums are checked when decoded). */
+static int scan_sections(struct mmt_reader *r, uint64_t off)
+{
+	uint8_t hb[MMT_SEC_HDR_LEN];
+	struct mmt_sec_hdr h;
+
+	for (;;) {
+		if (off == r->size) {
+			set_stop(r, off, "truncated (no index)");
+			return 0;
+		}
+		if (off + MMT_SEC_HDR_LEN > r->size) {
+			if (is_footer(r, off))
+				return 0;	/* whole file, unusable index */
+			set_stop(r, r->size, "truncated");
+			return 0;
+		}
+		if (pread_all(r->fd, hb, sizeof(hb), off))
+			return -1;
+		if (mmt_sec_hdr_unpack(hb, &h)) {
+			set_stop(r, off, "damaged section header");
+			fmt(r->scan_err, sizeof(r->scan_err),
+			    "%s: offset %llu: corrupt section header",
+			    r->path, (unsigned long long)off);
+			return 0;
+		}
+		uint64_t end = off + MMT_SEC_HDR_LEN + h.comp_len;
+		if (end > r->size) {
+			set_stop(r, r->size, "truncated");
+			return 0;
+		}
+		if (h.kind == MMT_SEC_EVENTS) {
+			struct blk b = { off, h.min_ts, h.max_ts, h.nr_events,
+					 h.comp_len, h.raw_len };
+			if (add_block(r, &b))
+				return -1;
+		} else if (h.kind == MMT_SEC_SNAP_START) {
+			r->snap_off[0] = off;
+		} else if (h.kind == MMT_SEC_SNAP_END) {
+			r->snap_off[1] = off;
+		}
+		/* MMT_SEC_INDEX and unknown kinds: skipped. */
+		off = end;
+	}
+}
+
+static struct mmt_reader *open_fail(struct mmt_reader *r, char *err,
+				    size_t errlen, const char *msg)
+{
+	snprintf(err, errlen, "%s", msg);
+	mmt_reader_close(r);
+	return NULL;
+}
+
+struct mmt_reader *mmt_reader_open(const char *path, char *err, size_t errlen)
+{
+	struct mmt_reader *r = calloc(1, sizeof(*r));
+	uint8_t pre[MMT_PREAMBLE_LEN];
+	struct stat st;
+	struct mmt_sec_hdr h;
+	char msg[400];
+
+	if (!r || !(r->path = strdup(path)) || !(r->dec = mmt_block_dec_new())) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		if (r)
+			free(r->path);
+		free(r);
+		return NULL;
+	}
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0 || fstat(r->fd, &st) < 0) {
+		fmt(msg, sizeof(msg), "%s: %s", path, strerror(errno));
+		return open_fail(r, err, errlen, msg);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fmt(msg, sizeof(msg), "%s: not a regular file", path);
+		return open_fail(r, err, errlen, msg);
+	}
+	r->size = (uint64_t)st.st_size;
+	if (r->size < MMT_PREAMBLE_LEN || pread_all(r->fd, pre, sizeof(pre), 0)) {
+		fmt(msg, sizeof(msg), "%s: offset %llu: truncated header", path,
+		    (unsigned long long)r->size);
+		return open_fail(r, err, errlen, msg);
+	}
+	if (memcmp(pre, MMT_MAGIC, 8)) {
+		fmt(msg, sizeof(msg), "%s: offset 0: not an mmtrace file (bad magic)", path);
+		return open_fail(r, err, errlen, msg);
+	}
+	if (mmt_le16(pre + 8) > MMT_FORMAT_VERSION) {
+		fmt(msg, sizeof(msg), "%s: offset 8: format version %u is newer than this reader's %u",
+		    path, mmt_le16(pre + 8), MMT_FORMAT_VERSION);
+		return open_fail(r, err, errlen, msg);
+	}
+	r->layout = mmt_le16(pre + 10) >= 1 ? 1 : -1;
+	if (load_section(r, MMT_PREAMBLE_LEN, r->dec, &h)) {
+		if (strstr(r->dec->err, "truncated"))
+			fmt(msg, sizeof(msg), "%s: offset %llu: truncated header",
+			    path, (unsigned long long)r->size);
+		else
+			fmt(msg, sizeof(msg), "%s", r->dec->err);
+		return open_fail(r, err, errlen, msg);
+	}
+	struct mmt_cur c = { r->dec->raw, r->dec->raw + h.raw_len, 0 };
+	if (h.kind != MMT_SEC_HEADER || mmt_header_decode(&c, &r->hdr)) {
+		fmt(msg, sizeof(msg), "%s: offset %d: malformed header section",
+		    path, MMT_PREAMBLE_LEN);
+		return open_fail(r, err, errlen, msg);
+	}
+	uint64_t data = MMT_PREAMBLE_LEN + MMT_SEC_HDR_LEN + (uint64_t)h.comp_len;
+	if (load_index(r, data, r->dec)) {
+		r->nblocks = r->nr_events = 0;
+		r->snap_off[0] = r->snap_off[1] = 0;
+		if (scan_sections(r, data)) {
+			fmt(msg, sizeof(msg), "%s: read error or out of memory", path);
+			return open_fail(r, err, errlen, msg);
+		}
+	}
+	return r;
+}
+
+void mmt_reader_close(struct mmt_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	mmt_header_free(&r->hdr);
+	for (int i = 0; i < 2; i++)
+		mmt_snapshot_free(&r->snap[i]);
+	mmt_block_dec_free(r->dec);
+	free(r->blocks);
+	free(r->path);
+	free(r);
+}
+
+const struct mmt_header *mmt_reader_header(const struct mmt_reader *r)
+{
+	return &r->hdr;
+}
+
+const struct mmt_snapshot *mmt_reader_snapshot(struct mmt_reader *r, int which)
+{
+	struct mmt_sec_hdr h;
+
+	if (which < 0 || which > 1 || !r->snap_off[which])
+		return NULL;
+	if (r->snap_state[which])
+		return r->snap_state[which] > 0 ? &r->snap[which] : NULL;
+	r->snap_state[which] = -1;
+	/* Own scratch: the iteration's decoded block must stay valid. */
+	struct mmt_block_dec *d = mmt_block_dec_new();
+	if (!d)
+		return NULL;
+	if (load_section(r, r->snap_off[which], d, &h)) {
+		fmt(r->err, sizeof(r->err), "%s", d->err);
+	} else {
+		struct mmt_cur c = { d->raw, d->raw + h.raw_len, 0 };
+		if (mmt_snapshot_decode(&c, &r->snap[which]))
+			fmt(r->err, sizeof(r->err), "%s: offset %llu: malformed snapshot",
+			    r->path, (unsigned long long)r->snap_off[which]);
+		else
+			r->snap_state[which] = 1;
+	}
+	mmt_block_dec_free(d);
+	return r->snap_state[which] > 0 ? &r->snap[which] : NULL;
+}
+
+/* ---- iteration ------------------------------------------------------------- */
+
+/* Makes sure r->evs[r->pos] is valid.  1, 0 at the end, -1 on error. */
+static int fill(struct mmt_reader *r)
+{
+	while (r->pos >= r->nevs) {
+		if (r->failed)
+			return -1;
+		if (r->next_block >= r->nblocks) {
+			if (r->scan_err[0]) {
+				fmt(r->err, sizeof(r->err), "%s", r->scan_err);
+				r->failed = 1;
+				return -1;
+			}
+			return 0;
+		}
+		int64_t n = mmt_reader_decode_block(r, r->next_block, r->dec, &r->evs);
+		if (n < 0) {
+			fmt(r->err, sizeof(r->err), "%s", r->dec->err);
+			r->failed = 1;
+			return -1;
+		}
+		r->next_block++;
+		r->nevs = (uint64_t)n;
+		r->pos = 0;
+		if (r->seeking) {
+			while (r->pos < r->nevs && r->evs[r->pos].ts < r->seek_ts)
+				r->pos++;
+			r->seeking = 0;
+		}
+	}
+	return 1;
+}
+
+int mmt_reader_next(struct mmt_reader *r, struct mmt_event *ev)
+{
+	if (r->pos >= r->nevs) {
+		int rc = fill(r);
+		if (rc <= 0)
+			return rc;
+	}
+	*ev = r->evs[r->pos++];
+	return 1;
+}
+
+int64_t mmt_reader_next_batch(struct mmt_reader *r, const struct mmt_event **evs)
+{
+	int rc = fill(r);
+	if (rc <= 0)
+		return rc;
+	*evs = r->evs + r->pos;
+	int64_t n = (int64_t)(r->nevs - r->pos);
+	r->pos = r->nevs;
+	return n;
+}
+
+int mmt_reader_seek_time(struct mmt_reader *r, uint64_t t)
+{
+	uint64_t i = 0;
+
+	/* Blocks are in file order; events may be slightly out of order across
+	 * cpus, so the first block whose max reaches t is where t starts. */
+	while (i < r->nblocks && r->blocks[i].max_ts < t)
+		i++;
+	r->next_block = i;
+	r->pos = r->nevs = 0;
+	r->failed = 0;
+	r->err[0] = 0;
+	r->seeking = 1;
+	r->seek_ts = t;
+	return 0;
+}
+
+int mmt_reader_rewind(struct mmt_reader *r)
+{
+	r->next_block = 0;
+	r->pos = r->nevs = 0;
+	r->failed = 0;
+	r->err[0] = 0;
+	r->seeking = 0;
+	return 0;
+}
+
+const char *mmt_reader_error(const struct mmt_reader *r)
+{
+	return r->err[0] ? r->err : NULL;
+}
+
+const char *mmt_reader_stop_reason(const struct mmt_reader *r)
+{
+	return r->stop[0] ? r->stop : NULL;
+}
+
+uint64_t mmt_reader_nr_blocks(const struct mmt_reader *r)
+{
+	return r->nblocks;
+}
+
+uint64_t mmt_reader_nr_events(const struct mmt_reader *r)
+{
+	return r->nr_events;
+}
+
+uint64_t mmt_reader_file_bytes(const struct mmt_reader *r)
+{
+	return r->size;
+}
+
+uint64_t mmt_reader_last_ts(struct mmt_reader *r)
+{
+	uint64_t t = 0;
+	for (uint64_t i = 0; i < r->nblocks; i++)
+		if (r->blocks[i].max_ts > t)
+			t = r->blocks[i].max_ts;
+	return t;
+}
+
+int mmt_reader_block_info(const struct mmt_reader *r, uint64_t i,
+			  struct mmt_block_info *bi)
+{
+	if (i >= r->nblocks)
+		return -1;
+	bi->offset = r->blocks[i].off;
+	bi->min_ts = r->blocks[i].min_ts;
+	bi->max_ts = r->blocks[i].max_ts;
+	bi->nr_events = r->blocks[i].nr_events;
+	bi->comp_bytes = r->blocks[i].comp_len;
+	bi->raw_bytes = r->blocks[i].raw_len;
+	return 0;
+}
