@@ -799,7 +799,9 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 
 static void run_finish(struct rp_run *r)
 {
-	rp_series_sample(r, r->now);
+	/* a last sample at the last event, unless one was just taken there */
+	if (!r->nr_samples || r->now + r->sample_ns > r->next_sample)
+		rp_series_sample(r, r->now);
 	rp_series_close(r);
 	rp_costs_calibrate(&r->costs, r->fits);
 	for (size_t i = 0; i < r->slow.n; i++)
