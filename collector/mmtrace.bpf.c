@@ -318,22 +318,24 @@ int kmem_cache_free(__u64 *ctx)
 
 /* ---- faults --------------------------------------------------------------- */
 
+/* tp_btf: regs is a BTF-typed pointer, so regs->ip is a direct load
+ * instead of a bpf_probe_read_kernel() call (about 40 ns less per fault). */
 static __always_inline int fault(__u16 kind, __u64 addr, struct pt_regs *regs,
 				 __u64 err)
 {
 	if (!running || skip_task(0))
 		return 0;
-	return emit_x(kind, addr, BPF_CORE_READ(regs, ip), err, 0);
+	return emit_x(kind, addr, regs->ip, err, 0);
 }
 
-SEC("raw_tp/page_fault_user")
+SEC("tp_btf/page_fault_user")
 int BPF_PROG(fault_user, unsigned long addr, struct pt_regs *regs,
 	     unsigned long err)
 {
 	return fault(MMT_EV_FAULT_USER, addr, regs, err);
 }
 
-SEC("raw_tp/page_fault_kernel")
+SEC("tp_btf/page_fault_kernel")
 int BPF_PROG(fault_kernel, unsigned long addr, struct pt_regs *regs,
 	     unsigned long err)
 {

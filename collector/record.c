@@ -135,7 +135,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: mmtrace record -o FILE [-d SECONDS] [--pid P | --cgroup PATH]\n"
-"                      [-b MB] [--raw-pointers] [--force] [-- CMD ...]\n"
+"                      [-b MB] [-e LIST] [--raw-pointers] [--force] [-- CMD ...]\n"
 "\n"
 "Records page allocator, slab, fault, reclaim and compaction events with\n"
 "eBPF, system-wide, into FILE (mode 0600), with a snapshot of physical\n"
@@ -180,6 +180,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	o->buffer_mb = 64;
 	optind = 1;
+	opterr = 1;
 	while ((c = getopt_long(argc, argv, "+o:d:p:c:b:e:fh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -224,8 +225,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'h':
 			usage(stdout);
 			return 1;
-		default:
-			usage(stderr);
+		default:	/* getopt said what was wrong */
+			fprintf(stderr, "mmtrace record: see mmtrace record --help\n");
 			return -1;
 		}
 	}
@@ -233,6 +234,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		o->cmd = argv + optind;
 	if (!o->out) {
 		fprintf(stderr, "mmtrace record: -o FILE is required (see --help)\n");
+		return -1;
+	}
+	if (!o->force && !access(o->out, F_OK)) {
+		fprintf(stderr, "mmtrace record: %s: exists (use --force to overwrite)\n",
+			o->out);
 		return -1;
 	}
 	if (o->pid && o->cgroup) {
@@ -428,7 +434,7 @@ static void probe_programs(struct rec *r)
 			coll_note(&r->h, k, "not selected (-e)");
 			continue;
 		}
-		if (!strncmp(sec, "raw_tp/", 7)) {
+		if (!strncmp(sec, "raw_tp/", 7) || !strncmp(sec, "tp_btf/", 7)) {
 			char t[128];
 
 			snprintf(t, sizeof(t), "btf_trace_%s", name);
@@ -455,7 +461,8 @@ static void attach_programs(struct rec *r)
 
 	bpf_object__for_each_program(p, r->skel->obj) {
 		const char *name = tp_name(p), *sec = bpf_program__section_name(p);
-		const char *type = !strncmp(sec, "raw_tp/", 7) ? "raw_tp" : "tp";
+		const char *type = !strncmp(sec, "raw_tp/", 7) ? "raw_tp" :
+				   !strncmp(sec, "tp_btf/", 7) ? "tp_btf" : "tp";
 		char k[48], v[80];
 		struct bpf_link *l;
 
@@ -1352,20 +1359,22 @@ static int finish(struct rec *r)
 	if (!r->write_failed)
 		check_zones(r, 1);
 	if (r->write_failed) {
-		fprintf(stderr, "mmtrace record: %s: %s; file readable up to its last whole block\n",
-			r->o.out, mmt_writer_error(r->w));
+		/* the writer's message names the file and the offset */
+		fprintf(stderr, "mmtrace record: %s; file readable up to its last whole block\n",
+			mmt_writer_error(r->w));
 		rc = 1;
 		if (sp)
 			mmt_snapshot_free(sp);
 		sp = NULL;
 	}
 	uint64_t events, raw, file;
+	char err[256];
 
 	mmt_writer_stats(r->w, &events, &raw, &file);
-	if (mmt_writer_close(r->w, sp)) {
+	if (mmt_writer_close_err(r->w, sp, err, sizeof(err))) {
 		if (!rc)
-			fprintf(stderr, "mmtrace record: %s: closing failed; file readable up to its last whole block\n",
-				r->o.out);
+			fprintf(stderr, "mmtrace record: %s; file readable up to its last whole block\n",
+				err);
 		rc = 1;
 	}
 	r->w = NULL;
@@ -1486,8 +1495,11 @@ int cmd_record(int argc, char **argv)
 		kill(r.child, SIGTERM);
 		waitpid(r.child, &r.child_status, 0);
 	}
-	if (r.w)
-		mmt_writer_close(r.w, NULL);
+	if (r.w) {
+		char err[256];
+
+		mmt_writer_close_err(r.w, NULL, err, sizeof(err));
+	}
 	cleanup(&r);
 	return rc;
 }
