@@ -514,6 +514,39 @@ int mmc_alloc(struct mmc *m, unsigned order, uint64_t gfp, int cpu,
 	return pfn == NO_PFN ? -1 : 0;
 }
 
+/* The pcp block holding idx, or NO_IDX. */
+static uint32_t find_pcp_head(const struct mmc_zone *z, uint32_t idx)
+{
+	static const unsigned orders[] = { 0, 1, 2, 3, HPAGE_PMD_ORDER };
+
+	for (unsigned i = 0; i < sizeof(orders) / sizeof(orders[0]); i++) {
+		uint32_t head = idx & ~((1u << orders[i]) - 1);
+		pgstate_t s = z->page[head];
+
+		if (PagePcp(s) && free_order(s) == orders[i])
+			return head;
+	}
+	return NO_IDX;
+}
+
+/* Mirror mode: the kernel handed out pages the model holds in pcp blocks;
+ * move only those blocks from their lists to the buddy. */
+static void release_pcp_blocks(struct mmc *m, struct mmc_zone *z,
+			       uint32_t idx, uint32_t nr)
+{
+	for (uint32_t i = idx; i < idx + nr; i++) {
+		uint32_t head = find_pcp_head(z, i);
+
+		if (head == NO_IDX)
+			continue;
+		unsigned o = free_order(z->page[head]);
+
+		if (pcp_take_block(m, z, head))
+			continue;
+		__free_one_page(m, z, head, o, get_pageblock_migratetype(z, head));
+	}
+}
+
 int mmc_alloc_at(struct mmc *m, uint64_t pfn, unsigned order, uint64_t gfp,
 		 int cpu, struct mmc_result *res)
 {
@@ -540,8 +573,9 @@ int mmc_alloc_at(struct mmc *m, uint64_t pfn, unsigned order, uint64_t gfp,
 			if (page_class(z->page[idx + i]) != MMC_PC_FREE)
 				return -1;
 		if (take_free_range(m, z, idx, order, res)) {
-			/* part of it is on pcp lists (other orders) */
-			drain_all_pages(m, z);
+			/* part of it sits in pcp blocks of other orders: give
+			 * just those back to the buddy, then take the range */
+			release_pcp_blocks(m, z, idx, 1u << order);
 			res->path |= MMC_PATH_PCP_DRAIN;
 			if (take_free_range(m, z, idx, order, res))
 				return -1;

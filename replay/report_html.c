@@ -81,6 +81,19 @@ static void put_head(const struct rpt *r, FILE *f)
 	fprintf(f, ", %zu policies.</p>\n", r->nruns);
 }
 
+/* Every sysctl the model used (policy.txt), folded away. */
+static void put_sysctls(FILE *f, const struct rpt_run *run)
+{
+	if (!run->npolicy_lines)
+		return;
+	fputs("<details><summary>all settings</summary><code>", f);
+	for (size_t i = 0; i < run->npolicy_lines; i++) {
+		rpt_html_escape(f, run->policy_lines[i]);
+		fputs(i + 1 < run->npolicy_lines ? "<br>" : "", f);
+	}
+	fputs("</code></details>", f);
+}
+
 static void put_policies(const struct rpt *r, FILE *f)
 {
 	fputs("<h2>Policies</h2>\n<table class=\"pol\">\n<tr><th>policy</th>"
@@ -97,7 +110,9 @@ static void put_policies(const struct rpt *r, FILE *f)
 		rpt_html_escape(f, run->name);
 		fputs("</td><td><code>", f);
 		rpt_html_escape(f, run->settings[0] ? run->settings : "(defaults)");
-		fputs("</code></td><td>", f);
+		fputs("</code>", f);
+		put_sysctls(f, run);
+		fputs("</td><td>", f);
 		if (isfinite(done))
 			fprintf(f, "%.0f", done);
 		if (isfinite(total))

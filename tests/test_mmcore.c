@@ -845,6 +845,41 @@ static void test_checker_catches_corruption(void **state)
 	mmc_destroy(m);
 }
 
+/* Mirror mode: a range partly held in pcp blocks takes only those blocks
+ * off the pcp lists. */
+static void test_alloc_at_pcp(void **state)
+{
+	struct mmc *m = one_zone(65536, 1, 0, 0);
+	struct mmc_result res;
+	struct per_cpu_pages *pcp = &zone0(m)->pcp[0];
+
+	(void)state;
+	assert_int_equal(mmc_seed_all_free(m), 0);
+	assert_int_equal(mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, &res), 0);
+	uint64_t p0 = res.pfn;
+	assert_int_equal(mmc_free(m, p0, 0, 0, &res), 0);
+	uint32_t before = pcp->count;
+	assert_true(before > 1);
+	/* exactly the pcp block */
+	assert_int_equal(mmc_alloc_at(m, p0, 0, MMC_GFP_KERNEL, 0, &res), 0);
+	assert_true(res.path & MMC_PATH_PCP_HIT);
+	assert_int_equal(pcp->count, before - 1);
+	assert_int_equal(mmc_free(m, p0, 0, 0, &res), 0);
+	/* an order-2 range around it: that one pcp page leaves its list */
+	before = pcp->count;
+	uint64_t q = p0 & ~3ull;
+	bool all_free = true;
+	for (uint64_t k = q; k < q + 4; k++)
+		all_free &= page_class(zone0(m)->page[pfn_to_idx(zone0(m), k)]) == MMC_PC_FREE;
+	assert_int_equal(mmc_alloc_at(m, q, 2, MMC_GFP_KERNEL, 0, &res), all_free ? 0 : -1);
+	if (all_free) {
+		assert_true(pcp->count < before);
+		assert_true(pcp->count >= before - 4);
+	}
+	assert_null(mmc_check(m));
+	mmc_destroy(m);
+}
+
 /* Seeding relabels reserved pages; hot-add brings reserved pages in. */
 static void test_seed_relabel_and_hotadd(void **state)
 {
@@ -937,6 +972,7 @@ int main(void)
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_memory_budget),
 		cmocka_unit_test(test_checker_catches_corruption),
+		cmocka_unit_test(test_alloc_at_pcp),
 		cmocka_unit_test(test_seed_relabel_and_hotadd),
 		cmocka_unit_test(test_bad_calls),
 	};

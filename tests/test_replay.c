@@ -326,6 +326,48 @@ static void test_truncated_and_corrupt(void **state)
 	assert_non_null(strstr(err, "c.mmt"));
 }
 
+/* Calibration: direct reclaim begin/end pairs whose durations are
+ * exactly 5000 ns + 1000 ns per page reclaimed must give that line back,
+ * with zero error; compaction with too few pairs keeps its default. */
+static void test_calibration(void **state)
+{
+	struct rk k;
+	char path[600], *json, *tsv;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 32768, 2), 0);
+	for (unsigned i = 0; i < 20; i++) {
+		unsigned pages = 8 + 4 * i;
+		struct mmt_event *b = rk_push(&k, MMT_EV_DIRECT_RECLAIM_BEGIN, 1);
+		struct mmt_event *e;
+
+		b->order = 0;
+		k.ts = b->ts + 5000 + 1000ull * pages;
+		e = rk_push(&k, MMT_EV_DIRECT_RECLAIM_END, 1);
+		e->arg = pages;
+	}
+	rk_alloc_at(&k, rk_find(&k, 0, k.h.zones[0].start_pfn), 0, "GFP_KERNEL",
+		    "MIGRATE_UNMOVABLE", 0);
+	assert_int_equal(rk_write(&k, ru_path("cal.mmt"), 0), 0);
+	rk_free_all(&k);
+	assert_int_equal(ru_replay(ru_path("cal.mmt"), ru_path("cal.out"),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, path,
+				   sizeof(path)), 0);
+	snprintf(path, sizeof(path), "%s/calibration.tsv", ru_path("cal.out"));
+	tsv = ru_slurp(path, NULL);
+	assert_non_null(tsv);
+	fprintf(stderr, "%s", tsv);
+	assert_non_null(strstr(tsv, "direct_reclaim.base_ns\t5000\t20\t0\t1\ttrace\n"));
+	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page\t1000\t20\t"));
+	assert_non_null(strstr(tsv, "compaction.base_ns\t10000\t0\t0\t0\tdefault\n"));
+	free(tsv);
+	snprintf(path, sizeof(path), "%s/summary.json", ru_path("cal.out"));
+	json = ru_slurp(path, NULL);
+	assert_non_null(json);
+	assert_non_null(strstr(json, "\"direct_reclaims\": 20"));
+	free(json);
+}
+
 /* The command line: exit codes and one-line errors. */
 static void test_cli(void **state)
 {
@@ -362,6 +404,51 @@ static void test_cli(void **state)
 	free(errtxt);
 }
 
+/* compare: one run per policy, policies.tsv, the report, the path of
+ * index.html on stdout; a bad sysctl is refused before anything runs. */
+static void test_compare_cli(void **state)
+{
+	const char *bin = getenv("MMTRACE");
+	char cmd[2048], *out;
+	int st;
+
+	(void)state;
+	if (!bin) {
+		skip();
+		return;
+	}
+	write_fallback_trace(ru_path("cmp.mmt"));
+	snprintf(cmd, sizeof(cmd), "%s compare %s --policy a:vm.zone_reclaim_mode=0 "
+		 "--policy b:vm.watermark_scale_factor=200,vm.zone_reclaim_mode=1 "
+		 "-j 2 -o %s >%s 2>/dev/null", bin, ru_path("cmp.mmt"),
+		 ru_path("cmpdir"), ru_path("cmp.out"));
+	st = system(cmd);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	out = ru_slurp(ru_path("cmp.out"), NULL);
+	assert_non_null(out);
+	snprintf(cmd, sizeof(cmd), "%s/index.html\n", ru_path("cmpdir"));
+	assert_string_equal(out, cmd);
+	free(out);
+	snprintf(cmd, sizeof(cmd), "%s/policies.tsv", ru_path("cmpdir"));
+	out = ru_slurp(cmd, NULL);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "1\tb\t1\tvm.watermark_scale_factor=200,"
+				    "vm.zone_reclaim_mode=1\n"));
+	free(out);
+	snprintf(cmd, sizeof(cmd), "%s/runs/b/policy.txt", ru_path("cmpdir"));
+	out = ru_slurp(cmd, NULL);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "vm.watermark_scale_factor=200\n"));
+	assert_non_null(strstr(out, "vm.zone_reclaim_mode=1\n"));
+	free(out);
+	snprintf(cmd, sizeof(cmd), "%s compare %s --policy x:vm.nope=1 -o %s "
+		 "2>/dev/null", bin, ru_path("cmp.mmt"), ru_path("cmpbad"));
+	st = system(cmd);
+	assert_int_equal(WEXITSTATUS(st), 2);
+	assert_int_equal(access(ru_path("cmpbad"), F_OK), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,7 +458,9 @@ int main(void)
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_truncated_and_corrupt),
+		cmocka_unit_test(test_calibration),
 		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_compare_cli),
 	};
 
 	return cmocka_run_group_tests(tests, ru_setup, ru_teardown);

@@ -296,6 +296,9 @@ static void test_render_figures(void **state)
 		assert_non_null(strstr(html, name));
 	}
 	assert_non_null(strstr(html, "vm.watermark_scale_factor=200"));
+	/* policy.txt folded under each policy. */
+	assert_non_null(strstr(html, "<summary>all settings</summary><code>"
+			       "vm.watermark_scale_factor=10<br>vm.zone_reclaim_mode=1"));
 	/* Colours as given, or palette index 5 for wsf_200. */
 	assert_non_null(strstr(html, "background:#D55E00"));
 	assert_non_null(strstr(html, "background:#56b4e9"));

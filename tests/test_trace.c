@@ -298,6 +298,19 @@ static void test_seek_time(void **state)
 	}
 	const char *p = tu_path("seek.mmt");
 	assert_int_equal(tu_write(p, &h, ev, N, 128), 0);
+
+	/* blocks also end by trace time: 5000 events 100 ms apart, default
+	 * 1 s per block at most */
+	struct mmt_event slow[50];
+	for (int i = 0; i < 50; i++)
+		slow[i] = (struct mmt_event){ .ts = (uint64_t)i * 100000000ull,
+					      .kind = MMT_EV_LOST, .arg = 1 };
+	assert_int_equal(tu_write(tu_path("slow.mmt"), &h, slow, 50, 0), 0);
+	struct mmt_reader *sr = mmt_reader_open(tu_path("slow.mmt"), err, sizeof(err));
+	assert_non_null(sr);
+	assert_int_equal(mmt_reader_nr_blocks(sr), 5);
+	assert_int_equal(mmt_reader_nr_events(sr), 50);
+	mmt_reader_close(sr);
 	struct mmt_reader *r = mmt_reader_open(p, err, sizeof(err));
 	assert_non_null(r);
 	assert_int_equal(mmt_reader_last_ts(r), 1000 + (N - 1) * 10);

@@ -20,6 +20,7 @@
 
 #define DEFAULT_BLOCK_EVENTS 65536
 #define DEFAULT_LEVEL 3
+#define DEFAULT_FLUSH_NS 1000000000ull	/* a crash loses at most ~1 s */
 
 struct idx_entry {
 	uint64_t offset;
@@ -36,6 +37,7 @@ struct mmt_writer {
 	char err[256];
 	int level;
 	uint32_t block_events;
+	uint64_t flush_ns;
 	ZSTD_CCtx *cctx;
 
 	struct mmt_event *pend;		/* events of the open block */
@@ -185,6 +187,7 @@ struct mmt_writer *mmt_writer_open(const char *path, int overwrite,
 	}
 	w->level = DEFAULT_LEVEL;
 	w->block_events = DEFAULT_BLOCK_EVENTS;
+	w->flush_ns = DEFAULT_FLUSH_NS;
 	/* Overwrite = replace a regular file: a fresh inode is created 0600
 	 * whatever the old file's mode, and O_EXCL never follows a symlink
 	 * planted at path.  Anything else (/dev/null, a symlink, a fifo) is
@@ -247,6 +250,11 @@ void mmt_writer_set_block_events(struct mmt_writer *w, uint32_t n)
 	if (n > MMT_MAX_BLOCK_EVENTS)
 		n = MMT_MAX_BLOCK_EVENTS;
 	w->block_events = n;
+}
+
+void mmt_writer_set_flush_ns(struct mmt_writer *w, uint64_t ns)
+{
+	w->flush_ns = ns;
 }
 
 static int add_index(struct mmt_writer *w, const struct idx_entry *e)
@@ -328,6 +336,10 @@ int mmt_writer_add(struct mmt_writer *w, const struct mmt_event *ev)
 	}
 	w->pend[w->npend++] = *ev;
 	if (w->npend >= w->block_events)
+		return mmt_writer_flush(w);
+	/* By trace time, not wall time: the same events give the same file. */
+	if (w->flush_ns && ev->ts > w->pend[0].ts &&
+	    ev->ts - w->pend[0].ts >= w->flush_ns)
 		return mmt_writer_flush(w);
 	return 0;
 }

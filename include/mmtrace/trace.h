@@ -171,6 +171,9 @@ void mmt_writer_set_level(struct mmt_writer *w, int level);
 /* Events per block (default 65536, at most 1 << 20).  Smaller blocks lose
  * less on a crash and seek finer; larger ones compress slightly better. */
 void mmt_writer_set_block_events(struct mmt_writer *w, uint32_t n);
+/* A block also ends once its events span `ns` of trace time (default 1 s,
+ * 0 = only by count), so a crash of a slow recording loses little. */
+void mmt_writer_set_flush_ns(struct mmt_writer *w, uint64_t ns);
 /* Stats for progress: events, raw (uncompressed) bytes, file bytes. */
 void mmt_writer_stats(const struct mmt_writer *w, uint64_t *events,
 		      uint64_t *raw_bytes, uint64_t *file_bytes);
