@@ -147,7 +147,8 @@ int mmc_zone_stats(const struct mmc *m, uint32_t idx, struct mmc_zone_stats *s)
 	s->wmark_promo = wmark_pages(z, WMARK_PROMO);
 	s->boost = z->watermark_boost;
 	memcpy(s->lowmem_reserve, z->lowmem_reserve, sizeof(s->lowmem_reserve));
-	s->pcp_high = z->pcp_high;
+	/* cpu 0's current pcp->high, as /proc/zoneinfo prints it */
+	s->pcp_high = z->pcp ? z->pcp[0].high : z->pcp_high;
 	s->pcp_batch = z->pcp_batch;
 	s->pcp_high_min = z->pcp ? z->pcp[0].high_min : 0;
 	s->pcp_high_max = z->pcp ? z->pcp[0].high_max : 0;

@@ -137,12 +137,12 @@ static void on_reclaim(void *ctx, uint64_t pfn, unsigned order)
 	for (uint64_t p = pfn; p < pfn + n; p++) {
 		uint64_t real, e;
 
-		if (rp_map_take(&r->rev, p, &real)) {
-			if (rp_map_get(&r->fwd, real, &e))
-				rp_map_put(&r->fwd, real, e | FWD_DEAD);
-		} else if (!rp_map_get(&r->fwd, p, &e)) {
+		if (rp_pmap_take(&r->rev, p, &real)) {
+			if (rp_pmap_get(&r->fwd, real, &e))
+				rp_pmap_put(&r->fwd, real, e | FWD_DEAD);
+		} else if (!rp_pmap_get(&r->fwd, p, &e)) {
 			/* a page allocated before the trace: real == sim */
-			rp_map_put(&r->fwd, p, p << 8 | FWD_DEAD);
+			rp_pmap_put(&r->fwd, p, p << 8 | FWD_DEAD);
 		}
 	}
 }
@@ -152,13 +152,13 @@ static void on_migrate(void *ctx, uint64_t from, uint64_t to, unsigned order)
 	struct rp_run *r = ctx;
 	uint64_t real, e;
 
-	if (rp_map_take(&r->rev, from, &real)) {
-		if (rp_map_get(&r->fwd, real, &e))
-			rp_map_put(&r->fwd, real, to << 8 | (e & 0xff));
-		rp_map_put(&r->rev, to, real);
-	} else if (!rp_map_get(&r->fwd, from, &e)) {
-		rp_map_put(&r->fwd, from, to << 8 | (uint64_t)order << 1);
-		rp_map_put(&r->rev, to, from);
+	if (rp_pmap_take(&r->rev, from, &real)) {
+		if (rp_pmap_get(&r->fwd, real, &e))
+			rp_pmap_put(&r->fwd, real, to << 8 | (e & 0xff));
+		rp_pmap_put(&r->rev, to, real);
+	} else if (!rp_pmap_get(&r->fwd, from, &e)) {
+		rp_pmap_put(&r->fwd, from, to << 8 | (uint64_t)order << 1);
+		rp_pmap_put(&r->rev, to, from);
 	}
 }
 
@@ -179,13 +179,13 @@ static void map_alloc(struct rp_run *r, uint64_t real, uint64_t sim,
 	uint64_t e, v = sim == UINT64_MAX ? FWD_DEAD | (uint64_t)order << 1 :
 					    sim << 8 | (uint64_t)order << 1;
 
-	if (rp_map_swap(&r->fwd, real, v, &e) == 1 && !(e & FWD_DEAD)) {
+	if (rp_pmap_swap(&r->fwd, real, v, &e) == 1 && !(e & FWD_DEAD)) {
 		/* a lost free: the old simulated page stays allocated */
 		r->alloc_over_live++;
-		rp_map_del(&r->rev, e >> 8);
+		rp_pmap_del(&r->rev, e >> 8);
 	}
 	if (sim != UINT64_MAX)
-		rp_map_put(&r->rev, sim, real);
+		rp_pmap_put(&r->rev, sim, real);
 }
 
 /* Sim pfn of a live real page; UINT64_MAX when reclaimed or unknown. */
@@ -193,9 +193,9 @@ static uint64_t real_to_sim(struct rp_run *r, uint64_t real)
 {
 	uint64_t e, other;
 
-	if (rp_map_get(&r->fwd, real, &e))
+	if (rp_pmap_get(&r->fwd, real, &e))
 		return e & FWD_DEAD ? UINT64_MAX : e >> 8;
-	if (rp_map_get(&r->rev, real, &other))
+	if (rp_pmap_get(&r->rev, real, &other))
 		return UINT64_MAX;	/* sim pfn reused for another page */
 	return real;
 }
@@ -249,16 +249,16 @@ static void policy_free(struct rp_run *r, const struct mmt_event *ev)
 	uint64_t e, sim, other;
 	unsigned order = ev->order;
 
-	if (rp_map_take(&r->fwd, ev->pfn, &e)) {
+	if (rp_pmap_take(&r->fwd, ev->pfn, &e)) {
 		if (e & FWD_DEAD) {
 			r->absorbed++;
 			return;
 		}
 		sim = e >> 8;
 		order = (unsigned)(e >> 1) & 0x7f;
-		rp_map_del(&r->rev, sim);
+		rp_pmap_del(&r->rev, sim);
 	} else {
-		if (rp_map_get(&r->rev, ev->pfn, &other)) {
+		if (rp_pmap_get(&r->rev, ev->pfn, &other)) {
 			r->unmatched_frees++;
 			return;
 		}
@@ -279,7 +279,7 @@ static void policy_fault(struct rp_run *r, const struct mmt_event *ev)
 	/* a fault on a present page (error code bit 0) at an address whose
 	 * page the trace allocated and has not freed: a touch */
 	if (!(ev->arg & 1) || !rp_map_get(&r->addr, key, &real) ||
-	    !rp_map_get(&r->fwd, real, &e)) {
+	    !rp_pmap_get(&r->fwd, real, &e)) {
 		c->fault_ts = ev->ts + 1;
 		c->fault_addr = ev->addr;
 		c->fault_pid = ev->pid;
@@ -724,6 +724,34 @@ static void replay_events(struct rp_run *r)
 			(unsigned long long)r->events);
 }
 
+/* fwd over the trace's zones, rev over the model's */
+static int pfn_maps_init(struct rp_run *r)
+{
+	uint64_t lo = UINT64_MAX, hi = 0, mlo = UINT64_MAX, mhi = 0;
+
+	for (uint32_t i = 0; i < r->h->nr_zones; i++) {
+		const struct mmt_zone_info *z = &r->h->zones[i];
+
+		if (!z->spanned)
+			continue;
+		lo = z->start_pfn < lo ? z->start_pfn : lo;
+		hi = z->start_pfn + z->spanned > hi ? z->start_pfn + z->spanned : hi;
+	}
+	for (uint32_t n = 0; n < r->topo.nr_nodes; n++)
+		for (uint32_t z = 0; z < r->topo.nodes[n].nr_zones; z++) {
+			const struct mmc_zone_spec *s = &r->topo.nodes[n].zones[z];
+
+			mlo = s->start_pfn < mlo ? s->start_pfn : mlo;
+			mhi = s->start_pfn + s->spanned > mhi ?
+			      s->start_pfn + s->spanned : mhi;
+		}
+	if (r->o->mode == MMT_REPLAY_MIRROR)
+		lo = hi = mlo = mhi = 0;	/* unused: hash only */
+	if (rp_pmap_init(&r->fwd, lo, hi) < 0)
+		return -1;
+	return rp_pmap_init(&r->rev, mlo, mhi);
+}
+
 static int run_setup(struct rp_run *r, char *err, size_t errlen)
 {
 	const struct mmt_snapshot *start, *end;
@@ -754,8 +782,7 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	r->nr_cpus = r->topo.nr_cpus ? r->topo.nr_cpus : 1;
 	r->nr_trace_cpus = r->h->nr_cpus ? r->h->nr_cpus : 1;
 	r->cpus = calloc(r->nr_trace_cpus, sizeof(*r->cpus));
-	if (!r->cpus || rp_map_init(&r->fwd, 1 << 16) < 0 ||
-	    rp_map_init(&r->rev, 1 << 16) < 0 ||
+	if (!r->cpus || pfn_maps_init(r) < 0 ||
 	    rp_map_init(&r->addr, 1 << 12) < 0 ||
 	    rp_map_init(&r->kpcp, 1 << 12) < 0 ||
 	    rp_map_init(&r->late, 1 << 10) < 0 ||
@@ -816,8 +843,8 @@ static void run_free(struct rp_run *r)
 		mmc_destroy(r->m);
 	if (r->rd)
 		mmt_reader_close(r->rd);
-	rp_map_free(&r->fwd);
-	rp_map_free(&r->rev);
+	rp_pmap_free(&r->fwd);
+	rp_pmap_free(&r->rev);
 	rp_map_free(&r->addr);
 	rp_map_free(&r->kpcp);
 	rp_map_free(&r->late);

@@ -170,3 +170,88 @@ int rp_map_take(struct rp_map *m, uint64_t key, uint64_t *val)
 	m->len--;
 	return 1;
 }
+
+/* ---- pfn maps: a dense array over a pfn range, a hash outside it ------
+ * Page frame numbers are dense and allocations come in runs (pcp batches,
+ * readahead), so an array indexed by pfn is far cheaper than hashing.  The
+ * array is calloc'ed: pages of it never touched cost no memory. */
+
+#define PMAP_DENSE_MAX (1ull << 26)	/* 64 Mi pfns: a 256 GiB range */
+
+int rp_pmap_init(struct rp_pmap *m, uint64_t base, uint64_t end)
+{
+	memset(m, 0, sizeof(*m));
+	if (end > base && end - base <= PMAP_DENSE_MAX) {
+		m->v = calloc(end - base, sizeof(*m->v));
+		if (m->v) {
+			m->base = base;
+			m->n = end - base;
+		}
+	}
+	return rp_map_init(&m->h, 1 << 12);
+}
+
+void rp_pmap_free(struct rp_pmap *m)
+{
+	free(m->v);
+	rp_map_free(&m->h);
+	memset(m, 0, sizeof(*m));
+}
+
+static uint64_t *pmap_slot(const struct rp_pmap *m, uint64_t key)
+{
+	return key - m->base < m->n ? &m->v[key - m->base] : NULL;
+}
+
+int rp_pmap_get(const struct rp_pmap *m, uint64_t key, uint64_t *val)
+{
+	uint64_t *s = pmap_slot(m, key);
+
+	if (!s)
+		return rp_map_get(&m->h, key, val);
+	if (!*s)
+		return 0;
+	*val = *s - 1;
+	return 1;
+}
+
+int rp_pmap_swap(struct rp_pmap *m, uint64_t key, uint64_t val, uint64_t *old)
+{
+	uint64_t *s = pmap_slot(m, key);
+	int had;
+
+	if (!s)
+		return rp_map_swap(&m->h, key, val, old);
+	had = *s != 0;
+	if (had)
+		*old = *s - 1;
+	*s = val + 1;
+	return had;
+}
+
+int rp_pmap_put(struct rp_pmap *m, uint64_t key, uint64_t val)
+{
+	uint64_t old;
+
+	return rp_pmap_swap(m, key, val, &old) < 0 ? -1 : 0;
+}
+
+int rp_pmap_take(struct rp_pmap *m, uint64_t key, uint64_t *val)
+{
+	uint64_t *s = pmap_slot(m, key);
+
+	if (!s)
+		return rp_map_take(&m->h, key, val);
+	if (!*s)
+		return 0;
+	*val = *s - 1;
+	*s = 0;
+	return 1;
+}
+
+int rp_pmap_del(struct rp_pmap *m, uint64_t key)
+{
+	uint64_t v;
+
+	return rp_pmap_take(m, key, &v);
+}

@@ -20,6 +20,15 @@ int rp_map_put(struct rp_map *m, uint64_t key, uint64_t val);
 int rp_map_del(struct rp_map *m, uint64_t key);
 int rp_map_take(struct rp_map *m, uint64_t key, uint64_t *val);
 int rp_map_swap(struct rp_map *m, uint64_t key, uint64_t val, uint64_t *old);
+/* pfn-keyed map: dense array over [base, end), hash outside. */
+struct rp_pmap { uint64_t base, n, *v; struct rp_map h; };
+int rp_pmap_init(struct rp_pmap *m, uint64_t base, uint64_t end);
+void rp_pmap_free(struct rp_pmap *m);
+int rp_pmap_get(const struct rp_pmap *m, uint64_t key, uint64_t *val);
+int rp_pmap_put(struct rp_pmap *m, uint64_t key, uint64_t val);
+int rp_pmap_swap(struct rp_pmap *m, uint64_t key, uint64_t val, uint64_t *old);
+int rp_pmap_take(struct rp_pmap *m, uint64_t key, uint64_t *val);
+int rp_pmap_del(struct rp_pmap *m, uint64_t key);
 int rp_snap_class_end(const struct mmt_snapshot *s, uint64_t pfn,
 		      uint64_t *end);
 
@@ -134,8 +143,8 @@ struct rp_run {
 	uint32_t nr_cpus;		/* model cpus */
 
 	/* policy mode maps */
-	struct rp_map fwd;	/* real pfn -> sim pfn<<8 | order<<1 | reclaimed */
-	struct rp_map rev;	/* sim pfn -> real pfn */
+	struct rp_pmap fwd;	/* real pfn -> sim pfn<<8 | order<<1 | reclaimed */
+	struct rp_pmap rev;	/* sim pfn -> real pfn */
 	struct rp_map addr;	/* pid:addr page -> real pfn */
 	/* mirror mode: pages the kernel holds on pcp lists, pfn -> order */
 	struct rp_map kpcp;
