@@ -164,15 +164,6 @@ static void on_migrate(void *ctx, uint64_t from, uint64_t to, unsigned order)
 
 /* ---- policy mode ------------------------------------------------------ */
 
-static uint64_t gfp_user_movable(const struct rp_run *r)
-{
-	(void)r;
-	return MMC_GFP(MMT_GFP_MOVABLE) | MMC_GFP(MMT_GFP_HIGHMEM) |
-	       MMC_GFP(MMT_GFP_IO) | MMC_GFP(MMT_GFP_FS) |
-	       MMC_GFP(MMT_GFP_DIRECT_RECLAIM) | MMC_GFP(MMT_GFP_KSWAPD_RECLAIM) |
-	       MMC_GFP(MMT_GFP_HARDWALL);
-}
-
 static void map_alloc(struct rp_run *r, uint64_t real, uint64_t sim,
 		      unsigned order)
 {
@@ -293,7 +284,7 @@ static void policy_fault(struct rp_run *r, const struct mmt_event *ev)
 	}
 	/* the model reclaimed a page the workload still uses: refault */
 	memset(&res, 0, sizeof(res));
-	if (mmc_alloc(r->m, 0, gfp_user_movable(r), model_cpu(r, ev->cpu),
+	if (mmc_alloc(r->m, 0, MMC_GFP_HIGHUSER_MOVABLE, model_cpu(r, ev->cpu),
 		      &res) < 0)
 		res.pfn = UINT64_MAX;
 	res.path |= MMC_PATH_REFAULT;
@@ -869,7 +860,6 @@ int mmt_replay_run(const struct mmt_replay_opts *o,
 		return 1;
 	}
 	r->o = o;
-	r->mir.boundary_ns = BOUNDARY_NS;
 	rc = run_setup(r, err, errlen);
 	if (rc == 0) {
 		replay_events(r);

@@ -101,8 +101,6 @@ struct rp_cpu {
 	uint64_t comp_migrate, comp_free;
 	uint64_t fault_ts, fault_addr;			/* fault_ts+1 */
 	uint32_t fault_pid;
-	uint64_t fault_lat;	/* path cost so far of the pending fault */
-	int fault_present;
 };
 
 enum rp_cause { RP_CAUSE_PCP, RP_CAUSE_BOUNDARY, RP_CAUSE_HOTADD,
@@ -120,7 +118,6 @@ struct rp_mirror_ctr {
 	uint64_t alloc_not_free, free_not_alloc, drain_not_alloc,
 		 refill_not_free, pcp_allocs, after_end, resize_fail;
 	int have_pcp_events;
-	uint64_t boundary_ns;		/* window before the end snapshot */
 };
 
 struct rp_slow {		/* slow ops, costed after calibration */
@@ -163,7 +160,7 @@ struct rp_run {
 	struct rp_mirror_ctr mir;
 
 	uint64_t events, events_total, unmatched_frees, alloc_over_live,
-		 absorbed, refaults, touches, slab_objs, model_slab_pages;
+		 absorbed, refaults, touches, slab_objs;
 	uint64_t last_tick, now;
 	uint64_t dup_lru;
 	uint64_t hotadd_cursor[8][MMT_MAX_ZONE_TYPES];	/* next pfn to online */

@@ -271,22 +271,27 @@ int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
 	}
 	for (uint32_t i = 0; i < r->h->nr_zones; i++) {
 		const struct mmt_zone_info *z = &r->h->zones[i];
-		int type = rp_zone_name_type(z->name);
 
-		if (type < 0 || !z->present)
-			continue;
-		used += z->managed > z->nr_free ? z->managed - z->nr_free : 0;
-		if (r->o->mode == MMT_REPLAY_MIRROR &&
-		    !topo_covers(t, type, z->start_pfn,
-				 z->start_pfn + z->spanned)) {
+		if (rp_zone_name_type(z->name) >= 0 && z->present)
+			used += z->managed > z->nr_free ? z->managed - z->nr_free : 0;
+	}
+	/* mirror mode: every pfn of the native model zones must exist */
+	for (uint32_t n = 0; r->o->mode == MMT_REPLAY_MIRROR &&
+	     n < native.nr_nodes; n++)
+		for (uint32_t i = 0; i < native.nodes[n].nr_zones; i++) {
+			const struct mmc_zone_spec *z = &native.nodes[n].zones[i];
+
+			if (topo_covers(t, (int)z->type, z->start_pfn,
+					z->start_pfn + z->spanned))
+				continue;
 			snprintf(err, errlen, "--topology %s: no %s zone covers "
 				 "pfns %llu-%llu of the trace (mirror mode "
 				 "places pages at the kernel's pfns)", spec,
-				 z->name, (unsigned long long)z->start_pfn,
+				 rp_zone_type_name((int)z->type),
+				 (unsigned long long)z->start_pfn,
 				 (unsigned long long)(z->start_pfn + z->spanned));
 			return 2;
 		}
-	}
 	if (topo_pages(t, 1) < used) {
 		snprintf(err, errlen, "--topology %s: %llu pages of memory "
 			 "cannot hold the %llu pages allocated at trace start",

@@ -267,7 +267,8 @@ static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
 		"  \"reclaimed_pages\": %llu,\n  \"refaults\": %llu,\n"
 		"  \"fallbacks\": %llu,\n  \"pageblock_steals\": %llu,\n"
 		"  \"absorbed_frees\": %llu,\n  \"unmatched_frees\": %llu,\n"
-		"  \"samples\": %llu,\n",
+		"  \"samples\": %llu,\n  \"fault_touches\": %llu,\n"
+		"  \"slab_objects\": %llu,\n  \"alloc_over_live\": %llu,\n",
 		(unsigned long long)vs->direct_reclaims,
 		(unsigned long long)vs->compact_stalls,
 		(unsigned long long)vs->node_reclaims,
@@ -286,7 +287,10 @@ static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)vs->pageblock_steals,
 		(unsigned long long)(vs->absorbed_frees + r->absorbed),
 		(unsigned long long)r->unmatched_frees,
-		(unsigned long long)r->nr_samples);
+		(unsigned long long)r->nr_samples,
+		(unsigned long long)r->touches,
+		(unsigned long long)r->slab_objs,
+		(unsigned long long)r->alloc_over_live);
 	fprintf(f, "  \"kernel\": {\"fallbacks\": %llu, \"kswapd_wakes\": %llu, "
 		"\"direct_reclaims\": %llu, \"compaction_stalls\": %llu, "
 		"\"node_reclaims\": %llu, \"lost_events\": %llu},\n",

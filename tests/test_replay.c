@@ -50,11 +50,12 @@ static void churn(struct rk *k, unsigned nops, uint64_t seed)
 	free(l);
 }
 
-static void expect_agreement(const char *trace, const char *out, double min)
+static void expect_agreement_topo(const char *trace, const char *out,
+				  const char *topo, double min)
 {
 	struct mmt_replay_result res;
 	char err[512], path[600];
-	int rc = ru_replay(trace, out, MMT_REPLAY_MIRROR, NULL, NULL, 0, &res,
+	int rc = ru_replay(trace, out, MMT_REPLAY_MIRROR, topo, NULL, 0, &res,
 			   err, sizeof(err));
 
 	if (rc)
@@ -72,6 +73,11 @@ static void expect_agreement(const char *trace, const char *out, double min)
 	assert_true(res.pfn_agreement >= min);
 }
 
+static void expect_agreement(const char *trace, const char *out, double min)
+{
+	expect_agreement_topo(trace, out, NULL, min);
+}
+
 static void test_mirror_no_pcp_events(void **state)
 {
 	struct rk k;
@@ -81,6 +87,8 @@ static void test_mirror_no_pcp_events(void **state)
 	churn(&k, 20000, 1);
 	assert_int_equal(rk_write(&k, ru_path("m.mmt"), 0), 0);
 	expect_agreement(ru_path("m.mmt"), ru_path("m.out"), 0.99);
+	/* a two-node split keeps every pfn where it was: same answer */
+	expect_agreement_topo(ru_path("m.mmt"), ru_path("m2.out"), "2", 0.99);
 	rk_free_all(&k);
 }
 

@@ -592,7 +592,8 @@ static size_t golden_events(const struct mmt_header *h, struct mmt_event *ev)
 	return n;
 }
 
-#define GOLDEN "tests/data/trace_v1.mmt"	/* minor 1, block layout 1 */
+#define GOLDEN "tests/data/trace_v1_2.mmt"	/* minor 2, block layout 2 */
+#define GOLDEN_1 "tests/data/trace_v1_1.mmt"	/* minor 1, block layout 1 */
 #define GOLDEN_0 "tests/data/trace_v1_0.mmt"	/* minor 0, block layout 0 */
 
 static void check_golden(const char *path, const struct mmt_header *h,
@@ -632,7 +633,22 @@ static void test_golden_file(void **state)
 	if (getenv("MMT_WRITE_GOLDEN"))
 		assert_int_equal(tu_write(GOLDEN, &h, ev, n, 64), 0);
 	check_golden(GOLDEN, &h, ev, n);
+	check_golden(GOLDEN_1, &h, ev, n);
 	check_golden(GOLDEN_0, &h, ev, n);
+
+	/* a newer block layout: the file opens, its blocks say why not */
+	const char *nw = tu_path("newer-minor.mmt");
+	char cmd[600], err[256];
+	snprintf(cmd, sizeof(cmd), "cp %s %s && printf '\\143' | dd of=%s bs=1 seek=10 conv=notrunc status=none",
+		 GOLDEN, nw, nw);
+	assert_int_equal(system(cmd), 0);
+	struct mmt_reader *r = mmt_reader_open(nw, err, sizeof(err));
+	struct mmt_event got;
+	assert_non_null(r);
+	assert_non_null(mmt_reader_snapshot(r, 0));
+	assert_int_equal(mmt_reader_next(r, &got), -1);
+	assert_non_null(strstr(mmt_reader_error(r), "event block layout 99 is newer"));
+	mmt_reader_close(r);
 
 	/* same input, same bytes */
 	const char *a = tu_path("det-a.mmt"), *b = tu_path("det-b.mmt");

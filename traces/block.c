@@ -133,12 +133,22 @@ static uint64_t m_val(const struct site_map *m, uint64_t site)
 	return m->val[site_slot(m, site)] - 1;
 }
 
+/*
+ * Slab kinds (those that carry a cache index) keep their previous values
+ * per cache slot (cache % NSLOTS) in block layout 2: one cache's objects
+ * come from the same few slab pages, while the events of many caches
+ * interleave.  cpu, pid and cache itself stay per kind.
+ */
+#define NSLOTS 64
+#define BASE_FIELDS ((1u << F_CPU) | (1u << F_PID) | (1u << F_CACHE))
+
 /* Per-kind encoder state: which fields are stored, previous values, and
  * each column's length and write position. */
 struct enc_kind {
 	uint16_t kind;
 	uint16_t mask;
 	uint64_t prev[NF];
+	uint64_t (*rows)[NF];	/* [NSLOTS] for slab kinds, else NULL */
 	size_t len[NF];
 	uint8_t *out[NF];
 	size_t ts_len;
@@ -170,22 +180,34 @@ static unsigned scan_kinds(const struct mmt_event *ev, size_t n,
 		memset(&ek[nk], 0, sizeof(ek[nk]));
 		ek[nk].kind = (uint16_t)k;
 		ek[nk].mask = mask[k];
+		if ((mask[k] & (1u << F_CACHE)) &&
+		    !(ek[nk].rows = calloc(NSLOTS, sizeof(*ek[nk].rows))))
+			return (unsigned)-1;
 		kidx[k] = (uint16_t)nk++;
 	}
 	return nk;
 }
 
+static uint64_t *enc_prev(struct enc_kind *k, const uint64_t *v, int f)
+{
+	if (k->rows && !((1u << f) & BASE_FIELDS))
+		return &k->rows[v[F_CACHE] % NSLOTS][f];
+	return &k->prev[f];
+}
+
 void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n)
 {
 	uint16_t kidx[256];
-	struct enc_kind *ek = malloc(256 * sizeof(*ek));
+	struct enc_kind *ek = calloc(256, sizeof(*ek));
 	struct site_map sm;
+	unsigned nk = 0;
 
-	if (site_map_alloc(&sm, 1024) || !ek) {
+	if (site_map_alloc(&sm, 1024) || !ek ||
+	    (nk = scan_kinds(ev, n, kidx, ek)) == (unsigned)-1) {
+		nk = 256;	/* free whatever rows were allocated */
 		b->oom = 1;
 		goto out;
 	}
-	unsigned nk = scan_kinds(ev, n, kidx, ek);
 	uint64_t base = n ? ev[0].ts : 0, prev_ts = base;
 
 	/* Pass 1: column lengths. */
@@ -206,8 +228,9 @@ void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n)
 		for (int f = 0; f < NF; f++) {
 			if (!(k->mask & (1u << f)) || f == F_SITE)
 				continue;
-			k->len[f] += uv_len(mmt_zigzag((int64_t)(v[f] - k->prev[f])));
-			k->prev[f] = v[f];
+			uint64_t *p = enc_prev(k, v, f);
+			k->len[f] += uv_len(mmt_zigzag((int64_t)(v[f] - *p)));
+			*p = v[f];
 		}
 	}
 
@@ -246,6 +269,8 @@ void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n)
 				pos += ek[j].len[f];
 				ek[j].prev[f] = 0;
 			}
+		if (ek[j].rows)
+			memset(ek[j].rows, 0, NSLOTS * sizeof(*ek[j].rows));
 	}
 	prev_ts = base;
 	for (size_t i = 0; i < n; i++) {
@@ -262,9 +287,10 @@ void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n)
 		for (int f = 0; f < NF; f++) {
 			if (!(k->mask & (1u << f)) || f == F_SITE)
 				continue;
+			uint64_t *p = enc_prev(k, v, f);
 			k->out[f] = mmt_uv_write(k->out[f],
-				mmt_zigzag((int64_t)(v[f] - k->prev[f])));
-			k->prev[f] = v[f];
+						 mmt_zigzag((int64_t)(v[f] - *p)));
+			*p = v[f];
 		}
 	}
 	for (uint32_t i = 0; i < sm.n; i++)
@@ -272,6 +298,8 @@ void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n)
 	b->len += total;
 out:
 	site_map_free(&sm);
+	for (unsigned j = 0; ek && j < nk; j++)
+		free(ek[j].rows);
 	free(ek);
 }
 
@@ -286,7 +314,9 @@ struct dec_kind {
 	struct dec_col *tsp;	/* &ts, or the block's shared ts column (layout 0) */
 	struct dec_col ts;
 	struct dec_col col[NF];
-	uint32_t mask;		/* delta-coded fields (site excluded) */
+	uint32_t mask;		/* delta-coded per kind (site excluded) */
+	uint32_t row_mask;	/* delta-coded per cache slot (layout 2) */
+	uint64_t (*rows)[NF];	/* [NSLOTS] when row_mask, else NULL */
 	int has_site;
 };
 
@@ -390,6 +420,14 @@ static int layout0_lengths(struct mmt_cur *c, unsigned nk, struct dec_kind *dk,
 	return 0;
 }
 
+static void free_rows(struct dec_kind *dk, unsigned nk)
+{
+	for (unsigned j = 0; j < nk; j++) {
+		free(dk[j].rows);
+		dk[j].rows = NULL;
+	}
+}
+
 /* Parses the block preamble and lays out the columns.  Returns the number
  * of kinds or -1. */
 static int parse_layout(struct mmt_cur *c, int layout, uint32_t n,
@@ -446,6 +484,14 @@ static int parse_layout(struct mmt_cur *c, int layout, uint32_t n,
 	for (unsigned j = 0; j < nk; j++) {
 		dk[j].has_site = !!(dk[j].mask & (1u << F_SITE));
 		dk[j].mask &= ~(1u << F_SITE);
+		if (layout < 2 || !(dk[j].mask & (1u << F_CACHE)))
+			continue;
+		if (!(dk[j].rows = calloc(NSLOTS, sizeof(*dk[j].rows)))) {
+			free_rows(dk, j);
+			return -1;
+		}
+		dk[j].row_mask = dk[j].mask & ~BASE_FIELDS;
+		dk[j].mask &= BASE_FIELDS;
 	}
 	return (int)nk;
 }
@@ -458,7 +504,7 @@ static int columns_consumed(const struct dec_kind *dk, int nk)
 		if (dk[j].has_site && dk[j].col[F_SITE].p != dk[j].col[F_SITE].end)
 			return 0;
 		for (int f = 0; f < NF; f++)
-			if ((dk[j].mask & (1u << f)) &&
+			if (((dk[j].mask | dk[j].row_mask) & (1u << f)) &&
 			    dk[j].col[f].p != dk[j].col[f].end)
 				return 0;
 	}
@@ -513,10 +559,24 @@ int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n, int layout,
 				goto out;
 			k->v[f] += (uint64_t)mmt_unzigzag(d);
 		}
+		if (k->rows) {
+			uint64_t *row = k->rows[k->v[F_CACHE] % NSLOTS];
+			m = k->row_mask;
+			while (m) {
+				int f = __builtin_ctz(m);
+				m &= m - 1;
+				if (rd_uv(&k->col[f], &d))
+					goto out;
+				row[f] += (uint64_t)mmt_unzigzag(d);
+				k->v[f] = row[f];
+			}
+		}
 		fill_event(&out[i], ts, kind, k->v);
 	}
 	rc = columns_consumed(dk, nk) ? 0 : -1;
 out:
+	if (nk > 0)
+		free_rows(dk, (unsigned)nk);
 	free(dk);
 	return rc;
 }

@@ -13,9 +13,10 @@
 
 #define MMT_MAGIC		"MMTRACE\0"	/* 8 bytes, preamble */
 #define MMT_PREAMBLE_LEN	16
-/* Minor 1: per-kind ts columns and the call-site table in event blocks
- * (block layout 1).  Minor 0 files use block layout 0; both are read. */
-#define MMT_MINOR_VERSION	1
+/* The minor version is the event block layout: 1 added per-kind ts
+ * columns and the call-site table, 2 per-cache-slot deltas for slab
+ * kinds.  Minor 0 files hold layout 0 or 1.  All are read. */
+#define MMT_MINOR_VERSION	2
 #define MMT_SEC_MAGIC		0x53544d4du	/* "MMTS" little-endian */
 #define MMT_SEC_HDR_LEN		48
 #define MMT_FOOTER_MAGIC	0x45544d4du	/* "MMTE" little-endian */
@@ -156,8 +157,8 @@ int mmt_snapshot_decode(struct mmt_cur *c, struct mmt_snapshot *s);
 void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n);
 /* Decodes a raw block payload of `n` events into out[n].  `raw` must be
  * followed by at least MMT_BLOCK_PAD readable bytes.  `layout` is the
- * block layout: 1 for minor >= 1 files, -1 for minor 0 files (layout 0 or
- * 1, told apart by the column lengths).  0 or -1. */
+ * block layout: the file's minor version (capped at 2), or -1 for minor
+ * 0 files (layout 0 or 1, told apart by the column lengths).  0 or -1. */
 #define MMT_BLOCK_PAD 16
 int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n, int layout,
 		     struct mmt_event *out);

@@ -37,7 +37,7 @@ struct mmt_block_dec {
 
 struct mmt_reader {
 	int fd;
-	int layout;			/* block layout, -1 = 0 or 1 (minor 0) */
+	int layout;			/* block layout = minor; -1 = 0 or 1 (minor 0) */
 	char *path;
 	uint64_t size;
 	struct mmt_header hdr;
@@ -200,6 +200,12 @@ int64_t mmt_reader_decode_block(const struct mmt_reader *r, uint64_t i,
 		return -1;
 	}
 	const struct blk *b = &r->blocks[i];
+	if (r->layout > MMT_MINOR_VERSION) {
+		fmt(d->err, sizeof(d->err),
+		    "%s: offset %llu: event block layout %d is newer than this reader's %d",
+		    r->path, (unsigned long long)b->off, r->layout, MMT_MINOR_VERSION);
+		return -1;
+	}
 	if (load_section(r, b->off, d, &h))
 		return -1;
 	if (h.kind != MMT_SEC_EVENTS || h.nr_events != b->nr_events ||
@@ -401,7 +407,9 @@ struct mmt_reader *mmt_reader_open(const char *path, char *err, size_t errlen)
 		    path, mmt_le16(pre + 8), MMT_FORMAT_VERSION);
 		return open_fail(r, err, errlen, msg);
 	}
-	r->layout = mmt_le16(pre + 10) >= 1 ? 1 : -1;
+	r->layout = mmt_le16(pre + 10);
+	if (r->layout == 0)
+		r->layout = -1;
 	if (load_section(r, MMT_PREAMBLE_LEN, r->dec, &h)) {
 		if (strstr(r->dec->err, "truncated"))
 			fmt(msg, sizeof(msg), "%s: offset %llu: truncated header",
