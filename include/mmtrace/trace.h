@@ -184,7 +184,8 @@ struct mmt_reader;
 
 /* Opens a trace.  A truncated file (no footer) opens fine; the reader then
  * scans blocks from the front and mmt_reader_stop_reason() says where it
- * stopped.  NULL on error with "FILE: offset N: what" in err. */
+ * stopped.  NULL on error with "FILE: offset N: what" in err (e.g.
+ * "truncated header", "not an mmtrace file", a newer major version). */
 struct mmt_reader *mmt_reader_open(const char *path, char *err, size_t errlen);
 void mmt_reader_close(struct mmt_reader *r);
 const struct mmt_header *mmt_reader_header(const struct mmt_reader *r);
@@ -199,8 +200,9 @@ int mmt_reader_seek_time(struct mmt_reader *r, uint64_t t);
 /* Restart from the first event. */
 int mmt_reader_rewind(struct mmt_reader *r);
 const char *mmt_reader_error(const struct mmt_reader *r);
-/* NULL for a complete file; otherwise e.g. "FILE: truncated at offset N,
- * read 12 whole blocks (34567 events)". */
+/* NULL for a complete file; otherwise e.g. "FILE: truncated at offset N:
+ * 12 whole blocks (34567 events) readable", or "FILE: damaged section
+ * header at offset N: ..." (then next() returns -1 after those blocks). */
 const char *mmt_reader_stop_reason(const struct mmt_reader *r);
 /* Number of blocks and events per the index (0 when there is no index). */
 uint64_t mmt_reader_nr_blocks(const struct mmt_reader *r);
