@@ -342,6 +342,70 @@ int BPF_PROG(fault_kernel, unsigned long addr, struct pt_regs *regs,
 	return fault(MMT_EV_FAULT_KERNEL, addr, regs, err);
 }
 
+/* ---- classic fallbacks of the hot events ----------------------------------
+ * Loaded always, attached only where the raw/BTF program above could not
+ * be (the loader decides); they see pfns, not struct page pointers. */
+
+static __always_inline int page_event_pfn(__u16 kind, __u64 pfn, __u64 b)
+{
+	if (!running || skip_task(1))
+		return 0;
+	return emit(kind, pfn, b);
+}
+
+SEC("tp/kmem/mm_page_alloc")
+int page_alloc_tp(struct trace_event_raw_mm_page_alloc *ctx)
+{
+	return page_event_pfn(MMT_EV_PAGE_ALLOC, BPF_CORE_READ(ctx, pfn),
+			      (BPF_CORE_READ(ctx, order) & 0xff) |
+			      (((__u64)BPF_CORE_READ(ctx, migratetype) & 0xff) << 8) |
+			      ((__u64)(__u32)BPF_CORE_READ(ctx, gfp_flags) << 32));
+}
+
+SEC("tp/kmem/mm_page_free")
+int page_free_tp(struct trace_event_raw_mm_page_free *ctx)
+{
+	return page_event_pfn(MMT_EV_PAGE_FREE, BPF_CORE_READ(ctx, pfn),
+			      BPF_CORE_READ(ctx, order) & 0xff);
+}
+
+SEC("tp/kmem/mm_page_alloc_zone_locked")
+int pcp_refill_tp(struct trace_event_raw_mm_page *ctx)
+{
+	return page_event_pfn(MMT_EV_PCP_REFILL, BPF_CORE_READ(ctx, pfn),
+			      (BPF_CORE_READ(ctx, order) & 0xff) |
+			      (((__u64)BPF_CORE_READ(ctx, migratetype) & 0xff) << 8) |
+			      (((__u64)BPF_CORE_READ(ctx, percpu_refill) & 0xff) << 16));
+}
+
+SEC("tp/kmem/mm_page_pcpu_drain")
+int pcp_drain_tp(struct trace_event_raw_mm_page_pcpu_drain *ctx)
+{
+	return page_event_pfn(MMT_EV_PCP_DRAIN, BPF_CORE_READ(ctx, pfn),
+			      (BPF_CORE_READ(ctx, order) & 0xff) |
+			      (((__u64)BPF_CORE_READ(ctx, migratetype) & 0xff) << 8));
+}
+
+static __always_inline int fault_tp(__u16 kind, struct trace_event_raw_exceptions *ctx)
+{
+	if (!running || skip_task(0))
+		return 0;
+	return emit_x(kind, BPF_CORE_READ(ctx, address), BPF_CORE_READ(ctx, ip),
+		      BPF_CORE_READ(ctx, error_code), 0);
+}
+
+SEC("tp/exceptions/page_fault_user")
+int fault_user_tp(struct trace_event_raw_exceptions *ctx)
+{
+	return fault_tp(MMT_EV_FAULT_USER, ctx);
+}
+
+SEC("tp/exceptions/page_fault_kernel")
+int fault_kernel_tp(struct trace_event_raw_exceptions *ctx)
+{
+	return fault_tp(MMT_EV_FAULT_KERNEL, ctx);
+}
+
 /* ---- reclaim, compaction, page cache (classic tracepoints) --------------- */
 
 SEC("tp/vmscan/mm_vmscan_direct_reclaim_begin")

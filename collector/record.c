@@ -121,6 +121,9 @@ struct rec {
 	int walk_ok;		/* zone pointers known: snapshots walk free lists */
 	uint32_t nr_mt;		/* MIGRATE_TYPES of this kernel */
 	int walk_done;		/* set by walk_free_lists (snapshot thread) */
+	int classic_only;	/* raw/BTF programs failed to load: retry */
+	int raw_pages;		/* a raw_tp page program hands us pointers */
+	int slab_on;		/* slab programs attached */
 };
 
 static volatile sig_atomic_t stop_flag;
@@ -392,6 +395,38 @@ static int check_events(struct rec *r)
 	return 0;
 }
 
+/* The classic-tracepoint program standing in for a raw/BTF one. */
+static struct bpf_program *fallback_of(struct rec *r, const struct bpf_program *p)
+{
+	const struct bpf_program *raw[] = { r->skel->progs.page_alloc,
+		r->skel->progs.page_free, r->skel->progs.pcp_refill,
+		r->skel->progs.pcp_drain, r->skel->progs.fault_user,
+		r->skel->progs.fault_kernel };
+	struct bpf_program *tp[] = { r->skel->progs.page_alloc_tp,
+		r->skel->progs.page_free_tp, r->skel->progs.pcp_refill_tp,
+		r->skel->progs.pcp_drain_tp, r->skel->progs.fault_user_tp,
+		r->skel->progs.fault_kernel_tp };
+
+	for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++)
+		if (raw[i] == p)
+			return tp[i];
+	return NULL;
+}
+
+static int is_fallback(struct rec *r, const struct bpf_program *p)
+{
+	return p == r->skel->progs.page_alloc_tp || p == r->skel->progs.page_free_tp ||
+	       p == r->skel->progs.pcp_refill_tp || p == r->skel->progs.pcp_drain_tp ||
+	       p == r->skel->progs.fault_user_tp || p == r->skel->progs.fault_kernel_tp;
+}
+
+static int is_raw(const struct bpf_program *p)
+{
+	const char *sec = bpf_program__section_name(p);
+
+	return !strncmp(sec, "raw_tp", 6) || !strncmp(sec, "tp_btf/", 7);
+}
+
 /* Turns off programs whose tracepoint this kernel lacks, and
  * mm_page_free_batched: free_unref_folios() runs free_pages_prepare() --
  * which fires mm_page_free for the folio -- before it fires
@@ -410,8 +445,27 @@ static void probe_programs(struct rec *r)
 		const char *name = tp_name(p);
 		int ok = 1;
 
+		if (r->classic_only && is_raw(p) && p != r->skel->progs.calib &&
+		    p != r->skel->progs.walk && bpf_program__autoload(p)) {
+			bpf_program__set_autoload(p, false);
+			if (name && !fallback_of(r, p) && selected(&r->o, name) &&
+			    p != r->skel->progs.zone_names) {
+				char k[48];
+
+				fprintf(stderr, "mmtrace record: %s: needs a raw/BTF tracepoint, not recorded\n",
+					name);
+				snprintf(k, sizeof(k), "probe.%.40s", name);
+				coll_note(&r->h, k, "missing: raw/BTF tracepoints failed to load");
+			}
+			continue;
+		}
 		if (!name || !bpf_program__autoload(p))
 			continue;
+		if (is_fallback(r, p)) {	/* attached only if needed */
+			if (!selected(&r->o, name) || !tracefs_has(sec + 3))
+				bpf_program__set_autoload(p, false);
+			continue;
+		}
 		if (p == r->skel->progs.zone_names) {
 			if (r->btf && btf__find_by_name_kind(r->btf,
 					"btf_trace_mm_setup_per_zone_lowmem_reserve",
@@ -454,11 +508,16 @@ static void probe_programs(struct rec *r)
 	}
 }
 
+/* Pass 1 attaches everything but the classic fallbacks; pass 2 attaches
+ * a fallback where its raw/BTF program is not attached. */
 static void attach_programs(struct rec *r)
 {
 	struct bpf_program *p;
+	const struct bpf_program *done[MAX_LINKS];
+	int ndone = 0;
 	char ok[1024] = "", miss[1024] = "";
 
+	for (int pass = 1; pass <= 2; pass++)
 	bpf_object__for_each_program(p, r->skel->obj) {
 		const char *name = tp_name(p), *sec = bpf_program__section_name(p);
 		const char *type = !strncmp(sec, "raw_tp/", 7) ? "raw_tp" :
@@ -468,6 +527,17 @@ static void attach_programs(struct rec *r)
 
 		if (!name || !bpf_program__autoload(p))
 			continue;
+		if ((pass == 2) != is_fallback(r, p))
+			continue;
+		if (pass == 2) {
+			int partner_on = 0;
+
+			for (int i = 0; i < ndone; i++)
+				partner_on |= fallback_of(r, done[i]) == p;
+			if (partner_on)
+				continue;
+			type = "tp (fallback)";
+		}
 		l = bpf_program__attach(p);
 		if (p == r->skel->progs.zone_names) {
 			r->zone_link = l;
@@ -488,6 +558,13 @@ static void attach_programs(struct rec *r)
 			continue;
 		}
 		r->links[r->nlinks++] = l;
+		if (ndone < MAX_LINKS)
+			done[ndone++] = p;
+		if (fallback_of(r, p) && p != r->skel->progs.fault_user &&
+		    p != r->skel->progs.fault_kernel)
+			r->raw_pages = 1;
+		if (!strncmp(name, "km", 2) || !strcmp(name, "kfree"))
+			r->slab_on = 1;
 		coll_note(&r->h, k, type);
 		snprintf(ok + strlen(ok), sizeof(ok) - strlen(ok), " %s(%s)", name, type);
 	}
@@ -550,8 +627,7 @@ static int calibrate(struct rec *r)
 		goto out;
 	r->page_offset = bss->found_page_offset;
 	r->vmemmap = bss->found_vmemmap;
-	if (r->page_offset && r->vmemmap)
-		rc = 0;
+	rc = 0;
 out:
 	munmap(m, (size_t)ps * 2);
 	return rc;
@@ -997,11 +1073,13 @@ static int set_filters(struct rec *r)
 	want = ((uint64_t)r->o.buffer_mb << 20) / (uint64_t)r->nrings;
 	while (bytes < want)
 		bytes <<= 1;
-	r->ring_fds = calloc((size_t)r->nrings, sizeof(int));
-	r->q = calloc((size_t)r->nrings, sizeof(*r->q));
+	if (!r->ring_fds) {
+		r->ring_fds = calloc((size_t)r->nrings, sizeof(int));
+		r->q = calloc((size_t)r->nrings, sizeof(*r->q));
+	}
 	if (!r->ring_fds || !r->q)
 		return -1;
-	for (int i = 0; i < r->nrings; i++) {
+	for (int i = 0; i < r->nrings && r->ring_fds[r->nrings - 1] <= 0; i++) {
 		r->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "mmtrace_ring",
 						0, 0, (uint32_t)bytes, NULL);
 		if (r->ring_fds[i] < 0)
@@ -1059,6 +1137,8 @@ static void note_setup(struct rec *r, int argc, char **argv)
 	coll_note(&r->h, "record.kfree_null", "kfree(NULL) calls are not recorded");
 }
 
+static int setup_bpf(struct rec *r);
+
 static int setup_bpf(struct rec *r)
 {
 	int err;
@@ -1077,9 +1157,23 @@ static int setup_bpf(struct rec *r)
 		return -1;
 	probe_programs(r);
 	if (mmtrace_bpf__load(r->skel)) {
+		int e = errno;
+
+		if (!r->classic_only) {
+			/* a kernel without raw/BTF tracepoint support for some
+			 * program: try again with classic tracepoints only */
+			fprintf(stderr, "mmtrace record: loading failed (%s); retrying with classic tracepoints only\n",
+				strerror(e));
+			mmtrace_bpf__destroy(r->skel);
+			r->skel = NULL;
+			r->classic_only = 1;
+			coll_note(&r->h, "record.fallback",
+				  "raw/BTF programs failed to load: classic tracepoints only");
+			return setup_bpf(r);
+		}
 		fprintf(stderr, "mmtrace record: loading BPF programs failed (%s): "
 			"needs root and a kernel with BPF ring buffers (5.8+)\n",
-			strerror(errno));
+			strerror(e));
 		return -1;
 	}
 	attach_programs(r);
@@ -1177,7 +1271,7 @@ static void learn_zones(struct rec *r)
 	for (uint32_t i = 0; i < r->h.nr_migratetypes; i++)
 		if (!strcmp(r->h.migratetypes[i].name, "MIGRATE_TYPES"))
 			r->nr_mt = (uint32_t)r->h.migratetypes[i].value;
-	if (!r->zone_link || !r->nr_mt || r->nr_mt > 16)
+	if (!r->zone_link || !r->vmemmap || !r->nr_mt || r->nr_mt > 16)
 		goto none;
 	n = coll_read_file(path, buf, sizeof(buf));
 	fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -1205,10 +1299,16 @@ static int calibrate_or_fail(struct rec *r)
 {
 	char v[80];
 
-	if (calibrate(r)) {
-		fprintf(stderr, "mmtrace record: cannot locate vmemmap/direct map "
-			"(KASLR calibration failed); cannot turn pointers into pfns\n");
+	calibrate(r);
+	if (!r->vmemmap && r->raw_pages) {
+		fprintf(stderr, "mmtrace record: cannot locate vmemmap (KASLR "
+			"calibration failed); cannot turn struct page pointers into pfns\n");
 		return -1;
+	}
+	if (!r->page_offset && r->slab_on) {
+		fprintf(stderr, "mmtrace record: cannot locate the direct map; slab "
+			"objects are recorded without pfn\n");
+		coll_note(&r->h, "record.slab_objects", "no pfn: direct map not located");
 	}
 	bpf_link__destroy(r->calib_link);
 	r->calib_link = NULL;
@@ -1446,6 +1546,10 @@ static int run(struct rec *r, int argc, char **argv)
 		return 1;
 	}
 	libbpf_set_print(silent_libbpf);
+	/* test knob: behave as on a kernel whose raw/BTF programs fail */
+	r->classic_only = getenv("MMTRACE_CLASSIC_ONLY") != NULL;
+	if (r->classic_only)
+		coll_note(&r->h, "record.fallback", "classic tracepoints only (MMTRACE_CLASSIC_ONLY)");
 	r->btf = btf__load_vmlinux_btf();
 	if (!r->btf)
 		fprintf(stderr, "mmtrace record: no kernel BTF: gfp bits from tracefs\n");

@@ -112,7 +112,44 @@ struct trace_entry {
 	int pid;
 };
 
-/* Classic tracepoint records (the rare events; they hand us pfns). */
+/* Classic tracepoint records (the rare events; they hand us pfns; and
+ * the fallbacks of the hot ones where raw/BTF tracepoints fail). */
+struct trace_event_raw_mm_page_alloc {
+	struct trace_entry ent;
+	unsigned long pfn;
+	unsigned int order;
+	unsigned long gfp_flags;
+	int migratetype;
+};
+
+struct trace_event_raw_mm_page_free {
+	struct trace_entry ent;
+	unsigned long pfn;
+	unsigned int order;
+};
+
+struct trace_event_raw_mm_page {
+	struct trace_entry ent;
+	unsigned long pfn;
+	unsigned int order;
+	int migratetype;
+	int percpu_refill;
+};
+
+struct trace_event_raw_mm_page_pcpu_drain {
+	struct trace_entry ent;
+	unsigned long pfn;
+	unsigned int order;
+	int migratetype;
+};
+
+struct trace_event_raw_exceptions {
+	struct trace_entry ent;
+	unsigned long address;
+	unsigned long ip;
+	unsigned long error_code;
+};
+
 struct trace_event_raw_mm_page_alloc_extfrag {
 	struct trace_entry ent;
 	unsigned long pfn;

@@ -159,11 +159,14 @@ static void fill_cache(const char *dir)
 
 /* ---- recorder ---------------------------------------------------------------- */
 
-static pid_t start_recorder(const char *mmtrace, const char *out, const char *log)
+static pid_t start_recorder(const char *mmtrace, const char *out, const char *log,
+			    int classic)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		if (classic)	/* as on a kernel whose raw/BTF programs fail */
+			setenv("MMTRACE_CLASSIC_ONLY", "1", 1);
 		int fd = open(log, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
 
 		if (fd >= 0)
@@ -273,13 +276,17 @@ static void count_trace(const char *path, uint64_t t0, uint64_t t1,
 			(s->flags & MMT_SNAP_FREE_EXACT) ? "free-list walk" : "inferred",
 			(unsigned long long)buddy);
 		assert_true(s->nr_runs > 0);
-		assert_true(rel_diff(walked, buddy) <= 0.02);
+		/* inferred blocks come from a ~1 s scan, not one moment */
+		assert_true(rel_diff(walked, buddy) <=
+			    ((s->flags & MMT_SNAP_FREE_EXACT) ? 0.02 : 0.05));
 	}
 	mmt_reader_close(r);
 }
 
+/* *state: NULL = normal recording, non-NULL = classic tracepoints only. */
 static void test_live_vs_vmstat(void **state)
 {
+	int classic = *state != NULL;
 	const char *mmtrace = getenv("MMTRACE");
 	char dir[] = "/tmp/mmtrace-live-XXXXXX", out[600], log[600], msg[4096];
 	struct vm a, b;
@@ -288,7 +295,6 @@ static void test_live_vs_vmstat(void **state)
 	int status;
 	pid_t pid;
 
-	(void)state;
 	if (geteuid() != 0)
 		skip_msg("live test needs root (BPF, /proc/kpageflags)");
 	if (!mmtrace || access(mmtrace, X_OK))
@@ -299,7 +305,7 @@ static void test_live_vs_vmstat(void **state)
 	snprintf(out, sizeof(out), "%s/live.mmt", dir);
 	snprintf(log, sizeof(log), "%s/record.log", dir);
 
-	pid = start_recorder(mmtrace, out, log);
+	pid = start_recorder(mmtrace, out, log, classic);
 	assert_true(pid > 0);
 	if (!wait_ready(pid, out)) {
 		slurp(log, msg, sizeof(msg));
@@ -329,9 +335,9 @@ static void test_live_vs_vmstat(void **state)
 	uint64_t va = b.pgalloc - a.pgalloc, vf = b.pgfree - a.pgfree;
 	uint64_t grown = b.managed > a.managed ? b.managed - a.managed : 0;
 
-	fprintf(stderr, "live: trace alloc %llu free %llu faults %llu slab %llu filemap %llu lost %llu\n"
+	fprintf(stderr, "live%s: trace alloc %llu free %llu faults %llu slab %llu filemap %llu lost %llu\n"
 		"live: vmstat pgalloc %llu pgfree %llu (hot-added pages %llu)\n"
-		"live: diff alloc %.3f%% free %.3f%%\n",
+		"live: diff alloc %.3f%% free %.3f%%\n", classic ? " (classic tp)" : "",
 		(unsigned long long)c.alloc_pages, (unsigned long long)c.free_pages,
 		(unsigned long long)c.faults, (unsigned long long)c.slab,
 		(unsigned long long)c.filemap, (unsigned long long)c.lost,
@@ -341,7 +347,8 @@ static void test_live_vs_vmstat(void **state)
 	if (c.lost)
 		fail_msg("the ring buffer lost %llu events", (unsigned long long)c.lost);
 	assert_true(c.faults >= N_PAGES);
-	assert_true(c.slab > 0);
+	if (!classic)	/* slab programs need raw tracepoints */
+		assert_true(c.slab > 0);
 	assert_true(c.filemap >= CACHE_BYTES / 4096 / 2);
 	assert_true(rel_diff(c.alloc_pages, va) <= 0.01);
 	assert_true(rel_diff(c.free_pages, vf) <= 0.01);
@@ -354,7 +361,8 @@ static void test_live_vs_vmstat(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_live_vs_vmstat),
+		cmocka_unit_test_prestate(test_live_vs_vmstat, NULL),
+		cmocka_unit_test_prestate(test_live_vs_vmstat, (void *)"classic"),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
