@@ -302,11 +302,12 @@ int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
 	return 0;
 }
 
+/* "vm.X=V" (spaces around '=' allowed) -> mmc_policy_set */
 static int set_one(struct rp_run *r, const char *what, const char *kv,
 		   char *err, size_t errlen)
 {
 	char name[128], e2[200];
-	const char *eq = strchr(kv, '=');
+	const char *eq = strchr(kv, '='), *val;
 	size_t nl;
 
 	if (!eq || eq == kv) {
@@ -314,13 +315,18 @@ static int set_one(struct rp_run *r, const char *what, const char *kv,
 		return -1;
 	}
 	nl = (size_t)(eq - kv);
-	if (nl >= sizeof(name)) {
-		snprintf(err, errlen, "%s '%.40s...': name too long", what, kv);
+	while (nl && isspace((unsigned char)kv[nl - 1]))
+		nl--;
+	if (!nl || nl >= sizeof(name)) {
+		snprintf(err, errlen, "%s '%.60s': bad name", what, kv);
 		return -1;
 	}
 	memcpy(name, kv, nl);
 	name[nl] = '\0';
-	if (mmc_policy_set(&r->pol, name, eq + 1, e2, sizeof(e2)) < 0) {
+	val = eq + 1;
+	while (isspace((unsigned char)*val))
+		val++;
+	if (mmc_policy_set(&r->pol, name, val, e2, sizeof(e2)) < 0) {
 		snprintf(err, errlen, "%s %s: %s", what, kv, e2);
 		return -1;
 	}

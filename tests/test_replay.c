@@ -293,6 +293,47 @@ static void test_bad_options(void **state)
 	expect_rc(ru_path("missing.mmt"), NULL, NULL, 1, "missing.mmt");
 }
 
+/* --policy-file: vm.X=V lines, comments, applied before --set; a bad line
+ * names file and line. */
+static void test_policy_file(void **state)
+{
+	struct mmt_replay_opts o;
+	const char *t = ru_path("pf.mmt"), *sets[1] = { "vm.zone_reclaim_mode=3" };
+	char err[512], path[600], *txt;
+	FILE *f;
+
+	(void)state;
+	write_fallback_trace(t);
+	f = fopen(ru_path("good.pol"), "w");
+	assert_non_null(f);
+	fputs("# host B\nvm.watermark_scale_factor = 150\n\n"
+	      "vm.zone_reclaim_mode=1\n", f);
+	fclose(f);
+	f = fopen(ru_path("bad.pol"), "w");
+	assert_non_null(f);
+	fputs("vm.swappiness=60\nvm.swappiness=lots\n", f);
+	fclose(f);
+	memset(&o, 0, sizeof(o));
+	o.trace = t;
+	o.outdir = ru_path("pf.out");
+	o.policy_file = ru_path("good.pol");
+	o.sets = sets;
+	o.nr_sets = 1;
+	assert_int_equal(mmt_replay_run(&o, NULL, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/policy.txt", ru_path("pf.out"));
+	txt = ru_slurp(path, NULL);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "vm.watermark_scale_factor=150\n"));
+	assert_non_null(strstr(txt, "vm.zone_reclaim_mode=3\n"));	/* --set last */
+	free(txt);
+	o.policy_file = ru_path("bad.pol");
+	o.nr_sets = 0;
+	assert_int_equal(mmt_replay_run(&o, NULL, err, sizeof(err)), 2);
+	fprintf(stderr, "%s\n", err);
+	assert_non_null(strstr(err, "bad.pol:2:"));
+	assert_non_null(strstr(err, "swappiness"));
+}
+
 static void test_truncated_and_corrupt(void **state)
 {
 	struct rk k;
@@ -465,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_policy_counts),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_policy_file),
 		cmocka_unit_test(test_truncated_and_corrupt),
 		cmocka_unit_test(test_calibration),
 		cmocka_unit_test(test_cli),
