@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -312,6 +313,30 @@ static int tracefs_has(const char *cat_name)
 		return 1;
 	snprintf(path, sizeof(path), "/sys/kernel/debug/tracing/events/%s", cat_name);
 	return !access(path, F_OK);
+}
+
+/*
+ * Fresh machines often boot without tracefs mounted (no systemd
+ * sys-kernel-tracing.mount, or a minimal container init).  The raw_tp and
+ * tp_btf programs do not need it, but the classic tracepoints (reclaim,
+ * compaction, extfrag, filemap) are probed and attached through it, so
+ * without it they would all be reported missing.  As root we mount it
+ * where the kernel expects it (it stays mounted, as perf leaves it).
+ */
+static void ensure_tracefs(struct mmt_header *h)
+{
+	if (!access("/sys/kernel/tracing/events", F_OK) ||
+	    !access("/sys/kernel/debug/tracing/events", F_OK))
+		return;
+	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
+		fprintf(stderr, "mmtrace record: tracefs is not mounted and mounting "
+			"it at /sys/kernel/tracing failed: %s (classic tracepoints "
+			"will be missing)\n", strerror(errno));
+		return;
+	}
+	fprintf(stderr, "mmtrace record: tracefs was not mounted: mounted it at "
+		"/sys/kernel/tracing\n");
+	coll_note(h, "record.tracefs", "mounted by mmtrace at /sys/kernel/tracing");
 }
 
 /* Tracepoint name of a program ("mm_page_alloc"), or NULL for calib. */
@@ -1550,6 +1575,7 @@ static int run(struct rec *r, int argc, char **argv)
 	r->classic_only = getenv("MMTRACE_CLASSIC_ONLY") != NULL;
 	if (r->classic_only)
 		coll_note(&r->h, "record.fallback", "classic tracepoints only (MMTRACE_CLASSIC_ONLY)");
+	ensure_tracefs(&r->h);
 	r->btf = btf__load_vmlinux_btf();
 	if (!r->btf)
 		fprintf(stderr, "mmtrace record: no kernel BTF: gfp bits from tracefs\n");

@@ -274,5 +274,8 @@ size_t mmc_memory_bytes(const struct mmc *m)
 	}
 	for (uint32_t n = 0; n < m->nr_nodes; n++)
 		b += m->nodes[n].nr_zonelist * sizeof(void *);
+	/* the mechanisms' own state: LRU rings, slab caches, fault view */
+	b += reclaim_memory_bytes(m) + slab_memory_bytes(m) +
+	     fault_memory_bytes(m);
 	return b;
 }
