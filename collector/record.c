@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -57,14 +58,19 @@ struct opts {
 	char **cmd;
 };
 
-/* Records waiting to be merged: each per-CPU ring is in time order
- * (nearly: kept sorted on insert), and the rings are merged by time up to
- * a cut-off every poll, since a record older than the cut-off has surely
- * been committed already. */
-#define REC_MAX 64
-#define MERGE_SLACK_NS 2000000ull
+/* Records waiting to be merged: each per-CPU ring is in sequence order
+ * (nearly: kept sorted on insert), and the rings are merged by the BPF
+ * side's global sequence number.  The head with the lowest number is
+ * written once its time is older than a cut-off: every record numbered
+ * before it was taken before it in real time, so it has surely been
+ * committed by then.  The slack covers the commit delay (2 ms, as with
+ * exact times) plus how old a hot event's cached time can be: one tick
+ * (10 ms at HZ=100) or CLOCK_EVERY events (collector/mmtrace.bpf.c). */
+#define REC_MAX 80
+#define MERGE_SLACK_NS 20000000ull
 
 struct pend {
+	uint64_t seq;
 	uint64_t ts;
 	uint64_t size;
 	uint64_t data[REC_MAX / 8];	/* 8-aligned, as the ring's records */
@@ -312,6 +318,30 @@ static int tracefs_has(const char *cat_name)
 		return 1;
 	snprintf(path, sizeof(path), "/sys/kernel/debug/tracing/events/%s", cat_name);
 	return !access(path, F_OK);
+}
+
+/*
+ * Fresh machines often boot without tracefs mounted (no systemd
+ * sys-kernel-tracing.mount, or a minimal container init).  The raw_tp and
+ * tp_btf programs do not need it, but the classic tracepoints (reclaim,
+ * compaction, extfrag, filemap) are probed and attached through it, so
+ * without it they would all be reported missing.  As root we mount it
+ * where the kernel expects it (it stays mounted, as perf leaves it).
+ */
+static void ensure_tracefs(struct mmt_header *h)
+{
+	if (!access("/sys/kernel/tracing/events", F_OK) ||
+	    !access("/sys/kernel/debug/tracing/events", F_OK))
+		return;
+	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
+		fprintf(stderr, "mmtrace record: tracefs is not mounted and mounting "
+			"it at /sys/kernel/tracing failed: %s (classic tracepoints "
+			"will be missing)\n", strerror(errno));
+		return;
+	}
+	fprintf(stderr, "mmtrace record: tracefs was not mounted: mounted it at "
+		"/sys/kernel/tracing\n");
+	coll_note(h, "record.tracefs", "mounted by mmtrace at /sys/kernel/tracing");
 }
 
 /* Tracepoint name of a program ("mm_page_alloc"), or NULL for calib. */
@@ -920,11 +950,12 @@ static int on_record(void *ctx, void *data, size_t size)
 		}
 	}
 	p = &q->v[q->n];
+	p->seq = ((const struct mmtr_ev *)data)->seq;
 	p->ts = ((const struct mmtr_ev *)data)->ts;
 	p->size = size;
 	memcpy(p->data, data, size);
 	/* insertion step: a nested event can be a little out of order */
-	for (i = q->n; i > q->head && q->v[i - 1].ts > q->v[i].ts; i--) {
+	for (i = q->n; i > q->head && q->v[i - 1].seq > q->v[i].seq; i--) {
 		struct pend t = q->v[i];
 
 		q->v[i] = q->v[i - 1];
@@ -934,7 +965,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* Writes every pending record with ts <= cutoff, oldest first. */
+/* Writes pending records in sequence order while the lowest-numbered
+ * one is older than cutoff. */
 static int merge_upto(struct rec *r, uint64_t cutoff)
 {
 	for (;;) {
@@ -943,11 +975,11 @@ static int merge_upto(struct rec *r, uint64_t cutoff)
 		for (int i = 0; i < r->nrings; i++) {
 			struct ringq *q = &r->q[i];
 
-			if (q->head < q->n && q->v[q->head].ts <= cutoff &&
-			    (!best || q->v[q->head].ts < best->v[best->head].ts))
+			if (q->head < q->n &&
+			    (!best || q->v[q->head].seq < best->v[best->head].seq))
 				best = q;
 		}
-		if (!best)
+		if (!best || best->v[best->head].ts > cutoff)
 			return 0;
 		struct pend *p = &best->v[best->head++];
 		if (best->head == best->n)
@@ -1550,6 +1582,7 @@ static int run(struct rec *r, int argc, char **argv)
 	r->classic_only = getenv("MMTRACE_CLASSIC_ONLY") != NULL;
 	if (r->classic_only)
 		coll_note(&r->h, "record.fallback", "classic tracepoints only (MMTRACE_CLASSIC_ONLY)");
+	ensure_tracefs(&r->h);
 	r->btf = btf__load_vmlinux_btf();
 	if (!r->btf)
 		fprintf(stderr, "mmtrace record: no kernel BTF: gfp bits from tracefs\n");

@@ -146,8 +146,11 @@ void mmc_destroy(struct mmc *m);
  * `managed` present pages of each zone are allocated with class KERNEL and
  * the other present pages are RESERVED; seeding frees blocks into the
  * buddy lists and sets classes, and may relabel: mmc_seed_free and
- * mmc_seed_class accept RESERVED pages, mmc_seed_class(MMC_PC_RESERVED)
- * reserves allocated ones (keep the non-reserved count equal to managed).
+ * mmc_seed_class accept RESERVED pages (managed grows by each),
+ * mmc_seed_class(MMC_PC_RESERVED or MMC_PC_HOLE) reserves allocated ones
+ * anywhere in the span (managed shrinks by each).  To give a zone the
+ * kernel's exact managed count whatever the layout, call
+ * mmc_zone_set_managed() after seeding, then mmc_setup_zones().
  * Page classes match mmt_page_class. */
 enum mmc_page_class { MMC_PC_HOLE, MMC_PC_FREE, MMC_PC_RESERVED,
 		      MMC_PC_SLAB, MMC_PC_ANON, MMC_PC_FILE, MMC_PC_KERNEL };
@@ -161,6 +164,11 @@ int mmc_seed_all_free(struct mmc *m);
 /* Recompute watermarks, lowmem_reserve and pcp high/batch (after seeding
  * or a resize), as the kernel does on a sysctl write. */
 void mmc_setup_zones(struct mmc *m);
+/* A zone's managed pages as the kernel counts them (zoneinfo "managed"),
+ * independent of the pfn layout; marks follow at mmc_setup_zones().
+ * 1 <= managed <= spanned.  0 or -1. */
+int mmc_zone_set_managed(struct mmc *m, int node, int zone_type,
+			 uint64_t managed);
 /* Memory hot-add/remove: grow a zone's managed pages (new pages free). */
 int mmc_zone_resize(struct mmc *m, int node, int zone_type, uint64_t managed);
 

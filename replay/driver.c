@@ -861,40 +861,61 @@ static int prescan(struct rp_run *r)
 	return mmt_reader_rewind(r->rd);
 }
 
+/* Events in place, a decoded block at a time (mmt_reader_next_batch): no
+ * per-event copy of struct mmt_event. */
+struct ev_batch {
+	const struct mmt_event *evs;
+	int64_t n, i;
+};
+
+static int next_event(struct rp_run *r, struct ev_batch *b,
+		      const struct mmt_event **ev)
+{
+	if (b->i >= b->n) {
+		b->n = mmt_reader_next_batch(r->rd, &b->evs);
+		b->i = 0;
+		if (b->n <= 0)
+			return b->n < 0 ? -1 : 0;
+	}
+	*ev = &b->evs[b->i++];
+	return 1;
+}
+
 static void replay_events(struct rp_run *r)
 {
-	struct mmt_event ev;
+	struct ev_batch bt = { 0 };
+	const struct mmt_event *ev;
 	int rc, mirror = r->o->mode == MMT_REPLAY_MIRROR, dirty = 0;
 
-	while ((rc = mmt_reader_next(r->rd, &ev)) == 1) {
+	while ((rc = next_event(r, &bt, &ev)) == 1) {
 		r->events_total++;
-		if (ev.ts > r->k.max_ts)
-			r->k.max_ts = ev.ts;
-		kernel_event(r, &ev);
-		if (mirror && ev.ts > r->end_snap_ts) {
+		if (ev->ts > r->k.max_ts)
+			r->k.max_ts = ev->ts;
+		kernel_event(r, ev);
+		if (mirror && ev->ts > r->end_snap_ts) {
 			/* after the end snapshot: not in the state it shows */
 			r->mir.after_end++;
-			mirror_mark_late(r, &ev);
+			mirror_mark_late(r, ev);
 			continue;
 		}
-		if (mirror && r->have_end && ev.ts + BOUNDARY_NS >= r->end_snap_ts)
-			mirror_mark_late(r, &ev);
-		while (ev.ts >= r->next_sample) {
+		if (mirror && r->have_end && ev->ts + BOUNDARY_NS >= r->end_snap_ts)
+			mirror_mark_late(r, ev);
+		while (ev->ts >= r->next_sample) {
 			rp_series_sample(r, r->next_sample);
 			r->next_sample += r->sample_ns;
 		}
-		r->now = ev.ts;
-		if (ev.kind == MMT_EV_ZONE_RESIZE) {
+		r->now = ev->ts;
+		if (ev->kind == MMT_EV_ZONE_RESIZE) {
 			mirror_flush_pcp(r, &dirty);
-			zone_resize(r, &ev);
+			zone_resize(r, ev);
 		} else if (mirror) {
-			mirror_event(r, &ev, &dirty);
+			mirror_event(r, ev, &dirty);
 		} else {
-			if (ev.ts >= r->last_tick + TICK_NS) {
-				mmc_tick(r->m, ev.ts);
-				r->last_tick = ev.ts;
+			if (ev->ts >= r->last_tick + TICK_NS) {
+				mmc_tick(r->m, ev->ts);
+				r->last_tick = ev->ts;
 			}
-			policy_event(r, &ev);
+			policy_event(r, ev);
 		}
 		r->events++;
 		if (r->o->progress && !(r->events & 0xfffff))

@@ -822,6 +822,23 @@ static void test_memory_budget(void **state)
 	print_message("%zu bytes for %llu pages: %.2f bytes/page\n", bytes,
 		      (unsigned long long)pages, (double)bytes / (double)pages);
 	assert_true(bytes <= 8 * pages);
+	/* the mechanisms' state is counted: faults grow the fault view and
+	 * the LRU rings, and mmc_memory_bytes follows them */
+	size_t parts = reclaim_memory_bytes(m) + slab_memory_bytes(m) +
+		       fault_memory_bytes(m);
+	assert_int_equal(mmc_seed_all_free(m), 0);
+	for (uint64_t i = 0; i < 20000; i++) {
+		struct mmc_result res;
+
+		assert_true(mmc_fault(m, 7, 0x10000000ull + (i << 12),
+				      MMC_FAULT_WRITE | MMC_FAULT_USER, 0,
+				      &res) >= 0);
+	}
+	size_t parts2 = reclaim_memory_bytes(m) + slab_memory_bytes(m) +
+			fault_memory_bytes(m);
+	assert_true(parts2 > parts);
+	assert_true(mmc_memory_bytes(m) >= bytes + (parts2 - parts));
+	assert_true(mmc_memory_bytes(m) >= parts2);
 	mmc_destroy(m);
 	free(t);
 }
