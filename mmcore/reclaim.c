@@ -117,7 +117,9 @@ static int ring_push(struct lru_ring *r, uint32_t e)
 		r->cap = ncap;
 		r->head = 0;
 	}
-	r->e[(r->head + r->len) % r->cap] = e;
+	uint32_t at = r->head + r->len;	/* < 2 * cap: no division */
+
+	r->e[at >= r->cap ? at - r->cap : at] = e;
 	r->len++;
 	return 0;
 }
@@ -127,14 +129,18 @@ static bool ring_pop(struct lru_ring *r, uint32_t *e)
 	if (!r->len)
 		return false;
 	*e = r->e[r->head];
-	r->head = (r->head + 1) % r->cap;
+	r->head = r->head + 1 == r->cap ? 0 : r->head + 1;
 	r->len--;
 	return true;
 }
 
+/* Fibonacci hashing, taking the high half of a 64-bit product: the low
+ * bits of k * C depend only on the low bits of k, and entries differ
+ * mostly in their high bits (list) and are even for order-0 folios, so a
+ * low-bit hash used half the slots and made long probe chains. */
 static uint32_t set_hash(uint32_t k, uint32_t mask)
 {
-	return (k * 2654435761u) & mask;
+	return (uint32_t)(((uint64_t)k * 0x9e3779b97f4a7c15ull) >> 32) & mask;
 }
 
 static bool set_has(const struct u32set *s, uint32_t k)
@@ -417,8 +423,17 @@ static void lruvec_compact_rings(struct lruvec *lv)
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
 		struct lru_ring *r = &lv->ring[l];
 		uint32_t n = 0;
+		const uint32_t *src = r->e + r->head;
+		uint32_t mask = lv->stale.cap - 1;
+		/* unwrapped by the caller: head + len <= cap.  The stale set
+		 * is large and each lookup a likely cache miss: prefetch the
+		 * home slot of an entry some way ahead. */
 		for (uint32_t i = 0; i < r->len; i++) {
-			uint32_t e = r->e[(r->head + i) % r->cap];
+			uint32_t e = src[i];
+
+			if (i + 16 < r->len)
+				__builtin_prefetch(lv->stale.slot +
+						   set_hash(src[i + 16], mask));
 			if (!set_has(&lv->stale, e))
 				r->e[n++] = e;	/* n <= i: no overwrite ahead */
 		}
