@@ -229,6 +229,9 @@ int rp_snap_class(const struct mmt_snapshot *s, uint64_t pfn);
 int rp_build_policy(struct rp_run *r, char *err, size_t errlen);
 int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors);
 void rp_seed_empty(struct rp_run *r);
+/* The recording host's SwapTotal in pages (header note meminfo.SwapTotal);
+ * 0, with a message on stderr, when the trace does not record it. */
+uint64_t rp_swap_pages(const struct mmt_header *h);
 
 /* series.c */
 int rp_series_open(struct rp_run *r);

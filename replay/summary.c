@@ -551,7 +551,10 @@ void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv)
 	rows[9].model = (int64_t)dr_ns;
 	rows[10].model = (int64_t)vs.compact_stalls;
 	rows[12].model = (int64_t)comp_ns;
-	rows[13].model = (int64_t)vs.node_reclaims;
+	/* the kernel's count is mm_vmscan_node_reclaim_begin, which fires
+	 * only when node_reclaim() scans: calls minus the refused ones */
+	rows[13].model = (int64_t)(vs.node_reclaims - vs.node_reclaim_full -
+				   vs.node_reclaim_noscan);
 	rows[14].model = (int64_t)vs.node_reclaimed;
 	rows[15].model = (int64_t)nr_ns;
 	if (tsv)
