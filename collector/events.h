@@ -6,8 +6,8 @@
  * objects, call sites): the loader turns those into pfns, (pfn, offset)
  * and hashed ids before anything reaches the trace file.
  *
- * Most kinds fit the 32-byte struct mmtr_ev (+8 bytes of ring header);
- * slab and fault events use the 48-byte struct mmtr_ev_x.
+ * Most kinds fit the 40-byte struct mmtr_ev (+8 bytes of ring header);
+ * slab and fault events use the 56-byte struct mmtr_ev_x.
  */
 #ifndef MMTRACE_COLLECTOR_EVENTS_H
 #define MMTRACE_COLLECTOR_EVENTS_H
@@ -24,7 +24,8 @@
 #define MMTR_CACHE_NAME		0x00fe
 
 struct mmtr_ev {
-	__u64 ts;		/* bpf_ktime_get_ns() */
+	__u64 ts;		/* bpf_ktime_get_ns(), per-CPU cached for hot kinds */
+	__u64 seq;		/* global order: the loader merges by it */
 	__u32 pid;		/* tgid << 0: the process, not the thread */
 	__u16 kind;
 	__u16 cpu;
@@ -37,6 +38,15 @@ struct mmtr_ev_x {
 	__u64 c;
 	__u64 d;
 };
+
+/* Per-CPU cached event time (collector/mmtrace.bpf.c, event_time()); a
+ * global array in the BPF object, so the skeleton needs its type.  One
+ * cache line per CPU: no false sharing. */
+struct cpu_clock {
+	__u64 ts;
+	__u64 jiffies;
+	__u32 n;
+} __attribute__((aligned(64)));
 
 #define MMTR_CACHE_NAME_LEN 32
 struct mmtr_cache_name {

@@ -58,14 +58,19 @@ struct opts {
 	char **cmd;
 };
 
-/* Records waiting to be merged: each per-CPU ring is in time order
- * (nearly: kept sorted on insert), and the rings are merged by time up to
- * a cut-off every poll, since a record older than the cut-off has surely
- * been committed already. */
-#define REC_MAX 64
-#define MERGE_SLACK_NS 2000000ull
+/* Records waiting to be merged: each per-CPU ring is in sequence order
+ * (nearly: kept sorted on insert), and the rings are merged by the BPF
+ * side's global sequence number.  The head with the lowest number is
+ * written once its time is older than a cut-off: every record numbered
+ * before it was taken before it in real time, so it has surely been
+ * committed by then.  The slack covers the commit delay (2 ms, as with
+ * exact times) plus how old a hot event's cached time can be: one tick
+ * (10 ms at HZ=100) or CLOCK_EVERY events (collector/mmtrace.bpf.c). */
+#define REC_MAX 80
+#define MERGE_SLACK_NS 20000000ull
 
 struct pend {
+	uint64_t seq;
 	uint64_t ts;
 	uint64_t size;
 	uint64_t data[REC_MAX / 8];	/* 8-aligned, as the ring's records */
@@ -945,11 +950,12 @@ static int on_record(void *ctx, void *data, size_t size)
 		}
 	}
 	p = &q->v[q->n];
+	p->seq = ((const struct mmtr_ev *)data)->seq;
 	p->ts = ((const struct mmtr_ev *)data)->ts;
 	p->size = size;
 	memcpy(p->data, data, size);
 	/* insertion step: a nested event can be a little out of order */
-	for (i = q->n; i > q->head && q->v[i - 1].ts > q->v[i].ts; i--) {
+	for (i = q->n; i > q->head && q->v[i - 1].seq > q->v[i].seq; i--) {
 		struct pend t = q->v[i];
 
 		q->v[i] = q->v[i - 1];
@@ -959,7 +965,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* Writes every pending record with ts <= cutoff, oldest first. */
+/* Writes pending records in sequence order while the lowest-numbered
+ * one is older than cutoff. */
 static int merge_upto(struct rec *r, uint64_t cutoff)
 {
 	for (;;) {
@@ -968,11 +975,11 @@ static int merge_upto(struct rec *r, uint64_t cutoff)
 		for (int i = 0; i < r->nrings; i++) {
 			struct ringq *q = &r->q[i];
 
-			if (q->head < q->n && q->v[q->head].ts <= cutoff &&
-			    (!best || q->v[q->head].ts < best->v[best->head].ts))
+			if (q->head < q->n &&
+			    (!best || q->v[q->head].seq < best->v[best->head].seq))
 				best = q;
 		}
-		if (!best)
+		if (!best || best->v[best->head].ts > cutoff)
 			return 0;
 		struct pend *p = &best->v[best->head++];
 		if (best->head == best->n)

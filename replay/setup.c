@@ -426,9 +426,8 @@ static void seed_layout(struct rp_run *r)
 		}
 }
 
-/* SwapTotal of the recording host in pages (header note
- * "meminfo.SwapTotal", kB).  Traces without it: no swap, said once. */
-static uint64_t swap_pages(const struct mmt_header *h)
+/* SwapTotal is recorded in kB.  Traces without it: no swap. */
+uint64_t rp_swap_pages(const struct mmt_header *h)
 {
 	uint32_t psz = h->page_size ? h->page_size : 4096;
 
@@ -456,7 +455,7 @@ static void seed_finish(struct rp_run *r)
 							   (int)z->type,
 							   z->managed);
 		}
-	(void)mmc_set_swap(r->m, swap_pages(r->h));
+	(void)mmc_set_swap(r->m, rp_swap_pages(r->h));
 }
 
 /* Start state from the start snapshot: pageblock migratetypes first (so

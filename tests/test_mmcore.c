@@ -528,14 +528,15 @@ static void test_zone_reclaim_mode(void **state)
 	mmc_vmstat(m, &vs);
 	assert_int_equal(vs.node_reclaims, 0);
 	mmc_destroy(m);
-	/* mode 1: node reclaim on node 0 first (nothing to reclaim), then
-	 * node 1 */
+	/* mode 1: node reclaim on node 0 first (nothing to reclaim:
+	 * NODE_RECLAIM_FULL, no scan, so no NODE_RECLAIM path), then node 1 */
 	m = two_nodes(1, 20);
 	assert_int_equal(mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, &res), 0);
-	assert_true(res.path & MMC_PATH_NODE_RECLAIM);
+	assert_false(res.path & MMC_PATH_NODE_RECLAIM);
 	assert_int_equal(res.node, 1);
 	mmc_vmstat(m, &vs);
 	assert_int_equal(vs.node_reclaims, 1);
+	assert_int_equal(vs.node_reclaim_full, 1);
 	mmc_destroy(m);
 	/* zone_allows_reclaim(): distance > node_reclaim_distance (30) */
 	m = two_nodes(1, 40);
