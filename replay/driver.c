@@ -868,6 +868,11 @@ struct ev_batch {
 	int64_t n, i;
 };
 
+/* Start loading the map slots of an event a few ahead: the maps are far
+ * larger than the caches.  Written out in next_event(): gcc deems a helper
+ * doing only prefetches pure and drops the call. */
+#define PREFETCH_AHEAD 8
+
 static int next_event(struct rp_run *r, struct ev_batch *b,
 		      const struct mmt_event **ev)
 {
@@ -876,6 +881,14 @@ static int next_event(struct rp_run *r, struct ev_batch *b,
 		b->i = 0;
 		if (b->n <= 0)
 			return b->n < 0 ? -1 : 0;
+	}
+	if (b->i + PREFETCH_AHEAD < b->n) {
+		const struct mmt_event *a = &b->evs[b->i + PREFETCH_AHEAD];
+
+		rp_pmap_prefetch(&r->fwd, a->pfn);
+		if (a->kind == MMT_EV_FAULT_USER)
+			rp_map_prefetch(&r->addr, ((uint64_t)a->pid << 40) ^
+						  (a->addr >> 12));
 	}
 	*ev = &b->evs[b->i++];
 	return 1;

@@ -20,8 +20,10 @@ int rp_map_put(struct rp_map *m, uint64_t key, uint64_t val);
 int rp_map_del(struct rp_map *m, uint64_t key);
 int rp_map_take(struct rp_map *m, uint64_t key, uint64_t *val);
 int rp_map_swap(struct rp_map *m, uint64_t key, uint64_t val, uint64_t *old);
-/* pfn-keyed map: dense array over [base, end), hash outside. */
-struct rp_pmap { uint64_t base, n, *v; struct rp_map h; };
+/* pfn-keyed map: dense array over [base, end), hash outside.  The array
+ * holds value + 1 (0: absent) in 32 bits (v32) until a value needs more,
+ * then in 64 (v): half the cache footprint for the usual hosts. */
+struct rp_pmap { uint64_t base, n, *v; uint32_t *v32; struct rp_map h; };
 int rp_pmap_init(struct rp_pmap *m, uint64_t base, uint64_t end);
 void rp_pmap_free(struct rp_pmap *m);
 int rp_pmap_get(const struct rp_pmap *m, uint64_t key, uint64_t *val);
@@ -29,6 +31,45 @@ int rp_pmap_put(struct rp_pmap *m, uint64_t key, uint64_t val);
 int rp_pmap_swap(struct rp_pmap *m, uint64_t key, uint64_t val, uint64_t *old);
 int rp_pmap_take(struct rp_pmap *m, uint64_t key, uint64_t *val);
 int rp_pmap_del(struct rp_pmap *m, uint64_t key);
+
+/* splitmix64 finalizer over k / 16, keeping the low 4 bits: runs of
+ * neighbouring pfns (pcp batches, readahead) land in neighbouring slots,
+ * which share cache lines; the rest is well spread. */
+static inline uint64_t rp_map_hash(uint64_t k)
+{
+	uint64_t lo = k & 15;
+
+	k >>= 4;
+	k ^= k >> 30;
+	k *= 0xbf58476d1ce4e5b9ull;
+	k ^= k >> 27;
+	k *= 0x94d049bb133111ebull;
+	k ^= k >> 31;
+	return (k << 4) | lo;
+}
+
+/* Start loading the slot of key (the driver calls these a few events
+ * ahead: the maps are far larger than the caches). */
+__attribute__((always_inline))
+static inline void rp_map_prefetch(const struct rp_map *m, uint64_t key)
+{
+	__builtin_prefetch(&m->slots[rp_map_hash(key) & (m->cap - 1)]);
+}
+
+__attribute__((always_inline))
+static inline void rp_pmap_prefetch(const struct rp_pmap *m, uint64_t key)
+{
+	uint64_t i = key - m->base;
+
+	/* two calls, not one on a ?: of pointers: gcc 12 drops a
+	 * prefetch of such a select without a word */
+	if (i >= m->n)
+		return;
+	if (m->v32)
+		__builtin_prefetch(&m->v32[i]);
+	else
+		__builtin_prefetch(&m->v[i]);
+}
 int rp_snap_class_end(const struct mmt_snapshot *s, uint64_t pfn,
 		      uint64_t *end);
 
