@@ -418,29 +418,61 @@ static void ring_shrink(struct lru_ring *r)
 	}
 }
 
+/* Most ring entries are live, and each lookup in the (large) stale set
+ * is a likely cache miss: a bitmap of at least eight bits per stale entry,
+ * small enough to stay in cache, answers "not stale" for most of them
+ * first.  NULL when out of memory (then every entry is looked up). */
+static uint64_t *stale_filter(const struct u32set *st, uint32_t *mask)
+{
+	uint32_t nbits = 64;
+
+	while (nbits < st->nr * 8u && nbits < (1u << 31))
+		nbits <<= 1;
+	uint64_t *f = calloc(nbits / 64, sizeof(*f));
+	if (!f)
+		return NULL;
+	for (uint32_t i = 0; i < st->cap; i++) {
+		uint32_t h = set_hash(st->slot[i], nbits - 1);
+
+		if (st->slot[i] != SET_EMPTY)
+			f[h / 64] |= 1ull << (h % 64);
+	}
+	*mask = nbits - 1;
+	return f;
+}
+
+static bool entry_stale(const struct u32set *st, const uint64_t *f,
+			uint32_t fmask, uint32_t e)
+{
+	if (f) {
+		uint32_t h = set_hash(e, fmask);
+
+		if (!(f[h / 64] & (1ull << (h % 64))))
+			return false;
+	}
+	return set_has(st, e);
+}
+
 static void lruvec_compact_rings(struct lruvec *lv)
 {
+	uint32_t fmask = 0;
+	uint64_t *f = stale_filter(&lv->stale, &fmask);
+
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
 		struct lru_ring *r = &lv->ring[l];
 		uint32_t n = 0;
-		const uint32_t *src = r->e + r->head;
-		uint32_t mask = lv->stale.cap - 1;
-		/* unwrapped by the caller: head + len <= cap.  The stale set
-		 * is large and each lookup a likely cache miss: prefetch the
-		 * home slot of an entry some way ahead. */
+		/* unwrapped by the caller: head + len <= cap */
 		for (uint32_t i = 0; i < r->len; i++) {
-			uint32_t e = src[i];
+			uint32_t e = r->e[r->head + i];
 
-			if (i + 16 < r->len)
-				__builtin_prefetch(lv->stale.slot +
-						   set_hash(src[i + 16], mask));
-			if (!set_has(&lv->stale, e))
+			if (!entry_stale(&lv->stale, f, fmask, e))
 				r->e[n++] = e;	/* n <= i: no overwrite ahead */
 		}
 		r->head = 0;
 		r->len = n;
 		ring_shrink(r);
 	}
+	free(f);
 	free(lv->stale.slot);
 	memset(&lv->stale, 0, sizeof(lv->stale));
 }

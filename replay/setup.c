@@ -219,8 +219,9 @@ static int all_digits(const char *s)
 	return 1;
 }
 
-/* --topology: "N" splits the trace's (one-node) host into N equal nodes at
- * distance 20; anything else is an mmc_topology_parse spec.  The result
+/* --topology: "N" splits the trace's (one-node) host into N nodes at
+ * distance 20, each with an equal share of the managed (online) memory and
+ * of the cpus (mmc_topology_split; DMA/DMA32 stay on node 0); anything else is an mmc_topology_parse spec.  The result
  * must hold the trace: as many cpus, enough memory for what was allocated
  * at the start, and in mirror mode every pfn the kernel used. */
 int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
@@ -426,9 +427,8 @@ static void seed_layout(struct rp_run *r)
 		}
 }
 
-/* SwapTotal of the recording host in pages (header note
- * "meminfo.SwapTotal", kB).  Traces without it: no swap, said once. */
-static uint64_t swap_pages(const struct mmt_header *h)
+/* SwapTotal is recorded in kB.  Traces without it: no swap. */
+uint64_t rp_swap_pages(const struct mmt_header *h)
 {
 	uint32_t psz = h->page_size ? h->page_size : 4096;
 
@@ -456,7 +456,7 @@ static void seed_finish(struct rp_run *r)
 							   (int)z->type,
 							   z->managed);
 		}
-	(void)mmc_set_swap(r->m, swap_pages(r->h));
+	(void)mmc_set_swap(r->m, rp_swap_pages(r->h));
 }
 
 /* Start state from the start snapshot: pageblock migratetypes first (so
