@@ -124,8 +124,11 @@ run_one() {
 	esac
 }
 
-CONFIGS="untraced mm_cmd pf_cmd mm_sys pf_sys mm_sys3 pf_sys3"
-command -v perf >/dev/null 2>&1 || CONFIGS="untraced mm_cmd mm_sys mm_sys3"
+# CONFIGS=... runs a subset (e.g. an older mmtrace without --cmd-only:
+# CONFIGS="untraced mm_sys mm_sys3" MMTRACE=old/mmtrace); RATE=0 skips
+# the churn rates.
+CONFIGS=${CONFIGS:-"untraced mm_cmd pf_cmd mm_sys pf_sys mm_sys3 pf_sys3"}
+command -v perf >/dev/null 2>&1 || CONFIGS=$(echo "$CONFIGS" | sed 's/pf_[a-z0-9]*//g')
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 r=1
 while [ $r -le "$N" ]; do
@@ -188,6 +191,8 @@ rate() {	# rate NPROC
 	awk -v p="$peak" -v lost="$lost" -v n="$n" \
 		'BEGIN { printf "churn x%d: peak %.2f M events/s recorded (busiest second), lost %d\n", n, p / 1e6, lost }'
 }
-rate 1
-rate 2
-rate 4
+if [ "${RATE:-1}" != 0 ]; then
+	rate 1
+	rate 2
+	rate 4
+fi
