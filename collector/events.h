@@ -48,6 +48,18 @@ struct cpu_clock {
 	__u32 n;
 } __attribute__((aligned(64)));
 
+/* Per-CPU batch of 40-byte records (collector/mmtrace.bpf.c, emit_t()):
+ * flushed to the CPU's ring as one record of n * sizeof(struct mmtr_ev)
+ * bytes, which the loader splits again (no other record size is a
+ * multiple of 40).  busy guards against a nested program (interrupt) or
+ * the loader's flush touching a batch that is being filled. */
+#define MMTR_BATCH 16
+struct ev_batch {
+	__u32 n;
+	__u32 busy;
+	struct mmtr_ev ev[MMTR_BATCH];
+};
+
 #define MMTR_CACHE_NAME_LEN 32
 struct mmtr_cache_name {
 	struct mmtr_ev e;	/* a = id, b = object_size | size << 32 */

@@ -130,6 +130,7 @@ struct rec {
 	int walk_done;		/* set by walk_free_lists (snapshot thread) */
 	int classic_only;	/* raw/BTF programs failed to load: retry */
 	int raw_pages;		/* a raw_tp page program hands us pointers */
+	int batching;		/* BPF batches records per CPU (flush works) */
 	int slab_on;		/* slab programs attached */
 };
 
@@ -488,7 +489,7 @@ static void probe_programs(struct rec *r)
 		int ok = 1;
 
 		if (r->classic_only && is_raw(p) && p != r->skel->progs.calib &&
-		    p != r->skel->progs.walk && bpf_program__autoload(p)) {
+		    p != r->skel->progs.walk && p != r->skel->progs.flush && bpf_program__autoload(p)) {
 			bpf_program__set_autoload(p, false);
 			if (name && !fallback_of(r, p) && selected(&r->o, name) &&
 			    p != r->skel->progs.zone_names) {
@@ -938,9 +939,28 @@ static int convert(struct rec *r, const void *data, size_t size)
 	return put(r, &ev);
 }
 
+static int on_record_one(struct ringq *q, const void *data, size_t size);
+
+/* A flushed per-CPU batch is n records of struct mmtr_ev back to back
+ * (collector/events.h); no single record's size is a multiple of it. */
+_Static_assert(sizeof(struct mmtr_ev_x) % sizeof(struct mmtr_ev) != 0 &&
+	       sizeof(struct mmtr_cache_name) % sizeof(struct mmtr_ev) != 0,
+	       "batch records must be told apart by size");
+
 static int on_record(void *ctx, void *data, size_t size)
 {
-	struct ringq *q = ctx;
+	const char *p = data;
+
+	if (size % sizeof(struct mmtr_ev))
+		return on_record_one(ctx, data, size);
+	for (size_t off = 0; off < size; off += sizeof(struct mmtr_ev))
+		if (on_record_one(ctx, p + off, sizeof(struct mmtr_ev)))
+			return -1;
+	return 0;
+}
+
+static int on_record_one(struct ringq *q, const void *data, size_t size)
+{
 	struct pend *p;
 	size_t i;
 
@@ -1430,6 +1450,22 @@ static int start_snapshot(struct rec *r, struct mmt_snapshot *snap)
 	return snapshot_async(r, snap, 0, "start");
 }
 
+/* Batches only if the loader can flush them: BPF_F_TEST_RUN_ON_CPU for
+ * raw_tp programs needs 5.10+. */
+static void enable_batching(struct rec *r)
+{
+	int fd = bpf_program__fd(r->skel->progs.flush);
+	LIBBPF_OPTS(bpf_test_run_opts, o, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = 0);
+
+	if (fd < 0 || bpf_prog_test_run_opts(fd, &o)) {
+		coll_note(&r->h, "record.batching", "off: cannot run flush on a CPU");
+		return;
+	}
+	r->batching = 1;
+	__atomic_store_n(&r->skel->bss->batching, 1, __ATOMIC_SEQ_CST);
+	coll_note(&r->h, "record.batching", "page-sized records batched 16 per CPU in BPF");
+}
+
 static int start(struct rec *r)
 {
 	struct mmt_snapshot snap;
@@ -1438,6 +1474,7 @@ static int start(struct rec *r)
 	r->h.start_realtime_ns = coll_now_ns(CLOCK_REALTIME);
 	r->h.start_ns = coll_now_ns(CLOCK_MONOTONIC);
 	r->h.flags = r->o.raw_pointers ? MMT_HDR_RAW_POINTERS : 0;
+	enable_batching(r);
 	__atomic_store_n(&r->skel->bss->running, 1, __ATOMIC_SEQ_CST);
 	if (start_snapshot(r, &snap))
 		return -1;
@@ -1451,9 +1488,43 @@ static int start(struct rec *r)
 }
 
 /* Reads all rings, then writes what is older than `cutoff`. */
+/*
+ * Pushes every CPU's partial batch (collector/mmtrace.bpf.c, `flush`) into
+ * its ring.  Returns 0 when all are out; -1 when a CPU's batch stayed busy
+ * (a program was filling it each time we looked): then records taken
+ * before now may still be in BPF.  CPUs that cannot run it (offline) hold
+ * no batch.
+ */
+static int flush_batches(struct rec *r, int tries)
+{
+	int fd, rc = 0;
+
+	if (!r->batching)
+		return 0;
+	fd = bpf_program__fd(r->skel->progs.flush);
+	for (int c = 0; c < r->ncpus; c++) {
+		int t;
+
+		for (t = 0; t < tries; t++) {
+			LIBBPF_OPTS(bpf_test_run_opts, o, .flags = BPF_F_TEST_RUN_ON_CPU,
+				    .cpu = (uint32_t)c);
+
+			if (bpf_prog_test_run_opts(fd, &o) || o.retval == 0)
+				break;
+		}
+		if (t == tries)
+			rc = -1;
+	}
+	return rc;
+}
+
 static int drain(struct rec *r, uint64_t cutoff)
 {
-	int n = ring_buffer__consume(r->rb);
+	int n;
+
+	if (flush_batches(r, cutoff == UINT64_MAX ? 1000 : 3) && cutoff != UINT64_MAX)
+		cutoff = 0;	/* not all out: merge nothing this time */
+	n = ring_buffer__consume(r->rb);
 
 	if (n < 0 || merge_upto(r, cutoff))
 		return -1;
