@@ -101,8 +101,10 @@ struct mmc_topology {
  * message naming the bad part.  0 or -1. */
 int mmc_topology_parse(const char *spec, struct mmc_topology *t, char *err,
 		       size_t errlen);
-/* Split node 0 of `in` into n nodes of equal memory and cpus, distance
- * `dist` between different nodes.  0 or -1. */
+/* Split node 0 of `in` into n nodes with equal shares of its managed
+ * (online) memory, not of its pfn span, and of its cpus; DMA and DMA32
+ * stay on node 0; cuts are MAX_ORDER aligned.  Distance `dist` between
+ * different nodes.  0 or -1. */
 int mmc_topology_split(const struct mmc_topology *in, uint32_t n,
 		       uint32_t dist, struct mmc_topology *out, char *err,
 		       size_t errlen);

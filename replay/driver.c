@@ -59,11 +59,12 @@
 #include "replay_int.h"
 
 #define FWD_DEAD 1ull
-#define FWD_ORDER(e) ((unsigned)((e) >> 1) & 0x1f)
-#define FWD_ANON (1ull << 6)	/* mapped by mmc_fault: unmap on free */
-#define FWD_THPSUB (1ull << 7)	/* a 4 KiB piece of a model THP */
-#define FWD_SLAB (1ull << 8)	/* a kernel slab page: not in the model */
-#define FWD_SHIFT 10		/* sim pfn above the flags */
+#define FWD_ORDER(e) ((unsigned)((e) >> 1) & 0xf)
+#define FWD_ANON (1ull << 5)	/* mapped by mmc_fault: unmap on free */
+#define FWD_THPSUB (1ull << 6)	/* a 4 KiB piece of a model THP */
+#define FWD_SLAB (1ull << 7)	/* a kernel slab page: not in the model */
+#define FWD_SHIFT 8		/* sim pfn above the flags (32-bit entries
+				 * in map.c's arrays up to 2^24 pfns) */
 #define FWD_FLAGS ((1ull << FWD_SHIFT) - 1)
 #define HPAGE_NR 512ull
 #define FAULT_LINK_NS 1000000ull	/* fault -> its page allocation */
@@ -265,7 +266,7 @@ static void slab_page_alloc(struct rp_run *r, const struct mmt_event *ev)
 
 	r->sl.kernel_slab_page_allocs += 1ull << (ev->order & 31);
 	if (rp_pmap_swap(&r->fwd, ev->pfn, FWD_SLAB | FWD_DEAD |
-			 (uint64_t)(ev->order & 0x1f) << 1, &e) == 1 &&
+			 (uint64_t)(ev->order & 0xf) << 1, &e) == 1 &&
 	    !(e & FWD_DEAD)) {
 		r->alloc_over_live++;
 		rp_pmap_del(&r->rev, e >> FWD_SHIFT);

@@ -56,8 +56,12 @@ static int bit_get(const uint8_t *b, uint64_t n, uint64_t i)
 
 /* ---- the pre-pass ------------------------------------------------------ */
 
+#define LIVE_RCL 0x10
+#define LIVE_ORDER(v) ((v) & 0xf)
+#define LIVE_ORDINAL(v) ((v) >> 5)
+
 struct prepass {
-	struct rp_map live;	/* head pfn -> ordinal << 8 | rcl << 7 | order */
+	struct rp_pmap live;	/* head pfn -> ordinal << 5 | rcl | order */
 	uint64_t ordinal;
 	unsigned max_order;	/* largest slab order worth probing */
 	struct { uint64_t ts1, addr; uint32_t pid; } *cpu;
@@ -69,8 +73,8 @@ static int covering(const struct prepass *p, uint64_t pfn, uint64_t *v)
 	for (unsigned o = 0; o <= p->max_order; o++) {
 		uint64_t head = pfn & ~((1ull << o) - 1);
 
-		if (rp_map_get(&p->live, head, v) &&
-		    pfn < head + (1ull << (*v & 0x7f)))
+		if (rp_pmap_get(&p->live, head, v) &&
+		    pfn < head + (1ull << LIVE_ORDER(*v)))
 			return 1;
 	}
 	return 0;
@@ -85,11 +89,11 @@ static void pre_object(struct rp_run *r, struct prepass *p,
 		r->sl.objs_pretrace_slab++;
 		return;
 	}
-	if (!bit_get(r->sl.bits, r->sl.nr_bits, v >> 8))
+	if (!bit_get(r->sl.bits, r->sl.nr_bits, LIVE_ORDINAL(v)))
 		r->sl.kernel_slab_blocks++;
-	bit_set(r->sl.bits, v >> 8);
+	bit_set(r->sl.bits, LIVE_ORDINAL(v));
 	if (ev->kind == MMT_EV_KMEM_CACHE_ALLOC && ev->cache < r->sl.nr_caches &&
-	    (v & 0x80))
+	    (v & LIVE_RCL))
 		r->sl.cache_rcl[ev->cache] = 1;
 }
 
@@ -111,11 +115,11 @@ static void pre_page_alloc(struct rp_run *r, struct prepass *p,
 			   const struct mmt_event *ev)
 {
 	uint64_t gfp = mmt_gfp_canon(&r->dec, ev->gfp);
-	uint64_t rcl = gfp & MMC_GFP(MMT_GFP_RECLAIMABLE) ? 0x80 : 0;
+	uint64_t rcl = gfp & MMC_GFP(MMT_GFP_RECLAIMABLE) ? LIVE_RCL : 0;
 	unsigned n = ev->cpu % r->nr_trace_cpus;
 
-	(void)rp_map_put(&p->live, ev->pfn,
-			 p->ordinal << 8 | rcl | (ev->order & 0x7f));
+	(void)rp_pmap_put(&p->live, ev->pfn,
+			  p->ordinal << 5 | rcl | (ev->order & 0xf));
 	p->ordinal++;
 	if (ev->order >= MMC_PAGEBLOCK_ORDER && p->cpu[n].ts1 &&
 	    ev->ts + 1 - p->cpu[n].ts1 <= LINK_NS &&
@@ -132,7 +136,7 @@ static void pre_event(struct rp_run *r, struct prepass *p,
 		pre_page_alloc(r, p, ev);
 		break;
 	case MMT_EV_PAGE_FREE:
-		rp_map_del(&p->live, ev->pfn);
+		rp_pmap_del(&p->live, ev->pfn);
 		break;
 	case MMT_EV_KMALLOC:
 	case MMT_EV_KMEM_CACHE_ALLOC:
@@ -215,7 +219,9 @@ int rp_prepass(struct rp_run *r)
 		    r->h->slab_caches[i].order <= MMC_MAX_ORDER)
 			p.max_order = r->h->slab_caches[i].order;
 	p.cpu = calloc(r->nr_trace_cpus, sizeof(*p.cpu));
-	if (!p.cpu || rp_map_init(&p.live, 1 << 14) < 0) {
+	/* dense over the same pfn range as fwd */
+	if (!p.cpu || rp_pmap_init(&p.live, r->fwd.base,
+				   r->fwd.base + r->fwd.n) < 0) {
 		free(p.cpu);
 		return -1;
 	}
@@ -226,7 +232,7 @@ int rp_prepass(struct rp_run *r)
 				continue;	/* more than the index said */
 			pre_event(r, &p, &evs[i]);
 		}
-	rp_map_free(&p.live);
+	rp_pmap_free(&p.live);
 	free(p.cpu);
 	decide_regions(r);
 	/* errors are met again, and reported, by the replay proper */

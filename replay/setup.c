@@ -219,8 +219,9 @@ static int all_digits(const char *s)
 	return 1;
 }
 
-/* --topology: "N" splits the trace's (one-node) host into N equal nodes at
- * distance 20; anything else is an mmc_topology_parse spec.  The result
+/* --topology: "N" splits the trace's (one-node) host into N nodes at
+ * distance 20, each with an equal share of the managed (online) memory and
+ * of the cpus (mmc_topology_split; DMA/DMA32 stay on node 0); anything else is an mmc_topology_parse spec.  The result
  * must hold the trace: as many cpus, enough memory for what was allocated
  * at the start, and in mirror mode every pfn the kernel used. */
 int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
