@@ -151,6 +151,86 @@ static void test_sample_start_zones(void **state)
 		skip();
 }
 
+/* Memory hot-add: the upper half of the zone is offline at the start and
+ * online (free) at the end, and the collector saw managed grow from 4096
+ * to 8192.  The model starts with the header's 4096 managed pages and,
+ * after the resize, manages 8192 with marks recomputed (online_pages()
+ * -> setup_per_zone_wmarks()), in both replay modes. */
+static void test_hotadd_managed_follows(void **state)
+{
+	static const int modes[] = { MMT_REPLAY_POLICY, MMT_REPLAY_MIRROR };
+	static const char *const sets[] = { "vm.watermark_scale_factor=1000" };
+	struct rk k;
+	char err[512];
+	const char *path = ru_path("hotadd.mmt");
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 8192, 1), 0);
+	struct mmt_zone_info *z = &k.h.zones[0];
+	uint64_t lo = z->start_pfn, half = 4096;
+
+	z->managed = half;
+	z->nr_free = half;
+	free(k.start.runs);
+	free(k.start.free_blocks);
+	k.start.runs = calloc(3, sizeof(*k.start.runs));
+	k.start.free_blocks = calloc(4, sizeof(*k.start.free_blocks));
+	assert_non_null(k.start.runs);
+	assert_non_null(k.start.free_blocks);
+	k.start.runs[0] = (struct mmt_class_run){ 0, lo, MMT_PC_HOLE };
+	k.start.runs[1] = (struct mmt_class_run){ lo, half, MMT_PC_FREE };
+	k.start.runs[2] = (struct mmt_class_run){ lo + half, half, MMT_PC_OFFLINE };
+	k.start.nr_runs = 3;
+	for (unsigned i = 0; i < 4; i++)
+		k.start.free_blocks[i] = (struct mmt_free_block){
+			lo + 1024ull * i, 10,
+			(int8_t)mmt_synth_mt(&k.h, "MIGRATE_MOVABLE"), 1, 0 };
+	k.start.nr_free_blocks = 4;
+	struct mmt_event *e = rk_push(&k, MMT_EV_ZONE_RESIZE, 0);
+	e->node = z->node;
+	e->arg = (uint64_t)z->zone_idx;
+	e->addr = 2 * half;	/* new managed */
+	e->arg2 = half;		/* old managed */
+	assert_int_equal(rk_write(&k, path, 64), 0);
+	for (int m = 0; m < 2; m++) {
+		struct mmt_replay_result res;
+		struct start_row rows[8];
+		char out[600], tsv[700], *txt, *save = NULL;
+		unsigned long long end_managed = 0, end_low = 0;
+
+		snprintf(out, sizeof(out), "%s/hotadd-%d", ru_dir, m);
+		if (ru_replay(path, out, modes[m], NULL, sets, 1, &res, err,
+			      sizeof(err)))
+			fail_msg("%s", err);
+		assert_int_equal(read_start_rows(out, rows, 8), 1);
+		assert_int_equal(rows[0].managed, half);
+		snprintf(tsv, sizeof(tsv), "%s/zones.tsv", out);
+		txt = ru_slurp(tsv, NULL);
+		assert_non_null(txt);
+		for (char *l = strtok_r(txt, "\n", &save); l;
+		     l = strtok_r(NULL, "\n", &save)) {
+			unsigned long long v[9];
+			char zn[16];
+			int node;
+
+			if (!strncmp(l, "end\t", 4) &&
+			    sscanf(l + 4, "%d\t%15s\t%llu\t%llu\t%llu\t%llu\t%llu"
+				   "\t%llu\t%llu", &node, zn, &v[0], &v[1], &v[2],
+				   &v[3], &v[4], &v[5], &v[6]) == 9) {
+				end_managed = v[3];
+				end_low = v[5];
+			}
+		}
+		free(txt);
+		fprintf(stderr, "hot-add (%s): managed %llu -> %llu, low %llu -> %llu\n",
+			m ? "mirror" : "policy", rows[0].managed, end_managed,
+			rows[0].low, end_low);
+		assert_int_equal(end_managed, 2 * half);
+		assert_true(end_low > rows[0].low);
+	}
+	rk_free_all(&k);
+}
+
 static int setup(void **state)
 {
 	const char *dir = getenv("MMTRACE_SAMPLES");
@@ -172,6 +252,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sample_start_zones),
+		cmocka_unit_test(test_hotadd_managed_follows),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
