@@ -177,17 +177,26 @@ static __always_inline void submit(void *e, void *ring)
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
+/*
+ * What every event program returns.  For a classic tracepoint with a BPF
+ * program attached, perf_trace_run_bpf_submit() drops the perf sample of
+ * every perf user of that tracepoint when the program returns 0: mmtrace
+ * running would silently empty a `perf record` of the same events.
+ * Returning 1 keeps them (raw_tp and tp_btf ignore the value).
+ */
+#define KEEP 1
+
 static __always_inline int emit_t(__u16 kind, __u64 a, __u64 b, int exact)
 {
 	void *ring;
 	struct mmtr_ev *e = reserve_t(sizeof(*e), kind, &ring, exact);
 
 	if (!e)
-		return 0;
+		return KEEP;
 	e->a = a;
 	e->b = b;
 	submit(e, ring);
-	return 0;
+	return KEEP;
 }
 
 static __always_inline int emit(__u16 kind, __u64 a, __u64 b)
@@ -208,13 +217,13 @@ static __always_inline int emit_xt(__u16 kind, __u64 a, __u64 b, __u64 c,
 	struct mmtr_ev_x *x = reserve_t(sizeof(*x), kind, &ring, exact);
 
 	if (!x)
-		return 0;
+		return KEEP;
 	x->e.a = a;
 	x->e.b = b;
 	x->c = c;
 	x->d = d;
 	submit(x, ring);
-	return 0;
+	return KEEP;
 }
 
 static __always_inline int emit_x(__u16 kind, __u64 a, __u64 b, __u64 c,
@@ -228,10 +237,10 @@ static __always_inline int page_event(__u16 kind, __u64 page, __u64 b)
 	if (!running) {
 		if (page)
 			calib_page = page;
-		return 0;
+		return KEEP;
 	}
 	if (skip_task(1))
-		return 0;
+		return KEEP;
 	return emit(kind | MMTR_KIND_PAGEPTR, page, b);
 }
 
@@ -277,7 +286,7 @@ SEC("tp/kmem/mm_page_alloc_extfrag")
 int extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
+		return KEEP;
 	return emit(MMT_EV_EXTFRAG, BPF_CORE_READ(ctx, pfn),
 		    (BPF_CORE_READ(ctx, alloc_order) & 0xff) |
 		    ((__u64)(BPF_CORE_READ(ctx, fallback_order) & 0xff) << 8) |
@@ -300,7 +309,7 @@ int kmalloc(__u64 *ctx)
 	__u64 node = (__u32)-1, gfp;
 
 	if (!running || skip_task(0))
-		return 0;
+		return KEEP;
 	gfp = (__u32)ctx[4];
 	if (!old_kmem_layout())
 		node = (__u32)ctx[5];
@@ -345,7 +354,7 @@ int kmem_cache_alloc(__u64 *ctx)
 	__u64 c, node;
 
 	if (!running || skip_task(0))
-		return 0;
+		return KEEP;
 	if (old_kmem_layout())
 		return emit_x(MMT_EV_KMEM_CACHE_ALLOC, ctx[0], ctx[1],
 			      MMTR_CACHE_UNKNOWN, (__u32)ctx[4] |
@@ -360,7 +369,7 @@ SEC("raw_tp/kfree")
 int kfree(__u64 *ctx)
 {
 	if (!running || skip_task(0))
-		return 0;
+		return KEEP;
 	return emit(MMT_EV_KFREE, ctx[0], ctx[1]);
 }
 
@@ -370,7 +379,7 @@ int kmem_cache_free(__u64 *ctx)
 	__u64 c = MMTR_CACHE_UNKNOWN;
 
 	if (!running || skip_task(0))
-		return 0;
+		return KEEP;
 	/* 5.12..6.0 passed the cache's name here, not the cache. */
 	if (!old_kmem_layout())
 		c = cache_id((struct kmem_cache *)ctx[2]);
@@ -385,7 +394,7 @@ static __always_inline int fault(__u16 kind, __u64 addr, struct pt_regs *regs,
 				 __u64 err)
 {
 	if (!running || skip_task(0))
-		return 0;
+		return KEEP;
 	return emit_x(kind, addr, regs->ip, err, 0);
 }
 
@@ -410,7 +419,7 @@ int BPF_PROG(fault_kernel, unsigned long addr, struct pt_regs *regs,
 static __always_inline int page_event_pfn(__u16 kind, __u64 pfn, __u64 b)
 {
 	if (!running || skip_task(1))
-		return 0;
+		return KEEP;
 	return emit(kind, pfn, b);
 }
 
@@ -450,7 +459,7 @@ int pcp_drain_tp(struct trace_event_raw_mm_page_pcpu_drain *ctx)
 static __always_inline int fault_tp(__u16 kind, struct trace_event_raw_exceptions *ctx)
 {
 	if (!running || skip_task(0))
-		return 0;
+		return KEEP;
 	return emit_x(kind, BPF_CORE_READ(ctx, address), BPF_CORE_READ(ctx, ip),
 		      BPF_CORE_READ(ctx, error_code), 0);
 }
@@ -473,7 +482,7 @@ SEC("tp/vmscan/mm_vmscan_direct_reclaim_begin")
 int direct_reclaim_begin(struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
+		return KEEP;
 	return emit_exact(MMT_EV_DIRECT_RECLAIM_BEGIN, (__u32)BPF_CORE_READ(ctx, order),
 		    BPF_CORE_READ(ctx, gfp_flags));
 }
@@ -482,7 +491,7 @@ SEC("tp/vmscan/mm_vmscan_direct_reclaim_end")
 int direct_reclaim_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
+		return KEEP;
 	return emit_exact(MMT_EV_DIRECT_RECLAIM_END, BPF_CORE_READ(ctx, nr_reclaimed), 0);
 }
 
@@ -490,7 +499,7 @@ SEC("tp/vmscan/mm_vmscan_node_reclaim_begin")
 int node_reclaim_begin(struct trace_event_raw_mm_vmscan_node_reclaim_begin *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
+		return KEEP;
 	return emit_exact(MMT_EV_NODE_RECLAIM_BEGIN,
 		    (__u32)BPF_CORE_READ(ctx, order) |
 		    ((__u64)(__u32)BPF_CORE_READ(ctx, nid) << 32),
@@ -501,7 +510,7 @@ SEC("tp/vmscan/mm_vmscan_node_reclaim_end")
 int node_reclaim_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
+		return KEEP;
 	return emit_exact(MMT_EV_NODE_RECLAIM_END, BPF_CORE_READ(ctx, nr_reclaimed), 0);
 }
 
@@ -515,7 +524,7 @@ SEC("tp/vmscan/mm_vmscan_kswapd_wake")
 int kswapd_wake(struct trace_event_raw_mm_vmscan_kswapd_wake *ctx)
 {
 	if (!running)
-		return 0;
+		return KEEP;
 	return emit_exact(MMT_EV_KSWAPD_WAKE,
 		    nid_zid_order(BPF_CORE_READ(ctx, nid), BPF_CORE_READ(ctx, zid),
 				  BPF_CORE_READ(ctx, order)), 0);
@@ -525,7 +534,7 @@ SEC("tp/vmscan/mm_vmscan_kswapd_sleep")
 int kswapd_sleep(struct trace_event_raw_mm_vmscan_kswapd_sleep *ctx)
 {
 	if (!running)
-		return 0;
+		return KEEP;
 	return emit_exact(MMT_EV_KSWAPD_SLEEP, (__u32)BPF_CORE_READ(ctx, nid), 0);
 }
 
@@ -533,7 +542,7 @@ SEC("tp/vmscan/mm_vmscan_wakeup_kswapd")
 int wakeup_kswapd(struct trace_event_raw_mm_vmscan_wakeup_kswapd *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
+		return KEEP;
 	return emit_exact(MMT_EV_WAKEUP_KSWAPD,
 		    nid_zid_order(BPF_CORE_READ(ctx, nid), BPF_CORE_READ(ctx, zid),
 				  BPF_CORE_READ(ctx, order)),
@@ -544,7 +553,7 @@ SEC("tp/compaction/mm_compaction_begin")
 int compaction_begin(struct trace_event_raw_mm_compaction_begin *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
+		return KEEP;
 	return emit_xt(MMT_EV_COMPACTION_BEGIN, BPF_CORE_READ(ctx, zone_start),
 		      BPF_CORE_READ(ctx, zone_end), BPF_CORE_READ(ctx, migrate_pfn),
 		      (BPF_CORE_READ(ctx, free_pfn) & 0xffffffffffffull) |
@@ -555,7 +564,7 @@ SEC("tp/compaction/mm_compaction_end")
 int compaction_end(struct trace_event_raw_mm_compaction_end *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
+		return KEEP;
 	return emit_xt(MMT_EV_COMPACTION_END, BPF_CORE_READ(ctx, zone_start),
 		      BPF_CORE_READ(ctx, zone_end), BPF_CORE_READ(ctx, migrate_pfn),
 		      (BPF_CORE_READ(ctx, free_pfn) & 0xffffffffffffull) |
@@ -567,7 +576,7 @@ SEC("tp/compaction/mm_compaction_try_to_compact_pages")
 int compact_try(struct trace_event_raw_mm_compaction_try_to_compact_pages *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
+		return KEEP;
 	return emit_exact(MMT_EV_COMPACT_TRY, (__u32)BPF_CORE_READ(ctx, order) |
 		    ((__u64)(__u32)BPF_CORE_READ(ctx, prio) << 32),
 		    BPF_CORE_READ(ctx, gfp_mask));
@@ -577,7 +586,7 @@ SEC("tp/filemap/mm_filemap_add_to_page_cache")
 int filemap_add(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
+		return KEEP;
 	return emit(MMT_EV_FILEMAP_ADD, BPF_CORE_READ(ctx, pfn),
 		    BPF_CORE_READ(ctx, order));
 }
@@ -586,7 +595,7 @@ SEC("tp/filemap/mm_filemap_delete_from_page_cache")
 int filemap_del(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
+		return KEEP;
 	return emit(MMT_EV_FILEMAP_DEL, BPF_CORE_READ(ctx, pfn),
 		    BPF_CORE_READ(ctx, order));
 }

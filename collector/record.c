@@ -54,6 +54,7 @@ struct opts {
 	unsigned buffer_mb;
 	int raw_pointers;
 	int force;
+	int cmd_only;		/* --cmd-only: filter on CMD's process */
 	const char *events;	/* -e list, NULL = all */
 	char **cmd;
 };
@@ -144,7 +145,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: mmtrace record -o FILE [-d SECONDS] [--pid P | --cgroup PATH]\n"
-"                      [-b MB] [-e LIST] [--raw-pointers] [--force] [-- CMD ...]\n"
+"                      [-b MB] [-e LIST] [--raw-pointers] [--force]\n"
+"                      [[--cmd-only] -- CMD ...]\n"
 "\n"
 "Records page allocator, slab, fault, reclaim and compaction events with\n"
 "eBPF, system-wide, into FILE (mode 0600), with a snapshot of physical\n"
@@ -157,6 +159,8 @@ static void usage(FILE *f)
 "  -p, --pid P           only events of process P (page events of other\n"
 "                        processes are then missing from the trace)\n"
 "  -c, --cgroup PATH     only events of cgroup v2 PATH\n"
+"      --cmd-only        with CMD: only events of CMD's process (as --pid;\n"
+"                        processes CMD forks are not followed)\n"
 "  -b, --buffer-mb MB    ring buffer memory, split over per-CPU rings\n"
 "                        (default 64; each ring a power of two >= 1 MB)\n"
 "  -e, --events LIST     record only these (comma-separated groups or\n"
@@ -179,6 +183,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "buffer-mb", required_argument, 0, 'b' },
 		{ "raw-pointers", no_argument, 0, 'R' },
 		{ "force", no_argument, 0, 'f' },
+		{ "cmd-only", no_argument, 0, 'C' },
 		{ "events", required_argument, 0, 'e' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
@@ -228,6 +233,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'f':
 			o->force = 1;
 			break;
+		case 'C':
+			o->cmd_only = 1;
+			break;
 		case 'e':
 			o->events = optarg;
 			break;
@@ -248,6 +256,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	if (!o->force && !access(o->out, F_OK)) {
 		fprintf(stderr, "mmtrace record: %s: exists (use --force to overwrite)\n",
 			o->out);
+		return -1;
+	}
+	if (o->cmd_only && (!o->cmd || o->pid || o->cgroup)) {
+		fprintf(stderr, "mmtrace record: --cmd-only needs -- CMD and excludes --pid/--cgroup\n");
 		return -1;
 	}
 	if (o->pid && o->cgroup) {
@@ -1125,7 +1137,7 @@ static int set_filters(struct rec *r)
 	 * per CPU fills 8 MB); small ones ask for early wake-ups. */
 	ro->wake_bytes = bytes >= (8u << 20) ? 0 : bytes / 4;
 	ro->self_tgid = (uint32_t)getpid();
-	ro->filter_tgid = (uint32_t)r->o.pid;
+	ro->filter_tgid = (uint32_t)(r->o.cmd_only ? r->child : r->o.pid);
 	if (r->o.cgroup) {
 		char path[4096];
 		struct stat st;
@@ -1153,7 +1165,7 @@ static void note_setup(struct rec *r, int argc, char **argv)
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
 			 i ? " " : "", argv[i]);
 	coll_note(&r->h, "record.command", buf);
-	snprintf(v, sizeof(v), "%u MB over per-CPU rings, merged by time, poll %d ms",
+	snprintf(v, sizeof(v), "%u MB over per-CPU rings, merged by sequence, poll %d ms",
 		 r->o.buffer_mb, POLL_MS);
 	coll_note(&r->h, "record.buffer", v);
 	coll_note(&r->h, "record.self_filter",
@@ -1164,6 +1176,8 @@ static void note_setup(struct rec *r, int argc, char **argv)
 	}
 	if (r->o.cgroup)
 		coll_note(&r->h, "record.filter_cgroup", r->o.cgroup);
+	if (r->o.cmd_only)
+		coll_note(&r->h, "record.filter_pid", "CMD's process (--cmd-only)");
 	coll_note(&r->h, "record.pointers", r->o.raw_pointers ? "raw" :
 		  "sites: fnv1a64(symbol+0xoff); user ips: keyed hash; objects: pfn+offset");
 	coll_note(&r->h, "record.kfree_null", "kfree(NULL) calls are not recorded");

@@ -271,6 +271,61 @@ static void test_thp_whatif(void **state)
 	assert_true(ma + 64 >= ka && ma <= ka + 512);
 }
 
+/* The kernel placed THPs (order-9 pages after faults): under thp never the
+ * model holds each as 512 pages of its own and frees them all with the
+ * kernel's block; under the host's madvise the region counts as madvised
+ * and the model places THPs too. */
+static int write_kernel_thp_trace(const char *path, unsigned nr)
+{
+	struct rk k;
+	uint64_t pfn[16];
+	int rc;
+
+	if (rk_init(&k, 1 << 16, 1) < 0)
+		return -1;
+	for (unsigned i = 0; i < nr; i++) {
+		struct mmt_event *e = rk_push(&k, MMT_EV_FAULT_USER, 0);
+
+		e->addr = 0x7f0000000000ull + ((uint64_t)i << 21) + 0x3000;
+		e->arg = 0x6;
+		pfn[i] = rk_alloc_at(&k, rk_find(&k, 9, 0), 9,
+				     "GFP_TRANSHUGE", "MIGRATE_MOVABLE", 0);
+	}
+	for (unsigned i = 0; i < nr; i++)
+		rk_free(&k, pfn[i], 9, 0);
+	rc = rk_write(&k, path, 0);
+	rk_free_all(&k);
+	return rc;
+}
+
+static void test_kernel_thp(void **state)
+{
+	const char *t = ru_path("kthp.mmt");
+	const char *host = ru_path("kthp-host"), *off = ru_path("kthp-never");
+	const char *never[] = { "vm.thp_enabled=never" };
+	uint64_t kp, mp;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(write_kernel_thp_trace(t, 8), 0);
+	assert_int_equal(ru_replay(t, host, MMT_REPLAY_POLICY, NULL, NULL, 0,
+				   NULL, err, sizeof(err)), 0);
+	assert_int_equal(ru_replay(t, off, MMT_REPLAY_POLICY, NULL, never, 1,
+				   NULL, err, sizeof(err)), 0);
+	assert_int_equal(json_u64(host, "thp_fault_alloc"), 8);
+	assert_int_equal(json_u64(host, "kernel_thp_as_4k"), 0);
+	assert_int_equal(json_u64(off, "thp_fault_alloc"), 0);
+	assert_int_equal(json_u64(off, "kernel_thp_as_4k"), 8);
+	assert_int_equal(json_u64(off, "model_allocs"), 8 * 512);
+	assert_true(tsv_row(off, "pages_allocated", &kp, &mp));
+	assert_int_equal(kp, 8 * 512);
+	assert_int_equal(mp, 8 * 512);
+	assert_true(tsv_row(off, "pages_freed", &kp, &mp));
+	assert_int_equal(mp, 8 * 512);
+	assert_int_equal(json_u64(off, "unmatched_frees"), 0);
+	assert_int_equal(json_u64(host, "unmatched_frees"), 0);
+}
+
 static void test_deterministic(void **state)
 {
 	static const char *const files[] = { "summary.json", "timeseries.tsv",
@@ -310,6 +365,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slab_objects),
 		cmocka_unit_test(test_thp_whatif),
+		cmocka_unit_test(test_kernel_thp),
 		cmocka_unit_test(test_deterministic),
 	};
 
