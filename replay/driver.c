@@ -73,7 +73,8 @@
 
 static int model_cpu(const struct rp_run *r, unsigned cpu)
 {
-	return (int)(cpu % r->nr_cpus);
+	/* no division for the usual in-range cpu: this runs per event */
+	return (int)(cpu < r->nr_cpus ? cpu : cpu % r->nr_cpus);
 }
 
 static int cpu_node(const struct rp_run *r, int cpu)
@@ -83,7 +84,7 @@ static int cpu_node(const struct rp_run *r, int cpu)
 
 static struct rp_cpu *trace_cpu(struct rp_run *r, unsigned cpu)
 {
-	return &r->cpus[cpu % r->nr_trace_cpus];
+	return &r->cpus[cpu < r->nr_trace_cpus ? cpu : cpu % r->nr_trace_cpus];
 }
 
 /* ---- latency accounting ---------------------------------------------- */
