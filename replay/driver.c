@@ -943,14 +943,19 @@ struct ev_batch {
 	int64_t n, i;
 };
 
-/* Start loading the map slots of an event a few ahead: the maps are far
- * larger than the caches.  Written out in next_event(): gcc deems a helper
- * doing only prefetches pure and drops the call. */
-#define PREFETCH_AHEAD 8
+/* Start loading the map slots of events a few ahead: the maps are far
+ * larger than the caches.  Two steps: the real-pfn map and the hash slots
+ * PREFETCH_AHEAD events early, then for a page free the reverse map's
+ * slot of the simulated page that the (by then loaded) real-pfn entry
+ * names.  Written out here: gcc deems a helper that only prefetches pure
+ * and drops the call. */
+#define PREFETCH_AHEAD 16
 
 static int next_event(struct rp_run *r, struct ev_batch *b,
 		      const struct mmt_event **ev)
 {
+	uint64_t e;
+
 	if (b->i >= b->n) {
 		b->n = mmt_reader_next_batch(r->rd, &b->evs);
 		b->i = 0;
@@ -964,6 +969,17 @@ static int next_event(struct rp_run *r, struct ev_batch *b,
 		if (a->kind == MMT_EV_FAULT_USER)
 			rp_map_prefetch(&r->addr, ((uint64_t)a->pid << 40) ^
 						  (a->addr >> 12));
+		else if (a->kind >= MMT_EV_KMALLOC &&
+			 a->kind <= MMT_EV_KMEM_CACHE_FREE)
+			rp_map_prefetch(&r->sl.objs,
+					rp_obj_key(a->pfn, a->offset));
+	}
+	if (b->i + PREFETCH_AHEAD / 2 < b->n) {
+		const struct mmt_event *a = &b->evs[b->i + PREFETCH_AHEAD / 2];
+
+		if (a->kind == MMT_EV_PAGE_FREE &&
+		    rp_pmap_peek(&r->fwd, a->pfn, &e) && !(e & FWD_DEAD))
+			rp_pmap_prefetch(&r->rev, e >> FWD_SHIFT);
 	}
 	*ev = &b->evs[b->i++];
 	return 1;

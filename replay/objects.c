@@ -30,7 +30,7 @@
 #include <string.h>
 #include "replay_int.h"
 
-#define OBJ_KEY(pfn, off) ((pfn) << 12 | ((off) & 0xfff))
+#define OBJ_KEY(pfn, off) rp_obj_key(pfn, off)
 #define REGION_SHIFT 21
 #define REG_MIN_SHIFT 0		/* region value: min page | max page << 9 */
 #define REG_MAX_SHIFT 9
