@@ -333,7 +333,10 @@ static void kernel_thp_as_pages(struct rp_run *r, const struct mmt_event *ev,
 }
 
 /* The page of a write fault comes from mmc_fault (THP policy applies).
- * Returns 1 when the model allocated (res filled), 0 when not. */
+ * Returns 2 when the model allocated a THP, 1 a 4 KiB page (res filled),
+ * 0 nothing (its THP already covers the address), -1 when the model's
+ * view says the address is mapped by a 4 KiB page: the caller allocates
+ * plainly (a COW, or an unmap the trace did not show). */
 static int fault_page(struct rp_run *r, const struct mmt_event *ev,
 		      const struct rp_cpu *c, int cpu, struct mmc_result *res)
 {
@@ -366,7 +369,7 @@ static int fault_page(struct rp_run *r, const struct mmt_event *ev,
 					MMC_PAGEBLOCK_ORDER, FWD_ANON);
 		else
 			map_thp_piece(r, ev, res->pfn);
-		return 1;
+		return 2;
 	}
 	if (ev->order >= MMC_PAGEBLOCK_ORDER) {
 		kernel_thp_as_pages(r, ev, c, cpu, res->pfn);
@@ -412,10 +415,7 @@ static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 		got = 1;
 	}
 	if (got) {
-		unsigned o = (res.path & MMC_PATH_REFAULT) ? 0 :
-			     res.pfn != UINT64_MAX &&
-			     rp_map_get(&r->sl.thp_ref, res.pfn & ~(HPAGE_NR - 1),
-					&(uint64_t){ 0 }) ? MMC_PAGEBLOCK_ORDER : 0;
+		unsigned o = got == 2 ? MMC_PAGEBLOCK_ORDER : 0;
 
 		account(r, RP_OP_ALLOC, &res, o, 0);
 		account(r, RP_OP_FAULT, &res, o,
