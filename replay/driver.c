@@ -73,7 +73,8 @@
 
 static int model_cpu(const struct rp_run *r, unsigned cpu)
 {
-	return (int)(cpu % r->nr_cpus);
+	/* no division for the usual in-range cpu: this runs per event */
+	return (int)(cpu < r->nr_cpus ? cpu : cpu % r->nr_cpus);
 }
 
 static int cpu_node(const struct rp_run *r, int cpu)
@@ -83,7 +84,7 @@ static int cpu_node(const struct rp_run *r, int cpu)
 
 static struct rp_cpu *trace_cpu(struct rp_run *r, unsigned cpu)
 {
-	return &r->cpus[cpu % r->nr_trace_cpus];
+	return &r->cpus[cpu < r->nr_trace_cpus ? cpu : cpu % r->nr_trace_cpus];
 }
 
 /* ---- latency accounting ---------------------------------------------- */
@@ -218,7 +219,7 @@ static void on_migrate(void *ctx, uint64_t from, uint64_t to, unsigned order)
 static void map_alloc_flags(struct rp_run *r, uint64_t real, uint64_t sim,
 			    unsigned order, uint64_t flags)
 {
-	uint64_t e, v = sim == UINT64_MAX ? FWD_DEAD | (uint64_t)order << 1 :
+	uint64_t e, v = sim == UINT64_MAX ? FWD_DEAD | flags | (uint64_t)order << 1 :
 			sim << FWD_SHIFT | flags | (uint64_t)order << 1;
 
 	if (rp_pmap_swap(&r->fwd, real, v, &e) == 1 && !(e & FWD_DEAD)) {
@@ -294,8 +295,48 @@ static void map_thp_piece(struct rp_run *r, const struct mmt_event *ev,
 	map_alloc_flags(r, ev->pfn, sim, 0, FWD_THPSUB | FWD_ANON);
 }
 
+/* The kernel put a THP where the model maps 4 KiB pages (THP off, not
+ * allowed there, or no order-9 block free).  The model faults in the
+ * other 511 pages of the 2 MiB too, each with its own fault and
+ * allocation cost: what the workload would take if it touches the whole
+ * huge page, which the trace cannot tell (an upper bound).  Piece i of
+ * the kernel's block maps to the model page at base + i * 4 KiB; the
+ * kernel's free of the block frees them all (policy_free). */
+static void kernel_thp_as_pages(struct rp_run *r, const struct mmt_event *ev,
+				const struct rp_cpu *c, int cpu, uint64_t first)
+{
+	uint64_t base = c->fault_addr & ~((HPAGE_NR << 12) - 1);
+	uint64_t i0 = (c->fault_addr >> 12) & (HPAGE_NR - 1);
+	struct mmc_result res;
+
+	r->sl.fault_fallback_alloc++;
+	for (uint64_t i = 0; i < HPAGE_NR; i++) {
+		uint64_t sim = first;
+		int kind;
+
+		if (i != i0) {
+			kind = mmc_fault(r->m, c->fault_pid, base + (i << 12),
+					 MMC_FAULT_WRITE | MMC_FAULT_USER, cpu,
+					 &res);
+			sim = kind == MMC_FK_MINOR ? UINT64_MAX : res.pfn;
+			if (kind != MMC_FK_MINOR) {
+				r->sl.fault_allocs++;
+				count_result(r, &res, cpu);
+				account(r, RP_OP_ALLOC, &res, 0, 0);
+				account(r, RP_OP_FAULT, &res, 0,
+					(uint64_t)(r->costs.fault +
+						   r->costs.clear_page));
+			}
+		}
+		map_alloc_flags(r, ev->pfn + i, sim, 0, FWD_ANON);
+	}
+}
+
 /* The page of a write fault comes from mmc_fault (THP policy applies).
- * Returns 1 when the model allocated (res filled), 0 when not. */
+ * Returns 2 when the model allocated a THP, 1 a 4 KiB page (res filled),
+ * 0 nothing (its THP already covers the address), -1 when the model's
+ * view says the address is mapped by a 4 KiB page: the caller allocates
+ * plainly (a COW, or an unmap the trace did not show). */
 static int fault_page(struct rp_run *r, const struct mmt_event *ev,
 		      const struct rp_cpu *c, int cpu, struct mmc_result *res)
 {
@@ -328,10 +369,12 @@ static int fault_page(struct rp_run *r, const struct mmt_event *ev,
 					MMC_PAGEBLOCK_ORDER, FWD_ANON);
 		else
 			map_thp_piece(r, ev, res->pfn);
+		return 2;
+	}
+	if (ev->order >= MMC_PAGEBLOCK_ORDER) {
+		kernel_thp_as_pages(r, ev, c, cpu, res->pfn);
 		return 1;
 	}
-	if (ev->order)		/* the kernel's THP, 4 KiB in the model */
-		r->sl.fault_fallback_alloc++;
 	map_alloc_flags(r, ev->pfn, res->pfn, 0, FWD_ANON);
 	return 1;
 }
@@ -372,10 +415,7 @@ static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 		got = 1;
 	}
 	if (got) {
-		unsigned o = (res.path & MMC_PATH_REFAULT) ? 0 :
-			     res.pfn != UINT64_MAX &&
-			     rp_map_get(&r->sl.thp_ref, res.pfn & ~(HPAGE_NR - 1),
-					&(uint64_t){ 0 }) ? MMC_PAGEBLOCK_ORDER : 0;
+		unsigned o = got == 2 ? MMC_PAGEBLOCK_ORDER : 0;
 
 		account(r, RP_OP_ALLOC, &res, o, 0);
 		account(r, RP_OP_FAULT, &res, o,
@@ -414,6 +454,35 @@ static void free_thp_piece(struct rp_run *r, uint64_t sim, int cpu)
 		r->sl.thp_frees++;
 }
 
+/* Frees one kernel-block piece's model page (see kernel_thp_as_pages). */
+static void free_piece(struct rp_run *r, uint64_t e, int cpu)
+{
+	struct mmc_result res;
+	uint64_t sim = e >> FWD_SHIFT;
+
+	if (e & FWD_DEAD) {
+		r->absorbed++;
+		return;
+	}
+	rp_pmap_del(&r->rev, sim);
+	mmc_unmap_pfn(r->m, sim, 0);
+	memset(&res, 0, sizeof(res));
+	if (mmc_free(r->m, sim, 0, cpu, &res) < 0)
+		r->unmatched_frees++;
+}
+
+/* The kernel freed a THP that the model holds as 4 KiB pages. */
+static void free_pieces(struct rp_run *r, const struct mmt_event *ev,
+			uint64_t head, int cpu)
+{
+	uint64_t e;
+
+	free_piece(r, head, cpu);
+	for (uint64_t i = 1; i < (1ull << ev->order); i++)
+		if (rp_pmap_take(&r->fwd, ev->pfn + i, &e))
+			free_piece(r, e, cpu);
+}
+
 static void policy_free(struct rp_run *r, const struct mmt_event *ev)
 {
 	struct mmc_result res;
@@ -424,6 +493,11 @@ static void policy_free(struct rp_run *r, const struct mmt_event *ev)
 	if (rp_pmap_take(&r->fwd, ev->pfn, &e)) {
 		if (e & FWD_SLAB) {
 			r->sl.kernel_slab_page_frees += 1ull << FWD_ORDER(e);
+			return;
+		}
+		if ((e & FWD_ANON) && !(e & FWD_THPSUB) &&
+		    ev->order >= MMC_PAGEBLOCK_ORDER && FWD_ORDER(e) == 0) {
+			free_pieces(r, ev, e, cpu);
 			return;
 		}
 		if (e & FWD_DEAD) {
@@ -869,14 +943,19 @@ struct ev_batch {
 	int64_t n, i;
 };
 
-/* Start loading the map slots of an event a few ahead: the maps are far
- * larger than the caches.  Written out in next_event(): gcc deems a helper
- * doing only prefetches pure and drops the call. */
-#define PREFETCH_AHEAD 8
+/* Start loading the map slots of events a few ahead: the maps are far
+ * larger than the caches.  Two steps: the real-pfn map and the hash slots
+ * PREFETCH_AHEAD events early, then for a page free the reverse map's
+ * slot of the simulated page that the (by then loaded) real-pfn entry
+ * names.  Written out here: gcc deems a helper that only prefetches pure
+ * and drops the call. */
+#define PREFETCH_AHEAD 16
 
 static int next_event(struct rp_run *r, struct ev_batch *b,
 		      const struct mmt_event **ev)
 {
+	uint64_t e;
+
 	if (b->i >= b->n) {
 		b->n = mmt_reader_next_batch(r->rd, &b->evs);
 		b->i = 0;
@@ -890,6 +969,17 @@ static int next_event(struct rp_run *r, struct ev_batch *b,
 		if (a->kind == MMT_EV_FAULT_USER)
 			rp_map_prefetch(&r->addr, ((uint64_t)a->pid << 40) ^
 						  (a->addr >> 12));
+		else if (a->kind >= MMT_EV_KMALLOC &&
+			 a->kind <= MMT_EV_KMEM_CACHE_FREE)
+			rp_map_prefetch(&r->sl.objs,
+					rp_obj_key(a->pfn, a->offset));
+	}
+	if (b->i + PREFETCH_AHEAD / 2 < b->n) {
+		const struct mmt_event *a = &b->evs[b->i + PREFETCH_AHEAD / 2];
+
+		if (a->kind == MMT_EV_PAGE_FREE &&
+		    rp_pmap_peek(&r->fwd, a->pfn, &e) && !(e & FWD_DEAD))
+			rp_pmap_prefetch(&r->rev, e >> FWD_SHIFT);
 	}
 	*ev = &b->evs[b->i++];
 	return 1;

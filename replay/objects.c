@@ -30,7 +30,7 @@
 #include <string.h>
 #include "replay_int.h"
 
-#define OBJ_KEY(pfn, off) ((pfn) << 12 | ((off) & 0xfff))
+#define OBJ_KEY(pfn, off) rp_obj_key(pfn, off)
 #define REGION_SHIFT 21
 #define REG_MIN_SHIFT 0		/* region value: min page | max page << 9 */
 #define REG_MAX_SHIFT 9
@@ -114,16 +114,22 @@ static void pre_region(struct rp_run *r, uint32_t pid, uint64_t addr,
 static void pre_page_alloc(struct rp_run *r, struct prepass *p,
 			   const struct mmt_event *ev)
 {
-	uint64_t gfp = mmt_gfp_canon(&r->dec, ev->gfp);
-	uint64_t rcl = gfp & MMC_GFP(MMT_GFP_RECLAIMABLE) ? LIVE_RCL : 0;
-	unsigned n = ev->cpu % r->nr_trace_cpus;
+	/* raw masks of the recording kernel: no canonical decode per event */
+	const uint64_t *mask = r->dec.gfp_mask;
+	uint64_t rcl = ev->gfp & mask[MMT_GFP_RECLAIMABLE] ? LIVE_RCL : 0;
+	unsigned n;
 
 	(void)rp_pmap_put(&p->live, ev->pfn,
 			  p->ordinal << 5 | rcl | (ev->order & 0xf));
 	p->ordinal++;
-	if (ev->order >= MMC_PAGEBLOCK_ORDER && p->cpu[n].ts1 &&
+	n = ev->cpu % r->nr_trace_cpus;
+	if (!p->cpu[n].ts1)
+		return;
+	/* the first allocation after a fault is its page (as the replay
+	 * links them); an order-9 one is a THP the kernel placed */
+	if (ev->order >= MMC_PAGEBLOCK_ORDER &&
 	    ev->ts + 1 - p->cpu[n].ts1 <= LINK_NS &&
-	    (gfp & MMC_GFP(MMT_GFP_MOVABLE)))
+	    (ev->gfp & mask[MMT_GFP_MOVABLE]))
 		pre_region(r, p->cpu[n].pid, p->cpu[n].addr, REG_KERNEL_THP);
 	p->cpu[n].ts1 = 0;
 }

@@ -53,7 +53,8 @@ static inline uint64_t rp_map_hash(uint64_t k)
 __attribute__((always_inline))
 static inline void rp_map_prefetch(const struct rp_map *m, uint64_t key)
 {
-	__builtin_prefetch(&m->slots[rp_map_hash(key) & (m->cap - 1)]);
+	if (m->slots)
+		__builtin_prefetch(&m->slots[rp_map_hash(key) & (m->cap - 1)]);
 }
 
 __attribute__((always_inline))
@@ -69,6 +70,25 @@ static inline void rp_pmap_prefetch(const struct rp_pmap *m, uint64_t key)
 		__builtin_prefetch(&m->v32[i]);
 	else
 		__builtin_prefetch(&m->v[i]);
+}
+/* The dense slot of key, without the hash fallback: for a look ahead
+ * that must stay cheap.  0 when absent or outside the dense range. */
+static inline int rp_pmap_peek(const struct rp_pmap *m, uint64_t key,
+			       uint64_t *val)
+{
+	uint64_t i = key - m->base, s;
+
+	if (i >= m->n)
+		return 0;
+	s = m->v32 ? m->v32[i] : m->v[i];
+	*val = s - 1;
+	return s != 0;
+}
+
+/* Key of a slab object in rp_slab_state.objs: page and offset. */
+static inline uint64_t rp_obj_key(uint64_t pfn, uint64_t off)
+{
+	return pfn << 12 | (off & 0xfff);
 }
 int rp_snap_class_end(const struct mmt_snapshot *s, uint64_t pfn,
 		      uint64_t *end);

@@ -13,6 +13,8 @@
  *    inside a model THP not allocated again (pages allocated as the
  *    kernel's, within one THP), model THPs freed when the kernel's pages
  *    go;
+ *  - refaults: anon pages the model reclaimed (it has less room than the
+ *    kernel had) come back through mmc_fault when the process touches them;
  *  - determinism: the same run twice gives byte-identical outputs.
  */
 #include <setjmp.h>
@@ -271,6 +273,141 @@ static void test_thp_whatif(void **state)
 	assert_true(ma + 64 >= ka && ma <= ka + 512);
 }
 
+/* The kernel placed THPs (order-9 pages after faults): under thp never the
+ * model holds each as 512 pages of its own and frees them all with the
+ * kernel's block; under the host's madvise the region counts as madvised
+ * and the model places THPs too. */
+static int write_kernel_thp_trace(const char *path, unsigned nr)
+{
+	struct rk k;
+	uint64_t pfn[16];
+	int rc;
+
+	if (rk_init(&k, 1 << 16, 1) < 0)
+		return -1;
+	for (unsigned i = 0; i < nr; i++) {
+		struct mmt_event *e = rk_push(&k, MMT_EV_FAULT_USER, 0);
+
+		e->addr = 0x7f0000000000ull + ((uint64_t)i << 21) + 0x3000;
+		e->arg = 0x6;
+		pfn[i] = rk_alloc_at(&k, rk_find(&k, 9, 0), 9,
+				     "GFP_TRANSHUGE", "MIGRATE_MOVABLE", 0);
+	}
+	for (unsigned i = 0; i < nr; i++)
+		rk_free(&k, pfn[i], 9, 0);
+	rc = rk_write(&k, path, 0);
+	rk_free_all(&k);
+	return rc;
+}
+
+static void test_kernel_thp(void **state)
+{
+	const char *t = ru_path("kthp.mmt");
+	const char *host = ru_path("kthp-host"), *off = ru_path("kthp-never");
+	const char *never[] = { "vm.thp_enabled=never" };
+	uint64_t kp, mp;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(write_kernel_thp_trace(t, 8), 0);
+	assert_int_equal(ru_replay(t, host, MMT_REPLAY_POLICY, NULL, NULL, 0,
+				   NULL, err, sizeof(err)), 0);
+	assert_int_equal(ru_replay(t, off, MMT_REPLAY_POLICY, NULL, never, 1,
+				   NULL, err, sizeof(err)), 0);
+	assert_int_equal(json_u64(host, "thp_fault_alloc"), 8);
+	assert_int_equal(json_u64(host, "kernel_thp_as_4k"), 0);
+	assert_int_equal(json_u64(off, "thp_fault_alloc"), 0);
+	assert_int_equal(json_u64(off, "kernel_thp_as_4k"), 8);
+	assert_int_equal(json_u64(off, "model_allocs"), 8 * 512);
+	assert_true(tsv_row(off, "pages_allocated", &kp, &mp));
+	assert_int_equal(kp, 8 * 512);
+	assert_int_equal(mp, 8 * 512);
+	assert_true(tsv_row(off, "pages_freed", &kp, &mp));
+	assert_int_equal(mp, 8 * 512);
+	assert_int_equal(json_u64(off, "unmatched_frees"), 0);
+	assert_int_equal(json_u64(host, "unmatched_frees"), 0);
+}
+
+/* Anon pressure the kernel did not feel: with a larger min_free_kbytes and
+ * swap, the model reclaims process A's anon pages while process B maps
+ * its own; A's later touches (write faults on present pages) of pages the
+ * model swapped out are refaults through mmc_fault, with their cost. */
+static int write_refault_trace(const char *path)
+{
+	enum { PAGES = 32768, NA = 20000, NB = 9000 };
+	static uint64_t pa[NA], pb[NB];
+	struct mmt_kv *notes;
+	struct mmt_event *e;
+	struct rk k;
+	int rc;
+
+	if (rk_init(&k, PAGES, 1) < 0)
+		return -1;
+	notes = realloc(k.h.notes, (k.h.nr_notes + 1) * sizeof(*notes));
+	if (!notes)
+		return -1;
+	k.h.notes = notes;
+	memset(&notes[k.h.nr_notes], 0, sizeof(*notes));
+	strcpy(notes[k.h.nr_notes].name, "meminfo.SwapTotal");
+	strcpy(notes[k.h.nr_notes].value, "1048576");
+	k.h.nr_notes++;
+	for (unsigned i = 0; i < NA + NB; i++) {
+		uint32_t pid = i < NA ? 11 : 22;
+		uint64_t *slot = i < NA ? &pa[i] : &pb[i - NA];
+
+		e = rk_push(&k, MMT_EV_FAULT_USER, 0);
+		e->pid = pid;
+		e->addr = 0x7f0000000000ull + 4096ull * i;
+		e->arg = 0x6;
+		*slot = rk_alloc_at(&k, rk_find(&k, 0, 0), 0,
+				    "GFP_HIGHUSER_MOVABLE", "MIGRATE_MOVABLE", 0);
+		k.ev[k.nr_ev - 1].pid = pid;
+	}
+	for (unsigned i = 0; i < NA; i++) {	/* A touches its pages */
+		e = rk_push(&k, MMT_EV_FAULT_USER, 0);
+		e->pid = 11;
+		e->addr = 0x7f0000000000ull + 4096ull * i;
+		e->arg = 0x7;
+	}
+	for (unsigned i = 0; i < NA; i++)
+		rk_free(&k, pa[i], 0, 0);
+	for (unsigned i = 0; i < NB; i++)
+		rk_free(&k, pb[i], 0, 0);
+	rc = rk_write(&k, path, 0);
+	rk_free_all(&k);
+	return rc;
+}
+
+static void test_refaults(void **state)
+{
+	const char *t = ru_path("refault.mmt"), *out = ru_path("refault-out");
+	const char *sets[] = { "vm.min_free_kbytes=16384" };
+	struct mmt_replay_result res;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(write_refault_trace(t), 0);
+	assert_int_equal(ru_replay(t, out, MMT_REPLAY_POLICY, NULL, sets, 1,
+				   &res, err, sizeof(err)), 0);
+	fprintf(stderr, "refaults %llu, reclaimed %llu, absorbed %llu, "
+		"touches %llu, unmatched %llu, oom %llu\n",
+		(unsigned long long)json_u64(out, "refaults"),
+		(unsigned long long)json_u64(out, "reclaimed_pages"),
+		(unsigned long long)json_u64(out, "absorbed_frees"),
+		(unsigned long long)json_u64(out, "fault_touches"),
+		(unsigned long long)json_u64(out, "unmatched_frees"),
+		(unsigned long long)res.oom);
+	/* A + B (29000 pages) exceed what the model keeps below its high
+	 * watermark (32768 - 6144): A's touches in LRU order thrash, each at
+	 * most one refault, each refault a reclaimed page */
+	assert_true(json_u64(out, "refaults") > 0);
+	assert_true(json_u64(out, "refaults") <= 20000);
+	assert_true(json_u64(out, "reclaimed_pages") >=
+		    json_u64(out, "refaults"));
+	assert_int_equal(json_u64(out, "unmatched_frees"), 0);
+	assert_int_equal(res.oom, 0);
+}
+
 static void test_deterministic(void **state)
 {
 	static const char *const files[] = { "summary.json", "timeseries.tsv",
@@ -310,6 +447,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slab_objects),
 		cmocka_unit_test(test_thp_whatif),
+		cmocka_unit_test(test_kernel_thp),
+		cmocka_unit_test(test_refaults),
 		cmocka_unit_test(test_deterministic),
 	};
 
