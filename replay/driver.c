@@ -989,8 +989,21 @@ static int next_event(struct rp_run *r, struct ev_batch *b,
 		const struct mmt_event *a = &b->evs[b->i + PREFETCH_AHEAD / 2];
 
 		if (a->kind == MMT_EV_PAGE_FREE &&
-		    rp_pmap_peek(&r->fwd, a->pfn, &e) && !(e & FWD_DEAD))
+		    rp_pmap_peek(&r->fwd, a->pfn, &e) && !(e & FWD_DEAD)) {
 			rp_pmap_prefetch(&r->rev, e >> FWD_SHIFT);
+			if (e & FWD_ANON)
+				mmc_prefetch_unmap(r->m, e >> FWD_SHIFT, 0);
+		} else if (a->kind == MMT_EV_FAULT_USER) {
+			mmc_prefetch_fault(r->m, a->pid, a->addr);
+		}
+	}
+	if (b->i + PREFETCH_AHEAD / 4 < b->n) {
+		const struct mmt_event *a = &b->evs[b->i + PREFETCH_AHEAD / 4];
+
+		if (a->kind == MMT_EV_PAGE_FREE &&
+		    rp_pmap_peek(&r->fwd, a->pfn, &e) &&
+		    (e & (FWD_DEAD | FWD_ANON)) == FWD_ANON)
+			mmc_prefetch_unmap(r->m, e >> FWD_SHIFT, 1);
 	}
 	*ev = &b->evs[b->i++];
 	return 1;
