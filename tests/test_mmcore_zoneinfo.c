@@ -77,19 +77,15 @@ static int model_vs(const char *zoneinfo, const struct mmc_policy *p,
 	return d;
 }
 
-static void test_fixture(void **state)
+/* The VM's sysctls saved beside its zoneinfo (name=value lines, split in
+ * place) applied over the defaults into p; returns its nr_cpus line (1
+ * when absent). */
+static uint32_t fixture_policy(char *sc, struct mmc_policy *p)
 {
-	char *zi = slurp(TEST_DATA "/zoneinfo.txt");
-	char *sc = slurp(TEST_DATA "/zoneinfo.sysctl");
-	struct mmc_policy p;
-	char err[256];
 	uint32_t nr_cpus = 1;
-	int populated;
+	char err[256];
 
-	(void)state;
-	assert_non_null(zi);
-	assert_non_null(sc);
-	mmc_policy_defaults(&p);
+	mmc_policy_defaults(p);
 	for (char *line = strtok(sc, "\n"); line; line = strtok(NULL, "\n")) {
 		char *eq = strchr(line, '=');
 
@@ -97,9 +93,24 @@ static void test_fixture(void **state)
 		*eq = 0;
 		if (!strcmp(line, "nr_cpus"))
 			nr_cpus = (uint32_t)atoi(eq + 1);
-		else if (mmc_policy_set(&p, line, eq + 1, err, sizeof(err)))
+		else if (mmc_policy_set(p, line, eq + 1, err, sizeof(err)))
 			fail_msg("%s", err);
 	}
+	return nr_cpus;
+}
+
+static void test_fixture(void **state)
+{
+	char *zi = slurp(TEST_DATA "/zoneinfo.txt");
+	char *sc = slurp(TEST_DATA "/zoneinfo.sysctl");
+	struct mmc_policy p;
+	uint32_t nr_cpus;
+	int populated;
+
+	(void)state;
+	assert_non_null(zi);
+	assert_non_null(sc);
+	nr_cpus = fixture_policy(sc, &p);
 	assert_int_equal(model_vs(zi, &p, nr_cpus, &populated), 0);
 	assert_int_equal(populated, 3);	/* DMA, DMA32, Normal */
 	/* the default min_free_kbytes (with khugepaged's recommendation)
@@ -127,24 +138,14 @@ static void test_seeded_layout_set_managed(void **state)
 	struct mmc_topology *t = malloc(sizeof(*t));
 	struct mmc_policy p;
 	char err[256];
-	uint32_t nr_cpus = 1;
+	uint32_t nr_cpus;
 
 	(void)state;
 	assert_non_null(zi);
 	assert_non_null(sc);
 	assert_non_null(zones);
 	assert_non_null(t);
-	mmc_policy_defaults(&p);
-	for (char *line = strtok(sc, "\n"); line; line = strtok(NULL, "\n")) {
-		char *eq = strchr(line, '=');
-
-		assert_non_null(eq);
-		*eq = 0;
-		if (!strcmp(line, "nr_cpus"))
-			nr_cpus = (uint32_t)atoi(eq + 1);
-		else if (mmc_policy_set(&p, line, eq + 1, err, sizeof(err)))
-			fail_msg("%s", err);
-	}
+	nr_cpus = fixture_policy(sc, &p);
 	int n = zoneinfo_parse(zi, zones, ZI_MAX_ZONES, err, sizeof(err));
 	assert_true(n > 0);
 	assert_int_equal(zoneinfo_topology(zones, n, nr_cpus, NULL, NULL, 0, t,
