@@ -24,33 +24,6 @@
 #define TEST_DATA "tests/data"
 #endif
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t len = 0, cap = 1 << 16;
-
-	if (!f)
-		return NULL;
-	buf = malloc(cap);
-	while (buf) {
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (len + 1 < cap)
-			break;
-		char *nb = realloc(buf, cap *= 2);
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-		}
-		buf = nb;
-	}
-	fclose(f);
-	if (buf)
-		buf[len] = 0;
-	return buf;
-}
-
 /* Build the model from zoneinfo text + a policy, compare; returns diffs. */
 static int model_vs(const char *zoneinfo, const struct mmc_policy *p,
 		    uint32_t nr_cpus, int *nr_populated)
@@ -101,8 +74,8 @@ static uint32_t fixture_policy(char *sc, struct mmc_policy *p)
 
 static void test_fixture(void **state)
 {
-	char *zi = slurp(TEST_DATA "/zoneinfo.txt");
-	char *sc = slurp(TEST_DATA "/zoneinfo.sysctl");
+	char *zi = zones_read_text(TEST_DATA "/zoneinfo.txt");
+	char *sc = zones_read_text(TEST_DATA "/zoneinfo.sysctl");
 	struct mmc_policy p;
 	uint32_t nr_cpus;
 	int populated;
@@ -132,8 +105,8 @@ static void test_fixture(void **state)
  * managed, and mmc_zone_set_managed() still gives the exact marks. */
 static void test_seeded_layout_set_managed(void **state)
 {
-	char *zi = slurp(TEST_DATA "/zoneinfo.txt");
-	char *sc = slurp(TEST_DATA "/zoneinfo.sysctl");
+	char *zi = zones_read_text(TEST_DATA "/zoneinfo.txt");
+	char *sc = zones_read_text(TEST_DATA "/zoneinfo.sysctl");
 	struct zi_zone *zones = calloc(ZI_MAX_ZONES, sizeof(*zones));
 	struct mmc_topology *t = malloc(sizeof(*t));
 	struct mmc_policy p;
@@ -207,7 +180,7 @@ static void test_seeded_layout_set_managed(void **state)
 
 static int read_int(const char *path)
 {
-	char *s = slurp(path);
+	char *s = zones_read_text(path);
 	int v = s ? atoi(s) : -1;
 
 	free(s);
@@ -229,13 +202,13 @@ static void test_live(void **state)
 	for (int attempt = 0; attempt < 5; attempt++) {
 		struct mmc_policy p;
 		int before = read_int("/proc/sys/vm/min_free_kbytes");
-		char *zi = slurp("/proc/zoneinfo");
+		char *zi = zones_read_text("/proc/zoneinfo");
 
 		assert_non_null(zi);
 		mmc_policy_defaults(&p);
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			snprintf(path, sizeof(path), "/proc/sys/vm/%s", names[i]);
-			char *v = slurp(path);
+			char *v = zones_read_text(path);
 			if (!v)
 				continue;
 			char *nl = strchr(v, '\n');
