@@ -24,33 +24,6 @@
 #define TEST_DATA "tests/data"
 #endif
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t len = 0, cap = 1 << 16;
-
-	if (!f)
-		return NULL;
-	buf = malloc(cap);
-	while (buf) {
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (len + 1 < cap)
-			break;
-		char *nb = realloc(buf, cap *= 2);
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-		}
-		buf = nb;
-	}
-	fclose(f);
-	if (buf)
-		buf[len] = 0;
-	return buf;
-}
-
 /* Build the model from zoneinfo text + a policy, compare; returns diffs. */
 static int model_vs(const char *zoneinfo, const struct mmc_policy *p,
 		    uint32_t nr_cpus, int *nr_populated)
@@ -77,19 +50,15 @@ static int model_vs(const char *zoneinfo, const struct mmc_policy *p,
 	return d;
 }
 
-static void test_fixture(void **state)
+/* The VM's sysctls saved beside its zoneinfo (name=value lines, split in
+ * place) applied over the defaults into p; returns its nr_cpus line (1
+ * when absent). */
+static uint32_t fixture_policy(char *sc, struct mmc_policy *p)
 {
-	char *zi = slurp(TEST_DATA "/zoneinfo.txt");
-	char *sc = slurp(TEST_DATA "/zoneinfo.sysctl");
-	struct mmc_policy p;
-	char err[256];
 	uint32_t nr_cpus = 1;
-	int populated;
+	char err[256];
 
-	(void)state;
-	assert_non_null(zi);
-	assert_non_null(sc);
-	mmc_policy_defaults(&p);
+	mmc_policy_defaults(p);
 	for (char *line = strtok(sc, "\n"); line; line = strtok(NULL, "\n")) {
 		char *eq = strchr(line, '=');
 
@@ -97,9 +66,24 @@ static void test_fixture(void **state)
 		*eq = 0;
 		if (!strcmp(line, "nr_cpus"))
 			nr_cpus = (uint32_t)atoi(eq + 1);
-		else if (mmc_policy_set(&p, line, eq + 1, err, sizeof(err)))
+		else if (mmc_policy_set(p, line, eq + 1, err, sizeof(err)))
 			fail_msg("%s", err);
 	}
+	return nr_cpus;
+}
+
+static void test_fixture(void **state)
+{
+	char *zi = zones_read_text(TEST_DATA "/zoneinfo.txt");
+	char *sc = zones_read_text(TEST_DATA "/zoneinfo.sysctl");
+	struct mmc_policy p;
+	uint32_t nr_cpus;
+	int populated;
+
+	(void)state;
+	assert_non_null(zi);
+	assert_non_null(sc);
+	nr_cpus = fixture_policy(sc, &p);
 	assert_int_equal(model_vs(zi, &p, nr_cpus, &populated), 0);
 	assert_int_equal(populated, 3);	/* DMA, DMA32, Normal */
 	/* the default min_free_kbytes (with khugepaged's recommendation)
@@ -121,30 +105,20 @@ static void test_fixture(void **state)
  * managed, and mmc_zone_set_managed() still gives the exact marks. */
 static void test_seeded_layout_set_managed(void **state)
 {
-	char *zi = slurp(TEST_DATA "/zoneinfo.txt");
-	char *sc = slurp(TEST_DATA "/zoneinfo.sysctl");
+	char *zi = zones_read_text(TEST_DATA "/zoneinfo.txt");
+	char *sc = zones_read_text(TEST_DATA "/zoneinfo.sysctl");
 	struct zi_zone *zones = calloc(ZI_MAX_ZONES, sizeof(*zones));
 	struct mmc_topology *t = malloc(sizeof(*t));
 	struct mmc_policy p;
 	char err[256];
-	uint32_t nr_cpus = 1;
+	uint32_t nr_cpus;
 
 	(void)state;
 	assert_non_null(zi);
 	assert_non_null(sc);
 	assert_non_null(zones);
 	assert_non_null(t);
-	mmc_policy_defaults(&p);
-	for (char *line = strtok(sc, "\n"); line; line = strtok(NULL, "\n")) {
-		char *eq = strchr(line, '=');
-
-		assert_non_null(eq);
-		*eq = 0;
-		if (!strcmp(line, "nr_cpus"))
-			nr_cpus = (uint32_t)atoi(eq + 1);
-		else if (mmc_policy_set(&p, line, eq + 1, err, sizeof(err)))
-			fail_msg("%s", err);
-	}
+	nr_cpus = fixture_policy(sc, &p);
 	int n = zoneinfo_parse(zi, zones, ZI_MAX_ZONES, err, sizeof(err));
 	assert_true(n > 0);
 	assert_int_equal(zoneinfo_topology(zones, n, nr_cpus, NULL, NULL, 0, t,
@@ -206,7 +180,7 @@ static void test_seeded_layout_set_managed(void **state)
 
 static int read_int(const char *path)
 {
-	char *s = slurp(path);
+	char *s = zones_read_text(path);
 	int v = s ? atoi(s) : -1;
 
 	free(s);
@@ -228,13 +202,13 @@ static void test_live(void **state)
 	for (int attempt = 0; attempt < 5; attempt++) {
 		struct mmc_policy p;
 		int before = read_int("/proc/sys/vm/min_free_kbytes");
-		char *zi = slurp("/proc/zoneinfo");
+		char *zi = zones_read_text("/proc/zoneinfo");
 
 		assert_non_null(zi);
 		mmc_policy_defaults(&p);
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			snprintf(path, sizeof(path), "/proc/sys/vm/%s", names[i]);
-			char *v = slurp(path);
+			char *v = zones_read_text(path);
 			if (!v)
 				continue;
 			char *nl = strchr(v, '\n');

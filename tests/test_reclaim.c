@@ -248,6 +248,37 @@ static uint64_t xorshift(uint64_t *s)
 	return *s;
 }
 
+/* The PG_LRU pages of [start, start + nr) in z, checked against the
+ * node's LRU list counts (the range is all the churn puts on the LRU). */
+static uint64_t lru_flagged_pages(struct mmc *m, const struct mmc_zone *z,
+				  uint64_t start, uint64_t nr)
+{
+	uint64_t on_lru = 0, counted = 0;
+
+	for (uint64_t p = start; p < start + nr; p++)
+		on_lru += !!(z->page[pfn_to_idx(z, p)] & PG_LRU);
+	for (int f = 0; f < 2; f++)
+		for (int a = 0; a < 2; a++)
+			counted += lru_pages(m, 0, f, a);
+	assert_int_equal(counted, on_lru);
+	return on_lru;
+}
+
+/* Direct reclaim until nothing comes back: exactly the expected pages
+ * are freed and none of the range is left on an LRU. */
+static void reclaim_all(struct mmc *m, const struct mmc_zone *z,
+			uint64_t start, uint64_t nr, uint64_t expect)
+{
+	uint64_t got = 0, r;
+
+	while ((r = try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
+				      MMC_ZONE_NORMAL, NULL)) > 0)
+		got += r;
+	assert_int_equal(got, expect);
+	for (uint64_t p = start; p < start + nr; p++)
+		assert_false(z->page[pfn_to_idx(z, p)] & PG_LRU);
+}
+
 static void lru_churn(void **state)
 {
 	struct tl_hook hook = { 0 };
@@ -280,25 +311,13 @@ static void lru_churn(void **state)
 			try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
 					  MMC_ZONE_NORMAL, NULL);
 	}
-	uint64_t on_lru = 0, counted = 0;
-	for (uint64_t p = start; p < start + nr; p++)
-		on_lru += !!(z->page[pfn_to_idx(z, p)] & PG_LRU);
-	for (int f = 0; f < 2; f++)
-		for (int a = 0; a < 2; a++)
-			counted += lru_pages(m, 0, f, a);
-	assert_int_equal(counted, on_lru);
+	uint64_t on_lru = lru_flagged_pages(m, z, start, nr);
 	assert_true(on_lru > nr / 4);
 	assert_true(reclaim_memory_bytes(m) < 8 * on_lru + 4096);
 
 	mmc_set_reclaim_hook(m, tl_reclaim_hook, &hook);
-	uint64_t got = 0, r;
-	while ((r = try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
-				      MMC_ZONE_NORMAL, NULL)) > 0)
-		got += r;
-	assert_int_equal(got, on_lru);
+	reclaim_all(m, z, start, nr, on_lru);
 	assert_int_equal(hook.calls, on_lru);
-	for (uint64_t p = start; p < start + nr; p++)
-		assert_false(z->page[pfn_to_idx(z, p)] & PG_LRU);
 	tl_check(m);
 	mmc_destroy(m);
 }
@@ -368,23 +387,11 @@ static void lru_churn_mixed_orders(void **state)
 			try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
 					  MMC_ZONE_NORMAL, NULL);
 	}
-	uint64_t on_lru = 0, counted = 0;
-	for (uint64_t p = start; p < start + nr; p++)
-		on_lru += !!(z->page[pfn_to_idx(z, p)] & PG_LRU);
-	for (int f = 0; f < 2; f++)
-		for (int a = 0; a < 2; a++)
-			counted += lru_pages(m, 0, f, a);
-	assert_int_equal(counted, on_lru);
+	uint64_t on_lru = lru_flagged_pages(m, z, start, nr);
 	assert_true(on_lru > nr / 8);
 
 	mmc_set_reclaim_hook(m, tl_reclaim_hook, &hook);
-	uint64_t got = 0, r;
-	while ((r = try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
-				      MMC_ZONE_NORMAL, NULL)) > 0)
-		got += r;
-	assert_int_equal(got, on_lru);
-	for (uint64_t p = start; p < start + nr; p++)
-		assert_false(z->page[pfn_to_idx(z, p)] & PG_LRU);
+	reclaim_all(m, z, start, nr, on_lru);
 	tl_check(m);
 	free(ord);
 	mmc_destroy(m);

@@ -16,10 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <glob.h>
 #include "replay_util.h"
-
-static glob_t samples;
 
 struct start_row {
 	int node;
@@ -113,13 +110,13 @@ static void test_sample_start_zones(void **state)
 	size_t checked = 0;
 
 	(void)state;
-	if (!samples.gl_pathc) {
+	if (!ru_samples.gl_pathc) {
 		fprintf(stderr, "no traces/samples/*.mmt: skipped\n");
 		skip();
 		return;
 	}
-	for (size_t i = 0; i < samples.gl_pathc; i++) {
-		const char *t = samples.gl_pathv[i];
+	for (size_t i = 0; i < ru_samples.gl_pathc; i++) {
+		const char *t = ru_samples.gl_pathv[i];
 		char err[512], out[600];
 		struct mmt_reader *rd = mmt_reader_open(t, err, sizeof(err));
 
@@ -231,23 +228,6 @@ static void test_hotadd_managed_follows(void **state)
 	rk_free_all(&k);
 }
 
-static int setup(void **state)
-{
-	const char *dir = getenv("MMTRACE_SAMPLES");
-	char pat[512];
-
-	snprintf(pat, sizeof(pat), "%s/*.mmt", dir ? dir : "traces/samples");
-	if (glob(pat, 0, NULL, &samples) != 0)
-		samples.gl_pathc = 0;
-	return ru_setup(state);
-}
-
-static int teardown(void **state)
-{
-	globfree(&samples);
-	return ru_teardown(state);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,5 +235,6 @@ int main(void)
 		cmocka_unit_test(test_hotadd_managed_follows),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, ru_samples_setup,
+				      ru_samples_teardown);
 }
