@@ -348,6 +348,8 @@ void mmc_unmap_pfn(struct mmc *m, uint64_t pfn, unsigned order);
  * events later: stage 1 reads the reverse map entry stage 0 loaded. */
 void mmc_prefetch_fault(struct mmc *m, uint32_t pid, uint64_t addr);
 void mmc_prefetch_unmap(struct mmc *m, uint64_t pfn, int stage);
+/* The page state and LRU bookkeeping a coming mmc_free(pfn) touches. */
+void mmc_prefetch_page(struct mmc *m, uint64_t pfn);
 
 /* ---- metrics ---------------------------------------------------------- */
 

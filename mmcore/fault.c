@@ -386,9 +386,19 @@ static void pmd_count_add(struct fault_proc *p, uint64_t pmdkey, int delta)
 	*v = (*v & ~(0x3ffull << 48)) | (uint64_t)c << 48;
 }
 
-/* Drop a page table whose ptes are all none (free_pgtables). */
+/* Drop a page table whose ptes are all none (free_pgtables).  A table
+ * whose absent ptes are none stores only ptes that are not none (an
+ * explicit PTE_NONE is stored only under a ZERO or SHADOW fill), so with
+ * a count of 0 it stores none: no 512 probes then. */
 static void pmd_drop(struct fault_proc *p, uint64_t pmdkey)
 {
+	uint64_t *pmd = u64map_get(&p->pmd, pmdkey);
+
+	if (pmd && PMD_STATE(*pmd) == PMD_TABLE &&
+	    PMD_FILL(*pmd) == FILL_NONE && PMD_COUNT(*pmd) == 0) {
+		u64map_del(&p->pmd, pmdkey);
+		return;
+	}
 	for (uint64_t i = 0; i < HPAGE_PMD_NR; i++)
 		u64map_del(&p->pte, (pmdkey << HPAGE_PMD_ORDER) | i);
 	u64map_del(&p->pmd, pmdkey);
@@ -550,8 +560,12 @@ static int pte_fault(struct mmc *m, int slot, uint64_t vpn, unsigned flags,
 				pmd_count_add(p, pmdkey, 1);
 			return MMC_FK_ZERO;
 		}
-		if (map_new_page(m, slot, vpn, cpu, res) < 0)
+		if (map_new_page(m, slot, vpn, cpu, res) < 0) {
+			/* no explicit none in a FILL_NONE table (pmd_drop) */
+			if (PMD_FILL(*pmd) == FILL_NONE)
+				u64map_del(&p->pte, vpn);
 			return -1;
+		}
 		if (!counted)
 			pmd_count_add(p, pmdkey, 1);
 		return MMC_FK_ANON;

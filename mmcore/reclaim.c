@@ -705,6 +705,26 @@ static void lru_del_folio(struct mmc_zone *z, struct lruvec *lv,
 	stale_add(&lv->stale, lru_entry(lv, folio_lru_list(s), pfn, order));
 }
 
+void mmc_prefetch_page(struct mmc *m, uint64_t pfn)
+{
+	struct mmc_zone *z = pfn_to_zone(m, pfn);
+	struct lruvec *lv;
+	uint64_t bit;
+
+	if (!z)
+		return;
+	__builtin_prefetch(&z->page[pfn_to_idx(z, pfn)]);
+	lv = node_lruvec(m, z->node);
+	if (!lv || pfn < lv->base_pfn || pfn >= lv->end_pfn)
+		return;
+	/* the stale bits of an order-0 entry, all lists: lru_del_folio */
+	bit = (pfn - lv->base_pfn) * NR_LRU_LISTS;
+	if ((bit >> STALE_CHUNK_SHIFT) < lv->stale.nr_chunks &&
+	    lv->stale.chunk[bit >> STALE_CHUNK_SHIFT])
+		__builtin_prefetch(&lv->stale.chunk[bit >> STALE_CHUNK_SHIFT]
+				   [(bit & (STALE_CHUNK_BITS - 1)) / 64]);
+}
+
 void lru_del(struct mmc *m, uint64_t pfn, unsigned order)
 {
 	struct mmc_zone *z = pfn_to_zone(m, pfn);

@@ -991,6 +991,7 @@ static int next_event(struct rp_run *r, struct ev_batch *b,
 		if (a->kind == MMT_EV_PAGE_FREE &&
 		    rp_pmap_peek(&r->fwd, a->pfn, &e) && !(e & FWD_DEAD)) {
 			rp_pmap_prefetch(&r->rev, e >> FWD_SHIFT);
+			mmc_prefetch_page(r->m, e >> FWD_SHIFT);
 			if (e & FWD_ANON)
 				mmc_prefetch_unmap(r->m, e >> FWD_SHIFT, 0);
 		} else if (a->kind == MMT_EV_FAULT_USER) {

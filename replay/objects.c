@@ -233,6 +233,9 @@ int rp_prepass(struct rp_run *r)
 	}
 	while ((n = mmt_reader_next_batch(r->rd, &evs)) > 0)
 		for (int64_t i = 0; i < n; i++) {
+			/* the live map is far larger than the caches */
+			if (i + 16 < n)
+				rp_pmap_prefetch(&p.live, evs[i + 16].pfn);
 			if (evs[i].kind == MMT_EV_PAGE_ALLOC &&
 			    p.ordinal >= r->sl.nr_bits)
 				continue;	/* more than the index said */
