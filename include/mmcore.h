@@ -341,6 +341,13 @@ void mmc_process_exit(struct mmc *m, uint32_t pid);
  * the mapping so the next touch is a first touch.  Call before mmc_free.
  * (Without it the view notices a freed or reused page lazily.) */
 void mmc_unmap_pfn(struct mmc *m, uint64_t pfn, unsigned order);
+/* Hints only, no effect on results: start loading what a coming
+ * mmc_fault(pid, addr) or mmc_unmap_pfn(pfn) will touch, so a caller
+ * that reads events ahead can overlap the cache misses.  For an unmap,
+ * call mmc_prefetch_unmap(stage 0) a few events before, stage 1 a few
+ * events later: stage 1 reads the reverse map entry stage 0 loaded. */
+void mmc_prefetch_fault(struct mmc *m, uint32_t pid, uint64_t addr);
+void mmc_prefetch_unmap(struct mmc *m, uint64_t pfn, int stage);
 
 /* ---- metrics ---------------------------------------------------------- */
 

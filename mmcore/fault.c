@@ -741,6 +741,37 @@ void mmc_unmap_pfn(struct mmc *m, uint64_t pfn, unsigned order)
 	}
 }
 
+void mmc_prefetch_fault(struct mmc *m, uint32_t pid, uint64_t addr)
+{
+	struct fault_state *f = F(m);
+	uint64_t vpn = (addr >> PAGE_SHIFT) & VPN_MASK;
+	int slot;
+
+	if (!f || (slot = proc_lookup(m, pid, false)) < 0)
+		return;
+	u64map_prefetch(&f->procs[slot].pte, vpn);
+}
+
+void mmc_prefetch_unmap(struct mmc *m, uint64_t pfn, int stage)
+{
+	struct fault_state *f = F(m);
+	uint64_t d = pfn >> RMAP_CHUNK_SHIFT, rval, slot;
+
+	if (!f || d >= f->rmap_dir_len || !f->rmap_dir[d])
+		return;
+	if (stage == 0) {
+		__builtin_prefetch(&f->rmap_dir[d]->v[pfn & (RMAP_CHUNK_NR - 1)]);
+		return;
+	}
+	rval = f->rmap_dir[d]->v[pfn & (RMAP_CHUNK_NR - 1)] & ~RMAP_VALID;
+	slot = rval >> VPN_BITS;
+	if (!rval || slot >= f->nr_procs || !f->procs[slot].used)
+		return;
+	if (rval & RMAP_THP)
+		return;
+	u64map_prefetch(&f->procs[slot].pte, rval & VPN_MASK);
+}
+
 /* exit_mmap(): free every page still mapped, forget shadows. */
 void mmc_process_exit(struct mmc *m, uint32_t pid)
 {

@@ -121,6 +121,12 @@ bool u64map_del(struct u64map *h, uint64_t key)
 	return true;
 }
 
+void u64map_prefetch(const struct u64map *h, uint64_t key)
+{
+	if (h->slot)
+		__builtin_prefetch(&h->slot[mix(key) & h->mask]);
+}
+
 size_t u64map_bytes(const struct u64map *h)
 {
 	return h->slot ? (size_t)(h->mask + 1) * sizeof(struct u64map_slot) : 0;

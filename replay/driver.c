@@ -379,12 +379,23 @@ static int fault_page(struct rp_run *r, const struct mmt_event *ev,
 	return 1;
 }
 
+uint64_t rp_gfp_canon(struct rp_run *r, uint64_t raw)
+{
+	unsigned i = (unsigned)((raw * 0x9e3779b97f4a7c15ull) >> 56);
+
+	if (r->gfp_raw[i] != raw) {
+		r->gfp_raw[i] = raw;
+		r->gfp_canon[i] = mmt_gfp_canon(&r->dec, raw);
+	}
+	return r->gfp_canon[i];
+}
+
 static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 {
 	struct mmc_result res;
 	int cpu = model_cpu(r, ev->cpu);
 	struct rp_cpu *c = trace_cpu(r, ev->cpu);
-	uint64_t gfp = mmt_gfp_canon(&r->dec, ev->gfp);
+	uint64_t gfp = rp_gfp_canon(r, ev->gfp);
 	int linked, got;
 
 	if (rp_page_is_slab(r)) {
@@ -615,11 +626,11 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 			r->mir.pcp_allocs++;
 			res.path = MMC_PATH_PCP_HIT;
 		} else if (mmc_alloc_at(r->m, ev->pfn, ev->order,
-					mmt_gfp_canon(&r->dec, ev->gfp), cpu,
+					rp_gfp_canon(r, ev->gfp), cpu,
 					&res) < 0 &&
 			   (!online_block(r, ev->pfn) ||
 			    mmc_alloc_at(r->m, ev->pfn, ev->order,
-					 mmt_gfp_canon(&r->dec, ev->gfp), cpu,
+					 rp_gfp_canon(r, ev->gfp), cpu,
 					 &res) < 0)) {
 			/* allocated in the model already: the start snapshot
 			 * was read while this happened, or an event was lost */
@@ -978,8 +989,21 @@ static int next_event(struct rp_run *r, struct ev_batch *b,
 		const struct mmt_event *a = &b->evs[b->i + PREFETCH_AHEAD / 2];
 
 		if (a->kind == MMT_EV_PAGE_FREE &&
-		    rp_pmap_peek(&r->fwd, a->pfn, &e) && !(e & FWD_DEAD))
+		    rp_pmap_peek(&r->fwd, a->pfn, &e) && !(e & FWD_DEAD)) {
 			rp_pmap_prefetch(&r->rev, e >> FWD_SHIFT);
+			if (e & FWD_ANON)
+				mmc_prefetch_unmap(r->m, e >> FWD_SHIFT, 0);
+		} else if (a->kind == MMT_EV_FAULT_USER) {
+			mmc_prefetch_fault(r->m, a->pid, a->addr);
+		}
+	}
+	if (b->i + PREFETCH_AHEAD / 4 < b->n) {
+		const struct mmt_event *a = &b->evs[b->i + PREFETCH_AHEAD / 4];
+
+		if (a->kind == MMT_EV_PAGE_FREE &&
+		    rp_pmap_peek(&r->fwd, a->pfn, &e) &&
+		    (e & (FWD_DEAD | FWD_ANON)) == FWD_ANON)
+			mmc_prefetch_unmap(r->m, e >> FWD_SHIFT, 1);
 	}
 	*ev = &b->evs[b->i++];
 	return 1;
@@ -1082,6 +1106,10 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 		return 1;
 	r->h = mmt_reader_header(r->rd);
 	mmt_decode_init(&r->dec, r->h);
+	for (int i = 0; i < 256; i++) {	/* every slot valid: raw 0 */
+		r->gfp_raw[i] = 0;
+		r->gfp_canon[i] = mmt_gfp_canon(&r->dec, 0);
+	}
 	rp_build_mt_map(r);
 	start = mmt_reader_snapshot(r->rd, 0);
 	end = mmt_reader_snapshot(r->rd, 1);

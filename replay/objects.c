@@ -337,7 +337,7 @@ static void slab_result(struct rp_run *r, const struct mmt_event *ev,
 void rp_slab_alloc(struct rp_run *r, const struct mmt_event *ev)
 {
 	struct mmc_result res;
-	uint64_t gfp = mmt_gfp_canon(&r->dec, ev->gfp), pfn, old;
+	uint64_t gfp = rp_gfp_canon(r, ev->gfp), pfn, old;
 	uint32_t off, size = ev->bytes_alloc ? ev->bytes_alloc : ev->bytes_req;
 	int cpu = (int)(ev->cpu % r->nr_cpus), cache = -1, rc;
 

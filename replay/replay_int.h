@@ -14,6 +14,8 @@
 struct rp_slot { uint64_t key, val; };
 struct rp_map { struct rp_slot *slots; uint64_t cap, len; };
 int rp_map_init(struct rp_map *m, uint64_t hint);
+struct rp_run;
+uint64_t rp_gfp_canon(struct rp_run *r, uint64_t raw);
 void rp_map_free(struct rp_map *m);
 int rp_map_get(const struct rp_map *m, uint64_t key, uint64_t *val);
 int rp_map_put(struct rp_map *m, uint64_t key, uint64_t val);
@@ -216,6 +218,9 @@ struct rp_run {
 	struct mmt_reader *rd;
 	const struct mmt_header *h;
 	struct mmt_decode dec;
+	/* raw gfp -> canonical, direct-mapped (rp_gfp_canon): a trace uses a
+	 * handful of gfp values, and mmt_gfp_canon tests every bit */
+	uint64_t gfp_raw[256], gfp_canon[256];
 	struct mmc_topology topo;
 	struct mmc_policy pol;
 	char topo_desc[128];
