@@ -6,8 +6,8 @@
  * objects, call sites): the loader turns those into pfns, (pfn, offset)
  * and hashed ids before anything reaches the trace file.
  *
- * Most kinds fit the 32-byte struct mmtr_ev (+8 bytes of ring header);
- * slab and fault events use the 48-byte struct mmtr_ev_x.
+ * Most kinds fit the 40-byte struct mmtr_ev (+8 bytes of ring header);
+ * slab and fault events use the 56-byte struct mmtr_ev_x.
  */
 #ifndef MMTRACE_COLLECTOR_EVENTS_H
 #define MMTRACE_COLLECTOR_EVENTS_H
@@ -24,7 +24,8 @@
 #define MMTR_CACHE_NAME		0x00fe
 
 struct mmtr_ev {
-	__u64 ts;		/* bpf_ktime_get_ns() */
+	__u64 ts;		/* bpf_ktime_get_ns(), per-CPU cached for hot kinds */
+	__u64 seq;		/* global order: the loader merges by it */
 	__u32 pid;		/* tgid << 0: the process, not the thread */
 	__u16 kind;
 	__u16 cpu;
@@ -36,6 +37,27 @@ struct mmtr_ev_x {
 	struct mmtr_ev e;
 	__u64 c;
 	__u64 d;
+};
+
+/* Per-CPU cached event time (collector/mmtrace.bpf.c, event_time()); a
+ * global array in the BPF object, so the skeleton needs its type.  One
+ * cache line per CPU: no false sharing. */
+struct cpu_clock {
+	__u64 ts;
+	__u64 jiffies;
+	__u32 n;
+} __attribute__((aligned(64)));
+
+/* Per-CPU batch of 40-byte records (collector/mmtrace.bpf.c, emit_t()):
+ * flushed to the CPU's ring as one record of n * sizeof(struct mmtr_ev)
+ * bytes, which the loader splits again (no other record size is a
+ * multiple of 40).  busy guards against a nested program (interrupt) or
+ * the loader's flush touching a batch that is being filled. */
+#define MMTR_BATCH 16
+struct ev_batch {
+	__u32 n;
+	__u32 busy;
+	struct mmtr_ev ev[MMTR_BATCH];
 };
 
 #define MMTR_CACHE_NAME_LEN 32

@@ -638,6 +638,34 @@ static void fill_orders(struct mmt_header *h)
 	}
 }
 
+/* Swap is a host fact reclaim needs (get_scan_count() scans no anon pages
+ * without it): SwapTotal/SwapFree of /proc/meminfo, in kB, as notes
+ * "meminfo.SwapTotal" / "meminfo.SwapFree". */
+static void fill_meminfo(struct mmt_header *h)
+{
+	static const char *const keys[] = { "SwapTotal", "SwapFree" };
+	char buf[8192];
+
+	if (coll_read_file("/proc/meminfo", buf, sizeof(buf)) <= 0) {
+		coll_note(h, "meminfo", "/proc/meminfo unreadable");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char name[32], val[32];
+		const char *p = strstr(buf, keys[i]);
+		size_t kl = strlen(keys[i]);
+
+		while (p && ((p != buf && p[-1] != '\n') || p[kl] != ':'))
+			p = strstr(p + 1, keys[i]);
+		if (!p)
+			continue;
+		snprintf(name, sizeof(name), "meminfo.%s", keys[i]);
+		snprintf(val, sizeof(val), "%llu",
+			 strtoull(p + kl + 1, NULL, 10));
+		coll_note(h, name, val);
+	}
+}
+
 int coll_host_fill(struct mmt_header *h, const struct btf *btf, char *err,
 		   size_t errlen)
 {
@@ -654,6 +682,7 @@ int coll_host_fill(struct mmt_header *h, const struct btf *btf, char *err,
 	fill_orders(h);
 	fill_topology(h);
 	fill_sysctls(h);
+	fill_meminfo(h);
 
 	if (btf) {
 		enum_to_table(btf, "migratetype", &h->migratetypes, &h->nr_migratetypes);

@@ -94,13 +94,51 @@ static __always_inline void count_lost(void)
 		*n += 1;	/* per-CPU slot: no atomics needed */
 }
 
-/* The time is taken before the reserve, so that an event nested inside
- * another (an interrupt between the two) sorts after the one it
- * interrupted; the loader orders events by this time. */
-static __always_inline void *reserve(__u64 size, __u16 kind, void **ringp)
+/*
+ * Event time and order.  bpf_ktime_get_ns() is a TSC read, about 35 ns in
+ * this VM (a third of a page event's cost), so hot events reuse a per-CPU
+ * cached time, refreshed every CLOCK_EVERY events and whenever jiffies
+ * moved: a hot event's time is at most one tick (or CLOCK_EVERY events)
+ * old, never ahead, and monotonic per CPU.  Order does not rest on the
+ * time: every event takes a number from one global counter, and the
+ * loader merges the rings by it.  Atomic increments of one location are
+ * totally ordered and agree with every happens-before edge, so a free on
+ * one CPU (before the page reaches the buddy/pcp lists) and the alloc of
+ * the same pfn on another (after it left them) keep their order, as they
+ * did with exact times.  Rare events whose durations matter (reclaim,
+ * compaction, kswapd) read the clock exactly (`exact`).
+ */
+#define CLOCK_EVERY 16
+#define MAX_CPUS 1024	/* a bigger host shares slots: still ordered by seq */
+
+struct cpu_clock clocks[MAX_CPUS];
+__u64 seq;
+
+static __always_inline __u64 event_time(__u32 cpu, int exact)
 {
-	__u64 ts = bpf_ktime_get_ns();
+	struct cpu_clock *c = &clocks[cpu & (MAX_CPUS - 1)];
+	__u64 j;
+
+	if (!exact) {
+		j = bpf_jiffies64();
+		if (j == c->jiffies && ++c->n < CLOCK_EVERY)
+			return c->ts;
+		c->jiffies = j;
+	}
+	c->n = 0;
+	c->ts = bpf_ktime_get_ns();
+	return c->ts;
+}
+
+/* The time and number are taken before the reserve, so that an event
+ * nested inside another (an interrupt between the two) sorts after the
+ * one it interrupted. */
+static __always_inline void *reserve_t(__u64 size, __u16 kind, void **ringp,
+				       int exact)
+{
 	__u32 cpu = bpf_get_smp_processor_id();
+	__u64 ts = event_time(cpu, exact);
+	__u64 n = __sync_fetch_and_add(&seq, 1);
 	void *ring = bpf_map_lookup_elem(&rings, &cpu);
 	struct mmtr_ev *e;
 
@@ -114,11 +152,17 @@ static __always_inline void *reserve(__u64 size, __u16 kind, void **ringp)
 		return 0;
 	}
 	e->ts = ts;
+	e->seq = n;
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	e->kind = kind;
 	e->cpu = cpu;
 	*ringp = ring;
 	return e;
+}
+
+static __always_inline void *reserve(__u64 size, __u16 kind, void **ringp)
+{
+	return reserve_t(size, kind, ringp, 0);
 }
 
 /* Wake the reader only when enough has piled up: one wake-up per
@@ -133,33 +177,142 @@ static __always_inline void submit(void *e, void *ring)
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
-static __always_inline int emit(__u16 kind, __u64 a, __u64 b)
+/*
+ * What every event program returns.  For a classic tracepoint with a BPF
+ * program attached, perf_trace_run_bpf_submit() drops the perf sample of
+ * every perf user of that tracepoint when the program returns 0: mmtrace
+ * running would silently empty a `perf record` of the same events.
+ * Returning 1 keeps them (raw_tp and tp_btf ignore the value).
+ */
+#define KEEP 1
+
+/*
+ * Batching: one ring reserve/commit costs about 20 ns per event here, so
+ * 40-byte records are collected per CPU and written to the ring MMTR_BATCH
+ * at a time with one bpf_ringbuf_output().  Nothing stays behind: the
+ * loader runs `flush` on every CPU (BPF_PROG_TEST_RUN on that CPU, an IPI)
+ * before each drain and after detaching.  A program that finds the batch
+ * busy (it interrupted one filling it) writes straight to the ring; the
+ * loader re-sorts by seq.  Exact-time events also go straight.  `batching`
+ * is raised by the loader only once `flush` has run.
+ */
+struct ev_batch batches[MAX_CPUS];
+__u32 batching;
+
+static __always_inline void batch_out(struct ev_batch *bt, __u32 cpu, __u32 n)
+{
+	void *ring = bpf_map_lookup_elem(&rings, &cpu);
+	__u64 flags = BPF_RB_NO_WAKEUP;
+	__u32 zero = 0;
+	__u64 *lostp;
+
+	if (n > MMTR_BATCH)
+		n = MMTR_BATCH;
+	if (!n)
+		return;
+	if (ring && wake_bytes &&
+	    bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= wake_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (ring && !bpf_ringbuf_output(ring, bt->ev, n * sizeof(struct mmtr_ev), flags))
+		return;
+	lostp = bpf_map_lookup_elem(&lost, &zero);
+	if (lostp)
+		*lostp += n;
+}
+
+static __always_inline int emit_direct(__u16 kind, __u64 a, __u64 b, int exact)
 {
 	void *ring;
-	struct mmtr_ev *e = reserve(sizeof(*e), kind, &ring);
+	struct mmtr_ev *e = reserve_t(sizeof(*e), kind, &ring, exact);
 
 	if (!e)
-		return 0;
+		return KEEP;
 	e->a = a;
 	e->b = b;
 	submit(e, ring);
+	return KEEP;
+}
+
+static __always_inline int emit_t(__u16 kind, __u64 a, __u64 b, int exact)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct ev_batch *bt = &batches[cpu & (MAX_CPUS - 1)];
+	volatile __u32 *busy = &bt->busy;
+	struct mmtr_ev *e;
+	__u32 i;
+
+	if (exact || !batching || *busy)
+		return emit_direct(kind, a, b, exact);
+	*busy = 1;
+	asm volatile("" ::: "memory");
+	i = bt->n;
+	if (i >= MMTR_BATCH)
+		i = 0;
+	e = &bt->ev[i];
+	e->ts = event_time(cpu, 0);
+	e->seq = __sync_fetch_and_add(&seq, 1);
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->kind = kind;
+	e->cpu = cpu;
+	e->a = a;
+	e->b = b;
+	if (++i == MMTR_BATCH) {
+		batch_out(bt, cpu, i);
+		i = 0;
+	}
+	bt->n = i;
+	asm volatile("" ::: "memory");
+	*busy = 0;
+	return KEEP;
+}
+
+/* Run by the loader on each CPU: returns 1 if the batch was busy (the
+ * loader retries), 0 once it is written out. */
+SEC("raw_tp")
+int flush(void *ctx)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct ev_batch *bt = &batches[cpu & (MAX_CPUS - 1)];
+	volatile __u32 *busy = &bt->busy;
+
+	if (*busy)
+		return 1;
+	batch_out(bt, cpu, bt->n);
+	bt->n = 0;
 	return 0;
 }
 
-static __always_inline int emit_x(__u16 kind, __u64 a, __u64 b, __u64 c,
-				  __u64 d)
+static __always_inline int emit(__u16 kind, __u64 a, __u64 b)
+{
+	return emit_t(kind, a, b, 0);
+}
+
+/* Begin/end of reclaim, compaction, kswapd: exact time (durations). */
+static __always_inline int emit_exact(__u16 kind, __u64 a, __u64 b)
+{
+	return emit_t(kind, a, b, 1);
+}
+
+static __always_inline int emit_xt(__u16 kind, __u64 a, __u64 b, __u64 c,
+				   __u64 d, int exact)
 {
 	void *ring;
-	struct mmtr_ev_x *x = reserve(sizeof(*x), kind, &ring);
+	struct mmtr_ev_x *x = reserve_t(sizeof(*x), kind, &ring, exact);
 
 	if (!x)
-		return 0;
+		return KEEP;
 	x->e.a = a;
 	x->e.b = b;
 	x->c = c;
 	x->d = d;
 	submit(x, ring);
-	return 0;
+	return KEEP;
+}
+
+static __always_inline int emit_x(__u16 kind, __u64 a, __u64 b, __u64 c,
+				  __u64 d)
+{
+	return emit_xt(kind, a, b, c, d, 0);
 }
 
 static __always_inline int page_event(__u16 kind, __u64 page, __u64 b)
@@ -167,10 +320,10 @@ static __always_inline int page_event(__u16 kind, __u64 page, __u64 b)
 	if (!running) {
 		if (page)
 			calib_page = page;
-		return 0;
+		return KEEP;
 	}
 	if (skip_task(1))
-		return 0;
+		return KEEP;
 	return emit(kind | MMTR_KIND_PAGEPTR, page, b);
 }
 
@@ -216,7 +369,7 @@ SEC("tp/kmem/mm_page_alloc_extfrag")
 int extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
+		return KEEP;
 	return emit(MMT_EV_EXTFRAG, BPF_CORE_READ(ctx, pfn),
 		    (BPF_CORE_READ(ctx, alloc_order) & 0xff) |
 		    ((__u64)(BPF_CORE_READ(ctx, fallback_order) & 0xff) << 8) |
@@ -239,7 +392,7 @@ int kmalloc(__u64 *ctx)
 	__u64 node = (__u32)-1, gfp;
 
 	if (!running || skip_task(0))
-		return 0;
+		return KEEP;
 	gfp = (__u32)ctx[4];
 	if (!old_kmem_layout())
 		node = (__u32)ctx[5];
@@ -284,7 +437,7 @@ int kmem_cache_alloc(__u64 *ctx)
 	__u64 c, node;
 
 	if (!running || skip_task(0))
-		return 0;
+		return KEEP;
 	if (old_kmem_layout())
 		return emit_x(MMT_EV_KMEM_CACHE_ALLOC, ctx[0], ctx[1],
 			      MMTR_CACHE_UNKNOWN, (__u32)ctx[4] |
@@ -299,7 +452,7 @@ SEC("raw_tp/kfree")
 int kfree(__u64 *ctx)
 {
 	if (!running || skip_task(0))
-		return 0;
+		return KEEP;
 	return emit(MMT_EV_KFREE, ctx[0], ctx[1]);
 }
 
@@ -309,7 +462,7 @@ int kmem_cache_free(__u64 *ctx)
 	__u64 c = MMTR_CACHE_UNKNOWN;
 
 	if (!running || skip_task(0))
-		return 0;
+		return KEEP;
 	/* 5.12..6.0 passed the cache's name here, not the cache. */
 	if (!old_kmem_layout())
 		c = cache_id((struct kmem_cache *)ctx[2]);
@@ -324,7 +477,7 @@ static __always_inline int fault(__u16 kind, __u64 addr, struct pt_regs *regs,
 				 __u64 err)
 {
 	if (!running || skip_task(0))
-		return 0;
+		return KEEP;
 	return emit_x(kind, addr, regs->ip, err, 0);
 }
 
@@ -349,7 +502,7 @@ int BPF_PROG(fault_kernel, unsigned long addr, struct pt_regs *regs,
 static __always_inline int page_event_pfn(__u16 kind, __u64 pfn, __u64 b)
 {
 	if (!running || skip_task(1))
-		return 0;
+		return KEEP;
 	return emit(kind, pfn, b);
 }
 
@@ -389,7 +542,7 @@ int pcp_drain_tp(struct trace_event_raw_mm_page_pcpu_drain *ctx)
 static __always_inline int fault_tp(__u16 kind, struct trace_event_raw_exceptions *ctx)
 {
 	if (!running || skip_task(0))
-		return 0;
+		return KEEP;
 	return emit_x(kind, BPF_CORE_READ(ctx, address), BPF_CORE_READ(ctx, ip),
 		      BPF_CORE_READ(ctx, error_code), 0);
 }
@@ -412,8 +565,8 @@ SEC("tp/vmscan/mm_vmscan_direct_reclaim_begin")
 int direct_reclaim_begin(struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
-	return emit(MMT_EV_DIRECT_RECLAIM_BEGIN, (__u32)BPF_CORE_READ(ctx, order),
+		return KEEP;
+	return emit_exact(MMT_EV_DIRECT_RECLAIM_BEGIN, (__u32)BPF_CORE_READ(ctx, order),
 		    BPF_CORE_READ(ctx, gfp_flags));
 }
 
@@ -421,16 +574,16 @@ SEC("tp/vmscan/mm_vmscan_direct_reclaim_end")
 int direct_reclaim_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
-	return emit(MMT_EV_DIRECT_RECLAIM_END, BPF_CORE_READ(ctx, nr_reclaimed), 0);
+		return KEEP;
+	return emit_exact(MMT_EV_DIRECT_RECLAIM_END, BPF_CORE_READ(ctx, nr_reclaimed), 0);
 }
 
 SEC("tp/vmscan/mm_vmscan_node_reclaim_begin")
 int node_reclaim_begin(struct trace_event_raw_mm_vmscan_node_reclaim_begin *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
-	return emit(MMT_EV_NODE_RECLAIM_BEGIN,
+		return KEEP;
+	return emit_exact(MMT_EV_NODE_RECLAIM_BEGIN,
 		    (__u32)BPF_CORE_READ(ctx, order) |
 		    ((__u64)(__u32)BPF_CORE_READ(ctx, nid) << 32),
 		    BPF_CORE_READ(ctx, gfp_flags));
@@ -440,8 +593,8 @@ SEC("tp/vmscan/mm_vmscan_node_reclaim_end")
 int node_reclaim_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
-	return emit(MMT_EV_NODE_RECLAIM_END, BPF_CORE_READ(ctx, nr_reclaimed), 0);
+		return KEEP;
+	return emit_exact(MMT_EV_NODE_RECLAIM_END, BPF_CORE_READ(ctx, nr_reclaimed), 0);
 }
 
 static __always_inline __u64 nid_zid_order(int nid, int zid, int order)
@@ -454,8 +607,8 @@ SEC("tp/vmscan/mm_vmscan_kswapd_wake")
 int kswapd_wake(struct trace_event_raw_mm_vmscan_kswapd_wake *ctx)
 {
 	if (!running)
-		return 0;
-	return emit(MMT_EV_KSWAPD_WAKE,
+		return KEEP;
+	return emit_exact(MMT_EV_KSWAPD_WAKE,
 		    nid_zid_order(BPF_CORE_READ(ctx, nid), BPF_CORE_READ(ctx, zid),
 				  BPF_CORE_READ(ctx, order)), 0);
 }
@@ -464,16 +617,16 @@ SEC("tp/vmscan/mm_vmscan_kswapd_sleep")
 int kswapd_sleep(struct trace_event_raw_mm_vmscan_kswapd_sleep *ctx)
 {
 	if (!running)
-		return 0;
-	return emit(MMT_EV_KSWAPD_SLEEP, (__u32)BPF_CORE_READ(ctx, nid), 0);
+		return KEEP;
+	return emit_exact(MMT_EV_KSWAPD_SLEEP, (__u32)BPF_CORE_READ(ctx, nid), 0);
 }
 
 SEC("tp/vmscan/mm_vmscan_wakeup_kswapd")
 int wakeup_kswapd(struct trace_event_raw_mm_vmscan_wakeup_kswapd *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
-	return emit(MMT_EV_WAKEUP_KSWAPD,
+		return KEEP;
+	return emit_exact(MMT_EV_WAKEUP_KSWAPD,
 		    nid_zid_order(BPF_CORE_READ(ctx, nid), BPF_CORE_READ(ctx, zid),
 				  BPF_CORE_READ(ctx, order)),
 		    BPF_CORE_READ(ctx, gfp_flags));
@@ -483,31 +636,31 @@ SEC("tp/compaction/mm_compaction_begin")
 int compaction_begin(struct trace_event_raw_mm_compaction_begin *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
-	return emit_x(MMT_EV_COMPACTION_BEGIN, BPF_CORE_READ(ctx, zone_start),
+		return KEEP;
+	return emit_xt(MMT_EV_COMPACTION_BEGIN, BPF_CORE_READ(ctx, zone_start),
 		      BPF_CORE_READ(ctx, zone_end), BPF_CORE_READ(ctx, migrate_pfn),
 		      (BPF_CORE_READ(ctx, free_pfn) & 0xffffffffffffull) |
-		      ((__u64)(BPF_CORE_READ(ctx, sync) & 1) << 63));
+		      ((__u64)(BPF_CORE_READ(ctx, sync) & 1) << 63), 1);
 }
 
 SEC("tp/compaction/mm_compaction_end")
 int compaction_end(struct trace_event_raw_mm_compaction_end *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
-	return emit_x(MMT_EV_COMPACTION_END, BPF_CORE_READ(ctx, zone_start),
+		return KEEP;
+	return emit_xt(MMT_EV_COMPACTION_END, BPF_CORE_READ(ctx, zone_start),
 		      BPF_CORE_READ(ctx, zone_end), BPF_CORE_READ(ctx, migrate_pfn),
 		      (BPF_CORE_READ(ctx, free_pfn) & 0xffffffffffffull) |
 		      ((__u64)(BPF_CORE_READ(ctx, status) & 0xff) << 48) |
-		      ((__u64)(BPF_CORE_READ(ctx, sync) & 1) << 63));
+		      ((__u64)(BPF_CORE_READ(ctx, sync) & 1) << 63), 1);
 }
 
 SEC("tp/compaction/mm_compaction_try_to_compact_pages")
 int compact_try(struct trace_event_raw_mm_compaction_try_to_compact_pages *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
-	return emit(MMT_EV_COMPACT_TRY, (__u32)BPF_CORE_READ(ctx, order) |
+		return KEEP;
+	return emit_exact(MMT_EV_COMPACT_TRY, (__u32)BPF_CORE_READ(ctx, order) |
 		    ((__u64)(__u32)BPF_CORE_READ(ctx, prio) << 32),
 		    BPF_CORE_READ(ctx, gfp_mask));
 }
@@ -516,7 +669,7 @@ SEC("tp/filemap/mm_filemap_add_to_page_cache")
 int filemap_add(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
+		return KEEP;
 	return emit(MMT_EV_FILEMAP_ADD, BPF_CORE_READ(ctx, pfn),
 		    BPF_CORE_READ(ctx, order));
 }
@@ -525,7 +678,7 @@ SEC("tp/filemap/mm_filemap_delete_from_page_cache")
 int filemap_del(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 {
 	if (!running || skip_task(1))
-		return 0;
+		return KEEP;
 	return emit(MMT_EV_FILEMAP_DEL, BPF_CORE_READ(ctx, pfn),
 		    BPF_CORE_READ(ctx, order));
 }

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -53,18 +54,24 @@ struct opts {
 	unsigned buffer_mb;
 	int raw_pointers;
 	int force;
+	int cmd_only;		/* --cmd-only: filter on CMD's process */
 	const char *events;	/* -e list, NULL = all */
 	char **cmd;
 };
 
-/* Records waiting to be merged: each per-CPU ring is in time order
- * (nearly: kept sorted on insert), and the rings are merged by time up to
- * a cut-off every poll, since a record older than the cut-off has surely
- * been committed already. */
-#define REC_MAX 64
-#define MERGE_SLACK_NS 2000000ull
+/* Records waiting to be merged: each per-CPU ring is in sequence order
+ * (nearly: kept sorted on insert), and the rings are merged by the BPF
+ * side's global sequence number.  The head with the lowest number is
+ * written once its time is older than a cut-off: every record numbered
+ * before it was taken before it in real time, so it has surely been
+ * committed by then.  The slack covers the commit delay (2 ms, as with
+ * exact times) plus how old a hot event's cached time can be: one tick
+ * (10 ms at HZ=100) or CLOCK_EVERY events (collector/mmtrace.bpf.c). */
+#define REC_MAX 80
+#define MERGE_SLACK_NS 20000000ull
 
 struct pend {
+	uint64_t seq;
 	uint64_t ts;
 	uint64_t size;
 	uint64_t data[REC_MAX / 8];	/* 8-aligned, as the ring's records */
@@ -123,6 +130,7 @@ struct rec {
 	int walk_done;		/* set by walk_free_lists (snapshot thread) */
 	int classic_only;	/* raw/BTF programs failed to load: retry */
 	int raw_pages;		/* a raw_tp page program hands us pointers */
+	int batching;		/* BPF batches records per CPU (flush works) */
 	int slab_on;		/* slab programs attached */
 };
 
@@ -138,7 +146,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: mmtrace record -o FILE [-d SECONDS] [--pid P | --cgroup PATH]\n"
-"                      [-b MB] [-e LIST] [--raw-pointers] [--force] [-- CMD ...]\n"
+"                      [-b MB] [-e LIST] [--raw-pointers] [--force]\n"
+"                      [[--cmd-only] -- CMD ...]\n"
 "\n"
 "Records page allocator, slab, fault, reclaim and compaction events with\n"
 "eBPF, system-wide, into FILE (mode 0600), with a snapshot of physical\n"
@@ -151,6 +160,8 @@ static void usage(FILE *f)
 "  -p, --pid P           only events of process P (page events of other\n"
 "                        processes are then missing from the trace)\n"
 "  -c, --cgroup PATH     only events of cgroup v2 PATH\n"
+"      --cmd-only        with CMD: only events of CMD's process (as --pid;\n"
+"                        processes CMD forks are not followed)\n"
 "  -b, --buffer-mb MB    ring buffer memory, split over per-CPU rings\n"
 "                        (default 64; each ring a power of two >= 1 MB)\n"
 "  -e, --events LIST     record only these (comma-separated groups or\n"
@@ -173,6 +184,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "buffer-mb", required_argument, 0, 'b' },
 		{ "raw-pointers", no_argument, 0, 'R' },
 		{ "force", no_argument, 0, 'f' },
+		{ "cmd-only", no_argument, 0, 'C' },
 		{ "events", required_argument, 0, 'e' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
@@ -222,6 +234,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'f':
 			o->force = 1;
 			break;
+		case 'C':
+			o->cmd_only = 1;
+			break;
 		case 'e':
 			o->events = optarg;
 			break;
@@ -242,6 +257,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	if (!o->force && !access(o->out, F_OK)) {
 		fprintf(stderr, "mmtrace record: %s: exists (use --force to overwrite)\n",
 			o->out);
+		return -1;
+	}
+	if (o->cmd_only && (!o->cmd || o->pid || o->cgroup)) {
+		fprintf(stderr, "mmtrace record: --cmd-only needs -- CMD and excludes --pid/--cgroup\n");
 		return -1;
 	}
 	if (o->pid && o->cgroup) {
@@ -312,6 +331,30 @@ static int tracefs_has(const char *cat_name)
 		return 1;
 	snprintf(path, sizeof(path), "/sys/kernel/debug/tracing/events/%s", cat_name);
 	return !access(path, F_OK);
+}
+
+/*
+ * Fresh machines often boot without tracefs mounted (no systemd
+ * sys-kernel-tracing.mount, or a minimal container init).  The raw_tp and
+ * tp_btf programs do not need it, but the classic tracepoints (reclaim,
+ * compaction, extfrag, filemap) are probed and attached through it, so
+ * without it they would all be reported missing.  As root we mount it
+ * where the kernel expects it (it stays mounted, as perf leaves it).
+ */
+static void ensure_tracefs(struct mmt_header *h)
+{
+	if (!access("/sys/kernel/tracing/events", F_OK) ||
+	    !access("/sys/kernel/debug/tracing/events", F_OK))
+		return;
+	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
+		fprintf(stderr, "mmtrace record: tracefs is not mounted and mounting "
+			"it at /sys/kernel/tracing failed: %s (classic tracepoints "
+			"will be missing)\n", strerror(errno));
+		return;
+	}
+	fprintf(stderr, "mmtrace record: tracefs was not mounted: mounted it at "
+		"/sys/kernel/tracing\n");
+	coll_note(h, "record.tracefs", "mounted by mmtrace at /sys/kernel/tracing");
 }
 
 /* Tracepoint name of a program ("mm_page_alloc"), or NULL for calib. */
@@ -446,7 +489,7 @@ static void probe_programs(struct rec *r)
 		int ok = 1;
 
 		if (r->classic_only && is_raw(p) && p != r->skel->progs.calib &&
-		    p != r->skel->progs.walk && bpf_program__autoload(p)) {
+		    p != r->skel->progs.walk && p != r->skel->progs.flush && bpf_program__autoload(p)) {
 			bpf_program__set_autoload(p, false);
 			if (name && !fallback_of(r, p) && selected(&r->o, name) &&
 			    p != r->skel->progs.zone_names) {
@@ -896,9 +939,28 @@ static int convert(struct rec *r, const void *data, size_t size)
 	return put(r, &ev);
 }
 
+static int on_record_one(struct ringq *q, const void *data, size_t size);
+
+/* A flushed per-CPU batch is n records of struct mmtr_ev back to back
+ * (collector/events.h); no single record's size is a multiple of it. */
+_Static_assert(sizeof(struct mmtr_ev_x) % sizeof(struct mmtr_ev) != 0 &&
+	       sizeof(struct mmtr_cache_name) % sizeof(struct mmtr_ev) != 0,
+	       "batch records must be told apart by size");
+
 static int on_record(void *ctx, void *data, size_t size)
 {
-	struct ringq *q = ctx;
+	const char *p = data;
+
+	if (size % sizeof(struct mmtr_ev))
+		return on_record_one(ctx, data, size);
+	for (size_t off = 0; off < size; off += sizeof(struct mmtr_ev))
+		if (on_record_one(ctx, p + off, sizeof(struct mmtr_ev)))
+			return -1;
+	return 0;
+}
+
+static int on_record_one(struct ringq *q, const void *data, size_t size)
+{
 	struct pend *p;
 	size_t i;
 
@@ -920,11 +982,12 @@ static int on_record(void *ctx, void *data, size_t size)
 		}
 	}
 	p = &q->v[q->n];
+	p->seq = ((const struct mmtr_ev *)data)->seq;
 	p->ts = ((const struct mmtr_ev *)data)->ts;
 	p->size = size;
 	memcpy(p->data, data, size);
 	/* insertion step: a nested event can be a little out of order */
-	for (i = q->n; i > q->head && q->v[i - 1].ts > q->v[i].ts; i--) {
+	for (i = q->n; i > q->head && q->v[i - 1].seq > q->v[i].seq; i--) {
 		struct pend t = q->v[i];
 
 		q->v[i] = q->v[i - 1];
@@ -934,7 +997,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* Writes every pending record with ts <= cutoff, oldest first. */
+/* Writes pending records in sequence order while the lowest-numbered
+ * one is older than cutoff. */
 static int merge_upto(struct rec *r, uint64_t cutoff)
 {
 	for (;;) {
@@ -943,11 +1007,11 @@ static int merge_upto(struct rec *r, uint64_t cutoff)
 		for (int i = 0; i < r->nrings; i++) {
 			struct ringq *q = &r->q[i];
 
-			if (q->head < q->n && q->v[q->head].ts <= cutoff &&
-			    (!best || q->v[q->head].ts < best->v[best->head].ts))
+			if (q->head < q->n &&
+			    (!best || q->v[q->head].seq < best->v[best->head].seq))
 				best = q;
 		}
-		if (!best)
+		if (!best || best->v[best->head].ts > cutoff)
 			return 0;
 		struct pend *p = &best->v[best->head++];
 		if (best->head == best->n)
@@ -1093,7 +1157,7 @@ static int set_filters(struct rec *r)
 	 * per CPU fills 8 MB); small ones ask for early wake-ups. */
 	ro->wake_bytes = bytes >= (8u << 20) ? 0 : bytes / 4;
 	ro->self_tgid = (uint32_t)getpid();
-	ro->filter_tgid = (uint32_t)r->o.pid;
+	ro->filter_tgid = (uint32_t)(r->o.cmd_only ? r->child : r->o.pid);
 	if (r->o.cgroup) {
 		char path[4096];
 		struct stat st;
@@ -1121,7 +1185,7 @@ static void note_setup(struct rec *r, int argc, char **argv)
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
 			 i ? " " : "", argv[i]);
 	coll_note(&r->h, "record.command", buf);
-	snprintf(v, sizeof(v), "%u MB over per-CPU rings, merged by time, poll %d ms",
+	snprintf(v, sizeof(v), "%u MB over per-CPU rings, merged by sequence, poll %d ms",
 		 r->o.buffer_mb, POLL_MS);
 	coll_note(&r->h, "record.buffer", v);
 	coll_note(&r->h, "record.self_filter",
@@ -1132,6 +1196,8 @@ static void note_setup(struct rec *r, int argc, char **argv)
 	}
 	if (r->o.cgroup)
 		coll_note(&r->h, "record.filter_cgroup", r->o.cgroup);
+	if (r->o.cmd_only)
+		coll_note(&r->h, "record.filter_pid", "CMD's process (--cmd-only)");
 	coll_note(&r->h, "record.pointers", r->o.raw_pointers ? "raw" :
 		  "sites: fnv1a64(symbol+0xoff); user ips: keyed hash; objects: pfn+offset");
 	coll_note(&r->h, "record.kfree_null", "kfree(NULL) calls are not recorded");
@@ -1384,6 +1450,22 @@ static int start_snapshot(struct rec *r, struct mmt_snapshot *snap)
 	return snapshot_async(r, snap, 0, "start");
 }
 
+/* Batches only if the loader can flush them: BPF_F_TEST_RUN_ON_CPU for
+ * raw_tp programs needs 5.10+. */
+static void enable_batching(struct rec *r)
+{
+	int fd = bpf_program__fd(r->skel->progs.flush);
+	LIBBPF_OPTS(bpf_test_run_opts, o, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = 0);
+
+	if (fd < 0 || bpf_prog_test_run_opts(fd, &o)) {
+		coll_note(&r->h, "record.batching", "off: cannot run flush on a CPU");
+		return;
+	}
+	r->batching = 1;
+	__atomic_store_n(&r->skel->bss->batching, 1, __ATOMIC_SEQ_CST);
+	coll_note(&r->h, "record.batching", "page-sized records batched 16 per CPU in BPF");
+}
+
 static int start(struct rec *r)
 {
 	struct mmt_snapshot snap;
@@ -1392,6 +1474,7 @@ static int start(struct rec *r)
 	r->h.start_realtime_ns = coll_now_ns(CLOCK_REALTIME);
 	r->h.start_ns = coll_now_ns(CLOCK_MONOTONIC);
 	r->h.flags = r->o.raw_pointers ? MMT_HDR_RAW_POINTERS : 0;
+	enable_batching(r);
 	__atomic_store_n(&r->skel->bss->running, 1, __ATOMIC_SEQ_CST);
 	if (start_snapshot(r, &snap))
 		return -1;
@@ -1405,9 +1488,43 @@ static int start(struct rec *r)
 }
 
 /* Reads all rings, then writes what is older than `cutoff`. */
+/*
+ * Pushes every CPU's partial batch (collector/mmtrace.bpf.c, `flush`) into
+ * its ring.  Returns 0 when all are out; -1 when a CPU's batch stayed busy
+ * (a program was filling it each time we looked): then records taken
+ * before now may still be in BPF.  CPUs that cannot run it (offline) hold
+ * no batch.
+ */
+static int flush_batches(struct rec *r, int tries)
+{
+	int fd, rc = 0;
+
+	if (!r->batching)
+		return 0;
+	fd = bpf_program__fd(r->skel->progs.flush);
+	for (int c = 0; c < r->ncpus; c++) {
+		int t;
+
+		for (t = 0; t < tries; t++) {
+			LIBBPF_OPTS(bpf_test_run_opts, o, .flags = BPF_F_TEST_RUN_ON_CPU,
+				    .cpu = (uint32_t)c);
+
+			if (bpf_prog_test_run_opts(fd, &o) || o.retval == 0)
+				break;
+		}
+		if (t == tries)
+			rc = -1;
+	}
+	return rc;
+}
+
 static int drain(struct rec *r, uint64_t cutoff)
 {
-	int n = ring_buffer__consume(r->rb);
+	int n;
+
+	if (flush_batches(r, cutoff == UINT64_MAX ? 1000 : 3) && cutoff != UINT64_MAX)
+		cutoff = 0;	/* not all out: merge nothing this time */
+	n = ring_buffer__consume(r->rb);
 
 	if (n < 0 || merge_upto(r, cutoff))
 		return -1;
@@ -1550,6 +1667,7 @@ static int run(struct rec *r, int argc, char **argv)
 	r->classic_only = getenv("MMTRACE_CLASSIC_ONLY") != NULL;
 	if (r->classic_only)
 		coll_note(&r->h, "record.fallback", "classic tracepoints only (MMTRACE_CLASSIC_ONLY)");
+	ensure_tracefs(&r->h);
 	r->btf = btf__load_vmlinux_btf();
 	if (!r->btf)
 		fprintf(stderr, "mmtrace record: no kernel BTF: gfp bits from tracefs\n");

@@ -101,8 +101,10 @@ struct mmc_topology {
  * message naming the bad part.  0 or -1. */
 int mmc_topology_parse(const char *spec, struct mmc_topology *t, char *err,
 		       size_t errlen);
-/* Split node 0 of `in` into n nodes of equal memory and cpus, distance
- * `dist` between different nodes.  0 or -1. */
+/* Split node 0 of `in` into n nodes with equal shares of its managed
+ * (online) memory, not of its pfn span, and of its cpus; DMA and DMA32
+ * stay on node 0; cuts are MAX_ORDER aligned.  Distance `dist` between
+ * different nodes.  0 or -1. */
 int mmc_topology_split(const struct mmc_topology *in, uint32_t n,
 		       uint32_t dist, struct mmc_topology *out, char *err,
 		       size_t errlen);
@@ -146,8 +148,11 @@ void mmc_destroy(struct mmc *m);
  * `managed` present pages of each zone are allocated with class KERNEL and
  * the other present pages are RESERVED; seeding frees blocks into the
  * buddy lists and sets classes, and may relabel: mmc_seed_free and
- * mmc_seed_class accept RESERVED pages, mmc_seed_class(MMC_PC_RESERVED)
- * reserves allocated ones (keep the non-reserved count equal to managed).
+ * mmc_seed_class accept RESERVED pages (managed grows by each),
+ * mmc_seed_class(MMC_PC_RESERVED or MMC_PC_HOLE) reserves allocated ones
+ * anywhere in the span (managed shrinks by each).  To give a zone the
+ * kernel's exact managed count whatever the layout, call
+ * mmc_zone_set_managed() after seeding, then mmc_setup_zones().
  * Page classes match mmt_page_class. */
 enum mmc_page_class { MMC_PC_HOLE, MMC_PC_FREE, MMC_PC_RESERVED,
 		      MMC_PC_SLAB, MMC_PC_ANON, MMC_PC_FILE, MMC_PC_KERNEL };
@@ -161,6 +166,11 @@ int mmc_seed_all_free(struct mmc *m);
 /* Recompute watermarks, lowmem_reserve and pcp high/batch (after seeding
  * or a resize), as the kernel does on a sysctl write. */
 void mmc_setup_zones(struct mmc *m);
+/* A zone's managed pages as the kernel counts them (zoneinfo "managed"),
+ * independent of the pfn layout; marks follow at mmc_setup_zones().
+ * 1 <= managed <= spanned.  0 or -1. */
+int mmc_zone_set_managed(struct mmc *m, int node, int zone_type,
+			 uint64_t managed);
 /* Memory hot-add/remove: grow a zone's managed pages (new pages free). */
 int mmc_zone_resize(struct mmc *m, int node, int zone_type, uint64_t managed);
 
@@ -331,6 +341,15 @@ void mmc_process_exit(struct mmc *m, uint32_t pid);
  * the mapping so the next touch is a first touch.  Call before mmc_free.
  * (Without it the view notices a freed or reused page lazily.) */
 void mmc_unmap_pfn(struct mmc *m, uint64_t pfn, unsigned order);
+/* Hints only, no effect on results: start loading what a coming
+ * mmc_fault(pid, addr) or mmc_unmap_pfn(pfn) will touch, so a caller
+ * that reads events ahead can overlap the cache misses.  For an unmap,
+ * call mmc_prefetch_unmap(stage 0) a few events before, stage 1 a few
+ * events later: stage 1 reads the reverse map entry stage 0 loaded. */
+void mmc_prefetch_fault(struct mmc *m, uint32_t pid, uint64_t addr);
+void mmc_prefetch_unmap(struct mmc *m, uint64_t pfn, int stage);
+/* The page state and LRU bookkeeping a coming mmc_free(pfn) touches. */
+void mmc_prefetch_page(struct mmc *m, uint64_t pfn);
 
 /* ---- metrics ---------------------------------------------------------- */
 

@@ -74,13 +74,27 @@ struct fault_proc {
 	struct u64map pmd;	/* vpn >> 9 -> pmd */
 };
 
+#define RMAP_CHUNK_SHIFT	12
+#define RMAP_CHUNK_NR	(1u << RMAP_CHUNK_SHIFT)
+#define RMAP_VALID	(1ull << 63)
+
+struct rmap_chunk {
+	uint32_t nr;			/* entries set */
+	uint64_t v[RMAP_CHUNK_NR];	/* 0: none */
+};
+
 struct fault_state {
 	struct fault_proc *procs;
 	uint32_t nr_procs, cap_procs;
 	struct u64map by_pid;	/* pid -> proc slot */
-	/* pfn -> slot << VPN_BITS | vpn; a THP is keyed by its head pfn,
-	 * with RMAP_THP and the vpn of its first page. */
-	struct u64map rmap;
+	/* Reverse map pfn -> RMAP_VALID | slot << VPN_BITS | vpn; a THP is
+	 * keyed by its head pfn, with RMAP_THP and the vpn of its first
+	 * page.  A directory indexed by pfn >> RMAP_CHUNK_SHIFT of chunks
+	 * allocated on first use and freed when empty: one cache line per
+	 * lookup instead of a hash probe into a table as large as all mapped
+	 * pages, memory proportional to the ranges with mapped pages. */
+	struct rmap_chunk **rmap_dir;
+	uint64_t rmap_dir_len, rmap_chunks;
 	uint64_t *nonresident_age;	/* [nr_nodes]: pages evicted */
 };
 
@@ -102,7 +116,6 @@ int fault_init(struct mmc *m)
 		return -1;
 	}
 	u64map_init(&f->by_pid);
-	u64map_init(&f->rmap);
 	m->fault = f;
 	m->fault_reclaimed = fault_page_reclaimed;
 	return 0;
@@ -126,7 +139,9 @@ void fault_destroy(struct mmc *m)
 			proc_release(&f->procs[i]);
 	free(f->procs);
 	u64map_free(&f->by_pid);
-	u64map_free(&f->rmap);
+	for (uint64_t i = 0; i < f->rmap_dir_len; i++)
+		free(f->rmap_dir[i]);
+	free(f->rmap_dir);
 	free(f->nonresident_age);
 	free(f);
 	m->fault = NULL;
@@ -140,7 +155,9 @@ size_t fault_memory_bytes(const struct mmc *m)
 	if (!f)
 		return 0;
 	b = sizeof(*f) + f->cap_procs * sizeof(*f->procs) +
-	    u64map_bytes(&f->by_pid) + u64map_bytes(&f->rmap) +
+	    u64map_bytes(&f->by_pid) +
+	    f->rmap_dir_len * sizeof(*f->rmap_dir) +
+	    f->rmap_chunks * sizeof(struct rmap_chunk) +
 	    MMC_MAX_NODES * sizeof(uint64_t);
 	for (uint32_t i = 0; i < f->nr_procs; i++)
 		b += u64map_bytes(&f->procs[i].pte) +
@@ -186,7 +203,70 @@ static int proc_lookup(struct mmc *m, uint32_t pid, bool create)
 
 static uint64_t rmap_val(int slot, uint64_t vpn)
 {
-	return (uint64_t)slot << VPN_BITS | vpn;
+	return RMAP_VALID | (uint64_t)slot << VPN_BITS | vpn;
+}
+
+/* The reverse map entry of pfn (0: none). */
+static uint64_t rmap_get(const struct fault_state *f, uint64_t pfn)
+{
+	uint64_t d = pfn >> RMAP_CHUNK_SHIFT;
+
+	if (d >= f->rmap_dir_len || !f->rmap_dir[d])
+		return 0;
+	return f->rmap_dir[d]->v[pfn & (RMAP_CHUNK_NR - 1)];
+}
+
+static int rmap_set(struct fault_state *f, uint64_t pfn, uint64_t rval)
+{
+	uint64_t d = pfn >> RMAP_CHUNK_SHIFT;
+	struct rmap_chunk *c;
+	uint64_t *e;
+
+	if (d >= f->rmap_dir_len) {
+		uint64_t len = f->rmap_dir_len ? f->rmap_dir_len : 64;
+		struct rmap_chunk **dir;
+
+		while (len <= d)
+			len *= 2;
+		dir = realloc(f->rmap_dir, len * sizeof(*dir));
+		if (!dir)
+			return -1;
+		memset(dir + f->rmap_dir_len, 0,
+		       (len - f->rmap_dir_len) * sizeof(*dir));
+		f->rmap_dir = dir;
+		f->rmap_dir_len = len;
+	}
+	c = f->rmap_dir[d];
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return -1;
+		f->rmap_dir[d] = c;
+		f->rmap_chunks++;
+	}
+	e = &c->v[pfn & (RMAP_CHUNK_NR - 1)];
+	c->nr += !*e;
+	*e = rval;
+	return 0;
+}
+
+static void rmap_clear(struct fault_state *f, uint64_t pfn)
+{
+	uint64_t d = pfn >> RMAP_CHUNK_SHIFT;
+	struct rmap_chunk *c;
+	uint64_t *e;
+
+	if (d >= f->rmap_dir_len || !(c = f->rmap_dir[d]))
+		return;
+	e = &c->v[pfn & (RMAP_CHUNK_NR - 1)];
+	if (!*e)
+		return;
+	*e = 0;
+	if (--c->nr == 0) {
+		free(c);
+		f->rmap_dir[d] = NULL;
+		f->rmap_chunks--;
+	}
 }
 
 static bool page_is_anon(struct mmc *m, uint64_t pfn)
@@ -200,9 +280,7 @@ static bool page_is_anon(struct mmc *m, uint64_t pfn)
  * map still points back at it (not freed, not reused elsewhere). */
 static bool mapping_valid(struct mmc *m, uint64_t pfn, uint64_t rval)
 {
-	uint64_t *v = u64map_get(&F(m)->rmap, pfn);
-
-	return v && *v == rval && page_is_anon(m, pfn);
+	return rmap_get(F(m), pfn) == rval && page_is_anon(m, pfn);
 }
 
 static void set_head(struct mmc *m, uint64_t pfn, bool on)
@@ -287,7 +365,7 @@ static int map_new_page(struct mmc *m, int slot, uint64_t vpn, int cpu,
 		return -1;
 	}
 	if (u64map_put(&f->procs[slot].pte, vpn, PTE_PRESENT | pfn) < 0 ||
-	    u64map_put(&f->rmap, pfn, rmap_val(slot, vpn)) < 0) {
+	    rmap_set(f, pfn, rmap_val(slot, vpn)) < 0) {
 		free_pages(m, pfn, 0, cpu, NULL);
 		return -1;
 	}
@@ -308,9 +386,19 @@ static void pmd_count_add(struct fault_proc *p, uint64_t pmdkey, int delta)
 	*v = (*v & ~(0x3ffull << 48)) | (uint64_t)c << 48;
 }
 
-/* Drop a page table whose ptes are all none (free_pgtables). */
+/* Drop a page table whose ptes are all none (free_pgtables).  A table
+ * whose absent ptes are none stores only ptes that are not none (an
+ * explicit PTE_NONE is stored only under a ZERO or SHADOW fill), so with
+ * a count of 0 it stores none: no 512 probes then. */
 static void pmd_drop(struct fault_proc *p, uint64_t pmdkey)
 {
+	uint64_t *pmd = u64map_get(&p->pmd, pmdkey);
+
+	if (pmd && PMD_STATE(*pmd) == PMD_TABLE &&
+	    PMD_FILL(*pmd) == FILL_NONE && PMD_COUNT(*pmd) == 0) {
+		u64map_del(&p->pmd, pmdkey);
+		return;
+	}
 	for (uint64_t i = 0; i < HPAGE_PMD_NR; i++)
 		u64map_del(&p->pte, (pmdkey << HPAGE_PMD_ORDER) | i);
 	u64map_del(&p->pmd, pmdkey);
@@ -365,7 +453,7 @@ static int huge_pmd_fault(struct mmc *m, int slot, uint64_t vpn,
 		return 0;
 	}
 	if (u64map_put(&p->pmd, pmdkey, pmd_make(PMD_THP, FILL_NONE, 0, pfn)) < 0 ||
-	    u64map_put(&f->rmap, pfn, rmap_val(slot, base | RMAP_THP)) < 0) {
+	    rmap_set(f, pfn, rmap_val(slot, base | RMAP_THP)) < 0) {
 		u64map_del(&p->pmd, pmdkey);
 		free_pages(m, pfn, HPAGE_PMD_ORDER, cpu, NULL);
 		return -1;
@@ -472,8 +560,12 @@ static int pte_fault(struct mmc *m, int slot, uint64_t vpn, unsigned flags,
 				pmd_count_add(p, pmdkey, 1);
 			return MMC_FK_ZERO;
 		}
-		if (map_new_page(m, slot, vpn, cpu, res) < 0)
+		if (map_new_page(m, slot, vpn, cpu, res) < 0) {
+			/* no explicit none in a FILL_NONE table (pmd_drop) */
+			if (PMD_FILL(*pmd) == FILL_NONE)
+				u64map_del(&p->pte, vpn);
 			return -1;
+		}
 		if (!counted)
 			pmd_count_add(p, pmdkey, 1);
 		return MMC_FK_ANON;
@@ -545,7 +637,7 @@ int mmc_fault_map(struct mmc *m, uint32_t pid, uint64_t addr, uint64_t pfn,
 			pmd_drop(p, pmdkey);
 		if (u64map_put(&p->pmd, pmdkey,
 			       pmd_make(PMD_THP, FILL_NONE, 0, pfn)) < 0 ||
-		    u64map_put(&f->rmap, pfn, rmap_val(slot, (pmdkey <<
+		    rmap_set(f, pfn, rmap_val(slot, (pmdkey <<
 				HPAGE_PMD_ORDER) | RMAP_THP)) < 0)
 			return -1;
 		set_head(m, pfn, true);
@@ -564,7 +656,7 @@ int mmc_fault_map(struct mmc *m, uint32_t pid, uint64_t addr, uint64_t pfn,
 	bool counted = ptep ? *ptep != PTE_NONE : PMD_FILL(*pmd) != FILL_NONE;
 
 	if (u64map_put(&p->pte, vpn, PTE_PRESENT | pfn) < 0 ||
-	    u64map_put(&f->rmap, pfn, rmap_val(slot, vpn)) < 0)
+	    rmap_set(f, pfn, rmap_val(slot, vpn)) < 0)
 		return -1;
 	if (!counted)
 		pmd_count_add(p, pmdkey, 1);
@@ -578,13 +670,13 @@ int mmc_fault_map(struct mmc *m, uint32_t pid, uint64_t addr, uint64_t pfn,
 static bool rmap_take(struct fault_state *f, uint64_t pfn,
 		      struct fault_proc **pp, uint64_t *vpn, bool *thp)
 {
-	uint64_t *v = u64map_get(&f->rmap, pfn), rval, *e;
+	uint64_t rval = rmap_get(f, pfn), *e;
 	struct fault_proc *p;
 
-	if (!v)
+	if (!rval)
 		return false;
-	rval = *v;
-	u64map_del(&f->rmap, pfn);
+	rmap_clear(f, pfn);
+	rval &= ~RMAP_VALID;
 	if ((rval >> VPN_BITS) >= f->nr_procs)
 		return false;
 	p = &f->procs[rval >> VPN_BITS];
@@ -663,6 +755,37 @@ void mmc_unmap_pfn(struct mmc *m, uint64_t pfn, unsigned order)
 	}
 }
 
+void mmc_prefetch_fault(struct mmc *m, uint32_t pid, uint64_t addr)
+{
+	struct fault_state *f = F(m);
+	uint64_t vpn = (addr >> PAGE_SHIFT) & VPN_MASK;
+	int slot;
+
+	if (!f || (slot = proc_lookup(m, pid, false)) < 0)
+		return;
+	u64map_prefetch(&f->procs[slot].pte, vpn);
+}
+
+void mmc_prefetch_unmap(struct mmc *m, uint64_t pfn, int stage)
+{
+	struct fault_state *f = F(m);
+	uint64_t d = pfn >> RMAP_CHUNK_SHIFT, rval, slot;
+
+	if (!f || d >= f->rmap_dir_len || !f->rmap_dir[d])
+		return;
+	if (stage == 0) {
+		__builtin_prefetch(&f->rmap_dir[d]->v[pfn & (RMAP_CHUNK_NR - 1)]);
+		return;
+	}
+	rval = f->rmap_dir[d]->v[pfn & (RMAP_CHUNK_NR - 1)] & ~RMAP_VALID;
+	slot = rval >> VPN_BITS;
+	if (!rval || slot >= f->nr_procs || !f->procs[slot].used)
+		return;
+	if (rval & RMAP_THP)
+		return;
+	u64map_prefetch(&f->procs[slot].pte, rval & VPN_MASK);
+}
+
 /* exit_mmap(): free every page still mapped, forget shadows. */
 void mmc_process_exit(struct mmc *m, uint32_t pid)
 {
@@ -680,7 +803,7 @@ void mmc_process_exit(struct mmc *m, uint32_t pid)
 		if (PTE_STATE(val) != PTE_PRESENT ||
 		    !mapping_valid(m, pfn, rmap_val(slot, key)))
 			continue;
-		u64map_del(&f->rmap, pfn);
+		rmap_clear(f, pfn);
 		free_pages(m, pfn, 0, 0, NULL);
 	}
 	it = 0;
@@ -691,7 +814,7 @@ void mmc_process_exit(struct mmc *m, uint32_t pid)
 		    !mapping_valid(m, pfn, rmap_val(slot,
 				   (key << HPAGE_PMD_ORDER) | RMAP_THP)))
 			continue;
-		u64map_del(&f->rmap, pfn);
+		rmap_clear(f, pfn);
 		set_head(m, pfn, false);
 		free_pages(m, pfn, HPAGE_PMD_ORDER, 0, NULL);
 	}

@@ -187,6 +187,10 @@ struct mmc_zone {
 	enum mmc_zone_type type;	/* zone_idx() */
 	uint64_t base_pfn;		/* start_pfn & ~(MAX_ORDER_NR_PAGES-1) */
 	uint64_t start_pfn, spanned, present, managed;
+	/* managed minus the pages the model lays out as managed (free or
+	 * allocated): non-zero once mmc_zone_set_managed() gives the
+	 * kernel's count, which the pfn layout need not match */
+	int64_t managed_skew;
 	uint32_t nr_idx;		/* array length: end_pfn - base_pfn */
 
 	pgstate_t *page;		/* [nr_idx] */

@@ -10,8 +10,14 @@
  * offline memory that hot-add brings in at the top, as on the development
  * VM); after mmc_create() the managed pages are allocated (class KERNEL)
  * until seeding frees them.  A snapshot can relabel pages: seeding frees
- * or classes RESERVED pages, and mmc_seed_class(RESERVED) reserves
- * allocated ones, so the real host's scattered reservations fit.
+ * or classes RESERVED pages, and mmc_seed_class(RESERVED/HOLE) reserves
+ * allocated ones, so the real host's scattered reservations fit; managed
+ * follows each relabel (a page that leaves RESERVED is managed, one that
+ * becomes RESERVED or a hole is not).  mmc_zone_set_managed() then gives
+ * the kernel's own managed count, which need not equal the pages laid out
+ * (the kernel's managed_pages comes from memblock accounting, not from
+ * the PG_reserved flags a snapshot sees): the difference is kept in
+ * managed_skew so the free + allocated == managed - skew invariant holds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,6 +348,8 @@ int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt)
 			lru_del(m, pfn + i, 0);
 	if (mt < 0 || mt >= MIGRATE_TYPES)
 		mt = get_pageblock_migratetype(z, idx);
+	for (uint32_t i = 0; i < nr; i++)	/* RESERVED pages become managed */
+		z->managed += page_class(z->page[idx + i]) == MMC_PC_RESERVED;
 	set_page_class(m, z, idx, nr, MMC_PC_FREE);
 	for (uint32_t i = 0; i < nr; i++)
 		z->page[idx + i] = MMC_PC_FREE << PG_CLASS_SHIFT;
@@ -352,8 +360,11 @@ int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt)
 int mmc_seed_class(struct mmc *m, uint64_t pfn, uint64_t nr, int cls)
 {
 	if (cls != MMC_PC_SLAB && cls != MMC_PC_ANON && cls != MMC_PC_FILE &&
-	    cls != MMC_PC_KERNEL && cls != MMC_PC_RESERVED)
+	    cls != MMC_PC_KERNEL && cls != MMC_PC_RESERVED &&
+	    cls != MMC_PC_HOLE)
 		return -1;
+	bool unmanaged = cls == MMC_PC_RESERVED || cls == MMC_PC_HOLE;
+
 	while (nr) {
 		struct mmc_zone *z = pfn_to_zone(m, pfn);
 
@@ -370,6 +381,11 @@ int mmc_seed_class(struct mmc *m, uint64_t pfn, uint64_t nr, int cls)
 				continue;
 			if (s & PG_LRU)
 				lru_del(m, pfn + i, 0);
+			/* managed follows the layout: allocated <-> reserved */
+			if (unmanaged && page_class(s) != MMC_PC_RESERVED)
+				z->managed--;
+			else if (!unmanaged && page_class(s) == MMC_PC_RESERVED)
+				z->managed++;
 			set_page_class(m, z, idx + i, 1, (unsigned)cls);
 			if (cls == MMC_PC_ANON || cls == MMC_PC_FILE)
 				lru_add(m, pfn + i, 0, cls);
@@ -437,6 +453,29 @@ int mmc_seed_all_free(struct mmc *m)
 			idx += 1u << o;
 		}
 	}
+	return 0;
+}
+
+/* The kernel's managed_pages for a zone whose reserved pages, holes and
+ * offline sections the pfn layout does not place exactly (a snapshot sees
+ * PG_reserved, the kernel counts memblock reservations).  Only the count
+ * changes: watermarks, lowmem_reserve, pcp high/batch and the node
+ * reclaim thresholds follow it at the next mmc_setup_zones().  Later
+ * relabels (seeding, hot-add) move managed by the pages they bring in or
+ * take out, as online_pages() adjusts managed_pages. */
+int mmc_zone_set_managed(struct mmc *m, int node, int zone_type,
+			 uint64_t managed)
+{
+	if (node < 0 || (uint32_t)node >= m->nr_nodes || zone_type < 0 ||
+	    zone_type >= MMC_NR_ZONE_TYPES)
+		return -1;
+	struct mmc_zone *z = zone_of(m, node, zone_type);
+
+	/* an empty zone would have to leave the zonelists: not modelled */
+	if (!populated_zone(z) || managed == 0 || managed > z->spanned)
+		return -1;
+	z->managed_skew += (int64_t)managed - (int64_t)z->managed;
+	z->managed = managed;
 	return 0;
 }
 

@@ -155,8 +155,8 @@ retry:
 				if (!node_reclaim_enabled(m) ||
 				    !zone_allows_reclaim(m, ac->preferred_zone, z))
 					continue;
-				if (res)
-					res->path |= MMC_PATH_NODE_RECLAIM;
+				/* node_reclaim() sets MMC_PATH_NODE_RECLAIM
+				 * only when it scans (not FULL/NOSCAN) */
 				int ret = node_reclaim(m, z->node, gfp, order,
 						       ac->cpu, res);
 				if (ret == NODE_RECLAIM_NOSCAN ||
@@ -252,10 +252,14 @@ static uint64_t direct_compact(struct mmc *m, uint64_t gfp, unsigned order,
 	m->vm.compact_stalls++;
 	uint64_t pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac,
 					      res);
-	if (pfn != NO_PFN)
+	if (pfn != NO_PFN) {
+		/* the kernel's compaction_defer_reset(zone, order, true) on
+		 * the zone the page came from */
+		compaction_alloc_success(pfn_to_zone(m, pfn), order);
 		m->vm.compact_success++;
-	else
+	} else {
 		m->vm.compact_fail++;
+	}
 	return pfn;
 }
 

@@ -72,12 +72,29 @@ struct u32set {
 
 #define SET_EMPTY UINT32_MAX
 
+/* The stale set: one bit per (order-0 entry's pfn, list), four bits a
+ * pfn, in chunks allocated on first use; entries of order > 0 folios (far
+ * fewer) and any a chunk could not be allocated for go to the hash set
+ * `over`.  A bit is one cache line near the page's other state where a
+ * hash slot was a miss in a set of megabytes, and ring compaction tests
+ * bits instead of probing. */
+#define STALE_CHUNK_SHIFT 16			/* 64 Ki bits: 8 KiB */
+#define STALE_CHUNK_BITS (1u << STALE_CHUNK_SHIFT)
+
+struct stale_set {
+	uint64_t **chunk;	/* nr_chunks, NULL until a bit is set in it */
+	uint32_t *chunk_nr;	/* bits set per chunk */
+	uint32_t nr_chunks;
+	uint32_t nr;		/* members: bits set + over.nr */
+	struct u32set over;
+};
+
 struct lruvec {
 	uint64_t base_pfn;			/* pfn of rel 0 */
 	uint64_t end_pfn;
 	struct lru_ring ring[NR_LRU_LISTS];
 	uint64_t nr_pages[NR_LRU_LISTS];	/* lruvec_page_state */
-	struct u32set stale;			/* entries of departed folios */
+	struct stale_set stale;			/* entries of departed folios */
 	struct u32set dirty, mapped;		/* file folio heads (rel) */
 	uint64_t nr_file_dirty, nr_file_mapped;	/* NR_FILE_DIRTY/_MAPPED */
 	uint64_t anon_cost, file_cost;		/* lru_note_cost() */
@@ -117,7 +134,9 @@ static int ring_push(struct lru_ring *r, uint32_t e)
 		r->cap = ncap;
 		r->head = 0;
 	}
-	r->e[(r->head + r->len) % r->cap] = e;
+	uint32_t at = r->head + r->len;	/* < 2 * cap: no division */
+
+	r->e[at >= r->cap ? at - r->cap : at] = e;
 	r->len++;
 	return 0;
 }
@@ -127,14 +146,18 @@ static bool ring_pop(struct lru_ring *r, uint32_t *e)
 	if (!r->len)
 		return false;
 	*e = r->e[r->head];
-	r->head = (r->head + 1) % r->cap;
+	r->head = r->head + 1 == r->cap ? 0 : r->head + 1;
 	r->len--;
 	return true;
 }
 
+/* Fibonacci hashing, taking the high half of a 64-bit product: the low
+ * bits of k * C depend only on the low bits of k, and entries differ
+ * mostly in their high bits (list) and are even for order-0 folios, so a
+ * low-bit hash used half the slots and made long probe chains. */
 static uint32_t set_hash(uint32_t k, uint32_t mask)
 {
-	return (k * 2654435761u) & mask;
+	return (uint32_t)(((uint64_t)k * 0x9e3779b97f4a7c15ull) >> 32) & mask;
 }
 
 static bool set_has(const struct u32set *s, uint32_t k)
@@ -243,6 +266,137 @@ static uint64_t entry_pfn(const struct lruvec *lv, uint32_t e,
 	return lv->base_pfn + ((uint64_t)(e >> (k + 1)) << k);
 }
 
+/* ---- the stale set --------------------------------------------------- */
+
+/* Chunk and bit of entry e, or false when e has no bit (order > 0, or
+ * beyond the node's span). */
+static bool stale_bit_pos(const struct stale_set *st, uint32_t e,
+			  uint32_t *c, uint32_t *b)
+{
+	uint32_t x = e & ((1u << ENTRY_LIST_SHIFT) - 1);
+
+	if (x & 1)
+		return false;
+	uint64_t bit = (uint64_t)(x >> 1) * NR_LRU_LISTS +
+		       (e >> ENTRY_LIST_SHIFT);
+	if ((bit >> STALE_CHUNK_SHIFT) >= st->nr_chunks)
+		return false;
+	*c = (uint32_t)(bit >> STALE_CHUNK_SHIFT);
+	*b = (uint32_t)(bit & (STALE_CHUNK_BITS - 1));
+	return true;
+}
+
+static bool stale_bit(const struct stale_set *st, uint32_t c, uint32_t b)
+{
+	return st->chunk[c] && (st->chunk[c][b / 64] >> (b % 64) & 1);
+}
+
+static bool stale_has(const struct stale_set *st, uint32_t e)
+{
+	uint32_t c, b;
+
+	if (stale_bit_pos(st, e, &c, &b) && stale_bit(st, c, b))
+		return true;
+	return set_has(&st->over, e);
+}
+
+static int stale_add(struct stale_set *st, uint32_t e)
+{
+	uint32_t c, b;
+
+	if (stale_has(st, e))
+		return 0;
+	if (stale_bit_pos(st, e, &c, &b)) {
+		if (!st->chunk[c])
+			st->chunk[c] = calloc(STALE_CHUNK_BITS / 64,
+					      sizeof(uint64_t));
+		if (st->chunk[c]) {
+			st->chunk[c][b / 64] |= 1ull << (b % 64);
+			st->chunk_nr[c]++;
+			st->nr++;
+			return 0;
+		}
+	}
+	if (set_add(&st->over, e))
+		return -1;
+	st->nr++;
+	return 0;
+}
+
+static bool stale_del(struct stale_set *st, uint32_t e)
+{
+	uint32_t c, b;
+
+	if (stale_bit_pos(st, e, &c, &b) && stale_bit(st, c, b)) {
+		st->chunk[c][b / 64] &= ~(1ull << (b % 64));
+		st->chunk_nr[c]--;
+		st->nr--;
+		return true;
+	}
+	if (!set_del(&st->over, e))
+		return false;
+	st->nr--;
+	return true;
+}
+
+/* Room for bits of every order-0 entry of a node spanning `span` pfns;
+ * without it (out of memory) every entry goes to the hash set. */
+static void stale_init(struct stale_set *st, uint64_t span)
+{
+	uint64_t n = (span * NR_LRU_LISTS + STALE_CHUNK_BITS - 1) >>
+		     STALE_CHUNK_SHIFT;
+
+	memset(st, 0, sizeof(*st));
+	if (!n || n > UINT32_MAX)
+		return;
+	st->chunk = calloc(n, sizeof(*st->chunk));
+	st->chunk_nr = calloc(n, sizeof(*st->chunk_nr));
+	if (!st->chunk || !st->chunk_nr) {
+		free(st->chunk);
+		free(st->chunk_nr);
+		st->chunk = NULL;
+		st->chunk_nr = NULL;
+		return;
+	}
+	st->nr_chunks = (uint32_t)n;
+}
+
+/* Empty the set; chunks stay allocated (zeroed), the hash set goes. */
+static void stale_clear(struct stale_set *st)
+{
+	for (uint32_t c = 0; c < st->nr_chunks; c++)
+		if (st->chunk_nr[c]) {
+			memset(st->chunk[c], 0,
+			       STALE_CHUNK_BITS / 64 * sizeof(uint64_t));
+			st->chunk_nr[c] = 0;
+		}
+	free(st->over.slot);
+	memset(&st->over, 0, sizeof(st->over));
+	st->nr = 0;
+}
+
+static void stale_free(struct stale_set *st)
+{
+	for (uint32_t c = 0; c < st->nr_chunks; c++)
+		free(st->chunk[c]);
+	free(st->chunk);
+	free(st->chunk_nr);
+	free(st->over.slot);
+	memset(st, 0, sizeof(*st));
+}
+
+static size_t stale_bytes(const struct stale_set *st)
+{
+	size_t b = (size_t)st->nr_chunks *
+		   (sizeof(*st->chunk) + sizeof(*st->chunk_nr)) +
+		   (size_t)st->over.cap * sizeof(uint32_t);
+
+	for (uint32_t c = 0; c < st->nr_chunks; c++)
+		if (st->chunk[c])
+			b += STALE_CHUNK_BITS / 8;
+	return b;
+}
+
 /* The order of an LRU folio lives in the LRU bits of its first tail pages
  * (as the kernel keeps folio order in the first tail page): tail 1 holds
  * min(order - 1, 7) in ACTIVE/REFERENCED/WORKINGSET, tail 2 holds
@@ -345,6 +499,8 @@ int reclaim_init(struct mmc *m)
 		}
 		if (lv->base_pfn == UINT64_MAX)
 			lv->base_pfn = 0;
+		stale_init(&lv->stale, lv->end_pfn > lv->base_pfn ?
+				       lv->end_pfn - lv->base_pfn : 0);
 		n->kswapd_highest_zoneidx = -1;
 	}
 	return 0;
@@ -356,7 +512,7 @@ static void lruvec_free(struct lruvec *lv)
 		return;
 	for (int l = 0; l < NR_LRU_LISTS; l++)
 		free(lv->ring[l].e);
-	free(lv->stale.slot);
+	stale_free(&lv->stale);
 	free(lv->dirty.slot);
 	free(lv->mapped.slot);
 	free(lv);
@@ -417,17 +573,18 @@ static void lruvec_compact_rings(struct lruvec *lv)
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
 		struct lru_ring *r = &lv->ring[l];
 		uint32_t n = 0;
+		/* unwrapped by the caller: head + len <= cap */
 		for (uint32_t i = 0; i < r->len; i++) {
-			uint32_t e = r->e[(r->head + i) % r->cap];
-			if (!set_has(&lv->stale, e))
+			uint32_t e = r->e[r->head + i];
+
+			if (!stale_has(&lv->stale, e))
 				r->e[n++] = e;	/* n <= i: no overwrite ahead */
 		}
 		r->head = 0;
 		r->len = n;
 		ring_shrink(r);
 	}
-	free(lv->stale.slot);
-	memset(&lv->stale, 0, sizeof(lv->stale));
+	stale_clear(&lv->stale);
 }
 
 /* The in-place rebuild above needs unwrapped rings. */
@@ -470,7 +627,7 @@ static void lruvec_queue(struct lruvec *lv, enum lru_list l, uint64_t pfn,
 {
 	uint32_t e = lru_entry(lv, l, pfn, order);
 
-	if (set_del(&lv->stale, e))
+	if (stale_del(&lv->stale, e))
 		return;
 	if (ring_push(&lv->ring[l], e)) {
 		/* Out of memory: the folio stays on the LRU by its bits but
@@ -492,7 +649,7 @@ static void folio_move_list(struct lruvec *lv, struct mmc_zone *z,
 		z->page[idx] |= PG_ACTIVE;
 	else
 		z->page[idx] &= (pgstate_t)~PG_ACTIVE;
-	set_add(&lv->stale, lru_entry(lv, from, pfn, order));
+	stale_add(&lv->stale, lru_entry(lv, from, pfn, order));
 	lruvec_queue(lv, to, pfn, order);
 }
 
@@ -545,7 +702,27 @@ static void lru_del_folio(struct mmc_zone *z, struct lruvec *lv,
 		file_state_forget(lv, pfn, order);
 	for (uint32_t i = 0; i < nr && idx + i < z->nr_idx; i++)
 		z->page[idx + i] &= (pgstate_t)~PG_LRU_BITS;
-	set_add(&lv->stale, lru_entry(lv, folio_lru_list(s), pfn, order));
+	stale_add(&lv->stale, lru_entry(lv, folio_lru_list(s), pfn, order));
+}
+
+void mmc_prefetch_page(struct mmc *m, uint64_t pfn)
+{
+	struct mmc_zone *z = pfn_to_zone(m, pfn);
+	struct lruvec *lv;
+	uint64_t bit;
+
+	if (!z)
+		return;
+	__builtin_prefetch(&z->page[pfn_to_idx(z, pfn)]);
+	lv = node_lruvec(m, z->node);
+	if (!lv || pfn < lv->base_pfn || pfn >= lv->end_pfn)
+		return;
+	/* the stale bits of an order-0 entry, all lists: lru_del_folio */
+	bit = (pfn - lv->base_pfn) * NR_LRU_LISTS;
+	if ((bit >> STALE_CHUNK_SHIFT) < lv->stale.nr_chunks &&
+	    lv->stale.chunk[bit >> STALE_CHUNK_SHIFT])
+		__builtin_prefetch(&lv->stale.chunk[bit >> STALE_CHUNK_SHIFT]
+				   [(bit & (STALE_CHUNK_BITS - 1)) / 64]);
 }
 
 void lru_del(struct mmc *m, uint64_t pfn, unsigned order)
@@ -717,8 +894,8 @@ size_t reclaim_memory_bytes(const struct mmc *m)
 		b += sizeof(*lv);
 		for (int l = 0; l < NR_LRU_LISTS; l++)
 			b += (size_t)lv->ring[l].cap * sizeof(uint32_t);
-		b += ((size_t)lv->stale.cap + lv->dirty.cap + lv->mapped.cap) *
-		     sizeof(uint32_t);
+		b += ((size_t)lv->dirty.cap + lv->mapped.cap) *
+		     sizeof(uint32_t) + stale_bytes(&lv->stale);
 	}
 	return b;
 }
@@ -766,7 +943,7 @@ static bool lru_next(struct mmc *m, struct lruvec *lv, enum lru_list l,
 
 	while (*budget && ring_pop(&lv->ring[l], &e)) {
 		(*budget)--;
-		if (set_del(&lv->stale, e))
+		if (stale_del(&lv->stale, e))
 			continue;
 		f->pfn = entry_pfn(lv, e, &f->order);
 		f->z = pfn_to_zone(m, f->pfn);

@@ -212,6 +212,28 @@ int mmc_topology_parse(const char *spec, struct mmc_topology *t, char *err,
 	return 0;
 }
 
+/* The next node of a split gets an equal share of what is left (node 0
+ * may hold more than its share: the low zones are not cut). */
+static void next_node(uint32_t *nid, uint64_t *goal, uint64_t done,
+		      uint64_t total, uint32_t n)
+{
+	(*nid)++;
+	*goal = done + (total - done) / (n - *nid);
+}
+
+/* Split node 0 into n nodes with equal shares of its managed memory (the
+ * memory that is online and in the buddy allocator, not the pfn span: a
+ * hot-pluggable zone can span far more than it holds, as this project's
+ * development VM's Normal zone does, 5.5 M pages spanned, under a million
+ * online at the low end).  Zones are walked in pfn order and cut where the
+ * running managed count reaches k * total / n; inside a zone the managed
+ * pages are taken as spread evenly over its present pages (which mmcore
+ * lays out from the zone start), so a cut lands at the present page that
+ * holds the share, rounded down to MAX_ORDER_NR_PAGES so buddies stay in
+ * one node (when the low zones hold more than node 0's share, the other
+ * nodes share the rest evenly).  A zone's trailing hole (spanned - present) goes with its last
+ * piece.  DMA and DMA32 stay whole on node 0, as on x86-64 NUMA hosts
+ * where node 0 holds the low 4 GiB.  Cpus are dealt out evenly. */
 int mmc_topology_split(const struct mmc_topology *in, uint32_t n,
 		       uint32_t dist, struct mmc_topology *out, char *err,
 		       size_t errlen)
@@ -225,40 +247,40 @@ int mmc_topology_split(const struct mmc_topology *in, uint32_t n,
 		return -1;
 	}
 	const struct mmc_node_spec *src = &in->nodes[0];
-	uint64_t total = 0;
+	uint64_t total = 0, done = 0;	/* managed pages, all / given out */
+	uint64_t goal;			/* node nid ends when done reaches it */
+	uint32_t nid = 0;
 
 	for (uint32_t i = 0; i < src->nr_zones; i++)
-		total += src->zones[i].present;
+		total += src->zones[i].managed;
+	goal = total / n;
 	memset(out, 0, sizeof(*out));
 	out->nr_nodes = n;
-	uint64_t share = total / n;
-	uint32_t nid = 0;
-	uint64_t used = 0;	/* present pages given to node nid */
-
-	/* Walk the zones in pfn order, cutting them at node boundaries. */
 	for (uint32_t i = 0; i < src->nr_zones; i++) {
 		struct mmc_zone_spec z = src->zones[i];
-		uint64_t start = z.start_pfn, left = z.present;
+		uint64_t start = z.start_pfn, left = z.present, mleft = z.managed;
 		uint64_t hole = z.spanned - z.present;
 
 		while (left) {
-			uint64_t room = nid == n - 1 || z.type < MMC_ZONE_NORMAL ?
-				left : (share > used ? share - used : 0);
+			uint64_t take = left;
 
-			if (!room) {
-				nid++;
-				used = 0;
-				continue;
+			if (z.type >= MMC_ZONE_NORMAL && nid < n - 1) {
+				if (done >= goal) {
+					next_node(&nid, &goal, done, total, n);
+					continue;
+				}
+				if (goal - done < mleft) {
+					take = (uint64_t)((double)(goal - done) *
+							  (double)left / (double)mleft);
+					take &= ~(uint64_t)(MAX_ORDER_NR_PAGES - 1);
+					if (!take) {
+						next_node(&nid, &goal, done, total, n);
+						continue;
+					}
+				}
 			}
-			uint64_t take = left < room ? left : room;
-			/* align a cut to MAX_ORDER so buddies stay in a node */
-			if (take < left)
-				take &= ~(uint64_t)(MAX_ORDER_NR_PAGES - 1);
-			if (!take) {
-				nid++;
-				used = 0;
-				continue;
-			}
+			uint64_t mtake = take == left ? mleft :
+				(uint64_t)((double)mleft * (double)take / (double)left);
 			struct mmc_node_spec *d = &out->nodes[nid];
 			struct mmc_zone_spec *dz = &d->zones[d->nr_zones++];
 			uint64_t span = take + (take == left ? hole : 0);
@@ -267,10 +289,14 @@ int mmc_topology_split(const struct mmc_topology *in, uint32_t n,
 			dz->start_pfn = start;
 			dz->spanned = span;
 			dz->present = take;
-			dz->managed = z.present ? (uint64_t)((double)z.managed * take / z.present) : 0;
+			dz->managed = mtake;
 			start += span;
+			mleft -= mtake;
+			done += mtake;
+			/* a cut ends the node (a zone type once per node) */
+			if (take < left)
+				next_node(&nid, &goal, done, total, n);
 			left -= take;
-			used += take;
 		}
 	}
 	set_cpus(out, in->nr_cpus);

@@ -4,15 +4,20 @@
 
 #include "u64map.h"
 
-/* splitmix64 finaliser: pfns and page numbers are dense, so spread them. */
+/* splitmix64 finaliser over x / 8, keeping the low 3 bits: pfns and page
+ * numbers are dense, so spread them, but let runs of neighbours (a fault
+ * loop's pages, a pcp batch's pfns) share cache lines. */
 static uint64_t mix(uint64_t x)
 {
+	uint64_t lo = x & 7;
+
+	x >>= 3;
 	x ^= x >> 30;
 	x *= 0xbf58476d1ce4e5b9ull;
 	x ^= x >> 27;
 	x *= 0x94d049bb133111ebull;
 	x ^= x >> 31;
-	return x;
+	return x << 3 | lo;
 }
 
 void u64map_init(struct u64map *h)
@@ -114,6 +119,12 @@ bool u64map_del(struct u64map *h, uint64_t key)
 	h->slot[i].key = U64MAP_EMPTY;
 	h->nr--;
 	return true;
+}
+
+void u64map_prefetch(const struct u64map *h, uint64_t key)
+{
+	if (h->slot)
+		__builtin_prefetch(&h->slot[mix(key) & h->mask]);
 }
 
 size_t u64map_bytes(const struct u64map *h)

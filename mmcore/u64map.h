@@ -33,6 +33,8 @@ uint64_t *u64map_get(const struct u64map *h, uint64_t key);
 int u64map_put(struct u64map *h, uint64_t key, uint64_t val);
 /* true when the key was present. */
 bool u64map_del(struct u64map *h, uint64_t key);
+/* Start loading the slot where a lookup of key begins (a hint). */
+void u64map_prefetch(const struct u64map *h, uint64_t key);
 size_t u64map_bytes(const struct u64map *h);
 /* Iterate: i starts at 0; returns false at the end. */
 bool u64map_next(const struct u64map *h, uint64_t *i, uint64_t *key,

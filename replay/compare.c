@@ -19,6 +19,7 @@
 #include "mmtrace/cmd.h"
 #include "mmtrace/replay.h"
 #include "mmtrace/report.h"
+#include "opts.h"
 
 #define MAX_POLICIES 64
 #define MAX_SETS 32
@@ -244,7 +245,8 @@ int cmd_compare(int argc, char **argv)
 	struct cmp_policy *pol;
 	unsigned n = 0, jobs;
 	const char *topo = NULL, *dir = NULL;
-	int mode = MMT_REPLAY_POLICY, c, rc = 2;
+	enum mmt_replay_mode mode = MMT_REPLAY_POLICY;
+	int c, rc = 2;
 	uint64_t sample_ns = 0;
 	char err[512], *end;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -278,27 +280,13 @@ int cmd_compare(int argc, char **argv)
 			topo = optarg;
 			break;
 		case 'm':
-			if (!strcmp(optarg, "mirror"))
-				mode = MMT_REPLAY_MIRROR;
-			else if (!strcmp(optarg, "policy"))
-				mode = MMT_REPLAY_POLICY;
-			else {
-				fprintf(stderr, "mmtrace compare: --mode %s: "
-					"expected mirror or policy\n", optarg);
+			if (rp_parse_mode("compare", optarg, &mode))
 				goto out;
-			}
 			break;
-		case 'S': {
-			unsigned long long ms = strtoull(optarg, &end, 10);
-
-			if (*end || !*optarg || !ms || ms > 86400000ull) {
-				fprintf(stderr, "mmtrace compare: --sample-ms "
-					"%s: expected 1..86400000\n", optarg);
+		case 'S':
+			if (rp_parse_sample_ms("compare", optarg, &sample_ns))
 				goto out;
-			}
-			sample_ns = ms * 1000000ull;
 			break;
-		}
 		case 'j': {
 			unsigned long v = strtoul(optarg, &end, 10);
 

@@ -13,21 +13,44 @@
  * the kernel's; kswapd and compaction never run on their own here (the
  * kernel's reclaim shows up as frees in the trace).
  *
- * Policy mode lets mmcore place pages.  Scheme for slab (no double
- * counting): page demand comes only from PAGE_ALLOC/PAGE_FREE events, which
- * include the slab pages SLUB took from the buddy; slab object events are
- * counted and costed (op "slab") but not fed to mmc_slab_alloc, because the
- * model's SLUB would allocate those slab pages a second time.
+ * Policy mode lets mmcore place pages: the trace is the workload's demand.
  *
- * Real -> simulated page map (fwd): real pfn -> sim pfn << 8 | order << 1 |
- * dead, where dead means the model reclaimed it (or failed to allocate it):
- * a later free is absorbed.  Pages allocated before the trace started are
- * at the same pfn in model and kernel, so a pfn missing from the map is
- * itself.  rev maps sim -> real so the reclaim and migrate hooks can find
- * the real page.  A user fault is linked to the next PAGE_ALLOC on the same
- * cpu (same pid, within FAULT_LINK_NS): that page is anon LRU and its
- * address remembered; a later fault on a present page at that address
- * (error code bit 0) is a touch, or a refault when the model reclaimed it.
+ * Pages.  Real -> simulated page map (fwd): real pfn -> sim pfn <<
+ * FWD_SHIFT | flags | order << 1 | dead, where dead means the model
+ * reclaimed it (or failed to allocate it): a later free is absorbed.  Pages
+ * allocated before the trace started are at the same pfn in model and
+ * kernel, so a pfn missing from the map is itself.  rev maps sim -> real so
+ * the reclaim and migrate hooks can find the real page.
+ *
+ * Slab (objects.c; no double counting).  A pre-pass finds the PAGE_ALLOCs
+ * that are slab pages or large kmallocs (an object of the trace lands in
+ * the block while it is live).  The replay skips them and their frees
+ * (FWD_SLAB), and feeds the object events to the model's SLUB instead:
+ * kmalloc by size class (bytes_alloc), kmem_cache_alloc by the header's
+ * cache table (created in the model once per cache), so the model takes its
+ * slab pages from its own buddy allocator when its slabs run out, and
+ * gives them back when they empty.  Objects map real (pfn, offset) ->
+ * simulated (pfn, offset); a free looks the object up.  Objects that
+ * existed when the trace began are NOT in the model's SLUB: their pages are
+ * plain allocated pages seeded from the start snapshot (class SLAB), freed
+ * when the kernel's PAGE_FREE says so, and a free of such an object is
+ * absorbed and counted (slab.frees_of_pretrace_objects).  New objects that
+ * the kernel put into those pre-existing slabs make the model allocate
+ * slab pages the kernel did not, so the model's page allocations run
+ * somewhat above the kernel's (model_vs_kernel.tsv: pages_allocated,
+ * slab_page_allocs; summary.json "slab").
+ *
+ * Faults.  A user fault is linked to the next movable PAGE_ALLOC on the
+ * same cpu (same pid, within FAULT_LINK_NS).  For a write fault the page
+ * comes from mmc_fault() instead of that PAGE_ALLOC, so THP enabled/defrag
+ * decide the order (objects.c says which 2 MiB regions a THP fits in); the
+ * kernel's page is mapped to the model's page, or to a 4 KiB piece of a
+ * model THP (FWD_THPSUB, the THP freed when its last piece is), and a fault
+ * the model's THP already covers allocates nothing.  A read fault followed
+ * by an allocation is a page cache read: a plain allocation.  A later fault
+ * on a present page at that address (error code bit 0) is a touch, or a
+ * refault (mmc_fault swaps it in) when the model reclaimed it.  Frees of
+ * fault pages unmap them from the model's address space view first.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -36,13 +59,22 @@
 #include "replay_int.h"
 
 #define FWD_DEAD 1ull
+#define FWD_ORDER(e) ((unsigned)((e) >> 1) & 0xf)
+#define FWD_ANON (1ull << 5)	/* mapped by mmc_fault: unmap on free */
+#define FWD_THPSUB (1ull << 6)	/* a 4 KiB piece of a model THP */
+#define FWD_SLAB (1ull << 7)	/* a kernel slab page: not in the model */
+#define FWD_SHIFT 8		/* sim pfn above the flags (32-bit entries
+				 * in map.c's arrays up to 2^24 pfns) */
+#define FWD_FLAGS ((1ull << FWD_SHIFT) - 1)
+#define HPAGE_NR 512ull
 #define FAULT_LINK_NS 1000000ull	/* fault -> its page allocation */
 #define TICK_NS 1000000ull		/* mmc_tick granularity */
 #define BOUNDARY_NS 100000000ull	/* snapshot read time (mirror) */
 
 static int model_cpu(const struct rp_run *r, unsigned cpu)
 {
-	return (int)(cpu % r->nr_cpus);
+	/* no division for the usual in-range cpu: this runs per event */
+	return (int)(cpu < r->nr_cpus ? cpu : cpu % r->nr_cpus);
 }
 
 static int cpu_node(const struct rp_run *r, int cpu)
@@ -52,7 +84,7 @@ static int cpu_node(const struct rp_run *r, int cpu)
 
 static struct rp_cpu *trace_cpu(struct rp_run *r, unsigned cpu)
 {
-	return &r->cpus[cpu % r->nr_trace_cpus];
+	return &r->cpus[cpu < r->nr_trace_cpus ? cpu : cpu % r->nr_trace_cpus];
 }
 
 /* ---- latency accounting ---------------------------------------------- */
@@ -102,6 +134,12 @@ static void account_slow(struct rp_run *r, const struct rp_slow *s)
 		rp_hist_add(&r->hist[RP_OP_COMPACTION], comp);
 }
 
+void rp_account(struct rp_run *r, int op, const struct mmc_result *res,
+		unsigned order, uint64_t extra_ns)
+{
+	account(r, op, res, order, extra_ns);
+}
+
 /* Per-node counters for the time series, from what the model reports. */
 static void count_result(struct rp_run *r, const struct mmc_result *res,
 			 int cpu)
@@ -127,6 +165,11 @@ static void count_result(struct rp_run *r, const struct mmc_result *res,
 	n->compact_migrated += res->compact_migrated;
 }
 
+void rp_count_result(struct rp_run *r, const struct mmc_result *res, int cpu)
+{
+	count_result(r, res, cpu);
+}
+
 /* ---- hooks (policy mode) ---------------------------------------------- */
 
 static void on_reclaim(void *ctx, uint64_t pfn, unsigned order)
@@ -142,41 +185,56 @@ static void on_reclaim(void *ctx, uint64_t pfn, unsigned order)
 				rp_pmap_put(&r->fwd, real, e | FWD_DEAD);
 		} else if (!rp_pmap_get(&r->fwd, p, &e)) {
 			/* a page allocated before the trace: real == sim */
-			rp_pmap_put(&r->fwd, p, p << 8 | FWD_DEAD);
+			rp_pmap_put(&r->fwd, p, p << FWD_SHIFT | FWD_DEAD);
 		}
 	}
+	if (order == MMC_PAGEBLOCK_ORDER)
+		rp_map_del(&r->sl.thp_ref, pfn);
 }
 
 static void on_migrate(void *ctx, uint64_t from, uint64_t to, unsigned order)
 {
 	struct rp_run *r = ctx;
-	uint64_t real, e;
+	uint64_t real, e, n = order <= MMC_PAGEBLOCK_ORDER ? 1ull << order : 1;
 
-	if (rp_pmap_take(&r->rev, from, &real)) {
-		if (rp_pmap_get(&r->fwd, real, &e))
-			rp_pmap_put(&r->fwd, real, to << 8 | (e & 0xff));
-		rp_pmap_put(&r->rev, to, real);
-	} else if (!rp_pmap_get(&r->fwd, from, &e)) {
-		rp_pmap_put(&r->fwd, from, to << 8 | (uint64_t)order << 1);
-		rp_pmap_put(&r->rev, to, from);
+	/* every piece: a model THP has one rev entry per mapped 4 KiB page */
+	for (uint64_t i = 0; i < n; i++) {
+		if (rp_pmap_take(&r->rev, from + i, &real)) {
+			if (rp_pmap_get(&r->fwd, real, &e))
+				rp_pmap_put(&r->fwd, real, (to + i) << FWD_SHIFT |
+					    (e & FWD_FLAGS));
+			rp_pmap_put(&r->rev, to + i, real);
+		} else if (i == 0 && !rp_pmap_get(&r->fwd, from, &e)) {
+			rp_pmap_put(&r->fwd, from, to << FWD_SHIFT |
+				    (uint64_t)order << 1);
+			rp_pmap_put(&r->rev, to, from);
+		}
 	}
+	if (order == MMC_PAGEBLOCK_ORDER && rp_map_take(&r->sl.thp_ref, from, &e))
+		rp_map_put(&r->sl.thp_ref, to, e);
 }
 
 /* ---- policy mode ------------------------------------------------------ */
 
-static void map_alloc(struct rp_run *r, uint64_t real, uint64_t sim,
-		      unsigned order)
+static void map_alloc_flags(struct rp_run *r, uint64_t real, uint64_t sim,
+			    unsigned order, uint64_t flags)
 {
-	uint64_t e, v = sim == UINT64_MAX ? FWD_DEAD | (uint64_t)order << 1 :
-					    sim << 8 | (uint64_t)order << 1;
+	uint64_t e, v = sim == UINT64_MAX ? FWD_DEAD | flags | (uint64_t)order << 1 :
+			sim << FWD_SHIFT | flags | (uint64_t)order << 1;
 
 	if (rp_pmap_swap(&r->fwd, real, v, &e) == 1 && !(e & FWD_DEAD)) {
 		/* a lost free: the old simulated page stays allocated */
 		r->alloc_over_live++;
-		rp_pmap_del(&r->rev, e >> 8);
+		rp_pmap_del(&r->rev, e >> FWD_SHIFT);
 	}
 	if (sim != UINT64_MAX)
 		rp_pmap_put(&r->rev, sim, real);
+}
+
+static void map_alloc(struct rp_run *r, uint64_t real, uint64_t sim,
+		      unsigned order)
+{
+	map_alloc_flags(r, real, sim, order, 0);
 }
 
 /* Sim pfn of a live real page; UINT64_MAX when reclaimed or unknown. */
@@ -185,7 +243,7 @@ static uint64_t real_to_sim(struct rp_run *r, uint64_t real)
 	uint64_t e, other;
 
 	if (rp_pmap_get(&r->fwd, real, &e))
-		return e & FWD_DEAD ? UINT64_MAX : e >> 8;
+		return e & FWD_DEAD ? UINT64_MAX : e >> FWD_SHIFT;
 	if (rp_pmap_get(&r->rev, real, &other))
 		return UINT64_MAX;	/* sim pfn reused for another page */
 	return real;
@@ -201,53 +259,269 @@ static void fault_finish(struct rp_run *r, struct rp_cpu *c)
 	c->fault_ts = 0;
 }
 
+/* A kernel slab page (or large kmalloc): the model's SLUB makes its own
+ * (objects.c); remember it so that its free is skipped too. */
+static void slab_page_alloc(struct rp_run *r, const struct mmt_event *ev)
+{
+	uint64_t e;
+
+	r->sl.kernel_slab_page_allocs += 1ull << (ev->order & 31);
+	if (rp_pmap_swap(&r->fwd, ev->pfn, FWD_SLAB | FWD_DEAD |
+			 (uint64_t)(ev->order & 0xf) << 1, &e) == 1 &&
+	    !(e & FWD_DEAD)) {
+		r->alloc_over_live++;
+		rp_pmap_del(&r->rev, e >> FWD_SHIFT);
+	}
+}
+
+static void plain_alloc(struct rp_run *r, const struct mmt_event *ev,
+			uint64_t gfp, int cpu, struct mmc_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (mmc_alloc(r->m, ev->order, gfp, cpu, res) < 0)
+		res->pfn = UINT64_MAX;
+	count_result(r, res, cpu);
+	map_alloc(r, ev->pfn, res->pfn, ev->order);
+}
+
+/* The kernel's page lands in the model THP holding sim: one more piece. */
+static void map_thp_piece(struct rp_run *r, const struct mmt_event *ev,
+			  uint64_t sim)
+{
+	uint64_t head = sim & ~(HPAGE_NR - 1), n = 0;
+
+	(void)rp_map_get(&r->sl.thp_ref, head, &n);
+	rp_map_put(&r->sl.thp_ref, head, n + 1);
+	map_alloc_flags(r, ev->pfn, sim, 0, FWD_THPSUB | FWD_ANON);
+}
+
+/* The kernel put a THP where the model maps 4 KiB pages (THP off, not
+ * allowed there, or no order-9 block free).  The model faults in the
+ * other 511 pages of the 2 MiB too, each with its own fault and
+ * allocation cost: what the workload would take if it touches the whole
+ * huge page, which the trace cannot tell (an upper bound).  Piece i of
+ * the kernel's block maps to the model page at base + i * 4 KiB; the
+ * kernel's free of the block frees them all (policy_free). */
+static void kernel_thp_as_pages(struct rp_run *r, const struct mmt_event *ev,
+				const struct rp_cpu *c, int cpu, uint64_t first)
+{
+	uint64_t base = c->fault_addr & ~((HPAGE_NR << 12) - 1);
+	uint64_t i0 = (c->fault_addr >> 12) & (HPAGE_NR - 1);
+	struct mmc_result res;
+
+	r->sl.fault_fallback_alloc++;
+	for (uint64_t i = 0; i < HPAGE_NR; i++) {
+		uint64_t sim = first;
+		int kind;
+
+		if (i != i0) {
+			kind = mmc_fault(r->m, c->fault_pid, base + (i << 12),
+					 MMC_FAULT_WRITE | MMC_FAULT_USER, cpu,
+					 &res);
+			sim = kind == MMC_FK_MINOR ? UINT64_MAX : res.pfn;
+			if (kind != MMC_FK_MINOR) {
+				r->sl.fault_allocs++;
+				count_result(r, &res, cpu);
+				account(r, RP_OP_ALLOC, &res, 0, 0);
+				account(r, RP_OP_FAULT, &res, 0,
+					(uint64_t)(r->costs.fault +
+						   r->costs.clear_page));
+			}
+		}
+		map_alloc_flags(r, ev->pfn + i, sim, 0, FWD_ANON);
+	}
+}
+
+/* The page of a write fault comes from mmc_fault (THP policy applies).
+ * Returns 2 when the model allocated a THP, 1 a 4 KiB page (res filled),
+ * 0 nothing (its THP already covers the address), -1 when the model's
+ * view says the address is mapped by a 4 KiB page: the caller allocates
+ * plainly (a COW, or an unmap the trace did not show). */
+static int fault_page(struct rp_run *r, const struct mmt_event *ev,
+		      const struct rp_cpu *c, int cpu, struct mmc_result *res)
+{
+	unsigned flags = MMC_FAULT_WRITE | MMC_FAULT_USER |
+			 rp_fault_thp_flags(r, c->fault_pid, c->fault_addr);
+	uint64_t n;
+	int kind = mmc_fault(r->m, c->fault_pid, c->fault_addr, flags, cpu, res);
+
+	if (kind < 0 || res->pfn == UINT64_MAX) {
+		r->sl.fault_oom++;
+		res->pfn = UINT64_MAX;
+		count_result(r, res, cpu);
+		map_alloc(r, ev->pfn, UINT64_MAX, ev->order);
+		return 1;
+	}
+	if (kind == MMC_FK_MINOR) {
+		if (!rp_map_get(&r->sl.thp_ref, res->pfn & ~(HPAGE_NR - 1), &n))
+			return -1;	/* model says mapped: COW or lost unmap */
+		/* the model's THP already backs this address */
+		r->sl.fault_in_thp++;
+		map_thp_piece(r, ev, res->pfn);
+		return 0;
+	}
+	count_result(r, res, cpu);
+	r->sl.fault_allocs++;
+	if (kind == MMC_FK_THP) {
+		r->sl.fault_thp++;
+		if (ev->order >= MMC_PAGEBLOCK_ORDER)
+			map_alloc_flags(r, ev->pfn, res->pfn & ~(HPAGE_NR - 1),
+					MMC_PAGEBLOCK_ORDER, FWD_ANON);
+		else
+			map_thp_piece(r, ev, res->pfn);
+		return 2;
+	}
+	if (ev->order >= MMC_PAGEBLOCK_ORDER) {
+		kernel_thp_as_pages(r, ev, c, cpu, res->pfn);
+		return 1;
+	}
+	map_alloc_flags(r, ev->pfn, res->pfn, 0, FWD_ANON);
+	return 1;
+}
+
+uint64_t rp_gfp_canon(struct rp_run *r, uint64_t raw)
+{
+	unsigned i = (unsigned)((raw * 0x9e3779b97f4a7c15ull) >> 56);
+
+	if (r->gfp_raw[i] != raw) {
+		r->gfp_raw[i] = raw;
+		r->gfp_canon[i] = mmt_gfp_canon(&r->dec, raw);
+	}
+	return r->gfp_canon[i];
+}
+
 static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 {
 	struct mmc_result res;
 	int cpu = model_cpu(r, ev->cpu);
 	struct rp_cpu *c = trace_cpu(r, ev->cpu);
-	uint64_t gfp = mmt_gfp_canon(&r->dec, ev->gfp);
-	int linked;
+	uint64_t gfp = rp_gfp_canon(r, ev->gfp);
+	int linked, got;
 
-	memset(&res, 0, sizeof(res));
-	if (mmc_alloc(r->m, ev->order, gfp, cpu, &res) < 0)
-		res.pfn = UINT64_MAX;
-	count_result(r, &res, cpu);
-	map_alloc(r, ev->pfn, res.pfn, ev->order);
+	if (rp_page_is_slab(r)) {
+		slab_page_alloc(r, ev);
+		return;
+	}
 	linked = c->fault_ts && ev->ts + 1 - c->fault_ts <= FAULT_LINK_NS &&
 		 (!c->fault_pid || !ev->pid || c->fault_pid == ev->pid) &&
 		 (gfp & MMC_GFP(MMT_GFP_MOVABLE));
-	if (!linked) {
+	if (!linked || !c->fault_write) {
+		/* not a fault's page, or a read fault's: page cache */
+		plain_alloc(r, ev, gfp, cpu, &res);
 		account(r, RP_OP_ALLOC, &res, ev->order, 0);
+		if (linked) {
+			account(r, RP_OP_FAULT, &res, ev->order,
+				(uint64_t)r->costs.fault);
+			c->fault_ts = 0;
+		}
 		return;
 	}
-	/* the page of a user fault: anon LRU, its address remembered */
-	account(r, RP_OP_ALLOC, &res, ev->order, 0);
-	account(r, RP_OP_FAULT, &res, ev->order,
-		(uint64_t)(r->costs.fault + r->costs.clear_page *
-			   (double)(1ull << ev->order)));
-	if (res.pfn != UINT64_MAX &&
-	    mmc_lru_add(r->m, res.pfn, ev->order, MMC_PC_ANON) < 0)
-		r->dup_lru++;
+	memset(&res, 0, sizeof(res));
+	got = fault_page(r, ev, c, cpu, &res);
+	if (got < 0) {
+		plain_alloc(r, ev, gfp, cpu, &res);
+		if (res.pfn != UINT64_MAX &&
+		    mmc_lru_add(r->m, res.pfn, ev->order, MMC_PC_ANON) < 0)
+			r->dup_lru++;
+		got = 1;
+	}
+	if (got) {
+		unsigned o = got == 2 ? MMC_PAGEBLOCK_ORDER : 0;
+
+		account(r, RP_OP_ALLOC, &res, o, 0);
+		account(r, RP_OP_FAULT, &res, o,
+			(uint64_t)(r->costs.fault + r->costs.clear_page *
+				   (double)(1ull << o)));
+	} else {
+		rp_hist_add(&r->hist[RP_OP_FAULT], (uint64_t)r->costs.fault);
+	}
+	/* its address remembered for touches and refaults */
 	rp_map_put(&r->addr, ((uint64_t)c->fault_pid << 40) ^ (c->fault_addr >> 12),
 		   ev->pfn);
 	c->fault_ts = 0;
 }
 
+/* A kernel free of one 4 KiB piece of a model THP: the THP goes when its
+ * last piece does. */
+static void free_thp_piece(struct rp_run *r, uint64_t sim, int cpu)
+{
+	uint64_t head = sim & ~(HPAGE_NR - 1), n;
+	struct mmc_result res;
+
+	if (!rp_map_get(&r->sl.thp_ref, head, &n)) {
+		r->unmatched_frees++;
+		return;
+	}
+	if (n > 1) {
+		rp_map_put(&r->sl.thp_ref, head, n - 1);
+		return;
+	}
+	rp_map_del(&r->sl.thp_ref, head);
+	mmc_unmap_pfn(r->m, head, MMC_PAGEBLOCK_ORDER);
+	memset(&res, 0, sizeof(res));
+	if (mmc_free(r->m, head, MMC_PAGEBLOCK_ORDER, cpu, &res) < 0)
+		r->unmatched_frees++;
+	else
+		r->sl.thp_frees++;
+}
+
+/* Frees one kernel-block piece's model page (see kernel_thp_as_pages). */
+static void free_piece(struct rp_run *r, uint64_t e, int cpu)
+{
+	struct mmc_result res;
+	uint64_t sim = e >> FWD_SHIFT;
+
+	if (e & FWD_DEAD) {
+		r->absorbed++;
+		return;
+	}
+	rp_pmap_del(&r->rev, sim);
+	mmc_unmap_pfn(r->m, sim, 0);
+	memset(&res, 0, sizeof(res));
+	if (mmc_free(r->m, sim, 0, cpu, &res) < 0)
+		r->unmatched_frees++;
+}
+
+/* The kernel freed a THP that the model holds as 4 KiB pages. */
+static void free_pieces(struct rp_run *r, const struct mmt_event *ev,
+			uint64_t head, int cpu)
+{
+	uint64_t e;
+
+	free_piece(r, head, cpu);
+	for (uint64_t i = 1; i < (1ull << ev->order); i++)
+		if (rp_pmap_take(&r->fwd, ev->pfn + i, &e))
+			free_piece(r, e, cpu);
+}
+
 static void policy_free(struct rp_run *r, const struct mmt_event *ev)
 {
 	struct mmc_result res;
-	uint64_t e, sim, other;
+	uint64_t e = 0, sim, other;
 	unsigned order = ev->order;
+	int cpu = model_cpu(r, ev->cpu);
 
 	if (rp_pmap_take(&r->fwd, ev->pfn, &e)) {
+		if (e & FWD_SLAB) {
+			r->sl.kernel_slab_page_frees += 1ull << FWD_ORDER(e);
+			return;
+		}
+		if ((e & FWD_ANON) && !(e & FWD_THPSUB) &&
+		    ev->order >= MMC_PAGEBLOCK_ORDER && FWD_ORDER(e) == 0) {
+			free_pieces(r, ev, e, cpu);
+			return;
+		}
 		if (e & FWD_DEAD) {
 			r->absorbed++;
 			return;
 		}
-		sim = e >> 8;
-		order = (unsigned)(e >> 1) & 0x7f;
+		sim = e >> FWD_SHIFT;
+		order = FWD_ORDER(e);
 		rp_pmap_del(&r->rev, sim);
+		if (e & FWD_THPSUB) {
+			free_thp_piece(r, sim, cpu);
+			return;
+		}
 	} else {
 		if (rp_pmap_get(&r->rev, ev->pfn, &other)) {
 			r->unmatched_frees++;
@@ -255,8 +529,10 @@ static void policy_free(struct rp_run *r, const struct mmt_event *ev)
 		}
 		sim = ev->pfn;
 	}
+	if (e & FWD_ANON)
+		mmc_unmap_pfn(r->m, sim, order);
 	memset(&res, 0, sizeof(res));
-	if (mmc_free(r->m, sim, order, model_cpu(r, ev->cpu), &res) < 0)
+	if (mmc_free(r->m, sim, order, cpu, &res) < 0)
 		r->unmatched_frees++;
 }
 
@@ -265,34 +541,43 @@ static void policy_fault(struct rp_run *r, const struct mmt_event *ev)
 	struct rp_cpu *c = trace_cpu(r, ev->cpu);
 	uint64_t key = ((uint64_t)ev->pid << 40) ^ (ev->addr >> 12), real, e;
 	struct mmc_result res;
+	int cpu = model_cpu(r, ev->cpu), kind;
 
 	fault_finish(r, c);
 	/* a fault on a present page (error code bit 0) at an address whose
 	 * page the trace allocated and has not freed: a touch */
 	if (!(ev->arg & 1) || !rp_map_get(&r->addr, key, &real) ||
-	    !rp_pmap_get(&r->fwd, real, &e)) {
+	    !rp_pmap_get(&r->fwd, real, &e) || (e & FWD_SLAB)) {
 		c->fault_ts = ev->ts + 1;
 		c->fault_addr = ev->addr;
 		c->fault_pid = ev->pid;
+		c->fault_write = (ev->arg & 2) != 0;	/* X86_PF_WRITE */
 		return;
 	}
 	if (!(e & FWD_DEAD)) {
-		mmc_lru_touch(r->m, e >> 8);
+		mmc_lru_touch(r->m, e >> FWD_SHIFT);
 		r->touches++;
 		rp_hist_add(&r->hist[RP_OP_FAULT], (uint64_t)r->costs.fault);
 		return;
 	}
-	/* the model reclaimed a page the workload still uses: refault */
-	memset(&res, 0, sizeof(res));
-	if (mmc_alloc(r->m, 0, MMC_GFP_HIGHUSER_MOVABLE, model_cpu(r, ev->cpu),
-		      &res) < 0)
+	/* the model reclaimed a page the workload still uses: refault.
+	 * mmc_fault finds the shadow entry and swaps it in (do_swap_page). */
+	kind = mmc_fault(r->m, ev->pid, ev->addr, MMC_FAULT_WRITE |
+			 MMC_FAULT_USER, cpu, &res);
+	if (kind < 0)
 		res.pfn = UINT64_MAX;
+	if (kind != MMC_FK_REFAULT)
+		r->refaults++;	/* the view had lost it: still a refault */
 	res.path |= MMC_PATH_REFAULT;
-	count_result(r, &res, model_cpu(r, ev->cpu));
-	r->refaults++;
-	map_alloc(r, real, res.pfn, 0);
-	if (res.pfn != UINT64_MAX)
-		(void)mmc_lru_add(r->m, res.pfn, 0, MMC_PC_ANON);
+	count_result(r, &res, cpu);
+	if (kind == MMC_FK_MINOR && res.pfn != UINT64_MAX &&
+	    rp_map_get(&r->sl.thp_ref, res.pfn & ~(HPAGE_NR - 1), &e)) {
+		rp_map_put(&r->sl.thp_ref, res.pfn & ~(HPAGE_NR - 1), e + 1);
+		map_alloc_flags(r, real, res.pfn, 0, FWD_THPSUB | FWD_ANON);
+	} else {
+		map_alloc_flags(r, real, res.pfn, 0,
+				kind == MMC_FK_MINOR ? 0 : FWD_ANON);
+	}
 	account(r, RP_OP_FAULT, &res, 0,
 		(uint64_t)(r->costs.fault + r->costs.refault));
 }
@@ -341,11 +626,11 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 			r->mir.pcp_allocs++;
 			res.path = MMC_PATH_PCP_HIT;
 		} else if (mmc_alloc_at(r->m, ev->pfn, ev->order,
-					mmt_gfp_canon(&r->dec, ev->gfp), cpu,
+					rp_gfp_canon(r, ev->gfp), cpu,
 					&res) < 0 &&
 			   (!online_block(r, ev->pfn) ||
 			    mmc_alloc_at(r->m, ev->pfn, ev->order,
-					 mmt_gfp_canon(&r->dec, ev->gfp), cpu,
+					 rp_gfp_canon(r, ev->gfp), cpu,
 					 &res) < 0)) {
 			/* allocated in the model already: the start snapshot
 			 * was read while this happened, or an event was lost */
@@ -628,8 +913,11 @@ static void policy_event(struct rp_run *r, const struct mmt_event *ev)
 		break;
 	case MMT_EV_KMALLOC:
 	case MMT_EV_KMEM_CACHE_ALLOC:
-		r->slab_objs++;
-		rp_hist_add(&r->hist[RP_OP_SLAB], (uint64_t)r->costs.slab);
+		rp_slab_alloc(r, ev);
+		break;
+	case MMT_EV_KFREE:
+	case MMT_EV_KMEM_CACHE_FREE:
+		rp_slab_free(r, ev);
 		break;
 	default:
 		break;
@@ -659,40 +947,104 @@ static int prescan(struct rp_run *r)
 	return mmt_reader_rewind(r->rd);
 }
 
+/* Events in place, a decoded block at a time (mmt_reader_next_batch): no
+ * per-event copy of struct mmt_event. */
+struct ev_batch {
+	const struct mmt_event *evs;
+	int64_t n, i;
+};
+
+/* Start loading the map slots of events a few ahead: the maps are far
+ * larger than the caches.  Two steps: the real-pfn map and the hash slots
+ * PREFETCH_AHEAD events early, then for a page free the reverse map's
+ * slot of the simulated page that the (by then loaded) real-pfn entry
+ * names.  Written out here: gcc deems a helper that only prefetches pure
+ * and drops the call. */
+#define PREFETCH_AHEAD 16
+
+static int next_event(struct rp_run *r, struct ev_batch *b,
+		      const struct mmt_event **ev)
+{
+	uint64_t e;
+
+	if (b->i >= b->n) {
+		b->n = mmt_reader_next_batch(r->rd, &b->evs);
+		b->i = 0;
+		if (b->n <= 0)
+			return b->n < 0 ? -1 : 0;
+	}
+	if (b->i + PREFETCH_AHEAD < b->n) {
+		const struct mmt_event *a = &b->evs[b->i + PREFETCH_AHEAD];
+
+		rp_pmap_prefetch(&r->fwd, a->pfn);
+		if (a->kind == MMT_EV_FAULT_USER)
+			rp_map_prefetch(&r->addr, ((uint64_t)a->pid << 40) ^
+						  (a->addr >> 12));
+		else if (a->kind >= MMT_EV_KMALLOC &&
+			 a->kind <= MMT_EV_KMEM_CACHE_FREE)
+			rp_map_prefetch(&r->sl.objs,
+					rp_obj_key(a->pfn, a->offset));
+	}
+	if (b->i + PREFETCH_AHEAD / 2 < b->n) {
+		const struct mmt_event *a = &b->evs[b->i + PREFETCH_AHEAD / 2];
+
+		if (a->kind == MMT_EV_PAGE_FREE &&
+		    rp_pmap_peek(&r->fwd, a->pfn, &e) && !(e & FWD_DEAD)) {
+			rp_pmap_prefetch(&r->rev, e >> FWD_SHIFT);
+			mmc_prefetch_page(r->m, e >> FWD_SHIFT);
+			if (e & FWD_ANON)
+				mmc_prefetch_unmap(r->m, e >> FWD_SHIFT, 0);
+		} else if (a->kind == MMT_EV_FAULT_USER) {
+			mmc_prefetch_fault(r->m, a->pid, a->addr);
+		}
+	}
+	if (b->i + PREFETCH_AHEAD / 4 < b->n) {
+		const struct mmt_event *a = &b->evs[b->i + PREFETCH_AHEAD / 4];
+
+		if (a->kind == MMT_EV_PAGE_FREE &&
+		    rp_pmap_peek(&r->fwd, a->pfn, &e) &&
+		    (e & (FWD_DEAD | FWD_ANON)) == FWD_ANON)
+			mmc_prefetch_unmap(r->m, e >> FWD_SHIFT, 1);
+	}
+	*ev = &b->evs[b->i++];
+	return 1;
+}
+
 static void replay_events(struct rp_run *r)
 {
-	struct mmt_event ev;
+	struct ev_batch bt = { 0 };
+	const struct mmt_event *ev;
 	int rc, mirror = r->o->mode == MMT_REPLAY_MIRROR, dirty = 0;
 
-	while ((rc = mmt_reader_next(r->rd, &ev)) == 1) {
+	while ((rc = next_event(r, &bt, &ev)) == 1) {
 		r->events_total++;
-		if (ev.ts > r->k.max_ts)
-			r->k.max_ts = ev.ts;
-		kernel_event(r, &ev);
-		if (mirror && ev.ts > r->end_snap_ts) {
+		if (ev->ts > r->k.max_ts)
+			r->k.max_ts = ev->ts;
+		kernel_event(r, ev);
+		if (mirror && ev->ts > r->end_snap_ts) {
 			/* after the end snapshot: not in the state it shows */
 			r->mir.after_end++;
-			mirror_mark_late(r, &ev);
+			mirror_mark_late(r, ev);
 			continue;
 		}
-		if (mirror && r->have_end && ev.ts + BOUNDARY_NS >= r->end_snap_ts)
-			mirror_mark_late(r, &ev);
-		while (ev.ts >= r->next_sample) {
+		if (mirror && r->have_end && ev->ts + BOUNDARY_NS >= r->end_snap_ts)
+			mirror_mark_late(r, ev);
+		while (ev->ts >= r->next_sample) {
 			rp_series_sample(r, r->next_sample);
 			r->next_sample += r->sample_ns;
 		}
-		r->now = ev.ts;
-		if (ev.kind == MMT_EV_ZONE_RESIZE) {
+		r->now = ev->ts;
+		if (ev->kind == MMT_EV_ZONE_RESIZE) {
 			mirror_flush_pcp(r, &dirty);
-			zone_resize(r, &ev);
+			zone_resize(r, ev);
 		} else if (mirror) {
-			mirror_event(r, &ev, &dirty);
+			mirror_event(r, ev, &dirty);
 		} else {
-			if (ev.ts >= r->last_tick + TICK_NS) {
-				mmc_tick(r->m, ev.ts);
-				r->last_tick = ev.ts;
+			if (ev->ts >= r->last_tick + TICK_NS) {
+				mmc_tick(r->m, ev->ts);
+				r->last_tick = ev->ts;
 			}
-			policy_event(r, &ev);
+			policy_event(r, ev);
 		}
 		r->events++;
 		if (r->o->progress && !(r->events & 0xfffff))
@@ -755,6 +1107,10 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 		return 1;
 	r->h = mmt_reader_header(r->rd);
 	mmt_decode_init(&r->dec, r->h);
+	for (int i = 0; i < 256; i++) {	/* every slot valid: raw 0 */
+		r->gfp_raw[i] = 0;
+		r->gfp_canon[i] = mmt_gfp_canon(&r->dec, 0);
+	}
 	rp_build_mt_map(r);
 	start = mmt_reader_snapshot(r->rd, 0);
 	end = mmt_reader_snapshot(r->rd, 1);
@@ -783,6 +1139,13 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	}
 	if (r->o->mode == MMT_REPLAY_MIRROR && prescan(r) < 0) {
 		snprintf(err, errlen, "%s", mmt_reader_error(r->rd));
+		return 1;
+	}
+	if (r->o->mode == MMT_REPLAY_POLICY &&
+	    (rp_objects_init(r) < 0 || rp_prepass(r) < 0)) {
+		snprintf(err, errlen, "%s: slab pre-pass: %s", r->o->trace,
+			 mmt_reader_error(r->rd) ? mmt_reader_error(r->rd) :
+			 "out of memory");
 		return 1;
 	}
 	if (start) {
@@ -840,6 +1203,7 @@ static void run_free(struct rp_run *r)
 	rp_map_free(&r->kpcp);
 	rp_map_free(&r->late);
 	rp_map_free(&r->onl);
+	rp_objects_free(r);
 	free(r->slow.v);
 	free(r->cpus);
 	free(r);

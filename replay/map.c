@@ -12,22 +12,6 @@
 
 #define MAP_EMPTY UINT64_MAX
 
-static uint64_t map_hash(uint64_t k)
-{
-	/* splitmix64 finalizer over k / 16, keeping the low 4 bits: runs of
-	 * neighbouring pfns (pcp batches, readahead) land in neighbouring
-	 * slots, which share cache lines; the rest is well spread. */
-	uint64_t lo = k & 15;
-
-	k >>= 4;
-	k ^= k >> 30;
-	k *= 0xbf58476d1ce4e5b9ull;
-	k ^= k >> 27;
-	k *= 0x94d049bb133111ebull;
-	k ^= k >> 31;
-	return (k << 4) | lo;
-}
-
 static int map_alloc(struct rp_map *m, uint64_t cap)
 {
 	m->slots = malloc(cap * sizeof(*m->slots));
@@ -58,7 +42,7 @@ void rp_map_free(struct rp_map *m)
 static struct rp_slot *map_find(const struct rp_map *m, uint64_t key)
 {
 	uint64_t mask = m->cap - 1;
-	uint64_t i = map_hash(key) & mask;
+	uint64_t i = rp_map_hash(key) & mask;
 
 	for (;;) {
 		struct rp_slot *s = &m->slots[i];
@@ -114,7 +98,7 @@ int rp_map_swap(struct rp_map *m, uint64_t key, uint64_t val, uint64_t *old)
 	if ((m->len + 1) * 4 > m->cap * 3 && map_grow(m) < 0)
 		return -1;
 	mask = m->cap - 1;
-	i = map_hash(key) & mask;
+	i = rp_map_hash(key) & mask;
 	for (;;) {
 		struct rp_slot *s = &m->slots[i];
 
@@ -160,7 +144,7 @@ int rp_map_take(struct rp_map *m, uint64_t key, uint64_t *val)
 		j = (j + 1) & mask;
 		if (m->slots[j].key == MAP_EMPTY)
 			break;
-		home = map_hash(m->slots[j].key) & mask;
+		home = rp_map_hash(m->slots[j].key) & mask;
 		if (((j - home) & mask) >= ((j - hole) & mask)) {
 			m->slots[hole] = m->slots[j];
 			hole = j;
@@ -182,8 +166,8 @@ int rp_pmap_init(struct rp_pmap *m, uint64_t base, uint64_t end)
 {
 	memset(m, 0, sizeof(*m));
 	if (end > base && end - base <= PMAP_DENSE_MAX) {
-		m->v = calloc(end - base, sizeof(*m->v));
-		if (m->v) {
+		m->v32 = calloc(end - base, sizeof(*m->v32));
+		if (m->v32) {
 			m->base = base;
 			m->n = end - base;
 		}
@@ -193,40 +177,68 @@ int rp_pmap_init(struct rp_pmap *m, uint64_t base, uint64_t end)
 
 void rp_pmap_free(struct rp_pmap *m)
 {
+	free(m->v32);
 	free(m->v);
 	rp_map_free(&m->h);
 	memset(m, 0, sizeof(*m));
 }
 
-static uint64_t *pmap_slot(const struct rp_pmap *m, uint64_t key)
+/* A value too wide for 32 bits: move the array to 64-bit slots, once.
+ * Out of memory: -1, the map unchanged. */
+static int pmap_widen(struct rp_pmap *m)
 {
-	return key - m->base < m->n ? &m->v[key - m->base] : NULL;
+	uint64_t *v = malloc(m->n * sizeof(*v));
+
+	if (!v)
+		return -1;
+	for (uint64_t i = 0; i < m->n; i++)
+		v[i] = m->v32[i];
+	free(m->v32);
+	m->v32 = NULL;
+	m->v = v;
+	return 0;
+}
+
+static int pmap_in(const struct rp_pmap *m, uint64_t key)
+{
+	return key - m->base < m->n;
+}
+
+/* Stored form of slot i: value + 1, 0 when absent. */
+static uint64_t pmap_load(const struct rp_pmap *m, uint64_t i)
+{
+	return m->v32 ? m->v32[i] : m->v[i];
 }
 
 int rp_pmap_get(const struct rp_pmap *m, uint64_t key, uint64_t *val)
 {
-	uint64_t *s = pmap_slot(m, key);
+	uint64_t s;
 
-	if (!s)
+	if (!pmap_in(m, key))
 		return rp_map_get(&m->h, key, val);
-	if (!*s)
+	s = pmap_load(m, key - m->base);
+	if (!s)
 		return 0;
-	*val = *s - 1;
+	*val = s - 1;
 	return 1;
 }
 
 int rp_pmap_swap(struct rp_pmap *m, uint64_t key, uint64_t val, uint64_t *old)
 {
-	uint64_t *s = pmap_slot(m, key);
-	int had;
+	uint64_t i = key - m->base, s;
 
-	if (!s)
+	if (!pmap_in(m, key))
 		return rp_map_swap(&m->h, key, val, old);
-	had = *s != 0;
-	if (had)
-		*old = *s - 1;
-	*s = val + 1;
-	return had;
+	s = pmap_load(m, i);
+	if (m->v32 && val >= UINT32_MAX && pmap_widen(m) < 0)
+		return -1;
+	if (s)
+		*old = s - 1;
+	if (m->v32)
+		m->v32[i] = (uint32_t)(val + 1);
+	else
+		m->v[i] = val + 1;
+	return s != 0;
 }
 
 int rp_pmap_put(struct rp_pmap *m, uint64_t key, uint64_t val)
@@ -238,14 +250,18 @@ int rp_pmap_put(struct rp_pmap *m, uint64_t key, uint64_t val)
 
 int rp_pmap_take(struct rp_pmap *m, uint64_t key, uint64_t *val)
 {
-	uint64_t *s = pmap_slot(m, key);
+	uint64_t i = key - m->base, s;
 
-	if (!s)
+	if (!pmap_in(m, key))
 		return rp_map_take(&m->h, key, val);
-	if (!*s)
+	s = pmap_load(m, i);
+	if (!s)
 		return 0;
-	*val = *s - 1;
-	*s = 0;
+	*val = s - 1;
+	if (m->v32)
+		m->v32[i] = 0;
+	else
+		m->v[i] = 0;
 	return 1;
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "mmtrace/cmd.h"
 #include "mmtrace/replay.h"
+#include "opts.h"
 
 static void usage(FILE *f)
 {
@@ -47,7 +48,7 @@ int cmd_replay(int argc, char **argv)
 	struct mmt_replay_opts o;
 	struct mmt_replay_result res;
 	const char **sets;
-	char err[512], *end;
+	char err[512];
 	int c, quiet = 0, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -58,13 +59,7 @@ int cmd_replay(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "m:s:p:t:o:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			if (!strcmp(optarg, "mirror")) {
-				o.mode = MMT_REPLAY_MIRROR;
-			} else if (!strcmp(optarg, "policy")) {
-				o.mode = MMT_REPLAY_POLICY;
-			} else {
-				fprintf(stderr, "mmtrace replay: --mode %s: "
-					"expected mirror or policy\n", optarg);
+			if (rp_parse_mode("replay", optarg, &o.mode)) {
 				free(sets);
 				return 2;
 			}
@@ -78,18 +73,13 @@ int cmd_replay(int argc, char **argv)
 		case 't':
 			o.topology = optarg;
 			break;
-		case 'S': {
-			unsigned long long ms = strtoull(optarg, &end, 10);
-
-			if (*end || !*optarg || !ms || ms > 86400000ull) {
-				fprintf(stderr, "mmtrace replay: --sample-ms %s: "
-					"expected 1..86400000\n", optarg);
+		case 'S':
+			if (rp_parse_sample_ms("replay", optarg,
+					       &o.sample_ns)) {
 				free(sets);
 				return 2;
 			}
-			o.sample_ns = ms * 1000000ull;
 			break;
-		}
 		case 'o':
 			o.outdir = optarg;
 			break;

@@ -14,14 +14,18 @@
 struct rp_slot { uint64_t key, val; };
 struct rp_map { struct rp_slot *slots; uint64_t cap, len; };
 int rp_map_init(struct rp_map *m, uint64_t hint);
+struct rp_run;
+uint64_t rp_gfp_canon(struct rp_run *r, uint64_t raw);
 void rp_map_free(struct rp_map *m);
 int rp_map_get(const struct rp_map *m, uint64_t key, uint64_t *val);
 int rp_map_put(struct rp_map *m, uint64_t key, uint64_t val);
 int rp_map_del(struct rp_map *m, uint64_t key);
 int rp_map_take(struct rp_map *m, uint64_t key, uint64_t *val);
 int rp_map_swap(struct rp_map *m, uint64_t key, uint64_t val, uint64_t *old);
-/* pfn-keyed map: dense array over [base, end), hash outside. */
-struct rp_pmap { uint64_t base, n, *v; struct rp_map h; };
+/* pfn-keyed map: dense array over [base, end), hash outside.  The array
+ * holds value + 1 (0: absent) in 32 bits (v32) until a value needs more,
+ * then in 64 (v): half the cache footprint for the usual hosts. */
+struct rp_pmap { uint64_t base, n, *v; uint32_t *v32; struct rp_map h; };
 int rp_pmap_init(struct rp_pmap *m, uint64_t base, uint64_t end);
 void rp_pmap_free(struct rp_pmap *m);
 int rp_pmap_get(const struct rp_pmap *m, uint64_t key, uint64_t *val);
@@ -29,6 +33,65 @@ int rp_pmap_put(struct rp_pmap *m, uint64_t key, uint64_t val);
 int rp_pmap_swap(struct rp_pmap *m, uint64_t key, uint64_t val, uint64_t *old);
 int rp_pmap_take(struct rp_pmap *m, uint64_t key, uint64_t *val);
 int rp_pmap_del(struct rp_pmap *m, uint64_t key);
+
+/* splitmix64 finalizer over k / 16, keeping the low 4 bits: runs of
+ * neighbouring pfns (pcp batches, readahead) land in neighbouring slots,
+ * which share cache lines; the rest is well spread. */
+static inline uint64_t rp_map_hash(uint64_t k)
+{
+	uint64_t lo = k & 15;
+
+	k >>= 4;
+	k ^= k >> 30;
+	k *= 0xbf58476d1ce4e5b9ull;
+	k ^= k >> 27;
+	k *= 0x94d049bb133111ebull;
+	k ^= k >> 31;
+	return (k << 4) | lo;
+}
+
+/* Start loading the slot of key (the driver calls these a few events
+ * ahead: the maps are far larger than the caches). */
+__attribute__((always_inline))
+static inline void rp_map_prefetch(const struct rp_map *m, uint64_t key)
+{
+	if (m->slots)
+		__builtin_prefetch(&m->slots[rp_map_hash(key) & (m->cap - 1)]);
+}
+
+__attribute__((always_inline))
+static inline void rp_pmap_prefetch(const struct rp_pmap *m, uint64_t key)
+{
+	uint64_t i = key - m->base;
+
+	/* two calls, not one on a ?: of pointers: gcc 12 drops a
+	 * prefetch of such a select without a word */
+	if (i >= m->n)
+		return;
+	if (m->v32)
+		__builtin_prefetch(&m->v32[i]);
+	else
+		__builtin_prefetch(&m->v[i]);
+}
+/* The dense slot of key, without the hash fallback: for a look ahead
+ * that must stay cheap.  0 when absent or outside the dense range. */
+static inline int rp_pmap_peek(const struct rp_pmap *m, uint64_t key,
+			       uint64_t *val)
+{
+	uint64_t i = key - m->base, s;
+
+	if (i >= m->n)
+		return 0;
+	s = m->v32 ? m->v32[i] : m->v[i];
+	*val = s - 1;
+	return s != 0;
+}
+
+/* Key of a slab object in rp_slab_state.objs: page and offset. */
+static inline uint64_t rp_obj_key(uint64_t pfn, uint64_t off)
+{
+	return pfn << 12 | (off & 0xfff);
+}
 int rp_snap_class_end(const struct mmt_snapshot *s, uint64_t pfn,
 		      uint64_t *end);
 
@@ -101,6 +164,7 @@ struct rp_cpu {
 	uint64_t comp_migrate, comp_free;
 	uint64_t fault_ts, fault_addr;			/* fault_ts+1 */
 	uint32_t fault_pid;
+	uint8_t fault_write;				/* X86_PF_WRITE */
 };
 
 enum rp_cause { RP_CAUSE_PCP, RP_CAUSE_BOUNDARY, RP_CAUSE_HOTADD,
@@ -127,11 +191,36 @@ struct rp_slow {		/* slow ops, costed after calibration */
 };
 struct rp_slowvec { struct rp_slow *v; size_t n, cap; };
 
+/* Policy mode: slab objects and THP regions (objects.c). */
+struct rp_slab_state {
+	uint8_t *bits;		/* PAGE_ALLOC ordinal -> slab page */
+	uint64_t nr_bits, ordinal;
+	struct rp_map objs;	/* real pfn<<12|off -> sim pfn<<12|off */
+	struct rp_map regions;	/* pid:2 MiB region -> span, THP flags */
+	struct rp_map thp_ref;	/* sim THP head -> real pages mapped in it */
+	int32_t *cache_id;	/* header cache -> model cache, -2 unmade */
+	uint8_t *cache_rcl;	/* header cache had reclaimable slab pages */
+	uint32_t nr_caches, caches_created;
+	/* pre-pass */
+	uint64_t kernel_slab_blocks, objs_pretrace_slab;
+	/* replay */
+	uint64_t objs_allocated, objs_freed, free_absorbed, free_fail,
+		 alloc_fail, over_live, large_kmallocs;
+	uint64_t kernel_slab_page_allocs, kernel_slab_page_frees;
+	uint64_t model_slab_page_allocs, model_slab_pages_max;
+	/* faults through mmc_fault */
+	uint64_t fault_allocs, fault_thp, fault_in_thp, fault_fallback_alloc,
+		 fault_oom, thp_frees;
+};
+
 struct rp_run {
 	const struct mmt_replay_opts *o;
 	struct mmt_reader *rd;
 	const struct mmt_header *h;
 	struct mmt_decode dec;
+	/* raw gfp -> canonical, direct-mapped (rp_gfp_canon): a trace uses a
+	 * handful of gfp values, and mmt_gfp_canon tests every bit */
+	uint64_t gfp_raw[256], gfp_canon[256];
 	struct mmc_topology topo;
 	struct mmc_policy pol;
 	char topo_desc[128];
@@ -158,6 +247,7 @@ struct rp_run {
 	struct rp_node_ctr node[MMC_MAX_NODES];
 	struct rp_kernel_ctr k;
 	struct rp_mirror_ctr mir;
+	struct rp_slab_state sl;
 
 	uint64_t events, events_total, unmatched_frees, alloc_over_live,
 		 absorbed, refaults, touches, slab_objs;
@@ -182,6 +272,20 @@ struct rp_run {
 	int have_end;
 };
 
+/* objects.c (policy mode) */
+int rp_objects_init(struct rp_run *r);
+void rp_objects_free(struct rp_run *r);
+int rp_prepass(struct rp_run *r);
+int rp_page_is_slab(struct rp_run *r);
+unsigned rp_fault_thp_flags(const struct rp_run *r, uint32_t pid,
+			    uint64_t addr);
+void rp_slab_alloc(struct rp_run *r, const struct mmt_event *ev);
+void rp_slab_free(struct rp_run *r, const struct mmt_event *ev);
+/* driver.c */
+void rp_account(struct rp_run *r, int op, const struct mmc_result *res,
+		unsigned order, uint64_t extra_ns);
+void rp_count_result(struct rp_run *r, const struct mmc_result *res, int cpu);
+
 /* setup.c */
 void rp_build_mt_map(struct rp_run *r);
 int rp_mt(const struct rp_run *r, int mt);
@@ -191,6 +295,9 @@ int rp_snap_class(const struct mmt_snapshot *s, uint64_t pfn);
 int rp_build_policy(struct rp_run *r, char *err, size_t errlen);
 int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors);
 void rp_seed_empty(struct rp_run *r);
+/* The recording host's SwapTotal in pages (header note meminfo.SwapTotal);
+ * 0, with a message on stderr, when the trace does not record it. */
+uint64_t rp_swap_pages(const struct mmt_header *h);
 
 /* series.c */
 int rp_series_open(struct rp_run *r);

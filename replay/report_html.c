@@ -159,24 +159,42 @@ static void put_figures(FILE *f, int figures_ok, const char *note)
 	}
 }
 
-/* A run's TSV file as a table (header line starting with '#'). */
-static void put_tsv(FILE *f, const struct rpt_run *run, const char *file)
+/* The text of a run's file, NULL when it cannot be read (the section
+ * is then left out). */
+static char *run_file(const struct rpt_run *run, const char *file)
 {
-	size_t n = strlen(run->dir) + strlen(file) + 2, rows = 0;
-	char *path = malloc(n), err[64], *text, *line, *save = NULL;
+	size_t n = strlen(run->dir) + strlen(file) + 2;
+	char *path = malloc(n), err[64], *text;
 
 	if (!path)
-		return;
+		return NULL;
 	snprintf(path, n, "%s/%s", run->dir, file);
 	text = rpt_read_file(path, NULL, err, sizeof(err));
 	free(path);
-	if (!text)
-		return;
+	return text;
+}
+
+/* "<p>RUN: link to FILE</p>": what precedes a run file's contents. */
+static void put_run_caption(FILE *f, const struct rpt_run *run,
+			    const char *file)
+{
 	fputs("<p>", f);
 	rpt_html_escape(f, run->name);
 	fputs(": ", f);
 	run_link(f, run, file);
-	fputs("</p>\n<table>\n", f);
+	fputs("</p>\n", f);
+}
+
+/* A run's TSV file as a table (header line starting with '#'). */
+static void put_tsv(FILE *f, const struct rpt_run *run, const char *file)
+{
+	char *text = run_file(run, file), *line, *save = NULL;
+	size_t rows = 0;
+
+	if (!text)
+		return;
+	put_run_caption(f, run, file);
+	fputs("<table>\n", f);
 	for (line = strtok_r(text, "\n", &save); line && rows < HTML_MAX_ROWS;
 	     line = strtok_r(NULL, "\n", &save), rows++) {
 		int head = line[0] == '#';
@@ -199,37 +217,15 @@ static void put_tsv(FILE *f, const struct rpt_run *run, const char *file)
 
 static void put_text(FILE *f, const struct rpt_run *run, const char *file)
 {
-	size_t n = strlen(run->dir) + strlen(file) + 2;
-	char *path = malloc(n), err[64], *text;
+	char *text = run_file(run, file);
 
-	if (!path)
-		return;
-	snprintf(path, n, "%s/%s", run->dir, file);
-	text = rpt_read_file(path, NULL, err, sizeof(err));
-	free(path);
 	if (!text)
 		return;
-	fputs("<p>", f);
-	rpt_html_escape(f, run->name);
-	fputs(": ", f);
-	run_link(f, run, file);
-	fputs("</p>\n<pre>", f);
+	put_run_caption(f, run, file);
+	fputs("<pre>", f);
 	rpt_html_escape(f, text);
 	fputs("</pre>\n", f);
 	free(text);
-}
-
-static char *run_file(const struct rpt_run *run, const char *file)
-{
-	size_t n = strlen(run->dir) + strlen(file) + 2;
-	char *path = malloc(n), err[64], *text;
-
-	if (!path)
-		return NULL;
-	snprintf(path, n, "%s/%s", run->dir, file);
-	text = rpt_read_file(path, NULL, err, sizeof(err));
-	free(path);
-	return text;
 }
 
 /* The line of text whose first tab-separated field is key, NULL if none;

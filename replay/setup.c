@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "replay_int.h"
@@ -81,15 +82,16 @@ static int zone_cmp(const void *a, const void *b)
 
 /* Native topology: the header's zone table and cpu/node map.
  *
- * mmcore lays a zone out as [start, start + present) present, the first
- * present - managed pages RESERVED (unseedable), the rest a hole.  Real
- * zones differ: reserved pages and offline sections sit anywhere, and
- * hot-added memory comes online above the online part.  So the model's
- * zone is present up to the last pfn either snapshot shows online, with
- * managed = present: every real free block can then be seeded at its pfn,
- * and pages that are reserved, offline or holes inside stay allocated
- * (never freed by the trace); the span ends there too.  The cost: watermarks are computed from that
- * larger managed count (the zones.tsv start rows show them). */
+ * mmcore lays a zone out as [start, start + present) present.  Real zones
+ * differ: reserved pages and offline sections sit anywhere, and hot-added
+ * memory comes online above the online part.  So the model's zone is
+ * present up to the last pfn either snapshot shows online (the span ends
+ * there too), and managed is the kernel's own count from the header.
+ * rp_seed() lays the pages out from the snapshot (every present page
+ * allocated, offline sections and holes reserved, free blocks at their
+ * pfns) and then gives each zone that managed count with
+ * mmc_zone_set_managed(), so the start watermarks, lowmem_reserve and pcp
+ * high/batch equal the header's zone table. */
 static int topo_from_header(struct rp_run *r, const struct mmt_snapshot *start,
 			    const struct mmt_snapshot *end, char *err,
 			    size_t errlen)
@@ -146,7 +148,7 @@ static int topo_from_header(struct rp_run *r, const struct mmt_snapshot *start,
 			continue;
 		n->zones[n->nr_zones++] = (struct mmc_zone_spec){
 			(enum mmc_zone_type)type, z->start_pfn, spanned,
-			present, start ? present : z->managed };
+			present, z->managed < present ? z->managed : present };
 	}
 	for (uint32_t i = 0; i < nn; i++)
 		qsort(t->nodes[i].zones, t->nodes[i].nr_zones,
@@ -217,8 +219,9 @@ static int all_digits(const char *s)
 	return 1;
 }
 
-/* --topology: "N" splits the trace's (one-node) host into N equal nodes at
- * distance 20; anything else is an mmc_topology_parse spec.  The result
+/* --topology: "N" splits the trace's (one-node) host into N nodes at
+ * distance 20, each with an equal share of the managed (online) memory and
+ * of the cpus (mmc_topology_split; DMA/DMA32 stay on node 0); anything else is an mmc_topology_parse spec.  The result
  * must hold the trace: as many cpus, enough memory for what was allocated
  * at the start, and in mirror mode every pfn the kernel used. */
 int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
@@ -407,6 +410,55 @@ static int clip_zone(const struct mmc_topology *t, uint64_t pfn, uint64_t len,
 	return 0;
 }
 
+/* Every present page of the model's zones allocated (KERNEL), as the
+ * snapshot's own classes then relabel them; mmc_create() reserved the
+ * pages above managed, which real hosts do not do. */
+static void seed_layout(struct rp_run *r)
+{
+	const struct mmc_topology *t = &r->topo;
+
+	for (uint32_t n = 0; n < t->nr_nodes; n++)
+		for (uint32_t i = 0; i < t->nodes[n].nr_zones; i++) {
+			const struct mmc_zone_spec *z = &t->nodes[n].zones[i];
+
+			if (z->present)
+				(void)mmc_seed_class(r->m, z->start_pfn,
+						     z->present, MMC_PC_KERNEL);
+		}
+}
+
+/* SwapTotal is recorded in kB.  Traces without it: no swap. */
+uint64_t rp_swap_pages(const struct mmt_header *h)
+{
+	uint32_t psz = h->page_size ? h->page_size : 4096;
+
+	for (uint32_t i = 0; i < h->nr_notes; i++)
+		if (!strcmp(h->notes[i].name, "meminfo.SwapTotal"))
+			return strtoull(h->notes[i].value, NULL, 10) * 1024 / psz;
+	fprintf(stderr, "mmtrace replay: the trace does not record SwapTotal; "
+		"modelling a host without swap (reclaim skips anon pages)\n");
+	return 0;
+}
+
+/* After seeding: each zone's managed count as the topology gives it (the
+ * header's for the native one, whatever the layout the snapshot left),
+ * and the host's swap. */
+static void seed_finish(struct rp_run *r)
+{
+	const struct mmc_topology *t = &r->topo;
+
+	for (uint32_t n = 0; n < t->nr_nodes; n++)
+		for (uint32_t i = 0; i < t->nodes[n].nr_zones; i++) {
+			const struct mmc_zone_spec *z = &t->nodes[n].zones[i];
+
+			if (z->managed)
+				(void)mmc_zone_set_managed(r->m, (int)n,
+							   (int)z->type,
+							   z->managed);
+		}
+	(void)mmc_set_swap(r->m, rp_swap_pages(r->h));
+}
+
 /* Start state from the start snapshot: pageblock migratetypes first (so
  * seeded blocks go to their lists), then the free blocks, then the page
  * classes of allocated pages.  Pages the kernel held on pcp lists are free
@@ -418,6 +470,7 @@ int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
 	unsigned pbo = r->h->pageblock_order ? r->h->pageblock_order :
 					       MMC_PAGEBLOCK_ORDER;
 
+	seed_layout(r);
 	for (uint64_t i = 0; i < s->nr_pageblocks; i++) {
 		int mt = rp_mt(r, s->pageblock_mt[i]);
 
@@ -439,11 +492,19 @@ int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
 		uint64_t zs, ze;
 		uint32_t it = 0;
 
-		/* reserved pages stay allocated as mmc_create() left them */
-		if (run->cls == MMT_PC_HOLE || run->cls == MMT_PC_FREE ||
-		    run->cls == MMT_PC_OFFLINE || run->cls == MMT_PC_RESERVED)
+		/* reserved pages stay allocated as seed_layout() left them
+		 * (the kernel may free some); offline sections and holes are
+		 * reserved, so that a hot-add that seeds them free makes them
+		 * managed, as online_pages() does */
+		if (run->cls == MMT_PC_FREE || run->cls == MMT_PC_RESERVED)
 			continue;
 		while (clip_zone(&r->topo, run->pfn, run->len, &zs, &ze, &it)) {
+			if (run->cls == MMT_PC_HOLE || run->cls == MMT_PC_OFFLINE) {
+				if (mmc_seed_class(r->m, zs, ze - zs,
+						   MMC_PC_RESERVED) < 0)
+					bad++;
+				continue;
+			}
 			if (run->cls != MMT_PC_PCP) {
 				if (mmc_seed_class(r->m, zs, ze - zs, run->cls) < 0)
 					bad++;
@@ -457,6 +518,7 @@ int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
 			}
 		}
 	}
+	seed_finish(r);
 	*errors = bad;
 	return 0;
 }
@@ -482,4 +544,5 @@ void rp_seed_empty(struct rp_run *r)
 				pfn += 1ull << o;
 			}
 		}
+	seed_finish(r);
 }

@@ -214,6 +214,50 @@ static void model_ns(const struct rp_run *r, uint64_t *dr, uint64_t *comp,
 	}
 }
 
+/* Policy mode: how slab objects and faults reached the model. */
+static void write_slab_thp(const struct rp_run *r, const struct mmc_vmstat *vs,
+			   FILE *f)
+{
+	const struct rp_slab_state *s = &r->sl;
+
+	fprintf(f, "  \"slab\": {\"objects_allocated\": %llu, "
+		"\"objects_freed\": %llu, \"frees_of_pretrace_objects\": %llu, "
+		"\"objects_in_pretrace_slabs\": %llu, \"free_failures\": %llu, "
+		"\"alloc_failures\": %llu, \"reused_live_objects\": %llu, "
+		"\"large_kmallocs\": %llu, \"caches_created\": %u, "
+		"\"kernel_slab_page_allocs\": %llu, "
+		"\"kernel_slab_page_frees\": %llu, "
+		"\"model_slab_page_allocs\": %llu, \"model_slab_pages_max\": %llu, "
+		"\"model_slab_pages_end\": %llu},\n",
+		(unsigned long long)s->objs_allocated,
+		(unsigned long long)s->objs_freed,
+		(unsigned long long)s->free_absorbed,
+		(unsigned long long)s->objs_pretrace_slab,
+		(unsigned long long)s->free_fail,
+		(unsigned long long)s->alloc_fail,
+		(unsigned long long)s->over_live,
+		(unsigned long long)s->large_kmallocs, s->caches_created,
+		(unsigned long long)s->kernel_slab_page_allocs,
+		(unsigned long long)s->kernel_slab_page_frees,
+		(unsigned long long)s->model_slab_page_allocs,
+		(unsigned long long)s->model_slab_pages_max,
+		(unsigned long long)vs->slab_pages);
+	fprintf(f, "  \"faults\": {\"model_allocs\": %llu, \"thp_fault_alloc\": %llu, "
+		"\"thp_fault_fallback\": %llu, \"order9_attempts\": %llu, "
+		"\"order9_success\": %llu, \"covered_by_model_thp\": %llu, "
+		"\"kernel_thp_as_4k\": %llu, \"model_thps_freed\": %llu, "
+		"\"oom\": %llu},\n",
+		(unsigned long long)s->fault_allocs,
+		(unsigned long long)vs->thp_fault_alloc,
+		(unsigned long long)vs->thp_fault_fallback,
+		(unsigned long long)vs->order9_attempts,
+		(unsigned long long)vs->order9_success,
+		(unsigned long long)s->fault_in_thp,
+		(unsigned long long)s->fault_fallback_alloc,
+		(unsigned long long)s->thp_frees,
+		(unsigned long long)s->fault_oom);
+}
+
 static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
 			  const struct endstate *e, FILE *f)
 {
@@ -291,6 +335,8 @@ static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)r->touches,
 		(unsigned long long)r->slab_objs,
 		(unsigned long long)r->alloc_over_live);
+	if (r->o->mode == MMT_REPLAY_POLICY)
+		write_slab_thp(r, vs, f);
 	fprintf(f, "  \"kernel\": {\"fallbacks\": %llu, \"kswapd_wakes\": %llu, "
 		"\"direct_reclaims\": %llu, \"compaction_stalls\": %llu, "
 		"\"node_reclaims\": %llu, \"lost_events\": %llu},\n",
@@ -475,6 +521,7 @@ void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv)
 		{ "pages_allocated", k->page_allocs, 0 },
 		{ "pages_freed", k->page_frees, 0 },
 		{ "order9_allocs", k->order9_allocs, 0 },
+		{ "slab_page_allocs", r->sl.kernel_slab_page_allocs, 0 },
 		{ "fallbacks", k->fallbacks, 0 },
 		{ "pageblock_steals", k->steals, 0 },
 		{ "kswapd_wakes", k->kswapd_wakes, 0 },
@@ -495,17 +542,21 @@ void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv)
 	rows[0].model = (int64_t)vs.pgalloc;
 	rows[1].model = (int64_t)vs.pgfree;
 	rows[2].model = (int64_t)vs.order9_attempts;
-	rows[3].model = (int64_t)vs.extfrag_events;
-	rows[4].model = (int64_t)vs.pageblock_steals;
-	rows[5].model = (int64_t)vs.kswapd_wakes;
-	rows[6].model = (int64_t)vs.direct_reclaims;
-	rows[7].model = (int64_t)vs.direct_reclaimed;
-	rows[8].model = (int64_t)dr_ns;
-	rows[9].model = (int64_t)vs.compact_stalls;
-	rows[11].model = (int64_t)comp_ns;
-	rows[12].model = (int64_t)vs.node_reclaims;
-	rows[13].model = (int64_t)vs.node_reclaimed;
-	rows[14].model = (int64_t)nr_ns;
+	rows[3].model = (int64_t)r->sl.model_slab_page_allocs;
+	rows[4].model = (int64_t)vs.extfrag_events;
+	rows[5].model = (int64_t)vs.pageblock_steals;
+	rows[6].model = (int64_t)vs.kswapd_wakes;
+	rows[7].model = (int64_t)vs.direct_reclaims;
+	rows[8].model = (int64_t)vs.direct_reclaimed;
+	rows[9].model = (int64_t)dr_ns;
+	rows[10].model = (int64_t)vs.compact_stalls;
+	rows[12].model = (int64_t)comp_ns;
+	/* the kernel's count is mm_vmscan_node_reclaim_begin, which fires
+	 * only when node_reclaim() scans: calls minus the refused ones */
+	rows[13].model = (int64_t)(vs.node_reclaims - vs.node_reclaim_full -
+				   vs.node_reclaim_noscan);
+	rows[14].model = (int64_t)vs.node_reclaimed;
+	rows[15].model = (int64_t)nr_ns;
 	if (tsv)
 		fputs("# counter\tkernel\tmodel\n", f);
 	else

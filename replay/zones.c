@@ -279,7 +279,7 @@ void zones_print(FILE *f, const struct mmc *m)
 
 /* ---- this host ---------------------------------------------------------- */
 
-static char *slurp(const char *path)
+char *zones_read_text(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	size_t cap = 1 << 16, len = 0;
@@ -323,7 +323,7 @@ static int host_policy(struct mmc_policy *p, const char *dir, char *err,
 
 	for (size_t i = 0; i < sizeof(host_sysctls) / sizeof(host_sysctls[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, host_sysctls[i]);
-		char *v = slurp(path);
+		char *v = zones_read_text(path);
 
 		if (!v)
 			continue;	/* older kernels lack some */
@@ -396,7 +396,7 @@ static void apply_sets(struct mmc_policy *p)
 static struct mmc *host_model(const struct mmc_policy *base, struct zi_zone *zones,
 			      int *nz, char *err, size_t errlen)
 {
-	char *text = slurp("/proc/zoneinfo");
+	char *text = zones_read_text("/proc/zoneinfo");
 	struct mmc_topology *t = NULL;
 	struct mmc *m = NULL;
 	struct mmc_policy p = *base;

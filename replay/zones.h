@@ -44,6 +44,10 @@ int zoneinfo_topology(const struct zi_zone *zones, int n, uint32_t nr_cpus,
 int zones_compare(const struct mmc *m, const struct zi_zone *zones, int n,
 		  FILE *f);
 
+/* The whole text of a file, NUL-terminated and malloc'd; NULL when it
+ * cannot be read.  Reads to EOF, as /proc files report size 0. */
+char *zones_read_text(const char *path);
+
 /* The model's zone table. */
 void zones_print(FILE *f, const struct mmc *m);
 

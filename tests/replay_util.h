@@ -9,6 +9,7 @@
 #define MMTRACE_REPLAY_UTIL_H
 
 #include <dirent.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,29 @@ static inline char *ru_slurp(const char *path, size_t *len)
 	if (len)
 		*len = (size_t)n;
 	return buf;
+}
+
+/* The recorded sample traces (the .mmt files in $MMTRACE_SAMPLES, else
+ * in traces/samples; none found is an empty list), for the suites
+ * that replay them: they use ru_samples_setup/_teardown as group
+ * fixtures.  Unused in the other suites. */
+static glob_t ru_samples __attribute__((unused));
+
+static inline int ru_samples_setup(void **state)
+{
+	const char *dir = getenv("MMTRACE_SAMPLES");
+	char pat[512];
+
+	snprintf(pat, sizeof(pat), "%s/*.mmt", dir ? dir : "traces/samples");
+	if (glob(pat, 0, NULL, &ru_samples) != 0)
+		ru_samples.gl_pathc = 0;
+	return ru_setup(state);
+}
+
+static inline int ru_samples_teardown(void **state)
+{
+	globfree(&ru_samples);
+	return ru_teardown(state);
 }
 
 #endif

@@ -45,15 +45,18 @@ static unsigned class_of(struct mmc *m, uint64_t pfn)
 	return page_class(z->page[pfn_to_idx(z, pfn)]);
 }
 
-/* Take every free page, give back every other one: no free block above
- * order 0 is left. */
-static void fragment(struct mmc *m)
+/* Take every free page of node nid (every node for nid < 0), give back
+ * every other one: no free block above order 0 is left there. */
+static void fragment_node(struct mmc *m, int nid)
 {
 	for (uint32_t i = 0; i < m->nr_zones; i++) {
 		const struct mmc_zone *z = m->zones[i];
 		uint64_t end = z->start_pfn + z->spanned;
-		uint8_t *taken = calloc(z->spanned, 1);
+		uint8_t *taken;
 
+		if (nid >= 0 && z->node != nid)
+			continue;
+		taken = calloc(z->spanned, 1);
 		assert_non_null(taken);
 		for (uint64_t p = z->start_pfn; p < end; p++)
 			taken[p - z->start_pfn] =
@@ -162,7 +165,7 @@ static void test_thp_fallback(void **state)
 	struct mmc_result r;
 
 	(void)state;
-	fragment(m);
+	fragment_node(m, -1);
 	assert_int_equal(mmc_fault(m, 3, BASE, MMC_FAULT_WRITE | MMC_FAULT_THP,
 				   0, &r), MMC_FK_ANON);
 	assert_true(r.pfn != NO_PFN);
@@ -170,29 +173,6 @@ static void test_thp_fallback(void **state)
 	assert_int_equal(m->vm.thp_fault_fallback, 1);
 	assert_int_equal(m->vm.thp_fault_alloc, 0);
 	mmc_destroy(m);
-}
-
-/* Take every free page of one node, give back every other one. */
-static void fragment_node(struct mmc *m, int nid)
-{
-	for (uint32_t i = 0; i < m->nr_zones; i++) {
-		const struct mmc_zone *z = m->zones[i];
-		uint64_t end = z->start_pfn + z->spanned;
-		uint8_t *taken;
-
-		if (z->node != nid)
-			continue;
-		taken = calloc(z->spanned, 1);
-		assert_non_null(taken);
-		for (uint64_t p = z->start_pfn; p < end; p++)
-			taken[p - z->start_pfn] =
-				mmc_alloc_at(m, p, 0, MMC_GFP_KERNEL, 0, NULL) == 0;
-		for (uint64_t p = z->start_pfn; p < end; p++)
-			if ((p & 1) && taken[p - z->start_pfn])
-				assert_int_equal(mmc_free(m, p, 0, 0, NULL), 0);
-		free(taken);
-	}
-	mmc_drain_all(m);
 }
 
 /* alloc_pages_mpol(): a THP is tried on the local node only, unless the

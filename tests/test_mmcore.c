@@ -528,14 +528,15 @@ static void test_zone_reclaim_mode(void **state)
 	mmc_vmstat(m, &vs);
 	assert_int_equal(vs.node_reclaims, 0);
 	mmc_destroy(m);
-	/* mode 1: node reclaim on node 0 first (nothing to reclaim), then
-	 * node 1 */
+	/* mode 1: node reclaim on node 0 first (nothing to reclaim:
+	 * NODE_RECLAIM_FULL, no scan, so no NODE_RECLAIM path), then node 1 */
 	m = two_nodes(1, 20);
 	assert_int_equal(mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, &res), 0);
-	assert_true(res.path & MMC_PATH_NODE_RECLAIM);
+	assert_false(res.path & MMC_PATH_NODE_RECLAIM);
 	assert_int_equal(res.node, 1);
 	mmc_vmstat(m, &vs);
 	assert_int_equal(vs.node_reclaims, 1);
+	assert_int_equal(vs.node_reclaim_full, 1);
 	mmc_destroy(m);
 	/* zone_allows_reclaim(): distance > node_reclaim_distance (30) */
 	m = two_nodes(1, 40);
@@ -717,6 +718,83 @@ static void test_topology(void **state)
 	free(b);
 }
 
+/* mmc_topology_split on this development VM's layout: DMA, DMA32 with
+ * its PCI hole, and a hot-pluggable Normal zone that spans 5.5 M pages
+ * but has only ~850 000 online at its low end.  Each node gets half the
+ * managed memory (not half the span) and half the cpus. */
+static void test_topology_split_vm_layout(void **state)
+{
+	struct mmc_topology *a = calloc(1, sizeof(*a)), *b = malloc(sizeof(*b));
+	char err[256];
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	a->nr_nodes = 1;
+	a->nodes[0].nr_zones = 3;
+	a->nodes[0].zones[0] = (struct mmc_zone_spec){ MMC_ZONE_DMA, 1, 4095,
+		3998, 3840 };
+	a->nodes[0].zones[1] = (struct mmc_zone_spec){ MMC_ZONE_DMA32, 4096,
+		1044480, 782336, 772918 };
+	a->nodes[0].zones[2] = (struct mmc_zone_spec){ MMC_ZONE_NORMAL,
+		1048576, 5505024, 851968, 835584 };
+	a->nodes[0].nr_cpus = 4;
+	a->nr_cpus = 4;
+	a->distance[0][0] = 10;
+	uint64_t total = 3840 + 772918 + 835584;
+	assert_int_equal(mmc_topology_split(a, 2, 20, b, err, sizeof(err)), 0);
+	assert_int_equal(b->nr_nodes, 2);
+	uint64_t managed[2] = { 0, 0 }, present = 0, end = 0;
+	for (uint32_t n = 0; n < 2; n++) {
+		assert_int_equal(b->nodes[n].nr_cpus, 2);
+		for (uint32_t i = 0; i < b->nodes[n].nr_zones; i++) {
+			const struct mmc_zone_spec *z = &b->nodes[n].zones[i];
+
+			managed[n] += z->managed;
+			present += z->present;
+			assert_true(z->managed <= z->present);
+			assert_true(z->start_pfn >= end);	/* pfn order */
+			end = z->start_pfn + z->spanned;
+			if (z->type == MMC_ZONE_NORMAL)	/* MAX_ORDER cuts */
+				assert_int_equal(z->start_pfn % 1024, 0);
+		}
+	}
+	assert_int_equal(managed[0] + managed[1], total);
+	assert_int_equal(present, 3998 + 782336 + 851968);
+	assert_int_equal(end, 1048576 + 5505024);	/* the span is kept */
+	/* halves within one MAX_ORDER block's worth */
+	uint64_t diff = managed[0] > managed[1] ? managed[0] - managed[1] :
+						  managed[1] - managed[0];
+	print_message("split managed %llu / %llu\n",
+		      (unsigned long long)managed[0], (unsigned long long)managed[1]);
+	assert_true(diff <= 2 * 1024);
+	/* node 1 holds Normal only, and a real share of it */
+	assert_int_equal(b->nodes[1].nr_zones, 1);
+	assert_int_equal(b->nodes[1].zones[0].type, MMC_ZONE_NORMAL);
+	assert_true(b->nodes[1].zones[0].managed > total / 2 - 2048);
+	struct mmc_policy p;
+	mmc_policy_defaults(&p);
+	struct mmc *m = mmc_create(b, &p, err, sizeof(err));
+	if (!m)
+		fail_msg("%s", err);
+	assert_int_equal(mmc_seed_all_free(m), 0);
+	assert_null(mmc_check(m));
+	mmc_destroy(m);
+	/* four nodes: the low zones (786 758 managed) exceed a quarter, so
+	 * node 1 starts in Normal and the rest share it evenly */
+	assert_int_equal(mmc_topology_split(a, 4, 20, b, err, sizeof(err)), 0);
+	for (uint32_t n = 1; n < 4; n++) {
+		uint64_t want = 835584 / 3, got = b->nodes[n].zones[0].managed;
+
+		assert_int_equal(b->nodes[n].nr_zones, 1);
+		assert_true(got + 2048 > want && got < want + 2048);
+	}
+	assert_int_equal(b->nodes[3].zones[0].start_pfn +
+			 b->nodes[3].zones[0].spanned, 1048576 + 5505024);
+	free(a);
+	free(b);
+}
+
 static void test_zonelists(void **state)
 {
 	struct mmc_topology *t = malloc(sizeof(*t));
@@ -822,6 +900,23 @@ static void test_memory_budget(void **state)
 	print_message("%zu bytes for %llu pages: %.2f bytes/page\n", bytes,
 		      (unsigned long long)pages, (double)bytes / (double)pages);
 	assert_true(bytes <= 8 * pages);
+	/* the mechanisms' state is counted: faults grow the fault view and
+	 * the LRU rings, and mmc_memory_bytes follows them */
+	size_t parts = reclaim_memory_bytes(m) + slab_memory_bytes(m) +
+		       fault_memory_bytes(m);
+	assert_int_equal(mmc_seed_all_free(m), 0);
+	for (uint64_t i = 0; i < 20000; i++) {
+		struct mmc_result res;
+
+		assert_true(mmc_fault(m, 7, 0x10000000ull + (i << 12),
+				      MMC_FAULT_WRITE | MMC_FAULT_USER, 0,
+				      &res) >= 0);
+	}
+	size_t parts2 = reclaim_memory_bytes(m) + slab_memory_bytes(m) +
+			fault_memory_bytes(m);
+	assert_true(parts2 > parts);
+	assert_true(mmc_memory_bytes(m) >= bytes + (parts2 - parts));
+	assert_true(mmc_memory_bytes(m) >= parts2);
 	mmc_destroy(m);
 	free(t);
 }
@@ -968,6 +1063,7 @@ int main(void)
 		cmocka_unit_test(test_free_block_walk),
 		cmocka_unit_test(test_policy),
 		cmocka_unit_test(test_topology),
+		cmocka_unit_test(test_topology_split_vm_layout),
 		cmocka_unit_test(test_zonelists),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_memory_budget),

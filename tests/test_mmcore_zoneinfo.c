@@ -17,39 +17,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "mmcore.h"
+#include "mmcore_check.h"
 #include "../replay/zones.h"
 
 #ifndef TEST_DATA
 #define TEST_DATA "tests/data"
 #endif
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t len = 0, cap = 1 << 16;
-
-	if (!f)
-		return NULL;
-	buf = malloc(cap);
-	while (buf) {
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (len + 1 < cap)
-			break;
-		char *nb = realloc(buf, cap *= 2);
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-		}
-		buf = nb;
-	}
-	fclose(f);
-	if (buf)
-		buf[len] = 0;
-	return buf;
-}
 
 /* Build the model from zoneinfo text + a policy, compare; returns diffs. */
 static int model_vs(const char *zoneinfo, const struct mmc_policy *p,
@@ -77,19 +50,15 @@ static int model_vs(const char *zoneinfo, const struct mmc_policy *p,
 	return d;
 }
 
-static void test_fixture(void **state)
+/* The VM's sysctls saved beside its zoneinfo (name=value lines, split in
+ * place) applied over the defaults into p; returns its nr_cpus line (1
+ * when absent). */
+static uint32_t fixture_policy(char *sc, struct mmc_policy *p)
 {
-	char *zi = slurp(TEST_DATA "/zoneinfo.txt");
-	char *sc = slurp(TEST_DATA "/zoneinfo.sysctl");
-	struct mmc_policy p;
-	char err[256];
 	uint32_t nr_cpus = 1;
-	int populated;
+	char err[256];
 
-	(void)state;
-	assert_non_null(zi);
-	assert_non_null(sc);
-	mmc_policy_defaults(&p);
+	mmc_policy_defaults(p);
 	for (char *line = strtok(sc, "\n"); line; line = strtok(NULL, "\n")) {
 		char *eq = strchr(line, '=');
 
@@ -97,9 +66,24 @@ static void test_fixture(void **state)
 		*eq = 0;
 		if (!strcmp(line, "nr_cpus"))
 			nr_cpus = (uint32_t)atoi(eq + 1);
-		else if (mmc_policy_set(&p, line, eq + 1, err, sizeof(err)))
+		else if (mmc_policy_set(p, line, eq + 1, err, sizeof(err)))
 			fail_msg("%s", err);
 	}
+	return nr_cpus;
+}
+
+static void test_fixture(void **state)
+{
+	char *zi = zones_read_text(TEST_DATA "/zoneinfo.txt");
+	char *sc = zones_read_text(TEST_DATA "/zoneinfo.sysctl");
+	struct mmc_policy p;
+	uint32_t nr_cpus;
+	int populated;
+
+	(void)state;
+	assert_non_null(zi);
+	assert_non_null(sc);
+	nr_cpus = fixture_policy(sc, &p);
 	assert_int_equal(model_vs(zi, &p, nr_cpus, &populated), 0);
 	assert_int_equal(populated, 3);	/* DMA, DMA32, Normal */
 	/* the default min_free_kbytes (with khugepaged's recommendation)
@@ -115,9 +99,88 @@ static void test_fixture(void **state)
 	free(sc);
 }
 
+/* A snapshot-seeded zone whose reserved pages and holes sit in the middle
+ * of its span (as on this VM: hot-pluggable Normal, scattered memblock
+ * reservations): the layout's page count differs from the kernel's
+ * managed, and mmc_zone_set_managed() still gives the exact marks. */
+static void test_seeded_layout_set_managed(void **state)
+{
+	char *zi = zones_read_text(TEST_DATA "/zoneinfo.txt");
+	char *sc = zones_read_text(TEST_DATA "/zoneinfo.sysctl");
+	struct zi_zone *zones = calloc(ZI_MAX_ZONES, sizeof(*zones));
+	struct mmc_topology *t = malloc(sizeof(*t));
+	struct mmc_policy p;
+	char err[256];
+	uint32_t nr_cpus;
+
+	(void)state;
+	assert_non_null(zi);
+	assert_non_null(sc);
+	assert_non_null(zones);
+	assert_non_null(t);
+	nr_cpus = fixture_policy(sc, &p);
+	int n = zoneinfo_parse(zi, zones, ZI_MAX_ZONES, err, sizeof(err));
+	assert_true(n > 0);
+	assert_int_equal(zoneinfo_topology(zones, n, nr_cpus, NULL, NULL, 0, t,
+					   err, sizeof(err)), 0);
+	/* the model lays every present page out as managed, as replay does
+	 * before it knows where the reserved pages are */
+	for (uint32_t i = 0; i < t->nodes[0].nr_zones; i++) {
+		struct mmc_zone_spec *zs = &t->nodes[0].zones[i];
+
+		zs->managed = zs->present;
+	}
+	struct mmc *m = mmc_create(t, &p, err, sizeof(err));
+	if (!m)
+		fail_msg("%s", err);
+	assert_true(zones_compare(m, zones, n, NULL) > 0);
+	/* the snapshot: free blocks, reserved pages and holes in the middle */
+	for (int i = 0; i < n; i++) {
+		uint64_t a = zones[i].start_pfn, span = zones[i].spanned;
+
+		if (zones[i].type < 0 || !zones[i].present)
+			continue;
+		uint64_t mid = (a + span / 2) & ~1023ull;
+
+		assert_int_equal(mmc_seed_free(m, mid, 10, MMC_MT_MOVABLE), 0);
+		assert_int_equal(mmc_seed_class(m, mid + 1024, 300,
+						MMC_PC_RESERVED), 0);
+		assert_int_equal(mmc_seed_class(m, mid + 2048, 1024,
+						MMC_PC_HOLE), 0);
+		assert_int_equal(mmc_seed_class(m, mid - 7, 5, MMC_PC_RESERVED), 0);
+		assert_int_equal(mmc_seed_free(m, mid - 8, 0, -1), 0);
+	}
+	assert_null(mmc_check(m));
+	assert_true(zones_compare(m, zones, n, NULL) > 0);
+	for (int i = 0; i < n; i++)
+		if (zones[i].type >= 0 && zones[i].present)
+			assert_int_equal(mmc_zone_set_managed(m, zones[i].node,
+					zones[i].type, zones[i].managed), 0);
+	assert_int_equal(mmc_zone_set_managed(m, 0, MMC_ZONE_NORMAL, 0), -1);
+	assert_int_equal(mmc_zone_set_managed(m, 0, MMC_ZONE_MOVABLE, 5), -1);
+	mmc_setup_zones(m);
+	assert_int_equal(zones_compare(m, zones, n, stderr), 0);
+	assert_null(mmc_check(m));
+	/* later relabels move managed as online_pages() does: a reserved
+	 * page that comes online is managed */
+	struct mmc_zone_stats st;
+	assert_int_equal(mmc_zone_stats(m, 1, &st), 0);
+	uint64_t before = st.managed;
+	uint64_t mid = (zones[1].start_pfn + zones[1].spanned / 2) & ~1023ull;
+	assert_int_equal(mmc_seed_free(m, mid + 1024, 2, -1), 0);
+	assert_int_equal(mmc_zone_stats(m, 1, &st), 0);
+	assert_int_equal(st.managed, before + 4);
+	assert_null(mmc_check(m));
+	mmc_destroy(m);
+	free(t);
+	free(zones);
+	free(zi);
+	free(sc);
+}
+
 static int read_int(const char *path)
 {
-	char *s = slurp(path);
+	char *s = zones_read_text(path);
 	int v = s ? atoi(s) : -1;
 
 	free(s);
@@ -139,13 +202,13 @@ static void test_live(void **state)
 	for (int attempt = 0; attempt < 5; attempt++) {
 		struct mmc_policy p;
 		int before = read_int("/proc/sys/vm/min_free_kbytes");
-		char *zi = slurp("/proc/zoneinfo");
+		char *zi = zones_read_text("/proc/zoneinfo");
 
 		assert_non_null(zi);
 		mmc_policy_defaults(&p);
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			snprintf(path, sizeof(path), "/proc/sys/vm/%s", names[i]);
-			char *v = slurp(path);
+			char *v = zones_read_text(path);
 			if (!v)
 				continue;
 			char *nl = strchr(v, '\n');
@@ -188,6 +251,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixture),
+		cmocka_unit_test(test_seeded_layout_set_managed),
 		cmocka_unit_test(test_live),
 		cmocka_unit_test(test_parse_errors),
 	};

@@ -248,6 +248,37 @@ static uint64_t xorshift(uint64_t *s)
 	return *s;
 }
 
+/* The PG_LRU pages of [start, start + nr) in z, checked against the
+ * node's LRU list counts (the range is all the churn puts on the LRU). */
+static uint64_t lru_flagged_pages(struct mmc *m, const struct mmc_zone *z,
+				  uint64_t start, uint64_t nr)
+{
+	uint64_t on_lru = 0, counted = 0;
+
+	for (uint64_t p = start; p < start + nr; p++)
+		on_lru += !!(z->page[pfn_to_idx(z, p)] & PG_LRU);
+	for (int f = 0; f < 2; f++)
+		for (int a = 0; a < 2; a++)
+			counted += lru_pages(m, 0, f, a);
+	assert_int_equal(counted, on_lru);
+	return on_lru;
+}
+
+/* Direct reclaim until nothing comes back: exactly the expected pages
+ * are freed and none of the range is left on an LRU. */
+static void reclaim_all(struct mmc *m, const struct mmc_zone *z,
+			uint64_t start, uint64_t nr, uint64_t expect)
+{
+	uint64_t got = 0, r;
+
+	while ((r = try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
+				      MMC_ZONE_NORMAL, NULL)) > 0)
+		got += r;
+	assert_int_equal(got, expect);
+	for (uint64_t p = start; p < start + nr; p++)
+		assert_false(z->page[pfn_to_idx(z, p)] & PG_LRU);
+}
+
 static void lru_churn(void **state)
 {
 	struct tl_hook hook = { 0 };
@@ -280,26 +311,89 @@ static void lru_churn(void **state)
 			try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
 					  MMC_ZONE_NORMAL, NULL);
 	}
-	uint64_t on_lru = 0, counted = 0;
-	for (uint64_t p = start; p < start + nr; p++)
-		on_lru += !!(z->page[pfn_to_idx(z, p)] & PG_LRU);
-	for (int f = 0; f < 2; f++)
-		for (int a = 0; a < 2; a++)
-			counted += lru_pages(m, 0, f, a);
-	assert_int_equal(counted, on_lru);
+	uint64_t on_lru = lru_flagged_pages(m, z, start, nr);
 	assert_true(on_lru > nr / 4);
 	assert_true(reclaim_memory_bytes(m) < 8 * on_lru + 4096);
 
 	mmc_set_reclaim_hook(m, tl_reclaim_hook, &hook);
-	uint64_t got = 0, r;
-	while ((r = try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
-				      MMC_ZONE_NORMAL, NULL)) > 0)
-		got += r;
-	assert_int_equal(got, on_lru);
+	reclaim_all(m, z, start, nr, on_lru);
 	assert_int_equal(hook.calls, on_lru);
-	for (uint64_t p = start; p < start + nr; p++)
-		assert_false(z->page[pfn_to_idx(z, p)] & PG_LRU);
 	tl_check(m);
+	mmc_destroy(m);
+}
+
+struct churn_ord {
+	unsigned char *ord;
+	uint64_t start, nr;
+};
+
+/* reclaim frees the folio: the workload no longer holds it */
+static void churn_reclaimed(void *ctx, uint64_t pfn, unsigned order)
+{
+	struct churn_ord *c = ctx;
+
+	(void)order;
+	if (pfn - c->start < c->nr)
+		c->ord[pfn - c->start] = 0;
+}
+
+/* Churn of order-0 and order-2 folios: order-0 stale entries live as
+ * bits, order-2 ones in the hash set, and both kinds go through ring
+ * compaction many times.  Every LRU folio must stay counted once and be
+ * reclaimable to the last page (an entry wrongly taken for stale would
+ * never be scanned). */
+static void lru_churn_mixed_orders(void **state)
+{
+	struct tl_hook hook = { 0 };
+	uint64_t seed = 0x2545f4914f6cdd1dull;
+	(void)state;
+
+	struct mmc *m = one_node(60);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t start = z->start_pfn & ~3ull, nr = 16384;
+	unsigned char *ord = calloc(nr, 1);	/* order + 1 at our heads */
+
+	assert_non_null(ord);
+	start = (start + 3) & ~3ull;
+	struct churn_ord co = { ord, start, nr };
+	mmc_set_reclaim_hook(m, churn_reclaimed, &co);
+	mmc_set_swap(m, 1u << 20);
+	for (int i = 0; i < 300000; i++) {
+		unsigned o = (xorshift(&seed) & 3) ? 0 : 2;
+		uint64_t rel = (xorshift(&seed) % nr) & ~((1ull << o) - 1);
+		uint64_t pfn = start + rel;
+
+		switch (xorshift(&seed) % 5) {
+		case 0:
+			mmc_lru_touch(m, pfn);
+			break;
+		case 1:
+			if (ord[rel]) {
+				assert_int_equal(mmc_free(m, pfn, ord[rel] - 1u,
+							  0, NULL), 0);
+				ord[rel] = 0;
+			}
+			break;
+		default:
+			if (ord[rel] || mmc_alloc_at(m, pfn, o,
+					MMC_GFP_HIGHUSER_MOVABLE, 0, NULL))
+				break;
+			ord[rel] = (unsigned char)(o + 1);
+			assert_int_equal(mmc_lru_add(m, pfn, o,
+				(xorshift(&seed) & 1) ? MMC_PC_ANON
+						      : MMC_PC_FILE), 0);
+		}
+		if (i % 40000 == 0)
+			try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
+					  MMC_ZONE_NORMAL, NULL);
+	}
+	uint64_t on_lru = lru_flagged_pages(m, z, start, nr);
+	assert_true(on_lru > nr / 8);
+
+	mmc_set_reclaim_hook(m, tl_reclaim_hook, &hook);
+	reclaim_all(m, z, start, nr, on_lru);
+	tl_check(m);
+	free(ord);
 	mmc_destroy(m);
 }
 
@@ -439,6 +533,7 @@ int main(void)
 		cmocka_unit_test(swappiness_and_no_swap),
 		cmocka_unit_test(reclaim_cost_balance),
 		cmocka_unit_test(lru_churn),
+		cmocka_unit_test(lru_churn_mixed_orders),
 		cmocka_unit_test(kswapd_reclaims_boost),
 		cmocka_unit_test(determinism),
 	};

@@ -22,14 +22,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <glob.h>
 #include "replay_util.h"
-
-static glob_t samples;
 
 static int have_samples(void)
 {
-	if (samples.gl_pathc)
+	if (ru_samples.gl_pathc)
 		return 1;
 	fprintf(stderr, "no traces/samples/*.mmt: sample replays skipped\n");
 	return 0;
@@ -44,6 +41,24 @@ static int unreadable(const char *t, const struct mmt_replay_result *res)
 	return 1;
 }
 
+/* Replays sample i in mode into ru_dir/NAME-i (its path in out) and
+ * asserts the replay ran; -1 when the sample does not decode at all
+ * (said on stderr: the caller skips it), else 0. */
+static int replay_sample(size_t i, int mode, const char *name, char *out,
+			 size_t outlen, struct mmt_replay_result *res)
+{
+	const char *t = ru_samples.gl_pathv[i];
+	char err[512];
+	int rc;
+
+	snprintf(out, outlen, "%s/%s-%zu", ru_dir, name, i);
+	rc = ru_replay(t, out, mode, NULL, NULL, 0, res, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "%s: %s\n", t, err);
+	assert_int_equal(rc, 0);
+	return unreadable(t, res) ? -1 : 0;
+}
+
 static void test_mirror_samples(void **state)
 {
 	size_t checked = 0;
@@ -53,19 +68,13 @@ static void test_mirror_samples(void **state)
 		skip();
 		return;
 	}
-	for (size_t i = 0; i < samples.gl_pathc; i++) {
-		const char *t = samples.gl_pathv[i];
+	for (size_t i = 0; i < ru_samples.gl_pathc; i++) {
+		const char *t = ru_samples.gl_pathv[i];
 		struct mmt_replay_result res;
-		char out[600], err[512], path[700];
-		int rc;
+		char out[600], path[700];
 
-		snprintf(out, sizeof(out), "%s/mirror-%zu", ru_dir, i);
-		rc = ru_replay(t, out, MMT_REPLAY_MIRROR, NULL, NULL, 0, &res,
-			       err, sizeof(err));
-		if (rc)
-			fprintf(stderr, "%s: %s\n", t, err);
-		assert_int_equal(rc, 0);
-		if (unreadable(t, &res))
+		if (replay_sample(i, MMT_REPLAY_MIRROR, "mirror", out,
+				  sizeof(out), &res))
 			continue;
 		checked++;
 		fprintf(stderr, "%s: mirror pfn agreement %.6f over %llu pages "
@@ -107,19 +116,13 @@ static void test_policy_samples(void **state)
 		skip();
 		return;
 	}
-	for (size_t i = 0; i < samples.gl_pathc; i++) {
-		const char *t = samples.gl_pathv[i];
+	for (size_t i = 0; i < ru_samples.gl_pathc; i++) {
+		const char *t = ru_samples.gl_pathv[i];
 		struct mmt_replay_result res;
-		char out[600], err[512];
-		int rc;
+		char out[600];
 
-		snprintf(out, sizeof(out), "%s/policy-%zu", ru_dir, i);
-		rc = ru_replay(t, out, MMT_REPLAY_POLICY, NULL, NULL, 0, &res,
-			       err, sizeof(err));
-		if (rc)
-			fprintf(stderr, "%s: %s\n", t, err);
-		assert_int_equal(rc, 0);
-		if (unreadable(t, &res))
+		if (replay_sample(i, MMT_REPLAY_POLICY, "policy", out,
+				  sizeof(out), &res))
 			continue;
 		checked++;
 		assert_true(res.events_replayed > 0);
@@ -133,23 +136,6 @@ static void test_policy_samples(void **state)
 		skip();
 }
 
-static int setup(void **state)
-{
-	const char *dir = getenv("MMTRACE_SAMPLES");
-	char pat[512];
-
-	snprintf(pat, sizeof(pat), "%s/*.mmt", dir ? dir : "traces/samples");
-	if (glob(pat, 0, NULL, &samples) != 0)
-		samples.gl_pathc = 0;
-	return ru_setup(state);
-}
-
-static int teardown(void **state)
-{
-	globfree(&samples);
-	return ru_teardown(state);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,5 +143,6 @@ int main(void)
 		cmocka_unit_test(test_policy_samples),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, ru_samples_setup,
+				      ru_samples_teardown);
 }

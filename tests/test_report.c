@@ -237,6 +237,17 @@ static void check_svg(const char *dir, const char *name)
 	free(s);
 }
 
+/* Figure i of rpt_figures was drawn: its PNG and its SVG look whole. */
+static void check_figure_images(const char *dir, size_t i)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s.png", rpt_figures[i].name);
+	check_png(dir, name);
+	snprintf(name, sizeof(name), "%s.svg", rpt_figures[i].name);
+	check_svg(dir, name);
+}
+
 /* Same input, same figure bytes (gnuplot writes no dates). */
 static void check_figures_repeat(const char *dir)
 {
@@ -278,10 +289,7 @@ static void test_render_figures(void **state)
 	assert_int_equal(mmt_report_render(fx->dir, err, sizeof(err)), 0);
 	assert_string_equal(err, "");
 	for (size_t i = 0; i < rpt_nfigures; i++) {
-		snprintf(name, sizeof(name), "%s.png", rpt_figures[i].name);
-		check_png(fx->dir, name);
-		snprintf(name, sizeof(name), "%s.svg", rpt_figures[i].name);
-		check_svg(fx->dir, name);
+		check_figure_images(fx->dir, i);
 		snprintf(name, sizeof(name), "plots/%s.gp", rpt_figures[i].name);
 		assert_file(fx->dir, name);
 		snprintf(name, sizeof(name), "data/%s", rpt_figures[i].data);
@@ -437,7 +445,7 @@ static void test_scan_runs_without_policies(void **state)
 static void test_degenerate_run(void **state)
 {
 	struct fixture *fx = *state;
-	char run[128], err[512] = "", name[64], *md;
+	char run[128], err[512] = "", *md;
 
 	if (!have_gnuplot())
 		skip();
@@ -453,12 +461,8 @@ static void test_degenerate_run(void **state)
 		   "\tfree_o8\tfree_o9\tfree_o10\n");
 	write_file(run, "latency.tsv", "# op\tlo_ns\thi_ns\tcount\tcdf\n");
 	assert_int_equal(mmt_report_render(fx->dir, err, sizeof(err)), 0);
-	for (size_t i = 0; i < rpt_nfigures; i++) {
-		snprintf(name, sizeof(name), "%s.png", rpt_figures[i].name);
-		check_png(fx->dir, name);
-		snprintf(name, sizeof(name), "%s.svg", rpt_figures[i].name);
-		check_svg(fx->dir, name);
-	}
+	for (size_t i = 0; i < rpt_nfigures; i++)
+		check_figure_images(fx->dir, i);
 	md = read_all(fx->dir, "summary.md", NULL);
 	assert_non_null(md);
 	assert_non_null(strstr(md, "| metric | unit | it's_only |"));

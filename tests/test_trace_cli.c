@@ -8,30 +8,9 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 #include "trace_util.h"
+#include "cli_util.h"
 
 static const char *bin;
-static char out[1 << 20];
-
-/* Runs a shell command, captures stdout (and stderr when `both`); returns
- * the exit code. */
-static int run(int both, const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (both)
-		strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
-	else
-		strncat(cmd, " 2>/dev/null", sizeof(cmd) - strlen(cmd) - 1);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = 0;
-	int st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static int count_lines(const char *s)
 {
@@ -45,7 +24,7 @@ static uint64_t json_u64(const char *key)
 {
 	char pat[64];
 	snprintf(pat, sizeof(pat), "\"%s\": ", key);
-	const char *p = strstr(out, pat);
+	const char *p = strstr(cli_out, pat);
 	assert_non_null(p);
 	return strtoull(p + strlen(pat), NULL, 10);
 }
@@ -85,8 +64,8 @@ static void test_info_json(void **state)
 		skip();
 	size_t n;
 	const char *p = make_trace(&n);
-	assert_int_equal(run(0, "%s info --json %s", bin, p), 0);
-	assert_int_equal(count_lines(out), 1);
+	assert_int_equal(cli_run(0, "%s info --json %s", bin, p), 0);
+	assert_int_equal(count_lines(cli_out), 1);
 	assert_int_equal(json_u64("events"), n);
 	assert_int_equal(json_u64("lost"), 17);
 	assert_int_equal(json_u64("file_bytes"), (uint64_t)tu_file_size(p));
@@ -99,15 +78,15 @@ static void test_info_json(void **state)
 	assert_int_equal(json_u64("pages_allocated"), faults + 512);
 	assert_true(json_u64("page_free") > 0);
 	assert_int_equal(json_u64("pages_freed"), json_u64("page_free"));
-	assert_non_null(strstr(out, "\"truncated\": null"));
-	assert_non_null(strstr(out, "\"counts\": {"));
-	assert_int_equal(out[0], '{');
+	assert_non_null(strstr(cli_out, "\"truncated\": null"));
+	assert_non_null(strstr(cli_out, "\"counts\": {"));
+	assert_int_equal(cli_out[0], '{');
 
 	/* text form */
-	assert_int_equal(run(0, "%s info %s", bin, p), 0);
-	assert_non_null(strstr(out, "6.18.0-synth"));
-	assert_non_null(strstr(out, "lost       17"));
-	assert_non_null(strstr(out, "fault_user"));
+	assert_int_equal(cli_run(0, "%s info %s", bin, p), 0);
+	assert_non_null(strstr(cli_out, "6.18.0-synth"));
+	assert_non_null(strstr(cli_out, "lost       17"));
+	assert_non_null(strstr(cli_out, "fault_user"));
 }
 
 static void test_dump_lines(void **state)
@@ -117,24 +96,24 @@ static void test_dump_lines(void **state)
 		skip();
 	size_t n;
 	const char *p = make_trace(&n);
-	assert_int_equal(run(0, "%s dump %s", bin, p), 0);
-	assert_int_equal(count_lines(out), (int)n);
-	assert_non_null(strstr(out, "page_alloc: pfn=0x200000 order=9 gfp=GFP_TRANSHUGE mt=Movable"));
-	assert_non_null(strstr(out, "gfp=GFP_HIGHUSER_MOVABLE|__GFP_ZERO mt=Movable"));
-	assert_non_null(strstr(out, "kmem_cache_alloc: obj=0x1234+192"));
-	assert_non_null(strstr(out, "cache=dentry"));
-	assert_non_null(strstr(out, "gfp=GFP_KERNEL"));
-	assert_non_null(strstr(out, "lost: count=17"));
-	assert_non_null(strstr(out, "    4242 [000]      0.000"));
+	assert_int_equal(cli_run(0, "%s dump %s", bin, p), 0);
+	assert_int_equal(count_lines(cli_out), (int)n);
+	assert_non_null(strstr(cli_out, "page_alloc: pfn=0x200000 order=9 gfp=GFP_TRANSHUGE mt=Movable"));
+	assert_non_null(strstr(cli_out, "gfp=GFP_HIGHUSER_MOVABLE|__GFP_ZERO mt=Movable"));
+	assert_non_null(strstr(cli_out, "kmem_cache_alloc: obj=0x1234+192"));
+	assert_non_null(strstr(cli_out, "cache=dentry"));
+	assert_non_null(strstr(cli_out, "gfp=GFP_KERNEL"));
+	assert_non_null(strstr(cli_out, "lost: count=17"));
+	assert_non_null(strstr(cli_out, "    4242 [000]      0.000"));
 
-	assert_int_equal(run(0, "%s dump --kind lost,kmem_cache_alloc %s", bin, p), 0);
-	assert_int_equal(count_lines(out), 2);
-	assert_int_equal(run(0, "%s dump --start 0.0002 --end 0.0003 --kind fault_user %s",
+	assert_int_equal(cli_run(0, "%s dump --kind lost,kmem_cache_alloc %s", bin, p), 0);
+	assert_int_equal(count_lines(cli_out), 2);
+	assert_int_equal(cli_run(0, "%s dump --start 0.0002 --end 0.0003 --kind fault_user %s",
 			     bin, p), 0);
-	int k = count_lines(out);
+	int k = count_lines(cli_out);
 	assert_true(k > 20 && k < 150);
-	assert_null(strstr(out, "      0.0001"));
-	assert_null(strstr(out, "      0.0003"));
+	assert_null(strstr(cli_out, "      0.0001"));
+	assert_null(strstr(cli_out, "      0.0003"));
 }
 
 static void test_bad_input(void **state)
@@ -149,27 +128,27 @@ static void test_bad_input(void **state)
 
 	snprintf(cmd, sizeof(cmd), "head -c %ld %s > %s", tu_file_size(p) / 2, p, cut);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(run(0, "%s info --json %s", bin, cut), 3);
-	assert_non_null(strstr(out, "\"truncated\": \""));
-	assert_int_equal(run(1, "%s dump %s", bin, cut), 3);
-	assert_non_null(strstr(out, "cut.mmt: truncated at offset"));
+	assert_int_equal(cli_run(0, "%s info --json %s", bin, cut), 3);
+	assert_non_null(strstr(cli_out, "\"truncated\": \""));
+	assert_int_equal(cli_run(1, "%s dump %s", bin, cut), 3);
+	assert_non_null(strstr(cli_out, "cut.mmt: truncated at offset"));
 
-	assert_int_equal(run(1, "%s info %s", bin, tu_path("none.mmt")), 1);
-	assert_non_null(strstr(out, "none.mmt: No such file"));
-	assert_int_equal(count_lines(out), 1);
+	assert_int_equal(cli_run(1, "%s info %s", bin, tu_path("none.mmt")), 1);
+	assert_non_null(strstr(cli_out, "none.mmt: No such file"));
+	assert_int_equal(count_lines(cli_out), 1);
 	snprintf(cmd, sizeof(cmd), "head -c 30 %s > %s", p, cut);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(run(1, "%s dump %s", bin, cut), 1);
-	assert_non_null(strstr(out, "cut.mmt: offset 30: truncated header"));
-	assert_int_equal(run(1, "%s dump --kind nope %s", bin, p), 2);
-	assert_non_null(strstr(out, "--kind: unknown event kind 'nope'"));
-	assert_int_equal(run(1, "%s dump --start abc %s", bin, p), 2);
-	assert_non_null(strstr(out, "--start"));
-	assert_int_equal(run(1, "%s info", bin), 2);
-	assert_int_equal(run(0, "%s info --help", bin), 0);
-	assert_non_null(strstr(out, "usage: mmtrace info"));
-	assert_int_equal(run(0, "%s dump --help", bin), 0);
-	assert_non_null(strstr(out, "usage: mmtrace dump"));
+	assert_int_equal(cli_run(1, "%s dump %s", bin, cut), 1);
+	assert_non_null(strstr(cli_out, "cut.mmt: offset 30: truncated header"));
+	assert_int_equal(cli_run(1, "%s dump --kind nope %s", bin, p), 2);
+	assert_non_null(strstr(cli_out, "--kind: unknown event kind 'nope'"));
+	assert_int_equal(cli_run(1, "%s dump --start abc %s", bin, p), 2);
+	assert_non_null(strstr(cli_out, "--start"));
+	assert_int_equal(cli_run(1, "%s info", bin), 2);
+	assert_int_equal(cli_run(0, "%s info --help", bin), 0);
+	assert_non_null(strstr(cli_out, "usage: mmtrace info"));
+	assert_int_equal(cli_run(0, "%s dump --help", bin), 0);
+	assert_non_null(strstr(cli_out, "usage: mmtrace dump"));
 }
 
 int main(void)

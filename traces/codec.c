@@ -248,17 +248,29 @@ static void kv_encode(struct mmt_buf *b, const struct mmt_kv *kv, uint32_t n)
 	}
 }
 
-static struct mmt_kv *kv_decode(struct mmt_cur *c, uint32_t *n)
+/* An element count, then room for that many elements of size bytes:
+ * how every array section starts.  NULL with *n 0 when the array is
+ * empty, or (the cursor then marked bad) when it cannot be allocated. */
+static void *cur_array(struct mmt_cur *c, uint32_t *n, size_t min_bytes,
+		       size_t size)
 {
-	*n = (uint32_t)mmt_cur_count(c, 2);
+	void *a;
+
+	*n = (uint32_t)mmt_cur_count(c, min_bytes);
 	if (!*n)
 		return NULL;
-	struct mmt_kv *kv = calloc(*n, sizeof(*kv));
-	if (!kv) {
+	a = calloc(*n, size);
+	if (!a) {
 		c->bad = 1;
 		*n = 0;
-		return NULL;
 	}
+	return a;
+}
+
+static struct mmt_kv *kv_decode(struct mmt_cur *c, uint32_t *n)
+{
+	struct mmt_kv *kv = cur_array(c, n, 2, sizeof(*kv));
+
 	for (uint32_t i = 0; i < *n; i++) {
 		mmt_cur_str(c, kv[i].name, sizeof(kv[i].name));
 		mmt_cur_str(c, kv[i].value, sizeof(kv[i].value));
@@ -278,15 +290,8 @@ static void nv_encode(struct mmt_buf *b, const struct mmt_named_value *nv,
 
 static struct mmt_named_value *nv_decode(struct mmt_cur *c, uint32_t *n)
 {
-	*n = (uint32_t)mmt_cur_count(c, 2);
-	if (!*n)
-		return NULL;
-	struct mmt_named_value *nv = calloc(*n, sizeof(*nv));
-	if (!nv) {
-		c->bad = 1;
-		*n = 0;
-		return NULL;
-	}
+	struct mmt_named_value *nv = cur_array(c, n, 2, sizeof(*nv));
+
 	for (uint32_t i = 0; i < *n; i++) {
 		mmt_cur_str(c, nv[i].name, sizeof(nv[i].name));
 		nv[i].value = mmt_cur_uv(c);
@@ -304,15 +309,8 @@ static void zones_encode(struct mmt_buf *b, const struct mmt_zone_info *z,
 
 static struct mmt_zone_info *zones_decode(struct mmt_cur *c, uint32_t *n)
 {
-	*n = (uint32_t)mmt_cur_count(c, 20);
-	if (!*n)
-		return NULL;
-	struct mmt_zone_info *z = calloc(*n, sizeof(*z));
-	if (!z) {
-		c->bad = 1;
-		*n = 0;
-		return NULL;
-	}
+	struct mmt_zone_info *z = cur_array(c, n, 20, sizeof(*z));
+
 	for (uint32_t i = 0; i < *n; i++)
 		zone_decode(c, &z[i]);
 	return z;
@@ -388,14 +386,8 @@ int mmt_header_decode(struct mmt_cur *c, struct mmt_header *h)
 	h->gfp_bits = nv_decode(c, &h->nr_gfp_bits);
 	h->migratetypes = nv_decode(c, &h->nr_migratetypes);
 	h->zone_types = nv_decode(c, &h->nr_zone_types);
-	h->nr_slab_caches = (uint32_t)mmt_cur_count(c, 6);
-	if (h->nr_slab_caches) {
-		h->slab_caches = calloc(h->nr_slab_caches, sizeof(*h->slab_caches));
-		if (!h->slab_caches) {
-			c->bad = 1;
-			h->nr_slab_caches = 0;
-		}
-	}
+	h->slab_caches = cur_array(c, &h->nr_slab_caches, 6,
+				   sizeof(*h->slab_caches));
 	for (uint32_t i = 0; i < h->nr_slab_caches; i++) {
 		struct mmt_slab_cache *s = &h->slab_caches[i];
 		mmt_cur_str(c, s->name, sizeof(s->name));

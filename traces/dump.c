@@ -15,6 +15,7 @@
 #include <string.h>
 #include "mmtrace/cmd.h"
 #include "mmtrace/trace.h"
+#include "cli.h"
 
 static void usage(FILE *f)
 {
@@ -211,8 +212,7 @@ int cmd_dump(int argc, char **argv)
 	};
 	uint64_t start = 0, end = UINT64_MAX;
 	uint8_t want[MMT_EV__COUNT] = { 0 };
-	int filter = 0, c;
-	char err[512];
+	int filter = 0, c, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "s:e:k:h", opts, NULL)) != -1) {
@@ -238,16 +238,9 @@ int cmd_dump(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "mmtrace dump: expected one FILE (see --help)\n");
-		return 2;
-	}
-	const char *path = argv[optind];
-	struct mmt_reader *r = mmt_reader_open(path, err, sizeof(err));
-	if (!r) {
-		fprintf(stderr, "mmtrace dump: %s\n", err);
-		return 1;
-	}
+	struct mmt_reader *r = trace_cli_open("dump", argc, argv, NULL, &rc);
+	if (!r)
+		return rc;
 	struct printer p = { .h = mmt_reader_header(r) };
 	const struct mmt_event *ev;
 	int64_t n = 0;
@@ -272,16 +265,15 @@ int cmd_dump(int argc, char **argv)
 			print_event(&p, e);
 		}
 	}
-	int rc = 0;
+	rc = 0;
 	if (fflush(stdout) == EOF) {
 		fprintf(stderr, "mmtrace dump: writing output: %s\n", strerror(errno));
 		rc = 1;
 	} else if (!done && n < 0) {
 		fprintf(stderr, "mmtrace dump: %s\n", mmt_reader_error(r));
 		rc = 1;
-	} else if (!done && mmt_reader_stop_reason(r)) {
-		fprintf(stderr, "mmtrace dump: %s\n", mmt_reader_stop_reason(r));
-		rc = 3;
+	} else if (!done) {
+		rc = trace_cli_stop_status("dump", r);
 	}
 	mmt_reader_close(r);
 	return rc;

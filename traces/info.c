@@ -12,6 +12,7 @@
 #include <time.h>
 #include "mmtrace/cmd.h"
 #include "mmtrace/trace.h"
+#include "cli.h"
 
 struct summary {
 	uint64_t counts[MMT_EV__COUNT];
@@ -294,8 +295,7 @@ int cmd_info(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int json = 0, c;
-	char err[512];
+	int json = 0, c, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
@@ -311,29 +311,21 @@ int cmd_info(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "mmtrace info: expected one FILE (see --help)\n");
-		return 2;
-	}
-	const char *path = argv[optind];
-	struct mmt_reader *r = mmt_reader_open(path, err, sizeof(err));
-	if (!r) {
-		fprintf(stderr, "mmtrace info: %s\n", err);
-		return 1;
-	}
+	const char *path;
+	struct mmt_reader *r = trace_cli_open("info", argc, argv, &path, &rc);
+	if (!r)
+		return rc;
 	struct summary s;
 	int bad = summarize(r, &s);
 	if (json)
 		print_json(path, r, &s);
 	else
 		print_text(path, r, &s);
-	int rc = 0;
 	if (bad) {
 		fprintf(stderr, "mmtrace info: %s\n", s.error);
 		rc = 1;
-	} else if (mmt_reader_stop_reason(r)) {
-		fprintf(stderr, "mmtrace info: %s\n", mmt_reader_stop_reason(r));
-		rc = 3;
+	} else {
+		rc = trace_cli_stop_status("info", r);
 	}
 	mmt_reader_close(r);
 	return rc;

@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Policy mode: slab objects and THP-eligible regions (see the scheme at the
+ * top of driver.c).
+ *
+ * A pre-pass over the trace, before the replay proper, answers two
+ * questions the event stream cannot answer in order:
+ *
+ *  - Which PAGE_ALLOCs are slab pages?  An allocation is a slab page (or a
+ *    large kmalloc) when a kmalloc / kmem_cache_alloc object lands inside
+ *    its block while it is live.  Such allocations are identified by their
+ *    ordinal among the trace's PAGE_ALLOCs (a bitmap), because one pfn is
+ *    reused for all kinds of pages over a trace.  In the replay they are
+ *    not allocated: the model's SLUB allocates its own slab pages when the
+ *    object events reach it.  The same pass learns which caches get
+ *    __GFP_RECLAIMABLE slab pages (SLAB_RECLAIM_ACCOUNT, which the header's
+ *    cache table does not carry).
+ *
+ *  - Which 2 MiB regions of a process would a THP fit in?  The trace has
+ *    no VMA boundaries.  A region is taken as lying inside one VMA when the
+ *    process faulted pages spread over at least half of it, or when the
+ *    kernel itself placed an order-9 page there for a fault; the latter
+ *    also counts as MADV_HUGEPAGE (with thp enabled=madvise, the default,
+ *    the kernel only does that for madvised ranges).
+ *
+ * The pass costs one decode of the trace plus a hash probe per page and
+ * object event.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "replay_int.h"
+
+#define OBJ_KEY(pfn, off) rp_obj_key(pfn, off)
+#define REGION_SHIFT 21
+#define REG_MIN_SHIFT 0		/* region value: min page | max page << 9 */
+#define REG_MAX_SHIFT 9
+#define REG_KERNEL_THP (1ull << 18)
+#define REG_THP (1ull << 19)	/* decided after the pass */
+#define REG_SPAN_PAGES 256	/* half a 2 MiB region */
+#define LINK_NS 1000000ull	/* as driver.c's FAULT_LINK_NS */
+
+static uint64_t region_key(uint32_t pid, uint64_t addr)
+{
+	return (uint64_t)pid << 32 | ((addr >> REGION_SHIFT) & 0xffffffffull);
+}
+
+static void bit_set(uint8_t *b, uint64_t i)
+{
+	b[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+static int bit_get(const uint8_t *b, uint64_t n, uint64_t i)
+{
+	return i < n && (b[i >> 3] >> (i & 7)) & 1;
+}
+
+/* ---- the pre-pass ------------------------------------------------------ */
+
+#define LIVE_RCL 0x10
+#define LIVE_ORDER(v) ((v) & 0xf)
+#define LIVE_ORDINAL(v) ((v) >> 5)
+
+struct prepass {
+	struct rp_pmap live;	/* head pfn -> ordinal << 5 | rcl | order */
+	uint64_t ordinal;
+	unsigned max_order;	/* largest slab order worth probing */
+	struct { uint64_t ts1, addr; uint32_t pid; } *cpu;
+};
+
+/* The live trace allocation whose block holds pfn, if any. */
+static int covering(const struct prepass *p, uint64_t pfn, uint64_t *v)
+{
+	for (unsigned o = 0; o <= p->max_order; o++) {
+		uint64_t head = pfn & ~((1ull << o) - 1);
+
+		if (rp_pmap_get(&p->live, head, v) &&
+		    pfn < head + (1ull << LIVE_ORDER(*v)))
+			return 1;
+	}
+	return 0;
+}
+
+static void pre_object(struct rp_run *r, struct prepass *p,
+		       const struct mmt_event *ev)
+{
+	uint64_t v;
+
+	if (!covering(p, ev->pfn, &v)) {
+		r->sl.objs_pretrace_slab++;
+		return;
+	}
+	if (!bit_get(r->sl.bits, r->sl.nr_bits, LIVE_ORDINAL(v)))
+		r->sl.kernel_slab_blocks++;
+	bit_set(r->sl.bits, LIVE_ORDINAL(v));
+	if (ev->kind == MMT_EV_KMEM_CACHE_ALLOC && ev->cache < r->sl.nr_caches &&
+	    (v & LIVE_RCL))
+		r->sl.cache_rcl[ev->cache] = 1;
+}
+
+static void pre_region(struct rp_run *r, uint32_t pid, uint64_t addr,
+		       uint64_t set)
+{
+	uint64_t key = region_key(pid, addr), v, pg = (addr >> 12) & 511;
+
+	if (!rp_map_get(&r->sl.regions, key, &v))
+		v = pg << REG_MIN_SHIFT | pg << REG_MAX_SHIFT;
+	if (pg < ((v >> REG_MIN_SHIFT) & 511))
+		v = (v & ~(511ull << REG_MIN_SHIFT)) | pg << REG_MIN_SHIFT;
+	if (pg > ((v >> REG_MAX_SHIFT) & 511))
+		v = (v & ~(511ull << REG_MAX_SHIFT)) | pg << REG_MAX_SHIFT;
+	(void)rp_map_put(&r->sl.regions, key, v | set);
+}
+
+static void pre_page_alloc(struct rp_run *r, struct prepass *p,
+			   const struct mmt_event *ev)
+{
+	/* raw masks of the recording kernel: no canonical decode per event */
+	const uint64_t *mask = r->dec.gfp_mask;
+	uint64_t rcl = ev->gfp & mask[MMT_GFP_RECLAIMABLE] ? LIVE_RCL : 0;
+	unsigned n;
+
+	(void)rp_pmap_put(&p->live, ev->pfn,
+			  p->ordinal << 5 | rcl | (ev->order & 0xf));
+	p->ordinal++;
+	n = ev->cpu % r->nr_trace_cpus;
+	if (!p->cpu[n].ts1)
+		return;
+	/* the first allocation after a fault is its page (as the replay
+	 * links them); an order-9 one is a THP the kernel placed */
+	if (ev->order >= MMC_PAGEBLOCK_ORDER &&
+	    ev->ts + 1 - p->cpu[n].ts1 <= LINK_NS &&
+	    (ev->gfp & mask[MMT_GFP_MOVABLE]))
+		pre_region(r, p->cpu[n].pid, p->cpu[n].addr, REG_KERNEL_THP);
+	p->cpu[n].ts1 = 0;
+}
+
+static void pre_event(struct rp_run *r, struct prepass *p,
+		      const struct mmt_event *ev)
+{
+	switch (ev->kind) {
+	case MMT_EV_PAGE_ALLOC:
+		pre_page_alloc(r, p, ev);
+		break;
+	case MMT_EV_PAGE_FREE:
+		rp_pmap_del(&p->live, ev->pfn);
+		break;
+	case MMT_EV_KMALLOC:
+	case MMT_EV_KMEM_CACHE_ALLOC:
+		pre_object(r, p, ev);
+		break;
+	case MMT_EV_FAULT_USER: {
+		unsigned n = ev->cpu % r->nr_trace_cpus;
+
+		p->cpu[n].ts1 = ev->ts + 1;
+		p->cpu[n].addr = ev->addr;
+		p->cpu[n].pid = ev->pid;
+		pre_region(r, ev->pid, ev->addr, 0);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* A region is THP-eligible when its faults span half of it, or the kernel
+ * put a THP there.  Decided once, so the replay does one probe. */
+static void decide_regions(struct rp_run *r)
+{
+	struct rp_map *m = &r->sl.regions;
+
+	for (uint64_t i = 0; i < m->cap; i++) {
+		struct rp_slot *s = &m->slots[i];
+		uint64_t lo, hi;
+
+		if (s->key == UINT64_MAX)
+			continue;
+		lo = (s->val >> REG_MIN_SHIFT) & 511;
+		hi = (s->val >> REG_MAX_SHIFT) & 511;
+		if (hi + 1 - lo >= REG_SPAN_PAGES || (s->val & REG_KERNEL_THP))
+			s->val |= REG_THP;
+	}
+}
+
+int rp_objects_init(struct rp_run *r)
+{
+	uint64_t n = mmt_reader_nr_events(r->rd);
+
+	r->sl.nr_caches = r->h->nr_slab_caches;
+	r->sl.cache_id = malloc((r->sl.nr_caches + 1) * sizeof(*r->sl.cache_id));
+	r->sl.cache_rcl = calloc(r->sl.nr_caches + 1, 1);
+	if (!r->sl.cache_id || !r->sl.cache_rcl)
+		return -1;
+	for (uint32_t i = 0; i < r->sl.nr_caches; i++)
+		r->sl.cache_id[i] = -2;		/* not created yet */
+	/* one bit per PAGE_ALLOC; the index's event count bounds them */
+	r->sl.nr_bits = n ? n : 1;
+	r->sl.bits = calloc((r->sl.nr_bits + 7) / 8, 1);
+	if (!r->sl.bits || rp_map_init(&r->sl.objs, 1 << 12) < 0 ||
+	    rp_map_init(&r->sl.regions, 1 << 10) < 0 ||
+	    rp_map_init(&r->sl.thp_ref, 1 << 8) < 0)
+		return -1;
+	return 0;
+}
+
+void rp_objects_free(struct rp_run *r)
+{
+	free(r->sl.cache_id);
+	free(r->sl.cache_rcl);
+	free(r->sl.bits);
+	rp_map_free(&r->sl.objs);
+	rp_map_free(&r->sl.regions);
+	rp_map_free(&r->sl.thp_ref);
+}
+
+int rp_prepass(struct rp_run *r)
+{
+	struct prepass p;
+	const struct mmt_event *evs;
+	int64_t n;
+
+	memset(&p, 0, sizeof(p));
+	p.max_order = 3;
+	for (uint32_t i = 0; i < r->h->nr_slab_caches; i++)
+		if (r->h->slab_caches[i].order > p.max_order &&
+		    r->h->slab_caches[i].order <= MMC_MAX_ORDER)
+			p.max_order = r->h->slab_caches[i].order;
+	p.cpu = calloc(r->nr_trace_cpus, sizeof(*p.cpu));
+	/* dense over the same pfn range as fwd */
+	if (!p.cpu || rp_pmap_init(&p.live, r->fwd.base,
+				   r->fwd.base + r->fwd.n) < 0) {
+		free(p.cpu);
+		return -1;
+	}
+	while ((n = mmt_reader_next_batch(r->rd, &evs)) > 0)
+		for (int64_t i = 0; i < n; i++) {
+			/* the live map is far larger than the caches */
+			if (i + 16 < n)
+				rp_pmap_prefetch(&p.live, evs[i + 16].pfn);
+			if (evs[i].kind == MMT_EV_PAGE_ALLOC &&
+			    p.ordinal >= r->sl.nr_bits)
+				continue;	/* more than the index said */
+			pre_event(r, &p, &evs[i]);
+		}
+	rp_pmap_free(&p.live);
+	free(p.cpu);
+	decide_regions(r);
+	/* errors are met again, and reported, by the replay proper */
+	return mmt_reader_rewind(r->rd);
+}
+
+/* ---- the replay -------------------------------------------------------- */
+
+/* Called for every PAGE_ALLOC in trace order: 1 when the pre-pass found it
+ * to be a slab page (or a large kmalloc). */
+int rp_page_is_slab(struct rp_run *r)
+{
+	return bit_get(r->sl.bits, r->sl.nr_bits, r->sl.ordinal++);
+}
+
+/* MMC_FAULT_THP / MMC_FAULT_MADVISED for a fault of pid at addr. */
+unsigned rp_fault_thp_flags(const struct rp_run *r, uint32_t pid,
+			    uint64_t addr)
+{
+	uint64_t v;
+
+	if (!rp_map_get(&r->sl.regions, region_key(pid, addr), &v))
+		return 0;
+	return (v & REG_THP ? MMC_FAULT_THP : 0) |
+	       (v & REG_KERNEL_THP ? MMC_FAULT_MADVISED : 0);
+}
+
+/* The model's cache for header cache idx: found by name (the kmalloc
+ * caches exist from mmc_create), else created once with the geometry
+ * that reproduces the header's objects per slab and order: object size
+ * and align first, else slab_size (object plus metadata) with align 8. */
+static int model_cache(struct rp_run *r, uint32_t idx)
+{
+	const struct mmt_slab_cache *c;
+	struct mmc_slab_info a;
+	uint32_t size, align, flags;
+	int id;
+
+	if (idx >= r->sl.nr_caches)
+		return -1;
+	if (r->sl.cache_id[idx] != -2)
+		return r->sl.cache_id[idx];
+	c = &r->h->slab_caches[idx];
+	id = mmc_kmem_cache_find(r->m, c->name);
+	if (id < 0) {
+		size = c->object_size ? c->object_size : c->slab_size;
+		align = c->align ? c->align : 8;
+		if (c->slab_size && c->objs_per_slab &&
+		    (mmc_slab_calc(size, align, r->nr_cpus, &a) < 0 ||
+		     a.objs_per_slab != c->objs_per_slab ||
+		     a.order != c->order)) {
+			size = c->slab_size;
+			align = 8;
+		}
+		flags = r->sl.cache_rcl[idx] ? MMC_SLAB_RECLAIM_ACCOUNT : 0;
+		id = size ? mmc_kmem_cache_create(r->m, c->name, size, align,
+						  flags) : -1;
+		if (id >= 0)
+			r->sl.caches_created++;
+	}
+	r->sl.cache_id[idx] = id;
+	return id;
+}
+
+/* get_order() of a byte count, 4 KiB pages */
+static unsigned get_order(uint32_t size)
+{
+	unsigned o = 0;
+
+	while ((4096ull << o) < size)
+		o++;
+	return o;
+}
+
+static void slab_result(struct rp_run *r, const struct mmt_event *ev,
+			int cache, const struct mmc_result *res)
+{
+	struct mmc_slab_info info;
+	struct mmc_vmstat vs;
+	int cpu = (int)(ev->cpu % r->nr_cpus);
+
+	if (res->path & ~(uint32_t)MMC_PATH_SLAB_NEW) {
+		/* a slab page (or large kmalloc) came from the page allocator */
+		rp_count_result(r, res, cpu);
+		if (cache >= 0 && mmc_kmem_cache_info(r->m, cache, &info) == 0)
+			r->sl.model_slab_page_allocs += 1ull << info.order;
+		mmc_vmstat(r->m, &vs);
+		if (vs.slab_pages > r->sl.model_slab_pages_max)
+			r->sl.model_slab_pages_max = vs.slab_pages;
+		rp_account(r, RP_OP_SLAB, res, 0, (uint64_t)r->costs.slab);
+		return;
+	}
+	rp_hist_add(&r->hist[RP_OP_SLAB], (uint64_t)r->costs.slab);
+}
+
+void rp_slab_alloc(struct rp_run *r, const struct mmt_event *ev)
+{
+	struct mmc_result res;
+	uint64_t gfp = rp_gfp_canon(r, ev->gfp), pfn, old;
+	uint32_t off, size = ev->bytes_alloc ? ev->bytes_alloc : ev->bytes_req;
+	int cpu = (int)(ev->cpu % r->nr_cpus), cache = -1, rc;
+
+	r->slab_objs++;
+	if (ev->kind == MMT_EV_KMEM_CACHE_ALLOC)
+		cache = model_cache(r, ev->cache);
+	if (cache >= 0) {
+		rc = mmc_slab_alloc(r->m, cache, gfp, cpu, &pfn, &off, &res);
+	} else {
+		cache = mmc_kmalloc_cache(r->m, size, gfp);
+		rc = mmc_kmalloc(r->m, size, gfp, cpu, &pfn, &off, &res);
+		if (rc == 0 && cache == -1) {
+			r->sl.large_kmallocs++;
+			r->sl.model_slab_page_allocs += 1ull << get_order(size);
+		}
+		if (cache < 0)
+			cache = -1;
+	}
+	if (rc == 1)
+		return;			/* kmalloc(0): ZERO_SIZE_PTR */
+	if (rc < 0) {
+		r->sl.alloc_fail++;
+		rp_count_result(r, &res, cpu);
+		return;
+	}
+	r->sl.objs_allocated++;
+	slab_result(r, ev, cache, &res);
+	if (rp_map_swap(&r->sl.objs, OBJ_KEY(ev->pfn, ev->offset),
+			OBJ_KEY(pfn, off), &old) == 1) {
+		/* the kernel reused the address: its free was lost */
+		r->sl.over_live++;
+		(void)mmc_kfree(r->m, old >> 12, (uint32_t)(old & 0xfff), cpu,
+				&res);
+	}
+}
+
+void rp_slab_free(struct rp_run *r, const struct mmt_event *ev)
+{
+	struct mmc_result res;
+	uint64_t sim;
+	int cpu = (int)(ev->cpu % r->nr_cpus);
+
+	if (!rp_map_take(&r->sl.objs, OBJ_KEY(ev->pfn, ev->offset), &sim)) {
+		/* allocated before the trace began (or its alloc was lost):
+		 * the model's SLUB never held it */
+		r->sl.free_absorbed++;
+		return;
+	}
+	if (mmc_kfree(r->m, sim >> 12, (uint32_t)(sim & 0xfff), cpu, &res) < 0)
+		r->sl.free_fail++;
+	else
+		r->sl.objs_freed++;
+}

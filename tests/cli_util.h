@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* Running the built mmtrace binary from a CLI suite (header-only: each
+ * suite is its own binary; `make test` puts the binary in $MMTRACE). */
+#ifndef MMTRACE_CLI_UTIL_H
+#define MMTRACE_CLI_UTIL_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+/* stdout of the last cli_run(), and its stderr when asked for */
+static char cli_out[1 << 20];
+
+/* Runs a shell command built from fmt, captures its stdout in cli_out
+ * (with stderr when `both`, else stderr is dropped); returns the exit
+ * code, -1 when it did not exit. */
+static int cli_run(int both, const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	strncat(cmd, both ? " 2>&1" : " 2>/dev/null",
+		sizeof(cmd) - strlen(cmd) - 1);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t n = fread(cli_out, 1, sizeof(cli_out) - 1, p);
+	cli_out[n] = 0;
+	int st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+#endif

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Allocation-path bookkeeping that replay compares with the kernel:
+ *  - node reclaim is reported (MMC_PATH_NODE_RECLAIM, and the calls that
+ *    scan: node_reclaims - node_reclaim_full - node_reclaim_noscan) only
+ *    when node_reclaim() scans, as mm_vmscan_node_reclaim_begin fires
+ *    only in __node_reclaim();
+ *  - an allocation that succeeds after direct compaction resets the
+ *    zone's compaction deferral (compaction_defer_reset(zone, order,
+ *    true) in __alloc_pages_direct_compact).
+ */
+#include "reclaim_testlib.h"
+
+static void node_reclaim_scans_only(void **state)
+{
+	struct mmc_result res;
+	struct mmc_vmstat vs;
+	struct tl_spec s;
+	(void)state;
+
+	tl_spec_default(&s);
+	s.nr_nodes = 2;
+	s.zone_reclaim_mode = 1;
+	/* node 0 full of unreclaimable kernel pages: node_reclaim() returns
+	 * NODE_RECLAIM_FULL without scanning */
+	struct mmc *m = tl_create(&s);
+	tl_fill(m, tl_start(m, 0), tl_zone(m, 0)->managed, MMC_PC_KERNEL);
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, &res), 0);
+	assert_int_equal(res.node, 1);
+	assert_false(res.path & MMC_PATH_NODE_RECLAIM);
+	mmc_vmstat(m, &vs);
+	assert_int_equal(vs.node_reclaims, 1);
+	assert_int_equal(vs.node_reclaim_full, 1);
+	assert_int_equal(vs.node_reclaims - vs.node_reclaim_full -
+			 vs.node_reclaim_noscan, 0);
+	tl_check(m);
+	mmc_destroy(m);
+
+	/* node 0 full of clean page cache: node_reclaim() scans */
+	m = tl_create(&s);
+	tl_fill(m, tl_start(m, 0), tl_zone(m, 0)->managed, MMC_PC_FILE);
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, &res), 0);
+	assert_true(res.path & MMC_PATH_NODE_RECLAIM);
+	assert_true(res.node_reclaimed > 0);
+	mmc_vmstat(m, &vs);
+	assert_int_equal(vs.node_reclaims - vs.node_reclaim_full -
+			 vs.node_reclaim_noscan, 1);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+static enum compact_result sync_compact(struct mmc *m)
+{
+	return try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 9, ALLOC_WMARK_MIN,
+				    0, MMC_ZONE_NORMAL,
+				    COMPACT_PRIO_SYNC_LIGHT, NULL);
+}
+
+/* Every other page of the zone free, the rest allocated as cls. */
+static void half_fill(struct mmc *m, int cls)
+{
+	struct mmc_zone *z = tl_zone(m, 0);
+
+	tl_fill(m, z->start_pfn, z->managed, cls);
+	for (uint64_t i = 0; i < z->managed; i += 2)
+		assert_int_equal(mmc_free(m, z->start_pfn + i, 0, 0, NULL), 0);
+	mmc_drain_all(m);
+}
+
+static void relabel_allocated(struct mmc *m, int cls)
+{
+	struct mmc_zone *z = tl_zone(m, 0);
+
+	for (uint64_t p = z->start_pfn; p < z->start_pfn + z->managed; p++) {
+		pgstate_t st = z->page[pfn_to_idx(z, p)];
+
+		if (!page_allocated(st) || page_class(st) == (unsigned)cls)
+			continue;
+		if (cls == MMC_PC_ANON)
+			assert_int_equal(mmc_lru_add(m, p, 0, cls), 0);
+		else
+			assert_int_equal(mmc_seed_class(m, p, 1, cls), 0);
+	}
+}
+
+static void compaction_success_resets_deferral(void **state)
+{
+	struct mmc_result res;
+	struct mmc_vmstat vs;
+	struct tl_spec s;
+	(void)state;
+
+	tl_spec_default(&s);
+	s.proactiveness = 0;
+	struct mmc *m = tl_create(&s);
+	/* unmovable pages everywhere: a sync attempt fails and defers */
+	half_fill(m, MMC_PC_KERNEL);
+	assert_int_equal(sync_compact(m), COMPACT_COMPLETE);
+	/* the pages become movable: the allocation compacts and succeeds */
+	relabel_allocated(m, MMC_PC_ANON);
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(mmc_alloc(m, 9, MMC_GFP_HIGHUSER_MOVABLE |
+				   MMC___GFP_COMP, 0, &res), 0);
+	assert_true(res.path & MMC_PATH_COMPACT);
+	mmc_vmstat(m, &vs);
+	assert_true(vs.compact_success >= 1);
+	/* unmovable again: the next failure defers from shift 0 (one
+	 * attempt skipped), not from where the earlier failures left it */
+	relabel_allocated(m, MMC_PC_KERNEL);
+	assert_int_equal(sync_compact(m), COMPACT_COMPLETE);
+	assert_int_equal(sync_compact(m), COMPACT_DEFERRED);
+	assert_int_equal(sync_compact(m), COMPACT_COMPLETE);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(node_reclaim_scans_only),
+		cmocka_unit_test(compaction_success_resets_deferral),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/* replay/map.c: the hash map and the pfn map (32-bit dense slots that
+ * widen to 64 bits, a hash outside the dense range) against a plain
+ * reference array, over a deterministic mix of puts, swaps and takes. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "../replay/replay_int.h"
+
+#define NKEYS 4096u
+#define ABSENT UINT64_MAX
+
+static uint64_t lcg(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
+	return *s >> 33;
+}
+
+/* key i of the test: a dense run, then keys outside the pmap's range */
+static uint64_t key_of(uint32_t i)
+{
+	return i < NKEYS / 2 ? 1000 + i : (1ull << 40) + (uint64_t)i * 7919;
+}
+
+static void check_all(const struct rp_pmap *pm, const struct rp_map *hm,
+		      const uint64_t *ref)
+{
+	for (uint32_t i = 0; i < NKEYS; i++) {
+		uint64_t v = 0, w = 0;
+		int in = ref[i] != ABSENT;
+
+		assert_int_equal(rp_pmap_get(pm, key_of(i), &v), in);
+		assert_int_equal(rp_map_get(hm, key_of(i), &w), in);
+		if (in) {
+			assert_int_equal(v, ref[i]);
+			assert_int_equal(w, ref[i]);
+		}
+	}
+}
+
+static void run_ops(uint64_t big_from)
+{
+	struct rp_pmap pm;
+	struct rp_map hm;
+	uint64_t ref[NKEYS], seed = 42;
+
+	for (uint32_t i = 0; i < NKEYS; i++)
+		ref[i] = ABSENT;
+	assert_int_equal(rp_pmap_init(&pm, 1000, 1000 + NKEYS / 2), 0);
+	assert_int_equal(rp_map_init(&hm, 16), 0);
+	for (uint64_t op = 0; op < 200000; op++) {
+		uint32_t i = (uint32_t)(lcg(&seed) % NKEYS);
+		uint64_t val = lcg(&seed) % 100000, old = 7, old2 = 7;
+		int had = ref[i] != ABSENT;
+
+		if (op >= big_from)
+			val += 1ull << 40;	/* needs 64-bit slots */
+		switch (lcg(&seed) % 3) {
+		case 0:
+			assert_int_equal(rp_pmap_swap(&pm, key_of(i), val, &old), had);
+			assert_int_equal(rp_map_swap(&hm, key_of(i), val, &old2), had);
+			if (had) {
+				assert_int_equal(old, ref[i]);
+				assert_int_equal(old2, ref[i]);
+			}
+			ref[i] = val;
+			break;
+		case 1:
+			assert_int_equal(rp_pmap_take(&pm, key_of(i), &old), had);
+			assert_int_equal(rp_map_take(&hm, key_of(i), &old2), had);
+			if (had) {
+				assert_int_equal(old, ref[i]);
+				assert_int_equal(old2, ref[i]);
+			}
+			ref[i] = ABSENT;
+			break;
+		default:
+			assert_int_equal(rp_pmap_put(&pm, key_of(i), val), 0);
+			assert_int_equal(rp_map_put(&hm, key_of(i), val), 0);
+			ref[i] = val;
+		}
+		if (!(op % 20000))
+			check_all(&pm, &hm, ref);
+	}
+	check_all(&pm, &hm, ref);
+	if (big_from != UINT64_MAX) {
+		assert_null(pm.v32);		/* widened once */
+		assert_non_null(pm.v);
+	} else {
+		assert_non_null(pm.v32);	/* stayed narrow */
+	}
+	rp_pmap_free(&pm);
+	rp_map_free(&hm);
+}
+
+static void test_maps_narrow(void **state)
+{
+	(void)state;
+	run_ops(UINT64_MAX);
+}
+
+static void test_maps_widen(void **state)
+{
+	(void)state;
+	run_ops(100000);	/* wide values from half way: kept values survive */
+}
+
+static void test_pmap_max_value(void **state)
+{
+	struct rp_pmap pm;
+	uint64_t v = 0;
+
+	(void)state;
+	assert_int_equal(rp_pmap_init(&pm, 0, 64), 0);
+	assert_int_equal(rp_pmap_put(&pm, 3, UINT32_MAX - 1ull), 0);
+	assert_non_null(pm.v32);		/* value + 1 still fits */
+	assert_int_equal(rp_pmap_put(&pm, 5, UINT32_MAX), 0);
+	assert_null(pm.v32);
+	assert_int_equal(rp_pmap_get(&pm, 3, &v), 1);
+	assert_int_equal(v, UINT32_MAX - 1ull);
+	assert_int_equal(rp_pmap_get(&pm, 5, &v), 1);
+	assert_int_equal(v, UINT32_MAX);
+	assert_int_equal(rp_pmap_get(&pm, 4, &v), 0);
+	rp_pmap_free(&pm);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_maps_narrow),
+		cmocka_unit_test(test_maps_widen),
+		cmocka_unit_test(test_pmap_max_value),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Replay's start zone table equals the recording kernel's: for every
+ * sample trace in traces/samples/, in policy and in mirror mode, the
+ * "start" rows of zones.tsv (the model after seeding from the start
+ * snapshot) have the header's managed count, min/low/high watermarks,
+ * protection against Normal allocations (lowmem_reserve[Normal]) and pcp
+ * batch.  On this VM the Normal zone is hot-pluggable (offline sections,
+ * holes) and reserved pages are scattered, so the model's pfn layout and
+ * the kernel's managed count differ: replay gives mmcore the kernel's
+ * count with mmc_zone_set_managed().  Skipped when there are no samples.
+ */
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "replay_util.h"
+
+struct start_row {
+	int node;
+	char zone[16];
+	unsigned long long managed, min, low, high, reserve_normal;
+	unsigned pcp_batch;
+};
+
+/* The "start" rows of a run's zones.tsv. */
+static int read_start_rows(const char *dir, struct start_row *rows, int max)
+{
+	char path[700], *txt, *save = NULL;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/zones.tsv", dir);
+	txt = ru_slurp(path, NULL);
+	if (!txt)
+		return -1;
+	for (char *l = strtok_r(txt, "\n", &save); l && n < max;
+	     l = strtok_r(NULL, "\n", &save)) {
+		struct start_row *r = &rows[n];
+		unsigned long long sp, sz, pr, boost, nf;
+		unsigned ph;
+
+		if (strncmp(l, "start\t", 6))
+			continue;
+		if (sscanf(l + 6, "%d\t%15s\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu"
+			   "\t%llu\t%llu\t%llu\t%u\t%u\t%llu", &r->node, r->zone,
+			   &sp, &sz, &pr, &r->managed, &r->min, &r->low,
+			   &r->high, &boost, &r->reserve_normal, &ph,
+			   &r->pcp_batch, &nf) == 14)
+			n++;
+	}
+	free(txt);
+	return n;
+}
+
+static int zone_idx_of(const char *name)
+{
+	static const char *const names[] = { "DMA", "DMA32", "Normal", "Movable" };
+
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(names[i], name))
+			return i;
+	return -1;
+}
+
+/* Every populated header zone has an equal start row. */
+static void check_run(const char *trace, const char *dir,
+		      const struct mmt_header *h)
+{
+	struct start_row rows[64];
+	int n = read_start_rows(dir, rows, 64), matched = 0;
+
+	assert_true(n > 0);
+	for (uint32_t i = 0; i < h->nr_zones; i++) {
+		const struct mmt_zone_info *z = &h->zones[i];
+		const struct start_row *r = NULL;
+		int normal = zone_idx_of("Normal");
+
+		if (!z->present || zone_idx_of(z->name) < 0)
+			continue;
+		for (int j = 0; j < n; j++)
+			if (rows[j].node == z->node && !strcmp(rows[j].zone, z->name))
+				r = &rows[j];
+		assert_non_null(r);
+		fprintf(stderr, "%s: node %d %s managed %llu/%llu min %llu/%llu "
+			"low %llu/%llu high %llu/%llu (model/kernel)\n", trace,
+			z->node, z->name, r->managed,
+			(unsigned long long)z->managed, r->min,
+			(unsigned long long)z->wmark_min, r->low,
+			(unsigned long long)z->wmark_low, r->high,
+			(unsigned long long)z->wmark_high);
+		assert_int_equal(r->managed, z->managed);
+		assert_int_equal(r->min, z->wmark_min);
+		assert_int_equal(r->low, z->wmark_low);
+		assert_int_equal(r->high, z->wmark_high);
+		if (z->nr_reserve > (uint32_t)normal)
+			assert_int_equal(r->reserve_normal,
+					 z->lowmem_reserve[normal]);
+		if (z->pcp_batch)
+			assert_int_equal(r->pcp_batch, z->pcp_batch);
+		matched++;
+	}
+	assert_true(matched > 0);
+}
+
+static void test_sample_start_zones(void **state)
+{
+	static const int modes[] = { MMT_REPLAY_POLICY, MMT_REPLAY_MIRROR };
+	size_t checked = 0;
+
+	(void)state;
+	if (!ru_samples.gl_pathc) {
+		fprintf(stderr, "no traces/samples/*.mmt: skipped\n");
+		skip();
+		return;
+	}
+	for (size_t i = 0; i < ru_samples.gl_pathc; i++) {
+		const char *t = ru_samples.gl_pathv[i];
+		char err[512], out[600];
+		struct mmt_reader *rd = mmt_reader_open(t, err, sizeof(err));
+
+		if (!rd) {
+			fprintf(stderr, "%s: %s (skipped)\n", t, err);
+			continue;
+		}
+		const struct mmt_header *h = mmt_reader_header(rd);
+		bool marks = false;
+
+		for (uint32_t z = 0; z < h->nr_zones; z++)
+			marks |= h->zones[z].wmark_high != 0;
+		for (int k = 0; marks && k < 2; k++) {
+			struct mmt_replay_result res;
+			int rc;
+
+			snprintf(out, sizeof(out), "%s/zones-%zu-%d", ru_dir, i, k);
+			rc = ru_replay(t, out, modes[k], NULL, NULL, 0, &res, err,
+				       sizeof(err));
+			if (rc)
+				fprintf(stderr, "%s: %s\n", t, err);
+			assert_int_equal(rc, 0);
+			check_run(t, out, h);
+			checked++;
+		}
+		mmt_reader_close(rd);
+	}
+	if (!checked)
+		skip();
+}
+
+/* Memory hot-add: the upper half of the zone is offline at the start and
+ * online (free) at the end, and the collector saw managed grow from 4096
+ * to 8192.  The model starts with the header's 4096 managed pages and,
+ * after the resize, manages 8192 with marks recomputed (online_pages()
+ * -> setup_per_zone_wmarks()), in both replay modes. */
+static void test_hotadd_managed_follows(void **state)
+{
+	static const int modes[] = { MMT_REPLAY_POLICY, MMT_REPLAY_MIRROR };
+	static const char *const sets[] = { "vm.watermark_scale_factor=1000" };
+	struct rk k;
+	char err[512];
+	const char *path = ru_path("hotadd.mmt");
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 8192, 1), 0);
+	struct mmt_zone_info *z = &k.h.zones[0];
+	uint64_t lo = z->start_pfn, half = 4096;
+
+	z->managed = half;
+	z->nr_free = half;
+	free(k.start.runs);
+	free(k.start.free_blocks);
+	k.start.runs = calloc(3, sizeof(*k.start.runs));
+	k.start.free_blocks = calloc(4, sizeof(*k.start.free_blocks));
+	assert_non_null(k.start.runs);
+	assert_non_null(k.start.free_blocks);
+	k.start.runs[0] = (struct mmt_class_run){ 0, lo, MMT_PC_HOLE };
+	k.start.runs[1] = (struct mmt_class_run){ lo, half, MMT_PC_FREE };
+	k.start.runs[2] = (struct mmt_class_run){ lo + half, half, MMT_PC_OFFLINE };
+	k.start.nr_runs = 3;
+	for (unsigned i = 0; i < 4; i++)
+		k.start.free_blocks[i] = (struct mmt_free_block){
+			lo + 1024ull * i, 10,
+			(int8_t)mmt_synth_mt(&k.h, "MIGRATE_MOVABLE"), 1, 0 };
+	k.start.nr_free_blocks = 4;
+	struct mmt_event *e = rk_push(&k, MMT_EV_ZONE_RESIZE, 0);
+	e->node = z->node;
+	e->arg = (uint64_t)z->zone_idx;
+	e->addr = 2 * half;	/* new managed */
+	e->arg2 = half;		/* old managed */
+	assert_int_equal(rk_write(&k, path, 64), 0);
+	for (int m = 0; m < 2; m++) {
+		struct mmt_replay_result res;
+		struct start_row rows[8];
+		char out[600], tsv[700], *txt, *save = NULL;
+		unsigned long long end_managed = 0, end_low = 0;
+
+		snprintf(out, sizeof(out), "%s/hotadd-%d", ru_dir, m);
+		if (ru_replay(path, out, modes[m], NULL, sets, 1, &res, err,
+			      sizeof(err)))
+			fail_msg("%s", err);
+		assert_int_equal(read_start_rows(out, rows, 8), 1);
+		assert_int_equal(rows[0].managed, half);
+		snprintf(tsv, sizeof(tsv), "%s/zones.tsv", out);
+		txt = ru_slurp(tsv, NULL);
+		assert_non_null(txt);
+		for (char *l = strtok_r(txt, "\n", &save); l;
+		     l = strtok_r(NULL, "\n", &save)) {
+			unsigned long long v[9];
+			char zn[16];
+			int node;
+
+			if (!strncmp(l, "end\t", 4) &&
+			    sscanf(l + 4, "%d\t%15s\t%llu\t%llu\t%llu\t%llu\t%llu"
+				   "\t%llu\t%llu", &node, zn, &v[0], &v[1], &v[2],
+				   &v[3], &v[4], &v[5], &v[6]) == 9) {
+				end_managed = v[3];
+				end_low = v[5];
+			}
+		}
+		free(txt);
+		fprintf(stderr, "hot-add (%s): managed %llu -> %llu, low %llu -> %llu\n",
+			m ? "mirror" : "policy", rows[0].managed, end_managed,
+			rows[0].low, end_low);
+		assert_int_equal(end_managed, 2 * half);
+		assert_true(end_low > rows[0].low);
+	}
+	rk_free_all(&k);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sample_start_zones),
+		cmocka_unit_test(test_hotadd_managed_follows),
+	};
+
+	return cmocka_run_group_tests(tests, ru_samples_setup,
+				      ru_samples_teardown);
+}
