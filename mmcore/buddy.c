@@ -189,6 +189,7 @@ static void __add_to_free_list(struct mmc_zone *z, uint32_t idx,
 		z->nr_free_highatomic += 1u << order;
 	z->page[idx] = (pgstate_t)((MMC_PC_FREE << PG_CLASS_SHIFT) |
 				   ((unsigned)mt << PG_MT_SHIFT) | (order + 1));
+	pageblock_touch(z, idx);
 }
 
 void add_to_free_list(struct mmc_zone *z, uint32_t idx, unsigned order,
@@ -209,6 +210,7 @@ void del_page_from_free_list(struct mmc_zone *z, uint32_t idx,
 	if (mt == MIGRATE_HIGHATOMIC)
 		z->nr_free_highatomic -= 1u << order;
 	z->page[idx] = MMC_PC_FREE << PG_CLASS_SHIFT;
+	pageblock_touch(z, idx);
 }
 
 /* move_to_free_list(): list_move_tail() in the kernel */
@@ -224,6 +226,7 @@ static void move_to_free_list(struct mmc_zone *z, uint32_t idx,
 void set_pageblock_migratetype(struct mmc_zone *z, uint32_t idx, int mt)
 {
 	z->pageblock_mt[idx >> pageblock_order] = (uint8_t)mt;
+	pageblock_touch(z, idx);
 }
 
 /* change_pageblock_range(): every pageblock of a >= pageblock_order block */
@@ -324,7 +327,7 @@ unsigned free_one_page_fpi(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 static void mark_range_free(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 			    uint32_t nr)
 {
-	set_page_class(m, z, idx, nr, MMC_PC_FREE);
+	set_page_class(m, z, idx, nr, MMC_PC_FREE);	/* touches */
 	for (uint32_t i = 0; i < nr; i++)
 		z->page[idx + i] = MMC_PC_FREE << PG_CLASS_SHIFT;
 }

@@ -195,6 +195,12 @@ struct mmc_zone {
 
 	pgstate_t *page;		/* [nr_idx] */
 	uint8_t *pageblock_mt;		/* [nr_idx >> pageblock_order] */
+	/* Per pageblock: is it mixed (metrics.c), or PB_MIX_DIRTY when a
+	 * page or the block's type changed since it was last looked at.
+	 * Every write of a page's class, type or order, and of the block's
+	 * type, goes through pageblock_touch(): time-series sampling then
+	 * rescans only the blocks that changed, not the whole zone. */
+	uint8_t *pb_mix;		/* [nr_idx >> pageblock_order] */
 
 	struct free_area free_area[NR_PAGE_ORDERS];
 	uint64_t nr_free;		/* NR_FREE_PAGES of the buddy lists */
@@ -336,6 +342,25 @@ static inline int get_pageblock_migratetype(const struct mmc_zone *z,
 					    uint32_t idx)
 {
 	return z->pageblock_mt[idx >> pageblock_order];
+}
+
+#define PB_MIX_DIRTY 2
+
+/* Does the pageblock at idx start hold a page of another type (metrics.c)? */
+bool pageblock_mixed(const struct mmc_zone *z, uint32_t start, int bmt);
+
+static inline void pageblock_touch(const struct mmc_zone *z, uint32_t idx)
+{
+	z->pb_mix[idx >> pageblock_order] = PB_MIX_DIRTY;
+}
+
+/* pages [idx, idx + nr), nr >= 1 */
+static inline void pageblock_touch_range(const struct mmc_zone *z,
+					 uint32_t idx, uint32_t nr)
+{
+	for (uint32_t b = idx >> pageblock_order;
+	     b <= (idx + nr - 1) >> pageblock_order; b++)
+		z->pb_mix[b] = PB_MIX_DIRTY;
 }
 
 static inline bool populated_zone(const struct mmc_zone *z)

@@ -124,9 +124,10 @@ static bool quiet8(const pgstate_t *p, __m128i mt, __m128i zero)
  * migratetype differs from the block's: the "Number of mixed type blocks"
  * of /proc/pagetypeinfo (pagetypeinfo_showmixedcount_print(), which needs
  * page_owner in the kernel; the model keeps the type in every page).
- * Time-series sampling runs this over every pageblock of every zone, so
- * the common case (a run of quiet pages) goes eight or four at a time. */
-static bool pageblock_mixed(const struct mmc_zone *z, uint32_t start, int bmt)
+ * Time-series sampling asks for every pageblock of every zone; the answer
+ * is kept per block (z->pb_mix) until a page of the block changes, and the
+ * common case (a run of quiet pages) goes eight or four at a time. */
+bool pageblock_mixed(const struct mmc_zone *z, uint32_t start, int bmt)
 {
 	const pgstate_t *pg = z->page + start;
 	uint32_t end = pageblock_nr_pages;
@@ -212,10 +213,12 @@ int mmc_zone_stats(const struct mmc *m, uint32_t idx, struct mmc_zone_stats *s)
 
 	for (uint32_t b = first; b < end; b += pageblock_nr_pages) {
 		int bmt = get_pageblock_migratetype(z, b);
+		uint8_t *mix = &z->pb_mix[b >> pageblock_order];
 
 		s->pageblocks_mt[bmt]++;
-		if (pageblock_mixed(z, b, bmt))
-			s->pageblocks_mixed++;
+		if (*mix == PB_MIX_DIRTY)
+			*mix = pageblock_mixed(z, b, bmt);
+		s->pageblocks_mixed += *mix;
 	}
 	s->nr_highatomic = z->nr_reserved_highatomic;
 	return 0;

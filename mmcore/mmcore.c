@@ -31,6 +31,8 @@ void set_page_class(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 {
 	uint64_t *cnt = m->nodes[z->node].nr_class;
 
+	if (nr)
+		pageblock_touch_range(z, idx, nr);
 	for (uint32_t i = 0; i < nr; i++) {
 		pgstate_t s = z->page[idx + i];
 
@@ -126,8 +128,11 @@ static int zone_init(struct mmc *m, struct mmc_node *n,
 	z->nr_idx = (uint32_t)nr;
 	z->page = calloc(nr, sizeof(pgstate_t));	/* 0 = HOLE */
 	z->pageblock_mt = malloc(nr >> pageblock_order);
-	if (!z->page || !z->pageblock_mt || free_area_init(z) || pcp_init(m, z))
+	z->pb_mix = malloc(nr >> pageblock_order);
+	if (!z->page || !z->pageblock_mt || !z->pb_mix || free_area_init(z) ||
+	    pcp_init(m, z))
 		return -1;
+	memset(z->pb_mix, PB_MIX_DIRTY, nr >> pageblock_order);
 	/* memmap_init_range(): every pageblock starts MOVABLE */
 	memset(z->pageblock_mt, MIGRATE_MOVABLE, nr >> pageblock_order);
 	uint32_t first = pfn_to_idx(z, z->start_pfn);
@@ -254,6 +259,7 @@ void mmc_destroy(struct mmc *m)
 			free_area_destroy(z);
 			free(z->page);
 			free(z->pageblock_mt);
+			free(z->pb_mix);
 		}
 		free(n->zonelist);
 	}

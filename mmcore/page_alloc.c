@@ -56,6 +56,7 @@ static void prep_new_page(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 
 	for (uint32_t i = 0; i < nr; i++)
 		z->page[idx + i] = s;
+	pageblock_touch_range(z, idx, nr);
 	cnt[MMC_PC_FREE] -= nr;
 	cnt[ac->cls] += nr;
 }
@@ -660,6 +661,7 @@ checked:
 	}
 	for (uint32_t i = 0; i < nr; i++)
 		pg[i] = MMC_PC_FREE << PG_CLASS_SHIFT;
+	pageblock_touch_range(z, idx, nr);
 	m->vm.pgfree += nr;
 	if (res) {
 		res->node = z->node;
@@ -764,7 +766,7 @@ int migrate_page_range(struct mmc *m, uint64_t from, uint64_t to,
 	for (uint32_t i = 0; i < nr; i++) {
 		pgstate_t s = zf->page[fi + i];
 
-		set_page_class(m, zt, ti + i, 1, page_class(s));
+		set_page_class(m, zt, ti + i, 1, page_class(s));  /* touches */
 		zt->page[ti + i] = s & (pgstate_t)~PG_LRU_BITS;
 	}
 	if (lru) {

@@ -188,6 +188,7 @@ static void set_pcp_head(struct mmc_zone *z, uint32_t idx, unsigned order,
 {
 	z->page[idx] = (pgstate_t)((MMC_PC_FREE << PG_CLASS_SHIFT) | PG_PCP |
 				   ((unsigned)mt << PG_MT_SHIFT) | (order + 1));
+	pageblock_touch(z, idx);
 }
 
 /* free_pcppages_bulk(): round robin over the lists, starting with pindex,
@@ -215,6 +216,7 @@ static uint32_t free_pcppages_bulk(struct mmc *m, struct mmc_zone *z,
 			int mt = get_pageblock_migratetype(z, idx);
 
 			z->page[idx] = MMC_PC_FREE << PG_CLASS_SHIFT;
+			pageblock_touch(z, idx);
 			count -= (int32_t)nr;
 			pcp->count -= nr;
 			z->nr_free_pcp -= nr;
@@ -356,6 +358,7 @@ uint32_t rmqueue_pcplist(struct mmc *m, struct mmc_zone *z, int cpu,
 	uint32_t idx = pcp_pop_top(l);
 
 	z->page[idx] = MMC_PC_FREE << PG_CLASS_SHIFT;
+	pageblock_touch(z, idx);
 	pcp->count -= 1u << order;
 	z->nr_free_pcp -= 1u << order;
 	if (res)
@@ -469,6 +472,7 @@ int pcp_take_block(struct mmc *m, struct mmc_zone *z, uint32_t idx)
 		pcp->count -= 1u << order;
 		z->nr_free_pcp -= 1u << order;
 		z->page[idx] = MMC_PC_FREE << PG_CLASS_SHIFT;
+		pageblock_touch(z, idx);
 		return 0;
 	}
 	return -1;
