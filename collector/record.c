@@ -941,20 +941,23 @@ static int convert(struct rec *r, const void *data, size_t size)
 
 static int on_record_one(struct ringq *q, const void *data, size_t size);
 
-/* A flushed per-CPU batch is n records of struct mmtr_ev back to back
- * (collector/events.h); no single record's size is a multiple of it. */
-_Static_assert(sizeof(struct mmtr_ev_x) % sizeof(struct mmtr_ev) != 0 &&
-	       sizeof(struct mmtr_cache_name) % sizeof(struct mmtr_ev) != 0,
-	       "batch records must be told apart by size");
-
+/* A flushed per-CPU batch is n records of one size back to back
+ * (collector/events.h): struct mmtr_ev_x if the first is flagged
+ * MMTR_KIND_X, else struct mmtr_ev.  Anything else is one record. */
 static int on_record(void *ctx, void *data, size_t size)
 {
+	const struct mmtr_ev *e = data;
 	const char *p = data;
+	size_t stride;
 
-	if (size % sizeof(struct mmtr_ev))
+	if (size < sizeof(*e) || e->kind == MMTR_CACHE_NAME)
 		return on_record_one(ctx, data, size);
-	for (size_t off = 0; off < size; off += sizeof(struct mmtr_ev))
-		if (on_record_one(ctx, p + off, sizeof(struct mmtr_ev)))
+	stride = (e->kind & MMTR_KIND_X) ? sizeof(struct mmtr_ev_x)
+					 : sizeof(struct mmtr_ev);
+	if (size % stride)
+		return on_record_one(ctx, data, size);
+	for (size_t off = 0; off < size; off += stride)
+		if (on_record_one(ctx, p + off, stride))
 			return -1;
 	return 0;
 }
@@ -1450,6 +1453,19 @@ static int start_snapshot(struct rec *r, struct mmt_snapshot *snap)
 	return snapshot_async(r, snap, 0, "start");
 }
 
+/* The BPF programs read their switches from their CPU's slot (one cache
+ * line with the rest of what a hot event touches); every slot gets them. */
+static void set_cpu_flags(struct rec *r, uint32_t flags)
+{
+	size_t n = sizeof(r->skel->bss->cpus) / sizeof(r->skel->bss->cpus[0]);
+
+	for (size_t i = 0; i < n; i++)
+		__atomic_fetch_or(&r->skel->bss->cpus[i].flags, flags, __ATOMIC_SEQ_CST);
+}
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 /* Batches only if the loader can flush them: BPF_F_TEST_RUN_ON_CPU for
  * raw_tp programs needs 5.10+. */
 static void enable_batching(struct rec *r)
@@ -1462,8 +1478,10 @@ static void enable_batching(struct rec *r)
 		return;
 	}
 	r->batching = 1;
-	__atomic_store_n(&r->skel->bss->batching, 1, __ATOMIC_SEQ_CST);
-	coll_note(&r->h, "record.batching", "page-sized records batched 16 per CPU in BPF");
+	set_cpu_flags(r, MMTR_BATCHING);
+	coll_note(&r->h, "record.batching",
+		  "records batched per CPU in BPF (" STR(MMTR_BATCH) " of 40 bytes, "
+		  STR(MMTR_BATCH_X) " of 56)");
 }
 
 static int start(struct rec *r)
@@ -1475,7 +1493,7 @@ static int start(struct rec *r)
 	r->h.start_ns = coll_now_ns(CLOCK_MONOTONIC);
 	r->h.flags = r->o.raw_pointers ? MMT_HDR_RAW_POINTERS : 0;
 	enable_batching(r);
-	__atomic_store_n(&r->skel->bss->running, 1, __ATOMIC_SEQ_CST);
+	set_cpu_flags(r, MMTR_RUNNING);
 	if (start_snapshot(r, &snap))
 		return -1;
 	r->w = mmt_writer_open(r->o.out, r->o.force, &r->h, &snap, err, sizeof(err));
