@@ -12,7 +12,11 @@
 # (mm_page_alloc, mm_page_free, page_fault_user) for both.
 #
 # Times are the loop's own wall and CPU time (it prints them), so recorder
-# start-up and snapshots are not counted.  The loop's CPU time includes the
+# start-up and snapshots are not counted.  The loop first runs one untimed
+# round (bench/faultloop.c): on a VM with free page reporting, memory left
+# free for 2 s (always the case after a recorder's start-up) costs a host
+# fault per page when touched again, which otherwise swings a run between
+# 0.45 and 0.97 s.  The loop's CPU time includes the
 # BPF programs / perf handlers run in its faults.  Each configuration runs
 # N times (default 5), interleaved round by round, each round started when
 # the machine is quiet (at most one runnable task, waited for up to 5 s);
