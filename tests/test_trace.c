@@ -620,6 +620,88 @@ static void check_golden(const char *path, const struct mmt_header *h,
 	mmt_reader_close(r);
 }
 
+/* The fields of a and b named in fields (MMT_FIELD_*) are equal. */
+static void assert_fields_equal(const struct mmt_event *a,
+				const struct mmt_event *b, uint32_t fields)
+{
+	assert_int_equal(a->ts, b->ts);
+	assert_int_equal(a->kind, b->kind);
+	if (fields & MMT_FIELD_CPU)
+		assert_int_equal(a->cpu, b->cpu);
+	if (fields & MMT_FIELD_PID)
+		assert_int_equal(a->pid, b->pid);
+	if (fields & MMT_FIELD_PFN)
+		assert_int_equal(a->pfn, b->pfn);
+	if (fields & MMT_FIELD_ADDR)
+		assert_int_equal(a->addr, b->addr);
+	if (fields & MMT_FIELD_SITE)
+		assert_int_equal(a->site, b->site);
+	if (fields & MMT_FIELD_GFP)
+		assert_int_equal(a->gfp, b->gfp);
+	if (fields & MMT_FIELD_ORDER)
+		assert_int_equal(a->order, b->order);
+	if (fields & MMT_FIELD_OFFSET)
+		assert_int_equal(a->offset, b->offset);
+	if (fields & MMT_FIELD_CACHE)
+		assert_int_equal(a->cache, b->cache);
+	if (fields & MMT_FIELD_ARG2)
+		assert_int_equal(a->arg2, b->arg2);
+}
+
+/* mmt_reader_next_batch_sel gives exactly the events of the kinds asked
+ * for, in order, with the fields asked for right: slab kinds' per-cache
+ * rows too (offset without cache asked for), and a site without the
+ * others. */
+static void check_golden_sel(const char *path, const struct mmt_event *ev,
+			     size_t n, uint64_t kinds, uint32_t fields)
+{
+	const struct mmt_event *got;
+	char err[256];
+	struct mmt_reader *r = mmt_reader_open(path, err, sizeof(err));
+	size_t i = 0;
+	int64_t k;
+
+	assert_non_null(r);
+	while ((k = mmt_reader_next_batch_sel(r, kinds, fields, &got)) > 0)
+		for (int64_t j = 0; j < k; j++, i++) {
+			while (i < n && !((kinds >> ev[i].kind) & 1))
+				i++;
+			assert_true(i < n);
+			assert_fields_equal(&got[j], &ev[i], fields);
+		}
+	assert_int_equal(k, 0);
+	while (i < n && !((kinds >> ev[i].kind) & 1))
+		i++;
+	assert_int_equal(i, n);
+	mmt_reader_close(r);
+}
+
+static void test_golden_sel(void **state)
+{
+	(void)state;
+	struct mmt_header h;
+	struct mmt_event ev[400];
+	const char *files[] = { GOLDEN, GOLDEN_1, GOLDEN_0 };
+	const uint64_t pages = 1ull << MMT_EV_PAGE_ALLOC | 1ull << MMT_EV_PAGE_FREE |
+			       1ull << MMT_EV_FAULT_USER;
+	const uint64_t slab = 1ull << MMT_EV_KMALLOC |
+			      1ull << MMT_EV_KMEM_CACHE_ALLOC |
+			      1ull << MMT_EV_KMEM_CACHE_FREE;
+
+	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
+	size_t n = golden_events(&h, ev);
+	for (int f = 0; f < 3; f++) {
+		check_golden_sel(files[f], ev, n, pages,
+				 MMT_FIELD_CPU | MMT_FIELD_PFN | MMT_FIELD_GFP);
+		check_golden_sel(files[f], ev, n, pages | slab,
+				 MMT_FIELD_PFN | MMT_FIELD_OFFSET |
+				 MMT_FIELD_ARG2);
+		check_golden_sel(files[f], ev, n, slab, MMT_FIELD_SITE);
+		check_golden_sel(files[f], ev, n, UINT64_MAX, 0xffff);
+	}
+	mmt_header_free(&h);
+}
+
 /* Files written by earlier writers of this major version must read the
  * same forever.  MMT_WRITE_GOLDEN=1 rewrites the current-minor one. */
 static void test_golden_file(void **state)
@@ -684,6 +766,7 @@ int main(void)
 		cmocka_unit_test(test_crc_and_varints),
 		cmocka_unit_test(test_unknown_section_skipped),
 		cmocka_unit_test(test_golden_file),
+		cmocka_unit_test(test_golden_sel),
 	};
 	return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

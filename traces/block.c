@@ -21,6 +21,11 @@ enum {
 
 #define NO_KIND 0xffff
 
+_Static_assert(MMT_FIELD_CPU == 1u << F_CPU && MMT_FIELD_PFN == 1u << F_PFN &&
+	       MMT_FIELD_SITE == 1u << F_SITE && MMT_FIELD_GFP == 1u << F_GFP &&
+	       MMT_FIELD_CACHE == 1u << F_CACHE && MMT_FIELD_ARG2 == 1u << F_ARG2,
+	       "MMT_FIELD_* bits follow the column order");
+
 static void ev_fields(const struct mmt_event *e, uint64_t v[NF])
 {
 	v[F_CPU] = e->cpu;
@@ -318,6 +323,7 @@ struct dec_kind {
 	uint32_t row_mask;	/* delta-coded per cache slot (layout 2) */
 	uint64_t (*rows)[NF];	/* [NSLOTS] when row_mask, else NULL */
 	int has_site;
+	int sel;		/* decoded (mmt_block_decode_sel's kinds) */
 };
 
 struct dec_sites {
@@ -511,52 +517,58 @@ static int columns_consumed(const struct dec_kind *dk, int nk)
 	return 1;
 }
 
-int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n, int layout,
-		     struct mmt_event *out)
+/* Marks which kinds to decode and narrows their field masks to `fields`.
+ * A slab kind with per-slot rows needs its cache field to find the row. */
+static void select_fields(struct dec_kind *dk, const uint16_t kidx[256],
+			  uint64_t kinds, uint32_t fields)
 {
-	struct mmt_cur c = { raw, raw + len, 0 };
-	struct dec_col kinds, shared_ts;
-	struct dec_sites sites;
-	uint16_t kidx[256];
-	uint64_t ts;
-	int rc = -1;
-	struct dec_kind *dk = malloc(256 * sizeof(*dk));
+	for (unsigned kind = 0; kind < 256; kind++) {
+		struct dec_kind *k;
 
-	if (!dk)
-		return -1;
-	/* Minor-0 files were written with layout 0 and, for a short while,
-	 * with layout 1 (same minor): try 1, then 0.  The column lengths must
-	 * add up to the payload exactly, so the wrong layout never parses. */
-	int nk = parse_layout(&c, layout < 0 ? 1 : layout, n, &ts, kidx, dk,
-			      &kinds, &shared_ts, &sites);
-	if (nk < 0 && layout < 0) {
-		c = (struct mmt_cur){ raw, raw + len, 0 };
-		nk = parse_layout(&c, 0, n, &ts, kidx, dk, &kinds, &shared_ts,
-				  &sites);
+		if (kidx[kind] == NO_KIND)
+			continue;
+		k = &dk[kidx[kind]];
+		k->sel = kinds == UINT64_MAX || (kind < 64 && ((kinds >> kind) & 1));
+		if (k->rows && (k->row_mask & fields))
+			fields |= 1u << F_CACHE;
+		k->has_site = k->has_site && (fields & (1u << F_SITE));
+		k->mask &= fields;
+		k->row_mask &= fields;
 	}
-	if (nk < 0)
-		goto out;
+}
+
+/* The per-event loop.  Unselected kinds still have their ts read (ts is
+ * delta-coded across all kinds); their other columns are left unread:
+ * each column is its own byte run, so skipping it costs nothing. */
+static int64_t decode_events(struct dec_col *kinds, const uint16_t kidx[256],
+			     struct dec_kind *dk, const struct dec_sites *sites,
+			     uint64_t ts, uint32_t n, struct mmt_event *out)
+{
+	uint32_t nout = 0;
+
 	for (uint32_t i = 0; i < n; i++) {
-		unsigned kind = kinds.p[i];
+		unsigned kind = kinds->p[i];
 		uint16_t j = kidx[kind];
 		uint64_t d;
 		if (j == NO_KIND)
-			goto out;
+			return -1;
 		struct dec_kind *k = &dk[j];
 		if (rd_uv(k->tsp, &d))
-			goto out;
+			return -1;
 		ts += (uint64_t)mmt_unzigzag(d);
+		if (!k->sel)
+			continue;
 		if (k->has_site) {
-			if (rd_uv(&k->col[F_SITE], &d) || d >= sites.n)
-				goto out;
-			k->v[F_SITE] = mmt_le64(sites.table + 8 * d);
+			if (rd_uv(&k->col[F_SITE], &d) || d >= sites->n)
+				return -1;
+			k->v[F_SITE] = mmt_le64(sites->table + 8 * d);
 		}
 		uint32_t m = k->mask;
 		while (m) {
 			int f = __builtin_ctz(m);
 			m &= m - 1;
 			if (rd_uv(&k->col[f], &d))
-				goto out;
+				return -1;
 			k->v[f] += (uint64_t)mmt_unzigzag(d);
 		}
 		if (k->rows) {
@@ -566,17 +578,62 @@ int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n, int layout,
 				int f = __builtin_ctz(m);
 				m &= m - 1;
 				if (rd_uv(&k->col[f], &d))
-					goto out;
+					return -1;
 				row[f] += (uint64_t)mmt_unzigzag(d);
 				k->v[f] = row[f];
 			}
 		}
-		fill_event(&out[i], ts, kind, k->v);
+		fill_event(&out[nout++], ts, kind, k->v);
 	}
-	rc = columns_consumed(dk, nk) ? 0 : -1;
+	return nout;
+}
+
+int64_t mmt_block_decode_sel(const uint8_t *raw, size_t len, uint32_t n,
+			     int layout, uint64_t kinds, uint32_t fields,
+			     struct mmt_event *out)
+{
+	struct mmt_cur c = { raw, raw + len, 0 };
+	struct dec_col kcol, shared_ts;
+	struct dec_sites sites;
+	uint16_t kidx[256];
+	uint64_t ts;
+	int64_t rc = -1;
+	struct dec_kind *dk = malloc(256 * sizeof(*dk));
+	const uint32_t all = (1u << NF) - 1;
+
+	if (!dk)
+		return -1;
+	/* Minor-0 files were written with layout 0 and, for a short while,
+	 * with layout 1 (same minor): try 1, then 0.  The column lengths must
+	 * add up to the payload exactly, so the wrong layout never parses. */
+	int nk = parse_layout(&c, layout < 0 ? 1 : layout, n, &ts, kidx, dk,
+			      &kcol, &shared_ts, &sites);
+	if (nk < 0 && layout < 0) {
+		c = (struct mmt_cur){ raw, raw + len, 0 };
+		nk = parse_layout(&c, 0, n, &ts, kidx, dk, &kcol, &shared_ts,
+				  &sites);
+	}
+	if (nk < 0)
+		goto out;
+	select_fields(dk, kidx, kinds, fields);
+	rc = decode_events(&kcol, kidx, dk, &sites, ts, n, out);
+	/* every column must end where the next begins: only checkable
+	 * when all of them were read */
+	if (rc >= 0 && (fields & all) == all && kinds == UINT64_MAX &&
+	    !columns_consumed(dk, nk))
+		rc = -1;
 out:
 	if (nk > 0)
 		free_rows(dk, (unsigned)nk);
 	free(dk);
 	return rc;
+}
+
+int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n, int layout,
+		     struct mmt_event *out)
+{
+	int64_t k = mmt_block_decode_sel(raw, len, n, layout, UINT64_MAX,
+					 UINT32_MAX, out);
+
+	return k == (int64_t)n ? 0 : -1;
 }

@@ -162,5 +162,13 @@ void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n);
 #define MMT_BLOCK_PAD 16
 int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n, int layout,
 		     struct mmt_event *out);
+/* The same for only the events whose kind is in `kinds` (bit 1 << kind;
+ * UINT64_MAX = all), and of those only the fields in `fields`
+ * (MMT_FIELD_* bits): the others hold unspecified values.  Returns the
+ * number of events written to out, or -1.  A partial decode does not
+ * check that every column was used up exactly. */
+int64_t mmt_block_decode_sel(const uint8_t *raw, size_t len, uint32_t n,
+			     int layout, uint64_t kinds, uint32_t fields,
+			     struct mmt_event *out);
 
 #endif

@@ -188,11 +188,14 @@ static int load_section(const struct mmt_reader *r, uint64_t off,
 	return 0;
 }
 
-int64_t mmt_reader_decode_block(const struct mmt_reader *r, uint64_t i,
-				struct mmt_block_dec *d,
-				const struct mmt_event **evs)
+/* Block i, only the kinds and fields asked for (all: UINT64_MAX,
+ * UINT32_MAX).  Returns the number of events decoded or -1. */
+static int64_t decode_block_sel(const struct mmt_reader *r, uint64_t i,
+				struct mmt_block_dec *d, uint64_t kinds,
+				uint32_t fields, const struct mmt_event **evs)
 {
 	struct mmt_sec_hdr h;
+	int64_t n;
 
 	if (i >= r->nblocks) {
 		fmt(d->err, sizeof(d->err), "%s: no block %llu", r->path,
@@ -221,13 +224,22 @@ int64_t mmt_reader_decode_block(const struct mmt_reader *r, uint64_t i,
 		fmt(d->err, sizeof(d->err), "%s: out of memory", r->path);
 		return -1;
 	}
-	if (mmt_block_decode(d->raw, h.raw_len, h.nr_events, r->layout, d->ev)) {
+	n = mmt_block_decode_sel(d->raw, h.raw_len, h.nr_events, r->layout,
+				 kinds, fields, d->ev);
+	if (n < 0 || (kinds == UINT64_MAX && n != h.nr_events)) {
 		fmt(d->err, sizeof(d->err), "%s: offset %llu: corrupt event block %llu",
 		    r->path, (unsigned long long)b->off, (unsigned long long)i);
 		return -1;
 	}
 	*evs = d->ev;
-	return h.nr_events;
+	return n;
+}
+
+int64_t mmt_reader_decode_block(const struct mmt_reader *r, uint64_t i,
+				struct mmt_block_dec *d,
+				const struct mmt_event **evs)
+{
+	return decode_block_sel(r, i, d, UINT64_MAX, UINT32_MAX, evs);
 }
 
 /* ---- opening --------------------------------------------------------------- */
@@ -485,8 +497,9 @@ const struct mmt_snapshot *mmt_reader_snapshot(struct mmt_reader *r, int which)
 
 /* ---- iteration ------------------------------------------------------------- */
 
-/* Makes sure r->evs[r->pos] is valid.  1, 0 at the end, -1 on error. */
-static int fill(struct mmt_reader *r)
+/* Makes sure r->evs[r->pos] is valid, decoding only `kinds` and `fields`
+ * of the blocks it reads.  1, 0 at the end, -1 on error. */
+static int fill_sel(struct mmt_reader *r, uint64_t kinds, uint32_t fields)
 {
 	while (r->pos >= r->nevs) {
 		if (r->failed)
@@ -499,7 +512,8 @@ static int fill(struct mmt_reader *r)
 			}
 			return 0;
 		}
-		int64_t n = mmt_reader_decode_block(r, r->next_block, r->dec, &r->evs);
+		int64_t n = decode_block_sel(r, r->next_block, r->dec, kinds,
+					     fields, &r->evs);
 		if (n < 0) {
 			fmt(r->err, sizeof(r->err), "%s", r->dec->err);
 			r->failed = 1;
@@ -517,6 +531,11 @@ static int fill(struct mmt_reader *r)
 	return 1;
 }
 
+static int fill(struct mmt_reader *r)
+{
+	return fill_sel(r, UINT64_MAX, UINT32_MAX);
+}
+
 int mmt_reader_next(struct mmt_reader *r, struct mmt_event *ev)
 {
 	if (r->pos >= r->nevs) {
@@ -531,6 +550,21 @@ int mmt_reader_next(struct mmt_reader *r, struct mmt_event *ev)
 int64_t mmt_reader_next_batch(struct mmt_reader *r, const struct mmt_event **evs)
 {
 	int rc = fill(r);
+	if (rc <= 0)
+		return rc;
+	*evs = r->evs + r->pos;
+	int64_t n = (int64_t)(r->nevs - r->pos);
+	r->pos = r->nevs;
+	return n;
+}
+
+/* Events left over from a full decode are returned whole (a superset of
+ * what was asked for), then filtered blocks. */
+int64_t mmt_reader_next_batch_sel(struct mmt_reader *r, uint64_t kinds,
+				  uint32_t fields,
+				  const struct mmt_event **evs)
+{
+	int rc = fill_sel(r, kinds, fields);
 	if (rc <= 0)
 		return rc;
 	*evs = r->evs + r->pos;

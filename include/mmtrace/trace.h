@@ -217,6 +217,29 @@ uint64_t mmt_reader_nr_events(const struct mmt_reader *r);
  * 0 at the end, -1 on error (as mmt_reader_next). */
 int64_t mmt_reader_next_batch(struct mmt_reader *r, const struct mmt_event **evs);
 
+/* Fields of struct mmt_event for mmt_reader_next_batch_sel (ts and kind
+ * are always decoded). */
+enum {
+	MMT_FIELD_CPU = 1u << 0, MMT_FIELD_PID = 1u << 1,
+	MMT_FIELD_PFN = 1u << 2, MMT_FIELD_ADDR = 1u << 3,
+	MMT_FIELD_SITE = 1u << 4, MMT_FIELD_GFP = 1u << 5,
+	MMT_FIELD_ORDER = 1u << 6, MMT_FIELD_MT = 1u << 7,
+	MMT_FIELD_MT2 = 1u << 8, MMT_FIELD_NODE = 1u << 9,
+	MMT_FIELD_OFFSET = 1u << 10, MMT_FIELD_CACHE = 1u << 11,
+	MMT_FIELD_BYTES_REQ = 1u << 12, MMT_FIELD_BYTES_ALLOC = 1u << 13,
+	MMT_FIELD_ARG = 1u << 14, MMT_FIELD_ARG2 = 1u << 15
+};
+/* A cheaper pass over the trace for readers that need a few kinds and
+ * fields (replay's pre-pass): as mmt_reader_next_batch, but returns only
+ * the events whose kind is in `kinds` (bit 1 << kind), with only the
+ * `fields` (MMT_FIELD_*) decoded; their other fields hold unspecified
+ * values.  The columns of other kinds and fields are never read, so a
+ * damaged block may go unnoticed here (a full pass reports it).  Returns
+ * the count (> 0), 0 at the end, -1 on error. */
+int64_t mmt_reader_next_batch_sel(struct mmt_reader *r, uint64_t kinds,
+				  uint32_t fields,
+				  const struct mmt_event **evs);
+
 /* ---- block access for parallel readers ------------------------------- */
 
 struct mmt_block_info {
