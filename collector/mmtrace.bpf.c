@@ -32,6 +32,9 @@ const volatile __u64 filter_cgid;	/* --cgroup, 0 = all */
  * consumer position, a cache line the reader writes, so it is skipped
  * unless the ring is small enough to need early wake-ups. */
 const volatile __u64 wake_bytes;
+/* --attach-only: every event program returns at once (the verifier drops
+ * the rest), to measure what the kernel's invocation alone costs. */
+const volatile __u32 attach_only;
 
 /* The first struct page * the page programs saw while not yet running
  * (calibration, below). */
@@ -135,6 +138,8 @@ static __always_inline struct cpu_state *cpu_state(__u32 cpu)
 
 static __always_inline int running(void)
 {
+	if (attach_only)
+		return 0;
 	return cpu_state(bpf_get_smp_processor_id())->flags & MMTR_RUNNING;
 }
 

@@ -55,6 +55,7 @@ struct opts {
 	int raw_pointers;
 	int force;
 	int cmd_only;		/* --cmd-only: filter on CMD's process */
+	int attach_only;	/* --attach-only: programs record nothing */
 	const char *events;	/* -e list, NULL = all */
 	char **cmd;
 };
@@ -146,7 +147,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: mmtrace record -o FILE [-d SECONDS] [--pid P | --cgroup PATH]\n"
-"                      [-b MB] [-e LIST] [--raw-pointers] [--force]\n"
+"                      [-b MB] [-e LIST] [--raw-pointers] [--attach-only]\n"
+"                      [--force]\n"
 "                      [[--cmd-only] -- CMD ...]\n"
 "\n"
 "Records page allocator, slab, fault, reclaim and compaction events with\n"
@@ -169,6 +171,10 @@ static void usage(FILE *f)
 "                        fault, reclaim, compaction, filemap (default all)\n"
 "      --raw-pointers    keep raw call-site and object addresses (defeats\n"
 "                        KASLR for anyone reading the file)\n"
+"      --attach-only     attach every program but let each return at once:\n"
+"                        the trace holds snapshots and no events.  Measures\n"
+"                        the kernel's own cost of invoking the programs,\n"
+"                        the floor of any BPF recorder (bench/record.sh)\n"
 "  -h, --help            this text\n"
 "\n"
 "Needs root (CAP_BPF + CAP_PERFMON, and /proc/kpageflags for snapshots).\n");
@@ -185,6 +191,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "raw-pointers", no_argument, 0, 'R' },
 		{ "force", no_argument, 0, 'f' },
 		{ "cmd-only", no_argument, 0, 'C' },
+		{ "attach-only", no_argument, 0, 'A' },
 		{ "events", required_argument, 0, 'e' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
@@ -236,6 +243,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'C':
 			o->cmd_only = 1;
+			break;
+		case 'A':
+			o->attach_only = 1;
 			break;
 		case 'e':
 			o->events = optarg;
@@ -1159,6 +1169,7 @@ static int set_filters(struct rec *r)
 	/* Big rings drain fine on the poll timeout alone (POLL_MS at 4M ev/s
 	 * per CPU fills 8 MB); small ones ask for early wake-ups. */
 	ro->wake_bytes = bytes >= (8u << 20) ? 0 : bytes / 4;
+	ro->attach_only = (uint32_t)r->o.attach_only;
 	ro->self_tgid = (uint32_t)getpid();
 	ro->filter_tgid = (uint32_t)(r->o.cmd_only ? r->child : r->o.pid);
 	if (r->o.cgroup) {
@@ -1201,6 +1212,9 @@ static void note_setup(struct rec *r, int argc, char **argv)
 		coll_note(&r->h, "record.filter_cgroup", r->o.cgroup);
 	if (r->o.cmd_only)
 		coll_note(&r->h, "record.filter_pid", "CMD's process (--cmd-only)");
+	if (r->o.attach_only)
+		coll_note(&r->h, "record.attach_only",
+			  "programs attached but returned at once: no events recorded");
 	coll_note(&r->h, "record.pointers", r->o.raw_pointers ? "raw" :
 		  "sites: fnv1a64(symbol+0xoff); user ips: keyed hash; objects: pfn+offset");
 	coll_note(&r->h, "record.kfree_null", "kfree(NULL) calls are not recorded");
