@@ -2,12 +2,23 @@
 /*
  * Fault loop for bench/record.sh.
  *
- *   faultloop [MIB [ROUNDS]]      map MIB of anonymous memory, write one
+ *   faultloop [--cold] [MIB [ROUNDS]]
+ *                                 map MIB of anonymous memory, write one
  *                                 byte per 4 KiB page, unmap; ROUNDS times
  *                                 (default 512 MiB, 2 rounds).  Prints the
  *                                 loop's wall time and its CPU time (user +
  *                                 sys, which includes BPF programs run in
  *                                 its faults) in seconds on stdout.
+ *                                 One untimed round runs first (--cold: not)
+ *                                 so the timed rounds get guest memory the
+ *                                 hypervisor backs: with virtio-balloon free
+ *                                 page reporting, memory that stayed free
+ *                                 for 2 s is handed back to the host and
+ *                                 costs a host fault per page when touched
+ *                                 again.  A recorder's start-up takes longer
+ *                                 than that, so without the warm-up a traced
+ *                                 run pays host faults an untraced run
+ *                                 started right after another may not.
  *   faultloop --churn SECS MIB    touch MIB, MADV_DONTNEED it, repeat for
  *                                 SECS: the tightest page alloc/free loop
  *                                 user space can drive.  Prints rounds.
@@ -77,10 +88,16 @@ int main(int argc, char **argv)
 {
 	size_t step = 4096, mib = 512, rounds = 2;
 	double t0, t1, c0, c1;
+	int warm = 1;
 
 	if (argc > 1 && !strcmp(argv[1], "--help")) {
-		printf("usage: faultloop [MIB [ROUNDS]] | faultloop --churn SECS MIB\n");
+		printf("usage: faultloop [--cold] [MIB [ROUNDS]] | faultloop --churn SECS MIB\n");
 		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "--cold")) {
+		warm = 0;
+		argc--;
+		argv++;
 	}
 	if (argc > 3 && !strcmp(argv[1], "--churn"))
 		return churn(atof(argv[2]), (size_t)atol(argv[3]) << 20, step);
@@ -91,6 +108,12 @@ int main(int argc, char **argv)
 	if (!mib || !rounds) {
 		fprintf(stderr, "faultloop: bad size or rounds\n");
 		return 2;
+	}
+	if (warm) {
+		char *m = map(mib << 20);
+
+		touch(m, mib << 20, step);
+		munmap(m, mib << 20);
 	}
 	t0 = now();
 	c0 = cpu();

@@ -9,10 +9,17 @@
 #   system  the whole host for CMD's lifetime: `mmtrace record -- CMD`
 #           against `perf record -a -e ... -- CMD`;
 # and once more system-wide with perf's classic three tracepoints
-# (mm_page_alloc, mm_page_free, page_fault_user) for both.
+# (mm_page_alloc, mm_page_free, page_fault_user) for both.  The `floor`
+# row is `mmtrace record --attach-only`: every program attached but
+# returning at once, so what the kernel's tracepoint-to-BPF dispatch costs
+# by itself, whatever the programs do.
 #
 # Times are the loop's own wall and CPU time (it prints them), so recorder
-# start-up and snapshots are not counted.  The loop's CPU time includes the
+# start-up and snapshots are not counted.  The loop first runs one untimed
+# round (bench/faultloop.c): on a VM with free page reporting, memory left
+# free for 2 s (always the case after a recorder's start-up) costs a host
+# fault per page when touched again, which otherwise swings a run between
+# 0.45 and 0.97 s.  The loop's CPU time includes the
 # BPF programs / perf handlers run in its faults.  Each configuration runs
 # N times (default 5), interleaved round by round, each round started when
 # the machine is quiet (at most one runnable task, waited for up to 5 s);
@@ -83,11 +90,12 @@ run_one() {
 	untraced)
 		out=$("$FL")
 		echo "$out 0 0 0 0 0" >>"$T/$c" ;;
-	mm_cmd|mm_sys|mm_sys3)
+	mm_cmd|mm_sys|mm_sys3|mm_floor)
 		case $c in
 		mm_cmd) opt="--cmd-only" ;;
 		mm_sys) opt="" ;;
 		mm_sys3) opt="$MM3" ;;
+		mm_floor) opt="--attach-only" ;;
 		esac
 		# shellcheck disable=SC2086
 		out=$("$MMTRACE" record -o "$T/m.mmt" --force $opt -- "$FL" 2>"$T/m.err")
@@ -127,7 +135,7 @@ run_one() {
 # CONFIGS=... runs a subset (e.g. an older mmtrace without --cmd-only:
 # CONFIGS="untraced mm_sys mm_sys3" MMTRACE=old/mmtrace); RATE=0 skips
 # the churn rates.
-CONFIGS=${CONFIGS:-"untraced mm_cmd pf_cmd mm_sys pf_sys mm_sys3 pf_sys3"}
+CONFIGS=${CONFIGS:-"untraced mm_floor mm_cmd pf_cmd mm_sys pf_sys mm_sys3 pf_sys3"}
 command -v perf >/dev/null 2>&1 || CONFIGS=$(echo "$CONFIGS" | sed 's/pf_[a-z0-9]*//g')
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 r=1
@@ -150,8 +158,9 @@ row() {	# row CONFIG SCOPE TOOL EVENTS
 		ev = $3 > 0 ? $3 : 1;
 		z = $5 > 0 ? sprintf("%.2f", $5 / ev) : "-";
 		bb = $7 > 0 ? sprintf("%.2f", $7) : "-";
-		printf "%-8s %-8s %-9s %8.3f %6.2f %8.3f %6.2f %9d %7.2f %7s %7s %5d\n",
-			s, t, e, $1, $1 / uu[1], $2, $2 / uu[2], $3, $4 / ev, z, bb, $6;
+		bpe = $3 > 0 ? sprintf("%.2f", $4 / ev) : "-";
+		printf "%-8s %-8s %-9s %8.3f %6.2f %8.3f %6.2f %9d %7s %7s %7s %5d\n",
+			s, t, e, $1, $1 / uu[1], $2, $2 / uu[2], $3, bpe, z, bb, $6;
 		split(all, a, " "); mn = a[1]; mx = a[1];
 		for (i in a) { if (a[i] < mn) mn = a[i]; if (a[i] > mx) mx = a[i]; }
 		printf "%-8s   (wall over %d runs: %.3f-%.3f s, %.2f-%.2fx)\n", "", n, mn, mx, mn / uu[1], mx / uu[1];
@@ -161,6 +170,7 @@ echo "fault loop: 512 MiB touched twice, 4 KiB pages; best of $N by wall; ratios
 printf "%-8s %-8s %-9s %8s %6s %8s %6s %9s %7s %7s %7s %5s\n" \
 	scope tool tps wall_s ratio cpu_s ratio events B/ev zst_B/ev blk_B/ev lost
 echo "$U" | awk '{ printf "%-8s %-8s %-9s %8.3f %6.2f %8.3f %6.2f\n", "-", "untraced", "-", $1, 1, $2, 1 }'
+row mm_floor system floor "all $NALL"
 row mm_cmd cmd mmtrace "all $NALL"
 row pf_cmd cmd perf "all $NALL"
 row mm_sys system mmtrace "all $NALL"
@@ -169,6 +179,8 @@ row mm_sys3 system mmtrace "3"
 row pf_sys3 system perf "3"
 echo "scope cmd = CMD's process only (mmtrace --cmd-only; perf record -- CMD);"
 echo "system = whole host for CMD's lifetime (mmtrace record -- CMD; perf record -a);"
+echo "floor = mmtrace record --attach-only: the same programs attached, each returning"
+echo "at once (no events): the kernel's own cost of invoking BPF on these tracepoints;"
 echo "tps = tracepoints recorded by both (all = every one mmtrace attaches here; 3 ="
 echo "mm_page_alloc, mm_page_free, page_fault_user).  B/ev = file bytes / events"
 echo "(mmtrace: whole .mmt; perf: perf.data raw); zst = perf.data after zstd -3;"

@@ -19,6 +19,9 @@
 /* kind values are enum mmt_event_kind; the flag says `a` is a struct
  * page pointer rather than a pfn (raw_tp programs see the pointer). */
 #define MMTR_KIND_PAGEPTR	0x8000
+/* The record is a struct mmtr_ev_x: a ring record holding several back to
+ * back (a flushed batch, below) is split by this flag on its first one. */
+#define MMTR_KIND_X		0x4000
 #define MMTR_KIND_MASK		0x00ff
 /* Not an event: the first time a kmem_cache is seen, its name. */
 #define MMTR_CACHE_NAME		0x00fe
@@ -39,26 +42,37 @@ struct mmtr_ev_x {
 	__u64 d;
 };
 
-/* Per-CPU cached event time (collector/mmtrace.bpf.c, event_time()); a
- * global array in the BPF object, so the skeleton needs its type.  One
- * cache line per CPU: no false sharing. */
-struct cpu_clock {
+/*
+ * Per-CPU state of the BPF programs (collector/mmtrace.bpf.c), a global
+ * array there, so the skeleton needs its type.  What every hot event
+ * touches sits together, so an event costs few cache lines (the page
+ * zeroing of a fault evicts them between events):
+ *  - the cached event time (event_time());
+ *  - flags, set by the loader in every slot: MMTR_RUNNING once the vmemmap
+ *    base is known (until then the page programs only note a struct page *
+ *    for calibration), MMTR_BATCHING once `flush` is known to work;
+ *  - two batches (emit_t() and emit_xt()): 40-byte records here, 56-byte
+ *    ones in a separate array.  Each is flushed to the CPU's ring as one
+ *    record of n records back to back, which the loader splits again (by
+ *    MMTR_KIND_X of the first).  busy guards against a nested program (an
+ *    interrupt) or the loader's flush touching a batch being filled.
+ */
+#define MMTR_RUNNING	1
+#define MMTR_BATCHING	2
+#define MMTR_BATCH	32
+#define MMTR_BATCH_X	16
+
+struct cpu_state {
 	__u64 ts;
 	__u64 jiffies;
-	__u32 n;
-} __attribute__((aligned(64)));
-
-/* Per-CPU batch of 40-byte records (collector/mmtrace.bpf.c, emit_t()):
- * flushed to the CPU's ring as one record of n * sizeof(struct mmtr_ev)
- * bytes, which the loader splits again (no other record size is a
- * multiple of 40).  busy guards against a nested program (interrupt) or
- * the loader's flush touching a batch that is being filled. */
-#define MMTR_BATCH 16
-struct ev_batch {
+	__u32 clock_n;
+	__u32 flags;
 	__u32 n;
 	__u32 busy;
+	__u32 nx;
+	__u32 busy_x;
 	struct mmtr_ev ev[MMTR_BATCH];
-};
+} __attribute__((aligned(64)));
 
 #define MMTR_CACHE_NAME_LEN 32
 struct mmtr_cache_name {

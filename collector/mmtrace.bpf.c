@@ -32,10 +32,12 @@ const volatile __u64 filter_cgid;	/* --cgroup, 0 = all */
  * consumer position, a cache line the reader writes, so it is skipped
  * unless the ring is small enough to need early wake-ups. */
 const volatile __u64 wake_bytes;
+/* --attach-only: every event program returns at once (the verifier drops
+ * the rest), to measure what the kernel's invocation alone costs. */
+const volatile __u32 attach_only;
 
-/* Raised by the loader once the vmemmap base is known: until then the
- * hot programs only note one struct page * for calibration. */
-__u32 running;
+/* The first struct page * the page programs saw while not yet running
+ * (calibration, below). */
 __u64 calib_page;
 
 /* One ring per CPU: no shared spinlock and no cache line bouncing between
@@ -72,10 +74,18 @@ __u32 next_cache_id;
 /* Page-level events of our own process are kept: without them the free
  * map replay mirrors would not match the kernel's.  Everything else of
  * ours is noise caused by recording and is dropped. */
-static __always_inline int skip_task(int page_level)
+/* The current process: a load from the BTF-typed task, which the verifier
+ * inlines, where bpf_get_current_pid_tgid() is a helper call. */
+static __always_inline __u32 cur_tgid(void)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	return bpf_get_current_task_btf()->tgid;
+}
 
+static __always_inline int skip_task(int page_level, __u32 *tgidp)
+{
+	__u32 tgid = cur_tgid();
+
+	*tgidp = tgid;
 	if (tgid == self_tgid && !page_level)
 		return 1;
 	if (filter_tgid && tgid != filter_tgid)
@@ -85,13 +95,18 @@ static __always_inline int skip_task(int page_level)
 	return 0;
 }
 
-static __always_inline void count_lost(void)
+static __always_inline void count_lost_n(__u64 n)
 {
 	__u32 zero = 0;
-	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
+	__u64 *p = bpf_map_lookup_elem(&lost, &zero);
 
-	if (n)
-		*n += 1;	/* per-CPU slot: no atomics needed */
+	if (p)
+		*p += n;	/* per-CPU slot: no atomics needed */
+}
+
+static __always_inline void count_lost(void)
+{
+	count_lost_n(1);
 }
 
 /*
@@ -111,37 +126,63 @@ static __always_inline void count_lost(void)
 #define CLOCK_EVERY 16
 #define MAX_CPUS 1024	/* a bigger host shares slots: still ordered by seq */
 
-struct cpu_clock clocks[MAX_CPUS];
-__u64 seq;
+struct cpu_state cpus[MAX_CPUS];
+struct mmtr_ev_x batch_x[MAX_CPUS][MMTR_BATCH_X];
+/* Alone in its cache line: every CPU writes it. */
+__u64 seq __attribute__((aligned(64)));
+
+static __always_inline struct cpu_state *cpu_state(__u32 cpu)
+{
+	return &cpus[cpu & (MAX_CPUS - 1)];
+}
+
+static __always_inline int running(void)
+{
+	if (attach_only)
+		return 0;
+	return cpu_state(bpf_get_smp_processor_id())->flags & MMTR_RUNNING;
+}
 
 static __always_inline __u64 event_time(__u32 cpu, int exact)
 {
-	struct cpu_clock *c = &clocks[cpu & (MAX_CPUS - 1)];
+	struct cpu_state *c = cpu_state(cpu);
 	__u64 j;
 
 	if (!exact) {
 		j = bpf_jiffies64();
-		if (j == c->jiffies && ++c->n < CLOCK_EVERY)
+		if (j == c->jiffies && ++c->clock_n < CLOCK_EVERY)
 			return c->ts;
 		c->jiffies = j;
 	}
-	c->n = 0;
+	c->clock_n = 0;
 	c->ts = bpf_ktime_get_ns();
 	return c->ts;
 }
 
-/* The time and number are taken before the reserve, so that an event
- * nested inside another (an interrupt between the two) sorts after the
- * one it interrupted. */
+/* The common head of every record; the time and number are taken before
+ * anything can nest, so that an event nested inside another (an interrupt
+ * between the two) sorts after the one it interrupted. */
+static __always_inline void fill_head(struct mmtr_ev *e, __u16 kind, __u32 cpu,
+				      __u32 tgid, int exact)
+{
+	e->ts = event_time(cpu, exact);
+	e->seq = __sync_fetch_and_add(&seq, 1);
+	e->pid = tgid;
+	e->kind = kind;
+	e->cpu = cpu;
+}
+
+/* Reserves a record straight in this CPU's ring (rare kinds, and hot ones
+ * whose batch is busy). */
 static __always_inline void *reserve_t(__u64 size, __u16 kind, void **ringp,
-				       int exact)
+				       int exact, __u32 tgid)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
-	__u64 ts = event_time(cpu, exact);
-	__u64 n = __sync_fetch_and_add(&seq, 1);
-	void *ring = bpf_map_lookup_elem(&rings, &cpu);
-	struct mmtr_ev *e;
+	struct mmtr_ev head, *e;
+	void *ring;
 
+	fill_head(&head, kind, cpu, tgid, exact);
+	ring = bpf_map_lookup_elem(&rings, &cpu);
 	if (!ring) {
 		count_lost();
 		return 0;
@@ -151,30 +192,30 @@ static __always_inline void *reserve_t(__u64 size, __u16 kind, void **ringp,
 		count_lost();
 		return 0;
 	}
-	e->ts = ts;
-	e->seq = n;
-	e->pid = bpf_get_current_pid_tgid() >> 32;
-	e->kind = kind;
-	e->cpu = cpu;
+	*e = head;
 	*ringp = ring;
 	return e;
 }
 
-static __always_inline void *reserve(__u64 size, __u16 kind, void **ringp)
+static __always_inline void *reserve(__u64 size, __u16 kind, void **ringp,
+				     __u32 tgid)
 {
-	return reserve_t(size, kind, ringp, 0);
+	return reserve_t(size, kind, ringp, 0, tgid);
 }
 
 /* Wake the reader only when enough has piled up: one wake-up per
  * wake_bytes instead of one per event (the loader also polls with a
  * timeout, so a quiet system still drains). */
+static __always_inline __u64 wake_flags(void *ring)
+{
+	if (wake_bytes && bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= wake_bytes)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void submit(void *e, void *ring)
 {
-	if (wake_bytes && bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= wake_bytes) {
-		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
-		return;
-	}
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, wake_flags(ring));
 }
 
 /*
@@ -188,42 +229,48 @@ static __always_inline void submit(void *e, void *ring)
 
 /*
  * Batching: one ring reserve/commit costs about 20 ns per event here, so
- * 40-byte records are collected per CPU and written to the ring MMTR_BATCH
- * at a time with one bpf_ringbuf_output().  Nothing stays behind: the
- * loader runs `flush` on every CPU (BPF_PROG_TEST_RUN on that CPU, an IPI)
- * before each drain and after detaching.  A program that finds the batch
- * busy (it interrupted one filling it) writes straight to the ring; the
- * loader re-sorts by seq.  Exact-time events also go straight.  `batching`
- * is raised by the loader only once `flush` has run.
+ * records are collected per CPU (40-byte and 56-byte ones apart) and
+ * written to the ring a batch at a time with one bpf_ringbuf_output().
+ * Nothing stays behind: the loader runs `flush` on every CPU
+ * (BPF_PROG_TEST_RUN on that CPU, an IPI) before each drain and after
+ * detaching.  A program that finds the batch busy (it interrupted one
+ * filling it) writes straight to the ring; the loader re-sorts by seq.
+ * Exact-time events also go straight.  MMTR_BATCHING is raised by the
+ * loader only once `flush` has run.
  */
-struct ev_batch batches[MAX_CPUS];
-__u32 batching;
 
-static __always_inline void batch_out(struct ev_batch *bt, __u32 cpu, __u32 n)
+static __always_inline void batch_out(__u32 cpu, void *recs, __u64 bytes,
+				      __u32 n)
 {
 	void *ring = bpf_map_lookup_elem(&rings, &cpu);
-	__u64 flags = BPF_RB_NO_WAKEUP;
-	__u32 zero = 0;
-	__u64 *lostp;
 
-	if (n > MMTR_BATCH)
-		n = MMTR_BATCH;
-	if (!n)
+	if (ring && !bpf_ringbuf_output(ring, recs, bytes, wake_flags(ring)))
 		return;
-	if (ring && wake_bytes &&
-	    bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= wake_bytes)
-		flags = BPF_RB_FORCE_WAKEUP;
-	if (ring && !bpf_ringbuf_output(ring, bt->ev, n * sizeof(struct mmtr_ev), flags))
-		return;
-	lostp = bpf_map_lookup_elem(&lost, &zero);
-	if (lostp)
-		*lostp += n;
+	count_lost_n(n);
 }
 
-static __always_inline int emit_direct(__u16 kind, __u64 a, __u64 b, int exact)
+static __always_inline void batch_out_t(struct cpu_state *bt, __u32 cpu, __u32 n)
+{
+	if (n > MMTR_BATCH)
+		n = MMTR_BATCH;
+	if (n)
+		batch_out(cpu, bt->ev, n * sizeof(struct mmtr_ev), n);
+}
+
+static __always_inline void batch_out_x(__u32 cpu, __u32 n)
+{
+	if (n > MMTR_BATCH_X)
+		n = MMTR_BATCH_X;
+	if (n)
+		batch_out(cpu, batch_x[cpu & (MAX_CPUS - 1)],
+			  n * sizeof(struct mmtr_ev_x), n);
+}
+
+static __always_inline int emit_direct(__u16 kind, __u64 a, __u64 b, int exact,
+				       __u32 tgid)
 {
 	void *ring;
-	struct mmtr_ev *e = reserve_t(sizeof(*e), kind, &ring, exact);
+	struct mmtr_ev *e = reserve_t(sizeof(*e), kind, &ring, exact, tgid);
 
 	if (!e)
 		return KEEP;
@@ -233,31 +280,28 @@ static __always_inline int emit_direct(__u16 kind, __u64 a, __u64 b, int exact)
 	return KEEP;
 }
 
-static __always_inline int emit_t(__u16 kind, __u64 a, __u64 b, int exact)
+static __always_inline int emit_t(__u16 kind, __u64 a, __u64 b, int exact,
+				  __u32 tgid)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
-	struct ev_batch *bt = &batches[cpu & (MAX_CPUS - 1)];
+	struct cpu_state *bt = cpu_state(cpu);
 	volatile __u32 *busy = &bt->busy;
 	struct mmtr_ev *e;
 	__u32 i;
 
-	if (exact || !batching || *busy)
-		return emit_direct(kind, a, b, exact);
+	if (exact || !(bt->flags & MMTR_BATCHING) || *busy)
+		return emit_direct(kind, a, b, exact, tgid);
 	*busy = 1;
 	asm volatile("" ::: "memory");
 	i = bt->n;
 	if (i >= MMTR_BATCH)
 		i = 0;
 	e = &bt->ev[i];
-	e->ts = event_time(cpu, 0);
-	e->seq = __sync_fetch_and_add(&seq, 1);
-	e->pid = bpf_get_current_pid_tgid() >> 32;
-	e->kind = kind;
-	e->cpu = cpu;
+	fill_head(e, kind, cpu, tgid, 0);
 	e->a = a;
 	e->b = b;
 	if (++i == MMTR_BATCH) {
-		batch_out(bt, cpu, i);
+		batch_out_t(bt, cpu, i);
 		i = 0;
 	}
 	bt->n = i;
@@ -266,38 +310,11 @@ static __always_inline int emit_t(__u16 kind, __u64 a, __u64 b, int exact)
 	return KEEP;
 }
 
-/* Run by the loader on each CPU: returns 1 if the batch was busy (the
- * loader retries), 0 once it is written out. */
-SEC("raw_tp")
-int flush(void *ctx)
-{
-	__u32 cpu = bpf_get_smp_processor_id();
-	struct ev_batch *bt = &batches[cpu & (MAX_CPUS - 1)];
-	volatile __u32 *busy = &bt->busy;
-
-	if (*busy)
-		return 1;
-	batch_out(bt, cpu, bt->n);
-	bt->n = 0;
-	return 0;
-}
-
-static __always_inline int emit(__u16 kind, __u64 a, __u64 b)
-{
-	return emit_t(kind, a, b, 0);
-}
-
-/* Begin/end of reclaim, compaction, kswapd: exact time (durations). */
-static __always_inline int emit_exact(__u16 kind, __u64 a, __u64 b)
-{
-	return emit_t(kind, a, b, 1);
-}
-
-static __always_inline int emit_xt(__u16 kind, __u64 a, __u64 b, __u64 c,
-				   __u64 d, int exact)
+static __always_inline int emit_xdirect(__u16 kind, __u64 a, __u64 b, __u64 c,
+					__u64 d, int exact, __u32 tgid)
 {
 	void *ring;
-	struct mmtr_ev_x *x = reserve_t(sizeof(*x), kind, &ring, exact);
+	struct mmtr_ev_x *x = reserve_t(sizeof(*x), kind, &ring, exact, tgid);
 
 	if (!x)
 		return KEEP;
@@ -309,22 +326,86 @@ static __always_inline int emit_xt(__u16 kind, __u64 a, __u64 b, __u64 c,
 	return KEEP;
 }
 
-static __always_inline int emit_x(__u16 kind, __u64 a, __u64 b, __u64 c,
-				  __u64 d)
+static __always_inline int emit_xt(__u16 kind, __u64 a, __u64 b, __u64 c,
+				   __u64 d, int exact, __u32 tgid)
 {
-	return emit_xt(kind, a, b, c, d, 0);
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct cpu_state *bt = cpu_state(cpu);
+	volatile __u32 *busy = &bt->busy_x;
+	struct mmtr_ev_x *x;
+	__u32 i;
+
+	kind |= MMTR_KIND_X;
+	if (exact || !(bt->flags & MMTR_BATCHING) || *busy)
+		return emit_xdirect(kind, a, b, c, d, exact, tgid);
+	*busy = 1;
+	asm volatile("" ::: "memory");
+	i = bt->nx;
+	if (i >= MMTR_BATCH_X)
+		i = 0;
+	x = &batch_x[cpu & (MAX_CPUS - 1)][i];
+	fill_head(&x->e, kind, cpu, tgid, 0);
+	x->e.a = a;
+	x->e.b = b;
+	x->c = c;
+	x->d = d;
+	if (++i == MMTR_BATCH_X) {
+		batch_out_x(cpu, i);
+		i = 0;
+	}
+	bt->nx = i;
+	asm volatile("" ::: "memory");
+	*busy = 0;
+	return KEEP;
+}
+
+/* Run by the loader on each CPU: returns 1 if a batch was busy (the
+ * loader retries), 0 once both are written out. */
+SEC("raw_tp")
+int flush(void *ctx)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct cpu_state *bt = cpu_state(cpu);
+	volatile __u32 *busy = &bt->busy, *busy_x = &bt->busy_x;
+
+	if (*busy || *busy_x)
+		return 1;
+	batch_out_t(bt, cpu, bt->n);
+	bt->n = 0;
+	batch_out_x(cpu, bt->nx);
+	bt->nx = 0;
+	return 0;
+}
+
+static __always_inline int emit(__u16 kind, __u64 a, __u64 b, __u32 tgid)
+{
+	return emit_t(kind, a, b, 0, tgid);
+}
+
+/* Begin/end of reclaim, compaction, kswapd: exact time (durations). */
+static __always_inline int emit_exact(__u16 kind, __u64 a, __u64 b, __u32 tgid)
+{
+	return emit_t(kind, a, b, 1, tgid);
+}
+
+static __always_inline int emit_x(__u16 kind, __u64 a, __u64 b, __u64 c,
+				  __u64 d, __u32 tgid)
+{
+	return emit_xt(kind, a, b, c, d, 0, tgid);
 }
 
 static __always_inline int page_event(__u16 kind, __u64 page, __u64 b)
 {
-	if (!running) {
+	__u32 tgid;
+
+	if (!running()) {
 		if (page)
 			calib_page = page;
 		return KEEP;
 	}
-	if (skip_task(1))
+	if (skip_task(1, &tgid))
 		return KEEP;
-	return emit(kind | MMTR_KIND_PAGEPTR, page, b);
+	return emit(kind | MMTR_KIND_PAGEPTR, page, b, tgid);
 }
 
 /* ---- page allocator (raw tracepoints) ---------------------------------- */
@@ -368,14 +449,15 @@ int BPF_PROG(pcp_drain, void *page, unsigned int order, int mt)
 SEC("tp/kmem/mm_page_alloc_extfrag")
 int extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 {
-	if (!running || skip_task(1))
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
 		return KEEP;
 	return emit(MMT_EV_EXTFRAG, BPF_CORE_READ(ctx, pfn),
 		    (BPF_CORE_READ(ctx, alloc_order) & 0xff) |
 		    ((__u64)(BPF_CORE_READ(ctx, fallback_order) & 0xff) << 8) |
 		    ((__u64)(BPF_CORE_READ(ctx, alloc_migratetype) & 0xff) << 16) |
 		    ((__u64)(BPF_CORE_READ(ctx, fallback_migratetype) & 0xff) << 24) |
-		    ((__u64)(BPF_CORE_READ(ctx, change_ownership) & 0xff) << 32));
+		    ((__u64)(BPF_CORE_READ(ctx, change_ownership) & 0xff) << 32), tgid);
 }
 
 /* ---- slab --------------------------------------------------------------- */
@@ -389,15 +471,16 @@ static __always_inline int old_kmem_layout(void)
 SEC("raw_tp/kmalloc")
 int kmalloc(__u64 *ctx)
 {
+	__u32 tgid;
 	__u64 node = (__u32)-1, gfp;
 
-	if (!running || skip_task(0))
+	if (!running() || skip_task(0, &tgid))
 		return KEEP;
 	gfp = (__u32)ctx[4];
 	if (!old_kmem_layout())
 		node = (__u32)ctx[5];
 	return emit_x(MMT_EV_KMALLOC, ctx[0], ctx[1],
-		      (ctx[2] & 0xffffffff) | (ctx[3] << 32), gfp | (node << 32));
+		      (ctx[2] & 0xffffffff) | (ctx[3] << 32), gfp | (node << 32), tgid);
 }
 
 /* Id of a cache, sending its name the first time it is seen. */
@@ -416,7 +499,7 @@ static __always_inline __u32 cache_id(struct kmem_cache *s)
 		idp = bpf_map_lookup_elem(&cache_ids, &key);
 		return idp ? *idp : MMTR_CACHE_UNKNOWN;
 	}
-	n = reserve(sizeof(*n), MMTR_CACHE_NAME, &ring);
+	n = reserve(sizeof(*n), MMTR_CACHE_NAME, &ring, cur_tgid());
 	if (!n) {
 		/* The id exists but its name never arrives: the loader maps
 		 * it to "unknown"; the loss itself is counted. */
@@ -434,39 +517,42 @@ static __always_inline __u32 cache_id(struct kmem_cache *s)
 SEC("raw_tp/kmem_cache_alloc")
 int kmem_cache_alloc(__u64 *ctx)
 {
+	__u32 tgid;
 	__u64 c, node;
 
-	if (!running || skip_task(0))
+	if (!running() || skip_task(0, &tgid))
 		return KEEP;
 	if (old_kmem_layout())
 		return emit_x(MMT_EV_KMEM_CACHE_ALLOC, ctx[0], ctx[1],
 			      MMTR_CACHE_UNKNOWN, (__u32)ctx[4] |
-			      ((__u64)(__u32)-1 << 32));
+			      ((__u64)(__u32)-1 << 32), tgid);
 	c = cache_id((struct kmem_cache *)ctx[2]);
 	node = (__u32)ctx[4];
 	return emit_x(MMT_EV_KMEM_CACHE_ALLOC, ctx[0], ctx[1], c,
-		      (__u32)ctx[3] | (node << 32));
+		      (__u32)ctx[3] | (node << 32), tgid);
 }
 
 SEC("raw_tp/kfree")
 int kfree(__u64 *ctx)
 {
-	if (!running || skip_task(0))
+	__u32 tgid;
+	if (!running() || skip_task(0, &tgid))
 		return KEEP;
-	return emit(MMT_EV_KFREE, ctx[0], ctx[1]);
+	return emit(MMT_EV_KFREE, ctx[0], ctx[1], tgid);
 }
 
 SEC("raw_tp/kmem_cache_free")
 int kmem_cache_free(__u64 *ctx)
 {
+	__u32 tgid;
 	__u64 c = MMTR_CACHE_UNKNOWN;
 
-	if (!running || skip_task(0))
+	if (!running() || skip_task(0, &tgid))
 		return KEEP;
 	/* 5.12..6.0 passed the cache's name here, not the cache. */
 	if (!old_kmem_layout())
 		c = cache_id((struct kmem_cache *)ctx[2]);
-	return emit_x(MMT_EV_KMEM_CACHE_FREE, ctx[0], ctx[1], c, 0);
+	return emit_x(MMT_EV_KMEM_CACHE_FREE, ctx[0], ctx[1], c, 0, tgid);
 }
 
 /* ---- faults --------------------------------------------------------------- */
@@ -476,9 +562,10 @@ int kmem_cache_free(__u64 *ctx)
 static __always_inline int fault(__u16 kind, __u64 addr, struct pt_regs *regs,
 				 __u64 err)
 {
-	if (!running || skip_task(0))
+	__u32 tgid;
+	if (!running() || skip_task(0, &tgid))
 		return KEEP;
-	return emit_x(kind, addr, regs->ip, err, 0);
+	return emit_x(kind, addr, regs->ip, err, 0, tgid);
 }
 
 SEC("tp_btf/page_fault_user")
@@ -501,9 +588,10 @@ int BPF_PROG(fault_kernel, unsigned long addr, struct pt_regs *regs,
 
 static __always_inline int page_event_pfn(__u16 kind, __u64 pfn, __u64 b)
 {
-	if (!running || skip_task(1))
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
 		return KEEP;
-	return emit(kind, pfn, b);
+	return emit(kind, pfn, b, tgid);
 }
 
 SEC("tp/kmem/mm_page_alloc")
@@ -541,10 +629,11 @@ int pcp_drain_tp(struct trace_event_raw_mm_page_pcpu_drain *ctx)
 
 static __always_inline int fault_tp(__u16 kind, struct trace_event_raw_exceptions *ctx)
 {
-	if (!running || skip_task(0))
+	__u32 tgid;
+	if (!running() || skip_task(0, &tgid))
 		return KEEP;
 	return emit_x(kind, BPF_CORE_READ(ctx, address), BPF_CORE_READ(ctx, ip),
-		      BPF_CORE_READ(ctx, error_code), 0);
+		      BPF_CORE_READ(ctx, error_code), 0, tgid);
 }
 
 SEC("tp/exceptions/page_fault_user")
@@ -564,37 +653,41 @@ int fault_kernel_tp(struct trace_event_raw_exceptions *ctx)
 SEC("tp/vmscan/mm_vmscan_direct_reclaim_begin")
 int direct_reclaim_begin(struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template *ctx)
 {
-	if (!running || skip_task(1))
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
 		return KEEP;
 	return emit_exact(MMT_EV_DIRECT_RECLAIM_BEGIN, (__u32)BPF_CORE_READ(ctx, order),
-		    BPF_CORE_READ(ctx, gfp_flags));
+		    BPF_CORE_READ(ctx, gfp_flags), tgid);
 }
 
 SEC("tp/vmscan/mm_vmscan_direct_reclaim_end")
 int direct_reclaim_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
 {
-	if (!running || skip_task(1))
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
 		return KEEP;
-	return emit_exact(MMT_EV_DIRECT_RECLAIM_END, BPF_CORE_READ(ctx, nr_reclaimed), 0);
+	return emit_exact(MMT_EV_DIRECT_RECLAIM_END, BPF_CORE_READ(ctx, nr_reclaimed), 0, tgid);
 }
 
 SEC("tp/vmscan/mm_vmscan_node_reclaim_begin")
 int node_reclaim_begin(struct trace_event_raw_mm_vmscan_node_reclaim_begin *ctx)
 {
-	if (!running || skip_task(1))
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
 		return KEEP;
 	return emit_exact(MMT_EV_NODE_RECLAIM_BEGIN,
 		    (__u32)BPF_CORE_READ(ctx, order) |
 		    ((__u64)(__u32)BPF_CORE_READ(ctx, nid) << 32),
-		    BPF_CORE_READ(ctx, gfp_flags));
+		    BPF_CORE_READ(ctx, gfp_flags), tgid);
 }
 
 SEC("tp/vmscan/mm_vmscan_node_reclaim_end")
 int node_reclaim_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
 {
-	if (!running || skip_task(1))
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
 		return KEEP;
-	return emit_exact(MMT_EV_NODE_RECLAIM_END, BPF_CORE_READ(ctx, nr_reclaimed), 0);
+	return emit_exact(MMT_EV_NODE_RECLAIM_END, BPF_CORE_READ(ctx, nr_reclaimed), 0, tgid);
 }
 
 static __always_inline __u64 nid_zid_order(int nid, int zid, int order)
@@ -606,81 +699,87 @@ static __always_inline __u64 nid_zid_order(int nid, int zid, int order)
 SEC("tp/vmscan/mm_vmscan_kswapd_wake")
 int kswapd_wake(struct trace_event_raw_mm_vmscan_kswapd_wake *ctx)
 {
-	if (!running)
+	if (!running())
 		return KEEP;
 	return emit_exact(MMT_EV_KSWAPD_WAKE,
 		    nid_zid_order(BPF_CORE_READ(ctx, nid), BPF_CORE_READ(ctx, zid),
-				  BPF_CORE_READ(ctx, order)), 0);
+				  BPF_CORE_READ(ctx, order)), 0, cur_tgid());
 }
 
 SEC("tp/vmscan/mm_vmscan_kswapd_sleep")
 int kswapd_sleep(struct trace_event_raw_mm_vmscan_kswapd_sleep *ctx)
 {
-	if (!running)
+	if (!running())
 		return KEEP;
-	return emit_exact(MMT_EV_KSWAPD_SLEEP, (__u32)BPF_CORE_READ(ctx, nid), 0);
+	return emit_exact(MMT_EV_KSWAPD_SLEEP, (__u32)BPF_CORE_READ(ctx, nid), 0, cur_tgid());
 }
 
 SEC("tp/vmscan/mm_vmscan_wakeup_kswapd")
 int wakeup_kswapd(struct trace_event_raw_mm_vmscan_wakeup_kswapd *ctx)
 {
-	if (!running || skip_task(1))
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
 		return KEEP;
 	return emit_exact(MMT_EV_WAKEUP_KSWAPD,
 		    nid_zid_order(BPF_CORE_READ(ctx, nid), BPF_CORE_READ(ctx, zid),
 				  BPF_CORE_READ(ctx, order)),
-		    BPF_CORE_READ(ctx, gfp_flags));
+		    BPF_CORE_READ(ctx, gfp_flags), tgid);
 }
 
 SEC("tp/compaction/mm_compaction_begin")
 int compaction_begin(struct trace_event_raw_mm_compaction_begin *ctx)
 {
-	if (!running || skip_task(1))
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
 		return KEEP;
 	return emit_xt(MMT_EV_COMPACTION_BEGIN, BPF_CORE_READ(ctx, zone_start),
 		      BPF_CORE_READ(ctx, zone_end), BPF_CORE_READ(ctx, migrate_pfn),
 		      (BPF_CORE_READ(ctx, free_pfn) & 0xffffffffffffull) |
-		      ((__u64)(BPF_CORE_READ(ctx, sync) & 1) << 63), 1);
+		      ((__u64)(BPF_CORE_READ(ctx, sync) & 1) << 63), 1, tgid);
 }
 
 SEC("tp/compaction/mm_compaction_end")
 int compaction_end(struct trace_event_raw_mm_compaction_end *ctx)
 {
-	if (!running || skip_task(1))
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
 		return KEEP;
 	return emit_xt(MMT_EV_COMPACTION_END, BPF_CORE_READ(ctx, zone_start),
 		      BPF_CORE_READ(ctx, zone_end), BPF_CORE_READ(ctx, migrate_pfn),
 		      (BPF_CORE_READ(ctx, free_pfn) & 0xffffffffffffull) |
 		      ((__u64)(BPF_CORE_READ(ctx, status) & 0xff) << 48) |
-		      ((__u64)(BPF_CORE_READ(ctx, sync) & 1) << 63), 1);
+		      ((__u64)(BPF_CORE_READ(ctx, sync) & 1) << 63), 1, tgid);
 }
 
 SEC("tp/compaction/mm_compaction_try_to_compact_pages")
 int compact_try(struct trace_event_raw_mm_compaction_try_to_compact_pages *ctx)
 {
-	if (!running || skip_task(1))
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
 		return KEEP;
 	return emit_exact(MMT_EV_COMPACT_TRY, (__u32)BPF_CORE_READ(ctx, order) |
 		    ((__u64)(__u32)BPF_CORE_READ(ctx, prio) << 32),
-		    BPF_CORE_READ(ctx, gfp_mask));
+		    BPF_CORE_READ(ctx, gfp_mask), tgid);
 }
 
 SEC("tp/filemap/mm_filemap_add_to_page_cache")
 int filemap_add(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 {
-	if (!running || skip_task(1))
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
 		return KEEP;
 	return emit(MMT_EV_FILEMAP_ADD, BPF_CORE_READ(ctx, pfn),
-		    BPF_CORE_READ(ctx, order));
+		    BPF_CORE_READ(ctx, order), tgid);
 }
 
 SEC("tp/filemap/mm_filemap_delete_from_page_cache")
 int filemap_del(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 {
-	if (!running || skip_task(1))
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
 		return KEEP;
 	return emit(MMT_EV_FILEMAP_DEL, BPF_CORE_READ(ctx, pfn),
-		    BPF_CORE_READ(ctx, order));
+		    BPF_CORE_READ(ctx, order), tgid);
 }
 
 /* ---- calibration (run once with BPF_PROG_TEST_RUN) ----------------------- */

@@ -55,6 +55,7 @@ struct opts {
 	int raw_pointers;
 	int force;
 	int cmd_only;		/* --cmd-only: filter on CMD's process */
+	int attach_only;	/* --attach-only: programs record nothing */
 	const char *events;	/* -e list, NULL = all */
 	char **cmd;
 };
@@ -146,7 +147,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: mmtrace record -o FILE [-d SECONDS] [--pid P | --cgroup PATH]\n"
-"                      [-b MB] [-e LIST] [--raw-pointers] [--force]\n"
+"                      [-b MB] [-e LIST] [--raw-pointers] [--attach-only]\n"
+"                      [--force]\n"
 "                      [[--cmd-only] -- CMD ...]\n"
 "\n"
 "Records page allocator, slab, fault, reclaim and compaction events with\n"
@@ -169,6 +171,10 @@ static void usage(FILE *f)
 "                        fault, reclaim, compaction, filemap (default all)\n"
 "      --raw-pointers    keep raw call-site and object addresses (defeats\n"
 "                        KASLR for anyone reading the file)\n"
+"      --attach-only     attach every program but let each return at once:\n"
+"                        the trace holds snapshots and no events.  Measures\n"
+"                        the kernel's own cost of invoking the programs,\n"
+"                        the floor of any BPF recorder (bench/record.sh)\n"
 "  -h, --help            this text\n"
 "\n"
 "Needs root (CAP_BPF + CAP_PERFMON, and /proc/kpageflags for snapshots).\n");
@@ -185,6 +191,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "raw-pointers", no_argument, 0, 'R' },
 		{ "force", no_argument, 0, 'f' },
 		{ "cmd-only", no_argument, 0, 'C' },
+		{ "attach-only", no_argument, 0, 'A' },
 		{ "events", required_argument, 0, 'e' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
@@ -236,6 +243,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'C':
 			o->cmd_only = 1;
+			break;
+		case 'A':
+			o->attach_only = 1;
 			break;
 		case 'e':
 			o->events = optarg;
@@ -941,20 +951,23 @@ static int convert(struct rec *r, const void *data, size_t size)
 
 static int on_record_one(struct ringq *q, const void *data, size_t size);
 
-/* A flushed per-CPU batch is n records of struct mmtr_ev back to back
- * (collector/events.h); no single record's size is a multiple of it. */
-_Static_assert(sizeof(struct mmtr_ev_x) % sizeof(struct mmtr_ev) != 0 &&
-	       sizeof(struct mmtr_cache_name) % sizeof(struct mmtr_ev) != 0,
-	       "batch records must be told apart by size");
-
+/* A flushed per-CPU batch is n records of one size back to back
+ * (collector/events.h): struct mmtr_ev_x if the first is flagged
+ * MMTR_KIND_X, else struct mmtr_ev.  Anything else is one record. */
 static int on_record(void *ctx, void *data, size_t size)
 {
+	const struct mmtr_ev *e = data;
 	const char *p = data;
+	size_t stride;
 
-	if (size % sizeof(struct mmtr_ev))
+	if (size < sizeof(*e) || e->kind == MMTR_CACHE_NAME)
 		return on_record_one(ctx, data, size);
-	for (size_t off = 0; off < size; off += sizeof(struct mmtr_ev))
-		if (on_record_one(ctx, p + off, sizeof(struct mmtr_ev)))
+	stride = (e->kind & MMTR_KIND_X) ? sizeof(struct mmtr_ev_x)
+					 : sizeof(struct mmtr_ev);
+	if (size % stride)
+		return on_record_one(ctx, data, size);
+	for (size_t off = 0; off < size; off += stride)
+		if (on_record_one(ctx, p + off, stride))
 			return -1;
 	return 0;
 }
@@ -1156,6 +1169,7 @@ static int set_filters(struct rec *r)
 	/* Big rings drain fine on the poll timeout alone (POLL_MS at 4M ev/s
 	 * per CPU fills 8 MB); small ones ask for early wake-ups. */
 	ro->wake_bytes = bytes >= (8u << 20) ? 0 : bytes / 4;
+	ro->attach_only = (uint32_t)r->o.attach_only;
 	ro->self_tgid = (uint32_t)getpid();
 	ro->filter_tgid = (uint32_t)(r->o.cmd_only ? r->child : r->o.pid);
 	if (r->o.cgroup) {
@@ -1198,6 +1212,9 @@ static void note_setup(struct rec *r, int argc, char **argv)
 		coll_note(&r->h, "record.filter_cgroup", r->o.cgroup);
 	if (r->o.cmd_only)
 		coll_note(&r->h, "record.filter_pid", "CMD's process (--cmd-only)");
+	if (r->o.attach_only)
+		coll_note(&r->h, "record.attach_only",
+			  "programs attached but returned at once: no events recorded");
 	coll_note(&r->h, "record.pointers", r->o.raw_pointers ? "raw" :
 		  "sites: fnv1a64(symbol+0xoff); user ips: keyed hash; objects: pfn+offset");
 	coll_note(&r->h, "record.kfree_null", "kfree(NULL) calls are not recorded");
@@ -1450,6 +1467,19 @@ static int start_snapshot(struct rec *r, struct mmt_snapshot *snap)
 	return snapshot_async(r, snap, 0, "start");
 }
 
+/* The BPF programs read their switches from their CPU's slot (one cache
+ * line with the rest of what a hot event touches); every slot gets them. */
+static void set_cpu_flags(struct rec *r, uint32_t flags)
+{
+	size_t n = sizeof(r->skel->bss->cpus) / sizeof(r->skel->bss->cpus[0]);
+
+	for (size_t i = 0; i < n; i++)
+		__atomic_fetch_or(&r->skel->bss->cpus[i].flags, flags, __ATOMIC_SEQ_CST);
+}
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 /* Batches only if the loader can flush them: BPF_F_TEST_RUN_ON_CPU for
  * raw_tp programs needs 5.10+. */
 static void enable_batching(struct rec *r)
@@ -1462,8 +1492,10 @@ static void enable_batching(struct rec *r)
 		return;
 	}
 	r->batching = 1;
-	__atomic_store_n(&r->skel->bss->batching, 1, __ATOMIC_SEQ_CST);
-	coll_note(&r->h, "record.batching", "page-sized records batched 16 per CPU in BPF");
+	set_cpu_flags(r, MMTR_BATCHING);
+	coll_note(&r->h, "record.batching",
+		  "records batched per CPU in BPF (" STR(MMTR_BATCH) " of 40 bytes, "
+		  STR(MMTR_BATCH_X) " of 56)");
 }
 
 static int start(struct rec *r)
@@ -1475,7 +1507,7 @@ static int start(struct rec *r)
 	r->h.start_ns = coll_now_ns(CLOCK_MONOTONIC);
 	r->h.flags = r->o.raw_pointers ? MMT_HDR_RAW_POINTERS : 0;
 	enable_batching(r);
-	__atomic_store_n(&r->skel->bss->running, 1, __ATOMIC_SEQ_CST);
+	set_cpu_flags(r, MMTR_RUNNING);
 	if (start_snapshot(r, &snap))
 		return -1;
 	r->w = mmt_writer_open(r->o.out, r->o.force, &r->h, &snap, err, sizeof(err));

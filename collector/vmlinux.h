@@ -73,6 +73,11 @@ struct list_head {
 	struct list_head *next, *prev;
 };
 
+/* The process id, read straight from the BTF-typed current task. */
+struct task_struct {
+	int tgid;
+};
+
 /* Only used for its size (struct page * -> pfn) and, during calibration,
  * for the anon mapping bit and the page index (renamed in 6.16). */
 struct address_space;
