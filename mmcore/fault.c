@@ -5,11 +5,14 @@
  * do_huge_pmd_anonymous_page), a touch of a present page, and a refault of
  * a reclaimed page (do_swap_page, mm/workingset.c).
  *
- * Per process two maps: vpn -> pte and (vpn >> 9) -> pmd.  A global
- * reverse map pfn -> (process, vpn) lets reclaim turn a mapping into a
- * shadow entry, and lets the view notice that a page it maps was freed or
- * reused (the pte is then treated as none).  Memory is proportional to
- * the pages mapped or reclaimed: nothing per simulated page.
+ * Per process a map (vpn >> 9) -> pmd; a pmd that points to a page table
+ * owns a 512-entry pte array, as the kernel's does (a fault loop walks
+ * one table line by line instead of hashing every pte to a random slot).
+ * A global reverse map pfn -> (process, vpn) lets reclaim turn a mapping
+ * into a shadow entry, and lets the view notice that a page it maps was
+ * freed or reused (the pte is then treated as none).  Memory is
+ * proportional to the page tables in use (4 KiB each, as in the kernel):
+ * nothing per simulated page.
  *
  * Simplifications:
  *  - Anonymous memory only; the VMA is described by the caller's flags
@@ -47,9 +50,9 @@
 #define PTE_SHADOW	(3ull << 62)
 #define PTE_STATE(v)	((v) & (3ull << 62))
 
-/* pmd values: state 62-63, fill 60-61 (what an absent pte of the table
- * means), count 48-57 (ptes not none), payload 0-47 (THP pfn, or the
- * eviction age of a SHADOW fill). */
+/* pmd values: state 62-63, fill 60-61 (what the table's ptes started as),
+ * count 48-57 (ptes not none), payload 0-47 (THP pfn, or the address of
+ * the table's pte array). */
 #define PMD_TABLE	(1ull << 62)
 #define PMD_THP		(2ull << 62)
 #define PMD_HUGE_ZERO	(3ull << 62)
@@ -67,10 +70,15 @@ static uint64_t pmd_make(uint64_t state, unsigned fill, unsigned count,
 	       (payload & PAYLOAD_MASK);
 }
 
+/* The pte array of a PMD_TABLE pmd. */
+static uint64_t *pmd_ptes(uint64_t pmd)
+{
+	return (uint64_t *)(uintptr_t)(pmd & PAYLOAD_MASK);
+}
+
 struct fault_proc {
 	uint32_t pid;
 	bool used;
-	struct u64map pte;	/* vpn -> pte */
 	struct u64map pmd;	/* vpn >> 9 -> pmd */
 };
 
@@ -96,6 +104,7 @@ struct fault_state {
 	struct rmap_chunk **rmap_dir;
 	uint64_t rmap_dir_len, rmap_chunks;
 	uint64_t *nonresident_age;	/* [nr_nodes]: pages evicted */
+	uint64_t nr_tables;		/* pte arrays allocated */
 };
 
 static struct fault_state *F(const struct mmc *m)
@@ -121,9 +130,65 @@ int fault_init(struct mmc *m)
 	return 0;
 }
 
-static void proc_release(struct fault_proc *p)
+/* A page table (pte_alloc()): a PMD_TABLE pmd value whose 512 ptes all
+ * start as `fill` says (none, the zero page, or swap entries of eviction
+ * age `age`), `count` of them not none.  0, or -1 out of memory. */
+static int table_new(struct fault_state *f, unsigned fill, unsigned count,
+		     uint64_t age, uint64_t *pmd)
 {
-	u64map_free(&p->pte);
+	uint64_t pte = fill == FILL_ZERO ? PTE_ZERO :
+		       fill == FILL_SHADOW ? PTE_SHADOW | (age & PAYLOAD_MASK) :
+		       PTE_NONE;
+	uint64_t *t = pte ? malloc(HPAGE_PMD_NR * sizeof(*t)) :
+			    calloc(HPAGE_PMD_NR, sizeof(*t));
+
+	if (!t || (uintptr_t)t > PAYLOAD_MASK) {	/* never on x86-64 */
+		free(t);
+		return -1;
+	}
+	for (unsigned i = 0; pte && i < HPAGE_PMD_NR; i++)
+		t[i] = pte;
+	f->nr_tables++;
+	*pmd = pmd_make(PMD_TABLE, fill, count, (uintptr_t)t);
+	return 0;
+}
+
+static void table_free(struct fault_state *f, uint64_t pmd)
+{
+	if (PMD_STATE(pmd) != PMD_TABLE)
+		return;
+	free(pmd_ptes(pmd));
+	f->nr_tables--;
+}
+
+/* The pte of vpn, or NULL when its pmd is not a page table. */
+static uint64_t *pte_of(const struct fault_proc *p, uint64_t vpn)
+{
+	uint64_t *pmd = u64map_get(&p->pmd, vpn >> HPAGE_PMD_ORDER);
+
+	if (!pmd || PMD_STATE(*pmd) != PMD_TABLE)
+		return NULL;
+	return &pmd_ptes(*pmd)[vpn & (HPAGE_PMD_NR - 1)];
+}
+
+/* Remove the pmd of pmdkey, freeing its page table. */
+static void pmd_del(struct fault_state *f, struct fault_proc *p,
+		    uint64_t pmdkey)
+{
+	uint64_t *pmd = u64map_get(&p->pmd, pmdkey);
+
+	if (!pmd)
+		return;
+	table_free(f, *pmd);
+	u64map_del(&p->pmd, pmdkey);
+}
+
+static void proc_release(struct fault_state *f, struct fault_proc *p)
+{
+	uint64_t it = 0, key, val;
+
+	while (u64map_next(&p->pmd, &it, &key, &val))
+		table_free(f, val);
 	u64map_free(&p->pmd);
 	p->used = false;
 }
@@ -136,7 +201,7 @@ void fault_destroy(struct mmc *m)
 		return;
 	for (uint32_t i = 0; i < f->nr_procs; i++)
 		if (f->procs[i].used)
-			proc_release(&f->procs[i]);
+			proc_release(f, &f->procs[i]);
 	free(f->procs);
 	u64map_free(&f->by_pid);
 	for (uint64_t i = 0; i < f->rmap_dir_len; i++)
@@ -158,10 +223,10 @@ size_t fault_memory_bytes(const struct mmc *m)
 	    u64map_bytes(&f->by_pid) +
 	    f->rmap_dir_len * sizeof(*f->rmap_dir) +
 	    f->rmap_chunks * sizeof(struct rmap_chunk) +
-	    MMC_MAX_NODES * sizeof(uint64_t);
+	    MMC_MAX_NODES * sizeof(uint64_t) +
+	    f->nr_tables * HPAGE_PMD_NR * sizeof(uint64_t);
 	for (uint32_t i = 0; i < f->nr_procs; i++)
-		b += u64map_bytes(&f->procs[i].pte) +
-		     u64map_bytes(&f->procs[i].pmd);
+		b += u64map_bytes(&f->procs[i].pmd);
 	return b;
 }
 
@@ -196,7 +261,6 @@ static int proc_lookup(struct mmc *m, uint32_t pid, bool create)
 	memset(&f->procs[slot], 0, sizeof(f->procs[slot]));
 	f->procs[slot].pid = pid;
 	f->procs[slot].used = true;
-	u64map_init(&f->procs[slot].pte);
 	u64map_init(&f->procs[slot].pmd);
 	return (int)slot;
 }
@@ -364,11 +428,11 @@ static int map_new_page(struct mmc *m, int slot, uint64_t vpn, int cpu,
 		res->path |= MMC_PATH_OOM;
 		return -1;
 	}
-	if (u64map_put(&f->procs[slot].pte, vpn, PTE_PRESENT | pfn) < 0 ||
-	    rmap_set(f, pfn, rmap_val(slot, vpn)) < 0) {
+	if (rmap_set(f, pfn, rmap_val(slot, vpn)) < 0) {
 		free_pages(m, pfn, 0, cpu, NULL);
 		return -1;
 	}
+	*pte_of(&f->procs[slot], vpn) = PTE_PRESENT | pfn;
 	set_head(m, pfn, false);	/* order 0: no stale compound head */
 	lru_add(m, pfn, 0, MMC_PC_ANON);
 	res->pfn = pfn;
@@ -386,23 +450,6 @@ static void pmd_count_add(struct fault_proc *p, uint64_t pmdkey, int delta)
 	*v = (*v & ~(0x3ffull << 48)) | (uint64_t)c << 48;
 }
 
-/* Drop a page table whose ptes are all none (free_pgtables).  A table
- * whose absent ptes are none stores only ptes that are not none (an
- * explicit PTE_NONE is stored only under a ZERO or SHADOW fill), so with
- * a count of 0 it stores none: no 512 probes then. */
-static void pmd_drop(struct fault_proc *p, uint64_t pmdkey)
-{
-	uint64_t *pmd = u64map_get(&p->pmd, pmdkey);
-
-	if (pmd && PMD_STATE(*pmd) == PMD_TABLE &&
-	    PMD_FILL(*pmd) == FILL_NONE && PMD_COUNT(*pmd) == 0) {
-		u64map_del(&p->pmd, pmdkey);
-		return;
-	}
-	for (uint64_t i = 0; i < HPAGE_PMD_NR; i++)
-		u64map_del(&p->pte, (pmdkey << HPAGE_PMD_ORDER) | i);
-	u64map_del(&p->pmd, pmdkey);
-}
 
 /*
  * alloc_pages_mpol() for a PMD-order folio under the default (local)
@@ -494,7 +541,8 @@ static int existing_pmd(struct mmc *m, int slot, uint64_t vpn, uint64_t *pmd,
 		}
 		/* do_huge_pmd_wp_page() on the huge zero page: split into
 		 * 512 zero-page ptes, then the pte write fault. */
-		*pmd = pmd_make(PMD_TABLE, FILL_ZERO, HPAGE_PMD_NR, 0);
+		if (table_new(F(m), FILL_ZERO, HPAGE_PMD_NR, 0, pmd) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -505,21 +553,11 @@ static int pte_fault(struct mmc *m, int slot, uint64_t vpn, unsigned flags,
 {
 	struct fault_proc *p = &F(m)->procs[slot];
 	uint64_t pmdkey = vpn >> HPAGE_PMD_ORDER;
-	uint64_t *pmd = u64map_get(&p->pmd, pmdkey);
-	uint64_t *ptep = u64map_get(&p->pte, vpn);
-	uint64_t pte;
+	uint64_t *ptep = pte_of(p, vpn);
+	uint64_t pte = *ptep;
 	int node = cpu_to_node(m, cpu);
 	bool counted;	/* the pte is not none (counted in the pmd) */
 
-	if (ptep) {
-		pte = *ptep;
-	} else {
-		unsigned fill = PMD_FILL(*pmd);
-
-		pte = fill == FILL_ZERO ? PTE_ZERO :
-		      fill == FILL_SHADOW ? PTE_SHADOW | (*pmd & PAYLOAD_MASK) :
-		      PTE_NONE;
-	}
 	if (PTE_STATE(pte) == PTE_PRESENT) {
 		uint64_t pfn = pte & PAYLOAD_MASK;
 
@@ -529,8 +567,7 @@ static int pte_fault(struct mmc *m, int slot, uint64_t vpn, unsigned flags,
 		}
 		pte = PTE_NONE;	/* freed or reused: as zapped */
 		pmd_count_add(p, pmdkey, -1);
-		if (u64map_put(&p->pte, vpn, PTE_NONE) < 0)
-			return -1;
+		*ptep = PTE_NONE;
 	}
 	counted = pte != PTE_NONE;
 	switch (PTE_STATE(pte)) {
@@ -554,18 +591,13 @@ static int pte_fault(struct mmc *m, int slot, uint64_t vpn, unsigned flags,
 	}
 	default:	/* none: do_anonymous_page() */
 		if (!(flags & MMC_FAULT_WRITE)) {
-			if (u64map_put(&p->pte, vpn, PTE_ZERO) < 0)
-				return -1;
+			*ptep = PTE_ZERO;
 			if (!counted)
 				pmd_count_add(p, pmdkey, 1);
 			return MMC_FK_ZERO;
 		}
-		if (map_new_page(m, slot, vpn, cpu, res) < 0) {
-			/* no explicit none in a FILL_NONE table (pmd_drop) */
-			if (PMD_FILL(*pmd) == FILL_NONE)
-				u64map_del(&p->pte, vpn);
+		if (map_new_page(m, slot, vpn, cpu, res) < 0)
 			return -1;
-		}
 		if (!counted)
 			pmd_count_add(p, pmdkey, 1);
 		return MMC_FK_ANON;
@@ -602,14 +634,19 @@ int mmc_fault(struct mmc *m, uint32_t pid, uint64_t addr, unsigned flags,
 		pmd = u64map_get(&F(m)->procs[slot].pmd, pmdkey);
 	}
 	if (!pmd) {	/* pmd_none(): __handle_mm_fault -> create_huge_pmd */
+		uint64_t table;
+
 		if (thp_allowed(m, flags)) {
 			r = huge_pmd_fault(m, slot, vpn, flags, cpu, res, &kind);
 			if (r != 0)
 				return r < 0 ? -1 : kind;
 		}
-		if (u64map_put(&F(m)->procs[slot].pmd, pmdkey,
-			       pmd_make(PMD_TABLE, FILL_NONE, 0, 0)) < 0)
+		if (table_new(F(m), FILL_NONE, 0, 0, &table) < 0)
 			return -1;
+		if (u64map_put(&F(m)->procs[slot].pmd, pmdkey, table) < 0) {
+			table_free(F(m), table);
+			return -1;
+		}
 	}
 	return pte_fault(m, slot, vpn, flags, cpu, res);
 }
@@ -634,7 +671,7 @@ int mmc_fault_map(struct mmc *m, uint32_t pid, uint64_t addr, uint64_t pfn,
 	if (order == HPAGE_PMD_ORDER) {
 		/* a PMD mapping replaces whatever table was there */
 		if (pmd && PMD_STATE(*pmd) == PMD_TABLE)
-			pmd_drop(p, pmdkey);
+			pmd_del(f, p, pmdkey);
 		if (u64map_put(&p->pmd, pmdkey,
 			       pmd_make(PMD_THP, FILL_NONE, 0, pfn)) < 0 ||
 		    rmap_set(f, pfn, rmap_val(slot, (pmdkey <<
@@ -647,17 +684,21 @@ int mmc_fault_map(struct mmc *m, uint32_t pid, uint64_t addr, uint64_t pfn,
 		u64map_del(&p->pmd, pmdkey);	/* as a split */
 	pmd = u64map_get(&p->pmd, pmdkey);
 	if (!pmd) {
-		if (u64map_put(&p->pmd, pmdkey,
-			       pmd_make(PMD_TABLE, FILL_NONE, 0, 0)) < 0)
-			return -1;
-		pmd = u64map_get(&p->pmd, pmdkey);
-	}
-	uint64_t *ptep = u64map_get(&p->pte, vpn);
-	bool counted = ptep ? *ptep != PTE_NONE : PMD_FILL(*pmd) != FILL_NONE;
+		uint64_t table;
 
-	if (u64map_put(&p->pte, vpn, PTE_PRESENT | pfn) < 0 ||
-	    rmap_set(f, pfn, rmap_val(slot, vpn)) < 0)
+		if (table_new(f, FILL_NONE, 0, 0, &table) < 0)
+			return -1;
+		if (u64map_put(&p->pmd, pmdkey, table) < 0) {
+			table_free(f, table);
+			return -1;
+		}
+	}
+	uint64_t *ptep = pte_of(p, vpn);
+	bool counted = *ptep != PTE_NONE;
+
+	if (rmap_set(f, pfn, rmap_val(slot, vpn)) < 0)
 		return -1;
+	*ptep = PTE_PRESENT | pfn;
 	if (!counted)
 		pmd_count_add(p, pmdkey, 1);
 	return 0;
@@ -690,7 +731,7 @@ static bool rmap_take(struct fault_state *f, uint64_t pfn,
 		return e && PMD_STATE(*e) == PMD_THP &&
 		       (*e & PAYLOAD_MASK) == pfn;
 	}
-	e = u64map_get(&p->pte, *vpn);
+	e = pte_of(p, *vpn);
 	return e && PTE_STATE(*e) == PTE_PRESENT && (*e & PAYLOAD_MASK) == pfn;
 }
 
@@ -711,12 +752,18 @@ void fault_page_reclaimed(struct mmc *m, uint64_t pfn, unsigned order)
 		if (!rmap_take(f, pfn + i, &p, &vpn, &thp))
 			continue;
 		if (thp) {	/* swapped out whole: 512 swap ptes */
+			uint64_t table;
+
 			set_head(m, pfn + i, false);
-			u64map_put(&p->pmd, vpn >> HPAGE_PMD_ORDER,
-				   pmd_make(PMD_TABLE, FILL_SHADOW,
-					    HPAGE_PMD_NR, shadow));
+			/* out of memory: the THP pmd stays, and its next
+			 * fault finds the page gone (a fresh fault) */
+			if (table_new(f, FILL_SHADOW, HPAGE_PMD_NR, shadow,
+				      &table) == 0 &&
+			    u64map_put(&p->pmd, vpn >> HPAGE_PMD_ORDER,
+				       table) < 0)
+				table_free(f, table);
 		} else {
-			u64map_put(&p->pte, vpn, PTE_SHADOW | shadow);
+			*pte_of(p, vpn) = PTE_SHADOW | shadow;
 		}
 	}
 }
@@ -742,16 +789,12 @@ void mmc_unmap_pfn(struct mmc *m, uint64_t pfn, unsigned order)
 			continue;
 		}
 		pmd = u64map_get(&p->pmd, pmdkey);
-		if (!pmd)
+		if (!pmd || PMD_STATE(*pmd) != PMD_TABLE)
 			continue;
-		if (PMD_FILL(*pmd) == FILL_NONE)
-			u64map_del(&p->pte, vpn);
-		else
-			u64map_put(&p->pte, vpn, PTE_NONE);
+		pmd_ptes(*pmd)[vpn & (HPAGE_PMD_NR - 1)] = PTE_NONE;
 		pmd_count_add(p, pmdkey, -1);
-		pmd = u64map_get(&p->pmd, pmdkey);
-		if (pmd && PMD_COUNT(*pmd) == 0)
-			pmd_drop(p, pmdkey);
+		if (PMD_COUNT(*pmd) == 0)	/* free_pgtables() */
+			pmd_del(f, p, pmdkey);
 	}
 }
 
@@ -761,9 +804,13 @@ void mmc_prefetch_fault(struct mmc *m, uint32_t pid, uint64_t addr)
 	uint64_t vpn = (addr >> PAGE_SHIFT) & VPN_MASK;
 	int slot;
 
+	uint64_t *pmd;
+
 	if (!f || (slot = proc_lookup(m, pid, false)) < 0)
 		return;
-	u64map_prefetch(&f->procs[slot].pte, vpn);
+	pmd = u64map_get(&f->procs[slot].pmd, vpn >> HPAGE_PMD_ORDER);
+	if (pmd && PMD_STATE(*pmd) == PMD_TABLE)
+		__builtin_prefetch(&pmd_ptes(*pmd)[vpn & (HPAGE_PMD_NR - 1)]);
 }
 
 void mmc_prefetch_unmap(struct mmc *m, uint64_t pfn, int stage)
@@ -783,7 +830,10 @@ void mmc_prefetch_unmap(struct mmc *m, uint64_t pfn, int stage)
 		return;
 	if (rval & RMAP_THP)
 		return;
-	u64map_prefetch(&f->procs[slot].pte, rval & VPN_MASK);
+	uint64_t *pte = pte_of(&f->procs[slot], rval & VPN_MASK);
+
+	if (pte)
+		__builtin_prefetch(pte);
 }
 
 /* exit_mmap(): free every page still mapped, forget shadows. */
@@ -797,14 +847,21 @@ void mmc_process_exit(struct mmc *m, uint32_t pid)
 		return;
 	struct fault_proc *p = &f->procs[slot];
 
-	while (u64map_next(&p->pte, &it, &key, &val)) {
-		uint64_t pfn = val & PAYLOAD_MASK;
+	while (u64map_next(&p->pmd, &it, &key, &val)) {
+		const uint64_t *pte = pmd_ptes(val);
 
-		if (PTE_STATE(val) != PTE_PRESENT ||
-		    !mapping_valid(m, pfn, rmap_val(slot, key)))
+		if (PMD_STATE(val) != PMD_TABLE)
 			continue;
-		rmap_clear(f, pfn);
-		free_pages(m, pfn, 0, 0, NULL);
+		for (uint64_t i = 0; i < HPAGE_PMD_NR; i++) {
+			uint64_t pfn = pte[i] & PAYLOAD_MASK;
+
+			if (PTE_STATE(pte[i]) != PTE_PRESENT ||
+			    !mapping_valid(m, pfn, rmap_val(slot,
+					   key << HPAGE_PMD_ORDER | i)))
+				continue;
+			rmap_clear(f, pfn);
+			free_pages(m, pfn, 0, 0, NULL);
+		}
 	}
 	it = 0;
 	while (u64map_next(&p->pmd, &it, &key, &val)) {
@@ -818,6 +875,6 @@ void mmc_process_exit(struct mmc *m, uint32_t pid)
 		set_head(m, pfn, false);
 		free_pages(m, pfn, HPAGE_PMD_ORDER, 0, NULL);
 	}
-	proc_release(p);
+	proc_release(f, p);
 	u64map_del(&f->by_pid, pid);
 }
