@@ -947,11 +947,12 @@ static int prescan(struct rp_run *r)
 	return mmt_reader_rewind(r->rd);
 }
 
-/* Events in place, a decoded block at a time (mmt_reader_next_batch): no
- * per-event copy of struct mmt_event. */
+/* Events in place, a few hundred at a time (mmt_reader_next_window): no
+ * per-event copy of struct mmt_event.  evs[n, n + ahead) are the next
+ * batch's first events, already decoded: prefetching looks at them. */
 struct ev_batch {
 	const struct mmt_event *evs;
-	int64_t n, i;
+	int64_t n, i, ahead;
 };
 
 /* Start loading the map slots of events a few ahead: the maps are far
@@ -968,12 +969,12 @@ static int next_event(struct rp_run *r, struct ev_batch *b,
 	uint64_t e;
 
 	if (b->i >= b->n) {
-		b->n = mmt_reader_next_batch(r->rd, &b->evs);
+		b->n = mmt_reader_next_window(r->rd, &b->evs, &b->ahead);
 		b->i = 0;
 		if (b->n <= 0)
 			return b->n < 0 ? -1 : 0;
 	}
-	if (b->i + PREFETCH_AHEAD < b->n) {
+	if (b->i + PREFETCH_AHEAD < b->n + b->ahead) {
 		const struct mmt_event *a = &b->evs[b->i + PREFETCH_AHEAD];
 
 		rp_pmap_prefetch(&r->fwd, a->pfn);
@@ -985,7 +986,7 @@ static int next_event(struct rp_run *r, struct ev_batch *b,
 			rp_map_prefetch(&r->sl.objs,
 					rp_obj_key(a->pfn, a->offset));
 	}
-	if (b->i + PREFETCH_AHEAD / 2 < b->n) {
+	if (b->i + PREFETCH_AHEAD / 2 < b->n + b->ahead) {
 		const struct mmt_event *a = &b->evs[b->i + PREFETCH_AHEAD / 2];
 
 		if (a->kind == MMT_EV_PAGE_FREE &&
@@ -998,7 +999,7 @@ static int next_event(struct rp_run *r, struct ev_batch *b,
 			mmc_prefetch_fault(r->m, a->pid, a->addr);
 		}
 	}
-	if (b->i + PREFETCH_AHEAD / 4 < b->n) {
+	if (b->i + PREFETCH_AHEAD / 4 < b->n + b->ahead) {
 		const struct mmt_event *a = &b->evs[b->i + PREFETCH_AHEAD / 4];
 
 		if (a->kind == MMT_EV_PAGE_FREE &&

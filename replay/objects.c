@@ -224,7 +224,7 @@ int rp_prepass(struct rp_run *r)
 {
 	struct prepass p;
 	const struct mmt_event *evs;
-	int64_t n;
+	int64_t n, ahead;
 
 	memset(&p, 0, sizeof(p));
 	p.max_order = 3;
@@ -240,10 +240,10 @@ int rp_prepass(struct rp_run *r)
 		return -1;
 	}
 	while ((n = mmt_reader_next_batch_sel(r->rd, PRE_KINDS, PRE_FIELDS,
-					      &evs)) > 0)
+					      &evs, &ahead)) > 0)
 		for (int64_t i = 0; i < n; i++) {
 			/* the live map is far larger than the caches */
-			if (i + 16 < n)
+			if (i + 16 < n + ahead)
 				rp_pmap_prefetch(&p.live, evs[i + 16].pfn);
 			if (evs[i].kind == MMT_EV_PAGE_ALLOC &&
 			    p.ordinal >= r->sl.nr_bits)

@@ -662,7 +662,7 @@ static void check_golden_sel(const char *path, const struct mmt_event *ev,
 	int64_t k;
 
 	assert_non_null(r);
-	while ((k = mmt_reader_next_batch_sel(r, kinds, fields, &got)) > 0)
+	while ((k = mmt_reader_next_batch_sel(r, kinds, fields, &got, NULL)) > 0)
 		for (int64_t j = 0; j < k; j++, i++) {
 			while (i < n && !((kinds >> ev[i].kind) & 1))
 				i++;

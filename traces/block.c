@@ -526,7 +526,7 @@ static void select_fields(struct dec_kind *dk, const uint16_t kidx[256],
  * still have their ts read; their other columns are left unread: each
  * column is its own byte run, so skipping it costs nothing.
  */
-#define CHUNK 256
+#define CHUNK MMT_BLOCK_CHUNK
 
 /* Where each field lands in struct mmt_event, and its width. */
 static const struct { uint8_t off, size; } ev_field[NF] = {
@@ -702,87 +702,118 @@ static int64_t chunk_ts(const struct dec_col *kinds, const uint16_t kidx[256],
 	return ns;
 }
 
-static int64_t decode_events(struct dec_col *kinds, const uint16_t kidx[256],
-			     struct dec_kind *dk, int nk,
-			     const struct dec_sites *sites, uint64_t ts,
-			     uint32_t n, struct mmt_event *out)
+/* A block being decoded a chunk at a time. */
+struct mmt_block_cur {
+	struct dec_col kinds, shared_ts;
+	struct dec_sites sites;
+	uint16_t kidx[256];
+	uint64_t ts;
+	uint32_t n, next;		/* events in the block, next to decode */
+	int nk;
+	int full;			/* every kind and field selected */
+	struct dec_kind *dk;		/* [256] */
+	struct chunk chunk;
+};
+
+void mmt_block_cur_free(struct mmt_block_cur *c)
 {
-	struct chunk *c = malloc(sizeof(*c));
-	uint32_t nout = 0;
-	int64_t rc = -1;
-
 	if (!c)
-		return -1;
-	for (uint32_t i0 = 0; i0 < n; i0 += CHUNK) {
-		uint32_t m = n - i0 < CHUNK ? n - i0 : CHUNK;
-		int64_t ns = chunk_ts(kinds, kidx, dk, &ts, i0, m, c, out + nout);
-
-		if (ns < 0)
-			goto out;
-		/* group by kind, keeping event order inside each kind */
-		memset(c->start, 0, ((size_t)nk + 1) * sizeof(c->start[0]));
-		for (int64_t s = 0; s < ns; s++)
-			c->start[c->kj[s] + 1]++;
-		for (int j = 0; j < nk; j++)
-			c->start[j + 1] += c->start[j];
-		for (int64_t s = 0; s < ns; s++)
-			c->pos[c->start[c->kj[s]]++] = (uint16_t)s;
-		/* start[j] is now the end of kind j's run */
-		for (int j = 0; j < nk; j++) {
-			uint32_t b = j ? c->start[j - 1] : 0;
-
-			if (c->start[j] > b &&
-			    kind_columns(&dk[j], sites, c->pos + b,
-					 c->start[j] - b, out + nout))
-				goto out;
-		}
-		nout += (uint32_t)ns;
-	}
-	rc = nout;
-out:
+		return;
+	if (c->nk > 0)
+		free_rows(c->dk, (unsigned)c->nk);
+	free(c->dk);
 	free(c);
-	return rc;
+}
+
+struct mmt_block_cur *mmt_block_cur_new(const uint8_t *raw, size_t len,
+					uint32_t n, int layout, uint64_t kinds,
+					uint32_t fields)
+{
+	struct mmt_cur cur = { raw, raw + len, 0 };
+	struct mmt_block_cur *c = calloc(1, sizeof(*c));
+	const uint32_t all = (1u << NF) - 1;
+
+	if (!c || !(c->dk = malloc(256 * sizeof(*c->dk)))) {
+		free(c);
+		return NULL;
+	}
+	/* Minor-0 files were written with layout 0 and, for a short while,
+	 * with layout 1 (same minor): try 1, then 0.  The column lengths must
+	 * add up to the payload exactly, so the wrong layout never parses. */
+	c->nk = parse_layout(&cur, layout < 0 ? 1 : layout, n, &c->ts, c->kidx,
+			     c->dk, &c->kinds, &c->shared_ts, &c->sites);
+	if (c->nk < 0 && layout < 0) {
+		cur = (struct mmt_cur){ raw, raw + len, 0 };
+		c->nk = parse_layout(&cur, 0, n, &c->ts, c->kidx, c->dk,
+				     &c->kinds, &c->shared_ts, &c->sites);
+	}
+	if (c->nk < 0) {
+		mmt_block_cur_free(c);
+		return NULL;
+	}
+	select_fields(c->dk, c->kidx, kinds, fields);
+	c->n = n;
+	c->full = (fields & all) == all && kinds == UINT64_MAX;
+	return c;
+}
+
+int64_t mmt_block_cur_next(struct mmt_block_cur *c, struct mmt_event *out,
+			   int *done)
+{
+	struct chunk *ch = &c->chunk;
+	uint32_t m = c->n - c->next < CHUNK ? c->n - c->next : CHUNK;
+	int64_t ns = chunk_ts(&c->kinds, c->kidx, c->dk, &c->ts, c->next, m,
+			      ch, out);
+	int nk = c->nk;
+
+	if (ns < 0)
+		return -1;
+	/* group by kind, keeping event order inside each kind */
+	memset(ch->start, 0, ((size_t)nk + 1) * sizeof(ch->start[0]));
+	for (int64_t s = 0; s < ns; s++)
+		ch->start[ch->kj[s] + 1]++;
+	for (int j = 0; j < nk; j++)
+		ch->start[j + 1] += ch->start[j];
+	for (int64_t s = 0; s < ns; s++)
+		ch->pos[ch->start[ch->kj[s]]++] = (uint16_t)s;
+	/* start[j] is now the end of kind j's run */
+	for (int j = 0; j < nk; j++) {
+		uint32_t b = j ? ch->start[j - 1] : 0;
+
+		if (ch->start[j] > b &&
+		    kind_columns(&c->dk[j], &c->sites, ch->pos + b,
+				 ch->start[j] - b, out))
+			return -1;
+	}
+	c->next += m;
+	*done = c->next == c->n;
+	/* every column must end where the next begins: only checkable
+	 * when all of them were read */
+	if (*done && c->full && !columns_consumed(c->dk, nk))
+		return -1;
+	return ns;
 }
 
 int64_t mmt_block_decode_sel(const uint8_t *raw, size_t len, uint32_t n,
 			     int layout, uint64_t kinds, uint32_t fields,
 			     struct mmt_event *out)
 {
-	struct mmt_cur c = { raw, raw + len, 0 };
-	struct dec_col kcol, shared_ts;
-	struct dec_sites sites;
-	uint16_t kidx[256];
-	uint64_t ts;
-	int64_t rc = -1;
-	struct dec_kind *dk = malloc(256 * sizeof(*dk));
-	const uint32_t all = (1u << NF) - 1;
+	struct mmt_block_cur *c = mmt_block_cur_new(raw, len, n, layout, kinds,
+						    fields);
+	int64_t nout = 0, k;
+	int done = 0;
 
-	if (!dk)
+	if (!c)
 		return -1;
-	/* Minor-0 files were written with layout 0 and, for a short while,
-	 * with layout 1 (same minor): try 1, then 0.  The column lengths must
-	 * add up to the payload exactly, so the wrong layout never parses. */
-	int nk = parse_layout(&c, layout < 0 ? 1 : layout, n, &ts, kidx, dk,
-			      &kcol, &shared_ts, &sites);
-	if (nk < 0 && layout < 0) {
-		c = (struct mmt_cur){ raw, raw + len, 0 };
-		nk = parse_layout(&c, 0, n, &ts, kidx, dk, &kcol, &shared_ts,
-				  &sites);
+	while (!done) {
+		if ((k = mmt_block_cur_next(c, out + nout, &done)) < 0) {
+			nout = -1;
+			break;
+		}
+		nout += k;
 	}
-	if (nk < 0)
-		goto out;
-	select_fields(dk, kidx, kinds, fields);
-	rc = decode_events(&kcol, kidx, dk, nk, &sites, ts, n, out);
-	/* every column must end where the next begins: only checkable
-	 * when all of them were read */
-	if (rc >= 0 && (fields & all) == all && kinds == UINT64_MAX &&
-	    !columns_consumed(dk, nk))
-		rc = -1;
-out:
-	if (nk > 0)
-		free_rows(dk, (unsigned)nk);
-	free(dk);
-	return rc;
+	mmt_block_cur_free(c);
+	return nout;
 }
 
 int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n, int layout,

@@ -171,4 +171,21 @@ int64_t mmt_block_decode_sel(const uint8_t *raw, size_t len, uint32_t n,
 			     int layout, uint64_t kinds, uint32_t fields,
 			     struct mmt_event *out);
 
+/* The same a piece at a time, so that a reader can hand out events while
+ * they are still in the cache: a cursor over one raw block (`raw` must
+ * stay valid while it is used; NULL for a malformed block or out of
+ * memory), and the next up to MMT_BLOCK_CHUNK events of it, of which the
+ * selected ones land in out[]: their count, or -1 for a corrupt block.
+ * *done is set once the block is used up (and, for a full decode,
+ * checked).  Events of a corrupt block before the damage may have been
+ * returned by then. */
+#define MMT_BLOCK_CHUNK 256
+struct mmt_block_cur;
+struct mmt_block_cur *mmt_block_cur_new(const uint8_t *raw, size_t len,
+					uint32_t n, int layout, uint64_t kinds,
+					uint32_t fields);
+int64_t mmt_block_cur_next(struct mmt_block_cur *c, struct mmt_event *out,
+			   int *done);
+void mmt_block_cur_free(struct mmt_block_cur *c);
+
 #endif

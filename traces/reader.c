@@ -3,10 +3,12 @@
  * Trace reader.  Opens with the footer's block index when the file is
  * whole; otherwise walks the sections front to back and stops at the first
  * cut or damaged one, so a truncated file (power loss, SIGKILL, full disk)
- * still gives every whole block.  Blocks are decoded one at a time into an
- * array of struct mmt_event; mmt_reader_decode_block() does the same for
- * any block with caller-owned scratch, so threads can decode in parallel
- * (pread, no shared mutable state).
+ * still gives every whole block.  Iteration decodes a block a chunk of
+ * events at a time into a small window, so the events reach the caller
+ * while they are still in the cache (a whole block of struct mmt_event is
+ * megabytes); mmt_reader_decode_block() decodes any whole block with
+ * caller-owned scratch, so threads can decode in parallel (pread, no
+ * shared mutable state).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,14 +54,22 @@ struct mmt_reader {
 	char scan_err[320];		/* damaged section met while scanning */
 	char err[320];
 
-	/* iteration */
+	/* iteration: win[wpos, wlen) decoded and not yet returned */
 	struct mmt_block_dec *dec;
-	const struct mmt_event *evs;
-	uint64_t nevs, pos, next_block;
-	int failed;
+	struct mmt_block_cur *cur;	/* block being decoded, or NULL */
+	struct mmt_event *win;		/* [WIN_CAP] */
+	uint32_t wpos, wlen;
+	uint64_t next_block;
+	int wend;			/* every block decoded */
+	int failed;			/* r->err set; no more filling */
 	int seeking;
 	uint64_t seek_ts;
 };
+
+/* Events a batch leaves decoded behind it, for the caller to look ahead
+ * at (mmt_reader_next_window); the window holds a chunk or two more. */
+#define WIN_AHEAD 32
+#define WIN_CAP (2 * MMT_BLOCK_CHUNK + WIN_AHEAD)
 
 static void fmt(char *dst, size_t len, const char *f, ...)
 {
@@ -188,14 +198,12 @@ static int load_section(const struct mmt_reader *r, uint64_t off,
 	return 0;
 }
 
-/* Block i, only the kinds and fields asked for (all: UINT64_MAX,
- * UINT32_MAX).  Returns the number of events decoded or -1. */
-static int64_t decode_block_sel(const struct mmt_reader *r, uint64_t i,
-				struct mmt_block_dec *d, uint64_t kinds,
-				uint32_t fields, const struct mmt_event **evs)
+/* Reads and checks event block i against the index: its raw payload in
+ * d->raw.  0, or -1 with d->err set. */
+static int load_block(const struct mmt_reader *r, uint64_t i,
+		      struct mmt_block_dec *d, struct mmt_sec_hdr *hp)
 {
 	struct mmt_sec_hdr h;
-	int64_t n;
 
 	if (i >= r->nblocks) {
 		fmt(d->err, sizeof(d->err), "%s: no block %llu", r->path,
@@ -219,6 +227,28 @@ static int64_t decode_block_sel(const struct mmt_reader *r, uint64_t i,
 		    r->path, (unsigned long long)b->off, (unsigned long long)i);
 		return -1;
 	}
+	*hp = h;
+	return 0;
+}
+
+static void corrupt_block(const struct mmt_reader *r, uint64_t i, char *err,
+			  size_t errlen)
+{
+	fmt(err, errlen, "%s: offset %llu: corrupt event block %llu", r->path,
+	    (unsigned long long)r->blocks[i].off, (unsigned long long)i);
+}
+
+/* Block i, only the kinds and fields asked for (all: UINT64_MAX,
+ * UINT32_MAX).  Returns the number of events decoded or -1. */
+static int64_t decode_block_sel(const struct mmt_reader *r, uint64_t i,
+				struct mmt_block_dec *d, uint64_t kinds,
+				uint32_t fields, const struct mmt_event **evs)
+{
+	struct mmt_sec_hdr h;
+	int64_t n;
+
+	if (load_block(r, i, d, &h))
+		return -1;
 	if (grow((void **)&d->ev, &d->ev_cap, h.nr_events ? h.nr_events : 1,
 		 sizeof(struct mmt_event))) {
 		fmt(d->err, sizeof(d->err), "%s: out of memory", r->path);
@@ -227,8 +257,7 @@ static int64_t decode_block_sel(const struct mmt_reader *r, uint64_t i,
 	n = mmt_block_decode_sel(d->raw, h.raw_len, h.nr_events, r->layout,
 				 kinds, fields, d->ev);
 	if (n < 0 || (kinds == UINT64_MAX && n != h.nr_events)) {
-		fmt(d->err, sizeof(d->err), "%s: offset %llu: corrupt event block %llu",
-		    r->path, (unsigned long long)b->off, (unsigned long long)i);
+		corrupt_block(r, i, d->err, sizeof(d->err));
 		return -1;
 	}
 	*evs = d->ev;
@@ -388,10 +417,13 @@ struct mmt_reader *mmt_reader_open(const char *path, char *err, size_t errlen)
 	struct mmt_sec_hdr h;
 	char msg[400];
 
-	if (!r || !(r->path = strdup(path)) || !(r->dec = mmt_block_dec_new())) {
+	if (!r || !(r->path = strdup(path)) || !(r->dec = mmt_block_dec_new()) ||
+	    !(r->win = malloc(WIN_CAP * sizeof(*r->win)))) {
 		snprintf(err, errlen, "%s: out of memory", path);
-		if (r)
+		if (r) {
 			free(r->path);
+			mmt_block_dec_free(r->dec);
+		}
 		free(r);
 		return NULL;
 	}
@@ -458,6 +490,8 @@ void mmt_reader_close(struct mmt_reader *r)
 	for (int i = 0; i < 2; i++)
 		mmt_snapshot_free(&r->snap[i]);
 	mmt_block_dec_free(r->dec);
+	mmt_block_cur_free(r->cur);
+	free(r->win);
 	free(r->blocks);
 	free(r->path);
 	free(r);
@@ -497,80 +531,155 @@ const struct mmt_snapshot *mmt_reader_snapshot(struct mmt_reader *r, int which)
 
 /* ---- iteration ------------------------------------------------------------- */
 
-/* Makes sure r->evs[r->pos] is valid, decoding only `kinds` and `fields`
- * of the blocks it reads.  1, 0 at the end, -1 on error. */
-static int fill_sel(struct mmt_reader *r, uint64_t kinds, uint32_t fields)
+/* Opens block r->next_block for decoding.  0, or -1 with r->err set. */
+static int open_block(struct mmt_reader *r, uint64_t kinds, uint32_t fields)
 {
-	while (r->pos >= r->nevs) {
-		if (r->failed)
-			return -1;
-		if (r->next_block >= r->nblocks) {
+	struct mmt_sec_hdr h;
+
+	if (load_block(r, r->next_block, r->dec, &h)) {
+		fmt(r->err, sizeof(r->err), "%s", r->dec->err);
+		return -1;
+	}
+	r->cur = mmt_block_cur_new(r->dec->raw, h.raw_len, h.nr_events,
+				   r->layout, kinds, fields);
+	if (!r->cur) {
+		corrupt_block(r, r->next_block, r->err, sizeof(r->err));
+		return -1;
+	}
+	r->next_block++;
+	return 0;
+}
+
+/* After a seek: drops the events before the seek time at the start of
+ * the first block read, from the n new ones at win[wlen]. */
+static uint32_t seek_skip(struct mmt_reader *r, uint32_t n)
+{
+	uint32_t k = 0;
+
+	while (k < n && r->win[r->wlen + k].ts < r->seek_ts)
+		k++;
+	if (k < n)
+		r->seeking = 0;
+	memmove(r->win + r->wlen, r->win + r->wlen + k,
+		(n - k) * sizeof(*r->win));
+	return n - k;
+}
+
+/* Tops the window up to a chunk plus WIN_AHEAD events past wpos, or to
+ * the end of the trace or the first error (r->failed: events decoded
+ * before it are still handed out, then -1). */
+static void refill(struct mmt_reader *r, uint64_t kinds, uint32_t fields)
+{
+	uint32_t keep = r->wlen - r->wpos;
+
+	memmove(r->win, r->win + r->wpos, keep * sizeof(*r->win));
+	r->wlen = keep;
+	r->wpos = 0;
+	while (!r->failed && !r->wend &&
+	       r->wlen < MMT_BLOCK_CHUNK + WIN_AHEAD) {
+		int64_t n;
+		int done;
+
+		if (!r->cur && r->next_block >= r->nblocks) {
 			if (r->scan_err[0]) {
 				fmt(r->err, sizeof(r->err), "%s", r->scan_err);
 				r->failed = 1;
-				return -1;
 			}
-			return 0;
+			r->wend = 1;
+			break;
 		}
-		int64_t n = decode_block_sel(r, r->next_block, r->dec, kinds,
-					     fields, &r->evs);
-		if (n < 0) {
-			fmt(r->err, sizeof(r->err), "%s", r->dec->err);
+		if (!r->cur && open_block(r, kinds, fields)) {
 			r->failed = 1;
-			return -1;
+			break;
 		}
-		r->next_block++;
-		r->nevs = (uint64_t)n;
-		r->pos = 0;
-		if (r->seeking) {
-			while (r->pos < r->nevs && r->evs[r->pos].ts < r->seek_ts)
-				r->pos++;
+		n = mmt_block_cur_next(r->cur, r->win + r->wlen, &done);
+		if (n < 0) {
+			corrupt_block(r, r->next_block - 1, r->err,
+				      sizeof(r->err));
+			r->failed = 1;
+			break;
+		}
+		r->wlen += r->seeking ? seek_skip(r, (uint32_t)n) : (uint32_t)n;
+		if (done) {
+			mmt_block_cur_free(r->cur);
+			r->cur = NULL;
 			r->seeking = 0;
 		}
 	}
-	return 1;
 }
 
-static int fill(struct mmt_reader *r)
+/* At least `need` events in the window unless the trace ends first:
+ * 1 when there are some, 0 at the end, -1 on error. */
+static int avail(struct mmt_reader *r, uint64_t kinds, uint32_t fields,
+		 uint32_t need)
 {
-	return fill_sel(r, UINT64_MAX, UINT32_MAX);
+	if (r->wlen - r->wpos < need && !r->wend && !r->failed)
+		refill(r, kinds, fields);
+	if (r->wlen > r->wpos)
+		return 1;
+	return r->failed ? -1 : 0;
 }
 
 int mmt_reader_next(struct mmt_reader *r, struct mmt_event *ev)
 {
-	if (r->pos >= r->nevs) {
-		int rc = fill(r);
-		if (rc <= 0)
-			return rc;
-	}
-	*ev = r->evs[r->pos++];
+	int rc = avail(r, UINT64_MAX, UINT32_MAX, 1);
+
+	if (rc <= 0)
+		return rc;
+	*ev = r->win[r->wpos++];
 	return 1;
+}
+
+/* The events of the window but the last WIN_AHEAD (all of them at the
+ * end of the trace or before an error). */
+static int64_t window(struct mmt_reader *r, uint64_t kinds, uint32_t fields,
+		      const struct mmt_event **evs, int64_t *ahead)
+{
+	int rc = avail(r, kinds, fields, WIN_AHEAD + 1);
+	uint32_t n, a = 0;
+
+	if (rc <= 0)
+		return rc;
+	n = r->wlen - r->wpos;
+	if (!r->wend && !r->failed && n > WIN_AHEAD) {
+		a = WIN_AHEAD;
+		n -= WIN_AHEAD;
+	}
+	*evs = r->win + r->wpos;
+	r->wpos += n;
+	if (ahead)
+		*ahead = a;
+	return n;
 }
 
 int64_t mmt_reader_next_batch(struct mmt_reader *r, const struct mmt_event **evs)
 {
-	int rc = fill(r);
-	if (rc <= 0)
-		return rc;
-	*evs = r->evs + r->pos;
-	int64_t n = (int64_t)(r->nevs - r->pos);
-	r->pos = r->nevs;
-	return n;
+	return window(r, UINT64_MAX, UINT32_MAX, evs, NULL);
 }
 
-/* Events left over from a full decode are returned whole (a superset of
- * what was asked for), then filtered blocks. */
+int64_t mmt_reader_next_window(struct mmt_reader *r,
+			       const struct mmt_event **evs, int64_t *ahead)
+{
+	return window(r, UINT64_MAX, UINT32_MAX, evs, ahead);
+}
+
 int64_t mmt_reader_next_batch_sel(struct mmt_reader *r, uint64_t kinds,
 				  uint32_t fields,
-				  const struct mmt_event **evs)
+				  const struct mmt_event **evs, int64_t *ahead)
 {
-	int rc = fill_sel(r, kinds, fields);
-	if (rc <= 0)
-		return rc;
-	*evs = r->evs + r->pos;
-	int64_t n = (int64_t)(r->nevs - r->pos);
-	r->pos = r->nevs;
-	return n;
+	return window(r, kinds, fields, evs, ahead);
+}
+
+/* Back to an empty window before block `i`. */
+static void restart(struct mmt_reader *r, uint64_t i)
+{
+	mmt_block_cur_free(r->cur);
+	r->cur = NULL;
+	r->next_block = i;
+	r->wpos = r->wlen = 0;
+	r->wend = 0;
+	r->failed = 0;
+	r->err[0] = 0;
 }
 
 int mmt_reader_seek_time(struct mmt_reader *r, uint64_t t)
@@ -581,10 +690,7 @@ int mmt_reader_seek_time(struct mmt_reader *r, uint64_t t)
 	 * cpus, so the first block whose max reaches t is where t starts. */
 	while (i < r->nblocks && r->blocks[i].max_ts < t)
 		i++;
-	r->next_block = i;
-	r->pos = r->nevs = 0;
-	r->failed = 0;
-	r->err[0] = 0;
+	restart(r, i);
 	r->seeking = 1;
 	r->seek_ts = t;
 	return 0;
@@ -592,10 +698,7 @@ int mmt_reader_seek_time(struct mmt_reader *r, uint64_t t)
 
 int mmt_reader_rewind(struct mmt_reader *r)
 {
-	r->next_block = 0;
-	r->pos = r->nevs = 0;
-	r->failed = 0;
-	r->err[0] = 0;
+	restart(r, 0);
 	r->seeking = 0;
 	return 0;
 }

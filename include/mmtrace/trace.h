@@ -212,10 +212,18 @@ uint64_t mmt_reader_last_ts(struct mmt_reader *r);
 /* Events in all readable blocks (from the index or the front-to-back scan). */
 uint64_t mmt_reader_nr_events(const struct mmt_reader *r);
 
-/* Fast path: the remaining events of the current block, without copying.
+/* Fast path: the next events, a few hundred at a time, without copying.
  * *evs stays valid until the next call on r.  Returns the count (> 0),
- * 0 at the end, -1 on error (as mmt_reader_next). */
+ * 0 at the end, -1 on error (as mmt_reader_next).  A block is decoded a
+ * piece at a time: when a block turns out corrupt part way, the events
+ * before the damage have been returned. */
 int64_t mmt_reader_next_batch(struct mmt_reader *r, const struct mmt_event **evs);
+/* The same, and *ahead gets how many further events are already decoded
+ * behind the batch, readable at evs[n], evs[n + 1], ... until the next
+ * call (they come again at the start of the next batch): for a caller
+ * that prefetches what coming events will touch. */
+int64_t mmt_reader_next_window(struct mmt_reader *r,
+			       const struct mmt_event **evs, int64_t *ahead);
 
 /* Fields of struct mmt_event for mmt_reader_next_batch_sel (ts and kind
  * are always decoded). */
@@ -234,11 +242,13 @@ enum {
  * the events whose kind is in `kinds` (bit 1 << kind), with only the
  * `fields` (MMT_FIELD_*) decoded; their other fields hold unspecified
  * values.  The columns of other kinds and fields are never read, so a
- * damaged block may go unnoticed here (a full pass reports it).  Returns
- * the count (> 0), 0 at the end, -1 on error. */
+ * damaged block may go unnoticed here (a full pass reports it).  *ahead
+ * (unless NULL) as for mmt_reader_next_window.  Returns
+ * the count (> 0), 0 at the end, -1 on error.  A new selection applies
+ * from the next block on (or after mmt_reader_rewind). */
 int64_t mmt_reader_next_batch_sel(struct mmt_reader *r, uint64_t kinds,
 				  uint32_t fields,
-				  const struct mmt_event **evs);
+				  const struct mmt_event **evs, int64_t *ahead);
 
 /* ---- block access for parallel readers ------------------------------- */
 
