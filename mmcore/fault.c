@@ -51,8 +51,9 @@
 #define PTE_STATE(v)	((v) & (3ull << 62))
 
 /* pmd values: state 62-63, fill 60-61 (what the table's ptes started as),
- * count 48-57 (ptes not none), payload 0-47 (THP pfn, or the address of
- * the table's pte array). */
+ * payload 0-47 (THP pfn, or the address of the table's pte array).  A
+ * table is 512 ptes and, after them, the count of ptes not none: a fault
+ * reaches all it needs from the one pmd lookup. */
 #define PMD_TABLE	(1ull << 62)
 #define PMD_THP		(2ull << 62)
 #define PMD_HUGE_ZERO	(3ull << 62)
@@ -61,7 +62,7 @@
 #define FILL_ZERO	1u
 #define FILL_SHADOW	2u
 #define PMD_FILL(v)	((unsigned)(((v) >> 60) & 3))
-#define PMD_COUNT(v)	((unsigned)(((v) >> 48) & 0x3ff))
+#define PT_COUNT	HPAGE_PMD_NR	/* index of the count in a table */
 
 static uint64_t pmd_make(uint64_t state, unsigned fill, unsigned count,
 			 uint64_t payload)
@@ -139,8 +140,8 @@ static int table_new(struct fault_state *f, unsigned fill, unsigned count,
 	uint64_t pte = fill == FILL_ZERO ? PTE_ZERO :
 		       fill == FILL_SHADOW ? PTE_SHADOW | (age & PAYLOAD_MASK) :
 		       PTE_NONE;
-	uint64_t *t = pte ? malloc(HPAGE_PMD_NR * sizeof(*t)) :
-			    calloc(HPAGE_PMD_NR, sizeof(*t));
+	uint64_t *t = pte ? malloc((PT_COUNT + 1) * sizeof(*t)) :
+			    calloc(PT_COUNT + 1, sizeof(*t));
 
 	if (!t || (uintptr_t)t > PAYLOAD_MASK) {	/* never on x86-64 */
 		free(t);
@@ -148,8 +149,9 @@ static int table_new(struct fault_state *f, unsigned fill, unsigned count,
 	}
 	for (unsigned i = 0; pte && i < HPAGE_PMD_NR; i++)
 		t[i] = pte;
+	t[PT_COUNT] = count;
 	f->nr_tables++;
-	*pmd = pmd_make(PMD_TABLE, fill, count, (uintptr_t)t);
+	*pmd = pmd_make(PMD_TABLE, fill, 0, (uintptr_t)t);
 	return 0;
 }
 
@@ -224,7 +226,7 @@ size_t fault_memory_bytes(const struct mmc *m)
 	    f->rmap_dir_len * sizeof(*f->rmap_dir) +
 	    f->rmap_chunks * sizeof(struct rmap_chunk) +
 	    MMC_MAX_NODES * sizeof(uint64_t) +
-	    f->nr_tables * HPAGE_PMD_NR * sizeof(uint64_t);
+	    f->nr_tables * (PT_COUNT + 1) * sizeof(uint64_t);
 	for (uint32_t i = 0; i < f->nr_procs; i++)
 		b += u64map_bytes(&f->procs[i].pmd);
 	return b;
@@ -416,8 +418,8 @@ static void workingset_refault(struct mmc *m, uint64_t pfn, int node,
 
 /* Allocate the order-0 anon page for a first write, a write to the zero
  * page, or a swap-in; map it at vpn. */
-static int map_new_page(struct mmc *m, int slot, uint64_t vpn, int cpu,
-			struct mmc_result *res)
+static int map_new_page(struct mmc *m, int slot, uint64_t vpn,
+			uint64_t *ptep, int cpu, struct mmc_result *res)
 {
 	struct fault_state *f = F(m);
 	uint64_t pfn = alloc_pages_node(m, cpu_to_node(m, cpu),
@@ -432,24 +434,18 @@ static int map_new_page(struct mmc *m, int slot, uint64_t vpn, int cpu,
 		free_pages(m, pfn, 0, cpu, NULL);
 		return -1;
 	}
-	*pte_of(&f->procs[slot], vpn) = PTE_PRESENT | pfn;
+	*ptep = PTE_PRESENT | pfn;	/* tables stay put through reclaim */
 	set_head(m, pfn, false);	/* order 0: no stale compound head */
 	lru_add(m, pfn, 0, MMC_PC_ANON);
 	res->pfn = pfn;
 	return 0;
 }
 
-/* The pmd count of ptes that are not none. */
-static void pmd_count_add(struct fault_proc *p, uint64_t pmdkey, int delta)
+/* The table's count of ptes that are not none, from a pte in it. */
+static void pt_count_add(uint64_t *ptep, uint64_t vpn, int delta)
 {
-	uint64_t *v = u64map_get(&p->pmd, pmdkey);
-
-	if (!v)
-		return;
-	unsigned c = (unsigned)((int)PMD_COUNT(*v) + delta);
-	*v = (*v & ~(0x3ffull << 48)) | (uint64_t)c << 48;
+	ptep[PT_COUNT - (vpn & (HPAGE_PMD_NR - 1))] += (uint64_t)(int64_t)delta;
 }
-
 
 /*
  * alloc_pages_mpol() for a PMD-order folio under the default (local)
@@ -547,13 +543,11 @@ static int existing_pmd(struct mmc *m, int slot, uint64_t vpn, uint64_t *pmd,
 	return 0;
 }
 
-/* handle_pte_fault() for a pte in a table (the pmd exists). */
-static int pte_fault(struct mmc *m, int slot, uint64_t vpn, unsigned flags,
-		     int cpu, struct mmc_result *res)
+/* handle_pte_fault() for a pte in a table (ptes: the table). */
+static int pte_fault(struct mmc *m, int slot, uint64_t vpn, uint64_t *ptes,
+		     unsigned flags, int cpu, struct mmc_result *res)
 {
-	struct fault_proc *p = &F(m)->procs[slot];
-	uint64_t pmdkey = vpn >> HPAGE_PMD_ORDER;
-	uint64_t *ptep = pte_of(p, vpn);
+	uint64_t *ptep = &ptes[vpn & (HPAGE_PMD_NR - 1)];
 	uint64_t pte = *ptep;
 	int node = cpu_to_node(m, cpu);
 	bool counted;	/* the pte is not none (counted in the pmd) */
@@ -566,7 +560,7 @@ static int pte_fault(struct mmc *m, int slot, uint64_t vpn, unsigned flags,
 			return MMC_FK_MINOR;
 		}
 		pte = PTE_NONE;	/* freed or reused: as zapped */
-		pmd_count_add(p, pmdkey, -1);
+		pt_count_add(ptep, vpn, -1);
 		*ptep = PTE_NONE;
 	}
 	counted = pte != PTE_NONE;
@@ -575,14 +569,14 @@ static int pte_fault(struct mmc *m, int slot, uint64_t vpn, unsigned flags,
 		if (!(flags & MMC_FAULT_WRITE))
 			return MMC_FK_MINOR;
 		/* do_wp_page() on the zero page: a new page */
-		if (map_new_page(m, slot, vpn, cpu, res) < 0)
+		if (map_new_page(m, slot, vpn, ptep, cpu, res) < 0)
 			return -1;
 		return MMC_FK_ANON;
 	case PTE_SHADOW: {
 		/* do_swap_page() */
 		uint64_t eviction = pte & PAYLOAD_MASK;
 
-		if (map_new_page(m, slot, vpn, cpu, res) < 0)
+		if (map_new_page(m, slot, vpn, ptep, cpu, res) < 0)
 			return -1;
 		m->vm.refaults++;
 		res->path |= MMC_PATH_REFAULT;
@@ -593,13 +587,13 @@ static int pte_fault(struct mmc *m, int slot, uint64_t vpn, unsigned flags,
 		if (!(flags & MMC_FAULT_WRITE)) {
 			*ptep = PTE_ZERO;
 			if (!counted)
-				pmd_count_add(p, pmdkey, 1);
+				pt_count_add(ptep, vpn, 1);
 			return MMC_FK_ZERO;
 		}
-		if (map_new_page(m, slot, vpn, cpu, res) < 0)
+		if (map_new_page(m, slot, vpn, ptep, cpu, res) < 0)
 			return -1;
 		if (!counted)
-			pmd_count_add(p, pmdkey, 1);
+			pt_count_add(ptep, vpn, 1);
 		return MMC_FK_ANON;
 	}
 }
@@ -610,7 +604,7 @@ int mmc_fault(struct mmc *m, uint32_t pid, uint64_t addr, unsigned flags,
 	struct mmc_result local;
 	uint64_t vpn = (addr >> PAGE_SHIFT) & VPN_MASK;
 	uint64_t pmdkey = vpn >> HPAGE_PMD_ORDER;
-	uint64_t *pmd;
+	uint64_t *pmd, table;
 	int slot, kind = MMC_FK_MINOR, r;
 
 	if (!res)
@@ -633,9 +627,9 @@ int mmc_fault(struct mmc *m, uint32_t pid, uint64_t addr, unsigned flags,
 			return r < 0 ? -1 : kind;
 		pmd = u64map_get(&F(m)->procs[slot].pmd, pmdkey);
 	}
-	if (!pmd) {	/* pmd_none(): __handle_mm_fault -> create_huge_pmd */
-		uint64_t table;
-
+	if (pmd)
+		table = *pmd;
+	else {	/* pmd_none(): __handle_mm_fault -> create_huge_pmd */
 		if (thp_allowed(m, flags)) {
 			r = huge_pmd_fault(m, slot, vpn, flags, cpu, res, &kind);
 			if (r != 0)
@@ -648,7 +642,7 @@ int mmc_fault(struct mmc *m, uint32_t pid, uint64_t addr, unsigned flags,
 			return -1;
 		}
 	}
-	return pte_fault(m, slot, vpn, flags, cpu, res);
+	return pte_fault(m, slot, vpn, pmd_ptes(table), flags, cpu, res);
 }
 
 int mmc_fault_map(struct mmc *m, uint32_t pid, uint64_t addr, uint64_t pfn,
@@ -700,16 +694,18 @@ int mmc_fault_map(struct mmc *m, uint32_t pid, uint64_t addr, uint64_t pfn,
 		return -1;
 	*ptep = PTE_PRESENT | pfn;
 	if (!counted)
-		pmd_count_add(p, pmdkey, 1);
+		pt_count_add(ptep, vpn, 1);
 	return 0;
 }
 
 /* ---- reclaim, unmap, exit ------------------------------------------- */
 
 /* Take pfn out of the reverse map; true when it still backs a mapping
- * (the pte or pmd holds exactly this page), with its process and vpn. */
+ * (the pte or pmd holds exactly this page), with its process and vpn,
+ * and for a 4 KiB page its pte. */
 static bool rmap_take(struct fault_state *f, uint64_t pfn,
-		      struct fault_proc **pp, uint64_t *vpn, bool *thp)
+		      struct fault_proc **pp, uint64_t *vpn, bool *thp,
+		      uint64_t **ptep)
 {
 	uint64_t rval = rmap_get(f, pfn), *e;
 	struct fault_proc *p;
@@ -732,6 +728,7 @@ static bool rmap_take(struct fault_state *f, uint64_t pfn,
 		       (*e & PAYLOAD_MASK) == pfn;
 	}
 	e = pte_of(p, *vpn);
+	*ptep = e;
 	return e && PTE_STATE(*e) == PTE_PRESENT && (*e & PAYLOAD_MASK) == pfn;
 }
 
@@ -746,10 +743,10 @@ void fault_page_reclaimed(struct mmc *m, uint64_t pfn, unsigned order)
 	f->nonresident_age[node] += 1ull << order;	/* workingset_eviction */
 	for (uint64_t i = 0; i < (1ull << order); i++) {
 		struct fault_proc *p;
-		uint64_t vpn, shadow = eviction_age(m, node);
+		uint64_t vpn, shadow = eviction_age(m, node), *ptep;
 		bool thp;
 
-		if (!rmap_take(f, pfn + i, &p, &vpn, &thp))
+		if (!rmap_take(f, pfn + i, &p, &vpn, &thp, &ptep))
 			continue;
 		if (thp) {	/* swapped out whole: 512 swap ptes */
 			uint64_t table;
@@ -763,7 +760,7 @@ void fault_page_reclaimed(struct mmc *m, uint64_t pfn, unsigned order)
 				       table) < 0)
 				table_free(f, table);
 		} else {
-			*pte_of(p, vpn) = PTE_SHADOW | shadow;
+			*ptep = PTE_SHADOW | shadow;
 		}
 	}
 }
@@ -777,10 +774,10 @@ void mmc_unmap_pfn(struct mmc *m, uint64_t pfn, unsigned order)
 		return;
 	for (uint64_t i = 0; i < (1ull << order); i++) {
 		struct fault_proc *p;
-		uint64_t vpn, pmdkey, *pmd;
+		uint64_t vpn, pmdkey, *ptep;
 		bool thp;
 
-		if (!rmap_take(f, pfn + i, &p, &vpn, &thp))
+		if (!rmap_take(f, pfn + i, &p, &vpn, &thp, &ptep))
 			continue;
 		pmdkey = vpn >> HPAGE_PMD_ORDER;
 		if (thp) {
@@ -788,13 +785,10 @@ void mmc_unmap_pfn(struct mmc *m, uint64_t pfn, unsigned order)
 			u64map_del(&p->pmd, pmdkey);
 			continue;
 		}
-		pmd = u64map_get(&p->pmd, pmdkey);
-		if (!pmd || PMD_STATE(*pmd) != PMD_TABLE)
-			continue;
-		pmd_ptes(*pmd)[vpn & (HPAGE_PMD_NR - 1)] = PTE_NONE;
-		pmd_count_add(p, pmdkey, -1);
-		if (PMD_COUNT(*pmd) == 0)	/* free_pgtables() */
-			pmd_del(f, p, pmdkey);
+		*ptep = PTE_NONE;
+		pt_count_add(ptep, vpn, -1);
+		if (!ptep[PT_COUNT - (vpn & (HPAGE_PMD_NR - 1))])
+			pmd_del(f, p, pmdkey);	/* free_pgtables() */
 	}
 }
 

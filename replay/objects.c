@@ -65,6 +65,10 @@ struct prepass {
 	uint64_t ordinal;
 	unsigned max_order;	/* largest slab order worth probing */
 	struct { uint64_t ts1, addr; uint32_t pid; } *cpu;
+	/* the region last updated, not yet written back to r->sl.regions:
+	 * faults come in runs over one region (a fault loop, a memset) */
+	uint64_t reg_key, reg_val;
+	int reg_held;
 };
 
 /* The live trace allocation whose block holds pfn, if any. */
@@ -97,18 +101,32 @@ static void pre_object(struct rp_run *r, struct prepass *p,
 		r->sl.cache_rcl[ev->cache] = 1;
 }
 
-static void pre_region(struct rp_run *r, uint32_t pid, uint64_t addr,
-		       uint64_t set)
+static void region_flush(struct rp_run *r, struct prepass *p)
+{
+	if (p->reg_held)
+		(void)rp_map_put(&r->sl.regions, p->reg_key, p->reg_val);
+	p->reg_held = 0;
+}
+
+static void pre_region(struct rp_run *r, struct prepass *p, uint32_t pid,
+		       uint64_t addr, uint64_t set)
 {
 	uint64_t key = region_key(pid, addr), v, pg = (addr >> 12) & 511;
 
-	if (!rp_map_get(&r->sl.regions, key, &v))
-		v = pg << REG_MIN_SHIFT | pg << REG_MAX_SHIFT;
+	if (!p->reg_held || p->reg_key != key) {
+		region_flush(r, p);
+		if (!rp_map_get(&r->sl.regions, key, &v))
+			v = pg << REG_MIN_SHIFT | pg << REG_MAX_SHIFT;
+		p->reg_key = key;
+		p->reg_held = 1;
+	} else {
+		v = p->reg_val;
+	}
 	if (pg < ((v >> REG_MIN_SHIFT) & 511))
 		v = (v & ~(511ull << REG_MIN_SHIFT)) | pg << REG_MIN_SHIFT;
 	if (pg > ((v >> REG_MAX_SHIFT) & 511))
 		v = (v & ~(511ull << REG_MAX_SHIFT)) | pg << REG_MAX_SHIFT;
-	(void)rp_map_put(&r->sl.regions, key, v | set);
+	p->reg_val = v | set;
 }
 
 static void pre_page_alloc(struct rp_run *r, struct prepass *p,
@@ -130,7 +148,7 @@ static void pre_page_alloc(struct rp_run *r, struct prepass *p,
 	if (ev->order >= MMC_PAGEBLOCK_ORDER &&
 	    ev->ts + 1 - p->cpu[n].ts1 <= LINK_NS &&
 	    (ev->gfp & mask[MMT_GFP_MOVABLE]))
-		pre_region(r, p->cpu[n].pid, p->cpu[n].addr, REG_KERNEL_THP);
+		pre_region(r, p, p->cpu[n].pid, p->cpu[n].addr, REG_KERNEL_THP);
 	p->cpu[n].ts1 = 0;
 }
 
@@ -154,7 +172,7 @@ static void pre_event(struct rp_run *r, struct prepass *p,
 		p->cpu[n].ts1 = ev->ts + 1;
 		p->cpu[n].addr = ev->addr;
 		p->cpu[n].pid = ev->pid;
-		pre_region(r, ev->pid, ev->addr, 0);
+		pre_region(r, p, ev->pid, ev->addr, 0);
 		break;
 	}
 	default:
@@ -250,6 +268,7 @@ int rp_prepass(struct rp_run *r)
 				continue;	/* more than the index said */
 			pre_event(r, &p, &evs[i]);
 		}
+	region_flush(r, &p);
 	rp_pmap_free(&p.live);
 	free(p.cpu);
 	decide_regions(r);
