@@ -96,6 +96,10 @@ struct fault_state {
 	struct fault_proc *procs;
 	uint32_t nr_procs, cap_procs;
 	struct u64map by_pid;	/* pid -> proc slot */
+	/* the last pid looked up and its slot (last_slot < 0: none): a
+	 * process faults in runs */
+	uint32_t last_pid;
+	int last_slot;
 	/* Reverse map pfn -> RMAP_VALID | slot << VPN_BITS | vpn; a THP is
 	 * keyed by its head pfn, with RMAP_THP and the vpn of its first
 	 * page.  A directory indexed by pfn >> RMAP_CHUNK_SHIFT of chunks
@@ -126,6 +130,7 @@ int fault_init(struct mmc *m)
 		return -1;
 	}
 	u64map_init(&f->by_pid);
+	f->last_slot = -1;
 	m->fault = f;
 	m->fault_reclaimed = fault_page_reclaimed;
 	return 0;
@@ -235,11 +240,17 @@ size_t fault_memory_bytes(const struct mmc *m)
 static int proc_lookup(struct mmc *m, uint32_t pid, bool create)
 {
 	struct fault_state *f = F(m);
-	uint64_t *v = u64map_get(&f->by_pid, pid);
+	uint64_t *v;
 	uint32_t slot;
 
-	if (v)
+	if (f->last_slot >= 0 && f->last_pid == pid)
+		return f->last_slot;
+	v = u64map_get(&f->by_pid, pid);
+	if (v) {
+		f->last_pid = pid;
+		f->last_slot = (int)*v;
 		return (int)*v;
+	}
 	if (!create)
 		return -1;
 	for (slot = 0; slot < f->nr_procs; slot++)
@@ -871,4 +882,5 @@ void mmc_process_exit(struct mmc *m, uint32_t pid)
 	}
 	proc_release(f, p);
 	u64map_del(&f->by_pid, pid);
+	f->last_slot = -1;
 }

@@ -679,11 +679,11 @@ struct chunk {
 /* Kinds and ts of events [i0, i0 + n), in order; the selected ones get
  * their slot in out, zeroed, with ts and kind set.  Returns how many. */
 static int64_t chunk_ts(const struct dec_col *kinds, const uint16_t kidx[256],
-			struct dec_kind *dk, uint64_t *ts, uint32_t i0,
+			struct dec_kind *dk, uint64_t *tsp, uint32_t i0,
 			uint32_t n, struct chunk *c, struct mmt_event *out)
 {
 	uint32_t ns = 0;
-	uint64_t d;
+	uint64_t d, ts = *tsp;	/* local: out[].ts could alias *tsp */
 
 	for (uint32_t i = 0; i < n; i++) {
 		unsigned kind = kinds->p[i0 + i];
@@ -693,12 +693,13 @@ static int64_t chunk_ts(const struct dec_col *kinds, const uint16_t kidx[256],
 		struct dec_kind *k = &dk[j];
 		if (rd_uv(k->tsp, &d))
 			return -1;
-		*ts += (uint64_t)mmt_unzigzag(d);
+		ts += (uint64_t)mmt_unzigzag(d);
 		if (!k->sel)
 			continue;
-		ev_start(&out[ns], *ts, kind);
+		ev_start(&out[ns], ts, kind);
 		c->kj[ns++] = j;
 	}
+	*tsp = ts;
 	return ns;
 }
 
