@@ -947,9 +947,13 @@ static int prescan(struct rp_run *r)
 	return mmt_reader_rewind(r->rd);
 }
 
-/* Events in place, a few hundred at a time (mmt_reader_next_window): no
- * per-event copy of struct mmt_event.  evs[n, n + ahead) are the next
- * batch's first events, already decoded: prefetching looks at them. */
+/* Events in place, a few hundred at a time (mmt_reader_next_batch_sel):
+ * no per-event copy of struct mmt_event.  evs[n, n + ahead) are the next
+ * batch's first events, already decoded: prefetching looks at them.
+ * Replay never reads an event's call site or the migratetypes the kernel
+ * reported (the model picks its own), so their columns stay undecoded. */
+#define RP_FIELDS (0xffffu & ~(uint32_t)(MMT_FIELD_SITE | MMT_FIELD_MT | \
+					 MMT_FIELD_MT2))
 struct ev_batch {
 	const struct mmt_event *evs;
 	int64_t n, i, ahead;
@@ -969,7 +973,8 @@ static int next_event(struct rp_run *r, struct ev_batch *b,
 	uint64_t e;
 
 	if (b->i >= b->n) {
-		b->n = mmt_reader_next_window(r->rd, &b->evs, &b->ahead);
+		b->n = mmt_reader_next_batch_sel(r->rd, UINT64_MAX, RP_FIELDS,
+						 &b->evs, &b->ahead);
 		b->i = 0;
 		if (b->n <= 0)
 			return b->n < 0 ? -1 : 0;
