@@ -357,6 +357,16 @@ uint32_t rmqueue_pcplist(struct mmc *m, struct mmc_zone *z, int cpu,
 	}
 	uint32_t idx = pcp_pop_top(l);
 
+	if (l->nr) {
+		/* The next allocation from this list takes the new top,
+		 * unless a free comes first: start loading what taking it
+		 * touches (its state, its reverse map entry), which is far
+		 * larger than the caches. */
+		uint32_t next = l->idx[(l->head + l->nr - 1) & (l->cap - 1)];
+
+		__builtin_prefetch(&z->page[next]);
+		mmc_prefetch_unmap(m, idx_to_pfn(z, next), 0);
+	}
 	z->page[idx] = MMC_PC_FREE << PG_CLASS_SHIFT;
 	pageblock_touch(z, idx);
 	pcp->count -= 1u << order;
