@@ -1000,17 +1000,11 @@ static int next_event(struct rp_run *r, struct ev_batch *b,
 			mmc_prefetch_page(r->m, e >> FWD_SHIFT);
 			if (e & FWD_ANON)
 				mmc_prefetch_unmap(r->m, e >> FWD_SHIFT, 0);
-		} else if (a->kind == MMT_EV_FAULT_USER) {
-			mmc_prefetch_fault(r->m, a->pid, a->addr);
 		}
-	}
-	if (b->i + PREFETCH_AHEAD / 4 < b->n + b->ahead) {
-		const struct mmt_event *a = &b->evs[b->i + PREFETCH_AHEAD / 4];
-
-		if (a->kind == MMT_EV_PAGE_FREE &&
-		    rp_pmap_peek(&r->fwd, a->pfn, &e) &&
-		    (e & (FWD_DEAD | FWD_ANON)) == FWD_ANON)
-			mmc_prefetch_unmap(r->m, e >> FWD_SHIFT, 1);
+		/* no mmc_prefetch_fault(), nor the unmap's second stage
+		 * (the pte): ptes sit in page-table arrays, a fault's next to
+		 * the last fault's, so the pmd lookups that find the line to
+		 * prefetch cost more than they saved (measured) */
 	}
 	*ev = &b->evs[b->i++];
 	return 1;
