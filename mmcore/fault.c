@@ -632,7 +632,7 @@ int mmc_fault(struct mmc *m, uint32_t pid, uint64_t addr, unsigned flags,
 	if (slot < 0)
 		return -1;
 	pmd = u64map_get(&F(m)->procs[slot].pmd, pmdkey);
-	if (pmd) {
+	if (pmd && PMD_STATE(*pmd) != PMD_TABLE) {	/* THP, huge zero */
 		r = existing_pmd(m, slot, vpn, pmd, flags, res, &kind);
 		if (r != 0)
 			return r < 0 ? -1 : kind;
