@@ -230,13 +230,15 @@ void rp_objects_free(struct rp_run *r)
 	rp_map_free(&r->sl.thp_ref);
 }
 
-/* What pre_event() reads: the pass decodes only these */
-#define PRE_KINDS (1ull << MMT_EV_PAGE_ALLOC | 1ull << MMT_EV_PAGE_FREE | \
-		   1ull << MMT_EV_KMALLOC | 1ull << MMT_EV_KMEM_CACHE_ALLOC | \
-		   1ull << MMT_EV_FAULT_USER)
-#define PRE_FIELDS (MMT_FIELD_CPU | MMT_FIELD_PID | MMT_FIELD_PFN | \
-		    MMT_FIELD_ADDR | MMT_FIELD_GFP | MMT_FIELD_ORDER | \
-		    MMT_FIELD_CACHE)
+/* What pre_event() reads of each kind: the pass decodes only these */
+static const uint32_t pre_fields[64] = {
+	[MMT_EV_PAGE_ALLOC] = MMT_FIELD_CPU | MMT_FIELD_PFN | MMT_FIELD_GFP |
+			      MMT_FIELD_ORDER,
+	[MMT_EV_PAGE_FREE] = MMT_FIELD_PFN,
+	[MMT_EV_KMALLOC] = MMT_FIELD_PFN,
+	[MMT_EV_KMEM_CACHE_ALLOC] = MMT_FIELD_PFN | MMT_FIELD_CACHE,
+	[MMT_EV_FAULT_USER] = MMT_FIELD_CPU | MMT_FIELD_PID | MMT_FIELD_ADDR,
+};
 
 int rp_prepass(struct rp_run *r)
 {
@@ -257,8 +259,8 @@ int rp_prepass(struct rp_run *r)
 		free(p.cpu);
 		return -1;
 	}
-	while ((n = mmt_reader_next_batch_sel(r->rd, PRE_KINDS, PRE_FIELDS,
-					      &evs, &ahead)) > 0)
+	while ((n = mmt_reader_next_batch_kinds(r->rd, pre_fields, &evs,
+						&ahead)) > 0)
 		for (int64_t i = 0; i < n; i++) {
 			/* the live map is far larger than the caches */
 			if (i + 16 < n + ahead)

@@ -676,6 +676,31 @@ static void check_golden_sel(const char *path, const struct mmt_event *ev,
 	mmt_reader_close(r);
 }
 
+/* mmt_reader_next_batch_kinds: fields chosen per kind. */
+static void check_golden_kinds(const char *path, const struct mmt_event *ev,
+			       size_t n, const uint32_t by_kind[64])
+{
+	const struct mmt_event *got;
+	char err[256];
+	struct mmt_reader *r = mmt_reader_open(path, err, sizeof(err));
+	size_t i = 0;
+	int64_t k, ahead;
+
+	assert_non_null(r);
+	while ((k = mmt_reader_next_batch_kinds(r, by_kind, &got, &ahead)) > 0)
+		for (int64_t j = 0; j < k; j++, i++) {
+			while (i < n && !by_kind[ev[i].kind])
+				i++;
+			assert_true(i < n);
+			assert_fields_equal(&got[j], &ev[i], by_kind[ev[i].kind]);
+		}
+	assert_int_equal(k, 0);
+	while (i < n && !by_kind[ev[i].kind])
+		i++;
+	assert_int_equal(i, n);
+	mmt_reader_close(r);
+}
+
 static void test_golden_sel(void **state)
 {
 	(void)state;
@@ -687,6 +712,12 @@ static void test_golden_sel(void **state)
 	const uint64_t slab = 1ull << MMT_EV_KMALLOC |
 			      1ull << MMT_EV_KMEM_CACHE_ALLOC |
 			      1ull << MMT_EV_KMEM_CACHE_FREE;
+	const uint32_t by_kind[64] = {
+		[MMT_EV_PAGE_ALLOC] = MMT_FIELD_CPU | MMT_FIELD_GFP,
+		[MMT_EV_PAGE_FREE] = MMT_FIELD_PFN,
+		[MMT_EV_KMEM_CACHE_ALLOC] = MMT_FIELD_OFFSET,
+		[MMT_EV_FAULT_USER] = MMT_FIELD_ADDR | MMT_FIELD_SITE,
+	};
 
 	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
 	size_t n = golden_events(&h, ev);
@@ -698,6 +729,7 @@ static void test_golden_sel(void **state)
 				 MMT_FIELD_ARG2);
 		check_golden_sel(files[f], ev, n, slab, MMT_FIELD_SITE);
 		check_golden_sel(files[f], ev, n, UINT64_MAX, 0xffff);
+		check_golden_kinds(files[f], ev, n, by_kind);
 	}
 	mmt_header_free(&h);
 }

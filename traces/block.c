@@ -498,20 +498,28 @@ static int columns_consumed(const struct dec_kind *dk, int nk)
 /* Marks which kinds to decode and narrows their field masks to `fields`.
  * A slab kind with per-slot rows needs its cache field to find the row. */
 static void select_fields(struct dec_kind *dk, const uint16_t kidx[256],
-			  uint64_t kinds, uint32_t fields)
+			  uint64_t kinds, uint32_t fields,
+			  const uint32_t *by_kind)
 {
 	for (unsigned kind = 0; kind < 256; kind++) {
 		struct dec_kind *k;
+		uint32_t f = fields;
 
 		if (kidx[kind] == NO_KIND)
 			continue;
 		k = &dk[kidx[kind]];
-		k->sel = kinds == UINT64_MAX || (kind < 64 && ((kinds >> kind) & 1));
-		if (k->rows && (k->row_mask & fields))
-			fields |= 1u << F_CACHE;
-		k->has_site = k->has_site && (fields & (1u << F_SITE));
-		k->mask &= fields;
-		k->row_mask &= fields;
+		if (by_kind) {
+			f = kind < 64 ? by_kind[kind] : 0;
+			k->sel = f != 0;
+		} else {
+			k->sel = kinds == UINT64_MAX ||
+				 (kind < 64 && ((kinds >> kind) & 1));
+		}
+		if (k->rows && (k->row_mask & f))
+			f |= 1u << F_CACHE;
+		k->has_site = k->has_site && (f & (1u << F_SITE));
+		k->mask &= f;
+		k->row_mask &= f;
 	}
 }
 
@@ -728,7 +736,7 @@ void mmt_block_cur_free(struct mmt_block_cur *c)
 
 struct mmt_block_cur *mmt_block_cur_new(const uint8_t *raw, size_t len,
 					uint32_t n, int layout, uint64_t kinds,
-					uint32_t fields)
+					uint32_t fields, const uint32_t *by_kind)
 {
 	struct mmt_cur cur = { raw, raw + len, 0 };
 	struct mmt_block_cur *c = calloc(1, sizeof(*c));
@@ -752,9 +760,9 @@ struct mmt_block_cur *mmt_block_cur_new(const uint8_t *raw, size_t len,
 		mmt_block_cur_free(c);
 		return NULL;
 	}
-	select_fields(c->dk, c->kidx, kinds, fields);
+	select_fields(c->dk, c->kidx, kinds, fields, by_kind);
 	c->n = n;
-	c->full = (fields & all) == all && kinds == UINT64_MAX;
+	c->full = !by_kind && (fields & all) == all && kinds == UINT64_MAX;
 	return c;
 }
 
@@ -800,7 +808,7 @@ int64_t mmt_block_decode_sel(const uint8_t *raw, size_t len, uint32_t n,
 			     struct mmt_event *out)
 {
 	struct mmt_block_cur *c = mmt_block_cur_new(raw, len, n, layout, kinds,
-						    fields);
+						    fields, NULL);
 	int64_t nout = 0, k;
 	int done = 0;
 

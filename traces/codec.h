@@ -178,12 +178,13 @@ int64_t mmt_block_decode_sel(const uint8_t *raw, size_t len, uint32_t n,
  * selected ones land in out[]: their count, or -1 for a corrupt block.
  * *done is set once the block is used up (and, for a full decode,
  * checked).  Events of a corrupt block before the damage may have been
- * returned by then. */
+ * returned by then.  by_kind, unless NULL, replaces kinds and fields:
+ * by_kind[k] are the fields of kind k (k < 64) to decode, 0 to skip it. */
 #define MMT_BLOCK_CHUNK 256
 struct mmt_block_cur;
 struct mmt_block_cur *mmt_block_cur_new(const uint8_t *raw, size_t len,
 					uint32_t n, int layout, uint64_t kinds,
-					uint32_t fields);
+					uint32_t fields, const uint32_t *by_kind);
 int64_t mmt_block_cur_next(struct mmt_block_cur *c, struct mmt_event *out,
 			   int *done);
 void mmt_block_cur_free(struct mmt_block_cur *c);

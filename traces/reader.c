@@ -532,7 +532,16 @@ const struct mmt_snapshot *mmt_reader_snapshot(struct mmt_reader *r, int which)
 /* ---- iteration ------------------------------------------------------------- */
 
 /* Opens block r->next_block for decoding.  0, or -1 with r->err set. */
-static int open_block(struct mmt_reader *r, uint64_t kinds, uint32_t fields)
+/* What to decode: kinds and fields, or fields per kind (by_kind). */
+struct sel {
+	uint64_t kinds;
+	uint32_t fields;
+	const uint32_t *by_kind;
+};
+
+static const struct sel sel_all = { UINT64_MAX, UINT32_MAX, NULL };
+
+static int open_block(struct mmt_reader *r, const struct sel *sel)
 {
 	struct mmt_sec_hdr h;
 
@@ -541,7 +550,8 @@ static int open_block(struct mmt_reader *r, uint64_t kinds, uint32_t fields)
 		return -1;
 	}
 	r->cur = mmt_block_cur_new(r->dec->raw, h.raw_len, h.nr_events,
-				   r->layout, kinds, fields);
+				   r->layout, sel->kinds, sel->fields,
+				   sel->by_kind);
 	if (!r->cur) {
 		corrupt_block(r, r->next_block, r->err, sizeof(r->err));
 		return -1;
@@ -568,7 +578,7 @@ static uint32_t seek_skip(struct mmt_reader *r, uint32_t n)
 /* Tops the window up to a chunk plus WIN_AHEAD events past wpos, or to
  * the end of the trace or the first error (r->failed: events decoded
  * before it are still handed out, then -1). */
-static void refill(struct mmt_reader *r, uint64_t kinds, uint32_t fields)
+static void refill(struct mmt_reader *r, const struct sel *sel)
 {
 	uint32_t keep = r->wlen - r->wpos;
 
@@ -588,7 +598,7 @@ static void refill(struct mmt_reader *r, uint64_t kinds, uint32_t fields)
 			r->wend = 1;
 			break;
 		}
-		if (!r->cur && open_block(r, kinds, fields)) {
+		if (!r->cur && open_block(r, sel)) {
 			r->failed = 1;
 			break;
 		}
@@ -610,11 +620,10 @@ static void refill(struct mmt_reader *r, uint64_t kinds, uint32_t fields)
 
 /* At least `need` events in the window unless the trace ends first:
  * 1 when there are some, 0 at the end, -1 on error. */
-static int avail(struct mmt_reader *r, uint64_t kinds, uint32_t fields,
-		 uint32_t need)
+static int avail(struct mmt_reader *r, const struct sel *sel, uint32_t need)
 {
 	if (r->wlen - r->wpos < need && !r->wend && !r->failed)
-		refill(r, kinds, fields);
+		refill(r, sel);
 	if (r->wlen > r->wpos)
 		return 1;
 	return r->failed ? -1 : 0;
@@ -622,7 +631,7 @@ static int avail(struct mmt_reader *r, uint64_t kinds, uint32_t fields,
 
 int mmt_reader_next(struct mmt_reader *r, struct mmt_event *ev)
 {
-	int rc = avail(r, UINT64_MAX, UINT32_MAX, 1);
+	int rc = avail(r, &sel_all, 1);
 
 	if (rc <= 0)
 		return rc;
@@ -632,10 +641,10 @@ int mmt_reader_next(struct mmt_reader *r, struct mmt_event *ev)
 
 /* The events of the window but the last WIN_AHEAD (all of them at the
  * end of the trace or before an error). */
-static int64_t window(struct mmt_reader *r, uint64_t kinds, uint32_t fields,
+static int64_t window(struct mmt_reader *r, const struct sel *sel,
 		      const struct mmt_event **evs, int64_t *ahead)
 {
-	int rc = avail(r, kinds, fields, WIN_AHEAD + 1);
+	int rc = avail(r, sel, WIN_AHEAD + 1);
 	uint32_t n, a = 0;
 
 	if (rc <= 0)
@@ -654,20 +663,32 @@ static int64_t window(struct mmt_reader *r, uint64_t kinds, uint32_t fields,
 
 int64_t mmt_reader_next_batch(struct mmt_reader *r, const struct mmt_event **evs)
 {
-	return window(r, UINT64_MAX, UINT32_MAX, evs, NULL);
+	return window(r, &sel_all, evs, NULL);
 }
 
 int64_t mmt_reader_next_window(struct mmt_reader *r,
 			       const struct mmt_event **evs, int64_t *ahead)
 {
-	return window(r, UINT64_MAX, UINT32_MAX, evs, ahead);
+	return window(r, &sel_all, evs, ahead);
 }
 
 int64_t mmt_reader_next_batch_sel(struct mmt_reader *r, uint64_t kinds,
 				  uint32_t fields,
 				  const struct mmt_event **evs, int64_t *ahead)
 {
-	return window(r, kinds, fields, evs, ahead);
+	struct sel sel = { kinds, fields, NULL };
+
+	return window(r, &sel, evs, ahead);
+}
+
+int64_t mmt_reader_next_batch_kinds(struct mmt_reader *r,
+				    const uint32_t fields_by_kind[64],
+				    const struct mmt_event **evs,
+				    int64_t *ahead)
+{
+	struct sel sel = { 0, 0, fields_by_kind };
+
+	return window(r, &sel, evs, ahead);
 }
 
 /* Back to an empty window before block `i`. */

@@ -249,6 +249,12 @@ enum {
 int64_t mmt_reader_next_batch_sel(struct mmt_reader *r, uint64_t kinds,
 				  uint32_t fields,
 				  const struct mmt_event **evs, int64_t *ahead);
+/* The same with fields chosen per kind: fields_by_kind[k] (MMT_FIELD_*)
+ * for kind k < 64, 0 to leave kind k out. */
+int64_t mmt_reader_next_batch_kinds(struct mmt_reader *r,
+				    const uint32_t fields_by_kind[64],
+				    const struct mmt_event **evs,
+				    int64_t *ahead);
 
 /* ---- block access for parallel readers ------------------------------- */
 
