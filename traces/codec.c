@@ -15,8 +15,38 @@
 static uint32_t crc_table[8][256];
 static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <nmmintrin.h>
+#define HAVE_CRC_HW 1
+static int crc_hw;	/* the CPU has SSE4.2's crc32 (the same polynomial) */
+
+/* Eight bytes an instruction: a replay reads every block twice, and the
+ * table version costs about 1% of it. */
+__attribute__((target("sse4.2")))
+static uint32_t crc32c_hw(uint32_t crc, const uint8_t *p, size_t len)
+{
+	uint64_t c = ~crc;
+
+	while (len >= 8) {
+		uint64_t v;
+
+		memcpy(&v, p, sizeof(v));	/* little-endian, as the bytes */
+		c = _mm_crc32_u64(c, v);
+		p += 8;
+		len -= 8;
+	}
+	crc = (uint32_t)c;
+	while (len--)
+		crc = _mm_crc32_u8(crc, *p++);
+	return ~crc;
+}
+#endif
+
 static void crc_init(void)
 {
+#ifdef HAVE_CRC_HW
+	crc_hw = __builtin_cpu_supports("sse4.2");
+#endif
 	for (uint32_t i = 0; i < 256; i++) {
 		uint32_t c = i;
 		for (int k = 0; k < 8; k++)
@@ -34,6 +64,10 @@ uint32_t mmt_crc32c(uint32_t crc, const void *buf, size_t len)
 	const uint8_t *p = buf;
 
 	pthread_once(&crc_once, crc_init);
+#ifdef HAVE_CRC_HW
+	if (crc_hw)
+		return crc32c_hw(crc, p, len);
+#endif
 	crc = ~crc;
 	while (len >= 8) {
 		uint32_t lo = mmt_le32(p) ^ crc, hi = mmt_le32(p + 4);
