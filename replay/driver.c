@@ -951,9 +951,21 @@ static int prescan(struct rp_run *r)
  * no per-event copy of struct mmt_event.  evs[n, n + ahead) are the next
  * batch's first events, already decoded: prefetching looks at them.
  * Replay never reads an event's call site or the migratetypes the kernel
- * reported (the model picks its own), so their columns stay undecoded. */
+ * reported (the model picks its own), so their columns stay undecoded;
+ * in policy mode the pcp refill and drain events only pass by (the model
+ * runs its own pcp lists), so only their ts and kind are decoded. */
 #define RP_FIELDS (0xffffu & ~(uint32_t)(MMT_FIELD_SITE | MMT_FIELD_MT | \
 					 MMT_FIELD_MT2))
+
+static void ev_fields_init(struct rp_run *r)
+{
+	for (int k = 0; k < 64; k++)
+		r->ev_fields[k] = RP_FIELDS;
+	if (r->o->mode == MMT_REPLAY_POLICY) {
+		r->ev_fields[MMT_EV_PCP_REFILL] = MMT_FIELD_KIND_ONLY;
+		r->ev_fields[MMT_EV_PCP_DRAIN] = MMT_FIELD_KIND_ONLY;
+	}
+}
 struct ev_batch {
 	const struct mmt_event *evs;
 	int64_t n, i, ahead;
@@ -973,8 +985,8 @@ static int next_event(struct rp_run *r, struct ev_batch *b,
 	uint64_t e;
 
 	if (b->i >= b->n) {
-		b->n = mmt_reader_next_batch_sel(r->rd, UINT64_MAX, RP_FIELDS,
-						 &b->evs, &b->ahead);
+		b->n = mmt_reader_next_batch_kinds(r->rd, r->ev_fields,
+						   &b->evs, &b->ahead);
 		b->i = 0;
 		if (b->n <= 0)
 			return b->n < 0 ? -1 : 0;
@@ -1015,6 +1027,8 @@ static void replay_events(struct rp_run *r)
 	struct ev_batch bt = { 0 };
 	const struct mmt_event *ev;
 	int rc, mirror = r->o->mode == MMT_REPLAY_MIRROR, dirty = 0;
+
+	ev_fields_init(r);
 
 	while ((rc = next_event(r, &bt, &ev)) == 1) {
 		r->events_total++;

@@ -214,6 +214,7 @@ struct rp_slab_state {
 };
 
 struct rp_run {
+	uint32_t ev_fields[64];	/* what the main pass decodes, per kind */
 	const struct mmt_replay_opts *o;
 	struct mmt_reader *rd;
 	const struct mmt_header *h;

@@ -717,6 +717,7 @@ static void test_golden_sel(void **state)
 		[MMT_EV_PAGE_FREE] = MMT_FIELD_PFN,
 		[MMT_EV_KMEM_CACHE_ALLOC] = MMT_FIELD_OFFSET,
 		[MMT_EV_FAULT_USER] = MMT_FIELD_ADDR | MMT_FIELD_SITE,
+		[MMT_EV_PCP_DRAIN] = MMT_FIELD_KIND_ONLY,
 	};
 
 	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);

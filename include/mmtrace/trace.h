@@ -235,7 +235,9 @@ enum {
 	MMT_FIELD_MT2 = 1u << 8, MMT_FIELD_NODE = 1u << 9,
 	MMT_FIELD_OFFSET = 1u << 10, MMT_FIELD_CACHE = 1u << 11,
 	MMT_FIELD_BYTES_REQ = 1u << 12, MMT_FIELD_BYTES_ALLOC = 1u << 13,
-	MMT_FIELD_ARG = 1u << 14, MMT_FIELD_ARG2 = 1u << 15
+	MMT_FIELD_ARG = 1u << 14, MMT_FIELD_ARG2 = 1u << 15,
+	/* for mmt_reader_next_batch_kinds: the kind, with ts only */
+	MMT_FIELD_KIND_ONLY = 1u << 31
 };
 /* A cheaper pass over the trace for readers that need a few kinds and
  * fields (replay's pre-pass): as mmt_reader_next_batch, but returns only
@@ -250,7 +252,8 @@ int64_t mmt_reader_next_batch_sel(struct mmt_reader *r, uint64_t kinds,
 				  uint32_t fields,
 				  const struct mmt_event **evs, int64_t *ahead);
 /* The same with fields chosen per kind: fields_by_kind[k] (MMT_FIELD_*)
- * for kind k < 64, 0 to leave kind k out. */
+ * for kind k < 64, 0 to leave kind k out, MMT_FIELD_KIND_ONLY to have
+ * its events with ts and kind only. */
 int64_t mmt_reader_next_batch_kinds(struct mmt_reader *r,
 				    const uint32_t fields_by_kind[64],
 				    const struct mmt_event **evs,
