@@ -237,7 +237,7 @@ enum {
 	MMT_FIELD_BYTES_REQ = 1u << 12, MMT_FIELD_BYTES_ALLOC = 1u << 13,
 	MMT_FIELD_ARG = 1u << 14, MMT_FIELD_ARG2 = 1u << 15,
 	/* for mmt_reader_next_batch_kinds: the kind, with ts only */
-	MMT_FIELD_KIND_ONLY = 1u << 31
+	MMT_FIELD_KIND_ONLY = 1u << 30
 };
 /* A cheaper pass over the trace for readers that need a few kinds and
  * fields (replay's pre-pass): as mmt_reader_next_batch, but returns only
