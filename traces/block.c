@@ -678,10 +678,14 @@ static inline void ev_start(struct mmt_event *e, uint64_t ts, unsigned kind)
 	e->arg = e->arg2 = 0;
 }
 
+/* The selected events of a chunk grouped by kind as chunk_ts meets
+ * them: kind index j's are pos[j * CHUNK, j * CHUNK + cnt[j]), in event
+ * order.  Filling the groups in the same loop as ts costs next to
+ * nothing (its counter chain runs beside ts's); a separate counting sort
+ * afterwards waited on a store-to-load chain per event, twice. */
 struct chunk {
-	uint16_t pos[CHUNK];		/* selected events, grouped by kind */
-	uint16_t kj[CHUNK];		/* kind index of each selected event */
-	uint32_t start[257];		/* per kind index: first in pos[] */
+	uint16_t *pos;			/* [nk * CHUNK] */
+	uint32_t cnt[256];		/* per kind index */
 };
 
 /* Kinds and ts of events [i0, i0 + n), in order; the selected ones get
@@ -705,7 +709,7 @@ static int64_t chunk_ts(const struct dec_col *kinds, const uint16_t kidx[256],
 		if (!k->sel)
 			continue;
 		ev_start(&out[ns], ts, kind);
-		c->kj[ns++] = j;
+		c->pos[(size_t)j * CHUNK + c->cnt[j]++] = (uint16_t)ns++;
 	}
 	*tsp = ts;
 	return ns;
@@ -731,6 +735,7 @@ void mmt_block_cur_free(struct mmt_block_cur *c)
 	if (c->nk > 0)
 		free_rows(c->dk, (unsigned)c->nk);
 	free(c->dk);
+	free(c->chunk.pos);
 	free(c);
 }
 
@@ -756,7 +761,8 @@ struct mmt_block_cur *mmt_block_cur_new(const uint8_t *raw, size_t len,
 		c->nk = parse_layout(&cur, 0, n, &c->ts, c->kidx, c->dk,
 				     &c->kinds, &c->shared_ts, &c->sites);
 	}
-	if (c->nk < 0) {
+	if (c->nk < 0 || !(c->chunk.pos = malloc((c->nk ? (size_t)c->nk : 1) *
+						  CHUNK * sizeof(uint16_t)))) {
 		mmt_block_cur_free(c);
 		return NULL;
 	}
@@ -771,29 +777,18 @@ int64_t mmt_block_cur_next(struct mmt_block_cur *c, struct mmt_event *out,
 {
 	struct chunk *ch = &c->chunk;
 	uint32_t m = c->n - c->next < CHUNK ? c->n - c->next : CHUNK;
-	int64_t ns = chunk_ts(&c->kinds, c->kidx, c->dk, &c->ts, c->next, m,
-			      ch, out);
 	int nk = c->nk;
+	int64_t ns;
 
+	memset(ch->cnt, 0, (size_t)nk * sizeof(ch->cnt[0]));
+	ns = chunk_ts(&c->kinds, c->kidx, c->dk, &c->ts, c->next, m, ch, out);
 	if (ns < 0)
 		return -1;
-	/* group by kind, keeping event order inside each kind */
-	memset(ch->start, 0, ((size_t)nk + 1) * sizeof(ch->start[0]));
-	for (int64_t s = 0; s < ns; s++)
-		ch->start[ch->kj[s] + 1]++;
 	for (int j = 0; j < nk; j++)
-		ch->start[j + 1] += ch->start[j];
-	for (int64_t s = 0; s < ns; s++)
-		ch->pos[ch->start[ch->kj[s]]++] = (uint16_t)s;
-	/* start[j] is now the end of kind j's run */
-	for (int j = 0; j < nk; j++) {
-		uint32_t b = j ? ch->start[j - 1] : 0;
-
-		if (ch->start[j] > b &&
-		    kind_columns(&c->dk[j], &c->sites, ch->pos + b,
-				 ch->start[j] - b, out))
+		if (ch->cnt[j] &&
+		    kind_columns(&c->dk[j], &c->sites, ch->pos + (size_t)j * CHUNK,
+				 ch->cnt[j], out))
 			return -1;
-	}
 	c->next += m;
 	*done = c->next == c->n;
 	/* every column must end where the next begins: only checkable
