@@ -54,6 +54,14 @@ static int bit_get(const uint8_t *b, uint64_t n, uint64_t i)
 	return i < n && (b[i >> 3] >> (i & 7)) & 1;
 }
 
+/* ev->cpu modulo the trace's cpus, with no division for the usual
+ * in-range cpu (as driver.c's trace_cpu): this runs per fault and per
+ * page allocation of the pre-pass */
+static unsigned pre_cpu(const struct rp_run *r, unsigned cpu)
+{
+	return cpu < r->nr_trace_cpus ? cpu : cpu % r->nr_trace_cpus;
+}
+
 /* ---- the pre-pass ------------------------------------------------------ */
 
 #define LIVE_RCL 0x10
@@ -140,7 +148,7 @@ static void pre_page_alloc(struct rp_run *r, struct prepass *p,
 	(void)rp_pmap_put(&p->live, ev->pfn,
 			  p->ordinal << 5 | rcl | (ev->order & 0xf));
 	p->ordinal++;
-	n = ev->cpu % r->nr_trace_cpus;
+	n = pre_cpu(r, ev->cpu);
 	if (!p->cpu[n].ts1)
 		return;
 	/* the first allocation after a fault is its page (as the replay
@@ -167,7 +175,7 @@ static void pre_event(struct rp_run *r, struct prepass *p,
 		pre_object(r, p, ev);
 		break;
 	case MMT_EV_FAULT_USER: {
-		unsigned n = ev->cpu % r->nr_trace_cpus;
+		unsigned n = pre_cpu(r, ev->cpu);
 
 		p->cpu[n].ts1 = ev->ts + 1;
 		p->cpu[n].addr = ev->addr;
