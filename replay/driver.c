@@ -951,19 +951,25 @@ static int prescan(struct rp_run *r)
  * no per-event copy of struct mmt_event.  evs[n, n + ahead) are the next
  * batch's first events, already decoded: prefetching looks at them.
  * Replay never reads an event's call site or the migratetypes the kernel
- * reported (the model picks its own), so their columns stay undecoded;
- * in policy mode the pcp refill and drain events only pass by (the model
- * runs its own pcp lists), so only their ts and kind are decoded. */
+ * reported (the model picks its own), nor its node but in zone_resize(),
+ * so their columns stay undecoded (node is a column of every page and
+ * fault event: a tenth of decoding); in policy mode the pcp refill and
+ * drain events only pass by (the model runs its own pcp lists), so only
+ * their ts and kind are decoded, and a page free needs only its cpu, pfn
+ * and order (policy_free, free_pieces, kernel_event, the prefetch). */
 #define RP_FIELDS (0xffffu & ~(uint32_t)(MMT_FIELD_SITE | MMT_FIELD_MT | \
-					 MMT_FIELD_MT2))
+					 MMT_FIELD_MT2 | MMT_FIELD_NODE))
 
 static void ev_fields_init(struct rp_run *r)
 {
 	for (int k = 0; k < 64; k++)
 		r->ev_fields[k] = RP_FIELDS;
+	r->ev_fields[MMT_EV_ZONE_RESIZE] |= MMT_FIELD_NODE;
 	if (r->o->mode == MMT_REPLAY_POLICY) {
 		r->ev_fields[MMT_EV_PCP_REFILL] = MMT_FIELD_KIND_ONLY;
 		r->ev_fields[MMT_EV_PCP_DRAIN] = MMT_FIELD_KIND_ONLY;
+		r->ev_fields[MMT_EV_PAGE_FREE] = MMT_FIELD_CPU | MMT_FIELD_PFN |
+						 MMT_FIELD_ORDER;
 	}
 }
 struct ev_batch {
