@@ -207,6 +207,26 @@ static void slurp(const char *path, char *buf, size_t len)
 #define skip_msg(...) do { fprintf(stderr, "test_live: skipped: " __VA_ARGS__); \
 		fprintf(stderr, "\n"); skip(); } while (0)
 
+/* The checks and paths every live test starts with: skips unless root
+ * with an mmtrace binary; DIR (a mkdtemp template) is created and OUT and
+ * LOG (600 bytes each) name NAME.mmt and record.log in it.  Returns the
+ * binary to run. */
+static const char *live_setup(char *dir, char *out, char *log, const char *name)
+{
+	const char *mmtrace = getenv("MMTRACE");
+
+	if (geteuid() != 0)
+		skip_msg("live test needs root (BPF, /proc/kpageflags)");
+	if (!mmtrace || access(mmtrace, X_OK))
+		mmtrace = "build/mmtrace";
+	if (access(mmtrace, X_OK))
+		skip_msg("no mmtrace binary (set MMTRACE)");
+	assert_non_null(mkdtemp(dir));
+	snprintf(out, 600, "%s/%s.mmt", dir, name);
+	snprintf(log, 600, "%s/record.log", dir);
+	return mmtrace;
+}
+
 static double rel_diff(uint64_t a, uint64_t b)
 {
 	double d = (double)a - (double)b;
@@ -287,23 +307,13 @@ static void count_trace(const char *path, uint64_t t0, uint64_t t1,
 static void test_live_vs_vmstat(void **state)
 {
 	int classic = *state != NULL;
-	const char *mmtrace = getenv("MMTRACE");
 	char dir[] = "/tmp/mmtrace-live-XXXXXX", out[600], log[600], msg[4096];
+	const char *mmtrace = live_setup(dir, out, log, "live");
 	struct vm a, b;
 	struct counts c;
 	uint64_t t0, t1, start_ns;
 	int status;
 	pid_t pid;
-
-	if (geteuid() != 0)
-		skip_msg("live test needs root (BPF, /proc/kpageflags)");
-	if (!mmtrace || access(mmtrace, X_OK))
-		mmtrace = "build/mmtrace";
-	if (access(mmtrace, X_OK))
-		skip_msg("no mmtrace binary (set MMTRACE)");
-	assert_non_null(mkdtemp(dir));
-	snprintf(out, sizeof(out), "%s/live.mmt", dir);
-	snprintf(log, sizeof(log), "%s/record.log", dir);
 
 	pid = start_recorder(mmtrace, out, log, classic);
 	assert_true(pid > 0);
@@ -397,20 +407,11 @@ static void test_floor_modes(void **state)
 {
 	static const char *const mode[] = { "--attach-only", "--store-only" };
 	static const char *const note[] = { "record.attach_only", "record.store_only" };
-	const char *mmtrace = getenv("MMTRACE");
 	char dir[] = "/tmp/mmtrace-floor-XXXXXX", out[600], log[600], msg[4096];
+	const char *mmtrace = live_setup(dir, out, log, "floor");
 	char err[256];
 
 	(void)state;
-	if (geteuid() != 0)
-		skip_msg("live test needs root (BPF, /proc/kpageflags)");
-	if (!mmtrace || access(mmtrace, X_OK))
-		mmtrace = "build/mmtrace";
-	if (access(mmtrace, X_OK))
-		skip_msg("no mmtrace binary (set MMTRACE)");
-	assert_non_null(mkdtemp(dir));
-	snprintf(out, sizeof(out), "%s/floor.mmt", dir);
-	snprintf(log, sizeof(log), "%s/record.log", dir);
 	for (int m = 0; m < 2; m++) {
 		struct mmt_reader *r;
 		struct mmt_event ev;
