@@ -12,7 +12,10 @@
 # (mm_page_alloc, mm_page_free, page_fault_user) for both.  The `floor`
 # row is `mmtrace record --attach-only`: every program attached but
 # returning at once, so what the kernel's tracepoint-to-BPF dispatch costs
-# by itself, whatever the programs do.
+# by itself, whatever the programs do.  The `store` row is
+# `mmtrace record --store-only`: the page and fault programs store their
+# raw arguments (16 bytes) to a big per-CPU array and return, the least any
+# recorder of these events can do (it keeps no time, order or process).
 #
 # Times are the loop's own wall and CPU time (it prints them), so recorder
 # start-up and snapshots are not counted.  The loop first runs one untimed
@@ -90,12 +93,13 @@ run_one() {
 	untraced)
 		out=$("$FL")
 		echo "$out 0 0 0 0 0" >>"$T/$c" ;;
-	mm_cmd|mm_sys|mm_sys3|mm_floor)
+	mm_cmd|mm_sys|mm_sys3|mm_floor|mm_store)
 		case $c in
 		mm_cmd) opt="--cmd-only" ;;
 		mm_sys) opt="" ;;
 		mm_sys3) opt="$MM3" ;;
 		mm_floor) opt="--attach-only" ;;
+		mm_store) opt="--store-only" ;;
 		esac
 		# shellcheck disable=SC2086
 		out=$("$MMTRACE" record -o "$T/m.mmt" --force $opt -- "$FL" 2>"$T/m.err")
@@ -135,7 +139,7 @@ run_one() {
 # CONFIGS=... runs a subset (e.g. an older mmtrace without --cmd-only:
 # CONFIGS="untraced mm_sys mm_sys3" MMTRACE=old/mmtrace); RATE=0 skips
 # the churn rates.
-CONFIGS=${CONFIGS:-"untraced mm_floor mm_cmd pf_cmd mm_sys pf_sys mm_sys3 pf_sys3"}
+CONFIGS=${CONFIGS:-"untraced mm_floor mm_store mm_cmd pf_cmd mm_sys pf_sys mm_sys3 pf_sys3"}
 command -v perf >/dev/null 2>&1 || CONFIGS=$(echo "$CONFIGS" | sed 's/pf_[a-z0-9]*//g')
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 r=1
@@ -149,10 +153,11 @@ done
 
 best() { sort -n "$T/$1" | head -1; }
 U=$(best untraced)
+UMED=$(cut -d" " -f1 "$T/untraced" | sort -n | awk "{a[NR]=\$1} END {print a[int((NR + 1) / 2)]}")
 
 row() {	# row CONFIG SCOPE TOOL EVENTS
 	[ -f "$T/$1" ] || return 0
-	best "$1" | awk -v u="$U" -v s="$2" -v t="$3" -v e="$4" -v n="$N" \
+	best "$1" | awk -v u="$U" -v s="$2" -v t="$3" -v e="$4" -v n="$N" -v umed="$UMED" \
 		-v all="$(cut -d' ' -f1 "$T/$1" | sort -n | tr '\n' ' ')" '{
 		split(u, uu, " ");
 		ev = $3 > 0 ? $3 : 1;
@@ -161,9 +166,8 @@ row() {	# row CONFIG SCOPE TOOL EVENTS
 		bpe = $3 > 0 ? sprintf("%.2f", $4 / ev) : "-";
 		printf "%-8s %-8s %-9s %8.3f %6.2f %8.3f %6.2f %9d %7s %7s %7s %5d\n",
 			s, t, e, $1, $1 / uu[1], $2, $2 / uu[2], $3, bpe, z, bb, $6;
-		split(all, a, " "); mn = a[1]; mx = a[1];
-		for (i in a) { if (a[i] < mn) mn = a[i]; if (a[i] > mx) mx = a[i]; }
-		printf "%-8s   (wall over %d runs: %.3f-%.3f s, %.2f-%.2fx)\n", "", n, mn, mx, mn / uu[1], mx / uu[1];
+		k = split(all, a, " "); mn = a[1]; mx = a[k]; md = a[int((k + 1) / 2)];
+		printf "%-8s   (wall over %d runs: %.3f-%.3f s, %.2f-%.2fx; median %.3f s, %.2fx of untraced median)\n", "", n, mn, mx, mn / uu[1], mx / uu[1], md, md / umed;
 	}'
 }
 echo "fault loop: 512 MiB touched twice, 4 KiB pages; best of $N by wall; ratios against untraced"
@@ -171,6 +175,7 @@ printf "%-8s %-8s %-9s %8s %6s %8s %6s %9s %7s %7s %7s %5s\n" \
 	scope tool tps wall_s ratio cpu_s ratio events B/ev zst_B/ev blk_B/ev lost
 echo "$U" | awk '{ printf "%-8s %-8s %-9s %8.3f %6.2f %8.3f %6.2f\n", "-", "untraced", "-", $1, 1, $2, 1 }'
 row mm_floor system floor "all $NALL"
+row mm_store system store "all $NALL"
 row mm_cmd cmd mmtrace "all $NALL"
 row pf_cmd cmd perf "all $NALL"
 row mm_sys system mmtrace "all $NALL"
@@ -181,6 +186,9 @@ echo "scope cmd = CMD's process only (mmtrace --cmd-only; perf record -- CMD);"
 echo "system = whole host for CMD's lifetime (mmtrace record -- CMD; perf record -a);"
 echo "floor = mmtrace record --attach-only: the same programs attached, each returning"
 echo "at once (no events): the kernel's own cost of invoking BPF on these tracepoints;"
+echo "store = mmtrace record --store-only: as floor, but the page and fault programs"
+echo "first store their raw arguments (16 bytes; no time, order or process) to a"
+echo "per-CPU array: the least any recorder of these events does;"
 echo "tps = tracepoints recorded by both (all = every one mmtrace attaches here; 3 ="
 echo "mm_page_alloc, mm_page_free, page_fault_user).  B/ev = file bytes / events"
 echo "(mmtrace: whole .mmt; perf: perf.data raw); zst = perf.data after zstd -3;"

@@ -71,6 +71,8 @@ struct cpu_state {
 	__u32 busy;
 	__u32 nx;
 	__u32 busy_x;
+	__u32 sink_n;		/* --store-only's next slot */
+	__u32 pad;
 	struct mmtr_ev ev[MMTR_BATCH];
 } __attribute__((aligned(64)));
 

@@ -35,6 +35,13 @@ const volatile __u64 wake_bytes;
 /* --attach-only: every event program returns at once (the verifier drops
  * the rest), to measure what the kernel's invocation alone costs. */
 const volatile __u32 attach_only;
+/* --store-only: the page and fault programs store their raw arguments (16
+ * bytes: no time, order, process or ring) in `sink` and return; the rest
+ * return at once.  The cost of writing anything at all per event on top of
+ * the floor: a recorder that keeps time, order and the process does more.
+ * sink_shift: log2 of each CPU's slots in `sink` (set with its size). */
+const volatile __u32 store_only;
+const volatile __u32 sink_shift;
 
 /* The first struct page * the page programs saw while not yet running
  * (calibration, below). */
@@ -62,6 +69,20 @@ struct {
 	__type(value, __u64);
 } lost SEC(".maps");
 
+/* --store-only's target: big enough (MBs per CPU) that the stores go to
+ * memory that is not in cache, as a ring's do. */
+struct sink_slot {
+	__u64 a;
+	__u64 b;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);		/* the loader sizes it for --store-only */
+	__type(key, __u32);
+	__type(value, struct sink_slot);
+} sink SEC(".maps");
+
 /* struct kmem_cache * -> small id; the name goes out once per id. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -83,7 +104,11 @@ static __always_inline __u32 cur_tgid(void)
 
 static __always_inline int skip_task(int page_level, __u32 *tgidp)
 {
-	__u32 tgid = cur_tgid();
+	__u32 tgid;
+
+	if (store_only)
+		return 1;
+	tgid = cur_tgid();
 
 	*tgidp = tgid;
 	if (tgid == self_tgid && !page_level)
@@ -394,6 +419,22 @@ static __always_inline int emit_x(__u16 kind, __u64 a, __u64 b, __u64 c,
 	return emit_xt(kind, a, b, c, d, 0, tgid);
 }
 
+/* --store-only: 16 bytes to this CPU's next sink slot. */
+static __always_inline int store_args(__u64 a, __u64 b)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct cpu_state *c = cpu_state(cpu);
+	__u32 mask = (1u << (sink_shift & 31)) - 1;
+	__u32 idx = (cpu << (sink_shift & 31)) | (c->sink_n++ & mask);
+	struct sink_slot *s = bpf_map_lookup_elem(&sink, &idx);
+
+	if (s) {
+		s->a = a;
+		s->b = b;
+	}
+	return KEEP;
+}
+
 static __always_inline int page_event(__u16 kind, __u64 page, __u64 b)
 {
 	__u32 tgid;
@@ -403,6 +444,8 @@ static __always_inline int page_event(__u16 kind, __u64 page, __u64 b)
 			calib_page = page;
 		return KEEP;
 	}
+	if (store_only)
+		return store_args(page, b | kind);
 	if (skip_task(1, &tgid))
 		return KEEP;
 	return emit(kind | MMTR_KIND_PAGEPTR, page, b, tgid);
@@ -563,7 +606,11 @@ static __always_inline int fault(__u16 kind, __u64 addr, struct pt_regs *regs,
 				 __u64 err)
 {
 	__u32 tgid;
-	if (!running() || skip_task(0, &tgid))
+	if (!running())
+		return KEEP;
+	if (store_only)
+		return store_args(addr, regs->ip);
+	if (skip_task(0, &tgid))
 		return KEEP;
 	return emit_x(kind, addr, regs->ip, err, 0, tgid);
 }
@@ -589,7 +636,11 @@ int BPF_PROG(fault_kernel, unsigned long addr, struct pt_regs *regs,
 static __always_inline int page_event_pfn(__u16 kind, __u64 pfn, __u64 b)
 {
 	__u32 tgid;
-	if (!running() || skip_task(1, &tgid))
+	if (!running())
+		return KEEP;
+	if (store_only)
+		return store_args(pfn, b | kind);
+	if (skip_task(1, &tgid))
 		return KEEP;
 	return emit(kind, pfn, b, tgid);
 }
@@ -630,7 +681,11 @@ int pcp_drain_tp(struct trace_event_raw_mm_page_pcpu_drain *ctx)
 static __always_inline int fault_tp(__u16 kind, struct trace_event_raw_exceptions *ctx)
 {
 	__u32 tgid;
-	if (!running() || skip_task(0, &tgid))
+	if (!running())
+		return KEEP;
+	if (store_only)
+		return store_args(BPF_CORE_READ(ctx, address), BPF_CORE_READ(ctx, ip));
+	if (skip_task(0, &tgid))
 		return KEEP;
 	return emit_x(kind, BPF_CORE_READ(ctx, address), BPF_CORE_READ(ctx, ip),
 		      BPF_CORE_READ(ctx, error_code), 0, tgid);

@@ -56,6 +56,7 @@ struct opts {
 	int force;
 	int cmd_only;		/* --cmd-only: filter on CMD's process */
 	int attach_only;	/* --attach-only: programs record nothing */
+	int store_only;		/* --store-only: raw stores, no events */
 	const char *events;	/* -e list, NULL = all */
 	char **cmd;
 };
@@ -148,7 +149,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: mmtrace record -o FILE [-d SECONDS] [--pid P | --cgroup PATH]\n"
 "                      [-b MB] [-e LIST] [--raw-pointers] [--attach-only]\n"
-"                      [--force]\n"
+"                      [--store-only] [--force]\n"
 "                      [[--cmd-only] -- CMD ...]\n"
 "\n"
 "Records page allocator, slab, fault, reclaim and compaction events with\n"
@@ -175,6 +176,10 @@ static void usage(FILE *f)
 "                        the trace holds snapshots and no events.  Measures\n"
 "                        the kernel's own cost of invoking the programs,\n"
 "                        the floor of any BPF recorder (bench/record.sh)\n"
+"      --store-only      as --attach-only, but the page and fault programs\n"
+"                        first store their raw arguments (16 bytes, no time,\n"
+"                        order or process) to a per-CPU array: the floor\n"
+"                        plus the least a recorder can write per event\n"
 "  -h, --help            this text\n"
 "\n"
 "Needs root (CAP_BPF + CAP_PERFMON, and /proc/kpageflags for snapshots).\n");
@@ -192,6 +197,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "force", no_argument, 0, 'f' },
 		{ "cmd-only", no_argument, 0, 'C' },
 		{ "attach-only", no_argument, 0, 'A' },
+		{ "store-only", no_argument, 0, 'S' },
 		{ "events", required_argument, 0, 'e' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
@@ -247,6 +253,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'A':
 			o->attach_only = 1;
 			break;
+		case 'S':
+			o->store_only = 1;
+			break;
 		case 'e':
 			o->events = optarg;
 			break;
@@ -267,6 +276,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	if (!o->force && !access(o->out, F_OK)) {
 		fprintf(stderr, "mmtrace record: %s: exists (use --force to overwrite)\n",
 			o->out);
+		return -1;
+	}
+	if (o->attach_only && o->store_only) {
+		fprintf(stderr, "mmtrace record: --attach-only and --store-only exclude each other\n");
 		return -1;
 	}
 	if (o->cmd_only && (!o->cmd || o->pid || o->cgroup)) {
@@ -1138,6 +1151,20 @@ static uint64_t phys_span_of(const struct mmt_header *h)
 	return m * h->page_size;
 }
 
+/* --store-only's sink: 2^18 slots of 16 bytes (4 MB) per CPU, more than
+ * a CPU's share of cache, so its stores miss as a ring's would; 2^16 on
+ * hosts of over 16 CPUs.  One slot when unused. */
+static int set_sink(struct rec *r)
+{
+	struct mmtrace_bpf__rodata *ro = r->skel->rodata;
+	uint32_t shift = r->nrings > 16 ? 16 : 18;
+
+	ro->store_only = (uint32_t)r->o.store_only;
+	ro->sink_shift = shift;
+	return bpf_map__set_max_entries(r->skel->maps.sink, r->o.store_only ?
+					(uint32_t)r->nrings << shift : 1);
+}
+
 static int set_filters(struct rec *r)
 {
 	struct mmtrace_bpf__rodata *ro = r->skel->rodata;
@@ -1170,6 +1197,8 @@ static int set_filters(struct rec *r)
 	 * per CPU fills 8 MB); small ones ask for early wake-ups. */
 	ro->wake_bytes = bytes >= (8u << 20) ? 0 : bytes / 4;
 	ro->attach_only = (uint32_t)r->o.attach_only;
+	if (set_sink(r))
+		return -1;
 	ro->self_tgid = (uint32_t)getpid();
 	ro->filter_tgid = (uint32_t)(r->o.cmd_only ? r->child : r->o.pid);
 	if (r->o.cgroup) {
@@ -1215,6 +1244,9 @@ static void note_setup(struct rec *r, int argc, char **argv)
 	if (r->o.attach_only)
 		coll_note(&r->h, "record.attach_only",
 			  "programs attached but returned at once: no events recorded");
+	if (r->o.store_only)
+		coll_note(&r->h, "record.store_only",
+			  "page and fault programs stored their raw arguments and returned: no events recorded");
 	coll_note(&r->h, "record.pointers", r->o.raw_pointers ? "raw" :
 		  "sites: fnv1a64(symbol+0xoff); user ips: keyed hash; objects: pfn+offset");
 	coll_note(&r->h, "record.kfree_null", "kfree(NULL) calls are not recorded");

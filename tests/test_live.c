@@ -207,6 +207,26 @@ static void slurp(const char *path, char *buf, size_t len)
 #define skip_msg(...) do { fprintf(stderr, "test_live: skipped: " __VA_ARGS__); \
 		fprintf(stderr, "\n"); skip(); } while (0)
 
+/* The checks and paths every live test starts with: skips unless root
+ * with an mmtrace binary; DIR (a mkdtemp template) is created and OUT and
+ * LOG (600 bytes each) name NAME.mmt and record.log in it.  Returns the
+ * binary to run. */
+static const char *live_setup(char *dir, char *out, char *log, const char *name)
+{
+	const char *mmtrace = getenv("MMTRACE");
+
+	if (geteuid() != 0)
+		skip_msg("live test needs root (BPF, /proc/kpageflags)");
+	if (!mmtrace || access(mmtrace, X_OK))
+		mmtrace = "build/mmtrace";
+	if (access(mmtrace, X_OK))
+		skip_msg("no mmtrace binary (set MMTRACE)");
+	assert_non_null(mkdtemp(dir));
+	snprintf(out, 600, "%s/%s.mmt", dir, name);
+	snprintf(log, 600, "%s/record.log", dir);
+	return mmtrace;
+}
+
 static double rel_diff(uint64_t a, uint64_t b)
 {
 	double d = (double)a - (double)b;
@@ -287,23 +307,13 @@ static void count_trace(const char *path, uint64_t t0, uint64_t t1,
 static void test_live_vs_vmstat(void **state)
 {
 	int classic = *state != NULL;
-	const char *mmtrace = getenv("MMTRACE");
 	char dir[] = "/tmp/mmtrace-live-XXXXXX", out[600], log[600], msg[4096];
+	const char *mmtrace = live_setup(dir, out, log, "live");
 	struct vm a, b;
 	struct counts c;
 	uint64_t t0, t1, start_ns;
 	int status;
 	pid_t pid;
-
-	if (geteuid() != 0)
-		skip_msg("live test needs root (BPF, /proc/kpageflags)");
-	if (!mmtrace || access(mmtrace, X_OK))
-		mmtrace = "build/mmtrace";
-	if (access(mmtrace, X_OK))
-		skip_msg("no mmtrace binary (set MMTRACE)");
-	assert_non_null(mkdtemp(dir));
-	snprintf(out, sizeof(out), "%s/live.mmt", dir);
-	snprintf(log, sizeof(log), "%s/record.log", dir);
 
 	pid = start_recorder(mmtrace, out, log, classic);
 	assert_true(pid > 0);
@@ -358,11 +368,91 @@ static void test_live_vs_vmstat(void **state)
 	rmdir(dir);
 }
 
+/* Runs `mmtrace record ARGS... -o OUT --force -- sh -c WORK`, stderr to
+ * LOG; returns the exit status (-1 when it did not exit). */
+static int run_record(const char *mmtrace, const char *mode, const char *out,
+		      const char *log)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		int fd = open(log, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
+
+		if (fd >= 0)
+			dup2(fd, 2);
+		execl(mmtrace, mmtrace, "record", mode, "-o", out, "--force", "--",
+		      "/bin/sh", "-c", "head -c 64000000 /dev/zero | cat >/dev/null",
+		      (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static int has_note(const struct mmt_header *h, const char *key)
+{
+	for (uint32_t i = 0; i < h->nr_notes; i++)
+		if (!strcmp(h->notes[i].name, key))
+			return 1;
+	return 0;
+}
+
+/* --attach-only and --store-only (bench/record.sh's floor rows) load
+ * their programs on this kernel, run a command, and leave a readable
+ * trace with snapshots, the mode in a note, and no events; together they
+ * are refused. */
+static void test_floor_modes(void **state)
+{
+	static const char *const mode[] = { "--attach-only", "--store-only" };
+	static const char *const note[] = { "record.attach_only", "record.store_only" };
+	char dir[] = "/tmp/mmtrace-floor-XXXXXX", out[600], log[600], msg[4096];
+	const char *mmtrace = live_setup(dir, out, log, "floor");
+	char err[256];
+
+	(void)state;
+	for (int m = 0; m < 2; m++) {
+		struct mmt_reader *r;
+		struct mmt_event ev;
+		uint64_t n = 0;
+		int rc = run_record(mmtrace, mode[m], out, log);
+
+		slurp(log, msg, sizeof(msg));
+		if (rc && (strstr(msg, "loading BPF") || strstr(msg, "needs root")))
+			skip_msg("BPF unavailable: %s", msg);
+		if (rc)
+			fail_msg("record %s failed (%d): %s", mode[m], rc, msg);
+		r = mmt_reader_open(out, err, sizeof(err));
+		if (!r)
+			fail_msg("%s", err);
+		assert_true(has_note(mmt_reader_header(r), note[m]));
+		assert_true(mmt_reader_header(r)->nr_notes > 0);
+		while (mmt_reader_next(r, &ev) == 1)
+			n++;
+		mmt_reader_close(r);
+		assert_int_equal(n, 0);
+	}
+	{
+		char cmd[1400];
+
+		snprintf(cmd, sizeof(cmd), "%s record --attach-only --store-only -o %s --force 2>%s",
+			 mmtrace, out, log);
+		assert_int_equal(WEXITSTATUS(system(cmd)), 2);
+		slurp(log, msg, sizeof(msg));
+		assert_non_null(strstr(msg, "--attach-only and --store-only exclude each other"));
+	}
+	unlink(out);
+	unlink(log);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_prestate(test_live_vs_vmstat, NULL),
 		cmocka_unit_test_prestate(test_live_vs_vmstat, (void *)"classic"),
+		cmocka_unit_test(test_floor_modes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
