@@ -42,6 +42,14 @@ int coll_snapshot(const struct mmt_header *h, struct mmt_snapshot *s,
 		  uint64_t ts, coll_walk_fn walk, void *walk_ctx,
 		  char *err, size_t errlen);
 
+/* ---- tracefs.c --------------------------------------------------------- */
+
+/* The tracefs root ("/sys/kernel/tracing", or debugfs's tracing/ on old
+ * kernels), mounting tracefs first when it is not mounted (root only).
+ * *mounted_now (may be NULL) says whether this call mounted it.  NULL with
+ * the reason in why when tracefs cannot be had. */
+const char *coll_tracefs(int *mounted_now, char *why, size_t whylen);
+
 /* ---- ksyms.c: call sites as stable ids ----------------------------------- */
 
 struct coll_ksyms;

@@ -219,10 +219,15 @@ static uint64_t expr_or(struct expr *x)
 static int gfp_from_tracefs(struct mmt_header *h)
 {
 	static char buf[65536];
-	const char *p;
+	char path[128], why[160];
+	const char *p, *root = coll_tracefs(NULL, why, sizeof(why));
 
-	if (coll_read_file("/sys/kernel/tracing/events/kmem/mm_page_alloc/format",
-			   buf, sizeof(buf)) <= 0)
+	if (!root) {
+		coll_note(h, "gfp_bits.tracefs", why);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/events/kmem/mm_page_alloc/format", root);
+	if (coll_read_file(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	p = strstr(buf, "print fmt:");
 	while (p && (p = strchr(p, '{')) != NULL) {

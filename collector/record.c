@@ -27,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -347,34 +346,30 @@ static int child_exited(struct rec *r)
 
 static int tracefs_has(const char *cat_name)
 {
-	char path[256];
+	char path[256], why[160];
+	const char *root = coll_tracefs(NULL, why, sizeof(why));
 
-	snprintf(path, sizeof(path), "/sys/kernel/tracing/events/%s", cat_name);
-	if (!access(path, F_OK))
-		return 1;
-	snprintf(path, sizeof(path), "/sys/kernel/debug/tracing/events/%s", cat_name);
+	if (!root)
+		return 0;
+	snprintf(path, sizeof(path), "%s/events/%s", root, cat_name);
 	return !access(path, F_OK);
 }
 
-/*
- * Fresh machines often boot without tracefs mounted (no systemd
- * sys-kernel-tracing.mount, or a minimal container init).  The raw_tp and
- * tp_btf programs do not need it, but the classic tracepoints (reclaim,
- * compaction, extfrag, filemap) are probed and attached through it, so
- * without it they would all be reported missing.  As root we mount it
- * where the kernel expects it (it stays mounted, as perf leaves it).
- */
+/* Mounts tracefs up front when it is missing, so the probes below find
+ * the classic tracepoints, and says so (stderr and a header note). */
 static void ensure_tracefs(struct mmt_header *h)
 {
-	if (!access("/sys/kernel/tracing/events", F_OK) ||
-	    !access("/sys/kernel/debug/tracing/events", F_OK))
-		return;
-	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
-		fprintf(stderr, "mmtrace record: tracefs is not mounted and mounting "
-			"it at /sys/kernel/tracing failed: %s (classic tracepoints "
-			"will be missing)\n", strerror(errno));
+	char why[160];
+	int mounted;
+
+	if (!coll_tracefs(&mounted, why, sizeof(why))) {
+		fprintf(stderr, "mmtrace record: %s (classic tracepoints will be "
+			"missing)\n", why);
+		coll_note(h, "record.tracefs", why);
 		return;
 	}
+	if (!mounted)
+		return;
 	fprintf(stderr, "mmtrace record: tracefs was not mounted: mounted it at "
 		"/sys/kernel/tracing\n");
 	coll_note(h, "record.tracefs", "mounted by mmtrace at /sys/kernel/tracing");
