@@ -37,6 +37,7 @@ COLLECTOR_SRC := $(sort $(filter-out %.bpf.c,$(wildcard collector/*.c)))
 BPF_SRC       := $(sort $(wildcard collector/*.bpf.c))
 TEST_SRC      := $(sort $(wildcard tests/test_*.c))
 BENCH_SRC     := $(sort $(wildcard bench/*.c))
+SCEN_SRC      := $(sort $(wildcard scenarios/*.c))
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 MMCORE_OBJ    := $(call obj,$(MMCORE_SRC))
@@ -48,6 +49,7 @@ BPF_OBJ       := $(patsubst collector/%.bpf.c,$(BUILD)/collector/%.bpf.o,$(BPF_S
 SKELS         := $(patsubst collector/%.bpf.c,$(BUILD)/collector/%.skel.h,$(BPF_SRC))
 TEST_BIN      := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCH_BIN     := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+SCEN_BIN      := $(patsubst scenarios/%.c,$(BUILD)/scenarios/%,$(SCEN_SRC))
 
 LIBMMCORE := $(BUILD)/libmmcore.a
 LIBTRACE  := $(BUILD)/libmmtrace.a
@@ -103,8 +105,11 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(ALL_LIBS)
 	$(CC) $(LDFLAGS_SAN) -o $@ $< $(ALL_LIBS) $(LDLIBS) -lcmocka
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(ALL_LIBS)
 	$(CC) $(LDFLAGS_SAN) -o $@ $< $(ALL_LIBS) $(LDLIBS)
+# scenarios/: workloads that drive the host into known states (standalone)
+$(BUILD)/scenarios/%: $(BUILD)/scenarios/%.o
+	$(CC) $(LDFLAGS_SAN) -o $@ $<
 
-tests: $(TEST_BIN) $(BUILD)/mmtrace
+tests: $(TEST_BIN) $(BUILD)/mmtrace $(SCEN_BIN)
 
 # The README's test command.  Every suite runs; the summary line counts them.
 test: tests
