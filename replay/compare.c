@@ -47,8 +47,15 @@ static void usage(FILE *f)
 	      "  -m, --mode MODE        policy (default) or mirror\n"
 	      "      --sample-ms N      time series interval in trace time\n"
 	      "  -j, --jobs N           parallel replays (default: online cpus)\n"
-	      "  -o, --output DIR       report directory (created)\n"
-	      "  -h, --help             this text\n", f);
+	      "  -o, --output DIR       report directory (created; refused when it\n"
+	      "                         exists and is not empty)\n"
+	      "  -f, --force            write into a DIR that is not empty (its\n"
+	      "                         policies.tsv names this compare's runs)\n"
+	      "  -h, --help             this text\n\n"
+	      "TRACE is checked once before the replays start; a damaged TRACE\n"
+	      "is said once, and the report is still rendered from what was\n"
+	      "readable (exit 3).\n", f);
+	fputs(rp_damage_help, f);
 }
 
 static int parse_policy(struct cmp_policy *p, const char *arg)
@@ -116,16 +123,21 @@ static int check_policy(const struct cmp_policy *p)
 	return 0;
 }
 
+/* The first policy's replay says the trace's damage, the others only
+ * count it (they read the same file). */
 static int run_child(const char *trace, const char *dir,
 		     const struct cmp_policy *p, const char *topo, int mode,
-		     uint64_t sample_ns)
+		     uint64_t sample_ns, int first)
 {
 	struct mmt_replay_opts o;
-	char out[4096], err[512];
+	char out[4096], err[512] = "", who[128];
 	int rc;
 
 	memset(&o, 0, sizeof(o));
 	snprintf(out, sizeof(out), "%s/runs/%s", dir, p->name);
+	snprintf(who, sizeof(who), "mmtrace compare: policy %s", p->name);
+	o.who = first ? "mmtrace compare" : who;
+	o.quiet_damage = !first;
 	o.trace = trace;
 	o.outdir = out;
 	o.mode = (enum mmt_replay_mode)mode;
@@ -134,7 +146,7 @@ static int run_child(const char *trace, const char *dir,
 	o.nr_sets = p->nr_sets;
 	o.sample_ns = sample_ns;
 	rc = mmt_replay_run(&o, NULL, err, sizeof(err));
-	if (rc)
+	if (err[0])
 		fprintf(stderr, "mmtrace compare: policy %s: %s\n", p->name, err);
 	return rc;
 }
@@ -205,7 +217,7 @@ static int run_all(const char *trace, const char *dir, struct cmp_policy *p,
 		}
 		if (pid == 0)
 			_exit(run_child(trace, dir, &p[i], topo, mode,
-					sample_ns));
+					sample_ns, i == 0));
 		p[i].pid = pid;
 		running++;
 	}
@@ -239,6 +251,7 @@ int cmd_compare(int argc, char **argv)
 		{ "sample-ms", required_argument, NULL, 'S' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -246,9 +259,10 @@ int cmd_compare(int argc, char **argv)
 	unsigned n = 0, jobs;
 	const char *topo = NULL, *dir = NULL;
 	enum mmt_replay_mode mode = MMT_REPLAY_POLICY;
-	int c, rc = 2;
+	int c, rc = 2, force = 0;
 	uint64_t sample_ns = 0;
-	char err[512], *end;
+	char err[512] = "", runs[4096], *end;
+	int damaged;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
 	jobs = ncpu > 0 ? (unsigned)ncpu : 1;
@@ -256,7 +270,7 @@ int cmd_compare(int argc, char **argv)
 	if (!pol)
 		return 1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "P:t:m:j:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "P:t:m:j:o:fh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'P':
 			if (n == MAX_POLICIES) {
@@ -301,6 +315,9 @@ int cmd_compare(int argc, char **argv)
 		case 'o':
 			dir = optarg;
 			break;
+		case 'f':
+			force = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			rc = 0;
@@ -315,9 +332,26 @@ int cmd_compare(int argc, char **argv)
 			"--policy and -o DIR (see --help)\n");
 		goto out;
 	}
-	rc = run_all(argv[optind], dir, pol, n, topo, mode, sample_ns, jobs);
+	rc = rp_check_outdir("compare", dir, force);
 	if (rc)
 		goto out;
+	/* once here, not once per replay: a trace no replay can use */
+	rc = mmt_replay_check_trace(argv[optind], err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "mmtrace compare: %s\n", err);
+		goto out;
+	}
+	snprintf(runs, sizeof(runs), "%s/runs", dir);
+	if (rp_mkdir_p(runs) < 0) {
+		fprintf(stderr, "mmtrace compare: %s: %s\n", runs, strerror(errno));
+		rc = 1;
+		goto out;
+	}
+	rc = run_all(argv[optind], dir, pol, n, topo, mode, sample_ns, jobs);
+	/* 3: a damaged trace, replayed as far as readable: still a report */
+	if (rc && rc != 3)
+		goto out;
+	damaged = rc;
 	if (write_policies(dir, pol, n) != 0) {
 		fprintf(stderr, "mmtrace compare: %s/policies.tsv: %s\n", dir,
 			strerror(errno));
@@ -326,10 +360,11 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (mmt_report_render(dir, err, sizeof(err)) < 0) {
 		fprintf(stderr, "mmtrace compare: report: %s\n", err);
-		rc = 1;
+		rc = damaged ? damaged : 1;
 		goto out;
 	}
 	printf("%s/index.html\n", dir);
+	rc = damaged;
 out:
 	free(pol);
 	return rc;

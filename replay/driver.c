@@ -1070,10 +1070,12 @@ static void replay_events(struct rp_run *r)
 		if (r->o->progress && !(r->events & 0xfffff))
 			progress(r);
 	}
-	if (rc < 0)
+	if (rc < 0) {	/* skipping damage: a read error or out of memory */
 		r->stop_reason = mmt_reader_error(r->rd);
-	else
+		r->read_failed = 1;
+	} else {
 		r->stop_reason = mmt_reader_stop_reason(r->rd);
+	}
 	if (mirror) {
 		mirror_flush_pcp(r, &dirty);
 		if (!r->stop_reason)
@@ -1115,16 +1117,68 @@ static int pfn_maps_init(struct rp_run *r)
 	return rp_pmap_init(&r->rev, mlo, mhi);
 }
 
+/* A trace that cannot be replayed at all: a damaged start snapshot (the
+ * model would start from nothing: an empty machine is only for a trace
+ * written without one), or no events.  0, or 3 with err set. */
+static int check_trace(struct mmt_reader *rd, const char *trace, char *err,
+		       size_t errlen)
+{
+	const char *why, *stop = mmt_reader_stop_reason(rd);
+
+	if (mmt_reader_snapshot_state(rd, 0, &why) < 0) {
+		snprintf(err, errlen, "%s; the model cannot start without it: "
+			 "nothing replayed", why);
+		return 3;
+	}
+	if (mmt_reader_nr_events(rd))
+		return 0;
+	if (stop)
+		snprintf(err, errlen, "%s: no events to replay", stop);
+	else
+		snprintf(err, errlen, "%s: no events to replay (recorded with "
+			 "--attach-only or --store-only?)", trace);
+	return 3;
+}
+
+/* The trace, damaged blocks skipped (FORMAT.md); NULL with *rc 1 (cannot
+ * read it) or 3 (not a trace, or check_trace refused it). */
+static struct mmt_reader *open_trace(const char *trace, char *err,
+				     size_t errlen, int *rc)
+{
+	struct mmt_reader *rd = mmt_reader_open(trace, err, errlen);
+
+	if (!rd) {
+		*rc = errno == EBADMSG ? 3 : 1;
+		return NULL;
+	}
+	mmt_reader_set_skip_damaged(rd, 1);
+	*rc = check_trace(rd, trace, err, errlen);
+	if (*rc) {
+		mmt_reader_close(rd);
+		return NULL;
+	}
+	return rd;
+}
+
+int mmt_replay_check_trace(const char *trace, char *err, size_t errlen)
+{
+	int rc;
+
+	mmt_reader_close(open_trace(trace, err, errlen, &rc));
+	return rc;
+}
+
 static int run_setup(struct rp_run *r, char *err, size_t errlen)
 {
 	const struct mmt_snapshot *start, *end;
+	const char *why;
 	char e2[256];
 	uint64_t seed_err = 0, dur;
 	int rc;
 
-	r->rd = mmt_reader_open(r->o->trace, err, errlen);
+	r->rd = open_trace(r->o->trace, err, errlen, &rc);
 	if (!r->rd)
-		return 1;
+		return rc;
 	r->h = mmt_reader_header(r->rd);
 	mmt_decode_init(&r->dec, r->h);
 	for (int i = 0; i < 256; i++) {	/* every slot valid: raw 0 */
@@ -1134,6 +1188,8 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	rp_build_mt_map(r);
 	start = mmt_reader_snapshot(r->rd, 0);
 	end = mmt_reader_snapshot(r->rd, 1);
+	if (mmt_reader_snapshot_state(r->rd, 1, &why) < 0)
+		r->end_damaged = why;
 	r->have_end = end != NULL;
 	r->end_snap_ts = end && end->ts ? end->ts : UINT64_MAX;
 	rc = rp_build_topology(r, start, end, err, errlen);
@@ -1143,8 +1199,15 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 		return 2;
 	r->m = mmc_create(&r->topo, &r->pol, e2, sizeof(e2));
 	if (!r->m) {
-		snprintf(err, errlen, "%s: model: %s", r->o->trace, e2);
-		return 2;
+		/* the --topology given, or the trace's own zone table */
+		if (r->o->topology && *r->o->topology) {
+			snprintf(err, errlen, "--topology %s: model: %s",
+				 r->o->topology, e2);
+			return 2;
+		}
+		snprintf(err, errlen, "%s: the trace's zones cannot be "
+			 "modelled: %s", r->o->trace, e2);
+		return 3;
 	}
 	r->nr_cpus = r->topo.nr_cpus ? r->topo.nr_cpus : 1;
 	r->nr_trace_cpus = r->h->nr_cpus ? r->h->nr_cpus : 1;
@@ -1155,6 +1218,12 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	    rp_map_init(&r->late, 1 << 10) < 0 ||
 	    rp_map_init(&r->onl, 1 << 10) < 0) {
 		snprintf(err, errlen, "out of memory");
+		return 1;
+	}
+	/* the outputs open before the long passes: a bad DIR fails now */
+	if (rp_series_open(r) < 0) {
+		snprintf(err, errlen, "%s/timeseries.tsv: cannot create it: %s",
+			 r->o->outdir, strerror(errno));
 		return 1;
 	}
 	if (r->o->mode == MMT_REPLAY_MIRROR && prescan(r) < 0) {
@@ -1171,13 +1240,15 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	if (start) {
 		rp_seed(r, start, &seed_err);
 		if (seed_err)
-			fprintf(stderr, "mmtrace replay: %s: %llu start snapshot "
+			fprintf(stderr, "%s: %s: %llu start snapshot "
 				"entries not seeded (outside the model's zones, "
 				"or pcp-looking pages inside free blocks)\n",
-				r->o->trace, (unsigned long long)seed_err);
+				rp_who(r), r->o->trace,
+				(unsigned long long)seed_err);
 	} else {
-		fprintf(stderr, "mmtrace replay: %s: no start snapshot; "
-			"starting from an empty machine\n", r->o->trace);
+		fprintf(stderr, "%s: %s: written without a start snapshot; "
+			"starting from an empty machine\n", rp_who(r),
+			r->o->trace);
 		rp_seed_empty(r);
 	}
 	mmc_setup_zones(r->m);
@@ -1195,7 +1266,7 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	if (!r->sample_ns)
 		r->sample_ns = dur >= 200 * 1000ull ? dur / 200 : 1000;
 	r->next_sample = 0;
-	return rp_series_open(r) < 0 ? 1 : 0;
+	return 0;
 }
 
 static void run_finish(struct rp_run *r)
@@ -1207,6 +1278,60 @@ static void run_finish(struct rp_run *r)
 	rp_costs_calibrate(&r->costs, r->fits);
 	for (size_t i = 0; i < r->slow.n; i++)
 		account_slow(r, &r->slow.v[i]);
+}
+
+/* Nothing could be read (every block damaged): no outputs; the time
+ * series opened at setup goes again. */
+static void drop_outputs(struct rp_run *r)
+{
+	char path[4096];
+
+	if (!r->o->outdir)
+		return;
+	if (r->ts_out)
+		fclose(r->ts_out);
+	r->ts_out = NULL;
+	snprintf(path, sizeof(path), "%s/timeseries.tsv", r->o->outdir);
+	unlink(path);
+}
+
+/* The replay proper, the outputs, and the damage said once: 0, or 3 when
+ * the trace was damaged or truncated (the rest replayed), or no event
+ * could be read; 1 on a read or write error. */
+static int run_events(struct rp_run *r, struct mmt_replay_result *res,
+		      char *err, size_t errlen)
+{
+	int rc = 0;
+
+	replay_events(r);
+	r->damage_parts = mmt_reader_damage(r->rd, &r->damage_lost,
+					    &r->damage_unknown);
+	if (!r->events_total && !r->read_failed) {
+		drop_outputs(r);
+		snprintf(err, errlen, "%s: no event could be read (%llu damaged "
+			 "parts): nothing replayed", r->o->trace,
+			 (unsigned long long)r->damage_parts);
+		rc = 3;
+	} else {
+		run_finish(r);
+		if (rp_write_outputs(r, res) < 0) {
+			snprintf(err, errlen, "%s: cannot write outputs: %s",
+				 r->o->outdir, strerror(errno));
+			rc = 1;
+		}
+	}
+	if (!r->o->quiet_damage &&
+	    mmt_reader_print_damage(r->rd, stderr, rp_who(r)) && !rc)
+		fprintf(stderr, "%s: %llu events replayed; the results cover "
+			"only what was readable\n", rp_who(r),
+			(unsigned long long)r->events);
+	if (r->read_failed && !rc) {
+		snprintf(err, errlen, "%s", r->stop_reason);
+		rc = 1;
+	}
+	if (!rc && (r->damage_parts || r->stop_reason))
+		rc = 3;
+	return rc;
 }
 
 static void run_free(struct rp_run *r)
@@ -1244,20 +1369,11 @@ int mmt_replay_run(const struct mmt_replay_opts *o,
 		return 1;
 	}
 	r->o = o;
+	if (errlen)
+		err[0] = '\0';
 	rc = run_setup(r, err, errlen);
-	if (rc == 0) {
-		replay_events(r);
-		run_finish(r);
-		if (rp_write_outputs(r, res) < 0) {
-			snprintf(err, errlen, "%s: cannot write outputs: %s",
-				 o->outdir, strerror(errno));
-			rc = 1;
-		}
-		if (r->stop_reason)
-			fprintf(stderr, "mmtrace replay: warning: %s; replayed "
-				"%llu events up to there\n", r->stop_reason,
-				(unsigned long long)r->events);
-	}
+	if (rc == 0)
+		rc = run_events(r, res, err, errlen);
 	run_free(r);
 	return rc;
 }

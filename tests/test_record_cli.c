@@ -226,7 +226,7 @@ static void test_cmd_status(void **state)
 		if (rc != cases[c].rc)
 			fail_msg("exit %d, want %d: %s", rc, cases[c].rc, msg);
 		assert_non_null(strstr(msg, "mmtrace record: wrote "));
-		assert_true(secs < 10);
+		assert_true(secs < 30);	/* ~3-5 s; more on a loaded host */
 		check_whole(out);
 	}
 	unlink(out);
@@ -296,7 +296,7 @@ static void test_file_size_limit(void **state)
 	assert_non_null(strstr(msg, "efbig.mmt: write at offset "));
 	assert_non_null(strstr(msg, "File too large"));
 	assert_non_null(strstr(msg, "readable up to its last whole block"));
-	assert_true(secs < 10);
+	assert_true(secs < 30);	/* ~3-5 s; more on a loaded host */
 	assert_int_equal(stat(out, &st), 0);
 	assert_true(st.st_size <= LIMIT);
 	r = mmt_reader_open(out, err, sizeof(err));

@@ -354,8 +354,10 @@ static void test_truncated_and_corrupt(void **state)
 	size = ftell(f);
 	fclose(f);
 	assert_int_equal(truncate(t, size * 6 / 10), 0);
+	/* replayed up to the cut, written, and said: exit 3 */
 	assert_int_equal(ru_replay(t, ru_path("t.out"), MMT_REPLAY_POLICY, NULL,
-				   NULL, 0, &res, err, sizeof(err)), 0);
+				   NULL, 0, &res, err, sizeof(err)), 3);
+	assert_string_equal(err, "");
 	assert_int_equal(res.stopped_early, 1);
 	assert_true(res.events_replayed > 0 && res.events_replayed < 20000);
 	snprintf(path, sizeof(path), "%s/summary.json", ru_path("t.out"));
@@ -371,8 +373,8 @@ static void test_truncated_and_corrupt(void **state)
 	fputs("this is not an mmtrace file at all, just text\n", f);
 	fclose(f);
 	assert_int_equal(ru_replay(c, NULL, MMT_REPLAY_POLICY, NULL, NULL, 0,
-				   NULL, err, sizeof(err)), 1);
-	assert_non_null(strstr(err, "c.mmt"));
+				   NULL, err, sizeof(err)), 3);
+	assert_non_null(strstr(err, "c.mmt: offset 0: not an mmtrace file"));
 }
 
 /* Calibration: direct reclaim begin/end pairs whose durations are

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 #include "trace_util.h"
+#include "damage_util.h"
 
 static uint8_t *slurp(const char *path, size_t *len)
 {
@@ -237,22 +238,14 @@ static void test_corrupt_block(void **state)
 	free_fixture(&fx);
 }
 
-/* Offset of the first section of `kind` (walking the section headers). */
+/* Offset of the first section of `kind`. */
 static uint64_t section_of(const struct fixture *fx, unsigned kind)
 {
-	uint64_t off = 16;
+	uint64_t off = du_section(fx->file, fx->len, kind, 0);
 
-	while (off + 48 <= fx->len) {
-		const uint8_t *h = fx->file + off;
-		uint32_t comp = (uint32_t)h[8] | (uint32_t)h[9] << 8 |
-				(uint32_t)h[10] << 16 | (uint32_t)h[11] << 24;
-
-		if ((unsigned)(h[4] | h[5] << 8) == kind)
-			return off;
-		off += 48 + comp;
-	}
-	fail_msg("no section of kind %u", kind);
-	return 0;
+	if (!off)
+		fail_msg("no section of kind %u", kind);
+	return off;
 }
 
 /* Opens fx's file as damaged at byte `at` (xor x), cut to `len`, with

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared operand handling of `mmtrace dump` and `mmtrace info`. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include "cli.h"
@@ -20,18 +21,27 @@ struct mmt_reader *trace_cli_open(const char *cmd, int argc, char **argv,
 		*path = argv[optind];
 	r = mmt_reader_open(argv[optind], err, sizeof(err));
 	if (!r) {
+		*rc = errno == EBADMSG ? 3 : 1;
 		fprintf(stderr, "mmtrace %s: %s\n", cmd, err);
-		*rc = 1;
+		return NULL;
 	}
+	mmt_reader_set_skip_damaged(r, 1);
 	return r;
 }
 
-int trace_cli_stop_status(const char *cmd, struct mmt_reader *r)
+int trace_cli_damage_status(const char *cmd, struct mmt_reader *r)
 {
-	const char *why = mmt_reader_stop_reason(r);
+	char prefix[64];
 
-	if (!why)
-		return 0;
-	fprintf(stderr, "mmtrace %s: %s\n", cmd, why);
-	return 3;
+	snprintf(prefix, sizeof(prefix), "mmtrace %s", cmd);
+	return mmt_reader_print_damage(r, stderr, prefix) ? 3 : 0;
 }
+
+const char trace_cli_damage_help[] =
+	"Damage (traces/FORMAT.md): a truncated FILE is read up to its last\n"
+	"whole block; a damaged block is skipped, its events counted as lost,\n"
+	"and reading goes on; a damaged index, footer or snapshot is named as\n"
+	"damaged, never taken for a missing one.  One line each on stderr.\n"
+	"Exit status: 0 FILE whole and sound; 1 FILE cannot be read (missing,\n"
+	"no permission); 2 bad option; 3 FILE truncated, damaged or not a\n"
+	"trace (whatever was readable is still shown).\n";

@@ -1098,6 +1098,24 @@ const char *mmt_reader_damage_msg(const struct mmt_reader *r, uint64_t i)
 	return i < r->nr_damage && i < DAMAGE_KEPT ? r->damage[i] : NULL;
 }
 
+int mmt_reader_print_damage(const struct mmt_reader *r, FILE *f,
+			    const char *prefix)
+{
+	uint64_t n = r->nr_damage;
+
+	for (uint64_t i = 0; i < n && i < DAMAGE_KEPT; i++)
+		fprintf(f, "%s: %s\n", prefix, r->damage[i]);
+	if (n > DAMAGE_KEPT)
+		fprintf(f, "%s: %s: and %llu more damaged parts\n", prefix,
+			r->path, (unsigned long long)(n - DAMAGE_KEPT));
+	if (r->stop[0])
+		fprintf(f, "%s: %s\n", prefix, r->stop);
+	if (r->events_lost && n > 1)
+		fprintf(f, "%s: %s: %llu events lost to damage in all\n", prefix,
+			r->path, (unsigned long long)r->events_lost);
+	return n || r->stop[0];
+}
+
 const char *mmt_reader_stop_reason(const struct mmt_reader *r)
 {
 	return r->stop[0] ? r->stop : NULL;

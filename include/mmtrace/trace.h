@@ -245,6 +245,11 @@ uint64_t mmt_reader_damage(const struct mmt_reader *r, uint64_t *events_lost,
 /* "FILE: offset N: what was damaged, and what was lost" of part i; NULL
  * past the first 16 (the count goes on). */
 const char *mmt_reader_damage_msg(const struct mmt_reader *r, uint64_t i);
+/* The damage and the truncation met so far, one "PREFIX: line" each on f
+ * (with a total of events lost when several parts lost some).  Returns 1
+ * when there was any (the commands then exit 3), else 0. */
+int mmt_reader_print_damage(const struct mmt_reader *r, FILE *f,
+			    const char *prefix);
 /* Number of blocks and events per the index (0 when there is no index). */
 uint64_t mmt_reader_nr_blocks(const struct mmt_reader *r);
 uint64_t mmt_reader_file_bytes(const struct mmt_reader *r);
