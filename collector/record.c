@@ -100,6 +100,8 @@ struct rec {
 	int nrings;
 	struct mmt_writer *w;
 	struct coll_ksyms *ks;
+	struct coll_comms *comms;	/* pid -> command (collector/comm.c) */
+	uint32_t last_pid;		/* its name is in the trace already */
 	struct bpf_link *links[MAX_LINKS];
 	int nlinks;
 	pid_t child;
@@ -397,6 +399,7 @@ static const char *group_of(const char *tp)
 		{ "mm_vmscan_", "reclaim" },
 		{ "mm_compaction_", "compaction" },
 		{ "mm_filemap_", "filemap" },
+		{ "task_", "names" },
 	};
 
 	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
@@ -420,9 +423,11 @@ static int in_list(const char *list, const char *word)
 	return 0;
 }
 
+/* Process names (task:*) are not events: always recorded. */
 static int selected(const struct opts *o, const char *tp)
 {
-	return !o->events || in_list(o->events, tp) ||
+	return !o->events || !strcmp(group_of(tp), "names") ||
+	       in_list(o->events, tp) ||
 	       in_list(o->events, group_of(tp));
 }
 
@@ -713,6 +718,15 @@ static int put(struct rec *r, const struct mmt_event *ev)
 {
 	if (r->write_failed)
 		return -1;
+	/* A process's name goes into the names table with its first event
+	 * (and again after it changed); one compare per event otherwise. */
+	if (ev->pid != r->last_pid && r->comms) {
+		if (coll_comms_note(r->comms, ev->pid, ev->ts, r->w)) {
+			r->write_failed = 1;
+			return -1;
+		}
+		r->last_pid = ev->pid;
+	}
 	if (mmt_writer_add(r->w, ev)) {
 		r->write_failed = 1;
 		return -1;
@@ -872,6 +886,16 @@ static int convert(struct rec *r, const void *data, size_t size)
 			cache_name(r, data);
 		return 0;
 	}
+	if (e->kind == MMTR_COMM) {
+		const struct mmtr_comm *c = data;
+
+		if (size >= sizeof(*c) && r->comms && c->e.a <= UINT32_MAX) {
+			coll_comms_set(r->comms, (uint32_t)c->e.a, c->comm,
+				       sizeof(c->comm));
+			r->last_pid = UINT32_MAX;	/* look again */
+		}
+		return 0;
+	}
 	memset(&ev, 0, sizeof(ev));
 	ev.ts = rel_ts(r, e->ts);
 	ev.kind = (uint16_t)kind;
@@ -968,7 +992,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	const char *p = data;
 	size_t stride;
 
-	if (size < sizeof(*e) || e->kind == MMTR_CACHE_NAME)
+	if (size < sizeof(*e) || e->kind == MMTR_CACHE_NAME || e->kind == MMTR_COMM)
 		return on_record_one(ctx, data, size);
 	stride = (e->kind & MMTR_KIND_X) ? sizeof(struct mmtr_ev_x)
 					 : sizeof(struct mmtr_ev);
@@ -1532,9 +1556,16 @@ static int start(struct rec *r)
 
 	r->h.start_realtime_ns = coll_now_ns(CLOCK_REALTIME);
 	r->h.start_ns = coll_now_ns(CLOCK_MONOTONIC);
-	r->h.flags = r->o.raw_pointers ? MMT_HDR_RAW_POINTERS : 0;
+	r->h.flags = (r->o.raw_pointers ? MMT_HDR_RAW_POINTERS : 0) | MMT_HDR_NAMES;
 	enable_batching(r);
 	set_cpu_flags(r, MMTR_RUNNING);
+	/* After `running`: a process forked from now on is named by BPF. */
+	r->last_pid = UINT32_MAX;
+	r->comms = coll_comms_new();
+	if (r->comms)
+		coll_comms_scan(r->comms);
+	else
+		coll_note(&r->h, "record.names", "process names: out of memory");
 	if (start_snapshot(r, &snap))
 		return -1;
 	r->w = mmt_writer_open(r->o.out, r->o.force, &r->h, &snap, err, sizeof(err));
@@ -1543,6 +1574,8 @@ static int start(struct rec *r)
 		fprintf(stderr, "mmtrace record: %s\n", err);
 		return -1;
 	}
+	if (!r->o.raw_pointers)
+		coll_ksyms_name_into(r->ks, r->w);
 	return 0;
 }
 
@@ -1685,6 +1718,7 @@ static void cleanup(struct rec *r)
 	free(r->q);
 	btf__free(r->btf);
 	coll_ksyms_free(r->ks);
+	coll_comms_free(r->comms);
 	mmt_header_free(&r->h);
 	free(r->caches);
 	free(r->lost_prev);
