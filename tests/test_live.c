@@ -56,6 +56,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "mmtrace/trace.h"
+#include "live_util.h"
 
 #define N_PAGES 32768		/* 128 MiB of anonymous memory */
 #define N_FILES 3000
@@ -175,56 +176,6 @@ static pid_t start_recorder(const char *mmtrace, const char *out, const char *lo
 		_exit(127);
 	}
 	return pid;
-}
-
-/* 1 when the file exists, 0 when the recorder exited first. */
-static int wait_ready(pid_t pid, const char *out)
-{
-	struct stat st;
-	int status;
-
-	for (int i = 0; i < 600; i++) {
-		if (!stat(out, &st) && st.st_size > 0)
-			return 1;
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return 0;
-		usleep(50000);
-	}
-	return 0;
-}
-
-static void slurp(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	size_t n = f ? fread(buf, 1, len - 1, f) : 0;
-
-	buf[n] = 0;
-	if (f)
-		fclose(f);
-}
-
-/* cmocka 1.1 has skip() but no message variant. */
-#define skip_msg(...) do { fprintf(stderr, "test_live: skipped: " __VA_ARGS__); \
-		fprintf(stderr, "\n"); skip(); } while (0)
-
-/* The checks and paths every live test starts with: skips unless root
- * with an mmtrace binary; DIR (a mkdtemp template) is created and OUT and
- * LOG (600 bytes each) name NAME.mmt and record.log in it.  Returns the
- * binary to run. */
-static const char *live_setup(char *dir, char *out, char *log, const char *name)
-{
-	const char *mmtrace = getenv("MMTRACE");
-
-	if (geteuid() != 0)
-		skip_msg("live test needs root (BPF, /proc/kpageflags)");
-	if (!mmtrace || access(mmtrace, X_OK))
-		mmtrace = "build/mmtrace";
-	if (access(mmtrace, X_OK))
-		skip_msg("no mmtrace binary (set MMTRACE)");
-	assert_non_null(mkdtemp(dir));
-	snprintf(out, 600, "%s/%s.mmt", dir, name);
-	snprintf(log, 600, "%s/record.log", dir);
-	return mmtrace;
 }
 
 static double rel_diff(uint64_t a, uint64_t b)
@@ -367,7 +318,7 @@ static void test_live_vs_vmstat(void **state)
 	if (!wait_ready(pid, out)) {
 		slurp(log, msg, sizeof(msg));
 		waitpid(pid, &status, 0);
-		if (strstr(msg, "loading BPF") || strstr(msg, "needs root"))
+		if (live_no_bpf(msg))
 			skip_msg("BPF unavailable: %s", msg);
 		fail_msg("recorder did not start: %s", msg);
 	}
@@ -472,7 +423,7 @@ static void test_floor_modes(void **state)
 		int rc = run_record(mmtrace, mode[m], out, log);
 
 		slurp(log, msg, sizeof(msg));
-		if (rc && (strstr(msg, "loading BPF") || strstr(msg, "needs root")))
+		if (rc && live_no_bpf(msg))
 			skip_msg("BPF unavailable: %s", msg);
 		if (rc)
 			fail_msg("record %s failed (%d): %s", mode[m], rc, msg);
