@@ -94,6 +94,14 @@ struct mmt_header {
 };
 
 #define MMT_HDR_RAW_POINTERS	0x1	/* --raw-pointers: site holds real ips */
+/* PAGE_FREE and FILEMAP_DEL carry their cause (arg2, enum mmt_free_cause),
+ * and compaction's isolated free blocks are COMPACT_ISOLATE events; without
+ * it every cause reads 0 though it was never recorded. */
+#define MMT_HDR_CAUSES		0x2
+/* FILEMAP_ADD/DEL carry the file page's identity (device, inode, index). */
+#define MMT_HDR_FILE_IDS	0x4
+/* LOST records carry the window of their losses (addr, arg2). */
+#define MMT_HDR_LOST_TIMES	0x8
 
 /* Page classes of the snapshot, one per pfn, stored run-length coded. */
 enum mmt_page_class {
