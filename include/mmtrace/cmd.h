@@ -10,6 +10,6 @@ int cmd_dump(int argc, char **argv);	/* traces/dump.c */
 int cmd_zones(int argc, char **argv);	/* replay/zones.c */
 int cmd_replay(int argc, char **argv);	/* replay/replay.c */
 int cmd_compare(int argc, char **argv);	/* replay/compare.c */
-int cmd_report(int argc, char **argv);	/* replay/report.c */
+int cmd_report(int argc, char **argv);	/* report/report.c */
 
 #endif
