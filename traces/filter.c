@@ -198,7 +198,8 @@ int mmt_filter_bind(struct mmt_filter *f, struct mmt_reader *r, char *err,
 				goto oom;
 		}
 	}
-	qsort(f->spans, f->nspans, sizeof(*f->spans), span_cmp);
+	if (f->nspans)	/* spans is NULL when no pid matched (qsort: nonnull) */
+		qsort(f->spans, f->nspans, sizeof(*f->spans), span_cmp);
 	f->last_pid = UINT32_MAX;
 	f->last_n = 0;
 	return 0;
