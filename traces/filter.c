@@ -115,7 +115,8 @@ int mmt_filter_pids(struct mmt_filter *f, const char *arg, char *err,
 {
 	if (each_word("--pid", arg, err, errlen, add_pid, f))
 		return -1;
-	qsort(f->pids, f->npids, sizeof(*f->pids), u32_cmp);
+	if (f->npids)
+		qsort(f->pids, f->npids, sizeof(*f->pids), u32_cmp);
 	f->by_pid = 1;
 	return 0;
 }
