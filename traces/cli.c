@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Shared operand handling of `mmtrace dump` and `mmtrace info`. */
+/* What the commands that read a trace share: operands, opening, and the
+ * damage rule's report and exit status (traces/FORMAT.md). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -8,9 +9,6 @@
 struct mmt_reader *trace_cli_open(const char *cmd, int argc, char **argv,
 				  const char **path, int *rc)
 {
-	struct mmt_reader *r;
-	char err[512];
-
 	if (optind != argc - 1) {
 		fprintf(stderr, "mmtrace %s: expected one FILE (see --help)\n",
 			cmd);
@@ -19,7 +17,15 @@ struct mmt_reader *trace_cli_open(const char *cmd, int argc, char **argv,
 	}
 	if (path)
 		*path = argv[optind];
-	r = mmt_reader_open(argv[optind], err, sizeof(err));
+	return mmt_cmd_open_trace(cmd, argv[optind], rc);
+}
+
+struct mmt_reader *mmt_cmd_open_trace(const char *cmd, const char *path,
+				      int *rc)
+{
+	char err[512];
+	struct mmt_reader *r = mmt_reader_open(path, err, sizeof(err));
+
 	if (!r) {
 		*rc = errno == EBADMSG ? 3 : 1;
 		fprintf(stderr, "mmtrace %s: %s\n", cmd, err);
@@ -29,7 +35,7 @@ struct mmt_reader *trace_cli_open(const char *cmd, int argc, char **argv,
 	return r;
 }
 
-int trace_cli_damage_status(const char *cmd, struct mmt_reader *r)
+int mmt_cmd_damage_status(const char *cmd, struct mmt_reader *r)
 {
 	char prefix[64];
 
@@ -37,11 +43,11 @@ int trace_cli_damage_status(const char *cmd, struct mmt_reader *r)
 	return mmt_reader_print_damage(r, stderr, prefix) ? 3 : 0;
 }
 
-const char trace_cli_damage_help[] =
-	"Damage (traces/FORMAT.md): a truncated FILE is read up to its last\n"
+const char mmt_cmd_damage_help[] =
+	"Damage (traces/FORMAT.md): a truncated TRACE is read up to its last\n"
 	"whole block; a damaged block is skipped, its events counted as lost,\n"
 	"and reading goes on; a damaged index, footer or snapshot is named as\n"
 	"damaged, never taken for a missing one.  One line each on stderr.\n"
-	"Exit status: 0 FILE whole and sound; 1 FILE cannot be read (missing,\n"
-	"no permission); 2 bad option; 3 FILE truncated, damaged or not a\n"
+	"Exit status: 0 TRACE whole and sound; 1 TRACE cannot be read (missing,\n"
+	"no permission); 2 bad option; 3 TRACE truncated, damaged or not a\n"
 	"trace (whatever was readable is still shown).\n";

@@ -4,6 +4,7 @@
 #ifndef MMTRACE_TRACES_CLI_H
 #define MMTRACE_TRACES_CLI_H
 
+#include "mmtrace/cmd.h"
 #include "mmtrace/trace.h"
 
 /* Opens the one FILE operand left after getopt for `mmtrace CMD`, with
@@ -14,11 +15,4 @@
  * 3 it is not a readable trace. */
 struct mmt_reader *trace_cli_open(const char *cmd, int argc, char **argv,
 				  const char **path, int *rc);
-/* After the command's work: the truncation and damage met, one line each
- * on stderr; exit status 3 when there was any (what was readable has
- * been used), else 0. */
-int trace_cli_damage_status(const char *cmd, struct mmt_reader *r);
-/* The damage rule and exit status paragraph of info's and dump's --help. */
-extern const char trace_cli_damage_help[];
-
 #endif

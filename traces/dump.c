@@ -6,7 +6,7 @@
  * fields; call sites by name).  Traces recorded before names were have no
  * command column and sites as hashes.
  * gfp flags and migratetypes by the recording kernel's names.
- * Damage and exit status: trace_cli_damage_help (traces/cli.c).
+ * Damage and exit status: mmt_cmd_damage_help (traces/cli.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -35,7 +35,7 @@ static void usage(FILE *f)
 		"EXAMPLES\n"
 		"  mmtrace dump --comm cc1 --kind page_alloc,kmalloc trace.mmt | head\n"
 		"  mmtrace dump --start 2 --end 2.5 --pid 4242 trace.mmt\n",
-		trace_cli_damage_help);
+		mmt_cmd_damage_help);
 }
 
 static int parse_kinds(const char *s, uint8_t want[MMT_EV__COUNT])
@@ -397,7 +397,7 @@ int cmd_dump(int argc, char **argv)
 		/* the names are damaged (3), or the trace has none for --comm */
 		fprintf(stderr, "mmtrace dump: %s\n", err);
 		rc = mmt_reader_damage(r, NULL, NULL) ?
-		     trace_cli_damage_status("dump", r) : 2;
+		     mmt_cmd_damage_status("dump", r) : 2;
 		mmt_filter_free(&flt);
 		mmt_reader_close(r);
 		return rc;
@@ -444,7 +444,7 @@ int cmd_dump(int argc, char **argv)
 		fprintf(stderr, "mmtrace dump: %s\n", mmt_reader_error(r));
 		rc = 1;
 	} else if (!done || mmt_reader_damage(r, NULL, NULL)) {
-		rc = trace_cli_damage_status("dump", r);
+		rc = mmt_cmd_damage_status("dump", r);
 	}
 	mmt_filter_free(&flt);
 	mmt_reader_close(r);

@@ -2,7 +2,7 @@
 /*
  * mmtrace info FILE: what a trace holds, for people (default) or scripts
  * (--json, one object).  Reads every event once to count kinds and pages.
- * Damage and exit status: trace_cli_damage_help (traces/cli.c).
+ * Damage and exit status: mmt_cmd_damage_help (traces/cli.c).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -32,7 +32,7 @@ static void usage(FILE *f)
 		"Summarize a trace: host, duration, events per kind, lost events,\n"
 		"pages allocated and freed, size and compression, snapshots.\n\n"
 		"  -j, --json   print one JSON object instead of text\n"
-		"  -h, --help   this help\n\n%s", trace_cli_damage_help);
+		"  -h, --help   this help\n\n%s", mmt_cmd_damage_help);
 }
 
 /* Frees are counted by cause between the moments the start and end
@@ -493,7 +493,7 @@ int cmd_info(int argc, char **argv)
 		fprintf(stderr, "mmtrace info: %s\n", s.error);
 		rc = 1;
 	} else {
-		rc = trace_cli_damage_status("info", r);
+		rc = mmt_cmd_damage_status("info", r);
 	}
 	mmt_reader_close(r);
 	return rc;

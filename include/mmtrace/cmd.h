@@ -13,4 +13,19 @@ int cmd_replay(int argc, char **argv);	/* replay/replay.c */
 int cmd_compare(int argc, char **argv);	/* replay/compare.c */
 int cmd_report(int argc, char **argv);	/* report/report.c */
 
+/* What the commands that read a trace share (traces/cli.c), so that they
+ * treat damage alike (traces/FORMAT.md, "Reading a damaged file"). */
+struct mmt_reader;
+/* Opens TRACE for `mmtrace CMD`, damaged blocks to be skipped.  On
+ * failure one line on stderr and NULL with *rc the exit status: 1 it
+ * cannot be read (missing, no permission), 3 it is not a readable trace. */
+struct mmt_reader *mmt_cmd_open_trace(const char *cmd, const char *path,
+				      int *rc);
+/* After the command's work: the truncation and damage met, one line each
+ * on stderr; 3 when there was any (the readable part has been used),
+ * else 0. */
+int mmt_cmd_damage_status(const char *cmd, struct mmt_reader *r);
+/* The --help paragraph on damage and exit status of those commands. */
+extern const char mmt_cmd_damage_help[];
+
 #endif
