@@ -34,6 +34,7 @@ MMCORE_SRC    := $(sort $(wildcard mmcore/*.c))
 TRACE_SRC     := $(sort $(wildcard traces/*.c))
 REPLAY_SRC    := $(sort $(wildcard replay/*.c))
 REPORT_SRC    := $(sort $(wildcard report/*.c))
+ANALYZE_SRC   := $(sort $(wildcard analyze/*.c))
 COLLECTOR_SRC := $(sort $(filter-out %.bpf.c,$(wildcard collector/*.c)))
 BPF_SRC       := $(sort $(wildcard collector/*.bpf.c))
 TEST_SRC      := $(sort $(wildcard tests/test_*.c))
@@ -45,6 +46,7 @@ MMCORE_OBJ    := $(call obj,$(MMCORE_SRC))
 TRACE_OBJ     := $(call obj,$(TRACE_SRC))
 REPLAY_OBJ    := $(call obj,$(REPLAY_SRC))
 REPORT_OBJ    := $(call obj,$(REPORT_SRC))
+ANALYZE_OBJ   := $(call obj,$(ANALYZE_SRC))
 COLLECTOR_OBJ := $(call obj,$(COLLECTOR_SRC))
 BPF_OBJ       := $(patsubst collector/%.bpf.c,$(BUILD)/collector/%.bpf.o,$(BPF_SRC))
 SKELS         := $(patsubst collector/%.bpf.c,$(BUILD)/collector/%.skel.h,$(BPF_SRC))
@@ -56,8 +58,9 @@ LIBMMCORE := $(BUILD)/libmmcore.a
 LIBTRACE  := $(BUILD)/libmmtrace.a
 LIBREPLAY := $(BUILD)/libreplay.a
 LIBREPORT := $(BUILD)/libreport.a
+LIBANALYZE := $(BUILD)/libanalyze.a
 LIBCOLL   := $(BUILD)/libcollector.a
-ALL_LIBS  := $(LIBREPLAY) $(LIBREPORT) $(LIBCOLL) $(LIBTRACE) $(LIBMMCORE)
+ALL_LIBS  := $(LIBANALYZE) $(LIBREPLAY) $(LIBREPORT) $(LIBCOLL) $(LIBTRACE) $(LIBMMCORE)
 
 .PHONY: all deps test check demo bench install uninstall clean distclean tests FORCE
 all: $(BUILD)/mmtrace
@@ -105,6 +108,7 @@ $(LIBMMCORE): $(MMCORE_OBJ)
 $(LIBTRACE): $(TRACE_OBJ)
 $(LIBREPLAY): $(REPLAY_OBJ)
 $(LIBREPORT): $(REPORT_OBJ) $(BUILD)/gen/report_plots.o
+$(LIBANALYZE): $(ANALYZE_OBJ)
 $(LIBCOLL): $(COLLECTOR_OBJ)
 $(ALL_LIBS):
 	@mkdir -p $(@D)

@@ -103,6 +103,21 @@ static const char *cache_name(struct printer *p, uint32_t i)
 
 typedef unsigned long long ull;
 
+/* dev=major:minor ino=N, as the kernel's filemap tracepoints print them */
+static void print_file(uint32_t dev, uint64_t ino)
+{
+	printf("dev=%u:%u ino=0x%llx", dev >> 20, dev & ((1u << 20) - 1),
+	       (ull)ino);
+}
+
+static void print_cause(struct printer *p, uint64_t cause)
+{
+	if (p->h->flags & MMT_HDR_CAUSES)
+		printf(" cause=%s", mmt_free_cause_name((unsigned)cause));
+}
+
+static void print_pressure(const struct mmt_event *e);
+
 /* Every non-zero field, for kinds this build does not know. */
 static void print_generic(const struct mmt_event *e)
 {
@@ -125,6 +140,7 @@ static void print_fields(struct printer *p, const struct mmt_event *e)
 	case MMT_EV_PAGE_FREE:
 		printf("pfn=0x%llx order=%u%s", (ull)e->pfn, e->order,
 		       e->arg ? " batched" : "");
+		print_cause(p, e->arg2);
 		break;
 	case MMT_EV_PCP_REFILL:
 		printf("pfn=0x%llx order=%u mt=%s percpu_refill=%llu", (ull)e->pfn,
@@ -191,6 +207,13 @@ static void print_fields(struct printer *p, const struct mmt_event *e)
 	case MMT_EV_FILEMAP_ADD:
 	case MMT_EV_FILEMAP_DEL:
 		printf("pfn=0x%llx order=%u", (ull)e->pfn, e->order);
+		if (p->h->flags & MMT_HDR_FILE_IDS) {
+			printf(" ");
+			print_file(e->offset, e->arg);
+			printf(" index=%llu", (ull)e->addr);
+		}
+		if (e->kind == MMT_EV_FILEMAP_DEL)
+			print_cause(p, e->arg2);
 		break;
 	case MMT_EV_ZONE_RESIZE:
 		printf("nid=%d zone=%llu start_pfn=0x%llx managed=%llu old_managed=%llu",
@@ -198,8 +221,103 @@ static void print_fields(struct printer *p, const struct mmt_event *e)
 		break;
 	case MMT_EV_LOST:
 		printf("count=%llu", (ull)e->arg);
+		if (p->h->flags & MMT_HDR_LOST_TIMES)
+			printf(" first=%llu.%06llu last=%llu.%06llu",
+			       (ull)(e->addr / 1000000000ull),
+			       (ull)(e->addr % 1000000000ull / 1000),
+			       (ull)(e->arg2 / 1000000000ull),
+			       (ull)(e->arg2 % 1000000000ull / 1000));
 		break;
 	default:
+		print_pressure(e);
+		break;
+	}
+}
+
+/* Kinds of the kernel's response to memory pressure (event.h, 26..46). */
+static void print_pressure(const struct mmt_event *e)
+{
+	static const char *const scanner[] = { "migrate", "free", "fast" };
+	static const char *const defer[] = { "deferred", "defer", "reset" };
+
+	switch (e->kind) {
+	case MMT_EV_COMPACT_ISOLATE:
+		printf("pfn=0x%llx order=%u by=%s", (ull)e->pfn, e->order,
+		       e->arg ? "fast" : "scanner");
+		break;
+	case MMT_EV_MIGRATE:
+		printf("pfn=0x%llx to=0x%llx order=%u reason=%llu", (ull)e->pfn,
+		       (ull)e->addr, e->order, (ull)e->arg);
+		break;
+	case MMT_EV_MIGRATE_BEGIN:
+		printf("mode=%d reason=%d", e->mt, e->mt2);
+		break;
+	case MMT_EV_MIGRATE_END:
+		printf("succeeded=%llu failed=%llu thp_succeeded=%llu thp_failed=%u "
+		       "thp_split=%u large_split=%u mode=%d reason=%d", (ull)e->arg,
+		       (ull)e->arg2, (ull)e->addr, e->bytes_req, e->bytes_alloc,
+		       e->offset, e->mt, e->mt2);
+		break;
+	case MMT_EV_COMPACT_SCAN:
+		printf("scanner=%s range=0x%llx-0x%llx scanned=%llu taken=%llu%s",
+		       e->mt >= 0 && e->mt < 3 ? scanner[e->mt] : "?", (ull)e->pfn,
+		       (ull)e->addr, (ull)e->arg, (ull)e->arg2,
+		       e->mt == 1 && !e->mt2 ? " (range: no block events)" : "");
+		break;
+	case MMT_EV_COMPACT_MIGRATEPAGES:
+		printf("migrated=%llu failed=%llu", (ull)e->arg, (ull)e->arg2);
+		break;
+	case MMT_EV_COMPACT_SUITABLE:
+	case MMT_EV_COMPACT_FINISHED:
+		printf("nid=%d zid=%llu order=%u result=%d", e->node, (ull)e->arg,
+		       e->order, e->mt2);
+		break;
+	case MMT_EV_COMPACT_DEFER:
+		printf("%s nid=%d zid=%llu order=%u considered=%llu defer_shift=%llu "
+		       "order_failed=%d", e->mt >= 0 && e->mt < 3 ? defer[e->mt] : "?",
+		       e->node, (ull)e->arg, e->order, (ull)e->arg2, (ull)e->addr, e->mt2);
+		break;
+	case MMT_EV_KCOMPACTD_WAKE:
+		printf("%s nid=%d order=%u highest_zid=%llu", e->mt ? "wake" : "wakeup",
+		       e->node, e->order, (ull)e->arg);
+		break;
+	case MMT_EV_KCOMPACTD_SLEEP:
+		printf("nid=%d", e->node);
+		break;
+	case MMT_EV_LRU_SHRINK_INACTIVE:
+		printf("nid=%d scanned=%llu reclaimed=%llu dirty=%u writeback=%u "
+		       "activated=%u priority=%u flags=0x%x", e->node, (ull)e->arg,
+		       (ull)e->arg2, e->bytes_req, e->bytes_alloc, e->offset, e->order,
+		       (unsigned)e->mt);
+		break;
+	case MMT_EV_LRU_SHRINK_ACTIVE:
+		printf("nid=%d taken=%llu deactivated=%llu referenced=%llu priority=%u "
+		       "flags=0x%x", e->node, (ull)e->arg, (ull)e->arg2, (ull)e->addr,
+		       e->order, (unsigned)e->mt);
+		break;
+	case MMT_EV_SHRINK_SLAB:
+		printf("nid=%d shrinker=0x%llx freed=%llu scanned=%llu deferred=%llu",
+		       e->node, (ull)e->site, (ull)e->arg, (ull)e->arg2, (ull)e->addr);
+		break;
+	case MMT_EV_WRITE_FOLIO:
+		printf("pfn=0x%llx flags=0x%x", (ull)e->pfn, (unsigned)e->mt);
+		break;
+	case MMT_EV_VMSCAN_THROTTLED:
+		printf("nid=%d timeout_us=%llu delayed_us=%llu reason=%d", e->node,
+		       (ull)e->arg, (ull)e->arg2, e->mt);
+		break;
+	case MMT_EV_MEMCG_RECLAIM_BEGIN:
+		printf("order=%u gfp=0x%llx", e->order, (ull)e->gfp);
+		break;
+	case MMT_EV_MEMCG_RECLAIM_END:
+		printf("nr_reclaimed=%llu", (ull)e->arg);
+		break;
+	case MMT_EV_FILE_READ:
+	case MMT_EV_FILE_MAP:
+	case MMT_EV_FILE_FAULT:
+		print_file(e->offset, e->arg);
+		printf(" index=%llu-%llu", (ull)e->addr, (ull)e->arg2);
+		break;
 		print_generic(e);
 		break;
 	}

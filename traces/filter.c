@@ -115,7 +115,8 @@ int mmt_filter_pids(struct mmt_filter *f, const char *arg, char *err,
 {
 	if (each_word("--pid", arg, err, errlen, add_pid, f))
 		return -1;
-	qsort(f->pids, f->npids, sizeof(*f->pids), u32_cmp);
+	if (f->npids)
+		qsort(f->pids, f->npids, sizeof(*f->pids), u32_cmp);
 	f->by_pid = 1;
 	return 0;
 }
@@ -198,7 +199,8 @@ int mmt_filter_bind(struct mmt_filter *f, struct mmt_reader *r, char *err,
 				goto oom;
 		}
 	}
-	qsort(f->spans, f->nspans, sizeof(*f->spans), span_cmp);
+	if (f->nspans)	/* spans is NULL when no pid matched (qsort: nonnull) */
+		qsort(f->spans, f->nspans, sizeof(*f->spans), span_cmp);
 	f->last_pid = UINT32_MAX;
 	f->last_n = 0;
 	return 0;

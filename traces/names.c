@@ -250,8 +250,10 @@ int mmt_names_build_finish(struct mmt_names_build *b, struct mmt_names *out)
 {
 	uint64_t k = 0;
 
-	qsort(b->syms, b->nsyms, sizeof(*b->syms), sym_cmp);
-	qsort(b->comms, b->ncomms, sizeof(*b->comms), comm_cmp);
+	if (b->nsyms)	/* NULL arrays when empty: qsort's pointer is nonnull */
+		qsort(b->syms, b->nsyms, sizeof(*b->syms), sym_cmp);
+	if (b->ncomms)
+		qsort(b->comms, b->ncomms, sizeof(*b->comms), comm_cmp);
 	out->syms = calloc(b->nsyms ? b->nsyms : 1, sizeof(*out->syms));
 	out->comms = calloc(b->ncomms ? b->ncomms : 1, sizeof(*out->comms));
 	if (!out->syms || !out->comms) {

@@ -98,6 +98,14 @@ struct mmt_header {
  * of every pid seen (NAMES sections, FORMAT.md).  Older traces lack it:
  * their sites and pids have no names. */
 #define MMT_HDR_NAMES		0x2
+/* PAGE_FREE and FILEMAP_DEL carry their cause (arg2, enum mmt_free_cause),
+ * and compaction's isolated free blocks are COMPACT_ISOLATE events; without
+ * it every cause reads 0 though it was never recorded. */
+#define MMT_HDR_CAUSES		0x4
+/* FILEMAP_ADD/DEL carry the file page's identity (device, inode, index). */
+#define MMT_HDR_FILE_IDS	0x8
+/* LOST records carry the window of their losses (addr, arg2). */
+#define MMT_HDR_LOST_TIMES	0x10
 
 /* Page classes of the snapshot, one per pfn, stored run-length coded. */
 enum mmt_page_class {
