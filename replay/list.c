@@ -31,15 +31,22 @@ static void usage(FILE *f)
 
 static void list_events(int tsv)
 {
+	int w = 6;
+
+	for (unsigned k = 1; k < MMT_EV__COUNT; k++)
+		if ((int)strlen(mmt_event_kind_source(k)) > w)
+			w = (int)strlen(mmt_event_kind_source(k));
 	if (tsv)
 		printf("kind\tsource\tfields\n");
 	else
-		printf("%-22s %-46s %s\n", "KIND", "SOURCE", "FIELDS");
+		printf("%-22s %-*s %s\n", "KIND", w, "SOURCE", "FIELDS");
 	for (unsigned k = 1; k < MMT_EV__COUNT; k++) {
-		const char *fmt = tsv ? "%s\t%s\t%s\n" : "%-22s %-46s %s\n";
-
-		printf(fmt, mmt_event_kind_name(k), mmt_event_kind_source(k),
-		       mmt_event_kind_fields(k));
+		if (tsv)
+			printf("%s\t%s\t%s\n", mmt_event_kind_name(k),
+			       mmt_event_kind_source(k), mmt_event_kind_fields(k));
+		else
+			printf("%-22s %-*s %s\n", mmt_event_kind_name(k), w,
+			       mmt_event_kind_source(k), mmt_event_kind_fields(k));
 	}
 }
 
