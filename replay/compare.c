@@ -56,6 +56,14 @@ static void usage(FILE *f)
 	      "is said once, and the report is still rendered from what was\n"
 	      "readable (exit 3).\n", f);
 	fputs(rp_damage_help, f);
+	fputs("\n"
+	      "EXAMPLES\n"
+	      "  zone_reclaim_mode 0 against 1 on a two-node what-if:\n"
+	      "    mmtrace compare trace.mmt --topology 2 -o out \\\n"
+	      "      --policy zrm0:vm.zone_reclaim_mode=0 --policy zrm1:vm.zone_reclaim_mode=1\n"
+	      "  The host's settings against defrag_mode with a larger reserve:\n"
+	      "    mmtrace compare trace.mmt -o out --policy host: \\\n"
+	      "      --policy defrag:vm.defrag_mode=1,vm.min_free_kbytes=262144\n", f);
 }
 
 static int parse_policy(struct cmp_policy *p, const char *arg)

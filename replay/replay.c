@@ -31,6 +31,14 @@ static void usage(FILE *f)
 	      "The host's own vm sysctls from the trace header are the base\n"
 	      "policy.\n\n", f);
 	fputs(rp_damage_help, f);
+	fputs("\n"
+	      "EXAMPLES\n"
+	      "  Replay under the host's own settings:\n"
+	      "    mmtrace replay trace.mmt -o run0\n"
+	      "  zone_reclaim_mode=1 on a two-node what-if of the host:\n"
+	      "    mmtrace replay trace.mmt --topology 2 --set vm.zone_reclaim_mode=1 -o zrm1\n"
+	      "  Check the model against the kernel (pfn by pfn):\n"
+	      "    mmtrace replay trace.mmt --mode mirror -o mirror\n", f);
 }
 
 int cmd_replay(int argc, char **argv)

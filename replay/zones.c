@@ -538,7 +538,14 @@ static void usage(FILE *f)
 		"model's limits); 2 bad option (also a --topology the model cannot\n"
 		"build); 3 TRACE is not a trace or its header is damaged or holds\n"
 		"values no kernel has; 4 the model differs from /proc/zoneinfo or\n"
-		"from the trace's zone table (the differences are printed).\n");
+		"from the trace's zone table (the differences are printed).\n\n"
+		"EXAMPLES\n"
+		"  The model of this host beside /proc/zoneinfo:\n"
+		"    mmtrace zones\n"
+		"  The watermarks a trace's host would have with a larger min_free_kbytes:\n"
+		"    mmtrace zones --set vm.min_free_kbytes=262144 trace.mmt\n"
+		"  A synthetic two-node host:\n"
+		"    mmtrace zones --topology '2 nodes x 8 GiB, 4 cpus'\n");
 }
 
 int cmd_zones(int argc, char **argv)

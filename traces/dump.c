@@ -33,8 +33,10 @@ static void usage(FILE *f)
 		"  -c, --comm N,..   only events of processes while they were named N\n"
 		"  -h, --help        this help\n\n%s\n"
 		"EXAMPLES\n"
-		"  mmtrace dump --comm cc1 --kind page_alloc,kmalloc trace.mmt | head\n"
-		"  mmtrace dump --start 2 --end 2.5 --pid 4242 trace.mmt\n",
+		"  Page and kmalloc events of the compiler:\n"
+		"    mmtrace dump --comm cc1 --kind page_alloc,kmalloc trace.mmt | head\n"
+		"  Half a second of one process:\n"
+		"    mmtrace dump --start 2 --end 2.5 --pid 4242 trace.mmt\n",
 		mmt_cmd_damage_help);
 }
 

@@ -32,7 +32,13 @@ static void usage(FILE *f)
 		"Summarize a trace: host, duration, events per kind, lost events,\n"
 		"pages allocated and freed, size and compression, snapshots.\n\n"
 		"  -j, --json   print one JSON object instead of text\n"
-		"  -h, --help   this help\n\n%s", mmt_cmd_damage_help);
+		"  -h, --help   this help\n\n%s\n"
+		"EXAMPLES\n"
+		"  Summarize a trace:\n"
+		"    mmtrace info trace.mmt\n"
+		"  Events per kind, for a script:\n"
+		"    mmtrace info --json trace.mmt | jq .counts\n",
+		mmt_cmd_damage_help);
 }
 
 /* Frees are counted by cause between the moments the start and end

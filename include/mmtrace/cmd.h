@@ -12,6 +12,7 @@ int cmd_zones(int argc, char **argv);	/* replay/zones.c */
 int cmd_replay(int argc, char **argv);	/* replay/replay.c */
 int cmd_compare(int argc, char **argv);	/* replay/compare.c */
 int cmd_report(int argc, char **argv);	/* report/report.c */
+int cmd_list(int argc, char **argv);	/* replay/list.c */
 
 /* What the commands that read a trace share (traces/cli.c), so that they
  * treat damage alike (traces/FORMAT.md, "Reading a damaged file"). */
