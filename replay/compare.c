@@ -62,7 +62,7 @@ static void usage(FILE *f)
 	      "    mmtrace compare trace.mmt --topology 2 -o out \\\n"
 	      "      --policy zrm0:vm.zone_reclaim_mode=0 --policy zrm1:vm.zone_reclaim_mode=1\n"
 	      "  The host's settings against defrag_mode with a larger reserve:\n"
-	      "    mmtrace compare trace.mmt -o out --policy host: \\\n"
+	      "    mmtrace compare trace.mmt -o out2 --policy host: \\\n"
 	      "      --policy defrag:vm.defrag_mode=1,vm.min_free_kbytes=262144\n", f);
 }
 
