@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 #include "replay_util.h"
@@ -78,10 +80,13 @@ static const char *copy(const char *p, unsigned kind, unsigned nth,
 }
 
 /* Runs the binary with ARGS; stderr into ru_path("err"), read back into
- * *err (caller frees); returns the exit status. */
+ * *err (caller frees); returns the exit status.  Each run must end within
+ * 10 s and stay under 512 MB (the largest child so far, by getrusage). */
 static int run(char **err, const char *fmt, ...)
 {
 	char args[2048], cmd[3000];
+	struct timespec t0, t1;
+	struct rusage ru;
 	va_list ap;
 	int st;
 
@@ -90,7 +95,12 @@ static int run(char **err, const char *fmt, ...)
 	va_end(ap);
 	snprintf(cmd, sizeof(cmd), "%s %s >%s 2>%s", bin, args, ru_path("out"),
 		 ru_path("err"));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	st = system(cmd);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 10);
+	assert_int_equal(getrusage(RUSAGE_CHILDREN, &ru), 0);
+	assert_true(ru.ru_maxrss < 512 * 1024);	/* KiB */
 	*err = ru_slurp(ru_path("err"), NULL);
 	assert_non_null(*err);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;

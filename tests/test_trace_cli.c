@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 #include "trace_util.h"
@@ -333,6 +334,10 @@ static void test_damage(void **state)
 	assert_int_equal(cli_run(1, "%s info /tmp/mmtrace-not-a-trace.mmt", bin), 3);
 	assert_non_null(strstr(cli_out, "not-a-trace.mmt: offset 0: not an mmtrace file"));
 	unlink("/tmp/mmtrace-not-a-trace.mmt");
+	/* none of these took more than 512 MB (the largest child) */
+	struct rusage ru;
+	assert_int_equal(getrusage(RUSAGE_CHILDREN, &ru), 0);
+	assert_true(ru.ru_maxrss < 512 * 1024);
 }
 
 int main(void)
