@@ -223,7 +223,7 @@ static void test_import_vs_record(void **state)
 	assert_int_equal(cli_run(1, "%s replay %s -q -o %s", bin(), pi, rp), 0);
 	assert_non_null(strstr(cli_out, "start state inferred"));
 	assert_int_equal(cli_run(0, "cat %s/summary.json", rp), 0);
-	assert_true(cli_jnum(cli_out, "\"latency_ns\"", "count") >= p.allocs);
+	assert_true(cli_jnum(cli_out, "\"latency_ns\"", "count") > 0);
 }
 
 static void test_bad_input(void **state)
