@@ -44,12 +44,14 @@ static void usage(FILE *f)
 		"replay starts from an inferred state and mirror mode is refused.  Call\n"
 		"sites and commands go to the names table; slab objects are keyed by\n"
 		"their address less the direct map's 512 GiB-aligned floor (the KASLR\n"
-		"base is not in the capture).\n\n"
+		"base is not in the capture).  A trace-cmd capture: enable the events in\n"
+		"a tracefs instance and read it with `trace-cmd extract -B NAME`.\n\n"
+		"Exit status: 0 done, 1 error (what was written reads), 2 usage.\n\n"
 		"EXAMPLES\n"
-		"  perf record -a -c 1 -e 'kmem:*' -e 'vmscan:*' -e 'compaction:*' \\\n"
-		"      -e 'exceptions:*' -o perf.data -- sleep 10\n"
-		"  mmtrace import -o imported.mmt perf.data && mmtrace stat imported.mmt\n"
-		"  trace-cmd extract -B mybuf -o trace.dat && mmtrace import -o t.mmt trace.dat\n");
+		"  A perf capture of page and slab events (root), imported and summarized:\n"
+		"    perf record -q -a -c 1 -e 'kmem:mm_page_*' -e kmem:kmalloc -o perf.data -- sleep 0.2\n"
+		"    mmtrace import -o perf.mmt perf.data\n"
+		"    mmtrace stat --only summary perf.mmt\n");
 }
 
 /* perf.data starts "PERFILE2", trace.dat "\x17\x08\x44tracing". */
