@@ -91,6 +91,7 @@ struct kmstat {
 	uint64_t events, matched, lost;
 	uint64_t first_ts, last_ts;	/* of matched events */
 	uint64_t faults_user, faults_kernel;
+	uint64_t direct_reclaims, reclaimed, compact_tries, kswapd_wakes;
 	int oom;
 };
 

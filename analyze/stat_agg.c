@@ -363,6 +363,19 @@ static void one(struct kmstat *s, const struct mmt_event *e,
 	case MMT_EV_EXTFRAG:
 		extfrag(s, e);
 		break;
+	case MMT_EV_DIRECT_RECLAIM_BEGIN:
+		s->direct_reclaims++;
+		break;
+	case MMT_EV_DIRECT_RECLAIM_END:
+	case MMT_EV_NODE_RECLAIM_END:
+		s->reclaimed += e->arg;
+		break;
+	case MMT_EV_COMPACT_TRY:
+		s->compact_tries++;
+		break;
+	case MMT_EV_KSWAPD_WAKE:
+		s->kswapd_wakes++;
+		break;
 	case MMT_EV_FAULT_USER:
 	case MMT_EV_FAULT_KERNEL: {
 		uint32_t p = proc_of(s, e->pid);	/* may move s->procs */
@@ -417,6 +430,11 @@ static void select_fields(uint32_t k[64])
 	k[MMT_EV_FAULT_USER] = MMT_FIELD_PID;
 	k[MMT_EV_FAULT_KERNEL] = MMT_FIELD_PID;
 	k[MMT_EV_LOST] = MMT_FIELD_ARG;
+	k[MMT_EV_DIRECT_RECLAIM_BEGIN] = MMT_FIELD_KIND_ONLY;
+	k[MMT_EV_DIRECT_RECLAIM_END] = MMT_FIELD_ARG;
+	k[MMT_EV_NODE_RECLAIM_END] = MMT_FIELD_ARG;
+	k[MMT_EV_COMPACT_TRY] = MMT_FIELD_KIND_ONLY;
+	k[MMT_EV_KSWAPD_WAKE] = MMT_FIELD_KIND_ONLY;
 }
 
 int stat_run(struct kmstat *s, struct mmt_reader *r, int progress)
