@@ -1190,6 +1190,15 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	end = mmt_reader_snapshot(r->rd, 1);
 	if (mmt_reader_snapshot_state(r->rd, 1, &why) < 0)
 		r->end_damaged = why;
+	/* An imported capture (mmtrace import) has no snapshots: there is no
+	 * kernel placement to mirror from a known start. */
+	if (!start && r->o->mode == MMT_REPLAY_MIRROR &&
+	    mmt_header_note(r->h, "import.start_state")) {
+		snprintf(err, errlen, "%s: mirror mode needs the start snapshot an "
+			 "imported capture lacks (%s); use --mode policy",
+			 r->o->trace, mmt_header_note(r->h, "import.source"));
+		return 2;
+	}
 	r->have_end = end != NULL;
 	r->end_snap_ts = end && end->ts ? end->ts : UINT64_MAX;
 	rc = rp_build_topology(r, start, end, err, errlen);
@@ -1246,9 +1255,11 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 				rp_who(r), r->o->trace,
 				(unsigned long long)seed_err);
 	} else {
-		fprintf(stderr, "%s: %s: written without a start snapshot; "
-			"starting from an empty machine\n", rp_who(r),
-			r->o->trace);
+		fprintf(stderr, "%s: %s: written without a start snapshot; start "
+			"state inferred: every page of the zones free%s\n",
+			rp_who(r), r->o->trace,
+			mmt_header_note(r->h, "import.source") ?
+			" (an imported capture)" : "");
 		rp_seed_empty(r);
 	}
 	mmc_setup_zones(r->m);
