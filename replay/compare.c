@@ -340,7 +340,7 @@ int cmd_compare(int argc, char **argv)
 			"--policy and -o DIR (see --help)\n");
 		goto out;
 	}
-	rc = rp_check_outdir("compare", dir, force);
+	rc = mmt_cmd_check_outdir("compare", dir, force);
 	if (rc)
 		goto out;
 	/* once here, not once per replay: a trace no replay can use */

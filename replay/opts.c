@@ -60,42 +60,6 @@ int rp_mkdir_p(const char *dir)
 	return 0;
 }
 
-int rp_check_outdir(const char *cmd, const char *dir, int force)
-{
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-	int used = 0;
-
-	if (stat(dir, &st)) {
-		if (errno == ENOENT)
-			return 0;
-		fprintf(stderr, "mmtrace %s: %s: %s\n", cmd, dir, strerror(errno));
-		return 1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "mmtrace %s: %s: exists and is not a folder\n",
-			cmd, dir);
-		return 1;
-	}
-	if (force)
-		return 0;
-	d = opendir(dir);
-	if (!d) {
-		fprintf(stderr, "mmtrace %s: %s: %s\n", cmd, dir, strerror(errno));
-		return 1;
-	}
-	while (!used && (de = readdir(d)))
-		used = strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
-	closedir(d);
-	if (used) {
-		fprintf(stderr, "mmtrace %s: %s: not empty (--force writes into "
-			"it, replacing files of the same names)\n", cmd, dir);
-		return 2;
-	}
-	return 0;
-}
-
 const char rp_damage_help[] =
 	"Damage (traces/FORMAT.md): a truncated TRACE replays up to its last\n"
 	"whole block; a damaged block is skipped and its events count as lost,\n"

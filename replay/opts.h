@@ -17,13 +17,6 @@ int rp_parse_sample_ms(const char *cmd, const char *arg, uint64_t *ns);
 /* mkdir -p, folders 0700: 0, or -1 with errno. */
 int rp_mkdir_p(const char *dir);
 
-/* -o DIR of replay and compare, checked before any work: an existing
- * DIR must be a folder, and empty unless `force` (a run's files would mix
- * with an older run's); a missing one is created later, by the run.  0,
- * or the exit status with one line on stderr: 1 not a folder or not
- * readable, 2 not empty without --force. */
-int rp_check_outdir(const char *cmd, const char *dir, int force);
-
 /* The damage rule and exit status paragraph of replay's and compare's
  * --help. */
 extern const char rp_damage_help[];

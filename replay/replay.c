@@ -119,7 +119,7 @@ int cmd_replay(int argc, char **argv)
 	o.sets = sets;
 	o.progress = !quiet && isatty(2);
 	o.print_table = !quiet;
-	rc = o.outdir ? rp_check_outdir("replay", o.outdir, force) : 0;
+	rc = o.outdir ? mmt_cmd_check_outdir("replay", o.outdir, force) : 0;
 	if (!rc) {
 		rc = mmt_replay_run(&o, &res, err, sizeof(err));
 		if (err[0])

@@ -340,6 +340,40 @@ static void test_damage(void **state)
 	assert_true(ru.ru_maxrss < 512 * 1024);
 }
 
+/* The other commands that read a trace or write a folder keep the rule:
+ * diff measures a damaged capture from what is readable and exits 3, and
+ * refuses a non-empty -o DIR; import refuses an existing OUT (2) and a
+ * file that is no capture (3), before any work. */
+static void test_diff_and_import(void **state)
+{
+	char p[512], d[512], dir[600];
+	size_t n;
+
+	(void)state;
+	if (!bin)
+		skip();
+	snprintf(p, sizeof(p), "%s", make_trace(&n));
+	snprintf(d, sizeof(d), "%s", tu_path("dmg.mmt"));
+	damaged_copy(p, DU_EVENTS, 2, 48 + 7, 0x55);
+	assert_int_equal(cli_run(1, "%s diff a=%s b=%s", bin, p, d), 3);
+	assert_non_null(strstr(cli_out, "mmtrace diff: "));
+	assert_non_null(strstr(cli_out, "event block 2 damaged"));
+	assert_int_equal(cli_run(1, "%s diff a=%s b=%s", bin, p, p), 0);
+	snprintf(dir, sizeof(dir), "%s/diffout", tu_dir);
+	assert_int_equal(cli_run(1, "%s diff -o %s a=%s b=%s", bin, dir, p, p), 0);
+	assert_int_equal(cli_run(1, "%s diff -o %s a=%s b=%s", bin, dir, p, p), 2);
+	assert_non_null(strstr(cli_out, "diffout: not empty"));
+	assert_int_equal(cli_run(1, "%s diff --force -o %s a=%s b=%s", bin, dir, p, p), 0);
+	assert_int_equal(cli_run(1, "rm -rf %s", dir), 0);
+
+	assert_int_equal(cli_run(1, "%s import -o %s %s", bin, p, d), 2);
+	assert_non_null(strstr(cli_out, "cli.mmt: exists (use --force"));
+	assert_int_equal(cli_run(1, "%s import -o %s/new.mmt %s", bin, tu_dir, p), 3);
+	assert_non_null(strstr(cli_out, "neither a perf.data nor a trace-cmd file"));
+	assert_int_equal(cli_run(1, "%s import -o %s/new.mmt %s/none", bin, tu_dir, tu_dir), 1);
+	assert_non_null(strstr(cli_out, "none: No such file"));
+}
+
 int main(void)
 {
 	bin = getenv("MMTRACE");
@@ -351,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_causes),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_damage),
+		cmocka_unit_test(test_diff_and_import),
 	};
 	return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* What the commands that read a trace share: operands, opening, and the
  * damage rule's report and exit status (traces/FORMAT.md). */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 #include "cli.h"
 
 struct mmt_reader *trace_cli_open(const char *cmd, int argc, char **argv,
@@ -51,3 +54,40 @@ const char mmt_cmd_damage_help[] =
 	"Exit status: 0 TRACE whole and sound; 1 TRACE cannot be read (missing,\n"
 	"no permission); 2 bad option; 3 TRACE truncated, damaged or not a\n"
 	"trace (whatever was readable is still shown).\n";
+
+int mmt_cmd_check_outdir(const char *cmd, const char *dir, int force)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int used = 0;
+
+	if (stat(dir, &st)) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(stderr, "mmtrace %s: %s: %s\n", cmd, dir, strerror(errno));
+		return 1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "mmtrace %s: %s: exists and is not a folder\n",
+			cmd, dir);
+		return 1;
+	}
+	if (force)
+		return 0;
+	d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, "mmtrace %s: %s: %s\n", cmd, dir, strerror(errno));
+		return 1;
+	}
+	while (!used && (de = readdir(d)))
+		used = strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	if (used) {
+		fprintf(stderr, "mmtrace %s: %s: not empty (--force writes into "
+			"it, replacing files of the same names)\n", cmd, dir);
+		return 2;
+	}
+	return 0;
+}
+

@@ -30,5 +30,11 @@ struct mmt_reader *mmt_cmd_open_trace(const char *cmd, const char *path,
 int mmt_cmd_damage_status(const char *cmd, struct mmt_reader *r);
 /* The --help paragraph on damage and exit status of those commands. */
 extern const char mmt_cmd_damage_help[];
+/* An output folder (-o DIR of replay, compare, diff), checked before any
+ * work: an existing DIR must be a folder, and empty unless `force` (a
+ * run's files would mix with an older run's); a missing one is created
+ * by the command.  0, or the exit status with one line on stderr: 1 not a
+ * folder or not readable, 2 not empty without --force. */
+int mmt_cmd_check_outdir(const char *cmd, const char *dir, int force);
 
 #endif
