@@ -140,29 +140,17 @@ void rp_account(struct rp_run *r, int op, const struct mmc_result *res,
 	account(r, op, res, order, extra_ns);
 }
 
-/* Per-node counters for the time series, from what the model reports. */
+/* The time series' kswapd_active flag: an allocation on the node woke
+ * kswapd.  (Its counters come from the model: mmc_node_vmstat.) */
 static void count_result(struct rp_run *r, const struct mmc_result *res,
 			 int cpu)
 {
-	int node = res->pfn != UINT64_MAX && res->node >= 0 &&
-		   res->node < MMC_MAX_NODES ? res->node : cpu_node(r, cpu);
-	struct rp_node_ctr *n = &r->node[node];
+	if (res->path & MMC_PATH_KSWAPD_WAKE) {
+		int node = res->pfn != UINT64_MAX && res->node >= 0 &&
+			   res->node < MMC_MAX_NODES ? res->node : cpu_node(r, cpu);
 
-	n->allocs++;
-	if (res->pfn == UINT64_MAX)
-		n->alloc_fail++;
-	if (res->path & MMC_PATH_REMOTE)
-		n->remote_allocs++;
-	if (res->path & MMC_PATH_DIRECT_RECLAIM)
-		n->direct_reclaims++;
-	if (res->path & MMC_PATH_COMPACT)
-		n->compact_stalls++;
-	if (res->path & MMC_PATH_NODE_RECLAIM)
-		n->node_reclaims++;
-	if (res->path & MMC_PATH_KSWAPD_WAKE)
-		n->kswapd_woken = 1;
-	n->reclaimed_pages += res->reclaim_reclaimed + res->node_reclaimed;
-	n->compact_migrated += res->compact_migrated;
+		r->node[node].kswapd_woken = 1;
+	}
 }
 
 void rp_count_result(struct rp_run *r, const struct mmc_result *res, int cpu)
@@ -1179,6 +1167,11 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	r->rd = open_trace(r->o->trace, err, errlen, &rc);
 	if (!r->rd)
 		return rc;
+	/* What the trace holds, for "N of M events replayed": its index's
+	 * count; a file cut before its index (a stop reason at open) tells
+	 * only what is readable up to the cut. */
+	r->events_in_trace = mmt_reader_nr_events(r->rd);
+	r->in_trace_known = mmt_reader_stop_reason(r->rd) == NULL;
 	r->h = mmt_reader_header(r->rd);
 	mmt_decode_init(&r->dec, r->h);
 	for (int i = 0; i < 256; i++) {	/* every slot valid: raw 0 */
@@ -1332,10 +1325,19 @@ static int run_events(struct rp_run *r, struct mmt_replay_result *res,
 		}
 	}
 	if (!r->o->quiet_damage &&
-	    mmt_reader_print_damage(r->rd, stderr, rp_who(r)) && !rc)
-		fprintf(stderr, "%s: %llu events replayed; the results cover "
-			"only what was readable\n", rp_who(r),
-			(unsigned long long)r->events);
+	    mmt_reader_print_damage(r->rd, stderr, rp_who(r)) && !rc) {
+		if (r->in_trace_known)
+			fprintf(stderr, "%s: %llu of the trace's %llu events "
+				"replayed; the results cover only what was "
+				"readable\n", rp_who(r),
+				(unsigned long long)r->events,
+				(unsigned long long)r->events_in_trace);
+		else
+			fprintf(stderr, "%s: %llu events replayed, up to the "
+				"cut (the file's total is unknown); the results "
+				"cover only what was readable\n", rp_who(r),
+				(unsigned long long)r->events);
+	}
 	if (r->read_failed && !rc) {
 		snprintf(err, errlen, "%s", r->stop_reason);
 		rc = 1;

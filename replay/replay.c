@@ -124,10 +124,11 @@ int cmd_replay(int argc, char **argv)
 		rc = mmt_replay_run(&o, &res, err, sizeof(err));
 		if (err[0])
 			fprintf(stderr, "mmtrace replay: %s\n", err);
-		else if (o.outdir && !quiet)
-			fprintf(stderr, "mmtrace replay: %llu events replayed, "
-				"results in %s\n",
-				(unsigned long long)res.events_replayed, o.outdir);
+		else if (rc == 0 && o.outdir && !quiet)
+			fprintf(stderr, "mmtrace replay: %llu of %llu events "
+				"replayed, results in %s\n",
+				(unsigned long long)res.events_replayed,
+				(unsigned long long)res.events_total, o.outdir);
 	}
 	free(sets);
 	return rc;

@@ -15,6 +15,7 @@ int cmd_replay(int argc, char **argv);	/* replay/replay.c */
 int cmd_compare(int argc, char **argv);	/* replay/compare.c */
 int cmd_report(int argc, char **argv);	/* report/report.c */
 int cmd_list(int argc, char **argv);	/* replay/list.c */
+int cmd_sweep(int argc, char **argv);	/* replay/sweep.c */
 
 /* What the commands that read a trace share (traces/cli.c), so that they
  * treat damage alike (traces/FORMAT.md, "Reading a damaged file"). */
