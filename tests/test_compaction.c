@@ -75,7 +75,7 @@ static void direct_compaction_makes_order9(void **state)
 	/* fragmentation index for order 9 is near 1000: compaction, not
 	 * reclaim, is the answer */
 	assert_true(zone_fragmentation_index(z, 9) > 500);
-	assert_true(compaction_suitable(m, z, 9, MMC_ZONE_NORMAL));
+	assert_true(compaction_suitable(m, z, 9, low_wmark_pages(z), MMC_ZONE_NORMAL));
 
 	rec.m = m;
 	mmc_set_migrate_hook(m, migrate_fn, &rec);
@@ -190,10 +190,10 @@ static void compaction_suitable_vs_extfrag_threshold(void **state)
 		assert_int_equal(fi, expect);
 		assert_true(fi > 0 && fi < 500);
 		/* above threshold 0: suitable; at or under 500: not */
-		assert_int_equal(compaction_suitable(m, z, 9, MMC_ZONE_NORMAL),
+		assert_int_equal(compaction_suitable(m, z, 9, low_wmark_pages(z), MMC_ZONE_NORMAL),
 				 fi > thr);
 		/* non-costly orders ignore the index */
-		assert_true(compaction_suitable(m, z, 3, MMC_ZONE_NORMAL));
+		assert_true(compaction_suitable(m, z, 3, min_wmark_pages(z), MMC_ZONE_NORMAL));
 		/* and order 8 has a suitable block: index -1000 */
 		assert_int_equal(zone_fragmentation_index(z, 8), -1000);
 		tl_check(m);
@@ -205,7 +205,7 @@ static void compaction_suitable_vs_extfrag_threshold(void **state)
 	struct mmc_zone *z = tl_zone(m, 0);
 	uint64_t keep = low_wmark_pages(z) + (2ull << 9) - 1;
 	tl_fill(m, z->start_pfn, z->managed - keep, MMC_PC_ANON);
-	assert_false(compaction_suitable(m, z, 9, MMC_ZONE_NORMAL));
+	assert_false(compaction_suitable(m, z, 9, low_wmark_pages(z), MMC_ZONE_NORMAL));
 	tl_check(m);
 	mmc_destroy(m);
 }
@@ -215,8 +215,11 @@ static void deferral(void **state)
 	struct mmc_result res;
 	(void)state;
 
-	/* all unmovable: compaction cannot help; a sync attempt that
-	 * scans the whole zone in vain defers the next ones */
+	/* all unmovable: compaction cannot help; a sync attempt whose
+	 * scanners meet in vain defers the next ones.  It is a partial pass
+	 * (COMPACT_PARTIAL_SKIPPED): the scanners start at their cached
+	 * positions, and only SYNC_FULL (or a restart after kswapd reset the
+	 * skip hints) makes a whole-zone pass (COMPACT_COMPLETE). */
 	struct mmc *m = one_node(0, 0);
 	struct mmc_zone *z = tl_zone(m, 0);
 	tl_fill(m, z->start_pfn, z->managed, MMC_PC_KERNEL);
@@ -228,7 +231,7 @@ static void deferral(void **state)
 					      ALLOC_WMARK_MIN, 0,
 					      MMC_ZONE_NORMAL,
 					      COMPACT_PRIO_SYNC_LIGHT, &res),
-			 COMPACT_COMPLETE);
+			 COMPACT_PARTIAL_SKIPPED);
 	assert_int_equal(res.compact_migrated, 0);
 	assert_true(res.compact_scanned > 0);
 	/* defer_shift 1: the next attempt is deferred, the one after runs */
@@ -241,7 +244,7 @@ static void deferral(void **state)
 					      ALLOC_WMARK_MIN, 0,
 					      MMC_ZONE_NORMAL,
 					      COMPACT_PRIO_SYNC_LIGHT, NULL),
-			 COMPACT_COMPLETE);
+			 COMPACT_PARTIAL_SKIPPED);
 	/* lower orders than the failed one are not deferred */
 	assert_int_not_equal(try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 5,
 						  ALLOC_WMARK_MIN, 0,

@@ -96,7 +96,7 @@ static void test_first_touch_then_minor(void **state)
 			 MMC_FK_MINOR);
 	assert_int_equal(mmc_fault(m, 100, BASE + 9 * PG, MMC_FAULT_WRITE, 0,
 				   &r), MMC_FK_ANON);
-	assert_int_equal(m->vm.thp_fault_alloc, 0);
+	assert_int_equal(m->vm.ev[MMC_THP_FAULT_ALLOC], 0);
 	mmc_destroy(m);
 }
 
@@ -112,7 +112,7 @@ static void test_thp_always(void **state)
 	head = r.pfn - 3;
 	assert_int_equal(head & 511, 0);
 	assert_int_equal(class_of(m, head + 511), MMC_PC_ANON);
-	assert_int_equal(m->vm.thp_fault_alloc, 1);
+	assert_int_equal(m->vm.ev[MMC_THP_FAULT_ALLOC], 1);
 	/* the rest of the 2 MiB is mapped by the same THP */
 	assert_int_equal(mmc_fault(m, 7, BASE + 300 * PG, MMC_FAULT_WRITE |
 				   MMC_FAULT_THP, 1, &r), MMC_FK_MINOR);
@@ -132,7 +132,7 @@ static void test_thp_always(void **state)
 				   MMC_FAULT_WRITE, 0, &r), MMC_FK_ANON);
 	assert_int_equal(mmc_fault(m, 7, BASE + 2 * HPAGE + 2 * PG,
 				   MMC_FAULT_THP, 0, &r), MMC_FK_MINOR);
-	assert_int_equal(m->vm.thp_fault_alloc, 1);
+	assert_int_equal(m->vm.ev[MMC_THP_FAULT_ALLOC], 1);
 	mmc_destroy(m);
 }
 
@@ -154,7 +154,7 @@ static void test_thp_policy(void **state)
 	m = new_model("256M,2", 0, 4);
 	assert_int_equal(mmc_fault(m, 1, BASE, MMC_FAULT_WRITE | MMC_FAULT_THP |
 				   MMC_FAULT_MADVISED, 0, &r), MMC_FK_ANON);
-	assert_int_equal(m->vm.thp_fault_alloc + m->vm.thp_fault_fallback, 0);
+	assert_int_equal(m->vm.ev[MMC_THP_FAULT_ALLOC] + m->vm.ev[MMC_THP_FAULT_FALLBACK], 0);
 	mmc_destroy(m);
 }
 
@@ -170,8 +170,8 @@ static void test_thp_fallback(void **state)
 				   0, &r), MMC_FK_ANON);
 	assert_true(r.pfn != NO_PFN);
 	assert_int_equal(class_of(m, r.pfn), MMC_PC_ANON);
-	assert_int_equal(m->vm.thp_fault_fallback, 1);
-	assert_int_equal(m->vm.thp_fault_alloc, 0);
+	assert_int_equal(m->vm.ev[MMC_THP_FAULT_FALLBACK], 1);
+	assert_int_equal(m->vm.ev[MMC_THP_FAULT_ALLOC], 0);
 	mmc_destroy(m);
 }
 
@@ -190,7 +190,7 @@ static void test_thp_local_node_first(void **state)
 	assert_int_equal(mmc_fault(m, 1, BASE, MMC_FAULT_WRITE | MMC_FAULT_THP,
 				   0, &r), MMC_FK_ANON);
 	assert_int_equal(r.node, 0);
-	assert_int_equal(m->vm.thp_fault_fallback, 1);
+	assert_int_equal(m->vm.ev[MMC_THP_FAULT_FALLBACK], 1);
 	mmc_destroy(m);
 	/* defrag always: the second attempt may go remote */
 	m = new_model("2x64M,2", 2, 4);
@@ -198,7 +198,7 @@ static void test_thp_local_node_first(void **state)
 	assert_int_equal(mmc_fault(m, 1, BASE, MMC_FAULT_WRITE | MMC_FAULT_THP,
 				   0, &r), MMC_FK_THP);
 	assert_int_equal(r.node, 1);
-	assert_int_equal(m->vm.thp_fault_alloc, 1);
+	assert_int_equal(m->vm.ev[MMC_THP_FAULT_ALLOC], 1);
 	mmc_destroy(m);
 }
 
@@ -222,7 +222,7 @@ static void test_refault(void **state)
 			 MMC_FK_REFAULT);
 	assert_true(r.path & MMC_PATH_REFAULT);
 	assert_int_equal(class_of(m, r.pfn), MMC_PC_ANON);
-	assert_int_equal(m->vm.refaults, 1);
+	assert_int_equal(m->vm.ev[MMC_WORKINGSET_REFAULT_ANON], 1);
 	assert_int_equal(mmc_fault(m, 9, BASE + 7 * PG, 0, 1, &r),
 			 MMC_FK_MINOR);
 
@@ -238,7 +238,7 @@ static void test_refault(void **state)
 			 MMC_FK_REFAULT);
 	assert_int_equal(mmc_fault(m, 9, BASE + HPAGE + 41 * PG,
 				   MMC_FAULT_THP, 0, &r), MMC_FK_REFAULT);
-	assert_int_equal(m->vm.refaults, 3);
+	assert_int_equal(m->vm.ev[MMC_WORKINGSET_REFAULT_ANON], 3);
 	mmc_destroy(m);
 }
 
