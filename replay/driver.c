@@ -817,6 +817,9 @@ static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
 	case MMT_EV_KSWAPD_WAKE:
 		k->kswapd_wakes++;
 		break;
+	case MMT_EV_KSWAPD_SLEEP:
+		k->kswapd_sleeps++;
+		break;
 	case MMT_EV_WAKEUP_KSWAPD:
 		k->wakeup_kswapd++;
 		break;

@@ -149,7 +149,7 @@ struct rp_node_ctr {
 /* What the trace saw for real (policy mode's "kernel" column). */
 struct rp_kernel_ctr {
 	uint64_t page_allocs, page_frees, order9_allocs;
-	uint64_t fallbacks, steals, kswapd_wakes, wakeup_kswapd;
+	uint64_t fallbacks, steals, kswapd_wakes, kswapd_sleeps, wakeup_kswapd;
 	uint64_t direct_reclaims, direct_reclaimed, direct_ns;
 	uint64_t compact_tries, compactions, compact_ns;
 	uint64_t node_reclaims, node_reclaimed, node_reclaim_ns;
@@ -315,6 +315,18 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res,
 /* summary.c */
 int rp_write_outputs(struct rp_run *r, struct mmt_replay_result *res);
 FILE *rp_create(const char *dir, const char *name);
+/* Modeled time of the slow operations (after calibration). */
+void rp_model_slow_ns(const struct rp_run *r, uint64_t *dr, uint64_t *comp,
+		      uint64_t *nr);
+
+/* vmstat.c: the model's kernel-named counters beside the kernel's. */
+/* The kernel's count of a model item (enum mmc_vm_item): its /proc/vmstat
+ * delta between the trace's snapshots, or its tracepoint's events in the
+ * trace.  0 when the trace cannot tell. */
+int rp_kernel_count(struct rp_run *r, int item, uint64_t *v);
+/* model_vs_kernel.tsv (tsv) or the table replay prints. */
 void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv);
+/* vmstat.tsv: every model counter. */
+int rp_write_vmstat(struct rp_run *r, FILE *f);
 
 #endif

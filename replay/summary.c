@@ -195,8 +195,8 @@ static void end_state(const struct rp_run *r, const struct mmc_vmstat *vs,
 }
 
 /* Modeled time spent in reclaim/compaction, summed from the slow ops. */
-static void model_ns(const struct rp_run *r, uint64_t *dr, uint64_t *comp,
-		     uint64_t *nr)
+void rp_model_slow_ns(const struct rp_run *r, uint64_t *dr, uint64_t *comp,
+		      uint64_t *nr)
 {
 	*dr = *comp = *nr = 0;
 	for (size_t i = 0; i < r->slow.n; i++) {
@@ -258,7 +258,19 @@ static void write_slab_thp(const struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)s->fault_oom);
 }
 
-static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
+/* The kernel's count of a model item, or null when the trace cannot
+ * tell (replay/vmstat.c). */
+static void json_kernel(FILE *f, struct rp_run *r, int item)
+{
+	uint64_t v;
+
+	if (rp_kernel_count(r, item, &v))
+		fprintf(f, "%llu", (unsigned long long)v);
+	else
+		fputs("null", f);
+}
+
+static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 			  const struct endstate *e, FILE *f)
 {
 	char buf[8192], *lines[128];
@@ -338,14 +350,23 @@ static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
 	if (r->o->mode == MMT_REPLAY_POLICY)
 		write_slab_thp(r, vs, f);
 	fprintf(f, "  \"kernel\": {\"fallbacks\": %llu, \"kswapd_wakes\": %llu, "
-		"\"direct_reclaims\": %llu, \"compaction_stalls\": %llu, "
-		"\"node_reclaims\": %llu, \"lost_events\": %llu},\n",
+		"\"direct_reclaims\": %llu, \"compaction_stalls\": ",
 		(unsigned long long)r->k.fallbacks,
 		(unsigned long long)r->k.kswapd_wakes,
-		(unsigned long long)r->k.direct_reclaims,
-		(unsigned long long)r->k.compact_tries,
+		(unsigned long long)r->k.direct_reclaims);
+	json_kernel(f, r, MMC_COMPACT_STALL);
+	fprintf(f, ", \"node_reclaims\": %llu, \"lost_events\": %llu},\n",
 		(unsigned long long)r->k.node_reclaims,
 		(unsigned long long)r->k.lost);
+	fputs("  \"counters\": {", f);
+	for (int i = 0; i < MMC_NR_VM_ITEMS; i++) {
+		fprintf(f, "%s\"%s\": {\"model\": %llu, \"kernel\": ",
+			i ? ", " : "", mmc_vm_item_name(i),
+			(unsigned long long)vs->ev[i]);
+		json_kernel(f, r, i);
+		fputs("}", f);
+	}
+	fputs("},\n", f);
 	fputs("  \"calibration\": {", f);
 	for (int i = 0; i < RP_NR_FITS; i++) {
 		const struct rp_fit *ft = &r->costs.fit[i];
@@ -511,69 +532,6 @@ static int write_calibration(const struct rp_run *r)
 	return finish(f);
 }
 
-/* "model vs kernel": what the trace saw next to what the model did. */
-void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv)
-{
-	const struct rp_kernel_ctr *k = &r->k;
-	struct mmc_vmstat vs;
-	uint64_t dr_ns, comp_ns, nr_ns;
-	struct { const char *name; uint64_t kern; int64_t model; } rows[] = {
-		{ "pages_allocated", k->page_allocs, 0 },
-		{ "pages_freed", k->page_frees, 0 },
-		{ "order9_allocs", k->order9_allocs, 0 },
-		{ "slab_page_allocs", r->sl.kernel_slab_page_allocs, 0 },
-		{ "fallbacks", k->fallbacks, 0 },
-		{ "pageblock_steals", k->steals, 0 },
-		{ "kswapd_wakes", k->kswapd_wakes, 0 },
-		{ "direct_reclaims", k->direct_reclaims, 0 },
-		{ "direct_reclaimed_pages", k->direct_reclaimed, 0 },
-		{ "direct_reclaim_ns", k->direct_ns, 0 },
-		{ "compaction_stalls", k->compact_tries, 0 },
-		{ "compaction_runs", k->compactions, -1 },
-		{ "compaction_ns", k->compact_ns, 0 },
-		{ "node_reclaims", k->node_reclaims, 0 },
-		{ "node_reclaimed_pages", k->node_reclaimed, 0 },
-		{ "node_reclaim_ns", k->node_reclaim_ns, 0 },
-		{ "lost_events", k->lost, -1 },
-	};
-
-	mmc_vmstat(r->m, &vs);
-	model_ns(r, &dr_ns, &comp_ns, &nr_ns);
-	rows[0].model = (int64_t)vs.pgalloc;
-	rows[1].model = (int64_t)vs.pgfree;
-	rows[2].model = (int64_t)vs.order9_attempts;
-	rows[3].model = (int64_t)r->sl.model_slab_page_allocs;
-	rows[4].model = (int64_t)vs.extfrag_events;
-	rows[5].model = (int64_t)vs.pageblock_steals;
-	rows[6].model = (int64_t)vs.kswapd_wakes;
-	rows[7].model = (int64_t)vs.direct_reclaims;
-	rows[8].model = (int64_t)vs.direct_reclaimed;
-	rows[9].model = (int64_t)dr_ns;
-	rows[10].model = (int64_t)vs.compact_stalls;
-	rows[12].model = (int64_t)comp_ns;
-	/* the kernel's count is mm_vmscan_node_reclaim_begin, which fires
-	 * only when node_reclaim() scans: calls minus the refused ones */
-	rows[13].model = (int64_t)(vs.node_reclaims - vs.node_reclaim_full -
-				   vs.node_reclaim_noscan);
-	rows[14].model = (int64_t)vs.node_reclaimed;
-	rows[15].model = (int64_t)nr_ns;
-	if (tsv)
-		fputs("# counter\tkernel\tmodel\n", f);
-	else
-		fprintf(f, "model vs kernel (%s)\n%-24s %16s %16s\n",
-			r->topo_desc, "counter", "kernel", "model");
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		char mv[32];
-
-		if (rows[i].model < 0)
-			snprintf(mv, sizeof(mv), "-");
-		else
-			snprintf(mv, sizeof(mv), "%lld", (long long)rows[i].model);
-		fprintf(f, tsv ? "%s\t%llu\t%s\n" : "%-24s %16llu %16s\n",
-			rows[i].name, (unsigned long long)rows[i].kern, mv);
-	}
-}
-
 static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
 			const struct endstate *e, struct mmt_replay_result *res)
 {
@@ -589,7 +547,8 @@ static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
 	res->model_kswapd_wakes = vs->kswapd_wakes;
 	res->kernel_kswapd_wakes = r->k.kswapd_wakes;
 	res->model_compact_stalls = vs->compact_stalls;
-	res->kernel_compact_stalls = r->k.compact_tries;
+	if (!rp_kernel_count(r, MMC_COMPACT_STALL, &res->kernel_compact_stalls))
+		res->kernel_compact_stalls = 0;
 	res->model_node_reclaims = vs->node_reclaims;
 	res->kernel_node_reclaims = r->k.node_reclaims;
 	res->remote_allocs = vs->pgalloc_remote;
@@ -655,6 +614,16 @@ int rp_write_outputs(struct rp_run *r, struct mmt_replay_result *res)
 			rc = write_calibration(r);
 		if (!rc && r->o->mode == MMT_REPLAY_MIRROR)
 			rc = write_text(dir, "mirror.txt", text, len);
+		if (!rc) {
+			f = rp_create(dir, "vmstat.tsv");
+			if (!f) {
+				rc = -1;
+			} else {
+				rc = rp_write_vmstat(r, f);
+				if (finish(f))
+					rc = -1;
+			}
+		}
 		if (!rc && r->o->mode == MMT_REPLAY_POLICY) {
 			f = rp_create(dir, "model_vs_kernel.tsv");
 			if (!f) {
