@@ -256,6 +256,7 @@ struct rp_run {
 	uint64_t dup_lru;
 	uint64_t hotadd_cursor[8][MMT_MAX_ZONE_TYPES];	/* next pfn to online */
 	uint64_t hotadd_pages, hotadd_late;
+	uint64_t hugetlb_seeded;	/* pool pages inferred (seed_hugetlb) */
 	struct rp_map onl;	/* order-10 blocks already onlined */
 
 	/* time series */

@@ -324,7 +324,8 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		"  \"fallbacks\": %llu,\n  \"pageblock_steals\": %llu,\n"
 		"  \"absorbed_frees\": %llu,\n  \"unmatched_frees\": %llu,\n"
 		"  \"samples\": %llu,\n  \"fault_touches\": %llu,\n"
-		"  \"slab_objects\": %llu,\n  \"alloc_over_live\": %llu,\n",
+		"  \"slab_objects\": %llu,\n  \"alloc_over_live\": %llu,\n"
+		"  \"hugetlb_pages_inferred\": %llu,\n",
 		(unsigned long long)vs->direct_reclaims,
 		(unsigned long long)vs->compact_stalls,
 		(unsigned long long)vs->node_reclaims,
@@ -346,7 +347,8 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)r->nr_samples,
 		(unsigned long long)r->touches,
 		(unsigned long long)r->slab_objs,
-		(unsigned long long)r->alloc_over_live);
+		(unsigned long long)r->alloc_over_live,
+		(unsigned long long)r->hugetlb_seeded);
 	if (r->o->mode == MMT_REPLAY_POLICY)
 		write_slab_thp(r, vs, f);
 	fprintf(f, "  \"kernel\": {\"fallbacks\": %llu, \"kswapd_wakes\": %llu, "
