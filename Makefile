@@ -32,26 +32,34 @@ LDLIBS  := $(shell pkg-config --libs libbpf libzstd 2>/dev/null || echo -lbpf -l
 MMCORE_SRC    := $(sort $(wildcard mmcore/*.c))
 TRACE_SRC     := $(sort $(wildcard traces/*.c))
 REPLAY_SRC    := $(sort $(wildcard replay/*.c))
+REPORT_SRC    := $(sort $(wildcard report/*.c))
+ANALYZE_SRC   := $(sort $(wildcard analyze/*.c))
 COLLECTOR_SRC := $(sort $(filter-out %.bpf.c,$(wildcard collector/*.c)))
 BPF_SRC       := $(sort $(wildcard collector/*.bpf.c))
 TEST_SRC      := $(sort $(wildcard tests/test_*.c))
 BENCH_SRC     := $(sort $(wildcard bench/*.c))
+SCEN_SRC      := $(sort $(wildcard scenarios/*.c))
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 MMCORE_OBJ    := $(call obj,$(MMCORE_SRC))
 TRACE_OBJ     := $(call obj,$(TRACE_SRC))
 REPLAY_OBJ    := $(call obj,$(REPLAY_SRC))
+REPORT_OBJ    := $(call obj,$(REPORT_SRC))
+ANALYZE_OBJ   := $(call obj,$(ANALYZE_SRC))
 COLLECTOR_OBJ := $(call obj,$(COLLECTOR_SRC))
 BPF_OBJ       := $(patsubst collector/%.bpf.c,$(BUILD)/collector/%.bpf.o,$(BPF_SRC))
 SKELS         := $(patsubst collector/%.bpf.c,$(BUILD)/collector/%.skel.h,$(BPF_SRC))
 TEST_BIN      := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCH_BIN     := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+SCEN_BIN      := $(patsubst scenarios/%.c,$(BUILD)/scenarios/%,$(SCEN_SRC))
 
 LIBMMCORE := $(BUILD)/libmmcore.a
 LIBTRACE  := $(BUILD)/libmmtrace.a
 LIBREPLAY := $(BUILD)/libreplay.a
+LIBREPORT := $(BUILD)/libreport.a
+LIBANALYZE := $(BUILD)/libanalyze.a
 LIBCOLL   := $(BUILD)/libcollector.a
-ALL_LIBS  := $(LIBREPLAY) $(LIBCOLL) $(LIBTRACE) $(LIBMMCORE)
+ALL_LIBS  := $(LIBANALYZE) $(LIBREPLAY) $(LIBREPORT) $(LIBCOLL) $(LIBTRACE) $(LIBMMCORE)
 
 .PHONY: all deps test check demo bench install clean distclean tests
 all: $(BUILD)/mmtrace
@@ -82,11 +90,13 @@ $(BUILD)/gen/report_plots.c: $(PLOTS_GP) scripts/embed-plots.sh
 	@mkdir -p $(@D)
 	sh scripts/embed-plots.sh $(PLOTS_GP) > $@.tmp && mv $@.tmp $@
 $(BUILD)/gen/report_plots.o: $(BUILD)/gen/report_plots.c | deps
-	$(CC) $(CFLAGS) -Ireplay -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) -Ireport -MMD -MP -c $< -o $@
 
 $(LIBMMCORE): $(MMCORE_OBJ)
 $(LIBTRACE): $(TRACE_OBJ)
-$(LIBREPLAY): $(REPLAY_OBJ) $(BUILD)/gen/report_plots.o
+$(LIBREPLAY): $(REPLAY_OBJ)
+$(LIBREPORT): $(REPORT_OBJ) $(BUILD)/gen/report_plots.o
+$(LIBANALYZE): $(ANALYZE_OBJ)
 $(LIBCOLL): $(COLLECTOR_OBJ)
 $(ALL_LIBS):
 	@mkdir -p $(@D)
@@ -99,8 +109,11 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(ALL_LIBS)
 	$(CC) $(LDFLAGS_SAN) -o $@ $< $(ALL_LIBS) $(LDLIBS) -lcmocka
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(ALL_LIBS)
 	$(CC) $(LDFLAGS_SAN) -o $@ $< $(ALL_LIBS) $(LDLIBS)
+# scenarios/: workloads that drive the host into known states (standalone)
+$(BUILD)/scenarios/%: $(BUILD)/scenarios/%.o
+	$(CC) $(LDFLAGS_SAN) -o $@ $<
 
-tests: $(TEST_BIN) $(BUILD)/mmtrace
+tests: $(TEST_BIN) $(BUILD)/mmtrace $(SCEN_BIN)
 
 # The README's test command.  Every suite runs; the summary line counts them.
 test: tests

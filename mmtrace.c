@@ -14,6 +14,7 @@ static const struct subcmd subcmds[] = {
 	{ "record",  cmd_record,  "capture page, slab, fault, reclaim and compaction events" },
 	{ "info",    cmd_info,    "summarize a trace (--json for scripts)" },
 	{ "dump",    cmd_dump,    "print a trace one event per line" },
+	{ "stat",    cmd_stat,    "page and slab allocations by call site, process, cache (perf kmem stat)" },
 	{ "zones",   cmd_zones,   "print the model's zone table in /proc/zoneinfo terms" },
 	{ "replay",  cmd_replay,  "replay a trace through mmcore under a policy" },
 	{ "compare", cmd_compare, "replay under several policies and write a report" },

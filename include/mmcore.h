@@ -123,6 +123,8 @@ struct mmc_policy {
 	int swappiness;
 	int compaction_proactiveness;
 	int extfrag_threshold;
+	int defrag_mode;			/* 6.15+: 1 = no fragmenting fallback
+					 * before reclaim and compaction */
 	int node_reclaim_distance;	/* RECLAIM_DISTANCE, not a sysctl */
 	int thp_enabled;		/* 0 never, 1 madvise, 2 always */
 	int thp_defrag;			/* 0 never,1 defer,2 defer+madvise,3 madvise,4 always */

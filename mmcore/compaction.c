@@ -480,15 +480,19 @@ bool compaction_suitable(struct mmc *m, struct mmc_zone *z, unsigned order,
 }
 
 /* compaction_suit_allocation_order(): SUCCESS when the allocation would
- * succeed already, SKIPPED when compaction cannot help, else CONTINUE. */
+ * succeed already (for kcompactd under vm.defrag_mode: counting only free
+ * whole pageblocks, NR_FREE_PAGES_BLOCKS), SKIPPED when compaction cannot
+ * help, else CONTINUE. */
 static enum compact_result compaction_suit_allocation_order(
 	struct mmc *m, struct mmc_zone *z, unsigned order,
-	int highest_zoneidx, unsigned alloc_flags)
+	int highest_zoneidx, unsigned alloc_flags, bool kcompactd)
 {
 	uint64_t watermark = wmark_pages(z, alloc_flags & ALLOC_WMARK_MASK);
+	uint64_t free = kcompactd && m->policy.defrag_mode ?
+			zone_free_pages_blocks(z) : zone_page_state_free(z);
 
-	if (zone_watermark_ok(z, order, watermark, highest_zoneidx,
-			      alloc_flags))
+	if (__zone_watermark_ok(z, order, watermark, highest_zoneidx,
+				alloc_flags, (int64_t)free))
 		return COMPACT_SUCCESS;
 	if (!compaction_suitable(m, z, order, watermark, highest_zoneidx))
 		return COMPACT_SKIPPED;
@@ -1273,6 +1277,16 @@ static enum compact_result compact_finished(struct mmc *m,
 	/* always finish a pageblock (fewer fallbacks later) */
 	if (!pageblock_aligned(cc->migrate_pfn))
 		return COMPACT_CONTINUE;
+	/* vm.defrag_mode: kcompactd aims at the high mark in whole
+	 * pageblocks, which ALLOC_NOFRAGMENT fallbacks can claim */
+	if (m->policy.defrag_mode && !cc->direct_compaction) {
+		if (__zone_watermark_ok(z, (unsigned)cc->order,
+					high_wmark_pages(z), cc->highest_zoneidx,
+					cc->alloc_flags,
+					(int64_t)zone_free_pages_blocks(z)))
+			return COMPACT_SUCCESS;
+		return COMPACT_CONTINUE;
+	}
 	for (unsigned o = (unsigned)cc->order; o < NR_PAGE_ORDERS; o++) {
 		const struct free_area *area = &z->free_area[o];
 		if (area->nr_free[cc->migratetype])
@@ -1326,7 +1340,8 @@ static enum compact_result compact_zone(struct mmc *m,
 	if (!is_via_compact_memory(cc->order)) {
 		ret = compaction_suit_allocation_order(m, z, (unsigned)cc->order,
 						       cc->highest_zoneidx,
-						       cc->alloc_flags);
+						       cc->alloc_flags,
+						       !cc->direct_compaction);
 		if (ret != COMPACT_CONTINUE)
 			return ret;
 	}
@@ -1485,7 +1500,7 @@ static bool kcompactd_node_suitable(struct mmc *m, int nid,
 		if (compaction_suit_allocation_order(m, z,
 						     (unsigned)kc->max_order,
 						     kc->highest_zoneidx,
-						     ALLOC_WMARK_MIN) ==
+						     ALLOC_WMARK_MIN, true) ==
 		    COMPACT_CONTINUE)
 			return true;
 	}
@@ -1526,7 +1541,7 @@ static void kcompactd_do_work(struct mmc *m, int nid, struct kcompactd *kc)
 		if (compaction_deferred(z, order))
 			continue;
 		if (compaction_suit_allocation_order(m, z, (unsigned)order, t,
-						     ALLOC_WMARK_MIN) !=
+						     ALLOC_WMARK_MIN, true) !=
 		    COMPACT_CONTINUE)
 			continue;
 		struct compact_control cc = {

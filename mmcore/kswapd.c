@@ -108,8 +108,11 @@ static struct kswapd *node_kswapd(struct mmc *m, int nid)
 }
 
 /* pgdat_balanced(): any eligible zone meets its high mark (boost
- * included) at this order; a node without one needs no balancing. */
-static bool pgdat_balanced(struct mmc_node *n, int order, int highest)
+ * included) at this order; a node without one needs no balancing.
+ * Under vm.defrag_mode a high-order check counts only free pages in
+ * whole pageblocks (NR_FREE_PAGES_BLOCKS). */
+static bool pgdat_balanced(const struct mmc *m, struct mmc_node *n,
+			   int order, int highest)
 {
 	bool any = false;
 
@@ -118,8 +121,11 @@ static bool pgdat_balanced(struct mmc_node *n, int order, int highest)
 		if (!populated_zone(z) || !z->managed)
 			continue;
 		any = true;
-		if (zone_watermark_ok(z, (unsigned)order, high_wmark_pages(z),
-				      highest, 0))
+		uint64_t free = m->policy.defrag_mode && order ?
+				zone_free_pages_blocks(z) : z->nr_free;
+
+		if (__zone_watermark_ok(z, (unsigned)order, high_wmark_pages(z),
+					highest, 0, (int64_t)free))
 			return true;
 	}
 	return !any;
@@ -135,11 +141,12 @@ static bool pgdat_watermark_boosted(struct mmc_node *n, int highest)
 
 /* prepare_kswapd_sleep(): balanced, or hopeless (left to direct
  * reclaim). */
-static bool prepare_kswapd_sleep(struct mmc_node *n, int order, int highest)
+static bool prepare_kswapd_sleep(const struct mmc *m, struct mmc_node *n,
+				 int order, int highest)
 {
 	if (n->kswapd_failures >= MAX_RECLAIM_RETRIES)
 		return true;
-	return pgdat_balanced(n, order, highest);
+	return pgdat_balanced(m, n, order, highest);
 }
 
 /* kswapd_highest_zoneidx(): the wakers' zone index, or the previous
@@ -255,7 +262,7 @@ static uint64_t balance_pgdat_round(struct mmc *m, struct mmc_node *n,
 	bool raise_priority = true;
 
 	sc->reclaim_idx = k->highest;
-	bool balanced = pgdat_balanced(n, sc->order, k->highest);
+	bool balanced = pgdat_balanced(m, n, sc->order, k->highest);
 	if (!balanced && k->nr_boost_reclaim) {
 		/* unbalanced: ignore the boost, restart at DEF_PRIORITY */
 		k->nr_boost_reclaim = 0;
@@ -308,7 +315,7 @@ static uint64_t balance_pgdat_round(struct mmc *m, struct mmc_node *n,
 static void kswapd_try_to_sleep(struct mmc *m, struct mmc_node *n,
 				struct kswapd *k)
 {
-	if (prepare_kswapd_sleep(n, k->reclaim_order, k->highest)) {
+	if (prepare_kswapd_sleep(m, n, k->reclaim_order, k->highest)) {
 		reset_isolation_suitable(m, n->nid);
 		wakeup_kcompactd(m, n->nid, k->alloc_order, k->highest);
 		k->state = KSWAPD_NAPPING;
@@ -324,7 +331,7 @@ static void kswapd_nap_over(struct mmc *m, struct mmc_node *n,
 			    struct kswapd *k)
 {
 	k->clock = k->nap_end;
-	if (prepare_kswapd_sleep(n, k->reclaim_order, k->highest)) {
+	if (prepare_kswapd_sleep(m, n, k->reclaim_order, k->highest)) {
 		count_vm_event(m, MMC_TP_KSWAPD_SLEEP);
 		k->state = KSWAPD_ASLEEP;
 		return;
@@ -352,7 +359,7 @@ void wakeup_kswapd(struct mmc *m, struct mmc_zone *z, uint64_t gfp,
 	if (k->state == KSWAPD_BALANCING)
 		return;		/* not on its wait queue */
 	if (n->kswapd_failures >= MAX_RECLAIM_RETRIES ||
-	    (pgdat_balanced(n, (int)order, highest_zoneidx) &&
+	    (pgdat_balanced(m, n, (int)order, highest_zoneidx) &&
 	     !pgdat_watermark_boosted(n, highest_zoneidx))) {
 		if (!(gfp & MMC___GFP_DIRECT_RECLAIM))
 			wakeup_kcompactd(m, n->nid, (int)order, highest_zoneidx);

@@ -29,6 +29,7 @@ static const struct knob knobs[] = {
 	K(swappiness, 0, 200, 60),
 	K(compaction_proactiveness, 0, 100, 20),
 	K(extfrag_threshold, 0, 1000, 500),
+	K(defrag_mode, 0, 1, 0),		/* 6.15+ */
 	K(node_reclaim_distance, 10, 255, 30),
 };
 #define NR_KNOBS (sizeof(knobs) / sizeof(knobs[0]))
