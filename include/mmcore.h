@@ -260,8 +260,9 @@ void mmc_set_split_hook(struct mmc *m, mmc_split_fn fn, void *ctx);
  * it can measure on a trace.  reclaim_round_ns >= 1. */
 struct mmc_bg_costs {
 	uint32_t reclaim_scan_ns;	/* per page kswapd isolates from an LRU */
-	uint32_t reclaim_folio_ns;	/* per folio it frees */
+	uint32_t reclaim_page_ns;	/* per page it frees */
 	uint32_t reclaim_round_ns;	/* per balance_pgdat() round */
+	uint32_t reclaim_run_ns;	/* per balance_pgdat() call */
 };
 void mmc_bg_costs_defaults(struct mmc_bg_costs *c);
 /* 0, or -1 (and no change) for out-of-range values. */

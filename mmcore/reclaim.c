@@ -1152,7 +1152,6 @@ static uint64_t shrink_inactive_list(struct mmc *m, struct lruvec *lv,
 		if (v == FOLIO_RECLAIM) {
 			reclaim_folio(m, lv, l, &f);
 			reclaimed += 1u << f.order;
-			sc->nr_reclaimed_folios++;
 		} else if (v == FOLIO_ACTIVATE) {
 			uint32_t nr = 1u << f.order;
 			lv->nr_pages[l] -= nr;

@@ -855,56 +855,40 @@ static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
 		break;
 	case MMT_EV_DIRECT_RECLAIM_BEGIN:
 		k->direct_reclaims++;
-		c->dr_begin = ev->ts + 1;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_DIRECT_RECLAIM_END:
 		k->direct_reclaimed += ev->arg;
-		if (c->dr_begin && ev->ts + 1 >= c->dr_begin) {
-			uint64_t d = ev->ts + 1 - c->dr_begin;
-
-			k->direct_ns += d;
-			rp_fitsum_add(&r->fits[RP_FIT_DIRECT_RECLAIM],
-				      (double)ev->arg, (double)d);
-		}
-		c->dr_begin = 0;
+		if (c->dr_begin && ev->ts + 1 >= c->dr_begin)
+			k->direct_ns += ev->ts + 1 - c->dr_begin;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_NODE_RECLAIM_BEGIN:
 		k->node_reclaims++;
-		c->nr_begin = ev->ts + 1;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_NODE_RECLAIM_END:
 		k->node_reclaimed += ev->arg;
-		if (c->nr_begin && ev->ts + 1 >= c->nr_begin) {
-			uint64_t d = ev->ts + 1 - c->nr_begin;
-
-			k->node_reclaim_ns += d;
-			rp_fitsum_add(&r->fits[RP_FIT_NODE_RECLAIM],
-				      (double)ev->arg, (double)d);
-		}
-		c->nr_begin = 0;
+		if (c->nr_begin && ev->ts + 1 >= c->nr_begin)
+			k->node_reclaim_ns += ev->ts + 1 - c->nr_begin;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_COMPACT_TRY:
 		k->compact_tries++;
 		break;
 	case MMT_EV_COMPACTION_BEGIN:
 		k->compactions++;
-		c->comp_begin = ev->ts + 1;
-		c->comp_migrate = ev->arg;
-		c->comp_free = ev->arg2;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_COMPACTION_END:
-		if (c->comp_begin && ev->ts + 1 >= c->comp_begin) {
-			uint64_t d = ev->ts + 1 - c->comp_begin;
-			uint64_t mig = ev->arg > c->comp_migrate ?
-				       ev->arg - c->comp_migrate : 0;
-			uint64_t fr = c->comp_free > ev->arg2 ?
-				      c->comp_free - ev->arg2 : 0;
-
-			k->compact_ns += d;
-			rp_fitsum_add(&r->fits[RP_FIT_COMPACTION],
-				      (double)(mig + fr), (double)d);
-		}
-		c->comp_begin = 0;
+		if (c->comp_begin && ev->ts + 1 >= c->comp_begin)
+			k->compact_ns += ev->ts + 1 - c->comp_begin;
+		rp_calib_event(r, ev, c);
+		break;
+	case MMT_EV_LRU_SHRINK_INACTIVE:
+	case MMT_EV_COMPACT_SCAN:
+	case MMT_EV_COMPACT_MIGRATEPAGES:
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_FAULT_USER:
 	case MMT_EV_FAULT_KERNEL:
@@ -1190,6 +1174,8 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return 1;
 	}
+	/* before the pre-pass, which fits kswapd's costs */
+	rp_costs_defaults(&r->costs);
 	if (r->o->mode == MMT_REPLAY_MIRROR && prescan(r) < 0) {
 		snprintf(err, errlen, "%s", mmt_reader_error(r->rd));
 		return 1;
@@ -1223,7 +1209,6 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 		mmc_set_migrate_hook(r->m, on_migrate, r);
 		mmc_set_split_hook(r->m, on_split, r);
 	}
-	rp_costs_defaults(&r->costs);
 	dur = mmt_reader_last_ts(r->rd);
 	r->sample_ns = r->o->sample_ns;
 	if (!r->sample_ns)

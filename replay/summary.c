@@ -145,18 +145,35 @@ static int is_int(const char *s)
 	return 1;
 }
 
-static void json_hist(FILE *f, const char *key, const struct rp_hist *h)
+/* A histogram of modelled costs, with where its constants come from
+ * (source): the histograms are the model's costs, never measured. */
+static void json_hist(FILE *f, const char *key, const struct rp_hist *h,
+		      const char *source)
 {
 	char b[64];
 
 	fprintf(f, "  \"%s\": {\"p50\": %llu, \"p99\": %llu, \"p999\": %llu, "
-		"\"max\": %llu, \"mean\": %s, \"count\": %llu},\n", key,
+		"\"max\": %llu, \"mean\": %s, \"count\": %llu, "
+		"\"source\": \"%s\"},\n", key,
 		(unsigned long long)rp_hist_pct(h, 0.50),
 		(unsigned long long)rp_hist_pct(h, 0.99),
 		(unsigned long long)rp_hist_pct(h, 0.999),
 		(unsigned long long)h->max,
 		num(b, sizeof(b), h->n ? h->sum / (double)h->n : 0.0),
-		(unsigned long long)h->n);
+		(unsigned long long)h->n, source);
+}
+
+/* The source of the allocation latencies: the fast-path constants are
+ * model defaults (nothing measures them on the recording host yet); the
+ * slow paths' are fitted when their fits hold. */
+static const char *alloc_latency_source(const struct rp_run *r)
+{
+	const struct rp_fit *f = r->costs.fit;
+
+	if (f[RP_FIT_DIRECT_RECLAIM].fitted || f[RP_FIT_COMPACTION].fitted ||
+	    f[RP_FIT_NODE_RECLAIM].fitted)
+		return "model default, slow paths fitted";
+	return "model default";
 }
 
 struct endstate {
@@ -198,18 +215,23 @@ static void end_state(const struct rp_run *r, const struct mmc_vmstat *vs,
 void rp_model_slow_ns(const struct rp_run *r, uint64_t *dr, uint64_t *comp,
 		      uint64_t *nr)
 {
+	const struct rp_fit *f = r->costs.fit;
+
 	*dr = *comp = *nr = 0;
 	for (size_t i = 0; i < r->slow.n; i++) {
 		const struct mmc_result *s = &r->slow.v[i].res;
 
 		if (s->path & MMC_PATH_DIRECT_RECLAIM)
-			*dr += rp_fit_cost(&r->costs.fit[RP_FIT_DIRECT_RECLAIM],
+			*dr += rp_fit_cost(&f[RP_FIT_DIRECT_RECLAIM],
+					   s->reclaim_scanned,
 					   s->reclaim_reclaimed);
 		if (s->path & MMC_PATH_COMPACT)
-			*comp += rp_fit_cost(&r->costs.fit[RP_FIT_COMPACTION],
-					     s->compact_scanned);
+			*comp += rp_fit_cost(&f[RP_FIT_COMPACTION],
+					     s->compact_scanned,
+					     s->compact_migrated);
 		if (s->path & MMC_PATH_NODE_RECLAIM)
-			*nr += rp_fit_cost(&r->costs.fit[RP_FIT_NODE_RECLAIM],
+			*nr += rp_fit_cost(&f[RP_FIT_NODE_RECLAIM],
+					   s->reclaim_scanned,
 					   s->node_reclaimed);
 	}
 }
@@ -305,10 +327,14 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 	else
 		fputs("null", f);
 	fputs(",\n", f);
-	json_hist(f, "latency_ns", &r->hist[RP_OP_ALLOC]);
-	json_hist(f, "fault_latency_ns", &r->hist[RP_OP_FAULT]);
-	json_hist(f, "reclaim_latency_ns", &r->hist[RP_OP_RECLAIM]);
-	json_hist(f, "compaction_latency_ns", &r->hist[RP_OP_COMPACTION]);
+	json_hist(f, "latency_ns", &r->hist[RP_OP_ALLOC],
+		  alloc_latency_source(r));
+	json_hist(f, "fault_latency_ns", &r->hist[RP_OP_FAULT],
+		  "model default");
+	json_hist(f, "reclaim_latency_ns", &r->hist[RP_OP_RECLAIM],
+		  rp_fit_source(&r->costs.fit[RP_FIT_DIRECT_RECLAIM]));
+	json_hist(f, "compaction_latency_ns", &r->hist[RP_OP_COMPACTION],
+		  rp_fit_source(&r->costs.fit[RP_FIT_COMPACTION]));
 	fprintf(f, "  \"direct_reclaim_stalls\": %llu,\n"
 		"  \"compaction_stalls\": %llu,\n  \"node_reclaims\": %llu,\n"
 		"  \"remote_allocs\": %llu,\n  \"oom\": %llu,\n"
@@ -374,15 +400,17 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 	fputs("  \"calibration\": {", f);
 	for (int i = 0; i < RP_NR_FITS; i++) {
 		const struct rp_fit *ft = &r->costs.fit[i];
+		const char *t1, *t2;
+		char a[64], b[64], c[64], e[64], q[64];
 
-		char a[64], b[64], e[64], q[64];
-
-		fprintf(f, "%s\"%s\": {\"base_ns\": %s, \"ns_per_page\": %s, "
-			"\"samples\": %llu, \"rmse_ns\": %s, \"r2\": %s, "
-			"\"source\": \"%s\"}", i ? ", " : "", rp_fit_name(i),
-			num(a, 64, ft->a), num(b, 64, ft->b),
-			(unsigned long long)ft->samples, num(e, 64, ft->rmse),
-			num(q, 64, ft->r2), ft->fitted ? "trace" : "default");
+		rp_fit_terms(i, &t1, &t2);
+		fprintf(f, "%s\"%s\": {\"base_ns\": %s, \"%s\": %s, "
+			"\"%s\": %s, \"samples\": %llu, \"rmse_ns\": %s, "
+			"\"r2\": %s, \"source\": \"%s\"}", i ? ", " : "",
+			rp_fit_name(i), num(a, 64, ft->a), t1, num(b, 64, ft->b),
+			t2, num(c, 64, ft->c), (unsigned long long)ft->samples,
+			num(e, 64, ft->rmse), num(q, 64, ft->r2),
+			rp_fit_source(ft));
 	}
 	fputs("}", f);
 	if (r->o->mode == MMT_REPLAY_MIRROR) {
@@ -514,23 +542,26 @@ static int write_calibration(const struct rp_run *r)
 	fputs("# constant\tvalue\tsamples\trmse_ns\tr2\tsource\n", f);
 	for (int i = 0; i < RP_NR_FITS; i++) {
 		const struct rp_fit *ft = &c->fit[i];
-		const char *src = ft->fitted ? "trace" : "default";
+		const char *src = rp_fit_source(ft), *t[2];
+		double v[3] = { ft->a, ft->b, ft->c };
+		char e[64], q[64];
 
-		char a[64], b[64], e[64], q[64];
-
+		rp_fit_terms(i, &t[0], &t[1]);
 		num(e, 64, ft->rmse);
 		num(q, 64, ft->r2);
-		fprintf(f, "%s.base_ns\t%s\t%llu\t%s\t%s\t%s\n",
-			rp_fit_name(i), num(a, 64, ft->a),
-			(unsigned long long)ft->samples, e, q, src);
-		fprintf(f, "%s.ns_per_page\t%s\t%llu\t%s\t%s\t%s\n",
-			rp_fit_name(i), num(b, 64, ft->b),
-			(unsigned long long)ft->samples, e, q, src);
+		for (int k = 0; k < 3; k++) {
+			char b[64];
+
+			fprintf(f, "%s.%s\t%s\t%llu\t%s\t%s\t%s\n",
+				rp_fit_name(i), k ? t[k - 1] : "base_ns",
+				num(b, 64, v[k]),
+				(unsigned long long)ft->samples, e, q, src);
+		}
 	}
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
 		char b[64];
 
-		fprintf(f, "%s\t%s\t0\t0\t0\tdefault\n", fixed[i].name,
+		fprintf(f, "%s\t%s\t0\t0\t0\tmodel default\n", fixed[i].name,
 			num(b, sizeof(b), fixed[i].v));
 	}
 	return finish(f);

@@ -396,6 +396,10 @@ static void write_params(const struct rpt *r, FILE *f, double heat_max)
 	fprintf(f, "trace_name = ");
 	put_gp_string(f, rj_str(r->runs[0].summary, "trace") ?
 		      rj_str(r->runs[0].summary, "trace") : "");
+	fprintf(f, "\nlatency_source = ");
+	put_gp_string(f, rj_str_path(r->runs[0].summary, "latency_ns.source") ?
+		      rj_str_path(r->runs[0].summary, "latency_ns.source") :
+		      "model default");
 	fprintf(f, "\nhas_ts = %d\nhas_lat = %d\n", has_ts, has_lat);
 	fprintf(f, "tmax = %.6g\n", tmax_of(r) > 0 ? tmax_of(r) : 1);
 	fprintf(f, "heat_cbmax = %.6g\n", heat_max >= 10 ? heat_max : 10);
