@@ -135,6 +135,15 @@ void mmc_policy_defaults(struct mmc_policy *p);
  * -1 and a one-line message naming it. */
 int mmc_policy_set(struct mmc_policy *p, const char *name, const char *value,
 		   char *err, size_t errlen);
+/* The i-th setting mmc_policy_set() accepts, for listings; 0, or -1 past
+ * the last. */
+struct mmc_sysctl_info {
+	char name[48];			/* "vm.zone_reclaim_mode" */
+	char def[32];			/* "0"; "auto": computed from the host */
+	char range[64];			/* "0..7", or the accepted words */
+	const char *what;		/* one line */
+};
+int mmc_policy_sysctl(size_t i, struct mmc_sysctl_info *out);
 /* Writes "vm.X=V\n" lines for every field (stable order). */
 size_t mmc_policy_format(const struct mmc_policy *p, char *buf, size_t len);
 
@@ -470,6 +479,21 @@ struct mmc_vmstat {
 	uint64_t boosts;
 };
 void mmc_vmstat(const struct mmc *m, struct mmc_vmstat *out);
+
+/* One node's share of some mmc_vmstat counters: summed over the nodes
+ * they give mmc_vmstat's totals exactly, so a per-node figure and a
+ * whole-host table agree.  Pages allocated count where they landed (and
+ * remote ones there too); a failed allocation, a direct reclaim and a
+ * compaction stall count on the allocating cpu's node; node reclaim,
+ * compaction migrations and kswapd on the node they worked on. */
+struct mmc_node_vmstat {
+	uint64_t pgalloc, pgalloc_remote, alloc_fail;
+	uint64_t direct_reclaims, direct_reclaimed;
+	uint64_t compact_stalls, compact_migrated;
+	uint64_t node_reclaims, node_reclaimed;
+	uint64_t kswapd_wakes, kswapd_reclaimed;
+};
+int mmc_node_vmstat(const struct mmc *m, int nid, struct mmc_node_vmstat *out);
 
 /* mm/vmstat.c fill_contig_page_info + unusable_free_index /
  * __fragmentation_index, on a free_count[] per order.  Both *1000. */

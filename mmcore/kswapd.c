@@ -171,6 +171,7 @@ static void balance_pgdat_begin(struct mmc *m, struct mmc_node *n,
 	n->kswapd_highest_zoneidx = -1;
 	count_vm_event(m, MMC_TP_KSWAPD_WAKE);
 	count_vm_event(m, MMC_PAGEOUTRUN);
+	n->vm.kswapd_wakes++;
 	memset(&k->sc, 0, sizeof(k->sc));
 	k->sc.gfp_mask = MMC_GFP_KERNEL;
 	k->sc.order = k->alloc_order;
@@ -289,6 +290,7 @@ static uint64_t balance_pgdat_round(struct mmc *m, struct mmc_node *n,
 	if (kswapd_shrink_node(m, n, sc))
 		raise_priority = false;
 	uint64_t got = sc->nr_reclaimed - before;
+	n->vm.kswapd_reclaimed += got;
 	uint64_t cost = m->bg.reclaim_round_ns +
 			sc->nr_scanned * m->bg.reclaim_scan_ns +
 			got * m->bg.reclaim_page_ns;

@@ -1494,6 +1494,10 @@ uint64_t try_to_free_pages(struct mmc *m, int preferred_nid, uint64_t gfp,
 		preferred_nid = 0;
 	count_vm_event(m, MMC_TP_DIRECT_RECLAIM_BEGIN);
 	progress = do_try_to_free_pages(m, preferred_nid, &sc, &scanned);
+	m->vm.direct_scanned += scanned;
+	m->vm.direct_reclaimed += sc.nr_reclaimed;
+	m->nodes[preferred_nid].vm.direct_reclaims++;
+	m->nodes[preferred_nid].vm.direct_reclaimed += sc.nr_reclaimed;
 	if (res) {
 		res->path |= MMC_PATH_DIRECT_RECLAIM;
 		res->reclaim_scanned += (uint32_t)scanned;
@@ -1576,6 +1580,7 @@ int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 	int ret;
 
 	m->vm.node_reclaims++;
+	n->vm.node_reclaims++;
 	if (node_pagecache_reclaimable(m, nid) <= n->min_unmapped_pages &&
 	    n->nr_slab_reclaimable <= n->min_slab_pages) {
 		m->vm.node_reclaim_full++;
@@ -1594,6 +1599,7 @@ int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 	count_vm_event(m, ret == NODE_RECLAIM_SUCCESS ?
 		       MMC_ZONE_RECLAIM_SUCCESS : MMC_ZONE_RECLAIM_FAILED);
 	m->vm.node_reclaimed += sc.nr_reclaimed;
+	n->vm.node_reclaimed += sc.nr_reclaimed;
 	if (res) {
 		res->path |= MMC_PATH_NODE_RECLAIM;
 		res->node_reclaimed += (uint32_t)sc.nr_reclaimed;

@@ -48,7 +48,15 @@ static void usage(FILE *f)
 	      "      --sample-ms N      time series interval in trace time\n"
 	      "  -j, --jobs N           parallel replays (default: online cpus)\n"
 	      "  -o, --output DIR       report directory (created)\n"
-	      "  -h, --help             this text\n", f);
+	      "  -h, --help             this text\n"
+	      "\n"
+	      "EXAMPLES\n"
+	      "  zone_reclaim_mode 0 against 1 on a two-node what-if:\n"
+	      "    mmtrace compare trace.mmt --topology 2 -o out \\\n"
+	      "      --policy zrm0:vm.zone_reclaim_mode=0 --policy zrm1:vm.zone_reclaim_mode=1\n"
+	      "  The host's settings against defrag_mode with a larger reserve:\n"
+	      "    mmtrace compare trace.mmt -o out --policy host: \\\n"
+	      "      --policy defrag:vm.defrag_mode=1,vm.min_free_kbytes=262144\n", f);
 }
 
 static int parse_policy(struct cmp_policy *p, const char *arg)
@@ -147,7 +155,7 @@ static int write_policies(const char *dir, const struct cmp_policy *p,
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/policies.tsv", dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return -1;
 	f = fdopen(fd, "w");
@@ -155,7 +163,7 @@ static int write_policies(const char *dir, const struct cmp_policy *p,
 		close(fd);
 		return -1;
 	}
-	fputs("# index\tname\tcolour\tsettings\n", f);
+	fputs("index\tname\tcolour\tsettings\n", f);
 	for (unsigned i = 0; i < n; i++)
 		fprintf(f, "%u\t%s\t%u\t%s\n", i, p[i].name, i % 8,
 			*p[i].settings ? p[i].settings : "host");

@@ -29,7 +29,15 @@ static void usage(FILE *f)
 	      "The host's own vm sysctls from the trace header are the base\n"
 	      "policy.  Exit status: 0 ok (a truncated trace replays up to its\n"
 	      "last whole block, with a warning), 1 trace or I/O error, 2 bad\n"
-	      "option.\n", f);
+	      "option.\n"
+	      "\n"
+	      "EXAMPLES\n"
+	      "  Replay under the host's own settings:\n"
+	      "    mmtrace replay trace.mmt -o run0\n"
+	      "  zone_reclaim_mode=1 on a two-node what-if of the host:\n"
+	      "    mmtrace replay trace.mmt --topology 2 --set vm.zone_reclaim_mode=1 -o zrm1\n"
+	      "  Check the model against the kernel (pfn by pfn):\n"
+	      "    mmtrace replay trace.mmt --mode mirror -o mirror\n", f);
 }
 
 int cmd_replay(int argc, char **argv)
@@ -109,9 +117,14 @@ int cmd_replay(int argc, char **argv)
 	rc = mmt_replay_run(&o, &res, err, sizeof(err));
 	if (rc)
 		fprintf(stderr, "mmtrace replay: %s\n", err);
-	else if (o.outdir && !quiet)
-		fprintf(stderr, "mmtrace replay: %llu events replayed, "
+	else if (o.outdir && !quiet && res.events_total_known)
+		fprintf(stderr, "mmtrace replay: %llu of %llu events replayed, "
 			"results in %s\n",
+			(unsigned long long)res.events_replayed,
+			(unsigned long long)res.events_total, o.outdir);
+	else if (o.outdir && !quiet)
+		fprintf(stderr, "mmtrace replay: %llu events replayed (the file "
+			"is cut short: its total is unknown), results in %s\n",
 			(unsigned long long)res.events_replayed, o.outdir);
 	free(sets);
 	return rc;
