@@ -65,9 +65,11 @@ static int parse_kinds(const char *s, uint8_t want[MMT_EV__COUNT])
 	return 0;
 }
 
+/* Names from the header (escaped: they come from the file). */
 struct printer {
 	const struct mmt_header *h;
-	char gfp[256], mt[32], mt2[32];
+	char gfp[256], mt[4 * MMT_NAME_LEN], mt2[4 * MMT_NAME_LEN];
+	char cache[4 * MMT_NAME_LEN];
 };
 
 static const char *gfp(struct printer *p, uint64_t raw)
@@ -87,7 +89,9 @@ static const char *mt2(struct printer *p, int v)
 
 static const char *cache_name(struct printer *p, uint32_t i)
 {
-	return i < p->h->nr_slab_caches ? p->h->slab_caches[i].name : "?";
+	return i < p->h->nr_slab_caches ?
+	       mmt_text(p->h->slab_caches[i].name, p->cache, sizeof(p->cache)) :
+	       "?";
 }
 
 typedef unsigned long long ull;
