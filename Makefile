@@ -25,6 +25,12 @@ CFLAGS_BASE += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 LDFLAGS_SAN := -fsanitize=address,undefined
 endif
+# libFuzzer builds (make fuzz, clang only): coverage in every library
+ifeq ($(SAN),fuzz)
+CFLAGS_BASE += -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS_SAN := -fsanitize=fuzzer,address,undefined
+endif
 CFLAGS  ?=
 CFLAGS  += $(CFLAGS_BASE)
 LDLIBS  := $(shell pkg-config --libs libbpf libzstd 2>/dev/null || echo -lbpf -lelf -lz -lzstd) -lpthread -lm
@@ -36,6 +42,8 @@ COLLECTOR_SRC := $(sort $(filter-out %.bpf.c,$(wildcard collector/*.c)))
 BPF_SRC       := $(sort $(wildcard collector/*.bpf.c))
 TEST_SRC      := $(sort $(wildcard tests/test_*.c))
 BENCH_SRC     := $(sort $(wildcard bench/*.c))
+FUZZ_SRC      := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_LIB_SRC  := $(filter-out $(FUZZ_SRC),$(sort $(wildcard fuzz/*.c)))
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 MMCORE_OBJ    := $(call obj,$(MMCORE_SRC))
@@ -46,6 +54,8 @@ BPF_OBJ       := $(patsubst collector/%.bpf.c,$(BUILD)/collector/%.bpf.o,$(BPF_S
 SKELS         := $(patsubst collector/%.bpf.c,$(BUILD)/collector/%.skel.h,$(BPF_SRC))
 TEST_BIN      := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCH_BIN     := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+FUZZ_BIN      := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+FUZZ_LIB_OBJ  := $(call obj,$(FUZZ_LIB_SRC))
 
 LIBMMCORE := $(BUILD)/libmmcore.a
 LIBTRACE  := $(BUILD)/libmmtrace.a
@@ -53,7 +63,7 @@ LIBREPLAY := $(BUILD)/libreplay.a
 LIBCOLL   := $(BUILD)/libcollector.a
 ALL_LIBS  := $(LIBREPLAY) $(LIBCOLL) $(LIBTRACE) $(LIBMMCORE)
 
-.PHONY: all deps test check demo bench install clean distclean tests
+.PHONY: all deps test check demo bench install clean distclean tests fuzz fuzz-ci fuzz-bins
 all: $(BUILD)/mmtrace
 
 deps:
@@ -100,6 +110,13 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(ALL_LIBS)
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(ALL_LIBS)
 	$(CC) $(LDFLAGS_SAN) -o $@ $< $(ALL_LIBS) $(LDLIBS)
 
+# ---- fuzzing (fuzz/README.md) --------------------------------------------
+# The harnesses see the trace library's private header (traces/codec.h).
+$(BUILD)/fuzz/%.o: CFLAGS += -Itraces
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ) $(LIBREPLAY) $(LIBTRACE) $(LIBMMCORE)
+	$(CC) $(LDFLAGS_SAN) -o $@ $< $(FUZZ_LIB_OBJ) $(LIBREPLAY) $(LIBTRACE) $(LIBMMCORE) $(LDLIBS)
+fuzz-bins: $(FUZZ_BIN)
+
 tests: $(TEST_BIN) $(BUILD)/mmtrace
 
 # The README's test command.  Every suite runs; the summary line counts them.
@@ -108,6 +125,17 @@ test: tests
 
 check:
 	$(MAKE) BUILD=build-san SAN=1 OPT=-O1 test
+
+# Every harness for FUZZ_SECONDS each (default 300) after replaying its
+# corpus; fuzz-ci: the corpus and 60 s each, as CI runs it.
+FUZZ_SECONDS ?= 300
+FUZZ_MAKE = $(MAKE) BUILD=build-fuzz SAN=fuzz CC=$(CLANG) OPT=-O1 fuzz-bins
+fuzz: deps
+	@$(FUZZ_MAKE)
+	@sh fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+fuzz-ci: deps
+	@$(FUZZ_MAKE)
+	@sh fuzz/run.sh build-fuzz 60
 
 bench: $(BENCH_BIN) $(BUILD)/mmtrace
 	@MMTRACE=$(BUILD)/mmtrace BUILD=$(BUILD) sh bench/run.sh
@@ -122,7 +150,7 @@ install: $(BUILD)/mmtrace
 	install -m 0644 plots/* $(DESTDIR)$(PREFIX)/share/mmtrace/plots/
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
