@@ -57,7 +57,30 @@ struct coll_ksyms *coll_ksyms_load(void);	/* NULL: none readable */
 /* FNV-1a 64 of "symbol+0xoffset" (stable across boots and hosts running
  * the same kernel build); keyed hash when the address is not a symbol. */
 uint64_t coll_ksyms_hash(struct coll_ksyms *k, uint64_t addr);
+/* From now on, the first time a symbol's hash is computed its name goes
+ * to w's names table (once per hash, however often the cache evicts it). */
+void coll_ksyms_name_into(struct coll_ksyms *k, struct mmt_writer *w);
 void coll_ksyms_free(struct coll_ksyms *k);
+
+/* ---- comm.c: process names ---------------------------------------------- */
+
+#define COLL_COMM_LEN 64
+struct coll_comms;
+struct coll_comms *coll_comms_new(void);	/* NULL: out of memory */
+void coll_comms_free(struct coll_comms *c);
+/* Every process in /proc now (and pid 0, "swapper"). */
+void coll_comms_scan(struct coll_comms *c);
+/* pid is called comm (at most len bytes, need not be NUL-terminated)
+ * from now on (a fork, exec or rename the BPF side saw). */
+void coll_comms_set(struct coll_comms *c, uint32_t pid, const char *comm,
+		    size_t len);
+/* 1 when pid's current name is not in the trace yet (coll_comms_note
+ * would write it). */
+int coll_comms_pending(struct coll_comms *c, uint32_t pid);
+/* An event of pid at ts: writes pid's name to w's names table unless the
+ * current one is there already.  0, or -1 on a writer error. */
+int coll_comms_note(struct coll_comms *c, uint32_t pid, uint64_t ts,
+		    struct mmt_writer *w);
 
 uint64_t coll_keyed_hash(uint64_t key, uint64_t v);
 uint64_t coll_now_ns(int clock);

@@ -25,6 +25,9 @@
 #define MMTR_KIND_MASK		0x00ff
 /* Not an event: the first time a kmem_cache is seen, its name. */
 #define MMTR_CACHE_NAME		0x00fe
+/* Not an event: a process got a name (fork of a new process, exec, a
+ * rename); struct mmtr_comm. */
+#define MMTR_COMM		0x00fd
 
 struct mmtr_ev {
 	__u64 ts;		/* bpf_ktime_get_ns(), per-CPU cached for hot kinds */
@@ -80,6 +83,12 @@ struct cpu_state {
 struct mmtr_cache_name {
 	struct mmtr_ev e;	/* a = id, b = object_size | size << 32 */
 	char name[MMTR_CACHE_NAME_LEN];
+};
+
+#define MMTR_COMM_LEN 16
+struct mmtr_comm {
+	struct mmtr_ev e;	/* a = pid (the task's; a process at fork) */
+	char comm[MMTR_COMM_LEN];
 };
 
 /*

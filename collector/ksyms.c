@@ -24,6 +24,10 @@ struct coll_ksyms {
 	char *names;		/* one allocation for all names */
 	uint64_t key;		/* random: hashes of non-symbols are not invertible */
 	struct { uint64_t addr, hash; } cache[CACHE_SIZE];
+	/* names written to the trace: a set of hashes (0 = empty slot) */
+	struct mmt_writer *w;
+	uint64_t *named;
+	size_t named_cap, named_n;
 };
 
 static int ksym_cmp(const void *a, const void *b)
@@ -91,6 +95,7 @@ void coll_ksyms_free(struct coll_ksyms *k)
 {
 	if (!k)
 		return;
+	free(k->named);
 	free(k->v);
 	free(k->names);
 	free(k);
@@ -116,6 +121,49 @@ uint64_t coll_keyed_hash(uint64_t key, uint64_t v)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
 	return z ^ (z >> 31);
+}
+
+void coll_ksyms_name_into(struct coll_ksyms *k, struct mmt_writer *w)
+{
+	if (k)
+		k->w = w;
+}
+
+/* Open addressing on the hash itself (already uniform). */
+static int named_insert(struct coll_ksyms *k, uint64_t h)
+{
+	size_t i;
+
+	if ((k->named_n + 1) * 2 > k->named_cap) {
+		size_t cap = k->named_cap ? k->named_cap * 2 : 4096;
+		uint64_t *v = calloc(cap, sizeof(*v)), *old = k->named;
+
+		if (!v)
+			return -1;
+		for (size_t j = 0; j < k->named_cap; j++) {
+			if (!old[j])
+				continue;
+			for (i = old[j] & (cap - 1); v[i]; i = (i + 1) & (cap - 1))
+				;
+			v[i] = old[j];
+		}
+		free(old);
+		k->named = v;
+		k->named_cap = cap;
+	}
+	for (i = h & (k->named_cap - 1); k->named[i]; i = (i + 1) & (k->named_cap - 1))
+		if (k->named[i] == h)
+			return 0;
+	k->named[i] = h;
+	k->named_n++;
+	return 1;
+}
+
+/* The first time a symbol's hash comes up, its name goes to the trace. */
+static void name_once(struct coll_ksyms *k, uint64_t h, const char *name)
+{
+	if (k->w && h && named_insert(k, h) > 0)
+		mmt_writer_add_sym(k->w, h, name);
 }
 
 uint64_t coll_ksyms_hash(struct coll_ksyms *k, uint64_t addr)
@@ -146,6 +194,7 @@ uint64_t coll_ksyms_hash(struct coll_ksyms *k, uint64_t addr)
 		snprintf(buf, sizeof(buf), "%s+0x%llx", k->v[lo].name,
 			 (unsigned long long)(addr - k->v[lo].addr));
 		h = fnv1a(buf);
+		name_once(k, h, buf);
 	}
 	k->cache[slot].addr = addr;
 	k->cache[slot].hash = h;

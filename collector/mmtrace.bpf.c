@@ -837,6 +837,52 @@ int filemap_del(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 		    BPF_CORE_READ(ctx, order), tgid);
 }
 
+/* ---- process names ------------------------------------------------------- */
+
+/* A name for the loader's pid -> command table (collector/comm.c), sent
+ * straight to the ring: rare, and ordered with the events by seq, so a
+ * new process's name arrives before its first event. */
+static __always_inline int emit_comm(__u32 pid, const void *comm)
+{
+	struct mmtr_comm *n;
+	void *ring;
+
+	if (!running() || (filter_tgid && pid != filter_tgid))
+		return KEEP;
+	if (filter_cgid && bpf_get_current_cgroup_id() != filter_cgid)
+		return KEEP;
+	n = reserve(sizeof(*n), MMTR_COMM, &ring, cur_tgid());
+	if (!n)
+		return KEEP;
+	n->e.a = pid;
+	n->e.b = 0;
+	bpf_probe_read_kernel(n->comm, sizeof(n->comm), comm);
+	submit(n, ring);
+	return KEEP;
+}
+
+/* A new process (not a thread): pid == tgid, the parent's name for now. */
+SEC("tp/task/task_newtask")
+int task_newtask(struct trace_event_raw_task_newtask *ctx)
+{
+	const unsigned long clone_thread = 0x00010000;	/* CLONE_THREAD */
+
+	if (BPF_CORE_READ(ctx, clone_flags) & clone_thread)
+		return KEEP;
+	return emit_comm(BPF_CORE_READ(ctx, pid),
+			 __builtin_preserve_access_index(&ctx->comm));
+}
+
+/* exec (__set_task_comm) and prctl(PR_SET_NAME), kthread names.  The pid
+ * is the task's: a thread's rename names a pid no event carries (events
+ * carry the process), which the loader never writes out. */
+SEC("tp/task/task_rename")
+int task_rename(struct trace_event_raw_task_rename *ctx)
+{
+	return emit_comm(BPF_CORE_READ(ctx, pid),
+			 __builtin_preserve_access_index(&ctx->newcomm));
+}
+
 /* ---- calibration (run once with BPF_PROG_TEST_RUN) ----------------------- */
 
 /*

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -100,6 +101,9 @@ struct rec {
 	int nrings;
 	struct mmt_writer *w;
 	struct coll_ksyms *ks;
+	struct coll_comms *comms;	/* pid -> command (collector/comm.c) */
+	uint32_t last_pid;		/* its name is in the trace already */
+	uint64_t last_put_ts;		/* ts of the last event written */
 	struct bpf_link *links[MAX_LINKS];
 	int nlinks;
 	pid_t child;
@@ -123,6 +127,9 @@ struct rec {
 	uint64_t resizes;
 
 	int write_failed;
+	int placeholder;	/* we created o.out (empty) before attaching */
+	int opened;		/* the writer took o.out over */
+	int cmd_ended;		/* CMD exited on its own: its status is ours */
 	int calib_only;		/* mm_page_alloc attached for calibration only */
 	struct bpf_link *calib_link;
 	struct bpf_link *zone_link;	/* zone_names, during setup only */
@@ -135,12 +142,11 @@ struct rec {
 	int slab_on;		/* slab programs attached */
 };
 
-static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t stop_flag;	/* the signal that asked us to stop */
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_flag = 1;
+	stop_flag = sig;
 }
 
 static void usage(FILE *f)
@@ -181,7 +187,26 @@ static void usage(FILE *f)
 "                        plus the least a recorder can write per event\n"
 "  -h, --help            this text\n"
 "\n"
-"Needs root (CAP_BPF + CAP_PERFMON, and /proc/kpageflags for snapshots).\n");
+"Needs root (CAP_BPF + CAP_PERFMON, and /proc/kpageflags for snapshots).\n"
+"FILE, --pid, --cgroup, -e and CMD are checked before anything is attached.\n"
+"SIGINT, SIGTERM and SIGHUP stop the recording and complete FILE; a full\n"
+"disk (ENOSPC) or the file size limit (EFBIG) stops it with FILE readable\n"
+"up to its last whole block.\n"
+"\n"
+"Exit status: 0 FILE written; 1 runtime error (not root, BPF, a write\n"
+"error); 2 bad option, FILE exists without --force, --pid not running.\n"
+"With CMD, when FILE was written: CMD's own status when CMD ended by itself\n"
+"(127 not found, 126 not executable, 128+N killed by signal N, as time(1)\n"
+"reports it); 0 when the recording ended first (-d, a signal) and ended\n"
+"CMD with SIGTERM.\n"
+"\n"
+"EXAMPLES\n"
+"  Record the whole host for 10 s:\n"
+"    mmtrace record -o host.mmt -d 10\n"
+"  Record for the life of a build, then see what it holds:\n"
+"    mmtrace record -o build.mmt -- make -j8 && mmtrace info build.mmt\n"
+"  Only page and reclaim events of one cgroup, in a bigger buffer:\n"
+"    mmtrace record -o db.mmt -d 60 -c /sys/fs/cgroup/db -e page,reclaim -b 256\n");
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -215,18 +240,26 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'd':
 			o->duration = strtod(optarg, &end);
-			if (*end || o->duration <= 0) {
-				fprintf(stderr, "mmtrace record: --duration '%s': not a positive number\n", optarg);
+			/* a year at most: nan, inf and huge values would
+			 * overflow the end time */
+			if (*end || end == optarg || !(o->duration > 0) ||
+			    o->duration > 366 * 86400.0) {
+				fprintf(stderr, "mmtrace record: --duration '%s': want seconds, more than 0 and at most a year\n", optarg);
 				return -1;
 			}
 			break;
-		case 'p':
-			o->pid = (int)strtol(optarg, &end, 10);
-			if (*end || o->pid <= 0) {
+		case 'p': {
+			long v;
+
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			o->pid = v > 0 && v <= INT_MAX ? (int)v : 0;
+			if (*end || errno || o->pid <= 0) {
 				fprintf(stderr, "mmtrace record: --pid '%s': not a pid\n", optarg);
 				return -1;
 			}
 			break;
+		}
 		case 'c':
 			o->cgroup = optarg;
 			break;
@@ -268,13 +301,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (optind < argc)
 		o->cmd = argv + optind;
-	if (!o->out) {
+	if (!o->out || !*o->out) {
 		fprintf(stderr, "mmtrace record: -o FILE is required (see --help)\n");
-		return -1;
-	}
-	if (!o->force && !access(o->out, F_OK)) {
-		fprintf(stderr, "mmtrace record: %s: exists (use --force to overwrite)\n",
-			o->out);
 		return -1;
 	}
 	if (o->attach_only && o->store_only) {
@@ -305,13 +333,20 @@ static int spawn_stopped(struct rec *r)
 		return -1;
 	if (r->child == 0) {
 		char go;
+		ssize_t n;
 
 		close(fds[1]);
-		if (read(fds[0], &go, 1) != 1)
+		/* ignored signals stay ignored across exec: CMD gets the
+		 * defaults, not the recorder's SIGPIPE and SIGXFSZ */
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGXFSZ, SIG_DFL);
+		while ((n = read(fds[0], &go, 1)) < 0 && errno == EINTR)
+			;
+		if (n != 1)
 			_exit(127);	/* recorder gave up before starting */
 		execvp(r->o.cmd[0], r->o.cmd);
 		fprintf(stderr, "mmtrace record: %s: %s\n", r->o.cmd[0], strerror(errno));
-		_exit(127);
+		_exit(errno == ENOENT ? 127 : 126);	/* as a shell says it */
 	}
 	close(fds[0]);
 	r->child_pipe = fds[1];
@@ -337,6 +372,7 @@ static int child_exited(struct rec *r)
 	if (waitpid(r->child, &st, WNOHANG) == r->child) {
 		r->child_status = st;
 		r->child = 0;
+		r->cmd_ended = 1;
 		return 1;
 	}
 	return 0;
@@ -397,6 +433,7 @@ static const char *group_of(const char *tp)
 		{ "mm_vmscan_", "reclaim" },
 		{ "mm_compaction_", "compaction" },
 		{ "mm_filemap_", "filemap" },
+		{ "task_", "names" },
 	};
 
 	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
@@ -420,18 +457,20 @@ static int in_list(const char *list, const char *word)
 	return 0;
 }
 
+/* Process names (task:*) are not events: always recorded. */
 static int selected(const struct opts *o, const char *tp)
 {
-	return !o->events || in_list(o->events, tp) ||
+	return !o->events || !strcmp(group_of(tp), "names") ||
+	       in_list(o->events, tp) ||
 	       in_list(o->events, group_of(tp));
 }
 
-/* Every word of -e must name a group or a tracepoint we have. */
-static int check_events(struct rec *r)
+/* Every word of -e must name a group or a tracepoint of the object. */
+static int check_events(struct bpf_object *obj, const char *events)
 {
 	static const char *const groups[] = { "page", "pcp", "extfrag", "slab",
 		"fault", "reclaim", "compaction", "filemap" };
-	const char *p = r->o.events;
+	const char *p = events;
 
 	while (p && *p) {
 		const char *c = strchr(p, ',');
@@ -441,7 +480,7 @@ static int check_events(struct rec *r)
 
 		for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
 			ok |= strlen(groups[i]) == n && !strncmp(groups[i], p, n);
-		bpf_object__for_each_program(prog, r->skel->obj) {
+		bpf_object__for_each_program(prog, obj) {
 			const char *t = tp_name(prog);
 
 			ok |= t && strlen(t) == n && !strncmp(t, p, n);
@@ -711,8 +750,32 @@ static uint64_t rel_ts(struct rec *r, uint64_t ts)
 
 static int put(struct rec *r, const struct mmt_event *ev)
 {
+	struct mmt_event e2;
+
 	if (r->write_failed)
 		return -1;
+	/* A process's name goes into the names table with its first event
+	 * (and again after it changed); one compare per event otherwise.
+	 * The event that starts a name gets a time later than every event
+	 * before it (hot events share a cached time), so "the name from
+	 * ts on" splits the process's events exactly where the rename was. */
+	if (ev->pid != r->last_pid && r->comms) {
+		if (coll_comms_pending(r->comms, ev->pid)) {
+			if (ev->ts <= r->last_put_ts) {
+				e2 = *ev;
+				e2.ts = r->last_put_ts + 1;
+				if (r->last_ts < e2.ts)
+					r->last_ts = e2.ts;
+				ev = &e2;
+			}
+			if (coll_comms_note(r->comms, ev->pid, ev->ts, r->w)) {
+				r->write_failed = 1;
+				return -1;
+			}
+		}
+		r->last_pid = ev->pid;
+	}
+	r->last_put_ts = ev->ts;
 	if (mmt_writer_add(r->w, ev)) {
 		r->write_failed = 1;
 		return -1;
@@ -872,6 +935,16 @@ static int convert(struct rec *r, const void *data, size_t size)
 			cache_name(r, data);
 		return 0;
 	}
+	if (e->kind == MMTR_COMM) {
+		const struct mmtr_comm *c = data;
+
+		if (size >= sizeof(*c) && r->comms && c->e.a <= UINT32_MAX) {
+			coll_comms_set(r->comms, (uint32_t)c->e.a, c->comm,
+				       sizeof(c->comm));
+			r->last_pid = UINT32_MAX;	/* look again */
+		}
+		return 0;
+	}
 	memset(&ev, 0, sizeof(ev));
 	ev.ts = rel_ts(r, e->ts);
 	ev.kind = (uint16_t)kind;
@@ -968,7 +1041,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	const char *p = data;
 	size_t stride;
 
-	if (size < sizeof(*e) || e->kind == MMTR_CACHE_NAME)
+	if (size < sizeof(*e) || e->kind == MMTR_CACHE_NAME || e->kind == MMTR_COMM)
 		return on_record_one(ctx, data, size);
 	stride = (e->kind & MMTR_KIND_X) ? sizeof(struct mmtr_ev_x)
 					 : sizeof(struct mmtr_ev);
@@ -1146,6 +1219,158 @@ static uint64_t phys_span_of(const struct mmt_header *h)
 	return m * h->page_size;
 }
 
+/* ---- checks before anything is attached ---------------------------------- */
+
+/* The id of --cgroup's cgroup v2 directory (a path under /sys/fs/cgroup,
+ * or relative to it); -1 when it is not one. */
+static int cgroup_id(const char *cg, uint64_t *id)
+{
+	char path[4096];
+	struct stat st;
+
+	if (cg[0] == '/' && !strncmp(cg, "/sys/fs/cgroup", 14))
+		snprintf(path, sizeof(path), "%s", cg);
+	else
+		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s", cg + (cg[0] == '/'));
+	if (stat(path, &st) || !S_ISDIR(st.st_mode))
+		return -1;
+	*id = st.st_ino;	/* kernfs id == cgroup id */
+	return 0;
+}
+
+/* Is `path` a file execve can run?  0, or errno. */
+static int runnable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return errno;
+	if (!S_ISREG(st.st_mode) || access(path, X_OK))
+		return EACCES;
+	return 0;
+}
+
+/* Finds CMD as execvp will (PATH, or the confstr default when unset; an
+ * empty element is the current folder), so that a command that cannot
+ * run fails before anything is attached.  0, or the status a shell gives:
+ * 127 not found, 126 found but not executable. */
+static int check_cmd(const char *cmd)
+{
+	char path[4096], dflt[256] = "/bin:/usr/bin";
+	const char *dirs = getenv("PATH");
+	int e = ENOENT;
+
+	if (!dirs) {
+		confstr(_CS_PATH, dflt, sizeof(dflt));
+		dirs = dflt;
+	}
+	if (strchr(cmd, '/')) {
+		e = runnable(cmd);
+	} else {
+		for (const char *p = dirs; p; ) {
+			const char *c = strchr(p, ':');
+			int n = c ? (int)(c - p) : (int)strlen(p);
+			int r;
+
+			snprintf(path, sizeof(path), "%.*s%s%s", n, p, n ? "/" : "", cmd);
+			r = runnable(path);
+			if (!r) {
+				e = 0;
+				break;
+			}
+			if (r == EACCES)	/* execvp goes on, then says EACCES */
+				e = EACCES;
+			p = c ? c + 1 : NULL;
+		}
+	}
+	if (!e)
+		return 0;
+	if (e == ENOENT && !strchr(cmd, '/'))
+		fprintf(stderr, "mmtrace record: %s: command not found\n", cmd);
+	else
+		fprintf(stderr, "mmtrace record: %s: %s\n", cmd, strerror(e));
+	return e == ENOENT ? 127 : 126;
+}
+
+/* --pid, --cgroup, -e and CMD, before root is needed or anything is
+ * attached.  0, or the exit status (2 bad option, 126/127 CMD). */
+static int check_args(const struct opts *o)
+{
+	struct mmtrace_bpf *skel;
+	uint64_t id;
+	int rc;
+
+	if (o->pid && kill(o->pid, 0) && errno == ESRCH) {
+		fprintf(stderr, "mmtrace record: --pid %d: no such process\n", o->pid);
+		return 2;
+	}
+	if (o->cgroup && cgroup_id(o->cgroup, &id)) {
+		fprintf(stderr, "mmtrace record: --cgroup %s: not a cgroup v2 directory\n",
+			o->cgroup);
+		return 2;
+	}
+	if (o->events) {
+		/* opened, not loaded: the program names, no kernel objects */
+		skel = mmtrace_bpf__open();
+		if (!skel) {
+			fprintf(stderr, "mmtrace record: cannot open the BPF object: %s\n",
+				strerror(errno));
+			return 1;
+		}
+		rc = check_events(skel->obj, o->events);
+		mmtrace_bpf__destroy(skel);
+		if (rc)
+			return 2;
+	}
+	return o->cmd ? check_cmd(o->cmd[0]) : 0;
+}
+
+/* FILE must be writable before anything is attached, not seconds later:
+ * a new FILE is created here, empty and 0600 (removed again if recording
+ * never starts); an existing one, with --force, must be a regular file in
+ * a folder that takes a new file (the writer replaces it at start).
+ * 0, 1 (cannot write there) or 2 (exists, no --force). */
+static int claim_output(struct rec *r)
+{
+	const char *out = r->o.out;
+	char dir[4096], *slash;
+	struct stat st;
+	int fd;
+
+	if (r->o.force && !lstat(out, &st)) {
+		if (!S_ISREG(st.st_mode)) {
+			fprintf(stderr, "mmtrace record: %s: exists and is not a regular file\n",
+				out);
+			return 1;
+		}
+		snprintf(dir, sizeof(dir), "%s", out);
+		slash = strrchr(dir, '/');
+		if (!slash)
+			snprintf(dir, sizeof(dir), ".");
+		else
+			slash[slash == dir] = '\0';
+		if (access(dir, W_OK | X_OK)) {
+			fprintf(stderr, "mmtrace record: %s: cannot replace it: %s\n",
+				out, strerror(errno));
+			return 1;
+		}
+		return 0;
+	}
+	fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST) {
+			fprintf(stderr, "mmtrace record: %s: exists (use --force to "
+				"overwrite)\n", out);
+			return 2;
+		}
+		fprintf(stderr, "mmtrace record: %s: %s\n", out, strerror(errno));
+		return 1;
+	}
+	close(fd);
+	r->placeholder = 1;
+	return 0;
+}
+
 /* --store-only's sink: 2^18 slots of 16 bytes (4 MB) per CPU, more than
  * a CPU's share of cache, so its stores miss as a ring's would; 2^16 on
  * hosts of over 16 CPUs.  One slot when unused. */
@@ -1197,20 +1422,14 @@ static int set_filters(struct rec *r)
 	ro->self_tgid = (uint32_t)getpid();
 	ro->filter_tgid = (uint32_t)(r->o.cmd_only ? r->child : r->o.pid);
 	if (r->o.cgroup) {
-		char path[4096];
-		struct stat st;
+		uint64_t id;
 
-		if (r->o.cgroup[0] == '/' && !strncmp(r->o.cgroup, "/sys/fs/cgroup", 14))
-			snprintf(path, sizeof(path), "%s", r->o.cgroup);
-		else
-			snprintf(path, sizeof(path), "/sys/fs/cgroup/%s",
-				 r->o.cgroup + (r->o.cgroup[0] == '/'));
-		if (stat(path, &st) || !S_ISDIR(st.st_mode)) {
+		if (cgroup_id(r->o.cgroup, &id)) {
 			fprintf(stderr, "mmtrace record: --cgroup %s: not a cgroup v2 directory\n",
 				r->o.cgroup);
 			return -2;
 		}
-		ro->filter_cgid = st.st_ino;	/* kernfs id == cgroup id */
+		ro->filter_cgid = id;
 	}
 	return 0;
 }
@@ -1263,8 +1482,6 @@ static int setup_bpf(struct rec *r)
 	if (err)
 		return err == -2 ? -1 : (fprintf(stderr, "mmtrace record: ring size: %s\n",
 						 strerror(errno)), -1);
-	if (check_events(r))
-		return -1;
 	probe_programs(r);
 	if (mmtrace_bpf__load(r->skel)) {
 		int e = errno;
@@ -1532,17 +1749,28 @@ static int start(struct rec *r)
 
 	r->h.start_realtime_ns = coll_now_ns(CLOCK_REALTIME);
 	r->h.start_ns = coll_now_ns(CLOCK_MONOTONIC);
-	r->h.flags = r->o.raw_pointers ? MMT_HDR_RAW_POINTERS : 0;
+	r->h.flags = (r->o.raw_pointers ? MMT_HDR_RAW_POINTERS : 0) | MMT_HDR_NAMES;
 	enable_batching(r);
 	set_cpu_flags(r, MMTR_RUNNING);
+	/* After `running`: a process forked from now on is named by BPF. */
+	r->last_pid = UINT32_MAX;
+	r->comms = coll_comms_new();
+	if (r->comms)
+		coll_comms_scan(r->comms);
+	else
+		coll_note(&r->h, "record.names", "process names: out of memory");
 	if (start_snapshot(r, &snap))
 		return -1;
-	r->w = mmt_writer_open(r->o.out, r->o.force, &r->h, &snap, err, sizeof(err));
+	r->opened = 1;	/* the writer owns o.out from here, even on failure */
+	r->w = mmt_writer_open(r->o.out, r->o.force || r->placeholder, &r->h,
+			       &snap, err, sizeof(err));
 	mmt_snapshot_free(&snap);
 	if (!r->w) {
 		fprintf(stderr, "mmtrace record: %s\n", err);
 		return -1;
 	}
+	if (!r->o.raw_pointers)
+		coll_ksyms_name_into(r->ks, r->w);
 	return 0;
 }
 
@@ -1615,6 +1843,10 @@ static void loop(struct rec *r)
 			break;
 		if (r->o.cmd && child_exited(r))
 			break;
+		if (r->o.pid && kill(r->o.pid, 0) && errno == ESRCH) {
+			fprintf(stderr, "mmtrace record: process %d exited\n", r->o.pid);
+			break;
+		}
 	}
 	if (tty)
 		progress(r, &last_ev, &last_t, 1);
@@ -1685,6 +1917,7 @@ static void cleanup(struct rec *r)
 	free(r->q);
 	btf__free(r->btf);
 	coll_ksyms_free(r->ks);
+	coll_comms_free(r->comms);
 	mmt_header_free(&r->h);
 	free(r->caches);
 	free(r->lost_prev);
@@ -1700,16 +1933,23 @@ static int silent_libbpf(enum libbpf_print_level lvl, const char *fmt, va_list a
 	return 0;
 }
 
+/* SIGINT, SIGTERM and SIGHUP (a closed terminal) stop the recording and
+ * complete the file.  SIGXFSZ is ignored so that going past the file size
+ * limit is a write error (EFBIG), handled as a full disk: a message and a
+ * file readable up to its last whole block, not a silent death. */
 static void install_signals(void)
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;	/* setup's reads go on; polls still wake */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGXFSZ, &sa, NULL);
 }
 
 static int run(struct rec *r, int argc, char **argv)
@@ -1721,6 +1961,10 @@ static int run(struct rec *r, int argc, char **argv)
 		fprintf(stderr, "mmtrace record: needs root (BPF programs and /proc/kpageflags)\n");
 		return 1;
 	}
+	id = claim_output(r);
+	if (id)
+		return id;
+	install_signals();
 	libbpf_set_print(silent_libbpf);
 	/* test knob: behave as on a kernel whose raw/BTF programs fail */
 	r->classic_only = getenv("MMTRACE_CLASSIC_ONLY") != NULL;
@@ -1749,9 +1993,13 @@ static int run(struct rec *r, int argc, char **argv)
 		return 1;
 	learn_zones(r);
 	r->nzones = coll_read_zoneinfo(&r->h, &r->zones);
+	if (stop_flag) {
+		fprintf(stderr, "mmtrace record: %s before recording started; no "
+			"trace written\n", strsignal(stop_flag));
+		return 128 + stop_flag;
+	}
 	if (start(r))
 		return 1;
-	install_signals();
 	release_child(r);
 	loop(r);
 	return finish(r);
@@ -1767,6 +2015,9 @@ int cmd_record(int argc, char **argv)
 	rc = parse_opts(argc, argv, &r.o);
 	if (rc)
 		return rc > 0 ? 0 : 2;
+	rc = check_args(&r.o);
+	if (rc)
+		return rc;
 	rc = run(&r, argc, argv);
 	if (r.child > 0) {	/* we stopped first: end CMD too */
 		if (r.child_pipe >= 0) {
@@ -1781,6 +2032,11 @@ int cmd_record(int argc, char **argv)
 
 		mmt_writer_close_err(r.w, NULL, err, sizeof(err));
 	}
+	if (rc && r.placeholder && !r.opened)
+		unlink(r.o.out);
 	cleanup(&r);
+	if (!rc && r.cmd_ended)	/* CMD's own status, as time(1) gives it */
+		rc = WIFSIGNALED(r.child_status) ? 128 + WTERMSIG(r.child_status) :
+		     WEXITSTATUS(r.child_status);
 	return rc;
 }

@@ -117,6 +117,21 @@ struct trace_entry {
 	int pid;
 };
 
+/* task:task_newtask and task:task_rename: process names. */
+struct trace_event_raw_task_newtask {
+	struct trace_entry ent;
+	int pid;
+	char comm[16];
+	unsigned long clone_flags;
+};
+
+struct trace_event_raw_task_rename {
+	struct trace_entry ent;
+	int pid;
+	char oldcomm[16];
+	char newcomm[16];
+};
+
 /* Classic tracepoint records (the rare events; they hand us pfns; and
  * the fallbacks of the hot ones where raw/BTF tracepoints fail). */
 struct trace_event_raw_mm_page_alloc {

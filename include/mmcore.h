@@ -123,6 +123,8 @@ struct mmc_policy {
 	int swappiness;
 	int compaction_proactiveness;
 	int extfrag_threshold;
+	int defrag_mode;			/* 6.15+: 1 = no fragmenting fallback
+					 * before reclaim and compaction */
 	int node_reclaim_distance;	/* RECLAIM_DISTANCE, not a sysctl */
 	int thp_enabled;		/* 0 never, 1 madvise, 2 always */
 	int thp_defrag;			/* 0 never,1 defer,2 defer+madvise,3 madvise,4 always */
@@ -133,6 +135,15 @@ void mmc_policy_defaults(struct mmc_policy *p);
  * -1 and a one-line message naming it. */
 int mmc_policy_set(struct mmc_policy *p, const char *name, const char *value,
 		   char *err, size_t errlen);
+/* The i-th setting mmc_policy_set() accepts, for listings; 0, or -1 past
+ * the last. */
+struct mmc_sysctl_info {
+	char name[48];			/* "vm.zone_reclaim_mode" */
+	char def[32];			/* "0"; "auto": computed from the host */
+	char range[64];			/* "0..7", or the accepted words */
+	const char *what;		/* one line */
+};
+int mmc_policy_sysctl(size_t i, struct mmc_sysctl_info *out);
 /* Writes "vm.X=V\n" lines for every field (stable order). */
 size_t mmc_policy_format(const struct mmc_policy *p, char *buf, size_t len);
 

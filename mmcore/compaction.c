@@ -526,6 +526,16 @@ static enum compact_result compact_finished(struct mmc *m,
 		return COMPACT_CONTINUE;
 	if (cc->migrate_pfn & (pageblock_nr_pages - 1))
 		return COMPACT_CONTINUE;
+	/* vm.defrag_mode: kcompactd aims at the high mark in whole
+	 * pageblocks, which ALLOC_NOFRAGMENT fallbacks can claim */
+	if (m->policy.defrag_mode && !cc->direct_compaction) {
+		if (__zone_watermark_ok(z, (unsigned)cc->order,
+					high_wmark_pages(z), cc->highest_zoneidx,
+					cc->alloc_flags,
+					(int64_t)zone_free_pages_blocks(z)))
+			return COMPACT_SUCCESS;
+		return COMPACT_CONTINUE;
+	}
 	for (unsigned o = (unsigned)cc->order; o < NR_PAGE_ORDERS; o++) {
 		const struct free_area *area = &z->free_area[o];
 		if (area->nr_free[cc->migratetype])
@@ -603,10 +613,15 @@ static enum compact_result compact_zone(struct mmc *m,
 	enum compact_result ret;
 
 	if (cc->order > 0) {
-		/* compaction_suit_allocation_order() */
+		/* compaction_suit_allocation_order(); kcompactd under
+		 * vm.defrag_mode counts only free whole pageblocks */
 		uint64_t mark = wmark_pages(z, cc->alloc_flags & ALLOC_WMARK_MASK);
-		if (zone_watermark_ok(z, (unsigned)cc->order, mark,
-				      cc->highest_zoneidx, cc->alloc_flags))
+		uint64_t free = m->policy.defrag_mode && !cc->direct_compaction ?
+				zone_free_pages_blocks(z) : z->nr_free;
+
+		if (__zone_watermark_ok(z, (unsigned)cc->order, mark,
+					cc->highest_zoneidx, cc->alloc_flags,
+					(int64_t)free))
 			return COMPACT_SUCCESS;
 		if (!compaction_suitable(m, z, (unsigned)cc->order,
 					 cc->highest_zoneidx))

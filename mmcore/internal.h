@@ -531,6 +531,9 @@ bool __zone_watermark_ok(const struct mmc_zone *z, unsigned order,
 bool zone_watermark_ok(const struct mmc_zone *z, unsigned order,
 		       uint64_t mark, int highest_zoneidx,
 		       unsigned alloc_flags);
+/* NR_FREE_PAGES_BLOCKS (6.15+): free pages in buddy blocks of
+ * pageblock_order and above, isolated ones left out (account_freepages). */
+uint64_t zone_free_pages_blocks(const struct mmc_zone *z);
 bool zone_watermark_fast(const struct mmc_zone *z, unsigned order,
 			 uint64_t mark, int highest_zoneidx,
 			 unsigned alloc_flags, uint64_t gfp);

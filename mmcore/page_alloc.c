@@ -8,6 +8,14 @@
  * Also the free path (free_unref_page / __free_pages_ok) and the helpers
  * reclaim.c and compaction.c use to move pages.
  *
+ * vm.defrag_mode (6.15+, "mm: page_alloc: defrag_mode"): every attempt
+ * starts with ALLOC_NOFRAGMENT, so __rmqueue_claim() only takes whole
+ * pageblocks of another type and __rmqueue_steal() is never reached;
+ * the fast path keeps the flag (no remote-node or UMA retry without it),
+ * kswapd is woken for at least a pageblock, and only when reclaim and
+ * compaction have both given up does the slow path drop the flag and
+ * retry, so a fragmenting fallback still beats an OOM.
+ *
  * Simplified (deliberately; this model is single-threaded and
  * deterministic): cpusets, memcg, dirty limits, CMA, unaccepted memory,
  * ZONE_BELOW_HIGH pcp tuning are left out.  should_reclaim_retry() retries
@@ -133,8 +141,10 @@ retry:
 
 		if (!zone_usable(z, ac))
 			continue;
-		/* moving to a remote node: locality beats fragmentation */
-		if (no_fallback && m->nr_nodes > 1 && z != ac->preferred_zone &&
+		/* moving to a remote node: locality beats fragmentation
+		 * (not under defrag_mode, which keeps the flag) */
+		if (no_fallback && !m->policy.defrag_mode && m->nr_nodes > 1 &&
+		    z != ac->preferred_zone &&
 		    z->node != ac->preferred_nid) {
 			alloc_flags &= ~ALLOC_NOFRAGMENT;
 			goto retry;
@@ -189,8 +199,9 @@ try_this_zone:;
 		}
 		return idx_to_pfn(z, idx);
 	}
-	/* UMA: every zone fragmented; try again allowing fallbacks */
-	if (no_fallback) {
+	/* UMA: every zone fragmented; try again allowing fallbacks (under
+	 * defrag_mode only the slow path may, after reclaim/compaction) */
+	if (no_fallback && !m->policy.defrag_mode) {
 		alloc_flags &= ~ALLOC_NOFRAGMENT;
 		goto retry;
 	}
@@ -204,6 +215,8 @@ static unsigned alloc_flags_nofragment(const struct mmc *m,
 {
 	unsigned f = (gfp & MMC___GFP_KSWAPD_RECLAIM) ? ALLOC_KSWAPD : 0;
 
+	if (m->policy.defrag_mode)
+		return f | ALLOC_NOFRAGMENT;
 	if (!zone || zone->type != MMC_ZONE_NORMAL)
 		return f;
 	if (m->nr_nodes > 1 &&
@@ -219,6 +232,10 @@ static void wake_all_kswapds(struct mmc *m, uint64_t gfp, unsigned order,
 	const struct mmc_node *pn = &m->nodes[ac->preferred_nid];
 	int last = -1;
 
+	/* defrag_mode: kswapd (and the kcompactd it chain-wakes) works for
+	 * whole pageblocks, which ALLOC_NOFRAGMENT fallbacks need */
+	if (m->policy.defrag_mode && order < pageblock_order)
+		order = pageblock_order;
 	for (uint32_t i = 0; i < pn->nr_zonelist; i++) {
 		struct mmc_zone *z = pn->zonelist[i];
 
@@ -362,6 +379,8 @@ static uint64_t alloc_pages_slowpath(struct mmc *m, uint64_t gfp,
 		res->path |= MMC_PATH_SLOWPATH;
 	unsigned alloc_flags = gfp_to_alloc_flags(gfp, order);
 
+	if (m->policy.defrag_mode)
+		alloc_flags |= ALLOC_NOFRAGMENT;
 	if (alloc_flags & ALLOC_KSWAPD)
 		wake_all_kswapds(m, gfp, order, ac, res);
 	pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac, res);
@@ -408,21 +427,30 @@ static uint64_t alloc_pages_slowpath(struct mmc *m, uint64_t gfp,
 			goto nopage;
 		if (costly && (!can_compact || !(gfp & MMC___GFP_RETRY_MAYFAIL)))
 			goto nopage;
-		if (++loops > MAX_RECLAIM_RETRIES)
-			break;
-		if (res)
-			res->retries++;
-		if (should_reclaim_retry(m, order, alloc_flags, ac, progress))
+		if (++loops <= MAX_RECLAIM_RETRIES) {
+			if (res)
+				res->retries++;
+			if (should_reclaim_retry(m, order, alloc_flags, ac,
+						 progress))
+				continue;
+			/* out of retries: the kernel forces the highatomic
+			 * reserve back before giving up */
+			if (!progress &&
+			    unreserve_highatomic_pageblock(m, ac->preferred_nid,
+							   true))
+				continue;
+			if (progress && can_compact &&
+			    should_compact_retry(order, cresult, &prio,
+						 &compaction_retries))
+				continue;
+		}
+		/* defrag_mode: reclaim/compaction failed to prevent the
+		 * fallback; allow it rather than fail (also once the model's
+		 * loop bound is reached: the kernel's retries end the same) */
+		if (m->policy.defrag_mode && (alloc_flags & ALLOC_NOFRAGMENT)) {
+			alloc_flags &= ~ALLOC_NOFRAGMENT;
 			continue;
-		if (progress && can_compact &&
-		    should_compact_retry(order, cresult, &prio,
-					 &compaction_retries))
-			continue;
-		/* out of retries: the kernel forces the highatomic reserve
-		 * back before giving up */
-		if (!progress &&
-		    unreserve_highatomic_pageblock(m, ac->preferred_nid, true))
-			continue;
+		}
 		break;
 	}
 	if (would_oom(gfp, order, ac)) {

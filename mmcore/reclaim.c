@@ -1555,8 +1555,10 @@ static int top_zoneidx(int highest)
 }
 
 /* pgdat_balanced(): any eligible zone meets its high mark (boost
- * included) at this order. */
-static bool pgdat_balanced(struct mmc_node *n, int order, int highest)
+ * included) at this order; under vm.defrag_mode a high-order check
+ * counts only free pages in whole pageblocks (NR_FREE_PAGES_BLOCKS). */
+static bool pgdat_balanced(const struct mmc *m, struct mmc_node *n, int order,
+			   int highest)
 {
 	bool any = false;
 
@@ -1565,8 +1567,11 @@ static bool pgdat_balanced(struct mmc_node *n, int order, int highest)
 		if (!populated_zone(z) || !z->managed)
 			continue;
 		any = true;
-		if (zone_watermark_ok(z, (unsigned)order, high_wmark_pages(z),
-				      highest, 0))
+		uint64_t free = m->policy.defrag_mode && order ?
+				zone_free_pages_blocks(z) : z->nr_free;
+
+		if (__zone_watermark_ok(z, (unsigned)order, high_wmark_pages(z),
+					highest, 0, (int64_t)free))
 			return true;
 	}
 	return !any;
@@ -1598,7 +1603,7 @@ void wakeup_kswapd(struct mmc *m, struct mmc_zone *z, uint64_t gfp,
 	if (n->kswapd_awake)
 		return;
 	if (n->kswapd_failures >= MAX_RECLAIM_RETRIES ||
-	    (pgdat_balanced(n, (int)order, highest_zoneidx) &&
+	    (pgdat_balanced(m, n, (int)order, highest_zoneidx) &&
 	     !pgdat_watermark_boosted(n, highest_zoneidx))) {
 		if (!(gfp & MMC___GFP_DIRECT_RECLAIM))
 			wakeup_kcompactd(m, n->nid, (int)order, highest_zoneidx);
@@ -1650,7 +1655,7 @@ restart:
 		bool raise_priority = true;
 
 		sc.reclaim_idx = highest;
-		bool balanced = pgdat_balanced(n, sc.order, highest);
+		bool balanced = pgdat_balanced(m, n, sc.order, highest);
 		if (!balanced && nr_boost_reclaim) {
 			nr_boost_reclaim = 0;
 			goto restart;
@@ -1711,7 +1716,7 @@ void kswapd_tick(struct mmc *m, uint64_t now_ns)
 		int alloc_order = n->kswapd_order;
 		int order = balance_pgdat(m, n, alloc_order, highest);
 		if (n->kswapd_failures >= MAX_RECLAIM_RETRIES ||
-		    pgdat_balanced(n, order, highest)) {
+		    pgdat_balanced(m, n, order, highest)) {
 			/* kswapd_try_to_sleep(): memory is back; compaction
 			 * makes the requested order out of it */
 			wakeup_kcompactd(m, n->nid, alloc_order, highest);

@@ -210,6 +210,18 @@ bool zone_watermark_ok(const struct mmc_zone *z, unsigned order,
 				   alloc_flags, (int64_t)z->nr_free);
 }
 
+uint64_t zone_free_pages_blocks(const struct mmc_zone *z)
+{
+	uint64_t pages = 0;
+
+	for (unsigned o = pageblock_order; o < NR_PAGE_ORDERS; o++) {
+		const struct free_area *a = &z->free_area[o];
+
+		pages += (a->nr_free_all - a->nr_free[MIGRATE_ISOLATE]) << o;
+	}
+	return pages;
+}
+
 bool zone_watermark_fast(const struct mmc_zone *z, unsigned order,
 			 uint64_t mark, int highest_zoneidx,
 			 unsigned alloc_flags, uint64_t gfp)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make demo: record ~10 s of the bundled workload on this host when it can
 # (root with BPF), otherwise use a sample trace from traces/samples/; then
-# compare reclaim policies on a two-node what-if and print index.html.
+# compare reclaim and fragmentation policies on a two-node what-if and
+# print index.html.
 set -e
 cd "$(dirname "$0")/.."
 MMTRACE=${MMTRACE:-build/mmtrace}
@@ -24,4 +25,5 @@ rm -rf "$out/report"
 	--policy zrm0:vm.zone_reclaim_mode=0 \
 	--policy zrm1:vm.zone_reclaim_mode=1 \
 	--policy zrm3:vm.zone_reclaim_mode=3 \
-	--policy wsf200:vm.watermark_scale_factor=200
+	--policy wsf200:vm.watermark_scale_factor=200 \
+	--policy defrag1:vm.defrag_mode=1

@@ -29,6 +29,8 @@ struct tl_spec {
 	int swappiness;
 	int proactiveness;
 	int extfrag_threshold;
+	int min_free_kbytes;		/* -1: the kernel's default */
+	int defrag_mode;
 };
 
 static inline void tl_spec_default(struct tl_spec *s)
@@ -42,6 +44,7 @@ static inline void tl_spec_default(struct tl_spec *s)
 	s->swappiness = 60;
 	s->proactiveness = 20;
 	s->extfrag_threshold = 500;
+	s->min_free_kbytes = -1;
 }
 
 static inline struct mmc *tl_create(const struct tl_spec *s)
@@ -71,6 +74,8 @@ static inline struct mmc *tl_create(const struct tl_spec *s)
 	p.swappiness = s->swappiness;
 	p.compaction_proactiveness = s->proactiveness;
 	p.extfrag_threshold = s->extfrag_threshold;
+	p.min_free_kbytes = s->min_free_kbytes;
+	p.defrag_mode = s->defrag_mode;
 	struct mmc *m = mmc_create(&t, &p, err, sizeof(err));
 	if (!m)
 		fail_msg("mmc_create: %s", err);

@@ -56,6 +56,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "mmtrace/trace.h"
+#include "live_util.h"
 
 #define N_PAGES 32768		/* 128 MiB of anonymous memory */
 #define N_FILES 3000
@@ -177,56 +178,6 @@ static pid_t start_recorder(const char *mmtrace, const char *out, const char *lo
 	return pid;
 }
 
-/* 1 when the file exists, 0 when the recorder exited first. */
-static int wait_ready(pid_t pid, const char *out)
-{
-	struct stat st;
-	int status;
-
-	for (int i = 0; i < 600; i++) {
-		if (!stat(out, &st) && st.st_size > 0)
-			return 1;
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return 0;
-		usleep(50000);
-	}
-	return 0;
-}
-
-static void slurp(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	size_t n = f ? fread(buf, 1, len - 1, f) : 0;
-
-	buf[n] = 0;
-	if (f)
-		fclose(f);
-}
-
-/* cmocka 1.1 has skip() but no message variant. */
-#define skip_msg(...) do { fprintf(stderr, "test_live: skipped: " __VA_ARGS__); \
-		fprintf(stderr, "\n"); skip(); } while (0)
-
-/* The checks and paths every live test starts with: skips unless root
- * with an mmtrace binary; DIR (a mkdtemp template) is created and OUT and
- * LOG (600 bytes each) name NAME.mmt and record.log in it.  Returns the
- * binary to run. */
-static const char *live_setup(char *dir, char *out, char *log, const char *name)
-{
-	const char *mmtrace = getenv("MMTRACE");
-
-	if (geteuid() != 0)
-		skip_msg("live test needs root (BPF, /proc/kpageflags)");
-	if (!mmtrace || access(mmtrace, X_OK))
-		mmtrace = "build/mmtrace";
-	if (access(mmtrace, X_OK))
-		skip_msg("no mmtrace binary (set MMTRACE)");
-	assert_non_null(mkdtemp(dir));
-	snprintf(out, 600, "%s/%s.mmt", dir, name);
-	snprintf(log, 600, "%s/record.log", dir);
-	return mmtrace;
-}
-
 static double rel_diff(uint64_t a, uint64_t b)
 {
 	double d = (double)a - (double)b;
@@ -236,10 +187,53 @@ static double rel_diff(uint64_t a, uint64_t b)
 
 struct counts {
 	uint64_t alloc_pages, free_pages, faults, lost, slab, filemap;
+	uint64_t slab_named;	/* slab events whose call site has a name */
 };
 
+/* A process that lives a few ms: its name must still reach the trace
+ * (the BPF side names it at fork and exec; /proc is gone by then). */
+static pid_t short_lived(void)
+{
+	pid_t p = fork();
+
+	if (p == 0) {
+		execl("/bin/true", "true", (char *)NULL);
+		_exit(127);
+	}
+	assert_true(p > 0);
+	assert_int_equal(waitpid(p, NULL, 0), p);
+	return p;
+}
+
+/* The names table names this process (read from /proc at the start) and
+ * the short-lived child (named by BPF). */
+static void check_names(struct mmt_reader *r, pid_t child)
+{
+	const struct mmt_names *n = mmt_reader_names(r);
+	char self[64] = "";
+	FILE *f = fopen("/proc/self/comm", "r");
+	const char *c;
+
+	assert_non_null(n);
+	assert_int_equal(n->recorded, 1);
+	assert_non_null(f);
+	assert_non_null(fgets(self, sizeof(self), f));
+	fclose(f);
+	self[strcspn(self, "\n")] = 0;
+	c = mmt_names_comm(n, (uint32_t)getpid(), UINT64_MAX);
+	fprintf(stderr, "live: names: %llu sites, %llu processes; self '%s', child '%s'\n",
+		(unsigned long long)n->nr_syms, (unsigned long long)n->nr_comms,
+		c ? c : "(none)", mmt_names_comm(n, (uint32_t)child, UINT64_MAX) ?
+		mmt_names_comm(n, (uint32_t)child, UINT64_MAX) : "(none)");
+	assert_non_null(c);
+	assert_string_equal(c, self);
+	c = mmt_names_comm(n, (uint32_t)child, UINT64_MAX);
+	assert_non_null(c);
+	assert_string_equal(c, "true");
+}
+
 static void count_trace(const char *path, uint64_t t0, uint64_t t1,
-			struct counts *c, uint64_t *start_ns)
+			struct counts *c, uint64_t *start_ns, pid_t child)
 {
 	char err[256];
 	struct mmt_reader *r = mmt_reader_open(path, err, sizeof(err));
@@ -252,6 +246,8 @@ static void count_trace(const char *path, uint64_t t0, uint64_t t1,
 	memset(c, 0, sizeof(*c));
 	t0 -= *start_ns;
 	t1 -= *start_ns;
+	const struct mmt_names *names = mmt_reader_names(r);
+	assert_non_null(names);
 	while ((rc = mmt_reader_next(r, &ev)) == 1) {
 		if (ev.kind == MMT_EV_LOST) {
 			c->lost += ev.arg;	/* anywhere in the file */
@@ -273,6 +269,7 @@ static void count_trace(const char *path, uint64_t t0, uint64_t t1,
 		case MMT_EV_KMEM_CACHE_ALLOC:
 		case MMT_EV_KMALLOC:
 			c->slab++;
+			c->slab_named += mmt_names_sym(names, ev.site) != NULL;
 			break;
 		case MMT_EV_FILEMAP_ADD:
 			c->filemap += 1ull << ev.order;
@@ -280,6 +277,7 @@ static void count_trace(const char *path, uint64_t t0, uint64_t t1,
 		}
 	}
 	assert_int_equal(rc, 0);
+	check_names(r, child);
 	for (int which = 0; which < 2; which++) {
 		const struct mmt_snapshot *s = mmt_reader_snapshot(r, which);
 		uint64_t walked = 0, buddy = 0;
@@ -320,12 +318,13 @@ static void test_live_vs_vmstat(void **state)
 	if (!wait_ready(pid, out)) {
 		slurp(log, msg, sizeof(msg));
 		waitpid(pid, &status, 0);
-		if (strstr(msg, "loading BPF") || strstr(msg, "needs root"))
+		if (live_no_bpf(msg))
 			skip_msg("BPF unavailable: %s", msg);
 		fail_msg("recorder did not start: %s", msg);
 	}
 	usleep(200000);
 
+	pid_t child = short_lived();
 	read_vm(&a);
 	t0 = now_ns();
 	touch_pages(N_PAGES);
@@ -341,7 +340,7 @@ static void test_live_vs_vmstat(void **state)
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		fail_msg("recorder failed: %s", msg);
 
-	count_trace(out, t0, t1, &c, &start_ns);
+	count_trace(out, t0, t1, &c, &start_ns, child);
 	uint64_t va = b.pgalloc - a.pgalloc, vf = b.pgfree - a.pgfree;
 	uint64_t grown = b.managed > a.managed ? b.managed - a.managed : 0;
 
@@ -357,8 +356,13 @@ static void test_live_vs_vmstat(void **state)
 	if (c.lost)
 		fail_msg("the ring buffer lost %llu events", (unsigned long long)c.lost);
 	assert_true(c.faults >= N_PAGES);
-	if (!classic)	/* slab programs need raw tracepoints */
+	if (!classic) {	/* slab programs need raw tracepoints */
 		assert_true(c.slab > 0);
+		/* every kernel call site is a symbol here */
+		fprintf(stderr, "live: slab sites named %llu of %llu\n",
+			(unsigned long long)c.slab_named, (unsigned long long)c.slab);
+		assert_true(c.slab_named >= c.slab * 99 / 100);
+	}
 	assert_true(c.filemap >= CACHE_BYTES / 4096 / 2);
 	assert_true(rel_diff(c.alloc_pages, va) <= 0.01);
 	assert_true(rel_diff(c.free_pages, vf) <= 0.01);
@@ -419,7 +423,7 @@ static void test_floor_modes(void **state)
 		int rc = run_record(mmtrace, mode[m], out, log);
 
 		slurp(log, msg, sizeof(msg));
-		if (rc && (strstr(msg, "loading BPF") || strstr(msg, "needs root")))
+		if (rc && live_no_bpf(msg))
 			skip_msg("BPF unavailable: %s", msg);
 		if (rc)
 			fail_msg("record %s failed (%d): %s", mode[m], rc, msg);

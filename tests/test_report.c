@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "mmtrace/report.h"
-#include "../replay/report_int.h"
+#include "../report/report_int.h"
 
 struct fixture {
 	char dir[64];

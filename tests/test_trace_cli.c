@@ -116,6 +116,101 @@ static void test_dump_lines(void **state)
 	assert_null(strstr(cli_out, "      0.0003"));
 }
 
+/* A trace whose recorder wrote causes, file identities and loss windows
+ * (MMT_HDR_CAUSES | FILE_IDS | LOST_TIMES): the end snapshot's vmstat has
+ * pgsteal_kswapd 100 and pgmigrate_success 8 more than the start's. */
+static const char *make_cause_trace(void)
+{
+	struct mmt_header h;
+	struct mmt_snapshot a, b;
+	char err[256];
+	const char *p = tu_path("causes.mmt");
+	struct mmt_event ev[] = {
+		{ .ts = 500, .kind = MMT_EV_PAGE_FREE, .pfn = 0x1000, .order = 9,
+		  .arg2 = MMT_FREE_KSWAPD_EVICT },	/* before the window */
+		{ .ts = 1500, .kind = MMT_EV_PAGE_FREE, .pfn = 0x2000, .order = 5,
+		  .arg2 = MMT_FREE_KSWAPD_EVICT },
+		{ .ts = 1600, .kind = MMT_EV_PAGE_FREE, .pfn = 0x2040, .order = 6,
+		  .arg2 = MMT_FREE_KSWAPD_EVICT },
+		{ .ts = 1700, .kind = MMT_EV_FILEMAP_DEL, .pfn = 0x3000,
+		  .offset = (8u << 20) | 1, .arg = 0x4a2, .addr = 77,
+		  .arg2 = MMT_FREE_DIRECT_EVICT },
+		{ .ts = 1800, .kind = MMT_EV_COMPACT_ISOLATE, .pfn = 0x4000, .order = 3 },
+		{ .ts = 1900, .kind = MMT_EV_MIGRATE, .pfn = 0x5000, .addr = 0x4000,
+		  .order = 3 },
+		{ .ts = 1900, .kind = MMT_EV_PAGE_FREE, .pfn = 0x5000, .order = 3,
+		  .arg2 = MMT_FREE_MIGRATE_SOURCE },
+		{ .ts = 1950, .kind = MMT_EV_LOST, .cpu = 1, .arg = 5, .addr = 1950,
+		  .arg2 = 1990 },
+		{ .ts = 2000, .kind = MMT_EV_PAGE_FREE, .pfn = 0x6000, .order = 0,
+		  .arg2 = MMT_FREE_COMPACT_RETURN },
+	};
+
+	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
+	h.flags |= MMT_HDR_CAUSES | MMT_HDR_FILE_IDS | MMT_HDR_LOST_TIMES;
+	assert_int_equal(mmt_synth_snapshot(&a, &h), 0);
+	assert_int_equal(mmt_synth_snapshot(&b, &h), 0);
+	a.ts = 1000;
+	b.ts = 3000;
+	strcpy(a.vmstat[0].name, "pgsteal_kswapd");
+	strcpy(a.vmstat[0].value, "1000");
+	strcpy(a.vmstat[1].name, "pgmigrate_success");
+	strcpy(a.vmstat[1].value, "10");
+	strcpy(b.vmstat[0].name, "pgsteal_kswapd");
+	strcpy(b.vmstat[0].value, "1100");
+	strcpy(b.vmstat[1].name, "pgmigrate_success");
+	strcpy(b.vmstat[1].value, "18");
+	struct mmt_writer *w = mmt_writer_open(p, 1, &h, &a, err, sizeof(err));
+	assert_non_null(w);
+	for (size_t i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
+		assert_int_equal(mmt_writer_add(w, &ev[i]), 0);
+	assert_int_equal(mmt_writer_close(w, &b), 0);
+	mmt_snapshot_free(&a);
+	mmt_snapshot_free(&b);
+	mmt_header_free(&h);
+	return p;
+}
+
+static void test_causes(void **state)
+{
+	(void)state;
+	if (!bin)
+		skip();
+	const char *p = make_cause_trace();
+
+	assert_int_equal(cli_run(0, "%s dump %s", bin, p), 0);
+	assert_non_null(strstr(cli_out, "page_free: pfn=0x2000 order=5 cause=kswapd_evict"));
+	assert_non_null(strstr(cli_out, "filemap_del: pfn=0x3000 order=0 dev=8:1 ino=0x4a2 "
+				       "index=77 cause=direct_evict"));
+	assert_non_null(strstr(cli_out, "compact_isolate: pfn=0x4000 order=3 by=scanner"));
+	assert_non_null(strstr(cli_out, "migrate: pfn=0x5000 to=0x4000 order=3"));
+	assert_non_null(strstr(cli_out, "cause=compact_return"));
+	assert_non_null(strstr(cli_out, "lost: count=5 first=0.000001 last=0.000001"));
+
+	/* frees in the snapshots' window by cause, beside the kernel's
+	 * counters: 32 + 64 kswapd pages (the 512 before the window are
+	 * not counted) against 100; 8 migrated against 8 */
+	assert_int_equal(cli_run(0, "%s info %s", bin, p), 0);
+	assert_non_null(strstr(cli_out, "kswapd_evict           96"));
+	assert_non_null(strstr(cli_out, "kernel pgsteal_kswapd  100, trace 96 (-4.00%)"));
+	assert_non_null(strstr(cli_out, "kernel pgmigrate_success 8, trace 8 (+0.00%)"));
+	assert_non_null(strstr(cli_out, "(not a free: back on compaction's list)"));
+	assert_null(strstr(cli_out, "pgsteal_direct"));	/* not in vmstat */
+	assert_int_equal(cli_run(0, "%s info --json %s", bin, p), 0);
+	assert_non_null(strstr(cli_out, "\"free_causes\": {\"window_ns\": [1000, 3000]"));
+	assert_non_null(strstr(cli_out, "\"pgsteal_kswapd\": {\"kernel\": 100, \"trace\": 96}"));
+
+	/* a trace without the flag says so and prints no cause */
+	size_t n;
+	p = make_trace(&n);
+	assert_int_equal(cli_run(0, "%s info %s", bin, p), 0);
+	assert_non_null(strstr(cli_out, "causes     not recorded"));
+	assert_int_equal(cli_run(0, "%s dump %s", bin, p), 0);
+	assert_null(strstr(cli_out, "cause="));
+	assert_int_equal(cli_run(0, "%s info --json %s", bin, p), 0);
+	assert_non_null(strstr(cli_out, "\"free_causes\": null"));
+}
+
 static void test_bad_input(void **state)
 {
 	(void)state;
@@ -159,6 +254,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_info_json),
 		cmocka_unit_test(test_dump_lines),
+		cmocka_unit_test(test_causes),
 		cmocka_unit_test(test_bad_input),
 	};
 	return cmocka_run_group_tests(tests, tu_setup, tu_teardown);

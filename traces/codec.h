@@ -29,6 +29,7 @@ enum mmt_sec_kind {
 	MMT_SEC_EVENTS = 3,
 	MMT_SEC_SNAP_END = 4,
 	MMT_SEC_INDEX = 5,
+	MMT_SEC_NAMES = 6,	/* call-site and process names (names.c) */
 };
 
 #define MMT_SEC_F_ZSTD	0x1	/* payload is one zstd frame */
@@ -218,6 +219,39 @@ const char *mmt_blk_check(const struct mmt_blk *b, char *why, size_t len);
 int mmt_index_decode(struct mmt_cur *c, uint64_t data_start, uint64_t at,
 		     uint64_t snap_off[2], struct mmt_blk **blocks,
 		     uint64_t *nblocks);
+
+/* ---- names sections (traces/names.c) -------------------------------------- */
+
+/* Bounds of one NAMES section and of all of them together (the strings
+ * are kept in memory while the reader is open). */
+#define MMT_MAX_NAMES_RAW	(16u << 20)
+#define MMT_MAX_NAMES_TOTAL	(256ull << 20)
+
+/* Names waiting for the next NAMES section (writer side). */
+struct mmt_names_pend {
+	struct mmt_buf syms, comms;	/* entries, encoded */
+	uint64_t nsyms, ncomms;
+};
+int mmt_names_pend_sym(struct mmt_names_pend *p, uint64_t site,
+		       const char *name);
+int mmt_names_pend_comm(struct mmt_names_pend *p, uint32_t pid, uint64_t ts,
+			const char *comm);
+/* The pending names as one NAMES payload in b (then cleared). */
+void mmt_names_pend_take(struct mmt_names_pend *p, struct mmt_buf *b);
+void mmt_names_pend_free(struct mmt_names_pend *p);
+
+/* Reader side: the table being built from NAMES payloads. */
+struct mmt_names_build;
+struct mmt_names_build *mmt_names_build_new(void);
+/* Adds one raw payload; -1 with a reason in why ("symbol 3: name of 0
+ * bytes") when it is malformed or over the bounds. */
+int mmt_names_build_add(struct mmt_names_build *b, const uint8_t *raw,
+			size_t len, char *why, size_t whylen);
+/* Sorts and dedups into *out (which then owns the memory; release with
+ * mmt_names_release) and frees b.  0 or -1 (out of memory). */
+int mmt_names_build_finish(struct mmt_names_build *b, struct mmt_names *out);
+void mmt_names_build_free(struct mmt_names_build *b);
+void mmt_names_release(struct mmt_names *n);
 
 /* ---- event blocks (traces/block.c) ---------------------------------------- */
 

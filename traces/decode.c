@@ -40,7 +40,49 @@ static const char *const kind_names[MMT_EV__COUNT] = {
 	[MMT_EV_FILEMAP_DEL] = "filemap_del",
 	[MMT_EV_ZONE_RESIZE] = "zone_resize",
 	[MMT_EV_LOST] = "lost",
+	[MMT_EV_COMPACT_ISOLATE] = "compact_isolate",
+	[MMT_EV_MIGRATE] = "migrate",
+	[MMT_EV_MIGRATE_BEGIN] = "migrate_begin",
+	[MMT_EV_MIGRATE_END] = "migrate_end",
+	[MMT_EV_COMPACT_SCAN] = "compact_scan",
+	[MMT_EV_COMPACT_MIGRATEPAGES] = "compact_migratepages",
+	[MMT_EV_COMPACT_SUITABLE] = "compact_suitable",
+	[MMT_EV_COMPACT_FINISHED] = "compact_finished",
+	[MMT_EV_COMPACT_DEFER] = "compact_defer",
+	[MMT_EV_KCOMPACTD_WAKE] = "kcompactd_wake",
+	[MMT_EV_KCOMPACTD_SLEEP] = "kcompactd_sleep",
+	[MMT_EV_LRU_SHRINK_INACTIVE] = "lru_shrink_inactive",
+	[MMT_EV_LRU_SHRINK_ACTIVE] = "lru_shrink_active",
+	[MMT_EV_SHRINK_SLAB] = "shrink_slab",
+	[MMT_EV_WRITE_FOLIO] = "write_folio",
+	[MMT_EV_VMSCAN_THROTTLED] = "vmscan_throttled",
+	[MMT_EV_MEMCG_RECLAIM_BEGIN] = "memcg_reclaim_begin",
+	[MMT_EV_MEMCG_RECLAIM_END] = "memcg_reclaim_end",
+	[MMT_EV_FILE_READ] = "file_read",
+	[MMT_EV_FILE_MAP] = "file_map",
+	[MMT_EV_FILE_FAULT] = "file_fault",
 };
+
+static const char *const free_cause_names[MMT_FREE__COUNT] = {
+	[MMT_FREE_DEMAND] = "demand",
+	[MMT_FREE_KSWAPD_EVICT] = "kswapd_evict",
+	[MMT_FREE_DIRECT_EVICT] = "direct_evict",
+	[MMT_FREE_NODE_EVICT] = "node_evict",
+	[MMT_FREE_MEMCG_EVICT] = "memcg_evict",
+	[MMT_FREE_KSWAPD_OTHER] = "kswapd_other",
+	[MMT_FREE_DIRECT_OTHER] = "direct_other",
+	[MMT_FREE_NODE_OTHER] = "node_other",
+	[MMT_FREE_MEMCG_OTHER] = "memcg_other",
+	[MMT_FREE_MIGRATE_SOURCE] = "migrate_source",
+	[MMT_FREE_COMPACT_RELEASE] = "compact_release",
+	[MMT_FREE_COMPACT_RETURN] = "compact_return",
+	[MMT_FREE_COMPACT_OTHER] = "compact_other",
+};
+
+const char *mmt_free_cause_name(unsigned cause)
+{
+	return cause < MMT_FREE__COUNT ? free_cause_names[cause] : "unknown";
+}
 
 const char *mmt_event_kind_name(unsigned kind)
 {

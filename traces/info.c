@@ -20,6 +20,9 @@ struct summary {
 	uint64_t events, lost, pages_alloc, pages_freed;
 	uint64_t first_ts, last_ts;
 	uint64_t comp_bytes, raw_bytes;
+	/* pages freed per cause between the two snapshots' vmstat reads */
+	uint64_t cause_pages[MMT_FREE__COUNT + 1];	/* last: unknown cause */
+	uint64_t win_lo, win_hi;
 	const char *error;	/* reader error, NULL when none */
 };
 
@@ -32,7 +35,28 @@ static void usage(FILE *f)
 		"  -j, --json   print one JSON object instead of text\n"
 		"  -h, --help   this help\n\n"
 		"Exit status: 0 whole file, 1 unreadable or corrupt, 3 truncated\n"
-		"(the readable part is summarized; the stop reason goes to stderr).\n");
+		"(the readable part is summarized; the stop reason goes to stderr).\n\n"
+		"EXAMPLES\n"
+		"  Summarize a trace:\n"
+		"    mmtrace info trace.mmt\n"
+		"  Events per kind, for a script:\n"
+		"    mmtrace info --json trace.mmt | jq .counts\n");
+}
+
+/* Frees are counted by cause between the moments the start and end
+ * snapshots read /proc/vmstat (their ts), so that they compare with the
+ * kernel's counters; an empty window without both snapshots. */
+static void cause_window(struct mmt_reader *r, struct summary *s)
+{
+	const struct mmt_snapshot *a = mmt_reader_snapshot(r, 0);
+	const struct mmt_snapshot *b = mmt_reader_snapshot(r, 1);
+
+	s->win_lo = 1;
+	s->win_hi = 0;
+	if (a && b && (mmt_reader_header(r)->flags & MMT_HDR_CAUSES)) {
+		s->win_lo = a->ts;
+		s->win_hi = b->ts;
+	}
 }
 
 static int summarize(struct mmt_reader *r, struct summary *s)
@@ -42,6 +66,7 @@ static int summarize(struct mmt_reader *r, struct summary *s)
 
 	memset(s, 0, sizeof(*s));
 	s->first_ts = UINT64_MAX;
+	cause_window(r, s);
 	for (uint64_t i = 0; i < mmt_reader_nr_blocks(r); i++) {
 		struct mmt_block_info bi;
 		if (!mmt_reader_block_info(r, i, &bi)) {
@@ -62,8 +87,13 @@ static int summarize(struct mmt_reader *r, struct summary *s)
 				s->last_ts = e->ts;
 			if (e->kind == MMT_EV_PAGE_ALLOC && e->order < 64)
 				s->pages_alloc += 1ull << e->order;
-			else if (e->kind == MMT_EV_PAGE_FREE && e->order < 64)
+			else if (e->kind == MMT_EV_PAGE_FREE && e->order < 64) {
 				s->pages_freed += 1ull << e->order;
+				if (e->ts >= s->win_lo && e->ts <= s->win_hi)
+					s->cause_pages[e->arg2 < MMT_FREE__COUNT ?
+						       e->arg2 : MMT_FREE__COUNT] +=
+						1ull << e->order;
+			}
 			else if (e->kind == MMT_EV_LOST)
 				s->lost += e->arg;
 		}
@@ -131,6 +161,79 @@ static void print_snapshot_text(const char *label, const struct mmt_snapshot *sn
 	printf("\n");
 }
 
+/* The kernel's own count of what a group of causes freed: the vmstat delta
+ * between the snapshots; -1 when a counter is missing. */
+struct cause_check {
+	const char *counter;
+	unsigned causes[3];
+	unsigned ncauses;
+};
+
+static const struct cause_check cause_checks[] = {
+	{ "pgsteal_kswapd", { MMT_FREE_KSWAPD_EVICT }, 1 },
+	{ "pgsteal_direct", { MMT_FREE_DIRECT_EVICT, MMT_FREE_NODE_EVICT,
+			      MMT_FREE_MEMCG_EVICT }, 3 },
+	{ "pgmigrate_success", { MMT_FREE_MIGRATE_SOURCE }, 1 },
+};
+#define NR_CAUSE_CHECKS (sizeof(cause_checks) / sizeof(cause_checks[0]))
+
+static int64_t vmstat_value(const struct mmt_snapshot *sn, const char *name)
+{
+	for (uint32_t i = 0; sn && i < sn->nr_vmstat; i++)
+		if (!strcmp(sn->vmstat[i].name, name))
+			return strtoll(sn->vmstat[i].value, NULL, 10);
+	return -1;
+}
+
+static int64_t vmstat_delta(struct mmt_reader *r, const char *name)
+{
+	int64_t a = vmstat_value(mmt_reader_snapshot(r, 0), name);
+	int64_t b = vmstat_value(mmt_reader_snapshot(r, 1), name);
+
+	return a < 0 || b < 0 ? -1 : b - a;
+}
+
+static uint64_t check_pages(const struct summary *s, const struct cause_check *c)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < c->ncauses; i++)
+		n += s->cause_pages[c->causes[i]];
+	return n;
+}
+
+static void print_causes_text(struct mmt_reader *r, const struct summary *s)
+{
+	if (s->win_lo > s->win_hi) {
+		if (!(mmt_reader_header(r)->flags & MMT_HDR_CAUSES))
+			printf("causes     not recorded (older recorder, or classic "
+			       "tracepoints only)\n");
+		return;
+	}
+	printf("causes     pages freed between the snapshots' vmstat reads "
+	       "(%.3f-%.3f s), by cause:\n", s->win_lo / 1e9, s->win_hi / 1e9);
+	for (unsigned c = 0; c <= MMT_FREE__COUNT; c++)
+		if (s->cause_pages[c])
+			printf("  %-22s %llu%s\n", c < MMT_FREE__COUNT ?
+			       mmt_free_cause_name(c) : "(unknown cause)",
+			       (unsigned long long)s->cause_pages[c],
+			       c == MMT_FREE_COMPACT_RETURN ?
+			       "  (not a free: back on compaction's list)" : "");
+	for (unsigned i = 0; i < NR_CAUSE_CHECKS; i++) {
+		const struct cause_check *c = &cause_checks[i];
+		int64_t k = vmstat_delta(r, c->counter);
+		uint64_t t = check_pages(s, c);
+
+		if (k < 0)
+			continue;
+		printf("  kernel %-15s %lld, trace %llu", c->counter, (long long)k,
+		       (unsigned long long)t);
+		if (k > 0)
+			printf(" (%+.2f%%)", 100.0 * ((double)t - (double)k) / (double)k);
+		printf("\n");
+	}
+}
+
 static void print_text(const char *path, struct mmt_reader *r,
 		       const struct summary *s)
 {
@@ -173,6 +276,7 @@ static void print_text(const char *path, struct mmt_reader *r,
 			       (unsigned long long)s->counts[k]);
 	if (s->unknown)
 		printf("  %-22s %llu\n", "(unknown kinds)", (unsigned long long)s->unknown);
+	print_causes_text(r, s);
 	printf("zones     ");
 	for (uint32_t i = 0; i < h->nr_zones; i++)
 		printf(" %d/%s managed %llu min %llu low %llu high %llu;",
@@ -224,6 +328,30 @@ static void json_snapshot(const struct mmt_snapshot *sn)
 	printf("}}");
 }
 
+/* "free_causes": pages per cause in the snapshot window, with the kernel's
+ * counters beside; null when the trace has no causes. */
+static void print_causes_json(struct mmt_reader *r, const struct summary *s)
+{
+	printf(", \"free_causes\": ");
+	if (s->win_lo > s->win_hi) {
+		printf("null");
+		return;
+	}
+	printf("{\"window_ns\": [%llu, %llu], \"pages\": {",
+	       (unsigned long long)s->win_lo, (unsigned long long)s->win_hi);
+	for (unsigned c = 0; c < MMT_FREE__COUNT; c++)
+		printf("%s\"%s\": %llu", c ? ", " : "", mmt_free_cause_name(c),
+		       (unsigned long long)s->cause_pages[c]);
+	printf(", \"unknown\": %llu}, \"kernel\": {",
+	       (unsigned long long)s->cause_pages[MMT_FREE__COUNT]);
+	for (unsigned i = 0; i < NR_CAUSE_CHECKS; i++)
+		printf("%s\"%s\": {\"kernel\": %lld, \"trace\": %llu}", i ? ", " : "",
+		       cause_checks[i].counter,
+		       (long long)vmstat_delta(r, cause_checks[i].counter),
+		       (unsigned long long)check_pages(s, &cause_checks[i]));
+	printf("}}");
+}
+
 static void print_json(const char *path, struct mmt_reader *r,
 		       const struct summary *s)
 {
@@ -250,7 +378,9 @@ static void print_json(const char *path, struct mmt_reader *r,
 	for (unsigned k = 1; k < MMT_EV__COUNT; k++)
 		printf("%s\"%s\": %llu", k > 1 ? ", " : "", mmt_event_kind_name(k),
 		       (unsigned long long)s->counts[k]);
-	printf("}, \"host\": {\"release\": ");
+	printf("}");
+	print_causes_json(r, s);
+	printf(", \"host\": {\"release\": ");
 	json_str(h->release);
 	printf(", \"machine\": ");
 	json_str(h->machine);

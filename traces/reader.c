@@ -48,6 +48,11 @@ struct mmt_reader {
 	int snap_state[2];		/* 0 not loaded, 1 ok, -1 failed */
 	struct mmt_snapshot snap[2];
 
+	uint64_t *names_off;		/* NAMES sections */
+	uint64_t nnames, cap_names;
+	int names_state;		/* 0 not loaded, 1 ok, -1 failed */
+	struct mmt_names names;
+
 	char stop[320];			/* truncation note, "" when whole */
 	char scan_err[320];		/* damaged section met while scanning */
 	char err[320];
@@ -351,6 +356,45 @@ static int add_block(struct mmt_reader *r, const struct mmt_blk *b)
 	return 0;
 }
 
+static int add_names(struct mmt_reader *r, uint64_t off)
+{
+	if (r->nnames == r->cap_names) {
+		uint64_t cap = r->cap_names ? r->cap_names * 2 : 16;
+		uint64_t *p = realloc(r->names_off, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		r->names_off = p;
+		r->cap_names = cap;
+	}
+	r->names_off[r->nnames++] = off;
+	return 0;
+}
+
+/* The index's list of NAMES sections (appended to the payload by newer
+ * writers; absent before): offsets strictly ascending, inside the data. */
+static int load_index_names(struct mmt_reader *r, struct mmt_cur *c,
+			    uint64_t data_start, uint64_t at)
+{
+	uint64_t off = 0;
+
+	if (c->p == c->end)
+		return 0;
+	uint64_t n = mmt_cur_count(c, 1);
+	if (c->bad)
+		return -1;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t d = mmt_cur_uv(c);
+
+		if (c->bad || (i && !d) || off + d < data_start || off + d >= at)
+			return -1;
+		off += d;
+		if (add_names(r, off))
+			return -1;
+	}
+	return 0;
+}
+
 /* The footer and the index it points to; 0 when both are sound. */
 static int load_index(struct mmt_reader *r, uint64_t data_start,
 		      struct mmt_block_dec *d)
@@ -377,7 +421,7 @@ static int load_index(struct mmt_reader *r, uint64_t data_start,
 		r->nr_events += r->blocks[i].nr_events;
 	if (r->nr_events != ne)
 		return -1;
-	return 0;
+	return load_index_names(r, &c, data_start, at);
 }
 
 static void set_stop(struct mmt_reader *r, uint64_t off, const char *why)
@@ -438,6 +482,9 @@ static int scan_sections(struct mmt_reader *r, uint64_t off)
 			r->snap_off[0] = off;
 		} else if (h.kind == MMT_SEC_SNAP_END) {
 			r->snap_off[1] = off;
+		} else if (h.kind == MMT_SEC_NAMES) {
+			if (add_names(r, off))
+				return -1;
 		}
 		/* MMT_SEC_INDEX and unknown kinds: skipped. */
 		off = end;
@@ -521,6 +568,7 @@ struct mmt_reader *mmt_reader_open(const char *path, char *err, size_t errlen)
 		r->cap_blocks = 0;
 		r->budget = budget;
 		r->nblocks = r->nr_events = 0;
+		r->nnames = 0;
 		r->snap_off[0] = r->snap_off[1] = 0;
 		if (scan_sections(r, data)) {
 			fmt(msg, sizeof(msg), "%s: read error or out of memory", path);
@@ -541,6 +589,8 @@ void mmt_reader_close(struct mmt_reader *r)
 		mmt_snapshot_free(&r->snap[i]);
 	mmt_block_dec_free(r->dec);
 	mmt_block_cur_free(r->cur);
+	mmt_names_release(&r->names);
+	free(r->names_off);
 	free(r->win);
 	free(r->blocks);
 	free(r->path);
@@ -580,6 +630,63 @@ const struct mmt_snapshot *mmt_reader_snapshot(struct mmt_reader *r, int which)
 	free(d.comp);
 	free(d.raw);
 	return r->snap_state[which] > 0 ? &r->snap[which] : NULL;
+}
+
+/* ---- names ------------------------------------------------------------------ */
+
+const struct mmt_names *mmt_reader_names(struct mmt_reader *r)
+{
+	struct mmt_names_build *b;
+	struct mmt_block_dec *d;
+	struct mmt_sec_hdr h;
+	char why[200];
+
+	if (r->names_state)
+		return r->names_state > 0 ? &r->names : NULL;
+	r->names_state = -1;
+	b = mmt_names_build_new();
+	d = mmt_block_dec_new();	/* own scratch, as for snapshots */
+	if (!b || !d) {
+		fmt(r->err, sizeof(r->err), "%s: out of memory", r->path);
+		goto out;
+	}
+	for (uint64_t i = 0; i < r->nnames; i++) {
+		uint64_t off = r->names_off[i];
+
+		/* names stay in memory: their raw size is charged to the
+		 * file's budget (FORMAT.md "Limits") */
+		if (load_section(r, off, d, d->dctx, &h,
+				 MMT_MAX_NAMES_RAW < r->budget ?
+				 MMT_MAX_NAMES_RAW : r->budget)) {
+			fmt(r->err, sizeof(r->err), "%s", d->err);
+			goto out;
+		}
+		r->budget -= h.raw_len;
+		if (h.kind != MMT_SEC_NAMES) {
+			fmt(r->err, sizeof(r->err),
+			    "%s: offset %llu: index names a NAMES section where there is none",
+			    r->path, (unsigned long long)off);
+			goto out;
+		}
+		if (mmt_names_build_add(b, d->raw, h.raw_len, why, sizeof(why))) {
+			fmt(r->err, sizeof(r->err),
+			    "%s: offset %llu: malformed names section (%s)",
+			    r->path, (unsigned long long)off, why);
+			goto out;
+		}
+	}
+	if (mmt_names_build_finish(b, &r->names)) {
+		b = NULL;
+		fmt(r->err, sizeof(r->err), "%s: out of memory", r->path);
+		goto out;
+	}
+	b = NULL;
+	r->names.recorded = !!(r->hdr.flags & MMT_HDR_NAMES);
+	r->names_state = 1;
+out:
+	mmt_names_build_free(b);
+	mmt_block_dec_free(d);
+	return r->names_state > 0 ? &r->names : NULL;
 }
 
 /* ---- iteration ------------------------------------------------------------- */

@@ -49,6 +49,10 @@ struct mmt_writer {
 
 	uint64_t events, raw_bytes;
 	uint64_t start_snap_off;
+
+	struct mmt_names_pend names;	/* for the next NAMES section */
+	uint64_t *names_off;		/* NAMES sections written */
+	uint64_t nnames, cap_names;
 };
 
 static void werr(struct mmt_writer *w, const char *fmt, ...)
@@ -168,6 +172,8 @@ static void writer_free(struct mmt_writer *w)
 	mmt_buf_free(&w->comp);
 	free(w->pend);
 	free(w->idx);
+	mmt_names_pend_free(&w->names);
+	free(w->names_off);
 	free(w->path);
 	free(w);
 }
@@ -271,12 +277,72 @@ static int add_index(struct mmt_writer *w, const struct idx_entry *e)
 	return 0;
 }
 
+/* The pending names as one NAMES section, listed for the index. */
+static int write_names(struct mmt_writer *w)
+{
+	uint64_t at;
+
+	if (!w->names.nsyms && !w->names.ncomms)
+		return 0;
+	if (w->names.syms.oom || w->names.comms.oom) {
+		werr(w, "out of memory");
+		return -1;
+	}
+	if (w->nnames == w->cap_names) {
+		uint64_t cap = w->cap_names ? w->cap_names * 2 : 64;
+		uint64_t *p = realloc(w->names_off, cap * sizeof(*p));
+
+		if (!p) {
+			werr(w, "out of memory");
+			return -1;
+		}
+		w->names_off = p;
+		w->cap_names = cap;
+	}
+	w->raw.len = 0;
+	mmt_names_pend_take(&w->names, &w->raw);
+	if (w->raw.oom) {
+		werr(w, "out of memory");
+		return -1;
+	}
+	if (write_encoded(w, MMT_SEC_NAMES, w->raw.p, w->raw.len, &at))
+		return -1;
+	w->names_off[w->nnames++] = at;
+	return 0;
+}
+
+int mmt_writer_add_sym(struct mmt_writer *w, uint64_t site, const char *name)
+{
+	if (w->failed)
+		return -1;
+	if (mmt_names_pend_sym(&w->names, site, name)) {
+		werr(w, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int mmt_writer_add_comm(struct mmt_writer *w, uint32_t pid, uint64_t ts,
+			const char *comm)
+{
+	if (w->failed)
+		return -1;
+	if (mmt_names_pend_comm(&w->names, pid, ts, comm)) {
+		werr(w, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 int mmt_writer_flush(struct mmt_writer *w)
 {
 	struct mmt_sec_hdr h = { .kind = MMT_SEC_EVENTS };
 	struct idx_entry e;
 
 	if (w->failed)
+		return -1;
+	/* Names first: a file cut after the block still names its events. */
+	if (write_names(w))
 		return -1;
 	if (!w->npend)
 		return 0;
@@ -363,6 +429,13 @@ static int write_index(struct mmt_writer *w, uint64_t end_snap_off)
 		mmt_buf_uv(&w->raw, e->raw_len);
 		prev_off = e->offset;
 		prev_ts = e->min_ts;
+	}
+	/* Appended in this minor version: older readers stop before it. */
+	mmt_buf_uv(&w->raw, w->nnames);
+	prev_off = 0;
+	for (uint64_t i = 0; i < w->nnames; i++) {
+		mmt_buf_uv(&w->raw, w->names_off[i] - prev_off);
+		prev_off = w->names_off[i];
 	}
 	if (w->raw.oom) {
 		werr(w, "out of memory");

@@ -113,6 +113,18 @@ struct mmt_header {
 };
 
 #define MMT_HDR_RAW_POINTERS	0x1	/* --raw-pointers: site holds real ips */
+/* The writer recorded names: call sites as "symbol+0xoff" and the command
+ * of every pid seen (NAMES sections, FORMAT.md).  Older traces lack it:
+ * their sites and pids have no names. */
+#define MMT_HDR_NAMES		0x2
+/* PAGE_FREE and FILEMAP_DEL carry their cause (arg2, enum mmt_free_cause),
+ * and compaction's isolated free blocks are COMPACT_ISOLATE events; without
+ * it every cause reads 0 though it was never recorded. */
+#define MMT_HDR_CAUSES		0x4
+/* FILEMAP_ADD/DEL carry the file page's identity (device, inode, index). */
+#define MMT_HDR_FILE_IDS	0x8
+/* LOST records carry the window of their losses (addr, arg2). */
+#define MMT_HDR_LOST_TIMES	0x10
 
 /* Page classes of the snapshot, one per pfn, stored run-length coded. */
 enum mmt_page_class {
@@ -193,6 +205,20 @@ void mmt_writer_set_block_events(struct mmt_writer *w, uint32_t n);
 /* A block also ends once its events span `ns` of trace time (default 1 s,
  * 0 = only by count), so a crash of a slow recording loses little. */
 void mmt_writer_set_flush_ns(struct mmt_writer *w, uint64_t ns);
+/* Names for the names table (FORMAT.md "NAMES"): a call site's
+ * "symbol+0xoffset" and a process's command from time ts on (ns since
+ * start; a pid's later entry replaces its name from then on: exec,
+ * rename, pid reuse).  The caller adds each once; pending names are
+ * written as one NAMES section ahead of the next event block (and at
+ * close), so a cut file keeps the names of its whole blocks.  Names are
+ * cut to MMT_SYM_MAX / MMT_COMM_MAX bytes; empty ones are ignored.
+ * 0, or -1 when out of memory (the writer then fails as on a write
+ * error).  Set MMT_HDR_NAMES in the header when names are recorded. */
+#define MMT_SYM_MAX	512
+#define MMT_COMM_MAX	64
+int mmt_writer_add_sym(struct mmt_writer *w, uint64_t site, const char *name);
+int mmt_writer_add_comm(struct mmt_writer *w, uint32_t pid, uint64_t ts,
+			const char *comm);
 /* Stats for progress: events, raw (uncompressed) bytes, file bytes. */
 void mmt_writer_stats(const struct mmt_writer *w, uint64_t *events,
 		      uint64_t *raw_bytes, uint64_t *file_bytes);
@@ -230,6 +256,39 @@ uint64_t mmt_reader_file_bytes(const struct mmt_reader *r);
 uint64_t mmt_reader_last_ts(struct mmt_reader *r);
 /* Events in all readable blocks (from the index or the front-to-back scan). */
 uint64_t mmt_reader_nr_events(const struct mmt_reader *r);
+
+/* The names table (all NAMES sections, read on the first call).  For a
+ * trace without names (an older writer, or MMT_HDR_NAMES clear) it is
+ * empty with `recorded` 0.  NULL when a NAMES section is damaged
+ * (message via mmt_reader_error()).  Lives until mmt_reader_close(). */
+struct mmt_sym {
+	uint64_t site;
+	const char *name;		/* "kmem_cache_alloc_noprof+0x1a3" */
+};
+struct mmt_comm {
+	uint32_t pid;
+	uint64_t ts;			/* from this time on (ns since start) */
+	const char *comm;
+};
+struct mmt_names {
+	int recorded;			/* header has MMT_HDR_NAMES */
+	uint64_t nr_syms;
+	struct mmt_sym *syms;		/* sorted by site, one per site */
+	uint64_t nr_comms;
+	struct mmt_comm *comms;		/* sorted by pid, then ts */
+	char *arena_;			/* private: the strings */
+};
+const struct mmt_names *mmt_reader_names(struct mmt_reader *r);
+/* A site's name, NULL when the table has none. */
+const char *mmt_names_sym(const struct mmt_names *n, uint64_t site);
+/* pid's command at time ts: its last entry at or before ts, else its
+ * first one; NULL when the pid has none. */
+const char *mmt_names_comm(const struct mmt_names *n, uint32_t pid,
+			   uint64_t ts);
+/* pid's entries: *first gets the index of its first entry in n->comms;
+ * returns their number (0 when none). */
+uint64_t mmt_names_pid(const struct mmt_names *n, uint32_t pid,
+		       uint64_t *first);
 
 /* Fast path: the next events, a few hundred at a time, without copying.
  * *evs stays valid until the next call on r.  Returns the count (> 0),

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Internal to the report renderer (replay/report*.c): the parsed inputs of
+/* Internal to the report renderer (report/report*.c): the parsed inputs of
  * a compare directory and the writers that turn them into data, tables,
  * html and figures.  Not a public API. */
 #ifndef MMTRACE_REPORT_INT_H
