@@ -59,10 +59,12 @@ static const struct {
  * each unless a span the model refuses (2^32 and more) is chosen. */
 static uint32_t gen_zones(struct src *s, struct mmt_zone_info *z, uint32_t nn)
 {
-	/* small hosts mostly: a replay's cost grows with the model */
+	/* small hosts mostly: a replay's cost grows with the model, so a
+	 * million pages is one choice in 256 */
 	static const uint64_t spans[] = { 4096, 2048, 8192, 1024, 4096, 2048,
-					  16384, 1, 7, 0, 4096 + 513, 65536,
-					  1u << 20, 1ull << 32, 1ull << 40 };
+					  16384, 1, 7, 0, 4096 + 513, 3000,
+					  1ull << 32, 1ull << 40 };
+	static const uint64_t big[] = { 65536, 1u << 20 };
 	uint32_t nz = 1 + (uint32_t)pick(s, 4), n = 0;
 	uint64_t end = 0;
 	uint8_t used[8] = { 0 };
@@ -91,7 +93,7 @@ static uint32_t gen_zones(struct src *s, struct mmt_zone_info *z, uint32_t nn)
 		default:
 			start = (end + 1023) & ~1023ull;
 		}
-		span = ONE_OF(s, spans);
+		span = byte(s) == 255 ? ONE_OF(s, big) : ONE_OF(s, spans);
 		if (span > MMT_MAX_PFN - 1 - start)
 			span = MMT_MAX_PFN - 1 - start;
 		memset(&z[n], 0, sizeof(z[n]));

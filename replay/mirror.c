@@ -35,8 +35,7 @@ const char *rp_cause_key(int c)
  * may lie anywhere below MMT_MAX_PFN, so one bitmap from pfn 0 could be
  * a petabit. */
 struct zbm {
-	uint32_t n;		/* zones */
-	uint32_t last;		/* zone of the last zbm_get */
+	uint32_t n;		/* zones, in mmc's order */
 	uint64_t start[MMC_MAX_NODES * MMC_NR_ZONE_TYPES];
 	uint64_t len[MMC_MAX_NODES * MMC_NR_ZONE_TYPES];
 	uint64_t *w[MMC_MAX_NODES * MMC_NR_ZONE_TYPES];
@@ -81,22 +80,6 @@ static void zbm_set(struct zbm *b, uint64_t pfn, uint64_t len)
 	}
 }
 
-/* Pages are asked zone by zone: the zone of the last question first. */
-static int zbm_get(struct zbm *b, uint64_t p)
-{
-	for (uint32_t j = 0; j < b->n; j++) {
-		uint32_t i = (b->last + j) % b->n;
-
-		if (p - b->start[i] < b->len[i]) {
-			uint64_t k = p - b->start[i];
-
-			b->last = i;
-			return (b->w[i][k / 64] >> (k % 64)) & 1;
-		}
-	}
-	return 0;
-}
-
 struct mctx {
 	struct zbm mfree;
 	struct rp_map mblocks;	/* model free block pfn -> order */
@@ -116,7 +99,7 @@ static void collect_free(void *ctx, uint64_t pfn, unsigned order, int mt,
 }
 
 /* Class of pfn in a snapshot (runs sorted by pfn), and in *end where its
- * run ends; HOLE up to the next run when no run holds it. */
+ * run ends; HOLE up to the next run (or for ever) when no run holds it. */
 int rp_snap_class_end(const struct mmt_snapshot *s, uint64_t pfn,
 		      uint64_t *end)
 {
@@ -135,7 +118,7 @@ int rp_snap_class_end(const struct mmt_snapshot *s, uint64_t pfn,
 			return r->cls;
 		}
 	}
-	*end = s && lo < s->nr_runs ? s->runs[lo].pfn : pfn + 1;
+	*end = s && lo < s->nr_runs ? s->runs[lo].pfn : UINT64_MAX;
 	return MMT_PC_HOLE;
 }
 
@@ -307,39 +290,48 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 		}
 	}
 	mc->model_free_pages = cp->mpages;
-	for (uint32_t i = 0; i < mmc_nr_zones(r->m); i++) {
-		struct mmc_zone_stats s;
+	/* page by page, zone by zone; the snapshots' classes a run at a
+	 * time (both are constant up to the nearer run end) */
+	for (uint32_t i = 0; i < cp->mfree.n; i++) {
+		uint64_t p = cp->mfree.start[i], zend = p + cp->mfree.len[i];
 
-		if (mmc_zone_stats(r->m, i, &s) < 0)
-			continue;
-		for (uint64_t p = s.start_pfn; p < s.start_pfn + s.spanned; p++) {
-			int m = zbm_get(&cp->mfree, p), k = zbm_get(kfree, p), cls;
-			int kind, cause, hot;
-
-			if (!m && !k) {
-				cls = rp_snap_class(end, p);
-				if (cls == MMT_PC_HOLE || cls == MMT_PC_OFFLINE)
-					continue;
-			}
+		while (p < zend) {
+			uint64_t e1 = UINT64_MAX, e2, q;
+			int cs = start ? rp_snap_class_end(start, p, &e1) :
+					 MMT_PC_FREE;
+			int ce = rp_snap_class_end(end, p, &e2);
 			/* hot-added memory has no history in the trace (its
 			 * onlining is not an event): counted on its own */
-			cls = start ? rp_snap_class(start, p) : MMT_PC_FREE;
-			hot = cls == MMT_PC_HOLE || cls == MMT_PC_OFFLINE;
-			if (hot) {
-				mc->hot_compared++;
-				mc->hot_agree += m == k;
-			} else {
-				mc->pages_compared++;
+			int hot = cs == MMT_PC_HOLE || cs == MMT_PC_OFFLINE;
+			int gone = ce == MMT_PC_HOLE || ce == MMT_PC_OFFLINE;
+
+			q = e1 < e2 ? e1 : e2;
+			if (q > zend)
+				q = zend;
+			for (; p < q; p++) {
+				uint64_t k0 = p - cp->mfree.start[i];
+				int m = (cp->mfree.w[i][k0 / 64] >> (k0 % 64)) & 1;
+				int k = (kfree->w[i][k0 / 64] >> (k0 % 64)) & 1;
+				int kind, cause;
+
+				if (!m && !k && gone)
+					continue;
+				if (hot) {
+					mc->hot_compared++;
+					mc->hot_agree += m == k;
+				} else {
+					mc->pages_compared++;
+				}
+				if (m == k) {
+					mc->pages_agree += !hot;
+					continue;
+				}
+				kind = m ? 0 : 1;
+				cause = hot ? RP_CAUSE_HOTADD :
+					      cause_of(r, end, p, kind);
+				mc->cause[kind][cause]++;
+				note_example(ex, &nex, p, kind, cause);
 			}
-			if (m == k) {
-				mc->pages_agree += !hot;
-				continue;
-			}
-			kind = m ? 0 : 1;
-			cause = hot ? RP_CAUSE_HOTADD :
-				      cause_of(r, end, p, kind);
-			mc->cause[kind][cause]++;
-			note_example(ex, &nex, p, kind, cause);
 		}
 	}
 	mc->checked = 1;

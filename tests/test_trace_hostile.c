@@ -389,6 +389,79 @@ static void test_escapes(void **state)
 	mmt_header_free(&h);
 }
 
+/* Values a real trace may hold but no sane one does, for replay: a zone
+ * just below the pfn limit (mirror's free-page bitmap from pfn 0 would be
+ * a petabit), a host larger than the machine (refused, not OOM-killed),
+ * an event 146 years in (the time series refuses 10 ms samples). */
+static void test_replay_extremes(void **state)
+{
+	(void)state;
+	struct mmt_zone_info z[3];
+	struct mmt_header h;
+	struct lim_run r;
+	char a0[] = "mmtrace", c_replay[] = "replay", m[] = "-m",
+	     mirror[] = "mirror", o[] = "-o", q[] = "-q", sms[] = "--sample-ms",
+	     ten[] = "10", p[512], dir[512];
+
+	/* the snapshots of an ordinary host: their runs end below the
+	 * strange zones, which are then as large as the header says */
+	struct mmt_header small;
+	struct mmt_snapshot s;
+	char err[256];
+	assert_int_equal(mmt_synth_header(&small, NULL, 0, 2), 0);
+	assert_int_equal(mmt_synth_snapshot(&s, &small), 0);
+
+	snprintf(dir, sizeof(dir), "%s/run-x", tu_dir);
+	mmt_synth_default_zones(z, 1u << 16);
+	z[2].start_pfn = MMT_MAX_PFN - (1u << 17);
+	assert_int_equal(mmt_synth_header(&h, z, 3, 2), 0);
+	snprintf(p, sizeof(p), "%s", tu_path("far.mmt"));
+	struct mmt_writer *w = mmt_writer_open(p, 1, &h, &s, err, sizeof(err));
+	assert_non_null(w);
+	struct mmt_event fe = { .ts = 1000, .kind = MMT_EV_PAGE_ALLOC,
+				.pfn = z[2].start_pfn + 4096 };
+	assert_int_equal(mmt_writer_add(w, &fe), 0);
+	assert_int_equal(mmt_writer_close(w, &s), 0);
+	char *av[] = { a0, c_replay, p, m, mirror, q, o, dir, NULL };
+	lim_run(tu_dir, av, &r);
+	assert_true(lim_within(&r));
+	assert_int_equal(r.status, 0);
+	mmt_header_free(&h);
+
+	/* 2^31 pages (8 TiB) in one zone: more than MMTRACE_MAX_MODEL_MB */
+	mmt_synth_default_zones(z, 1u << 16);
+	z[2].spanned = z[2].present = z[2].managed = 1ull << 31;
+	assert_int_equal(mmt_synth_header(&h, z, 3, 2), 0);
+	snprintf(p, sizeof(p), "%s", tu_path("huge.mmt"));
+	w = mmt_writer_open(p, 1, &h, NULL, err, sizeof(err));
+	assert_non_null(w);
+	assert_int_equal(mmt_writer_close(w, &s), 0);
+	setenv("MMTRACE_MAX_MODEL_MB", "256", 1);
+	lim_run(tu_dir, av, &r);
+	unsetenv("MMTRACE_MAX_MODEL_MB");
+	assert_true(lim_within(&r));
+	assert_int_equal(r.status, 1);
+	assert_names(r.err, p, "needs about", "MMTRACE_MAX_MODEL_MB");
+	mmt_snapshot_free(&s);
+	mmt_header_free(&small);
+	mmt_header_free(&h);
+
+	/* an event at the time limit: 10 ms samples would be 4.6e14 rows */
+	struct mmt_event e = { .ts = MMT_MAX_TS, .kind = MMT_EV_LOST, .arg = 1 };
+	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
+	snprintf(p, sizeof(p), "%s", write_trace("late.mmt", &h, &e, 1, NULL));
+	char *av2[] = { a0, c_replay, p, q, sms, ten, o, dir, NULL };
+	lim_run(tu_dir, av2, &r);
+	assert_true(lim_within(&r));
+	assert_int_equal(r.status, 2);
+	assert_names(r.err, "--sample-ms", "samples", NULL);
+	char *av3[] = { a0, c_replay, p, q, o, dir, NULL };
+	lim_run(tu_dir, av3, &r);	/* the default: 200 samples */
+	assert_true(lim_within(&r));
+	assert_int_equal(r.status, 0);
+	mmt_header_free(&h);
+}
+
 int main(void)
 {
 	(void)tu_write;		/* trace_util.h's; this suite writes its own */
@@ -401,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_kv_bomb),
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_replay_extremes),
 	};
 	return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

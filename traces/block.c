@@ -679,7 +679,7 @@ static inline int column_run(struct dec_col *c, uint64_t *v,
 		if (rd_uv(c, &d))
 			return -1;
 		x += (uint64_t)mmt_unzigzag(d);
-		if (check && x + rng.bias > rng.max) {
+		if (__builtin_expect(check && x + rng.bias > rng.max, 0)) {
 			*v = x;
 			return -2;
 		}
@@ -827,7 +827,7 @@ static int64_t chunk_ts(const struct dec_col *kinds, const uint16_t kidx[256],
 		ts += (uint64_t)mmt_unzigzag(d);
 		/* inside the block's [min_ts, max_ts]: no time a consumer
 		 * meets is beyond what the header and index announce */
-		if (ts - min_ts > span) {
+		if (__builtin_expect(ts - min_ts > span, 0)) {
 			*tsp = ts;
 			*bad_kind = kind;
 			return -2;
