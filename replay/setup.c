@@ -578,6 +578,9 @@ void rp_seed_empty(struct rp_run *r)
  * (4 bytes per pfn each way, the pre-pass's live map) and the mirror
  * check's bitmaps; an upper estimate. */
 #define MODEL_BYTES_PER_PAGE 16
+/* reclaim.c's stale sets: a pointer and a count (12 bytes) per 64 Ki bits,
+ * 5 bits (LRU lists) a pfn of the node's span: a byte per 1092 pfns */
+#define NODE_SPAN_PFNS_PER_BYTE 1024
 
 static uint64_t mem_available(void)
 {
@@ -600,12 +603,25 @@ int rp_model_fits(const struct mmc_topology *t, const char *trace, char *err,
 	uint64_t limit = env ? strtoull(env, NULL, 10) << 20 : 0;
 	uint64_t pages = 0, need, avail = limit ? limit : mem_available();
 
-	for (uint32_t n = 0; n < t->nr_nodes && n < MMC_MAX_NODES; n++)
+	need = 0;
+	for (uint32_t n = 0; n < t->nr_nodes && n < MMC_MAX_NODES; n++) {
+		uint64_t lo = UINT64_MAX, hi = 0;
+
 		for (uint32_t z = 0; z < t->nodes[n].nr_zones &&
-		     z < MMC_NR_ZONE_TYPES; z++)
-			pages += t->nodes[n].zones[z].spanned +
-				 (1u << MMC_MAX_ORDER);
-	need = pages * MODEL_BYTES_PER_PAGE;
+		     z < MMC_NR_ZONE_TYPES; z++) {
+			const struct mmc_zone_spec *s = &t->nodes[n].zones[z];
+
+			pages += s->spanned + (1u << MMC_MAX_ORDER);
+			lo = s->start_pfn < lo ? s->start_pfn : lo;
+			hi = s->start_pfn + s->spanned > hi ?
+			     s->start_pfn + s->spanned : hi;
+		}
+		/* reclaim's per-node tables cover the node's whole pfn
+		 * span, holes between its zones included */
+		if (hi > lo)
+			need += (hi - lo) / NODE_SPAN_PFNS_PER_BYTE;
+	}
+	need += pages * MODEL_BYTES_PER_PAGE;
 	if (need <= avail)
 		return 0;
 	snprintf(err, errlen, "%s: modelling the trace's host (%llu pages in "
