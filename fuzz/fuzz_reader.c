@@ -5,8 +5,8 @@
  * read, every event iterated (all fields, then a
  * selection as replay's pre-pass asks for, then every block through the
  * parallel-block API), a seek tried, and info (text or JSON: its header,
- * both snapshots, a summary of every event) and dump rendered into
- * /dev/null.  Checksums are not bypassed here: the seeds
+ * both snapshots, a summary of every event), dump, stat and diff
+ * rendered into /dev/null.  Checksums are not bypassed here: the seeds
  * are real traces and fuzz_decode covers what lies below the CRC.
  */
 #include <stdint.h>
@@ -87,19 +87,26 @@ static void blocks(struct mmt_reader *r)
 }
 
 /* info (text or JSON: the same summary, printed two ways; one per input,
- * by its length) and dump */
+ * by its length), dump, and for one input in four stat and diff (their
+ * own passes over every event, names and snapshots) */
 static void commands(size_t size)
 {
 	char a0[] = "mmtrace", json[] = "--json";
 	char *info_text[] = { a0, path, NULL };
 	char *info_json[] = { a0, json, path, NULL };
 	char *dump[] = { a0, path, NULL };
+	char *stat[] = { a0, path, NULL };
+	char *diff[] = { a0, path, path, NULL };
 
 	if (size & 1)
 		cmd_info(3, info_json);
 	else
 		cmd_info(2, info_text);
 	cmd_dump(2, dump);
+	if ((size & 3) == 0) {
+		cmd_stat(2, stat);
+		cmd_diff(3, diff);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

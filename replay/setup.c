@@ -617,8 +617,9 @@ int rp_model_fits(const struct mmc_topology *t, const char *trace, char *err,
 			     s->start_pfn + s->spanned : hi;
 		}
 		/* reclaim's per-node tables cover the node's whole pfn
-		 * span, holes between its zones included */
-		if (hi > lo)
+		 * span, holes between its zones included (stale_init():
+		 * none past 2^32 chunks, then a hash set instead) */
+		if (hi > lo && (hi - lo) / NODE_SPAN_PFNS_PER_BYTE / 12 <= UINT32_MAX)
 			need += (hi - lo) / NODE_SPAN_PFNS_PER_BYTE;
 	}
 	need += pages * MODEL_BYTES_PER_PAGE;
