@@ -87,7 +87,7 @@ static void blocks(struct mmt_reader *r)
 }
 
 /* info (text or JSON: the same summary, printed two ways; one per input,
- * by its length), dump, and for one input in four stat and diff (their
+ * by its length), dump, and for one input in eight stat and diff (their
  * own passes over every event, names and snapshots) */
 static void commands(size_t size)
 {
@@ -103,7 +103,7 @@ static void commands(size_t size)
 	else
 		cmd_info(2, info_text);
 	cmd_dump(2, dump);
-	if ((size & 3) == 0) {
+	if ((size & 7) == 0) {
 		cmd_stat(2, stat);
 		cmd_diff(3, diff);
 	}
