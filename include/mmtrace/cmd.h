@@ -15,5 +15,6 @@ int cmd_replay(int argc, char **argv);	/* replay/replay.c */
 int cmd_compare(int argc, char **argv);	/* replay/compare.c */
 int cmd_report(int argc, char **argv);	/* report/report.c */
 int cmd_list(int argc, char **argv);	/* replay/list.c */
+int cmd_sweep(int argc, char **argv);	/* replay/sweep.c */
 
 #endif
