@@ -49,6 +49,10 @@
 #define PTE_ZERO	(2ull << 62)
 #define PTE_SHADOW	(3ull << 62)
 #define PTE_STATE(v)	((v) & (3ull << 62))
+/* a shadow's payload: the eviction age, and whether the folio was in the
+ * workingset (PG_workingset) when evicted, as pack_shadow() keeps it */
+#define SHADOW_WORKINGSET (1ull << 47)
+#define AGE_MASK	(SHADOW_WORKINGSET - 1)
 
 /* pmd values: state 62-63, fill 60-61 (what the table's ptes started as),
  * payload 0-47 (THP pfn, or the address of the table's pte array).  A
@@ -442,25 +446,39 @@ static bool thp_allowed(const struct mmc *m, unsigned flags)
 
 static uint64_t eviction_age(struct mmc *m, int node)
 {
-	return F(m)->nonresident_age[node] & PAYLOAD_MASK;
+	return F(m)->nonresident_age[node] & AGE_MASK;
 }
 
-/* workingset_refault() for an anon folio: activate when the refault
- * distance fits in the workingset (active + inactive file, plus active
- * anon since there is swap: we are swapping in). */
+/* workingset_refault() for an anon folio (workingset_refault_anon):
+ * activate when the refault distance fits in the workingset (active +
+ * inactive file, plus active anon since there is swap: we are swapping
+ * in): workingset_activate_anon, and workingset_restore_anon when the
+ * folio was in the workingset when evicted. */
 static void workingset_refault(struct mmc *m, uint64_t pfn, int node,
-			       uint64_t eviction)
+			       uint64_t shadow)
 {
-	uint64_t distance = (eviction_age(m, node) - eviction) & PAYLOAD_MASK;
+	uint64_t distance = (eviction_age(m, node) - (shadow & AGE_MASK)) &
+			    AGE_MASK;
 	uint64_t workingset = lru_pages(m, node, true, true) +
 			      lru_pages(m, node, true, false) +
 			      lru_pages(m, node, false, true);
 
-	if (distance <= workingset) {
-		/* folio_set_active(): two marks take an inactive folio to
-		 * the active list */
-		lru_touch(m, pfn);
-		lru_touch(m, pfn);
+	count_vm_event(m, MMC_WORKINGSET_REFAULT_ANON);
+	count_vm_event(m, MMC_PSWPIN);
+	if (distance > workingset)
+		return;
+	/* folio_set_active(): two marks take an inactive folio to the
+	 * active list */
+	lru_touch(m, pfn);
+	lru_touch(m, pfn);
+	count_vm_event(m, MMC_WORKINGSET_ACTIVATE_ANON);
+	if (shadow & SHADOW_WORKINGSET) {
+		struct mmc_zone *z = pfn_to_zone(m, pfn);
+
+		if (z)
+			z->page[pfn_to_idx(z, pfn)] |= PG_WORKINGSET;
+		lru_note_refault(m, pfn, 0, MMC_PC_ANON);
+		count_vm_event(m, MMC_WORKINGSET_RESTORE_ANON);
 	}
 }
 
@@ -538,7 +556,7 @@ static int huge_pmd_fault(struct mmc *m, int slot, uint64_t vpn,
 	pfn = alloc_thp_mpol(m, vma_thp_gfp_mask(m, flags & MMC_FAULT_MADVISED),
 			     cpu, res);
 	if (pfn == NO_PFN) {
-		m->vm.thp_fault_fallback++;
+		count_vm_event(m, MMC_THP_FAULT_FALLBACK);
 		/* the order-0 attempt decides OOM, not this one */
 		res->path &= ~(uint32_t)MMC_PATH_OOM;
 		return 0;
@@ -549,7 +567,7 @@ static int huge_pmd_fault(struct mmc *m, int slot, uint64_t vpn,
 		free_pages(m, pfn, HPAGE_PMD_ORDER, cpu, NULL);
 		return -1;
 	}
-	m->vm.thp_fault_alloc++;
+	count_vm_event(m, MMC_THP_FAULT_ALLOC);
 	set_head(m, pfn, true);
 	lru_add(m, pfn, HPAGE_PMD_ORDER, MMC_PC_ANON);
 	res->pfn = pfn + (vpn - base);
@@ -622,13 +640,12 @@ static int pte_fault(struct mmc *m, int slot, uint64_t vpn, uint64_t *ptes,
 		return MMC_FK_ANON;
 	case PTE_SHADOW: {
 		/* do_swap_page() */
-		uint64_t eviction = pte & PAYLOAD_MASK;
+		uint64_t shadow = pte & PAYLOAD_MASK;
 
 		if (map_new_page(m, slot, vpn, ptep, cpu, res) < 0)
 			return -1;
-		m->vm.refaults++;
 		res->path |= MMC_PATH_REFAULT;
-		workingset_refault(m, res->pfn, node, eviction);
+		workingset_refault(m, res->pfn, node, shadow);
 		return MMC_FK_REFAULT;
 	}
 	default:	/* none: do_anonymous_page() */
@@ -789,9 +806,11 @@ void fault_page_reclaimed(struct mmc *m, uint64_t pfn, unsigned order)
 	if (!f)
 		return;
 	f->nonresident_age[node] += 1ull << order;	/* workingset_eviction */
+	uint64_t ws = z && (z->page[pfn_to_idx(z, pfn)] & PG_WORKINGSET) ?
+		      SHADOW_WORKINGSET : 0;
 	for (uint64_t i = 0; i < (1ull << order); i++) {
 		struct fault_proc *p;
-		uint64_t vpn, shadow = eviction_age(m, node), *ptep;
+		uint64_t vpn, shadow = eviction_age(m, node) | ws, *ptep;
 		bool thp;
 
 		if (!rmap_take(f, pfn + i, &p, &vpn, &thp, &ptep))

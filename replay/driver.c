@@ -203,6 +203,32 @@ static void on_migrate(void *ctx, uint64_t from, uint64_t to, unsigned order)
 		rp_map_put(&r->sl.thp_ref, to, e);
 }
 
+/* Compaction split the model's folio at sim into order-0 pages (to move
+ * them one by one): the kernel's folio now maps page by page, so each
+ * piece can follow its own migration; the kernel's free of the whole
+ * folio frees the pieces (policy_free, free_pieces). */
+static void on_split(void *ctx, uint64_t sim, unsigned order)
+{
+	struct rp_run *r = ctx;
+	uint64_t real, e;
+
+	if (!rp_pmap_take(&r->rev, sim, &real)) {
+		/* a page allocated before the trace: real == sim */
+		if (rp_pmap_get(&r->fwd, sim, &e))
+			return;		/* the sim pfn belongs to another page */
+		real = sim;
+		e = sim << FWD_SHIFT | (uint64_t)order << 1;
+	} else if (!rp_pmap_get(&r->fwd, real, &e)) {
+		return;
+	}
+	for (uint64_t i = 0; i < (1ull << order); i++) {
+		rp_pmap_put(&r->fwd, real + i, (sim + i) << FWD_SHIFT |
+			    (e & FWD_FLAGS & ~(0xfull << 1)));
+		rp_pmap_put(&r->rev, sim + i, real + i);
+	}
+	r->splits++;
+}
+
 /* ---- policy mode ------------------------------------------------------ */
 
 static void map_alloc_flags(struct rp_run *r, uint64_t real, uint64_t sim,
@@ -495,8 +521,12 @@ static void policy_free(struct rp_run *r, const struct mmt_event *ev)
 			r->sl.kernel_slab_page_frees += 1ull << FWD_ORDER(e);
 			return;
 		}
-		if ((e & FWD_ANON) && !(e & FWD_THPSUB) &&
-		    ev->order >= MMC_PAGEBLOCK_ORDER && FWD_ORDER(e) == 0) {
+		/* the model holds the kernel's block as order-0 pieces: a
+		 * THP it faulted in 4 KiB at a time, or a folio compaction
+		 * split */
+		if (!(e & FWD_THPSUB) && FWD_ORDER(e) == 0 && ev->order &&
+		    ((e & FWD_ANON) ? ev->order >= MMC_PAGEBLOCK_ORDER
+				    : ev->order <= MMC_MAX_ORDER)) {
 			free_pieces(r, ev, e, cpu);
 			return;
 		}
@@ -831,61 +861,48 @@ static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
 	case MMT_EV_KSWAPD_WAKE:
 		k->kswapd_wakes++;
 		break;
+	case MMT_EV_KSWAPD_SLEEP:
+		k->kswapd_sleeps++;
+		break;
 	case MMT_EV_WAKEUP_KSWAPD:
 		k->wakeup_kswapd++;
 		break;
 	case MMT_EV_DIRECT_RECLAIM_BEGIN:
 		k->direct_reclaims++;
-		c->dr_begin = ev->ts + 1;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_DIRECT_RECLAIM_END:
 		k->direct_reclaimed += ev->arg;
-		if (c->dr_begin && ev->ts + 1 >= c->dr_begin) {
-			uint64_t d = ev->ts + 1 - c->dr_begin;
-
-			k->direct_ns += d;
-			rp_fitsum_add(&r->fits[RP_FIT_DIRECT_RECLAIM],
-				      (double)ev->arg, (double)d);
-		}
-		c->dr_begin = 0;
+		if (c->dr_begin && ev->ts + 1 >= c->dr_begin)
+			k->direct_ns += ev->ts + 1 - c->dr_begin;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_NODE_RECLAIM_BEGIN:
 		k->node_reclaims++;
-		c->nr_begin = ev->ts + 1;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_NODE_RECLAIM_END:
 		k->node_reclaimed += ev->arg;
-		if (c->nr_begin && ev->ts + 1 >= c->nr_begin) {
-			uint64_t d = ev->ts + 1 - c->nr_begin;
-
-			k->node_reclaim_ns += d;
-			rp_fitsum_add(&r->fits[RP_FIT_NODE_RECLAIM],
-				      (double)ev->arg, (double)d);
-		}
-		c->nr_begin = 0;
+		if (c->nr_begin && ev->ts + 1 >= c->nr_begin)
+			k->node_reclaim_ns += ev->ts + 1 - c->nr_begin;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_COMPACT_TRY:
 		k->compact_tries++;
 		break;
 	case MMT_EV_COMPACTION_BEGIN:
 		k->compactions++;
-		c->comp_begin = ev->ts + 1;
-		c->comp_migrate = ev->arg;
-		c->comp_free = ev->arg2;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_COMPACTION_END:
-		if (c->comp_begin && ev->ts + 1 >= c->comp_begin) {
-			uint64_t d = ev->ts + 1 - c->comp_begin;
-			uint64_t mig = ev->arg > c->comp_migrate ?
-				       ev->arg - c->comp_migrate : 0;
-			uint64_t fr = c->comp_free > ev->arg2 ?
-				      c->comp_free - ev->arg2 : 0;
-
-			k->compact_ns += d;
-			rp_fitsum_add(&r->fits[RP_FIT_COMPACTION],
-				      (double)(mig + fr), (double)d);
-		}
-		c->comp_begin = 0;
+		if (c->comp_begin && ev->ts + 1 >= c->comp_begin)
+			k->compact_ns += ev->ts + 1 - c->comp_begin;
+		rp_calib_event(r, ev, c);
+		break;
+	case MMT_EV_LRU_SHRINK_INACTIVE:
+	case MMT_EV_COMPACT_SCAN:
+	case MMT_EV_COMPACT_MIGRATEPAGES:
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_FAULT_USER:
 	case MMT_EV_FAULT_KERNEL:
@@ -1187,6 +1204,8 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return 1;
 	}
+	/* before the pre-pass, which fits kswapd's costs */
+	rp_costs_defaults(&r->costs);
 	if (r->o->mode == MMT_REPLAY_MIRROR && prescan(r) < 0) {
 		snprintf(err, errlen, "%s", mmt_reader_error(r->rd));
 		return 1;
@@ -1220,8 +1239,8 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	if (r->o->mode == MMT_REPLAY_POLICY) {
 		mmc_set_reclaim_hook(r->m, on_reclaim, r);
 		mmc_set_migrate_hook(r->m, on_migrate, r);
+		mmc_set_split_hook(r->m, on_split, r);
 	}
-	rp_costs_defaults(&r->costs);
 	dur = mmt_reader_last_ts(r->rd);
 	r->sample_ns = r->o->sample_ns;
 	if (!r->sample_ns)
