@@ -24,8 +24,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	snprintf(path, sizeof(path), "/dev/shm/mmtrace-fuzz-%d.mmt", (int)getpid());
 	snprintf(outdir, sizeof(outdir), "/dev/shm/mmtrace-fuzz-%d.d", (int)getpid());
-	/* models within -rss_limit_mb=512 */
-	setenv("MMTRACE_MAX_MODEL_MB", "192", 1);
+	/* models within -rss_limit_mb=512 and quick to seed (the
+	 * environment may say otherwise) */
+	setenv("MMTRACE_MAX_MODEL_MB", "64", 0);
 	stdout = fopen("/dev/null", "w");
 	stderr = fopen("/dev/null", "w");
 	return 0;
