@@ -1357,8 +1357,8 @@ static void drop_outputs(struct rp_run *r)
 }
 
 /* The replay proper, the outputs, and the damage said once: 0, or 3 when
- * the trace was damaged or truncated (the rest replayed), or no event
- * could be read; 1 on a read or write error. */
+ * the trace was damaged or truncated (the rest replayed; err says how
+ * much), or no event could be read; 1 on a read or write error. */
 static int run_events(struct rp_run *r, struct mmt_replay_result *res,
 		      char *err, size_t errlen)
 {
@@ -1381,26 +1381,27 @@ static int run_events(struct rp_run *r, struct mmt_replay_result *res,
 			rc = 1;
 		}
 	}
-	if (!r->o->quiet_damage &&
-	    mmt_reader_print_damage(r->rd, stderr, rp_who(r)) && !rc) {
-		if (r->in_trace_known)
-			fprintf(stderr, "%s: %llu of the trace's %llu events "
-				"replayed; the results cover only what was "
-				"readable\n", rp_who(r),
-				(unsigned long long)r->events,
-				(unsigned long long)r->events_in_trace);
-		else
-			fprintf(stderr, "%s: %llu events replayed, up to the "
-				"cut (the file's total is unknown); the results "
-				"cover only what was readable\n", rp_who(r),
-				(unsigned long long)r->events);
-	}
+	if (!r->o->quiet_damage)
+		mmt_reader_print_damage(r->rd, stderr, rp_who(r));
 	if (r->read_failed && !rc) {
 		snprintf(err, errlen, "%s", r->stop_reason);
 		rc = 1;
 	}
-	if (!rc && (r->damage_parts || r->stop_reason))
+	if (!rc && (r->damage_parts || r->stop_reason)) {
+		/* written, from a damaged or cut trace: said in one line */
+		if (r->in_trace_known)
+			snprintf(err, errlen, "%s: %llu of the trace's %llu events "
+				 "replayed; the results cover only what was "
+				 "readable", r->o->trace,
+				 (unsigned long long)r->events,
+				 (unsigned long long)r->events_in_trace);
+		else
+			snprintf(err, errlen, "%s: %llu events replayed, up to "
+				 "the cut (the file's total is unknown); the "
+				 "results cover only what was readable",
+				 r->o->trace, (unsigned long long)r->events);
 		rc = 3;
+	}
 	return rc;
 }
 

@@ -498,7 +498,7 @@ static void test_truncated_and_corrupt(void **state)
 	/* replayed up to the cut, written, and said: exit 3 */
 	assert_int_equal(ru_replay(t, ru_path("t.out"), MMT_REPLAY_POLICY, NULL,
 				   NULL, 0, &res, err, sizeof(err)), 3);
-	assert_string_equal(err, "");
+	assert_non_null(strstr(err, "events replayed, up to the cut"));
 	assert_int_equal(res.stopped_early, 1);
 	assert_true(res.events_replayed > 0 && res.events_replayed < 20000);
 	assert_false(res.events_total_known);

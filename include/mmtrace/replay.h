@@ -62,8 +62,9 @@ struct mmt_replay_result {
  * topology); 3 the trace is damaged or truncated (the readable part was
  * replayed and written; the damage went to stderr and summary.json), or
  * cannot be replayed at all (not a trace, a damaged start snapshot, no
- * readable event: nothing written).  err gets a one-line message for 1,
- * 2 and a refused trace (3 with nothing written); "" otherwise. */
+ * readable event: nothing written).  err gets a one-line message for
+ * every status but 0 (for 3 with outputs: how much was replayed; the
+ * damage itself went to stderr unless quiet_damage). */
 int mmt_replay_run(const struct mmt_replay_opts *o,
 		   struct mmt_replay_result *res, char *err, size_t errlen);
 /* What compare checks once before its replays: the trace opens, has a
