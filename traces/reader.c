@@ -795,6 +795,7 @@ const struct mmt_snapshot *mmt_reader_snapshot(struct mmt_reader *r, int which)
 	free(d.comp);
 	free(d.raw);
 	if (r->snap_state[which] < 0) {
+		fmt(r->err, sizeof(r->err), "%s", why);	/* as before */
 		fmt(r->snap_err[which], sizeof(r->snap_err[which]),
 		    "%s: offset %llu: %s damaged: %s", r->path,
 		    (unsigned long long)r->snap_off[which], name[which],
