@@ -42,9 +42,12 @@ static void usage(FILE *f)
 		"host; older traces show hashes and pids).\n\n"
 		"Exit status: 0 whole file, 1 unreadable or corrupt, 3 truncated.\n\n"
 		"EXAMPLES\n"
-		"  mmtrace stat trace.mmt\n"
-		"  mmtrace stat --comm cc1 --only sites,leaks -l 20 trace.mmt\n"
-		"  mmtrace stat --sort leak --json trace.mmt > stat.json\n");
+		"  Every table, ten rows each:\n"
+		"    mmtrace stat trace.mmt\n"
+		"  The compiler's slab call sites and what it left allocated:\n"
+		"    mmtrace stat --comm cc1 --only sites,leaks -l 20 trace.mmt\n"
+		"  Outstanding allocations first, as JSON for a script:\n"
+		"    mmtrace stat --sort leak --json trace.mmt > stat.json\n");
 }
 
 static const struct { const char *name; unsigned bit; } sections[] = {

@@ -198,7 +198,15 @@ static void usage(FILE *f)
 "With CMD, when FILE was written: CMD's own status when CMD ended by itself\n"
 "(127 not found, 126 not executable, 128+N killed by signal N, as time(1)\n"
 "reports it); 0 when the recording ended first (-d, a signal) and ended\n"
-"CMD with SIGTERM.\n");
+"CMD with SIGTERM.\n"
+"\n"
+"EXAMPLES\n"
+"  Record the whole host for 10 s:\n"
+"    mmtrace record -o host.mmt -d 10\n"
+"  Record for the life of a build, then see what it holds:\n"
+"    mmtrace record -o build.mmt -- make -j8 && mmtrace info build.mmt\n"
+"  Only page and reclaim events of one cgroup, in a bigger buffer:\n"
+"    mmtrace record -o db.mmt -d 60 -c /sys/fs/cgroup/db -e page,reclaim -b 256\n");
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)

@@ -1137,6 +1137,15 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	rp_build_mt_map(r);
 	start = mmt_reader_snapshot(r->rd, 0);
 	end = mmt_reader_snapshot(r->rd, 1);
+	/* An imported capture (mmtrace import) has no snapshots: there is no
+	 * kernel placement to mirror from a known start. */
+	if (!start && r->o->mode == MMT_REPLAY_MIRROR &&
+	    mmt_header_note(r->h, "import.start_state")) {
+		snprintf(err, errlen, "%s: mirror mode needs the start snapshot an "
+			 "imported capture lacks (%s); use --mode policy",
+			 r->o->trace, mmt_header_note(r->h, "import.source"));
+		return 2;
+	}
 	r->have_end = end != NULL;
 	r->end_snap_ts = end && end->ts ? end->ts : UINT64_MAX;
 	rc = rp_build_topology(r, start, end, err, errlen);
@@ -1179,8 +1188,10 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 				"or pcp-looking pages inside free blocks)\n",
 				r->o->trace, (unsigned long long)seed_err);
 	} else {
-		fprintf(stderr, "mmtrace replay: %s: no start snapshot; "
-			"starting from an empty machine\n", r->o->trace);
+		fprintf(stderr, "mmtrace replay: %s: no start snapshot; start state "
+			"inferred: every page of the zones free%s\n", r->o->trace,
+			mmt_header_note(r->h, "import.source") ?
+			" (an imported capture)" : "");
 		rp_seed_empty(r);
 	}
 	mmc_setup_zones(r->m);
