@@ -251,6 +251,16 @@ int mmc_set_swap(struct mmc *m, uint64_t swap_pages);
  * mapping real->simulated (a later free is absorbed, a touch refaults). */
 typedef void (*mmc_reclaim_fn)(void *ctx, uint64_t pfn, unsigned order);
 void mmc_set_reclaim_hook(struct mmc *m, mmc_reclaim_fn fn, void *ctx);
+/* Page-cache workingset: the model has no page cache, so a caller that
+ * knows file pages (replay) keeps their shadow entries.  Inside the
+ * reclaim hook, mmc_reclaim_shadow() is the shadow of the range being
+ * freed (eviction age and PG_workingset, in the low 48 bits).  mmc_file_refault()
+ * is workingset_refault() for a file page read again into the LRU page
+ * [pfn, +2^order): counts workingset_refault_file and activates it when
+ * the refault distance fits (workingset_activate_file / _restore_file). */
+uint64_t mmc_reclaim_shadow(const struct mmc *m);
+void mmc_file_refault(struct mmc *m, uint64_t pfn, unsigned order,
+		      uint64_t shadow);
 /* Called when compaction migrates an allocated range (old -> new pfn). */
 typedef void (*mmc_migrate_fn)(void *ctx, uint64_t from, uint64_t to,
 			       unsigned order);
