@@ -157,6 +157,15 @@ static void count_result(struct rp_run *r, const struct mmc_result *res,
 	n->compact_migrated += res->compact_migrated;
 }
 
+uint64_t rp_demand_alloc_fail(const struct rp_run *r)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < MMC_MAX_NODES; i++)
+		n += r->node[i].alloc_fail;
+	return n;
+}
+
 void rp_count_result(struct rp_run *r, const struct mmc_result *res, int cpu)
 {
 	count_result(r, res, cpu);

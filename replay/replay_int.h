@@ -350,6 +350,8 @@ size_t rp_demand_notes(const struct rp_run *r, const char **notes,
 const char *rp_resp_name(int resp);
 
 /* driver.c */
+/* Allocations of the trace the model could not place (the kernel did). */
+uint64_t rp_demand_alloc_fail(const struct rp_run *r);
 void rp_account(struct rp_run *r, int op, const struct mmc_result *res,
 		unsigned order, uint64_t extra_ns);
 void rp_count_result(struct rp_run *r, const struct mmc_result *res, int cpu);
@@ -391,6 +393,10 @@ void rp_model_slow_ns(const struct rp_run *r, uint64_t *dr, uint64_t *comp,
  * delta between the trace's snapshots, or its tracepoint's events in the
  * trace.  0 when the trace cannot tell. */
 int rp_kernel_count(struct rp_run *r, int item, uint64_t *v);
+/* The order-9 unusable free space index (0..1) of the end snapshot's
+ * free lists summed over every zone, as the model's end figure is
+ * computed; 0 without an end snapshot. */
+int rp_kernel_unusable(struct rp_run *r, double *v);
 /* model_vs_kernel.tsv (tsv) or the table replay prints. */
 void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv);
 /* vmstat.tsv: every model counter. */

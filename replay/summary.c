@@ -407,6 +407,17 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		write_slab_thp(r, vs, f);
 		write_demand(r, f);
 	}
+	{
+		double ku = 0;
+
+		fprintf(f, "  \"demand_alloc_fail\": %llu,\n"
+			"  \"kernel_unusable_index_order9_end\": ",
+			(unsigned long long)rp_demand_alloc_fail(r));
+		if (rp_kernel_unusable(r, &ku))
+			fprintf(f, "%.6g,\n", ku);
+		else
+			fputs("null,\n", f);
+	}
 	fprintf(f, "  \"kernel\": {\"fallbacks\": %llu, \"kswapd_wakes\": %llu, "
 		"\"direct_reclaims\": %llu, \"compaction_stalls\": ",
 		(unsigned long long)r->k.fallbacks,
@@ -618,6 +629,16 @@ static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
 	res->latency_max = h->max;
 	res->order9_success_rate = e->o9_rate;
 	res->unusable_index_order9_end = e->unusable;
+	res->nr_counters = MMC_NR_VM_ITEMS < MMT_REPLAY_MAX_COUNTERS ?
+			   MMC_NR_VM_ITEMS : MMT_REPLAY_MAX_COUNTERS;
+	for (unsigned i = 0; i < res->nr_counters; i++) {
+		res->model_counter[i] = vs->ev[i];
+		res->kernel_known[i] = (uint8_t)rp_kernel_count(
+			r, (int)i, &res->kernel_counter[i]);
+	}
+	res->kernel_unusable_known = rp_kernel_unusable(
+		r, &res->kernel_unusable_index_order9_end);
+	res->demand_alloc_fail = rp_demand_alloc_fail(r);
 }
 
 static int write_text(const char *dir, const char *name, const char *text,

@@ -99,11 +99,14 @@ static const char *embedded_script(const char *file)
 	return NULL;
 }
 
-/* Copies the scripts used into DIR/plots/, where the user can edit and
- * re-run them. */
-static int copy_scripts(const char *dir, char *err, size_t errlen)
+int rpt_copy_script(const char *dir, const char *name, char *err,
+		    size_t errlen)
 {
 	char src[PATH_MAX], pdir[PATH_MAX], file[64], path[PATH_MAX + 64];
+	char *text = NULL;
+	const char *body;
+	FILE *f;
+	int ret;
 
 	if (find_scripts(src, sizeof(src), err, errlen))
 		return -1;
@@ -112,34 +115,35 @@ static int copy_scripts(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", pdir, strerror(errno));
 		return -1;
 	}
-	for (size_t i = 0; i < rpt_nfigures; i++) {
-		char *text = NULL;
-		const char *body;
-		FILE *f;
-		int ret;
-
-		snprintf(file, sizeof(file), "%s.gp", rpt_figures[i].name);
-		if (src[0]) {
-			snprintf(path, sizeof(path), "%s/%s", src, file);
-			text = rpt_read_file(path, NULL, err, errlen);
-			if (!text)
-				return -1;
-			body = text;
-		} else {
-			body = embedded_script(file);
-			if (!body) {
-				snprintf(err, errlen, "plots/%s: not built in", file);
-				return -1;
-			}
-		}
-		f = rpt_create(pdir, file, err, errlen);
-		if (f)
-			fputs(body, f);
-		free(text);
-		ret = f ? rpt_close(f, pdir, file, err, errlen) : -1;
-		if (ret)
+	snprintf(file, sizeof(file), "%s.gp", name);
+	if (src[0]) {
+		snprintf(path, sizeof(path), "%s/%s", src, file);
+		text = rpt_read_file(path, NULL, err, errlen);
+		if (!text)
 			return -1;
+		body = text;
+	} else {
+		body = embedded_script(file);
+		if (!body) {
+			snprintf(err, errlen, "plots/%s: not built in", file);
+			return -1;
+		}
 	}
+	f = rpt_create(pdir, file, err, errlen);
+	if (f)
+		fputs(body, f);
+	free(text);
+	ret = f ? rpt_close(f, pdir, file, err, errlen) : -1;
+	return ret ? -1 : 0;
+}
+
+/* Copies the scripts used into DIR/plots/, where the user can edit and
+ * re-run them. */
+static int copy_scripts(const char *dir, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < rpt_nfigures; i++)
+		if (rpt_copy_script(dir, rpt_figures[i].name, err, errlen))
+			return -1;
 	return 0;
 }
 
@@ -222,9 +226,10 @@ static void remove_figure(const char *dir, const char *name)
 	unlink(path);
 }
 
-/* Draws every figure; on failure names the first script that failed,
- * relative to DIR (the message also goes into index.html). */
-static int draw_figures(const char *dir, char *err, size_t errlen)
+/* Draws the named figures; on failure names the first script that
+ * failed, relative to DIR (the message also goes into index.html). */
+int rpt_draw(const char *dir, const char *const *names, size_t n, char *err,
+	     size_t errlen)
 {
 	char gp[PATH_MAX], log[PATH_MAX];
 	struct stat st;
@@ -238,8 +243,8 @@ static int draw_figures(const char *dir, char *err, size_t errlen)
 	}
 	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
 	unlink(log);
-	for (size_t i = 0; i < rpt_nfigures; i++) {
-		const char *name = rpt_figures[i].name;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = names[i];
 
 		remove_figure(dir, name);
 		if (run_gnuplot(gp, dir, name) || !file_nonempty(dir, name, "svg") ||
@@ -253,6 +258,16 @@ static int draw_figures(const char *dir, char *err, size_t errlen)
 	if (!stat(log, &st) && st.st_size == 0)
 		unlink(log);
 	return ret;
+}
+
+static int draw_figures(const char *dir, char *err, size_t errlen)
+{
+	const char *names[16];
+
+	for (size_t i = 0; i < rpt_nfigures && i < 16; i++)
+		names[i] = rpt_figures[i].name;
+	return rpt_draw(dir, names, rpt_nfigures < 16 ? rpt_nfigures : 16,
+			err, errlen);
 }
 
 /* ---- the whole report --------------------------------------------------- */
