@@ -265,6 +265,11 @@ void mmc_file_refault(struct mmc *m, uint64_t pfn, unsigned order,
 typedef void (*mmc_migrate_fn)(void *ctx, uint64_t from, uint64_t to,
 			       unsigned order);
 void mmc_set_migrate_hook(struct mmc *m, mmc_migrate_fn fn, void *ctx);
+/* Called when compaction splits a large LRU folio at pfn into order-0
+ * folios (to migrate its pages one by one, try_split_folio), before any
+ * of them moves. */
+typedef void (*mmc_split_fn)(void *ctx, uint64_t pfn, unsigned order);
+void mmc_set_split_hook(struct mmc *m, mmc_split_fn fn, void *ctx);
 
 /* How long kswapd takes for its work, in ns of simulated time: it runs
  * beside the workload (mmc_tick), one balance_pgdat() round after

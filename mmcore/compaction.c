@@ -1003,7 +1003,7 @@ static void fast_isolate_freepages(struct mmc *m, struct compact_control *cc)
 	uint64_t low_pfn, min_pfn, distance, highest = 0, found = NO_PFN;
 	bool scan_start = false;
 
-	if (cc->order <= 0)
+	if (cc->order <= 0 || cc->free_pfn <= cc->migrate_pfn)
 		return;
 	if (!limit)
 		limit = 1;
@@ -1104,6 +1104,8 @@ static void isolate_freepages(struct mmc *m, struct compact_control *cc)
 	if (cc->nr_freepages)
 		return;
 	isolate_start = cc->free_pfn;
+	if (isolate_start >= zone_end_pfn(z))
+		isolate_start = zone_end_pfn(z) - 1;
 	block_start = pageblock_start_pfn(isolate_start);
 	block_end = block_start + pageblock_nr_pages;
 	if (block_end > zone_end_pfn(z))
@@ -1116,6 +1118,9 @@ static void isolate_freepages(struct mmc *m, struct compact_control *cc)
 		uint64_t first = block_start < z->start_pfn ? z->start_pfn
 							     : block_start;
 		uint64_t nr_isolated;
+
+		if (block_end <= z->start_pfn)
+			break;
 
 		if (page_class(z->page[pfn_to_idx(z, first)]) == MMC_PC_HOLE ||
 		    !suitable_migration_target(cc, block_start) ||
@@ -1194,9 +1199,53 @@ static uint64_t release_freepages(struct mmc *m, struct compact_control *cc)
 	return high;
 }
 
-/* migrate_pages(): move each isolated folio into a target.  -1 (the
- * kernel's -ENOMEM) when targets ran out; the rest stay where they are
- * (putback_movable_pages) and count as failed. */
+/* Migrate one isolated folio (all its pages are to be moved) into the
+ * target at `to`.  0, or -1 when it stays. */
+static int migrate_one(struct mmc *m, struct compact_control *cc,
+		       uint64_t from, uint64_t to, unsigned order)
+{
+	unsigned saved = lru_migrate_save(m, from);
+
+	if (migrate_page_range(m, from, to, order)) {
+		lru_migrate_restore(m, from, saved);
+		release_isolated_pages(m, to, order);
+		count_vm_events(m, MMC_PGMIGRATE_FAIL, 1ull << order);
+		return -1;
+	}
+	lru_migrate_restore(m, to, saved);
+	cc->nr_migrated += 1ull << order;
+	count_vm_events(m, MMC_PGMIGRATE_SUCCESS, 1ull << order);
+	return 0;
+}
+
+/* A large folio with no target of its order: split it (try_split_folio)
+ * and migrate its pages one by one, as migrate_pages_batch() does on
+ * -ENOMEM for a compaction.  0, or -1 when a page found no target (the
+ * rest stay, failed). */
+static int migrate_split(struct mmc *m, struct compact_control *cc,
+			 uint64_t from, unsigned order)
+{
+	uint64_t to;
+
+	if (lru_split_folio(m, from))
+		return -1;
+	for (uint64_t i = 0; i < (1ull << order); i++) {
+		/* each piece asks for one page of the folio's share */
+		cc->nr_migratepages += 1;
+		if (!compaction_alloc(m, cc, 0, &to)) {
+			count_vm_events(m, MMC_PGMIGRATE_FAIL, (1ull << order) - i);
+			return -1;
+		}
+		migrate_one(m, cc, from + i, to, 0);
+	}
+	return 0;
+}
+
+/* migrate_pages(): move each isolated folio into a target (a large folio
+ * with none of its order is split and moved page by page).  Returns the
+ * folios not migrated, or -1 (the kernel's -ENOMEM) when targets ran out;
+ * those stay where they are (putback_movable_pages) and count as
+ * failed. */
 static int migrate_pages(struct mmc *m, struct compact_control *cc)
 {
 	int rc = 0;
@@ -1206,22 +1255,23 @@ static int migrate_pages(struct mmc *m, struct compact_control *cc)
 		unsigned order = cc->migrate_order[i];
 
 		if (!compaction_alloc(m, cc, order, &to)) {
-			for (uint32_t j = i; j < cc->nr_migrate_folios; j++)
+			cc->nr_migratepages -= 1ull << order;
+			if (order && cc->nr_freepages &&
+			    migrate_split(m, cc, from, order) == 0)
+				continue;
+			if (order && cc->nr_freepages) {
+				rc++;
+				continue;
+			}
+			for (uint32_t j = i + 1; j < cc->nr_migrate_folios; j++)
 				count_vm_events(m, MMC_PGMIGRATE_FAIL,
 						1ull << cc->migrate_order[j]);
+			count_vm_events(m, MMC_PGMIGRATE_FAIL, 1ull << order);
 			rc = -1;
 			break;
 		}
-		unsigned saved = lru_migrate_save(m, from);
-		if (migrate_page_range(m, from, to, order)) {
-			lru_migrate_restore(m, from, saved);
-			release_isolated_pages(m, to, order);
-			count_vm_events(m, MMC_PGMIGRATE_FAIL, 1ull << order);
-			continue;
-		}
-		lru_migrate_restore(m, to, saved);
-		cc->nr_migrated += 1ull << order;
-		count_vm_events(m, MMC_PGMIGRATE_SUCCESS, 1ull << order);
+		if (migrate_one(m, cc, from, to, order))
+			rc++;
 	}
 	putback_movable_pages(cc);
 	return rc;
@@ -1363,6 +1413,7 @@ static enum compact_result compact_zone(struct mmc *m,
 		cc->finish_pageblock = last_migrated_pfn &&
 				       pageblock_start_pfn(last_migrated_pfn) ==
 				       pageblock_start_pfn(iteration_start);
+rescan:
 		if (!isolate_migratepages(m, cc)) {
 			if (update_cached)
 				zc->compact_cached_migrate_pfn[1] =
@@ -1373,9 +1424,22 @@ static enum compact_result compact_zone(struct mmc *m,
 		last_migrated_pfn = pageblock_start_pfn(cc->migrate_pfn - 1);
 		if (last_migrated_pfn < z->start_pfn)
 			last_migrated_pfn = z->start_pfn;
-		if (migrate_pages(m, cc) && !compact_scanners_met(cc)) {
+		int err = migrate_pages(m, cc);
+
+		if (err < 0 && !compact_scanners_met(cc)) {
 			ret = COMPACT_CONTENDED;	/* out of targets */
 			break;
+		}
+		/* a failure within a pageblock: scan the rest of it now, so
+		 * that it gets its skip hint rather than being picked again
+		 * and again by fast_find_migrateblock */
+		if (err && !pageblock_aligned(cc->migrate_pfn) &&
+		    !cc->ignore_skip_hint && !cc->finish_pageblock &&
+		    cc->mode < MIGRATE_SYNC) {
+			cc->finish_pageblock = true;
+			if (cc->order == COMPACTION_HPAGE_ORDER)
+				last_migrated_pfn = 0;
+			goto rescan;
 		}
 	}
 	if (cc->nr_freepages) {

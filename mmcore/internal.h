@@ -282,6 +282,8 @@ struct mmc {
 	void *reclaim_ctx;
 	mmc_migrate_fn migrate_fn;
 	void *migrate_ctx;
+	mmc_split_fn split_fn;
+	void *split_ctx;
 
 	/* Set by fault.c (may stay NULL): reclaim is about to free the LRU
 	 * range [pfn, +2^order), so its mapping becomes a shadow entry and a
@@ -637,6 +639,11 @@ uint32_t lru_folio_head(const struct mmc_zone *z, uint32_t idx);
 unsigned lru_folio_order(const struct mmc_zone *z, uint32_t head_idx);
 unsigned lru_migrate_save(struct mmc *m, uint64_t from);
 void lru_migrate_restore(struct mmc *m, uint64_t to, unsigned saved);
+/* split_folio_to_list(): the LRU folio headed at pfn (order > 0) becomes
+ * order-0 folios on the same list, each with the folio's state;
+ * m->split_fn is told first.  0, or -1 when pfn heads no large LRU
+ * folio. */
+int lru_split_folio(struct mmc *m, uint64_t pfn);
 
 /* ====================================================================
  * compaction.c (reclaim helper)

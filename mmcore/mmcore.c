@@ -543,6 +543,12 @@ void mmc_set_migrate_hook(struct mmc *m, mmc_migrate_fn fn, void *ctx)
 	m->migrate_ctx = ctx;
 }
 
+void mmc_set_split_hook(struct mmc *m, mmc_split_fn fn, void *ctx)
+{
+	m->split_fn = fn;
+	m->split_ctx = ctx;
+}
+
 int mmc_lru_add(struct mmc *m, uint64_t pfn, unsigned order, int cls)
 {
 	if ((cls != MMC_PC_ANON && cls != MMC_PC_FILE) || order > MAX_PAGE_ORDER)

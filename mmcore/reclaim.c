@@ -864,6 +864,33 @@ void lru_migrate_restore(struct mmc *m, uint64_t to, unsigned saved)
 	lruvec_maybe_compact(lv);
 }
 
+int lru_split_folio(struct mmc *m, uint64_t pfn)
+{
+	struct mmc_zone *z = pfn_to_zone(m, pfn);
+
+	if (!z)
+		return -1;
+	uint32_t idx = pfn_to_idx(z, pfn);
+	pgstate_t s = z->page[idx];
+	if ((s & (PG_LRU | PG_HEAD)) != (PG_LRU | PG_HEAD))
+		return -1;
+	unsigned order = folio_order_at(z, idx);
+	int cls = (int)page_class(s);
+	if (!order)
+		return -1;
+	/* the folio's state, kept for each page (lru_migrate_save takes an
+	 * active folio to the inactive list first, keeping counts right) */
+	unsigned saved = lru_migrate_save(m, pfn);
+	lru_del(m, pfn, order);
+	if (m->split_fn)
+		m->split_fn(m->split_ctx, pfn, order);
+	for (uint32_t i = 0; i < (1u << order); i++) {
+		lru_add(m, pfn + i, 0, cls);
+		lru_migrate_restore(m, pfn + i, saved);
+	}
+	return 0;
+}
+
 /* Bytes of reclaim state (rings, sets), for mmc_memory_bytes(). */
 size_t reclaim_memory_bytes(const struct mmc *m)
 {

@@ -220,6 +220,32 @@ static void on_migrate(void *ctx, uint64_t from, uint64_t to, unsigned order)
 		rp_map_put(&r->sl.thp_ref, to, e);
 }
 
+/* Compaction split the model's folio at sim into order-0 pages (to move
+ * them one by one): the kernel's folio now maps page by page, so each
+ * piece can follow its own migration; the kernel's free of the whole
+ * folio frees the pieces (policy_free, free_pieces). */
+static void on_split(void *ctx, uint64_t sim, unsigned order)
+{
+	struct rp_run *r = ctx;
+	uint64_t real, e;
+
+	if (!rp_pmap_take(&r->rev, sim, &real)) {
+		/* a page allocated before the trace: real == sim */
+		if (rp_pmap_get(&r->fwd, sim, &e))
+			return;		/* the sim pfn belongs to another page */
+		real = sim;
+		e = sim << FWD_SHIFT | (uint64_t)order << 1;
+	} else if (!rp_pmap_get(&r->fwd, real, &e)) {
+		return;
+	}
+	for (uint64_t i = 0; i < (1ull << order); i++) {
+		rp_pmap_put(&r->fwd, real + i, (sim + i) << FWD_SHIFT |
+			    (e & FWD_FLAGS & ~(0xfull << 1)));
+		rp_pmap_put(&r->rev, sim + i, real + i);
+	}
+	r->splits++;
+}
+
 /* ---- policy mode ------------------------------------------------------ */
 
 static void map_alloc_flags(struct rp_run *r, uint64_t real, uint64_t sim,
@@ -527,8 +553,12 @@ static void policy_free(struct rp_run *r, const struct mmt_event *ev)
 			r->sl.kernel_slab_page_frees += 1ull << FWD_ORDER(e);
 			return;
 		}
-		if ((e & FWD_ANON) && !(e & FWD_THPSUB) &&
-		    ev->order >= MMC_PAGEBLOCK_ORDER && FWD_ORDER(e) == 0) {
+		/* the model holds the kernel's block as order-0 pieces: a
+		 * THP it faulted in 4 KiB at a time, or a folio compaction
+		 * split */
+		if (!(e & FWD_THPSUB) && FWD_ORDER(e) == 0 && ev->order &&
+		    ((e & FWD_ANON) ? ev->order >= MMC_PAGEBLOCK_ORDER
+				    : ev->order <= MMC_MAX_ORDER)) {
 			free_pieces(r, ev, e, cpu);
 			return;
 		}
@@ -1244,6 +1274,7 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	if (r->o->mode == MMT_REPLAY_POLICY) {
 		mmc_set_reclaim_hook(r->m, on_reclaim, r);
 		mmc_set_migrate_hook(r->m, on_migrate, r);
+		mmc_set_split_hook(r->m, on_split, r);
 	}
 	rp_costs_defaults(&r->costs);
 	dur = mmt_reader_last_ts(r->rd);

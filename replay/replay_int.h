@@ -295,6 +295,7 @@ struct rp_run {
 		 absorbed, refaults, touches, slab_objs;
 	uint64_t last_tick, now;
 	uint64_t dup_lru;
+	uint64_t splits;	/* folios compaction split (on_split) */
 	uint64_t hotadd_cursor[8][MMT_MAX_ZONE_TYPES];	/* next pfn to online */
 	uint64_t hotadd_pages, hotadd_late;
 	uint64_t hugetlb_seeded;	/* pool pages inferred (seed_hugetlb) */

@@ -379,7 +379,8 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		"  \"absorbed_frees\": %llu,\n  \"unmatched_frees\": %llu,\n"
 		"  \"samples\": %llu,\n  \"fault_touches\": %llu,\n"
 		"  \"slab_objects\": %llu,\n  \"alloc_over_live\": %llu,\n"
-		"  \"hugetlb_pages_inferred\": %llu,\n",
+		"  \"hugetlb_pages_inferred\": %llu,\n"
+		"  \"folios_split\": %llu,\n",
 		(unsigned long long)vs->direct_reclaims,
 		(unsigned long long)vs->compact_stalls,
 		(unsigned long long)vs->node_reclaims,
@@ -402,7 +403,8 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)r->touches,
 		(unsigned long long)r->slab_objs,
 		(unsigned long long)r->alloc_over_live,
-		(unsigned long long)r->hugetlb_seeded);
+		(unsigned long long)r->hugetlb_seeded,
+		(unsigned long long)r->splits);
 	if (r->o->mode == MMT_REPLAY_POLICY) {
 		write_slab_thp(r, vs, f);
 		write_demand(r, f);

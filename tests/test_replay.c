@@ -231,11 +231,116 @@ static void test_policy_counts(void **state)
 	assert_int_equal(res.events_replayed, res.events_total);
 }
 
+/* A kv appended to a malloc'd array (header notes, snapshot vmstat). */
+static void kv_add(struct mmt_kv **a, uint32_t *n, const char *name,
+		   const char *value)
+{
+	struct mmt_kv *v = realloc(*a, (*n + 1) * sizeof(**a));
+
+	assert_non_null(v);
+	*a = v;
+	memset(&v[*n], 0, sizeof(v[*n]));
+	snprintf(v[*n].name, sizeof(v[*n].name), "%s", name);
+	snprintf(v[*n].value, sizeof(v[*n].value), "%s", value);
+	(*n)++;
+}
+
+/* The row of a model_vs_kernel.tsv: "kernel\tmodel\tratio\tsource". */
+static const char *mvk_row(const char *txt, const char *name, char *buf,
+			   size_t len)
+{
+	char pat[80];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\n%s\t", name);
+	p = strstr(txt, pat);
+	if (!p)
+		return NULL;
+	p += strlen(pat);
+	snprintf(buf, len, "%.*s", (int)strcspn(p, "\n"), p);
+	return buf;
+}
+
+/* model_vs_kernel.tsv: a vmstat item's kernel value is its delta between
+ * the snapshots, a tracepoint's the count of its events when its probe
+ * was recorded; "-" when the trace cannot tell (item absent, probe not
+ * recorded, counter went backwards). */
+static void test_model_vs_kernel(void **state)
+{
+	struct rk k;
+	struct mmt_snapshot end;
+	struct mmt_writer *w;
+	char err[512], row[128], path[600], *txt;
+	uint64_t p = 0;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 32768, 2), 0);
+	for (unsigned i = 0; i < 64; i++) {
+		p = rk_find(&k, 0, p);
+		rk_alloc_at(&k, p, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	}
+	for (unsigned i = 0; i < 3; i++)
+		rk_push(&k, MMT_EV_KSWAPD_WAKE, 0);
+	rk_push(&k, MMT_EV_DIRECT_RECLAIM_BEGIN, 1);
+	kv_add(&k.h.notes, &k.h.nr_notes, "probe.mm_vmscan_kswapd_wake", "tp");
+	kv_add(&k.h.notes, &k.h.nr_notes, "probe.mm_vmscan_direct_reclaim_begin",
+	       "missing: no tracepoint");
+	kv_add(&k.start.vmstat, &k.start.nr_vmstat, "pgscan_kswapd", "1000");
+	kv_add(&k.start.vmstat, &k.start.nr_vmstat, "compact_stall", "7");
+	kv_add(&k.start.vmstat, &k.start.nr_vmstat, "pgfree", "500");
+	assert_int_equal(rk_end_snapshot(&k, &end), 0);
+	kv_add(&end.vmstat, &end.nr_vmstat, "pgscan_kswapd", "1250");
+	kv_add(&end.vmstat, &end.nr_vmstat, "compact_stall", "3");
+	w = mmt_writer_open(ru_path("mvk.mmt"), 1, &k.h, &k.start, err,
+			    sizeof(err));
+	assert_non_null(w);
+	for (size_t i = 0; i < k.nr_ev; i++)
+		assert_int_equal(mmt_writer_add(w, &k.ev[i]), 0);
+	assert_int_equal(mmt_writer_close(w, &end), 0);
+	mmt_snapshot_free(&end);
+	rk_free_all(&k);
+
+	assert_int_equal(ru_replay(ru_path("mvk.mmt"), ru_path("mvk"),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, err,
+				   sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/model_vs_kernel.tsv", ru_path("mvk"));
+	txt = ru_slurp(path, NULL);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "# counter\tkernel\tmodel\tmodel/kernel\t"
+				   "kernel_source\n"));
+	assert_string_equal(mvk_row(txt, "pgscan_kswapd", row, sizeof(row)),
+			    "250\t0\t0\tvmstat");
+	/* went backwards: unknown */
+	assert_string_equal(mvk_row(txt, "compact_stall", row, sizeof(row)),
+			    "-\t0\t-\tvmstat");
+	/* only in the start snapshot: unknown */
+	assert_string_equal(mvk_row(txt, "pgfree", row, sizeof(row)) ?
+			    row : "", "-\t0\t-\tvmstat");
+	assert_string_equal(mvk_row(txt, "mm_vmscan_kswapd_wake", row,
+				    sizeof(row)), "3\t0\t0\ttrace");
+	assert_string_equal(mvk_row(txt, "mm_vmscan_direct_reclaim_begin", row,
+				    sizeof(row)), "-\t0\t-\ttrace");
+	/* no probe note at all: unknown (the model's own count stays) */
+	assert_non_null(mvk_row(txt, "mm_page_alloc_extfrag", row, sizeof(row)));
+	assert_true(row[0] == '-' && row[1] == '\t');
+	assert_non_null(strstr(row, "\t-\ttrace"));
+	free(txt);
+	/* vmstat.tsv: every counter of the model */
+	snprintf(path, sizeof(path), "%s/vmstat.tsv", ru_path("mvk"));
+	txt = ru_slurp(path, NULL);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "\npgscan_kswapd\t0\tvmstat\n"));
+	assert_non_null(strstr(txt, "\nmm_vmscan_kswapd_wake\t0\ttracepoint\n"));
+	assert_non_null(strstr(txt, "\npcp_hits\t"));
+	free(txt);
+}
+
 static void test_determinism(void **state)
 {
 	static const char *const files[] = {
 		"summary.json", "policy.txt", "timeseries.tsv", "latency.tsv",
-		"zones.tsv", "calibration.tsv", "model_vs_kernel.tsv" };
+		"zones.tsv", "calibration.tsv", "model_vs_kernel.tsv",
+		"vmstat.tsv" };
 	char err[512];
 
 	(void)state;
@@ -504,6 +609,7 @@ int main(void)
 		cmocka_unit_test(test_mirror_no_pcp_events),
 		cmocka_unit_test(test_mirror_pcp_events),
 		cmocka_unit_test(test_policy_counts),
+		cmocka_unit_test(test_model_vs_kernel),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_policy_file),
