@@ -3,10 +3,13 @@
 # under several settings, several runs each, then `mmtrace validate` on
 # all the traces: the model against the kernel on this host.
 #
-#   scenarios/validate.sh [-n RUNS] [-d SECS] [-o DIR] [-s 'vm.X=V ...']...
+#   scenarios/validate.sh [-n RUNS] [-d SECS] [-f FREE_MIB] [-o DIR]
+#                         [-s 'vm.X=V ...']...
 #
 #   -n RUNS    runs per setting (default 3)
-#   -d SECS    load per run (default 30)
+#   -d SECS    time cap of a run (default 90): each run does the same
+#              fixed work (pressure.sh -w), however busy the host is
+#   -f FREE    memory left free by the hugetlb pool (default 3072 MiB)
 #   -o DIR     traces, logs and the validate report (default out/validate)
 #   -s SETS    a setting to record (repeatable; space-separated vm.X=V
 #              lines for one setting, '' for the host's own); default: the
@@ -28,7 +31,8 @@ cd "$(dirname "$0")/.."
 MMTRACE=${MMTRACE:-build/mmtrace}
 PDIR=${MMTRACE_PRESSURE_DIR:-/var/tmp/mmtrace-pressure}
 RUNS=3
-SECS=30
+SECS=90
+FREE=3072
 OUT=out/validate
 SETTINGS=
 NSET=0
@@ -38,13 +42,14 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-n) RUNS=${2:?}; shift 2 ;;
 	-d) SECS=${2:?}; shift 2 ;;
+	-f) FREE=${2:?}; shift 2 ;;
 	-o) OUT=${2:?}; shift 2 ;;
 	-s) NSET=$((NSET + 1)); eval "SET_$NSET=\${2-}"; shift 2 ;;
 	-h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "validate.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
-case "$RUNS$SECS" in *[!0-9]*|'') echo "validate.sh: -n and -d take whole numbers" >&2; exit 2 ;; esac
+case "$RUNS$SECS$FREE" in *[!0-9]*|'') echo "validate.sh: -n, -d and -f take whole numbers" >&2; exit 2 ;; esac
 [ "$RUNS" -ge 1 ] || { echo "validate.sh: -n must be at least 1" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || die "needs root (recording, hugetlb pool, sysctls)"
 [ -x "$MMTRACE" ] || die "$MMTRACE is not built (make)"
@@ -86,16 +91,23 @@ while [ "$r" -le "$RUNS" ]; do
 		args=
 		for kv in $set_now; do args="$args -s $kv"; done
 		echo "validate.sh: run $r of $RUNS, setting $i of $NSET (${set_now:-the host's own}): $t" >&2
-		# shellcheck disable=SC2086
-		MMTRACE=${MMTRACE_RECORDER:-$MMTRACE} sh scenarios/pressure.sh \
-			-d "$SECS" --keep-files \
-			$args -o "$t" >"$t.vmstat" 2>"$t.log"
-		rc=$?
-		if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then
+		for try in 1 2; do
+			# shellcheck disable=SC2086
+			MMTRACE=${MMTRACE_RECORDER:-$MMTRACE} sh scenarios/pressure.sh \
+				-w -d "$SECS" -f "$FREE" --keep-files \
+				$args -o "$t" >"$t.vmstat" 2>"$t.log"
+			rc=$?
+			# the floor: another process took memory meanwhile
+			[ "$rc" = 3 ] && [ "$try" = 1 ] || break
+			echo "validate.sh: $t stopped at its memory floor; once more" >&2
+			mv "$t.log" "$t.floor.log"
+		done
+		if [ "$rc" != 0 ] && [ "$rc" != 3 ] && [ "$rc" != 4 ]; then
 			tail -5 "$t.log" >&2
 			die "run failed (status $rc, log in $t.log)"
 		fi
-		[ "$rc" = 3 ] && echo "validate.sh: $t: the load stopped at its MemAvailable floor" >&2
+		[ "$rc" = 3 ] && echo "validate.sh: $t: the load stopped at its memory floor" >&2
+		[ "$rc" = 4 ] && echo "validate.sh: $t: the time cap cut the fixed work short" >&2
 		traces="$traces $t"
 		i=$((i + 1))
 	done
