@@ -242,6 +242,12 @@ void mmc_drain_all(struct mmc *m);
 int mmc_lru_add(struct mmc *m, uint64_t pfn, unsigned order, int cls);
 /* A touch of an LRU page (activates it, like mark_page_accessed). */
 void mmc_lru_touch(struct mmc *m, uint64_t pfn);
+/* A process mapped the file LRU page at pfn (filemap_map_pages,
+ * filemap_fault): reclaim then treats a referenced one as the kernel
+ * treats a folio with referenced ptes (folio_check_references(): it is
+ * activated rather than reclaimed).  The mark goes when the page leaves
+ * the LRU.  No effect on other pages. */
+void mmc_lru_map_file(struct mmc *m, uint64_t pfn);
 /* Swap space of the simulated host, in pages (a host fact: the
  * recording host's SwapTotal; 0, the default, means no swap, and then
  * reclaim scans no anon pages, as get_scan_count() does). */

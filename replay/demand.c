@@ -539,10 +539,15 @@ void rp_demand_access(struct rp_run *r, const struct mmt_event *ev)
 		if (map && !(st & FS_KERNEL))
 			continue;	/* not cached in the kernel: not mapped */
 		d->access_pages++;
-		if (st & FS_MODEL)
-			mmc_lru_touch(r->m, FS_PAYLOAD(st));
-		else if (st & FS_EVICTED)
+		if (st & FS_EVICTED)
 			model_refault(r, fid, cpu);
+		st = d->fstate[fid];
+		if (!(st & FS_MODEL))
+			continue;
+		mmc_lru_touch(r->m, FS_PAYLOAD(st));
+		/* fault-around and faults map the page into a process */
+		if (ev->kind != MMT_EV_FILE_READ)
+			mmc_lru_map_file(r->m, FS_PAYLOAD(st));
 	}
 }
 
