@@ -285,8 +285,9 @@ void mmc_set_split_hook(struct mmc *m, mmc_split_fn fn, void *ctx);
  * it can measure on a trace.  reclaim_round_ns >= 1. */
 struct mmc_bg_costs {
 	uint32_t reclaim_scan_ns;	/* per page kswapd isolates from an LRU */
-	uint32_t reclaim_folio_ns;	/* per folio it frees */
+	uint32_t reclaim_page_ns;	/* per page it frees */
 	uint32_t reclaim_round_ns;	/* per balance_pgdat() round */
+	uint32_t reclaim_run_ns;	/* per balance_pgdat() call */
 };
 void mmc_bg_costs_defaults(struct mmc_bg_costs *c);
 /* 0, or -1 (and no change) for out-of-range values. */
@@ -494,6 +495,21 @@ struct mmc_vmstat {
 	uint64_t boosts;
 };
 void mmc_vmstat(const struct mmc *m, struct mmc_vmstat *out);
+
+/* One node's share of some mmc_vmstat counters: summed over the nodes
+ * they give mmc_vmstat's totals exactly, so a per-node figure and a
+ * whole-host table agree.  Pages allocated count where they landed (and
+ * remote ones there too); a failed allocation, a direct reclaim and a
+ * compaction stall count on the allocating cpu's node; node reclaim,
+ * compaction migrations and kswapd on the node they worked on. */
+struct mmc_node_vmstat {
+	uint64_t pgalloc, pgalloc_remote, alloc_fail;
+	uint64_t direct_reclaims, direct_reclaimed;
+	uint64_t compact_stalls, compact_migrated;
+	uint64_t node_reclaims, node_reclaimed;
+	uint64_t kswapd_wakes, kswapd_reclaimed;
+};
+int mmc_node_vmstat(const struct mmc *m, int nid, struct mmc_node_vmstat *out);
 
 /* mm/vmstat.c fill_contig_page_info + unusable_free_index /
  * __fragmentation_index, on a free_count[] per order.  Both *1000. */

@@ -1215,6 +1215,7 @@ static int migrate_one(struct mmc *m, struct compact_control *cc,
 	lru_migrate_restore(m, to, saved);
 	cc->nr_migrated += 1ull << order;
 	count_vm_events(m, MMC_PGMIGRATE_SUCCESS, 1ull << order);
+	m->nodes[cc->zone->node].vm.compact_migrated += 1ull << order;
 	return 0;
 }
 

@@ -24,7 +24,7 @@
  *
  * Time.  Here kswapd advances one balance_pgdat() round at a time on its
  * own clock: a round costs struct mmc_bg_costs time for the pages it
- * scanned and the folios it freed, and mmc_tick(now) runs rounds while
+ * scanned and freed, and mmc_tick(now) runs rounds while
  * kswapd's clock is behind now.  So the workload's allocations go on while
  * kswapd works, as on a real host, and the number of kswapd runs follows
  * how fast the workload consumes memory against how fast kswapd frees it.
@@ -60,16 +60,18 @@ struct kswapd {
 	uint64_t nr_boost_reclaim;
 	uint64_t zone_boosts[MMC_NR_ZONE_TYPES];
 	bool boosted;
+	bool charged_run;		/* reclaim_run_ns counted */
 };
 
 void mmc_bg_costs_defaults(struct mmc_bg_costs *c)
 {
 	/* Model defaults, of the order this host's kswapd showed on the
-	 * traces of issue 10 (about 4.6 us per folio freed, most of them
-	 * large page-cache folios; 250 ns per page). */
-	c->reclaim_scan_ns = 100;
-	c->reclaim_folio_ns = 2000;
-	c->reclaim_round_ns = 5000;
+	 * pressure traces of issue 10: 747 k pages freed (mostly in large
+	 * page-cache folios) in 189 ms of its runs, 250 ns a page. */
+	c->reclaim_scan_ns = 50;
+	c->reclaim_page_ns = 200;
+	c->reclaim_round_ns = 2000;
+	c->reclaim_run_ns = 0;
 }
 
 int mmc_set_bg_costs(struct mmc *m, const struct mmc_bg_costs *c)
@@ -77,7 +79,8 @@ int mmc_set_bg_costs(struct mmc *m, const struct mmc_bg_costs *c)
 	/* a round takes some time, or an unbalanceable node would make
 	 * kswapd loop without its clock moving */
 	if (!c || c->reclaim_scan_ns > 1000000 || !c->reclaim_round_ns ||
-	    c->reclaim_folio_ns > 100000000 || c->reclaim_round_ns > 100000000)
+	    c->reclaim_page_ns > 100000000 || c->reclaim_round_ns > 100000000 ||
+	    c->reclaim_run_ns > 100000000)
 		return -1;
 	m->bg = *c;
 	return 0;
@@ -168,6 +171,7 @@ static void balance_pgdat_begin(struct mmc *m, struct mmc_node *n,
 	n->kswapd_highest_zoneidx = -1;
 	count_vm_event(m, MMC_TP_KSWAPD_WAKE);
 	count_vm_event(m, MMC_PAGEOUTRUN);
+	n->vm.kswapd_wakes++;
 	memset(&k->sc, 0, sizeof(k->sc));
 	k->sc.gfp_mask = MMC_GFP_KERNEL;
 	k->sc.order = k->alloc_order;
@@ -183,6 +187,7 @@ static void balance_pgdat_begin(struct mmc *m, struct mmc_node *n,
 		k->nr_boost_reclaim += k->zone_boosts[i];
 	}
 	k->boosted = k->nr_boost_reclaim != 0;
+	k->charged_run = false;
 	k->state = KSWAPD_BALANCING;
 	n->kswapd_awake = true;
 }
@@ -258,7 +263,7 @@ static uint64_t balance_pgdat_round(struct mmc *m, struct mmc_node *n,
 				    struct kswapd *k)
 {
 	struct scan_control *sc = &k->sc;
-	uint64_t before = sc->nr_reclaimed, folios = sc->nr_reclaimed_folios;
+	uint64_t before = sc->nr_reclaimed;
 	bool raise_priority = true;
 
 	sc->reclaim_idx = k->highest;
@@ -285,10 +290,15 @@ static uint64_t balance_pgdat_round(struct mmc *m, struct mmc_node *n,
 	if (kswapd_shrink_node(m, n, sc))
 		raise_priority = false;
 	uint64_t got = sc->nr_reclaimed - before;
+	n->vm.kswapd_reclaimed += got;
 	uint64_t cost = m->bg.reclaim_round_ns +
 			sc->nr_scanned * m->bg.reclaim_scan_ns +
-			(sc->nr_reclaimed_folios - folios) *
-			m->bg.reclaim_folio_ns;
+			got * m->bg.reclaim_page_ns;
+
+	if (sc->priority == DEF_PRIORITY && !k->charged_run) {
+		cost += m->bg.reclaim_run_ns;	/* the call's own cost */
+		k->charged_run = true;
+	}
 
 	k->nr_boost_reclaim -= got < k->nr_boost_reclaim ? got
 							 : k->nr_boost_reclaim;

@@ -277,8 +277,6 @@ void mmc_vmstat(const struct mmc *m, struct mmc_vmstat *out)
 	out->kswapd_reclaimed = ev[MMC_PGSTEAL_KSWAPD];
 	out->kswapd_scanned = ev[MMC_PGSCAN_KSWAPD];
 	out->direct_reclaims = ev[MMC_TP_DIRECT_RECLAIM_BEGIN];
-	out->direct_reclaimed = ev[MMC_PGSTEAL_DIRECT];
-	out->direct_scanned = ev[MMC_PGSCAN_DIRECT];
 	out->compact_stalls = ev[MMC_COMPACT_STALL];
 	out->compact_success = ev[MMC_COMPACT_SUCCESS];
 	out->compact_fail = ev[MMC_COMPACT_FAIL];
@@ -289,6 +287,16 @@ void mmc_vmstat(const struct mmc *m, struct mmc_vmstat *out)
 	out->thp_fault_fallback = ev[MMC_THP_FAULT_FALLBACK];
 	out->refaults = ev[MMC_WORKINGSET_REFAULT_ANON] +
 			ev[MMC_WORKINGSET_REFAULT_FILE];
+}
+
+int mmc_node_vmstat(const struct mmc *m, int nid, struct mmc_node_vmstat *out)
+{
+	if (nid < 0 || (uint32_t)nid >= m->nr_nodes) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	*out = m->nodes[nid].vm;
+	return 0;
 }
 
 void mmc_for_each_free_block(const struct mmc *m, mmc_free_block_fn fn,

@@ -1157,7 +1157,6 @@ static uint64_t shrink_inactive_list(struct mmc *m, struct lruvec *lv,
 		if (v == FOLIO_RECLAIM) {
 			reclaim_folio(m, lv, l, &f);
 			reclaimed += 1u << f.order;
-			sc->nr_reclaimed_folios++;
 		} else if (v == FOLIO_ACTIVATE) {
 			uint32_t nr = 1u << f.order;
 			lv->nr_pages[l] -= nr;
@@ -1500,6 +1499,10 @@ uint64_t try_to_free_pages(struct mmc *m, int preferred_nid, uint64_t gfp,
 		preferred_nid = 0;
 	count_vm_event(m, MMC_TP_DIRECT_RECLAIM_BEGIN);
 	progress = do_try_to_free_pages(m, preferred_nid, &sc, &scanned);
+	m->vm.direct_scanned += scanned;
+	m->vm.direct_reclaimed += sc.nr_reclaimed;
+	m->nodes[preferred_nid].vm.direct_reclaims++;
+	m->nodes[preferred_nid].vm.direct_reclaimed += sc.nr_reclaimed;
 	if (res) {
 		res->path |= MMC_PATH_DIRECT_RECLAIM;
 		res->reclaim_scanned += (uint32_t)scanned;
@@ -1582,6 +1585,7 @@ int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 	int ret;
 
 	m->vm.node_reclaims++;
+	n->vm.node_reclaims++;
 	if (node_pagecache_reclaimable(m, nid) <= n->min_unmapped_pages &&
 	    n->nr_slab_reclaimable <= n->min_slab_pages) {
 		m->vm.node_reclaim_full++;
@@ -1600,6 +1604,7 @@ int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 	count_vm_event(m, ret == NODE_RECLAIM_SUCCESS ?
 		       MMC_ZONE_RECLAIM_SUCCESS : MMC_ZONE_RECLAIM_FAILED);
 	m->vm.node_reclaimed += sc.nr_reclaimed;
+	n->vm.node_reclaimed += sc.nr_reclaimed;
 	if (res) {
 		res->path |= MMC_PATH_NODE_RECLAIM;
 		res->node_reclaimed += (uint32_t)sc.nr_reclaimed;

@@ -27,9 +27,6 @@ struct scan_control {
 	unsigned may_deactivate;
 	bool cache_trim_mode, file_is_tiny;
 	uint64_t nr_scanned, nr_reclaimed;
-	/* folios freed, for the time kswapd spends (not in the kernel's
-	 * scan_control) */
-	uint64_t nr_reclaimed_folios;
 };
 
 /* shrink_node(): one pass over the node's LRU lists at sc->priority;

@@ -7,9 +7,11 @@
 if (!exists("datadir")) datadir = 'data'
 if (!exists("outdir")) outdir = '.'
 load datadir.'/params.gp'
+if (!exists("latency_source")) latency_source = 'model default'
 file = datadir.'/bars.tsv'
 set encoding utf8
-set datafile missing '-'
+set datafile separator "\t"
+sel(i, v) = strcol(1) eq pname[i] ? v : NaN
 pngterm = strstrt(GPVAL_TERMINALS, 'pngcairo') ? 'pngcairo' : 'png'
 w = 0.8 / npol
 xpos(b, i) = b + (i - (npol + 1) / 2.0) * w
@@ -21,7 +23,7 @@ do for [fmt in 'svg png'] {
 		eval 'set terminal '.pngterm.' size 1100,560 enhanced font "Helvetica,11" background rgb "white"'
 	}
 	set output outdir.'/summary.'.fmt
-	set title 'Summary, relative to '.pname[1].': '.trace_name noenhanced
+	set title 'Summary, relative to '.pname[1].': '.trace_name.'  (alloc p99: modelled, costs '.latency_source.')' noenhanced
 	set grid ytics mytics lc rgb '#dddddd'
 	set xrange [0.4:nbars + 0.6]
 	set logscale y
@@ -40,11 +42,11 @@ do for [fmt in 'svg png'] {
 	if (bar_has_base0) {
 		set label 9 'hatched: '.pname[1].' had 0, height not to scale' at graph 0.01, graph 0.96 font ',10' noenhanced
 	}
-	plot for [i=1:npol] file index (i-1) using ($7 != 0 ? NaN : xpos($1, i)):4:(xpos($1, i) - w / 2):(xpos($1, i) + w / 2):3:4 \
+	plot for [i=1:npol] file skip 1 using (sel(i, $8 != 0 ? NaN : xpos($2, i))):5:(xpos($2, i) - w / 2):(xpos($2, i) + w / 2):4:5 \
 		with boxxyerror fs solid 0.85 lc rgb pcol[i] title pname[i] noenhanced, \
-	     for [i=1:npol] file index (i-1) using ($7 != 0 ? xpos($1, i) : NaN):4:(xpos($1, i) - w / 2):(xpos($1, i) + w / 2):3:4 \
+	     for [i=1:npol] file skip 1 using (sel(i, $8 != 0 ? xpos($2, i) : NaN)):5:(xpos($2, i) - w / 2):(xpos($2, i) + w / 2):4:5 \
 		with boxxyerror fs pattern 4 lc rgb pcol[i] notitle, \
-	     for [i=1:npol] file index (i-1) using (xpos($1, i)):5:6 with labels rotate by 90 left offset 0,0.4 font ',9' notitle
+	     for [i=1:npol] file skip 1 using (sel(i, xpos($2, i))):6:7 with labels rotate by 90 left offset 0,0.4 font ',9' notitle
 	unset arrow 1
 	unset label 9
 	unset logscale y

@@ -155,7 +155,7 @@ static int write_policies(const char *dir, const struct cmp_policy *p,
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/policies.tsv", dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return -1;
 	f = fdopen(fd, "w");
@@ -163,7 +163,7 @@ static int write_policies(const char *dir, const struct cmp_policy *p,
 		close(fd);
 		return -1;
 	}
-	fputs("# index\tname\tcolour\tsettings\n", f);
+	fputs("index\tname\tcolour\tsettings\n", f);
 	for (unsigned i = 0; i < n; i++)
 		fprintf(f, "%u\t%s\t%u\t%s\n", i, p[i].name, i % 8,
 			*p[i].settings ? p[i].settings : "host");

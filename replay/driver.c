@@ -132,38 +132,25 @@ void rp_account(struct rp_run *r, int op, const struct mmc_result *res,
 	account(r, op, res, order, extra_ns);
 }
 
-/* Per-node counters for the time series, from what the model reports. */
+/* The time series' kswapd_active flag: an allocation on the node woke
+ * kswapd.  (Its counters come from the model: mmc_node_vmstat.) */
 static void count_result(struct rp_run *r, const struct mmc_result *res,
 			 int cpu)
 {
-	int node = res->pfn != UINT64_MAX && res->node >= 0 &&
-		   res->node < MMC_MAX_NODES ? res->node : cpu_node(r, cpu);
-	struct rp_node_ctr *n = &r->node[node];
-
-	n->allocs++;
+	/* a page of the trace the model could not place (the kernel did) */
 	if (res->pfn == UINT64_MAX)
-		n->alloc_fail++;
-	if (res->path & MMC_PATH_REMOTE)
-		n->remote_allocs++;
-	if (res->path & MMC_PATH_DIRECT_RECLAIM)
-		n->direct_reclaims++;
-	if (res->path & MMC_PATH_COMPACT)
-		n->compact_stalls++;
-	if (res->path & MMC_PATH_NODE_RECLAIM)
-		n->node_reclaims++;
-	if (res->path & MMC_PATH_KSWAPD_WAKE)
-		n->kswapd_woken = 1;
-	n->reclaimed_pages += res->reclaim_reclaimed + res->node_reclaimed;
-	n->compact_migrated += res->compact_migrated;
+		r->demand_fail++;
+	if (res->path & MMC_PATH_KSWAPD_WAKE) {
+		int node = res->pfn != UINT64_MAX && res->node >= 0 &&
+			   res->node < MMC_MAX_NODES ? res->node : cpu_node(r, cpu);
+
+		r->node[node].kswapd_woken = 1;
+	}
 }
 
 uint64_t rp_demand_alloc_fail(const struct rp_run *r)
 {
-	uint64_t n = 0;
-
-	for (int i = 0; i < MMC_MAX_NODES; i++)
-		n += r->node[i].alloc_fail;
-	return n;
+	return r->demand_fail;
 }
 
 void rp_count_result(struct rp_run *r, const struct mmc_result *res, int cpu)
@@ -879,56 +866,40 @@ static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
 		break;
 	case MMT_EV_DIRECT_RECLAIM_BEGIN:
 		k->direct_reclaims++;
-		c->dr_begin = ev->ts + 1;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_DIRECT_RECLAIM_END:
 		k->direct_reclaimed += ev->arg;
-		if (c->dr_begin && ev->ts + 1 >= c->dr_begin) {
-			uint64_t d = ev->ts + 1 - c->dr_begin;
-
-			k->direct_ns += d;
-			rp_fitsum_add(&r->fits[RP_FIT_DIRECT_RECLAIM],
-				      (double)ev->arg, (double)d);
-		}
-		c->dr_begin = 0;
+		if (c->dr_begin && ev->ts + 1 >= c->dr_begin)
+			k->direct_ns += ev->ts + 1 - c->dr_begin;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_NODE_RECLAIM_BEGIN:
 		k->node_reclaims++;
-		c->nr_begin = ev->ts + 1;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_NODE_RECLAIM_END:
 		k->node_reclaimed += ev->arg;
-		if (c->nr_begin && ev->ts + 1 >= c->nr_begin) {
-			uint64_t d = ev->ts + 1 - c->nr_begin;
-
-			k->node_reclaim_ns += d;
-			rp_fitsum_add(&r->fits[RP_FIT_NODE_RECLAIM],
-				      (double)ev->arg, (double)d);
-		}
-		c->nr_begin = 0;
+		if (c->nr_begin && ev->ts + 1 >= c->nr_begin)
+			k->node_reclaim_ns += ev->ts + 1 - c->nr_begin;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_COMPACT_TRY:
 		k->compact_tries++;
 		break;
 	case MMT_EV_COMPACTION_BEGIN:
 		k->compactions++;
-		c->comp_begin = ev->ts + 1;
-		c->comp_migrate = ev->arg;
-		c->comp_free = ev->arg2;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_COMPACTION_END:
-		if (c->comp_begin && ev->ts + 1 >= c->comp_begin) {
-			uint64_t d = ev->ts + 1 - c->comp_begin;
-			uint64_t mig = ev->arg > c->comp_migrate ?
-				       ev->arg - c->comp_migrate : 0;
-			uint64_t fr = c->comp_free > ev->arg2 ?
-				      c->comp_free - ev->arg2 : 0;
-
-			k->compact_ns += d;
-			rp_fitsum_add(&r->fits[RP_FIT_COMPACTION],
-				      (double)(mig + fr), (double)d);
-		}
-		c->comp_begin = 0;
+		if (c->comp_begin && ev->ts + 1 >= c->comp_begin)
+			k->compact_ns += ev->ts + 1 - c->comp_begin;
+		rp_calib_event(r, ev, c);
+		break;
+	case MMT_EV_LRU_SHRINK_INACTIVE:
+	case MMT_EV_COMPACT_SCAN:
+	case MMT_EV_COMPACT_MIGRATEPAGES:
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_FAULT_USER:
 	case MMT_EV_FAULT_KERNEL:
@@ -1197,6 +1168,11 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	r->rd = mmt_reader_open(r->o->trace, err, errlen);
 	if (!r->rd)
 		return 1;
+	/* What the trace holds, for "N of M events replayed": its index's
+	 * count; a file cut before its index (a stop reason at open) tells
+	 * only what is readable up to the cut. */
+	r->events_in_trace = mmt_reader_nr_events(r->rd);
+	r->in_trace_known = mmt_reader_stop_reason(r->rd) == NULL;
 	r->h = mmt_reader_header(r->rd);
 	mmt_decode_init(&r->dec, r->h);
 	for (int i = 0; i < 256; i++) {	/* every slot valid: raw 0 */
@@ -1238,6 +1214,8 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return 1;
 	}
+	/* before the pre-pass, which fits kswapd's costs */
+	rp_costs_defaults(&r->costs);
 	if (r->o->mode == MMT_REPLAY_MIRROR && prescan(r) < 0) {
 		snprintf(err, errlen, "%s", mmt_reader_error(r->rd));
 		return 1;
@@ -1276,7 +1254,6 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 		mmc_set_migrate_hook(r->m, on_migrate, r);
 		mmc_set_split_hook(r->m, on_split, r);
 	}
-	rp_costs_defaults(&r->costs);
 	dur = mmt_reader_last_ts(r->rd);
 	r->sample_ns = r->o->sample_ns;
 	if (!r->sample_ns)
@@ -1341,9 +1318,15 @@ int mmt_replay_run(const struct mmt_replay_opts *o,
 				 o->outdir, strerror(errno));
 			rc = 1;
 		}
-		if (r->stop_reason)
+		if (r->stop_reason && r->in_trace_known)
 			fprintf(stderr, "mmtrace replay: warning: %s; replayed "
-				"%llu events up to there\n", r->stop_reason,
+				"%llu of the trace's %llu events, up to there\n",
+				r->stop_reason, (unsigned long long)r->events,
+				(unsigned long long)r->events_in_trace);
+		else if (r->stop_reason)
+			fprintf(stderr, "mmtrace replay: warning: %s; replayed "
+				"%llu events, up to there (the file is cut short: "
+				"its total is unknown)\n", r->stop_reason,
 				(unsigned long long)r->events);
 	}
 	run_free(r);

@@ -77,6 +77,7 @@ struct prepass {
 	 * faults come in runs over one region (a fault loop, a memset) */
 	uint64_t reg_key, reg_val;
 	int reg_held;
+	struct rp_calib_kswapd kswapd;	/* calibrate.c */
 };
 
 /* The live trace allocation whose block holds pfn, if any. */
@@ -194,6 +195,11 @@ static void pre_event(struct rp_run *r, struct prepass *p,
 		pre_region(r, p, ev->pid, ev->addr, 0);
 		break;
 	}
+	case MMT_EV_KSWAPD_WAKE:
+	case MMT_EV_KSWAPD_SLEEP:
+	case MMT_EV_LRU_SHRINK_INACTIVE:
+		rp_calib_kswapd_event(&p->kswapd, ev);
+		break;
 	default:
 		break;
 	}
@@ -262,6 +268,11 @@ static const uint32_t pre_fields[64] = {
 			       MMT_FIELD_OFFSET | MMT_FIELD_ARG | MMT_FIELD_ADDR,
 	[MMT_EV_FILEMAP_DEL] = MMT_FIELD_PFN | MMT_FIELD_ORDER |
 			       MMT_FIELD_OFFSET | MMT_FIELD_ARG | MMT_FIELD_ADDR,
+	/* kswapd's runs, for its costs (calibrate.c) */
+	[MMT_EV_KSWAPD_WAKE] = MMT_FIELD_PID,
+	[MMT_EV_KSWAPD_SLEEP] = MMT_FIELD_PID,
+	[MMT_EV_LRU_SHRINK_INACTIVE] = MMT_FIELD_PID | MMT_FIELD_ARG |
+				       MMT_FIELD_ARG2,
 };
 
 int rp_prepass(struct rp_run *r)
@@ -299,6 +310,7 @@ int rp_prepass(struct rp_run *r)
 	free(p.cpu);
 	decide_regions(r);
 	rp_demand_pre_done(r);
+	rp_calib_kswapd_apply(r, &p.kswapd);
 	/* errors are met again, and reported, by the replay proper */
 	return mmt_reader_rewind(r->rd);
 }

@@ -121,17 +121,19 @@ void rp_hist_add(struct rp_hist *h, uint64_t ns);
 uint64_t rp_hist_pct(const struct rp_hist *h, double q);
 void rp_hist_bucket_range(unsigned idx, uint64_t *lo, uint64_t *hi);
 
-/* Least-squares line y = a + b*x from running sums (O(1) memory). */
-struct rp_fitsum { uint64_t n; double sx, sy, sxx, sxy, syy; };
-void rp_fitsum_add(struct rp_fitsum *f, double x, double y);
+/* calibrate.c: least squares y = a + b*x1 + c*x2 from running sums
+ * (O(1) memory). */
+struct rp_fitsum { uint64_t n; double s1, s2, sy, s11, s12, s22, s1y, s2y,
+		   syy; };
+void rp_fitsum_add(struct rp_fitsum *f, double x1, double x2, double y);
 
 enum rp_fit_id { RP_FIT_DIRECT_RECLAIM, RP_FIT_COMPACTION, RP_FIT_NODE_RECLAIM,
-		 RP_NR_FITS };
+		 RP_FIT_KSWAPD, RP_NR_FITS };
 struct rp_fit {
-	double a, b;		/* base ns, ns per page */
+	double a, b, c;		/* base ns, ns per x1 page, per x2 page */
 	uint64_t samples;
 	double rmse, r2;
-	int fitted;		/* 0: literature default (too few pairs) */
+	int fitted;		/* 0: model default (too few pairs) */
 };
 
 struct rp_costs {
@@ -143,9 +145,13 @@ struct rp_costs {
 void rp_costs_defaults(struct rp_costs *c);
 void rp_costs_calibrate(struct rp_costs *c, const struct rp_fitsum f[RP_NR_FITS]);
 const char *rp_fit_name(int id);
+/* The names of a fit's x1 and x2 coefficients ("ns_per_page_scanned"). */
+void rp_fit_terms(int id, const char **x1, const char **x2);
+/* "fitted" or "model default". */
+const char *rp_fit_source(const struct rp_fit *f);
 /* Cost of one model operation by its path; the parts spent in reclaim and
  * compaction are also returned for their own histograms. */
-uint64_t rp_fit_cost(const struct rp_fit *f, uint64_t pages);
+uint64_t rp_fit_cost(const struct rp_fit *f, uint64_t x1, uint64_t x2);
 uint64_t rp_cost_alloc(const struct rp_costs *c, const struct mmc_result *r,
 		       unsigned order, uint64_t *reclaim_ns,
 		       uint64_t *compact_ns);
@@ -154,10 +160,8 @@ uint64_t rp_cost_alloc(const struct rp_costs *c, const struct mmc_result *r,
 enum rp_op { RP_OP_ALLOC, RP_OP_FAULT, RP_OP_RECLAIM, RP_OP_COMPACTION,
 	     RP_OP_SLAB, RP_NR_OPS };
 
+/* What the time series keeps per node beside the model's counters. */
 struct rp_node_ctr {
-	uint64_t direct_reclaims, compact_stalls, node_reclaims,
-		 reclaimed_pages, compact_migrated, remote_allocs, allocs,
-		 alloc_fail;
 	int kswapd_woken;	/* since the previous sample */
 };
 
@@ -177,6 +181,9 @@ struct rp_kernel_ctr {
 struct rp_cpu {
 	uint64_t dr_begin, nr_begin, comp_begin;	/* ts+1, 0 = none */
 	uint64_t comp_migrate, comp_free;
+	/* the work inside a pair (calibrate.c) */
+	uint64_t dr_scanned, nr_scanned, comp_scanned, comp_migrated;
+	int comp_events;
 	uint64_t fault_ts, fault_addr;			/* fault_ts+1 */
 	uint32_t fault_pid;
 	uint8_t fault_write;				/* X86_PF_WRITE */
@@ -291,8 +298,13 @@ struct rp_run {
 	struct rp_slab_state sl;
 	struct rp_demand dm;
 
-	uint64_t events, events_total, unmatched_frees, alloc_over_live,
+	/* events replayed; read (delivered by the reader); in the trace
+	 * (its index, or what is readable up to a cut: in_trace_known 0) */
+	uint64_t events, events_total, events_in_trace;
+	int in_trace_known;
+	uint64_t unmatched_frees, alloc_over_live,
 		 absorbed, refaults, touches, slab_objs;
+	uint64_t demand_fail;	/* trace allocations the model failed */
 	uint64_t last_tick, now;
 	uint64_t dup_lru;
 	uint64_t splits;	/* folios compaction split (on_split) */
@@ -315,6 +327,21 @@ struct rp_run {
 	uint64_t end_snap_ts;
 	int have_end;
 };
+
+/* calibrate.c: kswapd's runs, from the pre-pass */
+#define RP_MAX_KSWAPDS 16
+struct rp_calib_kswapd {
+	uint32_t pid[RP_MAX_KSWAPDS];
+	uint64_t start[RP_MAX_KSWAPDS], last[RP_MAX_KSWAPDS];	/* ts+1 */
+	uint64_t scanned[RP_MAX_KSWAPDS], reclaimed[RP_MAX_KSWAPDS];
+	int nr;
+	struct rp_fitsum sum;
+};
+void rp_calib_event(struct rp_run *r, const struct mmt_event *ev,
+		    struct rp_cpu *c);
+void rp_calib_kswapd_event(struct rp_calib_kswapd *k,
+			   const struct mmt_event *ev);
+void rp_calib_kswapd_apply(struct rp_run *r, const struct rp_calib_kswapd *k);
 
 /* objects.c (policy mode) */
 int rp_objects_init(struct rp_run *r);

@@ -27,11 +27,11 @@ static int mkdir_p(const char *dir)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+		if (mkdir(buf, 0777) < 0 && errno != EEXIST)
 			return -1;
 		*p = '/';
 	}
-	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+	if (mkdir(buf, 0777) < 0 && errno != EEXIST)
 		return -1;
 	return 0;
 }
@@ -45,7 +45,8 @@ FILE *rp_create(const char *dir, const char *name)
 	if (mkdir_p(dir) < 0)
 		return NULL;
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* the umask decides who may read a run (a trace stays 0600) */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return NULL;
 	f = fdopen(fd, "w");
@@ -145,18 +146,35 @@ static int is_int(const char *s)
 	return 1;
 }
 
-static void json_hist(FILE *f, const char *key, const struct rp_hist *h)
+/* A histogram of modelled costs, with where its constants come from
+ * (source): the histograms are the model's costs, never measured. */
+static void json_hist(FILE *f, const char *key, const struct rp_hist *h,
+		      const char *source)
 {
 	char b[64];
 
 	fprintf(f, "  \"%s\": {\"p50\": %llu, \"p99\": %llu, \"p999\": %llu, "
-		"\"max\": %llu, \"mean\": %s, \"count\": %llu},\n", key,
+		"\"max\": %llu, \"mean\": %s, \"count\": %llu, "
+		"\"source\": \"%s\"},\n", key,
 		(unsigned long long)rp_hist_pct(h, 0.50),
 		(unsigned long long)rp_hist_pct(h, 0.99),
 		(unsigned long long)rp_hist_pct(h, 0.999),
 		(unsigned long long)h->max,
 		num(b, sizeof(b), h->n ? h->sum / (double)h->n : 0.0),
-		(unsigned long long)h->n);
+		(unsigned long long)h->n, source);
+}
+
+/* The source of the allocation latencies: the fast-path constants are
+ * model defaults (nothing measures them on the recording host yet); the
+ * slow paths' are fitted when their fits hold. */
+static const char *alloc_latency_source(const struct rp_run *r)
+{
+	const struct rp_fit *f = r->costs.fit;
+
+	if (f[RP_FIT_DIRECT_RECLAIM].fitted || f[RP_FIT_COMPACTION].fitted ||
+	    f[RP_FIT_NODE_RECLAIM].fitted)
+		return "model default, slow paths fitted";
+	return "model default";
 }
 
 struct endstate {
@@ -198,18 +216,23 @@ static void end_state(const struct rp_run *r, const struct mmc_vmstat *vs,
 void rp_model_slow_ns(const struct rp_run *r, uint64_t *dr, uint64_t *comp,
 		      uint64_t *nr)
 {
+	const struct rp_fit *f = r->costs.fit;
+
 	*dr = *comp = *nr = 0;
 	for (size_t i = 0; i < r->slow.n; i++) {
 		const struct mmc_result *s = &r->slow.v[i].res;
 
 		if (s->path & MMC_PATH_DIRECT_RECLAIM)
-			*dr += rp_fit_cost(&r->costs.fit[RP_FIT_DIRECT_RECLAIM],
+			*dr += rp_fit_cost(&f[RP_FIT_DIRECT_RECLAIM],
+					   s->reclaim_scanned,
 					   s->reclaim_reclaimed);
 		if (s->path & MMC_PATH_COMPACT)
-			*comp += rp_fit_cost(&r->costs.fit[RP_FIT_COMPACTION],
-					     s->compact_scanned);
+			*comp += rp_fit_cost(&f[RP_FIT_COMPACTION],
+					     s->compact_scanned,
+					     s->compact_migrated);
 		if (s->path & MMC_PATH_NODE_RECLAIM)
-			*nr += rp_fit_cost(&r->costs.fit[RP_FIT_NODE_RECLAIM],
+			*nr += rp_fit_cost(&f[RP_FIT_NODE_RECLAIM],
+					   s->reclaim_scanned,
 					   s->node_reclaimed);
 	}
 }
@@ -351,18 +374,31 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 	}
 	fputs("},\n  \"topology\": ", f);
 	json_str(f, r->topo_desc);
-	fprintf(f, ",\n  \"events_replayed\": %llu,\n  \"events_total\": %llu,\n"
-		"  \"stopped_early\": ", (unsigned long long)r->events,
-		(unsigned long long)r->events_total);
+	/* events_total: the trace's own count (its index); null when the
+	 * file was cut before its index, events_readable then says how many
+	 * were there up to the cut */
+	fprintf(f, ",\n  \"events_replayed\": %llu,\n  \"events_read\": %llu,\n",
+		(unsigned long long)r->events, (unsigned long long)r->events_total);
+	if (r->in_trace_known)
+		fprintf(f, "  \"events_total\": %llu,\n",
+			(unsigned long long)r->events_in_trace);
+	else
+		fprintf(f, "  \"events_total\": null,\n  \"events_readable\": %llu,\n",
+			(unsigned long long)r->events_in_trace);
+	fputs("  \"stopped_early\": ", f);
 	if (r->stop_reason)
 		json_msg(f, r->stop_reason, r->o->trace);
 	else
 		fputs("null", f);
 	fputs(",\n", f);
-	json_hist(f, "latency_ns", &r->hist[RP_OP_ALLOC]);
-	json_hist(f, "fault_latency_ns", &r->hist[RP_OP_FAULT]);
-	json_hist(f, "reclaim_latency_ns", &r->hist[RP_OP_RECLAIM]);
-	json_hist(f, "compaction_latency_ns", &r->hist[RP_OP_COMPACTION]);
+	json_hist(f, "latency_ns", &r->hist[RP_OP_ALLOC],
+		  alloc_latency_source(r));
+	json_hist(f, "fault_latency_ns", &r->hist[RP_OP_FAULT],
+		  "model default");
+	json_hist(f, "reclaim_latency_ns", &r->hist[RP_OP_RECLAIM],
+		  rp_fit_source(&r->costs.fit[RP_FIT_DIRECT_RECLAIM]));
+	json_hist(f, "compaction_latency_ns", &r->hist[RP_OP_COMPACTION],
+		  rp_fit_source(&r->costs.fit[RP_FIT_COMPACTION]));
 	fprintf(f, "  \"direct_reclaim_stalls\": %llu,\n"
 		"  \"compaction_stalls\": %llu,\n  \"node_reclaims\": %llu,\n"
 		"  \"remote_allocs\": %llu,\n  \"oom\": %llu,\n"
@@ -441,15 +477,17 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 	fputs("  \"calibration\": {", f);
 	for (int i = 0; i < RP_NR_FITS; i++) {
 		const struct rp_fit *ft = &r->costs.fit[i];
+		const char *t1, *t2;
+		char a[64], b[64], c[64], e[64], q[64];
 
-		char a[64], b[64], e[64], q[64];
-
-		fprintf(f, "%s\"%s\": {\"base_ns\": %s, \"ns_per_page\": %s, "
-			"\"samples\": %llu, \"rmse_ns\": %s, \"r2\": %s, "
-			"\"source\": \"%s\"}", i ? ", " : "", rp_fit_name(i),
-			num(a, 64, ft->a), num(b, 64, ft->b),
-			(unsigned long long)ft->samples, num(e, 64, ft->rmse),
-			num(q, 64, ft->r2), ft->fitted ? "trace" : "default");
+		rp_fit_terms(i, &t1, &t2);
+		fprintf(f, "%s\"%s\": {\"base_ns\": %s, \"%s\": %s, "
+			"\"%s\": %s, \"samples\": %llu, \"rmse_ns\": %s, "
+			"\"r2\": %s, \"source\": \"%s\"}", i ? ", " : "",
+			rp_fit_name(i), num(a, 64, ft->a), t1, num(b, 64, ft->b),
+			t2, num(c, 64, ft->c), (unsigned long long)ft->samples,
+			num(e, 64, ft->rmse), num(q, 64, ft->r2),
+			rp_fit_source(ft));
 	}
 	fputs("}", f);
 	if (r->o->mode == MMT_REPLAY_MIRROR) {
@@ -516,7 +554,7 @@ static int write_zones(const struct rp_run *r)
 
 	if (!f)
 		return -1;
-	fputs("# when\tnode\tzone\tstart_pfn\tspanned\tpresent\tmanaged"
+	fputs("when\tnode\tzone\tstart_pfn\tspanned\tpresent\tmanaged"
 	      "\twmark_min\twmark_low\twmark_high\tboost\treserve_normal"
 	      "\tpcp_high\tpcp_batch\tnr_free\n", f);
 	for (uint32_t i = 0; i < r->nr_zstart; i++)
@@ -538,7 +576,7 @@ static int write_latency(const struct rp_run *r)
 
 	if (!f)
 		return -1;
-	fputs("# op\tlo_ns\thi_ns\tcount\tcdf\n", f);
+	fputs("op\tlo_ns\thi_ns\tcount\tcdf\n", f);
 	for (int op = 0; op < RP_NR_OPS; op++) {
 		const struct rp_hist *h = &r->hist[op];
 		uint64_t seen = 0;
@@ -578,26 +616,29 @@ static int write_calibration(const struct rp_run *r)
 
 	if (!f)
 		return -1;
-	fputs("# constant\tvalue\tsamples\trmse_ns\tr2\tsource\n", f);
+	fputs("constant\tvalue\tsamples\trmse_ns\tr2\tsource\n", f);
 	for (int i = 0; i < RP_NR_FITS; i++) {
 		const struct rp_fit *ft = &c->fit[i];
-		const char *src = ft->fitted ? "trace" : "default";
+		const char *src = rp_fit_source(ft), *t[2];
+		double v[3] = { ft->a, ft->b, ft->c };
+		char e[64], q[64];
 
-		char a[64], b[64], e[64], q[64];
-
+		rp_fit_terms(i, &t[0], &t[1]);
 		num(e, 64, ft->rmse);
 		num(q, 64, ft->r2);
-		fprintf(f, "%s.base_ns\t%s\t%llu\t%s\t%s\t%s\n",
-			rp_fit_name(i), num(a, 64, ft->a),
-			(unsigned long long)ft->samples, e, q, src);
-		fprintf(f, "%s.ns_per_page\t%s\t%llu\t%s\t%s\t%s\n",
-			rp_fit_name(i), num(b, 64, ft->b),
-			(unsigned long long)ft->samples, e, q, src);
+		for (int k = 0; k < 3; k++) {
+			char b[64];
+
+			fprintf(f, "%s.%s\t%s\t%llu\t%s\t%s\t%s\n",
+				rp_fit_name(i), k ? t[k - 1] : "base_ns",
+				num(b, 64, v[k]),
+				(unsigned long long)ft->samples, e, q, src);
+		}
 	}
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
 		char b[64];
 
-		fprintf(f, "%s\t%s\t0\t0\t0\tdefault\n", fixed[i].name,
+		fprintf(f, "%s\t%s\t0\t0\t0\tmodel default\n", fixed[i].name,
 			num(b, sizeof(b), fixed[i].v));
 	}
 	return finish(f);
@@ -609,7 +650,9 @@ static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
 	const struct rp_hist *h = &r->hist[RP_OP_ALLOC];
 
 	res->events_replayed = r->events;
-	res->events_total = r->events_total;
+	res->events_read = r->events_total;
+	res->events_total = r->events_in_trace;
+	res->events_total_known = r->in_trace_known;
 	res->stopped_early = r->stop_reason != NULL;
 	res->model_fallbacks = vs->extfrag_events;
 	res->kernel_fallbacks = r->k.fallbacks;

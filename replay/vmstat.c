@@ -182,7 +182,7 @@ void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv)
 	mmc_vmstat(r->m, &vs);
 	nx = extra_rows(r, &vs, rows);
 	if (tsv)
-		fputs("# counter\tkernel\tmodel\tmodel/kernel\tkernel_source\n", f);
+		fputs("counter\tkernel\tmodel\tmodel/kernel\tkernel_source\n", f);
 	else
 		fprintf(f, "model vs kernel (%s)\n%-36s %14s %14s %8s  %s\n",
 			r->topo_desc, "counter", "kernel", "model",
@@ -246,7 +246,7 @@ int rp_write_vmstat(struct rp_run *r, FILE *f)
 	own[11].v = vs.slab_pages;
 	own[12].v = vs.order9_attempts;
 	own[13].v = vs.order9_success;
-	fputs("# counter\tvalue\tdefinition\n", f);
+	fputs("counter\tvalue\tdefinition\n", f);
 	for (int i = 0; i < MMC_NR_VM_ITEMS; i++)
 		fprintf(f, "%s\t%llu\t%s\n", mmc_vm_item_name(i),
 			(unsigned long long)vs.ev[i],

@@ -19,14 +19,26 @@
 
 const struct rpt_figure rpt_figures[] = {
 	{ "frag", "frag.tsv", "Fragmentation over time: unusable free space "
-	  "index at order 9 and free pages in blocks of order 9 and above" },
-	{ "heatmap", "heatmap.tsv", "Free pages by order over time" },
-	{ "latency", "latency.tsv", "Allocation latency: CDF and tail (1 - CDF)" },
+	  "index at order 9 and free pages in blocks of order 9 and above, "
+	  "every zone of every node summed", 0 },
+	{ "frag_nodes", "frag.tsv", "Fragmentation over time per node (each "
+	  "node's zones summed)", 1 },
+	{ "heatmap", "heatmap.tsv", "Free pages by order over time, every zone "
+	  "of every node summed", 0 },
+	{ "latency", "latency.tsv", "Allocation latency of every allocation: "
+	  "CDF and tail (1 - CDF)", 0 },
 	{ "activity", "activity.tsv", "Reclaim and compaction activity over time "
-	  "(cumulative)" },
-	{ "summary", "bars.tsv", "Summary, normalised to the first policy" },
+	  "(cumulative, every node summed): the counters of the summary table", 0 },
+	{ "activity_nodes", "activity.tsv", "Reclaim and compaction activity "
+	  "per node (cumulative)", 1 },
+	{ "summary", "bars.tsv", "Summary, normalised to the first policy", 0 },
 };
 const size_t rpt_nfigures = sizeof(rpt_figures) / sizeof(rpt_figures[0]);
+
+int rpt_figure_drawn(const struct rpt *r, const struct rpt_figure *fg)
+{
+	return !fg->per_node || r->nnodes > 1;
+}
 
 /* ---- locating the gnuplot scripts --------------------------------------- */
 
@@ -111,7 +123,7 @@ int rpt_copy_script(const char *dir, const char *name, char *err,
 	if (find_scripts(src, sizeof(src), err, errlen))
 		return -1;
 	snprintf(pdir, sizeof(pdir), "%s/plots", dir);
-	if (mkdir(pdir, 0700) && errno != EEXIST) {
+	if (mkdir(pdir, 0777) && errno != EEXIST) {
 		snprintf(err, errlen, "%s: %s", pdir, strerror(errno));
 		return -1;
 	}
@@ -188,10 +200,9 @@ static int run_gnuplot(const char *gp, const char *dir, const char *name)
 	if (pid == 0) {
 		int log, null;
 
-		umask(077);
 		if (chdir(dir))
 			_exit(126);
-		log = open("gnuplot.log", O_WRONLY | O_CREAT | O_APPEND, 0600);
+		log = open("gnuplot.log", O_WRONLY | O_CREAT | O_APPEND, 0666);
 		null = open("/dev/null", O_RDWR);
 		if (log < 0 || null < 0)
 			_exit(126);
@@ -260,14 +271,19 @@ int rpt_draw(const char *dir, const char *const *names, size_t n, char *err,
 	return ret;
 }
 
-static int draw_figures(const char *dir, char *err, size_t errlen)
+/* Draws every figure the report has (per-node ones with several nodes). */
+static int draw_figures(const struct rpt *r, const char *dir, char *err,
+			size_t errlen)
 {
-	const char *names[16];
+	const char *names[32];
+	size_t n = 0;
 
-	for (size_t i = 0; i < rpt_nfigures && i < 16; i++)
-		names[i] = rpt_figures[i].name;
-	return rpt_draw(dir, names, rpt_nfigures < 16 ? rpt_nfigures : 16,
-			err, errlen);
+	for (size_t i = 0; i < rpt_nfigures && n < 32; i++) {
+		remove_figure(dir, rpt_figures[i].name);
+		if (rpt_figure_drawn(r, &rpt_figures[i]))
+			names[n++] = rpt_figures[i].name;
+	}
+	return rpt_draw(dir, names, n, err, errlen);
 }
 
 /* ---- the whole report --------------------------------------------------- */
@@ -286,7 +302,7 @@ static int render(const char *dir, int figures, char *err, size_t errlen)
 		return -1;
 	}
 	if (figures)
-		fig_ret = draw_figures(dir, fig_err, sizeof(fig_err));
+		fig_ret = draw_figures(&r, dir, fig_err, sizeof(fig_err));
 	else
 		snprintf(fig_err, sizeof(fig_err), "--no-figures was given.");
 	if (rpt_write_html(&r, figures && !fig_ret, fig_err, err, errlen)) {

@@ -30,13 +30,17 @@ const struct rj_value *rj_get(const struct rj_value *v, const char *key);
 double rj_num(const struct rj_value *v, const char *path);
 /* String at a key, NULL if absent or not a string. */
 const char *rj_str(const struct rj_value *v, const char *key);
+/* As rj_num: a string at a dotted path ("latency_ns.source"). */
+const char *rj_str_path(const struct rj_value *v, const char *path);
 
 /* ---- one policy's run (report_data.c) ----------------------------------- */
 #define RPT_ORDERS 11		/* 0..MAX_PAGE_ORDER */
 #define RPT_HUGE_ORDER 9	/* pageblock_order on x86-64 */
+#define RPT_MAX_NODES 64	/* node ids a timeseries.tsv may hold */
 
-/* One sample time, summed over every zone (node-wide counters summed over
- * nodes, each node counted once). */
+/* One sample time of a node, or of the whole host: the zones' rows summed
+ * (node-wide counters taken once per node).  Counts are whole numbers;
+ * NaN where the run's file lacks the column. */
 struct rpt_sample {
 	double t;			/* seconds since trace start */
 	double free_pages;
@@ -44,12 +48,15 @@ struct rpt_sample {
 	double free_ge_o9;		/* free pages in blocks of order >= 9 */
 	double unusable_o9;		/* 0..1, from the summed free_area */
 	double kswapd_nodes;		/* nodes whose kswapd is awake */
-	double direct_reclaims;		/* cumulative, all nodes */
+	/* cumulative since the trace's start: the model's counters that
+	 * summary.json reports (kswapd_wakes, direct_reclaim_stalls, ...) */
+	double kswapd_wakes;
+	double direct_reclaims;
 	double compact_stalls;
 	double node_reclaims;
 	double reclaimed_pages;
-	double remote_allocs;
-	double allocs;
+	double pgalloc_remote;		/* pages */
+	double pgalloc;			/* pages */
 	double alloc_fail;
 };
 
@@ -64,8 +71,12 @@ struct rpt_run {
 	char *dir;			/* DIR/runs/NAME (or DIR for a lone run) */
 	char *rel;			/* the same relative to DIR: runs/NAME or . */
 	struct rj_value *summary;
-	struct rpt_sample *ts;
+	struct rpt_sample *ts;		/* the whole host: every node summed */
 	size_t nts;
+	/* Nodes in timeseries.tsv (ids 0..nnodes-1); with more than one,
+	 * node_ts[i * nnodes + n] is sample i of node n (times as ts). */
+	int nnodes;
+	struct rpt_sample *node_ts;
 	struct rpt_lat_point *lat_alloc, *lat_fault;
 	size_t nlat_alloc, nlat_fault;
 	char **policy_lines;		/* policy.txt */
@@ -76,6 +87,7 @@ struct rpt {
 	char *dir;
 	struct rpt_run *runs;
 	size_t nruns;
+	int nnodes;			/* the most nodes of any run */
 };
 
 int rpt_load(struct rpt *r, const char *dir, char *err, size_t errlen);
@@ -109,11 +121,16 @@ double rpt_metric_value(const struct rpt_run *run, const struct rpt_metric *m);
 double rpt_ratio(double value, double base);
 /* Whether the table shows the metric (optional rows need some value). */
 int rpt_metric_shown(const struct rpt *r, const struct rpt_metric *m);
+/* The metric's unit, with where its values come from when the first
+ * run says so (the modelled latencies: "ns, model default"). */
+const char *rpt_metric_unit(const struct rpt *r, const struct rpt_metric *m,
+			    char *buf, size_t len);
 /* Formats a value as the table shows it; "-" when NaN. */
 void rpt_format(char *buf, size_t len, double v, enum rpt_kind kind);
 
 /* ---- writers ------------------------------------------------------------ */
-/* Creates (0600, truncating) DIR/NAME for writing; NULL with err set. */
+/* Creates (0666 less the umask, truncating) DIR/NAME for writing; NULL
+ * with err set. */
 FILE *rpt_create(const char *dir, const char *name, char *err, size_t errlen);
 /* Closes f, reporting a write error (ENOSPC ...) on the named file. */
 int rpt_close(FILE *f, const char *dir, const char *name, char *err, size_t errlen);
@@ -151,9 +168,13 @@ int rpt_draw(const char *dir, const char *const *names, size_t n, char *err,
 struct rpt_figure {
 	const char *name;		/* plots/NAME.gp draws NAME.svg, NAME.png */
 	const char *data;		/* the data/ file it reads */
-	const char *title;
+	const char *title;		/* says what it sums */
+	int per_node;			/* one panel per node: drawn only when a
+					 * run has more than one node */
 };
 extern const struct rpt_figure rpt_figures[];
 extern const size_t rpt_nfigures;
+/* Whether the report draws figure fg (per-node figures need nodes). */
+int rpt_figure_drawn(const struct rpt *r, const struct rpt_figure *fg);
 
 #endif

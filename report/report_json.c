@@ -413,3 +413,21 @@ const char *rj_str(const struct rj_value *v, const char *key)
 	v = rj_get(v, key);
 	return v && v->type == RJ_STRING ? v->str : NULL;
 }
+
+const char *rj_str_path(const struct rj_value *v, const char *path)
+{
+	char key[128];
+
+	while (v && *path) {
+		const char *dot = strchr(path, '.');
+		size_t n = dot ? (size_t)(dot - path) : strlen(path);
+
+		if (n >= sizeof(key))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = 0;
+		v = rj_get(v, key);
+		path += n + (dot != NULL);
+	}
+	return v && v->type == RJ_STRING ? v->str : NULL;
+}

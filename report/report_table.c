@@ -19,8 +19,8 @@ const struct rpt_metric rpt_metrics[] = {
 	  "compaction stalls", 0 },
 	{ "node reclaims", "count", "node_reclaims", RPT_COUNT, 0,
 	  "node reclaims", 0 },
-	{ "remote-node allocations", "count", "remote_allocs", RPT_COUNT, 0,
-	  "remote allocs", 0 },
+	{ "remote-node pages", "pages", "remote_allocs", RPT_COUNT, 0,
+	  "remote pages", 0 },
 	{ "OOM outcomes", "count", "oom", RPT_COUNT, 0, NULL, 0 },
 	{ "order-9 success rate", "%", "order9_success_rate", RPT_PCT, 1, NULL, 0 },
 	{ "unusable index o9, end", "0..1", "unusable_index_order9_end", RPT_FRAC,
@@ -62,6 +62,22 @@ int rpt_metric_shown(const struct rpt *r, const struct rpt_metric *m)
 		if (isfinite(rpt_metric_value(&r->runs[i], m)))
 			return 1;
 	return 0;
+}
+
+const char *rpt_metric_unit(const struct rpt *r, const struct rpt_metric *m,
+			    char *buf, size_t len)
+{
+	const char *dot = strrchr(m->key, '.'), *src;
+	char key[128];
+
+	if (!dot || !r->nruns)
+		return m->unit;
+	snprintf(key, sizeof(key), "%.*s.source", (int)(dot - m->key), m->key);
+	src = rj_str_path(r->runs[0].summary, key);
+	if (!src)
+		return m->unit;
+	snprintf(buf, len, "%s, %s", m->unit, src);
+	return buf;
 }
 
 double rpt_ratio(double value, double base)
@@ -132,7 +148,7 @@ static void put_stops(const struct rpt *r, FILE *f, const char *head,
 
 static void write_md(const struct rpt *r, FILE *f)
 {
-	char buf[96];
+	char buf[96], unit[96];
 
 	fprintf(f, "# mmtrace compare: %s\n\n", trace_of(r));
 	fprintf(f, "Cells are value (ratio to %s). Lower is better except for "
@@ -147,7 +163,8 @@ static void write_md(const struct rpt *r, FILE *f)
 	for (size_t m = 0; m < rpt_nmetrics; m++) {
 		if (!rpt_metric_shown(r, &rpt_metrics[m]))
 			continue;
-		fprintf(f, "| %s | %s |", rpt_metrics[m].label, rpt_metrics[m].unit);
+		fprintf(f, "| %s | %s |", rpt_metrics[m].label,
+			rpt_metric_unit(r, &rpt_metrics[m], unit, sizeof(unit)));
 		for (size_t i = 0; i < r->nruns; i++) {
 			cell(buf, sizeof(buf), r, i, &rpt_metrics[m]);
 			fprintf(f, " %s |", buf);
@@ -164,14 +181,15 @@ static void write_md(const struct rpt *r, FILE *f)
 /* Fixed-width text, columns right-aligned like mmtests' compare output. */
 static void write_txt(const struct rpt *r, FILE *f)
 {
-	char buf[96];
+	char buf[96], unit[96];
 	int w0 = 0, *w = calloc(r->nruns, sizeof(int));
 
 	if (!w)
 		return;
 	for (size_t m = 0; m < rpt_nmetrics; m++) {
 		int n = (int)(strlen(rpt_metrics[m].label) +
-			      strlen(rpt_metrics[m].unit)) + 3;
+			      strlen(rpt_metric_unit(r, &rpt_metrics[m], unit,
+						     sizeof(unit)))) + 3;
 		if (n > w0)
 			w0 = n;
 	}
@@ -190,12 +208,12 @@ static void write_txt(const struct rpt *r, FILE *f)
 		fprintf(f, "  %*s", w[i], r->runs[i].name);
 	fputc('\n', f);
 	for (size_t m = 0; m < rpt_nmetrics; m++) {
-		char label[80];
+		char label[160];
 
 		if (!rpt_metric_shown(r, &rpt_metrics[m]))
 			continue;
 		snprintf(label, sizeof(label), "%s (%s)", rpt_metrics[m].label,
-			 rpt_metrics[m].unit);
+			 rpt_metric_unit(r, &rpt_metrics[m], unit, sizeof(unit)));
 		fprintf(f, "%-*s", w0, label);
 		for (size_t i = 0; i < r->nruns; i++) {
 			cell(buf, sizeof(buf), r, i, &rpt_metrics[m]);
@@ -207,21 +225,29 @@ static void write_txt(const struct rpt *r, FILE *f)
 	free(w);
 }
 
-/* Plain values (no ratios) for scripts: data/summary.tsv. */
+/* Plain values (no ratios) for scripts: data/summary.tsv, a metric a
+ * row (its summary.json key) and a policy a column; counts and
+ * nanoseconds as whole numbers, fractions (also the % rows) 0..1; an
+ * empty field where a policy has no value. */
 static void write_tsv(const struct rpt *r, FILE *f)
 {
-	fputs("# metric\tunit", f);
+	fputs("metric\tunit", f);
 	for (size_t i = 0; i < r->nruns; i++)
 		fprintf(f, "\t%s", r->runs[i].name);
 	fputc('\n', f);
 	for (size_t m = 0; m < rpt_nmetrics; m++) {
-		fprintf(f, "%s\t%s", rpt_metrics[m].key, rpt_metrics[m].unit);
+		const struct rpt_metric *mt = &rpt_metrics[m];
+
+		fprintf(f, "%s\t%s", mt->key, mt->unit);
 		for (size_t i = 0; i < r->nruns; i++) {
-			double v = rpt_metric_value(&r->runs[i], &rpt_metrics[m]);
-			if (isfinite(v))
-				fprintf(f, "\t%.6g", v);
+			double v = rpt_metric_value(&r->runs[i], mt);
+			int whole = (mt->kind == RPT_COUNT || mt->kind == RPT_NS) &&
+				    v == floor(v);
+
+			if (!isfinite(v))
+				fputs("\t", f);
 			else
-				fputs("\t-", f);
+				fprintf(f, whole ? "\t%.0f" : "\t%.6f", v);
 		}
 		fputc('\n', f);
 	}
@@ -229,7 +255,7 @@ static void write_tsv(const struct rpt *r, FILE *f)
 
 void rpt_html_table(const struct rpt *r, FILE *f)
 {
-	char buf[96];
+	char buf[96], unit[96];
 
 	fputs("<table class=\"sum\">\n<tr><th>metric</th><th>unit</th>", f);
 	for (size_t i = 0; i < r->nruns; i++) {
@@ -245,7 +271,8 @@ void rpt_html_table(const struct rpt *r, FILE *f)
 
 		if (!rpt_metric_shown(r, mt))
 			continue;
-		fprintf(f, "<tr><td>%s</td><td>%s</td>", mt->label, mt->unit);
+		fprintf(f, "<tr><td>%s</td><td>%s</td>", mt->label,
+			rpt_metric_unit(r, mt, unit, sizeof(unit)));
 		for (size_t i = 0; i < r->nruns; i++) {
 			double v = rpt_metric_value(&r->runs[i], mt);
 			double ratio = rpt_ratio(v, base);

@@ -187,7 +187,7 @@ static int write_figdata(const struct vtab *t, const char *dir, char *err,
 	unsigned x = 0;
 
 	snprintf(ddir, sizeof(ddir), "%s/data", dir);
-	if (mkdir(ddir, 0700) && errno != EEXIST) {
+	if (mkdir(ddir, 0777) && errno != EEXIST) {
 		snprintf(err, errlen, "%s: %s", ddir, strerror(errno));
 		return -1;
 	}

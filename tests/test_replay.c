@@ -306,7 +306,7 @@ static void test_model_vs_kernel(void **state)
 	snprintf(path, sizeof(path), "%s/model_vs_kernel.tsv", ru_path("mvk"));
 	txt = ru_slurp(path, NULL);
 	assert_non_null(txt);
-	assert_non_null(strstr(txt, "# counter\tkernel\tmodel\tmodel/kernel\t"
+	assert_non_null(strstr(txt, "counter\tkernel\tmodel\tmodel/kernel\t"
 				   "kernel_source\n"));
 	assert_string_equal(mvk_row(txt, "pgscan_kswapd", row, sizeof(row)),
 			    "250\t0\t0\tvmstat");
@@ -453,21 +453,58 @@ static void test_truncated_and_corrupt(void **state)
 	churn(&k, 20000, 3);
 	assert_int_equal(rk_write(&k, t, 512), 0);
 	rk_free_all(&k);
+	/* the whole trace: every event replayed, of the index's count */
+	assert_int_equal(ru_replay(t, NULL, MMT_REPLAY_POLICY, NULL, NULL, 0,
+				   &res, err, sizeof(err)), 0);
+	uint64_t all = res.events_total;
+	assert_true(res.events_total_known);
+	assert_int_equal(res.events_replayed, all);
 	f = fopen(t, "r+b");
 	assert_non_null(f);
 	fseek(f, 0, SEEK_END);
 	size = ftell(f);
+
+	/* one byte damaged inside the second half, the index intact: the
+	 * replay stops there and says of how many the trace holds */
+	static char buf[1 << 22];
+	assert_true(size < (long)sizeof(buf));
+	fseek(f, 0, SEEK_SET);
+	assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
 	fclose(f);
+	buf[size * 7 / 10] ^= 0x5a;
+	f = fopen(c, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	assert_int_equal(ru_replay(c, ru_path("c.out"), MMT_REPLAY_POLICY, NULL,
+				   NULL, 0, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.stopped_early, 1);
+	assert_true(res.events_total_known);
+	assert_int_equal(res.events_total, all);
+	assert_true(res.events_replayed > 0 && res.events_replayed < all);
+	snprintf(path, sizeof(path), "%s/summary.json", ru_path("c.out"));
+	json = ru_slurp(path, NULL);
+	assert_non_null(json);
+	char want[64];
+	snprintf(want, sizeof(want), "\"events_total\": %llu,", (unsigned long long)all);
+	assert_non_null(strstr(json, want));
+	free(json);
+
+	/* cut short before its index: how many the trace held is unknown */
 	assert_int_equal(truncate(t, size * 6 / 10), 0);
 	assert_int_equal(ru_replay(t, ru_path("t.out"), MMT_REPLAY_POLICY, NULL,
 				   NULL, 0, &res, err, sizeof(err)), 0);
 	assert_int_equal(res.stopped_early, 1);
 	assert_true(res.events_replayed > 0 && res.events_replayed < 20000);
+	assert_false(res.events_total_known);
+	assert_int_equal(res.events_total, res.events_replayed);
 	snprintf(path, sizeof(path), "%s/summary.json", ru_path("t.out"));
 	json = ru_slurp(path, NULL);
 	assert_non_null(json);
 	assert_null(strstr(json, "\"stopped_early\": null"));
 	assert_non_null(strstr(json, "\"stopped_early\": \"t.mmt"));
+	assert_non_null(strstr(json, "\"events_total\": null,"));
+	assert_non_null(strstr(json, "\"events_readable\": "));
 	free(json);
 
 	/* a corrupt header: the first bytes overwritten */
@@ -511,15 +548,81 @@ static void test_calibration(void **state)
 	tsv = ru_slurp(path, NULL);
 	assert_non_null(tsv);
 	fprintf(stderr, "%s", tsv);
-	assert_non_null(strstr(tsv, "direct_reclaim.base_ns\t5000\t20\t0\t1\ttrace\n"));
-	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page\t1000\t20\t"));
-	assert_non_null(strstr(tsv, "compaction.base_ns\t10000\t0\t0\t0\tdefault\n"));
+	assert_non_null(strstr(tsv, "direct_reclaim.base_ns\t5000\t20\t0\t1\tfitted\n"));
+	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page_reclaimed\t1000\t20\t"));
+	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page_scanned\t0\t20\t"));
+	assert_non_null(strstr(tsv, "compaction.base_ns\t10000\t0\t0\t0\tmodel default\n"));
+	assert_non_null(strstr(tsv, "compaction.ns_per_page_scanned\t100\t0\t0\t0\tmodel default\n"));
+	assert_non_null(strstr(tsv, "kswapd.ns_per_page_reclaimed\t200\t0\t0\t0\tmodel default\n"));
+	assert_non_null(strstr(tsv, "pcp_hit_ns\t90\t0\t0\t0\tmodel default\n"));
 	free(tsv);
 	snprintf(path, sizeof(path), "%s/summary.json", ru_path("cal.out"));
 	json = ru_slurp(path, NULL);
 	assert_non_null(json);
 	assert_non_null(strstr(json, "\"direct_reclaims\": 20"));
+	/* the histograms say where their constants come from */
+	assert_non_null(strstr(json, "\"source\": \"model default, slow paths fitted\"}"));
+	assert_non_null(strstr(json, "\"fault_latency_ns\": {"));
 	free(json);
+}
+
+/* With the recorder's pressure events: direct reclaim durations of
+ * 3000 ns + 200 ns per page scanned (shrink_inactive_list) + 700 ns per
+ * page reclaimed are fitted back on both terms, and kswapd's runs (wake
+ * to its last shrink) of 1000 + 50 per page scanned + 300 per page
+ * reclaimed give kswapd's costs. */
+static void test_calibration_pressure_events(void **state)
+{
+	struct rk k;
+	char path[600], *tsv;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 32768, 2), 0);
+	for (unsigned i = 0; i < 30; i++) {
+		uint64_t scanned = 32 + 7 * (i % 5) + 3 * i, rec = 8 + 2 * i;
+		struct mmt_event *b = rk_push(&k, MMT_EV_DIRECT_RECLAIM_BEGIN, 1);
+		struct mmt_event *e;
+		uint64_t t0 = b->ts;
+
+		e = rk_push(&k, MMT_EV_LRU_SHRINK_INACTIVE, 1);
+		e->arg = scanned;
+		e->arg2 = rec;
+		k.ts = t0 + 3000 + 200 * scanned + 700 * rec;
+		e = rk_push(&k, MMT_EV_DIRECT_RECLAIM_END, 1);
+		e->arg = rec;
+		/* a kswapd run on cpu 0 */
+		e = rk_push(&k, MMT_EV_KSWAPD_WAKE, 0);
+		e->pid = 45;
+		t0 = e->ts;
+		scanned = 100 + 13 * i;
+		rec = 90 + 5 * (i % 7) + i;
+		k.ts = t0 + 1000 + 50 * scanned + 300 * rec;
+		e = rk_push(&k, MMT_EV_LRU_SHRINK_INACTIVE, 0);
+		e->pid = 45;
+		e->arg = scanned;
+		e->arg2 = rec;
+		k.ts += 100000;
+		e = rk_push(&k, MMT_EV_KSWAPD_SLEEP, 0);
+		e->pid = 45;
+	}
+	rk_alloc_at(&k, rk_find(&k, 0, k.h.zones[0].start_pfn), 0, "GFP_KERNEL",
+		    "MIGRATE_UNMOVABLE", 0);
+	assert_int_equal(rk_write(&k, ru_path("calp.mmt"), 0), 0);
+	rk_free_all(&k);
+	assert_int_equal(ru_replay(ru_path("calp.mmt"), ru_path("calp.out"),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, path,
+				   sizeof(path)), 0);
+	snprintf(path, sizeof(path), "%s/calibration.tsv", ru_path("calp.out"));
+	tsv = ru_slurp(path, NULL);
+	assert_non_null(tsv);
+	fprintf(stderr, "%s", tsv);
+	assert_non_null(strstr(tsv, "direct_reclaim.base_ns\t3000\t30\t"));
+	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page_scanned\t200\t30\t"));
+	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page_reclaimed\t700\t30\t0\t1\tfitted\n"));
+	assert_non_null(strstr(tsv, "kswapd.base_ns\t1000\t30\t"));
+	assert_non_null(strstr(tsv, "kswapd.ns_per_page_scanned\t50\t30\t"));
+	assert_non_null(strstr(tsv, "kswapd.ns_per_page_reclaimed\t300\t30\t0\t1\tfitted\n"));
+	free(tsv);
 }
 
 /* The command line: exit codes and one-line errors. */
@@ -615,6 +718,7 @@ int main(void)
 		cmocka_unit_test(test_policy_file),
 		cmocka_unit_test(test_truncated_and_corrupt),
 		cmocka_unit_test(test_calibration),
+		cmocka_unit_test(test_calibration_pressure_events),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_compare_cli),
 	};

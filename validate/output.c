@@ -411,7 +411,7 @@ static void tsv_across(const struct vl_result *v, FILE *f, unsigned ci,
 
 int vl_write_tsv(const struct vl_result *v, const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	FILE *f;
 	int bad;
 

@@ -321,11 +321,11 @@ static int mkdir_p(const char *dir)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+		if (mkdir(buf, 0777) < 0 && errno != EEXIST)
 			return -1;
 		*p = '/';
 	}
-	return mkdir(buf, 0700) < 0 && errno != EEXIST ? -1 : 0;
+	return mkdir(buf, 0777) < 0 && errno != EEXIST ? -1 : 0;
 }
 
 static int write_json(const struct vl_result *v, const char *dir)
@@ -335,7 +335,7 @@ static int write_json(const struct vl_result *v, const char *dir)
 	int fd, bad;
 
 	snprintf(path, sizeof(path), "%s/validate.json", dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		if (fd >= 0)
 			close(fd);
