@@ -20,6 +20,14 @@ array col[5] = [4, 5, 6, 7, 8]
 array ttl[5] = ['Direct reclaim stalls', 'Compaction stalls', 'Node reclaims (zone_reclaim_mode)', 'kswapd wakes', 'Pages reclaimed (kswapd, direct, node)']
 array ylab[5] = ['stalls', 'stalls', 'node reclaim calls', 'wakes', 'pages']
 sums = nnodes > 1 ? sprintf('all %d nodes summed', nnodes) : 'one node'
+# The legend takes as many rows as the policy names need: gnuplot gives
+# every entry the widest one's width (about 10 px a character and 80 for
+# the sample); the panels start below it.
+keyw = 0
+do for [i=1:npol] { keyw = strlen(pname[i]) > keyw ? strlen(pname[i]) : keyw }
+keycols = int(0.9 * 1100 / (10 * keyw + 80))
+keyrows = int(ceil(npol / (keycols > 0 ? keycols : 1.0)))
+top = 1 - (100.0 + 18 * keyrows) / 1000
 
 do for [fmt in 'svg png'] {
 	if (fmt eq 'svg') {
@@ -28,7 +36,7 @@ do for [fmt in 'svg png'] {
 		eval 'set terminal '.pngterm.' size 1100,1000 enhanced font "Helvetica,11" background rgb "white"'
 	}
 	set output outdir.'/activity.'.fmt
-	set multiplot layout 3,2 title 'Reclaim and compaction activity, cumulative ('.sums.'): '.trace_name noenhanced margins 0.09,0.98,0.06,0.88 spacing 0.1,0.1
+	set multiplot layout 3,2 title 'Reclaim and compaction activity, cumulative ('.sums.'): '.trace_name noenhanced margins 0.09,0.98,0.06,top spacing 0.1,0.1
 	set grid lc rgb '#dddddd'
 	set xrange [0:tmax]
 	set xlabel 'time since trace start (s)'
@@ -39,7 +47,7 @@ do for [fmt in 'svg png'] {
 		set yrange [-0.04 * act_max[k]:1.05 * act_max[k]]
 		if (k == 1) {
 			# One legend for all panels, under the title.
-			set key at screen 0.5, screen 0.965 center top horizontal maxrows 1 samplen 3 width 0
+			set key at screen 0.5, screen 0.965 center top horizontal maxrows keyrows samplen 3 width 0
 		} else {
 			unset key
 		}

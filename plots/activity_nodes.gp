@@ -16,6 +16,14 @@ pdt(i) = (i - 1) % 5 + 1
 array col[5] = [4, 5, 6, 7, 8]
 array ttl[5] = ['direct reclaim stalls', 'compaction stalls', 'node reclaims', 'kswapd wakes', 'pages reclaimed']
 width = 160 + 360 * nnodes
+# The legend takes as many rows as the policy names need: gnuplot gives
+# every entry the widest one's width (about 10 px a character and 80 for
+# the sample); the panels start below it.
+keyw = 0
+do for [i=1:npol] { keyw = strlen(pname[i]) > keyw ? strlen(pname[i]) : keyw }
+keycols = int(0.9 * width / (10 * keyw + 80))
+keyrows = int(ceil(npol / (keycols > 0 ? keycols : 1.0)))
+top = 1 - (110.0 + 18 * keyrows) / 1300
 
 do for [fmt in 'svg png'] {
 	if (fmt eq 'svg') {
@@ -24,7 +32,7 @@ do for [fmt in 'svg png'] {
 		eval sprintf("set terminal %s size %d,1300 enhanced font 'Helvetica,11' background rgb 'white'", pngterm, width)
 	}
 	set output outdir.'/activity_nodes.'.fmt
-	set multiplot layout 5,nnodes title 'Reclaim and compaction activity per node, cumulative: '.trace_name noenhanced margins (90.0 / width),0.98,0.05,0.9 spacing (80.0 / width),0.07
+	set multiplot layout 5,nnodes title 'Reclaim and compaction activity per node, cumulative: '.trace_name noenhanced margins (90.0 / width),0.98,0.05,top spacing (80.0 / width),0.07
 	set grid lc rgb '#dddddd'
 	set xrange [0:tmax]
 	do for [k=1:5] {
@@ -37,7 +45,7 @@ do for [fmt in 'svg png'] {
 		do for [n=0:nnodes-1] {
 			set title sprintf('node %d: %s', n, ttl[k]) noenhanced
 			if (k == 1 && n == 0) {
-				set key at screen 0.5, screen 0.965 center top horizontal maxrows 1 samplen 3 width 0
+				set key at screen 0.5, screen 0.965 center top horizontal maxrows keyrows samplen 3 width 0
 			} else {
 				unset key
 			}

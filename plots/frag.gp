@@ -19,6 +19,14 @@ sel(i, n, v) = (strcol(1) eq pname[i] && strcol(2) eq n) ? v : NaN
 plw(i) = npol > 1 ? 1.2 + 2.8 * (npol - i) / (npol - 1.0) : 2
 pdt(i) = (i - 1) % 5 + 1
 sums = nnodes > 1 ? sprintf('every zone of all %d nodes summed', nnodes) : 'every zone summed'
+# The legend takes as many rows as the policy names need: gnuplot gives
+# every entry the widest one's width (about 10 px a character and 80 for
+# the sample); the panels start below it.
+keyw = 0
+do for [i=1:npol] { keyw = strlen(pname[i]) > keyw ? strlen(pname[i]) : keyw }
+keycols = int(0.9 * 960 / (10 * keyw + 80))
+keyrows = int(ceil(npol / (keycols > 0 ? keycols : 1.0)))
+top = 1 - (90.0 + 18 * keyrows) / 720
 
 do for [fmt in 'svg png'] {
 	if (fmt eq 'svg') {
@@ -27,10 +35,10 @@ do for [fmt in 'svg png'] {
 		eval 'set terminal '.pngterm.' size 960,720 enhanced font "Helvetica,11" background rgb "white"'
 	}
 	set output outdir.'/frag.'.fmt
-	set multiplot layout 2,1 title 'Fragmentation over time ('.sums.'): '.trace_name noenhanced margins 0.09,0.97,0.08,0.85 spacing 0.13
+	set multiplot layout 2,1 title 'Fragmentation over time ('.sums.'): '.trace_name noenhanced margins 0.09,0.97,0.08,top spacing 0.13
 	set grid lc rgb '#dddddd'
 	# One legend for both panels, under the title.
-	set key at screen 0.5, screen 0.955 center top horizontal maxrows 1 samplen 3 width 0
+	set key at screen 0.5, screen 0.955 center top horizontal maxrows keyrows samplen 3 width 0
 	set xrange [0:tmax]
 	set xlabel 'time since trace start (s)'
 

@@ -14,6 +14,14 @@ sel(i, n, v) = (strcol(1) eq pname[i] && strcol(2) eq n) ? v : NaN
 plw(i) = npol > 1 ? 1.2 + 2.8 * (npol - i) / (npol - 1.0) : 2
 pdt(i) = (i - 1) % 5 + 1
 width = 160 + 420 * nnodes
+# The legend takes as many rows as the policy names need: gnuplot gives
+# every entry the widest one's width (about 10 px a character and 80 for
+# the sample); the panels start below it.
+keyw = 0
+do for [i=1:npol] { keyw = strlen(pname[i]) > keyw ? strlen(pname[i]) : keyw }
+keycols = int(0.9 * width / (10 * keyw + 80))
+keyrows = int(ceil(npol / (keycols > 0 ? keycols : 1.0)))
+top = 1 - (90.0 + 18 * keyrows) / 720
 
 do for [fmt in 'svg png'] {
 	if (fmt eq 'svg') {
@@ -22,7 +30,7 @@ do for [fmt in 'svg png'] {
 		eval sprintf("set terminal %s size %d,720 enhanced font 'Helvetica,11' background rgb 'white'", pngterm, width)
 	}
 	set output outdir.'/frag_nodes.'.fmt
-	set multiplot layout 2,nnodes title 'Fragmentation per node (each node'."'".'s zones summed): '.trace_name noenhanced margins (90.0 / width),0.98,0.08,0.85 spacing (80.0 / width),0.13
+	set multiplot layout 2,nnodes title 'Fragmentation per node (each node'."'".'s zones summed): '.trace_name noenhanced margins (90.0 / width),0.98,0.08,top spacing (80.0 / width),0.13
 	set grid lc rgb '#dddddd'
 	set xrange [0:tmax]
 	set xlabel 'time since trace start (s)'
@@ -31,7 +39,7 @@ do for [fmt in 'svg png'] {
 		set ylabel n == 0 ? 'unusable index, order 9 (0..1)' : ''
 		set yrange [-0.03 * node_uo9_top:node_uo9_top]
 		if (n == 0) {
-			set key at screen 0.5, screen 0.955 center top horizontal maxrows 1 samplen 3 width 0
+			set key at screen 0.5, screen 0.955 center top horizontal maxrows keyrows samplen 3 width 0
 		} else {
 			unset key
 		}

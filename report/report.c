@@ -288,7 +288,7 @@ static int draw_figures(const struct rpt *r, const char *dir, char *err,
 
 /* ---- the whole report --------------------------------------------------- */
 
-static int render(const char *dir, int figures, char *err, size_t errlen)
+int rpt_render(const char *dir, int figures, char *err, size_t errlen)
 {
 	struct rpt r;
 	char fig_err[512] = "";
@@ -317,9 +317,20 @@ static int render(const char *dir, int figures, char *err, size_t errlen)
 	return 0;
 }
 
+/* A sweep folder (sweep.tsv) or a compare / replay folder. */
+static int render_any(const char *dir, int figures, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+
+	if (pathf(path, sizeof(path), "%s/sweep.tsv", dir) == 0 &&
+	    !access(path, F_OK))
+		return rpt_render_sweep(dir, figures, err, errlen);
+	return rpt_render(dir, figures, err, errlen);
+}
+
 int mmt_report_render(const char *dir, char *err, size_t errlen)
 {
-	return render(dir, 1, err, errlen);
+	return render_any(dir, 1, err, errlen);
 }
 
 static void usage(FILE *f)
@@ -334,6 +345,11 @@ static void usage(FILE *f)
 	      "by gnuplot), summary.md, summary.txt and index.html, and prints\n"
 	      "the path of index.html.\n"
 	      "\n"
+	      "A sweep folder (DIR/sweep.tsv, from mmtrace sweep) is merged: each\n"
+	      "trace folder whose runs are all there gets its report, and DIR gets\n"
+	      "summary.tsv (a row per run), summary.md and index.html.  Runs that\n"
+	      "are missing are named on stderr and in index.html, and exit 1.\n"
+	      "\n"
 	      "  --no-figures   write data, scripts, tables and html only\n"
 	      "  -h, --help     this text\n"
 	      "\n"
@@ -345,7 +361,9 @@ static void usage(FILE *f)
 	      "  Redraw a compare report after editing DIR/plots/frag.gp:\n"
 	      "    MMTRACE_PLOTS=out/plots mmtrace report out\n"
 	      "  A report of one replay run, without gnuplot:\n"
-	      "    mmtrace report --no-figures run0\n", f);
+	      "    mmtrace report --no-figures run0\n"
+	      "  The merged report of a sweep GNU parallel ran:\n"
+	      "    mmtrace report sw\n", f);
 }
 
 int cmd_report(int argc, char **argv)
@@ -381,7 +399,7 @@ int cmd_report(int argc, char **argv)
 			"report --help)\n");
 		return 2;
 	}
-	if (render(argv[optind], figures, err, sizeof(err))) {
+	if (render_any(argv[optind], figures, err, sizeof(err))) {
 		fprintf(stderr, "mmtrace report: %s\n", err);
 		return 1;
 	}

@@ -711,7 +711,7 @@ static void load_policy_txt(struct rpt_run *run)
 	free(text);
 }
 
-static int load_run(struct rpt_run *run, char *err, size_t errlen)
+int rpt_load_run(struct rpt_run *run, char *err, size_t errlen)
 {
 	struct stat st;
 
@@ -750,7 +750,7 @@ int rpt_load(struct rpt *r, const char *dir, char *err, size_t errlen)
 		ret = scan_runs(r, err, errlen);
 	free(pol);
 	for (size_t i = 0; !ret && i < r->nruns; i++) {
-		ret = load_run(&r->runs[i], err, errlen);
+		ret = rpt_load_run(&r->runs[i], err, errlen);
 		if (!ret && r->runs[i].nnodes > r->nnodes)
 			r->nnodes = r->runs[i].nnodes;
 	}
@@ -759,25 +759,28 @@ int rpt_load(struct rpt *r, const char *dir, char *err, size_t errlen)
 	return ret;
 }
 
+void rpt_free_run(struct rpt_run *run)
+{
+	free(run->name);
+	free(run->colour);
+	free(run->settings);
+	free(run->dir);
+	free(run->rel);
+	rj_free(run->summary);
+	free(run->ts);
+	free(run->node_ts);
+	free(run->lat_alloc);
+	free(run->lat_fault);
+	for (size_t j = 0; j < run->npolicy_lines; j++)
+		free(run->policy_lines[j]);
+	free(run->policy_lines);
+	memset(run, 0, sizeof(*run));
+}
+
 void rpt_free(struct rpt *r)
 {
-	for (size_t i = 0; i < r->nruns; i++) {
-		struct rpt_run *run = &r->runs[i];
-
-		free(run->name);
-		free(run->colour);
-		free(run->settings);
-		free(run->dir);
-		free(run->rel);
-		rj_free(run->summary);
-		free(run->ts);
-		free(run->node_ts);
-		free(run->lat_alloc);
-		free(run->lat_fault);
-		for (size_t j = 0; j < run->npolicy_lines; j++)
-			free(run->policy_lines[j]);
-		free(run->policy_lines);
-	}
+	for (size_t i = 0; i < r->nruns; i++)
+		rpt_free_run(&r->runs[i]);
 	free(r->runs);
 	free(r->dir);
 	memset(r, 0, sizeof(*r));

@@ -92,6 +92,10 @@ struct rpt {
 
 int rpt_load(struct rpt *r, const char *dir, char *err, size_t errlen);
 void rpt_free(struct rpt *r);
+/* One run: run->name and run->dir set, the rest zero; loads its
+ * summary.json, timeseries.tsv, latency.tsv and policy.txt. */
+int rpt_load_run(struct rpt_run *run, char *err, size_t errlen);
+void rpt_free_run(struct rpt_run *run);
 
 /* Time-weighted mean of the order-9 unusable index, NaN without samples. */
 double rpt_unusable_mean(const struct rpt_run *run);
@@ -127,6 +131,17 @@ const char *rpt_metric_unit(const struct rpt *r, const struct rpt_metric *m,
 			    char *buf, size_t len);
 /* Formats a value as the table shows it; "-" when NaN. */
 void rpt_format(char *buf, size_t len, double v, enum rpt_kind kind);
+/* A value as summary.tsv holds it: tab first; counts and ns whole,
+ * fractions with 6 decimals, nothing when NaN. */
+void rpt_put_tsv_value(FILE *f, double v, enum rpt_kind kind);
+
+/* ---- the whole report (report.c, sweep.c) ---------------------------- */
+/* Renders DIR as `mmtrace report DIR` does (figures: run gnuplot). */
+int rpt_render(const char *dir, int figures, char *err, size_t errlen);
+/* DIR holds sweep.tsv (mmtrace sweep): a report per trace folder whose
+ * runs are all there, and the merged table of every run; -1 (after
+ * writing what it could) when runs are missing or a report failed. */
+int rpt_render_sweep(const char *dir, int figures, char *err, size_t errlen);
 
 /* ---- writers ------------------------------------------------------------ */
 /* Creates (0666 less the umask, truncating) DIR/NAME for writing; NULL

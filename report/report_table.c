@@ -225,6 +225,16 @@ static void write_txt(const struct rpt *r, FILE *f)
 	free(w);
 }
 
+void rpt_put_tsv_value(FILE *f, double v, enum rpt_kind kind)
+{
+	int whole = (kind == RPT_COUNT || kind == RPT_NS) && v == floor(v);
+
+	if (!isfinite(v))
+		fputs("\t", f);
+	else
+		fprintf(f, whole ? "\t%.0f" : "\t%.6f", v);
+}
+
 /* Plain values (no ratios) for scripts: data/summary.tsv, a metric a
  * row (its summary.json key) and a policy a column; counts and
  * nanoseconds as whole numbers, fractions (also the % rows) 0..1; an
@@ -239,16 +249,9 @@ static void write_tsv(const struct rpt *r, FILE *f)
 		const struct rpt_metric *mt = &rpt_metrics[m];
 
 		fprintf(f, "%s\t%s", mt->key, mt->unit);
-		for (size_t i = 0; i < r->nruns; i++) {
-			double v = rpt_metric_value(&r->runs[i], mt);
-			int whole = (mt->kind == RPT_COUNT || mt->kind == RPT_NS) &&
-				    v == floor(v);
-
-			if (!isfinite(v))
-				fputs("\t", f);
-			else
-				fprintf(f, whole ? "\t%.0f" : "\t%.6f", v);
-		}
+		for (size_t i = 0; i < r->nruns; i++)
+			rpt_put_tsv_value(f, rpt_metric_value(&r->runs[i], mt),
+					  mt->kind);
 		fputc('\n', f);
 	}
 }
