@@ -55,6 +55,8 @@
 #define FS_SEEN		(1ull << 7)	/* pre-pass: met an add or a deletion */
 #define FS_PRETRACE	(1ull << 8)	/* pre-pass: first met as a deletion */
 #define FS_WRITE	(1ull << 9)	/* its allocation had __GFP_WRITE */
+#define FS_PIECES	(1ull << 10)	/* the model holds the folio as order-0
+					 * pages, one file page each */
 #define FS_SHIFT	12
 #define FS_PAYLOAD(s)	((s) >> FS_SHIFT)
 
@@ -133,12 +135,16 @@ static uint64_t page_key(uint32_t ino, uint64_t index)
 static int grow_fids(struct rp_demand *d)
 {
 	uint32_t cap = d->cap_fids ? d->cap_fids * 2 : 1 << 16;
-	uint64_t *s = realloc(d->fstate, (size_t)cap * sizeof(*s));
+	uint64_t *s = realloc(d->fstate, (size_t)cap * sizeof(*s)), *k;
 
 	if (!s)
 		return -1;
 	memset(s + d->cap_fids, 0, (size_t)(cap - d->cap_fids) * sizeof(*s));
 	d->fstate = s;
+	k = realloc(d->fkey, (size_t)cap * sizeof(*k));
+	if (!k)
+		return -1;
+	d->fkey = k;
 	d->cap_fids = cap;
 	return 0;
 }
@@ -162,6 +168,7 @@ static uint32_t page_fid(struct rp_run *r, uint32_t ino, uint64_t index,
 		d->untracked_ids++;
 		return 0;
 	}
+	d->fkey[d->nr_fids + 1] = page_key(ino, index);
 	return ++d->nr_fids;
 }
 
@@ -183,6 +190,30 @@ static uint32_t covering_fid(struct rp_run *r, uint32_t ino, uint64_t index,
 		}
 	}
 	return 0;
+}
+
+/* The order of the model's page for a file page: a piece is order 0. */
+static unsigned model_order(uint64_t st)
+{
+	return st & FS_PIECES ? 0 : (unsigned)(st & FS_ORDER);
+}
+
+/* The fids of the other pages of the folio at fid (of its order, head
+ * included), numbered when create; fn is called on each. */
+static void each_tail(struct rp_run *r, uint32_t fid, unsigned order,
+		      int create, void (*fn)(struct rp_run *, uint32_t, void *),
+		      void *arg)
+{
+	uint64_t key = r->dm.fkey[fid];
+	uint32_t ino = (uint32_t)(key >> INDEX_BITS);
+	uint64_t head = key & ((1ull << INDEX_BITS) - 1);
+
+	for (uint64_t i = 1; i < (1ull << (order > 10 ? 10 : order)); i++) {
+		uint32_t f = page_fid(r, ino, head + i, create);
+
+		if (f)
+			fn(r, f, arg);
+	}
 }
 
 /* ---- setup and the pre-pass ---------------------------------------------- */
@@ -209,6 +240,7 @@ void rp_demand_free(struct rp_run *r)
 	rp_map_free(&d->pages);
 	rp_pmap_free(&d->frev);
 	free(d->fstate);
+	free(d->fkey);
 	free(d->afid);
 	memset(d, 0, sizeof(*d));
 }
@@ -339,6 +371,18 @@ int rp_demand_alloc_held(struct rp_run *r, uint32_t fid,
 				  FS_WRITE : 0);
 		return 0;
 	}
+	if (st & FS_PIECES) {
+		/* held as pieces: no one model page stands for the folio,
+		 * its free is absorbed (the pieces go by identity) */
+		if (rp_pmap_swap(&r->fwd, ev->pfn, FWD_DEAD |
+				 (uint64_t)(ev->order & 0xf) << 1, &e) == 1 &&
+		    !(e & FWD_DEAD)) {
+			r->alloc_over_live++;
+			rp_pmap_del(&r->rev, e >> FWD_SHIFT);
+		}
+		d->held_allocs += 1ull << (ev->order & 0xf);
+		return 1;
+	}
 	if (rp_pmap_swap(&r->fwd, ev->pfn, sim << FWD_SHIFT |
 			 (uint64_t)(st & FS_ORDER) << 1, &e) == 1 &&
 	    !(e & FWD_DEAD)) {
@@ -356,6 +400,18 @@ int rp_demand_alloc_held(struct rp_run *r, uint32_t fid,
 
 /* ---- the replay: the page cache ------------------------------------------ */
 
+static void set_kernel(struct rp_run *r, uint32_t f, void *arg)
+{
+	(void)arg;
+	r->dm.fstate[f] |= FS_KERNEL;
+}
+
+static void clear_kernel(struct rp_run *r, uint32_t f, void *arg)
+{
+	(void)arg;
+	r->dm.fstate[f] &= ~FS_KERNEL;
+}
+
 /* FILEMAP_ADD of a page the pre-pass numbered: 1 when handled here (the
  * model's page goes on its file LRU unless it was already there), 0 for
  * a page without identity (driver.c adds it to the LRU). */
@@ -372,8 +428,10 @@ int rp_demand_filemap_add(struct rp_run *r, const struct mmt_event *ev)
 	d->file_adds++;
 	st = d->fstate[fid];
 	d->fstate[fid] = (st & ~(FS_ORDER | FS_WRITE)) | FS_KERNEL | order;
+	if (st & FS_PIECES)
+		each_tail(r, fid, order, 0, set_kernel, NULL);
 	if (st & FS_MODEL)
-		return 1;	/* rp_demand_alloc_held() mapped it */
+		return 1;	/* held, or placed as pieces */
 	if (!rp_pmap_get(&r->fwd, ev->pfn, &e) || (e & (FWD_DEAD | FWD_SLAB)))
 		return 1;	/* the model failed that allocation */
 	sim = e >> FWD_SHIFT;
@@ -399,7 +457,7 @@ static void free_file_page(struct rp_run *r, uint32_t fid,
 {
 	struct rp_demand *d = &r->dm;
 	uint64_t st = d->fstate[fid], sim = FS_PAYLOAD(st), e, real;
-	unsigned order = (unsigned)(st & FS_ORDER);
+	unsigned order = model_order(st);
 	struct mmc_result res;
 
 	rp_pmap_del(&d->frev, sim);
@@ -414,6 +472,16 @@ static void free_file_page(struct rp_run *r, uint32_t fid,
 	memset(&res, 0, sizeof(res));
 	if (mmc_free(r->m, sim, order, (int)(ev->cpu % r->nr_cpus), &res) < 0)
 		r->unmatched_frees++;
+}
+
+/* A file page the workload deleted: the model's page goes. */
+static void forget_page(struct rp_run *r, uint32_t fid, void *arg)
+{
+	uint64_t st = r->dm.fstate[fid];
+
+	if (st & FS_MODEL)
+		free_file_page(r, fid, arg);
+	r->dm.fstate[fid] = st & FS_ORDER;
 }
 
 void rp_demand_filemap_del(struct rp_run *r, const struct mmt_event *ev)
@@ -432,13 +500,17 @@ void rp_demand_filemap_del(struct rp_run *r, const struct mmt_event *ev)
 		/* the workload's truncate, unlink or invalidate: the file
 		 * page is gone, shadow and all */
 		d->file_dels_demand++;
-		if (st & FS_MODEL)
-			free_file_page(r, fid, ev);
-		d->fstate[fid] = st & FS_ORDER;
+		if (st & FS_PIECES)
+			each_tail(r, fid, (unsigned)(st & FS_ORDER), 0,
+				  forget_page, (void *)ev);
+		forget_page(r, fid, (void *)ev);
 		return;
 	}
 	/* a reclaimer's eviction: the model keeps its page, or its shadow */
 	d->file_dels_resp++;
+	if (st & FS_PIECES)
+		each_tail(r, fid, (unsigned)(st & FS_ORDER), 0, clear_kernel,
+			  NULL);
 	d->fstate[fid] = st & ~FS_KERNEL;
 }
 
@@ -451,8 +523,8 @@ void rp_demand_reclaimed(struct rp_run *r, uint64_t sim, unsigned order)
 	(void)order;
 	if (!rp_pmap_take(&d->frev, sim, &fid) || fid > d->nr_fids)
 		return;
-	d->fstate[fid] = (d->fstate[fid] & (FS_ORDER | FS_KERNEL)) | FS_EVICTED |
-			 mmc_reclaim_shadow(r->m) << FS_SHIFT;
+	d->fstate[fid] = (d->fstate[fid] & (FS_ORDER | FS_KERNEL | FS_PIECES)) |
+			 FS_EVICTED | mmc_reclaim_shadow(r->m) << FS_SHIFT;
 }
 
 /* The model migrated from -> to (migrate hook). */
@@ -468,36 +540,96 @@ void rp_demand_migrated(struct rp_run *r, uint64_t from, uint64_t to)
 				 to << FS_SHIFT;
 }
 
-/* A file page the model had evicted is accessed: a refault in the model.
- * It allocates the page as a page-cache read would (the readahead mask:
- * GFP_HIGHUSER_MOVABLE, __GFP_COMP for a large folio), puts it on the file
- * LRU and lets workingset_refault() decide whether to activate it. */
-static void model_refault(struct rp_run *r, uint32_t fid, int cpu)
+/* Places file page fid in the model: a page of `order` on its file LRU;
+ * a refault (mm/workingset.c) when the model had evicted it, unless the
+ * page is being overwritten.  `flags` are the FS_ORDER and FS_PIECES bits
+ * the state keeps.  0, or -1 when the allocation failed. */
+static int place_page(struct rp_run *r, uint32_t fid, unsigned order,
+		      uint64_t gfp, int cpu, uint64_t flags)
 {
 	struct rp_demand *d = &r->dm;
 	uint64_t st = d->fstate[fid];
-	unsigned order = (unsigned)(st & FS_ORDER);
-	uint64_t gfp = MMC_GFP_HIGHUSER_MOVABLE | (order ? MMC___GFP_COMP : 0);
 	struct mmc_result res;
 
 	memset(&res, 0, sizeof(res));
 	if (mmc_alloc(r->m, order, gfp, cpu, &res) < 0)
 		res.pfn = UINT64_MAX;
-	res.path |= MMC_PATH_REFAULT;
+	if (st & FS_EVICTED)
+		res.path |= MMC_PATH_REFAULT;
 	rp_count_result(r, &res, cpu);
 	rp_account(r, RP_OP_ALLOC, &res, order, 0);
 	if (res.pfn == UINT64_MAX)
-		return;		/* stays evicted; alloc_fail counts it */
-	d->model_refaults++;
+		return -1;
 	if (mmc_lru_add(r->m, res.pfn, order, MMC_PC_FILE) < 0 ||
 	    rp_pmap_put(&d->frev, res.pfn, fid) < 0) {
 		r->dup_lru++;
-		return;
+		return 0;
 	}
-	mmc_file_refault(r->m, res.pfn, order, FS_PAYLOAD(st));
+	if ((st & FS_EVICTED) && !(st & FS_WRITE)) {
+		mmc_file_refault(r->m, res.pfn, order, FS_PAYLOAD(st));
+		d->model_refaults++;
+	}
 	rp_pmap_put(&r->rev, res.pfn, REV_ORPHAN);
-	d->fstate[fid] = (st & (FS_ORDER | FS_KERNEL)) | FS_MODEL |
+	d->fstate[fid] = (st & FS_KERNEL) | flags | FS_MODEL |
 			 res.pfn << FS_SHIFT;
+	return 0;
+}
+
+struct pieces { uint64_t gfp; int cpu; unsigned failed; };
+
+static void place_tail(struct rp_run *r, uint32_t f, void *arg)
+{
+	struct pieces *p = arg;
+
+	if (!(r->dm.fstate[f] & FS_MODEL) && place_page(r, f, 0, p->gfp, p->cpu, 0))
+		p->failed++;
+}
+
+/* The model has no free block for a page-cache folio of this order:
+ * page_cache_ra_order() falls back to order-0 pages for the range
+ * (do_page_cache_ra()), and so does the model: one order-0 page per file
+ * page of the folio, each its own file page from then on.  Returns the
+ * pieces it could not place. */
+static unsigned alloc_pieces(struct rp_run *r, uint32_t fid, unsigned order,
+			     uint64_t gfp, int cpu)
+{
+	struct pieces p = { gfp & ~MMC___GFP_COMP, cpu, 0 };
+
+	if (place_page(r, fid, 0, p.gfp, cpu, FS_PIECES | (order & FS_ORDER)))
+		p.failed++;
+	each_tail(r, fid, order, 1, place_tail, &p);
+	r->dm.folio_fallbacks++;
+	return p.failed;
+}
+
+/* The kernel's allocation of a page-cache folio of order > 0 failed in
+ * the model (driver.c mapped the real folio to nothing): the pieces
+ * instead.  1 when every piece was placed. */
+int rp_demand_alloc_pieces(struct rp_run *r, uint32_t fid,
+			   const struct mmt_event *ev, uint64_t gfp, int cpu)
+{
+	if (!ev->order || ev->order > 10)
+		return 0;
+	return alloc_pieces(r, fid, ev->order, gfp, cpu) == 0;
+}
+
+/* A file page the model had evicted is accessed: a refault in the model.
+ * It allocates the page as a page-cache read would (the readahead mask:
+ * GFP_HIGHUSER_MOVABLE, __GFP_COMP for a large folio, order-0 pieces when
+ * no block of that order is free), puts it on the file LRU and lets
+ * workingset_refault() decide whether to activate it. */
+static void model_refault(struct rp_run *r, uint32_t fid, int cpu)
+{
+	uint64_t st = r->dm.fstate[fid];
+	unsigned order = model_order(st);
+	uint64_t gfp = MMC_GFP_HIGHUSER_MOVABLE | (order ? MMC___GFP_COMP : 0);
+
+	if (place_page(r, fid, order, gfp, cpu,
+		       st & (FS_ORDER | FS_PIECES)) == 0 || !order)
+		return;		/* placed, or failed at order 0 */
+	/* the failed attempt counted; the pieces stand in for it */
+	if (alloc_pieces(r, fid, order, gfp, cpu) == 0)
+		r->demand_fail--;
 }
 
 /* FILE_READ (filemap_get_pages: every page of [addr, arg2] is read),

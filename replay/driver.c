@@ -439,6 +439,11 @@ static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 	if (!linked || !c->fault_write || fid) {
 		/* not a fault's page, or a read fault's: page cache */
 		plain_alloc(r, ev, gfp, cpu, &res);
+		/* a folio the model has no block for: order-0 pieces, as
+		 * readahead falls back (the failed attempt then is none) */
+		if (res.pfn == UINT64_MAX && fid && ev->order &&
+		    rp_demand_alloc_pieces(r, fid, ev, gfp, cpu))
+			r->demand_fail--;
 		account(r, RP_OP_ALLOC, &res, ev->order, 0);
 		if (linked) {
 			account(r, RP_OP_FAULT, &res, ev->order,

@@ -247,6 +247,7 @@ struct rp_demand {
 	struct rp_map pages;		/* inode id << 40 | index -> fid */
 	uint32_t nr_inodes, nr_fids, cap_fids;
 	uint64_t *fstate;		/* [fid] (demand.c FS_*) */
+	uint64_t *fkey;			/* [fid]: inode id << 40 | index */
 	struct rp_pmap frev;		/* model pfn -> fid */
 	struct rp_afid *afid;		/* PAGE_ALLOC ordinal -> fid */
 	size_t nr_afid, cap_afid, cur;
@@ -257,7 +258,7 @@ struct rp_demand {
 	uint64_t held_allocs, model_refaults, file_adds, file_dels_demand,
 		 file_dels_resp, accesses, access_pages, access_unknown,
 		 access_clipped, pretrace_files, migrations, migrate_unknown,
-		 isolated_pages, untracked_ids;
+		 isolated_pages, untracked_ids, folio_fallbacks;
 };
 
 struct rp_run {
@@ -363,6 +364,8 @@ void rp_demand_start(struct rp_run *r);
 uint32_t rp_demand_alloc_fid(struct rp_run *r, uint64_t ordinal);
 int rp_demand_alloc_held(struct rp_run *r, uint32_t fid,
 			 const struct mmt_event *ev);
+int rp_demand_alloc_pieces(struct rp_run *r, uint32_t fid,
+			   const struct mmt_event *ev, uint64_t gfp, int cpu);
 int rp_demand_filemap_add(struct rp_run *r, const struct mmt_event *ev);
 void rp_demand_filemap_del(struct rp_run *r, const struct mmt_event *ev);
 void rp_demand_access(struct rp_run *r, const struct mmt_event *ev);
