@@ -138,6 +138,18 @@ static bool pageblock_aligned(uint64_t pfn)
 	return !(pfn & (pageblock_nr_pages - 1));
 }
 
+/* The pageblock holding pfn, clipped to the zone. */
+static void block_bounds(const struct mmc_zone *z, uint64_t pfn,
+			 uint64_t *start, uint64_t *end)
+{
+	*start = pageblock_start_pfn(pfn);
+	if (*start < z->start_pfn)
+		*start = z->start_pfn;
+	*end = pageblock_end_pfn(pfn);
+	if (*end > zone_end_pfn(z))
+		*end = zone_end_pfn(z);
+}
+
 /* block_end_pfn(pfn, order): the end of the order-aligned block. */
 static uint64_t block_end_pfn(uint64_t pfn, int order)
 {
@@ -354,12 +366,7 @@ static bool reset_isolation_pfn(struct mmc_zone *z, uint64_t pfn,
 	if (!check_source && check_target &&
 	    get_pageblock_migratetype(z, pfn_to_idx(z, pfn)) != MIGRATE_MOVABLE)
 		return false;
-	start = pageblock_start_pfn(pfn);
-	if (start < z->start_pfn)
-		start = z->start_pfn;
-	end = pageblock_end_pfn(pfn);
-	if (end > zone_end_pfn(z))
-		end = zone_end_pfn(z);
+	block_bounds(z, pfn, &start, &end);
 	for (uint64_t p = start; p < end; p += 1u << PAGE_ALLOC_COSTLY_ORDER) {
 		pgstate_t s = z->page[pfn_to_idx(z, p)];
 
@@ -963,12 +970,7 @@ static void fast_isolate_around(struct mmc *m, struct compact_control *cc,
 		return;
 	if (cc->direct_compaction && cc->mode == MIGRATE_ASYNC)
 		return;
-	start = pageblock_start_pfn(pfn);
-	if (start < z->start_pfn)
-		start = z->start_pfn;
-	end = pageblock_end_pfn(pfn);
-	if (end > zone_end_pfn(z))
-		end = zone_end_pfn(z);
+	block_bounds(z, pfn, &start, &end);
 	uint64_t block = start;
 
 	isolate_freepages_block(m, cc, &start, end, 1);

@@ -27,7 +27,7 @@ keyw = 0
 do for [i=1:npol] { keyw = strlen(pname[i]) > keyw ? strlen(pname[i]) : keyw }
 keycols = int(0.9 * 1100 / (10 * keyw + 80))
 keyrows = int(ceil(npol / (keycols > 0 ? keycols : 1.0)))
-top = 1 - (100.0 + 18 * keyrows) / 1000
+top = 1 - (120.0 + 24 * keyrows) / 1000
 
 do for [fmt in 'svg png'] {
 	if (fmt eq 'svg') {

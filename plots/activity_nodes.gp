@@ -23,7 +23,7 @@ keyw = 0
 do for [i=1:npol] { keyw = strlen(pname[i]) > keyw ? strlen(pname[i]) : keyw }
 keycols = int(0.9 * width / (10 * keyw + 80))
 keyrows = int(ceil(npol / (keycols > 0 ? keycols : 1.0)))
-top = 1 - (110.0 + 18 * keyrows) / 1300
+top = 1 - (130.0 + 24 * keyrows) / 1300
 
 do for [fmt in 'svg png'] {
 	if (fmt eq 'svg') {
@@ -32,7 +32,7 @@ do for [fmt in 'svg png'] {
 		eval sprintf("set terminal %s size %d,1300 enhanced font 'Helvetica,11' background rgb 'white'", pngterm, width)
 	}
 	set output outdir.'/activity_nodes.'.fmt
-	set multiplot layout 5,nnodes title 'Reclaim and compaction activity per node, cumulative: '.trace_name noenhanced margins (90.0 / width),0.98,0.05,top spacing (80.0 / width),0.07
+	set multiplot layout 5,nnodes title 'Reclaim and compaction activity per node, cumulative: '.trace_name noenhanced margins (100.0 / width),0.98,0.05,top spacing (80.0 / width),0.07
 	set grid lc rgb '#dddddd'
 	set xrange [0:tmax]
 	do for [k=1:5] {

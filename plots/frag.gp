@@ -26,7 +26,7 @@ keyw = 0
 do for [i=1:npol] { keyw = strlen(pname[i]) > keyw ? strlen(pname[i]) : keyw }
 keycols = int(0.9 * 960 / (10 * keyw + 80))
 keyrows = int(ceil(npol / (keycols > 0 ? keycols : 1.0)))
-top = 1 - (90.0 + 18 * keyrows) / 720
+top = 1 - (110.0 + 24 * keyrows) / 720
 
 do for [fmt in 'svg png'] {
 	if (fmt eq 'svg') {

@@ -21,7 +21,7 @@ keyw = 0
 do for [i=1:npol] { keyw = strlen(pname[i]) > keyw ? strlen(pname[i]) : keyw }
 keycols = int(0.9 * width / (10 * keyw + 80))
 keyrows = int(ceil(npol / (keycols > 0 ? keycols : 1.0)))
-top = 1 - (90.0 + 18 * keyrows) / 720
+top = 1 - (110.0 + 24 * keyrows) / 720
 
 do for [fmt in 'svg png'] {
 	if (fmt eq 'svg') {
@@ -30,7 +30,7 @@ do for [fmt in 'svg png'] {
 		eval sprintf("set terminal %s size %d,720 enhanced font 'Helvetica,11' background rgb 'white'", pngterm, width)
 	}
 	set output outdir.'/frag_nodes.'.fmt
-	set multiplot layout 2,nnodes title 'Fragmentation per node (each node'."'".'s zones summed): '.trace_name noenhanced margins (90.0 / width),0.98,0.08,top spacing (80.0 / width),0.13
+	set multiplot layout 2,nnodes title 'Fragmentation per node (each node'."'".'s zones summed): '.trace_name noenhanced margins (100.0 / width),0.98,0.08,top spacing (80.0 / width),0.13
 	set grid lc rgb '#dddddd'
 	set xrange [0:tmax]
 	set xlabel 'time since trace start (s)'

@@ -95,9 +95,15 @@ static int last_series(const struct rpt_run *run)
 	return run->nnodes > 1 ? run->nnodes - 1 : -1;
 }
 
-static void write_frag(const struct rpt *r, FILE *f)
+/* A time-series table: the header, then for each run its host series
+ * and each node's, thinned to MAX_LINE_POINTS rows, each row the key,
+ * t_s and what `values` writes. */
+typedef void (*values_fn)(FILE *f, const struct rpt_sample *s);
+
+static void write_series(const struct rpt *r, FILE *f, const char *header,
+			 values_fn values)
 {
-	fputs("policy\tnode\tt_s\tunusable_o9\tfree_ge_o9_pages\n", f);
+	fprintf(f, "policy\tnode\tt_s\t%s\n", header);
 	for (size_t i = 0; i < r->nruns; i++) {
 		const struct rpt_run *run = &r->runs[i];
 		size_t m = npoints(run->nts);
@@ -109,36 +115,36 @@ static void write_frag(const struct rpt *r, FILE *f)
 
 				put_key(f, run, node);
 				put_num(f, s->t, "\t");
-				put_num(f, s->unusable_o9, "\t");
-				put_count(f, s->free_ge_o9, "\n");
+				values(f, s);
 			}
 	}
 }
 
-/* The activity columns: the counters the summary table shows, per node
- * and summed. */
+static void frag_values(FILE *f, const struct rpt_sample *s)
+{
+	put_num(f, s->unusable_o9, "\t");
+	put_count(f, s->free_ge_o9, "\n");
+}
+
+static void write_frag(const struct rpt *r, FILE *f)
+{
+	write_series(r, f, "unusable_o9\tfree_ge_o9_pages", frag_values);
+}
+
+/* The activity columns: the counters the summary table shows. */
+static void activity_values(FILE *f, const struct rpt_sample *s)
+{
+	put_count(f, s->direct_reclaims, "\t");
+	put_count(f, s->compact_stalls, "\t");
+	put_count(f, s->node_reclaims, "\t");
+	put_count(f, s->kswapd_wakes, "\t");
+	put_count(f, s->reclaimed_pages, "\n");
+}
+
 static void write_activity(const struct rpt *r, FILE *f)
 {
-	fputs("policy\tnode\tt_s\tdirect_reclaims\tcompact_stalls"
-	      "\tnode_reclaims\tkswapd_wakes\treclaimed_pages\n", f);
-	for (size_t i = 0; i < r->nruns; i++) {
-		const struct rpt_run *run = &r->runs[i];
-		size_t m = npoints(run->nts);
-
-		for (int node = -1; node <= last_series(run); node++)
-			for (size_t k = 0; k < m; k++) {
-				const struct rpt_sample *s =
-					sample(run, node, spread(k, m, run->nts));
-
-				put_key(f, run, node);
-				put_num(f, s->t, "\t");
-				put_count(f, s->direct_reclaims, "\t");
-				put_count(f, s->compact_stalls, "\t");
-				put_count(f, s->node_reclaims, "\t");
-				put_count(f, s->kswapd_wakes, "\t");
-				put_count(f, s->reclaimed_pages, "\n");
-			}
-	}
+	write_series(r, f, "direct_reclaims\tcompact_stalls\tnode_reclaims"
+		     "\tkswapd_wakes\treclaimed_pages", activity_values);
 }
 
 /* The sample shown in a heatmap column centred at t, NULL when the run has

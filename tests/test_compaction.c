@@ -350,12 +350,7 @@ static void skip_hints(void **state)
 	struct mmc *m = one_node(0, 0);
 	struct mmc_zone *z = tl_zone(m, 0);
 	/* unmovable pages, an order-3 free block in every 16 pages */
-	tl_fill(m, z->start_pfn, z->managed, MMC_PC_KERNEL);
-	for (uint64_t i = 0; i < z->managed; i++)
-		if (i & 8)
-			assert_int_equal(mmc_free(m, z->start_pfn + i, 0, 0,
-						  NULL), 0);
-	mmc_drain_all(m);
+	tl_fill_holes(m, z->start_pfn, MMC_PC_KERNEL);
 	assert_int_equal(direct(m, COMPACT_PRIO_SYNC_LIGHT, &res),
 			 COMPACT_PARTIAL_SKIPPED);
 	uint64_t first = ev(m, MMC_COMPACT_MIGRATE_SCANNED);
@@ -496,12 +491,7 @@ static void large_folio_split(void **state)
 	assert_int_equal(mmc_alloc_at(m, start, 8, MMC_GFP_HIGHUSER_MOVABLE,
 				      0, NULL), 0);
 	assert_int_equal(mmc_lru_add(m, start, 8, MMC_PC_FILE), 0);
-	tl_fill(m, start + pageblock_nr_pages, z->managed - pageblock_nr_pages,
-		MMC_PC_KERNEL);
-	for (uint64_t i = pageblock_nr_pages; i < z->managed; i++)
-		if (i & 8)
-			assert_int_equal(mmc_free(m, start + i, 0, 0, NULL), 0);
-	mmc_drain_all(m);
+	tl_fill_holes(m, start + pageblock_nr_pages, MMC_PC_KERNEL);
 	assert_int_equal(direct(m, COMPACT_PRIO_SYNC_FULL, NULL),
 			 COMPACT_SUCCESS);
 	assert_int_equal(rec.splits, 1);
@@ -538,12 +528,7 @@ static void stall_counting(void **state)
 	 * stalls, one run */
 	m = one_node(0, 0);
 	z = tl_zone(m, 0);
-	tl_fill(m, z->start_pfn, z->managed, MMC_PC_KERNEL);
-	for (uint64_t i = 0; i < z->managed; i++)
-		if (i & 8)
-			assert_int_equal(mmc_free(m, z->start_pfn + i, 0, 0,
-						  NULL), 0);
-	mmc_drain_all(m);
+	tl_fill_holes(m, z->start_pfn, MMC_PC_KERNEL);
 	assert_int_equal(direct(m, COMPACT_PRIO_SYNC_LIGHT, NULL),
 			 COMPACT_PARTIAL_SKIPPED);
 	/* the allocation's async attempt is deferred; then it reclaims

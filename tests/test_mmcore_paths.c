@@ -58,21 +58,6 @@ static enum compact_result sync_compact(struct mmc *m)
 				    COMPACT_PRIO_SYNC_LIGHT, NULL);
 }
 
-/* Half the zone free as order-3 blocks (pages 8..15 of every 16), the
- * rest allocated as cls: __reset_isolation_pfn(), which looks at every
- * eighth page of a pageblock, sees both allocated and free pages. */
-static void half_fill(struct mmc *m, int cls)
-{
-	struct mmc_zone *z = tl_zone(m, 0);
-
-	tl_fill(m, z->start_pfn, z->managed, cls);
-	for (uint64_t i = 0; i < z->managed; i++)
-		if (i & 8)
-			assert_int_equal(mmc_free(m, z->start_pfn + i, 0, 0,
-						  NULL), 0);
-	mmc_drain_all(m);
-}
-
 static void relabel_allocated(struct mmc *m, int cls)
 {
 	struct mmc_zone *z = tl_zone(m, 0);
@@ -100,7 +85,7 @@ static void compaction_success_resets_deferral(void **state)
 	s.proactiveness = 0;
 	struct mmc *m = tl_create(&s);
 	/* unmovable pages everywhere: a sync attempt fails and defers */
-	half_fill(m, MMC_PC_KERNEL);
+	tl_fill_holes(m, tl_start(m, 0), MMC_PC_KERNEL);
 	assert_int_equal(sync_compact(m), COMPACT_PARTIAL_SKIPPED);
 	/* the pages become movable; the failed pass left every pageblock
 	 * with its skip hint, which kswapd clears when it goes to sleep

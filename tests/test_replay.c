@@ -517,6 +517,28 @@ static void test_truncated_and_corrupt(void **state)
 	assert_non_null(strstr(err, "c.mmt"));
 }
 
+/* Writes k (one allocation added) as NAME.mmt, frees it, replays it into
+ * NAME.out and returns its calibration.tsv. */
+static char *replay_calibration(struct rk *k, const char *name)
+{
+	char trace[64], out[64], path[600], *tsv;
+
+	rk_alloc_at(k, rk_find(k, 0, k->h.zones[0].start_pfn), 0, "GFP_KERNEL",
+		    "MIGRATE_UNMOVABLE", 0);
+	snprintf(trace, sizeof(trace), "%s.mmt", name);
+	snprintf(out, sizeof(out), "%s.out", name);
+	assert_int_equal(rk_write(k, ru_path(trace), 0), 0);
+	rk_free_all(k);
+	assert_int_equal(ru_replay(ru_path(trace), ru_path(out),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, path,
+				   sizeof(path)), 0);
+	snprintf(path, sizeof(path), "%s/calibration.tsv", ru_path(out));
+	tsv = ru_slurp(path, NULL);
+	assert_non_null(tsv);
+	fprintf(stderr, "%s", tsv);
+	return tsv;
+}
+
 /* Calibration: direct reclaim begin/end pairs whose durations are
  * exactly 5000 ns + 1000 ns per page reclaimed must give that line back,
  * with zero error; compaction with too few pairs keeps its default. */
@@ -537,17 +559,7 @@ static void test_calibration(void **state)
 		e = rk_push(&k, MMT_EV_DIRECT_RECLAIM_END, 1);
 		e->arg = pages;
 	}
-	rk_alloc_at(&k, rk_find(&k, 0, k.h.zones[0].start_pfn), 0, "GFP_KERNEL",
-		    "MIGRATE_UNMOVABLE", 0);
-	assert_int_equal(rk_write(&k, ru_path("cal.mmt"), 0), 0);
-	rk_free_all(&k);
-	assert_int_equal(ru_replay(ru_path("cal.mmt"), ru_path("cal.out"),
-				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, path,
-				   sizeof(path)), 0);
-	snprintf(path, sizeof(path), "%s/calibration.tsv", ru_path("cal.out"));
-	tsv = ru_slurp(path, NULL);
-	assert_non_null(tsv);
-	fprintf(stderr, "%s", tsv);
+	tsv = replay_calibration(&k, "cal");
 	assert_non_null(strstr(tsv, "direct_reclaim.base_ns\t5000\t20\t0\t1\tfitted\n"));
 	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page_reclaimed\t1000\t20\t"));
 	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page_scanned\t0\t20\t"));
@@ -574,7 +586,7 @@ static void test_calibration(void **state)
 static void test_calibration_pressure_events(void **state)
 {
 	struct rk k;
-	char path[600], *tsv;
+	char *tsv;
 
 	(void)state;
 	assert_int_equal(rk_init(&k, 32768, 2), 0);
@@ -605,17 +617,7 @@ static void test_calibration_pressure_events(void **state)
 		e = rk_push(&k, MMT_EV_KSWAPD_SLEEP, 0);
 		e->pid = 45;
 	}
-	rk_alloc_at(&k, rk_find(&k, 0, k.h.zones[0].start_pfn), 0, "GFP_KERNEL",
-		    "MIGRATE_UNMOVABLE", 0);
-	assert_int_equal(rk_write(&k, ru_path("calp.mmt"), 0), 0);
-	rk_free_all(&k);
-	assert_int_equal(ru_replay(ru_path("calp.mmt"), ru_path("calp.out"),
-				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, path,
-				   sizeof(path)), 0);
-	snprintf(path, sizeof(path), "%s/calibration.tsv", ru_path("calp.out"));
-	tsv = ru_slurp(path, NULL);
-	assert_non_null(tsv);
-	fprintf(stderr, "%s", tsv);
+	tsv = replay_calibration(&k, "calp");
 	assert_non_null(strstr(tsv, "direct_reclaim.base_ns\t3000\t30\t"));
 	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page_scanned\t200\t30\t"));
 	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page_reclaimed\t700\t30\t0\t1\tfitted\n"));
