@@ -66,7 +66,11 @@ while [ $# -gt 0 ]; do
 	-o) TRACE=${2:?}; shift 2 ;;
 	-r) RECARGS=${2:?}; shift 2 ;;
 	--keep-files) KEEP=1; shift ;;
-	--clean) rm -rf "$DIR"; exit 0 ;;
+	--clean)	# under the lock: another run may be streaming them
+		if [ -z "${MMTRACE_HOST_LOCKED:-}" ]; then
+			exec 9>"$LOCK" && flock 9 || { echo "pressure.sh: cannot take $LOCK" >&2; exit 1; }
+		fi
+		rm -rf "$DIR"; exit 0 ;;
 	-h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "pressure.sh: unknown option '$1'" >&2; usage ;;
 	esac
