@@ -172,6 +172,14 @@ static uint32_t page_fid(struct rp_run *r, uint32_t ino, uint64_t index,
 	return ++d->nr_fids;
 }
 
+/* The fid a FILEMAP/FILE event names (its first page), numbered on first
+ * use when create; 0 untracked. */
+static uint32_t event_fid(struct rp_run *r, const struct mmt_event *ev,
+			  int create)
+{
+	return page_fid(r, inode_id(r, ev, create), ev->addr, create);
+}
+
 /* The fid whose folio holds index: page-cache folios sit at indexes
  * aligned to their size, so a tail index finds its head by rounding
  * down.  *head is the folio's first index. */
@@ -256,7 +264,7 @@ void rp_demand_pre_add(struct rp_run *r, const struct mmt_event *ev,
 
 	if (!d->file_ids)
 		return;
-	fid = page_fid(r, inode_id(r, ev, 1), ev->addr, 1);
+	fid = event_fid(r, ev, 1);
 	if (!fid)
 		return;
 	if (ev->order <= 10 && ev->order > d->max_file_order)
@@ -287,7 +295,7 @@ void rp_demand_pre_del(struct rp_run *r, const struct mmt_event *ev)
 
 	if (!d->file_ids)
 		return;
-	fid = page_fid(r, inode_id(r, ev, 1), ev->addr, 1);
+	fid = event_fid(r, ev, 1);
 	if (!fid)
 		return;
 	if (!(d->fstate[fid] & FS_SEEN))
@@ -422,7 +430,7 @@ int rp_demand_filemap_add(struct rp_run *r, const struct mmt_event *ev)
 	unsigned order = ev->order & FS_ORDER;
 	uint32_t fid;
 
-	fid = page_fid(r, inode_id(r, ev, 0), ev->addr, 0);
+	fid = event_fid(r, ev, 0);
 	if (!fid)
 		return 0;
 	d->file_adds++;
@@ -492,7 +500,7 @@ void rp_demand_filemap_del(struct rp_run *r, const struct mmt_event *ev)
 
 	if (!d->file_ids)
 		return;
-	fid = page_fid(r, inode_id(r, ev, 0), ev->addr, 0);
+	fid = event_fid(r, ev, 0);
 	if (!fid)
 		return;
 	st = d->fstate[fid];

@@ -55,6 +55,11 @@ FILE *rp_create(const char *dir, const char *name)
 	return f;
 }
 
+FILE *mmt_replay_create(const char *dir, const char *name)
+{
+	return rp_create(dir, name);
+}
+
 static int finish(FILE *f)
 {
 	int bad = ferror(f);

@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "mmcore.h"
@@ -309,49 +308,32 @@ static int run_all(struct vl_result *v, const char *dir, unsigned jobs)
 
 /* ---- files ------------------------------------------------------------------ */
 
-static int mkdir_p(const char *dir)
+/* Writes one output file with fn; -1 (errno set) on any error. */
+static int write_file(const struct vl_result *v, const char *dir,
+		      const char *name,
+		      void (*fn)(const struct vl_result *, FILE *))
 {
-	char buf[4096];
-	size_t n = strlen(dir);
+	FILE *f = mmt_replay_create(dir, name);
+	int bad;
 
-	if (n >= sizeof(buf))
+	if (!f)
 		return -1;
-	memcpy(buf, dir, n + 1);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0777) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(buf, 0777) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-static int write_json(const struct vl_result *v, const char *dir)
-{
-	char path[4096];
-	FILE *f;
-	int fd, bad;
-
-	snprintf(path, sizeof(path), "%s/validate.json", dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	vl_print_json(v, f);
+	fn(v, f);
 	bad = ferror(f);
-	return fclose(f) || bad ? -1 : 0;
+	if (fclose(f) != 0 || bad) {
+		if (!errno)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
 }
 
 static int write_outputs(const struct vl_result *v, const char *dir)
 {
-	char path[4096], err[512];
+	char err[512];
 
-	snprintf(path, sizeof(path), "%s/validate.tsv", dir);
-	if (vl_write_tsv(v, path) < 0 || write_json(v, dir) < 0) {
+	if (write_file(v, dir, "validate.tsv", vl_write_tsv) < 0 ||
+	    write_file(v, dir, "validate.json", vl_print_json) < 0) {
 		fprintf(stderr, "mmtrace validate: %s: %s\n", dir,
 			strerror(errno));
 		return -1;
@@ -446,10 +428,6 @@ int cmd_validate(int argc, char **argv)
 			   sizeof(*v->across));
 	if (!v->same || !v->across)
 		goto out;
-	if (dir && mkdir_p(dir) < 0) {
-		fprintf(stderr, "mmtrace validate: %s: %s\n", dir, strerror(errno));
-		goto out;
-	}
 	if (run_all(v, dir, jobs) < 0)
 		goto out;
 	for (unsigned t = 0; t < v->nr_traces; t++)

@@ -112,6 +112,6 @@ double vl_value(const struct vl_counter *c, const struct mmt_replay_result *r,
 /* output.c */
 void vl_print_text(const struct vl_result *v, FILE *f);
 void vl_print_json(const struct vl_result *v, FILE *f);
-int vl_write_tsv(const struct vl_result *v, const char *path);
+void vl_write_tsv(const struct vl_result *v, FILE *f);
 
 #endif

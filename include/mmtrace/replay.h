@@ -8,6 +8,7 @@
 #define MMTRACE_REPLAY_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 enum mmt_replay_mode { MMT_REPLAY_POLICY = 0, MMT_REPLAY_MIRROR = 1 };
@@ -68,6 +69,11 @@ struct mmt_replay_result {
 	 * THP attempts that fell back to 4 KiB pages included */
 	uint64_t demand_alloc_fail;
 };
+
+/* Creates DIR (with its parents) and DIR/NAME for writing, truncated, as
+ * a run folder's files are made (0777/0666 less the umask); NULL with
+ * errno set.  For the tools that write beside run folders. */
+FILE *mmt_replay_create(const char *dir, const char *name);
 
 /* Exit-code style result: 0 ok (also for a truncated trace, with a
  * warning on stderr), 1 runtime/trace error, 2 bad option (unknown sysctl,
