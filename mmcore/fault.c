@@ -90,6 +90,8 @@ struct fault_proc {
 #define RMAP_CHUNK_SHIFT	12
 #define RMAP_CHUNK_NR	(1u << RMAP_CHUNK_SHIFT)
 #define RMAP_VALID	(1ull << 63)
+/* The dense directory covers pfns below 2^34 (64 TiB): 32 MB at most */
+#define RMAP_DENSE_MAX	(1ull << 22)
 
 struct rmap_chunk {
 	uint32_t nr;			/* entries set */
@@ -112,6 +114,9 @@ struct fault_state {
 	 * pages, memory proportional to the ranges with mapped pages. */
 	struct rmap_chunk **rmap_dir;
 	uint64_t rmap_dir_len, rmap_chunks;
+	/* chunks of pfns past the dense directory's reach (a zone at pfn
+	 * 2^40 would want a 2 GB directory): chunk index -> pointer */
+	struct u64map rmap_far;
 	uint64_t *nonresident_age;	/* [nr_nodes]: pages evicted */
 	/* the shadow of the range reclaim is freeing now, for the reclaim
 	 * hook (mmc_reclaim_shadow): a page-cache page's shadow lives with
@@ -138,6 +143,7 @@ int fault_init(struct mmc *m)
 		return -1;
 	}
 	u64map_init(&f->by_pid);
+	u64map_init(&f->rmap_far);
 	f->last_slot = -1;
 	m->fault = f;
 	m->fault_reclaimed = fault_page_reclaimed;
@@ -222,6 +228,9 @@ void fault_destroy(struct mmc *m)
 	for (uint64_t i = 0; i < f->rmap_dir_len; i++)
 		free(f->rmap_dir[i]);
 	free(f->rmap_dir);
+	for (uint64_t i = 0, d, c; u64map_next(&f->rmap_far, &i, &d, &c);)
+		free((void *)(uintptr_t)c);
+	u64map_free(&f->rmap_far);
 	free(f->nonresident_age);
 	free(f);
 	m->fault = NULL;
@@ -237,6 +246,7 @@ size_t fault_memory_bytes(const struct mmc *m)
 	b = sizeof(*f) + f->cap_procs * sizeof(*f->procs) +
 	    u64map_bytes(&f->by_pid) +
 	    f->rmap_dir_len * sizeof(*f->rmap_dir) +
+	    u64map_bytes(&f->rmap_far) +
 	    f->rmap_chunks * sizeof(struct rmap_chunk) +
 	    MMC_MAX_NODES * sizeof(uint64_t) +
 	    f->nr_tables * (PT_COUNT + 1) * sizeof(uint64_t);
@@ -291,23 +301,34 @@ static uint64_t rmap_val(int slot, uint64_t vpn)
 	return RMAP_VALID | (uint64_t)slot << VPN_BITS | vpn;
 }
 
+/* The chunk of directory index d, NULL when none. */
+static struct rmap_chunk *rmap_chunk_of(const struct fault_state *f,
+					uint64_t d)
+{
+	const uint64_t *far;
+
+	if (d < f->rmap_dir_len)
+		return f->rmap_dir[d];
+	if (d < RMAP_DENSE_MAX || !(far = u64map_get(&f->rmap_far, d)))
+		return NULL;
+	return (struct rmap_chunk *)(uintptr_t)*far;
+}
+
 /* The reverse map entry of pfn (0: none). */
 static uint64_t rmap_get(const struct fault_state *f, uint64_t pfn)
 {
-	uint64_t d = pfn >> RMAP_CHUNK_SHIFT;
+	const struct rmap_chunk *c = rmap_chunk_of(f, pfn >> RMAP_CHUNK_SHIFT);
 
-	if (d >= f->rmap_dir_len || !f->rmap_dir[d])
-		return 0;
-	return f->rmap_dir[d]->v[pfn & (RMAP_CHUNK_NR - 1)];
+	return c ? c->v[pfn & (RMAP_CHUNK_NR - 1)] : 0;
 }
 
-static int rmap_set(struct fault_state *f, uint64_t pfn, uint64_t rval)
+/* A new chunk for directory index d: in the dense directory (grown to
+ * reach it) below RMAP_DENSE_MAX, in the far map above. */
+static struct rmap_chunk *rmap_chunk_new(struct fault_state *f, uint64_t d)
 {
-	uint64_t d = pfn >> RMAP_CHUNK_SHIFT;
 	struct rmap_chunk *c;
-	uint64_t *e;
 
-	if (d >= f->rmap_dir_len) {
+	if (d < RMAP_DENSE_MAX && d >= f->rmap_dir_len) {
 		uint64_t len = f->rmap_dir_len ? f->rmap_dir_len : 64;
 		struct rmap_chunk **dir;
 
@@ -315,20 +336,33 @@ static int rmap_set(struct fault_state *f, uint64_t pfn, uint64_t rval)
 			len *= 2;
 		dir = realloc(f->rmap_dir, len * sizeof(*dir));
 		if (!dir)
-			return -1;
+			return NULL;
 		memset(dir + f->rmap_dir_len, 0,
 		       (len - f->rmap_dir_len) * sizeof(*dir));
 		f->rmap_dir = dir;
 		f->rmap_dir_len = len;
 	}
-	c = f->rmap_dir[d];
-	if (!c) {
-		c = calloc(1, sizeof(*c));
-		if (!c)
-			return -1;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	if (d < RMAP_DENSE_MAX) {
 		f->rmap_dir[d] = c;
-		f->rmap_chunks++;
+	} else if (u64map_put(&f->rmap_far, d, (uint64_t)(uintptr_t)c)) {
+		free(c);
+		return NULL;
 	}
+	f->rmap_chunks++;
+	return c;
+}
+
+static int rmap_set(struct fault_state *f, uint64_t pfn, uint64_t rval)
+{
+	uint64_t d = pfn >> RMAP_CHUNK_SHIFT;
+	struct rmap_chunk *c = rmap_chunk_of(f, d);
+	uint64_t *e;
+
+	if (!c && !(c = rmap_chunk_new(f, d)))
+		return -1;
 	e = &c->v[pfn & (RMAP_CHUNK_NR - 1)];
 	c->nr += !*e;
 	*e = rval;
@@ -338,10 +372,10 @@ static int rmap_set(struct fault_state *f, uint64_t pfn, uint64_t rval)
 static void rmap_clear(struct fault_state *f, uint64_t pfn)
 {
 	uint64_t d = pfn >> RMAP_CHUNK_SHIFT;
-	struct rmap_chunk *c;
+	struct rmap_chunk *c = rmap_chunk_of(f, d);
 	uint64_t *e;
 
-	if (d >= f->rmap_dir_len || !(c = f->rmap_dir[d]))
+	if (!c)
 		return;
 	e = &c->v[pfn & (RMAP_CHUNK_NR - 1)];
 	if (!*e)
@@ -349,7 +383,10 @@ static void rmap_clear(struct fault_state *f, uint64_t pfn)
 	*e = 0;
 	if (--c->nr == 0) {
 		free(c);
-		f->rmap_dir[d] = NULL;
+		if (d < RMAP_DENSE_MAX)
+			f->rmap_dir[d] = NULL;
+		else
+			u64map_del(&f->rmap_far, d);
 		f->rmap_chunks--;
 	}
 }

@@ -62,6 +62,7 @@
 #define FAULT_LINK_NS 1000000ull	/* fault -> its page allocation */
 #define TICK_NS 1000000ull		/* mmc_tick granularity */
 #define BOUNDARY_NS 100000000ull	/* snapshot read time (mirror) */
+#define RP_MAX_SAMPLES 100000		/* time series rows per zone */
 
 static int model_cpu(const struct rp_run *r, unsigned cpu)
 {
@@ -796,11 +797,31 @@ static uint64_t online_block(struct rp_run *r, uint64_t pfn)
  * first.  The model's zone already counts them as managed (see
  * topo_from_header), so watermarks stay as they were.  Hot-remove is not
  * modelled. */
+/* The model's zone of a header zone: [*start, *end), 0 when none. */
+static int model_span(const struct rp_run *r, const struct mmt_zone_info *z,
+		      uint64_t *start, uint64_t *end)
+{
+	int type = rp_zone_name_type(z->name);
+
+	if (z->node < 0 || (uint32_t)z->node >= r->topo.nr_nodes)
+		return 0;
+	for (uint32_t i = 0; i < r->topo.nodes[z->node].nr_zones; i++) {
+		const struct mmc_zone_spec *s = &r->topo.nodes[z->node].zones[i];
+
+		if ((int)s->type == type) {
+			*start = s->start_pfn;
+			*end = s->start_pfn + s->spanned;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void zone_resize(struct rp_run *r, const struct mmt_event *ev)
 {
 	const struct mmt_header *h = r->h;
 	const struct mmt_zone_info *z = NULL;
-	uint64_t left, *cur, zend;
+	uint64_t left, *cur, zstart, zend;
 
 	r->k.zone_resizes++;
 	for (uint32_t i = 0; i < h->nr_zones; i++)
@@ -808,7 +829,7 @@ static void zone_resize(struct rp_run *r, const struct mmt_event *ev)
 		    (uint64_t)h->zones[i].zone_idx == ev->arg)
 			z = &h->zones[i];
 	if (!z || ev->addr <= ev->arg2 || ev->node < 0 || ev->node >= 8 ||
-	    ev->arg >= MMT_MAX_ZONE_TYPES) {
+	    ev->arg >= MMT_MAX_ZONE_TYPES || !model_span(r, z, &zstart, &zend)) {
 		r->mir.resize_fail++;
 		return;
 	}
@@ -816,7 +837,10 @@ static void zone_resize(struct rp_run *r, const struct mmt_event *ev)
 	cur = &r->hotadd_cursor[ev->node][ev->arg];
 	if (*cur < z->start_pfn)
 		*cur = z->start_pfn;
-	zend = z->start_pfn + z->spanned;
+	/* only what the model has pages for can come online: the walk is
+	 * as long as the model's zone, whatever the trace claims */
+	if (z->start_pfn + z->spanned < zend)
+		zend = z->start_pfn + z->spanned;
 	while (left && *cur < zend) {
 		uint64_t n = online_block(r, *cur);
 
@@ -827,20 +851,22 @@ static void zone_resize(struct rp_run *r, const struct mmt_event *ev)
 }
 
 /* Mirror mode, end of the replay: memory the end snapshot shows online
- * that no resize event reached (the last poll came after the snapshot). */
+ * that no resize event reached (the last poll came after the snapshot);
+ * the model's zones bound the walk. */
 static void online_rest(struct rp_run *r)
 {
-	const struct mmt_header *h = r->h;
+	const struct mmc_topology *t = &r->topo;
 
-	for (uint32_t i = 0; i < h->nr_zones; i++) {
-		const struct mmt_zone_info *z = &h->zones[i];
+	if (!r->k.zone_resizes)
+		return;
+	for (uint32_t n = 0; n < t->nr_nodes; n++)
+		for (uint32_t i = 0; i < t->nodes[n].nr_zones; i++) {
+			const struct mmc_zone_spec *z = &t->nodes[n].zones[i];
 
-		if (!r->k.zone_resizes || !z->spanned)
-			continue;
-		for (uint64_t p = z->start_pfn; p < z->start_pfn + z->spanned;
-		     p += 1ull << MMC_MAX_ORDER)
-			r->hotadd_late += online_block(r, p);
-	}
+			for (uint64_t p = z->start_pfn; p < z->start_pfn + z->spanned;
+			     p += 1ull << MMC_MAX_ORDER)
+				r->hotadd_late += online_block(r, p);
+		}
 }
 
 static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
@@ -1201,6 +1227,8 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	rc = rp_build_topology(r, start, end, err, errlen);
 	if (rc)
 		return rc;
+	if (rp_model_fits(&r->topo, r->o->trace, err, errlen) < 0)
+		return 1;
 	if (rp_build_policy(r, err, errlen) < 0)
 		return 2;
 	r->m = mmc_create(&r->topo, &r->pol, e2, sizeof(e2));
@@ -1263,6 +1291,16 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	r->sample_ns = r->o->sample_ns;
 	if (!r->sample_ns)
 		r->sample_ns = dur >= 200 * 1000ull ? dur / 200 : 1000;
+	/* every event's ts is at most dur (the reader checks each against
+	 * its block's max_ts), so the sampling loop runs dur / sample_ns
+	 * times at most */
+	if (dur / r->sample_ns > RP_MAX_SAMPLES) {
+		snprintf(err, errlen, "--sample-ms %.6g: %llu samples over the "
+			 "trace's %.3f s, more than %d", r->sample_ns / 1e6,
+			 (unsigned long long)(dur / r->sample_ns), dur / 1e9,
+			 RP_MAX_SAMPLES);
+		return 2;
+	}
 	r->next_sample = 0;
 	return rp_series_open(r) < 0 ? 1 : 0;
 }

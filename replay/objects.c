@@ -205,23 +205,22 @@ static void pre_event(struct rp_run *r, struct prepass *p,
 	}
 }
 
+static void decide_region(void *ctx, uint64_t key, uint64_t *val)
+{
+	uint64_t lo = (*val >> REG_MIN_SHIFT) & 511;
+	uint64_t hi = (*val >> REG_MAX_SHIFT) & 511;
+
+	(void)ctx;
+	(void)key;
+	if (hi + 1 - lo >= REG_SPAN_PAGES || (*val & REG_KERNEL_THP))
+		*val |= REG_THP;
+}
+
 /* A region is THP-eligible when its faults span half of it, or the kernel
  * put a THP there.  Decided once, so the replay does one probe. */
 static void decide_regions(struct rp_run *r)
 {
-	struct rp_map *m = &r->sl.regions;
-
-	for (uint64_t i = 0; i < m->cap; i++) {
-		struct rp_slot *s = &m->slots[i];
-		uint64_t lo, hi;
-
-		if (s->key == UINT64_MAX)
-			continue;
-		lo = (s->val >> REG_MIN_SHIFT) & 511;
-		hi = (s->val >> REG_MAX_SHIFT) & 511;
-		if (hi + 1 - lo >= REG_SPAN_PAGES || (s->val & REG_KERNEL_THP))
-			s->val |= REG_THP;
-	}
+	rp_map_each(&r->sl.regions, decide_region, NULL);
 }
 
 int rp_objects_init(struct rp_run *r)

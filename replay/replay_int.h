@@ -12,11 +12,22 @@
 
 /* ---- map.c ---------------------------------------------------------- */
 struct rp_slot { uint64_t key, val; };
-struct rp_map { struct rp_slot *slots; uint64_t cap, len; };
+/* Every u64 is a key: 0, the empty-slot marker, is kept beside the
+ * table (has_zero, zero_val).  len
+ * counts it. */
+struct rp_map {
+	struct rp_slot *slots;
+	uint64_t cap, len;
+	int has_zero;		/* key 0 present, its value: */
+	uint64_t zero_val;
+};
 int rp_map_init(struct rp_map *m, uint64_t hint);
 struct rp_run;
 uint64_t rp_gfp_canon(struct rp_run *r, uint64_t raw);
 void rp_map_free(struct rp_map *m);
+/* Calls fn for each entry, in table order (never used for output). */
+void rp_map_each(struct rp_map *m, void (*fn)(void *ctx, uint64_t key,
+					     uint64_t *val), void *ctx);
 int rp_map_get(const struct rp_map *m, uint64_t key, uint64_t *val);
 int rp_map_put(struct rp_map *m, uint64_t key, uint64_t val);
 int rp_map_del(struct rp_map *m, uint64_t key);
@@ -395,6 +406,11 @@ int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
 int rp_snap_class(const struct mmt_snapshot *s, uint64_t pfn);
 int rp_build_policy(struct rp_run *r, char *err, size_t errlen);
 int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors);
+/* A trace names its host's memory: a model larger than this machine can
+ * hold (MemAvailable, or $MMTRACE_MAX_MODEL_MB) would only meet the OOM
+ * killer.  0, or -1 with a message naming the trace. */
+int rp_model_fits(const struct mmc_topology *t, const char *trace, char *err,
+		  size_t errlen);
 void rp_seed_empty(struct rp_run *r);
 /* The recording host's SwapTotal in pages (header note meminfo.SwapTotal);
  * 0, with a message on stderr, when the trace does not record it. */
