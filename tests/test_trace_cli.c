@@ -265,6 +265,17 @@ static uint64_t damaged_copy(const char *p, unsigned kind, unsigned nth,
 	return off;
 }
 
+/* The damage tests' trace (at p) and its damaged copy's path (d), as
+ * copies: tu_path() hands out a few rotating buffers.  Skips without the
+ * binary. */
+static void damage_setup(char p[512], char d[512], size_t *n)
+{
+	if (!bin)
+		skip();
+	snprintf(p, 512, "%s", make_trace(n));
+	snprintf(d, 512, "%s", tu_path("dmg.mmt"));
+}
+
 /* Every kind of damage: exit 3, one line naming the file and the offset,
  * and the rest of the file still shown; damage is never shown as a
  * missing snapshot or as a truncation. */
@@ -275,11 +286,7 @@ static void test_damage(void **state)
 	size_t n;
 
 	(void)state;
-	if (!bin)
-		skip();
-	/* copies: tu_path() hands out a few rotating buffers */
-	snprintf(p, sizeof(p), "%s", make_trace(&n));
-	snprintf(d, sizeof(d), "%s", tu_path("dmg.mmt"));
+	damage_setup(p, d, &n);
 
 	/* a corrupt block (its payload): skipped, the others printed */
 	off = damaged_copy(p, DU_EVENTS, 3, 48 + 7, 0x55);
@@ -350,10 +357,7 @@ static void test_diff_and_import(void **state)
 	size_t n;
 
 	(void)state;
-	if (!bin)
-		skip();
-	snprintf(p, sizeof(p), "%s", make_trace(&n));
-	snprintf(d, sizeof(d), "%s", tu_path("dmg.mmt"));
+	damage_setup(p, d, &n);
 	damaged_copy(p, DU_EVENTS, 2, 48 + 7, 0x55);
 	assert_int_equal(cli_run(1, "%s diff a=%s b=%s", bin, p, d), 3);
 	assert_non_null(strstr(cli_out, "mmtrace diff: "));
