@@ -694,8 +694,8 @@ static int onlined(const struct rp_run *r, const struct mmt_snapshot *start,
  * buddy (largest aligned blocks).  Each block once.  Returns pages freed. */
 static uint64_t online_block(struct rp_run *r, uint64_t pfn)
 {
-	const struct mmt_snapshot *start = mmt_reader_snapshot(r->rd, 0);
-	const struct mmt_snapshot *end = mmt_reader_snapshot(r->rd, 1);
+	const struct mmt_snapshot *start = r->snap_start;
+	const struct mmt_snapshot *end = r->snap_end;
 	uint64_t blk = pfn >> MMC_MAX_ORDER, v, p, lim, freed = 0;
 
 	if (!start || rp_map_get(&r->onl, blk, &v))
@@ -1103,6 +1103,42 @@ static int pfn_maps_init(struct rp_run *r)
 	return rp_pmap_init(&r->rev, mlo, mhi);
 }
 
+/*
+ * --start: the model starts from the trace's start snapshot, or from the
+ * state an imported capture must start from (rp_seed_empty: the header's
+ * zones with every page free), so that a recording and an import of the
+ * same workload can be replayed from the same state.  Mirror mode places
+ * every page at the kernel's pfn and needs the kernel's state to place
+ * them in: an inferred start is refused there, as it is for an import.
+ */
+static int choose_start(struct rp_run *r, const struct mmt_snapshot *start,
+			char *err, size_t errlen)
+{
+	const char *src = mmt_header_note(r->h, "import.source");
+	int mirror = r->o->mode == MMT_REPLAY_MIRROR;
+
+	if (r->o->start == MMT_START_SNAPSHOT && !start) {
+		snprintf(err, errlen, "%s: --start snapshot: the trace has no "
+			 "start snapshot (%s)", r->o->trace, src ?
+			 "an imported capture" : "the file ends before it");
+		return -1;
+	}
+	if (!start && mirror && mmt_header_note(r->h, "import.start_state")) {
+		snprintf(err, errlen, "%s: mirror mode needs the start snapshot an "
+			 "imported capture lacks (%s); use --mode policy",
+			 r->o->trace, src ? src : "mmtrace import");
+		return -1;
+	}
+	if (r->o->start == MMT_START_INFERRED && mirror) {
+		snprintf(err, errlen, "--start inferred: mirror mode places every "
+			 "page at the kernel's pfn and needs the start snapshot; "
+			 "use --mode policy");
+		return -1;
+	}
+	r->inferred = r->o->start == MMT_START_INFERRED || !start;
+	return 0;
+}
+
 static int run_setup(struct rp_run *r, char *err, size_t errlen)
 {
 	const struct mmt_snapshot *start, *end;
@@ -1127,15 +1163,12 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	rp_build_mt_map(r);
 	start = mmt_reader_snapshot(r->rd, 0);
 	end = mmt_reader_snapshot(r->rd, 1);
-	/* An imported capture (mmtrace import) has no snapshots: there is no
-	 * kernel placement to mirror from a known start. */
-	if (!start && r->o->mode == MMT_REPLAY_MIRROR &&
-	    mmt_header_note(r->h, "import.start_state")) {
-		snprintf(err, errlen, "%s: mirror mode needs the start snapshot an "
-			 "imported capture lacks (%s); use --mode policy",
-			 r->o->trace, mmt_header_note(r->h, "import.source"));
+	if (choose_start(r, start, err, errlen) < 0)
 		return 2;
-	}
+	if (r->inferred)
+		start = end = NULL;
+	r->snap_start = start;
+	r->snap_end = end;
 	r->have_end = end != NULL;
 	r->end_snap_ts = end && end->ts ? end->ts : UINT64_MAX;
 	rc = rp_build_topology(r, start, end, err, errlen);
@@ -1178,8 +1211,12 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 				"or pcp-looking pages inside free blocks)\n",
 				r->o->trace, (unsigned long long)seed_err);
 	} else {
-		fprintf(stderr, "mmtrace replay: %s: no start snapshot; start state "
+		fprintf(stderr, "mmtrace replay: %s: %s; start state "
 			"inferred: every page of the zones free%s\n", r->o->trace,
+			r->o->start == MMT_START_INFERRED &&
+			mmt_reader_snapshot(r->rd, 0) ?
+			"--start inferred: the start snapshot is not used" :
+			"no start snapshot",
 			mmt_header_note(r->h, "import.source") ?
 			" (an imported capture)" : "");
 		rp_seed_empty(r);

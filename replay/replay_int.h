@@ -273,6 +273,10 @@ struct rp_run {
 	const char *stop_reason;
 	uint64_t end_snap_ts;
 	int have_end;
+	/* The snapshots the replay uses: both NULL when the start state is
+	 * inferred (no start snapshot, or --start inferred). */
+	const struct mmt_snapshot *snap_start, *snap_end;
+	int inferred;
 };
 
 /* objects.c (policy mode) */

@@ -272,7 +272,8 @@ int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
 			 "uses %u", spec, t->nr_cpus, native.nr_cpus);
 		return 2;
 	}
-	for (uint32_t i = 0; i < r->h->nr_zones; i++) {
+	/* an inferred start holds nothing allocated (rp_seed_empty) */
+	for (uint32_t i = 0; !r->inferred && i < r->h->nr_zones; i++) {
 		const struct mmt_zone_info *z = &r->h->zones[i];
 
 		if (rp_zone_name_type(z->name) >= 0 && z->present)

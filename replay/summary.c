@@ -286,6 +286,8 @@ static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
 	}
 	fputs("},\n  \"topology\": ", f);
 	json_str(f, r->topo_desc);
+	fprintf(f, ",\n  \"start_state\": \"%s\"",
+		r->inferred ? "inferred" : "snapshot");
 	/* events_total: the trace's own count (its index); null when the
 	 * file was cut before its index, events_readable then says how many
 	 * were there up to the cut */
@@ -570,8 +572,10 @@ void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv)
 	if (tsv)
 		fputs("counter\tkernel\tmodel\n", f);
 	else
-		fprintf(f, "model vs kernel (%s)\n%-24s %16s %16s\n",
-			r->topo_desc, "counter", "kernel", "model");
+		fprintf(f, "model vs kernel (%s, start state %s)\n"
+			"%-24s %16s %16s\n", r->topo_desc, r->inferred ?
+			"inferred: every page free" : "from the start snapshot",
+			"counter", "kernel", "model");
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		char mv[32];
 

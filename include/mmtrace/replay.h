@@ -11,11 +11,17 @@
 #include <stdint.h>
 
 enum mmt_replay_mode { MMT_REPLAY_POLICY = 0, MMT_REPLAY_MIRROR = 1 };
+/* The model's state before the first event: the trace's start snapshot
+ * when it has one (AUTO), or inferred from the header's zone table alone
+ * (every page of the zones free), as an imported capture must start. */
+enum mmt_replay_start { MMT_START_AUTO = 0, MMT_START_SNAPSHOT,
+			MMT_START_INFERRED };
 
 struct mmt_replay_opts {
 	const char *trace;		/* path of the .mmt file */
 	const char *outdir;		/* created if missing; NULL = no files */
 	enum mmt_replay_mode mode;
+	enum mmt_replay_start start;	/* INFERRED: policy mode only */
 	const char *topology;		/* NULL: the trace's own; "N" or a spec */
 	const char *policy_file;	/* NULL or a file of vm.X=V lines */
 	const char *const *sets;	/* "vm.X=V" overrides, applied last */
