@@ -26,6 +26,12 @@ CFLAGS_BASE += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 LDFLAGS_SAN := -fsanitize=address,undefined
 endif
+# libFuzzer builds (make fuzz, clang only): coverage in every library
+ifeq ($(SAN),fuzz)
+CFLAGS_BASE += -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS_SAN := -fsanitize=fuzzer,address,undefined
+endif
 CFLAGS  ?=
 CFLAGS  += $(CFLAGS_BASE)
 LDLIBS  := $(shell pkg-config --libs libbpf libzstd 2>/dev/null || echo -lbpf -lelf -lz -lzstd) -lpthread -lm
@@ -41,6 +47,8 @@ BPF_SRC       := $(sort $(wildcard collector/*.bpf.c))
 TEST_SRC      := $(sort $(wildcard tests/test_*.c))
 BENCH_SRC     := $(sort $(wildcard bench/*.c))
 SCEN_SRC      := $(sort $(wildcard scenarios/*.c))
+FUZZ_SRC      := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_LIB_SRC  := $(filter-out $(FUZZ_SRC),$(sort $(wildcard fuzz/*.c)))
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 MMCORE_OBJ    := $(call obj,$(MMCORE_SRC))
@@ -55,6 +63,8 @@ SKELS         := $(patsubst collector/%.bpf.c,$(BUILD)/collector/%.skel.h,$(BPF_
 TEST_BIN      := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCH_BIN     := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 SCEN_BIN      := $(patsubst scenarios/%.c,$(BUILD)/scenarios/%,$(SCEN_SRC))
+FUZZ_BIN      := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+FUZZ_LIB_OBJ  := $(call obj,$(FUZZ_LIB_SRC))
 
 LIBMMCORE := $(BUILD)/libmmcore.a
 LIBTRACE  := $(BUILD)/libmmtrace.a
@@ -65,7 +75,8 @@ LIBIMPORT := $(BUILD)/libimport.a
 LIBCOLL   := $(BUILD)/libcollector.a
 ALL_LIBS  := $(LIBIMPORT) $(LIBANALYZE) $(LIBREPLAY) $(LIBREPORT) $(LIBCOLL) $(LIBTRACE) $(LIBMMCORE)
 
-.PHONY: all deps test check demo bench install uninstall clean distclean tests FORCE
+.PHONY: all deps test check demo bench install uninstall clean distclean tests FORCE \
+	fuzz fuzz-ci fuzz-bins
 all: $(BUILD)/mmtrace
 
 deps:
@@ -130,6 +141,14 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(ALL_LIBS)
 $(BUILD)/scenarios/%: $(BUILD)/scenarios/%.o
 	$(CC) $(LDFLAGS_SAN) -o $@ $<
 
+# ---- fuzzing (fuzz/README.md) --------------------------------------------
+# The harnesses see the trace library's private header (traces/codec.h).
+FUZZ_LIBS := $(LIBANALYZE) $(LIBREPLAY) $(LIBREPORT) $(LIBTRACE) $(LIBMMCORE)
+$(BUILD)/fuzz/%.o: CFLAGS += -Itraces
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ) $(FUZZ_LIBS)
+	$(CC) $(LDFLAGS_SAN) -o $@ $< $(FUZZ_LIB_OBJ) $(FUZZ_LIBS) $(LDLIBS)
+fuzz-bins: $(FUZZ_BIN)
+
 tests: $(TEST_BIN) $(BUILD)/mmtrace $(SCEN_BIN)
 
 # The README's test command.  Every suite runs; the summary line counts them.
@@ -138,6 +157,17 @@ test: tests
 
 check:
 	$(MAKE) BUILD=build-san SAN=1 OPT=-O1 test
+
+# Every harness for FUZZ_SECONDS each (default 300) after replaying its
+# corpus; fuzz-ci: the corpus and 60 s each, as CI runs it.
+FUZZ_SECONDS ?= 300
+FUZZ_MAKE = $(MAKE) BUILD=build-fuzz SAN=fuzz CC=$(CLANG) OPT=-O1 fuzz-bins
+fuzz: deps
+	@$(FUZZ_MAKE)
+	@sh fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+fuzz-ci: deps
+	@$(FUZZ_MAKE)
+	@sh fuzz/run.sh build-fuzz 60
 
 bench: $(BENCH_BIN) $(BUILD)/mmtrace
 	@MMTRACE=$(BUILD)/mmtrace BUILD=$(BUILD) sh bench/run.sh
@@ -167,7 +197,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR)/plots $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

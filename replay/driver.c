@@ -70,6 +70,7 @@
 #define FAULT_LINK_NS 1000000ull	/* fault -> its page allocation */
 #define TICK_NS 1000000ull		/* mmc_tick granularity */
 #define BOUNDARY_NS 100000000ull	/* snapshot read time (mirror) */
+#define RP_MAX_SAMPLES 100000		/* time series rows per zone */
 
 static int model_cpu(const struct rp_run *r, unsigned cpu)
 {
@@ -200,6 +201,32 @@ static void on_migrate(void *ctx, uint64_t from, uint64_t to, unsigned order)
 	}
 	if (order == MMC_PAGEBLOCK_ORDER && rp_map_take(&r->sl.thp_ref, from, &e))
 		rp_map_put(&r->sl.thp_ref, to, e);
+}
+
+/* Compaction split the model's folio at sim into order-0 pages (to move
+ * them one by one): the kernel's folio now maps page by page, so each
+ * piece can follow its own migration; the kernel's free of the whole
+ * folio frees the pieces (policy_free, free_pieces). */
+static void on_split(void *ctx, uint64_t sim, unsigned order)
+{
+	struct rp_run *r = ctx;
+	uint64_t real, e;
+
+	if (!rp_pmap_take(&r->rev, sim, &real)) {
+		/* a page allocated before the trace: real == sim */
+		if (rp_pmap_get(&r->fwd, sim, &e))
+			return;		/* the sim pfn belongs to another page */
+		real = sim;
+		e = sim << FWD_SHIFT | (uint64_t)order << 1;
+	} else if (!rp_pmap_get(&r->fwd, real, &e)) {
+		return;
+	}
+	for (uint64_t i = 0; i < (1ull << order); i++) {
+		rp_pmap_put(&r->fwd, real + i, (sim + i) << FWD_SHIFT |
+			    (e & FWD_FLAGS & ~(0xfull << 1)));
+		rp_pmap_put(&r->rev, sim + i, real + i);
+	}
+	r->splits++;
 }
 
 /* ---- policy mode ------------------------------------------------------ */
@@ -494,8 +521,12 @@ static void policy_free(struct rp_run *r, const struct mmt_event *ev)
 			r->sl.kernel_slab_page_frees += 1ull << FWD_ORDER(e);
 			return;
 		}
-		if ((e & FWD_ANON) && !(e & FWD_THPSUB) &&
-		    ev->order >= MMC_PAGEBLOCK_ORDER && FWD_ORDER(e) == 0) {
+		/* the model holds the kernel's block as order-0 pieces: a
+		 * THP it faulted in 4 KiB at a time, or a folio compaction
+		 * split */
+		if (!(e & FWD_THPSUB) && FWD_ORDER(e) == 0 && ev->order &&
+		    ((e & FWD_ANON) ? ev->order >= MMC_PAGEBLOCK_ORDER
+				    : ev->order <= MMC_MAX_ORDER)) {
 			free_pieces(r, ev, e, cpu);
 			return;
 		}
@@ -738,11 +769,31 @@ static uint64_t online_block(struct rp_run *r, uint64_t pfn)
  * first.  The model's zone already counts them as managed (see
  * topo_from_header), so watermarks stay as they were.  Hot-remove is not
  * modelled. */
+/* The model's zone of a header zone: [*start, *end), 0 when none. */
+static int model_span(const struct rp_run *r, const struct mmt_zone_info *z,
+		      uint64_t *start, uint64_t *end)
+{
+	int type = rp_zone_name_type(z->name);
+
+	if (z->node < 0 || (uint32_t)z->node >= r->topo.nr_nodes)
+		return 0;
+	for (uint32_t i = 0; i < r->topo.nodes[z->node].nr_zones; i++) {
+		const struct mmc_zone_spec *s = &r->topo.nodes[z->node].zones[i];
+
+		if ((int)s->type == type) {
+			*start = s->start_pfn;
+			*end = s->start_pfn + s->spanned;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void zone_resize(struct rp_run *r, const struct mmt_event *ev)
 {
 	const struct mmt_header *h = r->h;
 	const struct mmt_zone_info *z = NULL;
-	uint64_t left, *cur, zend;
+	uint64_t left, *cur, zstart, zend;
 
 	r->k.zone_resizes++;
 	for (uint32_t i = 0; i < h->nr_zones; i++)
@@ -750,7 +801,7 @@ static void zone_resize(struct rp_run *r, const struct mmt_event *ev)
 		    (uint64_t)h->zones[i].zone_idx == ev->arg)
 			z = &h->zones[i];
 	if (!z || ev->addr <= ev->arg2 || ev->node < 0 || ev->node >= 8 ||
-	    ev->arg >= MMT_MAX_ZONE_TYPES) {
+	    ev->arg >= MMT_MAX_ZONE_TYPES || !model_span(r, z, &zstart, &zend)) {
 		r->mir.resize_fail++;
 		return;
 	}
@@ -758,7 +809,10 @@ static void zone_resize(struct rp_run *r, const struct mmt_event *ev)
 	cur = &r->hotadd_cursor[ev->node][ev->arg];
 	if (*cur < z->start_pfn)
 		*cur = z->start_pfn;
-	zend = z->start_pfn + z->spanned;
+	/* only what the model has pages for can come online: the walk is
+	 * as long as the model's zone, whatever the trace claims */
+	if (z->start_pfn + z->spanned < zend)
+		zend = z->start_pfn + z->spanned;
 	while (left && *cur < zend) {
 		uint64_t n = online_block(r, *cur);
 
@@ -769,20 +823,22 @@ static void zone_resize(struct rp_run *r, const struct mmt_event *ev)
 }
 
 /* Mirror mode, end of the replay: memory the end snapshot shows online
- * that no resize event reached (the last poll came after the snapshot). */
+ * that no resize event reached (the last poll came after the snapshot);
+ * the model's zones bound the walk. */
 static void online_rest(struct rp_run *r)
 {
-	const struct mmt_header *h = r->h;
+	const struct mmc_topology *t = &r->topo;
 
-	for (uint32_t i = 0; i < h->nr_zones; i++) {
-		const struct mmt_zone_info *z = &h->zones[i];
+	if (!r->k.zone_resizes)
+		return;
+	for (uint32_t n = 0; n < t->nr_nodes; n++)
+		for (uint32_t i = 0; i < t->nodes[n].nr_zones; i++) {
+			const struct mmc_zone_spec *z = &t->nodes[n].zones[i];
 
-		if (!r->k.zone_resizes || !z->spanned)
-			continue;
-		for (uint64_t p = z->start_pfn; p < z->start_pfn + z->spanned;
-		     p += 1ull << MMC_MAX_ORDER)
-			r->hotadd_late += online_block(r, p);
-	}
+			for (uint64_t p = z->start_pfn; p < z->start_pfn + z->spanned;
+			     p += 1ull << MMC_MAX_ORDER)
+				r->hotadd_late += online_block(r, p);
+		}
 }
 
 static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
@@ -805,61 +861,48 @@ static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
 	case MMT_EV_KSWAPD_WAKE:
 		k->kswapd_wakes++;
 		break;
+	case MMT_EV_KSWAPD_SLEEP:
+		k->kswapd_sleeps++;
+		break;
 	case MMT_EV_WAKEUP_KSWAPD:
 		k->wakeup_kswapd++;
 		break;
 	case MMT_EV_DIRECT_RECLAIM_BEGIN:
 		k->direct_reclaims++;
-		c->dr_begin = ev->ts + 1;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_DIRECT_RECLAIM_END:
 		k->direct_reclaimed += ev->arg;
-		if (c->dr_begin && ev->ts + 1 >= c->dr_begin) {
-			uint64_t d = ev->ts + 1 - c->dr_begin;
-
-			k->direct_ns += d;
-			rp_fitsum_add(&r->fits[RP_FIT_DIRECT_RECLAIM],
-				      (double)ev->arg, (double)d);
-		}
-		c->dr_begin = 0;
+		if (c->dr_begin && ev->ts + 1 >= c->dr_begin)
+			k->direct_ns += ev->ts + 1 - c->dr_begin;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_NODE_RECLAIM_BEGIN:
 		k->node_reclaims++;
-		c->nr_begin = ev->ts + 1;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_NODE_RECLAIM_END:
 		k->node_reclaimed += ev->arg;
-		if (c->nr_begin && ev->ts + 1 >= c->nr_begin) {
-			uint64_t d = ev->ts + 1 - c->nr_begin;
-
-			k->node_reclaim_ns += d;
-			rp_fitsum_add(&r->fits[RP_FIT_NODE_RECLAIM],
-				      (double)ev->arg, (double)d);
-		}
-		c->nr_begin = 0;
+		if (c->nr_begin && ev->ts + 1 >= c->nr_begin)
+			k->node_reclaim_ns += ev->ts + 1 - c->nr_begin;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_COMPACT_TRY:
 		k->compact_tries++;
 		break;
 	case MMT_EV_COMPACTION_BEGIN:
 		k->compactions++;
-		c->comp_begin = ev->ts + 1;
-		c->comp_migrate = ev->arg;
-		c->comp_free = ev->arg2;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_COMPACTION_END:
-		if (c->comp_begin && ev->ts + 1 >= c->comp_begin) {
-			uint64_t d = ev->ts + 1 - c->comp_begin;
-			uint64_t mig = ev->arg > c->comp_migrate ?
-				       ev->arg - c->comp_migrate : 0;
-			uint64_t fr = c->comp_free > ev->arg2 ?
-				      c->comp_free - ev->arg2 : 0;
-
-			k->compact_ns += d;
-			rp_fitsum_add(&r->fits[RP_FIT_COMPACTION],
-				      (double)(mig + fr), (double)d);
-		}
-		c->comp_begin = 0;
+		if (c->comp_begin && ev->ts + 1 >= c->comp_begin)
+			k->compact_ns += ev->ts + 1 - c->comp_begin;
+		rp_calib_event(r, ev, c);
+		break;
+	case MMT_EV_LRU_SHRINK_INACTIVE:
+	case MMT_EV_COMPACT_SCAN:
+	case MMT_EV_COMPACT_MIGRATEPAGES:
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_FAULT_USER:
 	case MMT_EV_FAULT_KERNEL:
@@ -1174,6 +1217,8 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	rc = rp_build_topology(r, start, end, err, errlen);
 	if (rc)
 		return rc;
+	if (rp_model_fits(&r->topo, r->o->trace, err, errlen) < 0)
+		return 1;
 	if (rp_build_policy(r, err, errlen) < 0)
 		return 2;
 	r->m = mmc_create(&r->topo, &r->pol, e2, sizeof(e2));
@@ -1192,6 +1237,8 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return 1;
 	}
+	/* before the pre-pass, which fits kswapd's costs */
+	rp_costs_defaults(&r->costs);
 	if (r->o->mode == MMT_REPLAY_MIRROR && prescan(r) < 0) {
 		snprintf(err, errlen, "%s", mmt_reader_error(r->rd));
 		return 1;
@@ -1229,12 +1276,22 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	if (r->o->mode == MMT_REPLAY_POLICY) {
 		mmc_set_reclaim_hook(r->m, on_reclaim, r);
 		mmc_set_migrate_hook(r->m, on_migrate, r);
+		mmc_set_split_hook(r->m, on_split, r);
 	}
-	rp_costs_defaults(&r->costs);
 	dur = mmt_reader_last_ts(r->rd);
 	r->sample_ns = r->o->sample_ns;
 	if (!r->sample_ns)
 		r->sample_ns = dur >= 200 * 1000ull ? dur / 200 : 1000;
+	/* every event's ts is at most dur (the reader checks each against
+	 * its block's max_ts), so the sampling loop runs dur / sample_ns
+	 * times at most */
+	if (dur / r->sample_ns > RP_MAX_SAMPLES) {
+		snprintf(err, errlen, "--sample-ms %.6g: %llu samples over the "
+			 "trace's %.3f s, more than %d", r->sample_ns / 1e6,
+			 (unsigned long long)(dur / r->sample_ns), dur / 1e9,
+			 RP_MAX_SAMPLES);
+		return 2;
+	}
 	r->next_sample = 0;
 	return rp_series_open(r) < 0 ? 1 : 0;
 }

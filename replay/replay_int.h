@@ -12,11 +12,22 @@
 
 /* ---- map.c ---------------------------------------------------------- */
 struct rp_slot { uint64_t key, val; };
-struct rp_map { struct rp_slot *slots; uint64_t cap, len; };
+/* Every u64 is a key: 0, the empty-slot marker, is kept beside the
+ * table (has_zero, zero_val).  len
+ * counts it. */
+struct rp_map {
+	struct rp_slot *slots;
+	uint64_t cap, len;
+	int has_zero;		/* key 0 present, its value: */
+	uint64_t zero_val;
+};
 int rp_map_init(struct rp_map *m, uint64_t hint);
 struct rp_run;
 uint64_t rp_gfp_canon(struct rp_run *r, uint64_t raw);
 void rp_map_free(struct rp_map *m);
+/* Calls fn for each entry, in table order (never used for output). */
+void rp_map_each(struct rp_map *m, void (*fn)(void *ctx, uint64_t key,
+					     uint64_t *val), void *ctx);
 int rp_map_get(const struct rp_map *m, uint64_t key, uint64_t *val);
 int rp_map_put(struct rp_map *m, uint64_t key, uint64_t val);
 int rp_map_del(struct rp_map *m, uint64_t key);
@@ -106,17 +117,19 @@ void rp_hist_add(struct rp_hist *h, uint64_t ns);
 uint64_t rp_hist_pct(const struct rp_hist *h, double q);
 void rp_hist_bucket_range(unsigned idx, uint64_t *lo, uint64_t *hi);
 
-/* Least-squares line y = a + b*x from running sums (O(1) memory). */
-struct rp_fitsum { uint64_t n; double sx, sy, sxx, sxy, syy; };
-void rp_fitsum_add(struct rp_fitsum *f, double x, double y);
+/* calibrate.c: least squares y = a + b*x1 + c*x2 from running sums
+ * (O(1) memory). */
+struct rp_fitsum { uint64_t n; double s1, s2, sy, s11, s12, s22, s1y, s2y,
+		   syy; };
+void rp_fitsum_add(struct rp_fitsum *f, double x1, double x2, double y);
 
 enum rp_fit_id { RP_FIT_DIRECT_RECLAIM, RP_FIT_COMPACTION, RP_FIT_NODE_RECLAIM,
-		 RP_NR_FITS };
+		 RP_FIT_KSWAPD, RP_NR_FITS };
 struct rp_fit {
-	double a, b;		/* base ns, ns per page */
+	double a, b, c;		/* base ns, ns per x1 page, per x2 page */
 	uint64_t samples;
 	double rmse, r2;
-	int fitted;		/* 0: literature default (too few pairs) */
+	int fitted;		/* 0: model default (too few pairs) */
 };
 
 struct rp_costs {
@@ -128,9 +141,13 @@ struct rp_costs {
 void rp_costs_defaults(struct rp_costs *c);
 void rp_costs_calibrate(struct rp_costs *c, const struct rp_fitsum f[RP_NR_FITS]);
 const char *rp_fit_name(int id);
+/* The names of a fit's x1 and x2 coefficients ("ns_per_page_scanned"). */
+void rp_fit_terms(int id, const char **x1, const char **x2);
+/* "fitted" or "model default". */
+const char *rp_fit_source(const struct rp_fit *f);
 /* Cost of one model operation by its path; the parts spent in reclaim and
  * compaction are also returned for their own histograms. */
-uint64_t rp_fit_cost(const struct rp_fit *f, uint64_t pages);
+uint64_t rp_fit_cost(const struct rp_fit *f, uint64_t x1, uint64_t x2);
 uint64_t rp_cost_alloc(const struct rp_costs *c, const struct mmc_result *r,
 		       unsigned order, uint64_t *reclaim_ns,
 		       uint64_t *compact_ns);
@@ -147,7 +164,7 @@ struct rp_node_ctr {
 /* What the trace saw for real (policy mode's "kernel" column). */
 struct rp_kernel_ctr {
 	uint64_t page_allocs, page_frees, order9_allocs;
-	uint64_t fallbacks, steals, kswapd_wakes, wakeup_kswapd;
+	uint64_t fallbacks, steals, kswapd_wakes, kswapd_sleeps, wakeup_kswapd;
 	uint64_t direct_reclaims, direct_reclaimed, direct_ns;
 	uint64_t compact_tries, compactions, compact_ns;
 	uint64_t node_reclaims, node_reclaimed, node_reclaim_ns;
@@ -160,6 +177,9 @@ struct rp_kernel_ctr {
 struct rp_cpu {
 	uint64_t dr_begin, nr_begin, comp_begin;	/* ts+1, 0 = none */
 	uint64_t comp_migrate, comp_free;
+	/* the work inside a pair (calibrate.c) */
+	uint64_t dr_scanned, nr_scanned, comp_scanned, comp_migrated;
+	int comp_events;
 	uint64_t fault_ts, fault_addr;			/* fault_ts+1 */
 	uint32_t fault_pid;
 	uint8_t fault_write;				/* X86_PF_WRITE */
@@ -256,8 +276,10 @@ struct rp_run {
 		 absorbed, refaults, touches, slab_objs;
 	uint64_t last_tick, now;
 	uint64_t dup_lru;
+	uint64_t splits;	/* folios compaction split (on_split) */
 	uint64_t hotadd_cursor[8][MMT_MAX_ZONE_TYPES];	/* next pfn to online */
 	uint64_t hotadd_pages, hotadd_late;
+	uint64_t hugetlb_seeded;	/* pool pages inferred (seed_hugetlb) */
 	struct rp_map onl;	/* order-10 blocks already onlined */
 
 	/* time series */
@@ -278,6 +300,21 @@ struct rp_run {
 	const struct mmt_snapshot *snap_start, *snap_end;
 	int inferred;
 };
+
+/* calibrate.c: kswapd's runs, from the pre-pass */
+#define RP_MAX_KSWAPDS 16
+struct rp_calib_kswapd {
+	uint32_t pid[RP_MAX_KSWAPDS];
+	uint64_t start[RP_MAX_KSWAPDS], last[RP_MAX_KSWAPDS];	/* ts+1 */
+	uint64_t scanned[RP_MAX_KSWAPDS], reclaimed[RP_MAX_KSWAPDS];
+	int nr;
+	struct rp_fitsum sum;
+};
+void rp_calib_event(struct rp_run *r, const struct mmt_event *ev,
+		    struct rp_cpu *c);
+void rp_calib_kswapd_event(struct rp_calib_kswapd *k,
+			   const struct mmt_event *ev);
+void rp_calib_kswapd_apply(struct rp_run *r, const struct rp_calib_kswapd *k);
 
 /* objects.c (policy mode) */
 int rp_objects_init(struct rp_run *r);
@@ -301,6 +338,11 @@ int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
 int rp_snap_class(const struct mmt_snapshot *s, uint64_t pfn);
 int rp_build_policy(struct rp_run *r, char *err, size_t errlen);
 int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors);
+/* A trace names its host's memory: a model larger than this machine can
+ * hold (MemAvailable, or $MMTRACE_MAX_MODEL_MB) would only meet the OOM
+ * killer.  0, or -1 with a message naming the trace. */
+int rp_model_fits(const struct mmc_topology *t, const char *trace, char *err,
+		  size_t errlen);
 void rp_seed_empty(struct rp_run *r);
 /* The recording host's SwapTotal in pages (header note meminfo.SwapTotal);
  * 0, with a message on stderr, when the trace does not record it. */
@@ -321,6 +363,18 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res,
 /* summary.c */
 int rp_write_outputs(struct rp_run *r, struct mmt_replay_result *res);
 FILE *rp_create(const char *dir, const char *name);
+/* Modeled time of the slow operations (after calibration). */
+void rp_model_slow_ns(const struct rp_run *r, uint64_t *dr, uint64_t *comp,
+		      uint64_t *nr);
+
+/* vmstat.c: the model's kernel-named counters beside the kernel's. */
+/* The kernel's count of a model item (enum mmc_vm_item): its /proc/vmstat
+ * delta between the trace's snapshots, or its tracepoint's events in the
+ * trace.  0 when the trace cannot tell. */
+int rp_kernel_count(struct rp_run *r, int item, uint64_t *v);
+/* model_vs_kernel.tsv (tsv) or the table replay prints. */
 void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv);
+/* vmstat.tsv: every model counter. */
+int rp_write_vmstat(struct rp_run *r, FILE *f);
 
 #endif

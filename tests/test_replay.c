@@ -231,11 +231,116 @@ static void test_policy_counts(void **state)
 	assert_int_equal(res.events_replayed, res.events_total);
 }
 
+/* A kv appended to a malloc'd array (header notes, snapshot vmstat). */
+static void kv_add(struct mmt_kv **a, uint32_t *n, const char *name,
+		   const char *value)
+{
+	struct mmt_kv *v = realloc(*a, (*n + 1) * sizeof(**a));
+
+	assert_non_null(v);
+	*a = v;
+	memset(&v[*n], 0, sizeof(v[*n]));
+	snprintf(v[*n].name, sizeof(v[*n].name), "%s", name);
+	snprintf(v[*n].value, sizeof(v[*n].value), "%s", value);
+	(*n)++;
+}
+
+/* The row of a model_vs_kernel.tsv: "kernel\tmodel\tratio\tsource". */
+static const char *mvk_row(const char *txt, const char *name, char *buf,
+			   size_t len)
+{
+	char pat[80];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\n%s\t", name);
+	p = strstr(txt, pat);
+	if (!p)
+		return NULL;
+	p += strlen(pat);
+	snprintf(buf, len, "%.*s", (int)strcspn(p, "\n"), p);
+	return buf;
+}
+
+/* model_vs_kernel.tsv: a vmstat item's kernel value is its delta between
+ * the snapshots, a tracepoint's the count of its events when its probe
+ * was recorded; "-" when the trace cannot tell (item absent, probe not
+ * recorded, counter went backwards). */
+static void test_model_vs_kernel(void **state)
+{
+	struct rk k;
+	struct mmt_snapshot end;
+	struct mmt_writer *w;
+	char err[512], row[128], path[600], *txt;
+	uint64_t p = 0;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 32768, 2), 0);
+	for (unsigned i = 0; i < 64; i++) {
+		p = rk_find(&k, 0, p);
+		rk_alloc_at(&k, p, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	}
+	for (unsigned i = 0; i < 3; i++)
+		rk_push(&k, MMT_EV_KSWAPD_WAKE, 0);
+	rk_push(&k, MMT_EV_DIRECT_RECLAIM_BEGIN, 1);
+	kv_add(&k.h.notes, &k.h.nr_notes, "probe.mm_vmscan_kswapd_wake", "tp");
+	kv_add(&k.h.notes, &k.h.nr_notes, "probe.mm_vmscan_direct_reclaim_begin",
+	       "missing: no tracepoint");
+	kv_add(&k.start.vmstat, &k.start.nr_vmstat, "pgscan_kswapd", "1000");
+	kv_add(&k.start.vmstat, &k.start.nr_vmstat, "compact_stall", "7");
+	kv_add(&k.start.vmstat, &k.start.nr_vmstat, "pgfree", "500");
+	assert_int_equal(rk_end_snapshot(&k, &end), 0);
+	kv_add(&end.vmstat, &end.nr_vmstat, "pgscan_kswapd", "1250");
+	kv_add(&end.vmstat, &end.nr_vmstat, "compact_stall", "3");
+	w = mmt_writer_open(ru_path("mvk.mmt"), 1, &k.h, &k.start, err,
+			    sizeof(err));
+	assert_non_null(w);
+	for (size_t i = 0; i < k.nr_ev; i++)
+		assert_int_equal(mmt_writer_add(w, &k.ev[i]), 0);
+	assert_int_equal(mmt_writer_close(w, &end), 0);
+	mmt_snapshot_free(&end);
+	rk_free_all(&k);
+
+	assert_int_equal(ru_replay(ru_path("mvk.mmt"), ru_path("mvk"),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, err,
+				   sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/model_vs_kernel.tsv", ru_path("mvk"));
+	txt = ru_slurp(path, NULL);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "counter\tkernel\tmodel\tmodel/kernel\t"
+				   "kernel_source\n"));
+	assert_string_equal(mvk_row(txt, "pgscan_kswapd", row, sizeof(row)),
+			    "250\t0\t0\tvmstat");
+	/* went backwards: unknown */
+	assert_string_equal(mvk_row(txt, "compact_stall", row, sizeof(row)),
+			    "-\t0\t-\tvmstat");
+	/* only in the start snapshot: unknown */
+	assert_string_equal(mvk_row(txt, "pgfree", row, sizeof(row)) ?
+			    row : "", "-\t0\t-\tvmstat");
+	assert_string_equal(mvk_row(txt, "mm_vmscan_kswapd_wake", row,
+				    sizeof(row)), "3\t0\t0\ttrace");
+	assert_string_equal(mvk_row(txt, "mm_vmscan_direct_reclaim_begin", row,
+				    sizeof(row)), "-\t0\t-\ttrace");
+	/* no probe note at all: unknown (the model's own count stays) */
+	assert_non_null(mvk_row(txt, "mm_page_alloc_extfrag", row, sizeof(row)));
+	assert_true(row[0] == '-' && row[1] == '\t');
+	assert_non_null(strstr(row, "\t-\ttrace"));
+	free(txt);
+	/* vmstat.tsv: every counter of the model */
+	snprintf(path, sizeof(path), "%s/vmstat.tsv", ru_path("mvk"));
+	txt = ru_slurp(path, NULL);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "\npgscan_kswapd\t0\tvmstat\n"));
+	assert_non_null(strstr(txt, "\nmm_vmscan_kswapd_wake\t0\ttracepoint\n"));
+	assert_non_null(strstr(txt, "\npcp_hits\t"));
+	free(txt);
+}
+
 static void test_determinism(void **state)
 {
 	static const char *const files[] = {
 		"summary.json", "policy.txt", "timeseries.tsv", "latency.tsv",
-		"zones.tsv", "calibration.tsv", "model_vs_kernel.tsv" };
+		"zones.tsv", "calibration.tsv", "model_vs_kernel.tsv",
+		"vmstat.tsv" };
 	char err[512];
 
 	(void)state;
@@ -412,6 +517,28 @@ static void test_truncated_and_corrupt(void **state)
 	assert_non_null(strstr(err, "c.mmt"));
 }
 
+/* Writes k (one allocation added) as NAME.mmt, frees it, replays it into
+ * NAME.out and returns its calibration.tsv. */
+static char *replay_calibration(struct rk *k, const char *name)
+{
+	char trace[64], out[64], path[600], *tsv;
+
+	rk_alloc_at(k, rk_find(k, 0, k->h.zones[0].start_pfn), 0, "GFP_KERNEL",
+		    "MIGRATE_UNMOVABLE", 0);
+	snprintf(trace, sizeof(trace), "%s.mmt", name);
+	snprintf(out, sizeof(out), "%s.out", name);
+	assert_int_equal(rk_write(k, ru_path(trace), 0), 0);
+	rk_free_all(k);
+	assert_int_equal(ru_replay(ru_path(trace), ru_path(out),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, path,
+				   sizeof(path)), 0);
+	snprintf(path, sizeof(path), "%s/calibration.tsv", ru_path(out));
+	tsv = ru_slurp(path, NULL);
+	assert_non_null(tsv);
+	fprintf(stderr, "%s", tsv);
+	return tsv;
+}
+
 /* Calibration: direct reclaim begin/end pairs whose durations are
  * exactly 5000 ns + 1000 ns per page reclaimed must give that line back,
  * with zero error; compaction with too few pairs keeps its default. */
@@ -432,26 +559,72 @@ static void test_calibration(void **state)
 		e = rk_push(&k, MMT_EV_DIRECT_RECLAIM_END, 1);
 		e->arg = pages;
 	}
-	rk_alloc_at(&k, rk_find(&k, 0, k.h.zones[0].start_pfn), 0, "GFP_KERNEL",
-		    "MIGRATE_UNMOVABLE", 0);
-	assert_int_equal(rk_write(&k, ru_path("cal.mmt"), 0), 0);
-	rk_free_all(&k);
-	assert_int_equal(ru_replay(ru_path("cal.mmt"), ru_path("cal.out"),
-				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, path,
-				   sizeof(path)), 0);
-	snprintf(path, sizeof(path), "%s/calibration.tsv", ru_path("cal.out"));
-	tsv = ru_slurp(path, NULL);
-	assert_non_null(tsv);
-	fprintf(stderr, "%s", tsv);
-	assert_non_null(strstr(tsv, "direct_reclaim.base_ns\t5000\t20\t0\t1\ttrace\n"));
-	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page\t1000\t20\t"));
-	assert_non_null(strstr(tsv, "compaction.base_ns\t10000\t0\t0\t0\tdefault\n"));
+	tsv = replay_calibration(&k, "cal");
+	assert_non_null(strstr(tsv, "direct_reclaim.base_ns\t5000\t20\t0\t1\tfitted\n"));
+	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page_reclaimed\t1000\t20\t"));
+	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page_scanned\t0\t20\t"));
+	assert_non_null(strstr(tsv, "compaction.base_ns\t10000\t0\t0\t0\tmodel default\n"));
+	assert_non_null(strstr(tsv, "compaction.ns_per_page_scanned\t100\t0\t0\t0\tmodel default\n"));
+	assert_non_null(strstr(tsv, "kswapd.ns_per_page_reclaimed\t200\t0\t0\t0\tmodel default\n"));
+	assert_non_null(strstr(tsv, "pcp_hit_ns\t90\t0\t0\t0\tmodel default\n"));
 	free(tsv);
 	snprintf(path, sizeof(path), "%s/summary.json", ru_path("cal.out"));
 	json = ru_slurp(path, NULL);
 	assert_non_null(json);
 	assert_non_null(strstr(json, "\"direct_reclaims\": 20"));
+	/* the histograms say where their constants come from */
+	assert_non_null(strstr(json, "\"source\": \"model default, slow paths fitted\"}"));
+	assert_non_null(strstr(json, "\"fault_latency_ns\": {"));
 	free(json);
+}
+
+/* With the recorder's pressure events: direct reclaim durations of
+ * 3000 ns + 200 ns per page scanned (shrink_inactive_list) + 700 ns per
+ * page reclaimed are fitted back on both terms, and kswapd's runs (wake
+ * to its last shrink) of 1000 + 50 per page scanned + 300 per page
+ * reclaimed give kswapd's costs. */
+static void test_calibration_pressure_events(void **state)
+{
+	struct rk k;
+	char *tsv;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 32768, 2), 0);
+	for (unsigned i = 0; i < 30; i++) {
+		uint64_t scanned = 32 + 7 * (i % 5) + 3 * i, rec = 8 + 2 * i;
+		struct mmt_event *b = rk_push(&k, MMT_EV_DIRECT_RECLAIM_BEGIN, 1);
+		struct mmt_event *e;
+		uint64_t t0 = b->ts;
+
+		e = rk_push(&k, MMT_EV_LRU_SHRINK_INACTIVE, 1);
+		e->arg = scanned;
+		e->arg2 = rec;
+		k.ts = t0 + 3000 + 200 * scanned + 700 * rec;
+		e = rk_push(&k, MMT_EV_DIRECT_RECLAIM_END, 1);
+		e->arg = rec;
+		/* a kswapd run on cpu 0 */
+		e = rk_push(&k, MMT_EV_KSWAPD_WAKE, 0);
+		e->pid = 45;
+		t0 = e->ts;
+		scanned = 100 + 13 * i;
+		rec = 90 + 5 * (i % 7) + i;
+		k.ts = t0 + 1000 + 50 * scanned + 300 * rec;
+		e = rk_push(&k, MMT_EV_LRU_SHRINK_INACTIVE, 0);
+		e->pid = 45;
+		e->arg = scanned;
+		e->arg2 = rec;
+		k.ts += 100000;
+		e = rk_push(&k, MMT_EV_KSWAPD_SLEEP, 0);
+		e->pid = 45;
+	}
+	tsv = replay_calibration(&k, "calp");
+	assert_non_null(strstr(tsv, "direct_reclaim.base_ns\t3000\t30\t"));
+	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page_scanned\t200\t30\t"));
+	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page_reclaimed\t700\t30\t0\t1\tfitted\n"));
+	assert_non_null(strstr(tsv, "kswapd.base_ns\t1000\t30\t"));
+	assert_non_null(strstr(tsv, "kswapd.ns_per_page_scanned\t50\t30\t"));
+	assert_non_null(strstr(tsv, "kswapd.ns_per_page_reclaimed\t300\t30\t0\t1\tfitted\n"));
+	free(tsv);
 }
 
 /* The command line: exit codes and one-line errors. */
@@ -640,11 +813,13 @@ int main(void)
 		cmocka_unit_test(test_mirror_no_pcp_events),
 		cmocka_unit_test(test_mirror_pcp_events),
 		cmocka_unit_test(test_policy_counts),
+		cmocka_unit_test(test_model_vs_kernel),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_policy_file),
 		cmocka_unit_test(test_truncated_and_corrupt),
 		cmocka_unit_test(test_calibration),
+		cmocka_unit_test(test_calibration_pressure_events),
 		cmocka_unit_test(test_start_state),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_compare_cli),
