@@ -28,11 +28,18 @@
  * mmtrace records; perf acknowledges "enable" on its control fifo), then
  * it runs; the recording replays with --start inferred, the state the
  * import must start from.  Two policies: the host's own settings (the
- * usual replay), and a small-machine what-if (one 8 MiB node,
- * vm.min_free_kbytes=6500: the min watermark near 80% of the node, so
- * kmemload's few hundred live pages reach it) where direct reclaim,
- * failures, kswapd and fallbacks happen.  Compared within 5% (see
- * `compared` below for which keys and why); the rest is printed.
+ * usual replay: no pressure on an empty 24 GiB machine, so it checks the
+ * fast paths, fallbacks and the fragmentation left), and a small-machine
+ * what-if (one 8 MiB node, vm.min_free_kbytes=6500: the min watermark at
+ * 1625 of its 2048 pages, below what kmemload keeps live, and almost
+ * nothing the model may reclaim: anonymous pages without swap, slab), so
+ * that most allocations go through direct reclaim, kswapd and the OOM
+ * path.  Compared within 5% (see `compared` below for which keys and
+ * why); the rest is printed.  Between 3,700 and 5,000 kB the same node
+ * passes from no stalls to most allocations failing at a point that
+ * moves from run to run (kmemload's peak of live pages), where small
+ * counts (fallbacks, kswapd wakes) can differ by one or two: 6500 is past
+ * that edge in every run measured.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -216,7 +223,15 @@ static void test_import_vs_record(void **state)
 		skip_msg("recorder unavailable: %.200s", cli_out);
 	if (st)
 		fail_msg("record failed (%d): %.400s", st, cli_out);
-	assert_int_equal(cli_run(1, "trace-cmd extract -B %s -o %s", strrchr(inst, '/') + 1, td), 0);
+	/* trace-cmd sizes /proc/kallsyms, then reads it: a BPF program
+	 * loaded or unloaded meanwhile (by any process on the host) changes
+	 * its size and the extract fails ("error in size of file"): again */
+	for (int i = 0; i < 5 && (st = cli_run(1, "trace-cmd extract -B %s -o %s",
+					      strrchr(inst, '/') + 1, td)); i++)
+		if (!strstr(cli_out, "error in size of file"))
+			break;
+	if (st)
+		fail_msg("trace-cmd extract: %d: %.300s", st, cli_out);
 	rmdir(inst);
 	inst[0] = 0;
 
