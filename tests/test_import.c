@@ -193,23 +193,39 @@ static void same_counts(const char *what, const struct counts *a, const struct c
 	}
 }
 
+/* DIR/name into buf (600 bytes, as every path here). */
+static void in_dir(char *buf, const char *name)
+{
+	snprintf(buf, 600, "%s/%s", dir, name);
+}
+
+/* Skips unless root (BPF, perf -p, tracefs), with the tools and the
+ * workload. */
+static void needs(const char *tools)
+{
+	char c[200];
+
+	if (geteuid())
+		skip_msg("needs root (BPF, perf -p, tracefs)");
+	snprintf(c, sizeof(c), "command -v %s >/dev/null", tools);
+	if (system(c))
+		skip_msg("%s not installed (make deps installs them)", tools);
+	if (access("build/scenarios/kmemload", X_OK))
+		skip_msg("build/scenarios/kmemload not built");
+}
+
 static void test_import_vs_record(void **state)
 {
 	(void)state;
 	char t[600], pd[600], td[600], pi[600], ti[600], cmd[2048], on[300];
 	int st;
 
-	if (geteuid())
-		skip_msg("needs root (BPF, perf -p, tracefs)");
-	if (system("command -v perf >/dev/null && command -v trace-cmd >/dev/null"))
-		skip_msg("perf or trace-cmd not installed (make deps installs them)");
-	if (access("build/scenarios/kmemload", X_OK))
-		skip_msg("build/scenarios/kmemload not built");
-	snprintf(t, sizeof(t), "%s/t.mmt", dir);
-	snprintf(pd, sizeof(pd), "%s/p.data", dir);
-	snprintf(td, sizeof(td), "%s/t.dat", dir);
-	snprintf(pi, sizeof(pi), "%s/perf.mmt", dir);
-	snprintf(ti, sizeof(ti), "%s/tc.mmt", dir);
+	needs("perf trace-cmd");
+	in_dir(t, "t.mmt");
+	in_dir(pd, "p.data");
+	in_dir(td, "t.dat");
+	in_dir(pi, "perf.mmt");
+	in_dir(ti, "tc.mmt");
 
 	if (instance_on())
 		skip_msg("no tracefs instance (tracefs not mounted?)");
@@ -263,7 +279,7 @@ static void test_import_vs_record(void **state)
 	 * replay of T: T holds the whole system, the perf capture one
 	 * process, and T starts from its snapshot.) */
 	char rp[600];
-	snprintf(rp, sizeof(rp), "%s/rp", dir);
+	in_dir(rp, "rp");
 	assert_int_equal(cli_run(1, "%s replay %s --mode mirror -o %s/rm", bin(), pi, dir), 2);
 	assert_non_null(strstr(cli_out, "mirror mode needs the start snapshot"));
 	assert_int_equal(cli_run(1, "%s replay %s -q -o %s", bin(), pi, rp), 0);
@@ -379,19 +395,14 @@ static void test_same_demand_same_start(void **state)
 	int st;
 
 	(void)state;
-	if (geteuid())
-		skip_msg("needs root (BPF, perf -p)");
-	if (system("command -v perf >/dev/null"))
-		skip_msg("perf not installed (make deps installs it)");
-	if (access("build/scenarios/kmemload", X_OK))
-		skip_msg("build/scenarios/kmemload not built");
-	snprintf(t, sizeof(t), "%s/t.mmt", dir);
-	snprintf(pd, sizeof(pd), "%s/p.data", dir);
-	snprintf(pi, sizeof(pi), "%s/perf.mmt", dir);
-	snprintf(log, sizeof(log), "%s/rec.log", dir);
-	snprintf(plog, sizeof(plog), "%s/perf.log", dir);
-	snprintf(ctl, sizeof(ctl), "%s/ctl", dir);
-	snprintf(ack, sizeof(ack), "%s/ack", dir);
+	needs("perf");
+	in_dir(t, "t.mmt");
+	in_dir(pd, "p.data");
+	in_dir(pi, "perf.mmt");
+	in_dir(log, "rec.log");
+	in_dir(plog, "perf.log");
+	in_dir(ctl, "ctl");
+	in_dir(ack, "ack");
 
 	/* kmemload stops itself before its first round */
 	kids[0] = fork();
@@ -468,7 +479,7 @@ static void test_bad_input(void **state)
 	(void)state;
 	char p[600];
 
-	snprintf(p, sizeof(p), "%s/junk", dir);
+	in_dir(p, "junk");
 	assert_int_equal(cli_run(0, "echo hello > %s", p), 0);
 	assert_int_equal(cli_run(1, "%s import -o %s/x.mmt %s", bin(), dir, p), 1);
 	assert_non_null(strstr(cli_out, "offset 0: neither a perf.data nor a trace-cmd file"));

@@ -628,6 +628,16 @@ static void test_calibration_pressure_events(void **state)
 }
 
 /* The command line: exit codes and one-line errors. */
+/* The file at path holds needle. */
+static void expect_in_file(const char *path, const char *needle)
+{
+	char *t = ru_slurp(path, NULL);
+
+	assert_non_null(t);
+	assert_non_null(strstr(t, needle));
+	free(t);
+}
+
 /* nr_free of the first zones.tsv row of `when` (start/end). */
 static long zone_nr_free(const char *dir, const char *when)
 {
@@ -646,6 +656,21 @@ static long zone_nr_free(const char *dir, const char *when)
 	return v;
 }
 
+/* Replays into outdir: the start state summary.json names, and the free
+ * pages zones.tsv's start row gives. */
+static void expect_start(struct mmt_replay_opts *o, const char *outdir,
+			 const char *state, long nr_free)
+{
+	char err[512], want[64], path[600];
+
+	o->outdir = outdir;
+	assert_int_equal(mmt_replay_run(o, NULL, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/summary.json", outdir);
+	snprintf(want, sizeof(want), "\"start_state\": \"%s\"", state);
+	expect_in_file(path, want);
+	assert_int_equal(zone_nr_free(outdir, "start"), nr_free);
+}
+
 /* --start: the start snapshot by default; inferred starts with every page
  * of the zones free (as an import does), whatever the snapshot held; it
  * is refused in mirror mode, and --start snapshot without a snapshot. */
@@ -655,7 +680,7 @@ static void test_start_state(void **state)
 	struct mmt_snapshot snap;
 	struct mmt_writer *w;
 	struct rk k;
-	char err[512], *sum;
+	char err[512];
 
 	(void)state;
 	/* a start snapshot with half of the 8192 pages allocated, then a
@@ -675,20 +700,9 @@ static void test_start_state(void **state)
 
 	memset(&o, 0, sizeof(o));
 	o.trace = ru_path("st.mmt");
-	o.outdir = ru_path("st.snap");
-	assert_int_equal(mmt_replay_run(&o, NULL, err, sizeof(err)), 0);
-	sum = ru_slurp(ru_path("st.snap/summary.json"), NULL);
-	assert_non_null(strstr(sum, "\"start_state\": \"snapshot\""));
-	free(sum);
-	assert_int_equal(zone_nr_free(ru_path("st.snap"), "start"), 4096);
-
+	expect_start(&o, ru_path("st.snap"), "snapshot", 4096);
 	o.start = MMT_START_INFERRED;
-	o.outdir = ru_path("st.inf");
-	assert_int_equal(mmt_replay_run(&o, NULL, err, sizeof(err)), 0);
-	sum = ru_slurp(ru_path("st.inf/summary.json"), NULL);
-	assert_non_null(strstr(sum, "\"start_state\": \"inferred\""));
-	free(sum);
-	assert_int_equal(zone_nr_free(ru_path("st.inf"), "start"), 8192);
+	expect_start(&o, ru_path("st.inf"), "inferred", 8192);
 
 	o.mode = MMT_REPLAY_MIRROR;
 	o.outdir = NULL;
@@ -707,9 +721,7 @@ static void test_start_state(void **state)
 	assert_int_equal(mmt_replay_run(&o, NULL, err, sizeof(err)), 2);
 	assert_non_null(strstr(err, "--start snapshot: the trace has no start snapshot"));
 	o.start = MMT_START_AUTO;
-	o.outdir = ru_path("ns.out");
-	assert_int_equal(mmt_replay_run(&o, NULL, err, sizeof(err)), 0);
-	assert_int_equal(zone_nr_free(ru_path("ns.out"), "start"), 8192);
+	expect_start(&o, ru_path("ns.out"), "inferred", 8192);
 	rk_free_all(&k);
 }
 
@@ -775,31 +787,19 @@ static void test_compare_cli(void **state)
 	assert_string_equal(out, cmd);
 	free(out);
 	snprintf(cmd, sizeof(cmd), "%s/policies.tsv", ru_path("cmpdir"));
-	out = ru_slurp(cmd, NULL);
-	assert_non_null(out);
-	assert_non_null(strstr(out, "1\tb\t1\tvm.watermark_scale_factor=200,"
-				    "vm.zone_reclaim_mode=1\n"));
-	free(out);
+	expect_in_file(cmd, "1\tb\t1\tvm.watermark_scale_factor=200,"
+		       "vm.zone_reclaim_mode=1\n");
 	snprintf(cmd, sizeof(cmd), "%s/runs/b/policy.txt", ru_path("cmpdir"));
-	out = ru_slurp(cmd, NULL);
-	assert_non_null(out);
-	assert_non_null(strstr(out, "vm.watermark_scale_factor=200\n"));
-	assert_non_null(strstr(out, "vm.zone_reclaim_mode=1\n"));
-	free(out);
+	expect_in_file(cmd, "vm.watermark_scale_factor=200\n");
+	expect_in_file(cmd, "vm.zone_reclaim_mode=1\n");
 	/* --start reaches every run, and the report says it */
 	snprintf(cmd, sizeof(cmd), "%s compare %s --start inferred --policy a: "
 		 "-o %s >/dev/null 2>&1", bin, ru_path("cmp.mmt"), ru_path("cmpinf"));
 	assert_int_equal(system(cmd), 0);
 	snprintf(cmd, sizeof(cmd), "%s/runs/a/summary.json", ru_path("cmpinf"));
-	out = ru_slurp(cmd, NULL);
-	assert_non_null(out);
-	assert_non_null(strstr(out, "\"start_state\": \"inferred\""));
-	free(out);
+	expect_in_file(cmd, "\"start_state\": \"inferred\"");
 	snprintf(cmd, sizeof(cmd), "%s/index.html", ru_path("cmpinf"));
-	out = ru_slurp(cmd, NULL);
-	assert_non_null(out);
-	assert_non_null(strstr(out, "start state inferred"));
-	free(out);
+	expect_in_file(cmd, "start state inferred");
 	snprintf(cmd, sizeof(cmd), "%s compare %s --policy x:vm.nope=1 -o %s "
 		 "2>/dev/null", bin, ru_path("cmp.mmt"), ru_path("cmpbad"));
 	st = system(cmd);
