@@ -325,11 +325,12 @@ int rp_demand_pre_done(struct rp_run *r)
 }
 
 /* After seeding: the page-cache pages the pre-pass found present at the
- * start are the model's too (seeded at the same pfn as the kernel's). */
+ * start are the model's too (seeded at the same pfn as the kernel's).
+ * Not from an inferred start (snap_start NULL): every page is free. */
 void rp_demand_start(struct rp_run *r)
 {
 	struct rp_demand *d = &r->dm;
-	const struct mmt_snapshot *s = mmt_reader_snapshot(r->rd, 0);
+	const struct mmt_snapshot *s = r->snap_start;
 
 	for (uint32_t f = 1; f <= d->nr_fids; f++) {
 		uint64_t st = d->fstate[f], pfn = FS_PAYLOAD(st);

@@ -753,8 +753,8 @@ static int onlined(const struct rp_run *r, const struct mmt_snapshot *start,
  * buddy (largest aligned blocks).  Each block once.  Returns pages freed. */
 static uint64_t online_block(struct rp_run *r, uint64_t pfn)
 {
-	const struct mmt_snapshot *start = mmt_reader_snapshot(r->rd, 0);
-	const struct mmt_snapshot *end = mmt_reader_snapshot(r->rd, 1);
+	const struct mmt_snapshot *start = r->snap_start;
+	const struct mmt_snapshot *end = r->snap_end;
 	uint64_t blk = pfn >> MMC_MAX_ORDER, v, p, lim, freed = 0;
 
 	if (!start || rp_map_get(&r->onl, blk, &v))
@@ -1191,15 +1191,17 @@ static int pfn_maps_init(struct rp_run *r)
 	return rp_pmap_init(&r->rev, mlo, mhi);
 }
 
-/* A trace that cannot be replayed at all: a damaged start snapshot (the
- * model would start from nothing: an empty machine is only for a trace
- * written without one), or no events.  0, or 3 with err set. */
-static int check_trace(struct mmt_reader *rd, const char *trace, char *err,
-		       size_t errlen)
+/* A trace that cannot be replayed at all: a damaged start snapshot that
+ * the replay would start from (an inferred start is only for a trace
+ * written without one, or when asked with --start inferred), or no
+ * events.  0, or 3 with err set. */
+static int check_trace(struct mmt_reader *rd, const struct mmt_replay_opts *o,
+		       char *err, size_t errlen)
 {
 	const char *why, *stop = mmt_reader_stop_reason(rd);
 
-	if (mmt_reader_snapshot_state(rd, 0, &why) < 0) {
+	if (o->start != MMT_START_INFERRED &&
+	    mmt_reader_snapshot_state(rd, 0, &why) < 0) {
 		snprintf(err, errlen, "%s; the model cannot start without it: "
 			 "nothing replayed", why);
 		return 3;
@@ -1210,23 +1212,23 @@ static int check_trace(struct mmt_reader *rd, const char *trace, char *err,
 		snprintf(err, errlen, "%s: no events to replay", stop);
 	else
 		snprintf(err, errlen, "%s: no events to replay (recorded with "
-			 "--attach-only or --store-only?)", trace);
+			 "--attach-only or --store-only?)", o->trace);
 	return 3;
 }
 
 /* The trace, damaged blocks skipped (FORMAT.md); NULL with *rc 1 (cannot
  * read it) or 3 (not a trace, or check_trace refused it). */
-static struct mmt_reader *open_trace(const char *trace, char *err,
-				     size_t errlen, int *rc)
+static struct mmt_reader *open_trace(const struct mmt_replay_opts *o,
+				     char *err, size_t errlen, int *rc)
 {
-	struct mmt_reader *rd = mmt_reader_open(trace, err, errlen);
+	struct mmt_reader *rd = mmt_reader_open(o->trace, err, errlen);
 
 	if (!rd) {
 		*rc = errno == EBADMSG ? 3 : 1;
 		return NULL;
 	}
 	mmt_reader_set_skip_damaged(rd, 1);
-	*rc = check_trace(rd, trace, err, errlen);
+	*rc = check_trace(rd, o, err, errlen);
 	if (*rc) {
 		mmt_reader_close(rd);
 		return NULL;
@@ -1234,12 +1236,50 @@ static struct mmt_reader *open_trace(const char *trace, char *err,
 	return rd;
 }
 
-int mmt_replay_check_trace(const char *trace, char *err, size_t errlen)
+int mmt_replay_check_trace(const struct mmt_replay_opts *o, char *err,
+			   size_t errlen)
 {
 	int rc;
 
-	mmt_reader_close(open_trace(trace, err, errlen, &rc));
+	mmt_reader_close(open_trace(o, err, errlen, &rc));
 	return rc;
+}
+
+
+/*
+ * --start: the model starts from the trace's start snapshot, or from the
+ * state an imported capture must start from (rp_seed_empty: the header's
+ * zones with every page free), so that a recording and an import of the
+ * same workload can be replayed from the same state.  Mirror mode places
+ * every page at the kernel's pfn and needs the kernel's state to place
+ * them in: an inferred start is refused there, as it is for an import.
+ */
+static int choose_start(struct rp_run *r, const struct mmt_snapshot *start,
+			char *err, size_t errlen)
+{
+	const char *src = mmt_header_note(r->h, "import.source");
+	int mirror = r->o->mode == MMT_REPLAY_MIRROR;
+
+	if (r->o->start == MMT_START_SNAPSHOT && !start) {
+		snprintf(err, errlen, "%s: --start snapshot: the trace has no "
+			 "start snapshot (%s)", r->o->trace, src ?
+			 "an imported capture" : "the file ends before it");
+		return -1;
+	}
+	if (!start && mirror && mmt_header_note(r->h, "import.start_state")) {
+		snprintf(err, errlen, "%s: mirror mode needs the start snapshot an "
+			 "imported capture lacks (%s); use --mode policy",
+			 r->o->trace, src ? src : "mmtrace import");
+		return -1;
+	}
+	if (r->o->start == MMT_START_INFERRED && mirror) {
+		snprintf(err, errlen, "--start inferred: mirror mode places every "
+			 "page at the kernel's pfn and needs the start snapshot; "
+			 "use --mode policy");
+		return -1;
+	}
+	r->inferred = r->o->start == MMT_START_INFERRED || !start;
+	return 0;
 }
 
 static int run_setup(struct rp_run *r, char *err, size_t errlen)
@@ -1250,7 +1290,7 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	uint64_t seed_err = 0, dur;
 	int rc;
 
-	r->rd = open_trace(r->o->trace, err, errlen, &rc);
+	r->rd = open_trace(r->o, err, errlen, &rc);
 	if (!r->rd)
 		return rc;
 	/* What the trace holds, for "N of M events replayed": its index's
@@ -1269,15 +1309,12 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	end = mmt_reader_snapshot(r->rd, 1);
 	if (mmt_reader_snapshot_state(r->rd, 1, &why) < 0)
 		r->end_damaged = why;
-	/* An imported capture (mmtrace import) has no snapshots: there is no
-	 * kernel placement to mirror from a known start. */
-	if (!start && r->o->mode == MMT_REPLAY_MIRROR &&
-	    mmt_header_note(r->h, "import.start_state")) {
-		snprintf(err, errlen, "%s: mirror mode needs the start snapshot an "
-			 "imported capture lacks (%s); use --mode policy",
-			 r->o->trace, mmt_header_note(r->h, "import.source"));
+	if (choose_start(r, start, err, errlen) < 0)
 		return 2;
-	}
+	if (r->inferred)
+		start = end = NULL;
+	r->snap_start = start;
+	r->snap_end = end;
 	r->have_end = end != NULL;
 	r->end_snap_ts = end && end->ts ? end->ts : UINT64_MAX;
 	rc = rp_build_topology(r, start, end, err, errlen);
@@ -1339,9 +1376,12 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 				rp_who(r), r->o->trace,
 				(unsigned long long)seed_err);
 	} else {
-		fprintf(stderr, "%s: %s: written without a start snapshot; start "
-			"state inferred: every page of the zones free%s\n",
-			rp_who(r), r->o->trace,
+		fprintf(stderr, "%s: %s: %s; start state inferred: every "
+			"page of the zones free%s\n", rp_who(r), r->o->trace,
+			r->o->start == MMT_START_INFERRED &&
+			mmt_reader_snapshot(r->rd, 0) ?
+			"--start inferred: the start snapshot is not used" :
+			"no start snapshot",
 			mmt_header_note(r->h, "import.source") ?
 			" (an imported capture)" : "");
 		rp_seed_empty(r);

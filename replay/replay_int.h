@@ -342,6 +342,10 @@ struct rp_run {
 	uint64_t damage_parts, damage_lost, damage_unknown;	/* the reader's */
 	uint64_t end_snap_ts;
 	int have_end;
+	/* The snapshots the replay uses: both NULL when the start state is
+	 * inferred (no start snapshot, or --start inferred). */
+	const struct mmt_snapshot *snap_start, *snap_end;
+	int inferred;
 };
 
 /* Prefix of the run's stderr lines ("mmtrace replay" by default). */

@@ -358,6 +358,8 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 	}
 	fputs("},\n  \"topology\": ", f);
 	json_str(f, r->topo_desc);
+	fprintf(f, ",\n  \"start_state\": \"%s\"",
+		r->inferred ? "inferred" : "snapshot");
 	/* events_total: the trace's own count (its index); null when the
 	 * file was cut before its index, events_readable then says how many
 	 * were there up to the cut */

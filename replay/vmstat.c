@@ -184,9 +184,10 @@ void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv)
 	if (tsv)
 		fputs("counter\tkernel\tmodel\tmodel/kernel\tkernel_source\n", f);
 	else
-		fprintf(f, "model vs kernel (%s)\n%-36s %14s %14s %8s  %s\n",
-			r->topo_desc, "counter", "kernel", "model",
-			"model/k", "kernel from");
+		fprintf(f, "model vs kernel (%s, start state %s)\n"
+			"%-36s %14s %14s %8s  %s\n", r->topo_desc, r->inferred ?
+			"inferred: every page free" : "from the start snapshot",
+			"counter", "kernel", "model", "model/k", "kernel from");
 	for (int i = 0; i < MMC_NR_VM_ITEMS; i++) {
 		uint64_t kern = 0, model = vs.ev[i];
 		int known = rp_kernel_count(r, i, &kern);

@@ -12,6 +12,11 @@
 #include <stdint.h>
 
 enum mmt_replay_mode { MMT_REPLAY_POLICY = 0, MMT_REPLAY_MIRROR = 1 };
+/* The model's state before the first event: the trace's start snapshot
+ * when it has one (AUTO), or inferred from the header's zone table alone
+ * (every page of the zones free), as an imported capture must start. */
+enum mmt_replay_start { MMT_START_AUTO = 0, MMT_START_SNAPSHOT,
+			MMT_START_INFERRED };
 
 #define MMT_REPLAY_MAX_COUNTERS 96
 
@@ -19,6 +24,7 @@ struct mmt_replay_opts {
 	const char *trace;		/* path of the .mmt file */
 	const char *outdir;		/* created if missing; NULL = no files */
 	enum mmt_replay_mode mode;
+	enum mmt_replay_start start;	/* INFERRED: policy mode only */
 	const char *topology;		/* NULL: the trace's own; "N" or a spec */
 	const char *policy_file;	/* NULL or a file of vm.X=V lines */
 	const char *const *sets;	/* "vm.X=V" overrides, applied last */
@@ -93,8 +99,10 @@ FILE *mmt_replay_create(const char *dir, const char *name);
 int mmt_replay_run(const struct mmt_replay_opts *o,
 		   struct mmt_replay_result *res, char *err, size_t errlen);
 /* What compare checks once before its replays: the trace opens, has a
- * sound start snapshot (or none at all) and events.  0, or 1 / 3 as
+ * sound start snapshot (or none, or o->start is MMT_START_INFERRED) and
+ * events (o->trace, o->start).  0, or 1 / 3 as
  * mmt_replay_run with the message in err. */
-int mmt_replay_check_trace(const char *trace, char *err, size_t errlen);
+int mmt_replay_check_trace(const struct mmt_replay_opts *o, char *err,
+			   size_t errlen);
 
 #endif
