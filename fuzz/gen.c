@@ -61,8 +61,8 @@ static uint32_t gen_zones(struct src *s, struct mmt_zone_info *z, uint32_t nn)
 {
 	/* small hosts mostly: a replay's cost grows with the model, so a
 	 * million pages is one choice in 256 */
-	static const uint64_t spans[] = { 4096, 2048, 8192, 1024, 4096, 2048,
-					  16384, 1, 7, 0, 4096 + 513, 3000,
+	static const uint64_t spans[] = { 1024, 2048, 1024, 4096, 1024, 2048,
+					  8192, 1, 7, 0, 1024 + 513, 3000,
 					  1ull << 32, 1ull << 40 };
 	static const uint64_t big[] = { 65536, 1u << 20 };
 	uint32_t nz = 1 + (uint32_t)pick(s, 4), n = 0;
@@ -545,7 +545,8 @@ int gen_trace(const uint8_t *data, size_t size, const char *path,
 	    !(w = mmt_writer_open(path, 1, &h, have_start ? &start : NULL, err,
 				  sizeof(err))))
 		goto out;
-	mmt_writer_set_block_events(w, 1 + byte(&s) % 128);
+	/* 16..2048 events a block: several blocks, each worth its setup */
+	mmt_writer_set_block_events(w, 16u << (byte(&s) % 8));
 	if (byte(&s) % 2)
 		mmt_writer_set_flush_ns(w, 0);
 	/* the rest of the input: events, a few bytes each */
