@@ -294,7 +294,7 @@ static int gen_snapshot(struct src *s, const struct mmt_header *h,
 	}
 	sn->ts = ts;
 	sn->flags = byte(s);
-	nfb = byte(s) % 4 == 3 ? 1000 : byte(s) % 32;
+	nfb = byte(s) % 16 == 3 ? 600 : byte(s) % 32;
 	nruns = byte(s) % 16;
 	sn->free_blocks = calloc(nfb + 1, sizeof(*sn->free_blocks));
 	sn->runs = calloc(nruns + 1, sizeof(*sn->runs));
