@@ -4,6 +4,7 @@
 #   make test       deps + build + every cmocka suite (README's test command)
 #   make check      the tests again under ASan + UBSan (build-san/)
 #   make demo       record (or use a sample), compare policies, print index.html
+#   make validate   record the pressure scenario under 4 settings x 3 runs, mmtrace validate (root)
 #   make bench      speed and size against the peers named in the issues
 #   make deps       apt-get what is missing (quick when nothing is)
 #   make install    PREFIX=/usr/local: binary, plots, man pages (make uninstall)
@@ -46,6 +47,7 @@ TRACE_SRC     := $(sort $(wildcard traces/*.c))
 REPLAY_SRC    := $(sort $(wildcard replay/*.c))
 REPORT_SRC    := $(sort $(wildcard report/*.c))
 ANALYZE_SRC   := $(sort $(wildcard analyze/*.c))
+VALIDATE_SRC  := $(sort $(wildcard validate/*.c))
 IMPORT_SRC    := $(sort $(wildcard import/*.c))
 COLLECTOR_SRC := $(sort $(filter-out %.bpf.c,$(wildcard collector/*.c)))
 BPF_SRC       := $(sort $(wildcard collector/*.bpf.c))
@@ -61,6 +63,7 @@ TRACE_OBJ     := $(call obj,$(TRACE_SRC))
 REPLAY_OBJ    := $(call obj,$(REPLAY_SRC))
 REPORT_OBJ    := $(call obj,$(REPORT_SRC))
 ANALYZE_OBJ   := $(call obj,$(ANALYZE_SRC))
+VALIDATE_OBJ  := $(call obj,$(VALIDATE_SRC))
 IMPORT_OBJ    := $(call obj,$(IMPORT_SRC))
 COLLECTOR_OBJ := $(call obj,$(COLLECTOR_SRC))
 BPF_OBJ       := $(patsubst collector/%.bpf.c,$(BUILD)/collector/%.bpf.o,$(BPF_SRC))
@@ -76,11 +79,12 @@ LIBTRACE  := $(BUILD)/libmmtrace.a
 LIBREPLAY := $(BUILD)/libreplay.a
 LIBREPORT := $(BUILD)/libreport.a
 LIBANALYZE := $(BUILD)/libanalyze.a
+LIBVALIDATE := $(BUILD)/libvalidate.a
 LIBIMPORT := $(BUILD)/libimport.a
 LIBCOLL   := $(BUILD)/libcollector.a
-ALL_LIBS  := $(LIBIMPORT) $(LIBANALYZE) $(LIBREPLAY) $(LIBREPORT) $(LIBCOLL) $(LIBTRACE) $(LIBMMCORE)
+ALL_LIBS  := $(LIBIMPORT) $(LIBANALYZE) $(LIBVALIDATE) $(LIBREPLAY) $(LIBREPORT) $(LIBCOLL) $(LIBTRACE) $(LIBMMCORE)
 
-.PHONY: all deps test check demo bench install uninstall clean distclean tests FORCE \
+.PHONY: all deps test check demo validate bench install uninstall clean distclean tests FORCE \
 	fuzz fuzz-ci fuzz-bins
 all: $(BUILD)/mmtrace
 
@@ -128,6 +132,7 @@ $(LIBTRACE): $(TRACE_OBJ)
 $(LIBREPLAY): $(REPLAY_OBJ)
 $(LIBREPORT): $(REPORT_OBJ) $(BUILD)/gen/report_plots.o
 $(LIBANALYZE): $(ANALYZE_OBJ)
+$(LIBVALIDATE): $(VALIDATE_OBJ)
 $(LIBIMPORT): $(IMPORT_OBJ)
 $(IMPORT_OBJ): $(SKELS)
 $(LIBCOLL): $(COLLECTOR_OBJ)
@@ -177,6 +182,11 @@ fuzz-ci: deps
 
 bench: $(BENCH_BIN) $(BUILD)/mmtrace
 	@MMTRACE=$(BUILD)/mmtrace BUILD=$(BUILD) sh bench/run.sh
+
+# The pressure scenario under four settings, 3 runs each, then mmtrace
+# validate (root; about 10 minutes; restores the host): scenarios/validate.sh
+validate: $(BUILD)/mmtrace $(SCEN_BIN)
+	@MMTRACE=$(BUILD)/mmtrace sh scenarios/validate.sh
 
 demo: $(BUILD)/mmtrace
 	@MMTRACE=$(BUILD)/mmtrace sh scripts/demo.sh

@@ -118,6 +118,10 @@ struct fault_state {
 	 * 2^40 would want a 2 GB directory): chunk index -> pointer */
 	struct u64map rmap_far;
 	uint64_t *nonresident_age;	/* [nr_nodes]: pages evicted */
+	/* the shadow of the range reclaim is freeing now, for the reclaim
+	 * hook (mmc_reclaim_shadow): a page-cache page's shadow lives with
+	 * the caller, which knows the file page */
+	uint64_t last_shadow;
 	uint64_t nr_tables;		/* pte arrays allocated */
 };
 
@@ -482,6 +486,54 @@ static void workingset_refault(struct mmc *m, uint64_t pfn, int node,
 	}
 }
 
+/* ---- page-cache workingset (mm/workingset.c) ----------------------------
+ * The model keeps no page cache: a caller that knows file pages by
+ * identity (replay: device, inode, index) keeps their shadow entries.
+ * From its reclaim hook it takes the shadow of the range being freed
+ * (mmc_reclaim_shadow), and hands it back when the file page is read
+ * again into a new page (mmc_file_refault). */
+
+uint64_t mmc_reclaim_shadow(const struct mmc *m)
+{
+	const struct fault_state *f = F(m);
+
+	return f ? f->last_shadow & PAYLOAD_MASK : 0;
+}
+
+/* workingset_refault() for a file folio: workingset_refault_file; the
+ * folio is activated when the refault distance fits in the workingset
+ * (workingset_test_recent(): the active file list, plus both anon lists
+ * when there is swap), and marked PG_workingset when it was in the
+ * workingset when evicted (workingset_restore_file).  As for anon, the
+ * distance counts evictions only. */
+void mmc_file_refault(struct mmc *m, uint64_t pfn, unsigned order,
+		      uint64_t shadow)
+{
+	struct mmc_zone *z = pfn_to_zone(m, pfn);
+	uint64_t distance, workingset, nr = 1ull << order;
+	int node;
+
+	if (!z || !(z->page[pfn_to_idx(z, pfn)] & PG_LRU) || !F(m))
+		return;
+	node = z->node;
+	count_vm_events(m, MMC_WORKINGSET_REFAULT_FILE, nr);
+	distance = (eviction_age(m, node) - (shadow & AGE_MASK)) & AGE_MASK;
+	workingset = lru_pages(m, node, true, true);
+	if (lru_swap_enabled(m))
+		workingset += lru_pages(m, node, false, true) +
+			      lru_pages(m, node, false, false);
+	if (distance > workingset)
+		return;
+	lru_touch(m, pfn);	/* folio_set_active() */
+	lru_touch(m, pfn);
+	count_vm_events(m, MMC_WORKINGSET_ACTIVATE_FILE, nr);
+	if (shadow & SHADOW_WORKINGSET) {
+		z->page[pfn_to_idx(z, pfn)] |= PG_WORKINGSET;
+		lru_note_refault(m, pfn, order, MMC_PC_FILE);
+		count_vm_events(m, MMC_WORKINGSET_RESTORE_FILE, nr);
+	}
+}
+
 /* Allocate the order-0 anon page for a first write, a write to the zero
  * page, or a swap-in; map it at vpn. */
 static int map_new_page(struct mmc *m, int slot, uint64_t vpn,
@@ -808,6 +860,7 @@ void fault_page_reclaimed(struct mmc *m, uint64_t pfn, unsigned order)
 	f->nonresident_age[node] += 1ull << order;	/* workingset_eviction */
 	uint64_t ws = z && (z->page[pfn_to_idx(z, pfn)] & PG_WORKINGSET) ?
 		      SHADOW_WORKINGSET : 0;
+	f->last_shadow = eviction_age(m, node) | ws;
 	for (uint64_t i = 0; i < (1ull << order); i++) {
 		struct fault_proc *p;
 		uint64_t vpn, shadow = eviction_age(m, node) | ws, *ptep;

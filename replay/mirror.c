@@ -246,8 +246,8 @@ static void zone_table(const struct rp_run *r, const struct mmt_snapshot *end,
 
 int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 {
-	const struct mmt_snapshot *end = mmt_reader_snapshot(r->rd, 1);
-	const struct mmt_snapshot *start = mmt_reader_snapshot(r->rd, 0);
+	const struct mmt_snapshot *end = r->snap_end;
+	const struct mmt_snapshot *start = r->snap_start;
 	struct rp_mirror_ctr *mc = &r->mir;
 	struct zbm *kfree;
 	struct mctx *cp;

@@ -175,6 +175,17 @@ static void pre_event(struct rp_run *r, struct prepass *p,
 	case MMT_EV_KMEM_CACHE_ALLOC:
 		pre_object(r, p, ev);
 		break;
+	case MMT_EV_FILEMAP_ADD: {
+		uint64_t v;
+
+		/* the allocation it became (demand.c), by the live map */
+		rp_demand_pre_add(r, ev, rp_pmap_get(&p->live, ev->pfn, &v) ?
+				  LIVE_ORDINAL(v) : UINT64_MAX);
+		break;
+	}
+	case MMT_EV_FILEMAP_DEL:
+		rp_demand_pre_del(r, ev);
+		break;
 	case MMT_EV_FAULT_USER: {
 		unsigned n = pre_cpu(r, ev->cpu);
 
@@ -251,6 +262,11 @@ static const uint32_t pre_fields[64] = {
 	[MMT_EV_KMALLOC] = MMT_FIELD_PFN,
 	[MMT_EV_KMEM_CACHE_ALLOC] = MMT_FIELD_PFN | MMT_FIELD_CACHE,
 	[MMT_EV_FAULT_USER] = MMT_FIELD_CPU | MMT_FIELD_PID | MMT_FIELD_ADDR,
+	/* file page identity (demand.c) */
+	[MMT_EV_FILEMAP_ADD] = MMT_FIELD_PFN | MMT_FIELD_ORDER |
+			       MMT_FIELD_OFFSET | MMT_FIELD_ARG | MMT_FIELD_ADDR,
+	[MMT_EV_FILEMAP_DEL] = MMT_FIELD_PFN | MMT_FIELD_ORDER |
+			       MMT_FIELD_OFFSET | MMT_FIELD_ARG | MMT_FIELD_ADDR,
 	/* kswapd's runs, for its costs (calibrate.c) */
 	[MMT_EV_KSWAPD_WAKE] = MMT_FIELD_PID,
 	[MMT_EV_KSWAPD_SLEEP] = MMT_FIELD_PID,
@@ -292,6 +308,7 @@ int rp_prepass(struct rp_run *r)
 	rp_pmap_free(&p.live);
 	free(p.cpu);
 	decide_regions(r);
+	rp_demand_pre_done(r);
 	rp_calib_kswapd_apply(r, &p.kswapd);
 	/* errors are met again, and reported, by the replay proper */
 	return mmt_reader_rewind(r->rd);

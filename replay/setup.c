@@ -295,7 +295,8 @@ int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
 			 "uses %u", spec, t->nr_cpus, native.nr_cpus);
 		return 2;
 	}
-	for (uint32_t i = 0; i < r->h->nr_zones; i++) {
+	/* an inferred start holds nothing allocated (rp_seed_empty) */
+	for (uint32_t i = 0; !r->inferred && i < r->h->nr_zones; i++) {
 		const struct mmt_zone_info *z = &r->h->zones[i];
 
 		if (rp_zone_name_type(z->name) >= 0 && z->present)
@@ -589,8 +590,10 @@ int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
 	return 0;
 }
 
-/* No start snapshot (a file cut before it): an empty machine, every
- * spanned page free in max-order blocks where the model accepts them. */
+/* The inferred start: no start snapshot (an imported capture, a file cut
+ * before it) or --start inferred.  An empty machine, every spanned page
+ * free in max-order blocks where the model accepts them; nothing of what
+ * the host held (kernel, page cache, a hugetlb pool) is known. */
 void rp_seed_empty(struct rp_run *r)
 {
 	const struct mmc_topology *t = &r->topo;
