@@ -48,6 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.trace = path;
 	o.outdir = run.outdir ? outdir : NULL;
 	o.mode = run.mirror ? MMT_REPLAY_MIRROR : MMT_REPLAY_POLICY;
+	o.start = run.inferred ? MMT_START_INFERRED : MMT_START_AUTO;
 	o.topology = run.split ? "2" : NULL;
 	o.sample_ns = run.sample_ns;
 	o.print_table = 1;

@@ -527,7 +527,10 @@ int gen_trace(const uint8_t *data, size_t size, const char *path,
 	run->split = (c >> 5) == 1;
 	run->sample_ns = ONE_OF(&s, ((const uint64_t[]){ 0, 0, 0, 1000,
 							    1000000 }));
-	run->zones = byte(&s) % 8 == 1;
+	c = byte(&s);
+	run->zones = c % 8 == 1;
+	/* bits the older generator left unused: the corpus keeps its traces */
+	run->inferred = !run->mirror && (c >> 3) % 4 == 1;
 	if (gen_header(&s, &h))
 		return -1;
 	static const char *const gfps[LEN(g.gfp)] = {
