@@ -198,12 +198,16 @@ static void child(const struct vl_result *v, const char *dir, unsigned t,
 	char out[4096];
 	int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
-	/* the replay's notes would repeat once per settings: its run folder
-	 * keeps what matters, the parent reports failures */
-	if (devnull >= 0)
-		dup2(devnull, 2);
+	/* the replay's notes (the trace's damage among them: the file and
+	 * offset of a cut or a damaged block) are said once, by the run
+	 * under the trace's own settings; under other settings they would
+	 * repeat: their run folders keep what matters, the parent reports
+	 * failures */
 	memset(&o, 0, sizeof(o));
 	memset(&m, 0, sizeof(m));
+	if (g != v->trace[t].group && devnull >= 0)
+		dup2(devnull, 2);
+	o.who = "mmtrace validate";
 	o.trace = v->trace[t].path;
 	o.mode = MMT_REPLAY_POLICY;
 	o.sets = (const char *const *)v->group[g].sets;
@@ -454,11 +458,6 @@ int cmd_validate(int argc, char **argv)
 		goto out;
 	if (run_all(v, dir, jobs) < 0)
 		goto out;
-	for (unsigned t = 0; t < v->nr_traces; t++)
-		if (vl_run(v, t, v->trace[t].group)->res.stopped_early)
-			fprintf(stderr, "mmtrace validate: warning: %s is cut "
-				"short; replayed up to its last whole block\n",
-				v->trace[t].path);
 	vl_evaluate(v);
 	if (json)
 		vl_print_json(v, stdout);
