@@ -218,6 +218,7 @@ struct rp_slab_state {
 	/* faults through mmc_fault */
 	uint64_t fault_allocs, fault_thp, fault_in_thp, fault_fallback_alloc,
 		 fault_oom, thp_frees;
+	uint64_t anon_unlinked;	/* pages: user pages with no fault before */
 };
 
 struct rp_run {

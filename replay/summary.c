@@ -269,7 +269,7 @@ static void write_slab_thp(const struct rp_run *r, const struct mmc_vmstat *vs,
 		"\"thp_fault_fallback\": %llu, \"order9_attempts\": %llu, "
 		"\"order9_success\": %llu, \"covered_by_model_thp\": %llu, "
 		"\"kernel_thp_as_4k\": %llu, \"model_thps_freed\": %llu, "
-		"\"oom\": %llu},\n",
+		"\"anon_without_fault\": %llu, \"oom\": %llu},\n",
 		(unsigned long long)s->fault_allocs,
 		(unsigned long long)vs->thp_fault_alloc,
 		(unsigned long long)vs->thp_fault_fallback,
@@ -278,6 +278,7 @@ static void write_slab_thp(const struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)s->fault_in_thp,
 		(unsigned long long)s->fault_fallback_alloc,
 		(unsigned long long)s->thp_frees,
+		(unsigned long long)s->anon_unlinked,
 		(unsigned long long)s->fault_oom);
 }
 
