@@ -292,22 +292,17 @@ static void test_user_pages_without_fault(void **state)
 	/* the walk missed the zone's last free block */
 	assert_true(k.start.nr_free_blocks > 1);
 	k.start.nr_free_blocks--;
-	/* one page of pid 77: its write fault, then a write to the present
-	 * page that copies it */
-	e = rk_push(&k, MMT_EV_FAULT_USER, 0);
-	e->pid = 77;
-	e->addr = 0x700000000000ull;
-	e->arg = 0x6;
-	rk_alloc_at(&k, rk_find(&k, 0, 0), 0, "GFP_HIGHUSER_MOVABLE|__GFP_ZERO",
-		    "MIGRATE_MOVABLE", 0);
-	k.ev[k.nr_ev - 1].pid = 77;
-	e = rk_push(&k, MMT_EV_FAULT_USER, 0);
-	e->pid = 77;
-	e->addr = 0x700000000000ull;
-	e->arg = 0x7;
-	rk_alloc_at(&k, rk_find(&k, 0, 0), 0, "GFP_HIGHUSER_MOVABLE",
-		    "MIGRATE_MOVABLE", 0);
-	k.ev[k.nr_ev - 1].pid = 77;
+	/* one page of pid 77: its write fault (error code 0x6), then a
+	 * write to the present page (0x7) that copies it */
+	for (unsigned i = 0; i < 2; i++) {
+		e = rk_push(&k, MMT_EV_FAULT_USER, 0);
+		e->pid = 77;
+		e->addr = 0x700000000000ull;
+		e->arg = 0x6 | i;
+		rk_alloc_at(&k, rk_find(&k, 0, 0), 0, i ? "GFP_HIGHUSER_MOVABLE" :
+			    "GFP_HIGHUSER_MOVABLE|__GFP_ZERO", "MIGRATE_MOVABLE", 0);
+		k.ev[k.nr_ev - 1].pid = 77;
+	}
 	/* user pages without faults fill the zone; every other one goes */
 	for (unsigned i = 0; i < USED; i++)
 		pfn[i] = rk_alloc_at(&k, rk_find(&k, 0, 0), 0,
