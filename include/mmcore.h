@@ -242,6 +242,12 @@ void mmc_drain_all(struct mmc *m);
 int mmc_lru_add(struct mmc *m, uint64_t pfn, unsigned order, int cls);
 /* A touch of an LRU page (activates it, like mark_page_accessed). */
 void mmc_lru_touch(struct mmc *m, uint64_t pfn);
+/* A process mapped the file LRU page at pfn (filemap_map_pages,
+ * filemap_fault): reclaim then treats a referenced one as the kernel
+ * treats a folio with referenced ptes (folio_check_references(): it is
+ * activated rather than reclaimed).  The mark goes when the page leaves
+ * the LRU.  No effect on other pages. */
+void mmc_lru_map_file(struct mmc *m, uint64_t pfn);
 /* Swap space of the simulated host, in pages (a host fact: the
  * recording host's SwapTotal; 0, the default, means no swap, and then
  * reclaim scans no anon pages, as get_scan_count() does). */
@@ -251,6 +257,16 @@ int mmc_set_swap(struct mmc *m, uint64_t swap_pages);
  * mapping real->simulated (a later free is absorbed, a touch refaults). */
 typedef void (*mmc_reclaim_fn)(void *ctx, uint64_t pfn, unsigned order);
 void mmc_set_reclaim_hook(struct mmc *m, mmc_reclaim_fn fn, void *ctx);
+/* Page-cache workingset: the model has no page cache, so a caller that
+ * knows file pages (replay) keeps their shadow entries.  Inside the
+ * reclaim hook, mmc_reclaim_shadow() is the shadow of the range being
+ * freed (eviction age and PG_workingset, in the low 48 bits).  mmc_file_refault()
+ * is workingset_refault() for a file page read again into the LRU page
+ * [pfn, +2^order): counts workingset_refault_file and activates it when
+ * the refault distance fits (workingset_activate_file / _restore_file). */
+uint64_t mmc_reclaim_shadow(const struct mmc *m);
+void mmc_file_refault(struct mmc *m, uint64_t pfn, unsigned order,
+		      uint64_t shadow);
 /* Called when compaction migrates an allocated range (old -> new pfn). */
 typedef void (*mmc_migrate_fn)(void *ctx, uint64_t from, uint64_t to,
 			       unsigned order);

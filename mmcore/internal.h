@@ -630,6 +630,8 @@ void lru_note_refault(struct mmc *m, uint64_t pfn, unsigned order, int cls);
 uint64_t node_reclaimable_pages(struct mmc *m, int nid);
 /* Pages on one LRU list of a node (lruvec_page_state). */
 uint64_t lru_pages(struct mmc *m, int nid, bool file, bool active);
+/* can_reclaim_anon_pages(): the simulated host has swap. */
+bool lru_swap_enabled(const struct mmc *m);
 /* node_pagecache_reclaimable() under the current zone_reclaim_mode. */
 uint64_t node_pagecache_reclaimable_pages(struct mmc *m, int nid);
 /* For compaction.c: the LRU folio holding idx (head idx) and its order;

@@ -577,6 +577,11 @@ void mmc_lru_touch(struct mmc *m, uint64_t pfn)
 		lru_touch(m, pfn);
 }
 
+void mmc_lru_map_file(struct mmc *m, uint64_t pfn)
+{
+	lru_set_mapped(m, pfn, true);
+}
+
 void mmc_tick(struct mmc *m, uint64_t now_ns)
 {
 	if (now_ns < m->now_ns)

@@ -923,6 +923,11 @@ uint64_t node_reclaimable_pages(struct mmc *m, int nid)
 	return nr;
 }
 
+bool lru_swap_enabled(const struct mmc *m)
+{
+	return can_reclaim_anon_pages(m);
+}
+
 uint64_t lru_pages(struct mmc *m, int nid, bool file, bool active)
 {
 	struct lruvec *lv = node_lruvec(m, nid);

@@ -55,6 +55,11 @@ FILE *rp_create(const char *dir, const char *name)
 	return f;
 }
 
+FILE *mmt_replay_create(const char *dir, const char *name)
+{
+	return rp_create(dir, name);
+}
+
 static int finish(FILE *f)
 {
 	int bad = ferror(f);
@@ -294,6 +299,61 @@ static void json_kernel(FILE *f, struct rp_run *r, int item)
 		fputs("null", f);
 }
 
+/* Policy mode: what was replayed as demand, what was the kernel's
+ * response, and what the replay assumed (demand.c). */
+static void write_demand(const struct rp_run *r, FILE *f)
+{
+	const struct rp_demand *d = &r->dm;
+	const char *notes[16];
+	size_t n = rp_demand_notes(r, notes, 16);
+
+	fprintf(f, "  \"demand\": {\"free_causes\": %s, \"file_ids\": %s, "
+		"\"demand_frees\": %llu, \"unknown_cause_frees\": %llu, "
+		"\"response_frees\": {", d->causes ? "true" : "false",
+		d->file_ids ? "true" : "false",
+		(unsigned long long)d->demand_frees,
+		(unsigned long long)d->unknown_cause);
+	for (int i = 0; i < RP_NR_RESP; i++)
+		fprintf(f, "%s\"%s\": %llu", i ? ", " : "", rp_resp_name(i),
+			(unsigned long long)d->resp_frees[i]);
+	fprintf(f, "}, \"response_pages_kept\": %llu, "
+		"\"response_frees_model_had_reclaimed\": %llu, "
+		"\"kernel_migrations_followed\": %llu, "
+		"\"migrations_of_unknown_pages\": %llu, "
+		"\"compaction_isolated_pages\": %llu, "
+		"\"file_pages\": %u, \"file_pages_cached_before\": %llu, "
+		"\"file_adds\": %llu, \"file_deletes_demand\": %llu, "
+		"\"file_deletes_response\": %llu, "
+		"\"allocs_for_pages_model_held\": %llu, "
+		"\"model_file_refaults\": %llu, \"file_accesses\": %llu, "
+		"\"file_pages_accessed\": %llu, "
+		"\"file_pages_accessed_unknown\": %llu, "
+		"\"file_accesses_clipped\": %llu, \"untracked_ids\": %llu, "
+		"\"file_folios_as_order0_pages\": %llu, \"assumptions\": [",
+		(unsigned long long)d->resp_pages_kept,
+		(unsigned long long)d->resp_absorbed,
+		(unsigned long long)d->migrations,
+		(unsigned long long)d->migrate_unknown,
+		(unsigned long long)d->isolated_pages, d->nr_fids,
+		(unsigned long long)d->pretrace_files,
+		(unsigned long long)d->file_adds,
+		(unsigned long long)d->file_dels_demand,
+		(unsigned long long)d->file_dels_resp,
+		(unsigned long long)d->held_allocs,
+		(unsigned long long)d->model_refaults,
+		(unsigned long long)d->accesses,
+		(unsigned long long)d->access_pages,
+		(unsigned long long)d->access_unknown,
+		(unsigned long long)d->access_clipped,
+		(unsigned long long)d->untracked_ids,
+		(unsigned long long)d->folio_fallbacks);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ", " : "", f);
+		json_str(f, notes[i]);
+	}
+	fputs("]},\n", f);
+}
+
 static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 			  const struct endstate *e, FILE *f)
 {
@@ -321,6 +381,8 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 	}
 	fputs("},\n  \"topology\": ", f);
 	json_str(f, r->topo_desc);
+	fprintf(f, ",\n  \"start_state\": \"%s\"",
+		r->inferred ? "inferred" : "snapshot");
 	/* events_total: the trace's own count (its index); null when the
 	 * file was cut before its index, events_readable then says how many
 	 * were there up to the cut */
@@ -388,8 +450,21 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)r->alloc_over_live,
 		(unsigned long long)r->hugetlb_seeded,
 		(unsigned long long)r->splits);
-	if (r->o->mode == MMT_REPLAY_POLICY)
+	if (r->o->mode == MMT_REPLAY_POLICY) {
 		write_slab_thp(r, vs, f);
+		write_demand(r, f);
+	}
+	{
+		double ku = 0;
+
+		fprintf(f, "  \"demand_alloc_fail\": %llu,\n"
+			"  \"kernel_unusable_index_order9_end\": ",
+			(unsigned long long)rp_demand_alloc_fail(r));
+		if (rp_kernel_unusable(r, &ku))
+			fprintf(f, "%.6g,\n", ku);
+		else
+			fputs("null,\n", f);
+	}
 	fprintf(f, "  \"kernel\": {\"fallbacks\": %llu, \"kswapd_wakes\": %llu, "
 		"\"direct_reclaims\": %llu, \"compaction_stalls\": ",
 		(unsigned long long)r->k.fallbacks,
@@ -608,6 +683,16 @@ static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
 	res->latency_max = h->max;
 	res->order9_success_rate = e->o9_rate;
 	res->unusable_index_order9_end = e->unusable;
+	res->nr_counters = MMC_NR_VM_ITEMS < MMT_REPLAY_MAX_COUNTERS ?
+			   MMC_NR_VM_ITEMS : MMT_REPLAY_MAX_COUNTERS;
+	for (unsigned i = 0; i < res->nr_counters; i++) {
+		res->model_counter[i] = vs->ev[i];
+		res->kernel_known[i] = (uint8_t)rp_kernel_count(
+			r, (int)i, &res->kernel_counter[i]);
+	}
+	res->kernel_unusable_known = rp_kernel_unusable(
+		r, &res->kernel_unusable_index_order9_end);
+	res->demand_alloc_fail = rp_demand_alloc_fail(r);
 }
 
 static int write_text(const char *dir, const char *name, const char *text,
@@ -633,10 +718,16 @@ int rp_write_outputs(struct rp_run *r, struct mmt_replay_result *res)
 
 	if (!mem)
 		return -1;
-	if (r->o->mode == MMT_REPLAY_MIRROR)
+	if (r->o->mode == MMT_REPLAY_MIRROR) {
 		rc = rp_mirror_check(r, res, mem);
-	else
+	} else {
+		const char *notes[16];
+		size_t n = rp_demand_notes(r, notes, 16);
+
+		for (size_t i = 0; i < n; i++)
+			fprintf(mem, "assumed: %s\n", notes[i]);
 		rp_print_kernel_table(r, mem, 0);
+	}
 	fclose(mem);
 	mmc_vmstat(r->m, &vs);
 	end_state(r, &vs, &e);

@@ -98,6 +98,26 @@ int rp_kernel_count(struct rp_run *r, int item, uint64_t *v)
 	return 1;
 }
 
+int rp_kernel_unusable(struct rp_run *r, double *v)
+{
+	const struct mmt_snapshot *s = mmt_reader_snapshot(r->rd, 1);
+	uint64_t fc[MMC_NR_ORDERS] = { 0 }, any = 0;
+
+	if (!s)
+		return 0;
+	for (int n = 0; n < 8; n++)
+		for (int z = 0; z < MMT_MAX_ZONE_TYPES; z++)
+			for (int o = 0; o < MMC_NR_ORDERS && o < MMT_NR_ORDERS;
+			     o++) {
+				fc[o] += s->buddyinfo[n][z][o];
+				any |= s->buddyinfo[n][z][o];
+			}
+	if (!any)
+		return 0;	/* no buddyinfo in this snapshot */
+	*v = mmc_unusable_index(fc, 9) / 1000.0;
+	return 1;
+}
+
 /* %.4g of model / kernel, "-" when the kernel's is unknown or 0. */
 static void ratio(char *buf, size_t len, int known, uint64_t kern,
 		  uint64_t model)
@@ -164,9 +184,10 @@ void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv)
 	if (tsv)
 		fputs("counter\tkernel\tmodel\tmodel/kernel\tkernel_source\n", f);
 	else
-		fprintf(f, "model vs kernel (%s)\n%-36s %14s %14s %8s  %s\n",
-			r->topo_desc, "counter", "kernel", "model",
-			"model/k", "kernel from");
+		fprintf(f, "model vs kernel (%s, start state %s)\n"
+			"%-36s %14s %14s %8s  %s\n", r->topo_desc, r->inferred ?
+			"inferred: every page free" : "from the start snapshot",
+			"counter", "kernel", "model", "model/k", "kernel from");
 	for (int i = 0; i < MMC_NR_VM_ITEMS; i++) {
 		uint64_t kern = 0, model = vs.ev[i];
 		int known = rp_kernel_count(r, i, &kern);

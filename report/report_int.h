@@ -171,6 +171,14 @@ struct rpt_script {
 extern const struct rpt_script rpt_embedded_scripts[];
 extern const size_t rpt_n_embedded_scripts;
 
+/* report.c: copies plots/NAME.gp (from $MMTRACE_PLOTS, next to the
+ * executable, or built in) into DIR/plots/; draws NAME.svg and NAME.png
+ * in DIR for each name with gnuplot (DIR/gnuplot.log on failure). */
+int rpt_copy_script(const char *dir, const char *name, char *err,
+		    size_t errlen);
+int rpt_draw(const char *dir, const char *const *names, size_t n, char *err,
+	     size_t errlen);
+
 /* The figures, in the order index.html shows them. */
 struct rpt_figure {
 	const char *name;		/* plots/NAME.gp draws NAME.svg, NAME.png */

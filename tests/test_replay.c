@@ -628,6 +628,103 @@ static void test_calibration_pressure_events(void **state)
 }
 
 /* The command line: exit codes and one-line errors. */
+/* The file at path holds needle. */
+static void expect_in_file(const char *path, const char *needle)
+{
+	char *t = ru_slurp(path, NULL);
+
+	assert_non_null(t);
+	assert_non_null(strstr(t, needle));
+	free(t);
+}
+
+/* nr_free of the first zones.tsv row of `when` (start/end). */
+static long zone_nr_free(const char *dir, const char *when)
+{
+	char path[600], *t, *l;
+	long v = -1;
+
+	snprintf(path, sizeof(path), "%s/zones.tsv", dir);
+	t = ru_slurp(path, NULL);
+	assert_non_null(t);
+	for (l = strtok(t, "\n"); l; l = strtok(NULL, "\n"))
+		if (!strncmp(l, when, strlen(when)) && l[strlen(when)] == '\t') {
+			v = strtol(strrchr(l, '\t') + 1, NULL, 10);
+			break;
+		}
+	free(t);
+	return v;
+}
+
+/* Replays into outdir: the start state summary.json names, and the free
+ * pages zones.tsv's start row gives. */
+static void expect_start(struct mmt_replay_opts *o, const char *outdir,
+			 const char *state, long nr_free)
+{
+	char err[512], want[64], path[600];
+
+	o->outdir = outdir;
+	assert_int_equal(mmt_replay_run(o, NULL, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/summary.json", outdir);
+	snprintf(want, sizeof(want), "\"start_state\": \"%s\"", state);
+	expect_in_file(path, want);
+	assert_int_equal(zone_nr_free(outdir, "start"), nr_free);
+}
+
+/* --start: the start snapshot by default; inferred starts with every page
+ * of the zones free (as an import does), whatever the snapshot held; it
+ * is refused in mirror mode, and --start snapshot without a snapshot. */
+static void test_start_state(void **state)
+{
+	struct mmt_replay_opts o;
+	struct mmt_snapshot snap;
+	struct mmt_writer *w;
+	struct rk k;
+	char err[512];
+
+	(void)state;
+	/* a start snapshot with half of the 8192 pages allocated, then a
+	 * few allocations */
+	assert_int_equal(rk_init(&k, 8192, 2), 0);
+	for (unsigned i = 0; i < 4096; i++)
+		rk_alloc_at(&k, rk_find(&k, 0, k.h.zones[0].start_pfn), 0,
+			    "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	assert_int_equal(rk_end_snapshot(&k, &snap), 0);
+	mmt_snapshot_free(&k.start);
+	k.start = snap;
+	k.nr_ev = 0;
+	for (unsigned i = 0; i < 64; i++)
+		rk_alloc_at(&k, rk_find(&k, 0, k.h.zones[0].start_pfn), 0,
+			    "GFP_HIGHUSER_MOVABLE", "MIGRATE_MOVABLE", i & 1);
+	assert_int_equal(rk_write(&k, ru_path("st.mmt"), 0), 0);
+
+	memset(&o, 0, sizeof(o));
+	o.trace = ru_path("st.mmt");
+	expect_start(&o, ru_path("st.snap"), "snapshot", 4096);
+	o.start = MMT_START_INFERRED;
+	expect_start(&o, ru_path("st.inf"), "inferred", 8192);
+
+	o.mode = MMT_REPLAY_MIRROR;
+	o.outdir = NULL;
+	assert_int_equal(mmt_replay_run(&o, NULL, err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--start inferred: mirror mode"));
+
+	/* the same events without snapshots */
+	w = mmt_writer_open(ru_path("ns.mmt"), 1, &k.h, NULL, err, sizeof(err));
+	assert_non_null(w);
+	for (size_t i = 0; i < k.nr_ev; i++)
+		assert_int_equal(mmt_writer_add(w, &k.ev[i]), 0);
+	assert_int_equal(mmt_writer_close(w, NULL), 0);
+	o.trace = ru_path("ns.mmt");
+	o.mode = MMT_REPLAY_POLICY;
+	o.start = MMT_START_SNAPSHOT;
+	assert_int_equal(mmt_replay_run(&o, NULL, err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--start snapshot: the trace has no start snapshot"));
+	o.start = MMT_START_AUTO;
+	expect_start(&o, ru_path("ns.out"), "inferred", 8192);
+	rk_free_all(&k);
+}
+
 static void test_cli(void **state)
 {
 	const char *bin = getenv("MMTRACE");
@@ -690,17 +787,19 @@ static void test_compare_cli(void **state)
 	assert_string_equal(out, cmd);
 	free(out);
 	snprintf(cmd, sizeof(cmd), "%s/policies.tsv", ru_path("cmpdir"));
-	out = ru_slurp(cmd, NULL);
-	assert_non_null(out);
-	assert_non_null(strstr(out, "1\tb\t1\tvm.watermark_scale_factor=200,"
-				    "vm.zone_reclaim_mode=1\n"));
-	free(out);
+	expect_in_file(cmd, "1\tb\t1\tvm.watermark_scale_factor=200,"
+		       "vm.zone_reclaim_mode=1\n");
 	snprintf(cmd, sizeof(cmd), "%s/runs/b/policy.txt", ru_path("cmpdir"));
-	out = ru_slurp(cmd, NULL);
-	assert_non_null(out);
-	assert_non_null(strstr(out, "vm.watermark_scale_factor=200\n"));
-	assert_non_null(strstr(out, "vm.zone_reclaim_mode=1\n"));
-	free(out);
+	expect_in_file(cmd, "vm.watermark_scale_factor=200\n");
+	expect_in_file(cmd, "vm.zone_reclaim_mode=1\n");
+	/* --start reaches every run, and the report says it */
+	snprintf(cmd, sizeof(cmd), "%s compare %s --start inferred --policy a: "
+		 "-o %s >/dev/null 2>&1", bin, ru_path("cmp.mmt"), ru_path("cmpinf"));
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/runs/a/summary.json", ru_path("cmpinf"));
+	expect_in_file(cmd, "\"start_state\": \"inferred\"");
+	snprintf(cmd, sizeof(cmd), "%s/index.html", ru_path("cmpinf"));
+	expect_in_file(cmd, "start state inferred");
 	snprintf(cmd, sizeof(cmd), "%s compare %s --policy x:vm.nope=1 -o %s "
 		 "2>/dev/null", bin, ru_path("cmp.mmt"), ru_path("cmpbad"));
 	st = system(cmd);
@@ -721,6 +820,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_and_corrupt),
 		cmocka_unit_test(test_calibration),
 		cmocka_unit_test(test_calibration_pressure_events),
+		cmocka_unit_test(test_start_state),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_compare_cli),
 	};
