@@ -1379,7 +1379,13 @@ static void run_finish(struct rp_run *r)
 	if (!r->nr_samples || r->now + r->sample_ns > r->next_sample)
 		rp_series_sample(r, r->now);
 	rp_series_close(r);
-	rp_costs_calibrate(&r->costs, r->fits);
+	{
+		struct rp_fitsum host[RP_NR_FITS];
+
+		/* the host's pooled sums when given, else the trace's */
+		rp_costs_calibrate(&r->costs, rp_calib_host(r, host) ? host :
+				   r->fits);
+	}
 	for (size_t i = 0; i < r->slow.n; i++)
 		account_slow(r, &r->slow.v[i]);
 }

@@ -359,6 +359,9 @@ void rp_calib_event(struct rp_run *r, const struct mmt_event *ev,
 void rp_calib_kswapd_event(struct rp_calib_kswapd *k,
 			   const struct mmt_event *ev);
 void rp_calib_kswapd_apply(struct rp_run *r, const struct rp_calib_kswapd *k);
+/* mmt_replay_opts.host_fits as sums (1), or 0 when not given. */
+int rp_calib_host(const struct rp_run *r, struct rp_fitsum f[RP_NR_FITS]);
+void rp_calib_export(const struct rp_run *r, struct mmt_fit_sums *out);
 
 /* objects.c (policy mode) */
 int rp_objects_init(struct rp_run *r);

@@ -693,6 +693,17 @@ static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
 	res->kernel_unusable_known = rp_kernel_unusable(
 		r, &res->kernel_unusable_index_order9_end);
 	res->demand_alloc_fail = rp_demand_alloc_fail(r);
+	rp_calib_export(r, &res->fit_sums);
+	for (int i = 0; i < RP_NR_FITS && i < MMT_REPLAY_NR_FITS; i++) {
+		const struct rp_fit *f = &r->costs.fit[i];
+
+		res->fit[i].a = f->a;
+		res->fit[i].b = f->b;
+		res->fit[i].c = f->c;
+		res->fit[i].r2 = f->r2;
+		res->fit[i].n = f->samples;
+		res->fit[i].fitted = f->fitted;
+	}
 }
 
 static int write_text(const char *dir, const char *name, const char *text,
