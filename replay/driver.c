@@ -217,6 +217,14 @@ static void on_split(void *ctx, uint64_t sim, unsigned order)
 	struct rp_run *r = ctx;
 	uint64_t real, e;
 
+	rp_demand_split(r, sim, order);
+	if (rp_pmap_get(&r->rev, sim, &real) && real == REV_ORPHAN) {
+		/* the model's own page (demand.c): so is every piece */
+		for (uint64_t i = 1; i < (1ull << order); i++)
+			rp_pmap_put(&r->rev, sim + i, REV_ORPHAN);
+		r->splits++;
+		return;
+	}
 	if (!rp_pmap_take(&r->rev, sim, &real)) {
 		/* a page allocated before the trace: real == sim */
 		if (rp_pmap_get(&r->fwd, sim, &e))

@@ -270,7 +270,8 @@ struct rp_demand {
 	uint64_t held_allocs, model_refaults, file_adds, file_dels_demand,
 		 file_dels_resp, accesses, access_pages, access_unknown,
 		 access_clipped, pretrace_files, migrations, migrate_unknown,
-		 isolated_pages, untracked_ids, folio_fallbacks;
+		 isolated_pages, untracked_ids, folio_fallbacks,
+		 folio_splits;
 };
 
 struct rp_run {
@@ -393,6 +394,9 @@ void rp_demand_migrate(struct rp_run *r, const struct mmt_event *ev);
 int rp_demand_response_free(struct rp_run *r, const struct mmt_event *ev);
 void rp_demand_reclaimed(struct rp_run *r, uint64_t sim, unsigned order);
 void rp_demand_migrated(struct rp_run *r, uint64_t from, uint64_t to);
+/* The model split its folio at sim (compaction): a file folio becomes
+ * pieces. */
+void rp_demand_split(struct rp_run *r, uint64_t sim, unsigned order);
 /* The assumptions a policy replay of this trace made, one per line
  * (summary.json, the text table, docs/demand.md). */
 size_t rp_demand_notes(const struct rp_run *r, const char **notes,

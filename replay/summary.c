@@ -329,7 +329,8 @@ static void write_demand(const struct rp_run *r, FILE *f)
 		"\"file_pages_accessed\": %llu, "
 		"\"file_pages_accessed_unknown\": %llu, "
 		"\"file_accesses_clipped\": %llu, \"untracked_ids\": %llu, "
-		"\"file_folios_as_order0_pages\": %llu, \"assumptions\": [",
+		"\"file_folios_as_order0_pages\": %llu, "
+		"\"file_folios_split_by_compaction\": %llu, \"assumptions\": [",
 		(unsigned long long)d->resp_pages_kept,
 		(unsigned long long)d->resp_absorbed,
 		(unsigned long long)d->migrations,
@@ -346,7 +347,8 @@ static void write_demand(const struct rp_run *r, FILE *f)
 		(unsigned long long)d->access_unknown,
 		(unsigned long long)d->access_clipped,
 		(unsigned long long)d->untracked_ids,
-		(unsigned long long)d->folio_fallbacks);
+		(unsigned long long)d->folio_fallbacks,
+		(unsigned long long)d->folio_splits);
 	for (size_t i = 0; i < n; i++) {
 		fputs(i ? ", " : "", f);
 		json_str(f, notes[i]);
