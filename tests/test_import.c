@@ -514,7 +514,7 @@ static void test_bad_input(void **state)
 
 	in_dir(p, "junk");
 	assert_int_equal(cli_run(0, "echo hello > %s", p), 0);
-	assert_int_equal(cli_run(1, "%s import -o %s/x.mmt %s", bin(), dir, p), 1);
+	assert_int_equal(cli_run(1, "%s import -o %s/x.mmt %s", bin(), dir, p), 3);
 	assert_non_null(strstr(cli_out, "offset 0: neither a perf.data nor a trace-cmd file"));
 	assert_int_equal(cli_run(1, "%s import -o %s/x.mmt /nonexistent", bin(), dir), 1);
 	assert_non_null(strstr(cli_out, "/nonexistent"));
