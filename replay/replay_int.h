@@ -207,6 +207,7 @@ const char *rp_cause_key(int c);
 
 struct rp_mirror_ctr {
 	int checked;			/* 1 when an end snapshot was compared */
+	char not_checked[400];		/* else why not */
 	double pfn_agreement, order_agreement;
 	uint64_t pages_compared, pages_agree, model_free_pages,
 		 kernel_free_pages, same_block_pages, hot_compared, hot_agree;
@@ -337,7 +338,10 @@ struct rp_run {
 	struct mmc_zone_stats zstart[MMC_MAX_NODES * MMC_NR_ZONE_TYPES];
 	uint32_t nr_zstart;
 
-	const char *stop_reason;
+	const char *stop_reason;	/* truncation, or the read error */
+	int read_failed;		/* stopped by a read error (not damage) */
+	const char *end_damaged;	/* why the end snapshot is unusable */
+	uint64_t damage_parts, damage_lost, damage_unknown;	/* the reader's */
 	uint64_t end_snap_ts;
 	int have_end;
 	/* The snapshots the replay uses: both NULL when the start state is
@@ -345,6 +349,12 @@ struct rp_run {
 	const struct mmt_snapshot *snap_start, *snap_end;
 	int inferred;
 };
+
+/* Prefix of the run's stderr lines ("mmtrace replay" by default). */
+static inline const char *rp_who(const struct rp_run *r)
+{
+	return r->o->who ? r->o->who : "mmtrace replay";
+}
 
 /* calibrate.c: kswapd's runs, from the pre-pass */
 #define RP_MAX_KSWAPDS 16

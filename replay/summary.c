@@ -11,30 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "opts.h"
 #include "replay_int.h"
-
-static int mkdir_p(const char *dir)
-{
-	char buf[4096];
-	size_t n = strlen(dir);
-
-	if (n >= sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(buf, dir, n + 1);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0777) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(buf, 0777) < 0 && errno != EEXIST)
-		return -1;
-	return 0;
-}
 
 FILE *rp_create(const char *dir, const char *name)
 {
@@ -42,7 +20,7 @@ FILE *rp_create(const char *dir, const char *name)
 	int fd;
 	FILE *f;
 
-	if (mkdir_p(dir) < 0)
+	if (rp_mkdir_p(dir) < 0)
 		return NULL;
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	/* the umask decides who may read a run (a trace stays 0600) */
@@ -401,6 +379,18 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		json_msg(f, r->stop_reason, r->o->trace);
 	else
 		fputs("null", f);
+	fputs(",\n  \"trace_damage\": ", f);
+	if (r->damage_parts) {
+		fprintf(f, "{\"damaged_parts\": %llu, \"events_lost\": %llu, "
+			"\"bytes_unknown\": %llu, \"first\": ",
+			(unsigned long long)r->damage_parts,
+			(unsigned long long)r->damage_lost,
+			(unsigned long long)r->damage_unknown);
+		json_msg(f, mmt_reader_damage_msg(r->rd, 0), r->o->trace);
+		fputs("}", f);
+	} else {
+		fputs("null", f);
+	}
 	fputs(",\n", f);
 	json_hist(f, "latency_ns", &r->hist[RP_OP_ALLOC],
 		  alloc_latency_source(r));
@@ -502,14 +492,16 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 	}
 	fputs("}", f);
 	if (r->o->mode == MMT_REPLAY_MIRROR) {
-		fputs(",\n  \"mirror\": {", f);
-		if (mc->checked)
-			fprintf(f, "\"pfn_agreement\": %.6f, "
+		fputs(",\n  \"mirror\": {\"not_checked\": ", f);
+		if (mc->checked) {
+			fprintf(f, "null, \"pfn_agreement\": %.6f, "
 				"\"order_agreement\": %.6f, ",
 				mc->pfn_agreement, mc->order_agreement);
-		else
-			fputs("\"pfn_agreement\": null, "
+		} else {
+			json_msg(f, mc->not_checked, r->o->trace);
+			fputs(", \"pfn_agreement\": null, "
 			      "\"order_agreement\": null, ", f);
+		}
 		fprintf(f, "\"hotadd_pages\": %llu, \"hotadd_agree\": %llu, ",
 			(unsigned long long)mc->hot_compared,
 			(unsigned long long)mc->hot_agree);
@@ -665,6 +657,8 @@ static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
 	res->events_total = r->events_in_trace;
 	res->events_total_known = r->in_trace_known;
 	res->stopped_early = r->stop_reason != NULL;
+	res->damaged_parts = r->damage_parts;
+	res->events_lost_damage = r->damage_lost;
 	res->model_fallbacks = vs->extfrag_events;
 	res->kernel_fallbacks = r->k.fallbacks;
 	res->model_direct_reclaims = vs->direct_reclaims;
@@ -749,6 +743,13 @@ int rp_write_outputs(struct rp_run *r, struct mmt_replay_result *res)
 		fwrite(text, 1, len, stdout);
 	if (rc == 0 && dir) {
 		FILE *f = rp_create(dir, "summary.json");
+		char other[4096];
+
+		/* the other mode's file, from an earlier run (--force) */
+		snprintf(other, sizeof(other), "%s/%s", dir,
+			 r->o->mode == MMT_REPLAY_MIRROR ? "model_vs_kernel.tsv" :
+							   "mirror.txt");
+		unlink(other);
 
 		if (!f) {
 			rc = -1;

@@ -283,7 +283,7 @@ static void test_bad_input(void **state)
 	fputs("not a trace at all, but long enough to have a header\n", f);
 	fclose(f);
 	assert_int_equal(cli_run(1, "%s validate %s %s", bin(),
-				 ru_path("a1.mmt"), ru_path("junk.mmt")), 1);
+				 ru_path("a1.mmt"), ru_path("junk.mmt")), 3);
 	assert_non_null(strstr(cli_out, "junk.mmt"));
 	assert_null(strstr(cli_out, "Targets met"));
 	/* a damaged validate.tsv: the report says where */
