@@ -485,9 +485,9 @@ static void seed_finish(struct rp_run *r)
 							   z->managed);
 		}
 	if (!mmt_header_note(r->h, "meminfo.SwapTotal"))
-		fprintf(stderr, "%s: the trace does not record SwapTotal; "
+		fprintf(stderr, "%s: %s: the trace does not record SwapTotal; "
 			"modelling a host without swap (reclaim skips anon "
-			"pages)\n", rp_who(r));
+			"pages)\n", rp_who(r), r->o->trace);
 	(void)mmc_set_swap(r->m, rp_swap_pages(r->h));
 }
 

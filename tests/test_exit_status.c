@@ -224,6 +224,14 @@ static void test_damaged(void **state)
 {
 	(void)state;
 	run_rows(damaged_rows, sizeof(damaged_rows) / sizeof(damaged_rows[0]));
+	/* validate replays each trace twice (its own settings, then every
+	 * group's): the cut is said once */
+	assert_int_equal(cli_run(1, "{ %s validate %s %s >/dev/null; }", bin,
+				 paths[0], paths[1]), 3);
+	const char *p = strstr(cli_out, "truncated at offset ");
+
+	assert_non_null(p);
+	assert_null(strstr(p + 1, "truncated at offset "));
 }
 
 /* 0 from sound input; record's own statuses (root: it checks that it

@@ -199,13 +199,13 @@ static void child(const struct vl_result *v, const char *dir, unsigned t,
 	int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
 	/* the replay's notes (the trace's damage among them: the file and
-	 * offset of a cut or a damaged block) are said once, by the run
-	 * under the trace's own settings; under other settings they would
-	 * repeat: their run folders keep what matters, the parent reports
-	 * failures */
+	 * offset of a cut or a damaged block) are said once, by the first
+	 * pass (each trace under its own settings); the second pass would
+	 * repeat them: its run folders keep what matters, the parent
+	 * reports failures */
 	memset(&o, 0, sizeof(o));
 	memset(&m, 0, sizeof(m));
-	if (g != v->trace[t].group && devnull >= 0)
+	if (v->have_pooled && devnull >= 0)
 		dup2(devnull, 2);
 	o.who = "mmtrace validate";
 	o.trace = v->trace[t].path;
@@ -255,9 +255,9 @@ static int collect(struct vl_result *v, struct job *j)
 	r->rc = m.rc;
 	r->res = m.res;
 	/* 3: a damaged or cut trace, replayed as far as readable (said
-	 * once, under the trace's own settings) */
+	 * once, by the first pass) */
 	if (m.rc == 3 && r->res.events_replayed) {
-		if (j->g == v->trace[j->t].group)
+		if (!v->have_pooled)
 			fprintf(stderr, "mmtrace validate: %s\n", m.err);
 		return 0;
 	}
