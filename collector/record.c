@@ -42,7 +42,7 @@
 #include "events.h"
 #include "mmtrace.skel.h"
 
-#define MAX_LINKS 64
+#define MAX_LINKS 128
 #define POLL_MS 50
 #define ZONE_POLL_NS 200000000ull
 
@@ -104,7 +104,10 @@ struct rec {
 	struct coll_comms *comms;	/* pid -> command (collector/comm.c) */
 	uint32_t last_pid;		/* its name is in the trace already */
 	struct bpf_link *links[MAX_LINKS];
+	const struct bpf_program *link_prog[MAX_LINKS];
 	int nlinks;
+	struct coll_pressure *pr;	/* collector/pressure.c */
+	struct coll_conv cv;
 	pid_t child;
 	int child_pipe;
 	int child_status;
@@ -119,6 +122,7 @@ struct rec {
 	int ncpus;		/* libbpf_num_possible_cpus() */
 	uint64_t *lost_prev;
 	uint64_t lost_total;
+	uint64_t lost_reported;	/* in LOST records written so far */
 
 	struct mmt_zone_info *zones;	/* last seen, for ZONE_RESIZE */
 	int nzones;
@@ -173,7 +177,9 @@ static void usage(FILE *f)
 "                        (default 64; each ring a power of two >= 1 MB)\n"
 "  -e, --events LIST     record only these (comma-separated groups or\n"
 "                        tracepoint names): page, pcp, extfrag, slab,\n"
-"                        fault, reclaim, compaction, filemap (default all)\n"
+"                        fault, reclaim, compaction, migrate, filemap\n"
+"                        (default all; frees get their cause only when\n"
+"                        page, reclaim, compaction and migrate are all on)\n"
 "      --raw-pointers    keep raw call-site and object addresses (defeats\n"
 "                        KASLR for anyone reading the file)\n"
 "      --attach-only     attach every program but let each return at once:\n"
@@ -422,7 +428,9 @@ static const char *group_of(const char *tp)
 		{ "kmalloc", "slab" }, { "kfree", "slab" }, { "kmem_cache_", "slab" },
 		{ "page_fault_", "fault" },
 		{ "mm_vmscan_", "reclaim" },
+		{ "mm_shrink_", "reclaim" },
 		{ "mm_compaction_", "compaction" },
+		{ "mm_migrate_", "migrate" }, { "remove_migration_", "migrate" },
 		{ "mm_filemap_", "filemap" },
 		{ "task_", "names" },
 	};
@@ -460,7 +468,7 @@ static int selected(const struct opts *o, const char *tp)
 static int check_events(struct bpf_object *obj, const char *events)
 {
 	static const char *const groups[] = { "page", "pcp", "extfrag", "slab",
-		"fault", "reclaim", "compaction", "filemap" };
+		"fault", "reclaim", "compaction", "migrate", "filemap" };
 	const char *p = events;
 
 	while (p && *p) {
@@ -492,11 +500,13 @@ static struct bpf_program *fallback_of(struct rec *r, const struct bpf_program *
 	const struct bpf_program *raw[] = { r->skel->progs.page_alloc,
 		r->skel->progs.page_free, r->skel->progs.pcp_refill,
 		r->skel->progs.pcp_drain, r->skel->progs.fault_user,
-		r->skel->progs.fault_kernel };
+		r->skel->progs.fault_kernel, r->skel->progs.compaction_begin,
+		r->skel->progs.compaction_end };
 	struct bpf_program *tp[] = { r->skel->progs.page_alloc_tp,
 		r->skel->progs.page_free_tp, r->skel->progs.pcp_refill_tp,
 		r->skel->progs.pcp_drain_tp, r->skel->progs.fault_user_tp,
-		r->skel->progs.fault_kernel_tp };
+		r->skel->progs.fault_kernel_tp, r->skel->progs.compaction_begin_tp,
+		r->skel->progs.compaction_end_tp };
 
 	for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++)
 		if (raw[i] == p)
@@ -508,7 +518,9 @@ static int is_fallback(struct rec *r, const struct bpf_program *p)
 {
 	return p == r->skel->progs.page_alloc_tp || p == r->skel->progs.page_free_tp ||
 	       p == r->skel->progs.pcp_refill_tp || p == r->skel->progs.pcp_drain_tp ||
-	       p == r->skel->progs.fault_user_tp || p == r->skel->progs.fault_kernel_tp;
+	       p == r->skel->progs.fault_user_tp || p == r->skel->progs.fault_kernel_tp ||
+	       p == r->skel->progs.compaction_begin_tp ||
+	       p == r->skel->progs.compaction_end_tp;
 }
 
 static int is_raw(const struct bpf_program *p)
@@ -606,7 +618,7 @@ static void attach_programs(struct rec *r)
 	struct bpf_program *p;
 	const struct bpf_program *done[MAX_LINKS];
 	int ndone = 0;
-	char ok[1024] = "", miss[1024] = "";
+	char ok[4096] = "", miss[2048] = "";
 
 	for (int pass = 1; pass <= 2; pass++)
 	bpf_object__for_each_program(p, r->skel->obj) {
@@ -648,11 +660,12 @@ static void attach_programs(struct rec *r)
 			bpf_link__destroy(l);
 			continue;
 		}
+		r->link_prog[r->nlinks] = p;
 		r->links[r->nlinks++] = l;
 		if (ndone < MAX_LINKS)
 			done[ndone++] = p;
-		if (fallback_of(r, p) && p != r->skel->progs.fault_user &&
-		    p != r->skel->progs.fault_kernel)
+		if (p == r->skel->progs.page_alloc || p == r->skel->progs.page_free ||
+		    p == r->skel->progs.pcp_refill || p == r->skel->progs.pcp_drain)
 			r->raw_pages = 1;
 		if (!strncmp(name, "km", 2) || !strcmp(name, "kfree"))
 			r->slab_on = 1;
@@ -661,6 +674,54 @@ static void attach_programs(struct rec *r)
 	}
 	fprintf(stderr, "mmtrace record: attached:%s\n", ok);
 	fprintf(stderr, "mmtrace record: missing:%s\n", miss[0] ? miss : " none");
+}
+
+static int attached(const struct rec *r, const struct bpf_program *p)
+{
+	for (int i = 0; i < r->nlinks; i++)
+		if (r->link_prog[i] == p)
+			return 1;
+	return 0;
+}
+
+/*
+ * Header flags for what the pressure programs (collector/pressure.c) give.
+ * A free's cause needs every program that opens or closes a context (a
+ * missing one would leave frees charged to the workload that were the
+ * kernel's); memcg reclaim's only where the kernel has its tracepoints.
+ */
+static uint32_t pressure_flags(struct rec *r)
+{
+	const struct bpf_program *need[] = { r->skel->progs.page_free,
+		r->skel->progs.direct_reclaim_begin, r->skel->progs.direct_reclaim_end,
+		r->skel->progs.node_reclaim_begin, r->skel->progs.node_reclaim_end,
+		r->skel->progs.lru_isolate, r->skel->progs.lru_shrink_inactive,
+		r->skel->progs.compaction_begin, r->skel->progs.compaction_end,
+		r->skel->progs.migrate_begin, r->skel->progs.migrate_end,
+		r->skel->progs.isolate_freepages, r->skel->progs.fast_isolate_freepages,
+		r->skel->progs.memcg_reclaim_begin, r->skel->progs.memcg_reclaim_end };
+	uint32_t f = MMT_HDR_LOST_TIMES;
+	const char *why = NULL;
+
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]) && !why; i++)
+		if (!attached(r, need[i]) &&
+		    (i < 13 || bpf_program__autoload(need[i])))
+			why = tp_name(need[i]);
+	if (why) {
+		char v[80];
+
+		snprintf(v, sizeof(v), "not recorded: %s not attached", why);
+		coll_note(&r->h, "record.causes", v);
+	} else {
+		f |= MMT_HDR_CAUSES;
+		coll_note(&r->h, "record.causes",
+			  "per free: task flags and reclaim/compaction/migration "
+			  "contexts (collector/README.md)");
+	}
+	if (attached(r, r->skel->progs.filemap_add) &&
+	    attached(r, r->skel->progs.filemap_del))
+		f |= MMT_HDR_FILE_IDS;
+	return f;
 }
 
 static void detach_programs(struct rec *r)
@@ -786,6 +847,11 @@ static uint64_t ksite(struct rec *r, uint64_t ip)
 	return r->o.raw_pointers ? ip : coll_ksyms_hash(r->ks, ip);
 }
 
+static uint64_t conv_site(void *ctx, uint64_t ip)
+{
+	return ksite(ctx, ip);
+}
+
 /* A fault ip is a user address (hashed with a per-trace key) or a kernel
  * one (symbol hash); a kernel-half fault address is hashed as well. */
 static void fault_fields(struct rec *r, const struct mmtr_ev_x *x,
@@ -873,9 +939,6 @@ static void convert_page(struct rec *r, const struct mmtr_ev *e,
 		ev->mt = (int8_t)(e->b >> 8);
 		ev->gfp = e->b >> 32;
 		break;
-	case MMT_EV_PAGE_FREE:
-		ev->arg = (e->b >> 8) & 0xff;
-		break;
 	case MMT_EV_PCP_REFILL:
 		ev->mt = (int8_t)(e->b >> 8);
 		ev->arg = (e->b >> 16) & 0xff;
@@ -889,11 +952,30 @@ static void convert_page(struct rec *r, const struct mmtr_ev *e,
 		ev->mt2 = (int8_t)(e->b >> 24);
 		ev->arg2 = (e->b >> 32) & 0xff;
 		break;
-	case MMT_EV_FILEMAP_ADD:
-	case MMT_EV_FILEMAP_DEL:
-		ev->order = (uint32_t)e->b;
-		break;
 	}
+}
+
+/* The kinds collector/pressure.c converts: 1 when it took the record. */
+static int convert_pressure(struct rec *r, const struct mmt_event *head,
+			    const void *data, size_t size, int *rc)
+{
+	struct mmt_event out[2];
+	int n;
+
+	out[0] = *head;
+	n = coll_pressure_convert(r->pr, &r->cv, data, size, out);
+	if (n < 0)
+		return 0;
+	*rc = 0;
+	for (int i = 0; i < n && !*rc; i++) {
+		if (out[i].kind == MMT_EV_LOST) {
+			r->lost_reported += out[i].arg;
+			if (out[i].cpu < r->ncpus)
+				r->lost_prev[out[i].cpu] += out[i].arg;
+		}
+		*rc = put(r, &out[i]);
+	}
+	return 1;
 }
 
 static int convert(struct rec *r, const void *data, size_t size)
@@ -902,6 +984,7 @@ static int convert(struct rec *r, const void *data, size_t size)
 	const struct mmtr_ev_x *x = data;
 	struct mmt_event ev;
 	unsigned kind;
+	int rc;
 
 	if (size < sizeof(*e))
 		return 0;
@@ -927,10 +1010,11 @@ static int convert(struct rec *r, const void *data, size_t size)
 	ev.cpu = e->cpu;
 	ev.pid = e->pid;
 	ev.node = -1;
+	if (convert_pressure(r, &ev, data, size, &rc))
+		return rc;
 	switch (kind) {
-	case MMT_EV_PAGE_ALLOC: case MMT_EV_PAGE_FREE: case MMT_EV_PCP_REFILL:
-	case MMT_EV_PCP_DRAIN: case MMT_EV_EXTFRAG: case MMT_EV_FILEMAP_ADD:
-	case MMT_EV_FILEMAP_DEL:
+	case MMT_EV_PAGE_ALLOC: case MMT_EV_PCP_REFILL:
+	case MMT_EV_PCP_DRAIN: case MMT_EV_EXTFRAG:
 		convert_page(r, e, &ev);
 		break;
 	case MMT_EV_KMALLOC: case MMT_EV_KMEM_CACHE_ALLOC:
@@ -983,17 +1067,6 @@ static int convert(struct rec *r, const void *data, size_t size)
 		break;
 	case MMT_EV_KSWAPD_SLEEP:
 		ev.node = (int32_t)e->a;
-		break;
-	case MMT_EV_COMPACTION_BEGIN: case MMT_EV_COMPACTION_END:
-		if (size < sizeof(*x))
-			return 0;
-		ev.pfn = e->a;
-		ev.addr = e->b;
-		ev.arg = x->c - e->a;
-		ev.arg2 = (x->d & 0xffffffffffffull) - e->a;
-		ev.mt = (int32_t)(x->d >> 63);
-		if (kind == MMT_EV_COMPACTION_END)
-			ev.mt2 = (int32_t)((x->d >> 48) & 0xff);
 		break;
 	case MMT_EV_COMPACT_TRY:
 		ev.order = (uint32_t)e->a;
@@ -1093,30 +1166,61 @@ static int merge_upto(struct rec *r, uint64_t cutoff)
 
 /* ---- LOST and ZONE_RESIZE, synthesized by the loader ---------------------- */
 
-static int check_lost(struct rec *r)
+/*
+ * Losses reach the trace from the BPF side itself: the first lost record
+ * of a run on a CPU reserves a sequence number and its time, and the next
+ * record that CPU gets into its ring is preceded by a LOST record with the
+ * count and the window (collector/mmtrace.bpf.c, report_lost()); convert
+ * counts them per CPU in lost_prev.  Here: the total for the progress line
+ * and, at the end (`final`, after the last drain), the runs no later
+ * record carried (read from the per-CPU state) and whatever the per-CPU
+ * totals say is still missing (a loss that raced its report: window
+ * unknown, the whole trace).
+ */
+static int check_lost(struct rec *r, int final)
 {
-	uint64_t *v = calloc((size_t)r->ncpus, sizeof(*v));
+	uint64_t *v = calloc((size_t)r->ncpus, sizeof(*v)), now;
 	uint32_t zero = 0;
 	int rc = 0;
 
 	if (!v)
 		return 0;
-	if (!bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.lost), &zero, v)) {
-		for (int c = 0; c < r->ncpus; c++) {
-			if (v[c] <= r->lost_prev[c])
-				continue;
-			struct mmt_event ev = { 0 };
+	if (bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.lost), &zero, v))
+		goto out;
+	r->lost_total = 0;
+	for (int c = 0; c < r->ncpus; c++)
+		r->lost_total += v[c];
+	if (!final)
+		goto out;
+	now = rel_ts(r, coll_now_ns(CLOCK_MONOTONIC));
+	for (int c = 0; c < r->ncpus && !rc; c++) {
+		struct cpu_state *cs = &r->skel->bss->cpus[c & (MMTR_MAX_CPUS - 1)];
+		struct mmt_event ev = { .kind = MMT_EV_LOST, .cpu = (uint16_t)c,
+					.node = -1 };
 
-			ev.kind = MMT_EV_LOST;
-			ev.ts = rel_ts(r, coll_now_ns(CLOCK_MONOTONIC));
-			ev.cpu = (uint16_t)c;
+		if (c < MMTR_MAX_CPUS && cs->lost_n) {
+			ev.arg = cs->lost_n;
+			ev.addr = cs->lost_first > r->h.start_ns ?
+				  cs->lost_first - r->h.start_ns : 0;
+			ev.arg2 = cs->lost_last > r->h.start_ns ?
+				  cs->lost_last - r->h.start_ns : 0;
+			ev.ts = rel_ts(r, cs->lost_first);
+			cs->lost_n = 0;
+			r->lost_prev[c] += ev.arg;
+			r->lost_reported += ev.arg;
+			rc = put(r, &ev);
+		}
+		if (!rc && v[c] > r->lost_prev[c]) {
 			ev.arg = v[c] - r->lost_prev[c];
-			r->lost_total += ev.arg;
+			ev.ts = now;
+			ev.addr = 0;
+			ev.arg2 = now;
 			r->lost_prev[c] = v[c];
-			if (put(r, &ev))
-				rc = -1;
+			r->lost_reported += ev.arg;
+			rc = put(r, &ev);
 		}
 	}
+out:
 	free(v);
 	return rc;
 }
@@ -1522,38 +1626,29 @@ static int walk_free_lists(void *ctx, struct mmt_free_block **out, uint64_t *n)
 	struct rec *r = ctx;
 	struct mmtrace_bpf__bss *bss = r->skel->bss;
 	int fd = bpf_program__fd(r->skel->progs.walk);
-	struct mmt_free_block *v = NULL;
-	uint64_t nv = 0, cap = 0;
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	struct mmt_free_block *v;
+	uint64_t nv;
 
 	*out = NULL;
 	*n = 0;
 	if (!r->walk_ok)
 		return -1;
 	bss->walk_vmemmap = r->vmemmap;
-	for (uint32_t z = 0; z < bss->nr_zone_ptr; z++)
-	for (uint32_t o = 0; o <= r->h.max_order; o++)
-	for (uint32_t mt = 0; mt < r->nr_mt; mt++) {
-		LIBBPF_OPTS(bpf_test_run_opts, topts);
+	bss->walk_max_order = r->h.max_order;
+	bss->walk_nr_mt = r->nr_mt;
+	if (bpf_prog_test_run_opts(fd, &topts) || bss->walk_full)
+		return -1;
+	nv = bss->walk_n;
+	v = malloc((nv ? nv : 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	for (uint64_t i = 0; i < nv; i++) {
+		uint64_t w = bss->walk_out[i];
 
-		bss->walk_zone = z;
-		bss->walk_order = o;
-		bss->walk_mt = mt;
-		if (bpf_prog_test_run_opts(fd, &topts)) {
-			free(v);
-			return -1;
-		}
-		if (nv + bss->walk_n > cap) {
-			cap = (nv + bss->walk_n) * 2 + 1024;
-			struct mmt_free_block *nvp = realloc(v, cap * sizeof(*v));
-			if (!nvp) {
-				free(v);
-				return -1;
-			}
-			v = nvp;
-		}
-		for (uint32_t i = 0; i < bss->walk_n; i++)
-			v[nv++] = (struct mmt_free_block){ .pfn = bss->walk_out[i],
-				.order = (uint8_t)o, .mt = (int8_t)mt, .exact = 1 };
+		v[i] = (struct mmt_free_block){ .pfn = w >> 12,
+			.order = (uint8_t)((w >> 4) & 0xff), .mt = (int8_t)(w & 0xf),
+			.exact = 1 };
 	}
 	qsort(v, nv, sizeof(*v), block_cmp);
 	*out = v;
@@ -1726,6 +1821,16 @@ static int start(struct rec *r)
 	r->h.start_realtime_ns = coll_now_ns(CLOCK_REALTIME);
 	r->h.start_ns = coll_now_ns(CLOCK_MONOTONIC);
 	r->h.flags = (r->o.raw_pointers ? MMT_HDR_RAW_POINTERS : 0) | MMT_HDR_NAMES;
+	r->h.flags |= pressure_flags(r);
+	r->pr = coll_pressure_new();
+	if (!r->pr) {
+		fprintf(stderr, "mmtrace record: out of memory\n");
+		return -1;
+	}
+	r->skel->bss->vmemmap_base = r->vmemmap;	/* for the isolation walk */
+	r->cv = (struct coll_conv){ .vmemmap = r->vmemmap,
+		.page_struct_size = r->page_struct_size, .start_ns = r->h.start_ns,
+		.site = conv_site, .site_ctx = r };
 	enable_batching(r);
 	set_cpu_flags(r, MMTR_RUNNING);
 	/* After `running`: a process forked from now on is named by BPF. */
@@ -1809,7 +1914,7 @@ static void loop(struct rec *r)
 
 		if ((n < 0 && n != -EINTR) || drain(r, now - MERGE_SLACK_NS))
 			break;
-		if (check_lost(r) || check_zones(r, 0))
+		if (check_lost(r, 0) || check_zones(r, 0))
 			break;
 		if (tty && now >= next_progress) {
 			progress(r, &last_ev, &last_t, 0);
@@ -1839,7 +1944,7 @@ static int finish(struct rec *r)
 	if (!r->write_failed)
 		drain(r, UINT64_MAX);
 	if (!r->write_failed)
-		check_lost(r);
+		check_lost(r, 1);
 	if (!r->write_failed)
 		check_zones(r, 1);
 	if (r->write_failed) {
@@ -1894,6 +1999,7 @@ static void cleanup(struct rec *r)
 	btf__free(r->btf);
 	coll_ksyms_free(r->ks);
 	coll_comms_free(r->comms);
+	coll_pressure_free(r->pr);
 	mmt_header_free(&r->h);
 	free(r->caches);
 	free(r->lost_prev);

@@ -642,6 +642,13 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 		account(r, RP_OP_ALLOC, &res, ev->order, 0);
 		break;
 	case MMT_EV_PAGE_FREE:
+		/* compaction_free(): the target goes back on compaction's
+		 * private list, not to the buddy allocator */
+		if ((r->h->flags & MMT_HDR_CAUSES) &&
+		    ev->arg2 == MMT_FREE_COMPACT_RETURN) {
+			r->mir.compact_returns++;
+			break;
+		}
 		if (r->mir.have_pcp_events && pcp_order(r, ev->order)) {
 			rp_map_put(&r->kpcp, ev->pfn, ev->order);
 			break;
@@ -651,6 +658,22 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 			r->mir.free_not_alloc++;
 		if (!r->mir.have_pcp_events)
 			*dirty = 1;
+		break;
+	case MMT_EV_COMPACT_ISOLATE:
+		/* __isolate_free_page(): the block leaves the free lists with
+		 * no mm_page_alloc; its unused pages come back as frees */
+		mirror_flush_pcp(r, dirty);
+		r->mir.isolated++;
+		if (mmc_alloc_at(r->m, ev->pfn, ev->order, 0, cpu, &res) < 0 &&
+		    (!online_block(r, ev->pfn) ||
+		     mmc_alloc_at(r->m, ev->pfn, ev->order, 0, cpu, &res) < 0))
+			r->mir.isolate_not_free++;
+		break;
+	case MMT_EV_COMPACT_SCAN:
+		/* a free-scanner pass outside compact_zone() without block
+		 * events (alloc_contig_range()): not followed */
+		if (ev->mt == 1 && !ev->mt2 && ev->arg2)
+			r->mir.range_passes++;
 		break;
 	case MMT_EV_PCP_DRAIN:
 		rp_map_del(&r->kpcp, ev->pfn);
@@ -678,6 +701,7 @@ static void mirror_mark_late(struct rp_run *r, const struct mmt_event *ev)
 	switch (ev->kind) {
 	case MMT_EV_PAGE_ALLOC: case MMT_EV_PAGE_FREE:
 	case MMT_EV_PCP_DRAIN: case MMT_EV_PCP_REFILL:
+	case MMT_EV_COMPACT_ISOLATE:
 		rp_map_put(&r->late, ev->pfn, ev->order);
 		break;
 	default:

@@ -320,6 +320,18 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 	fprintf(txt, "pcp drains of free pages %llu, refills of allocated "
 		"pages %llu\n", (unsigned long long)mc->drain_not_alloc,
 		(unsigned long long)mc->refill_not_free);
+	if (r->h->flags & MMT_HDR_CAUSES)
+		fprintf(txt, "compaction: %llu blocks isolated (%llu the model "
+			"did not have free), %llu targets put back on its list, "
+			"%llu range passes not followed\n",
+			(unsigned long long)mc->isolated,
+			(unsigned long long)mc->isolate_not_free,
+			(unsigned long long)mc->compact_returns,
+			(unsigned long long)mc->range_passes);
+	else
+		fprintf(txt, "compaction: not followed (the trace has no "
+			"isolation events: its free map is off wherever the "
+			"kernel migrated)\n");
 	fprintf(txt, "zone resizes %llu (failed %llu); hot-added pages "
 		"onlined %llu, of which %llu only at the end (online in the end "
 		"snapshot, no resize event before it)\n",

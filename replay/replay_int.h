@@ -181,6 +181,10 @@ struct rp_mirror_ctr {
 	uint64_t cause[2][RP_NR_CAUSES];
 	uint64_t alloc_not_free, free_not_alloc, drain_not_alloc,
 		 refill_not_free, pcp_allocs, after_end, resize_fail;
+	/* compaction (traces with MMT_HDR_CAUSES): blocks its free scanner
+	 * isolated, those the model did not have free, the frees that only
+	 * put a failed migration's target back on its list (not applied) */
+	uint64_t isolated, isolate_not_free, compact_returns, range_passes;
 	int have_pcp_events;
 };
 
