@@ -6,6 +6,7 @@
 #   make demo       record (or use a sample), compare policies, print index.html
 #   make bench      speed and size against the peers named in the issues
 #   make deps       apt-get what is missing (quick when nothing is)
+#   make install    PREFIX=/usr/local: binary, plots, man pages (make uninstall)
 #
 # Sources are found by wildcard, one library per top-level folder, so adding
 # a file to mmcore/ or a tests/test_*.c suite needs no Makefile edit.
@@ -33,6 +34,7 @@ MMCORE_SRC    := $(sort $(wildcard mmcore/*.c))
 TRACE_SRC     := $(sort $(wildcard traces/*.c))
 REPLAY_SRC    := $(sort $(wildcard replay/*.c))
 REPORT_SRC    := $(sort $(wildcard report/*.c))
+ANALYZE_SRC   := $(sort $(wildcard analyze/*.c))
 COLLECTOR_SRC := $(sort $(filter-out %.bpf.c,$(wildcard collector/*.c)))
 BPF_SRC       := $(sort $(wildcard collector/*.bpf.c))
 TEST_SRC      := $(sort $(wildcard tests/test_*.c))
@@ -44,6 +46,7 @@ MMCORE_OBJ    := $(call obj,$(MMCORE_SRC))
 TRACE_OBJ     := $(call obj,$(TRACE_SRC))
 REPLAY_OBJ    := $(call obj,$(REPLAY_SRC))
 REPORT_OBJ    := $(call obj,$(REPORT_SRC))
+ANALYZE_OBJ   := $(call obj,$(ANALYZE_SRC))
 COLLECTOR_OBJ := $(call obj,$(COLLECTOR_SRC))
 BPF_OBJ       := $(patsubst collector/%.bpf.c,$(BUILD)/collector/%.bpf.o,$(BPF_SRC))
 SKELS         := $(patsubst collector/%.bpf.c,$(BUILD)/collector/%.skel.h,$(BPF_SRC))
@@ -55,10 +58,11 @@ LIBMMCORE := $(BUILD)/libmmcore.a
 LIBTRACE  := $(BUILD)/libmmtrace.a
 LIBREPLAY := $(BUILD)/libreplay.a
 LIBREPORT := $(BUILD)/libreport.a
+LIBANALYZE := $(BUILD)/libanalyze.a
 LIBCOLL   := $(BUILD)/libcollector.a
-ALL_LIBS  := $(LIBREPLAY) $(LIBREPORT) $(LIBCOLL) $(LIBTRACE) $(LIBMMCORE)
+ALL_LIBS  := $(LIBANALYZE) $(LIBREPLAY) $(LIBREPORT) $(LIBCOLL) $(LIBTRACE) $(LIBMMCORE)
 
-.PHONY: all deps test check demo bench install clean distclean tests
+.PHONY: all deps test check demo bench install uninstall clean distclean tests FORCE
 all: $(BUILD)/mmtrace
 
 deps:
@@ -81,6 +85,17 @@ $(BUILD)/%.o: %.c | deps
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 $(COLLECTOR_OBJ): $(SKELS)
 
+# `mmtrace --version`: the release and the git revision built from; the
+# header is rewritten only when that changes, so it forces no rebuild.
+VERSION := 0.1
+$(BUILD)/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@sh scripts/version.sh $(VERSION) > $@.tmp && \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(BUILD)/mmtrace.o: $(BUILD)/gen/version.h
+$(BUILD)/mmtrace.o: CFLAGS += -I$(BUILD)/gen
+FORCE:
+
 # plots/*.gp compiled into the binary, for `mmtrace report` anywhere.
 PLOTS_GP := $(sort $(wildcard plots/*.gp))
 $(BUILD)/gen/report_plots.c: $(PLOTS_GP) scripts/embed-plots.sh
@@ -93,6 +108,7 @@ $(LIBMMCORE): $(MMCORE_OBJ)
 $(LIBTRACE): $(TRACE_OBJ)
 $(LIBREPLAY): $(REPLAY_OBJ)
 $(LIBREPORT): $(REPORT_OBJ) $(BUILD)/gen/report_plots.o
+$(LIBANALYZE): $(ANALYZE_OBJ)
 $(LIBCOLL): $(COLLECTOR_OBJ)
 $(ALL_LIBS):
 	@mkdir -p $(@D)
@@ -124,11 +140,26 @@ bench: $(BENCH_BIN) $(BUILD)/mmtrace
 demo: $(BUILD)/mmtrace
 	@MMTRACE=$(BUILD)/mmtrace sh scripts/demo.sh
 
-PREFIX ?= /usr/local
+# make install PREFIX=... [DESTDIR=...]: the binary, the gnuplot scripts
+# (found by the binary at ../share/mmtrace/plots) and the man pages;
+# make uninstall removes exactly those files, then the folders install
+# made for mmtrace alone when they are left empty.
+PREFIX   ?= /usr/local
+BINDIR   := $(PREFIX)/bin
+DATADIR  := $(PREFIX)/share/mmtrace
+MANDIR   := $(PREFIX)/share/man/man1
+MANPAGES := $(sort $(wildcard man/*.1))
 install: $(BUILD)/mmtrace
-	install -D -m 0755 $(BUILD)/mmtrace $(DESTDIR)$(PREFIX)/bin/mmtrace
-	install -d $(DESTDIR)$(PREFIX)/share/mmtrace/plots
-	install -m 0644 plots/* $(DESTDIR)$(PREFIX)/share/mmtrace/plots/
+	install -D -m 0755 $(BUILD)/mmtrace $(DESTDIR)$(BINDIR)/mmtrace
+	install -d $(DESTDIR)$(DATADIR)/plots $(DESTDIR)$(MANDIR)
+	install -m 0644 $(PLOTS_GP) $(DESTDIR)$(DATADIR)/plots/
+	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mmtrace
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/plots/,$(notdir $(PLOTS_GP)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/,$(notdir $(MANPAGES)))
+	-rmdir $(DESTDIR)$(DATADIR)/plots $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	rm -rf build build-san

@@ -74,6 +74,9 @@ void coll_comms_scan(struct coll_comms *c);
  * from now on (a fork, exec or rename the BPF side saw). */
 void coll_comms_set(struct coll_comms *c, uint32_t pid, const char *comm,
 		    size_t len);
+/* 1 when pid's current name is not in the trace yet (coll_comms_note
+ * would write it). */
+int coll_comms_pending(struct coll_comms *c, uint32_t pid);
 /* An event of pid at ts: writes pid's name to w's names table unless the
  * current one is there already.  0, or -1 on a writer error. */
 int coll_comms_note(struct coll_comms *c, uint32_t pid, uint64_t ts,

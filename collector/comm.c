@@ -147,6 +147,13 @@ void coll_comms_scan(struct coll_comms *c)
 		closedir(d);
 }
 
+int coll_comms_pending(struct coll_comms *c, uint32_t pid)
+{
+	struct comm_ent *e = find(c, pid, 0);
+
+	return !e || !e->written;
+}
+
 int coll_comms_note(struct coll_comms *c, uint32_t pid, uint64_t ts,
 		    struct mmt_writer *w)
 {

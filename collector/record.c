@@ -103,6 +103,7 @@ struct rec {
 	struct coll_ksyms *ks;
 	struct coll_comms *comms;	/* pid -> command (collector/comm.c) */
 	uint32_t last_pid;		/* its name is in the trace already */
+	uint64_t last_put_ts;		/* ts of the last event written */
 	struct bpf_link *links[MAX_LINKS];
 	const struct bpf_program *link_prog[MAX_LINKS];
 	int nlinks;
@@ -203,7 +204,15 @@ static void usage(FILE *f)
 "With CMD, when FILE was written: CMD's own status when CMD ended by itself\n"
 "(127 not found, 126 not executable, 128+N killed by signal N, as time(1)\n"
 "reports it); 0 when the recording ended first (-d, a signal) and ended\n"
-"CMD with SIGTERM.\n");
+"CMD with SIGTERM.\n"
+"\n"
+"EXAMPLES\n"
+"  Record the whole host for 10 s:\n"
+"    mmtrace record -o host.mmt -d 10\n"
+"  Record for the life of a build, then see what it holds:\n"
+"    mmtrace record -o build.mmt -- make -j8 && mmtrace info build.mmt\n"
+"  Only page and reclaim events of one cgroup, in a bigger buffer:\n"
+"    mmtrace record -o db.mmt -d 60 -c /sys/fs/cgroup/db -e page,reclaim -b 256\n");
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -802,17 +811,32 @@ static uint64_t rel_ts(struct rec *r, uint64_t ts)
 
 static int put(struct rec *r, const struct mmt_event *ev)
 {
+	struct mmt_event e2;
+
 	if (r->write_failed)
 		return -1;
 	/* A process's name goes into the names table with its first event
-	 * (and again after it changed); one compare per event otherwise. */
+	 * (and again after it changed); one compare per event otherwise.
+	 * The event that starts a name gets a time later than every event
+	 * before it (hot events share a cached time), so "the name from
+	 * ts on" splits the process's events exactly where the rename was. */
 	if (ev->pid != r->last_pid && r->comms) {
-		if (coll_comms_note(r->comms, ev->pid, ev->ts, r->w)) {
-			r->write_failed = 1;
-			return -1;
+		if (coll_comms_pending(r->comms, ev->pid)) {
+			if (ev->ts <= r->last_put_ts) {
+				e2 = *ev;
+				e2.ts = r->last_put_ts + 1;
+				if (r->last_ts < e2.ts)
+					r->last_ts = e2.ts;
+				ev = &e2;
+			}
+			if (coll_comms_note(r->comms, ev->pid, ev->ts, r->w)) {
+				r->write_failed = 1;
+				return -1;
+			}
 		}
 		r->last_pid = ev->pid;
 	}
+	r->last_put_ts = ev->ts;
 	if (mmt_writer_add(r->w, ev)) {
 		r->write_failed = 1;
 		return -1;

@@ -135,6 +135,15 @@ void mmc_policy_defaults(struct mmc_policy *p);
  * -1 and a one-line message naming it. */
 int mmc_policy_set(struct mmc_policy *p, const char *name, const char *value,
 		   char *err, size_t errlen);
+/* The i-th setting mmc_policy_set() accepts, for listings; 0, or -1 past
+ * the last. */
+struct mmc_sysctl_info {
+	char name[48];			/* "vm.zone_reclaim_mode" */
+	char def[32];			/* "0"; "auto": computed from the host */
+	char range[64];			/* "0..7", or the accepted words */
+	const char *what;		/* one line */
+};
+int mmc_policy_sysctl(size_t i, struct mmc_sysctl_info *out);
 /* Writes "vm.X=V\n" lines for every field (stable order). */
 size_t mmc_policy_format(const struct mmc_policy *p, char *buf, size_t len);
 

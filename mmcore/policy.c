@@ -15,22 +15,35 @@ struct knob {
 	const char *name;
 	size_t off;
 	int min, max, def;
+	const char *what;		/* one line, for `mmtrace list sysctls` */
 };
 
-#define K(f, lo, hi, d) { #f, offsetof(struct mmc_policy, f), lo, hi, d }
+#define K(f, lo, hi, d, w) { #f, offsetof(struct mmc_policy, f), lo, hi, d, w }
 static const struct knob knobs[] = {
-	K(zone_reclaim_mode, 0, 7, 0),
-	K(min_free_kbytes, -1, 1 << 30, -1),	/* -1: kernel default */
-	K(watermark_scale_factor, 1, 3000, 10),
-	K(watermark_boost_factor, 0, 1 << 30, 15000),
-	K(percpu_pagelist_high_fraction, 0, 1 << 30, 0),
-	K(min_unmapped_ratio, 0, 100, 1),
-	K(min_slab_ratio, 0, 100, 5),
-	K(swappiness, 0, 200, 60),
-	K(compaction_proactiveness, 0, 100, 20),
-	K(extfrag_threshold, 0, 1000, 500),
-	K(defrag_mode, 0, 1, 0),		/* 6.15+ */
-	K(node_reclaim_distance, 10, 255, 30),
+	K(zone_reclaim_mode, 0, 7, 0,
+	  "bits: 1 reclaim the local node before going remote, 2 write dirty pages, 4 unmap"),
+	K(min_free_kbytes, -1, 1 << 30, -1,	/* -1: kernel default */
+	  "reserve behind the min watermarks (-1: the kernel's sqrt(16 * lowmem KiB))"),
+	K(watermark_scale_factor, 1, 3000, 10,
+	  "gap between the min, low and high watermarks, in 1/10000 of a zone"),
+	K(watermark_boost_factor, 0, 1 << 30, 15000,
+	  "watermark boost after a fragmenting fallback, in 1/10000 of the high mark"),
+	K(percpu_pagelist_high_fraction, 0, 1 << 30, 0,
+	  "pcp high as 1/N of a zone (0: sized from the zone's low mark and cpus)"),
+	K(min_unmapped_ratio, 0, 100, 1,
+	  "node reclaim skips a node with less reclaimable page cache (% of it)"),
+	K(min_slab_ratio, 0, 100, 5,
+	  "node reclaim skips a node with less reclaimable slab (% of it)"),
+	K(swappiness, 0, 200, 60,
+	  "reclaim's weight of anonymous against file pages"),
+	K(compaction_proactiveness, 0, 100, 20,
+	  "how hard kcompactd compacts in the background (0: never)"),
+	K(extfrag_threshold, 0, 1000, 500,
+	  "compact rather than reclaim above this fragmentation index"),
+	K(defrag_mode, 0, 1, 0,		/* 6.15+ */
+	  "1: reclaim and compact before any fragmenting fallback (6.15+)"),
+	K(node_reclaim_distance, 10, 255, 30,
+	  "RECLAIM_DISTANCE (a kernel constant, not a sysctl): node reclaim's reach"),
 };
 #define NR_KNOBS (sizeof(knobs) / sizeof(knobs[0]))
 
@@ -168,6 +181,47 @@ int mmc_policy_set(struct mmc_policy *p, const char *name, const char *value,
 		return 0;
 	}
 	snprintf(err, errlen, "unknown sysctl '%s'", name);
+	return -1;
+}
+
+int mmc_policy_sysctl(size_t i, struct mmc_sysctl_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (i < NR_KNOBS) {
+		const struct knob *k = &knobs[i];
+
+		snprintf(out->name, sizeof(out->name), "vm.%s", k->name);
+		if (k->def < 0)
+			snprintf(out->def, sizeof(out->def), "auto");
+		else
+			snprintf(out->def, sizeof(out->def), "%d", k->def);
+		snprintf(out->range, sizeof(out->range), "%d..%d", k->min, k->max);
+		out->what = k->what;
+		return 0;
+	}
+	switch (i - NR_KNOBS) {
+	case 0:
+		snprintf(out->name, sizeof(out->name), "vm.lowmem_reserve_ratio");
+		snprintf(out->def, sizeof(out->def), "%d %d %d %d",
+			 lowmem_reserve_default[0], lowmem_reserve_default[1],
+			 lowmem_reserve_default[2], lowmem_reserve_default[3]);
+		snprintf(out->range, sizeof(out->range), "%d integers >= 0",
+			 MMC_NR_ZONE_TYPES);
+		out->what = "lower zones keep managed pages of the higher zones / ratio (DMA DMA32 Normal Movable)";
+		return 0;
+	case 1:
+		snprintf(out->name, sizeof(out->name), "vm.thp_enabled");
+		snprintf(out->def, sizeof(out->def), "madvise");
+		snprintf(out->range, sizeof(out->range), "never|madvise|always");
+		out->what = "/sys/kernel/mm/transparent_hugepage/enabled";
+		return 0;
+	case 2:
+		snprintf(out->name, sizeof(out->name), "vm.thp_defrag");
+		snprintf(out->def, sizeof(out->def), "madvise");
+		snprintf(out->range, sizeof(out->range), "never|defer|defer+madvise|madvise|always");
+		out->what = "/sys/kernel/mm/transparent_hugepage/defrag";
+		return 0;
+	}
 	return -1;
 }
 

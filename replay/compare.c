@@ -48,7 +48,15 @@ static void usage(FILE *f)
 	      "      --sample-ms N      time series interval in trace time\n"
 	      "  -j, --jobs N           parallel replays (default: online cpus)\n"
 	      "  -o, --output DIR       report directory (created)\n"
-	      "  -h, --help             this text\n", f);
+	      "  -h, --help             this text\n"
+	      "\n"
+	      "EXAMPLES\n"
+	      "  zone_reclaim_mode 0 against 1 on a two-node what-if:\n"
+	      "    mmtrace compare trace.mmt --topology 2 -o out \\\n"
+	      "      --policy zrm0:vm.zone_reclaim_mode=0 --policy zrm1:vm.zone_reclaim_mode=1\n"
+	      "  The host's settings against defrag_mode with a larger reserve:\n"
+	      "    mmtrace compare trace.mmt -o out --policy host: \\\n"
+	      "      --policy defrag:vm.defrag_mode=1,vm.min_free_kbytes=262144\n", f);
 }
 
 static int parse_policy(struct cmp_policy *p, const char *arg)

@@ -29,7 +29,15 @@ static void usage(FILE *f)
 	      "The host's own vm sysctls from the trace header are the base\n"
 	      "policy.  Exit status: 0 ok (a truncated trace replays up to its\n"
 	      "last whole block, with a warning), 1 trace or I/O error, 2 bad\n"
-	      "option.\n", f);
+	      "option.\n"
+	      "\n"
+	      "EXAMPLES\n"
+	      "  Replay under the host's own settings:\n"
+	      "    mmtrace replay trace.mmt -o run0\n"
+	      "  zone_reclaim_mode=1 on a two-node what-if of the host:\n"
+	      "    mmtrace replay trace.mmt --topology 2 --set vm.zone_reclaim_mode=1 -o zrm1\n"
+	      "  Check the model against the kernel (pfn by pfn):\n"
+	      "    mmtrace replay trace.mmt --mode mirror -o mirror\n", f);
 }
 
 int cmd_replay(int argc, char **argv)

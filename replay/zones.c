@@ -523,7 +523,14 @@ static void usage(FILE *f)
 		"  (no TRACE)         build it from this host and compare with /proc/zoneinfo\n"
 		"  -t, --topology S   a synthetic host instead, e.g. '2 nodes x 8 GiB, 4 cpus'\n"
 		"  -s, --set vm.X=V   override a sysctl (repeatable)\n"
-		"  -h, --help         this text\n");
+		"  -h, --help         this text\n\n"
+		"EXAMPLES\n"
+		"  The model of this host beside /proc/zoneinfo:\n"
+		"    mmtrace zones\n"
+		"  The watermarks a trace's host would have with a larger min_free_kbytes:\n"
+		"    mmtrace zones --set vm.min_free_kbytes=262144 trace.mmt\n"
+		"  A synthetic two-node host:\n"
+		"    mmtrace zones --topology '2 nodes x 8 GiB, 4 cpus'\n");
 }
 
 int cmd_zones(int argc, char **argv)

@@ -308,7 +308,13 @@ static void usage(FILE *f)
 	      "\n"
 	      "Environment: MMTRACE_PLOTS=DIR takes the gnuplot scripts from DIR\n"
 	      "(default: next to the executable, else built in);\n"
-	      "MMTRACE_GNUPLOT=PATH runs that gnuplot.\n", f);
+	      "MMTRACE_GNUPLOT=PATH runs that gnuplot.\n"
+	      "\n"
+	      "EXAMPLES\n"
+	      "  Redraw a compare report after editing DIR/plots/frag.gp:\n"
+	      "    MMTRACE_PLOTS=out/plots mmtrace report out\n"
+	      "  A report of one replay run, without gnuplot:\n"
+	      "    mmtrace report --no-figures run0\n", f);
 }
 
 int cmd_report(int argc, char **argv)

@@ -3,7 +3,8 @@
 # Quick when everything is present: dpkg-query first, apt-get only for gaps.
 set -e
 PKGS="clang llvm libbpf-dev bpftool libzstd-dev zstd libcmocka-dev gnuplot-nox \
-libelf-dev zlib1g-dev pkg-config make gcc libclang-rt-14-dev"
+libelf-dev zlib1g-dev pkg-config make gcc libclang-rt-14-dev linux-perf \
+mandoc parallel"
 [ -n "$MMTRACE_EXTRA_PKGS" ] && PKGS="$PKGS $MMTRACE_EXTRA_PKGS"
 missing=""
 for p in $PKGS; do

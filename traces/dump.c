@@ -35,8 +35,10 @@ static void usage(FILE *f)
 		"Exit status: 0 whole file, 1 unreadable or corrupt, 3 truncated\n"
 		"(everything readable is printed; the stop reason goes to stderr).\n\n"
 		"EXAMPLES\n"
-		"  mmtrace dump --comm cc1 --kind page_alloc,kmalloc trace.mmt | head\n"
-		"  mmtrace dump --start 2 --end 2.5 --pid 4242 trace.mmt\n");
+		"  Page and kmalloc events of the compiler:\n"
+		"    mmtrace dump --comm cc1 --kind page_alloc,kmalloc trace.mmt | head\n"
+		"  Half a second of one process:\n"
+		"    mmtrace dump --start 2 --end 2.5 --pid 4242 trace.mmt\n");
 }
 
 static int parse_kinds(const char *s, uint8_t want[MMT_EV__COUNT])

@@ -35,7 +35,12 @@ static void usage(FILE *f)
 		"  -j, --json   print one JSON object instead of text\n"
 		"  -h, --help   this help\n\n"
 		"Exit status: 0 whole file, 1 unreadable or corrupt, 3 truncated\n"
-		"(the readable part is summarized; the stop reason goes to stderr).\n");
+		"(the readable part is summarized; the stop reason goes to stderr).\n\n"
+		"EXAMPLES\n"
+		"  Summarize a trace:\n"
+		"    mmtrace info trace.mmt\n"
+		"  Events per kind, for a script:\n"
+		"    mmtrace info --json trace.mmt | jq .counts\n");
 }
 
 /* Frees are counted by cause between the moments the start and end

@@ -244,6 +244,10 @@ struct mmt_event {
 
 /* Stable names used by `info --json` counts and by `dump`. */
 const char *mmt_event_kind_name(unsigned kind);
+/* The tracepoint a kind is recorded from ("kmem:mm_page_alloc") and the
+ * fields it holds, for listings; "" for MMT_EV_NONE and unknown kinds. */
+const char *mmt_event_kind_source(unsigned kind);
+const char *mmt_event_kind_fields(unsigned kind);
 /* "demand", "kswapd_evict", ... ; "unknown" past MMT_FREE__COUNT. */
 const char *mmt_free_cause_name(unsigned cause);
 
