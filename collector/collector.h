@@ -85,6 +85,15 @@ int coll_comms_note(struct coll_comms *c, uint32_t pid, uint64_t ts,
 uint64_t coll_keyed_hash(uint64_t key, uint64_t v);
 uint64_t coll_now_ns(int clock);
 
+/* ---- sched.c: keeping up under pressure ------------------------------ */
+
+/* The calling thread at SCHED_FIFO prio / back to SCHED_OTHER; threads
+ * and processes it starts get normal scheduling.  0 or -1 (errno). */
+int coll_sched_rt(int prio);
+int coll_sched_normal(void);
+/* mlockall of what is mapped and will be touched.  0 or -1 (errno). */
+int coll_lock_memory(void);
+
 /* ---- pressure.c: the kernel's response to memory pressure ------------- */
 
 /* What converting a ring record needs from the recorder. */

@@ -58,6 +58,7 @@ struct opts {
 	int attach_only;	/* --attach-only: programs record nothing */
 	int store_only;		/* --store-only: raw stores, no events */
 	const char *events;	/* -e list, NULL = all */
+	int rt_prio;		/* --rt-priority: SCHED_FIFO of the consumer, 0 = off */
 	char **cmd;
 };
 
@@ -83,7 +84,15 @@ struct ringq {
 	struct rec *r;
 	struct pend *v;
 	size_t head, n, cap;
+	/* records dropped because the queue was full (QUEUE_MAX, or no
+	 * memory): written as a LOST record by check_lost() */
+	uint64_t dropped, drop_first, drop_last;
 };
+
+/* At most this many records wait per ring (about 100 MB): a consumer that
+ * cannot keep up loses events (counted, with their time) rather than
+ * growing until the OOM killer ends it. */
+#define QUEUE_MAX (1u << 20)
 
 struct cache_slot {
 	uint32_t idx;		/* index into the header's slab table */
@@ -107,6 +116,7 @@ struct rec {
 	struct bpf_link *links[MAX_LINKS];
 	const struct bpf_program *link_prog[MAX_LINKS];
 	int nlinks;
+	int nlink_prog;		/* link_prog[] entries (kept after detach) */
 	struct coll_pressure *pr;	/* collector/pressure.c */
 	struct coll_conv cv;
 	pid_t child;
@@ -124,6 +134,9 @@ struct rec {
 	uint64_t *lost_prev;
 	uint64_t lost_total;
 	uint64_t lost_reported;	/* in LOST records written so far */
+	uint64_t queue_dropped;	/* lost because a merge queue was full */
+	uint64_t misses;	/* programs' recursion misses reported */
+	uint64_t misses_at;	/* ktime of that report */
 
 	struct mmt_zone_info *zones;	/* last seen, for ZONE_RESIZE */
 	int nzones;
@@ -140,6 +153,7 @@ struct rec {
 	int walk_ok;		/* zone pointers known: snapshots walk free lists */
 	uint32_t nr_mt;		/* MIGRATE_TYPES of this kernel */
 	int walk_done;		/* set by walk_free_lists (snapshot thread) */
+	int rt;			/* the consumer runs SCHED_FIFO o.rt_prio */
 	int classic_only;	/* raw/BTF programs failed to load: retry */
 	int raw_pages;		/* a raw_tp page program hands us pointers */
 	int batching;		/* BPF batches records per CPU (flush works) */
@@ -158,7 +172,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: mmtrace record -o FILE [-d SECONDS] [--pid P | --cgroup PATH]\n"
 "                      [-b MB] [-e LIST] [--raw-pointers] [--attach-only]\n"
-"                      [--store-only] [--force]\n"
+"                      [--store-only] [--rt-priority N] [--force]\n"
 "                      [[--cmd-only] -- CMD ...]\n"
 "\n"
 "Records page allocator, slab, fault, reclaim and compaction events with\n"
@@ -191,9 +205,17 @@ static void usage(FILE *f)
 "                        first store their raw arguments (16 bytes, no time,\n"
 "                        order or process) to a per-CPU array: the floor\n"
 "                        plus the least a recorder can write per event\n"
+"      --rt-priority N   SCHED_FIFO priority of the thread that drains the\n"
+"                        rings (default 1; 0: normal scheduling).  Under\n"
+"                        memory pressure the workload, kswapd and\n"
+"                        kcompactd take the CPUs and a normal-priority\n"
+"                        consumer falls seconds behind: the rings overflow\n"
+"                        and events are lost (collector/README.md)\n"
 "  -h, --help            this text\n"
 "\n"
 "Needs root (CAP_BPF + CAP_PERFMON, and /proc/kpageflags for snapshots).\n"
+"The recorder locks its memory (mlockall) and drains its rings at real-time\n"
+"priority, so that it keeps up while the host reclaims and compacts.\n"
 "FILE, --pid, --cgroup, -e and CMD are checked before anything is attached.\n"
 "SIGINT, SIGTERM and SIGHUP stop the recording and complete FILE; a full\n"
 "disk (ENOSPC) or the file size limit (EFBIG) stops it with FILE readable\n"
@@ -229,6 +251,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "attach-only", no_argument, 0, 'A' },
 		{ "store-only", no_argument, 0, 'S' },
 		{ "events", required_argument, 0, 'e' },
+		{ "rt-priority", required_argument, 0, 'P' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -237,6 +260,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->buffer_mb = 64;
+	o->rt_prio = 1;
 	optind = 1;
 	opterr = 1;
 	while ((c = getopt_long(argc, argv, "+o:d:p:c:b:e:fh", lo, NULL)) != -1) {
@@ -297,6 +321,17 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'e':
 			o->events = optarg;
 			break;
+		case 'P': {
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || end == optarg || v < 0 || v > 99) {
+				fprintf(stderr, "mmtrace record: --rt-priority '%s': want 0..99\n",
+					optarg);
+				return -1;
+			}
+			o->rt_prio = (int)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -671,6 +706,7 @@ static void attach_programs(struct rec *r)
 		}
 		r->link_prog[r->nlinks] = p;
 		r->links[r->nlinks++] = l;
+		r->nlink_prog = r->nlinks;
 		if (ndone < MAX_LINKS)
 			done[ndone++] = p;
 		if (p == r->skel->progs.page_alloc || p == r->skel->progs.page_free ||
@@ -687,7 +723,7 @@ static void attach_programs(struct rec *r)
 
 static int attached(const struct rec *r, const struct bpf_program *p)
 {
-	for (int i = 0; i < r->nlinks; i++)
+	for (int i = 0; i < r->nlink_prog; i++)
 		if (r->link_prog[i] == p)
 			return 1;
 	return 0;
@@ -1140,10 +1176,17 @@ static int on_record_one(struct ringq *q, const void *data, size_t size)
 			q->head = 0;
 		} else {
 			size_t cap = q->cap ? q->cap * 2 : 65536;
-			struct pend *v = realloc(q->v, cap * sizeof(*v));
+			struct pend *v = cap <= QUEUE_MAX ?
+					 realloc(q->v, cap * sizeof(*v)) : NULL;
 
-			if (!v)
-				return -1;
+			if (!v) {
+				uint64_t ts = ((const struct mmtr_ev *)data)->ts;
+
+				if (!q->dropped++)
+					q->drop_first = ts;
+				q->drop_last = ts;
+				return 0;
+			}
 			q->v = v;
 			q->cap = cap;
 		}
@@ -1201,6 +1244,64 @@ static int merge_upto(struct rec *r, uint64_t cutoff)
  * totals say is still missing (a loss that raced its report: window
  * unknown, the whole trace).
  */
+/*
+ * A tracing program does not run when it fires on a CPU where it is
+ * already running (an interrupt allocating inside page_alloc, say): the
+ * kernel counts the miss per program (bpf_prog_info.recursion_misses).
+ * Those events are lost as surely as a full ring's; they become LOST
+ * records with cpu 0xffff (unknown) and the window since the last look
+ * (every 500 ms, and at the end).
+ */
+static int check_misses(struct rec *r, int final)
+{
+	uint64_t now = coll_now_ns(CLOCK_MONOTONIC), total = 0;
+	struct mmt_event ev = { .kind = MMT_EV_LOST, .cpu = 0xffff, .node = -1 };
+
+	if (!final && now - r->misses_at < 500000000ull)
+		return 0;
+	for (int i = 0; i < r->nlink_prog; i++) {
+		struct bpf_prog_info info;
+		uint32_t len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(bpf_program__fd(r->link_prog[i]),
+					     &info, &len))
+			total += info.recursion_misses;
+	}
+	if (final && total) {	/* which programs, for the summary */
+		char buf[512] = "";
+
+		for (int i = 0; i < r->nlink_prog; i++) {
+			struct bpf_prog_info info;
+			uint32_t len = sizeof(info);
+
+			memset(&info, 0, sizeof(info));
+			if (!bpf_obj_get_info_by_fd(bpf_program__fd(r->link_prog[i]),
+						    &info, &len) && info.recursion_misses)
+				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+					 "%s%s %llu", buf[0] ? ", " : "",
+					 bpf_program__name(r->link_prog[i]),
+					 (unsigned long long)info.recursion_misses);
+		}
+		fprintf(stderr, "mmtrace record: %llu events not recorded: their "
+			"program was already running on that CPU (BPF recursion "
+			"guard, an interrupt inside it): %s\n",
+			(unsigned long long)total, buf);
+	}
+	if (total <= r->misses) {
+		r->misses_at = now;
+		return 0;
+	}
+	ev.arg = total - r->misses;
+	ev.addr = r->misses_at > r->h.start_ns ? r->misses_at - r->h.start_ns : 0;
+	ev.arg2 = now - r->h.start_ns;
+	ev.ts = rel_ts(r, now);
+	r->misses = total;
+	r->misses_at = now;
+	r->lost_reported += ev.arg;
+	return put(r, &ev);
+}
+
 static int check_lost(struct rec *r, int final)
 {
 	uint64_t *v = calloc((size_t)r->ncpus, sizeof(*v)), now;
@@ -1214,6 +1315,26 @@ static int check_lost(struct rec *r, int final)
 	r->lost_total = 0;
 	for (int c = 0; c < r->ncpus; c++)
 		r->lost_total += v[c];
+	for (int i = 0; i < r->nrings && !rc; i++) {
+		struct ringq *q = &r->q[i];
+		struct mmt_event ev = { .kind = MMT_EV_LOST, .cpu = (uint16_t)i,
+					.node = -1 };
+
+		if (!q->dropped)
+			continue;
+		ev.arg = q->dropped;
+		ev.addr = q->drop_first > r->h.start_ns ? q->drop_first - r->h.start_ns : 0;
+		ev.arg2 = q->drop_last > r->h.start_ns ? q->drop_last - r->h.start_ns : 0;
+		ev.ts = rel_ts(r, q->drop_first);
+		r->queue_dropped += q->dropped;
+		r->lost_reported += q->dropped;
+		q->dropped = 0;
+		rc = put(r, &ev);
+	}
+	r->lost_total += r->queue_dropped;
+	if (!rc)
+		rc = check_misses(r, final);
+	r->lost_total += r->misses;
 	if (!final)
 		goto out;
 	now = rel_ts(r, coll_now_ns(CLOCK_MONOTONIC));
@@ -1661,7 +1782,15 @@ static int walk_free_lists(void *ctx, struct mmt_free_block **out, uint64_t *n)
 	bss->walk_vmemmap = r->vmemmap;
 	bss->walk_max_order = r->h.max_order;
 	bss->walk_nr_mt = r->nr_mt;
-	if (bpf_prog_test_run_opts(fd, &topts) || bss->walk_full)
+	/* the walk is the snapshot's moment: no preemption by the busy
+	 * host's tasks in the middle of it (this thread is normal else) */
+	if (r->rt)
+		coll_sched_rt(r->o.rt_prio);
+	int bad = bpf_prog_test_run_opts(fd, &topts) || bss->walk_full;
+
+	if (r->rt)
+		coll_sched_normal();
+	if (bad)
 		return -1;
 	nv = bss->walk_n;
 	v = malloc((nv ? nv : 1) * sizeof(*v));
@@ -1750,6 +1879,33 @@ struct snap_job {
 	int done;
 };
 
+/* Scheduling and memory of the consumer (collector/sched.c): the thread
+ * that drains the rings at SCHED_FIFO, memory locked.  After CMD is
+ * forked (it never inherits either). */
+static void keep_up(struct rec *r)
+{
+	char v[80];
+
+	if (coll_lock_memory())
+		snprintf(v, sizeof(v), "not locked: %s", strerror(errno));
+	else
+		snprintf(v, sizeof(v), "locked (mlockall)");
+	coll_note(&r->h, "record.memory", v);
+	if (!r->o.rt_prio) {
+		coll_note(&r->h, "record.scheduling", "normal (--rt-priority 0)");
+		return;
+	}
+	if (coll_sched_rt(r->o.rt_prio)) {
+		snprintf(v, sizeof(v), "normal: SCHED_FIFO %d refused: %s",
+			 r->o.rt_prio, strerror(errno));
+		fprintf(stderr, "mmtrace record: %s\n", v);
+	} else {
+		r->rt = 1;
+		snprintf(v, sizeof(v), "consumer SCHED_FIFO %d", r->o.rt_prio);
+	}
+	coll_note(&r->h, "record.scheduling", v);
+}
+
 static void *snap_thread(void *arg)
 {
 	struct snap_job *j = arg;
@@ -1761,16 +1917,19 @@ static void *snap_thread(void *arg)
 	return NULL;
 }
 
-/* The start snapshot reads all of /proc/kpageflags (a second or more on a
- * big host) while events already flow: take it on a thread and keep the
- * rings drained into the merge queues meanwhile, so a busy host loses
- * nothing; the queued events are written right after the snapshot. */
-/* Also used for the end snapshot, taken while the programs are still
- * attached: its free-list walk is then one moment inside the event
- * stream (events after it are in the file, after the snapshot's ts),
- * instead of leaving a gap between detach and walk whose frees would be
- * missing.  `write` says whether drained events may go to the file yet. */
-static int snapshot_async(struct rec *r, struct mmt_snapshot *snap, int write,
+/* A snapshot reads all of /proc/kpageflags (a second or more on a big
+ * host, several under memory pressure) while events flow: take it on a
+ * thread and keep draining and writing events meanwhile, so a busy host
+ * loses nothing and nothing piles up in memory (queued for a start
+ * snapshot of 5 s, the events of a pressure run took 1.3 GB until the
+ * OOM killer ended the recorder).  The start snapshot's section follows
+ * those events in the file (FORMAT.md).
+ * The end snapshot is taken while the programs are still attached: its
+ * free-list walk is then one moment inside the event stream (events after
+ * it are in the file, after the snapshot's ts), instead of leaving a gap
+ * between detach and walk whose frees would be missing; `end` detaches
+ * the programs as soon as the walk is done. */
+static int snapshot_async(struct rec *r, struct mmt_snapshot *snap, int end,
 			  const char *which)
 {
 	struct snap_job j = { .r = r };
@@ -1783,13 +1942,11 @@ static int snapshot_async(struct rec *r, struct mmt_snapshot *snap, int write,
 		while (!__atomic_load_n(&j.done, __ATOMIC_ACQUIRE)) {
 			/* end: once the free lists are read, events are past
 			 * the snapshot's moment; stop recording them */
-			if (write && r->nlinks && __atomic_load_n(&r->walk_done, __ATOMIC_ACQUIRE))
+			if (end && r->nlinks && __atomic_load_n(&r->walk_done, __ATOMIC_ACQUIRE))
 				detach_programs(r);
 			ring_buffer__poll(r->rb, 10);
-			if (write)
-				drain(r, coll_now_ns(CLOCK_MONOTONIC) - MERGE_SLACK_NS);
-			else
-				ring_buffer__consume(r->rb);
+			if (drain(r, coll_now_ns(CLOCK_MONOTONIC) - MERGE_SLACK_NS))
+				break;	/* a write error: finish() says which */
 		}
 		pthread_join(th, NULL);
 	}
@@ -1864,19 +2021,23 @@ static int start(struct rec *r)
 		coll_comms_scan(r->comms);
 	else
 		coll_note(&r->h, "record.names", "process names: out of memory");
-	if (start_snapshot(r, &snap))
-		return -1;
 	r->opened = 1;	/* the writer owns o.out from here, even on failure */
 	r->w = mmt_writer_open(r->o.out, r->o.force || r->placeholder, &r->h,
-			       &snap, err, sizeof(err));
-	mmt_snapshot_free(&snap);
+			       NULL, err, sizeof(err));
 	if (!r->w) {
 		fprintf(stderr, "mmtrace record: %s\n", err);
 		return -1;
 	}
 	if (!r->o.raw_pointers)
 		coll_ksyms_name_into(r->ks, r->w);
-	return 0;
+	if (start_snapshot(r, &snap))
+		return -1;
+	int rc = mmt_writer_start_snapshot(r->w, &snap);
+
+	mmt_snapshot_free(&snap);
+	if (rc)
+		fprintf(stderr, "mmtrace record: %s\n", mmt_writer_error(r->w));
+	return rc;
 }
 
 /* Reads all rings, then writes what is older than `cutoff`. */
@@ -2099,6 +2260,7 @@ static int run(struct rec *r, int argc, char **argv)
 		return 1;
 	learn_zones(r);
 	r->nzones = coll_read_zoneinfo(&r->h, &r->zones);
+	keep_up(r);
 	if (stop_flag) {
 		fprintf(stderr, "mmtrace record: %s before recording started; no "
 			"trace written\n", strsignal(stop_flag));

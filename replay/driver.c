@@ -610,6 +610,50 @@ static void mirror_flush_pcp(struct rp_run *r, int *dirty)
 	}
 }
 
+/*
+ * A page freed at a pcp order normally goes on the CPU's pcp list (the
+ * mirror keeps it in kpcp until a PCP_DRAIN), but free_frozen_pages()
+ * sends it straight to the buddy allocator when that list's lock is
+ * taken (pcp_spin_trylock(): another CPU draining it, __drain_all_pages()
+ * in reclaim and compaction) or its pageblock is isolated: no event says
+ * so.  When the kernel then hands out a block that holds such a page
+ * (an allocation, a refill, compaction's isolation), it must have been in
+ * the buddy allocator: give the kpcp pages inside the block to the model
+ * and take the block.  1 when some were.
+ */
+static int release_kpcp_range(struct rp_run *r, uint64_t pfn, unsigned order,
+			      int cpu)
+{
+	uint64_t v;
+	int n = 0;
+
+	if (!r->kpcp.len || order > MMC_MAX_ORDER)
+		return 0;
+	for (uint64_t p = pfn; p < pfn + (1ull << order); p++)
+		if (rp_map_get(&r->kpcp, p, &v)) {
+			rp_map_del(&r->kpcp, p);
+			if (!mmc_free(r->m, p, (unsigned)v, cpu, NULL))
+				n++;
+		}
+	r->mir.pcp_straight += (uint64_t)n;
+	return n > 0;
+}
+
+/* The kernel took [pfn, 2^order) off its free lists: the model does. */
+static int mirror_take(struct rp_run *r, uint64_t pfn, unsigned order,
+		       uint64_t gfp, int cpu, struct mmc_result *res)
+{
+	if (!mmc_alloc_at(r->m, pfn, order, gfp, cpu, res))
+		return 0;
+	if (online_block(r, pfn) && !mmc_alloc_at(r->m, pfn, order, gfp, cpu, res))
+		return 0;
+	if (release_kpcp_range(r, pfn, order, cpu)) {
+		mmc_drain_all(r->m);
+		return mmc_alloc_at(r->m, pfn, order, gfp, cpu, res);
+	}
+	return -1;
+}
+
 static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 			 int *dirty)
 {
@@ -625,13 +669,8 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 			rp_map_del(&r->kpcp, ev->pfn);
 			r->mir.pcp_allocs++;
 			res.path = MMC_PATH_PCP_HIT;
-		} else if (mmc_alloc_at(r->m, ev->pfn, ev->order,
-					rp_gfp_canon(r, ev->gfp), cpu,
-					&res) < 0 &&
-			   (!online_block(r, ev->pfn) ||
-			    mmc_alloc_at(r->m, ev->pfn, ev->order,
-					 rp_gfp_canon(r, ev->gfp), cpu,
-					 &res) < 0)) {
+		} else if (mirror_take(r, ev->pfn, ev->order,
+				       rp_gfp_canon(r, ev->gfp), cpu, &res) < 0) {
 			/* allocated in the model already: the start snapshot
 			 * was read while this happened, or an event was lost */
 			r->mir.alloc_not_free++;
@@ -664,9 +703,7 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 		 * no mm_page_alloc; its unused pages come back as frees */
 		mirror_flush_pcp(r, dirty);
 		r->mir.isolated++;
-		if (mmc_alloc_at(r->m, ev->pfn, ev->order, 0, cpu, &res) < 0 &&
-		    (!online_block(r, ev->pfn) ||
-		     mmc_alloc_at(r->m, ev->pfn, ev->order, 0, cpu, &res) < 0))
+		if (mirror_take(r, ev->pfn, ev->order, 0, cpu, &res) < 0)
 			r->mir.isolate_not_free++;
 		break;
 	case MMT_EV_COMPACT_SCAN:
@@ -685,9 +722,7 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 		if (!ev->arg)	/* a buddy allocation: PAGE_ALLOC follows */
 			break;
 		mirror_flush_pcp(r, dirty);
-		if (mmc_alloc_at(r->m, ev->pfn, ev->order, 0, cpu, &res) < 0 &&
-		    (!online_block(r, ev->pfn) ||
-		     mmc_alloc_at(r->m, ev->pfn, ev->order, 0, cpu, &res) < 0))
+		if (mirror_take(r, ev->pfn, ev->order, 0, cpu, &res) < 0)
 			r->mir.refill_not_free++;
 		rp_map_put(&r->kpcp, ev->pfn, ev->order);
 		break;
@@ -1065,6 +1100,17 @@ static void replay_events(struct rp_run *r)
 		if (ev->ts > r->k.max_ts)
 			r->k.max_ts = ev->ts;
 		kernel_event(r, ev);
+		/* before the start snapshot: already in the state it shows
+		 * (its moment is the middle of its free-list walk; the
+		 * recorder writes the events of the walk's time too) */
+		if (mirror && ev->ts < r->start_snap_ts) {
+			r->mir.before_start++;
+			if (ev->ts + BOUNDARY_NS / 4 >= r->start_snap_ts)
+				mirror_mark_late(r, ev);
+			continue;
+		}
+		if (mirror && ev->ts < r->start_snap_ts + BOUNDARY_NS / 4)
+			mirror_mark_late(r, ev);
 		if (mirror && ev->ts > r->end_snap_ts) {
 			/* after the end snapshot: not in the state it shows */
 			r->mir.after_end++;
@@ -1160,6 +1206,7 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	end = mmt_reader_snapshot(r->rd, 1);
 	r->have_end = end != NULL;
 	r->end_snap_ts = end && end->ts ? end->ts : UINT64_MAX;
+	r->start_snap_ts = start ? start->ts : 0;
 	rc = rp_build_topology(r, start, end, err, errlen);
 	if (rc)
 		return rc;

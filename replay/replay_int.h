@@ -185,6 +185,9 @@ struct rp_mirror_ctr {
 	 * isolated, those the model did not have free, the frees that only
 	 * put a failed migration's target back on its list (not applied) */
 	uint64_t isolated, isolate_not_free, compact_returns, range_passes;
+	uint64_t before_start;		/* events before the start snapshot */
+	uint64_t pcp_straight;		/* pcp-order frees found in the buddy */
+	uint64_t pcp_straight_end;	/* ... at the end snapshot (pages) */
 	int have_pcp_events;
 };
 
@@ -273,7 +276,7 @@ struct rp_run {
 	uint32_t nr_zstart;
 
 	const char *stop_reason;
-	uint64_t end_snap_ts;
+	uint64_t end_snap_ts, start_snap_ts;
 	int have_end;
 };
 
