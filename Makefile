@@ -125,7 +125,8 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(ALL_LIBS)
 $(BUILD)/scenarios/%: $(BUILD)/scenarios/%.o
 	$(CC) $(LDFLAGS_SAN) -o $@ $<
 
-tests: $(TEST_BIN) $(BUILD)/mmtrace $(SCEN_BIN)
+# test_live_pressure runs bench/memload under the recorder
+tests: $(TEST_BIN) $(BUILD)/mmtrace $(BUILD)/bench/memload $(SCEN_BIN)
 
 # The README's test command.  Every suite runs; the summary line counts them.
 test: tests

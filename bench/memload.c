@@ -5,7 +5,7 @@
  * hand.  It does not shrink memory itself: run it where free memory is
  * already small (the live test shrinks it with a hugetlb pool).
  *
- *   memload --prepare DIR MB      create DIR/stream (MB MiB of data)
+ *   memload --prepare DIR MB      create DIR/stream (MB MiB, sparse)
  *   memload SECONDS DIR ANON_MB   run four processes until SECONDS pass:
  *     reader   reads DIR/stream sequentially, again and again (page cache
  *              streams through: kswapd and direct reclaim evict it), and
@@ -42,38 +42,20 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* DIR/stream: a sparse file.  Reading a hole fills page-cache pages
+ * with zeros without any I/O (the filesystem's read_folio zero-fills),
+ * so the page cache streams at memory speed and creating the file
+ * costs nothing: reclaim gets busy without a disk in the way. */
 static int prepare(const char *dir, unsigned long mb)
 {
 	char path[4096];
-	char *buf = malloc(MB);
 	int fd;
 
-	if (!buf)
-		return 1;
-	for (unsigned long i = 0; i < MB; i++)
-		buf[i] = (char)(i * 7 + 1);
 	snprintf(path, sizeof(path), "%s/stream", dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
+	if (fd < 0 || ftruncate(fd, (off_t)(mb * MB)) || close(fd)) {
 		perror(path);
 		return 1;
-	}
-	for (unsigned long i = 0; i < mb; i++)
-		if (write(fd, buf, MB) != (ssize_t)MB) {
-			perror(path);
-			close(fd);
-			return 1;
-		}
-	free(buf);
-	if (fsync(fd) || close(fd)) {
-		perror(path);
-		return 1;
-	}
-	/* start cold: the test measures streaming, not a warm cache */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-		close(fd);
 	}
 	return 0;
 }

@@ -145,6 +145,7 @@ struct rec {
 
 	int write_failed;
 	int placeholder;	/* we created o.out (empty) before attaching */
+	char part[4200];	/* o.out.part-PID until the start snapshot is in */
 	int opened;		/* the writer took o.out over */
 	int cmd_ended;		/* CMD exited on its own: its status is ours */
 	int calib_only;		/* mm_page_alloc attached for calibration only */
@@ -1259,6 +1260,8 @@ static int check_misses(struct rec *r, int final)
 
 	if (!final && now - r->misses_at < 500000000ull)
 		return 0;
+	if (r->o.attach_only || r->o.store_only)
+		return 0;	/* the programs record nothing: nothing missed */
 	for (int i = 0; i < r->nlink_prog; i++) {
 		struct bpf_prog_info info;
 		uint32_t len = sizeof(info);
@@ -2021,9 +2024,12 @@ static int start(struct rec *r)
 		coll_comms_scan(r->comms);
 	else
 		coll_note(&r->h, "record.names", "process names: out of memory");
-	r->opened = 1;	/* the writer owns o.out from here, even on failure */
-	r->w = mmt_writer_open(r->o.out, r->o.force || r->placeholder, &r->h,
-			       NULL, err, sizeof(err));
+	/* Events are written while the start snapshot is taken, into
+	 * FILE.part-PID, which becomes FILE once the snapshot is in it: FILE
+	 * is non-empty only when the recording is ready (what scripts and
+	 * the tests wait for) */
+	snprintf(r->part, sizeof(r->part), "%s.part-%d", r->o.out, (int)getpid());
+	r->w = mmt_writer_open(r->part, 1, &r->h, NULL, err, sizeof(err));
 	if (!r->w) {
 		fprintf(stderr, "mmtrace record: %s\n", err);
 		return -1;
@@ -2035,9 +2041,14 @@ static int start(struct rec *r)
 	int rc = mmt_writer_start_snapshot(r->w, &snap);
 
 	mmt_snapshot_free(&snap);
-	if (rc)
+	if (!rc)
+		rc = mmt_writer_rename(r->w, r->o.out);
+	if (rc) {
 		fprintf(stderr, "mmtrace record: %s\n", mmt_writer_error(r->w));
-	return rc;
+		return -1;
+	}
+	r->opened = 1;	/* the writer owns o.out from here, even on failure */
+	return 0;
 }
 
 /* Reads all rings, then writes what is older than `cutoff`. */
@@ -2299,6 +2310,8 @@ int cmd_record(int argc, char **argv)
 		char err[256];
 
 		mmt_writer_close_err(r.w, NULL, err, sizeof(err));
+		if (!r.opened)	/* still the .part file: not a trace yet */
+			unlink(r.part);
 	}
 	if (rc && r.placeholder && !r.opened)
 		unlink(r.o.out);

@@ -698,6 +698,20 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 		if (!r->mir.have_pcp_events)
 			*dirty = 1;
 		break;
+	case MMT_EV_EXTFRAG:
+		/* A fallback that claims a whole free block of pageblock order
+		 * or more (try_to_claim_block()) hands its first page out with
+		 * only mm_page_alloc_extfrag, no mm_page_alloc_zone_locked:
+		 * the page left the buddy allocator, for a pcp list (a refill)
+		 * or for the PAGE_ALLOC that follows (which finds it here) */
+		if (!r->mir.have_pcp_events || rp_map_get(&r->kpcp, ev->pfn, &v))
+			break;
+		mirror_flush_pcp(r, dirty);
+		if (!mirror_take(r, ev->pfn, ev->order, 0, cpu, &res)) {
+			rp_map_put(&r->kpcp, ev->pfn, ev->order);
+			r->mir.extfrag_taken++;
+		}
+		break;
 	case MMT_EV_COMPACT_ISOLATE:
 		/* __isolate_free_page(): the block leaves the free lists with
 		 * no mm_page_alloc; its unused pages come back as frees */
