@@ -1785,15 +1785,7 @@ static int walk_free_lists(void *ctx, struct mmt_free_block **out, uint64_t *n)
 	bss->walk_vmemmap = r->vmemmap;
 	bss->walk_max_order = r->h.max_order;
 	bss->walk_nr_mt = r->nr_mt;
-	/* the walk is the snapshot's moment: no preemption by the busy
-	 * host's tasks in the middle of it (this thread is normal else) */
-	if (r->rt)
-		coll_sched_rt(r->o.rt_prio);
-	int bad = bpf_prog_test_run_opts(fd, &topts) || bss->walk_full;
-
-	if (r->rt)
-		coll_sched_normal();
-	if (bad)
+	if (bpf_prog_test_run_opts(fd, &topts) || bss->walk_full)
 		return -1;
 	nv = bss->walk_n;
 	v = malloc((nv ? nv : 1) * sizeof(*v));
@@ -1909,9 +1901,17 @@ static void keep_up(struct rec *r)
 	coll_note(&r->h, "record.scheduling", v);
 }
 
+/* The snapshot thread runs at the consumer's priority too: under memory
+ * pressure, at normal priority, its free-list walk (the snapshot's moment)
+ * was preempted half-way and its page-flag scan took seconds (while the
+ * events of those seconds piled up); at SCHED_FIFO the scan takes about
+ * a second of one CPU, the walk 25-30 ms. */
 static void *snap_thread(void *arg)
 {
 	struct snap_job *j = arg;
+
+	if (j->r->rt)
+		coll_sched_rt(j->r->o.rt_prio);
 
 	j->rc = coll_snapshot(&j->r->h, &j->snap,
 			      coll_now_ns(CLOCK_MONOTONIC) - j->r->h.start_ns,

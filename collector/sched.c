@@ -11,8 +11,8 @@
  * 16-30% of the events; at SCHED_FIFO 1 it lost none.  perf record -r
  * and trace-cmd record -r offer the same for the same reason.
  * SCHED_RESET_ON_FORK: CMD and every thread the recorder starts get
- * normal scheduling back (the snapshot thread raises itself only for the
- * free-list walk, which must be one short moment).
+ * normal scheduling back (the snapshot thread raises itself: its walk of
+ * the free lists must be one short moment, and its page-flag scan short).
  *
  * mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT): under pressure the
  * kernel evicts file pages, the recorder's own code and libraries

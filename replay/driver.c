@@ -654,6 +654,38 @@ static int mirror_take(struct rp_run *r, uint64_t pfn, unsigned order,
 	return -1;
 }
 
+/*
+ * A free-scanner pass known only by its range and count: isolate_freepages_
+ * block() took free blocks whose heads lie in [start, end) until it had
+ * `taken` pages.  Approximated by taking the model's free pages in the
+ * range, largest aligned pieces first, up to that count: exact when the
+ * pass took every free block it met (stride 1: sync compaction, or after
+ * a hit), not when async compaction's stride skipped some.  Pages taken.
+ */
+static uint64_t range_isolate(struct rp_run *r, uint64_t start, uint64_t end,
+			      uint64_t taken, int cpu)
+{
+	uint64_t got = 0, p = start;
+
+	if (end <= start || end - start > (1ull << 20))
+		return 0;
+	while (p < end && got < taken) {
+		unsigned o = MMC_MAX_ORDER + 1;
+
+		while (o-- > 0)
+			if (!(p & ((1ull << o) - 1)) && p + (1ull << o) <= end &&
+			    !mmc_alloc_at(r->m, p, o, 0, cpu, NULL))
+				break;
+		if (o > MMC_MAX_ORDER) {
+			p++;
+			continue;
+		}
+		got += 1ull << o;
+		p += 1ull << o;
+	}
+	return got;
+}
+
 static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 			 int *dirty)
 {
@@ -721,10 +753,15 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 			r->mir.isolate_not_free++;
 		break;
 	case MMT_EV_COMPACT_SCAN:
-		/* a free-scanner pass outside compact_zone() without block
-		 * events (alloc_contig_range()): not followed */
-		if (ev->mt == 1 && !ev->mt2 && ev->arg2)
+		/* a free-scanner pass without block events: its compaction
+		 * was already running when the recording started (or ran
+		 * outside compact_zone(): alloc_contig_range()) */
+		if (ev->mt == 1 && !ev->mt2 && ev->arg2) {
+			mirror_flush_pcp(r, dirty);
 			r->mir.range_passes++;
+			r->mir.range_pages += range_isolate(r, ev->pfn, ev->addr,
+							    ev->arg2, cpu);
+		}
 		break;
 	case MMT_EV_PCP_DRAIN:
 		rp_map_del(&r->kpcp, ev->pfn);
@@ -1038,6 +1075,7 @@ static void ev_fields_init(struct rp_run *r)
 	for (int k = 0; k < 64; k++)
 		r->ev_fields[k] = RP_FIELDS;
 	r->ev_fields[MMT_EV_ZONE_RESIZE] |= MMT_FIELD_NODE;
+	r->ev_fields[MMT_EV_COMPACT_SCAN] |= MMT_FIELD_MT | MMT_FIELD_MT2;
 	if (r->o->mode == MMT_REPLAY_POLICY) {
 		r->ev_fields[MMT_EV_PCP_REFILL] = MMT_FIELD_KIND_ONLY;
 		r->ev_fields[MMT_EV_PCP_DRAIN] = MMT_FIELD_KIND_ONLY;

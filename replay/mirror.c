@@ -377,12 +377,15 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 		(unsigned long long)mc->extfrag_taken);
 	if (r->h->flags & MMT_HDR_CAUSES)
 		fprintf(txt, "compaction: %llu blocks isolated (%llu the model "
-			"did not have free), %llu targets put back on its list, "
-			"%llu range passes not followed\n",
+			"did not have free), %llu targets put back on its list; "
+			"%llu passes known by their range only (a compaction "
+			"running before the recording), %llu pages taken for "
+			"them by approximation\n",
 			(unsigned long long)mc->isolated,
 			(unsigned long long)mc->isolate_not_free,
 			(unsigned long long)mc->compact_returns,
-			(unsigned long long)mc->range_passes);
+			(unsigned long long)mc->range_passes,
+			(unsigned long long)mc->range_pages);
 	else
 		fprintf(txt, "compaction: not followed (the trace has no "
 			"isolation events: its free map is off wherever the "

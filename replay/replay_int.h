@@ -184,7 +184,8 @@ struct rp_mirror_ctr {
 	/* compaction (traces with MMT_HDR_CAUSES): blocks its free scanner
 	 * isolated, those the model did not have free, the frees that only
 	 * put a failed migration's target back on its list (not applied) */
-	uint64_t isolated, isolate_not_free, compact_returns, range_passes;
+	uint64_t isolated, isolate_not_free, compact_returns, range_passes,
+		 range_pages;
 	uint64_t before_start;		/* events before the start snapshot */
 	uint64_t pcp_straight;		/* pcp-order frees found in the buddy */
 	uint64_t pcp_straight_end;	/* ... at the end snapshot (pages) */
