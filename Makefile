@@ -35,6 +35,7 @@ TRACE_SRC     := $(sort $(wildcard traces/*.c))
 REPLAY_SRC    := $(sort $(wildcard replay/*.c))
 REPORT_SRC    := $(sort $(wildcard report/*.c))
 ANALYZE_SRC   := $(sort $(wildcard analyze/*.c))
+IMPORT_SRC    := $(sort $(wildcard import/*.c))
 COLLECTOR_SRC := $(sort $(filter-out %.bpf.c,$(wildcard collector/*.c)))
 BPF_SRC       := $(sort $(wildcard collector/*.bpf.c))
 TEST_SRC      := $(sort $(wildcard tests/test_*.c))
@@ -47,6 +48,7 @@ TRACE_OBJ     := $(call obj,$(TRACE_SRC))
 REPLAY_OBJ    := $(call obj,$(REPLAY_SRC))
 REPORT_OBJ    := $(call obj,$(REPORT_SRC))
 ANALYZE_OBJ   := $(call obj,$(ANALYZE_SRC))
+IMPORT_OBJ    := $(call obj,$(IMPORT_SRC))
 COLLECTOR_OBJ := $(call obj,$(COLLECTOR_SRC))
 BPF_OBJ       := $(patsubst collector/%.bpf.c,$(BUILD)/collector/%.bpf.o,$(BPF_SRC))
 SKELS         := $(patsubst collector/%.bpf.c,$(BUILD)/collector/%.skel.h,$(BPF_SRC))
@@ -59,8 +61,9 @@ LIBTRACE  := $(BUILD)/libmmtrace.a
 LIBREPLAY := $(BUILD)/libreplay.a
 LIBREPORT := $(BUILD)/libreport.a
 LIBANALYZE := $(BUILD)/libanalyze.a
+LIBIMPORT := $(BUILD)/libimport.a
 LIBCOLL   := $(BUILD)/libcollector.a
-ALL_LIBS  := $(LIBANALYZE) $(LIBREPLAY) $(LIBREPORT) $(LIBCOLL) $(LIBTRACE) $(LIBMMCORE)
+ALL_LIBS  := $(LIBIMPORT) $(LIBANALYZE) $(LIBREPLAY) $(LIBREPORT) $(LIBCOLL) $(LIBTRACE) $(LIBMMCORE)
 
 .PHONY: all deps test check demo bench install uninstall clean distclean tests FORCE
 all: $(BUILD)/mmtrace
@@ -109,6 +112,8 @@ $(LIBTRACE): $(TRACE_OBJ)
 $(LIBREPLAY): $(REPLAY_OBJ)
 $(LIBREPORT): $(REPORT_OBJ) $(BUILD)/gen/report_plots.o
 $(LIBANALYZE): $(ANALYZE_OBJ)
+$(LIBIMPORT): $(IMPORT_OBJ)
+$(IMPORT_OBJ): $(SKELS)
 $(LIBCOLL): $(COLLECTOR_OBJ)
 $(ALL_LIBS):
 	@mkdir -p $(@D)

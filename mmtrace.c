@@ -22,10 +22,13 @@ static const struct subcmd subcmds[] = {
 	{ "record",  cmd_record,  "capture page, slab, fault, reclaim and compaction events" },
 	{ "info",    cmd_info,    "summarize a trace (--json for scripts)" },
 	{ "dump",    cmd_dump,    "print a trace one event per line" },
+	{ "import",  cmd_import,  "convert a perf.data or trace-cmd capture into a trace" },
+	{ "diff",    cmd_diff,    "put observed metrics of several real captures side by side" },
 	{ "stat",    cmd_stat,    "page and slab allocations by call site, process, cache (perf kmem stat)" },
 	{ "zones",   cmd_zones,   "print the model's zone table in /proc/zoneinfo terms" },
 	{ "replay",  cmd_replay,  "replay a trace through mmcore under a policy" },
 	{ "compare", cmd_compare, "replay under several policies and write a report" },
+	{ "sweep",   cmd_sweep,   "plan policies x traces for GNU parallel or Slurm" },
 	{ "report",  cmd_report,  "(re)render a report from replay outputs" },
 	{ "list",    cmd_list,    "list event kinds and the sysctls a policy can set" },
 };

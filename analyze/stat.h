@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include "mmtrace/filter.h"
 #include "mmtrace/trace.h"
+#include "pagetab.h"
 #include "table.h"
 
 #define STAT_MT 8		/* migratetype slots shown (kernel numbers < 8) */
@@ -84,12 +85,13 @@ struct kmstat {
 	struct tab pid_idx;
 	uint32_t last_pid, last_pidx;
 
-	struct tab live_pages;		/* pfn -> packed page, ts */
+	struct pagetab live_pages;	/* pfn -> packed page */
 	struct tab live_objs;		/* address -> packed object, bytes|ts */
 
 	uint64_t events, matched, lost;
 	uint64_t first_ts, last_ts;	/* of matched events */
 	uint64_t faults_user, faults_kernel;
+	uint64_t direct_reclaims, reclaimed, compact_tries, kswapd_wakes;
 	int oom;
 };
 

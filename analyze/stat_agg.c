@@ -12,7 +12,8 @@
 #include <unistd.h>
 #include "stat.h"
 
-/* A live page: order 8 | mt 4 | site+1 20 | proc+1 20 | gfp 12 bits. */
+/* A live page: order 8 | mt 4 | site+1 20 | proc+1 20 | gfp 12 bits
+ * (the gfp index is kept for later tables; 4095 distinct values). */
 #define PG_SITE_SHIFT 12
 #define PG_PROC_SHIFT 32
 #define PG_GFP_SHIFT 52
@@ -173,7 +174,7 @@ int stat_init(struct kmstat *s, struct mmt_reader *r, struct mmt_filter *f)
 	tab_init(&s->gfp_idx, 0, 0);
 	tab_init(&s->site_idx, 0, 0);
 	tab_init(&s->pid_idx, 0, 0);
-	tab_init(&s->live_pages, 2, 0);
+	pt_init(&s->live_pages);
 	tab_init(&s->live_objs, 6, 3);
 	/* the header's caches, then one for large kmallocs (page-backed) */
 	s->nr_caches = s->h->nr_slab_caches + 1;
@@ -193,7 +194,7 @@ void stat_free(struct kmstat *s)
 	tab_free(&s->gfp_idx);
 	tab_free(&s->site_idx);
 	tab_free(&s->pid_idx);
-	tab_free(&s->live_pages);
+	pt_free(&s->live_pages);
 	tab_free(&s->live_objs);
 	memset(s, 0, sizeof(*s));
 }
@@ -231,13 +232,10 @@ static void page_alloc(struct kmstat *s, const struct mmt_event *e)
 		s->sites[site - 1].page_allocs++;
 		s->sites[site - 1].pages += pages;
 	}
-	struct tab_val v = {
-		(e->order & 0xff) | (uint64_t)(mt & 0xf) << 8 |
-		(uint64_t)site << PG_SITE_SHIFT | (uint64_t)(p + 1) << PG_PROC_SHIFT |
-		(uint64_t)g << PG_GFP_SHIFT,
-		e->ts
-	};
-	if (tab_put(&s->live_pages, e->pfn, v))
+	uint64_t v = (e->order & 0xff) | (uint64_t)(mt & 0xf) << 8 |
+		     (uint64_t)site << PG_SITE_SHIFT | (uint64_t)(p + 1) << PG_PROC_SHIFT |
+		     (uint64_t)(g & 0xfff) << PG_GFP_SHIFT;
+	if (pt_put(&s->live_pages, e->pfn, v))
 		s->oom = 1;
 }
 
@@ -246,13 +244,13 @@ static void page_free(struct kmstat *s, const struct mmt_event *e)
 	uint64_t pages = e->order < 64 ? 1ull << e->order : 0;
 	uint32_t p = proc_of(s, e->pid);	/* may move s->procs */
 	struct stat_proc *pr = &s->procs[p];
-	struct tab_val v;
+	uint64_t v;
 
 	s->page_frees++;
 	s->page_free_pages += pages;
 	pr->page_frees++;
 	pr->pages_freed += pages;
-	if (!tab_take(&s->live_pages, e->pfn, &v)) {
+	if (!pt_take(&s->live_pages, e->pfn, &v)) {
 		s->page_nomatch++;
 		s->page_nomatch_pages += pages;
 	}
@@ -365,6 +363,19 @@ static void one(struct kmstat *s, const struct mmt_event *e,
 	case MMT_EV_EXTFRAG:
 		extfrag(s, e);
 		break;
+	case MMT_EV_DIRECT_RECLAIM_BEGIN:
+		s->direct_reclaims++;
+		break;
+	case MMT_EV_DIRECT_RECLAIM_END:
+	case MMT_EV_NODE_RECLAIM_END:
+		s->reclaimed += e->arg;
+		break;
+	case MMT_EV_COMPACT_TRY:
+		s->compact_tries++;
+		break;
+	case MMT_EV_KSWAPD_WAKE:
+		s->kswapd_wakes++;
+		break;
 	case MMT_EV_FAULT_USER:
 	case MMT_EV_FAULT_KERNEL: {
 		uint32_t p = proc_of(s, e->pid);	/* may move s->procs */
@@ -387,7 +398,7 @@ static void prefetch(const struct kmstat *s, const struct mmt_event *e)
 	switch (e->kind) {
 	case MMT_EV_PAGE_ALLOC:
 	case MMT_EV_PAGE_FREE:
-		tab_prefetch(&s->live_pages, e->pfn);
+		pt_prefetch(&s->live_pages, e->pfn);
 		break;
 	case MMT_EV_KMALLOC:
 	case MMT_EV_KMEM_CACHE_ALLOC:
@@ -419,6 +430,11 @@ static void select_fields(uint32_t k[64])
 	k[MMT_EV_FAULT_USER] = MMT_FIELD_PID;
 	k[MMT_EV_FAULT_KERNEL] = MMT_FIELD_PID;
 	k[MMT_EV_LOST] = MMT_FIELD_ARG;
+	k[MMT_EV_DIRECT_RECLAIM_BEGIN] = MMT_FIELD_KIND_ONLY;
+	k[MMT_EV_DIRECT_RECLAIM_END] = MMT_FIELD_ARG;
+	k[MMT_EV_NODE_RECLAIM_END] = MMT_FIELD_ARG;
+	k[MMT_EV_COMPACT_TRY] = MMT_FIELD_KIND_ONLY;
+	k[MMT_EV_KSWAPD_WAKE] = MMT_FIELD_KIND_ONLY;
 }
 
 int stat_run(struct kmstat *s, struct mmt_reader *r, int progress)
@@ -479,13 +495,13 @@ int stat_run(struct kmstat *s, struct mmt_reader *r, int progress)
 
 void stat_finish(struct kmstat *s)
 {
-	uint64_t i = 0, key;
+	uint64_t i = 0, key, a;
 	struct tab_val v;
 
-	while (tab_next(&s->live_pages, &i, &key, &v)) {
-		uint32_t site = (uint32_t)(v.a >> PG_SITE_SHIFT) & IDX_MASK;
-		uint32_t p = (uint32_t)(v.a >> PG_PROC_SHIFT) & IDX_MASK;
-		uint64_t pages = 1ull << (v.a & 0x3f);
+	while (pt_next(&s->live_pages, &i, &key, &a)) {
+		uint32_t site = (uint32_t)(a >> PG_SITE_SHIFT) & IDX_MASK;
+		uint32_t p = (uint32_t)(a >> PG_PROC_SHIFT) & IDX_MASK;
+		uint64_t pages = 1ull << (a & 0x3f);
 
 		s->leak_page_allocs++;
 		s->leak_pages += pages;

@@ -4,7 +4,7 @@
 # `make test`.
 set -e
 cd "$(dirname "$0")/.."
-for b in bench/record.sh bench/bpfcost.sh bench/mmcore.sh bench/replay.sh; do
+for b in bench/record.sh bench/bpfcost.sh bench/mmcore.sh bench/replay.sh bench/stat.sh; do
 	if [ -f "$b" ]; then
 		echo "## $b"
 		sh "$b"

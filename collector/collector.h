@@ -83,6 +83,8 @@ int coll_comms_note(struct coll_comms *c, uint32_t pid, uint64_t ts,
 		    struct mmt_writer *w);
 
 uint64_t coll_keyed_hash(uint64_t key, uint64_t v);
+/* FNV-1a 64 of "symbol+0xoffset": a call site's id (also import's). */
+uint64_t coll_site_hash(const char *s);
 uint64_t coll_now_ns(int clock);
 
 /* ---- sched.c: keeping up under pressure ------------------------------ */

@@ -101,7 +101,7 @@ void coll_ksyms_free(struct coll_ksyms *k)
 	free(k);
 }
 
-static uint64_t fnv1a(const char *s)
+uint64_t coll_site_hash(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 
@@ -193,7 +193,7 @@ uint64_t coll_ksyms_hash(struct coll_ksyms *k, uint64_t addr)
 	else {
 		snprintf(buf, sizeof(buf), "%s+0x%llx", k->v[lo].name,
 			 (unsigned long long)(addr - k->v[lo].addr));
-		h = fnv1a(buf);
+		h = coll_site_hash(buf);
 		name_once(k, h, buf);
 	}
 	k->cache[slot].addr = addr;

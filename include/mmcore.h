@@ -405,6 +405,21 @@ struct mmc_vmstat {
 };
 void mmc_vmstat(const struct mmc *m, struct mmc_vmstat *out);
 
+/* One node's share of some mmc_vmstat counters: summed over the nodes
+ * they give mmc_vmstat's totals exactly, so a per-node figure and a
+ * whole-host table agree.  Pages allocated count where they landed (and
+ * remote ones there too); a failed allocation, a direct reclaim and a
+ * compaction stall count on the allocating cpu's node; node reclaim,
+ * compaction migrations and kswapd on the node they worked on. */
+struct mmc_node_vmstat {
+	uint64_t pgalloc, pgalloc_remote, alloc_fail;
+	uint64_t direct_reclaims, direct_reclaimed;
+	uint64_t compact_stalls, compact_migrated;
+	uint64_t node_reclaims, node_reclaimed;
+	uint64_t kswapd_wakes, kswapd_reclaimed;
+};
+int mmc_node_vmstat(const struct mmc *m, int nid, struct mmc_node_vmstat *out);
+
 /* mm/vmstat.c fill_contig_page_info + unusable_free_index /
  * __fragmentation_index, on a free_count[] per order.  Both *1000. */
 int mmc_unusable_index(const uint64_t free_count[MMC_NR_ORDERS], unsigned order);

@@ -642,6 +642,7 @@ static enum compact_result compact_zone(struct mmc *m,
 	cc->freepages = NULL;
 	cc->cap_freeblocks = 0;
 	m->vm.compact_migrated += cc->nr_migrated;
+	m->nodes[z->node].vm.compact_migrated += cc->nr_migrated;
 	m->vm.compact_scanned += cc->total_migrate_scanned +
 				 cc->total_free_scanned;
 	return ret;

@@ -255,6 +255,9 @@ struct mmc_node {
 	bool reclaim_locked;		/* PGDAT_RECLAIM_LOCKED */
 
 	void *reclaim;			/* reclaim.c private: LRU lists */
+	/* this node's share of m->vm's counters (mmc_node_vmstat), kept
+	 * beside each of them */
+	struct mmc_node_vmstat vm;
 };
 
 /* ---- the model --------------------------------------------------------- */

@@ -229,6 +229,16 @@ void mmc_vmstat(const struct mmc *m, struct mmc_vmstat *out)
 	*out = m->vm;
 }
 
+int mmc_node_vmstat(const struct mmc *m, int nid, struct mmc_node_vmstat *out)
+{
+	if (nid < 0 || (uint32_t)nid >= m->nr_nodes) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	*out = m->nodes[nid].vm;
+	return 0;
+}
+
 void mmc_for_each_free_block(const struct mmc *m, mmc_free_block_fn fn,
 			     void *ctx)
 {

@@ -188,8 +188,10 @@ try_this_zone:;
 		if (alloc_flags & ALLOC_HIGHATOMIC)
 			reserve_highatomic_pageblock(m, z, idx);
 		m->vm.pgalloc += 1u << order;
+		m->nodes[z->node].vm.pgalloc += 1u << order;
 		if (z->node != ac->preferred_nid) {
 			m->vm.pgalloc_remote += 1u << order;
+			m->nodes[z->node].vm.pgalloc_remote += 1u << order;
 			if (res)
 				res->path |= MMC_PATH_REMOTE;
 		}
@@ -268,6 +270,7 @@ static uint64_t direct_compact(struct mmc *m, uint64_t gfp, unsigned order,
 	if (*result == COMPACT_SKIPPED)
 		return NO_PFN;
 	m->vm.compact_stalls++;
+	m->nodes[ac->preferred_nid].vm.compact_stalls++;
 	uint64_t pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac,
 					      res);
 	if (pfn != NO_PFN) {
@@ -522,6 +525,7 @@ uint64_t alloc_pages_node(struct mmc *m, int preferred_nid, uint64_t gfp,
 	}
 	if (pfn == NO_PFN) {
 		m->vm.alloc_fail++;
+		m->nodes[preferred_nid].vm.alloc_fail++;
 		return NO_PFN;
 	}
 	if (order == pageblock_order)
@@ -620,8 +624,10 @@ int mmc_alloc_at(struct mmc *m, uint64_t pfn, unsigned order, uint64_t gfp,
 
 	prep_new_page(m, z, idx, order, &ac);
 	m->vm.pgalloc += 1u << order;
+	m->nodes[z->node].vm.pgalloc += 1u << order;
 	if (cpu >= 0 && (uint32_t)cpu < m->nr_cpus && m->cpu_node[cpu] != z->node) {
 		m->vm.pgalloc_remote += 1u << order;
+		m->nodes[z->node].vm.pgalloc_remote += 1u << order;
 		res->path |= MMC_PATH_REMOTE;
 	}
 	res->pfn = pfn;

@@ -1440,6 +1440,8 @@ uint64_t try_to_free_pages(struct mmc *m, int preferred_nid, uint64_t gfp,
 	m->vm.direct_reclaims++;
 	m->vm.direct_scanned += scanned;
 	m->vm.direct_reclaimed += sc.nr_reclaimed;
+	m->nodes[preferred_nid].vm.direct_reclaims++;
+	m->nodes[preferred_nid].vm.direct_reclaimed += sc.nr_reclaimed;
 	if (res) {
 		res->path |= MMC_PATH_DIRECT_RECLAIM;
 		res->reclaim_scanned += (uint32_t)scanned;
@@ -1522,6 +1524,7 @@ int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 	int ret;
 
 	m->vm.node_reclaims++;
+	n->vm.node_reclaims++;
 	if (node_pagecache_reclaimable(m, nid) <= n->min_unmapped_pages &&
 	    n->nr_slab_reclaimable <= n->min_slab_pages) {
 		m->vm.node_reclaim_full++;
@@ -1537,6 +1540,7 @@ int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 	ret = __node_reclaim(m, nid, gfp, order, &sc, &scanned);
 	n->reclaim_locked = false;
 	m->vm.node_reclaimed += sc.nr_reclaimed;
+	n->vm.node_reclaimed += sc.nr_reclaimed;
 	if (res) {
 		res->path |= MMC_PATH_NODE_RECLAIM;
 		res->node_reclaimed += (uint32_t)sc.nr_reclaimed;
@@ -1611,6 +1615,7 @@ void wakeup_kswapd(struct mmc *m, struct mmc_zone *z, uint64_t gfp,
 	}
 	n->kswapd_awake = true;
 	m->vm.kswapd_wakes++;
+	n->vm.kswapd_wakes++;
 }
 
 /* kswapd_shrink_node(): reclaim towards the high marks. */
@@ -1687,6 +1692,7 @@ restart:
 	if (!sc.nr_reclaimed)
 		n->kswapd_failures++;
 	m->vm.kswapd_reclaimed += sc.nr_reclaimed;
+	n->vm.kswapd_reclaimed += sc.nr_reclaimed;
 	if (boosted) {
 		for (int i = 0; i <= highest; i++) {
 			struct mmc_zone *z = &n->zones[i];

@@ -7,7 +7,8 @@ if (!exists("outdir")) outdir = '.'
 load datadir.'/params.gp'
 file = datadir.'/latency.tsv'
 set encoding utf8
-set datafile missing '-'
+set datafile separator "\t"
+sel(i, v) = strcol(1) eq pname[i] ? v : NaN
 pngterm = strstrt(GPVAL_TERMINALS, 'pngcairo') ? 'pngcairo' : 'png'
 # Earlier policies draw wider lines, so a policy whose curve equals a later
 # one's still shows as a coloured edge around it.
@@ -21,7 +22,7 @@ do for [fmt in 'svg png'] {
 		eval 'set terminal '.pngterm.' size 1100,520 enhanced font "Helvetica,11" background rgb "white"'
 	}
 	set output outdir.'/latency.'.fmt
-	set multiplot layout 1,2 title 'Allocation latency (modelled): '.trace_name noenhanced
+	set multiplot layout 1,2 title 'Allocation latency (modelled, every allocation): '.trace_name noenhanced
 	set grid xtics ytics mxtics lc rgb '#dddddd'
 	set logscale x
 	set xtics ('10 ns' 10, '100 ns' 100, '1 µs' 1e3, '10 µs' 1e4, '100 µs' 1e5, '1 ms' 1e6, '10 ms' 1e7, '100 ms' 1e8, '1 s' 1e9, '10 s' 1e10)
@@ -32,7 +33,7 @@ do for [fmt in 'svg png'] {
 	set yrange [0:1.02]
 	set key bottom right
 	if (has_lat) {
-		plot for [i=1:npol] file index (i-1) using 1:2 with lines lw plw(i) dt pdt(i) lc rgb pcol[i] title pname[i] noenhanced
+		plot for [i=1:npol] file skip 1 using 2:(sel(i, $3)) with lines lw plw(i) dt pdt(i) lc rgb pcol[i] title pname[i] noenhanced
 	} else {
 		set label 1 'no latency data' at graph 0.5,0.5 center
 		plot [1:1e6] [0:1] -1 notitle
@@ -50,7 +51,7 @@ do for [fmt in 'svg png'] {
 	set label 2 'p99' at graph 0.02, first 0.013 font ',10' textcolor rgb '#666666'
 	set label 3 'p99.9' at graph 0.02, first 0.0013 font ',10' textcolor rgb '#666666'
 	if (has_lat) {
-		plot for [i=1:npol] file index (i-1) using 1:3 with lines lw plw(i) dt pdt(i) lc rgb pcol[i] title pname[i] noenhanced
+		plot for [i=1:npol] file skip 1 using 2:(sel(i, $4)) with lines lw plw(i) dt pdt(i) lc rgb pcol[i] title pname[i] noenhanced
 	} else {
 		set label 1 'no latency data' at graph 0.5,0.5 center
 		plot [1:1e6] [1e-6:1] 1e-9 notitle

@@ -9,7 +9,8 @@ if (!exists("outdir")) outdir = '.'
 load datadir.'/params.gp'
 file = datadir.'/bars.tsv'
 set encoding utf8
-set datafile missing '-'
+set datafile separator "\t"
+sel(i, v) = strcol(1) eq pname[i] ? v : NaN
 pngterm = strstrt(GPVAL_TERMINALS, 'pngcairo') ? 'pngcairo' : 'png'
 w = 0.8 / npol
 xpos(b, i) = b + (i - (npol + 1) / 2.0) * w
@@ -40,11 +41,11 @@ do for [fmt in 'svg png'] {
 	if (bar_has_base0) {
 		set label 9 'hatched: '.pname[1].' had 0, height not to scale' at graph 0.01, graph 0.96 font ',10' noenhanced
 	}
-	plot for [i=1:npol] file index (i-1) using ($7 != 0 ? NaN : xpos($1, i)):4:(xpos($1, i) - w / 2):(xpos($1, i) + w / 2):3:4 \
+	plot for [i=1:npol] file skip 1 using (sel(i, $8 != 0 ? NaN : xpos($2, i))):5:(xpos($2, i) - w / 2):(xpos($2, i) + w / 2):4:5 \
 		with boxxyerror fs solid 0.85 lc rgb pcol[i] title pname[i] noenhanced, \
-	     for [i=1:npol] file index (i-1) using ($7 != 0 ? xpos($1, i) : NaN):4:(xpos($1, i) - w / 2):(xpos($1, i) + w / 2):3:4 \
+	     for [i=1:npol] file skip 1 using (sel(i, $8 != 0 ? xpos($2, i) : NaN)):5:(xpos($2, i) - w / 2):(xpos($2, i) + w / 2):4:5 \
 		with boxxyerror fs pattern 4 lc rgb pcol[i] notitle, \
-	     for [i=1:npol] file index (i-1) using (xpos($1, i)):5:6 with labels rotate by 90 left offset 0,0.4 font ',9' notitle
+	     for [i=1:npol] file skip 1 using (sel(i, xpos($2, i))):6:7 with labels rotate by 90 left offset 0,0.4 font ',9' notitle
 	unset arrow 1
 	unset label 9
 	unset logscale y

@@ -22,14 +22,9 @@
 #include "opts.h"
 
 #define MAX_POLICIES 64
-#define MAX_SETS 32
 
 struct cmp_policy {
-	char name[64];
-	char settings[512];		/* as given after ':' */
-	char *sets[MAX_SETS];
-	unsigned nr_sets;
-	char buf[512];			/* sets point here */
+	struct rp_policy p;
 	pid_t pid;
 	int status;
 };
@@ -59,73 +54,8 @@ static void usage(FILE *f)
 	      "      --policy defrag:vm.defrag_mode=1,vm.min_free_kbytes=262144\n", f);
 }
 
-static int parse_policy(struct cmp_policy *p, const char *arg)
-{
-	const char *colon = strchr(arg, ':');
-	size_t nl = colon ? (size_t)(colon - arg) : strlen(arg);
-	char *s, *save = NULL;
-
-	if (!nl || nl >= sizeof(p->name)) {
-		fprintf(stderr, "mmtrace compare: --policy %s: expected "
-			"NAME:vm.X=V[,vm.Y=W]\n", arg);
-		return -1;
-	}
-	memcpy(p->name, arg, nl);
-	p->name[nl] = '\0';
-	for (size_t i = 0; i < nl; i++)
-		if (!isalnum((unsigned char)p->name[i]) &&
-		    !strchr("_.-+", p->name[i])) {
-			fprintf(stderr, "mmtrace compare: --policy %s: name "
-				"may hold only letters, digits and _.-+\n", arg);
-			return -1;
-		}
-	if (p->name[0] == '.') {
-		fprintf(stderr, "mmtrace compare: --policy %s: bad name\n", arg);
-		return -1;
-	}
-	snprintf(p->settings, sizeof(p->settings), "%s", colon ? colon + 1 : "");
-	snprintf(p->buf, sizeof(p->buf), "%s", p->settings);
-	for (s = strtok_r(p->buf, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
-		if (p->nr_sets == MAX_SETS) {
-			fprintf(stderr, "mmtrace compare: --policy %s: more "
-				"than %d settings\n", arg, MAX_SETS);
-			return -1;
-		}
-		p->sets[p->nr_sets++] = s;
-	}
-	return 0;
-}
-
-/* Catch unknown sysctls and bad values before forking anything. */
-static int check_policy(const struct cmp_policy *p)
-{
-	struct mmc_policy pol;
-	char err[256];
-
-	mmc_policy_defaults(&pol);
-	for (unsigned i = 0; i < p->nr_sets; i++) {
-		char name[128];
-		const char *eq = strchr(p->sets[i], '=');
-		size_t nl = eq ? (size_t)(eq - p->sets[i]) : 0;
-
-		if (!eq || !nl || nl >= sizeof(name)) {
-			fprintf(stderr, "mmtrace compare: policy %s: '%s': "
-				"expected vm.NAME=VALUE\n", p->name, p->sets[i]);
-			return -1;
-		}
-		memcpy(name, p->sets[i], nl);
-		name[nl] = '\0';
-		if (mmc_policy_set(&pol, name, eq + 1, err, sizeof(err)) < 0) {
-			fprintf(stderr, "mmtrace compare: policy %s: %s\n",
-				p->name, err);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static int run_child(const char *trace, const char *dir,
-		     const struct cmp_policy *p, const char *topo, int mode,
+		     const struct rp_policy *p, const char *topo, int mode,
 		     uint64_t sample_ns)
 {
 	struct mmt_replay_opts o;
@@ -145,29 +75,6 @@ static int run_child(const char *trace, const char *dir,
 	if (rc)
 		fprintf(stderr, "mmtrace compare: policy %s: %s\n", p->name, err);
 	return rc;
-}
-
-static int write_policies(const char *dir, const struct cmp_policy *p,
-			  unsigned n)
-{
-	char path[4096];
-	FILE *f;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/policies.tsv", dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		return -1;
-	}
-	fputs("# index\tname\tcolour\tsettings\n", f);
-	for (unsigned i = 0; i < n; i++)
-		fprintf(f, "%u\t%s\t%u\t%s\n", i, p[i].name, i % 8,
-			*p[i].settings ? p[i].settings : "host");
-	return fclose(f);
 }
 
 static int wait_one(struct cmp_policy *p, unsigned n, unsigned *done,
@@ -212,7 +119,7 @@ static int run_all(const char *trace, const char *dir, struct cmp_policy *p,
 			return 1;
 		}
 		if (pid == 0)
-			_exit(run_child(trace, dir, &p[i], topo, mode,
+			_exit(run_child(trace, dir, &p[i].p, topo, mode,
 					sample_ns));
 		p[i].pid = pid;
 		running++;
@@ -230,7 +137,7 @@ static int run_all(const char *trace, const char *dir, struct cmp_policy *p,
 
 		if (!WIFEXITED(st))
 			fprintf(stderr, "mmtrace compare: policy %s: replay "
-				"died (signal %d)\n", p[i].name,
+				"died (signal %d)\n", p[i].p.name,
 				WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 		if (code > rc)
 			rc = code;
@@ -251,6 +158,7 @@ int cmd_compare(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cmp_policy *pol;
+	const struct rp_policy *list[MAX_POLICIES];
 	unsigned n = 0, jobs;
 	const char *topo = NULL, *dir = NULL;
 	enum mmt_replay_mode mode = MMT_REPLAY_POLICY;
@@ -272,14 +180,13 @@ int cmd_compare(int argc, char **argv)
 					"policies\n", MAX_POLICIES);
 				goto out;
 			}
-			if (parse_policy(&pol[n], optarg) < 0 ||
-			    check_policy(&pol[n]) < 0)
+			if (rp_parse_policy("compare", &pol[n].p, optarg) < 0)
 				goto out;
 			for (unsigned i = 0; i < n; i++)
-				if (!strcmp(pol[i].name, pol[n].name)) {
+				if (!strcmp(pol[i].p.name, pol[n].p.name)) {
 					fprintf(stderr, "mmtrace compare: policy "
 						"name %s given twice\n",
-						pol[n].name);
+						pol[n].p.name);
 					goto out;
 				}
 			n++;
@@ -326,7 +233,9 @@ int cmd_compare(int argc, char **argv)
 	rc = run_all(argv[optind], dir, pol, n, topo, mode, sample_ns, jobs);
 	if (rc)
 		goto out;
-	if (write_policies(dir, pol, n) != 0) {
+	for (unsigned i = 0; i < n; i++)
+		list[i] = &pol[i].p;
+	if (rp_write_policies(dir, list, n) != 0) {
 		fprintf(stderr, "mmtrace compare: %s/policies.tsv: %s\n", dir,
 			strerror(errno));
 		rc = 1;

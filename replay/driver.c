@@ -140,29 +140,17 @@ void rp_account(struct rp_run *r, int op, const struct mmc_result *res,
 	account(r, op, res, order, extra_ns);
 }
 
-/* Per-node counters for the time series, from what the model reports. */
+/* The time series' kswapd_active flag: an allocation on the node woke
+ * kswapd.  (Its counters come from the model: mmc_node_vmstat.) */
 static void count_result(struct rp_run *r, const struct mmc_result *res,
 			 int cpu)
 {
-	int node = res->pfn != UINT64_MAX && res->node >= 0 &&
-		   res->node < MMC_MAX_NODES ? res->node : cpu_node(r, cpu);
-	struct rp_node_ctr *n = &r->node[node];
+	if (res->path & MMC_PATH_KSWAPD_WAKE) {
+		int node = res->pfn != UINT64_MAX && res->node >= 0 &&
+			   res->node < MMC_MAX_NODES ? res->node : cpu_node(r, cpu);
 
-	n->allocs++;
-	if (res->pfn == UINT64_MAX)
-		n->alloc_fail++;
-	if (res->path & MMC_PATH_REMOTE)
-		n->remote_allocs++;
-	if (res->path & MMC_PATH_DIRECT_RECLAIM)
-		n->direct_reclaims++;
-	if (res->path & MMC_PATH_COMPACT)
-		n->compact_stalls++;
-	if (res->path & MMC_PATH_NODE_RECLAIM)
-		n->node_reclaims++;
-	if (res->path & MMC_PATH_KSWAPD_WAKE)
-		n->kswapd_woken = 1;
-	n->reclaimed_pages += res->reclaim_reclaimed + res->node_reclaimed;
-	n->compact_migrated += res->compact_migrated;
+		r->node[node].kswapd_woken = 1;
+	}
 }
 
 void rp_count_result(struct rp_run *r, const struct mmc_result *res, int cpu)
@@ -1247,6 +1235,11 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	r->rd = mmt_reader_open(r->o->trace, err, errlen);
 	if (!r->rd)
 		return 1;
+	/* What the trace holds, for "N of M events replayed": its index's
+	 * count; a file cut before its index (a stop reason at open) tells
+	 * only what is readable up to the cut. */
+	r->events_in_trace = mmt_reader_nr_events(r->rd);
+	r->in_trace_known = mmt_reader_stop_reason(r->rd) == NULL;
 	r->h = mmt_reader_header(r->rd);
 	mmt_decode_init(&r->dec, r->h);
 	for (int i = 0; i < 256; i++) {	/* every slot valid: raw 0 */
@@ -1256,6 +1249,15 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	rp_build_mt_map(r);
 	start = mmt_reader_snapshot(r->rd, 0);
 	end = mmt_reader_snapshot(r->rd, 1);
+	/* An imported capture (mmtrace import) has no snapshots: there is no
+	 * kernel placement to mirror from a known start. */
+	if (!start && r->o->mode == MMT_REPLAY_MIRROR &&
+	    mmt_header_note(r->h, "import.start_state")) {
+		snprintf(err, errlen, "%s: mirror mode needs the start snapshot an "
+			 "imported capture lacks (%s); use --mode policy",
+			 r->o->trace, mmt_header_note(r->h, "import.source"));
+		return 2;
+	}
 	r->have_end = end != NULL;
 	r->end_snap_ts = end && end->ts ? end->ts : UINT64_MAX;
 	r->start_snap_ts = start ? start->ts : 0;
@@ -1299,8 +1301,10 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 				"or pcp-looking pages inside free blocks)\n",
 				r->o->trace, (unsigned long long)seed_err);
 	} else {
-		fprintf(stderr, "mmtrace replay: %s: no start snapshot; "
-			"starting from an empty machine\n", r->o->trace);
+		fprintf(stderr, "mmtrace replay: %s: no start snapshot; start state "
+			"inferred: every page of the zones free%s\n", r->o->trace,
+			mmt_header_note(r->h, "import.source") ?
+			" (an imported capture)" : "");
 		rp_seed_empty(r);
 	}
 	mmc_setup_zones(r->m);
@@ -1376,9 +1380,15 @@ int mmt_replay_run(const struct mmt_replay_opts *o,
 				 o->outdir, strerror(errno));
 			rc = 1;
 		}
-		if (r->stop_reason)
+		if (r->stop_reason && r->in_trace_known)
 			fprintf(stderr, "mmtrace replay: warning: %s; replayed "
-				"%llu events up to there\n", r->stop_reason,
+				"%llu of the trace's %llu events, up to there\n",
+				r->stop_reason, (unsigned long long)r->events,
+				(unsigned long long)r->events_in_trace);
+		else if (r->stop_reason)
+			fprintf(stderr, "mmtrace replay: warning: %s; replayed "
+				"%llu events, up to there (the file is cut short: "
+				"its total is unknown)\n", r->stop_reason,
 				(unsigned long long)r->events);
 	}
 	run_free(r);

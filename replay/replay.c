@@ -117,9 +117,14 @@ int cmd_replay(int argc, char **argv)
 	rc = mmt_replay_run(&o, &res, err, sizeof(err));
 	if (rc)
 		fprintf(stderr, "mmtrace replay: %s\n", err);
-	else if (o.outdir && !quiet)
-		fprintf(stderr, "mmtrace replay: %llu events replayed, "
+	else if (o.outdir && !quiet && res.events_total_known)
+		fprintf(stderr, "mmtrace replay: %llu of %llu events replayed, "
 			"results in %s\n",
+			(unsigned long long)res.events_replayed,
+			(unsigned long long)res.events_total, o.outdir);
+	else if (o.outdir && !quiet)
+		fprintf(stderr, "mmtrace replay: %llu events replayed (the file "
+			"is cut short: its total is unknown), results in %s\n",
 			(unsigned long long)res.events_replayed, o.outdir);
 	free(sets);
 	return rc;

@@ -139,10 +139,8 @@ uint64_t rp_cost_alloc(const struct rp_costs *c, const struct mmc_result *r,
 enum rp_op { RP_OP_ALLOC, RP_OP_FAULT, RP_OP_RECLAIM, RP_OP_COMPACTION,
 	     RP_OP_SLAB, RP_NR_OPS };
 
+/* What the time series keeps per node beside the model's counters. */
 struct rp_node_ctr {
-	uint64_t direct_reclaims, compact_stalls, node_reclaims,
-		 reclaimed_pages, compact_migrated, remote_allocs, allocs,
-		 alloc_fail;
 	int kswapd_woken;	/* since the previous sample */
 };
 
@@ -259,7 +257,11 @@ struct rp_run {
 	struct rp_mirror_ctr mir;
 	struct rp_slab_state sl;
 
-	uint64_t events, events_total, unmatched_frees, alloc_over_live,
+	/* events replayed; read (delivered by the reader); in the trace
+	 * (its index, or what is readable up to a cut: in_trace_known 0) */
+	uint64_t events, events_total, events_in_trace;
+	int in_trace_known;
+	uint64_t unmatched_frees, alloc_over_live,
 		 absorbed, refaults, touches, slab_objs;
 	uint64_t last_tick, now;
 	uint64_t dup_lru;

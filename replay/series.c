@@ -2,7 +2,10 @@
 /*
  * Time series: one row per (sample time, zone) in timeseries.tsv
  * (docs/replay-output.md), plus the order-9 probe and the running mean of
- * the unusable index that summary.json reports.
+ * the unusable index that summary.json reports.  The node-wide counters
+ * are the model's own per-node counters (mmc_node_vmstat), whose sums
+ * are what summary.json reports at the end: the report's figures and its
+ * table count the same events.
  */
 #include <string.h>
 #include "replay_int.h"
@@ -29,14 +32,14 @@ int rp_series_open(struct rp_run *r)
 	f = rp_create(r->o->outdir, "timeseries.tsv");
 	if (!f)
 		return -1;
-	fputs("# t_s\tnode\tzone\tfree_pages", f);
+	fputs("t_s\tnode\tzone\tfree_pages", f);
 	for (int o = 0; o < MMC_NR_ORDERS; o++)
 		fprintf(f, "\tfree_o%d", o);
 	fputs("\tunusable_o9\tfragidx_o9\tfree_ge_o9_pages\tmixed_pageblocks"
 	      "\twmark_min\twmark_low\twmark_high\tboost\tbelow_low"
-	      "\tkswapd_active\tdirect_reclaims\tcompact_stalls\tnode_reclaims"
-	      "\treclaimed_pages\tcompact_migrated\tremote_allocs\tallocs"
-	      "\talloc_fail\n", f);
+	      "\tkswapd_active\tkswapd_wakes\tdirect_reclaims\tcompact_stalls"
+	      "\tnode_reclaims\treclaimed_pages\tcompact_migrated"
+	      "\tpgalloc_remote\tpgalloc\talloc_fail\n", f);
 	r->ts_out = f;
 	return 0;
 }
@@ -84,7 +87,7 @@ void rp_series_sample(struct rp_run *r, uint64_t t)
 
 	for (uint32_t i = 0; i < mmc_nr_zones(r->m); i++) {
 		struct mmc_zone_stats s;
-		const struct rp_node_ctr *n;
+		struct mmc_node_vmstat nv;
 		uint64_t ge9 = 0;
 
 		if (mmc_zone_stats(r->m, i, &s) < 0)
@@ -94,7 +97,7 @@ void rp_series_sample(struct rp_run *r, uint64_t t)
 			fc[o] += s.free_count[o];
 		if (!r->ts_out)
 			continue;
-		n = &r->node[s.node >= 0 && s.node < MMC_MAX_NODES ? s.node : 0];
+		mmc_node_vmstat(r->m, s.node, &nv);
 		for (int o = 9; o < MMC_NR_ORDERS; o++)
 			ge9 += s.free_count[o] << o;
 		fprintf(r->ts_out, "%.6f\t%d\t%s\t%llu", (double)t / 1e9, s.node,
@@ -103,9 +106,9 @@ void rp_series_sample(struct rp_run *r, uint64_t t)
 		for (int o = 0; o < MMC_NR_ORDERS; o++)
 			fprintf(r->ts_out, "\t%llu",
 				(unsigned long long)s.free_count[o]);
-		fprintf(r->ts_out, "\t%.6g\t%.6g\t%llu\t%llu\t%llu\t%llu\t%llu"
+		fprintf(r->ts_out, "\t%.6f\t%.6f\t%llu\t%llu\t%llu\t%llu\t%llu"
 			"\t%llu\t%d\t%d\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu"
-			"\t%llu\t%llu\n",
+			"\t%llu\t%llu\t%llu\n",
 			frac(mmc_unusable_index(s.free_count, 9)),
 			frac(mmc_fragmentation_index(s.free_count, 9)),
 			(unsigned long long)ge9,
@@ -114,15 +117,20 @@ void rp_series_sample(struct rp_run *r, uint64_t t)
 			(unsigned long long)s.wmark_low,
 			(unsigned long long)s.wmark_high,
 			(unsigned long long)s.boost,
-			s.nr_free < s.wmark_low + s.boost, n->kswapd_woken,
-			(unsigned long long)n->direct_reclaims,
-			(unsigned long long)n->compact_stalls,
-			(unsigned long long)n->node_reclaims,
-			(unsigned long long)n->reclaimed_pages,
-			(unsigned long long)n->compact_migrated,
-			(unsigned long long)n->remote_allocs,
-			(unsigned long long)n->allocs,
-			(unsigned long long)n->alloc_fail);
+			s.nr_free < s.wmark_low + s.boost,
+			r->node[s.node >= 0 && s.node < MMC_MAX_NODES ?
+				s.node : 0].kswapd_woken,
+			(unsigned long long)nv.kswapd_wakes,
+			(unsigned long long)nv.direct_reclaims,
+			(unsigned long long)nv.compact_stalls,
+			(unsigned long long)nv.node_reclaims,
+			(unsigned long long)(nv.kswapd_reclaimed +
+					     nv.direct_reclaimed +
+					     nv.node_reclaimed),
+			(unsigned long long)nv.compact_migrated,
+			(unsigned long long)nv.pgalloc_remote,
+			(unsigned long long)nv.pgalloc,
+			(unsigned long long)nv.alloc_fail);
 	}
 	for (int i = 0; i < MMC_MAX_NODES; i++)
 		r->node[i].kswapd_woken = 0;

@@ -27,11 +27,11 @@ static int mkdir_p(const char *dir)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+		if (mkdir(buf, 0777) < 0 && errno != EEXIST)
 			return -1;
 		*p = '/';
 	}
-	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+	if (mkdir(buf, 0777) < 0 && errno != EEXIST)
 		return -1;
 	return 0;
 }
@@ -45,7 +45,8 @@ FILE *rp_create(const char *dir, const char *name)
 	if (mkdir_p(dir) < 0)
 		return NULL;
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* the umask decides who may read a run (a trace stays 0600) */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return NULL;
 	f = fdopen(fd, "w");
@@ -285,9 +286,18 @@ static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
 	}
 	fputs("},\n  \"topology\": ", f);
 	json_str(f, r->topo_desc);
-	fprintf(f, ",\n  \"events_replayed\": %llu,\n  \"events_total\": %llu,\n"
-		"  \"stopped_early\": ", (unsigned long long)r->events,
-		(unsigned long long)r->events_total);
+	/* events_total: the trace's own count (its index); null when the
+	 * file was cut before its index, events_readable then says how many
+	 * were there up to the cut */
+	fprintf(f, ",\n  \"events_replayed\": %llu,\n  \"events_read\": %llu,\n",
+		(unsigned long long)r->events, (unsigned long long)r->events_total);
+	if (r->in_trace_known)
+		fprintf(f, "  \"events_total\": %llu,\n",
+			(unsigned long long)r->events_in_trace);
+	else
+		fprintf(f, "  \"events_total\": null,\n  \"events_readable\": %llu,\n",
+			(unsigned long long)r->events_in_trace);
+	fputs("  \"stopped_early\": ", f);
 	if (r->stop_reason)
 		json_msg(f, r->stop_reason, r->o->trace);
 	else
@@ -424,7 +434,7 @@ static int write_zones(const struct rp_run *r)
 
 	if (!f)
 		return -1;
-	fputs("# when\tnode\tzone\tstart_pfn\tspanned\tpresent\tmanaged"
+	fputs("when\tnode\tzone\tstart_pfn\tspanned\tpresent\tmanaged"
 	      "\twmark_min\twmark_low\twmark_high\tboost\treserve_normal"
 	      "\tpcp_high\tpcp_batch\tnr_free\n", f);
 	for (uint32_t i = 0; i < r->nr_zstart; i++)
@@ -446,7 +456,7 @@ static int write_latency(const struct rp_run *r)
 
 	if (!f)
 		return -1;
-	fputs("# op\tlo_ns\thi_ns\tcount\tcdf\n", f);
+	fputs("op\tlo_ns\thi_ns\tcount\tcdf\n", f);
 	for (int op = 0; op < RP_NR_OPS; op++) {
 		const struct rp_hist *h = &r->hist[op];
 		uint64_t seen = 0;
@@ -486,7 +496,7 @@ static int write_calibration(const struct rp_run *r)
 
 	if (!f)
 		return -1;
-	fputs("# constant\tvalue\tsamples\trmse_ns\tr2\tsource\n", f);
+	fputs("constant\tvalue\tsamples\trmse_ns\tr2\tsource\n", f);
 	for (int i = 0; i < RP_NR_FITS; i++) {
 		const struct rp_fit *ft = &c->fit[i];
 		const char *src = ft->fitted ? "trace" : "default";
@@ -558,7 +568,7 @@ void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv)
 	rows[14].model = (int64_t)vs.node_reclaimed;
 	rows[15].model = (int64_t)nr_ns;
 	if (tsv)
-		fputs("# counter\tkernel\tmodel\n", f);
+		fputs("counter\tkernel\tmodel\n", f);
 	else
 		fprintf(f, "model vs kernel (%s)\n%-24s %16s %16s\n",
 			r->topo_desc, "counter", "kernel", "model");
@@ -580,7 +590,9 @@ static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
 	const struct rp_hist *h = &r->hist[RP_OP_ALLOC];
 
 	res->events_replayed = r->events;
-	res->events_total = r->events_total;
+	res->events_read = r->events_total;
+	res->events_total = r->events_in_trace;
+	res->events_total_known = r->in_trace_known;
 	res->stopped_early = r->stop_reason != NULL;
 	res->model_fallbacks = vs->extfrag_events;
 	res->kernel_fallbacks = r->k.fallbacks;

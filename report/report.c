@@ -19,14 +19,26 @@
 
 const struct rpt_figure rpt_figures[] = {
 	{ "frag", "frag.tsv", "Fragmentation over time: unusable free space "
-	  "index at order 9 and free pages in blocks of order 9 and above" },
-	{ "heatmap", "heatmap.tsv", "Free pages by order over time" },
-	{ "latency", "latency.tsv", "Allocation latency: CDF and tail (1 - CDF)" },
+	  "index at order 9 and free pages in blocks of order 9 and above, "
+	  "every zone of every node summed", 0 },
+	{ "frag_nodes", "frag.tsv", "Fragmentation over time per node (each "
+	  "node's zones summed)", 1 },
+	{ "heatmap", "heatmap.tsv", "Free pages by order over time, every zone "
+	  "of every node summed", 0 },
+	{ "latency", "latency.tsv", "Allocation latency of every allocation: "
+	  "CDF and tail (1 - CDF)", 0 },
 	{ "activity", "activity.tsv", "Reclaim and compaction activity over time "
-	  "(cumulative)" },
-	{ "summary", "bars.tsv", "Summary, normalised to the first policy" },
+	  "(cumulative, every node summed): the counters of the summary table", 0 },
+	{ "activity_nodes", "activity.tsv", "Reclaim and compaction activity "
+	  "per node (cumulative)", 1 },
+	{ "summary", "bars.tsv", "Summary, normalised to the first policy", 0 },
 };
 const size_t rpt_nfigures = sizeof(rpt_figures) / sizeof(rpt_figures[0]);
+
+int rpt_figure_drawn(const struct rpt *r, const struct rpt_figure *fg)
+{
+	return !fg->per_node || r->nnodes > 1;
+}
 
 /* ---- locating the gnuplot scripts --------------------------------------- */
 
@@ -108,7 +120,7 @@ static int copy_scripts(const char *dir, char *err, size_t errlen)
 	if (find_scripts(src, sizeof(src), err, errlen))
 		return -1;
 	snprintf(pdir, sizeof(pdir), "%s/plots", dir);
-	if (mkdir(pdir, 0700) && errno != EEXIST) {
+	if (mkdir(pdir, 0777) && errno != EEXIST) {
 		snprintf(err, errlen, "%s: %s", pdir, strerror(errno));
 		return -1;
 	}
@@ -184,10 +196,9 @@ static int run_gnuplot(const char *gp, const char *dir, const char *name)
 	if (pid == 0) {
 		int log, null;
 
-		umask(077);
 		if (chdir(dir))
 			_exit(126);
-		log = open("gnuplot.log", O_WRONLY | O_CREAT | O_APPEND, 0600);
+		log = open("gnuplot.log", O_WRONLY | O_CREAT | O_APPEND, 0666);
 		null = open("/dev/null", O_RDWR);
 		if (log < 0 || null < 0)
 			_exit(126);
@@ -222,9 +233,11 @@ static void remove_figure(const char *dir, const char *name)
 	unlink(path);
 }
 
-/* Draws every figure; on failure names the first script that failed,
- * relative to DIR (the message also goes into index.html). */
-static int draw_figures(const char *dir, char *err, size_t errlen)
+/* Draws every figure the report has (per-node ones with several nodes);
+ * on failure names the first script that failed, relative to DIR (the
+ * message also goes into index.html). */
+static int draw_figures(const struct rpt *r, const char *dir, char *err,
+			size_t errlen)
 {
 	char gp[PATH_MAX], log[PATH_MAX];
 	struct stat st;
@@ -242,6 +255,8 @@ static int draw_figures(const char *dir, char *err, size_t errlen)
 		const char *name = rpt_figures[i].name;
 
 		remove_figure(dir, name);
+		if (!rpt_figure_drawn(r, &rpt_figures[i]))
+			continue;
 		if (run_gnuplot(gp, dir, name) || !file_nonempty(dir, name, "svg") ||
 		    !file_nonempty(dir, name, "png")) {
 			if (!ret)
@@ -257,7 +272,7 @@ static int draw_figures(const char *dir, char *err, size_t errlen)
 
 /* ---- the whole report --------------------------------------------------- */
 
-static int render(const char *dir, int figures, char *err, size_t errlen)
+int rpt_render(const char *dir, int figures, char *err, size_t errlen)
 {
 	struct rpt r;
 	char fig_err[512] = "";
@@ -271,7 +286,7 @@ static int render(const char *dir, int figures, char *err, size_t errlen)
 		return -1;
 	}
 	if (figures)
-		fig_ret = draw_figures(dir, fig_err, sizeof(fig_err));
+		fig_ret = draw_figures(&r, dir, fig_err, sizeof(fig_err));
 	else
 		snprintf(fig_err, sizeof(fig_err), "--no-figures was given.");
 	if (rpt_write_html(&r, figures && !fig_ret, fig_err, err, errlen)) {
@@ -286,9 +301,20 @@ static int render(const char *dir, int figures, char *err, size_t errlen)
 	return 0;
 }
 
+/* A sweep folder (sweep.tsv) or a compare / replay folder. */
+static int render_any(const char *dir, int figures, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+
+	if (pathf(path, sizeof(path), "%s/sweep.tsv", dir) == 0 &&
+	    !access(path, F_OK))
+		return rpt_render_sweep(dir, figures, err, errlen);
+	return rpt_render(dir, figures, err, errlen);
+}
+
 int mmt_report_render(const char *dir, char *err, size_t errlen)
 {
-	return render(dir, 1, err, errlen);
+	return render_any(dir, 1, err, errlen);
 }
 
 static void usage(FILE *f)
@@ -303,6 +329,11 @@ static void usage(FILE *f)
 	      "by gnuplot), summary.md, summary.txt and index.html, and prints\n"
 	      "the path of index.html.\n"
 	      "\n"
+	      "A sweep folder (DIR/sweep.tsv, from mmtrace sweep) is merged: each\n"
+	      "trace folder whose runs are all there gets its report, and DIR gets\n"
+	      "summary.tsv (a row per run), summary.md and index.html.  Runs that\n"
+	      "are missing are named on stderr and in index.html, and exit 1.\n"
+	      "\n"
 	      "  --no-figures   write data, scripts, tables and html only\n"
 	      "  -h, --help     this text\n"
 	      "\n"
@@ -314,7 +345,9 @@ static void usage(FILE *f)
 	      "  Redraw a compare report after editing DIR/plots/frag.gp:\n"
 	      "    MMTRACE_PLOTS=out/plots mmtrace report out\n"
 	      "  A report of one replay run, without gnuplot:\n"
-	      "    mmtrace report --no-figures run0\n", f);
+	      "    mmtrace report --no-figures run0\n"
+	      "  The merged report of a sweep GNU parallel ran:\n"
+	      "    mmtrace report sw\n", f);
 }
 
 int cmd_report(int argc, char **argv)
@@ -350,7 +383,7 @@ int cmd_report(int argc, char **argv)
 			"report --help)\n");
 		return 2;
 	}
-	if (render(argv[optind], figures, err, sizeof(err))) {
+	if (render_any(argv[optind], figures, err, sizeof(err))) {
 		fprintf(stderr, "mmtrace report: %s\n", err);
 		return 1;
 	}

@@ -205,8 +205,8 @@ static int load_policies(struct rpt *r, const char *path, char *err, size_t errl
 		char *p = lines[i];
 		size_t nf = 0;
 
-		if (!*p || *p == '#')
-			continue;
+		if (!*p || *p == '#' || (i == 0 && !strncmp(p, "index\t", 6)))
+			continue;	/* blank, comment, or the header row */
 		/* Tab-separated; settings is the rest of the line. */
 		while (nf < 4) {
 			f[nf++] = p;
@@ -318,15 +318,16 @@ static int scan_runs(struct rpt *r, char *err, size_t errlen)
 /* ---- timeseries.tsv ----------------------------------------------------- */
 
 enum ts_col {
-	TS_T, TS_NODE, TS_ZONE, TS_FREE_PAGES, TS_FREE_GE_O9, TS_KSWAPD, TS_DIRECT,
-	TS_COMPACT, TS_NODE_RECLAIMS, TS_RECLAIMED, TS_REMOTE, TS_ALLOCS,
-	TS_ALLOC_FAIL, TS_FREE_O0, TS_NCOLS = TS_FREE_O0 + RPT_ORDERS
+	TS_T, TS_NODE, TS_ZONE, TS_FREE_PAGES, TS_FREE_GE_O9, TS_KSWAPD,
+	TS_KSWAPD_WAKES, TS_DIRECT, TS_COMPACT, TS_NODE_RECLAIMS, TS_RECLAIMED,
+	TS_REMOTE, TS_PGALLOC, TS_ALLOC_FAIL, TS_FREE_O0,
+	TS_NCOLS = TS_FREE_O0 + RPT_ORDERS
 };
 
 static const char *const ts_names[TS_FREE_O0] = {
 	"t_s", "node", "zone", "free_pages", "free_ge_o9_pages", "kswapd_active",
-	"direct_reclaims", "compact_stalls", "node_reclaims",
-	"reclaimed_pages", "remote_allocs", "allocs", "alloc_fail",
+	"kswapd_wakes", "direct_reclaims", "compact_stalls", "node_reclaims",
+	"reclaimed_pages", "pgalloc_remote", "pgalloc", "alloc_fail",
 };
 
 #define TS_MAX_FIELDS 256
@@ -395,13 +396,14 @@ static void ts_add_row(struct rpt_sample *s, char **f, size_t nf, const int *col
 		       int first_of_node, int orders_are_pages)
 {
 	static const int node_cols[] = {
-		TS_KSWAPD, TS_DIRECT, TS_COMPACT, TS_NODE_RECLAIMS,
-		TS_RECLAIMED, TS_REMOTE, TS_ALLOCS, TS_ALLOC_FAIL,
+		TS_KSWAPD, TS_KSWAPD_WAKES, TS_DIRECT, TS_COMPACT,
+		TS_NODE_RECLAIMS, TS_RECLAIMED, TS_REMOTE, TS_PGALLOC,
+		TS_ALLOC_FAIL,
 	};
 	double *node_vals[] = {
-		&s->kswapd_nodes, &s->direct_reclaims, &s->compact_stalls,
-		&s->node_reclaims, &s->reclaimed_pages, &s->remote_allocs,
-		&s->allocs, &s->alloc_fail,
+		&s->kswapd_nodes, &s->kswapd_wakes, &s->direct_reclaims,
+		&s->compact_stalls, &s->node_reclaims, &s->reclaimed_pages,
+		&s->pgalloc_remote, &s->pgalloc, &s->alloc_fail,
 	};
 	double ge = 0;
 
@@ -476,19 +478,62 @@ static int ts_group_add(struct ts_group *g, double node, const char *zone)
 	return first;
 }
 
+/* A new sample (of the host, and of each node when there are several). */
 static struct rpt_sample *ts_new_sample(struct rpt_run *run, size_t *cap,
 					double t)
 {
 	struct rpt_sample *s;
+	int nn = run->nnodes > 1 ? run->nnodes : 0;
 
 	if (run->nts == *cap) {
 		*cap = *cap ? *cap * 2 : 256;
 		run->ts = xrealloc(run->ts, *cap * sizeof(*run->ts));
+		if (nn)
+			run->node_ts = xrealloc(run->node_ts, *cap * (size_t)nn *
+						sizeof(*run->node_ts));
+	}
+	for (int n = 0; n < nn; n++) {
+		s = &run->node_ts[run->nts * (size_t)nn + (size_t)n];
+		memset(s, 0, sizeof(*s));
+		s->t = t;
 	}
 	s = &run->ts[run->nts++];
 	memset(s, 0, sizeof(*s));
 	s->t = t;
 	return s;
+}
+
+/* The nodes a timeseries.tsv holds: 1 + the largest node id; -1 with err
+ * set when an id is not a small non-negative integer. */
+static int ts_count_nodes(char **lines, size_t n, const int *col,
+			  const char *path, char *err, size_t errlen)
+{
+	int nodes = 1;
+
+	if (col[TS_NODE] < 0)
+		return 1;
+	for (size_t i = 1; i < n; i++) {
+		const char *p = lines[i] + strspn(lines[i], "\t ");
+		char *end;
+
+		if (!p[0] || p[0] == '#')
+			continue;
+		/* read the node field in place: the line is split later */
+		for (int c = 0; c < col[TS_NODE] && *p; c++) {
+			p += strcspn(p, "\t ");
+			p += strspn(p, "\t ");
+		}
+		long v = strtol(p, &end, 10);
+		if (end == p || (*end && *end != '\t' && *end != ' ') || v < 0 ||
+		    v >= RPT_MAX_NODES) {
+			snprintf(err, errlen, "%s: line %zu: bad node (want 0..%d)",
+				 path, i + 1, RPT_MAX_NODES - 1);
+			return -1;
+		}
+		if ((int)v + 1 > nodes)
+			nodes = (int)v + 1;
+	}
+	return nodes;
 }
 
 static int load_timeseries(struct rpt_run *run, char *err, size_t errlen)
@@ -503,11 +548,15 @@ static int load_timeseries(struct rpt_run *run, char *err, size_t errlen)
 	if (!text)
 		goto out;
 	n = split_lines(text, &lines);
-	if (n == 0 || lines[0][0] != '#') {
-		snprintf(err, errlen, "%s: missing '#' header line", path);
+	if (n == 0) {
+		snprintf(err, errlen, "%s: empty (no header line)", path);
 		goto out;
 	}
+	/* the header: column names ('#' first in files of older versions) */
 	if (ts_header(lines[0], col, path, err, errlen))
+		goto out;
+	run->nnodes = ts_count_nodes(lines, n, col, path, err, errlen);
+	if (run->nnodes < 0)
 		goto out;
 	for (size_t i = 1; i < n; i++) {
 		char *f[TS_MAX_FIELDS];
@@ -540,10 +589,17 @@ static int load_timeseries(struct rpt_run *run, char *err, size_t errlen)
 			g.n = 0;
 		}
 		s = &run->ts[run->nts - 1];
-		ts_add_row(s, f, nf, col, ts_group_add(&g, node, zone), pages > 0);
+		int first = ts_group_add(&g, node, zone);
+		ts_add_row(s, f, nf, col, first, pages > 0);
+		if (run->nnodes > 1)	/* node is 0..nnodes-1 (counted above) */
+			ts_add_row(&run->node_ts[(run->nts - 1) * (size_t)run->nnodes +
+						 (size_t)node],
+				   f, nf, col, first, pages > 0);
 	}
 	for (size_t i = 0; i < run->nts; i++)
 		run->ts[i].unusable_o9 = unusable_o9(run->ts[i].free_blocks);
+	for (size_t i = 0; run->nnodes > 1 && i < run->nts * (size_t)run->nnodes; i++)
+		run->node_ts[i].unusable_o9 = unusable_o9(run->node_ts[i].free_blocks);
 	ret = 0;
 out:
 	free(lines);
@@ -576,8 +632,9 @@ static int load_latency(struct rpt_run *run, char *err, size_t errlen)
 		size_t nf;
 		struct rpt_lat_point p;
 
-		if (!lines[i][0] || lines[i][0] == '#')
-			continue;
+		if (!lines[i][0] || lines[i][0] == '#' ||
+		    (i == 0 && !strncmp(lines[i], "op\t", 3)))
+			continue;	/* blank, comment, or the header row */
 		nf = split_fields(lines[i], f, 8);
 		p.lo_ns = field_num(f, nf, 1);
 		p.hi_ns = field_num(f, nf, 2);
@@ -654,7 +711,7 @@ static void load_policy_txt(struct rpt_run *run)
 	free(text);
 }
 
-static int load_run(struct rpt_run *run, char *err, size_t errlen)
+int rpt_load_run(struct rpt_run *run, char *err, size_t errlen)
 {
 	struct stat st;
 
@@ -692,31 +749,38 @@ int rpt_load(struct rpt *r, const char *dir, char *err, size_t errlen)
 	else
 		ret = scan_runs(r, err, errlen);
 	free(pol);
-	for (size_t i = 0; !ret && i < r->nruns; i++)
-		ret = load_run(&r->runs[i], err, errlen);
+	for (size_t i = 0; !ret && i < r->nruns; i++) {
+		ret = rpt_load_run(&r->runs[i], err, errlen);
+		if (!ret && r->runs[i].nnodes > r->nnodes)
+			r->nnodes = r->runs[i].nnodes;
+	}
 	if (ret)
 		rpt_free(r);
 	return ret;
 }
 
+void rpt_free_run(struct rpt_run *run)
+{
+	free(run->name);
+	free(run->colour);
+	free(run->settings);
+	free(run->dir);
+	free(run->rel);
+	rj_free(run->summary);
+	free(run->ts);
+	free(run->node_ts);
+	free(run->lat_alloc);
+	free(run->lat_fault);
+	for (size_t j = 0; j < run->npolicy_lines; j++)
+		free(run->policy_lines[j]);
+	free(run->policy_lines);
+	memset(run, 0, sizeof(*run));
+}
+
 void rpt_free(struct rpt *r)
 {
-	for (size_t i = 0; i < r->nruns; i++) {
-		struct rpt_run *run = &r->runs[i];
-
-		free(run->name);
-		free(run->colour);
-		free(run->settings);
-		free(run->dir);
-		free(run->rel);
-		rj_free(run->summary);
-		free(run->ts);
-		free(run->lat_alloc);
-		free(run->lat_fault);
-		for (size_t j = 0; j < run->npolicy_lines; j++)
-			free(run->policy_lines[j]);
-		free(run->policy_lines);
-	}
+	for (size_t i = 0; i < r->nruns; i++)
+		rpt_free_run(&r->runs[i]);
 	free(r->runs);
 	free(r->dir);
 	memset(r, 0, sizeof(*r));
@@ -742,7 +806,8 @@ double rpt_unusable_mean(const struct rpt_run *run)
 FILE *rpt_create(const char *dir, const char *name, char *err, size_t errlen)
 {
 	char *path = path_join(dir, name);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* the umask decides who may read the report (traces stay 0600) */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 
 	if (!f) {

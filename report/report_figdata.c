@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The data the gnuplot scripts read: DIR/data/params.gp (policies, colours,
- * ranges) and one TSV per figure with one block per policy (blocks are
- * separated by two blank lines, so gnuplot's `index i` picks a policy). */
+/* The data the figures are drawn from: DIR/data/params.gp (policies,
+ * colours, ranges for the gnuplot scripts) and one table per figure, plain
+ * TSV with a header row, a row per (policy, node, time): the host's
+ * series ("all") and, when a run has several nodes, each node's. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,15 +11,37 @@
 #include <sys/stat.h>
 #include "report_int.h"
 
-#define MAX_LINE_POINTS 600	/* per policy and curve: keeps SVGs small */
+#define MAX_LINE_POINTS 600	/* per policy, node and curve: small SVGs */
 #define HEAT_COLUMNS 200	/* time columns of the heatmap */
 
+/* Plain TSV for pandas, R and spreadsheets as much as for gnuplot: one
+ * header row, tab-separated, counts as whole numbers, an empty field
+ * where there is no value. */
 static void put_num(FILE *f, double v, const char *sep)
 {
 	if (isfinite(v))
-		fprintf(f, "%.6g%s", v, sep);
+		fprintf(f, "%.6f%s", v, sep);
 	else
-		fprintf(f, "-%s", sep);
+		fputs(sep, f);
+}
+
+static void put_count(FILE *f, double v, const char *sep)
+{
+	if (isfinite(v))
+		fprintf(f, "%.0f%s", v, sep);
+	else
+		fputs(sep, f);
+}
+
+/* The leading columns of a row: the policy and the node ("all": every
+ * node summed).  Policy names hold no tab (name_ok). */
+static void put_key(FILE *f, const struct rpt_run *run, int node)
+{
+	fprintf(f, "%s\t", run->name);
+	if (node < 0)
+		fputs("all\t", f);
+	else
+		fprintf(f, "%d\t", node);
 }
 
 /* A gnuplot single-quoted string: only ' needs escaping (as ''). */
@@ -31,14 +54,6 @@ static void put_gp_string(FILE *f, const char *s)
 		fputc(*s, f);
 	}
 	fputc('\'', f);
-}
-
-static void block_start(FILE *f, size_t i, const struct rpt_run *run,
-			const char *header)
-{
-	if (i)
-		fputs("\n\n", f);
-	fprintf(f, "# policy %s\n# %s\n", run->name, header);
 }
 
 /* The k-th of m evenly spread indices into n items (first and last kept). */
@@ -64,53 +79,72 @@ static double tmax_of(const struct rpt *r)
 	return t;
 }
 
-static void write_frag(const struct rpt *r, FILE *f)
+/* Sample j of a run's host series (node < 0) or of one of its nodes. */
+static const struct rpt_sample *sample(const struct rpt_run *run, int node,
+				       size_t j)
 {
+	if (node < 0)
+		return &run->ts[j];
+	return &run->node_ts[j * (size_t)run->nnodes + (size_t)node];
+}
+
+/* The series a data file holds for a run: the host, then each node when
+ * the run has more than one. */
+static int last_series(const struct rpt_run *run)
+{
+	return run->nnodes > 1 ? run->nnodes - 1 : -1;
+}
+
+/* A time-series table: the header, then for each run its host series
+ * and each node's, thinned to MAX_LINE_POINTS rows, each row the key,
+ * t_s and what `values` writes. */
+typedef void (*values_fn)(FILE *f, const struct rpt_sample *s);
+
+static void write_series(const struct rpt *r, FILE *f, const char *header,
+			 values_fn values)
+{
+	fprintf(f, "policy\tnode\tt_s\t%s\n", header);
 	for (size_t i = 0; i < r->nruns; i++) {
 		const struct rpt_run *run = &r->runs[i];
 		size_t m = npoints(run->nts);
 
-		block_start(f, i, run, "t_s unusable_o9 free_ge_o9_pages");
-		for (size_t k = 0; k < m; k++) {
-			const struct rpt_sample *s = &run->ts[spread(k, m, run->nts)];
-			put_num(f, s->t, "\t");
-			put_num(f, s->unusable_o9, "\t");
-			put_num(f, s->free_ge_o9, "\n");
-		}
-		if (!m)
-			fputs("-\t-\t-\n", f);
+		for (int node = -1; node <= last_series(run); node++)
+			for (size_t k = 0; k < m; k++) {
+				const struct rpt_sample *s =
+					sample(run, node, spread(k, m, run->nts));
+
+				put_key(f, run, node);
+				put_num(f, s->t, "\t");
+				values(f, s);
+			}
 	}
+}
+
+static void frag_values(FILE *f, const struct rpt_sample *s)
+{
+	put_num(f, s->unusable_o9, "\t");
+	put_count(f, s->free_ge_o9, "\n");
+}
+
+static void write_frag(const struct rpt *r, FILE *f)
+{
+	write_series(r, f, "unusable_o9\tfree_ge_o9_pages", frag_values);
+}
+
+/* The activity columns: the counters the summary table shows. */
+static void activity_values(FILE *f, const struct rpt_sample *s)
+{
+	put_count(f, s->direct_reclaims, "\t");
+	put_count(f, s->compact_stalls, "\t");
+	put_count(f, s->node_reclaims, "\t");
+	put_count(f, s->kswapd_wakes, "\t");
+	put_count(f, s->reclaimed_pages, "\n");
 }
 
 static void write_activity(const struct rpt *r, FILE *f)
 {
-	for (size_t i = 0; i < r->nruns; i++) {
-		const struct rpt_run *run = &r->runs[i];
-		size_t m = npoints(run->nts), next = 0, k = 0;
-		double kswapd_s = 0;
-
-		block_start(f, i, run, "t_s direct_reclaims compact_stalls "
-			    "node_reclaims kswapd_active_node_s reclaimed_pages");
-		/* kswapd time integrates every sample; rows are then thinned. */
-		for (size_t j = 0; j < run->nts; j++) {
-			const struct rpt_sample *s = &run->ts[j];
-
-			if (j && isfinite(run->ts[j - 1].kswapd_nodes))
-				kswapd_s += run->ts[j - 1].kswapd_nodes *
-					    (s->t - run->ts[j - 1].t);
-			if (j != next)
-				continue;
-			put_num(f, s->t, "\t");
-			put_num(f, s->direct_reclaims, "\t");
-			put_num(f, s->compact_stalls, "\t");
-			put_num(f, s->node_reclaims, "\t");
-			put_num(f, isfinite(s->kswapd_nodes) ? kswapd_s : NAN, "\t");
-			put_num(f, s->reclaimed_pages, "\n");
-			next = ++k < m ? spread(k, m, run->nts) : (size_t)-1;
-		}
-		if (!m)
-			fputs("-\t-\t-\t-\t-\t-\n", f);
-	}
+	write_series(r, f, "direct_reclaims\tcompact_stalls\tnode_reclaims"
+		     "\tkswapd_wakes\treclaimed_pages", activity_values);
 }
 
 /* The sample shown in a heatmap column centred at t, NULL when the run has
@@ -142,63 +176,62 @@ static size_t heat_columns(const struct rpt *r)
 	return n < HEAT_COLUMNS ? n : HEAT_COLUMNS;
 }
 
-/* Free pages held in blocks of each order, on a grid shared by all
- * policies (gnuplot's `with image` wants a regular grid). */
+/* Free pages held in blocks of each order, every zone of every node
+ * summed, on a grid shared by all policies (gnuplot's `with image` wants
+ * a regular grid). */
 static double write_heatmap(const struct rpt *r, FILE *f)
 {
 	size_t ncol = heat_columns(r);
 	double tmax = tmax_of(r), dt = ncol > 1 ? tmax / (double)(ncol - 1) : 1;
 	double vmax = 0;
 
+	fputs("policy\tt_s\torder\tfree_pages\n", f);
 	for (size_t i = 0; i < r->nruns; i++) {
 		const struct rpt_run *run = &r->runs[i];
 
-		block_start(f, i, run, "t_s order free_pages_in_blocks_of_order");
 		for (int o = 0; o < RPT_ORDERS; o++) {
 			for (size_t c = 0; c < ncol; c++) {
 				double t = dt * (double)c;
 				const struct rpt_sample *s = sample_at(run, t, dt);
 				double v = s ? ldexp(s->free_blocks[o], o) : NAN;
 
+				fprintf(f, "%s\t", run->name);
 				put_num(f, t, "\t");
 				fprintf(f, "%d\t", o);
-				put_num(f, v, "\n");
+				put_count(f, v, "\n");
 				if (isfinite(v) && v > vmax)
 					vmax = v;
 			}
-			fputc('\n', f);
 		}
-		if (!ncol)
-			fputs("-\t-\t-\n", f);
 	}
 	return vmax;
 }
 
 static void write_latency(const struct rpt *r, FILE *f)
 {
+	fputs("policy\tns\tcdf\tccdf\n", f);
 	for (size_t i = 0; i < r->nruns; i++) {
 		const struct rpt_run *run = &r->runs[i];
 		size_t rows = 0;
 
-		block_start(f, i, run, "ns cdf ccdf   (allocation latency)");
 		for (size_t j = 0; j < run->nlat_alloc; j++) {
 			const struct rpt_lat_point *p = &run->lat_alloc[j];
 			double ccdf = 1 - p->cdf;
 
 			/* Start the curve at the first bucket's lower edge. */
 			if (rows == 0 && p->lo_ns > 0) {
-				put_num(f, p->lo_ns, "\t0\t1\n");
+				fprintf(f, "%s\t", run->name);
+				put_count(f, p->lo_ns, "\t0.000000\t1.000000\n");
 				rows++;
 			}
 			if (p->hi_ns <= 0)
 				continue;
-			put_num(f, p->hi_ns, "\t");
+			fprintf(f, "%s\t", run->name);
+			put_count(f, p->hi_ns, "\t");
 			put_num(f, p->cdf, "\t");
 			put_num(f, ccdf > 1e-9 ? ccdf : NAN, "\n");
 			rows++;
 		}
-		if (!rows)
-			fputs("-\t-\t-\n", f);
 	}
 }
 
@@ -281,11 +314,10 @@ static void write_bars(const struct rpt *r, FILE *f)
 	double lo, hi;
 
 	bar_range(r, &lo, &hi);
+	fputs("policy\tbar\tratio\tbar_low\tbar_high\tlabel_y\tlabel\tbase0\n", f);
 	for (size_t i = 0; i < r->nruns; i++) {
 		size_t b = 0;
 
-		block_start(f, i, &r->runs[i], "bar ratio bar_low bar_high "
-			    "label_y label base0");
 		for (size_t m = 0; m < rpt_nmetrics; m++) {
 			const struct rpt_metric *mt = &rpt_metrics[m];
 			double ratio, y;
@@ -303,12 +335,12 @@ static void write_bars(const struct rpt *r, FILE *f)
 			if (isinf(ratio))
 				snprintf(label + strlen(label),
 					 sizeof(label) - strlen(label), " (base 0)");
-			fprintf(f, "%zu\t", ++b);
+			fprintf(f, "%s\t%zu\t", r->runs[i].name, ++b);
 			put_num(f, isfinite(ratio) ? ratio : NAN, "\t");
 			put_num(f, fmin(y, 1), "\t");
 			put_num(f, fmax(y, 1), "\t");
 			put_num(f, fmax(y, 1), "\t");
-			fprintf(f, "\"%s\"\t%d\n", label, isinf(ratio));
+			fprintf(f, "%s\t%d\n", label, isinf(ratio));
 		}
 	}
 }
@@ -342,40 +374,52 @@ static void write_bar_names(FILE *f)
 	}
 }
 
-/* Largest value of each activity column, of free pages >= order 9 and of
- * the unusable index, so the scripts can fix y ranges (all-zero curves
- * stay visible, a low index is not squashed against the axis). */
-static void series_max(const struct rpt *r, double act[4], double *ge9,
-		       double *uo9)
-{
-	double kswapd_s;
+/* The largest values a set of series reaches, so the scripts can fix y
+ * ranges (all-zero curves stay visible, a low index is not squashed
+ * against the axis). */
+#define ACT_COLS 5		/* activity.tsv's counters */
+struct series_max {
+	double act[ACT_COLS];
+	double ge9, uo9;
+};
 
-	memset(act, 0, 4 * sizeof(double));
-	*ge9 = 0;
-	*uo9 = 0;
+static void max_of(struct series_max *mx, const struct rpt_sample *s)
+{
+	const double v[ACT_COLS] = { s->direct_reclaims, s->compact_stalls,
+		s->node_reclaims, s->kswapd_wakes, s->reclaimed_pages };
+
+	for (int c = 0; c < ACT_COLS; c++)
+		mx->act[c] = fmax(mx->act[c], v[c]);
+	mx->ge9 = fmax(mx->ge9, s->free_ge_o9);
+	mx->uo9 = fmax(mx->uo9, s->unusable_o9);
+}
+
+/* Over the host series (nodes = 0) or over every node's series. */
+static void series_max(const struct rpt *r, int nodes, struct series_max *mx)
+{
+	memset(mx, 0, sizeof(*mx));
 	for (size_t i = 0; i < r->nruns; i++) {
 		const struct rpt_run *run = &r->runs[i];
+		int last = nodes ? last_series(run) : -1;
 
-		kswapd_s = 0;
-		for (size_t j = 0; j < run->nts; j++) {
-			const struct rpt_sample *s = &run->ts[j];
-
-			if (j && isfinite(run->ts[j - 1].kswapd_nodes))
-				kswapd_s += run->ts[j - 1].kswapd_nodes *
-					    (s->t - run->ts[j - 1].t);
-			act[0] = fmax(act[0], s->direct_reclaims);
-			act[1] = fmax(act[1], s->compact_stalls);
-			act[2] = fmax(act[2], s->node_reclaims);
-			act[3] = fmax(act[3], kswapd_s);
-			*ge9 = fmax(*ge9, s->free_ge_o9);
-			*uo9 = fmax(*uo9, s->unusable_o9);
-		}
+		for (int node = nodes ? 0 : -1; node <= last; node++)
+			for (size_t j = 0; j < run->nts; j++)
+				max_of(mx, sample(run, node, j));
 	}
+}
+
+static void put_max(FILE *f, const char *prefix, const struct series_max *mx)
+{
+	fprintf(f, "array %sact_max[%d] = [", prefix, ACT_COLS);
+	for (int c = 0; c < ACT_COLS; c++)
+		fprintf(f, "%.0f%s", fmax(mx->act[c], 1), c + 1 < ACT_COLS ? ", " : "]\n");
+	fprintf(f, "%sge9_max = %.0f\n", prefix, fmax(mx->ge9, 1));
+	fprintf(f, "%suo9_top = %.6g\n", prefix, fmin(1.05, fmax(0.1, mx->uo9 * 1.15)));
 }
 
 static void write_params(const struct rpt *r, FILE *f, double heat_max)
 {
-	double act[4], ge9, uo9;
+	struct series_max mx;
 	double lo, hi;
 	int has_ts = 0, has_lat = 0;
 	size_t nbars = 0;
@@ -396,14 +440,15 @@ static void write_params(const struct rpt *r, FILE *f, double heat_max)
 	fprintf(f, "trace_name = ");
 	put_gp_string(f, rj_str(r->runs[0].summary, "trace") ?
 		      rj_str(r->runs[0].summary, "trace") : "");
-	fprintf(f, "\nhas_ts = %d\nhas_lat = %d\n", has_ts, has_lat);
+	/* nnodes: the data files hold a series per node when it is > 1 */
+	fprintf(f, "\nnnodes = %d\n", r->nnodes > 0 ? r->nnodes : 1);
+	fprintf(f, "has_ts = %d\nhas_lat = %d\n", has_ts, has_lat);
 	fprintf(f, "tmax = %.6g\n", tmax_of(r) > 0 ? tmax_of(r) : 1);
-	fprintf(f, "heat_cbmax = %.6g\n", heat_max >= 10 ? heat_max : 10);
-	series_max(r, act, &ge9, &uo9);
-	fprintf(f, "array act_max[4] = [%.6g, %.6g, %.6g, %.6g]\n",
-		fmax(act[0], 1), fmax(act[1], 1), fmax(act[2], 1), fmax(act[3], 1));
-	fprintf(f, "ge9_max = %.6g\n", fmax(ge9, 1));
-	fprintf(f, "uo9_top = %.6g\n", fmin(1.05, fmax(0.1, uo9 * 1.15)));
+	fprintf(f, "heat_cbmax = %.0f\n", heat_max >= 10 ? heat_max : 10);
+	series_max(r, 0, &mx);
+	put_max(f, "", &mx);
+	series_max(r, 1, &mx);
+	put_max(f, "node_", &mx);
 	for (size_t m = 0; m < rpt_nmetrics; m++)
 		nbars += rpt_metrics[m].bar_label != NULL;
 	fprintf(f, "nbars = %zu\narray barname[%zu]\n", nbars, nbars ? nbars : 1);
@@ -439,7 +484,7 @@ int rpt_write_data(const struct rpt *r, char *err, size_t errlen)
 		return -1;
 	}
 	snprintf(ddir, n, "%s/data", r->dir);
-	if (mkdir(ddir, 0700) && errno != EEXIST) {
+	if (mkdir(ddir, 0777) && errno != EEXIST) {
 		snprintf(err, errlen, "%s: %s", ddir, strerror(errno));
 		goto out;
 	}

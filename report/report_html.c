@@ -103,6 +103,8 @@ static void put_policies(const struct rpt *r, FILE *f)
 		const struct rpt_run *run = &r->runs[i];
 		double done = rj_num(run->summary, "events_replayed");
 		double total = rj_num(run->summary, "events_total");
+		/* a file cut before its index: its total is unknown */
+		double readable = rj_num(run->summary, "events_readable");
 		const char *stop = rj_str(run->summary, "stopped_early");
 
 		fprintf(f, "<tr><td><span class=\"sw\" style=\"background:%s\">"
@@ -117,6 +119,9 @@ static void put_policies(const struct rpt *r, FILE *f)
 			fprintf(f, "%.0f", done);
 		if (isfinite(total))
 			fprintf(f, " of %.0f", total);
+		else if (isfinite(readable))
+			fprintf(f, " (%.0f readable before the file was cut: "
+				"its total is unknown)", readable);
 		if (stop) {
 			fputs("<br>stopped early: ", f);
 			rpt_html_escape(f, stop);
@@ -134,8 +139,11 @@ static void put_policies(const struct rpt *r, FILE *f)
 	fputs("</table>\n", f);
 }
 
-static void put_figures(FILE *f, int figures_ok, const char *note)
+static void put_figures(const struct rpt *r, FILE *f, int figures_ok,
+			const char *note)
 {
+	size_t shown = 0;
+
 	fputs("<h2>Figures</h2>\n", f);
 	if (!figures_ok) {
 		fputs("<p><strong>Figures were not drawn: ", f);
@@ -147,6 +155,8 @@ static void put_figures(FILE *f, int figures_ok, const char *note)
 	for (size_t i = 0; i < rpt_nfigures; i++) {
 		const struct rpt_figure *fg = &rpt_figures[i];
 
+		if (!rpt_figure_drawn(r, fg))
+			continue;
 		fputs("<figure>\n", f);
 		if (figures_ok)
 			fprintf(f, "<a href=\"%s.svg\"><img src=\"%s.svg\" "
@@ -154,7 +164,7 @@ static void put_figures(FILE *f, int figures_ok, const char *note)
 		fprintf(f, "<figcaption>%zu. %s. <a href=\"%s.svg\">SVG</a>, "
 			"<a href=\"%s.png\">PNG</a>, data <a href=\"data/%s\">"
 			"data/%s</a>, script <a href=\"plots/%s.gp\">plots/%s.gp"
-			"</a></figcaption>\n</figure>\n", i + 1, fg->title,
+			"</a></figcaption>\n</figure>\n", ++shown, fg->title,
 			fg->name, fg->name, fg->data, fg->data, fg->name, fg->name);
 	}
 }
@@ -185,7 +195,8 @@ static void put_run_caption(FILE *f, const struct rpt_run *run,
 	fputs("</p>\n", f);
 }
 
-/* A run's TSV file as a table (header line starting with '#'). */
+/* A run's TSV file as a table (the first line names the columns; '#'
+ * first in files of older versions). */
 static void put_tsv(FILE *f, const struct rpt_run *run, const char *file)
 {
 	char *text = run_file(run, file), *line, *save = NULL;
@@ -197,7 +208,7 @@ static void put_tsv(FILE *f, const struct rpt_run *run, const char *file)
 	fputs("<table>\n", f);
 	for (line = strtok_r(text, "\n", &save); line && rows < HTML_MAX_ROWS;
 	     line = strtok_r(NULL, "\n", &save), rows++) {
-		int head = line[0] == '#';
+		int head = rows == 0 || line[0] == '#';
 		char *cell, *s2 = NULL;
 
 		fputs("<tr>", f);
@@ -300,8 +311,8 @@ static void put_model_vs_kernel(const struct rpt *r, FILE *f)
 	for (size_t j = 0; j < n[0]; j++) {
 		char key[128];
 
-		if (lines[0][j][0] == '#')
-			continue;
+		if (j == 0 || lines[0][j][0] == '#')
+			continue;	/* the header */
 		snprintf(key, sizeof(key), "%.*s", (int)strcspn(lines[0][j], "\t"),
 			 lines[0][j]);
 		fputs("<tr><td>", f);
@@ -384,7 +395,7 @@ int rpt_write_html(const struct rpt *r, int figures_ok, const char *note,
 	rpt_html_escape(f, r->runs[0].name);
 	fputs("); green is better, red worse, by more than 5%.</p>\n", f);
 	rpt_html_table(r, f);
-	put_figures(f, figures_ok, note);
+	put_figures(r, f, figures_ok, note);
 	put_checks(r, f);
 	put_files(f);
 	fputs("</body>\n</html>\n", f);

@@ -34,9 +34,11 @@ const char *rj_str(const struct rj_value *v, const char *key);
 /* ---- one policy's run (report_data.c) ----------------------------------- */
 #define RPT_ORDERS 11		/* 0..MAX_PAGE_ORDER */
 #define RPT_HUGE_ORDER 9	/* pageblock_order on x86-64 */
+#define RPT_MAX_NODES 64	/* node ids a timeseries.tsv may hold */
 
-/* One sample time, summed over every zone (node-wide counters summed over
- * nodes, each node counted once). */
+/* One sample time of a node, or of the whole host: the zones' rows summed
+ * (node-wide counters taken once per node).  Counts are whole numbers;
+ * NaN where the run's file lacks the column. */
 struct rpt_sample {
 	double t;			/* seconds since trace start */
 	double free_pages;
@@ -44,12 +46,15 @@ struct rpt_sample {
 	double free_ge_o9;		/* free pages in blocks of order >= 9 */
 	double unusable_o9;		/* 0..1, from the summed free_area */
 	double kswapd_nodes;		/* nodes whose kswapd is awake */
-	double direct_reclaims;		/* cumulative, all nodes */
+	/* cumulative since the trace's start: the model's counters that
+	 * summary.json reports (kswapd_wakes, direct_reclaim_stalls, ...) */
+	double kswapd_wakes;
+	double direct_reclaims;
 	double compact_stalls;
 	double node_reclaims;
 	double reclaimed_pages;
-	double remote_allocs;
-	double allocs;
+	double pgalloc_remote;		/* pages */
+	double pgalloc;			/* pages */
 	double alloc_fail;
 };
 
@@ -64,8 +69,12 @@ struct rpt_run {
 	char *dir;			/* DIR/runs/NAME (or DIR for a lone run) */
 	char *rel;			/* the same relative to DIR: runs/NAME or . */
 	struct rj_value *summary;
-	struct rpt_sample *ts;
+	struct rpt_sample *ts;		/* the whole host: every node summed */
 	size_t nts;
+	/* Nodes in timeseries.tsv (ids 0..nnodes-1); with more than one,
+	 * node_ts[i * nnodes + n] is sample i of node n (times as ts). */
+	int nnodes;
+	struct rpt_sample *node_ts;
 	struct rpt_lat_point *lat_alloc, *lat_fault;
 	size_t nlat_alloc, nlat_fault;
 	char **policy_lines;		/* policy.txt */
@@ -76,10 +85,15 @@ struct rpt {
 	char *dir;
 	struct rpt_run *runs;
 	size_t nruns;
+	int nnodes;			/* the most nodes of any run */
 };
 
 int rpt_load(struct rpt *r, const char *dir, char *err, size_t errlen);
 void rpt_free(struct rpt *r);
+/* One run: run->name and run->dir set, the rest zero; loads its
+ * summary.json, timeseries.tsv, latency.tsv and policy.txt. */
+int rpt_load_run(struct rpt_run *run, char *err, size_t errlen);
+void rpt_free_run(struct rpt_run *run);
 
 /* Time-weighted mean of the order-9 unusable index, NaN without samples. */
 double rpt_unusable_mean(const struct rpt_run *run);
@@ -111,9 +125,21 @@ double rpt_ratio(double value, double base);
 int rpt_metric_shown(const struct rpt *r, const struct rpt_metric *m);
 /* Formats a value as the table shows it; "-" when NaN. */
 void rpt_format(char *buf, size_t len, double v, enum rpt_kind kind);
+/* A value as summary.tsv holds it: tab first; counts and ns whole,
+ * fractions with 6 decimals, nothing when NaN. */
+void rpt_put_tsv_value(FILE *f, double v, enum rpt_kind kind);
+
+/* ---- the whole report (report.c, sweep.c) ---------------------------- */
+/* Renders DIR as `mmtrace report DIR` does (figures: run gnuplot). */
+int rpt_render(const char *dir, int figures, char *err, size_t errlen);
+/* DIR holds sweep.tsv (mmtrace sweep): a report per trace folder whose
+ * runs are all there, and the merged table of every run; -1 (after
+ * writing what it could) when runs are missing or a report failed. */
+int rpt_render_sweep(const char *dir, int figures, char *err, size_t errlen);
 
 /* ---- writers ------------------------------------------------------------ */
-/* Creates (0600, truncating) DIR/NAME for writing; NULL with err set. */
+/* Creates (0666 less the umask, truncating) DIR/NAME for writing; NULL
+ * with err set. */
 FILE *rpt_create(const char *dir, const char *name, char *err, size_t errlen);
 /* Closes f, reporting a write error (ENOSPC ...) on the named file. */
 int rpt_close(FILE *f, const char *dir, const char *name, char *err, size_t errlen);
@@ -143,9 +169,13 @@ extern const size_t rpt_n_embedded_scripts;
 struct rpt_figure {
 	const char *name;		/* plots/NAME.gp draws NAME.svg, NAME.png */
 	const char *data;		/* the data/ file it reads */
-	const char *title;
+	const char *title;		/* says what it sums */
+	int per_node;			/* one panel per node: drawn only when a
+					 * run has more than one node */
 };
 extern const struct rpt_figure rpt_figures[];
 extern const size_t rpt_nfigures;
+/* Whether the report draws figure fg (per-node figures need nodes). */
+int rpt_figure_drawn(const struct rpt *r, const struct rpt_figure *fg);
 
 #endif

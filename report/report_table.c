@@ -19,8 +19,8 @@ const struct rpt_metric rpt_metrics[] = {
 	  "compaction stalls", 0 },
 	{ "node reclaims", "count", "node_reclaims", RPT_COUNT, 0,
 	  "node reclaims", 0 },
-	{ "remote-node allocations", "count", "remote_allocs", RPT_COUNT, 0,
-	  "remote allocs", 0 },
+	{ "remote-node pages", "pages", "remote_allocs", RPT_COUNT, 0,
+	  "remote pages", 0 },
 	{ "OOM outcomes", "count", "oom", RPT_COUNT, 0, NULL, 0 },
 	{ "order-9 success rate", "%", "order9_success_rate", RPT_PCT, 1, NULL, 0 },
 	{ "unusable index o9, end", "0..1", "unusable_index_order9_end", RPT_FRAC,
@@ -207,22 +207,33 @@ static void write_txt(const struct rpt *r, FILE *f)
 	free(w);
 }
 
-/* Plain values (no ratios) for scripts: data/summary.tsv. */
+void rpt_put_tsv_value(FILE *f, double v, enum rpt_kind kind)
+{
+	int whole = (kind == RPT_COUNT || kind == RPT_NS) && v == floor(v);
+
+	if (!isfinite(v))
+		fputs("\t", f);
+	else
+		fprintf(f, whole ? "\t%.0f" : "\t%.6f", v);
+}
+
+/* Plain values (no ratios) for scripts: data/summary.tsv, a metric a
+ * row (its summary.json key) and a policy a column; counts and
+ * nanoseconds as whole numbers, fractions (also the % rows) 0..1; an
+ * empty field where a policy has no value. */
 static void write_tsv(const struct rpt *r, FILE *f)
 {
-	fputs("# metric\tunit", f);
+	fputs("metric\tunit", f);
 	for (size_t i = 0; i < r->nruns; i++)
 		fprintf(f, "\t%s", r->runs[i].name);
 	fputc('\n', f);
 	for (size_t m = 0; m < rpt_nmetrics; m++) {
-		fprintf(f, "%s\t%s", rpt_metrics[m].key, rpt_metrics[m].unit);
-		for (size_t i = 0; i < r->nruns; i++) {
-			double v = rpt_metric_value(&r->runs[i], &rpt_metrics[m]);
-			if (isfinite(v))
-				fprintf(f, "\t%.6g", v);
-			else
-				fputs("\t-", f);
-		}
+		const struct rpt_metric *mt = &rpt_metrics[m];
+
+		fprintf(f, "%s\t%s", mt->key, mt->unit);
+		for (size_t i = 0; i < r->nruns; i++)
+			rpt_put_tsv_value(f, rpt_metric_value(&r->runs[i], mt),
+					  mt->kind);
 		fputc('\n', f);
 	}
 }

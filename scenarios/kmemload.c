@@ -4,14 +4,15 @@
  * checks of `mmtrace stat` against `perf kmem stat` and of imported
  * captures against mmtrace's own (tests/test_kmem_peers.c).
  *
- *   kmemload DIR [ROUNDS]
+ *   kmemload DIR [ROUNDS] [--stopped]
  *
  * One process, no threads, no children; each round: create, write (16
  * KiB), read back and unlink a file in DIR (dentries, inodes, ext4 and
  * page-cache pages), a pipe written and read (pipe buffers: page
  * allocations), 64 anonymous pages touched and unmapped (faults, page
  * tables), a socketpair message (skbuffs).  Default 300 rounds, a few
- * hundred ms.
+ * hundred ms.  --stopped: stop (SIGSTOP) before the first round, so that
+ * tracers can attach to the pid; SIGCONT starts the work.
  *
  * At the end it renames itself "kmemload-done" (prctl) before exiting:
  * the process's events while named "kmemload" are its work without its
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -95,6 +97,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	memset(buf, 'k', sizeof(buf));
+	if (argc > 3 && !strcmp(argv[3], "--stopped"))
+		raise(SIGSTOP);
 	for (int i = 0; i < rounds; i++) {
 		if (file_round(argv[1], i, buf, sizeof(buf)) || pipe_round(buf, 4096) ||
 		    anon_round() || socket_round(buf)) {

@@ -4,7 +4,7 @@
 set -e
 PKGS="clang llvm libbpf-dev bpftool libzstd-dev zstd libcmocka-dev gnuplot-nox \
 libelf-dev zlib1g-dev pkg-config make gcc libclang-rt-14-dev linux-perf \
-mandoc parallel"
+trace-cmd mandoc parallel"
 [ -n "$MMTRACE_EXTRA_PKGS" ] && PKGS="$PKGS $MMTRACE_EXTRA_PKGS"
 missing=""
 for p in $PKGS; do

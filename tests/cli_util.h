@@ -33,4 +33,18 @@ static int cli_run(int both, const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* A JSON number: the first "key": N after `from` (NULL: the start) in
+ * text, -1 when absent. */
+static inline double cli_jnum(const char *text, const char *from, const char *key)
+{
+	const char *p = from ? strstr(text, from) : text;
+	char k[64];
+	double v;
+
+	snprintf(k, sizeof(k), "\"%s\":", key);
+	if (!p || !(p = strstr(p, k)) || sscanf(p + strlen(k), "%lf", &v) != 1)
+		return -1;
+	return v;
+}
+
 #endif

@@ -187,8 +187,46 @@ static const char *mmc_check_pb_mix(const struct mmc_zone *z)
 	return NULL;
 }
 
+/* The per-node counters (mmc_node_vmstat) sum to the totals. */
+static const char *mmc_check_node_vmstat(const struct mmc *m)
+{
+	struct mmc_node_vmstat s;
+
+	memset(&s, 0, sizeof(s));
+	for (uint32_t n = 0; n < m->nr_nodes; n++) {
+		const struct mmc_node_vmstat *v = &m->nodes[n].vm;
+
+		s.pgalloc += v->pgalloc;
+		s.pgalloc_remote += v->pgalloc_remote;
+		s.alloc_fail += v->alloc_fail;
+		s.direct_reclaims += v->direct_reclaims;
+		s.direct_reclaimed += v->direct_reclaimed;
+		s.compact_stalls += v->compact_stalls;
+		s.compact_migrated += v->compact_migrated;
+		s.node_reclaims += v->node_reclaims;
+		s.node_reclaimed += v->node_reclaimed;
+		s.kswapd_wakes += v->kswapd_wakes;
+		s.kswapd_reclaimed += v->kswapd_reclaimed;
+	}
+#define SUM_OK(f) \
+	if (s.f != m->vm.f) \
+		CHECK_FAIL("nodes' " #f " sum to %llu, the total is %llu", \
+			   (unsigned long long)s.f, (unsigned long long)m->vm.f)
+	SUM_OK(pgalloc); SUM_OK(pgalloc_remote); SUM_OK(alloc_fail);
+	SUM_OK(direct_reclaims); SUM_OK(direct_reclaimed);
+	SUM_OK(compact_stalls); SUM_OK(compact_migrated);
+	SUM_OK(node_reclaims); SUM_OK(node_reclaimed);
+	SUM_OK(kswapd_wakes); SUM_OK(kswapd_reclaimed);
+#undef SUM_OK
+	return NULL;
+}
+
 static const char *mmc_check(const struct mmc *m)
 {
+	const char *e = mmc_check_node_vmstat(m);
+
+	if (e)
+		return e;
 	for (uint32_t n = 0; n < m->nr_nodes; n++) {
 		uint64_t cls[NR_PAGE_CLASSES];
 		const struct mmc_node *node = &m->nodes[n];

@@ -254,6 +254,10 @@ static void examples_run(void **state)
 				continue;
 			if (strstr(ex[k], "--comm") && !has_names)
 				continue;
+			/* Slurm is not here; an absolute path would write
+			 * outside the scratch folder */
+			if (strstr(ex[k], "sbatch") || strstr(ex[k], " /"))
+				continue;
 			char script[4096];
 			snprintf(script, sizeof(script), "%s/example.sh", dir);
 			FILE *f = fopen(script, "w");

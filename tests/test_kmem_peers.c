@@ -107,17 +107,6 @@ static double kb_after(const char *text, const char *label)
 }
 
 /* A JSON number: the first "key": N after `from` in text. */
-static double jnum(const char *text, const char *from, const char *key)
-{
-	const char *p = from ? strstr(text, from) : text;
-	char k[64];
-	double v;
-
-	snprintf(k, sizeof(k), "\"%s\":", key);
-	if (!p || !(p = strstr(p, k)) || sscanf(p + strlen(k), "%lf", &v) != 1)
-		return -1;
-	return v;
-}
 
 struct site {
 	char name[128];
@@ -163,7 +152,7 @@ static int mmt_sites(const char *text, struct site *s, int max)
 		}
 		name[k] = 0;
 		snprintf(s[n].name, sizeof(s[n].name), "%s", name);
-		s[n++].bytes = jnum(p, NULL, "bytes_alloc");
+		s[n++].bytes = cli_jnum(p, NULL, "bytes_alloc");
 	}
 	return n;
 }
@@ -196,20 +185,20 @@ static void test_stat_vs_perf_kmem(void **state)
 
 	struct { const char *what; double perf, mmt; } v[] = {
 		{ "slab bytes requested", after(perf_slab, "Total bytes requested"),
-		  jnum(big, "\"slab\"", "bytes_req") },
+		  cli_jnum(big, "\"slab\"", "bytes_req") },
 		{ "slab bytes allocated", after(perf_slab, "Total bytes allocated"),
-		  jnum(big, "\"slab\"", "bytes_alloc") },
+		  cli_jnum(big, "\"slab\"", "bytes_alloc") },
 		{ "slab bytes freed", after(perf_slab, "Total bytes freed"),
-		  jnum(big, "\"slab\"", "bytes_freed") },
-		{ "slab allocations", -1, jnum(big, "\"slab\"", "allocs") },
+		  cli_jnum(big, "\"slab\"", "bytes_freed") },
+		{ "slab allocations", -1, cli_jnum(big, "\"slab\"", "allocs") },
 		{ "page alloc requests", after(perf_page, "Total allocation requests"),
-		  jnum(big, "\"page\"", "alloc_requests") },
+		  cli_jnum(big, "\"page\"", "alloc_requests") },
 		{ "page alloc KB", kb_after(perf_page, "Total allocation requests"),
-		  jnum(big, "\"page\"", "alloc_pages") * 4 },
+		  cli_jnum(big, "\"page\"", "alloc_pages") * 4 },
 		{ "page free requests", after(perf_page, "Total free requests"),
-		  jnum(big, "\"page\"", "free_requests") },
+		  cli_jnum(big, "\"page\"", "free_requests") },
 		{ "page free KB", kb_after(perf_page, "Total free requests"),
-		  jnum(big, "\"page\"", "free_pages") * 4 },
+		  cli_jnum(big, "\"page\"", "free_pages") * 4 },
 	};
 	/* perf prints allocations as the denominator of "Cross CPU allocations" */
 	const char *cc = strstr(perf_slab, "Cross CPU allocations:");

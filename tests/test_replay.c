@@ -348,21 +348,58 @@ static void test_truncated_and_corrupt(void **state)
 	churn(&k, 20000, 3);
 	assert_int_equal(rk_write(&k, t, 512), 0);
 	rk_free_all(&k);
+	/* the whole trace: every event replayed, of the index's count */
+	assert_int_equal(ru_replay(t, NULL, MMT_REPLAY_POLICY, NULL, NULL, 0,
+				   &res, err, sizeof(err)), 0);
+	uint64_t all = res.events_total;
+	assert_true(res.events_total_known);
+	assert_int_equal(res.events_replayed, all);
 	f = fopen(t, "r+b");
 	assert_non_null(f);
 	fseek(f, 0, SEEK_END);
 	size = ftell(f);
+
+	/* one byte damaged inside the second half, the index intact: the
+	 * replay stops there and says of how many the trace holds */
+	static char buf[1 << 22];
+	assert_true(size < (long)sizeof(buf));
+	fseek(f, 0, SEEK_SET);
+	assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
 	fclose(f);
+	buf[size * 7 / 10] ^= 0x5a;
+	f = fopen(c, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	assert_int_equal(ru_replay(c, ru_path("c.out"), MMT_REPLAY_POLICY, NULL,
+				   NULL, 0, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.stopped_early, 1);
+	assert_true(res.events_total_known);
+	assert_int_equal(res.events_total, all);
+	assert_true(res.events_replayed > 0 && res.events_replayed < all);
+	snprintf(path, sizeof(path), "%s/summary.json", ru_path("c.out"));
+	json = ru_slurp(path, NULL);
+	assert_non_null(json);
+	char want[64];
+	snprintf(want, sizeof(want), "\"events_total\": %llu,", (unsigned long long)all);
+	assert_non_null(strstr(json, want));
+	free(json);
+
+	/* cut short before its index: how many the trace held is unknown */
 	assert_int_equal(truncate(t, size * 6 / 10), 0);
 	assert_int_equal(ru_replay(t, ru_path("t.out"), MMT_REPLAY_POLICY, NULL,
 				   NULL, 0, &res, err, sizeof(err)), 0);
 	assert_int_equal(res.stopped_early, 1);
 	assert_true(res.events_replayed > 0 && res.events_replayed < 20000);
+	assert_false(res.events_total_known);
+	assert_int_equal(res.events_total, res.events_replayed);
 	snprintf(path, sizeof(path), "%s/summary.json", ru_path("t.out"));
 	json = ru_slurp(path, NULL);
 	assert_non_null(json);
 	assert_null(strstr(json, "\"stopped_early\": null"));
 	assert_non_null(strstr(json, "\"stopped_early\": \"t.mmt"));
+	assert_non_null(strstr(json, "\"events_total\": null,"));
+	assert_non_null(strstr(json, "\"events_readable\": "));
 	free(json);
 
 	/* a corrupt header: the first bytes overwritten */

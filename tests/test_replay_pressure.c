@@ -6,13 +6,16 @@
  * larger vm.min_free_kbytes, the model must reclaim on its own first; the
  * pages it reclaimed are later freed by the trace (absorbed, never
  * double-freed), and a touch of a reclaimed page that the process still
- * maps is a refault.  Two replays give the same bytes.
+ * maps is a refault.  Two replays give the same bytes.  On a two-node
+ * what-if, the time series' per-node counters sum to what summary.json
+ * reports, and the report's activity figure ends where its table does.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "mmtrace/report.h"
 #include "replay_util.h"
 
 #define PAGES 32768
@@ -131,10 +134,146 @@ static void test_pressure(void **state)
 	free(b);
 }
 
+/* Field `name` of a tab-separated table: the column the header row
+ * names, in the row `line`; NaN-like UINT64_MAX when absent. */
+static uint64_t column(const char *header, const char *line, const char *name)
+{
+	size_t want = (size_t)-1, c = 0;
+
+	for (const char *h = header; *h; c++) {
+		size_t n = strcspn(h, "\t\n");
+		if (n == strlen(name) && !strncmp(h, name, n))
+			want = c;
+		h += n;
+		if (*h != '\t')
+			break;
+		h++;
+	}
+	if (want == (size_t)-1)
+		return UINT64_MAX;
+	for (c = 0; c < want && line; c++) {
+		line = strchr(line, '\t');
+		line = line ? line + 1 : NULL;
+	}
+	return line ? strtoull(line, NULL, 10) : UINT64_MAX;
+}
+
+/* The lines of a text, split in place; n returned. */
+static size_t lines_of(char *text, char **l, size_t max)
+{
+	size_t n = 0;
+
+	for (char *p = strtok(text, "\n"); p && n < max; p = strtok(NULL, "\n"))
+		l[n++] = p;
+	return n;
+}
+
+/* One replay of the pressure trace on a two-node what-if under `sets`,
+ * and its report's data (figures not drawn). */
+static void check_counts(const char *t, const char *out,
+			 const char *const *sets, unsigned nsets)
+{
+	static const struct { const char *col, *key; } pairs[] = {
+		{ "kswapd_wakes", "kswapd_wakes" },
+		{ "direct_reclaims", "direct_reclaim_stalls" },
+		{ "compact_stalls", "compaction_stalls" },
+		{ "node_reclaims", "node_reclaims" },
+		{ "reclaimed_pages", "reclaimed_pages" },
+		{ "pgalloc_remote", "remote_allocs" },
+		{ "alloc_fail", "alloc_fail" },
+	};
+	static char *l[1 << 16];
+	char err[512], path[600];
+
+	assert_int_equal(ru_replay(t, out, MMT_REPLAY_POLICY, "2", sets, nsets,
+				   NULL, err, sizeof(err)), 0);
+	char *sum = summary_of(out);
+	snprintf(path, sizeof(path), "%s/timeseries.tsv", out);
+	char *ts = ru_slurp(path, NULL);
+	assert_non_null(sum);
+	assert_non_null(ts);
+	size_t n = lines_of(ts, l, 1 << 16);
+	assert_true(n > 4);
+	/* the last sample: its rows share the last row's t_s; a node's
+	 * counters repeat on each of its zone rows */
+	uint64_t total[7] = { 0 }, busy = 0;
+	int seen[8] = { 0 };
+	size_t tlen = strcspn(l[n - 1], "\t");
+	for (size_t i = n - 1; i > 0 && !strncmp(l[i], l[n - 1], tlen + 1); i--) {
+		uint64_t node = column(l[0], l[i], "node");
+		assert_true(node < 8);
+		if (seen[node]++)
+			continue;
+		for (size_t k = 0; k < 7; k++)
+			total[k] += column(l[0], l[i], pairs[k].col);
+	}
+	assert_int_equal(seen[0] > 0, 1);
+	assert_int_equal(seen[1] > 0, 1);
+	for (size_t k = 0; k < 7; k++) {
+		if (total[k] != key(sum, pairs[k].key))
+			fail_msg("timeseries %s sums to %llu, summary.json %s = %llu",
+				 pairs[k].col, (unsigned long long)total[k],
+				 pairs[k].key,
+				 (unsigned long long)key(sum, pairs[k].key));
+		busy += total[k];
+	}
+	fprintf(stderr, "%s, two nodes: kswapd wakes %llu, direct reclaims %llu, compaction stalls %llu, node reclaims %llu, reclaimed %llu, remote %llu, failures %llu\n", sets[nsets - 1], (unsigned long long)total[0], (unsigned long long)total[1], (unsigned long long)total[2], (unsigned long long)total[3], (unsigned long long)total[4], (unsigned long long)total[5], (unsigned long long)total[6]);
+	assert_true(busy > 0);		/* the pressure made the model work */
+
+	/* the report: the activity figure's data ends at the table's values */
+	setenv("MMTRACE_GNUPLOT", "/bin/true", 1);	/* data, no figures */
+	mmt_report_render(out, err, sizeof(err));
+	unsetenv("MMTRACE_GNUPLOT");
+	snprintf(path, sizeof(path), "%s/data/activity.tsv", out);
+	char *act = ru_slurp(path, NULL);
+	snprintf(path, sizeof(path), "%s/data/summary.tsv", out);
+	char *tab = ru_slurp(path, NULL);
+	assert_non_null(act);
+	assert_non_null(tab);
+	n = lines_of(act, l, 1 << 16);
+	const char *last_all = NULL;
+	for (size_t i = 1; i < n; i++)
+		if (strstr(l[i], "\tall\t"))
+			last_all = l[i];
+	assert_non_null(last_all);
+	static const char *const fig[] = { "direct_reclaims", "compact_stalls",
+		"node_reclaims", "kswapd_wakes", "reclaimed_pages" };
+	static const char *const row[] = { "direct_reclaim_stalls\t",
+		"compaction_stalls\t", "node_reclaims\t", "kswapd_wakes\t",
+		"reclaimed_pages\t" };
+	for (size_t k = 0; k < 5; k++) {
+		const char *r = strstr(tab, row[k]);
+		assert_non_null(r);
+		r = strchr(strchr(r, '\t') + 1, '\t') + 1;	/* metric, unit */
+		if (column(l[0], last_all, fig[k]) != strtoull(r, NULL, 10))
+			fail_msg("activity.tsv %s ends at %llu, summary.tsv says %llu",
+				 fig[k], (unsigned long long)column(l[0], last_all, fig[k]),
+				 strtoull(r, NULL, 10));
+	}
+	free(sum);
+	free(ts);
+	free(act);
+	free(tab);
+}
+
+/* kswapd (zone_reclaim_mode 0) and node reclaim (1) on two nodes. */
+static void test_figures_count_what_the_table_counts(void **state)
+{
+	const char *t = ru_path("press2.mmt");
+	const char *zrm0[] = { "vm.min_free_kbytes=16384", "vm.zone_reclaim_mode=0" };
+	const char *zrm1[] = { "vm.min_free_kbytes=16384", "vm.zone_reclaim_mode=1" };
+	(void)state;
+
+	write_pressure_trace(t);
+	check_counts(t, ru_path("zrm0"), zrm0, 2);
+	check_counts(t, ru_path("zrm1"), zrm1, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pressure),
+		cmocka_unit_test(test_figures_count_what_the_table_counts),
 	};
 
 	return cmocka_run_group_tests(tests, ru_setup, ru_teardown);

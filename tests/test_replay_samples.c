@@ -34,7 +34,7 @@ static int have_samples(void)
 
 static int unreadable(const char *t, const struct mmt_replay_result *res)
 {
-	if (res->events_total || !res->stopped_early)
+	if (res->events_read || !res->stopped_early)
 		return 0;
 	fprintf(stderr, "%s: UNREADABLE SAMPLE: no event decodes (stale format? "
 		"re-record it); skipped\n", t);

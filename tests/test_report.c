@@ -56,14 +56,14 @@ static void write_timeseries(const char *run, int k)
 	snprintf(path, sizeof(path), "%s/timeseries.tsv", run);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fputs("# t_s\tnode\tzone\tfree_pages", f);
+	fputs("t_s\tnode\tzone\tfree_pages", f);
 	for (int o = 0; o <= 10; o++)
 		fprintf(f, "\tfree_o%d", o);
 	fputs("\tunusable_o9\tfragidx_o9\tfree_ge_o9_pages\tmixed_pageblocks"
 	      "\twmark_min\twmark_low\twmark_high\tboost\tbelow_low"
-	      "\tkswapd_active\tdirect_reclaims\tcompact_stalls\tnode_reclaims"
-	      "\treclaimed_pages\tcompact_migrated\tremote_allocs\tallocs"
-	      "\talloc_fail\n", f);
+	      "\tkswapd_active\tkswapd_wakes\tdirect_reclaims\tcompact_stalls"
+	      "\tnode_reclaims\treclaimed_pages\tcompact_migrated"
+	      "\tpgalloc_remote\tpgalloc\talloc_fail\n", f);
 	/* The last sample twice, as replay writes its final one. */
 	for (int s = 0; s <= 101; s++) {
 		double t = (s < 100 ? s : 100) * 0.1;
@@ -85,8 +85,8 @@ static void write_timeseries(const char *run, int k)
 				for (int o = 0; o <= 10; o++)
 					fprintf(f, "\t%ld", blocks[o]);
 				fprintf(f, "\t0.5\t-1\t%ld\t3\t100\t120\t140\t0\t0", ge9);
-				fprintf(f, "\t%d\t%d\t%d\t%d\t%d\t0\t%d\t%d\t0\n",
-					(s / 10 + k + node) % 3 == 0,
+				fprintf(f, "\t%d\t%d\t%d\t%d\t%d\t%d\t0\t%d\t%d\t0\n",
+					(s / 10 + k + node) % 3 == 0, s / 20 + node,
 					s * k / 4, s * k / 10, k == 1 ? s / 3 : 0,
 					s * 40 * (k + 1), k == 1 ? s : 3 * s, 100 * s);
 			}
@@ -112,7 +112,7 @@ static void write_latency(const char *run, int k)
 	snprintf(path, sizeof(path), "%s/latency.tsv", run);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fputs("# op\tlo_ns\thi_ns\tcount\tcdf\n", f);
+	fputs("op\tlo_ns\thi_ns\tcount\tcdf\n", f);
 	n = 0;
 	for (int e = 6; e < 20; e++)
 		for (int sb = 0; sb < 4; sb++, n++) {
@@ -152,7 +152,7 @@ static void write_run(const char *dir, const char *name, int k)
 		k == 2 ? "null" : "0.25");
 	write_file(run, "policy.txt", "vm.watermark_scale_factor=10\n"
 		   "vm.zone_reclaim_mode=%d\n", k);
-	write_file(run, "model_vs_kernel.tsv", "# counter\tkernel\tmodel\n"
+	write_file(run, "model_vs_kernel.tsv", "counter\tkernel\tmodel\n"
 		   "fallbacks\t12\t%d\n", 10 + k);
 	write_timeseries(run, k);
 	write_latency(run, k);
@@ -169,7 +169,7 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(fx->dir));
 	snprintf(runs, sizeof(runs), "%s/runs", fx->dir);
 	assert_int_equal(mkdir(runs, 0700), 0);
-	write_file(fx->dir, "policies.tsv", "# index\tname\tcolour\tsettings\n"
+	write_file(fx->dir, "policies.tsv", "index\tname\tcolour\tsettings\n"
 		   "0\tzrm0\t%s\tvm.zone_reclaim_mode=0\n"
 		   "1\tzrm1\t%s\tvm.zone_reclaim_mode=1\n"
 		   "2\twsf_200\t5\tvm.watermark_scale_factor=200\n",
@@ -461,8 +461,16 @@ static void test_degenerate_run(void **state)
 		   "\tfree_o8\tfree_o9\tfree_o10\n");
 	write_file(run, "latency.tsv", "# op\tlo_ns\thi_ns\tcount\tcdf\n");
 	assert_int_equal(mmt_report_render(fx->dir, err, sizeof(err)), 0);
-	for (size_t i = 0; i < rpt_nfigures; i++)
-		check_figure_images(fx->dir, i);
+	for (size_t i = 0; i < rpt_nfigures; i++) {
+		char name[64];
+		if (!rpt_figures[i].per_node) {
+			check_figure_images(fx->dir, i);
+			continue;
+		}
+		/* one node (none named, here): no per-node figure */
+		snprintf(name, sizeof(name), "%s.svg", rpt_figures[i].name);
+		assert_null(read_all(fx->dir, name, NULL));
+	}
 	md = read_all(fx->dir, "summary.md", NULL);
 	assert_non_null(md);
 	assert_non_null(strstr(md, "| metric | unit | it's_only |"));
@@ -471,6 +479,108 @@ static void test_degenerate_run(void **state)
 	assert_null(strstr(md, "refaults"));	/* optional row, no value */
 	assert_non_null(strstr(md, "- it's_only: empty.mmt: offset 99: truncated"));
 	free(md);
+}
+
+/* The data/ TSV files load as tables in pandas, R or a spreadsheet: one header row
+ * of names, tab-separated, the same number of fields in every row,
+ * counts as whole numbers (no exponent, no fraction); each figure's data
+ * holds the host's series ("all") and, with two nodes, each node's. */
+static void test_data_tables(void **state)
+{
+	struct fixture *fx = *state;
+	static const struct { const char *file, *header, *counts; } t[] = {
+		{ "frag.tsv", "policy\tnode\tt_s\tunusable_o9\tfree_ge_o9_pages",
+		  "....C" },
+		{ "activity.tsv", "policy\tnode\tt_s\tdirect_reclaims\tcompact_stalls"
+		  "\tnode_reclaims\tkswapd_wakes\treclaimed_pages", "...CCCCC" },
+		{ "heatmap.tsv", "policy\tt_s\torder\tfree_pages", "..CC" },
+		{ "latency.tsv", "policy\tns\tcdf\tccdf", ".C.." },
+		{ "summary.tsv", "metric\tunit\tzrm0\tzrm1\twsf_200", "....." },
+	};
+	char err[512], name[64];
+	(void)state;
+
+	setenv("MMTRACE_GNUPLOT", "/bin/true", 1);	/* tables only */
+	mmt_report_render(fx->dir, err, sizeof(err));
+	unsetenv("MMTRACE_GNUPLOT");
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(name, sizeof(name), "data/%s", t[i].file);
+		char *text = read_all(fx->dir, name, NULL), *save = NULL;
+		size_t ncol = strlen(t[i].counts), rows = 0, all = 0, n0 = 0, n1 = 0;
+
+		assert_non_null(text);
+		size_t hl = strlen(t[i].header);
+		if (strncmp(text, t[i].header, hl) || text[hl] != '\n')
+			fail_msg("%s: header is not '%s'", name, t[i].header);
+		for (char *l = strtok_r(text + hl + 1, "\n", &save); l;
+		     l = strtok_r(NULL, "\n", &save), rows++) {
+			size_t c = 0;
+			for (char *p = l;; c++) {
+				size_t len = strcspn(p, "\t");
+				if (c < ncol && t[i].counts[c] == 'C' && len &&
+				    strspn(p, "0123456789") != len)
+					fail_msg("%s: row %zu column %zu is not a whole "
+						 "number: '%.*s'", name, rows + 2, c + 1,
+						 (int)len, p);
+				if (c == 1 && !strncmp(p, "all\t", 4))
+					all++;
+				if (c == 1 && !strncmp(p, "0\t", 2))
+					n0++;
+				if (c == 1 && !strncmp(p, "1\t", 2))
+					n1++;
+				if (!p[len])
+					break;
+				p += len + 1;
+			}
+			if (c + 1 != ncol)
+				fail_msg("%s: row %zu has %zu fields, the header %zu",
+					 name, rows + 2, c + 1, ncol);
+		}
+		assert_true(rows > 0);
+		if (!strcmp(t[i].file, "frag.tsv") || !strcmp(t[i].file, "activity.tsv")) {
+			assert_true(all > 0);
+			assert_int_equal(n0, all);	/* per node, same times */
+			assert_int_equal(n1, all);
+		}
+		free(text);
+	}
+}
+
+/* Report files and folders follow the umask (a report is meant to be
+ * shared; only traces stay 0600). */
+static void test_files_follow_umask(void **state)
+{
+	struct fixture *fx = *state;
+	static const struct { mode_t mask, file, dir; } c[] = {
+		{ 022, 0644, 0755 }, { 077, 0600, 0700 },
+	};
+	char err[512], path[256];
+	struct stat st;
+	(void)state;
+
+	for (size_t i = 0; i < 2; i++) {
+		mode_t old = umask(c[i].mask);
+
+		snprintf(path, sizeof(path), "rm -rf '%s/data' '%s/plots' '%s/index.html'",
+			 fx->dir, fx->dir, fx->dir);
+		assert_int_equal(system(path), 0);
+		setenv("MMTRACE_GNUPLOT", "/bin/true", 1);
+		mmt_report_render(fx->dir, err, sizeof(err));
+		unsetenv("MMTRACE_GNUPLOT");
+		umask(old);
+		snprintf(path, sizeof(path), "%s/index.html", fx->dir);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 0777, c[i].file);
+		snprintf(path, sizeof(path), "%s/data/frag.tsv", fx->dir);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 0777, c[i].file);
+		snprintf(path, sizeof(path), "%s/data", fx->dir);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 0777, c[i].dir);
+		snprintf(path, sizeof(path), "%s/plots", fx->dir);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 0777, c[i].dir);
+	}
 }
 
 /* `mmtrace report` on the output of one replay reports that run alone;
@@ -518,6 +628,14 @@ static void test_timeseries_aggregation(void **state)
 	/* zrm1 at s = 100: two nodes, direct_reclaims s*k/4 = 25 each. */
 	assert_true(a->direct_reclaims == 50);
 	assert_true(a->node_reclaims == 2 * 33);
+	/* and per node: kswapd_wakes s/20 + node = 5 and 6 */
+	assert_int_equal(r.runs[1].nnodes, 2);
+	assert_int_equal(r.nnodes, 2);
+	assert_true(r.runs[1].node_ts[100 * 2 + 0].direct_reclaims == 25);
+	assert_true(r.runs[1].node_ts[100 * 2 + 0].kswapd_wakes == 5);
+	assert_true(r.runs[1].node_ts[100 * 2 + 1].kswapd_wakes == 6);
+	assert_true(a->kswapd_wakes == 11);
+	assert_true(r.runs[1].node_ts[100 * 2 + 1].free_pages * 2 == a->free_pages);
 	assert_true(a->unusable_o9 >= 0 && a->unusable_o9 <= 1);
 	assert_int_equal(r.runs[1].nlat_alloc, 56);
 	assert_int_equal(r.runs[1].nlat_fault, 1);
@@ -649,6 +767,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_degenerate_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lone_run_and_empty_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeseries_aggregation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_data_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_files_follow_umask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_embedded_scripts),

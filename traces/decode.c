@@ -403,6 +403,14 @@ int mmt_mt_parse(const struct mmt_header *h, const char *name)
 
 /* ---- header helpers ------------------------------------------------------- */
 
+const char *mmt_header_note(const struct mmt_header *h, const char *name)
+{
+	for (uint32_t i = 0; i < h->nr_notes; i++)
+		if (!strcmp(h->notes[i].name, name))
+			return h->notes[i].value;
+	return NULL;
+}
+
 const char *mmt_header_sysctl(const struct mmt_header *h, const char *name)
 {
 	for (uint32_t i = 0; i < h->nr_sysctls; i++)

@@ -282,7 +282,12 @@ static void print_text(const char *path, struct mmt_reader *r,
 		       (unsigned long long)h->zones[i].wmark_low,
 		       (unsigned long long)h->zones[i].wmark_high);
 	printf("\n");
-	print_snapshot_text("start", mmt_reader_snapshot(r, 0));
+	if (!mmt_reader_snapshot(r, 0) && mmt_header_note(h, "import.start_state"))
+		printf("%-10s %s; imported from %s, mirror mode refused\n", "start",
+		       mmt_header_note(h, "import.start_state"),
+		       mmt_header_note(h, "import.source") ? mmt_header_note(h, "import.source") : "?");
+	else
+		print_snapshot_text("start", mmt_reader_snapshot(r, 0));
 	print_snapshot_text("end", mmt_reader_snapshot(r, 1));
 	for (uint32_t i = 0; i < h->nr_notes; i++)
 		printf("note       %s: %s\n", h->notes[i].name, h->notes[i].value);
@@ -411,6 +416,10 @@ static void print_json(const char *path, struct mmt_reader *r,
 	json_snapshot(mmt_reader_snapshot(r, 0));
 	printf(", \"end\": ");
 	json_snapshot(mmt_reader_snapshot(r, 1));
+	printf(", \"start_state\": ");
+	json_str(mmt_header_note(h, "import.start_state") ?
+		 mmt_header_note(h, "import.start_state") :
+		 mmt_reader_snapshot(r, 0) ? "snapshot" : "none");
 	printf("}, \"truncated\": ");
 	json_str(mmt_reader_stop_reason(r));
 	printf(", \"error\": ");

@@ -27,7 +27,13 @@ struct mmt_replay_opts {
 
 /* The headline figures, also written to summary.json. */
 struct mmt_replay_result {
-	uint64_t events_replayed, events_total;
+	uint64_t events_replayed;
+	uint64_t events_read;		/* events the reader delivered */
+	/* The events the trace holds, per its index; when the file was cut
+	 * before its index the total is unknown: events_total_known is 0
+	 * and events_total counts the events readable up to the cut. */
+	uint64_t events_total;
+	int events_total_known;
 	int stopped_early;
 	/* policy mode: model vs kernel */
 	uint64_t model_fallbacks, kernel_fallbacks;

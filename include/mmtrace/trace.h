@@ -392,6 +392,8 @@ int mmt_mt_parse(const struct mmt_header *h, const char *name);
 
 /* Header helpers. */
 const char *mmt_header_sysctl(const struct mmt_header *h, const char *name);
+/* A header note's value ("import.source"), NULL when absent. */
+const char *mmt_header_note(const struct mmt_header *h, const char *name);
 void mmt_header_free(struct mmt_header *h);	/* frees arrays, not h */
 void mmt_snapshot_free(struct mmt_snapshot *s);	/* frees arrays, not s */
 
