@@ -154,6 +154,13 @@ static __always_inline int running(void)
 	return cpu_state(bpf_get_smp_processor_id())->flags & MMTR_RUNNING;
 }
 
+/* For programs that record without skip_task() (kswapd, kcompactd: not
+ * any process's doing): --store-only records nothing but its stores. */
+static __always_inline int recording(void)
+{
+	return !store_only && running();
+}
+
 static __always_inline __u64 event_time(__u32 cpu, int exact)
 {
 	struct cpu_state *c = cpu_state(cpu);
@@ -1083,7 +1090,7 @@ static __always_inline __u64 nid_zid_order(int nid, int zid, int order)
 SEC("tp/vmscan/mm_vmscan_kswapd_wake")
 int kswapd_wake(struct trace_event_raw_mm_vmscan_kswapd_wake *ctx)
 {
-	if (!running())
+	if (!recording())
 		return KEEP;
 	return emit_exact(MMT_EV_KSWAPD_WAKE,
 		    nid_zid_order(BPF_CORE_READ(ctx, nid), BPF_CORE_READ(ctx, zid),
@@ -1093,7 +1100,7 @@ int kswapd_wake(struct trace_event_raw_mm_vmscan_kswapd_wake *ctx)
 SEC("tp/vmscan/mm_vmscan_kswapd_sleep")
 int kswapd_sleep(struct trace_event_raw_mm_vmscan_kswapd_sleep *ctx)
 {
-	if (!running())
+	if (!recording())
 		return KEEP;
 	return emit_exact(MMT_EV_KSWAPD_SLEEP, (__u32)BPF_CORE_READ(ctx, nid), 0, cur_tgid());
 }
@@ -1407,7 +1414,7 @@ int compaction_defer_reset(struct trace_event_raw_mm_compaction_defer_template *
 static __always_inline int kcompactd_event(int which,
 		struct trace_event_raw_kcompactd_wake_template *ctx)
 {
-	if (!running())
+	if (!recording())
 		return KEEP;
 	return emit_exact(MMT_EV_KCOMPACTD_WAKE,
 			  nid_zid_order(BPF_CORE_READ(ctx, nid),
@@ -1430,7 +1437,7 @@ int kcompactd_wake(struct trace_event_raw_kcompactd_wake_template *ctx)
 SEC("tp/compaction/mm_compaction_kcompactd_sleep")
 int kcompactd_sleep(struct trace_event_raw_mm_compaction_kcompactd_sleep *ctx)
 {
-	if (!running())
+	if (!recording())
 		return KEEP;
 	return emit_exact(MMT_EV_KCOMPACTD_SLEEP, (__u32)BPF_CORE_READ(ctx, nid), 0,
 			  cur_tgid());

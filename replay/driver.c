@@ -684,6 +684,10 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 	memset(&res, 0, sizeof(res));
 	switch (ev->kind) {
 	case MMT_EV_PAGE_ALLOC:
+		if (ev->pfn == UINT64_MAX) {	/* a failed allocation */
+			r->mir.alloc_failed++;
+			break;
+		}
 		mirror_flush_pcp(r, dirty);
 		if (r->mir.have_pcp_events && rp_map_get(&r->kpcp, ev->pfn, &v)) {
 			rp_map_del(&r->kpcp, ev->pfn);

@@ -366,8 +366,10 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 		(unsigned long long)mc->after_end);
 	fprintf(txt, "lost events (LOST records) %llu\n",
 		(unsigned long long)r->k.lost);
-	fprintf(txt, "allocs of pages the model had allocated %llu\n",
-		(unsigned long long)mc->alloc_not_free);
+	fprintf(txt, "allocs of pages the model had allocated %llu (failed "
+		"allocations, no page: %llu)\n",
+		(unsigned long long)mc->alloc_not_free,
+		(unsigned long long)mc->alloc_failed);
 	fprintf(txt, "frees of pages the model had free       %llu\n",
 		(unsigned long long)mc->free_not_alloc);
 	fprintf(txt, "pcp drains of free pages %llu, refills of allocated "
