@@ -911,54 +911,55 @@ int fault_kernel_tp(struct trace_event_raw_exceptions *ctx)
  * the clock exactly (their durations are calibrated from).  Those that
  * open or close a context also mark the task (see "whose free it is"). */
 
-SEC("tp/vmscan/mm_vmscan_direct_reclaim_begin")
-int direct_reclaim_begin(struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template *ctx)
+/* Begin/end of direct and memcg limit reclaim: the event, and the bit that
+ * makes the task's frees meanwhile that reclaimer's. */
+static __always_inline int reclaim_begin(__u16 kind, __u32 bit,
+		struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template *ctx)
 {
 	__u32 tgid;
 	if (!running())
 		return KEEP;
-	ctx_enter(TC_DIRECT);
+	ctx_enter(bit);
 	if (skip_task(1, &tgid))
 		return KEEP;
-	return emit_exact(MMT_EV_DIRECT_RECLAIM_BEGIN, (__u32)BPF_CORE_READ(ctx, order),
-		    BPF_CORE_READ(ctx, gfp_flags), tgid);
+	return emit_exact(kind, (__u32)BPF_CORE_READ(ctx, order),
+			  BPF_CORE_READ(ctx, gfp_flags), tgid);
+}
+
+static __always_inline int reclaim_end(__u16 kind, __u32 bit,
+		struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
+{
+	__u32 tgid;
+	if (!running())
+		return KEEP;
+	ctx_leave(bit | TC_EVICT);
+	if (skip_task(1, &tgid))
+		return KEEP;
+	return emit_exact(kind, BPF_CORE_READ(ctx, nr_reclaimed), 0, tgid);
+}
+
+SEC("tp/vmscan/mm_vmscan_direct_reclaim_begin")
+int direct_reclaim_begin(struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template *ctx)
+{
+	return reclaim_begin(MMT_EV_DIRECT_RECLAIM_BEGIN, TC_DIRECT, ctx);
 }
 
 SEC("tp/vmscan/mm_vmscan_direct_reclaim_end")
 int direct_reclaim_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
 {
-	__u32 tgid;
-	if (!running())
-		return KEEP;
-	ctx_leave(TC_DIRECT | TC_EVICT);
-	if (skip_task(1, &tgid))
-		return KEEP;
-	return emit_exact(MMT_EV_DIRECT_RECLAIM_END, BPF_CORE_READ(ctx, nr_reclaimed), 0, tgid);
+	return reclaim_end(MMT_EV_DIRECT_RECLAIM_END, TC_DIRECT, ctx);
 }
 
 SEC("tp/vmscan/mm_vmscan_memcg_reclaim_begin")
 int memcg_reclaim_begin(struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template *ctx)
 {
-	__u32 tgid;
-	if (!running())
-		return KEEP;
-	ctx_enter(TC_MEMCG);
-	if (skip_task(1, &tgid))
-		return KEEP;
-	return emit_exact(MMT_EV_MEMCG_RECLAIM_BEGIN, (__u32)BPF_CORE_READ(ctx, order),
-		    BPF_CORE_READ(ctx, gfp_flags), tgid);
+	return reclaim_begin(MMT_EV_MEMCG_RECLAIM_BEGIN, TC_MEMCG, ctx);
 }
 
 SEC("tp/vmscan/mm_vmscan_memcg_reclaim_end")
 int memcg_reclaim_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
 {
-	__u32 tgid;
-	if (!running())
-		return KEEP;
-	ctx_leave(TC_MEMCG | TC_EVICT);
-	if (skip_task(1, &tgid))
-		return KEEP;
-	return emit_exact(MMT_EV_MEMCG_RECLAIM_END, BPF_CORE_READ(ctx, nr_reclaimed), 0, tgid);
+	return reclaim_end(MMT_EV_MEMCG_RECLAIM_END, TC_MEMCG, ctx);
 }
 
 SEC("tp/vmscan/mm_vmscan_node_reclaim_begin")
@@ -979,13 +980,7 @@ int node_reclaim_begin(struct trace_event_raw_mm_vmscan_node_reclaim_begin *ctx)
 SEC("tp/vmscan/mm_vmscan_node_reclaim_end")
 int node_reclaim_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
 {
-	__u32 tgid;
-	if (!running())
-		return KEEP;
-	ctx_leave(TC_NODE | TC_EVICT);
-	if (skip_task(1, &tgid))
-		return KEEP;
-	return emit_exact(MMT_EV_NODE_RECLAIM_END, BPF_CORE_READ(ctx, nr_reclaimed), 0, tgid);
+	return reclaim_end(MMT_EV_NODE_RECLAIM_END, TC_NODE, ctx);
 }
 
 /* isolate_lru_folios() of an inactive list opens shrink_folio_list(): its
@@ -1776,17 +1771,25 @@ int BPF_PROG(zone_names, void *zone, void *upper_zone)
  * vmemmap base).  The lists change under us (no zone->lock from BPF):
  * each list is bounded by its area's nr_free plus slack, and blocks whose
  * page->private (the buddy order, set_buddy_order()) disagrees are skipped
- * and counted.  walk_n > WALK_MAX: the output was cut (then walk_full).
+ * and counted.  A block taken off the list while we stand on it derails
+ * the walk (its next is LIST_POISON1, or it now sits on another list and
+ * the walk would run along that one or stop early: a busy host lost 32 of
+ * 65 order-9 blocks so), so on a poisoned or unreadable next, a block of
+ * another order, or another list's head, the walk starts the list again,
+ * at most WALK_RESTARTS times; the blocks seen twice are dropped by the
+ * caller.  walk_n > WALK_MAX: the output was cut (then walk_full).
  */
 __u32 walk_max_order, walk_nr_mt;
 __u64 walk_vmemmap;
 #define WALK_MAX (1 << 18)
 __u64 walk_out[WALK_MAX];
-__u32 walk_n, walk_bad, walk_full;
+__u32 walk_n, walk_bad, walk_full, walk_restarts;
+#define WALK_RESTARTS 8
 
 struct walk_ctx {
 	__u64 head, node, left, off_list, off_priv, psize, zone;
-	__u32 z, o, mt;
+	__u64 areas, areas_end, nr_free;
+	__u32 z, o, mt, restarts;
 };
 
 /* Points the walk at list (z, o, mt), or past the end: 1 when done. */
@@ -1807,17 +1810,33 @@ static int walk_list(struct walk_ctx *w)
 	w->zone = zone_ptr[w->z & (MAX_ZONES - 1)];
 	w->node = 0;
 	w->left = 0;
+	w->restarts = 0;
 	if (!w->zone)		/* the next step moves on */
 		return 0;
-	area = w->zone + bpf_core_field_offset(struct zone, free_area) +
-	       (__u64)w->o * bpf_core_type_size(struct free_area);
+	w->areas = w->zone + bpf_core_field_offset(struct zone, free_area);
+	w->areas_end = w->areas +
+		       (__u64)(walk_max_order + 1) * bpf_core_type_size(struct free_area);
+	area = w->areas + (__u64)w->o * bpf_core_type_size(struct free_area);
 	bpf_probe_read_kernel(&nr_free, sizeof(nr_free),
 			      (void *)(area + bpf_core_field_offset(struct free_area, nr_free)));
 	w->head = area + bpf_core_field_offset(struct free_area, free_list) +
 		  (__u64)w->mt * sizeof(struct list_head);
+	w->nr_free = nr_free;
 	w->left = nr_free + 64;
 	bpf_probe_read_kernel(&w->node, sizeof(w->node), (void *)w->head);
 	return 0;
+}
+
+/* The walk left its list (see above): from the head again, or give up. */
+static void walk_restart(struct walk_ctx *w)
+{
+	w->node = 0;
+	if (w->restarts >= WALK_RESTARTS)
+		return;
+	w->restarts++;
+	walk_restarts++;
+	w->left = w->nr_free + 64;
+	bpf_probe_read_kernel(&w->node, sizeof(w->node), (void *)w->head);
 }
 
 static int walk_step(__u32 i, struct walk_ctx *w)
@@ -1829,23 +1848,31 @@ static int walk_step(__u32 i, struct walk_ctx *w)
 		w->mt++;
 		return walk_list(w);
 	}
+	if (w->node >= w->areas && w->node < w->areas_end) {
+		walk_restart(w);	/* another list's head */
+		return 0;
+	}
 	w->left--;
 	page = w->node - w->off_list;
 	bpf_probe_read_kernel(&order, sizeof(order), (void *)(page + w->off_priv));
-	if (order == w->o && page >= walk_vmemmap) {
-		n = walk_n;
-		if (n >= WALK_MAX) {
-			walk_full = 1;
-			return 1;
-		}
-		walk_out[n & (WALK_MAX - 1)] =
-			((page - walk_vmemmap) / w->psize) << 12 | w->o << 4 | w->mt;
-		walk_n = n + 1;
-	} else {
+	if (order != w->o || page < walk_vmemmap) {
 		walk_bad++;
+		walk_restart(w);
+		return 0;
 	}
-	if (bpf_probe_read_kernel(&next, sizeof(next), (void *)w->node))
-		next = 0;
+	if (bpf_probe_read_kernel(&next, sizeof(next), (void *)w->node) ||
+	    next >> 48 == 0xdead || next < 4096) {
+		walk_restart(w);	/* LIST_POISON1: just taken */
+		return 0;
+	}
+	n = walk_n;
+	if (n >= WALK_MAX) {
+		walk_full = 1;
+		return 1;
+	}
+	walk_out[n & (WALK_MAX - 1)] =
+		((page - walk_vmemmap) / w->psize) << 12 | w->o << 4 | w->mt;
+	walk_n = n + 1;
 	w->node = next;
 	return 0;
 }
@@ -1858,6 +1885,7 @@ int walk(void *ctx)
 	walk_n = 0;
 	walk_bad = 0;
 	walk_full = 0;
+	walk_restarts = 0;
 	if (!walk_vmemmap || walk_nr_mt > 16 || walk_max_order > 15)
 		return 0;
 	w.off_list = bpf_core_field_offset(struct page, buddy_list);

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -1765,7 +1766,11 @@ static int block_cmp(const void *a, const void *b)
 {
 	const struct mmt_free_block *x = a, *y = b;
 
-	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+	if (x->pfn != y->pfn)
+		return x->pfn < y->pfn ? -1 : 1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return (x->mt > y->mt) - (x->mt < y->mt);
 }
 
 /* coll_walk_fn: one BPF_PROG_TEST_RUN of `walk` per (zone, order, mt). */
@@ -1799,8 +1804,17 @@ static int walk_free_lists(void *ctx, struct mmt_free_block **out, uint64_t *n)
 			.exact = 1 };
 	}
 	qsort(v, nv, sizeof(*v), block_cmp);
+	/* a restarted list yields its first blocks again (mmtrace.bpf.c) */
+	uint64_t k = 0;
+	for (uint64_t i = 0; i < nv; i++)
+		if (!k || v[i].pfn != v[k - 1].pfn)
+			v[k++] = v[i];
 	*out = v;
-	*n = nv;
+	*n = k;
+	if (getenv("MMTRACE_DEBUG"))
+		fprintf(stderr, "mmtrace record: free-list walk: %" PRIu64
+			" blocks, %u off-list, %u restarts, %" PRIu64 " seen twice\n",
+			k, bss->walk_bad, bss->walk_restarts, nv - k);
 	__atomic_store_n(&r->walk_done, 1, __ATOMIC_RELEASE);
 	return 0;
 }
