@@ -6,7 +6,13 @@
  * already small (the live test shrinks it with a hugetlb pool).
  *
  *   memload --prepare DIR MB      create DIR/stream (MB MiB, sparse)
- *   memload SECONDS DIR ANON_MB   run four processes until SECONDS pass:
+ *   memload SECONDS DIR ANON_MB [STEAL MAX_SECONDS]
+ *                                 run four processes until SECONDS pass
+ *                                 (and then, with STEAL, on until kswapd
+ *                                 has reclaimed STEAL pages since the start,
+ *                                 /proc/vmstat pgsteal_kswapd, or
+ *                                 MAX_SECONDS have passed: a slow or busy
+ *                                 host fills its memory later):
  *     reader   reads DIR/stream sequentially, again and again (page cache
  *              streams through: kswapd and direct reclaim evict it), and
  *              maps a part of it (fault-around, mm_filemap_map_pages);
@@ -32,7 +38,8 @@
 
 #define MB (1ul << 20)
 
-static double deadline;
+/* shared with the four processes: the parent may move it */
+static volatile double *deadline;
 
 static double now(void)
 {
@@ -73,11 +80,11 @@ static void reader(const char *dir)
 		perror(path);
 		_exit(1);
 	}
-	while (now() < deadline) {
+	while (now() < *deadline) {
 		off_t off = 0;
 		ssize_t n;
 
-		while (now() < deadline && (n = pread(fd, buf, MB, off)) > 0)
+		while (now() < *deadline && (n = pread(fd, buf, MB, off)) > 0)
 			off += n;
 		/* a mapped pass over the first 64 MiB: fault-around */
 		size_t len = st.st_size < (off_t)(64 * MB) ? (size_t)st.st_size : 64 * MB;
@@ -108,9 +115,9 @@ static void rewriter(const char *dir)
 		perror(path);
 		_exit(1);
 	}
-	while (now() < deadline) {
+	while (now() < *deadline) {
 		memset(buf, (int)round++, MB);
-		for (unsigned i = 0; i < 32 && now() < deadline; i++)
+		for (unsigned i = 0; i < 32 && now() < *deadline; i++)
 			if (pwrite(fd, buf, MB, (off_t)i * (off_t)MB) != (ssize_t)MB)
 				_exit(1);
 		if (!(round % 8))
@@ -125,7 +132,7 @@ static void anon(unsigned long mb)
 {
 	size_t len = mb * MB, huge = 2 * MB;
 
-	while (now() < deadline) {
+	while (now() < *deadline) {
 		/* 2 MiB aligned, so that THPs can back it */
 		char *raw = mmap(NULL, len + huge, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -137,11 +144,11 @@ static void anon(unsigned long mb)
 		}
 		m = (char *)(((unsigned long)raw + huge - 1) & ~(huge - 1));
 		madvise(m, len, MADV_HUGEPAGE);
-		for (size_t i = 0; i < len && now() < deadline; i += 4096)
+		for (size_t i = 0; i < len && now() < *deadline; i += 4096)
 			m[i] = (char)i;
 		for (size_t i = 0; i + huge <= len; i += 2 * huge)
 			madvise(m + i, huge, MADV_DONTNEED);
-		for (size_t i = huge; i < len && now() < deadline; i += 2 * huge)
+		for (size_t i = huge; i < len && now() < *deadline; i += 2 * huge)
 			m[i] = 1;
 		munmap(raw, len + huge);
 	}
@@ -153,7 +160,7 @@ static void files(const char *dir)
 	char path[4096];
 	unsigned long i = 0;
 
-	while (now() < deadline) {
+	while (now() < *deadline) {
 		for (unsigned k = 0; k < 200; k++) {
 			int fd;
 
@@ -175,6 +182,20 @@ static void files(const char *dir)
 	_exit(0);
 }
 
+static unsigned long long kswapd_steal(void)
+{
+	unsigned long long v = 0;
+	char line[256];
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "pgsteal_kswapd %llu", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	pid_t kids[4];
@@ -182,12 +203,28 @@ int main(int argc, char **argv)
 
 	if (argc == 4 && !strcmp(argv[1], "--prepare"))
 		return prepare(argv[2], strtoul(argv[3], NULL, 10));
-	if (argc != 4) {
+	if (argc != 4 && argc != 6) {
 		fprintf(stderr, "usage: memload --prepare DIR MB\n"
-				"       memload SECONDS DIR ANON_MB\n");
+				"       memload SECONDS DIR ANON_MB [STEAL MAX_SECONDS]\n");
 		return 2;
 	}
-	deadline = now() + strtod(argv[1], NULL);
+	deadline = mmap(NULL, sizeof(*deadline), PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (deadline == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	double t0 = now(), t_min = t0 + strtod(argv[1], NULL);
+	unsigned long long steal = 0, steal0 = kswapd_steal();
+
+	if (argc == 6) {
+		steal = strtoull(argv[4], NULL, 10);
+		*deadline = t0 + strtod(argv[5], NULL);
+		if (*deadline < t_min)
+			*deadline = t_min;
+	} else {
+		*deadline = t_min;
+	}
 	for (int k = 0; k < 4; k++) {
 		kids[k] = fork();
 		if (kids[k] < 0) {
@@ -203,6 +240,11 @@ int main(int argc, char **argv)
 				anon(strtoul(argv[3], NULL, 10));
 			files(argv[2]);
 		}
+	}
+	while (steal && now() < *deadline) {
+		usleep(200000);
+		if (now() >= t_min && kswapd_steal() - steal0 >= steal)
+			*deadline = now();	/* the processes see it and stop */
 	}
 	for (int k = 0; k < 4; k++) {
 		int st;

@@ -422,13 +422,16 @@ static __always_inline int emit_xt(__u16 kind, __u64 a, __u64 b, __u64 c,
 }
 
 /* Run by the loader on each CPU: returns 1 if a batch was busy (the
- * loader retries), 0 once both are written out. */
+ * loader retries), 0 once both are written out.  It also reports this
+ * CPU's pending losses: a CPU that lost records and then went quiet would
+ * otherwise report them only with its next record, seconds later. */
 SEC("raw_tp")
 int flush(void *ctx)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct cpu_state *bt = cpu_state(cpu);
 	volatile __u32 *busy = &bt->busy, *busy_x = &bt->busy_x;
+	void *ring;
 
 	if (*busy || *busy_x)
 		return 1;
@@ -436,6 +439,9 @@ int flush(void *ctx)
 	bt->n = 0;
 	batch_out_x(cpu, bt->nx);
 	bt->nx = 0;
+	ring = bpf_map_lookup_elem(&rings, &cpu);
+	if (ring)
+		report_lost(cpu, ring);
 	return 0;
 }
 

@@ -7,7 +7,9 @@
  *   host to PRESSURE_AVAIL_MB available; `mmtrace record -- memload`
  *   (bench/memload.c: page cache streamed from a sparse file, a rewriter,
  *   THP-advised anonymous churn, small-file churn) runs for
- *   PRESSURE_SECONDS at the recorder's default settings; the pool is put
+ *   PRESSURE_SECONDS, and on until kswapd has reclaimed PRESSURE_STEAL
+ *   pages (at most PRESSURE_MAX_SECONDS), at the recorder's default
+ *   settings; the pool is put
  *   back (also when the test fails: atexit and signal handlers).  Then:
  *    - no event lost to a full ring or queue (LOST records of a real cpu);
  *      what the kernel's recursion guard kept from the programs (LOST cpu
@@ -64,6 +66,10 @@
 #define PRESSURE_AVAIL_MB 4352	/* the runs: free memory shrunk to 4.25 GiB */
 #define STREAM_MB 8192
 #define KERNEL_MIN 10000	/* pages a counter must reach to be compared */
+/* then on until kswapd has reclaimed this much, at most PRESSURE_MAX_SECONDS:
+ * a host busy with other work (2 CPUs shared) fills its page cache slowly */
+#define PRESSURE_STEAL (4 * KERNEL_MIN)
+#define PRESSURE_MAX_SECONDS (SANITIZED ? 150 : 180)
 
 static uint64_t now_ns(void)
 {
@@ -196,9 +202,11 @@ static void count_losses(const char *path, struct losses *l)
 			if (ev[i].addr <= l->hi && ev[i].arg2 >= l->lo)
 				l->in_window += ev[i].arg;
 			/* in the stream where it happened: from the first
-			 * loss of its window to 0.2 s after the last */
+			 * loss of its window to 0.5 s after the last (the
+			 * loader's next drain reports it; the trace goes on
+			 * 1.5 s after the stop) */
 			if (ev[i].addr <= ev[i].arg2 && ev[i].ts >= ev[i].addr &&
-			    ev[i].ts <= ev[i].arg2 + 200000000ull)
+			    ev[i].ts <= ev[i].arg2 + 500000000ull)
 				l->placed += ev[i].arg;
 		}
 	assert_int_equal(n, 0);
@@ -240,8 +248,9 @@ static void test_pressure_record(void **state)
 	assert_int_equal(flock(fd, LOCK_EX), 0);	/* host-wide state */
 	assert_int_equal(run("%s --prepare %s %d", memload, dir, STREAM_MB), 0);
 	pool_shrink_to(PRESSURE_AVAIL_MB);
-	rc = run("%s record -o %s -- %s %d %s %d 2>%s", mmtrace, out, memload,
-		 PRESSURE_SECONDS, dir, PRESSURE_ANON_MB, log);
+	rc = run("%s record -o %s -- %s %d %s %d %d %d 2>%s", mmtrace, out,
+		 memload, PRESSURE_SECONDS, dir, PRESSURE_ANON_MB,
+		 PRESSURE_STEAL, PRESSURE_MAX_SECONDS, log);
 	pool_restore();
 	snprintf(path, sizeof(path), "%s/stream", dir);
 	unlink(path);
