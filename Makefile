@@ -4,6 +4,7 @@
 #   make test       deps + build + every cmocka suite (README's test command)
 #   make check      the tests again under ASan + UBSan (build-san/)
 #   make demo       record (or use a sample), compare policies, print index.html
+#   make validate   record the pressure scenario under 4 settings x 3 runs, mmtrace validate (root)
 #   make bench      speed and size against the peers named in the issues
 #   make deps       apt-get what is missing (quick when nothing is)
 #   make install    PREFIX=/usr/local: binary, plots, man pages (make uninstall)
@@ -26,6 +27,12 @@ CFLAGS_BASE += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 LDFLAGS_SAN := -fsanitize=address,undefined
 endif
+# libFuzzer builds (make fuzz, clang only): coverage in every library
+ifeq ($(SAN),fuzz)
+CFLAGS_BASE += -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS_SAN := -fsanitize=fuzzer,address,undefined
+endif
 CFLAGS  ?=
 CFLAGS  += $(CFLAGS_BASE)
 LDLIBS  := $(shell pkg-config --libs libbpf libzstd 2>/dev/null || echo -lbpf -lelf -lz -lzstd) -lpthread -lm
@@ -35,12 +42,15 @@ TRACE_SRC     := $(sort $(wildcard traces/*.c))
 REPLAY_SRC    := $(sort $(wildcard replay/*.c))
 REPORT_SRC    := $(sort $(wildcard report/*.c))
 ANALYZE_SRC   := $(sort $(wildcard analyze/*.c))
+VALIDATE_SRC  := $(sort $(wildcard validate/*.c))
 IMPORT_SRC    := $(sort $(wildcard import/*.c))
 COLLECTOR_SRC := $(sort $(filter-out %.bpf.c,$(wildcard collector/*.c)))
 BPF_SRC       := $(sort $(wildcard collector/*.bpf.c))
 TEST_SRC      := $(sort $(wildcard tests/test_*.c))
 BENCH_SRC     := $(sort $(wildcard bench/*.c))
 SCEN_SRC      := $(sort $(wildcard scenarios/*.c))
+FUZZ_SRC      := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_LIB_SRC  := $(filter-out $(FUZZ_SRC),$(sort $(wildcard fuzz/*.c)))
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 MMCORE_OBJ    := $(call obj,$(MMCORE_SRC))
@@ -48,6 +58,7 @@ TRACE_OBJ     := $(call obj,$(TRACE_SRC))
 REPLAY_OBJ    := $(call obj,$(REPLAY_SRC))
 REPORT_OBJ    := $(call obj,$(REPORT_SRC))
 ANALYZE_OBJ   := $(call obj,$(ANALYZE_SRC))
+VALIDATE_OBJ  := $(call obj,$(VALIDATE_SRC))
 IMPORT_OBJ    := $(call obj,$(IMPORT_SRC))
 COLLECTOR_OBJ := $(call obj,$(COLLECTOR_SRC))
 BPF_OBJ       := $(patsubst collector/%.bpf.c,$(BUILD)/collector/%.bpf.o,$(BPF_SRC))
@@ -55,17 +66,21 @@ SKELS         := $(patsubst collector/%.bpf.c,$(BUILD)/collector/%.skel.h,$(BPF_
 TEST_BIN      := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCH_BIN     := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 SCEN_BIN      := $(patsubst scenarios/%.c,$(BUILD)/scenarios/%,$(SCEN_SRC))
+FUZZ_BIN      := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+FUZZ_LIB_OBJ  := $(call obj,$(FUZZ_LIB_SRC))
 
 LIBMMCORE := $(BUILD)/libmmcore.a
 LIBTRACE  := $(BUILD)/libmmtrace.a
 LIBREPLAY := $(BUILD)/libreplay.a
 LIBREPORT := $(BUILD)/libreport.a
 LIBANALYZE := $(BUILD)/libanalyze.a
+LIBVALIDATE := $(BUILD)/libvalidate.a
 LIBIMPORT := $(BUILD)/libimport.a
 LIBCOLL   := $(BUILD)/libcollector.a
-ALL_LIBS  := $(LIBIMPORT) $(LIBANALYZE) $(LIBREPLAY) $(LIBREPORT) $(LIBCOLL) $(LIBTRACE) $(LIBMMCORE)
+ALL_LIBS  := $(LIBIMPORT) $(LIBANALYZE) $(LIBVALIDATE) $(LIBREPLAY) $(LIBREPORT) $(LIBCOLL) $(LIBTRACE) $(LIBMMCORE)
 
-.PHONY: all deps test check demo bench install uninstall clean distclean tests FORCE
+.PHONY: all deps test check demo validate bench install uninstall clean distclean tests FORCE \
+	fuzz fuzz-ci fuzz-bins
 all: $(BUILD)/mmtrace
 
 deps:
@@ -112,6 +127,7 @@ $(LIBTRACE): $(TRACE_OBJ)
 $(LIBREPLAY): $(REPLAY_OBJ)
 $(LIBREPORT): $(REPORT_OBJ) $(BUILD)/gen/report_plots.o
 $(LIBANALYZE): $(ANALYZE_OBJ)
+$(LIBVALIDATE): $(VALIDATE_OBJ)
 $(LIBIMPORT): $(IMPORT_OBJ)
 $(IMPORT_OBJ): $(SKELS)
 $(LIBCOLL): $(COLLECTOR_OBJ)
@@ -130,6 +146,14 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(ALL_LIBS)
 $(BUILD)/scenarios/%: $(BUILD)/scenarios/%.o
 	$(CC) $(LDFLAGS_SAN) -o $@ $<
 
+# ---- fuzzing (fuzz/README.md) --------------------------------------------
+# The harnesses see the trace library's private header (traces/codec.h).
+FUZZ_LIBS := $(LIBANALYZE) $(LIBREPLAY) $(LIBREPORT) $(LIBTRACE) $(LIBMMCORE)
+$(BUILD)/fuzz/%.o: CFLAGS += -Itraces
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ) $(FUZZ_LIBS)
+	$(CC) $(LDFLAGS_SAN) -o $@ $< $(FUZZ_LIB_OBJ) $(FUZZ_LIBS) $(LDLIBS)
+fuzz-bins: $(FUZZ_BIN)
+
 # test_live_pressure runs bench/memload under the recorder
 tests: $(TEST_BIN) $(BUILD)/mmtrace $(BUILD)/bench/memload $(SCEN_BIN)
 
@@ -140,8 +164,24 @@ test: tests
 check:
 	$(MAKE) BUILD=build-san SAN=1 OPT=-O1 test
 
+# Every harness for FUZZ_SECONDS each (default 300) after replaying its
+# corpus; fuzz-ci: the corpus and 60 s each, as CI runs it.
+FUZZ_SECONDS ?= 300
+FUZZ_MAKE = $(MAKE) BUILD=build-fuzz SAN=fuzz CC=$(CLANG) OPT=-O1 fuzz-bins
+fuzz: deps
+	@$(FUZZ_MAKE)
+	@sh fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+fuzz-ci: deps
+	@$(FUZZ_MAKE)
+	@sh fuzz/run.sh build-fuzz 60
+
 bench: $(BENCH_BIN) $(BUILD)/mmtrace
 	@MMTRACE=$(BUILD)/mmtrace BUILD=$(BUILD) sh bench/run.sh
+
+# The pressure scenario under four settings, 3 runs each, then mmtrace
+# validate (root; about 10 minutes; restores the host): scenarios/validate.sh
+validate: $(BUILD)/mmtrace $(SCEN_BIN)
+	@MMTRACE=$(BUILD)/mmtrace sh scenarios/validate.sh
 
 demo: $(BUILD)/mmtrace
 	@MMTRACE=$(BUILD)/mmtrace sh scripts/demo.sh
@@ -168,7 +208,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR)/plots $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -28,6 +28,7 @@ static const struct subcmd subcmds[] = {
 	{ "zones",   cmd_zones,   "print the model's zone table in /proc/zoneinfo terms" },
 	{ "replay",  cmd_replay,  "replay a trace through mmcore under a policy" },
 	{ "compare", cmd_compare, "replay under several policies and write a report" },
+	{ "validate", cmd_validate, "replay traces under each other's settings: the model against the kernel" },
 	{ "sweep",   cmd_sweep,   "plan policies x traces for GNU parallel or Slurm" },
 	{ "report",  cmd_report,  "(re)render a report from replay outputs" },
 	{ "list",    cmd_list,    "list event kinds and the sysctls a policy can set" },

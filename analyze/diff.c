@@ -340,7 +340,12 @@ int cmd_diff(int argc, char **argv)
 	printf("(ratio to %s; * p < 0.05, ** p < 0.01, Welch's t-test; - one capture, no test)\n",
 	       sides[0].label);
 	rc = 0;
-	if ((tsv && fclose(tsv)) | (md && fclose(md)) | (fflush(stdout) != 0)) {
+	/* every stream closed, whichever fails */
+	int bad = tsv && fclose(tsv);
+
+	bad |= md && fclose(md);
+	bad |= fflush(stdout) != 0;
+	if (bad) {
 		fprintf(stderr, "mmtrace diff: writing the output failed\n");
 		rc = 1;
 	}

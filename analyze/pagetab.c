@@ -32,7 +32,7 @@ static struct pt_slot *probe(const struct pagetab *t, uint64_t group)
 
 static int grow(struct pagetab *t)
 {
-	uint64_t cap = t->slot ? (t->mask + 1) * 2 : 1024;
+	uint64_t cap = t->slot ? (t->mask + 1) * 2 : 64;	/* grows as needed */
 	struct pagetab old = *t;
 	struct pt_slot *s = malloc(cap * sizeof(*s));
 

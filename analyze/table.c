@@ -30,7 +30,7 @@ static void insert_fresh(struct tab *t, uint64_t key, struct tab_val val)
 
 static int grow(struct tab *t)
 {
-	uint64_t cap = t->slot ? (t->mask + 1) * 2 : 4096;
+	uint64_t cap = t->slot ? (t->mask + 1) * 2 : 64;	/* grows as needed */
 	struct tab old = *t;
 	struct tab_slot *s = malloc(cap * sizeof(*s));
 

@@ -782,11 +782,16 @@ int kmem_cache_alloc(__u64 *ctx)
 		      (__u32)ctx[3] | (node << 32), tgid);
 }
 
+/* ZERO_OR_NULL_PTR(): kfree() fires its tracepoint before it returns on
+ * NULL and ZERO_SIZE_PTR (16, a kmalloc(0)), which free nothing. */
+#define ZERO_SIZE_PTR 16
+
 SEC("raw_tp/kfree")
 int kfree(__u64 *ctx)
 {
 	__u32 tgid;
-	if (!running() || skip_task(0, &tgid))
+
+	if (ctx[1] <= ZERO_SIZE_PTR || !running() || skip_task(0, &tgid))
 		return KEEP;
 	return emit(MMT_EV_KFREE, ctx[0], ctx[1], tgid);
 }

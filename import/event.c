@@ -263,7 +263,9 @@ static int convert(struct imp_conv *c, const struct imp_line *l, struct mmt_even
 	} else if (!strcmp(ev, "kfree") || !strcmp(ev, "kmem_cache_free")) {
 		uint64_t ptr = num(&x, "ptr");
 
-		if (!ptr && !x.bad) {
+		/* ZERO_OR_NULL_PTR(): kfree(NULL) and kfree(ZERO_SIZE_PTR)
+		 * free nothing, as the collector drops them */
+		if (ptr <= 16 && !x.bad) {
 			c->kfree_null++;
 			return 1;
 		}

@@ -170,6 +170,11 @@ enum mmc_page_class { MMC_PC_HOLE, MMC_PC_FREE, MMC_PC_RESERVED,
 int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt);
 int mmc_seed_class(struct mmc *m, uint64_t pfn, uint64_t nr, int cls);
 int mmc_set_pageblock_mt(struct mmc *m, uint64_t pfn, int mt);
+/* [pfn, +2^order), order >= pageblock order, allocated KERNEL pages, is
+ * one compound page (a hugetlb page): compaction steps over it and never
+ * takes its pageblocks as a migration source
+ * (pageblock_skip_persistent).  0 or -1. */
+int mmc_seed_compound(struct mmc *m, uint64_t pfn, unsigned order);
 /* Synthetic hosts (topology specs, tests, bench): free every managed page
  * as the largest aligned blocks, pageblocks MOVABLE, as a freshly booted
  * machine looks before any demand.  0 or -1. */
@@ -237,6 +242,12 @@ void mmc_drain_all(struct mmc *m);
 int mmc_lru_add(struct mmc *m, uint64_t pfn, unsigned order, int cls);
 /* A touch of an LRU page (activates it, like mark_page_accessed). */
 void mmc_lru_touch(struct mmc *m, uint64_t pfn);
+/* A process mapped the file LRU page at pfn (filemap_map_pages,
+ * filemap_fault): reclaim then treats a referenced one as the kernel
+ * treats a folio with referenced ptes (folio_check_references(): it is
+ * activated rather than reclaimed).  The mark goes when the page leaves
+ * the LRU.  No effect on other pages. */
+void mmc_lru_map_file(struct mmc *m, uint64_t pfn);
 /* Swap space of the simulated host, in pages (a host fact: the
  * recording host's SwapTotal; 0, the default, means no swap, and then
  * reclaim scans no anon pages, as get_scan_count() does). */
@@ -246,10 +257,41 @@ int mmc_set_swap(struct mmc *m, uint64_t swap_pages);
  * mapping real->simulated (a later free is absorbed, a touch refaults). */
 typedef void (*mmc_reclaim_fn)(void *ctx, uint64_t pfn, unsigned order);
 void mmc_set_reclaim_hook(struct mmc *m, mmc_reclaim_fn fn, void *ctx);
+/* Page-cache workingset: the model has no page cache, so a caller that
+ * knows file pages (replay) keeps their shadow entries.  Inside the
+ * reclaim hook, mmc_reclaim_shadow() is the shadow of the range being
+ * freed (eviction age and PG_workingset, in the low 48 bits).  mmc_file_refault()
+ * is workingset_refault() for a file page read again into the LRU page
+ * [pfn, +2^order): counts workingset_refault_file and activates it when
+ * the refault distance fits (workingset_activate_file / _restore_file). */
+uint64_t mmc_reclaim_shadow(const struct mmc *m);
+void mmc_file_refault(struct mmc *m, uint64_t pfn, unsigned order,
+		      uint64_t shadow);
 /* Called when compaction migrates an allocated range (old -> new pfn). */
 typedef void (*mmc_migrate_fn)(void *ctx, uint64_t from, uint64_t to,
 			       unsigned order);
 void mmc_set_migrate_hook(struct mmc *m, mmc_migrate_fn fn, void *ctx);
+/* Called when compaction splits a large LRU folio at pfn into order-0
+ * folios (to migrate its pages one by one, try_split_folio), before any
+ * of them moves. */
+typedef void (*mmc_split_fn)(void *ctx, uint64_t pfn, unsigned order);
+void mmc_set_split_hook(struct mmc *m, mmc_split_fn fn, void *ctx);
+
+/* How long kswapd takes for its work, in ns of simulated time: it runs
+ * beside the workload (mmc_tick), one balance_pgdat() round after
+ * another, so its speed decides whether it keeps free memory above the
+ * low mark or the workload stalls in direct reclaim.  mmc_create() sets
+ * mmc_bg_costs_defaults() (model defaults); replay replaces them with what
+ * it can measure on a trace.  reclaim_round_ns >= 1. */
+struct mmc_bg_costs {
+	uint32_t reclaim_scan_ns;	/* per page kswapd isolates from an LRU */
+	uint32_t reclaim_page_ns;	/* per page it frees */
+	uint32_t reclaim_round_ns;	/* per balance_pgdat() round */
+	uint32_t reclaim_run_ns;	/* per balance_pgdat() call */
+};
+void mmc_bg_costs_defaults(struct mmc_bg_costs *c);
+/* 0, or -1 (and no change) for out-of-range values. */
+int mmc_set_bg_costs(struct mmc *m, const struct mmc_bg_costs *c);
 
 /* Background time: kswapd and kcompactd run as the clock advances, and
  * once a second the vmstat work decays pcp->high (decay_pcp_high). */
@@ -385,8 +427,57 @@ struct mmc_zone_stats {
 uint32_t mmc_nr_zones(const struct mmc *m);	/* populated zones */
 int mmc_zone_stats(const struct mmc *m, uint32_t idx, struct mmc_zone_stats *s);
 
-/* vmstat-like counters, cumulative. */
+/* Event counters with the kernel's names and definitions: the items of
+ * /proc/vmstat (mm/vmstat.c vmstat_text) the model counts, each counted
+ * where the kernel counts it, then events that have no vmstat item but a
+ * tracepoint (named after it, counted where the kernel fires it), so a
+ * replay puts every one beside the kernel's own count.  Order and names
+ * are fixed (mmc_vm_item_name); per-zone items follow enum
+ * mmc_zone_type. */
+enum mmc_vm_item {
+	MMC_PGALLOC_DMA, MMC_PGALLOC_DMA32, MMC_PGALLOC_NORMAL,
+	MMC_PGALLOC_MOVABLE,
+	MMC_ALLOCSTALL_DMA, MMC_ALLOCSTALL_DMA32, MMC_ALLOCSTALL_NORMAL,
+	MMC_ALLOCSTALL_MOVABLE,
+	MMC_PGFREE, MMC_PGACTIVATE, MMC_PGDEACTIVATE, MMC_PGREFILL,
+	MMC_PGSTEAL_KSWAPD, MMC_PGSTEAL_DIRECT,
+	MMC_PGSCAN_KSWAPD, MMC_PGSCAN_DIRECT,
+	MMC_PGSCAN_ANON, MMC_PGSCAN_FILE, MMC_PGSTEAL_ANON, MMC_PGSTEAL_FILE,
+	MMC_ZONE_RECLAIM_SUCCESS, MMC_ZONE_RECLAIM_FAILED,
+	MMC_KSWAPD_LOW_WMARK_HIT_QUICKLY, MMC_KSWAPD_HIGH_WMARK_HIT_QUICKLY,
+	MMC_PAGEOUTRUN,
+	MMC_PGMIGRATE_SUCCESS, MMC_PGMIGRATE_FAIL,
+	MMC_COMPACT_MIGRATE_SCANNED, MMC_COMPACT_FREE_SCANNED,
+	MMC_COMPACT_ISOLATED, MMC_COMPACT_STALL, MMC_COMPACT_FAIL,
+	MMC_COMPACT_SUCCESS, MMC_COMPACT_DAEMON_WAKE,
+	MMC_COMPACT_DAEMON_MIGRATE_SCANNED, MMC_COMPACT_DAEMON_FREE_SCANNED,
+	MMC_THP_FAULT_ALLOC, MMC_THP_FAULT_FALLBACK,
+	MMC_WORKINGSET_REFAULT_ANON, MMC_WORKINGSET_REFAULT_FILE,
+	MMC_WORKINGSET_ACTIVATE_ANON, MMC_WORKINGSET_ACTIVATE_FILE,
+	MMC_WORKINGSET_RESTORE_ANON, MMC_WORKINGSET_RESTORE_FILE,
+	MMC_PSWPIN, MMC_PSWPOUT, MMC_OOM_KILL,
+	/* tracepoints without a vmstat item */
+	MMC_TP_PAGE_ALLOC_EXTFRAG,	/* mm_page_alloc_extfrag */
+	MMC_TP_KSWAPD_WAKE,		/* mm_vmscan_kswapd_wake */
+	MMC_TP_KSWAPD_SLEEP,		/* mm_vmscan_kswapd_sleep */
+	MMC_TP_WAKEUP_KSWAPD,		/* mm_vmscan_wakeup_kswapd */
+	MMC_TP_DIRECT_RECLAIM_BEGIN,	/* mm_vmscan_direct_reclaim_begin */
+	MMC_TP_NODE_RECLAIM_BEGIN,	/* mm_vmscan_node_reclaim_begin */
+	MMC_TP_COMPACTION_BEGIN,	/* mm_compaction_begin */
+	MMC_TP_TRY_TO_COMPACT_PAGES,	/* mm_compaction_try_to_compact_pages */
+	MMC_NR_VM_ITEMS
+};
+/* The item's /proc/vmstat name, or its tracepoint's name for the
+ * MMC_TP_* items; NULL out of range. */
+const char *mmc_vm_item_name(int item);
+/* 1 for the MMC_TP_* items (counted as the tracepoint fires). */
+int mmc_vm_item_is_tracepoint(int item);
+
+/* vmstat-like counters, cumulative.  ev[] holds the kernel-named items
+ * (enum mmc_vm_item); the named fields below are the model's own
+ * summaries, some of them sums of ev[] items (mmc_vmstat fills those). */
 struct mmc_vmstat {
+	uint64_t ev[MMC_NR_VM_ITEMS];
 	uint64_t pgalloc, pgfree, pgalloc_remote;
 	uint64_t alloc_fail, oom;
 	uint64_t pcp_hits, pcp_refills, pcp_drains;

@@ -153,6 +153,30 @@ uint32_t free_list_next(const struct free_list *fl, unsigned order,
 	return NO_IDX;
 }
 
+uint32_t free_list_prev(const struct free_list *fl, unsigned order,
+			uint32_t before_idx)
+{
+	uint32_t b = before_idx >> order;	/* blocks below b */
+	uint32_t nbits = fl->n0 * 64;
+
+	if (b > nbits)
+		b = nbits;
+	while (b) {
+		uint32_t w = (b - 1) >> 6;
+		uint64_t bits = fl->l0[w];
+
+		if ((b & 63) != 0)
+			bits &= (1ull << (b & 63)) - 1;
+		if (bits)
+			return (w * 64 + 63 - (uint32_t)__builtin_clzll(bits)) << order;
+		b = w * 64;
+		/* skip empty l0 words 64 at a time through l1 */
+		while (b && (b & 4095) == 0 && !fl->l1[(b - 1) >> 12])
+			b -= 4096;
+	}
+	return NO_IDX;
+}
+
 int free_area_init(struct mmc_zone *z)
 {
 	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
@@ -336,7 +360,7 @@ unsigned free_one_page(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 		       unsigned order)
 {
 	mark_range_free(m, z, idx, 1u << order);
-	m->vm.pgfree += 1u << order;
+	count_vm_events(m, MMC_PGFREE, 1u << order);
 	return __free_one_page(m, z, idx, order,
 			       get_pageblock_migratetype(z, idx));
 }
@@ -600,7 +624,7 @@ static uint32_t __rmqueue_claim(struct mmc *m, struct mmc_zone *z,
 		idx = try_to_claim_block(m, z, idx, (unsigned)o, order,
 					 start_mt, fmt, alloc_flags, res);
 		if (idx != NO_IDX) {
-			m->vm.extfrag_events++;
+			count_vm_event(m, MMC_TP_PAGE_ALLOC_EXTFRAG);
 			return idx;
 		}
 	}
@@ -621,7 +645,7 @@ static uint32_t __rmqueue_steal(struct mmc *m, struct mmc_zone *z,
 		uint32_t idx = free_list_first(&area->free_list[fmt], o);
 
 		page_del_and_expand(z, idx, order, o, fmt, res);
-		m->vm.extfrag_events++;
+		count_vm_event(m, MMC_TP_PAGE_ALLOC_EXTFRAG);
 		return idx;
 	}
 	return NO_IDX;

@@ -49,6 +49,10 @@
 #define PTE_ZERO	(2ull << 62)
 #define PTE_SHADOW	(3ull << 62)
 #define PTE_STATE(v)	((v) & (3ull << 62))
+/* a shadow's payload: the eviction age, and whether the folio was in the
+ * workingset (PG_workingset) when evicted, as pack_shadow() keeps it */
+#define SHADOW_WORKINGSET (1ull << 47)
+#define AGE_MASK	(SHADOW_WORKINGSET - 1)
 
 /* pmd values: state 62-63, fill 60-61 (what the table's ptes started as),
  * payload 0-47 (THP pfn, or the address of the table's pte array).  A
@@ -86,6 +90,8 @@ struct fault_proc {
 #define RMAP_CHUNK_SHIFT	12
 #define RMAP_CHUNK_NR	(1u << RMAP_CHUNK_SHIFT)
 #define RMAP_VALID	(1ull << 63)
+/* The dense directory covers pfns below 2^34 (64 TiB): 32 MB at most */
+#define RMAP_DENSE_MAX	(1ull << 22)
 
 struct rmap_chunk {
 	uint32_t nr;			/* entries set */
@@ -108,7 +114,14 @@ struct fault_state {
 	 * pages, memory proportional to the ranges with mapped pages. */
 	struct rmap_chunk **rmap_dir;
 	uint64_t rmap_dir_len, rmap_chunks;
+	/* chunks of pfns past the dense directory's reach (a zone at pfn
+	 * 2^40 would want a 2 GB directory): chunk index -> pointer */
+	struct u64map rmap_far;
 	uint64_t *nonresident_age;	/* [nr_nodes]: pages evicted */
+	/* the shadow of the range reclaim is freeing now, for the reclaim
+	 * hook (mmc_reclaim_shadow): a page-cache page's shadow lives with
+	 * the caller, which knows the file page */
+	uint64_t last_shadow;
 	uint64_t nr_tables;		/* pte arrays allocated */
 };
 
@@ -130,6 +143,7 @@ int fault_init(struct mmc *m)
 		return -1;
 	}
 	u64map_init(&f->by_pid);
+	u64map_init(&f->rmap_far);
 	f->last_slot = -1;
 	m->fault = f;
 	m->fault_reclaimed = fault_page_reclaimed;
@@ -214,6 +228,9 @@ void fault_destroy(struct mmc *m)
 	for (uint64_t i = 0; i < f->rmap_dir_len; i++)
 		free(f->rmap_dir[i]);
 	free(f->rmap_dir);
+	for (uint64_t i = 0, d, c; u64map_next(&f->rmap_far, &i, &d, &c);)
+		free((void *)(uintptr_t)c);
+	u64map_free(&f->rmap_far);
 	free(f->nonresident_age);
 	free(f);
 	m->fault = NULL;
@@ -229,6 +246,7 @@ size_t fault_memory_bytes(const struct mmc *m)
 	b = sizeof(*f) + f->cap_procs * sizeof(*f->procs) +
 	    u64map_bytes(&f->by_pid) +
 	    f->rmap_dir_len * sizeof(*f->rmap_dir) +
+	    u64map_bytes(&f->rmap_far) +
 	    f->rmap_chunks * sizeof(struct rmap_chunk) +
 	    MMC_MAX_NODES * sizeof(uint64_t) +
 	    f->nr_tables * (PT_COUNT + 1) * sizeof(uint64_t);
@@ -283,23 +301,34 @@ static uint64_t rmap_val(int slot, uint64_t vpn)
 	return RMAP_VALID | (uint64_t)slot << VPN_BITS | vpn;
 }
 
+/* The chunk of directory index d, NULL when none. */
+static struct rmap_chunk *rmap_chunk_of(const struct fault_state *f,
+					uint64_t d)
+{
+	const uint64_t *far;
+
+	if (d < f->rmap_dir_len)
+		return f->rmap_dir[d];
+	if (d < RMAP_DENSE_MAX || !(far = u64map_get(&f->rmap_far, d)))
+		return NULL;
+	return (struct rmap_chunk *)(uintptr_t)*far;
+}
+
 /* The reverse map entry of pfn (0: none). */
 static uint64_t rmap_get(const struct fault_state *f, uint64_t pfn)
 {
-	uint64_t d = pfn >> RMAP_CHUNK_SHIFT;
+	const struct rmap_chunk *c = rmap_chunk_of(f, pfn >> RMAP_CHUNK_SHIFT);
 
-	if (d >= f->rmap_dir_len || !f->rmap_dir[d])
-		return 0;
-	return f->rmap_dir[d]->v[pfn & (RMAP_CHUNK_NR - 1)];
+	return c ? c->v[pfn & (RMAP_CHUNK_NR - 1)] : 0;
 }
 
-static int rmap_set(struct fault_state *f, uint64_t pfn, uint64_t rval)
+/* A new chunk for directory index d: in the dense directory (grown to
+ * reach it) below RMAP_DENSE_MAX, in the far map above. */
+static struct rmap_chunk *rmap_chunk_new(struct fault_state *f, uint64_t d)
 {
-	uint64_t d = pfn >> RMAP_CHUNK_SHIFT;
 	struct rmap_chunk *c;
-	uint64_t *e;
 
-	if (d >= f->rmap_dir_len) {
+	if (d < RMAP_DENSE_MAX && d >= f->rmap_dir_len) {
 		uint64_t len = f->rmap_dir_len ? f->rmap_dir_len : 64;
 		struct rmap_chunk **dir;
 
@@ -307,20 +336,33 @@ static int rmap_set(struct fault_state *f, uint64_t pfn, uint64_t rval)
 			len *= 2;
 		dir = realloc(f->rmap_dir, len * sizeof(*dir));
 		if (!dir)
-			return -1;
+			return NULL;
 		memset(dir + f->rmap_dir_len, 0,
 		       (len - f->rmap_dir_len) * sizeof(*dir));
 		f->rmap_dir = dir;
 		f->rmap_dir_len = len;
 	}
-	c = f->rmap_dir[d];
-	if (!c) {
-		c = calloc(1, sizeof(*c));
-		if (!c)
-			return -1;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	if (d < RMAP_DENSE_MAX) {
 		f->rmap_dir[d] = c;
-		f->rmap_chunks++;
+	} else if (u64map_put(&f->rmap_far, d, (uint64_t)(uintptr_t)c)) {
+		free(c);
+		return NULL;
 	}
+	f->rmap_chunks++;
+	return c;
+}
+
+static int rmap_set(struct fault_state *f, uint64_t pfn, uint64_t rval)
+{
+	uint64_t d = pfn >> RMAP_CHUNK_SHIFT;
+	struct rmap_chunk *c = rmap_chunk_of(f, d);
+	uint64_t *e;
+
+	if (!c && !(c = rmap_chunk_new(f, d)))
+		return -1;
 	e = &c->v[pfn & (RMAP_CHUNK_NR - 1)];
 	c->nr += !*e;
 	*e = rval;
@@ -330,10 +372,10 @@ static int rmap_set(struct fault_state *f, uint64_t pfn, uint64_t rval)
 static void rmap_clear(struct fault_state *f, uint64_t pfn)
 {
 	uint64_t d = pfn >> RMAP_CHUNK_SHIFT;
-	struct rmap_chunk *c;
+	struct rmap_chunk *c = rmap_chunk_of(f, d);
 	uint64_t *e;
 
-	if (d >= f->rmap_dir_len || !(c = f->rmap_dir[d]))
+	if (!c)
 		return;
 	e = &c->v[pfn & (RMAP_CHUNK_NR - 1)];
 	if (!*e)
@@ -341,7 +383,10 @@ static void rmap_clear(struct fault_state *f, uint64_t pfn)
 	*e = 0;
 	if (--c->nr == 0) {
 		free(c);
-		f->rmap_dir[d] = NULL;
+		if (d < RMAP_DENSE_MAX)
+			f->rmap_dir[d] = NULL;
+		else
+			u64map_del(&f->rmap_far, d);
 		f->rmap_chunks--;
 	}
 }
@@ -405,25 +450,87 @@ static bool thp_allowed(const struct mmc *m, unsigned flags)
 
 static uint64_t eviction_age(struct mmc *m, int node)
 {
-	return F(m)->nonresident_age[node] & PAYLOAD_MASK;
+	return F(m)->nonresident_age[node] & AGE_MASK;
 }
 
-/* workingset_refault() for an anon folio: activate when the refault
- * distance fits in the workingset (active + inactive file, plus active
- * anon since there is swap: we are swapping in). */
+/* workingset_refault() for an anon folio (workingset_refault_anon):
+ * activate when the refault distance fits in the workingset (active +
+ * inactive file, plus active anon since there is swap: we are swapping
+ * in): workingset_activate_anon, and workingset_restore_anon when the
+ * folio was in the workingset when evicted. */
 static void workingset_refault(struct mmc *m, uint64_t pfn, int node,
-			       uint64_t eviction)
+			       uint64_t shadow)
 {
-	uint64_t distance = (eviction_age(m, node) - eviction) & PAYLOAD_MASK;
+	uint64_t distance = (eviction_age(m, node) - (shadow & AGE_MASK)) &
+			    AGE_MASK;
 	uint64_t workingset = lru_pages(m, node, true, true) +
 			      lru_pages(m, node, true, false) +
 			      lru_pages(m, node, false, true);
 
-	if (distance <= workingset) {
-		/* folio_set_active(): two marks take an inactive folio to
-		 * the active list */
-		lru_touch(m, pfn);
-		lru_touch(m, pfn);
+	count_vm_event(m, MMC_WORKINGSET_REFAULT_ANON);
+	count_vm_event(m, MMC_PSWPIN);
+	if (distance > workingset)
+		return;
+	/* folio_set_active(): two marks take an inactive folio to the
+	 * active list */
+	lru_touch(m, pfn);
+	lru_touch(m, pfn);
+	count_vm_event(m, MMC_WORKINGSET_ACTIVATE_ANON);
+	if (shadow & SHADOW_WORKINGSET) {
+		struct mmc_zone *z = pfn_to_zone(m, pfn);
+
+		if (z)
+			z->page[pfn_to_idx(z, pfn)] |= PG_WORKINGSET;
+		lru_note_refault(m, pfn, 0, MMC_PC_ANON);
+		count_vm_event(m, MMC_WORKINGSET_RESTORE_ANON);
+	}
+}
+
+/* ---- page-cache workingset (mm/workingset.c) ----------------------------
+ * The model keeps no page cache: a caller that knows file pages by
+ * identity (replay: device, inode, index) keeps their shadow entries.
+ * From its reclaim hook it takes the shadow of the range being freed
+ * (mmc_reclaim_shadow), and hands it back when the file page is read
+ * again into a new page (mmc_file_refault). */
+
+uint64_t mmc_reclaim_shadow(const struct mmc *m)
+{
+	const struct fault_state *f = F(m);
+
+	return f ? f->last_shadow & PAYLOAD_MASK : 0;
+}
+
+/* workingset_refault() for a file folio: workingset_refault_file; the
+ * folio is activated when the refault distance fits in the workingset
+ * (workingset_test_recent(): the active file list, plus both anon lists
+ * when there is swap), and marked PG_workingset when it was in the
+ * workingset when evicted (workingset_restore_file).  As for anon, the
+ * distance counts evictions only. */
+void mmc_file_refault(struct mmc *m, uint64_t pfn, unsigned order,
+		      uint64_t shadow)
+{
+	struct mmc_zone *z = pfn_to_zone(m, pfn);
+	uint64_t distance, workingset, nr = 1ull << order;
+	int node;
+
+	if (!z || !(z->page[pfn_to_idx(z, pfn)] & PG_LRU) || !F(m))
+		return;
+	node = z->node;
+	count_vm_events(m, MMC_WORKINGSET_REFAULT_FILE, nr);
+	distance = (eviction_age(m, node) - (shadow & AGE_MASK)) & AGE_MASK;
+	workingset = lru_pages(m, node, true, true);
+	if (lru_swap_enabled(m))
+		workingset += lru_pages(m, node, false, true) +
+			      lru_pages(m, node, false, false);
+	if (distance > workingset)
+		return;
+	lru_touch(m, pfn);	/* folio_set_active() */
+	lru_touch(m, pfn);
+	count_vm_events(m, MMC_WORKINGSET_ACTIVATE_FILE, nr);
+	if (shadow & SHADOW_WORKINGSET) {
+		z->page[pfn_to_idx(z, pfn)] |= PG_WORKINGSET;
+		lru_note_refault(m, pfn, order, MMC_PC_FILE);
+		count_vm_events(m, MMC_WORKINGSET_RESTORE_FILE, nr);
 	}
 }
 
@@ -501,7 +608,7 @@ static int huge_pmd_fault(struct mmc *m, int slot, uint64_t vpn,
 	pfn = alloc_thp_mpol(m, vma_thp_gfp_mask(m, flags & MMC_FAULT_MADVISED),
 			     cpu, res);
 	if (pfn == NO_PFN) {
-		m->vm.thp_fault_fallback++;
+		count_vm_event(m, MMC_THP_FAULT_FALLBACK);
 		/* the order-0 attempt decides OOM, not this one */
 		res->path &= ~(uint32_t)MMC_PATH_OOM;
 		return 0;
@@ -512,7 +619,7 @@ static int huge_pmd_fault(struct mmc *m, int slot, uint64_t vpn,
 		free_pages(m, pfn, HPAGE_PMD_ORDER, cpu, NULL);
 		return -1;
 	}
-	m->vm.thp_fault_alloc++;
+	count_vm_event(m, MMC_THP_FAULT_ALLOC);
 	set_head(m, pfn, true);
 	lru_add(m, pfn, HPAGE_PMD_ORDER, MMC_PC_ANON);
 	res->pfn = pfn + (vpn - base);
@@ -585,13 +692,12 @@ static int pte_fault(struct mmc *m, int slot, uint64_t vpn, uint64_t *ptes,
 		return MMC_FK_ANON;
 	case PTE_SHADOW: {
 		/* do_swap_page() */
-		uint64_t eviction = pte & PAYLOAD_MASK;
+		uint64_t shadow = pte & PAYLOAD_MASK;
 
 		if (map_new_page(m, slot, vpn, ptep, cpu, res) < 0)
 			return -1;
-		m->vm.refaults++;
 		res->path |= MMC_PATH_REFAULT;
-		workingset_refault(m, res->pfn, node, eviction);
+		workingset_refault(m, res->pfn, node, shadow);
 		return MMC_FK_REFAULT;
 	}
 	default:	/* none: do_anonymous_page() */
@@ -752,9 +858,12 @@ void fault_page_reclaimed(struct mmc *m, uint64_t pfn, unsigned order)
 	if (!f)
 		return;
 	f->nonresident_age[node] += 1ull << order;	/* workingset_eviction */
+	uint64_t ws = z && (z->page[pfn_to_idx(z, pfn)] & PG_WORKINGSET) ?
+		      SHADOW_WORKINGSET : 0;
+	f->last_shadow = eviction_age(m, node) | ws;
 	for (uint64_t i = 0; i < (1ull << order); i++) {
 		struct fault_proc *p;
-		uint64_t vpn, shadow = eviction_age(m, node), *ptep;
+		uint64_t vpn, shadow = eviction_age(m, node) | ws, *ptep;
 		bool thp;
 
 		if (!rmap_take(f, pfn + i, &p, &vpn, &thp, &ptep))

@@ -285,6 +285,8 @@ struct mmc {
 	void *reclaim_ctx;
 	mmc_migrate_fn migrate_fn;
 	void *migrate_ctx;
+	mmc_split_fn split_fn;
+	void *split_ctx;
 
 	/* Set by fault.c (may stay NULL): reclaim is about to free the LRU
 	 * range [pfn, +2^order), so its mapping becomes a shadow entry and a
@@ -292,10 +294,24 @@ struct mmc {
 	void (*fault_reclaimed)(struct mmc *m, uint64_t pfn, unsigned order);
 
 	void *reclaim;			/* reclaim.c private, model-wide */
+	void *kswapd;			/* kswapd.c private: [nr_nodes] */
+	struct mmc_bg_costs bg;		/* kswapd's time per unit of work */
 	void *compact;			/* compaction.c private, model-wide */
 	void *slab;			/* slab.c private */
 	void *fault;			/* fault.c private */
 };
+
+/* count_vm_events(): the kernel-named event counters (enum mmc_vm_item). */
+static inline void count_vm_events(struct mmc *m, enum mmc_vm_item item,
+				   uint64_t n)
+{
+	m->vm.ev[item] += n;
+}
+
+static inline void count_vm_event(struct mmc *m, enum mmc_vm_item item)
+{
+	m->vm.ev[item]++;
+}
 
 /* ---- accessors ----------------------------------------------------------- */
 static inline uint32_t pfn_to_idx(const struct mmc_zone *z, uint64_t pfn)
@@ -477,6 +493,9 @@ void free_area_destroy(struct mmc_zone *z);
 uint32_t free_list_first(const struct free_list *fl, unsigned order);
 uint32_t free_list_next(const struct free_list *fl, unsigned order,
 			uint32_t from_idx);
+/* The highest block head below before_idx, or NO_IDX. */
+uint32_t free_list_prev(const struct free_list *fl, unsigned order,
+			uint32_t before_idx);
 
 /* --- for compaction.c's scanners --- */
 /* __isolate_free_page: take the buddy block at idx (a free head of order)
@@ -581,11 +600,18 @@ int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 uint64_t try_to_free_pages(struct mmc *m, int preferred_nid, uint64_t gfp,
 			   unsigned order, int highest_zoneidx,
 			   struct mmc_result *res);
-/* wakeup_kswapd(zone, gfp, order, highest_zoneidx): counts
- * vm.kswapd_wakes when it wakes a sleeping kswapd. */
+
+/* ====================================================================
+ * kswapd.c: kswapd in simulated time
+ * ==================================================================== */
+int kswapd_init(struct mmc *m);
+void kswapd_destroy(struct mmc *m);
+/* wakeup_kswapd(zone, gfp, order, highest_zoneidx): records the request;
+ * wakes a napping or sleeping kswapd unless the node is balanced (and
+ * not boosted) or hopeless (mm_vmscan_wakeup_kswapd). */
 void wakeup_kswapd(struct mmc *m, struct mmc_zone *z, uint64_t gfp,
 		   unsigned order, int highest_zoneidx);
-/* Background: every awake kswapd balances towards the high marks. */
+/* kswapd's balance_pgdat() rounds and naps up to now_ns. */
 void kswapd_tick(struct mmc *m, uint64_t now_ns);
 /* File folio state the trace may tell (default: clean, unmapped): what
  * node reclaim may do with RECLAIM_WRITE / RECLAIM_UNMAP depends on it.
@@ -599,8 +625,13 @@ size_t reclaim_memory_bytes(const struct mmc *m);
  * class cls (MMC_PC_ANON/FILE) now at pfn; it makes that list costlier
  * to reclaim in get_scan_count(). */
 void lru_note_refault(struct mmc *m, uint64_t pfn, unsigned order, int cls);
+/* zone_reclaimable_pages() of the node: file LRU pages, and anon ones
+ * when there is swap. */
+uint64_t node_reclaimable_pages(struct mmc *m, int nid);
 /* Pages on one LRU list of a node (lruvec_page_state). */
 uint64_t lru_pages(struct mmc *m, int nid, bool file, bool active);
+/* can_reclaim_anon_pages(): the simulated host has swap. */
+bool lru_swap_enabled(const struct mmc *m);
 /* node_pagecache_reclaimable() under the current zone_reclaim_mode. */
 uint64_t node_pagecache_reclaimable_pages(struct mmc *m, int nid);
 /* For compaction.c: the LRU folio holding idx (head idx) and its order;
@@ -611,15 +642,22 @@ uint32_t lru_folio_head(const struct mmc_zone *z, uint32_t idx);
 unsigned lru_folio_order(const struct mmc_zone *z, uint32_t head_idx);
 unsigned lru_migrate_save(struct mmc *m, uint64_t from);
 void lru_migrate_restore(struct mmc *m, uint64_t to, unsigned saved);
+/* split_folio_to_list(): the LRU folio headed at pfn (order > 0) becomes
+ * order-0 folios on the same list, each with the folio's state;
+ * m->split_fn is told first.  0, or -1 when pfn heads no large LRU
+ * folio. */
+int lru_split_folio(struct mmc *m, uint64_t pfn);
 
 /* ====================================================================
  * compaction.c (reclaim helper)
  * ==================================================================== */
+/* include/linux/compaction.h: lower is harder */
 enum compact_priority { COMPACT_PRIO_SYNC_FULL, COMPACT_PRIO_SYNC_LIGHT,
-			COMPACT_PRIO_ASYNC, MIN_COMPACT_PRIORITY =
-			COMPACT_PRIO_SYNC_FULL, DEF_COMPACT_PRIORITY =
-			COMPACT_PRIO_ASYNC, INIT_COMPACT_PRIORITY =
-			COMPACT_PRIO_ASYNC };
+			COMPACT_PRIO_ASYNC,
+			MIN_COMPACT_PRIORITY = COMPACT_PRIO_SYNC_FULL,
+			MIN_COMPACT_COSTLY_PRIORITY = COMPACT_PRIO_SYNC_LIGHT,
+			DEF_COMPACT_PRIORITY = COMPACT_PRIO_SYNC_LIGHT,
+			INIT_COMPACT_PRIORITY = COMPACT_PRIO_ASYNC };
 enum compact_result { COMPACT_NOT_SUITABLE_ZONE, COMPACT_SKIPPED,
 		      COMPACT_DEFERRED, COMPACT_NO_SUITABLE_PAGE,
 		      COMPACT_CONTINUE, COMPACT_COMPLETE,
@@ -627,10 +665,15 @@ enum compact_result { COMPACT_NOT_SUITABLE_ZONE, COMPACT_SKIPPED,
 		      COMPACT_SUCCESS };
 int compaction_init(struct mmc *m);
 void compaction_destroy(struct mmc *m);
-/* compaction_suitable(zone, order, highest_zoneidx) of 6.6+ (the order-0
- * watermark check plus the fragmentation index vs extfrag_threshold). */
+/* compaction_suitable(zone, order, watermark, highest_zoneidx) of 6.5+:
+ * free pages above watermark + compact_gap(order), and for costly orders
+ * a fragmentation index above extfrag_threshold. */
 bool compaction_suitable(struct mmc *m, struct mmc_zone *z, unsigned order,
-			 int highest_zoneidx);
+			 uint64_t watermark, int highest_zoneidx);
+/* compaction_zonelist_suitable(): would compaction run somewhere if
+ * reclaim freed 1/order of the reclaimable pages (should_compact_retry). */
+bool compaction_zonelist_suitable(struct mmc *m, int preferred_nid,
+				  unsigned order, int highest_zoneidx);
 /* Direct compaction over the zonelist of preferred_nid; fills
  * res->compact_scanned/_migrated and counts vm.compact_scanned/_migrated.
  * vm.compact_stalls/_success/_fail are counted by page_alloc.c
@@ -645,6 +688,10 @@ enum compact_result try_to_compact_pages(struct mmc *m, uint64_t gfp,
 /* kcompactd: work handed over by kswapd, and proactive compaction
  * (compaction_proactiveness). */
 void compaction_tick(struct mmc *m, uint64_t now_ns);
+/* reset_isolation_suitable(pgdat): kswapd going to sleep clears the
+ * pageblock skip hints of zones where a direct compaction finished a
+ * whole pass (compact_blockskip_flush). */
+void reset_isolation_suitable(struct mmc *m, int nid);
 /* wakeup_kcompactd(pgdat, order, highest_zoneidx): from kswapd. */
 void wakeup_kcompactd(struct mmc *m, int nid, int order, int highest_zoneidx);
 /* compaction_defer_reset(zone, order, true): the allocation succeeded

@@ -224,9 +224,69 @@ int mmc_zone_stats(const struct mmc *m, uint32_t idx, struct mmc_zone_stats *s)
 	return 0;
 }
 
+static const char *const vm_item_names[MMC_NR_VM_ITEMS] = {
+	"pgalloc_dma", "pgalloc_dma32", "pgalloc_normal", "pgalloc_movable",
+	"allocstall_dma", "allocstall_dma32", "allocstall_normal",
+	"allocstall_movable",
+	"pgfree", "pgactivate", "pgdeactivate", "pgrefill",
+	"pgsteal_kswapd", "pgsteal_direct", "pgscan_kswapd", "pgscan_direct",
+	"pgscan_anon", "pgscan_file", "pgsteal_anon", "pgsteal_file",
+	"zone_reclaim_success", "zone_reclaim_failed",
+	"kswapd_low_wmark_hit_quickly", "kswapd_high_wmark_hit_quickly",
+	"pageoutrun",
+	"pgmigrate_success", "pgmigrate_fail",
+	"compact_migrate_scanned", "compact_free_scanned", "compact_isolated",
+	"compact_stall", "compact_fail", "compact_success",
+	"compact_daemon_wake", "compact_daemon_migrate_scanned",
+	"compact_daemon_free_scanned",
+	"thp_fault_alloc", "thp_fault_fallback",
+	"workingset_refault_anon", "workingset_refault_file",
+	"workingset_activate_anon", "workingset_activate_file",
+	"workingset_restore_anon", "workingset_restore_file",
+	"pswpin", "pswpout", "oom_kill",
+	"mm_page_alloc_extfrag", "mm_vmscan_kswapd_wake",
+	"mm_vmscan_kswapd_sleep", "mm_vmscan_wakeup_kswapd",
+	"mm_vmscan_direct_reclaim_begin", "mm_vmscan_node_reclaim_begin",
+	"mm_compaction_begin", "mm_compaction_try_to_compact_pages",
+};
+
+const char *mmc_vm_item_name(int item)
+{
+	if (item < 0 || item >= MMC_NR_VM_ITEMS)
+		return NULL;
+	return vm_item_names[item];
+}
+
+int mmc_vm_item_is_tracepoint(int item)
+{
+	return item >= MMC_TP_PAGE_ALLOC_EXTFRAG && item < MMC_NR_VM_ITEMS;
+}
+
+/* The named summaries that are sums of kernel-named items. */
 void mmc_vmstat(const struct mmc *m, struct mmc_vmstat *out)
 {
+	const uint64_t *ev = m->vm.ev;
+
 	*out = m->vm;
+	out->pgalloc = ev[MMC_PGALLOC_DMA] + ev[MMC_PGALLOC_DMA32] +
+		       ev[MMC_PGALLOC_NORMAL] + ev[MMC_PGALLOC_MOVABLE];
+	out->pgfree = ev[MMC_PGFREE];
+	out->extfrag_events = ev[MMC_TP_PAGE_ALLOC_EXTFRAG];
+	out->kswapd_wakes = ev[MMC_TP_KSWAPD_WAKE];
+	out->kswapd_sleeps = ev[MMC_TP_KSWAPD_SLEEP];
+	out->kswapd_reclaimed = ev[MMC_PGSTEAL_KSWAPD];
+	out->kswapd_scanned = ev[MMC_PGSCAN_KSWAPD];
+	out->direct_reclaims = ev[MMC_TP_DIRECT_RECLAIM_BEGIN];
+	out->compact_stalls = ev[MMC_COMPACT_STALL];
+	out->compact_success = ev[MMC_COMPACT_SUCCESS];
+	out->compact_fail = ev[MMC_COMPACT_FAIL];
+	out->compact_migrated = ev[MMC_PGMIGRATE_SUCCESS];
+	out->compact_scanned = ev[MMC_COMPACT_MIGRATE_SCANNED] +
+			       ev[MMC_COMPACT_FREE_SCANNED];
+	out->thp_fault_alloc = ev[MMC_THP_FAULT_ALLOC];
+	out->thp_fault_fallback = ev[MMC_THP_FAULT_FALLBACK];
+	out->refaults = ev[MMC_WORKINGSET_REFAULT_ANON] +
+			ev[MMC_WORKINGSET_REFAULT_FILE];
 }
 
 int mmc_node_vmstat(const struct mmc *m, int nid, struct mmc_node_vmstat *out)

@@ -231,7 +231,7 @@ struct mmc *mmc_create(const struct mmc_topology *t,
 	if (build_zonelists(m))
 		goto oom;
 	mmc_setup_zones(m);
-	if (reclaim_init(m) || compaction_init(m) || slab_init(m) ||
+	if (reclaim_init(m) || kswapd_init(m) || compaction_init(m) || slab_init(m) ||
 	    fault_init(m))
 		goto oom;
 	return m;
@@ -248,6 +248,7 @@ void mmc_destroy(struct mmc *m)
 	fault_destroy(m);
 	slab_destroy(m);
 	compaction_destroy(m);
+	kswapd_destroy(m);
 	reclaim_destroy(m);
 	for (uint32_t nid = 0; m->nodes && nid < m->nr_nodes; nid++) {
 		struct mmc_node *n = &m->nodes[nid];
@@ -542,6 +543,12 @@ void mmc_set_migrate_hook(struct mmc *m, mmc_migrate_fn fn, void *ctx)
 	m->migrate_ctx = ctx;
 }
 
+void mmc_set_split_hook(struct mmc *m, mmc_split_fn fn, void *ctx)
+{
+	m->split_fn = fn;
+	m->split_ctx = ctx;
+}
+
 int mmc_lru_add(struct mmc *m, uint64_t pfn, unsigned order, int cls)
 {
 	if ((cls != MMC_PC_ANON && cls != MMC_PC_FILE) || order > MAX_PAGE_ORDER)
@@ -568,6 +575,11 @@ void mmc_lru_touch(struct mmc *m, uint64_t pfn)
 
 	if (z && (z->page[pfn_to_idx(z, pfn)] & PG_LRU))
 		lru_touch(m, pfn);
+}
+
+void mmc_lru_map_file(struct mmc *m, uint64_t pfn)
+{
+	lru_set_mapped(m, pfn, true);
 }
 
 void mmc_tick(struct mmc *m, uint64_t now_ns)

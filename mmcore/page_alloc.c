@@ -18,17 +18,21 @@
  *
  * Simplified (deliberately; this model is single-threaded and
  * deterministic): cpusets, memcg, dirty limits, CMA, unaccepted memory,
- * ZONE_BELOW_HIGH pcp tuning are left out.  should_reclaim_retry() retries
- * only while reclaim makes progress (with no concurrent frees, a retry
- * without progress sees the same state) and the whole slow path is bounded
- * by MAX_RECLAIM_RETRIES loops.  The OOM killer is not run: where the
- * kernel would invoke it the allocation fails with MMC_PATH_OOM.
+ * ZONE_BELOW_HIGH pcp tuning are left out.  The slow path's retries
+ * follow should_reclaim_retry() and should_compact_retry(), but happen at
+ * one instant of simulated time: kswapd and other tasks do not free
+ * memory between them as they would on a host.  The OOM killer is not
+ * run: where the kernel would invoke it the allocation fails with
+ * MMC_PATH_OOM.
  */
 #include <string.h>
 #include "internal.h"
 
 #define MAX_RECLAIM_RETRIES 16
 #define MAX_COMPACT_RETRIES 16
+/* no kernel constant: a bound on the retry loop the kernel leaves to its
+ * OOM killer and fatal signals */
+#define MAX_SLOWPATH_LOOPS 64
 
 struct alloc_context {
 	int preferred_nid;
@@ -187,7 +191,7 @@ try_this_zone:;
 		prep_new_page(m, z, idx, order, ac);
 		if (alloc_flags & ALLOC_HIGHATOMIC)
 			reserve_highatomic_pageblock(m, z, idx);
-		m->vm.pgalloc += 1u << order;
+		count_vm_events(m, MMC_PGALLOC_DMA + z->type, 1u << order);
 		m->nodes[z->node].vm.pgalloc += 1u << order;
 		if (z->node != ac->preferred_nid) {
 			m->vm.pgalloc_remote += 1u << order;
@@ -250,7 +254,9 @@ static void wake_all_kswapds(struct mmc *m, uint64_t gfp, unsigned order,
 		res->path |= MMC_PATH_KSWAPD_WAKE;
 }
 
-/* __alloc_pages_direct_compact() */
+/* __alloc_pages_direct_compact(): a compaction stall counts when some
+ * zone was not skipped (deferred counts: COMPACT_DEFERRED is not
+ * COMPACT_SKIPPED); then success or failure of the allocation after it. */
 static uint64_t direct_compact(struct mmc *m, uint64_t gfp, unsigned order,
 			       unsigned alloc_flags,
 			       const struct alloc_context *ac,
@@ -262,24 +268,22 @@ static uint64_t direct_compact(struct mmc *m, uint64_t gfp, unsigned order,
 		*result = COMPACT_SKIPPED;
 		return NO_PFN;
 	}
-	if (res)
-		res->path |= MMC_PATH_COMPACT;
 	*result = try_to_compact_pages(m, gfp, order, alloc_flags,
 				       ac->preferred_nid, ac->highest_zoneidx,
 				       prio, res);
 	if (*result == COMPACT_SKIPPED)
 		return NO_PFN;
-	m->vm.compact_stalls++;
+	count_vm_event(m, MMC_COMPACT_STALL);
 	m->nodes[ac->preferred_nid].vm.compact_stalls++;
 	uint64_t pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac,
 					      res);
 	if (pfn != NO_PFN) {
-		/* the kernel's compaction_defer_reset(zone, order, true) on
-		 * the zone the page came from */
+		/* compaction_defer_reset(zone, order, true) on the zone the
+		 * page came from; its skip hints stay */
 		compaction_alloc_success(pfn_to_zone(m, pfn), order);
-		m->vm.compact_success++;
+		count_vm_event(m, MMC_COMPACT_SUCCESS);
 	} else {
-		m->vm.compact_fail++;
+		count_vm_event(m, MMC_COMPACT_FAIL);
 	}
 	return pfn;
 }
@@ -306,43 +310,74 @@ static uint64_t direct_reclaim(struct mmc *m, uint64_t gfp, unsigned order,
 	return get_page_from_freelist(m, gfp, order, alloc_flags, ac, res);
 }
 
-/* should_compact_retry(), simplified: retry while compaction reports
- * success but the allocation still lost the race (bounded), and raise the
- * priority up to COMPACT_PRIO_SYNC_FULL when it did not. */
-static bool should_compact_retry(unsigned order, enum compact_result result,
+/* should_compact_retry(): a compaction that made progress (succeeded
+ * but lost the page) is retried up to MAX_COMPACT_RETRIES (a quarter of
+ * that for costly orders); one that was skipped for lack of free pages
+ * only if reclaim could give it enough (compaction_zonelist_suitable);
+ * one that failed over the whole zone, or was withdrawn (deferred,
+ * contended, partial), retries at a higher priority until the highest
+ * (SYNC_LIGHT for costly orders). */
+static bool should_compact_retry(struct mmc *m,
+				 const struct alloc_context *ac,
+				 unsigned order, enum compact_result result,
 				 enum compact_priority *prio, int *retries)
 {
-	if (!order || result == COMPACT_SKIPPED)
+	int max_retries = MAX_COMPACT_RETRIES;
+
+	if (!order)
 		return false;
-	if (result == COMPACT_SUCCESS)
-		return ++*retries <= MAX_COMPACT_RETRIES;
-	if (*prio > MIN_COMPACT_PRIORITY) {
+	if (result == COMPACT_SUCCESS)		/* compaction_made_progress */
+		(*retries)++;
+	if (result == COMPACT_COMPLETE)		/* compaction_failed */
+		goto check_priority;
+	if (result == COMPACT_SKIPPED)		/* compaction_needs_reclaim */
+		return compaction_zonelist_suitable(m, ac->preferred_nid,
+						    order, ac->highest_zoneidx);
+	if (result == COMPACT_DEFERRED || result == COMPACT_CONTENDED ||
+	    result == COMPACT_PARTIAL_SKIPPED)	/* compaction_withdrawn */
+		goto check_priority;
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		max_retries /= 4;
+	if (*retries <= max_retries)
+		return true;
+check_priority:;
+	enum compact_priority min_priority =
+		order > PAGE_ALLOC_COSTLY_ORDER ? MIN_COMPACT_COSTLY_PRIORITY
+						: MIN_COMPACT_PRIORITY;
+	if (*prio > min_priority) {
 		(*prio)--;
+		*retries = 0;
 		return true;
 	}
 	return false;
 }
 
-/* should_reclaim_retry(): with progress, retry if some zone would pass
- * the min mark for this order counting its reclaimable pages (the node's
- * LRU pages here, the model keeps no per-zone LRU count). */
+/* should_reclaim_retry(): progress for a non-costly order resets the
+ * no-progress count; after MAX_RECLAIM_RETRIES without it, only the
+ * highatomic reserve is left.  Otherwise retry while some zone would
+ * pass the min mark for this order counting its reclaimable pages
+ * (zone_reclaimable_pages(): the node's here, the model keeps its LRU
+ * counts per node). */
 static bool should_reclaim_retry(struct mmc *m, unsigned order,
 				 unsigned alloc_flags,
 				 const struct alloc_context *ac,
-				 uint64_t progress)
+				 uint64_t progress, int *no_progress_loops)
 {
 	const struct mmc_node *pn = &m->nodes[ac->preferred_nid];
 
-	if (!progress)
-		return false;
+	if (progress && order <= PAGE_ALLOC_COSTLY_ORDER)
+		*no_progress_loops = 0;
+	else
+		(*no_progress_loops)++;
+	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
+		return unreserve_highatomic_pageblock(m, ac->preferred_nid, true);
 	for (uint32_t i = 0; i < pn->nr_zonelist; i++) {
 		struct mmc_zone *z = pn->zonelist[i];
 
 		if (!zone_usable(z, ac))
 			continue;
-		const uint64_t *cnt = m->nodes[z->node].nr_class;
-		int64_t avail = (int64_t)(z->nr_free + cnt[MMC_PC_ANON] +
-					  cnt[MMC_PC_FILE]);
+		int64_t avail = (int64_t)(z->nr_free +
+					  node_reclaimable_pages(m, z->node));
 
 		if (__zone_watermark_ok(z, order, min_wmark_pages(z),
 					ac->highest_zoneidx, alloc_flags, avail))
@@ -364,7 +399,13 @@ static bool would_oom(uint64_t gfp, unsigned order,
 	return (gfp & MMC___GFP_FS) || (gfp & MMC___GFP_NOFAIL);
 }
 
-/* __alloc_pages_slowpath() */
+/* __alloc_pages_slowpath(): wake kswapd, the min mark, async compaction
+ * first for costly (and non-movable high-order) requests, then the retry
+ * loop: direct reclaim, direct compaction, should_reclaim_retry() and
+ * should_compact_retry().  Where the kernel would kill a task (and retry
+ * while that makes progress), the model fails the allocation with
+ * MMC_PATH_OOM and counts oom_kill; MAX_SLOWPATH_LOOPS bounds what a
+ * kernel retrying forever on OOM kills would do. */
 static uint64_t alloc_pages_slowpath(struct mmc *m, uint64_t gfp,
 				     unsigned order,
 				     struct alloc_context *ac,
@@ -375,7 +416,7 @@ static uint64_t alloc_pages_slowpath(struct mmc *m, uint64_t gfp,
 	bool can_compact = gfp & MMC___GFP_IO;	/* gfp_compaction_allowed() */
 	enum compact_priority prio = DEF_COMPACT_PRIORITY;
 	enum compact_result cresult = COMPACT_SKIPPED;
-	int compaction_retries = 0, loops = 0;
+	int compaction_retries = 0, no_progress_loops = 0, loops = 0;
 	uint64_t pfn, progress = 0;
 
 	if (res)
@@ -393,7 +434,7 @@ static uint64_t alloc_pages_slowpath(struct mmc *m, uint64_t gfp,
 	/* costly or non-movable high orders: compaction first */
 	if (can_direct_reclaim && can_compact &&
 	    (costly || (order > 0 && ac->migratetype != MIGRATE_MOVABLE)) &&
-	    !(gfp & MMC___GFP_MEMALLOC)) {
+	    !((gfp & MMC___GFP_MEMALLOC) && !(gfp & MMC___GFP_NOMEMALLOC))) {
 		pfn = direct_compact(m, gfp, order, alloc_flags, ac,
 				     INIT_COMPACT_PRIORITY, &cresult, res);
 		if (pfn != NO_PFN)
@@ -402,6 +443,7 @@ static uint64_t alloc_pages_slowpath(struct mmc *m, uint64_t gfp,
 			if (cresult == COMPACT_SKIPPED ||
 			    cresult == COMPACT_DEFERRED)
 				goto nopage;
+			/* sync compaction would be too expensive */
 			prio = INIT_COMPACT_PRIORITY;
 		}
 	}
@@ -430,20 +472,15 @@ static uint64_t alloc_pages_slowpath(struct mmc *m, uint64_t gfp,
 			goto nopage;
 		if (costly && (!can_compact || !(gfp & MMC___GFP_RETRY_MAYFAIL)))
 			goto nopage;
-		if (++loops <= MAX_RECLAIM_RETRIES) {
+		if (++loops <= MAX_SLOWPATH_LOOPS) {
 			if (res)
 				res->retries++;
 			if (should_reclaim_retry(m, order, alloc_flags, ac,
-						 progress))
+						 progress, &no_progress_loops))
 				continue;
-			/* out of retries: the kernel forces the highatomic
-			 * reserve back before giving up */
-			if (!progress &&
-			    unreserve_highatomic_pageblock(m, ac->preferred_nid,
-							   true))
-				continue;
+			/* compaction needs order-0 pages reclaim can give */
 			if (progress && can_compact &&
-			    should_compact_retry(order, cresult, &prio,
+			    should_compact_retry(m, ac, order, cresult, &prio,
 						 &compaction_retries))
 				continue;
 		}
@@ -458,6 +495,7 @@ static uint64_t alloc_pages_slowpath(struct mmc *m, uint64_t gfp,
 	}
 	if (would_oom(gfp, order, ac)) {
 		m->vm.oom++;
+		count_vm_event(m, MMC_OOM_KILL);
 		if (res)
 			res->path |= MMC_PATH_OOM;
 	}
@@ -623,7 +661,7 @@ int mmc_alloc_at(struct mmc *m, uint64_t pfn, unsigned order, uint64_t gfp,
 				    .cls = MMC_PC_KERNEL };
 
 	prep_new_page(m, z, idx, order, &ac);
-	m->vm.pgalloc += 1u << order;
+	count_vm_events(m, MMC_PGALLOC_DMA + z->type, 1u << order);
 	m->nodes[z->node].vm.pgalloc += 1u << order;
 	if (cpu >= 0 && (uint32_t)cpu < m->nr_cpus && m->cpu_node[cpu] != z->node) {
 		m->vm.pgalloc_remote += 1u << order;
@@ -696,7 +734,7 @@ checked:
 	for (uint32_t i = 0; i < nr; i++)
 		pg[i] = MMC_PC_FREE << PG_CLASS_SHIFT;
 	pageblock_touch_range(z, idx, nr);
-	m->vm.pgfree += nr;
+	count_vm_events(m, MMC_PGFREE, nr);
 	if (res) {
 		res->node = z->node;
 		res->zone = (int32_t)z->type;

@@ -41,14 +41,10 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "vmscan.h"
 
-#define DEF_PRIORITY		12
-#define SWAP_CLUSTER_MAX	32u
 #define NODE_RECLAIM_PRIORITY	4
-#define MAX_RECLAIM_RETRIES	16
 #define MAX_SWAPPINESS		200
-#define compact_gap(order)	(2ull << (order))
 
 enum lru_list { LRU_INACTIVE_ANON, LRU_ACTIVE_ANON, LRU_INACTIVE_FILE,
 		LRU_ACTIVE_FILE, NR_LRU_LISTS };
@@ -102,21 +98,6 @@ struct lruvec {
 
 struct reclaim_global {
 	uint64_t total_swap_pages;
-};
-
-struct scan_control {
-	uint64_t nr_to_reclaim;
-	uint64_t gfp_mask;
-	int order;
-	int priority;
-	int reclaim_idx;
-	bool may_writepage, may_unmap, may_swap;
-	bool kswapd;
-	bool compaction_ready;
-	bool force_deactivate, skipped_deactivate;
-	unsigned may_deactivate;
-	bool cache_trim_mode, file_is_tiny;
-	uint64_t nr_scanned, nr_reclaimed;
 };
 
 static int ring_push(struct lru_ring *r, uint32_t e)
@@ -774,6 +755,7 @@ void lru_touch(struct mmc *m, uint64_t pfn)
 	z->page[idx] = (pgstate_t)(s & ~PG_REFERENCED);
 	struct lruvec *lv = node_lruvec(m, z->node);
 	folio_move_list(lv, z, idx, l, (enum lru_list)(l + 1));
+	count_vm_events(m, MMC_PGACTIVATE, 1ull << folio_order_at(z, idx));
 	lruvec_maybe_compact(lv);
 }
 
@@ -882,6 +864,33 @@ void lru_migrate_restore(struct mmc *m, uint64_t to, unsigned saved)
 	lruvec_maybe_compact(lv);
 }
 
+int lru_split_folio(struct mmc *m, uint64_t pfn)
+{
+	struct mmc_zone *z = pfn_to_zone(m, pfn);
+
+	if (!z)
+		return -1;
+	uint32_t idx = pfn_to_idx(z, pfn);
+	pgstate_t s = z->page[idx];
+	if ((s & (PG_LRU | PG_HEAD)) != (PG_LRU | PG_HEAD))
+		return -1;
+	unsigned order = folio_order_at(z, idx);
+	int cls = (int)page_class(s);
+	if (!order)
+		return -1;
+	/* the folio's state, kept for each page (lru_migrate_save takes an
+	 * active folio to the inactive list first, keeping counts right) */
+	unsigned saved = lru_migrate_save(m, pfn);
+	lru_del(m, pfn, order);
+	if (m->split_fn)
+		m->split_fn(m->split_ctx, pfn, order);
+	for (uint32_t i = 0; i < (1u << order); i++) {
+		lru_add(m, pfn + i, 0, cls);
+		lru_migrate_restore(m, pfn + i, saved);
+	}
+	return 0;
+}
+
 /* Bytes of reclaim state (rings, sets), for mmc_memory_bytes(). */
 size_t reclaim_memory_bytes(const struct mmc *m)
 {
@@ -898,6 +907,25 @@ size_t reclaim_memory_bytes(const struct mmc *m)
 		     sizeof(uint32_t) + stale_bytes(&lv->stale);
 	}
 	return b;
+}
+
+uint64_t node_reclaimable_pages(struct mmc *m, int nid)
+{
+	struct lruvec *lv = node_lruvec(m, nid);
+	uint64_t nr;
+
+	if (!lv)
+		return 0;
+	nr = lv->nr_pages[LRU_INACTIVE_FILE] + lv->nr_pages[LRU_ACTIVE_FILE];
+	if (can_reclaim_anon_pages(m))
+		nr += lv->nr_pages[LRU_INACTIVE_ANON] +
+		      lv->nr_pages[LRU_ACTIVE_ANON];
+	return nr;
+}
+
+bool lru_swap_enabled(const struct mmc *m)
+{
+	return can_reclaim_anon_pages(m);
 }
 
 uint64_t lru_pages(struct mmc *m, int nid, bool file, bool active)
@@ -1025,13 +1053,14 @@ static void reclaim_folio(struct mmc *m, struct lruvec *lv, enum lru_list l,
 	lv->nr_pages[l] -= nr;
 	if (is_file_lru(l))
 		file_state_forget(lv, f->pfn, f->order);
+	/* fault.c turns the mapping into a shadow entry (refault later),
+	 * keeping PG_workingset (workingset_eviction) */
+	if (m->fault_reclaimed)
+		m->fault_reclaimed(m, f->pfn, f->order);
 	for (uint32_t i = 0; i < nr; i++)
 		f->z->page[f->idx + i] &= (pgstate_t)~PG_LRU_BITS;
 	if (f->order)
 		f->z->page[f->idx] &= (pgstate_t)~PG_HEAD;
-	/* fault.c turns the mapping into a shadow entry (refault later) */
-	if (m->fault_reclaimed)
-		m->fault_reclaimed(m, f->pfn, f->order);
 	reclaim_free_pages(m, f->pfn, f->order);
 }
 
@@ -1115,6 +1144,9 @@ static uint64_t shrink_inactive_list(struct mmc *m, struct lruvec *lv,
 	struct isolate_state is = { .budget = lv->ring[l].len };
 	struct folio_ref f;
 
+	uint64_t activated = 0;
+	bool file = is_file_lru(l);
+
 	while (isolate_next(m, lv, l, nr_to_scan, sc, &is, &f)) {
 		bool pageout = false;
 		enum folio_verdict v = shrink_folio(m, lv, &f, sc, &pageout);
@@ -1131,13 +1163,25 @@ static uint64_t shrink_inactive_list(struct mmc *m, struct lruvec *lv,
 			lv->nr_pages[l + 1] += nr;
 			f.z->page[f.idx] |= PG_ACTIVE;
 			folio_requeue(lv, (enum lru_list)(l + 1), &f);
+			activated += nr;
 		} else {
 			folio_requeue(lv, l, &f);
 		}
 	}
 	sc->nr_scanned += is.total;
+	/* shrink_inactive_list()'s counters: reclaimer_offset() tells
+	 * kswapd from the allocating task (direct and node reclaim) */
+	count_vm_events(m, sc->kswapd ? MMC_PGSCAN_KSWAPD : MMC_PGSCAN_DIRECT,
+			is.total);
+	count_vm_events(m, sc->kswapd ? MMC_PGSTEAL_KSWAPD : MMC_PGSTEAL_DIRECT,
+			reclaimed);
+	count_vm_events(m, file ? MMC_PGSCAN_FILE : MMC_PGSCAN_ANON, is.total);
+	count_vm_events(m, file ? MMC_PGSTEAL_FILE : MMC_PGSTEAL_ANON, reclaimed);
+	count_vm_events(m, MMC_PGACTIVATE, activated);
+	if (!file)
+		count_vm_events(m, MMC_PSWPOUT, reclaimed);
 	if (is.total)
-		lru_note_cost(lv, is_file_lru(l), nr_pageout, is.total - reclaimed);
+		lru_note_cost(lv, file, nr_pageout, is.total - reclaimed);
 	return reclaimed;
 }
 
@@ -1150,6 +1194,7 @@ static void shrink_active_list(struct mmc *m, struct lruvec *lv,
 {
 	struct isolate_state is = { .budget = lv->ring[l].len };
 	struct folio_ref f;
+	uint64_t deactivated = 0;
 
 	while (isolate_next(m, lv, l, nr_to_scan, sc, &is, &f)) {
 		uint32_t nr = 1u << f.order;
@@ -1158,7 +1203,10 @@ static void shrink_active_list(struct mmc *m, struct lruvec *lv,
 		f.z->page[f.idx] = (pgstate_t)((f.s & ~(PG_ACTIVE | PG_REFERENCED)) |
 					       PG_WORKINGSET);
 		folio_requeue(lv, (enum lru_list)(l - 1), &f);
+		deactivated += nr;
 	}
+	count_vm_events(m, MMC_PGREFILL, is.total);
+	count_vm_events(m, MMC_PGDEACTIVATE, deactivated);
 }
 
 static uint64_t shrink_list(struct mmc *m, struct lruvec *lv,
@@ -1332,7 +1380,7 @@ static void shrink_lruvec(struct mmc *m, struct lruvec *lv,
  * shrinkers (slab objects belong to the workload's demand), memcg
  * iteration, should_continue_reclaim() for compaction, writeback and
  * congestion throttling. */
-static void shrink_node(struct mmc *m, int nid, struct scan_control *sc)
+void shrink_node(struct mmc *m, int nid, struct scan_control *sc)
 {
 	struct lruvec *lv = node_lruvec(m, nid);
 	uint64_t before = sc->nr_reclaimed;
@@ -1346,10 +1394,23 @@ static void shrink_node(struct mmc *m, int nid, struct scan_control *sc)
 	lruvec_maybe_compact(lv);
 }
 
+/* kswapd_age_node(): the classic LRU's part (MGLRU is not modelled). */
+void kswapd_age_node(struct mmc *m, int nid, struct scan_control *sc)
+{
+	struct lruvec *lv = node_lruvec(m, nid);
+
+	if (!lv || !can_reclaim_anon_pages(m) ||
+	    !inactive_is_low(lv, LRU_INACTIVE_ANON))
+		return;
+	shrink_active_list(m, lv, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX, sc);
+}
+
 /* ---- direct reclaim ------------------------------------------------------ */
 
 /* compaction_ready(): for costly orders, stop reclaiming a zone that
- * compaction can now work with. */
+ * compaction can now work with: the allocation would already succeed,
+ * or compaction_suitable() holds at the high mark (which adds
+ * compact_gap()), as 6.5+ reclaims for compaction. */
 static bool compaction_ready(struct mmc *m, struct mmc_zone *z,
 			     const struct scan_control *sc)
 {
@@ -1358,10 +1419,8 @@ static bool compaction_ready(struct mmc *m, struct mmc_zone *z,
 	if (zone_watermark_ok(z, (unsigned)sc->order, min_wmark_pages(z),
 			      sc->reclaim_idx, 0))
 		return true;
-	if (!compaction_suitable(m, z, (unsigned)sc->order, sc->reclaim_idx))
-		return false;
-	return zone_watermark_ok(z, 0, high_wmark_pages(z) +
-				 compact_gap(sc->order), sc->reclaim_idx, 0);
+	return compaction_suitable(m, z, (unsigned)sc->order,
+				   high_wmark_pages(z), sc->reclaim_idx);
 }
 
 /* shrink_zones() + do_try_to_free_pages(): the priority loop over the
@@ -1376,6 +1435,8 @@ static uint64_t do_try_to_free_pages(struct mmc *m, int preferred_nid,
 	struct mmc_node *pn = &m->nodes[preferred_nid];
 	int initial_priority = sc->priority;
 
+	/* __count_zid_vm_events(ALLOCSTALL, sc->reclaim_idx, 1) */
+	count_vm_event(m, MMC_ALLOCSTALL_DMA + sc->reclaim_idx);
 retry:
 	do {
 		int last_nid = -1;
@@ -1436,8 +1497,8 @@ uint64_t try_to_free_pages(struct mmc *m, int preferred_nid, uint64_t gfp,
 
 	if (preferred_nid < 0 || (uint32_t)preferred_nid >= m->nr_nodes)
 		preferred_nid = 0;
+	count_vm_event(m, MMC_TP_DIRECT_RECLAIM_BEGIN);
 	progress = do_try_to_free_pages(m, preferred_nid, &sc, &scanned);
-	m->vm.direct_reclaims++;
 	m->vm.direct_scanned += scanned;
 	m->vm.direct_reclaimed += sc.nr_reclaimed;
 	m->nodes[preferred_nid].vm.direct_reclaims++;
@@ -1537,8 +1598,11 @@ int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 		return NODE_RECLAIM_NOSCAN;
 	}
 	n->reclaim_locked = true;
+	count_vm_event(m, MMC_TP_NODE_RECLAIM_BEGIN);
 	ret = __node_reclaim(m, nid, gfp, order, &sc, &scanned);
 	n->reclaim_locked = false;
+	count_vm_event(m, ret == NODE_RECLAIM_SUCCESS ?
+		       MMC_ZONE_RECLAIM_SUCCESS : MMC_ZONE_RECLAIM_FAILED);
 	m->vm.node_reclaimed += sc.nr_reclaimed;
 	n->vm.node_reclaimed += sc.nr_reclaimed;
 	if (res) {
@@ -1547,189 +1611,4 @@ int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 		res->reclaim_scanned += (uint32_t)scanned;
 	}
 	return ret;
-}
-
-/* ---- kswapd -------------------------------------------------------------- */
-
-static int top_zoneidx(int highest)
-{
-	if (highest >= 0 && highest < MMC_NR_ZONE_TYPES)
-		return highest;
-	return MMC_NR_ZONE_TYPES - 1;
-}
-
-/* pgdat_balanced(): any eligible zone meets its high mark (boost
- * included) at this order; under vm.defrag_mode a high-order check
- * counts only free pages in whole pageblocks (NR_FREE_PAGES_BLOCKS). */
-static bool pgdat_balanced(const struct mmc *m, struct mmc_node *n, int order,
-			   int highest)
-{
-	bool any = false;
-
-	for (int i = 0; i <= highest; i++) {
-		struct mmc_zone *z = &n->zones[i];
-		if (!populated_zone(z) || !z->managed)
-			continue;
-		any = true;
-		uint64_t free = m->policy.defrag_mode && order ?
-				zone_free_pages_blocks(z) : z->nr_free;
-
-		if (__zone_watermark_ok(z, (unsigned)order, high_wmark_pages(z),
-					highest, 0, (int64_t)free))
-			return true;
-	}
-	return !any;
-}
-
-static bool pgdat_watermark_boosted(struct mmc_node *n, int highest)
-{
-	for (int i = highest; i >= 0; i--)
-		if (n->zones[i].watermark_boost)
-			return true;
-	return false;
-}
-
-/* wakeup_kswapd(): record the order and zone index wanted, and wake a
- * sleeping kswapd unless the node is balanced (and not boosted) or
- * hopeless; then a request that cannot reclaim directly hands the order
- * to kcompactd instead. */
-void wakeup_kswapd(struct mmc *m, struct mmc_zone *z, uint64_t gfp,
-		   unsigned order, int highest_zoneidx)
-{
-	struct mmc_node *n = &m->nodes[z->node];
-
-	if (!populated_zone(z) || !z->managed)
-		return;
-	if (n->kswapd_highest_zoneidx < highest_zoneidx)
-		n->kswapd_highest_zoneidx = highest_zoneidx;
-	if (n->kswapd_order < (int)order)
-		n->kswapd_order = (int)order;
-	if (n->kswapd_awake)
-		return;
-	if (n->kswapd_failures >= MAX_RECLAIM_RETRIES ||
-	    (pgdat_balanced(m, n, (int)order, highest_zoneidx) &&
-	     !pgdat_watermark_boosted(n, highest_zoneidx))) {
-		if (!(gfp & MMC___GFP_DIRECT_RECLAIM))
-			wakeup_kcompactd(m, n->nid, (int)order, highest_zoneidx);
-		return;
-	}
-	n->kswapd_awake = true;
-	m->vm.kswapd_wakes++;
-	n->vm.kswapd_wakes++;
-}
-
-/* kswapd_shrink_node(): reclaim towards the high marks. */
-static bool kswapd_shrink_node(struct mmc *m, struct mmc_node *n,
-			       struct scan_control *sc)
-{
-	sc->nr_to_reclaim = 0;
-	for (int i = 0; i <= sc->reclaim_idx; i++) {
-		struct mmc_zone *z = &n->zones[i];
-		if (!populated_zone(z) || !z->managed)
-			continue;
-		uint64_t h = high_wmark_pages(z);
-		sc->nr_to_reclaim += h > SWAP_CLUSTER_MAX ? h : SWAP_CLUSTER_MAX;
-	}
-	shrink_node(m, n->nid, sc);
-	if (sc->order && sc->nr_reclaimed >= compact_gap(sc->order))
-		sc->order = 0;
-	return sc->nr_scanned >= sc->nr_to_reclaim;
-}
-
-/* balance_pgdat(): the priority loop of kswapd, boost reclaim first.
- * Returns the order kswapd ended with.  Left out: writeback throttling,
- * kswapd_age_node's memcg walk (anon aging is done). */
-static int balance_pgdat(struct mmc *m, struct mmc_node *n, int order,
-			 int highest)
-{
-	struct lruvec *lv = n->reclaim;
-	uint64_t zone_boosts[MMC_NR_ZONE_TYPES] = { 0 };
-	uint64_t nr_boost_reclaim = 0;
-	struct scan_control sc = { .order = order, .kswapd = true,
-				   .gfp_mask = MMC_GFP_KERNEL };
-
-	for (int i = 0; i <= highest; i++) {
-		zone_boosts[i] = n->zones[i].watermark_boost;
-		nr_boost_reclaim += zone_boosts[i];
-	}
-	bool boosted = nr_boost_reclaim != 0;
-restart:
-	sc.priority = DEF_PRIORITY;
-	do {
-		uint64_t before = sc.nr_reclaimed;
-		bool raise_priority = true;
-
-		sc.reclaim_idx = highest;
-		bool balanced = pgdat_balanced(m, n, sc.order, highest);
-		if (!balanced && nr_boost_reclaim) {
-			nr_boost_reclaim = 0;
-			goto restart;
-		}
-		if (!nr_boost_reclaim && balanced)
-			break;
-		if (nr_boost_reclaim && sc.priority == DEF_PRIORITY - 2)
-			raise_priority = false;
-		sc.may_writepage = !nr_boost_reclaim;
-		sc.may_swap = !nr_boost_reclaim;
-		sc.may_unmap = true;
-		/* kswapd_age_node() */
-		if (can_reclaim_anon_pages(m) && lv &&
-		    inactive_is_low(lv, LRU_INACTIVE_ANON))
-			shrink_active_list(m, lv, LRU_ACTIVE_ANON,
-					   SWAP_CLUSTER_MAX, &sc);
-		sc.nr_scanned = 0;
-		if (kswapd_shrink_node(m, n, &sc))
-			raise_priority = false;
-		m->vm.kswapd_scanned += sc.nr_scanned;
-		uint64_t got = sc.nr_reclaimed - before;
-		nr_boost_reclaim -= got < nr_boost_reclaim ? got
-							   : nr_boost_reclaim;
-		if (nr_boost_reclaim && !got)
-			break;
-		if (raise_priority || !got)
-			sc.priority--;
-	} while (sc.priority >= 1);
-	if (!sc.nr_reclaimed)
-		n->kswapd_failures++;
-	m->vm.kswapd_reclaimed += sc.nr_reclaimed;
-	n->vm.kswapd_reclaimed += sc.nr_reclaimed;
-	if (boosted) {
-		for (int i = 0; i <= highest; i++) {
-			struct mmc_zone *z = &n->zones[i];
-			z->watermark_boost -= zone_boosts[i] < z->watermark_boost
-					      ? zone_boosts[i]
-					      : z->watermark_boost;
-		}
-		/* boosting follows fallbacks: compact the pageblocks */
-		wakeup_kcompactd(m, n->nid, pageblock_order, highest);
-	}
-	return sc.order;
-}
-
-/* kswapd(): at each tick every awake kswapd runs one balance_pgdat() and
- * goes to sleep when prepare_kswapd_sleep() finds the node balanced (or
- * hopeless), waking kcompactd for the order it was asked for (which runs
- * in the same mmc_tick(), after kswapd).  The model runs kswapd to completion at tick boundaries, so
- * the workload sees kswapd at the granularity of replay's ticks. */
-void kswapd_tick(struct mmc *m, uint64_t now_ns)
-{
-	(void)now_ns;
-	for (uint32_t nid = 0; nid < m->nr_nodes; nid++) {
-		struct mmc_node *n = &m->nodes[nid];
-		if (!n->kswapd_awake)
-			continue;
-		int highest = top_zoneidx(n->kswapd_highest_zoneidx);
-		int alloc_order = n->kswapd_order;
-		int order = balance_pgdat(m, n, alloc_order, highest);
-		if (n->kswapd_failures >= MAX_RECLAIM_RETRIES ||
-		    pgdat_balanced(m, n, order, highest)) {
-			/* kswapd_try_to_sleep(): memory is back; compaction
-			 * makes the requested order out of it */
-			wakeup_kcompactd(m, n->nid, alloc_order, highest);
-			n->kswapd_awake = false;
-			n->kswapd_order = 0;
-			n->kswapd_highest_zoneidx = -1;
-			m->vm.kswapd_sleeps++;
-		}
-	}
 }

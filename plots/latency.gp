@@ -5,6 +5,7 @@
 if (!exists("datadir")) datadir = 'data'
 if (!exists("outdir")) outdir = '.'
 load datadir.'/params.gp'
+if (!exists("latency_source")) latency_source = 'model default'
 file = datadir.'/latency.tsv'
 set encoding utf8
 set datafile separator "\t"
@@ -22,7 +23,7 @@ do for [fmt in 'svg png'] {
 		eval 'set terminal '.pngterm.' size 1100,520 enhanced font "Helvetica,11" background rgb "white"'
 	}
 	set output outdir.'/latency.'.fmt
-	set multiplot layout 1,2 title 'Allocation latency (modelled, every allocation): '.trace_name noenhanced
+	set multiplot layout 1,2 title 'Allocation latency (modelled, every allocation; costs: '.latency_source.'): '.trace_name noenhanced
 	set grid xtics ytics mxtics lc rgb '#dddddd'
 	set logscale x
 	set xtics ('10 ns' 10, '100 ns' 100, '1 µs' 1e3, '10 µs' 1e4, '100 µs' 1e5, '1 ms' 1e6, '10 ms' 1e7, '100 ms' 1e8, '1 s' 1e9, '10 s' 1e10)

@@ -7,6 +7,7 @@
 if (!exists("datadir")) datadir = 'data'
 if (!exists("outdir")) outdir = '.'
 load datadir.'/params.gp'
+if (!exists("latency_source")) latency_source = 'model default'
 file = datadir.'/bars.tsv'
 set encoding utf8
 set datafile separator "\t"
@@ -22,7 +23,7 @@ do for [fmt in 'svg png'] {
 		eval 'set terminal '.pngterm.' size 1100,560 enhanced font "Helvetica,11" background rgb "white"'
 	}
 	set output outdir.'/summary.'.fmt
-	set title 'Summary, relative to '.pname[1].': '.trace_name noenhanced
+	set title 'Summary, relative to '.pname[1].': '.trace_name.'  (alloc p99: modelled, costs '.latency_source.')' noenhanced
 	set grid ytics mytics lc rgb '#dddddd'
 	set xrange [0.4:nbars + 0.6]
 	set logscale y

@@ -40,6 +40,7 @@ static void usage(FILE *f)
 	      "                         host's own settings (repeatable)\n"
 	      "  -t, --topology SPEC    as for replay (e.g. 2)\n"
 	      "  -m, --mode MODE        policy (default) or mirror\n"
+	      "      --start STATE      snapshot or inferred, as for replay\n"
 	      "      --sample-ms N      time series interval in trace time\n"
 	      "  -j, --jobs N           parallel replays (default: online cpus)\n"
 	      "  -o, --output DIR       report directory (created)\n"
@@ -54,23 +55,19 @@ static void usage(FILE *f)
 	      "      --policy defrag:vm.defrag_mode=1,vm.min_free_kbytes=262144\n", f);
 }
 
-static int run_child(const char *trace, const char *dir,
-		     const struct rp_policy *p, const char *topo, int mode,
-		     uint64_t sample_ns)
+/* One policy's replay: the options every run shares (base) with the
+ * policy's settings and its own run folder. */
+static int run_child(const char *dir, const struct rp_policy *p,
+		     const struct mmt_replay_opts *base)
 {
-	struct mmt_replay_opts o;
+	struct mmt_replay_opts o = *base;
 	char out[4096], err[512];
 	int rc;
 
-	memset(&o, 0, sizeof(o));
 	snprintf(out, sizeof(out), "%s/runs/%s", dir, p->name);
-	o.trace = trace;
 	o.outdir = out;
-	o.mode = (enum mmt_replay_mode)mode;
-	o.topology = topo;
 	o.sets = (const char *const *)p->sets;
 	o.nr_sets = p->nr_sets;
-	o.sample_ns = sample_ns;
 	rc = mmt_replay_run(&o, NULL, err, sizeof(err));
 	if (rc)
 		fprintf(stderr, "mmtrace compare: policy %s: %s\n", p->name, err);
@@ -96,9 +93,8 @@ static int wait_one(struct cmp_policy *p, unsigned n, unsigned *done,
 	return 0;
 }
 
-static int run_all(const char *trace, const char *dir, struct cmp_policy *p,
-		   unsigned n, const char *topo, int mode, uint64_t sample_ns,
-		   unsigned jobs)
+static int run_all(const char *dir, struct cmp_policy *p, unsigned n,
+		   const struct mmt_replay_opts *base, unsigned jobs)
 {
 	unsigned running = 0, done = 0;
 	int tty = isatty(2), rc = 0;
@@ -119,8 +115,7 @@ static int run_all(const char *trace, const char *dir, struct cmp_policy *p,
 			return 1;
 		}
 		if (pid == 0)
-			_exit(run_child(trace, dir, &p[i].p, topo, mode,
-					sample_ns));
+			_exit(run_child(dir, &p[i].p, base));
 		p[i].pid = pid;
 		running++;
 	}
@@ -151,6 +146,7 @@ int cmd_compare(int argc, char **argv)
 		{ "policy", required_argument, NULL, 'P' },
 		{ "topology", required_argument, NULL, 't' },
 		{ "mode", required_argument, NULL, 'm' },
+		{ "start", required_argument, NULL, 'B' },
 		{ "sample-ms", required_argument, NULL, 'S' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
@@ -160,13 +156,13 @@ int cmd_compare(int argc, char **argv)
 	struct cmp_policy *pol;
 	const struct rp_policy *list[MAX_POLICIES];
 	unsigned n = 0, jobs;
-	const char *topo = NULL, *dir = NULL;
-	enum mmt_replay_mode mode = MMT_REPLAY_POLICY;
+	const char *dir = NULL;
+	struct mmt_replay_opts base;
 	int c, rc = 2;
-	uint64_t sample_ns = 0;
 	char err[512], *end;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
+	memset(&base, 0, sizeof(base));
 	jobs = ncpu > 0 ? (unsigned)ncpu : 1;
 	pol = calloc(MAX_POLICIES, sizeof(*pol));
 	if (!pol)
@@ -192,14 +188,19 @@ int cmd_compare(int argc, char **argv)
 			n++;
 			break;
 		case 't':
-			topo = optarg;
+			base.topology = optarg;
 			break;
 		case 'm':
-			if (rp_parse_mode("compare", optarg, &mode))
+			if (rp_parse_mode("compare", optarg, &base.mode))
+				goto out;
+			break;
+		case 'B':
+			if (rp_parse_start("compare", optarg, &base.start))
 				goto out;
 			break;
 		case 'S':
-			if (rp_parse_sample_ms("compare", optarg, &sample_ns))
+			if (rp_parse_sample_ms("compare", optarg,
+					       &base.sample_ns))
 				goto out;
 			break;
 		case 'j': {
@@ -230,7 +231,8 @@ int cmd_compare(int argc, char **argv)
 			"--policy and -o DIR (see --help)\n");
 		goto out;
 	}
-	rc = run_all(argv[optind], dir, pol, n, topo, mode, sample_ns, jobs);
+	base.trace = argv[optind];
+	rc = run_all(dir, pol, n, &base, jobs);
 	if (rc)
 		goto out;
 	for (unsigned i = 0; i < n; i++)

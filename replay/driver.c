@@ -58,18 +58,11 @@
 #include <unistd.h>
 #include "replay_int.h"
 
-#define FWD_DEAD 1ull
-#define FWD_ORDER(e) ((unsigned)((e) >> 1) & 0xf)
-#define FWD_ANON (1ull << 5)	/* mapped by mmc_fault: unmap on free */
-#define FWD_THPSUB (1ull << 6)	/* a 4 KiB piece of a model THP */
-#define FWD_SLAB (1ull << 7)	/* a kernel slab page: not in the model */
-#define FWD_SHIFT 8		/* sim pfn above the flags (32-bit entries
-				 * in map.c's arrays up to 2^24 pfns) */
-#define FWD_FLAGS ((1ull << FWD_SHIFT) - 1)
 #define HPAGE_NR 512ull
 #define FAULT_LINK_NS 1000000ull	/* fault -> its page allocation */
 #define TICK_NS 1000000ull		/* mmc_tick granularity */
 #define BOUNDARY_NS 100000000ull	/* snapshot read time (mirror) */
+#define RP_MAX_SAMPLES 100000		/* time series rows per zone */
 
 static int model_cpu(const struct rp_run *r, unsigned cpu)
 {
@@ -145,12 +138,20 @@ void rp_account(struct rp_run *r, int op, const struct mmc_result *res,
 static void count_result(struct rp_run *r, const struct mmc_result *res,
 			 int cpu)
 {
+	/* a page of the trace the model could not place (the kernel did) */
+	if (res->pfn == UINT64_MAX)
+		r->demand_fail++;
 	if (res->path & MMC_PATH_KSWAPD_WAKE) {
 		int node = res->pfn != UINT64_MAX && res->node >= 0 &&
 			   res->node < MMC_MAX_NODES ? res->node : cpu_node(r, cpu);
 
 		r->node[node].kswapd_woken = 1;
 	}
+}
+
+uint64_t rp_demand_alloc_fail(const struct rp_run *r)
+{
+	return r->demand_fail;
 }
 
 void rp_count_result(struct rp_run *r, const struct mmc_result *res, int cpu)
@@ -169,13 +170,17 @@ static void on_reclaim(void *ctx, uint64_t pfn, unsigned order)
 		uint64_t real, e;
 
 		if (rp_pmap_take(&r->rev, p, &real)) {
-			if (rp_pmap_get(&r->fwd, real, &e))
+			/* an orphan (demand.c) has no real page to mark */
+			if (real != REV_ORPHAN &&
+			    rp_pmap_get(&r->fwd, real, &e) &&
+			    e >> FWD_SHIFT == p)
 				rp_pmap_put(&r->fwd, real, e | FWD_DEAD);
 		} else if (!rp_pmap_get(&r->fwd, p, &e)) {
 			/* a page allocated before the trace: real == sim */
 			rp_pmap_put(&r->fwd, p, p << FWD_SHIFT | FWD_DEAD);
 		}
 	}
+	rp_demand_reclaimed(r, pfn, order);
 	if (order == MMC_PAGEBLOCK_ORDER)
 		rp_map_del(&r->sl.thp_ref, pfn);
 }
@@ -198,8 +203,35 @@ static void on_migrate(void *ctx, uint64_t from, uint64_t to, unsigned order)
 			rp_pmap_put(&r->rev, to, from);
 		}
 	}
+	rp_demand_migrated(r, from, to);
 	if (order == MMC_PAGEBLOCK_ORDER && rp_map_take(&r->sl.thp_ref, from, &e))
 		rp_map_put(&r->sl.thp_ref, to, e);
+}
+
+/* Compaction split the model's folio at sim into order-0 pages (to move
+ * them one by one): the kernel's folio now maps page by page, so each
+ * piece can follow its own migration; the kernel's free of the whole
+ * folio frees the pieces (policy_free, free_pieces). */
+static void on_split(void *ctx, uint64_t sim, unsigned order)
+{
+	struct rp_run *r = ctx;
+	uint64_t real, e;
+
+	if (!rp_pmap_take(&r->rev, sim, &real)) {
+		/* a page allocated before the trace: real == sim */
+		if (rp_pmap_get(&r->fwd, sim, &e))
+			return;		/* the sim pfn belongs to another page */
+		real = sim;
+		e = sim << FWD_SHIFT | (uint64_t)order << 1;
+	} else if (!rp_pmap_get(&r->fwd, real, &e)) {
+		return;
+	}
+	for (uint64_t i = 0; i < (1ull << order); i++) {
+		rp_pmap_put(&r->fwd, real + i, (sim + i) << FWD_SHIFT |
+			    (e & FWD_FLAGS & ~(0xfull << 1)));
+		rp_pmap_put(&r->rev, sim + i, real + i);
+	}
+	r->splits++;
 }
 
 /* ---- policy mode ------------------------------------------------------ */
@@ -385,6 +417,7 @@ static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 	struct rp_cpu *c = trace_cpu(r, ev->cpu);
 	uint64_t gfp = rp_gfp_canon(r, ev->gfp);
 	int linked, got;
+	uint32_t fid;
 
 	if (rp_page_is_slab(r)) {
 		slab_page_alloc(r, ev);
@@ -393,9 +426,25 @@ static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 	linked = c->fault_ts && ev->ts + 1 - c->fault_ts <= FAULT_LINK_NS &&
 		 (!c->fault_pid || !ev->pid || c->fault_pid == ev->pid) &&
 		 (gfp & MMC_GFP(MMT_GFP_MOVABLE));
-	if (!linked || !c->fault_write) {
+	/* a page-cache page (demand.c): nothing to allocate when the model
+	 * still holds that file page */
+	fid = r->dm.nr_afid ? rp_demand_alloc_fid(r, r->sl.ordinal - 1) : 0;
+	if (fid && rp_demand_alloc_held(r, fid, ev)) {
+		if (linked) {
+			rp_hist_add(&r->hist[RP_OP_FAULT],
+				    (uint64_t)r->costs.fault);
+			c->fault_ts = 0;
+		}
+		return;
+	}
+	if (!linked || !c->fault_write || fid) {
 		/* not a fault's page, or a read fault's: page cache */
 		plain_alloc(r, ev, gfp, cpu, &res);
+		/* a folio the model has no block for: order-0 pieces, as
+		 * readahead falls back (the failed attempt then is none) */
+		if (res.pfn == UINT64_MAX && fid && ev->order &&
+		    rp_demand_alloc_pieces(r, fid, ev, gfp, cpu))
+			r->demand_fail--;
 		account(r, RP_OP_ALLOC, &res, ev->order, 0);
 		if (linked) {
 			account(r, RP_OP_FAULT, &res, ev->order,
@@ -489,13 +538,20 @@ static void policy_free(struct rp_run *r, const struct mmt_event *ev)
 	unsigned order = ev->order;
 	int cpu = model_cpu(r, ev->cpu);
 
+	/* the kernel's reclaim, migration and compaction are not demand */
+	if (r->dm.causes && rp_demand_response_free(r, ev))
+		return;
 	if (rp_pmap_take(&r->fwd, ev->pfn, &e)) {
 		if (e & FWD_SLAB) {
 			r->sl.kernel_slab_page_frees += 1ull << FWD_ORDER(e);
 			return;
 		}
-		if ((e & FWD_ANON) && !(e & FWD_THPSUB) &&
-		    ev->order >= MMC_PAGEBLOCK_ORDER && FWD_ORDER(e) == 0) {
+		/* the model holds the kernel's block as order-0 pieces: a
+		 * THP it faulted in 4 KiB at a time, or a folio compaction
+		 * split */
+		if (!(e & FWD_THPSUB) && FWD_ORDER(e) == 0 && ev->order &&
+		    ((e & FWD_ANON) ? ev->order >= MMC_PAGEBLOCK_ORDER
+				    : ev->order <= MMC_MAX_ORDER)) {
 			free_pieces(r, ev, e, cpu);
 			return;
 		}
@@ -572,8 +628,11 @@ static void policy_fault(struct rp_run *r, const struct mmt_event *ev)
 
 static void policy_filemap(struct rp_run *r, const struct mmt_event *ev)
 {
-	uint64_t sim = real_to_sim(r, ev->pfn);
+	uint64_t sim;
 
+	if (r->dm.file_ids && rp_demand_filemap_add(r, ev))
+		return;		/* a file page known by identity */
+	sim = real_to_sim(r, ev->pfn);
 	if (sim != UINT64_MAX && mmc_lru_add(r->m, sim, ev->order, MMC_PC_FILE) < 0)
 		r->dup_lru++;
 }
@@ -808,8 +867,8 @@ static int onlined(const struct rp_run *r, const struct mmt_snapshot *start,
  * buddy (largest aligned blocks).  Each block once.  Returns pages freed. */
 static uint64_t online_block(struct rp_run *r, uint64_t pfn)
 {
-	const struct mmt_snapshot *start = mmt_reader_snapshot(r->rd, 0);
-	const struct mmt_snapshot *end = mmt_reader_snapshot(r->rd, 1);
+	const struct mmt_snapshot *start = r->snap_start;
+	const struct mmt_snapshot *end = r->snap_end;
 	uint64_t blk = pfn >> MMC_MAX_ORDER, v, p, lim, freed = 0;
 
 	if (!start || rp_map_get(&r->onl, blk, &v))
@@ -852,11 +911,31 @@ static uint64_t online_block(struct rp_run *r, uint64_t pfn)
  * first.  The model's zone already counts them as managed (see
  * topo_from_header), so watermarks stay as they were.  Hot-remove is not
  * modelled. */
+/* The model's zone of a header zone: [*start, *end), 0 when none. */
+static int model_span(const struct rp_run *r, const struct mmt_zone_info *z,
+		      uint64_t *start, uint64_t *end)
+{
+	int type = rp_zone_name_type(z->name);
+
+	if (z->node < 0 || (uint32_t)z->node >= r->topo.nr_nodes)
+		return 0;
+	for (uint32_t i = 0; i < r->topo.nodes[z->node].nr_zones; i++) {
+		const struct mmc_zone_spec *s = &r->topo.nodes[z->node].zones[i];
+
+		if ((int)s->type == type) {
+			*start = s->start_pfn;
+			*end = s->start_pfn + s->spanned;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void zone_resize(struct rp_run *r, const struct mmt_event *ev)
 {
 	const struct mmt_header *h = r->h;
 	const struct mmt_zone_info *z = NULL;
-	uint64_t left, *cur, zend;
+	uint64_t left, *cur, zstart, zend;
 
 	r->k.zone_resizes++;
 	for (uint32_t i = 0; i < h->nr_zones; i++)
@@ -864,7 +943,7 @@ static void zone_resize(struct rp_run *r, const struct mmt_event *ev)
 		    (uint64_t)h->zones[i].zone_idx == ev->arg)
 			z = &h->zones[i];
 	if (!z || ev->addr <= ev->arg2 || ev->node < 0 || ev->node >= 8 ||
-	    ev->arg >= MMT_MAX_ZONE_TYPES) {
+	    ev->arg >= MMT_MAX_ZONE_TYPES || !model_span(r, z, &zstart, &zend)) {
 		r->mir.resize_fail++;
 		return;
 	}
@@ -872,7 +951,10 @@ static void zone_resize(struct rp_run *r, const struct mmt_event *ev)
 	cur = &r->hotadd_cursor[ev->node][ev->arg];
 	if (*cur < z->start_pfn)
 		*cur = z->start_pfn;
-	zend = z->start_pfn + z->spanned;
+	/* only what the model has pages for can come online: the walk is
+	 * as long as the model's zone, whatever the trace claims */
+	if (z->start_pfn + z->spanned < zend)
+		zend = z->start_pfn + z->spanned;
 	while (left && *cur < zend) {
 		uint64_t n = online_block(r, *cur);
 
@@ -883,20 +965,22 @@ static void zone_resize(struct rp_run *r, const struct mmt_event *ev)
 }
 
 /* Mirror mode, end of the replay: memory the end snapshot shows online
- * that no resize event reached (the last poll came after the snapshot). */
+ * that no resize event reached (the last poll came after the snapshot);
+ * the model's zones bound the walk. */
 static void online_rest(struct rp_run *r)
 {
-	const struct mmt_header *h = r->h;
+	const struct mmc_topology *t = &r->topo;
 
-	for (uint32_t i = 0; i < h->nr_zones; i++) {
-		const struct mmt_zone_info *z = &h->zones[i];
+	if (!r->k.zone_resizes)
+		return;
+	for (uint32_t n = 0; n < t->nr_nodes; n++)
+		for (uint32_t i = 0; i < t->nodes[n].nr_zones; i++) {
+			const struct mmc_zone_spec *z = &t->nodes[n].zones[i];
 
-		if (!r->k.zone_resizes || !z->spanned)
-			continue;
-		for (uint64_t p = z->start_pfn; p < z->start_pfn + z->spanned;
-		     p += 1ull << MMC_MAX_ORDER)
-			r->hotadd_late += online_block(r, p);
-	}
+			for (uint64_t p = z->start_pfn; p < z->start_pfn + z->spanned;
+			     p += 1ull << MMC_MAX_ORDER)
+				r->hotadd_late += online_block(r, p);
+		}
 }
 
 static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
@@ -919,61 +1003,48 @@ static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
 	case MMT_EV_KSWAPD_WAKE:
 		k->kswapd_wakes++;
 		break;
+	case MMT_EV_KSWAPD_SLEEP:
+		k->kswapd_sleeps++;
+		break;
 	case MMT_EV_WAKEUP_KSWAPD:
 		k->wakeup_kswapd++;
 		break;
 	case MMT_EV_DIRECT_RECLAIM_BEGIN:
 		k->direct_reclaims++;
-		c->dr_begin = ev->ts + 1;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_DIRECT_RECLAIM_END:
 		k->direct_reclaimed += ev->arg;
-		if (c->dr_begin && ev->ts + 1 >= c->dr_begin) {
-			uint64_t d = ev->ts + 1 - c->dr_begin;
-
-			k->direct_ns += d;
-			rp_fitsum_add(&r->fits[RP_FIT_DIRECT_RECLAIM],
-				      (double)ev->arg, (double)d);
-		}
-		c->dr_begin = 0;
+		if (c->dr_begin && ev->ts + 1 >= c->dr_begin)
+			k->direct_ns += ev->ts + 1 - c->dr_begin;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_NODE_RECLAIM_BEGIN:
 		k->node_reclaims++;
-		c->nr_begin = ev->ts + 1;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_NODE_RECLAIM_END:
 		k->node_reclaimed += ev->arg;
-		if (c->nr_begin && ev->ts + 1 >= c->nr_begin) {
-			uint64_t d = ev->ts + 1 - c->nr_begin;
-
-			k->node_reclaim_ns += d;
-			rp_fitsum_add(&r->fits[RP_FIT_NODE_RECLAIM],
-				      (double)ev->arg, (double)d);
-		}
-		c->nr_begin = 0;
+		if (c->nr_begin && ev->ts + 1 >= c->nr_begin)
+			k->node_reclaim_ns += ev->ts + 1 - c->nr_begin;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_COMPACT_TRY:
 		k->compact_tries++;
 		break;
 	case MMT_EV_COMPACTION_BEGIN:
 		k->compactions++;
-		c->comp_begin = ev->ts + 1;
-		c->comp_migrate = ev->arg;
-		c->comp_free = ev->arg2;
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_COMPACTION_END:
-		if (c->comp_begin && ev->ts + 1 >= c->comp_begin) {
-			uint64_t d = ev->ts + 1 - c->comp_begin;
-			uint64_t mig = ev->arg > c->comp_migrate ?
-				       ev->arg - c->comp_migrate : 0;
-			uint64_t fr = c->comp_free > ev->arg2 ?
-				      c->comp_free - ev->arg2 : 0;
-
-			k->compact_ns += d;
-			rp_fitsum_add(&r->fits[RP_FIT_COMPACTION],
-				      (double)(mig + fr), (double)d);
-		}
-		c->comp_begin = 0;
+		if (c->comp_begin && ev->ts + 1 >= c->comp_begin)
+			k->compact_ns += ev->ts + 1 - c->comp_begin;
+		rp_calib_event(r, ev, c);
+		break;
+	case MMT_EV_LRU_SHRINK_INACTIVE:
+	case MMT_EV_COMPACT_SCAN:
+	case MMT_EV_COMPACT_MIGRATEPAGES:
+		rp_calib_event(r, ev, c);
 		break;
 	case MMT_EV_FAULT_USER:
 	case MMT_EV_FAULT_KERNEL:
@@ -1012,6 +1083,20 @@ static void policy_event(struct rp_run *r, const struct mmt_event *ev)
 		break;
 	case MMT_EV_FILEMAP_ADD:
 		policy_filemap(r, ev);
+		break;
+	case MMT_EV_FILEMAP_DEL:
+		rp_demand_filemap_del(r, ev);
+		break;
+	case MMT_EV_FILE_READ:
+	case MMT_EV_FILE_MAP:
+	case MMT_EV_FILE_FAULT:
+		rp_demand_access(r, ev);
+		break;
+	case MMT_EV_COMPACT_ISOLATE:
+		rp_demand_isolate(r, ev);
+		break;
+	case MMT_EV_MIGRATE:
+		rp_demand_migrate(r, ev);
 		break;
 	case MMT_EV_KMALLOC:
 	case MMT_EV_KMEM_CACHE_ALLOC:
@@ -1072,7 +1157,8 @@ static void ev_fields_init(struct rp_run *r)
 		r->ev_fields[MMT_EV_PCP_REFILL] = MMT_FIELD_KIND_ONLY;
 		r->ev_fields[MMT_EV_PCP_DRAIN] = MMT_FIELD_KIND_ONLY;
 		r->ev_fields[MMT_EV_PAGE_FREE] = MMT_FIELD_CPU | MMT_FIELD_PFN |
-						 MMT_FIELD_ORDER;
+						 MMT_FIELD_ORDER |
+						 (r->dm.causes ? MMT_FIELD_ARG2 : 0);
 	}
 }
 struct ev_batch {
@@ -1229,6 +1315,42 @@ static int pfn_maps_init(struct rp_run *r)
 	return rp_pmap_init(&r->rev, mlo, mhi);
 }
 
+/*
+ * --start: the model starts from the trace's start snapshot, or from the
+ * state an imported capture must start from (rp_seed_empty: the header's
+ * zones with every page free), so that a recording and an import of the
+ * same workload can be replayed from the same state.  Mirror mode places
+ * every page at the kernel's pfn and needs the kernel's state to place
+ * them in: an inferred start is refused there, as it is for an import.
+ */
+static int choose_start(struct rp_run *r, const struct mmt_snapshot *start,
+			char *err, size_t errlen)
+{
+	const char *src = mmt_header_note(r->h, "import.source");
+	int mirror = r->o->mode == MMT_REPLAY_MIRROR;
+
+	if (r->o->start == MMT_START_SNAPSHOT && !start) {
+		snprintf(err, errlen, "%s: --start snapshot: the trace has no "
+			 "start snapshot (%s)", r->o->trace, src ?
+			 "an imported capture" : "the file ends before it");
+		return -1;
+	}
+	if (!start && mirror && mmt_header_note(r->h, "import.start_state")) {
+		snprintf(err, errlen, "%s: mirror mode needs the start snapshot an "
+			 "imported capture lacks (%s); use --mode policy",
+			 r->o->trace, src ? src : "mmtrace import");
+		return -1;
+	}
+	if (r->o->start == MMT_START_INFERRED && mirror) {
+		snprintf(err, errlen, "--start inferred: mirror mode places every "
+			 "page at the kernel's pfn and needs the start snapshot; "
+			 "use --mode policy");
+		return -1;
+	}
+	r->inferred = r->o->start == MMT_START_INFERRED || !start;
+	return 0;
+}
+
 static int run_setup(struct rp_run *r, char *err, size_t errlen)
 {
 	const struct mmt_snapshot *start, *end;
@@ -1253,21 +1375,20 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	rp_build_mt_map(r);
 	start = mmt_reader_snapshot(r->rd, 0);
 	end = mmt_reader_snapshot(r->rd, 1);
-	/* An imported capture (mmtrace import) has no snapshots: there is no
-	 * kernel placement to mirror from a known start. */
-	if (!start && r->o->mode == MMT_REPLAY_MIRROR &&
-	    mmt_header_note(r->h, "import.start_state")) {
-		snprintf(err, errlen, "%s: mirror mode needs the start snapshot an "
-			 "imported capture lacks (%s); use --mode policy",
-			 r->o->trace, mmt_header_note(r->h, "import.source"));
+	if (choose_start(r, start, err, errlen) < 0)
 		return 2;
-	}
+	if (r->inferred)
+		start = end = NULL;
+	r->snap_start = start;
+	r->snap_end = end;
 	r->have_end = end != NULL;
 	r->end_snap_ts = end && end->ts ? end->ts : UINT64_MAX;
 	r->start_snap_ts = start ? start->ts : 0;
 	rc = rp_build_topology(r, start, end, err, errlen);
 	if (rc)
 		return rc;
+	if (rp_model_fits(&r->topo, r->o->trace, err, errlen) < 0)
+		return 1;
 	if (rp_build_policy(r, err, errlen) < 0)
 		return 2;
 	r->m = mmc_create(&r->topo, &r->pol, e2, sizeof(e2));
@@ -1286,12 +1407,15 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return 1;
 	}
+	/* before the pre-pass, which fits kswapd's costs */
+	rp_costs_defaults(&r->costs);
 	if (r->o->mode == MMT_REPLAY_MIRROR && prescan(r) < 0) {
 		snprintf(err, errlen, "%s", mmt_reader_error(r->rd));
 		return 1;
 	}
 	if (r->o->mode == MMT_REPLAY_POLICY &&
-	    (rp_objects_init(r) < 0 || rp_prepass(r) < 0)) {
+	    (rp_objects_init(r) < 0 || rp_demand_init(r) < 0 ||
+	     rp_prepass(r) < 0)) {
 		snprintf(err, errlen, "%s: slab pre-pass: %s", r->o->trace,
 			 mmt_reader_error(r->rd) ? mmt_reader_error(r->rd) :
 			 "out of memory");
@@ -1305,13 +1429,19 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 				"or pcp-looking pages inside free blocks)\n",
 				r->o->trace, (unsigned long long)seed_err);
 	} else {
-		fprintf(stderr, "mmtrace replay: %s: no start snapshot; start state "
+		fprintf(stderr, "mmtrace replay: %s: %s; start state "
 			"inferred: every page of the zones free%s\n", r->o->trace,
+			r->o->start == MMT_START_INFERRED &&
+			mmt_reader_snapshot(r->rd, 0) ?
+			"--start inferred: the start snapshot is not used" :
+			"no start snapshot",
 			mmt_header_note(r->h, "import.source") ?
 			" (an imported capture)" : "");
 		rp_seed_empty(r);
 	}
 	mmc_setup_zones(r->m);
+	if (r->o->mode == MMT_REPLAY_POLICY)
+		rp_demand_start(r);
 	for (uint32_t i = 0; i < mmc_nr_zones(r->m) &&
 	     r->nr_zstart < MMC_MAX_NODES * MMC_NR_ZONE_TYPES; i++)
 		if (mmc_zone_stats(r->m, i, &r->zstart[r->nr_zstart]) == 0)
@@ -1319,12 +1449,22 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	if (r->o->mode == MMT_REPLAY_POLICY) {
 		mmc_set_reclaim_hook(r->m, on_reclaim, r);
 		mmc_set_migrate_hook(r->m, on_migrate, r);
+		mmc_set_split_hook(r->m, on_split, r);
 	}
-	rp_costs_defaults(&r->costs);
 	dur = mmt_reader_last_ts(r->rd);
 	r->sample_ns = r->o->sample_ns;
 	if (!r->sample_ns)
 		r->sample_ns = dur >= 200 * 1000ull ? dur / 200 : 1000;
+	/* every event's ts is at most dur (the reader checks each against
+	 * its block's max_ts), so the sampling loop runs dur / sample_ns
+	 * times at most */
+	if (dur / r->sample_ns > RP_MAX_SAMPLES) {
+		snprintf(err, errlen, "--sample-ms %.6g: %llu samples over the "
+			 "trace's %.3f s, more than %d", r->sample_ns / 1e6,
+			 (unsigned long long)(dur / r->sample_ns), dur / 1e9,
+			 RP_MAX_SAMPLES);
+		return 2;
+	}
 	r->next_sample = 0;
 	return rp_series_open(r) < 0 ? 1 : 0;
 }
@@ -1355,6 +1495,7 @@ static void run_free(struct rp_run *r)
 	rp_map_free(&r->late);
 	rp_map_free(&r->onl);
 	rp_objects_free(r);
+	rp_demand_free(r);
 	free(r->slow.v);
 	free(r->cpus);
 	free(r);

@@ -7,10 +7,10 @@
  * pcp hit, pcp refill per page moved, buddy with k expand() splits, a
  * migratetype fallback and pageblock claim, a remote node, the slow path,
  * node reclaim / direct reclaim per page reclaimed and compaction per page
- * scanned.  Reclaim and compaction constants are fitted (least squares,
- * duration vs pages) on the trace's begin/end pairs; the others, and the
- * fitted ones when the trace holds fewer than RP_MIN_FIT_PAIRS pairs, are
- * defaults of the order published for x86-64 servers (page allocator
+ * scanned.  Reclaim and compaction constants are fitted (calibrate.c) on
+ * the trace's begin/end pairs; the others, and the fitted ones when the
+ * trace holds fewer than RP_MIN_FIT_PAIRS pairs, are model defaults of
+ * the order published for x86-64 servers (page allocator
  * fast path ~100 ns, zone-lock buddy path ~250 ns; reclaim of a
  * SWAP_CLUSTER_MAX batch tens of microseconds; a major fault from SSD tens
  * of microseconds).
@@ -83,24 +83,7 @@ uint64_t rp_hist_pct(const struct rp_hist *h, double q)
 	return h->max;
 }
 
-/* ---- calibration ------------------------------------------------------ */
-
-void rp_fitsum_add(struct rp_fitsum *f, double x, double y)
-{
-	f->n++;
-	f->sx += x;
-	f->sy += y;
-	f->sxx += x * x;
-	f->sxy += x * y;
-	f->syy += y * y;
-}
-
-const char *rp_fit_name(int id)
-{
-	static const char *const names[RP_NR_FITS] = {
-		"direct_reclaim", "compaction", "node_reclaim" };
-	return names[id];
-}
+/* ---- cost constants ---------------------------------------------------- */
 
 void rp_costs_defaults(struct rp_costs *c)
 {
@@ -119,62 +102,21 @@ void rp_costs_defaults(struct rp_costs *c)
 	c->fault = 700;		/* anon fault without the allocation */
 	c->clear_page = 200;	/* clear_page() of 4 KiB */
 	c->slab = 40;
-	/* direct reclaim: base + per page reclaimed (SWAP_CLUSTER_MAX pages) */
-	c->fit[RP_FIT_DIRECT_RECLAIM] = (struct rp_fit){ 20000, 2000, 0, 0, 0, 0 };
-	/* compaction: base + per pfn scanned by both scanners */
-	c->fit[RP_FIT_COMPACTION] = (struct rp_fit){ 10000, 100, 0, 0, 0, 0 };
-	c->fit[RP_FIT_NODE_RECLAIM] = (struct rp_fit){ 10000, 1500, 0, 0, 0, 0 };
-}
+	/* direct reclaim: base, per page scanned, per page reclaimed
+	 * (SWAP_CLUSTER_MAX pages a call) */
+	c->fit[RP_FIT_DIRECT_RECLAIM] = (struct rp_fit){ 20000, 0, 2000,
+							 0, 0, 0, 0 };
+	/* compaction: base, per pfn the scanners stepped, per page moved */
+	c->fit[RP_FIT_COMPACTION] = (struct rp_fit){ 10000, 100, 0, 0, 0, 0, 0 };
+	c->fit[RP_FIT_NODE_RECLAIM] = (struct rp_fit){ 10000, 0, 1500,
+						       0, 0, 0, 0 };
+	/* kswapd: mmcore's background defaults (mmc_bg_costs_defaults) */
+	struct mmc_bg_costs bg;
 
-static void fit_one(struct rp_fit *out, const struct rp_fitsum *f)
-{
-	double n = (double)f->n, den, a, b, sse, sst, mean;
-
-	out->samples = f->n;
-	if (f->n < RP_MIN_FIT_PAIRS)
-		return;		/* keep the default; samples says why */
-	mean = f->sy / n;
-	den = n * f->sxx - f->sx * f->sx;
-	if (fabs(den) < 1e-9) {
-		/* all pairs have the same x: only a mean duration */
-		a = mean;
-		b = 0;
-	} else {
-		b = (n * f->sxy - f->sx * f->sy) / den;
-		a = (f->sy - b * f->sx) / n;
-		if (b < 0) {	/* more pages cannot be cheaper: flat fit */
-			b = 0;
-			a = mean;
-		}
-		if (a < 0) {	/* through the origin instead */
-			a = 0;
-			b = f->sxx > 0 ? f->sxy / f->sxx : 0;
-		}
-	}
-	/* SSE of y - a - b x expanded over the running sums */
-	sse = f->syy - 2 * a * f->sy - 2 * b * f->sxy + n * a * a +
-	      2 * a * b * f->sx + b * b * f->sxx;
-	if (sse < 0)
-		sse = 0;
-	sst = f->syy - n * mean * mean;
-	out->a = a;
-	out->b = b;
-	out->rmse = sqrt(sse / n);
-	out->r2 = sst > 1e-9 ? 1.0 - sse / sst : 0;
-	out->fitted = 1;
-}
-
-void rp_costs_calibrate(struct rp_costs *c, const struct rp_fitsum f[RP_NR_FITS])
-{
-	for (int i = 0; i < RP_NR_FITS; i++)
-		fit_one(&c->fit[i], &f[i]);
-}
-
-uint64_t rp_fit_cost(const struct rp_fit *f, uint64_t pages)
-{
-	double v = f->a + f->b * (double)pages;
-
-	return v > 0 ? (uint64_t)llround(v) : 0;
+	mmc_bg_costs_defaults(&bg);
+	c->fit[RP_FIT_KSWAPD] = (struct rp_fit){ bg.reclaim_run_ns,
+						 bg.reclaim_scan_ns,
+						 bg.reclaim_page_ns, 0, 0, 0, 0 };
 }
 
 uint64_t rp_cost_alloc(const struct rp_costs *c, const struct mmc_result *r,
@@ -201,12 +143,14 @@ uint64_t rp_cost_alloc(const struct rp_costs *c, const struct mmc_result *r,
 	if (p & MMC_PATH_SLOWPATH)
 		ns += c->slowpath;
 	if (p & MMC_PATH_NODE_RECLAIM)
-		rec += rp_fit_cost(&c->fit[RP_FIT_NODE_RECLAIM], r->node_reclaimed);
+		rec += rp_fit_cost(&c->fit[RP_FIT_NODE_RECLAIM],
+				   r->reclaim_scanned, r->node_reclaimed);
 	if (p & MMC_PATH_DIRECT_RECLAIM)
 		rec += rp_fit_cost(&c->fit[RP_FIT_DIRECT_RECLAIM],
-				r->reclaim_reclaimed);
+				   r->reclaim_scanned, r->reclaim_reclaimed);
 	if (p & MMC_PATH_COMPACT)
-		comp += rp_fit_cost(&c->fit[RP_FIT_COMPACTION], r->compact_scanned);
+		comp += rp_fit_cost(&c->fit[RP_FIT_COMPACTION],
+				    r->compact_scanned, r->compact_migrated);
 	if (p & MMC_PATH_OOM)
 		ns += c->oom;
 	if (ns <= 0 && !rec && !comp)

@@ -10,17 +10,19 @@
 #include <string.h>
 #include "replay_int.h"
 
-#define MAP_EMPTY UINT64_MAX
+/* An empty slot holds key 0, so a new table is calloc'ed (its pages cost
+ * nothing until touched); key 0 itself lives beside the table. */
+#define MAP_EMPTY 0
 
 static int map_alloc(struct rp_map *m, uint64_t cap)
 {
-	m->slots = malloc(cap * sizeof(*m->slots));
+	m->slots = calloc(cap, sizeof(*m->slots));
 	if (!m->slots)
 		return -1;
-	for (uint64_t i = 0; i < cap; i++)
-		m->slots[i].key = MAP_EMPTY;
 	m->cap = cap;
 	m->len = 0;
+	m->has_zero = 0;
+	m->zero_val = 0;
 	return 0;
 }
 
@@ -55,9 +57,25 @@ static struct rp_slot *map_find(const struct rp_map *m, uint64_t key)
 	}
 }
 
+void rp_map_each(struct rp_map *m, void (*fn)(void *ctx, uint64_t key,
+					     uint64_t *val), void *ctx)
+{
+	for (uint64_t i = 0; i < m->cap; i++)
+		if (m->slots[i].key != MAP_EMPTY)
+			fn(ctx, m->slots[i].key, &m->slots[i].val);
+	if (m->has_zero)
+		fn(ctx, MAP_EMPTY, &m->zero_val);
+}
+
 int rp_map_get(const struct rp_map *m, uint64_t key, uint64_t *val)
 {
-	struct rp_slot *s = map_find(m, key);
+	struct rp_slot *s;
+
+	if (key == MAP_EMPTY) {
+		*val = m->zero_val;
+		return m->has_zero;
+	}
+	s = map_find(m, key);
 
 	if (!s)
 		return 0;
@@ -78,6 +96,9 @@ static int map_grow(struct rp_map *m)
 			return -1;
 		}
 	free(m->slots);
+	n.has_zero = m->has_zero;
+	n.zero_val = m->zero_val;
+	n.len += m->has_zero;
 	*m = n;
 	return 0;
 }
@@ -95,6 +116,15 @@ int rp_map_swap(struct rp_map *m, uint64_t key, uint64_t val, uint64_t *old)
 {
 	uint64_t mask, i;
 
+	if (key == MAP_EMPTY) {
+		int had = m->has_zero;
+
+		*old = m->zero_val;
+		m->zero_val = val;
+		m->has_zero = 1;
+		m->len += !had;
+		return had;
+	}
 	if ((m->len + 1) * 4 > m->cap * 3 && map_grow(m) < 0)
 		return -1;
 	mask = m->cap - 1;
@@ -128,9 +158,18 @@ int rp_map_del(struct rp_map *m, uint64_t key)
 int rp_map_take(struct rp_map *m, uint64_t key, uint64_t *val)
 {
 	uint64_t mask = m->cap - 1;
-	struct rp_slot *s = map_find(m, key);
+	struct rp_slot *s;
 	uint64_t hole, j;
 
+	if (key == MAP_EMPTY) {
+		if (!m->has_zero)
+			return 0;
+		*val = m->zero_val;
+		m->has_zero = 0;
+		m->len--;
+		return 1;
+	}
+	s = map_find(m, key);
 	if (!s)
 		return 0;
 	*val = s->val;

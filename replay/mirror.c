@@ -31,28 +31,68 @@ const char *rp_cause_key(int c)
 	return c == RP_CAUSE_HOTADD ? "hotadd" : rp_cause_name(c);
 }
 
-struct bitmap { uint64_t *w; uint64_t n; };
+/* One bit per page of the model's zones, a bitmap per zone: the zones
+ * may lie anywhere below MMT_MAX_PFN, so one bitmap from pfn 0 could be
+ * a petabit. */
+struct zbm {
+	uint32_t n;		/* zones, in mmc's order */
+	uint64_t start[MMC_MAX_NODES * MMC_NR_ZONE_TYPES];
+	uint64_t len[MMC_MAX_NODES * MMC_NR_ZONE_TYPES];
+	uint64_t *w[MMC_MAX_NODES * MMC_NR_ZONE_TYPES];
+};
 
-static int bm_init(struct bitmap *b, uint64_t n)
+static int zbm_init(struct zbm *b, const struct mmc *m)
 {
-	b->n = n;
-	b->w = calloc(n / 64 + 1, sizeof(uint64_t));
-	return b->w ? 0 : -1;
+	memset(b, 0, sizeof(*b));
+	for (uint32_t i = 0; i < mmc_nr_zones(m) && b->n < MMC_MAX_NODES *
+	     MMC_NR_ZONE_TYPES; i++) {
+		struct mmc_zone_stats s;
+
+		if (mmc_zone_stats(m, i, &s) < 0)
+			continue;
+		b->start[b->n] = s.start_pfn;
+		b->len[b->n] = s.spanned;
+		if (!(b->w[b->n++] = calloc(s.spanned / 64 + 1, sizeof(uint64_t))))
+			return -1;
+	}
+	return 0;
 }
 
-static void bm_set_range(struct bitmap *b, uint64_t pfn, uint64_t len)
+static void zbm_free(struct zbm *b)
 {
-	for (uint64_t p = pfn; p < pfn + len && p < b->n; p++)
-		b->w[p / 64] |= 1ull << (p % 64);
+	for (uint32_t i = 0; i < b->n; i++)
+		free(b->w[i]);
 }
 
-static int bm_get(const struct bitmap *b, uint64_t p)
+/* Sets [pfn, pfn + len), clipped to every zone it meets. */
+static void zbm_set(struct zbm *b, uint64_t pfn, uint64_t len)
 {
-	return p < b->n && (b->w[p / 64] >> (p % 64)) & 1;
+	for (uint32_t i = 0; i < b->n; i++) {
+		uint64_t lo = pfn > b->start[i] ? pfn : b->start[i];
+		uint64_t hi = pfn + len < b->start[i] + b->len[i] ?
+			      pfn + len : b->start[i] + b->len[i];
+
+		for (uint64_t p = lo; p < hi; p++) {
+			uint64_t k = p - b->start[i];
+
+			b->w[i][k / 64] |= 1ull << (k % 64);
+		}
+	}
+}
+
+static int zbm_get(const struct zbm *b, uint64_t pfn)
+{
+	for (uint32_t i = 0; i < b->n; i++)
+		if (pfn >= b->start[i] && pfn - b->start[i] < b->len[i]) {
+			uint64_t k = pfn - b->start[i];
+
+			return (b->w[i][k / 64] >> (k % 64)) & 1;
+		}
+	return 0;
 }
 
 struct mctx {
-	struct bitmap mfree;
+	struct zbm mfree;
 	struct rp_map mblocks;	/* model free block pfn -> order */
 	uint64_t mpages, on_pcp;
 };
@@ -63,14 +103,14 @@ static void collect_free(void *ctx, uint64_t pfn, unsigned order, int mt,
 	struct mctx *c = ctx;
 
 	(void)mt;
-	bm_set_range(&c->mfree, pfn, 1ull << order);
+	zbm_set(&c->mfree, pfn, 1ull << order);
 	rp_map_put(&c->mblocks, pfn, order);
 	c->mpages += 1ull << order;
 	c->on_pcp += on_pcp ? 1ull << order : 0;
 }
 
 /* Class of pfn in a snapshot (runs sorted by pfn), and in *end where its
- * run ends; HOLE up to the next run when no run holds it. */
+ * run ends; HOLE up to the next run (or for ever) when no run holds it. */
 int rp_snap_class_end(const struct mmt_snapshot *s, uint64_t pfn,
 		      uint64_t *end)
 {
@@ -89,7 +129,7 @@ int rp_snap_class_end(const struct mmt_snapshot *s, uint64_t pfn,
 			return r->cls;
 		}
 	}
-	*end = s && lo < s->nr_runs ? s->runs[lo].pfn : pfn + 1;
+	*end = s && lo < s->nr_runs ? s->runs[lo].pfn : UINT64_MAX;
 	return MMT_PC_HOLE;
 }
 
@@ -158,6 +198,22 @@ static void note_example(struct example *ex, unsigned *nex, uint64_t pfn,
 		ex[(*nex)++] = (struct example){ pfn, 1, kind, cause };
 }
 
+/* The first of a snapshot's free blocks (sorted by pfn) at or above pfn. */
+static uint64_t first_block(const struct mmt_snapshot *s, uint64_t pfn)
+{
+	uint64_t lo = 0, hi = s->nr_free_blocks;
+
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (s->free_blocks[mid].pfn < pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static void zone_table(const struct rp_run *r, const struct mmt_snapshot *end,
 		       FILE *txt)
 {
@@ -176,12 +232,14 @@ static void zone_table(const struct rp_run *r, const struct mmt_snapshot *end,
 
 		if (mmc_zone_stats(r->m, i, &s) < 0)
 			continue;
-		for (uint64_t b = 0; b < end->nr_free_blocks; b++) {
+		/* the snapshot's blocks are sorted by pfn (the reader
+		 * checks): the zone's are one stretch of them */
+		for (uint64_t b = first_block(end, s.start_pfn);
+		     b < end->nr_free_blocks &&
+		     end->free_blocks[b].pfn < s.start_pfn + s.spanned; b++) {
 			const struct mmt_free_block *fb = &end->free_blocks[b];
 
-			if (fb->pfn >= s.start_pfn &&
-			    fb->pfn < s.start_pfn + s.spanned &&
-			    fb->order < MMC_NR_ORDERS)
+			if (fb->order < MMC_NR_ORDERS)
 				k[fb->order]++;
 		}
 		fprintf(txt, "%-4d %-8s", s.node, rp_zone_type_name(s.type));
@@ -205,7 +263,7 @@ static void zone_table(const struct rp_run *r, const struct mmt_snapshot *end,
  * out again).  Give them to the model's buddy before comparing, so that
  * they merge as the kernel's did; counted in pcp_straight_end.
  */
-static int settle_kpcp(struct rp_run *r, const struct bitmap *kfree)
+static int settle_kpcp(struct rp_run *r, const struct zbm *kfree)
 {
 	uint64_t *keys, n = 0;
 
@@ -219,7 +277,7 @@ static int settle_kpcp(struct rp_run *r, const struct bitmap *kfree)
 		int all = sl->key != UINT64_MAX && sl->val <= MMC_MAX_ORDER;
 
 		for (uint64_t p = sl->key; all && p < sl->key + (1ull << sl->val); p++)
-			all = bm_get(kfree, p);
+			all = zbm_get(kfree, p);
 		if (all)
 			keys[n++] = sl->key;
 	}
@@ -237,85 +295,108 @@ static int settle_kpcp(struct rp_run *r, const struct bitmap *kfree)
 
 int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 {
-	const struct mmt_snapshot *end = mmt_reader_snapshot(r->rd, 1);
-	const struct mmt_snapshot *start = mmt_reader_snapshot(r->rd, 0);
+	const struct mmt_snapshot *end = r->snap_end;
+	const struct mmt_snapshot *start = r->snap_start;
 	struct rp_mirror_ctr *mc = &r->mir;
-	struct bitmap kfree;
-	struct mctx c;
+	struct zbm *kfree;
+	struct mctx *cp;
 	struct example ex[MAX_EXAMPLES];
 	unsigned nex = 0;
-	uint64_t max_pfn = 0;
+	uint64_t covered = 0;
 
 	if (!end) {
 		fprintf(txt, "mirror: the trace has no end snapshot (truncated "
 			"file?): nothing to compare\n");
 		return 0;
 	}
-	memset(&c, 0, sizeof(c));
-	for (uint32_t i = 0; i < mmc_nr_zones(r->m); i++) {
-		struct mmc_zone_stats s;
+	kfree = calloc(1, sizeof(*kfree));
+	cp = calloc(1, sizeof(*cp));
+	if (!kfree || !cp || zbm_init(&cp->mfree, r->m) < 0 ||
+	    zbm_init(kfree, r->m) < 0 || rp_map_init(&cp->mblocks, 1 << 14) < 0) {
+		if (cp)
+			zbm_free(&cp->mfree);
+		if (kfree)
+			zbm_free(kfree);
+		free(kfree);
+		free(cp);
+		return -1;
+	}
+	/* sorted by pfn, but a walk of changing free lists may list a page
+	 * twice: each page is set (and counted) once */
+	for (uint64_t b = 0; b < end->nr_free_blocks; b++) {
+		const struct mmt_free_block *fb = &end->free_blocks[b];
+		uint64_t lo = fb->pfn > covered ? fb->pfn : covered;
+		uint64_t hi = fb->pfn + (1ull << fb->order);
 
-		if (mmc_zone_stats(r->m, i, &s) == 0 &&
-		    s.start_pfn + s.spanned > max_pfn)
-			max_pfn = s.start_pfn + s.spanned;
+		if (lo < hi) {
+			zbm_set(kfree, lo, hi - lo);
+			mc->kernel_free_pages += hi - lo;
+			covered = hi;
+		}
 	}
-	if (bm_init(&c.mfree, max_pfn) < 0 || bm_init(&kfree, max_pfn) < 0 ||
-	    rp_map_init(&c.mblocks, 1 << 14) < 0) {
-		free(c.mfree.w);
+	if (settle_kpcp(r, kfree) < 0) {
+		zbm_free(&cp->mfree);
+		zbm_free(kfree);
+		rp_map_free(&cp->mblocks);
+		free(kfree);
+		free(cp);
 		return -1;
 	}
-	for (uint64_t b = 0; b < end->nr_free_blocks; b++)
-		bm_set_range(&kfree, end->free_blocks[b].pfn,
-			     1ull << end->free_blocks[b].order);
-	if (settle_kpcp(r, &kfree) < 0) {
-		free(c.mfree.w);
-		free(kfree.w);
-		rp_map_free(&c.mblocks);
-		return -1;
-	}
-	mmc_for_each_free_block(r->m, collect_free, &c);
+	mmc_for_each_free_block(r->m, collect_free, cp);
+	covered = 0;
 	for (uint64_t b = 0; b < end->nr_free_blocks; b++) {
 		const struct mmt_free_block *fb = &end->free_blocks[b];
 		uint64_t o;
 
-		mc->kernel_free_pages += 1ull << fb->order;
-		if (rp_map_get(&c.mblocks, fb->pfn, &o) && o == fb->order)
+		if (fb->pfn >= covered && rp_map_get(&cp->mblocks, fb->pfn, &o) &&
+		    o == fb->order)
 			mc->same_block_pages += 1ull << fb->order;
+		if (fb->pfn + (1ull << fb->order) > covered)
+			covered = fb->pfn + (1ull << fb->order);
 	}
-	mc->model_free_pages = c.mpages;
-	for (uint32_t i = 0; i < mmc_nr_zones(r->m); i++) {
-		struct mmc_zone_stats s;
+	mc->model_free_pages = cp->mpages;
+	/* page by page, zone by zone; the snapshots' classes a run at a
+	 * time (both are constant up to the nearer run end) */
+	for (uint32_t i = 0; i < cp->mfree.n; i++) {
+		uint64_t p = cp->mfree.start[i], zend = p + cp->mfree.len[i];
 
-		if (mmc_zone_stats(r->m, i, &s) < 0)
-			continue;
-		for (uint64_t p = s.start_pfn; p < s.start_pfn + s.spanned; p++) {
-			int m = bm_get(&c.mfree, p), k = bm_get(&kfree, p), cls;
-			int kind, cause, hot;
-
-			if (!m && !k) {
-				cls = rp_snap_class(end, p);
-				if (cls == MMT_PC_HOLE || cls == MMT_PC_OFFLINE)
-					continue;
-			}
+		while (p < zend) {
+			uint64_t e1 = UINT64_MAX, e2, q;
+			int cs = start ? rp_snap_class_end(start, p, &e1) :
+					 MMT_PC_FREE;
+			int ce = rp_snap_class_end(end, p, &e2);
 			/* hot-added memory has no history in the trace (its
 			 * onlining is not an event): counted on its own */
-			cls = start ? rp_snap_class(start, p) : MMT_PC_FREE;
-			hot = cls == MMT_PC_HOLE || cls == MMT_PC_OFFLINE;
-			if (hot) {
-				mc->hot_compared++;
-				mc->hot_agree += m == k;
-			} else {
-				mc->pages_compared++;
+			int hot = cs == MMT_PC_HOLE || cs == MMT_PC_OFFLINE;
+			int gone = ce == MMT_PC_HOLE || ce == MMT_PC_OFFLINE;
+
+			q = e1 < e2 ? e1 : e2;
+			if (q > zend)
+				q = zend;
+			for (; p < q; p++) {
+				uint64_t k0 = p - cp->mfree.start[i];
+				int m = (cp->mfree.w[i][k0 / 64] >> (k0 % 64)) & 1;
+				int k = (kfree->w[i][k0 / 64] >> (k0 % 64)) & 1;
+				int kind, cause;
+
+				if (!m && !k && gone)
+					continue;
+				if (hot) {
+					mc->hot_compared++;
+					mc->hot_agree += m == k;
+				} else {
+					mc->pages_compared++;
+				}
+				if (m == k) {
+					mc->pages_agree += !hot;
+					continue;
+				}
+				kind = m ? 0 : 1;
+				cause = hot ? RP_CAUSE_HOTADD :
+					      cause_of(r, end, p, kind);
+				mc->cause[kind][cause]++;
+				note_example(ex, &nex, p, kind, cause);
 			}
-			if (m == k) {
-				mc->pages_agree += !hot;
-				continue;
-			}
-			kind = m ? 0 : 1;
-			cause = hot ? RP_CAUSE_HOTADD :
-				      cause_of(r, end, p, kind);
-			mc->cause[kind][cause]++;
-			note_example(ex, &nex, p, kind, cause);
 		}
 	}
 	mc->checked = 1;
@@ -417,8 +498,10 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 					     "model free/kernel alloc",
 				rp_cause_name(ex[i].cause));
 	}
-	free(c.mfree.w);
-	free(kfree.w);
-	rp_map_free(&c.mblocks);
+	zbm_free(&cp->mfree);
+	zbm_free(kfree);
+	rp_map_free(&cp->mblocks);
+	free(kfree);
+	free(cp);
 	return 0;
 }

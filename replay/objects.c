@@ -77,6 +77,7 @@ struct prepass {
 	 * faults come in runs over one region (a fault loop, a memset) */
 	uint64_t reg_key, reg_val;
 	int reg_held;
+	struct rp_calib_kswapd kswapd;	/* calibrate.c */
 };
 
 /* The live trace allocation whose block holds pfn, if any. */
@@ -174,6 +175,17 @@ static void pre_event(struct rp_run *r, struct prepass *p,
 	case MMT_EV_KMEM_CACHE_ALLOC:
 		pre_object(r, p, ev);
 		break;
+	case MMT_EV_FILEMAP_ADD: {
+		uint64_t v;
+
+		/* the allocation it became (demand.c), by the live map */
+		rp_demand_pre_add(r, ev, rp_pmap_get(&p->live, ev->pfn, &v) ?
+				  LIVE_ORDINAL(v) : UINT64_MAX);
+		break;
+	}
+	case MMT_EV_FILEMAP_DEL:
+		rp_demand_pre_del(r, ev);
+		break;
 	case MMT_EV_FAULT_USER: {
 		unsigned n = pre_cpu(r, ev->cpu);
 
@@ -183,28 +195,32 @@ static void pre_event(struct rp_run *r, struct prepass *p,
 		pre_region(r, p, ev->pid, ev->addr, 0);
 		break;
 	}
+	case MMT_EV_KSWAPD_WAKE:
+	case MMT_EV_KSWAPD_SLEEP:
+	case MMT_EV_LRU_SHRINK_INACTIVE:
+		rp_calib_kswapd_event(&p->kswapd, ev);
+		break;
 	default:
 		break;
 	}
+}
+
+static void decide_region(void *ctx, uint64_t key, uint64_t *val)
+{
+	uint64_t lo = (*val >> REG_MIN_SHIFT) & 511;
+	uint64_t hi = (*val >> REG_MAX_SHIFT) & 511;
+
+	(void)ctx;
+	(void)key;
+	if (hi + 1 - lo >= REG_SPAN_PAGES || (*val & REG_KERNEL_THP))
+		*val |= REG_THP;
 }
 
 /* A region is THP-eligible when its faults span half of it, or the kernel
  * put a THP there.  Decided once, so the replay does one probe. */
 static void decide_regions(struct rp_run *r)
 {
-	struct rp_map *m = &r->sl.regions;
-
-	for (uint64_t i = 0; i < m->cap; i++) {
-		struct rp_slot *s = &m->slots[i];
-		uint64_t lo, hi;
-
-		if (s->key == UINT64_MAX)
-			continue;
-		lo = (s->val >> REG_MIN_SHIFT) & 511;
-		hi = (s->val >> REG_MAX_SHIFT) & 511;
-		if (hi + 1 - lo >= REG_SPAN_PAGES || (s->val & REG_KERNEL_THP))
-			s->val |= REG_THP;
-	}
+	rp_map_each(&r->sl.regions, decide_region, NULL);
 }
 
 int rp_objects_init(struct rp_run *r)
@@ -246,6 +262,16 @@ static const uint32_t pre_fields[64] = {
 	[MMT_EV_KMALLOC] = MMT_FIELD_PFN,
 	[MMT_EV_KMEM_CACHE_ALLOC] = MMT_FIELD_PFN | MMT_FIELD_CACHE,
 	[MMT_EV_FAULT_USER] = MMT_FIELD_CPU | MMT_FIELD_PID | MMT_FIELD_ADDR,
+	/* file page identity (demand.c) */
+	[MMT_EV_FILEMAP_ADD] = MMT_FIELD_PFN | MMT_FIELD_ORDER |
+			       MMT_FIELD_OFFSET | MMT_FIELD_ARG | MMT_FIELD_ADDR,
+	[MMT_EV_FILEMAP_DEL] = MMT_FIELD_PFN | MMT_FIELD_ORDER |
+			       MMT_FIELD_OFFSET | MMT_FIELD_ARG | MMT_FIELD_ADDR,
+	/* kswapd's runs, for its costs (calibrate.c) */
+	[MMT_EV_KSWAPD_WAKE] = MMT_FIELD_PID,
+	[MMT_EV_KSWAPD_SLEEP] = MMT_FIELD_PID,
+	[MMT_EV_LRU_SHRINK_INACTIVE] = MMT_FIELD_PID | MMT_FIELD_ARG |
+				       MMT_FIELD_ARG2,
 };
 
 int rp_prepass(struct rp_run *r)
@@ -282,6 +308,8 @@ int rp_prepass(struct rp_run *r)
 	rp_pmap_free(&p.live);
 	free(p.cpu);
 	decide_regions(r);
+	rp_demand_pre_done(r);
+	rp_calib_kswapd_apply(r, &p.kswapd);
 	/* errors are met again, and reported, by the replay proper */
 	return mmt_reader_rewind(r->rd);
 }

@@ -24,6 +24,21 @@ int rp_parse_mode(const char *cmd, const char *arg,
 	return 0;
 }
 
+int rp_parse_start(const char *cmd, const char *arg,
+		   enum mmt_replay_start *start)
+{
+	if (!strcmp(arg, "snapshot")) {
+		*start = MMT_START_SNAPSHOT;
+	} else if (!strcmp(arg, "inferred")) {
+		*start = MMT_START_INFERRED;
+	} else {
+		fprintf(stderr, "mmtrace %s: --start %s: expected snapshot or "
+			"inferred\n", cmd, arg);
+		return -1;
+	}
+	return 0;
+}
+
 int rp_parse_sample_ms(const char *cmd, const char *arg, uint64_t *ns)
 {
 	char *end;

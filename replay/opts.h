@@ -11,6 +11,9 @@
  * "mmtrace CMD: --mode V: ..." to stderr and returns -1. */
 int rp_parse_mode(const char *cmd, const char *arg,
 		  enum mmt_replay_mode *mode);
+/* --start: "snapshot" or "inferred".  Errors as above. */
+int rp_parse_start(const char *cmd, const char *arg,
+		   enum mmt_replay_start *start);
 /* --sample-ms: 1..86400000 ms, stored in ns.  Errors as above. */
 int rp_parse_sample_ms(const char *cmd, const char *arg, uint64_t *ns);
 

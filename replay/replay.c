@@ -17,6 +17,11 @@ static void usage(FILE *f)
 	      "  -m, --mode MODE        policy (default): the model places pages;\n"
 	      "                         mirror: every page at the kernel's pfn,\n"
 	      "                         checked against the end snapshot\n"
+	      "      --start STATE      snapshot: the model starts from the\n"
+	      "                         trace's start snapshot (default when it\n"
+	      "                         has one); inferred: from the header's\n"
+	      "                         zones with every page free, as an\n"
+	      "                         imported capture starts (policy mode)\n"
 	      "  -s, --set vm.X=V       override one sysctl (repeatable)\n"
 	      "  -p, --policy-file F    vm.X=V lines, applied before --set\n"
 	      "  -t, --topology SPEC    N: split the host into N equal nodes at\n"
@@ -37,13 +42,17 @@ static void usage(FILE *f)
 	      "  zone_reclaim_mode=1 on a two-node what-if of the host:\n"
 	      "    mmtrace replay trace.mmt --topology 2 --set vm.zone_reclaim_mode=1 -o zrm1\n"
 	      "  Check the model against the kernel (pfn by pfn):\n"
-	      "    mmtrace replay trace.mmt --mode mirror -o mirror\n", f);
+	      "    mmtrace replay trace.mmt --mode mirror -o mirror\n"
+	      "  A recording from the start an import of the same run gets, to put\n"
+	      "  the two replays side by side:\n"
+	      "    mmtrace replay trace.mmt --start inferred -o rec\n", f);
 }
 
 int cmd_replay(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "mode", required_argument, NULL, 'm' },
+		{ "start", required_argument, NULL, 'B' },
 		{ "set", required_argument, NULL, 's' },
 		{ "policy-file", required_argument, NULL, 'p' },
 		{ "topology", required_argument, NULL, 't' },
@@ -68,6 +77,12 @@ int cmd_replay(int argc, char **argv)
 		switch (c) {
 		case 'm':
 			if (rp_parse_mode("replay", optarg, &o.mode)) {
+				free(sets);
+				return 2;
+			}
+			break;
+		case 'B':
+			if (rp_parse_start("replay", optarg, &o.start)) {
 				free(sets);
 				return 2;
 			}

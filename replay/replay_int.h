@@ -12,11 +12,22 @@
 
 /* ---- map.c ---------------------------------------------------------- */
 struct rp_slot { uint64_t key, val; };
-struct rp_map { struct rp_slot *slots; uint64_t cap, len; };
+/* Every u64 is a key: 0, the empty-slot marker, is kept beside the
+ * table (has_zero, zero_val).  len
+ * counts it. */
+struct rp_map {
+	struct rp_slot *slots;
+	uint64_t cap, len;
+	int has_zero;		/* key 0 present, its value: */
+	uint64_t zero_val;
+};
 int rp_map_init(struct rp_map *m, uint64_t hint);
 struct rp_run;
 uint64_t rp_gfp_canon(struct rp_run *r, uint64_t raw);
 void rp_map_free(struct rp_map *m);
+/* Calls fn for each entry, in table order (never used for output). */
+void rp_map_each(struct rp_map *m, void (*fn)(void *ctx, uint64_t key,
+					     uint64_t *val), void *ctx);
 int rp_map_get(const struct rp_map *m, uint64_t key, uint64_t *val);
 int rp_map_put(struct rp_map *m, uint64_t key, uint64_t val);
 int rp_map_del(struct rp_map *m, uint64_t key);
@@ -87,6 +98,21 @@ static inline int rp_pmap_peek(const struct rp_pmap *m, uint64_t key,
 	return s != 0;
 }
 
+/* Policy mode's real -> simulated page map (rp_run.fwd): sim pfn <<
+ * FWD_SHIFT | flags | order << 1 | dead (driver.c explains it). */
+#define FWD_DEAD 1ull
+#define FWD_ORDER(e) ((unsigned)((e) >> 1) & 0xf)
+#define FWD_ANON (1ull << 5)	/* mapped by mmc_fault: unmap on free */
+#define FWD_THPSUB (1ull << 6)	/* a 4 KiB piece of a model THP */
+#define FWD_SLAB (1ull << 7)	/* a kernel slab page: not in the model */
+#define FWD_SHIFT 8		/* sim pfn above the flags (32-bit entries
+				 * in map.c's arrays up to 2^24 pfns) */
+#define FWD_FLAGS ((1ull << FWD_SHIFT) - 1)
+/* rp_run.rev value of a model page whose kernel page the kernel itself
+ * reclaimed or migrated away (demand.c): the model keeps it, no real
+ * page stands for it any more */
+#define REV_ORPHAN 0xfffffffeull
+
 /* Key of a slab object in rp_slab_state.objs: page and offset. */
 static inline uint64_t rp_obj_key(uint64_t pfn, uint64_t off)
 {
@@ -106,17 +132,19 @@ void rp_hist_add(struct rp_hist *h, uint64_t ns);
 uint64_t rp_hist_pct(const struct rp_hist *h, double q);
 void rp_hist_bucket_range(unsigned idx, uint64_t *lo, uint64_t *hi);
 
-/* Least-squares line y = a + b*x from running sums (O(1) memory). */
-struct rp_fitsum { uint64_t n; double sx, sy, sxx, sxy, syy; };
-void rp_fitsum_add(struct rp_fitsum *f, double x, double y);
+/* calibrate.c: least squares y = a + b*x1 + c*x2 from running sums
+ * (O(1) memory). */
+struct rp_fitsum { uint64_t n; double s1, s2, sy, s11, s12, s22, s1y, s2y,
+		   syy; };
+void rp_fitsum_add(struct rp_fitsum *f, double x1, double x2, double y);
 
 enum rp_fit_id { RP_FIT_DIRECT_RECLAIM, RP_FIT_COMPACTION, RP_FIT_NODE_RECLAIM,
-		 RP_NR_FITS };
+		 RP_FIT_KSWAPD, RP_NR_FITS };
 struct rp_fit {
-	double a, b;		/* base ns, ns per page */
+	double a, b, c;		/* base ns, ns per x1 page, per x2 page */
 	uint64_t samples;
 	double rmse, r2;
-	int fitted;		/* 0: literature default (too few pairs) */
+	int fitted;		/* 0: model default (too few pairs) */
 };
 
 struct rp_costs {
@@ -128,9 +156,13 @@ struct rp_costs {
 void rp_costs_defaults(struct rp_costs *c);
 void rp_costs_calibrate(struct rp_costs *c, const struct rp_fitsum f[RP_NR_FITS]);
 const char *rp_fit_name(int id);
+/* The names of a fit's x1 and x2 coefficients ("ns_per_page_scanned"). */
+void rp_fit_terms(int id, const char **x1, const char **x2);
+/* "fitted" or "model default". */
+const char *rp_fit_source(const struct rp_fit *f);
 /* Cost of one model operation by its path; the parts spent in reclaim and
  * compaction are also returned for their own histograms. */
-uint64_t rp_fit_cost(const struct rp_fit *f, uint64_t pages);
+uint64_t rp_fit_cost(const struct rp_fit *f, uint64_t x1, uint64_t x2);
 uint64_t rp_cost_alloc(const struct rp_costs *c, const struct mmc_result *r,
 		       unsigned order, uint64_t *reclaim_ns,
 		       uint64_t *compact_ns);
@@ -147,7 +179,7 @@ struct rp_node_ctr {
 /* What the trace saw for real (policy mode's "kernel" column). */
 struct rp_kernel_ctr {
 	uint64_t page_allocs, page_frees, order9_allocs;
-	uint64_t fallbacks, steals, kswapd_wakes, wakeup_kswapd;
+	uint64_t fallbacks, steals, kswapd_wakes, kswapd_sleeps, wakeup_kswapd;
 	uint64_t direct_reclaims, direct_reclaimed, direct_ns;
 	uint64_t compact_tries, compactions, compact_ns;
 	uint64_t node_reclaims, node_reclaimed, node_reclaim_ns;
@@ -160,6 +192,9 @@ struct rp_kernel_ctr {
 struct rp_cpu {
 	uint64_t dr_begin, nr_begin, comp_begin;	/* ts+1, 0 = none */
 	uint64_t comp_migrate, comp_free;
+	/* the work inside a pair (calibrate.c) */
+	uint64_t dr_scanned, nr_scanned, comp_scanned, comp_migrated;
+	int comp_events;
 	uint64_t fault_ts, fault_addr;			/* fault_ts+1 */
 	uint32_t fault_pid;
 	uint8_t fault_write;				/* X86_PF_WRITE */
@@ -221,6 +256,32 @@ struct rp_slab_state {
 		 fault_oom, thp_frees;
 };
 
+/* Policy mode, traces with free causes (demand.c): the workload's demand
+ * apart from the kernel's response, and page-cache pages by identity. */
+enum rp_resp { RP_RESP_KSWAPD, RP_RESP_DIRECT, RP_RESP_NODE, RP_RESP_MEMCG,
+	       RP_RESP_RECLAIM_OTHER, RP_RESP_MIGRATE, RP_RESP_COMPACT_RELEASE,
+	       RP_RESP_COMPACT_RETURN, RP_RESP_COMPACT_OTHER, RP_NR_RESP };
+struct rp_afid { uint32_t ordinal, fid; };
+struct rp_demand {
+	int causes, file_ids;		/* the header's MMT_HDR_ flags */
+	struct rp_map inodes;		/* hash(dev, ino) -> inode id */
+	struct rp_map pages;		/* inode id << 40 | index -> fid */
+	uint32_t nr_inodes, nr_fids, cap_fids;
+	uint64_t *fstate;		/* [fid] (demand.c FS_*) */
+	uint64_t *fkey;			/* [fid]: inode id << 40 | index */
+	struct rp_pmap frev;		/* model pfn -> fid */
+	struct rp_afid *afid;		/* PAGE_ALLOC ordinal -> fid */
+	size_t nr_afid, cap_afid, cur;
+	unsigned max_file_order;	/* largest page-cache folio seen */
+	/* what the replay did with them */
+	uint64_t resp_frees[RP_NR_RESP], resp_pages_kept, resp_absorbed,
+		 demand_frees, unknown_cause;
+	uint64_t held_allocs, model_refaults, file_adds, file_dels_demand,
+		 file_dels_resp, accesses, access_pages, access_unknown,
+		 access_clipped, pretrace_files, migrations, migrate_unknown,
+		 isolated_pages, untracked_ids, folio_fallbacks;
+};
+
 struct rp_run {
 	uint32_t ev_fields[64];	/* what the main pass decodes, per kind */
 	const struct mmt_replay_opts *o;
@@ -257,6 +318,7 @@ struct rp_run {
 	struct rp_kernel_ctr k;
 	struct rp_mirror_ctr mir;
 	struct rp_slab_state sl;
+	struct rp_demand dm;
 
 	/* events replayed; read (delivered by the reader); in the trace
 	 * (its index, or what is readable up to a cut: in_trace_known 0) */
@@ -264,10 +326,13 @@ struct rp_run {
 	int in_trace_known;
 	uint64_t unmatched_frees, alloc_over_live,
 		 absorbed, refaults, touches, slab_objs;
+	uint64_t demand_fail;	/* trace allocations the model failed */
 	uint64_t last_tick, now;
 	uint64_t dup_lru;
+	uint64_t splits;	/* folios compaction split (on_split) */
 	uint64_t hotadd_cursor[8][MMT_MAX_ZONE_TYPES];	/* next pfn to online */
 	uint64_t hotadd_pages, hotadd_late;
+	uint64_t hugetlb_seeded;	/* pool pages inferred (seed_hugetlb) */
 	struct rp_map onl;	/* order-10 blocks already onlined */
 
 	/* time series */
@@ -283,7 +348,26 @@ struct rp_run {
 	const char *stop_reason;
 	uint64_t end_snap_ts, start_snap_ts;
 	int have_end;
+	/* The snapshots the replay uses: both NULL when the start state is
+	 * inferred (no start snapshot, or --start inferred). */
+	const struct mmt_snapshot *snap_start, *snap_end;
+	int inferred;
 };
+
+/* calibrate.c: kswapd's runs, from the pre-pass */
+#define RP_MAX_KSWAPDS 16
+struct rp_calib_kswapd {
+	uint32_t pid[RP_MAX_KSWAPDS];
+	uint64_t start[RP_MAX_KSWAPDS], last[RP_MAX_KSWAPDS];	/* ts+1 */
+	uint64_t scanned[RP_MAX_KSWAPDS], reclaimed[RP_MAX_KSWAPDS];
+	int nr;
+	struct rp_fitsum sum;
+};
+void rp_calib_event(struct rp_run *r, const struct mmt_event *ev,
+		    struct rp_cpu *c);
+void rp_calib_kswapd_event(struct rp_calib_kswapd *k,
+			   const struct mmt_event *ev);
+void rp_calib_kswapd_apply(struct rp_run *r, const struct rp_calib_kswapd *k);
 
 /* objects.c (policy mode) */
 int rp_objects_init(struct rp_run *r);
@@ -294,7 +378,36 @@ unsigned rp_fault_thp_flags(const struct rp_run *r, uint32_t pid,
 			    uint64_t addr);
 void rp_slab_alloc(struct rp_run *r, const struct mmt_event *ev);
 void rp_slab_free(struct rp_run *r, const struct mmt_event *ev);
+/* demand.c (policy mode) */
+int rp_demand_init(struct rp_run *r);
+void rp_demand_free(struct rp_run *r);
+void rp_demand_pre_add(struct rp_run *r, const struct mmt_event *ev,
+		       uint64_t ordinal);
+void rp_demand_pre_del(struct rp_run *r, const struct mmt_event *ev);
+int rp_demand_pre_done(struct rp_run *r);
+void rp_demand_start(struct rp_run *r);
+uint32_t rp_demand_alloc_fid(struct rp_run *r, uint64_t ordinal);
+int rp_demand_alloc_held(struct rp_run *r, uint32_t fid,
+			 const struct mmt_event *ev);
+int rp_demand_alloc_pieces(struct rp_run *r, uint32_t fid,
+			   const struct mmt_event *ev, uint64_t gfp, int cpu);
+int rp_demand_filemap_add(struct rp_run *r, const struct mmt_event *ev);
+void rp_demand_filemap_del(struct rp_run *r, const struct mmt_event *ev);
+void rp_demand_access(struct rp_run *r, const struct mmt_event *ev);
+void rp_demand_isolate(struct rp_run *r, const struct mmt_event *ev);
+void rp_demand_migrate(struct rp_run *r, const struct mmt_event *ev);
+int rp_demand_response_free(struct rp_run *r, const struct mmt_event *ev);
+void rp_demand_reclaimed(struct rp_run *r, uint64_t sim, unsigned order);
+void rp_demand_migrated(struct rp_run *r, uint64_t from, uint64_t to);
+/* The assumptions a policy replay of this trace made, one per line
+ * (summary.json, the text table, docs/demand.md). */
+size_t rp_demand_notes(const struct rp_run *r, const char **notes,
+		       size_t max);
+const char *rp_resp_name(int resp);
+
 /* driver.c */
+/* Allocations of the trace the model could not place (the kernel did). */
+uint64_t rp_demand_alloc_fail(const struct rp_run *r);
 void rp_account(struct rp_run *r, int op, const struct mmc_result *res,
 		unsigned order, uint64_t extra_ns);
 void rp_count_result(struct rp_run *r, const struct mmc_result *res, int cpu);
@@ -307,6 +420,11 @@ int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
 int rp_snap_class(const struct mmt_snapshot *s, uint64_t pfn);
 int rp_build_policy(struct rp_run *r, char *err, size_t errlen);
 int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors);
+/* A trace names its host's memory: a model larger than this machine can
+ * hold (MemAvailable, or $MMTRACE_MAX_MODEL_MB) would only meet the OOM
+ * killer.  0, or -1 with a message naming the trace. */
+int rp_model_fits(const struct mmc_topology *t, const char *trace, char *err,
+		  size_t errlen);
 void rp_seed_empty(struct rp_run *r);
 /* The recording host's SwapTotal in pages (header note meminfo.SwapTotal);
  * 0, with a message on stderr, when the trace does not record it. */
@@ -327,6 +445,22 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res,
 /* summary.c */
 int rp_write_outputs(struct rp_run *r, struct mmt_replay_result *res);
 FILE *rp_create(const char *dir, const char *name);
+/* Modeled time of the slow operations (after calibration). */
+void rp_model_slow_ns(const struct rp_run *r, uint64_t *dr, uint64_t *comp,
+		      uint64_t *nr);
+
+/* vmstat.c: the model's kernel-named counters beside the kernel's. */
+/* The kernel's count of a model item (enum mmc_vm_item): its /proc/vmstat
+ * delta between the trace's snapshots, or its tracepoint's events in the
+ * trace.  0 when the trace cannot tell. */
+int rp_kernel_count(struct rp_run *r, int item, uint64_t *v);
+/* The order-9 unusable free space index (0..1) of the end snapshot's
+ * free lists summed over every zone, as the model's end figure is
+ * computed; 0 without an end snapshot. */
+int rp_kernel_unusable(struct rp_run *r, double *v);
+/* model_vs_kernel.tsv (tsv) or the table replay prints. */
 void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv);
+/* vmstat.tsv: every model counter. */
+int rp_write_vmstat(struct rp_run *r, FILE *f);
 
 #endif

@@ -10,6 +10,9 @@
 #include <string.h>
 #include "replay_int.h"
 
+#define MMC_PB_PAGES (1ull << MMC_PAGEBLOCK_ORDER)
+
+
 int rp_zone_name_type(const char *name)
 {
 	if (!strncmp(name, "ZONE_", 5))
@@ -56,21 +59,31 @@ int rp_mt(const struct rp_run *r, int mt)
 }
 
 /* One past the last pfn of [start, end) that a snapshot shows online
- * (not a hole, not offline); 0 when none. */
+ * (not a hole, not offline); 0 when none.  The runs are sorted and
+ * disjoint (the reader checks): from the last run starting below end,
+ * backwards to the first online one. */
 static uint64_t online_extent(const struct mmt_snapshot *s, uint64_t start,
 			      uint64_t end)
 {
-	uint64_t last = 0;
+	uint64_t lo = 0, hi = s ? s->nr_runs : 0;
 
-	for (uint64_t i = 0; s && i < s->nr_runs; i++) {
-		const struct mmt_class_run *r = &s->runs[i];
-		uint64_t a = r->pfn > start ? r->pfn : start;
-		uint64_t b = r->pfn + r->len < end ? r->pfn + r->len : end;
+	while (lo < hi) {		/* runs[lo - 1]: last with pfn < end */
+		uint64_t mid = lo + (hi - lo) / 2;
 
-		if (a < b && r->cls != MMT_PC_HOLE && r->cls != MMT_PC_OFFLINE)
-			last = b;
+		if (s->runs[mid].pfn < end)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return last;
+	while (lo-- > 0) {
+		const struct mmt_class_run *r = &s->runs[lo];
+
+		if (r->pfn + r->len <= start)
+			break;
+		if (r->cls != MMT_PC_HOLE && r->cls != MMT_PC_OFFLINE)
+			return r->pfn + r->len < end ? r->pfn + r->len : end;
+	}
+	return 0;
 }
 
 static int zone_cmp(const void *a, const void *b)
@@ -101,6 +114,15 @@ static int topo_from_header(struct rp_run *r, const struct mmt_snapshot *start,
 	uint32_t nn = h->nr_nodes ? h->nr_nodes : 1;
 
 	memset(t, 0, sizeof(*t));
+	/* the model is x86-64's: 4 KiB pages, MAX_PAGE_ORDER 10 */
+	if ((h->page_size && h->page_size != 4096) ||
+	    h->max_order > MMC_MAX_ORDER) {
+		snprintf(err, errlen, "%s: a host with %u-byte pages and "
+			 "MAX_PAGE_ORDER %u; the model has 4096-byte pages and "
+			 "MAX_PAGE_ORDER %d", r->o->trace, h->page_size,
+			 h->max_order, MMC_MAX_ORDER);
+		return -1;
+	}
 	if (nn > MMC_MAX_NODES || h->nr_cpus > MMC_MAX_CPUS) {
 		snprintf(err, errlen, "%s: %u nodes / %u cpus exceed the model's "
 			 "limits (%d / %d)", r->o->trace, nn, h->nr_cpus,
@@ -115,7 +137,8 @@ static int topo_from_header(struct rp_run *r, const struct mmt_snapshot *start,
 		uint64_t spanned = z->spanned, present = z->present, ext;
 
 		if (type < 0 || z->node < 0 || (uint32_t)z->node >= nn ||
-		    !z->present || !z->spanned)
+		    !z->present || !z->spanned ||
+		    t->nodes[z->node].nr_zones >= MMC_NR_ZONE_TYPES)
 			continue;
 		for (uint32_t j = 0; end && j < end->nr_zones; j++) {
 			const struct mmt_zone_info *e = &end->zones[j];
@@ -272,7 +295,8 @@ int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
 			 "uses %u", spec, t->nr_cpus, native.nr_cpus);
 		return 2;
 	}
-	for (uint32_t i = 0; i < r->h->nr_zones; i++) {
+	/* an inferred start holds nothing allocated (rp_seed_empty) */
+	for (uint32_t i = 0; !r->inferred && i < r->h->nr_zones; i++) {
 		const struct mmt_zone_info *z = &r->h->zones[i];
 
 		if (rp_zone_name_type(z->name) >= 0 && z->present)
@@ -433,8 +457,14 @@ uint64_t rp_swap_pages(const struct mmt_header *h)
 	uint32_t psz = h->page_size ? h->page_size : 4096;
 
 	for (uint32_t i = 0; i < h->nr_notes; i++)
-		if (!strcmp(h->notes[i].name, "meminfo.SwapTotal"))
-			return strtoull(h->notes[i].value, NULL, 10) * 1024 / psz;
+		if (!strcmp(h->notes[i].name, "meminfo.SwapTotal")) {
+			/* page sizes are powers of two from 1 KiB (the
+			 * reader checks); more than the pfn space: capped */
+			uint64_t pages = strtoull(h->notes[i].value, NULL, 10) /
+					 (psz / 1024);
+
+			return pages < MMT_MAX_PFN ? pages : MMT_MAX_PFN;
+		}
 	fprintf(stderr, "mmtrace replay: the trace does not record SwapTotal; "
 		"modelling a host without swap (reclaim skips anon pages)\n");
 	return 0;
@@ -457,6 +487,42 @@ static void seed_finish(struct rp_run *r)
 							   z->managed);
 		}
 	(void)mmc_set_swap(r->m, rp_swap_pages(r->h));
+}
+
+/* The hugetlb pool's size from the header (vm.nr_hugepages), 0 when
+ * absent. */
+static uint64_t nr_hugepages(const struct mmt_header *h)
+{
+	for (uint32_t i = 0; i < h->nr_sysctls; i++)
+		if (!strcmp(h->sysctls[i].name, "vm.nr_hugepages"))
+			return strtoull(h->sysctls[i].value, NULL, 10);
+	return 0;
+}
+
+/* Hugetlb pages are "unmovable kernel" pages in the snapshot (kpageflags'
+ * HUGE bit is not recorded), but compaction must know them: their
+ * pageblocks are never a migration source and are stepped over whole
+ * (pageblock_skip_persistent).  Inferred: pageblock-aligned blocks whose
+ * 512 pages are all kernel pages in the snapshot are the pool's pages,
+ * up to vm.nr_hugepages of them, from the lowest pfn.  (On this VM with
+ * a 9573-page pool the snapshot held 9577 such blocks.)  Returns the
+ * pages marked. */
+static uint64_t seed_hugetlb(struct rp_run *r, const struct mmt_snapshot *s)
+{
+	uint64_t want = nr_hugepages(r->h), got = 0;
+
+	for (uint64_t i = 0; i < s->nr_runs && got < want; i++) {
+		const struct mmt_class_run *run = &s->runs[i];
+		uint64_t p = (run->pfn + MMC_PB_PAGES - 1) & ~(MMC_PB_PAGES - 1);
+
+		if (run->cls != MMT_PC_KERNEL)
+			continue;
+		for (; p + MMC_PB_PAGES <= run->pfn + run->len && got < want;
+		     p += MMC_PB_PAGES)
+			if (mmc_seed_compound(r->m, p, MMC_PAGEBLOCK_ORDER) == 0)
+				got++;
+	}
+	return got;
 }
 
 /* Start state from the start snapshot: pageblock migratetypes first (so
@@ -518,13 +584,16 @@ int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
 			}
 		}
 	}
+	r->hugetlb_seeded = seed_hugetlb(r, s);
 	seed_finish(r);
 	*errors = bad;
 	return 0;
 }
 
-/* No start snapshot (a file cut before it): an empty machine, every
- * spanned page free in max-order blocks where the model accepts them. */
+/* The inferred start: no start snapshot (an imported capture, a file cut
+ * before it) or --start inferred.  An empty machine, every spanned page
+ * free in max-order blocks where the model accepts them; nothing of what
+ * the host held (kernel, page cache, a hugetlb pool) is known. */
 void rp_seed_empty(struct rp_run *r)
 {
 	const struct mmc_topology *t = &r->topo;
@@ -545,4 +614,66 @@ void rp_seed_empty(struct rp_run *r)
 			}
 		}
 	seed_finish(r);
+}
+
+/* What one page of the model costs, all structures together: mmcore's
+ * page state, free-list bitmaps and pageblock bytes, replay's pfn maps
+ * (4 bytes per pfn each way, the pre-pass's live map) and the mirror
+ * check's bitmaps; an upper estimate. */
+#define MODEL_BYTES_PER_PAGE 16
+/* reclaim.c's stale sets: a pointer and a count (12 bytes) per 64 Ki bits,
+ * 5 bits (LRU lists) a pfn of the node's span: a byte per 1092 pfns */
+#define NODE_SPAN_PFNS_PER_BYTE 1024
+
+static uint64_t mem_available(void)
+{
+	FILE *f = fopen("/proc/meminfo", "re");
+	char line[128];
+	unsigned long long kb = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb ? kb * 1024 : UINT64_MAX;
+}
+
+int rp_model_fits(const struct mmc_topology *t, const char *trace, char *err,
+		  size_t errlen)
+{
+	const char *env = getenv("MMTRACE_MAX_MODEL_MB");
+	uint64_t limit = env ? strtoull(env, NULL, 10) << 20 : 0;
+	uint64_t pages = 0, need, avail = limit ? limit : mem_available();
+
+	need = 0;
+	for (uint32_t n = 0; n < t->nr_nodes && n < MMC_MAX_NODES; n++) {
+		uint64_t lo = UINT64_MAX, hi = 0;
+
+		for (uint32_t z = 0; z < t->nodes[n].nr_zones &&
+		     z < MMC_NR_ZONE_TYPES; z++) {
+			const struct mmc_zone_spec *s = &t->nodes[n].zones[z];
+
+			pages += s->spanned + (1u << MMC_MAX_ORDER);
+			lo = s->start_pfn < lo ? s->start_pfn : lo;
+			hi = s->start_pfn + s->spanned > hi ?
+			     s->start_pfn + s->spanned : hi;
+		}
+		/* reclaim's per-node tables cover the node's whole pfn
+		 * span, holes between its zones included (stale_init():
+		 * none past 2^32 chunks, then a hash set instead) */
+		if (hi > lo && (hi - lo) / NODE_SPAN_PFNS_PER_BYTE / 12 <= UINT32_MAX)
+			need += (hi - lo) / NODE_SPAN_PFNS_PER_BYTE;
+	}
+	need += pages * MODEL_BYTES_PER_PAGE;
+	if (need <= avail)
+		return 0;
+	snprintf(err, errlen, "%s: modelling the trace's host (%llu pages in "
+		 "its zones) needs about %llu MiB, more than the %llu MiB %s",
+		 trace, (unsigned long long)pages,
+		 (unsigned long long)(need >> 20),
+		 (unsigned long long)(avail >> 20),
+		 limit ? "MMTRACE_MAX_MODEL_MB allows" :
+		 "this machine has available");
+	return -1;
 }

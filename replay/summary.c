@@ -55,6 +55,11 @@ FILE *rp_create(const char *dir, const char *name)
 	return f;
 }
 
+FILE *mmt_replay_create(const char *dir, const char *name)
+{
+	return rp_create(dir, name);
+}
+
 static int finish(FILE *f)
 {
 	int bad = ferror(f);
@@ -146,18 +151,35 @@ static int is_int(const char *s)
 	return 1;
 }
 
-static void json_hist(FILE *f, const char *key, const struct rp_hist *h)
+/* A histogram of modelled costs, with where its constants come from
+ * (source): the histograms are the model's costs, never measured. */
+static void json_hist(FILE *f, const char *key, const struct rp_hist *h,
+		      const char *source)
 {
 	char b[64];
 
 	fprintf(f, "  \"%s\": {\"p50\": %llu, \"p99\": %llu, \"p999\": %llu, "
-		"\"max\": %llu, \"mean\": %s, \"count\": %llu},\n", key,
+		"\"max\": %llu, \"mean\": %s, \"count\": %llu, "
+		"\"source\": \"%s\"},\n", key,
 		(unsigned long long)rp_hist_pct(h, 0.50),
 		(unsigned long long)rp_hist_pct(h, 0.99),
 		(unsigned long long)rp_hist_pct(h, 0.999),
 		(unsigned long long)h->max,
 		num(b, sizeof(b), h->n ? h->sum / (double)h->n : 0.0),
-		(unsigned long long)h->n);
+		(unsigned long long)h->n, source);
+}
+
+/* The source of the allocation latencies: the fast-path constants are
+ * model defaults (nothing measures them on the recording host yet); the
+ * slow paths' are fitted when their fits hold. */
+static const char *alloc_latency_source(const struct rp_run *r)
+{
+	const struct rp_fit *f = r->costs.fit;
+
+	if (f[RP_FIT_DIRECT_RECLAIM].fitted || f[RP_FIT_COMPACTION].fitted ||
+	    f[RP_FIT_NODE_RECLAIM].fitted)
+		return "model default, slow paths fitted";
+	return "model default";
 }
 
 struct endstate {
@@ -196,21 +218,26 @@ static void end_state(const struct rp_run *r, const struct mmc_vmstat *vs,
 }
 
 /* Modeled time spent in reclaim/compaction, summed from the slow ops. */
-static void model_ns(const struct rp_run *r, uint64_t *dr, uint64_t *comp,
-		     uint64_t *nr)
+void rp_model_slow_ns(const struct rp_run *r, uint64_t *dr, uint64_t *comp,
+		      uint64_t *nr)
 {
+	const struct rp_fit *f = r->costs.fit;
+
 	*dr = *comp = *nr = 0;
 	for (size_t i = 0; i < r->slow.n; i++) {
 		const struct mmc_result *s = &r->slow.v[i].res;
 
 		if (s->path & MMC_PATH_DIRECT_RECLAIM)
-			*dr += rp_fit_cost(&r->costs.fit[RP_FIT_DIRECT_RECLAIM],
+			*dr += rp_fit_cost(&f[RP_FIT_DIRECT_RECLAIM],
+					   s->reclaim_scanned,
 					   s->reclaim_reclaimed);
 		if (s->path & MMC_PATH_COMPACT)
-			*comp += rp_fit_cost(&r->costs.fit[RP_FIT_COMPACTION],
-					     s->compact_scanned);
+			*comp += rp_fit_cost(&f[RP_FIT_COMPACTION],
+					     s->compact_scanned,
+					     s->compact_migrated);
 		if (s->path & MMC_PATH_NODE_RECLAIM)
-			*nr += rp_fit_cost(&r->costs.fit[RP_FIT_NODE_RECLAIM],
+			*nr += rp_fit_cost(&f[RP_FIT_NODE_RECLAIM],
+					   s->reclaim_scanned,
 					   s->node_reclaimed);
 	}
 }
@@ -259,7 +286,74 @@ static void write_slab_thp(const struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)s->fault_oom);
 }
 
-static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
+/* The kernel's count of a model item, or null when the trace cannot
+ * tell (replay/vmstat.c). */
+static void json_kernel(FILE *f, struct rp_run *r, int item)
+{
+	uint64_t v;
+
+	if (rp_kernel_count(r, item, &v))
+		fprintf(f, "%llu", (unsigned long long)v);
+	else
+		fputs("null", f);
+}
+
+/* Policy mode: what was replayed as demand, what was the kernel's
+ * response, and what the replay assumed (demand.c). */
+static void write_demand(const struct rp_run *r, FILE *f)
+{
+	const struct rp_demand *d = &r->dm;
+	const char *notes[16];
+	size_t n = rp_demand_notes(r, notes, 16);
+
+	fprintf(f, "  \"demand\": {\"free_causes\": %s, \"file_ids\": %s, "
+		"\"demand_frees\": %llu, \"unknown_cause_frees\": %llu, "
+		"\"response_frees\": {", d->causes ? "true" : "false",
+		d->file_ids ? "true" : "false",
+		(unsigned long long)d->demand_frees,
+		(unsigned long long)d->unknown_cause);
+	for (int i = 0; i < RP_NR_RESP; i++)
+		fprintf(f, "%s\"%s\": %llu", i ? ", " : "", rp_resp_name(i),
+			(unsigned long long)d->resp_frees[i]);
+	fprintf(f, "}, \"response_pages_kept\": %llu, "
+		"\"response_frees_model_had_reclaimed\": %llu, "
+		"\"kernel_migrations_followed\": %llu, "
+		"\"migrations_of_unknown_pages\": %llu, "
+		"\"compaction_isolated_pages\": %llu, "
+		"\"file_pages\": %u, \"file_pages_cached_before\": %llu, "
+		"\"file_adds\": %llu, \"file_deletes_demand\": %llu, "
+		"\"file_deletes_response\": %llu, "
+		"\"allocs_for_pages_model_held\": %llu, "
+		"\"model_file_refaults\": %llu, \"file_accesses\": %llu, "
+		"\"file_pages_accessed\": %llu, "
+		"\"file_pages_accessed_unknown\": %llu, "
+		"\"file_accesses_clipped\": %llu, \"untracked_ids\": %llu, "
+		"\"file_folios_as_order0_pages\": %llu, \"assumptions\": [",
+		(unsigned long long)d->resp_pages_kept,
+		(unsigned long long)d->resp_absorbed,
+		(unsigned long long)d->migrations,
+		(unsigned long long)d->migrate_unknown,
+		(unsigned long long)d->isolated_pages, d->nr_fids,
+		(unsigned long long)d->pretrace_files,
+		(unsigned long long)d->file_adds,
+		(unsigned long long)d->file_dels_demand,
+		(unsigned long long)d->file_dels_resp,
+		(unsigned long long)d->held_allocs,
+		(unsigned long long)d->model_refaults,
+		(unsigned long long)d->accesses,
+		(unsigned long long)d->access_pages,
+		(unsigned long long)d->access_unknown,
+		(unsigned long long)d->access_clipped,
+		(unsigned long long)d->untracked_ids,
+		(unsigned long long)d->folio_fallbacks);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ", " : "", f);
+		json_str(f, notes[i]);
+	}
+	fputs("]},\n", f);
+}
+
+static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 			  const struct endstate *e, FILE *f)
 {
 	char buf[8192], *lines[128];
@@ -286,6 +380,8 @@ static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
 	}
 	fputs("},\n  \"topology\": ", f);
 	json_str(f, r->topo_desc);
+	fprintf(f, ",\n  \"start_state\": \"%s\"",
+		r->inferred ? "inferred" : "snapshot");
 	/* events_total: the trace's own count (its index); null when the
 	 * file was cut before its index, events_readable then says how many
 	 * were there up to the cut */
@@ -303,10 +399,14 @@ static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
 	else
 		fputs("null", f);
 	fputs(",\n", f);
-	json_hist(f, "latency_ns", &r->hist[RP_OP_ALLOC]);
-	json_hist(f, "fault_latency_ns", &r->hist[RP_OP_FAULT]);
-	json_hist(f, "reclaim_latency_ns", &r->hist[RP_OP_RECLAIM]);
-	json_hist(f, "compaction_latency_ns", &r->hist[RP_OP_COMPACTION]);
+	json_hist(f, "latency_ns", &r->hist[RP_OP_ALLOC],
+		  alloc_latency_source(r));
+	json_hist(f, "fault_latency_ns", &r->hist[RP_OP_FAULT],
+		  "model default");
+	json_hist(f, "reclaim_latency_ns", &r->hist[RP_OP_RECLAIM],
+		  rp_fit_source(&r->costs.fit[RP_FIT_DIRECT_RECLAIM]));
+	json_hist(f, "compaction_latency_ns", &r->hist[RP_OP_COMPACTION],
+		  rp_fit_source(&r->costs.fit[RP_FIT_COMPACTION]));
 	fprintf(f, "  \"direct_reclaim_stalls\": %llu,\n"
 		"  \"compaction_stalls\": %llu,\n  \"node_reclaims\": %llu,\n"
 		"  \"remote_allocs\": %llu,\n  \"oom\": %llu,\n"
@@ -322,7 +422,9 @@ static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
 		"  \"fallbacks\": %llu,\n  \"pageblock_steals\": %llu,\n"
 		"  \"absorbed_frees\": %llu,\n  \"unmatched_frees\": %llu,\n"
 		"  \"samples\": %llu,\n  \"fault_touches\": %llu,\n"
-		"  \"slab_objects\": %llu,\n  \"alloc_over_live\": %llu,\n",
+		"  \"slab_objects\": %llu,\n  \"alloc_over_live\": %llu,\n"
+		"  \"hugetlb_pages_inferred\": %llu,\n"
+		"  \"folios_split\": %llu,\n",
 		(unsigned long long)vs->direct_reclaims,
 		(unsigned long long)vs->compact_stalls,
 		(unsigned long long)vs->node_reclaims,
@@ -344,30 +446,56 @@ static void write_summary(const struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)r->nr_samples,
 		(unsigned long long)r->touches,
 		(unsigned long long)r->slab_objs,
-		(unsigned long long)r->alloc_over_live);
-	if (r->o->mode == MMT_REPLAY_POLICY)
+		(unsigned long long)r->alloc_over_live,
+		(unsigned long long)r->hugetlb_seeded,
+		(unsigned long long)r->splits);
+	if (r->o->mode == MMT_REPLAY_POLICY) {
 		write_slab_thp(r, vs, f);
+		write_demand(r, f);
+	}
+	{
+		double ku = 0;
+
+		fprintf(f, "  \"demand_alloc_fail\": %llu,\n"
+			"  \"kernel_unusable_index_order9_end\": ",
+			(unsigned long long)rp_demand_alloc_fail(r));
+		if (rp_kernel_unusable(r, &ku))
+			fprintf(f, "%.6g,\n", ku);
+		else
+			fputs("null,\n", f);
+	}
 	fprintf(f, "  \"kernel\": {\"fallbacks\": %llu, \"kswapd_wakes\": %llu, "
-		"\"direct_reclaims\": %llu, \"compaction_stalls\": %llu, "
-		"\"node_reclaims\": %llu, \"lost_events\": %llu},\n",
+		"\"direct_reclaims\": %llu, \"compaction_stalls\": ",
 		(unsigned long long)r->k.fallbacks,
 		(unsigned long long)r->k.kswapd_wakes,
-		(unsigned long long)r->k.direct_reclaims,
-		(unsigned long long)r->k.compact_tries,
+		(unsigned long long)r->k.direct_reclaims);
+	json_kernel(f, r, MMC_COMPACT_STALL);
+	fprintf(f, ", \"node_reclaims\": %llu, \"lost_events\": %llu},\n",
 		(unsigned long long)r->k.node_reclaims,
 		(unsigned long long)r->k.lost);
+	fputs("  \"counters\": {", f);
+	for (int i = 0; i < MMC_NR_VM_ITEMS; i++) {
+		fprintf(f, "%s\"%s\": {\"model\": %llu, \"kernel\": ",
+			i ? ", " : "", mmc_vm_item_name(i),
+			(unsigned long long)vs->ev[i]);
+		json_kernel(f, r, i);
+		fputs("}", f);
+	}
+	fputs("},\n", f);
 	fputs("  \"calibration\": {", f);
 	for (int i = 0; i < RP_NR_FITS; i++) {
 		const struct rp_fit *ft = &r->costs.fit[i];
+		const char *t1, *t2;
+		char a[64], b[64], c[64], e[64], q[64];
 
-		char a[64], b[64], e[64], q[64];
-
-		fprintf(f, "%s\"%s\": {\"base_ns\": %s, \"ns_per_page\": %s, "
-			"\"samples\": %llu, \"rmse_ns\": %s, \"r2\": %s, "
-			"\"source\": \"%s\"}", i ? ", " : "", rp_fit_name(i),
-			num(a, 64, ft->a), num(b, 64, ft->b),
-			(unsigned long long)ft->samples, num(e, 64, ft->rmse),
-			num(q, 64, ft->r2), ft->fitted ? "trace" : "default");
+		rp_fit_terms(i, &t1, &t2);
+		fprintf(f, "%s\"%s\": {\"base_ns\": %s, \"%s\": %s, "
+			"\"%s\": %s, \"samples\": %llu, \"rmse_ns\": %s, "
+			"\"r2\": %s, \"source\": \"%s\"}", i ? ", " : "",
+			rp_fit_name(i), num(a, 64, ft->a), t1, num(b, 64, ft->b),
+			t2, num(c, 64, ft->c), (unsigned long long)ft->samples,
+			num(e, 64, ft->rmse), num(q, 64, ft->r2),
+			rp_fit_source(ft));
 	}
 	fputs("}", f);
 	if (r->o->mode == MMT_REPLAY_MIRROR) {
@@ -499,89 +627,29 @@ static int write_calibration(const struct rp_run *r)
 	fputs("constant\tvalue\tsamples\trmse_ns\tr2\tsource\n", f);
 	for (int i = 0; i < RP_NR_FITS; i++) {
 		const struct rp_fit *ft = &c->fit[i];
-		const char *src = ft->fitted ? "trace" : "default";
+		const char *src = rp_fit_source(ft), *t[2];
+		double v[3] = { ft->a, ft->b, ft->c };
+		char e[64], q[64];
 
-		char a[64], b[64], e[64], q[64];
-
+		rp_fit_terms(i, &t[0], &t[1]);
 		num(e, 64, ft->rmse);
 		num(q, 64, ft->r2);
-		fprintf(f, "%s.base_ns\t%s\t%llu\t%s\t%s\t%s\n",
-			rp_fit_name(i), num(a, 64, ft->a),
-			(unsigned long long)ft->samples, e, q, src);
-		fprintf(f, "%s.ns_per_page\t%s\t%llu\t%s\t%s\t%s\n",
-			rp_fit_name(i), num(b, 64, ft->b),
-			(unsigned long long)ft->samples, e, q, src);
+		for (int k = 0; k < 3; k++) {
+			char b[64];
+
+			fprintf(f, "%s.%s\t%s\t%llu\t%s\t%s\t%s\n",
+				rp_fit_name(i), k ? t[k - 1] : "base_ns",
+				num(b, 64, v[k]),
+				(unsigned long long)ft->samples, e, q, src);
+		}
 	}
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
 		char b[64];
 
-		fprintf(f, "%s\t%s\t0\t0\t0\tdefault\n", fixed[i].name,
+		fprintf(f, "%s\t%s\t0\t0\t0\tmodel default\n", fixed[i].name,
 			num(b, sizeof(b), fixed[i].v));
 	}
 	return finish(f);
-}
-
-/* "model vs kernel": what the trace saw next to what the model did. */
-void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv)
-{
-	const struct rp_kernel_ctr *k = &r->k;
-	struct mmc_vmstat vs;
-	uint64_t dr_ns, comp_ns, nr_ns;
-	struct { const char *name; uint64_t kern; int64_t model; } rows[] = {
-		{ "pages_allocated", k->page_allocs, 0 },
-		{ "pages_freed", k->page_frees, 0 },
-		{ "order9_allocs", k->order9_allocs, 0 },
-		{ "slab_page_allocs", r->sl.kernel_slab_page_allocs, 0 },
-		{ "fallbacks", k->fallbacks, 0 },
-		{ "pageblock_steals", k->steals, 0 },
-		{ "kswapd_wakes", k->kswapd_wakes, 0 },
-		{ "direct_reclaims", k->direct_reclaims, 0 },
-		{ "direct_reclaimed_pages", k->direct_reclaimed, 0 },
-		{ "direct_reclaim_ns", k->direct_ns, 0 },
-		{ "compaction_stalls", k->compact_tries, 0 },
-		{ "compaction_runs", k->compactions, -1 },
-		{ "compaction_ns", k->compact_ns, 0 },
-		{ "node_reclaims", k->node_reclaims, 0 },
-		{ "node_reclaimed_pages", k->node_reclaimed, 0 },
-		{ "node_reclaim_ns", k->node_reclaim_ns, 0 },
-		{ "lost_events", k->lost, -1 },
-	};
-
-	mmc_vmstat(r->m, &vs);
-	model_ns(r, &dr_ns, &comp_ns, &nr_ns);
-	rows[0].model = (int64_t)vs.pgalloc;
-	rows[1].model = (int64_t)vs.pgfree;
-	rows[2].model = (int64_t)vs.order9_attempts;
-	rows[3].model = (int64_t)r->sl.model_slab_page_allocs;
-	rows[4].model = (int64_t)vs.extfrag_events;
-	rows[5].model = (int64_t)vs.pageblock_steals;
-	rows[6].model = (int64_t)vs.kswapd_wakes;
-	rows[7].model = (int64_t)vs.direct_reclaims;
-	rows[8].model = (int64_t)vs.direct_reclaimed;
-	rows[9].model = (int64_t)dr_ns;
-	rows[10].model = (int64_t)vs.compact_stalls;
-	rows[12].model = (int64_t)comp_ns;
-	/* the kernel's count is mm_vmscan_node_reclaim_begin, which fires
-	 * only when node_reclaim() scans: calls minus the refused ones */
-	rows[13].model = (int64_t)(vs.node_reclaims - vs.node_reclaim_full -
-				   vs.node_reclaim_noscan);
-	rows[14].model = (int64_t)vs.node_reclaimed;
-	rows[15].model = (int64_t)nr_ns;
-	if (tsv)
-		fputs("counter\tkernel\tmodel\n", f);
-	else
-		fprintf(f, "model vs kernel (%s)\n%-24s %16s %16s\n",
-			r->topo_desc, "counter", "kernel", "model");
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		char mv[32];
-
-		if (rows[i].model < 0)
-			snprintf(mv, sizeof(mv), "-");
-		else
-			snprintf(mv, sizeof(mv), "%lld", (long long)rows[i].model);
-		fprintf(f, tsv ? "%s\t%llu\t%s\n" : "%-24s %16llu %16s\n",
-			rows[i].name, (unsigned long long)rows[i].kern, mv);
-	}
 }
 
 static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
@@ -601,7 +669,8 @@ static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
 	res->model_kswapd_wakes = vs->kswapd_wakes;
 	res->kernel_kswapd_wakes = r->k.kswapd_wakes;
 	res->model_compact_stalls = vs->compact_stalls;
-	res->kernel_compact_stalls = r->k.compact_tries;
+	if (!rp_kernel_count(r, MMC_COMPACT_STALL, &res->kernel_compact_stalls))
+		res->kernel_compact_stalls = 0;
 	res->model_node_reclaims = vs->node_reclaims;
 	res->kernel_node_reclaims = r->k.node_reclaims;
 	res->remote_allocs = vs->pgalloc_remote;
@@ -613,6 +682,16 @@ static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
 	res->latency_max = h->max;
 	res->order9_success_rate = e->o9_rate;
 	res->unusable_index_order9_end = e->unusable;
+	res->nr_counters = MMC_NR_VM_ITEMS < MMT_REPLAY_MAX_COUNTERS ?
+			   MMC_NR_VM_ITEMS : MMT_REPLAY_MAX_COUNTERS;
+	for (unsigned i = 0; i < res->nr_counters; i++) {
+		res->model_counter[i] = vs->ev[i];
+		res->kernel_known[i] = (uint8_t)rp_kernel_count(
+			r, (int)i, &res->kernel_counter[i]);
+	}
+	res->kernel_unusable_known = rp_kernel_unusable(
+		r, &res->kernel_unusable_index_order9_end);
+	res->demand_alloc_fail = rp_demand_alloc_fail(r);
 }
 
 static int write_text(const char *dir, const char *name, const char *text,
@@ -638,10 +717,16 @@ int rp_write_outputs(struct rp_run *r, struct mmt_replay_result *res)
 
 	if (!mem)
 		return -1;
-	if (r->o->mode == MMT_REPLAY_MIRROR)
+	if (r->o->mode == MMT_REPLAY_MIRROR) {
 		rc = rp_mirror_check(r, res, mem);
-	else
+	} else {
+		const char *notes[16];
+		size_t n = rp_demand_notes(r, notes, 16);
+
+		for (size_t i = 0; i < n; i++)
+			fprintf(mem, "assumed: %s\n", notes[i]);
 		rp_print_kernel_table(r, mem, 0);
+	}
 	fclose(mem);
 	mmc_vmstat(r->m, &vs);
 	end_state(r, &vs, &e);
@@ -667,6 +752,16 @@ int rp_write_outputs(struct rp_run *r, struct mmt_replay_result *res)
 			rc = write_calibration(r);
 		if (!rc && r->o->mode == MMT_REPLAY_MIRROR)
 			rc = write_text(dir, "mirror.txt", text, len);
+		if (!rc) {
+			f = rp_create(dir, "vmstat.tsv");
+			if (!f) {
+				rc = -1;
+			} else {
+				rc = rp_write_vmstat(r, f);
+				if (finish(f))
+					rc = -1;
+			}
+		}
 		if (!rc && r->o->mode == MMT_REPLAY_POLICY) {
 			f = rp_create(dir, "model_vs_kernel.tsv");
 			if (!f) {

@@ -48,7 +48,8 @@ struct trace_group {
 static void usage(FILE *f)
 {
 	fputs("usage: mmtrace sweep -o DIR (--policy NAME:SETTINGS | --vary vm.X=A,B,..)...\n"
-	      "                     [--topology SPEC] [--mode MODE] [--sample-ms N]\n"
+	      "                     [--topology SPEC] [--mode MODE] [--start STATE]\n"
+	      "                     [--sample-ms N]\n"
 	      "                     [--mmtrace CMD] TRACE...\n"
 	      "Plans one replay per (trace, policy) for GNU parallel or Slurm to run:\n"
 	      "writes DIR/jobs.txt (a command a line), DIR/slurm.sh (an array job,\n"
@@ -62,6 +63,7 @@ static void usage(FILE *f)
 	      "                         product; with --policy, each policy times it)\n"
 	      "  -t, --topology SPEC    as for replay (e.g. 2)\n"
 	      "  -m, --mode MODE        policy (default) or mirror\n"
+	      "      --start STATE      snapshot or inferred, as for replay\n"
 	      "      --sample-ms N      time series interval in trace time\n"
 	      "      --mmtrace CMD      the mmtrace the jobs run (default: this one,\n"
 	      "                         by its absolute path)\n"
@@ -290,7 +292,7 @@ static void put_word(FILE *f, const char *s)
 struct plan {
 	const char *dir;		/* absolute */
 	const char *mmtrace;
-	const char *topo, *mode;
+	const char *topo, *mode, *start;
 	unsigned sample_ms;
 	const struct trace_group *traces;
 	unsigned ntraces;
@@ -320,6 +322,8 @@ static void put_job(FILE *f, const struct plan *p, const struct trace_group *t,
 	}
 	if (p->mode)
 		fprintf(f, " --mode %s", p->mode);
+	if (p->start)
+		fprintf(f, " --start %s", p->start);
 	if (p->sample_ms)
 		fprintf(f, " --sample-ms %u", p->sample_ms);
 	snprintf(out, sizeof(out), "%s/runs/%s", t->name, pol->name);
@@ -499,6 +503,7 @@ int cmd_sweep(int argc, char **argv)
 		{ "vary", required_argument, NULL, 'V' },
 		{ "topology", required_argument, NULL, 't' },
 		{ "mode", required_argument, NULL, 'm' },
+		{ "start", required_argument, NULL, 'B' },
 		{ "sample-ms", required_argument, NULL, 'S' },
 		{ "mmtrace", required_argument, NULL, 'M' },
 		{ "output", required_argument, NULL, 'o' },
@@ -509,10 +514,12 @@ int cmd_sweep(int argc, char **argv)
 	struct trace_group *traces = calloc(MAX_TRACES, sizeof(*traces));
 	struct vary vary[MAX_VARY];
 	unsigned nbase = 0, nvary = 0, ntraces = 0, npol = 0;
-	const char *dir = NULL, *mmtrace = NULL, *topo = NULL, *mode = NULL;
+	const char *dir = NULL, *mmtrace = NULL, *topo = NULL, *mode = NULL,
+		   *start = NULL;
 	char abs[PATH_MAX], self[PATH_MAX];
 	uint64_t sample_ns = 0;
 	enum mmt_replay_mode m;
+	enum mmt_replay_start st;
 	int c, rc = 2;
 
 	if (!base || !traces) {
@@ -551,6 +558,11 @@ int cmd_sweep(int argc, char **argv)
 			if (rp_parse_mode("sweep", optarg, &m))
 				goto out;
 			mode = optarg;
+			break;
+		case 'B':
+			if (rp_parse_start("sweep", optarg, &st))
+				goto out;
+			start = optarg;
 			break;
 		case 'S':
 			if (rp_parse_sample_ms("sweep", optarg, &sample_ns))
@@ -594,7 +606,7 @@ int cmd_sweep(int argc, char **argv)
 	rc = make_dir(dir, abs);
 	if (rc)
 		goto out;
-	struct plan p = { abs, mmtrace, topo, mode,
+	struct plan p = { abs, mmtrace, topo, mode, start,
 			  (unsigned)(sample_ns / 1000000), traces, ntraces,
 			  pol, npol };
 	rc = 1;

@@ -16,6 +16,7 @@
 #include "mmcore.h"
 #include "mmtrace/cmd.h"
 #include "mmtrace/trace.h"
+#include "replay_int.h"
 #include "zones.h"
 
 static const char *const zone_names[MMC_NR_ZONE_TYPES] = {
@@ -158,6 +159,11 @@ int zoneinfo_topology(const struct zi_zone *zones, int n, uint32_t nr_cpus,
 		if (z->type < 0 || !z->present)
 			continue;
 		struct mmc_node_spec *ns = &t->nodes[z->node];
+		if (ns->nr_zones >= MMC_NR_ZONE_TYPES) {
+			snprintf(err, errlen, "zoneinfo: node %d has more than %d "
+				 "zones the model knows", z->node, MMC_NR_ZONE_TYPES);
+			return -1;
+		}
 		struct mmc_zone_spec *zs = &ns->zones[ns->nr_zones++];
 
 		zs->type = (enum mmc_zone_type)z->type;
@@ -181,10 +187,11 @@ int zoneinfo_topology(const struct zi_zone *zones, int n, uint32_t nr_cpus,
 		t->cpu_node[c] = nid;
 		t->nodes[nid].nr_cpus++;
 	}
+	/* the distance table has nr_nodes rows; zones may name more nodes */
 	for (uint32_t a = 0; a < t->nr_nodes; a++)
 		for (uint32_t b = 0; b < t->nr_nodes; b++)
-			t->distance[a][b] = distance ? distance[a * t->nr_nodes + b] :
-				a == b ? 10 : 20;
+			t->distance[a][b] = distance && a < nr_nodes && b < nr_nodes ?
+				distance[a * nr_nodes + b] : a == b ? 10 : 20;
 	return 0;
 }
 
@@ -493,7 +500,10 @@ static struct mmc *trace_model(const char *path, const struct mmc_policy *base,
 		/* the trace holds every vm sysctl: take those the model knows */
 		if (mmc_policy_set(&p, name, h->sysctls[i].value, tmp, sizeof(tmp)) &&
 		    strstr(tmp, "unknown") == NULL) {
-			snprintf(err, errlen, "%s: header %s", path, tmp);
+			char esc[4 * sizeof(tmp)];	/* values from the file */
+
+			snprintf(err, errlen, "%s: header %s", path,
+				 mmt_text(tmp, esc, sizeof(esc)));
 			goto out;
 		}
 	}
@@ -503,7 +513,8 @@ static struct mmc *trace_model(const char *path, const struct mmc_policy *base,
 		goto out;
 	}
 	if (zoneinfo_topology(zones, (int)h->nr_zones, h->nr_cpus ? h->nr_cpus : 1,
-			      h->cpu_node, h->node_distance, h->nr_nodes, t, err, errlen))
+			      h->cpu_node, h->node_distance, h->nr_nodes, t, err, errlen) ||
+	    rp_model_fits(t, path, err, errlen))
 		goto out;
 	m = mmc_create(t, &p, err, errlen);
 out:

@@ -111,11 +111,14 @@ static const char *embedded_script(const char *file)
 	return NULL;
 }
 
-/* Copies the scripts used into DIR/plots/, where the user can edit and
- * re-run them. */
-static int copy_scripts(const char *dir, char *err, size_t errlen)
+int rpt_copy_script(const char *dir, const char *name, char *err,
+		    size_t errlen)
 {
 	char src[PATH_MAX], pdir[PATH_MAX], file[64], path[PATH_MAX + 64];
+	char *text = NULL;
+	const char *body;
+	FILE *f;
+	int ret;
 
 	if (find_scripts(src, sizeof(src), err, errlen))
 		return -1;
@@ -124,34 +127,35 @@ static int copy_scripts(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", pdir, strerror(errno));
 		return -1;
 	}
-	for (size_t i = 0; i < rpt_nfigures; i++) {
-		char *text = NULL;
-		const char *body;
-		FILE *f;
-		int ret;
-
-		snprintf(file, sizeof(file), "%s.gp", rpt_figures[i].name);
-		if (src[0]) {
-			snprintf(path, sizeof(path), "%s/%s", src, file);
-			text = rpt_read_file(path, NULL, err, errlen);
-			if (!text)
-				return -1;
-			body = text;
-		} else {
-			body = embedded_script(file);
-			if (!body) {
-				snprintf(err, errlen, "plots/%s: not built in", file);
-				return -1;
-			}
-		}
-		f = rpt_create(pdir, file, err, errlen);
-		if (f)
-			fputs(body, f);
-		free(text);
-		ret = f ? rpt_close(f, pdir, file, err, errlen) : -1;
-		if (ret)
+	snprintf(file, sizeof(file), "%s.gp", name);
+	if (src[0]) {
+		snprintf(path, sizeof(path), "%s/%s", src, file);
+		text = rpt_read_file(path, NULL, err, errlen);
+		if (!text)
 			return -1;
+		body = text;
+	} else {
+		body = embedded_script(file);
+		if (!body) {
+			snprintf(err, errlen, "plots/%s: not built in", file);
+			return -1;
+		}
 	}
+	f = rpt_create(pdir, file, err, errlen);
+	if (f)
+		fputs(body, f);
+	free(text);
+	ret = f ? rpt_close(f, pdir, file, err, errlen) : -1;
+	return ret ? -1 : 0;
+}
+
+/* Copies the scripts used into DIR/plots/, where the user can edit and
+ * re-run them. */
+static int copy_scripts(const char *dir, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < rpt_nfigures; i++)
+		if (rpt_copy_script(dir, rpt_figures[i].name, err, errlen))
+			return -1;
 	return 0;
 }
 
@@ -233,11 +237,10 @@ static void remove_figure(const char *dir, const char *name)
 	unlink(path);
 }
 
-/* Draws every figure the report has (per-node ones with several nodes);
- * on failure names the first script that failed, relative to DIR (the
- * message also goes into index.html). */
-static int draw_figures(const struct rpt *r, const char *dir, char *err,
-			size_t errlen)
+/* Draws the named figures; on failure names the first script that
+ * failed, relative to DIR (the message also goes into index.html). */
+int rpt_draw(const char *dir, const char *const *names, size_t n, char *err,
+	     size_t errlen)
 {
 	char gp[PATH_MAX], log[PATH_MAX];
 	struct stat st;
@@ -251,12 +254,10 @@ static int draw_figures(const struct rpt *r, const char *dir, char *err,
 	}
 	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
 	unlink(log);
-	for (size_t i = 0; i < rpt_nfigures; i++) {
-		const char *name = rpt_figures[i].name;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = names[i];
 
 		remove_figure(dir, name);
-		if (!rpt_figure_drawn(r, &rpt_figures[i]))
-			continue;
 		if (run_gnuplot(gp, dir, name) || !file_nonempty(dir, name, "svg") ||
 		    !file_nonempty(dir, name, "png")) {
 			if (!ret)
@@ -268,6 +269,21 @@ static int draw_figures(const struct rpt *r, const char *dir, char *err,
 	if (!stat(log, &st) && st.st_size == 0)
 		unlink(log);
 	return ret;
+}
+
+/* Draws every figure the report has (per-node ones with several nodes). */
+static int draw_figures(const struct rpt *r, const char *dir, char *err,
+			size_t errlen)
+{
+	const char *names[32];
+	size_t n = 0;
+
+	for (size_t i = 0; i < rpt_nfigures && n < 32; i++) {
+		remove_figure(dir, rpt_figures[i].name);
+		if (rpt_figure_drawn(r, &rpt_figures[i]))
+			names[n++] = rpt_figures[i].name;
+	}
+	return rpt_draw(dir, names, n, err, errlen);
 }
 
 /* ---- the whole report --------------------------------------------------- */

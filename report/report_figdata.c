@@ -440,6 +440,10 @@ static void write_params(const struct rpt *r, FILE *f, double heat_max)
 	fprintf(f, "trace_name = ");
 	put_gp_string(f, rj_str(r->runs[0].summary, "trace") ?
 		      rj_str(r->runs[0].summary, "trace") : "");
+	fprintf(f, "\nlatency_source = ");
+	put_gp_string(f, rj_str_path(r->runs[0].summary, "latency_ns.source") ?
+		      rj_str_path(r->runs[0].summary, "latency_ns.source") :
+		      "model default");
 	/* nnodes: the data files hold a series per node when it is > 1 */
 	fprintf(f, "\nnnodes = %d\n", r->nnodes > 0 ? r->nnodes : 1);
 	fprintf(f, "has_ts = %d\nhas_lat = %d\n", has_ts, has_lat);

@@ -78,6 +78,10 @@ static void put_head(const struct rpt *r, FILE *f)
 		rpt_html_escape(f, rj_str(r->runs[0].summary, "topology"));
 		fputs("</code>", f);
 	}
+	if (rj_str(r->runs[0].summary, "start_state") &&
+	    !strcmp(rj_str(r->runs[0].summary, "start_state"), "inferred"))
+		fputs(", start state inferred (every page of the zones free: "
+		      "no start snapshot, or <code>--start inferred</code>)", f);
 	fprintf(f, ", %zu policies.</p>\n", r->nruns);
 }
 

@@ -30,6 +30,8 @@ const struct rj_value *rj_get(const struct rj_value *v, const char *key);
 double rj_num(const struct rj_value *v, const char *path);
 /* String at a key, NULL if absent or not a string. */
 const char *rj_str(const struct rj_value *v, const char *key);
+/* As rj_num: a string at a dotted path ("latency_ns.source"). */
+const char *rj_str_path(const struct rj_value *v, const char *path);
 
 /* ---- one policy's run (report_data.c) ----------------------------------- */
 #define RPT_ORDERS 11		/* 0..MAX_PAGE_ORDER */
@@ -123,6 +125,10 @@ double rpt_metric_value(const struct rpt_run *run, const struct rpt_metric *m);
 double rpt_ratio(double value, double base);
 /* Whether the table shows the metric (optional rows need some value). */
 int rpt_metric_shown(const struct rpt *r, const struct rpt_metric *m);
+/* The metric's unit, with where its values come from when the first
+ * run says so (the modelled latencies: "ns, model default"). */
+const char *rpt_metric_unit(const struct rpt *r, const struct rpt_metric *m,
+			    char *buf, size_t len);
 /* Formats a value as the table shows it; "-" when NaN. */
 void rpt_format(char *buf, size_t len, double v, enum rpt_kind kind);
 /* A value as summary.tsv holds it: tab first; counts and ns whole,
@@ -164,6 +170,14 @@ struct rpt_script {
 };
 extern const struct rpt_script rpt_embedded_scripts[];
 extern const size_t rpt_n_embedded_scripts;
+
+/* report.c: copies plots/NAME.gp (from $MMTRACE_PLOTS, next to the
+ * executable, or built in) into DIR/plots/; draws NAME.svg and NAME.png
+ * in DIR for each name with gnuplot (DIR/gnuplot.log on failure). */
+int rpt_copy_script(const char *dir, const char *name, char *err,
+		    size_t errlen);
+int rpt_draw(const char *dir, const char *const *names, size_t n, char *err,
+	     size_t errlen);
 
 /* The figures, in the order index.html shows them. */
 struct rpt_figure {

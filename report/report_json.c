@@ -388,7 +388,9 @@ const struct rj_value *rj_get(const struct rj_value *v, const char *key)
 	return NULL;
 }
 
-double rj_num(const struct rj_value *v, const char *path)
+/* The value at a dotted path ("latency_ns.p99"), or NULL. */
+static const struct rj_value *rj_at(const struct rj_value *v,
+				    const char *path)
 {
 	char key[128];
 
@@ -397,12 +399,18 @@ double rj_num(const struct rj_value *v, const char *path)
 		size_t n = dot ? (size_t)(dot - path) : strlen(path);
 
 		if (n >= sizeof(key))
-			return NAN;
+			return NULL;
 		memcpy(key, path, n);
 		key[n] = 0;
 		v = rj_get(v, key);
 		path += n + (dot != NULL);
 	}
+	return v;
+}
+
+double rj_num(const struct rj_value *v, const char *path)
+{
+	v = rj_at(v, path);
 	if (!v || v->type != RJ_NUMBER)
 		return NAN;
 	return v->num;
@@ -411,5 +419,11 @@ double rj_num(const struct rj_value *v, const char *path)
 const char *rj_str(const struct rj_value *v, const char *key)
 {
 	v = rj_get(v, key);
+	return v && v->type == RJ_STRING ? v->str : NULL;
+}
+
+const char *rj_str_path(const struct rj_value *v, const char *path)
+{
+	v = rj_at(v, path);
 	return v && v->type == RJ_STRING ? v->str : NULL;
 }

@@ -64,6 +64,22 @@ int rpt_metric_shown(const struct rpt *r, const struct rpt_metric *m)
 	return 0;
 }
 
+const char *rpt_metric_unit(const struct rpt *r, const struct rpt_metric *m,
+			    char *buf, size_t len)
+{
+	const char *dot = strrchr(m->key, '.'), *src;
+	char key[128];
+
+	if (!dot || !r->nruns)
+		return m->unit;
+	snprintf(key, sizeof(key), "%.*s.source", (int)(dot - m->key), m->key);
+	src = rj_str_path(r->runs[0].summary, key);
+	if (!src)
+		return m->unit;
+	snprintf(buf, len, "%s, %s", m->unit, src);
+	return buf;
+}
+
 double rpt_ratio(double value, double base)
 {
 	if (!isfinite(value) || !isfinite(base))
@@ -132,7 +148,7 @@ static void put_stops(const struct rpt *r, FILE *f, const char *head,
 
 static void write_md(const struct rpt *r, FILE *f)
 {
-	char buf[96];
+	char buf[96], unit[96];
 
 	fprintf(f, "# mmtrace compare: %s\n\n", trace_of(r));
 	fprintf(f, "Cells are value (ratio to %s). Lower is better except for "
@@ -147,7 +163,8 @@ static void write_md(const struct rpt *r, FILE *f)
 	for (size_t m = 0; m < rpt_nmetrics; m++) {
 		if (!rpt_metric_shown(r, &rpt_metrics[m]))
 			continue;
-		fprintf(f, "| %s | %s |", rpt_metrics[m].label, rpt_metrics[m].unit);
+		fprintf(f, "| %s | %s |", rpt_metrics[m].label,
+			rpt_metric_unit(r, &rpt_metrics[m], unit, sizeof(unit)));
 		for (size_t i = 0; i < r->nruns; i++) {
 			cell(buf, sizeof(buf), r, i, &rpt_metrics[m]);
 			fprintf(f, " %s |", buf);
@@ -164,14 +181,15 @@ static void write_md(const struct rpt *r, FILE *f)
 /* Fixed-width text, columns right-aligned like mmtests' compare output. */
 static void write_txt(const struct rpt *r, FILE *f)
 {
-	char buf[96];
+	char buf[96], unit[96];
 	int w0 = 0, *w = calloc(r->nruns, sizeof(int));
 
 	if (!w)
 		return;
 	for (size_t m = 0; m < rpt_nmetrics; m++) {
 		int n = (int)(strlen(rpt_metrics[m].label) +
-			      strlen(rpt_metrics[m].unit)) + 3;
+			      strlen(rpt_metric_unit(r, &rpt_metrics[m], unit,
+						     sizeof(unit)))) + 3;
 		if (n > w0)
 			w0 = n;
 	}
@@ -190,12 +208,12 @@ static void write_txt(const struct rpt *r, FILE *f)
 		fprintf(f, "  %*s", w[i], r->runs[i].name);
 	fputc('\n', f);
 	for (size_t m = 0; m < rpt_nmetrics; m++) {
-		char label[80];
+		char label[160];
 
 		if (!rpt_metric_shown(r, &rpt_metrics[m]))
 			continue;
 		snprintf(label, sizeof(label), "%s (%s)", rpt_metrics[m].label,
-			 rpt_metrics[m].unit);
+			 rpt_metric_unit(r, &rpt_metrics[m], unit, sizeof(unit)));
 		fprintf(f, "%-*s", w0, label);
 		for (size_t i = 0; i < r->nruns; i++) {
 			cell(buf, sizeof(buf), r, i, &rpt_metrics[m]);
@@ -240,7 +258,7 @@ static void write_tsv(const struct rpt *r, FILE *f)
 
 void rpt_html_table(const struct rpt *r, FILE *f)
 {
-	char buf[96];
+	char buf[96], unit[96];
 
 	fputs("<table class=\"sum\">\n<tr><th>metric</th><th>unit</th>", f);
 	for (size_t i = 0; i < r->nruns; i++) {
@@ -256,7 +274,8 @@ void rpt_html_table(const struct rpt *r, FILE *f)
 
 		if (!rpt_metric_shown(r, mt))
 			continue;
-		fprintf(f, "<tr><td>%s</td><td>%s</td>", mt->label, mt->unit);
+		fprintf(f, "<tr><td>%s</td><td>%s</td>", mt->label,
+			rpt_metric_unit(r, mt, unit, sizeof(unit)));
 		for (size_t i = 0; i < r->nruns; i++) {
 			double v = rpt_metric_value(&r->runs[i], mt);
 			double ratio = rpt_ratio(v, base);

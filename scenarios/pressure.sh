@@ -3,11 +3,17 @@
 # compaction and THP fallbacks within a minute, safely, optionally while
 # `mmtrace record` records it.
 #
-#   scenarios/pressure.sh [-d SECS] [-f FREE_MIB] [-s vm.NAME=VALUE]...
+#   scenarios/pressure.sh [-d SECS] [-w] [-f FREE_MIB] [-s vm.NAME=VALUE]...
 #                         [-t THP_DEFRAG] [-o TRACE [-r 'RECORD ARGS']]
 #                         [--keep-files] [--clean]
 #
-#   -d SECS         load duration (default 40)
+#   -d SECS         load duration (default 40); with -w, the time cap
+#   -w              fixed work: every worker does a set amount (streams
+#                   FREE_MIB/2 + 512 MiB, rewrites 6 GiB, replaces 250
+#                   anonymous chunks, makes 60 THP regions, 40 rounds of
+#                   small files) and the run ends when all are done, so
+#                   runs under different settings do the same work however
+#                   busy the host is (exit 4 when the cap cut it short)
 #   -f FREE_MIB     free memory left once the hugetlb pool is set
 #                   (default 4352, i.e. 4.25 GiB); the load is sized from it
 #   -s vm.X=V       a vm sysctl for the run (repeatable), restored after
@@ -21,15 +27,16 @@
 # What it does, in order: takes the host lock (/run/mmtrace-host.lock;
 # MMTRACE_HOST_LOCKED=1 when the caller holds it), saves every setting it
 # will touch and restores them on any exit (trap), writes the stream files
-# once (2x the free memory, at least 4 GiB), syncs, drops the page cache and
+# once (2x the free memory, at least 4 GiB), syncs, drops the page cache,
+# waits (up to 120 s) until other processes leave 85% of memory available,
 # compacts memory (every run starts from the same kind of state), sets the
 # hugetlb pool so that FREE_MIB stays free, applies the settings, runs
 # build/scenarios/pressure_load under `timeout` (it stops its workers
-# itself if MemAvailable falls below 512 MiB: no swap here, and anonymous
-# memory is sized to 35% of FREE_MIB), then restores everything and prints
+# itself if free and page-cache memory falls below 512 MiB: no swap here,
+# and anonymous memory is sized to 35% of FREE_MIB), then restores everything and prints
 # the /proc/vmstat deltas of the counters reclaim and compaction move.
 # Exit: 0, 1 on a failure (setting, pool, load), 2 on bad options, 3 when
-# the load stopped at the MemAvailable floor.
+# the load stopped at its memory floor, 4 when the time cap cut -w short.
 set -u
 cd "$(dirname "$0")/.."
 MMTRACE=${MMTRACE:-build/mmtrace}
@@ -39,6 +46,7 @@ LOCK=/run/mmtrace-host.lock
 SECS=40
 FREE=4352
 THP_DEFRAG=
+WORK=0
 TRACE=
 RECARGS=
 KEEP=0
@@ -51,13 +59,18 @@ usage() { sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-d) SECS=${2:?}; shift 2 ;;
+	-w) WORK=1; shift ;;
 	-f) FREE=${2:?}; shift 2 ;;
 	-s) case "${2:-}" in vm.*=*) SETS="$SETS ${2}" ;; *) echo "pressure.sh: -s takes vm.NAME=VALUE, not '${2:-}'" >&2; exit 2 ;; esac; shift 2 ;;
 	-t) THP_DEFRAG=${2:?}; shift 2 ;;
 	-o) TRACE=${2:?}; shift 2 ;;
 	-r) RECARGS=${2:?}; shift 2 ;;
 	--keep-files) KEEP=1; shift ;;
-	--clean) rm -rf "$DIR"; exit 0 ;;
+	--clean)	# under the lock: another run may be streaming them
+		if [ -z "${MMTRACE_HOST_LOCKED:-}" ]; then
+			exec 9>"$LOCK" && flock 9 || { echo "pressure.sh: cannot take $LOCK" >&2; exit 1; }
+		fi
+		rm -rf "$DIR"; exit 0 ;;
 	-h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "pressure.sh: unknown option '$1'" >&2; usage ;;
 	esac
@@ -116,6 +129,18 @@ STREAM=$((FREE * 2)); [ "$STREAM" -lt 4096 ] && STREAM=4096
 "$LOAD" prepare "$DIR" "$STREAM" || die "could not write the stream files in $DIR"
 sync
 echo 3 > /proc/sys/vm/drop_caches
+# Memory other processes hold now and free later would leave the run
+# without pressure (the pool is sized from what is free now), memory they
+# take later pushes it to the floor: wait (up to WAIT_S) for the host to
+# be quiet, at least QUIET_PCT% of MemTotal available.
+waited=0
+while [ "$(meminfo MemAvailable)" -lt $(( $(meminfo MemTotal) * ${QUIET_PCT:-85} / 100 )) ] &&
+      [ "$waited" -lt "${WAIT_S:-120}" ]; do
+	[ "$waited" = 0 ] && echo "pressure.sh: waiting for other processes' memory (MemAvailable $(meminfo MemAvailable) MiB of $(meminfo MemTotal))" >&2
+	sleep 2; waited=$((waited + 2))
+	echo 3 > /proc/sys/vm/drop_caches
+done
+[ "$waited" -gt 0 ] && echo "pressure.sh: waited ${waited} s; MemAvailable $(meminfo MemAvailable) MiB" >&2
 echo 1 > /proc/sys/vm/compact_memory
 free_now=$(meminfo MemFree)
 pages=$(( (free_now - FREE) / 2 ))
@@ -135,12 +160,14 @@ done
 ANON=$((FREE * 35 / 100)); THP=$((FREE * 10 / 100))
 set -- "$LOAD" run "$DIR" "$SECS" --anon-mib "$ANON" --thp-mib "$THP" \
 	--rewrite-mib 512 --small-files 200
+[ "$WORK" = 1 ] && set -- "$@" --stream-quota $((FREE / 2 + 512)) \
+	--rewrite-quota 6144 --anon-quota 250 --thp-quota 60 --small-quota 40
 if [ -n "$TRACE" ]; then
 	# shellcheck disable=SC2086
 	set -- "$MMTRACE" record -o "$TRACE" --force $RECARGS -- "$@"
 fi
 awk '{ print $1, $2 }' /proc/vmstat > "$DIR/vmstat.before"
-echo "pressure.sh: ${SECS} s of load${SETS:+ with$SETS}${THP_DEFRAG:+, THP defrag $THP_DEFRAG}${TRACE:+, recorded to $TRACE}" >&2
+echo "pressure.sh: $([ "$WORK" = 1 ] && echo "fixed work (cap ${SECS} s)" || echo "${SECS} s") of load${SETS:+ with$SETS}${THP_DEFRAG:+, THP defrag $THP_DEFRAG}${TRACE:+, recorded to $TRACE}" >&2
 timeout -k 10 $((SECS + 120)) "$@" &
 LOADPID=$!
 wait "$LOADPID"
@@ -154,7 +181,8 @@ awk 'NR == FNR { b[$1] = $2; next }
 	printf "%s %d\n", $1, $2 - b[$1] }' "$DIR/vmstat.before" "$DIR/vmstat.after"
 case $rc in
 0) ;;
-3) echo "pressure.sh: the load stopped at its MemAvailable floor" >&2 ;;
+3) echo "pressure.sh: the load stopped at its floor of free and page-cache memory" >&2 ;;
+4) echo "pressure.sh: the time cap cut the fixed work short" >&2 ;;
 124|137) echo "pressure.sh: the load overran its time cap and was killed" >&2; rc=1 ;;
 *) echo "pressure.sh: the load exited with status $rc" >&2 ;;
 esac

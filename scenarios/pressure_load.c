@@ -7,6 +7,8 @@
  *       written once with real data (not sparse) and kept between runs.
  *   pressure_load run DIR SECS [--anon-mib N] [--thp-mib N]
  *                 [--rewrite-mib N] [--small-files N] [--floor-mib N]
+ *                 [--stream-quota MIB] [--rewrite-quota MIB]
+ *                 [--anon-quota N] [--thp-quota N] [--small-quota N]
  *       runs five workers for SECS seconds, each its own process:
  *       - stream:  reads the stream files in a loop (page cache far larger
  *                  than free memory: kswapd and direct reclaim of clean
@@ -21,9 +23,19 @@
  *                  fallbacks once memory is fragmented);
  *       - small:   creates, writes and unlinks N small files per round
  *                  (slab and page-cache churn).
- *       The parent watches MemAvailable every 100 ms: below the floor
- *       (default 512 MiB) it kills the workers and exits 3, so a mis-sized
- *       run cannot drive the host into OOM (there is no swap).
+ *       A quota gives a worker a fixed amount of work (MiB read, MiB
+ *       written, chunks replaced, regions made, rounds): it stops when it
+ *       is done, and SECS is only a cap.  With quotas every run does the
+ *       same work however fast the host is (a busy disk streams less in
+ *       a given time), so runs under different settings differ only in
+ *       what the kernel did; the parent exits 4 when the cap cut a quota.
+ *       The parent watches, every 100 ms, the memory that is free or
+ *       page cache (MemFree + Active(file) + Inactive(file): what reclaim
+ *       can still give): below the floor (default 512 MiB) it kills the
+ *       workers and exits 3, so a mis-sized run cannot drive the host
+ *       into OOM (there is no swap).  (MemAvailable would stop a run
+ *       under a large vm.watermark_scale_factor early: it subtracts the
+ *       high watermarks.)
  *
  * Every random choice comes from a fixed seed, so runs of one scenario do
  * the same work in the same order; what the kernel does with it is what
@@ -57,6 +69,9 @@ struct opts {
 	const char *dir;
 	double secs;
 	unsigned long anon_mib, thp_mib, rewrite_mib, small_files, floor_mib;
+	/* fixed work (0: until the deadline) */
+	unsigned long stream_quota, rewrite_quota, anon_quota, thp_quota,
+		      small_quota;
 };
 
 static double now(void)
@@ -65,6 +80,12 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* more work to do before the deadline: the clock, then the quota */
+static int more(double end, unsigned long done, unsigned long quota)
+{
+	return now() < end && (!quota || done < quota);
 }
 
 /* splitmix64: fixed seeds make every run do the same work */
@@ -149,10 +170,11 @@ static unsigned long stream(const struct opts *o, double end)
 
 	if (!buf)
 		die("malloc");
-	while (now() < end) {
+	while (more(end, bytes >> 20, o->stream_quota)) {
 		int any = 0;
 
-		for (unsigned i = 0; now() < end; i++) {
+		for (unsigned i = 0; more(end, bytes >> 20, o->stream_quota);
+		     i++) {
 			ssize_t n;
 			int fd;
 
@@ -161,7 +183,8 @@ static unsigned long stream(const struct opts *o, double end)
 			if (fd < 0)
 				break;
 			any = 1;
-			while (now() < end && (n = read(fd, buf, MIB)) > 0)
+			while (more(end, bytes >> 20, o->stream_quota) &&
+			       (n = read(fd, buf, MIB)) > 0)
 				bytes += (unsigned long)n;
 			close(fd);
 		}
@@ -188,7 +211,7 @@ static unsigned long rewrite(const struct opts *o, double end)
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0)
 		die(path);
-	while (now() < end) {
+	while (more(end, mib, o->rewrite_quota)) {
 		off_t off = (off_t)(mib % o->rewrite_mib) * (off_t)MIB;
 
 		buf[0]++;
@@ -233,7 +256,7 @@ static unsigned long anon(const struct opts *o, double end)
 		chunk[i] = map_anon(ANON_CHUNK, 4096);
 		touch(chunk[i], ANON_CHUNK, i);
 	}
-	while (n && now() < end) {
+	while (n && more(end, replaced, o->anon_quota)) {
 		size_t i = rnd(&seed) % n;
 
 		if (rnd(&seed) % 4 == 0) {
@@ -260,7 +283,7 @@ static unsigned long thp(const struct opts *o, double end)
 
 	if (!region)
 		die("calloc");
-	while (n && now() < end) {
+	while (n && more(end, made, o->thp_quota)) {
 		size_t i = made % n;
 
 		if (region[i])
@@ -285,7 +308,7 @@ static unsigned long small(const struct opts *o, double end)
 	snprintf(path, sizeof(path), "%s/small", o->dir);
 	if (mkdir(path, 0700) && errno != EEXIST)
 		die(path);
-	while (now() < end) {
+	while (more(end, rounds, o->small_quota)) {
 		for (unsigned long i = 0; i < o->small_files; i++) {
 			int fd;
 
@@ -322,19 +345,42 @@ static unsigned long run_worker(int w, const struct opts *o, double end)
 
 /* ---- the parent: start, watch, collect ------------------------------------- */
 
-static long mem_available_mib(void)
+/* MemAvailable, and what is free or page cache (MemFree + Active(file)
+ * + Inactive(file)), in MiB; -1 when unreadable. */
+static void meminfo(long *avail, long *reclaimable)
 {
 	char line[256];
-	long kb = -1;
+	long kb, a = -1, fr = -1, af = -1, inf = -1;
 	FILE *f = fopen("/proc/meminfo", "r");
 
+	*avail = *reclaimable = -1;
 	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
+		return;
+	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "MemAvailable: %ld kB", &kb) == 1)
-			break;
+			a = kb;
+		else if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
+			fr = kb;
+		else if (sscanf(line, "Active(file): %ld kB", &kb) == 1)
+			af = kb;
+		else if (sscanf(line, "Inactive(file): %ld kB", &kb) == 1)
+			inf = kb;
+	}
 	fclose(f);
-	return kb < 0 ? -1 : kb / 1024;
+	*avail = a < 0 ? -1 : a / 1024;
+	if (fr >= 0 && af >= 0 && inf >= 0)
+		*reclaimable = (fr + af + inf) / 1024;
+}
+
+/* a worker's quota and what it did */
+static int cut_short(const struct opts *o, const unsigned long *result)
+{
+	return (o->stream_quota && result[W_STREAM] < o->stream_quota) ||
+	       (o->rewrite_quota && result[W_REWRITE] < o->rewrite_quota) ||
+	       (o->anon_quota && o->anon_mib && result[W_ANON] < o->anon_quota) ||
+	       (o->thp_quota && o->thp_mib && result[W_THP] < o->thp_quota) ||
+	       (o->small_quota && o->small_files &&
+		result[W_SMALL] < o->small_quota);
 }
 
 static int run(const struct opts *o)
@@ -344,7 +390,9 @@ static int run(const struct opts *o)
 	unsigned long result[NR_WORKERS] = { 0 };
 	double end = now() + o->secs;
 	int live = 0, aborted = 0, failed = 0;
-	long min_avail = mem_available_mib();
+	long min_avail, min_recl, avail, recl;
+
+	meminfo(&min_avail, &min_recl);
 
 	for (int w = 0; w < NR_WORKERS; w++) {
 		if ((w == W_ANON && !o->anon_mib) || (w == W_THP && !o->thp_mib) ||
@@ -369,7 +417,6 @@ static int run(const struct opts *o)
 	while (live) {
 		int st;
 		pid_t p = waitpid(-1, &st, WNOHANG);
-		long avail;
 
 		if (p > 0) {
 			for (int w = 0; w < NR_WORKERS; w++) {
@@ -386,12 +433,15 @@ static int run(const struct opts *o)
 			live--;
 			continue;
 		}
-		avail = mem_available_mib();
+		meminfo(&avail, &recl);
 		if (avail >= 0 && avail < min_avail)
 			min_avail = avail;
-		if (!aborted && avail >= 0 && (unsigned long)avail < o->floor_mib) {
-			fprintf(stderr, "pressure_load: MemAvailable %ld MiB below the floor "
-				"of %lu MiB: stopping the workers\n", avail, o->floor_mib);
+		if (recl >= 0 && recl < min_recl)
+			min_recl = recl;
+		if (!aborted && recl >= 0 && (unsigned long)recl < o->floor_mib) {
+			fprintf(stderr, "pressure_load: free and page cache %ld MiB below "
+				"the floor of %lu MiB: stopping the workers\n", recl,
+				o->floor_mib);
 			for (int w = 0; w < NR_WORKERS; w++)
 				if (pid[w])
 					kill(pid[w], SIGKILL);
@@ -405,15 +455,22 @@ static int run(const struct opts *o)
 		usleep(100000);
 	}
 	printf("stream_mib %lu rewrite_mib %lu anon_replaced %lu thp_regions %lu "
-	       "small_rounds %lu min_available_mib %ld\n", result[W_STREAM],
-	       result[W_REWRITE], result[W_ANON], result[W_THP], result[W_SMALL],
-	       min_avail);
+	       "small_rounds %lu min_available_mib %ld min_free_or_file_mib %ld\n",
+	       result[W_STREAM], result[W_REWRITE], result[W_ANON], result[W_THP],
+	       result[W_SMALL], min_avail, min_recl);
 	for (int w = 0; w < NR_WORKERS; w++)
 		if (failed && pid[w])
 			fprintf(stderr, "pressure_load: worker %s failed\n", worker_name[w]);
 	if (aborted)
 		return 3;
-	return failed ? 1 : 0;
+	if (failed)
+		return 1;
+	if (cut_short(o, result)) {
+		fprintf(stderr, "pressure_load: the %.0f s cap cut a quota short\n",
+			o->secs);
+		return 4;
+	}
+	return 0;
 }
 
 static unsigned long num(const char *opt, const char *s)
@@ -435,6 +492,8 @@ static void usage(FILE *f)
 	fputs("usage: pressure_load prepare DIR STREAM_MIB\n"
 	      "       pressure_load run DIR SECS [--anon-mib N] [--thp-mib N]\n"
 	      "                     [--rewrite-mib N] [--small-files N] [--floor-mib N]\n"
+	      "                     [--stream-quota MIB] [--rewrite-quota MIB]\n"
+	      "                     [--anon-quota N] [--thp-quota N] [--small-quota N]\n"
 	      "Workload of scenarios/pressure.sh; see the comment at the top of\n"
 	      "scenarios/pressure_load.c.\n", f);
 }
@@ -469,6 +528,16 @@ int main(int argc, char **argv)
 			dst = &o.small_files;
 		else if (!strcmp(argv[i], "--floor-mib"))
 			dst = &o.floor_mib;
+		else if (!strcmp(argv[i], "--stream-quota"))
+			dst = &o.stream_quota;
+		else if (!strcmp(argv[i], "--rewrite-quota"))
+			dst = &o.rewrite_quota;
+		else if (!strcmp(argv[i], "--anon-quota"))
+			dst = &o.anon_quota;
+		else if (!strcmp(argv[i], "--thp-quota"))
+			dst = &o.thp_quota;
+		else if (!strcmp(argv[i], "--small-quota"))
+			dst = &o.small_quota;
 		if (!dst || i + 1 >= argc) {
 			fprintf(stderr, "pressure_load: bad option '%s'\n", argv[i]);
 			return 2;

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Install what mmtrace needs to build, test and benchmark, with apt-get.
+# Install what mmtrace needs to build, test, fuzz (clang and its libFuzzer
+# runtime, libclang-rt) and benchmark, with apt-get.
 # Quick when everything is present: dpkg-query first, apt-get only for gaps.
 set -e
 PKGS="clang llvm libbpf-dev bpftool libzstd-dev zstd libcmocka-dev gnuplot-nox \

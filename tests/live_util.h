@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void slurp(const char *path, char *buf, size_t len)
+static inline void slurp(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "re");
 	size_t n = f ? fread(buf, 1, len - 1, f) : 0;
@@ -29,7 +29,7 @@ static void slurp(const char *path, char *buf, size_t len)
  * with an mmtrace binary; DIR (a mkdtemp template) is created and OUT and
  * LOG (600 bytes each) name NAME.mmt and record.log in it.  Returns the
  * binary to run. */
-static const char *live_setup(char *dir, char *out, char *log, const char *name)
+static inline const char *live_setup(char *dir, char *out, char *log, const char *name)
 {
 	const char *mmtrace = getenv("MMTRACE");
 
@@ -46,14 +46,14 @@ static const char *live_setup(char *dir, char *out, char *log, const char *name)
 }
 
 /* The recorder's log says BPF cannot be used here: the live tests skip. */
-static int live_no_bpf(const char *log)
+static inline int live_no_bpf(const char *log)
 {
 	return strstr(log, "loading BPF") || strstr(log, "needs root");
 }
 
 /* 1 once the recorder has started writing OUT (record creates it empty
  * before attaching anything), 0 when the recorder exited first. */
-static int wait_ready(pid_t pid, const char *out)
+static inline int wait_ready(pid_t pid, const char *out)
 {
 	struct stat st;
 	int status;

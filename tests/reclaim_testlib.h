@@ -107,6 +107,23 @@ static inline void tl_fill(struct mmc *m, uint64_t pfn, uint64_t nr, int cls)
 	}
 }
 
+/* Node 0's zone from pfn `from` on: pages of class cls, with pages 8..15
+ * of every 16 free (order-3 blocks), drained to the buddy.  Compaction
+ * cannot make a block above order 3 out of kernel pages, and
+ * __reset_isolation_pfn(), which looks at every eighth page, sees both
+ * allocated and free pages in every pageblock. */
+static inline void tl_fill_holes(struct mmc *m, uint64_t from, int cls)
+{
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t end = z->start_pfn + z->managed;
+
+	tl_fill(m, from, end - from, cls);
+	for (uint64_t p = from; p < end; p++)
+		if ((p - z->start_pfn) & 8)
+			assert_int_equal(mmc_free(m, p, 0, 0, NULL), 0);
+	mmc_drain_all(m);
+}
+
 /* mmcore's invariants (free lists, classes, counts) and the LRU's own:
  * every LRU folio's pages carry PG_LRU, and the per-list page counts
  * equal what the page states say. */

@@ -75,7 +75,7 @@ static void direct_compaction_makes_order9(void **state)
 	/* fragmentation index for order 9 is near 1000: compaction, not
 	 * reclaim, is the answer */
 	assert_true(zone_fragmentation_index(z, 9) > 500);
-	assert_true(compaction_suitable(m, z, 9, MMC_ZONE_NORMAL));
+	assert_true(compaction_suitable(m, z, 9, low_wmark_pages(z), MMC_ZONE_NORMAL));
 
 	rec.m = m;
 	mmc_set_migrate_hook(m, migrate_fn, &rec);
@@ -190,10 +190,10 @@ static void compaction_suitable_vs_extfrag_threshold(void **state)
 		assert_int_equal(fi, expect);
 		assert_true(fi > 0 && fi < 500);
 		/* above threshold 0: suitable; at or under 500: not */
-		assert_int_equal(compaction_suitable(m, z, 9, MMC_ZONE_NORMAL),
+		assert_int_equal(compaction_suitable(m, z, 9, low_wmark_pages(z), MMC_ZONE_NORMAL),
 				 fi > thr);
 		/* non-costly orders ignore the index */
-		assert_true(compaction_suitable(m, z, 3, MMC_ZONE_NORMAL));
+		assert_true(compaction_suitable(m, z, 3, min_wmark_pages(z), MMC_ZONE_NORMAL));
 		/* and order 8 has a suitable block: index -1000 */
 		assert_int_equal(zone_fragmentation_index(z, 8), -1000);
 		tl_check(m);
@@ -205,7 +205,7 @@ static void compaction_suitable_vs_extfrag_threshold(void **state)
 	struct mmc_zone *z = tl_zone(m, 0);
 	uint64_t keep = low_wmark_pages(z) + (2ull << 9) - 1;
 	tl_fill(m, z->start_pfn, z->managed - keep, MMC_PC_ANON);
-	assert_false(compaction_suitable(m, z, 9, MMC_ZONE_NORMAL));
+	assert_false(compaction_suitable(m, z, 9, low_wmark_pages(z), MMC_ZONE_NORMAL));
 	tl_check(m);
 	mmc_destroy(m);
 }
@@ -215,8 +215,11 @@ static void deferral(void **state)
 	struct mmc_result res;
 	(void)state;
 
-	/* all unmovable: compaction cannot help; a sync attempt that
-	 * scans the whole zone in vain defers the next ones */
+	/* all unmovable: compaction cannot help; a sync attempt whose
+	 * scanners meet in vain defers the next ones.  It is a partial pass
+	 * (COMPACT_PARTIAL_SKIPPED): the scanners start at their cached
+	 * positions, and only SYNC_FULL (or a restart after kswapd reset the
+	 * skip hints) makes a whole-zone pass (COMPACT_COMPLETE). */
 	struct mmc *m = one_node(0, 0);
 	struct mmc_zone *z = tl_zone(m, 0);
 	tl_fill(m, z->start_pfn, z->managed, MMC_PC_KERNEL);
@@ -228,7 +231,7 @@ static void deferral(void **state)
 					      ALLOC_WMARK_MIN, 0,
 					      MMC_ZONE_NORMAL,
 					      COMPACT_PRIO_SYNC_LIGHT, &res),
-			 COMPACT_COMPLETE);
+			 COMPACT_PARTIAL_SKIPPED);
 	assert_int_equal(res.compact_migrated, 0);
 	assert_true(res.compact_scanned > 0);
 	/* defer_shift 1: the next attempt is deferred, the one after runs */
@@ -241,7 +244,7 @@ static void deferral(void **state)
 					      ALLOC_WMARK_MIN, 0,
 					      MMC_ZONE_NORMAL,
 					      COMPACT_PRIO_SYNC_LIGHT, NULL),
-			 COMPACT_COMPLETE);
+			 COMPACT_PARTIAL_SKIPPED);
 	/* lower orders than the failed one are not deferred */
 	assert_int_not_equal(try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 5,
 						  ALLOC_WMARK_MIN, 0,
@@ -318,6 +321,258 @@ static void kcompactd_after_kswapd(void **state)
 	mmc_destroy(m);
 }
 
+static uint64_t ev(struct mmc *m, int item)
+{
+	struct mmc_vmstat vs;
+
+	mmc_vmstat(m, &vs);
+	return vs.ev[item];
+}
+
+static enum compact_result direct(struct mmc *m, enum compact_priority prio,
+				  struct mmc_result *res)
+{
+	if (res)
+		memset(res, 0, sizeof(*res));
+	return try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 9, ALLOC_WMARK_MIN,
+				    0, MMC_ZONE_NORMAL, prio, res);
+}
+
+/* Pageblock skip hints: a pass over blocks with nothing to isolate
+ * marks them (isolation_suitable then passes them by), and kswapd going
+ * to sleep after a whole direct pass clears the hints of blocks that
+ * hold LRU or free pages again (__reset_isolation_suitable). */
+static void skip_hints(void **state)
+{
+	struct mmc_result res;
+	(void)state;
+
+	struct mmc *m = one_node(0, 0);
+	struct mmc_zone *z = tl_zone(m, 0);
+	/* unmovable pages, an order-3 free block in every 16 pages */
+	tl_fill_holes(m, z->start_pfn, MMC_PC_KERNEL);
+	assert_int_equal(direct(m, COMPACT_PRIO_SYNC_LIGHT, &res),
+			 COMPACT_PARTIAL_SKIPPED);
+	uint64_t first = ev(m, MMC_COMPACT_MIGRATE_SCANNED);
+	assert_true(first >= z->managed / 2);
+	/* every block is skipped now: the next pass scans nothing */
+	reset_isolation_suitable(m, 0);	/* no LRU pages: no block reset */
+	assert_int_equal(direct(m, COMPACT_PRIO_SYNC_LIGHT, NULL),
+			 COMPACT_DEFERRED);
+	assert_int_equal(direct(m, COMPACT_PRIO_SYNC_LIGHT, NULL),
+			 COMPACT_PARTIAL_SKIPPED);
+	uint64_t second = ev(m, MMC_COMPACT_MIGRATE_SCANNED) - first;
+	assert_true(second < pageblock_nr_pages);
+	/* the pages become movable; kswapd's reset clears the hints of
+	 * blocks with LRU pages and the next pass scans them again */
+	for (uint64_t p = z->start_pfn; p < z->start_pfn + z->managed; p++)
+		if (page_allocated(z->page[pfn_to_idx(z, p)]))
+			assert_int_equal(mmc_lru_add(m, p, 0, MMC_PC_ANON), 0);
+	uint64_t before = ev(m, MMC_COMPACT_MIGRATE_SCANNED);
+	reset_isolation_suitable(m, 0);
+	/* SYNC_FULL ignores hints anyway: use SYNC_LIGHT once undeferred */
+	while (direct(m, COMPACT_PRIO_SYNC_LIGHT, &res) == COMPACT_DEFERRED)
+		;
+	assert_true(ev(m, MMC_COMPACT_MIGRATE_SCANNED) - before >=
+		    pageblock_nr_pages);
+	assert_true(res.compact_migrated > 0);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+/* Async direct compaction gives up on an order-aligned block at its
+ * first page that cannot move (isolate_migratepages_block
+ * skip_on_failure); sync-light goes on and moves the rest. */
+static void async_gives_up_on_a_block(void **state)
+{
+	struct migrate_rec rec[2];
+	(void)state;
+
+	for (int sync = 0; sync < 2; sync++) {
+		struct mmc *m = one_node(0, 0);
+		struct mmc_zone *z = tl_zone(m, 0);
+		uint64_t start = z->start_pfn;
+
+		memset(&rec[sync], 0, sizeof(rec[sync]));
+		rec[sync].m = m;
+		mmc_set_migrate_hook(m, migrate_fn, &rec[sync]);
+
+		/* each of the first 32 pageblocks: a kernel page, 255 anon
+		 * pages, 256 free; the rest of the zone free */
+		for (uint64_t b = 0; b < 32; b++) {
+			uint64_t pfn = start + (b << pageblock_order);
+
+			tl_fill(m, pfn, 1, MMC_PC_KERNEL);
+			tl_fill(m, pfn + 1, 255, MMC_PC_ANON);
+		}
+		tl_fill(m, start + (32u << pageblock_order),
+			z->managed - (32u << pageblock_order), MMC_PC_ANON);
+		for (uint64_t p = start + (32u << pageblock_order);
+		     p < start + z->managed; p += 2)
+			assert_int_equal(mmc_free(m, p, 0, 0, NULL), 0);
+		mmc_drain_all(m);
+		direct(m, sync ? COMPACT_PRIO_SYNC_LIGHT : COMPACT_PRIO_ASYNC,
+		       NULL);
+		rec[sync].min_from -= start;
+		tl_check(m);
+		mmc_destroy(m);
+	}
+	/* async: nothing moved out of the 32 blocks with a kernel page;
+	 * sync-light moved their anon pages */
+	assert_true(rec[0].calls == 0 ||
+		    rec[0].min_from >= (32u << pageblock_order));
+	assert_true(rec[1].calls > 0);
+	assert_true(rec[1].min_from < (32u << pageblock_order));
+}
+
+/* Hugetlb pages (mmc_seed_compound) are never a migration source and
+ * the free scanner steps over each whole (512 pfns, then skipped). */
+static void hugetlb_blocks(void **state)
+{
+	struct mmc_result res;
+	(void)state;
+
+	struct mmc *m = one_node(0, 0);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t start = z->start_pfn, nb = z->managed >> pageblock_order;
+
+	/* the lower half of the zone is a hugetlb pool, the upper half
+	 * anon pages with every other page free */
+	tl_fill(m, start, z->managed / 2, MMC_PC_KERNEL);
+	for (uint64_t b = 0; b < nb / 2; b++)
+		assert_int_equal(mmc_seed_compound(m, start +
+			(b << pageblock_order), pageblock_order), 0);
+	/* not all kernel pages, or not aligned: refused */
+	assert_int_equal(mmc_seed_compound(m, start + 1, pageblock_order), -1);
+	assert_int_equal(mmc_seed_compound(m, start + z->managed / 2,
+					   pageblock_order), -1);
+	tl_fill(m, start + z->managed / 2, z->managed / 2, MMC_PC_ANON);
+	for (uint64_t p = start + z->managed / 2; p < start + z->managed; p += 2)
+		assert_int_equal(mmc_free(m, p, 0, 0, NULL), 0);
+	mmc_drain_all(m);
+	assert_int_equal(direct(m, COMPACT_PRIO_SYNC_FULL, &res),
+			 COMPACT_SUCCESS);
+	/* the pool's half was not scanned by the migrate scanner: every
+	 * migration came from the upper half */
+	assert_true(ev(m, MMC_COMPACT_MIGRATE_SCANNED) < z->managed / 2);
+	assert_true(res.compact_migrated > 0);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+struct split_rec {
+	uint64_t splits, pieces;
+};
+
+static void split_fn(void *ctx, uint64_t pfn, unsigned order)
+{
+	struct split_rec *r = ctx;
+
+	(void)pfn;
+	r->splits++;
+	r->pieces += 1ull << order;
+}
+
+/* A large page-cache folio with only smaller free targets is split and
+ * its pages migrate one by one (migrate_pages_batch's try_split_folio);
+ * the split hook runs first. */
+static void large_folio_split(void **state)
+{
+	struct split_rec rec = { 0 };
+	(void)state;
+
+	struct mmc *m = one_node(0, 0);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t start = z->start_pfn;
+
+	mmc_set_split_hook(m, split_fn, &rec);
+	/* block 0: one order-8 file folio and 256 free pages; the rest
+	 * kernel pages with an order-3 free block in every 16 */
+	assert_int_equal(mmc_alloc_at(m, start, 8, MMC_GFP_HIGHUSER_MOVABLE,
+				      0, NULL), 0);
+	assert_int_equal(mmc_lru_add(m, start, 8, MMC_PC_FILE), 0);
+	tl_fill_holes(m, start + pageblock_nr_pages, MMC_PC_KERNEL);
+	assert_int_equal(direct(m, COMPACT_PRIO_SYNC_FULL, NULL),
+			 COMPACT_SUCCESS);
+	assert_int_equal(rec.splits, 1);
+	assert_int_equal(rec.pieces, 256);
+	assert_int_equal(ev(m, MMC_PGMIGRATE_SUCCESS), 256);
+	assert_true(largest_free_order(m) >= 9);
+	assert_int_equal(lru_pages(m, 0, true, false), 256);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+/* compact_stall counts a direct compaction unless every zone skipped it
+ * (not suitable); a deferred one counts; mm_compaction_try_to_compact_pages
+ * counts them all, mm_compaction_begin only the runs. */
+static void stall_counting(void **state)
+{
+	struct mmc_result res;
+	(void)state;
+
+	/* too little free memory: compaction_suitable() fails, skipped */
+	struct mmc *m = one_node(0, 0);
+	struct mmc_zone *z = tl_zone(m, 0);
+	tl_fill(m, z->start_pfn, z->managed - min_wmark_pages(z) - 8,
+		MMC_PC_FILE);
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(mmc_alloc(m, 9, MMC_GFP_TRANSHUGE | MMC___GFP_NORETRY,
+				   0, &res), -1);
+	assert_int_equal(ev(m, MMC_COMPACT_STALL), 0);
+	assert_true(ev(m, MMC_TP_TRY_TO_COMPACT_PAGES) >= 1);
+	assert_int_equal(ev(m, MMC_TP_COMPACTION_BEGIN), 0);
+	mmc_destroy(m);
+
+	/* fragmented: a run that fails, then a deferred attempt: both
+	 * stalls, one run */
+	m = one_node(0, 0);
+	z = tl_zone(m, 0);
+	tl_fill_holes(m, z->start_pfn, MMC_PC_KERNEL);
+	assert_int_equal(direct(m, COMPACT_PRIO_SYNC_LIGHT, NULL),
+			 COMPACT_PARTIAL_SKIPPED);
+	/* the allocation's async attempt is deferred; then it reclaims
+	 * (nothing to reclaim) and gives up: __GFP_NORETRY */
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(mmc_alloc(m, 9, MMC_GFP_TRANSHUGE | MMC___GFP_NORETRY,
+				   0, &res), -1);
+	assert_int_equal(ev(m, MMC_COMPACT_STALL), 1);
+	assert_int_equal(ev(m, MMC_COMPACT_FAIL), 1);
+	assert_int_equal(ev(m, MMC_COMPACT_SUCCESS), 0);
+	assert_int_equal(ev(m, MMC_TP_COMPACTION_BEGIN), 1);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+/* kcompactd: woken at once when compaction would run on the node; else
+ * the order waits for the end of its 500 ms wait (kcompactd_node_suitable
+ * at the wake-up, kcompactd_work_requested at the timeout). */
+static void kcompactd_wait(void **state)
+{
+	(void)state;
+
+	struct mmc *m = one_node(0, 500);
+	struct mmc_zone *z = tl_zone(m, 0);
+	fragment(m);
+	mmc_tick(m, 1000 * 1000000ull);		/* kcompactd's wait begins */
+	/* too little free memory for compaction_suitable(): no wake */
+	uint64_t keep = z->nr_free;
+	for (uint64_t p = z->start_pfn; p < z->start_pfn + z->managed &&
+	     z->nr_free > min_wmark_pages(z); p++)
+		if (page_class(z->page[pfn_to_idx(z, p)]) == MMC_PC_FREE)
+			tl_fill(m, p, 1, MMC_PC_KERNEL);
+	wakeup_kcompactd(m, 0, 9, MMC_ZONE_NORMAL);
+	mmc_tick(m, 1100 * 1000000ull);
+	assert_int_equal(ev(m, MMC_COMPACT_DAEMON_WAKE), 0);
+	/* at the end of the wait the pending order runs (and compaction
+	 * finds nothing suitable) */
+	mmc_tick(m, 1600 * 1000000ull);
+	assert_int_equal(ev(m, MMC_COMPACT_DAEMON_WAKE), 1);
+	assert_true(keep > z->nr_free);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
 static void determinism(void **state)
 {
 	struct mmc_vmstat a, b;
@@ -351,6 +606,12 @@ int main(void)
 		cmocka_unit_test(deferral),
 		cmocka_unit_test(proactive_compaction),
 		cmocka_unit_test(kcompactd_after_kswapd),
+		cmocka_unit_test(skip_hints),
+		cmocka_unit_test(async_gives_up_on_a_block),
+		cmocka_unit_test(hugetlb_blocks),
+		cmocka_unit_test(large_folio_split),
+		cmocka_unit_test(stall_counting),
+		cmocka_unit_test(kcompactd_wait),
 		cmocka_unit_test(determinism),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -166,7 +166,7 @@ static void test_kswapd_balances_in_pageblocks(void **state)
 		assert_int_equal(zone_free_pages_blocks(z), 512);
 		wakeup_kswapd(m, z, MMC_GFP_KERNEL, pageblock_order,
 			      MMC_ZONE_NORMAL);
-		assert_int_equal(m->vm.kswapd_wakes, dm);
+		assert_int_equal(m->vm.ev[MMC_TP_WAKEUP_KSWAPD], dm);
 		assert_int_equal(m->nodes[0].kswapd_awake, dm);
 		tl_check(m);
 		mmc_destroy(m);
@@ -194,7 +194,7 @@ static void test_kcompactd_compacts_to_the_high_mark(void **state)
 		wakeup_kcompactd(m, 0, pageblock_order, MMC_ZONE_NORMAL);
 		compaction_tick(m, 1);
 		blocks[dm] = zone_free_pages_blocks(z);
-		migrated[dm] = m->vm.compact_migrated;
+		migrated[dm] = m->vm.ev[MMC_PGMIGRATE_SUCCESS];
 		tl_check(m);
 		mmc_destroy(m);
 	}

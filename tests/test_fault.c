@@ -96,7 +96,7 @@ static void test_first_touch_then_minor(void **state)
 			 MMC_FK_MINOR);
 	assert_int_equal(mmc_fault(m, 100, BASE + 9 * PG, MMC_FAULT_WRITE, 0,
 				   &r), MMC_FK_ANON);
-	assert_int_equal(m->vm.thp_fault_alloc, 0);
+	assert_int_equal(m->vm.ev[MMC_THP_FAULT_ALLOC], 0);
 	mmc_destroy(m);
 }
 
@@ -112,7 +112,7 @@ static void test_thp_always(void **state)
 	head = r.pfn - 3;
 	assert_int_equal(head & 511, 0);
 	assert_int_equal(class_of(m, head + 511), MMC_PC_ANON);
-	assert_int_equal(m->vm.thp_fault_alloc, 1);
+	assert_int_equal(m->vm.ev[MMC_THP_FAULT_ALLOC], 1);
 	/* the rest of the 2 MiB is mapped by the same THP */
 	assert_int_equal(mmc_fault(m, 7, BASE + 300 * PG, MMC_FAULT_WRITE |
 				   MMC_FAULT_THP, 1, &r), MMC_FK_MINOR);
@@ -132,7 +132,7 @@ static void test_thp_always(void **state)
 				   MMC_FAULT_WRITE, 0, &r), MMC_FK_ANON);
 	assert_int_equal(mmc_fault(m, 7, BASE + 2 * HPAGE + 2 * PG,
 				   MMC_FAULT_THP, 0, &r), MMC_FK_MINOR);
-	assert_int_equal(m->vm.thp_fault_alloc, 1);
+	assert_int_equal(m->vm.ev[MMC_THP_FAULT_ALLOC], 1);
 	mmc_destroy(m);
 }
 
@@ -154,7 +154,7 @@ static void test_thp_policy(void **state)
 	m = new_model("256M,2", 0, 4);
 	assert_int_equal(mmc_fault(m, 1, BASE, MMC_FAULT_WRITE | MMC_FAULT_THP |
 				   MMC_FAULT_MADVISED, 0, &r), MMC_FK_ANON);
-	assert_int_equal(m->vm.thp_fault_alloc + m->vm.thp_fault_fallback, 0);
+	assert_int_equal(m->vm.ev[MMC_THP_FAULT_ALLOC] + m->vm.ev[MMC_THP_FAULT_FALLBACK], 0);
 	mmc_destroy(m);
 }
 
@@ -170,8 +170,8 @@ static void test_thp_fallback(void **state)
 				   0, &r), MMC_FK_ANON);
 	assert_true(r.pfn != NO_PFN);
 	assert_int_equal(class_of(m, r.pfn), MMC_PC_ANON);
-	assert_int_equal(m->vm.thp_fault_fallback, 1);
-	assert_int_equal(m->vm.thp_fault_alloc, 0);
+	assert_int_equal(m->vm.ev[MMC_THP_FAULT_FALLBACK], 1);
+	assert_int_equal(m->vm.ev[MMC_THP_FAULT_ALLOC], 0);
 	mmc_destroy(m);
 }
 
@@ -190,7 +190,7 @@ static void test_thp_local_node_first(void **state)
 	assert_int_equal(mmc_fault(m, 1, BASE, MMC_FAULT_WRITE | MMC_FAULT_THP,
 				   0, &r), MMC_FK_ANON);
 	assert_int_equal(r.node, 0);
-	assert_int_equal(m->vm.thp_fault_fallback, 1);
+	assert_int_equal(m->vm.ev[MMC_THP_FAULT_FALLBACK], 1);
 	mmc_destroy(m);
 	/* defrag always: the second attempt may go remote */
 	m = new_model("2x64M,2", 2, 4);
@@ -198,8 +198,44 @@ static void test_thp_local_node_first(void **state)
 	assert_int_equal(mmc_fault(m, 1, BASE, MMC_FAULT_WRITE | MMC_FAULT_THP,
 				   0, &r), MMC_FK_THP);
 	assert_int_equal(r.node, 1);
-	assert_int_equal(m->vm.thp_fault_alloc, 1);
+	assert_int_equal(m->vm.ev[MMC_THP_FAULT_ALLOC], 1);
 	mmc_destroy(m);
+}
+
+/* transparent_hugepage/defrag as vma_thp_gfp_mask() turns it into a
+ * gfp, on a node with no free order-9 block: always and madvise (for a
+ * madvised VMA) compact directly (GFP_TRANSHUGE: direct reclaim, no
+ * kswapd); defer only wakes kswapd (and through it kcompactd);
+ * defer+madvise compacts for madvised VMAs and wakes kswapd for the
+ * others; never does neither.  Every failure is a thp_fault_fallback. */
+static void test_thp_defrag_modes(void **state)
+{
+	static const struct { int defrag; unsigned madv; bool compact, wake; }
+	cases[] = {
+		{ 4, 0, true, false }, { 4, MMC_FAULT_MADVISED, true, false },
+		{ 1, 0, false, true }, { 1, MMC_FAULT_MADVISED, false, true },
+		{ 2, 0, false, true }, { 2, MMC_FAULT_MADVISED, true, false },
+		{ 3, 0, false, false }, { 3, MMC_FAULT_MADVISED, true, false },
+		{ 0, MMC_FAULT_MADVISED, false, false },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mmc *m = new_model("64M,1", 2, cases[i].defrag);
+		struct mmc_result r;
+
+		fragment_node(m, -1);
+		memset(&r, 0, sizeof(r));
+		assert_int_equal(mmc_fault(m, 3, BASE, MMC_FAULT_WRITE |
+					   MMC_FAULT_THP | cases[i].madv, 0,
+					   &r), MMC_FK_ANON);
+		if (!!(r.path & MMC_PATH_COMPACT) != cases[i].compact ||
+		    !!(r.path & MMC_PATH_KSWAPD_WAKE) != cases[i].wake)
+			fail_msg("defrag %d madvised %d: path %#x",
+				 cases[i].defrag, !!cases[i].madv, r.path);
+		assert_int_equal(m->vm.ev[MMC_THP_FAULT_FALLBACK], 1);
+		mmc_destroy(m);
+	}
 }
 
 /* Reclaim turns the mapping into a shadow: the next touch refaults. */
@@ -222,9 +258,28 @@ static void test_refault(void **state)
 			 MMC_FK_REFAULT);
 	assert_true(r.path & MMC_PATH_REFAULT);
 	assert_int_equal(class_of(m, r.pfn), MMC_PC_ANON);
-	assert_int_equal(m->vm.refaults, 1);
+	assert_int_equal(m->vm.ev[MMC_WORKINGSET_REFAULT_ANON], 1);
+	assert_int_equal(m->vm.ev[MMC_PSWPIN], 1);
+	/* refault distance 1, within the workingset: activated; it was not
+	 * PG_workingset when evicted: no restore */
+	assert_int_equal(m->vm.ev[MMC_WORKINGSET_ACTIVATE_ANON], 1);
+	assert_int_equal(m->vm.ev[MMC_WORKINGSET_RESTORE_ANON], 0);
 	assert_int_equal(mmc_fault(m, 9, BASE + 7 * PG, 0, 1, &r),
 			 MMC_FK_MINOR);
+
+	/* evicted while in the workingset (deactivated from the active
+	 * list: PG_workingset): the refault restores it */
+	pfn = r.pfn;
+	struct mmc_zone *z = pfn_to_zone(m, pfn);
+	z->page[pfn_to_idx(z, pfn)] |= PG_WORKINGSET;
+	lru_del(m, pfn, 0);
+	z->page[pfn_to_idx(z, pfn)] |= PG_WORKINGSET;
+	m->fault_reclaimed(m, pfn, 0);
+	reclaim_free_pages(m, pfn, 0);
+	assert_int_equal(mmc_fault(m, 9, BASE + 7 * PG, 0, 1, &r),
+			 MMC_FK_REFAULT);
+	assert_int_equal(m->vm.ev[MMC_WORKINGSET_RESTORE_ANON], 1);
+	assert_int_equal(m->vm.ev[MMC_WORKINGSET_ACTIVATE_ANON], 2);
 
 	/* a reclaimed THP comes back a page at a time */
 	assert_int_equal(mmc_fault(m, 9, BASE + HPAGE, MMC_FAULT_WRITE |
@@ -238,7 +293,7 @@ static void test_refault(void **state)
 			 MMC_FK_REFAULT);
 	assert_int_equal(mmc_fault(m, 9, BASE + HPAGE + 41 * PG,
 				   MMC_FAULT_THP, 0, &r), MMC_FK_REFAULT);
-	assert_int_equal(m->vm.refaults, 3);
+	assert_int_equal(m->vm.ev[MMC_WORKINGSET_REFAULT_ANON], 4);
 	mmc_destroy(m);
 }
 
@@ -361,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_thp_policy),
 		cmocka_unit_test(test_thp_fallback),
 		cmocka_unit_test(test_thp_local_node_first),
+		cmocka_unit_test(test_thp_defrag_modes),
 		cmocka_unit_test(test_refault),
 		cmocka_unit_test(test_unmap_and_exit),
 		cmocka_unit_test(test_fault_map),

@@ -58,17 +58,6 @@ static enum compact_result sync_compact(struct mmc *m)
 				    COMPACT_PRIO_SYNC_LIGHT, NULL);
 }
 
-/* Every other page of the zone free, the rest allocated as cls. */
-static void half_fill(struct mmc *m, int cls)
-{
-	struct mmc_zone *z = tl_zone(m, 0);
-
-	tl_fill(m, z->start_pfn, z->managed, cls);
-	for (uint64_t i = 0; i < z->managed; i += 2)
-		assert_int_equal(mmc_free(m, z->start_pfn + i, 0, 0, NULL), 0);
-	mmc_drain_all(m);
-}
-
 static void relabel_allocated(struct mmc *m, int cls)
 {
 	struct mmc_zone *z = tl_zone(m, 0);
@@ -96,10 +85,14 @@ static void compaction_success_resets_deferral(void **state)
 	s.proactiveness = 0;
 	struct mmc *m = tl_create(&s);
 	/* unmovable pages everywhere: a sync attempt fails and defers */
-	half_fill(m, MMC_PC_KERNEL);
-	assert_int_equal(sync_compact(m), COMPACT_COMPLETE);
-	/* the pages become movable: the allocation compacts and succeeds */
+	tl_fill_holes(m, tl_start(m, 0), MMC_PC_KERNEL);
+	assert_int_equal(sync_compact(m), COMPACT_PARTIAL_SKIPPED);
+	/* the pages become movable; the failed pass left every pageblock
+	 * with its skip hint, which kswapd clears when it goes to sleep
+	 * (reset_isolation_suitable): then the allocation compacts and
+	 * succeeds */
 	relabel_allocated(m, MMC_PC_ANON);
+	reset_isolation_suitable(m, 0);
 	memset(&res, 0, sizeof(res));
 	assert_int_equal(mmc_alloc(m, 9, MMC_GFP_HIGHUSER_MOVABLE |
 				   MMC___GFP_COMP, 0, &res), 0);
@@ -109,9 +102,58 @@ static void compaction_success_resets_deferral(void **state)
 	/* unmovable again: the next failure defers from shift 0 (one
 	 * attempt skipped), not from where the earlier failures left it */
 	relabel_allocated(m, MMC_PC_KERNEL);
-	assert_int_equal(sync_compact(m), COMPACT_COMPLETE);
+	assert_int_equal(sync_compact(m), COMPACT_PARTIAL_SKIPPED);
 	assert_int_equal(sync_compact(m), COMPACT_DEFERRED);
+	/* the pass that met reset the scanners to where kswapd's reset put
+	 * the lowest source (compact_init_migrate_pfn): a whole-zone pass */
 	assert_int_equal(sync_compact(m), COMPACT_COMPLETE);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+static uint64_t ev(struct mmc *m, int item)
+{
+	struct mmc_vmstat vs;
+
+	mmc_vmstat(m, &vs);
+	return vs.ev[item];
+}
+
+/* __alloc_pages_slowpath() for an order-2 GFP_KERNEL allocation on a
+ * zone where no block above order 1 can form (pages 4k, 4k + 2 kernel,
+ * 4k + 1, 4k + 3 page cache), below the min mark: async compaction first
+ * (unmovable high order), skipped for too few free pages (no stall);
+ * then reclaim makes progress but no order-2 page; sync-light compaction
+ * runs a partial pass ("withdrawn"), so should_compact_retry() raises the
+ * priority to SYNC_FULL, whose whole-zone failure ends it: two compaction
+ * stalls of three attempts, two direct reclaims, then the OOM path. */
+static void slowpath_compaction_priorities(void **state)
+{
+	struct mmc_result res;
+	struct tl_spec s;
+	(void)state;
+
+	tl_spec_default(&s);
+	s.proactiveness = 0;
+	struct mmc *m = tl_create(&s);
+	struct mmc_zone *z = tl_zone(m, 0);
+	for (uint64_t i = 0; i < z->managed; i++)
+		tl_fill(m, z->start_pfn + i, 1,
+			i & 1 ? MMC_PC_FILE : MMC_PC_KERNEL);
+	/* below the min mark, so the allocation stalls */
+	for (uint64_t i = 2; i < 4 * (min_wmark_pages(z) - 8); i += 4)
+		assert_int_equal(mmc_free(m, z->start_pfn + i, 0, 0, NULL), 0);
+	mmc_drain_all(m);
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(mmc_alloc(m, 2, MMC_GFP_KERNEL, 0, &res), -1);
+	assert_true(res.path & MMC_PATH_OOM);
+	assert_int_equal(ev(m, MMC_TP_TRY_TO_COMPACT_PAGES), 3);
+	assert_int_equal(ev(m, MMC_COMPACT_STALL), 2);
+	assert_int_equal(ev(m, MMC_COMPACT_FAIL), 2);
+	assert_int_equal(ev(m, MMC_TP_COMPACTION_BEGIN), 2);
+	assert_int_equal(ev(m, MMC_ALLOCSTALL_NORMAL), 2);
+	assert_true(ev(m, MMC_PGSTEAL_DIRECT) > 0);
+	assert_int_equal(ev(m, MMC_OOM_KILL), 1);
 	tl_check(m);
 	mmc_destroy(m);
 }
@@ -121,6 +163,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(node_reclaim_scans_only),
 		cmocka_unit_test(compaction_success_resets_deferral),
+		cmocka_unit_test(slowpath_compaction_priorities),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -214,7 +214,7 @@ struct owner {
 	struct live *live;
 	uint8_t *dead;		/* live entry partly reclaimed/moved: keep */
 	uint32_t *nlive;
-	uint64_t reclaimed, migrated, odd;
+	uint64_t reclaimed, migrated, odd, splits;
 };
 
 static void own(struct owner *o, uint64_t pfn, unsigned order, int32_t v)
@@ -271,6 +271,35 @@ static void on_migrate(void *ctx, uint64_t from, uint64_t to, unsigned order)
 	}
 }
 
+/* Compaction split a folio to migrate its pages one by one: the
+ * workload's allocation becomes order-0 pieces, each freed alone. */
+static void on_split(void *ctx, uint64_t pfn, unsigned order)
+{
+	struct owner *o = ctx;
+	int32_t w = o->who[pfn - o->base];
+
+	o->splits++;
+	if (!w)
+		return;
+	struct live *l = &o->live[w - 1];
+
+	if (l->pfn != pfn || l->order != order ||
+	    *o->nlive + (1u << order) > MAX_LIVE) {
+		o->dead[w - 1] = 1;
+		o->odd++;
+		return;
+	}
+	l->order = 0;
+	for (uint64_t i = 1; i < (1ull << order); i++) {
+		uint32_t n = (*o->nlive)++;
+
+		o->live[n].pfn = pfn + i;
+		o->live[n].order = 0;
+		o->dead[n] = o->dead[w - 1];
+		own(o, pfn + i, 0, (int32_t)n + 1);
+	}
+}
+
 static void test_random_with_reclaim(void **state)
 {
 	struct mmc_topology *t = malloc(sizeof(*t));
@@ -303,6 +332,7 @@ static void test_random_with_reclaim(void **state)
 	o.nlive = &nlive;
 	mmc_set_reclaim_hook(m, on_reclaim, &o);
 	mmc_set_migrate_hook(m, on_migrate, &o);
+	mmc_set_split_hook(m, on_split, &o);
 	rng_state = 777;
 	uint64_t now = 0;
 	for (uint32_t step = 0; step < 200000; step++) {

@@ -231,11 +231,116 @@ static void test_policy_counts(void **state)
 	assert_int_equal(res.events_replayed, res.events_total);
 }
 
+/* A kv appended to a malloc'd array (header notes, snapshot vmstat). */
+static void kv_add(struct mmt_kv **a, uint32_t *n, const char *name,
+		   const char *value)
+{
+	struct mmt_kv *v = realloc(*a, (*n + 1) * sizeof(**a));
+
+	assert_non_null(v);
+	*a = v;
+	memset(&v[*n], 0, sizeof(v[*n]));
+	snprintf(v[*n].name, sizeof(v[*n].name), "%s", name);
+	snprintf(v[*n].value, sizeof(v[*n].value), "%s", value);
+	(*n)++;
+}
+
+/* The row of a model_vs_kernel.tsv: "kernel\tmodel\tratio\tsource". */
+static const char *mvk_row(const char *txt, const char *name, char *buf,
+			   size_t len)
+{
+	char pat[80];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\n%s\t", name);
+	p = strstr(txt, pat);
+	if (!p)
+		return NULL;
+	p += strlen(pat);
+	snprintf(buf, len, "%.*s", (int)strcspn(p, "\n"), p);
+	return buf;
+}
+
+/* model_vs_kernel.tsv: a vmstat item's kernel value is its delta between
+ * the snapshots, a tracepoint's the count of its events when its probe
+ * was recorded; "-" when the trace cannot tell (item absent, probe not
+ * recorded, counter went backwards). */
+static void test_model_vs_kernel(void **state)
+{
+	struct rk k;
+	struct mmt_snapshot end;
+	struct mmt_writer *w;
+	char err[512], row[128], path[600], *txt;
+	uint64_t p = 0;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 32768, 2), 0);
+	for (unsigned i = 0; i < 64; i++) {
+		p = rk_find(&k, 0, p);
+		rk_alloc_at(&k, p, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	}
+	for (unsigned i = 0; i < 3; i++)
+		rk_push(&k, MMT_EV_KSWAPD_WAKE, 0);
+	rk_push(&k, MMT_EV_DIRECT_RECLAIM_BEGIN, 1);
+	kv_add(&k.h.notes, &k.h.nr_notes, "probe.mm_vmscan_kswapd_wake", "tp");
+	kv_add(&k.h.notes, &k.h.nr_notes, "probe.mm_vmscan_direct_reclaim_begin",
+	       "missing: no tracepoint");
+	kv_add(&k.start.vmstat, &k.start.nr_vmstat, "pgscan_kswapd", "1000");
+	kv_add(&k.start.vmstat, &k.start.nr_vmstat, "compact_stall", "7");
+	kv_add(&k.start.vmstat, &k.start.nr_vmstat, "pgfree", "500");
+	assert_int_equal(rk_end_snapshot(&k, &end), 0);
+	kv_add(&end.vmstat, &end.nr_vmstat, "pgscan_kswapd", "1250");
+	kv_add(&end.vmstat, &end.nr_vmstat, "compact_stall", "3");
+	w = mmt_writer_open(ru_path("mvk.mmt"), 1, &k.h, &k.start, err,
+			    sizeof(err));
+	assert_non_null(w);
+	for (size_t i = 0; i < k.nr_ev; i++)
+		assert_int_equal(mmt_writer_add(w, &k.ev[i]), 0);
+	assert_int_equal(mmt_writer_close(w, &end), 0);
+	mmt_snapshot_free(&end);
+	rk_free_all(&k);
+
+	assert_int_equal(ru_replay(ru_path("mvk.mmt"), ru_path("mvk"),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, err,
+				   sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/model_vs_kernel.tsv", ru_path("mvk"));
+	txt = ru_slurp(path, NULL);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "counter\tkernel\tmodel\tmodel/kernel\t"
+				   "kernel_source\n"));
+	assert_string_equal(mvk_row(txt, "pgscan_kswapd", row, sizeof(row)),
+			    "250\t0\t0\tvmstat");
+	/* went backwards: unknown */
+	assert_string_equal(mvk_row(txt, "compact_stall", row, sizeof(row)),
+			    "-\t0\t-\tvmstat");
+	/* only in the start snapshot: unknown */
+	assert_string_equal(mvk_row(txt, "pgfree", row, sizeof(row)) ?
+			    row : "", "-\t0\t-\tvmstat");
+	assert_string_equal(mvk_row(txt, "mm_vmscan_kswapd_wake", row,
+				    sizeof(row)), "3\t0\t0\ttrace");
+	assert_string_equal(mvk_row(txt, "mm_vmscan_direct_reclaim_begin", row,
+				    sizeof(row)), "-\t0\t-\ttrace");
+	/* no probe note at all: unknown (the model's own count stays) */
+	assert_non_null(mvk_row(txt, "mm_page_alloc_extfrag", row, sizeof(row)));
+	assert_true(row[0] == '-' && row[1] == '\t');
+	assert_non_null(strstr(row, "\t-\ttrace"));
+	free(txt);
+	/* vmstat.tsv: every counter of the model */
+	snprintf(path, sizeof(path), "%s/vmstat.tsv", ru_path("mvk"));
+	txt = ru_slurp(path, NULL);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "\npgscan_kswapd\t0\tvmstat\n"));
+	assert_non_null(strstr(txt, "\nmm_vmscan_kswapd_wake\t0\ttracepoint\n"));
+	assert_non_null(strstr(txt, "\npcp_hits\t"));
+	free(txt);
+}
+
 static void test_determinism(void **state)
 {
 	static const char *const files[] = {
 		"summary.json", "policy.txt", "timeseries.tsv", "latency.tsv",
-		"zones.tsv", "calibration.tsv", "model_vs_kernel.tsv" };
+		"zones.tsv", "calibration.tsv", "model_vs_kernel.tsv",
+		"vmstat.tsv" };
 	char err[512];
 
 	(void)state;
@@ -412,6 +517,28 @@ static void test_truncated_and_corrupt(void **state)
 	assert_non_null(strstr(err, "c.mmt"));
 }
 
+/* Writes k (one allocation added) as NAME.mmt, frees it, replays it into
+ * NAME.out and returns its calibration.tsv. */
+static char *replay_calibration(struct rk *k, const char *name)
+{
+	char trace[64], out[64], path[600], *tsv;
+
+	rk_alloc_at(k, rk_find(k, 0, k->h.zones[0].start_pfn), 0, "GFP_KERNEL",
+		    "MIGRATE_UNMOVABLE", 0);
+	snprintf(trace, sizeof(trace), "%s.mmt", name);
+	snprintf(out, sizeof(out), "%s.out", name);
+	assert_int_equal(rk_write(k, ru_path(trace), 0), 0);
+	rk_free_all(k);
+	assert_int_equal(ru_replay(ru_path(trace), ru_path(out),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, path,
+				   sizeof(path)), 0);
+	snprintf(path, sizeof(path), "%s/calibration.tsv", ru_path(out));
+	tsv = ru_slurp(path, NULL);
+	assert_non_null(tsv);
+	fprintf(stderr, "%s", tsv);
+	return tsv;
+}
+
 /* Calibration: direct reclaim begin/end pairs whose durations are
  * exactly 5000 ns + 1000 ns per page reclaimed must give that line back,
  * with zero error; compaction with too few pairs keeps its default. */
@@ -432,29 +559,172 @@ static void test_calibration(void **state)
 		e = rk_push(&k, MMT_EV_DIRECT_RECLAIM_END, 1);
 		e->arg = pages;
 	}
-	rk_alloc_at(&k, rk_find(&k, 0, k.h.zones[0].start_pfn), 0, "GFP_KERNEL",
-		    "MIGRATE_UNMOVABLE", 0);
-	assert_int_equal(rk_write(&k, ru_path("cal.mmt"), 0), 0);
-	rk_free_all(&k);
-	assert_int_equal(ru_replay(ru_path("cal.mmt"), ru_path("cal.out"),
-				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, path,
-				   sizeof(path)), 0);
-	snprintf(path, sizeof(path), "%s/calibration.tsv", ru_path("cal.out"));
-	tsv = ru_slurp(path, NULL);
-	assert_non_null(tsv);
-	fprintf(stderr, "%s", tsv);
-	assert_non_null(strstr(tsv, "direct_reclaim.base_ns\t5000\t20\t0\t1\ttrace\n"));
-	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page\t1000\t20\t"));
-	assert_non_null(strstr(tsv, "compaction.base_ns\t10000\t0\t0\t0\tdefault\n"));
+	tsv = replay_calibration(&k, "cal");
+	assert_non_null(strstr(tsv, "direct_reclaim.base_ns\t5000\t20\t0\t1\tfitted\n"));
+	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page_reclaimed\t1000\t20\t"));
+	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page_scanned\t0\t20\t"));
+	assert_non_null(strstr(tsv, "compaction.base_ns\t10000\t0\t0\t0\tmodel default\n"));
+	assert_non_null(strstr(tsv, "compaction.ns_per_page_scanned\t100\t0\t0\t0\tmodel default\n"));
+	assert_non_null(strstr(tsv, "kswapd.ns_per_page_reclaimed\t200\t0\t0\t0\tmodel default\n"));
+	assert_non_null(strstr(tsv, "pcp_hit_ns\t90\t0\t0\t0\tmodel default\n"));
 	free(tsv);
 	snprintf(path, sizeof(path), "%s/summary.json", ru_path("cal.out"));
 	json = ru_slurp(path, NULL);
 	assert_non_null(json);
 	assert_non_null(strstr(json, "\"direct_reclaims\": 20"));
+	/* the histograms say where their constants come from */
+	assert_non_null(strstr(json, "\"source\": \"model default, slow paths fitted\"}"));
+	assert_non_null(strstr(json, "\"fault_latency_ns\": {"));
 	free(json);
 }
 
+/* With the recorder's pressure events: direct reclaim durations of
+ * 3000 ns + 200 ns per page scanned (shrink_inactive_list) + 700 ns per
+ * page reclaimed are fitted back on both terms, and kswapd's runs (wake
+ * to its last shrink) of 1000 + 50 per page scanned + 300 per page
+ * reclaimed give kswapd's costs. */
+static void test_calibration_pressure_events(void **state)
+{
+	struct rk k;
+	char *tsv;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 32768, 2), 0);
+	for (unsigned i = 0; i < 30; i++) {
+		uint64_t scanned = 32 + 7 * (i % 5) + 3 * i, rec = 8 + 2 * i;
+		struct mmt_event *b = rk_push(&k, MMT_EV_DIRECT_RECLAIM_BEGIN, 1);
+		struct mmt_event *e;
+		uint64_t t0 = b->ts;
+
+		e = rk_push(&k, MMT_EV_LRU_SHRINK_INACTIVE, 1);
+		e->arg = scanned;
+		e->arg2 = rec;
+		k.ts = t0 + 3000 + 200 * scanned + 700 * rec;
+		e = rk_push(&k, MMT_EV_DIRECT_RECLAIM_END, 1);
+		e->arg = rec;
+		/* a kswapd run on cpu 0 */
+		e = rk_push(&k, MMT_EV_KSWAPD_WAKE, 0);
+		e->pid = 45;
+		t0 = e->ts;
+		scanned = 100 + 13 * i;
+		rec = 90 + 5 * (i % 7) + i;
+		k.ts = t0 + 1000 + 50 * scanned + 300 * rec;
+		e = rk_push(&k, MMT_EV_LRU_SHRINK_INACTIVE, 0);
+		e->pid = 45;
+		e->arg = scanned;
+		e->arg2 = rec;
+		k.ts += 100000;
+		e = rk_push(&k, MMT_EV_KSWAPD_SLEEP, 0);
+		e->pid = 45;
+	}
+	tsv = replay_calibration(&k, "calp");
+	assert_non_null(strstr(tsv, "direct_reclaim.base_ns\t3000\t30\t"));
+	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page_scanned\t200\t30\t"));
+	assert_non_null(strstr(tsv, "direct_reclaim.ns_per_page_reclaimed\t700\t30\t0\t1\tfitted\n"));
+	assert_non_null(strstr(tsv, "kswapd.base_ns\t1000\t30\t"));
+	assert_non_null(strstr(tsv, "kswapd.ns_per_page_scanned\t50\t30\t"));
+	assert_non_null(strstr(tsv, "kswapd.ns_per_page_reclaimed\t300\t30\t0\t1\tfitted\n"));
+	free(tsv);
+}
+
 /* The command line: exit codes and one-line errors. */
+/* The file at path holds needle. */
+static void expect_in_file(const char *path, const char *needle)
+{
+	char *t = ru_slurp(path, NULL);
+
+	assert_non_null(t);
+	assert_non_null(strstr(t, needle));
+	free(t);
+}
+
+/* nr_free of the first zones.tsv row of `when` (start/end). */
+static long zone_nr_free(const char *dir, const char *when)
+{
+	char path[600], *t, *l;
+	long v = -1;
+
+	snprintf(path, sizeof(path), "%s/zones.tsv", dir);
+	t = ru_slurp(path, NULL);
+	assert_non_null(t);
+	for (l = strtok(t, "\n"); l; l = strtok(NULL, "\n"))
+		if (!strncmp(l, when, strlen(when)) && l[strlen(when)] == '\t') {
+			v = strtol(strrchr(l, '\t') + 1, NULL, 10);
+			break;
+		}
+	free(t);
+	return v;
+}
+
+/* Replays into outdir: the start state summary.json names, and the free
+ * pages zones.tsv's start row gives. */
+static void expect_start(struct mmt_replay_opts *o, const char *outdir,
+			 const char *state, long nr_free)
+{
+	char err[512], want[64], path[600];
+
+	o->outdir = outdir;
+	assert_int_equal(mmt_replay_run(o, NULL, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/summary.json", outdir);
+	snprintf(want, sizeof(want), "\"start_state\": \"%s\"", state);
+	expect_in_file(path, want);
+	assert_int_equal(zone_nr_free(outdir, "start"), nr_free);
+}
+
+/* --start: the start snapshot by default; inferred starts with every page
+ * of the zones free (as an import does), whatever the snapshot held; it
+ * is refused in mirror mode, and --start snapshot without a snapshot. */
+static void test_start_state(void **state)
+{
+	struct mmt_replay_opts o;
+	struct mmt_snapshot snap;
+	struct mmt_writer *w;
+	struct rk k;
+	char err[512];
+
+	(void)state;
+	/* a start snapshot with half of the 8192 pages allocated, then a
+	 * few allocations */
+	assert_int_equal(rk_init(&k, 8192, 2), 0);
+	for (unsigned i = 0; i < 4096; i++)
+		rk_alloc_at(&k, rk_find(&k, 0, k.h.zones[0].start_pfn), 0,
+			    "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	assert_int_equal(rk_end_snapshot(&k, &snap), 0);
+	mmt_snapshot_free(&k.start);
+	k.start = snap;
+	k.nr_ev = 0;
+	for (unsigned i = 0; i < 64; i++)
+		rk_alloc_at(&k, rk_find(&k, 0, k.h.zones[0].start_pfn), 0,
+			    "GFP_HIGHUSER_MOVABLE", "MIGRATE_MOVABLE", i & 1);
+	assert_int_equal(rk_write(&k, ru_path("st.mmt"), 0), 0);
+
+	memset(&o, 0, sizeof(o));
+	o.trace = ru_path("st.mmt");
+	expect_start(&o, ru_path("st.snap"), "snapshot", 4096);
+	o.start = MMT_START_INFERRED;
+	expect_start(&o, ru_path("st.inf"), "inferred", 8192);
+
+	o.mode = MMT_REPLAY_MIRROR;
+	o.outdir = NULL;
+	assert_int_equal(mmt_replay_run(&o, NULL, err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--start inferred: mirror mode"));
+
+	/* the same events without snapshots */
+	w = mmt_writer_open(ru_path("ns.mmt"), 1, &k.h, NULL, err, sizeof(err));
+	assert_non_null(w);
+	for (size_t i = 0; i < k.nr_ev; i++)
+		assert_int_equal(mmt_writer_add(w, &k.ev[i]), 0);
+	assert_int_equal(mmt_writer_close(w, NULL), 0);
+	o.trace = ru_path("ns.mmt");
+	o.mode = MMT_REPLAY_POLICY;
+	o.start = MMT_START_SNAPSHOT;
+	assert_int_equal(mmt_replay_run(&o, NULL, err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--start snapshot: the trace has no start snapshot"));
+	o.start = MMT_START_AUTO;
+	expect_start(&o, ru_path("ns.out"), "inferred", 8192);
+	rk_free_all(&k);
+}
+
 static void test_cli(void **state)
 {
 	const char *bin = getenv("MMTRACE");
@@ -517,17 +787,19 @@ static void test_compare_cli(void **state)
 	assert_string_equal(out, cmd);
 	free(out);
 	snprintf(cmd, sizeof(cmd), "%s/policies.tsv", ru_path("cmpdir"));
-	out = ru_slurp(cmd, NULL);
-	assert_non_null(out);
-	assert_non_null(strstr(out, "1\tb\t1\tvm.watermark_scale_factor=200,"
-				    "vm.zone_reclaim_mode=1\n"));
-	free(out);
+	expect_in_file(cmd, "1\tb\t1\tvm.watermark_scale_factor=200,"
+		       "vm.zone_reclaim_mode=1\n");
 	snprintf(cmd, sizeof(cmd), "%s/runs/b/policy.txt", ru_path("cmpdir"));
-	out = ru_slurp(cmd, NULL);
-	assert_non_null(out);
-	assert_non_null(strstr(out, "vm.watermark_scale_factor=200\n"));
-	assert_non_null(strstr(out, "vm.zone_reclaim_mode=1\n"));
-	free(out);
+	expect_in_file(cmd, "vm.watermark_scale_factor=200\n");
+	expect_in_file(cmd, "vm.zone_reclaim_mode=1\n");
+	/* --start reaches every run, and the report says it */
+	snprintf(cmd, sizeof(cmd), "%s compare %s --start inferred --policy a: "
+		 "-o %s >/dev/null 2>&1", bin, ru_path("cmp.mmt"), ru_path("cmpinf"));
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/runs/a/summary.json", ru_path("cmpinf"));
+	expect_in_file(cmd, "\"start_state\": \"inferred\"");
+	snprintf(cmd, sizeof(cmd), "%s/index.html", ru_path("cmpinf"));
+	expect_in_file(cmd, "start state inferred");
 	snprintf(cmd, sizeof(cmd), "%s compare %s --policy x:vm.nope=1 -o %s "
 		 "2>/dev/null", bin, ru_path("cmp.mmt"), ru_path("cmpbad"));
 	st = system(cmd);
@@ -541,11 +813,14 @@ int main(void)
 		cmocka_unit_test(test_mirror_no_pcp_events),
 		cmocka_unit_test(test_mirror_pcp_events),
 		cmocka_unit_test(test_policy_counts),
+		cmocka_unit_test(test_model_vs_kernel),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_policy_file),
 		cmocka_unit_test(test_truncated_and_corrupt),
 		cmocka_unit_test(test_calibration),
+		cmocka_unit_test(test_calibration_pressure_events),
+		cmocka_unit_test(test_start_state),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_compare_cli),
 	};

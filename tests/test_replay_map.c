@@ -18,9 +18,15 @@ static uint64_t lcg(uint64_t *s)
 	return *s >> 33;
 }
 
-/* key i of the test: a dense run, then keys outside the pmap's range */
+/* key i of the test: a dense run, then keys outside the pmap's range,
+ * the last two the hash's own empty-slot marker (0) and 2^64 - 1 (a pfn
+ * of MMT_NO_PFN; the marker once) */
 static uint64_t key_of(uint32_t i)
 {
+	if (i == NKEYS - 1)
+		return UINT64_MAX;
+	if (i == NKEYS - 2)
+		return 0;
 	return i < NKEYS / 2 ? 1000 + i : (1ull << 40) + (uint64_t)i * 7919;
 }
 
@@ -126,12 +132,40 @@ static void test_pmap_max_value(void **state)
 	rp_pmap_free(&pm);
 }
 
+/* 64 frees of pfn 2^64 - 1 grew the table to 1.6 GB (issue 11): every
+ * key is an ordinary key, the special ones included. */
+static void test_map_special_keys(void **state)
+{
+	struct rp_map m;
+	uint64_t v, cap;
+
+	(void)state;
+	assert_int_equal(rp_map_init(&m, 16), 0);
+	cap = m.cap;
+	for (int i = 0; i < 64; i++) {
+		assert_int_equal(rp_map_put(&m, UINT64_MAX, (uint64_t)i), 0);
+		assert_int_equal(rp_map_put(&m, 0, (uint64_t)i + 1), 0);
+	}
+	assert_int_equal(m.len, 2);
+	assert_int_equal(m.cap, cap);
+	assert_int_equal(rp_map_get(&m, UINT64_MAX, &v), 1);
+	assert_int_equal(v, 63);
+	assert_int_equal(rp_map_take(&m, 0, &v), 1);
+	assert_int_equal(v, 64);
+	assert_int_equal(rp_map_get(&m, 0, &v), 0);
+	assert_int_equal(rp_map_del(&m, UINT64_MAX), 1);
+	assert_int_equal(rp_map_del(&m, UINT64_MAX), 0);
+	assert_int_equal(m.len, 0);
+	rp_map_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_maps_narrow),
 		cmocka_unit_test(test_maps_widen),
 		cmocka_unit_test(test_pmap_max_value),
+		cmocka_unit_test(test_map_special_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -98,6 +98,14 @@ static void test_plan(void **state)
 				 "traces/samples/faultloop.mmt", bin(), dir), 2);
 	assert_int_equal(cli_run(1, "%s sweep -o %s/x --policy a: %s/none.mmt",
 				 bin(), dir, dir), 2);
+	assert_int_equal(cli_run(1, "%s sweep -o %s/x --start sometime --policy a: "
+				 "traces/samples/faultloop.mmt", bin(), dir), 2);
+	assert_non_null(strstr(cli_out, "--start sometime: expected snapshot or inferred"));
+	/* --start goes into every job */
+	assert_int_equal(cli_run(1, "%s sweep -o %s/st --start inferred --policy a: "
+				 "traces/samples/faultloop.mmt", bin(), dir), 0);
+	assert_int_equal(cli_run(0, "cat %s/st/jobs.txt", dir), 0);
+	assert_non_null(strstr(cli_out, " --start inferred --quiet -o "));
 	assert_int_equal(cli_run(1, "test -e %s/x", dir), 1);
 }
 

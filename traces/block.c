@@ -10,6 +10,7 @@
  * state array, one bound check per varint, branch-free struct fill.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "codec.h"
@@ -309,6 +310,94 @@ out:
 	free(ek);
 }
 
+/* ---- value ranges ------------------------------------------------------- */
+
+static const char *const field_name[NF] = {
+	"cpu", "pid", "pfn", "addr", "site", "gfp", "order", "mt", "mt2",
+	"node", "offset", "cache", "bytes_req", "bytes_alloc", "arg", "arg2",
+};
+
+/* Value v of a field is in range when v + bias <= max (64-bit wrap:
+ * bias 2^31 turns a signed 32-bit range into an unsigned one). */
+struct mmt_ev_range {
+	uint64_t bias, max;
+};
+
+#define U16 { 0, UINT16_MAX }
+#define U32 { 0, UINT32_MAX }
+#define S32 { 1ull << 31, UINT32_MAX }
+#define U64 { 0, UINT64_MAX }
+
+/* struct mmt_event's field types: a wider value would be cut silently */
+static const struct mmt_ev_range type_width[NF] = {
+	[F_CPU] = U16, [F_PID] = U32, [F_PFN] = U64, [F_ADDR] = U64,
+	[F_SITE] = U64, [F_GFP] = U64, [F_ORDER] = U32, [F_MT] = S32,
+	[F_MT2] = S32, [F_NODE] = S32, [F_OFFSET] = U32, [F_CACHE] = U32,
+	[F_BYTES_REQ] = U32, [F_BYTES_ALLOC] = U32, [F_ARG] = U64,
+	[F_ARG2] = U64,
+};
+
+/* Kinds whose order is an allocation order (event.h), and those whose mt
+ * is a migratetype of the recording kernel. */
+static const uint8_t order_kinds[] = {
+	MMT_EV_PAGE_ALLOC, MMT_EV_PAGE_FREE, MMT_EV_PCP_REFILL,
+	MMT_EV_PCP_DRAIN, MMT_EV_EXTFRAG, MMT_EV_DIRECT_RECLAIM_BEGIN,
+	MMT_EV_KSWAPD_WAKE, MMT_EV_WAKEUP_KSWAPD, MMT_EV_NODE_RECLAIM_BEGIN,
+	MMT_EV_COMPACT_TRY, MMT_EV_FILEMAP_ADD, MMT_EV_FILEMAP_DEL,
+	MMT_EV_COMPACT_ISOLATE, MMT_EV_MIGRATE, MMT_EV_KCOMPACTD_WAKE,
+	MMT_EV_MEMCG_RECLAIM_BEGIN,
+	/* not COMPACT_SUITABLE/FINISHED/DEFER: compaction of a whole node
+	 * (compact_node(), /proc/sys/vm/compact_memory) has order -1 */
+};
+static const uint8_t mt_kinds[] = {
+	MMT_EV_PAGE_ALLOC, MMT_EV_PCP_REFILL, MMT_EV_PCP_DRAIN, MMT_EV_EXTFRAG,
+};
+static const uint8_t slab_kinds[] = {
+	MMT_EV_KMALLOC, MMT_EV_KMEM_CACHE_ALLOC, MMT_EV_KFREE,
+	MMT_EV_KMEM_CACHE_FREE,
+};
+
+void mmt_ev_limits_init(struct mmt_ev_limits *l, const struct mmt_header *h)
+{
+	l->max_order = h->max_order;
+	l->max_offset = h->page_size ? h->page_size - 1 : UINT32_MAX;
+	/* the collector names unknown caches by the table's last entry */
+	l->max_cache = h->nr_slab_caches ? h->nr_slab_caches - 1 : UINT32_MAX;
+}
+
+static int kind_in(unsigned kind, const uint8_t *kinds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (kinds[i] == kind)
+			return 1;
+	return 0;
+}
+
+/* The ranges of one kind's fields.  cpu, pid, pfn, node and the rest stay
+ * within their types only: cpus come and go (hotplug), node ids can be
+ * sparse, a pfn is MMT_NO_PFN for a failed allocation; consumers check
+ * them against their model. */
+static void kind_ranges(unsigned kind, const struct mmt_ev_limits *l,
+			struct mmt_ev_range rng[NF])
+{
+	memcpy(rng, type_width, sizeof(type_width));
+	if (!l)
+		return;
+	if (kind_in(kind, order_kinds, sizeof(order_kinds)))
+		rng[F_ORDER] = (struct mmt_ev_range){ 0, l->max_order };
+	if (kind_in(kind, mt_kinds, sizeof(mt_kinds)))
+		rng[F_MT] = (struct mmt_ev_range){ 1, MMT_MAX_MT };
+	if (kind_in(kind, slab_kinds, sizeof(slab_kinds)))
+		rng[F_OFFSET] = (struct mmt_ev_range){ 0, l->max_offset };
+	if (kind == MMT_EV_KMEM_CACHE_ALLOC || kind == MMT_EV_KMEM_CACHE_FREE)
+		rng[F_CACHE] = (struct mmt_ev_range){ 0, l->max_cache };
+}
+
+static int in_range(const struct mmt_ev_range *r, uint64_t v)
+{
+	return v + r->bias <= r->max;
+}
+
 /* ---- decoding ------------------------------------------------------------- */
 
 struct dec_col {
@@ -325,6 +414,8 @@ struct dec_kind {
 	uint64_t (*rows)[NF];	/* [NSLOTS] when row_mask, else NULL */
 	int has_site;
 	int sel;		/* decoded (mmt_block_decode_sel's kinds) */
+	unsigned kind;
+	struct mmt_ev_range rng[NF];	/* what each field may hold */
 };
 
 struct dec_sites {
@@ -575,10 +666,12 @@ static inline void put_field(struct mmt_event *e, unsigned off, unsigned size,
 }
 
 /* One delta-coded column of one kind over its n events in the chunk
- * (positions pos[] in out).  Inlined with a constant size. */
+ * (positions pos[] in out).  Inlined with a constant size.  A value out
+ * of rng stops it with -2, the value left in *v. */
 static inline int column_run(struct dec_col *c, uint64_t *v,
 			     const uint16_t *pos, uint32_t n,
-			     struct mmt_event *out, unsigned off, unsigned size)
+			     struct mmt_event *out, unsigned off, unsigned size,
+			     struct mmt_ev_range rng, int check)
 {
 	uint64_t x = *v, d;
 
@@ -586,24 +679,34 @@ static inline int column_run(struct dec_col *c, uint64_t *v,
 		if (rd_uv(c, &d))
 			return -1;
 		x += (uint64_t)mmt_unzigzag(d);
+		if (__builtin_expect(check && x + rng.bias > rng.max, 0)) {
+			*v = x;
+			return -2;
+		}
 		put_field(&out[pos[i]], off, size, x);
 	}
 	*v = x;
 	return 0;
 }
 
+/* 64-bit fields without a range (addresses, gfp masks, arguments) go
+ * unchecked: nothing to cut, nothing to compare. */
 static int column(struct dec_kind *k, int f, const uint16_t *pos, uint32_t n,
 		  struct mmt_event *out)
 {
 	unsigned off = ev_field[f].off;
+	struct mmt_ev_range rng = k->rng[f];
 
 	switch (ev_field[f].size) {
 	case 2:
-		return column_run(&k->col[f], &k->v[f], pos, n, out, off, 2);
+		return column_run(&k->col[f], &k->v[f], pos, n, out, off, 2, rng, 1);
 	case 4:
-		return column_run(&k->col[f], &k->v[f], pos, n, out, off, 4);
+		return column_run(&k->col[f], &k->v[f], pos, n, out, off, 4, rng, 1);
 	default:
-		return column_run(&k->col[f], &k->v[f], pos, n, out, off, 8);
+		if (rng.max == UINT64_MAX && !rng.bias)
+			return column_run(&k->col[f], &k->v[f], pos, n, out,
+					  off, 8, rng, 0);
+		return column_run(&k->col[f], &k->v[f], pos, n, out, off, 8, rng, 1);
 	}
 }
 
@@ -623,8 +726,14 @@ static int site_column(struct dec_kind *k, const struct dec_sites *sites,
 
 /* Layout 2 slab kinds: the fields kept per cache slot, event by event
  * (the slot comes from the event's cache, decoded before). */
+/* A value out of range: which field of which kind, and the value. */
+struct bad_value {
+	int f;
+	uint64_t v;
+};
+
 static int row_columns(struct dec_kind *k, const uint16_t *pos, uint32_t n,
-		       struct mmt_event *out)
+		       struct mmt_event *out, struct bad_value *bad)
 {
 	uint64_t d;
 
@@ -639,27 +748,36 @@ static int row_columns(struct dec_kind *k, const uint16_t *pos, uint32_t n,
 			if (rd_uv(&k->col[f], &d))
 				return -1;
 			row[f] += (uint64_t)mmt_unzigzag(d);
+			if (!in_range(&k->rng[f], row[f])) {
+				*bad = (struct bad_value){ f, row[f] };
+				return -2;
+			}
 			put_field(e, ev_field[f].off, ev_field[f].size, row[f]);
 		}
 	}
 	return 0;
 }
 
-/* All columns of kind k for its n events of the chunk. */
+/* All columns of kind k for its n events of the chunk: 0, -1 malformed,
+ * -2 a value out of range (in *bad). */
 static int kind_columns(struct dec_kind *k, const struct dec_sites *sites,
-			const uint16_t *pos, uint32_t n, struct mmt_event *out)
+			const uint16_t *pos, uint32_t n, struct mmt_event *out,
+			struct bad_value *bad)
 {
 	uint32_t m = k->mask;
+	int rc;
 
 	if (k->has_site && site_column(k, sites, pos, n, out))
 		return -1;
 	while (m) {
 		int f = __builtin_ctz(m);
 		m &= m - 1;
-		if (column(k, f, pos, n, out))
-			return -1;
+		if ((rc = column(k, f, pos, n, out))) {
+			*bad = (struct bad_value){ f, k->v[f] };
+			return rc;
+		}
 	}
-	return k->rows && k->row_mask ? row_columns(k, pos, n, out) : 0;
+	return k->rows && k->row_mask ? row_columns(k, pos, n, out, bad) : 0;
 }
 
 /* An event with only ts and kind, the fields its columns fill zero.
@@ -692,7 +810,8 @@ struct chunk {
  * their slot in out, zeroed, with ts and kind set.  Returns how many. */
 static int64_t chunk_ts(const struct dec_col *kinds, const uint16_t kidx[256],
 			struct dec_kind *dk, uint64_t *tsp, uint32_t i0,
-			uint32_t n, struct chunk *c, struct mmt_event *out)
+			uint32_t n, struct chunk *c, struct mmt_event *out,
+			uint64_t min_ts, uint64_t span, unsigned *bad_kind)
 {
 	uint32_t ns = 0;
 	uint64_t d, ts = *tsp;	/* local: out[].ts could alias *tsp */
@@ -706,6 +825,13 @@ static int64_t chunk_ts(const struct dec_col *kinds, const uint16_t kidx[256],
 		if (rd_uv(k->tsp, &d))
 			return -1;
 		ts += (uint64_t)mmt_unzigzag(d);
+		/* inside the block's [min_ts, max_ts]: no time a consumer
+		 * meets is beyond what the header and index announce */
+		if (__builtin_expect(ts - min_ts > span, 0)) {
+			*tsp = ts;
+			*bad_kind = kind;
+			return -2;
+		}
 		if (!k->sel)
 			continue;
 		ev_start(&out[ns], ts, kind);
@@ -721,11 +847,13 @@ struct mmt_block_cur {
 	struct dec_sites sites;
 	uint16_t kidx[256];
 	uint64_t ts;
+	uint64_t min_ts, span;		/* every ts in [min_ts, min_ts + span] */
 	uint32_t n, next;		/* events in the block, next to decode */
 	int nk;
 	int full;			/* every kind and field selected */
-	struct dec_kind *dk;		/* [256] */
+	struct dec_kind *dk;		/* [nk] */
 	struct chunk chunk;
+	char why[160];			/* a value out of range */
 };
 
 void mmt_block_cur_free(struct mmt_block_cur *c)
@@ -739,15 +867,49 @@ void mmt_block_cur_free(struct mmt_block_cur *c)
 	free(c);
 }
 
-struct mmt_block_cur *mmt_block_cur_new(const uint8_t *raw, size_t len,
-					uint32_t n, int layout, uint64_t kinds,
-					uint32_t fields, const uint32_t *by_kind)
+/* The number of kinds a block payload says it has (its third varint),
+ * to size the per-kind state; 0 when it cannot be read (the parse then
+ * fails properly). */
+static unsigned peek_kinds(const uint8_t *raw, size_t len)
 {
+	struct mmt_cur cur = { raw, raw + len, 0 };
+	uint64_t nk;
+
+	(void)mmt_cur_uv(&cur);
+	(void)mmt_cur_uv(&cur);
+	nk = mmt_cur_uv(&cur);
+	return cur.bad || nk > 256 ? 0 : (unsigned)nk;
+}
+
+/* Each kind's field ranges from lim (type widths without). */
+static void set_ranges(struct dec_kind *dk, const uint16_t kidx[256],
+		       const struct mmt_ev_limits *lim)
+{
+	for (unsigned kind = 0; kind < 256; kind++) {
+		struct dec_kind *k;
+
+		if (kidx[kind] == NO_KIND)
+			continue;
+		k = &dk[kidx[kind]];
+		k->kind = kind;
+		kind_ranges(kind, lim, k->rng);
+	}
+}
+
+struct mmt_block_cur *mmt_block_cur_new(const uint8_t *raw,
+					const struct mmt_blk *b, int layout,
+					const struct mmt_ev_limits *lim,
+					uint64_t kinds, uint32_t fields,
+					const uint32_t *by_kind)
+{
+	size_t len = b->raw_len;
+	uint32_t n = b->nr_events;
 	struct mmt_cur cur = { raw, raw + len, 0 };
 	struct mmt_block_cur *c = calloc(1, sizeof(*c));
 	const uint32_t all = (1u << NF) - 1;
+	unsigned nk = peek_kinds(raw, len);
 
-	if (!c || !(c->dk = malloc(256 * sizeof(*c->dk)))) {
+	if (!c || !(c->dk = malloc((nk ? nk : 1) * sizeof(*c->dk)))) {
 		free(c);
 		return NULL;
 	}
@@ -766,10 +928,43 @@ struct mmt_block_cur *mmt_block_cur_new(const uint8_t *raw, size_t len,
 		mmt_block_cur_free(c);
 		return NULL;
 	}
+	set_ranges(c->dk, c->kidx, lim);
 	select_fields(c->dk, c->kidx, kinds, fields, by_kind);
 	c->n = n;
 	c->full = !by_kind && (fields & all) == all && kinds == UINT64_MAX;
+	c->min_ts = lim ? b->min_ts : 0;
+	c->span = lim ? b->max_ts - b->min_ts : UINT64_MAX;
 	return c;
+}
+
+const char *mmt_block_cur_why(const struct mmt_block_cur *c)
+{
+	return c->why;
+}
+
+/* Says which value was out of range: field f (-1: ts) of kind k. */
+static void out_of_range(struct mmt_block_cur *c, unsigned kind, int f,
+			 uint64_t v)
+{
+	if (f < 0) {
+		snprintf(c->why, sizeof(c->why), "%s ts: %llu outside the "
+			 "block's %llu..%llu", mmt_event_kind_name(kind),
+			 (unsigned long long)v, (unsigned long long)c->min_ts,
+			 (unsigned long long)(c->min_ts + c->span));
+		return;
+	}
+	const struct mmt_ev_range *r = &c->dk[c->kidx[kind]].rng[f];
+
+	if (r->bias)
+		snprintf(c->why, sizeof(c->why), "%s %s: %lld out of range "
+			 "(%lld..%lld)", mmt_event_kind_name(kind),
+			 field_name[f], (long long)v, -(long long)r->bias,
+			 (long long)(r->max - r->bias));
+	else
+		snprintf(c->why, sizeof(c->why), "%s %s: %llu out of range "
+			 "(at most %llu)", mmt_event_kind_name(kind),
+			 field_name[f], (unsigned long long)v,
+			 (unsigned long long)r->max);
 }
 
 int64_t mmt_block_cur_next(struct mmt_block_cur *c, struct mmt_event *out,
@@ -777,18 +972,27 @@ int64_t mmt_block_cur_next(struct mmt_block_cur *c, struct mmt_event *out,
 {
 	struct chunk *ch = &c->chunk;
 	uint32_t m = c->n - c->next < CHUNK ? c->n - c->next : CHUNK;
-	int nk = c->nk;
+	int nk = c->nk, rc;
+	struct bad_value bad;
+	unsigned bad_kind = 0;
 	int64_t ns;
 
 	memset(ch->cnt, 0, (size_t)nk * sizeof(ch->cnt[0]));
-	ns = chunk_ts(&c->kinds, c->kidx, c->dk, &c->ts, c->next, m, ch, out);
+	ns = chunk_ts(&c->kinds, c->kidx, c->dk, &c->ts, c->next, m, ch, out,
+		      c->min_ts, c->span, &bad_kind);
+	if (ns == -2)
+		out_of_range(c, bad_kind, -1, c->ts);
 	if (ns < 0)
 		return -1;
 	for (int j = 0; j < nk; j++)
 		if (ch->cnt[j] &&
-		    kind_columns(&c->dk[j], &c->sites, ch->pos + (size_t)j * CHUNK,
-				 ch->cnt[j], out))
+		    (rc = kind_columns(&c->dk[j], &c->sites,
+				       ch->pos + (size_t)j * CHUNK, ch->cnt[j],
+				       out, &bad))) {
+			if (rc == -2)
+				out_of_range(c, c->dk[j].kind, bad.f, bad.v);
 			return -1;
+		}
 	c->next += m;
 	*done = c->next == c->n;
 	/* every column must end where the next begins: only checkable
@@ -798,11 +1002,12 @@ int64_t mmt_block_cur_next(struct mmt_block_cur *c, struct mmt_event *out,
 	return ns;
 }
 
-int64_t mmt_block_decode_sel(const uint8_t *raw, size_t len, uint32_t n,
-			     int layout, uint64_t kinds, uint32_t fields,
+int64_t mmt_block_decode_sel(const uint8_t *raw, const struct mmt_blk *b,
+			     int layout, const struct mmt_ev_limits *lim,
+			     uint64_t kinds, uint32_t fields,
 			     struct mmt_event *out)
 {
-	struct mmt_block_cur *c = mmt_block_cur_new(raw, len, n, layout, kinds,
+	struct mmt_block_cur *c = mmt_block_cur_new(raw, b, layout, lim, kinds,
 						    fields, NULL);
 	int64_t nout = 0, k;
 	int done = 0;
@@ -820,11 +1025,11 @@ int64_t mmt_block_decode_sel(const uint8_t *raw, size_t len, uint32_t n,
 	return nout;
 }
 
-int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n, int layout,
-		     struct mmt_event *out)
+int mmt_block_decode(const uint8_t *raw, const struct mmt_blk *b, int layout,
+		     const struct mmt_ev_limits *lim, struct mmt_event *out)
 {
-	int64_t k = mmt_block_decode_sel(raw, len, n, layout, UINT64_MAX,
+	int64_t k = mmt_block_decode_sel(raw, b, layout, lim, UINT64_MAX,
 					 UINT32_MAX, out);
 
-	return k == (int64_t)n ? 0 : -1;
+	return k == (int64_t)b->nr_events ? 0 : -1;
 }

@@ -6,6 +6,8 @@
  * never an out-of-bounds read or an unbounded allocation.
  */
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "codec.h"
@@ -177,6 +179,10 @@ void mmt_buf_str(struct mmt_buf *b, const char *s)
 uint64_t mmt_cur_uv(struct mmt_cur *c)
 {
 	uint64_t v = 0;
+
+	/* most values of a header or snapshot fit one byte */
+	if (c->p < c->end && *c->p < 0x80)
+		return *c->p++;
 	for (int shift = 0; shift < 64; shift += 7) {
 		if (c->p >= c->end) {
 			c->bad = 1;
@@ -220,6 +226,123 @@ uint64_t mmt_cur_count(struct mmt_cur *c, size_t min_bytes)
 	return n;
 }
 
+typedef unsigned long long ull;
+
+void mmt_cur_fail(struct mmt_cur *c, const char *fmt, ...)
+{
+	va_list ap;
+	int n = 0;
+
+	if (c->bad && c->why[0])
+		return;		/* the first failure is the one to report */
+	c->bad = 1;
+	if (c->item)
+		n = snprintf(c->why, sizeof(c->why), "%s %llu: ", c->item,
+			     (ull)c->index);
+	if (n < 0 || (size_t)n >= sizeof(c->why))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->why + n, sizeof(c->why) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* A read of `field` failed: the payload ended, or a varint ran on. */
+static void short_read(struct mmt_cur *c, const char *field)
+{
+	mmt_cur_fail(c, "%s: %s", field, c->p >= c->end ?
+		     "the payload ends before it" : "malformed varint");
+}
+
+uint64_t mmt_cur_get(struct mmt_cur *c, const char *field, uint64_t max)
+{
+	uint64_t v;
+
+	if (c->bad)
+		return 0;
+	v = mmt_cur_uv(c);
+	if (c->bad) {
+		short_read(c, field);
+		return 0;
+	}
+	if (v > max) {
+		mmt_cur_fail(c, "%s: %llu out of range (at most %llu)", field,
+			     (ull)v, (ull)max);
+		return 0;
+	}
+	return v;
+}
+
+int64_t mmt_cur_sget(struct mmt_cur *c, const char *field, int64_t min,
+		     int64_t max)
+{
+	int64_t v;
+
+	if (c->bad)
+		return 0;
+	v = mmt_cur_sv(c);
+	if (c->bad) {
+		short_read(c, field);
+		return 0;
+	}
+	if (v < min || v > max) {
+		mmt_cur_fail(c, "%s: %lld out of range (%lld..%lld)", field,
+			     (long long)v, (long long)min, (long long)max);
+		return 0;
+	}
+	return v;
+}
+
+void mmt_cur_text(struct mmt_cur *c, const char *field, char *dst,
+		  size_t dstlen)
+{
+	uint64_t n;
+
+	dst[0] = 0;
+	if (c->bad)
+		return;
+	n = mmt_cur_uv(c);
+	if (c->bad) {
+		short_read(c, field);
+		return;
+	}
+	if (n > (uint64_t)(c->end - c->p)) {
+		mmt_cur_fail(c, "%s: a string of %llu bytes, %llu left", field,
+			     (ull)n, (ull)(c->end - c->p));
+		return;
+	}
+	size_t k = n < dstlen - 1 ? (size_t)n : dstlen - 1;
+	memcpy(dst, c->p, k);
+	dst[k] = 0;
+	c->p += n;
+}
+
+uint64_t mmt_cur_items(struct mmt_cur *c, const char *field, size_t min_bytes,
+		       uint64_t max)
+{
+	uint64_t n = mmt_cur_get(c, field, max);
+
+	if (!c->bad && n > (uint64_t)(c->end - c->p) / (min_bytes ? min_bytes : 1)) {
+		mmt_cur_fail(c, "%s: %llu entries of %zu bytes or more, %llu bytes left",
+			     field, (ull)n, min_bytes, (ull)(c->end - c->p));
+		return 0;
+	}
+	return n;
+}
+
+int mmt_cur_charge(struct mmt_cur *c, const char *field, uint64_t bytes)
+{
+	if (!c->budget)
+		return 0;
+	if (bytes > *c->budget) {
+		mmt_cur_fail(c, "%s: %llu bytes decoded, more than a file of this "
+			     "size may take (%llu left of its budget)", field,
+			     (ull)bytes, (ull)*c->budget);
+		return -1;
+	}
+	*c->budget -= bytes;
+	return 0;
+}
+
 /* ---- header --------------------------------------------------------------- */
 
 static void zone_encode(struct mmt_buf *b, const struct mmt_zone_info *z)
@@ -246,31 +369,38 @@ static void zone_encode(struct mmt_buf *b, const struct mmt_zone_info *z)
 	mmt_buf_uv(b, z->nr_free);
 }
 
+/* A page count or pfn of a zone table: below MMT_MAX_PFN. */
+static uint64_t get_pages(struct mmt_cur *c, const char *field)
+{
+	return mmt_cur_get(c, field, MMT_MAX_PFN - 1);
+}
+
+/* One zone of a zone table.  The spans must hold: present <= spanned,
+ * managed <= present, and the zone ends below MMT_MAX_PFN. */
 static void zone_decode(struct mmt_cur *c, struct mmt_zone_info *z)
 {
 	memset(z, 0, sizeof(*z));
-	z->node = (int32_t)mmt_cur_sv(c);
-	z->zone_idx = (int32_t)mmt_cur_sv(c);
-	mmt_cur_str(c, z->name, sizeof(z->name));
-	z->start_pfn = mmt_cur_uv(c);
-	z->spanned = mmt_cur_uv(c);
-	z->present = mmt_cur_uv(c);
-	z->managed = mmt_cur_uv(c);
-	z->wmark_min = mmt_cur_uv(c);
-	z->wmark_low = mmt_cur_uv(c);
-	z->wmark_high = mmt_cur_uv(c);
-	z->wmark_promo = mmt_cur_uv(c);
-	z->boost = mmt_cur_uv(c);
-	z->nr_reserve = (uint32_t)mmt_cur_uv(c);
-	if (z->nr_reserve > MMT_MAX_ZONE_TYPES)
-		c->bad = 1;
+	z->node = (int32_t)mmt_cur_sget(c, "node", 0, MMT_MAX_NODES - 1);
+	z->zone_idx = (int32_t)mmt_cur_sget(c, "zone_idx", 0,
+					    MMT_MAX_ZONE_TYPES - 1);
+	mmt_cur_text(c, "name", z->name, sizeof(z->name));
+	z->start_pfn = get_pages(c, "start_pfn");
+	z->spanned = mmt_cur_get(c, "spanned", MMT_MAX_PFN - 1 - z->start_pfn);
+	z->present = mmt_cur_get(c, "present", z->spanned);
+	z->managed = mmt_cur_get(c, "managed", z->present);
+	z->wmark_min = get_pages(c, "wmark_min");
+	z->wmark_low = get_pages(c, "wmark_low");
+	z->wmark_high = get_pages(c, "wmark_high");
+	z->wmark_promo = get_pages(c, "wmark_promo");
+	z->boost = get_pages(c, "boost");
+	z->nr_reserve = (uint32_t)mmt_cur_get(c, "nr_reserve", MMT_MAX_ZONE_TYPES);
 	for (int i = 0; i < MMT_MAX_ZONE_TYPES; i++)
-		z->lowmem_reserve[i] = mmt_cur_uv(c);
-	z->pcp_high = (uint32_t)mmt_cur_uv(c);
-	z->pcp_batch = (uint32_t)mmt_cur_uv(c);
-	z->pcp_high_min = (uint32_t)mmt_cur_uv(c);
-	z->pcp_high_max = (uint32_t)mmt_cur_uv(c);
-	z->nr_free = mmt_cur_uv(c);
+		z->lowmem_reserve[i] = get_pages(c, "lowmem_reserve");
+	z->pcp_high = (uint32_t)mmt_cur_get(c, "pcp_high", UINT32_MAX);
+	z->pcp_batch = (uint32_t)mmt_cur_get(c, "pcp_batch", UINT32_MAX);
+	z->pcp_high_min = (uint32_t)mmt_cur_get(c, "pcp_high_min", UINT32_MAX);
+	z->pcp_high_max = (uint32_t)mmt_cur_get(c, "pcp_high_max", UINT32_MAX);
+	z->nr_free = get_pages(c, "nr_free");
 }
 
 static void kv_encode(struct mmt_buf *b, const struct mmt_kv *kv, uint32_t n)
@@ -282,33 +412,46 @@ static void kv_encode(struct mmt_buf *b, const struct mmt_kv *kv, uint32_t n)
 	}
 }
 
-/* An element count, then room for that many elements of size bytes:
- * how every array section starts.  NULL with *n 0 when the array is
- * empty, or (the cursor then marked bad) when it cannot be allocated. */
-static void *cur_array(struct mmt_cur *c, uint32_t *n, size_t min_bytes,
-		       size_t size)
+/* An element count (at most max), then room for that many elements of
+ * size bytes, charged to the budget: how every array section starts.
+ * NULL with *n 0 when the array is empty, or (the cursor then marked
+ * bad) when it cannot be had.  Reading the elements names them `field`. */
+static void *cur_array(struct mmt_cur *c, const char *field, uint32_t *n,
+		       size_t min_bytes, size_t size, uint64_t max)
 {
 	void *a;
 
-	*n = (uint32_t)mmt_cur_count(c, min_bytes);
-	if (!*n)
+	*n = (uint32_t)mmt_cur_items(c, field, min_bytes, max);
+	if (!*n || mmt_cur_charge(c, field, (uint64_t)*n * size)) {
+		*n = 0;
 		return NULL;
+	}
 	a = calloc(*n, size);
 	if (!a) {
-		c->bad = 1;
+		mmt_cur_fail(c, "%s: out of memory", field);
 		*n = 0;
 	}
+	c->item = field;
 	return a;
 }
 
-static struct mmt_kv *kv_decode(struct mmt_cur *c, uint32_t *n)
+/* Element i of the array being read: named in error messages. */
+static int cur_next(struct mmt_cur *c, uint64_t i)
 {
-	struct mmt_kv *kv = cur_array(c, n, 2, sizeof(*kv));
+	c->index = i;
+	return !c->bad;
+}
 
-	for (uint32_t i = 0; i < *n; i++) {
-		mmt_cur_str(c, kv[i].name, sizeof(kv[i].name));
-		mmt_cur_str(c, kv[i].value, sizeof(kv[i].value));
+static struct mmt_kv *kv_decode(struct mmt_cur *c, const char *field,
+				uint32_t *n)
+{
+	struct mmt_kv *kv = cur_array(c, field, n, 2, sizeof(*kv), MMT_MAX_KV);
+
+	for (uint32_t i = 0; i < *n && cur_next(c, i); i++) {
+		mmt_cur_text(c, "name", kv[i].name, sizeof(kv[i].name));
+		mmt_cur_text(c, "value", kv[i].value, sizeof(kv[i].value));
 	}
+	c->item = NULL;
 	return kv;
 }
 
@@ -322,14 +465,18 @@ static void nv_encode(struct mmt_buf *b, const struct mmt_named_value *nv,
 	}
 }
 
-static struct mmt_named_value *nv_decode(struct mmt_cur *c, uint32_t *n)
+/* values at most max */
+static struct mmt_named_value *nv_decode(struct mmt_cur *c, const char *field,
+					 uint32_t *n, uint64_t max)
 {
-	struct mmt_named_value *nv = cur_array(c, n, 2, sizeof(*nv));
+	struct mmt_named_value *nv = cur_array(c, field, n, 2, sizeof(*nv),
+					       MMT_MAX_NAMED);
 
-	for (uint32_t i = 0; i < *n; i++) {
-		mmt_cur_str(c, nv[i].name, sizeof(nv[i].name));
-		nv[i].value = mmt_cur_uv(c);
+	for (uint32_t i = 0; i < *n && cur_next(c, i); i++) {
+		mmt_cur_text(c, "name", nv[i].name, sizeof(nv[i].name));
+		nv[i].value = mmt_cur_get(c, "value", max);
 	}
+	c->item = NULL;
 	return nv;
 }
 
@@ -341,12 +488,21 @@ static void zones_encode(struct mmt_buf *b, const struct mmt_zone_info *z,
 		zone_encode(b, &z[i]);
 }
 
+/* A zone table: each (node, zone_idx) once. */
 static struct mmt_zone_info *zones_decode(struct mmt_cur *c, uint32_t *n)
 {
-	struct mmt_zone_info *z = cur_array(c, n, 20, sizeof(*z));
+	struct mmt_zone_info *z = cur_array(c, "zone", n, 20, sizeof(*z),
+					    MMT_MAX_NODES * MMT_MAX_ZONE_TYPES);
 
-	for (uint32_t i = 0; i < *n; i++)
+	for (uint32_t i = 0; i < *n && cur_next(c, i); i++) {
 		zone_decode(c, &z[i]);
+		for (uint32_t j = 0; j < i && !c->bad; j++)
+			if (z[j].node == z[i].node &&
+			    z[j].zone_idx == z[i].zone_idx)
+				mmt_cur_fail(c, "node %d zone_idx %d: a second time",
+					     z[i].node, z[i].zone_idx);
+	}
+	c->item = NULL;
 	return z;
 }
 
@@ -386,52 +542,95 @@ void mmt_header_encode(struct mmt_buf *b, const struct mmt_header *h)
 	/* Minor versions append fields here; old readers ignore them. */
 }
 
+/* page_size: a power of two from 1 KiB to 1 MiB, or 0 (unknown) */
+static uint32_t get_page_size(struct mmt_cur *c)
+{
+	uint64_t v = mmt_cur_get(c, "page_size", 1u << 20);
+
+	if (v && (v < 1024 || (v & (v - 1))))
+		mmt_cur_fail(c, "page_size: %llu is not a power of two from "
+			     "1024 to 1048576", (ull)v);
+	return (uint32_t)v;
+}
+
+/* cpu -> node map (-1: none) and node distances.  Node ids may exceed
+ * the node count (sparse ids: node0 and node2 online), so they are only
+ * bounded by MMT_MAX_NODES; consumers check them against their model. */
+static void topology_decode(struct mmt_cur *c, struct mmt_header *h)
+{
+	h->cpu_node = cur_array(c, "cpu", &h->nr_cpus, 1, sizeof(int32_t),
+				MMT_MAX_CPUS);
+	for (uint32_t i = 0; i < h->nr_cpus && cur_next(c, i); i++)
+		h->cpu_node[i] = (int32_t)mmt_cur_sget(c, "node", -1,
+						       MMT_MAX_NODES - 1);
+	c->item = NULL;
+	h->nr_nodes = (uint32_t)mmt_cur_get(c, "nr_nodes", MMT_MAX_NODES);
+	uint64_t nd = (uint64_t)h->nr_nodes * h->nr_nodes;
+	if (c->bad)
+		return;
+	if (nd > (uint64_t)(c->end - c->p)) {
+		mmt_cur_fail(c, "nr_nodes: %u nodes' distances do not fit in the "
+			     "%llu bytes left", h->nr_nodes, (ull)(c->end - c->p));
+		return;
+	}
+	if (nd && (mmt_cur_charge(c, "node distances", nd * sizeof(uint32_t)) ||
+		   !(h->node_distance = calloc(nd, sizeof(uint32_t))))) {
+		mmt_cur_fail(c, "node distances: out of memory");
+		return;
+	}
+	c->item = "node distance";
+	for (uint64_t i = 0; i < nd && cur_next(c, i); i++)
+		h->node_distance[i] = (uint32_t)mmt_cur_get(c, "distance", 255);
+	c->item = NULL;
+}
+
+static void slab_caches_decode(struct mmt_cur *c, struct mmt_header *h)
+{
+	h->slab_caches = cur_array(c, "slab cache", &h->nr_slab_caches, 6,
+				   sizeof(*h->slab_caches), MMT_MAX_SLAB_CACHES);
+	for (uint32_t i = 0; i < h->nr_slab_caches && cur_next(c, i); i++) {
+		struct mmt_slab_cache *s = &h->slab_caches[i];
+
+		mmt_cur_text(c, "name", s->name, sizeof(s->name));
+		s->object_size = (uint32_t)mmt_cur_get(c, "object_size", UINT32_MAX);
+		s->slab_size = (uint32_t)mmt_cur_get(c, "slab_size", UINT32_MAX);
+		s->objs_per_slab = (uint32_t)mmt_cur_get(c, "objs_per_slab",
+							 UINT32_MAX);
+		s->order = (uint32_t)mmt_cur_get(c, "order", h->max_order);
+		s->align = (uint32_t)mmt_cur_get(c, "align", UINT32_MAX);
+	}
+	c->item = NULL;
+}
+
 int mmt_header_decode(struct mmt_cur *c, struct mmt_header *h)
 {
 	memset(h, 0, sizeof(*h));
-	h->version = (uint32_t)mmt_cur_uv(c);
-	mmt_cur_str(c, h->release, sizeof(h->release));
-	mmt_cur_str(c, h->machine, sizeof(h->machine));
-	h->page_size = (uint32_t)mmt_cur_uv(c);
-	h->pageblock_order = (uint32_t)mmt_cur_uv(c);
-	h->max_order = (uint32_t)mmt_cur_uv(c);
-	h->start_ns = mmt_cur_uv(c);
-	h->start_realtime_ns = mmt_cur_uv(c);
-	h->flags = (uint32_t)mmt_cur_uv(c);
-	h->nr_cpus = (uint32_t)mmt_cur_count(c, 1);
-	if (h->nr_cpus && (h->cpu_node = calloc(h->nr_cpus, sizeof(int32_t))))
-		for (uint32_t i = 0; i < h->nr_cpus; i++)
-			h->cpu_node[i] = (int32_t)mmt_cur_sv(c);
-	else if (h->nr_cpus)
-		c->bad = 1;
-	h->nr_nodes = (uint32_t)mmt_cur_uv(c);
-	uint64_t nd = (uint64_t)h->nr_nodes * h->nr_nodes;
-	if (nd > (uint64_t)(c->end - c->p))
-		c->bad = 1;
-	else if (nd && (h->node_distance = calloc(nd, sizeof(uint32_t))))
-		for (uint64_t i = 0; i < nd; i++)
-			h->node_distance[i] = (uint32_t)mmt_cur_uv(c);
-	else if (nd)
-		c->bad = 1;
-	if (c->bad)
-		h->nr_nodes = 0;
+	h->version = (uint32_t)mmt_cur_get(c, "version", MMT_FORMAT_VERSION);
+	if (!c->bad && !h->version)
+		mmt_cur_fail(c, "version: 0 (versions start at 1)");
+	mmt_cur_text(c, "release", h->release, sizeof(h->release));
+	mmt_cur_text(c, "machine", h->machine, sizeof(h->machine));
+	h->page_size = get_page_size(c);
+	h->pageblock_order = (uint32_t)mmt_cur_get(c, "pageblock_order",
+						   MMT_MAX_HOST_ORDER);
+	h->max_order = (uint32_t)mmt_cur_get(c, "max_order", MMT_MAX_HOST_ORDER);
+	if (!c->bad && h->pageblock_order > h->max_order)
+		mmt_cur_fail(c, "pageblock_order: %u above max_order %u",
+			     h->pageblock_order, h->max_order);
+	h->start_ns = mmt_cur_get(c, "start_ns", UINT64_MAX);
+	h->start_realtime_ns = mmt_cur_get(c, "start_realtime_ns", UINT64_MAX);
+	h->flags = (uint32_t)mmt_cur_get(c, "flags", UINT32_MAX);
+	topology_decode(c, h);
 	h->zones = zones_decode(c, &h->nr_zones);
-	h->sysctls = kv_decode(c, &h->nr_sysctls);
-	h->gfp_bits = nv_decode(c, &h->nr_gfp_bits);
-	h->migratetypes = nv_decode(c, &h->nr_migratetypes);
-	h->zone_types = nv_decode(c, &h->nr_zone_types);
-	h->slab_caches = cur_array(c, &h->nr_slab_caches, 6,
-				   sizeof(*h->slab_caches));
-	for (uint32_t i = 0; i < h->nr_slab_caches; i++) {
-		struct mmt_slab_cache *s = &h->slab_caches[i];
-		mmt_cur_str(c, s->name, sizeof(s->name));
-		s->object_size = (uint32_t)mmt_cur_uv(c);
-		s->slab_size = (uint32_t)mmt_cur_uv(c);
-		s->objs_per_slab = (uint32_t)mmt_cur_uv(c);
-		s->order = (uint32_t)mmt_cur_uv(c);
-		s->align = (uint32_t)mmt_cur_uv(c);
-	}
-	h->notes = kv_decode(c, &h->nr_notes);
+	h->sysctls = kv_decode(c, "sysctl", &h->nr_sysctls);
+	h->gfp_bits = nv_decode(c, "gfp bit", &h->nr_gfp_bits, UINT64_MAX);
+	h->migratetypes = nv_decode(c, "migratetype", &h->nr_migratetypes,
+				    MMT_MAX_MT - 1);
+	/* enum zone_type with __MAX_NR_ZONES: 6 at most (DMA, DMA32, NORMAL,
+	 * HIGHMEM, MOVABLE, DEVICE) */
+	h->zone_types = nv_decode(c, "zone type", &h->nr_zone_types, 7);
+	slab_caches_decode(c, h);
+	h->notes = kv_decode(c, "note", &h->nr_notes);
 	if (c->bad) {
 		mmt_header_free(h);
 		return -1;
@@ -479,55 +678,209 @@ void mmt_snapshot_encode(struct mmt_buf *b, const struct mmt_snapshot *s)
 	kv_encode(b, s->vmstat, s->nr_vmstat);
 }
 
-int mmt_snapshot_decode(struct mmt_cur *c, struct mmt_snapshot *s)
+/* Free blocks: sorted by pfn (a walk of the free lists while they change
+ * may list a page twice, so blocks may overlap), each aligned to its
+ * order and ending below MMT_MAX_PFN. */
+static int free_blocks_decode(struct mmt_cur *c, struct mmt_snapshot *s,
+			      unsigned max_order)
 {
 	uint64_t prev = 0;
 
-	memset(s, 0, sizeof(*s));
-	s->ts = mmt_cur_uv(c);
-	s->flags = (uint32_t)mmt_cur_uv(c);
-	s->nr_free_blocks = mmt_cur_count(c, 4);
-	if (s->nr_free_blocks &&
-	    !(s->free_blocks = calloc(s->nr_free_blocks, sizeof(*s->free_blocks))))
-		goto bad;
-	for (uint64_t i = 0; i < s->nr_free_blocks && !c->bad; i++) {
+	s->nr_free_blocks = mmt_cur_items(c, "free blocks", 4, MMT_MAX_PFN);
+	if (!s->nr_free_blocks ||
+	    mmt_cur_charge(c, "free blocks", s->nr_free_blocks * sizeof(*s->free_blocks)))
+		return c->bad ? -1 : 0;
+	if (!(s->free_blocks = calloc(s->nr_free_blocks, sizeof(*s->free_blocks))))
+		return -1;
+	c->item = "free block";
+	for (uint64_t i = 0; i < s->nr_free_blocks && cur_next(c, i); i++) {
 		struct mmt_free_block *f = &s->free_blocks[i];
-		f->pfn = prev + (uint64_t)mmt_cur_sv(c);
-		prev = f->pfn;
-		f->order = (uint8_t)mmt_cur_uv(c);
-		f->mt = (int8_t)mmt_cur_sv(c);
-		f->exact = (uint8_t)mmt_cur_uv(c);
+		uint64_t pfn = prev + (uint64_t)mmt_cur_sget(c, "pfn", 0,
+				(int64_t)(MMT_MAX_PFN - 1 - prev));
+		unsigned o = (unsigned)mmt_cur_get(c, "order", max_order);
+
+		if (!c->bad && (pfn & ((1ull << o) - 1)))
+			mmt_cur_fail(c, "pfn %llu not aligned to its order %u",
+				     (ull)pfn, o);
+		else if (!c->bad && pfn + (1ull << o) > MMT_MAX_PFN)
+			mmt_cur_fail(c, "order %u: ends past pfn %llu", o,
+				     (ull)MMT_MAX_PFN);
+		f->pfn = prev = pfn;
+		f->order = (uint8_t)o;
+		f->mt = (int8_t)mmt_cur_sget(c, "migratetype", -1, MMT_MAX_MT - 1);
+		f->exact = (uint8_t)mmt_cur_get(c, "exact", 1);
 	}
-	prev = 0;
-	s->nr_runs = mmt_cur_count(c, 3);
-	if (s->nr_runs && !(s->runs = calloc(s->nr_runs, sizeof(*s->runs))))
-		goto bad;
-	for (uint64_t i = 0; i < s->nr_runs && !c->bad; i++) {
+	c->item = NULL;
+	return c->bad ? -1 : 0;
+}
+
+/* Page class runs: sorted, not overlapping, each at least one page. */
+static int runs_decode(struct mmt_cur *c, struct mmt_snapshot *s)
+{
+	uint64_t prev = 0;
+
+	s->nr_runs = mmt_cur_items(c, "runs", 3, MMT_MAX_PFN);
+	if (!s->nr_runs ||
+	    mmt_cur_charge(c, "runs", s->nr_runs * sizeof(*s->runs)))
+		return c->bad ? -1 : 0;
+	if (!(s->runs = calloc(s->nr_runs, sizeof(*s->runs))))
+		return -1;
+	c->item = "run";
+	for (uint64_t i = 0; i < s->nr_runs && cur_next(c, i); i++) {
 		struct mmt_class_run *r = &s->runs[i];
-		r->pfn = prev + (uint64_t)mmt_cur_sv(c);
-		r->len = mmt_cur_uv(c);
-		r->cls = (uint8_t)mmt_cur_uv(c);
+
+		r->pfn = prev + (uint64_t)mmt_cur_sget(c, "start", 0,
+				(int64_t)(MMT_MAX_PFN - 1 - prev));
+		r->len = mmt_cur_get(c, "length", MMT_MAX_PFN - r->pfn);
+		if (!c->bad && !r->len)
+			mmt_cur_fail(c, "length: 0");
+		r->cls = (uint8_t)mmt_cur_get(c, "class", MMT_PC__COUNT - 1);
 		prev = r->pfn + r->len;
 	}
-	s->pageblock_base = mmt_cur_uv(c);
-	s->nr_pageblocks = mmt_cur_count(c, 1);
-	if (s->nr_pageblocks) {
-		if (!(s->pageblock_mt = malloc(s->nr_pageblocks)))
-			goto bad;
-		memcpy(s->pageblock_mt, c->p, s->nr_pageblocks);
-		c->p += s->nr_pageblocks;
-	}
+	c->item = NULL;
+	return c->bad ? -1 : 0;
+}
+
+/* One migratetype byte per pageblock from pageblock_base on. */
+static int pageblocks_decode(struct mmt_cur *c, struct mmt_snapshot *s,
+			     unsigned pbo)
+{
+	s->pageblock_base = mmt_cur_get(c, "pageblock_base", MMT_MAX_PFN - 1);
+	s->nr_pageblocks = mmt_cur_items(c, "pageblocks", 1,
+				((MMT_MAX_PFN - s->pageblock_base) >> pbo));
+	if (!s->nr_pageblocks ||
+	    mmt_cur_charge(c, "pageblocks", s->nr_pageblocks))
+		return c->bad ? -1 : 0;
+	if (!(s->pageblock_mt = malloc(s->nr_pageblocks)))
+		return -1;
+	memcpy(s->pageblock_mt, c->p, s->nr_pageblocks);
+	c->p += s->nr_pageblocks;
+	/* -1..MMT_MAX_MT-1: byte + 1 in 0..64, so byte + 1 + 63 < 128 (a
+	 * branch-free pass; the index is found again only when one is out) */
+	_Static_assert(MMT_MAX_MT == 64, "the check below assumes 64");
+	unsigned bad = 0;
+	for (uint64_t i = 0; i < s->nr_pageblocks; i++)
+		bad |= ((unsigned)(uint8_t)(s->pageblock_mt[i] + 1) + 63) & 0x180;
+	for (uint64_t i = 0; bad && i < s->nr_pageblocks; i++)
+		if (s->pageblock_mt[i] < -1 || s->pageblock_mt[i] >= MMT_MAX_MT) {
+			mmt_cur_fail(c, "pageblock %llu: migratetype %d out of "
+				     "range (-1..%d)", (ull)i, s->pageblock_mt[i],
+				     MMT_MAX_MT - 1);
+			return -1;
+		}
+	return 0;
+}
+
+int mmt_snapshot_decode(struct mmt_cur *c, struct mmt_snapshot *s,
+			const struct mmt_header *h)
+{
+	unsigned max_order = h ? h->max_order : MMT_MAX_HOST_ORDER;
+	unsigned pbo = h && h->pageblock_order ? h->pageblock_order : 9;
+
+	memset(s, 0, sizeof(*s));
+	s->ts = mmt_cur_get(c, "ts", MMT_MAX_TS);
+	s->flags = (uint32_t)mmt_cur_get(c, "flags", UINT32_MAX);
+	if (free_blocks_decode(c, s, max_order) || runs_decode(c, s) ||
+	    pageblocks_decode(c, s, pbo))
+		goto bad;
 	s->zones = zones_decode(c, &s->nr_zones);
+	c->item = "buddyinfo entry";
 	for (int n = 0; n < 8; n++)
 		for (int z = 0; z < MMT_MAX_ZONE_TYPES; z++)
-			for (int o = 0; o < MMT_NR_ORDERS; o++)
-				s->buddyinfo[n][z][o] = mmt_cur_uv(c);
-	s->vmstat = kv_decode(c, &s->nr_vmstat);
+			for (int o = 0; o < MMT_NR_ORDERS; o++) {
+				c->index = (uint64_t)(n * MMT_MAX_ZONE_TYPES + z) *
+					   MMT_NR_ORDERS + (uint64_t)o;
+				s->buddyinfo[n][z][o] = get_pages(c, "free blocks");
+			}
+	c->item = NULL;
+	s->vmstat = kv_decode(c, "vmstat", &s->nr_vmstat);
 	if (c->bad)
 		goto bad;
 	return 0;
 bad:
-	c->bad = 1;
+	if (!c->bad)
+		mmt_cur_fail(c, "out of memory");
 	mmt_snapshot_free(s);
 	return -1;
+}
+
+/* ---- index ------------------------------------------------------------------ */
+
+const char *mmt_blk_check(const struct mmt_blk *b, char *why, size_t len)
+{
+	if (b->min_ts > b->max_ts || b->max_ts > MMT_MAX_TS)
+		snprintf(why, len, "times %llu..%llu out of range (0..%llu)",
+			 (ull)b->min_ts, (ull)b->max_ts, (ull)MMT_MAX_TS);
+	else if (b->nr_events > MMT_MAX_BLOCK_EVENTS ||
+		 b->raw_len > MMT_MAX_BLOCK_RAW || b->nr_events > b->raw_len)
+		snprintf(why, len, "%u events in %u bytes (at most %u events, "
+			 "%u bytes, a byte per event)", b->nr_events, b->raw_len,
+			 MMT_MAX_BLOCK_EVENTS, MMT_MAX_BLOCK_RAW);
+	else
+		return NULL;
+	return why;
+}
+
+int mmt_index_decode(struct mmt_cur *c, uint64_t data_start, uint64_t at,
+		     uint64_t snap_off[2], struct mmt_blk **blocks,
+		     uint64_t *nblocks)
+{
+	uint64_t end = data_start, ts = 0;
+	char why[160];
+	uint64_t n;
+
+	*blocks = NULL;
+	*nblocks = 0;
+	for (int i = 0; i < 2; i++) {
+		snap_off[i] = mmt_cur_get(c, i ? "end snapshot offset" :
+					  "start snapshot offset", at - 1);
+		if (!c->bad && snap_off[i] && snap_off[i] < data_start)
+			mmt_cur_fail(c, "%s snapshot offset %llu: inside the header",
+				     i ? "end" : "start", (ull)snap_off[i]);
+	}
+	n = mmt_cur_items(c, "blocks", 6, UINT64_MAX);
+	if (c->bad || !n)
+		return c->bad ? -1 : 0;
+	if (mmt_cur_charge(c, "blocks", n * sizeof(**blocks)))
+		return -1;
+	if (!(*blocks = calloc(n, sizeof(**blocks)))) {
+		mmt_cur_fail(c, "blocks: out of memory");
+		return -1;
+	}
+	c->item = "block";
+	for (uint64_t i = 0; i < n && cur_next(c, i); i++) {
+		struct mmt_blk *b = &(*blocks)[i];
+		uint64_t prev = i ? (*blocks)[i - 1].off : 0;
+
+		/* each after the end of the one before */
+		b->off = prev + mmt_cur_get(c, "offset", at - 1 - prev);
+		if (!c->bad && b->off < end)
+			mmt_cur_fail(c, "offset %llu: inside the section before "
+				     "(which ends at %llu)", (ull)b->off, (ull)end);
+		b->min_ts = ts + (uint64_t)mmt_cur_sget(c, "min_ts", -(int64_t)ts,
+					(int64_t)(MMT_MAX_TS - ts));
+		b->max_ts = b->min_ts + mmt_cur_get(c, "max_ts",
+						   MMT_MAX_TS - b->min_ts);
+		b->nr_events = (uint32_t)mmt_cur_get(c, "nr_events",
+						     MMT_MAX_BLOCK_EVENTS);
+		b->comp_len = (uint32_t)mmt_cur_get(c, "comp_len",
+				at - b->off >= MMT_SEC_HDR_LEN ?
+				at - b->off - MMT_SEC_HDR_LEN : 0);
+		b->raw_len = (uint32_t)mmt_cur_get(c, "raw_len", MMT_MAX_BLOCK_RAW);
+		if (!c->bad && mmt_blk_check(b, why, sizeof(why)))
+			mmt_cur_fail(c, "%s", why);
+		if (!c->bad && at - b->off < MMT_SEC_HDR_LEN)
+			mmt_cur_fail(c, "offset %llu: no room for a section before "
+				     "the index at %llu", (ull)b->off, (ull)at);
+		ts = b->min_ts;
+		end = b->off + MMT_SEC_HDR_LEN + b->comp_len;
+	}
+	c->item = NULL;
+	if (c->bad) {
+		free(*blocks);
+		*blocks = NULL;
+		return -1;
+	}
+	*nblocks = n;
+	return 0;
 }

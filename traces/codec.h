@@ -38,6 +38,13 @@ enum mmt_sec_kind {
 #define MMT_MAX_SECTION_RAW	(1u << 30)
 #define MMT_MAX_BLOCK_RAW	(64u << 20)
 #define MMT_MAX_BLOCK_EVENTS	(1u << 20)
+/* What the header, snapshots and index of a file may take decoded, raw
+ * payloads included: MMT_MEM_BASE plus MMT_MEM_PER_BYTE per byte of the
+ * file.  A real trace's snapshot of a 1 TiB host decodes to a few tens of
+ * MiB from a few MiB of file; a crafted 1 KiB file with 30,000:1 zstd
+ * frames gets no more than the base. */
+#define MMT_MEM_BASE		(64ull << 20)
+#define MMT_MEM_PER_BYTE	64
 
 struct mmt_sec_hdr {
 	uint32_t magic;
@@ -131,9 +138,21 @@ static inline uint8_t *mmt_uv_write(uint8_t *p, uint64_t v)
 
 /* ---- bounded input cursor -------------------------------------------------- */
 
+/* Reads a payload.  The checked reads (mmt_cur_get and friends) take the
+ * field's name and its range: every value read from a file is
+ * range-checked where it is read, and the first failure is kept in `why`
+ * ("zone 2: spanned: 9007199254740993 out of range (at most ...)") for
+ * the reader's one-line error.  `item`/`index` name the array element
+ * being read.  `budget`, unless NULL, is the memory the decoded arrays
+ * may still take: a file's decoded size is bounded by its own size
+ * (FORMAT.md "Limits"). */
 struct mmt_cur {
 	const uint8_t *p, *end;
 	int bad;		/* sticky: read past the end or malformed */
+	uint64_t *budget;	/* bytes the decoded arrays may take */
+	const char *item;	/* "zone", "free block": prefix of `why` */
+	uint64_t index;
+	char why[200];		/* the first failure, "" when none named */
 };
 
 uint64_t mmt_cur_uv(struct mmt_cur *c);
@@ -144,13 +163,62 @@ void mmt_cur_str(struct mmt_cur *c, char *dst, size_t dstlen);
 /* A count that must fit in the bytes left (each element takes >= min_bytes). */
 uint64_t mmt_cur_count(struct mmt_cur *c, size_t min_bytes);
 
+/* Marks the cursor bad; the first message (printf style) is kept in why,
+ * after "item index: " when an item is set. */
+void mmt_cur_fail(struct mmt_cur *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A varint named `field` in [0, max]; 0 (and the cursor bad) otherwise. */
+uint64_t mmt_cur_get(struct mmt_cur *c, const char *field, uint64_t max);
+/* An svarint in [min, max]. */
+int64_t mmt_cur_sget(struct mmt_cur *c, const char *field, int64_t min,
+		     int64_t max);
+/* A string (cut to dstlen - 1 bytes, NUL-terminated). */
+void mmt_cur_text(struct mmt_cur *c, const char *field, char *dst,
+		  size_t dstlen);
+/* An element count: at most max, and its elements (min_bytes each at
+ * least) must fit in the bytes left. */
+uint64_t mmt_cur_items(struct mmt_cur *c, const char *field, size_t min_bytes,
+		       uint64_t max);
+/* Takes bytes from the budget: 0, or -1 (cursor bad) when over it. */
+int mmt_cur_charge(struct mmt_cur *c, const char *field, uint64_t bytes);
+
 /* ---- header and snapshot payloads (raw, before zstd) ---------------------- */
 
 void mmt_header_encode(struct mmt_buf *b, const struct mmt_header *h);
-/* 0 or -1 (malformed).  On -1 whatever was allocated is freed. */
+/* 0 or -1 (malformed or out of range: c->why says which field).  On -1
+ * whatever was allocated is freed. */
 int mmt_header_decode(struct mmt_cur *c, struct mmt_header *h);
 void mmt_snapshot_encode(struct mmt_buf *b, const struct mmt_snapshot *s);
-int mmt_snapshot_decode(struct mmt_cur *c, struct mmt_snapshot *s);
+/* The same for a snapshot of the trace whose header is h (its orders,
+ * nodes and pageblock order bound the snapshot's values). */
+int mmt_snapshot_decode(struct mmt_cur *c, struct mmt_snapshot *s,
+			const struct mmt_header *h);
+
+/* ---- the block index ------------------------------------------------------ */
+
+/* Where an event block is and what its section header says. */
+struct mmt_blk {
+	uint64_t off;		/* of its section header */
+	uint64_t min_ts, max_ts;
+	uint32_t nr_events;
+	uint32_t comp_len, raw_len;
+};
+
+/* The values a block may have: min_ts <= max_ts <= MMT_MAX_TS, at most
+ * MMT_MAX_BLOCK_EVENTS events in at most MMT_MAX_BLOCK_RAW bytes, at
+ * least one byte per event.  NULL when sound, else what is wrong. */
+const char *mmt_blk_check(const struct mmt_blk *b, char *why, size_t len);
+
+/* An INDEX payload (FORMAT.md "INDEX payload") of a file whose sections
+ * after the HEADER lie in [data_start, at), at being the index's own
+ * offset: the snapshot offsets (0 or inside that range) and the blocks,
+ * each inside it, after the end of the one before and sound by
+ * mmt_blk_check().  *blocks is allocated (charged to c's budget; the
+ * caller frees it).  Leaves c after the block list (later additions
+ * follow).  0 or -1 (c->why says why). */
+int mmt_index_decode(struct mmt_cur *c, uint64_t data_start, uint64_t at,
+		     uint64_t snap_off[2], struct mmt_blk **blocks,
+		     uint64_t *nblocks);
 
 /* ---- names sections (traces/names.c) -------------------------------------- */
 
@@ -189,38 +257,59 @@ void mmt_names_release(struct mmt_names *n);
 
 /* Encodes n events as one raw block payload (FORMAT.md "Event blocks"). */
 void mmt_block_encode(struct mmt_buf *b, const struct mmt_event *ev, size_t n);
-/* Decodes a raw block payload of `n` events into out[n].  `raw` must be
- * followed by at least MMT_BLOCK_PAD readable bytes.  `layout` is the
- * block layout: the file's minor version (capped at 2), or -1 for minor
- * 0 files (layout 0 or 1, told apart by the column lengths).  0 or -1. */
+/* What the events of a trace may hold (FORMAT.md "Limits"), from its
+ * header: every field within its type (no silent truncation), orders up
+ * to max_order, migratetypes -1..MMT_MAX_MT-1, slab offsets below the
+ * page size and caches inside the header's table, for the kinds whose
+ * fields mean that (block.c lists them). */
+struct mmt_ev_limits {
+	uint32_t max_order;
+	uint32_t max_offset;	/* UINT32_MAX: page size unknown */
+	uint32_t max_cache;	/* UINT32_MAX: no cache table */
+};
+void mmt_ev_limits_init(struct mmt_ev_limits *l, const struct mmt_header *h);
+
+/* Decodes a raw block payload (b->nr_events events in b->raw_len bytes)
+ * into out[].  `raw` must be followed by at least MMT_BLOCK_PAD readable
+ * bytes.  `layout` is the block layout: the file's minor version (capped
+ * at 2), or -1 for minor 0 files (layout 0 or 1, told apart by the column
+ * lengths).  With lim, every value is checked against it and every ts
+ * against [b->min_ts, b->max_ts]; without, only the type widths.  0 or
+ * -1. */
 #define MMT_BLOCK_PAD 16
-int mmt_block_decode(const uint8_t *raw, size_t len, uint32_t n, int layout,
-		     struct mmt_event *out);
+int mmt_block_decode(const uint8_t *raw, const struct mmt_blk *b, int layout,
+		     const struct mmt_ev_limits *lim, struct mmt_event *out);
 /* The same for only the events whose kind is in `kinds` (bit 1 << kind;
  * UINT64_MAX = all), and of those only the fields in `fields`
  * (MMT_FIELD_* bits): the others hold unspecified values.  Returns the
  * number of events written to out, or -1.  A partial decode does not
  * check that every column was used up exactly. */
-int64_t mmt_block_decode_sel(const uint8_t *raw, size_t len, uint32_t n,
-			     int layout, uint64_t kinds, uint32_t fields,
+int64_t mmt_block_decode_sel(const uint8_t *raw, const struct mmt_blk *b,
+			     int layout, const struct mmt_ev_limits *lim,
+			     uint64_t kinds, uint32_t fields,
 			     struct mmt_event *out);
 
 /* The same a piece at a time, so that a reader can hand out events while
- * they are still in the cache: a cursor over one raw block (`raw` must
- * stay valid while it is used; NULL for a malformed block or out of
- * memory), and the next up to MMT_BLOCK_CHUNK events of it, of which the
- * selected ones land in out[]: their count, or -1 for a corrupt block.
- * *done is set once the block is used up (and, for a full decode,
+ * they are still in the cache: a cursor over one raw block (`raw`, `b`
+ * and `lim` must stay valid while it is used; NULL for a malformed block
+ * or out of memory), and the next up to MMT_BLOCK_CHUNK events of it, of
+ * which the selected ones land in out[]: their count, or -1 for a corrupt
+ * block (mmt_block_cur_why() then names a value out of range, if that was
+ * it).  *done is set once the block is used up (and, for a full decode,
  * checked).  Events of a corrupt block before the damage may have been
  * returned by then.  by_kind, unless NULL, replaces kinds and fields:
  * by_kind[k] are the fields of kind k (k < 64) to decode, 0 to skip it. */
 #define MMT_BLOCK_CHUNK 256
 struct mmt_block_cur;
-struct mmt_block_cur *mmt_block_cur_new(const uint8_t *raw, size_t len,
-					uint32_t n, int layout, uint64_t kinds,
-					uint32_t fields, const uint32_t *by_kind);
+struct mmt_block_cur *mmt_block_cur_new(const uint8_t *raw,
+					const struct mmt_blk *b, int layout,
+					const struct mmt_ev_limits *lim,
+					uint64_t kinds, uint32_t fields,
+					const uint32_t *by_kind);
 int64_t mmt_block_cur_next(struct mmt_block_cur *c, struct mmt_event *out,
 			   int *done);
+/* "page_free order: 200 out of range (at most 10)", or "" */
+const char *mmt_block_cur_why(const struct mmt_block_cur *c);
 void mmt_block_cur_free(struct mmt_block_cur *c);
 
 #endif

@@ -282,7 +282,10 @@ static const struct gfp_table *gfp_table_for(const struct mmt_header *h)
 			j--;
 		}
 		t->bit_mask[j] = m;
-		snprintf(t->bit_name[j], sizeof(t->bit_name[j]), "__GFP_%s", bare);
+		/* printed by mmt_gfp_str: a name from the file, escaped */
+		char esc[sizeof(t->bit_name[j])];
+		snprintf(t->bit_name[j], sizeof(t->bit_name[j]), "__GFP_%s",
+			 mmt_text(bare, esc, sizeof(esc) - 6));
 	}
 	return t;
 }
@@ -376,11 +379,13 @@ const char *mmt_mt_str(const struct mmt_header *h, int mt, char *buf, size_t len
 		else if (!strcmp(name, "CMA"))
 			snprintf(buf, len, "CMA");
 		else {
+			char low[MMT_NAME_LEN];
 			size_t k = 0;
-			for (; name[k] && k + 1 < len; k++)
-				buf[k] = (char)(k ? (name[k] >= 'A' && name[k] <= 'Z' ?
+			for (; name[k] && k + 1 < sizeof(low); k++)
+				low[k] = (char)(k ? (name[k] >= 'A' && name[k] <= 'Z' ?
 						     name[k] + 32 : name[k]) : name[k]);
-			buf[k] = 0;
+			low[k] = 0;
+			mmt_text(low, buf, len);	/* a name from the file */
 		}
 		return buf;
 	}

@@ -63,11 +63,13 @@ static int parse_kinds(const char *s, uint8_t want[MMT_EV__COUNT])
 	return 0;
 }
 
+/* Names from the header (escaped: they come from the file). */
 struct printer {
 	const struct mmt_header *h;
 	const struct mmt_names *names;	/* NULL: the trace has none */
-	char gfp[256], mt[32], mt2[32];
-	char site[MMT_SYM_MAX + 8];
+	char gfp[256], mt[4 * MMT_NAME_LEN], mt2[4 * MMT_NAME_LEN];
+	char cache[4 * MMT_NAME_LEN];
+	char site[4 * MMT_SYM_MAX + 8];
 };
 
 /* A call site by name when the names table has it, else its hash. */
@@ -76,7 +78,7 @@ static const char *site(struct printer *p, uint64_t s)
 	const char *n = p->names ? mmt_names_sym(p->names, s) : NULL;
 
 	if (n)
-		return n;
+		return mmt_text(n, p->site, sizeof(p->site));
 	snprintf(p->site, sizeof(p->site), "0x%llx", (unsigned long long)s);
 	return p->site;
 }
@@ -98,7 +100,9 @@ static const char *mt2(struct printer *p, int v)
 
 static const char *cache_name(struct printer *p, uint32_t i)
 {
-	return i < p->h->nr_slab_caches ? p->h->slab_caches[i].name : "?";
+	return i < p->h->nr_slab_caches ?
+	       mmt_text(p->h->slab_caches[i].name, p->cache, sizeof(p->cache)) :
+	       "?";
 }
 
 typedef unsigned long long ull;
@@ -327,8 +331,9 @@ static void print_event(struct printer *p, const struct mmt_event *e)
 {
 	if (p->names) {
 		const char *c = mmt_names_comm(p->names, e->pid, e->ts);
+		char esc[4 * MMT_COMM_MAX + 1];	/* a name from the file */
 
-		printf("%16s ", c ? c : "?");
+		printf("%16s ", c ? mmt_text(c, esc, sizeof(esc)) : "?");
 	}
 	printf("%8u [%03u] %6llu.%06llu: %s: ", e->pid, e->cpu,
 	       (ull)(e->ts / 1000000000ull), (ull)(e->ts % 1000000000ull / 1000),

@@ -246,10 +246,14 @@ static void print_text(const char *path, struct mmt_reader *r,
 
 	if (h->start_realtime_ns && gmtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	char e1[4 * sizeof(h->release)], e2[4 * 80];
+
 	printf("file       %s (%llu bytes, format %u)\n", path,
 	       (unsigned long long)fbytes, h->version);
-	printf("host       Linux %s %s, %u cpus, %u nodes, page size %u\n",
-	       h->release, h->machine, h->nr_cpus, h->nr_nodes, h->page_size);
+	printf("host       Linux %s ", mmt_text(h->release, e1, sizeof(e1)));
+	printf("%s, %u cpus, %u nodes, page size %u\n",
+	       mmt_text(h->machine, e1, sizeof(e1)), h->nr_cpus, h->nr_nodes,
+	       h->page_size);
 	printf("recorded   %s for %.3f s\n", when, dur / 1e9);
 	printf("events     %llu in %llu blocks", (unsigned long long)s->events,
 	       (unsigned long long)mmt_reader_nr_blocks(r));
@@ -276,7 +280,7 @@ static void print_text(const char *path, struct mmt_reader *r,
 	printf("zones     ");
 	for (uint32_t i = 0; i < h->nr_zones; i++)
 		printf(" %d/%s managed %llu min %llu low %llu high %llu;",
-		       h->zones[i].node, h->zones[i].name,
+		       h->zones[i].node, mmt_text(h->zones[i].name, e1, sizeof(e1)),
 		       (unsigned long long)h->zones[i].managed,
 		       (unsigned long long)h->zones[i].wmark_min,
 		       (unsigned long long)h->zones[i].wmark_low,
@@ -290,7 +294,9 @@ static void print_text(const char *path, struct mmt_reader *r,
 		print_snapshot_text("start", mmt_reader_snapshot(r, 0));
 	print_snapshot_text("end", mmt_reader_snapshot(r, 1));
 	for (uint32_t i = 0; i < h->nr_notes; i++)
-		printf("note       %s: %s\n", h->notes[i].name, h->notes[i].value);
+		printf("note       %s: %s\n",
+		       mmt_text(h->notes[i].name, e1, sizeof(e1)),
+		       mmt_text(h->notes[i].value, e2, sizeof(e2)));
 	if (mmt_reader_stop_reason(r))
 		printf("truncated  %s\n", mmt_reader_stop_reason(r));
 	if (s->error)
@@ -301,21 +307,7 @@ static void print_text(const char *path, struct mmt_reader *r,
 
 static void json_str(const char *s)
 {
-	if (!s) {
-		fputs("null", stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
+	mmt_json_str(stdout, s);
 }
 
 static void json_snapshot(const struct mmt_snapshot *sn)

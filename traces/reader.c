@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +21,6 @@
 #include <unistd.h>
 #include <zstd.h>
 #include "codec.h"
-
-struct blk {
-	uint64_t off;
-	uint64_t min_ts, max_ts;
-	uint32_t nr_events;
-	uint32_t comp_len, raw_len;
-};
 
 struct mmt_block_dec {
 	uint8_t *comp, *raw;
@@ -43,8 +37,12 @@ struct mmt_reader {
 	char *path;
 	uint64_t size;
 	struct mmt_header hdr;
+	struct mmt_ev_limits lim;	/* what events may hold, from hdr */
+	uint64_t budget;		/* what decoding may still allocate
+					 * (MMT_MEM_BASE + MMT_MEM_PER_BYTE
+					 * per file byte) */
 
-	struct blk *blocks;
+	struct mmt_blk *blocks;
 	uint64_t nblocks, cap_blocks, nr_events;
 	uint64_t snap_off[2];		/* 0 = absent */
 	int snap_state[2];		/* 0 not loaded, 1 ok, -1 failed */
@@ -62,7 +60,8 @@ struct mmt_reader {
 	/* iteration: win[wpos, wlen) decoded and not yet returned */
 	struct mmt_block_dec *dec;
 	struct mmt_block_cur *cur;	/* block being decoded, or NULL */
-	struct mmt_event *win;		/* [WIN_CAP] */
+	struct mmt_event *win;		/* [WIN_CAP], or fewer for a trace of
+					 * fewer events; on first use */
 	uint32_t wpos, wlen;
 	uint64_t next_block;
 	int wend;			/* every block decoded */
@@ -114,10 +113,35 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 
 /* ---- block scratch -------------------------------------------------------- */
 
+/* A zstd context is ~100 KiB and costs a memset to set up; readers
+ * opened one after another (info then dump, each of compare's runs,
+ * replay's passes, a fuzzer's inputs) reuse them.  A few spares, each
+ * exchanged atomically: any thread may take or give one back. */
+#define SPARE_DCTX 4
+static _Atomic(ZSTD_DCtx *) spare_dctx[SPARE_DCTX];
+
+static ZSTD_DCtx *dctx_get(void)
+{
+	for (int i = 0; i < SPARE_DCTX; i++) {
+		ZSTD_DCtx *d = atomic_exchange(&spare_dctx[i], NULL);
+
+		if (d)
+			return d;
+	}
+	return ZSTD_createDCtx();
+}
+
+static void dctx_put(ZSTD_DCtx *d)
+{
+	for (int i = 0; d && i < SPARE_DCTX; i++)
+		d = atomic_exchange(&spare_dctx[i], d);
+	ZSTD_freeDCtx(d);	/* the one left over, if all were taken */
+}
+
 struct mmt_block_dec *mmt_block_dec_new(void)
 {
 	struct mmt_block_dec *d = calloc(1, sizeof(*d));
-	if (d && !(d->dctx = ZSTD_createDCtx())) {
+	if (d && !(d->dctx = dctx_get())) {
 		free(d);
 		return NULL;
 	}
@@ -128,7 +152,7 @@ void mmt_block_dec_free(struct mmt_block_dec *d)
 {
 	if (!d)
 		return;
-	ZSTD_freeDCtx(d->dctx);
+	dctx_put(d->dctx);
 	free(d->comp);
 	free(d->raw);
 	free(d->ev);
@@ -141,10 +165,13 @@ const char *mmt_block_dec_error(const struct mmt_block_dec *d)
 }
 
 /* Reads and checks the section at `off`: header, bounds, crc, zstd.  The
- * raw payload lands in d->raw (followed by MMT_BLOCK_PAD zero bytes).
- * Returns 0 or -1 with d->err set. */
+ * raw payload lands in d->raw (followed by MMT_BLOCK_PAD zero bytes);
+ * raw_len must be at most max_raw.  Decompression uses dctx (d's own, or
+ * the reader's for its private scratch).  Returns 0 or -1 with d->err
+ * set. */
 static int load_section(const struct mmt_reader *r, uint64_t off,
-			struct mmt_block_dec *d, struct mmt_sec_hdr *h)
+			struct mmt_block_dec *d, ZSTD_DCtx *dctx,
+			struct mmt_sec_hdr *h, uint64_t max_raw)
 {
 	uint8_t hb[MMT_SEC_HDR_LEN];
 
@@ -164,14 +191,20 @@ static int load_section(const struct mmt_reader *r, uint64_t off,
 		    r->path, (unsigned long long)off);
 		return -1;
 	}
-	if (h->raw_len > MMT_MAX_SECTION_RAW ||
-	    (!(h->flags & MMT_SEC_F_ZSTD) && h->raw_len != h->comp_len)) {
+	if (!(h->flags & MMT_SEC_F_ZSTD) && h->raw_len != h->comp_len) {
 		fmt(d->err, sizeof(d->err), "%s: offset %llu: bad section lengths",
 		    r->path, (unsigned long long)off);
 		return -1;
 	}
-	if (grow((void **)&d->comp, &d->comp_cap, (size_t)h->comp_len + 1, 1) ||
-	    grow((void **)&d->raw, &d->raw_cap, (size_t)h->raw_len + MMT_BLOCK_PAD, 1)) {
+	if (h->raw_len > max_raw || h->raw_len > MMT_MAX_SECTION_RAW) {
+		fmt(d->err, sizeof(d->err), "%s: offset %llu: section of %u bytes "
+		    "decoded, more than %llu allowed here (FORMAT.md \"Limits\")",
+		    r->path, (unsigned long long)off, h->raw_len,
+		    (unsigned long long)(max_raw < MMT_MAX_SECTION_RAW ?
+					 max_raw : MMT_MAX_SECTION_RAW));
+		return -1;
+	}
+	if (grow((void **)&d->comp, &d->comp_cap, (size_t)h->comp_len + 1, 1)) {
 		fmt(d->err, sizeof(d->err), "%s: offset %llu: out of memory",
 		    r->path, (unsigned long long)off);
 		return -1;
@@ -187,8 +220,24 @@ static int load_section(const struct mmt_reader *r, uint64_t off,
 		    r->path, (unsigned long long)off);
 		return -1;
 	}
+	/* the frame says its size: a lie is found before the allocation */
 	if (h->flags & MMT_SEC_F_ZSTD) {
-		size_t n = ZSTD_decompressDCtx(d->dctx, d->raw, h->raw_len,
+		unsigned long long fs = ZSTD_getFrameContentSize(d->comp, h->comp_len);
+
+		if (fs != ZSTD_CONTENTSIZE_UNKNOWN && fs != h->raw_len) {
+			fmt(d->err, sizeof(d->err), "%s: offset %llu: corrupt section "
+			    "(zstd frame of %llu bytes, header says %u)", r->path,
+			    (unsigned long long)off, fs, h->raw_len);
+			return -1;
+		}
+	}
+	if (grow((void **)&d->raw, &d->raw_cap, (size_t)h->raw_len + MMT_BLOCK_PAD, 1)) {
+		fmt(d->err, sizeof(d->err), "%s: offset %llu: out of memory",
+		    r->path, (unsigned long long)off);
+		return -1;
+	}
+	if (h->flags & MMT_SEC_F_ZSTD) {
+		size_t n = ZSTD_decompressDCtx(dctx, d->raw, h->raw_len,
 					       d->comp, h->comp_len);
 		if (ZSTD_isError(n) || n != h->raw_len) {
 			fmt(d->err, sizeof(d->err), "%s: offset %llu: corrupt section (zstd: %s)",
@@ -215,19 +264,24 @@ static int load_block(const struct mmt_reader *r, uint64_t i,
 		    (unsigned long long)i);
 		return -1;
 	}
-	const struct blk *b = &r->blocks[i];
+	const struct mmt_blk *b = &r->blocks[i];
+	char why[160];
+	if (mmt_blk_check(b, why, sizeof(why))) {
+		fmt(d->err, sizeof(d->err), "%s: offset %llu: event block %llu: %s",
+		    r->path, (unsigned long long)b->off, (unsigned long long)i, why);
+		return -1;
+	}
 	if (r->layout > MMT_MINOR_VERSION) {
 		fmt(d->err, sizeof(d->err),
 		    "%s: offset %llu: event block layout %d is newer than this reader's %d",
 		    r->path, (unsigned long long)b->off, r->layout, MMT_MINOR_VERSION);
 		return -1;
 	}
-	if (load_section(r, b->off, d, &h))
+	if (load_section(r, b->off, d, d->dctx, &h, MMT_MAX_BLOCK_RAW))
 		return -1;
 	if (h.kind != MMT_SEC_EVENTS || h.nr_events != b->nr_events ||
 	    h.comp_len != b->comp_len || h.raw_len != b->raw_len ||
-	    h.nr_events > MMT_MAX_BLOCK_EVENTS || h.nr_events > h.raw_len ||
-	    h.raw_len > MMT_MAX_BLOCK_RAW) {
+	    h.min_ts != b->min_ts || h.max_ts != b->max_ts) {
 		fmt(d->err, sizeof(d->err), "%s: offset %llu: event block %llu does not match the index",
 		    r->path, (unsigned long long)b->off, (unsigned long long)i);
 		return -1;
@@ -236,11 +290,13 @@ static int load_block(const struct mmt_reader *r, uint64_t i,
 	return 0;
 }
 
-static void corrupt_block(const struct mmt_reader *r, uint64_t i, char *err,
-			  size_t errlen)
+/* why: a value out of range (mmt_block_cur_why), or "" */
+static void corrupt_block(const struct mmt_reader *r, uint64_t i,
+			  const char *why, char *err, size_t errlen)
 {
-	fmt(err, errlen, "%s: offset %llu: corrupt event block %llu", r->path,
-	    (unsigned long long)r->blocks[i].off, (unsigned long long)i);
+	fmt(err, errlen, "%s: offset %llu: corrupt event block %llu%s%s", r->path,
+	    (unsigned long long)r->blocks[i].off, (unsigned long long)i,
+	    why[0] ? ": " : "", why);
 }
 
 /* Block i, only the kinds and fields asked for (all: UINT64_MAX,
@@ -250,7 +306,9 @@ static int64_t decode_block_sel(const struct mmt_reader *r, uint64_t i,
 				uint32_t fields, const struct mmt_event **evs)
 {
 	struct mmt_sec_hdr h;
-	int64_t n;
+	struct mmt_block_cur *c;
+	int64_t n = 0, k;
+	int done = 0;
 
 	if (load_block(r, i, d, &h))
 		return -1;
@@ -259,12 +317,17 @@ static int64_t decode_block_sel(const struct mmt_reader *r, uint64_t i,
 		fmt(d->err, sizeof(d->err), "%s: out of memory", r->path);
 		return -1;
 	}
-	n = mmt_block_decode_sel(d->raw, h.raw_len, h.nr_events, r->layout,
-				 kinds, fields, d->ev);
-	if (n < 0 || (kinds == UINT64_MAX && n != h.nr_events)) {
-		corrupt_block(r, i, d->err, sizeof(d->err));
+	c = mmt_block_cur_new(d->raw, &r->blocks[i], r->layout, &r->lim,
+			      kinds, fields, NULL);
+	while (c && !done && (k = mmt_block_cur_next(c, d->ev + n, &done)) >= 0)
+		n += k;
+	if (!c || !done || (kinds == UINT64_MAX && n != h.nr_events)) {
+		corrupt_block(r, i, c ? mmt_block_cur_why(c) : "", d->err,
+			      sizeof(d->err));
+		mmt_block_cur_free(c);
 		return -1;
 	}
+	mmt_block_cur_free(c);
 	*evs = d->ev;
 	return n;
 }
@@ -278,11 +341,11 @@ int64_t mmt_reader_decode_block(const struct mmt_reader *r, uint64_t i,
 
 /* ---- opening --------------------------------------------------------------- */
 
-static int add_block(struct mmt_reader *r, const struct blk *b)
+static int add_block(struct mmt_reader *r, const struct mmt_blk *b)
 {
 	if (r->nblocks == r->cap_blocks) {
 		uint64_t cap = r->cap_blocks ? r->cap_blocks * 2 : 64;
-		struct blk *p = realloc(r->blocks, cap * sizeof(*p));
+		struct mmt_blk *p = realloc(r->blocks, cap * sizeof(*p));
 		if (!p)
 			return -1;
 		r->blocks = p;
@@ -346,37 +409,17 @@ static int load_index(struct mmt_reader *r, uint64_t data_start,
 		return -1;
 	uint64_t at = mmt_le64(f), nb = mmt_le64(f + 8), ne = mmt_le64(f + 16);
 	if (at < data_start || at >= r->size - MMT_FOOTER_LEN ||
-	    load_section(r, at, d, &h) || h.kind != MMT_SEC_INDEX)
+	    load_section(r, at, d, d->dctx, &h, r->budget) ||
+	    h.kind != MMT_SEC_INDEX)
 		return -1;
-	struct mmt_cur c = { d->raw, d->raw + h.raw_len, 0 };
-	uint64_t off = 0, ts = 0;
-	r->snap_off[0] = mmt_cur_uv(&c);
-	r->snap_off[1] = mmt_cur_uv(&c);
-	uint64_t n = mmt_cur_count(&c, 4);
-	if (c.bad || n != nb)
+	struct mmt_cur c = { d->raw, d->raw + h.raw_len, 0, &r->budget };
+	if (mmt_index_decode(&c, data_start, at, r->snap_off, &r->blocks,
+			     &r->nblocks) || r->nblocks != nb)
 		return -1;
-	for (uint64_t i = 0; i < n; i++) {
-		struct blk b;
-		uint64_t doff = mmt_cur_uv(&c);
-		b.off = off + doff;
-		b.min_ts = ts + (uint64_t)mmt_cur_sv(&c);
-		b.max_ts = b.min_ts + mmt_cur_uv(&c);
-		uint64_t nev = mmt_cur_uv(&c);
-		uint64_t comp = mmt_cur_uv(&c), raw = mmt_cur_uv(&c);
-		if (comp > UINT32_MAX || raw > MMT_MAX_BLOCK_RAW)
-			return -1;
-		b.comp_len = (uint32_t)comp;
-		b.raw_len = (uint32_t)raw;
-		if (c.bad || (i && !doff) || b.off < data_start || b.off >= at ||
-		    nev > MMT_MAX_BLOCK_EVENTS)
-			return -1;
-		b.nr_events = (uint32_t)nev;
-		off = b.off;
-		ts = b.min_ts;
-		if (add_block(r, &b))
-			return -1;
-	}
-	if (r->nr_events != ne || r->snap_off[0] >= at || r->snap_off[1] >= at)
+	r->cap_blocks = r->nblocks;
+	for (uint64_t i = 0; i < r->nblocks; i++)
+		r->nr_events += r->blocks[i].nr_events;
+	if (r->nr_events != ne)
 		return -1;
 	return load_index_names(r, &c, data_start, at);
 }
@@ -431,7 +474,7 @@ static int scan_sections(struct mmt_reader *r, uint64_t off)
 			return 0;
 		}
 		if (h.kind == MMT_SEC_EVENTS) {
-			struct blk b = { off, h.min_ts, h.max_ts, h.nr_events,
+			struct mmt_blk b = { off, h.min_ts, h.max_ts, h.nr_events,
 					 h.comp_len, h.raw_len };
 			if (add_block(r, &b))
 				return -1;
@@ -464,8 +507,7 @@ struct mmt_reader *mmt_reader_open(const char *path, char *err, size_t errlen)
 	struct mmt_sec_hdr h;
 	char msg[400];
 
-	if (!r || !(r->path = strdup(path)) || !(r->dec = mmt_block_dec_new()) ||
-	    !(r->win = malloc(WIN_CAP * sizeof(*r->win)))) {
+	if (!r || !(r->path = strdup(path)) || !(r->dec = mmt_block_dec_new())) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		if (r) {
 			free(r->path);
@@ -501,7 +543,9 @@ struct mmt_reader *mmt_reader_open(const char *path, char *err, size_t errlen)
 	r->layout = mmt_le16(pre + 10);
 	if (r->layout == 0)
 		r->layout = -1;
-	if (load_section(r, MMT_PREAMBLE_LEN, r->dec, &h)) {
+	r->budget = MMT_MEM_BASE + MMT_MEM_PER_BYTE * r->size;
+	if (load_section(r, MMT_PREAMBLE_LEN, r->dec, r->dec->dctx, &h,
+			 r->budget)) {
 		if (strstr(r->dec->err, "truncated"))
 			fmt(msg, sizeof(msg), "%s: offset %llu: truncated header",
 			    path, (unsigned long long)r->size);
@@ -509,14 +553,20 @@ struct mmt_reader *mmt_reader_open(const char *path, char *err, size_t errlen)
 			fmt(msg, sizeof(msg), "%s", r->dec->err);
 		return open_fail(r, err, errlen, msg);
 	}
-	struct mmt_cur c = { r->dec->raw, r->dec->raw + h.raw_len, 0 };
+	struct mmt_cur c = { r->dec->raw, r->dec->raw + h.raw_len, 0, &r->budget };
 	if (h.kind != MMT_SEC_HEADER || mmt_header_decode(&c, &r->hdr)) {
-		fmt(msg, sizeof(msg), "%s: offset %d: malformed header section",
-		    path, MMT_PREAMBLE_LEN);
+		fmt(msg, sizeof(msg), "%s: offset %d: malformed header section%s%s",
+		    path, MMT_PREAMBLE_LEN, c.why[0] ? ": " : "", c.why);
 		return open_fail(r, err, errlen, msg);
 	}
+	mmt_ev_limits_init(&r->lim, &r->hdr);
 	uint64_t data = MMT_PREAMBLE_LEN + MMT_SEC_HDR_LEN + (uint64_t)h.comp_len;
+	uint64_t budget = r->budget;
 	if (load_index(r, data, r->dec)) {
+		free(r->blocks);
+		r->blocks = NULL;
+		r->cap_blocks = 0;
+		r->budget = budget;
 		r->nblocks = r->nr_events = 0;
 		r->nnames = 0;
 		r->snap_off[0] = r->snap_off[1] = 0;
@@ -554,6 +604,7 @@ const struct mmt_header *mmt_reader_header(const struct mmt_reader *r)
 
 const struct mmt_snapshot *mmt_reader_snapshot(struct mmt_reader *r, int which)
 {
+	static const char *const name[2] = { "start snapshot", "end snapshot" };
 	struct mmt_sec_hdr h;
 
 	if (which < 0 || which > 1 || !r->snap_off[which])
@@ -561,21 +612,23 @@ const struct mmt_snapshot *mmt_reader_snapshot(struct mmt_reader *r, int which)
 	if (r->snap_state[which])
 		return r->snap_state[which] > 0 ? &r->snap[which] : NULL;
 	r->snap_state[which] = -1;
-	/* Own scratch: the iteration's decoded block must stay valid. */
-	struct mmt_block_dec *d = mmt_block_dec_new();
-	if (!d)
-		return NULL;
-	if (load_section(r, r->snap_off[which], d, &h)) {
-		fmt(r->err, sizeof(r->err), "%s", d->err);
+	/* Own scratch (the iteration's decoded block must stay valid), the
+	 * iteration's zstd context; freed once decoded. */
+	struct mmt_block_dec d = { 0 };
+	if (load_section(r, r->snap_off[which], &d, r->dec->dctx, &h,
+			 r->budget)) {
+		fmt(r->err, sizeof(r->err), "%s", d.err);
 	} else {
-		struct mmt_cur c = { d->raw, d->raw + h.raw_len, 0 };
-		if (mmt_snapshot_decode(&c, &r->snap[which]))
-			fmt(r->err, sizeof(r->err), "%s: offset %llu: malformed snapshot",
-			    r->path, (unsigned long long)r->snap_off[which]);
+		struct mmt_cur c = { d.raw, d.raw + h.raw_len, 0, &r->budget };
+		if (mmt_snapshot_decode(&c, &r->snap[which], &r->hdr))
+			fmt(r->err, sizeof(r->err), "%s: offset %llu: malformed %s%s%s",
+			    r->path, (unsigned long long)r->snap_off[which],
+			    name[which], c.why[0] ? ": " : "", c.why);
 		else
 			r->snap_state[which] = 1;
 	}
-	mmt_block_dec_free(d);
+	free(d.comp);
+	free(d.raw);
 	return r->snap_state[which] > 0 ? &r->snap[which] : NULL;
 }
 
@@ -600,10 +653,15 @@ const struct mmt_names *mmt_reader_names(struct mmt_reader *r)
 	for (uint64_t i = 0; i < r->nnames; i++) {
 		uint64_t off = r->names_off[i];
 
-		if (load_section(r, off, d, &h)) {
+		/* names stay in memory: their raw size is charged to the
+		 * file's budget (FORMAT.md "Limits") */
+		if (load_section(r, off, d, d->dctx, &h,
+				 MMT_MAX_NAMES_RAW < r->budget ?
+				 MMT_MAX_NAMES_RAW : r->budget)) {
 			fmt(r->err, sizeof(r->err), "%s", d->err);
 			goto out;
 		}
+		r->budget -= h.raw_len;
 		if (h.kind != MMT_SEC_NAMES) {
 			fmt(r->err, sizeof(r->err),
 			    "%s: offset %llu: index names a NAMES section where there is none",
@@ -651,11 +709,11 @@ static int open_block(struct mmt_reader *r, const struct sel *sel)
 		fmt(r->err, sizeof(r->err), "%s", r->dec->err);
 		return -1;
 	}
-	r->cur = mmt_block_cur_new(r->dec->raw, h.raw_len, h.nr_events,
-				   r->layout, sel->kinds, sel->fields,
+	r->cur = mmt_block_cur_new(r->dec->raw, &r->blocks[r->next_block],
+				   r->layout, &r->lim, sel->kinds, sel->fields,
 				   sel->by_kind);
 	if (!r->cur) {
-		corrupt_block(r, r->next_block, r->err, sizeof(r->err));
+		corrupt_block(r, r->next_block, "", r->err, sizeof(r->err));
 		return -1;
 	}
 	r->next_block++;
@@ -684,6 +742,19 @@ static void refill(struct mmt_reader *r, const struct sel *sel)
 {
 	uint32_t keep = r->wlen - r->wpos;
 
+	/* the window never holds more events than the blocks have (each
+	 * block decodes to its header's count, and they add up to
+	 * nr_events) */
+	if (!r->win) {
+		uint64_t cap = r->nr_events < WIN_CAP ? r->nr_events : WIN_CAP;
+
+		if (!(r->win = malloc((cap ? cap : 1) * sizeof(*r->win)))) {
+			fmt(r->err, sizeof(r->err), "%s: out of memory", r->path);
+			r->failed = 1;
+			return;
+		}
+	}
+
 	memmove(r->win, r->win + r->wpos, keep * sizeof(*r->win));
 	r->wlen = keep;
 	r->wpos = 0;
@@ -706,7 +777,8 @@ static void refill(struct mmt_reader *r, const struct sel *sel)
 		}
 		n = mmt_block_cur_next(r->cur, r->win + r->wlen, &done);
 		if (n < 0) {
-			corrupt_block(r, r->next_block - 1, r->err,
+			corrupt_block(r, r->next_block - 1,
+				      mmt_block_cur_why(r->cur), r->err,
 				      sizeof(r->err));
 			r->failed = 1;
 			break;
@@ -854,8 +926,12 @@ uint64_t mmt_reader_file_bytes(const struct mmt_reader *r)
 uint64_t mmt_reader_last_ts(struct mmt_reader *r)
 {
 	uint64_t t = 0;
+	char why[160];
+
+	/* a block whose times are out of range fails when decoded */
 	for (uint64_t i = 0; i < r->nblocks; i++)
-		if (r->blocks[i].max_ts > t)
+		if (r->blocks[i].max_ts > t &&
+		    !mmt_blk_check(&r->blocks[i], why, sizeof(why)))
 			t = r->blocks[i].max_ts;
 	return t;
 }

@@ -13,6 +13,7 @@ int cmd_diff(int argc, char **argv);	/* analyze/diff.c */
 int cmd_zones(int argc, char **argv);	/* replay/zones.c */
 int cmd_replay(int argc, char **argv);	/* replay/replay.c */
 int cmd_compare(int argc, char **argv);	/* replay/compare.c */
+int cmd_validate(int argc, char **argv);	/* validate/validate.c */
 int cmd_report(int argc, char **argv);	/* report/report.c */
 int cmd_list(int argc, char **argv);	/* replay/list.c */
 int cmd_sweep(int argc, char **argv);	/* replay/sweep.c */

@@ -21,6 +21,25 @@
 #define MMT_NR_ORDERS (MMT_MAX_ORDER + 1)
 #define MMT_NAME_LEN 32
 
+/* Ranges the reader enforces on what a file says (FORMAT.md "Limits"):
+ * a value outside them makes the file malformed, with a one-line error
+ * naming the offset and the field, so no consumer meets it.  Each bounds
+ * what any Linux host can have with room to spare, and keeps the sums and
+ * shifts consumers do (pfn + 2^order, pfn << 12, ts + interval) far from
+ * overflow. */
+#define MMT_MAX_PFN	(1ull << 52)	/* pfns and page counts are below */
+#define MMT_NO_PFN	UINT64_MAX	/* an event's pfn when it has none
+					 * (failed allocation, object outside
+					 * the direct map) */
+#define MMT_MAX_TS	(1ull << 62)	/* ns since start: 146 years */
+#define MMT_MAX_HOST_ORDER 20		/* header max_order (MAX_PAGE_ORDER) */
+#define MMT_MAX_CPUS	8192		/* NR_CPUS's Kconfig maximum */
+#define MMT_MAX_NODES	1024		/* MAX_NUMNODES with NODES_SHIFT 10 */
+#define MMT_MAX_MT	64		/* migratetype numbers are below */
+#define MMT_MAX_KV	65536		/* entries of a kv list */
+#define MMT_MAX_NAMED	256		/* entries of an nv list */
+#define MMT_MAX_SLAB_CACHES (1u << 18)
+
 /* One zone of the recording host, in /proc/zoneinfo's terms. */
 struct mmt_zone_info {
 	int32_t node;
@@ -389,6 +408,14 @@ const char *mmt_mt_str(const struct mmt_header *h, int mt, char *buf, size_t len
 int mmt_gfp_parse(const struct mmt_header *h, const char *expr, uint64_t *raw);
 /* "MIGRATE_MOVABLE" or "Movable" (any case) -> the header's number, -1. */
 int mmt_mt_parse(const struct mmt_header *h, const char *name);
+
+/* Text from a file, for a terminal: printable ASCII as is, a backslash
+ * doubled, every other byte as \xNN, into buf (cut to len - 1 at a whole
+ * escape).  Returns buf.  A buffer of 4 * strlen(s) + 1 holds it all. */
+const char *mmt_text(const char *s, char *buf, size_t len);
+/* s as a JSON string ("null" for NULL), bytes outside printable ASCII as
+ * \u00NN (valid JSON whatever the file holds). */
+void mmt_json_str(FILE *f, const char *s);
 
 /* Header helpers. */
 const char *mmt_header_sysctl(const struct mmt_header *h, const char *name);

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The report section of `mmtrace validate -o DIR` (docs/validate.md):
+ * from DIR/validate.tsv, the tables as markdown (validate.md) and HTML
+ * (index.html), and one figure (plots/validate.gp): on the left the
+ * model's count over the kernel's at the recorded settings, with the band
+ * a verdict accepts; on the right the predicted change against the
+ * measured one, across settings, with the 1.5x band.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "mmtrace/report.h"
+#include "report_int.h"
+
+#define NCOL 16
+#define MAX_ROWS 4096
+
+enum { C_KIND, C_COUNTER, C_TARGET, C_SET, C_DIFFERS, C_RUNS, C_KERNEL,
+       C_KMIN, C_KMAX, C_MODEL, C_MMIN, C_MMAX, C_MEASURED, C_PREDICTED,
+       C_SPREAD, C_VERDICT };
+
+struct vrow { char *col[NCOL]; };
+
+struct vtab {
+	char *text;
+	struct vrow *rows;
+	size_t n;
+};
+
+/* Splits validate.tsv in place; every row must have NCOL columns. */
+static int load(struct vtab *t, const char *dir, char *err, size_t errlen)
+{
+	char path[4096];
+	size_t line = 0;
+	char *p, *nl;
+
+	snprintf(path, sizeof(path), "%s/validate.tsv", dir);
+	t->text = rpt_read_file(path, NULL, err, errlen);
+	if (!t->text)
+		return -1;
+	t->rows = calloc(MAX_ROWS, sizeof(*t->rows));
+	if (!t->rows) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (p = t->text; *p; p = nl + 1) {
+		struct vrow *r = &t->rows[t->n];
+		int c = 0;
+
+		line++;
+		nl = strchr(p, '\n');
+		if (!nl) {
+			snprintf(err, errlen, "%s: line %zu: no end of line",
+				 path, line);
+			return -1;
+		}
+		*nl = '\0';
+		if (*p == '#' || !*p)
+			continue;
+		if (t->n == MAX_ROWS) {
+			snprintf(err, errlen, "%s: more than %d rows", path,
+				 MAX_ROWS);
+			return -1;
+		}
+		for (char *s = p; s && c <= NCOL; ) {
+			if (c < NCOL)
+				r->col[c] = s;
+			c++;
+			s = strchr(s, '\t');
+			if (s)
+				*s++ = '\0';
+		}
+		if (c != NCOL) {
+			snprintf(err, errlen, "%s: line %zu: expected %d "
+				 "tab-separated columns", path, line, NCOL);
+			return -1;
+		}
+		t->n++;
+	}
+	return 0;
+}
+
+static double val(const char *s)
+{
+	char *end;
+	double v;
+
+	if (!strcmp(s, "inf"))
+		return INFINITY;
+	v = strtod(s, &end);
+	return end == s || *end ? NAN : v;
+}
+
+static int is(const struct vrow *r, const char *kind)
+{
+	return !strcmp(r->col[C_KIND], kind);
+}
+
+/* ---- markdown --------------------------------------------------------------- */
+
+static void md_settings(const struct vtab *t, FILE *f)
+{
+	char seen[64] = "";
+
+	fputs("Settings (from each trace's header; A is the base):\n\n", f);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct vrow *r = &t->rows[i];
+
+		if (!is(r, "same") || strchr(seen, r->col[C_SET][0]) ||
+		    strlen(seen) + 1 >= sizeof(seen))
+			continue;
+		strncat(seen, r->col[C_SET], 1);
+		fprintf(f, "- **%s**: %s, %s run%s\n", r->col[C_SET],
+			r->col[C_DIFFERS], r->col[C_RUNS],
+			strcmp(r->col[C_RUNS], "1") ? "s" : "");
+	}
+}
+
+static void md_tables(const struct vtab *t, FILE *f)
+{
+	fputs("# mmtrace validate: the model against the kernel\n\n", f);
+	md_settings(t, f);
+	fputs("\n## Same settings\n\nThe kernel's count (mean, min..max over "
+	      "the runs) and the model's (mean over the same traces replayed "
+	      "under their own settings).  ok: within 25% of the kernel's "
+	      "mean or inside its min..max.  * marks a target.\n\n"
+	      "| counter | set | kernel | kernel min..max | model | model/kernel "
+	      "| verdict |\n|:--|:-:|--:|--:|--:|--:|:--|\n", f);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct vrow *r = &t->rows[i];
+		double k = val(r->col[C_KERNEL]), m = val(r->col[C_MODEL]);
+		char ratio[32] = "-";
+
+		if (!is(r, "same"))
+			continue;
+		if (k > 0 && !isnan(m))
+			snprintf(ratio, sizeof(ratio), "%.3g", m / k);
+		fprintf(f, "| %s%s | %s | %s | %s..%s | %s | %s | %s |\n",
+			r->col[C_COUNTER], *r->col[C_TARGET] == '1' ? " *" : "",
+			r->col[C_SET], r->col[C_KERNEL], r->col[C_KMIN],
+			r->col[C_KMAX], r->col[C_MODEL], ratio,
+			r->col[C_VERDICT]);
+	}
+	fputs("\n## Across settings\n\nThe kernel's change from A (measured) "
+	      "and the model's (predicted: every trace replayed under both "
+	      "settings).  Judged where the kernel's ranges of the two groups "
+	      "do not overlap (spread `exceeds`; `unknown` with one run); ok: "
+	      "same direction, within 1.5x.\n\n"
+	      "| counter | set | kernel | model | measured | predicted | spread "
+	      "| verdict |\n|:--|:-:|--:|--:|--:|--:|:-:|:--|\n", f);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct vrow *r = &t->rows[i];
+
+		if (!is(r, "across"))
+			continue;
+		fprintf(f, "| %s%s | %s | %s | %s | %s | %s | %s | %s |\n",
+			r->col[C_COUNTER], *r->col[C_TARGET] == '1' ? " *" : "",
+			r->col[C_SET], r->col[C_KERNEL], r->col[C_MODEL],
+			r->col[C_MEASURED], r->col[C_PREDICTED],
+			r->col[C_SPREAD], r->col[C_VERDICT]);
+	}
+	fputs("\n## Failures and fragmentation\n\n| check | set | kernel | "
+	      "model | verdict |\n|:--|:-:|--:|--:|:--|\n", f);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct vrow *r = &t->rows[i];
+
+		if (is(r, "failures") || is(r, "unusable"))
+			fprintf(f, "| %s | %s | %s | %s | %s |\n",
+				is(r, "failures") ? "allocation failures "
+				"(kernel: OOM kills)" : "unusable index o9, end",
+				r->col[C_SET], r->col[C_KERNEL], r->col[C_MODEL],
+				r->col[C_VERDICT]);
+	}
+}
+
+/* ---- figure data ------------------------------------------------------------- */
+
+static int write_figdata(const struct vtab *t, const char *dir, char *err,
+			 size_t errlen)
+{
+	char ddir[4096];
+	FILE *f;
+	unsigned x = 0;
+
+	snprintf(ddir, sizeof(ddir), "%s/data", dir);
+	if (mkdir(ddir, 0777) && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", ddir, strerror(errno));
+		return -1;
+	}
+	f = rpt_create(ddir, "validate_same.tsv", err, errlen);
+	if (!f)
+		return -1;
+	fputs("# x\tcounter\tset\tmodel_over_kernel\tband_lo\tband_hi\tok\n", f);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct vrow *r = &t->rows[i];
+		double k = val(r->col[C_KERNEL]), m = val(r->col[C_MODEL]);
+		double lo = val(r->col[C_KMIN]), hi = val(r->col[C_KMAX]);
+
+		if (!is(r, "same") || *r->col[C_TARGET] != '1' || !(k > 0) ||
+		    isnan(m))
+			continue;
+		fprintf(f, "%u\t%s %s\t%s\t%.6g\t%.6g\t%.6g\t%d\n", x + 1,
+			r->col[C_COUNTER], r->col[C_SET], r->col[C_SET],
+			m > 0 ? m / k : 1e-3, fmin(0.75, lo / k),
+			fmax(1.25, hi / k), !strcmp(r->col[C_VERDICT], "ok"));
+		x++;
+	}
+	if (rpt_close(f, ddir, "validate_same.tsv", err, errlen))
+		return -1;
+	f = rpt_create(ddir, "validate_params.gp", err, errlen);
+	if (!f)
+		return -1;
+	fprintf(f, "nsame = %u\n", x);
+	if (rpt_close(f, ddir, "validate_params.gp", err, errlen))
+		return -1;
+	f = rpt_create(ddir, "validate_across.tsv", err, errlen);
+	if (!f)
+		return -1;
+	fputs("# measured\tpredicted\tjudged\tok\tlabel\n", f);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct vrow *r = &t->rows[i];
+		double ms = val(r->col[C_MEASURED]), pr = val(r->col[C_PREDICTED]);
+
+		if (!is(r, "across") || !(ms > 0) || !(pr > 0) || isinf(ms) ||
+		    isinf(pr) || (ms == 1 && pr == 1))
+			continue;	/* nothing moved: no point */
+		fprintf(f, "%.6g\t%.6g\t%d\t%d\t%s %s\n", ms, pr,
+			strcmp(r->col[C_VERDICT], "-") != 0,
+			!strcmp(r->col[C_VERDICT], "ok"), r->col[C_COUNTER],
+			r->col[C_SET]);
+	}
+	return rpt_close(f, ddir, "validate_across.tsv", err, errlen);
+}
+
+/* ---- HTML ------------------------------------------------------------------- */
+
+static void html_row(FILE *f, const char *const *cells, size_t n, int head)
+{
+	fputs("<tr>", f);
+	for (size_t i = 0; i < n; i++) {
+		fputs(head ? "<th>" : "<td>", f);
+		rpt_html_escape(f, cells[i]);
+		fputs(head ? "</th>" : "</td>", f);
+	}
+	fputs("</tr>\n", f);
+}
+
+static void html_tables(const struct vtab *t, FILE *f)
+{
+	static const char *const sh[] = { "counter", "set", "kernel",
+		"kernel min", "kernel max", "model", "verdict" };
+	static const char *const ah[] = { "counter", "set", "kernel", "model",
+		"measured", "predicted", "spread", "verdict" };
+	static const char *const xh[] = { "check", "set", "kernel", "model",
+		"verdict" };
+
+	fputs("<h2>Same settings</h2>\n<table>\n", f);
+	html_row(f, sh, 7, 1);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct vrow *r = &t->rows[i];
+		const char *c[7] = { r->col[C_COUNTER], r->col[C_SET],
+			r->col[C_KERNEL], r->col[C_KMIN], r->col[C_KMAX],
+			r->col[C_MODEL], r->col[C_VERDICT] };
+
+		if (is(r, "same"))
+			html_row(f, c, 7, 0);
+	}
+	fputs("</table>\n<h2>Across settings</h2>\n<table>\n", f);
+	html_row(f, ah, 8, 1);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct vrow *r = &t->rows[i];
+		const char *c[8] = { r->col[C_COUNTER], r->col[C_SET],
+			r->col[C_KERNEL], r->col[C_MODEL], r->col[C_MEASURED],
+			r->col[C_PREDICTED], r->col[C_SPREAD],
+			r->col[C_VERDICT] };
+
+		if (is(r, "across"))
+			html_row(f, c, 8, 0);
+	}
+	fputs("</table>\n<h2>Failures and fragmentation</h2>\n<table>\n", f);
+	html_row(f, xh, 5, 1);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct vrow *r = &t->rows[i];
+		const char *c[5] = { r->col[C_COUNTER], r->col[C_SET],
+			r->col[C_KERNEL], r->col[C_MODEL], r->col[C_VERDICT] };
+
+		if (is(r, "failures") || is(r, "unusable"))
+			html_row(f, c, 5, 0);
+	}
+	fputs("</table>\n", f);
+}
+
+static int write_html(const struct vtab *t, const char *dir, int fig_ok,
+		      const char *note, char *err, size_t errlen)
+{
+	FILE *f = rpt_create(dir, "index.html", err, errlen);
+
+	if (!f)
+		return -1;
+	fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+	      "<title>mmtrace validate</title>\n<style>body{font-family:"
+	      "sans-serif;max-width:1150px;margin:auto}table{border-collapse:"
+	      "collapse}td,th{border:1px solid #ccc;padding:2px 6px;"
+	      "text-align:right}td:first-child,th:first-child{text-align:left}"
+	      "</style></head><body>\n<h1>The model against the kernel</h1>\n"
+	      "<p>Traces of one workload under different settings, each "
+	      "replayed under its own and the others' settings "
+	      "(<a href=\"validate.md\">validate.md</a>, "
+	      "<a href=\"validate.tsv\">validate.tsv</a>, "
+	      "<a href=\"validate.json\">validate.json</a>, replays in "
+	      "<a href=\"runs/\">runs/</a>).</p>\n", f);
+	if (fig_ok)
+		fputs("<p><img src=\"validate.svg\" alt=\"model over kernel, "
+		      "and predicted against measured ratios\" width=\"1100\">"
+		      "</p>\n", f);
+	else {
+		fputs("<p>Figure not drawn: ", f);
+		rpt_html_escape(f, note);
+		fputs("</p>\n", f);
+	}
+	html_tables(t, f);
+	fputs("</body></html>\n", f);
+	return rpt_close(f, dir, "index.html", err, errlen);
+}
+
+int mmt_report_validate(const char *dir, char *err, size_t errlen)
+{
+	struct vtab t = { 0 };
+	const char *fig = "validate";
+	char fig_err[512] = "";
+	int fig_ok = 0, ret = -1;
+	FILE *f;
+
+	if (load(&t, dir, err, errlen))
+		goto out;
+	f = rpt_create(dir, "validate.md", err, errlen);
+	if (!f)
+		goto out;
+	md_tables(&t, f);
+	if (rpt_close(f, dir, "validate.md", err, errlen) ||
+	    write_figdata(&t, dir, err, errlen) ||
+	    rpt_copy_script(dir, fig, err, errlen))
+		goto out;
+	fig_ok = rpt_draw(dir, &fig, 1, fig_err, sizeof(fig_err)) == 0;
+	ret = write_html(&t, dir, fig_ok, fig_err, err, errlen);
+	if (!ret && !fig_ok) {	/* everything else is written */
+		snprintf(err, errlen, "%s: %s", dir, fig_err);
+		ret = -1;
+	}
+out:
+	free(t.rows);
+	free(t.text);
+	return ret;
+}

@@ -1,0 +1,134 @@
+#!/bin/sh
+# make validate: the pressure scenario (scenarios/pressure.sh) recorded
+# under several settings, several runs each, then `mmtrace validate` on
+# all the traces: the model against the kernel on this host.
+#
+#   scenarios/validate.sh [-n RUNS] [-d SECS] [-f FREE_MIB] [-o DIR]
+#                         [-s 'vm.X=V ...']...
+#
+#   -n RUNS    runs per setting (default 3)
+#   -d SECS    time cap of a run (default 90): each run does the same
+#              fixed work (pressure.sh -w), however busy the host is
+#   -f FREE    memory left free by the hugetlb pool (default 3072 MiB)
+#   -o DIR     traces, logs and the validate report (default out/validate)
+#   -s SETS    a setting to record (repeatable; space-separated vm.X=V
+#              lines for one setting, '' for the host's own); default: the
+#              host's own, vm.watermark_scale_factor=200, vm.min_free_kbytes
+#              x4 and vm.watermark_boost_factor=0
+#
+# Runs are interleaved (run 1 of every setting, then run 2, ...) so a
+# drift of the host over the suite does not line up with one setting.
+# Each run takes the host lock itself (pressure.sh), restores every sysctl
+# and the hugetlb pool, and keeps the stream files for the next run; the
+# last run removes them unless they were there before the suite.  A run
+# that fails stops the suite (the traces so far stay in DIR).  Then
+# `mmtrace validate -o DIR/report` prints its table, also saved to
+# DIR/validate.txt.  The whole suite takes about 10 minutes here.
+# MMTRACE is the mmtrace binary (build/mmtrace); MMTRACE_RECORDER, when
+# set, records instead (another build's recorder).
+set -u
+cd "$(dirname "$0")/.."
+MMTRACE=${MMTRACE:-build/mmtrace}
+PDIR=${MMTRACE_PRESSURE_DIR:-/var/tmp/mmtrace-pressure}
+RUNS=3
+SECS=90
+FREE=3072
+OUT=out/validate
+SETTINGS=
+NSET=0
+
+die() { echo "validate.sh: $*" >&2; exit 1; }
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-n) RUNS=${2:?}; shift 2 ;;
+	-d) SECS=${2:?}; shift 2 ;;
+	-f) FREE=${2:?}; shift 2 ;;
+	-o) OUT=${2:?}; shift 2 ;;
+	-s) NSET=$((NSET + 1)); eval "SET_$NSET=\${2-}"; shift 2 ;;
+	-h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) echo "validate.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+	esac
+done
+case "$RUNS$SECS$FREE" in *[!0-9]*|'') echo "validate.sh: -n, -d and -f take whole numbers" >&2; exit 2 ;; esac
+[ "$RUNS" -ge 1 ] || { echo "validate.sh: -n must be at least 1" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || die "needs root (recording, hugetlb pool, sysctls)"
+[ -x "$MMTRACE" ] || die "$MMTRACE is not built (make)"
+
+if [ "$NSET" = 0 ]; then
+	mfk=$(cat /proc/sys/vm/min_free_kbytes) || die "cannot read vm.min_free_kbytes"
+	SET_1=""
+	SET_2="vm.watermark_scale_factor=200"
+	SET_3="vm.min_free_kbytes=$((mfk * 4))"
+	SET_4="vm.watermark_boost_factor=0"
+	NSET=4
+fi
+name_of() {	# a file name for a setting
+	case "$1" in
+	'') echo default ;;
+	*) echo "$1" | sed 's/vm\.//g; s/watermark_scale_factor/wsf/g;
+		s/min_free_kbytes/mfk/g; s/watermark_boost_factor/wbf/g;
+		s/[^A-Za-z0-9=._-]/_/g; s/=/-/g' ;;
+	esac
+}
+
+mkdir -p "$OUT/traces" || die "cannot create $OUT"
+had_files=0
+[ -d "$PDIR" ] && had_files=1
+cleanup() {
+	[ "$had_files" = 1 ] || sh scenarios/pressure.sh --clean 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+start=$(date +%s)
+traces=
+r=1
+while [ "$r" -le "$RUNS" ]; do
+	i=1
+	while [ "$i" -le "$NSET" ]; do
+		eval "set_now=\$SET_$i"
+		t="$OUT/traces/$(name_of "$set_now")-$r.mmt"
+		args=
+		for kv in $set_now; do args="$args -s $kv"; done
+		echo "validate.sh: run $r of $RUNS, setting $i of $NSET (${set_now:-the host's own}): $t" >&2
+		for try in 1 2; do
+			# shellcheck disable=SC2086
+			MMTRACE=${MMTRACE_RECORDER:-$MMTRACE} sh scenarios/pressure.sh \
+				-w -d "$SECS" -f "$FREE" --keep-files \
+				$args -o "$t" >"$t.vmstat" 2>"$t.log"
+			rc=$?
+			# the floor: another process took memory meanwhile
+			[ "$rc" = 3 ] && [ "$try" = 1 ] || break
+			echo "validate.sh: $t stopped at its memory floor; once more" >&2
+			mv "$t.log" "$t.floor.log"
+		done
+		if [ "$rc" != 0 ] && [ "$rc" != 3 ] && [ "$rc" != 4 ]; then
+			tail -5 "$t.log" >&2
+			die "run failed (status $rc, log in $t.log)"
+		fi
+		[ "$rc" = 3 ] && echo "validate.sh: $t: the load stopped at its memory floor" >&2
+		[ "$rc" = 4 ] && echo "validate.sh: $t: the time cap cut the fixed work short" >&2
+		traces="$traces $t"
+		i=$((i + 1))
+	done
+	r=$((r + 1))
+done
+echo "validate.sh: recorded $((RUNS * NSET)) runs in $(( $(date +%s) - start )) s" >&2
+
+# the host's own setting first: it is the base (A) of the table
+ordered=
+i=1
+while [ "$i" -le "$NSET" ]; do
+	eval "set_now=\$SET_$i"
+	for t in $traces; do
+		case "$t" in "$OUT/traces/$(name_of "$set_now")-"*) ordered="$ordered $t" ;; esac
+	done
+	i=$((i + 1))
+done
+rm -rf "$OUT/report"
+# shellcheck disable=SC2086
+"$MMTRACE" validate -o "$OUT/report" $ordered >"$OUT/validate.txt"
+rc=$?
+cat "$OUT/validate.txt"
+echo "validate.sh: done in $(( $(date +%s) - start )) s; report in $OUT/report/index.html" >&2
+exit $rc

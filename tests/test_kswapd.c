@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kswapd in simulated time (mmcore/kswapd.c, after mm/vmscan.c kswapd(),
+ * balance_pgdat(), kswapd_try_to_sleep()): a run takes time and the
+ * workload goes on meanwhile; the HZ/10 nap and the wake-ups that end it
+ * early (kswapd_low_wmark_hit_quickly) or find the node unbalanced
+ * (kswapd_high_wmark_hit_quickly); pageoutrun per balance_pgdat() call;
+ * the per-order goal that falls back to order 0; a hopeless node.
+ */
+#include "reclaim_testlib.h"
+
+#define MS 1000000ull
+
+static struct mmc *one_node(void)
+{
+	struct tl_spec s;
+
+	tl_spec_default(&s);
+	s.proactiveness = 0;
+	return tl_create(&s);
+}
+
+static uint64_t ev(struct mmc *m, int item)
+{
+	struct mmc_vmstat vs;
+
+	mmc_vmstat(m, &vs);
+	return vs.ev[item];
+}
+
+/* Fill the zone with clean page cache until `keep` pages are free. */
+static void fill_to(struct mmc *m, uint64_t keep)
+{
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t pfn = z->start_pfn;
+
+	while (z->nr_free + z->nr_free_pcp > keep) {
+		while (page_class(z->page[pfn_to_idx(z, pfn)]) != MMC_PC_FREE)
+			pfn++;
+		tl_fill(m, pfn, 1, MMC_PC_FILE);
+	}
+}
+
+/* A wake starts a balance_pgdat() run (pageoutrun, mm_vmscan_kswapd_wake,
+ * mm_vmscan_wakeup_kswapd); the run takes simulated time at the
+ * background costs, so a tick right after the wake has done only part of
+ * it; the node ends balanced at the high mark, kswapd naps 100 ms and
+ * only then sleeps (mm_vmscan_kswapd_sleep). */
+static void run_takes_time_then_naps(void **state)
+{
+	struct mmc_bg_costs c;
+	(void)state;
+
+	struct mmc *m = one_node();
+	struct mmc_zone *z = tl_zone(m, 0);
+	mmc_bg_costs_defaults(&c);
+	c.reclaim_round_ns = 0;
+	assert_int_equal(mmc_set_bg_costs(m, &c), -1);	/* must take time */
+	c.reclaim_round_ns = 2 * MS;		/* slow rounds */
+	assert_int_equal(mmc_set_bg_costs(m, &c), 0);
+
+	mmc_tick(m, 1000 * MS);
+	fill_to(m, low_wmark_pages(z) - 10);
+	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL);
+	assert_int_equal(ev(m, MMC_PAGEOUTRUN), 1);
+	assert_int_equal(ev(m, MMC_TP_KSWAPD_WAKE), 1);
+	assert_int_equal(ev(m, MMC_TP_WAKEUP_KSWAPD), 1);
+	assert_true(m->nodes[0].kswapd_awake);
+
+	/* 1 ms later: one round, at DEF_PRIORITY (lru_size >> 12 pages of
+	 * the inactive file list), still below the high mark */
+	mmc_tick(m, 1001 * MS);
+	uint64_t early = ev(m, MMC_PGSTEAL_KSWAPD);
+	assert_true(early > 0);
+	assert_true(ev(m, MMC_PGSCAN_KSWAPD) <= (z->managed >> 12) + 1);
+	assert_true(m->nodes[0].kswapd_awake);
+	assert_false(zone_watermark_ok(z, 0, high_wmark_pages(z),
+				       MMC_ZONE_NORMAL, 0));
+
+	/* seven rounds of 2 ms (priority 12 to 6) balance the node; then
+	 * it naps 100 ms (no kswapd_sleep yet), then sleeps */
+	mmc_tick(m, 1050 * MS);
+	assert_false(m->nodes[0].kswapd_awake);
+	assert_true(zone_watermark_ok(z, 0, high_wmark_pages(z),
+				      MMC_ZONE_NORMAL, 0));
+	assert_true(ev(m, MMC_PGSTEAL_KSWAPD) > early);
+	assert_true(ev(m, MMC_PGSCAN_KSWAPD) >= ev(m, MMC_PGSTEAL_KSWAPD));
+	assert_int_equal(ev(m, MMC_TP_KSWAPD_SLEEP), 0);
+	mmc_tick(m, 1200 * MS);
+	assert_int_equal(ev(m, MMC_TP_KSWAPD_SLEEP), 1);
+	assert_int_equal(ev(m, MMC_PAGEOUTRUN), 1);
+	assert_int_equal(ev(m, MMC_KSWAPD_LOW_WMARK_HIT_QUICKLY), 0);
+	assert_int_equal(ev(m, MMC_KSWAPD_HIGH_WMARK_HIT_QUICKLY), 0);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+/* A wake during the nap ends it early (kswapd_low_wmark_hit_quickly)
+ * and starts another run; a balanced node during the nap is not woken. */
+static void wake_during_nap(void **state)
+{
+	(void)state;
+
+	struct mmc *m = one_node();
+	struct mmc_zone *z = tl_zone(m, 0);
+
+	mmc_tick(m, 1000 * MS);
+	fill_to(m, low_wmark_pages(z) - 10);
+	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL);
+	mmc_tick(m, 1050 * MS);		/* balanced, napping */
+	assert_false(m->nodes[0].kswapd_awake);
+	assert_int_equal(ev(m, MMC_TP_KSWAPD_SLEEP), 0);
+	/* balanced: the request does not wake it */
+	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL);
+	assert_int_equal(ev(m, MMC_TP_WAKEUP_KSWAPD), 1);
+	/* the workload eats into the free pages again */
+	fill_to(m, low_wmark_pages(z) - 10);
+	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL);
+	assert_int_equal(ev(m, MMC_TP_WAKEUP_KSWAPD), 2);
+	assert_int_equal(ev(m, MMC_KSWAPD_LOW_WMARK_HIT_QUICKLY), 1);
+	assert_int_equal(ev(m, MMC_PAGEOUTRUN), 2);
+	assert_true(m->nodes[0].kswapd_awake);
+	/* while it runs, requests only record the order (not on its queue) */
+	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL);
+	assert_int_equal(ev(m, MMC_TP_WAKEUP_KSWAPD), 2);
+	mmc_tick(m, 2000 * MS);
+	assert_int_equal(ev(m, MMC_TP_KSWAPD_SLEEP), 1);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+/* Nothing reclaimable (anon, no swap): each run fails; after
+ * MAX_RECLAIM_RETRIES failed runs the node is hopeless, kswapd sleeps
+ * and wake-ups leave it to direct reclaim.  Every run that could not nap
+ * because the node stayed unbalanced counts
+ * kswapd_high_wmark_hit_quickly. */
+static void hopeless_node(void **state)
+{
+	(void)state;
+
+	struct mmc *m = one_node();
+	struct mmc_zone *z = tl_zone(m, 0);
+
+	mmc_tick(m, 1000 * MS);
+	tl_fill(m, z->start_pfn, z->managed - (min_wmark_pages(z) + 10),
+		MMC_PC_ANON);
+	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL);
+	mmc_tick(m, 3000 * MS);
+	assert_int_equal(m->nodes[0].kswapd_failures, 16);
+	assert_int_equal(ev(m, MMC_PAGEOUTRUN), 16);
+	assert_int_equal(ev(m, MMC_KSWAPD_HIGH_WMARK_HIT_QUICKLY), 15);
+	assert_int_equal(ev(m, MMC_PGSTEAL_KSWAPD), 0);
+	assert_int_equal(ev(m, MMC_TP_KSWAPD_SLEEP), 1);
+	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL);
+	assert_int_equal(ev(m, MMC_TP_WAKEUP_KSWAPD), 1);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+/* The per-order goal: woken for order 9 on a node whose free memory is
+ * all order 0, kswapd reclaims twice the order's size (compact_gap) and
+ * then balances for order 0 (sc.order reset), waking kcompactd for the
+ * order asked. */
+static void high_order_falls_back_to_order0(void **state)
+{
+	(void)state;
+
+	struct mmc *m = one_node();
+	struct mmc_zone *z = tl_zone(m, 0);
+
+	mmc_tick(m, 1000 * MS);
+	/* pages 4k and 4k + 2 kernel, 4k + 1 and 4k + 3 page cache, then
+	 * 4k + 2 freed: a quarter free, and reclaim can never make a free
+	 * block above order 1 */
+	for (uint64_t i = 0; i < z->managed; i++)
+		tl_fill(m, z->start_pfn + i, 1,
+			i & 1 ? MMC_PC_FILE : MMC_PC_KERNEL);
+	for (uint64_t i = 2; i < z->managed; i += 4)
+		assert_int_equal(mmc_free(m, z->start_pfn + i, 0, 0, NULL), 0);
+	mmc_drain_all(m);
+	assert_true(z->nr_free > high_wmark_pages(z));
+	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 9, MMC_ZONE_NORMAL);
+	assert_int_equal(ev(m, MMC_PAGEOUTRUN), 1);
+	mmc_tick(m, 1100 * MS);
+	assert_false(m->nodes[0].kswapd_awake);
+	/* at least compact_gap(9) = 1024 pages, and not the whole LRU */
+	assert_true(ev(m, MMC_PGSTEAL_KSWAPD) >= 1024);
+	assert_true(ev(m, MMC_PGSTEAL_KSWAPD) < z->managed / 4);
+	assert_int_equal(ev(m, MMC_PAGEOUTRUN), 1);
+	/* kcompactd was handed the order (it runs at its own tick) */
+	mmc_tick(m, 1200 * MS);
+	assert_true(ev(m, MMC_COMPACT_DAEMON_WAKE) >= 1);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(run_takes_time_then_naps),
+		cmocka_unit_test(wake_during_nap),
+		cmocka_unit_test(hopeless_node),
+		cmocka_unit_test(high_order_falls_back_to_order0),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

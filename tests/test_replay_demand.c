@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Policy replay drives the model with the workload's demand only
+ * (replay/demand.c).  A small synthetic "kernel" reads one file, then a
+ * second one, then the middle of the first again backwards, evicting the
+ * oldest page-cache pages (cause kswapd_evict) down to a quarter of memory
+ * free whenever its free memory runs low; a process maps
+ * anonymous pages, compaction migrates one of them (COMPACT_ISOLATE,
+ * MIGRATE, the source freed with cause migrate_source) and isolates and
+ * gives back a free block (compact_release); at the end the process
+ * exits.  Checked:
+ *  - none of the kernel's evictions, migrations or releases is replayed
+ *    as a free: the model reclaims on its own, far more than when the
+ *    same events are replayed without causes (an old trace), which says
+ *    so in its outputs;
+ *  - with the recorded settings the model evicts later than the kernel,
+ *    so the kernel's refaults of pages the model kept cost the model
+ *    nothing; with a far larger min_free_kbytes the model evicts pages
+ *    the kernel kept, and their reads are refaults in the model;
+ *  - the migrated page's free reaches the model's page: no unmatched or
+ *    double frees; the outputs are byte-identical run to run.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "replay_util.h"
+
+#define PAGES 32768
+#define FILE1 (PAGES * 3 / 4)
+#define FILE2 (PAGES / 2)
+#define LOW_FREE (PAGES / 16)	/* the synthetic kernel's kswapd mark */
+#define DEV 0x0fe00000u		/* 254:0 */
+
+struct cached { uint64_t pfn, ino, index; };
+
+struct fk {			/* the synthetic kernel's page cache */
+	struct rk k;
+	struct cached lru[PAGES];	/* FIFO of cached file pages */
+	unsigned head, tail;
+	uint64_t where[2][FILE1];	/* file, index -> pfn + 1 (0: not cached) */
+	unsigned nfree, evictions;
+};
+
+static void free_cause(struct rk *k, uint64_t pfn, unsigned order,
+		       unsigned cause, unsigned cpu)
+{
+	rk_free(k, pfn, order, cpu);
+	k->ev[k->nr_ev - 1].arg2 = cause;
+}
+
+static void file_event(struct rk *k, unsigned kind, uint64_t pfn,
+		       uint64_t ino, uint64_t first, uint64_t last,
+		       unsigned cause)
+{
+	struct mmt_event *e = rk_push(k, kind, 0);
+
+	e->pfn = pfn;
+	e->offset = DEV;
+	e->arg = ino;
+	e->addr = first;
+	e->arg2 = kind == MMT_EV_FILEMAP_DEL ? cause : last;
+}
+
+/* kswapd: evict the oldest cached pages until a quarter of memory is
+ * free (far more than the model's marks ask for) */
+static void kswapd(struct fk *f)
+{
+	if (f->nfree >= LOW_FREE)
+		return;
+	rk_push(&f->k, MMT_EV_KSWAPD_WAKE, 0);
+	while (f->nfree < 4 * LOW_FREE && f->tail != f->head) {
+		struct cached c = f->lru[f->tail++ % PAGES];
+
+		file_event(&f->k, MMT_EV_FILEMAP_DEL, c.pfn, c.ino, c.index, 0,
+			   MMT_FREE_KSWAPD_EVICT);
+		free_cause(&f->k, c.pfn, 0, MMT_FREE_KSWAPD_EVICT, 0);
+		f->where[c.ino - 1][c.index] = 0;
+		f->nfree++;
+		f->evictions++;
+	}
+	rk_push(&f->k, MMT_EV_KSWAPD_SLEEP, 0);
+}
+
+/* read(2) of one page: a miss allocates and adds it, then the read */
+static void read_page(struct fk *f, uint64_t ino, uint64_t index)
+{
+	if (!f->where[ino - 1][index]) {
+		uint64_t p;
+
+		kswapd(f);
+		p = rk_find(&f->k, 0, f->k.h.zones[0].start_pfn);
+		assert_true(p != UINT64_MAX);
+		rk_alloc_at(&f->k, p, 0, "GFP_HIGHUSER_MOVABLE",
+			    "MIGRATE_MOVABLE", 0);
+		file_event(&f->k, MMT_EV_FILEMAP_ADD, p, ino, index, 0, 0);
+		f->lru[f->head++ % PAGES] = (struct cached){ p, ino, index };
+		f->where[ino - 1][index] = p + 1;
+		f->nfree--;
+	}
+	file_event(&f->k, MMT_EV_FILE_READ, 0, ino, index, index, 0);
+}
+
+static void write_demand_trace(const char *path, int causes)
+{
+	static struct fk f;
+	uint64_t anon[64], dst, blk;
+	struct mmt_event *e;
+	struct rk *k = &f.k;
+
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(rk_init(k, PAGES, 2), 0);
+	if (causes)
+		k->h.flags |= MMT_HDR_CAUSES | MMT_HDR_FILE_IDS;
+	f.nfree = PAGES;
+	for (unsigned i = 0; i < 64; i++) {	/* a process maps 64 pages */
+		e = rk_push(k, MMT_EV_FAULT_USER, 1);
+		e->pid = 77;
+		e->addr = 0x700000000000ull + 4096ull * i;
+		e->arg = 0x6;
+		anon[i] = rk_find(k, 0, k->h.zones[0].start_pfn);
+		rk_alloc_at(k, anon[i], 0, "GFP_HIGHUSER_MOVABLE",
+			    "MIGRATE_MOVABLE", 1);
+		k->ev[k->nr_ev - 1].pid = 77;
+		f.nfree--;
+	}
+	for (uint64_t i = 0; i < FILE1; i++)
+		read_page(&f, 1, i);
+	/* compaction moves anon[5] to a free page it isolated, and
+	 * isolates an order-2 block it then gives back unused */
+	dst = rk_find(k, 0, k->h.zones[0].start_pfn + PAGES / 2);
+	blk = rk_find(k, 2, dst + 4);
+	assert_true(dst != UINT64_MAX && blk != UINT64_MAX);
+	e = rk_push(k, MMT_EV_COMPACT_ISOLATE, 1);
+	e->pfn = dst;
+	memset(k->free + dst, 0, 1);
+	e = rk_push(k, MMT_EV_COMPACT_ISOLATE, 1);
+	e->pfn = blk;
+	e->order = 2;
+	memset(k->free + blk, 0, 4);
+	e = rk_push(k, MMT_EV_MIGRATE, 1);
+	e->pfn = anon[5];
+	e->addr = dst;
+	free_cause(k, anon[5], 0, MMT_FREE_MIGRATE_SOURCE, 1);
+	free_cause(k, blk, 2, MMT_FREE_COMPACT_RELEASE, 1);
+	anon[5] = dst;
+	for (uint64_t i = 0; i < FILE2; i++)
+		read_page(&f, 2, i);
+	/* the middle third of the first file again, backwards: its last
+	 * pages the kernel still holds, its first ones it has evicted */
+	for (uint64_t i = FILE1 * 2 / 3; i-- > FILE1 / 3; )
+		read_page(&f, 1, i);
+	for (unsigned i = 0; i < 64; i++)	/* the process exits */
+		free_cause(k, anon[i], 0, MMT_FREE_DEMAND, 1);
+	assert_true(f.evictions > FILE1 / 3);
+	assert_int_equal(rk_write(k, path, 0), 0);
+	rk_free_all(k);
+}
+
+static char *summary_of(const char *dir)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	return ru_slurp(path, NULL);
+}
+
+/* The number after "name": (the first occurrence after `after`). */
+static uint64_t key_after(const char *json, const char *after,
+			  const char *name)
+{
+	char pat[96];
+	const char *p = after ? strstr(json, after) : json;
+
+	assert_non_null(p);
+	snprintf(pat, sizeof(pat), "\"%s\": ", name);
+	p = strstr(p, pat);
+	assert_non_null(p);
+	return strtoull(p + strlen(pat), NULL, 10);
+}
+
+static uint64_t model_ctr(const char *json, const char *name)
+{
+	char pat[96];
+
+	snprintf(pat, sizeof(pat), "\"%s\": {\"model\"", name);
+	return key_after(json, pat, "model");
+}
+
+static char *replay(const char *trace, const char *dir, const char *set)
+{
+	const char *sets[] = { set };
+	char err[512];
+
+	assert_int_equal(ru_replay(trace, ru_path(dir), MMT_REPLAY_POLICY,
+				   NULL, sets, set ? 1 : 0, NULL, err,
+				   sizeof(err)), 0);
+	return summary_of(ru_path(dir));
+}
+
+static void test_response_not_demand(void **state)
+{
+	const char *t = ru_path("demand.mmt"), *old = ru_path("old.mmt");
+	char *a, *b, *o;
+	uint64_t steal, steal_old;
+
+	(void)state;
+	write_demand_trace(t, 1);
+	write_demand_trace(old, 0);
+	a = replay(t, "d1", NULL);
+	b = replay(t, "d2", NULL);
+	o = replay(old, "o1", NULL);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(o);
+	assert_string_equal(a, b);	/* deterministic */
+	assert_non_null(strstr(a, "\"free_causes\": true"));
+	/* every eviction the kernel made is its response, not a free */
+	assert_true(key_after(a, "\"response_frees\"", "kswapd_evict") >
+		    FILE1 / 3);
+	assert_int_equal(key_after(a, "\"response_frees\"", "migrate_source"),
+			 1);
+	assert_int_equal(key_after(a, "\"response_frees\"", "compact_release"),
+			 1);
+	assert_int_equal(key_after(a, NULL, "kernel_migrations_followed"), 1);
+	/* 64 anon pages freed by the process, nothing else */
+	assert_int_equal(key_after(a, NULL, "demand_frees"), 64);
+	assert_int_equal(key_after(a, NULL, "unmatched_frees"), 0);
+	assert_int_equal(key_after(a, NULL, "alloc_over_live"), 0);
+	assert_int_equal(key_after(a, NULL, "oom"), 0);
+	/* the model made room by itself */
+	steal = model_ctr(a, "pgsteal_kswapd") + model_ctr(a, "pgsteal_direct");
+	steal_old = model_ctr(o, "pgsteal_kswapd") +
+		    model_ctr(o, "pgsteal_direct");
+	fprintf(stderr, "model pages stolen: %llu with causes, %llu replaying "
+		"the kernel's evictions as frees\n", (unsigned long long)steal,
+		(unsigned long long)steal_old);
+	assert_true(steal > FILE1 / 3);
+	assert_true(steal > 4 * steal_old);
+	/* an old trace says what it could not tell apart */
+	assert_non_null(strstr(o, "\"free_causes\": false"));
+	assert_non_null(strstr(o, "replayed as demand"));
+	free(a);
+	free(b);
+	free(o);
+}
+
+static void test_refaults(void **state)
+{
+	const char *t = ru_path("demand.mmt");
+	char *kept, *tight;
+
+	(void)state;
+	/* recorded settings: the model evicts later than the kernel did, so
+	 * the kernel's re-reads of pages it evicted find them in the model */
+	kept = replay(t, "r1", NULL);
+	assert_non_null(kept);
+	fprintf(stderr, "recorded settings: %llu pages allocated by the kernel "
+		"for file pages the model held, %llu model refaults\n",
+		(unsigned long long)key_after(kept, NULL,
+					      "allocs_for_pages_model_held"),
+		(unsigned long long)key_after(kept, NULL,
+					      "model_file_refaults"));
+	assert_true(key_after(kept, NULL, "allocs_for_pages_model_held") > 0);
+	/* a much higher min mark: the model evicts pages the kernel kept,
+	 * and the re-read of each is a refault in the model */
+	tight = replay(t, "r2", "vm.min_free_kbytes=40000");
+	assert_non_null(tight);
+	fprintf(stderr, "min_free_kbytes=40000: %llu model refaults, "
+		"workingset_refault_file %llu\n",
+		(unsigned long long)key_after(tight, NULL,
+					      "model_file_refaults"),
+		(unsigned long long)model_ctr(tight,
+					      "workingset_refault_file"));
+	assert_true(key_after(tight, NULL, "model_file_refaults") > 0);
+	assert_int_equal(model_ctr(tight, "workingset_refault_file"),
+			 key_after(tight, NULL, "model_file_refaults"));
+	assert_int_equal(key_after(tight, NULL, "unmatched_frees"), 0);
+	free(kept);
+	free(tight);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_response_not_demand),
+		cmocka_unit_test(test_refaults),
+	};
+
+	return cmocka_run_group_tests(tests, ru_setup, ru_teardown);
+}

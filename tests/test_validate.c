@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mmtrace validate on synthetic traces of one workload under two
+ * settings: a reader streams page cache through a small host, and the
+ * synthetic kernel's kswapd evicts (cause kswapd_evict) down to a free
+ * target that grows with vm.min_free_kbytes; each trace's snapshots carry
+ * the vmstat counters that kernel would show.  Checked: traces group by
+ * their header's settings (A: the first trace's), every trace is replayed
+ * under both, the model's change in pages stolen goes the kernel's way,
+ * the outputs (table, JSON, validate.tsv, the report section, one run
+ * folder per replay) are there and byte-identical run to run, and bad
+ * input fails with a one-line message and the right exit code.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "cli_util.h"
+#include "replay_util.h"
+#include "mmtrace/report.h"
+
+#define PAGES 32768
+#define DEV 0x0fe00000u
+
+static const char *bin(void)
+{
+	const char *b = getenv("MMTRACE");
+
+	return b ? b : "build/mmtrace";
+}
+
+static void kv(struct mmt_kv *k, const char *name, uint64_t v)
+{
+	snprintf(k->name, sizeof(k->name), "%s", name);
+	snprintf(k->value, sizeof(k->value), "%llu", (unsigned long long)v);
+}
+
+/* The kernel's vmstat of a run: pgsteal/pgscan_kswapd = evictions,
+ * pageoutrun = kswapd runs, nothing else moved. */
+static void set_vmstat(struct mmt_snapshot *s, uint64_t steal, uint64_t runs)
+{
+	static const char *const zero[] = { "allocstall_dma", "allocstall_dma32",
+		"allocstall_normal", "allocstall_movable", "pgscan_direct",
+		"pgsteal_direct", "compact_stall", "compact_success",
+		"compact_fail", "thp_fault_alloc", "thp_fault_fallback",
+		"oom_kill", "pgmigrate_success", "compact_daemon_wake",
+		"workingset_refault_file" };
+	size_t n = sizeof(zero) / sizeof(zero[0]);
+
+	free(s->vmstat);
+	s->vmstat = calloc(n + 3, sizeof(*s->vmstat));
+	assert_non_null(s->vmstat);
+	for (size_t i = 0; i < n; i++)
+		kv(&s->vmstat[i], zero[i], 5);
+	kv(&s->vmstat[n], "pgsteal_kswapd", 1000 + steal);
+	kv(&s->vmstat[n + 1], "pgscan_kswapd", 1000 + steal);
+	kv(&s->vmstat[n + 2], "pageoutrun", 10 + runs);
+	s->nr_vmstat = (uint32_t)n + 3;
+}
+
+/* Streams 3 x PAGES file pages; kswapd evicts the oldest down to `target`
+ * free pages whenever fewer than `low` are free. */
+static void write_run(const char *path, const char *min_free_kbytes,
+		      unsigned low, unsigned target)
+{
+	static uint64_t fifo[PAGES];
+	unsigned head = 0, tail = 0, nfree = PAGES, runs = 0, steal = 0;
+	struct mmt_snapshot end;
+	struct mmt_writer *w;
+	struct mmt_event *e;
+	struct rk k;
+	char err[256];
+
+	assert_int_equal(rk_init(&k, PAGES, 2), 0);
+	k.h.flags |= MMT_HDR_CAUSES | MMT_HDR_FILE_IDS;
+	if (min_free_kbytes)
+		snprintf(k.h.sysctls[0].value, sizeof(k.h.sysctls[0].value),
+			 "%s", min_free_kbytes);
+	for (uint64_t i = 0; i < 3 * PAGES; i++) {
+		uint64_t p;
+
+		if (nfree < low) {
+			rk_push(&k, MMT_EV_KSWAPD_WAKE, 0);
+			runs++;
+			while (nfree < target) {
+				p = fifo[tail++ % PAGES];
+				e = rk_push(&k, MMT_EV_FILEMAP_DEL, 0);
+				e->pfn = p;
+				e->offset = DEV;
+				e->arg = 7;
+				e->arg2 = MMT_FREE_KSWAPD_EVICT;
+				rk_free(&k, p, 0, 0);
+				k.ev[k.nr_ev - 1].arg2 = MMT_FREE_KSWAPD_EVICT;
+				nfree++;
+				steal++;
+			}
+		}
+		p = rk_find(&k, 0, k.h.zones[0].start_pfn);
+		assert_true(p != UINT64_MAX);
+		rk_alloc_at(&k, p, 0, "GFP_HIGHUSER_MOVABLE", "MIGRATE_MOVABLE",
+			    0);
+		e = rk_push(&k, MMT_EV_FILEMAP_ADD, 0);
+		e->pfn = p;
+		e->offset = DEV;
+		e->arg = 7;
+		e->addr = i;
+		fifo[head++ % PAGES] = p;
+		nfree--;
+	}
+	/* the evicted pages of each FILEMAP_DEL name their index too */
+	for (size_t i = 0, idx = 0; i < k.nr_ev; i++)
+		if (k.ev[i].kind == MMT_EV_FILEMAP_DEL)
+			k.ev[i].addr = idx++;
+	set_vmstat(&k.start, 0, 0);
+	assert_int_equal(rk_end_snapshot(&k, &end), 0);
+	set_vmstat(&end, steal, runs);
+	w = mmt_writer_open(path, 1, &k.h, &k.start, err, sizeof(err));
+	assert_non_null(w);
+	for (size_t i = 0; i < k.nr_ev; i++)
+		assert_int_equal(mmt_writer_add(w, &k.ev[i]), 0);
+	assert_int_equal(mmt_writer_close(w, &end), 0);
+	mmt_snapshot_free(&end);
+	rk_free_all(&k);
+}
+
+static int group_setup(void **state)
+{
+	if (ru_setup(state))
+		return -1;
+	/* A: the synthetic host's own min_free_kbytes; B: 40000 */
+	write_run(ru_path("a1.mmt"), NULL, 2048, 4096);
+	write_run(ru_path("a2.mmt"), NULL, 2048, 4200);
+	write_run(ru_path("b1.mmt"), "40000", 12000, 16000);
+	write_run(ru_path("b2.mmt"), "40000", 12000, 16400);
+	return 0;
+}
+
+static void test_groups_and_verdicts(void **state)
+{
+	char *json;
+
+	(void)state;
+	assert_int_equal(cli_run(0, "%s validate --json -j 2 -o %s %s %s %s %s",
+				 bin(), ru_path("v1"), ru_path("a1.mmt"),
+				 ru_path("b1.mmt"), ru_path("a2.mmt"),
+				 ru_path("b2.mmt")), 0);
+	json = strdup(cli_out);
+	assert_non_null(json);
+	/* two groups of two, B differing in min_free_kbytes */
+	assert_non_null(strstr(json, "\"file\": \"a1.mmt\", \"set\": \"A\""));
+	assert_non_null(strstr(json, "\"file\": \"a2.mmt\", \"set\": \"A\""));
+	assert_non_null(strstr(json, "\"file\": \"b2.mmt\", \"set\": \"B\""));
+	assert_non_null(strstr(json, "\"differs\": \"vm.min_free_kbytes=40000\""));
+	/* the kernel's mean of A's pgsteal_kswapd, as the snapshots say */
+	assert_true(cli_jnum(json, "\"counter\": \"pgsteal_kswapd\"", "mean") >
+		    3 * PAGES - PAGES);
+	/* the change exceeds the spread; the model saw it go up too */
+	assert_true(cli_jnum(json, "\"counter\": \"pgsteal_kswapd\"",
+			     "measured") > 1.0);
+	assert_true(cli_jnum(json, "\"counter\": \"pgsteal_kswapd\"",
+			     "predicted") > 1.0);
+	{
+		const char *p = strstr(json, "\"counter\": \"pgsteal_kswapd\"");
+
+		assert_non_null(p);
+		p = strstr(p, "\"across\"");
+		assert_non_null(p);
+		assert_non_null(strstr(p, "\"spread\": \"exceeds\", "
+				       "\"judged\": true, \"direction_ok\": true"));
+	}
+	/* the text table says the same */
+	assert_int_equal(cli_run(0, "%s validate %s %s %s %s", bin(),
+				 ru_path("a1.mmt"), ru_path("b1.mmt"),
+				 ru_path("a2.mmt"), ru_path("b2.mmt")), 0);
+	assert_non_null(strstr(cli_out, "4 traces, 2 settings, 8 replays"));
+	assert_non_null(strstr(cli_out, "B  vm.min_free_kbytes=40000"));
+	assert_non_null(strstr(cli_out, "Targets met"));
+	free(json);
+}
+
+static void test_outputs_deterministic(void **state)
+{
+	const char *files[] = { "validate.tsv", "validate.json", "validate.md",
+				"index.html", "data/validate_across.tsv" };
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(cli_run(0, "%s validate -j 1 -o %s %s %s %s %s", bin(),
+				 ru_path("v2"), ru_path("a1.mmt"),
+				 ru_path("b1.mmt"), ru_path("a2.mmt"),
+				 ru_path("b2.mmt")), 0);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char p1[600], p2[600], *a, *b;
+
+		snprintf(p1, sizeof(p1), "%s/%s", ru_path("v1"), files[i]);
+		snprintf(p2, sizeof(p2), "%s/%s", ru_path("v2"), files[i]);
+		a = ru_slurp(p1, NULL);
+		b = ru_slurp(p2, NULL);
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+	}
+	/* one run folder per trace and settings */
+	assert_int_equal(stat(ru_path("v2/runs/t01-a1@A/summary.json"), &st), 0);
+	assert_int_equal(stat(ru_path("v2/runs/t01-a1@B/summary.json"), &st), 0);
+	assert_int_equal(stat(ru_path("v2/runs/t04-b2@A/summary.json"), &st), 0);
+	assert_int_equal(stat(ru_path("v2/runs/t04-b2@B/summary.json"), &st), 0);
+	/* every row of validate.tsv has the 16 columns */
+	{
+		char *t = ru_slurp(ru_path("v2/validate.tsv"), NULL);
+		int rows = 0;
+
+		assert_non_null(t);
+		for (char *l = strtok(t, "\n"); l; l = strtok(NULL, "\n")) {
+			int tabs = 0;
+
+			for (char *c = l; *c; c++)
+				tabs += *c == '\t';
+			assert_int_equal(tabs, 15);
+			rows++;
+		}
+		assert_true(rows > 30);
+		free(t);
+	}
+}
+
+static void test_bad_input(void **state)
+{
+	char err[256];
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(cli_run(1, "%s validate", bin()), 2);
+	assert_int_equal(cli_run(1, "%s validate -j 0 %s", bin(),
+				 ru_path("a1.mmt")), 2);
+	assert_non_null(strstr(cli_out, "--jobs 0"));
+	f = fopen(ru_path("junk.mmt"), "w");
+	assert_non_null(f);
+	fputs("not a trace at all, but long enough to have a header\n", f);
+	fclose(f);
+	assert_int_equal(cli_run(1, "%s validate %s %s", bin(),
+				 ru_path("a1.mmt"), ru_path("junk.mmt")), 1);
+	assert_non_null(strstr(cli_out, "junk.mmt"));
+	assert_null(strstr(cli_out, "Targets met"));
+	/* a damaged validate.tsv: the report says where */
+	f = fopen(ru_path("v1/validate.tsv"), "a");
+	assert_non_null(f);
+	fputs("same\tonly\tthree\n", f);
+	fclose(f);
+	assert_int_equal(mmt_report_validate(ru_path("v1"), err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "validate.tsv: line"));
+	assert_non_null(strstr(err, "16 tab-separated columns"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_groups_and_verdicts),
+		cmocka_unit_test(test_outputs_deterministic),
+		cmocka_unit_test(test_bad_input),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, ru_teardown);
+}

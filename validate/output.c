@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `mmtrace validate` outputs: the text table (stdout), JSON (--json and
+ * DIR/validate.json) and DIR/validate.tsv, which report/ renders
+ * (docs/validate.md describes all three).  Fixed formats and orders: the
+ * same traces give the same bytes.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "validate.h"
+
+static const char *num(char *buf, size_t len, double x)
+{
+	if (isinf(x))
+		snprintf(buf, len, "inf");
+	else if (x == floor(x) && fabs(x) < 1e15)
+		snprintf(buf, len, "%.0f", x);
+	else if (fabs(x) >= 100)
+		snprintf(buf, len, "%.0f", x);
+	else
+		snprintf(buf, len, "%.3g", x);
+	return buf;
+}
+
+static const char *ratio_str(char *buf, size_t len, double x)
+{
+	if (isinf(x))
+		snprintf(buf, len, "inf");
+	else if (x < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.3g", x);
+	return buf;
+}
+
+static const char *spread_mark(enum vl_spread s)
+{
+	switch (s) {
+	case VL_SPREAD_EXCEEDS:	return ">";
+	case VL_SPREAD_WITHIN:	return "~";
+	case VL_SPREAD_UNKNOWN:	return "?";
+	default:		return "-";
+	}
+}
+
+static const char *spread_name(enum vl_spread s)
+{
+	switch (s) {
+	case VL_SPREAD_EXCEEDS:	return "exceeds";
+	case VL_SPREAD_WITHIN:	return "within";
+	case VL_SPREAD_UNKNOWN:	return "unknown";
+	default:		return "none";
+	}
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+static void text_groups(const struct vl_result *v, FILE *f)
+{
+	fprintf(f, "mmtrace validate: %u trace%s, %u setting%s, %u replays "
+		"in policy mode\n\n", v->nr_traces, v->nr_traces == 1 ? "" : "s",
+		v->nr_groups, v->nr_groups == 1 ? "" : "s",
+		v->nr_traces * v->nr_groups);
+	for (unsigned g = 0; g < v->nr_groups; g++) {
+		const struct vl_group *gr = &v->group[g];
+
+		fprintf(f, "  %c  %-44s %u run%s:", gr->label, gr->desc,
+			gr->nr_traces, gr->nr_traces == 1 ? "" : "s");
+		for (unsigned i = 0; i < gr->nr_traces; i++)
+			fprintf(f, " %s", base_name(v->trace[gr->traces[i]].path));
+		fputc('\n', f);
+	}
+}
+
+static void text_same(const struct vl_result *v, FILE *f)
+{
+	char a[32], b[32], c[32], d[32], e[32];
+
+	fputs("\nSame settings: the kernel's count (mean and min..max over the "
+	      "runs) and the\nmodel's (mean over the same traces replayed under "
+	      "their own settings).\nok: within 25% of the kernel's mean or "
+	      "inside its min..max; * marks a target.\n\n", f);
+	fprintf(f, "%-27s %-3s %12s %21s %12s %8s  %s\n", "counter", "set",
+		"kernel", "kernel min..max", "model", "model/k", "ok");
+	for (unsigned ci = 0; ci < v->nr_counters; ci++)
+		for (unsigned g = 0; g < v->nr_groups; g++) {
+			const struct vl_same *s = &v->same[ci * v->nr_groups + g];
+			char range[80];
+
+			if (!s->known) {
+				fprintf(f, "%-27s %-3c %12s %21s %12s %8s  %s\n",
+					g ? "" : v->counters[ci].name,
+					v->group[g].label, "-", "-", "-", "-", "-");
+				continue;
+			}
+			snprintf(range, sizeof(range), "%s..%s",
+				 num(a, sizeof(a), s->kernel.min),
+				 num(b, sizeof(b), s->kernel.max));
+			fprintf(f, "%s%-26s %-3c %12s %21s %12s %8s  %s\n",
+				!g && v->counters[ci].target ? "*" : " ",
+				g ? "" : v->counters[ci].name, v->group[g].label,
+				num(c, sizeof(c), s->kernel.mean), range,
+				num(d, sizeof(d), s->model.mean),
+				ratio_str(e, sizeof(e), s->kernel.mean > 0 ?
+					  s->model.mean / s->kernel.mean :
+					  (s->model.mean > 0 ? INFINITY : -1)),
+				s->ok ? "ok" : "MISS");
+		}
+}
+
+static void text_across(const struct vl_result *v, FILE *f)
+{
+	char a[32], b[32], c[32], d[32], e[32];
+
+	if (v->nr_groups < 2)
+		return;
+	fputs("\nAcross settings: the kernel's change from A (measured: mean "
+	      "of the group's runs\nover A's) and the model's (predicted: every "
+	      "trace replayed under the group's\nsettings over the same under "
+	      "A's).  spread: > the kernel's ranges do not overlap\n(judged), ~ "
+	      "they overlap (not judged), ? a group has one run (judged).\n"
+	      "ok: same direction, within 1.5x.\n\n", f);
+	fprintf(f, "%-27s %-3s %12s %12s %9s %9s %6s  %s\n", "counter", "set",
+		"kernel A", "kernel", "measured", "predicted", "spread", "ok");
+	for (unsigned ci = 0; ci < v->nr_counters; ci++)
+		for (unsigned g = 1; g < v->nr_groups; g++) {
+			const struct vl_across *x =
+				&v->across[ci * v->nr_groups + g];
+			const struct vl_same *sa = &v->same[ci * v->nr_groups];
+			const struct vl_same *sg =
+				&v->same[ci * v->nr_groups + g];
+			const char *verdict = !x->evaluated ? "-" :
+				x->dir_ok && x->ratio_ok ? "ok" :
+				!x->dir_ok ? "MISS (direction)" : "MISS (size)";
+
+			fprintf(f, "%s%-26s %-3c %12s %12s %9s %9s %6s  %s\n",
+				g == 1 && v->counters[ci].target ? "*" : " ",
+				g == 1 ? v->counters[ci].name : "",
+				v->group[g].label,
+				x->known ? num(a, sizeof(a), sa->kernel.mean) : "-",
+				x->known ? num(b, sizeof(b), sg->kernel.mean) : "-",
+				x->known ? ratio_str(c, sizeof(c), x->measured) : "-",
+				ratio_str(d, sizeof(d), x->predicted),
+				x->known ? spread_mark(x->spread) : "-",
+				verdict);
+			(void)e;
+		}
+}
+
+static void text_extras(const struct vl_result *v, FILE *f)
+{
+	char a[32], b[32];
+
+	fputs("\nAllocation failures: allocations of the trace the model could "
+	      "not place (mean\nover the runs under their own settings) against "
+	      "the kernel's OOM kills.\n", f);
+	for (unsigned g = 0; g < v->nr_groups; g++)
+		fprintf(f, "  %c  model %s (max %s), kernel oom_kill %s: %s\n",
+			v->group[g].label, num(a, sizeof(a), v->fail_model[g].mean),
+			num(b, sizeof(b), v->fail_model[g].max),
+			v->oom_kernel[g].n ? (v->oom_kernel[g].max > 0 ? "yes" : "0")
+					   : "-",
+			v->fail_ok[g] ? "ok" : "MISS");
+	fputs("\nEnd unusable free space index at order 9 (0..1, all zones; "
+	      "ok within 0.05):\n", f);
+	for (unsigned g = 0; g < v->nr_groups; g++) {
+		if (!v->ui_known[g]) {
+			fprintf(f, "  %c  - (no end snapshot)\n",
+				v->group[g].label);
+			continue;
+		}
+		fprintf(f, "  %c  kernel %.3f, model %.3f: %s\n",
+			v->group[g].label, v->ui_kernel[g].mean,
+			v->ui_model[g].mean, v->ui_ok[g] ? "ok" : "MISS");
+	}
+}
+
+void vl_print_text(const struct vl_result *v, FILE *f)
+{
+	unsigned fail_ok = 0, ui_ok = 0, ui_of = 0;
+
+	text_groups(v, f);
+	text_same(v, f);
+	text_across(v, f);
+	text_extras(v, f);
+	for (unsigned g = 0; g < v->nr_groups; g++) {
+		fail_ok += (unsigned)v->fail_ok[g];
+		ui_ok += (unsigned)v->ui_ok[g];
+		ui_of += (unsigned)v->ui_known[g];
+	}
+	fprintf(f, "\nTargets met (* rows): same settings %u of %u, across "
+		"settings %u of %u judged;\nno failures %u of %u settings, end "
+		"unusable index %u of %u.\n", v->same_met, v->same_of,
+		v->across_met, v->across_of, fail_ok, v->nr_groups, ui_ok, ui_of);
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void json_num(FILE *f, double x)
+{
+	char b[32];
+
+	if (isinf(x) || isnan(x) || x < 0)
+		fputs("null", f);
+	else
+		fputs(num(b, sizeof(b), x), f);
+}
+
+static void json_ratio(FILE *f, double x)
+{
+	if (isinf(x) || isnan(x) || x < 0)
+		fputs("null", f);
+	else
+		fprintf(f, "%.6g", x);
+}
+
+static void json_stat(FILE *f, const char *key, const struct vl_stat *s)
+{
+	fprintf(f, "\"%s\": {\"mean\": ", key);
+	json_num(f, s->mean);
+	fputs(", \"min\": ", f);
+	json_num(f, s->min);
+	fputs(", \"max\": ", f);
+	json_num(f, s->max);
+	fprintf(f, ", \"runs\": %u}", s->n);
+}
+
+static void json_groups(const struct vl_result *v, FILE *f)
+{
+	fputs("  \"traces\": [", f);
+	for (unsigned t = 0; t < v->nr_traces; t++) {
+		fprintf(f, "%s\n    {\"file\": ", t ? "," : "");
+		json_str(f, base_name(v->trace[t].path));
+		fprintf(f, ", \"set\": \"%c\", \"events\": %llu, "
+			"\"stopped_early\": %s}",
+			v->group[v->trace[t].group].label,
+			(unsigned long long)v->trace[t].events,
+			vl_run((struct vl_result *)v, t, v->trace[t].group)->
+			res.stopped_early ? "true" : "false");
+	}
+	fputs("\n  ],\n  \"sets\": [", f);
+	for (unsigned g = 0; g < v->nr_groups; g++) {
+		const struct vl_group *gr = &v->group[g];
+
+		fprintf(f, "%s\n    {\"set\": \"%c\", \"differs\": ", g ? "," : "",
+			gr->label);
+		json_str(f, gr->desc);
+		fputs(", \"settings\": [", f);
+		for (unsigned i = 0; i < gr->nr_sets; i++) {
+			fputs(i ? ", " : "", f);
+			json_str(f, gr->sets[i]);
+		}
+		fputs("], \"failures\": {", f);
+		json_stat(f, "model", &v->fail_model[g]);
+		fputs(", ", f);
+		json_stat(f, "kernel_oom_kill", &v->oom_kernel[g]);
+		fprintf(f, ", \"ok\": %s}, \"unusable_index_o9_end\": ",
+			v->fail_ok[g] ? "true" : "false");
+		if (v->ui_known[g]) {
+			fputc('{', f);
+			json_stat(f, "kernel", &v->ui_kernel[g]);
+			fputs(", ", f);
+			json_stat(f, "model", &v->ui_model[g]);
+			fprintf(f, ", \"ok\": %s}", v->ui_ok[g] ? "true" : "false");
+		} else {
+			fputs("null", f);
+		}
+		fputc('}', f);
+	}
+	fputs("\n  ],\n", f);
+}
+
+static void json_counter(const struct vl_result *v, unsigned ci, FILE *f)
+{
+	fputs("    {\"counter\": ", f);
+	json_str(f, v->counters[ci].name);
+	fprintf(f, ", \"target\": %s,\n     \"same\": [",
+		v->counters[ci].target ? "true" : "false");
+	for (unsigned g = 0; g < v->nr_groups; g++) {
+		const struct vl_same *s = &v->same[ci * v->nr_groups + g];
+
+		fprintf(f, "%s{\"set\": \"%c\", ", g ? ", " : "",
+			v->group[g].label);
+		if (!s->known) {
+			fputs("\"kernel\": null}", f);
+			continue;
+		}
+		json_stat(f, "kernel", &s->kernel);
+		fputs(", ", f);
+		json_stat(f, "model", &s->model);
+		fprintf(f, ", \"ok\": %s}", s->ok ? "true" : "false");
+	}
+	fputs("],\n     \"across\": [", f);
+	for (unsigned g = 1; g < v->nr_groups; g++) {
+		const struct vl_across *x = &v->across[ci * v->nr_groups + g];
+
+		fprintf(f, "%s{\"set\": \"%c\", \"measured\": ", g > 1 ? ", " : "",
+			v->group[g].label);
+		if (x->known)
+			json_ratio(f, x->measured);
+		else
+			fputs("null", f);
+		fputs(", \"predicted\": ", f);
+		json_ratio(f, x->predicted);
+		fputs(", \"predicted_from_A_traces\": ", f);
+		json_ratio(f, x->pred_from_base);
+		fputs(", \"model_mean_A\": ", f);
+		json_num(f, x->model_a);
+		fputs(", \"model_mean\": ", f);
+		json_num(f, x->model_g);
+		fprintf(f, ", \"spread\": \"%s\", \"judged\": %s",
+			x->known ? spread_name(x->spread) : "none",
+			x->evaluated ? "true" : "false");
+		if (x->evaluated)
+			fprintf(f, ", \"direction_ok\": %s, \"ratio_ok\": %s",
+				x->dir_ok ? "true" : "false",
+				x->ratio_ok ? "true" : "false");
+		fputc('}', f);
+	}
+	fputs("]}", f);
+}
+
+void vl_print_json(const struct vl_result *v, FILE *f)
+{
+	fputs("{\n", f);
+	json_groups(v, f);
+	fputs("  \"counters\": [\n", f);
+	for (unsigned ci = 0; ci < v->nr_counters; ci++) {
+		json_counter(v, ci, f);
+		fputs(ci + 1 < v->nr_counters ? ",\n" : "\n", f);
+	}
+	fprintf(f, "  ],\n  \"targets\": {\"same_met\": %u, \"same_judged\": %u, "
+		"\"across_met\": %u, \"across_judged\": %u}\n}\n", v->same_met,
+		v->same_of, v->across_met, v->across_of);
+}
+
+/* ---- validate.tsv ------------------------------------------------------------ */
+
+static void tsv_stat(FILE *f, const struct vl_stat *s)
+{
+	char a[32], b[32], c[32];
+
+	fprintf(f, "\t%s\t%s\t%s", num(a, sizeof(a), s->mean),
+		num(b, sizeof(b), s->min), num(c, sizeof(c), s->max));
+}
+
+static void tsv_same(const struct vl_result *v, FILE *f, unsigned ci,
+		     unsigned g)
+{
+	const struct vl_same *s = &v->same[ci * v->nr_groups + g];
+
+	fprintf(f, "same\t%s\t%d\t%c\t%s\t%u", v->counters[ci].name,
+		v->counters[ci].target, v->group[g].label, v->group[g].desc,
+		s->kernel.n);
+	if (!s->known) {
+		fputs("\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\n", f);
+		return;
+	}
+	tsv_stat(f, &s->kernel);
+	tsv_stat(f, &s->model);
+	fprintf(f, "\t-\t-\t-\t%s\n", s->ok ? "ok" : "miss");
+}
+
+static void tsv_across(const struct vl_result *v, FILE *f, unsigned ci,
+		       unsigned g)
+{
+	const struct vl_across *x = &v->across[ci * v->nr_groups + g];
+	const struct vl_same *s = &v->same[ci * v->nr_groups + g];
+	char a[32], b[32], c[32];
+
+	fprintf(f, "across\t%s\t%d\t%c\t%s\t%u", v->counters[ci].name,
+		v->counters[ci].target, v->group[g].label, v->group[g].desc,
+		s->kernel.n);
+	if (x->known)
+		tsv_stat(f, &s->kernel);
+	else
+		fputs("\t-\t-\t-", f);
+	fprintf(f, "\t%s\t-\t-\t%s\t%s\t%s\t%s\n", num(a, sizeof(a), x->model_g),
+		x->known ? ratio_str(b, sizeof(b), x->measured) : "-",
+		ratio_str(c, sizeof(c), x->predicted),
+		x->known ? spread_name(x->spread) : "none",
+		!x->evaluated ? "-" : x->dir_ok && x->ratio_ok ? "ok" :
+		!x->dir_ok ? "miss-direction" : "miss-size");
+}
+
+void vl_write_tsv(const struct vl_result *v, FILE *f)
+{
+	fputs("# kind\tcounter\ttarget\tset\tdiffers\truns\tkernel\tkernel_min"
+	      "\tkernel_max\tmodel\tmodel_min\tmodel_max\tmeasured\tpredicted"
+	      "\tspread\tverdict\n", f);
+	for (unsigned ci = 0; ci < v->nr_counters; ci++)
+		for (unsigned g = 0; g < v->nr_groups; g++)
+			tsv_same(v, f, ci, g);
+	for (unsigned ci = 0; ci < v->nr_counters; ci++)
+		for (unsigned g = 1; g < v->nr_groups; g++)
+			tsv_across(v, f, ci, g);
+	for (unsigned g = 0; g < v->nr_groups; g++) {
+		fprintf(f, "failures\tallocation failures\t1\t%c\t%s\t%u",
+			v->group[g].label, v->group[g].desc, v->fail_model[g].n);
+		if (v->oom_kernel[g].n)
+			tsv_stat(f, &v->oom_kernel[g]);
+		else
+			fputs("\t-\t-\t-", f);
+		tsv_stat(f, &v->fail_model[g]);
+		fprintf(f, "\t-\t-\t-\t%s\n", v->fail_ok[g] ? "ok" : "miss");
+	}
+	for (unsigned g = 0; g < v->nr_groups; g++) {
+		fprintf(f, "unusable\tunusable index o9, end\t1\t%c\t%s\t%u",
+			v->group[g].label, v->group[g].desc, v->ui_kernel[g].n);
+		if (!v->ui_known[g]) {
+			fputs("\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\n", f);
+			continue;
+		}
+		fprintf(f, "\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t-\t-\t-\t%s\n",
+			v->ui_kernel[g].mean, v->ui_kernel[g].min,
+			v->ui_kernel[g].max, v->ui_model[g].mean,
+			v->ui_model[g].min, v->ui_model[g].max,
+			v->ui_ok[g] ? "ok" : "miss");
+	}
+}
