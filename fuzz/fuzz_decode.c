@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "codec.h"
+#include "cpu.h"
 #include "mmtrace/synth.h"
 
 static struct mmt_header hdr;	/* limits for snapshots and events */
@@ -118,6 +119,8 @@ static void block(const uint8_t *p, size_t n, int cursor)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	double t0 = fuzz_cpu_now();
+
 	if (!size)
 		return 0;
 	switch (data[0] % 5) {
@@ -137,5 +140,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		block(data + 1, size - 1, 1);
 		break;
 	}
+	fuzz_cpu_check(t0);
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "mmtrace/cmd.h"
 #include "mmtrace/trace.h"
+#include "cpu.h"
 
 static int mfd = -1;
 static char path[64];
@@ -31,6 +32,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
 	/* the commands print to stdout and stderr: keep libFuzzer's own
 	 * output readable (it kept the original stderr stream) */
+	fuzz_err = stderr;
 	stdout = fopen("/dev/null", "w");
 	stderr = fopen("/dev/null", "w");
 	return 0;
@@ -109,7 +111,7 @@ static void commands(size_t size)
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void one(const uint8_t *data, size_t size)
 {
 	char err[512];
 	struct mmt_reader *r;
@@ -119,12 +121,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!r) {
 		if (!err[0])
 			abort();	/* every failure names what failed */
-		return 0;
+		return;
 	}
 	sink += mmt_reader_header(r)->nr_zones;
 	iterate(r);
 	blocks(r);
 	mmt_reader_close(r);
 	commands(size);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	double t0 = fuzz_cpu_now();
+
+	one(data, size);
+	fuzz_cpu_check(t0);
 	return 0;
 }

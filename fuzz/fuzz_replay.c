@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "mmtrace/cmd.h"
 #include "mmtrace/replay.h"
+#include "cpu.h"
 #include "gen.h"
 
 static char path[128], outdir[128];
@@ -27,6 +28,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* models within -rss_limit_mb=512 and quick to seed (the
 	 * environment may say otherwise) */
 	setenv("MMTRACE_MAX_MODEL_MB", "64", 0);
+	fuzz_err = stderr;
 	stdout = fopen("/dev/null", "w");
 	stderr = fopen("/dev/null", "w");
 	return 0;
@@ -38,6 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mmt_replay_result res;
 	struct gen_run run;
 	char err[512] = "";
+	double t0 = fuzz_cpu_now();
 	int rc;
 
 	if (gen_trace(data, size, path, &run))
@@ -45,6 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.trace = path;
 	o.outdir = run.outdir ? outdir : NULL;
 	o.mode = run.mirror ? MMT_REPLAY_MIRROR : MMT_REPLAY_POLICY;
+	o.start = run.inferred ? MMT_START_INFERRED : MMT_START_AUTO;
 	o.topology = run.split ? "2" : NULL;
 	o.sample_ns = run.sample_ns;
 	o.print_table = 1;
@@ -57,5 +61,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cmd_zones(2, argv);
 	}
 	unlink(path);
+	fuzz_cpu_check(t0);
 	return 0;
 }

@@ -61,8 +61,8 @@ static uint32_t gen_zones(struct src *s, struct mmt_zone_info *z, uint32_t nn)
 {
 	/* small hosts mostly: a replay's cost grows with the model, so a
 	 * million pages is one choice in 256 */
-	static const uint64_t spans[] = { 4096, 2048, 8192, 1024, 4096, 2048,
-					  16384, 1, 7, 0, 4096 + 513, 3000,
+	static const uint64_t spans[] = { 1024, 2048, 1024, 4096, 1024, 2048,
+					  8192, 1, 7, 0, 1024 + 513, 3000,
 					  1ull << 32, 1ull << 40 };
 	static const uint64_t big[] = { 65536, 1u << 20 };
 	uint32_t nz = 1 + (uint32_t)pick(s, 4), n = 0;
@@ -294,7 +294,7 @@ static int gen_snapshot(struct src *s, const struct mmt_header *h,
 	}
 	sn->ts = ts;
 	sn->flags = byte(s);
-	nfb = byte(s) % 4 == 3 ? 1000 : byte(s) % 32;
+	nfb = byte(s) % 16 == 3 ? 600 : byte(s) % 32;
 	nruns = byte(s) % 16;
 	sn->free_blocks = calloc(nfb + 1, sizeof(*sn->free_blocks));
 	sn->runs = calloc(nruns + 1, sizeof(*sn->runs));
@@ -527,7 +527,10 @@ int gen_trace(const uint8_t *data, size_t size, const char *path,
 	run->split = (c >> 5) == 1;
 	run->sample_ns = ONE_OF(&s, ((const uint64_t[]){ 0, 0, 0, 1000,
 							    1000000 }));
-	run->zones = byte(&s) % 8 == 1;
+	c = byte(&s);
+	run->zones = c % 8 == 1;
+	/* bits the older generator left unused: the corpus keeps its traces */
+	run->inferred = !run->mirror && (c >> 3) % 4 == 1;
 	if (gen_header(&s, &h))
 		return -1;
 	static const char *const gfps[LEN(g.gfp)] = {
@@ -545,7 +548,8 @@ int gen_trace(const uint8_t *data, size_t size, const char *path,
 	    !(w = mmt_writer_open(path, 1, &h, have_start ? &start : NULL, err,
 				  sizeof(err))))
 		goto out;
-	mmt_writer_set_block_events(w, 1 + byte(&s) % 128);
+	/* 16..2048 events a block: several blocks, each worth its setup */
+	mmt_writer_set_block_events(w, 16u << (byte(&s) % 8));
 	if (byte(&s) % 2)
 		mmt_writer_set_flush_ns(w, 0);
 	/* the rest of the input: events, a few bytes each */

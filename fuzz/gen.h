@@ -23,6 +23,7 @@ struct gen_run {
 	int split;		/* --topology 2 */
 	uint64_t sample_ns;	/* 0: the default */
 	int zones;		/* also `mmtrace zones FILE` */
+	int inferred;		/* policy mode from an inferred start (--start) */
 };
 
 /* Writes the trace for data[0, size) to path.  0, or -1 when the writer

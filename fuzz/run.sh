@@ -2,8 +2,8 @@
 # fuzz/run.sh BUILD SECONDS [HARNESS...]: for each harness (default: all
 # of BUILD/fuzz/fuzz_*), replay its checked-in corpus fuzz/corpus/NAME
 # (every input once: a regression test), then fuzz it for SECONDS at
-# nice 19 under the limits a trace reader must keep (512 MB, 10 s an
-# input).  New inputs go to BUILD/fuzz/corpus/NAME, crashes to
+# nice 19 under the limits a trace reader must keep (512 MB, 10 s of CPU
+# an input).  New inputs go to BUILD/fuzz/corpus/NAME, crashes to
 # BUILD/fuzz/artifacts/.  Prints one line per harness with its
 # executions; exit status 1 when any harness found a crash, a hang, an
 # out-of-memory or a sanitizer report.
@@ -25,7 +25,10 @@ for n in $names; do
 	arts=$build/fuzz/artifacts
 	log=$build/fuzz/$n.log
 	mkdir -p "$work" "$arts"
-	opts="-rss_limit_mb=512 -malloc_limit_mb=512 -timeout=10 -artifact_prefix=$arts/$n-"
+	# 10 s of CPU an input is checked by the harness itself (fuzz/cpu.h);
+	# -timeout counts wall time, which a loaded machine stretches: it is
+	# there for real hangs
+	opts="-rss_limit_mb=512 -malloc_limit_mb=512 -timeout=120 -artifact_prefix=$arts/$n-"
 	# the corpus, every input once
 	if ! nice -n 19 "$bin" $opts -runs=0 "$seeds" >"$log" 2>&1; then
 		echo "fuzz $n: corpus replay FAILED (see $log)"
