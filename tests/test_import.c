@@ -179,17 +179,21 @@ static void stat_counts(const char *trace, const char *filter, struct counts *c)
 		c->v[i] = cli_jnum(cli_out, count_keys[i].from, count_keys[i].key);
 }
 
-/* The first n counts within 1% (and not zero). */
+/* The first n counts within 1% (and not zero); slab and fault counts
+ * within 3%: perf -p stops seeing a task at perf_event_exit_task() in
+ * do_exit(), mmtrace --pid sees the rest of its exit (slab frees 1.46%
+ * apart in one CI run of the same capture, page counts 0.14%). */
 static void same_counts(const char *what, const struct counts *a, const struct counts *b,
 			int n)
 {
 	for (int i = 0; i < n; i++) {
 		double x = a->v[i], y = b->v[i];
+		double tol = i < NR_PAGE_COUNTS ? 0.01 : 0.03;
 
 		fprintf(stderr, "%-10s %-22s mmtrace %9.0f import %9.0f  %.3f%%\n", what,
 			count_keys[i].name, x, y, 100 * rel(x, y));
 		assert_true(x > 0);
-		assert_true(rel(x, y) <= 0.01);
+		assert_true(rel(x, y) <= tol);
 	}
 }
 
@@ -445,7 +449,7 @@ static void test_same_demand_same_start(void **state)
 	assert_int_equal(wait_exit(&kids[2], "perf record", plog), 0);
 	assert_int_equal(cli_run(1, "%s import -o %s %s", bin(), pi, pd), 0);
 
-	/* the same demand: page, slab and fault counts within 1% */
+	/* the same demand: page counts within 1%, slab and fault counts 3% */
 	stat_counts(t, "", &m);
 	stat_counts(pi, "", &p);
 	same_counts("--pid/-p", &m, &p, NR_COUNTS);
