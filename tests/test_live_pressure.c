@@ -19,7 +19,7 @@
  *      pgmigrate_success) within 2%, where the kernel counted enough to
  *      compare (KERNEL_MIN pages);
  *    - mirror replay agrees with the end snapshot on >= 0.999 of the pfns
- *      and >= 0.998 of the free-block orders (see below), though the
+ *      and >= 0.98 of the free-block orders (see below), though the
  *      kernel compacted (the THP churn makes it, and the trace must say
  *      so: COMPACT_ISOLATE).
  *   Under ASan (make check) the recorder is several times slower per event,
@@ -297,13 +297,20 @@ static void test_pressure_record(void **state)
 	double order = json_num(json, "\"mirror\"", "order_agreement");
 	fprintf(stderr, "pressure: mirror pfn agreement %.6f, order agreement %.6f\n",
 		pfn, order);
-	/* 60 s runs here: pfn 0.99993-0.99998, order 0.9988-0.9995.  The
-	 * host ends with ~170k free pages, so 0.001 of the orders is ~170
-	 * pages: what the recursion guard (frees) and the paths no event
-	 * shows (a pcp-order free straight to the buddy allocator whose block
-	 * is never handed out again) leave; mirror.txt counts both. */
+	/* 60 s runs on a quiet host: pfn 0.99993-0.99998, order 0.9988-
+	 * 0.9996; with other jobs churning pages (load 8-9 on the 2 CPUs):
+	 * pfn 0.99939-0.99973, order 0.9832-0.9957.  The free-list walk takes
+	 * 25-30 ms and each list is read at its own moment, so pages other
+	 * processes take or give back during the walk disagree with the
+	 * snapshot's one ts (mirror.txt: "boundary", and "lost" for those
+	 * before it when the trace has LOST records), and one such page
+	 * breaks its whole block for the order agreement.  So the order
+	 * bound here is what a busy shared host still passes; no page may be
+	 * unexplained (a model or trace bug), either way. */
 	assert_true(pfn >= 0.999);
-	assert_true(order >= 0.998);
+	assert_true(order >= 0.98);
+	assert_true(json_num(json, "\"mirror\"", "model_free_unexplained") == 0);
+	assert_true(json_num(json, "\"mirror\"", "model_alloc_unexplained") == 0);
 	assert_int_equal(run("rm -rf %s", dir), 0);
 	close(fd);
 }
