@@ -13,7 +13,8 @@
  * the events (stat's engine, stat_agg.c) and, where both snapshots are
  * there, the kernel's own vmstat counters over the capture and the
  * unusable free space index at order 9 at its end (mm/vmstat.c).
- * Exit: 0, 1 a capture is unreadable, 2 usage.
+ * Damage and exit status: mmt_cmd_damage_help (traces/cli.c); 2 also
+ * for an -o DIR that is not empty without --force.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -75,17 +76,20 @@ static void usage(FILE *f)
 		"the first show their ratio to it and a mark from Welch's t-test: * for\n"
 		"p < 0.05, ** for p < 0.01, - when a side has one capture.\n\n"
 		"  -o, --output DIR   also write DIR/diff.tsv (one header row) and DIR/diff.md\n"
+		"                     (refused when DIR exists and is not empty)\n"
+		"  -f, --force        write into a DIR that is not empty\n"
 		"  -h, --help         this help\n\n"
 		"Metrics: event rates (page and slab allocations, frees, faults),\n"
 		"fallbacks, reclaim and compaction entries from the events; the kernel's\n"
 		"vmstat deltas and the order-9 unusable index at the end from the\n"
 		"snapshots (imported captures have none: those rows stay empty).\n\n"
-		"Exit status: 0 done, 1 a capture is unreadable, 2 usage.\n\n"
+		"%s\n"
 		"EXAMPLES\n"
 		"  A capture against itself (the same numbers twice):\n"
 		"    mmtrace diff base=trace.mmt again=trace.mmt\n"
 		"  Three runs per side, with a report folder:\n"
-		"    mmtrace diff -o cmp wsf10=trace.mmt,trace.mmt,trace.mmt wsf200=trace.mmt,trace.mmt\n");
+		"    mmtrace diff -o cmp wsf10=trace.mmt,trace.mmt,trace.mmt wsf200=trace.mmt,trace.mmt\n",
+		mmt_cmd_damage_help);
 }
 
 static double vmstat(const struct mmt_snapshot *s, const char *name, int prefix)
@@ -116,18 +120,20 @@ static double unusable_o9(const struct mmt_snapshot *s)
 	return free > 0 ? (free - suitable * 512) / free : 1;
 }
 
-static int measure(const char *path, struct side *sd)
+/* One capture's metrics into the side.  0, 3 when the capture was
+ * truncated or damaged (measured from what was readable, said on stderr),
+ * or -1 when it could not be measured (*rc then the exit status). */
+static int measure(const char *path, struct side *sd, int *rc_open)
 {
 	struct mmt_filter flt;
 	struct kmstat s;
 	char err[512];
 	int k = sd->n, rc = 0;
-	struct mmt_reader *r = mmt_reader_open(path, err, sizeof(err));
+	struct mmt_reader *r = mmt_cmd_open_trace("diff", path, rc_open);
 
-	if (!r) {
-		fprintf(stderr, "mmtrace diff: %s\n", err);
+	if (!r)
 		return -1;
-	}
+	*rc_open = 1;
 	mmt_filter_init(&flt);
 	if (mmt_filter_bind(&flt, r, err, sizeof(err)) || stat_init(&s, r, &flt)) {
 		fprintf(stderr, "mmtrace diff: %s: out of memory\n", path);
@@ -179,6 +185,7 @@ static int measure(const char *path, struct side *sd)
 				sd->have[m]++;
 		}
 		sd->n++;
+		rc = mmt_cmd_damage_status("diff", r);
 	}
 	stat_free(&s);
 	mmt_filter_free(&flt);
@@ -186,7 +193,7 @@ static int measure(const char *path, struct side *sd)
 	return rc;
 }
 
-static int parse_side(const char *arg, struct side *sd)
+static int parse_side(const char *arg, struct side *sd, int *damaged)
 {
 	const char *eq = strchr(arg, '='), *p = eq ? eq + 1 : arg;
 	char path[4096];
@@ -205,8 +212,12 @@ static int parse_side(const char *arg, struct side *sd)
 		}
 		memcpy(path, p, n);
 		path[n] = 0;
-		if (measure(path, sd))
-			return 1;
+		int rc, m = measure(path, sd, &rc);
+
+		if (m < 0)
+			return rc;
+		if (m)
+			*damaged = 1;
 		p += n + (p[n] == ',');
 	}
 	return sd->n ? 0 : 2;
@@ -286,17 +297,20 @@ int cmd_diff(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct side sides[MAX_SIDES];
 	const char *dir = NULL;
-	int c, ns = 0, rc;
+	int c, ns = 0, rc, damaged = 0, force = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:fh", lo, NULL)) != -1) {
 		if (c == 'o') {
 			dir = optarg;
+		} else if (c == 'f') {
+			force = 1;
 		} else if (c == 'h') {
 			usage(stdout);
 			return 0;
@@ -309,8 +323,10 @@ int cmd_diff(int argc, char **argv)
 		fprintf(stderr, "mmtrace diff: needs 2 to %d sides (see --help)\n", MAX_SIDES);
 		return 2;
 	}
+	if (dir && (rc = mmt_cmd_check_outdir("diff", dir, force)))
+		return rc;
 	for (int i = optind; i < argc; i++)
-		if ((rc = parse_side(argv[i], &sides[ns++])))
+		if ((rc = parse_side(argv[i], &sides[ns++], &damaged)))
 			return rc;
 	FILE *tsv = NULL, *md = NULL;
 	if (dir) {
@@ -349,5 +365,5 @@ int cmd_diff(int argc, char **argv)
 		fprintf(stderr, "mmtrace diff: writing the output failed\n");
 		rc = 1;
 	}
-	return rc;
+	return rc ? rc : damaged ? 3 : 0;
 }

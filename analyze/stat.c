@@ -2,8 +2,7 @@
 /*
  * mmtrace stat TRACE: the everyday questions of perf kmem stat, memleak
  * and slabratetop, answered from a trace (stat.h).
- * Exit: 0 whole file, 1 unreadable or a corrupt block, 3 truncated (what
- * was readable is counted and printed), 2 usage.
+ * Damage and exit status: mmt_cmd_damage_help (traces/cli.c).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -40,14 +39,15 @@ static void usage(FILE *f)
 		"those of objects allocated inside the window.  Names of call sites\n"
 		"and processes come from the trace's names table (recorded on the\n"
 		"host; older traces show hashes and pids).\n\n"
-		"Exit status: 0 whole file, 1 unreadable or corrupt, 3 truncated.\n\n"
+		"%s\n"
 		"EXAMPLES\n"
 		"  Every table, ten rows each:\n"
 		"    mmtrace stat trace.mmt\n"
 		"  The compiler's slab call sites and what it left allocated:\n"
 		"    mmtrace stat --comm cc1 --only sites,leaks -l 20 trace.mmt\n"
 		"  Outstanding allocations first, as JSON for a script:\n"
-		"    mmtrace stat --sort leak --json trace.mmt > stat.json\n");
+		"    mmtrace stat --sort leak --json trace.mmt > stat.json\n",
+		mmt_cmd_damage_help);
 }
 
 static const struct { const char *name; unsigned bit; } sections[] = {
@@ -166,15 +166,16 @@ int cmd_stat(int argc, char **argv)
 		mmt_filter_free(&flt);
 		return 2;
 	}
-	r = mmt_reader_open(argv[optind], err, sizeof(err));
+	r = mmt_cmd_open_trace("stat", argv[optind], &rc);
 	if (!r) {
-		fprintf(stderr, "mmtrace stat: %s\n", err);
 		mmt_filter_free(&flt);
-		return 1;
+		return rc;
 	}
 	if (mmt_filter_bind(&flt, r, err, sizeof(err))) {
+		/* the names are damaged (3), or the trace has none for --comm */
 		fprintf(stderr, "mmtrace stat: %s\n", err);
-		rc = 1;
+		rc = mmt_reader_damage(r, NULL, NULL) ?
+		     mmt_cmd_damage_status("stat", r) : 2;
 		goto out_reader;
 	}
 	if (stat_init(&s, r, &flt)) {
@@ -190,7 +191,7 @@ int cmd_stat(int argc, char **argv)
 			"names were): call sites as hashes, processes as pids\n",
 			argv[optind]);
 	rc = stat_run(&s, r, isatty(2));
-	if (rc)
+	if (rc)		/* damage is skipped: a read error or out of memory */
 		fprintf(stderr, "mmtrace stat: %s (the events before it are counted)\n",
 			mmt_reader_error(r));
 	stat_finish(&s);
@@ -210,9 +211,8 @@ int cmd_stat(int argc, char **argv)
 		rc = 1;
 	} else if (rc) {
 		rc = 1;
-	} else if (mmt_reader_stop_reason(r)) {
-		fprintf(stderr, "mmtrace stat: %s\n", mmt_reader_stop_reason(r));
-		rc = 3;
+	} else {
+		rc = mmt_cmd_damage_status("stat", r);
 	}
 	stat_free(&s);
 out_reader:

@@ -15,6 +15,7 @@
  *      file: events between 5 and the snapshot are in the ring and land
  *      after it in the file, so nothing between snapshot and events is lost;
  *   6. release CMD, drain the ring until CMD exits / -d / SIGINT / SIGTERM /
+ *      SIGHUP / the --pid process exits /
  *      a write error;
  *   7. detach, drain, end snapshot, index and footer.
  */
@@ -164,7 +165,7 @@ static void usage(FILE *f)
 "  -o, --output FILE     trace file to create (refuses to overwrite)\n"
 "  -f, --force           overwrite FILE if it exists\n"
 "  -d, --duration SECS   stop after SECS seconds (default: until CMD exits,\n"
-"                        or SIGINT/SIGTERM)\n"
+"                        --pid P exits, or SIGINT/SIGTERM/SIGHUP)\n"
 "  -p, --pid P           only events of process P (page events of other\n"
 "                        processes are then missing from the trace)\n"
 "  -c, --cgroup PATH     only events of cgroup v2 PATH\n"

@@ -12,7 +12,8 @@
  * release is compared for perf captures).  A capture has no snapshots,
  * so the start state of a replay is inferred (the header says so; info
  * and replay repeat it and mirror mode is refused).
- * Exit: 0 done, 1 error (the file written so far is readable), 2 usage.
+ * Exit: 0 done, 1 error (the file written so far is readable), 2 usage
+ * (also OUT exists without --force), 3 CAPTURE is not a capture.
  */
 #include <bpf/btf.h>
 #include <errno.h>
@@ -46,7 +47,10 @@ static void usage(FILE *f)
 		"their address less the direct map's 512 GiB-aligned floor (the KASLR\n"
 		"base is not in the capture).  A trace-cmd capture: enable the events in\n"
 		"a tracefs instance and read it with `trace-cmd extract -B NAME`.\n\n"
-		"Exit status: 0 done, 1 error (what was written reads), 2 usage.\n\n"
+		"Exit status: 0 done; 1 runtime error (CAPTURE unreadable, perf or\n"
+		"trace-cmd failed, a write error: what was written reads); 2 bad\n"
+		"option, or OUT exists without --force; 3 CAPTURE is neither a\n"
+		"perf.data nor a trace.dat.\n\n"
 		"EXAMPLES\n"
 		"  A perf capture of page and slab events (root), imported and summarized:\n"
 		"    perf record -q -a -c 1 -e 'kmem:mm_page_*' -e kmem:kmalloc -o perf.data -- sleep 0.2\n"
@@ -264,10 +268,15 @@ int cmd_import(int argc, char **argv)
 
 	if (rc)
 		return rc == 1 ? 0 : rc;
+	if (!o.force && !access(o.out, F_OK)) {	/* as record: before any work */
+		fprintf(stderr, "mmtrace import: %s: exists (use --force to replace it)\n",
+			o.out);
+		return 2;
+	}
 	if (!o.have_fmt && (rc = sniff(o.in, &o.fmt))) {
 		fprintf(stderr, "mmtrace import: %s: %s\n", o.in, rc == -1 ? strerror(errno) :
 			"offset 0: neither a perf.data nor a trace-cmd file (use --format)");
-		return 1;
+		return rc == -1 ? 1 : 3;
 	}
 	if (fill_header(&h, o.fmt, o.in, err, sizeof(err))) {
 		fprintf(stderr, "mmtrace import: host facts: %s\n", err);

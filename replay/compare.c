@@ -43,33 +43,45 @@ static void usage(FILE *f)
 	      "      --start STATE      snapshot or inferred, as for replay\n"
 	      "      --sample-ms N      time series interval in trace time\n"
 	      "  -j, --jobs N           parallel replays (default: online cpus)\n"
-	      "  -o, --output DIR       report directory (created)\n"
-	      "  -h, --help             this text\n"
-	      "\n"
+	      "  -o, --output DIR       report directory (created; refused when it\n"
+	      "                         exists and is not empty)\n"
+	      "  -f, --force            write into a DIR that is not empty (its\n"
+	      "                         policies.tsv names this compare's runs)\n"
+	      "  -h, --help             this text\n\n"
+	      "TRACE is checked once before the replays start; a damaged TRACE\n"
+	      "is said once, and the report is still rendered from what was\n"
+	      "readable (exit 3).\n", f);
+	fputs(rp_damage_help, f);
+	fputs("\n"
 	      "EXAMPLES\n"
 	      "  zone_reclaim_mode 0 against 1 on a two-node what-if:\n"
 	      "    mmtrace compare trace.mmt --topology 2 -o out \\\n"
 	      "      --policy zrm0:vm.zone_reclaim_mode=0 --policy zrm1:vm.zone_reclaim_mode=1\n"
 	      "  The host's settings against defrag_mode with a larger reserve:\n"
-	      "    mmtrace compare trace.mmt -o out --policy host: \\\n"
+	      "    mmtrace compare trace.mmt -o out2 --policy host: \\\n"
 	      "      --policy defrag:vm.defrag_mode=1,vm.min_free_kbytes=262144\n", f);
 }
 
 /* One policy's replay: the options every run shares (base) with the
- * policy's settings and its own run folder. */
+ * policy's settings and its own run folder.  The first policy's replay
+ * says the trace's damage, the others only count it (the same file). */
 static int run_child(const char *dir, const struct rp_policy *p,
-		     const struct mmt_replay_opts *base)
+		     const struct mmt_replay_opts *base, int first)
 {
 	struct mmt_replay_opts o = *base;
-	char out[4096], err[512];
+	char out[4096], err[512] = "", who[128];
 	int rc;
 
 	snprintf(out, sizeof(out), "%s/runs/%s", dir, p->name);
+	snprintf(who, sizeof(who), "mmtrace compare: policy %s", p->name);
+	o.who = first ? "mmtrace compare" : who;
+	o.quiet_damage = !first;
 	o.outdir = out;
 	o.sets = (const char *const *)p->sets;
 	o.nr_sets = p->nr_sets;
 	rc = mmt_replay_run(&o, NULL, err, sizeof(err));
-	if (rc)
+	/* a damaged trace is said by the first policy only (the same file) */
+	if (err[0] && (rc != 3 || first))
 		fprintf(stderr, "mmtrace compare: policy %s: %s\n", p->name, err);
 	return rc;
 }
@@ -115,7 +127,7 @@ static int run_all(const char *dir, struct cmp_policy *p, unsigned n,
 			return 1;
 		}
 		if (pid == 0)
-			_exit(run_child(dir, &p[i].p, base));
+			_exit(run_child(dir, &p[i].p, base, i == 0));
 		p[i].pid = pid;
 		running++;
 	}
@@ -150,6 +162,7 @@ int cmd_compare(int argc, char **argv)
 		{ "sample-ms", required_argument, NULL, 'S' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -158,8 +171,9 @@ int cmd_compare(int argc, char **argv)
 	unsigned n = 0, jobs;
 	const char *dir = NULL;
 	struct mmt_replay_opts base;
-	int c, rc = 2;
-	char err[512], *end;
+	int c, rc = 2, force = 0;
+	char err[512] = "", runs[4096], *end;
+	int damaged;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
 	memset(&base, 0, sizeof(base));
@@ -168,7 +182,7 @@ int cmd_compare(int argc, char **argv)
 	if (!pol)
 		return 1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "P:t:m:j:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "P:t:m:j:o:fh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'P':
 			if (n == MAX_POLICIES) {
@@ -217,6 +231,9 @@ int cmd_compare(int argc, char **argv)
 		case 'o':
 			dir = optarg;
 			break;
+		case 'f':
+			force = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			rc = 0;
@@ -231,10 +248,27 @@ int cmd_compare(int argc, char **argv)
 			"--policy and -o DIR (see --help)\n");
 		goto out;
 	}
-	base.trace = argv[optind];
-	rc = run_all(dir, pol, n, &base, jobs);
+	rc = mmt_cmd_check_outdir("compare", dir, force);
 	if (rc)
 		goto out;
+	/* once here, not once per replay: a trace no replay can use */
+	base.trace = argv[optind];
+	rc = mmt_replay_check_trace(&base, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "mmtrace compare: %s\n", err);
+		goto out;
+	}
+	snprintf(runs, sizeof(runs), "%s/runs", dir);
+	if (rp_mkdir_p(runs) < 0) {
+		fprintf(stderr, "mmtrace compare: %s: %s\n", runs, strerror(errno));
+		rc = 1;
+		goto out;
+	}
+	rc = run_all(dir, pol, n, &base, jobs);
+	/* 3: a damaged trace, replayed as far as readable: still a report */
+	if (rc && rc != 3)
+		goto out;
+	damaged = rc;
 	for (unsigned i = 0; i < n; i++)
 		list[i] = &pol[i].p;
 	if (rp_write_policies(dir, list, n) != 0) {
@@ -245,10 +279,11 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (mmt_report_render(dir, err, sizeof(err)) < 0) {
 		fprintf(stderr, "mmtrace compare: report: %s\n", err);
-		rc = 1;
+		rc = damaged ? damaged : 1;
 		goto out;
 	}
 	printf("%s/index.html\n", dir);
+	rc = damaged;
 out:
 	free(pol);
 	return rc;

@@ -217,6 +217,14 @@ static void on_split(void *ctx, uint64_t sim, unsigned order)
 	struct rp_run *r = ctx;
 	uint64_t real, e;
 
+	rp_demand_split(r, sim, order);
+	if (rp_pmap_get(&r->rev, sim, &real) && real == REV_ORPHAN) {
+		/* the model's own page (demand.c): so is every piece */
+		for (uint64_t i = 1; i < (1ull << order); i++)
+			rp_pmap_put(&r->rev, sim + i, REV_ORPHAN);
+		r->splits++;
+		return;
+	}
 	if (!rp_pmap_take(&r->rev, sim, &real)) {
 		/* a page allocated before the trace: real == sim */
 		if (rp_pmap_get(&r->fwd, sim, &e))
@@ -267,6 +275,15 @@ static uint64_t real_to_sim(struct rp_run *r, uint64_t real)
 	if (rp_pmap_get(&r->rev, real, &other))
 		return UINT64_MAX;	/* sim pfn reused for another page */
 	return real;
+}
+
+/* The fault a page allocation on this CPU may follow (policy_alloc). */
+static void fault_begin(struct rp_cpu *c, const struct mmt_event *ev)
+{
+	c->fault_ts = ev->ts + 1;
+	c->fault_addr = ev->addr;
+	c->fault_pid = ev->pid;
+	c->fault_write = (ev->arg & 2) != 0;	/* X86_PF_WRITE */
 }
 
 static void fault_finish(struct rp_run *r, struct rp_cpu *c)
@@ -410,6 +427,19 @@ uint64_t rp_gfp_canon(struct rp_run *r, uint64_t raw)
 	return r->gfp_canon[i];
 }
 
+/* A user page allocated outside the page cache paths: GFP_HIGHUSER_MOVABLE
+ * (anon with __GFP_ZERO, a COW copy, shmem), not a write_begin's
+ * (__GFP_WRITE) nor a readahead's (__GFP_NORETRY | __GFP_NOWARN) folio,
+ * which FILEMAP_ADD puts on the file LRU. */
+static int user_anon_gfp(uint64_t gfp)
+{
+	uint64_t want = MMC_GFP(MMT_GFP_MOVABLE) | MMC_GFP(MMT_GFP_HARDWALL);
+	uint64_t not = MMC_GFP(MMT_GFP_WRITE) | MMC_GFP(MMT_GFP_NORETRY) |
+		       MMC_GFP(MMT_GFP_NOWARN);
+
+	return (gfp & (want | not)) == want;
+}
+
 static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 {
 	struct mmc_result res;
@@ -445,6 +475,16 @@ static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 		if (res.pfn == UINT64_MAX && fid && ev->order &&
 		    rp_demand_alloc_pieces(r, fid, ev, gfp, cpu))
 			r->demand_fail--;
+		if (!linked && !fid && res.pfn != UINT64_MAX && user_anon_gfp(gfp) &&
+		    ev->order < MMC_PAGEBLOCK_ORDER) {
+			/* a user page with no fault before it (a fault in
+			 * kernel mode, a lost link): anon or shmem, on the LRU
+			 * as the kernel has it, not an unmovable page */
+			if (mmc_lru_add(r->m, res.pfn, ev->order, MMC_PC_ANON) < 0)
+				r->dup_lru++;
+			else
+				r->sl.anon_unlinked += 1ull << ev->order;
+		}
 		account(r, RP_OP_ALLOC, &res, ev->order, 0);
 		if (linked) {
 			account(r, RP_OP_FAULT, &res, ev->order,
@@ -592,16 +632,15 @@ static void policy_fault(struct rp_run *r, const struct mmt_event *ev)
 	 * page the trace allocated and has not freed: a touch */
 	if (!(ev->arg & 1) || !rp_map_get(&r->addr, key, &real) ||
 	    !rp_pmap_get(&r->fwd, real, &e) || (e & FWD_SLAB)) {
-		c->fault_ts = ev->ts + 1;
-		c->fault_addr = ev->addr;
-		c->fault_pid = ev->pid;
-		c->fault_write = (ev->arg & 2) != 0;	/* X86_PF_WRITE */
+		fault_begin(c, ev);
 		return;
 	}
 	if (!(e & FWD_DEAD)) {
 		mmc_lru_touch(r->m, e >> FWD_SHIFT);
 		r->touches++;
-		rp_hist_add(&r->hist[RP_OP_FAULT], (uint64_t)r->costs.fault);
+		/* a write to it may copy it (COW): the page allocation that
+		 * follows is the fault's; fault_finish() counts a touch */
+		fault_begin(c, ev);
 		return;
 	}
 	/* the model reclaimed a page the workload still uses: refault.
@@ -1144,10 +1183,12 @@ static void replay_events(struct rp_run *r)
 		if (r->o->progress && !(r->events & 0xfffff))
 			progress(r);
 	}
-	if (rc < 0)
+	if (rc < 0) {	/* skipping damage: a read error or out of memory */
 		r->stop_reason = mmt_reader_error(r->rd);
-	else
+		r->read_failed = 1;
+	} else {
 		r->stop_reason = mmt_reader_stop_reason(r->rd);
+	}
 	if (mirror) {
 		mirror_flush_pcp(r, &dirty);
 		if (!r->stop_reason)
@@ -1189,6 +1230,61 @@ static int pfn_maps_init(struct rp_run *r)
 	return rp_pmap_init(&r->rev, mlo, mhi);
 }
 
+/* A trace that cannot be replayed at all: a damaged start snapshot that
+ * the replay would start from (an inferred start is only for a trace
+ * written without one, or when asked with --start inferred), or no
+ * events.  0, or 3 with err set. */
+static int check_trace(struct mmt_reader *rd, const struct mmt_replay_opts *o,
+		       char *err, size_t errlen)
+{
+	const char *why, *stop = mmt_reader_stop_reason(rd);
+
+	if (o->start != MMT_START_INFERRED &&
+	    mmt_reader_snapshot_state(rd, 0, &why) < 0) {
+		snprintf(err, errlen, "%s; the model cannot start without it: "
+			 "nothing replayed", why);
+		return 3;
+	}
+	if (mmt_reader_nr_events(rd))
+		return 0;
+	if (stop)
+		snprintf(err, errlen, "%s: no events to replay", stop);
+	else
+		snprintf(err, errlen, "%s: no events to replay (recorded with "
+			 "--attach-only or --store-only?)", o->trace);
+	return 3;
+}
+
+/* The trace, damaged blocks skipped (FORMAT.md); NULL with *rc 1 (cannot
+ * read it) or 3 (not a trace, or check_trace refused it). */
+static struct mmt_reader *open_trace(const struct mmt_replay_opts *o,
+				     char *err, size_t errlen, int *rc)
+{
+	struct mmt_reader *rd = mmt_reader_open(o->trace, err, errlen);
+
+	if (!rd) {
+		*rc = errno == EBADMSG ? 3 : 1;
+		return NULL;
+	}
+	mmt_reader_set_skip_damaged(rd, 1);
+	*rc = check_trace(rd, o, err, errlen);
+	if (*rc) {
+		mmt_reader_close(rd);
+		return NULL;
+	}
+	return rd;
+}
+
+int mmt_replay_check_trace(const struct mmt_replay_opts *o, char *err,
+			   size_t errlen)
+{
+	int rc;
+
+	mmt_reader_close(open_trace(o, err, errlen, &rc));
+	return rc;
+}
+
+
 /*
  * --start: the model starts from the trace's start snapshot, or from the
  * state an imported capture must start from (rp_seed_empty: the header's
@@ -1228,13 +1324,14 @@ static int choose_start(struct rp_run *r, const struct mmt_snapshot *start,
 static int run_setup(struct rp_run *r, char *err, size_t errlen)
 {
 	const struct mmt_snapshot *start, *end;
+	const char *why;
 	char e2[256];
 	uint64_t seed_err = 0, dur;
 	int rc;
 
-	r->rd = mmt_reader_open(r->o->trace, err, errlen);
+	r->rd = open_trace(r->o, err, errlen, &rc);
 	if (!r->rd)
-		return 1;
+		return rc;
 	/* What the trace holds, for "N of M events replayed": its index's
 	 * count; a file cut before its index (a stop reason at open) tells
 	 * only what is readable up to the cut. */
@@ -1249,6 +1346,8 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	rp_build_mt_map(r);
 	start = mmt_reader_snapshot(r->rd, 0);
 	end = mmt_reader_snapshot(r->rd, 1);
+	if (mmt_reader_snapshot_state(r->rd, 1, &why) < 0)
+		r->end_damaged = why;
 	if (choose_start(r, start, err, errlen) < 0)
 		return 2;
 	if (r->inferred)
@@ -1266,8 +1365,15 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 		return 2;
 	r->m = mmc_create(&r->topo, &r->pol, e2, sizeof(e2));
 	if (!r->m) {
-		snprintf(err, errlen, "%s: model: %s", r->o->trace, e2);
-		return 2;
+		/* the --topology given, or the trace's own zone table */
+		if (r->o->topology && *r->o->topology) {
+			snprintf(err, errlen, "--topology %s: model: %s",
+				 r->o->topology, e2);
+			return 2;
+		}
+		snprintf(err, errlen, "%s: the trace's zones cannot be "
+			 "modelled: %s", r->o->trace, e2);
+		return 3;
 	}
 	r->nr_cpus = r->topo.nr_cpus ? r->topo.nr_cpus : 1;
 	r->nr_trace_cpus = r->h->nr_cpus ? r->h->nr_cpus : 1;
@@ -1278,6 +1384,12 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	    rp_map_init(&r->late, 1 << 10) < 0 ||
 	    rp_map_init(&r->onl, 1 << 10) < 0) {
 		snprintf(err, errlen, "out of memory");
+		return 1;
+	}
+	/* the outputs open before the long passes: a bad DIR fails now */
+	if (rp_series_open(r) < 0) {
+		snprintf(err, errlen, "%s/timeseries.tsv: cannot create it: %s",
+			 r->o->outdir, strerror(errno));
 		return 1;
 	}
 	/* before the pre-pass, which fits kswapd's costs */
@@ -1297,13 +1409,14 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	if (start) {
 		rp_seed(r, start, &seed_err);
 		if (seed_err)
-			fprintf(stderr, "mmtrace replay: %s: %llu start snapshot "
+			fprintf(stderr, "%s: %s: %llu start snapshot "
 				"entries not seeded (outside the model's zones, "
 				"or pcp-looking pages inside free blocks)\n",
-				r->o->trace, (unsigned long long)seed_err);
+				rp_who(r), r->o->trace,
+				(unsigned long long)seed_err);
 	} else {
-		fprintf(stderr, "mmtrace replay: %s: %s; start state "
-			"inferred: every page of the zones free%s\n", r->o->trace,
+		fprintf(stderr, "%s: %s: %s; start state inferred: every "
+			"page of the zones free%s\n", rp_who(r), r->o->trace,
 			r->o->start == MMT_START_INFERRED &&
 			mmt_reader_snapshot(r->rd, 0) ?
 			"--start inferred: the start snapshot is not used" :
@@ -1339,7 +1452,7 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 		return 2;
 	}
 	r->next_sample = 0;
-	return rp_series_open(r) < 0 ? 1 : 0;
+	return 0;
 }
 
 static void run_finish(struct rp_run *r)
@@ -1348,9 +1461,79 @@ static void run_finish(struct rp_run *r)
 	if (!r->nr_samples || r->now + r->sample_ns > r->next_sample)
 		rp_series_sample(r, r->now);
 	rp_series_close(r);
-	rp_costs_calibrate(&r->costs, r->fits);
+	{
+		struct rp_fitsum host[RP_NR_FITS];
+
+		/* the host's pooled sums when given, else the trace's */
+		rp_costs_calibrate(&r->costs, rp_calib_host(r, host) ? host :
+				   r->fits);
+	}
 	for (size_t i = 0; i < r->slow.n; i++)
 		account_slow(r, &r->slow.v[i]);
+}
+
+/* Nothing could be read (every block damaged): no outputs; the time
+ * series opened at setup goes again. */
+static void drop_outputs(struct rp_run *r)
+{
+	char path[4096];
+
+	if (!r->o->outdir)
+		return;
+	if (r->ts_out)
+		fclose(r->ts_out);
+	r->ts_out = NULL;
+	snprintf(path, sizeof(path), "%s/timeseries.tsv", r->o->outdir);
+	unlink(path);
+}
+
+/* The replay proper, the outputs, and the damage said once: 0, or 3 when
+ * the trace was damaged or truncated (the rest replayed; err says how
+ * much), or no event could be read; 1 on a read or write error. */
+static int run_events(struct rp_run *r, struct mmt_replay_result *res,
+		      char *err, size_t errlen)
+{
+	int rc = 0;
+
+	replay_events(r);
+	r->damage_parts = mmt_reader_damage(r->rd, &r->damage_lost,
+					    &r->damage_unknown);
+	if (!r->events_total && !r->read_failed) {
+		drop_outputs(r);
+		snprintf(err, errlen, "%s: no event could be read (%llu damaged "
+			 "parts): nothing replayed", r->o->trace,
+			 (unsigned long long)r->damage_parts);
+		rc = 3;
+	} else {
+		run_finish(r);
+		if (rp_write_outputs(r, res) < 0) {
+			snprintf(err, errlen, "%s: cannot write outputs: %s",
+				 r->o->outdir, strerror(errno));
+			rc = 1;
+		}
+	}
+	if (!r->o->quiet_damage)
+		mmt_reader_print_damage(r->rd, stderr, rp_who(r));
+	if (r->read_failed && !rc) {
+		snprintf(err, errlen, "%s", r->stop_reason);
+		rc = 1;
+	}
+	if (!rc && (r->damage_parts || r->stop_reason)) {
+		/* written, from a damaged or cut trace: said in one line */
+		if (r->in_trace_known)
+			snprintf(err, errlen, "%s: %llu of the trace's %llu events "
+				 "replayed; the results cover only what was "
+				 "readable", r->o->trace,
+				 (unsigned long long)r->events,
+				 (unsigned long long)r->events_in_trace);
+		else
+			snprintf(err, errlen, "%s: %llu events replayed, up to "
+				 "the cut (the file's total is unknown); the "
+				 "results cover only what was readable",
+				 r->o->trace, (unsigned long long)r->events);
+		rc = 3;
+	}
+	return rc;
 }
 
 static void run_free(struct rp_run *r)
@@ -1389,26 +1572,11 @@ int mmt_replay_run(const struct mmt_replay_opts *o,
 		return 1;
 	}
 	r->o = o;
+	if (errlen)
+		err[0] = '\0';
 	rc = run_setup(r, err, errlen);
-	if (rc == 0) {
-		replay_events(r);
-		run_finish(r);
-		if (rp_write_outputs(r, res) < 0) {
-			snprintf(err, errlen, "%s: cannot write outputs: %s",
-				 o->outdir, strerror(errno));
-			rc = 1;
-		}
-		if (r->stop_reason && r->in_trace_known)
-			fprintf(stderr, "mmtrace replay: warning: %s; replayed "
-				"%llu of the trace's %llu events, up to there\n",
-				r->stop_reason, (unsigned long long)r->events,
-				(unsigned long long)r->events_in_trace);
-		else if (r->stop_reason)
-			fprintf(stderr, "mmtrace replay: warning: %s; replayed "
-				"%llu events, up to there (the file is cut short: "
-				"its total is unknown)\n", r->stop_reason,
-				(unsigned long long)r->events);
-	}
+	if (rc == 0)
+		rc = run_events(r, res, err, errlen);
 	run_free(r);
 	return rc;
 }

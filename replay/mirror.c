@@ -189,8 +189,8 @@ static int cause_of(const struct rp_run *r, const struct mmt_snapshot *end,
 		return RP_CAUSE_PCP;
 	if (is_late(r, pfn))
 		return RP_CAUSE_BOUNDARY;
-	if (r->k.lost)
-		return RP_CAUSE_LOST;
+	if (r->k.lost || r->damage_lost || r->damage_unknown)
+		return RP_CAUSE_LOST;	/* LOST records, or damaged blocks */
 	return RP_CAUSE_UNEXPLAINED;
 }
 
@@ -278,9 +278,23 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 	unsigned nex = 0;
 	uint64_t covered = 0;
 
-	if (!end) {
-		fprintf(txt, "mirror: the trace has no end snapshot (truncated "
-			"file?): nothing to compare\n");
+	if (r->read_failed)
+		snprintf(mc->not_checked, sizeof(mc->not_checked), "the replay "
+			 "stopped at a read error, before the end snapshot (%s)",
+			 r->stop_reason);
+	else if (!end && r->end_damaged)
+		snprintf(mc->not_checked, sizeof(mc->not_checked), "%s",
+			 r->end_damaged);
+	else if (!end && mmt_reader_stop_reason(r->rd))
+		snprintf(mc->not_checked, sizeof(mc->not_checked), "the trace "
+			 "ends before its end snapshot (%s)",
+			 mmt_reader_stop_reason(r->rd));
+	else if (!end)
+		snprintf(mc->not_checked, sizeof(mc->not_checked), "the trace "
+			 "was written without an end snapshot");
+	if (mc->not_checked[0]) {
+		/* never an agreement against a state the replay did not reach */
+		fprintf(txt, "mirror: not checked: %s\n", mc->not_checked);
 		return 0;
 	}
 	kfree = calloc(1, sizeof(*kfree));
@@ -408,6 +422,13 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 		(unsigned long long)mc->after_end);
 	fprintf(txt, "lost events (LOST records) %llu\n",
 		(unsigned long long)r->k.lost);
+	if (r->damage_parts)
+		fprintf(txt, "events lost to damage %llu, and those in %llu "
+			"bytes behind damaged section headers (%llu damaged "
+			"parts; their pages count as lost)\n",
+			(unsigned long long)r->damage_lost,
+			(unsigned long long)r->damage_unknown,
+			(unsigned long long)r->damage_parts);
 	fprintf(txt, "allocs of pages the model had allocated %llu\n",
 		(unsigned long long)mc->alloc_not_free);
 	fprintf(txt, "frees of pages the model had free       %llu\n",

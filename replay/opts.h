@@ -17,6 +17,13 @@ int rp_parse_start(const char *cmd, const char *arg,
 /* --sample-ms: 1..86400000 ms, stored in ns.  Errors as above. */
 int rp_parse_sample_ms(const char *cmd, const char *arg, uint64_t *ns);
 
+/* mkdir -p (folders 0777 less the umask): 0, or -1 with errno. */
+int rp_mkdir_p(const char *dir);
+
+/* The damage rule and exit status paragraph of replay's and compare's
+ * --help. */
+extern const char rp_damage_help[];
+
 /* A policy: NAME:vm.X=V[,vm.Y=W] (compare's and sweep's --policy). */
 #define RP_MAX_SETS 32
 struct rp_policy {

@@ -28,14 +28,15 @@ static void usage(FILE *f)
 	      "                         distance 20; or a full spec (mmcore)\n"
 	      "      --sample-ms N      time series interval in trace time\n"
 	      "                         (default: about 200 samples)\n"
-	      "  -o, --output DIR       run directory (created)\n"
+	      "  -o, --output DIR       run directory (created; refused when it\n"
+	      "                         exists and is not empty)\n"
+	      "  -f, --force            write into a DIR that is not empty\n"
 	      "  -q, --quiet            no table on stdout, no progress\n"
 	      "  -h, --help             this text\n"
 	      "The host's own vm sysctls from the trace header are the base\n"
-	      "policy.  Exit status: 0 ok (a truncated trace replays up to its\n"
-	      "last whole block, with a warning), 1 trace or I/O error, 2 bad\n"
-	      "option.\n"
-	      "\n"
+	      "policy.\n\n", f);
+	fputs(rp_damage_help, f);
+	fputs("\n"
 	      "EXAMPLES\n"
 	      "  Replay under the host's own settings:\n"
 	      "    mmtrace replay trace.mmt -o run0\n"
@@ -59,6 +60,7 @@ int cmd_replay(int argc, char **argv)
 		{ "sample-ms", required_argument, NULL, 'S' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -66,14 +68,14 @@ int cmd_replay(int argc, char **argv)
 	struct mmt_replay_result res;
 	const char **sets;
 	char err[512];
-	int c, quiet = 0, rc;
+	int c, quiet = 0, force = 0, rc;
 
 	memset(&o, 0, sizeof(o));
 	sets = calloc((size_t)argc + 1, sizeof(*sets));
 	if (!sets)
 		return 1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "m:s:p:t:o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:s:p:t:o:qfh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (rp_parse_mode("replay", optarg, &o.mode)) {
@@ -109,6 +111,9 @@ int cmd_replay(int argc, char **argv)
 		case 'q':
 			quiet = 1;
 			break;
+		case 'f':
+			force = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			free(sets);
@@ -129,18 +134,17 @@ int cmd_replay(int argc, char **argv)
 	o.sets = sets;
 	o.progress = !quiet && isatty(2);
 	o.print_table = !quiet;
-	rc = mmt_replay_run(&o, &res, err, sizeof(err));
-	if (rc)
-		fprintf(stderr, "mmtrace replay: %s\n", err);
-	else if (o.outdir && !quiet && res.events_total_known)
-		fprintf(stderr, "mmtrace replay: %llu of %llu events replayed, "
-			"results in %s\n",
-			(unsigned long long)res.events_replayed,
-			(unsigned long long)res.events_total, o.outdir);
-	else if (o.outdir && !quiet)
-		fprintf(stderr, "mmtrace replay: %llu events replayed (the file "
-			"is cut short: its total is unknown), results in %s\n",
-			(unsigned long long)res.events_replayed, o.outdir);
+	rc = o.outdir ? mmt_cmd_check_outdir("replay", o.outdir, force) : 0;
+	if (!rc) {
+		rc = mmt_replay_run(&o, &res, err, sizeof(err));
+		if (err[0])
+			fprintf(stderr, "mmtrace replay: %s\n", err);
+		else if (rc == 0 && o.outdir && !quiet)
+			fprintf(stderr, "mmtrace replay: %llu of %llu events "
+				"replayed, results in %s\n",
+				(unsigned long long)res.events_replayed,
+				(unsigned long long)res.events_total, o.outdir);
+	}
 	free(sets);
 	return rc;
 }

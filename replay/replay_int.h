@@ -207,6 +207,7 @@ const char *rp_cause_key(int c);
 
 struct rp_mirror_ctr {
 	int checked;			/* 1 when an end snapshot was compared */
+	char not_checked[400];		/* else why not */
 	double pfn_agreement, order_agreement;
 	uint64_t pages_compared, pages_agree, model_free_pages,
 		 kernel_free_pages, same_block_pages, hot_compared, hot_agree;
@@ -244,6 +245,7 @@ struct rp_slab_state {
 	/* faults through mmc_fault */
 	uint64_t fault_allocs, fault_thp, fault_in_thp, fault_fallback_alloc,
 		 fault_oom, thp_frees;
+	uint64_t anon_unlinked;	/* pages: user pages with no fault before */
 };
 
 /* Policy mode, traces with free causes (demand.c): the workload's demand
@@ -269,7 +271,8 @@ struct rp_demand {
 	uint64_t held_allocs, model_refaults, file_adds, file_dels_demand,
 		 file_dels_resp, accesses, access_pages, access_unknown,
 		 access_clipped, pretrace_files, migrations, migrate_unknown,
-		 isolated_pages, untracked_ids, folio_fallbacks;
+		 isolated_pages, untracked_ids, folio_fallbacks,
+		 folio_splits;
 };
 
 struct rp_run {
@@ -335,7 +338,10 @@ struct rp_run {
 	struct mmc_zone_stats zstart[MMC_MAX_NODES * MMC_NR_ZONE_TYPES];
 	uint32_t nr_zstart;
 
-	const char *stop_reason;
+	const char *stop_reason;	/* truncation, or the read error */
+	int read_failed;		/* stopped by a read error (not damage) */
+	const char *end_damaged;	/* why the end snapshot is unusable */
+	uint64_t damage_parts, damage_lost, damage_unknown;	/* the reader's */
 	uint64_t end_snap_ts;
 	int have_end;
 	/* The snapshots the replay uses: both NULL when the start state is
@@ -343,6 +349,12 @@ struct rp_run {
 	const struct mmt_snapshot *snap_start, *snap_end;
 	int inferred;
 };
+
+/* Prefix of the run's stderr lines ("mmtrace replay" by default). */
+static inline const char *rp_who(const struct rp_run *r)
+{
+	return r->o->who ? r->o->who : "mmtrace replay";
+}
 
 /* calibrate.c: kswapd's runs, from the pre-pass */
 #define RP_MAX_KSWAPDS 16
@@ -358,6 +370,9 @@ void rp_calib_event(struct rp_run *r, const struct mmt_event *ev,
 void rp_calib_kswapd_event(struct rp_calib_kswapd *k,
 			   const struct mmt_event *ev);
 void rp_calib_kswapd_apply(struct rp_run *r, const struct rp_calib_kswapd *k);
+/* mmt_replay_opts.host_fits as sums (1), or 0 when not given. */
+int rp_calib_host(const struct rp_run *r, struct rp_fitsum f[RP_NR_FITS]);
+void rp_calib_export(const struct rp_run *r, struct mmt_fit_sums *out);
 
 /* objects.c (policy mode) */
 int rp_objects_init(struct rp_run *r);
@@ -389,6 +404,9 @@ void rp_demand_migrate(struct rp_run *r, const struct mmt_event *ev);
 int rp_demand_response_free(struct rp_run *r, const struct mmt_event *ev);
 void rp_demand_reclaimed(struct rp_run *r, uint64_t sim, unsigned order);
 void rp_demand_migrated(struct rp_run *r, uint64_t from, uint64_t to);
+/* The model split its folio at sim (compaction): a file folio becomes
+ * pieces. */
+void rp_demand_split(struct rp_run *r, uint64_t sim, unsigned order);
 /* The assumptions a policy replay of this trace made, one per line
  * (summary.json, the text table, docs/demand.md). */
 size_t rp_demand_notes(const struct rp_run *r, const char **notes,

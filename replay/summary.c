@@ -11,30 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "opts.h"
 #include "replay_int.h"
-
-static int mkdir_p(const char *dir)
-{
-	char buf[4096];
-	size_t n = strlen(dir);
-
-	if (n >= sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(buf, dir, n + 1);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0777) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(buf, 0777) < 0 && errno != EEXIST)
-		return -1;
-	return 0;
-}
 
 FILE *rp_create(const char *dir, const char *name)
 {
@@ -42,7 +20,7 @@ FILE *rp_create(const char *dir, const char *name)
 	int fd;
 	FILE *f;
 
-	if (mkdir_p(dir) < 0)
+	if (rp_mkdir_p(dir) < 0)
 		return NULL;
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	/* the umask decides who may read a run (a trace stays 0600) */
@@ -274,7 +252,7 @@ static void write_slab_thp(const struct rp_run *r, const struct mmc_vmstat *vs,
 		"\"thp_fault_fallback\": %llu, \"order9_attempts\": %llu, "
 		"\"order9_success\": %llu, \"covered_by_model_thp\": %llu, "
 		"\"kernel_thp_as_4k\": %llu, \"model_thps_freed\": %llu, "
-		"\"oom\": %llu},\n",
+		"\"anon_without_fault\": %llu, \"oom\": %llu},\n",
 		(unsigned long long)s->fault_allocs,
 		(unsigned long long)vs->thp_fault_alloc,
 		(unsigned long long)vs->thp_fault_fallback,
@@ -283,6 +261,7 @@ static void write_slab_thp(const struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)s->fault_in_thp,
 		(unsigned long long)s->fault_fallback_alloc,
 		(unsigned long long)s->thp_frees,
+		(unsigned long long)s->anon_unlinked,
 		(unsigned long long)s->fault_oom);
 }
 
@@ -328,7 +307,8 @@ static void write_demand(const struct rp_run *r, FILE *f)
 		"\"file_pages_accessed\": %llu, "
 		"\"file_pages_accessed_unknown\": %llu, "
 		"\"file_accesses_clipped\": %llu, \"untracked_ids\": %llu, "
-		"\"file_folios_as_order0_pages\": %llu, \"assumptions\": [",
+		"\"file_folios_as_order0_pages\": %llu, "
+		"\"file_folios_split_by_compaction\": %llu, \"assumptions\": [",
 		(unsigned long long)d->resp_pages_kept,
 		(unsigned long long)d->resp_absorbed,
 		(unsigned long long)d->migrations,
@@ -345,7 +325,8 @@ static void write_demand(const struct rp_run *r, FILE *f)
 		(unsigned long long)d->access_unknown,
 		(unsigned long long)d->access_clipped,
 		(unsigned long long)d->untracked_ids,
-		(unsigned long long)d->folio_fallbacks);
+		(unsigned long long)d->folio_fallbacks,
+		(unsigned long long)d->folio_splits);
 	for (size_t i = 0; i < n; i++) {
 		fputs(i ? ", " : "", f);
 		json_str(f, notes[i]);
@@ -398,6 +379,18 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		json_msg(f, r->stop_reason, r->o->trace);
 	else
 		fputs("null", f);
+	fputs(",\n  \"trace_damage\": ", f);
+	if (r->damage_parts) {
+		fprintf(f, "{\"damaged_parts\": %llu, \"events_lost\": %llu, "
+			"\"bytes_unknown\": %llu, \"first\": ",
+			(unsigned long long)r->damage_parts,
+			(unsigned long long)r->damage_lost,
+			(unsigned long long)r->damage_unknown);
+		json_msg(f, mmt_reader_damage_msg(r->rd, 0), r->o->trace);
+		fputs("}", f);
+	} else {
+		fputs("null", f);
+	}
 	fputs(",\n", f);
 	json_hist(f, "latency_ns", &r->hist[RP_OP_ALLOC],
 		  alloc_latency_source(r));
@@ -499,14 +492,16 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 	}
 	fputs("}", f);
 	if (r->o->mode == MMT_REPLAY_MIRROR) {
-		fputs(",\n  \"mirror\": {", f);
-		if (mc->checked)
-			fprintf(f, "\"pfn_agreement\": %.6f, "
+		fputs(",\n  \"mirror\": {\"not_checked\": ", f);
+		if (mc->checked) {
+			fprintf(f, "null, \"pfn_agreement\": %.6f, "
 				"\"order_agreement\": %.6f, ",
 				mc->pfn_agreement, mc->order_agreement);
-		else
-			fputs("\"pfn_agreement\": null, "
+		} else {
+			json_msg(f, mc->not_checked, r->o->trace);
+			fputs(", \"pfn_agreement\": null, "
 			      "\"order_agreement\": null, ", f);
+		}
 		fprintf(f, "\"hotadd_pages\": %llu, \"hotadd_agree\": %llu, ",
 			(unsigned long long)mc->hot_compared,
 			(unsigned long long)mc->hot_agree);
@@ -662,6 +657,8 @@ static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
 	res->events_total = r->events_in_trace;
 	res->events_total_known = r->in_trace_known;
 	res->stopped_early = r->stop_reason != NULL;
+	res->damaged_parts = r->damage_parts;
+	res->events_lost_damage = r->damage_lost;
 	res->model_fallbacks = vs->extfrag_events;
 	res->kernel_fallbacks = r->k.fallbacks;
 	res->model_direct_reclaims = vs->direct_reclaims;
@@ -692,6 +689,17 @@ static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
 	res->kernel_unusable_known = rp_kernel_unusable(
 		r, &res->kernel_unusable_index_order9_end);
 	res->demand_alloc_fail = rp_demand_alloc_fail(r);
+	rp_calib_export(r, &res->fit_sums);
+	for (int i = 0; i < RP_NR_FITS && i < MMT_REPLAY_NR_FITS; i++) {
+		const struct rp_fit *f = &r->costs.fit[i];
+
+		res->fit[i].a = f->a;
+		res->fit[i].b = f->b;
+		res->fit[i].c = f->c;
+		res->fit[i].r2 = f->r2;
+		res->fit[i].n = f->samples;
+		res->fit[i].fitted = f->fitted;
+	}
 }
 
 static int write_text(const char *dir, const char *name, const char *text,
@@ -735,6 +743,13 @@ int rp_write_outputs(struct rp_run *r, struct mmt_replay_result *res)
 		fwrite(text, 1, len, stdout);
 	if (rc == 0 && dir) {
 		FILE *f = rp_create(dir, "summary.json");
+		char other[4096];
+
+		/* the other mode's file, from an earlier run (--force) */
+		snprintf(other, sizeof(other), "%s/%s", dir,
+			 r->o->mode == MMT_REPLAY_MIRROR ? "model_vs_kernel.tsv" :
+							   "mirror.txt");
+		unlink(other);
 
 		if (!f) {
 			rc = -1;

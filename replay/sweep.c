@@ -329,7 +329,9 @@ static void put_job(FILE *f, const struct plan *p, const struct trace_group *t,
 	snprintf(out, sizeof(out), "%s/runs/%s", t->name, pol->name);
 	fputs(" --quiet -o ", f);
 	put_word(f, out);
-	fputc('\n', f);
+	/* the job owns its run folder: a retried job (a requeued Slurm task)
+	 * replaces what a killed one left, instead of being refused */
+	fputs(" --force\n", f);
 }
 
 static FILE *create(const char *dir, const char *name, int mode)

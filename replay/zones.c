@@ -439,9 +439,12 @@ static struct mmc *host_model(const struct mmc_policy *base, struct zi_zone *zon
 /* zones: filled from the header's zone table (the kernel's values at
  * record time) for the comparison; *nz its length, 0 when the header
  * carries no watermarks. */
+/* The model of a trace's header.  NULL with *rc the exit status: 1 the
+ * file cannot be read or holds a host beyond the model's limits, 3 it is
+ * not a trace or its header holds values no kernel has. */
 static struct mmc *trace_model(const char *path, const struct mmc_policy *base,
 			       struct zi_zone *out, int *nz, char *err,
-			       size_t errlen)
+			       size_t errlen, int *rc)
 {
 	struct mmt_reader *r = mmt_reader_open(path, err, errlen);
 	struct zi_zone *zones = NULL;
@@ -449,6 +452,7 @@ static struct mmc *trace_model(const char *path, const struct mmc_policy *base,
 	struct mmc *m = NULL;
 	struct mmc_policy p = *base;
 
+	*rc = r ? 3 : errno == EBADMSG ? 3 : 1;
 	if (!r)
 		return NULL;
 	const struct mmt_header *h = mmt_reader_header(r);
@@ -457,6 +461,7 @@ static struct mmc *trace_model(const char *path, const struct mmc_policy *base,
 	t = malloc(sizeof(*t));
 	if (!zones || !t) {
 		snprintf(err, errlen, "out of memory");
+		*rc = 1;
 		goto out;
 	}
 	for (uint32_t i = 0; i < h->nr_zones; i++) {
@@ -509,7 +514,9 @@ static struct mmc *trace_model(const char *path, const struct mmc_policy *base,
 	}
 	apply_sets(&p);
 	if (h->nr_nodes > MMC_MAX_NODES) {
-		snprintf(err, errlen, "%s: %u nodes (at most %d)", path, h->nr_nodes, MMC_MAX_NODES);
+		snprintf(err, errlen, "%s: %u nodes (the model holds at most %d)",
+			 path, h->nr_nodes, MMC_MAX_NODES);
+		*rc = 1;
 		goto out;
 	}
 	if (zoneinfo_topology(zones, (int)h->nr_zones, h->nr_cpus ? h->nr_cpus : 1,
@@ -535,6 +542,14 @@ static void usage(FILE *f)
 		"  -t, --topology S   a synthetic host instead, e.g. '2 nodes x 8 GiB, 4 cpus'\n"
 		"  -s, --set vm.X=V   override a sysctl (repeatable)\n"
 		"  -h, --help         this text\n\n"
+		"Reads only TRACE's header (a damaged event block or snapshot does\n"
+		"not matter here; `mmtrace info` checks the whole file).\n"
+		"Exit status: 0 the table printed (and, when compared, equal);\n"
+		"1 runtime error (/proc or TRACE unreadable, a host beyond the\n"
+		"model's limits); 2 bad option (also a --topology the model cannot\n"
+		"build); 3 TRACE is not a trace or its header is damaged or holds\n"
+		"values no kernel has; 4 the model differs from /proc/zoneinfo or\n"
+		"from the trace's zone table (the differences are printed).\n\n"
 		"EXAMPLES\n"
 		"  The model of this host beside /proc/zoneinfo:\n"
 		"    mmtrace zones\n"
@@ -606,7 +621,7 @@ int cmd_zones(int argc, char **argv)
 	apply_sets(&pol);	/* for --topology */
 	struct mmc *m = NULL;
 	struct zi_zone *zones = calloc(ZI_MAX_ZONES, sizeof(*zones));
-	int nz = 0;
+	int nz = 0, rc = 1;
 
 	if (!zones) {
 		fprintf(stderr, "mmtrace zones: out of memory\n");
@@ -615,23 +630,28 @@ int cmd_zones(int argc, char **argv)
 	if (topo) {
 		struct mmc_topology *t = malloc(sizeof(*t));
 
+		rc = 2;		/* a --topology that parses or models badly */
 		if (t && !mmc_topology_parse(topo, t, err, sizeof(err)))
 			m = mmc_create(t, &pol, err, sizeof(err));
 		else if (!t)
 			snprintf(err, sizeof(err), "out of memory");
+		if (!t)
+			rc = 1;
 		free(t);
 	} else if (optind < argc) {
-		m = trace_model(argv[optind], &pol, zones, &nz, err, sizeof(err));
+		m = trace_model(argv[optind], &pol, zones, &nz, err, sizeof(err),
+				&rc);
 	} else {
 		m = host_model(&pol, zones, &nz, err, sizeof(err));
 	}
 	if (!m) {
-		fprintf(stderr, "mmtrace zones: %s\n", err);
+		fprintf(stderr, "mmtrace zones: %s%s\n", topo ? "--topology: " : "",
+			err);
 		free(zones);
-		return 1;
+		return rc;
 	}
 	zones_print(stdout, m);
-	int rc = 0;
+	rc = 0;
 
 	/* compare with what the kernel showed, unless the user changed the
 	 * policy or asked for a synthetic host */
@@ -644,7 +664,7 @@ int cmd_zones(int argc, char **argv)
 			printf("%d difference(s) from %s\n", d, src);
 		else
 			printf("model equals %s (min/low/high, protection, pcp batch/high_min/high_max)\n", src);
-		rc = d ? 1 : 0;
+		rc = d ? 4 : 0;
 	}
 	mmc_destroy(m);
 	free(zones);

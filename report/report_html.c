@@ -110,6 +110,8 @@ static void put_policies(const struct rpt *r, FILE *f)
 		/* a file cut before its index: its total is unknown */
 		double readable = rj_num(run->summary, "events_readable");
 		const char *stop = rj_str(run->summary, "stopped_early");
+		const char *dmg = rj_str(rj_get(run->summary, "trace_damage"),
+					 "first");
 
 		fprintf(f, "<tr><td><span class=\"sw\" style=\"background:%s\">"
 			"</span>", run->colour);
@@ -129,6 +131,11 @@ static void put_policies(const struct rpt *r, FILE *f)
 		if (stop) {
 			fputs("<br>stopped early: ", f);
 			rpt_html_escape(f, stop);
+		}
+		if (dmg) {
+			fprintf(f, "<br>trace damaged, %.0f events lost: ",
+				rj_num(run->summary, "trace_damage.events_lost"));
+			rpt_html_escape(f, dmg);
 		}
 		fputs("</td><td>", f);
 		run_link(f, run, "summary.json");

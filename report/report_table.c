@@ -128,21 +128,29 @@ static const char *trace_of(const struct rpt *r)
 	return t ? t : "(unknown trace)";
 }
 
-/* Runs that did not replay the whole trace (summary.json stopped_early),
- * listed under the table so nobody misreads a partial result. */
+/* Runs that did not replay the whole trace (summary.json stopped_early:
+ * truncated; trace_damage: damaged parts skipped), listed under the table
+ * so nobody misreads a partial result. */
 static void put_stops(const struct rpt *r, FILE *f, const char *head,
 		      const char *bullet)
 {
 	int any = 0;
 
 	for (size_t i = 0; i < r->nruns; i++) {
-		const char *why = rj_str(r->runs[i].summary, "stopped_early");
+		const struct rj_value *s = r->runs[i].summary;
+		const char *why = rj_str(s, "stopped_early");
+		const char *dmg = rj_str(rj_get(s, "trace_damage"), "first");
 
-		if (!why)
-			continue;
-		if (!any++)
+		if ((why || dmg) && !any++)
 			fputs(head, f);
-		fprintf(f, "%s%s: %s\n", bullet, r->runs[i].name, why);
+		if (why)
+			fprintf(f, "%s%s: %s\n", bullet, r->runs[i].name, why);
+		if (dmg)
+			fprintf(f, "%s%s: trace damaged, %.0f events lost (%.0f "
+				"damaged parts; the first: %s)\n", bullet,
+				r->runs[i].name,
+				rj_num(s, "trace_damage.events_lost"),
+				rj_num(s, "trace_damage.damaged_parts"), dmg);
 	}
 }
 
@@ -171,7 +179,8 @@ static void write_md(const struct rpt *r, FILE *f)
 		}
 		fputc('\n', f);
 	}
-	put_stops(r, f, "\n**Stopped early** (results cover part of the trace):\n\n", "- ");
+	put_stops(r, f, "\n**Stopped early or damaged trace** (results cover part of "
+		  "the trace):\n\n", "- ");
 	fputs("\nPolicies:\n\n", f);
 	for (size_t i = 0; i < r->nruns; i++)
 		fprintf(f, "- %s: %s\n", r->runs[i].name,
@@ -221,7 +230,8 @@ static void write_txt(const struct rpt *r, FILE *f)
 		}
 		fputc('\n', f);
 	}
-	put_stops(r, f, "\nStopped early (results cover part of the trace):\n", "  ");
+	put_stops(r, f, "\nStopped early or damaged trace (results cover part of the "
+		  "trace):\n", "  ");
 	free(w);
 }
 

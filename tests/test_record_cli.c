@@ -226,7 +226,9 @@ static void test_cmd_status(void **state)
 		if (rc != cases[c].rc)
 			fail_msg("exit %d, want %d: %s", rc, cases[c].rc, msg);
 		assert_non_null(strstr(msg, "mmtrace record: wrote "));
-		assert_true(secs < 10);
+		/* not held up by sleep 30; attach and two snapshots took
+		 * 10.8 s under ASan at load 8 */
+		assert_true(secs < 25);
 		check_whole(out);
 	}
 	unlink(out);
@@ -296,7 +298,7 @@ static void test_file_size_limit(void **state)
 	assert_non_null(strstr(msg, "efbig.mmt: write at offset "));
 	assert_non_null(strstr(msg, "File too large"));
 	assert_non_null(strstr(msg, "readable up to its last whole block"));
-	assert_true(secs < 10);
+	assert_true(secs < 25);	/* 6.4 s under ASan at load 8: stops, no hang */
 	assert_int_equal(stat(out, &st), 0);
 	assert_true(st.st_size <= LIMIT);
 	r = mmt_reader_open(out, err, sizeof(err));

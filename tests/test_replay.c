@@ -465,7 +465,8 @@ static void test_truncated_and_corrupt(void **state)
 	size = ftell(f);
 
 	/* one byte damaged inside the second half, the index intact: the
-	 * replay stops there and says of how many the trace holds */
+	 * replay skips that block (its events count as lost), exits 3 and
+	 * says of how many the trace holds */
 	static char buf[1 << 22];
 	assert_true(size < (long)sizeof(buf));
 	fseek(f, 0, SEEK_SET);
@@ -477,11 +478,13 @@ static void test_truncated_and_corrupt(void **state)
 	assert_int_equal(fwrite(buf, 1, (size_t)size, f), (size_t)size);
 	fclose(f);
 	assert_int_equal(ru_replay(c, ru_path("c.out"), MMT_REPLAY_POLICY, NULL,
-				   NULL, 0, &res, err, sizeof(err)), 0);
-	assert_int_equal(res.stopped_early, 1);
+				   NULL, 0, &res, err, sizeof(err)), 3);
+	assert_int_equal(res.stopped_early, 0);
+	assert_int_equal(res.damaged_parts, 1);
+	assert_true(res.events_lost_damage > 0 && res.events_lost_damage <= 512);
 	assert_true(res.events_total_known);
 	assert_int_equal(res.events_total, all);
-	assert_true(res.events_replayed > 0 && res.events_replayed < all);
+	assert_int_equal(res.events_replayed, all - res.events_lost_damage);
 	snprintf(path, sizeof(path), "%s/summary.json", ru_path("c.out"));
 	json = ru_slurp(path, NULL);
 	assert_non_null(json);
@@ -492,8 +495,10 @@ static void test_truncated_and_corrupt(void **state)
 
 	/* cut short before its index: how many the trace held is unknown */
 	assert_int_equal(truncate(t, size * 6 / 10), 0);
+	/* replayed up to the cut, written, and said: exit 3 */
 	assert_int_equal(ru_replay(t, ru_path("t.out"), MMT_REPLAY_POLICY, NULL,
-				   NULL, 0, &res, err, sizeof(err)), 0);
+				   NULL, 0, &res, err, sizeof(err)), 3);
+	assert_non_null(strstr(err, "events replayed, up to the cut"));
 	assert_int_equal(res.stopped_early, 1);
 	assert_true(res.events_replayed > 0 && res.events_replayed < 20000);
 	assert_false(res.events_total_known);
@@ -513,8 +518,8 @@ static void test_truncated_and_corrupt(void **state)
 	fputs("this is not an mmtrace file at all, just text\n", f);
 	fclose(f);
 	assert_int_equal(ru_replay(c, NULL, MMT_REPLAY_POLICY, NULL, NULL, 0,
-				   NULL, err, sizeof(err)), 1);
-	assert_non_null(strstr(err, "c.mmt"));
+				   NULL, err, sizeof(err)), 3);
+	assert_non_null(strstr(err, "c.mmt: offset 0: not an mmtrace file"));
 }
 
 /* Writes k (one allocation added) as NAME.mmt, frees it, replays it into

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include "trace_util.h"
 #include "cli_util.h"
+#include "damage_util.h"
 
 static const char *bin;
 
@@ -191,8 +192,15 @@ static void test_no_names_and_damage(void **state)
 	assert_int_equal(cli_run(1, "%s stat --only sites,processes %s", bin, p), 0);
 	assert_non_null(strstr(cli_out, "no names table"));
 	assert_non_null(strstr(cli_out, "0x000000000000000a"));
-	assert_int_equal(cli_run(1, "%s stat --comm cc1 %s", bin, p), 1);
+	assert_int_equal(cli_run(1, "%s stat --comm cc1 %s", bin, p), 2);
 	assert_non_null(strstr(cli_out, "no process names"));
+	/* a damaged block: skipped and said, the rest counted, exit 3 */
+	snprintf(cut, sizeof(cut), "%s.dmg", p);
+	assert_int_equal(cli_run(0, "cp %s %s", p, cut), 0);
+	assert_true(du_flip(cut, DU_EVENTS, 0, 48 + 6, 0x10) > 0);
+	assert_int_equal(cli_run(1, "%s stat --only summary %s", bin, cut), 3);
+	assert_non_null(strstr(cli_out, "event block 0 damaged"));
+	assert_non_null(strstr(cli_out, "events lost"));
 	/* cut inside the events: what was readable is counted, exit 3 */
 	snprintf(cut, sizeof(cut), "%s.cut", p);
 	long size = tu_file_size(p);

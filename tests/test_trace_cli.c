@@ -5,10 +5,12 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 #include "trace_util.h"
 #include "cli_util.h"
+#include "damage_util.h"
 
 static const char *bin;
 
@@ -233,8 +235,10 @@ static void test_bad_input(void **state)
 	assert_int_equal(count_lines(cli_out), 1);
 	snprintf(cmd, sizeof(cmd), "head -c 30 %s > %s", p, cut);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(cli_run(1, "%s dump %s", bin, cut), 1);
+	assert_int_equal(cli_run(1, "%s dump %s", bin, cut), 3);
 	assert_non_null(strstr(cli_out, "cut.mmt: offset 30: truncated header"));
+	assert_int_equal(cli_run(1, "%s info %s", bin, tu_dir), 1);
+	assert_non_null(strstr(cli_out, "not a regular file"));
 	assert_int_equal(cli_run(1, "%s dump --kind nope %s", bin, p), 2);
 	assert_non_null(strstr(cli_out, "--kind: unknown event kind 'nope'"));
 	assert_int_equal(cli_run(1, "%s dump --start abc %s", bin, p), 2);
@@ -244,6 +248,134 @@ static void test_bad_input(void **state)
 	assert_non_null(strstr(cli_out, "usage: mmtrace info"));
 	assert_int_equal(cli_run(0, "%s dump --help", bin), 0);
 	assert_non_null(strstr(cli_out, "usage: mmtrace dump"));
+}
+
+/* A copy of the trace at p, named dmg.mmt, with byte `at` of the nth
+ * section of `kind` xor x: its offset. */
+static uint64_t damaged_copy(const char *p, unsigned kind, unsigned nth,
+			     uint64_t at, uint8_t x)
+{
+	char cmd[1024];
+	uint64_t off;
+
+	snprintf(cmd, sizeof(cmd), "cp %s %s", p, tu_path("dmg.mmt"));
+	assert_int_equal(system(cmd), 0);
+	off = du_flip(tu_path("dmg.mmt"), kind, nth, at, x);
+	assert_true(off > 0);
+	return off;
+}
+
+/* The damage tests' trace (at p) and its damaged copy's path (d), as
+ * copies: tu_path() hands out a few rotating buffers.  Skips without the
+ * binary. */
+static void damage_setup(char p[512], char d[512], size_t *n)
+{
+	if (!bin)
+		skip();
+	snprintf(p, 512, "%s", make_trace(n));
+	snprintf(d, 512, "%s", tu_path("dmg.mmt"));
+}
+
+/* Every kind of damage: exit 3, one line naming the file and the offset,
+ * and the rest of the file still shown; damage is never shown as a
+ * missing snapshot or as a truncation. */
+static void test_damage(void **state)
+{
+	char d[512], p[512], want[800];
+	uint64_t off;
+	size_t n;
+
+	(void)state;
+	damage_setup(p, d, &n);
+
+	/* a corrupt block (its payload): skipped, the others printed */
+	off = damaged_copy(p, DU_EVENTS, 3, 48 + 7, 0x55);
+	assert_int_equal(cli_run(0, "%s dump %s", bin, d), 3);
+	assert_int_equal(count_lines(cli_out), (int)n - 100);
+	assert_int_equal(cli_run(1, "{ %s dump %s >/dev/null; }", bin, d), 3);
+	snprintf(want, sizeof(want), "mmtrace dump: %s: offset %llu: event block 3 damaged",
+		 d, (unsigned long long)off);
+	assert_non_null(strstr(cli_out, want));
+	assert_non_null(strstr(cli_out, "100 of its 100 events lost"));
+	assert_int_equal(cli_run(0, "%s info --json %s", bin, d), 3);
+	assert_int_equal(json_u64("events"), n - 100);
+	assert_int_equal(json_u64("events_lost_to_damage"), 100);
+	assert_int_equal(json_u64("damaged_parts"), 1);
+	assert_non_null(strstr(cli_out, "\"error\": \""));
+	assert_non_null(strstr(cli_out, "\"truncated\": null"));
+	assert_int_equal(cli_run(0, "%s info %s", bin, d), 3);
+	assert_non_null(strstr(cli_out, "\ndamage     "));
+
+	/* snapshots: damaged, not "none" / null */
+	off = damaged_copy(p, DU_SNAP_START, 0, 48 + 9, 0x01);
+	assert_int_equal(cli_run(0, "%s info %s", bin, d), 3);
+	snprintf(want, sizeof(want), "start      damaged: %s: offset %llu: start snapshot damaged",
+		 d, (unsigned long long)off);
+	assert_non_null(strstr(cli_out, want));
+	assert_null(strstr(cli_out, "start      none"));
+	assert_int_equal(cli_run(0, "%s info --json %s", bin, d), 3);
+	assert_non_null(strstr(cli_out, "\"start\": {\"damaged\": \""));
+	assert_null(strstr(cli_out, "\"error\": null"));
+	damaged_copy(p, DU_SNAP_END, 0, 48 + 9, 0x01);
+	assert_int_equal(cli_run(0, "%s info --json %s", bin, d), 3);
+	assert_non_null(strstr(cli_out, "\"end\": {\"damaged\": \""));
+	assert_null(strstr(cli_out, "\"error\": null"));
+
+	/* the index and the footer: damage, not a truncation; nothing lost */
+	off = damaged_copy(p, DU_INDEX, 0, 48 + 5, 0x02);
+	assert_int_equal(cli_run(0, "%s info --json %s", bin, d), 3);
+	assert_int_equal(json_u64("events"), n);
+	assert_non_null(strstr(cli_out, "\"truncated\": null"));
+	snprintf(want, sizeof(want), "offset %llu: damaged index", (unsigned long long)off);
+	assert_non_null(strstr(cli_out, want));
+	off = damaged_copy(p, DU_FOOTER, 0, 3, 0x08);
+	assert_int_equal(cli_run(1, "{ %s dump %s >/dev/null; }", bin, d), 3);
+	snprintf(want, sizeof(want), "offset %llu: damaged footer", (unsigned long long)off);
+	assert_non_null(strstr(cli_out, want));
+	assert_null(strstr(cli_out, "truncated"));
+	assert_int_equal(count_lines(cli_out), 1);
+
+	/* not a trace at all */
+	assert_int_equal(system("echo 'just text, long enough to be read' > "
+				"/tmp/mmtrace-not-a-trace.mmt"), 0);
+	assert_int_equal(cli_run(1, "%s info /tmp/mmtrace-not-a-trace.mmt", bin), 3);
+	assert_non_null(strstr(cli_out, "not-a-trace.mmt: offset 0: not an mmtrace file"));
+	unlink("/tmp/mmtrace-not-a-trace.mmt");
+	/* none of these took more than 512 MB (the largest child) */
+	struct rusage ru;
+	assert_int_equal(getrusage(RUSAGE_CHILDREN, &ru), 0);
+	assert_true(ru.ru_maxrss < 512 * 1024);
+}
+
+/* The other commands that read a trace or write a folder keep the rule:
+ * diff measures a damaged capture from what is readable and exits 3, and
+ * refuses a non-empty -o DIR; import refuses an existing OUT (2) and a
+ * file that is no capture (3), before any work. */
+static void test_diff_and_import(void **state)
+{
+	char p[512], d[512], dir[600];
+	size_t n;
+
+	(void)state;
+	damage_setup(p, d, &n);
+	damaged_copy(p, DU_EVENTS, 2, 48 + 7, 0x55);
+	assert_int_equal(cli_run(1, "%s diff a=%s b=%s", bin, p, d), 3);
+	assert_non_null(strstr(cli_out, "mmtrace diff: "));
+	assert_non_null(strstr(cli_out, "event block 2 damaged"));
+	assert_int_equal(cli_run(1, "%s diff a=%s b=%s", bin, p, p), 0);
+	snprintf(dir, sizeof(dir), "%s/diffout", tu_dir);
+	assert_int_equal(cli_run(1, "%s diff -o %s a=%s b=%s", bin, dir, p, p), 0);
+	assert_int_equal(cli_run(1, "%s diff -o %s a=%s b=%s", bin, dir, p, p), 2);
+	assert_non_null(strstr(cli_out, "diffout: not empty"));
+	assert_int_equal(cli_run(1, "%s diff --force -o %s a=%s b=%s", bin, dir, p, p), 0);
+	assert_int_equal(cli_run(1, "rm -rf %s", dir), 0);
+
+	assert_int_equal(cli_run(1, "%s import -o %s %s", bin, p, d), 2);
+	assert_non_null(strstr(cli_out, "cli.mmt: exists (use --force"));
+	assert_int_equal(cli_run(1, "%s import -o %s/new.mmt %s", bin, tu_dir, p), 3);
+	assert_non_null(strstr(cli_out, "neither a perf.data nor a trace-cmd file"));
+	assert_int_equal(cli_run(1, "%s import -o %s/new.mmt %s/none", bin, tu_dir, tu_dir), 1);
+	assert_non_null(strstr(cli_out, "none: No such file"));
 }
 
 int main(void)
@@ -256,6 +388,8 @@ int main(void)
 		cmocka_unit_test(test_dump_lines),
 		cmocka_unit_test(test_causes),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_damage),
+		cmocka_unit_test(test_diff_and_import),
 	};
 	return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -2,6 +2,7 @@
 /* Damaged traces: cut at every byte, corrupted bytes, a writer that hits
  * its file size limit.  Each must give a clear message and no crash, and
  * every whole block before the damage must still read. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,6 +12,7 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 #include "trace_util.h"
+#include "damage_util.h"
 
 static uint8_t *slurp(const char *path, size_t *len)
 {
@@ -222,12 +224,13 @@ static void test_corrupt_block(void **state)
 	mmt_reader_close(r);
 	fx.file[at + 48 + 5] ^= 0x5a;
 
-	/* a damaged section header in a file without its footer */
+	/* a damaged section header in a file without its footer: strict
+	 * reading stops there, after the blocks before it */
 	fx.file[at + 2] ^= 0x01;
 	spit(p, fx.file, fx.len - 1);
 	r = mmt_reader_open(p, err, sizeof(err));
 	assert_non_null(r);
-	assert_non_null(strstr(mmt_reader_stop_reason(r), "damaged section header"));
+	assert_non_null(strstr(mmt_reader_damage_msg(r, 0), "damaged section header"));
 	assert_int_equal(read_all(r, fx.ev, &rc), 4 * 256);
 	assert_int_equal(rc, -1);
 	assert_non_null(strstr(mmt_reader_error(r), off));
@@ -235,8 +238,223 @@ static void test_corrupt_block(void **state)
 	free_fixture(&fx);
 }
 
+/* Offset of the first section of `kind`. */
+static uint64_t section_of(const struct fixture *fx, unsigned kind)
+{
+	uint64_t off = du_section(fx->file, fx->len, kind, 0);
+
+	if (!off)
+		fail_msg("no section of kind %u", kind);
+	return off;
+}
+
+/* Opens fx's file as damaged at byte `at` (xor x), cut to `len`, with
+ * skipping on, and reads it all: the events read, in *r (left open). */
+static uint64_t read_damaged(struct fixture *fx, uint64_t at, uint8_t x,
+			     size_t len, struct mmt_reader **rp, int *rc)
+{
+	char err[256];
+	const char *p = tu_path("dmg.mmt");
+	struct mmt_event ev;
+	uint64_t n = 0;
+
+	fx->file[at] ^= x;
+	spit(p, fx->file, len);
+	fx->file[at] ^= x;
+	*rp = mmt_reader_open(p, err, sizeof(err));
+	if (!*rp)
+		fail_msg("%s", err);
+	mmt_reader_set_skip_damaged(*rp, 1);
+	while ((*rc = mmt_reader_next(*rp, &ev)) == 1)
+		n++;
+	return n;
+}
+
+/* With skipping on, a corrupt block is skipped through the index: every
+ * other event reads, in order; the damage names the block, its offset
+ * and the events lost, once however many passes meet it. */
+static void test_skip_damaged_block(void **state)
+{
+	struct fixture fx;
+	struct mmt_reader *r;
+	const struct mmt_event *evs;
+	char want[128];
+	uint64_t lost, unknown, n = 0;
+	int64_t k;
+	int rc;
+
+	(void)state;
+	make_fixture(&fx, 3000, 256, "s.mmt");
+	assert_int_equal(read_damaged(&fx, fx.block_off[4] + 48 + 5, 0x5a,
+				      fx.len, &r, &rc), 3000 - 256);
+	assert_int_equal(rc, 0);
+	assert_int_equal(mmt_reader_damage(r, &lost, &unknown), 1);
+	assert_int_equal(lost, 256);
+	assert_int_equal(unknown, 0);
+	snprintf(want, sizeof(want), "dmg.mmt: offset %llu: event block 4 damaged",
+		 (unsigned long long)fx.block_off[4]);
+	assert_non_null(strstr(mmt_reader_damage_msg(r, 0), want));
+	assert_non_null(strstr(mmt_reader_damage_msg(r, 0), "256 of its 256 events lost"));
+	assert_null(mmt_reader_stop_reason(r));
+	/* a second pass, in batches: the same events, the damage once */
+	mmt_reader_rewind(r);
+	while ((k = mmt_reader_next_batch(r, &evs)) > 0)
+		for (int64_t i = 0; i < k; i++, n++)
+			assert_memory_equal(&evs[i], &fx.ev[n < 4 * 256 ? n : n + 256],
+					    sizeof(evs[i]));
+	assert_int_equal(k, 0);
+	assert_int_equal(n, 3000 - 256);
+	assert_int_equal(mmt_reader_damage(r, &lost, NULL), 1);
+	assert_int_equal(lost, 256);
+	mmt_reader_close(r);
+
+	/* the block's section header: the index still knows its events */
+	assert_int_equal(read_damaged(&fx, fx.block_off[7] + 3, 0x01, fx.len,
+				      &r, &rc), 3000 - 256);
+	assert_int_equal(mmt_reader_damage(r, &lost, NULL), 1);
+	assert_int_equal(lost, 256);
+	assert_non_null(strstr(mmt_reader_damage_msg(r, 0), "event block 7 damaged"));
+	mmt_reader_close(r);
+	free_fixture(&fx);
+}
+
+/* Without an index, a damaged section header is passed by finding the
+ * next sound one: the blocks after it still read, and the bytes skipped
+ * are counted (their events are unknown). */
+static void test_resync_after_bad_header(void **state)
+{
+	struct fixture fx;
+	struct mmt_reader *r;
+	uint64_t lost, unknown;
+	char want[160];
+	int rc;
+
+	(void)state;
+	make_fixture(&fx, 3000, 256, "h.mmt");
+	assert_int_equal(read_damaged(&fx, fx.block_off[4] + 2, 0x01, fx.len - 1,
+				      &r, &rc), 3000 - 256);
+	assert_int_equal(rc, 0);
+	assert_int_equal(mmt_reader_damage(r, &lost, &unknown), 1);
+	assert_int_equal(lost, 0);
+	assert_int_equal(unknown, fx.block_off[5] - fx.block_off[4]);
+	snprintf(want, sizeof(want), "offset %llu: damaged section header: %llu bytes "
+		 "skipped to the next sound section, at offset %llu",
+		 (unsigned long long)fx.block_off[4],
+		 (unsigned long long)(fx.block_off[5] - fx.block_off[4]),
+		 (unsigned long long)fx.block_off[5]);
+	assert_non_null(strstr(mmt_reader_damage_msg(r, 0), want));
+	/* and the cut footer is a truncation, said apart */
+	assert_non_null(strstr(mmt_reader_stop_reason(r), "truncated"));
+	assert_int_equal(mmt_reader_snapshot_state(r, 0, NULL), 1);
+	assert_int_equal(mmt_reader_snapshot_state(r, 1, NULL), 1);
+	mmt_reader_close(r);
+
+	/* the start snapshot's header: not found, and not taken for absent */
+	{
+		uint64_t s = section_of(&fx, 2);
+		const char *why;
+
+		assert_int_equal(read_damaged(&fx, s + 40, 0x10, fx.len - 1, &r, &rc), 3000);
+		assert_int_equal(mmt_reader_snapshot_state(r, 0, &why), -1);
+		assert_non_null(strstr(why, "start snapshot not found: a damaged "
+				       "section header sits where it would be"));
+		assert_int_equal(mmt_reader_snapshot_state(r, 1, NULL), 1);
+		mmt_reader_close(r);
+	}
+	free_fixture(&fx);
+}
+
+/* A flip in the index, its section header or the footer is damage, said
+ * as such (not "truncated"); the blocks are found by walking the
+ * sections and every event reads. */
+static void test_index_and_footer_flips(void **state)
+{
+	struct fixture fx;
+	struct mmt_reader *r;
+	uint64_t idx, at[] = { 0, 5, 47, 48, 60 };
+	char want[128];
+	int rc;
+
+	(void)state;
+	make_fixture(&fx, 3000, 256, "i.mmt");
+	idx = section_of(&fx, 5);
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		if (idx + at[i] >= fx.len - 32)
+			continue;
+		assert_int_equal(read_damaged(&fx, idx + at[i], 0x04, fx.len, &r, &rc), 3000);
+		assert_int_equal(rc, 0);
+		assert_int_equal(mmt_reader_damage(r, NULL, NULL), 1);
+		snprintf(want, sizeof(want), "dmg.mmt: offset %llu: damaged index (",
+			 (unsigned long long)idx);
+		assert_non_null(strstr(mmt_reader_damage_msg(r, 0), want));
+		assert_null(mmt_reader_stop_reason(r));
+		assert_int_equal(mmt_reader_snapshot_state(r, 0, NULL), 1);
+		assert_int_equal(mmt_reader_snapshot_state(r, 1, NULL), 1);
+		mmt_reader_close(r);
+	}
+	for (uint64_t b = fx.len - 32; b < fx.len; b++) {
+		assert_int_equal(read_damaged(&fx, b, 0x20, fx.len, &r, &rc), 3000);
+		assert_int_equal(mmt_reader_damage(r, NULL, NULL), 1);
+		snprintf(want, sizeof(want), "dmg.mmt: offset %llu: damaged footer",
+			 (unsigned long long)(fx.len - 32));
+		assert_non_null(strstr(mmt_reader_damage_msg(r, 0), want));
+		assert_null(mmt_reader_stop_reason(r));
+		mmt_reader_close(r);
+	}
+	free_fixture(&fx);
+}
+
+/* A snapshot that fails its checks is damaged, never absent: state -1
+ * and a damage line; one never written is absent (0) and no damage. */
+static void test_snapshot_damage(void **state)
+{
+	struct fixture fx;
+	struct mmt_reader *r;
+	const char *why;
+	char err[256], want[128];
+	int rc;
+
+	(void)state;
+	make_fixture(&fx, 1000, 256, "n.mmt");
+	for (int which = 0; which < 2; which++) {
+		uint64_t s = section_of(&fx, which ? 4 : 2);
+
+		assert_int_equal(read_damaged(&fx, s + 48 + 9, 0x40, fx.len, &r, &rc), 1000);
+		assert_int_equal(rc, 0);
+		assert_null(mmt_reader_snapshot(r, which));
+		assert_int_equal(mmt_reader_snapshot_state(r, which, &why), -1);
+		snprintf(want, sizeof(want), "dmg.mmt: offset %llu: %s snapshot damaged: ",
+			 (unsigned long long)s, which ? "end" : "start");
+		assert_non_null(strstr(why, want));
+		assert_int_equal(mmt_reader_damage(r, NULL, NULL), 1);
+		assert_string_equal(mmt_reader_damage_msg(r, 0), why);
+		assert_int_equal(mmt_reader_snapshot_state(r, !which, NULL), 1);
+		mmt_reader_close(r);
+	}
+	/* written without snapshots: absent, not damaged */
+	{
+		const char *p = tu_path("nosnap.mmt");
+		struct mmt_writer *w = mmt_writer_open(p, 1, &fx.h, NULL, err, sizeof(err));
+
+		assert_non_null(w);
+		for (int i = 0; i < 10; i++)
+			assert_int_equal(mmt_writer_add(w, &fx.ev[i]), 0);
+		assert_int_equal(mmt_writer_close(w, NULL), 0);
+		r = mmt_reader_open(p, err, sizeof(err));
+		assert_non_null(r);
+		assert_int_equal(mmt_reader_snapshot_state(r, 0, NULL), 0);
+		assert_int_equal(mmt_reader_snapshot_state(r, 1, NULL), 0);
+		assert_int_equal(mmt_reader_damage(r, NULL, NULL), 0);
+		mmt_reader_close(r);
+	}
+	free_fixture(&fx);
+}
+
 /* Every single-byte corruption of a small file: open fails cleanly or the
- * reader ends with 0 or -1; it never crashes (ASan/UBSan in make check). */
+ * reader ends with 0 or -1; it never crashes (ASan/UBSan in make check).
+ * And none goes unnoticed: read whole with skipping on, every flip but
+ * in the preamble's reserved bytes (12..15, ignored) is a failed open,
+ * a damage line or a truncation. */
 static void test_flip_every_byte(void **state)
 {
 	(void)state;
@@ -252,6 +470,7 @@ static void test_flip_every_byte(void **state)
 		struct mmt_reader *r = mmt_reader_open(p, err, sizeof(err));
 		if (!r) {
 			assert_non_null(strstr(err, "flip.mmt"));
+			assert_int_equal(errno, EBADMSG);
 		} else {
 			uint64_t n = read_all(r, NULL, &rc);
 			assert_true(n <= fx.n);
@@ -259,6 +478,20 @@ static void test_flip_every_byte(void **state)
 				assert_non_null(strstr(mmt_reader_error(r), "flip.mmt: offset"));
 			mmt_reader_snapshot(r, 0);
 			mmt_reader_snapshot(r, 1);
+			mmt_reader_close(r);
+			r = mmt_reader_open(p, err, sizeof(err));
+			assert_non_null(r);
+			mmt_reader_set_skip_damaged(r, 1);
+			n = read_all(r, NULL, &rc);
+			assert_int_equal(rc, 0);
+			mmt_reader_snapshot_state(r, 0, NULL);
+			mmt_reader_snapshot_state(r, 1, NULL);
+			if (i < 12 || i >= 16)
+				assert_true(mmt_reader_damage(r, NULL, NULL) ||
+					    mmt_reader_stop_reason(r));
+			for (uint64_t d = 0; d < mmt_reader_damage(r, NULL, NULL); d++)
+				assert_non_null(strstr(mmt_reader_damage_msg(r, d),
+						       "flip.mmt: offset "));
 			mmt_reader_close(r);
 		}
 		fx.file[i] ^= 0x80;
@@ -331,6 +564,10 @@ int main(void)
 		cmocka_unit_test(test_cut_at_every_byte),
 		cmocka_unit_test(test_cut_big_file_stride),
 		cmocka_unit_test(test_corrupt_block),
+		cmocka_unit_test(test_skip_damaged_block),
+		cmocka_unit_test(test_resync_after_bad_header),
+		cmocka_unit_test(test_index_and_footer_flips),
+		cmocka_unit_test(test_snapshot_damage),
 		cmocka_unit_test(test_flip_every_byte),
 		cmocka_unit_test(test_writer_file_too_large),
 	};

@@ -4,16 +4,15 @@
 #ifndef MMTRACE_TRACES_CLI_H
 #define MMTRACE_TRACES_CLI_H
 
+#include "mmtrace/cmd.h"
 #include "mmtrace/trace.h"
 
-/* Opens the one FILE operand left after getopt for `mmtrace CMD` and
- * stores its name in *path (when path is not NULL).  On failure prints one line to stderr and
- * returns NULL with *rc the exit status: 2 no or several operands, 1
- * the file is not a readable trace. */
+/* Opens the one FILE operand left after getopt for `mmtrace CMD`, with
+ * damaged blocks skipped (FORMAT.md, "Reading a damaged file"), and
+ * stores its name in *path (when path is not NULL).  On failure prints
+ * one line to stderr and returns NULL with *rc the exit status: 2 no or
+ * several operands, 1 the file cannot be read (missing, no permission),
+ * 3 it is not a readable trace. */
 struct mmt_reader *trace_cli_open(const char *cmd, int argc, char **argv,
 				  const char **path, int *rc);
-/* A trace cut short still gave what it held: names why on stderr and
- * returns exit status 3, or 0 when the trace was whole. */
-int trace_cli_stop_status(const char *cmd, struct mmt_reader *r);
-
 #endif

@@ -6,7 +6,7 @@
  * fields; call sites by name).  Traces recorded before names were have no
  * command column and sites as hashes.
  * gfp flags and migratetypes by the recording kernel's names.
- * Exit: 0 whole file, 1 unreadable or a corrupt block, 3 truncated, 2 usage.
+ * Damage and exit status: mmt_cmd_damage_help (traces/cli.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -31,14 +31,13 @@ static void usage(FILE *f)
 		"  -k, --kind K,..   only these kinds (page_alloc,page_free,kmalloc,...)\n"
 		"  -p, --pid P,..    only events of these processes\n"
 		"  -c, --comm N,..   only events of processes while they were named N\n"
-		"  -h, --help        this help\n\n"
-		"Exit status: 0 whole file, 1 unreadable or corrupt, 3 truncated\n"
-		"(everything readable is printed; the stop reason goes to stderr).\n\n"
+		"  -h, --help        this help\n\n%s\n"
 		"EXAMPLES\n"
 		"  Page and kmalloc events of the compiler:\n"
 		"    mmtrace dump --comm cc1 --kind page_alloc,kmalloc trace.mmt | head\n"
 		"  Half a second of one process:\n"
-		"    mmtrace dump --start 2 --end 2.5 --pid 4242 trace.mmt\n");
+		"    mmtrace dump --start 2 --end 2.5 --pid 4242 trace.mmt\n",
+		mmt_cmd_damage_help);
 }
 
 static int parse_kinds(const char *s, uint8_t want[MMT_EV__COUNT])
@@ -402,10 +401,13 @@ int cmd_dump(int argc, char **argv)
 		return rc;
 	}
 	if (mmt_filter_bind(&flt, r, err, sizeof(err))) {
+		/* the names are damaged (3), or the trace has none for --comm */
 		fprintf(stderr, "mmtrace dump: %s\n", err);
+		rc = mmt_reader_damage(r, NULL, NULL) ?
+		     mmt_cmd_damage_status("dump", r) : 2;
 		mmt_filter_free(&flt);
 		mmt_reader_close(r);
-		return 1;
+		return rc;
 	}
 	struct printer p = { .h = mmt_reader_header(r) };
 	const struct mmt_event *ev;
@@ -445,11 +447,11 @@ int cmd_dump(int argc, char **argv)
 	if (fflush(stdout) == EOF) {
 		fprintf(stderr, "mmtrace dump: writing output: %s\n", strerror(errno));
 		rc = 1;
-	} else if (!done && n < 0) {
+	} else if (!done && n < 0) {	/* out of memory or a read error */
 		fprintf(stderr, "mmtrace dump: %s\n", mmt_reader_error(r));
 		rc = 1;
-	} else if (!done) {
-		rc = trace_cli_stop_status("dump", r);
+	} else if (!done || mmt_reader_damage(r, NULL, NULL)) {
+		rc = mmt_cmd_damage_status("dump", r);
 	}
 	mmt_filter_free(&flt);
 	mmt_reader_close(r);

@@ -2,8 +2,7 @@
 /*
  * mmtrace info FILE: what a trace holds, for people (default) or scripts
  * (--json, one object).  Reads every event once to count kinds and pages.
- * Exit: 0 whole file, 1 unreadable or a corrupt block, 3 truncated (what
- * was readable is still summarized), 2 usage.
+ * Damage and exit status: mmt_cmd_damage_help (traces/cli.c).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -33,14 +32,13 @@ static void usage(FILE *f)
 		"Summarize a trace: host, duration, events per kind, lost events,\n"
 		"pages allocated and freed, size and compression, snapshots.\n\n"
 		"  -j, --json   print one JSON object instead of text\n"
-		"  -h, --help   this help\n\n"
-		"Exit status: 0 whole file, 1 unreadable or corrupt, 3 truncated\n"
-		"(the readable part is summarized; the stop reason goes to stderr).\n\n"
+		"  -h, --help   this help\n\n%s\n"
 		"EXAMPLES\n"
 		"  Summarize a trace:\n"
 		"    mmtrace info trace.mmt\n"
 		"  Events per kind, for a script:\n"
-		"    mmtrace info --json trace.mmt | jq .counts\n");
+		"    mmtrace info --json trace.mmt | jq .counts\n",
+		mmt_cmd_damage_help);
 }
 
 /* Frees are counted by cause between the moments the start and end
@@ -138,10 +136,16 @@ static void class_pages(const struct mmt_snapshot *sn, uint64_t out[MMT_PC__COUN
 
 /* ---- text ---------------------------------------------------------------- */
 
-static void print_snapshot_text(const char *label, const struct mmt_snapshot *sn)
+static void print_snapshot_text(struct mmt_reader *r, int which)
 {
+	const char *label = which ? "end" : "start", *why;
+	const struct mmt_snapshot *sn = mmt_reader_snapshot(r, which);
 	uint64_t cls[MMT_PC__COUNT];
 
+	if (mmt_reader_snapshot_state(r, which, &why) < 0) {
+		printf("%-10s damaged: %s\n", label, why);
+		return;
+	}
 	if (!sn) {
 		printf("%-10s none\n", label);
 		return;
@@ -159,6 +163,19 @@ static void print_snapshot_text(const char *label, const struct mmt_snapshot *sn
 		if (cls[c])
 			printf(" %s %llu", class_names[c], (unsigned long long)cls[c]);
 	printf("\n");
+}
+
+static void print_damage_text(const struct mmt_reader *r)
+{
+	uint64_t lost, unknown, n = mmt_reader_damage(r, &lost, &unknown);
+
+	for (uint64_t i = 0; i < n && mmt_reader_damage_msg(r, i); i++)
+		printf("damage     %s\n", mmt_reader_damage_msg(r, i));
+	if (n > 1 && (lost || unknown))
+		printf("damage     in all %llu parts: %llu events lost, and those in "
+		       "%llu bytes behind damaged section headers\n",
+		       (unsigned long long)n, (unsigned long long)lost,
+		       (unsigned long long)unknown);
 }
 
 /* The kernel's own count of what a group of causes freed: the vmstat delta
@@ -291,14 +308,15 @@ static void print_text(const char *path, struct mmt_reader *r,
 		       mmt_header_note(h, "import.start_state"),
 		       mmt_header_note(h, "import.source") ? mmt_header_note(h, "import.source") : "?");
 	else
-		print_snapshot_text("start", mmt_reader_snapshot(r, 0));
-	print_snapshot_text("end", mmt_reader_snapshot(r, 1));
+		print_snapshot_text(r, 0);
+	print_snapshot_text(r, 1);
 	for (uint32_t i = 0; i < h->nr_notes; i++)
 		printf("note       %s: %s\n",
 		       mmt_text(h->notes[i].name, e1, sizeof(e1)),
 		       mmt_text(h->notes[i].value, e2, sizeof(e2)));
 	if (mmt_reader_stop_reason(r))
 		printf("truncated  %s\n", mmt_reader_stop_reason(r));
+	print_damage_text(r);
 	if (s->error)
 		printf("error      %s\n", s->error);
 }
@@ -310,10 +328,19 @@ static void json_str(const char *s)
 	mmt_json_str(stdout, s);
 }
 
-static void json_snapshot(const struct mmt_snapshot *sn)
+/* null when absent, {"damaged": why} when damaged */
+static void json_snapshot(struct mmt_reader *r, int which)
 {
+	const struct mmt_snapshot *sn = mmt_reader_snapshot(r, which);
 	uint64_t cls[MMT_PC__COUNT];
+	const char *why;
 
+	if (mmt_reader_snapshot_state(r, which, &why) < 0) {
+		fputs("{\"damaged\": ", stdout);
+		json_str(why);
+		putchar('}');
+		return;
+	}
 	if (!sn) {
 		fputs("null", stdout);
 		return;
@@ -331,6 +358,21 @@ static void json_snapshot(const struct mmt_snapshot *sn)
 		printf("%s\"%s\": %llu", c ? ", " : "", class_names[c],
 		       (unsigned long long)cls[c]);
 	printf("}}");
+}
+
+/* "damage": every kept line, and the totals */
+static void json_damage(const struct mmt_reader *r)
+{
+	uint64_t lost, unknown, n = mmt_reader_damage(r, &lost, &unknown);
+
+	printf(", \"damaged_parts\": %llu, \"events_lost_to_damage\": %llu, "
+	       "\"bytes_unknown\": %llu, \"damage\": [", (unsigned long long)n,
+	       (unsigned long long)lost, (unsigned long long)unknown);
+	for (uint64_t i = 0; i < n && mmt_reader_damage_msg(r, i); i++) {
+		printf("%s", i ? ", " : "");
+		json_str(mmt_reader_damage_msg(r, i));
+	}
+	putchar(']');
 }
 
 /* "free_causes": pages per cause in the snapshot window, with the kernel's
@@ -405,17 +447,19 @@ static void print_json(const char *path, struct mmt_reader *r,
 		       (unsigned long long)z->wmark_high);
 	}
 	printf("], \"snapshots\": {\"start\": ");
-	json_snapshot(mmt_reader_snapshot(r, 0));
+	json_snapshot(r, 0);
 	printf(", \"end\": ");
-	json_snapshot(mmt_reader_snapshot(r, 1));
+	json_snapshot(r, 1);
 	printf(", \"start_state\": ");
 	json_str(mmt_header_note(h, "import.start_state") ?
 		 mmt_header_note(h, "import.start_state") :
 		 mmt_reader_snapshot(r, 0) ? "snapshot" : "none");
 	printf("}, \"truncated\": ");
 	json_str(mmt_reader_stop_reason(r));
+	json_damage(r);
+	/* the first thing wrong: a read error, else the first damage */
 	printf(", \"error\": ");
-	json_str(s->error);
+	json_str(s->error ? s->error : mmt_reader_damage_msg(r, 0));
 	printf("}\n");
 }
 
@@ -452,11 +496,11 @@ int cmd_info(int argc, char **argv)
 		print_json(path, r, &s);
 	else
 		print_text(path, r, &s);
-	if (bad) {
+	if (bad) {	/* out of memory or a read error */
 		fprintf(stderr, "mmtrace info: %s\n", s.error);
 		rc = 1;
 	} else {
-		rc = trace_cli_stop_status("info", r);
+		rc = mmt_cmd_damage_status("info", r);
 	}
 	mmt_reader_close(r);
 	return rc;

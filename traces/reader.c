@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Trace reader.  Opens with the footer's block index when the file is
- * whole; otherwise walks the sections front to back and stops at the first
- * cut or damaged one, so a truncated file (power loss, SIGKILL, full disk)
- * still gives every whole block.  Iteration decodes a block a chunk of
+ * whole; otherwise walks the sections front to back, past damaged section
+ * headers, to the first cut one, so a truncated file (power loss, SIGKILL,
+ * full disk) still gives every whole block.  Damage is noted, never taken
+ * for absence or a truncation (FORMAT.md, "Reading a damaged file").  Iteration decodes a block a chunk of
  * events at a time into a small window, so the events reach the caller
  * while they are still in the cache (a whole block of struct mmt_event is
  * megabytes); mmt_reader_decode_block() decodes any whole block with
@@ -33,6 +34,9 @@ struct mmt_block_dec {
 	char err[320];
 };
 
+/* Damage lines kept for mmt_reader_damage_msg(); the count goes on. */
+#define DAMAGE_KEPT 16
+
 struct mmt_reader {
 	int fd;
 	int layout;			/* block layout = minor; -1 = 0 or 1 (minor 0) */
@@ -57,7 +61,19 @@ struct mmt_reader {
 
 	char stop[320];			/* truncation note, "" when whole */
 	char scan_err[320];		/* damaged section met while scanning */
+	uint64_t scan_err_block;	/* blocks before it */
+	uint64_t bad_hdr_first, bad_hdr_last;	/* damaged section headers met
+						 * while scanning, 0 none */
+	char snap_err[2][320];		/* why a snapshot is damaged */
 	char err[320];
+
+	/* damage (FORMAT.md, "Reading a damaged file") */
+	int skip_damaged;
+	uint64_t nr_damage, events_lost, bytes_unknown;
+	char damage[DAMAGE_KEPT][320];
+	uint8_t *damaged;		/* [nblocks]: block skipped and counted;
+					 * allocated at the first */
+	uint64_t cur_decoded;		/* events of the current block so far */
 
 	/* iteration: win[wpos, wlen) decoded and not yet returned */
 	struct mmt_block_dec *dec;
@@ -83,6 +99,19 @@ static void fmt(char *dst, size_t len, const char *f, ...)
 	va_start(ap, f);
 	vsnprintf(dst, len, f, ap);
 	va_end(ap);
+}
+
+/* One more damaged part: its line is kept when there is room. */
+static void note_damage(struct mmt_reader *r, const char *f, ...)
+{
+	va_list ap;
+
+	if (r->nr_damage < DAMAGE_KEPT) {
+		va_start(ap, f);
+		vsnprintf(r->damage[r->nr_damage], sizeof(r->damage[0]), f, ap);
+		va_end(ap);
+	}
+	r->nr_damage++;
 }
 
 static int pread_all(int fd, void *buf, size_t len, uint64_t off)
@@ -399,31 +428,71 @@ static int load_index_names(struct mmt_reader *r, struct mmt_cur *c,
 	return 0;
 }
 
-/* The footer and the index it points to; 0 when both are sound. */
-static int load_index(struct mmt_reader *r, uint64_t data_start,
-		      struct mmt_block_dec *d)
+/* The reason part of a "FILE: offset N: reason" message about `off`. */
+static const char *reason_of(const struct mmt_reader *r, const char *msg,
+			     uint64_t off)
+{
+	char pre[400];
+	int n = snprintf(pre, sizeof(pre), "%s: offset %llu: ", r->path,
+			 (unsigned long long)off);
+
+	return n > 0 && !strncmp(msg, pre, (size_t)n) ? msg + n : msg;
+}
+
+struct footer {
+	uint64_t index_off, nr_blocks, nr_events;
+};
+
+/* The last 32 bytes, when their magic and crc check out: 0, else -1. */
+static int read_footer(const struct mmt_reader *r, uint64_t data_start,
+		       struct footer *fo)
 {
 	uint8_t f[MMT_FOOTER_LEN];
-	struct mmt_sec_hdr h;
 
 	if (r->size < data_start + MMT_FOOTER_LEN ||
 	    pread_all(r->fd, f, sizeof(f), r->size - MMT_FOOTER_LEN) ||
 	    mmt_le32(f + 28) != MMT_FOOTER_MAGIC ||
 	    mmt_le32(f + 24) != mmt_crc32c(0, f, 24))
 		return -1;
-	uint64_t at = mmt_le64(f), nb = mmt_le64(f + 8), ne = mmt_le64(f + 16);
-	if (at < data_start || at >= r->size - MMT_FOOTER_LEN ||
-	    load_section(r, at, d, d->dctx, &h, r->budget) ||
-	    h.kind != MMT_SEC_INDEX)
+	fo->index_off = mmt_le64(f);
+	fo->nr_blocks = mmt_le64(f + 8);
+	fo->nr_events = mmt_le64(f + 16);
+	return 0;
+}
+
+/* The index a sound footer points to; 0 when it checks out, else -1 with
+ * why it does not in `why`. */
+static int load_index(struct mmt_reader *r, uint64_t data_start,
+		      const struct footer *fo, struct mmt_block_dec *d,
+		      char *why, size_t whylen)
+{
+	struct mmt_sec_hdr h;
+	uint64_t at = fo->index_off;
+
+	if (at < data_start || at >= r->size - MMT_FOOTER_LEN) {
+		fmt(why, whylen, "the footer's index offset is outside the file");
 		return -1;
+	}
+	if (load_section(r, at, d, d->dctx, &h, r->budget)) {
+		fmt(why, whylen, "%s", reason_of(r, d->err, at));
+		return -1;
+	}
+	if (h.kind != MMT_SEC_INDEX) {
+		fmt(why, whylen, "section kind %u, not an index", h.kind);
+		return -1;
+	}
 	struct mmt_cur c = { d->raw, d->raw + h.raw_len, 0, &r->budget };
+	fmt(why, whylen, "its entries do not match the footer or the file");
 	if (mmt_index_decode(&c, data_start, at, r->snap_off, &r->blocks,
-			     &r->nblocks) || r->nblocks != nb)
+			     &r->nblocks) || r->nblocks != fo->nr_blocks) {
+		if (c.why[0])
+			fmt(why, whylen, "%s", c.why);
 		return -1;
+	}
 	r->cap_blocks = r->nblocks;
 	for (uint64_t i = 0; i < r->nblocks; i++)
 		r->nr_events += r->blocks[i].nr_events;
-	if (r->nr_events != ne)
+	if (r->nr_events != fo->nr_events)
 		return -1;
 	return load_index_names(r, &c, data_start, at);
 }
@@ -436,50 +505,119 @@ static void set_stop(struct mmt_reader *r, uint64_t off, const char *why)
 	    (unsigned long long)r->nblocks, (unsigned long long)r->nr_events);
 }
 
-static int is_footer(const struct mmt_reader *r, uint64_t off)
+/* After a damaged section header: the first offset in [off, limit) where
+ * a section header checks out (magic and crc; the bytes of a zstd payload
+ * pass both practically never), or 0 when none does. */
+static uint64_t resync(const struct mmt_reader *r, uint64_t off,
+		       uint64_t limit)
 {
-	uint8_t f[MMT_FOOTER_LEN];
-	return r->size - off == MMT_FOOTER_LEN &&
-	       !pread_all(r->fd, f, sizeof(f), off) &&
-	       mmt_le32(f + 28) == MMT_FOOTER_MAGIC &&
-	       mmt_le32(f + 24) == mmt_crc32c(0, f, 24);
+	enum { CHUNK = 1 << 16 };
+	uint8_t *buf = malloc(CHUNK + MMT_SEC_HDR_LEN);
+	struct mmt_sec_hdr h;
+	uint64_t found = 0;
+
+	while (buf && !found && off + MMT_SEC_HDR_LEN <= limit) {
+		size_t n = limit - off < CHUNK + MMT_SEC_HDR_LEN ?
+			   (size_t)(limit - off) : CHUNK + MMT_SEC_HDR_LEN;
+		const uint8_t *p = buf, *end = buf + n - MMT_SEC_HDR_LEN + 1;
+
+		if (pread_all(r->fd, buf, n, off))
+			break;
+		while (p < end && (p = memmem(p, (size_t)(end - p) + 3, "MMTS", 4)) &&
+		       p < end) {
+			if (!mmt_sec_hdr_unpack(p, &h)) {
+				found = off + (uint64_t)(p - buf);
+				break;
+			}
+			p++;
+		}
+		off += n - MMT_SEC_HDR_LEN + 1;
+	}
+	free(buf);
+	return found;
 }
 
-/* No usable footer: walk the section headers from the front.  Payloads are
- * not read here (their checksums are checked when decoded). */
-static int scan_sections(struct mmt_reader *r, uint64_t off)
+/* A section header that fails its crc, met while walking: noted, and the
+ * walk goes on at the next sound header.  Returns where, 0 for none. */
+static uint64_t bad_header(struct mmt_reader *r, uint64_t off, uint64_t limit)
+{
+	uint64_t next = resync(r, off + 1, limit);
+	uint64_t lost = (next ? next : limit) - off;
+
+	if (!r->bad_hdr_first)
+		r->bad_hdr_first = off;
+	r->bad_hdr_last = off;
+	r->bytes_unknown += lost;
+	if (!r->scan_err[0]) {	/* where strict iteration stops */
+		fmt(r->scan_err, sizeof(r->scan_err),
+		    "%s: offset %llu: corrupt section header", r->path,
+		    (unsigned long long)off);
+		r->scan_err_block = r->nblocks;
+	}
+	if (next)
+		note_damage(r, "%s: offset %llu: damaged section header: %llu "
+			    "bytes skipped to the next sound section, at offset "
+			    "%llu (the events in them are unknown)", r->path,
+			    (unsigned long long)off, (unsigned long long)lost,
+			    (unsigned long long)next);
+	else
+		note_damage(r, "%s: offset %llu: damaged section header: no "
+			    "sound section after it (%llu bytes unreadable)",
+			    r->path, (unsigned long long)off,
+			    (unsigned long long)lost);
+	return next;
+}
+
+/* No usable index: walk the section headers from `off` to the end of the
+ * file.  `fo` is the footer when it checks out (then the index it points
+ * to did not).  Payloads are not read here (their checksums are checked
+ * when decoded). */
+static int scan_sections(struct mmt_reader *r, uint64_t off,
+			 const struct footer *fo)
 {
 	uint8_t hb[MMT_SEC_HDR_LEN];
 	struct mmt_sec_hdr h;
+	int after_index = 0;
 
 	for (;;) {
 		if (off == r->size) {
-			set_stop(r, off, "truncated (no index)");
+			set_stop(r, off, after_index ? "truncated (no footer)" :
+				 "truncated (no index)");
+			return 0;
+		}
+		if (fo && off == fo->index_off)
+			return 0;	/* the damaged index: the last section */
+		if (r->size - off == MMT_FOOTER_LEN && (fo || after_index)) {
+			if (!fo)	/* its place, and read_footer() refused it */
+				note_damage(r, "%s: offset %llu: damaged footer "
+					    "(magic or checksum): blocks found by "
+					    "walking the sections", r->path,
+					    (unsigned long long)off);
 			return 0;
 		}
 		if (off + MMT_SEC_HDR_LEN > r->size) {
-			if (is_footer(r, off))
-				return 0;	/* whole file, unusable index */
 			set_stop(r, r->size, "truncated");
 			return 0;
 		}
 		if (pread_all(r->fd, hb, sizeof(hb), off))
 			return -1;
 		if (mmt_sec_hdr_unpack(hb, &h)) {
-			set_stop(r, off, "damaged section header");
-			fmt(r->scan_err, sizeof(r->scan_err),
-			    "%s: offset %llu: corrupt section header",
-			    r->path, (unsigned long long)off);
-			return 0;
+			off = bad_header(r, off, fo ? r->size - MMT_FOOTER_LEN :
+					 r->size);
+			after_index = 0;
+			if (!off)
+				return 0;
+			continue;
 		}
 		uint64_t end = off + MMT_SEC_HDR_LEN + h.comp_len;
 		if (end > r->size) {
 			set_stop(r, r->size, "truncated");
 			return 0;
 		}
+		after_index = h.kind == MMT_SEC_INDEX;
 		if (h.kind == MMT_SEC_EVENTS) {
 			struct mmt_blk b = { off, h.min_ts, h.max_ts, h.nr_events,
-					 h.comp_len, h.raw_len };
+					     h.comp_len, h.raw_len };
 			if (add_block(r, &b))
 				return -1;
 		} else if (h.kind == MMT_SEC_SNAP_START) {
@@ -495,11 +633,39 @@ static int scan_sections(struct mmt_reader *r, uint64_t off)
 	}
 }
 
+/* Blocks from the index when footer and index check out; otherwise from
+ * a walk of the sections, and a damaged footer or index is noted. */
+static int find_blocks(struct mmt_reader *r, uint64_t data)
+{
+	uint64_t budget = r->budget;
+	struct footer fo;
+	char why[320];
+
+	if (read_footer(r, data, &fo))
+		return scan_sections(r, data, NULL);
+	if (!load_index(r, data, &fo, r->dec, why, sizeof(why)))
+		return 0;
+	free(r->blocks);
+	r->blocks = NULL;
+	r->cap_blocks = 0;
+	r->budget = budget;
+	r->nblocks = r->nr_events = 0;
+	r->nnames = 0;
+	r->snap_off[0] = r->snap_off[1] = 0;
+	note_damage(r, "%s: offset %llu: damaged index (%s): blocks found by "
+		    "walking the sections", r->path,
+		    (unsigned long long)fo.index_off, why);
+	return scan_sections(r, data, &fo);
+}
+
+/* errno tells the caller what failed: `e` (the system's reason when the
+ * file could not be read) or EBADMSG (it is not a readable trace). */
 static struct mmt_reader *open_fail(struct mmt_reader *r, char *err,
-				    size_t errlen, const char *msg)
+				    size_t errlen, const char *msg, int e)
 {
 	snprintf(err, errlen, "%s", msg);
 	mmt_reader_close(r);
+	errno = e;
 	return NULL;
 }
 
@@ -522,27 +688,30 @@ struct mmt_reader *mmt_reader_open(const char *path, char *err, size_t errlen)
 	}
 	r->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0 || fstat(r->fd, &st) < 0) {
-		fmt(msg, sizeof(msg), "%s: %s", path, strerror(errno));
-		return open_fail(r, err, errlen, msg);
+		int e = errno;
+
+		fmt(msg, sizeof(msg), "%s: %s", path, strerror(e));
+		return open_fail(r, err, errlen, msg, e);
 	}
 	if (!S_ISREG(st.st_mode)) {
 		fmt(msg, sizeof(msg), "%s: not a regular file", path);
-		return open_fail(r, err, errlen, msg);
+		return open_fail(r, err, errlen, msg,
+				 S_ISDIR(st.st_mode) ? EISDIR : EINVAL);
 	}
 	r->size = (uint64_t)st.st_size;
 	if (r->size < MMT_PREAMBLE_LEN || pread_all(r->fd, pre, sizeof(pre), 0)) {
 		fmt(msg, sizeof(msg), "%s: offset %llu: truncated header", path,
 		    (unsigned long long)r->size);
-		return open_fail(r, err, errlen, msg);
+		return open_fail(r, err, errlen, msg, EBADMSG);
 	}
 	if (memcmp(pre, MMT_MAGIC, 8)) {
 		fmt(msg, sizeof(msg), "%s: offset 0: not an mmtrace file (bad magic)", path);
-		return open_fail(r, err, errlen, msg);
+		return open_fail(r, err, errlen, msg, EBADMSG);
 	}
 	if (mmt_le16(pre + 8) > MMT_FORMAT_VERSION) {
 		fmt(msg, sizeof(msg), "%s: offset 8: format version %u is newer than this reader's %u",
 		    path, mmt_le16(pre + 8), MMT_FORMAT_VERSION);
-		return open_fail(r, err, errlen, msg);
+		return open_fail(r, err, errlen, msg, EBADMSG);
 	}
 	r->layout = mmt_le16(pre + 10);
 	if (r->layout == 0)
@@ -555,29 +724,19 @@ struct mmt_reader *mmt_reader_open(const char *path, char *err, size_t errlen)
 			    path, (unsigned long long)r->size);
 		else
 			fmt(msg, sizeof(msg), "%s", r->dec->err);
-		return open_fail(r, err, errlen, msg);
+		return open_fail(r, err, errlen, msg, EBADMSG);
 	}
 	struct mmt_cur c = { r->dec->raw, r->dec->raw + h.raw_len, 0, &r->budget };
 	if (h.kind != MMT_SEC_HEADER || mmt_header_decode(&c, &r->hdr)) {
 		fmt(msg, sizeof(msg), "%s: offset %d: malformed header section%s%s",
 		    path, MMT_PREAMBLE_LEN, c.why[0] ? ": " : "", c.why);
-		return open_fail(r, err, errlen, msg);
+		return open_fail(r, err, errlen, msg, EBADMSG);
 	}
 	mmt_ev_limits_init(&r->lim, &r->hdr);
 	uint64_t data = MMT_PREAMBLE_LEN + MMT_SEC_HDR_LEN + (uint64_t)h.comp_len;
-	uint64_t budget = r->budget;
-	if (load_index(r, data, r->dec)) {
-		free(r->blocks);
-		r->blocks = NULL;
-		r->cap_blocks = 0;
-		r->budget = budget;
-		r->nblocks = r->nr_events = 0;
-		r->nnames = 0;
-		r->snap_off[0] = r->snap_off[1] = 0;
-		if (scan_sections(r, data)) {
-			fmt(msg, sizeof(msg), "%s: read error or out of memory", path);
-			return open_fail(r, err, errlen, msg);
-		}
+	if (find_blocks(r, data)) {
+		fmt(msg, sizeof(msg), "%s: read error or out of memory", path);
+		return open_fail(r, err, errlen, msg, EIO);
 	}
 	return r;
 }
@@ -597,6 +756,7 @@ void mmt_reader_close(struct mmt_reader *r)
 	free(r->names_off);
 	free(r->win);
 	free(r->blocks);
+	free(r->damaged);
 	free(r->path);
 	free(r);
 }
@@ -610,6 +770,7 @@ const struct mmt_snapshot *mmt_reader_snapshot(struct mmt_reader *r, int which)
 {
 	static const char *const name[2] = { "start snapshot", "end snapshot" };
 	struct mmt_sec_hdr h;
+	char why[320];
 
 	if (which < 0 || which > 1 || !r->snap_off[which])
 		return NULL;
@@ -621,11 +782,15 @@ const struct mmt_snapshot *mmt_reader_snapshot(struct mmt_reader *r, int which)
 	struct mmt_block_dec d = { 0 };
 	if (load_section(r, r->snap_off[which], &d, r->dec->dctx, &h,
 			 r->budget)) {
-		fmt(r->err, sizeof(r->err), "%s", d.err);
+		fmt(why, sizeof(why), "%s", d.err);
+	} else if (h.kind != (which ? MMT_SEC_SNAP_END : MMT_SEC_SNAP_START)) {
+		fmt(why, sizeof(why), "%s: offset %llu: section kind %u, "
+		    "not a snapshot", r->path,
+		    (unsigned long long)r->snap_off[which], h.kind);
 	} else {
 		struct mmt_cur c = { d.raw, d.raw + h.raw_len, 0, &r->budget };
 		if (mmt_snapshot_decode(&c, &r->snap[which], &r->hdr))
-			fmt(r->err, sizeof(r->err), "%s: offset %llu: malformed %s%s%s",
+			fmt(why, sizeof(why), "%s: offset %llu: malformed %s%s%s",
 			    r->path, (unsigned long long)r->snap_off[which],
 			    name[which], c.why[0] ? ": " : "", c.why);
 		else
@@ -633,7 +798,57 @@ const struct mmt_snapshot *mmt_reader_snapshot(struct mmt_reader *r, int which)
 	}
 	free(d.comp);
 	free(d.raw);
+	if (r->snap_state[which] < 0) {
+		fmt(r->err, sizeof(r->err), "%s", why);	/* as before */
+		fmt(r->snap_err[which], sizeof(r->snap_err[which]),
+		    "%s: offset %llu: %s damaged: %s", r->path,
+		    (unsigned long long)r->snap_off[which], name[which],
+		    reason_of(r, why, r->snap_off[which]));
+		note_damage(r, "%s", r->snap_err[which]);
+	}
 	return r->snap_state[which] > 0 ? &r->snap[which] : NULL;
+}
+
+/* A snapshot the walk did not find, where a damaged section header sat:
+ * the start one is written before the first block, the end one after
+ * the last, so a damaged header there may have been it. */
+static int snap_hidden(const struct mmt_reader *r, int which)
+{
+	if (!r->bad_hdr_first)
+		return 0;
+	if (!r->nblocks)
+		return 1;
+	return which ? r->bad_hdr_last > r->blocks[r->nblocks - 1].off :
+		       r->bad_hdr_first < r->blocks[0].off;
+}
+
+int mmt_reader_snapshot_state(struct mmt_reader *r, int which,
+			      const char **why)
+{
+	static const char *const none = "";
+
+	if (why)
+		*why = none;
+	if (which < 0 || which > 1)
+		return 0;
+	if (mmt_reader_snapshot(r, which))
+		return 1;
+	if (r->snap_off[which]) {
+		if (why)
+			*why = r->snap_err[which];
+		return -1;
+	}
+	if (!snap_hidden(r, which))
+		return 0;
+	if (!r->snap_err[which][0])
+		fmt(r->snap_err[which], sizeof(r->snap_err[which]),
+		    "%s: offset %llu: %s snapshot not found: a damaged section "
+		    "header sits where it would be", r->path,
+		    (unsigned long long)(which ? r->bad_hdr_last : r->bad_hdr_first),
+		    which ? "end" : "start");
+	if (why)
+		*why = r->snap_err[which];
+	return -1;
 }
 
 /* ---- names ------------------------------------------------------------------ */
@@ -688,6 +903,8 @@ const struct mmt_names *mmt_reader_names(struct mmt_reader *r)
 	r->names.recorded = !!(r->hdr.flags & MMT_HDR_NAMES);
 	r->names_state = 1;
 out:
+	if (r->names_state < 0)
+		note_damage(r, "%s (process and call-site names)", r->err);
 	mmt_names_build_free(b);
 	mmt_block_dec_free(d);
 	return r->names_state > 0 ? &r->names : NULL;
@@ -732,8 +949,38 @@ static int open_block(struct mmt_reader *r, const struct sel *sel)
 		corrupt_block(r, r->next_block, "", r->err, sizeof(r->err));
 		return -1;
 	}
+	r->cur_decoded = 0;
 	r->next_block++;
 	return 0;
+}
+
+/* Block i failed (r->err says how) after `decoded` of its events: with
+ * skipping on, it is noted once (passes after a rewind meet it again)
+ * and iteration goes on at block i + 1; returns 1 then, else 0. */
+static int skip_block(struct mmt_reader *r, uint64_t i, uint64_t decoded)
+{
+	const struct mmt_blk *b = &r->blocks[i];
+
+	if (!r->skip_damaged)
+		return 0;
+	if (!r->damaged && !(r->damaged = calloc(r->nblocks, 1)))
+		return 0;	/* out of memory: stop, as strict reading does */
+	if (!r->damaged[i]) {
+		uint64_t lost = b->nr_events > decoded ? b->nr_events - decoded : 0;
+
+		r->damaged[i] = 1;
+		r->events_lost += lost;
+		note_damage(r, "%s: offset %llu: event block %llu damaged (%s): "
+			    "%llu of its %u events lost", r->path,
+			    (unsigned long long)b->off, (unsigned long long)i,
+			    reason_of(r, r->err, b->off),
+			    (unsigned long long)lost, b->nr_events);
+	}
+	mmt_block_cur_free(r->cur);
+	r->cur = NULL;
+	r->next_block = i + 1;
+	r->err[0] = 0;
+	return 1;
 }
 
 /* After a seek: drops the events before the seek time at the start of
@@ -779,15 +1026,20 @@ static void refill(struct mmt_reader *r, const struct sel *sel)
 		int64_t n;
 		int done;
 
+		if (!r->cur && r->scan_err[0] && !r->skip_damaged &&
+		    r->next_block >= r->scan_err_block) {
+			/* strict: the walk met a damaged header here */
+			fmt(r->err, sizeof(r->err), "%s", r->scan_err);
+			r->failed = 1;
+			break;
+		}
 		if (!r->cur && r->next_block >= r->nblocks) {
-			if (r->scan_err[0]) {
-				fmt(r->err, sizeof(r->err), "%s", r->scan_err);
-				r->failed = 1;
-			}
 			r->wend = 1;
 			break;
 		}
 		if (!r->cur && open_block(r, sel)) {
+			if (skip_block(r, r->next_block, 0))
+				continue;
 			r->failed = 1;
 			break;
 		}
@@ -796,9 +1048,12 @@ static void refill(struct mmt_reader *r, const struct sel *sel)
 			corrupt_block(r, r->next_block - 1,
 				      mmt_block_cur_why(r->cur), r->err,
 				      sizeof(r->err));
+			if (skip_block(r, r->next_block - 1, r->cur_decoded))
+				continue;
 			r->failed = 1;
 			break;
 		}
+		r->cur_decoded += (uint64_t)n;
 		r->wlen += r->seeking ? seek_skip(r, (uint32_t)n) : (uint32_t)n;
 		if (done) {
 			cur_done(r);
@@ -915,6 +1170,44 @@ int mmt_reader_rewind(struct mmt_reader *r)
 const char *mmt_reader_error(const struct mmt_reader *r)
 {
 	return r->err[0] ? r->err : NULL;
+}
+
+void mmt_reader_set_skip_damaged(struct mmt_reader *r, int on)
+{
+	r->skip_damaged = on;
+}
+
+uint64_t mmt_reader_damage(const struct mmt_reader *r, uint64_t *events_lost,
+			   uint64_t *bytes_unknown)
+{
+	if (events_lost)
+		*events_lost = r->events_lost;
+	if (bytes_unknown)
+		*bytes_unknown = r->bytes_unknown;
+	return r->nr_damage;
+}
+
+const char *mmt_reader_damage_msg(const struct mmt_reader *r, uint64_t i)
+{
+	return i < r->nr_damage && i < DAMAGE_KEPT ? r->damage[i] : NULL;
+}
+
+int mmt_reader_print_damage(const struct mmt_reader *r, FILE *f,
+			    const char *prefix)
+{
+	uint64_t n = r->nr_damage;
+
+	for (uint64_t i = 0; i < n && i < DAMAGE_KEPT; i++)
+		fprintf(f, "%s: %s\n", prefix, r->damage[i]);
+	if (n > DAMAGE_KEPT)
+		fprintf(f, "%s: %s: and %llu more damaged parts\n", prefix,
+			r->path, (unsigned long long)(n - DAMAGE_KEPT));
+	if (r->stop[0])
+		fprintf(f, "%s: %s\n", prefix, r->stop);
+	if (r->events_lost && n > 1)
+		fprintf(f, "%s: %s: %llu events lost to damage in all\n", prefix,
+			r->path, (unsigned long long)r->events_lost);
+	return n || r->stop[0];
 }
 
 const char *mmt_reader_stop_reason(const struct mmt_reader *r)

@@ -41,7 +41,9 @@ static void usage(FILE *f)
 	      "spread (min..max) where several traces share settings.\n\n"
 	      "  -o, --output DIR   also write DIR/validate.tsv, validate.json,\n"
 	      "                     validate.md, index.html and DIR/runs/\n"
-	      "                     (one replay folder per trace and settings)\n"
+	      "                     (one replay folder per trace and settings);\n"
+	      "                     refused when DIR exists and is not empty\n"
+	      "  -f, --force        write into a DIR that is not empty\n"
 	      "      --json         print JSON instead of the table\n"
 	      "  -j, --jobs N       parallel replays (default: online cpus)\n"
 	      "  -h, --help         this help\n\n"
@@ -51,8 +53,11 @@ static void usage(FILE *f)
 	      "way and is within 1.5x of the measured ratio; no model allocation\n"
 	      "failure where the kernel had no OOM kill; the end unusable index\n"
 	      "at order 9 within 0.05.  docs/validate.md has the definitions.\n\n"
-	      "Exit status: 0 done (whatever the verdicts), 1 a trace is\n"
-	      "unreadable or a replay failed, 2 usage.\n\n"
+	      "Exit status: 0 done (whatever the verdicts); 1 a trace cannot be\n"
+	      "read, or a replay failed; 2 usage (also DIR not empty without\n"
+	      "--force); 3 a trace is truncated or damaged (replayed as far as\n"
+	      "readable, the damage said on stderr; traces/FORMAT.md) or is not\n"
+	      "a trace.\n\n"
 	      "EXAMPLES\n"
 	      "  A trace against itself (one group, two runs):\n"
 	      "    mmtrace validate trace.mmt trace.mmt\n"
@@ -121,7 +126,10 @@ static int add_trace(struct vl_result *v, const char *path)
 	unsigned g;
 
 	if (!rd) {
+		int e = errno;	/* EBADMSG: not a trace (exit 3) */
+
 		fprintf(stderr, "mmtrace validate: %s\n", err);
+		errno = e;
 		return -1;
 	}
 	pol = trace_policy(mmt_reader_header(rd));
@@ -200,6 +208,7 @@ static void child(const struct vl_result *v, const char *dir, unsigned t,
 	o.mode = MMT_REPLAY_POLICY;
 	o.sets = (const char *const *)v->group[g].sets;
 	o.nr_sets = v->group[g].nr_sets;
+	o.host_fits = v->have_pooled ? &v->pooled : NULL;
 	if (dir) {
 		run_dir(v, dir, t, g, out, sizeof(out));
 		o.outdir = out;
@@ -241,6 +250,13 @@ static int collect(struct vl_result *v, struct job *j)
 	}
 	r->rc = m.rc;
 	r->res = m.res;
+	/* 3: a damaged or cut trace, replayed as far as readable (said
+	 * once, under the trace's own settings) */
+	if (m.rc == 3 && r->res.events_replayed) {
+		if (j->g == v->trace[j->t].group)
+			fprintf(stderr, "mmtrace validate: %s\n", m.err);
+		return 0;
+	}
 	if (m.rc) {
 		fprintf(stderr, "mmtrace validate: replay of %s under %c: %s\n",
 			v->trace[j->t].path, v->group[j->g].label, m.err);
@@ -249,9 +265,13 @@ static int collect(struct vl_result *v, struct job *j)
 	return 0;
 }
 
-static int run_all(struct vl_result *v, const char *dir, unsigned jobs)
+/* Every trace under every group's settings, or (own) each trace under
+ * its own settings only. */
+static int run_all(struct vl_result *v, const char *dir, unsigned jobs,
+		   int own)
 {
-	unsigned n = v->nr_traces * v->nr_groups, next = 0, done = 0;
+	unsigned n = own ? v->nr_traces : v->nr_traces * v->nr_groups;
+	unsigned next = 0, done = 0;
 	struct job *run = calloc(jobs, sizeof(*run));
 	unsigned running = 0;
 	int tty = isatty(2), rc = 0;
@@ -269,8 +289,8 @@ static int run_all(struct vl_result *v, const char *dir, unsigned jobs)
 				next = n;
 				break;
 			}
-			j->t = next / v->nr_groups;
-			j->g = next % v->nr_groups;
+			j->t = own ? next : next / v->nr_groups;
+			j->g = own ? v->trace[next].group : next % v->nr_groups;
 			j->fd = p[0];
 			j->pid = fork();
 			if (j->pid == 0) {
@@ -298,7 +318,8 @@ static int run_all(struct vl_result *v, const char *dir, unsigned jobs)
 		running--;
 		done++;
 		if (tty)
-			fprintf(stderr, "\rvalidate: %u/%u replays", done, n);
+			fprintf(stderr, "\rvalidate: %s %u/%u", own ?
+				"calibration replays" : "replays", done, n);
 	}
 	if (tty)
 		fputc('\n', stderr);
@@ -365,24 +386,28 @@ int cmd_validate(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dir = NULL;
-	int json = 0, c, rc = 2;
+	int json = 0, c, rc = 2, force = 0;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned jobs = ncpu > 0 ? (unsigned)ncpu : 1;
 	struct vl_result *v;
 	char *end;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:j:fh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			dir = optarg;
 			break;
 		case 'J':
 			json = 1;
+			break;
+		case 'f':
+			force = 1;
 			break;
 		case 'j': {
 			unsigned long n = strtoul(optarg, &end, 10);
@@ -417,9 +442,14 @@ int cmd_validate(int argc, char **argv)
 	if (!v)
 		return 1;
 	rc = 1;
+	if (dir && (rc = mmt_cmd_check_outdir("validate", dir, force)))
+		goto out;
+	rc = 1;
 	for (int i = optind; i < argc; i++)
-		if (add_trace(v, argv[i]) < 0)
+		if (add_trace(v, argv[i]) < 0) {
+			rc = errno == EBADMSG ? 3 : 1;
 			goto out;
+		}
 	v->runs = calloc((size_t)v->nr_traces * v->nr_groups, sizeof(*v->runs));
 	if (!v->runs || vl_counters_init(v) < 0)
 		goto out;
@@ -428,7 +458,17 @@ int cmd_validate(int argc, char **argv)
 			   sizeof(*v->across));
 	if (!v->same || !v->across)
 		goto out;
-	if (run_all(v, dir, jobs) < 0)
+	/* first the host's costs, from every trace's own durations, then
+	 * every replay with them */
+	if (run_all(v, NULL, jobs, 1) < 0)
+		goto out;
+	for (unsigned t = 0; t < v->nr_traces; t++)
+		for (int i = 0; i < MMT_REPLAY_NR_FITS; i++)
+			for (int k = 0; k < 10; k++)
+				v->pooled.v[i][k] += vl_run(v, t, v->trace[t].group)->
+						     res.fit_sums.v[i][k];
+	v->have_pooled = 1;
+	if (run_all(v, dir, jobs, 0) < 0)
 		goto out;
 	for (unsigned t = 0; t < v->nr_traces; t++)
 		if (vl_run(v, t, v->trace[t].group)->res.stopped_early)
@@ -447,6 +487,9 @@ int cmd_validate(int argc, char **argv)
 	if (dir && write_outputs(v, dir) < 0)
 		goto out;
 	rc = 0;
+	for (unsigned i = 0; i < v->nr_traces * v->nr_groups; i++)
+		if (v->runs[i].rc == 3)
+			rc = 3;		/* from damaged or cut traces */
 out:
 	result_free(v);
 	return rc;

@@ -20,6 +20,13 @@ enum mmt_replay_start { MMT_START_AUTO = 0, MMT_START_SNAPSHOT,
 
 #define MMT_REPLAY_MAX_COUNTERS 96
 
+/* The cost fits (docs/replay-output.md calibration.tsv): direct reclaim,
+ * compaction, node reclaim and kswapd, each y = a + b x1 + c x2 by least
+ * squares, kept as running sums (n, s1, s2, sy, s11, s12, s22, s1y, s2y,
+ * syy), so that the fits of several traces of one host can be pooled. */
+#define MMT_REPLAY_NR_FITS 4
+struct mmt_fit_sums { double v[MMT_REPLAY_NR_FITS][10]; };
+
 struct mmt_replay_opts {
 	const char *trace;		/* path of the .mmt file */
 	const char *outdir;		/* created if missing; NULL = no files */
@@ -31,7 +38,13 @@ struct mmt_replay_opts {
 	unsigned nr_sets;
 	uint64_t sample_ns;		/* 0: about 200 samples over the trace */
 	int progress;			/* 1: progress on stderr (a terminal) */
+	/* NULL: every cost is fitted on this trace's own durations; else
+	 * on these sums (several traces of one host pooled: validate) */
+	const struct mmt_fit_sums *host_fits;
 	int print_table;		/* 1: model-vs-kernel / mirror text on stdout */
+	const char *who;		/* prefix of stderr lines; NULL: "mmtrace replay" */
+	int quiet_damage;		/* 1: the trace's damage is not printed (the
+					 * caller says it once), still counted */
 };
 
 /* The headline figures, also written to summary.json. */
@@ -43,7 +56,10 @@ struct mmt_replay_result {
 	 * and events_total counts the events readable up to the cut. */
 	uint64_t events_total;
 	int events_total_known;
-	int stopped_early;
+	int stopped_early;		/* truncated trace, or a read error */
+	/* damage of the trace (traces/FORMAT.md): parts damaged, events of
+	 * the blocks skipped (replayed as if lost) */
+	uint64_t damaged_parts, events_lost_damage;
 	/* policy mode: model vs kernel */
 	uint64_t model_fallbacks, kernel_fallbacks;
 	uint64_t model_direct_reclaims, kernel_direct_reclaims;
@@ -74,6 +90,12 @@ struct mmt_replay_result {
 	 * model's would-be OOM kills, `alloc_fail` every failed attempt,
 	 * THP attempts that fell back to 4 KiB pages included */
 	uint64_t demand_alloc_fail;
+	/* policy mode: this trace's own cost-fit sums (whatever host_fits
+	 * said), and the fits the replay used: base ns, ns per x1 and x2
+	 * page, r2, pairs, fitted (0: model default) */
+	struct mmt_fit_sums fit_sums;
+	struct { double a, b, c, r2; uint64_t n; int fitted; }
+		fit[MMT_REPLAY_NR_FITS];
 };
 
 /* Creates DIR (with its parents) and DIR/NAME for writing, truncated, as
@@ -81,10 +103,22 @@ struct mmt_replay_result {
  * errno set.  For the tools that write beside run folders. */
 FILE *mmt_replay_create(const char *dir, const char *name);
 
-/* Exit-code style result: 0 ok (also for a truncated trace, with a
- * warning on stderr), 1 runtime/trace error, 2 bad option (unknown sysctl,
- * bad value, bad topology).  err gets a one-line message for 1 and 2. */
+/* Exit-code style result (README, "Exit status"): 0 ok; 1 runtime error
+ * (the trace or DIR cannot be read or written, out of memory, a host the
+ * model cannot hold); 2 bad option (unknown sysctl, bad value, bad
+ * topology); 3 the trace is damaged or truncated (the readable part was
+ * replayed and written; the damage went to stderr and summary.json), or
+ * cannot be replayed at all (not a trace, a damaged start snapshot, no
+ * readable event: nothing written).  err gets a one-line message for
+ * every status but 0 (for 3 with outputs: how much was replayed; the
+ * damage itself went to stderr unless quiet_damage). */
 int mmt_replay_run(const struct mmt_replay_opts *o,
 		   struct mmt_replay_result *res, char *err, size_t errlen);
+/* What compare checks once before its replays: the trace opens, has a
+ * sound start snapshot (or none, or o->start is MMT_START_INFERRED) and
+ * events (o->trace, o->start).  0, or 1 / 3 as
+ * mmt_replay_run with the message in err. */
+int mmt_replay_check_trace(const struct mmt_replay_opts *o, char *err,
+			   size_t errlen);
 
 #endif

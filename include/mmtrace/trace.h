@@ -230,12 +230,20 @@ struct mmt_reader;
 /* Opens a trace.  A truncated file (no footer) opens fine; the reader then
  * scans blocks from the front and mmt_reader_stop_reason() says where it
  * stopped.  NULL on error with "FILE: offset N: what" in err (e.g.
- * "truncated header", "not an mmtrace file", a newer major version). */
+ * "truncated header", "not an mmtrace file", a newer major version), and
+ * errno EBADMSG when the file is not a readable trace, or the system's
+ * reason (ENOENT, EACCES, EISDIR, ...) when it could not be read. */
 struct mmt_reader *mmt_reader_open(const char *path, char *err, size_t errlen);
 void mmt_reader_close(struct mmt_reader *r);
 const struct mmt_header *mmt_reader_header(const struct mmt_reader *r);
-/* which: 0 = start, 1 = end.  NULL when absent (e.g. truncated file). */
+/* which: 0 = start, 1 = end.  NULL when absent (e.g. truncated file) or
+ * damaged: mmt_reader_snapshot_state() tells which. */
 const struct mmt_snapshot *mmt_reader_snapshot(struct mmt_reader *r, int which);
+/* 1 present and sound, 0 absent (never written, or past the cut of a
+ * truncated file), -1 damaged: its section fails its checks, or a damaged
+ * section header sits where it would be (*why, unless NULL, names it). */
+int mmt_reader_snapshot_state(struct mmt_reader *r, int which,
+			      const char **why);
 /* 1 = an event was stored in *ev, 0 = end of events, -1 = error (corrupt
  * block: message via mmt_reader_error(); events before it were delivered). */
 int mmt_reader_next(struct mmt_reader *r, struct mmt_event *ev);
@@ -246,9 +254,29 @@ int mmt_reader_seek_time(struct mmt_reader *r, uint64_t t);
 int mmt_reader_rewind(struct mmt_reader *r);
 const char *mmt_reader_error(const struct mmt_reader *r);
 /* NULL for a complete file; otherwise e.g. "FILE: truncated at offset N:
- * 12 whole blocks (34567 events) readable", or "FILE: damaged section
- * header at offset N: ..." (then next() returns -1 after those blocks). */
+ * 12 whole blocks (34567 events) readable". */
 const char *mmt_reader_stop_reason(const struct mmt_reader *r);
+/* Damaged event blocks are skipped, their events counted as lost, and
+ * iteration goes on with the next whole block (through the index, or the
+ * next sound section header when there is none) instead of returning -1
+ * at the first.  Off by default; the commands turn it on (FORMAT.md,
+ * "Reading a damaged file"). */
+void mmt_reader_set_skip_damaged(struct mmt_reader *r, int on);
+/* Damaged parts met so far: at open (index, footer, section headers while
+ * walking), in snapshots loaded, in blocks read (each block once, however
+ * many passes).  *events_lost (unless NULL) gets the events of skipped
+ * blocks; *bytes_unknown the bytes skipped behind damaged section headers,
+ * whose events cannot be counted. */
+uint64_t mmt_reader_damage(const struct mmt_reader *r, uint64_t *events_lost,
+			   uint64_t *bytes_unknown);
+/* "FILE: offset N: what was damaged, and what was lost" of part i; NULL
+ * past the first 16 (the count goes on). */
+const char *mmt_reader_damage_msg(const struct mmt_reader *r, uint64_t i);
+/* The damage and the truncation met so far, one "PREFIX: line" each on f
+ * (with a total of events lost when several parts lost some).  Returns 1
+ * when there was any (the commands then exit 3), else 0. */
+int mmt_reader_print_damage(const struct mmt_reader *r, FILE *f,
+			    const char *prefix);
 /* Number of blocks and events per the index (0 when there is no index). */
 uint64_t mmt_reader_nr_blocks(const struct mmt_reader *r);
 uint64_t mmt_reader_file_bytes(const struct mmt_reader *r);
