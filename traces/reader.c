@@ -976,8 +976,7 @@ static int skip_block(struct mmt_reader *r, uint64_t i, uint64_t decoded)
 			    reason_of(r, r->err, b->off),
 			    (unsigned long long)lost, b->nr_events);
 	}
-	mmt_block_cur_free(r->cur);
-	r->cur = NULL;
+	cur_done(r);
 	r->next_block = i + 1;
 	r->err[0] = 0;
 	return 1;
