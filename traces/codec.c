@@ -419,18 +419,25 @@ static void topology_decode(struct mmt_cur *c, struct mmt_header *h)
 
 static void slab_caches_decode(struct mmt_cur *c, struct mmt_header *h)
 {
+	/* a slab is one block of at most max_order: no object, slab or
+	 * alignment is larger (an unknown page size: the largest, 1 MiB) */
+	uint64_t most = (uint64_t)(h->page_size ? h->page_size : 1u << 20)
+			<< h->max_order;
+
+	if (most > UINT32_MAX)
+		most = UINT32_MAX;
 	h->slab_caches = cur_array(c, "slab cache", &h->nr_slab_caches, 6,
 				   sizeof(*h->slab_caches), MMT_MAX_SLAB_CACHES);
 	for (uint32_t i = 0; i < h->nr_slab_caches && cur_next(c, i); i++) {
 		struct mmt_slab_cache *s = &h->slab_caches[i];
 
 		mmt_cur_text(c, "name", s->name, sizeof(s->name));
-		s->object_size = (uint32_t)mmt_cur_get(c, "object_size", UINT32_MAX);
-		s->slab_size = (uint32_t)mmt_cur_get(c, "slab_size", UINT32_MAX);
+		s->object_size = (uint32_t)mmt_cur_get(c, "object_size", most);
+		s->slab_size = (uint32_t)mmt_cur_get(c, "slab_size", most);
 		s->objs_per_slab = (uint32_t)mmt_cur_get(c, "objs_per_slab",
 							 UINT32_MAX);
 		s->order = (uint32_t)mmt_cur_get(c, "order", h->max_order);
-		s->align = (uint32_t)mmt_cur_get(c, "align", UINT32_MAX);
+		s->align = (uint32_t)mmt_cur_get(c, "align", most);
 	}
 	c->item = NULL;
 }
