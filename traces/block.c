@@ -411,8 +411,11 @@ struct dec_kind {
 	struct dec_col col[NF];
 	uint32_t mask;		/* delta-coded per kind (site excluded) */
 	uint32_t row_mask;	/* delta-coded per cache slot (layout 2) */
-	uint64_t (*rows)[NF];	/* [NSLOTS] when has_rows, else NULL */
+	uint64_t *rows;		/* [NSLOTS][nrow] when has_rows, else NULL:
+				 * a slot's value of field f at rix[f] */
 	int has_rows;		/* a slab kind of layout 2 */
+	unsigned nrow;
+	uint8_t rix[NF];
 	int has_site;
 	int sel;		/* decoded (mmt_block_decode_sel's kinds) */
 	unsigned kind;
@@ -729,20 +732,22 @@ static int row_columns(struct dec_kind *k, const uint16_t *pos, uint32_t n,
 
 	for (uint32_t i = 0; i < n; i++) {
 		struct mmt_event *e = &out[pos[i]];
-		uint64_t *row = k->rows[e->cache % NSLOTS];
+		uint64_t *row = k->rows + (size_t)(e->cache % NSLOTS) * k->nrow;
 		uint32_t m = k->row_mask;
 
 		while (m) {
 			int f = __builtin_ctz(m);
+			uint64_t *v = &row[k->rix[f]];
+
 			m &= m - 1;
 			if (rd_uv(&k->col[f], &d))
 				return -1;
-			row[f] += (uint64_t)mmt_unzigzag(d);
-			if (!in_range(&k->rng[f], row[f])) {
-				*bad = (struct bad_value){ f, row[f] };
+			*v += (uint64_t)mmt_unzigzag(d);
+			if (!in_range(&k->rng[f], *v)) {
+				*bad = (struct bad_value){ f, *v };
 				return -2;
 			}
-			put_field(e, ev_field[f].off, ev_field[f].size, row[f]);
+			put_field(e, ev_field[f].off, ev_field[f].size, *v);
 		}
 	}
 	return 0;
@@ -843,8 +848,8 @@ struct mmt_block_cur {
 	int full;			/* every kind and field selected */
 	struct dec_kind *dk;		/* [nk] of dk_cap */
 	unsigned dk_cap;
-	uint64_t (*rows)[NF];		/* [rows_cap * NSLOTS]: the slab kinds' */
-	unsigned rows_cap;
+	uint64_t *rows;			/* [rows_cap]: the slab kinds' rows */
+	size_t rows_cap;
 	struct chunk chunk;		/* pos: [pos_cap] */
 	size_t pos_cap;
 	char why[160];			/* a value out of range */
@@ -906,23 +911,35 @@ static int cur_room_kinds(struct mmt_block_cur *c, unsigned n)
 
 static int cur_lay_rows(struct mmt_block_cur *c)
 {
-	unsigned need = 0, r = 0;
+	size_t need = 0, at = 0;
 	size_t npos = (c->nk ? (size_t)c->nk : 1) * CHUNK;
 
-	for (int j = 0; j < c->nk; j++)
-		need += c->dk[j].has_rows;
+	/* a slot holds only the kind's per-slot fields, packed */
+	for (int j = 0; j < c->nk; j++) {
+		struct dec_kind *k = &c->dk[j];
+
+		if (!k->has_rows)
+			continue;
+		k->nrow = 0;
+		for (int f = 0; f < NF; f++)
+			if (k->row_mask & (1u << f))
+				k->rix[f] = (uint8_t)k->nrow++;
+		need += (size_t)NSLOTS * k->nrow;
+	}
 	if (need > c->rows_cap) {
 		free(c->rows);
 		c->rows_cap = 0;
-		if (!(c->rows = malloc((size_t)need * NSLOTS * sizeof(*c->rows))))
+		if (!(c->rows = malloc(need * sizeof(*c->rows))))
 			return -1;
 		c->rows_cap = need;
 	}
 	if (need)
-		memset(c->rows, 0, (size_t)need * NSLOTS * sizeof(*c->rows));
+		memset(c->rows, 0, need * sizeof(*c->rows));
 	for (int j = 0; j < c->nk; j++)
-		if (c->dk[j].has_rows)
-			c->dk[j].rows = c->rows + (size_t)NSLOTS * r++;
+		if (c->dk[j].has_rows) {
+			c->dk[j].rows = c->rows + at;
+			at += (size_t)NSLOTS * c->dk[j].nrow;
+		}
 	if (npos > c->pos_cap) {
 		free(c->chunk.pos);
 		c->pos_cap = 0;
