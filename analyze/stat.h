@@ -24,6 +24,11 @@
 #define STAT_MT 8		/* migratetype slots shown (kernel numbers < 8) */
 #define STAT_ORDERS 12		/* orders 0..10, and "11+" */
 #define STAT_MAX_IDX (1u << 20)	/* distinct sites / pids kept apart */
+/* What the pfn-indexed live pages may take (pagetab.h): a 24 GiB host's
+ * pfns need 48 MiB when every chunk is touched, its traces of a few
+ * seconds are tens of MiB; past the bound, the pfns go to a hash. */
+#define STAT_PAGES_MEM_BASE (16ull << 20)
+#define STAT_PAGES_MEM_PER_BYTE 4
 
 struct stat_site {
 	uint64_t site;

@@ -174,7 +174,8 @@ int stat_init(struct kmstat *s, struct mmt_reader *r, struct mmt_filter *f)
 	tab_init(&s->gfp_idx, 0, 0);
 	tab_init(&s->site_idx, 0, 0);
 	tab_init(&s->pid_idx, 0, 0);
-	pt_init(&s->live_pages);
+	pt_init(&s->live_pages, STAT_PAGES_MEM_BASE +
+		STAT_PAGES_MEM_PER_BYTE * mmt_reader_file_bytes(r));
 	tab_init(&s->live_objs, 6, 3);
 	/* the header's caches, then one for large kmallocs (page-backed) */
 	s->nr_caches = s->h->nr_slab_caches + 1;
@@ -244,13 +245,12 @@ static void page_free(struct kmstat *s, const struct mmt_event *e)
 	uint64_t pages = e->order < 64 ? 1ull << e->order : 0;
 	uint32_t p = proc_of(s, e->pid);	/* may move s->procs */
 	struct stat_proc *pr = &s->procs[p];
-	uint64_t v;
 
 	s->page_frees++;
 	s->page_free_pages += pages;
 	pr->page_frees++;
 	pr->pages_freed += pages;
-	if (!pt_take(&s->live_pages, e->pfn, &v)) {
+	if (!pt_take(&s->live_pages, e->pfn)) {
 		s->page_nomatch++;
 		s->page_nomatch_pages += pages;
 	}
@@ -392,13 +392,16 @@ static void one(struct kmstat *s, const struct mmt_event *e,
 
 /* The table slot a coming event will touch, loaded while earlier events
  * are counted (the tables outgrow the caches; their misses were half of
- * the time). */
-static void prefetch(const struct kmstat *s, const struct mmt_event *e)
+ * the time; inlined always, see pt_prefetch). */
+static inline __attribute__((always_inline)) void
+prefetch(const struct kmstat *s, const struct mmt_event *e)
 {
 	switch (e->kind) {
 	case MMT_EV_PAGE_ALLOC:
+		pt_prefetch(&s->live_pages, e->pfn, 1);
+		break;
 	case MMT_EV_PAGE_FREE:
-		pt_prefetch(&s->live_pages, e->pfn);
+		pt_prefetch(&s->live_pages, e->pfn, 0);
 		break;
 	case MMT_EV_KMALLOC:
 	case MMT_EV_KMEM_CACHE_ALLOC:
@@ -409,7 +412,7 @@ static void prefetch(const struct kmstat *s, const struct mmt_event *e)
 	}
 }
 
-#define PREFETCH_AHEAD 8
+#define PREFETCH_AHEAD 16
 
 static void select_fields(uint32_t k[64])
 {
