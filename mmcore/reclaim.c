@@ -1376,19 +1376,64 @@ static void shrink_lruvec(struct mmc *m, struct lruvec *lv,
 		shrink_active_list(m, lv, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX, sc);
 }
 
-/* shrink_node(): one pass over the node's lruvec.  Left out: slab
- * shrinkers (slab objects belong to the workload's demand), memcg
- * iteration, should_continue_reclaim() for compaction, writeback and
- * congestion throttling. */
+/* in_reclaim_compaction(): reclaim for a high-order allocation that
+ * compaction will serve: costly orders always, others once the priority
+ * has dropped below DEF_PRIORITY - 2. */
+static bool in_reclaim_compaction(const struct scan_control *sc)
+{
+	return (sc->gfp_mask & MMC___GFP_IO) && sc->order &&
+	       (sc->order > PAGE_ALLOC_COSTLY_ORDER ||
+		sc->priority < DEF_PRIORITY - 2);
+}
+
+/* should_continue_reclaim(): for reclaim/compaction, shrink the node
+ * again while the last pass reclaimed something, no eligible zone could
+ * already allocate or compact at the min mark, and the inactive lists
+ * hold more than compact_gap(order) pages. */
+static bool should_continue_reclaim(struct mmc *m, int nid,
+				    uint64_t nr_reclaimed,
+				    const struct scan_control *sc)
+{
+	const struct lruvec *lv = node_lruvec(m, nid);
+
+	if (!in_reclaim_compaction(sc) || !nr_reclaimed)
+		return false;
+	for (int t = 0; t <= sc->reclaim_idx && t < MMC_NR_ZONE_TYPES; t++) {
+		struct mmc_zone *z = &m->nodes[nid].zones[t];
+		uint64_t min = min_wmark_pages(z);
+
+		if (!populated_zone(z) || !z->managed)
+			continue;
+		if (zone_watermark_ok(z, (unsigned)sc->order, min,
+				      sc->reclaim_idx, 0))
+			return false;
+		if (compaction_suitable(m, z, (unsigned)sc->order, min,
+					sc->reclaim_idx))
+			return false;
+	}
+	uint64_t inactive = lv->nr_pages[LRU_INACTIVE_FILE];
+
+	if (can_reclaim_anon_pages(m))
+		inactive += lv->nr_pages[LRU_INACTIVE_ANON];
+	return inactive > (2ull << sc->order);	/* compact_gap() */
+}
+
+/* shrink_node(): passes over the node's lruvec while
+ * should_continue_reclaim() asks for more.  Left out: slab shrinkers
+ * (slab objects belong to the workload's demand), memcg iteration,
+ * writeback and congestion throttling. */
 void shrink_node(struct mmc *m, int nid, struct scan_control *sc)
 {
 	struct lruvec *lv = node_lruvec(m, nid);
-	uint64_t before = sc->nr_reclaimed;
+	uint64_t before = sc->nr_reclaimed, pass;
 
 	if (!lv)
 		return;
-	prepare_scan_control(m, nid, sc);
-	shrink_lruvec(m, lv, sc);
+	do {
+		pass = sc->nr_reclaimed;
+		prepare_scan_control(m, nid, sc);
+		shrink_lruvec(m, lv, sc);
+	} while (should_continue_reclaim(m, nid, sc->nr_reclaimed - pass, sc));
 	if (sc->nr_reclaimed > before)
 		m->nodes[nid].kswapd_failures = 0;
 	lruvec_maybe_compact(lv);

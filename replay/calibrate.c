@@ -177,6 +177,37 @@ static void fit_one(struct rp_fit *out, const struct rp_fitsum *f)
 	out->fitted = 1;
 }
 
+/* The caller's pooled sums (mmt_replay_opts.host_fits) as fit sums:
+ * 1 when given. */
+int rp_calib_host(const struct rp_run *r, struct rp_fitsum f[RP_NR_FITS])
+{
+	const struct mmt_fit_sums *h = r->o->host_fits;
+
+	if (!h)
+		return 0;
+	for (int i = 0; i < RP_NR_FITS && i < MMT_REPLAY_NR_FITS; i++) {
+		const double *v = h->v[i];
+
+		f[i] = (struct rp_fitsum){ (uint64_t)(v[0] > 0 ? v[0] : 0),
+			v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9] };
+	}
+	return 1;
+}
+
+/* This trace's sums, for a caller that pools them. */
+void rp_calib_export(const struct rp_run *r, struct mmt_fit_sums *out)
+{
+	for (int i = 0; i < RP_NR_FITS && i < MMT_REPLAY_NR_FITS; i++) {
+		const struct rp_fitsum *f = &r->fits[i];
+		double *v = out->v[i];
+
+		v[0] = (double)f->n;
+		v[1] = f->s1; v[2] = f->s2; v[3] = f->sy; v[4] = f->s11;
+		v[5] = f->s12; v[6] = f->s22; v[7] = f->s1y; v[8] = f->s2y;
+		v[9] = f->syy;
+	}
+}
+
 void rp_costs_calibrate(struct rp_costs *c, const struct rp_fitsum f[RP_NR_FITS])
 {
 	for (int i = 0; i < RP_NR_FITS; i++)
@@ -321,8 +352,10 @@ void rp_calib_kswapd_apply(struct rp_run *r, const struct rp_calib_kswapd *k)
 {
 	struct rp_fit *f = &r->costs.fit[RP_FIT_KSWAPD];
 	struct mmc_bg_costs bg;
+	struct rp_fitsum host[RP_NR_FITS];
 
-	fit_one(f, &k->sum);
+	r->fits[RP_FIT_KSWAPD] = k->sum;	/* the trace's own, reported */
+	fit_one(f, rp_calib_host(r, host) ? &host[RP_FIT_KSWAPD] : &k->sum);
 	if (!f->fitted)
 		return;
 	mmc_bg_costs_defaults(&bg);

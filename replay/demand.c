@@ -549,6 +549,43 @@ void rp_demand_migrated(struct rp_run *r, uint64_t from, uint64_t to)
 				 to << FS_SHIFT;
 }
 
+/* The model split its folio at sim into order-0 pages (compaction moves
+ * them one by one): a file folio is then held as pieces, each page its
+ * own model page, as alloc_pieces() holds one, so that each piece follows
+ * its own migration and a deletion frees order-0 pages. */
+struct split_arg { uint64_t sim, head_index, kernel; };
+
+static void split_tail(struct rp_run *r, uint32_t f, void *arg)
+{
+	struct split_arg *a = arg;
+	uint64_t i = (r->dm.fkey[f] & ((1ull << INDEX_BITS) - 1)) - a->head_index;
+	uint64_t pfn = a->sim + i;
+
+	if (r->dm.fstate[f] & FS_MODEL)
+		return;		/* already a page of its own: leave it */
+	if (rp_pmap_put(&r->dm.frev, pfn, f) < 0)
+		return;
+	r->dm.fstate[f] = a->kernel | FS_MODEL | pfn << FS_SHIFT;
+}
+
+void rp_demand_split(struct rp_run *r, uint64_t sim, unsigned order)
+{
+	struct rp_demand *d = &r->dm;
+	uint64_t fid, st;
+
+	if (!order || !rp_pmap_get(&d->frev, sim, &fid) || fid > d->nr_fids)
+		return;
+	st = d->fstate[fid];
+	if (st & FS_PIECES || model_order(st) != order)
+		return;
+	struct split_arg a = { sim, d->fkey[fid] & ((1ull << INDEX_BITS) - 1),
+			       st & FS_KERNEL };
+
+	d->fstate[fid] = st | FS_PIECES;
+	each_tail(r, (uint32_t)fid, order, 1, split_tail, &a);
+	d->folio_splits++;
+}
+
 /* Places file page fid in the model: a page of `order` on its file LRU;
  * a refault (mm/workingset.c) when the model had evicted it, unless the
  * page is being overwritten.  `flags` are the FS_ORDER and FS_PIECES bits

@@ -217,6 +217,14 @@ static void on_split(void *ctx, uint64_t sim, unsigned order)
 	struct rp_run *r = ctx;
 	uint64_t real, e;
 
+	rp_demand_split(r, sim, order);
+	if (rp_pmap_get(&r->rev, sim, &real) && real == REV_ORPHAN) {
+		/* the model's own page (demand.c): so is every piece */
+		for (uint64_t i = 1; i < (1ull << order); i++)
+			rp_pmap_put(&r->rev, sim + i, REV_ORPHAN);
+		r->splits++;
+		return;
+	}
 	if (!rp_pmap_take(&r->rev, sim, &real)) {
 		/* a page allocated before the trace: real == sim */
 		if (rp_pmap_get(&r->fwd, sim, &e))
@@ -267,6 +275,15 @@ static uint64_t real_to_sim(struct rp_run *r, uint64_t real)
 	if (rp_pmap_get(&r->rev, real, &other))
 		return UINT64_MAX;	/* sim pfn reused for another page */
 	return real;
+}
+
+/* The fault a page allocation on this CPU may follow (policy_alloc). */
+static void fault_begin(struct rp_cpu *c, const struct mmt_event *ev)
+{
+	c->fault_ts = ev->ts + 1;
+	c->fault_addr = ev->addr;
+	c->fault_pid = ev->pid;
+	c->fault_write = (ev->arg & 2) != 0;	/* X86_PF_WRITE */
 }
 
 static void fault_finish(struct rp_run *r, struct rp_cpu *c)
@@ -410,6 +427,19 @@ uint64_t rp_gfp_canon(struct rp_run *r, uint64_t raw)
 	return r->gfp_canon[i];
 }
 
+/* A user page allocated outside the page cache paths: GFP_HIGHUSER_MOVABLE
+ * (anon with __GFP_ZERO, a COW copy, shmem), not a write_begin's
+ * (__GFP_WRITE) nor a readahead's (__GFP_NORETRY | __GFP_NOWARN) folio,
+ * which FILEMAP_ADD puts on the file LRU. */
+static int user_anon_gfp(uint64_t gfp)
+{
+	uint64_t want = MMC_GFP(MMT_GFP_MOVABLE) | MMC_GFP(MMT_GFP_HARDWALL);
+	uint64_t not = MMC_GFP(MMT_GFP_WRITE) | MMC_GFP(MMT_GFP_NORETRY) |
+		       MMC_GFP(MMT_GFP_NOWARN);
+
+	return (gfp & (want | not)) == want;
+}
+
 static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 {
 	struct mmc_result res;
@@ -445,6 +475,16 @@ static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 		if (res.pfn == UINT64_MAX && fid && ev->order &&
 		    rp_demand_alloc_pieces(r, fid, ev, gfp, cpu))
 			r->demand_fail--;
+		if (!linked && !fid && res.pfn != UINT64_MAX && user_anon_gfp(gfp) &&
+		    ev->order < MMC_PAGEBLOCK_ORDER) {
+			/* a user page with no fault before it (a fault in
+			 * kernel mode, a lost link): anon or shmem, on the LRU
+			 * as the kernel has it, not an unmovable page */
+			if (mmc_lru_add(r->m, res.pfn, ev->order, MMC_PC_ANON) < 0)
+				r->dup_lru++;
+			else
+				r->sl.anon_unlinked += 1ull << ev->order;
+		}
 		account(r, RP_OP_ALLOC, &res, ev->order, 0);
 		if (linked) {
 			account(r, RP_OP_FAULT, &res, ev->order,
@@ -592,16 +632,15 @@ static void policy_fault(struct rp_run *r, const struct mmt_event *ev)
 	 * page the trace allocated and has not freed: a touch */
 	if (!(ev->arg & 1) || !rp_map_get(&r->addr, key, &real) ||
 	    !rp_pmap_get(&r->fwd, real, &e) || (e & FWD_SLAB)) {
-		c->fault_ts = ev->ts + 1;
-		c->fault_addr = ev->addr;
-		c->fault_pid = ev->pid;
-		c->fault_write = (ev->arg & 2) != 0;	/* X86_PF_WRITE */
+		fault_begin(c, ev);
 		return;
 	}
 	if (!(e & FWD_DEAD)) {
 		mmc_lru_touch(r->m, e >> FWD_SHIFT);
 		r->touches++;
-		rp_hist_add(&r->hist[RP_OP_FAULT], (uint64_t)r->costs.fault);
+		/* a write to it may copy it (COW): the page allocation that
+		 * follows is the fault's; fault_finish() counts a touch */
+		fault_begin(c, ev);
 		return;
 	}
 	/* the model reclaimed a page the workload still uses: refault.
@@ -1422,7 +1461,13 @@ static void run_finish(struct rp_run *r)
 	if (!r->nr_samples || r->now + r->sample_ns > r->next_sample)
 		rp_series_sample(r, r->now);
 	rp_series_close(r);
-	rp_costs_calibrate(&r->costs, r->fits);
+	{
+		struct rp_fitsum host[RP_NR_FITS];
+
+		/* the host's pooled sums when given, else the trace's */
+		rp_costs_calibrate(&r->costs, rp_calib_host(r, host) ? host :
+				   r->fits);
+	}
 	for (size_t i = 0; i < r->slow.n; i++)
 		account_slow(r, &r->slow.v[i]);
 }

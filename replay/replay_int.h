@@ -245,6 +245,7 @@ struct rp_slab_state {
 	/* faults through mmc_fault */
 	uint64_t fault_allocs, fault_thp, fault_in_thp, fault_fallback_alloc,
 		 fault_oom, thp_frees;
+	uint64_t anon_unlinked;	/* pages: user pages with no fault before */
 };
 
 /* Policy mode, traces with free causes (demand.c): the workload's demand
@@ -270,7 +271,8 @@ struct rp_demand {
 	uint64_t held_allocs, model_refaults, file_adds, file_dels_demand,
 		 file_dels_resp, accesses, access_pages, access_unknown,
 		 access_clipped, pretrace_files, migrations, migrate_unknown,
-		 isolated_pages, untracked_ids, folio_fallbacks;
+		 isolated_pages, untracked_ids, folio_fallbacks,
+		 folio_splits;
 };
 
 struct rp_run {
@@ -368,6 +370,9 @@ void rp_calib_event(struct rp_run *r, const struct mmt_event *ev,
 void rp_calib_kswapd_event(struct rp_calib_kswapd *k,
 			   const struct mmt_event *ev);
 void rp_calib_kswapd_apply(struct rp_run *r, const struct rp_calib_kswapd *k);
+/* mmt_replay_opts.host_fits as sums (1), or 0 when not given. */
+int rp_calib_host(const struct rp_run *r, struct rp_fitsum f[RP_NR_FITS]);
+void rp_calib_export(const struct rp_run *r, struct mmt_fit_sums *out);
 
 /* objects.c (policy mode) */
 int rp_objects_init(struct rp_run *r);
@@ -399,6 +404,9 @@ void rp_demand_migrate(struct rp_run *r, const struct mmt_event *ev);
 int rp_demand_response_free(struct rp_run *r, const struct mmt_event *ev);
 void rp_demand_reclaimed(struct rp_run *r, uint64_t sim, unsigned order);
 void rp_demand_migrated(struct rp_run *r, uint64_t from, uint64_t to);
+/* The model split its folio at sim (compaction): a file folio becomes
+ * pieces. */
+void rp_demand_split(struct rp_run *r, uint64_t sim, unsigned order);
 /* The assumptions a policy replay of this trace made, one per line
  * (summary.json, the text table, docs/demand.md). */
 size_t rp_demand_notes(const struct rp_run *r, const char **notes,

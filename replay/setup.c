@@ -558,11 +558,21 @@ int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
 		uint64_t zs, ze;
 		uint32_t it = 0;
 
+		if (run->cls == MMT_PC_FREE) {
+			/* free in kpageflags but in no free block of the
+			 * free-list walk (freed between the two reads): free,
+			 * not a kernel page the kernel will never free */
+			while (clip_zone(&r->topo, run->pfn, run->len, &zs, &ze,
+					 &it))
+				for (uint64_t p = zs; p < ze; p++)
+					(void)mmc_seed_free(r->m, p, 0, -1);
+			continue;
+		}
 		/* reserved pages stay allocated as seed_layout() left them
 		 * (the kernel may free some); offline sections and holes are
 		 * reserved, so that a hot-add that seeds them free makes them
 		 * managed, as online_pages() does */
-		if (run->cls == MMT_PC_FREE || run->cls == MMT_PC_RESERVED)
+		if (run->cls == MMT_PC_RESERVED)
 			continue;
 		while (clip_zone(&r->topo, run->pfn, run->len, &zs, &ze, &it)) {
 			if (run->cls == MMT_PC_HOLE || run->cls == MMT_PC_OFFLINE) {

@@ -252,7 +252,7 @@ static void write_slab_thp(const struct rp_run *r, const struct mmc_vmstat *vs,
 		"\"thp_fault_fallback\": %llu, \"order9_attempts\": %llu, "
 		"\"order9_success\": %llu, \"covered_by_model_thp\": %llu, "
 		"\"kernel_thp_as_4k\": %llu, \"model_thps_freed\": %llu, "
-		"\"oom\": %llu},\n",
+		"\"anon_without_fault\": %llu, \"oom\": %llu},\n",
 		(unsigned long long)s->fault_allocs,
 		(unsigned long long)vs->thp_fault_alloc,
 		(unsigned long long)vs->thp_fault_fallback,
@@ -261,6 +261,7 @@ static void write_slab_thp(const struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)s->fault_in_thp,
 		(unsigned long long)s->fault_fallback_alloc,
 		(unsigned long long)s->thp_frees,
+		(unsigned long long)s->anon_unlinked,
 		(unsigned long long)s->fault_oom);
 }
 
@@ -306,7 +307,8 @@ static void write_demand(const struct rp_run *r, FILE *f)
 		"\"file_pages_accessed\": %llu, "
 		"\"file_pages_accessed_unknown\": %llu, "
 		"\"file_accesses_clipped\": %llu, \"untracked_ids\": %llu, "
-		"\"file_folios_as_order0_pages\": %llu, \"assumptions\": [",
+		"\"file_folios_as_order0_pages\": %llu, "
+		"\"file_folios_split_by_compaction\": %llu, \"assumptions\": [",
 		(unsigned long long)d->resp_pages_kept,
 		(unsigned long long)d->resp_absorbed,
 		(unsigned long long)d->migrations,
@@ -323,7 +325,8 @@ static void write_demand(const struct rp_run *r, FILE *f)
 		(unsigned long long)d->access_unknown,
 		(unsigned long long)d->access_clipped,
 		(unsigned long long)d->untracked_ids,
-		(unsigned long long)d->folio_fallbacks);
+		(unsigned long long)d->folio_fallbacks,
+		(unsigned long long)d->folio_splits);
 	for (size_t i = 0; i < n; i++) {
 		fputs(i ? ", " : "", f);
 		json_str(f, notes[i]);
@@ -686,6 +689,17 @@ static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
 	res->kernel_unusable_known = rp_kernel_unusable(
 		r, &res->kernel_unusable_index_order9_end);
 	res->demand_alloc_fail = rp_demand_alloc_fail(r);
+	rp_calib_export(r, &res->fit_sums);
+	for (int i = 0; i < RP_NR_FITS && i < MMT_REPLAY_NR_FITS; i++) {
+		const struct rp_fit *f = &r->costs.fit[i];
+
+		res->fit[i].a = f->a;
+		res->fit[i].b = f->b;
+		res->fit[i].c = f->c;
+		res->fit[i].r2 = f->r2;
+		res->fit[i].n = f->samples;
+		res->fit[i].fitted = f->fitted;
+	}
 }
 
 static int write_text(const char *dir, const char *name, const char *text,

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "mmtrace/report.h"
 #include "report_int.h"
 
@@ -29,7 +30,61 @@ struct vtab {
 	char *text;
 	struct vrow *rows;
 	size_t n;
+	struct rj_value *json;		/* validate.json: the costs */
 };
+
+/* validate.json, for the cost fits (absent: no costs table). */
+static int load_json(struct vtab *t, const char *dir, char *err,
+		     size_t errlen)
+{
+	char path[4096], e2[256];
+	size_t len;
+	char *text;
+
+	snprintf(path, sizeof(path), "%s/validate.json", dir);
+	if (access(path, F_OK))
+		return 0;
+	text = rpt_read_file(path, &len, err, errlen);
+	if (!text)
+		return -1;
+	t->json = rj_parse(text, len, e2, sizeof(e2));
+	free(text);
+	if (!t->json) {
+		snprintf(err, errlen, "%s: %s", path, e2);
+		return -1;
+	}
+	return 0;
+}
+
+/* The cost fits as rows: fit, source, pairs, base, per page x1, x2, r2 */
+static size_t cost_rows(const struct vtab *t, char rows[][7][64], size_t max)
+{
+	const struct rj_value *c = t->json ? rj_get(t->json, "costs") : NULL;
+	size_t n = 0;
+
+	if (!c || c->type != RJ_ARRAY)
+		return 0;
+	for (size_t i = 0; i < c->n && n < max; i++) {
+		const struct rj_value *f = c->items[i];
+		const char *name = rj_str(f, "fit"), *src = rj_str(f, "source");
+		double v[4] = { rj_num(f, "base_ns"), NAN, NAN, rj_num(f, "r2") };
+		int k = 1;
+
+		if (!name || !src)
+			continue;
+		for (size_t j = 0; j < f->n && k < 3; j++)
+			if (!strncmp(f->keys[j], "ns_per_page_", 12))
+				v[k++] = f->items[j]->num;
+		snprintf(rows[n][0], 64, "%s", name);
+		snprintf(rows[n][1], 64, "%s", src);
+		snprintf(rows[n][2], 64, "%.0f", rj_num(f, "pairs"));
+		for (int j = 0; j < 4; j++)
+			snprintf(rows[n][3 + j], 64, j == 3 ? "%.3f" : "%.0f",
+				 v[j]);
+		n++;
+	}
+	return n;
+}
 
 /* Splits validate.tsv in place; every row must have NCOL columns. */
 static int load(struct vtab *t, const char *dir, char *err, size_t errlen)
@@ -163,6 +218,22 @@ static void md_tables(const struct vtab *t, FILE *f)
 			r->col[C_MEASURED], r->col[C_PREDICTED],
 			r->col[C_SPREAD], r->col[C_VERDICT]);
 	}
+	{
+		char rows[8][7][64];
+		size_t n = cost_rows(t, rows, 8);
+
+		if (n)
+			fputs("\n## Costs the replays used\n\nFitted once over "
+			      "all the traces (each begin/end duration against the "
+			      "pages it scanned and reclaimed or migrated); fast "
+			      "paths are model defaults.\n\n| fit | source | pairs "
+			      "| base ns | ns/page scanned | ns/page reclaimed or "
+			      "migrated | r2 |\n|:--|:--|--:|--:|--:|--:|--:|\n", f);
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "| %s | %s | %s | %s | %s | %s | %s |\n",
+				rows[i][0], rows[i][1], rows[i][2], rows[i][3],
+				rows[i][4], rows[i][5], rows[i][6]);
+	}
 	fputs("\n## Failures and fragmentation\n\n| check | set | kernel | "
 	      "model | verdict |\n|:--|:-:|--:|--:|:--|\n", f);
 	for (size_t i = 0; i < t->n; i++) {
@@ -292,6 +363,28 @@ static void html_tables(const struct vtab *t, FILE *f)
 			html_row(f, c, 5, 0);
 	}
 	fputs("</table>\n", f);
+	{
+		static const char *const ch[] = { "fit", "source", "pairs",
+			"base ns", "ns/page scanned",
+			"ns/page reclaimed or migrated", "r2" };
+		char rows[8][7][64];
+		size_t n = cost_rows(t, rows, 8);
+
+		if (!n)
+			return;
+		fputs("<h2>Costs the replays used</h2>\n<p>Fitted once over all "
+		      "the traces; fast paths are model defaults.</p>\n<table>\n",
+		      f);
+		html_row(f, ch, 7, 1);
+		for (size_t i = 0; i < n; i++) {
+			const char *c[7];
+
+			for (int j = 0; j < 7; j++)
+				c[j] = rows[i][j];
+			html_row(f, c, 7, 0);
+		}
+		fputs("</table>\n", f);
+	}
 }
 
 static int write_html(const struct vtab *t, const char *dir, int fig_ok,
@@ -335,7 +428,7 @@ int mmt_report_validate(const char *dir, char *err, size_t errlen)
 	int fig_ok = 0, ret = -1;
 	FILE *f;
 
-	if (load(&t, dir, err, errlen))
+	if (load(&t, dir, err, errlen) || load_json(&t, dir, err, errlen))
 		goto out;
 	f = rpt_create(dir, "validate.md", err, errlen);
 	if (!f)
@@ -352,6 +445,7 @@ int mmt_report_validate(const char *dir, char *err, size_t errlen)
 		ret = -1;
 	}
 out:
+	rj_free(t.json);
 	free(t.rows);
 	free(t.text);
 	return ret;

@@ -2,7 +2,8 @@
 /*
  * Reclaim (mm/vmscan.c): LRU bookkeeping (activation, departures, large
  * folios), kswapd waking at the low mark and sleeping once balanced at
- * the high mark, direct reclaim below the min mark, swappiness and the
+ * the high mark, direct reclaim below the min mark (for a costly order,
+ * until compaction could run: should_continue_reclaim), swappiness and the
  * no-swap rule deciding anon versus file, and determinism.
  */
 #include <stdlib.h>
@@ -167,6 +168,39 @@ static void direct_reclaim_below_min(void **state)
 	assert_int_equal(res.node, 0);
 	tl_check(m);
 	mmc_destroy(m);
+}
+
+/* should_continue_reclaim(): direct reclaim for a costly order keeps
+ * shrinking the node until compaction could run at the min mark (free
+ * pages above min + compact_gap(order)) or the allocation would succeed;
+ * an order-0 stall stops at SWAP_CLUSTER_MAX. */
+static uint64_t stall_reclaims(unsigned order, uint64_t gfp)
+{
+	struct mmc_result res;
+	struct mmc *m = one_node(60);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t min = min_wmark_pages(z);
+
+	tl_fill(m, z->start_pfn, z->managed - (min - 5), MMC_PC_FILE);
+	mmc_drain_all(m);
+	(void)mmc_alloc(m, order, gfp, 0, &res);
+	assert_true(res.path & MMC_PATH_DIRECT_RECLAIM);
+	if (order)	/* compaction can run, or the page came at once */
+		assert_true(z->nr_free >= min + (2ull << order) ||
+			    res.pfn != NO_PFN);
+	tl_check(m);
+	mmc_destroy(m);
+	return res.reclaim_reclaimed;
+}
+
+static void reclaim_for_compaction(void **state)
+{
+	(void)state;
+	uint64_t costly = stall_reclaims(9, MMC_GFP_TRANSHUGE);
+	uint64_t small = stall_reclaims(0, MMC_GFP_KERNEL);
+
+	assert_true(small >= 32 && small < 512);
+	assert_true(costly >= 512);
 }
 
 /* anon pages [start, +8000), file pages [start + 8000, +8000), all
@@ -530,6 +564,7 @@ int main(void)
 		cmocka_unit_test(lru_bookkeeping),
 		cmocka_unit_test(kswapd_wakes_at_low_sleeps_at_high),
 		cmocka_unit_test(direct_reclaim_below_min),
+		cmocka_unit_test(reclaim_for_compaction),
 		cmocka_unit_test(swappiness_and_no_swap),
 		cmocka_unit_test(reclaim_cost_balance),
 		cmocka_unit_test(lru_churn),

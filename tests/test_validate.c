@@ -169,6 +169,11 @@ static void test_groups_and_verdicts(void **state)
 		assert_non_null(strstr(p, "\"spread\": \"exceeds\", "
 				       "\"judged\": true, \"direction_ok\": true"));
 	}
+	/* the costs every replay used: fitted over the traces, or (these
+	 * synthetic traces hold no begin/end pairs) model defaults */
+	assert_non_null(strstr(json, "\"costs\": ["));
+	assert_non_null(strstr(json, "{\"fit\": \"kswapd run\", "
+			       "\"source\": \"model default\""));
 	/* the text table says the same */
 	assert_int_equal(cli_run(0, "%s validate %s %s %s %s", bin(),
 				 ru_path("a1.mmt"), ru_path("b1.mmt"),
@@ -227,6 +232,42 @@ static void test_outputs_deterministic(void **state)
 	}
 }
 
+/* A replay given pooled fit sums (mmt_replay_opts.host_fits) uses them
+ * and still reports its own trace's sums. */
+static void test_host_fits(void **state)
+{
+	struct mmt_replay_opts o;
+	struct mmt_fit_sums host;
+	static struct mmt_replay_result res;
+	char err[256];
+
+	(void)state;
+	memset(&host, 0, sizeof(host));
+	/* 10 kswapd runs: 1 ms + 100 ns per page scanned, 1000..10000 pages,
+	 * half of them reclaimed */
+	for (int i = 1; i <= 10; i++) {
+		double x1 = 1000.0 * i, x2 = x1 / 2, y = 1e6 + 100 * x1;
+		double *v = host.v[3];
+
+		v[0] += 1; v[1] += x1; v[2] += x2; v[3] += y;
+		v[4] += x1 * x1; v[5] += x1 * x2; v[6] += x2 * x2;
+		v[7] += x1 * y; v[8] += x2 * y; v[9] += y * y;
+	}
+	memset(&o, 0, sizeof(o));
+	o.trace = ru_path("a1.mmt");
+	o.mode = MMT_REPLAY_POLICY;
+	o.host_fits = &host;
+	assert_int_equal(mmt_replay_run(&o, &res, err, sizeof(err)), 0);
+	assert_true(res.fit[3].fitted);
+	assert_int_equal(res.fit[3].n, 10);
+	assert_true(res.fit[3].r2 > 0.99);
+	assert_true(res.fit[3].a + 1000 * (res.fit[3].b + res.fit[3].c / 2) >
+		    1.09e6 && res.fit[3].a + 1000 * (res.fit[3].b +
+						     res.fit[3].c / 2) < 1.11e6);
+	/* its own sums: the synthetic trace has no kswapd runs */
+	assert_true(res.fit_sums.v[3][0] == 0);
+}
+
 static void test_bad_input(void **state)
 {
 	char err[256];
@@ -261,6 +302,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_groups_and_verdicts),
 		cmocka_unit_test(test_outputs_deterministic),
+		cmocka_unit_test(test_host_fits),
 		cmocka_unit_test(test_bad_input),
 	};
 

@@ -61,6 +61,20 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
+/* The cost fits, in replay's order (calibrate.c) */
+static const struct { const char *name, *x1, *x2; } fits[MMT_REPLAY_NR_FITS] = {
+	{ "direct reclaim", "scanned", "reclaimed" },
+	{ "compaction", "scanned", "migrated" },
+	{ "node reclaim", "scanned", "reclaimed" },
+	{ "kswapd run", "scanned", "reclaimed" },
+};
+
+/* The fits every replay used (the pooled ones): any run's. */
+static const struct mmt_replay_result *fit_source(const struct vl_result *v)
+{
+	return v->nr_traces ? &v->runs[0].res : NULL;
+}
+
 /* ---- text ------------------------------------------------------------------ */
 
 static void text_groups(const struct vl_result *v, FILE *f)
@@ -183,6 +197,30 @@ static void text_extras(const struct vl_result *v, FILE *f)
 	}
 }
 
+static void text_costs(const struct vl_result *v, FILE *f)
+{
+	const struct mmt_replay_result *r = fit_source(v);
+
+	if (!r)
+		return;
+	fprintf(f, "\nCosts fitted over the %u traces: each begin/end duration "
+		"against the pages it\nscanned and reclaimed or migrated (least "
+		"squares; every replay above uses them):\n", v->nr_traces);
+	for (int i = 0; i < MMT_REPLAY_NR_FITS; i++) {
+		if (!r->fit[i].fitted) {
+			fprintf(f, "  %-15s model default (%llu pairs)\n",
+				fits[i].name, (unsigned long long)r->fit[i].n);
+			continue;
+		}
+		fprintf(f, "  %-15s %.0f ns + %.0f ns/page %s + %.0f ns/page %s"
+			"   r2 %.3f, n %llu\n", fits[i].name, r->fit[i].a,
+			r->fit[i].b, fits[i].x1, r->fit[i].c, fits[i].x2,
+			r->fit[i].r2, (unsigned long long)r->fit[i].n);
+	}
+	fputs("  Fast paths (pcp, buddy, fallback, fault, refault, slab): model "
+	      "defaults.\n", f);
+}
+
 void vl_print_text(const struct vl_result *v, FILE *f)
 {
 	unsigned fail_ok = 0, ui_ok = 0, ui_of = 0;
@@ -191,6 +229,7 @@ void vl_print_text(const struct vl_result *v, FILE *f)
 	text_same(v, f);
 	text_across(v, f);
 	text_extras(v, f);
+	text_costs(v, f);
 	for (unsigned g = 0; g < v->nr_groups; g++) {
 		fail_ok += (unsigned)v->fail_ok[g];
 		ui_ok += (unsigned)v->ui_ok[g];
@@ -344,10 +383,29 @@ static void json_counter(const struct vl_result *v, unsigned ci, FILE *f)
 	fputs("]}", f);
 }
 
+static void json_costs(const struct vl_result *v, FILE *f)
+{
+	const struct mmt_replay_result *r = fit_source(v);
+
+	fputs("  \"costs\": [", f);
+	for (int i = 0; r && i < MMT_REPLAY_NR_FITS; i++) {
+		fprintf(f, "%s\n    {\"fit\": \"%s\", \"source\": \"%s\", "
+			"\"pairs\": %llu, \"base_ns\": %.6g, "
+			"\"ns_per_page_%s\": %.6g, \"ns_per_page_%s\": %.6g, "
+			"\"r2\": %.6g}", i ? "," : "", fits[i].name,
+			r->fit[i].fitted ? "fitted over the traces" :
+			"model default", (unsigned long long)r->fit[i].n,
+			r->fit[i].a, fits[i].x1, r->fit[i].b, fits[i].x2,
+			r->fit[i].c, r->fit[i].r2);
+	}
+	fputs("\n  ],\n", f);
+}
+
 void vl_print_json(const struct vl_result *v, FILE *f)
 {
 	fputs("{\n", f);
 	json_groups(v, f);
+	json_costs(v, f);
 	fputs("  \"counters\": [\n", f);
 	for (unsigned ci = 0; ci < v->nr_counters; ci++) {
 		json_counter(v, ci, f);

@@ -208,6 +208,7 @@ static void child(const struct vl_result *v, const char *dir, unsigned t,
 	o.mode = MMT_REPLAY_POLICY;
 	o.sets = (const char *const *)v->group[g].sets;
 	o.nr_sets = v->group[g].nr_sets;
+	o.host_fits = v->have_pooled ? &v->pooled : NULL;
 	if (dir) {
 		run_dir(v, dir, t, g, out, sizeof(out));
 		o.outdir = out;
@@ -264,9 +265,13 @@ static int collect(struct vl_result *v, struct job *j)
 	return 0;
 }
 
-static int run_all(struct vl_result *v, const char *dir, unsigned jobs)
+/* Every trace under every group's settings, or (own) each trace under
+ * its own settings only. */
+static int run_all(struct vl_result *v, const char *dir, unsigned jobs,
+		   int own)
 {
-	unsigned n = v->nr_traces * v->nr_groups, next = 0, done = 0;
+	unsigned n = own ? v->nr_traces : v->nr_traces * v->nr_groups;
+	unsigned next = 0, done = 0;
 	struct job *run = calloc(jobs, sizeof(*run));
 	unsigned running = 0;
 	int tty = isatty(2), rc = 0;
@@ -284,8 +289,8 @@ static int run_all(struct vl_result *v, const char *dir, unsigned jobs)
 				next = n;
 				break;
 			}
-			j->t = next / v->nr_groups;
-			j->g = next % v->nr_groups;
+			j->t = own ? next : next / v->nr_groups;
+			j->g = own ? v->trace[next].group : next % v->nr_groups;
 			j->fd = p[0];
 			j->pid = fork();
 			if (j->pid == 0) {
@@ -313,7 +318,8 @@ static int run_all(struct vl_result *v, const char *dir, unsigned jobs)
 		running--;
 		done++;
 		if (tty)
-			fprintf(stderr, "\rvalidate: %u/%u replays", done, n);
+			fprintf(stderr, "\rvalidate: %s %u/%u", own ?
+				"calibration replays" : "replays", done, n);
 	}
 	if (tty)
 		fputc('\n', stderr);
@@ -452,7 +458,17 @@ int cmd_validate(int argc, char **argv)
 			   sizeof(*v->across));
 	if (!v->same || !v->across)
 		goto out;
-	if (run_all(v, dir, jobs) < 0)
+	/* first the host's costs, from every trace's own durations, then
+	 * every replay with them */
+	if (run_all(v, NULL, jobs, 1) < 0)
+		goto out;
+	for (unsigned t = 0; t < v->nr_traces; t++)
+		for (int i = 0; i < MMT_REPLAY_NR_FITS; i++)
+			for (int k = 0; k < 10; k++)
+				v->pooled.v[i][k] += vl_run(v, t, v->trace[t].group)->
+						     res.fit_sums.v[i][k];
+	v->have_pooled = 1;
+	if (run_all(v, dir, jobs, 0) < 0)
 		goto out;
 	for (unsigned t = 0; t < v->nr_traces; t++)
 		if (vl_run(v, t, v->trace[t].group)->res.stopped_early)

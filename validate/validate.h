@@ -91,6 +91,12 @@ struct vl_result {
 	int fail_ok[VL_MAX_GROUPS];
 	struct vl_stat ui_model[VL_MAX_GROUPS], ui_kernel[VL_MAX_GROUPS];
 	int ui_known[VL_MAX_GROUPS], ui_ok[VL_MAX_GROUPS];
+	/* the cost fits pooled over every trace (each trace's own-settings
+	 * replay gives its sums): the host's reclaim, compaction and kswapd
+	 * costs, which every replay then uses (a per-trace fit of a few
+	 * dozen noisy durations would give each trace its own kswapd speed) */
+	struct mmt_fit_sums pooled;
+	int have_pooled;
 	/* targets met, of those that could be judged */
 	unsigned same_met, same_of, across_met, across_of;
 };

@@ -190,8 +190,11 @@ static void eval_across(struct vl_result *v, unsigned ci, unsigned g)
 	x->evaluated = 1;
 	x->dir_ok = (x->measured > 1) == (x->predicted > 1) &&
 		    x->predicted != 1.0;
-	if (isinf(x->measured) || isinf(x->predicted) || x->measured <= 0 ||
-	    x->predicted <= 0) {
+	if (x->measured == 0 && x->predicted == 0) {
+		x->off = 1;	/* both vanish under the group's settings */
+		x->dir_ok = 1;
+	} else if (isinf(x->measured) || isinf(x->predicted) ||
+		   x->measured <= 0 || x->predicted <= 0) {
 		x->off = isinf(x->measured) && isinf(x->predicted) ? 1 : INFINITY;
 	} else {
 		x->off = x->predicted > x->measured ?

@@ -20,6 +20,13 @@ enum mmt_replay_start { MMT_START_AUTO = 0, MMT_START_SNAPSHOT,
 
 #define MMT_REPLAY_MAX_COUNTERS 96
 
+/* The cost fits (docs/replay-output.md calibration.tsv): direct reclaim,
+ * compaction, node reclaim and kswapd, each y = a + b x1 + c x2 by least
+ * squares, kept as running sums (n, s1, s2, sy, s11, s12, s22, s1y, s2y,
+ * syy), so that the fits of several traces of one host can be pooled. */
+#define MMT_REPLAY_NR_FITS 4
+struct mmt_fit_sums { double v[MMT_REPLAY_NR_FITS][10]; };
+
 struct mmt_replay_opts {
 	const char *trace;		/* path of the .mmt file */
 	const char *outdir;		/* created if missing; NULL = no files */
@@ -31,6 +38,9 @@ struct mmt_replay_opts {
 	unsigned nr_sets;
 	uint64_t sample_ns;		/* 0: about 200 samples over the trace */
 	int progress;			/* 1: progress on stderr (a terminal) */
+	/* NULL: every cost is fitted on this trace's own durations; else
+	 * on these sums (several traces of one host pooled: validate) */
+	const struct mmt_fit_sums *host_fits;
 	int print_table;		/* 1: model-vs-kernel / mirror text on stdout */
 	const char *who;		/* prefix of stderr lines; NULL: "mmtrace replay" */
 	int quiet_damage;		/* 1: the trace's damage is not printed (the
@@ -80,6 +90,12 @@ struct mmt_replay_result {
 	 * model's would-be OOM kills, `alloc_fail` every failed attempt,
 	 * THP attempts that fell back to 4 KiB pages included */
 	uint64_t demand_alloc_fail;
+	/* policy mode: this trace's own cost-fit sums (whatever host_fits
+	 * said), and the fits the replay used: base ns, ns per x1 and x2
+	 * page, r2, pairs, fitted (0: model default) */
+	struct mmt_fit_sums fit_sums;
+	struct { double a, b, c, r2; uint64_t n; int fitted; }
+		fit[MMT_REPLAY_NR_FITS];
 };
 
 /* Creates DIR (with its parents) and DIR/NAME for writing, truncated, as
