@@ -202,20 +202,13 @@ static uint64_t *chunk_for(struct pagetab *t, uint64_t c)
 	return t->dir[c];
 }
 
-int pt_put(struct pagetab *t, uint64_t pfn, uint64_t val)
+/* pt_put when pfn's chunk is missing: made now, or the hash. */
+int pt_put_slow(struct pagetab *t, uint64_t pfn, uint64_t val)
 {
-	uint64_t c = pfn >> PT_CHUNK_SHIFT, *chunk = chunk_for(t, c);
 	int rc;
 
-	if (chunk) {
-		unsigned k = pfn & (PT_CHUNK - 1);
-		uint64_t *w = &t->live[c].w[k / 64], bit = 1ull << (k % 64);
-
-		t->nr += !(*w & bit);
-		*w |= bit;
-		chunk[k] = val;
-		return 0;
-	}
+	if (chunk_for(t, pfn >> PT_CHUNK_SHIFT))
+		return pt_put(t, pfn, val);
 	rc = spill_put(&t->spill, pfn, val);
 	if (rc < 0) {
 		t->oom = 1;
@@ -225,22 +218,11 @@ int pt_put(struct pagetab *t, uint64_t pfn, uint64_t val)
 	return 0;
 }
 
-int pt_take(struct pagetab *t, uint64_t pfn)
+int pt_take_spill(struct pagetab *t, uint64_t pfn)
 {
-	uint64_t c = pfn >> PT_CHUNK_SHIFT, v;
+	uint64_t v;
 
-	/* a clear bit: not in a chunk; then in the hash or nowhere */
-	if (c < t->ndir) {
-		unsigned k = pfn & (PT_CHUNK - 1);
-		uint64_t *w = &t->live[c].w[k / 64], bit = 1ull << (k % 64);
-
-		if (*w & bit) {
-			*w &= ~bit;
-			t->nr--;
-			return 1;
-		}
-	}
-	if (!t->spill.groups || !spill_take(&t->spill, pfn, &v))
+	if (!spill_take(&t->spill, pfn, &v))
 		return 0;
 	t->nr--;
 	return 1;

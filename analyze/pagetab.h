@@ -68,10 +68,46 @@ struct pagetab {
 /* budget: bytes the directory and chunks may take (0: all in the hash). */
 void pt_init(struct pagetab *t, uint64_t budget);
 void pt_free(struct pagetab *t);
-/* Inserts or replaces pfn's value.  0, or -1 when out of memory. */
-int pt_put(struct pagetab *t, uint64_t pfn, uint64_t val);
-/* Removes pfn: 1, or 0 when it was not live. */
-int pt_take(struct pagetab *t, uint64_t pfn);
+int pt_put_slow(struct pagetab *t, uint64_t pfn, uint64_t val);
+int pt_take_spill(struct pagetab *t, uint64_t pfn);
+
+/* Inserts or replaces pfn's value.  0, or -1 when out of memory.  Inline
+ * for a pfn whose chunk is there: stat's hot loop. */
+static inline int pt_put(struct pagetab *t, uint64_t pfn, uint64_t val)
+{
+	uint64_t c = pfn >> PT_CHUNK_SHIFT;
+
+	if (c < t->ndir && t->dir[c]) {
+		unsigned k = pfn & (PT_CHUNK - 1);
+		uint64_t *w = &t->live[c].w[k / 64], bit = 1ull << (k % 64);
+
+		t->nr += !(*w & bit);
+		*w |= bit;
+		t->dir[c][k] = val;
+		return 0;
+	}
+	return pt_put_slow(t, pfn, val);
+}
+
+/* Removes pfn: 1, or 0 when it was not live.  A clear bit: not in a
+ * chunk; then in the hash or nowhere. */
+static inline int pt_take(struct pagetab *t, uint64_t pfn)
+{
+	uint64_t c = pfn >> PT_CHUNK_SHIFT;
+
+	if (c < t->ndir) {
+		unsigned k = pfn & (PT_CHUNK - 1);
+		uint64_t *w = &t->live[c].w[k / 64], bit = 1ull << (k % 64);
+
+		if (*w & bit) {
+			*w &= ~bit;
+			t->nr--;
+			return 1;
+		}
+	}
+	return t->spill.groups ? pt_take_spill(t, pfn) : 0;
+}
+
 /* Iteration over live pages (chunks by pfn, then the hash): *i from 0;
  * 0 at the end. */
 int pt_next(const struct pagetab *t, uint64_t *i, uint64_t *pfn, uint64_t *val);

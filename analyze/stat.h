@@ -57,6 +57,13 @@ struct stat_gfp {
 	uint64_t allocs, pages;
 };
 
+/* The last lookup of an index (stat_agg.c lookup()). */
+struct stat_memo {
+	uint64_t key;
+	uint32_t idx;
+	int ok;
+};
+
 struct kmstat {
 	const struct mmt_header *h;
 	const struct mmt_names *names;	/* NULL without a names table */
@@ -89,6 +96,7 @@ struct kmstat {
 	uint32_t nprocs, cap_procs;
 	struct tab pid_idx;
 	uint32_t last_pid, last_pidx;
+	struct stat_memo site_memo, gfp_memo;
 
 	struct pagetab live_pages;	/* pfn -> packed page */
 	struct tab live_objs;		/* address -> packed object, bytes|ts */
