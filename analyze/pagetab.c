@@ -1,123 +1,255 @@
 /* SPDX-License-Identifier: MIT */
-/* Live pages by pfn, 16 neighbouring pfns a slot (pagetab.h). */
+/* Live pages by pfn: chunks by pfn within a budget, then a hash
+ * (pagetab.h). */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "pagetab.h"
 
-void pt_init(struct pagetab *t)
+#define CHUNK_BYTES ((uint64_t)PT_CHUNK * sizeof(uint64_t))
+/* Chunks are carved from 2 MiB regions the kernel may back with a huge
+ * page each (MADV_HUGEPAGE): the chunks of a 24 GiB host are 12,000
+ * small pages, far more than the TLB holds. */
+#define REGION_BYTES (2ull << 20)
+/* What a directory entry costs: its pointer and its live line. */
+#define DIR_BYTES (sizeof(uint64_t *) + sizeof(struct pt_live))
+
+void pt_init(struct pagetab *t, uint64_t budget)
 {
 	memset(t, 0, sizeof(*t));
+	t->budget = budget;
 }
 
 void pt_free(struct pagetab *t)
 {
-	free(t->slot);
-	pt_init(t);
+	for (uint64_t i = 0; i < t->nregion; i++)
+		munmap(t->region[i], REGION_BYTES);
+	free(t->region);
+	free(t->dir);
+	free(t->live);
+	free(t->spill.slot);
+	pt_init(t, 0);
 }
 
-static uint64_t home(const struct pagetab *t, uint64_t group)
+/* ---- the spill hash --------------------------------------------------------- */
+
+static uint64_t home(const struct pt_spill *h, uint64_t group)
 {
-	return tab_mix(group) & t->mask;
+	return tab_mix(group) & h->mask;
 }
 
 /* The slot of group, or the empty slot ending its probe. */
-static struct pt_slot *probe(const struct pagetab *t, uint64_t group)
+static struct pt_slot *probe(const struct pt_spill *h, uint64_t group)
 {
-	uint64_t i = home(t, group);
+	uint64_t i = home(h, group);
 
-	while (t->slot[i].group != TAB_EMPTY && t->slot[i].group != group)
-		i = (i + 1) & t->mask;
-	return &t->slot[i];
+	while (h->slot[i].group != TAB_EMPTY && h->slot[i].group != group)
+		i = (i + 1) & h->mask;
+	return &h->slot[i];
 }
 
-static int grow(struct pagetab *t)
+static int spill_grow(struct pt_spill *h)
 {
-	uint64_t cap = t->slot ? (t->mask + 1) * 2 : 64;	/* grows as needed */
-	struct pagetab old = *t;
+	uint64_t cap = h->slot ? (h->mask + 1) * 2 : 64;	/* grows as needed */
+	struct pt_spill old = *h;
 	struct pt_slot *s = malloc(cap * sizeof(*s));
 
-	if (!s) {
-		t->oom = 1;
+	if (!s)
 		return -1;
-	}
 	for (uint64_t i = 0; i < cap; i++)
 		s[i].group = TAB_EMPTY;
-	t->slot = s;
-	t->mask = cap - 1;
+	h->slot = s;
+	h->mask = cap - 1;
 	for (uint64_t i = 0; old.slot && i <= old.mask; i++)
 		if (old.slot[i].group != TAB_EMPTY)
-			*probe(t, old.slot[i].group) = old.slot[i];
+			*probe(h, old.slot[i].group) = old.slot[i];
 	free(old.slot);
 	return 0;
 }
 
-int pt_put(struct pagetab *t, uint64_t pfn, uint64_t val)
+/* 1 when pfn was not live before, 0 when replaced, -1 out of memory. */
+static int spill_put(struct pt_spill *h, uint64_t pfn, uint64_t val)
 {
 	uint64_t g = pfn >> PT_SHIFT;
 	uint32_t bit = 1u << (pfn & (PT_GROUP - 1));
 	struct pt_slot *s;
+	int fresh;
 
-	if (!t->slot && grow(t))
+	if (!h->slot && spill_grow(h))
 		return -1;
-	s = probe(t, g);
+	s = probe(h, g);
 	if (s->group == TAB_EMPTY) {
-		if ((t->groups + 1) * 2 > t->mask + 1) {
-			if (grow(t))
+		if ((h->groups + 1) * 2 > h->mask + 1) {
+			if (spill_grow(h))
 				return -1;
-			s = probe(t, g);
+			s = probe(h, g);
 		}
 		s->group = g;
 		s->used = 0;
-		t->groups++;
+		h->groups++;
 	}
-	if (!(s->used & bit)) {
-		s->used |= bit;
-		t->nr++;
-	}
+	fresh = !(s->used & bit);
+	s->used |= bit;
 	s->val[pfn & (PT_GROUP - 1)] = val;
-	return 0;
+	return fresh;
 }
 
 /* Backward-shift deletion of slot i (linear probing, no tombstones). */
-static void remove_slot(struct pagetab *t, uint64_t i)
+static void remove_slot(struct pt_spill *h, uint64_t i)
 {
-	for (uint64_t j = (i + 1) & t->mask; t->slot[j].group != TAB_EMPTY;
-	     j = (j + 1) & t->mask) {
-		uint64_t h = home(t, t->slot[j].group);
+	for (uint64_t j = (i + 1) & h->mask; h->slot[j].group != TAB_EMPTY;
+	     j = (j + 1) & h->mask) {
+		uint64_t hm = home(h, h->slot[j].group);
 
-		if (((j - h) & t->mask) >= ((j - i) & t->mask)) {
-			t->slot[i] = t->slot[j];
+		if (((j - hm) & h->mask) >= ((j - i) & h->mask)) {
+			h->slot[i] = h->slot[j];
 			i = j;
 		}
 	}
-	t->slot[i].group = TAB_EMPTY;
-	t->groups--;
+	h->slot[i].group = TAB_EMPTY;
+	h->groups--;
 }
 
-int pt_take(struct pagetab *t, uint64_t pfn, uint64_t *val)
+static int spill_take(struct pt_spill *h, uint64_t pfn, uint64_t *val)
 {
 	uint32_t bit = 1u << (pfn & (PT_GROUP - 1));
 	struct pt_slot *s;
 
-	if (!t->slot)
+	if (!h->slot)
 		return 0;
-	s = probe(t, pfn >> PT_SHIFT);
+	s = probe(h, pfn >> PT_SHIFT);
 	if (s->group == TAB_EMPTY || !(s->used & bit))
 		return 0;
 	*val = s->val[pfn & (PT_GROUP - 1)];
 	s->used &= ~bit;
-	t->nr--;
 	if (!s->used)
-		remove_slot(t, (uint64_t)(s - t->slot));
+		remove_slot(h, (uint64_t)(s - h->slot));
+	return 1;
+}
+
+/* ---- chunks ---------------------------------------------------------------- */
+
+/* A zeroed chunk from the current region, or from a new one when the
+ * budget allows; NULL when not. */
+static uint64_t *carve(struct pagetab *t)
+{
+	if (!t->region_left) {
+		uint8_t **rs, *r;
+
+		if (REGION_BYTES > t->budget - t->mem)
+			return NULL;
+		rs = realloc(t->region, (t->nregion + 1) * sizeof(*rs));
+		if (!rs)
+			return NULL;
+		t->region = rs;
+		r = mmap(NULL, REGION_BYTES, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (r == MAP_FAILED)
+			return NULL;
+		(void)madvise(r, REGION_BYTES, MADV_HUGEPAGE);	/* a hint */
+		t->region[t->nregion++] = r;
+		t->region_left = REGION_BYTES;
+		t->mem += REGION_BYTES;
+	}
+	t->region_left -= CHUNK_BYTES;
+	return (uint64_t *)(t->region[t->nregion - 1] + REGION_BYTES -
+			    t->region_left - CHUNK_BYTES);
+}
+
+/* The directory doubled until it holds index c, when the budget
+ * allows: 0 or -1. */
+static int grow_dir(struct pagetab *t, uint64_t c)
+{
+	uint64_t n = t->ndir ? t->ndir : 64, **d;
+	struct pt_live *l;
+
+	while (n <= c && n < (UINT64_MAX >> 8))
+		n *= 2;
+	if (n <= c || (n - t->ndir) * DIR_BYTES > t->budget - t->mem)
+		return -1;
+	d = realloc(t->dir, n * sizeof(*d));
+	if (!d)
+		return -1;
+	t->dir = d;
+	/* a line each: aligned_alloc, as realloc keeps no alignment */
+	l = aligned_alloc(sizeof(*l), n * sizeof(*l));
+	if (!l)
+		return -1;
+	if (t->ndir)
+		memcpy(l, t->live, t->ndir * sizeof(*l));
+	memset(l + t->ndir, 0, (n - t->ndir) * sizeof(*l));
+	memset(d + t->ndir, 0, (n - t->ndir) * sizeof(*d));
+	free(t->live);
+	t->live = l;
+	t->mem += (n - t->ndir) * DIR_BYTES;
+	t->ndir = n;
+	return 0;
+}
+
+/* The chunk for chunk index c, allocated now when the budget allows;
+ * NULL when c's pfns go to the hash (and so do those of every chunk
+ * missing now: t->full). */
+static uint64_t *chunk_for(struct pagetab *t, uint64_t c)
+{
+	if (c < t->ndir && t->dir[c])
+		return t->dir[c];
+	if (t->full)
+		return NULL;
+	if ((c >= t->ndir && grow_dir(t, c)) || !(t->dir[c] = carve(t))) {
+		t->full = 1;
+		return NULL;
+	}
+	return t->dir[c];
+}
+
+/* pt_put when pfn's chunk is missing: made now, or the hash. */
+int pt_put_slow(struct pagetab *t, uint64_t pfn, uint64_t val)
+{
+	int rc;
+
+	if (chunk_for(t, pfn >> PT_CHUNK_SHIFT))
+		return pt_put(t, pfn, val);
+	rc = spill_put(&t->spill, pfn, val);
+	if (rc < 0) {
+		t->oom = 1;
+		return -1;
+	}
+	t->nr += (uint64_t)rc;
+	return 0;
+}
+
+int pt_take_spill(struct pagetab *t, uint64_t pfn)
+{
+	uint64_t v;
+
+	if (!spill_take(&t->spill, pfn, &v))
+		return 0;
+	t->nr--;
 	return 1;
 }
 
 int pt_next(const struct pagetab *t, uint64_t *i, uint64_t *pfn, uint64_t *val)
 {
-	/* *i = slot * PT_GROUP + place */
-	while (t->slot && *i < (t->mask + 1) * PT_GROUP) {
-		const struct pt_slot *s = &t->slot[*i / PT_GROUP];
-		uint64_t k = *i % PT_GROUP;
+	uint64_t in_dir = t->ndir * PT_CHUNK;
+
+	/* *i = pfn while in the chunks, then in_dir + slot * PT_GROUP + place */
+	while (*i < in_dir) {
+		uint64_t k = (*i)++, c = k >> PT_CHUNK_SHIFT;
+		unsigned b = k & (PT_CHUNK - 1);
+
+		if (!t->live[c].w[b / 64]) {		/* a word with none */
+			*i = (k | 63) + 1;
+			continue;
+		}
+		if ((t->live[c].w[b / 64] >> (b % 64)) & 1) {
+			*pfn = k;
+			*val = t->dir[c][b];
+			return 1;
+		}
+	}
+	while (t->spill.slot && *i - in_dir < (t->spill.mask + 1) * PT_GROUP) {
+		const struct pt_slot *s = &t->spill.slot[(*i - in_dir) / PT_GROUP];
+		uint64_t k = (*i - in_dir) % PT_GROUP;
 
 		(*i)++;
 		if (s->group != TAB_EMPTY && (s->used >> k) & 1) {

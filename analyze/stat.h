@@ -24,6 +24,11 @@
 #define STAT_MT 8		/* migratetype slots shown (kernel numbers < 8) */
 #define STAT_ORDERS 12		/* orders 0..10, and "11+" */
 #define STAT_MAX_IDX (1u << 20)	/* distinct sites / pids kept apart */
+/* What the pfn-indexed live pages may take (pagetab.h): a 24 GiB host's
+ * pfns need 48 MiB when every chunk is touched, its traces of a few
+ * seconds are tens of MiB; past the bound, the pfns go to a hash. */
+#define STAT_PAGES_MEM_BASE (16ull << 20)
+#define STAT_PAGES_MEM_PER_BYTE 4
 
 struct stat_site {
 	uint64_t site;
@@ -50,6 +55,13 @@ struct stat_cache {
 struct stat_gfp {
 	uint64_t gfp;
 	uint64_t allocs, pages;
+};
+
+/* The last lookup of an index (stat_agg.c lookup()). */
+struct stat_memo {
+	uint64_t key;
+	uint32_t idx;
+	int ok;
 };
 
 struct kmstat {
@@ -84,6 +96,7 @@ struct kmstat {
 	uint32_t nprocs, cap_procs;
 	struct tab pid_idx;
 	uint32_t last_pid, last_pidx;
+	struct stat_memo site_memo, gfp_memo;
 
 	struct pagetab live_pages;	/* pfn -> packed page */
 	struct tab live_objs;		/* address -> packed object, bytes|ts */

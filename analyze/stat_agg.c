@@ -43,13 +43,32 @@ static int grow_array(void **p, uint32_t *cap, uint32_t need, size_t elem)
 	return 0;
 }
 
+/* The index of key from the last lookup when it was key again (events
+ * come in runs of one site, one gfp), else from t; 0 when t has none. */
+static int lookup(const struct tab *t, struct stat_memo *m, uint64_t key,
+		  uint32_t *idx)
+{
+	struct tab_val *v;
+
+	if (m->ok && m->key == key) {
+		*idx = m->idx;
+		return 1;
+	}
+	v = tab_get(t, key);
+	if (!v)
+		return 0;
+	*m = (struct stat_memo){ key, (uint32_t)v->a, 1 };
+	*idx = m->idx;
+	return 1;
+}
+
 /* Index of a site (sites past STAT_MAX_IDX share the last slot). */
 static uint32_t site_of(struct kmstat *s, uint64_t site)
 {
-	struct tab_val *v = tab_get(&s->site_idx, site);
+	uint32_t i;
 
-	if (v)
-		return (uint32_t)v->a;
+	if (lookup(&s->site_idx, &s->site_memo, site, &i))
+		return i;
 	if (s->nsites >= STAT_MAX_IDX - 1 ||
 	    grow_array((void **)&s->sites, &s->cap_sites, s->nsites + 1,
 		       sizeof(*s->sites)) ||
@@ -87,10 +106,10 @@ static uint32_t proc_of(struct kmstat *s, uint32_t pid)
 
 static uint32_t gfp_of(struct kmstat *s, uint64_t gfp)
 {
-	struct tab_val *v = tab_get(&s->gfp_idx, gfp);
+	uint32_t i;
 
-	if (v)
-		return (uint32_t)v->a;
+	if (lookup(&s->gfp_idx, &s->gfp_memo, gfp, &i))
+		return i;
 	if (s->ngfps >= 4095 ||
 	    grow_array((void **)&s->gfps, &s->cap_gfps, s->ngfps + 1,
 		       sizeof(*s->gfps)) ||
@@ -174,7 +193,8 @@ int stat_init(struct kmstat *s, struct mmt_reader *r, struct mmt_filter *f)
 	tab_init(&s->gfp_idx, 0, 0);
 	tab_init(&s->site_idx, 0, 0);
 	tab_init(&s->pid_idx, 0, 0);
-	pt_init(&s->live_pages);
+	pt_init(&s->live_pages, STAT_PAGES_MEM_BASE +
+		STAT_PAGES_MEM_PER_BYTE * mmt_reader_file_bytes(r));
 	tab_init(&s->live_objs, 6, 3);
 	/* the header's caches, then one for large kmallocs (page-backed) */
 	s->nr_caches = s->h->nr_slab_caches + 1;
@@ -244,13 +264,12 @@ static void page_free(struct kmstat *s, const struct mmt_event *e)
 	uint64_t pages = e->order < 64 ? 1ull << e->order : 0;
 	uint32_t p = proc_of(s, e->pid);	/* may move s->procs */
 	struct stat_proc *pr = &s->procs[p];
-	uint64_t v;
 
 	s->page_frees++;
 	s->page_free_pages += pages;
 	pr->page_frees++;
 	pr->pages_freed += pages;
-	if (!pt_take(&s->live_pages, e->pfn, &v)) {
+	if (!pt_take(&s->live_pages, e->pfn)) {
 		s->page_nomatch++;
 		s->page_nomatch_pages += pages;
 	}
@@ -392,13 +411,16 @@ static void one(struct kmstat *s, const struct mmt_event *e,
 
 /* The table slot a coming event will touch, loaded while earlier events
  * are counted (the tables outgrow the caches; their misses were half of
- * the time). */
-static void prefetch(const struct kmstat *s, const struct mmt_event *e)
+ * the time; inlined always, see pt_prefetch). */
+static inline __attribute__((always_inline)) void
+prefetch(const struct kmstat *s, const struct mmt_event *e)
 {
 	switch (e->kind) {
 	case MMT_EV_PAGE_ALLOC:
+		pt_prefetch(&s->live_pages, e->pfn, 1);
+		break;
 	case MMT_EV_PAGE_FREE:
-		pt_prefetch(&s->live_pages, e->pfn);
+		pt_prefetch(&s->live_pages, e->pfn, 0);
 		break;
 	case MMT_EV_KMALLOC:
 	case MMT_EV_KMEM_CACHE_ALLOC:
@@ -409,7 +431,7 @@ static void prefetch(const struct kmstat *s, const struct mmt_event *e)
 	}
 }
 
-#define PREFETCH_AHEAD 8
+#define PREFETCH_AHEAD 16
 
 static void select_fields(uint32_t k[64])
 {
@@ -423,8 +445,8 @@ static void select_fields(uint32_t k[64])
 	k[MMT_EV_KMALLOC] = slab | MMT_FIELD_BYTES_REQ | MMT_FIELD_BYTES_ALLOC |
 			    MMT_FIELD_GFP | MMT_FIELD_NODE;
 	k[MMT_EV_KMEM_CACHE_ALLOC] = k[MMT_EV_KMALLOC] | MMT_FIELD_CACHE;
-	k[MMT_EV_KFREE] = slab;
-	k[MMT_EV_KMEM_CACHE_FREE] = slab | MMT_FIELD_CACHE;
+	k[MMT_EV_KFREE] = slab & ~MMT_FIELD_SITE;	/* the site of the alloc counts */
+	k[MMT_EV_KMEM_CACHE_FREE] = (slab & ~MMT_FIELD_SITE) | MMT_FIELD_CACHE;
 	k[MMT_EV_EXTFRAG] = MMT_FIELD_PID | MMT_FIELD_ORDER | MMT_FIELD_MT |
 			    MMT_FIELD_MT2 | MMT_FIELD_ARG2;
 	k[MMT_EV_FAULT_USER] = MMT_FIELD_PID;

@@ -72,8 +72,10 @@ static inline struct tab_val *tab_get(const struct tab *t, uint64_t key)
 	}
 }
 
-/* Starts loading the slot where key's probe begins (a hint). */
-static inline void tab_prefetch(const struct tab *t, uint64_t key)
+/* Starts loading the slot where key's probe begins (a hint; inlined
+ * always, as pt_prefetch). */
+static inline __attribute__((always_inline)) void
+tab_prefetch(const struct tab *t, uint64_t key)
 {
 	if (t->slot)
 		__builtin_prefetch(&t->slot[tab_home(t, key)], 1);

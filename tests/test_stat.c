@@ -3,16 +3,21 @@
  * whose every figure is known: perf kmem's counting rules (requests,
  * failures, matched frees, free-only), call sites and processes by name,
  * kmalloc caches by size and gfp, fallbacks, leaks, filters, --sort,
- * --json, and traces without names or cut short. */
+ * --json, and traces without names or cut short.  The live-page table
+ * (analyze/pagetab.c): its memory bound, and the same answers whether a
+ * pfn is kept in its chunk or in the hash. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 #include "trace_util.h"
 #include "cli_util.h"
 #include "damage_util.h"
+#include "../analyze/pagetab.h"
+#include "../analyze/stat.h"
 
 static const char *bin;
 
@@ -216,6 +221,163 @@ static void test_no_names_and_damage(void **state)
 	assert_non_null(strstr(cli_out, "/nonexistent.mmt"));
 }
 
+/* ---- the live-page table ------------------------------------------------------ */
+
+/* The live pfns and values of t, sorted by pfn, in out[] (at most max). */
+static uint64_t live_set(struct pagetab *t, uint64_t (*out)[2], uint64_t max)
+{
+	uint64_t i = 0, pfn, val, n = 0;
+
+	while (pt_next(t, &i, &pfn, &val)) {
+		assert_true(n < max);
+		out[n][0] = pfn;
+		out[n++][1] = val;
+	}
+	/* insertion sort: the sets are small */
+	for (uint64_t a = 1; a < n; a++)
+		for (uint64_t b = a; b > 0 && out[b - 1][0] > out[b][0]; b--) {
+			uint64_t x[2] = { out[b][0], out[b][1] };
+
+			out[b][0] = out[b - 1][0];
+			out[b][1] = out[b - 1][1];
+			out[b - 1][0] = x[0];
+			out[b - 1][1] = x[1];
+		}
+	return n;
+}
+
+/* A crafted pattern (one page every 2^22 pfns, up to the format's pfn
+ * limit) would take a chunk and gigabytes of directory each: the table
+ * stays within its budget, and every page is still found. */
+static void test_pagetab_budget(void **state)
+{
+	const uint64_t budget = (2u << 20) + (64u << 10), n = 2000;
+	struct pagetab t;
+
+	(void)state;
+	pt_init(&t, budget);
+	for (uint64_t i = 0; i < n; i++)
+		assert_int_equal(pt_put(&t, i << 22, i + 1), 0);
+	assert_int_equal(pt_put(&t, MMT_MAX_PFN - 1, 7), 0);
+	assert_true(t.mem <= budget);
+	assert_true(t.full);
+	assert_int_equal(t.nr, n + 1);
+	/* replacing a live page keeps one entry */
+	assert_int_equal(pt_put(&t, 5ull << 22, 99), 0);
+	assert_int_equal(t.nr, n + 1);
+	uint64_t (*set)[2] = calloc(n + 1, sizeof(*set));
+	assert_non_null(set);
+	assert_int_equal(live_set(&t, set, n + 1), n + 1);
+	for (uint64_t i = 0; i < n; i++) {
+		assert_int_equal(set[i][0], i << 22);
+		assert_int_equal(set[i][1], i == 5 ? 99 : i + 1);
+	}
+	assert_int_equal(set[n][0], MMT_MAX_PFN - 1);
+	for (uint64_t i = 0; i < n; i++) {
+		assert_int_equal(pt_take(&t, i << 22), 1);
+		assert_int_equal(pt_take(&t, i << 22), 0);
+	}
+	assert_int_equal(pt_take(&t, MMT_MAX_PFN - 1), 1);
+	assert_int_equal(pt_take(&t, UINT64_MAX), 0);
+	assert_int_equal(t.nr, 0);
+	assert_true(t.mem <= budget);
+	free(set);
+	pt_free(&t);
+}
+
+/* The same puts and takes, runs of neighbouring pfns and pfns far apart,
+ * give the same answers with every page in chunks, every page in the
+ * hash, and a budget that runs out part way. */
+static void test_pagetab_chunks_or_hash(void **state)
+{
+	const uint64_t budgets[3] = { 1ull << 30, 0, (2u << 20) + 4096 };
+	const uint64_t nops = 200000, max = 70000;
+	uint64_t (*sets[3])[2], nlive[3], takes[3] = { 0 };
+
+	(void)state;
+	for (int b = 0; b < 3; b++) {
+		struct pagetab t;
+		uint64_t x = 12345;
+
+		pt_init(&t, budgets[b]);
+		for (uint64_t op = 0; op < nops; op++) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			uint64_t r = x >> 33;
+			/* most in one dense 64k-pfn range, some spread wide */
+			uint64_t pfn = (r & 7) ? (r >> 3) % 65536 : (r >> 3) * 4099;
+
+			if (r & 0x100000)
+				assert_int_equal(pt_put(&t, pfn, op + 1), 0);
+			else
+				takes[b] += (uint64_t)pt_take(&t, pfn);
+		}
+		sets[b] = calloc(max, sizeof(*sets[b]));
+		assert_non_null(sets[b]);
+		nlive[b] = live_set(&t, sets[b], max);
+		assert_int_equal(nlive[b], t.nr);
+		assert_true(t.mem <= budgets[b]);
+		if (b == 1)
+			assert_int_equal(t.mem, 0);
+		if (b == 2)
+			assert_true(t.full && t.spill.groups > 0 && t.ndir > 0);
+		pt_free(&t);
+	}
+	assert_true(nlive[0] > 1000 && takes[0] > 1000);
+	for (int b = 1; b < 3; b++) {
+		assert_int_equal(takes[b], takes[0]);
+		assert_int_equal(nlive[b], nlive[0]);
+		assert_memory_equal(sets[b], sets[0], nlive[0] * sizeof(*sets[0]));
+	}
+	for (int b = 0; b < 3; b++)
+		free(sets[b]);
+}
+
+/* Through the binary: a trace of pages 2^22 pfns apart, half freed,
+ * past the budget of a small file: counts as when they fit, and the
+ * process stays small (without the bound: a 1 GiB directory). */
+static void test_stat_scattered_pages(void **state)
+{
+	struct mmt_header h;
+	struct mmt_snapshot s;
+	struct rusage ru;
+	char err[256];
+	const char *p = tu_path("scattered.mmt");
+	const uint64_t n = 2000;
+
+	(void)state;
+	if (!bin)
+		skip();
+	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
+	assert_int_equal(mmt_synth_snapshot(&s, &h), 0);
+	struct mmt_writer *w = mmt_writer_open(p, 1, &h, &s, err, sizeof(err));
+	assert_non_null(w);
+	uint64_t ts = 1000;
+	for (uint64_t i = 0; i < n; i++) {
+		struct mmt_event e = { .ts = ts += 1000, .kind = MMT_EV_PAGE_ALLOC,
+				       .pid = 10, .pfn = i << 22 };
+		assert_int_equal(mmt_writer_add(w, &e), 0);
+	}
+	for (uint64_t i = 0; i < n; i += 2) {
+		struct mmt_event e = { .ts = ts += 1000, .kind = MMT_EV_PAGE_FREE,
+				       .pid = 10, .pfn = i << 22 };
+		assert_int_equal(mmt_writer_add(w, &e), 0);
+	}
+	assert_int_equal(mmt_writer_close(w, &s), 0);
+	mmt_snapshot_free(&s);
+	mmt_header_free(&h);
+	assert_true((uint64_t)tu_file_size(p) * STAT_PAGES_MEM_PER_BYTE < (1u << 20));
+
+	assert_int_equal(cli_run(0, "%s stat --json %s", bin, p), 0);
+	assert_int_equal(jget("\"page\"", "alloc_requests"), n);
+	assert_int_equal(jget("\"page\"", "alloc_freed_requests"), n / 2);
+	assert_int_equal(jget("\"page\"", "free_only_requests"), 0);
+	assert_int_equal(jget("\"page\"", "live_requests"), n / 2);
+	assert_int_equal(getrusage(RUSAGE_CHILDREN, &ru), 0);
+#ifndef __SANITIZE_ADDRESS__	/* ASan's own memory would dominate */
+	assert_true(ru.ru_maxrss < 200 * 1024);	/* KiB */
+#endif
+}
+
 int main(void)
 {
 	(void)tu_write;
@@ -224,6 +386,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_perf_kmem_rules, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_filters_and_sort, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_no_names_and_damage, tu_setup, tu_teardown),
+		cmocka_unit_test(test_pagetab_budget),
+		cmocka_unit_test(test_pagetab_chunks_or_hash),
+		cmocka_unit_test_setup_teardown(test_stat_scattered_pages, tu_setup, tu_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
