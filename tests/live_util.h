@@ -4,6 +4,7 @@
 #ifndef MMTRACE_LIVE_UTIL_H
 #define MMTRACE_LIVE_UTIL_H
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,20 +52,24 @@ static inline int live_no_bpf(const char *log)
 	return strstr(log, "loading BPF") || strstr(log, "needs root");
 }
 
-/* 1 once the recorder has started writing OUT (record creates it empty
- * before attaching anything), 0 when the recorder exited first. */
+/* 1 once the recorder has started writing OUT, 0 when it exited first or
+ * did not get there in 120 s (then it is killed: a caller that waits for
+ * it must not wait for ever).  record writes FILE.part-PID and renames it
+ * OUT once its start snapshot follows the first events: seconds, but 42 s
+ * under ASan on a host loaded 8 deep. */
 static inline int wait_ready(pid_t pid, const char *out)
 {
 	struct stat st;
 	int status;
 
-	for (int i = 0; i < 600; i++) {
+	for (int i = 0; i < 2400; i++) {
 		if (!stat(out, &st) && st.st_size > 0)
 			return 1;
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			return 0;
 		usleep(50000);
 	}
+	kill(pid, SIGKILL);
 	return 0;
 }
 
