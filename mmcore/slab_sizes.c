@@ -135,7 +135,11 @@ int slab_calc_flags(uint32_t object_size, uint32_t align, uint32_t flags,
 	uint32_t size;
 	int order;
 
-	if (object_size == 0 || (align & (align - 1)) != 0 || nr_cpus == 0)
+	/* nothing larger than a MAX_PAGE_ORDER slab: the roundings below
+	 * are 32-bit and would wrap to 0 */
+	if (object_size == 0 || (align & (align - 1)) != 0 || nr_cpus == 0 ||
+	    object_size > ((uint32_t)SLAB_PAGE_SIZE << MMC_MAX_ORDER) ||
+	    align > ((uint32_t)SLAB_PAGE_SIZE << MMC_MAX_ORDER))
 		return -1;
 	memset(g, 0, sizeof(*g));
 	g->object_size = object_size;

@@ -445,7 +445,7 @@ int rp_model_fits(const struct mmc_topology *t, const char *trace, char *err,
 		  size_t errlen);
 void rp_seed_empty(struct rp_run *r);
 /* The recording host's SwapTotal in pages (header note meminfo.SwapTotal);
- * 0, with a message on stderr, when the trace does not record it. */
+ * 0 when the trace does not record it (the replay says so). */
 uint64_t rp_swap_pages(const struct mmt_header *h);
 
 /* series.c */

@@ -266,6 +266,12 @@ static void test_calc_order_cpus(void **state)
 	}
 	assert_int_equal(mmc_slab_calc(0, 8, 2, &(struct mmc_slab_info){0}), -1);
 	assert_int_equal(mmc_slab_calc(64, 3, 2, &(struct mmc_slab_info){0}), -1);
+	/* sizes and alignments whose 32-bit roundings wrap to 0 (a division
+	 * by zero fuzz_replay found) */
+	assert_int_equal(mmc_slab_calc(UINT32_MAX - 6, 8, 2,
+				       &(struct mmc_slab_info){0}), -1);
+	assert_int_equal(mmc_slab_calc(64, 1u << 31, 2,
+				       &(struct mmc_slab_info){0}), -1);
 }
 
 static void test_kmalloc_index(void **state)

@@ -208,6 +208,20 @@ static void test_header_values(void **state)
 	run_all(p, &info, 0, &replay);
 	assert_names(info.err, p, "offset 16", "migratetype");
 	assert_names(replay.err, p, "offset 16", "migratetype");
+	h.migratetypes[1].value = 1;
+
+	/* an object no slab holds: rounded up in 32 bits it was 0, a
+	 * division by zero in mmcore's slab geometry (fuzz_replay) */
+	assert_true(h.nr_slab_caches > 0);
+	uint32_t size = h.slab_caches[0].object_size;
+	h.slab_caches[0].object_size = UINT32_MAX - 6;
+	p = write_trace("slab.mmt", &h, NULL, 0, NULL);
+	assert_null(mmt_reader_open(p, err, sizeof(err)));
+	assert_names(err, p, "offset 16",
+		     "slab cache 0: object_size: 4294967289 out of range");
+	run_all(p, &info, 0, &replay);
+	assert_names(replay.err, p, "offset 16", "object_size");
+	h.slab_caches[0].object_size = size;
 	mmt_header_free(&h);
 }
 

@@ -411,7 +411,11 @@ struct dec_kind {
 	struct dec_col col[NF];
 	uint32_t mask;		/* delta-coded per kind (site excluded) */
 	uint32_t row_mask;	/* delta-coded per cache slot (layout 2) */
-	uint64_t (*rows)[NF];	/* [NSLOTS] when row_mask, else NULL */
+	uint64_t *rows;		/* [NSLOTS][nrow] when has_rows, else NULL:
+				 * a slot's value of field f at rix[f] */
+	int has_rows;		/* a slab kind of layout 2 */
+	unsigned nrow;
+	uint8_t rix[NF];
 	int has_site;
 	int sel;		/* decoded (mmt_block_decode_sel's kinds) */
 	unsigned kind;
@@ -495,14 +499,6 @@ static int layout0_lengths(struct mmt_cur *c, unsigned nk, struct dec_kind *dk,
 	return 0;
 }
 
-static void free_rows(struct dec_kind *dk, unsigned nk)
-{
-	for (unsigned j = 0; j < nk; j++) {
-		free(dk[j].rows);
-		dk[j].rows = NULL;
-	}
-}
-
 /* Parses the block preamble and lays out the columns.  Returns the number
  * of kinds or -1. */
 static int parse_layout(struct mmt_cur *c, int layout, uint32_t n,
@@ -561,10 +557,7 @@ static int parse_layout(struct mmt_cur *c, int layout, uint32_t n,
 		dk[j].mask &= ~(1u << F_SITE);
 		if (layout < 2 || !(dk[j].mask & (1u << F_CACHE)))
 			continue;
-		if (!(dk[j].rows = calloc(NSLOTS, sizeof(*dk[j].rows)))) {
-			free_rows(dk, j);
-			return -1;
-		}
+		dk[j].has_rows = 1;	/* rows from the cursor's pool */
 		dk[j].row_mask = dk[j].mask & ~BASE_FIELDS;
 		dk[j].mask &= BASE_FIELDS;
 	}
@@ -739,20 +732,22 @@ static int row_columns(struct dec_kind *k, const uint16_t *pos, uint32_t n,
 
 	for (uint32_t i = 0; i < n; i++) {
 		struct mmt_event *e = &out[pos[i]];
-		uint64_t *row = k->rows[e->cache % NSLOTS];
+		uint64_t *row = k->rows + (size_t)(e->cache % NSLOTS) * k->nrow;
 		uint32_t m = k->row_mask;
 
 		while (m) {
 			int f = __builtin_ctz(m);
+			uint64_t *v = &row[k->rix[f]];
+
 			m &= m - 1;
 			if (rd_uv(&k->col[f], &d))
 				return -1;
-			row[f] += (uint64_t)mmt_unzigzag(d);
-			if (!in_range(&k->rng[f], row[f])) {
-				*bad = (struct bad_value){ f, row[f] };
+			*v += (uint64_t)mmt_unzigzag(d);
+			if (!in_range(&k->rng[f], *v)) {
+				*bad = (struct bad_value){ f, *v };
 				return -2;
 			}
-			put_field(e, ev_field[f].off, ev_field[f].size, row[f]);
+			put_field(e, ev_field[f].off, ev_field[f].size, *v);
 		}
 	}
 	return 0;
@@ -851,8 +846,12 @@ struct mmt_block_cur {
 	uint32_t n, next;		/* events in the block, next to decode */
 	int nk;
 	int full;			/* every kind and field selected */
-	struct dec_kind *dk;		/* [nk] */
-	struct chunk chunk;
+	struct dec_kind *dk;		/* [nk] of dk_cap */
+	unsigned dk_cap;
+	uint64_t *rows;			/* [rows_cap]: the slab kinds' rows */
+	size_t rows_cap;
+	struct chunk chunk;		/* pos: [pos_cap] */
+	size_t pos_cap;
 	char why[160];			/* a value out of range */
 };
 
@@ -860,8 +859,7 @@ void mmt_block_cur_free(struct mmt_block_cur *c)
 {
 	if (!c)
 		return;
-	if (c->nk > 0)
-		free_rows(c->dk, (unsigned)c->nk);
+	free(c->rows);
 	free(c->dk);
 	free(c->chunk.pos);
 	free(c);
@@ -896,21 +894,89 @@ static void set_ranges(struct dec_kind *dk, const uint16_t kidx[256],
 	}
 }
 
-struct mmt_block_cur *mmt_block_cur_new(const uint8_t *raw,
-					const struct mmt_blk *b, int layout,
-					const struct mmt_ev_limits *lim,
-					uint64_t kinds, uint32_t fields,
-					const uint32_t *by_kind)
+/* Room for n kinds, pool rows for the slab kinds among them (zeroed: each
+ * block starts its rows afresh) and chunk positions: the cursor's earlier
+ * allocations when they are large enough. */
+static int cur_room_kinds(struct mmt_block_cur *c, unsigned n)
+{
+	if (n <= c->dk_cap)
+		return 0;
+	free(c->dk);
+	c->dk_cap = 0;
+	if (!(c->dk = malloc(n * sizeof(*c->dk))))
+		return -1;
+	c->dk_cap = n;
+	return 0;
+}
+
+static int cur_lay_rows(struct mmt_block_cur *c)
+{
+	size_t need = 0, at = 0;
+	size_t npos = (c->nk ? (size_t)c->nk : 1) * CHUNK;
+
+	/* a slot holds only the kind's per-slot fields, packed */
+	for (int j = 0; j < c->nk; j++) {
+		struct dec_kind *k = &c->dk[j];
+
+		if (!k->has_rows)
+			continue;
+		k->nrow = 0;
+		for (int f = 0; f < NF; f++)
+			if (k->row_mask & (1u << f))
+				k->rix[f] = (uint8_t)k->nrow++;
+		need += (size_t)NSLOTS * k->nrow;
+	}
+	if (need > c->rows_cap) {
+		free(c->rows);
+		c->rows_cap = 0;
+		if (!(c->rows = malloc(need * sizeof(*c->rows))))
+			return -1;
+		c->rows_cap = need;
+	}
+	if (need)
+		memset(c->rows, 0, need * sizeof(*c->rows));
+	for (int j = 0; j < c->nk; j++)
+		if (c->dk[j].has_rows) {
+			c->dk[j].rows = c->rows + at;
+			at += (size_t)NSLOTS * c->dk[j].nrow;
+		}
+	if (npos > c->pos_cap) {
+		free(c->chunk.pos);
+		c->pos_cap = 0;
+		if (!(c->chunk.pos = malloc(npos * sizeof(uint16_t))))
+			return -1;
+		c->pos_cap = npos;
+	}
+	return 0;
+}
+
+struct mmt_block_cur *mmt_block_cur_renew(struct mmt_block_cur *c,
+					  const uint8_t *raw,
+					  const struct mmt_blk *b, int layout,
+					  const struct mmt_ev_limits *lim,
+					  uint64_t kinds, uint32_t fields,
+					  const uint32_t *by_kind)
 {
 	size_t len = b->raw_len;
 	uint32_t n = b->nr_events;
 	struct mmt_cur cur = { raw, raw + len, 0 };
-	struct mmt_block_cur *c = calloc(1, sizeof(*c));
 	const uint32_t all = (1u << NF) - 1;
 	unsigned nk = peek_kinds(raw, len);
 
-	if (!c || !(c->dk = malloc((nk ? nk : 1) * sizeof(*c->dk)))) {
-		free(c);
+	if (!c && !(c = calloc(1, sizeof(*c))))
+		return NULL;
+	/* a fresh cursor but for the allocations */
+	struct mmt_block_cur keep = *c;
+
+	memset(c, 0, sizeof(*c));
+	c->dk = keep.dk;
+	c->dk_cap = keep.dk_cap;
+	c->rows = keep.rows;
+	c->rows_cap = keep.rows_cap;
+	c->chunk.pos = keep.chunk.pos;
+	c->pos_cap = keep.pos_cap;
+	if (cur_room_kinds(c, nk ? nk : 1)) {
+		mmt_block_cur_free(c);
 		return NULL;
 	}
 	/* Minor-0 files were written with layout 0 and, for a short while,
@@ -923,8 +989,7 @@ struct mmt_block_cur *mmt_block_cur_new(const uint8_t *raw,
 		c->nk = parse_layout(&cur, 0, n, &c->ts, c->kidx, c->dk,
 				     &c->kinds, &c->shared_ts, &c->sites);
 	}
-	if (c->nk < 0 || !(c->chunk.pos = malloc((c->nk ? (size_t)c->nk : 1) *
-						  CHUNK * sizeof(uint16_t)))) {
+	if (c->nk < 0 || cur_lay_rows(c)) {
 		mmt_block_cur_free(c);
 		return NULL;
 	}
@@ -935,6 +1000,16 @@ struct mmt_block_cur *mmt_block_cur_new(const uint8_t *raw,
 	c->min_ts = lim ? b->min_ts : 0;
 	c->span = lim ? b->max_ts - b->min_ts : UINT64_MAX;
 	return c;
+}
+
+struct mmt_block_cur *mmt_block_cur_new(const uint8_t *raw,
+					const struct mmt_blk *b, int layout,
+					const struct mmt_ev_limits *lim,
+					uint64_t kinds, uint32_t fields,
+					const uint32_t *by_kind)
+{
+	return mmt_block_cur_renew(NULL, raw, b, layout, lim, kinds, fields,
+				   by_kind);
 }
 
 const char *mmt_block_cur_why(const struct mmt_block_cur *c)

@@ -306,6 +306,14 @@ struct mmt_block_cur *mmt_block_cur_new(const uint8_t *raw,
 					const struct mmt_ev_limits *lim,
 					uint64_t kinds, uint32_t fields,
 					const uint32_t *by_kind);
+/* The same on a cursor done with (or NULL): its allocations are reused
+ * (a reader decodes block after block with one).  On failure c is freed. */
+struct mmt_block_cur *mmt_block_cur_renew(struct mmt_block_cur *c,
+					  const uint8_t *raw,
+					  const struct mmt_blk *b, int layout,
+					  const struct mmt_ev_limits *lim,
+					  uint64_t kinds, uint32_t fields,
+					  const uint32_t *by_kind);
 int64_t mmt_block_cur_next(struct mmt_block_cur *c, struct mmt_event *out,
 			   int *done);
 /* "page_free order: 200 out of range (at most 10)", or "" */

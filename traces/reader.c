@@ -29,6 +29,8 @@ struct mmt_block_dec {
 	struct mmt_event *ev;
 	size_t ev_cap;
 	ZSTD_DCtx *dctx;
+	struct mmt_block_cur *spare;	/* a cursor done with: its allocations
+					 * serve the next block */
 	char err[320];
 };
 
@@ -182,6 +184,7 @@ void mmt_block_dec_free(struct mmt_block_dec *d)
 	if (!d)
 		return;
 	dctx_put(d->dctx);
+	mmt_block_cur_free(d->spare);
 	free(d->comp);
 	free(d->raw);
 	free(d->ev);
@@ -346,17 +349,18 @@ static int64_t decode_block_sel(const struct mmt_reader *r, uint64_t i,
 		fmt(d->err, sizeof(d->err), "%s: out of memory", r->path);
 		return -1;
 	}
-	c = mmt_block_cur_new(d->raw, &r->blocks[i], r->layout, &r->lim,
-			      kinds, fields, NULL);
+	c = mmt_block_cur_renew(d->spare, d->raw, &r->blocks[i], r->layout,
+				&r->lim, kinds, fields, NULL);
+	d->spare = NULL;
 	while (c && !done && (k = mmt_block_cur_next(c, d->ev + n, &done)) >= 0)
 		n += k;
 	if (!c || !done || (kinds == UINT64_MAX && n != h.nr_events)) {
 		corrupt_block(r, i, c ? mmt_block_cur_why(c) : "", d->err,
 			      sizeof(d->err));
-		mmt_block_cur_free(c);
+		d->spare = c;
 		return -1;
 	}
-	mmt_block_cur_free(c);
+	d->spare = c;
 	*evs = d->ev;
 	return n;
 }
@@ -918,6 +922,16 @@ struct sel {
 
 static const struct sel sel_all = { UINT64_MAX, UINT32_MAX, NULL };
 
+/* The current block's cursor, done with, kept for the next block. */
+static void cur_done(struct mmt_reader *r)
+{
+	if (!r->cur)
+		return;
+	mmt_block_cur_free(r->dec->spare);
+	r->dec->spare = r->cur;
+	r->cur = NULL;
+}
+
 static int open_block(struct mmt_reader *r, const struct sel *sel)
 {
 	struct mmt_sec_hdr h;
@@ -926,9 +940,11 @@ static int open_block(struct mmt_reader *r, const struct sel *sel)
 		fmt(r->err, sizeof(r->err), "%s", r->dec->err);
 		return -1;
 	}
-	r->cur = mmt_block_cur_new(r->dec->raw, &r->blocks[r->next_block],
-				   r->layout, &r->lim, sel->kinds, sel->fields,
-				   sel->by_kind);
+	r->cur = mmt_block_cur_renew(r->dec->spare, r->dec->raw,
+				     &r->blocks[r->next_block], r->layout,
+				     &r->lim, sel->kinds, sel->fields,
+				     sel->by_kind);
+	r->dec->spare = NULL;
 	if (!r->cur) {
 		corrupt_block(r, r->next_block, "", r->err, sizeof(r->err));
 		return -1;
@@ -960,8 +976,7 @@ static int skip_block(struct mmt_reader *r, uint64_t i, uint64_t decoded)
 			    reason_of(r, r->err, b->off),
 			    (unsigned long long)lost, b->nr_events);
 	}
-	mmt_block_cur_free(r->cur);
-	r->cur = NULL;
+	cur_done(r);
 	r->next_block = i + 1;
 	r->err[0] = 0;
 	return 1;
@@ -1040,8 +1055,7 @@ static void refill(struct mmt_reader *r, const struct sel *sel)
 		r->cur_decoded += (uint64_t)n;
 		r->wlen += r->seeking ? seek_skip(r, (uint32_t)n) : (uint32_t)n;
 		if (done) {
-			mmt_block_cur_free(r->cur);
-			r->cur = NULL;
+			cur_done(r);
 			r->seeking = 0;
 		}
 	}
@@ -1123,8 +1137,7 @@ int64_t mmt_reader_next_batch_kinds(struct mmt_reader *r,
 /* Back to an empty window before block `i`. */
 static void restart(struct mmt_reader *r, uint64_t i)
 {
-	mmt_block_cur_free(r->cur);
-	r->cur = NULL;
+	cur_done(r);
 	r->next_block = i;
 	r->wpos = r->wlen = 0;
 	r->wend = 0;
