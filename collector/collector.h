@@ -95,6 +95,12 @@ int coll_sched_rt(int prio);
 int coll_sched_normal(void);
 /* mlockall of what is mapped and will be touched.  0 or -1 (errno). */
 int coll_lock_memory(void);
+/* Pins the calling thread to the CPU it runs on and returns another CPU
+ * it may use (for BPF_F_TEST_RUN_ON_CPU), or -1 when it has no other;
+ * coll_unpin() puts the thread's CPU mask back.  See sched.c. */
+struct coll_pin { unsigned long mask[16]; int saved; };	/* a cpu_set_t */
+int coll_pin_other_cpu(struct coll_pin *p);
+void coll_unpin(struct coll_pin *p);
 
 /* ---- pressure.c: the kernel's response to memory pressure ------------- */
 

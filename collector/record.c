@@ -156,6 +156,7 @@ struct rec {
 	int walk_ok;		/* zone pointers known: snapshots walk free lists */
 	uint32_t nr_mt;		/* MIGRATE_TYPES of this kernel */
 	int walk_done;		/* set by walk_free_lists (snapshot thread) */
+	int walk_cpu;		/* the CPU the last walk ran on, -1: this one */
 	int rt;			/* the consumer runs SCHED_FIFO o.rt_prio */
 	int classic_only;	/* raw/BTF programs failed to load: retry */
 	int raw_pages;		/* a raw_tp page program hands us pointers */
@@ -1774,6 +1775,30 @@ static int block_cmp(const void *a, const void *b)
 	return (x->mt > y->mt) - (x->mt < y->mt);
 }
 
+/* Runs `walk` on another CPU while this thread waits with preemption off
+ * (collector/sched.c says why); where that cannot be (one CPU, a kernel
+ * without BPF_F_TEST_RUN_ON_CPU for raw_tp), here. */
+static int run_walk(struct rec *r, int fd, struct bpf_test_run_opts *topts)
+{
+	struct coll_pin pin;
+	int other = coll_pin_other_cpu(&pin), rc = -1;
+
+	r->walk_cpu = -1;
+	if (other >= 0) {
+		topts->flags = BPF_F_TEST_RUN_ON_CPU;
+		topts->cpu = (__u32)other;
+		rc = bpf_prog_test_run_opts(fd, topts);
+		coll_unpin(&pin);
+		r->walk_cpu = rc ? -1 : other;
+	}
+	if (rc) {
+		topts->flags = 0;
+		topts->cpu = 0;
+		rc = bpf_prog_test_run_opts(fd, topts);
+	}
+	return rc;
+}
+
 /* coll_walk_fn: one BPF_PROG_TEST_RUN of `walk` per (zone, order, mt). */
 static int walk_free_lists(void *ctx, struct mmt_free_block **out, uint64_t *n)
 {
@@ -1791,7 +1816,7 @@ static int walk_free_lists(void *ctx, struct mmt_free_block **out, uint64_t *n)
 	bss->walk_vmemmap = r->vmemmap;
 	bss->walk_max_order = r->h.max_order;
 	bss->walk_nr_mt = r->nr_mt;
-	if (bpf_prog_test_run_opts(fd, &topts) || bss->walk_full)
+	if (run_walk(r, fd, &topts) || bss->walk_full)
 		return -1;
 	nv = bss->walk_n;
 	v = malloc((nv ? nv : 1) * sizeof(*v));
@@ -1814,8 +1839,9 @@ static int walk_free_lists(void *ctx, struct mmt_free_block **out, uint64_t *n)
 	*n = k;
 	if (getenv("MMTRACE_DEBUG"))
 		fprintf(stderr, "mmtrace record: free-list walk: %" PRIu64
-			" blocks, %u off-list, %u restarts, %" PRIu64 " seen twice\n",
-			k, bss->walk_bad, bss->walk_restarts, nv - k);
+			" blocks, %u off-list, %u restarts, %" PRIu64 " seen twice, "
+			"cpu %d\n", k, bss->walk_bad, bss->walk_restarts, nv - k,
+			r->walk_cpu);
 	__atomic_store_n(&r->walk_done, 1, __ATOMIC_RELEASE);
 	return 0;
 }
