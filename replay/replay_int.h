@@ -320,6 +320,9 @@ struct rp_run {
 	uint64_t unmatched_frees, alloc_over_live,
 		 absorbed, refaults, touches, slab_objs;
 	uint64_t demand_fail;	/* trace allocations the model failed */
+	/* allocations the kernel failed (no page in mm_page_alloc), and of
+	 * those the ones the model could have placed */
+	uint64_t kernel_fails, kernel_fails_model_got;
 	uint64_t last_tick, now;
 	uint64_t dup_lru;
 	uint64_t splits;	/* folios compaction split (on_split) */
