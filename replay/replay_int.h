@@ -258,6 +258,7 @@ struct rp_demand {
 	int causes, file_ids;		/* the header's MMT_HDR_ flags */
 	struct rp_map inodes;		/* hash(dev, ino) -> inode id */
 	struct rp_map pages;		/* inode id << 40 | index -> fid */
+	struct rp_map last_read;	/* inode id -> last page index read */
 	uint32_t nr_inodes, nr_fids, cap_fids;
 	uint64_t *fstate;		/* [fid] (demand.c FS_*) */
 	uint64_t *fkey;			/* [fid]: inode id << 40 | index */
