@@ -160,7 +160,8 @@ $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ) $(FUZZ_LIBS)
 	$(CC) $(LDFLAGS_SAN) -o $@ $< $(FUZZ_LIB_OBJ) $(FUZZ_LIBS) $(LDLIBS)
 fuzz-bins: $(FUZZ_BIN)
 
-tests: $(TEST_BIN) $(BUILD)/mmtrace $(SCEN_BIN)
+# test_live_pressure runs bench/memload under the recorder
+tests: $(TEST_BIN) $(BUILD)/mmtrace $(BUILD)/bench/memload $(SCEN_BIN)
 
 # The README's test command.  Every suite runs; the summary line counts them.
 test: tests

@@ -101,8 +101,15 @@ int main(int argc, char **argv)
 	}
 	const struct subcmd *c = find(argv[1]);
 
-	if (c)
+	if (c) {
+		/* getopt names argv[0] in its messages: "mmtrace record:
+		 * unrecognized option", as every other error line starts */
+		char name[32];
+
+		snprintf(name, sizeof(name), "mmtrace %s", c->name);
+		argv[1] = name;
 		return c->fn(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "mmtrace: unknown command '%s' (see mmtrace --help)\n",
 		argv[1]);
 	return 2;

@@ -93,20 +93,23 @@ run_one() {
 	untraced)
 		out=$("$FL")
 		echo "$out 0 0 0 0 0" >>"$T/$c" ;;
-	mm_cmd|mm_sys|mm_sys3|mm_floor|mm_store)
+	mm_cmd|mm_sys|mm_sys3|mm_floor|mm_store|old_cmd|old_sys)
+		bin=$MMTRACE
 		case $c in
 		mm_cmd) opt="--cmd-only" ;;
 		mm_sys) opt="" ;;
+		old_cmd) opt="--cmd-only" bin=$OLD_MMTRACE ;;
+		old_sys) opt="" bin=$OLD_MMTRACE ;;
 		mm_sys3) opt="$MM3" ;;
 		mm_floor) opt="--attach-only" ;;
 		mm_store) opt="--store-only" ;;
 		esac
 		# shellcheck disable=SC2086
-		out=$("$MMTRACE" record -o "$T/m.mmt" --force $opt -- "$FL" 2>"$T/m.err")
+		out=$("$bin" record -o "$T/m.mmt" --force $opt -- "$FL" 2>"$T/m.err")
 		ev=$(sed -n 's/.*: \([0-9]*\) events, .*/\1/p' "$T/m.err")
 		by=$(sed -n 's/.* events, \([0-9]*\) bytes.*/\1/p' "$T/m.err")
 		lost=$(sed -n 's/.*lost \([0-9]*\).*/\1/p' "$T/m.err")
-		bb=$("$MMTRACE" info "$T/m.mmt" | sed -n 's/.* \([0-9.]*\) bytes\/event in blocks.*/\1/p')
+		bb=$("$bin" info "$T/m.mmt" | sed -n 's/.* \([0-9.]*\) bytes\/event in blocks.*/\1/p')
 		echo "$out $ev $by 0 $lost $bb" >>"$T/$c" ;;
 	pf_cmd|pf_sys|pf_sys3)
 		case $c in
@@ -138,8 +141,11 @@ run_one() {
 
 # CONFIGS=... runs a subset (e.g. an older mmtrace without --cmd-only:
 # CONFIGS="untraced mm_sys mm_sys3" MMTRACE=old/mmtrace); RATE=0 skips
-# the churn rates.
+# the churn rates.  OLD_MMTRACE=old/mmtrace adds the rows `previous`: that
+# recorder (every tracepoint it attaches; all defaults) in the same rounds,
+# for a before/after comparison side by side.
 CONFIGS=${CONFIGS:-"untraced mm_floor mm_store mm_cmd pf_cmd mm_sys pf_sys mm_sys3 pf_sys3"}
+[ -n "$OLD_MMTRACE" ] && CONFIGS="$CONFIGS old_cmd old_sys"
 command -v perf >/dev/null 2>&1 || CONFIGS=$(echo "$CONFIGS" | sed 's/pf_[a-z0-9]*//g')
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 r=1
@@ -180,6 +186,8 @@ row mm_cmd cmd mmtrace "all $NALL"
 row pf_cmd cmd perf "all $NALL"
 row mm_sys system mmtrace "all $NALL"
 row pf_sys system perf "all $NALL"
+row old_cmd cmd previous "its own"
+row old_sys system previous "its own"
 row mm_sys3 system mmtrace "3"
 row pf_sys3 system perf "3"
 echo "scope cmd = CMD's process only (mmtrace --cmd-only; perf record -- CMD);"

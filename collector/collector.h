@@ -87,4 +87,44 @@ uint64_t coll_keyed_hash(uint64_t key, uint64_t v);
 uint64_t coll_site_hash(const char *s);
 uint64_t coll_now_ns(int clock);
 
+/* ---- sched.c: keeping up under pressure ------------------------------ */
+
+/* The calling thread at SCHED_FIFO prio / back to SCHED_OTHER; threads
+ * and processes it starts get normal scheduling.  0 or -1 (errno). */
+int coll_sched_rt(int prio);
+int coll_sched_normal(void);
+/* mlockall of what is mapped and will be touched.  0 or -1 (errno). */
+int coll_lock_memory(void);
+
+/* ---- pressure.c: the kernel's response to memory pressure ------------- */
+
+/* What converting a ring record needs from the recorder. */
+struct coll_conv {
+	uint64_t vmemmap, page_struct_size;	/* struct page * -> pfn */
+	uint64_t start_ns;			/* trace time 0 (ktime) */
+	uint64_t (*site)(void *ctx, uint64_t ip);	/* kernel ip -> site */
+	void *site_ctx;
+};
+
+struct coll_pressure_stats {
+	uint64_t free_pages[MMT_FREE__COUNT];	/* pages freed, by cause */
+	uint64_t isolated_pages;	/* in COMPACT_ISOLATE events written */
+	uint64_t isolate_dups;		/* candidates already held: dropped */
+	uint64_t isolate_nomem;		/* written but not remembered */
+	uint64_t migrate_pairs;		/* MIGRATE events written */
+	uint64_t migrate_pairs_dropped;	/* target outside the isolated blocks */
+};
+
+struct coll_pressure;
+struct coll_pressure *coll_pressure_new(void);	/* NULL: out of memory */
+void coll_pressure_free(struct coll_pressure *p);
+/* Converts a ring record of the kinds pressure.c owns (PAGE_FREE,
+ * FILEMAP_ADD/DEL, COMPACTION_BEGIN/END, LOST and kinds 26..46) into
+ * out[0] (and out[1]: a MIGRATE precedes the free of its source).  The
+ * caller has set ts, kind, cpu, pid and node = -1 in out[0].  Returns the
+ * number of events to write (0: drop), or -1 for another kind. */
+int coll_pressure_convert(struct coll_pressure *p, const struct coll_conv *cv,
+			  const void *data, size_t size, struct mmt_event *out);
+const struct coll_pressure_stats *coll_pressure_stats(const struct coll_pressure *p);
+
 #endif

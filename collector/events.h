@@ -54,6 +54,9 @@ struct mmtr_ev_x {
  *  - flags, set by the loader in every slot: MMTR_RUNNING once the vmemmap
  *    base is known (until then the page programs only note a struct page *
  *    for calibration), MMTR_BATCHING once `flush` is known to work;
+ *  - losses not yet reported: the first loss takes a sequence number and
+ *    its time, and the next record the CPU gets into its ring is preceded
+ *    by a LOST record carrying them (so LOST sits where the loss was);
  *  - two batches (emit_t() and emit_xt()): 40-byte records here, 56-byte
  *    ones in a separate array.  Each is flushed to the CPU's ring as one
  *    record of n records back to back, which the loader splits again (by
@@ -63,6 +66,8 @@ struct mmtr_ev_x {
 #define MMTR_RUNNING	1
 #define MMTR_BATCHING	2
 #define MMTR_BATCH	32
+/* slots of per-CPU state: a bigger host shares slots (still ordered by seq) */
+#define MMTR_MAX_CPUS	1024
 #define MMTR_BATCH_X	16
 
 struct cpu_state {
@@ -75,7 +80,10 @@ struct cpu_state {
 	__u32 nx;
 	__u32 busy_x;
 	__u32 sink_n;		/* --store-only's next slot */
-	__u32 pad;
+	__u32 lost_n;		/* ring losses not yet reported in the stream */
+	__u64 lost_first;	/* time of the first of them (ktime ns) */
+	__u64 lost_last;	/* and of the last */
+	__u64 lost_seq;		/* sequence number taken at the first */
 	struct mmtr_ev ev[MMTR_BATCH];
 } __attribute__((aligned(64)));
 
@@ -91,10 +99,19 @@ struct mmtr_comm {
 	char comm[MMTR_COMM_LEN];
 };
 
+/* Causes the BPF side cannot finish: inside compaction it does not know
+ * which pages compaction isolated; the loader does (collector/compact.c)
+ * and turns these into enum mmt_free_cause values. */
+#define MMTR_CAUSE_COMPACT_MIGRATING	0x40	/* in its migrate_pages() */
+#define MMTR_CAUSE_COMPACT_IDLE		0x41	/* outside migrate_pages() */
+
 /*
  * Field packing per kind (lo..hi bits of a, b, c, d):
  *   PAGE_ALLOC   a page/pfn  b order:8 mt:8 | gfp << 32
- *   PAGE_FREE    a page      b order:8 batched:8
+ *   PAGE_FREE    a page      b order:8 batched:8 cause:8 reason:8; as a 56-byte
+ *                record when freed inside reclaim/compaction/migration:
+ *                c tid (the task's thread), d migration target (bit 63
+ *                valid, order << 48, pfn) from remove_migration_pte/pmd
  *   PCP_REFILL   a page      b order:8 mt:8 percpu_refill:8
  *   PCP_DRAIN    a page      b order:8 mt:8
  *   EXTFRAG      a pfn       b alloc_order:8 fallback_order:8 alloc_mt:8
@@ -110,10 +127,33 @@ struct mmtr_comm {
  *   *_RECLAIM_END  a nr_reclaimed
  *   KSWAPD_WAKE, WAKEUP_KSWAPD  a nid:16 zid:16 order:32  b gfp
  *   KSWAPD_SLEEP a nid
- *   COMPACTION_BEGIN/END  a zone_start  b zone_end  c migrate_pfn
+ *   COMPACTION_BEGIN/END  a zone_start  b zone_end  c migrate_pfn:40
+ *                tid:24 (raw_tp; 0 from the classic fallback)
  *                d free_pfn:48 status:8 (END) ... sync:1 (bit 63)
  *   COMPACT_TRY  a order | prio << 32  b gfp
- *   FILEMAP_ADD/DEL  a pfn b order
+ *   FILEMAP_ADD/DEL  a pfn  b order:8 cause:8 | dev << 32  c ino  d index
+ *   LOST         a count  b time of the last loss (head ts: the first)
+ *   COMPACT_ISOLATE  a page  b order:8 by:8 | tid << 32
+ *   COMPACT_SCAN a start_pfn  b end_pfn  c nr_scanned:56 scanner:4
+ *                exact:1 (bit 60)  d nr_taken
+ *   MIGRATE_BEGIN  a mode | reason << 32
+ *   MIGRATE_END  a succeeded  b failed  c thp_succeeded | thp_failed << 32
+ *                d thp_split:24 large_split:24 mode:8 reason:8
+ *   COMPACT_MIGRATEPAGES  a nr_migrated  b nr_failed
+ *   COMPACT_SUITABLE/FINISHED  a nid:16 zid:16 order:32  b result
+ *   COMPACT_DEFER  a nid:16 zid:16 order:32  b which | order_failed << 32
+ *                  c considered  d defer_shift
+ *   KCOMPACTD_WAKE  a nid:16 zid:16 order:32  b which;  _SLEEP  a nid
+ *   LRU_SHRINK_INACTIVE  a nid | priority << 32  b scanned  c reclaimed
+ *                d dirty:16 writeback:16 activated:16 flags:16
+ *   LRU_SHRINK_ACTIVE  a nid | priority << 32  b taken  c deactivated
+ *                d referenced:48 flags:16
+ *   SHRINK_SLAB  a nid | (u32)new_scan << 32  b scan function  c freed
+ *                d total_scan
+ *   WRITE_FOLIO  a pfn  b flags
+ *   VMSCAN_THROTTLED  a nid | reason << 32  b timeout | delayed << 32
+ *   MEMCG_RECLAIM_BEGIN  a order  b gfp;  _END  a nr_reclaimed
+ *   FILE_READ/MAP/FAULT  a dev  b ino  c index  d last index
  */
 #define MMTR_CACHE_UNKNOWN 0xffffffffu
 

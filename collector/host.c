@@ -270,6 +270,29 @@ static void enum_to_table(const struct btf *btf, const char *ename,
 			   (uint64_t)(int64_t)e[i].val);
 }
 
+/* The kernel's numbering of what the pressure events store as numbers
+ * (event.h): one note per value, "enum.compact_result.2" = "COMPACT_SKIPPED". */
+static void note_enums(struct mmt_header *h, const struct btf *btf)
+{
+	static const char *const enums[] = { "compact_result", "migrate_mode",
+		"migrate_reason", "vmscan_throttle_state", "lru_list" };
+
+	for (size_t k = 0; k < sizeof(enums) / sizeof(enums[0]); k++) {
+		const struct btf_type *t = find_enum(btf, enums[k], NULL);
+		const struct btf_enum *e;
+
+		if (!t)
+			continue;
+		e = btf_enum(t);
+		for (int i = 0; i < btf_vlen(t); i++) {
+			char key[48];
+
+			snprintf(key, sizeof(key), "enum.%s.%d", enums[k], e[i].val);
+			coll_note(h, key, btf__name_by_offset(btf, e[i].name_off));
+		}
+	}
+}
+
 /* Without BTF: the names /proc/pagetypeinfo prints, in its order (which
  * is the enum's order, see migratetype_names[] in mm/vmstat.c). */
 static void migratetypes_from_proc(struct mmt_header *h)
@@ -692,6 +715,7 @@ int coll_host_fill(struct mmt_header *h, const struct btf *btf, char *err,
 	if (btf) {
 		enum_to_table(btf, "migratetype", &h->migratetypes, &h->nr_migratetypes);
 		enum_to_table(btf, "zone_type", &h->zone_types, &h->nr_zone_types);
+		note_enums(h, btf);
 	}
 	if (!h->nr_migratetypes)
 		migratetypes_from_proc(h);

@@ -120,19 +120,6 @@ static __always_inline int skip_task(int page_level, __u32 *tgidp)
 	return 0;
 }
 
-static __always_inline void count_lost_n(__u64 n)
-{
-	__u32 zero = 0;
-	__u64 *p = bpf_map_lookup_elem(&lost, &zero);
-
-	if (p)
-		*p += n;	/* per-CPU slot: no atomics needed */
-}
-
-static __always_inline void count_lost(void)
-{
-	count_lost_n(1);
-}
 
 /*
  * Event time and order.  bpf_ktime_get_ns() is a TSC read, about 35 ns in
@@ -149,16 +136,15 @@ static __always_inline void count_lost(void)
  * compaction, kswapd) read the clock exactly (`exact`).
  */
 #define CLOCK_EVERY 16
-#define MAX_CPUS 1024	/* a bigger host shares slots: still ordered by seq */
 
-struct cpu_state cpus[MAX_CPUS];
-struct mmtr_ev_x batch_x[MAX_CPUS][MMTR_BATCH_X];
+struct cpu_state cpus[MMTR_MAX_CPUS];
+struct mmtr_ev_x batch_x[MMTR_MAX_CPUS][MMTR_BATCH_X];
 /* Alone in its cache line: every CPU writes it. */
 __u64 seq __attribute__((aligned(64)));
 
 static __always_inline struct cpu_state *cpu_state(__u32 cpu)
 {
-	return &cpus[cpu & (MAX_CPUS - 1)];
+	return &cpus[cpu & (MMTR_MAX_CPUS - 1)];
 }
 
 static __always_inline int running(void)
@@ -166,6 +152,13 @@ static __always_inline int running(void)
 	if (attach_only)
 		return 0;
 	return cpu_state(bpf_get_smp_processor_id())->flags & MMTR_RUNNING;
+}
+
+/* For programs that record without skip_task() (kswapd, kcompactd: not
+ * any process's doing): --store-only records nothing but its stores. */
+static __always_inline int recording(void)
+{
+	return !store_only && running();
 }
 
 static __always_inline __u64 event_time(__u32 cpu, int exact)
@@ -182,6 +175,47 @@ static __always_inline __u64 event_time(__u32 cpu, int exact)
 	c->clock_n = 0;
 	c->ts = bpf_ktime_get_ns();
 	return c->ts;
+}
+
+/*
+ * Losses.  A record that finds its CPU's ring full is counted in `lost`
+ * (the total, per CPU) and in the CPU's state: the first loss of a run
+ * takes a sequence number and the time, so that the LOST record the next
+ * successful write puts in front of itself (report_lost) sorts where the
+ * loss happened, with the window of the losses it stands for.  A run not
+ * reported by the end is read from the state by the loader.
+ */
+static __always_inline void note_lost(__u32 cpu, __u64 n)
+{
+	struct cpu_state *c = cpu_state(cpu);
+	__u32 zero = 0;
+	__u64 *p = bpf_map_lookup_elem(&lost, &zero), now = bpf_ktime_get_ns();
+
+	if (p)
+		*p += n;	/* per-CPU slot: no atomics needed */
+	if (!c->lost_n) {
+		c->lost_first = now;
+		c->lost_seq = __sync_fetch_and_add(&seq, 1);
+	}
+	c->lost_n += (__u32)n;
+	c->lost_last = now;
+}
+
+static __always_inline void report_lost(__u32 cpu, void *ring)
+{
+	struct cpu_state *c = cpu_state(cpu);
+	struct mmtr_ev e = {};
+
+	if (!c->lost_n)
+		return;
+	e.ts = c->lost_first;
+	e.seq = c->lost_seq;
+	e.kind = MMT_EV_LOST;
+	e.cpu = cpu;
+	e.a = c->lost_n;
+	e.b = c->lost_last;
+	if (!bpf_ringbuf_output(ring, &e, sizeof(e), 0))
+		c->lost_n = 0;
 }
 
 /* The common head of every record; the time and number are taken before
@@ -209,14 +243,15 @@ static __always_inline void *reserve_t(__u64 size, __u16 kind, void **ringp,
 	fill_head(&head, kind, cpu, tgid, exact);
 	ring = bpf_map_lookup_elem(&rings, &cpu);
 	if (!ring) {
-		count_lost();
+		note_lost(cpu, 1);
 		return 0;
 	}
 	e = bpf_ringbuf_reserve(ring, size, 0);
 	if (!e) {
-		count_lost();
+		note_lost(cpu, 1);
 		return 0;
 	}
+	report_lost(cpu, ring);
 	*e = head;
 	*ringp = ring;
 	return e;
@@ -269,9 +304,11 @@ static __always_inline void batch_out(__u32 cpu, void *recs, __u64 bytes,
 {
 	void *ring = bpf_map_lookup_elem(&rings, &cpu);
 
-	if (ring && !bpf_ringbuf_output(ring, recs, bytes, wake_flags(ring)))
+	if (ring && !bpf_ringbuf_output(ring, recs, bytes, wake_flags(ring))) {
+		report_lost(cpu, ring);
 		return;
-	count_lost_n(n);
+	}
+	note_lost(cpu, n);
 }
 
 static __always_inline void batch_out_t(struct cpu_state *bt, __u32 cpu, __u32 n)
@@ -287,7 +324,7 @@ static __always_inline void batch_out_x(__u32 cpu, __u32 n)
 	if (n > MMTR_BATCH_X)
 		n = MMTR_BATCH_X;
 	if (n)
-		batch_out(cpu, batch_x[cpu & (MAX_CPUS - 1)],
+		batch_out(cpu, batch_x[cpu & (MMTR_MAX_CPUS - 1)],
 			  n * sizeof(struct mmtr_ev_x), n);
 }
 
@@ -368,7 +405,7 @@ static __always_inline int emit_xt(__u16 kind, __u64 a, __u64 b, __u64 c,
 	i = bt->nx;
 	if (i >= MMTR_BATCH_X)
 		i = 0;
-	x = &batch_x[cpu & (MAX_CPUS - 1)][i];
+	x = &batch_x[cpu & (MMTR_MAX_CPUS - 1)][i];
 	fill_head(&x->e, kind, cpu, tgid, 0);
 	x->e.a = a;
 	x->e.b = b;
@@ -385,13 +422,16 @@ static __always_inline int emit_xt(__u16 kind, __u64 a, __u64 b, __u64 c,
 }
 
 /* Run by the loader on each CPU: returns 1 if a batch was busy (the
- * loader retries), 0 once both are written out. */
+ * loader retries), 0 once both are written out.  It also reports this
+ * CPU's pending losses: a CPU that lost records and then went quiet would
+ * otherwise report them only with its next record, seconds later. */
 SEC("raw_tp")
 int flush(void *ctx)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct cpu_state *bt = cpu_state(cpu);
 	volatile __u32 *busy = &bt->busy, *busy_x = &bt->busy_x;
+	void *ring;
 
 	if (*busy || *busy_x)
 		return 1;
@@ -399,6 +439,9 @@ int flush(void *ctx)
 	bt->n = 0;
 	batch_out_x(cpu, bt->nx);
 	bt->nx = 0;
+	ring = bpf_map_lookup_elem(&rings, &cpu);
+	if (ring)
+		report_lost(cpu, ring);
 	return 0;
 }
 
@@ -451,6 +494,170 @@ static __always_inline int page_event(__u16 kind, __u64 page, __u64 b)
 	return emit(kind | MMTR_KIND_PAGEPTR, page, b, tgid);
 }
 
+/*
+ * ---- whose free it is: the task's context ------------------------------
+ *
+ * A page free is the workload's own unless the freeing task is inside one
+ * of the kernel's responses to memory pressure.  kswapd and kcompactd are
+ * told by their task flags; direct reclaim, node reclaim, memcg reclaim
+ * and direct compaction all run under PF_MEMALLOC (memalloc_noreclaim_save()
+ * in __perform_reclaim(), __node_reclaim(), try_to_free_mem_cgroup_pages()
+ * and __alloc_pages_direct_compact()), and their begin/end tracepoints
+ * set bits in the task's storage below.  So a free by a task without any
+ * of these flags is the workload's, with one load of current->flags; only
+ * the others look up their storage.  Migrations started by ordinary tasks
+ * (move_pages(2), mbind, NUMA balancing) raise `plain_tasks` while they
+ * run, which sends every free through the lookup meanwhile.
+ *
+ * Inside shrink_folio_list() (between mm_vmscan_lru_isolate of an inactive
+ * list and mm_vmscan_lru_shrink_inactive: shrink_inactive_list()) a free is
+ * an eviction, the pages pgsteal_* counts.  Inside compaction the loader
+ * finishes the cause (MMTR_CAUSE_COMPACT_*): it knows the isolated pages.
+ * A free in interrupt context is charged to the task it interrupted (BPF
+ * cannot read preempt_count here); rare next to the rest.
+ */
+#define PF_MEMALLOC	0x00000800	/* include/linux/sched.h, 6.x */
+#define PF_KCOMPACTD	0x00010000
+#define PF_KSWAPD	0x00020000
+#define PF_CONTEXT	(PF_MEMALLOC | PF_KCOMPACTD | PF_KSWAPD)
+
+#define TC_DIRECT	0x01	/* try_to_free_pages() */
+#define TC_NODE		0x02	/* __node_reclaim() */
+#define TC_MEMCG	0x04	/* try_to_free_mem_cgroup_pages() */
+#define TC_COMPACT	0x08	/* compact_zone() */
+#define TC_MIGRATE	0x10	/* migrate_pages() */
+#define TC_EVICT	0x20	/* shrink_folio_list() of shrink_inactive_list() */
+#define TC_PLAIN	0x40	/* migrate_pages() by a task without PF_CONTEXT */
+
+struct task_ctx {
+	__u64 dst;	/* target of the last remove_migration_pte/pmd: bit 63
+			 * valid, order << 48, pfn */
+	__u64 cc;	/* struct compact_control * of its compact_zone() */
+	__u32 bits;	/* TC_* */
+	__u32 reason;	/* of its migrate_pages() (enum migrate_reason) */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_ctx);
+} tctx SEC(".maps");
+
+__u32 plain_tasks;	/* tasks in a TC_PLAIN migration now */
+__u64 ctx_nomem;	/* contexts not tracked: no storage could be made */
+
+static __always_inline struct task_struct *cur_task(void)
+{
+	return bpf_get_current_task_btf();
+}
+
+static __always_inline __u32 cur_tid(void)
+{
+	return (__u32)bpf_get_current_pid_tgid();
+}
+
+static __always_inline struct task_ctx *ctx_of(int create)
+{
+	struct task_ctx *c = bpf_task_storage_get(&tctx, cur_task(), 0,
+			create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+
+	if (!c && create)
+		__sync_fetch_and_add(&ctx_nomem, 1);
+	return c;
+}
+
+static __always_inline void ctx_enter(__u32 bit)
+{
+	struct task_ctx *c = ctx_of(1);
+
+	if (c)
+		c->bits |= bit;
+}
+
+static __always_inline void ctx_leave(__u32 bit)
+{
+	struct task_ctx *c = ctx_of(0);
+
+	if (c)
+		c->bits &= ~bit;
+}
+
+/* The cause of a free by a task with flags f and context c (NULL: none);
+ * enum mmt_free_cause or MMTR_CAUSE_COMPACT_*. */
+static __always_inline __u32 free_cause(__u32 f, const struct task_ctx *c)
+{
+	__u32 b = c ? c->bits : 0, ev = b & TC_EVICT;
+
+	if (b & TC_COMPACT)
+		return b & TC_MIGRATE ? MMTR_CAUSE_COMPACT_MIGRATING :
+					MMTR_CAUSE_COMPACT_IDLE;
+	if (b & TC_MIGRATE)
+		return MMT_FREE_MIGRATE_SOURCE;
+	if (f & PF_KSWAPD)
+		return ev ? MMT_FREE_KSWAPD_EVICT : MMT_FREE_KSWAPD_OTHER;
+	if (b & TC_NODE)
+		return ev ? MMT_FREE_NODE_EVICT : MMT_FREE_NODE_OTHER;
+	if (b & TC_DIRECT)
+		return ev ? MMT_FREE_DIRECT_EVICT : MMT_FREE_DIRECT_OTHER;
+	if (b & TC_MEMCG)
+		return ev ? MMT_FREE_MEMCG_EVICT : MMT_FREE_MEMCG_OTHER;
+	if (f & PF_KCOMPACTD)
+		return MMT_FREE_COMPACT_OTHER;
+	return MMT_FREE_DEMAND;
+}
+
+/* Cause of what the current task frees now: 0 (the workload's) on the
+ * fast path.  *tid and *dst are set for frees inside a context: the
+ * migration target a source free pairs with is consumed here, and the
+ * migration's reason goes to bits 8.. of the cause. */
+static __always_inline __u32 cur_cause(__u64 *tid, __u64 *dst, __u32 order)
+{
+	struct task_struct *t = cur_task();
+	struct task_ctx *c;
+	__u32 f = t->flags, cause;
+
+	*dst = 0;
+	if (!(f & PF_CONTEXT) && !plain_tasks)
+		return MMT_FREE_DEMAND;
+	c = ctx_of(0);
+	cause = free_cause(f, c);
+	*tid = cur_tid();
+	if (c && (c->bits & TC_MIGRATE))
+		cause |= (c->reason & 0xff) << 8;
+	if (c && (c->bits & TC_MIGRATE) && (c->dst >> 63) &&
+	    ((c->dst >> 48) & 0xff) == order) {
+		*dst = c->dst;
+		c->dst = 0;
+	}
+	return cause;
+}
+
+/* A page free: the workload's a 40-byte record, one inside a context a
+ * 56-byte one with the thread and the migration target. */
+static __always_inline int page_free_event(__u64 page, __u32 order)
+{
+	__u64 tid = 0, dst;
+	__u32 tgid, cause;
+
+	if (!running()) {
+		if (page)
+			calib_page = page;
+		return KEEP;
+	}
+	if (store_only)
+		return store_args(page, order | MMT_EV_PAGE_FREE);
+	if (skip_task(1, &tgid))
+		return KEEP;
+	cause = cur_cause(&tid, &dst, order & 0xff);
+	if (!cause)
+		return emit(MMT_EV_PAGE_FREE | MMTR_KIND_PAGEPTR, page,
+			    order & 0xff, tgid);
+	return emit_x(MMT_EV_PAGE_FREE | MMTR_KIND_PAGEPTR, page,
+		      (order & 0xff) | ((__u64)(cause & 0xffff) << 16), tid, dst,
+		      tgid);
+}
+
 /* ---- page allocator (raw tracepoints) ---------------------------------- */
 
 SEC("raw_tp/mm_page_alloc")
@@ -464,7 +671,7 @@ int BPF_PROG(page_alloc, void *page, unsigned int order, gfp_t gfp, int mt)
 SEC("raw_tp/mm_page_free")
 int BPF_PROG(page_free, void *page, unsigned int order)
 {
-	return page_event(MMT_EV_PAGE_FREE, (__u64)page, order & 0xff);
+	return page_free_event((__u64)page, order);
 }
 
 SEC("raw_tp/mm_page_free_batched")
@@ -708,32 +915,72 @@ int fault_kernel_tp(struct trace_event_raw_exceptions *ctx)
 	return fault_tp(MMT_EV_FAULT_KERNEL, ctx);
 }
 
-/* ---- reclaim, compaction, page cache (classic tracepoints) --------------- */
+/* ---- reclaim, compaction, migration, page cache ----------------------------
+ * Rare events (classic tracepoints, whose records hold pfns and file
+ * identities already), except where a C argument is needed: the struct
+ * compact_control * of compaction begin/end (raw_tp).  Begin/end pairs read
+ * the clock exactly (their durations are calibrated from).  Those that
+ * open or close a context also mark the task (see "whose free it is"). */
+
+/* Begin/end of direct and memcg limit reclaim: the event, and the bit that
+ * makes the task's frees meanwhile that reclaimer's. */
+static __always_inline int reclaim_begin(__u16 kind, __u32 bit,
+		struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template *ctx)
+{
+	__u32 tgid;
+	if (!running())
+		return KEEP;
+	ctx_enter(bit);
+	if (skip_task(1, &tgid))
+		return KEEP;
+	return emit_exact(kind, (__u32)BPF_CORE_READ(ctx, order),
+			  BPF_CORE_READ(ctx, gfp_flags), tgid);
+}
+
+static __always_inline int reclaim_end(__u16 kind, __u32 bit,
+		struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
+{
+	__u32 tgid;
+	if (!running())
+		return KEEP;
+	ctx_leave(bit | TC_EVICT);
+	if (skip_task(1, &tgid))
+		return KEEP;
+	return emit_exact(kind, BPF_CORE_READ(ctx, nr_reclaimed), 0, tgid);
+}
 
 SEC("tp/vmscan/mm_vmscan_direct_reclaim_begin")
 int direct_reclaim_begin(struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template *ctx)
 {
-	__u32 tgid;
-	if (!running() || skip_task(1, &tgid))
-		return KEEP;
-	return emit_exact(MMT_EV_DIRECT_RECLAIM_BEGIN, (__u32)BPF_CORE_READ(ctx, order),
-		    BPF_CORE_READ(ctx, gfp_flags), tgid);
+	return reclaim_begin(MMT_EV_DIRECT_RECLAIM_BEGIN, TC_DIRECT, ctx);
 }
 
 SEC("tp/vmscan/mm_vmscan_direct_reclaim_end")
 int direct_reclaim_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
 {
-	__u32 tgid;
-	if (!running() || skip_task(1, &tgid))
-		return KEEP;
-	return emit_exact(MMT_EV_DIRECT_RECLAIM_END, BPF_CORE_READ(ctx, nr_reclaimed), 0, tgid);
+	return reclaim_end(MMT_EV_DIRECT_RECLAIM_END, TC_DIRECT, ctx);
+}
+
+SEC("tp/vmscan/mm_vmscan_memcg_reclaim_begin")
+int memcg_reclaim_begin(struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template *ctx)
+{
+	return reclaim_begin(MMT_EV_MEMCG_RECLAIM_BEGIN, TC_MEMCG, ctx);
+}
+
+SEC("tp/vmscan/mm_vmscan_memcg_reclaim_end")
+int memcg_reclaim_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
+{
+	return reclaim_end(MMT_EV_MEMCG_RECLAIM_END, TC_MEMCG, ctx);
 }
 
 SEC("tp/vmscan/mm_vmscan_node_reclaim_begin")
 int node_reclaim_begin(struct trace_event_raw_mm_vmscan_node_reclaim_begin *ctx)
 {
 	__u32 tgid;
-	if (!running() || skip_task(1, &tgid))
+	if (!running())
+		return KEEP;
+	ctx_enter(TC_NODE);
+	if (skip_task(1, &tgid))
 		return KEEP;
 	return emit_exact(MMT_EV_NODE_RECLAIM_BEGIN,
 		    (__u32)BPF_CORE_READ(ctx, order) |
@@ -744,10 +991,100 @@ int node_reclaim_begin(struct trace_event_raw_mm_vmscan_node_reclaim_begin *ctx)
 SEC("tp/vmscan/mm_vmscan_node_reclaim_end")
 int node_reclaim_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
 {
+	return reclaim_end(MMT_EV_NODE_RECLAIM_END, TC_NODE, ctx);
+}
+
+/* isolate_lru_folios() of an inactive list opens shrink_folio_list(): its
+ * frees are evictions until mm_vmscan_lru_shrink_inactive.  Only tasks of
+ * a reclaimer (PF_CONTEXT) get there; no event of its own (the shrink
+ * event counts the same pages). */
+#define LRU_INACTIVE_ANON 0
+#define LRU_INACTIVE_FILE 2
+
+SEC("tp/vmscan/mm_vmscan_lru_isolate")
+int lru_isolate(struct trace_event_raw_mm_vmscan_lru_isolate *ctx)
+{
+	int lru;
+
+	if (!running())
+		return KEEP;
+	lru = BPF_CORE_READ(ctx, lru);
+	if (lru == LRU_INACTIVE_ANON || lru == LRU_INACTIVE_FILE)
+		ctx_enter(TC_EVICT);
+	return KEEP;
+}
+
+SEC("tp/vmscan/mm_vmscan_lru_shrink_inactive")
+int lru_shrink_inactive(struct trace_event_raw_mm_vmscan_lru_shrink_inactive *ctx)
+{
+	__u32 tgid;
+	__u64 act;
+
+	if (!running())
+		return KEEP;
+	ctx_leave(TC_EVICT);
+	if (skip_task(1, &tgid))
+		return KEEP;
+	act = (__u64)BPF_CORE_READ(ctx, nr_activate0) + BPF_CORE_READ(ctx, nr_activate1);
+	return emit_xt(MMT_EV_LRU_SHRINK_INACTIVE,
+		       (__u32)BPF_CORE_READ(ctx, nid) |
+		       ((__u64)(__u32)BPF_CORE_READ(ctx, priority) << 32),
+		       BPF_CORE_READ(ctx, nr_scanned), BPF_CORE_READ(ctx, nr_reclaimed),
+		       (BPF_CORE_READ(ctx, nr_dirty) & 0xffff) |
+		       ((BPF_CORE_READ(ctx, nr_writeback) & 0xffff) << 16) |
+		       ((act & 0xffff) << 32) |
+		       ((__u64)(BPF_CORE_READ(ctx, reclaim_flags) & 0xffff) << 48), 0, tgid);
+}
+
+SEC("tp/vmscan/mm_vmscan_lru_shrink_active")
+int lru_shrink_active(struct trace_event_raw_mm_vmscan_lru_shrink_active *ctx)
+{
 	__u32 tgid;
 	if (!running() || skip_task(1, &tgid))
 		return KEEP;
-	return emit_exact(MMT_EV_NODE_RECLAIM_END, BPF_CORE_READ(ctx, nr_reclaimed), 0, tgid);
+	return emit_xt(MMT_EV_LRU_SHRINK_ACTIVE,
+		       (__u32)BPF_CORE_READ(ctx, nid) |
+		       ((__u64)(__u32)BPF_CORE_READ(ctx, priority) << 32),
+		       BPF_CORE_READ(ctx, nr_taken), BPF_CORE_READ(ctx, nr_deactivated),
+		       (BPF_CORE_READ(ctx, nr_referenced) & 0xffffffffffffull) |
+		       ((__u64)(BPF_CORE_READ(ctx, reclaim_flags) & 0xffff) << 48), 0, tgid);
+}
+
+SEC("tp/vmscan/mm_shrink_slab_end")
+int shrink_slab_end(struct trace_event_raw_mm_shrink_slab_end *ctx)
+{
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
+		return KEEP;
+	return emit_xt(MMT_EV_SHRINK_SLAB,
+		       (__u32)BPF_CORE_READ(ctx, nid) |
+		       ((__u64)(__u32)BPF_CORE_READ(ctx, new_scan) << 32),
+		       (__u64)BPF_CORE_READ(ctx, shrink),
+		       (__u64)(__s64)BPF_CORE_READ(ctx, retval),
+		       (__u64)BPF_CORE_READ(ctx, total_scan), 0, tgid);
+}
+
+SEC("tp/vmscan/mm_vmscan_write_folio")
+int write_folio(struct trace_event_raw_mm_vmscan_write_folio *ctx)
+{
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
+		return KEEP;
+	return emit(MMT_EV_WRITE_FOLIO, BPF_CORE_READ(ctx, pfn),
+		    (__u32)BPF_CORE_READ(ctx, reclaim_flags), tgid);
+}
+
+SEC("tp/vmscan/mm_vmscan_throttled")
+int vmscan_throttled(struct trace_event_raw_mm_vmscan_throttled *ctx)
+{
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
+		return KEEP;
+	return emit_exact(MMT_EV_VMSCAN_THROTTLED,
+			  (__u32)BPF_CORE_READ(ctx, nid) |
+			  ((__u64)(__u32)BPF_CORE_READ(ctx, reason) << 32),
+			  (__u32)BPF_CORE_READ(ctx, usec_timeout) |
+			  ((__u64)(__u32)BPF_CORE_READ(ctx, usec_delayed) << 32), tgid);
 }
 
 static __always_inline __u64 nid_zid_order(int nid, int zid, int order)
@@ -759,7 +1096,7 @@ static __always_inline __u64 nid_zid_order(int nid, int zid, int order)
 SEC("tp/vmscan/mm_vmscan_kswapd_wake")
 int kswapd_wake(struct trace_event_raw_mm_vmscan_kswapd_wake *ctx)
 {
-	if (!running())
+	if (!recording())
 		return KEEP;
 	return emit_exact(MMT_EV_KSWAPD_WAKE,
 		    nid_zid_order(BPF_CORE_READ(ctx, nid), BPF_CORE_READ(ctx, zid),
@@ -769,7 +1106,7 @@ int kswapd_wake(struct trace_event_raw_mm_vmscan_kswapd_wake *ctx)
 SEC("tp/vmscan/mm_vmscan_kswapd_sleep")
 int kswapd_sleep(struct trace_event_raw_mm_vmscan_kswapd_sleep *ctx)
 {
-	if (!running())
+	if (!recording())
 		return KEEP;
 	return emit_exact(MMT_EV_KSWAPD_SLEEP, (__u32)BPF_CORE_READ(ctx, nid), 0, cur_tgid());
 }
@@ -786,8 +1123,62 @@ int wakeup_kswapd(struct trace_event_raw_mm_vmscan_wakeup_kswapd *ctx)
 		    BPF_CORE_READ(ctx, gfp_flags), tgid);
 }
 
+/*
+ * Compaction.  compact_zone() fires mm_compaction_begin/end with its
+ * struct compact_control: the raw_tp programs keep the task in TC_COMPACT
+ * meanwhile and tag both events with the thread, which the loader keys
+ * the isolated pages of that compaction by.  The classic programs below
+ * them stand in where raw tracepoints are unavailable (no thread, no
+ * isolation events then).
+ */
+static __always_inline int compaction_event(__u16 kind, struct compact_control *cc,
+					    __u64 zone_start, __u64 zone_end,
+					    int sync, int status)
+{
+	__u32 tgid;
+	__u64 mig = 0, fre = 0;
+
+	if (skip_task(1, &tgid))
+		return KEEP;
+	bpf_core_read(&mig, sizeof(mig), &cc->migrate_pfn);
+	bpf_core_read(&fre, sizeof(fre), &cc->free_pfn);
+	return emit_xt(kind, zone_start, zone_end,
+		       (mig & 0xffffffffffull) | ((__u64)(cur_tid() & 0xffffff) << 40),
+		       (fre & 0xffffffffffffull) | ((__u64)(status & 0xff) << 48) |
+		       ((__u64)(sync & 1) << 63), 1, tgid);
+}
+
+SEC("raw_tp/mm_compaction_begin")
+int BPF_PROG(compaction_begin, struct compact_control *cc,
+	     unsigned long zone_start, unsigned long zone_end, bool sync)
+{
+	struct task_ctx *c;
+
+	if (!running())
+		return KEEP;
+	c = ctx_of(1);
+	if (c) {
+		c->cc = (__u64)cc;
+		c->bits |= TC_COMPACT;
+	}
+	return compaction_event(MMT_EV_COMPACTION_BEGIN, cc, zone_start, zone_end,
+				sync, 0);
+}
+
+SEC("raw_tp/mm_compaction_end")
+int BPF_PROG(compaction_end, struct compact_control *cc,
+	     unsigned long zone_start, unsigned long zone_end, bool sync,
+	     int status)
+{
+	if (!running())
+		return KEEP;
+	ctx_leave(TC_COMPACT | TC_MIGRATE);
+	return compaction_event(MMT_EV_COMPACTION_END, cc, zone_start, zone_end,
+				sync, status);
+}
+
 SEC("tp/compaction/mm_compaction_begin")
-int compaction_begin(struct trace_event_raw_mm_compaction_begin *ctx)
+int compaction_begin_tp(struct trace_event_raw_mm_compaction_begin *ctx)
 {
 	__u32 tgid;
 	if (!running() || skip_task(1, &tgid))
@@ -799,7 +1190,7 @@ int compaction_begin(struct trace_event_raw_mm_compaction_begin *ctx)
 }
 
 SEC("tp/compaction/mm_compaction_end")
-int compaction_end(struct trace_event_raw_mm_compaction_end *ctx)
+int compaction_end_tp(struct trace_event_raw_mm_compaction_end *ctx)
 {
 	__u32 tgid;
 	if (!running() || skip_task(1, &tgid))
@@ -822,24 +1213,399 @@ int compact_try(struct trace_event_raw_mm_compaction_try_to_compact_pages *ctx)
 		    BPF_CORE_READ(ctx, gfp_mask), tgid);
 }
 
-SEC("tp/filemap/mm_filemap_add_to_page_cache")
-int filemap_add(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
+/*
+ * The free blocks compaction isolates.  __isolate_free_page() fires no
+ * tracepoint, but the pass that called it does (isolate_freepages_block()
+ * ends with mm_compaction_isolate_freepages, fast_isolate_freepages() with
+ * mm_compaction_fast_isolate_freepages), and every block it took is on
+ * cc->freepages[order], appended at the tail (list_add_tail; the splits of
+ * compaction_alloc() and the returns of compaction_free() go to the head).
+ * So each order's list is read from its tail backwards while the blocks
+ * lie in the pass's pfn range: a block from an earlier pass can be read
+ * again (the loader keeps the blocks of each compaction and drops those
+ * it has, or that lie inside one it has); a block of this pass is never
+ * missed unless a list holds more than ISO_MAX of them (counted).
+ * The fast search takes at most one block (the first found, order
+ * log2(nr_taken)), anywhere in the zone: the tail of that order's list.
+ */
+#define ISO_MAX 64
+#define NR_ORDERS 11
+
+struct iso_walk {
+	__u64 head, node, lo, hi, off_lru, list0;
+	__u32 order, last, n, by, tgid, tid, cut;
+};
+
+__u64 iso_cut;		/* walks that stopped at ISO_MAX (a block may be missed) */
+__u64 vmemmap_base;	/* set by the loader after calibration */
+
+static __always_inline void iso_order(struct iso_walk *w, __u32 order)
+{
+	w->order = order;
+	w->n = 0;
+	w->head = w->list0 + (__u64)order * sizeof(struct list_head);
+	w->node = 0;
+	bpf_probe_read_kernel(&w->node, sizeof(w->node),
+			      (void *)(w->head + 8));	/* list_head.prev */
+}
+
+static int iso_step(__u32 i, struct iso_walk *w)
+{
+	__u64 page, pfn, psize = bpf_core_type_size(struct page);
+
+	if (!w->node || w->node == w->head || w->n >= ISO_MAX) {
+		if (w->n >= ISO_MAX)
+			w->cut = 1;
+		if (w->order >= w->last)
+			return 1;
+		iso_order(w, w->order + 1);
+		return 0;
+	}
+	page = w->node - w->off_lru;
+	pfn = page >= vmemmap_base && psize ? (page - vmemmap_base) / psize : ~0ull;
+	if (pfn < w->lo || pfn >= w->hi) {
+		w->n = ISO_MAX;		/* older blocks from here on */
+		w->cut = 0;
+		if (w->order >= w->last)
+			return 1;
+		iso_order(w, w->order + 1);
+		return 0;
+	}
+	w->n++;
+	emit(MMT_EV_COMPACT_ISOLATE | MMTR_KIND_PAGEPTR, page,
+	     w->order | ((__u64)w->by << 8) | ((__u64)w->tid << 32), w->tgid);
+	if (bpf_probe_read_kernel(&w->node, sizeof(w->node),
+				  (void *)(w->node + 8)))
+		w->node = 0;
+	return 0;
+}
+
+static __always_inline int isolate_pass(struct trace_event_raw_mm_compaction_isolate_template *ctx,
+					int fast)
+{
+	struct iso_walk w = {};
+	struct task_ctx *c;
+	__u64 cc, taken, lo, hi;
+	__u32 tgid, exact;
+
+	if (!running() || skip_task(1, &tgid))
+		return KEEP;
+	c = ctx_of(0);
+	/* the compact_control the raw begin program kept */
+	cc = c && (c->bits & TC_COMPACT) ? c->cc : 0;
+	exact = cc && vmemmap_base;
+	lo = BPF_CORE_READ(ctx, start_pfn);
+	hi = BPF_CORE_READ(ctx, end_pfn);
+	taken = BPF_CORE_READ(ctx, nr_taken);
+	emit_x(MMT_EV_COMPACT_SCAN, lo, hi,
+	       (BPF_CORE_READ(ctx, nr_scanned) & 0xffffffffffffffull) |
+	       ((__u64)(fast ? 2 : 1) << 56) | ((__u64)exact << 60), taken, tgid);
+	if (!exact || !taken)
+		return KEEP;
+	w.list0 = cc + bpf_core_field_offset(struct compact_control, freepages);
+	w.off_lru = bpf_core_field_offset(struct page, lru);
+	w.tgid = tgid;
+	w.tid = cur_tid() & 0xffffff;
+	w.by = fast;
+	if (fast) {
+		__u32 o = 0;
+
+		while (o < NR_ORDERS - 1 && (1ull << o) < taken)
+			o++;
+		w.lo = 0;
+		w.hi = ~0ull;
+		w.last = o;
+		iso_order(&w, o);
+		bpf_loop(2, iso_step, &w, 0);	/* the tail block only */
+		return KEEP;
+	}
+	w.lo = lo;
+	w.hi = hi;
+	w.last = NR_ORDERS - 1;
+	iso_order(&w, 0);
+	bpf_loop(NR_ORDERS * (ISO_MAX + 2), iso_step, &w, 0);
+	if (w.cut)
+		__sync_fetch_and_add(&iso_cut, 1);
+	return KEEP;
+}
+
+SEC("tp/compaction/mm_compaction_isolate_freepages")
+int isolate_freepages(struct trace_event_raw_mm_compaction_isolate_template *ctx)
+{
+	return isolate_pass(ctx, 0);
+}
+
+SEC("tp/compaction/mm_compaction_fast_isolate_freepages")
+int fast_isolate_freepages(struct trace_event_raw_mm_compaction_isolate_template *ctx)
+{
+	return isolate_pass(ctx, 1);
+}
+
+SEC("tp/compaction/mm_compaction_isolate_migratepages")
+int isolate_migratepages(struct trace_event_raw_mm_compaction_isolate_template *ctx)
 {
 	__u32 tgid;
 	if (!running() || skip_task(1, &tgid))
 		return KEEP;
-	return emit(MMT_EV_FILEMAP_ADD, BPF_CORE_READ(ctx, pfn),
-		    BPF_CORE_READ(ctx, order), tgid);
+	return emit_x(MMT_EV_COMPACT_SCAN, BPF_CORE_READ(ctx, start_pfn),
+		      BPF_CORE_READ(ctx, end_pfn),
+		      BPF_CORE_READ(ctx, nr_scanned) & 0xffffffffffffffull,
+		      BPF_CORE_READ(ctx, nr_taken), tgid);
+}
+
+SEC("tp/compaction/mm_compaction_migratepages")
+int compaction_migratepages(struct trace_event_raw_mm_compaction_migratepages *ctx)
+{
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
+		return KEEP;
+	return emit(MMT_EV_COMPACT_MIGRATEPAGES, BPF_CORE_READ(ctx, nr_migrated),
+		    BPF_CORE_READ(ctx, nr_failed), tgid);
+}
+
+static __always_inline int suitable_event(__u16 kind,
+		struct trace_event_raw_mm_compaction_suitable_template *ctx)
+{
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
+		return KEEP;
+	return emit(kind, nid_zid_order(BPF_CORE_READ(ctx, nid), BPF_CORE_READ(ctx, idx),
+					BPF_CORE_READ(ctx, order)),
+		    (__u32)BPF_CORE_READ(ctx, ret), tgid);
+}
+
+SEC("tp/compaction/mm_compaction_suitable")
+int compaction_suitable(struct trace_event_raw_mm_compaction_suitable_template *ctx)
+{
+	return suitable_event(MMT_EV_COMPACT_SUITABLE, ctx);
+}
+
+SEC("tp/compaction/mm_compaction_finished")
+int compaction_finished(struct trace_event_raw_mm_compaction_suitable_template *ctx)
+{
+	return suitable_event(MMT_EV_COMPACT_FINISHED, ctx);
+}
+
+static __always_inline int defer_event(int which,
+		struct trace_event_raw_mm_compaction_defer_template *ctx)
+{
+	__u32 tgid;
+	if (!running() || skip_task(1, &tgid))
+		return KEEP;
+	return emit_x(MMT_EV_COMPACT_DEFER,
+		      nid_zid_order(BPF_CORE_READ(ctx, nid), BPF_CORE_READ(ctx, idx),
+				    BPF_CORE_READ(ctx, order)),
+		      which | ((__u64)(__u32)BPF_CORE_READ(ctx, order_failed) << 32),
+		      BPF_CORE_READ(ctx, considered), BPF_CORE_READ(ctx, defer_shift), tgid);
+}
+
+SEC("tp/compaction/mm_compaction_deferred")
+int compaction_deferred(struct trace_event_raw_mm_compaction_defer_template *ctx)
+{
+	return defer_event(0, ctx);
+}
+
+SEC("tp/compaction/mm_compaction_defer_compaction")
+int compaction_defer(struct trace_event_raw_mm_compaction_defer_template *ctx)
+{
+	return defer_event(1, ctx);
+}
+
+SEC("tp/compaction/mm_compaction_defer_reset")
+int compaction_defer_reset(struct trace_event_raw_mm_compaction_defer_template *ctx)
+{
+	return defer_event(2, ctx);
+}
+
+static __always_inline int kcompactd_event(int which,
+		struct trace_event_raw_kcompactd_wake_template *ctx)
+{
+	if (!recording())
+		return KEEP;
+	return emit_exact(MMT_EV_KCOMPACTD_WAKE,
+			  nid_zid_order(BPF_CORE_READ(ctx, nid),
+					BPF_CORE_READ(ctx, highest_zoneidx),
+					BPF_CORE_READ(ctx, order)), which, cur_tgid());
+}
+
+SEC("tp/compaction/mm_compaction_wakeup_kcompactd")
+int wakeup_kcompactd(struct trace_event_raw_kcompactd_wake_template *ctx)
+{
+	return kcompactd_event(0, ctx);
+}
+
+SEC("tp/compaction/mm_compaction_kcompactd_wake")
+int kcompactd_wake(struct trace_event_raw_kcompactd_wake_template *ctx)
+{
+	return kcompactd_event(1, ctx);
+}
+
+SEC("tp/compaction/mm_compaction_kcompactd_sleep")
+int kcompactd_sleep(struct trace_event_raw_mm_compaction_kcompactd_sleep *ctx)
+{
+	if (!recording())
+		return KEEP;
+	return emit_exact(MMT_EV_KCOMPACTD_SLEEP, (__u32)BPF_CORE_READ(ctx, nid), 0,
+			  cur_tgid());
+}
+
+/*
+ * Migration.  migrate_pages() opens TC_MIGRATE.  A page that was mapped
+ * gets its new page table entry from remove_migration_pte/pmd, in the
+ * migrating task, right before the source is freed (migrate_folio_move():
+ * remove_migration_ptes(), then migrate_folio_done()): the target's pfn
+ * waits in the task's context and pairs with the next source free of the
+ * same order (cur_cause()).
+ */
+SEC("tp/migrate/mm_migrate_pages_start")
+int migrate_begin(struct trace_event_raw_mm_migrate_pages_start *ctx)
+{
+	struct task_ctx *c;
+	__u32 tgid;
+
+	if (!running())
+		return KEEP;
+	c = ctx_of(1);
+	if (c) {
+		c->dst = 0;
+		c->reason = (__u32)BPF_CORE_READ(ctx, reason);
+		if (!(cur_task()->flags & PF_CONTEXT) && !(c->bits & TC_PLAIN)) {
+			c->bits |= TC_PLAIN;
+			__sync_fetch_and_add(&plain_tasks, 1);
+		}
+		c->bits |= TC_MIGRATE;
+	}
+	if (skip_task(1, &tgid))
+		return KEEP;
+	return emit_exact(MMT_EV_MIGRATE_BEGIN, (__u32)BPF_CORE_READ(ctx, mode) |
+			  ((__u64)(__u32)BPF_CORE_READ(ctx, reason) << 32), 0, tgid);
+}
+
+SEC("tp/migrate/mm_migrate_pages")
+int migrate_end(struct trace_event_raw_mm_migrate_pages *ctx)
+{
+	struct task_ctx *c;
+	__u32 tgid;
+
+	if (!running())
+		return KEEP;
+	c = ctx_of(0);
+	if (c) {
+		if (c->bits & TC_PLAIN)
+			__sync_fetch_and_add(&plain_tasks, -1);
+		c->bits &= ~(TC_MIGRATE | TC_PLAIN);
+		c->dst = 0;
+	}
+	if (skip_task(1, &tgid))
+		return KEEP;
+	return emit_xt(MMT_EV_MIGRATE_END, BPF_CORE_READ(ctx, succeeded),
+		       BPF_CORE_READ(ctx, failed),
+		       (BPF_CORE_READ(ctx, thp_succeeded) & 0xffffffff) |
+		       (BPF_CORE_READ(ctx, thp_failed) << 32),
+		       (BPF_CORE_READ(ctx, thp_split) & 0xffffff) |
+		       ((BPF_CORE_READ(ctx, large_folio_split) & 0xffffff) << 24) |
+		       ((__u64)(BPF_CORE_READ(ctx, mode) & 0xff) << 48) |
+		       ((__u64)(BPF_CORE_READ(ctx, reason) & 0xff) << 56), 1, tgid);
+}
+
+/* x86-64: the pfn bits of a pte (PTE_PFN_MASK), inverted in a PROT_NONE
+ * entry (L1TF, protnone_mask()); a huge pmd's low pfn bits hold PAT. */
+#define PTE_PFN_MASK	0x000ffffffffff000ull
+#define PMD_PFN_MASK	0x000fffffffe00000ull
+#define PAGE_PRESENT	0x1ull
+#define PAGE_PROTNONE	0x100ull
+
+static __always_inline void note_target(__u64 v, __u64 mask, __u32 order)
+{
+	struct task_ctx *c = ctx_of(0);
+
+	if (!c || !(c->bits & TC_MIGRATE))
+		return;
+	if ((v & (PAGE_PRESENT | PAGE_PROTNONE)) == PAGE_PROTNONE)
+		v = ~v;
+	c->dst = (1ull << 63) | ((__u64)(order & 0xff) << 48) | ((v & mask) >> 12);
+}
+
+SEC("tp/migrate/remove_migration_pte")
+int remove_migration_pte(struct trace_event_raw_migration_pte *ctx)
+{
+	if (running())
+		note_target(BPF_CORE_READ(ctx, pte), PTE_PFN_MASK,
+			    (__u32)BPF_CORE_READ(ctx, order));
+	return KEEP;
+}
+
+SEC("tp/thp/remove_migration_pmd")
+int remove_migration_pmd(struct trace_event_raw_migration_pmd *ctx)
+{
+	if (running())	/* a PMD-mapped THP: order HPAGE_PMD_ORDER */
+		note_target(BPF_CORE_READ(ctx, pmd), PMD_PFN_MASK, 9);
+	return KEEP;
+}
+
+/* ---- page cache ---------------------------------------------------------- */
+
+static __always_inline int filemap_event(__u16 kind,
+		struct trace_event_raw_mm_filemap_op_page_cache *ctx)
+{
+	__u64 tid, dst, cause = 0;
+	__u32 tgid;
+
+	if (!running() || skip_task(1, &tgid))
+		return KEEP;
+	if (kind == MMT_EV_FILEMAP_DEL)
+		cause = cur_cause(&tid, &dst, ~0u);
+	return emit_x(kind, BPF_CORE_READ(ctx, pfn),
+		      BPF_CORE_READ(ctx, order) | ((cause & 0xff) << 8) |
+		      ((__u64)BPF_CORE_READ(ctx, s_dev) << 32),
+		      BPF_CORE_READ(ctx, i_ino), BPF_CORE_READ(ctx, index), tgid);
+}
+
+SEC("tp/filemap/mm_filemap_add_to_page_cache")
+int filemap_add(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
+{
+	return filemap_event(MMT_EV_FILEMAP_ADD, ctx);
 }
 
 SEC("tp/filemap/mm_filemap_delete_from_page_cache")
 int filemap_del(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 {
+	return filemap_event(MMT_EV_FILEMAP_DEL, ctx);
+}
+
+static __always_inline int file_range(__u16 kind,
+		struct trace_event_raw_mm_filemap_op_page_cache_range *ctx)
+{
 	__u32 tgid;
-	if (!running() || skip_task(1, &tgid))
+	if (!running() || skip_task(0, &tgid))
 		return KEEP;
-	return emit(MMT_EV_FILEMAP_DEL, BPF_CORE_READ(ctx, pfn),
-		    BPF_CORE_READ(ctx, order), tgid);
+	return emit_x(kind, BPF_CORE_READ(ctx, s_dev), BPF_CORE_READ(ctx, i_ino),
+		      BPF_CORE_READ(ctx, index), BPF_CORE_READ(ctx, last_index), tgid);
+}
+
+SEC("tp/filemap/mm_filemap_get_pages")
+int file_read(struct trace_event_raw_mm_filemap_op_page_cache_range *ctx)
+{
+	return file_range(MMT_EV_FILE_READ, ctx);
+}
+
+SEC("tp/filemap/mm_filemap_map_pages")
+int file_map(struct trace_event_raw_mm_filemap_op_page_cache_range *ctx)
+{
+	return file_range(MMT_EV_FILE_MAP, ctx);
+}
+
+SEC("tp/filemap/mm_filemap_fault")
+int file_fault(struct trace_event_raw_mm_filemap_fault *ctx)
+{
+	__u32 tgid;
+	__u64 index;
+
+	if (!running() || skip_task(0, &tgid))
+		return KEEP;
+	index = BPF_CORE_READ(ctx, index);
+	return emit_x(MMT_EV_FILE_FAULT, BPF_CORE_READ(ctx, s_dev),
+		      BPF_CORE_READ(ctx, i_ino), index, index, tgid);
 }
 
 /* ---- process names ------------------------------------------------------- */
@@ -1008,43 +1774,116 @@ int BPF_PROG(zone_names, void *zone, void *upper_zone)
 }
 
 /*
- * Walks zone->free_area[walk_order].free_list[walk_mt] of zone_ptr[walk_zone]
- * and writes each block's pfn into walk_out (the loader converts nothing:
- * pfns are computed here from the calibrated vmemmap base).  The lists
- * change under us (no zone->lock from BPF): the walk is bounded by the
- * area's nr_free plus slack, and blocks whose page->private (the buddy
- * order, set_buddy_order()) disagrees are skipped and counted.
+ * Walks every free list, zone->free_area[order].free_list[mt] of each
+ * zone_ptr[] for order <= walk_max_order and mt < walk_nr_mt, in one run
+ * (one moment as far as possible: a run per list took ~100 ms over 60k
+ * blocks, in which a busy host changes thousands), writing each block as
+ * pfn << 12 | order << 4 | mt into walk_out (pfns from the calibrated
+ * vmemmap base).  The lists change under us (no zone->lock from BPF):
+ * each list is bounded by its area's nr_free plus slack, and blocks whose
+ * page->private (the buddy order, set_buddy_order()) disagrees are skipped
+ * and counted.  A block taken off the list while we stand on it derails
+ * the walk (its next is LIST_POISON1, or it now sits on another list and
+ * the walk would run along that one or stop early: a busy host lost 32 of
+ * 65 order-9 blocks so), so on a poisoned or unreadable next, a block of
+ * another order, or another list's head, the walk starts the list again,
+ * at most WALK_RESTARTS times; the blocks seen twice are dropped by the
+ * caller.  walk_n > WALK_MAX: the output was cut (then walk_full).
  */
-__u32 walk_zone, walk_order, walk_mt;
+__u32 walk_max_order, walk_nr_mt;
 __u64 walk_vmemmap;
 #define WALK_MAX (1 << 18)
 __u64 walk_out[WALK_MAX];
-__u32 walk_n, walk_bad;
+__u32 walk_n, walk_bad, walk_full, walk_restarts;
+#define WALK_RESTARTS 8
 
 struct walk_ctx {
-	__u64 head, node, off_list, off_priv, psize;
+	__u64 head, node, left, off_list, off_priv, psize, zone;
+	__u64 areas, areas_end, nr_free;
+	__u32 z, o, mt, restarts;
 };
+
+/* Points the walk at list (z, o, mt), or past the end: 1 when done. */
+static int walk_list(struct walk_ctx *w)
+{
+	__u64 area, nr_free = 0;
+
+	if (w->mt >= walk_nr_mt) {
+		w->mt = 0;
+		w->o++;
+	}
+	if (w->o > walk_max_order) {
+		w->o = 0;
+		w->z++;
+	}
+	if (w->z >= nr_zone_ptr || w->z >= MAX_ZONES)
+		return 1;
+	w->zone = zone_ptr[w->z & (MAX_ZONES - 1)];
+	w->node = 0;
+	w->left = 0;
+	w->restarts = 0;
+	if (!w->zone)		/* the next step moves on */
+		return 0;
+	w->areas = w->zone + bpf_core_field_offset(struct zone, free_area);
+	w->areas_end = w->areas +
+		       (__u64)(walk_max_order + 1) * bpf_core_type_size(struct free_area);
+	area = w->areas + (__u64)w->o * bpf_core_type_size(struct free_area);
+	bpf_probe_read_kernel(&nr_free, sizeof(nr_free),
+			      (void *)(area + bpf_core_field_offset(struct free_area, nr_free)));
+	w->head = area + bpf_core_field_offset(struct free_area, free_list) +
+		  (__u64)w->mt * sizeof(struct list_head);
+	w->nr_free = nr_free;
+	w->left = nr_free + 64;
+	bpf_probe_read_kernel(&w->node, sizeof(w->node), (void *)w->head);
+	return 0;
+}
+
+/* The walk left its list (see above): from the head again, or give up. */
+static void walk_restart(struct walk_ctx *w)
+{
+	w->node = 0;
+	if (w->restarts >= WALK_RESTARTS)
+		return;
+	w->restarts++;
+	walk_restarts++;
+	w->left = w->nr_free + 64;
+	bpf_probe_read_kernel(&w->node, sizeof(w->node), (void *)w->head);
+}
 
 static int walk_step(__u32 i, struct walk_ctx *w)
 {
 	__u64 page, order = ~0ull, next = 0;
 	__u32 n;
 
-	if (w->node == w->head || !w->node)
-		return 1;
+	if (w->node == w->head || !w->node || !w->left) {
+		w->mt++;
+		return walk_list(w);
+	}
+	if (w->node >= w->areas && w->node < w->areas_end) {
+		walk_restart(w);	/* another list's head */
+		return 0;
+	}
+	w->left--;
 	page = w->node - w->off_list;
 	bpf_probe_read_kernel(&order, sizeof(order), (void *)(page + w->off_priv));
-	if (order == walk_order && page >= walk_vmemmap) {
-		n = walk_n;
-		if (n >= WALK_MAX)
-			return 1;
-		walk_out[n & (WALK_MAX - 1)] = (page - walk_vmemmap) / w->psize;
-		walk_n = n + 1;
-	} else {
+	if (order != w->o || page < walk_vmemmap) {
 		walk_bad++;
+		walk_restart(w);
+		return 0;
 	}
-	if (bpf_probe_read_kernel(&next, sizeof(next), (void *)w->node))
+	if (bpf_probe_read_kernel(&next, sizeof(next), (void *)w->node) ||
+	    next >> 48 == 0xdead || next < 4096) {
+		walk_restart(w);	/* LIST_POISON1: just taken */
+		return 0;
+	}
+	n = walk_n;
+	if (n >= WALK_MAX) {
+		walk_full = 1;
 		return 1;
+	}
+	walk_out[n & (WALK_MAX - 1)] =
+		((page - walk_vmemmap) / w->psize) << 12 | w->o << 4 | w->mt;
+	walk_n = n + 1;
 	w->node = next;
 	return 0;
 }
@@ -1053,27 +1892,18 @@ SEC("raw_tp")
 int walk(void *ctx)
 {
 	struct walk_ctx w = {};
-	__u64 zone, area, nr_free = 0;
-	__u32 zi = walk_zone;
 
 	walk_n = 0;
 	walk_bad = 0;
-	if (zi >= MAX_ZONES)
+	walk_full = 0;
+	walk_restarts = 0;
+	if (!walk_vmemmap || walk_nr_mt > 16 || walk_max_order > 15)
 		return 0;
-	zone = zone_ptr[zi & (MAX_ZONES - 1)];
-	if (!zone || !walk_vmemmap)
-		return 0;
-	area = zone + bpf_core_field_offset(struct zone, free_area) +
-	       (__u64)walk_order * bpf_core_type_size(struct free_area);
-	bpf_probe_read_kernel(&nr_free, sizeof(nr_free),
-			      (void *)(area + bpf_core_field_offset(struct free_area, nr_free)));
-	w.head = area + bpf_core_field_offset(struct free_area, free_list) +
-		 (__u64)walk_mt * sizeof(struct list_head);
 	w.off_list = bpf_core_field_offset(struct page, buddy_list);
 	w.off_priv = bpf_core_field_offset(struct page, private);
 	w.psize = bpf_core_type_size(struct page);
-	if (bpf_probe_read_kernel(&w.node, sizeof(w.node), (void *)w.head))
+	if (walk_list(&w))
 		return 0;
-	bpf_loop(nr_free + 64 < WALK_MAX ? nr_free + 64 : WALK_MAX, walk_step, &w, 0);
+	bpf_loop(1 << 22, walk_step, &w, 0);
 	return 0;
 }

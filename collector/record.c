@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -43,7 +44,7 @@
 #include "events.h"
 #include "mmtrace.skel.h"
 
-#define MAX_LINKS 64
+#define MAX_LINKS 128
 #define POLL_MS 50
 #define ZONE_POLL_NS 200000000ull
 
@@ -59,6 +60,7 @@ struct opts {
 	int attach_only;	/* --attach-only: programs record nothing */
 	int store_only;		/* --store-only: raw stores, no events */
 	const char *events;	/* -e list, NULL = all */
+	int rt_prio;		/* --rt-priority: SCHED_FIFO of the consumer, 0 = off */
 	char **cmd;
 };
 
@@ -84,7 +86,15 @@ struct ringq {
 	struct rec *r;
 	struct pend *v;
 	size_t head, n, cap;
+	/* records dropped because the queue was full (QUEUE_MAX, or no
+	 * memory): written as a LOST record by check_lost() */
+	uint64_t dropped, drop_first, drop_last;
 };
+
+/* At most this many records wait per ring (about 100 MB): a consumer that
+ * cannot keep up loses events (counted, with their time) rather than
+ * growing until the OOM killer ends it. */
+#define QUEUE_MAX (1u << 20)
 
 struct cache_slot {
 	uint32_t idx;		/* index into the header's slab table */
@@ -106,7 +116,11 @@ struct rec {
 	uint32_t last_pid;		/* its name is in the trace already */
 	uint64_t last_put_ts;		/* ts of the last event written */
 	struct bpf_link *links[MAX_LINKS];
+	const struct bpf_program *link_prog[MAX_LINKS];
 	int nlinks;
+	int nlink_prog;		/* link_prog[] entries (kept after detach) */
+	struct coll_pressure *pr;	/* collector/pressure.c */
+	struct coll_conv cv;
 	pid_t child;
 	int child_pipe;
 	int child_status;
@@ -121,6 +135,10 @@ struct rec {
 	int ncpus;		/* libbpf_num_possible_cpus() */
 	uint64_t *lost_prev;
 	uint64_t lost_total;
+	uint64_t lost_reported;	/* in LOST records written so far */
+	uint64_t queue_dropped;	/* lost because a merge queue was full */
+	uint64_t misses;	/* programs' recursion misses reported */
+	uint64_t misses_at;	/* ktime of that report */
 
 	struct mmt_zone_info *zones;	/* last seen, for ZONE_RESIZE */
 	int nzones;
@@ -129,6 +147,7 @@ struct rec {
 
 	int write_failed;
 	int placeholder;	/* we created o.out (empty) before attaching */
+	char part[4200];	/* o.out.part-PID until the start snapshot is in */
 	int opened;		/* the writer took o.out over */
 	int cmd_ended;		/* CMD exited on its own: its status is ours */
 	int calib_only;		/* mm_page_alloc attached for calibration only */
@@ -137,6 +156,7 @@ struct rec {
 	int walk_ok;		/* zone pointers known: snapshots walk free lists */
 	uint32_t nr_mt;		/* MIGRATE_TYPES of this kernel */
 	int walk_done;		/* set by walk_free_lists (snapshot thread) */
+	int rt;			/* the consumer runs SCHED_FIFO o.rt_prio */
 	int classic_only;	/* raw/BTF programs failed to load: retry */
 	int raw_pages;		/* a raw_tp page program hands us pointers */
 	int batching;		/* BPF batches records per CPU (flush works) */
@@ -155,7 +175,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: mmtrace record -o FILE [-d SECONDS] [--pid P | --cgroup PATH]\n"
 "                      [-b MB] [-e LIST] [--raw-pointers] [--attach-only]\n"
-"                      [--store-only] [--force]\n"
+"                      [--store-only] [--rt-priority N] [--force]\n"
 "                      [[--cmd-only] -- CMD ...]\n"
 "\n"
 "Records page allocator, slab, fault, reclaim and compaction events with\n"
@@ -175,7 +195,9 @@ static void usage(FILE *f)
 "                        (default 64; each ring a power of two >= 1 MB)\n"
 "  -e, --events LIST     record only these (comma-separated groups or\n"
 "                        tracepoint names): page, pcp, extfrag, slab,\n"
-"                        fault, reclaim, compaction, filemap (default all)\n"
+"                        fault, reclaim, compaction, migrate, filemap\n"
+"                        (default all; frees get their cause only when\n"
+"                        page, reclaim, compaction and migrate are all on)\n"
 "      --raw-pointers    keep raw call-site and object addresses (defeats\n"
 "                        KASLR for anyone reading the file)\n"
 "      --attach-only     attach every program but let each return at once:\n"
@@ -186,9 +208,17 @@ static void usage(FILE *f)
 "                        first store their raw arguments (16 bytes, no time,\n"
 "                        order or process) to a per-CPU array: the floor\n"
 "                        plus the least a recorder can write per event\n"
+"      --rt-priority N   SCHED_FIFO priority of the thread that drains the\n"
+"                        rings (default 1; 0: normal scheduling).  Under\n"
+"                        memory pressure the workload, kswapd and\n"
+"                        kcompactd take the CPUs and a normal-priority\n"
+"                        consumer falls seconds behind: the rings overflow\n"
+"                        and events are lost (collector/README.md)\n"
 "  -h, --help            this text\n"
 "\n"
 "Needs root (CAP_BPF + CAP_PERFMON, and /proc/kpageflags for snapshots).\n"
+"The recorder locks its memory (mlockall) and drains its rings at real-time\n"
+"priority, so that it keeps up while the host reclaims and compacts.\n"
 "FILE, --pid, --cgroup, -e and CMD are checked before anything is attached.\n"
 "SIGINT, SIGTERM and SIGHUP stop the recording and complete FILE; a full\n"
 "disk (ENOSPC) or the file size limit (EFBIG) stops it with FILE readable\n"
@@ -224,6 +254,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "attach-only", no_argument, 0, 'A' },
 		{ "store-only", no_argument, 0, 'S' },
 		{ "events", required_argument, 0, 'e' },
+		{ "rt-priority", required_argument, 0, 'P' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -232,6 +263,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->buffer_mb = 64;
+	o->rt_prio = 1;
 	optind = 1;
 	opterr = 1;
 	while ((c = getopt_long(argc, argv, "+o:d:p:c:b:e:fh", lo, NULL)) != -1) {
@@ -292,6 +324,17 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'e':
 			o->events = optarg;
 			break;
+		case 'P': {
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || end == optarg || v < 0 || v > 99) {
+				fprintf(stderr, "mmtrace record: --rt-priority '%s': want 0..99\n",
+					optarg);
+				return -1;
+			}
+			o->rt_prio = (int)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -432,7 +475,9 @@ static const char *group_of(const char *tp)
 		{ "kmalloc", "slab" }, { "kfree", "slab" }, { "kmem_cache_", "slab" },
 		{ "page_fault_", "fault" },
 		{ "mm_vmscan_", "reclaim" },
+		{ "mm_shrink_", "reclaim" },
 		{ "mm_compaction_", "compaction" },
+		{ "mm_migrate_", "migrate" }, { "remove_migration_", "migrate" },
 		{ "mm_filemap_", "filemap" },
 		{ "task_", "names" },
 	};
@@ -470,7 +515,7 @@ static int selected(const struct opts *o, const char *tp)
 static int check_events(struct bpf_object *obj, const char *events)
 {
 	static const char *const groups[] = { "page", "pcp", "extfrag", "slab",
-		"fault", "reclaim", "compaction", "filemap" };
+		"fault", "reclaim", "compaction", "migrate", "filemap" };
 	const char *p = events;
 
 	while (p && *p) {
@@ -502,11 +547,13 @@ static struct bpf_program *fallback_of(struct rec *r, const struct bpf_program *
 	const struct bpf_program *raw[] = { r->skel->progs.page_alloc,
 		r->skel->progs.page_free, r->skel->progs.pcp_refill,
 		r->skel->progs.pcp_drain, r->skel->progs.fault_user,
-		r->skel->progs.fault_kernel };
+		r->skel->progs.fault_kernel, r->skel->progs.compaction_begin,
+		r->skel->progs.compaction_end };
 	struct bpf_program *tp[] = { r->skel->progs.page_alloc_tp,
 		r->skel->progs.page_free_tp, r->skel->progs.pcp_refill_tp,
 		r->skel->progs.pcp_drain_tp, r->skel->progs.fault_user_tp,
-		r->skel->progs.fault_kernel_tp };
+		r->skel->progs.fault_kernel_tp, r->skel->progs.compaction_begin_tp,
+		r->skel->progs.compaction_end_tp };
 
 	for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++)
 		if (raw[i] == p)
@@ -518,7 +565,9 @@ static int is_fallback(struct rec *r, const struct bpf_program *p)
 {
 	return p == r->skel->progs.page_alloc_tp || p == r->skel->progs.page_free_tp ||
 	       p == r->skel->progs.pcp_refill_tp || p == r->skel->progs.pcp_drain_tp ||
-	       p == r->skel->progs.fault_user_tp || p == r->skel->progs.fault_kernel_tp;
+	       p == r->skel->progs.fault_user_tp || p == r->skel->progs.fault_kernel_tp ||
+	       p == r->skel->progs.compaction_begin_tp ||
+	       p == r->skel->progs.compaction_end_tp;
 }
 
 static int is_raw(const struct bpf_program *p)
@@ -616,7 +665,7 @@ static void attach_programs(struct rec *r)
 	struct bpf_program *p;
 	const struct bpf_program *done[MAX_LINKS];
 	int ndone = 0;
-	char ok[1024] = "", miss[1024] = "";
+	char ok[4096] = "", miss[2048] = "";
 
 	for (int pass = 1; pass <= 2; pass++)
 	bpf_object__for_each_program(p, r->skel->obj) {
@@ -658,11 +707,13 @@ static void attach_programs(struct rec *r)
 			bpf_link__destroy(l);
 			continue;
 		}
+		r->link_prog[r->nlinks] = p;
 		r->links[r->nlinks++] = l;
+		r->nlink_prog = r->nlinks;
 		if (ndone < MAX_LINKS)
 			done[ndone++] = p;
-		if (fallback_of(r, p) && p != r->skel->progs.fault_user &&
-		    p != r->skel->progs.fault_kernel)
+		if (p == r->skel->progs.page_alloc || p == r->skel->progs.page_free ||
+		    p == r->skel->progs.pcp_refill || p == r->skel->progs.pcp_drain)
 			r->raw_pages = 1;
 		if (!strncmp(name, "km", 2) || !strcmp(name, "kfree"))
 			r->slab_on = 1;
@@ -671,6 +722,54 @@ static void attach_programs(struct rec *r)
 	}
 	fprintf(stderr, "mmtrace record: attached:%s\n", ok);
 	fprintf(stderr, "mmtrace record: missing:%s\n", miss[0] ? miss : " none");
+}
+
+static int attached(const struct rec *r, const struct bpf_program *p)
+{
+	for (int i = 0; i < r->nlink_prog; i++)
+		if (r->link_prog[i] == p)
+			return 1;
+	return 0;
+}
+
+/*
+ * Header flags for what the pressure programs (collector/pressure.c) give.
+ * A free's cause needs every program that opens or closes a context (a
+ * missing one would leave frees charged to the workload that were the
+ * kernel's); memcg reclaim's only where the kernel has its tracepoints.
+ */
+static uint32_t pressure_flags(struct rec *r)
+{
+	const struct bpf_program *need[] = { r->skel->progs.page_free,
+		r->skel->progs.direct_reclaim_begin, r->skel->progs.direct_reclaim_end,
+		r->skel->progs.node_reclaim_begin, r->skel->progs.node_reclaim_end,
+		r->skel->progs.lru_isolate, r->skel->progs.lru_shrink_inactive,
+		r->skel->progs.compaction_begin, r->skel->progs.compaction_end,
+		r->skel->progs.migrate_begin, r->skel->progs.migrate_end,
+		r->skel->progs.isolate_freepages, r->skel->progs.fast_isolate_freepages,
+		r->skel->progs.memcg_reclaim_begin, r->skel->progs.memcg_reclaim_end };
+	uint32_t f = MMT_HDR_LOST_TIMES;
+	const char *why = NULL;
+
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]) && !why; i++)
+		if (!attached(r, need[i]) &&
+		    (i < 13 || bpf_program__autoload(need[i])))
+			why = tp_name(need[i]);
+	if (why) {
+		char v[80];
+
+		snprintf(v, sizeof(v), "not recorded: %s not attached", why);
+		coll_note(&r->h, "record.causes", v);
+	} else {
+		f |= MMT_HDR_CAUSES;
+		coll_note(&r->h, "record.causes",
+			  "per free: task flags and reclaim/compaction/migration "
+			  "contexts (collector/README.md)");
+	}
+	if (attached(r, r->skel->progs.filemap_add) &&
+	    attached(r, r->skel->progs.filemap_del))
+		f |= MMT_HDR_FILE_IDS;
+	return f;
 }
 
 static void detach_programs(struct rec *r)
@@ -811,6 +910,11 @@ static uint64_t ksite(struct rec *r, uint64_t ip)
 	return r->o.raw_pointers ? ip : coll_ksyms_hash(r->ks, ip);
 }
 
+static uint64_t conv_site(void *ctx, uint64_t ip)
+{
+	return ksite(ctx, ip);
+}
+
 /* A fault ip is a user address (hashed with a per-trace key) or a kernel
  * one (symbol hash); a kernel-half fault address is hashed as well. */
 static void fault_fields(struct rec *r, const struct mmtr_ev_x *x,
@@ -898,9 +1002,6 @@ static void convert_page(struct rec *r, const struct mmtr_ev *e,
 		ev->mt = (int8_t)(e->b >> 8);
 		ev->gfp = e->b >> 32;
 		break;
-	case MMT_EV_PAGE_FREE:
-		ev->arg = (e->b >> 8) & 0xff;
-		break;
 	case MMT_EV_PCP_REFILL:
 		ev->mt = (int8_t)(e->b >> 8);
 		ev->arg = (e->b >> 16) & 0xff;
@@ -914,11 +1015,30 @@ static void convert_page(struct rec *r, const struct mmtr_ev *e,
 		ev->mt2 = (int8_t)(e->b >> 24);
 		ev->arg2 = (e->b >> 32) & 0xff;
 		break;
-	case MMT_EV_FILEMAP_ADD:
-	case MMT_EV_FILEMAP_DEL:
-		ev->order = (uint32_t)e->b;
-		break;
 	}
+}
+
+/* The kinds collector/pressure.c converts: 1 when it took the record. */
+static int convert_pressure(struct rec *r, const struct mmt_event *head,
+			    const void *data, size_t size, int *rc)
+{
+	struct mmt_event out[2];
+	int n;
+
+	out[0] = *head;
+	n = coll_pressure_convert(r->pr, &r->cv, data, size, out);
+	if (n < 0)
+		return 0;
+	*rc = 0;
+	for (int i = 0; i < n && !*rc; i++) {
+		if (out[i].kind == MMT_EV_LOST) {
+			r->lost_reported += out[i].arg;
+			if (out[i].cpu < r->ncpus)
+				r->lost_prev[out[i].cpu] += out[i].arg;
+		}
+		*rc = put(r, &out[i]);
+	}
+	return 1;
 }
 
 static int convert(struct rec *r, const void *data, size_t size)
@@ -927,6 +1047,7 @@ static int convert(struct rec *r, const void *data, size_t size)
 	const struct mmtr_ev_x *x = data;
 	struct mmt_event ev;
 	unsigned kind;
+	int rc;
 
 	if (size < sizeof(*e))
 		return 0;
@@ -952,10 +1073,11 @@ static int convert(struct rec *r, const void *data, size_t size)
 	ev.cpu = e->cpu;
 	ev.pid = e->pid;
 	ev.node = -1;
+	if (convert_pressure(r, &ev, data, size, &rc))
+		return rc;
 	switch (kind) {
-	case MMT_EV_PAGE_ALLOC: case MMT_EV_PAGE_FREE: case MMT_EV_PCP_REFILL:
-	case MMT_EV_PCP_DRAIN: case MMT_EV_EXTFRAG: case MMT_EV_FILEMAP_ADD:
-	case MMT_EV_FILEMAP_DEL:
+	case MMT_EV_PAGE_ALLOC: case MMT_EV_PCP_REFILL:
+	case MMT_EV_PCP_DRAIN: case MMT_EV_EXTFRAG:
 		convert_page(r, e, &ev);
 		break;
 	case MMT_EV_KMALLOC: case MMT_EV_KMEM_CACHE_ALLOC:
@@ -1009,17 +1131,6 @@ static int convert(struct rec *r, const void *data, size_t size)
 	case MMT_EV_KSWAPD_SLEEP:
 		ev.node = (int32_t)e->a;
 		break;
-	case MMT_EV_COMPACTION_BEGIN: case MMT_EV_COMPACTION_END:
-		if (size < sizeof(*x))
-			return 0;
-		ev.pfn = e->a;
-		ev.addr = e->b;
-		ev.arg = x->c - e->a;
-		ev.arg2 = (x->d & 0xffffffffffffull) - e->a;
-		ev.mt = (int32_t)(x->d >> 63);
-		if (kind == MMT_EV_COMPACTION_END)
-			ev.mt2 = (int32_t)((x->d >> 48) & 0xff);
-		break;
 	case MMT_EV_COMPACT_TRY:
 		ev.order = (uint32_t)e->a;
 		ev.arg = e->a >> 32;
@@ -1068,10 +1179,17 @@ static int on_record_one(struct ringq *q, const void *data, size_t size)
 			q->head = 0;
 		} else {
 			size_t cap = q->cap ? q->cap * 2 : 65536;
-			struct pend *v = realloc(q->v, cap * sizeof(*v));
+			struct pend *v = cap <= QUEUE_MAX ?
+					 realloc(q->v, cap * sizeof(*v)) : NULL;
 
-			if (!v)
-				return -1;
+			if (!v) {
+				uint64_t ts = ((const struct mmtr_ev *)data)->ts;
+
+				if (!q->dropped++)
+					q->drop_first = ts;
+				q->drop_last = ts;
+				return 0;
+			}
 			q->v = v;
 			q->cap = cap;
 		}
@@ -1118,30 +1236,141 @@ static int merge_upto(struct rec *r, uint64_t cutoff)
 
 /* ---- LOST and ZONE_RESIZE, synthesized by the loader ---------------------- */
 
-static int check_lost(struct rec *r)
+/*
+ * Losses reach the trace from the BPF side itself: the first lost record
+ * of a run on a CPU reserves a sequence number and its time, and the next
+ * record that CPU gets into its ring is preceded by a LOST record with the
+ * count and the window (collector/mmtrace.bpf.c, report_lost()); convert
+ * counts them per CPU in lost_prev.  Here: the total for the progress line
+ * and, at the end (`final`, after the last drain), the runs no later
+ * record carried (read from the per-CPU state) and whatever the per-CPU
+ * totals say is still missing (a loss that raced its report: window
+ * unknown, the whole trace).
+ */
+/*
+ * A tracing program does not run when it fires on a CPU where it is
+ * already running (an interrupt allocating inside page_alloc, say): the
+ * kernel counts the miss per program (bpf_prog_info.recursion_misses).
+ * Those events are lost as surely as a full ring's; they become LOST
+ * records with cpu 0xffff (unknown) and the window since the last look
+ * (every 500 ms, and at the end).
+ */
+static int check_misses(struct rec *r, int final)
 {
-	uint64_t *v = calloc((size_t)r->ncpus, sizeof(*v));
+	uint64_t now = coll_now_ns(CLOCK_MONOTONIC), total = 0;
+	struct mmt_event ev = { .kind = MMT_EV_LOST, .cpu = 0xffff, .node = -1 };
+
+	if (!final && now - r->misses_at < 500000000ull)
+		return 0;
+	if (r->o.attach_only || r->o.store_only)
+		return 0;	/* the programs record nothing: nothing missed */
+	for (int i = 0; i < r->nlink_prog; i++) {
+		struct bpf_prog_info info;
+		uint32_t len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(bpf_program__fd(r->link_prog[i]),
+					     &info, &len))
+			total += info.recursion_misses;
+	}
+	if (final && total) {	/* which programs, for the summary */
+		char buf[512] = "";
+
+		for (int i = 0; i < r->nlink_prog; i++) {
+			struct bpf_prog_info info;
+			uint32_t len = sizeof(info);
+
+			memset(&info, 0, sizeof(info));
+			if (!bpf_obj_get_info_by_fd(bpf_program__fd(r->link_prog[i]),
+						    &info, &len) && info.recursion_misses)
+				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+					 "%s%s %llu", buf[0] ? ", " : "",
+					 bpf_program__name(r->link_prog[i]),
+					 (unsigned long long)info.recursion_misses);
+		}
+		fprintf(stderr, "mmtrace record: %llu events not recorded: their "
+			"program was already running on that CPU (BPF recursion "
+			"guard, an interrupt inside it): %s\n",
+			(unsigned long long)total, buf);
+	}
+	if (total <= r->misses) {
+		r->misses_at = now;
+		return 0;
+	}
+	ev.arg = total - r->misses;
+	ev.addr = r->misses_at > r->h.start_ns ? r->misses_at - r->h.start_ns : 0;
+	ev.arg2 = now - r->h.start_ns;
+	ev.ts = rel_ts(r, now);
+	r->misses = total;
+	r->misses_at = now;
+	r->lost_reported += ev.arg;
+	return put(r, &ev);
+}
+
+static int check_lost(struct rec *r, int final)
+{
+	uint64_t *v = calloc((size_t)r->ncpus, sizeof(*v)), now;
 	uint32_t zero = 0;
 	int rc = 0;
 
 	if (!v)
 		return 0;
-	if (!bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.lost), &zero, v)) {
-		for (int c = 0; c < r->ncpus; c++) {
-			if (v[c] <= r->lost_prev[c])
-				continue;
-			struct mmt_event ev = { 0 };
+	if (bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.lost), &zero, v))
+		goto out;
+	r->lost_total = 0;
+	for (int c = 0; c < r->ncpus; c++)
+		r->lost_total += v[c];
+	for (int i = 0; i < r->nrings && !rc; i++) {
+		struct ringq *q = &r->q[i];
+		struct mmt_event ev = { .kind = MMT_EV_LOST, .cpu = (uint16_t)i,
+					.node = -1 };
 
-			ev.kind = MMT_EV_LOST;
-			ev.ts = rel_ts(r, coll_now_ns(CLOCK_MONOTONIC));
-			ev.cpu = (uint16_t)c;
+		if (!q->dropped)
+			continue;
+		ev.arg = q->dropped;
+		ev.addr = q->drop_first > r->h.start_ns ? q->drop_first - r->h.start_ns : 0;
+		ev.arg2 = q->drop_last > r->h.start_ns ? q->drop_last - r->h.start_ns : 0;
+		ev.ts = rel_ts(r, q->drop_first);
+		r->queue_dropped += q->dropped;
+		r->lost_reported += q->dropped;
+		q->dropped = 0;
+		rc = put(r, &ev);
+	}
+	r->lost_total += r->queue_dropped;
+	if (!rc)
+		rc = check_misses(r, final);
+	r->lost_total += r->misses;
+	if (!final)
+		goto out;
+	now = rel_ts(r, coll_now_ns(CLOCK_MONOTONIC));
+	for (int c = 0; c < r->ncpus && !rc; c++) {
+		struct cpu_state *cs = &r->skel->bss->cpus[c & (MMTR_MAX_CPUS - 1)];
+		struct mmt_event ev = { .kind = MMT_EV_LOST, .cpu = (uint16_t)c,
+					.node = -1 };
+
+		if (c < MMTR_MAX_CPUS && cs->lost_n) {
+			ev.arg = cs->lost_n;
+			ev.addr = cs->lost_first > r->h.start_ns ?
+				  cs->lost_first - r->h.start_ns : 0;
+			ev.arg2 = cs->lost_last > r->h.start_ns ?
+				  cs->lost_last - r->h.start_ns : 0;
+			ev.ts = rel_ts(r, cs->lost_first);
+			cs->lost_n = 0;
+			r->lost_prev[c] += ev.arg;
+			r->lost_reported += ev.arg;
+			rc = put(r, &ev);
+		}
+		if (!rc && v[c] > r->lost_prev[c]) {
 			ev.arg = v[c] - r->lost_prev[c];
-			r->lost_total += ev.arg;
+			ev.ts = now;
+			ev.addr = 0;
+			ev.arg2 = now;
 			r->lost_prev[c] = v[c];
-			if (put(r, &ev))
-				rc = -1;
+			r->lost_reported += ev.arg;
+			rc = put(r, &ev);
 		}
 	}
+out:
 	free(v);
 	return rc;
 }
@@ -1538,7 +1767,11 @@ static int block_cmp(const void *a, const void *b)
 {
 	const struct mmt_free_block *x = a, *y = b;
 
-	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+	if (x->pfn != y->pfn)
+		return x->pfn < y->pfn ? -1 : 1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return (x->mt > y->mt) - (x->mt < y->mt);
 }
 
 /* coll_walk_fn: one BPF_PROG_TEST_RUN of `walk` per (zone, order, mt). */
@@ -1547,42 +1780,42 @@ static int walk_free_lists(void *ctx, struct mmt_free_block **out, uint64_t *n)
 	struct rec *r = ctx;
 	struct mmtrace_bpf__bss *bss = r->skel->bss;
 	int fd = bpf_program__fd(r->skel->progs.walk);
-	struct mmt_free_block *v = NULL;
-	uint64_t nv = 0, cap = 0;
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	struct mmt_free_block *v;
+	uint64_t nv;
 
 	*out = NULL;
 	*n = 0;
 	if (!r->walk_ok)
 		return -1;
 	bss->walk_vmemmap = r->vmemmap;
-	for (uint32_t z = 0; z < bss->nr_zone_ptr; z++)
-	for (uint32_t o = 0; o <= r->h.max_order; o++)
-	for (uint32_t mt = 0; mt < r->nr_mt; mt++) {
-		LIBBPF_OPTS(bpf_test_run_opts, topts);
+	bss->walk_max_order = r->h.max_order;
+	bss->walk_nr_mt = r->nr_mt;
+	if (bpf_prog_test_run_opts(fd, &topts) || bss->walk_full)
+		return -1;
+	nv = bss->walk_n;
+	v = malloc((nv ? nv : 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	for (uint64_t i = 0; i < nv; i++) {
+		uint64_t w = bss->walk_out[i];
 
-		bss->walk_zone = z;
-		bss->walk_order = o;
-		bss->walk_mt = mt;
-		if (bpf_prog_test_run_opts(fd, &topts)) {
-			free(v);
-			return -1;
-		}
-		if (nv + bss->walk_n > cap) {
-			cap = (nv + bss->walk_n) * 2 + 1024;
-			struct mmt_free_block *nvp = realloc(v, cap * sizeof(*v));
-			if (!nvp) {
-				free(v);
-				return -1;
-			}
-			v = nvp;
-		}
-		for (uint32_t i = 0; i < bss->walk_n; i++)
-			v[nv++] = (struct mmt_free_block){ .pfn = bss->walk_out[i],
-				.order = (uint8_t)o, .mt = (int8_t)mt, .exact = 1 };
+		v[i] = (struct mmt_free_block){ .pfn = w >> 12,
+			.order = (uint8_t)((w >> 4) & 0xff), .mt = (int8_t)(w & 0xf),
+			.exact = 1 };
 	}
 	qsort(v, nv, sizeof(*v), block_cmp);
+	/* a restarted list yields its first blocks again (mmtrace.bpf.c) */
+	uint64_t k = 0;
+	for (uint64_t i = 0; i < nv; i++)
+		if (!k || v[i].pfn != v[k - 1].pfn)
+			v[k++] = v[i];
 	*out = v;
-	*n = nv;
+	*n = k;
+	if (getenv("MMTRACE_DEBUG"))
+		fprintf(stderr, "mmtrace record: free-list walk: %" PRIu64
+			" blocks, %u off-list, %u restarts, %" PRIu64 " seen twice\n",
+			k, bss->walk_bad, bss->walk_restarts, nv - k);
 	__atomic_store_n(&r->walk_done, 1, __ATOMIC_RELEASE);
 	return 0;
 }
@@ -1656,9 +1889,44 @@ struct snap_job {
 	int done;
 };
 
+/* Scheduling and memory of the consumer (collector/sched.c): the thread
+ * that drains the rings at SCHED_FIFO, memory locked.  After CMD is
+ * forked (it never inherits either). */
+static void keep_up(struct rec *r)
+{
+	char v[80];
+
+	if (coll_lock_memory())
+		snprintf(v, sizeof(v), "not locked: %s", strerror(errno));
+	else
+		snprintf(v, sizeof(v), "locked (mlockall)");
+	coll_note(&r->h, "record.memory", v);
+	if (!r->o.rt_prio) {
+		coll_note(&r->h, "record.scheduling", "normal (--rt-priority 0)");
+		return;
+	}
+	if (coll_sched_rt(r->o.rt_prio)) {
+		snprintf(v, sizeof(v), "normal: SCHED_FIFO %d refused: %s",
+			 r->o.rt_prio, strerror(errno));
+		fprintf(stderr, "mmtrace record: %s\n", v);
+	} else {
+		r->rt = 1;
+		snprintf(v, sizeof(v), "consumer SCHED_FIFO %d", r->o.rt_prio);
+	}
+	coll_note(&r->h, "record.scheduling", v);
+}
+
+/* The snapshot thread runs at the consumer's priority too: under memory
+ * pressure, at normal priority, its free-list walk (the snapshot's moment)
+ * was preempted half-way and its page-flag scan took seconds (while the
+ * events of those seconds piled up); at SCHED_FIFO the scan takes about
+ * a second of one CPU, the walk 25-30 ms. */
 static void *snap_thread(void *arg)
 {
 	struct snap_job *j = arg;
+
+	if (j->r->rt)
+		coll_sched_rt(j->r->o.rt_prio);
 
 	j->rc = coll_snapshot(&j->r->h, &j->snap,
 			      coll_now_ns(CLOCK_MONOTONIC) - j->r->h.start_ns,
@@ -1667,16 +1935,19 @@ static void *snap_thread(void *arg)
 	return NULL;
 }
 
-/* The start snapshot reads all of /proc/kpageflags (a second or more on a
- * big host) while events already flow: take it on a thread and keep the
- * rings drained into the merge queues meanwhile, so a busy host loses
- * nothing; the queued events are written right after the snapshot. */
-/* Also used for the end snapshot, taken while the programs are still
- * attached: its free-list walk is then one moment inside the event
- * stream (events after it are in the file, after the snapshot's ts),
- * instead of leaving a gap between detach and walk whose frees would be
- * missing.  `write` says whether drained events may go to the file yet. */
-static int snapshot_async(struct rec *r, struct mmt_snapshot *snap, int write,
+/* A snapshot reads all of /proc/kpageflags (a second or more on a big
+ * host, several under memory pressure) while events flow: take it on a
+ * thread and keep draining and writing events meanwhile, so a busy host
+ * loses nothing and nothing piles up in memory (queued for a start
+ * snapshot of 5 s, the events of a pressure run took 1.3 GB until the
+ * OOM killer ended the recorder).  The start snapshot's section follows
+ * those events in the file (FORMAT.md).
+ * The end snapshot is taken while the programs are still attached: its
+ * free-list walk is then one moment inside the event stream (events after
+ * it are in the file, after the snapshot's ts), instead of leaving a gap
+ * between detach and walk whose frees would be missing; `end` detaches
+ * the programs as soon as the walk is done. */
+static int snapshot_async(struct rec *r, struct mmt_snapshot *snap, int end,
 			  const char *which)
 {
 	struct snap_job j = { .r = r };
@@ -1689,13 +1960,11 @@ static int snapshot_async(struct rec *r, struct mmt_snapshot *snap, int write,
 		while (!__atomic_load_n(&j.done, __ATOMIC_ACQUIRE)) {
 			/* end: once the free lists are read, events are past
 			 * the snapshot's moment; stop recording them */
-			if (write && r->nlinks && __atomic_load_n(&r->walk_done, __ATOMIC_ACQUIRE))
+			if (end && r->nlinks && __atomic_load_n(&r->walk_done, __ATOMIC_ACQUIRE))
 				detach_programs(r);
 			ring_buffer__poll(r->rb, 10);
-			if (write)
-				drain(r, coll_now_ns(CLOCK_MONOTONIC) - MERGE_SLACK_NS);
-			else
-				ring_buffer__consume(r->rb);
+			if (drain(r, coll_now_ns(CLOCK_MONOTONIC) - MERGE_SLACK_NS))
+				break;	/* a write error: finish() says which */
 		}
 		pthread_join(th, NULL);
 	}
@@ -1751,6 +2020,16 @@ static int start(struct rec *r)
 	r->h.start_realtime_ns = coll_now_ns(CLOCK_REALTIME);
 	r->h.start_ns = coll_now_ns(CLOCK_MONOTONIC);
 	r->h.flags = (r->o.raw_pointers ? MMT_HDR_RAW_POINTERS : 0) | MMT_HDR_NAMES;
+	r->h.flags |= pressure_flags(r);
+	r->pr = coll_pressure_new();
+	if (!r->pr) {
+		fprintf(stderr, "mmtrace record: out of memory\n");
+		return -1;
+	}
+	r->skel->bss->vmemmap_base = r->vmemmap;	/* for the isolation walk */
+	r->cv = (struct coll_conv){ .vmemmap = r->vmemmap,
+		.page_struct_size = r->page_struct_size, .start_ns = r->h.start_ns,
+		.site = conv_site, .site_ctx = r };
 	enable_batching(r);
 	set_cpu_flags(r, MMTR_RUNNING);
 	/* After `running`: a process forked from now on is named by BPF. */
@@ -1760,18 +2039,30 @@ static int start(struct rec *r)
 		coll_comms_scan(r->comms);
 	else
 		coll_note(&r->h, "record.names", "process names: out of memory");
-	if (start_snapshot(r, &snap))
-		return -1;
-	r->opened = 1;	/* the writer owns o.out from here, even on failure */
-	r->w = mmt_writer_open(r->o.out, r->o.force || r->placeholder, &r->h,
-			       &snap, err, sizeof(err));
-	mmt_snapshot_free(&snap);
+	/* Events are written while the start snapshot is taken, into
+	 * FILE.part-PID, which becomes FILE once the snapshot is in it: FILE
+	 * is non-empty only when the recording is ready (what scripts and
+	 * the tests wait for) */
+	snprintf(r->part, sizeof(r->part), "%s.part-%d", r->o.out, (int)getpid());
+	r->w = mmt_writer_open(r->part, 1, &r->h, NULL, err, sizeof(err));
 	if (!r->w) {
 		fprintf(stderr, "mmtrace record: %s\n", err);
 		return -1;
 	}
 	if (!r->o.raw_pointers)
 		coll_ksyms_name_into(r->ks, r->w);
+	if (start_snapshot(r, &snap))
+		return -1;
+	int rc = mmt_writer_start_snapshot(r->w, &snap);
+
+	mmt_snapshot_free(&snap);
+	if (!rc)
+		rc = mmt_writer_rename(r->w, r->o.out);
+	if (rc) {
+		fprintf(stderr, "mmtrace record: %s\n", mmt_writer_error(r->w));
+		return -1;
+	}
+	r->opened = 1;	/* the writer owns o.out from here, even on failure */
 	return 0;
 }
 
@@ -1834,7 +2125,7 @@ static void loop(struct rec *r)
 
 		if ((n < 0 && n != -EINTR) || drain(r, now - MERGE_SLACK_NS))
 			break;
-		if (check_lost(r) || check_zones(r, 0))
+		if (check_lost(r, 0) || check_zones(r, 0))
 			break;
 		if (tty && now >= next_progress) {
 			progress(r, &last_ev, &last_t, 0);
@@ -1864,7 +2155,7 @@ static int finish(struct rec *r)
 	if (!r->write_failed)
 		drain(r, UINT64_MAX);
 	if (!r->write_failed)
-		check_lost(r);
+		check_lost(r, 1);
 	if (!r->write_failed)
 		check_zones(r, 1);
 	if (r->write_failed) {
@@ -1919,6 +2210,7 @@ static void cleanup(struct rec *r)
 	btf__free(r->btf);
 	coll_ksyms_free(r->ks);
 	coll_comms_free(r->comms);
+	coll_pressure_free(r->pr);
 	mmt_header_free(&r->h);
 	free(r->caches);
 	free(r->lost_prev);
@@ -1994,6 +2286,7 @@ static int run(struct rec *r, int argc, char **argv)
 		return 1;
 	learn_zones(r);
 	r->nzones = coll_read_zoneinfo(&r->h, &r->zones);
+	keep_up(r);
 	if (stop_flag) {
 		fprintf(stderr, "mmtrace record: %s before recording started; no "
 			"trace written\n", strsignal(stop_flag));
@@ -2032,6 +2325,8 @@ int cmd_record(int argc, char **argv)
 		char err[256];
 
 		mmt_writer_close_err(r.w, NULL, err, sizeof(err));
+		if (!r.opened)	/* still the .part file: not a trace yet */
+			unlink(r.part);
 	}
 	if (rc && r.placeholder && !r.opened)
 		unlink(r.o.out);

@@ -38,6 +38,10 @@ typedef __u32 dev_t;
 #define false 0
 
 enum {
+	BPF_F_NO_PREALLOC = 1,
+};
+
+enum {
 	BPF_ANY = 0,
 	BPF_NOEXIST = 1,
 	BPF_EXIST = 2,
@@ -49,6 +53,7 @@ enum bpf_map_type {
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
 	BPF_MAP_TYPE_ARRAY_OF_MAPS = 12,
 	BPF_MAP_TYPE_RINGBUF = 27,
+	BPF_MAP_TYPE_TASK_STORAGE = 29,
 };
 
 enum {
@@ -73,9 +78,16 @@ struct list_head {
 	struct list_head *next, *prev;
 };
 
-/* The process id, read straight from the BTF-typed current task. */
+/* The process id, read straight from the BTF-typed current task; flags
+ * tell kswapd, kcompactd and tasks inside reclaim or compaction
+ * (PF_KSWAPD, PF_KCOMPACTD, PF_MEMALLOC). */
 struct task_struct {
+	unsigned int flags;
 	int tgid;
+};
+
+enum {
+	BPF_LOCAL_STORAGE_GET_F_CREATE = 1,
 };
 
 /* Only used for its size (struct page * -> pfn) and, during calibration,
@@ -84,6 +96,7 @@ struct address_space;
 struct page {
 	unsigned long flags;
 	struct list_head buddy_list;
+	struct list_head lru;
 	struct address_space *mapping;
 	unsigned long __folio_index;
 	unsigned long private;
@@ -102,6 +115,14 @@ struct zone {
 };
 struct page___old {
 	unsigned long index;
+};
+
+/* compact_zone()'s state: the free blocks its free scanner isolated,
+ * kept per order since 6.10 (mm/compaction.c, compaction_alloc()). */
+struct compact_control {
+	struct list_head freepages[11];
+	unsigned long migrate_pfn;
+	unsigned long free_pfn;
 };
 
 struct kmem_cache {
@@ -183,7 +204,164 @@ struct trace_event_raw_mm_page_alloc_extfrag {
 struct trace_event_raw_mm_filemap_op_page_cache {
 	struct trace_entry ent;
 	unsigned long pfn;
+	unsigned long i_ino;
+	unsigned long index;
+	dev_t s_dev;
 	unsigned char order;
+};
+
+struct trace_event_raw_mm_filemap_op_page_cache_range {
+	struct trace_entry ent;
+	unsigned long i_ino;
+	dev_t s_dev;
+	unsigned long index;
+	unsigned long last_index;
+};
+
+struct trace_event_raw_mm_filemap_fault {
+	struct trace_entry ent;
+	unsigned long i_ino;
+	dev_t s_dev;
+	unsigned long index;
+};
+
+/* ---- compaction, migration, reclaim (issue 9's kinds) ----
+ * Enum-typed fields must be declared as enums: CO-RE does not match an
+ * int to an enum.  Only the type matters here, not the enumerators. */
+enum zone_type { ZONE_DMA___mmt };
+enum migrate_mode { MIGRATE_ASYNC___mmt };
+
+struct trace_event_raw_mm_compaction_isolate_template {
+	struct trace_entry ent;
+	unsigned long start_pfn;
+	unsigned long end_pfn;
+	unsigned long nr_scanned;
+	unsigned long nr_taken;
+};
+
+struct trace_event_raw_mm_compaction_migratepages {
+	struct trace_entry ent;
+	unsigned long nr_migrated;
+	unsigned long nr_failed;
+};
+
+struct trace_event_raw_mm_compaction_suitable_template {
+	struct trace_entry ent;
+	int nid;
+	enum zone_type idx;
+	int order;
+	int ret;
+};
+
+struct trace_event_raw_mm_compaction_defer_template {
+	struct trace_entry ent;
+	int nid;
+	enum zone_type idx;
+	int order;
+	unsigned int considered;
+	unsigned int defer_shift;
+	int order_failed;
+};
+
+struct trace_event_raw_kcompactd_wake_template {
+	struct trace_entry ent;
+	int nid;
+	int order;
+	enum zone_type highest_zoneidx;
+};
+
+struct trace_event_raw_mm_compaction_kcompactd_sleep {
+	struct trace_entry ent;
+	int nid;
+};
+
+struct trace_event_raw_mm_migrate_pages {
+	struct trace_entry ent;
+	unsigned long succeeded;
+	unsigned long failed;
+	unsigned long thp_succeeded;
+	unsigned long thp_failed;
+	unsigned long thp_split;
+	unsigned long large_folio_split;
+	enum migrate_mode mode;
+	int reason;
+};
+
+struct trace_event_raw_mm_migrate_pages_start {
+	struct trace_entry ent;
+	enum migrate_mode mode;
+	int reason;
+};
+
+/* set_migration_pte / remove_migration_pte */
+struct trace_event_raw_migration_pte {
+	struct trace_entry ent;
+	unsigned long addr;
+	unsigned long pte;
+	int order;
+};
+
+struct trace_event_raw_migration_pmd {
+	struct trace_entry ent;
+	unsigned long addr;
+	unsigned long pmd;
+};
+
+struct trace_event_raw_mm_vmscan_lru_isolate {
+	struct trace_entry ent;
+	int highest_zoneidx;
+	int order;
+	unsigned long nr_requested;
+	unsigned long nr_scanned;
+	unsigned long nr_skipped;
+	unsigned long nr_taken;
+	int lru;
+};
+
+struct trace_event_raw_mm_vmscan_lru_shrink_inactive {
+	struct trace_entry ent;
+	int nid;
+	unsigned long nr_scanned;
+	unsigned long nr_reclaimed;
+	unsigned long nr_dirty;
+	unsigned long nr_writeback;
+	unsigned int nr_activate0;
+	unsigned int nr_activate1;
+	int priority;
+	int reclaim_flags;
+};
+
+struct trace_event_raw_mm_vmscan_lru_shrink_active {
+	struct trace_entry ent;
+	int nid;
+	unsigned long nr_taken;
+	unsigned long nr_deactivated;
+	unsigned long nr_referenced;
+	int priority;
+	int reclaim_flags;
+};
+
+struct trace_event_raw_mm_shrink_slab_end {
+	struct trace_entry ent;
+	int nid;
+	void *shrink;
+	long new_scan;
+	int retval;
+	long total_scan;
+};
+
+struct trace_event_raw_mm_vmscan_write_folio {
+	struct trace_entry ent;
+	unsigned long pfn;
+	int reclaim_flags;
+};
+
+struct trace_event_raw_mm_vmscan_throttled {
+	struct trace_entry ent;
+	int nid;
+	int usec_timeout;
+	int usec_delayed;
+	int reason;
 };
 
 struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template {

@@ -726,6 +726,82 @@ static void mirror_flush_pcp(struct rp_run *r, int *dirty)
 	}
 }
 
+/*
+ * A page freed at a pcp order normally goes on the CPU's pcp list (the
+ * mirror keeps it in kpcp until a PCP_DRAIN), but free_frozen_pages()
+ * sends it straight to the buddy allocator when that list's lock is
+ * taken (pcp_spin_trylock(): another CPU draining it, __drain_all_pages()
+ * in reclaim and compaction) or its pageblock is isolated: no event says
+ * so.  When the kernel then hands out a block that holds such a page
+ * (an allocation, a refill, compaction's isolation), it must have been in
+ * the buddy allocator: give the kpcp pages inside the block to the model
+ * and take the block.  1 when some were.
+ */
+static int release_kpcp_range(struct rp_run *r, uint64_t pfn, unsigned order,
+			      int cpu)
+{
+	uint64_t v;
+	int n = 0;
+
+	if (!r->kpcp.len || order > MMC_MAX_ORDER)
+		return 0;
+	for (uint64_t p = pfn; p < pfn + (1ull << order); p++)
+		if (rp_map_get(&r->kpcp, p, &v)) {
+			rp_map_del(&r->kpcp, p);
+			if (!mmc_free(r->m, p, (unsigned)v, cpu, NULL))
+				n++;
+		}
+	r->mir.pcp_straight += (uint64_t)n;
+	return n > 0;
+}
+
+/* The kernel took [pfn, 2^order) off its free lists: the model does. */
+static int mirror_take(struct rp_run *r, uint64_t pfn, unsigned order,
+		       uint64_t gfp, int cpu, struct mmc_result *res)
+{
+	if (!mmc_alloc_at(r->m, pfn, order, gfp, cpu, res))
+		return 0;
+	if (online_block(r, pfn) && !mmc_alloc_at(r->m, pfn, order, gfp, cpu, res))
+		return 0;
+	if (release_kpcp_range(r, pfn, order, cpu)) {
+		mmc_drain_all(r->m);
+		return mmc_alloc_at(r->m, pfn, order, gfp, cpu, res);
+	}
+	return -1;
+}
+
+/*
+ * A free-scanner pass known only by its range and count: isolate_freepages_
+ * block() took free blocks whose heads lie in [start, end) until it had
+ * `taken` pages.  Approximated by taking the model's free pages in the
+ * range, largest aligned pieces first, up to that count: exact when the
+ * pass took every free block it met (stride 1: sync compaction, or after
+ * a hit), not when async compaction's stride skipped some.  Pages taken.
+ */
+static uint64_t range_isolate(struct rp_run *r, uint64_t start, uint64_t end,
+			      uint64_t taken, int cpu)
+{
+	uint64_t got = 0, p = start;
+
+	if (end <= start || end - start > (1ull << 20))
+		return 0;
+	while (p < end && got < taken) {
+		unsigned o = MMC_MAX_ORDER + 1;
+
+		while (o-- > 0)
+			if (!(p & ((1ull << o) - 1)) && p + (1ull << o) <= end &&
+			    !mmc_alloc_at(r->m, p, o, 0, cpu, NULL))
+				break;
+		if (o > MMC_MAX_ORDER) {
+			p++;
+			continue;
+		}
+		got += 1ull << o;
+		p += 1ull << o;
+	}
+	return got;
+}
+
 static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 			 int *dirty)
 {
@@ -736,18 +812,17 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 	memset(&res, 0, sizeof(res));
 	switch (ev->kind) {
 	case MMT_EV_PAGE_ALLOC:
+		if (ev->pfn == UINT64_MAX) {	/* a failed allocation */
+			r->mir.alloc_failed++;
+			break;
+		}
 		mirror_flush_pcp(r, dirty);
 		if (r->mir.have_pcp_events && rp_map_get(&r->kpcp, ev->pfn, &v)) {
 			rp_map_del(&r->kpcp, ev->pfn);
 			r->mir.pcp_allocs++;
 			res.path = MMC_PATH_PCP_HIT;
-		} else if (mmc_alloc_at(r->m, ev->pfn, ev->order,
-					rp_gfp_canon(r, ev->gfp), cpu,
-					&res) < 0 &&
-			   (!online_block(r, ev->pfn) ||
-			    mmc_alloc_at(r->m, ev->pfn, ev->order,
-					 rp_gfp_canon(r, ev->gfp), cpu,
-					 &res) < 0)) {
+		} else if (mirror_take(r, ev->pfn, ev->order,
+				       rp_gfp_canon(r, ev->gfp), cpu, &res) < 0) {
 			/* allocated in the model already: the start snapshot
 			 * was read while this happened, or an event was lost */
 			r->mir.alloc_not_free++;
@@ -758,6 +833,13 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 		account(r, RP_OP_ALLOC, &res, ev->order, 0);
 		break;
 	case MMT_EV_PAGE_FREE:
+		/* compaction_free(): the target goes back on compaction's
+		 * private list, not to the buddy allocator */
+		if ((r->h->flags & MMT_HDR_CAUSES) &&
+		    ev->arg2 == MMT_FREE_COMPACT_RETURN) {
+			r->mir.compact_returns++;
+			break;
+		}
 		if (r->mir.have_pcp_events && pcp_order(r, ev->order)) {
 			rp_map_put(&r->kpcp, ev->pfn, ev->order);
 			break;
@@ -767,6 +849,39 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 			r->mir.free_not_alloc++;
 		if (!r->mir.have_pcp_events)
 			*dirty = 1;
+		break;
+	case MMT_EV_EXTFRAG:
+		/* A fallback that claims a whole free block of pageblock order
+		 * or more (try_to_claim_block()) hands its first page out with
+		 * only mm_page_alloc_extfrag, no mm_page_alloc_zone_locked:
+		 * the page left the buddy allocator, for a pcp list (a refill)
+		 * or for the PAGE_ALLOC that follows (which finds it here) */
+		if (!r->mir.have_pcp_events || rp_map_get(&r->kpcp, ev->pfn, &v))
+			break;
+		mirror_flush_pcp(r, dirty);
+		if (!mirror_take(r, ev->pfn, ev->order, 0, cpu, &res)) {
+			rp_map_put(&r->kpcp, ev->pfn, ev->order);
+			r->mir.extfrag_taken++;
+		}
+		break;
+	case MMT_EV_COMPACT_ISOLATE:
+		/* __isolate_free_page(): the block leaves the free lists with
+		 * no mm_page_alloc; its unused pages come back as frees */
+		mirror_flush_pcp(r, dirty);
+		r->mir.isolated++;
+		if (mirror_take(r, ev->pfn, ev->order, 0, cpu, &res) < 0)
+			r->mir.isolate_not_free++;
+		break;
+	case MMT_EV_COMPACT_SCAN:
+		/* a free-scanner pass without block events: its compaction
+		 * was already running when the recording started (or ran
+		 * outside compact_zone(): alloc_contig_range()) */
+		if (ev->mt == 1 && !ev->mt2 && ev->arg2) {
+			mirror_flush_pcp(r, dirty);
+			r->mir.range_passes++;
+			r->mir.range_pages += range_isolate(r, ev->pfn, ev->addr,
+							    ev->arg2, cpu);
+		}
 		break;
 	case MMT_EV_PCP_DRAIN:
 		rp_map_del(&r->kpcp, ev->pfn);
@@ -778,9 +893,7 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 		if (!ev->arg)	/* a buddy allocation: PAGE_ALLOC follows */
 			break;
 		mirror_flush_pcp(r, dirty);
-		if (mmc_alloc_at(r->m, ev->pfn, ev->order, 0, cpu, &res) < 0 &&
-		    (!online_block(r, ev->pfn) ||
-		     mmc_alloc_at(r->m, ev->pfn, ev->order, 0, cpu, &res) < 0))
+		if (mirror_take(r, ev->pfn, ev->order, 0, cpu, &res) < 0)
 			r->mir.refill_not_free++;
 		rp_map_put(&r->kpcp, ev->pfn, ev->order);
 		break;
@@ -794,6 +907,7 @@ static void mirror_mark_late(struct rp_run *r, const struct mmt_event *ev)
 	switch (ev->kind) {
 	case MMT_EV_PAGE_ALLOC: case MMT_EV_PAGE_FREE:
 	case MMT_EV_PCP_DRAIN: case MMT_EV_PCP_REFILL:
+	case MMT_EV_COMPACT_ISOLATE:
 		rp_map_put(&r->late, ev->pfn, ev->order);
 		break;
 	default:
@@ -1107,6 +1221,7 @@ static void ev_fields_init(struct rp_run *r)
 	for (int k = 0; k < 64; k++)
 		r->ev_fields[k] = RP_FIELDS;
 	r->ev_fields[MMT_EV_ZONE_RESIZE] |= MMT_FIELD_NODE;
+	r->ev_fields[MMT_EV_COMPACT_SCAN] |= MMT_FIELD_MT | MMT_FIELD_MT2;
 	if (r->o->mode == MMT_REPLAY_POLICY) {
 		r->ev_fields[MMT_EV_PCP_REFILL] = MMT_FIELD_KIND_ONLY;
 		r->ev_fields[MMT_EV_PCP_DRAIN] = MMT_FIELD_KIND_ONLY;
@@ -1184,6 +1299,17 @@ static void replay_events(struct rp_run *r)
 		if (ev->ts > r->k.max_ts)
 			r->k.max_ts = ev->ts;
 		kernel_event(r, ev);
+		/* before the start snapshot: already in the state it shows
+		 * (its moment is the middle of its free-list walk; the
+		 * recorder writes the events of the walk's time too) */
+		if (mirror && ev->ts < r->start_snap_ts) {
+			r->mir.before_start++;
+			if (ev->ts + BOUNDARY_NS / 4 >= r->start_snap_ts)
+				mirror_mark_late(r, ev);
+			continue;
+		}
+		if (mirror && ev->ts < r->start_snap_ts + BOUNDARY_NS / 4)
+			mirror_mark_late(r, ev);
 		if (mirror && ev->ts > r->end_snap_ts) {
 			/* after the end snapshot: not in the state it shows */
 			r->mir.after_end++;
@@ -1386,6 +1512,7 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	r->snap_end = end;
 	r->have_end = end != NULL;
 	r->end_snap_ts = end && end->ts ? end->ts : UINT64_MAX;
+	r->start_snap_ts = start ? start->ts : 0;
 	rc = rp_build_topology(r, start, end, err, errlen);
 	if (rc)
 		return rc;

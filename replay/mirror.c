@@ -80,6 +80,17 @@ static void zbm_set(struct zbm *b, uint64_t pfn, uint64_t len)
 	}
 }
 
+static int zbm_get(const struct zbm *b, uint64_t pfn)
+{
+	for (uint32_t i = 0; i < b->n; i++)
+		if (pfn >= b->start[i] && pfn - b->start[i] < b->len[i]) {
+			uint64_t k = pfn - b->start[i];
+
+			return (b->w[i][k / 64] >> (k % 64)) & 1;
+		}
+	return 0;
+}
+
 struct mctx {
 	struct zbm mfree;
 	struct rp_map mblocks;	/* model free block pfn -> order */
@@ -244,6 +255,44 @@ static void zone_table(const struct rp_run *r, const struct mmt_snapshot *end,
 	}
 }
 
+/*
+ * Frees the mirror still holds on a kernel pcp list (kpcp) whose pages the
+ * end snapshot finds in the kernel's free lists went straight to the buddy
+ * allocator (free_frozen_pages() when the pcp lock is taken: no event
+ * says so; driver.c, release_kpcp_range(), catches those the kernel hands
+ * out again).  Give them to the model's buddy before comparing, so that
+ * they merge as the kernel's did; counted in pcp_straight_end.
+ */
+static int settle_kpcp(struct rp_run *r, const struct zbm *kfree)
+{
+	uint64_t *keys, n = 0;
+
+	if (!r->kpcp.len)
+		return 0;
+	keys = malloc(r->kpcp.len * sizeof(*keys));
+	if (!keys)
+		return -1;
+	for (uint64_t i = 0; i < r->kpcp.cap && n < r->kpcp.len; i++) {
+		const struct rp_slot *sl = &r->kpcp.slots[i];
+		int all = sl->key != UINT64_MAX && sl->val <= MMC_MAX_ORDER;
+
+		for (uint64_t p = sl->key; all && p < sl->key + (1ull << sl->val); p++)
+			all = zbm_get(kfree, p);
+		if (all)
+			keys[n++] = sl->key;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t order;
+
+		if (rp_map_take(&r->kpcp, keys[i], &order) &&
+		    !mmc_free(r->m, keys[i], (unsigned)order, 0, NULL))
+			r->mir.pcp_straight_end += 1ull << order;
+	}
+	free(keys);
+	mmc_drain_all(r->m);
+	return 0;
+}
+
 int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 {
 	const struct mmt_snapshot *end = r->snap_end;
@@ -286,22 +335,38 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 		free(cp);
 		return -1;
 	}
-	mmc_for_each_free_block(r->m, collect_free, cp);
 	/* sorted by pfn, but a walk of changing free lists may list a page
 	 * twice: each page is set (and counted) once */
 	for (uint64_t b = 0; b < end->nr_free_blocks; b++) {
 		const struct mmt_free_block *fb = &end->free_blocks[b];
-		uint64_t o, lo = fb->pfn > covered ? fb->pfn : covered;
+		uint64_t lo = fb->pfn > covered ? fb->pfn : covered;
 		uint64_t hi = fb->pfn + (1ull << fb->order);
 
-		if (fb->pfn >= covered && rp_map_get(&cp->mblocks, fb->pfn, &o) &&
-		    o == fb->order)
-			mc->same_block_pages += 1ull << fb->order;
 		if (lo < hi) {
 			zbm_set(kfree, lo, hi - lo);
 			mc->kernel_free_pages += hi - lo;
 			covered = hi;
 		}
+	}
+	if (settle_kpcp(r, kfree) < 0) {
+		zbm_free(&cp->mfree);
+		zbm_free(kfree);
+		rp_map_free(&cp->mblocks);
+		free(kfree);
+		free(cp);
+		return -1;
+	}
+	mmc_for_each_free_block(r->m, collect_free, cp);
+	covered = 0;
+	for (uint64_t b = 0; b < end->nr_free_blocks; b++) {
+		const struct mmt_free_block *fb = &end->free_blocks[b];
+		uint64_t o;
+
+		if (fb->pfn >= covered && rp_map_get(&cp->mblocks, fb->pfn, &o) &&
+		    o == fb->order)
+			mc->same_block_pages += 1ull << fb->order;
+		if (fb->pfn + (1ull << fb->order) > covered)
+			covered = fb->pfn + (1ull << fb->order);
 	}
 	mc->model_free_pages = cp->mpages;
 	/* page by page, zone by zone; the snapshots' classes a run at a
@@ -385,6 +450,13 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 				      "no (pcp-held pages cannot be told apart)");
 	fprintf(txt, "kernel pcp pages    %llu at end\n",
 		(unsigned long long)r->kpcp.len);
+	fprintf(txt, "events before start snapshot (in it, not applied) %llu\n",
+		(unsigned long long)mc->before_start);
+	fprintf(txt, "pcp-order frees that went straight to the buddy allocator "
+		"%llu (found when the kernel handed out their block), %llu pages "
+		"(found in its free lists at the end)\n",
+		(unsigned long long)mc->pcp_straight,
+		(unsigned long long)mc->pcp_straight_end);
 	fprintf(txt, "events after end snapshot (not applied) %llu\n",
 		(unsigned long long)mc->after_end);
 	fprintf(txt, "lost events (LOST records) %llu\n",
@@ -396,13 +468,32 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 			(unsigned long long)r->damage_lost,
 			(unsigned long long)r->damage_unknown,
 			(unsigned long long)r->damage_parts);
-	fprintf(txt, "allocs of pages the model had allocated %llu\n",
-		(unsigned long long)mc->alloc_not_free);
+	fprintf(txt, "allocs of pages the model had allocated %llu (failed "
+		"allocations, no page: %llu)\n",
+		(unsigned long long)mc->alloc_not_free,
+		(unsigned long long)mc->alloc_failed);
 	fprintf(txt, "frees of pages the model had free       %llu\n",
 		(unsigned long long)mc->free_not_alloc);
 	fprintf(txt, "pcp drains of free pages %llu, refills of allocated "
 		"pages %llu\n", (unsigned long long)mc->drain_not_alloc,
 		(unsigned long long)mc->refill_not_free);
+	fprintf(txt, "fallback pages taken by their extfrag event alone %llu\n",
+		(unsigned long long)mc->extfrag_taken);
+	if (r->h->flags & MMT_HDR_CAUSES)
+		fprintf(txt, "compaction: %llu blocks isolated (%llu the model "
+			"did not have free), %llu targets put back on its list; "
+			"%llu passes known by their range only (a compaction "
+			"running before the recording), %llu pages taken for "
+			"them by approximation\n",
+			(unsigned long long)mc->isolated,
+			(unsigned long long)mc->isolate_not_free,
+			(unsigned long long)mc->compact_returns,
+			(unsigned long long)mc->range_passes,
+			(unsigned long long)mc->range_pages);
+	else
+		fprintf(txt, "compaction: not followed (the trace has no "
+			"isolation events: its free map is off wherever the "
+			"kernel migrated)\n");
 	fprintf(txt, "zone resizes %llu (failed %llu); hot-added pages "
 		"onlined %llu, of which %llu only at the end (online in the end "
 		"snapshot, no resize event before it)\n",

@@ -215,6 +215,16 @@ struct rp_mirror_ctr {
 	uint64_t cause[2][RP_NR_CAUSES];
 	uint64_t alloc_not_free, free_not_alloc, drain_not_alloc,
 		 refill_not_free, pcp_allocs, after_end, resize_fail;
+	/* compaction (traces with MMT_HDR_CAUSES): blocks its free scanner
+	 * isolated, those the model did not have free, the frees that only
+	 * put a failed migration's target back on its list (not applied) */
+	uint64_t isolated, isolate_not_free, compact_returns, range_passes,
+		 range_pages;
+	uint64_t before_start;		/* events before the start snapshot */
+	uint64_t pcp_straight;		/* pcp-order frees found in the buddy */
+	uint64_t pcp_straight_end;	/* ... at the end snapshot (pages) */
+	uint64_t extfrag_taken;		/* fallback pages with no other event */
+	uint64_t alloc_failed;		/* PAGE_ALLOC of no page (pfn ~0) */
 	int have_pcp_events;
 };
 
@@ -346,7 +356,7 @@ struct rp_run {
 	int read_failed;		/* stopped by a read error (not damage) */
 	const char *end_damaged;	/* why the end snapshot is unusable */
 	uint64_t damage_parts, damage_lost, damage_unknown;	/* the reader's */
-	uint64_t end_snap_ts;
+	uint64_t end_snap_ts, start_snap_ts;
 	int have_end;
 	/* The snapshots the replay uses: both NULL when the start state is
 	 * inferred (no start snapshot, or --start inferred). */
@@ -439,7 +449,7 @@ int rp_model_fits(const struct mmc_topology *t, const char *trace, char *err,
 		  size_t errlen);
 void rp_seed_empty(struct rp_run *r);
 /* The recording host's SwapTotal in pages (header note meminfo.SwapTotal);
- * 0, with a message on stderr, when the trace does not record it. */
+ * 0 when the trace does not record it (the replay says so). */
 uint64_t rp_swap_pages(const struct mmt_header *h);
 
 /* series.c */

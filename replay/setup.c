@@ -465,9 +465,7 @@ uint64_t rp_swap_pages(const struct mmt_header *h)
 
 			return pages < MMT_MAX_PFN ? pages : MMT_MAX_PFN;
 		}
-	fprintf(stderr, "mmtrace replay: the trace does not record SwapTotal; "
-		"modelling a host without swap (reclaim skips anon pages)\n");
-	return 0;
+	return 0;	/* no note: no swap (the caller says so) */
 }
 
 /* After seeding: each zone's managed count as the topology gives it (the
@@ -486,6 +484,10 @@ static void seed_finish(struct rp_run *r)
 							   (int)z->type,
 							   z->managed);
 		}
+	if (!mmt_header_note(r->h, "meminfo.SwapTotal"))
+		fprintf(stderr, "%s: %s: the trace does not record SwapTotal; "
+			"modelling a host without swap (reclaim skips anon "
+			"pages)\n", rp_who(r), r->o->trace);
 	(void)mmc_set_swap(r->m, rp_swap_pages(r->h));
 }
 

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "mmtrace/cmd.h"
+#include "mmtrace/trace.h"
 #include "opts.h"
 
 #define MAX_POLICIES 256
@@ -71,7 +72,10 @@ static void usage(FILE *f)
 	      "                         a sweep already)\n"
 	      "  -h, --help             this text\n"
 	      "\n"
-	      "Exit status: 0 plan written, 1 I/O error, 2 bad option or trace.\n"
+	      "Exit status: 0 plan written; 1 a TRACE or DIR cannot be read or\n"
+	      "written; 2 bad option, DIR holds a sweep already; 3 a TRACE is not a\n"
+	      "trace (only its header is read here: damage further in is each job's\n"
+	      "replay to report, exit 3).\n"
 	      "\n"
 	      "EXAMPLES\n"
 	      "  Three watermark scale factors on two traces, run here by GNU parallel:\n"
@@ -117,26 +121,39 @@ static void group_name(char *out, size_t len, const char *path)
 		out[0] = '_';
 }
 
+/* 0, or the exit status (the README's table) with one line on stderr:
+ * 1 the trace cannot be read, 2 a usage error, 3 not a trace.  Only the
+ * header is read here: damage further in is each job's replay to report
+ * (exit 3), not a reason to refuse the plan. */
 static int add_trace(struct trace_group *t, unsigned *n, const char *path)
 {
 	struct trace_group *g = &t[*n];
+	struct mmt_reader *r;
 	struct stat st;
+	int rc;
 
 	if (*n == MAX_TRACES) {
 		fprintf(stderr, "mmtrace sweep: more than %d traces\n", MAX_TRACES);
-		return -1;
+		return 2;
 	}
-	errno = 0;
-	if (!realpath(path, g->path) || stat(g->path, &st) || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "mmtrace sweep: %s: %s\n", path,
-			errno ? strerror(errno) : "not a regular file");
-		return -1;
+	if (!realpath(path, g->path) || stat(g->path, &st)) {
+		fprintf(stderr, "mmtrace sweep: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fprintf(stderr, "mmtrace sweep: %s: not a regular file\n", path);
+		return 1;
 	}
 	if (strpbrk(g->path, "\t\n")) {	/* would break sweep.tsv's rows */
 		fprintf(stderr, "mmtrace sweep: %s: a tab or newline in the path\n",
 			path);
-		return -1;
+		return 2;
 	}
+	/* every job would fail on a file that is not a trace: refuse now */
+	r = mmt_cmd_open_trace("sweep", path, &rc);
+	if (!r)
+		return rc;
+	mmt_reader_close(r);
 	char base[48];
 
 	group_name(base, sizeof(base), g->path);
@@ -592,8 +609,9 @@ int cmd_sweep(int argc, char **argv)
 		goto out;
 	}
 	for (int i = optind; i < argc; i++)
-		if (add_trace(traces, &ntraces, argv[i]) < 0)
+		if ((rc = add_trace(traces, &ntraces, argv[i])))
 			goto out;
+	rc = 2;
 	if (expand(base, nbase, vary, nvary, &pol, &npol) < 0)
 		goto out;
 	if (!mmtrace) {

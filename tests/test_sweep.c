@@ -96,8 +96,15 @@ static void test_plan(void **state)
 	assert_non_null(strstr(cli_out, "vm.nonsense"));
 	assert_int_equal(cli_run(1, "%s sweep -o %s/x --vary vm.zone_reclaim_mode "
 				 "traces/samples/faultloop.mmt", bin(), dir), 2);
+	/* a TRACE that cannot be read is 1, one that is not a trace 3 (the
+	 * README's exit status table): refused before any plan */
 	assert_int_equal(cli_run(1, "%s sweep -o %s/x --policy a: %s/none.mmt",
-				 bin(), dir, dir), 2);
+				 bin(), dir, dir), 1);
+	assert_non_null(strstr(cli_out, "none.mmt: No such file or directory"));
+	assert_int_equal(cli_run(1, "%s sweep -o %s/x --policy a: %s/slurm.sh",
+				 bin(), dir, sw), 3);
+	assert_non_null(strstr(cli_out, "mmtrace sweep: "));
+	assert_non_null(strstr(cli_out, "slurm.sh: offset "));
 	assert_int_equal(cli_run(1, "%s sweep -o %s/x --start sometime --policy a: "
 				 "traces/samples/faultloop.mmt", bin(), dir), 2);
 	assert_non_null(strstr(cli_out, "--start sometime: expected snapshot or inferred"));

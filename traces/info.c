@@ -16,7 +16,7 @@
 struct summary {
 	uint64_t counts[MMT_EV__COUNT];
 	uint64_t unknown;
-	uint64_t events, lost, pages_alloc, pages_freed;
+	uint64_t events, lost, missed, pages_alloc, pages_freed;
 	uint64_t first_ts, last_ts;
 	uint64_t comp_bytes, raw_bytes;
 	/* pages freed per cause between the two snapshots' vmstat reads */
@@ -92,8 +92,11 @@ static int summarize(struct mmt_reader *r, struct summary *s)
 						       e->arg2 : MMT_FREE__COUNT] +=
 						1ull << e->order;
 			}
-			else if (e->kind == MMT_EV_LOST)
+			else if (e->kind == MMT_EV_LOST) {
 				s->lost += e->arg;
+				if (e->cpu == 0xffff)	/* the recursion guard's */
+					s->missed += e->arg;
+			}
 		}
 		s->events += (uint64_t)n;
 	}
@@ -283,8 +286,14 @@ static void print_text(const char *path, struct mmt_reader *r,
 		       (double)s->raw_bytes / s->comp_bytes,
 		       (double)s->events * sizeof(struct mmt_event) / s->comp_bytes,
 		       sizeof(struct mmt_event));
-	printf("lost       %llu%s\n", (unsigned long long)s->lost,
-	       s->lost ? "  (the ring buffer dropped events: see LOST records)" : "");
+	printf("lost       %llu", (unsigned long long)s->lost);
+	if (s->lost > s->missed)
+		printf("  (%llu dropped by full rings or queues: see LOST records)",
+		       (unsigned long long)(s->lost - s->missed));
+	if (s->missed)
+		printf("  (%llu not seen: a program was already running on that CPU)",
+		       (unsigned long long)s->missed);
+	printf("\n");
 	printf("pages      %llu allocated, %llu freed\n",
 	       (unsigned long long)s->pages_alloc, (unsigned long long)s->pages_freed);
 	for (unsigned k = 1; k < MMT_EV__COUNT; k++)
@@ -408,8 +417,9 @@ static void print_json(const char *path, struct mmt_reader *r,
 	printf("{\"file\": ");
 	json_str(path);
 	printf(", \"format_version\": %u", h->version);
-	printf(", \"events\": %llu, \"lost\": %llu, \"file_bytes\": %llu",
+	printf(", \"events\": %llu, \"lost\": %llu, \"lost_recursion\": %llu, \"file_bytes\": %llu",
 	       (unsigned long long)s->events, (unsigned long long)s->lost,
+	       (unsigned long long)s->missed,
 	       (unsigned long long)fbytes);
 	printf(", \"duration_ns\": %llu", (unsigned long long)duration_ns(r, s));
 	printf(", \"pages_allocated\": %llu, \"pages_freed\": %llu",

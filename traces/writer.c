@@ -244,6 +244,35 @@ struct mmt_writer *mmt_writer_open(const char *path, int overwrite,
 	return w;
 }
 
+int mmt_writer_rename(struct mmt_writer *w, const char *path)
+{
+	char *p = strdup(path);
+
+	if (!p) {
+		werr(w, "out of memory");
+		return -1;
+	}
+	if (rename(w->path, path) < 0) {
+		werr(w, "cannot rename to %s: %s", path, strerror(errno));
+		free(p);
+		return -1;
+	}
+	free(w->path);
+	w->path = p;
+	return 0;
+}
+
+int mmt_writer_start_snapshot(struct mmt_writer *w, const struct mmt_snapshot *s)
+{
+	if (w->failed)
+		return -1;
+	if (w->start_snap_off) {
+		werr(w, "start snapshot written twice");
+		return -1;
+	}
+	return write_snapshot(w, MMT_SEC_SNAP_START, s, &w->start_snap_off);
+}
+
 void mmt_writer_set_level(struct mmt_writer *w, int level)
 {
 	w->level = level;

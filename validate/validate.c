@@ -198,12 +198,16 @@ static void child(const struct vl_result *v, const char *dir, unsigned t,
 	char out[4096];
 	int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
-	/* the replay's notes would repeat once per settings: its run folder
-	 * keeps what matters, the parent reports failures */
-	if (devnull >= 0)
-		dup2(devnull, 2);
+	/* the replay's notes (the trace's damage among them: the file and
+	 * offset of a cut or a damaged block) are said once, by the first
+	 * pass (each trace under its own settings); the second pass would
+	 * repeat them: its run folders keep what matters, the parent
+	 * reports failures */
 	memset(&o, 0, sizeof(o));
 	memset(&m, 0, sizeof(m));
+	if (v->have_pooled && devnull >= 0)
+		dup2(devnull, 2);
+	o.who = "mmtrace validate";
 	o.trace = v->trace[t].path;
 	o.mode = MMT_REPLAY_POLICY;
 	o.sets = (const char *const *)v->group[g].sets;
@@ -251,9 +255,9 @@ static int collect(struct vl_result *v, struct job *j)
 	r->rc = m.rc;
 	r->res = m.res;
 	/* 3: a damaged or cut trace, replayed as far as readable (said
-	 * once, under the trace's own settings) */
+	 * once, by the first pass) */
 	if (m.rc == 3 && r->res.events_replayed) {
-		if (j->g == v->trace[j->t].group)
+		if (!v->have_pooled)
 			fprintf(stderr, "mmtrace validate: %s\n", m.err);
 		return 0;
 	}
@@ -470,11 +474,6 @@ int cmd_validate(int argc, char **argv)
 	v->have_pooled = 1;
 	if (run_all(v, dir, jobs, 0) < 0)
 		goto out;
-	for (unsigned t = 0; t < v->nr_traces; t++)
-		if (vl_run(v, t, v->trace[t].group)->res.stopped_early)
-			fprintf(stderr, "mmtrace validate: warning: %s is cut "
-				"short; replayed up to its last whole block\n",
-				v->trace[t].path);
 	vl_evaluate(v);
 	if (json)
 		vl_print_json(v, stdout);

@@ -82,7 +82,11 @@ enum mmt_event_kind {
 	 * arg2 = old managed pages (low 32 bits of delta sign in mt).
 	 * Memory hot-add / hot-remove as observed by the collector. */
 	MMT_EV_ZONE_RESIZE = 24,
-	/* cpu, arg = number of events the ring buffer dropped on that cpu;
+	/* cpu, arg = number of events lost on that cpu: its ring buffer was
+	 * full, or the recorder's merge queue for it was; cpu 0xffff: events
+	 * a BPF program did not see because it was already running on that
+	 * CPU (the kernel's recursion guard: an interrupt inside it), CPU
+	 * unknown, window = since the recorder last looked (0.5 s);
 	 * addr = time of the first of them, arg2 = time of the last (ns
 	 * since the trace's start, as ts) in traces whose header has
 	 * MMT_HDR_LOST_TIMES; older traces' LOST records carry the time the

@@ -184,6 +184,13 @@ struct mmt_writer *mmt_writer_open(const char *path, int overwrite,
 				   const struct mmt_header *h,
 				   const struct mmt_snapshot *start,
 				   char *err, size_t errlen);
+/* The start snapshot, when mmt_writer_open() got none: a recorder that
+ * writes events while it reads the host's memory (seconds on a big host)
+ * puts it after those events' blocks.  Once; 0 or -1. */
+int mmt_writer_start_snapshot(struct mmt_writer *w, const struct mmt_snapshot *s);
+/* Renames the file to path (rename(2): it replaces what path held) and
+ * names path in later messages.  0 or -1 (message via the writer). */
+int mmt_writer_rename(struct mmt_writer *w, const char *path);
 /* Appends one event; a full block is compressed and written. -1 on a write
  * error (message via mmt_writer_error()); the file stays readable. */
 int mmt_writer_add(struct mmt_writer *w, const struct mmt_event *ev);

@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Live tests of `mmtrace record` under memory pressure (issue 9), on the
+ * real kernel:
+ *
+ * test_pressure_record: under the host lock, a hugetlb pool shrinks the
+ *   host to PRESSURE_AVAIL_MB available; `mmtrace record -- memload`
+ *   (bench/memload.c: page cache streamed from a sparse file, a rewriter,
+ *   THP-advised anonymous churn, small-file churn) runs for
+ *   PRESSURE_SECONDS, and on until kswapd has reclaimed PRESSURE_STEAL
+ *   pages (at most PRESSURE_MAX_SECONDS), at the recorder's default
+ *   settings; the pool is put
+ *   back (also when the test fails: atexit and signal handlers).  Then:
+ *    - no event lost to a full ring or queue (LOST records of a real cpu);
+ *      what the kernel's recursion guard kept from the programs (LOST cpu
+ *      0xffff) stays under 1 in 10000 events;
+ *    - the frees by cause match the kernel's vmstat deltas between the
+ *      trace's own snapshots (pgsteal_kswapd, pgsteal_direct,
+ *      pgmigrate_success) within 2%, where the kernel counted enough to
+ *      compare (KERNEL_MIN pages);
+ *    - mirror replay agrees with the end snapshot on >= 0.999 of the pfns
+ *      and >= 0.98 of the free-block orders (see below), though the
+ *      kernel compacted (the THP churn makes it, and the trace must say
+ *      so: COMPACT_ISOLATE).
+ *   Under ASan (make check) the recorder is several times slower per event,
+ *   so the run is shorter and the anonymous churn lighter (the host lock
+ *   is held for less); the checks are the same.
+ *
+ * test_forced_loss: the recorder is stopped (SIGSTOP) with 1 MB rings
+ *   while a fault loop runs: the rings overflow, and the trace must say so
+ *   where it happened: LOST records whose window lies within the stop.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "mmtrace/trace.h"
+#include "live_util.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
+#define PRESSURE_SECONDS (SANITIZED ? 20 : 60)
+#define PRESSURE_ANON_MB (SANITIZED ? 256 : 768)
+#define PRESSURE_AVAIL_MB 4352	/* the issue's runs: free memory shrunk to 4.25 GiB */
+#define STREAM_MB 8192
+#define KERNEL_MIN 10000	/* pages a counter must reach to be compared */
+/* then on until kswapd has reclaimed this much, at most PRESSURE_MAX_SECONDS:
+ * a host busy with other work (2 CPUs shared) fills its page cache slowly */
+#define PRESSURE_STEAL (4 * KERNEL_MIN)
+#define PRESSURE_MAX_SECONDS (SANITIZED ? 150 : 180)
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- the hugetlb pool: shrunk under the host lock, always restored ---- */
+
+#define POOL "/proc/sys/vm/nr_hugepages"
+static long pool_orig = -1;
+
+static long read_long(const char *path)
+{
+	char buf[64] = "";
+
+	slurp(path, buf, sizeof(buf));
+	return buf[0] ? strtol(buf, NULL, 10) : -1;
+}
+
+static int write_long(const char *path, long v)
+{
+	FILE *f = fopen(path, "we");
+	int rc;
+
+	if (!f)
+		return -1;
+	rc = fprintf(f, "%ld\n", v) < 0;
+	return fclose(f) || rc ? -1 : 0;
+}
+
+static void pool_restore(void)
+{
+	if (pool_orig >= 0 && write_long(POOL, pool_orig) == 0)
+		pool_orig = -1;
+}
+
+static void on_fatal(int sig)
+{
+	pool_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static long meminfo_kb(const char *key)
+{
+	char buf[8192], *p;
+
+	slurp("/proc/meminfo", buf, sizeof(buf));
+	p = strstr(buf, key);
+	return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
+/* Leaves avail_mb available: the pool takes the rest (2 MiB pages). */
+static void pool_shrink_to(long avail_mb)
+{
+	long avail = meminfo_kb("MemAvailable:");
+	long pages = (avail - avail_mb * 1024) / 2048;
+
+	pool_orig = read_long(POOL);
+	assert_true(pool_orig >= 0 && avail > 0);
+	atexit(pool_restore);
+	signal(SIGINT, on_fatal);
+	signal(SIGTERM, on_fatal);
+	signal(SIGABRT, on_fatal);
+	signal(SIGSEGV, on_fatal);
+	if (pages > 0)
+		assert_int_equal(write_long(POOL, pool_orig + pages), 0);
+	fprintf(stderr, "pressure: pool %ld x 2 MiB, MemAvailable %ld kB\n",
+		read_long(POOL), meminfo_kb("MemAvailable:"));
+}
+
+/* ---- running things ------------------------------------------------------ */
+
+/* The memload binary beside mmtrace (BUILD/bench/memload). */
+static void memload_path(const char *mmtrace, char *out, size_t len)
+{
+	const char *slash = strrchr(mmtrace, '/');
+
+	snprintf(out, len, "%.*s/bench/memload",
+		 slash ? (int)(slash - mmtrace) : 1, slash ? mmtrace : ".");
+}
+
+static int run(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+struct losses {
+	uint64_t events, ring, missed;	/* missed: LOST cpu 0xffff */
+	uint64_t lo, hi;		/* a window of interest */
+	uint64_t in_window;		/* ring losses whose window meets [lo, hi] */
+	uint64_t placed;		/* ring losses written by their window's end */
+};
+
+static void count_losses(const char *path, struct losses *l)
+{
+	char err[256];
+	struct mmt_reader *r = mmt_reader_open(path, err, sizeof(err));
+	const struct mmt_event *ev;
+	int64_t n;
+
+	if (!r)
+		fail_msg("%s", err);
+	uint64_t lo = l->lo, hi = l->hi;
+
+	memset(l, 0, sizeof(*l));
+	l->lo = lo;
+	l->hi = hi;
+	while ((n = mmt_reader_next_batch(r, &ev)) > 0)
+		for (int64_t i = 0; i < n; i++) {
+			l->events++;
+			if (ev[i].kind != MMT_EV_LOST)
+				continue;
+			if (ev[i].cpu == 0xffff) {
+				l->missed += ev[i].arg;
+				continue;
+			}
+			l->ring += ev[i].arg;
+			if (ev[i].addr <= l->hi && ev[i].arg2 >= l->lo)
+				l->in_window += ev[i].arg;
+			/* in the stream where it happened: from the first
+			 * loss of its window to 0.5 s after the last, or
+			 * after the window of interest when that is later (a
+			 * stopped consumer places nothing until it runs
+			 * again; the trace goes on 1.5 s after the stop) */
+			uint64_t by = ev[i].arg2 > l->hi ? ev[i].arg2 : l->hi;
+
+			if (ev[i].addr <= ev[i].arg2 && ev[i].ts >= ev[i].addr &&
+			    ev[i].ts <= by + 500000000ull)
+				l->placed += ev[i].arg;
+		}
+	assert_int_equal(n, 0);
+	assert_true(mmt_reader_header(r)->flags & MMT_HDR_LOST_TIMES);
+	mmt_reader_close(r);
+}
+
+/* "key": number in the JSON text after `after` */
+static double json_num(const char *json, const char *after, const char *key)
+{
+	char pat[96];
+	const char *p = after ? strstr(json, after) : json;
+
+	snprintf(pat, sizeof(pat), "\"%s\": ", key);
+	p = p ? strstr(p, pat) : NULL;
+	if (!p)
+		fail_msg("no %s in %s", key, json);
+	return strtod(p + strlen(pat), NULL);
+}
+
+/* ---- tests ------------------------------------------------------------- */
+
+static void test_pressure_record(void **state)
+{
+	char dir[] = "/tmp/mmtrace-pressure-XXXXXX", out[600], log[600];
+	char memload[700], msg[16384], json[65536], path[800];
+	const char *mmtrace = live_setup(dir, out, log, "pressure");
+	const char *counters[] = { "pgsteal_kswapd", "pgsteal_direct",
+				   "pgmigrate_success" };
+	struct losses l = { .hi = UINT64_MAX };
+	int fd, rc;
+
+	(void)state;
+	memload_path(mmtrace, memload, sizeof(memload));
+	if (access(memload, X_OK))
+		skip_msg("no %s (make tests builds it)", memload);
+	fd = open("/run/mmtrace-host.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX), 0);	/* host-wide state */
+	assert_int_equal(run("%s --prepare %s %d", memload, dir, STREAM_MB), 0);
+	pool_shrink_to(PRESSURE_AVAIL_MB);
+	rc = run("%s record -o %s -- %s %d %s %d %d %d 2>%s", mmtrace, out,
+		 memload, PRESSURE_SECONDS, dir, PRESSURE_ANON_MB,
+		 PRESSURE_STEAL, PRESSURE_MAX_SECONDS, log);
+	pool_restore();
+	snprintf(path, sizeof(path), "%s/stream", dir);
+	unlink(path);
+	slurp(log, msg, sizeof(msg));
+	if (rc && live_no_bpf(msg))
+		skip_msg("BPF unavailable: %s", msg);
+	if (rc)
+		fail_msg("record under pressure failed (%d): %s", rc, msg);
+
+	count_losses(out, &l);
+	fprintf(stderr, "pressure: %llu events, lost %llu (rings, queues), "
+		"missed %llu (recursion guard)\n", (unsigned long long)l.events,
+		(unsigned long long)l.ring, (unsigned long long)l.missed);
+	assert_int_equal(l.ring, 0);
+	assert_true(l.missed * 10000 <= l.events);
+
+	/* frees by cause against the kernel's counters, same window */
+	snprintf(path, sizeof(path), "%s/info.json", dir);
+	assert_int_equal(run("%s info --json %s >%s", mmtrace, out, path), 0);
+	slurp(path, json, sizeof(json));
+	assert_non_null(strstr(json, "\"free_causes\": {"));
+	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
+		char key[64];
+		double k, t;
+
+		snprintf(key, sizeof(key), "\"%s\": {", counters[i]);
+		k = json_num(json, key, "kernel");
+		t = json_num(json, key, "trace");
+		fprintf(stderr, "pressure: %-18s kernel %.0f trace %.0f (%+.2f%%)\n",
+			counters[i], k, t, k > 0 ? 100 * (t - k) / k : 0.0);
+		if (k >= KERNEL_MIN)
+			assert_true(t >= k * 0.98 && t <= k * 1.02);
+	}
+	assert_true(json_num(json, "\"pgsteal_kswapd\": {", "kernel") >= KERNEL_MIN);
+	assert_true(json_num(json, "\"counts\"", "compact_isolate") > 0);
+
+	/* the free map through reclaim and compaction */
+	snprintf(path, sizeof(path), "%s/mirror", dir);
+	assert_int_equal(run("%s replay --mode mirror -q -o %s %s 2>>%s", mmtrace,
+			     path, out, log), 0);
+	snprintf(path, sizeof(path), "%s/mirror/summary.json", dir);
+	slurp(path, json, sizeof(json));
+	double pfn = json_num(json, "\"mirror\"", "pfn_agreement");
+	double order = json_num(json, "\"mirror\"", "order_agreement");
+	fprintf(stderr, "pressure: mirror pfn agreement %.6f, order agreement %.6f\n",
+		pfn, order);
+	/* 60 s runs on a quiet host: pfn 0.99993-0.99998, order 0.9988-
+	 * 0.9996; with other jobs churning pages (load 8-9 on the 2 CPUs):
+	 * pfn 0.99939-0.99973, order 0.9832-0.9957.  The free-list walk takes
+	 * 25-30 ms and each list is read at its own moment, so pages other
+	 * processes take or give back during the walk disagree with the
+	 * snapshot's one ts (mirror.txt: "boundary", and "lost" for those
+	 * before it when the trace has LOST records), and one such page
+	 * breaks its whole block for the order agreement.  So the order
+	 * bound here is what a busy shared host still passes; no page may be
+	 * unexplained (a model or trace bug), either way. */
+	assert_true(pfn >= 0.999);
+	assert_true(order >= 0.98);
+	assert_true(json_num(json, "\"mirror\"", "model_free_unexplained") == 0);
+	assert_true(json_num(json, "\"mirror\"", "model_alloc_unexplained") == 0);
+	assert_int_equal(run("rm -rf %s", dir), 0);
+	close(fd);
+}
+
+/* A fault loop that touches MB mebibytes once. */
+static void touch(size_t mb)
+{
+	size_t len = mb << 20;
+	char *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	assert_true(m != MAP_FAILED);
+	for (size_t i = 0; i < len; i += 4096)
+		m[i] = 1;
+	munmap(m, len);
+}
+
+static void test_forced_loss(void **state)
+{
+	char dir[] = "/tmp/mmtrace-loss-XXXXXX", out[600], log[600], msg[8192];
+	const char *mmtrace = live_setup(dir, out, log, "loss");
+	struct losses l = { 0 };
+	uint64_t t_stop, t_cont, start_ns;
+	char err[256];
+	pid_t pid;
+	int st;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+		if (fd >= 0)
+			dup2(fd, 2);
+		execl(mmtrace, mmtrace, "record", "-o", out, "--force", "-b", "1",
+		      "--rt-priority", "0", "-e", "page,pcp,fault", (char *)NULL);
+		_exit(127);
+	}
+	if (!wait_ready(pid, out)) {
+		waitpid(pid, &st, 0);
+		slurp(log, msg, sizeof(msg));
+		if (live_no_bpf(msg))
+			skip_msg("BPF unavailable: %s", msg);
+		fail_msg("recorder did not start: %s", msg);
+	}
+	/* a stopped consumer: the 1 MB rings fill within milliseconds */
+	t_stop = now_ns();
+	assert_int_equal(kill(pid, SIGSTOP), 0);
+	touch(256);
+	usleep(200000);
+	t_cont = now_ns();
+	assert_int_equal(kill(pid, SIGCONT), 0);
+	usleep(1500000);	/* and after it, a second and a half of nothing lost */
+	kill(pid, SIGINT);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	slurp(log, msg, sizeof(msg));
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		fail_msg("recorder failed: %s", msg);
+
+	struct mmt_reader *r = mmt_reader_open(out, err, sizeof(err));
+
+	if (!r)
+		fail_msg("%s", err);
+	start_ns = mmt_reader_header(r)->start_ns;
+	mmt_reader_close(r);
+	/* the stop, with 10 ms of slack for the signals */
+	l.lo = t_stop - start_ns - 10000000ull;
+	l.hi = t_cont - start_ns + 10000000ull;
+	count_losses(out, &l);
+	fprintf(stderr, "loss: %llu lost, %llu in windows that meet the stop "
+		"[%.3f, %.3f] s, %llu recorded where they happened\n",
+		(unsigned long long)l.ring, (unsigned long long)l.in_window,
+		l.lo / 1e9, l.hi / 1e9, (unsigned long long)l.placed);
+	assert_non_null(strstr(msg, "lost "));
+	/* the fault loop's events overflowed the rings in the stop (and
+	 * until the consumer had drained them after it); the LOST records
+	 * say when, and sit there in the stream, not at the trace's end */
+	assert_true(l.in_window > 10000);
+	assert_int_equal(l.placed, l.ring);
+	unlink(out);
+	unlink(log);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_forced_loss),
+		cmocka_unit_test(test_pressure_record),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
