@@ -405,16 +405,23 @@ static bool mapping_valid(struct mmc *m, uint64_t pfn, uint64_t rval)
 	return rmap_get(F(m), pfn) == rval && page_is_anon(m, pfn);
 }
 
+/* PG_HEAD marks a THP's first page; reclaim.c's LRU also reads it (a
+ * folio of order > 0 keeps its order in its first tails).  A THP still on
+ * the LRU keeps it when unmapped: taking it off the LRU (free_pages'
+ * lru_del, reclaim) clears it, and clearing it first made lru_del take
+ * the THP for 512 order-0 folios, two of them on the active list. */
 static void set_head(struct mmc *m, uint64_t pfn, bool on)
 {
 	struct mmc_zone *z = pfn_to_zone(m, pfn);
 
 	if (!z)
 		return;
+	pgstate_t *s = &z->page[pfn_to_idx(z, pfn)];
+
 	if (on)
-		z->page[pfn_to_idx(z, pfn)] |= PG_HEAD;
-	else
-		z->page[pfn_to_idx(z, pfn)] &= (pgstate_t)~PG_HEAD;
+		*s |= PG_HEAD;
+	else if (!(*s & PG_LRU))
+		*s &= (pgstate_t)~PG_HEAD;
 }
 
 /* vma_thp_gfp_mask() for thp_defrag (0 never, 1 defer, 2 defer+madvise,

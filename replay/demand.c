@@ -233,6 +233,7 @@ int rp_demand_init(struct rp_run *r)
 	d->causes = (r->h->flags & MMT_HDR_CAUSES) != 0;
 	d->file_ids = (r->h->flags & MMT_HDR_FILE_IDS) != 0;
 	if (rp_map_init(&d->inodes, 1 << 10) < 0 ||
+	    rp_map_init(&d->last_read, 1 << 10) < 0 ||
 	    rp_map_init(&d->pages, 1 << 12) < 0 ||
 	    rp_pmap_init(&d->frev, r->rev.base, r->rev.base + r->rev.n) < 0 ||
 	    grow_fids(d) < 0)
@@ -245,6 +246,7 @@ void rp_demand_free(struct rp_run *r)
 	struct rp_demand *d = &r->dm;
 
 	rp_map_free(&d->inodes);
+	rp_map_free(&d->last_read);
 	rp_map_free(&d->pages);
 	rp_pmap_free(&d->frev);
 	free(d->fstate);
@@ -685,8 +687,9 @@ void rp_demand_access(struct rp_run *r, const struct mmt_event *ev)
 {
 	struct rp_demand *d = &r->dm;
 	int map = ev->kind == MMT_EV_FILE_MAP;
+	int read = ev->kind == MMT_EV_FILE_READ;
 	int cpu = (int)(ev->cpu % r->nr_cpus);
-	uint64_t first = ev->addr, last = ev->arg2, i;
+	uint64_t first = ev->addr, last = ev->arg2, i, prev_end = UINT64_MAX;
 	uint32_t ino;
 
 	if (!d->file_ids)
@@ -702,6 +705,17 @@ void rp_demand_access(struct rp_run *r, const struct mmt_event *ev)
 	if (!ino) {
 		d->access_unknown += last - first + 1;
 		return;
+	}
+	/* filemap_read() marks every folio of a batch accessed but the
+	 * first when the previous read ended in it (pos_same_folio() with
+	 * ra->prev_pos: a sequential reader's folio counts once, not once a
+	 * read(2)); the position is kept per inode here, not per open file */
+	if (read) {
+		uint64_t v;
+
+		if (rp_map_get(&d->last_read, ino, &v))
+			prev_end = v;
+		(void)rp_map_put(&d->last_read, ino, last);
 	}
 	for (i = first; i <= last; ) {
 		uint64_t head = i, st;
@@ -722,6 +736,8 @@ void rp_demand_access(struct rp_run *r, const struct mmt_event *ev)
 		st = d->fstate[fid];
 		if (!(st & FS_MODEL))
 			continue;
+		if (read && head <= first && prev_end >= head && prev_end < i)
+			continue;	/* the folio the last read ended in */
 		mmc_lru_touch(r->m, FS_PAYLOAD(st));
 		/* fault-around and faults map the page into a process */
 		if (ev->kind != MMT_EV_FILE_READ)

@@ -311,6 +311,32 @@ static void slab_page_alloc(struct rp_run *r, const struct mmt_event *ev)
 	}
 }
 
+/* The kernel's allocation failed (mm_page_alloc with no page: a
+ * __GFP_NORETRY readahead or write folio, a THP): its caller fell back to
+ * what the trace shows next.  The model makes the same request for what
+ * it costs (its reclaim, compaction and stalls count), and a page it gets
+ * goes straight back, so the fallback the trace goes on with is not
+ * doubled.  Not the model's failure when it fails too. */
+static void kernel_failed_alloc(struct rp_run *r, const struct mmt_event *ev,
+				uint64_t gfp, int cpu)
+{
+	struct mmc_result res, fr;
+
+	r->kernel_fails++;
+	memset(&res, 0, sizeof(res));
+	if (mmc_alloc(r->m, ev->order, gfp, cpu, &res) < 0)
+		res.pfn = UINT64_MAX;
+	count_result(r, &res, cpu);
+	account(r, RP_OP_ALLOC, &res, ev->order, 0);
+	if (res.pfn == UINT64_MAX) {
+		r->demand_fail--;	/* as the kernel's */
+		return;
+	}
+	r->kernel_fails_model_got++;
+	if (mmc_free(r->m, res.pfn, ev->order, cpu, &fr) < 0)
+		r->unmatched_frees++;
+}
+
 static void plain_alloc(struct rp_run *r, const struct mmt_event *ev,
 			uint64_t gfp, int cpu, struct mmc_result *res)
 {
@@ -465,6 +491,10 @@ static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 				    (uint64_t)r->costs.fault);
 			c->fault_ts = 0;
 		}
+		return;
+	}
+	if (ev->pfn == MMT_NO_PFN && (!linked || !c->fault_write)) {
+		kernel_failed_alloc(r, ev, gfp, cpu);
 		return;
 	}
 	if (!linked || !c->fault_write || fid) {

@@ -268,6 +268,7 @@ struct rp_demand {
 	int causes, file_ids;		/* the header's MMT_HDR_ flags */
 	struct rp_map inodes;		/* hash(dev, ino) -> inode id */
 	struct rp_map pages;		/* inode id << 40 | index -> fid */
+	struct rp_map last_read;	/* inode id -> last page index read */
 	uint32_t nr_inodes, nr_fids, cap_fids;
 	uint64_t *fstate;		/* [fid] (demand.c FS_*) */
 	uint64_t *fkey;			/* [fid]: inode id << 40 | index */
@@ -330,6 +331,9 @@ struct rp_run {
 	uint64_t unmatched_frees, alloc_over_live,
 		 absorbed, refaults, touches, slab_objs;
 	uint64_t demand_fail;	/* trace allocations the model failed */
+	/* allocations the kernel failed (no page in mm_page_alloc), and of
+	 * those the ones the model could have placed */
+	uint64_t kernel_fails, kernel_fails_model_got;
 	uint64_t last_tick, now;
 	uint64_t dup_lru;
 	uint64_t splits;	/* folios compaction split (on_split) */

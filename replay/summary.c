@@ -450,8 +450,12 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		double ku = 0;
 
 		fprintf(f, "  \"demand_alloc_fail\": %llu,\n"
+			"  \"kernel_alloc_fail\": %llu,\n"
+			"  \"kernel_alloc_fail_model_placed\": %llu,\n"
 			"  \"kernel_unusable_index_order9_end\": ",
-			(unsigned long long)rp_demand_alloc_fail(r));
+			(unsigned long long)rp_demand_alloc_fail(r),
+			(unsigned long long)r->kernel_fails,
+			(unsigned long long)r->kernel_fails_model_got);
 		if (rp_kernel_unusable(r, &ku))
 			fprintf(f, "%.6g,\n", ku);
 		else

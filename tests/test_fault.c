@@ -136,6 +136,34 @@ static void test_thp_always(void **state)
 	mmc_destroy(m);
 }
 
+/* A THP unmapped and freed (munmap, a demand free) or gone with its
+ * process leaves the LRU's counts right: the unmap keeps the LRU folio's
+ * head, so the free takes the whole folio off its list. */
+static void test_thp_unmap_free_lru(void **state)
+{
+	struct mmc *m = new_model("256M,2", 2, 3);
+	struct mmc_result r;
+	uint64_t head;
+
+	(void)state;
+	for (int exit = 0; exit < 2; exit++) {
+		assert_int_equal(mmc_fault(m, 7, BASE + 3 * PG, MMC_FAULT_WRITE |
+					   MMC_FAULT_THP, 0, &r), MMC_FK_THP);
+		head = r.pfn - 3;
+		assert_int_equal(lru_pages(m, 0, false, false), 512);
+		if (exit) {
+			mmc_process_exit(m, 7);
+		} else {
+			mmc_unmap_pfn(m, head, 9);
+			assert_int_equal(mmc_free(m, head, 9, 0, &r), 0);
+		}
+		assert_int_equal(lru_pages(m, 0, false, false), 0);
+		assert_int_equal(lru_pages(m, 0, false, true), 0);
+		assert_int_equal(class_of(m, head), MMC_PC_FREE);
+	}
+	mmc_destroy(m);
+}
+
 static void test_thp_policy(void **state)
 {
 	struct mmc_result r;
@@ -413,6 +441,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_first_touch_then_minor),
 		cmocka_unit_test(test_thp_always),
+		cmocka_unit_test(test_thp_unmap_free_lru),
 		cmocka_unit_test(test_thp_policy),
 		cmocka_unit_test(test_thp_fallback),
 		cmocka_unit_test(test_thp_local_node_first),

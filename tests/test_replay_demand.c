@@ -281,11 +281,54 @@ static void test_refaults(void **state)
 	free(tight);
 }
 
+/* filemap_read(): a sequential reader's read(2) calls that land in the
+ * folio the previous one ended in do not mark it accessed again, the
+ * other folios of a batch are: 8 reads of 4 pages through two order-4
+ * folios leave both inactive (referenced once); a second pass over both
+ * in one read activates both. */
+static uint64_t reads_activate(int second_pass)
+{
+	const char *t = ru_path("reads.mmt");
+	static struct rk k;
+	uint64_t p[2], act;
+	char *a;
+
+	memset(&k, 0, sizeof(k));
+	assert_int_equal(rk_init(&k, 8192, 1), 0);
+	k.h.flags |= MMT_HDR_CAUSES | MMT_HDR_FILE_IDS;
+	for (unsigned f = 0; f < 2; f++) {	/* two order-4 folios */
+		p[f] = rk_find(&k, 4, k.h.zones[0].start_pfn);
+		rk_alloc_at(&k, p[f], 4, "GFP_HIGHUSER_MOVABLE|__GFP_COMP",
+			    "MIGRATE_MOVABLE", 0);
+		file_event(&k, MMT_EV_FILEMAP_ADD, p[f], 1, 16 * f, 0, 0);
+		k.ev[k.nr_ev - 1].order = 4;
+	}
+	for (uint64_t i = 0; i < 32; i += 4)	/* read(2) of 16 KiB each */
+		file_event(&k, MMT_EV_FILE_READ, 0, 1, i, i + 3, 0);
+	if (second_pass)	/* both folios again in one read */
+		file_event(&k, MMT_EV_FILE_READ, 0, 1, 0, 31, 0);
+	assert_int_equal(rk_write(&k, t, 0), 0);
+	rk_free_all(&k);
+	a = replay(t, second_pass ? "reads2" : "reads1", NULL);
+	assert_non_null(a);
+	act = model_ctr(a, "pgactivate");
+	free(a);
+	return act;
+}
+
+static void test_sequential_reads(void **state)
+{
+	(void)state;
+	assert_int_equal(reads_activate(0), 0);
+	assert_int_equal(reads_activate(1), 32);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_response_not_demand),
 		cmocka_unit_test(test_refaults),
+		cmocka_unit_test(test_sequential_reads),
 	};
 
 	return cmocka_run_group_tests(tests, ru_setup, ru_teardown);

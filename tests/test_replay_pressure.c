@@ -347,12 +347,92 @@ static void test_user_pages_without_fault(void **state)
 	free(vm);
 }
 
+/* The model's free pages at the end (zones.tsv's "end" rows). */
+static uint64_t zones_end_free(const char *dir)
+{
+	char path[600], *z, *line;
+	uint64_t sum = 0;
+
+	snprintf(path, sizeof(path), "%s/zones.tsv", dir);
+	z = ru_slurp(path, NULL);
+	assert_non_null(z);
+	for (line = strstr(z, "\nend\t"); line; line = strstr(line + 1, "\nend\t")) {
+		char *eol = strchr(line + 1, '\n'), *tab;
+
+		if (eol)
+			*eol = 0;
+		tab = strrchr(line + 1, '\t');	/* nr_free, the last column */
+		assert_non_null(tab);
+		sum += strtoull(tab + 1, NULL, 10);
+		if (eol)
+			*eol = '\n';
+	}
+	free(z);
+	return sum;
+}
+
+/* Allocations the kernel failed (mm_page_alloc with no page: NORETRY
+ * write folios): the model makes each request and gives a page it gets
+ * straight back, so its free memory ends where the same trace without
+ * them leaves it; neither a failure of the model nor a page held. */
+static uint64_t end_free(int with_failures, uint64_t *fails, uint64_t *placed,
+			 uint64_t *over_live, uint64_t *demand_fail)
+{
+	const char *t = ru_path("kfail.mmt"), *out = ru_path("kfail");
+	struct mmt_replay_result res;
+	struct rk k;
+	char err[512], *a;
+
+	assert_int_equal(rk_init(&k, 8192, 1), 0);
+	for (unsigned i = 0; i < 64; i++) {
+		rk_alloc_at(&k, rk_find(&k, 0, 0), 0, "GFP_KERNEL",
+			    "MIGRATE_UNMOVABLE", 0);
+		if (with_failures && !(i % 4)) {
+			struct mmt_event *e = rk_push(&k, MMT_EV_PAGE_ALLOC, 0);
+
+			e->pfn = MMT_NO_PFN;
+			e->order = 4;
+			e->gfp = mmt_synth_gfp(&k.h, "GFP_HIGHUSER_MOVABLE|"
+					       "__GFP_WRITE|__GFP_NOWARN|"
+					       "__GFP_NORETRY|__GFP_COMP");
+			e->mt = mmt_synth_mt(&k.h, "MIGRATE_MOVABLE");
+		}
+	}
+	assert_int_equal(rk_write(&k, t, 0), 0);
+	rk_free_all(&k);
+	assert_int_equal(ru_replay(t, out, MMT_REPLAY_POLICY, NULL, NULL, 0,
+				   &res, err, sizeof(err)), 0);
+	a = summary_of(out);
+	assert_non_null(a);
+	*fails = key(a, "kernel_alloc_fail");
+	*placed = key(a, "kernel_alloc_fail_model_placed");
+	*over_live = key(a, "alloc_over_live");
+	*demand_fail = key(a, "demand_alloc_fail");
+	free(a);
+	return zones_end_free(out);
+}
+
+static void test_kernel_failed_allocs(void **state)
+{
+	uint64_t f, p, o, d;
+	(void)state;
+	uint64_t plain = end_free(0, &f, &p, &o, &d);
+
+	assert_int_equal(f, 0);
+	assert_int_equal(end_free(1, &f, &p, &o, &d), plain);
+	assert_int_equal(f, 16);
+	assert_int_equal(p, 16);
+	assert_int_equal(o, 0);
+	assert_int_equal(d, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pressure),
 		cmocka_unit_test(test_figures_count_what_the_table_counts),
 		cmocka_unit_test(test_user_pages_without_fault),
+		cmocka_unit_test(test_kernel_failed_allocs),
 	};
 
 	return cmocka_run_group_tests(tests, ru_setup, ru_teardown);
