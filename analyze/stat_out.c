@@ -428,20 +428,6 @@ int stat_print_text(const struct kmstat *s, const struct stat_out *o, FILE *f)
 
 /* ---- JSON ------------------------------------------------------------------------ */
 
-static void jstr(FILE *f, const char *v)
-{
-	fputc('"', f);
-	for (; *v; v++) {
-		if (*v == '"' || *v == '\\')
-			fputc('\\', f);
-		if ((unsigned char)*v < 0x20)
-			fprintf(f, "\\u%04x", (unsigned char)*v);
-		else
-			fputc(*v, f);
-	}
-	fputc('"', f);
-}
-
 #define U(x) ((unsigned long long)(x))
 
 static void json_sites(const struct kmstat *s, const struct stat_out *o, FILE *f,
@@ -457,7 +443,7 @@ static void json_sites(const struct kmstat *s, const struct stat_out *o, FILE *f
 
 		fprintf(f, "%s\n {\"site\": \"0x%016llx\", \"name\": ", k ? "," : "", U(t->site));
 		if (s->names && mmt_names_sym(s->names, t->site))
-			jstr(f, stat_site_name(s, t->site, buf, sizeof(buf)));
+			mmt_json_str(f, stat_site_name(s, t->site, buf, sizeof(buf)));
 		else
 			fputs("null", f);
 		fprintf(f, ", \"hits\": %llu, \"bytes_alloc\": %llu, \"bytes_req\": %llu, "
@@ -483,7 +469,7 @@ static void json_procs(const struct kmstat *s, const struct stat_out *o, FILE *f
 
 		fprintf(f, "%s\n {\"pid\": %u, \"comm\": ", k ? "," : "", p->pid);
 		if (s->names && mmt_names_comm(s->names, p->pid, UINT64_MAX))
-			jstr(f, stat_comm(s, p->pid));
+			mmt_json_str(f, stat_comm(s, p->pid));
 		else
 			fputs("null", f);
 		fprintf(f, ", \"page_allocs\": %llu, \"pages\": %llu, \"page_frees\": %llu, "
@@ -508,7 +494,7 @@ static void json_caches(const struct kmstat *s, const struct stat_out *o, FILE *
 		const struct stat_cache *c = &s->caches[r[k].i];
 
 		fprintf(f, "%s\n {\"cache\": ", k ? "," : "");
-		jstr(f, stat_cache_name(s, r[k].i));
+		mmt_json_str(f, stat_cache_name(s, r[k].i));
 		fprintf(f, ", \"allocs\": %llu, \"frees\": %llu, \"bytes_alloc\": %llu, "
 			"\"bytes_req\": %llu, \"churn\": %llu, \"live_objects\": %llu, "
 			"\"live_bytes\": %llu}", U(c->allocs), U(c->frees), U(c->bytes_alloc),
@@ -529,7 +515,7 @@ static void json_pages(const struct kmstat *s, FILE *f)
 			if (!s->order_mt[ord][m])
 				continue;
 			fprintf(f, "%s\n {\"order\": %d, \"migratetype\": ", first ? "" : ",", ord);
-			jstr(f, stat_mt_name(s, m, buf, sizeof(buf)));
+			mmt_json_str(f, stat_mt_name(s, m, buf, sizeof(buf)));
 			fprintf(f, ", \"requests\": %llu, \"pages\": %llu}",
 				U(s->order_mt[ord][m]), U(s->order_mt_pages[ord][m]));
 			first = 0;
@@ -538,7 +524,7 @@ static void json_pages(const struct kmstat *s, FILE *f)
 	for (uint32_t i = 0; i < s->ngfps; i++) {
 		fprintf(f, "%s\n {\"gfp\": \"0x%llx\", \"flags\": ", i ? "," : "",
 			U(s->gfps[i].gfp));
-		jstr(f, mmt_gfp_str(s->h, s->gfps[i].gfp, buf, sizeof(buf)));
+		mmt_json_str(f, mmt_gfp_str(s->h, s->gfps[i].gfp, buf, sizeof(buf)));
 		fprintf(f, ", \"requests\": %llu, \"pages\": %llu}", U(s->gfps[i].allocs),
 			U(s->gfps[i].pages));
 	}
@@ -551,9 +537,9 @@ static void json_pages(const struct kmstat *s, FILE *f)
 			if (!s->fallback[x][y])
 				continue;
 			fprintf(f, "%s\n {\"wanted\": ", first ? "" : ",");
-			jstr(f, stat_mt_name(s, x, buf, sizeof(buf)));
+			mmt_json_str(f, stat_mt_name(s, x, buf, sizeof(buf)));
 			fprintf(f, ", \"took\": ");
-			jstr(f, stat_mt_name(s, y, b2, sizeof(b2)));
+			mmt_json_str(f, stat_mt_name(s, y, b2, sizeof(b2)));
 			fprintf(f, ", \"count\": %llu, \"claimed\": %llu}", U(s->fallback[x][y]),
 				U(s->fallback_claimed[x][y]));
 			first = 0;

@@ -67,22 +67,6 @@ static const char *num(char *buf, size_t len, double v)
 	return buf;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 /* The reader's messages start with the path given; outputs hold no
  * absolute paths, so keep only the file's name. */
 static void json_msg(FILE *f, const char *msg, const char *trace)
@@ -94,7 +78,7 @@ static void json_msg(FILE *f, const char *msg, const char *trace)
 		snprintf(buf, sizeof(buf), "%s%s", base_name(trace), msg + tl);
 		msg = buf;
 	}
-	json_str(f, msg);
+	mmt_json_str(f, msg);
 }
 
 static int line_cmp(const void *a, const void *b)
@@ -329,7 +313,7 @@ static void write_demand(const struct rp_run *r, FILE *f)
 		(unsigned long long)d->folio_splits);
 	for (size_t i = 0; i < n; i++) {
 		fputs(i ? ", " : "", f);
-		json_str(f, notes[i]);
+		mmt_json_str(f, notes[i]);
 	}
 	fputs("]},\n", f);
 }
@@ -342,7 +326,7 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 	const struct rp_mirror_ctr *mc = &r->mir;
 
 	fputs("{\n  \"trace\": ", f);
-	json_str(f, base_name(r->o->trace));
+	mmt_json_str(f, base_name(r->o->trace));
 	fprintf(f, ",\n  \"mode\": \"%s\",\n  \"policy\": {",
 		r->o->mode == MMT_REPLAY_MIRROR ? "mirror" : "policy");
 	for (size_t i = 0; i < n; i++) {
@@ -352,15 +336,15 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 			continue;
 		*eq = '\0';
 		fprintf(f, "%s", i ? ", " : "");
-		json_str(f, lines[i]);
+		mmt_json_str(f, lines[i]);
 		fputs(": ", f);
 		if (is_int(eq + 1))
 			fputs(eq + 1, f);
 		else
-			json_str(f, eq + 1);
+			mmt_json_str(f, eq + 1);
 	}
 	fputs("},\n  \"topology\": ", f);
-	json_str(f, r->topo_desc);
+	mmt_json_str(f, r->topo_desc);
 	fprintf(f, ",\n  \"start_state\": \"%s\"",
 		r->inferred ? "inferred" : "snapshot");
 	/* events_total: the trace's own count (its index); null when the

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "mmtrace/trace.h"
 #include "validate.h"
 
 static const char *num(char *buf, size_t len, double x)
@@ -243,22 +244,6 @@ void vl_print_text(const struct vl_result *v, FILE *f)
 
 /* ---- JSON ------------------------------------------------------------------ */
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void json_num(FILE *f, double x)
 {
 	char b[32];
@@ -293,7 +278,7 @@ static void json_groups(const struct vl_result *v, FILE *f)
 	fputs("  \"traces\": [", f);
 	for (unsigned t = 0; t < v->nr_traces; t++) {
 		fprintf(f, "%s\n    {\"file\": ", t ? "," : "");
-		json_str(f, base_name(v->trace[t].path));
+		mmt_json_str(f, base_name(v->trace[t].path));
 		fprintf(f, ", \"set\": \"%c\", \"events\": %llu, "
 			"\"stopped_early\": %s}",
 			v->group[v->trace[t].group].label,
@@ -307,11 +292,11 @@ static void json_groups(const struct vl_result *v, FILE *f)
 
 		fprintf(f, "%s\n    {\"set\": \"%c\", \"differs\": ", g ? "," : "",
 			gr->label);
-		json_str(f, gr->desc);
+		mmt_json_str(f, gr->desc);
 		fputs(", \"settings\": [", f);
 		for (unsigned i = 0; i < gr->nr_sets; i++) {
 			fputs(i ? ", " : "", f);
-			json_str(f, gr->sets[i]);
+			mmt_json_str(f, gr->sets[i]);
 		}
 		fputs("], \"failures\": {", f);
 		json_stat(f, "model", &v->fail_model[g]);
@@ -336,7 +321,7 @@ static void json_groups(const struct vl_result *v, FILE *f)
 static void json_counter(const struct vl_result *v, unsigned ci, FILE *f)
 {
 	fputs("    {\"counter\": ", f);
-	json_str(f, v->counters[ci].name);
+	mmt_json_str(f, v->counters[ci].name);
 	fprintf(f, ", \"target\": %s,\n     \"same\": [",
 		v->counters[ci].target ? "true" : "false");
 	for (unsigned g = 0; g < v->nr_groups; g++) {
