@@ -221,19 +221,17 @@ static inline int rk_end_snapshot(const struct rk *k, struct mmt_snapshot *s)
 	return 0;
 }
 
-static inline int rk_write(const struct rk *k, const char *path, uint32_t block)
+/* Writes the trace with the given end snapshot (NULL: none); block 0
+ * keeps the writer's block size. */
+static inline int rk_write_end(const struct rk *k, const char *path,
+			       uint32_t block, const struct mmt_snapshot *end)
 {
-	struct mmt_snapshot end;
 	struct mmt_writer *w;
 	char err[256];
-	int rc;
 
-	if (rk_end_snapshot(k, &end) < 0)
-		return -1;
 	w = mmt_writer_open(path, 1, &k->h, &k->start, err, sizeof(err));
 	if (!w) {
 		fprintf(stderr, "%s\n", err);
-		mmt_snapshot_free(&end);
 		return -1;
 	}
 	if (block)
@@ -241,10 +239,20 @@ static inline int rk_write(const struct rk *k, const char *path, uint32_t block)
 	for (size_t i = 0; i < k->nr_ev; i++)
 		if (mmt_writer_add(w, &k->ev[i]) < 0) {
 			mmt_writer_close(w, NULL);
-			mmt_snapshot_free(&end);
 			return -1;
 		}
-	rc = mmt_writer_close(w, &end);
+	return mmt_writer_close(w, end);
+}
+
+/* Writes the trace with the end snapshot of rk_end_snapshot(). */
+static inline int rk_write(const struct rk *k, const char *path, uint32_t block)
+{
+	struct mmt_snapshot end;
+	int rc;
+
+	if (rk_end_snapshot(k, &end) < 0)
+		return -1;
+	rc = rk_write_end(k, path, block, &end);
 	mmt_snapshot_free(&end);
 	return rc;
 }

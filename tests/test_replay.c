@@ -269,7 +269,6 @@ static void test_model_vs_kernel(void **state)
 {
 	struct rk k;
 	struct mmt_snapshot end;
-	struct mmt_writer *w;
 	char err[512], row[128], path[600], *txt;
 	uint64_t p = 0;
 
@@ -291,12 +290,7 @@ static void test_model_vs_kernel(void **state)
 	assert_int_equal(rk_end_snapshot(&k, &end), 0);
 	kv_add(&end.vmstat, &end.nr_vmstat, "pgscan_kswapd", "1250");
 	kv_add(&end.vmstat, &end.nr_vmstat, "compact_stall", "3");
-	w = mmt_writer_open(ru_path("mvk.mmt"), 1, &k.h, &k.start, err,
-			    sizeof(err));
-	assert_non_null(w);
-	for (size_t i = 0; i < k.nr_ev; i++)
-		assert_int_equal(mmt_writer_add(w, &k.ev[i]), 0);
-	assert_int_equal(mmt_writer_close(w, &end), 0);
+	assert_int_equal(rk_write_end(&k, ru_path("mvk.mmt"), 0, &end), 0);
 	mmt_snapshot_free(&end);
 	rk_free_all(&k);
 

@@ -67,10 +67,8 @@ static void write_run(const char *path, const char *min_free_kbytes,
 	static uint64_t fifo[PAGES];
 	unsigned head = 0, tail = 0, nfree = PAGES, runs = 0, steal = 0;
 	struct mmt_snapshot end;
-	struct mmt_writer *w;
 	struct mmt_event *e;
 	struct rk k;
-	char err[256];
 
 	assert_int_equal(rk_init(&k, PAGES, 2), 0);
 	k.h.flags |= MMT_HDR_CAUSES | MMT_HDR_FILE_IDS;
@@ -115,11 +113,7 @@ static void write_run(const char *path, const char *min_free_kbytes,
 	set_vmstat(&k.start, 0, 0);
 	assert_int_equal(rk_end_snapshot(&k, &end), 0);
 	set_vmstat(&end, steal, runs);
-	w = mmt_writer_open(path, 1, &k.h, &k.start, err, sizeof(err));
-	assert_non_null(w);
-	for (size_t i = 0; i < k.nr_ev; i++)
-		assert_int_equal(mmt_writer_add(w, &k.ev[i]), 0);
-	assert_int_equal(mmt_writer_close(w, &end), 0);
+	assert_int_equal(rk_write_end(&k, path, 0, &end), 0);
 	mmt_snapshot_free(&end);
 	rk_free_all(&k);
 }
