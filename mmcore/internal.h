@@ -517,6 +517,11 @@ void release_isolated_pages(struct mmc *m, uint64_t pfn, unsigned order);
  * m->reclaim_fn, clears LRU bits and frees to the buddy.  The caller has
  * already taken it off its LRU lists. */
 void reclaim_free_pages(struct mmc *m, uint64_t pfn, unsigned order);
+/* The same up to the free: the range stays class PC_ISOLATED (off the
+ * LRU, out of the page cache, not yet free: the kernel's folios between
+ * __remove_mapping() and free_unref_folios()) until
+ * release_isolated_pages(). */
+void reclaim_isolate_pages(struct mmc *m, uint64_t pfn, unsigned order);
 
 /* --- pcp.c --- */
 int pcp_init(struct mmc *m, struct mmc_zone *z);
