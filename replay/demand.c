@@ -255,6 +255,23 @@ void rp_demand_free(struct rp_run *r)
 	memset(d, 0, sizeof(*d));
 }
 
+/* 1 when [pfn, pfn + n) lies in one zone of the trace's host: a
+ * compaction or migration event naming other pfns comes from a damaged
+ * or crafted file, and following it would grow the pfn maps by up to
+ * 1024 entries an event. */
+static int trace_pfns_ok(struct rp_run *r, uint64_t pfn, uint64_t n)
+{
+	for (uint32_t i = 0; i < r->h->nr_zones; i++) {
+		const struct mmt_zone_info *z = &r->h->zones[i];
+
+		if (pfn >= z->start_pfn && pfn - z->start_pfn < z->spanned &&
+		    n <= z->spanned - (pfn - z->start_pfn))
+			return 1;
+	}
+	r->dm.pfns_outside++;
+	return 0;
+}
+
 /* FILEMAP_ADD in the pre-pass: number the page, link the allocation
  * (its PAGE_ALLOC ordinal, UINT64_MAX when the page was allocated before
  * the trace) to it. */
@@ -298,7 +315,7 @@ void rp_demand_pre_del(struct rp_run *r, const struct mmt_event *ev)
 	if (!d->file_ids)
 		return;
 	fid = event_fid(r, ev, 1);
-	if (!fid)
+	if (!fid || !trace_pfns_ok(r, ev->pfn, 1))
 		return;
 	if (!(d->fstate[fid] & FS_SEEN))
 		d->fstate[fid] = ev->pfn << FS_SHIFT | FS_PRETRACE |
@@ -689,7 +706,7 @@ void rp_demand_access(struct rp_run *r, const struct mmt_event *ev)
 	int map = ev->kind == MMT_EV_FILE_MAP;
 	int read = ev->kind == MMT_EV_FILE_READ;
 	int cpu = (int)(ev->cpu % r->nr_cpus);
-	uint64_t first = ev->addr, last = ev->arg2, i, prev_end = UINT64_MAX;
+	uint64_t first = ev->addr, last = ev->arg2, i, left, prev_end = UINT64_MAX;
 	uint32_t ino;
 
 	if (!d->file_ids)
@@ -702,7 +719,7 @@ void rp_demand_access(struct rp_run *r, const struct mmt_event *ev)
 		last = first + MAX_ACCESS_PAGES - 1;
 	}
 	ino = inode_id(r, ev, 0);
-	if (!ino) {
+	if (!ino || first >> INDEX_BITS) {	/* no file page has such an index */
 		d->access_unknown += last - first + 1;
 		return;
 	}
@@ -717,17 +734,23 @@ void rp_demand_access(struct rp_run *r, const struct mmt_event *ev)
 			prev_end = v;
 		(void)rp_map_put(&d->last_read, ino, last);
 	}
-	for (i = first; i <= last; ) {
-		uint64_t head = i, st;
+	/* counted down, not "i <= last": last may be 2^64-1 from a file */
+	for (i = first, left = last - first + 1; left; ) {
+		uint64_t head = i, st, next;
 		uint32_t fid = covering_fid(r, ino, i, &head);
 
 		if (!fid) {
 			d->access_unknown++;
 			i++;
+			left--;
 			continue;
 		}
 		st = d->fstate[fid];
-		i = head + (1ull << (st & FS_ORDER));
+		next = head + (1ull << (st & FS_ORDER));
+		if (next <= i)
+			next = i + 1;
+		left = next - i >= left ? 0 : left - (next - i);
+		i = next;
 		if (map && !(st & FS_KERNEL))
 			continue;	/* not cached in the kernel: not mapped */
 		d->access_pages++;
@@ -754,7 +777,7 @@ void rp_demand_isolate(struct rp_run *r, const struct mmt_event *ev)
 {
 	uint64_t n = 1ull << (ev->order > 10 ? 10 : ev->order), e;
 
-	if (!r->dm.causes)
+	if (!r->dm.causes || !trace_pfns_ok(r, ev->pfn, n))
 		return;
 	for (uint64_t i = 0; i < n; i++)
 		if (rp_pmap_swap(&r->fwd, ev->pfn + i, FWD_DEAD, &e) == 1 &&
@@ -774,7 +797,8 @@ void rp_demand_migrate(struct rp_run *r, const struct mmt_event *ev)
 	uint64_t from = ev->pfn, to = ev->addr, e;
 	uint64_t n = ev->order <= HPAGE_ORDER ? 1ull << ev->order : 1;
 
-	if (!r->dm.causes)
+	if (!r->dm.causes || !trace_pfns_ok(r, from, n) ||
+	    !trace_pfns_ok(r, to, n))
 		return;
 	r->dm.migrations++;
 	for (uint64_t i = 0; i < n; i++) {

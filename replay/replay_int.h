@@ -283,7 +283,7 @@ struct rp_demand {
 		 file_dels_resp, accesses, access_pages, access_unknown,
 		 access_clipped, pretrace_files, migrations, migrate_unknown,
 		 isolated_pages, untracked_ids, folio_fallbacks,
-		 folio_splits;
+		 folio_splits, pfns_outside;
 };
 
 struct rp_run {

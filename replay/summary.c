@@ -282,6 +282,7 @@ static void write_demand(const struct rp_run *r, FILE *f)
 		"\"response_frees_model_had_reclaimed\": %llu, "
 		"\"kernel_migrations_followed\": %llu, "
 		"\"migrations_of_unknown_pages\": %llu, "
+		"\"events_outside_zones\": %llu, "
 		"\"compaction_isolated_pages\": %llu, "
 		"\"file_pages\": %u, \"file_pages_cached_before\": %llu, "
 		"\"file_adds\": %llu, \"file_deletes_demand\": %llu, "
@@ -297,6 +298,7 @@ static void write_demand(const struct rp_run *r, FILE *f)
 		(unsigned long long)d->resp_absorbed,
 		(unsigned long long)d->migrations,
 		(unsigned long long)d->migrate_unknown,
+		(unsigned long long)d->pfns_outside,
 		(unsigned long long)d->isolated_pages, d->nr_fids,
 		(unsigned long long)d->pretrace_files,
 		(unsigned long long)d->file_adds,

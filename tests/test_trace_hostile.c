@@ -479,6 +479,60 @@ static void test_replay_extremes(void **state)
 	mmt_header_free(&h);
 }
 
+/* Policy replay's demand paths (traces with causes and file ids): a file
+ * read of pages 2^64-2 .. 2^64-1 (its loop wrapped past the last index
+ * and ran 2^64 steps) and compaction isolations and migrations naming pfns
+ * outside every zone (each grew the pfn hash by up to 1024 entries: 20,000
+ * of them, a few KB compressed, took gigabytes).  Both finish, within the
+ * limits; the strange pfns are counted in summary.json. */
+static void test_demand_extremes(void **state)
+{
+	(void)state;
+	enum { NISO = 20000 };
+	struct mmt_header h;
+	struct mmt_event *e = calloc(NISO + 3, sizeof(*e));
+	struct lim_run info, replay;
+	size_t n = 0;
+
+	assert_non_null(e);
+	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
+	h.flags |= MMT_HDR_CAUSES | MMT_HDR_FILE_IDS;
+	e[n++] = (struct mmt_event){ .ts = 1000000, .kind = MMT_EV_FILEMAP_ADD,
+		.pfn = h.zones[h.nr_zones - 1].start_pfn + 100, .offset = 8,
+		.arg = 7, .addr = 0 };
+	e[n++] = (struct mmt_event){ .ts = 1000001, .kind = MMT_EV_FILE_READ,
+		.offset = 8, .arg = 7, .addr = UINT64_MAX - 1,
+		.arg2 = UINT64_MAX };
+	e[n++] = (struct mmt_event){ .ts = 1000002, .kind = MMT_EV_MIGRATE,
+		.pfn = 1ull << 50, .addr = (1ull << 50) + 4096, .order = 9 };
+	for (int i = 0; i < NISO; i++)
+		e[n++] = (struct mmt_event){ .ts = 1000003 + (uint64_t)i,
+			.kind = MMT_EV_COMPACT_ISOLATE,
+			.pfn = (1ull << 40) + ((uint64_t)i << 10), .order = 10 };
+	const char *p = write_trace("demand.mmt", &h, e, n, NULL);
+	run_all(p, &info, 1, &replay);
+	assert_int_equal(info.status, 0);
+
+	char a0[] = "mmtrace", c_replay[] = "replay", q[] = "-q", o[] = "-o",
+	     path[600], dir[512];
+	snprintf(path, sizeof(path), "%s", p);
+	snprintf(dir, sizeof(dir), "%s/run-demand", tu_dir);
+	char *av[] = { a0, c_replay, path, q, o, dir, NULL };
+	lim_run(tu_dir, av, &replay);
+	assert_true(lim_within(&replay));
+	assert_int_equal(replay.status, 0);
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	static char json[1 << 16];
+	lim_slurp(path, json, sizeof(json), NULL);
+	char want[64];
+	snprintf(want, sizeof(want), "\"events_outside_zones\": %d", NISO + 1);
+	if (!strstr(json, want))
+		fprintf(stderr, "want %s in summary.json\n", want);
+	assert_non_null(strstr(json, want));
+	free(e);
+	mmt_header_free(&h);
+}
+
 int main(void)
 {
 	(void)tu_write;		/* trace_util.h's; this suite writes its own */
@@ -492,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_replay_extremes),
+		cmocka_unit_test(test_demand_extremes),
 	};
 	return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
