@@ -1301,10 +1301,11 @@ static void replay_events(struct rp_run *r)
 		kernel_event(r, ev);
 		/* before the start snapshot: already in the state it shows
 		 * (its moment is the middle of its free-list walk; the
-		 * recorder writes the events of the walk's time too) */
-		if (mirror && ev->ts < r->start_snap_ts) {
+		 * recorder writes the events of the walk's time too), in
+		 * both modes: the model starts from that state */
+		if (ev->ts < r->start_snap_ts) {
 			r->mir.before_start++;
-			if (ev->ts + BOUNDARY_NS / 4 >= r->start_snap_ts)
+			if (mirror && ev->ts + BOUNDARY_NS / 4 >= r->start_snap_ts)
 				mirror_mark_late(r, ev);
 			continue;
 		}
