@@ -782,8 +782,12 @@ static uint64_t range_isolate(struct rp_run *r, uint64_t start, uint64_t end,
 			      uint64_t taken, int cpu)
 {
 	uint64_t got = 0, p = start;
+	unsigned pb = r->h->pageblock_order > MMC_MAX_ORDER ? MMC_MAX_ORDER :
+		      r->h->pageblock_order;
 
-	if (end <= start || end - start > (1ull << 20))
+	/* isolate_freepages_block() scans one pageblock a call: a longer
+	 * range is not one pass (and would cost ~11 tries a pfn here) */
+	if (end <= start || end - start > (1ull << pb))
 		return 0;
 	while (p < end && got < taken) {
 		unsigned o = MMC_MAX_ORDER + 1;
