@@ -287,10 +287,11 @@ int coll_pressure_convert(struct coll_pressure *p, const struct coll_conv *cv,
 		return 1;
 	case MMT_EV_COMPACTION_BEGIN:
 	case MMT_EV_COMPACTION_END: {
-		uint32_t tid = (uint32_t)(x->c >> 40);
+		uint32_t tid;
 
-		if (!big)
+		if (!big)	/* x is past a short record's end */
 			return 0;
+		tid = (uint32_t)(x->c >> 40);
 		ev->pfn = e->a;
 		ev->addr = e->b;
 		ev->arg = (x->c & 0xffffffffffull) - e->a;
