@@ -136,8 +136,10 @@ static int add_trace(struct vl_result *v, const char *path)
 	v->trace[v->nr_traces].path = path;
 	v->trace[v->nr_traces].events = mmt_reader_nr_events(rd);
 	mmt_reader_close(rd);
-	if (!pol)
+	if (!pol) {
+		fprintf(stderr, "mmtrace validate: out of memory\n");
 		return -1;
+	}
 	for (g = 0; g < v->nr_groups; g++)
 		if (!strcmp(v->group[g].policy, pol))
 			break;
@@ -150,8 +152,12 @@ static int add_trace(struct vl_result *v, const char *path)
 		}
 		v->group[g].label = (char)('A' + g);
 		v->group[g].policy = pol;
-		if (split_sets(&v->group[g]) < 0)
+		if (split_sets(&v->group[g]) < 0) {
+			fprintf(stderr, "mmtrace validate: out of memory\n");
+			free(pol);
+			v->group[g].policy = NULL;
 			return -1;
+		}
 		v->nr_groups++;
 		describe(v, &v->group[g]);
 	} else {
@@ -357,12 +363,16 @@ static int write_outputs(const struct vl_result *v, const char *dir)
 {
 	char err[512];
 
-	if (write_file(v, dir, "validate.tsv", vl_write_tsv) < 0 ||
-	    write_file(v, dir, "validate.json", vl_print_json) < 0) {
-		fprintf(stderr, "mmtrace validate: %s: %s\n", dir,
-			strerror(errno));
-		return -1;
-	}
+	static const char *const names[2] = { "validate.tsv", "validate.json" };
+	void (*const fns[2])(const struct vl_result *, FILE *) = {
+		vl_write_tsv, vl_print_json };
+
+	for (int i = 0; i < 2; i++)
+		if (write_file(v, dir, names[i], fns[i]) < 0) {
+			fprintf(stderr, "mmtrace validate: %s/%s: %s\n", dir,
+				names[i], strerror(errno));
+			return -1;
+		}
 	if (mmt_report_validate(dir, err, sizeof(err)) < 0) {
 		fprintf(stderr, "mmtrace validate: report: %s\n", err);
 		return -1;
@@ -455,13 +465,19 @@ int cmd_validate(int argc, char **argv)
 			goto out;
 		}
 	v->runs = calloc((size_t)v->nr_traces * v->nr_groups, sizeof(*v->runs));
-	if (!v->runs || vl_counters_init(v) < 0)
+	if (!v->runs) {
+		fprintf(stderr, "mmtrace validate: out of memory\n");
+		goto out;
+	}
+	if (vl_counters_init(v) < 0)
 		goto out;
 	v->same = calloc((size_t)v->nr_counters * v->nr_groups, sizeof(*v->same));
 	v->across = calloc((size_t)v->nr_counters * v->nr_groups,
 			   sizeof(*v->across));
-	if (!v->same || !v->across)
+	if (!v->same || !v->across) {
+		fprintf(stderr, "mmtrace validate: out of memory\n");
 		goto out;
+	}
 	/* first the host's costs, from every trace's own durations, then
 	 * every replay with them */
 	if (run_all(v, NULL, jobs, 1) < 0)

@@ -60,16 +60,22 @@ int vl_counters_init(struct vl_result *v)
 	unsigned n = sizeof(counters) / sizeof(counters[0]);
 
 	v->counters = calloc(n, sizeof(*v->counters));
-	if (!v->counters)
+	if (!v->counters) {
+		fprintf(stderr, "mmtrace validate: out of memory\n");
 		return -1;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		struct vl_counter *c = &v->counters[i];
 
 		*c = counters[i];
 		for (int k = 0; k < VL_MAX_ITEMS; k++) {
 			c->item[k] = c->items[k] ? item_of(c->items[k]) : -1;
-			if (c->items[k] && c->item[k] < 0)
-				return -1;	/* mmcore renamed an item */
+			if (c->items[k] && c->item[k] < 0) {
+				/* mmcore renamed an item: a build error */
+				fprintf(stderr, "mmtrace validate: mmcore has "
+					"no counter '%s'\n", c->items[k]);
+				return -1;
+			}
 		}
 	}
 	v->nr_counters = n;
