@@ -1472,6 +1472,13 @@ static int choose_start(struct rp_run *r, const struct mmt_snapshot *start,
 			 r->o->trace, src ? src : "mmtrace import");
 		return -1;
 	}
+	if (!start && mirror) {	/* a recording cut before its snapshot */
+		snprintf(err, errlen, "%s: mirror mode needs the start snapshot "
+			 "and the file has none (it ends before it, or was "
+			 "written without one); use --mode policy",
+			 r->o->trace);
+		return -3;
+	}
 	if (r->o->start == MMT_START_INFERRED && mirror) {
 		snprintf(err, errlen, "--start inferred: mirror mode places every "
 			 "page at the kernel's pfn and needs the start snapshot; "
@@ -1509,8 +1516,9 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	end = mmt_reader_snapshot(r->rd, 1);
 	if (mmt_reader_snapshot_state(r->rd, 1, &why) < 0)
 		r->end_damaged = why;
-	if (choose_start(r, start, err, errlen) < 0)
-		return 2;
+	rc = choose_start(r, start, err, errlen);
+	if (rc < 0)
+		return rc == -3 ? 3 : 2;
 	if (r->inferred)
 		start = end = NULL;
 	r->snap_start = start;

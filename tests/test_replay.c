@@ -756,6 +756,13 @@ static void test_start_state(void **state)
 	assert_non_null(strstr(err, "--start snapshot: the trace has no start snapshot"));
 	o.start = MMT_START_AUTO;
 	expect_start(&o, ru_path("ns.out"), "inferred", 8192);
+	/* mirror has nothing to place the kernel's pages in: refused as
+	 * damage (3), not replayed from an empty machine */
+	o.mode = MMT_REPLAY_MIRROR;
+	o.outdir = NULL;
+	assert_int_equal(mmt_replay_run(&o, NULL, err, sizeof(err)), 3);
+	assert_non_null(strstr(err, "mirror mode needs the start snapshot"));
+	assert_non_null(strstr(err, "ns.mmt"));
 	rk_free_all(&k);
 }
 

@@ -453,8 +453,11 @@ static void test_replay_extremes(void **state)
 	fe.pfn = z[2].start_pfn + 4096;	/* an event: a trace with none is refused first */
 	assert_int_equal(mmt_writer_add(w, &fe), 0);
 	assert_int_equal(mmt_writer_close(w, &s), 0);
+	/* policy: mirror refuses a trace without a start snapshot first */
+	char policy[] = "policy";
+	char *avp[] = { a0, c_replay, p, m, policy, q, force, o, dir, NULL };
 	setenv("MMTRACE_MAX_MODEL_MB", "256", 1);
-	lim_run(tu_dir, av, &r);
+	lim_run(tu_dir, avp, &r);
 	unsetenv("MMTRACE_MAX_MODEL_MB");
 	assert_true(lim_within(&r));
 	assert_int_equal(r.status, 1);
