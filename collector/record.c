@@ -2325,6 +2325,37 @@ static int run(struct rec *r, int argc, char **argv)
 	return finish(r);
 }
 
+/*
+ * Closes the writer.  When the start snapshot never made it into the file
+ * (it failed, or the recording was stopped while it was taken), the
+ * events written meanwhile are kept: FILE.part-PID becomes FILE, a trace
+ * without a start snapshot that policy replay starts from the header's
+ * zones (FORMAT.md) - nothing already written is lost.  A .part file
+ * with no event is removed.
+ */
+static void keep_part(struct rec *r)
+{
+	uint64_t events = 0, raw, bytes;
+	char err[256];
+
+	if (!r->opened)
+		mmt_writer_stats(r->w, &events, &raw, &bytes);
+	mmt_writer_close_err(r->w, NULL, err, sizeof(err));
+	r->w = NULL;
+	if (r->opened)
+		return;
+	if (!events || rename(r->part, r->o.out) < 0) {
+		unlink(r->part);
+		return;
+	}
+	r->opened = 1;
+	fprintf(stderr, "mmtrace record: %s: kept what was written of the "
+		"%llu events recorded while the start snapshot was taken; it "
+		"did not complete, so the file has none (policy replay starts "
+		"from the header's zones, mirror refuses it)\n", r->o.out,
+		(unsigned long long)events);
+}
+
 int cmd_record(int argc, char **argv)
 {
 	struct rec r;
@@ -2347,13 +2378,8 @@ int cmd_record(int argc, char **argv)
 		kill(r.child, SIGTERM);
 		waitpid(r.child, &r.child_status, 0);
 	}
-	if (r.w) {
-		char err[256];
-
-		mmt_writer_close_err(r.w, NULL, err, sizeof(err));
-		if (!r.opened)	/* still the .part file: not a trace yet */
-			unlink(r.part);
-	}
+	if (r.w)
+		keep_part(&r);
 	if (rc && r.placeholder && !r.opened)
 		unlink(r.o.out);
 	cleanup(&r);
