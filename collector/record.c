@@ -1816,8 +1816,16 @@ static int walk_free_lists(void *ctx, struct mmt_free_block **out, uint64_t *n)
 	bss->walk_vmemmap = r->vmemmap;
 	bss->walk_max_order = r->h.max_order;
 	bss->walk_nr_mt = r->nr_mt;
-	if (run_walk(r, fd, &topts) || bss->walk_full)
+	if (run_walk(r, fd, &topts) || bss->walk_full) {
+		/* the snapshot's blocks then say they are inferred (exact 0);
+		 * the header's note was written for the walk */
+		fprintf(stderr, "mmtrace record: snapshot: the BPF walk of the "
+			"free lists %s; free blocks inferred from "
+			"/proc/kpageflags\n", bss->walk_full ?
+			"found more blocks than it holds (262,144)" :
+			"could not run");
 		return -1;
+	}
 	nv = bss->walk_n;
 	v = malloc((nv ? nv : 1) * sizeof(*v));
 	if (!v)
