@@ -90,6 +90,9 @@ struct lruvec {
 	uint64_t end_pfn;
 	struct lru_ring ring[NR_LRU_LISTS];
 	uint64_t nr_pages[NR_LRU_LISTS];	/* lruvec_page_state */
+	/* zone_page_state(NR_ZONE_LRU_BASE + lru) of each zone: what
+	 * get_scan_count() sizes the lists by (lruvec_lru_size) */
+	uint64_t zone_pages[MMC_NR_ZONE_TYPES][NR_LRU_LISTS];
 	struct stale_set stale;			/* entries of departed folios */
 	struct u32set dirty, mapped;		/* file folio heads (rel) */
 	uint64_t nr_file_dirty, nr_file_mapped;	/* NR_FILE_DIRTY/_MAPPED */
@@ -452,6 +455,27 @@ static bool is_active_lru(enum lru_list l)
 	return l == LRU_ACTIVE_ANON || l == LRU_ACTIVE_FILE;
 }
 
+/* update_lru_size(): a list's size on the node and in the folio's zone
+ * change together (nr wraps for a decrease). */
+static void update_lru_size(struct lruvec *lv, const struct mmc_zone *z,
+			    enum lru_list l, uint64_t nr)
+{
+	lv->nr_pages[l] += nr;
+	lv->zone_pages[z->type][l] += nr;
+}
+
+/* lruvec_lru_size(): the pages of list l in zones up to zone_idx, the
+ * ones a reclaim for that zone can take. */
+static uint64_t lruvec_lru_size(const struct lruvec *lv, enum lru_list l,
+				int zone_idx)
+{
+	uint64_t nr = 0;
+
+	for (int t = 0; t <= zone_idx && t < MMC_NR_ZONE_TYPES; t++)
+		nr += lv->zone_pages[t][l];
+	return nr;
+}
+
 /* ---- init ---------------------------------------------------------------- */
 
 int reclaim_init(struct mmc *m)
@@ -624,8 +648,8 @@ static void folio_move_list(struct lruvec *lv, struct mmc_zone *z,
 	uint64_t pfn = idx_to_pfn(z, idx);
 	unsigned order = folio_order_at(z, idx);
 
-	lv->nr_pages[from] -= 1u << order;
-	lv->nr_pages[to] += 1u << order;
+	update_lru_size(lv, z, from, -(1ull << order));
+	update_lru_size(lv, z, to, 1ull << order);
 	if (is_active_lru(to))
 		z->page[idx] |= PG_ACTIVE;
 	else
@@ -665,7 +689,7 @@ void lru_add(struct mmc *m, uint64_t pfn, unsigned order, int cls)
 	 * since 5.9). */
 	enum lru_list l = cls == MMC_PC_FILE ? LRU_INACTIVE_FILE
 					    : LRU_INACTIVE_ANON;
-	lv->nr_pages[l] += nr;
+	update_lru_size(lv, z, l, nr);
 	lruvec_queue(lv, l, pfn, order);
 }
 
@@ -678,7 +702,7 @@ static void lru_del_folio(struct mmc_zone *z, struct lruvec *lv,
 	uint64_t pfn = idx_to_pfn(z, idx);
 	uint32_t nr = 1u << order;
 
-	lv->nr_pages[folio_lru_list(s)] -= nr;
+	update_lru_size(lv, z, folio_lru_list(s), -(uint64_t)nr);
 	if (page_class(s) == MMC_PC_FILE)
 		file_state_forget(lv, pfn, order);
 	for (uint32_t i = 0; i < nr && idx + i < z->nr_idx; i++)
@@ -1050,7 +1074,7 @@ static void reclaim_folio(struct mmc *m, struct lruvec *lv, enum lru_list l,
 {
 	uint32_t nr = 1u << f->order;
 
-	lv->nr_pages[l] -= nr;
+	update_lru_size(lv, f->z, l, -(uint64_t)nr);
 	if (is_file_lru(l))
 		file_state_forget(lv, f->pfn, f->order);
 	/* fault.c turns the mapping into a shadow entry (refault later),
@@ -1159,8 +1183,8 @@ static uint64_t shrink_inactive_list(struct mmc *m, struct lruvec *lv,
 			reclaimed += 1u << f.order;
 		} else if (v == FOLIO_ACTIVATE) {
 			uint32_t nr = 1u << f.order;
-			lv->nr_pages[l] -= nr;
-			lv->nr_pages[l + 1] += nr;
+			update_lru_size(lv, f.z, l, -(uint64_t)nr);
+			update_lru_size(lv, f.z, (enum lru_list)(l + 1), nr);
 			f.z->page[f.idx] |= PG_ACTIVE;
 			folio_requeue(lv, (enum lru_list)(l + 1), &f);
 			activated += nr;
@@ -1198,8 +1222,8 @@ static void shrink_active_list(struct mmc *m, struct lruvec *lv,
 
 	while (isolate_next(m, lv, l, nr_to_scan, sc, &is, &f)) {
 		uint32_t nr = 1u << f.order;
-		lv->nr_pages[l] -= nr;
-		lv->nr_pages[l - 1] += nr;
+		update_lru_size(lv, f.z, l, -(uint64_t)nr);
+		update_lru_size(lv, f.z, (enum lru_list)(l - 1), nr);
 		f.z->page[f.idx] = (pgstate_t)((f.s & ~(PG_ACTIVE | PG_REFERENCED)) |
 					       PG_WORKINGSET);
 		folio_requeue(lv, (enum lru_list)(l - 1), &f);
@@ -1277,9 +1301,12 @@ static void calculate_pressure_balance(const struct lruvec *lv,
 }
 
 /* get_scan_count(): how many pages of each list to scan at this
- * priority.  Lists are sized per node, not per eligible zone
- * (lruvec_lru_size with reclaim_idx), and memcg protection is left
- * out. */
+ * priority.  Lists are sized by their pages in the zones the reclaim may
+ * take from (lruvec_lru_size with reclaim_idx): sized by the node, a
+ * list of pages in higher zones only asked for nr_pages / 32 calls of
+ * shrink_inactive_list() that each skip SWAP_CLUSTER_MAX_SKIPPED folios
+ * and scan nothing (minutes of CPU for one direct reclaim).  Memcg
+ * protection is left out. */
 static void get_scan_count(struct mmc *m, struct lruvec *lv,
 			   struct scan_control *sc, uint64_t nr[NR_LRU_LISTS])
 {
@@ -1302,7 +1329,8 @@ static void get_scan_count(struct mmc *m, struct lruvec *lv,
 	}
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
 		bool file = is_file_lru((enum lru_list)l);
-		uint64_t scan = lv->nr_pages[l] >> sc->priority;
+		uint64_t scan = lruvec_lru_size(lv, (enum lru_list)l,
+						sc->reclaim_idx) >> sc->priority;
 
 		switch (bal) {
 		case SCAN_EQUAL:

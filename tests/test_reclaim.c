@@ -6,7 +6,9 @@
  * until compaction could run: should_continue_reclaim), swappiness and the
  * no-swap rule deciding anon versus file, and determinism.
  */
+#include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include "reclaim_testlib.h"
 
 static struct mmc *one_node(int swappiness)
@@ -558,12 +560,109 @@ static void determinism(void **state)
 	assert_true(a.kswapd_reclaimed + a.direct_reclaimed > 0);
 }
 
+/* get_scan_count() sizes the lists by the pages of the zones the
+ * reclaim may take from (lruvec_lru_size with reclaim_idx).  A node whose
+ * file LRU lies in ZONE_MOVABLE, reclaimed for a GFP_KERNEL allocation
+ * (reclaim_idx Normal): sized by the node, the list asked for
+ * nr_pages / 32 calls of shrink_inactive_list() at each priority, each
+ * skipping SWAP_CLUSTER_MAX_SKIPPED ineligible folios and scanning
+ * nothing; one direct reclaim ran for minutes (fuzz_replay's
+ * replay-timeout-47866b09, fuzz/corpus/replay/reclaim-movable-lru).
+ * Now it reclaims the Normal zone's file pages, and the Movable ones
+ * stay. */
+#define MOV_NORMAL 8192ull
+#define MOV_MOVABLE 131072ull
+
+static void hung_reclaim(int sig)
+{
+	static const char msg[] = "test_reclaim: direct reclaim for Normal "
+				  "still scanning a Movable LRU after 10 s\n";
+
+	(void)sig;
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+static void reclaim_skips_higher_zones(void **state)
+{
+	static struct mmc_topology t;
+	struct mmc_policy p;
+	struct mmc_result res = { 0 };
+	struct tl_hook hook = { 0 };
+	char err[256];
+	(void)state;
+
+	memset(&t, 0, sizeof(t));
+	t.nr_nodes = 1;
+	t.nodes[0].nr_zones = 2;
+	t.nodes[0].zones[0].type = MMC_ZONE_NORMAL;
+	t.nodes[0].zones[0].start_pfn = TL_BASE_PFN;
+	t.nodes[0].zones[0].spanned = MOV_NORMAL;
+	t.nodes[0].zones[0].present = MOV_NORMAL;
+	t.nodes[0].zones[0].managed = MOV_NORMAL;
+	t.nodes[0].zones[1].type = MMC_ZONE_MOVABLE;
+	t.nodes[0].zones[1].start_pfn = TL_BASE_PFN + MOV_NORMAL;
+	t.nodes[0].zones[1].spanned = MOV_MOVABLE;
+	t.nodes[0].zones[1].present = MOV_MOVABLE;
+	t.nodes[0].zones[1].managed = MOV_MOVABLE;
+	t.nodes[0].nr_cpus = 1;
+	t.nr_cpus = 1;
+	t.distance[0][0] = 10;
+	mmc_policy_defaults(&p);
+	struct mmc *m = mmc_create(&t, &p, err, sizeof(err));
+	if (!m)
+		fail_msg("mmc_create: %s", err);
+	assert_int_equal(mmc_seed_all_free(m), 0);
+	mmc_setup_zones(m);
+	mmc_set_reclaim_hook(m, tl_reclaim_hook, &hook);
+	/* the Movable zone all file pages, Normal kernel pages to below its
+	 * min mark: a GFP_KERNEL allocation finds nothing to reclaim, at
+	 * once, through every retry of the slowpath */
+	struct mmc_zone *normal = zone_of(m, 0, MMC_ZONE_NORMAL);
+	uint64_t min = min_wmark_pages(normal);
+	tl_fill(m, TL_BASE_PFN + MOV_NORMAL, MOV_MOVABLE, MMC_PC_FILE);
+	tl_fill(m, TL_BASE_PFN, MOV_NORMAL - (min - 5), MMC_PC_KERNEL);
+	mmc_drain_all(m);
+	signal(SIGALRM, hung_reclaim);
+	alarm(10);
+	(void)mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, &res);
+	alarm(0);
+	assert_true(res.path & MMC_PATH_DIRECT_RECLAIM);
+	assert_int_equal(res.reclaim_reclaimed, 0);
+	assert_int_equal(hook.pages, 0);
+	assert_int_equal(res.reclaim_scanned, 0);
+	assert_int_equal(lru_pages(m, 0, true, false), MOV_MOVABLE);
+
+	/* 100 file pages in Normal, newer than the Movable ones:
+	 * SWAP_CLUSTER_MAX of them come back, none of Movable's, after a
+	 * few calls that each skip at most SWAP_CLUSTER_MAX_SKIPPED */
+	for (uint64_t i = 0; i < 100; i++)
+		assert_int_equal(mmc_free(m, TL_BASE_PFN + i, 0, 0, NULL), 0);
+	tl_fill(m, TL_BASE_PFN, 100, MMC_PC_FILE);
+	memset(&res, 0, sizeof(res));
+	alarm(10);
+	uint64_t got = try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL,
+				&res);
+	alarm(0);
+	assert_true(got >= 32 && got <= 100);
+	assert_int_equal(hook.pages, got);
+	assert_true(hook.lo >= TL_BASE_PFN);
+	assert_true(hook.hi <= TL_BASE_PFN + 100);
+	assert_int_equal(lru_pages(m, 0, true, false) +
+			 lru_pages(m, 0, true, true), MOV_MOVABLE + 100 - got);
+	assert_true(res.reclaim_scanned < 64 * 32768);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lru_bookkeeping),
 		cmocka_unit_test(kswapd_wakes_at_low_sleeps_at_high),
 		cmocka_unit_test(direct_reclaim_below_min),
+		cmocka_unit_test(reclaim_skips_higher_zones),
 		cmocka_unit_test(reclaim_for_compaction),
 		cmocka_unit_test(swappiness_and_no_swap),
 		cmocka_unit_test(reclaim_cost_balance),
