@@ -111,6 +111,8 @@ struct mmtr_comm {
  * and turns these into enum mmt_free_cause values. */
 #define MMTR_CAUSE_COMPACT_MIGRATING	0x40	/* in its migrate_pages() */
 #define MMTR_CAUSE_COMPACT_IDLE		0x41	/* outside migrate_pages() */
+/* in its migrate_pages(), a page with contents (PG_uptodate): a source */
+#define MMTR_CAUSE_COMPACT_MIGRATED	0x42
 
 /*
  * Field packing per kind (lo..hi bits of a, b, c, d):

@@ -633,6 +633,34 @@ static __always_inline __u32 cur_cause(__u64 *tid, __u64 *dst, __u32 order)
 	return cause;
 }
 
+/*
+ * Inside compaction's migrate_pages() two kinds of page are freed: the
+ * old copies of migrated pages (sources) and targets compaction_free()
+ * takes back after a failed move.  The loader tells them apart by the
+ * blocks compaction isolated (a target lies in one), but a page moved
+ * into such a block and moved again by the same compaction lies there
+ * too.  A target never had contents: folio_migrate_flags() gives it
+ * PG_uptodate only once the move succeeded, and a page being migrated
+ * away is uptodate (anon from its first fault, page cache once read; a
+ * page under read I/O is locked and not migrated).  So an uptodate page
+ * is a source (MMTR_CAUSE_COMPACT_MIGRATED), whatever block it is in.
+ */
+static __always_inline __u32 migrating_cause(__u64 page, __u32 cause)
+{
+	unsigned long flags = 0;
+
+	if ((cause & 0xff) != MMTR_CAUSE_COMPACT_MIGRATING || !page ||
+	    !bpf_core_enum_value_exists(enum pageflags, PG_uptodate))
+		return cause;
+	/* page->flags: the first word of struct page in every kernel (a
+	 * memdesc_flags_t since 6.18, which CO-RE will not take for an
+	 * unsigned long) */
+	bpf_probe_read_kernel(&flags, sizeof(flags), (void *)page);
+	if (flags & (1ull << bpf_core_enum_value(enum pageflags, PG_uptodate)))
+		return (cause & ~0xffu) | MMTR_CAUSE_COMPACT_MIGRATED;
+	return cause;
+}
+
 /* A page free: the workload's a 40-byte record, one inside a context a
  * 56-byte one with the thread and the migration target. */
 static __always_inline int page_free_event(__u64 page, __u32 order)
@@ -649,7 +677,7 @@ static __always_inline int page_free_event(__u64 page, __u32 order)
 		return store_args(page, order | MMT_EV_PAGE_FREE);
 	if (skip_task(1, &tgid))
 		return KEEP;
-	cause = cur_cause(&tid, &dst, order & 0xff);
+	cause = migrating_cause(page, cur_cause(&tid, &dst, order & 0xff));
 	if (!cause)
 		return emit(MMT_EV_PAGE_FREE | MMTR_KIND_PAGEPTR, page,
 			    order & 0xff, tgid);
