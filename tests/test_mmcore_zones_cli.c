@@ -14,20 +14,28 @@
 
 static const char *bin;
 
-static void test_trace_header(void **state)
+/* A small synthetic trace (mmt_synth_header: one node, 2 cpus) at
+ * tu_path(name). */
+static const char *write_trace(const char *name)
 {
 	struct mmt_header h;
 	struct mmt_event ev[10];
-	const char *p = tu_path("zones.mmt");
+	const char *p = tu_path(name);
 
-	(void)state;
-	if (!bin)
-		skip();
 	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
 	struct mmt_synth_loop o = { .seed = 1 };
 	size_t n = mmt_synth_fault_loop(&h, &o, ev, 10);
 	assert_int_equal(tu_write(p, &h, ev, n, 0), 0);
 	mmt_header_free(&h);
+	return p;
+}
+
+static void test_trace_header(void **state)
+{
+	(void)state;
+	if (!bin)
+		skip();
+	const char *p = write_trace("zones.mmt");
 	/* the synthetic header's watermarks and protection are computed as
 	 * the kernel does; its pcp numbers are made up, so only those may
 	 * differ (rc 4 names them) */
@@ -54,18 +62,11 @@ static void test_topology_as_replay(void **state)
 	static const char *bad[] = { "0", "65", "8Q", "2x",
 				     "2 nodes x 1 KiB, 1 cpus" };
 	static char zerr[4096];
-	struct mmt_header h;
-	struct mmt_event ev[10];
-	const char *p = tu_path("zones-topo.mmt");
 
 	(void)state;
 	if (!bin)
 		skip();
-	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
-	struct mmt_synth_loop o = { .seed = 1 };
-	size_t n = mmt_synth_fault_loop(&h, &o, ev, 10);
-	assert_int_equal(tu_write(p, &h, ev, n, 0), 0);
-	mmt_header_free(&h);
+	const char *p = write_trace("zones-topo.mmt");
 	/* a split of the trace's one-node host: node 1 appears */
 	assert_int_equal(cli_run(1, "%s zones --topology 2 %s", bin, p), 0);
 	assert_non_null(strstr(cli_out, "\n1    "));
