@@ -168,6 +168,12 @@ void mmc_destroy(struct mmc *m);
 enum mmc_page_class { MMC_PC_HOLE, MMC_PC_FREE, MMC_PC_RESERVED,
 		      MMC_PC_SLAB, MMC_PC_ANON, MMC_PC_FILE, MMC_PC_KERNEL };
 int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt);
+/* A free page the kernel held on cpu's per-cpu list: free, but on the
+ * model's pcp list of its pageblock's type (out of the zone's free count
+ * the watermarks see, as NR_FREE_PAGES leaves pcp pages out); the list's
+ * pcp->high rises to hold it, up to high_max.  A page of an isolated
+ * pageblock goes to the buddy.  0 or -1. */
+int mmc_seed_pcp(struct mmc *m, uint64_t pfn, int cpu);
 int mmc_seed_class(struct mmc *m, uint64_t pfn, uint64_t nr, int cls);
 int mmc_set_pageblock_mt(struct mmc *m, uint64_t pfn, int mt);
 /* [pfn, +2^order), order >= pageblock order, allocated KERNEL pages, is

@@ -517,6 +517,11 @@ void release_isolated_pages(struct mmc *m, uint64_t pfn, unsigned order);
  * m->reclaim_fn, clears LRU bits and frees to the buddy.  The caller has
  * already taken it off its LRU lists. */
 void reclaim_free_pages(struct mmc *m, uint64_t pfn, unsigned order);
+/* The same up to the free: the range stays class PC_ISOLATED (off the
+ * LRU, out of the page cache, not yet free: the kernel's folios between
+ * __remove_mapping() and free_unref_folios()) until
+ * release_isolated_pages(). */
+void reclaim_isolate_pages(struct mmc *m, uint64_t pfn, unsigned order);
 
 /* --- pcp.c --- */
 int pcp_init(struct mmc *m, struct mmc_zone *z);
@@ -539,6 +544,10 @@ void zone_pcp_update(struct mmc *m, struct mmc_zone *z);
 void decay_all_pcp_high(struct mmc *m);
 /* Take the pcp block headed at idx off its list (mirror mode). */
 int pcp_take_block(struct mmc *m, struct mmc_zone *z, uint32_t idx);
+/* Seeding: the free order-0 page at idx (class FREE, on no list) goes on
+ * cpu's pcp list for mt, pcp->high rising to the count (<= high_max). */
+void pcp_seed_page(struct mmc *m, struct mmc_zone *z, int cpu, uint32_t idx,
+		   int mt);
 
 /* --- watermark.c --- */
 void setup_per_zone_wmarks(struct mmc *m);

@@ -28,8 +28,12 @@
  * kswapd's clock is behind now.  So the workload's allocations go on while
  * kswapd works, as on a real host, and the number of kswapd runs follows
  * how fast the workload consumes memory against how fast kswapd frees it.
- * A round's pages are freed at its start (a round is at most a few
- * milliseconds of simulated time at the default costs).
+ * A round's folios leave the LRU at its start but reach the free lists
+ * when kswapd's clock gets to them (shrink_folio_list() frees each batch
+ * as it finishes it): the round's start plus its scan and free work up
+ * to that folio.  So between ticks the workload sees kswapd's progress,
+ * not its whole round at once, and can still drive the zones down to
+ * the min mark while kswapd works, as on the host.
  *
  * Left out: writeback throttling (reclaim_throttle), pfmemalloc_wait,
  * the cache_trim_mode restart of balance_pgdat (no_cache_trim_mode),
@@ -61,6 +65,16 @@ struct kswapd {
 	uint64_t zone_boosts[MMC_NR_ZONE_TYPES];
 	bool boosted;
 	bool charged_run;		/* reclaim_run_ns counted */
+	/* reclaimed folios not yet freed, oldest first (due times never
+	 * decrease: kswapd's clock only moves forward): [head, len) */
+	struct reclaim_inflight *inflight;
+	uint32_t head, len, cap;
+};
+
+struct reclaim_inflight {
+	uint64_t due_ns;
+	uint64_t pfn;
+	unsigned order;
 };
 
 void mmc_bg_costs_defaults(struct mmc_bg_costs *c)
@@ -101,6 +115,10 @@ int kswapd_init(struct mmc *m)
 
 void kswapd_destroy(struct mmc *m)
 {
+	struct kswapd *k = m->kswapd;
+
+	for (uint32_t n = 0; k && n < m->nr_nodes; n++)
+		free(k[n].inflight);
 	free(m->kswapd);
 	m->kswapd = NULL;
 }
@@ -108,6 +126,53 @@ void kswapd_destroy(struct mmc *m)
 static struct kswapd *node_kswapd(struct mmc *m, int nid)
 {
 	return &((struct kswapd *)m->kswapd)[nid];
+}
+
+/* Room for one more in-flight folio: reuse the freed front, else grow. */
+static bool inflight_room(struct kswapd *k)
+{
+	if (k->len < k->cap)
+		return true;
+	if (k->head >= k->cap / 2 && k->head) {
+		memmove(k->inflight, k->inflight + k->head,
+			(k->len - k->head) * sizeof(*k->inflight));
+		k->len -= k->head;
+		k->head = 0;
+		return true;
+	}
+	uint32_t cap = k->cap ? k->cap * 2 : 256;
+	struct reclaim_inflight *e = cap > k->cap ?
+		realloc(k->inflight, cap * sizeof(*e)) : NULL;
+
+	if (!e)
+		return false;
+	k->inflight = e;
+	k->cap = cap;
+	return true;
+}
+
+void kswapd_defer_free(struct mmc *m, int nid, uint64_t pfn, unsigned order,
+		       uint64_t due_ns)
+{
+	struct kswapd *k = node_kswapd(m, nid);
+
+	if (!inflight_room(k)) {
+		release_isolated_pages(m, pfn, order);
+		return;
+	}
+	k->inflight[k->len++] = (struct reclaim_inflight){ due_ns, pfn, order };
+}
+
+/* free_unref_folios() of the folios kswapd has got to by upto_ns. */
+static void inflight_release(struct mmc *m, struct kswapd *k, uint64_t upto_ns)
+{
+	while (k->head < k->len && k->inflight[k->head].due_ns <= upto_ns) {
+		const struct reclaim_inflight *e = &k->inflight[k->head++];
+
+		release_isolated_pages(m, e->pfn, e->order);
+	}
+	if (k->head == k->len)
+		k->head = k->len = 0;
 }
 
 /* pgdat_balanced(): any eligible zone meets its high mark (boost
@@ -178,6 +243,7 @@ static void balance_pgdat_begin(struct mmc *m, struct mmc_node *n,
 	k->sc.may_unmap = true;
 	k->sc.kswapd = true;
 	k->sc.priority = DEF_PRIORITY;
+	k->sc.defer_free = true;
 	k->nr_boost_reclaim = 0;
 	for (int i = 0; i < MMC_NR_ZONE_TYPES; i++) {
 		struct mmc_zone *z = &n->zones[i];
@@ -256,6 +322,18 @@ static void kswapd_after_balance(struct mmc *m, struct mmc_node *n,
 	kswapd_try_to_sleep(m, n, k);
 }
 
+/* balance_pgdat() returns once its last round is done: kswapd's clock
+ * at the round's end, every folio it reclaimed freed, then the sleep
+ * checks.  The round's time is already on the clock: returns 0. */
+static uint64_t balance_pgdat_end_after(struct mmc *m, struct mmc_node *n,
+					struct kswapd *k, uint64_t cost)
+{
+	k->clock += cost;
+	inflight_release(m, k, k->clock);
+	balance_pgdat_end(m, n, k);
+	return 0;
+}
+
 /* One round of balance_pgdat()'s priority loop; returns the simulated
  * time it took.  Ends the call (balance_pgdat_end) when the node is
  * balanced, the priority ran out, or boost reclaim made no progress. */
@@ -287,18 +365,20 @@ static uint64_t balance_pgdat_round(struct mmc *m, struct mmc_node *n,
 	if (sc->priority < DEF_PRIORITY - 2)
 		sc->may_writepage = true;
 	sc->nr_scanned = 0;
-	if (kswapd_shrink_node(m, n, sc))
-		raise_priority = false;
-	uint64_t got = sc->nr_reclaimed - before;
-	n->vm.kswapd_reclaimed += got;
-	uint64_t cost = m->bg.reclaim_round_ns +
-			sc->nr_scanned * m->bg.reclaim_scan_ns +
-			got * m->bg.reclaim_page_ns;
+	uint64_t cost = m->bg.reclaim_round_ns;
 
 	if (sc->priority == DEF_PRIORITY && !k->charged_run) {
 		cost += m->bg.reclaim_run_ns;	/* the call's own cost */
 		k->charged_run = true;
 	}
+	/* the round's fixed costs first, then its work (scan and free) */
+	sc->free_at_ns = k->clock + cost;
+	sc->work_ns = 0;
+	if (kswapd_shrink_node(m, n, sc))
+		raise_priority = false;
+	uint64_t got = sc->nr_reclaimed - before;
+	n->vm.kswapd_reclaimed += got;
+	cost += sc->work_ns;
 
 	k->nr_boost_reclaim -= got < k->nr_boost_reclaim ? got
 							 : k->nr_boost_reclaim;
@@ -306,15 +386,14 @@ static uint64_t balance_pgdat_round(struct mmc *m, struct mmc_node *n,
 		/* no progress for a boost: stop (the loop's break) */
 		if (!sc->nr_reclaimed)
 			n->kswapd_failures++;
-		balance_pgdat_end(m, n, k);
-		return cost;
+		return balance_pgdat_end_after(m, n, k, cost);
 	}
 	if (raise_priority || !got)
 		sc->priority--;
 	if (sc->priority < 1) {
 		if (!sc->nr_reclaimed)
 			n->kswapd_failures++;
-		balance_pgdat_end(m, n, k);
+		return balance_pgdat_end_after(m, n, k, cost);
 	}
 	return cost;
 }
@@ -405,7 +484,10 @@ void kswapd_tick(struct mmc *m, uint64_t now_ns)
 			}
 			if (k->state != KSWAPD_BALANCING || k->clock >= now_ns)
 				break;
+			/* the round starts seeing what earlier ones freed */
+			inflight_release(m, k, k->clock);
 			k->clock += balance_pgdat_round(m, n, k);
 		}
+		inflight_release(m, k, now_ns);
 	}
 }

@@ -364,6 +364,30 @@ int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt)
 	return 0;
 }
 
+int mmc_seed_pcp(struct mmc *m, uint64_t pfn, int cpu)
+{
+	struct mmc_zone *z = range_zone(m, pfn, 1);
+
+	if (!z || cpu < 0 || (uint32_t)cpu >= m->nr_cpus)
+		return -1;
+	uint32_t idx = pfn_to_idx(z, pfn);
+	int mt = get_pageblock_migratetype(z, idx);
+
+	if (mt == MIGRATE_ISOLATE)
+		return mmc_seed_free(m, pfn, 0, mt);
+	if (!seedable(z->page[idx]))
+		return -1;
+	if (z->page[idx] & PG_LRU)
+		lru_del(m, pfn, 0);
+	z->managed += page_class(z->page[idx]) == MMC_PC_RESERVED;
+	set_page_class(m, z, idx, 1, MMC_PC_FREE);
+	z->page[idx] = MMC_PC_FREE << PG_CLASS_SHIFT;
+	/* free_unref_page(): highatomic pages go on the movable list */
+	pcp_seed_page(m, z, cpu, idx, mt >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE
+							    : mt);
+	return 0;
+}
+
 int mmc_seed_class(struct mmc *m, uint64_t pfn, uint64_t nr, int cls)
 {
 	if (cls != MMC_PC_SLAB && cls != MMC_PC_ANON && cls != MMC_PC_FILE &&

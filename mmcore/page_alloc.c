@@ -852,17 +852,36 @@ int migrate_page_range(struct mmc *m, uint64_t from, uint64_t to,
 	return 0;
 }
 
-void reclaim_free_pages(struct mmc *m, uint64_t pfn, unsigned order)
+/* The part of reclaim_free_pages() before the free. */
+static struct mmc_zone *reclaim_unmap_pages(struct mmc *m, uint64_t pfn,
+					    unsigned order)
 {
 	struct mmc_zone *z = pfn_to_zone(m, pfn);
 
 	if (!z)
-		return;
+		return NULL;
 	uint32_t idx = pfn_to_idx(z, pfn);
 
 	for (uint32_t i = 0; i < (1u << order); i++)
 		z->page[idx + i] &= (pgstate_t)~PG_LRU_BITS;
 	if (m->reclaim_fn)
 		m->reclaim_fn(m->reclaim_ctx, pfn, order);
-	free_one_page(m, z, idx, order);
+	return z;
+}
+
+void reclaim_free_pages(struct mmc *m, uint64_t pfn, unsigned order)
+{
+	struct mmc_zone *z = reclaim_unmap_pages(m, pfn, order);
+
+	if (z)
+		free_one_page(m, z, pfn_to_idx(z, pfn), order);
+}
+
+void reclaim_isolate_pages(struct mmc *m, uint64_t pfn, unsigned order)
+{
+	struct mmc_zone *z = reclaim_unmap_pages(m, pfn, order);
+
+	if (z)
+		set_page_class(m, z, pfn_to_idx(z, pfn), 1u << order,
+			       PC_ISOLATED);
 }

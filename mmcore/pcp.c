@@ -488,6 +488,25 @@ int pcp_take_block(struct mmc *m, struct mmc_zone *z, uint32_t idx)
 	return -1;
 }
 
+void pcp_seed_page(struct mmc *m, struct mmc_zone *z, int cpu, uint32_t idx,
+		   int mt)
+{
+	struct per_cpu_pages *pcp = &z->pcp[cpu];
+
+	if (pcp_push_top(&pcp->lists[order_to_pindex(mt, 0)], idx)) {
+		__free_one_page(m, z, idx, 0, get_pageblock_migratetype(z, idx));
+		return;
+	}
+	set_pcp_head(z, idx, 0, mt);
+	pcp->count++;
+	z->nr_free_pcp++;
+	/* the kernel drains a list above its high mark: it was at least
+	 * this high when the snapshot saw the pages */
+	if (pcp->high < pcp->count)
+		pcp->high = pcp->count < pcp->high_max ? pcp->count
+						       : pcp->high_max;
+}
+
 void mmc_drain_all(struct mmc *m)
 {
 	drain_all_pages(m, NULL);

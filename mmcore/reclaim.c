@@ -1069,8 +1069,10 @@ static enum folio_verdict shrink_folio(struct mmc *m, struct lruvec *lv,
 	return FOLIO_RECLAIM;
 }
 
+/* due_ns: when a kswapd round frees it (sc->defer_free), else unused */
 static void reclaim_folio(struct mmc *m, struct lruvec *lv, enum lru_list l,
-			  const struct folio_ref *f)
+			  const struct folio_ref *f,
+			  const struct scan_control *sc, uint64_t due_ns)
 {
 	uint32_t nr = 1u << f->order;
 
@@ -1085,7 +1087,12 @@ static void reclaim_folio(struct mmc *m, struct lruvec *lv, enum lru_list l,
 		f->z->page[f->idx + i] &= (pgstate_t)~PG_LRU_BITS;
 	if (f->order)
 		f->z->page[f->idx] &= (pgstate_t)~PG_HEAD;
-	reclaim_free_pages(m, f->pfn, f->order);
+	if (!sc->defer_free) {
+		reclaim_free_pages(m, f->pfn, f->order);
+		return;
+	}
+	reclaim_isolate_pages(m, f->pfn, f->order);
+	kswapd_defer_free(m, f->z->node, f->pfn, f->order, due_ns);
 }
 
 /* isolate_lru_folios() filters.  Folios of zones above reclaim_idx are
@@ -1170,6 +1177,7 @@ static uint64_t shrink_inactive_list(struct mmc *m, struct lruvec *lv,
 
 	uint64_t activated = 0;
 	bool file = is_file_lru(l);
+	uint64_t scan_ns = m->bg.reclaim_scan_ns, page_ns = m->bg.reclaim_page_ns;
 
 	while (isolate_next(m, lv, l, nr_to_scan, sc, &is, &f)) {
 		bool pageout = false;
@@ -1179,8 +1187,11 @@ static uint64_t shrink_inactive_list(struct mmc *m, struct lruvec *lv,
 			nr_pageout += 1u << f.order;
 		f.z->page[f.idx] &= (pgstate_t)~PG_REFERENCED;
 		if (v == FOLIO_RECLAIM) {
-			reclaim_folio(m, lv, l, &f);
 			reclaimed += 1u << f.order;
+			/* kswapd's time when shrink_folio_list() frees it */
+			reclaim_folio(m, lv, l, &f, sc, sc->free_at_ns +
+				      sc->work_ns + is.total * scan_ns +
+				      reclaimed * page_ns);
 		} else if (v == FOLIO_ACTIVATE) {
 			uint32_t nr = 1u << f.order;
 			update_lru_size(lv, f.z, l, -(uint64_t)nr);
@@ -1193,6 +1204,7 @@ static uint64_t shrink_inactive_list(struct mmc *m, struct lruvec *lv,
 		}
 	}
 	sc->nr_scanned += is.total;
+	sc->work_ns += is.total * scan_ns + reclaimed * page_ns;
 	/* shrink_inactive_list()'s counters: reclaimer_offset() tells
 	 * kswapd from the allocating task (direct and node reclaim) */
 	count_vm_events(m, sc->kswapd ? MMC_PGSCAN_KSWAPD : MMC_PGSCAN_DIRECT,

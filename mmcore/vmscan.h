@@ -27,6 +27,11 @@ struct scan_control {
 	unsigned may_deactivate;
 	bool cache_trim_mode, file_is_tiny;
 	uint64_t nr_scanned, nr_reclaimed;
+	/* kswapd: its folios are freed as its round gets to them, not at
+	 * once (free_at_ns: the round's start; work_ns: its scan and free
+	 * work so far, at struct mmc_bg_costs rates) */
+	bool defer_free;
+	uint64_t free_at_ns, work_ns;
 };
 
 /* shrink_node(): one pass over the node's LRU lists at sc->priority;
@@ -36,5 +41,10 @@ void shrink_node(struct mmc *m, int nid, struct scan_control *sc);
 /* kswapd_age_node(): deactivate a batch of active anon folios when the
  * inactive anon list is low (only with swap). */
 void kswapd_age_node(struct mmc *m, int nid, struct scan_control *sc);
+/* kswapd reclaimed [pfn, +2^order) (already off the LRU, class
+ * PC_ISOLATED): free it to the buddy once kswapd's clock reaches due_ns.
+ * Frees at once when the queue cannot grow. */
+void kswapd_defer_free(struct mmc *m, int nid, uint64_t pfn, unsigned order,
+		       uint64_t due_ns);
 
 #endif

@@ -567,16 +567,51 @@ static uint64_t seed_hugetlb(struct rp_run *r, const struct mmt_snapshot *s)
 	return got;
 }
 
+/* The next cpu of node nid after *cpu (round robin), or -1 if the node
+ * has none. */
+static int next_node_cpu(const struct mmc_topology *t, int nid, int *cpu)
+{
+	for (uint32_t i = 0; i < t->nr_cpus; i++) {
+		*cpu = (int)(((uint32_t)*cpu + 1) % t->nr_cpus);
+		if (t->cpu_node[*cpu] == nid)
+			return *cpu;
+	}
+	return -1;
+}
+
+/* Policy mode: a page the kernel held on a pcp list goes on a pcp list of
+ * the model, the node's cpus in turn (the snapshot does not say whose):
+ * free, but not in the free count the watermarks see, as in the kernel
+ * (NR_FREE_PAGES leaves pcp pages out; they were 7-17% of the free pages
+ * at the start of make validate's runs). */
+static int seed_pcp_page(struct rp_run *r, uint64_t pfn, int *cpu)
+{
+	int nid = -1;
+
+	for (uint32_t n = 0; n < r->topo.nr_nodes && nid < 0; n++)
+		for (uint32_t i = 0; i < r->topo.nodes[n].nr_zones; i++) {
+			const struct mmc_zone_spec *z = &r->topo.nodes[n].zones[i];
+
+			if (pfn >= z->start_pfn && pfn < z->start_pfn + z->spanned)
+				nid = (int)n;
+		}
+	if (nid < 0 || next_node_cpu(&r->topo, nid, cpu) < 0)
+		return mmc_seed_free(r->m, pfn, 0, -1);
+	return mmc_seed_pcp(r->m, pfn, *cpu);
+}
+
 /* Start state from the start snapshot: pageblock migratetypes first (so
  * seeded blocks go to their lists), then the free blocks, then the page
  * classes of allocated pages.  Pages the kernel held on pcp lists are free
- * in policy mode; in mirror mode they stay allocated and are remembered as
- * the kernel's pcp pages (they look allocated in kpageflags too). */
+ * on the model's pcp lists in policy mode; in mirror mode they stay
+ * allocated and are remembered as the kernel's pcp pages (they look
+ * allocated in kpageflags too). */
 int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
 {
 	uint64_t bad = 0;
 	unsigned pbo = r->h->pageblock_order ? r->h->pageblock_order :
 					       MMC_PAGEBLOCK_ORDER;
+	int cpu = -1;
 
 	seed_layout(r);
 	for (uint64_t i = 0; i < s->nr_pageblocks; i++) {
@@ -631,7 +666,7 @@ int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
 			for (uint64_t p = zs; p < ze; p++) {
 				if (r->o->mode == MMT_REPLAY_MIRROR)
 					rp_map_put(&r->kpcp, p, 0);
-				else if (mmc_seed_free(r->m, p, 0, -1) < 0)
+				else if (seed_pcp_page(r, p, &cpu) < 0)
 					bad++;
 			}
 		}

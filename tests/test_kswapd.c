@@ -5,7 +5,8 @@
  * workload goes on meanwhile; the HZ/10 nap and the wake-ups that end it
  * early (kswapd_low_wmark_hit_quickly) or find the node unbalanced
  * (kswapd_high_wmark_hit_quickly); pageoutrun per balance_pgdat() call;
- * the per-order goal that falls back to order 0; a hopeless node.
+ * the per-order goal that falls back to order 0; a hopeless node; a
+ * round's folios freed as the round goes.
  */
 #include "reclaim_testlib.h"
 
@@ -91,6 +92,49 @@ static void run_takes_time_then_naps(void **state)
 	assert_int_equal(ev(m, MMC_PAGEOUTRUN), 1);
 	assert_int_equal(ev(m, MMC_KSWAPD_LOW_WMARK_HIT_QUICKLY), 0);
 	assert_int_equal(ev(m, MMC_KSWAPD_HIGH_WMARK_HIT_QUICKLY), 0);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+/* A round's folios reach the free lists as kswapd gets to them
+ * (shrink_folio_list() frees each batch when it finishes it), not all at
+ * the round's start: with 1 us a round and 10 us a page freed, a tick
+ * 36 us into the first round sees 3 pages freed while the round has
+ * taken more off the LRU (counted in pgsteal_kswapd, class isolated
+ * meanwhile); once kswapd is done every page is free. */
+static void round_frees_as_it_goes(void **state)
+{
+	struct mmc_bg_costs c = { .reclaim_scan_ns = 0,
+				  .reclaim_page_ns = 10000,
+				  .reclaim_round_ns = 1000,
+				  .reclaim_run_ns = 0 };
+	(void)state;
+
+	struct mmc *m = one_node();
+	struct mmc_zone *z = tl_zone(m, 0);
+	const uint64_t t0 = 1000 * MS;
+
+	assert_int_equal(mmc_set_bg_costs(m, &c), 0);
+	mmc_tick(m, t0);
+	fill_to(m, low_wmark_pages(z) - 10);
+	mmc_drain_all(m);
+	uint64_t free0 = z->nr_free;
+
+	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL);
+	mmc_tick(m, t0 + 36000);
+	uint64_t stolen = ev(m, MMC_PGSTEAL_KSWAPD);
+
+	assert_int_equal(z->nr_free - free0, 3);
+	assert_true(stolen > 3);
+	assert_int_equal(m->nodes[0].nr_class[PC_ISOLATED], stolen - 3);
+	tl_check(m);
+	/* done and napping: nothing left in flight, the node balanced */
+	mmc_tick(m, t0 + 60 * MS);
+	assert_false(m->nodes[0].kswapd_awake);
+	assert_int_equal(m->nodes[0].nr_class[PC_ISOLATED], 0);
+	assert_int_equal(z->nr_free - free0, ev(m, MMC_PGSTEAL_KSWAPD));
+	assert_true(zone_watermark_ok(z, 0, high_wmark_pages(z),
+				      MMC_ZONE_NORMAL, 0));
 	tl_check(m);
 	mmc_destroy(m);
 }
@@ -198,6 +242,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(run_takes_time_then_naps),
+		cmocka_unit_test(round_frees_as_it_goes),
 		cmocka_unit_test(wake_during_nap),
 		cmocka_unit_test(hopeless_node),
 		cmocka_unit_test(high_order_falls_back_to_order0),

@@ -1017,6 +1017,53 @@ static void test_seed_relabel_and_hotadd(void **state)
 	mmc_destroy(m);
 }
 
+/* Pages the kernel held on pcp lists are seeded onto the model's pcp
+ * lists: free, but not in the free count the watermarks see (the
+ * kernel's NR_FREE_PAGES leaves them out); an order-0 allocation on that
+ * cpu takes one without touching the buddy; pcp->high rises to hold
+ * them; a page of an isolated pageblock goes to the buddy. */
+static void test_seed_pcp(void **state)
+{
+	struct mmc *m = one_zone(65536, 2, 4096, 0);
+	struct mmc_zone *z = zone0(m);
+	struct mmc_result res;
+
+	(void)state;
+	/* 8192 pages in the buddy, well above the marks (min 1024) */
+	for (uint64_t b = 0; b < 8; b++)
+		assert_int_equal(mmc_seed_free(m, NPFN0 + 24576 + (b << 10), 10,
+					       MIGRATE_MOVABLE), 0);
+	for (uint64_t b = 8192; b < 16384; b += 512)
+		assert_int_equal(mmc_set_pageblock_mt(m, NPFN0 + b,
+						      MIGRATE_MOVABLE), 0);
+	uint64_t buddy = z->nr_free, high0 = z->pcp[1].high;
+
+	for (uint64_t i = 0; i < high0 + 10; i++)
+		assert_int_equal(mmc_seed_pcp(m, NPFN0 + 8192 + i, 1), 0);
+	assert_int_equal(z->nr_free, buddy);
+	assert_int_equal(z->nr_free_pcp, high0 + 10);
+	assert_int_equal(z->pcp[1].count, high0 + 10);
+	assert_int_equal(z->pcp[1].high, high0 + 10);
+	assert_int_equal(z->pcp[0].count, 0);
+	assert_int_equal(m->nodes[0].nr_class[MMC_PC_FREE], buddy + high0 + 10);
+	assert_null(mmc_check(m));
+	/* a movable order-0 allocation on cpu 1: a seeded page, pcp hit */
+	assert_int_equal(mmc_alloc(m, 0, MMC_GFP_USER | MMC___GFP_MOVABLE, 1,
+				   &res), 0);
+	assert_true(res.pfn >= NPFN0 + 8192 && res.pfn < NPFN0 + 8192 + high0 + 10);
+	assert_true(res.path & MMC_PATH_PCP_HIT);
+	assert_int_equal(z->nr_free, buddy);
+	/* isolated pageblock: to the buddy; bad pfn or cpu: refused */
+	assert_int_equal(mmc_set_pageblock_mt(m, NPFN0 + 16384, MIGRATE_ISOLATE), 0);
+	assert_int_equal(mmc_seed_pcp(m, NPFN0 + 16384, 0), 0);
+	assert_int_equal(z->nr_free, buddy + 1);
+	assert_int_equal(mmc_seed_pcp(m, NPFN0 + 65536, 0), -1);
+	assert_int_equal(mmc_seed_pcp(m, NPFN0 + 20000, 2), -1);
+	assert_int_equal(mmc_seed_pcp(m, NPFN0 + 8193, 0), -1);	/* on a list */
+	assert_null(mmc_check(m));
+	mmc_destroy(m);
+}
+
 static void test_bad_calls(void **state)
 {
 	struct mmc *m = one_zone(4096, 1, 0, 0);
@@ -1070,6 +1117,7 @@ int main(void)
 		cmocka_unit_test(test_checker_catches_corruption),
 		cmocka_unit_test(test_alloc_at_pcp),
 		cmocka_unit_test(test_seed_relabel_and_hotadd),
+		cmocka_unit_test(test_seed_pcp),
 		cmocka_unit_test(test_bad_calls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -223,15 +223,27 @@ static void own(struct owner *o, uint64_t pfn, unsigned order, int32_t v)
 		o->who[pfn - o->base + i] = v;
 }
 
+/* Point the pages of [pfn, +2^order) owned by `from` at `to`: a dead
+ * entry's pages may belong to a newer allocation by now, which keeps
+ * them. */
+static void reown(struct owner *o, uint64_t pfn, unsigned order, int32_t from,
+		  int32_t to)
+{
+	for (uint64_t i = 0; i < (1ull << order); i++)
+		if (o->who[pfn - o->base + i] == from)
+			o->who[pfn - o->base + i] = to;
+}
+
 static void drop_entry(struct owner *o, uint32_t i)
 {
 	uint32_t last = --*o->nlive;
 
-	own(o, o->live[i].pfn, o->live[i].order, 0);
+	reown(o, o->live[i].pfn, o->live[i].order, (int32_t)i + 1, 0);
 	if (i != last) {
 		o->live[i] = o->live[last];
 		o->dead[i] = o->dead[last];
-		own(o, o->live[i].pfn, o->live[i].order, (int32_t)i + 1);
+		reown(o, o->live[i].pfn, o->live[i].order, (int32_t)last + 1,
+		      (int32_t)i + 1);
 	}
 }
 
