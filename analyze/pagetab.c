@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Live pages by pfn: chunks by pfn within a budget, then a hash
  * (pagetab.h). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -26,7 +27,8 @@ void pt_free(struct pagetab *t)
 		munmap(t->region[i], REGION_BYTES);
 	free(t->region);
 	free(t->dir);
-	free(t->live);
+	free(t->live_mem);
+	free(t->have);
 	free(t->spill.slot);
 	pt_init(t, 0);
 }
@@ -157,31 +159,44 @@ static uint64_t *carve(struct pagetab *t)
 }
 
 /* The directory doubled until it holds index c, when the budget
- * allows: 0 or -1. */
+ * allows: 0 or -1.  Its arrays come zeroed from calloc: the pages of a
+ * large one are mapped zero and cost nothing until a pfn of theirs goes
+ * live (one pfn far up had stat clear megabytes of directory, most of
+ * `mmtrace stat`'s time on a small hostile file). */
 static int grow_dir(struct pagetab *t, uint64_t c)
 {
-	uint64_t n = t->ndir ? t->ndir : 64, **d;
+	uint64_t n = t->ndir ? t->ndir : 64, **d, *h;
 	struct pt_live *l;
+	void *lm;
 
 	while (n <= c && n < (UINT64_MAX >> 8))
 		n *= 2;
-	if (n <= c || (n - t->ndir) * DIR_BYTES > t->budget - t->mem)
+	if (n <= c || (n - t->ndir) * (DIR_BYTES + 1) > t->budget - t->mem)
 		return -1;
-	d = realloc(t->dir, n * sizeof(*d));
-	if (!d)
+	d = calloc(n, sizeof(*d));
+	h = calloc(n / 64, sizeof(*h));			/* n: 64 << k */
+	lm = calloc(n + 1, sizeof(*l));	/* a line each, aligned below */
+	if (!d || !h || !lm) {
+		free(d);
+		free(h);
+		free(lm);
 		return -1;
-	t->dir = d;
-	/* a line each: aligned_alloc, as realloc keeps no alignment */
-	l = aligned_alloc(sizeof(*l), n * sizeof(*l));
-	if (!l)
-		return -1;
-	if (t->ndir)
+	}
+	l = (struct pt_live *)(((uintptr_t)lm + sizeof(*l) - 1) &
+			       ~(uintptr_t)(sizeof(*l) - 1));
+	if (t->ndir) {
+		memcpy(d, t->dir, t->ndir * sizeof(*d));
+		memcpy(h, t->have, t->ndir / 64 * sizeof(*h));
 		memcpy(l, t->live, t->ndir * sizeof(*l));
-	memset(l + t->ndir, 0, (n - t->ndir) * sizeof(*l));
-	memset(d + t->ndir, 0, (n - t->ndir) * sizeof(*d));
-	free(t->live);
+	}
+	free(t->dir);
+	free(t->have);
+	free(t->live_mem);
+	t->dir = d;
+	t->have = h;
 	t->live = l;
-	t->mem += (n - t->ndir) * DIR_BYTES;
+	t->live_mem = lm;
+	t->mem += (n - t->ndir) * DIR_BYTES + (n - t->ndir) / 8;
 	t->ndir = n;
 	return 0;
 }
@@ -199,6 +214,7 @@ static uint64_t *chunk_for(struct pagetab *t, uint64_t c)
 		t->full = 1;
 		return NULL;
 	}
+	t->have[c / 64] |= 1ull << (c % 64);
 	return t->dir[c];
 }
 
@@ -237,6 +253,11 @@ int pt_next(const struct pagetab *t, uint64_t *i, uint64_t *pfn, uint64_t *val)
 		uint64_t k = (*i)++, c = k >> PT_CHUNK_SHIFT;
 		unsigned b = k & (PT_CHUNK - 1);
 
+		if (!(t->have[c / 64] >> (c % 64) & 1)) {	/* no chunk */
+			c = t->have[c / 64] ? c + 1 : (c | 63) + 1;
+			*i = c << PT_CHUNK_SHIFT;
+			continue;
+		}
 		if (!t->live[c].w[b / 64]) {		/* a word with none */
 			*i = (k | 63) + 1;
 			continue;

@@ -55,6 +55,10 @@ struct pt_spill {
 struct pagetab {
 	uint64_t **dir;			/* [ndir]: values of chunk pfn >> 9 */
 	struct pt_live *live;		/* [ndir]: its live pfns */
+	void *live_mem;			/* live's allocation */
+	uint64_t *have;			/* [ndir / 64]: which chunks exist,
+					 * so pt_next() passes 64 missing
+					 * chunks a word */
 	uint64_t ndir;
 	uint64_t mem, budget;		/* bytes of dir, live, regions; bound */
 	uint8_t **region;		/* [nregion] where chunks are carved */

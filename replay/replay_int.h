@@ -439,6 +439,19 @@ void rp_build_mt_map(struct rp_run *r);
 int rp_mt(const struct rp_run *r, int mt);
 int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
 		      const struct mmt_snapshot *end, char *err, size_t errlen);
+/* --topology SPEC over the source host `native` (a trace's header in
+ * replay, compare and sweep; the trace's or this host's in `zones`): one
+ * rule for every subcommand.  "N" splits a one-node host into N nodes at
+ * distance 20, each with an equal share of the managed (online) memory
+ * and of the cpus (mmc_topology_split; DMA/DMA32 stay on node 0), and
+ * "1" of a one-node host is the host itself (*split = N); anything else
+ * is an mmc_topology_parse() spec (*split = 0).  0 with *t, or 2 (the
+ * exit status of a bad option) with err "--topology SPEC: what". */
+int rp_topology_spec(const char *spec, const struct mmc_topology *native,
+		     struct mmc_topology *t, unsigned *split, char *err,
+		     size_t errlen);
+/* SPEC is "N", a split of the source host (rp_topology_spec). */
+int rp_topology_is_split(const char *spec);
 int rp_snap_class(const struct mmt_snapshot *s, uint64_t pfn);
 int rp_build_policy(struct rp_run *r, char *err, size_t errlen);
 int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors);

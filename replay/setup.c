@@ -242,24 +242,30 @@ static int all_digits(const char *s)
 	return 1;
 }
 
-/* --topology: "N" splits the trace's (one-node) host into N nodes at
- * distance 20, each with an equal share of the managed (online) memory and
- * of the cpus (mmc_topology_split; DMA/DMA32 stay on node 0); anything else is an mmc_topology_parse spec.  The result
- * must hold the trace: as many cpus, enough memory for what was allocated
- * at the start, and in mirror mode every pfn the kernel used. */
-int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
-		      const struct mmt_snapshot *end, char *err, size_t errlen)
+int rp_topology_is_split(const char *spec)
 {
-	const char *spec = r->o->topology;
-	struct mmc_topology native, *t = &r->topo;
-	uint64_t used = 0;
+	return all_digits(spec);
+}
+
+/* mmc_topology_parse() names the spec in its message ("topology 'S':
+ * what"): the what alone, for the one "--topology S: what". */
+static const char *spec_what(const char *spec, const char *msg)
+{
+	size_t n = strlen(spec);
+
+	if (!strncmp(msg, "topology '", 10) && !strncmp(msg + 10, spec, n) &&
+	    !strncmp(msg + 10 + n, "': ", 3))
+		return msg + 13 + n;
+	return msg;
+}
+
+int rp_topology_spec(const char *spec, const struct mmc_topology *native,
+		     struct mmc_topology *t, unsigned *split, char *err,
+		     size_t errlen)
+{
 	char e2[200];
 
-	if (topo_from_header(r, start, end, err, errlen) < 0)
-		return 1;
-	if (!spec || !*spec)
-		return 0;
-	native = *t;
+	*split = 0;
 	if (all_digits(spec)) {
 		unsigned long n = strtoul(spec, NULL, 10);
 
@@ -268,28 +274,62 @@ int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
 				 "1..%d", spec, MMC_MAX_NODES);
 			return 2;
 		}
-		if (n == 1 && native.nr_nodes == 1)
-			return 0;
-		if (native.nr_nodes != 1) {
-			snprintf(err, errlen, "--topology %s: the trace already "
-				 "has %u nodes; a split needs a one-node trace",
-				 spec, native.nr_nodes);
+		*split = (unsigned)n;
+		if (!native) {
+			snprintf(err, errlen, "--topology %s: no host to "
+				 "split", spec);
 			return 2;
 		}
-		if (mmc_topology_split(&native, (uint32_t)n, 20, t, e2,
+		if (n == 1 && native->nr_nodes == 1) {
+			*t = *native;
+			return 0;
+		}
+		if (native->nr_nodes != 1) {
+			snprintf(err, errlen, "--topology %s: the host already "
+				 "has %u nodes; a split needs a one-node host",
+				 spec, native->nr_nodes);
+			return 2;
+		}
+		if (mmc_topology_split(native, (uint32_t)n, 20, t, e2,
 				       sizeof(e2)) < 0) {
 			snprintf(err, errlen, "--topology %s: %s", spec, e2);
 			return 2;
 		}
-		snprintf(r->topo_desc, sizeof(r->topo_desc),
-			 "%lu nodes split from the trace, distance 20", n);
-	} else {
-		if (mmc_topology_parse(spec, t, e2, sizeof(e2)) < 0) {
-			snprintf(err, errlen, "--topology %s: %s", spec, e2);
-			return 2;
-		}
-		snprintf(r->topo_desc, sizeof(r->topo_desc), "%s", spec);
+		return 0;
 	}
+	if (mmc_topology_parse(spec, t, e2, sizeof(e2)) < 0) {
+		snprintf(err, errlen, "--topology %s: %s", spec,
+			 spec_what(spec, e2));
+		return 2;
+	}
+	return 0;
+}
+
+/* --topology over the trace's host (rp_topology_spec).  The result must
+ * hold the trace: as many cpus, enough memory for what was allocated at
+ * the start, and in mirror mode every pfn the kernel used. */
+int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
+		      const struct mmt_snapshot *end, char *err, size_t errlen)
+{
+	const char *spec = r->o->topology;
+	struct mmc_topology native, *t = &r->topo;
+	uint64_t used = 0;
+	unsigned split;
+	int rc;
+
+	if (topo_from_header(r, start, end, err, errlen) < 0)
+		return 1;
+	if (!spec || !*spec)
+		return 0;
+	native = *t;
+	rc = rp_topology_spec(spec, &native, t, &split, err, errlen);
+	if (rc || split == 1)	/* refused, or the trace's own */
+		return rc;
+	if (split)
+		snprintf(r->topo_desc, sizeof(r->topo_desc),
+			 "%u nodes split from the trace, distance 20", split);
+	else
+		snprintf(r->topo_desc, sizeof(r->topo_desc), "%s", spec);
 	if (t->nr_cpus < native.nr_cpus) {
 		snprintf(err, errlen, "--topology %s: %u cpus, but the trace "
 			 "uses %u", spec, t->nr_cpus, native.nr_cpus);

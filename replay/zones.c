@@ -400,8 +400,43 @@ static void apply_sets(struct mmc_policy *p)
 	}
 }
 
-static struct mmc *host_model(const struct mmc_policy *base, struct zi_zone *zones,
-			      int *nz, char *err, size_t errlen)
+/* The model --topology SPEC makes of the source host `native` (NULL:
+ * none, a synthetic host) under policy p, by the rule replay follows
+ * (rp_topology_spec): NULL with *rc 2 for a SPEC the model cannot
+ * build, 1 for a host larger than this machine can model. */
+static struct mmc *spec_model(const char *spec, const struct mmc_topology *native,
+			      const struct mmc_policy *p, char *err,
+			      size_t errlen, int *rc)
+{
+	struct mmc_topology *t = malloc(sizeof(*t));
+	struct mmc *m = NULL;
+	char what[160], e2[200];
+	unsigned split;
+
+	*rc = 1;
+	if (!t) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	snprintf(what, sizeof(what), "--topology %s", spec);
+	*rc = rp_topology_spec(spec, native, t, &split, err, errlen);
+	if (!*rc && rp_model_fits(t, what, err, errlen) < 0)
+		*rc = 1;
+	if (!*rc) {
+		m = mmc_create(t, p, e2, sizeof(e2));
+		if (!m) {
+			snprintf(err, errlen, "--topology %s: model: %s", spec,
+				 e2);
+			*rc = 2;
+		}
+	}
+	free(t);
+	return m;
+}
+
+static struct mmc *host_model(const struct mmc_policy *base, const char *topo,
+			      struct zi_zone *zones, int *nz, char *err,
+			      size_t errlen, int *rc)
 {
 	char *text = zones_read_text("/proc/zoneinfo");
 	struct mmc_topology *t = NULL;
@@ -429,7 +464,8 @@ static struct mmc *host_model(const struct mmc_policy *base, struct zi_zone *zon
 		return NULL;
 	}
 	if (!zoneinfo_topology(zones, *nz, nr_cpus, cpu_node, NULL, 0, t, err, errlen))
-		m = mmc_create(t, &p, err, errlen);
+		m = topo ? spec_model(topo, t, &p, err, errlen, rc) :
+			   mmc_create(t, &p, err, errlen);
 	free(t);
 	return m;
 }
@@ -443,8 +479,8 @@ static struct mmc *host_model(const struct mmc_policy *base, struct zi_zone *zon
  * file cannot be read or holds a host beyond the model's limits, 3 it is
  * not a trace or its header holds values no kernel has. */
 static struct mmc *trace_model(const char *path, const struct mmc_policy *base,
-			       struct zi_zone *out, int *nz, char *err,
-			       size_t errlen, int *rc)
+			       const char *topo, struct zi_zone *out, int *nz,
+			       char *err, size_t errlen, int *rc)
 {
 	struct mmt_reader *r = mmt_reader_open(path, err, errlen);
 	struct zi_zone *zones = NULL;
@@ -520,8 +556,13 @@ static struct mmc *trace_model(const char *path, const struct mmc_policy *base,
 		goto out;
 	}
 	if (zoneinfo_topology(zones, (int)h->nr_zones, h->nr_cpus ? h->nr_cpus : 1,
-			      h->cpu_node, h->node_distance, h->nr_nodes, t, err, errlen) ||
-	    rp_model_fits(t, path, err, errlen))
+			      h->cpu_node, h->node_distance, h->nr_nodes, t, err, errlen))
+		goto out;
+	if (topo) {		/* as replay --topology models the trace */
+		m = spec_model(topo, t, &p, err, errlen, rc);
+		goto out;
+	}
+	if (rp_model_fits(t, path, err, errlen))
 		goto out;
 	m = mmc_create(t, &p, err, errlen);
 out:
@@ -539,7 +580,10 @@ static void usage(FILE *f)
 		"pcp high/batch) in /proc/zoneinfo's terms.\n"
 		"  TRACE              build the model from the trace's header\n"
 		"  (no TRACE)         build it from this host and compare with /proc/zoneinfo\n"
-		"  -t, --topology S   a synthetic host instead, e.g. '2 nodes x 8 GiB, 4 cpus'\n"
+		"  -t, --topology S   as replay takes it: N splits the host (TRACE's, or\n"
+		"                     this one) into N nodes under its sysctls; or a\n"
+		"                     synthetic host, e.g. '2 nodes x 8 GiB, 4 cpus'\n"
+		"                     (under TRACE's sysctls, else the kernel's defaults)\n"
 		"  -s, --set vm.X=V   override a sysctl (repeatable)\n"
 		"  -h, --help         this text\n\n"
 		"Reads only TRACE's header (a damaged event block or snapshot does\n"
@@ -596,7 +640,7 @@ int cmd_zones(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (argc - optind > 1 || (topo && argc - optind == 1)) {
+	if (argc - optind > 1) {
 		usage(stderr);
 		return 2;
 	}
@@ -627,26 +671,15 @@ int cmd_zones(int argc, char **argv)
 		fprintf(stderr, "mmtrace zones: out of memory\n");
 		return 1;
 	}
-	if (topo) {
-		struct mmc_topology *t = malloc(sizeof(*t));
-
-		rc = 2;		/* a --topology that parses or models badly */
-		if (t && !mmc_topology_parse(topo, t, err, sizeof(err)))
-			m = mmc_create(t, &pol, err, sizeof(err));
-		else if (!t)
-			snprintf(err, sizeof(err), "out of memory");
-		if (!t)
-			rc = 1;
-		free(t);
-	} else if (optind < argc) {
-		m = trace_model(argv[optind], &pol, zones, &nz, err, sizeof(err),
-				&rc);
-	} else {
-		m = host_model(&pol, zones, &nz, err, sizeof(err));
-	}
+	if (optind < argc)
+		m = trace_model(argv[optind], &pol, topo, zones, &nz, err,
+				sizeof(err), &rc);
+	else if (topo && !rp_topology_is_split(topo))
+		m = spec_model(topo, NULL, &pol, err, sizeof(err), &rc);
+	else
+		m = host_model(&pol, topo, zones, &nz, err, sizeof(err), &rc);
 	if (!m) {
-		fprintf(stderr, "mmtrace zones: %s%s\n", topo ? "--topology: " : "",
-			err);
+		fprintf(stderr, "mmtrace zones: %s\n", err);
 		free(zones);
 		return rc;
 	}

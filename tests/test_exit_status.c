@@ -64,7 +64,7 @@ static const struct row usage_rows[] = {
 	/* bad values */
 	{ "replay @T -o @O --set vm.nope=1", 2, "unknown sysctl 'vm.nope'" },
 	{ "replay @T -o @O --topology 0", 2, "mmtrace replay: --topology 0: " },
-	{ "zones --topology 0", 2, "mmtrace zones: --topology: " },
+	{ "zones --topology 0", 2, "mmtrace zones: --topology 0: " },
 	{ "compare @T -P a:vm.nope=1 -o @O", 2, "unknown sysctl 'vm.nope'" },
 	{ "dump --start x @T", 2, "mmtrace dump: " },
 	/* an output that exists */

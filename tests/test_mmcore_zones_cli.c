@@ -14,20 +14,28 @@
 
 static const char *bin;
 
-static void test_trace_header(void **state)
+/* A small synthetic trace (mmt_synth_header: one node, 2 cpus) at
+ * tu_path(name). */
+static const char *write_trace(const char *name)
 {
 	struct mmt_header h;
 	struct mmt_event ev[10];
-	const char *p = tu_path("zones.mmt");
+	const char *p = tu_path(name);
 
-	(void)state;
-	if (!bin)
-		skip();
 	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
 	struct mmt_synth_loop o = { .seed = 1 };
 	size_t n = mmt_synth_fault_loop(&h, &o, ev, 10);
 	assert_int_equal(tu_write(p, &h, ev, n, 0), 0);
 	mmt_header_free(&h);
+	return p;
+}
+
+static void test_trace_header(void **state)
+{
+	(void)state;
+	if (!bin)
+		skip();
+	const char *p = write_trace("zones.mmt");
 	/* the synthetic header's watermarks and protection are computed as
 	 * the kernel does; its pcp numbers are made up, so only those may
 	 * differ (rc 4 names them) */
@@ -46,6 +54,40 @@ static void test_trace_header(void **state)
 	assert_null(strstr(cli_out, "model equals"));
 }
 
+/* --topology is one option across subcommands (rp_topology_spec): zones
+ * takes it with a TRACE and splits the trace's host as replay does, and
+ * a spec either refuses exits 2 with the same "--topology SPEC: what". */
+static void test_topology_as_replay(void **state)
+{
+	static const char *bad[] = { "0", "65", "8Q", "2x",
+				     "2 nodes x 1 KiB, 1 cpus" };
+	static char zerr[4096];
+
+	(void)state;
+	if (!bin)
+		skip();
+	const char *p = write_trace("zones-topo.mmt");
+	/* a split of the trace's one-node host: node 1 appears */
+	assert_int_equal(cli_run(1, "%s zones --topology 2 %s", bin, p), 0);
+	assert_non_null(strstr(cli_out, "\n1    "));
+	assert_null(strstr(cli_out, "model equals"));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(cli_run(1, "%s zones --topology '%s' %s", bin,
+					 bad[i], p), 2);
+		const char *z = strstr(cli_out, "mmtrace zones: --topology ");
+		assert_non_null(z);
+		snprintf(zerr, sizeof(zerr), "%s", z + strlen("mmtrace zones: "));
+		assert_int_equal(cli_run(1, "%s replay -q --topology '%s' %s", bin,
+					 bad[i], p), 2);
+		if (!strstr(cli_out, zerr))
+			fail_msg("zones said '%s', replay '%s'", zerr, cli_out);
+		/* without a TRACE: the same words */
+		assert_int_equal(cli_run(1, "%s zones --topology '%s'", bin,
+					 bad[i]), 2);
+		assert_non_null(strstr(cli_out, zerr));
+	}
+}
+
 static void test_topology_and_help(void **state)
 {
 	(void)state;
@@ -60,8 +102,7 @@ static void test_topology_and_help(void **state)
 	assert_int_equal(cli_run(1, "%s zones --set vm.swappiness=500 -t 8G", bin), 2);
 	assert_non_null(strstr(cli_out, "swappiness"));
 	assert_int_equal(cli_run(1, "%s zones -t 8Q", bin), 2);
-	assert_non_null(strstr(cli_out, "mmtrace zones: --topology: "));
-	assert_non_null(strstr(cli_out, "8Q"));
+	assert_non_null(strstr(cli_out, "mmtrace zones: --topology 8Q: bad memory size"));
 	assert_int_equal(cli_run(1, "%s zones /nonexistent/x.mmt", bin), 1);
 	assert_non_null(strstr(cli_out, "/nonexistent/x.mmt"));
 	assert_int_equal(cli_run(1, "%s zones --bogus", bin), 2);
@@ -133,6 +174,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_trace_header),
 		cmocka_unit_test(test_topology_and_help),
+		cmocka_unit_test(test_topology_as_replay),
 		cmocka_unit_test(test_bad_traces),
 		cmocka_unit_test(test_host),
 	};

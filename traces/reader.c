@@ -512,7 +512,11 @@ static uint64_t resync(const struct mmt_reader *r, uint64_t off,
 		       uint64_t limit)
 {
 	enum { CHUNK = 1 << 16 };
-	uint8_t *buf = malloc(CHUNK + MMT_SEC_HDR_LEN);
+	/* no more than the bytes left: a small damaged file was read
+	 * through a 64 KiB buffer for every bad header */
+	size_t cap = off < limit && limit - off < CHUNK + MMT_SEC_HDR_LEN ?
+		     (size_t)(limit - off) : CHUNK + MMT_SEC_HDR_LEN;
+	uint8_t *buf = off + MMT_SEC_HDR_LEN <= limit ? malloc(cap) : NULL;
 	struct mmt_sec_hdr h;
 	uint64_t found = 0;
 
