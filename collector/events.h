@@ -70,6 +70,9 @@ struct mmtr_ev_x {
 #define MMTR_MAX_CPUS	1024
 #define MMTR_BATCH_X	16
 
+/* Programs that have a rescue twin (their index in cpu_state.inside) */
+enum { MMTR_IN_PAGE_FREE, MMTR_IN_KFREE, MMTR_IN_CACHE_FREE, MMTR_NR_TWINS };
+
 struct cpu_state {
 	__u64 ts;
 	__u64 jiffies;
@@ -84,6 +87,10 @@ struct cpu_state {
 	__u64 lost_first;	/* time of the first of them (ktime ns) */
 	__u64 lost_last;	/* and of the last */
 	__u64 lost_seq;		/* sequence number taken at the first */
+	/* a program with a rescue twin runs on this CPU (MMTR_IN_*), and
+	 * the events its twin recorded for it (mmtrace.bpf.c "Rescue") */
+	__u8 inside[MMTR_NR_TWINS];
+	__u64 rescued[MMTR_NR_TWINS];
 	struct mmtr_ev ev[MMTR_BATCH];
 } __attribute__((aligned(64)));
 
@@ -104,6 +111,8 @@ struct mmtr_comm {
  * and turns these into enum mmt_free_cause values. */
 #define MMTR_CAUSE_COMPACT_MIGRATING	0x40	/* in its migrate_pages() */
 #define MMTR_CAUSE_COMPACT_IDLE		0x41	/* outside migrate_pages() */
+/* in its migrate_pages(), a page with contents (PG_uptodate): a source */
+#define MMTR_CAUSE_COMPACT_MIGRATED	0x42
 
 /*
  * Field packing per kind (lo..hi bits of a, b, c, d):

@@ -633,6 +633,34 @@ static __always_inline __u32 cur_cause(__u64 *tid, __u64 *dst, __u32 order)
 	return cause;
 }
 
+/*
+ * Inside compaction's migrate_pages() two kinds of page are freed: the
+ * old copies of migrated pages (sources) and targets compaction_free()
+ * takes back after a failed move.  The loader tells them apart by the
+ * blocks compaction isolated (a target lies in one), but a page moved
+ * into such a block and moved again by the same compaction lies there
+ * too.  A target never had contents: folio_migrate_flags() gives it
+ * PG_uptodate only once the move succeeded, and a page being migrated
+ * away is uptodate (anon from its first fault, page cache once read; a
+ * page under read I/O is locked and not migrated).  So an uptodate page
+ * is a source (MMTR_CAUSE_COMPACT_MIGRATED), whatever block it is in.
+ */
+static __always_inline __u32 migrating_cause(__u64 page, __u32 cause)
+{
+	unsigned long flags = 0;
+
+	if ((cause & 0xff) != MMTR_CAUSE_COMPACT_MIGRATING || !page ||
+	    !bpf_core_enum_value_exists(enum pageflags, PG_uptodate))
+		return cause;
+	/* page->flags: the first word of struct page in every kernel (a
+	 * memdesc_flags_t since 6.18, which CO-RE will not take for an
+	 * unsigned long) */
+	bpf_probe_read_kernel(&flags, sizeof(flags), (void *)page);
+	if (flags & (1ull << bpf_core_enum_value(enum pageflags, PG_uptodate)))
+		return (cause & ~0xffu) | MMTR_CAUSE_COMPACT_MIGRATED;
+	return cause;
+}
+
 /* A page free: the workload's a 40-byte record, one inside a context a
  * 56-byte one with the thread and the migration target. */
 static __always_inline int page_free_event(__u64 page, __u32 order)
@@ -649,7 +677,7 @@ static __always_inline int page_free_event(__u64 page, __u32 order)
 		return store_args(page, order | MMT_EV_PAGE_FREE);
 	if (skip_task(1, &tgid))
 		return KEEP;
-	cause = cur_cause(&tid, &dst, order & 0xff);
+	cause = migrating_cause(page, cur_cause(&tid, &dst, order & 0xff));
 	if (!cause)
 		return emit(MMT_EV_PAGE_FREE | MMTR_KIND_PAGEPTR, page,
 			    order & 0xff, tgid);
@@ -668,9 +696,67 @@ int BPF_PROG(page_alloc, void *page, unsigned int order, gfp_t gfp, int mt)
 			  ((__u64)gfp << 32));
 }
 
+/*
+ * Rescue.  The kernel runs a raw tracepoint program at most once at a
+ * time per CPU (__bpf_trace_run(): prog->active): a free in an interrupt
+ * that arrives while the same program runs on that CPU -- an RCU callback
+ * or a network completion in the softirq on the interrupt's exit,
+ * freeing pages and slab objects -- is not shown to it, only counted
+ * (bpf_prog_info.recursion_misses).  So each free program has a twin on
+ * the same tracepoint, a program of its own (its own prog->active) that
+ * records only while its primary is inside on this CPU: exactly the
+ * events the kernel kept from the primary, since for every other event
+ * the primary runs and the twin finds it outside.  It counts what it
+ * took over (rescued), and the loader reports misses minus rescues as
+ * lost.  A twin's own misses are no loss (the primary ran for those),
+ * but for a third level of nesting, which the primary's miss that was
+ * not rescued counts.  The frees only: no allocation program has missed
+ * an event in any run here, and a twin costs every event of its
+ * tracepoint a program run (~15 ns).
+ */
+static __always_inline struct cpu_state *twin_enter(int i)
+{
+	struct cpu_state *c = cpu_state(bpf_get_smp_processor_id());
+
+	/* volatile, and nothing moved across: the flag must cover the
+	 * whole body, as prog->active does */
+	*(volatile __u8 *)&c->inside[i] = 1;
+	asm volatile("" ::: "memory");
+	return c;
+}
+
+static __always_inline int twin_leave(struct cpu_state *c, int i, int rc)
+{
+	asm volatile("" ::: "memory");
+	*(volatile __u8 *)&c->inside[i] = 0;
+	return rc;
+}
+
+/* The twin: go on only when the primary is inside on this CPU. */
+static __always_inline int twin_needed(int i)
+{
+	struct cpu_state *c = cpu_state(bpf_get_smp_processor_id());
+
+	if (!*(volatile __u8 *)&c->inside[i])
+		return 0;
+	c->rescued[i]++;
+	return 1;
+}
+
 SEC("raw_tp/mm_page_free")
 int BPF_PROG(page_free, void *page, unsigned int order)
 {
+	struct cpu_state *c = twin_enter(MMTR_IN_PAGE_FREE);
+
+	return twin_leave(c, MMTR_IN_PAGE_FREE,
+			  page_free_event((__u64)page, order));
+}
+
+SEC("raw_tp/mm_page_free")
+int BPF_PROG(page_free_twin, void *page, unsigned int order)
+{
+	if (!twin_needed(MMTR_IN_PAGE_FREE))
+		return KEEP;
 	return page_free_event((__u64)page, order);
 }
 
@@ -786,8 +872,7 @@ int kmem_cache_alloc(__u64 *ctx)
  * NULL and ZERO_SIZE_PTR (16, a kmalloc(0)), which free nothing. */
 #define ZERO_SIZE_PTR 16
 
-SEC("raw_tp/kfree")
-int kfree(__u64 *ctx)
+static __always_inline int kfree_event(__u64 *ctx)
 {
 	__u32 tgid;
 
@@ -796,8 +881,21 @@ int kfree(__u64 *ctx)
 	return emit(MMT_EV_KFREE, ctx[0], ctx[1], tgid);
 }
 
-SEC("raw_tp/kmem_cache_free")
-int kmem_cache_free(__u64 *ctx)
+SEC("raw_tp/kfree")
+int kfree(__u64 *ctx)
+{
+	struct cpu_state *c = twin_enter(MMTR_IN_KFREE);
+
+	return twin_leave(c, MMTR_IN_KFREE, kfree_event(ctx));
+}
+
+SEC("raw_tp/kfree")
+int kfree_twin(__u64 *ctx)
+{
+	return twin_needed(MMTR_IN_KFREE) ? kfree_event(ctx) : KEEP;
+}
+
+static __always_inline int kmem_cache_free_event(__u64 *ctx)
 {
 	__u32 tgid;
 	__u64 c = MMTR_CACHE_UNKNOWN;
@@ -808,6 +906,20 @@ int kmem_cache_free(__u64 *ctx)
 	if (!old_kmem_layout())
 		c = cache_id((struct kmem_cache *)ctx[2]);
 	return emit_x(MMT_EV_KMEM_CACHE_FREE, ctx[0], ctx[1], c, 0, tgid);
+}
+
+SEC("raw_tp/kmem_cache_free")
+int kmem_cache_free(__u64 *ctx)
+{
+	struct cpu_state *c = twin_enter(MMTR_IN_CACHE_FREE);
+
+	return twin_leave(c, MMTR_IN_CACHE_FREE, kmem_cache_free_event(ctx));
+}
+
+SEC("raw_tp/kmem_cache_free")
+int kmem_cache_free_twin(__u64 *ctx)
+{
+	return twin_needed(MMTR_IN_CACHE_FREE) ? kmem_cache_free_event(ctx) : KEEP;
 }
 
 /* ---- faults --------------------------------------------------------------- */

@@ -180,6 +180,8 @@ static unsigned final_cause(struct coll_pressure *p, unsigned cause,
 {
 	int covered;
 
+	if (cause == MMTR_CAUSE_COMPACT_MIGRATED)	/* had contents */
+		return MMT_FREE_MIGRATE_SOURCE;
 	if (cause != MMTR_CAUSE_COMPACT_MIGRATING && cause != MMTR_CAUSE_COMPACT_IDLE)
 		return cause < MMT_FREE__COUNT ? cause : MMT_FREE_DEMAND;
 	covered = held_covers(held_of(p, tid, 0), pfn);

@@ -571,6 +571,19 @@ static int is_fallback(struct rec *r, const struct bpf_program *p)
 	       p == r->skel->progs.compaction_end_tp;
 }
 
+/* The primary of a rescue twin (mmtrace.bpf.c "Rescue"), or NULL: a
+ * twin is loaded and attached with its primary, and counted apart. */
+static const struct bpf_program *twin_of(struct rec *r, const struct bpf_program *p)
+{
+	if (p == r->skel->progs.page_free_twin)
+		return r->skel->progs.page_free;
+	if (p == r->skel->progs.kfree_twin)
+		return r->skel->progs.kfree;
+	if (p == r->skel->progs.kmem_cache_free_twin)
+		return r->skel->progs.kmem_cache_free;
+	return NULL;
+}
+
 static int is_raw(const struct bpf_program *p)
 {
 	const char *sec = bpf_program__section_name(p);
@@ -596,6 +609,11 @@ static void probe_programs(struct rec *r)
 		const char *name = tp_name(p);
 		int ok = 1;
 
+		if (twin_of(r, p)) {	/* attached only with its primary */
+			if (r->classic_only || !name || !selected(&r->o, name))
+				bpf_program__set_autoload(p, false);
+			continue;
+		}
 		if (r->classic_only && is_raw(p) && p != r->skel->progs.calib &&
 		    p != r->skel->progs.walk && p != r->skel->progs.flush && bpf_program__autoload(p)) {
 			bpf_program__set_autoload(p, false);
@@ -659,6 +677,33 @@ static void probe_programs(struct rec *r)
 	}
 }
 
+static int attached(const struct rec *r, const struct bpf_program *p)
+{
+	for (int i = 0; i < r->nlink_prog; i++)
+		if (r->link_prog[i] == p)
+			return 1;
+	return 0;
+}
+
+/* A rescue twin: after its primary (the tracepoint calls them in that
+ * order; either order would do).  Without it the primary's misses stay
+ * losses, as before twins: a note says so. */
+static void attach_twin(struct rec *r, struct bpf_program *p)
+{
+	struct bpf_link *l = r->nlinks < MAX_LINKS ? bpf_program__attach(p) : NULL;
+	char k[64];
+
+	if (!l) {
+		snprintf(k, sizeof(k), "record.rescue.%.40s", bpf_program__name(p));
+		coll_note(&r->h, k, "not attached: events a nested interrupt "
+			  "frees are lost");
+		return;
+	}
+	r->link_prog[r->nlinks] = p;
+	r->links[r->nlinks++] = l;
+	r->nlink_prog = r->nlinks;
+}
+
 /* Pass 1 attaches everything but the classic fallbacks; pass 2 attaches
  * a fallback where its raw/BTF program is not attached. */
 static void attach_programs(struct rec *r)
@@ -680,6 +725,11 @@ static void attach_programs(struct rec *r)
 			continue;
 		if ((pass == 2) != is_fallback(r, p))
 			continue;
+		if (twin_of(r, p)) {
+			if (attached(r, twin_of(r, p)))
+				attach_twin(r, p);
+			continue;
+		}
 		if (pass == 2) {
 			int partner_on = 0;
 
@@ -723,14 +773,6 @@ static void attach_programs(struct rec *r)
 	}
 	fprintf(stderr, "mmtrace record: attached:%s\n", ok);
 	fprintf(stderr, "mmtrace record: missing:%s\n", miss[0] ? miss : " none");
-}
-
-static int attached(const struct rec *r, const struct bpf_program *p)
-{
-	for (int i = 0; i < r->nlink_prog; i++)
-		if (r->link_prog[i] == p)
-			return 1;
-	return 0;
 }
 
 /*
@@ -1250,15 +1292,55 @@ static int merge_upto(struct rec *r, uint64_t cutoff)
  */
 /*
  * A tracing program does not run when it fires on a CPU where it is
- * already running (an interrupt allocating inside page_alloc, say): the
+ * already running (an interrupt freeing inside page_free, say): the
  * kernel counts the miss per program (bpf_prog_info.recursion_misses).
- * Those events are lost as surely as a full ring's; they become LOST
- * records with cpu 0xffff (unknown) and the window since the last look
- * (every 500 ms, and at the end).
+ * The free programs' twins record most of those (mmtrace.bpf.c "Rescue");
+ * the rest are lost as surely as a full ring's: misses minus rescues
+ * become LOST records with cpu 0xffff (unknown) and the window since the
+ * last look (every 500 ms, and at the end).  A twin's own misses are not
+ * counted: its primary ran for those events.
  */
+
+/* Events the twin of program p recorded for it, over all CPUs (0 for a
+ * program without a twin).  Read before the misses: a rescue follows its
+ * miss, so the difference never goes below 0. */
+static uint64_t rescued(struct rec *r, const struct bpf_program *p)
+{
+	size_t ncpu = sizeof(r->skel->bss->cpus) / sizeof(r->skel->bss->cpus[0]);
+	const struct bpf_program *twin[MMTR_NR_TWINS] = {
+		[MMTR_IN_PAGE_FREE] = r->skel->progs.page_free,
+		[MMTR_IN_KFREE] = r->skel->progs.kfree,
+		[MMTR_IN_CACHE_FREE] = r->skel->progs.kmem_cache_free,
+	};
+	uint64_t n = 0;
+
+	for (int t = 0; t < MMTR_NR_TWINS; t++)
+		for (size_t c = 0; twin[t] == p && c < ncpu; c++)
+			n += __atomic_load_n(&r->skel->bss->cpus[c].rescued[t],
+					     __ATOMIC_RELAXED);
+	return n;
+}
+
+/* Program p's misses not rescued (0 for a twin); *got its rescues. */
+static uint64_t prog_missed(struct rec *r, const struct bpf_program *p,
+			    uint64_t *got)
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info);
+
+	*got = 0;
+	if (twin_of(r, p))
+		return 0;
+	*got = rescued(r, p);
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
+		return 0;
+	return info.recursion_misses > *got ? info.recursion_misses - *got : 0;
+}
+
 static int check_misses(struct rec *r, int final)
 {
-	uint64_t now = coll_now_ns(CLOCK_MONOTONIC), total = 0;
+	uint64_t now = coll_now_ns(CLOCK_MONOTONIC), total = 0, got, saved = 0;
 	struct mmt_event ev = { .kind = MMT_EV_LOST, .cpu = 0xffff, .node = -1 };
 
 	if (!final && now - r->misses_at < 500000000ull)
@@ -1266,33 +1348,37 @@ static int check_misses(struct rec *r, int final)
 	if (r->o.attach_only || r->o.store_only)
 		return 0;	/* the programs record nothing: nothing missed */
 	for (int i = 0; i < r->nlink_prog; i++) {
-		struct bpf_prog_info info;
-		uint32_t len = sizeof(info);
-
-		memset(&info, 0, sizeof(info));
-		if (!bpf_obj_get_info_by_fd(bpf_program__fd(r->link_prog[i]),
-					     &info, &len))
-			total += info.recursion_misses;
+		total += prog_missed(r, r->link_prog[i], &got);
+		saved += got;
 	}
-	if (final && total) {	/* which programs, for the summary */
+	if (final && (total || saved)) {	/* which programs, for the summary */
 		char buf[512] = "";
 
 		for (int i = 0; i < r->nlink_prog; i++) {
+			uint64_t m = prog_missed(r, r->link_prog[i], &got);
 			struct bpf_prog_info info;
 			uint32_t len = sizeof(info);
 
 			memset(&info, 0, sizeof(info));
-			if (!bpf_obj_get_info_by_fd(bpf_program__fd(r->link_prog[i]),
+			if (twin_of(r, r->link_prog[i]) &&
+			    !bpf_obj_get_info_by_fd(bpf_program__fd(r->link_prog[i]),
 						    &info, &len) && info.recursion_misses)
 				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
-					 "%s%s %llu", buf[0] ? ", " : "",
+					 "%s%s nested in itself %llu", buf[0] ? ", " : "",
 					 bpf_program__name(r->link_prog[i]),
 					 (unsigned long long)info.recursion_misses);
+			if (m || got)
+				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+					 "%s%s %llu lost, %llu rescued",
+					 buf[0] ? ", " : "",
+					 bpf_program__name(r->link_prog[i]),
+					 (unsigned long long)m, (unsigned long long)got);
 		}
 		fprintf(stderr, "mmtrace record: %llu events not recorded: their "
 			"program was already running on that CPU (BPF recursion "
-			"guard, an interrupt inside it): %s\n",
-			(unsigned long long)total, buf);
+			"guard, an interrupt inside it); %llu more that its twin "
+			"recorded: %s\n", (unsigned long long)total,
+			(unsigned long long)saved, buf);
 	}
 	if (total <= r->misses) {
 		r->misses_at = now;
@@ -2218,6 +2304,13 @@ static int finish(struct rec *r)
 			(unsigned long long)r->lost_total,
 			(unsigned long long)r->resizes);
 	}
+	/* a reclaim or compaction context the programs could not keep
+	 * (task storage not allocated): its frees went as the workload's */
+	if (r->skel->bss->ctx_nomem)
+		fprintf(stderr, "mmtrace record: %llu reclaim/compaction contexts "
+			"not tracked (no task storage): their frees are charged "
+			"to the workload\n",
+			(unsigned long long)r->skel->bss->ctx_nomem);
 	return rc;
 }
 

@@ -90,6 +90,12 @@ enum {
 	BPF_LOCAL_STORAGE_GET_F_CREATE = 1,
 };
 
+/* Page flag bits, numbered by CO-RE (bpf_core_enum_value): only those
+ * read. */
+enum pageflags {
+	PG_uptodate = 3,
+};
+
 /* Only used for its size (struct page * -> pfn) and, during calibration,
  * for the anon mapping bit and the page index (renamed in 6.16). */
 struct address_space;

@@ -80,7 +80,7 @@ static void block(const uint8_t *p, size_t n, int cursor)
 		mmt_ev_limits_init(&lim, &hdr);
 		have_lim = 1;
 	}
-	layout = p[0] % 4 - 1;		/* -1 (minor 0: try 1, then 0), 0, 1, 2 */
+	layout = p[0] % 5 - 1;		/* -1 (minor 0: try 1, then 0), 0..3 */
 	for (int k = 0; k < 64; k++)	/* a selection as replay asks */
 		by_kind[k] = p[5] & (1u << (k % 8)) ? 0xffffu >> (k % 16) :
 			     (k & 1 ? MMT_FIELD_KIND_ONLY : 0);

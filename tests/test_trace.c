@@ -606,7 +606,8 @@ static size_t golden_events(const struct mmt_header *h, struct mmt_event *ev)
 	return n;
 }
 
-#define GOLDEN "tests/data/trace_v1_2.mmt"	/* minor 2, block layout 2 */
+#define GOLDEN "tests/data/trace_v1_3.mmt"	/* minor 3, block layout 3 */
+#define GOLDEN_2 "tests/data/trace_v1_2.mmt"	/* minor 2, block layout 2 */
 #define GOLDEN_1 "tests/data/trace_v1_1.mmt"	/* minor 1, block layout 1 */
 #define GOLDEN_0 "tests/data/trace_v1_0.mmt"	/* minor 0, block layout 0 */
 
@@ -720,7 +721,7 @@ static void test_golden_sel(void **state)
 	(void)state;
 	struct mmt_header h;
 	struct mmt_event ev[400];
-	const char *files[] = { GOLDEN, GOLDEN_1, GOLDEN_0 };
+	const char *files[] = { GOLDEN, GOLDEN_2, GOLDEN_1, GOLDEN_0 };
 	const uint64_t pages = 1ull << MMT_EV_PAGE_ALLOC | 1ull << MMT_EV_PAGE_FREE |
 			       1ull << MMT_EV_FAULT_USER;
 	const uint64_t slab = 1ull << MMT_EV_KMALLOC |
@@ -736,7 +737,7 @@ static void test_golden_sel(void **state)
 
 	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
 	size_t n = golden_events(&h, ev);
-	for (int f = 0; f < 3; f++) {
+	for (int f = 0; f < 4; f++) {
 		check_golden_sel(files[f], ev, n, pages,
 				 MMT_FIELD_CPU | MMT_FIELD_PFN | MMT_FIELD_GFP);
 		check_golden_sel(files[f], ev, n, pages | slab,
@@ -747,6 +748,109 @@ static void test_golden_sel(void **state)
 		check_golden_kinds(files[f], ev, n, by_kind);
 	}
 	mmt_header_free(&h);
+}
+
+/* pcp traffic as the kernel makes it, on two cpus: rmqueue_bulk()
+ * refills a list that allocations then take in order, frees go on the
+ * list's head and the next allocation takes them back, drains take the
+ * oldest; some allocations fail (MMT_NO_PFN, a delta too wide for the
+ * reference tags) or come from elsewhere.  Block layout 3 names the
+ * earlier free or refill instead of the pfn. */
+static size_t pcp_traffic(struct mmt_event *ev, size_t max)
+{
+	uint64_t ts = 1000, next = 0x40000;
+	size_t n = 0;
+
+	while (n + 40 <= max) {
+		uint16_t cpu = (uint16_t)(rnd() % 2);
+		uint64_t base = next + rnd() % 4096;	/* a buddy block */
+
+		next += 0x10000 + rnd() % 0x100000;
+		for (int i = 0; i < 8; i++)
+			ev[n++] = (struct mmt_event){ .ts = ts++, .cpu = cpu,
+				.kind = MMT_EV_PCP_REFILL, .pfn = base + (uint64_t)i,
+				.mt = 1, .arg = 1 };
+		for (int i = 0; i < 5; i++)
+			ev[n++] = (struct mmt_event){ .ts = ts += 3, .cpu = cpu,
+				.kind = MMT_EV_PAGE_ALLOC, .pid = 77,
+				.pfn = base + (uint64_t)i, .gfp = 0xcc0, .mt = 1 };
+		uint64_t freed[4];
+		for (int i = 0; i < 4; i++) {
+			freed[i] = rnd() % (1ull << 30);
+			ev[n++] = (struct mmt_event){ .ts = ts += 2, .cpu = cpu,
+				.kind = MMT_EV_PAGE_FREE, .pid = 77,
+				.pfn = freed[i] };
+		}
+		for (int i = 3; i >= 1; i--)	/* LIFO; freed[0] stays */
+			ev[n++] = (struct mmt_event){ .ts = ts += 2, .cpu = cpu,
+				.kind = MMT_EV_PAGE_ALLOC, .pid = 78,
+				.pfn = freed[i], .gfp = 0xcc0, .mt = 1 };
+		ev[n++] = (struct mmt_event){ .ts = ts++, .cpu = cpu,
+			.kind = MMT_EV_PCP_DRAIN, .pfn = freed[0], .mt = 1 };
+		for (int i = 5; i < 8; i++)
+			ev[n++] = (struct mmt_event){ .ts = ts++, .cpu = cpu,
+				.kind = MMT_EV_PCP_DRAIN, .pfn = base + (uint64_t)i,
+				.mt = 1 };
+		ev[n++] = (struct mmt_event){ .ts = ts++, .cpu = cpu,
+			.kind = MMT_EV_PAGE_ALLOC, .pfn = rnd() % 2 ? MMT_NO_PFN :
+			rnd() % (1ull << 40), .order = 3, .gfp = 0x140cca };
+	}
+	return n;
+}
+
+/* Layout 3's pfn references read back exactly: full decodes and every
+ * selection (a reference whose source kind is not selected, a source
+ * without its dependents), across chunk and block boundaries; and they
+ * pay: the allocations' pfns cost about a byte. */
+static void test_pcp_references(void **state)
+{
+	(void)state;
+	struct mmt_header h;
+	enum { N = 20000 };
+	struct mmt_event *ev = calloc(N, sizeof(*ev));
+	const uint32_t sel[][64] = {
+		{ [MMT_EV_PAGE_ALLOC] = MMT_FIELD_PFN },
+		{ [MMT_EV_PCP_DRAIN] = MMT_FIELD_PFN | MMT_FIELD_CPU,
+		  [MMT_EV_PAGE_FREE] = MMT_FIELD_KIND_ONLY },
+		{ [MMT_EV_PAGE_FREE] = MMT_FIELD_PFN,
+		  [MMT_EV_PCP_REFILL] = MMT_FIELD_PFN | MMT_FIELD_MT },
+		{ [MMT_EV_PAGE_ALLOC] = MMT_FIELD_PFN | MMT_FIELD_GFP,
+		  [MMT_EV_PCP_REFILL] = MMT_FIELD_PFN,
+		  [MMT_EV_PCP_DRAIN] = MMT_FIELD_KIND_ONLY },
+		{ [MMT_EV_PAGE_ALLOC] = MMT_FIELD_GFP,	/* no pfn: no sources */
+		  [MMT_EV_PAGE_FREE] = MMT_FIELD_PFN },
+	};
+	struct mmt_buf b = { 0 }, lit = { 0 };
+
+	assert_non_null(ev);
+	rng = 88172645463325252ull;
+	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
+	size_t n = pcp_traffic(ev, N);
+	const char *p = tu_path("pcp-refs.mmt");
+	/* 5000 events a block: references reach back over many chunks */
+	assert_int_equal(tu_write(p, &h, ev, n, 5000), 0);
+	check_golden_sel(p, ev, n, UINT64_MAX, 0xffff);
+	for (size_t i = 0; i < sizeof(sel) / sizeof(sel[0]); i++)
+		check_golden_kinds(p, ev, n, sel[i]);
+
+	/* the same block with every allocation's pfn moved out of reach of
+	 * the references (same deltas among them): the references save ~4
+	 * bytes on each allocation of a page freed just before */
+	size_t lifo = 0;
+	mmt_block_encode(&b, ev, n);
+	for (size_t i = 0; i < n; i++)
+		if (ev[i].kind == MMT_EV_PAGE_ALLOC) {
+			ev[i].pfn ^= 1ull << 45;
+			lifo += ev[i].pid == 78;
+		}
+	mmt_block_encode(&lit, ev, n);
+	assert_false(b.oom || lit.oom);
+	assert_true(lifo > 1000);
+	assert_true(lit.len > b.len + 3 * lifo);
+	mmt_buf_free(&b);
+	mmt_buf_free(&lit);
+	mmt_header_free(&h);
+	free(ev);
 }
 
 /* Files written by earlier writers of this major version must read the
@@ -762,6 +866,7 @@ static void test_golden_file(void **state)
 	if (getenv("MMT_WRITE_GOLDEN"))
 		assert_int_equal(tu_write(GOLDEN, &h, ev, n, 64), 0);
 	check_golden(GOLDEN, &h, ev, n);
+	check_golden(GOLDEN_2, &h, ev, n);
 	check_golden(GOLDEN_1, &h, ev, n);
 	check_golden(GOLDEN_0, &h, ev, n);
 
@@ -813,6 +918,7 @@ int main(void)
 		cmocka_unit_test(test_crc_and_varints),
 		cmocka_unit_test(test_unknown_section_skipped),
 		cmocka_unit_test(test_golden_file),
+		cmocka_unit_test(test_pcp_references),
 		cmocka_unit_test(test_golden_sel),
 	};
 	return cmocka_run_group_tests(tests, tu_setup, tu_teardown);

@@ -158,6 +158,88 @@ static void test_ts_outside_block(void **state)
 	mmt_header_free(&h);
 }
 
+/* A layout-3 block of a page_free (pfn 7) and a page_alloc whose pfn
+ * column holds `entry` (FORMAT.md "pfn references"), the kinds column in
+ * the order given, padded for the decoder. */
+static void ref_block(struct mmt_buf *b, const uint8_t kinds[2], uint64_t entry)
+{
+	b->len = 0;
+	mmt_buf_uv(b, 2);			/* events */
+	mmt_buf_uv(b, 1000);			/* base ts */
+	mmt_buf_uv(b, 2);			/* kinds, with masks: pfn */
+	mmt_buf_uv(b, MMT_EV_PAGE_ALLOC);
+	mmt_buf_uv(b, MMT_FIELD_PFN);
+	mmt_buf_uv(b, MMT_EV_PAGE_FREE);
+	mmt_buf_uv(b, MMT_FIELD_PFN);
+	mmt_buf_uv(b, 1);			/* alloc: ts column */
+	mmt_buf_uv(b, entry >= 0x80 ? 2 : 1);	/* alloc: pfn column */
+	mmt_buf_uv(b, 1);			/* free: ts, pfn */
+	mmt_buf_uv(b, 1);
+	mmt_buf_uv(b, 0);			/* no sites */
+	mmt_buf_put(b, kinds, 2);
+	mmt_buf_uv(b, 0);			/* alloc ts + 0 */
+	mmt_buf_uv(b, entry);
+	mmt_buf_uv(b, 0);			/* free ts + 0 */
+	mmt_buf_sv(b, 7);			/* free pfn 7 */
+	assert_int_equal(mmt_buf_reserve(b, MMT_BLOCK_PAD), 0);
+	memset(b->p + b->len, 0, MMT_BLOCK_PAD);
+}
+
+/* Decodes a ref_block() fully and with only the allocation's pfn asked
+ * for (the free then decoded for the reference alone): both give rc, and
+ * the allocation's pfn when they decode. */
+static void check_ref_block(const uint8_t kinds[2], uint64_t entry, int rc,
+			    uint64_t pfn)
+{
+	const uint32_t by_kind[64] = { [MMT_EV_PAGE_ALLOC] = MMT_FIELD_PFN };
+	struct mmt_buf b = { 0 };
+	struct mmt_blk blk = { 0, 1000, 1000, 2, 0, 0 };
+	struct mmt_event out[2];
+	struct mmt_header h;
+	struct mmt_ev_limits lim;
+	int done = 0;
+
+	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
+	mmt_ev_limits_init(&lim, &h);
+	ref_block(&b, kinds, entry);
+	blk.raw_len = (uint32_t)b.len;
+	assert_int_equal(mmt_block_decode(b.p, &blk, 3, &lim, out), rc);
+	if (!rc)
+		assert_int_equal(out[kinds[0] == MMT_EV_PAGE_ALLOC ? 0 : 1].pfn, pfn);
+	struct mmt_block_cur *c = mmt_block_cur_new(b.p, &blk, 3, &lim, 0, 0,
+						    by_kind);
+	assert_non_null(c);
+	int64_t k = mmt_block_cur_next(c, out, &done);
+	assert_int_equal(k, rc ? -1 : 1);
+	if (!rc)
+		assert_int_equal(out[0].pfn, pfn);
+	mmt_block_cur_free(c);
+	/* layout 2 reads the same bytes as a plain delta */
+	assert_int_equal(mmt_block_decode(b.p, &blk, 2, &lim, out), 0);
+	mmt_buf_free(&b);
+	mmt_header_free(&h);
+}
+
+/* Layout 3's pfn references name an earlier event of the block only: one
+ * to a free that comes after the allocation, past the frees there were,
+ * a wide delta the column lacks, or of the reserved form is a corrupt
+ * block, also when only the allocation is decoded. */
+static void test_pfn_references(void **state)
+{
+	(void)state;
+	const uint8_t free_first[2] = { MMT_EV_PAGE_FREE, MMT_EV_PAGE_ALLOC };
+	const uint8_t alloc_first[2] = { MMT_EV_PAGE_ALLOC, MMT_EV_PAGE_FREE };
+
+	check_ref_block(free_first, 0 << 2 | 1, 0, 7);	/* free 0: pfn 7 */
+	check_ref_block(free_first, 6 << 2 | 0, 0, 3);	/* delta +3 */
+	check_ref_block(free_first, 0 << 2 | 3, -1, 0);	/* wide: no delta after */
+	check_ref_block(alloc_first, 0 << 2 | 1, -1, 0);	/* a later free */
+	check_ref_block(free_first, 2 << 2 | 1, -1, 0);	/* free 1 of 1 */
+	check_ref_block(free_first, 1 << 2 | 1, -1, 0);	/* free -1 */
+	check_ref_block(free_first, 0 << 2 | 2, -1, 0);	/* no refill */
+	check_ref_block(free_first, 1 << 2 | 3, -1, 0);	/* reserved */
+}
+
 /* 64 frees of pfn 2^64 - 1, the replay hash map's old empty-slot marker
  * (its length underflowed and the table doubled at every insert: 1.6 GB
  * from 64 events).  A pfn of MMT_NO_PFN is a value real traces hold
@@ -492,6 +574,7 @@ int main(void)
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_replay_extremes),
+		cmocka_unit_test(test_pfn_references),
 	};
 	return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -15,8 +15,10 @@
 #define MMT_PREAMBLE_LEN	16
 /* The minor version is the event block layout: 1 added per-kind ts
  * columns and the call-site table, 2 per-cache-slot deltas for slab
- * kinds.  Minor 0 files hold layout 0 or 1.  All are read. */
-#define MMT_MINOR_VERSION	2
+ * kinds, 3 pfn references (page_alloc and pcp_drain naming an earlier
+ * page_free or pcp_refill) and per-process slots for user faults.
+ * Minor 0 files hold layout 0 or 1.  All are read. */
+#define MMT_MINOR_VERSION	3
 #define MMT_SEC_MAGIC		0x53544d4du	/* "MMTS" little-endian */
 #define MMT_SEC_HDR_LEN		48
 #define MMT_FOOTER_MAGIC	0x45544d4du	/* "MMTE" little-endian */
@@ -271,8 +273,8 @@ void mmt_ev_limits_init(struct mmt_ev_limits *l, const struct mmt_header *h);
 
 /* Decodes a raw block payload (b->nr_events events in b->raw_len bytes)
  * into out[].  `raw` must be followed by at least MMT_BLOCK_PAD readable
- * bytes.  `layout` is the block layout: the file's minor version (capped
- * at 2), or -1 for minor 0 files (layout 0 or 1, told apart by the column
+ * bytes.  `layout` is the block layout: the file's minor version, or -1
+ * for minor 0 files (layout 0 or 1, told apart by the column
  * lengths).  With lim, every value is checked against it and every ts
  * against [b->min_ts, b->max_ts]; without, only the type widths.  0 or
  * -1. */
