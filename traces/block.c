@@ -1243,7 +1243,8 @@ static int cur_lay_rows(struct mmt_block_cur *c)
 		memset(c->rows, 0, need * sizeof(*c->rows));
 	for (int j = 0; j < c->nk; j++)
 		if (c->dk[j].has_rows) {
-			c->dk[j].rows = c->rows + at;
+			/* no row fields: no slots (rows may be NULL then) */
+			c->dk[j].rows = c->dk[j].nrow ? c->rows + at : NULL;
 			at += (size_t)NSLOTS * c->dk[j].nrow;
 		}
 	if (npos > c->pos_cap) {
