@@ -424,7 +424,11 @@ static __always_inline int emit_xt(__u16 kind, __u64 a, __u64 b, __u64 c,
 /* Run by the loader on each CPU: returns 1 if a batch was busy (the
  * loader retries), 0 once both are written out.  It also reports this
  * CPU's pending losses: a CPU that lost records and then went quiet would
- * otherwise report them only with its next record, seconds later. */
+ * otherwise report them only with its next record, seconds later.  On
+ * the loader's own CPU the kernel runs it in process context with
+ * interrupts on (bpf_prog_test_run_raw_tp(): get_cpu() only), so it
+ * holds both batches busy: an interrupt's event between the output and
+ * the reset would go into the batch and be reset away, unseen. */
 SEC("raw_tp")
 int flush(void *ctx)
 {
@@ -435,10 +439,16 @@ int flush(void *ctx)
 
 	if (*busy || *busy_x)
 		return 1;
+	*busy = 1;
+	*busy_x = 1;
+	asm volatile("" ::: "memory");
 	batch_out_t(bt, cpu, bt->n);
 	bt->n = 0;
 	batch_out_x(cpu, bt->nx);
 	bt->nx = 0;
+	asm volatile("" ::: "memory");
+	*busy = 0;
+	*busy_x = 0;
 	ring = bpf_map_lookup_elem(&rings, &cpu);
 	if (ring)
 		report_lost(cpu, ring);
