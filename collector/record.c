@@ -91,10 +91,13 @@ struct ringq {
 	uint64_t dropped, drop_first, drop_last;
 };
 
-/* At most this many records wait per ring (about 100 MB): a consumer that
- * cannot keep up loses events (counted, with their time) rather than
- * growing until the OOM killer ends it. */
+/* At most this many records wait per ring (about 100 MB), and at most
+ * QUEUE_TOTAL over all rings (about 200 MB, locked by mlockall: a
+ * 64-CPU host would otherwise lock 6.5 GB): a consumer that cannot keep
+ * up loses events (counted, with their time) rather than growing until
+ * the OOM killer ends it. */
 #define QUEUE_MAX (1u << 20)
+#define QUEUE_TOTAL (2u << 20)
 
 struct cache_slot {
 	uint32_t idx;		/* index into the header's slab table */
@@ -109,6 +112,7 @@ struct rec {
 	struct ring_buffer *rb;
 	int *ring_fds;
 	struct ringq *q;
+	size_t queued_cap;	/* slots of every ring's queue (QUEUE_TOTAL) */
 	int nrings;
 	struct mmt_writer *w;
 	struct coll_ksyms *ks;
@@ -1222,8 +1226,9 @@ static int on_record_one(struct ringq *q, const void *data, size_t size)
 			q->head = 0;
 		} else {
 			size_t cap = q->cap ? q->cap * 2 : 65536;
-			struct pend *v = cap <= QUEUE_MAX ?
-					 realloc(q->v, cap * sizeof(*v)) : NULL;
+			int fits = cap <= QUEUE_MAX &&
+				   q->r->queued_cap - q->cap + cap <= QUEUE_TOTAL;
+			struct pend *v = fits ? realloc(q->v, cap * sizeof(*v)) : NULL;
 
 			if (!v) {
 				uint64_t ts = ((const struct mmtr_ev *)data)->ts;
@@ -1233,6 +1238,7 @@ static int on_record_one(struct ringq *q, const void *data, size_t size)
 				q->drop_last = ts;
 				return 0;
 			}
+			q->r->queued_cap += cap - q->cap;
 			q->v = v;
 			q->cap = cap;
 		}

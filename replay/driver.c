@@ -1578,7 +1578,9 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	}
 	if (start) {
 		rp_seed(r, start, &seed_err);
-		if (seed_err)
+		/* a property of the file, as its damage: compare's first
+		 * policy says it for all */
+		if (seed_err && !r->o->quiet_damage)
 			fprintf(stderr, "%s: %s: %llu start snapshot "
 				"entries not seeded (outside the model's zones, "
 				"or pcp-looking pages inside free blocks)\n",

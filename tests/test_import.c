@@ -334,7 +334,7 @@ static const struct {
 	{ "\"fault_latency_ns\"", "count" }, { "\"fault_latency_ns\"", "p50" },
 	{ "\"fault_latency_ns\"", "p99" },
 	{ NULL, "direct_reclaim_stalls" }, { NULL, "compaction_stalls" },
-	{ NULL, "alloc_fail" }, { NULL, "oom" }, { NULL, "kswapd_wakes" },
+	{ NULL, "alloc_fail" }, { NULL, "oom" },
 	{ NULL, "fallbacks" }, { NULL, "pageblock_steals" },
 	{ NULL, "unusable_index_order9_end" },
 	{ NULL, "fragmentation_index_order9_end" },
@@ -347,16 +347,18 @@ static const struct {
  *   trace's time, and the two captures span different times (mmtrace's
  *   from its own start, seconds before kmemload resumes; perf's from its
  *   first sample): a property of the window, not of the demand;
- * - reclaimed_pages: kswapd's work in the model follows trace time
- *   (mmc_tick every ms), and mmtrace's hot events carry a per-CPU time
- *   cached for up to a tick (collector/mmtrace.bpf.c), perf's exact ones,
- *   so its ticks fall between other events;
+ * - reclaimed_pages, kswapd_wakes: kswapd's work in the model follows
+ *   trace time (mmc_tick every ms), and mmtrace's hot events carry a
+ *   per-CPU time cached for up to a tick (collector/mmtrace.bpf.c),
+ *   perf's exact ones, so its ticks fall between other events (in the
+ *   8 MiB node, kswapd woke 16 times for one capture and 32 for the
+ *   other in a run at load 5, 16 and 16 in the next);
  * - unmatched_frees, absorbed_frees: frees of memory from before the
  *   trace, most at exit, which perf does not see (its per-task events
  *   stop before exit_mm()). */
 static const char *const printed[] = {
 	"unusable_index_order9_mean", "order9_success_rate", "reclaimed_pages",
-	"unmatched_frees", "absorbed_frees",
+	"kswapd_wakes", "unmatched_frees", "absorbed_frees",
 };
 
 /* Replays trace with args into DIR/name; its summary.json into json. */

@@ -365,9 +365,12 @@ static void test_live_vs_vmstat(void **state)
 	/* An interrupt that allocates or frees inside a running program
 	 * makes the kernel skip that program's nested run (recursion guard,
 	 * counted per program, written as LOST cpu 0xffff): a few per
-	 * hundred thousand events here, more with classic tracepoints,
-	 * whose guard is shared by all programs of a CPU. */
-	assert_true(c.missed * (classic ? 1000 : 10000) <=
+	 * hundred thousand events here.  Classic tracepoints share one
+	 * guard per CPU with every BPF program and with the bpf() syscalls
+	 * of map reads (bpf_disable_instrumentation), so a busy host makes
+	 * them miss up to about 1% (358 of 85k in one CI run): the fallback
+	 * is allowed that, as long as every miss is counted. */
+	assert_true(c.missed * (classic ? 100 : 10000) <=
 		    c.alloc_pages + c.free_pages + c.slab + 10000);
 	assert_true(c.faults >= N_PAGES);
 	if (!classic) {	/* slab programs need raw tracepoints */
@@ -378,8 +381,10 @@ static void test_live_vs_vmstat(void **state)
 		assert_true(c.slab_named >= c.slab * 99 / 100);
 	}
 	assert_true(c.filemap >= CACHE_BYTES / 4096 / 2);
-	assert_true(rel_diff(c.alloc_pages, va) <= 0.01);
-	assert_true(rel_diff(c.free_pages, vf) <= 0.01);
+	/* Whatever the trace lacks beyond 1% must be what it says it
+	 * missed: a miss is declared damage, never silent. */
+	assert_true(rel_diff(c.alloc_pages, va) <= 0.01 + (double)c.missed / (va ? va : 1));
+	assert_true(rel_diff(c.free_pages, vf) <= 0.01 + (double)c.missed / (vf ? vf : 1));
 
 	unlink(out);
 	unlink(log);

@@ -80,9 +80,13 @@ static const struct mmt_replay_result *fit_source(const struct vl_result *v)
 
 static void text_groups(const struct vl_result *v, FILE *f)
 {
+	/* the first pass (each trace under its own settings, for the
+	 * host's reclaim and compaction costs) is a replay too: say it */
 	fprintf(f, "mmtrace validate: %u trace%s, %u setting%s, %u replays "
-		"in policy mode\n\n", v->nr_traces, v->nr_traces == 1 ? "" : "s",
+		"in policy mode (%u to fit the host's costs, then %u)\n\n",
+		v->nr_traces, v->nr_traces == 1 ? "" : "s",
 		v->nr_groups, v->nr_groups == 1 ? "" : "s",
+		v->nr_traces * (v->nr_groups + 1), v->nr_traces,
 		v->nr_traces * v->nr_groups);
 	for (unsigned g = 0; g < v->nr_groups; g++) {
 		const struct vl_group *gr = &v->group[g];

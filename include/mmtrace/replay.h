@@ -43,7 +43,7 @@ struct mmt_replay_opts {
 	const struct mmt_fit_sums *host_fits;
 	int print_table;		/* 1: model-vs-kernel / mirror text on stdout */
 	const char *who;		/* prefix of stderr lines; NULL: "mmtrace replay" */
-	int quiet_damage;		/* 1: the trace's damage is not printed (the
+	int quiet_damage;		/* 1: the trace's damage and seeding notes are not printed (the
 					 * caller says it once), still counted */
 };
 
