@@ -116,6 +116,9 @@ struct coll_pressure_stats {
 	uint64_t free_pages[MMT_FREE__COUNT];	/* pages freed, by cause */
 	uint64_t isolated_pages;	/* in COMPACT_ISOLATE events written */
 	uint64_t isolate_dups;		/* candidates already held: dropped */
+	uint64_t passes;		/* free-scanner and fast passes read */
+	uint64_t passes_short;		/* ... whose blocks fell short of */
+	uint64_t pages_short;		/* nr_taken, by this many pages */
 	uint64_t isolate_nomem;		/* written but not remembered */
 	uint64_t migrate_pairs;		/* MIGRATE events written */
 	uint64_t migrate_pairs_dropped;	/* target outside the isolated blocks */

@@ -424,7 +424,11 @@ static __always_inline int emit_xt(__u16 kind, __u64 a, __u64 b, __u64 c,
 /* Run by the loader on each CPU: returns 1 if a batch was busy (the
  * loader retries), 0 once both are written out.  It also reports this
  * CPU's pending losses: a CPU that lost records and then went quiet would
- * otherwise report them only with its next record, seconds later. */
+ * otherwise report them only with its next record, seconds later.  On
+ * the loader's own CPU the kernel runs it in process context with
+ * interrupts on (bpf_prog_test_run_raw_tp(): get_cpu() only), so it
+ * holds both batches busy: an interrupt's event between the output and
+ * the reset would go into the batch and be reset away, unseen. */
 SEC("raw_tp")
 int flush(void *ctx)
 {
@@ -435,10 +439,16 @@ int flush(void *ctx)
 
 	if (*busy || *busy_x)
 		return 1;
+	*busy = 1;
+	*busy_x = 1;
+	asm volatile("" ::: "memory");
 	batch_out_t(bt, cpu, bt->n);
 	bt->n = 0;
 	batch_out_x(cpu, bt->nx);
 	bt->nx = 0;
+	asm volatile("" ::: "memory");
+	*busy = 0;
+	*busy_x = 0;
 	ring = bpf_map_lookup_elem(&rings, &cpu);
 	if (ring)
 		report_lost(cpu, ring);
@@ -1336,16 +1346,21 @@ int compact_try(struct trace_event_raw_mm_compaction_try_to_compact_pages *ctx)
  * lie in the pass's pfn range: a block from an earlier pass can be read
  * again (the loader keeps the blocks of each compaction and drops those
  * it has, or that lie inside one it has); a block of this pass is never
- * missed unless a list holds more than ISO_MAX of them (counted).
+ * missed unless a list holds more than ISO_MAX of them (counted).  A pass
+ * scans one pageblock (isolate_freepages() calls isolate_freepages_block()
+ * per pageblock, fast_isolate_around() on one): at most 256 blocks, as
+ * two free buddies of an order would have merged, and as many again from
+ * an earlier pass over the same pageblock (64 cut 2 passes of 52,000 in
+ * a 30 s pressure run: blocks missing from the trace).
  * The fast search takes at most one block (the first found, order
  * log2(nr_taken)), anywhere in the zone: the tail of that order's list.
  */
-#define ISO_MAX 64
+#define ISO_MAX 512
 #define NR_ORDERS 11
 
 struct iso_walk {
 	__u64 head, node, lo, hi, off_lru, list0;
-	__u32 order, last, n, by, tgid, tid, cut;
+	__u32 order, last, n, max, by, tgid, tid, cut;
 };
 
 __u64 iso_cut;		/* walks that stopped at ISO_MAX (a block may be missed) */
@@ -1365,8 +1380,8 @@ static int iso_step(__u32 i, struct iso_walk *w)
 {
 	__u64 page, pfn, psize = bpf_core_type_size(struct page);
 
-	if (!w->node || w->node == w->head || w->n >= ISO_MAX) {
-		if (w->n >= ISO_MAX)
+	if (!w->node || w->node == w->head || w->n >= w->max) {
+		if (w->n >= w->max)
 			w->cut = 1;
 		if (w->order >= w->last)
 			return 1;
@@ -1376,8 +1391,7 @@ static int iso_step(__u32 i, struct iso_walk *w)
 	page = w->node - w->off_lru;
 	pfn = page >= vmemmap_base && psize ? (page - vmemmap_base) / psize : ~0ull;
 	if (pfn < w->lo || pfn >= w->hi) {
-		w->n = ISO_MAX;		/* older blocks from here on */
-		w->cut = 0;
+		/* older blocks from here on */
 		if (w->order >= w->last)
 			return 1;
 		iso_order(w, w->order + 1);
@@ -1409,9 +1423,12 @@ static __always_inline int isolate_pass(struct trace_event_raw_mm_compaction_iso
 	lo = BPF_CORE_READ(ctx, start_pfn);
 	hi = BPF_CORE_READ(ctx, end_pfn);
 	taken = BPF_CORE_READ(ctx, nr_taken);
+	/* the thread beside nr_taken: the loader checks that the blocks
+	 * written for the pass add up to it */
 	emit_x(MMT_EV_COMPACT_SCAN, lo, hi,
 	       (BPF_CORE_READ(ctx, nr_scanned) & 0xffffffffffffffull) |
-	       ((__u64)(fast ? 2 : 1) << 56) | ((__u64)exact << 60), taken, tgid);
+	       ((__u64)(fast ? 2 : 1) << 56) | ((__u64)exact << 60),
+	       (taken & 0xffffffffffull) | ((__u64)(cur_tid() & 0xffffff) << 40), tgid);
 	if (!exact || !taken)
 		return KEEP;
 	w.list0 = cc + bpf_core_field_offset(struct compact_control, freepages);
@@ -1427,15 +1444,19 @@ static __always_inline int isolate_pass(struct trace_event_raw_mm_compaction_iso
 		w.lo = 0;
 		w.hi = ~0ull;
 		w.last = o;
+		w.max = 1;	/* the tail block only: the one before is older */
 		iso_order(&w, o);
-		bpf_loop(2, iso_step, &w, 0);	/* the tail block only */
+		bpf_loop(2, iso_step, &w, 0);
 		return KEEP;
 	}
 	w.lo = lo;
 	w.hi = hi;
 	w.last = NR_ORDERS - 1;
+	w.max = ISO_MAX;
 	iso_order(&w, 0);
-	bpf_loop(NR_ORDERS * (ISO_MAX + 2), iso_step, &w, 0);
+	/* a step reads a block or moves to the next order */
+	if (bpf_loop(2 * ISO_MAX + NR_ORDERS, iso_step, &w, 0) >= 2 * ISO_MAX + NR_ORDERS)
+		w.cut = 1;
 	if (w.cut)
 		__sync_fetch_and_add(&iso_cut, 1);
 	return KEEP;
@@ -1462,7 +1483,8 @@ int isolate_migratepages(struct trace_event_raw_mm_compaction_isolate_template *
 	return emit_x(MMT_EV_COMPACT_SCAN, BPF_CORE_READ(ctx, start_pfn),
 		      BPF_CORE_READ(ctx, end_pfn),
 		      BPF_CORE_READ(ctx, nr_scanned) & 0xffffffffffffffull,
-		      BPF_CORE_READ(ctx, nr_taken), tgid);
+		      (BPF_CORE_READ(ctx, nr_taken) & 0xffffffffffull) |
+		      ((__u64)(cur_tid() & 0xffffff) << 40), tgid);
 }
 
 SEC("tp/compaction/mm_compaction_migratepages")

@@ -11,12 +11,22 @@
  *  - a COMPACT_ISOLATE candidate is written once: the BPF walk of
  *    cc->freepages can read a block of an earlier pass again, or a piece
  *    of one that compaction_alloc() split (list_add to the head);
+ *  - but a page that leaves compaction's hands for the buddy allocator
+ *    (the migration scanner moves out a page compaction had moved into
+ *    one of its blocks, or the page's owner frees it) is no longer held:
+ *    the same compaction can isolate it again, and that isolation is a
+ *    new one.  So every free of a page inside a held block, by any
+ *    thread, takes that page out of the held blocks (the block is split
+ *    as the buddy allocator would, around the page);
  *  - a free inside compaction is the old copy of a migrated page
  *    (MIGRATE_SOURCE) unless its pfn lies in an isolated block: then it is
  *    a failed migration's target going back to compaction's list
  *    (COMPACT_RETURN, inside migrate_pages(): compaction_free()) or an
  *    unused block going back to the buddy allocator (COMPACT_RELEASE,
  *    after it: release_free_list()).  mm/compaction.c, 6.10+.
+ * Each free-scanner or fast-search pass says how many pages it took
+ * (nr_taken): the blocks written for it must add up to that, and the
+ * passes that fall short are counted (coll_pressure_stats).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,15 +35,23 @@
 #include "events.h"
 
 #define MAX_ORDER_BLOCK 10	/* MAX_PAGE_ORDER */
+#define TOMB 0xff		/* a removed slot: probing goes on past it */
+#define PB_SHIFT 9		/* the filter's grain: pageblock_order on x86 */
 
 /* One compacting thread: its isolated blocks, head pfn -> order + 1
- * (open addressing, linear probing; 0 = empty slot). */
+ * (open addressing, linear probing; 0 = empty slot, TOMB = removed),
+ * and a bitmap of the 2^PB_SHIFT-page ranges they touch, so that a free
+ * far from them costs one bit test. */
 struct held {
 	uint32_t tid;
 	uint32_t used;		/* slot in use */
 	uint64_t *key;
 	uint8_t *val;
-	uint64_t n, cap;
+	uint64_t n, fill, cap;	/* live entries, live + removed, slots */
+	uint64_t *pb;		/* bitmap, pfn >> PB_SHIFT */
+	uint64_t pb_words;
+	uint64_t pass_taken;	/* the open pass: pages it took, */
+	uint64_t pass_got;	/* and pages written for it */
 };
 
 struct coll_pressure {
@@ -54,6 +72,7 @@ void coll_pressure_free(struct coll_pressure *p)
 	for (uint32_t i = 0; i < p->nh; i++) {
 		free(p->h[i].key);
 		free(p->h[i].val);
+		free(p->h[i].pb);
 	}
 	free(p->h);
 	free(p);
@@ -62,6 +81,16 @@ void coll_pressure_free(struct coll_pressure *p)
 const struct coll_pressure_stats *coll_pressure_stats(const struct coll_pressure *p)
 {
 	return &p->st;
+}
+
+/* The pass the thread had open is over: did its blocks add up? */
+static void pass_close(struct coll_pressure *p, struct held *h)
+{
+	if (h->pass_got < h->pass_taken) {
+		p->st.passes_short++;
+		p->st.pages_short += h->pass_taken - h->pass_got;
+	}
+	h->pass_taken = h->pass_got = 0;
 }
 
 static struct held *held_of(struct coll_pressure *p, uint32_t tid, int create)
@@ -87,10 +116,20 @@ static struct held *held_of(struct coll_pressure *p, uint32_t tid, int create)
 	}
 	free_slot->used = 1;
 	free_slot->tid = tid;
-	free_slot->n = 0;
-	if (free_slot->val)
+	free_slot->pass_taken = free_slot->pass_got = 0;
+	if (free_slot->cap)
 		memset(free_slot->val, 0, free_slot->cap);
+	if (free_slot->pb_words)
+		memset(free_slot->pb, 0, free_slot->pb_words * sizeof(uint64_t));
+	free_slot->n = free_slot->fill = 0;
 	return free_slot;
+}
+
+/* The thread's compaction ended: its blocks are all used or released. */
+static void held_end(struct coll_pressure *p, struct held *h)
+{
+	pass_close(p, h);
+	h->used = 0;
 }
 
 static uint64_t slot_of(const struct held *h, uint64_t pfn)
@@ -98,51 +137,110 @@ static uint64_t slot_of(const struct held *h, uint64_t pfn)
 	return (pfn * 0x9e3779b97f4a7c15ull >> 17) & (h->cap - 1);
 }
 
-/* order of the block with head pfn, or -1 */
-static int held_get(const struct held *h, uint64_t pfn)
+/* slot of the live entry with head pfn, or UINT64_MAX */
+static uint64_t held_find(const struct held *h, uint64_t pfn)
 {
 	if (!h->cap)
-		return -1;
+		return UINT64_MAX;
 	for (uint64_t i = slot_of(h, pfn);; i = (i + 1) & (h->cap - 1)) {
 		if (!h->val[i])
-			return -1;
-		if (h->key[i] == pfn)
-			return h->val[i] - 1;
+			return UINT64_MAX;
+		if (h->key[i] == pfn && h->val[i] != TOMB)
+			return i;
 	}
 }
 
+/* order of the block with head pfn, or -1 */
+static int held_get(const struct held *h, uint64_t pfn)
+{
+	uint64_t i = held_find(h, pfn);
+
+	return i == UINT64_MAX ? -1 : h->val[i] - 1;
+}
+
+static int held_grow(struct held *h)
+{
+	struct held g = { .cap = h->cap ? h->cap * 2 : 256 };
+
+	/* only removed slots filling it up: rehash at the same size */
+	if (h->n * 4 < h->cap)
+		g.cap = h->cap;
+	g.key = malloc(g.cap * sizeof(*g.key));
+	g.val = calloc(g.cap, 1);
+	if (!g.key || !g.val) {
+		free(g.key);
+		free(g.val);
+		return -1;
+	}
+	for (uint64_t i = 0; i < h->cap; i++)
+		if (h->val[i] && h->val[i] != TOMB) {
+			uint64_t j = slot_of(&g, h->key[i]);
+
+			while (g.val[j])
+				j = (j + 1) & (g.cap - 1);
+			g.key[j] = h->key[i];
+			g.val[j] = h->val[i];
+		}
+	free(h->key);
+	free(h->val);
+	h->key = g.key;
+	h->val = g.val;
+	h->cap = g.cap;
+	h->fill = h->n;
+	return 0;
+}
+
+/* Marks the filter's ranges of [pfn, pfn + 2^order). */
+static int held_mark(struct held *h, uint64_t pfn, unsigned order)
+{
+	uint64_t last = (pfn + (1ull << order) - 1) >> PB_SHIFT;
+
+	if ((last >> 6) >= h->pb_words) {
+		uint64_t words = (last >> 6) + 1 + h->pb_words / 2;
+		uint64_t *pb = realloc(h->pb, words * sizeof(*pb));
+
+		if (!pb)
+			return -1;
+		memset(pb + h->pb_words, 0, (words - h->pb_words) * sizeof(*pb));
+		h->pb = pb;
+		h->pb_words = words;
+	}
+	for (uint64_t b = pfn >> PB_SHIFT; b <= last; b++)
+		h->pb[b >> 6] |= 1ull << (b & 63);
+	return 0;
+}
+
+static int held_marked(const struct held *h, uint64_t pfn)
+{
+	uint64_t b = pfn >> PB_SHIFT;
+
+	return (b >> 6) < h->pb_words && (h->pb[b >> 6] >> (b & 63) & 1);
+}
+
+/* Adds the block (a block with the same head keeps the larger order). */
 static int held_put(struct held *h, uint64_t pfn, unsigned order)
 {
-	if ((h->n + 1) * 2 > h->cap) {
-		struct held g = { .cap = h->cap ? h->cap * 2 : 256 };
+	uint64_t i, tomb = UINT64_MAX;
 
-		g.key = malloc(g.cap * sizeof(*g.key));
-		g.val = calloc(g.cap, 1);
-		if (!g.key || !g.val) {
-			free(g.key);
-			free(g.val);
-			return -1;
+	if ((h->fill + 1) * 2 > h->cap && held_grow(h))
+		return -1;
+	if (held_mark(h, pfn, order))
+		return -1;
+	for (i = slot_of(h, pfn); h->val[i]; i = (i + 1) & (h->cap - 1)) {
+		if (h->val[i] == TOMB) {
+			if (tomb == UINT64_MAX)
+				tomb = i;
+		} else if (h->key[i] == pfn) {
+			if (h->val[i] < order + 1)
+				h->val[i] = (uint8_t)(order + 1);
+			return 0;
 		}
-		for (uint64_t i = 0; i < h->cap; i++)
-			if (h->val[i]) {
-				uint64_t j = slot_of(&g, h->key[i]);
-
-				while (g.val[j])
-					j = (j + 1) & (g.cap - 1);
-				g.key[j] = h->key[i];
-				g.val[j] = h->val[i];
-			}
-		free(h->key);
-		free(h->val);
-		h->key = g.key;
-		h->val = g.val;
-		h->cap = g.cap;
 	}
-	uint64_t i = slot_of(h, pfn);
-
-	while (h->val[i] && h->key[i] != pfn)
-		i = (i + 1) & (h->cap - 1);
-	h->n += !h->val[i];
+	if (tomb != UINT64_MAX)
+		i = tomb;
+	else
+		h->fill++;
+	h->n++;
 	h->key[i] = pfn;
 	h->val[i] = (uint8_t)(order + 1);
 	return 0;
@@ -151,7 +249,7 @@ static int held_put(struct held *h, uint64_t pfn, unsigned order)
 /* Does a block the thread isolated hold pfn? */
 static int held_covers(const struct held *h, uint64_t pfn)
 {
-	if (!h || !h->n)
+	if (!h || !h->n || !held_marked(h, pfn))
 		return 0;
 	for (unsigned o = 0; o <= MAX_ORDER_BLOCK; o++) {
 		int got = held_get(h, pfn & ~((1ull << o) - 1));
@@ -160,6 +258,49 @@ static int held_covers(const struct held *h, uint64_t pfn)
 			return 1;
 	}
 	return 0;
+}
+
+/* Takes page pfn out of the held blocks: each block that holds it is
+ * split into the halves that do not (expand() in mm/page_alloc.c, the
+ * other way round).  -1: out of memory (pfn may stay held). */
+static int held_drop(struct held *h, uint64_t pfn)
+{
+	int rc = 0;
+
+	for (unsigned o = 0; o <= MAX_ORDER_BLOCK; o++) {
+		uint64_t head = pfn & ~((1ull << o) - 1);
+		uint64_t i = held_find(h, head);
+		int got = i == UINT64_MAX ? -1 : h->val[i] - 1;
+
+		if (got < (int)o)
+			continue;
+		h->val[i] = TOMB;
+		h->n--;
+		for (int l = got - 1; l >= 0; l--) {
+			uint64_t half = 1ull << l;
+			uint64_t base = pfn & ~(2 * half - 1);
+
+			rc |= held_put(h, (pfn & half) ? base : base + half, (unsigned)l);
+		}
+	}
+	return rc;
+}
+
+/* A page block freed to the buddy allocator (or a per-cpu list) is no
+ * compaction's any more, whoever frees it. */
+static void held_release(struct coll_pressure *p, uint64_t pfn, unsigned order)
+{
+	if (pfn == UINT64_MAX || order > MAX_ORDER_BLOCK)
+		return;
+	for (uint32_t i = 0; i < p->nh; i++) {
+		struct held *h = &p->h[i];
+
+		if (!h->used || !h->n)
+			continue;
+		for (uint64_t q = pfn; q < pfn + (1ull << order); q++)
+			if (held_covers(h, q) && held_drop(h, q))
+				p->st.isolate_nomem++;
+	}
 }
 
 static uint64_t page_pfn(const struct coll_conv *cv, uint64_t page)
@@ -232,6 +373,8 @@ static int conv_free(struct coll_pressure *p, const struct coll_conv *cv,
 			p->st.migrate_pairs_dropped++;
 		}
 	}
+	if (cause != MMT_FREE_COMPACT_RETURN && cause != MMT_FREE_COMPACT_RELEASE)
+		held_release(p, out[n - 1].pfn, out[n - 1].order);
 	return n;
 }
 
@@ -250,12 +393,28 @@ static int conv_isolate(struct coll_pressure *p, const struct coll_conv *cv,
 		p->st.isolate_dups++;
 		return 0;
 	}
-	if (!h || held_put(h, ev->pfn, ev->order)) {
-		p->st.isolate_nomem++;
-		return 1;	/* written, just not remembered */
-	}
 	p->st.isolated_pages += 1ull << ev->order;
+	if (h)
+		h->pass_got += 1ull << ev->order;
+	if (!h || held_put(h, ev->pfn, ev->order))
+		p->st.isolate_nomem++;	/* written, just not remembered */
 	return 1;
+}
+
+/* COMPACT_SCAN: a pass of one of the thread's scanners; a free-scanner or
+ * fast-search pass whose blocks the BPF side reads opens the count. */
+static void conv_scan(struct coll_pressure *p, uint32_t tid,
+		      const struct mmt_event *ev)
+{
+	struct held *h = tid ? held_of(p, tid, 0) : NULL;
+
+	if (!h)
+		return;
+	pass_close(p, h);
+	if ((ev->mt == 1 || ev->mt == 2) && ev->mt2) {
+		p->st.passes++;
+		h->pass_taken = ev->arg2;
+	}
 }
 
 int coll_pressure_convert(struct coll_pressure *p, const struct coll_conv *cv,
@@ -308,7 +467,7 @@ int coll_pressure_convert(struct coll_pressure *p, const struct coll_conv *cv,
 			struct held *h = held_of(p, tid, kind == MMT_EV_COMPACTION_BEGIN);
 
 			if (kind == MMT_EV_COMPACTION_END && h)
-				h->used = 0;
+				held_end(p, h);
 		}
 		return 1;
 	}
@@ -327,7 +486,8 @@ int coll_pressure_convert(struct coll_pressure *p, const struct coll_conv *cv,
 		ev->arg = x->c & 0xffffffffffffffull;
 		ev->mt = (int32_t)((x->c >> 56) & 0xf);
 		ev->mt2 = (int32_t)((x->c >> 60) & 1);
-		ev->arg2 = x->d;
+		ev->arg2 = x->d & 0xffffffffffull;
+		conv_scan(p, (uint32_t)(x->d >> 40), ev);
 		return 1;
 	case MMT_EV_MIGRATE_BEGIN:
 		ev->mt = (int32_t)(uint32_t)e->a;

@@ -2325,6 +2325,18 @@ static int finish(struct rec *r)
 			"not tracked (no task storage): their frees are charged "
 			"to the workload\n",
 			(unsigned long long)r->skel->bss->ctx_nomem);
+	/* compaction's free blocks: each pass says how many pages it took */
+	const struct coll_pressure_stats *ps = coll_pressure_stats(r->pr);
+
+	if (ps->passes_short)
+		fprintf(stderr, "mmtrace record: %llu of %llu compaction isolation "
+			"passes short of the pages they took by %llu pages "
+			"(%llu walks of cc->freepages cut at 64 blocks): "
+			"those free blocks are missing from the trace\n",
+			(unsigned long long)ps->passes_short,
+			(unsigned long long)ps->passes,
+			(unsigned long long)ps->pages_short,
+			(unsigned long long)r->skel->bss->iso_cut);
 	return rc;
 }
 
