@@ -1309,6 +1309,8 @@ static void replay_events(struct rp_run *r)
 		 * both modes: the model starts from that state */
 		if (ev->ts < r->start_snap_ts) {
 			r->mir.before_start++;
+			if (ev->kind == MMT_EV_PAGE_ALLOC)
+				rp_page_skip(r);
 			if (mirror && ev->ts + BOUNDARY_NS / 4 >= r->start_snap_ts)
 				mirror_mark_late(r, ev);
 			continue;

@@ -349,7 +349,7 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 	kfree = calloc(1, sizeof(*kfree));
 	cp = calloc(1, sizeof(*cp));
 	if (!kfree || !cp || zbm_init(&cp->mfree, r->m) < 0 ||
-	    zbm_init(kfree, r->m) < 0 || rp_map_init(&cp->mblocks, 1 << 14) < 0) {
+	    zbm_init(kfree, r->m) < 0 || rp_map_init(&cp->mblocks, 1 << 10) < 0) {
 		if (cp)
 			zbm_free(&cp->mfree);
 		if (kfree)

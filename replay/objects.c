@@ -323,6 +323,14 @@ int rp_page_is_slab(struct rp_run *r)
 	return bit_get(r->sl.bits, r->sl.nr_bits, r->sl.ordinal++);
 }
 
+/* A PAGE_ALLOC the replay does not apply (stamped before the start
+ * snapshot) keeps its ordinal: the pre-pass counted it, and the ordinal
+ * names the findings of every later allocation. */
+void rp_page_skip(struct rp_run *r)
+{
+	r->sl.ordinal++;
+}
+
 /* MMC_FAULT_THP / MMC_FAULT_MADVISED for a fault of pid at addr. */
 unsigned rp_fault_thp_flags(const struct rp_run *r, uint32_t pid,
 			    uint64_t addr)

@@ -393,6 +393,7 @@ int rp_objects_init(struct rp_run *r);
 void rp_objects_free(struct rp_run *r);
 int rp_prepass(struct rp_run *r);
 int rp_page_is_slab(struct rp_run *r);
+void rp_page_skip(struct rp_run *r);
 unsigned rp_fault_thp_flags(const struct rp_run *r, uint32_t pid,
 			    uint64_t addr);
 void rp_slab_alloc(struct rp_run *r, const struct mmt_event *ev);

@@ -460,6 +460,54 @@ static void hugetlb_blocks(void **state)
 	mmc_destroy(m);
 }
 
+/* A block whose only movable "folio" cannot migrate: a stray PG_HEAD on
+ * an odd page before a free one (folio_order_at then reads order 1 from
+ * the free page), as a replay of make validate's wsf-200-1 trace left
+ * one.  The fast search found that block again after every pass (it
+ * holds the zone's low free blocks, and the model's walk restarted at
+ * the list head), the folio was isolated and failed each time, so the
+ * block never got its skip hint: kcompactd scanned 40 G pages and never
+ * returned.  Now the broken folio is not isolated, the block is
+ * skipped, and the search moves on as the kernel's rotating lists do. */
+static void unmigratable_block_ends(void **state)
+{
+	struct mmc_result res;
+	(void)state;
+
+	struct mmc *m = one_node(0, 0);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t start = z->start_pfn, nb = z->managed >> pageblock_order;
+
+	/* block 0: anon pages, every even page free and pages 8-15 free
+	 * (an order-3 block for the fast search); blocks 1 .. nb/2 - 1 a
+	 * hugetlb pool; the upper half anon with two of every four pages
+	 * free (order-1 targets) */
+	tl_fill(m, start, pageblock_nr_pages, MMC_PC_ANON);
+	tl_fill(m, start + pageblock_nr_pages,
+		z->managed / 2 - pageblock_nr_pages, MMC_PC_KERNEL);
+	for (uint64_t b = 1; b < nb / 2; b++)
+		assert_int_equal(mmc_seed_compound(m, start +
+			(b << pageblock_order), pageblock_order), 0);
+	tl_fill(m, start + z->managed / 2, z->managed / 2, MMC_PC_ANON);
+	for (uint64_t p = start; p < start + pageblock_nr_pages; p += 2)
+		assert_int_equal(mmc_free(m, p, 0, 0, NULL), 0);
+	for (uint64_t p = start + z->managed / 2; p < start + z->managed; p += 4)
+		assert_int_equal(mmc_free(m, p, 1, 0, NULL), 0);
+	for (uint64_t p = start + 9; p < start + 16; p += 2)
+		assert_int_equal(mmc_free(m, p, 0, 0, NULL), 0);
+	mmc_drain_all(m);
+	z->page[pfn_to_idx(z, start + 1)] |= PG_HEAD;
+	assert_int_equal(direct(m, COMPACT_PRIO_SYNC_LIGHT, &res),
+			 COMPACT_SUCCESS);
+	assert_true(res.compact_migrated > 0);
+	/* the broken page stayed; nothing else of block 0 is left */
+	assert_true(page_allocated(z->page[pfn_to_idx(z, start + 1)]));
+	assert_true(ev(m, MMC_COMPACT_MIGRATE_SCANNED) < 4 * z->managed);
+	z->page[pfn_to_idx(z, start + 1)] &= (pgstate_t)~PG_HEAD;
+	tl_check(m);
+	mmc_destroy(m);
+}
+
 struct split_rec {
 	uint64_t splits, pieces;
 };
@@ -490,6 +538,8 @@ static void large_folio_split(void **state)
 	 * kernel pages with an order-3 free block in every 16 */
 	assert_int_equal(mmc_alloc_at(m, start, 8, MMC_GFP_HIGHUSER_MOVABLE,
 				      0, NULL), 0);
+	/* a folio not aligned to its order is refused */
+	assert_int_equal(mmc_lru_add(m, start + 2, 2, MMC_PC_FILE), -1);
 	assert_int_equal(mmc_lru_add(m, start, 8, MMC_PC_FILE), 0);
 	tl_fill_holes(m, start + pageblock_nr_pages, MMC_PC_KERNEL);
 	assert_int_equal(direct(m, COMPACT_PRIO_SYNC_FULL, NULL),
@@ -609,6 +659,7 @@ int main(void)
 		cmocka_unit_test(skip_hints),
 		cmocka_unit_test(async_gives_up_on_a_block),
 		cmocka_unit_test(hugetlb_blocks),
+		cmocka_unit_test(unmigratable_block_ends),
 		cmocka_unit_test(large_folio_split),
 		cmocka_unit_test(stall_counting),
 		cmocka_unit_test(kcompactd_wait),

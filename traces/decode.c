@@ -146,8 +146,20 @@ static int mt_number(const struct mmt_header *h, const char *name)
 void mmt_decode_init(struct mmt_decode *d, const struct mmt_header *h)
 {
 	memset(d, 0, sizeof(*d));
-	for (int b = 0; b < MMT_GFP__COUNT; b++)
-		d->gfp_mask[b] = gfp_mask_of(h, gfp_canon_names[b]);
+	/* each canonical bit's mask from the first of the header's bits of
+	 * its name (0 when none); every header bit spelt once, not once a
+	 * canonical bit (26 snprintf a header bit: 4% of fuzz_reader) */
+	for (uint32_t i = 0; i < h->nr_gfp_bits; i++) {
+		char name[MMT_NAME_LEN];
+		uint64_t m = gfp_bit_norm(&h->gfp_bits[i], name, sizeof(name));
+
+		for (int b = 0; m && b < MMT_GFP__COUNT; b++)
+			if (!strcmp(name, gfp_canon_names[b])) {
+				if (!d->gfp_mask[b])
+					d->gfp_mask[b] = m;
+				break;
+			}
+	}
 	d->mt_unmovable = mt_number(h, "MIGRATE_UNMOVABLE");
 	d->mt_movable = mt_number(h, "MIGRATE_MOVABLE");
 	d->mt_reclaimable = mt_number(h, "MIGRATE_RECLAIMABLE");

@@ -62,14 +62,22 @@ static int parse_kinds(const char *s, uint8_t want[MMT_EV__COUNT])
 	return 0;
 }
 
-/* Names from the header (escaped: they come from the file). */
+/* Names from the header (escaped: they come from the file).  The gfp
+ * and migratetype strings are kept with the value they spell: events
+ * repeat a few values, and spelling one again (name lookups, escaping)
+ * was most of dump's time a line. */
 struct printer {
 	const struct mmt_header *h;
 	const struct mmt_names *names;	/* NULL: the trace has none */
 	char gfp[256], mt[4 * MMT_NAME_LEN], mt2[4 * MMT_NAME_LEN];
 	char cache[4 * MMT_NAME_LEN];
 	char site[4 * MMT_SYM_MAX + 8];
+	uint64_t gfp_raw;
+	int mt_v, mt2_v;
+	unsigned spelt;			/* SPELT_*: the buffers hold a value */
 };
+
+enum { SPELT_GFP = 1, SPELT_MT = 2, SPELT_MT2 = 4 };
 
 /* A call site by name when the names table has it, else its hash. */
 static const char *site(struct printer *p, uint64_t s)
@@ -84,17 +92,32 @@ static const char *site(struct printer *p, uint64_t s)
 
 static const char *gfp(struct printer *p, uint64_t raw)
 {
-	return mmt_gfp_str(p->h, raw, p->gfp, sizeof(p->gfp));
+	if (!(p->spelt & SPELT_GFP) || p->gfp_raw != raw) {
+		mmt_gfp_str(p->h, raw, p->gfp, sizeof(p->gfp));
+		p->gfp_raw = raw;
+		p->spelt |= SPELT_GFP;
+	}
+	return p->gfp;
 }
 
 static const char *mt(struct printer *p, int v)
 {
-	return mmt_mt_str(p->h, v, p->mt, sizeof(p->mt));
+	if (!(p->spelt & SPELT_MT) || p->mt_v != v) {
+		mmt_mt_str(p->h, v, p->mt, sizeof(p->mt));
+		p->mt_v = v;
+		p->spelt |= SPELT_MT;
+	}
+	return p->mt;
 }
 
 static const char *mt2(struct printer *p, int v)
 {
-	return mmt_mt_str(p->h, v, p->mt2, sizeof(p->mt2));
+	if (!(p->spelt & SPELT_MT2) || p->mt2_v != v) {
+		mmt_mt_str(p->h, v, p->mt2, sizeof(p->mt2));
+		p->mt2_v = v;
+		p->spelt |= SPELT_MT2;
+	}
+	return p->mt2;
 }
 
 static const char *cache_name(struct printer *p, uint32_t i)
