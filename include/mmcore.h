@@ -244,7 +244,8 @@ int mmc_free(struct mmc *m, uint64_t pfn, unsigned order, int cpu,
 /* Drain every pcp list to the buddy (drain_all_pages). */
 void mmc_drain_all(struct mmc *m);
 
-/* LRU: mark an allocated range as anon/file LRU pages (reclaimable). */
+/* LRU: mark an allocated range as anon/file LRU pages (reclaimable), one
+ * folio of 2^order pages: -1 when pfn is not aligned to the order. */
 int mmc_lru_add(struct mmc *m, uint64_t pfn, unsigned order, int cls);
 /* A touch of an LRU page (activates it, like mark_page_accessed). */
 void mmc_lru_touch(struct mmc *m, uint64_t pfn);

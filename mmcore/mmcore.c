@@ -575,7 +575,12 @@ void mmc_set_split_hook(struct mmc *m, mmc_split_fn fn, void *ctx)
 
 int mmc_lru_add(struct mmc *m, uint64_t pfn, unsigned order, int cls)
 {
-	if ((cls != MMC_PC_ANON && cls != MMC_PC_FILE) || order > MAX_PAGE_ORDER)
+	/* a folio is aligned to its order: a head elsewhere would put
+	 * PG_HEAD on a page the folio's tail bits do not describe (the
+	 * replay asked for one where the kernel's folio had been placed
+	 * as pieces; compaction then isolated that 'folio' forever) */
+	if ((cls != MMC_PC_ANON && cls != MMC_PC_FILE) || order > MAX_PAGE_ORDER ||
+	    (pfn & ((1ull << order) - 1)))
 		return -1;
 	struct mmc_zone *z = range_zone(m, pfn, 1ull << order);
 

@@ -538,6 +538,8 @@ static void large_folio_split(void **state)
 	 * kernel pages with an order-3 free block in every 16 */
 	assert_int_equal(mmc_alloc_at(m, start, 8, MMC_GFP_HIGHUSER_MOVABLE,
 				      0, NULL), 0);
+	/* a folio not aligned to its order is refused */
+	assert_int_equal(mmc_lru_add(m, start + 2, 2, MMC_PC_FILE), -1);
 	assert_int_equal(mmc_lru_add(m, start, 8, MMC_PC_FILE), 0);
 	tl_fill_holes(m, start + pageblock_nr_pages, MMC_PC_KERNEL);
 	assert_int_equal(direct(m, COMPACT_PRIO_SYNC_FULL, NULL),
