@@ -264,20 +264,27 @@ static void test_pressure_record(void **state)
 		skip_msg("BPF unavailable: %s", msg);
 	if (rc)
 		fail_msg("record under pressure failed (%d): %s", rc, msg);
-	/* every free block compaction took is in the trace: each pass's
-	 * COMPACT_ISOLATE blocks add up to its nr_taken (the loader dropped
-	 * blocks a compaction isolated again after moving their pages out,
-	 * and the BPF walk stopped at 64 blocks an order: mirror replay then
-	 * had 56-485 pages "unexplained") */
-	if (strstr(msg, "passes short"))
-		fail_msg("compaction's free blocks missing: %s", msg);
-
 	count_losses(out, &l);
 	fprintf(stderr, "pressure: %llu events, lost %llu (rings, queues), "
 		"missed %llu (recursion guard)\n", (unsigned long long)l.events,
 		(unsigned long long)l.ring, (unsigned long long)l.missed);
-	assert_int_equal(l.ring, 0);
+	if (l.ring) {	/* say how busy the host was: other jobs' load */
+		char load[64] = "?";
+
+		slurp("/proc/loadavg", load, sizeof(load));
+		fail_msg("%llu events lost to full rings or queues (issue 9's "
+			 "target is 0 at normal priority; load average %.14s)",
+			 (unsigned long long)l.ring, load);
+	}
 	assert_true(l.missed * 10000 <= l.events);
+	/* every free block compaction took is in the trace: each pass's
+	 * COMPACT_ISOLATE blocks add up to its nr_taken (the loader dropped
+	 * blocks a compaction isolated again after moving their pages out,
+	 * and the BPF walk stopped at 64 blocks an order: mirror replay then
+	 * had 56-485 pages "unexplained").  After the loss checks: a lost
+	 * record makes a pass short too. */
+	if (strstr(msg, "passes short"))
+		fail_msg("compaction's free blocks missing: %s", msg);
 
 	/* frees by cause against the kernel's counters, same window */
 	snprintf(path, sizeof(path), "%s/info.json", dir);
