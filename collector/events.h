@@ -68,6 +68,9 @@ struct mmtr_ev_x {
 #define MMTR_BATCH	32
 /* slots of per-CPU state: a bigger host shares slots (still ordered by seq) */
 #define MMTR_MAX_CPUS	1024
+/* blocks the BPF walk of a compaction pass's cc->freepages reads per
+ * order at most (the loader names it when a pass comes up short) */
+#define MMTR_ISO_MAX	512
 #define MMTR_BATCH_X	16
 
 /* Programs that have a rescue twin (their index in cpu_state.seen) */

@@ -1361,7 +1361,7 @@ int compact_try(struct trace_event_raw_mm_compaction_try_to_compact_pages *ctx)
  * The fast search takes at most one block (the first found, order
  * log2(nr_taken)), anywhere in the zone: the tail of that order's list.
  */
-#define ISO_MAX 512
+#define ISO_MAX MMTR_ISO_MAX
 #define NR_ORDERS 11
 
 struct iso_walk {

@@ -2336,12 +2336,12 @@ static int finish(struct rec *r)
 	if (ps->passes_short)
 		fprintf(stderr, "mmtrace record: %llu of %llu compaction isolation "
 			"passes short of the pages they took by %llu pages "
-			"(%llu walks of cc->freepages cut at 64 blocks): "
+			"(%llu walks of cc->freepages cut at %d blocks): "
 			"those free blocks are missing from the trace\n",
 			(unsigned long long)ps->passes_short,
 			(unsigned long long)ps->passes,
 			(unsigned long long)ps->pages_short,
-			(unsigned long long)r->skel->bss->iso_cut);
+			(unsigned long long)r->skel->bss->iso_cut, MMTR_ISO_MAX);
 	return rc;
 }
 

@@ -159,34 +159,50 @@ int rp_snap_class(const struct mmt_snapshot *s, uint64_t pfn)
 	return rp_snap_class_end(s, pfn, &end);
 }
 
-static int in_kpcp(const struct rp_run *r, uint64_t pfn)
+/* The highest order among a map's blocks (pfn -> order): a search for
+ * the block holding a pfn need try no order above it.  The kernel's pcp
+ * pages are order 0 mostly, and trying every order for each of a million
+ * pages that disagree was most of the check's time (fuzz_replay). */
+static void max_order(void *ctx, uint64_t key, uint64_t *order)
+{
+	unsigned *m = ctx;
+
+	(void)key;
+	if (*order > *m)
+		*m = *order > MMC_MAX_ORDER ? MMC_MAX_ORDER : (unsigned)*order;
+}
+
+struct blocks_max { unsigned kpcp, late; };
+
+/* 1 when one of map's blocks (of order <= top) holds pfn. */
+static int in_block(const struct rp_map *m, uint64_t pfn, unsigned top)
 {
 	uint64_t order;
 
-	if (!r->kpcp.len)
+	if (!m->len)
 		return 0;
-	for (unsigned o = 0; o <= MMC_PAGEBLOCK_ORDER; o++)
-		if (rp_map_get(&r->kpcp, pfn & ~((1ull << o) - 1), &order) &&
+	for (unsigned o = 0; o <= top; o++)
+		if (rp_map_get(m, pfn & ~((1ull << o) - 1), &order) &&
 		    order >= o)
 			return 1;
 	return 0;
 }
 
-static int is_late(const struct rp_run *r, uint64_t pfn)
+static int in_kpcp(const struct rp_run *r, uint64_t pfn,
+		   const struct blocks_max *bm)
 {
-	uint64_t order;
+	return in_block(&r->kpcp, pfn, bm->kpcp < MMC_PAGEBLOCK_ORDER ?
+				       bm->kpcp : MMC_PAGEBLOCK_ORDER);
+}
 
-	if (!r->late.len)
-		return 0;
-	for (unsigned o = 0; o <= MMC_MAX_ORDER; o++)
-		if (rp_map_get(&r->late, pfn & ~((1ull << o) - 1), &order) &&
-		    order >= o)
-			return 1;
-	return 0;
+static int is_late(const struct rp_run *r, uint64_t pfn,
+		   const struct blocks_max *bm)
+{
+	return in_block(&r->late, pfn, bm->late);
 }
 
 static int cause_of(const struct rp_run *r, const struct mmt_snapshot *end,
-		    uint64_t pfn, int kind)
+		    uint64_t pfn, int kind, const struct blocks_max *bm)
 {
 	uint64_t v;
 
@@ -196,9 +212,9 @@ static int cause_of(const struct rp_run *r, const struct mmt_snapshot *end,
 		return RP_CAUSE_PCP;
 	/* the trace left it on a pcp list, the kernel's buddy has it: it
 	 * left the list without a pcp drain event */
-	if (kind == 1 && in_kpcp(r, pfn))
+	if (kind == 1 && in_kpcp(r, pfn, bm))
 		return RP_CAUSE_PCP;
-	if (is_late(r, pfn))
+	if (is_late(r, pfn, bm))
 		return RP_CAUSE_BOUNDARY;
 	if (r->k.lost || r->damage_lost || r->damage_unknown)
 		return RP_CAUSE_LOST;	/* LOST records, or damaged blocks */
@@ -286,32 +302,43 @@ static void zone_table(const struct rp_run *r, const struct mmt_snapshot *end,
  * out again).  Give them to the model's buddy before comparing, so that
  * they merge as the kernel's did; counted in pcp_straight_end.
  */
+struct settle {
+	const struct zbm *kfree;
+	uint64_t *keys, n;
+};
+
+static void settle_pick(void *ctx, uint64_t key, uint64_t *order)
+{
+	struct settle *s = ctx;
+	int all = *order <= MMC_MAX_ORDER;
+
+	for (uint64_t p = key; all && p < key + (1ull << *order); p++)
+		all = zbm_get(s->kfree, p);
+	if (all)
+		s->keys[s->n++] = key;
+}
+
+/* rp_map_each() visits the blocks only (a walk of the slots took an empty
+ * one, key 0, for a block at pfn 0: with pfn 0 free at the end, the empty
+ * slots used up the count and no real block was settled). */
 static int settle_kpcp(struct rp_run *r, const struct zbm *kfree)
 {
-	uint64_t *keys, n = 0;
+	struct settle s = { kfree, NULL, 0 };
 
 	if (!r->kpcp.len)
 		return 0;
-	keys = malloc(r->kpcp.len * sizeof(*keys));
-	if (!keys)
+	s.keys = malloc(r->kpcp.len * sizeof(*s.keys));
+	if (!s.keys)
 		return -1;
-	for (uint64_t i = 0; i < r->kpcp.cap && n < r->kpcp.len; i++) {
-		const struct rp_slot *sl = &r->kpcp.slots[i];
-		int all = sl->key != UINT64_MAX && sl->val <= MMC_MAX_ORDER;
-
-		for (uint64_t p = sl->key; all && p < sl->key + (1ull << sl->val); p++)
-			all = zbm_get(kfree, p);
-		if (all)
-			keys[n++] = sl->key;
-	}
-	for (uint64_t i = 0; i < n; i++) {
+	rp_map_each(&r->kpcp, settle_pick, &s);
+	for (uint64_t i = 0; i < s.n; i++) {
 		uint64_t order;
 
-		if (rp_map_take(&r->kpcp, keys[i], &order) &&
-		    !mmc_free(r->m, keys[i], (unsigned)order, 0, NULL))
+		if (rp_map_take(&r->kpcp, s.keys[i], &order) &&
+		    !mmc_free(r->m, s.keys[i], (unsigned)order, 0, NULL))
 			r->mir.pcp_straight_end += 1ull << order;
 	}
-	free(keys);
+	free(s.keys);
 	mmc_drain_all(r->m);
 	return 0;
 }
@@ -326,6 +353,7 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 	struct example ex[MAX_EXAMPLES];
 	unsigned nex = 0;
 	uint64_t covered = 0;
+	struct blocks_max bm = { 0, 0 };
 
 	if (r->read_failed)
 		snprintf(mc->not_checked, sizeof(mc->not_checked), "the replay "
@@ -380,6 +408,8 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 		return -1;
 	}
 	mmc_for_each_free_block(r->m, collect_free, cp);
+	rp_map_each(&r->kpcp, max_order, &bm.kpcp);
+	rp_map_each(&r->late, max_order, &bm.late);
 	covered = 0;
 	for (uint64_t b = 0; b < end->nr_free_blocks; b++) {
 		const struct mmt_free_block *fb = &end->free_blocks[b];
@@ -437,7 +467,7 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 					unsigned b = (unsigned)__builtin_ctzll(d);
 					int kind = (mw >> b) & 1 ? 0 : 1;
 					int cause = hot ? RP_CAUSE_HOTADD :
-						cause_of(r, end, p + b, kind);
+						cause_of(r, end, p + b, kind, &bm);
 
 					mc->cause[kind][cause]++;
 					note_example(ex, &nex, p + b, kind, cause);
