@@ -540,8 +540,11 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 	fprintf(txt, "pcp drains of free pages %llu, refills of allocated "
 		"pages %llu\n", (unsigned long long)mc->drain_not_alloc,
 		(unsigned long long)mc->refill_not_free);
-	fprintf(txt, "fallback pages taken by their extfrag event alone %llu\n",
-		(unsigned long long)mc->extfrag_taken);
+	fprintf(txt, "fallback pages taken by their extfrag event alone %llu "
+		"(%llu compaction captures: taken after the free that made "
+		"the block, which the trace has after it)\n",
+		(unsigned long long)mc->extfrag_taken,
+		(unsigned long long)mc->captures);
 	if (r->h->flags & MMT_HDR_CAUSES)
 		fprintf(txt, "compaction: %llu blocks isolated (%llu the model "
 			"did not have free), %llu targets put back on its list; "

@@ -211,6 +211,99 @@ static void test_mirror_pcp_events(void **state)
 	rk_free_all(&k);
 }
 
+/* A drain of `n` order-0 pages from cpu's pcp list, lowest pfn first. */
+static void drain_pages(struct rk *k, uint64_t pfn, unsigned n, unsigned cpu)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct mmt_event *e = rk_push(k, MMT_EV_PCP_DRAIN, cpu);
+
+		e->pfn = pfn + i;
+		e->mt = mmt_synth_mt(&k->h, "MIGRATE_UNMOVABLE");
+		k->free[pfn + i] = 1;
+	}
+}
+
+/* Mirror replay of what the kernel's tracepoints say, in their order,
+ * when a direct compactor's pcp drain completes an order-9 block of
+ * another migratetype (compaction_capture(): mm_page_alloc_extfrag inside
+ * __free_one_page(), before the mm_page_pcpu_drain of the page whose free
+ * made the block).  The compactor allocates the block, frees it, and the
+ * block goes back to the buddy allocator: free in the kernel at the end,
+ * and in the model. */
+static void test_mirror_compaction_capture(void **state)
+{
+	struct rk k;
+	struct mmt_replay_result res;
+	char err[512], *txt;
+	uint64_t b;
+	struct mmt_event *e;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 4096, 2), 0);
+	b = rk_find(&k, 9, k.h.zones[0].start_pfn);
+	assert_true(b != UINT64_MAX);
+	for (unsigned i = 0; i < 512; i++)
+		rk_alloc_at(&k, b + i, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	for (unsigned i = 0; i < 512; i++) {
+		e = rk_push(&k, MMT_EV_PAGE_FREE, 0);	/* to cpu 0's pcp list */
+		e->pfn = b + i;
+	}
+	drain_pages(&k, b, 511, 0);
+	e = rk_push(&k, MMT_EV_EXTFRAG, 0);		/* the capture */
+	e->pfn = b;
+	e->order = 9;
+	e->arg = 9;
+	e->mt = mmt_synth_mt(&k.h, "MIGRATE_MOVABLE");
+	e->mt2 = mmt_synth_mt(&k.h, "MIGRATE_UNMOVABLE");
+	drain_pages(&k, b + 511, 1, 0);
+	rk_alloc_at(&k, b, 9, "GFP_TRANSHUGE", "MIGRATE_MOVABLE", 0);
+	rk_free(&k, b, 9, 0);				/* to the pcp list */
+	e = rk_push(&k, MMT_EV_PCP_DRAIN, 0);		/* and back */
+	e->pfn = b;
+	e->order = 9;
+	assert_int_equal(rk_write(&k, ru_path("cap.mmt"), 0), 0);
+	assert_int_equal(ru_replay(ru_path("cap.mmt"), ru_path("cap.out"),
+				   MMT_REPLAY_MIRROR, NULL, NULL, 0, &res, err,
+				   sizeof(err)), 0);
+	assert_true(res.pages_compared > 0);
+	txt = ru_slurp(ru_path("cap.out/mirror.txt"), NULL);
+	assert_non_null(txt);
+	if (res.pfn_agreement < 1.0 || res.order_agreement < 1.0)
+		fprintf(stderr, "%s\n", txt);
+	assert_non_null(strstr(txt, "(1 compaction captures"));
+	free(txt);
+	assert_true(res.pfn_agreement == 1.0);
+	assert_true(res.order_agreement == 1.0);
+	rk_free_all(&k);
+}
+
+/* The kernel allocates an order-4 block one of whose pages the model has
+ * allocated (its free is not in the trace): the model takes the rest of
+ * the block, allocated at the end as in the kernel. */
+static void test_mirror_alloc_over_missing_free(void **state)
+{
+	struct rk k;
+	struct mmt_replay_result res;
+	char err[512];
+	uint64_t b;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 4096, 2), 0);
+	b = rk_find(&k, 4, k.h.zones[0].start_pfn + 64);
+	assert_true(b != UINT64_MAX);
+	rk_alloc_at(&k, b + 5, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 1);
+	k.free[b + 5] = 1;		/* freed, with no event */
+	rk_alloc_at(&k, b, 4, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 1);
+	assert_int_equal(rk_write(&k, ru_path("mf.mmt"), 0), 0);
+	assert_int_equal(ru_replay(ru_path("mf.mmt"), ru_path("mf.out"),
+				   MMT_REPLAY_MIRROR, NULL, NULL, 0, &res, err,
+				   sizeof(err)), 0);
+	assert_true(res.pages_compared > 0);
+	assert_true(res.pfn_agreement == 1.0);
+	assert_true(res.order_agreement == 1.0);
+	rk_free_all(&k);
+}
+
 /* Unmovable demand on a machine whose memory is free in order-10 blocks
  * of movable pageblocks: __rmqueue_fallback takes the largest block and
  * claims both its pageblocks, so the kernel falls back
@@ -896,6 +989,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mirror_no_pcp_events),
 		cmocka_unit_test(test_mirror_pcp_events),
+		cmocka_unit_test(test_mirror_compaction_capture),
+		cmocka_unit_test(test_mirror_alloc_over_missing_free),
 		cmocka_unit_test(test_policy_counts),
 		cmocka_unit_test(test_model_vs_kernel),
 		cmocka_unit_test(test_determinism),
