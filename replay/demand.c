@@ -182,17 +182,40 @@ static uint32_t event_fid(struct rp_run *r, const struct mmt_event *ev,
 	return page_fid(r, inode_id(r, ev, create), ev->addr, create);
 }
 
+/* page_fid(ino, index) without numbering, remembered per order for
+ * covering_fid(): an access walks a range page by page and asks for the
+ * same folio heads again and again (10 map lookups a page, mostly misses,
+ * were 14% of a replay).  A fid, once numbered, keeps its page for the
+ * whole run, so a found one stays right; a miss only while no page was
+ * numbered since (nr_fids unchanged). */
+static uint32_t memo_fid(struct rp_run *r, unsigned o, uint32_t ino,
+			 uint64_t index)
+{
+	struct rp_demand *d = &r->dm;
+	struct rp_fid_memo *m = &d->memo[o];
+	uint64_t key = page_key(ino, index);
+
+	if (!ino || index >> INDEX_BITS)
+		return 0;	/* as page_fid(): no key for it */
+	if (m->key == key && (m->fid || m->nr_fids == d->nr_fids))
+		return m->fid;
+	m->fid = page_fid(r, ino, index, 0);
+	m->key = key;
+	m->nr_fids = d->nr_fids;
+	return m->fid;
+}
+
 /* The fid whose folio holds index: page-cache folios sit at indexes
  * aligned to their size, so a tail index finds its head by rounding
  * down.  *head is the folio's first index. */
 static uint32_t covering_fid(struct rp_run *r, uint32_t ino, uint64_t index,
 			     uint64_t *head)
 {
-	const struct rp_demand *d = &r->dm;
+	struct rp_demand *d = &r->dm;
 
 	for (unsigned o = 0; o <= d->max_file_order; o++) {
 		uint64_t h = index & ~((1ull << o) - 1);
-		uint32_t fid = page_fid(r, ino, h, 0);
+		uint32_t fid = memo_fid(r, o, ino, h);
 
 		if (fid && (o == 0 || (d->fstate[fid] & FS_ORDER) >= o)) {
 			*head = h;

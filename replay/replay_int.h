@@ -264,6 +264,8 @@ enum rp_resp { RP_RESP_KSWAPD, RP_RESP_DIRECT, RP_RESP_NODE, RP_RESP_MEMCG,
 	       RP_RESP_RECLAIM_OTHER, RP_RESP_MIGRATE, RP_RESP_COMPACT_RELEASE,
 	       RP_RESP_COMPACT_RETURN, RP_RESP_COMPACT_OTHER, RP_NR_RESP };
 struct rp_afid { uint32_t ordinal, fid; };
+/* covering_fid()'s last lookup at one folio order (demand.c memo_fid) */
+struct rp_fid_memo { uint64_t key; uint32_t fid, nr_fids; };
 struct rp_demand {
 	int causes, file_ids;		/* the header's MMT_HDR_ flags */
 	struct rp_map inodes;		/* hash(dev, ino) -> inode id */
@@ -276,6 +278,7 @@ struct rp_demand {
 	struct rp_afid *afid;		/* PAGE_ALLOC ordinal -> fid */
 	size_t nr_afid, cap_afid, cur;
 	unsigned max_file_order;	/* largest page-cache folio seen */
+	struct rp_fid_memo memo[11];	/* per folio order 0..10 */
 	/* what the replay did with them */
 	uint64_t resp_frees[RP_NR_RESP], resp_pages_kept, resp_absorbed,
 		 demand_frees, unknown_cause;
