@@ -132,6 +132,24 @@ static uint64_t page_key(uint32_t ino, uint64_t index)
 	return (uint64_t)ino << INDEX_BITS | index;
 }
 
+/* The pages map's key for a page: page_key() mixed (splitmix64's
+ * finalizer, one to one).  rp_map_hash() keeps a key's low 4 bits so that
+ * neighbouring pfns share cache lines; neighbouring indexes of a file
+ * filled runs of slots then, and a lookup of a page the trace never named
+ * (every page of an access is looked up) walked to the end of its run:
+ * 19 slots a lookup on the bench trace. */
+static uint64_t pages_map_key(uint32_t ino, uint64_t index)
+{
+	uint64_t k = page_key(ino, index);
+
+	k ^= k >> 30;
+	k *= 0xbf58476d1ce4e5b9ull;
+	k ^= k >> 27;
+	k *= 0x94d049bb133111ebull;
+	k ^= k >> 31;
+	return k;
+}
+
 static int grow_fids(struct rp_demand *d)
 {
 	/* from 1024: doubling costs a long trace nothing, and a short one
@@ -160,13 +178,13 @@ static uint32_t page_fid(struct rp_run *r, uint32_t ino, uint64_t index,
 
 	if (!ino || index >> INDEX_BITS)
 		return 0;
-	if (rp_map_get(&d->pages, page_key(ino, index), &v))
+	if (rp_map_get(&d->pages, pages_map_key(ino, index), &v))
 		return (uint32_t)v;
 	if (!create)
 		return 0;
 	if (d->nr_fids + 1 >= UINT32_MAX ||
 	    (d->nr_fids + 1 >= d->cap_fids && grow_fids(d) < 0) ||
-	    rp_map_put(&d->pages, page_key(ino, index), d->nr_fids + 1) < 0) {
+	    rp_map_put(&d->pages, pages_map_key(ino, index), d->nr_fids + 1) < 0) {
 		d->untracked_ids++;
 		return 0;
 	}
@@ -182,18 +200,46 @@ static uint32_t event_fid(struct rp_run *r, const struct mmt_event *ev,
 	return page_fid(r, inode_id(r, ev, create), ev->addr, create);
 }
 
+/* page_fid(ino, index) without numbering, remembered per order for
+ * covering_fid(): an access walks a range page by page and asks for the
+ * same folio heads again and again (10 map lookups a page, mostly misses,
+ * were 14% of a replay).  A fid, once numbered, keeps its page for the
+ * whole run, so a found one stays right; a miss only while no page was
+ * numbered since (nr_fids unchanged). */
+static uint32_t memo_fid(struct rp_run *r, unsigned o, uint32_t ino,
+			 uint64_t index)
+{
+	struct rp_demand *d = &r->dm;
+	struct rp_fid_memo *m = &d->memo[o];
+	uint64_t key = page_key(ino, index);
+
+	if (!ino || index >> INDEX_BITS)
+		return 0;	/* as page_fid(): no key for it */
+	if (m->key == key && (m->fid || m->nr_fids == d->nr_fids))
+		return m->fid;
+	m->fid = page_fid(r, ino, index, 0);
+	m->key = key;
+	m->nr_fids = d->nr_fids;
+	return m->fid;
+}
+
 /* The fid whose folio holds index: page-cache folios sit at indexes
  * aligned to their size, so a tail index finds its head by rounding
  * down.  *head is the folio's first index. */
 static uint32_t covering_fid(struct rp_run *r, uint32_t ino, uint64_t index,
 			     uint64_t *head)
 {
-	const struct rp_demand *d = &r->dm;
+	struct rp_demand *d = &r->dm;
 
 	for (unsigned o = 0; o <= d->max_file_order; o++) {
 		uint64_t h = index & ~((1ull << o) - 1);
-		uint32_t fid = page_fid(r, ino, h, 0);
+		uint32_t fid;
 
+		/* the same head as at o - 1, which did not cover index:
+		 * no fid there, or one of a smaller order */
+		if (o && !(index & (1ull << (o - 1))))
+			continue;
+		fid = memo_fid(r, o, ino, h);
 		if (fid && (o == 0 || (d->fstate[fid] & FS_ORDER) >= o)) {
 			*head = h;
 			return fid;
@@ -936,6 +982,12 @@ size_t rp_demand_notes(const struct rp_run *r, const char **notes, size_t max)
 	NOTE("a page the kernel migrated outside compaction (NUMA "
 	     "balancing, alloc_contig_range) took a page allocation the "
 	     "model replays as demand");
+	NOTE("a THP fault's page is the first order-9 allocation with the "
+	     "THP fault gfp by the same task within 1 s of its latest write "
+	     "fault; a THP the model cannot place falls back to 4 KiB pages "
+	     "over the whole 2 MiB (thp_fault_fallback), as a page-cache "
+	     "folio falls back to order-0 pages: neither is an allocation "
+	     "failure");
 #undef NOTE
 	return n;
 }
