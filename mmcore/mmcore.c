@@ -26,6 +26,19 @@
 
 /* ---- page classes -------------------------------------------------------- */
 
+/* Page idx's class becomes cls, in the node's counts too (its pageblock's
+ * touch is the caller's). */
+static inline void relabel_page(uint64_t *cnt, struct mmc_zone *z,
+				uint32_t idx, unsigned cls)
+{
+	pgstate_t s = z->page[idx];
+
+	cnt[page_class(s)]--;
+	cnt[cls]++;
+	z->page[idx] = (pgstate_t)((s & ~PG_CLASS_MASK) |
+				   (cls << PG_CLASS_SHIFT));
+}
+
 void set_page_class(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 		    uint32_t nr, unsigned cls)
 {
@@ -33,14 +46,8 @@ void set_page_class(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 
 	if (nr)
 		pageblock_touch_range(z, idx, nr);
-	for (uint32_t i = 0; i < nr; i++) {
-		pgstate_t s = z->page[idx + i];
-
-		cnt[page_class(s)]--;
-		z->page[idx + i] = (pgstate_t)((s & ~PG_CLASS_MASK) |
-					       (cls << PG_CLASS_SHIFT));
-	}
-	cnt[cls] += nr;
+	for (uint32_t i = 0; i < nr; i++)
+		relabel_page(cnt, z, idx + i, cls);
 }
 
 struct mmc_zone *pfn_to_zone(struct mmc *m, uint64_t pfn)
@@ -457,6 +464,7 @@ int mmc_seed_class(struct mmc *m, uint64_t pfn, uint64_t nr, int cls)
 	    cls != MMC_PC_HOLE)
 		return -1;
 	bool unmanaged = cls == MMC_PC_RESERVED || cls == MMC_PC_HOLE;
+	bool lru = cls == MMC_PC_ANON || cls == MMC_PC_FILE;
 
 	while (nr) {
 		struct mmc_zone *z = pfn_to_zone(m, pfn);
@@ -479,8 +487,12 @@ int mmc_seed_class(struct mmc *m, uint64_t pfn, uint64_t nr, int cls)
 				z->managed--;
 			else if (!unmanaged && page_class(s) == MMC_PC_RESERVED)
 				z->managed++;
-			set_page_class(m, z, idx + i, 1, (unsigned)cls);
-			if (cls == MMC_PC_ANON || cls == MMC_PC_FILE)
+			/* set_page_class(idx + i, 1), inline: a call a page
+			 * was most of seeding a big zone (fuzz_replay) */
+			pageblock_touch_range(z, idx + i, 1);
+			relabel_page(m->nodes[z->node].nr_class, z, idx + i,
+				     (unsigned)cls);
+			if (lru)
 				lru_add(m, pfn + i, 0, cls);
 		}
 		pfn += n;
