@@ -982,6 +982,12 @@ size_t rp_demand_notes(const struct rp_run *r, const char **notes, size_t max)
 	NOTE("a page the kernel migrated outside compaction (NUMA "
 	     "balancing, alloc_contig_range) took a page allocation the "
 	     "model replays as demand");
+	NOTE("a THP fault's page is the first order-9 allocation with the "
+	     "THP fault gfp by the same task within 1 s of its latest write "
+	     "fault; a THP the model cannot place falls back to 4 KiB pages "
+	     "over the whole 2 MiB (thp_fault_fallback), as a page-cache "
+	     "folio falls back to order-0 pages: neither is an allocation "
+	     "failure");
 #undef NOTE
 	return n;
 }

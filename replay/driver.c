@@ -277,9 +277,12 @@ static uint64_t real_to_sim(struct rp_run *r, uint64_t real)
 	return real;
 }
 
-/* The fault a page allocation on this CPU may follow (policy_alloc). */
-static void fault_begin(struct rp_cpu *c, const struct mmt_event *ev)
+/* The fault a page allocation on this CPU may follow (policy_alloc); by
+ * task too, for a THP allocation the CPU link misses (thpfault.c). */
+static void fault_begin(struct rp_run *r, struct rp_cpu *c,
+			const struct mmt_event *ev)
 {
+	rp_tf_note(&r->tf, ev);
 	c->fault_ts = ev->ts + 1;
 	c->fault_addr = ev->addr;
 	c->fault_pid = ev->pid;
@@ -466,11 +469,48 @@ static int user_anon_gfp(uint64_t gfp)
 	return (gfp & (want | not)) == want;
 }
 
+/* The fault c holds got its page (from the CPU's link, or a late one). */
+static void fault_used(struct rp_run *r, struct rp_cpu *c, struct rp_cpu *cpu_c)
+{
+	rp_tf_done(&r->tf, c->fault_pid, c->fault_ts);
+	if (cpu_c->fault_ts == c->fault_ts && cpu_c->fault_pid == c->fault_pid)
+		cpu_c->fault_ts = 0;
+	c->fault_ts = 0;
+}
+
+/* An allocation the CPU link missed: a THP fault's order-9 page, or the
+ * page after a failed kernel THP attempt, takes its task's fault
+ * (thpfault.c) in a copy of the CPU's state.  c, or late. */
+static struct rp_cpu *late_link(struct rp_run *r, const struct mmt_event *ev,
+				uint64_t gfp, struct rp_cpu *c,
+				struct rp_cpu *late, int *linked)
+{
+	int thp = rp_tf_thp_gfp(gfp, ev->order);
+	struct rp_tfault *s = thp ? rp_tf_find(&r->tf, ev)
+				  : rp_tf_find_fallback(&r->tf, ev);
+
+	if (!s)
+		return c;
+	*late = *c;
+	late->fault_ts = s->ts1;
+	late->fault_addr = s->addr;
+	late->fault_pid = s->pid;
+	late->fault_write = 1;
+	*linked = 1;
+	if (ev->pfn == MMT_NO_PFN)
+		;		/* a failed try: counted as one */
+	else if (thp)
+		r->tf.linked_late++;
+	else
+		r->tf.fallbacks_linked++;
+	return late;
+}
+
 static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 {
 	struct mmc_result res;
 	int cpu = model_cpu(r, ev->cpu);
-	struct rp_cpu *c = trace_cpu(r, ev->cpu);
+	struct rp_cpu *c = trace_cpu(r, ev->cpu), *cpu_c = c, late;
 	uint64_t gfp = rp_gfp_canon(r, ev->gfp);
 	int linked, got;
 	uint32_t fid;
@@ -489,8 +529,21 @@ static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 		if (linked) {
 			rp_hist_add(&r->hist[RP_OP_FAULT],
 				    (uint64_t)r->costs.fault);
-			c->fault_ts = 0;
+			fault_used(r, c, cpu_c);
 		}
+		return;
+	}
+	if (!fid && !(linked && c->fault_write) &&
+	    (gfp & MMC_GFP(MMT_GFP_MOVABLE)))
+		c = late_link(r, ev, gfp, c, &late, &linked);
+	if (ev->pfn == MMT_NO_PFN && linked && c->fault_write && !fid &&
+	    rp_tf_thp_gfp(gfp, ev->order)) {
+		/* the kernel's THP attempt failed: its next try or its 4 KiB
+		 * fallback is the fault's page, and the model makes its own
+		 * attempts then (mmc_fault, as alloc_pages_mpol() and
+		 * do_huge_pmd_anonymous_page() do) */
+		r->kernel_fails++;
+		rp_tf_kernel_failed(&r->tf, c->fault_pid, c->fault_ts, ev);
 		return;
 	}
 	if (ev->pfn == MMT_NO_PFN && (!linked || !c->fault_write)) {
@@ -519,7 +572,7 @@ static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 		if (linked) {
 			account(r, RP_OP_FAULT, &res, ev->order,
 				(uint64_t)r->costs.fault);
-			c->fault_ts = 0;
+			fault_used(r, c, cpu_c);
 		}
 		return;
 	}
@@ -545,7 +598,7 @@ static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 	/* its address remembered for touches and refaults */
 	rp_map_put(&r->addr, ((uint64_t)c->fault_pid << 40) ^ (c->fault_addr >> 12),
 		   ev->pfn);
-	c->fault_ts = 0;
+	fault_used(r, c, cpu_c);
 }
 
 /* A kernel free of one 4 KiB piece of a model THP: the THP goes when its
@@ -662,7 +715,7 @@ static void policy_fault(struct rp_run *r, const struct mmt_event *ev)
 	 * page the trace allocated and has not freed: a touch */
 	if (!(ev->arg & 1) || !rp_map_get(&r->addr, key, &real) ||
 	    !rp_pmap_get(&r->fwd, real, &e) || (e & FWD_SLAB)) {
-		fault_begin(c, ev);
+		fault_begin(r, c, ev);
 		return;
 	}
 	if (!(e & FWD_DEAD)) {
@@ -670,7 +723,7 @@ static void policy_fault(struct rp_run *r, const struct mmt_event *ev)
 		r->touches++;
 		/* a write to it may copy it (COW): the page allocation that
 		 * follows is the fault's; fault_finish() counts a touch */
-		fault_begin(c, ev);
+		fault_begin(r, c, ev);
 		return;
 	}
 	/* the model reclaimed a page the workload still uses: refault.

@@ -73,6 +73,7 @@ struct prepass {
 	uint64_t ordinal;
 	unsigned max_order;	/* largest slab order worth probing */
 	struct { uint64_t ts1, addr; uint32_t pid; } *cpu;
+	struct rp_tfaults tf;	/* by task, for THP pages (thpfault.c) */
 	/* the region last updated, not yet written back to r->sl.regions:
 	 * faults come in runs over one region (a fault loop, a memset) */
 	uint64_t reg_key, reg_val;
@@ -141,6 +142,32 @@ static void pre_region(struct rp_run *r, struct prepass *p, uint32_t pid,
 	p->reg_val = v | set;
 }
 
+/* A THP fault's page (the replay links it the same way, driver.c
+ * late_link): the kernel placed a THP in its fault's region, or tried to.
+ * 1 when ev is one. */
+static int pre_thp(struct rp_run *r, struct prepass *p,
+		   const struct mmt_event *ev, unsigned n)
+{
+	struct rp_tfault *s;
+
+	if (!rp_tf_thp_gfp(rp_gfp_canon(r, ev->gfp), ev->order))
+		return 0;
+	s = rp_tf_find(&p->tf, ev);
+	if (s) {
+		pre_region(r, p, s->pid, s->addr, REG_KERNEL_THP);
+		if (ev->pfn == MMT_NO_PFN)	/* a failed try: more follow */
+			rp_tf_kernel_failed(&p->tf, s->pid, s->ts1, ev);
+		else
+			rp_tf_done(&p->tf, s->pid, s->ts1);
+	} else if (p->cpu[n].ts1 && p->cpu[n].pid == ev->pid &&
+		   ev->ts + 1 - p->cpu[n].ts1 <= LINK_NS) {
+		pre_region(r, p, p->cpu[n].pid, p->cpu[n].addr, REG_KERNEL_THP);
+	}
+	if (ev->pfn != MMT_NO_PFN)
+		p->cpu[n].ts1 = 0;
+	return 1;
+}
+
 static void pre_page_alloc(struct rp_run *r, struct prepass *p,
 			   const struct mmt_event *ev)
 {
@@ -153,6 +180,9 @@ static void pre_page_alloc(struct rp_run *r, struct prepass *p,
 			  p->ordinal << 5 | rcl | (ev->order & 0xf));
 	p->ordinal++;
 	n = pre_cpu(r, ev->cpu);
+	if (ev->order == MMC_PAGEBLOCK_ORDER && (ev->gfp & mask[MMT_GFP_MOVABLE]) &&
+	    pre_thp(r, p, ev, n))
+		return;
 	if (!p->cpu[n].ts1)
 		return;
 	/* the first allocation after a fault is its page (as the replay
@@ -195,6 +225,7 @@ static void pre_event(struct rp_run *r, struct prepass *p,
 		p->cpu[n].ts1 = ev->ts + 1;
 		p->cpu[n].addr = ev->addr;
 		p->cpu[n].pid = ev->pid;
+		rp_tf_note(&p->tf, ev);
 		pre_region(r, p, ev->pid, ev->addr, 0);
 		break;
 	}
@@ -260,11 +291,12 @@ void rp_objects_free(struct rp_run *r)
 /* What pre_event() reads of each kind: the pass decodes only these */
 static const uint32_t pre_fields[64] = {
 	[MMT_EV_PAGE_ALLOC] = MMT_FIELD_CPU | MMT_FIELD_PFN | MMT_FIELD_GFP |
-			      MMT_FIELD_ORDER,
+			      MMT_FIELD_ORDER | MMT_FIELD_PID,
 	[MMT_EV_PAGE_FREE] = MMT_FIELD_PFN,
 	[MMT_EV_KMALLOC] = MMT_FIELD_PFN,
 	[MMT_EV_KMEM_CACHE_ALLOC] = MMT_FIELD_PFN | MMT_FIELD_CACHE,
-	[MMT_EV_FAULT_USER] = MMT_FIELD_CPU | MMT_FIELD_PID | MMT_FIELD_ADDR,
+	[MMT_EV_FAULT_USER] = MMT_FIELD_CPU | MMT_FIELD_PID | MMT_FIELD_ADDR |
+			      MMT_FIELD_ARG,
 	/* file page identity (demand.c) */
 	[MMT_EV_FILEMAP_ADD] = MMT_FIELD_PFN | MMT_FIELD_ORDER |
 			       MMT_FIELD_OFFSET | MMT_FIELD_ARG | MMT_FIELD_ADDR,

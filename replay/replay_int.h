@@ -258,6 +258,32 @@ struct rp_slab_state {
 	uint64_t anon_unlinked;	/* pages: user pages with no fault before */
 };
 
+/* Policy mode (thpfault.c): each task's latest user fault, for the THP
+ * allocation the CPU link of driver.c misses. */
+#define RP_TF_SLOTS 64
+struct rp_tfault {
+	uint64_t ts1;		/* the fault's ts + 1; 0 = got its page */
+	uint64_t from1;		/* link counted from: ts1, or the last
+				 * failed kernel THP attempt's ts + 1 */
+	uint64_t addr;
+	uint32_t pid;
+	uint8_t write, kernel_failed;
+};
+struct rp_tfaults {
+	struct rp_tfault s[RP_TF_SLOTS];
+	uint64_t linked_late;		/* THP allocations linked by task */
+	uint64_t fallbacks_linked;	/* pages after a failed kernel try */
+	uint64_t kernel_tries;		/* failed kernel THP attempts */
+};
+void rp_tf_note(struct rp_tfaults *t, const struct mmt_event *ev);
+int rp_tf_thp_gfp(uint64_t gfp, unsigned order);
+struct rp_tfault *rp_tf_find(struct rp_tfaults *t, const struct mmt_event *ev);
+struct rp_tfault *rp_tf_find_fallback(struct rp_tfaults *t,
+				      const struct mmt_event *ev);
+void rp_tf_kernel_failed(struct rp_tfaults *t, uint32_t pid, uint64_t ts1,
+			 const struct mmt_event *ev);
+void rp_tf_done(struct rp_tfaults *t, uint32_t pid, uint64_t ts1);
+
 /* Policy mode, traces with free causes (demand.c): the workload's demand
  * apart from the kernel's response, and page-cache pages by identity. */
 enum rp_resp { RP_RESP_KSWAPD, RP_RESP_DIRECT, RP_RESP_NODE, RP_RESP_MEMCG,
@@ -326,6 +352,7 @@ struct rp_run {
 	struct rp_mirror_ctr mir;
 	struct rp_slab_state sl;
 	struct rp_demand dm;
+	struct rp_tfaults tf;
 
 	/* events replayed; read (delivered by the reader); in the trace
 	 * (its index, or what is readable up to a cut: in_trace_known 0) */

@@ -236,7 +236,10 @@ static void write_slab_thp(const struct rp_run *r, const struct mmc_vmstat *vs,
 		"\"thp_fault_fallback\": %llu, \"order9_attempts\": %llu, "
 		"\"order9_success\": %llu, \"covered_by_model_thp\": %llu, "
 		"\"kernel_thp_as_4k\": %llu, \"model_thps_freed\": %llu, "
-		"\"anon_without_fault\": %llu, \"oom\": %llu},\n",
+		"\"anon_without_fault\": %llu, \"oom\": %llu, "
+		"\"thp_linked_by_task\": %llu, "
+		"\"kernel_thp_tries_failed\": %llu, "
+		"\"pages_after_failed_thp_try\": %llu},\n",
 		(unsigned long long)s->fault_allocs,
 		(unsigned long long)vs->thp_fault_alloc,
 		(unsigned long long)vs->thp_fault_fallback,
@@ -246,7 +249,10 @@ static void write_slab_thp(const struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)s->fault_fallback_alloc,
 		(unsigned long long)s->thp_frees,
 		(unsigned long long)s->anon_unlinked,
-		(unsigned long long)s->fault_oom);
+		(unsigned long long)s->fault_oom,
+		(unsigned long long)r->tf.linked_late,
+		(unsigned long long)r->tf.kernel_tries,
+		(unsigned long long)r->tf.fallbacks_linked);
 }
 
 /* The kernel's count of a model item, or null when the trace cannot

@@ -13,6 +13,8 @@
  *    inside a model THP not allocated again (pages allocated as the
  *    kernel's, within one THP), model THPs freed when the kernel's pages
  *    go;
+ *  - THP faults whose page came late, on another CPU, after a failed
+ *    first try: linked by task, no failure, nothing held twice;
  *  - refaults: anon pages the model reclaimed (it has less room than the
  *    kernel had) come back through mmc_fault when the process touches them;
  *  - determinism: the same run twice gives byte-identical outputs.
@@ -363,6 +365,99 @@ static void test_kernel_thp(void **state)
 	assert_int_equal(json_u64(host, "unmatched_frees"), 0);
 }
 
+/* THP faults whose order-9 page the kernel allocated 5 ms after the
+ * fault, on the other CPU, after another task faulted on the fault's CPU
+ * (compaction ran in between), half of them after a failed first try
+ * (GFP_TRANSHUGE | __GFP_NORETRY | __GFP_THISNODE with no page, as
+ * alloc_pages_mpol() makes it), and one order-9 THP allocation by a task
+ * with no fault (khugepaged): each fault's page is its THP, taken by task
+ * (thpfault.c), the failed tries allocate nothing, nothing is a demand
+ * failure and nothing is held twice. */
+static int write_late_thp_trace(const char *path, unsigned nr)
+{
+	const char *first = "GFP_TRANSHUGE|__GFP_NORETRY|__GFP_THISNODE";
+	uint64_t thp[16], small[16], kh;
+	struct mmt_event *e;
+	struct rk k;
+	int rc;
+
+	if (nr > 16 || rk_init(&k, 1 << 16, 2) < 0)
+		return -1;
+	for (unsigned i = 0; i < nr; i++) {
+		e = rk_push(&k, MMT_EV_FAULT_USER, 0);
+		e->pid = 7;
+		e->addr = 0x7f0000000000ull + ((uint64_t)i << 21);
+		e->arg = 0x6;
+		e = rk_push(&k, MMT_EV_FAULT_USER, 0);
+		e->pid = 8;
+		e->addr = 0x7e0000000000ull + 4096ull * i;
+		e->arg = 0x6;
+		small[i] = rk_alloc_at(&k, rk_find(&k, 0, 0), 0,
+				       "GFP_HIGHUSER_MOVABLE", "MIGRATE_MOVABLE", 0);
+		k.ev[k.nr_ev - 1].pid = 8;
+		k.ts += 5000000;
+		if (i & 1) {
+			e = rk_push(&k, MMT_EV_PAGE_ALLOC, 1);
+			e->pid = 7;
+			e->pfn = MMT_NO_PFN;
+			e->order = 9;
+			e->gfp = mmt_synth_gfp(&k.h, first);
+			e->mt = mmt_synth_mt(&k.h, "MIGRATE_MOVABLE");
+			k.ts += 2000000;
+		}
+		thp[i] = rk_alloc_at(&k, rk_find(&k, 9, 0), 9, i & 1 ?
+				     "GFP_TRANSHUGE" : first, "MIGRATE_MOVABLE", 1);
+		k.ev[k.nr_ev - 1].pid = 7;
+	}
+	kh = rk_alloc_at(&k, rk_find(&k, 9, 0), 9, "GFP_TRANSHUGE",
+			 "MIGRATE_MOVABLE", 1);
+	k.ev[k.nr_ev - 1].pid = 9;
+	for (unsigned i = 0; i < nr; i++) {
+		rk_free(&k, thp[i], 9, 0);
+		rk_free(&k, small[i], 0, 0);
+	}
+	rk_free(&k, kh, 9, 1);
+	rc = rk_write(&k, path, 0);
+	rk_free_all(&k);
+	return rc;
+}
+
+static void test_late_thp(void **state)
+{
+	const char *t = ru_path("late-thp.mmt");
+	const char *host = ru_path("late-host"), *off = ru_path("late-never");
+	const char *never[] = { "vm.thp_enabled=never" };
+	uint64_t kp, mp;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(write_late_thp_trace(t, 8), 0);
+	assert_int_equal(ru_replay(t, host, MMT_REPLAY_POLICY, NULL, NULL, 0,
+				   NULL, err, sizeof(err)), 0);
+	assert_int_equal(ru_replay(t, off, MMT_REPLAY_POLICY, NULL, never, 1,
+				   NULL, err, sizeof(err)), 0);
+	assert_int_equal(json_u64(host, "thp_fault_alloc"), 8);
+	assert_int_equal(json_u64(host, "thp_linked_by_task"), 8);
+	assert_int_equal(json_u64(host, "kernel_thp_tries_failed"), 4);
+	assert_int_equal(json_u64(host, "kernel_alloc_fail"), 4);
+	assert_int_equal(json_u64(host, "kernel_alloc_fail_model_placed"), 0);
+	assert_int_equal(json_u64(host, "demand_alloc_fail"), 0);
+	assert_int_equal(json_u64(host, "kernel_thp_as_4k"), 0);
+	/* the kernel's pages, the THPs as THPs and khugepaged's block: none
+	 * twice */
+	assert_true(tsv_row(host, "pages_allocated", &kp, &mp));
+	assert_int_equal(mp, 9 * 512 + 8);
+	assert_true(tsv_row(host, "pages_freed", &kp, &mp));
+	assert_int_equal(kp, 9 * 512 + 8);
+	assert_int_equal(mp, kp);
+	assert_int_equal(json_u64(host, "unmatched_frees"), 0);
+	/* THP off: the model faults each 2 MiB in as 512 pages instead */
+	assert_int_equal(json_u64(off, "thp_fault_alloc"), 0);
+	assert_int_equal(json_u64(off, "kernel_thp_as_4k"), 8);
+	assert_int_equal(json_u64(off, "demand_alloc_fail"), 0);
+	assert_int_equal(json_u64(off, "unmatched_frees"), 0);
+}
+
 /* Anon pressure the kernel did not feel: with a larger min_free_kbytes and
  * swap, the model reclaims process A's anon pages while process B maps
  * its own; A's later touches (write faults on present pages) of pages the
@@ -484,6 +579,7 @@ int main(void)
 		cmocka_unit_test(test_slab_after_pre_start),
 		cmocka_unit_test(test_thp_whatif),
 		cmocka_unit_test(test_kernel_thp),
+		cmocka_unit_test(test_late_thp),
 		cmocka_unit_test(test_refaults),
 		cmocka_unit_test(test_deterministic),
 	};

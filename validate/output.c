@@ -180,7 +180,9 @@ static void text_extras(const struct vl_result *v, FILE *f)
 
 	fputs("\nAllocation failures: allocations of the trace the model could "
 	      "not place (mean\nover the runs under their own settings) against "
-	      "the kernel's OOM kills.\n", f);
+	      "the kernel's OOM kills; a THP\nfault or a large page-cache folio "
+	      "the model placed as its caller's fallback\n(4 KiB or order-0 "
+	      "pages) is not one.\n", f);
 	for (unsigned g = 0; g < v->nr_groups; g++)
 		fprintf(f, "  %c  model %s (max %s), kernel oom_kill %s: %s\n",
 			v->group[g].label, num(a, sizeof(a), v->fail_model[g].mean),
