@@ -168,6 +168,9 @@ void mmc_destroy(struct mmc *m);
 enum mmc_page_class { MMC_PC_HOLE, MMC_PC_FREE, MMC_PC_RESERVED,
 		      MMC_PC_SLAB, MMC_PC_ANON, MMC_PC_FILE, MMC_PC_KERNEL };
 int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt);
+/* mmc_seed_free(p, 0, -1) for every page of [pfn, pfn + nr) in order;
+ * returns how many were refused. */
+uint64_t mmc_seed_free_pages(struct mmc *m, uint64_t pfn, uint64_t nr);
 /* A free page the kernel held on cpu's per-cpu list: free, but on the
  * model's pcp list of its pageblock's type (out of the zone's free count
  * the watermarks see, as NR_FREE_PAGES leaves pcp pages out); the list's

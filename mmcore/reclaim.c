@@ -420,6 +420,11 @@ static uint32_t folio_head_idx(const struct mmc_zone *z, uint32_t idx)
 		return idx;
 	for (unsigned k = 1; k <= MAX_PAGE_ORDER; k++) {
 		uint32_t h = idx & ~((1u << k) - 1);
+		/* the same h as at k - 1 (or idx itself), not a head of
+		 * a folio holding idx: an order-0 page, which has no
+		 * PG_HEAD, asked ten times where five do */
+		if (!(idx & (1u << (k - 1))))
+			continue;
 		if ((z->page[h] & (PG_HEAD | PG_LRU)) == (PG_HEAD | PG_LRU) &&
 		    idx < h + (1u << folio_order_at(z, h)))
 			return h;

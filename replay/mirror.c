@@ -181,10 +181,14 @@ static int in_block(const struct rp_map *m, uint64_t pfn, unsigned top)
 
 	if (!m->len)
 		return 0;
-	for (unsigned o = 0; o <= top; o++)
+	for (unsigned o = 0; o <= top; o++) {
+		/* the same head as at o - 1, which did not cover pfn */
+		if (o && !(pfn & (1ull << (o - 1))))
+			continue;
 		if (rp_map_get(m, pfn & ~((1ull << o) - 1), &order) &&
 		    order >= o)
 			return 1;
+	}
 	return 0;
 }
 

@@ -87,6 +87,9 @@ static int covering(const struct prepass *p, uint64_t pfn, uint64_t *v)
 	for (unsigned o = 0; o <= p->max_order; o++) {
 		uint64_t head = pfn & ~((1ull << o) - 1);
 
+		/* the same head as at o - 1, which did not hold pfn */
+		if (o && !(pfn & (1ull << (o - 1))))
+			continue;
 		if (rp_pmap_get(&p->live, head, v) &&
 		    pfn < head + (1ull << LIVE_ORDER(*v)))
 			return 1;

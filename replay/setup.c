@@ -641,8 +641,7 @@ int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
 			 * not a kernel page the kernel will never free */
 			while (clip_zone(&r->topo, run->pfn, run->len, &zs, &ze,
 					 &it))
-				for (uint64_t p = zs; p < ze; p++)
-					(void)mmc_seed_free(r->m, p, 0, -1);
+				(void)mmc_seed_free_pages(r->m, zs, ze - zs);
 			continue;
 		}
 		/* reserved pages stay allocated as seed_layout() left them
