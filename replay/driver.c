@@ -1059,12 +1059,19 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 							    ev->arg2, cpu);
 		}
 		break;
-	case MMT_EV_PCP_DRAIN:
+	case MMT_EV_PCP_DRAIN: {
+		/* on no pcp list the trace knows of: its free is missing (a
+		 * drain frees it in the model all the same) */
+		int known = rp_map_get(&r->kpcp, ev->pfn, &v);
+
 		rp_map_del(&r->kpcp, ev->pfn);
 		if (mmc_free(r->m, ev->pfn, ev->order, cpu, &res) < 0)
 			r->mir.drain_not_alloc++;
+		else if (!known && ev->order <= MMC_MAX_ORDER)
+			r->mir.drain_unfreed += 1ull << ev->order;
 		*dirty = 1;
 		break;
+	}
 	case MMT_EV_PCP_REFILL:
 		if (!ev->arg)	/* a buddy allocation: PAGE_ALLOC follows */
 			break;

@@ -607,6 +607,9 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 	fprintf(txt, "pcp drains of free pages %llu, refills of allocated "
 		"pages %llu\n", (unsigned long long)mc->drain_not_alloc,
 		(unsigned long long)mc->refill_not_free);
+	fprintf(txt, "pages drained from a pcp list the trace never freed "
+		"them to %llu (their frees are missing)\n",
+		(unsigned long long)mc->drain_unfreed);
 	fprintf(txt, "fallback pages taken by their extfrag event alone %llu "
 		"(%llu compaction captures: taken after the free that made "
 		"the block, which the trace has after it)\n",

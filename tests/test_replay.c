@@ -286,13 +286,15 @@ static void test_mirror_compaction_capture(void **state)
 
 /* The kernel allocates an order-4 block one of whose pages the model has
  * allocated (its free is not in the trace): the model takes the rest of
- * the block, allocated at the end as in the kernel. */
+ * the block, allocated at the end as in the kernel.  A drain of a page the
+ * trace never freed is counted (a free is missing). */
 static void test_mirror_alloc_over_missing_free(void **state)
 {
 	struct rk k;
 	struct mmt_replay_result res;
-	char err[512];
-	uint64_t b;
+	struct mmt_event *e;
+	char err[512], *txt;
+	uint64_t b, c;
 
 	(void)state;
 	assert_int_equal(rk_init(&k, 4096, 2), 0);
@@ -301,10 +303,20 @@ static void test_mirror_alloc_over_missing_free(void **state)
 	rk_alloc_at(&k, b + 5, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 1);
 	k.free[b + 5] = 1;		/* freed, with no event */
 	rk_alloc_at(&k, b, 4, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 1);
+	/* and a page drained from a pcp list its free never reached */
+	c = rk_find(&k, 0, b + 16);
+	rk_alloc_at(&k, c, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 1);
+	e = rk_push(&k, MMT_EV_PCP_DRAIN, 1);
+	e->pfn = c;
+	k.free[c] = 1;
 	assert_int_equal(rk_write(&k, ru_path("mf.mmt"), 0), 0);
 	assert_int_equal(ru_replay(ru_path("mf.mmt"), ru_path("mf.out"),
 				   MMT_REPLAY_MIRROR, NULL, NULL, 0, &res, err,
 				   sizeof(err)), 0);
+	txt = ru_slurp(ru_path("mf.out/mirror.txt"), NULL);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "never freed them to 1 ("));
+	free(txt);
 	assert_true(res.pages_compared > 0);
 	assert_true(res.pfn_agreement == 1.0);
 	assert_true(res.order_agreement == 1.0);
