@@ -337,20 +337,29 @@ static int write_kernel_thp_trace(const char *path, unsigned nr)
 	return rc;
 }
 
-static void test_kernel_thp(void **state)
+/* Replays trace t under the host's settings into host and under THP
+ * enabled=never into off. */
+static void replay_host_and_never(const char *t, const char *host,
+				  const char *off)
 {
-	const char *t = ru_path("kthp.mmt");
-	const char *host = ru_path("kthp-host"), *off = ru_path("kthp-never");
 	const char *never[] = { "vm.thp_enabled=never" };
-	uint64_t kp, mp;
 	char err[512];
 
-	(void)state;
-	assert_int_equal(write_kernel_thp_trace(t, 8), 0);
 	assert_int_equal(ru_replay(t, host, MMT_REPLAY_POLICY, NULL, NULL, 0,
 				   NULL, err, sizeof(err)), 0);
 	assert_int_equal(ru_replay(t, off, MMT_REPLAY_POLICY, NULL, never, 1,
 				   NULL, err, sizeof(err)), 0);
+}
+
+static void test_kernel_thp(void **state)
+{
+	const char *t = ru_path("kthp.mmt");
+	const char *host = ru_path("kthp-host"), *off = ru_path("kthp-never");
+	uint64_t kp, mp;
+
+	(void)state;
+	assert_int_equal(write_kernel_thp_trace(t, 8), 0);
+	replay_host_and_never(t, host, off);
 	assert_int_equal(json_u64(host, "thp_fault_alloc"), 8);
 	assert_int_equal(json_u64(host, "kernel_thp_as_4k"), 0);
 	assert_int_equal(json_u64(off, "thp_fault_alloc"), 0);
@@ -426,16 +435,11 @@ static void test_late_thp(void **state)
 {
 	const char *t = ru_path("late-thp.mmt");
 	const char *host = ru_path("late-host"), *off = ru_path("late-never");
-	const char *never[] = { "vm.thp_enabled=never" };
 	uint64_t kp, mp;
-	char err[512];
 
 	(void)state;
 	assert_int_equal(write_late_thp_trace(t, 8), 0);
-	assert_int_equal(ru_replay(t, host, MMT_REPLAY_POLICY, NULL, NULL, 0,
-				   NULL, err, sizeof(err)), 0);
-	assert_int_equal(ru_replay(t, off, MMT_REPLAY_POLICY, NULL, never, 1,
-				   NULL, err, sizeof(err)), 0);
+	replay_host_and_never(t, host, off);
 	assert_int_equal(json_u64(host, "thp_fault_alloc"), 8);
 	assert_int_equal(json_u64(host, "thp_linked_by_task"), 8);
 	assert_int_equal(json_u64(host, "kernel_thp_tries_failed"), 4);
