@@ -73,8 +73,13 @@ struct mmtr_ev_x {
 #define MMTR_ISO_MAX	512
 #define MMTR_BATCH_X	16
 
-/* Programs that have a rescue twin (their index in cpu_state.inside) */
-enum { MMTR_IN_PAGE_FREE, MMTR_IN_KFREE, MMTR_IN_CACHE_FREE, MMTR_NR_TWINS };
+/* Programs that have a rescue twin (their index in cpu_state.seen) */
+enum { MMTR_IN_PAGE_FREE, MMTR_IN_KFREE, MMTR_IN_CACHE_FREE, MMTR_NR_TWINS_USED };
+#define MMTR_NR_TWINS	4	/* a power of two >= MMTR_NR_TWINS_USED */
+#define MMTR_TWIN_SLOTS	4	/* events a primary saw, per CPU (a power of two) */
+/* times the snapshot's free-list walk starts a list again before it gives
+ * the list up (mmtrace.bpf.c, walk_restart()) */
+#define MMTR_WALK_RESTARTS 64
 
 struct cpu_state {
 	__u64 ts;
@@ -90,10 +95,13 @@ struct cpu_state {
 	__u64 lost_first;	/* time of the first of them (ktime ns) */
 	__u64 lost_last;	/* and of the last */
 	__u64 lost_seq;		/* sequence number taken at the first */
-	/* a program with a rescue twin runs on this CPU (MMTR_IN_*), and
-	 * the events its twin recorded for it (mmtrace.bpf.c "Rescue") */
-	__u8 inside[MMTR_NR_TWINS];
+	/* for each program with a rescue twin (MMTR_IN_*): the last events
+	 * it saw on this CPU, key + 1 (0: taken by its twin), the count of
+	 * them, and the events its twin recorded for it (mmtrace.bpf.c
+	 * "Rescue") */
+	__u8 seen_n[MMTR_NR_TWINS];
 	__u64 rescued[MMTR_NR_TWINS];
+	__u64 seen[MMTR_NR_TWINS][MMTR_TWIN_SLOTS];
 	struct mmtr_ev ev[MMTR_BATCH];
 } __attribute__((aligned(64)));
 

@@ -13,7 +13,8 @@
  *    of one that compaction_alloc() split (list_add to the head);
  *  - but a page that leaves compaction's hands for the buddy allocator
  *    (the migration scanner moves out a page compaction had moved into
- *    one of its blocks, or the page's owner frees it) is no longer held:
+ *    one of its blocks, the page's owner frees it, or compaction releases
+ *    an unused one) is no longer held:
  *    the same compaction can isolate it again, and that isolation is a
  *    new one.  So every free of a page inside a held block, by any
  *    thread, takes that page out of the held blocks (the block is split
@@ -373,7 +374,11 @@ static int conv_free(struct coll_pressure *p, const struct coll_conv *cv,
 			p->st.migrate_pairs_dropped++;
 		}
 	}
-	if (cause != MMT_FREE_COMPACT_RETURN && cause != MMT_FREE_COMPACT_RELEASE)
+	/* a RETURN stays on compaction's list; a RELEASE goes to the buddy
+	 * allocator, and the same compaction can isolate it again (kcompactd
+	 * released a page mid-compaction and took it again 0.3 ms later: the
+	 * pass was one page short) */
+	if (cause != MMT_FREE_COMPACT_RETURN)
 		held_release(p, out[n - 1].pfn, out[n - 1].order);
 	return n;
 }

@@ -1937,6 +1937,11 @@ static int walk_free_lists(void *ctx, struct mmt_free_block **out, uint64_t *n)
 			v[k++] = v[i];
 	*out = v;
 	*n = k;
+	if (bss->walk_gaveup)
+		fprintf(stderr, "mmtrace record: snapshot: the BPF walk gave up "
+			"%u free lists that changed under it %d times: blocks "
+			"of theirs are missing\n", bss->walk_gaveup,
+			MMTR_WALK_RESTARTS);
 	if (getenv("MMTRACE_DEBUG"))
 		fprintf(stderr, "mmtrace record: free-list walk: %" PRIu64
 			" blocks, %u off-list, %u restarts, %" PRIu64 " seen twice, "

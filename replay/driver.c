@@ -808,6 +808,35 @@ static int release_kpcp_range(struct rp_run *r, uint64_t pfn, unsigned order,
 	return n > 0;
 }
 
+/*
+ * The kernel took [pfn, 2^order) off its free lists, so every page of it
+ * was free: the model had some allocated (their frees are missing from the
+ * trace, or came before the start snapshot's walk).  The model takes the
+ * pages of the range it has free, largest aligned pieces first, so that
+ * the range is allocated as in the kernel; the pages it had allocated
+ * stay allocated.  Left free, the range would stay free in the model until
+ * the end (a 60 s pressure run: 4 pages without their free kept 507 free
+ * pages of a captured order-9 block out of the allocation).
+ */
+static void take_free_pieces(struct rp_run *r, uint64_t pfn, unsigned order,
+			     int cpu)
+{
+	uint64_t p = pfn, end;
+
+	if (order > MMC_MAX_ORDER)
+		return;
+	end = pfn + (1ull << order);
+	while (p < end) {
+		unsigned o = order + 1;
+
+		while (o-- > 0)
+			if (!(p & ((1ull << o) - 1)) && p + (1ull << o) <= end &&
+			    !mmc_alloc_at(r->m, p, o, 0, cpu, NULL))
+				break;
+		p += o > order ? 1 : 1ull << o;
+	}
+}
+
 /* The kernel took [pfn, 2^order) off its free lists: the model does. */
 static int mirror_take(struct rp_run *r, uint64_t pfn, unsigned order,
 		       uint64_t gfp, int cpu, struct mmc_result *res)
@@ -818,8 +847,10 @@ static int mirror_take(struct rp_run *r, uint64_t pfn, unsigned order,
 		return 0;
 	if (release_kpcp_range(r, pfn, order, cpu)) {
 		mmc_drain_all(r->m);
-		return mmc_alloc_at(r->m, pfn, order, gfp, cpu, res);
+		if (!mmc_alloc_at(r->m, pfn, order, gfp, cpu, res))
+			return 0;
 	}
+	take_free_pieces(r, pfn, order, cpu);
 	return -1;
 }
 
@@ -857,6 +888,92 @@ static uint64_t range_isolate(struct rp_run *r, uint64_t start, uint64_t end,
 		p += 1ull << o;
 	}
 	return got;
+}
+
+/* The block of an EXTFRAG leaves the buddy allocator (for a pcp list or
+ * the PAGE_ALLOC that follows), whatever the model had to give up for it
+ * (mirror_take()). */
+static void extfrag_take(struct rp_run *r, const struct mmt_event *ev,
+			 int *dirty)
+{
+	struct mmc_result res;
+
+	mirror_flush_pcp(r, dirty);
+	memset(&res, 0, sizeof(res));
+	if (!mirror_take(r, ev->pfn, ev->order, 0, model_cpu(r, ev->cpu), &res)) {
+		rp_map_put(&r->kpcp, ev->pfn, ev->order);
+		r->mir.extfrag_taken++;
+	}
+}
+
+/*
+ * Compaction capture (mm/page_alloc.c: __free_one_page() calls
+ * compaction_capture()): while a direct compactor drains its pcp lists,
+ * the free that completes a free block of the order it compacts for
+ * hands that block straight to it, off the free lists.  When the block's
+ * migratetype is not the one asked for, compaction_capture() fires
+ * mm_page_alloc_extfrag there, inside __free_one_page(), so before the
+ * mm_page_pcpu_drain of the page whose free made the block (that
+ * tracepoint follows __free_one_page()): the trace has the block taken
+ * before it was whole.  An EXTFRAG whose block the model does not have
+ * free is therefore held until its CPU's next event; a drain or free
+ * inside the block goes first, then the block is taken.  Taken at once
+ * instead, the drain that follows freed one page inside the taken block,
+ * and every later free of the block failed (a replay of a 60 s pressure
+ * run: 511 pages model-allocated the kernel had free).  A capture of the
+ * asked-for migratetype has no event: the block stays free in the model
+ * until the compactor's PAGE_ALLOC takes it.
+ */
+static void extfrag_hold(struct rp_run *r, const struct mmt_event *ev,
+			 int *dirty)
+{
+	struct rp_cpu *tc = trace_cpu(r, ev->cpu);
+
+	if (tc->held)		/* two in a row: the first one's turn */
+		extfrag_take(r, &tc->held_extfrag, dirty);
+	tc->held_extfrag = *ev;
+	tc->held = 1;
+}
+
+static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
+			 int *dirty);
+
+/* mirror_event() after the EXTFRAG held for ev's CPU, or before it when
+ * ev is the free that made the captured block. */
+static void mirror_event_held(struct rp_run *r, const struct mmt_event *ev,
+			      int *dirty)
+{
+	struct rp_cpu *tc = trace_cpu(r, ev->cpu);
+	struct mmt_event h;
+	uint64_t end;
+
+	if (!tc->held) {
+		mirror_event(r, ev, dirty);
+		return;
+	}
+	h = tc->held_extfrag;
+	tc->held = 0;
+	end = h.order <= MMC_MAX_ORDER ? h.pfn + (1ull << h.order) : h.pfn;
+	if (h.cpu == ev->cpu && ev->order < h.order &&
+	    (ev->kind == MMT_EV_PCP_DRAIN || ev->kind == MMT_EV_PAGE_FREE) &&
+	    ev->pfn >= h.pfn && ev->pfn + (1ull << ev->order) <= end) {
+		mirror_event(r, ev, dirty);
+		r->mir.captures++;
+		extfrag_take(r, &h, dirty);
+		return;
+	}
+	extfrag_take(r, &h, dirty);
+	mirror_event(r, ev, dirty);
+}
+
+/* At the end: the held EXTFRAGs no event followed. */
+static void mirror_release_held(struct rp_run *r, int *dirty)
+{
+	for (uint32_t c = 0; c < r->nr_trace_cpus; c++)
+		if (r->cpus[c].held) {
+			r->cpus[c].held = 0;
+			extfrag_take(r, &r->cpus[c].held_extfrag, dirty);
+		}
 }
 
 static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
@@ -916,9 +1033,11 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 		if (!r->mir.have_pcp_events || rp_map_get(&r->kpcp, ev->pfn, &v))
 			break;
 		mirror_flush_pcp(r, dirty);
-		if (!mirror_take(r, ev->pfn, ev->order, 0, cpu, &res)) {
+		if (!mmc_alloc_at(r->m, ev->pfn, ev->order, 0, cpu, &res)) {
 			rp_map_put(&r->kpcp, ev->pfn, ev->order);
 			r->mir.extfrag_taken++;
+		} else {
+			extfrag_hold(r, ev, dirty);
 		}
 		break;
 	case MMT_EV_COMPACT_ISOLATE:
@@ -940,12 +1059,19 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 							    ev->arg2, cpu);
 		}
 		break;
-	case MMT_EV_PCP_DRAIN:
+	case MMT_EV_PCP_DRAIN: {
+		/* on no pcp list the trace knows of: its free is missing (a
+		 * drain frees it in the model all the same) */
+		int known = rp_map_get(&r->kpcp, ev->pfn, &v);
+
 		rp_map_del(&r->kpcp, ev->pfn);
 		if (mmc_free(r->m, ev->pfn, ev->order, cpu, &res) < 0)
 			r->mir.drain_not_alloc++;
+		else if (!known && ev->order <= MMC_MAX_ORDER)
+			r->mir.drain_unfreed += 1ull << ev->order;
 		*dirty = 1;
 		break;
+	}
 	case MMT_EV_PCP_REFILL:
 		if (!ev->arg)	/* a buddy allocation: PAGE_ALLOC follows */
 			break;
@@ -1387,7 +1513,7 @@ static void replay_events(struct rp_run *r)
 			mirror_flush_pcp(r, &dirty);
 			zone_resize(r, ev);
 		} else if (mirror) {
-			mirror_event(r, ev, &dirty);
+			mirror_event_held(r, ev, &dirty);
 		} else {
 			if (ev->ts >= r->last_tick + TICK_NS) {
 				mmc_tick(r->m, ev->ts);
@@ -1406,6 +1532,7 @@ static void replay_events(struct rp_run *r)
 		r->stop_reason = mmt_reader_stop_reason(r->rd);
 	}
 	if (mirror) {
+		mirror_release_held(r, &dirty);
 		mirror_flush_pcp(r, &dirty);
 		if (!r->stop_reason)
 			online_rest(r);

@@ -198,6 +198,10 @@ struct rp_cpu {
 	uint64_t fault_ts, fault_addr;			/* fault_ts+1 */
 	uint32_t fault_pid;
 	uint8_t fault_write;				/* X86_PF_WRITE */
+	/* mirror mode: an EXTFRAG held until this CPU's next event (a
+	 * compaction capture, driver.c mirror_event_held()) */
+	int held;
+	struct mmt_event held_extfrag;
 };
 
 enum rp_cause { RP_CAUSE_PCP, RP_CAUSE_BOUNDARY, RP_CAUSE_HOTADD,
@@ -223,7 +227,10 @@ struct rp_mirror_ctr {
 	uint64_t before_start;		/* events before the start snapshot */
 	uint64_t pcp_straight;		/* pcp-order frees found in the buddy */
 	uint64_t pcp_straight_end;	/* ... at the end snapshot (pages) */
+	uint64_t reported_pages;	/* free page reporting had them (mirror.c) */
+	uint64_t drain_unfreed;		/* pages drained the trace never freed */
 	uint64_t extfrag_taken;		/* fallback pages with no other event */
+	uint64_t captures;		/* ... of which compaction captures */
 	uint64_t alloc_failed;		/* PAGE_ALLOC of no page (pfn ~0) */
 	int have_pcp_events;
 };

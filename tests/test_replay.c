@@ -211,6 +211,203 @@ static void test_mirror_pcp_events(void **state)
 	rk_free_all(&k);
 }
 
+/* A drain of `n` order-0 pages from cpu's pcp list, lowest pfn first. */
+static void drain_pages(struct rk *k, uint64_t pfn, unsigned n, unsigned cpu)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct mmt_event *e = rk_push(k, MMT_EV_PCP_DRAIN, cpu);
+
+		e->pfn = pfn + i;
+		e->mt = mmt_synth_mt(&k->h, "MIGRATE_UNMOVABLE");
+		k->free[pfn + i] = 1;
+	}
+}
+
+/* The drain of an order-9 pcp page back to the buddy allocator. */
+static void e_drain9(struct rk *k, uint64_t pfn)
+{
+	struct mmt_event *e = rk_push(k, MMT_EV_PCP_DRAIN, 0);
+
+	e->pfn = pfn;
+	e->order = 9;
+}
+
+/* Mirror replay of what the kernel's tracepoints say, in their order,
+ * when a direct compactor's pcp drain completes an order-9 block of
+ * another migratetype (compaction_capture(): mm_page_alloc_extfrag inside
+ * __free_one_page(), before the mm_page_pcpu_drain of the page whose free
+ * made the block).  The compactor allocates the block, frees it, and the
+ * block goes back to the buddy allocator: free in the kernel at the end,
+ * and in the model. */
+static void test_mirror_compaction_capture(void **state)
+{
+	struct rk k;
+	struct mmt_replay_result res;
+	char err[512], *txt;
+	uint64_t b;
+	struct mmt_event *e;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 4096, 2), 0);
+	b = rk_find(&k, 9, k.h.zones[0].start_pfn);
+	assert_true(b != UINT64_MAX);
+	for (unsigned i = 0; i < 512; i++)
+		rk_alloc_at(&k, b + i, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	for (unsigned i = 0; i < 512; i++) {
+		e = rk_push(&k, MMT_EV_PAGE_FREE, 0);	/* to cpu 0's pcp list */
+		e->pfn = b + i;
+	}
+	drain_pages(&k, b, 511, 0);
+	e = rk_push(&k, MMT_EV_EXTFRAG, 0);		/* the capture */
+	e->pfn = b;
+	e->order = 9;
+	e->arg = 9;
+	e->mt = mmt_synth_mt(&k.h, "MIGRATE_MOVABLE");
+	e->mt2 = mmt_synth_mt(&k.h, "MIGRATE_UNMOVABLE");
+	drain_pages(&k, b + 511, 1, 0);
+	rk_alloc_at(&k, b, 9, "GFP_TRANSHUGE", "MIGRATE_MOVABLE", 0);
+	rk_free(&k, b, 9, 0);				/* to the pcp list */
+	e_drain9(&k, b);				/* and back */
+	assert_int_equal(rk_write(&k, ru_path("cap.mmt"), 0), 0);
+	assert_int_equal(ru_replay(ru_path("cap.mmt"), ru_path("cap.out"),
+				   MMT_REPLAY_MIRROR, NULL, NULL, 0, &res, err,
+				   sizeof(err)), 0);
+	assert_true(res.pages_compared > 0);
+	txt = ru_slurp(ru_path("cap.out/mirror.txt"), NULL);
+	assert_non_null(txt);
+	if (res.pfn_agreement < 1.0 || res.order_agreement < 1.0)
+		fprintf(stderr, "%s\n", txt);
+	assert_non_null(strstr(txt, "(1 compaction captures"));
+	free(txt);
+	assert_true(res.pfn_agreement == 1.0);
+	assert_true(res.order_agreement == 1.0);
+	rk_free_all(&k);
+}
+
+/* The kernel allocates an order-4 block one of whose pages the model has
+ * allocated (its free is not in the trace): the model takes the rest of
+ * the block, allocated at the end as in the kernel.  A drain of a page the
+ * trace never freed is counted (a free is missing). */
+static void test_mirror_alloc_over_missing_free(void **state)
+{
+	struct rk k;
+	struct mmt_replay_result res;
+	struct mmt_event *e;
+	char err[512], *txt;
+	uint64_t b, c;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 4096, 2), 0);
+	b = rk_find(&k, 4, k.h.zones[0].start_pfn + 64);
+	assert_true(b != UINT64_MAX);
+	rk_alloc_at(&k, b + 5, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 1);
+	k.free[b + 5] = 1;		/* freed, with no event */
+	rk_alloc_at(&k, b, 4, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 1);
+	/* and a page drained from a pcp list its free never reached */
+	c = rk_find(&k, 0, b + 16);
+	rk_alloc_at(&k, c, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 1);
+	e = rk_push(&k, MMT_EV_PCP_DRAIN, 1);
+	e->pfn = c;
+	k.free[c] = 1;
+	assert_int_equal(rk_write(&k, ru_path("mf.mmt"), 0), 0);
+	assert_int_equal(ru_replay(ru_path("mf.mmt"), ru_path("mf.out"),
+				   MMT_REPLAY_MIRROR, NULL, NULL, 0, &res, err,
+				   sizeof(err)), 0);
+	txt = ru_slurp(ru_path("mf.out/mirror.txt"), NULL);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "never freed them to 1 ("));
+	free(txt);
+	assert_true(res.pages_compared > 0);
+	assert_true(res.pfn_agreement == 1.0);
+	assert_true(res.order_agreement == 1.0);
+	rk_free_all(&k);
+}
+
+/* The end snapshot's walk lacks a free order-9 block that free page
+ * reporting had off the free lists (kpageflags, read after the walk, has
+ * its pages free): the block counts as free.  Had kpageflags shown the
+ * pages allocated, the disagreement would stay. */
+static void reported_trace(const char *path, int cls, struct rk *k)
+{
+	struct mmt_snapshot end;
+	uint64_t b;
+
+	assert_int_equal(rk_init(k, 4096, 1), 0);
+	k->ts += 1000000000ull;	/* events away from both snapshots */
+	b = rk_find(k, 9, k->h.zones[0].start_pfn + 1024);
+	assert_true(b != UINT64_MAX);
+	rk_alloc_at(k, b ^ 512, 9, "GFP_TRANSHUGE", "MIGRATE_MOVABLE", 0);
+	rk_alloc_at(k, b, 9, "GFP_TRANSHUGE", "MIGRATE_MOVABLE", 0);
+	rk_free(k, b, 9, 0);
+	e_drain9(k, b);
+	k->ts += 2000000000ull;	/* the snapshot well after the last event */
+	assert_int_equal(rk_end_snapshot(k, &end), 0);
+	end.flags |= MMT_SNAP_FREE_EXACT;
+	for (uint64_t i = 0; i < end.nr_free_blocks; i++)
+		if (end.free_blocks[i].pfn == b) {	/* the walk missed it */
+			assert_int_equal(end.free_blocks[i].order, 9);
+			memmove(&end.free_blocks[i], &end.free_blocks[i + 1],
+				(end.nr_free_blocks - i - 1) * sizeof(end.free_blocks[0]));
+			end.nr_free_blocks--;
+			break;
+		}
+	for (uint64_t i = 0; i < end.nr_runs; i++)
+		if (end.runs[i].pfn <= b && b < end.runs[i].pfn + end.runs[i].len &&
+		    cls != MMT_PC_FREE) {
+			/* split the run around the block, the block's class cls */
+			struct mmt_class_run *v = realloc(end.runs, (end.nr_runs + 2) *
+							  sizeof(*v));
+			struct mmt_class_run r0, part[3];
+			unsigned np = 0;
+
+			assert_non_null(v);
+			end.runs = v;
+			r0 = v[i];
+			if (b > r0.pfn)
+				part[np++] = (struct mmt_class_run){ r0.pfn, b - r0.pfn, r0.cls };
+			part[np++] = (struct mmt_class_run){ b, 512, (uint8_t)cls };
+			if (r0.pfn + r0.len > b + 512)
+				part[np++] = (struct mmt_class_run){
+					b + 512, r0.pfn + r0.len - b - 512, r0.cls };
+			memmove(&v[i + np], &v[i + 1], (end.nr_runs - i - 1) * sizeof(*v));
+			memcpy(&v[i], part, np * sizeof(*v));
+			end.nr_runs += np - 1;
+			break;
+		}
+	assert_int_equal(rk_write_end(k, path, 0, &end), 0);
+	mmt_snapshot_free(&end);
+}
+
+static void test_mirror_free_page_reporting(void **state)
+{
+	struct rk k;
+	struct mmt_replay_result res;
+	char err[512], *txt;
+
+	(void)state;
+	reported_trace(ru_path("rep.mmt"), MMT_PC_FREE, &k);
+	rk_free_all(&k);
+	if (ru_replay(ru_path("rep.mmt"), ru_path("rep.out"), MMT_REPLAY_MIRROR,
+		      NULL, NULL, 0, &res, err, sizeof(err)))
+		fail_msg("replay: %s", err);
+	txt = ru_slurp(ru_path("rep.out/mirror.txt"), NULL);
+	assert_non_null(txt);
+	if (res.pfn_agreement < 1.0)
+		fprintf(stderr, "%s\n", txt);
+	assert_non_null(strstr(txt, "during the end walk (free in kpageflags "
+				    "after it) 512 pages"));
+	free(txt);
+	assert_true(res.pfn_agreement == 1.0);
+	assert_true(res.order_agreement == 1.0);
+
+	reported_trace(ru_path("rep2.mmt"), MMT_PC_KERNEL, &k);
+	rk_free_all(&k);
+	assert_int_equal(ru_replay(ru_path("rep2.mmt"), ru_path("rep2.out"),
+				   MMT_REPLAY_MIRROR, NULL, NULL, 0, &res, err,
+				   sizeof(err)), 0);
+	assert_int_equal(res.pages_disagree, 512);
+}
+
 /* Unmovable demand on a machine whose memory is free in order-10 blocks
  * of movable pageblocks: __rmqueue_fallback takes the largest block and
  * claims both its pageblocks, so the kernel falls back
@@ -896,6 +1093,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mirror_no_pcp_events),
 		cmocka_unit_test(test_mirror_pcp_events),
+		cmocka_unit_test(test_mirror_compaction_capture),
+		cmocka_unit_test(test_mirror_alloc_over_missing_free),
+		cmocka_unit_test(test_mirror_free_page_reporting),
 		cmocka_unit_test(test_policy_counts),
 		cmocka_unit_test(test_model_vs_kernel),
 		cmocka_unit_test(test_determinism),
