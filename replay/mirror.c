@@ -205,6 +205,24 @@ static int is_late(const struct rp_run *r, uint64_t pfn,
 	return in_block(&r->late, pfn, bm->late);
 }
 
+/* Whether the start snapshot had every page of [pfn, pfn + n) online (no
+ * snapshot: unknown, so no). */
+static int online_at_start(const struct mmt_snapshot *start, uint64_t pfn,
+			   uint64_t n)
+{
+	uint64_t end = pfn;
+
+	if (!start)
+		return 0;
+	while (end < pfn + n) {
+		int c = rp_snap_class_end(start, end, &end);
+
+		if (c == MMT_PC_HOLE || c == MMT_PC_OFFLINE)
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * Free page reporting (mm/page_reporting.c; virtio-balloon here): a worker
  * takes free blocks of page_reporting_order (pageblock order) off the free
@@ -224,29 +242,11 @@ static int is_late(const struct rp_run *r, uint64_t pfn,
  * pageblock_empty()); no allocated page looks like that, and a page on a
  * pcp list (as flag-less) is one the trace left on one (kpcp).  So such a
  * block, online in the start snapshot and on no pcp list, counts without
- * the late test: the
- * workload often frees THPs just before the end (test_live_pressure: 32
- * blocks freed 38 ms before it, 16384 pages "boundary").  Adds them to
- * kfree; their pfns go to *out (caller frees).  Returns how many.
+ * the late test: the workload often frees THPs just before the end
+ * (test_live_pressure: 32 blocks freed 38 ms before it, 16384 pages
+ * "boundary").  Adds them to kfree; their pfns go to *out (caller frees).
+ * Returns how many.
  */
-/* Whether the start snapshot had every page of [pfn, pfn + n) online (no
- * snapshot: unknown, so no). */
-static int online_at_start(const struct mmt_snapshot *start, uint64_t pfn,
-			   uint64_t n)
-{
-	uint64_t end = pfn;
-
-	if (!start)
-		return 0;
-	while (end < pfn + n) {
-		int c = rp_snap_class_end(start, end, &end);
-
-		if (c == MMT_PC_HOLE || c == MMT_PC_OFFLINE)
-			return 0;
-	}
-	return 1;
-}
-
 static uint64_t add_reported(const struct rp_run *r,
 			     const struct mmt_snapshot *end, struct zbm *kfree,
 			     const struct blocks_max *bm, uint64_t **out)
@@ -257,7 +257,6 @@ static uint64_t add_reported(const struct rp_run *r,
 	for (uint64_t i = 0; i < end->nr_runs; i++) {
 		const struct mmt_class_run *cr = &end->runs[i];
 		uint64_t p = (cr->pfn + pb - 1) & ~(pb - 1);
-
 		int away = cr->cls == MMT_PC_OFFLINE;
 
 		if (cr->cls != MMT_PC_FREE && !away)
