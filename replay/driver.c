@@ -1689,9 +1689,10 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	r->in_trace_known = mmt_reader_stop_reason(r->rd) == NULL;
 	r->h = mmt_reader_header(r->rd);
 	mmt_decode_init(&r->dec, r->h);
+	r->gfp_canon[0] = mmt_gfp_canon(&r->dec, 0);
 	for (int i = 0; i < 256; i++) {	/* every slot valid: raw 0 */
 		r->gfp_raw[i] = 0;
-		r->gfp_canon[i] = mmt_gfp_canon(&r->dec, 0);
+		r->gfp_canon[i] = r->gfp_canon[0];
 	}
 	rp_build_mt_map(r);
 	start = mmt_reader_snapshot(r->rd, 0);
