@@ -92,6 +92,35 @@ static void test_mirror_no_pcp_events(void **state)
 	rk_free_all(&k);
 }
 
+/* A one-zone "kernel" of 4096 pages from pfn 0, all free, 2 cpus. */
+static void zone0_kernel(struct rk *k)
+{
+	struct mmt_zone_info z[3];
+
+	memset(k, 0, sizeof(*k));
+	mmt_synth_default_zones(z, 4096);
+	z[2].start_pfn = 0;
+	z[2].present = z[2].spanned = z[2].managed = z[2].nr_free = 4096;
+	assert_int_equal(mmt_synth_header(&k->h, &z[2], 1, 2), 0);
+	k->max_pfn = 4096;
+	k->free = malloc(k->max_pfn);
+	assert_non_null(k->free);
+	memset(k->free, 1, k->max_pfn);
+}
+
+/* The run folder's summary.json holds needle. */
+static void expect_summary(const char *outdir, const char *needle)
+{
+	char path[1024], *js;
+
+	snprintf(path, sizeof(path), "%s/summary.json", outdir);
+	js = ru_slurp(path, NULL);
+	assert_non_null(js);
+	if (!strstr(js, needle))
+		fail_msg("%s: no %s", path, needle);
+	free(js);
+}
+
 /* Pages on a kernel pcp list at the start that the end snapshot finds in
  * the buddy went there without an event: the mirror check gives them to
  * the model's buddy before comparing (settle_kpcp).  With pfn 0 free in
@@ -995,22 +1024,13 @@ static void set_run_class(struct mmt_snapshot *s, uint64_t pfn, uint8_t cls)
  * drained (real pcp pages); 500-563 are free at the end. */
 static void test_policy_pcp_lookalikes(void **state)
 {
-	struct mmt_zone_info z[3];
 	struct mmt_snapshot start, end;
 	struct mmt_replay_result res;
 	struct rk k;
-	char err[512], path[1024], *js;
+	char err[512];
 
 	(void)state;
-	memset(&k, 0, sizeof(k));
-	mmt_synth_default_zones(z, 4096);
-	z[2].start_pfn = 0;
-	z[2].present = z[2].spanned = z[2].managed = z[2].nr_free = 4096;
-	assert_int_equal(mmt_synth_header(&k.h, &z[2], 1, 2), 0);
-	k.max_pfn = 4096;
-	k.free = malloc(k.max_pfn);
-	assert_non_null(k.free);
-	memset(k.free, 1, k.max_pfn);
+	zone0_kernel(&k);
 	memset(k.free + 100, 0, 64);
 	memset(k.free + 300, 0, 64);
 	memset(k.free + 500, 0, 64);
@@ -1034,11 +1054,7 @@ static void test_policy_pcp_lookalikes(void **state)
 	assert_int_equal(ru_replay(ru_path("lookalike.mmt"),
 				   ru_path("lookalike.out"), MMT_REPLAY_POLICY,
 				   NULL, NULL, 0, &res, err, sizeof(err)), 0);
-	snprintf(path, sizeof(path), "%s/summary.json", ru_path("lookalike.out"));
-	js = ru_slurp(path, NULL);
-	assert_non_null(js);
-	assert_non_null(strstr(js, "\"pcp_lookalike_pages\": 63,"));
-	free(js);
+	expect_summary(ru_path("lookalike.out"), "\"pcp_lookalike_pages\": 63,");
 	/* mirror mode keeps them as the kernel's pcp pages, as before */
 	assert_int_equal(ru_replay(ru_path("lookalike.mmt"), NULL,
 				   MMT_REPLAY_MIRROR, NULL, NULL, 0, &res, err,
@@ -1054,22 +1070,13 @@ static void test_policy_pcp_lookalikes(void **state)
  * next.  The model's zone has no free block above order 7. */
 static void test_policy_noretry_folio_unplaced(void **state)
 {
-	struct mmt_zone_info z[3];
 	struct mmt_snapshot start;
 	struct mmt_replay_result res;
 	struct rk k;
-	char err[512], path[1024], *js;
+	char err[512];
 
 	(void)state;
-	memset(&k, 0, sizeof(k));
-	mmt_synth_default_zones(z, 4096);
-	z[2].start_pfn = 0;
-	z[2].present = z[2].spanned = z[2].managed = z[2].nr_free = 4096;
-	assert_int_equal(mmt_synth_header(&k.h, &z[2], 1, 2), 0);
-	k.max_pfn = 4096;
-	k.free = malloc(k.max_pfn);
-	assert_non_null(k.free);
-	memset(k.free, 1, k.max_pfn);
+	zone0_kernel(&k);
 	for (uint64_t p = 0; p < k.max_pfn; p += 256)
 		k.free[p] = 0;
 	k.ts = 1000;
@@ -1086,12 +1093,8 @@ static void test_policy_noretry_folio_unplaced(void **state)
 	assert_int_equal(ru_replay(ru_path("noretry.mmt"),
 				   ru_path("noretry.out"), MMT_REPLAY_POLICY,
 				   NULL, NULL, 0, &res, err, sizeof(err)), 0);
-	snprintf(path, sizeof(path), "%s/summary.json", ru_path("noretry.out"));
-	js = ru_slurp(path, NULL);
-	assert_non_null(js);
-	assert_non_null(strstr(js, "\"noretry_folios_unplaced\": 1,"));
-	assert_non_null(strstr(js, "\"demand_alloc_fail\": 0,"));
-	free(js);
+	expect_summary(ru_path("noretry.out"), "\"noretry_folios_unplaced\": 1,");
+	expect_summary(ru_path("noretry.out"), "\"demand_alloc_fail\": 0,");
 	rk_free_all(&k);
 }
 
