@@ -450,8 +450,13 @@ int flush(void *ctx)
 	*busy = 0;
 	*busy_x = 0;
 	ring = bpf_map_lookup_elem(&rings, &cpu);
-	if (ring)
+	if (ring) {
+		__u64 fill = bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA);
+
+		if (fill > bt->ring_peak)
+			bt->ring_peak = fill;
 		report_lost(cpu, ring);
+	}
 	return 0;
 }
 

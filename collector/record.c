@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -166,6 +167,13 @@ struct rec {
 	int raw_pages;		/* a raw_tp page program hands us pointers */
 	int batching;		/* BPF batches records per CPU (flush works) */
 	int slab_on;		/* slab programs attached */
+	uint64_t ring_bytes;	/* each CPU's ring */
+	uint64_t ring_peak;	/* most bytes waiting in a ring at a drain */
+	int ring_peak_cpu;
+	int debug;		/* MMTRACE_DEBUG: consumer statistics each second */
+	struct {
+		uint64_t t0, recs, drains, flush_ns, consume_ns, merge_ns, max_ns;
+	} dbg;
 };
 
 static volatile sig_atomic_t stop_flag;	/* the signal that asked us to stop */
@@ -1243,6 +1251,7 @@ static int on_record_one(struct ringq *q, const void *data, size_t size)
 			q->cap = cap;
 		}
 	}
+	q->r->dbg.recs++;
 	p = &q->v[q->n];
 	p->seq = ((const struct mmtr_ev *)data)->seq;
 	p->ts = ((const struct mmtr_ev *)data)->ts;
@@ -1720,6 +1729,7 @@ static int set_filters(struct rec *r)
 	want = ((uint64_t)r->o.buffer_mb << 20) / (uint64_t)r->nrings;
 	while (bytes < want)
 		bytes <<= 1;
+	r->ring_bytes = bytes;
 	if (!r->ring_fds) {
 		r->ring_fds = calloc((size_t)r->nrings, sizeof(int));
 		r->q = calloc((size_t)r->nrings, sizeof(*r->q));
@@ -2143,6 +2153,16 @@ static void enable_batching(struct rec *r)
 		  STR(MMTR_BATCH_X) " of 56)");
 }
 
+/* The writer's thread (traces/writer.c) runs at the consumer's priority:
+ * a writer that falls behind stops the consumer too. */
+static void writer_sched(void *arg)
+{
+	struct rec *r = arg;
+
+	if (r->rt)
+		coll_sched_rt(r->o.rt_prio);
+}
+
 static int start(struct rec *r)
 {
 	struct mmt_snapshot snap;
@@ -2180,6 +2200,12 @@ static int start(struct rec *r)
 		fprintf(stderr, "mmtrace record: %s\n", err);
 		return -1;
 	}
+	/* Blocks are encoded and compressed on a thread of the writer's own
+	 * (at the consumer's priority): about 60% of the consumer's work per
+	 * event, which it now spends draining the rings */
+	if (mmt_writer_set_async(r->w, writer_sched, r))
+		fprintf(stderr, "mmtrace record: no writer thread: %s; "
+			"compressing on the consumer\n", strerror(errno));
 	if (!r->o.raw_pointers)
 		coll_ksyms_name_into(r->ks, r->w);
 	if (start_snapshot(r, &snap))
@@ -2228,16 +2254,78 @@ static int flush_batches(struct rec *r, int tries)
 	return rc;
 }
 
+/* The fullest a ring was when `flush` ran before a drain (the BPF side
+ * keeps the most per CPU; MMTRACE_DEBUG reads them each second). */
+static void ring_peaks(struct rec *r, int reset)
+{
+	for (int c = 0; c < r->ncpus && c < MMTR_MAX_CPUS; c++) {
+		uint64_t b = r->skel->bss->cpus[c].ring_peak;
+
+		if (b > r->ring_peak) {
+			r->ring_peak = b;
+			r->ring_peak_cpu = c;
+		}
+		if (reset)
+			r->skel->bss->cpus[c].ring_peak = 0;
+	}
+}
+
+static void debug_stats(struct rec *r, uint64_t now)
+{
+	struct rusage ru;
+	size_t queued = 0;
+
+	if (!r->dbg.t0) {
+		r->dbg.t0 = now;
+		return;
+	}
+	if (now - r->dbg.t0 < 1000000000ull)
+		return;
+	for (int i = 0; i < r->nrings; i++)
+		queued += r->q[i].n - r->q[i].head;
+	getrusage(RUSAGE_THREAD, &ru);
+	fprintf(stderr, "mmtrace debug: %.3f recs %llu drains %llu flush %.1f consume %.1f merge %.1f max %.1f ms queued %zu peak",
+		(double)(now - r->h.start_ns) / 1e9, (unsigned long long)r->dbg.recs,
+		(unsigned long long)r->dbg.drains, r->dbg.flush_ns / 1e6,
+		r->dbg.consume_ns / 1e6, r->dbg.merge_ns / 1e6, r->dbg.max_ns / 1e6,
+		queued);
+	for (int c = 0; c < r->ncpus && c < MMTR_MAX_CPUS; c++)
+		fprintf(stderr, " %llu", (unsigned long long)r->skel->bss->cpus[c].ring_peak >> 10);
+	ring_peaks(r, 1);
+	fprintf(stderr, " kB utime %.3f stime %.3f minflt %ld majflt %ld nvcsw %ld nivcsw %ld\n",
+		ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+		ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
+		ru.ru_minflt, ru.ru_majflt, ru.ru_nvcsw, ru.ru_nivcsw);
+	memset(&r->dbg, 0, sizeof(r->dbg));
+	r->dbg.t0 = now;
+}
+
 static int drain(struct rec *r, uint64_t cutoff)
 {
+	uint64_t t0 = r->debug ? coll_now_ns(CLOCK_MONOTONIC) : 0, t1 = 0, t2 = 0;
 	int n;
 
 	if (flush_batches(r, cutoff == UINT64_MAX ? 1000 : 3) && cutoff != UINT64_MAX)
 		cutoff = 0;	/* not all out: merge nothing this time */
+	if (r->debug)
+		t1 = coll_now_ns(CLOCK_MONOTONIC);
 	n = ring_buffer__consume(r->rb);
+	if (r->debug)
+		t2 = coll_now_ns(CLOCK_MONOTONIC);
 
 	if (n < 0 || merge_upto(r, cutoff))
 		return -1;
+	if (r->debug) {
+		uint64_t t3 = coll_now_ns(CLOCK_MONOTONIC);
+
+		r->dbg.drains++;
+		r->dbg.flush_ns += t1 - t0;
+		r->dbg.consume_ns += t2 - t1;
+		r->dbg.merge_ns += t3 - t2;
+		if (t3 - t0 > r->dbg.max_ns)
+			r->dbg.max_ns = t3 - t0;
+		debug_stats(r, t3);
+	}
 	return r->write_failed ? -1 : 0;
 }
 
@@ -2323,6 +2411,12 @@ static int finish(struct rec *r)
 			(unsigned long long)r->lost_total,
 			(unsigned long long)r->resizes);
 	}
+	/* how close the rings came to losing events */
+	ring_peaks(r, 0);
+	if (r->batching)
+		fprintf(stderr, "mmtrace record: fullest ring at a drain: %.1f of "
+			"%llu MB (cpu %d)\n", (double)r->ring_peak / (1 << 20),
+			(unsigned long long)(r->ring_bytes >> 20), r->ring_peak_cpu);
 	/* a reclaim or compaction context the programs could not keep
 	 * (task storage not allocated): its frees went as the workload's */
 	if (r->skel->bss->ctx_nomem)
@@ -2411,6 +2505,7 @@ static int run(struct rec *r, int argc, char **argv)
 	libbpf_set_print(silent_libbpf);
 	/* test knob: behave as on a kernel whose raw/BTF programs fail */
 	r->classic_only = getenv("MMTRACE_CLASSIC_ONLY") != NULL;
+	r->debug = getenv("MMTRACE_DEBUG") != NULL;
 	if (r->classic_only)
 		coll_note(&r->h, "record.fallback", "classic tracepoints only (MMTRACE_CLASSIC_ONLY)");
 	ensure_tracefs(&r->h);

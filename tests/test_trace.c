@@ -236,6 +236,91 @@ static void test_mode_0600_and_excl(void **state)
 }
 
 /* The size target: at most 2 bytes per event on a fault loop. */
+/* Writes ev[0..n) with names every 997 events; the start snapshot after
+ * the first half (as `mmtrace record` does) and a rename; async or not. */
+static int inits;
+static void count_init(void *arg)
+{
+	__atomic_add_fetch((int *)arg, 1, __ATOMIC_RELAXED);
+}
+
+static void write_named(const char *tmp, const char *p, const struct mmt_header *h,
+			const struct mmt_snapshot *s, const struct mmt_event *ev,
+			size_t n, int async)
+{
+	char err[256], comm[32];
+	uint64_t events;
+	struct mmt_writer *w = mmt_writer_open(tmp, 1, h, NULL, err, sizeof(err));
+
+	assert_non_null(w);
+	mmt_writer_set_block_events(w, 1000);
+	if (async)
+		assert_int_equal(mmt_writer_set_async(w, count_init, &inits), 0);
+	for (size_t i = 0; i < n; i++) {
+		if (i % 997 == 0) {
+			snprintf(comm, sizeof(comm), "proc-%zu", i);
+			assert_int_equal(mmt_writer_add_comm(w, (uint32_t)(i % 50),
+							     ev[i].ts, comm), 0);
+		}
+		assert_int_equal(mmt_writer_add(w, &ev[i]), 0);
+		if (i == n / 2) {
+			assert_int_equal(mmt_writer_start_snapshot(w, s), 0);
+			assert_int_equal(mmt_writer_rename(w, p), 0);
+		}
+	}
+	mmt_writer_stats(w, &events, NULL, NULL);
+	assert_int_equal(events, n);
+	assert_int_equal(mmt_writer_close(w, s), 0);
+}
+
+static char *file_bytes(const char *p, long *len)
+{
+	FILE *f = fopen(p, "rb");
+	char *b;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	*len = ftell(f);
+	rewind(f);
+	b = malloc((size_t)*len + 1);
+	assert_non_null(b);
+	assert_int_equal(fread(b, 1, (size_t)*len, f), (size_t)*len);
+	fclose(f);
+	return b;
+}
+
+/* The async writer's file is the synchronous one's, byte for byte, with
+ * its thread started once. */
+static void test_async_same_bytes(void **state)
+{
+	(void)state;
+	struct mmt_header h;
+	struct mmt_snapshot s;
+	enum { N = 150000 };
+	struct mmt_event *ev = malloc(N * sizeof(*ev));
+	struct mmt_synth_loop o = { .nr_cpus = 2, .seed = 5 };
+	long la, lb;
+
+	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
+	assert_int_equal(mmt_synth_snapshot(&s, &h), 0);
+	assert_int_equal(mmt_synth_fault_loop(&h, &o, ev, N), N);
+	h.flags |= MMT_HDR_NAMES;
+	write_named(tu_path("sync.part"), tu_path("sync.mmt"), &h, &s, ev, N, 0);
+	assert_int_equal(inits, 0);
+	write_named(tu_path("async.part"), tu_path("async.mmt"), &h, &s, ev, N, 1);
+	assert_int_equal(inits, 1);
+	char *a = file_bytes(tu_path("sync.mmt"), &la);
+	char *b = file_bytes(tu_path("async.mmt"), &lb);
+	assert_true(la > 100000);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, (size_t)la);
+	free(a);
+	free(b);
+	mmt_snapshot_free(&s);
+	mmt_header_free(&h);
+	free(ev);
+}
+
 static void test_fault_loop_size(void **state)
 {
 	(void)state;
@@ -910,6 +995,7 @@ int main(void)
 		cmocka_unit_test(test_header_and_snapshots),
 		cmocka_unit_test(test_mode_0600_and_excl),
 		cmocka_unit_test(test_fault_loop_size),
+		cmocka_unit_test(test_async_same_bytes),
 		cmocka_unit_test(test_seek_time),
 		cmocka_unit_test(test_parallel_block_api),
 		cmocka_unit_test(test_parallel_threads),

@@ -500,10 +500,10 @@ static void test_flip_every_byte(void **state)
 }
 
 /* The writer hits RLIMIT_FSIZE (EFBIG): add() returns -1 with a message,
- * and every block written before reads back. */
-static void test_writer_file_too_large(void **state)
+ * and every block written before reads back; with the async writer too
+ * (the error surfaces at a later add). */
+static void writer_file_too_large(int async)
 {
-	(void)state;
 	struct mmt_header h;
 	const char *p = tu_path("efbig.mmt");
 	enum { N = 200000 };
@@ -523,6 +523,8 @@ static void test_writer_file_too_large(void **state)
 		if (!w)
 			_exit(10);
 		mmt_writer_set_block_events(w, 1000);
+		if (async && mmt_writer_set_async(w, NULL, NULL))
+			_exit(15);
 		size_t i;
 		for (i = 0; i < N; i++)
 			if (mmt_writer_add(w, &ev[i]))
@@ -556,6 +558,13 @@ static void test_writer_file_too_large(void **state)
 	mmt_reader_close(r);
 	mmt_header_free(&h);
 	free(ev);
+}
+
+static void test_writer_file_too_large(void **state)
+{
+	(void)state;
+	writer_file_too_large(0);
+	writer_file_too_large(1);
 }
 
 int main(void)

@@ -6,9 +6,19 @@
  * Durability: every section is written whole with one write loop; after a
  * failed write the file is cut back to the end of the last whole section,
  * so a full disk leaves a file that reads cleanly up to its last block.
+ *
+ * Async mode (mmt_writer_set_async): a full block is handed to a thread of
+ * the writer's own, which encodes, compresses and writes it (with the
+ * names pending at the hand-off), in order; the caller goes on filling the
+ * next block.  Encoding and compression are most of a recorder's work per
+ * event (a live recorder must drain its ring buffers meanwhile).  At most
+ * ASYNC_DEPTH blocks wait: a caller that is faster waits for the thread.
+ * Everything else that writes to the file waits until the thread is idle,
+ * so the file's bytes are those of the synchronous writer.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +37,16 @@ struct idx_entry {
 	uint64_t min_ts, max_ts;
 	uint32_t nr_events;
 	uint32_t comp_len, raw_len;
+};
+
+#define ASYNC_DEPTH 4
+
+/* A block handed to the writer's thread, with the NAMES payload that must
+ * precede it (len 0: none). */
+struct wjob {
+	struct mmt_event *ev;
+	uint32_t n, cap;
+	struct mmt_buf names;
 };
 
 struct mmt_writer {
@@ -53,17 +73,51 @@ struct mmt_writer {
 	struct mmt_names_pend names;	/* for the next NAMES section */
 	uint64_t *names_off;		/* NAMES sections written */
 	uint64_t nnames, cap_names;
+
+	/* async mode: the thread owns fd, off, raw, comp, cctx, idx,
+	 * names_off, events and raw_bytes while jobs are queued; the caller
+	 * reads the counters through st_* (under mu) */
+	int async;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;		/* a job queued, done, or stop */
+	struct wjob q[ASYNC_DEPTH];
+	uint32_t qhead, qn;		/* queued jobs, the first in work */
+	int stop;
+	uint64_t st_events, st_raw, st_off;
+	void (*thread_init)(void *);
+	void *thread_arg;
 };
+
+static void wait_idle(struct mmt_writer *w);
+static void stop_thread(struct mmt_writer *w);
+
+/* Read by the caller while the writer's thread may set it. */
+static int failed(const struct mmt_writer *w)
+{
+	return __atomic_load_n(&w->failed, __ATOMIC_ACQUIRE);
+}
 
 static void werr(struct mmt_writer *w, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(w->err, sizeof(w->err), "%s: ", w->path);
+	int n;
+
+	if (w->async)	/* the caller and the thread can both fail */
+		pthread_mutex_lock(&w->mu);
+	if (failed(w)) {	/* the first error is the one to report */
+		if (w->async)
+			pthread_mutex_unlock(&w->mu);
+		return;
+	}
+	n = snprintf(w->err, sizeof(w->err), "%s: ", w->path);
 	va_start(ap, fmt);
 	if (n > 0 && (size_t)n < sizeof(w->err))
 		vsnprintf(w->err + n, sizeof(w->err) - (size_t)n, fmt, ap);
 	va_end(ap);
-	w->failed = 1;
+	__atomic_store_n(&w->failed, 1, __ATOMIC_RELEASE);
+	if (w->async)
+		pthread_mutex_unlock(&w->mu);
 }
 
 /* Writes buf whole at w->off; on failure cuts the file back to w->off. */
@@ -165,6 +219,11 @@ static int write_snapshot(struct mmt_writer *w, int kind,
 
 static void writer_free(struct mmt_writer *w)
 {
+	stop_thread(w);
+	for (int i = 0; i < ASYNC_DEPTH; i++) {
+		free(w->q[i].ev);
+		mmt_buf_free(&w->q[i].names);
+	}
 	if (w->fd >= 0)
 		close(w->fd);
 	ZSTD_freeCCtx(w->cctx);
@@ -246,7 +305,10 @@ struct mmt_writer *mmt_writer_open(const char *path, int overwrite,
 
 int mmt_writer_rename(struct mmt_writer *w, const char *path)
 {
-	char *p = strdup(path);
+	char *p;
+
+	wait_idle(w);	/* its messages name the file */
+	p = strdup(path);
 
 	if (!p) {
 		werr(w, "out of memory");
@@ -264,7 +326,8 @@ int mmt_writer_rename(struct mmt_writer *w, const char *path)
 
 int mmt_writer_start_snapshot(struct mmt_writer *w, const struct mmt_snapshot *s)
 {
-	if (w->failed)
+	wait_idle(w);
+	if (failed(w))
 		return -1;
 	if (w->start_snap_off) {
 		werr(w, "start snapshot written twice");
@@ -275,6 +338,7 @@ int mmt_writer_start_snapshot(struct mmt_writer *w, const struct mmt_snapshot *s
 
 void mmt_writer_set_level(struct mmt_writer *w, int level)
 {
+	wait_idle(w);	/* queued blocks keep the level they were added at */
 	w->level = level;
 }
 
@@ -306,17 +370,31 @@ static int add_index(struct mmt_writer *w, const struct idx_entry *e)
 	return 0;
 }
 
-/* The pending names as one NAMES section, listed for the index. */
-static int write_names(struct mmt_writer *w)
+/* Takes the pending names as one NAMES payload into b (len 0: none). */
+static int take_names(struct mmt_writer *w, struct mmt_buf *b)
 {
-	uint64_t at;
-
+	b->len = 0;
 	if (!w->names.nsyms && !w->names.ncomms)
 		return 0;
 	if (w->names.syms.oom || w->names.comms.oom) {
 		werr(w, "out of memory");
 		return -1;
 	}
+	mmt_names_pend_take(&w->names, b);
+	if (b->oom) {
+		werr(w, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* A NAMES payload as one section, listed for the index. */
+static int write_names(struct mmt_writer *w, const struct mmt_buf *b)
+{
+	uint64_t at;
+
+	if (!b->len)
+		return 0;
 	if (w->nnames == w->cap_names) {
 		uint64_t cap = w->cap_names ? w->cap_names * 2 : 64;
 		uint64_t *p = realloc(w->names_off, cap * sizeof(*p));
@@ -328,13 +406,7 @@ static int write_names(struct mmt_writer *w)
 		w->names_off = p;
 		w->cap_names = cap;
 	}
-	w->raw.len = 0;
-	mmt_names_pend_take(&w->names, &w->raw);
-	if (w->raw.oom) {
-		werr(w, "out of memory");
-		return -1;
-	}
-	if (write_encoded(w, MMT_SEC_NAMES, w->raw.p, w->raw.len, &at))
+	if (write_encoded(w, MMT_SEC_NAMES, b->p, b->len, &at))
 		return -1;
 	w->names_off[w->nnames++] = at;
 	return 0;
@@ -342,7 +414,7 @@ static int write_names(struct mmt_writer *w)
 
 int mmt_writer_add_sym(struct mmt_writer *w, uint64_t site, const char *name)
 {
-	if (w->failed)
+	if (failed(w))
 		return -1;
 	if (mmt_names_pend_sym(&w->names, site, name)) {
 		werr(w, "out of memory");
@@ -354,7 +426,7 @@ int mmt_writer_add_sym(struct mmt_writer *w, uint64_t site, const char *name)
 int mmt_writer_add_comm(struct mmt_writer *w, uint32_t pid, uint64_t ts,
 			const char *comm)
 {
-	if (w->failed)
+	if (failed(w))
 		return -1;
 	if (mmt_names_pend_comm(&w->names, pid, ts, comm)) {
 		werr(w, "out of memory");
@@ -363,29 +435,28 @@ int mmt_writer_add_comm(struct mmt_writer *w, uint32_t pid, uint64_t ts,
 	return 0;
 }
 
-int mmt_writer_flush(struct mmt_writer *w)
+/* Names first: a file cut after the block still names its events. */
+static int write_block(struct mmt_writer *w, const struct mmt_buf *names,
+		       const struct mmt_event *ev, uint32_t n)
 {
 	struct mmt_sec_hdr h = { .kind = MMT_SEC_EVENTS };
 	struct idx_entry e;
 
-	if (w->failed)
+	if (write_names(w, names))
 		return -1;
-	/* Names first: a file cut after the block still names its events. */
-	if (write_names(w))
-		return -1;
-	if (!w->npend)
+	if (!n)
 		return 0;
-	h.nr_events = w->npend;
-	h.min_ts = h.max_ts = w->pend[0].ts;
-	for (uint32_t i = 1; i < w->npend; i++) {
-		if (w->pend[i].ts < h.min_ts)
-			h.min_ts = w->pend[i].ts;
-		if (w->pend[i].ts > h.max_ts)
-			h.max_ts = w->pend[i].ts;
+	h.nr_events = n;
+	h.min_ts = h.max_ts = ev[0].ts;
+	for (uint32_t i = 1; i < n; i++) {
+		if (ev[i].ts < h.min_ts)
+			h.min_ts = ev[i].ts;
+		if (ev[i].ts > h.max_ts)
+			h.max_ts = ev[i].ts;
 	}
 	h.seq = (uint32_t)w->nidx;
 	w->raw.len = 0;
-	mmt_block_encode(&w->raw, w->pend, w->npend);
+	mmt_block_encode(&w->raw, ev, n);
 	if (w->raw.oom || w->raw.len > MMT_MAX_BLOCK_RAW) {
 		werr(w, w->raw.oom ? "out of memory" : "event block too large");
 		return -1;
@@ -401,15 +472,142 @@ int mmt_writer_flush(struct mmt_writer *w)
 		werr(w, "out of memory");
 		return -1;
 	}
-	w->events += w->npend;
+	w->events += n;
 	w->raw_bytes += w->raw.len;
+	return 0;
+}
+
+/* ---- async mode ----------------------------------------------------------- */
+
+static void *writer_thread(void *arg)
+{
+	struct mmt_writer *w = arg;
+
+	if (w->thread_init)
+		w->thread_init(w->thread_arg);
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->qn && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->qn)
+			break;
+		struct wjob *j = &w->q[w->qhead];
+
+		pthread_mutex_unlock(&w->mu);
+		if (!failed(w))
+			write_block(w, &j->names, j->ev, j->n);
+		pthread_mutex_lock(&w->mu);
+		w->st_events = w->events;
+		w->st_raw = w->raw_bytes;
+		w->st_off = w->off;
+		w->qhead = (w->qhead + 1) % ASYNC_DEPTH;
+		w->qn--;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Until the thread has written every queued block: then the caller owns
+ * the whole writer again. */
+static void wait_idle(struct mmt_writer *w)
+{
+	if (!w->async)
+		return;
+	pthread_mutex_lock(&w->mu);
+	while (w->qn)
+		pthread_cond_wait(&w->cv, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void stop_thread(struct mmt_writer *w)
+{
+	if (!w->async)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->th, NULL);
+	w->async = 0;
+}
+
+/* Hands the open block and the pending names to the thread; the caller
+ * gets the job's old event array for the next block. */
+static int hand_off(struct mmt_writer *w)
+{
+	struct wjob *j;
+	struct mmt_event *ev;
+	uint32_t cap;
+
+	pthread_mutex_lock(&w->mu);
+	while (w->qn == ASYNC_DEPTH)
+		pthread_cond_wait(&w->cv, &w->mu);
+	j = &w->q[(w->qhead + w->qn) % ASYNC_DEPTH];
+	pthread_mutex_unlock(&w->mu);
+	/* the slot is ours until it is queued */
+	if (take_names(w, &j->names))
+		return -1;
+	ev = j->ev;
+	cap = j->cap;
+	j->ev = w->pend;
+	j->cap = w->cap_pend;
+	j->n = w->npend;
+	w->pend = ev;
+	w->cap_pend = cap;
+	w->npend = 0;
+	pthread_mutex_lock(&w->mu);
+	w->qn++;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	return 0;
+}
+
+int mmt_writer_set_async(struct mmt_writer *w, void (*init)(void *), void *arg)
+{
+	if (w->async || failed(w))
+		return failed(w) ? -1 : 0;
+	w->thread_init = init;
+	w->thread_arg = arg;
+	w->stop = 0;
+	w->qhead = w->qn = 0;
+	w->st_events = w->events;
+	w->st_raw = w->raw_bytes;
+	w->st_off = w->off;
+	if (pthread_mutex_init(&w->mu, NULL))
+		return -1;
+	if (pthread_cond_init(&w->cv, NULL)) {
+		pthread_mutex_destroy(&w->mu);
+		return -1;
+	}
+	w->async = 1;
+	if (pthread_create(&w->th, NULL, writer_thread, w)) {
+		w->async = 0;
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		return -1;
+	}
+	return 0;
+}
+
+int mmt_writer_flush(struct mmt_writer *w)
+{
+	if (failed(w))
+		return -1;
+	if (!w->npend && !w->names.nsyms && !w->names.ncomms)
+		return 0;
+	if (w->async)
+		return hand_off(w);
+	/* the names go out of raw before the block is encoded into it */
+	if (take_names(w, &w->raw) || write_block(w, &w->raw, w->pend, w->npend))
+		return -1;
 	w->npend = 0;
 	return 0;
 }
 
 int mmt_writer_add(struct mmt_writer *w, const struct mmt_event *ev)
 {
-	if (w->failed)
+	if (failed(w))
 		return -1;
 	if (ev->kind > 255) {
 		werr(w, "event kind %u out of range", ev->kind);
@@ -492,6 +690,10 @@ int mmt_writer_close_err(struct mmt_writer *w, const struct mmt_snapshot *end,
 	}
 	if (mmt_writer_flush(w))
 		rc = -1;
+	wait_idle(w);
+	stop_thread(w);
+	if (failed(w))
+		rc = -1;
 	if (!rc && end && write_snapshot(w, MMT_SEC_SNAP_END, end, &end_off))
 		rc = -1;
 	if (!rc && write_index(w, end_off))
@@ -527,16 +729,28 @@ int mmt_writer_close(struct mmt_writer *w, const struct mmt_snapshot *end)
 
 const char *mmt_writer_error(const struct mmt_writer *w)
 {
-	return w->failed ? w->err : NULL;
+	return failed(w) ? w->err : NULL;
 }
 
 void mmt_writer_stats(const struct mmt_writer *w, uint64_t *events,
 		      uint64_t *raw_bytes, uint64_t *file_bytes)
 {
+	struct mmt_writer *mw = (struct mmt_writer *)w;	/* its lock */
+	uint64_t ev = w->events, raw = w->raw_bytes, off = w->off;
+
+	if (w->async) {	/* queued blocks count as added */
+		pthread_mutex_lock(&mw->mu);
+		ev = w->st_events;
+		raw = w->st_raw;
+		off = w->st_off;
+		for (uint32_t i = 0; i < w->qn; i++)
+			ev += w->q[(w->qhead + i) % ASYNC_DEPTH].n;
+		pthread_mutex_unlock(&mw->mu);
+	}
 	if (events)
-		*events = w->events + w->npend;
+		*events = ev + w->npend;
 	if (raw_bytes)
-		*raw_bytes = w->raw_bytes;
+		*raw_bytes = raw;
 	if (file_bytes)
-		*file_bytes = w->off;
+		*file_bytes = off;
 }

@@ -196,6 +196,14 @@ int mmt_writer_rename(struct mmt_writer *w, const char *path);
 int mmt_writer_add(struct mmt_writer *w, const struct mmt_event *ev);
 /* Ends the current block now (so a crash loses at most what came after). */
 int mmt_writer_flush(struct mmt_writer *w);
+/* From now on full blocks are encoded, compressed and written by a thread
+ * of the writer's own, in order, while the caller fills the next one (at
+ * most 4 blocks wait; a faster caller waits); the thread first calls
+ * init(arg) when init is not NULL (its scheduling, say).  Write errors
+ * surface at a later add, flush or close.  The file's bytes are the same
+ * as without.  0, or -1 when no thread could be started (the writer goes
+ * on synchronously). */
+int mmt_writer_set_async(struct mmt_writer *w, void (*init)(void *), void *arg);
 /* Writes the end snapshot (may be NULL), the index and the footer, closes
  * and frees.  Returns 0 or -1 (the file is still readable up to the last
  * whole block). */
