@@ -96,6 +96,7 @@ struct cpu_state {
 	__u64 lost_last;	/* and of the last */
 	__u64 lost_seq;		/* sequence number taken at the first */
 	__u64 ring_peak;	/* most bytes `flush` found waiting in the ring */
+	__u64 free_census;	/* mm_page_free fired while recording (twin) */
 	/* for each program with a rescue twin (MMTR_IN_*): the last events
 	 * it saw on this CPU, key + 1 (0: taken by its twin), the count of
 	 * them, and the events its twin recorded for it (mmtrace.bpf.c

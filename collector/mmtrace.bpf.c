@@ -774,9 +774,26 @@ int BPF_PROG(page_free, void *page, unsigned int order)
 	return page_free_event((__u64)page, order);
 }
 
+/*
+ * Census: the twin also counts every page free it sees while recording
+ * (those page_free_event() would record, filters alike).  The loader
+ * compares the count, plus the twin's own misses, with the PAGE_FREE
+ * records it got: a free the programs saw but the trace lacks is then a
+ * counted loss, not a silent one (collector/README "Known gaps").  A plain
+ * increment: the twin never runs twice at once on a CPU (prog->active).
+ */
+static __always_inline void free_census(void)
+{
+	__u32 tgid;
+
+	if (running() && !store_only && !skip_task(1, &tgid))
+		cpu_state(bpf_get_smp_processor_id())->free_census++;
+}
+
 SEC("raw_tp/mm_page_free")
 int BPF_PROG(page_free_twin, void *page, unsigned int order)
 {
+	free_census();
 	if (!twin_needed(MMTR_IN_PAGE_FREE, (__u64)page))
 		return KEEP;
 	return page_free_event((__u64)page, order);

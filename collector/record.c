@@ -170,6 +170,8 @@ struct rec {
 	uint64_t ring_bytes;	/* each CPU's ring */
 	uint64_t ring_peak;	/* most bytes waiting in a ring at a drain */
 	int ring_peak_cpu;
+	uint64_t frees_written;	/* PAGE_FREE records put into the trace */
+	uint64_t twin_miss0;	/* page_free_twin's misses when recording began */
 	int debug;		/* MMTRACE_DEBUG: consumer statistics each second */
 	struct {
 		uint64_t t0, recs, drains, flush_ns, consume_ns, merge_ns, max_ns;
@@ -931,6 +933,8 @@ static int put(struct rec *r, const struct mmt_event *ev)
 		r->last_pid = ev->pid;
 	}
 	r->last_put_ts = ev->ts;
+	if (ev->kind == MMT_EV_PAGE_FREE)
+		r->frees_written++;
 	if (mmt_writer_add(r->w, ev)) {
 		r->write_failed = 1;
 		return -1;
@@ -1405,6 +1409,59 @@ static int check_misses(struct rec *r, int final)
 	ev.ts = rel_ts(r, now);
 	r->misses = total;
 	r->misses_at = now;
+	r->lost_reported += ev.arg;
+	return put(r, &ev);
+}
+
+static uint64_t twin_misses(struct rec *r)
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(r->skel->progs.page_free_twin),
+				   &info, &len))
+		return 0;
+	return info.recursion_misses;
+}
+
+/*
+ * The page-free census (mmtrace.bpf.c free_census()): every free the
+ * twin saw while recording, plus those the twin itself missed, against
+ * the PAGE_FREE records written; what the recursion guard kept from both
+ * programs is reported already (check_misses).  The rest was lost after
+ * a program saw it, or on the way: a LOST record (cpu 0xffff, the whole
+ * trace: when is unknown) and a line, rather than silence.  Not with
+ * other losses (they may be page frees too).  After the last drain.
+ */
+static int check_census(struct rec *r)
+{
+	uint64_t fired = 0, m, got, known;
+	struct mmt_event ev = { .kind = MMT_EV_LOST, .cpu = 0xffff, .node = -1 };
+
+	if (!attached(r, r->skel->progs.page_free_twin) || r->lost_total > r->misses)
+		return 0;
+	for (int c = 0; c < r->ncpus && c < MMTR_MAX_CPUS; c++)
+		fired += r->skel->bss->cpus[c].free_census;
+	m = twin_misses(r);
+	fired += m > r->twin_miss0 ? m - r->twin_miss0 : 0;
+	known = r->frees_written + prog_missed(r, r->skel->progs.page_free, &got);
+	if (r->debug)
+		fprintf(stderr, "mmtrace debug: page-free census %llu (twin misses %llu), "
+			"written %llu, recursion losses %llu\n", (unsigned long long)fired,
+			(unsigned long long)(m - r->twin_miss0),
+			(unsigned long long)r->frees_written,
+			(unsigned long long)(known - r->frees_written));
+	if (fired <= known)
+		return 0;
+	ev.arg = fired - known;
+	ev.arg2 = coll_now_ns(CLOCK_MONOTONIC) - r->h.start_ns;
+	ev.ts = rel_ts(r, coll_now_ns(CLOCK_MONOTONIC));
+	fprintf(stderr, "mmtrace record: %llu page frees the programs saw are not "
+		"in the trace (census %llu, written %llu): counted as lost\n",
+		(unsigned long long)ev.arg, (unsigned long long)fired,
+		(unsigned long long)r->frees_written);
+	r->lost_total += ev.arg;
 	r->lost_reported += ev.arg;
 	return put(r, &ev);
 }
@@ -2182,6 +2239,7 @@ static int start(struct rec *r)
 		.page_struct_size = r->page_struct_size, .start_ns = r->h.start_ns,
 		.site = conv_site, .site_ctx = r };
 	enable_batching(r);
+	r->twin_miss0 = twin_misses(r);
 	set_cpu_flags(r, MMTR_RUNNING);
 	/* After `running`: a process forked from now on is named by BPF. */
 	r->last_pid = UINT32_MAX;
@@ -2375,6 +2433,8 @@ static int finish(struct rec *r)
 		drain(r, UINT64_MAX);
 	if (!r->write_failed)
 		check_lost(r, 1);
+	if (!r->write_failed)
+		check_census(r);
 	if (!r->write_failed)
 		check_zones(r, 1);
 	if (r->write_failed) {

@@ -982,6 +982,16 @@ size_t rp_demand_notes(const struct rp_run *r, const char **notes, size_t max)
 	NOTE("a page the kernel migrated outside compaction (NUMA "
 	     "balancing, alloc_contig_range) took a page allocation the "
 	     "model replays as demand");
+	if (r->pcp_lookalikes)
+		NOTE("start snapshot pages with no flags and no mappings (its "
+		     "pcp pages) that no event hands out, drains or frees and "
+		     "that the end snapshot shows the same are kernel memory "
+		     "kpageflags cannot tell apart: seeded allocated "
+		     "(pcp_lookalike_pages)");
+	if (r->defer_seeded)
+		NOTE("a zone's compaction deferral starts as the trace's first "
+		     "compact_defer event for it shows it was "
+		     "(compact_defer_zones_seeded)");
 	NOTE("a THP fault's page is the first order-9 allocation with the "
 	     "THP fault gfp by the same task within 1 s of its latest write "
 	     "fault; a THP the model cannot place falls back to 4 KiB pages "

@@ -558,6 +558,16 @@ static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 		if (res.pfn == UINT64_MAX && fid && ev->order &&
 		    rp_demand_alloc_pieces(r, fid, ev, gfp, cpu))
 			r->demand_fail--;
+		/* a costly __GFP_NORETRY folio that never became a page-cache
+		 * page (filemap_add_folio() found the range cached, the
+		 * folio went back): page_cache_ra_order() falls back to
+		 * order-0 pages when its allocation fails, and the trace
+		 * holds those next; the model's failure is that fallback */
+		else if (res.pfn == UINT64_MAX && !fid && !linked &&
+			 ev->order > 3 && (gfp & MMC___GFP_NORETRY)) {
+			r->demand_fail--;
+			r->noretry_unplaced++;
+		}
 		if (!linked && !fid && res.pfn != UINT64_MAX && user_anon_gfp(gfp) &&
 		    ev->order < MMC_PAGEBLOCK_ORDER) {
 			/* a user page with no fault before it (a fault in
@@ -1781,6 +1791,7 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 		rp_seed_empty(r);
 	}
 	mmc_setup_zones(r->m);
+	rp_seed_defer(r);
 	if (r->o->mode == MMT_REPLAY_POLICY)
 		rp_demand_start(r);
 	for (uint32_t i = 0; i < mmc_nr_zones(r->m) &&
@@ -1905,6 +1916,7 @@ static void run_free(struct rp_run *r)
 	rp_map_free(&r->kpcp);
 	rp_map_free(&r->late);
 	rp_map_free(&r->onl);
+	free(r->touched);
 	rp_objects_free(r);
 	rp_demand_free(r);
 	free(r->slow.v);

@@ -292,7 +292,15 @@ void rp_objects_free(struct rp_run *r)
 static const uint32_t pre_fields[64] = {
 	[MMT_EV_PAGE_ALLOC] = MMT_FIELD_CPU | MMT_FIELD_PFN | MMT_FIELD_GFP |
 			      MMT_FIELD_ORDER | MMT_FIELD_PID,
-	[MMT_EV_PAGE_FREE] = MMT_FIELD_PFN,
+	[MMT_EV_PAGE_FREE] = MMT_FIELD_PFN | MMT_FIELD_ORDER,
+	/* the pages events touch, for the start state (setup.c) */
+	[MMT_EV_PCP_REFILL] = MMT_FIELD_PFN | MMT_FIELD_ORDER,
+	[MMT_EV_PCP_DRAIN] = MMT_FIELD_PFN | MMT_FIELD_ORDER,
+	[MMT_EV_COMPACT_ISOLATE] = MMT_FIELD_PFN | MMT_FIELD_ORDER,
+	/* the zones' compaction deferral state at the start (setup.c) */
+	[MMT_EV_COMPACT_DEFER] = MMT_FIELD_NODE | MMT_FIELD_ARG |
+				 MMT_FIELD_ORDER | MMT_FIELD_MT |
+				 MMT_FIELD_ARG2 | MMT_FIELD_ADDR | MMT_FIELD_MT2,
 	[MMT_EV_KMALLOC] = MMT_FIELD_PFN,
 	[MMT_EV_KMEM_CACHE_ALLOC] = MMT_FIELD_PFN | MMT_FIELD_CACHE,
 	[MMT_EV_FAULT_USER] = MMT_FIELD_CPU | MMT_FIELD_PID | MMT_FIELD_ADDR |
@@ -321,6 +329,8 @@ int rp_prepass(struct rp_run *r)
 		if (r->h->slab_caches[i].order > p.max_order &&
 		    r->h->slab_caches[i].order <= MMC_MAX_ORDER)
 			p.max_order = r->h->slab_caches[i].order;
+	if (rp_touch_init(r) < 0)
+		return -1;
 	p.cpu = calloc(r->nr_trace_cpus, sizeof(*p.cpu));
 	/* dense over the same pfn range as fwd */
 	if (!p.cpu || rp_pmap_init(&p.live, r->fwd.base,
@@ -334,6 +344,11 @@ int rp_prepass(struct rp_run *r)
 			/* the live map is far larger than the caches */
 			if (i + 16 < n + ahead)
 				rp_pmap_prefetch(&p.live, evs[i + 16].pfn);
+			rp_touch_note(r, &evs[i]);
+			if (evs[i].kind == MMT_EV_COMPACT_DEFER) {
+				rp_defer_note(r, &evs[i]);
+				continue;
+			}
 			if (evs[i].kind == MMT_EV_PAGE_ALLOC &&
 			    p.ordinal >= r->sl.nr_bits)
 				continue;	/* more than the index said */

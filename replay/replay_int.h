@@ -371,12 +371,29 @@ struct rp_run {
 	/* allocations the kernel failed (no page in mm_page_alloc), and of
 	 * those the ones the model could have placed */
 	uint64_t kernel_fails, kernel_fails_model_got;
+	/* costly __GFP_NORETRY allocations with no file page the model
+	 * could not place: the caller's fallback (driver.c policy_alloc) */
+	uint64_t noretry_unplaced;
 	uint64_t last_tick, now;
 	uint64_t dup_lru;
 	uint64_t splits;	/* folios compaction split (on_split) */
 	uint64_t hotadd_cursor[8][MMT_MAX_ZONE_TYPES];	/* next pfn to online */
 	uint64_t hotadd_pages, hotadd_late;
 	uint64_t hugetlb_seeded;	/* pool pages inferred (seed_hugetlb) */
+	/* policy mode: one bit per pfn of fwd's range that some event of the
+	 * trace hands out, frees or isolates (the pre-pass, rp_touch_note);
+	 * start-snapshot pcp-looking pages never touched and still so at the
+	 * end are seeded allocated (pcp_lookalikes, setup.c) */
+	uint64_t *touched;
+	uint64_t pcp_lookalikes;
+	/* policy mode: each zone's compaction deferral state before the
+	 * trace's first compact_defer event for it (rp_defer_note) */
+	struct rp_defer0 {
+		uint8_t seen, known;
+		uint32_t considered, shift;
+		int32_t order_failed;
+	} defer0[MMC_MAX_NODES][MMC_NR_ZONE_TYPES];
+	uint32_t defer_seeded;	/* zones given such a state */
 	struct rp_map onl;	/* order-10 blocks already onlined */
 
 	/* time series */
@@ -493,6 +510,12 @@ int rp_topology_is_split(const char *spec);
 int rp_snap_class(const struct mmt_snapshot *s, uint64_t pfn);
 int rp_build_policy(struct rp_run *r, char *err, size_t errlen);
 int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors);
+/* The pre-pass's record of the pfns events touch (policy mode). */
+int rp_touch_init(struct rp_run *r);
+void rp_touch_note(struct rp_run *r, const struct mmt_event *ev);
+/* The deferral states the pre-pass found, given to the model's zones. */
+void rp_defer_note(struct rp_run *r, const struct mmt_event *ev);
+void rp_seed_defer(struct rp_run *r);
 /* A trace names its host's memory: a model larger than this machine can
  * hold (MemAvailable, or $MMTRACE_MAX_MODEL_MB) would only meet the OOM
  * killer.  0, or -1 with a message naming the trace. */

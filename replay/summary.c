@@ -409,6 +409,8 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		"  \"samples\": %llu,\n  \"fault_touches\": %llu,\n"
 		"  \"slab_objects\": %llu,\n  \"alloc_over_live\": %llu,\n"
 		"  \"hugetlb_pages_inferred\": %llu,\n"
+		"  \"pcp_lookalike_pages\": %llu,\n"
+		"  \"compact_defer_zones_seeded\": %u,\n"
 		"  \"folios_split\": %llu,\n",
 		(unsigned long long)vs->direct_reclaims,
 		(unsigned long long)vs->compact_stalls,
@@ -433,6 +435,7 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)r->slab_objs,
 		(unsigned long long)r->alloc_over_live,
 		(unsigned long long)r->hugetlb_seeded,
+		(unsigned long long)r->pcp_lookalikes, r->defer_seeded,
 		(unsigned long long)r->splits);
 	if (r->o->mode == MMT_REPLAY_POLICY) {
 		write_slab_thp(r, vs, f);
@@ -444,10 +447,12 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		fprintf(f, "  \"demand_alloc_fail\": %llu,\n"
 			"  \"kernel_alloc_fail\": %llu,\n"
 			"  \"kernel_alloc_fail_model_placed\": %llu,\n"
+			"  \"noretry_folios_unplaced\": %llu,\n"
 			"  \"kernel_unusable_index_order9_end\": ",
 			(unsigned long long)rp_demand_alloc_fail(r),
 			(unsigned long long)r->kernel_fails,
-			(unsigned long long)r->kernel_fails_model_got);
+			(unsigned long long)r->kernel_fails_model_got,
+			(unsigned long long)r->noretry_unplaced);
 		if (rp_kernel_unusable(r, &ku))
 			fprintf(f, "%.6g,\n", ku);
 		else

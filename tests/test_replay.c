@@ -92,6 +92,35 @@ static void test_mirror_no_pcp_events(void **state)
 	rk_free_all(&k);
 }
 
+/* A one-zone "kernel" of 4096 pages from pfn 0, all free, 2 cpus. */
+static void zone0_kernel(struct rk *k)
+{
+	struct mmt_zone_info z[3];
+
+	memset(k, 0, sizeof(*k));
+	mmt_synth_default_zones(z, 4096);
+	z[2].start_pfn = 0;
+	z[2].present = z[2].spanned = z[2].managed = z[2].nr_free = 4096;
+	assert_int_equal(mmt_synth_header(&k->h, &z[2], 1, 2), 0);
+	k->max_pfn = 4096;
+	k->free = malloc(k->max_pfn);
+	assert_non_null(k->free);
+	memset(k->free, 1, k->max_pfn);
+}
+
+/* The run folder's summary.json holds needle. */
+static void expect_summary(const char *outdir, const char *needle)
+{
+	char path[1024], *js;
+
+	snprintf(path, sizeof(path), "%s/summary.json", outdir);
+	js = ru_slurp(path, NULL);
+	assert_non_null(js);
+	if (!strstr(js, needle))
+		fail_msg("%s: no %s", path, needle);
+	free(js);
+}
+
 /* Pages on a kernel pcp list at the start that the end snapshot finds in
  * the buddy went there without an event: the mirror check gives them to
  * the model's buddy before comparing (settle_kpcp).  With pfn 0 free in
@@ -975,6 +1004,143 @@ static void expect_start(struct mmt_replay_opts *o, const char *outdir,
 /* --start: the start snapshot by default; inferred starts with every page
  * of the zones free (as an import does), whatever the snapshot held; it
  * is refused in mirror mode, and --start snapshot without a snapshot. */
+/* The run of snapshot s holding pfn gets class cls. */
+static void set_run_class(struct mmt_snapshot *s, uint64_t pfn, uint8_t cls)
+{
+	for (uint64_t i = 0; i < s->nr_runs; i++)
+		if (pfn >= s->runs[i].pfn && pfn < s->runs[i].pfn + s->runs[i].len) {
+			assert_int_equal(s->runs[i].pfn, pfn);
+			s->runs[i].cls = cls;
+			return;
+		}
+	fail_msg("no run at pfn %llu", (unsigned long long)pfn);
+}
+
+/* Policy mode: pages the start snapshot calls pcp pages (no flags, not
+ * mapped) that no event hands out, drains or frees and that the end
+ * snapshot calls the same are kernel memory kpageflags cannot tell apart
+ * (vmalloc, BPF ring buffers): seeded allocated, not free on a pcp list.
+ * Of pfns 100-163 the kernel hands out 163 (63 such pages); 300-363 are
+ * drained (real pcp pages); 500-563 are free at the end. */
+static void test_policy_pcp_lookalikes(void **state)
+{
+	struct mmt_snapshot start, end;
+	struct mmt_replay_result res;
+	struct rk k;
+	char err[512];
+
+	(void)state;
+	zone0_kernel(&k);
+	memset(k.free + 100, 0, 64);
+	memset(k.free + 300, 0, 64);
+	memset(k.free + 500, 0, 64);
+	k.ts = 1000;
+	assert_int_equal(rk_end_snapshot(&k, &start), 0);
+	set_run_class(&start, 100, MMT_PC_PCP);
+	set_run_class(&start, 300, MMT_PC_PCP);
+	set_run_class(&start, 500, MMT_PC_PCP);
+	k.start = start;
+	k.ts = 2000;
+	k.free[163] = 1;	/* rk_alloc_at takes it */
+	rk_alloc_at(&k, 163, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	rk_free(&k, 163, 0, 0);
+	drain_pages(&k, 300, 64, 1);
+	memset(k.free + 500, 1, 64);	/* back in the buddy, no event */
+	k.ts = 3000;
+	assert_int_equal(rk_end_snapshot(&k, &end), 0);
+	set_run_class(&end, 100, MMT_PC_PCP);
+	assert_int_equal(rk_write_end(&k, ru_path("lookalike.mmt"), 0, &end), 0);
+	mmt_snapshot_free(&end);
+	assert_int_equal(ru_replay(ru_path("lookalike.mmt"),
+				   ru_path("lookalike.out"), MMT_REPLAY_POLICY,
+				   NULL, NULL, 0, &res, err, sizeof(err)), 0);
+	expect_summary(ru_path("lookalike.out"), "\"pcp_lookalike_pages\": 63,");
+	/* mirror mode keeps them as the kernel's pcp pages, as before */
+	assert_int_equal(ru_replay(ru_path("lookalike.mmt"), NULL,
+				   MMT_REPLAY_MIRROR, NULL, NULL, 0, &res, err,
+				   sizeof(err)), 0);
+	assert_int_equal(res.pages_disagree, 0);
+	rk_free_all(&k);
+}
+
+/* A costly __GFP_NORETRY folio the kernel placed but never put in the
+ * page cache (no file page: filemap_add_folio() lost a race and the
+ * folio went back) is not an allocation failure when the model cannot
+ * place it: readahead falls back to order-0 pages, which a trace holds
+ * next.  The model's zone has no free block above order 7. */
+static void test_policy_noretry_folio_unplaced(void **state)
+{
+	struct mmt_snapshot start;
+	struct mmt_replay_result res;
+	struct rk k;
+	char err[512];
+
+	(void)state;
+	zone0_kernel(&k);
+	for (uint64_t p = 0; p < k.max_pfn; p += 256)
+		k.free[p] = 0;
+	k.ts = 1000;
+	assert_int_equal(rk_end_snapshot(&k, &start), 0);
+	k.start = start;
+	k.ts = 2000;
+	memset(k.free + 512, 1, 512);	/* the kernel's block */
+	rk_alloc_at(&k, 512, 9, "GFP_HIGHUSER_MOVABLE|__GFP_NOWARN|"
+		    "__GFP_NORETRY|__GFP_COMP", "MIGRATE_MOVABLE", 0);
+	rk_free(&k, 512, 9, 0);
+	memset(k.free + 512, 0, 1);
+	memset(k.free + 768, 0, 1);
+	assert_int_equal(rk_write(&k, ru_path("noretry.mmt"), 0), 0);
+	assert_int_equal(ru_replay(ru_path("noretry.mmt"),
+				   ru_path("noretry.out"), MMT_REPLAY_POLICY,
+				   NULL, NULL, 0, &res, err, sizeof(err)), 0);
+	expect_summary(ru_path("noretry.out"), "\"noretry_folios_unplaced\": 1,");
+	expect_summary(ru_path("noretry.out"), "\"demand_alloc_fail\": 0,");
+	rk_free_all(&k);
+}
+
+/* A zone's compaction deferral is in no snapshot: a policy replay starts
+ * it from the trace's first compact_defer event for the zone (here
+ * mm_compaction_deferred at the longest back-off); a first reset by an
+ * allocation's success (considered and shift 0) tells nothing. */
+static void test_policy_compact_defer_seeded(void **state)
+{
+	struct mmt_snapshot start;
+	struct mmt_replay_result res;
+	struct mmt_event *e;
+	struct rk k;
+	char err[512];
+
+	(void)state;
+	zone0_kernel(&k);
+	k.ts = 1000;
+	assert_int_equal(rk_end_snapshot(&k, &start), 0);
+	k.start = start;
+	k.ts = 2000;
+	rk_alloc_at(&k, 64, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	e = rk_push(&k, MMT_EV_COMPACT_DEFER, 0);
+	e->node = 0;
+	e->arg = (uint64_t)k.h.zones[0].zone_idx;
+	e->order = 9;
+	e->mt = 0;		/* deferred */
+	e->arg2 = 3;		/* considered */
+	e->addr = 6;		/* defer_shift */
+	e->mt2 = 9;		/* order_failed */
+	e = rk_push(&k, MMT_EV_COMPACT_DEFER, 0);
+	e->node = 0;
+	e->arg = k.h.zones[0].zone_idx == 1 ? 2 : 1;	/* another zone */
+	e->order = 9;
+	e->mt = 2;		/* reset after a success: nothing known */
+	e->mt2 = 10;
+	rk_free(&k, 64, 0, 0);
+	assert_int_equal(rk_write(&k, ru_path("defer.mmt"), 0), 0);
+	assert_int_equal(ru_replay(ru_path("defer.mmt"), ru_path("defer.out"),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, &res, err,
+				   sizeof(err)), 0);
+	expect_summary(ru_path("defer.out"),
+		       "\"compact_defer_zones_seeded\": 1,");
+	rk_free_all(&k);
+}
+
 static void test_start_state(void **state)
 {
 	struct mmt_replay_opts o;
@@ -1132,6 +1298,9 @@ int main(void)
 		cmocka_unit_test(test_calibration),
 		cmocka_unit_test(test_calibration_pressure_events),
 		cmocka_unit_test(test_mirror_settles_kpcp_pfn0_free),
+		cmocka_unit_test(test_policy_pcp_lookalikes),
+		cmocka_unit_test(test_policy_noretry_folio_unplaced),
+		cmocka_unit_test(test_policy_compact_defer_seeded),
 		cmocka_unit_test(test_start_state),
 		cmocka_unit_test(test_before_start),
 		cmocka_unit_test(test_cli),
