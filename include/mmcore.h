@@ -302,6 +302,13 @@ struct mmc_bg_costs {
 void mmc_bg_costs_defaults(struct mmc_bg_costs *c);
 /* 0, or -1 (and no change) for out-of-range values. */
 int mmc_set_bg_costs(struct mmc *m, const struct mmc_bg_costs *c);
+/* A zone's compaction deferral state (struct zone's compact_considered,
+ * compact_defer_shift, compact_order_failed), as a trace shows the
+ * kernel's before its first deferral event; clamped to what the kernel
+ * can hold.  -1 when there is no such zone. */
+int mmc_set_compact_defer(struct mmc *m, int nid, int zone_type,
+			  unsigned considered, unsigned shift,
+			  int order_failed);
 
 /* Background time: kswapd and kcompactd run as the clock advances, and
  * once a second the vmstat work decays pcp->high (decay_pcp_high). */

@@ -342,6 +342,33 @@ static void compaction_defer_reset(struct mmc_zone *z, int order,
 		zc->compact_order_failed = order + 1;
 }
 
+int mmc_set_compact_defer(struct mmc *m, int nid, int zone_type,
+			  unsigned considered, unsigned shift,
+			  int order_failed)
+{
+	if (!m->compact || nid < 0 || (uint32_t)nid >= m->nr_nodes ||
+	    zone_type < 0 || zone_type >= MMC_NR_ZONE_TYPES)
+		return -1;
+	struct mmc_zone *z = &m->nodes[nid].zones[zone_type];
+
+	if (!z->compact)
+		return -1;
+	struct zone_compact *zc = ZC(z);
+
+	if (shift > COMPACT_MAX_DEFER_SHIFT)
+		shift = COMPACT_MAX_DEFER_SHIFT;
+	if (considered > 1u << shift)
+		considered = 1u << shift;
+	if (order_failed < 0)
+		order_failed = 0;
+	if (order_failed > NR_PAGE_ORDERS)
+		order_failed = NR_PAGE_ORDERS;
+	zc->compact_considered = considered;
+	zc->compact_defer_shift = shift;
+	zc->compact_order_failed = order_failed;
+	return 0;
+}
+
 /* compaction_restarting(): after the longest deferral, start over. */
 static bool compaction_restarting(const struct mmc_zone *z, int order)
 {

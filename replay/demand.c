@@ -988,6 +988,10 @@ size_t rp_demand_notes(const struct rp_run *r, const char **notes, size_t max)
 		     "that the end snapshot shows the same are kernel memory "
 		     "kpageflags cannot tell apart: seeded allocated "
 		     "(pcp_lookalike_pages)");
+	if (r->defer_seeded)
+		NOTE("a zone's compaction deferral starts as the trace's first "
+		     "compact_defer event for it shows it was "
+		     "(compact_defer_zones_seeded)");
 	NOTE("a THP fault's page is the first order-9 allocation with the "
 	     "THP fault gfp by the same task within 1 s of its latest write "
 	     "fault; a THP the model cannot place falls back to 4 KiB pages "

@@ -1790,6 +1790,7 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 		rp_seed_empty(r);
 	}
 	mmc_setup_zones(r->m);
+	rp_seed_defer(r);
 	if (r->o->mode == MMT_REPLAY_POLICY)
 		rp_demand_start(r);
 	for (uint32_t i = 0; i < mmc_nr_zones(r->m) &&

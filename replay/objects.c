@@ -297,6 +297,10 @@ static const uint32_t pre_fields[64] = {
 	[MMT_EV_PCP_REFILL] = MMT_FIELD_PFN | MMT_FIELD_ORDER,
 	[MMT_EV_PCP_DRAIN] = MMT_FIELD_PFN | MMT_FIELD_ORDER,
 	[MMT_EV_COMPACT_ISOLATE] = MMT_FIELD_PFN | MMT_FIELD_ORDER,
+	/* the zones' compaction deferral state at the start (setup.c) */
+	[MMT_EV_COMPACT_DEFER] = MMT_FIELD_NODE | MMT_FIELD_ARG |
+				 MMT_FIELD_ORDER | MMT_FIELD_MT |
+				 MMT_FIELD_ARG2 | MMT_FIELD_ADDR | MMT_FIELD_MT2,
 	[MMT_EV_KMALLOC] = MMT_FIELD_PFN,
 	[MMT_EV_KMEM_CACHE_ALLOC] = MMT_FIELD_PFN | MMT_FIELD_CACHE,
 	[MMT_EV_FAULT_USER] = MMT_FIELD_CPU | MMT_FIELD_PID | MMT_FIELD_ADDR |
@@ -341,6 +345,10 @@ int rp_prepass(struct rp_run *r)
 			if (i + 16 < n + ahead)
 				rp_pmap_prefetch(&p.live, evs[i + 16].pfn);
 			rp_touch_note(r, &evs[i]);
+			if (evs[i].kind == MMT_EV_COMPACT_DEFER) {
+				rp_defer_note(r, &evs[i]);
+				continue;
+			}
 			if (evs[i].kind == MMT_EV_PAGE_ALLOC &&
 			    p.ordinal >= r->sl.nr_bits)
 				continue;	/* more than the index said */

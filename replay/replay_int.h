@@ -386,6 +386,14 @@ struct rp_run {
 	 * end are seeded allocated (pcp_lookalikes, setup.c) */
 	uint64_t *touched;
 	uint64_t pcp_lookalikes;
+	/* policy mode: each zone's compaction deferral state before the
+	 * trace's first compact_defer event for it (rp_defer_note) */
+	struct rp_defer0 {
+		uint8_t seen, known;
+		uint32_t considered, shift;
+		int32_t order_failed;
+	} defer0[MMC_MAX_NODES][MMC_NR_ZONE_TYPES];
+	uint32_t defer_seeded;	/* zones given such a state */
 	struct rp_map onl;	/* order-10 blocks already onlined */
 
 	/* time series */
@@ -505,6 +513,9 @@ int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors);
 /* The pre-pass's record of the pfns events touch (policy mode). */
 int rp_touch_init(struct rp_run *r);
 void rp_touch_note(struct rp_run *r, const struct mmt_event *ev);
+/* The deferral states the pre-pass found, given to the model's zones. */
+void rp_defer_note(struct rp_run *r, const struct mmt_event *ev);
+void rp_seed_defer(struct rp_run *r);
 /* A trace names its host's memory: a model larger than this machine can
  * hold (MemAvailable, or $MMTRACE_MAX_MODEL_MB) would only meet the OOM
  * killer.  0, or -1 with a message naming the trace. */

@@ -636,6 +636,69 @@ static int pcp_lookalike(const struct rp_run *r, uint64_t pfn)
 	return rp_snap_class(r->snap_end, pfn) == MMT_PC_PCP;
 }
 
+/* ---- compaction deferral at the start ----------------------------------- */
+
+/* A zone's compaction deferral (compact_considered, compact_defer_shift,
+ * compact_order_failed) is not in the snapshots, and what earlier
+ * workloads left there decides whether the trace's first compactions
+ * run: the kernel of make validate's runs starts with its Normal zone
+ * deferred at the longest back-off (shift 6).  Every change of the
+ * state but a silent count in compaction_deferred() has an event, so
+ * the first compact_defer event of a zone tells its state before:
+ *  - mm_compaction_deferred (mt 0): considered was one less;
+ *  - defer_compaction (mt 1): the compaction before it ran, so the
+ *    back-off was one step shorter (or already the longest) and used up;
+ *  - defer_reset (mt 2): unchanged unless an allocation succeeded
+ *    (considered and shift 0): then nothing is known. */
+void rp_defer_note(struct rp_run *r, const struct mmt_event *ev)
+{
+	if (ev->node < 0 || ev->node >= MMC_MAX_NODES ||
+	    ev->arg >= MMC_NR_ZONE_TYPES)
+		return;
+	struct rp_defer0 *d = &r->defer0[ev->node][ev->arg];
+	uint32_t shift = ev->addr > 6 ? 6 : (uint32_t)ev->addr;
+	uint32_t considered = ev->arg2 > 64 ? 64 : (uint32_t)ev->arg2;
+
+	if (d->seen)
+		return;
+	d->seen = 1;
+	d->order_failed = ev->mt2;
+	switch (ev->mt) {
+	case 0:
+		d->known = considered > 0;
+		d->shift = shift;
+		d->considered = considered ? considered - 1 : 0;
+		break;
+	case 1:
+		d->known = 1;
+		d->shift = shift && shift < 6 ? shift - 1 : shift;
+		d->considered = 1u << d->shift;
+		break;
+	case 2:
+		d->known = considered || shift;
+		d->shift = shift;
+		d->considered = considered;
+		break;
+	}
+}
+
+/* Policy mode on the trace's own topology (a --topology split has other
+ * zones): the model's zones start with those states. */
+void rp_seed_defer(struct rp_run *r)
+{
+	if (r->o->mode != MMT_REPLAY_POLICY || r->o->topology)
+		return;
+	for (int n = 0; n < MMC_MAX_NODES; n++)
+		for (int t = 0; t < MMC_NR_ZONE_TYPES; t++) {
+			const struct rp_defer0 *d = &r->defer0[n][t];
+
+			if (d->known &&
+			    mmc_set_compact_defer(r->m, n, t, d->considered,
+						  d->shift, d->order_failed) == 0)
+				r->defer_seeded++;
+		}
+}
+
 /* Policy mode: a page the kernel held on a pcp list goes on a pcp list of
  * the model, the node's cpus in turn (the snapshot does not say whose):
  * free, but not in the free count the watermarks see, as in the kernel

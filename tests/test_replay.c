@@ -1098,6 +1098,49 @@ static void test_policy_noretry_folio_unplaced(void **state)
 	rk_free_all(&k);
 }
 
+/* A zone's compaction deferral is in no snapshot: a policy replay starts
+ * it from the trace's first compact_defer event for the zone (here
+ * mm_compaction_deferred at the longest back-off); a first reset by an
+ * allocation's success (considered and shift 0) tells nothing. */
+static void test_policy_compact_defer_seeded(void **state)
+{
+	struct mmt_snapshot start;
+	struct mmt_replay_result res;
+	struct mmt_event *e;
+	struct rk k;
+	char err[512];
+
+	(void)state;
+	zone0_kernel(&k);
+	k.ts = 1000;
+	assert_int_equal(rk_end_snapshot(&k, &start), 0);
+	k.start = start;
+	k.ts = 2000;
+	rk_alloc_at(&k, 64, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	e = rk_push(&k, MMT_EV_COMPACT_DEFER, 0);
+	e->node = 0;
+	e->arg = (uint64_t)k.h.zones[0].zone_idx;
+	e->order = 9;
+	e->mt = 0;		/* deferred */
+	e->arg2 = 3;		/* considered */
+	e->addr = 6;		/* defer_shift */
+	e->mt2 = 9;		/* order_failed */
+	e = rk_push(&k, MMT_EV_COMPACT_DEFER, 0);
+	e->node = 0;
+	e->arg = k.h.zones[0].zone_idx == 1 ? 2 : 1;	/* another zone */
+	e->order = 9;
+	e->mt = 2;		/* reset after a success: nothing known */
+	e->mt2 = 10;
+	rk_free(&k, 64, 0, 0);
+	assert_int_equal(rk_write(&k, ru_path("defer.mmt"), 0), 0);
+	assert_int_equal(ru_replay(ru_path("defer.mmt"), ru_path("defer.out"),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, &res, err,
+				   sizeof(err)), 0);
+	expect_summary(ru_path("defer.out"),
+		       "\"compact_defer_zones_seeded\": 1,");
+	rk_free_all(&k);
+}
+
 static void test_start_state(void **state)
 {
 	struct mmt_replay_opts o;
@@ -1257,6 +1300,7 @@ int main(void)
 		cmocka_unit_test(test_mirror_settles_kpcp_pfn0_free),
 		cmocka_unit_test(test_policy_pcp_lookalikes),
 		cmocka_unit_test(test_policy_noretry_folio_unplaced),
+		cmocka_unit_test(test_policy_compact_defer_seeded),
 		cmocka_unit_test(test_start_state),
 		cmocka_unit_test(test_before_start),
 		cmocka_unit_test(test_cli),
