@@ -1439,7 +1439,8 @@ static int check_census(struct rec *r)
 	uint64_t fired = 0, m, got, known;
 	struct mmt_event ev = { .kind = MMT_EV_LOST, .cpu = 0xffff, .node = -1 };
 
-	if (!attached(r, r->skel->progs.page_free_twin) || r->lost_total > r->misses)
+	if (!attached(r, r->skel->progs.page_free_twin) || r->lost_total > r->misses ||
+	    r->o.attach_only || r->o.store_only)	/* nothing recorded */
 		return 0;
 	for (int c = 0; c < r->ncpus && c < MMTR_MAX_CPUS; c++)
 		fired += r->skel->bss->cpus[c].free_census;

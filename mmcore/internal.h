@@ -213,6 +213,7 @@ struct mmc_zone {
 	uint64_t nr_free_highatomic;	/* free pages on HIGHATOMIC lists */
 	bool boosted_watermark;		/* ZONE_BOOSTED_WATERMARK */
 	bool below_high;		/* ZONE_BELOW_HIGH (pcp high tuning) */
+	bool reclaim_active;	/* ZONE_RECLAIM_ACTIVE: kswapd in balance_pgdat() */
 
 	struct per_cpu_pages *pcp;	/* [m->nr_cpus] */
 	uint32_t pcp_high, pcp_batch;	/* as set up (zone_highsize/batchsize) */

@@ -227,6 +227,15 @@ static int kswapd_highest_zoneidx(const struct mmc_node *n, int prev)
 /* kswapd(): leaving kswapd_try_to_sleep(), read and reset what the wakers
  * asked for, and enter balance_pgdat() (its setup up to the priority
  * loop). */
+/* set_reclaim_active() / clear_reclaim_active(): ZONE_RECLAIM_ACTIVE on
+ * the eligible zones for the length of a balance_pgdat() call. */
+static void set_reclaim_active(struct mmc_node *n, int highest, bool on)
+{
+	for (int i = 0; i <= highest && i < MMC_NR_ZONE_TYPES; i++)
+		if (n->zones[i].managed)
+			n->zones[i].reclaim_active = on;
+}
+
 static void balance_pgdat_begin(struct mmc *m, struct mmc_node *n,
 				struct kswapd *k)
 {
@@ -256,6 +265,7 @@ static void balance_pgdat_begin(struct mmc *m, struct mmc_node *n,
 	k->charged_run = false;
 	k->state = KSWAPD_BALANCING;
 	n->kswapd_awake = true;
+	set_reclaim_active(n, k->highest, true);
 }
 
 /* kswapd_shrink_node(): reclaim towards the high marks of the eligible
@@ -294,6 +304,7 @@ static void kswapd_after_balance(struct mmc *m, struct mmc_node *n,
 static void balance_pgdat_end(struct mmc *m, struct mmc_node *n,
 			      struct kswapd *k)
 {
+	set_reclaim_active(n, k->highest, false);
 	if (k->boosted) {
 		for (int i = 0; i <= k->highest; i++) {
 			struct mmc_zone *z = &n->zones[i];

@@ -9,10 +9,11 @@
  * per refill up to high_max (unless the zone is below its high mark) and
  * doubles refills (alloc_factor); nr_pcp_high() / nr_pcp_free() on the
  * free side; decay_pcp_high() once a second of trace time.
+ * ZONE_RECLAIM_ACTIVE (set while kswapd is in balance_pgdat()) caps the
+ * lists at four batches on the free side, as nr_pcp_high() does.
  * Simplified: pcp->high starts at high_min (the kernel starts at 0 and
  * clamps on the first free); the free_high rule for bursts of order 1-3
- * frees (which depends on the cpu cache size) and ZONE_RECLAIM_ACTIVE
- * are left out.
+ * frees (which depends on the cpu cache size) is left out.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -277,6 +278,17 @@ static int32_t nr_pcp_high(struct per_cpu_pages *pcp,
 	pcp->high = (uint32_t)high;
 	if (!high)
 		return 0;
+	/* ZONE_RECLAIM_ACTIVE: while kswapd balances the node, frees keep
+	 * only a few batches on the lists (the rest goes to the buddy
+	 * allocator, where the watermarks see it) */
+	if (z->reclaim_active) {
+		int32_t fc = pcp->free_count > batch ? pcp->free_count : batch;
+		int32_t nh = high - fc;
+
+		pcp->high = (uint32_t)(nh > hmin ? nh : hmin);
+		return batch << 2 < (int32_t)pcp->high ? batch << 2
+						       : (int32_t)pcp->high;
+	}
 	if (hmin == hmax)
 		return high;
 	if (z->below_high) {

@@ -42,6 +42,50 @@ static void fill_to(struct mmc *m, uint64_t keep)
 	}
 }
 
+/* ZONE_RECLAIM_ACTIVE: while kswapd is in balance_pgdat() a free keeps
+ * at most four batches on the zone's pcp list (nr_pcp_high()), the rest
+ * goes back to the buddy allocator where the watermarks see it; once the
+ * call ends the list may hold up to pcp->high again. */
+static void reclaim_active_trims_pcp(void **state)
+{
+	struct mmc_bg_costs c;
+	struct mmc_result res;
+	uint64_t pfns[1024];
+	(void)state;
+
+	struct mmc *m = one_node();
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint32_t batch = z->pcp_batch, n = 8 * batch;
+
+	assert_true(n <= 1024);
+	mmc_bg_costs_defaults(&c);
+	c.reclaim_round_ns = 2 * MS;		/* slow rounds */
+	assert_int_equal(mmc_set_bg_costs(m, &c), 0);
+	mmc_tick(m, 1000 * MS);
+	for (uint32_t i = 0; i < n; i++) {
+		assert_int_equal(mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, &res), 0);
+		pfns[i] = res.pfn;
+	}
+	fill_to(m, low_wmark_pages(z) - 10);
+	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL);
+	assert_true(m->nodes[0].kswapd_awake);
+	assert_true(z->reclaim_active);
+	for (uint32_t i = 0; i < n; i++)
+		assert_int_equal(mmc_free(m, pfns[i], 0, 0, &res), 0);
+	assert_true(z->pcp[0].count <= 4 * batch);
+	/* the call ends: no longer active */
+	mmc_tick(m, 1200 * MS);
+	assert_false(z->reclaim_active);
+	for (uint32_t i = 0; i < n; i++) {
+		assert_int_equal(mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, &res), 0);
+		pfns[i] = res.pfn;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		assert_int_equal(mmc_free(m, pfns[i], 0, 0, &res), 0);
+	assert_true(z->pcp[0].count > 4 * batch);
+	mmc_destroy(m);
+}
+
 /* A wake starts a balance_pgdat() run (pageoutrun, mm_vmscan_kswapd_wake,
  * mm_vmscan_wakeup_kswapd); the run takes simulated time at the
  * background costs, so a tick right after the wake has done only part of
@@ -242,6 +286,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(run_takes_time_then_naps),
+		cmocka_unit_test(reclaim_active_trims_pcp),
 		cmocka_unit_test(round_frees_as_it_goes),
 		cmocka_unit_test(wake_during_nap),
 		cmocka_unit_test(hopeless_node),
