@@ -408,59 +408,60 @@ static void reported_trace(const char *path, int cls, uint64_t gap_ns,
 	mmt_snapshot_free(&end);
 }
 
-static void test_mirror_free_page_reporting(void **state)
+/* Writes reported_trace(NAME.mmt, cls, gap_ns), replays it in mirror mode
+ * into NAME.out and returns the result; with want, mirror.txt must say it. */
+static struct mmt_replay_result replay_reported(const char *name, int cls,
+						uint64_t gap_ns,
+						const char *want)
 {
 	struct rk k;
 	struct mmt_replay_result res;
-	char err[512], *txt;
+	char err[512], trace[64], out[64], txtpath[80], *txt;
+
+	snprintf(trace, sizeof(trace), "%s.mmt", name);
+	snprintf(out, sizeof(out), "%s.out", name);
+	reported_trace(ru_path(trace), cls, gap_ns, &k);
+	rk_free_all(&k);
+	if (ru_replay(ru_path(trace), ru_path(out), MMT_REPLAY_MIRROR, NULL,
+		      NULL, 0, &res, err, sizeof(err)))
+		fail_msg("replay %s: %s", trace, err);
+	if (want) {
+		snprintf(txtpath, sizeof(txtpath), "%s/mirror.txt", out);
+		txt = ru_slurp(ru_path(txtpath), NULL);
+		assert_non_null(txt);
+		if (res.pfn_agreement < 1.0)
+			fprintf(stderr, "%s\n", txt);
+		assert_non_null(strstr(txt, want));
+		free(txt);
+	}
+	return res;
+}
+
+static void test_mirror_free_page_reporting(void **state)
+{
+	struct mmt_replay_result res;
 
 	(void)state;
-	reported_trace(ru_path("rep.mmt"), MMT_PC_FREE, 2000000000ull, &k);
-	rk_free_all(&k);
-	if (ru_replay(ru_path("rep.mmt"), ru_path("rep.out"), MMT_REPLAY_MIRROR,
-		      NULL, NULL, 0, &res, err, sizeof(err)))
-		fail_msg("replay: %s", err);
-	txt = ru_slurp(ru_path("rep.out/mirror.txt"), NULL);
-	assert_non_null(txt);
-	if (res.pfn_agreement < 1.0)
-		fprintf(stderr, "%s\n", txt);
-	assert_non_null(strstr(txt, "during the end walk (free in kpageflags "
-				    "after it, or still away) 512 pages"));
-	free(txt);
+	res = replay_reported("rep", MMT_PC_FREE, 2000000000ull,
+			      "during the end walk (free in kpageflags "
+			      "after it, or still away) 512 pages");
 	assert_true(res.pfn_agreement == 1.0);
 	assert_true(res.order_agreement == 1.0);
 
-	reported_trace(ru_path("rep2.mmt"), MMT_PC_KERNEL, 2000000000ull, &k);
-	rk_free_all(&k);
-	assert_int_equal(ru_replay(ru_path("rep2.mmt"), ru_path("rep2.out"),
-				   MMT_REPLAY_MIRROR, NULL, NULL, 0, &res, err,
-				   sizeof(err)), 0);
+	res = replay_reported("rep2", MMT_PC_KERNEL, 2000000000ull, NULL);
 	assert_int_equal(res.pages_disagree, 512);
 
 	/* still away when kpageflags was read (flag-less, unreferenced: the
 	 * snapshot's "offline"), freed 38 ms before the snapshot, as in a
 	 * test_live_pressure run: free, though an event is that near */
-	reported_trace(ru_path("rep3.mmt"), MMT_PC_OFFLINE, 38000000ull, &k);
-	rk_free_all(&k);
-	assert_int_equal(ru_replay(ru_path("rep3.mmt"), ru_path("rep3.out"),
-				   MMT_REPLAY_MIRROR, NULL, NULL, 0, &res, err,
-				   sizeof(err)), 0);
-	txt = ru_slurp(ru_path("rep3.out/mirror.txt"), NULL);
-	assert_non_null(txt);
-	if (res.pfn_agreement < 1.0)
-		fprintf(stderr, "%s\n", txt);
-	assert_non_null(strstr(txt, "still away) 512 pages"));
-	free(txt);
+	res = replay_reported("rep3", MMT_PC_OFFLINE, 38000000ull,
+			      "still away) 512 pages");
 	assert_true(res.pfn_agreement == 1.0);
 	assert_true(res.order_agreement == 1.0);
 
 	/* the same while FREE in kpageflags: the late free may be one the
 	 * walk missed for another reason, so it stays a boundary page */
-	reported_trace(ru_path("rep4.mmt"), MMT_PC_FREE, 38000000ull, &k);
-	rk_free_all(&k);
-	assert_int_equal(ru_replay(ru_path("rep4.mmt"), ru_path("rep4.out"),
-				   MMT_REPLAY_MIRROR, NULL, NULL, 0, &res, err,
-				   sizeof(err)), 0);
+	res = replay_reported("rep4", MMT_PC_FREE, 38000000ull, NULL);
 	assert_int_equal(res.pages_disagree, 512);
 }
 
