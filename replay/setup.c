@@ -736,12 +736,45 @@ static int seed_pcp_page(struct rp_run *r, uint64_t pfn, int *cpu)
  * reserved - hole pages can be unmanaged memory.  Offline runs fill that
  * room largest first (a PCI hole is one run); the runs left over are
  * managed: free blocks on pcp lists.  pcp[i] is set for each such run. */
+struct run_key {
+	uint64_t len, i;	/* a run's length and index */
+};
+
+/* The first run of s (sorted, disjoint) that ends after pfn. */
+static uint64_t first_run_ending_after(const struct mmt_snapshot *s,
+				       uint64_t pfn)
+{
+	uint64_t lo = 0, hi = s->nr_runs;
+
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (s->runs[mid].pfn + s->runs[mid].len <= pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Longest first, then by index: the same order on every host. */
+static int run_key_cmp(const void *a, const void *b)
+{
+	const struct run_key *x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len > y->len ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
 static uint8_t *pcp_blocks(const struct rp_run *r, const struct mmt_snapshot *s)
 {
 	uint8_t *pcp = calloc(s->nr_runs + 1, 1);
 	uint64_t *idx = calloc(s->nr_runs + 1, sizeof(*idx));
+	struct run_key *key = calloc(s->nr_runs + 1, sizeof(*key));
 
-	if (!pcp || !idx) {
+	if (!pcp || !idx || !key) {
+		free(key);
 		free(idx);
 		free(pcp);
 		return NULL;
@@ -750,9 +783,9 @@ static uint8_t *pcp_blocks(const struct rp_run *r, const struct mmt_snapshot *s)
 		for (uint32_t zi = 0; zi < r->topo.nodes[n].nr_zones; zi++) {
 			const struct mmc_zone_spec *z = &r->topo.nodes[n].zones[zi];
 			uint64_t a = z->start_pfn, b = a + z->spanned;
-			uint64_t unmanaged = 0, k = 0;
+			uint64_t unmanaged = 0, k = 0, i = first_run_ending_after(s, a);
 
-			for (uint64_t i = 0; i < s->nr_runs; i++) {
+			for (; i < s->nr_runs && s->runs[i].pfn < b; i++) {
 				const struct mmt_class_run *run = &s->runs[i];
 				uint64_t lo = run->pfn > a ? run->pfn : a;
 				uint64_t hi = run->pfn + run->len < b ?
@@ -768,14 +801,12 @@ static uint8_t *pcp_blocks(const struct rp_run *r, const struct mmt_snapshot *s)
 			}
 			uint64_t room = z->spanned > z->managed + unmanaged ?
 					z->spanned - z->managed - unmanaged : 0;
-			/* largest first (insertion sort: a few runs) */
-			for (uint64_t i = 1; i < k; i++)
-				for (uint64_t j = i; j > 0 &&
-				     s->runs[idx[j]].len > s->runs[idx[j - 1]].len; j--) {
-					uint64_t t = idx[j];
-					idx[j] = idx[j - 1];
-					idx[j - 1] = t;
-				}
+			/* largest first; a hostile snapshot may hold millions */
+			for (uint64_t i = 0; i < k; i++)
+				key[i] = (struct run_key){ s->runs[idx[i]].len, idx[i] };
+			qsort(key, k, sizeof(*key), run_key_cmp);
+			for (uint64_t i = 0; i < k; i++)
+				idx[i] = key[i].i;
 			for (uint64_t i = 0; i < k; i++) {
 				uint64_t len = s->runs[idx[i]].len;
 
@@ -785,6 +816,7 @@ static uint8_t *pcp_blocks(const struct rp_run *r, const struct mmt_snapshot *s)
 					pcp[idx[i]] = 1;
 			}
 		}
+	free(key);
 	free(idx);
 	return pcp;
 }
@@ -801,14 +833,16 @@ static uint64_t seed_pcp_blocks(struct rp_run *r, uint64_t zs, uint64_t ze,
 	if (zs < p && mmc_seed_class(r->m, zs, (p < ze ? p : ze) - zs,
 				     MMC_PC_RESERVED) < 0)
 		bad++;
-	for (; p + nr <= ze; p += nr) {
-		struct mmc_zone_stats st;
-		int nid = -1;
+	int nid = -1;
 
-		for (uint32_t i = 0; i < mmc_nr_zones(r->m); i++)
-			if (!mmc_zone_stats(r->m, i, &st) && p >= st.start_pfn &&
-			    p < st.start_pfn + st.spanned)
-				nid = st.node;
+	for (uint32_t n = 0; n < r->topo.nr_nodes; n++)
+		for (uint32_t i = 0; i < r->topo.nodes[n].nr_zones; i++) {
+			const struct mmc_zone_spec *z = &r->topo.nodes[n].zones[i];
+
+			if (zs >= z->start_pfn && zs < z->start_pfn + z->spanned)
+				nid = (int)n;
+		}
+	for (; p + nr <= ze; p += nr) {
 		if (nid >= 0 && next_node_cpu(&r->topo, nid, cpu) >= 0 &&
 		    mmc_seed_pcp_block(r->m, p, pbo, *cpu) == 0) {
 			r->offline_pcp_pages += nr;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <sys/wait.h>
+#include <time.h>
 #include "replay_util.h"
 
 static uint64_t lcg(uint64_t *s)
@@ -1111,6 +1112,53 @@ static void test_policy_offline_pcp_blocks(void **state)
 	offline_case(3072, "offline-room", 512);
 }
 
+/* A hostile start snapshot: 2^19 + 2^19 / 1.5 offline runs of one and
+ * two pages in one zone, between free pages.  Seeding sorts a zone's
+ * offline runs (pcp_blocks): an insertion sort takes O(runs^2), 10^11
+ * steps here; the replay must finish in seconds, with no page seeded on
+ * a pcp list (no run is a whole pageblock). */
+static void test_policy_many_offline_runs(void **state)
+{
+	const uint64_t n = 1ull << 21;
+	struct mmt_zone_info z[3];
+	struct mmt_snapshot start;
+	struct mmt_replay_result res;
+	struct timespec t0, t1;
+	struct rk k;
+	char err[512];
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	mmt_synth_default_zones(z, n);
+	z[2].start_pfn = 0;
+	z[2].present = z[2].spanned = z[2].managed = z[2].nr_free = n;
+	assert_int_equal(mmt_synth_header(&k.h, &z[2], 1, 2), 0);
+	k.max_pfn = n;
+	k.free = malloc(n);
+	assert_non_null(k.free);
+	/* runs of 1 page, then of 2: an insertion sort by length moves
+	 * each of the 2^18 longer runs past the 2^19 shorter ones */
+	for (uint64_t p = 0; p < n; p++)
+		k.free[p] = p < n / 2 ? p & 1 : (p - n / 2) % 3 == 2;
+	k.ts = 1000;
+	assert_int_equal(rk_end_snapshot(&k, &start), 0);
+	for (uint64_t i = 0; i < start.nr_runs; i++)
+		if (start.runs[i].cls == MMT_PC_KERNEL)
+			start.runs[i].cls = MMT_PC_OFFLINE;
+	k.start = start;
+	k.ts = 2000;
+	rk_alloc_at(&k, 1, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	assert_int_equal(rk_write_end(&k, ru_path("offline-many.mmt"), 0, NULL), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(ru_replay(ru_path("offline-many.mmt"),
+				   ru_path("offline-many.out"), MMT_REPLAY_POLICY,
+				   NULL, NULL, 0, &res, err, sizeof(err)), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 30);
+	expect_summary(ru_path("offline-many.out"), "\"offline_pcp_pages\": 0,");
+	rk_free_all(&k);
+}
+
 /* A costly __GFP_NORETRY folio the kernel placed but never put in the
  * page cache (no file page: filemap_add_folio() lost a race and the
  * folio went back) is not an allocation failure when the model cannot
@@ -1348,6 +1396,7 @@ int main(void)
 		cmocka_unit_test(test_mirror_settles_kpcp_pfn0_free),
 		cmocka_unit_test(test_policy_pcp_lookalikes),
 		cmocka_unit_test(test_policy_offline_pcp_blocks),
+		cmocka_unit_test(test_policy_many_offline_runs),
 		cmocka_unit_test(test_policy_noretry_folio_unplaced),
 		cmocka_unit_test(test_policy_compact_defer_seeded),
 		cmocka_unit_test(test_start_state),
