@@ -24,6 +24,13 @@
 # that fails stops the suite (the traces so far stay in DIR).  Then
 # `mmtrace validate -o DIR/report` prints its table, also saved to
 # DIR/validate.txt.  The whole suite takes about 4 minutes here (231 s).
+# After each run it prints the kernel's own deltas that say whether the
+# run reached pressure (direct reclaim stalls, compaction stalls, THP
+# fallbacks; the same in DIR/pressure.txt), and how much a running DAMON
+# scheme (/sys/kernel/mm/damon/admin/kdamonds) applied meanwhile: its
+# pageouts relieve the pressure and are in the trace as the workload's
+# frees.  A suite whose runs did not reach pressure says so at the end:
+# judging the model on such runs proves little.
 # MMTRACE is the mmtrace binary (build/mmtrace); MMTRACE_RECORDER, when
 # set, records instead (another build's recorder).
 set -u
@@ -71,7 +78,31 @@ name_of() {	# a file name for a setting
 	esac
 }
 
+# The kernel's deltas of a run (pressure.sh's stdout, FILE.vmstat):
+# "allocstall N compact_stall N thp_fault_fallback N".
+pressure_of() {
+	awk '$1 ~ /^allocstall_/ { a += $2 } $1 == "compact_stall" { c = $2 }
+	     $1 == "thp_fault_fallback" { f = $2 }
+	     END { printf "allocstall %d compact_stall %d thp_fault_fallback %d", a, c, f }' "$1"
+}
+# Bytes every running kdamond's schemes have applied so far (their stats
+# refreshed first), empty when none runs.
+damon_applied() {
+	tot=
+	for k in /sys/kernel/mm/damon/admin/kdamonds/[0-9]*; do
+		[ "$(cat "$k/state" 2>/dev/null)" = on ] || continue
+		echo update_schemes_stats > "$k/state" 2>/dev/null
+		for sc in "$k"/contexts/*/schemes/[0-9]*; do
+			v=$(cat "$sc/stats/sz_applied" 2>/dev/null) || continue
+			tot=$(( ${tot:-0} + v ))
+		done
+	done
+	echo "$tot"
+}
+
 mkdir -p "$OUT/traces" || die "cannot create $OUT"
+: > "$OUT/pressure.txt" || die "cannot write $OUT/pressure.txt"
+reached=0 no_direct=0 no_compact=0 no_thp=0
 had_files=0
 [ -d "$PDIR" ] && had_files=1
 cleanup() {
@@ -90,7 +121,9 @@ while [ "$r" -le "$RUNS" ]; do
 		t="$OUT/traces/$(name_of "$set_now")-$r.mmt"
 		args=
 		for kv in $set_now; do args="$args -s $kv"; done
-		echo "validate.sh: run $r of $RUNS, setting $i of $NSET (${set_now:-the host's own}): $t" >&2
+		what=${set_now:-"the host's own"}
+		echo "validate.sh: run $r of $RUNS, setting $i of $NSET ($what): $t" >&2
+		damon0=$(damon_applied)
 		for try in 1 2; do
 			# shellcheck disable=SC2086
 			MMTRACE=${MMTRACE_RECORDER:-$MMTRACE} sh scenarios/pressure.sh \
@@ -108,12 +141,29 @@ while [ "$r" -le "$RUNS" ]; do
 		fi
 		[ "$rc" = 3 ] && echo "validate.sh: $t: the load stopped at its memory floor" >&2
 		[ "$rc" = 4 ] && echo "validate.sh: $t: the time cap cut the fixed work short" >&2
+		damon1=$(damon_applied)
+		p=$(pressure_of "$t.vmstat")
+		# shellcheck disable=SC2086
+		set -- $p
+		miss=
+		[ "${2:-0}" -gt 0 ] || { miss="$miss, no direct reclaim"; no_direct=$((no_direct + 1)); }
+		[ "${4:-0}" -gt 0 ] || { miss="$miss, no compaction stall"; no_compact=$((no_compact + 1)); }
+		[ "${6:-0}" -gt 0 ] || { miss="$miss, no THP fallback"; no_thp=$((no_thp + 1)); }
+		[ -n "$miss" ] || reached=$((reached + 1))
+		line="$(basename "$t"): kernel $p${miss:+ (${miss#, })}"
+		[ -n "$damon1" ] && [ -n "$damon0" ] &&
+			line="$line; DAMON schemes applied $(( (damon1 - damon0) >> 20 )) MiB during it"
+		echo "$line" >> "$OUT/pressure.txt"
+		echo "validate.sh: $line" >&2
 		traces="$traces $t"
 		i=$((i + 1))
 	done
 	r=$((r + 1))
 done
 echo "validate.sh: recorded $((RUNS * NSET)) runs in $(( $(date +%s) - start )) s" >&2
+echo "validate.sh: $reached of $((RUNS * NSET)) runs reached direct reclaim, compaction stalls and THP fallbacks (the kernel's deltas, $OUT/pressure.txt); $no_direct had no direct reclaim, $no_compact no compaction stall, $no_thp no THP fallback" >&2
+[ "$reached" -lt $((RUNS * NSET)) ] &&
+	echo "validate.sh: not every run reached pressure: a judgement of the model on these runs says little about reclaim and compaction under pressure" >&2
 
 # the host's own setting first: it is the base (A) of the table
 ordered=
