@@ -177,6 +177,11 @@ uint64_t mmc_seed_free_pages(struct mmc *m, uint64_t pfn, uint64_t nr);
  * pcp->high rises to hold it, up to high_max.  A page of an isolated
  * pageblock goes to the buddy.  0 or -1. */
 int mmc_seed_pcp(struct mmc *m, uint64_t pfn, int cpu);
+/* The same for a free block of 2^order pages on cpu's pcp list of that
+ * order (orders up to PAGE_ALLOC_COSTLY_ORDER and the pageblock order
+ * have one, as pcp_allowed_order() says; free_unref_folios() puts a
+ * freed THP-sized folio there whole).  0 or -1. */
+int mmc_seed_pcp_block(struct mmc *m, uint64_t pfn, unsigned order, int cpu);
 int mmc_seed_class(struct mmc *m, uint64_t pfn, uint64_t nr, int cls);
 int mmc_set_pageblock_mt(struct mmc *m, uint64_t pfn, int mt);
 /* [pfn, +2^order), order >= pageblock order, allocated KERNEL pages, is

@@ -545,10 +545,11 @@ void zone_pcp_update(struct mmc *m, struct mmc_zone *z);
 void decay_all_pcp_high(struct mmc *m);
 /* Take the pcp block headed at idx off its list (mirror mode). */
 int pcp_take_block(struct mmc *m, struct mmc_zone *z, uint32_t idx);
-/* Seeding: the free order-0 page at idx (class FREE, on no list) goes on
- * cpu's pcp list for mt, pcp->high rising to the count (<= high_max). */
+/* Seeding: the free block of 2^order pages at idx (class FREE, on no
+ * list) goes on cpu's pcp list of that order for mt, pcp->high rising to
+ * the count (<= high_max). */
 void pcp_seed_page(struct mmc *m, struct mmc_zone *z, int cpu, uint32_t idx,
-		   int mt);
+		   unsigned order, int mt);
 
 /* --- watermark.c --- */
 void setup_per_zone_wmarks(struct mmc *m);

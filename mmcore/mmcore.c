@@ -435,25 +435,41 @@ uint64_t mmc_seed_free_pages(struct mmc *m, uint64_t pfn, uint64_t nr)
 
 int mmc_seed_pcp(struct mmc *m, uint64_t pfn, int cpu)
 {
-	struct mmc_zone *z = range_zone(m, pfn, 1);
+	return mmc_seed_pcp_block(m, pfn, 0, cpu);
+}
+
+int mmc_seed_pcp_block(struct mmc *m, uint64_t pfn, unsigned order, int cpu)
+{
+	if (!pcp_allowed_order(order) || (pfn & ((1ull << order) - 1)))
+		return -1;
+	struct mmc_zone *z = range_zone(m, pfn, 1ull << order);
 
 	if (!z || cpu < 0 || (uint32_t)cpu >= m->nr_cpus)
 		return -1;
 	uint32_t idx = pfn_to_idx(z, pfn);
+	uint32_t nr = 1u << order;
 	int mt = get_pageblock_migratetype(z, idx);
 
 	if (mt == MIGRATE_ISOLATE)
-		return mmc_seed_free(m, pfn, 0, mt);
-	if (!seedable(z->page[idx]))
-		return -1;
-	if (z->page[idx] & PG_LRU)
-		lru_del(m, pfn, 0);
-	z->managed += page_class(z->page[idx]) == MMC_PC_RESERVED;
-	set_page_class(m, z, idx, 1, MMC_PC_FREE);
-	z->page[idx] = MMC_PC_FREE << PG_CLASS_SHIFT;
+		return mmc_seed_free(m, pfn, order, mt);
+	bool lru = false;
+
+	for (uint32_t i = 0; i < nr; i++) {
+		if (!seedable(z->page[idx + i]))
+			return -1;
+		lru |= (z->page[idx + i] & PG_LRU) != 0;
+	}
+	if (lru) {	/* as mmc_seed_free() */
+		if (z->page[idx] & PG_LRU)
+			lru_del(m, pfn, order);
+		for (uint32_t i = 1; i < nr; i++)
+			if (z->page[idx + i] & PG_LRU)
+				lru_del(m, pfn + i, 0);
+	}
+	seed_free_state(m, z, idx, nr);
 	/* free_unref_page(): highatomic pages go on the movable list */
-	pcp_seed_page(m, z, cpu, idx, mt >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE
-							    : mt);
+	pcp_seed_page(m, z, cpu, idx, order,
+		      mt >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : mt);
 	return 0;
 }
 

@@ -501,17 +501,18 @@ int pcp_take_block(struct mmc *m, struct mmc_zone *z, uint32_t idx)
 }
 
 void pcp_seed_page(struct mmc *m, struct mmc_zone *z, int cpu, uint32_t idx,
-		   int mt)
+		   unsigned order, int mt)
 {
 	struct per_cpu_pages *pcp = &z->pcp[cpu];
 
-	if (pcp_push_top(&pcp->lists[order_to_pindex(mt, 0)], idx)) {
-		__free_one_page(m, z, idx, 0, get_pageblock_migratetype(z, idx));
+	if (pcp_push_top(&pcp->lists[order_to_pindex(mt, order)], idx)) {
+		__free_one_page(m, z, idx, order,
+				get_pageblock_migratetype(z, idx));
 		return;
 	}
-	set_pcp_head(z, idx, 0, mt);
-	pcp->count++;
-	z->nr_free_pcp++;
+	set_pcp_head(z, idx, order, mt);
+	pcp->count += 1u << order;
+	z->nr_free_pcp += 1u << order;
 	/* the kernel drains a list above its high mark: it was at least
 	 * this high when the snapshot saw the pages */
 	if (pcp->high < pcp->count)

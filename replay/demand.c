@@ -988,6 +988,12 @@ size_t rp_demand_notes(const struct rp_run *r, const char **notes, size_t max)
 		     "that the end snapshot shows the same are kernel memory "
 		     "kpageflags cannot tell apart: seeded allocated "
 		     "(pcp_lookalike_pages)");
+	if (r->offline_pcp_pages)
+		NOTE("start snapshot pageblocks with no flags and no references "
+		     "that the zone's managed count cannot leave out (spanned - "
+		     "managed - reserved - hole pages is less) are free "
+		     "pageblock-order folios on pcp lists, not offline memory: "
+		     "seeded free on the model's pcp lists (offline_pcp_pages)");
 	if (r->defer_seeded)
 		NOTE("a zone's compaction deferral starts as the trace's first "
 		     "compact_defer event for it shows it was "

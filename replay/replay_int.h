@@ -391,6 +391,10 @@ struct rp_run {
 	 * end are seeded allocated (pcp_lookalikes, setup.c) */
 	uint64_t *touched;
 	uint64_t pcp_lookalikes;
+	/* policy mode: start-snapshot "offline" pageblocks the zone's
+	 * managed count says are managed: free blocks on pcp lists
+	 * (pcp_blocks, setup.c) */
+	uint64_t offline_pcp_pages;
 	/* policy mode: each zone's compaction deferral state before the
 	 * trace's first compact_defer event for it (rp_defer_note) */
 	struct rp_defer0 {

@@ -720,6 +720,108 @@ static int seed_pcp_page(struct rp_run *r, uint64_t pfn, int *cpu)
 	return mmc_seed_pcp(r->m, pfn, *cpu);
 }
 
+/* ---- whole free pageblocks on pcp lists ----------------------------------- */
+
+/* The collector calls a whole pageblock of pages with no flags and no
+ * references offline (MMT_PC_OFFLINE): memory the kernel does not manage,
+ * a hole in a zone span or memory not onlined yet.  A free THP-sized
+ * block on a per-cpu list looks the same: free_unref_folios() keeps a
+ * freed folio of pageblock order whole on the pcp list of that order
+ * (pcp_allowed_order()), off the buddy's lists and out of NR_FREE_PAGES,
+ * and the drop_caches before make validate's recordings leaves tens to
+ * hundreds of them there (up to 109 in a Normal zone, 218 MiB, that the
+ * kernel then handed out to the trace's first large page-cache folios).
+ * The zone's own counts tell the two apart: managed pages are neither
+ * reserved nor holes, so of the zone's span only spanned - managed -
+ * reserved - hole pages can be unmanaged memory.  Offline runs fill that
+ * room largest first (a PCI hole is one run); the runs left over are
+ * managed: free blocks on pcp lists.  pcp[i] is set for each such run. */
+static uint8_t *pcp_blocks(const struct rp_run *r, const struct mmt_snapshot *s)
+{
+	uint8_t *pcp = calloc(s->nr_runs + 1, 1);
+	uint64_t *idx = calloc(s->nr_runs + 1, sizeof(*idx));
+
+	if (!pcp || !idx) {
+		free(idx);
+		free(pcp);
+		return NULL;
+	}
+	for (uint32_t n = 0; n < r->topo.nr_nodes; n++)
+		for (uint32_t zi = 0; zi < r->topo.nodes[n].nr_zones; zi++) {
+			const struct mmc_zone_spec *z = &r->topo.nodes[n].zones[zi];
+			uint64_t a = z->start_pfn, b = a + z->spanned;
+			uint64_t unmanaged = 0, k = 0;
+
+			for (uint64_t i = 0; i < s->nr_runs; i++) {
+				const struct mmt_class_run *run = &s->runs[i];
+				uint64_t lo = run->pfn > a ? run->pfn : a;
+				uint64_t hi = run->pfn + run->len < b ?
+					      run->pfn + run->len : b;
+
+				if (lo >= hi)
+					continue;
+				if (run->cls == MMT_PC_RESERVED ||
+				    run->cls == MMT_PC_HOLE)
+					unmanaged += hi - lo;
+				else if (run->cls == MMT_PC_OFFLINE)
+					idx[k++] = i;
+			}
+			uint64_t room = z->spanned > z->managed + unmanaged ?
+					z->spanned - z->managed - unmanaged : 0;
+			/* largest first (insertion sort: a few runs) */
+			for (uint64_t i = 1; i < k; i++)
+				for (uint64_t j = i; j > 0 &&
+				     s->runs[idx[j]].len > s->runs[idx[j - 1]].len; j--) {
+					uint64_t t = idx[j];
+					idx[j] = idx[j - 1];
+					idx[j - 1] = t;
+				}
+			for (uint64_t i = 0; i < k; i++) {
+				uint64_t len = s->runs[idx[i]].len;
+
+				if (len <= room)
+					room -= len;
+				else
+					pcp[idx[i]] = 1;
+			}
+		}
+	free(idx);
+	return pcp;
+}
+
+/* An offline run that pcp_blocks() found managed: each whole pageblock
+ * in [zs, ze) a free block on a pcp list of its node's cpus in turn;
+ * pages outside whole pageblocks stay reserved.  Returns pages refused. */
+static uint64_t seed_pcp_blocks(struct rp_run *r, uint64_t zs, uint64_t ze,
+				unsigned pbo, int *cpu)
+{
+	uint64_t bad = 0, nr = 1ull << pbo;
+	uint64_t p = (zs + nr - 1) & ~(nr - 1);
+
+	if (zs < p && mmc_seed_class(r->m, zs, (p < ze ? p : ze) - zs,
+				     MMC_PC_RESERVED) < 0)
+		bad++;
+	for (; p + nr <= ze; p += nr) {
+		struct mmc_zone_stats st;
+		int nid = -1;
+
+		for (uint32_t i = 0; i < mmc_nr_zones(r->m); i++)
+			if (!mmc_zone_stats(r->m, i, &st) && p >= st.start_pfn &&
+			    p < st.start_pfn + st.spanned)
+				nid = st.node;
+		if (nid >= 0 && next_node_cpu(&r->topo, nid, cpu) >= 0 &&
+		    mmc_seed_pcp_block(r->m, p, pbo, *cpu) == 0) {
+			r->offline_pcp_pages += nr;
+			continue;
+		}
+		if (mmc_seed_class(r->m, p, nr, MMC_PC_RESERVED) < 0)
+			bad++;
+	}
+	if (p < ze && mmc_seed_class(r->m, p, ze - p, MMC_PC_RESERVED) < 0)
+		bad++;
+	return bad;
+}
+
 /* Start state from the start snapshot: pageblock migratetypes first (so
  * seeded blocks go to their lists), then the free blocks, then the page
  * classes of allocated pages.  Pages the kernel held on pcp lists are free
@@ -732,6 +834,8 @@ int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
 	unsigned pbo = r->h->pageblock_order ? r->h->pageblock_order :
 					       MMC_PAGEBLOCK_ORDER;
 	int cpu = -1;
+	uint8_t *pcp_run = r->o->mode == MMT_REPLAY_MIRROR ? NULL :
+			   pcp_blocks(r, s);
 
 	seed_layout(r);
 	for (uint64_t i = 0; i < s->nr_pageblocks; i++) {
@@ -771,6 +875,10 @@ int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
 		if (run->cls == MMT_PC_RESERVED)
 			continue;
 		while (clip_zone(&r->topo, run->pfn, run->len, &zs, &ze, &it)) {
+			if (pcp_run && pcp_run[i]) {
+				bad += seed_pcp_blocks(r, zs, ze, pbo, &cpu);
+				continue;
+			}
 			if (run->cls == MMT_PC_HOLE || run->cls == MMT_PC_OFFLINE) {
 				if (mmc_seed_class(r->m, zs, ze - zs,
 						   MMC_PC_RESERVED) < 0)
@@ -797,6 +905,7 @@ int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
 			}
 		}
 	}
+	free(pcp_run);
 	r->hugetlb_seeded = seed_hugetlb(r, s);
 	seed_finish(r);
 	*errors = bad;

@@ -1022,20 +1022,29 @@ static void test_seed_relabel_and_hotadd(void **state)
  * kernel's NR_FREE_PAGES leaves them out); an order-0 allocation on that
  * cpu takes one without touching the buddy; pcp->high rises to hold
  * them; a page of an isolated pageblock goes to the buddy. */
-static void test_seed_pcp(void **state)
+/* A zone of 65536 pages, 2 cpus: 8192 pages in the buddy, well above
+ * the marks (min 1024), pageblocks of [8192, 16384) movable, the rest
+ * allocated: where test_seed_pcp*() seed the kernel's pcp pages. */
+static struct mmc *pcp_seed_zone(void)
 {
 	struct mmc *m = one_zone(65536, 2, 4096, 0);
-	struct mmc_zone *z = zone0(m);
-	struct mmc_result res;
 
-	(void)state;
-	/* 8192 pages in the buddy, well above the marks (min 1024) */
 	for (uint64_t b = 0; b < 8; b++)
 		assert_int_equal(mmc_seed_free(m, NPFN0 + 24576 + (b << 10), 10,
 					       MIGRATE_MOVABLE), 0);
 	for (uint64_t b = 8192; b < 16384; b += 512)
 		assert_int_equal(mmc_set_pageblock_mt(m, NPFN0 + b,
 						      MIGRATE_MOVABLE), 0);
+	return m;
+}
+
+static void test_seed_pcp(void **state)
+{
+	struct mmc *m = pcp_seed_zone();
+	struct mmc_zone *z = zone0(m);
+	struct mmc_result res;
+
+	(void)state;
 	uint64_t buddy = z->nr_free, high0 = z->pcp[1].high;
 
 	for (uint64_t i = 0; i < high0 + 10; i++)
@@ -1060,6 +1069,45 @@ static void test_seed_pcp(void **state)
 	assert_int_equal(mmc_seed_pcp(m, NPFN0 + 65536, 0), -1);
 	assert_int_equal(mmc_seed_pcp(m, NPFN0 + 20000, 2), -1);
 	assert_int_equal(mmc_seed_pcp(m, NPFN0 + 8193, 0), -1);	/* on a list */
+	assert_null(mmc_check(m));
+	mmc_destroy(m);
+}
+
+/* A free block of pageblock order the kernel held whole on a pcp list
+ * (free_unref_folios() of a THP-sized folio) is seeded on the model's
+ * pcp list of that order: out of the buddy's free count, on cpu 1's
+ * list, and an order-9 movable allocation on cpu 1 takes it whole from
+ * there.  Orders without a pcp list, unaligned pfns, bad cpus and pages
+ * already free are refused. */
+static void test_seed_pcp_block(void **state)
+{
+	struct mmc *m = pcp_seed_zone();
+	struct mmc_zone *z = zone0(m);
+	struct mmc_result res;
+
+	(void)state;
+	uint64_t buddy = z->nr_free;
+
+	assert_int_equal(mmc_seed_pcp_block(m, NPFN0 + 8192, 9, 1), 0);
+	assert_int_equal(z->nr_free, buddy);
+	assert_int_equal(z->nr_free_pcp, 512);
+	assert_int_equal(z->pcp[1].count, 512);
+	assert_int_equal(z->pcp[0].count, 0);
+	assert_int_equal(m->nodes[0].nr_class[MMC_PC_FREE], buddy + 512);
+	assert_null(mmc_check(m));
+	assert_int_equal(mmc_alloc(m, 9, MMC_GFP_USER | MMC___GFP_MOVABLE |
+					 MMC___GFP_COMP, 1, &res), 0);
+	assert_int_equal(res.pfn, NPFN0 + 8192);
+	assert_true(res.path & MMC_PATH_PCP_HIT);
+	assert_int_equal(z->nr_free, buddy);
+	assert_int_equal(z->nr_free_pcp, 0);
+	/* refused: no pcp list of order 5, unaligned, bad cpu, free pages */
+	assert_int_equal(mmc_seed_pcp_block(m, NPFN0 + 9216, 5, 0), -1);
+	assert_int_equal(mmc_seed_pcp_block(m, NPFN0 + 9216 + 8, 9, 0), -1);
+	assert_int_equal(mmc_seed_pcp_block(m, NPFN0 + 9216, 9, 2), -1);
+	assert_int_equal(mmc_seed_pcp_block(m, NPFN0 + 24576, 9, 0), -1);
+	assert_int_equal(mmc_seed_pcp_block(m, NPFN0 + 9216, 3, 0), 0);
+	assert_int_equal(z->pcp[0].count, 8);
 	assert_null(mmc_check(m));
 	mmc_destroy(m);
 }
@@ -1118,6 +1166,7 @@ int main(void)
 		cmocka_unit_test(test_alloc_at_pcp),
 		cmocka_unit_test(test_seed_relabel_and_hotadd),
 		cmocka_unit_test(test_seed_pcp),
+		cmocka_unit_test(test_seed_pcp_block),
 		cmocka_unit_test(test_bad_calls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1017,6 +1017,23 @@ static void set_run_class(struct mmt_snapshot *s, uint64_t pfn, uint8_t cls)
 	fail_msg("no run at pfn %llu", (unsigned long long)pfn);
 }
 
+/* k's start snapshot at ts 1000: the runs [pfn, +len) allocated, of
+ * class cls; events follow from ts 2000. */
+static void start_runs(struct rk *k, const uint64_t (*runs)[2], int n,
+		       uint8_t cls)
+{
+	struct mmt_snapshot start;
+
+	for (int i = 0; i < n; i++)
+		memset(k->free + runs[i][0], 0, runs[i][1]);
+	k->ts = 1000;
+	assert_int_equal(rk_end_snapshot(k, &start), 0);
+	for (int i = 0; i < n; i++)
+		set_run_class(&start, runs[i][0], cls);
+	k->start = start;
+	k->ts = 2000;
+}
+
 /* Policy mode: pages the start snapshot calls pcp pages (no flags, not
  * mapped) that no event hands out, drains or frees and that the end
  * snapshot calls the same are kernel memory kpageflags cannot tell apart
@@ -1025,23 +1042,15 @@ static void set_run_class(struct mmt_snapshot *s, uint64_t pfn, uint8_t cls)
  * drained (real pcp pages); 500-563 are free at the end. */
 static void test_policy_pcp_lookalikes(void **state)
 {
-	struct mmt_snapshot start, end;
+	struct mmt_snapshot end;
 	struct mmt_replay_result res;
 	struct rk k;
 	char err[512];
 
 	(void)state;
 	zone0_kernel(&k);
-	memset(k.free + 100, 0, 64);
-	memset(k.free + 300, 0, 64);
-	memset(k.free + 500, 0, 64);
-	k.ts = 1000;
-	assert_int_equal(rk_end_snapshot(&k, &start), 0);
-	set_run_class(&start, 100, MMT_PC_PCP);
-	set_run_class(&start, 300, MMT_PC_PCP);
-	set_run_class(&start, 500, MMT_PC_PCP);
-	k.start = start;
-	k.ts = 2000;
+	start_runs(&k, (const uint64_t[][2]){ { 100, 64 }, { 300, 64 },
+					       { 500, 64 } }, 3, MMT_PC_PCP);
 	k.free[163] = 1;	/* rk_alloc_at takes it */
 	rk_alloc_at(&k, 163, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
 	rk_free(&k, 163, 0, 0);
@@ -1062,6 +1071,44 @@ static void test_policy_pcp_lookalikes(void **state)
 				   sizeof(err)), 0);
 	assert_int_equal(res.pages_disagree, 0);
 	rk_free_all(&k);
+}
+
+/* Policy mode: whole pageblocks the start snapshot calls offline (no
+ * flags, no references) that the zone's managed count says are managed
+ * are free pageblock-order blocks on pcp lists (offline_pcp_pages),
+ * seeded free; what the count leaves for unmanaged memory takes the
+ * largest runs.  Offline runs: 1024-1535 (512 pages), 2048-3071 (1024).
+ * Managed 4096 of 4096 spanned: both are free; managed 3072: the 1024
+ * run is the unmanaged memory, the 512 run free.  The start free count
+ * (buddy + pcp) says so. */
+static void offline_case(uint64_t managed, const char *name, long pcp)
+{
+	struct mmt_replay_result res;
+	struct rk k;
+	char err[512], trace[64], out[64], want[64];
+
+	zone0_kernel(&k);
+	k.h.zones[0].managed = managed;
+	start_runs(&k, (const uint64_t[][2]){ { 1024, 512 }, { 2048, 1024 } },
+		   2, MMT_PC_OFFLINE);
+	rk_alloc_at(&k, 0, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	snprintf(trace, sizeof(trace), "%s.mmt", name);
+	snprintf(out, sizeof(out), "%s.out", name);
+	assert_int_equal(rk_write(&k, ru_path(trace), 0), 0);
+	assert_int_equal(ru_replay(ru_path(trace), ru_path(out),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, &res, err,
+				   sizeof(err)), 0);
+	snprintf(want, sizeof(want), "\"offline_pcp_pages\": %ld,", pcp);
+	expect_summary(ru_path(out), want);
+	assert_int_equal(zone_nr_free(ru_path(out), "start"), 2560 + pcp);
+	rk_free_all(&k);
+}
+
+static void test_policy_offline_pcp_blocks(void **state)
+{
+	(void)state;
+	offline_case(4096, "offline-all", 1536);
+	offline_case(3072, "offline-room", 512);
 }
 
 /* A costly __GFP_NORETRY folio the kernel placed but never put in the
@@ -1300,6 +1347,7 @@ int main(void)
 		cmocka_unit_test(test_calibration_pressure_events),
 		cmocka_unit_test(test_mirror_settles_kpcp_pfn0_free),
 		cmocka_unit_test(test_policy_pcp_lookalikes),
+		cmocka_unit_test(test_policy_offline_pcp_blocks),
 		cmocka_unit_test(test_policy_noretry_folio_unplaced),
 		cmocka_unit_test(test_policy_compact_defer_seeded),
 		cmocka_unit_test(test_start_state),
