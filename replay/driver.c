@@ -1794,8 +1794,12 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	rp_seed_defer(r);
 	if (r->o->mode == MMT_REPLAY_POLICY)
 		rp_demand_start(r);
-	for (uint32_t i = 0; i < mmc_nr_zones(r->m) &&
-	     r->nr_zstart < MMC_MAX_NODES * MMC_NR_ZONE_TYPES; i++)
+	r->zstart = calloc(mmc_nr_zones(r->m) + 1, sizeof(*r->zstart));
+	if (!r->zstart) {
+		snprintf(err, errlen, "out of memory");
+		return 1;
+	}
+	for (uint32_t i = 0; i < mmc_nr_zones(r->m); i++)
 		if (mmc_zone_stats(r->m, i, &r->zstart[r->nr_zstart]) == 0)
 			r->nr_zstart++;
 	if (r->o->mode == MMT_REPLAY_POLICY) {
@@ -1920,6 +1924,7 @@ static void run_free(struct rp_run *r)
 	rp_objects_free(r);
 	rp_demand_free(r);
 	free(r->slow.v);
+	free(r->zstart);
 	free(r->cpus);
 	free(r);
 }

@@ -8,6 +8,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "replay_int.h"
 
 /* An empty slot holds key 0, so a new table is calloc'ed (its pages cost
@@ -26,11 +28,17 @@ static int map_alloc(struct rp_map *m, uint64_t cap)
 	return 0;
 }
 
+/* At most 4096 slots (64 KiB) to start, more by growing: from 128 KiB an
+ * allocation is a mapping of its own, for glibc (below its grown mmap
+ * threshold) and ASan alike, faulted in, its shadow written and unmapped
+ * again each replay (six or seven tables a run of fuzz_replay). */
+#define MAP_INIT_MAX 4096
+
 int rp_map_init(struct rp_map *m, uint64_t hint)
 {
 	uint64_t cap = 1024;
 
-	while (cap < hint * 2)
+	while (cap < hint * 2 && cap < MAP_INIT_MAX)
 		cap <<= 1;
 	return map_alloc(m, cap);
 }
@@ -197,18 +205,67 @@ int rp_map_take(struct rp_map *m, uint64_t key, uint64_t *val)
 /* ---- pfn maps: a dense array over a pfn range, a hash outside it ------
  * Page frame numbers are dense and allocations come in runs (pcp batches,
  * readahead), so an array indexed by pfn is far cheaper than hashing.  The
- * array is calloc'ed: pages of it never touched cost no memory. */
+ * array is zero pages until touched: pages of it never touched cost no
+ * memory. */
 
 #define PMAP_DENSE_MAX (1ull << 26)	/* 64 Mi pfns: a 256 GiB range */
+#define PMAP_MMAP_MIN (1u << 20)	/* bytes */
+#define PMAP_CHUNK 1024			/* v32 slots a bit of `used`: 4 KiB */
+
+/* A zeroed array of n elements of size sz.  From 1 MiB on an anonymous
+ * mapping between two inaccessible guard pages: a range of a sparse host
+ * is mostly never touched, and calloc gives no such promise (glibc's heap
+ * clears all of it once its mmap threshold has grown past the size; ASan
+ * writes the shadow of all of it, size / 8 bytes, a 256 MB array 32 MB:
+ * fuzz_replay's sparse hosts spent most of their time there).  The guard
+ * pages fault on an index just outside, as ASan's redzones would. */
+static void *pmap_zalloc(uint64_t n, size_t sz)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), len;
+	char *p;
+
+	if (n * sz < PMAP_MMAP_MIN)
+		return calloc(n, sz);
+	len = (n * sz + pg - 1) / pg * pg;
+	p = mmap(NULL, len + 2 * pg, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (mprotect(p + pg, len, PROT_READ | PROT_WRITE) < 0) {
+		munmap(p, len + 2 * pg);
+		return NULL;
+	}
+	return p + pg;
+}
+
+static void pmap_zfree(void *v, uint64_t n, size_t sz)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+
+	if (!v || n * sz < PMAP_MMAP_MIN) {
+		free(v);
+		return;
+	}
+	munmap((char *)v - pg, (n * sz + pg - 1) / pg * pg + 2 * pg);
+}
 
 int rp_pmap_init(struct rp_pmap *m, uint64_t base, uint64_t end)
 {
 	memset(m, 0, sizeof(*m));
 	if (end > base && end - base <= PMAP_DENSE_MAX) {
-		m->v32 = calloc(end - base, sizeof(*m->v32));
-		if (m->v32) {
+		uint64_t n = end - base;
+
+		m->v32 = pmap_zalloc(n, sizeof(*m->v32));
+		m->used = calloc((n / PMAP_CHUNK + 63) / 64 + 1,
+				 sizeof(*m->used));
+		if (m->v32 && m->used) {
 			m->base = base;
-			m->n = end - base;
+			m->n = n;
+		} else {
+			pmap_zfree(m->v32, n, sizeof(*m->v32));
+			free(m->used);
+			m->v32 = NULL;
+			m->used = NULL;
 		}
 	}
 	return rp_map_init(&m->h, 1 << 12);
@@ -216,27 +273,37 @@ int rp_pmap_init(struct rp_pmap *m, uint64_t base, uint64_t end)
 
 void rp_pmap_free(struct rp_pmap *m)
 {
-	free(m->v32);
-	free(m->v);
+	free(m->used);
+	pmap_zfree(m->v32, m->n, sizeof(*m->v32));
+	pmap_zfree(m->v, m->n, sizeof(*m->v));
 	rp_map_free(&m->h);
 	memset(m, 0, sizeof(*m));
 }
 
 /* A value too wide for 32 bits: move the array to 64-bit slots, once.
- * The new array is calloc'ed too and only the slots in use are written:
+ * The new array is zero pages too and only the slots in use are written:
  * copying every slot made all of a 64 Mi-pfn range resident (a 1.4 KB
  * trace with a zone at pfn 2^24 and one page freed nowhere took 285 MB,
- * fuzz_replay).  Out of memory: -1, the map unchanged. */
+ * fuzz_replay).  Only the chunks of v32 ever written are read: reading
+ * the others made them resident too (Linux 6.18: a read of a never
+ * written anonymous page costs a page, 128 MiB for 32 Mi slots in
+ * test_replay_map).  Out of memory: -1, the map unchanged. */
 static int pmap_widen(struct rp_pmap *m)
 {
-	uint64_t *v = calloc(m->n, sizeof(*v));
+	uint64_t *v = pmap_zalloc(m->n, sizeof(*v));
 
 	if (!v)
 		return -1;
-	for (uint64_t i = 0; i < m->n; i++)
-		if (m->v32[i])
-			v[i] = m->v32[i];
-	free(m->v32);
+	for (uint64_t c = 0; c * PMAP_CHUNK < m->n; c++) {
+		uint64_t end = (c + 1) * PMAP_CHUNK;
+
+		if (!(m->used[c / 64] >> (c % 64) & 1))
+			continue;
+		for (uint64_t i = c * PMAP_CHUNK; i < end && i < m->n; i++)
+			if (m->v32[i])
+				v[i] = m->v32[i];
+	}
+	pmap_zfree(m->v32, m->n, sizeof(*m->v32));
 	m->v32 = NULL;
 	m->v = v;
 	return 0;
@@ -277,10 +344,12 @@ int rp_pmap_swap(struct rp_pmap *m, uint64_t key, uint64_t val, uint64_t *old)
 		return -1;
 	if (s)
 		*old = s - 1;
-	if (m->v32)
+	if (m->v32) {
 		m->v32[i] = (uint32_t)(val + 1);
-	else
+		m->used[i / PMAP_CHUNK / 64] |= 1ull << (i / PMAP_CHUNK % 64);
+	} else {
 		m->v[i] = val + 1;
+	}
 	return s != 0;
 }
 

@@ -35,8 +35,13 @@ int rp_map_take(struct rp_map *m, uint64_t key, uint64_t *val);
 int rp_map_swap(struct rp_map *m, uint64_t key, uint64_t val, uint64_t *old);
 /* pfn-keyed map: dense array over [base, end), hash outside.  The array
  * holds value + 1 (0: absent) in 32 bits (v32) until a value needs more,
- * then in 64 (v): half the cache footprint for the usual hosts. */
-struct rp_pmap { uint64_t base, n, *v; uint32_t *v32; struct rp_map h; };
+ * then in 64 (v): half the cache footprint for the usual hosts.  `used`
+ * has a bit for each 1024 slots of v32 ever written (PMAP_CHUNK). */
+struct rp_pmap {
+	uint64_t base, n, *v, *used;
+	uint32_t *v32;
+	struct rp_map h;
+};
 int rp_pmap_init(struct rp_pmap *m, uint64_t base, uint64_t end);
 void rp_pmap_free(struct rp_pmap *m);
 int rp_pmap_get(const struct rp_pmap *m, uint64_t key, uint64_t *val);
@@ -407,7 +412,11 @@ struct rp_run {
 	double unusable_sum;
 	uint64_t unusable_n;
 
-	struct mmc_zone_stats zstart[MMC_MAX_NODES * MMC_NR_ZONE_TYPES];
+	/* [mmc_nr_zones]: allocated apart, as the model has them (an array
+	 * for every possible zone made struct rp_run 240 KB: too big for
+	 * ASan's size classes, a mapping and its shadow's writes each run
+	 * of fuzz_replay) */
+	struct mmc_zone_stats *zstart;
 	uint32_t nr_zstart;
 
 	const char *stop_reason;	/* truncation, or the read error */
