@@ -20,6 +20,10 @@
 #   -t MODE         /sys/kernel/mm/transparent_hugepage/defrag for the run
 #   -o TRACE        record the run with `mmtrace record -o TRACE --force`
 #   -r ARGS         extra arguments for mmtrace record (e.g. '-b 256')
+#   -F FRAG_MIB     after the pool, fill FRAG_MIB of anonymous memory and
+#                   free every other 4 KiB page of it, held until the load
+#                   ends: the load starts on fragmented free memory
+#                   (default 0: off)
 #   --keep-files    keep the stream files (MMTRACE_PRESSURE_DIR, default
 #                   /var/tmp/mmtrace-pressure) for the next run
 #   --clean         only remove the stream files and exit
@@ -49,6 +53,7 @@ THP_DEFRAG=
 WORK=0
 TRACE=
 RECARGS=
+FRAG=0
 KEEP=0
 SETS=
 THP_DEFRAG_FILE=/sys/kernel/mm/transparent_hugepage/defrag
@@ -65,6 +70,7 @@ while [ $# -gt 0 ]; do
 	-t) THP_DEFRAG=${2:?}; shift 2 ;;
 	-o) TRACE=${2:?}; shift 2 ;;
 	-r) RECARGS=${2:?}; shift 2 ;;
+	-F) FRAG=${2:?}; shift 2 ;;
 	--keep-files) KEEP=1; shift ;;
 	--clean)	# under the lock: another run may be streaming them
 		if [ -z "${MMTRACE_HOST_LOCKED:-}" ]; then
@@ -75,7 +81,7 @@ while [ $# -gt 0 ]; do
 	*) echo "pressure.sh: unknown option '$1'" >&2; usage ;;
 	esac
 done
-case "$SECS$FREE" in *[!0-9]*) echo "pressure.sh: -d and -f take whole numbers" >&2; exit 2 ;; esac
+case "$SECS$FREE$FRAG" in *[!0-9]*) echo "pressure.sh: -d, -f and -F take whole numbers" >&2; exit 2 ;; esac
 [ "$(id -u)" = 0 ] || die "needs root (hugetlb pool, sysctls, drop_caches)"
 [ -x "$LOAD" ] || die "$LOAD is not built (make $LOAD)"
 [ -z "$TRACE" ] || [ -x "$MMTRACE" ] || die "$MMTRACE is not built (make)"
@@ -98,6 +104,7 @@ restore() {
 	st=$?
 	trap - EXIT INT TERM HUP
 	[ -n "${LOADPID:-}" ] && kill -9 "$LOADPID" 2>/dev/null
+	[ -n "${FRAGPID:-}" ] && kill -9 "$FRAGPID" 2>/dev/null
 	# the pool first: the other sysctls may limit how it shrinks
 	for kv in $SAVED; do
 		case "$kv" in vm.nr_hugepages=*) echo "${kv#*=}" > "$(sysctl_path vm.nr_hugepages)" ;; esac
@@ -156,6 +163,22 @@ for kv in $SETS; do
 done
 [ -n "$THP_DEFRAG" ] && { echo "$THP_DEFRAG" > "$THP_DEFRAG_FILE" || die "cannot set THP defrag '$THP_DEFRAG'"; }
 
+# ---- fragmentation (-F): half of FRAG MiB free in 4 KiB holes ---------------
+# compact_memory above made every run start unfragmented; this makes the
+# free memory look like a host's after hours of work, after the pool and
+# before the load, and holds the other half until the load is over
+if [ "$FRAG" -gt 0 ]; then
+	rm -f "$DIR/frag.ready"
+	"$LOAD" fragment "$FRAG" $((SECS + 150)) "$DIR/frag.ready" &
+	FRAGPID=$!
+	w=0
+	while [ ! -e "$DIR/frag.ready" ] && [ "$w" -lt 120 ] && kill -0 "$FRAGPID" 2>/dev/null; do
+		sleep 0.5; w=$((w + 1))
+	done
+	[ -e "$DIR/frag.ready" ] || die "the fragmentation phase did not finish"
+	echo "pressure.sh: $FRAG MiB fragmented, $((FRAG / 2)) MiB of it free in 4 KiB holes, $(meminfo MemFree) MiB free" >&2
+fi
+
 # ---- the load -----------------------------------------------------------------
 ANON=$((FREE * 35 / 100)); THP=$((FREE * 10 / 100))
 set -- "$LOAD" run "$DIR" "$SECS" --anon-mib "$ANON" --thp-mib "$THP" \
@@ -174,6 +197,11 @@ wait "$LOADPID"
 rc=$?
 LOADPID=
 awk '{ print $1, $2 }' /proc/vmstat > "$DIR/vmstat.after"
+if [ -n "${FRAGPID:-}" ]; then
+	kill "$FRAGPID" 2>/dev/null
+	wait "$FRAGPID" 2>/dev/null
+	FRAGPID=
+fi
 
 # ---- what the kernel did -------------------------------------------------------
 awk 'NR == FNR { b[$1] = $2; next }

@@ -487,9 +487,43 @@ static unsigned long num(const char *opt, const char *s)
 	return v;
 }
 
+/* fragment: fill MIB of anonymous memory in 4 KiB pages and give every
+ * other page back (MADV_DONTNEED), so that half of it is free in order-0
+ * holes between pages still held: what a host that has run for hours
+ * looks like to the buddy allocator, made on purpose after pressure.sh
+ * compacted memory and set the pool.  Creates READY when done, then
+ * holds the rest until killed or SECS have passed (time cap). */
+static int fragment(unsigned long mib, unsigned long secs, const char *ready)
+{
+	size_t len = (size_t)mib << 20, pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fd;
+
+	if (p == MAP_FAILED) {
+		perror("pressure_load: fragment: mmap");
+		return 1;
+	}
+	(void)madvise(p, len, MADV_NOHUGEPAGE);
+	for (size_t off = 0; off < len; off += pg)
+		p[off] = 1;
+	for (size_t off = pg; off < len; off += 2 * pg)
+		(void)madvise(p + off, pg, MADV_DONTNEED);
+	fd = open(ready, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	if (fd < 0) {
+		perror("pressure_load: fragment: ready file");
+		return 1;
+	}
+	close(fd);
+	alarm((unsigned)secs);
+	for (;;)
+		pause();
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: pressure_load prepare DIR STREAM_MIB\n"
+	      "       pressure_load fragment MIB SECS READY_FILE\n"
 	      "       pressure_load run DIR SECS [--anon-mib N] [--thp-mib N]\n"
 	      "                     [--rewrite-mib N] [--small-files N] [--floor-mib N]\n"
 	      "                     [--stream-quota MIB] [--rewrite-quota MIB]\n"
@@ -509,6 +543,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 4 && !strcmp(argv[1], "prepare"))
 		return prepare(argv[2], num("STREAM_MIB", argv[3]));
+	if (argc == 5 && !strcmp(argv[1], "fragment"))
+		return fragment(num("MIB", argv[2]), num("SECS", argv[3]), argv[4]);
 	if (argc < 4 || strcmp(argv[1], "run")) {
 		usage(stderr);
 		return 2;

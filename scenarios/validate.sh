@@ -3,13 +3,18 @@
 # under several settings, several runs each, then `mmtrace validate` on
 # all the traces: the model against the kernel on this host.
 #
-#   scenarios/validate.sh [-n RUNS] [-d SECS] [-f FREE_MIB] [-o DIR]
+#   scenarios/validate.sh [-n RUNS] [-d SECS] [-f FREE_MIB] [-F FRAG_MIB] [-o DIR]
 #                         [-s 'vm.X=V ...']...
 #
 #   -n RUNS    runs per setting (default 3)
 #   -d SECS    time cap of a run (default 90): each run does the same
 #              fixed work (pressure.sh -w), however busy the host is
 #   -f FREE    memory left free by the hugetlb pool (default 3072 MiB)
+#   -F FRAG    pressure.sh -F: before each run's load, half of FRAG MiB
+#              of anonymous memory freed in 4 KiB holes (default 2/3 of
+#              FREE, 2048 MiB; 0: off): without it a freshly booted host
+#              hardly reached direct reclaim or compaction stalls and no
+#              THP fallback, with it every run did (README)
 #   -o DIR     traces, logs and the validate report (default out/validate)
 #   -s SETS    a setting to record (repeatable; space-separated vm.X=V
 #              lines for one setting, '' for the host's own); default: the
@@ -40,6 +45,7 @@ PDIR=${MMTRACE_PRESSURE_DIR:-/var/tmp/mmtrace-pressure}
 RUNS=3
 SECS=90
 FREE=3072
+FRAG=
 OUT=out/validate
 SETTINGS=
 NSET=0
@@ -50,13 +56,15 @@ while [ $# -gt 0 ]; do
 	-n) RUNS=${2:?}; shift 2 ;;
 	-d) SECS=${2:?}; shift 2 ;;
 	-f) FREE=${2:?}; shift 2 ;;
+	-F) FRAG=${2:?}; shift 2 ;;
 	-o) OUT=${2:?}; shift 2 ;;
 	-s) NSET=$((NSET + 1)); eval "SET_$NSET=\${2-}"; shift 2 ;;
 	-h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "validate.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
-case "$RUNS$SECS$FREE" in *[!0-9]*|'') echo "validate.sh: -n, -d and -f take whole numbers" >&2; exit 2 ;; esac
+case "$RUNS$SECS$FREE${FRAG:-0}" in *[!0-9]*|'') echo "validate.sh: -n, -d, -f and -F take whole numbers" >&2; exit 2 ;; esac
+FRAG=${FRAG:-$((FREE * 2 / 3))}
 [ "$RUNS" -ge 1 ] || { echo "validate.sh: -n must be at least 1" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || die "needs root (recording, hugetlb pool, sysctls)"
 [ -x "$MMTRACE" ] || die "$MMTRACE is not built (make)"
@@ -127,7 +135,7 @@ while [ "$r" -le "$RUNS" ]; do
 		for try in 1 2; do
 			# shellcheck disable=SC2086
 			MMTRACE=${MMTRACE_RECORDER:-$MMTRACE} sh scenarios/pressure.sh \
-				-w -d "$SECS" -f "$FREE" --keep-files \
+				-w -d "$SECS" -f "$FREE" -F "$FRAG" --keep-files \
 				$args -o "$t" >"$t.vmstat" 2>"$t.log"
 			rc=$?
 			# the floor: another process took memory meanwhile
