@@ -71,8 +71,11 @@ struct opts {
  * written once its time is older than a cut-off: every record numbered
  * before it was taken before it in real time, so it has surely been
  * committed by then.  The slack covers the commit delay (2 ms, as with
- * exact times) plus how old a hot event's cached time can be: one tick
- * (10 ms at HZ=100) or CLOCK_EVERY events (collector/mmtrace.bpf.c). */
+ * exact times) plus how old a hot event's cached time can be: a tick
+ * (10 ms at HZ=100) or CLOCK_EVERY events (collector/mmtrace.bpf.c) while
+ * jiffies moves on time; it did not always here (up to 58 ms, see "Time
+ * and order" in collector/README.md): such a record can be written ahead
+ * of a lower-numbered one still in flight (never seen). */
 #define REC_MAX 80
 #define MERGE_SLACK_NS 20000000ull
 
