@@ -125,8 +125,10 @@ static __always_inline int skip_task(int page_level, __u32 *tgidp)
  * Event time and order.  bpf_ktime_get_ns() is a TSC read, about 35 ns in
  * this VM (a third of a page event's cost), so hot events reuse a per-CPU
  * cached time, refreshed every CLOCK_EVERY events and whenever jiffies
- * moved: a hot event's time is at most one tick (or CLOCK_EVERY events)
- * old, never ahead, and monotonic per CPU.  Order does not rest on the
+ * moved: a hot event's time is never ahead, monotonic per CPU, and as old
+ * as jiffies is stale: a tick, more when the timekeeping CPU's update
+ * comes late (here 14-58 ms for 26 of 3.3 M events beside ftrace;
+ * collector/README.md, "Time and order").  Order does not rest on the
  * time: every event takes a number from one global counter, and the
  * loader merges the rings by it.  Atomic increments of one location are
  * totally ordered and agree with every happens-before edge, so a free on

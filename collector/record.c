@@ -71,8 +71,11 @@ struct opts {
  * written once its time is older than a cut-off: every record numbered
  * before it was taken before it in real time, so it has surely been
  * committed by then.  The slack covers the commit delay (2 ms, as with
- * exact times) plus how old a hot event's cached time can be: one tick
- * (10 ms at HZ=100) or CLOCK_EVERY events (collector/mmtrace.bpf.c). */
+ * exact times) plus how old a hot event's cached time can be: a tick
+ * (10 ms at HZ=100) or CLOCK_EVERY events (collector/mmtrace.bpf.c) while
+ * jiffies moves on time; it did not always here (up to 58 ms, see "Time
+ * and order" in collector/README.md): such a record can be written ahead
+ * of a lower-numbered one still in flight (never seen). */
 #define REC_MAX 80
 #define MERGE_SLACK_NS 20000000ull
 
@@ -170,6 +173,8 @@ struct rec {
 	uint64_t ring_bytes;	/* each CPU's ring */
 	uint64_t ring_peak;	/* most bytes waiting in a ring at a drain */
 	int ring_peak_cpu;
+	int offload;		/* blocks go to the writer's thread */
+	uint64_t offloads;	/* times the consumer fell behind (offload on) */
 	uint64_t frees_written;	/* PAGE_FREE records put into the trace */
 	uint64_t twin_miss0;	/* page_free_twin's misses when recording began */
 	int debug;		/* MMTRACE_DEBUG: consumer statistics each second */
@@ -1272,12 +1277,58 @@ static int on_record_one(struct ringq *q, const void *data, size_t size)
 	return 0;
 }
 
+/*
+ * Whether the writer's thread compresses the blocks (traces/writer.c,
+ * mmt_writer_set_offload): only while the consumer falls behind -- more
+ * than OFFLOAD_ON records drained from the rings wait to be written --
+ * and back to compressing on the consumer under OFFLOAD_OFF.  Looked at
+ * after every drain and every OFFLOAD_EVERY records written, so a long
+ * merge turns it on midway: under ASan, compressing on the consumer,
+ * OFFLOAD_ON records take ~0.16 s to write, while the rings (32 MB each)
+ * take in ~9 MB at the 1.4 M events/s seen.  A thread that compresses
+ * every block made the fault loop of bench/record.sh 1.34-1.42x slower
+ * than untraced instead of 1.11-1.18x (README): woken at the consumer's
+ * SCHED_FIFO on a 2-CPU host, it preempts the workload being recorded,
+ * which the scheduler then moves to the other CPU (perf stat of the loop:
+ * 29-32 migrations a run against 2-6 with the compression on the
+ * consumer).  On the consumer the same work costs the workload nothing
+ * while the consumer has time to spare: drains of that loop found at
+ * most 6.7 MB (~170k records) in a ring, mostly under 1 MB.  When it has
+ * none (under ASan it drains ~1 M events/s at most, 60% of its time
+ * compressing: 48k of 10.3 M events lost at 1.2-1.4 M/s; deciding on the
+ * rings' fill at each drain instead, with the whole backlog of a drain
+ * compressed on the consumer, lost 0.5 and 5.7 M of 13-15 M) the thread
+ * takes over; it keeps the consumer's priority, as under memory pressure
+ * a writer at normal priority would stall the consumer with it.
+ */
+#define OFFLOAD_ON (1u << 17)
+#define OFFLOAD_OFF (1u << 15)
+#define OFFLOAD_EVERY 4096
+
+static void writer_offload(struct rec *r)
+{
+	size_t backlog = 0;
+
+	for (int i = 0; i < r->nrings; i++)
+		backlog += r->q[i].n - r->q[i].head;
+	if (!r->offload && backlog >= OFFLOAD_ON) {
+		r->offload = 1;
+		r->offloads++;
+	} else if (r->offload && backlog < OFFLOAD_OFF) {
+		r->offload = 0;
+	}
+	mmt_writer_set_offload(r->w, r->offload);
+}
+
 /* Writes pending records in sequence order while the lowest-numbered
  * one is older than cutoff. */
 static int merge_upto(struct rec *r, uint64_t cutoff)
 {
-	for (;;) {
+	for (uint32_t k = 1;; k++) {
 		struct ringq *best = NULL;
+
+		if (k % OFFLOAD_EVERY == 0)
+			writer_offload(r);
 
 		for (int i = 0; i < r->nrings; i++) {
 			struct ringq *q = &r->q[i];
@@ -2212,7 +2263,8 @@ static void enable_batching(struct rec *r)
 }
 
 /* The writer's thread (traces/writer.c) runs at the consumer's priority:
- * a writer that falls behind stops the consumer too. */
+ * a writer that falls behind stops the consumer too.  It runs only while
+ * the consumer falls behind (writer_offload). */
 static void writer_sched(void *arg)
 {
 	struct rec *r = arg;
@@ -2259,12 +2311,15 @@ static int start(struct rec *r)
 		fprintf(stderr, "mmtrace record: %s\n", err);
 		return -1;
 	}
-	/* Blocks are encoded and compressed on a thread of the writer's own
-	 * (at the consumer's priority): about 60% of the consumer's work per
-	 * event, which it now spends draining the rings */
+	/* Blocks can be encoded and compressed on a thread of the writer's
+	 * own (at the consumer's priority): about 60% of the consumer's work
+	 * per event, which it then spends draining the rings; only while it
+	 * falls behind (writer_offload) */
 	if (mmt_writer_set_async(r->w, writer_sched, r))
 		fprintf(stderr, "mmtrace record: no writer thread: %s; "
 			"compressing on the consumer\n", strerror(errno));
+	r->offload = 1;
+	writer_offload(r);
 	if (!r->o.raw_pointers)
 		coll_ksyms_name_into(r->ks, r->w);
 	if (start_snapshot(r, &snap))
@@ -2351,8 +2406,8 @@ static void debug_stats(struct rec *r, uint64_t now)
 	for (int c = 0; c < r->ncpus && c < MMTR_MAX_CPUS; c++)
 		fprintf(stderr, " %llu", (unsigned long long)r->skel->bss->cpus[c].ring_peak >> 10);
 	ring_peaks(r, 1);
-	fprintf(stderr, " kB utime %.3f stime %.3f minflt %ld majflt %ld nvcsw %ld nivcsw %ld\n",
-		ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+	fprintf(stderr, " kB offload %d utime %.3f stime %.3f minflt %ld majflt %ld nvcsw %ld nivcsw %ld\n",
+		r->offload, ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
 		ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
 		ru.ru_minflt, ru.ru_majflt, ru.ru_nvcsw, ru.ru_nivcsw);
 	memset(&r->dbg, 0, sizeof(r->dbg));
@@ -2371,6 +2426,7 @@ static int drain(struct rec *r, uint64_t cutoff)
 	n = ring_buffer__consume(r->rb);
 	if (r->debug)
 		t2 = coll_now_ns(CLOCK_MONOTONIC);
+	writer_offload(r);
 
 	if (n < 0 || merge_upto(r, cutoff))
 		return -1;
@@ -2476,8 +2532,10 @@ static int finish(struct rec *r)
 	ring_peaks(r, 0);
 	if (r->batching)
 		fprintf(stderr, "mmtrace record: fullest ring at a drain: %.1f of "
-			"%llu MB (cpu %d)\n", (double)r->ring_peak / (1 << 20),
-			(unsigned long long)(r->ring_bytes >> 20), r->ring_peak_cpu);
+			"%llu MB (cpu %d); writer thread took over %llu times\n",
+			(double)r->ring_peak / (1 << 20),
+			(unsigned long long)(r->ring_bytes >> 20), r->ring_peak_cpu,
+			(unsigned long long)r->offloads);
 	/* a reclaim or compaction context the programs could not keep
 	 * (task storage not allocated): its frees went as the workload's */
 	if (r->skel->bss->ctx_nomem)

@@ -122,6 +122,68 @@ static void on_fatal(int sig)
 	raise(sig);
 }
 
+/* ---- the host lock ---------------------------------------------------- */
+
+#define HOST_LOCK "/run/mmtrace-host.lock"
+
+struct host_lock {
+	int fd;
+	int inherited;	/* the caller's open lock file */
+	int was_shared;	/* to give back shared */
+};
+
+/* The caller's open HOST_LOCK, or -1. */
+static int inherited_lock(void)
+{
+	struct stat want, st;
+
+	if (stat(HOST_LOCK, &want))
+		return -1;
+	for (int fd = 3; fd < 1024; fd++)
+		if (!fstat(fd, &st) && st.st_dev == want.st_dev &&
+		    st.st_ino == want.st_ino)
+			return fd;
+	return -1;
+}
+
+/*
+ * The host lock, exclusive, for the pressure run.  Under `flock -s
+ * HOST_LOCK make test` the test inherits the caller's open lock file with
+ * a shared lock: an exclusive lock asked for on a second open of the file
+ * waits for that shared lock, i.e. forever (two such runs deadlocked the
+ * host: every exclusive request queued behind them).  So the inherited
+ * one is converted and, when no one held the lock exclusively before (a
+ * probe on a second open), given back shared.  flock(2) converts by
+ * dropping the shared lock first, so two tests converting at once do not
+ * deadlock each other either.
+ */
+static void host_lock(struct host_lock *h)
+{
+	int probe;
+
+	h->fd = inherited_lock();
+	h->inherited = h->fd >= 0;
+	h->was_shared = 0;
+	if (h->inherited) {
+		probe = open(HOST_LOCK, O_RDONLY | O_CLOEXEC);
+		assert_true(probe >= 0);
+		h->was_shared = !flock(probe, LOCK_SH | LOCK_NB);
+		close(probe);
+	} else {
+		h->fd = open(HOST_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		assert_true(h->fd >= 0);
+	}
+	assert_int_equal(flock(h->fd, LOCK_EX), 0);	/* host-wide state */
+}
+
+static void host_unlock(struct host_lock *h)
+{
+	if (!h->inherited)
+		close(h->fd);
+	else if (h->was_shared)
+		assert_int_equal(flock(h->fd, LOCK_SH), 0);
+}
+
 static long meminfo_kb(const char *key)
 {
 	char buf[8192], *p;
@@ -246,15 +308,14 @@ static void test_pressure_record(void **state)
 	const char *counters[] = { "pgsteal_kswapd", "pgsteal_direct",
 				   "pgmigrate_success" };
 	struct losses l = { .hi = UINT64_MAX };
-	int fd, rc;
+	struct host_lock hl;
+	int rc;
 
 	(void)state;
 	memload_path(mmtrace, memload, sizeof(memload));
 	if (access(memload, X_OK))
 		skip_msg("no %s (make tests builds it)", memload);
-	fd = open("/run/mmtrace-host.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	assert_true(fd >= 0);
-	assert_int_equal(flock(fd, LOCK_EX), 0);	/* host-wide state */
+	host_lock(&hl);
 	assert_int_equal(run("%s --prepare %s %d", memload, dir, STREAM_MB), 0);
 	pool_shrink_to(PRESSURE_AVAIL_MB);
 	rc = run("%s record -o %s -- %s %d %s %d %d %d 2>%s", mmtrace, out,
@@ -358,7 +419,7 @@ static void test_pressure_record(void **state)
 	assert_true(unexplained <= 64);
 	assert_true(json_num(json, "\"mirror\"", "model_alloc_unexplained") == 0);
 	assert_int_equal(run("rm -rf %s", dir), 0);
-	close(fd);
+	host_unlock(&hl);
 }
 
 /* A fault loop that touches MB mebibytes once. */

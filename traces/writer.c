@@ -15,6 +15,14 @@
  * ASYNC_DEPTH blocks wait: a caller that is faster waits for the thread.
  * Everything else that writes to the file waits until the thread is idle,
  * so the file's bytes are those of the synchronous writer.
+ *
+ * Offload (mmt_writer_set_offload): the caller says whether it needs the
+ * thread now.  With offload off, a full block is written by the caller
+ * itself whenever the thread is idle (in order: a block while older ones
+ * are queued still goes to the thread).  A thread costs more than the
+ * work it takes over when the caller has time to spare: on a 2-CPU host
+ * a real-time writer thread preempts the very workload being recorded
+ * (collector/record.c, writer_offload).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -85,6 +93,7 @@ struct mmt_writer {
 	uint32_t qhead, qn;		/* queued jobs, the first in work */
 	int stop;
 	uint64_t st_events, st_raw, st_off;
+	int offload;			/* full blocks go to the thread */
 	void (*thread_init)(void *);
 	void *thread_arg;
 };
@@ -479,6 +488,14 @@ static int write_block(struct mmt_writer *w, const struct mmt_buf *names,
 
 /* ---- async mode ----------------------------------------------------------- */
 
+/* The counters mmt_writer_stats() reads in async mode; under mu. */
+static void publish(struct mmt_writer *w)
+{
+	w->st_events = w->events;
+	w->st_raw = w->raw_bytes;
+	w->st_off = w->off;
+}
+
 static void *writer_thread(void *arg)
 {
 	struct mmt_writer *w = arg;
@@ -497,9 +514,7 @@ static void *writer_thread(void *arg)
 		if (!failed(w))
 			write_block(w, &j->names, j->ev, j->n);
 		pthread_mutex_lock(&w->mu);
-		w->st_events = w->events;
-		w->st_raw = w->raw_bytes;
-		w->st_off = w->off;
+		publish(w);
 		w->qhead = (w->qhead + 1) % ASYNC_DEPTH;
 		w->qn--;
 		pthread_cond_broadcast(&w->cv);
@@ -571,9 +586,8 @@ int mmt_writer_set_async(struct mmt_writer *w, void (*init)(void *), void *arg)
 	w->thread_arg = arg;
 	w->stop = 0;
 	w->qhead = w->qn = 0;
-	w->st_events = w->events;
-	w->st_raw = w->raw_bytes;
-	w->st_off = w->off;
+	w->offload = 1;
+	publish(w);
 	if (pthread_mutex_init(&w->mu, NULL))
 		return -1;
 	if (pthread_cond_init(&w->cv, NULL)) {
@@ -590,16 +604,42 @@ int mmt_writer_set_async(struct mmt_writer *w, void (*init)(void *), void *arg)
 	return 0;
 }
 
+void mmt_writer_set_offload(struct mmt_writer *w, int on)
+{
+	w->offload = on;	/* the caller's own field: the thread never reads it */
+}
+
+/* Whether the thread has queued blocks (then the next one must queue too,
+ * behind them). */
+static int thread_busy(struct mmt_writer *w)
+{
+	int busy;
+
+	pthread_mutex_lock(&w->mu);
+	busy = w->qn != 0;
+	pthread_mutex_unlock(&w->mu);
+	return busy;
+}
+
 int mmt_writer_flush(struct mmt_writer *w)
 {
+	int rc;
+
 	if (failed(w))
 		return -1;
 	if (!w->npend && !w->names.nsyms && !w->names.ncomms)
 		return 0;
-	if (w->async)
+	if (w->async && (w->offload || thread_busy(w)))
 		return hand_off(w);
-	/* the names go out of raw before the block is encoded into it */
-	if (take_names(w, &w->raw) || write_block(w, &w->raw, w->pend, w->npend))
+	/* the names go out of raw before the block is encoded into it; an
+	 * idle thread owns nothing until the next hand-off */
+	rc = take_names(w, &w->raw) || write_block(w, &w->raw, w->pend, w->npend);
+	if (w->async) {
+		pthread_mutex_lock(&w->mu);
+		publish(w);
+		pthread_mutex_unlock(&w->mu);
+	}
+	if (rc)
 		return -1;
 	w->npend = 0;
 	return 0;

@@ -204,6 +204,10 @@ int mmt_writer_flush(struct mmt_writer *w);
  * as without.  0, or -1 when no thread could be started (the writer goes
  * on synchronously). */
 int mmt_writer_set_async(struct mmt_writer *w, void (*init)(void *), void *arg);
+/* In async mode: whether full blocks go to the thread (on, the default)
+ * or are written by the caller while the thread has none queued (off: no
+ * hand-off, no thread wake-up).  Changing it changes no byte of the file. */
+void mmt_writer_set_offload(struct mmt_writer *w, int on);
 /* Writes the end snapshot (may be NULL), the index and the footer, closes
  * and frees.  Returns 0 or -1 (the file is still readable up to the last
  * whole block). */
