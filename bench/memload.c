@@ -6,13 +6,15 @@
  * already small (the live test shrinks it with a hugetlb pool).
  *
  *   memload --prepare DIR MB      create DIR/stream (MB MiB, sparse)
- *   memload SECONDS DIR ANON_MB [STEAL MAX_SECONDS]
+ *   memload SECONDS DIR ANON_MB [STEAL MAX_SECONDS [STREAM_MBPS]]
  *                                 run four processes until SECONDS pass
  *                                 (and then, with STEAL, on until kswapd
  *                                 has reclaimed STEAL pages since the start,
  *                                 /proc/vmstat pgsteal_kswapd, or
  *                                 MAX_SECONDS have passed: a slow or busy
- *                                 host fills its memory later):
+ *                                 host fills its memory later; with
+ *                                 STREAM_MBPS > 0 the reader reads at most
+ *                                 that many MiB a second):
  *     reader   reads DIR/stream sequentially, again and again (page cache
  *              streams through: kswapd and direct reclaim evict it), and
  *              maps a part of it (fault-around, mm_filemap_map_pages);
@@ -67,12 +69,29 @@ static int prepare(const char *dir, unsigned long mb)
 	return 0;
 }
 
-static void reader(const char *dir)
+/* Sleeps so that `bytes` read since `t0` take at least bytes / mbps
+ * seconds: a recorder slower per event (a sanitizer build) is tested at a
+ * rate it can drain, where an unpaced hole read makes >1 M events/s. */
+static void pace(double t0, unsigned long long bytes, double mbps)
+{
+	double due = t0 + (double)bytes / (mbps * (double)MB), t = now();
+
+	if (mbps > 0 && due > t) {
+		struct timespec ts = { .tv_sec = (time_t)(due - t),
+			.tv_nsec = (long)((due - t - (double)(time_t)(due - t)) * 1e9) };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void reader(const char *dir, double mbps)
 {
 	char path[4096];
 	char *buf = malloc(MB);
 	int fd;
 	struct stat st;
+	double t0 = now();
+	unsigned long long total = 0;
 
 	snprintf(path, sizeof(path), "%s/stream", dir);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -84,8 +103,11 @@ static void reader(const char *dir)
 		off_t off = 0;
 		ssize_t n;
 
-		while (now() < *deadline && (n = pread(fd, buf, MB, off)) > 0)
+		while (now() < *deadline && (n = pread(fd, buf, MB, off)) > 0) {
 			off += n;
+			total += (unsigned long long)n;
+			pace(t0, total, mbps);
+		}
 		/* a mapped pass over the first 64 MiB: fault-around */
 		size_t len = st.st_size < (off_t)(64 * MB) ? (size_t)st.st_size : 64 * MB;
 		volatile char *m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
@@ -203,9 +225,15 @@ int main(int argc, char **argv)
 
 	if (argc == 4 && !strcmp(argv[1], "--prepare"))
 		return prepare(argv[2], strtoul(argv[3], NULL, 10));
-	if (argc != 4 && argc != 6) {
+	if (argc != 4 && argc != 6 && argc != 7) {
 		fprintf(stderr, "usage: memload --prepare DIR MB\n"
-				"       memload SECONDS DIR ANON_MB [STEAL MAX_SECONDS]\n");
+				"       memload SECONDS DIR ANON_MB [STEAL MAX_SECONDS [STREAM_MBPS]]\n");
+		return 2;
+	}
+	double mbps = argc == 7 ? strtod(argv[6], NULL) : 0;
+
+	if (!(mbps >= 0 && mbps < 1e6)) {
+		fprintf(stderr, "memload: STREAM_MBPS '%s' is not 0..1e6\n", argv[6]);
 		return 2;
 	}
 	deadline = mmap(NULL, sizeof(*deadline), PROT_READ | PROT_WRITE,
@@ -217,7 +245,7 @@ int main(int argc, char **argv)
 	double t0 = now(), t_min = t0 + strtod(argv[1], NULL);
 	unsigned long long steal = 0, steal0 = kswapd_steal();
 
-	if (argc == 6) {
+	if (argc >= 6) {
 		steal = strtoull(argv[4], NULL, 10);
 		*deadline = t0 + strtod(argv[5], NULL);
 		if (*deadline < t_min)
@@ -233,7 +261,7 @@ int main(int argc, char **argv)
 		}
 		if (!kids[k]) {
 			if (k == 0)
-				reader(argv[2]);
+				reader(argv[2], mbps);
 			if (k == 1)
 				rewriter(argv[2]);
 			if (k == 2)

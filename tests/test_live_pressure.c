@@ -25,12 +25,15 @@
  *      kernel compacted (the THP churn makes it, and the trace must say
  *      so: COMPACT_ISOLATE).
  *   Under ASan (make check) the recorder is several times slower per event,
- *   so the run is shorter and the anonymous churn lighter (the host lock
- *   is held for less); the checks are the same.  The ASan consumer once
- *   lost 48k of 10.3 M events: it drained ~1 M events/s at most, 60% of
- *   it spent encoding and compressing blocks, and the page-cache stream
- *   made 1.2-1.4 M/s for seconds on an idle host; blocks are now
- *   compressed on the writer's own thread (collector/README.md).
+ *   so the run is shorter, the anonymous churn lighter (the host lock
+ *   is held for less) and the page-cache stream paced to
+ *   PRESSURE_STREAM_MBPS; the checks are the same.  The ASan consumer
+ *   drains ~1 M events/s at most, and an unpaced stream makes 1.2-1.4 M/s
+ *   for seconds: with blocks compressed on the writer's thread it still
+ *   lost 0.9-4.6 M of 9-13 M events in 3 of 4 runs on this VM on
+ *   2026-12-03 (collector/README.md).  That is the sanitizer's cost, not
+ *   the recorder's: the plain build (make test) runs the stream unpaced
+ *   and must lose nothing.
  *
  * test_forced_loss: the recorder is stopped (SIGSTOP) with 1 MB rings
  *   while a fault loop runs: the rings overflow, and the trace must say so
@@ -76,6 +79,9 @@
  * a host busy with other work (2 CPUs shared) fills its page cache slowly */
 #define PRESSURE_STEAL (4 * KERNEL_MIN)
 #define PRESSURE_MAX_SECONDS (SANITIZED ? 150 : 180)
+/* the reader's pace, MiB/s (0: as fast as it can): under ASan about a
+ * quarter of what the consumer drains (~4-5 events a streamed page) */
+#define PRESSURE_STREAM_MBPS (SANITIZED ? 200 : 0)
 
 static uint64_t now_ns(void)
 {
@@ -318,9 +324,9 @@ static void test_pressure_record(void **state)
 	host_lock(&hl);
 	assert_int_equal(run("%s --prepare %s %d", memload, dir, STREAM_MB), 0);
 	pool_shrink_to(PRESSURE_AVAIL_MB);
-	rc = run("%s record -o %s -- %s %d %s %d %d %d 2>%s", mmtrace, out,
+	rc = run("%s record -o %s -- %s %d %s %d %d %d %d 2>%s", mmtrace, out,
 		 memload, PRESSURE_SECONDS, dir, PRESSURE_ANON_MB,
-		 PRESSURE_STEAL, PRESSURE_MAX_SECONDS, log);
+		 PRESSURE_STEAL, PRESSURE_MAX_SECONDS, PRESSURE_STREAM_MBPS, log);
 	pool_restore();
 	snprintf(path, sizeof(path), "%s/stream", dir);
 	unlink(path);
