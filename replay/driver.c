@@ -847,12 +847,37 @@ static void take_free_pieces(struct rp_run *r, uint64_t pfn, unsigned order,
 	}
 }
 
+/*
+ * The kernel took [pfn, 2^order) off its buddy free lists whole, so none
+ * of its pages was on a pcp list then: kpcp entries inside it are pages
+ * whose drain the trace lacks (a drain that found the list's lock taken
+ * or an isolated pageblock frees without mm_page_pcpu_drain).  Left in
+ * kpcp they stay "on a pcp list" to the end and hide what the block was
+ * (mirror.c, add_reported: a block away for free page reporting then
+ * counts as 512 pages unexplained).  The model took the block: they are
+ * simply forgotten (a refill puts its own block back after this).
+ */
+static void forget_kpcp_inside(struct rp_run *r, uint64_t pfn, unsigned order)
+{
+	uint64_t v;
+
+	if (!r->kpcp.len || !order || order > MMC_MAX_ORDER)
+		return;
+	for (uint64_t p = pfn; p < pfn + (1ull << order); p++)
+		if (rp_map_get(&r->kpcp, p, &v)) {
+			rp_map_del(&r->kpcp, p);
+			r->mir.pcp_stale++;
+		}
+}
+
 /* The kernel took [pfn, 2^order) off its free lists: the model does. */
 static int mirror_take(struct rp_run *r, uint64_t pfn, unsigned order,
 		       uint64_t gfp, int cpu, struct mmc_result *res)
 {
-	if (!mmc_alloc_at(r->m, pfn, order, gfp, cpu, res))
+	if (!mmc_alloc_at(r->m, pfn, order, gfp, cpu, res)) {
+		forget_kpcp_inside(r, pfn, order);
 		return 0;
+	}
 	if (online_block(r, pfn) && !mmc_alloc_at(r->m, pfn, order, gfp, cpu, res))
 		return 0;
 	if (release_kpcp_range(r, pfn, order, cpu)) {

@@ -641,6 +641,9 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 	fprintf(txt, "pages drained from a pcp list the trace never freed "
 		"them to %llu (their frees are missing)\n",
 		(unsigned long long)mc->drain_unfreed);
+	fprintf(txt, "pages on a pcp list in the trace inside a block the "
+		"kernel took whole %llu (their drains are missing)\n",
+		(unsigned long long)mc->pcp_stale);
 	fprintf(txt, "fallback pages taken by their extfrag event alone %llu "
 		"(%llu compaction captures: taken after the free that made "
 		"the block, which the trace has after it)\n",

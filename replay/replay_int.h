@@ -234,6 +234,7 @@ struct rp_mirror_ctr {
 	uint64_t pcp_straight_end;	/* ... at the end snapshot (pages) */
 	uint64_t reported_pages;	/* free page reporting had them (mirror.c) */
 	uint64_t drain_unfreed;		/* pages drained the trace never freed */
+	uint64_t pcp_stale;		/* kpcp pages inside a block taken whole */
 	uint64_t extfrag_taken;		/* fallback pages with no other event */
 	uint64_t captures;		/* ... of which compaction captures */
 	uint64_t alloc_failed;		/* PAGE_ALLOC of no page (pfn ~0) */
