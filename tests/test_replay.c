@@ -129,22 +129,13 @@ static void expect_summary(const char *outdir, const char *needle)
  * settled pages and the real ones were left allocated: 4 pages disagreed. */
 static void test_mirror_settles_kpcp_pfn0_free(void **state)
 {
-	struct mmt_zone_info z[3];
 	struct mmt_snapshot start;
 	struct mmt_replay_result res;
 	struct rk k;
 	char err[512];
 
 	(void)state;
-	memset(&k, 0, sizeof(k));
-	mmt_synth_default_zones(z, 4096);
-	z[2].start_pfn = 0;	/* a zone at pfn 0 */
-	z[2].present = z[2].spanned = z[2].managed = z[2].nr_free = 4096;
-	assert_int_equal(mmt_synth_header(&k.h, &z[2], 1, 2), 0);
-	k.max_pfn = 4096;
-	k.free = malloc(k.max_pfn);
-	assert_non_null(k.free);
-	memset(k.free, 1, k.max_pfn);
+	zone0_kernel(&k);
 	memset(k.free + 100, 0, 4);
 	k.ts = 1000;
 	/* the start: all free but pfns 100-103, on a kernel pcp list */
@@ -314,6 +305,25 @@ static void test_mirror_compaction_capture(void **state)
 	rk_free_all(&k);
 }
 
+/* Writes k as NAME.mmt, replays it in mirror mode into NAME.out and
+ * returns its mirror.txt (the caller frees it). */
+static char *mirror_txt(struct rk *k, const char *name,
+			struct mmt_replay_result *res)
+{
+	char trace[64], out[64], txt_path[80], err[512], *txt;
+
+	snprintf(trace, sizeof(trace), "%s.mmt", name);
+	snprintf(out, sizeof(out), "%s.out", name);
+	snprintf(txt_path, sizeof(txt_path), "%s.out/mirror.txt", name);
+	assert_int_equal(rk_write(k, ru_path(trace), 0), 0);
+	assert_int_equal(ru_replay(ru_path(trace), ru_path(out),
+				   MMT_REPLAY_MIRROR, NULL, NULL, 0, res, err,
+				   sizeof(err)), 0);
+	txt = ru_slurp(ru_path(txt_path), NULL);
+	assert_non_null(txt);
+	return txt;
+}
+
 /* The start snapshot's walk saw pfns 100-103 both on a kernel pcp list
  * (kpageflags) and in the buddy's free lists (a drain between the two
  * reads): the model has them free and in kpcp.  The kernel then takes the
@@ -324,22 +334,13 @@ static void test_mirror_compaction_capture(void **state)
  * 512 pages unexplained). */
 static void test_mirror_forgets_kpcp_inside_taken_block(void **state)
 {
-	struct mmt_zone_info z[3];
 	struct mmt_snapshot start, all_free;
 	struct mmt_replay_result res;
 	struct rk k;
-	char err[512], *txt;
+	char *txt;
 
 	(void)state;
-	memset(&k, 0, sizeof(k));
-	mmt_synth_default_zones(z, 4096);
-	z[2].start_pfn = 0;
-	z[2].present = z[2].spanned = z[2].managed = z[2].nr_free = 4096;
-	assert_int_equal(mmt_synth_header(&k.h, &z[2], 1, 2), 0);
-	k.max_pfn = 4096;
-	k.free = malloc(k.max_pfn);
-	assert_non_null(k.free);
-	memset(k.free, 1, k.max_pfn);
+	zone0_kernel(&k);
 	k.ts = 1000;
 	assert_int_equal(rk_end_snapshot(&k, &all_free), 0);
 	memset(k.free + 100, 0, 4);
@@ -359,12 +360,7 @@ static void test_mirror_forgets_kpcp_inside_taken_block(void **state)
 	rk_alloc_at(&k, 0, 9, "GFP_TRANSHUGE", "MIGRATE_MOVABLE", 0);
 	rk_free(&k, 0, 9, 0);
 	e_drain9(&k, 0);
-	assert_int_equal(rk_write(&k, ru_path("kpcpin.mmt"), 0), 0);
-	assert_int_equal(ru_replay(ru_path("kpcpin.mmt"), ru_path("kpcpin.out"),
-				   MMT_REPLAY_MIRROR, NULL, NULL, 0, &res, err,
-				   sizeof(err)), 0);
-	txt = ru_slurp(ru_path("kpcpin.out/mirror.txt"), NULL);
-	assert_non_null(txt);
+	txt = mirror_txt(&k, "kpcpin", &res);
 	assert_non_null(strstr(txt, "inside a block the kernel took whole 4 ("));
 	free(txt);
 	assert_int_equal(res.pages_disagree, 0);
@@ -380,7 +376,7 @@ static void test_mirror_alloc_over_missing_free(void **state)
 	struct rk k;
 	struct mmt_replay_result res;
 	struct mmt_event *e;
-	char err[512], *txt;
+	char *txt;
 	uint64_t b, c;
 
 	(void)state;
@@ -396,12 +392,7 @@ static void test_mirror_alloc_over_missing_free(void **state)
 	e = rk_push(&k, MMT_EV_PCP_DRAIN, 1);
 	e->pfn = c;
 	k.free[c] = 1;
-	assert_int_equal(rk_write(&k, ru_path("mf.mmt"), 0), 0);
-	assert_int_equal(ru_replay(ru_path("mf.mmt"), ru_path("mf.out"),
-				   MMT_REPLAY_MIRROR, NULL, NULL, 0, &res, err,
-				   sizeof(err)), 0);
-	txt = ru_slurp(ru_path("mf.out/mirror.txt"), NULL);
-	assert_non_null(txt);
+	txt = mirror_txt(&k, "mf", &res);
 	assert_non_null(strstr(txt, "never freed them to 1 ("));
 	free(txt);
 	assert_true(res.pages_compared > 0);
