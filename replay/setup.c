@@ -770,12 +770,10 @@ static int run_key_cmp(const void *a, const void *b)
 static uint8_t *pcp_blocks(const struct rp_run *r, const struct mmt_snapshot *s)
 {
 	uint8_t *pcp = calloc(s->nr_runs + 1, 1);
-	uint64_t *idx = calloc(s->nr_runs + 1, sizeof(*idx));
 	struct run_key *key = calloc(s->nr_runs + 1, sizeof(*key));
 
-	if (!pcp || !idx || !key) {
+	if (!pcp || !key) {
 		free(key);
-		free(idx);
 		free(pcp);
 		return NULL;
 	}
@@ -797,27 +795,20 @@ static uint8_t *pcp_blocks(const struct rp_run *r, const struct mmt_snapshot *s)
 				    run->cls == MMT_PC_HOLE)
 					unmanaged += hi - lo;
 				else if (run->cls == MMT_PC_OFFLINE)
-					idx[k++] = i;
+					key[k++] = (struct run_key){ run->len, i };
 			}
 			uint64_t room = z->spanned > z->managed + unmanaged ?
 					z->spanned - z->managed - unmanaged : 0;
 			/* largest first; a hostile snapshot may hold millions */
-			for (uint64_t i = 0; i < k; i++)
-				key[i] = (struct run_key){ s->runs[idx[i]].len, idx[i] };
 			qsort(key, k, sizeof(*key), run_key_cmp);
-			for (uint64_t i = 0; i < k; i++)
-				idx[i] = key[i].i;
 			for (uint64_t i = 0; i < k; i++) {
-				uint64_t len = s->runs[idx[i]].len;
-
-				if (len <= room)
-					room -= len;
+				if (key[i].len <= room)
+					room -= key[i].len;
 				else
-					pcp[idx[i]] = 1;
+					pcp[key[i].i] = 1;
 			}
 		}
 	free(key);
-	free(idx);
 	return pcp;
 }
 
