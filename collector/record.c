@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/random.h>
@@ -68,9 +69,10 @@ struct opts {
 /* Records waiting to be merged: each per-CPU ring is in sequence order
  * (nearly: kept sorted on insert), and the rings are merged by the BPF
  * side's global sequence number.  The head with the lowest number is
- * written once its time is older than a cut-off: every record numbered
- * before it was taken before it in real time, so it has surely been
- * committed by then.  The slack covers the commit delay (2 ms, as with
+ * written once its time is older than a cut-off (and, in a drain that
+ * left records in a ring, its number is below theirs: drain()): every
+ * record numbered before it was taken before it in real time, so it has
+ * surely been committed by then.  The slack covers the commit delay (2 ms, as with
  * exact times) plus how old a hot event's cached time can be: a tick
  * (10 ms at HZ=100) or CLOCK_EVERY events (collector/mmtrace.bpf.c) while
  * jiffies moves on time; it did not always here (up to 58 ms, see "Time
@@ -90,18 +92,43 @@ struct ringq {
 	struct rec *r;
 	struct pend *v;
 	size_t head, n, cap;
-	/* records dropped because the queue was full (QUEUE_MAX, or no
-	 * memory): written as a LOST record by check_lost() */
+	int stopped;	/* this drain's consume stopped with the queue full */
+	/* the ring's pages, read-only, to look at what is left in it
+	 * (ring_min_seq): positions, and the data mapped twice over */
+	const uint64_t *cons_pos, *prod_pos;
+	const uint8_t *data;
+	uint64_t mask;
+	void *map_cons, *map_prod;
+	size_t map_prod_len;
+	/* records dropped because the queue was full (never, while the
+	 * consume stops QUEUE_ROOM short of it): a LOST record by
+	 * check_lost() */
 	uint64_t dropped, drop_first, drop_last;
 };
 
-/* At most this many records wait per ring (about 100 MB), and at most
- * QUEUE_TOTAL over all rings (about 200 MB, locked by mlockall: a
- * 64-CPU host would otherwise lock 6.5 GB): a consumer that cannot keep
- * up loses events (counted, with their time) rather than growing until
- * the OOM killer ends it. */
+/*
+ * Each ring's queue has a fixed size, allocated and touched before the
+ * recording starts: QUEUE_CAP records (27 MB), fewer on a host with many
+ * CPUs (QUEUE_TOTAL over all rings, about 200 MB, locked by mlockall).
+ * A drain that finds more in a ring than its queue takes stops reading
+ * that ring QUEUE_ROOM records short of full, writes what it can and
+ * reads on (drain()): the rest waits in the ring, which is what the ring
+ * is for.  Queues that grew on demand instead (doubling to 1 M records a
+ * ring) took their new memory at the worst moment: under pressure the
+ * page faults of one growth (20k faults, 80 MB) held a drain for 0.49 s
+ * while the rings kept filling, and the queue it grew for overflowed
+ * (358k events lost at 3 s into a test_live_pressure run).
+ * A queue grows (to QUEUE_MAX, QUEUE_TOTAL over all) only when a round
+ * could write nothing: its ring holds a record numbered below everything
+ * queued (a batch that filled while its CPU wrote more than a queue of
+ * records straight) -- with QUEUE_CAP, not seen.
+ */
+#define QUEUE_CAP (1u << 18)
 #define QUEUE_MAX (1u << 20)
 #define QUEUE_TOTAL (2u << 20)
+#define QUEUE_ROOM 64		/* > the records of one ring sample (a batch) */
+#define CONSUME_STOP (-ECANCELED)	/* on_record: this ring's queue is full */
+#define DRAIN_ROUNDS 64		/* read-and-write rounds of one drain */
 
 struct cache_slot {
 	uint32_t idx;		/* index into the header's slab table */
@@ -113,10 +140,14 @@ struct rec {
 	struct mmt_header h;
 	struct btf *btf;
 	struct mmtrace_bpf *skel;
-	struct ring_buffer *rb;
+	struct ring_buffer **rbq;	/* one per ring: each is read on its own */
+	int epfd;			/* the rings, edge-triggered (wait_rings) */
+	size_t queued_cap;		/* slots of all queues (QUEUE_TOTAL) */
+	uint64_t queue_grown;		/* times a queue had to grow */
+	uint64_t seq_written;		/* highest number written */
+	uint64_t seq_late;		/* records written after a higher one */
 	int *ring_fds;
 	struct ringq *q;
-	size_t queued_cap;	/* slots of every ring's queue (QUEUE_TOTAL) */
 	int nrings;
 	struct mmt_writer *w;
 	struct coll_ksyms *ks;
@@ -145,6 +176,10 @@ struct rec {
 	uint64_t lost_total;
 	uint64_t lost_reported;	/* in LOST records written so far */
 	uint64_t queue_dropped;	/* lost because a merge queue was full */
+	uint64_t recs_in;	/* records the rings gave us (check_seq) */
+	uint64_t recs_bad;	/* of those, of a size no record has */
+	uint64_t runs_unreported; /* loss runs read from the state at the end */
+	uint64_t census_lost;	/* counted by check_census */
 	uint64_t misses;	/* programs' recursion misses reported */
 	uint64_t misses_at;	/* ktime of that report */
 
@@ -179,7 +214,7 @@ struct rec {
 	uint64_t twin_miss0;	/* page_free_twin's misses when recording began */
 	int debug;		/* MMTRACE_DEBUG: consumer statistics each second */
 	struct {
-		uint64_t t0, recs, drains, flush_ns, consume_ns, merge_ns, max_ns;
+		uint64_t t0, recs, drains, rounds, flush_ns, consume_ns, merge_ns, max_ns;
 	} dbg;
 };
 
@@ -1207,24 +1242,55 @@ static int convert(struct rec *r, const void *data, size_t size)
 }
 
 static int on_record_one(struct ringq *q, const void *data, size_t size);
+static int open_rings(struct rec *r);
+
+/* Free slots at the queue's end, after sliding the unread part down when
+ * fewer than QUEUE_ROOM are left. */
+static size_t queue_room(struct ringq *q)
+{
+	if (q->cap - q->n < QUEUE_ROOM && q->head) {
+		memmove(q->v, q->v + q->head, (q->n - q->head) * sizeof(*q->v));
+		q->n -= q->head;
+		q->head = 0;
+	}
+	return q->cap - q->n;
+}
+
+static int take_sample(struct ringq *q, void *data, size_t size);
+
+/* One ring sample; the ring's reading stops (CONSUME_STOP) once its queue
+ * has less than QUEUE_ROOM free: libbpf has counted this sample read, so
+ * it must be in the queue first. */
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct ringq *q = ctx;
+
+	if (take_sample(q, data, size))
+		return -1;
+	if (queue_room(q) < QUEUE_ROOM) {
+		q->stopped = 1;
+		return CONSUME_STOP;
+	}
+	return 0;
+}
 
 /* A flushed per-CPU batch is n records of one size back to back
  * (collector/events.h): struct mmtr_ev_x if the first is flagged
  * MMTR_KIND_X, else struct mmtr_ev.  Anything else is one record. */
-static int on_record(void *ctx, void *data, size_t size)
+static int take_sample(struct ringq *q, void *data, size_t size)
 {
 	const struct mmtr_ev *e = data;
 	const char *p = data;
 	size_t stride;
 
 	if (size < sizeof(*e) || e->kind == MMTR_CACHE_NAME || e->kind == MMTR_COMM)
-		return on_record_one(ctx, data, size);
+		return on_record_one(q, data, size);
 	stride = (e->kind & MMTR_KIND_X) ? sizeof(struct mmtr_ev_x)
 					 : sizeof(struct mmtr_ev);
 	if (size % stride)
-		return on_record_one(ctx, data, size);
+		return on_record_one(q, data, size);
 	for (size_t off = 0; off < size; off += stride)
-		if (on_record_one(ctx, p + off, stride))
+		if (on_record_one(q, p + off, stride))
 			return -1;
 	return 0;
 }
@@ -1234,31 +1300,18 @@ static int on_record_one(struct ringq *q, const void *data, size_t size)
 	struct pend *p;
 	size_t i;
 
-	if (size > REC_MAX || size < sizeof(struct mmtr_ev))
+	q->r->recs_in++;
+	if (size > REC_MAX || size < sizeof(struct mmtr_ev)) {
+		q->r->recs_bad++;	/* check_seq counts it lost */
 		return 0;
-	if (q->n == q->cap) {
-		if (q->head) {	/* slide the unread part down */
-			memmove(q->v, q->v + q->head, (q->n - q->head) * sizeof(*q->v));
-			q->n -= q->head;
-			q->head = 0;
-		} else {
-			size_t cap = q->cap ? q->cap * 2 : 65536;
-			int fits = cap <= QUEUE_MAX &&
-				   q->r->queued_cap - q->cap + cap <= QUEUE_TOTAL;
-			struct pend *v = fits ? realloc(q->v, cap * sizeof(*v)) : NULL;
+	}
+	if (queue_room(q) == 0) {
+		uint64_t ts = ((const struct mmtr_ev *)data)->ts;
 
-			if (!v) {
-				uint64_t ts = ((const struct mmtr_ev *)data)->ts;
-
-				if (!q->dropped++)
-					q->drop_first = ts;
-				q->drop_last = ts;
-				return 0;
-			}
-			q->r->queued_cap += cap - q->cap;
-			q->v = v;
-			q->cap = cap;
-		}
+		if (!q->dropped++)
+			q->drop_first = ts;
+		q->drop_last = ts;
+		return 0;
 	}
 	q->r->dbg.recs++;
 	p = &q->v[q->n];
@@ -1321,8 +1374,10 @@ static void writer_offload(struct rec *r)
 }
 
 /* Writes pending records in sequence order while the lowest-numbered
- * one is older than cutoff. */
-static int merge_upto(struct rec *r, uint64_t cutoff)
+ * one is older than cutoff and numbered below seq_lim; *wrote counts,
+ * *held says whether seq_lim stopped it. */
+static int merge_upto(struct rec *r, uint64_t cutoff, uint64_t seq_lim,
+		      uint64_t *wrote, int *held)
 {
 	for (uint32_t k = 1;; k++) {
 		struct ringq *best = NULL;
@@ -1337,11 +1392,18 @@ static int merge_upto(struct rec *r, uint64_t cutoff)
 			    (!best || q->v[q->head].seq < best->v[best->head].seq))
 				best = q;
 		}
-		if (!best || best->v[best->head].ts > cutoff)
+		*held = best && best->v[best->head].ts <= cutoff &&
+			best->v[best->head].seq >= seq_lim;
+		if (!best || best->v[best->head].ts > cutoff || *held)
 			return 0;
+		(*wrote)++;
 		struct pend *p = &best->v[best->head++];
 		if (best->head == best->n)
 			best->head = best->n = 0;
+		if (p->seq < r->seq_written)
+			r->seq_late++;
+		else
+			r->seq_written = p->seq;
 		if (convert(r, p->data, p->size))
 			return -1;
 	}
@@ -1515,6 +1577,65 @@ static int check_census(struct rec *r)
 		(unsigned long long)r->frees_written);
 	r->lost_total += ev.arg;
 	r->lost_reported += ev.arg;
+	r->census_lost = ev.arg;
+	return put(r, &ev);
+}
+
+/*
+ * Sequence accounting, after the last drain.  Every number the programs
+ * took from the global counter (mmtrace.bpf.c fill_head(), note_lost())
+ * is in exactly one of: a record the rings gave us (events, LOST
+ * records, names), a record counted lost in the BPF `lost` map (a full
+ * ring), or a loss run never reported (read from the per-CPU state at the
+ * end).  A number in none of them is a record that was numbered and then
+ * vanished on the way -- a batch gone without a loss counted -- which no
+ * other check sees (the census covers page frees only, and counts those
+ * itself).  Counted as lost, with a line, rather than left silent.
+ */
+static int check_seq(struct rec *r)
+{
+	uint64_t *v = calloc((size_t)r->ncpus, sizeof(*v));
+	uint64_t taken, bpf_lost = 0, known, gap;
+	uint32_t zero = 0;
+	struct mmt_event ev = { .kind = MMT_EV_LOST, .cpu = 0xffff, .node = -1 };
+
+	if (!v || r->o.attach_only || r->o.store_only) {
+		free(v);
+		return 0;
+	}
+	if (bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.lost), &zero, v)) {
+		free(v);
+		return 0;
+	}
+	for (int c = 0; c < r->ncpus; c++)
+		bpf_lost += v[c];
+	free(v);
+	taken = __atomic_load_n(&r->skel->bss->seq, __ATOMIC_ACQUIRE);
+	known = r->recs_in - r->recs_bad + bpf_lost +
+		r->runs_unreported;
+	if (r->debug)
+		fprintf(stderr, "mmtrace debug: sequence numbers taken %llu, records "
+			"received %llu (%llu of no record's size), lost in the rings "
+			"%llu, loss runs unreported %llu\n", (unsigned long long)taken,
+			(unsigned long long)r->recs_in, (unsigned long long)r->recs_bad,
+			(unsigned long long)bpf_lost,
+			(unsigned long long)r->runs_unreported);
+	if (r->seq_late)
+		fprintf(stderr, "mmtrace record: %llu records were written after "
+			"one numbered higher (out of order)\n",
+			(unsigned long long)r->seq_late);
+	gap = taken > known ? taken - known : 0;
+	if (gap <= r->census_lost)
+		return 0;	/* none, or page frees the census counted */
+	ev.arg = gap - r->census_lost;
+	ev.arg2 = coll_now_ns(CLOCK_MONOTONIC) - r->h.start_ns;
+	ev.ts = rel_ts(r, coll_now_ns(CLOCK_MONOTONIC));
+	fprintf(stderr, "mmtrace record: %llu numbered records never reached the "
+		"trace (numbers taken %llu, accounted for %llu): counted as lost\n",
+		(unsigned long long)ev.arg, (unsigned long long)taken,
+		(unsigned long long)known);
+	r->lost_total += ev.arg;
+	r->lost_reported += ev.arg;
 	return put(r, &ev);
 }
 
@@ -1560,6 +1681,7 @@ static int check_lost(struct rec *r, int final)
 					.node = -1 };
 
 		if (c < MMTR_MAX_CPUS && cs->lost_n) {
+			r->runs_unreported++;	/* its number is in no record */
 			ev.arg = cs->lost_n;
 			ev.addr = cs->lost_first > r->h.start_ns ?
 				  cs->lost_first - r->h.start_ns : 0;
@@ -1855,9 +1977,13 @@ static int set_filters(struct rec *r)
 	if (bpf_map__set_max_entries(r->skel->maps.rings, (uint32_t)r->nrings) ||
 	    bpf_map__set_inner_map_fd(r->skel->maps.rings, r->ring_fds[0]))
 		return -1;
-	/* Big rings drain fine on the poll timeout alone (POLL_MS at 4M ev/s
-	 * per CPU fills 8 MB); small ones ask for early wake-ups. */
-	ro->wake_bytes = bytes >= (8u << 20) ? 0 : bytes / 4;
+	/* Big rings drain on the poll timeout (POLL_MS at 4M ev/s per CPU
+	 * fills 8 MB) and wake the consumer only half full: a burst of the
+	 * kernel's own (a direct reclaim's pcp drain-and-refill loop wrote
+	 * 750k records on one CPU within a few ms) filled a 32 MB ring while
+	 * the consumer slept out its 50 ms (275k events lost in CI).  Small
+	 * rings wake it a quarter full. */
+	ro->wake_bytes = bytes >= (8u << 20) ? bytes / 2 : bytes / 4;
 	ro->attach_only = (uint32_t)r->o.attach_only;
 	if (set_sink(r))
 		return -1;
@@ -1960,17 +2086,89 @@ static int setup_bpf(struct rec *r)
 		if (bpf_map_update_elem(bpf_map__fd(r->skel->maps.rings), &key,
 					&r->ring_fds[i], BPF_ANY))
 			goto fail;
-		if (i == 0)
-			r->rb = ring_buffer__new(r->ring_fds[0], on_record, &r->q[0], NULL);
-		else if (r->rb && ring_buffer__add(r->rb, r->ring_fds[i], on_record, &r->q[i]))
-			goto fail;
-		if (!r->rb)
-			goto fail;
 	}
+	if (open_rings(r))
+		goto fail;
 	return 0;
 fail:
 	fprintf(stderr, "mmtrace record: ring buffers: %s\n", strerror(errno));
 	return -1;
+}
+
+/* A second, read-only view of a ring, as the kernel lays it out
+ * (kernel/bpf/ringbuf.c): the consumer page, then the producer page and
+ * the data pages mapped twice, so that a record that wraps reads whole. */
+static int map_ring(struct rec *r, struct ringq *q, int fd)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+
+	void *c, *p;
+
+	c = mmap(NULL, pg, PROT_READ, MAP_SHARED, fd, 0);
+	if (c == MAP_FAILED)
+		return -1;
+	q->map_cons = c;
+	q->map_prod_len = pg + 2 * r->ring_bytes;
+	p = mmap(NULL, q->map_prod_len, PROT_READ, MAP_SHARED, fd, (off_t)pg);
+	if (p == MAP_FAILED)
+		return -1;
+	q->map_prod = p;
+	q->cons_pos = q->map_cons;
+	q->prod_pos = q->map_prod;
+	q->data = (const uint8_t *)q->map_prod + pg;
+	q->mask = r->ring_bytes - 1;
+	return 0;
+}
+
+/* The consumer's side of the rings: a libbpf ring_buffer for each, so
+ * that one ring's reading can stop without the others' (libbpf 1.1 has
+ * no per-ring consume), an edge-triggered epoll over them (wait_rings),
+ * and each ring's queue, allocated and touched now, before the recording
+ * starts (QUEUE_CAP). */
+static int open_rings(struct rec *r)
+{
+	size_t cap = QUEUE_TOTAL / (size_t)r->nrings;
+	const char *env = getenv("MMTRACE_QUEUE_CAP");
+
+	if (cap > QUEUE_CAP)
+		cap = QUEUE_CAP;
+	/* tests: a queue that fills at every drain (test_live) */
+	if (env && strtoul(env, NULL, 10) > 0 && strtoul(env, NULL, 10) < cap)
+		cap = strtoul(env, NULL, 10);
+	if (cap < 4 * QUEUE_ROOM)
+		cap = 4 * QUEUE_ROOM;
+	r->rbq = calloc((size_t)r->nrings, sizeof(*r->rbq));
+	r->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (!r->rbq || r->epfd < 0)
+		return -1;
+	for (int i = 0; i < r->nrings; i++) {
+		struct ringq *q = &r->q[i];
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLET,
+					  .data.u32 = (uint32_t)i };
+
+		q->v = malloc(cap * sizeof(*q->v));
+		if (!q->v)
+			return -1;
+		memset(q->v, 0, cap * sizeof(*q->v));	/* its pages, now */
+		q->cap = cap;
+		r->queued_cap += cap;
+		r->rbq[i] = ring_buffer__new(r->ring_fds[i], on_record, q, NULL);
+		if (!r->rbq[i] || map_ring(r, q, r->ring_fds[i]) ||
+		    epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->ring_fds[i], &ev))
+			return -1;
+	}
+	return 0;
+}
+
+/* Until a ring's program asks for a wake-up (wake_bytes) or ms pass.
+ * Edge-triggered: a ring with data left in it (a drain that stopped
+ * early) does not make every wait return at once, which would turn the
+ * real-time consumer into a busy loop beside the workload. */
+static void wait_rings(struct rec *r, int ms)
+{
+	struct epoll_event ev[16];
+
+	(void)epoll_wait(r->epfd, ev, 16, ms);
 }
 
 /* ---- exact free lists ------------------------------------------------------ */
@@ -2212,7 +2410,7 @@ static int snapshot_async(struct rec *r, struct mmt_snapshot *snap, int end,
 			 * the snapshot's moment; stop recording them */
 			if (end && r->nlinks && __atomic_load_n(&r->walk_done, __ATOMIC_ACQUIRE))
 				detach_programs(r);
-			ring_buffer__poll(r->rb, 10);
+			wait_rings(r, 10);
 			if (drain(r, coll_now_ns(CLOCK_MONOTONIC) - MERGE_SLACK_NS))
 				break;	/* a write error: finish() says which */
 		}
@@ -2398,9 +2596,10 @@ static void debug_stats(struct rec *r, uint64_t now)
 	for (int i = 0; i < r->nrings; i++)
 		queued += r->q[i].n - r->q[i].head;
 	getrusage(RUSAGE_THREAD, &ru);
-	fprintf(stderr, "mmtrace debug: %.3f recs %llu drains %llu flush %.1f consume %.1f merge %.1f max %.1f ms queued %zu peak",
+	fprintf(stderr, "mmtrace debug: %.3f recs %llu drains %llu rounds %llu flush %.1f consume %.1f merge %.1f max %.1f ms queued %zu peak",
 		(double)(now - r->h.start_ns) / 1e9, (unsigned long long)r->dbg.recs,
-		(unsigned long long)r->dbg.drains, r->dbg.flush_ns / 1e6,
+		(unsigned long long)r->dbg.drains, (unsigned long long)r->dbg.rounds,
+		r->dbg.flush_ns / 1e6,
 		r->dbg.consume_ns / 1e6, r->dbg.merge_ns / 1e6, r->dbg.max_ns / 1e6,
 		queued);
 	for (int c = 0; c < r->ncpus && c < MMTR_MAX_CPUS; c++)
@@ -2414,32 +2613,168 @@ static void debug_stats(struct rec *r, uint64_t now)
 	r->dbg.t0 = now;
 }
 
+/* Reads every ring into its queue, each until it is empty or its queue
+ * is full (CONSUME_STOP): *stopped says whether one was. */
+static int consume_rings(struct rec *r, int *stopped)
+{
+	*stopped = 0;
+	for (int i = 0; i < r->nrings; i++) {
+		int n;
+
+		r->q[i].stopped = 0;
+		if (queue_room(&r->q[i]) < QUEUE_ROOM) {
+			r->q[i].stopped = 1;	/* still full: not read now */
+			*stopped = 1;
+			continue;
+		}
+		n = ring_buffer__consume(r->rbq[i]);
+		if (n == CONSUME_STOP)
+			*stopped = 1;
+		else if (n < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The lowest number among the records left in a ring (UINT64_MAX: none),
+ * read in place without taking them: a sample's first record has its
+ * lowest number (a batch is in order).  0 when a record is still being
+ * written after a long wait (nothing may be written past it). */
+static uint64_t ring_min_seq(const struct ringq *q)
+{
+	uint64_t pos = __atomic_load_n(q->cons_pos, __ATOMIC_ACQUIRE);
+	uint64_t end = __atomic_load_n(q->prod_pos, __ATOMIC_ACQUIRE);
+	uint64_t min = UINT64_MAX;
+
+	while (pos < end) {
+		const uint32_t *hdr = (const uint32_t *)(q->data + (pos & q->mask));
+		uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+		uint64_t seq;
+
+		for (long spin = 0; len & BPF_RINGBUF_BUSY_BIT; spin++) {
+			if (spin == 1000000)
+				return 0;
+			len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+		}
+		len &= ~(uint32_t)BPF_RINGBUF_DISCARD_BIT;
+		if (len >= sizeof(struct mmtr_ev) &&
+		    !(hdr[0] & BPF_RINGBUF_DISCARD_BIT)) {
+			memcpy(&seq, (const uint8_t *)hdr + BPF_RINGBUF_HDR_SZ +
+			       offsetof(struct mmtr_ev, seq), sizeof(seq));
+			if (seq < min)
+				min = seq;
+		}
+		pos += (len + BPF_RINGBUF_HDR_SZ + 7) & ~7ull;
+	}
+	return min;
+}
+
+/*
+ * What merge may write in a round after which a ring still holds records
+ * (its queue filled up): numbers below s0 -- the counter's value before
+ * this drain's flush, so every record numbered below it was in a ring
+ * when the flush was done -- and below every number still in such a
+ * ring.  A record committed after this look has a number above s0.
+ */
+static uint64_t seq_limit(struct rec *r, uint64_t s0)
+{
+	uint64_t lim = s0;
+
+	for (int i = 0; i < r->nrings; i++) {
+		uint64_t m;
+
+		if (!r->q[i].stopped)
+			continue;
+		m = ring_min_seq(&r->q[i]);
+		if (m < lim)
+			lim = m;
+	}
+	return lim;
+}
+
+/* A round wrote nothing while rings held records: each such ring's queue
+ * doubles, if QUEUE_MAX and QUEUE_TOTAL allow.  0 if one grew. */
+static int grow_stopped(struct rec *r)
+{
+	int grew = 0;
+
+	for (int i = 0; i < r->nrings; i++) {
+		struct ringq *q = &r->q[i];
+		size_t cap = q->cap * 2;
+		struct pend *v;
+
+		if (!q->stopped || cap > QUEUE_MAX ||
+		    r->queued_cap - q->cap + cap > QUEUE_TOTAL)
+			continue;
+		v = realloc(q->v, cap * sizeof(*v));
+		if (!v)
+			continue;
+		r->queued_cap += cap - q->cap;
+		q->v = v;
+		q->cap = cap;
+		r->queue_grown++;
+		grew = 1;
+	}
+	return grew ? 0 : -1;
+}
+
+/*
+ * Flushes the BPF batches, then reads and writes in rounds: read each
+ * ring until its queue is full, write what is older than cutoff (and,
+ * while a ring was left with records in it, numbered below what it still
+ * holds: seq_limit), and go on while a ring stopped early.  A round that
+ * wrote nothing grows the queues if the numbers held it, or waits 2 ms
+ * if the cutoff did.  A drain ends after DRAIN_ROUNDS rounds (the final
+ * one, cutoff UINT64_MAX, not before the rings are empty).
+ */
 static int drain(struct rec *r, uint64_t cutoff)
 {
-	uint64_t t0 = r->debug ? coll_now_ns(CLOCK_MONOTONIC) : 0, t1 = 0, t2 = 0;
-	int n;
+	uint64_t t0 = r->debug ? coll_now_ns(CLOCK_MONOTONIC) : 0, t1 = 0;
+	uint64_t s0 = __atomic_load_n(&r->skel->bss->seq, __ATOMIC_ACQUIRE);
 
 	if (flush_batches(r, cutoff == UINT64_MAX ? 1000 : 3) && cutoff != UINT64_MAX)
 		cutoff = 0;	/* not all out: merge nothing this time */
-	if (r->debug)
-		t1 = coll_now_ns(CLOCK_MONOTONIC);
-	n = ring_buffer__consume(r->rb);
-	if (r->debug)
-		t2 = coll_now_ns(CLOCK_MONOTONIC);
-	writer_offload(r);
-
-	if (n < 0 || merge_upto(r, cutoff))
-		return -1;
 	if (r->debug) {
-		uint64_t t3 = coll_now_ns(CLOCK_MONOTONIC);
-
-		r->dbg.drains++;
+		t1 = coll_now_ns(CLOCK_MONOTONIC);
 		r->dbg.flush_ns += t1 - t0;
-		r->dbg.consume_ns += t2 - t1;
-		r->dbg.merge_ns += t3 - t2;
-		if (t3 - t0 > r->dbg.max_ns)
-			r->dbg.max_ns = t3 - t0;
-		debug_stats(r, t3);
+	}
+	for (int round = 0;; round++) {
+		uint64_t t2 = 0, wrote = 0;
+		int stopped, held = 0;
+
+		if (consume_rings(r, &stopped))
+			return -1;
+		if (r->debug) {
+			t2 = coll_now_ns(CLOCK_MONOTONIC);
+			r->dbg.consume_ns += t2 - t1;
+		}
+		writer_offload(r);
+		if (merge_upto(r, cutoff, stopped ? seq_limit(r, s0) : UINT64_MAX,
+			       &wrote, &held))
+			return -1;
+		if (r->debug) {
+			t1 = coll_now_ns(CLOCK_MONOTONIC);
+			r->dbg.merge_ns += t1 - t2;
+			r->dbg.rounds++;
+		}
+		if (!stopped || r->write_failed ||
+		    (cutoff != UINT64_MAX && round + 1 >= DRAIN_ROUNDS))
+			break;
+		if (!wrote && held && grow_stopped(r))
+			break;	/* the rest waits in the rings */
+		if (!wrote && !held) {
+			/* a queue full of records younger than the cutoff (a
+			 * burst): they are old enough in a moment */
+			struct timespec ts = { 0, 2000000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (r->debug) {
+		r->dbg.drains++;
+		if (t1 - t0 > r->dbg.max_ns)
+			r->dbg.max_ns = t1 - t0;
+		debug_stats(r, t1);
 	}
 	return r->write_failed ? -1 : 0;
 }
@@ -2452,12 +2787,12 @@ static void loop(struct rec *r)
 	int tty = isatty(2);
 
 	while (!stop_flag) {
-		/* BPF wakes us only for small rings; otherwise the poll
-		 * just times out and we drain every ring. */
-		int n = ring_buffer__poll(r->rb, POLL_MS);
+		/* BPF wakes us when a ring is a quarter full (a burst);
+		 * otherwise the wait times out and we drain every ring. */
+		wait_rings(r, POLL_MS);
 		uint64_t now = coll_now_ns(CLOCK_MONOTONIC);
 
-		if ((n < 0 && n != -EINTR) || drain(r, now - MERGE_SLACK_NS))
+		if (drain(r, now - MERGE_SLACK_NS))
 			break;
 		if (check_lost(r, 0) || check_zones(r, 0))
 			break;
@@ -2492,6 +2827,8 @@ static int finish(struct rec *r)
 		check_lost(r, 1);
 	if (!r->write_failed)
 		check_census(r);
+	if (!r->write_failed)
+		check_seq(r);
 	if (!r->write_failed)
 		check_zones(r, 1);
 	if (r->write_failed) {
@@ -2532,10 +2869,12 @@ static int finish(struct rec *r)
 	ring_peaks(r, 0);
 	if (r->batching)
 		fprintf(stderr, "mmtrace record: fullest ring at a drain: %.1f of "
-			"%llu MB (cpu %d); writer thread took over %llu times\n",
+			"%llu MB (cpu %d); writer thread took over %llu times; "
+			"queues grew %llu times\n",
 			(double)r->ring_peak / (1 << 20),
 			(unsigned long long)(r->ring_bytes >> 20), r->ring_peak_cpu,
-			(unsigned long long)r->offloads);
+			(unsigned long long)r->offloads,
+			(unsigned long long)r->queue_grown);
 	/* a reclaim or compaction context the programs could not keep
 	 * (task storage not allocated): its frees went as the workload's */
 	if (r->skel->bss->ctx_nomem)
@@ -2561,7 +2900,17 @@ static int finish(struct rec *r)
 static void cleanup(struct rec *r)
 {
 	detach_programs(r);
-	ring_buffer__free(r->rb);
+	for (int i = 0; r->rbq && i < r->nrings; i++)
+		ring_buffer__free(r->rbq[i]);
+	for (int i = 0; r->q && i < r->nrings; i++) {
+		if (r->q[i].map_cons)
+			munmap(r->q[i].map_cons, (size_t)sysconf(_SC_PAGESIZE));
+		if (r->q[i].map_prod)
+			munmap(r->q[i].map_prod, r->q[i].map_prod_len);
+	}
+	free(r->rbq);
+	if (r->epfd > 0)
+		close(r->epfd);
 	mmtrace_bpf__destroy(r->skel);
 	for (int i = 0; r->ring_fds && i < r->nrings; i++)
 		if (r->ring_fds[i] > 0)

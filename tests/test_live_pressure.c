@@ -353,6 +353,10 @@ static void test_pressure_record(void **state)
 			 (unsigned long long)l.ring, load);
 	}
 	assert_true(l.missed * 10000 <= l.events);
+	/* every numbered record reached the trace, in order (the recorder's
+	 * sequence accounting, collector/record.c check_seq()) */
+	if (strstr(msg, "never reached") || strstr(msg, "out of order"))
+		fail_msg("records lost on the way or out of order: %s", msg);
 	/* every free block compaction took is in the trace: each pass's
 	 * COMPACT_ISOLATE blocks add up to its nr_taken (the loader dropped
 	 * blocks a compaction isolated again after moving their pages out,
@@ -367,6 +371,8 @@ static void test_pressure_record(void **state)
 	assert_int_equal(run("%s info --json %s >%s", mmtrace, out, path), 0);
 	slurp(path, json, sizeof(json));
 	assert_non_null(strstr(json, "\"free_causes\": {"));
+	double reclaim_short = 0;	/* pgsteal_* the trace has no free for */
+
 	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
 		char key[64];
 		double k, t;
@@ -382,6 +388,8 @@ static void test_pressure_record(void **state)
 		 * +0.05% */
 		if (k >= KERNEL_MIN)
 			assert_true(t >= k * 0.98 && t <= k * 1.02);
+		if (!strncmp(counters[i], "pgsteal_", 8))
+			reclaim_short += k - t;
 	}
 	assert_true(json_num(json, "\"pgsteal_kswapd\": {", "kernel") >= KERNEL_MIN);
 	assert_true(json_num(json, "\"counts\"", "compact_isolate") > 0);
@@ -412,9 +420,22 @@ static void test_pressure_record(void **state)
 	 * page_alloc in the trace: 14, 32 and 39 pages in 3 of 9 runs of
 	 * 2026-12-03, 0 in the others.  Until it is found this test lets 64
 	 * such pages pass (0.001% of the pages compared) and prints them;
-	 * compaction's own gap (passes short of nr_taken, above) stays 0,
-	 * and so does every page the model holds that the kernel freed. */
+	 * compaction's own gap (passes short of nr_taken, above) stays 0.
+	 *
+	 * The other way, a page the model holds that the kernel freed: the
+	 * kernel counts more reclaimed pages (pgsteal_*) than the trace has
+	 * reclaim frees for, by 0-2,200 pages a run, though every record the
+	 * programs numbered reached the trace (the recorder's sequence
+	 * accounting, above) and the page-free census balances: those frees
+	 * ran no program at all (collector/README "Known gaps", silent
+	 * loss).  Most such pages are allocated again before the end (an
+	 * alloc of a page the model holds settles it); the rest stay free to
+	 * the end snapshot: 112 pages of one stream file in one CI run, all
+	 * freed within 130 ms of the end, with a shortfall of 784.  So the
+	 * pages left unexplained this way must be covered by the shortfall
+	 * the kernel's own counters show, and are 0 when there is none. */
 	double unexplained = json_num(json, "\"mirror\"", "model_free_unexplained");
+	double alloc_unexplained = json_num(json, "\"mirror\"", "model_alloc_unexplained");
 
 	if (unexplained > 0)
 		fprintf(stderr, "pressure: %.0f pages model free / kernel allocated "
@@ -423,7 +444,12 @@ static void test_pressure_record(void **state)
 	assert_true(pfn >= 0.999);
 	assert_true(order >= 0.98);
 	assert_true(unexplained <= 64);
-	assert_true(json_num(json, "\"mirror\"", "model_alloc_unexplained") == 0);
+	if (alloc_unexplained > 0)
+		fprintf(stderr, "pressure: %.0f pages model allocated / kernel free "
+			"with no event to explain them; the kernel counted %.0f "
+			"reclaimed pages the trace has no free for (silent loss)\n",
+			alloc_unexplained, reclaim_short);
+	assert_true(alloc_unexplained <= (reclaim_short > 0 ? reclaim_short : 0));
 	assert_int_equal(run("rm -rf %s", dir), 0);
 	host_unlock(&hl);
 }
