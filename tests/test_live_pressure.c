@@ -424,16 +424,15 @@ static void test_pressure_record(void **state)
 	 *
 	 * The other way, a page the model holds that the kernel freed: the
 	 * kernel counts more reclaimed pages (pgsteal_*) than the trace has
-	 * reclaim frees for, by 0-2,200 pages a run, though every record the
-	 * programs numbered reached the trace (the recorder's sequence
-	 * accounting, above) and the page-free census balances: those frees
-	 * ran no program at all (collector/README "Known gaps", silent
-	 * loss).  Most such pages are allocated again before the end (an
-	 * alloc of a page the model holds settles it); the rest stay free to
-	 * the end snapshot: 112 pages of one stream file in one CI run, all
-	 * freed within 130 ms of the end, with a shortfall of 784.  So the
-	 * pages left unexplained this way must be covered by the shortfall
-	 * the kernel's own counters show, and are 0 when there is none. */
+	 * reclaim frees for, by 872-2,194 pages in the runs since the
+	 * recorder's sequence accounting (above) showed every numbered
+	 * record in the trace (collector/README "Known gaps").  Most such
+	 * pages are allocated again before the end (an alloc of a page the
+	 * model holds settles it); some stay free to the end snapshot: 112
+	 * pages of one stream file in one CI run, freed within 130 ms of the
+	 * end, with a shortfall of 784.  So the pages left unexplained this
+	 * way must be covered by the shortfall the kernel's own counters
+	 * show, and are 0 when there is none. */
 	double unexplained = json_num(json, "\"mirror\"", "model_free_unexplained");
 	double alloc_unexplained = json_num(json, "\"mirror\"", "model_alloc_unexplained");
 
