@@ -522,7 +522,8 @@ static __always_inline int page_event(__u16 kind, __u64 page, __u64 b)
  * and __alloc_pages_direct_compact()), and their begin/end tracepoints
  * set bits in the task's storage below.  So a free by a task without any
  * of these flags is the workload's, with one load of current->flags; only
- * the others look up their storage.  Migrations started by ordinary tasks
+ * the others look up their storage.  PF_MEMALLOC with none of those bits
+ * is reclaim_pages() (DAMON pageout, MADV_PAGEOUT): MMT_FREE_PROACTIVE.  Migrations started by ordinary tasks
  * (move_pages(2), mbind, NUMA balancing) raise `plain_tasks` while they
  * run, which sends every free through the lookup meanwhile.
  *
@@ -621,6 +622,11 @@ static __always_inline __u32 free_cause(__u32 f, const struct task_ctx *c)
 		return ev ? MMT_FREE_MEMCG_EVICT : MMT_FREE_MEMCG_OTHER;
 	if (f & PF_KCOMPACTD)
 		return MMT_FREE_COMPACT_OTHER;
+	/* PF_MEMALLOC in none of those: reclaim_pages(), which DAMON's
+	 * pageout action and MADV_PAGEOUT call (memalloc_noreclaim_save(),
+	 * shrink_folio_list() with no begin/end tracepoint) */
+	if (f & PF_MEMALLOC)
+		return MMT_FREE_PROACTIVE;
 	return MMT_FREE_DEMAND;
 }
 

@@ -93,6 +93,9 @@ static int resp_of(uint64_t cause)
 	case MMT_FREE_COMPACT_RELEASE:	return RP_RESP_COMPACT_RELEASE;
 	case MMT_FREE_COMPACT_RETURN:	return RP_RESP_COMPACT_RETURN;
 	case MMT_FREE_COMPACT_OTHER:	return RP_RESP_COMPACT_OTHER;
+	/* asked for (DAMON pageout, MADV_PAGEOUT), not a response to
+	 * pressure, and not modelled: replayed as the free it was */
+	case MMT_FREE_PROACTIVE:	return -1;
 	default:			return -1;
 	}
 }
@@ -911,7 +914,9 @@ int rp_demand_response_free(struct rp_run *r, const struct mmt_event *ev)
 	uint64_t n, e;
 
 	if (resp < 0) {
-		if (ev->arg2 != MMT_FREE_DEMAND)
+		if (ev->arg2 == MMT_FREE_PROACTIVE)
+			d->proactive_frees++;
+		else if (ev->arg2 != MMT_FREE_DEMAND)
 			d->unknown_cause++;
 		d->demand_frees++;
 		return 0;

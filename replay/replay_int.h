@@ -320,7 +320,7 @@ struct rp_demand {
 	struct rp_fid_memo memo[11];	/* per folio order 0..10 */
 	/* what the replay did with them */
 	uint64_t resp_frees[RP_NR_RESP], resp_pages_kept, resp_absorbed,
-		 demand_frees, unknown_cause;
+		 demand_frees, unknown_cause, proactive_frees;
 	uint64_t held_allocs, model_refaults, file_adds, file_dels_demand,
 		 file_dels_resp, accesses, access_pages, access_unknown,
 		 access_clipped, pretrace_files, migrations, migrate_unknown,

@@ -277,10 +277,12 @@ static void write_demand(const struct rp_run *r, FILE *f)
 
 	fprintf(f, "  \"demand\": {\"free_causes\": %s, \"file_ids\": %s, "
 		"\"demand_frees\": %llu, \"unknown_cause_frees\": %llu, "
+		"\"proactive_frees\": %llu, "
 		"\"response_frees\": {", d->causes ? "true" : "false",
 		d->file_ids ? "true" : "false",
 		(unsigned long long)d->demand_frees,
-		(unsigned long long)d->unknown_cause);
+		(unsigned long long)d->unknown_cause,
+		(unsigned long long)d->proactive_frees);
 	for (int i = 0; i < RP_NR_RESP; i++)
 		fprintf(f, "%s\"%s\": %llu", i ? ", " : "", rp_resp_name(i),
 			(unsigned long long)d->resp_frees[i]);

@@ -404,6 +404,105 @@ static void test_live_vs_vmstat(void **state)
 	rmdir(dir);
 }
 
+/* MADV_PAGEOUT of a file mapping: pages evicted by reclaim_pages(), the
+ * kernel's proactive reclaim (DAMON's pageout calls it too).  Returns how
+ * many of the file's pages mincore() saw go. */
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+#define PAGEOUT_PAGES 8192u
+
+static size_t page_out(const char *dir, pid_t *who)
+{
+	char path[512];
+	static char buf[1 << 16];
+	static unsigned char vec[PAGEOUT_PAGES];
+	size_t len = (size_t)PAGEOUT_PAGES * 4096, before = 0, after = 0;
+	volatile char sum = 0;
+	char *m;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/pageout", dir);
+	fd = open(path, O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	memset(buf, 'p', sizeof(buf));
+	for (size_t off = 0; off < len; off += sizeof(buf))
+		assert_int_equal(write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	assert_int_equal(fsync(fd), 0);	/* clean: reclaim frees at once */
+	m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	assert_true(m != MAP_FAILED);
+	for (size_t off = 0; off < len; off += 4096)
+		sum += m[off];
+	assert_int_equal(mincore(m, len, vec), 0);
+	for (unsigned i = 0; i < PAGEOUT_PAGES; i++)
+		before += vec[i] & 1;
+	*who = getpid();
+	assert_int_equal(madvise(m, len, MADV_PAGEOUT), 0);
+	assert_int_equal(mincore(m, len, vec), 0);
+	for (unsigned i = 0; i < PAGEOUT_PAGES; i++)
+		after += vec[i] & 1;
+	munmap(m, len);
+	close(fd);
+	unlink(path);
+	return before > after ? before - after : 0;
+}
+
+/* The pages MADV_PAGEOUT evicted are frees of cause "proactive" by this
+ * process in the trace, not the workload's own (they were "demand"). */
+static void test_pageout_cause(void **state)
+{
+	char dir[] = "/tmp/mmtrace-pageout-XXXXXX", out[600], log[600], msg[4096], err[256];
+	const char *mmtrace = live_setup(dir, out, log, "pageout");
+	uint64_t proactive = 0, demand_after = 0;
+	struct mmt_reader *r;
+	struct mmt_event ev;
+	size_t gone;
+	pid_t pid, me;
+	int status;
+
+	(void)state;
+	pid = start_recorder(mmtrace, out, log, 0, 0);
+	assert_true(pid > 0);
+	if (!wait_ready(pid, out)) {
+		slurp(log, msg, sizeof(msg));
+		waitpid(pid, &status, 0);
+		if (live_no_bpf(msg))
+			skip_msg("BPF unavailable: %s", msg);
+		fail_msg("recorder did not start: %s", msg);
+	}
+	usleep(200000);
+	gone = page_out(dir, &me);
+	usleep(200000);
+	kill(pid, SIGINT);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	slurp(log, msg, sizeof(msg));
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		fail_msg("recorder failed: %s", msg);
+	r = mmt_reader_open(out, err, sizeof(err));
+	if (!r)
+		fail_msg("%s", err);
+	assert_true(mmt_reader_header(r)->flags & MMT_HDR_CAUSES);
+	while (mmt_reader_next(r, &ev) == 1) {
+		if (ev.kind != MMT_EV_PAGE_FREE || ev.pid != (uint32_t)me)
+			continue;
+		if (ev.arg2 == MMT_FREE_PROACTIVE)
+			proactive += 1ull << ev.order;
+		else
+			demand_after += 1ull << ev.order;
+	}
+	mmt_reader_close(r);
+	fprintf(stderr, "pageout: %zu of %u pages evicted by MADV_PAGEOUT; the "
+		"trace has %llu pages of cause proactive by the process, %llu "
+		"of other causes\n", gone, PAGEOUT_PAGES,
+		(unsigned long long)proactive, (unsigned long long)demand_after);
+	assert_true(gone >= PAGEOUT_PAGES / 2);
+	/* every evicted page (large folios count their pages) */
+	assert_true(proactive >= gone);
+	unlink(out);
+	unlink(log);
+	rmdir(dir);
+}
+
 /* Runs `mmtrace record ARGS... -o OUT --force -- sh -c WORK`, stderr to
  * LOG; returns the exit status (-1 when it did not exit). */
 static int run_record(const char *mmtrace, const char *mode, const char *out,
@@ -490,6 +589,7 @@ int main(void)
 		cmocka_unit_test_prestate(test_live_vs_vmstat, (void *)"classic"),
 		cmocka_unit_test_prestate(test_live_vs_vmstat, (void *)"small-queues"),
 		cmocka_unit_test(test_floor_modes),
+		cmocka_unit_test(test_pageout_cause),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

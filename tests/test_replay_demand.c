@@ -151,8 +151,11 @@ static void write_demand_trace(const char *path, int causes)
 	 * pages the kernel still holds, its first ones it has evicted */
 	for (uint64_t i = FILE1 * 2 / 3; i-- > FILE1 / 3; )
 		read_page(&f, 1, i);
-	for (unsigned i = 0; i < 64; i++)	/* the process exits */
-		free_cause(k, anon[i], 0, MMT_FREE_DEMAND, 1);
+	/* 8 pages a DAMON pageout scheme evicts (proactive), then the
+	 * process exits */
+	for (unsigned i = 0; i < 64; i++)
+		free_cause(k, anon[i], 0, i < 8 ? MMT_FREE_PROACTIVE :
+			   MMT_FREE_DEMAND, 1);
 	assert_true(f.evictions > FILE1 / 3);
 	assert_int_equal(rk_write(k, path, 0), 0);
 	rk_free_all(k);
@@ -224,8 +227,11 @@ static void test_response_not_demand(void **state)
 	assert_int_equal(key_after(a, "\"response_frees\"", "compact_release"),
 			 1);
 	assert_int_equal(key_after(a, NULL, "kernel_migrations_followed"), 1);
-	/* 64 anon pages freed by the process, nothing else */
+	/* 64 anon pages freed by the process, nothing else; 8 of them by a
+	 * proactive reclaim, replayed as the frees they were */
 	assert_int_equal(key_after(a, NULL, "demand_frees"), 64);
+	assert_int_equal(key_after(a, NULL, "proactive_frees"), 8);
+	assert_int_equal(key_after(a, NULL, "unknown_cause_frees"), 0);
 	assert_int_equal(key_after(a, NULL, "unmatched_frees"), 0);
 	assert_int_equal(key_after(a, NULL, "alloc_over_live"), 0);
 	assert_int_equal(key_after(a, NULL, "oom"), 0);

@@ -77,6 +77,7 @@ static const char *const free_cause_names[MMT_FREE__COUNT] = {
 	[MMT_FREE_COMPACT_RELEASE] = "compact_release",
 	[MMT_FREE_COMPACT_RETURN] = "compact_return",
 	[MMT_FREE_COMPACT_OTHER] = "compact_other",
+	[MMT_FREE_PROACTIVE] = "proactive",
 };
 
 const char *mmt_free_cause_name(unsigned cause)

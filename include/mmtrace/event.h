@@ -222,6 +222,11 @@ enum mmt_free_cause {
 	MMT_FREE_COMPACT_RETURN = 11,
 	/* any other free inside compaction (kcompactd, direct compaction) */
 	MMT_FREE_COMPACT_OTHER = 12,
+	/* a free under PF_MEMALLOC outside every context above: reclaim the
+	 * kernel was asked for rather than driven to -- reclaim_pages() of
+	 * DAMON pageout schemes and MADV_PAGEOUT (and any other
+	 * memalloc_noreclaim_save() section) */
+	MMT_FREE_PROACTIVE = 13,
 	MMT_FREE__COUNT
 };
 
