@@ -141,18 +141,29 @@ static void churn_slab(const char *dir)
 	}
 }
 
+/* DIR/NAME, created with BYTES of byte c (a multiple of 64 KiB); its
+ * path in path, the open fd returned. */
+static int write_file(const char *dir, const char *name, size_t bytes, char c,
+		      char *path, size_t len)
+{
+	static char buf[1 << 16];
+	int fd;
+
+	snprintf(path, len, "%s/%s", dir, name);
+	fd = open(path, O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	memset(buf, c, sizeof(buf));
+	for (size_t off = 0; off < bytes; off += sizeof(buf))
+		assert_int_equal(write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	return fd;
+}
+
 static void fill_cache(const char *dir)
 {
 	char path[512];
 	static char buf[1 << 16];
-	int fd;
+	int fd = write_file(dir, "cache", CACHE_BYTES, 'x', path, sizeof(path));
 
-	snprintf(path, sizeof(path), "%s/cache", dir);
-	fd = open(path, O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0600);
-	assert_true(fd >= 0);
-	memset(buf, 'x', sizeof(buf));
-	for (unsigned off = 0; off < CACHE_BYTES; off += sizeof(buf))
-		assert_int_equal(write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
 	lseek(fd, 0, SEEK_SET);
 	while (read(fd, buf, sizeof(buf)) > 0)
 		;
@@ -183,6 +194,40 @@ static pid_t start_recorder(const char *mmtrace, const char *out, const char *lo
 		_exit(127);
 	}
 	return pid;
+}
+
+/* The recorder, started as start_recorder() does, once its file is
+ * there (a host without BPF skips the test); 200 ms later. */
+static pid_t recorder_up(const char *mmtrace, const char *out, const char *log,
+			 int classic, int small_queues)
+{
+	char msg[4096];
+	int status;
+	pid_t pid = start_recorder(mmtrace, out, log, classic, small_queues);
+
+	assert_true(pid > 0);
+	if (!wait_ready(pid, out)) {
+		slurp(log, msg, sizeof(msg));
+		waitpid(pid, &status, 0);
+		if (live_no_bpf(msg))
+			skip_msg("BPF unavailable: %s", msg);
+		fail_msg("recorder did not start: %s", msg);
+	}
+	usleep(200000);
+	return pid;
+}
+
+/* 200 ms on, SIGINT, and a clean exit; its stderr into msg. */
+static void recorder_down(pid_t pid, const char *log, char *msg, size_t len)
+{
+	int status;
+
+	usleep(200000);
+	kill(pid, SIGINT);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	slurp(log, msg, len);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		fail_msg("recorder failed: %s", msg);
 }
 
 static double rel_diff(uint64_t a, uint64_t b)
@@ -323,19 +368,9 @@ static void test_live_vs_vmstat(void **state)
 	struct vm a, b;
 	struct counts c;
 	uint64_t t0, t1, start_ns;
-	int status;
 	pid_t pid;
 
-	pid = start_recorder(mmtrace, out, log, classic, small);
-	assert_true(pid > 0);
-	if (!wait_ready(pid, out)) {
-		slurp(log, msg, sizeof(msg));
-		waitpid(pid, &status, 0);
-		if (live_no_bpf(msg))
-			skip_msg("BPF unavailable: %s", msg);
-		fail_msg("recorder did not start: %s", msg);
-	}
-	usleep(200000);
+	pid = recorder_up(mmtrace, out, log, classic, small);
 
 	pid_t child = short_lived();
 	read_vm(&a);
@@ -346,12 +381,7 @@ static void test_live_vs_vmstat(void **state)
 	t1 = now_ns();
 	read_vm(&b);
 
-	usleep(200000);
-	kill(pid, SIGINT);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	slurp(log, msg, sizeof(msg));
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		fail_msg("recorder failed: %s", msg);
+	recorder_down(pid, log, msg, sizeof(msg));
 
 	count_trace(out, t0, t1, &c, &start_ns, child);
 	uint64_t va = b.pgalloc - a.pgalloc, vf = b.pgfree - a.pgfree;
@@ -415,19 +445,12 @@ static void test_live_vs_vmstat(void **state)
 static size_t page_out(const char *dir, pid_t *who)
 {
 	char path[512];
-	static char buf[1 << 16];
 	static unsigned char vec[PAGEOUT_PAGES];
 	size_t len = (size_t)PAGEOUT_PAGES * 4096, before = 0, after = 0;
 	volatile char sum = 0;
+	int fd = write_file(dir, "pageout", len, 'p', path, sizeof(path));
 	char *m;
-	int fd;
 
-	snprintf(path, sizeof(path), "%s/pageout", dir);
-	fd = open(path, O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0600);
-	assert_true(fd >= 0);
-	memset(buf, 'p', sizeof(buf));
-	for (size_t off = 0; off < len; off += sizeof(buf))
-		assert_int_equal(write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
 	assert_int_equal(fsync(fd), 0);	/* clean: reclaim frees at once */
 	m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 	assert_true(m != MAP_FAILED);
@@ -458,26 +481,11 @@ static void test_pageout_cause(void **state)
 	struct mmt_event ev;
 	size_t gone;
 	pid_t pid, me;
-	int status;
 
 	(void)state;
-	pid = start_recorder(mmtrace, out, log, 0, 0);
-	assert_true(pid > 0);
-	if (!wait_ready(pid, out)) {
-		slurp(log, msg, sizeof(msg));
-		waitpid(pid, &status, 0);
-		if (live_no_bpf(msg))
-			skip_msg("BPF unavailable: %s", msg);
-		fail_msg("recorder did not start: %s", msg);
-	}
-	usleep(200000);
+	pid = recorder_up(mmtrace, out, log, 0, 0);
 	gone = page_out(dir, &me);
-	usleep(200000);
-	kill(pid, SIGINT);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	slurp(log, msg, sizeof(msg));
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		fail_msg("recorder failed: %s", msg);
+	recorder_down(pid, log, msg, sizeof(msg));
 	r = mmt_reader_open(out, err, sizeof(err));
 	if (!r)
 		fail_msg("%s", err);
