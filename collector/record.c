@@ -180,6 +180,7 @@ struct rec {
 	uint64_t recs_bad;	/* of those, of a size no record has */
 	uint64_t runs_unreported; /* loss runs read from the state at the end */
 	uint64_t census_lost;	/* counted by check_census */
+	uint64_t ring_lost;	/* the BPF `lost` map's sum, at the last check_lost */
 	uint64_t misses;	/* programs' recursion misses reported */
 	uint64_t misses_at;	/* ktime of that report */
 
@@ -1392,10 +1393,12 @@ static int merge_upto(struct rec *r, uint64_t cutoff, uint64_t seq_lim,
 			    (!best || q->v[q->head].seq < best->v[best->head].seq))
 				best = q;
 		}
-		*held = best && best->v[best->head].ts <= cutoff &&
-			best->v[best->head].seq >= seq_lim;
-		if (!best || best->v[best->head].ts > cutoff || *held)
+		if (!best || best->v[best->head].ts > cutoff)
 			return 0;
+		if (best->v[best->head].seq >= seq_lim) {
+			*held = 1;
+			return 0;
+		}
 		(*wrote)++;
 		struct pend *p = &best->v[best->head++];
 		if (best->head == best->n)
@@ -1594,22 +1597,11 @@ static int check_census(struct rec *r)
  */
 static int check_seq(struct rec *r)
 {
-	uint64_t *v = calloc((size_t)r->ncpus, sizeof(*v));
-	uint64_t taken, bpf_lost = 0, known, gap;
-	uint32_t zero = 0;
+	uint64_t taken, bpf_lost = r->ring_lost, known, gap;
 	struct mmt_event ev = { .kind = MMT_EV_LOST, .cpu = 0xffff, .node = -1 };
 
-	if (!v || r->o.attach_only || r->o.store_only) {
-		free(v);
+	if (r->o.attach_only || r->o.store_only)
 		return 0;
-	}
-	if (bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.lost), &zero, v)) {
-		free(v);
-		return 0;
-	}
-	for (int c = 0; c < r->ncpus; c++)
-		bpf_lost += v[c];
-	free(v);
 	taken = __atomic_load_n(&r->skel->bss->seq, __ATOMIC_ACQUIRE);
 	known = r->recs_in - r->recs_bad + bpf_lost +
 		r->runs_unreported;
@@ -1652,6 +1644,7 @@ static int check_lost(struct rec *r, int final)
 	r->lost_total = 0;
 	for (int c = 0; c < r->ncpus; c++)
 		r->lost_total += v[c];
+	r->ring_lost = r->lost_total;	/* check_seq */
 	for (int i = 0; i < r->nrings && !rc; i++) {
 		struct ringq *q = &r->q[i];
 		struct mmt_event ev = { .kind = MMT_EV_LOST, .cpu = (uint16_t)i,
@@ -2101,7 +2094,6 @@ fail:
 static int map_ring(struct rec *r, struct ringq *q, int fd)
 {
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-
 	void *c, *p;
 
 	c = mmap(NULL, pg, PROT_READ, MAP_SHARED, fd, 0);
@@ -2129,12 +2121,13 @@ static int open_rings(struct rec *r)
 {
 	size_t cap = QUEUE_TOTAL / (size_t)r->nrings;
 	const char *env = getenv("MMTRACE_QUEUE_CAP");
+	size_t want = env ? strtoul(env, NULL, 10) : 0;
 
 	if (cap > QUEUE_CAP)
 		cap = QUEUE_CAP;
 	/* tests: a queue that fills at every drain (test_live) */
-	if (env && strtoul(env, NULL, 10) > 0 && strtoul(env, NULL, 10) < cap)
-		cap = strtoul(env, NULL, 10);
+	if (want > 0 && want < cap)
+		cap = want;
 	if (cap < 4 * QUEUE_ROOM)
 		cap = 4 * QUEUE_ROOM;
 	r->rbq = calloc((size_t)r->nrings, sizeof(*r->rbq));
