@@ -7,6 +7,7 @@
  * (or refuse the trace with a message) within the limits of any reader
  * of a file: no crash, no sanitizer report, 512 MB, 10 s.
  */
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,30 @@ const char *__asan_default_options(void);
 const char *__asan_default_options(void)
 {
 	return "quarantine_size_mb=64";
+}
+
+/* The output folder some inputs write (replay -o) lives as long as the
+ * process: emptied and removed when libFuzzer ends normally (-runs,
+ * -max_total_time: exit()).  A crash or a sanitizer report ends in _exit()
+ * and leaves it beside the artifact; fuzz/run.sh removes those of
+ * processes that no longer exist. */
+static void remove_outdir(void)
+{
+	DIR *d = opendir(outdir);
+	struct dirent *e;
+	char p[512];
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", outdir, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(outdir);
+	unlink(path);
 }
 
 /* libFuzzer's flags for this harness, before the command line's (a flag
@@ -54,6 +79,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* models within -rss_limit_mb=512 and quick to seed (the
 	 * environment may say otherwise) */
 	setenv("MMTRACE_MAX_MODEL_MB", "64", 0);
+	atexit(remove_outdir);
 	fuzz_err = stderr;
 	stdout = fopen("/dev/null", "w");
 	stderr = fopen("/dev/null", "w");

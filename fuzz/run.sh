@@ -47,4 +47,12 @@ for n in $names; do
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 	echo "fuzz $n: ${runs:-?} executions in ${secs} s (${rate:-?}/s), corpus $(ls "$seeds" | wc -l) seeds + $(ls "$work" | wc -l) found, no failure"
 done
+# what a harness that crashed left in /dev/shm (a normal end removes its
+# own): the trace and output folder of every process that is gone
+for f in /dev/shm/mmtrace-fuzz-*; do
+	[ -e "$f" ] || continue
+	pid=${f#/dev/shm/mmtrace-fuzz-}
+	pid=${pid%%.*}
+	[ -d "/proc/$pid" ] || rm -rf "$f"
+done
 exit $fail
