@@ -22,7 +22,10 @@
 #              x4 and vm.watermark_boost_factor=0
 #
 # Runs are interleaved (run 1 of every setting, then run 2, ...) so a
-# drift of the host over the suite does not line up with one setting.
+# drift of the host over the suite does not line up with one setting, and
+# each round starts one setting later (round 2: B C D A) so no setting
+# always follows the same one (a run inherits the page cache, the free
+# lists and the Normal zone's size the run before it left).
 # Each run takes the host lock itself (pressure.sh), restores every sysctl
 # and the hugetlb pool, and keeps the stream files for the next run; the
 # last run removes them unless they were there before the suite.  A run
@@ -123,8 +126,9 @@ start=$(date +%s)
 traces=
 r=1
 while [ "$r" -le "$RUNS" ]; do
-	i=1
-	while [ "$i" -le "$NSET" ]; do
+	k=0
+	while [ "$k" -lt "$NSET" ]; do
+		i=$(( (k + r - 1) % NSET + 1 ))
 		eval "set_now=\$SET_$i"
 		t="$OUT/traces/$(name_of "$set_now")-$r.mmt"
 		args=
@@ -164,7 +168,7 @@ while [ "$r" -le "$RUNS" ]; do
 		echo "$line" >> "$OUT/pressure.txt"
 		echo "validate.sh: $line" >&2
 		traces="$traces $t"
-		i=$((i + 1))
+		k=$((k + 1))
 	done
 	r=$((r + 1))
 done
