@@ -130,6 +130,9 @@ static struct fault_state *F(const struct mmc *m)
 	return m->fault;
 }
 
+static void fault_page_migrated(struct mmc *m, uint64_t from, uint64_t to,
+				unsigned order);
+
 int fault_init(struct mmc *m)
 {
 	struct fault_state *f = calloc(1, sizeof(*f));
@@ -147,6 +150,7 @@ int fault_init(struct mmc *m)
 	f->last_slot = -1;
 	m->fault = f;
 	m->fault_reclaimed = fault_page_reclaimed;
+	m->fault_migrated = fault_page_migrated;
 	return 0;
 }
 
@@ -888,6 +892,40 @@ void fault_page_reclaimed(struct mmc *m, uint64_t pfn, unsigned order)
 				table_free(f, table);
 		} else {
 			*ptep = PTE_SHADOW | shadow;
+		}
+	}
+}
+
+/* Compaction moved [from, +2^order) to [to, +2^order) (migrate_pages():
+ * remove_migration_ptes() points each mapping at the new page): the ptes
+ * and the THP pmd that mapped the old pages map the new ones, and the
+ * reverse map follows.  Without this a migrated anon page stayed mapped
+ * at its old pfn: once reused as page cache and reclaimed, that stale pte
+ * became a "swap entry" and the next fault there an anon refault (pswpin
+ * on a host with no swap). */
+static void fault_page_migrated(struct mmc *m, uint64_t from, uint64_t to,
+				unsigned order)
+{
+	struct fault_state *f = F(m);
+
+	for (uint64_t i = 0; f && i < (1ull << order); i++) {
+		struct fault_proc *p;
+		uint64_t vpn, *ptep = NULL, *pmd;
+		int slot;
+		bool thp;
+
+		if (!rmap_take(f, from + i, &p, &vpn, &thp, &ptep))
+			continue;
+		slot = (int)(p - f->procs);
+		if (thp) {
+			pmd = u64map_get(&p->pmd, vpn >> HPAGE_PMD_ORDER);
+			*pmd = pmd_make(PMD_THP, FILL_NONE, 0, to + i);
+			/* out of memory: the pmd maps a page the reverse map
+			 * does not know, which its next fault takes as gone */
+			(void)rmap_set(f, to + i, rmap_val(slot, vpn | RMAP_THP));
+		} else {
+			*ptep = PTE_PRESENT | (to + i);
+			(void)rmap_set(f, to + i, rmap_val(slot, vpn));
 		}
 	}
 }

@@ -293,6 +293,11 @@ struct mmc {
 	 * range [pfn, +2^order), so its mapping becomes a shadow entry and a
 	 * later touch refaults.  Called before m->reclaim_fn. [reclaim.c] */
 	void (*fault_reclaimed)(struct mmc *m, uint64_t pfn, unsigned order);
+	/* Set by fault.c (may stay NULL): compaction moved [from, +2^order)
+	 * to [to, ...): mappings follow the pages.  Called before
+	 * m->migrate_fn. [page_alloc.c migrate_page_range] */
+	void (*fault_migrated)(struct mmc *m, uint64_t from, uint64_t to,
+			       unsigned order);
 
 	void *reclaim;			/* reclaim.c private, model-wide */
 	void *kswapd;			/* kswapd.c private: [nr_nodes] */

@@ -846,6 +846,8 @@ int migrate_page_range(struct mmc *m, uint64_t from, uint64_t to,
 		for (uint32_t i = 0; i < nr; i++)
 			zt->page[ti + i] |= keep;
 	}
+	if (m->fault_migrated)
+		m->fault_migrated(m, from, to, order);
 	if (m->migrate_fn)
 		m->migrate_fn(m->migrate_ctx, from, to, order);
 	free_one_page(m, zf, fi, order);

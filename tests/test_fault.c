@@ -325,6 +325,72 @@ static void test_refault(void **state)
 	mmc_destroy(m);
 }
 
+/* Isolate a free block of at least `order` (as compaction's free scanner
+ * does) and return its first pfn: a migration target. */
+static uint64_t isolate_target(struct mmc *m, unsigned order)
+{
+	for (uint32_t i = 0; i < m->nr_zones; i++) {
+		struct mmc_zone *z = m->zones[i];
+
+		for (uint32_t idx = 0; idx < z->nr_idx; idx++) {
+			pgstate_t s = z->page[idx];
+
+			if (PageBuddy(s) && free_order(s) >= order &&
+			    isolate_free_page(m, z, idx, free_order(s)) == 0)
+				return z->base_pfn + idx;
+		}
+	}
+	fail_msg("no free block of order %u", order);
+	return 0;
+}
+
+/* Compaction moves a mapped anon page or THP: the mapping follows it
+ * (remove_migration_ptes).  The old pfn, reused as page cache and
+ * reclaimed, is nobody's mapping any more: no anon refault, no pswpin
+ * (the model once counted thousands a pressure run, on a host with no
+ * swap). */
+static void test_migration_moves_mapping(void **state)
+{
+	struct mmc *m = new_model("256M,2", 2, 3);
+	struct mmc_result r;
+	uint64_t from, to, thp, thp_to;
+
+	(void)state;
+	assert_int_equal(mmc_fault(m, 9, BASE + 7 * PG, MMC_FAULT_WRITE, 0,
+				   &r), MMC_FK_ANON);
+	from = r.pfn;
+	to = isolate_target(m, 0);
+	assert_int_equal(migrate_page_range(m, from, to, 0), 0);
+	assert_int_equal(mmc_fault(m, 9, BASE + 7 * PG, 0, 0, &r),
+			 MMC_FK_MINOR);
+	assert_int_equal(r.pfn, to);
+	/* the old page becomes page cache and is reclaimed */
+	assert_int_equal(mmc_alloc_at(m, from, 0, MMC_GFP_KERNEL, 0, NULL), 0);
+	m->fault_reclaimed(m, from, 0);
+	assert_int_equal(mmc_fault(m, 9, BASE + 7 * PG, MMC_FAULT_WRITE, 0,
+				   &r), MMC_FK_MINOR);
+	assert_int_equal(r.pfn, to);
+	assert_int_equal(m->vm.ev[MMC_PSWPIN], 0);
+	assert_int_equal(m->vm.ev[MMC_WORKINGSET_REFAULT_ANON], 0);
+
+	/* a THP moves whole: its pmd maps the new block */
+	assert_int_equal(mmc_fault(m, 9, BASE + HPAGE, MMC_FAULT_WRITE |
+				   MMC_FAULT_THP, 0, &r), MMC_FK_THP);
+	thp = r.pfn;
+	thp_to = isolate_target(m, 9);
+	assert_int_equal(migrate_page_range(m, thp, thp_to, 9), 0);
+	assert_int_equal(mmc_fault(m, 9, BASE + HPAGE + 5 * PG,
+				   MMC_FAULT_THP, 0, &r), MMC_FK_MINOR);
+	assert_int_equal(r.pfn, thp_to + 5);
+	/* the workload frees it where the model now has it */
+	mmc_unmap_pfn(m, thp_to, 9);
+	assert_int_equal(mmc_fault(m, 9, BASE + HPAGE + 5 * PG,
+				   MMC_FAULT_WRITE | MMC_FAULT_THP, 0, &r),
+			 MMC_FK_THP);
+	assert_int_not_equal(r.pfn, thp_to);
+	mmc_destroy(m);
+}
+
 /* A page the workload frees is forgotten: the next touch is a first
  * touch; exit frees every page a process still maps. */
 static void test_unmap_and_exit(void **state)
@@ -447,6 +513,7 @@ int main(void)
 		cmocka_unit_test(test_thp_local_node_first),
 		cmocka_unit_test(test_thp_defrag_modes),
 		cmocka_unit_test(test_refault),
+		cmocka_unit_test(test_migration_moves_mapping),
 		cmocka_unit_test(test_unmap_and_exit),
 		cmocka_unit_test(test_fault_map),
 		cmocka_unit_test(test_determinism),
