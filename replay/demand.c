@@ -606,6 +606,29 @@ void rp_demand_reclaimed(struct rp_run *r, uint64_t sim, unsigned order)
 			 FS_EVICTED | mmc_reclaim_shadow(r->m) << FS_SHIFT;
 }
 
+/* The kernel freed, as the workload's, the real page that the model's page
+ * sim stands for, while a file page still held sim.  A page-cache page is
+ * always deleted (FILEMAP_DEL) before it is freed, so that file page was
+ * never at sim: tmpfs and shmem add their pages without the
+ * mm_filemap_add_to_page_cache tracepoint, and such a page first met as a
+ * deletion was taken for one cached before the trace, seated at the pfn
+ * its deletion names, which another page held at the start.  The file
+ * page leaves the model (its deletion later frees nothing); left seated,
+ * the model gave sim to a new page while the file page still claimed it,
+ * and the deletion then freed that page (an anonymous one, still mapped,
+ * a few hundred times a pressure run). */
+void rp_demand_page_gone(struct rp_run *r, uint64_t sim)
+{
+	struct rp_demand *d = &r->dm;
+	uint64_t fid;
+
+	if (!d->file_ids || !rp_pmap_take(&d->frev, sim, &fid) ||
+	    fid > d->nr_fids)
+		return;
+	d->fstate[fid] &= FS_ORDER;
+	d->unseated++;
+}
+
 /* The model migrated from -> to (migrate hook). */
 void rp_demand_migrated(struct rp_run *r, uint64_t from, uint64_t to)
 {

@@ -647,6 +647,7 @@ static void free_piece(struct rp_run *r, uint64_t e, int cpu)
 	}
 	rp_pmap_del(&r->rev, sim);
 	mmc_unmap_pfn(r->m, sim, 0);
+	rp_demand_page_gone(r, sim);
 	memset(&res, 0, sizeof(res));
 	if (mmc_free(r->m, sim, 0, cpu, &res) < 0)
 		r->unmatched_frees++;
@@ -708,6 +709,7 @@ static void policy_free(struct rp_run *r, const struct mmt_event *ev)
 	}
 	if (e & FWD_ANON)
 		mmc_unmap_pfn(r->m, sim, order);
+	rp_demand_page_gone(r, sim);
 	memset(&res, 0, sizeof(res));
 	if (mmc_free(r->m, sim, order, cpu, &res) < 0)
 		r->unmatched_frees++;

@@ -325,7 +325,7 @@ struct rp_demand {
 		 file_dels_resp, accesses, access_pages, access_unknown,
 		 access_clipped, pretrace_files, migrations, migrate_unknown,
 		 isolated_pages, untracked_ids, folio_fallbacks,
-		 folio_splits, pfns_outside;
+		 folio_splits, pfns_outside, unseated;
 };
 
 struct rp_run {
@@ -487,6 +487,9 @@ void rp_demand_migrate(struct rp_run *r, const struct mmt_event *ev);
 int rp_demand_response_free(struct rp_run *r, const struct mmt_event *ev);
 void rp_demand_reclaimed(struct rp_run *r, uint64_t sim, unsigned order);
 void rp_demand_migrated(struct rp_run *r, uint64_t from, uint64_t to);
+/* The kernel freed (demand) the real page of the model's page sim: a file
+ * page still holding sim never was there (demand.c). */
+void rp_demand_page_gone(struct rp_run *r, uint64_t sim);
 /* The model split its folio at sim (compaction): a file folio becomes
  * pieces. */
 void rp_demand_split(struct rp_run *r, uint64_t sim, unsigned order);

@@ -293,6 +293,7 @@ static void write_demand(const struct rp_run *r, FILE *f)
 		"\"events_outside_zones\": %llu, "
 		"\"compaction_isolated_pages\": %llu, "
 		"\"file_pages\": %u, \"file_pages_cached_before\": %llu, "
+		"\"file_pages_cached_before_wrong\": %llu, "
 		"\"file_adds\": %llu, \"file_deletes_demand\": %llu, "
 		"\"file_deletes_response\": %llu, "
 		"\"allocs_for_pages_model_held\": %llu, "
@@ -309,6 +310,7 @@ static void write_demand(const struct rp_run *r, FILE *f)
 		(unsigned long long)d->pfns_outside,
 		(unsigned long long)d->isolated_pages, d->nr_fids,
 		(unsigned long long)d->pretrace_files,
+		(unsigned long long)d->unseated,
 		(unsigned long long)d->file_adds,
 		(unsigned long long)d->file_dels_demand,
 		(unsigned long long)d->file_dels_resp,
