@@ -1016,6 +1016,12 @@ size_t rp_demand_notes(const struct rp_run *r, const char **notes, size_t max)
 		     "that the end snapshot shows the same are kernel memory "
 		     "kpageflags cannot tell apart: seeded allocated "
 		     "(pcp_lookalike_pages)");
+	if (r->pcp_freed_first)
+		NOTE("start snapshot pages with no flags and no mappings (its "
+		     "pcp pages) whose first event in the trace is their free "
+		     "were allocated, not on a pcp list (a pcp page is handed "
+		     "out or drained, never freed): seeded allocated "
+		     "(pcp_freed_first_pages)");
 	if (r->offline_pcp_pages)
 		NOTE("start snapshot pageblocks with no flags and no references "
 		     "that the zone's managed count cannot leave out (spanned - "

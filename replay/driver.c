@@ -1948,6 +1948,7 @@ static void run_free(struct rp_run *r)
 	rp_map_free(&r->late);
 	rp_map_free(&r->onl);
 	free(r->touched);
+	free(r->freed_first);
 	rp_objects_free(r);
 	rp_demand_free(r);
 	free(r->slow.v);

@@ -392,6 +392,11 @@ struct rp_run {
 	 * end are seeded allocated (pcp_lookalikes, setup.c) */
 	uint64_t *touched;
 	uint64_t pcp_lookalikes;
+	/* policy mode: one bit per pfn of fwd's range whose first event is
+	 * a free; such start-snapshot pcp-looking pages were allocated
+	 * (pcp_freed_first, setup.c) */
+	uint64_t *freed_first;
+	uint64_t pcp_freed_first;
 	/* policy mode: start-snapshot "offline" pageblocks the zone's
 	 * managed count says are managed: free blocks on pcp lists
 	 * (pcp_blocks, setup.c) */

@@ -588,10 +588,13 @@ static int next_node_cpu(const struct mmc_topology *t, int nid, int *cpu)
  * or isolates, so that seeding can tell the two apart (pcp_lookalike). */
 int rp_touch_init(struct rp_run *r)
 {
+	size_t words = (size_t)((r->fwd.n + 63) / 64) + 1;
+
 	free(r->touched);
-	r->touched = calloc((size_t)((r->fwd.n + 63) / 64) + 1,
-			    sizeof(*r->touched));
-	return r->touched ? 0 : -1;
+	free(r->freed_first);
+	r->touched = calloc(words, sizeof(*r->touched));
+	r->freed_first = calloc(words, sizeof(*r->freed_first));
+	return r->touched && r->freed_first ? 0 : -1;
 }
 
 void rp_touch_note(struct rp_run *r, const struct mmt_event *ev)
@@ -615,8 +618,13 @@ void rp_touch_note(struct rp_run *r, const struct mmt_event *ev)
 
 	if (end > r->fwd.n)
 		end = r->fwd.n;
-	for (; i < end; i++)
-		r->touched[i / 64] |= 1ull << (i % 64);
+	for (; i < end; i++) {
+		uint64_t bit = 1ull << (i % 64);
+
+		if (!(r->touched[i / 64] & bit) && ev->kind == MMT_EV_PAGE_FREE)
+			r->freed_first[i / 64] |= bit;
+		r->touched[i / 64] |= bit;
+	}
 }
 
 /* A start-snapshot pcp page that no event of the trace touches and that
@@ -634,6 +642,21 @@ static int pcp_lookalike(const struct rp_run *r, uint64_t pfn)
 	if (r->touched[i / 64] & (1ull << (i % 64)))
 		return 0;
 	return rp_snap_class(r->snap_end, pfn) == MMT_PC_PCP;
+}
+
+/* A start-snapshot pcp page whose first event in the trace is its free:
+ * a page on a pcp list is handed out or drained, never freed, so this one
+ * was allocated (kernel memory kpageflags cannot tell from a pcp page:
+ * a pipe or socket buffer, a driver's page, the tail of a non-compound
+ * allocation).  Seeded free, its free met a free page (unmatched) and the
+ * model had it as free memory the kernel did not.  Policy mode. */
+static int pcp_freed_first(const struct rp_run *r, uint64_t pfn)
+{
+	uint64_t i = pfn - r->fwd.base;
+
+	if (!r->freed_first || pfn < r->fwd.base || i >= r->fwd.n)
+		return 0;
+	return (r->freed_first[i / 64] >> (i % 64)) & 1;
 }
 
 /* ---- compaction deferral at the start ----------------------------------- */
@@ -924,6 +947,12 @@ int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
 						bad++;
 					else
 						r->pcp_lookalikes++;
+				} else if (pcp_freed_first(r, p)) {
+					if (mmc_seed_class(r->m, p, 1,
+							   MMC_PC_KERNEL) < 0)
+						bad++;
+					else
+						r->pcp_freed_first++;
 				} else if (seed_pcp_page(r, p, &cpu) < 0) {
 					bad++;
 				}

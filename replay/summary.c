@@ -414,6 +414,7 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		"  \"slab_objects\": %llu,\n  \"alloc_over_live\": %llu,\n"
 		"  \"hugetlb_pages_inferred\": %llu,\n"
 		"  \"pcp_lookalike_pages\": %llu,\n"
+		"  \"pcp_freed_first_pages\": %llu,\n"
 		"  \"offline_pcp_pages\": %llu,\n"
 		"  \"compact_defer_zones_seeded\": %u,\n"
 		"  \"folios_split\": %llu,\n",
@@ -441,6 +442,7 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)r->alloc_over_live,
 		(unsigned long long)r->hugetlb_seeded,
 		(unsigned long long)r->pcp_lookalikes,
+		(unsigned long long)r->pcp_freed_first,
 		(unsigned long long)r->offline_pcp_pages, r->defer_seeded,
 		(unsigned long long)r->splits);
 	if (r->o->mode == MMT_REPLAY_POLICY) {

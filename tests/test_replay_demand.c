@@ -286,6 +286,33 @@ static void test_untraced_add_not_cached_before(void **state)
 	free(a);
 }
 
+/* A page the start snapshot calls a pcp page (no flags, no mappings)
+ * whose first event is its free was allocated (kernel memory kpageflags
+ * cannot tell apart): a pcp page is handed out or drained, never freed.
+ * Seeded free, its free met a free page. */
+static void test_pcp_page_freed_first(void **state)
+{
+	static struct rk k;
+	const char *t = ru_path("pcpfree.mmt");
+	uint64_t p;
+	char *a;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, PAGES, 2), 0);
+	k.h.flags |= MMT_HDR_CAUSES | MMT_HDR_FILE_IDS;
+	p = start_page(&k, MMT_PC_PCP);
+	rk_alloc_at(&k, rk_find(&k, 0, p + 64), 0, "GFP_KERNEL",
+		    "MIGRATE_UNMOVABLE", 0);
+	free_cause(&k, p, 0, MMT_FREE_DEMAND, 0);
+	assert_int_equal(rk_write(&k, t, 0), 0);
+	rk_free_all(&k);
+
+	a = replay(t, "pcpfree", NULL);
+	assert_int_equal(key_after(a, NULL, "unmatched_frees"), 0);
+	assert_int_equal(key_after(a, NULL, "pcp_freed_first_pages"), 1);
+	free(a);
+}
+
 static void test_response_not_demand(void **state)
 {
 	const char *t = ru_path("demand.mmt"), *old = ru_path("old.mmt");
@@ -420,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_refaults),
 		cmocka_unit_test(test_sequential_reads),
 		cmocka_unit_test(test_untraced_add_not_cached_before),
+		cmocka_unit_test(test_pcp_page_freed_first),
 	};
 
 	return cmocka_run_group_tests(tests, ru_setup, ru_teardown);
