@@ -507,11 +507,21 @@ static bool __compaction_suitable(struct mmc_zone *z, unsigned order,
 bool compaction_suitable(struct mmc *m, struct mmc_zone *z, unsigned order,
 			 uint64_t watermark, int highest_zoneidx)
 {
+	return compaction_suitable_free(m, z, order, watermark, highest_zoneidx,
+					zone_page_state_free(z));
+}
+
+bool compaction_suitable_free(struct mmc *m, struct mmc_zone *z,
+			      unsigned order, uint64_t watermark,
+			      int highest_zoneidx, uint64_t free_pages)
+{
 	if (!__compaction_suitable(z, order, highest_zoneidx, watermark,
-				   (int64_t)zone_page_state_free(z)))
+				   (int64_t)free_pages))
 		return false;
 	if (order > PAGE_ALLOC_COSTLY_ORDER) {
-		int fragindex = zone_fragmentation_index(z, order);
+		int fragindex = free_pages > zone_page_state_free(z) ?
+				zone_fragmentation_index_inflight(z, order) :
+				zone_fragmentation_index(z, order);
 		if (fragindex >= 0 && fragindex <= m->policy.extfrag_threshold)
 			return false;
 	}

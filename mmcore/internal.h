@@ -205,6 +205,10 @@ struct mmc_zone {
 	struct free_area free_area[NR_PAGE_ORDERS];
 	uint64_t nr_free;		/* NR_FREE_PAGES of the buddy lists */
 	uint64_t nr_free_pcp;		/* pages on pcp lists, all cpus */
+	uint64_t nr_kswapd_inflight;	/* reclaimed by kswapd, not yet freed
+					 * (kswapd.c inflight), pages */
+	uint64_t kswapd_inflight[NR_PAGE_ORDERS];	/* the same, folios
+							 * by order */
 
 	uint64_t _watermark[NR_WMARK];
 	uint64_t watermark_boost;
@@ -591,6 +595,9 @@ int build_zonelists(struct mmc *m);
 /* --- metrics.c --- */
 /* extfrag_for_order / fragmentation_index on a zone */
 int zone_fragmentation_index(const struct mmc_zone *z, unsigned order);
+/* the same with kswapd's reclaim in flight counted as free blocks */
+int zone_fragmentation_index_inflight(const struct mmc_zone *z,
+				      unsigned order);
 unsigned extfrag_for_order(const struct mmc_zone *z, unsigned order);
 
 /* ====================================================================
@@ -686,6 +693,11 @@ void compaction_destroy(struct mmc *m);
  * a fragmentation index above extfrag_threshold. */
 bool compaction_suitable(struct mmc *m, struct mmc_zone *z, unsigned order,
 			 uint64_t watermark, int highest_zoneidx);
+/* compaction_suitable() as if the zone had free_pages free (kswapd's
+ * reclaim in flight counted). */
+bool compaction_suitable_free(struct mmc *m, struct mmc_zone *z,
+			      unsigned order, uint64_t watermark,
+			      int highest_zoneidx, uint64_t free_pages);
 /* compaction_zonelist_suitable(): would compaction run somewhere if
  * reclaim freed 1/order of the reclaimable pages (should_compact_retry). */
 bool compaction_zonelist_suitable(struct mmc *m, int preferred_nid,

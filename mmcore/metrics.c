@@ -73,6 +73,19 @@ int zone_fragmentation_index(const struct mmc_zone *z, unsigned order)
 	return mmc_fragmentation_index(fc, order);
 }
 
+/* Folios kswapd reclaimed and frees as its clock gets to them count as
+ * free blocks of their order (merging with their buddies is left out). */
+int zone_fragmentation_index_inflight(const struct mmc_zone *z,
+				      unsigned order)
+{
+	uint64_t fc[MMC_NR_ORDERS];
+
+	zone_free_count(z, fc);
+	for (unsigned o = 0; o < NR_PAGE_ORDERS; o++)
+		fc[o] += z->kswapd_inflight[o];
+	return mmc_fragmentation_index(fc, order);
+}
+
 /* extfrag_for_order(): free pages not in blocks of >= order, per cent */
 unsigned extfrag_for_order(const struct mmc_zone *z, unsigned order)
 {

@@ -282,6 +282,38 @@ static void high_order_falls_back_to_order0(void **state)
 	mmc_destroy(m);
 }
 
+/* An order-9 wake-up on a node with no free memory: should_continue_reclaim()
+ * keeps a pass going until compaction would be suitable, and the folios
+ * kswapd has reclaimed count towards that though the model frees them
+ * only as kswapd's clock gets to them (the kernel's shrink_folio_list()
+ * has freed them by then).  Uncounted, the first round went on through
+ * the whole inactive file list. */
+static void reclaim_in_flight_counts(void **state)
+{
+	(void)state;
+
+	struct mmc *m = one_node();
+	struct mmc_zone *z = tl_zone(m, 0);
+
+	mmc_tick(m, 1000 * MS);
+	/* every other page kernel, the rest clean page cache: nothing
+	 * free, and reclaim can never make a free block above order 0 */
+	for (uint64_t i = 0; i < z->managed; i++)
+		tl_fill(m, z->start_pfn + i, 1,
+			i & 1 ? MMC_PC_FILE : MMC_PC_KERNEL);
+	mmc_drain_all(m);
+	assert_true(z->nr_free < min_wmark_pages(z));
+	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 9, MMC_ZONE_NORMAL);
+	mmc_tick(m, 1100 * MS);
+	/* until min + compact_gap(9) is free (2,638 pages here), not
+	 * through the 16,384 pages of page cache (12,289 without
+	 * counting them) */
+	assert_true(ev(m, MMC_PGSTEAL_KSWAPD) >= 1024);
+	assert_true(ev(m, MMC_PGSTEAL_KSWAPD) < z->managed / 8);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +323,7 @@ int main(void)
 		cmocka_unit_test(wake_during_nap),
 		cmocka_unit_test(hopeless_node),
 		cmocka_unit_test(high_order_falls_back_to_order0),
+		cmocka_unit_test(reclaim_in_flight_counts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
