@@ -644,6 +644,16 @@ static int pcp_lookalike(const struct rp_run *r, uint64_t pfn)
 	return rp_snap_class(r->snap_end, pfn) == MMT_PC_PCP;
 }
 
+/* A start-snapshot pcp page that was allocated: kernel memory to the
+ * model, counted in *n.  1 when the model refused it. */
+static int seed_allocated(struct rp_run *r, uint64_t pfn, uint64_t *n)
+{
+	if (mmc_seed_class(r->m, pfn, 1, MMC_PC_KERNEL) < 0)
+		return 1;
+	(*n)++;
+	return 0;
+}
+
 /* A start-snapshot pcp page whose first event in the trace is its free:
  * a page on a pcp list is handed out or drained, never freed, so this one
  * was allocated (kernel memory kpageflags cannot tell from a pcp page:
@@ -942,17 +952,11 @@ int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
 				if (r->o->mode == MMT_REPLAY_MIRROR) {
 					rp_map_put(&r->kpcp, p, 0);
 				} else if (pcp_lookalike(r, p)) {
-					if (mmc_seed_class(r->m, p, 1,
-							   MMC_PC_KERNEL) < 0)
-						bad++;
-					else
-						r->pcp_lookalikes++;
+					bad += seed_allocated(r, p,
+							      &r->pcp_lookalikes);
 				} else if (pcp_freed_first(r, p)) {
-					if (mmc_seed_class(r->m, p, 1,
-							   MMC_PC_KERNEL) < 0)
-						bad++;
-					else
-						r->pcp_freed_first++;
+					bad += seed_allocated(r, p,
+							      &r->pcp_freed_first);
 				} else if (seed_pcp_page(r, p, &cpu) < 0) {
 					bad++;
 				}

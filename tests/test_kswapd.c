@@ -42,6 +42,15 @@ static void fill_to(struct mmc *m, uint64_t keep)
 	}
 }
 
+/* Every even page of the zone kernel memory, every odd one clean page
+ * cache. */
+static void fill_kernel_and_cache(struct mmc *m, struct mmc_zone *z)
+{
+	for (uint64_t i = 0; i < z->managed; i++)
+		tl_fill(m, z->start_pfn + i, 1,
+			i & 1 ? MMC_PC_FILE : MMC_PC_KERNEL);
+}
+
 /* ZONE_RECLAIM_ACTIVE: while kswapd is in balance_pgdat() a free keeps
  * at most four batches on the zone's pcp list (nr_pcp_high()), the rest
  * goes back to the buddy allocator where the watermarks see it; once the
@@ -260,9 +269,7 @@ static void high_order_falls_back_to_order0(void **state)
 	/* pages 4k and 4k + 2 kernel, 4k + 1 and 4k + 3 page cache, then
 	 * 4k + 2 freed: a quarter free, and reclaim can never make a free
 	 * block above order 1 */
-	for (uint64_t i = 0; i < z->managed; i++)
-		tl_fill(m, z->start_pfn + i, 1,
-			i & 1 ? MMC_PC_FILE : MMC_PC_KERNEL);
+	fill_kernel_and_cache(m, z);
 	for (uint64_t i = 2; i < z->managed; i += 4)
 		assert_int_equal(mmc_free(m, z->start_pfn + i, 0, 0, NULL), 0);
 	mmc_drain_all(m);
@@ -298,9 +305,7 @@ static void reclaim_in_flight_counts(void **state)
 	mmc_tick(m, 1000 * MS);
 	/* every other page kernel, the rest clean page cache: nothing
 	 * free, and reclaim can never make a free block above order 0 */
-	for (uint64_t i = 0; i < z->managed; i++)
-		tl_fill(m, z->start_pfn + i, 1,
-			i & 1 ? MMC_PC_FILE : MMC_PC_KERNEL);
+	fill_kernel_and_cache(m, z);
 	mmc_drain_all(m);
 	assert_true(z->nr_free < min_wmark_pages(z));
 	wakeup_kswapd(m, z, MMC_GFP_KERNEL, 9, MMC_ZONE_NORMAL);
