@@ -110,6 +110,15 @@ static int zbm_get(const struct zbm *b, uint64_t pfn)
 	return 0;
 }
 
+/* Whether every pfn of [pfn, pfn + len) is set. */
+static int zbm_all(const struct zbm *b, uint64_t pfn, uint64_t len)
+{
+	for (uint64_t p = pfn; p < pfn + len; p++)
+		if (!zbm_get(b, p))
+			return 0;
+	return 1;
+}
+
 struct mctx {
 	struct zbm mfree;
 	struct rp_map mblocks;	/* model free block pfn -> order */
@@ -508,10 +517,26 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 	if (end->flags & MMT_SNAP_FREE_EXACT) {
 		uint64_t *rep, n = add_reported(r, end, kfree, &bm, &rep), o;
 
-		for (uint64_t b = 0; b < n; b++)
+		uint64_t merged_done = UINT64_MAX;
+
+		for (uint64_t b = 0; b < n; b++) {
+			uint64_t top = rep[b] & ~((1ull << MMC_MAX_ORDER) - 1);
+
 			if (rp_map_get(&cp->mblocks, rep[b], &o) &&
 			    o == MMC_PAGEBLOCK_ORDER)
 				mc->same_block_pages += 1ull << o;
+			/* put back, a reported block merges with its free
+			 * buddy (__free_one_page): the model's max-order
+			 * block over it is the kernel's too when every page
+			 * of it is free in the kernel */
+			else if (top != merged_done &&
+				 rp_map_get(&cp->mblocks, top, &o) &&
+				 o == MMC_MAX_ORDER &&
+				 zbm_all(kfree, top, 1ull << MMC_MAX_ORDER)) {
+				mc->same_block_pages += 1ull << o;
+				merged_done = top;
+			}
+		}
 		mc->reported_pages = n << MMC_PAGEBLOCK_ORDER;
 		mc->kernel_free_pages += mc->reported_pages;
 		free(rep);
