@@ -39,7 +39,7 @@ int rp_series_open(struct rp_run *r)
 	      "\twmark_min\twmark_low\twmark_high\tboost\tbelow_low"
 	      "\tkswapd_active\tkswapd_wakes\tdirect_reclaims\tcompact_stalls"
 	      "\tnode_reclaims\treclaimed_pages\tcompact_migrated"
-	      "\tpgalloc_remote\tpgalloc\talloc_fail\n", f);
+	      "\tpgalloc_remote\tpgalloc\talloc_fail\tpcp_pages\n", f);
 	r->ts_out = f;
 	return 0;
 }
@@ -100,15 +100,18 @@ void rp_series_sample(struct rp_run *r, uint64_t t)
 		mmc_node_vmstat(r->m, s.node, &nv);
 		for (int o = 9; o < MMC_NR_ORDERS; o++)
 			ge9 += s.free_count[o] << o;
+		/* NR_FREE_PAGES, what the watermarks see: pages on pcp
+		 * lists are free but not in it (their own column) */
+		uint64_t buddy = s.nr_free - s.nr_free_pcp;
+
 		fprintf(r->ts_out, "%.6f\t%d\t%s\t%llu", (double)t / 1e9, s.node,
-			rp_zone_type_name(s.type),
-			(unsigned long long)s.nr_free);
+			rp_zone_type_name(s.type), (unsigned long long)buddy);
 		for (int o = 0; o < MMC_NR_ORDERS; o++)
 			fprintf(r->ts_out, "\t%llu",
 				(unsigned long long)s.free_count[o]);
 		fprintf(r->ts_out, "\t%.6f\t%.6f\t%llu\t%llu\t%llu\t%llu\t%llu"
 			"\t%llu\t%d\t%d\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu"
-			"\t%llu\t%llu\t%llu\n",
+			"\t%llu\t%llu\t%llu\t%llu\n",
 			frac(mmc_unusable_index(s.free_count, 9)),
 			frac(mmc_fragmentation_index(s.free_count, 9)),
 			(unsigned long long)ge9,
@@ -117,7 +120,7 @@ void rp_series_sample(struct rp_run *r, uint64_t t)
 			(unsigned long long)s.wmark_low,
 			(unsigned long long)s.wmark_high,
 			(unsigned long long)s.boost,
-			s.nr_free < s.wmark_low + s.boost,
+			buddy < s.wmark_low + s.boost,
 			r->node[s.node >= 0 && s.node < MMC_MAX_NODES ?
 				s.node : 0].kswapd_woken,
 			(unsigned long long)nv.kswapd_wakes,
@@ -130,7 +133,8 @@ void rp_series_sample(struct rp_run *r, uint64_t t)
 			(unsigned long long)nv.compact_migrated,
 			(unsigned long long)nv.pgalloc_remote,
 			(unsigned long long)nv.pgalloc,
-			(unsigned long long)nv.alloc_fail);
+			(unsigned long long)nv.alloc_fail,
+			(unsigned long long)s.nr_free_pcp);
 	}
 	for (int i = 0; i < MMC_MAX_NODES; i++)
 		r->node[i].kswapd_woken = 0;

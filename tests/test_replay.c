@@ -1146,6 +1146,58 @@ static void test_policy_pcp_lookalikes(void **state)
 	rk_free_all(&k);
 }
 
+/* timeseries.tsv: free_pages is NR_FREE_PAGES, the pages in free blocks
+ * (sum of free_oN << N, docs/replay-output.md), and the pages on pcp
+ * lists are their own column, pcp_pages, as the kernel leaves them out
+ * of the count its watermarks see.  Pfns 500-563 are pcp pages at the
+ * start that no event touches and the end finds free: seeded on pcp
+ * lists, where they stay.  (free_pages counted them too, before.) */
+static void test_series_free_excludes_pcp(void **state)
+{
+	struct mmt_replay_result res;
+	struct rk k;
+	char err[512], path[600], *t, *l, *save = NULL;
+	unsigned rows = 0, max_pcp = 0;
+
+	(void)state;
+	zone0_kernel(&k);
+	start_runs(&k, (const uint64_t[][2]){ { 500, 64 } }, 1, MMT_PC_PCP);
+	memset(k.free + 500, 1, 64);	/* free at the end, no event */
+	rk_alloc_at(&k, 0, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	assert_int_equal(rk_write(&k, ru_path("seriespcp.mmt"), 0), 0);
+	assert_int_equal(ru_replay(ru_path("seriespcp.mmt"),
+				   ru_path("seriespcp.out"), MMT_REPLAY_POLICY,
+				   NULL, NULL, 0, &res, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/timeseries.tsv",
+		 ru_path("seriespcp.out"));
+	t = ru_slurp(path, NULL);
+	assert_non_null(t);
+	l = strtok_r(t, "\n", &save);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\talloc_fail\tpcp_pages"));
+	for (l = strtok_r(NULL, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		unsigned long long v[40];
+		unsigned long long sum = 0;
+		int n = 0;
+		char *f, *fs = NULL;
+
+		for (f = strtok_r(l, "\t", &fs); f && n < 40;
+		     f = strtok_r(NULL, "\t", &fs))
+			v[n++] = strtoull(f, NULL, 10);
+		assert_int_equal(n, 35);
+		for (int o = 0; o <= 10; o++)
+			sum += v[4 + o] << o;
+		assert_int_equal(v[3], sum);
+		if (v[34] > max_pcp)
+			max_pcp = (unsigned)v[34];
+		rows++;
+	}
+	assert_true(rows > 0);
+	assert_int_equal(max_pcp, 64);
+	free(t);
+	rk_free_all(&k);
+}
+
 /* Policy mode: whole pageblocks the start snapshot calls offline (no
  * flags, no references) that the zone's managed count says are managed
  * are free pageblock-order blocks on pcp lists (offline_pcp_pages),
@@ -1468,6 +1520,7 @@ int main(void)
 		cmocka_unit_test(test_mirror_settles_kpcp_pfn0_free),
 		cmocka_unit_test(test_mirror_forgets_kpcp_inside_taken_block),
 		cmocka_unit_test(test_policy_pcp_lookalikes),
+		cmocka_unit_test(test_series_free_excludes_pcp),
 		cmocka_unit_test(test_policy_offline_pcp_blocks),
 		cmocka_unit_test(test_policy_many_offline_runs),
 		cmocka_unit_test(test_policy_noretry_folio_unplaced),
