@@ -1028,6 +1028,11 @@ size_t rp_demand_notes(const struct rp_run *r, const char **notes, size_t max)
 		     "managed - reserved - hole pages is less) are free "
 		     "pageblock-order folios on pcp lists, not offline memory: "
 		     "seeded free on the model's pcp lists (offline_pcp_pages)");
+	if (r->sl.mempool_reserve)
+		NOTE("an object allocation at mempool_alloc() the model cannot "
+		     "place comes from the pool's reserve, as in the kernel: not "
+		     "an allocation failure, no memory moves "
+		     "(mempool_reserve_allocs)");
 	if (r->defer_seeded)
 		NOTE("a zone's compaction deferral starts as the trace's first "
 		     "compact_defer event for it shows it was "

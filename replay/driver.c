@@ -141,6 +141,12 @@ static void count_result(struct rp_run *r, const struct mmc_result *res,
 	/* a page of the trace the model could not place (the kernel did) */
 	if (res->pfn == UINT64_MAX)
 		r->demand_fail++;
+	rp_count_wake(r, res, cpu);
+}
+
+/* An attempt that woke kswapd: the node's kswapd is active. */
+void rp_count_wake(struct rp_run *r, const struct mmc_result *res, int cpu)
+{
 	if (res->path & MMC_PATH_KSWAPD_WAKE) {
 		int node = res->pfn != UINT64_MAX && res->node >= 0 &&
 			   res->node < MMC_MAX_NODES ? res->node : cpu_node(r, cpu);
@@ -1426,8 +1432,9 @@ static int prescan(struct rp_run *r)
 /* Events in place, a few hundred at a time (mmt_reader_next_batch_sel):
  * no per-event copy of struct mmt_event.  evs[n, n + ahead) are the next
  * batch's first events, already decoded: prefetching looks at them.
- * Replay never reads an event's call site or the migratetypes the kernel
- * reported (the model picks its own), nor its node but in zone_resize(),
+ * Replay never reads an event's call site (but a slab allocation's, when
+ * the trace names mempool_alloc() sites: objects.c) or the migratetypes
+ * the kernel reported (the model picks its own), nor its node but in zone_resize(),
  * so their columns stay undecoded (node is a column of every page and
  * fault event: a tenth of decoding); in policy mode the pcp refill and
  * drain events only pass by (the model runs its own pcp lists), so only
@@ -1442,6 +1449,10 @@ static void ev_fields_init(struct rp_run *r)
 		r->ev_fields[k] = RP_FIELDS;
 	r->ev_fields[MMT_EV_ZONE_RESIZE] |= MMT_FIELD_NODE;
 	r->ev_fields[MMT_EV_COMPACT_SCAN] |= MMT_FIELD_MT | MMT_FIELD_MT2;
+	if (r->sl.nr_mempool_sites) {
+		r->ev_fields[MMT_EV_KMALLOC] |= MMT_FIELD_SITE;
+		r->ev_fields[MMT_EV_KMEM_CACHE_ALLOC] |= MMT_FIELD_SITE;
+	}
 	if (r->o->mode == MMT_REPLAY_POLICY) {
 		r->ev_fields[MMT_EV_PCP_REFILL] = MMT_FIELD_KIND_ONLY;
 		r->ev_fields[MMT_EV_PCP_DRAIN] = MMT_FIELD_KIND_ONLY;
@@ -1726,6 +1737,7 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	r->in_trace_known = mmt_reader_stop_reason(r->rd) == NULL;
 	r->h = mmt_reader_header(r->rd);
 	mmt_decode_init(&r->dec, r->h);
+	rp_slab_find_mempool_sites(r);
 	r->gfp_canon[0] = mmt_gfp_canon(&r->dec, 0);
 	for (int i = 0; i < 256; i++) {	/* every slot valid: raw 0 */
 		r->gfp_raw[i] = 0;

@@ -26,6 +26,8 @@
  * The pass costs one decode of the trace plus a hash probe per page and
  * object event.
  */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "replay_int.h"
@@ -461,6 +463,40 @@ static void slab_result(struct rp_run *r, const struct mmt_event *ev,
 	rp_hist_add(&r->hist[RP_OP_SLAB], (uint64_t)r->costs.slab);
 }
 
+/* mempool_alloc()'s call sites, from the trace's names table: an object
+ * allocation there is mempool_alloc()'s first, opportunistic try
+ * (__GFP_NORETRY | __GFP_NOMEMALLOC, no direct reclaim), and when it
+ * fails the caller takes an element of the pool's reserve, allocated
+ * long before (mempool_create).  A trace without names has none. */
+void rp_slab_find_mempool_sites(struct rp_run *r)
+{
+	const struct mmt_names *n = mmt_reader_names(r->rd);
+
+	if (!n) {
+		if (!r->o->quiet_damage)
+			fprintf(stderr, "%s: %s: %s; mempool allocations are "
+				"replayed as any other\n", rp_who(r),
+				r->o->trace, mmt_reader_error(r->rd) ?
+				mmt_reader_error(r->rd) :
+				"names table unreadable");
+		return;
+	}
+	for (uint64_t i = 0; i < n->nr_syms &&
+	     r->sl.nr_mempool_sites < RP_MEMPOOL_SITES; i++)
+		if (!strncmp(n->syms[i].name, "mempool_alloc",
+			     strlen("mempool_alloc")))
+			r->sl.mempool_site[r->sl.nr_mempool_sites++] =
+				n->syms[i].site;
+}
+
+static bool mempool_site(const struct rp_run *r, uint64_t site)
+{
+	for (uint32_t i = 0; i < r->sl.nr_mempool_sites; i++)
+		if (r->sl.mempool_site[i] == site)
+			return true;
+	return false;
+}
+
 void rp_slab_alloc(struct rp_run *r, const struct mmt_event *ev)
 {
 	struct mmc_result res;
@@ -485,6 +521,14 @@ void rp_slab_alloc(struct rp_run *r, const struct mmt_event *ev)
 	}
 	if (rc == 1)
 		return;			/* kmalloc(0): ZERO_SIZE_PTR */
+	if (rc < 0 && mempool_site(r, ev->site)) {
+		/* mempool_alloc(): the pool's reserve gives the object; no
+		 * memory moves (its free goes back to the reserve, a free
+		 * of an object the model never held) */
+		r->sl.mempool_reserve++;
+		rp_count_wake(r, &res, cpu);
+		return;
+	}
 	if (rc < 0) {
 		r->sl.alloc_fail++;
 		rp_count_result(r, &res, cpu);

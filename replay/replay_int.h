@@ -249,6 +249,8 @@ struct rp_slow {		/* slow ops, costed after calibration */
 struct rp_slowvec { struct rp_slow *v; size_t n, cap; };
 
 /* Policy mode: slab objects and THP regions (objects.c). */
+#define RP_MEMPOOL_SITES 16
+
 struct rp_slab_state {
 	uint8_t *bits;		/* PAGE_ALLOC ordinal -> slab page */
 	uint64_t nr_bits, ordinal;
@@ -263,6 +265,11 @@ struct rp_slab_state {
 	/* replay */
 	uint64_t objs_allocated, objs_freed, free_absorbed, free_fail,
 		 alloc_fail, over_live, large_kmallocs;
+	/* mempool_alloc()'s call sites (the trace's names table), and the
+	 * objects its reserve gave where the model had no memory */
+	uint64_t mempool_site[RP_MEMPOOL_SITES];
+	uint32_t nr_mempool_sites;
+	uint64_t mempool_reserve;
 	uint64_t kernel_slab_page_allocs, kernel_slab_page_frees;
 	uint64_t model_slab_page_allocs, model_slab_pages_max;
 	/* faults through mmc_fault */
@@ -507,6 +514,8 @@ const char *rp_resp_name(int resp);
 /* driver.c */
 /* Allocations of the trace the model could not place (the kernel did). */
 uint64_t rp_demand_alloc_fail(const struct rp_run *r);
+void rp_count_wake(struct rp_run *r, const struct mmc_result *res, int cpu);
+void rp_slab_find_mempool_sites(struct rp_run *r);
 void rp_account(struct rp_run *r, int op, const struct mmc_result *res,
 		unsigned order, uint64_t extra_ns);
 void rp_count_result(struct rp_run *r, const struct mmc_result *res, int cpu);

@@ -213,7 +213,8 @@ static void write_slab_thp(const struct rp_run *r, const struct mmc_vmstat *vs,
 	fprintf(f, "  \"slab\": {\"objects_allocated\": %llu, "
 		"\"objects_freed\": %llu, \"frees_of_pretrace_objects\": %llu, "
 		"\"objects_in_pretrace_slabs\": %llu, \"free_failures\": %llu, "
-		"\"alloc_failures\": %llu, \"reused_live_objects\": %llu, "
+		"\"alloc_failures\": %llu, \"mempool_reserve_allocs\": %llu, "
+		"\"reused_live_objects\": %llu, "
 		"\"large_kmallocs\": %llu, \"caches_created\": %u, "
 		"\"kernel_slab_page_allocs\": %llu, "
 		"\"kernel_slab_page_frees\": %llu, "
@@ -225,6 +226,7 @@ static void write_slab_thp(const struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)s->objs_pretrace_slab,
 		(unsigned long long)s->free_fail,
 		(unsigned long long)s->alloc_fail,
+		(unsigned long long)s->mempool_reserve,
 		(unsigned long long)s->over_live,
 		(unsigned long long)s->large_kmallocs, s->caches_created,
 		(unsigned long long)s->kernel_slab_page_allocs,
