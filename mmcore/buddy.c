@@ -365,6 +365,27 @@ unsigned free_one_page(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 			       get_pageblock_migratetype(z, idx));
 }
 
+void free_reclaimed_pages(struct mmc *m, uint64_t pfn, unsigned order, int cpu)
+{
+	struct mmc_zone *z = pfn_to_zone(m, pfn);
+
+	if (!z)
+		return;
+	uint32_t idx = pfn_to_idx(z, pfn);
+	int mt = get_pageblock_migratetype(z, idx);
+
+	if (cpu < 0 || (uint32_t)cpu >= m->nr_cpus || !pcp_allowed_order(order) ||
+	    mt == MIGRATE_ISOLATE) {
+		free_one_page(m, z, idx, order);
+		return;
+	}
+	mark_range_free(m, z, idx, 1u << order);
+	count_vm_events(m, MMC_PGFREE, 1u << order);
+	/* free_unref_folios(): highatomic pages go on the movable list */
+	free_unref_page(m, z, cpu, idx, order,
+			mt >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : mt, NULL);
+}
+
 uint32_t find_buddy_head(const struct mmc_zone *z, uint32_t idx)
 {
 	if (idx >= z->nr_idx || page_class(z->page[idx]) != MMC_PC_FREE)

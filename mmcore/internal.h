@@ -524,9 +524,14 @@ void release_isolated_pages(struct mmc *m, uint64_t pfn, unsigned order);
 
 /* --- for reclaim.c --- */
 /* A page range reclaim has freed (shrink_folio_list -> free): calls
- * m->reclaim_fn, clears LRU bits and frees to the buddy.  The caller has
- * already taken it off its LRU lists. */
-void reclaim_free_pages(struct mmc *m, uint64_t pfn, unsigned order);
+ * m->reclaim_fn, clears LRU bits and frees it as free_reclaimed_pages()
+ * does.  The caller has already taken it off its LRU lists. */
+void reclaim_free_pages(struct mmc *m, uint64_t pfn, unsigned order, int cpu);
+/* free_unref_folios() of a folio reclaim took (class PC_ISOLATED or
+ * allocated): pcp orders (0-3 and the pageblock order) go on cpu's pcp
+ * list, where the watermarks and the buddy's free lists do not see them
+ * until the list drains; other orders, or cpu -1, to the buddy. */
+void free_reclaimed_pages(struct mmc *m, uint64_t pfn, unsigned order, int cpu);
 /* The same up to the free: the range stays class PC_ISOLATED (off the
  * LRU, out of the page cache, not yet free: the kernel's folios between
  * __remove_mapping() and free_unref_folios()) until
@@ -618,10 +623,11 @@ void lru_touch(struct mmc *m, uint64_t pfn);
 int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 		 int cpu, struct mmc_result *res);
 /* try_to_free_pages(zonelist of preferred_nid, order, gfp): direct
- * reclaim; returns the progress (pages reclaimed, or 1 when a costly
+ * reclaim by a task on cpu (-1: none; its folios then go straight to the
+ * buddy); returns the progress (pages reclaimed, or 1 when a costly
  * order found compaction ready instead), fills res->reclaim_*. */
 uint64_t try_to_free_pages(struct mmc *m, int preferred_nid, uint64_t gfp,
-			   unsigned order, int highest_zoneidx,
+			   unsigned order, int highest_zoneidx, int cpu,
 			   struct mmc_result *res);
 
 /* ====================================================================

@@ -123,6 +123,17 @@ void kswapd_destroy(struct mmc *m)
 	m->kswapd = NULL;
 }
 
+/* kswapd runs on its node's cpus (a kthread bound to cpumask_of_node);
+ * the model puts it on the first, whose pcp lists take its freed
+ * folios.  -1 for a node without cpus. */
+static int node_first_cpu(const struct mmc *m, int nid)
+{
+	for (uint32_t c = 0; c < m->nr_cpus; c++)
+		if (cpu_to_node(m, (int)c) == nid)
+			return (int)c;
+	return -1;
+}
+
 static struct kswapd *node_kswapd(struct mmc *m, int nid)
 {
 	return &((struct kswapd *)m->kswapd)[nid];
@@ -157,7 +168,7 @@ void kswapd_defer_free(struct mmc *m, int nid, uint64_t pfn, unsigned order,
 	struct kswapd *k = node_kswapd(m, nid);
 
 	if (!inflight_room(k)) {
-		release_isolated_pages(m, pfn, order);
+		free_reclaimed_pages(m, pfn, order, k->sc.cpu);
 		return;
 	}
 	k->inflight[k->len++] = (struct reclaim_inflight){ due_ns, pfn, order };
@@ -179,7 +190,7 @@ static void inflight_release(struct mmc *m, struct kswapd *k, uint64_t upto_ns)
 			z->nr_kswapd_inflight -= 1ull << e->order;
 			z->kswapd_inflight[e->order]--;
 		}
-		release_isolated_pages(m, e->pfn, e->order);
+		free_reclaimed_pages(m, e->pfn, e->order, k->sc.cpu);
 	}
 	if (k->head == k->len)
 		k->head = k->len = 0;
@@ -263,6 +274,7 @@ static void balance_pgdat_begin(struct mmc *m, struct mmc_node *n,
 	k->sc.kswapd = true;
 	k->sc.priority = DEF_PRIORITY;
 	k->sc.defer_free = true;
+	k->sc.cpu = node_first_cpu(m, n->nid);
 	k->nr_boost_reclaim = 0;
 	for (int i = 0; i < MMC_NR_ZONE_TYPES; i++) {
 		struct mmc_zone *z = &n->zones[i];

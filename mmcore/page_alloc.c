@@ -297,7 +297,7 @@ static uint64_t direct_reclaim(struct mmc *m, uint64_t gfp, unsigned order,
 	if (res)
 		res->path |= MMC_PATH_DIRECT_RECLAIM;
 	*progress = try_to_free_pages(m, ac->preferred_nid, gfp, order,
-				      ac->highest_zoneidx, res);
+				      ac->highest_zoneidx, ac->cpu, res);
 	if (!*progress)
 		return NO_PFN;
 	uint64_t pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac,
@@ -871,12 +871,10 @@ static struct mmc_zone *reclaim_unmap_pages(struct mmc *m, uint64_t pfn,
 	return z;
 }
 
-void reclaim_free_pages(struct mmc *m, uint64_t pfn, unsigned order)
+void reclaim_free_pages(struct mmc *m, uint64_t pfn, unsigned order, int cpu)
 {
-	struct mmc_zone *z = reclaim_unmap_pages(m, pfn, order);
-
-	if (z)
-		free_one_page(m, z, pfn_to_idx(z, pfn), order);
+	if (reclaim_unmap_pages(m, pfn, order))
+		free_reclaimed_pages(m, pfn, order, cpu);
 }
 
 void reclaim_isolate_pages(struct mmc *m, uint64_t pfn, unsigned order)

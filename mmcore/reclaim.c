@@ -1093,7 +1093,7 @@ static void reclaim_folio(struct mmc *m, struct lruvec *lv, enum lru_list l,
 	if (f->order)
 		f->z->page[f->idx] &= (pgstate_t)~PG_HEAD;
 	if (!sc->defer_free) {
-		reclaim_free_pages(m, f->pfn, f->order);
+		reclaim_free_pages(m, f->pfn, f->order, sc->cpu);
 		return;
 	}
 	reclaim_isolate_pages(m, f->pfn, f->order);
@@ -1579,10 +1579,11 @@ retry:
 /* try_to_free_pages(): the allocating task reclaims SWAP_CLUSTER_MAX
  * pages.  throttle_direct_reclaim() (pfmemalloc reserves) is left out. */
 uint64_t try_to_free_pages(struct mmc *m, int preferred_nid, uint64_t gfp,
-			   unsigned order, int highest_zoneidx,
+			   unsigned order, int highest_zoneidx, int cpu,
 			   struct mmc_result *res)
 {
 	struct scan_control sc = {
+		.cpu = cpu,
 		.nr_to_reclaim = SWAP_CLUSTER_MAX,
 		.gfp_mask = gfp,
 		.order = (int)order,
@@ -1679,7 +1680,11 @@ int node_reclaim(struct mmc *m, int nid, uint64_t gfp, unsigned order,
 		 int cpu, struct mmc_result *res)
 {
 	struct mmc_node *n = &m->nodes[nid];
-	struct scan_control sc = { 0 };
+	/* Simplified: its folios go straight to the buddy.  The kernel's
+	 * go on this cpu's pcp list (free_unref_folios()), where the
+	 * watermark check after node_reclaim() does not count them; the
+	 * model's zone_reclaim_mode behaviour is not yet checked that way. */
+	struct scan_control sc = { .cpu = -1 };
 	uint64_t scanned = 0;
 	int ret;
 

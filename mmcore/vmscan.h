@@ -32,6 +32,9 @@ struct scan_control {
 	 * work so far, at struct mmc_bg_costs rates) */
 	bool defer_free;
 	uint64_t free_at_ns, work_ns;
+	/* the reclaiming task's cpu, whose pcp lists its freed folios go
+	 * on (free_unref_folios); -1: straight to the buddy */
+	int cpu;
 };
 
 /* shrink_node(): one pass over the node's LRU lists at sc->priority;

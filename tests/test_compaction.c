@@ -119,7 +119,7 @@ static void direct_compaction_makes_order9(void **state)
 	mmc_set_swap(m, 1u << 20);
 	uint64_t got = 0, n;
 	while ((n = try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
-				      MMC_ZONE_NORMAL, NULL)) > 0)
+				      MMC_ZONE_NORMAL, -1, NULL)) > 0)
 		got += n;
 	assert_int_equal(got, lru_before);
 	tl_check(m);
@@ -137,12 +137,12 @@ static void reclaim_defers_to_compaction(void **state)
 	fragment(m);		/* anon only, no swap: nothing reclaimable */
 	memset(&res, 0, sizeof(res));
 	assert_int_equal(try_to_free_pages(m, 0, MMC_GFP_KERNEL, 9,
-					   MMC_ZONE_NORMAL, &res), 1);
+					   MMC_ZONE_NORMAL, -1, &res), 1);
 	assert_int_equal(res.reclaim_reclaimed, 0);
 	assert_int_equal(res.reclaim_scanned, 0);
 	/* order 0: no compaction shortcut, and nothing to reclaim */
 	assert_int_equal(try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
-					   MMC_ZONE_NORMAL, NULL), 0);
+					   MMC_ZONE_NORMAL, -1, NULL), 0);
 	tl_check(m);
 	mmc_destroy(m);
 }

@@ -281,7 +281,7 @@ static void test_refault(void **state)
 	assert_non_null(m->fault_reclaimed);
 	lru_del(m, pfn, 0);
 	m->fault_reclaimed(m, pfn, 0);
-	reclaim_free_pages(m, pfn, 0);
+	reclaim_free_pages(m, pfn, 0, -1);
 	assert_int_equal(mmc_fault(m, 9, BASE + 7 * PG, 0, 1, &r),
 			 MMC_FK_REFAULT);
 	assert_true(r.path & MMC_PATH_REFAULT);
@@ -303,7 +303,7 @@ static void test_refault(void **state)
 	lru_del(m, pfn, 0);
 	z->page[pfn_to_idx(z, pfn)] |= PG_WORKINGSET;
 	m->fault_reclaimed(m, pfn, 0);
-	reclaim_free_pages(m, pfn, 0);
+	reclaim_free_pages(m, pfn, 0, -1);
 	assert_int_equal(mmc_fault(m, 9, BASE + 7 * PG, 0, 1, &r),
 			 MMC_FK_REFAULT);
 	assert_int_equal(m->vm.ev[MMC_WORKINGSET_RESTORE_ANON], 1);
@@ -315,7 +315,7 @@ static void test_refault(void **state)
 	thp = r.pfn;
 	lru_del(m, thp, 9);
 	m->fault_reclaimed(m, thp, 9);
-	reclaim_free_pages(m, thp, 9);
+	reclaim_free_pages(m, thp, 9, -1);
 	assert_int_equal(mmc_fault(m, 9, BASE + HPAGE + 40 * PG,
 				   MMC_FAULT_WRITE | MMC_FAULT_THP, 0, &r),
 			 MMC_FK_REFAULT);
@@ -476,7 +476,7 @@ static void run_sequence(struct mmc *m, uint64_t *out, int n)
 		if (i % 97 == 0 && r.pfn != NO_PFN && k == MMC_FK_ANON) {
 			lru_del(m, r.pfn, 0);
 			m->fault_reclaimed(m, r.pfn, 0);
-			reclaim_free_pages(m, r.pfn, 0);
+			reclaim_free_pages(m, r.pfn, 0, -1);
 		}
 	}
 }

@@ -72,7 +72,7 @@ static void lru_bookkeeping(void **state)
 	assert_int_equal(mmc_set_swap(m, 1u << 20), 0);
 	uint64_t live = 50 + 13 + 512, got = 0, r;
 	while ((r = try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
-				      MMC_ZONE_NORMAL, NULL)) > 0)
+				      MMC_ZONE_NORMAL, -1, NULL)) > 0)
 		got += r;
 	assert_int_equal(got, live);
 	assert_int_equal(hook.pages, live);
@@ -241,7 +241,7 @@ static void run_swappiness(int swappiness, uint64_t swap,
 	h->split = start + NR_EACH;
 	mmc_set_reclaim_hook(m, class_fn, h);
 	for (int i = 0; i < 20; i++)
-		try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL,
+		try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL, -1,
 				  NULL);
 	tl_check(m);
 	mmc_destroy(m);
@@ -308,7 +308,7 @@ static void reclaim_all(struct mmc *m, const struct mmc_zone *z,
 	uint64_t got = 0, r;
 
 	while ((r = try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
-				      MMC_ZONE_NORMAL, NULL)) > 0)
+				      MMC_ZONE_NORMAL, -1, NULL)) > 0)
 		got += r;
 	assert_int_equal(got, expect);
 	for (uint64_t p = start; p < start + nr; p++)
@@ -345,7 +345,7 @@ static void lru_churn(void **state)
 		}
 		if (i % 50000 == 0)
 			try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
-					  MMC_ZONE_NORMAL, NULL);
+					  MMC_ZONE_NORMAL, -1, NULL);
 	}
 	uint64_t on_lru = lru_flagged_pages(m, z, start, nr);
 	assert_true(on_lru > nr / 4);
@@ -421,7 +421,7 @@ static void lru_churn_mixed_orders(void **state)
 		}
 		if (i % 40000 == 0)
 			try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
-					  MMC_ZONE_NORMAL, NULL);
+					  MMC_ZONE_NORMAL, -1, NULL);
 	}
 	uint64_t on_lru = lru_flagged_pages(m, z, start, nr);
 	assert_true(on_lru > nr / 8);
@@ -485,7 +485,7 @@ static void run_cost(uint64_t anon_refaults, struct class_hook *h)
 	h->split = start + 8000;
 	mmc_set_reclaim_hook(m, class_fn, h);
 	for (int i = 0; i < 20; i++)
-		try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL,
+		try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL, -1,
 				  NULL);
 	tl_check(m);
 	mmc_destroy(m);
@@ -536,7 +536,7 @@ static void scenario(struct mmc_vmstat *vm, uint64_t *hash)
 	mmc_tick(m, 1000000000ull);
 	for (int i = 0; i < 400; i++)
 		mmc_alloc(m, (unsigned)(i % 3), MMC_GFP_KERNEL, 0, NULL);
-	try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL, NULL);
+	try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL, -1, NULL);
 	mmc_tick(m, 2000000000ull);
 	mmc_vmstat(m, vm);
 	mmc_for_each_free_block(m, fold_block, &f);
@@ -642,7 +642,7 @@ static void reclaim_skips_higher_zones(void **state)
 	tl_fill(m, TL_BASE_PFN, 100, MMC_PC_FILE);
 	memset(&res, 0, sizeof(res));
 	alarm(10);
-	uint64_t got = try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL,
+	uint64_t got = try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0, MMC_ZONE_NORMAL, -1,
 				&res);
 	alarm(0);
 	assert_true(got >= 32 && got <= 100);
