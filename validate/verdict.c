@@ -45,6 +45,10 @@ static const struct vl_counter counters[] = {
 	{ "compact_daemon_wake", { "compact_daemon_wake" }, 0, { 0 } },
 	{ "workingset_refault_file", { "workingset_refault_file" }, 0, { 0 } },
 	{ "mm_vmscan_kswapd_wake", { "mm_vmscan_kswapd_wake" }, 0, { 0 } },
+	/* where the pages came from: a model that places its large folios
+	 * in another zone than the kernel did shows here first */
+	{ "pgalloc_dma32", { "pgalloc_dma32" }, 0, { 0 } },
+	{ "pgalloc_normal", { "pgalloc_normal" }, 0, { 0 } },
 };
 
 static int item_of(const char *name)
