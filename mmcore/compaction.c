@@ -33,10 +33,10 @@
  * Simplified: every isolated folio migrates (the kernel's async migration
  * fails on dirty, writeback or locked folios: pgmigrate_fail), there is no
  * capture_control (the caller retries the free lists), no lock contention
- * or need_resched() bail-out, no CMA, and the free lists are walked in
- * the model's list order (recent frees, then address order) where the
- * kernel's list walks see its LIFO order and move_freelist_head/tail()
- * reorderings.  The model holds no folio reference counts: an LRU folio
+ * or need_resched() bail-out, no CMA, and the fast searches walk the
+ * free lists in address order, round each list from where the last
+ * search stopped, where the kernel's walks see its LIFO order and
+ * move_freelist_head/tail() rotations.  The model holds no folio reference counts: an LRU folio
  * is always isolatable.
  */
 #include <stdlib.h>
@@ -71,6 +71,11 @@ struct zone_compact {
 	 * search starts past them: where the next search of each order's
 	 * list starts, as an idx (the model's lists are in address order) */
 	uint32_t fast_migrate_from[NR_PAGE_ORDERS];
+	/* fast_isolate_freepages() walks each MOVABLE list from its tail
+	 * and moves what it looked at to the head (move_freelist_head), so
+	 * successive searches go round the list instead of reading the same
+	 * tail again: where the next search of each order's list starts */
+	uint32_t fast_free_from[NR_PAGE_ORDERS];
 };
 
 /* kcompactd of one node: pgdat->kcompactd_max_order etc., and where it
@@ -1074,7 +1079,15 @@ static int next_search_order(struct compact_control *cc, int order)
 
 /* fast_isolate_freepages(): look in the movable free lists of orders
  * below cc->order for a block in the top quarter of the space between
- * the scanners (the top half will do), from the highest blocks down. */
+ * the scanners (the top half will do), a few entries a search.  The
+ * kernel reads its list from the tail and rotates what it read to the
+ * head; the model has no list order to read, so each search goes on in
+ * address order, round the list, from where the last one stopped.  Not
+ * from the highest block down: that finds a target on every search while
+ * any free page is left near the top of the zone, where the kernel's
+ * search, reading blocks in the order they were freed, often finds none
+ * and falls back to the linear scan (which then meets the migration
+ * scanner: compact_fail). */
 static void fast_isolate_freepages(struct mmc *m, struct compact_control *cc)
 {
 	struct mmc_zone *z = cc->zone;
@@ -1105,11 +1118,16 @@ static void fast_isolate_freepages(struct mmc *m, struct compact_control *cc)
 			&z->free_area[order].free_list[MIGRATE_MOVABLE];
 		unsigned order_scanned = 0;
 		uint64_t high_pfn = 0;
-		uint32_t idx = free_list_prev(fl, (unsigned)order, z->nr_idx);
+		uint32_t *from = &zc->fast_free_from[order];
+		uint32_t first = free_list_next(fl, (unsigned)order, *from);
+		uint32_t idx;
 
-		for (; idx != NO_IDX;
-		     idx = free_list_prev(fl, (unsigned)order, idx)) {
+		if (first == NO_IDX)
+			first = free_list_next(fl, (unsigned)order, 0);
+		for (idx = first; idx != NO_IDX;) {
 			uint64_t pfn = idx_to_pfn(z, idx);
+
+			*from = idx + (1u << order);
 
 			order_scanned++;
 			nr_scanned++;
@@ -1129,6 +1147,12 @@ static void fast_isolate_freepages(struct mmc *m, struct compact_control *cc)
 				limit >>= 1;	/* shorten once a candidate is found */
 			}
 			if (order_scanned >= limit)
+				break;
+			idx = free_list_next(fl, (unsigned)order,
+					     idx + (1u << order));
+			if (idx == NO_IDX)
+				idx = free_list_next(fl, (unsigned)order, 0);
+			if (idx == first)
 				break;
 		}
 		if (found == NO_PFN && high_pfn)

@@ -134,17 +134,20 @@ enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO,
  * cost 16 bytes a page here, so each (zone, order, mt) list is a bitmap of
  * free block heads (bit b = the block at idx b << order) with a two-level
  * summary (l1 bit w = l0 word w is not zero, l2 bit v = l1 word v is not
- * zero), plus a small stack of the blocks most recently added at the head.
- * The list head is the newest still-free block of that stack, else the
- * LOWEST-addressed block: the kernel's LIFO order for the last FL_RECENT
- * head additions, address order beyond that (a deliberate simplification;
- * see buddy.c). */
-#define FL_RECENT 16
+ * zero), plus a ring of the blocks most recently added at the head (up to
+ * FL_RECENT_MAX, fewer for short lists; calloc'd, so memory only as used).
+ * The list head is the newest still-free block of that ring, else the
+ * HIGHEST-addressed block: the kernel's LIFO order for the last head
+ * additions; beyond them, and for every block of a start snapshot, the
+ * order a LIFO list built by frees in ascending pfn order would have (a
+ * deliberate simplification; see buddy.c). */
+#define FL_RECENT_MIN 16
+#define FL_RECENT_MAX 8192
 struct free_list {
 	uint64_t *l0, *l1, *l2;
 	uint32_t n0, n1, n2;	/* words per level */
-	uint32_t hint2;		/* no l2 word below this is non-zero */
-	uint32_t recent[FL_RECENT];	/* ring of block numbers, may be stale */
+	uint32_t *recent;	/* ring of block numbers, may be stale */
+	uint32_t recent_cap;	/* a power of two */
 	uint32_t recent_head, nr_recent;
 };
 

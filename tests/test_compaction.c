@@ -31,7 +31,7 @@ static void fragment(struct mmc *m)
 }
 
 struct migrate_rec {
-	uint64_t calls, pages, min_from;
+	uint64_t calls, pages, min_from, max_to;
 	bool bad;
 	struct mmc *m;
 };
@@ -43,6 +43,8 @@ static void migrate_fn(void *ctx, uint64_t from, uint64_t to, unsigned order)
 
 	if (!r->calls || from < r->min_from)
 		r->min_from = from;
+	if (to > r->max_to)
+		r->max_to = to;
 	r->calls++;
 	r->pages += 1ull << order;
 	/* the source is free now, the target holds the page; compaction
@@ -425,6 +427,31 @@ static void async_gives_up_on_a_block(void **state)
 	assert_true(rec[1].min_from < (32u << pageblock_order));
 }
 
+/* fast_isolate_freepages() reads a few list entries a search, going on
+ * round the list where the last search stopped, not from the highest
+ * free page down.  Every other page of the zone free (freed in
+ * ascending order): the first search reads the lowest entries, none in
+ * the top half of the space between the scanners, so the free scanner
+ * starts at that half's lower end (the kernel's min_pfn fallback for
+ * direct compaction); the top quarter of the zone gives no target. */
+static void fast_search_goes_round(void **state)
+{
+	struct migrate_rec rec = { 0 };
+	(void)state;
+
+	struct mmc *m = one_node(0, 0);
+	struct mmc_zone *z = tl_zone(m, 0);
+	fragment(m);
+	rec.m = m;
+	mmc_set_migrate_hook(m, migrate_fn, &rec);
+	direct(m, COMPACT_PRIO_ASYNC, NULL);
+	assert_true(rec.calls > 0);
+	assert_false(rec.bad);
+	assert_true(rec.max_to < z->start_pfn + z->managed * 3 / 4);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
 /* Hugetlb pages (mmc_seed_compound) are never a migration source and
  * the free scanner steps over each whole (512 pfns, then skipped). */
 static void hugetlb_blocks(void **state)
@@ -658,6 +685,7 @@ int main(void)
 		cmocka_unit_test(kcompactd_after_kswapd),
 		cmocka_unit_test(skip_hints),
 		cmocka_unit_test(async_gives_up_on_a_block),
+		cmocka_unit_test(fast_search_goes_round),
 		cmocka_unit_test(hugetlb_blocks),
 		cmocka_unit_test(unmigratable_block_ends),
 		cmocka_unit_test(large_folio_split),

@@ -166,6 +166,39 @@ static void test_gfp_mapping(void **state)
 		assert_int_equal(gfp_to_alloc_flags(ft[i].gfp, ft[i].order), ft[i].flags);
 }
 
+/* ---- free list order ------------------------------------------------- */
+
+/* buddy.c: the list head is the newest block added at the head that is
+ * still free, else the highest block (blocks seeded at the tail). */
+static void test_list_head_lifo_then_highest(void **state)
+{
+	struct mmc *m = one_zone(8192, 1, 0, 15000);
+	struct mmc_result res;
+	uint64_t pfn[3];
+
+	(void)state;
+	assert_int_equal(mmc_seed_all_free(m), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(mmc_alloc(m, 10, MMC_GFP_HIGHUSER_MOVABLE, 0,
+					   &res), 0);
+		pfn[i] = res.pfn;
+	}
+	/* no block freed yet: highest first */
+	assert_int_equal(pfn[0], NPFN0 + 7 * 1024);
+	assert_int_equal(pfn[1], NPFN0 + 6 * 1024);
+	assert_int_equal(pfn[2], NPFN0 + 5 * 1024);
+	/* freed ones come back newest first, before any higher block */
+	assert_int_equal(mmc_free(m, pfn[2], 10, 0, &res), 0);
+	assert_int_equal(mmc_free(m, pfn[0], 10, 0, &res), 0);
+	assert_int_equal(mmc_free(m, pfn[1], 10, 0, &res), 0);
+	assert_int_equal(mmc_alloc(m, 10, MMC_GFP_HIGHUSER_MOVABLE, 0, &res), 0);
+	assert_int_equal(res.pfn, pfn[1]);
+	assert_int_equal(mmc_alloc(m, 10, MMC_GFP_HIGHUSER_MOVABLE, 0, &res), 0);
+	assert_int_equal(res.pfn, pfn[0]);
+	assert_null(mmc_check(m));
+	mmc_destroy(m);
+}
+
 /* ---- fallback and claiming ------------------------------------------- */
 
 /* Allocated range becomes LRU (movable) pages. */
@@ -185,12 +218,13 @@ static void test_claim_whole_max_block(void **state)
 	assert_true(res.path & MMC_PATH_FALLBACK);
 	assert_true(res.path & MMC_PATH_STEAL);
 	struct mmc_zone *z = zone0(m);
-	/* the lowest order-10 block was taken over: both its pageblocks */
-	assert_int_equal(z->pageblock_mt[0], MIGRATE_UNMOVABLE);
-	assert_int_equal(z->pageblock_mt[1], MIGRATE_UNMOVABLE);
-	for (int b = 2; b < 8; b++)
+	/* the list head, the highest order-10 block (buddy.c: the model's
+	 * list order), was taken over: both its pageblocks */
+	for (int b = 0; b < 6; b++)
 		assert_int_equal(z->pageblock_mt[b], MIGRATE_MOVABLE);
-	assert_true(res.pfn < NPFN0 + 1024);
+	assert_int_equal(z->pageblock_mt[6], MIGRATE_UNMOVABLE);
+	assert_int_equal(z->pageblock_mt[7], MIGRATE_UNMOVABLE);
+	assert_true(res.pfn >= NPFN0 + 3072);
 	assert_null(mmc_check(m));
 	mmc_destroy(m);
 }
@@ -1145,6 +1179,7 @@ int main(void)
 		cmocka_unit_test(test_watermark_ok),
 		cmocka_unit_test(test_gfp_bits_match_trace),
 		cmocka_unit_test(test_gfp_mapping),
+		cmocka_unit_test(test_list_head_lifo_then_highest),
 		cmocka_unit_test(test_claim_whole_max_block),
 		cmocka_unit_test(test_claim_half_pageblock),
 		cmocka_unit_test(test_fallback_order),
