@@ -384,18 +384,12 @@ void free_reclaimed_pages(struct mmc *m, uint64_t pfn, unsigned order, int cpu)
 	if (!z)
 		return;
 	uint32_t idx = pfn_to_idx(z, pfn);
-	int mt = get_pageblock_migratetype(z, idx);
 
-	if (cpu < 0 || (uint32_t)cpu >= m->nr_cpus || !pcp_allowed_order(order) ||
-	    mt == MIGRATE_ISOLATE) {
-		free_one_page(m, z, idx, order);
-		return;
-	}
 	mark_range_free(m, z, idx, 1u << order);
 	count_vm_events(m, MMC_PGFREE, 1u << order);
-	/* free_unref_folios(): highatomic pages go on the movable list */
-	free_unref_page(m, z, cpu, idx, order,
-			mt >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : mt, NULL);
+	if ((uint32_t)cpu >= m->nr_cpus)	/* also cpu < 0: the buddy */
+		cpu = -1;
+	free_prepared_pages(m, z, idx, order, cpu, NULL);
 }
 
 uint32_t find_buddy_head(const struct mmc_zone *z, uint32_t idx)

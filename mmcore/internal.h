@@ -535,6 +535,10 @@ void reclaim_free_pages(struct mmc *m, uint64_t pfn, unsigned order, int cpu);
  * list, where the watermarks and the buddy's free lists do not see them
  * until the list drains; other orders, or cpu -1, to the buddy. */
 void free_reclaimed_pages(struct mmc *m, uint64_t pfn, unsigned order, int cpu);
+/* page_alloc.c: the pcp-or-buddy end of every free path, for pages
+ * already marked free and counted (cpu < 0: the buddy). */
+void free_prepared_pages(struct mmc *m, struct mmc_zone *z, uint32_t idx,
+			 unsigned order, int cpu, struct mmc_result *res);
 /* The same up to the free: the range stays class PC_ISOLATED (off the
  * LRU, out of the page cache, not yet free: the kernel's folios between
  * __remove_mapping() and free_unref_folios()) until

@@ -740,16 +740,27 @@ checked:
 		res->zone = (int32_t)z->type;
 		res->pfn = pfn;
 	}
+	/* a free from no known cpu is counted on the first one's pcp */
+	if (cpu < 0 || (uint32_t)cpu >= m->nr_cpus)
+		cpu = 0;
+	free_prepared_pages(m, z, idx, order, cpu, res);
+	return 0;
+}
+
+/* The end of free_frozen_pages() and of free_unref_folios(), for pages
+ * already marked free and counted in pgfree: a pcp order goes on cpu's
+ * pcp list (highatomic pages on the movable one) unless its pageblock is
+ * isolated; the rest, and every free with cpu < 0 (node reclaim's, see
+ * free_reclaimed_pages()), merges into the buddy. */
+void free_prepared_pages(struct mmc *m, struct mmc_zone *z, uint32_t idx,
+			 unsigned order, int cpu, struct mmc_result *res)
+{
 	int mt = get_pageblock_migratetype(z, idx);
 
-	if (pcp_allowed_order(order) && mt != MIGRATE_ISOLATE) {
-		if (cpu < 0 || (uint32_t)cpu >= m->nr_cpus)
-			cpu = 0;
-		/* free_unref_page(): highatomic pages go on the movable list */
-		if (mt >= MIGRATE_PCPTYPES)
-			mt = MIGRATE_MOVABLE;
-		free_unref_page(m, z, cpu, idx, order, mt, res);
-		return 0;
+	if (cpu >= 0 && pcp_allowed_order(order) && mt != MIGRATE_ISOLATE) {
+		free_unref_page(m, z, cpu, idx, order,
+				mt >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : mt, res);
+		return;
 	}
 	unsigned merges = __free_one_page(m, z, idx, order, mt);
 
@@ -757,7 +768,6 @@ checked:
 		res->merges += (uint16_t)merges;
 		res->path |= MMC_PATH_BUDDY;
 	}
-	return 0;
 }
 
 int mmc_free(struct mmc *m, uint64_t pfn, unsigned order, int cpu,
