@@ -24,6 +24,8 @@
  * MEMORY BUDGET (<= 8 bytes per simulated page in total):
  *   per-page state  2 bytes  (uint16_t, below)                mmcore
  *   free lists      ~1.3 bytes (bitmaps of free block heads)  mmcore
+ *                   + rings of recent heads: at most 32 KiB a list
+ *                   (FL_RECENT_MAX), touched only as used
  *   pageblock mt    1 byte per 512 pages                       mmcore
  *   left for reclaim/slab/fault: about 4 bytes per page in total; prefer
  *   per-node or per-object structures over per-page arrays.
