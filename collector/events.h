@@ -80,6 +80,8 @@ enum { MMTR_IN_PAGE_FREE, MMTR_IN_KFREE, MMTR_IN_CACHE_FREE, MMTR_NR_TWINS_USED 
 /* times the snapshot's free-list walk starts a list again before it gives
  * the list up (mmtrace.bpf.c, walk_restart()) */
 #define MMTR_WALK_RESTARTS 64
+/* in a walk_out entry: the first block after the walk (re)started a list */
+#define MMTR_WALK_FIRST (1u << 8)
 
 struct cpu_state {
 	__u64 ts;

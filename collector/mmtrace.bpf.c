@@ -1948,8 +1948,10 @@ int BPF_PROG(zone_names, void *zone, void *upper_zone)
  * zone_ptr[] for order <= walk_max_order and mt < walk_nr_mt, in one run
  * (one moment as far as possible: a run per list took ~100 ms over 60k
  * blocks, in which a busy host changes thousands), writing each block as
- * pfn << 12 | order << 4 | mt into walk_out (pfns from the calibrated
- * vmemmap base).  The lists change under us (no zone->lock from BPF):
+ * pfn << 12 | WALK_FIRST? | order << 4 | mt into walk_out (pfns from the
+ * calibrated vmemmap base), head first: the kernel takes blocks from the
+ * head, so the caller keeps each block's place in its list (WALK_FIRST
+ * marks the first block after the walk (re)started a list).  The lists change under us (no zone->lock from BPF):
  * each list is bounded by its area's nr_free plus slack, and blocks whose
  * page->private (the buddy order, set_buddy_order()) disagrees are skipped
  * and counted.  A block taken off the list while we stand on it derails
@@ -1968,6 +1970,7 @@ int BPF_PROG(zone_names, void *zone, void *upper_zone)
 __u32 walk_max_order, walk_nr_mt;
 __u64 walk_vmemmap;
 #define WALK_MAX (1 << 18)
+#define WALK_FIRST MMTR_WALK_FIRST
 __u64 walk_out[WALK_MAX];
 __u32 walk_n, walk_bad, walk_full, walk_restarts, walk_gaveup;
 #define WALK_RESTARTS MMTR_WALK_RESTARTS
@@ -1975,7 +1978,7 @@ __u32 walk_n, walk_bad, walk_full, walk_restarts, walk_gaveup;
 struct walk_ctx {
 	__u64 head, node, left, off_list, off_priv, psize, zone;
 	__u64 areas, areas_end, nr_free;
-	__u32 z, o, mt, restarts;
+	__u32 z, o, mt, restarts, first;
 };
 
 /* Points the walk at list (z, o, mt), or past the end: 1 when done. */
@@ -2009,6 +2012,7 @@ static int walk_list(struct walk_ctx *w)
 		  (__u64)w->mt * sizeof(struct list_head);
 	w->nr_free = nr_free;
 	w->left = nr_free + 64;
+	w->first = WALK_FIRST;
 	bpf_probe_read_kernel(&w->node, sizeof(w->node), (void *)w->head);
 	return 0;
 }
@@ -2024,6 +2028,7 @@ static void walk_restart(struct walk_ctx *w)
 	w->restarts++;
 	walk_restarts++;
 	w->left = w->nr_free + 64;
+	w->first = WALK_FIRST;
 	bpf_probe_read_kernel(&w->node, sizeof(w->node), (void *)w->head);
 }
 
@@ -2059,7 +2064,9 @@ static int walk_step(__u32 i, struct walk_ctx *w)
 		return 1;
 	}
 	walk_out[n & (WALK_MAX - 1)] =
-		((page - walk_vmemmap) / w->psize) << 12 | w->o << 4 | w->mt;
+		((page - walk_vmemmap) / w->psize) << 12 | w->first |
+		w->o << 4 | w->mt;
+	w->first = 0;
 	walk_n = n + 1;
 	w->node = next;
 	return 0;

@@ -2166,15 +2166,56 @@ static void wait_rings(struct rec *r, int ms)
 
 /* ---- exact free lists ------------------------------------------------------ */
 
+/* A walked block and where the walk saw it (its index in walk_out). */
+struct walked_block {
+	struct mmt_free_block b;
+	uint32_t seq;
+};
+
+/* By pfn, order and mt; a block the walk saw twice (a list it started
+ * again) with its latest sighting first, which is where the list held it
+ * when the walk read the list whole. */
 static int block_cmp(const void *a, const void *b)
 {
-	const struct mmt_free_block *x = a, *y = b;
+	const struct walked_block *x = a, *y = b;
 
-	if (x->pfn != y->pfn)
-		return x->pfn < y->pfn ? -1 : 1;
-	if (x->order != y->order)
-		return x->order < y->order ? -1 : 1;
-	return (x->mt > y->mt) - (x->mt < y->mt);
+	if (x->b.pfn != y->b.pfn)
+		return x->b.pfn < y->b.pfn ? -1 : 1;
+	if (x->b.order != y->b.order)
+		return x->b.order < y->b.order ? -1 : 1;
+	if (x->b.mt != y->b.mt)
+		return (x->b.mt > y->b.mt) - (x->b.mt < y->b.mt);
+	return (x->seq < y->seq) - (x->seq > y->seq);
+}
+
+/* walk_out (head first, MMTR_WALK_FIRST at each list's start or restart)
+ * into blocks sorted by pfn, each with its place in its list. */
+static struct mmt_free_block *walked_blocks(const __u64 *out, uint64_t nv,
+					    uint64_t *n)
+{
+	struct walked_block *w = malloc((nv ? nv : 1) * sizeof(*w));
+	struct mmt_free_block *v;
+	uint32_t pos = 0;
+	uint64_t k = 0;
+
+	if (!w)
+		return NULL;
+	for (uint64_t i = 0; i < nv; i++) {
+		uint64_t e = out[i];
+
+		pos = (e & MMTR_WALK_FIRST) ? 0 : pos + 1;
+		w[i] = (struct walked_block){ .seq = (uint32_t)i,
+			.b = { .pfn = e >> 12, .order = (uint8_t)((e >> 4) & 0xf),
+			       .mt = (int8_t)(e & 0xf), .exact = 1, .pos = pos } };
+	}
+	qsort(w, nv, sizeof(*w), block_cmp);
+	v = malloc((nv ? nv : 1) * sizeof(*v));
+	for (uint64_t i = 0; v && i < nv; i++)
+		if (!k || w[i].b.pfn != v[k - 1].pfn)
+			v[k++] = w[i].b;
+	free(w);
+	*n = k;
+	return v;
 }
 
 /* Runs `walk` on another CPU while this thread waits with preemption off
@@ -2229,22 +2270,11 @@ static int walk_free_lists(void *ctx, struct mmt_free_block **out, uint64_t *n)
 		return -1;
 	}
 	nv = bss->walk_n;
-	v = malloc((nv ? nv : 1) * sizeof(*v));
+	/* a restarted list yields its first blocks again (mmtrace.bpf.c) */
+	uint64_t k;
+	v = walked_blocks(bss->walk_out, nv, &k);
 	if (!v)
 		return -1;
-	for (uint64_t i = 0; i < nv; i++) {
-		uint64_t w = bss->walk_out[i];
-
-		v[i] = (struct mmt_free_block){ .pfn = w >> 12,
-			.order = (uint8_t)((w >> 4) & 0xff), .mt = (int8_t)(w & 0xf),
-			.exact = 1 };
-	}
-	qsort(v, nv, sizeof(*v), block_cmp);
-	/* a restarted list yields its first blocks again (mmtrace.bpf.c) */
-	uint64_t k = 0;
-	for (uint64_t i = 0; i < nv; i++)
-		if (!k || v[i].pfn != v[k - 1].pfn)
-			v[k++] = v[i];
 	*out = v;
 	*n = k;
 	if (bss->walk_gaveup)

@@ -413,7 +413,7 @@ int coll_snapshot(const struct mmt_header *h, struct mmt_snapshot *s,
 		free(s->free_blocks);
 		s->free_blocks = fb;
 		s->nr_free_blocks = nfb;
-		s->flags |= MMT_SNAP_FREE_EXACT;
+		s->flags |= MMT_SNAP_FREE_EXACT | MMT_SNAP_FREE_POS;
 	}
 	fill_pageblocks(h, s);
 	return 0;

@@ -338,6 +338,10 @@ static int gen_snapshot(struct src *s, const struct mmt_header *h,
 		b->order = (uint8_t)o;
 		b->mt = (int8_t)((int)(byte(s) % 8) - 1);
 		b->exact = byte(s) & 1;
+		/* list places (written with flags bit 2): from what is
+		 * there, no input byte, so older corpus inputs keep their
+		 * meaning */
+		b->pos = (uint32_t)((i * 7 + b->pfn) % nfb);
 	}
 	sn->nr_free_blocks = nfb;
 	qsort(sn->free_blocks, nfb, sizeof(*sn->free_blocks), cmp_block);

@@ -285,6 +285,94 @@ static void check_names(struct mmt_reader *r, pid_t child)
 	assert_string_equal(c, "true");
 }
 
+/* ---- free list places ----------------------------------------------------
+ * The start snapshot's walk records each free block's place in its list.
+ * The kernel takes blocks from the head, so the start blocks it takes from
+ * one list (a pcp_refill at their pfn) come in the order of their places:
+ * each at a place after those taken before it.  Events from the walk's
+ * middle on (the snapshot's ts) are compared, so a block the kernel took
+ * in the walk's first half is missing from the count, not a fault. */
+struct pl_blk {
+	uint64_t pfn;
+	uint32_t pos, list;
+};
+
+static struct pl_blk *pl_find(struct pl_blk *v, uint64_t n, uint64_t pfn)
+{
+	uint64_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint64_t mid = (lo + hi) / 2;
+
+		if (v[mid].pfn < pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo].pfn == pfn ? &v[lo] : NULL;
+}
+
+#define PL_LISTS (8 * MMT_MAX_ZONE_TYPES * 16 * 64)
+
+/* *takes: start blocks the kernel took; *in_order: of them, those at a
+ * later place than every block taken before from the same list;
+ * *descending: those below every block taken before from it (the order
+ * replay guesses without places). */
+static void places_vs_kernel(const char *path, uint64_t *takes,
+			     uint64_t *in_order, uint64_t *descending)
+{
+	char err[256];
+	struct mmt_reader *r = mmt_reader_open(path, err, sizeof(err));
+	struct mmt_event ev;
+
+	if (!r)
+		fail_msg("%s", err);
+	const struct mmt_snapshot *s = mmt_reader_snapshot(r, 0);
+	assert_non_null(s);
+	assert_true(s->flags & MMT_SNAP_FREE_POS);
+	uint64_t n = s->nr_free_blocks;
+	struct pl_blk *v = calloc(n ? n : 1, sizeof(*v));
+	int64_t *last = malloc(PL_LISTS * sizeof(*last));
+	uint64_t *low = malloc(PL_LISTS * sizeof(*low));
+
+	assert_true(v && last && low);
+	for (uint32_t l = 0; l < PL_LISTS; l++) {
+		last[l] = -1;
+		low[l] = UINT64_MAX;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		const struct mmt_free_block *f = &s->free_blocks[i];
+		uint32_t z = 0;
+
+		for (uint32_t k = 0; k < s->nr_zones && k < 8 * MMT_MAX_ZONE_TYPES; k++)
+			if (f->pfn >= s->zones[k].start_pfn &&
+			    f->pfn < s->zones[k].start_pfn + s->zones[k].spanned)
+				z = k;
+		v[i] = (struct pl_blk){ f->pfn, f->pos,
+			(z * 16 + f->order) * 64 + (uint32_t)(f->mt & 63) };
+	}
+	*takes = *in_order = *descending = 0;
+	while (mmt_reader_next(r, &ev) == 1) {
+		struct pl_blk *b;
+
+		if (ev.ts < s->ts || ev.kind != MMT_EV_PCP_REFILL ||
+		    !(b = pl_find(v, n, ev.pfn)) || b->list == UINT32_MAX)
+			continue;
+		(*takes)++;
+		*in_order += (int64_t)b->pos > last[b->list];
+		if ((int64_t)b->pos > last[b->list])
+			last[b->list] = b->pos;
+		*descending += b->pfn < low[b->list];
+		if (b->pfn < low[b->list])
+			low[b->list] = b->pfn;
+		b->list = UINT32_MAX;	/* a block taken again was freed since */
+	}
+	free(low);
+	free(last);
+	free(v);
+	mmt_reader_close(r);
+}
+
 static void count_trace(const char *path, uint64_t t0, uint64_t t1,
 			struct counts *c, uint64_t *start_ns, pid_t child)
 {
@@ -354,7 +442,22 @@ static void count_trace(const char *path, uint64_t t0, uint64_t t1,
 		assert_true(rel_diff(walked, buddy) <=
 			    ((s->flags & MMT_SNAP_FREE_EXACT) ? 0.02 : 0.05));
 	}
+	int walked = (mmt_reader_snapshot(r, 0)->flags & MMT_SNAP_FREE_EXACT) != 0;
 	mmt_reader_close(r);
+	if (walked) {
+		uint64_t takes, in_order, descending;
+
+		places_vs_kernel(path, &takes, &in_order, &descending);
+		fprintf(stderr, "live: start blocks the kernel took: %llu, in "
+			"the order of their recorded list places: %llu, "
+			"highest first: %llu\n", (unsigned long long)takes,
+			(unsigned long long)in_order,
+			(unsigned long long)descending);
+		/* a busy list the walk read twice has places from two
+		 * moments; the rest must be the kernel's order */
+		if (takes >= 20)
+			assert_true(in_order >= takes * 9 / 10);
+	}
 }
 
 /* *state: NULL = normal recording, "classic" = classic tracepoints only,

@@ -186,6 +186,46 @@ static void test_header_and_snapshots(void **state)
 	mmt_header_free(&h);
 }
 
+/* Free list places (MMT_SNAP_FREE_POS, appended to the snapshot payload)
+ * read back as written; without the flag, none. */
+static void test_free_list_places(void **state)
+{
+	(void)state;
+	struct mmt_header h;
+	struct mmt_snapshot s;
+	char err[256];
+
+	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
+	assert_int_equal(mmt_synth_snapshot(&s, &h), 0);
+	assert_true(s.nr_free_blocks > 2);
+	s.flags |= MMT_SNAP_FREE_POS;
+	for (uint64_t i = 0; i < s.nr_free_blocks; i++)
+		s.free_blocks[i].pos = (uint32_t)(s.nr_free_blocks - 1 - i);
+	const char *p = tu_path("places.mmt");
+	struct mmt_writer *w = mmt_writer_open(p, 0, &h, &s, err, sizeof(err));
+	assert_non_null(w);
+	s.flags &= ~(uint32_t)MMT_SNAP_FREE_POS;
+	assert_int_equal(mmt_writer_close(w, &s), 0);
+
+	struct mmt_reader *r = mmt_reader_open(p, err, sizeof(err));
+	assert_non_null(r);
+	const struct mmt_snapshot *a = mmt_reader_snapshot(r, 0);
+	const struct mmt_snapshot *b = mmt_reader_snapshot(r, 1);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(a->flags & MMT_SNAP_FREE_POS);
+	assert_false(b->flags & MMT_SNAP_FREE_POS);
+	for (uint64_t i = 0; i < s.nr_free_blocks; i++) {
+		assert_int_equal(a->free_blocks[i].pos, s.nr_free_blocks - 1 - i);
+		assert_int_equal(b->free_blocks[i].pos, 0);
+		assert_int_equal(a->free_blocks[i].pfn, s.free_blocks[i].pfn);
+	}
+	assert_string_equal(a->vmstat[0].name, "nr_free_pages");
+	mmt_reader_close(r);
+	mmt_snapshot_free(&s);
+	mmt_header_free(&h);
+}
+
 static void test_mode_0600_and_excl(void **state)
 {
 	(void)state;
@@ -1009,6 +1049,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_every_kind),
 		cmocka_unit_test(test_header_and_snapshots),
+		cmocka_unit_test(test_free_list_places),
 		cmocka_unit_test(test_mode_0600_and_excl),
 		cmocka_unit_test(test_fault_loop_size),
 		cmocka_unit_test(test_async_same_bytes),

@@ -332,6 +332,31 @@ static void test_snapshot_order(void **state)
 	mmt_header_free(&h);
 }
 
+/* A free list place past the number of free blocks: the snapshot is
+ * malformed, named with the block. */
+static void test_snapshot_places(void **state)
+{
+	(void)state;
+	struct mmt_header h;
+	struct mmt_snapshot end;
+	char err[256];
+
+	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
+	assert_int_equal(mmt_synth_snapshot(&end, &h), 0);
+	end.flags |= MMT_SNAP_FREE_POS;
+	end.free_blocks[1].pos = (uint32_t)end.nr_free_blocks;
+	const char *p = write_trace("snapplaces.mmt", &h, NULL, 0, &end);
+	struct mmt_reader *r = mmt_reader_open(p, err, sizeof(err));
+	assert_non_null(r);
+	assert_non_null(mmt_reader_snapshot(r, 0));
+	assert_null(mmt_reader_snapshot(r, 1));
+	assert_names(mmt_reader_error(r), p, "offset ",
+		     "end snapshot: free block 1: list place: ");
+	mmt_reader_close(r);
+	mmt_snapshot_free(&end);
+	mmt_header_free(&h);
+}
+
 /* A header section by hand: the header encoded with its last list (the
  * notes) replaced by `n` entries of two empty strings (2 bytes each,
  * 128 each decoded), zstd at level 19 (a ratio in the tens of
@@ -627,6 +652,7 @@ int main(void)
 		cmocka_unit_test(test_free_no_pfn),
 		cmocka_unit_test(test_header_values),
 		cmocka_unit_test(test_snapshot_order),
+		cmocka_unit_test(test_snapshot_places),
 		cmocka_unit_test(test_kv_bomb),
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_escapes),

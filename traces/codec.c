@@ -516,6 +516,13 @@ void mmt_snapshot_encode(struct mmt_buf *b, const struct mmt_snapshot *s)
 			for (int o = 0; o < MMT_NR_ORDERS; o++)
 				mmt_buf_uv(b, s->buddyinfo[n][z][o]);
 	kv_encode(b, s->vmstat, s->nr_vmstat);
+	/* appended (older readers stop before it): the free blocks' places
+	 * in their lists, in the free blocks' order */
+	if (s->flags & MMT_SNAP_FREE_POS) {
+		mmt_buf_uv(b, s->nr_free_blocks);
+		for (uint64_t i = 0; i < s->nr_free_blocks; i++)
+			mmt_buf_uv(b, s->free_blocks[i].pos);
+	}
 }
 
 /* Free blocks: sorted by pfn (a walk of the free lists while they change
@@ -550,6 +557,29 @@ static int free_blocks_decode(struct mmt_cur *c, struct mmt_snapshot *s,
 		f->mt = (int8_t)mmt_cur_sget(c, "migratetype", -1, MMT_MAX_MT - 1);
 		f->exact = (uint8_t)mmt_cur_get(c, "exact", 1);
 	}
+	c->item = NULL;
+	return c->bad ? -1 : 0;
+}
+
+/* The free blocks' places in their lists (MMT_SNAP_FREE_POS, appended to
+ * the payload): one per free block, each below their number. */
+static int free_pos_decode(struct mmt_cur *c, struct mmt_snapshot *s)
+{
+	if (!(s->flags & MMT_SNAP_FREE_POS))
+		return 0;
+	if (c->p == c->end) {
+		mmt_cur_fail(c, "free list places: flagged but missing");
+		return -1;
+	}
+	uint64_t n = mmt_cur_get(c, "free list places", s->nr_free_blocks);
+
+	if (!c->bad && n != s->nr_free_blocks)
+		mmt_cur_fail(c, "free list places: %llu for %llu free blocks",
+			     (ull)n, (ull)s->nr_free_blocks);
+	c->item = "free block";
+	for (uint64_t i = 0; i < n && cur_next(c, i); i++)
+		s->free_blocks[i].pos = (uint32_t)mmt_cur_get(c, "list place",
+				n - 1 < UINT32_MAX ? n - 1 : UINT32_MAX);
 	c->item = NULL;
 	return c->bad ? -1 : 0;
 }
@@ -634,7 +664,7 @@ int mmt_snapshot_decode(struct mmt_cur *c, struct mmt_snapshot *s,
 			}
 	c->item = NULL;
 	s->vmstat = kv_decode(c, "vmstat", &s->nr_vmstat);
-	if (c->bad)
+	if (c->bad || free_pos_decode(c, s))
 		goto bad;
 	return 0;
 bad:

@@ -158,7 +158,9 @@ static void print_snapshot_text(struct mmt_reader *r, int which)
 	       " %u vmstat counters\n", label, sn->ts / 1e9,
 	       (unsigned long long)sn->nr_free_blocks,
 	       (unsigned long long)snap_free_pages(sn),
-	       sn->flags & MMT_SNAP_FREE_EXACT ? "exact" : "inferred",
+	       sn->flags & MMT_SNAP_FREE_EXACT ?
+	       (sn->flags & MMT_SNAP_FREE_POS ? "exact, with list places" :
+						"exact") : "inferred",
 	       (unsigned long long)sn->nr_pageblocks,
 	       sn->flags & MMT_SNAP_PB_EXACT ? "exact" : "inferred", sn->nr_vmstat);
 	printf("%-10s page classes:", "");
@@ -356,11 +358,13 @@ static void json_snapshot(struct mmt_reader *r, int which)
 	}
 	class_pages(sn, cls);
 	printf("{\"ts_ns\": %llu, \"free_blocks\": %llu, \"free_pages\": %llu, "
-	       "\"free_exact\": %s, \"pageblocks\": %llu, \"pageblocks_exact\": %s, "
+	       "\"free_exact\": %s, \"free_list_places\": %s, "
+	       "\"pageblocks\": %llu, \"pageblocks_exact\": %s, "
 	       "\"vmstat_counters\": %u, \"page_classes\": {",
 	       (unsigned long long)sn->ts, (unsigned long long)sn->nr_free_blocks,
 	       (unsigned long long)snap_free_pages(sn),
 	       sn->flags & MMT_SNAP_FREE_EXACT ? "true" : "false",
+	       sn->flags & MMT_SNAP_FREE_POS ? "true" : "false",
 	       (unsigned long long)sn->nr_pageblocks,
 	       sn->flags & MMT_SNAP_PB_EXACT ? "true" : "false", sn->nr_vmstat);
 	for (int c = 0; c < MMT_PC__COUNT; c++)

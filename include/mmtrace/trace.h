@@ -146,6 +146,8 @@ struct mmt_free_block {
 	int8_t mt;		/* recording kernel's migratetype, -1 unknown */
 	uint8_t exact;		/* 1 from a free-list walk, 0 inferred */
 	uint8_t pad;
+	uint32_t pos;		/* place in its free list, 0 = head (only
+				 * with MMT_SNAP_FREE_POS) */
 };
 
 struct mmt_class_run {
@@ -173,6 +175,7 @@ struct mmt_snapshot {
 
 #define MMT_SNAP_FREE_EXACT	0x1	/* free blocks from a free-list walk */
 #define MMT_SNAP_PB_EXACT	0x2	/* pageblock mts read, not inferred */
+#define MMT_SNAP_FREE_POS	0x4	/* free blocks carry their list places */
 
 /* ---- writer ---------------------------------------------------------- */
 
