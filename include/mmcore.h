@@ -168,6 +168,13 @@ void mmc_destroy(struct mmc *m);
 enum mmc_page_class { MMC_PC_HOLE, MMC_PC_FREE, MMC_PC_RESERVED,
 		      MMC_PC_SLAB, MMC_PC_ANON, MMC_PC_FILE, MMC_PC_KERNEL };
 int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt);
+/* The free block at pfn of 2^order pages is the next one, head first,
+ * of its free list as the kernel ordered it (a start snapshot's free list
+ * places): call for the seeded blocks in the order of their places.  The
+ * model then takes them in that order once the blocks freed since are
+ * gone, instead of guessing (highest first).  -1 if no free block of
+ * that order starts at pfn. */
+int mmc_seed_free_order(struct mmc *m, uint64_t pfn, unsigned order);
 /* mmc_seed_free(p, 0, -1) for every page of [pfn, pfn + nr) in order;
  * returns how many were refused. */
 uint64_t mmc_seed_free_pages(struct mmc *m, uint64_t pfn, uint64_t nr);

@@ -36,8 +36,8 @@
  * or need_resched() bail-out, no CMA, and the fast searches walk the
  * free lists in address order, round each list from where the last
  * search stopped, where the kernel's walks see its LIFO order and
- * move_freelist_head/tail() rotations.  The model holds no folio reference counts: an LRU folio
- * is always isolatable.
+ * move_freelist_head/tail() rotations.  The model holds no folio
+ * reference counts: an LRU folio is always isolatable.
  */
 #include <stdlib.h>
 #include <string.h>

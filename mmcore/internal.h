@@ -26,6 +26,8 @@
  *   free lists      ~1.3 bytes (bitmaps of free block heads)  mmcore
  *                   + rings of recent heads: at most 32 KiB a list
  *                   (FL_RECENT_MAX), touched only as used
+ *                   + a start snapshot's list order: 4 bytes a free
+ *                   block it holds (when the snapshot has the order)
  *   pageblock mt    1 byte per 512 pages                       mmcore
  *   left for reclaim/slab/fault: about 4 bytes per page in total; prefer
  *   per-node or per-object structures over per-page arrays.
@@ -139,10 +141,12 @@ enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO,
  * zero), plus a ring of the blocks most recently added at the head (up to
  * FL_RECENT_MAX, fewer for short lists; calloc'd, so memory only as used).
  * The list head is the newest still-free block of that ring, else the
+ * next still-free block of a start snapshot in the kernel's list order
+ * when the snapshot has it (seed, mmc_seed_free_order()), else the
  * HIGHEST-addressed block: the kernel's LIFO order for the last head
- * additions; beyond them, and for every block of a start snapshot, the
- * order a LIFO list built by frees in ascending pfn order would have (a
- * deliberate simplification; see buddy.c). */
+ * additions and the snapshot's blocks; beyond them the order a LIFO list
+ * built by frees in ascending pfn order would have (a deliberate
+ * simplification; see buddy.c). */
 #define FL_RECENT_MIN 16
 #define FL_RECENT_MAX 8192
 struct free_list {
@@ -151,6 +155,8 @@ struct free_list {
 	uint32_t *recent;	/* ring of block numbers, may be stale */
 	uint32_t recent_cap;	/* a power of two */
 	uint32_t recent_head, nr_recent;
+	uint32_t *seed;		/* snapshot blocks, head first, may be stale */
+	uint32_t nr_seed, seed_cap, seed_next;
 };
 
 struct free_area {
@@ -506,6 +512,8 @@ int free_area_init(struct mmc_zone *z);
 void free_area_destroy(struct mmc_zone *z);
 /* The list head (get_page_from_free_area()), NO_IDX when empty. */
 uint32_t free_list_first(const struct free_list *fl, unsigned order);
+/* Appends block idx, on this list, to the list's seeded order. */
+int free_list_seed(struct free_list *fl, unsigned order, uint32_t idx);
 uint32_t free_list_next(const struct free_list *fl, unsigned order,
 			uint32_t from_idx);
 /* The highest block head below before_idx, or NO_IDX. */

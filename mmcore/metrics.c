@@ -352,6 +352,7 @@ size_t mmc_memory_bytes(const struct mmc *m)
 					&z->free_area[o].free_list[mt];
 
 				b += ((size_t)fl->n0 + fl->n1 + fl->n2) * 8;
+				b += (size_t)fl->seed_cap * sizeof(uint32_t);
 			}
 		b += m->nr_cpus * sizeof(*z->pcp);
 		for (uint32_t c = 0; c < m->nr_cpus; c++)

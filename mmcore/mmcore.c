@@ -393,6 +393,23 @@ int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt)
 	return 0;
 }
 
+int mmc_seed_free_order(struct mmc *m, uint64_t pfn, unsigned order)
+{
+	if (order > MAX_PAGE_ORDER || (pfn & ((1u << order) - 1)))
+		return -1;
+	struct mmc_zone *z = range_zone(m, pfn, 1ull << order);
+
+	if (!z)
+		return -1;
+	uint32_t idx = pfn_to_idx(z, pfn);
+	pgstate_t s = z->page[idx];
+
+	if (!PageBuddy(s) || free_order(s) != order)
+		return -1;
+	return free_list_seed(&z->free_area[order].free_list[free_mt(s)],
+			      order, idx);
+}
+
 /* mmc_seed_free(p, 0, -1) for each page p of [pfn, pfn + nr), in order,
  * with one zone lookup a zone instead of one a page: a snapshot's runs of
  * free pages mostly lie in free blocks seeded already (on a 24 GiB host,

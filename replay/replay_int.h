@@ -393,6 +393,7 @@ struct rp_run {
 	uint64_t hotadd_cursor[8][MMT_MAX_ZONE_TYPES];	/* next pfn to online */
 	uint64_t hotadd_pages, hotadd_late;
 	uint64_t hugetlb_seeded;	/* pool pages inferred (seed_hugetlb) */
+	uint64_t places_seeded;	/* free blocks in the kernel's list order */
 	/* policy mode: one bit per pfn of fwd's range that some event of the
 	 * trace hands out, frees or isolates (the pre-pass, rp_touch_note);
 	 * start-snapshot pcp-looking pages never touched and still so at the

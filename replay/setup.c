@@ -880,6 +880,37 @@ static uint64_t seed_pcp_blocks(struct rp_run *r, uint64_t zs, uint64_t ze,
 	return bad;
 }
 
+/* Head first, then (ties: places seen in different passes of the walk)
+ * highest first, as the model guesses without places. */
+static int place_cmp(const void *a, const void *b)
+{
+	const struct mmt_free_block *x = a, *y = b;
+
+	if (x->pos != y->pos)
+		return x->pos < y->pos ? -1 : 1;
+	return (x->pfn < y->pfn) - (x->pfn > y->pfn);
+}
+
+/* The kernel's order of each free list (the walk read it head first):
+ * the model takes the seeded blocks in that order.  Without memory for
+ * the sort the model keeps its guess (highest first). */
+static void seed_free_order(struct rp_run *r, const struct mmt_snapshot *s)
+{
+	uint64_t n = s->nr_free_blocks;
+	struct mmt_free_block *v = n ? malloc(n * sizeof(*v)) : NULL;
+
+	if (!v)
+		return;
+	memcpy(v, s->free_blocks, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), place_cmp);
+	/* a block that merged with a buddy while seeded (the walk saw both
+	 * free) has no place of its own: skipped */
+	for (uint64_t i = 0; i < n; i++)
+		r->places_seeded += mmc_seed_free_order(r->m, v[i].pfn,
+							v[i].order) == 0;
+	free(v);
+}
+
 /* Start state from the start snapshot: pageblock migratetypes first (so
  * seeded blocks go to their lists), then the free blocks, then the page
  * classes of allocated pages.  Pages the kernel held on pcp lists are free
@@ -912,6 +943,8 @@ int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors)
 		if (mmc_seed_free(r->m, b->pfn, b->order, mt) < 0)
 			bad++;
 	}
+	if (s->flags & MMT_SNAP_FREE_POS)
+		seed_free_order(r, s);
 	for (uint64_t i = 0; i < s->nr_runs; i++) {
 		const struct mmt_class_run *run = &s->runs[i];
 		uint64_t zs, ze;

@@ -419,6 +419,7 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		"  \"pcp_freed_first_pages\": %llu,\n"
 		"  \"offline_pcp_pages\": %llu,\n"
 		"  \"compact_defer_zones_seeded\": %u,\n"
+		"  \"free_list_places_seeded\": %llu,\n"
 		"  \"folios_split\": %llu,\n",
 		(unsigned long long)vs->direct_reclaims,
 		(unsigned long long)vs->compact_stalls,
@@ -446,6 +447,7 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)r->pcp_lookalikes,
 		(unsigned long long)r->pcp_freed_first,
 		(unsigned long long)r->offline_pcp_pages, r->defer_seeded,
+		(unsigned long long)r->places_seeded,
 		(unsigned long long)r->splits);
 	if (r->o->mode == MMT_REPLAY_POLICY) {
 		write_slab_thp(r, vs, f);

@@ -199,6 +199,39 @@ static void test_list_head_lifo_then_highest(void **state)
 	mmc_destroy(m);
 }
 
+/* A start snapshot's list order (mmc_seed_free_order): the seeded blocks
+ * are taken in that order, after the blocks freed since (newest first),
+ * and the blocks it does not place come last, highest first. */
+static void test_list_head_seeded_order(void **state)
+{
+	struct mmc *m = one_zone(8192, 1, 0, 15000);
+	struct mmc_result res;
+
+	(void)state;
+	assert_int_equal(mmc_seed_all_free(m), 0);
+	assert_int_equal(mmc_seed_free_order(m, NPFN0 + 2 * 1024, 10), 0);
+	assert_int_equal(mmc_seed_free_order(m, NPFN0 + 5 * 1024, 10), 0);
+	assert_int_equal(mmc_seed_free_order(m, NPFN0 + 0 * 1024, 10), 0);
+	/* not a free block of that order */
+	assert_int_equal(mmc_seed_free_order(m, NPFN0 + 512, 9), -1);
+	assert_int_equal(mmc_seed_free_order(m, NPFN0 + 1, 0), -1);
+	assert_int_equal(mmc_alloc(m, 10, MMC_GFP_HIGHUSER_MOVABLE, 0, &res), 0);
+	assert_int_equal(res.pfn, NPFN0 + 2 * 1024);
+	/* freed since: ahead of the snapshot's blocks */
+	assert_int_equal(mmc_free(m, res.pfn, 10, 0, &res), 0);
+	assert_int_equal(mmc_alloc(m, 10, MMC_GFP_HIGHUSER_MOVABLE, 0, &res), 0);
+	assert_int_equal(res.pfn, NPFN0 + 2 * 1024);
+	assert_int_equal(mmc_alloc(m, 10, MMC_GFP_HIGHUSER_MOVABLE, 0, &res), 0);
+	assert_int_equal(res.pfn, NPFN0 + 5 * 1024);
+	assert_int_equal(mmc_alloc(m, 10, MMC_GFP_HIGHUSER_MOVABLE, 0, &res), 0);
+	assert_int_equal(res.pfn, NPFN0 + 0 * 1024);
+	/* the order ran out: highest first again */
+	assert_int_equal(mmc_alloc(m, 10, MMC_GFP_HIGHUSER_MOVABLE, 0, &res), 0);
+	assert_int_equal(res.pfn, NPFN0 + 7 * 1024);
+	assert_null(mmc_check(m));
+	mmc_destroy(m);
+}
+
 /* ---- fallback and claiming ------------------------------------------- */
 
 /* Allocated range becomes LRU (movable) pages. */
@@ -1180,6 +1213,7 @@ int main(void)
 		cmocka_unit_test(test_gfp_bits_match_trace),
 		cmocka_unit_test(test_gfp_mapping),
 		cmocka_unit_test(test_list_head_lifo_then_highest),
+		cmocka_unit_test(test_list_head_seeded_order),
 		cmocka_unit_test(test_claim_whole_max_block),
 		cmocka_unit_test(test_claim_half_pageblock),
 		cmocka_unit_test(test_fallback_order),

@@ -1413,6 +1413,45 @@ static void test_policy_compact_defer_seeded(void **state)
 	rk_free_all(&k);
 }
 
+/* A start snapshot with free list places: policy replay seeds the lists
+ * in that order (every block placed); without places, none is. */
+static void test_policy_free_list_places(void **state)
+{
+	struct mmt_snapshot start;
+	struct mmt_replay_result res;
+	struct rk k;
+	char err[512], want[128];
+
+	(void)state;
+	zone0_kernel(&k);
+	k.ts = 1000;
+	for (uint64_t p = 0; p < 4096; p += 2)	/* order-0 holes */
+		k.free[p] = 0;
+	assert_int_equal(rk_end_snapshot(&k, &start), 0);
+	assert_int_equal(start.nr_free_blocks, 2048);
+	start.flags |= MMT_SNAP_FREE_POS;
+	for (uint64_t i = 0; i < start.nr_free_blocks; i++)	/* lowest at the head */
+		start.free_blocks[i].pos = (uint32_t)i;
+	k.start = start;
+	k.ts = 2000;
+	rk_alloc_at(&k, 1, 0, "GFP_HIGHUSER_MOVABLE", "MIGRATE_MOVABLE", 0);
+	assert_int_equal(rk_write(&k, ru_path("places.mmt"), 0), 0);
+	assert_int_equal(ru_replay(ru_path("places.mmt"), ru_path("places.out"),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, &res, err,
+				   sizeof(err)), 0);
+	snprintf(want, sizeof(want), "\"free_list_places_seeded\": %llu,",
+		 (unsigned long long)start.nr_free_blocks);
+	expect_summary(ru_path("places.out"), want);
+	k.start.flags &= ~(uint32_t)MMT_SNAP_FREE_POS;
+	assert_int_equal(rk_write(&k, ru_path("noplaces.mmt"), 0), 0);
+	assert_int_equal(ru_replay(ru_path("noplaces.mmt"),
+				   ru_path("noplaces.out"), MMT_REPLAY_POLICY,
+				   NULL, NULL, 0, &res, err, sizeof(err)), 0);
+	expect_summary(ru_path("noplaces.out"),
+		       "\"free_list_places_seeded\": 0,");
+	rk_free_all(&k);
+}
+
 static void test_start_state(void **state)
 {
 	struct mmt_replay_opts o;
@@ -1578,6 +1617,7 @@ int main(void)
 		cmocka_unit_test(test_policy_many_offline_runs),
 		cmocka_unit_test(test_policy_noretry_folio_unplaced),
 		cmocka_unit_test(test_policy_compact_defer_seeded),
+		cmocka_unit_test(test_policy_free_list_places),
 		cmocka_unit_test(test_start_state),
 		cmocka_unit_test(test_before_start),
 		cmocka_unit_test(test_cli),
