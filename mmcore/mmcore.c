@@ -362,11 +362,19 @@ static void seed_free_state(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 	cnt[MMC_PC_FREE] += nr;
 }
 
-int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt)
+/* The zone holding a whole block of 2^order pages at pfn, aligned to its
+ * order; NULL otherwise. */
+static struct mmc_zone *block_zone(struct mmc *m, uint64_t pfn,
+				   unsigned order)
 {
 	if (order > MAX_PAGE_ORDER || (pfn & ((1u << order) - 1)))
-		return -1;
-	struct mmc_zone *z = range_zone(m, pfn, 1ull << order);
+		return NULL;
+	return range_zone(m, pfn, 1ull << order);
+}
+
+int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt)
+{
+	struct mmc_zone *z = block_zone(m, pfn, order);
 
 	if (!z)
 		return -1;
@@ -395,9 +403,7 @@ int mmc_seed_free(struct mmc *m, uint64_t pfn, unsigned order, int mt)
 
 int mmc_seed_free_order(struct mmc *m, uint64_t pfn, unsigned order)
 {
-	if (order > MAX_PAGE_ORDER || (pfn & ((1u << order) - 1)))
-		return -1;
-	struct mmc_zone *z = range_zone(m, pfn, 1ull << order);
+	struct mmc_zone *z = block_zone(m, pfn, order);
 
 	if (!z)
 		return -1;

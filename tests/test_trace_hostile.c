@@ -307,6 +307,24 @@ static void test_header_values(void **state)
 	mmt_header_free(&h);
 }
 
+/* A trace whose end snapshot is malformed: the start snapshot still
+ * reads, the end one is named as damaged with `what`. */
+static void expect_bad_end(const char *name, struct mmt_header *h,
+			   struct mmt_snapshot *end, const char *what)
+{
+	char err[256];
+	const char *p = write_trace(name, h, NULL, 0, end);
+	struct mmt_reader *r = mmt_reader_open(p, err, sizeof(err));
+
+	assert_non_null(r);
+	assert_non_null(mmt_reader_snapshot(r, 0));
+	assert_null(mmt_reader_snapshot(r, 1));
+	assert_names(mmt_reader_error(r), p, "offset ", what);
+	mmt_reader_close(r);
+	mmt_snapshot_free(end);
+	mmt_header_free(h);
+}
+
 /* An end snapshot with a free block of order 64 (a shift in mirror):
  * the snapshot is malformed, named as such. */
 static void test_snapshot_order(void **state)
@@ -314,22 +332,13 @@ static void test_snapshot_order(void **state)
 	(void)state;
 	struct mmt_header h;
 	struct mmt_snapshot end;
-	char err[256];
 
 	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
 	assert_int_equal(mmt_synth_snapshot(&end, &h), 0);
 	end.free_blocks[0].order = 64;
 	end.free_blocks[0].pfn = 0;
-	const char *p = write_trace("snaporder.mmt", &h, NULL, 0, &end);
-	struct mmt_reader *r = mmt_reader_open(p, err, sizeof(err));
-	assert_non_null(r);
-	assert_non_null(mmt_reader_snapshot(r, 0));
-	assert_null(mmt_reader_snapshot(r, 1));
-	assert_names(mmt_reader_error(r), p, "offset ",
-		     "end snapshot: free block 0: order: 64");
-	mmt_reader_close(r);
-	mmt_snapshot_free(&end);
-	mmt_header_free(&h);
+	expect_bad_end("snaporder.mmt", &h, &end,
+		       "end snapshot: free block 0: order: 64");
 }
 
 /* A free list place past the number of free blocks: the snapshot is
@@ -339,22 +348,13 @@ static void test_snapshot_places(void **state)
 	(void)state;
 	struct mmt_header h;
 	struct mmt_snapshot end;
-	char err[256];
 
 	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
 	assert_int_equal(mmt_synth_snapshot(&end, &h), 0);
 	end.flags |= MMT_SNAP_FREE_POS;
 	end.free_blocks[1].pos = (uint32_t)end.nr_free_blocks;
-	const char *p = write_trace("snapplaces.mmt", &h, NULL, 0, &end);
-	struct mmt_reader *r = mmt_reader_open(p, err, sizeof(err));
-	assert_non_null(r);
-	assert_non_null(mmt_reader_snapshot(r, 0));
-	assert_null(mmt_reader_snapshot(r, 1));
-	assert_names(mmt_reader_error(r), p, "offset ",
-		     "end snapshot: free block 1: list place: ");
-	mmt_reader_close(r);
-	mmt_snapshot_free(&end);
-	mmt_header_free(&h);
+	expect_bad_end("snapplaces.mmt", &h, &end,
+		       "end snapshot: free block 1: list place: ");
 }
 
 /* A header section by hand: the header encoded with its last list (the
