@@ -1951,7 +1951,8 @@ int BPF_PROG(zone_names, void *zone, void *upper_zone)
  * pfn << 12 | WALK_FIRST? | order << 4 | mt into walk_out (pfns from the
  * calibrated vmemmap base), head first: the kernel takes blocks from the
  * head, so the caller keeps each block's place in its list (WALK_FIRST
- * marks the first block after the walk (re)started a list).  The lists change under us (no zone->lock from BPF):
+ * marks the first block after the walk (re)started a list).  The lists
+ * change under us (no zone->lock from BPF):
  * each list is bounded by its area's nr_free plus slack, and blocks whose
  * page->private (the buddy order, set_buddy_order()) disagrees are skipped
  * and counted.  A block taken off the list while we stand on it derails
