@@ -2,8 +2,9 @@
 /*
  * compaction.c: memory compaction after mm/compaction.c of 6.x:
  *  - compaction_suitable() (the order-0 mark the caller passes plus
- *    compact_gap(), and for costly orders the fragmentation index against
- *    extfrag_threshold) and compaction_suit_allocation_order();
+ *    compact_gap(), and for costly orders the low - min gap too and the
+ *    fragmentation index against extfrag_threshold) and
+ *    compaction_suit_allocation_order();
  *  - compact_zone(): a migrate scanner walking up from the zone start and a
  *    free scanner walking down from the end, their cached positions
  *    (update_cached_migrate, the free scanner's restart point), the
@@ -497,13 +498,20 @@ static void update_pageblock_skip(struct compact_control *cc, uint64_t block,
 /* ---- suitability --------------------------------------------------------- */
 
 /* __compaction_suitable(): free pages above the order-0 mark plus
- * compact_gap(), room for the migration targets. */
+ * compact_gap(), room for the migration targets; for a costly order the
+ * mark is raised by the low - min gap as well (6.15+; before, the low
+ * mark replaced the min one), so that under a large
+ * watermark_scale_factor a zone between its min and low marks is not
+ * compacted for THP or a large folio. */
 static bool __compaction_suitable(struct mmc_zone *z, unsigned order,
 				  int highest_zoneidx, uint64_t watermark,
 				  int64_t free_pages)
 {
-	return __zone_watermark_ok(z, 0, watermark + compact_gap(order),
-				   highest_zoneidx, ALLOC_CMA, free_pages);
+	watermark += compact_gap(order);
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		watermark += low_wmark_pages(z) - min_wmark_pages(z);
+	return __zone_watermark_ok(z, 0, watermark, highest_zoneidx,
+				   ALLOC_CMA, free_pages);
 }
 
 /* compaction_suitable(): and, for costly orders, only when a failure

@@ -212,6 +212,33 @@ static void compaction_suitable_vs_extfrag_threshold(void **state)
 	mmc_destroy(m);
 }
 
+/* __compaction_suitable() of 6.15+: a costly order also needs the low -
+ * min gap above the caller's mark, a non-costly one does not. */
+static void costly_order_needs_low_gap(void **state)
+{
+	(void)state;
+
+	struct mmc *m = one_node(0, 0);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t min = min_wmark_pages(z), low = low_wmark_pages(z);
+
+	assert_true(low > min + 8);
+	/* free: the min mark, compact_gap(9) and half the low - min gap */
+	uint64_t keep = min + (2ull << 9) + (low - min) / 2;
+	tl_fill(m, z->start_pfn, z->managed - keep, MMC_PC_ANON);
+	assert_false(compaction_suitable(m, z, 9, min, MMC_ZONE_NORMAL));
+	assert_true(compaction_suitable(m, z, 3, min, MMC_ZONE_NORMAL));
+	/* the whole gap free as well: suitable for order 9 */
+	uint64_t more = (low - min) - (low - min) / 2 + 1;
+	uint64_t top = z->start_pfn + z->managed - keep;
+	for (uint64_t i = 0; i < more; i++)
+		assert_int_equal(mmc_free(m, top - 1 - i, 0, 0, NULL), 0);
+	mmc_drain_all(m);
+	assert_true(compaction_suitable(m, z, 9, min, MMC_ZONE_NORMAL));
+	tl_check(m);
+	mmc_destroy(m);
+}
+
 static void deferral(void **state)
 {
 	struct mmc_result res;
@@ -680,6 +707,7 @@ int main(void)
 		cmocka_unit_test(reclaim_defers_to_compaction),
 		cmocka_unit_test(allocation_reaches_compaction),
 		cmocka_unit_test(compaction_suitable_vs_extfrag_threshold),
+		cmocka_unit_test(costly_order_needs_low_gap),
 		cmocka_unit_test(deferral),
 		cmocka_unit_test(proactive_compaction),
 		cmocka_unit_test(kcompactd_after_kswapd),
