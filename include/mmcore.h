@@ -322,6 +322,14 @@ int mmc_set_compact_defer(struct mmc *m, int nid, int zone_type,
 			  unsigned considered, unsigned shift,
 			  int order_failed);
 
+/* The end of the wait kcompactd is in when the model's clock starts
+ * (kcompactd()'s wait_event_freezable_timeout(): 500 ms, or 32 s after
+ * a proactive compaction that did not lower the fragmentation score),
+ * as a trace shows it was; at that time kcompactd looks at proactive
+ * compaction as its timeout would.  Before the first mmc_tick() only;
+ * -1 when there is no such node or the clock has started. */
+int mmc_set_kcompactd_wait(struct mmc *m, int nid, uint64_t until_ns);
+
 /* Background time: kswapd and kcompactd run as the clock advances, and
  * once a second the vmstat work decays pcp->high (decay_pcp_high). */
 void mmc_tick(struct mmc *m, uint64_t now_ns);

@@ -375,6 +375,20 @@ int mmc_set_compact_defer(struct mmc *m, int nid, int zone_type,
 	return 0;
 }
 
+int mmc_set_kcompactd_wait(struct mmc *m, int nid, uint64_t until_ns)
+{
+	if (!m->compact || nid < 0 || (uint32_t)nid >= m->nr_nodes)
+		return -1;
+	struct compact_global *g = m->compact;
+	struct kcompactd *kc = &g->node[nid];
+
+	if (kc->started)
+		return -1;
+	kc->started = true;
+	kc->timeout_at = until_ns;
+	return 0;
+}
+
 /* compaction_restarting(): after the longest deferral, start over. */
 static bool compaction_restarting(const struct mmc_zone *z, int order)
 {
@@ -1797,7 +1811,8 @@ static void proactive_compact_node(struct mmc *m, int nid)
  * score is above the high mark; a proactive run that does not lower
  * the score makes the next wait 1 << COMPACT_MAX_DEFER_SHIFT times
  * longer.  kcompactd's own time is not modelled: its work happens at the
- * tick that ends its wait. */
+ * tick that ends its wait.  The wait the clock starts in lasts 500 ms
+ * unless mmc_set_kcompactd_wait() said how long. */
 void compaction_tick(struct mmc *m, uint64_t now_ns)
 {
 	struct compact_global *g = m->compact;

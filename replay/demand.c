@@ -1037,6 +1037,12 @@ size_t rp_demand_notes(const struct rp_run *r, const char **notes, size_t max)
 		NOTE("a zone's compaction deferral starts as the trace's first "
 		     "compact_defer event for it shows it was "
 		     "(compact_defer_zones_seeded)");
+	if (r->kcompactd_waits_seeded)
+		NOTE("kcompactd's wait at the start ends where the trace's first "
+		     "kcompactd event shows it ended; a wait a wakeup ended "
+		     "after more than 500 ms was the 32 s back-off after a "
+		     "proactive compaction, taken whole from the start "
+		     "(kcompactd_waits_seeded, kcompactd_wait_s)");
 	NOTE("a THP fault's page is the first order-9 allocation with the "
 	     "THP fault gfp by the same task within 1 s of its latest write "
 	     "fault; a THP the model cannot place falls back to 4 KiB pages "

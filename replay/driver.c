@@ -1831,6 +1831,7 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	}
 	mmc_setup_zones(r->m);
 	rp_seed_defer(r);
+	rp_seed_kcompactd(r);
 	if (r->o->mode == MMT_REPLAY_POLICY)
 		rp_demand_start(r);
 	r->zstart = calloc(mmc_nr_zones(r->m) + 1, sizeof(*r->zstart));

@@ -303,6 +303,9 @@ static const uint32_t pre_fields[64] = {
 	[MMT_EV_COMPACT_DEFER] = MMT_FIELD_NODE | MMT_FIELD_ARG |
 				 MMT_FIELD_ORDER | MMT_FIELD_MT |
 				 MMT_FIELD_ARG2 | MMT_FIELD_ADDR | MMT_FIELD_MT2,
+	/* kcompactd's wait at the start (setup.c) */
+	[MMT_EV_KCOMPACTD_WAKE] = MMT_FIELD_NODE | MMT_FIELD_MT,
+	[MMT_EV_KCOMPACTD_SLEEP] = MMT_FIELD_NODE,
 	[MMT_EV_KMALLOC] = MMT_FIELD_PFN,
 	[MMT_EV_KMEM_CACHE_ALLOC] = MMT_FIELD_PFN | MMT_FIELD_CACHE,
 	[MMT_EV_FAULT_USER] = MMT_FIELD_CPU | MMT_FIELD_PID | MMT_FIELD_ADDR |
@@ -349,6 +352,11 @@ int rp_prepass(struct rp_run *r)
 			rp_touch_note(r, &evs[i]);
 			if (evs[i].kind == MMT_EV_COMPACT_DEFER) {
 				rp_defer_note(r, &evs[i]);
+				continue;
+			}
+			if (evs[i].kind == MMT_EV_KCOMPACTD_WAKE ||
+			    evs[i].kind == MMT_EV_KCOMPACTD_SLEEP) {
+				rp_kcompactd_note(r, &evs[i]);
 				continue;
 			}
 			if (evs[i].kind == MMT_EV_PAGE_ALLOC &&

@@ -417,6 +417,16 @@ struct rp_run {
 		int32_t order_failed;
 	} defer0[MMC_MAX_NODES][MMC_NR_ZONE_TYPES];
 	uint32_t defer_seeded;	/* zones given such a state */
+	/* policy mode: each node's kcompactd, from the first of its own
+	 * events in the trace (rp_kcompactd_note): the wait it was in at
+	 * the start ended then, at a timeout (kcompactd_sleep) or at a
+	 * wakeup (kcompactd_wake) */
+	struct rp_kcompactd0 {
+		uint8_t seen, woken;
+		uint64_t ts;
+	} kcompactd0[MMC_MAX_NODES];
+	uint32_t kcompactd_waits_seeded;	/* nodes given such a wait */
+	uint64_t kcompactd_wait_ns;	/* the longest, from the start */
 	struct rp_map onl;	/* order-10 blocks already onlined */
 
 	/* time series */
@@ -547,6 +557,8 @@ int rp_touch_init(struct rp_run *r);
 void rp_touch_note(struct rp_run *r, const struct mmt_event *ev);
 /* The deferral states the pre-pass found, given to the model's zones. */
 void rp_defer_note(struct rp_run *r, const struct mmt_event *ev);
+void rp_kcompactd_note(struct rp_run *r, const struct mmt_event *ev);
+void rp_seed_kcompactd(struct rp_run *r);
 void rp_seed_defer(struct rp_run *r);
 /* A trace names its host's memory: a model larger than this machine can
  * hold (MemAvailable, or $MMTRACE_MAX_MODEL_MB) would only meet the OOM

@@ -732,6 +732,70 @@ void rp_seed_defer(struct rp_run *r)
 		}
 }
 
+/* ---- kcompactd's wait at the start -------------------------------------- */
+
+/* kcompactd() waits HPAGE_FRAG_CHECK_INTERVAL_MSEC between looks at
+ * proactive compaction, and 1 << COMPACT_MAX_DEFER_SHIFT times longer
+ * after a proactive compaction that did not lower the node's score. */
+#define KCOMPACTD_WAIT_NS (500ull * 1000 * 1000)
+#define KCOMPACTD_BACKOFF_NS (KCOMPACTD_WAIT_NS << 6)
+
+/* Which wait kcompactd was in when the trace started is not in the
+ * snapshots, and it decides whether the model compacts the whole node
+ * before the workload does anything: on make validate's hosts kcompactd
+ * was mostly in the long back-off (11 of 12 traces of 2026-12-04 18:31
+ * show no look at proactive compaction before kswapd woke it, 1.5-3.2 s
+ * in).  The first of kcompactd's own events ends that wait: a
+ * kcompactd_sleep event starts the next wait after a timeout, a
+ * kcompactd_wake (mt 1) is kcompactd woken for work. */
+void rp_kcompactd_note(struct rp_run *r, const struct mmt_event *ev)
+{
+	if (ev->node < 0 || ev->node >= MMC_MAX_NODES ||
+	    ev->ts < r->start_snap_ts)
+		return;
+	if (ev->kind == MMT_EV_KCOMPACTD_WAKE && ev->mt != 1)
+		return;		/* a request (wakeup_kcompactd), not kcompactd */
+	struct rp_kcompactd0 *k = &r->kcompactd0[ev->node];
+
+	if (k->seen)
+		return;
+	k->seen = 1;
+	k->woken = ev->kind == MMT_EV_KCOMPACTD_WAKE;
+	k->ts = ev->ts;
+}
+
+/* Policy mode on the trace's own topology and a start snapshot: a wait
+ * that ended at a timeout ends there in the model too; one that a wakeup
+ * ended after more than the short wait was the back-off, whose start
+ * before the trace is unknown: the model takes the whole of it from the
+ * start snapshot (its own wakeups end it earlier, as the kernel's do).
+ * A node with no kcompactd event, or woken within the short wait, keeps
+ * the model's default (a short wait from its first tick). */
+void rp_seed_kcompactd(struct rp_run *r)
+{
+	if (r->o->mode != MMT_REPLAY_POLICY || r->o->topology ||
+	    !r->snap_start)
+		return;
+	for (int n = 0; n < MMC_MAX_NODES; n++) {
+		const struct rp_kcompactd0 *k = &r->kcompactd0[n];
+		uint64_t until;
+
+		if (!k->seen)
+			continue;
+		if (!k->woken)
+			until = k->ts;
+		else if (k->ts - r->start_snap_ts > KCOMPACTD_WAIT_NS)
+			until = r->start_snap_ts + KCOMPACTD_BACKOFF_NS;
+		else
+			continue;
+		if (mmc_set_kcompactd_wait(r->m, n, until) < 0)
+			continue;
+		r->kcompactd_waits_seeded++;
+		if (until - r->start_snap_ts > r->kcompactd_wait_ns)
+			r->kcompactd_wait_ns = until - r->start_snap_ts;
+	}
+}
+
 /* Policy mode: a page the kernel held on a pcp list goes on a pcp list of
  * the model, the node's cpus in turn (the snapshot does not say whose):
  * free, but not in the free count the watermarks see, as in the kernel

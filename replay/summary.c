@@ -419,6 +419,8 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		"  \"pcp_freed_first_pages\": %llu,\n"
 		"  \"offline_pcp_pages\": %llu,\n"
 		"  \"compact_defer_zones_seeded\": %u,\n"
+		"  \"kcompactd_waits_seeded\": %u,\n"
+		"  \"kcompactd_wait_s\": %.3f,\n"
 		"  \"free_list_places_seeded\": %llu,\n"
 		"  \"folios_split\": %llu,\n",
 		(unsigned long long)vs->direct_reclaims,
@@ -447,6 +449,7 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)r->pcp_lookalikes,
 		(unsigned long long)r->pcp_freed_first,
 		(unsigned long long)r->offline_pcp_pages, r->defer_seeded,
+		r->kcompactd_waits_seeded, r->kcompactd_wait_ns / 1e9,
 		(unsigned long long)r->places_seeded,
 		(unsigned long long)r->splits);
 	if (r->o->mode == MMT_REPLAY_POLICY) {

@@ -323,6 +323,33 @@ static void proactive_compaction(void **state)
 	}
 }
 
+/* A seeded wait (mmc_set_kcompactd_wait: the back-off a trace shows
+ * kcompactd in) holds proactive compaction off until its end. */
+static void kcompactd_wait_seeded(void **state)
+{
+	struct mmc_vmstat vm;
+	(void)state;
+
+	struct mmc *m = one_node(20, 500);
+	fragment(m);
+	assert_int_equal(mmc_set_kcompactd_wait(m, 1, 33000000000ull), -1);
+	assert_int_equal(mmc_set_kcompactd_wait(m, -1, 33000000000ull), -1);
+	assert_int_equal(mmc_set_kcompactd_wait(m, 0, 33000000000ull), 0);
+	for (uint64_t t = 1000000000ull; t < 33000000000ull; t += 600000000ull)
+		mmc_tick(m, t);
+	mmc_vmstat(m, &vm);
+	assert_int_equal(vm.proactive_compactions, 0);
+	assert_int_equal(vm.compact_migrated, 0);
+	mmc_tick(m, 33100000000ull);
+	mmc_vmstat(m, &vm);
+	assert_int_equal(vm.proactive_compactions, 1);
+	assert_true(vm.compact_migrated > 0);
+	/* the clock has started: no more seeding */
+	assert_int_equal(mmc_set_kcompactd_wait(m, 0, 99000000000ull), -1);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
 /* kswapd hands high-order work to kcompactd (wakeup_kcompactd), which
  * runs at the next tick. */
 static void kcompactd_after_kswapd(void **state)
@@ -710,6 +737,7 @@ int main(void)
 		cmocka_unit_test(costly_order_needs_low_gap),
 		cmocka_unit_test(deferral),
 		cmocka_unit_test(proactive_compaction),
+		cmocka_unit_test(kcompactd_wait_seeded),
 		cmocka_unit_test(kcompactd_after_kswapd),
 		cmocka_unit_test(skip_hints),
 		cmocka_unit_test(async_gives_up_on_a_block),

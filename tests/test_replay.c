@@ -1413,6 +1413,60 @@ static void test_policy_compact_defer_seeded(void **state)
 	rk_free_all(&k);
 }
 
+/* kcompactd's wait at the start, from its first own event: a wakeup
+ * more than 500 ms in ended the 32 s back-off, a kcompactd_sleep a wait
+ * at its timeout; a wakeup within 500 ms tells nothing. */
+static void kcompactd_wait_case(int kind, int mt, uint64_t at_ns,
+				const char *want)
+{
+	struct mmt_snapshot start;
+	struct mmt_replay_result res;
+	struct mmt_event *e;
+	struct rk k;
+	char err[512];
+
+	zone0_kernel(&k);
+	k.ts = 1000;
+	assert_int_equal(rk_end_snapshot(&k, &start), 0);
+	k.start = start;
+	k.ts = 2000;
+	rk_alloc_at(&k, 64, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	k.ts = 1000 + at_ns;
+	e = rk_push(&k, kind, 0);
+	e->node = 0;
+	e->mt = mt;
+	e->order = 9;
+	k.ts = 1000 + at_ns + 1000;
+	rk_free(&k, 64, 0, 0);
+	static int n;
+	char trace[32], out[32];
+
+	snprintf(trace, sizeof(trace), "kcd%d.mmt", n);
+	snprintf(out, sizeof(out), "kcd%d.out", n++);
+	assert_int_equal(rk_write(&k, ru_path(trace), 0), 0);
+	assert_int_equal(ru_replay(ru_path(trace), ru_path(out),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, &res, err,
+				   sizeof(err)), 0);
+	expect_summary(ru_path(out), want);
+	rk_free_all(&k);
+}
+
+static void test_policy_kcompactd_wait_seeded(void **state)
+{
+	(void)state;
+	kcompactd_wait_case(MMT_EV_KCOMPACTD_WAKE, 1, 2000000000ull,
+			    "\"kcompactd_waits_seeded\": 1,\n"
+			    "  \"kcompactd_wait_s\": 32.000,");
+	kcompactd_wait_case(MMT_EV_KCOMPACTD_SLEEP, 0, 300000000ull,
+			    "\"kcompactd_waits_seeded\": 1,\n"
+			    "  \"kcompactd_wait_s\": 0.300,");
+	kcompactd_wait_case(MMT_EV_KCOMPACTD_WAKE, 1, 200000000ull,
+			    "\"kcompactd_waits_seeded\": 0,");
+	/* a request to wake (mt 0) is not kcompactd's own event */
+	kcompactd_wait_case(MMT_EV_KCOMPACTD_WAKE, 0, 2000000000ull,
+			    "\"kcompactd_waits_seeded\": 0,");
+}
+
 /* A start snapshot with free list places: policy replay seeds the lists
  * in that order (every block placed); without places, none is. */
 static void test_policy_free_list_places(void **state)
@@ -1617,6 +1671,7 @@ int main(void)
 		cmocka_unit_test(test_policy_many_offline_runs),
 		cmocka_unit_test(test_policy_noretry_folio_unplaced),
 		cmocka_unit_test(test_policy_compact_defer_seeded),
+		cmocka_unit_test(test_policy_kcompactd_wait_seeded),
 		cmocka_unit_test(test_policy_free_list_places),
 		cmocka_unit_test(test_start_state),
 		cmocka_unit_test(test_before_start),
