@@ -1370,25 +1370,33 @@ static void test_policy_noretry_folio_unplaced(void **state)
 	rk_free_all(&k);
 }
 
+/* Zone 0 of the kernel trace with its start snapshot at 1 us and one
+ * page allocated at 2 us (the trace's events follow). */
+static void start_with_alloc(struct rk *k)
+{
+	struct mmt_snapshot start;
+
+	zone0_kernel(k);
+	k->ts = 1000;
+	assert_int_equal(rk_end_snapshot(k, &start), 0);
+	k->start = start;
+	k->ts = 2000;
+	rk_alloc_at(k, 64, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+}
+
 /* A zone's compaction deferral is in no snapshot: a policy replay starts
  * it from the trace's first compact_defer event for the zone (here
  * mm_compaction_deferred at the longest back-off); a first reset by an
  * allocation's success (considered and shift 0) tells nothing. */
 static void test_policy_compact_defer_seeded(void **state)
 {
-	struct mmt_snapshot start;
 	struct mmt_replay_result res;
 	struct mmt_event *e;
 	struct rk k;
 	char err[512];
 
 	(void)state;
-	zone0_kernel(&k);
-	k.ts = 1000;
-	assert_int_equal(rk_end_snapshot(&k, &start), 0);
-	k.start = start;
-	k.ts = 2000;
-	rk_alloc_at(&k, 64, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	start_with_alloc(&k);
 	e = rk_push(&k, MMT_EV_COMPACT_DEFER, 0);
 	e->node = 0;
 	e->arg = (uint64_t)k.h.zones[0].zone_idx;
@@ -1419,18 +1427,12 @@ static void test_policy_compact_defer_seeded(void **state)
 static void kcompactd_wait_case(int kind, int mt, uint64_t at_ns,
 				const char *want)
 {
-	struct mmt_snapshot start;
 	struct mmt_replay_result res;
 	struct mmt_event *e;
 	struct rk k;
 	char err[512];
 
-	zone0_kernel(&k);
-	k.ts = 1000;
-	assert_int_equal(rk_end_snapshot(&k, &start), 0);
-	k.start = start;
-	k.ts = 2000;
-	rk_alloc_at(&k, 64, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	start_with_alloc(&k);
 	k.ts = 1000 + at_ns;
 	e = rk_push(&k, kind, 0);
 	e->node = 0;
