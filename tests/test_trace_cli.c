@@ -37,7 +37,7 @@ static const char *make_trace(size_t *nev)
 {
 	struct mmt_header h;
 	enum { N = 1000 };
-	struct mmt_event ev[N + 3];
+	struct mmt_event ev[N + 4];
 	const char *p = tu_path("cli.mmt");
 
 	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
@@ -53,9 +53,13 @@ static const char *make_trace(size_t *nev)
 					.pfn = 0x1234, .offset = 192, .cache = 5,
 					.bytes_req = 180, .bytes_alloc = 192,
 					.gfp = mmt_synth_gfp(&h, "GFP_KERNEL") };
-	assert_int_equal(tu_write(p, &h, ev, N + 3, 100), 0);
+	/* proactive compaction: order -1 */
+	ev[N + 3] = (struct mmt_event){ .ts = ev[N - 1].ts + 40,
+					.kind = MMT_EV_COMPACT_FINISHED,
+					.order = (uint32_t)-1, .arg = 2, .mt2 = 4 };
+	assert_int_equal(tu_write(p, &h, ev, N + 4, 100), 0);
 	mmt_header_free(&h);
-	*nev = N + 3;
+	*nev = N + 4;
 	return p;
 }
 
@@ -106,6 +110,7 @@ static void test_dump_lines(void **state)
 	assert_non_null(strstr(cli_out, "cache=dentry"));
 	assert_non_null(strstr(cli_out, "gfp=GFP_KERNEL"));
 	assert_non_null(strstr(cli_out, "lost: count=17"));
+	assert_non_null(strstr(cli_out, "compact_finished: nid=0 zid=2 order=-1 result=4"));
 	assert_non_null(strstr(cli_out, "    4242 [000]      0.000"));
 
 	assert_int_equal(cli_run(0, "%s dump --kind lost,kmem_cache_alloc %s", bin, p), 0);

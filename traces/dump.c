@@ -295,8 +295,10 @@ static void print_pressure(const struct mmt_event *e)
 		break;
 	case MMT_EV_COMPACT_SUITABLE:
 	case MMT_EV_COMPACT_FINISHED:
-		printf("nid=%d zid=%llu order=%u result=%d", e->node, (ull)e->arg,
-		       e->order, e->mt2);
+		/* order -1: compaction of a whole zone (proactive, or
+		 * /proc/sys/vm/compact_memory), as the kernel prints it */
+		printf("nid=%d zid=%llu order=%d result=%d", e->node, (ull)e->arg,
+		       (int32_t)e->order, e->mt2);
 		break;
 	case MMT_EV_COMPACT_DEFER:
 		printf("%s nid=%d zid=%llu order=%u considered=%llu defer_shift=%llu "
