@@ -322,6 +322,12 @@ int mmc_set_compact_defer(struct mmc *m, int nid, int zone_type,
 			  unsigned considered, unsigned shift,
 			  int order_failed);
 
+/* kcompactd()'s waits between looks at proactive compaction:
+ * HPAGE_FRAG_CHECK_INTERVAL_MSEC, and 1 << COMPACT_MAX_DEFER_SHIFT times
+ * that after a proactive compaction that did not lower the score. */
+#define MMC_KCOMPACTD_WAIT_NS (500ull * 1000 * 1000)
+#define MMC_KCOMPACTD_BACKOFF_NS (MMC_KCOMPACTD_WAIT_NS << 6)
+
 /* The end of the wait kcompactd is in when the model's clock starts
  * (kcompactd()'s wait_event_freezable_timeout(): 500 ms, or 32 s after
  * a proactive compaction that did not lower the fragmentation score),

@@ -46,7 +46,10 @@
 
 #define COMPACT_CLUSTER_MAX	32u	/* SWAP_CLUSTER_MAX */
 #define COMPACT_MAX_DEFER_SHIFT	6
-#define HPAGE_FRAG_CHECK_INTERVAL_NS (500ull * 1000 * 1000)
+#define HPAGE_FRAG_CHECK_INTERVAL_NS MMC_KCOMPACTD_WAIT_NS
+_Static_assert(MMC_KCOMPACTD_BACKOFF_NS ==
+	       HPAGE_FRAG_CHECK_INTERVAL_NS << COMPACT_MAX_DEFER_SHIFT,
+	       "the back-off is the wait << COMPACT_MAX_DEFER_SHIFT");
 #define COMPACTION_HPAGE_ORDER	HPAGE_PMD_ORDER
 #define compact_gap(order)	(2ull << (order))
 #define FAST_START_DONE		UINT64_MAX	/* fast_start_pfn: used up */
@@ -1840,7 +1843,6 @@ void compaction_tick(struct mmc *m, uint64_t now_ns)
 		unsigned prev = fragmentation_score_node(m, (int)nid);
 		proactive_compact_node(m, (int)nid);
 		if (fragmentation_score_node(m, (int)nid) >= prev)
-			kc->timeout_at = now_ns + (HPAGE_FRAG_CHECK_INTERVAL_NS
-						   << COMPACT_MAX_DEFER_SHIFT);
+			kc->timeout_at = now_ns + MMC_KCOMPACTD_BACKOFF_NS;
 	}
 }

@@ -734,12 +734,6 @@ void rp_seed_defer(struct rp_run *r)
 
 /* ---- kcompactd's wait at the start -------------------------------------- */
 
-/* kcompactd() waits HPAGE_FRAG_CHECK_INTERVAL_MSEC between looks at
- * proactive compaction, and 1 << COMPACT_MAX_DEFER_SHIFT times longer
- * after a proactive compaction that did not lower the node's score. */
-#define KCOMPACTD_WAIT_NS (500ull * 1000 * 1000)
-#define KCOMPACTD_BACKOFF_NS (KCOMPACTD_WAIT_NS << 6)
-
 /* Which wait kcompactd was in when the trace started is not in the
  * snapshots, and it decides whether the model compacts the whole node
  * before the workload does anything: on make validate's hosts kcompactd
@@ -784,8 +778,8 @@ void rp_seed_kcompactd(struct rp_run *r)
 			continue;
 		if (!k->woken)
 			until = k->ts;
-		else if (k->ts - r->start_snap_ts > KCOMPACTD_WAIT_NS)
-			until = r->start_snap_ts + KCOMPACTD_BACKOFF_NS;
+		else if (k->ts - r->start_snap_ts > MMC_KCOMPACTD_WAIT_NS)
+			until = r->start_snap_ts + MMC_KCOMPACTD_BACKOFF_NS;
 		else
 			continue;
 		if (mmc_set_kcompactd_wait(r->m, n, until) < 0)
