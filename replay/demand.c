@@ -714,13 +714,19 @@ static int place_page(struct rp_run *r, uint32_t fid, unsigned order,
 	return 0;
 }
 
-struct pieces { uint64_t gfp; int cpu; unsigned failed; };
+struct pieces { uint64_t gfp, write; int cpu; unsigned failed; };
 
+/* A tail page's own state has no FS_WRITE (rp_demand_alloc_held() sets
+ * it on the head only): a folio being overwritten is so in every page,
+ * and none of its pieces is a refault. */
 static void place_tail(struct rp_run *r, uint32_t f, void *arg)
 {
 	struct pieces *p = arg;
 
-	if (!(r->dm.fstate[f] & FS_MODEL) && place_page(r, f, 0, p->gfp, p->cpu, 0))
+	if (r->dm.fstate[f] & FS_MODEL)
+		return;
+	r->dm.fstate[f] = (r->dm.fstate[f] & ~FS_WRITE) | p->write;
+	if (place_page(r, f, 0, p->gfp, p->cpu, 0))
 		p->failed++;
 }
 
@@ -732,7 +738,8 @@ static void place_tail(struct rp_run *r, uint32_t f, void *arg)
 static unsigned alloc_pieces(struct rp_run *r, uint32_t fid, unsigned order,
 			     uint64_t gfp, int cpu)
 {
-	struct pieces p = { gfp & ~MMC___GFP_COMP, cpu, 0 };
+	struct pieces p = { gfp & ~MMC___GFP_COMP, r->dm.fstate[fid] & FS_WRITE,
+			    cpu, 0 };
 
 	if (place_page(r, fid, 0, p.gfp, cpu, FS_PIECES | (order & FS_ORDER)))
 		p.failed++;

@@ -17,6 +17,8 @@
  *    so the kernel's refaults of pages the model kept cost the model
  *    nothing; with a far larger min_free_kbytes the model evicts pages
  *    the kernel kept, and their reads are refaults in the model;
+ *  - a folio being overwritten is no refault in the model, also when
+ *    the model places it as order-0 pieces;
  *  - the migrated page's free reaches the model's page: no unmatched or
  *    double frees; the outputs are byte-identical run to run.
  */
@@ -440,6 +442,141 @@ static void test_sequential_reads(void **state)
 	assert_int_equal(reads_activate(1), 32);
 }
 
+/* A start snapshot whose every aligned block of 4 pages holds one
+ * anonymous page cached before the trace (its first): no free block of
+ * order 2 or more anywhere, in the model or in the synthetic kernel. */
+static void checker_start(struct rk *k)
+{
+	struct mmt_snapshot *s = &k->start;
+	uint64_t lo = k->h.zones[0].start_pfn, n = PAGES / 4, b;
+	int movable = mmt_synth_mt(&k->h, "MIGRATE_MOVABLE");
+
+	free(s->free_blocks);
+	free(s->runs);
+	s->free_blocks = calloc(2 * n, sizeof(*s->free_blocks));
+	s->runs = calloc(2 * n + 1, sizeof(*s->runs));
+	assert_true(s->free_blocks && s->runs);
+	s->runs[0] = (struct mmt_class_run){ 0, lo, MMT_PC_HOLE };
+	for (b = 0; b < n; b++) {
+		uint64_t p = lo + 4 * b;
+
+		s->runs[1 + 2 * b] = (struct mmt_class_run){ p, 1, MMT_PC_ANON };
+		s->runs[2 + 2 * b] = (struct mmt_class_run){ p + 1, 3,
+							     MMT_PC_FREE };
+		s->free_blocks[2 * b] = (struct mmt_free_block){
+			p + 1, 0, (int8_t)movable, 1, 0 };
+		s->free_blocks[2 * b + 1] = (struct mmt_free_block){
+			p + 2, 1, (int8_t)movable, 1, 0 };
+		k->free[p] = 0;
+	}
+	s->nr_runs = 2 * n + 1;
+	s->nr_free_blocks = 2 * n;
+	memset(s->buddyinfo, 0, sizeof(s->buddyinfo));
+}
+
+/* The synthetic kernel compacts the block of 4 at pfn p: its anonymous
+ * page migrates to a free page above the block (COMPACT_ISOLATE, MIGRATE,
+ * the source freed with cause migrate_source).  The model keeps its page
+ * where it was (the kernel's response), so the block is free only in the
+ * kernel. */
+static void compact_block(struct rk *k, uint64_t p)
+{
+	uint64_t dst = rk_find(k, 0, p + 4);
+	struct mmt_event *e;
+
+	assert_true(dst != UINT64_MAX);
+	e = rk_push(k, MMT_EV_COMPACT_ISOLATE, 0);
+	e->pfn = dst;
+	k->free[dst] = 0;
+	e = rk_push(k, MMT_EV_MIGRATE, 0);
+	e->pfn = p;
+	e->addr = dst;
+	free_cause(k, p, 0, MMT_FREE_MIGRATE_SOURCE, 0);
+}
+
+/* The lowest block of 4 whose three pages after the first are free in
+ * the synthetic kernel (its first is the anonymous page). */
+static uint64_t compactable_block(const struct rk *k)
+{
+	uint64_t lo = k->h.zones[0].start_pfn;
+
+	for (uint64_t p = lo; p < lo + PAGES; p += 4)
+		if (!k->free[p] && rk_range_free(k, p + 1, 0) &&
+		    rk_range_free(k, p + 2, 1))
+			return p;
+	return UINT64_MAX;
+}
+
+/* Memory the start snapshot fragments at order 2 (checker_start()); a
+ * file read once, page by page, most of it evicted by both the kernel
+ * and the model (vm.min_free_kbytes=40000).  Then the first REWRITE pages
+ * of the file come back as order-2 folios in blocks the kernel compacted:
+ * the model has no block of order 2 (the allocation neither reclaims nor
+ * compacts), and places their pages as order-0 pieces (alloc_pieces()).
+ * With `write` the folios are being overwritten (__GFP_WRITE), as a
+ * rewriter's are.  Returns the replay's summary. */
+#define REWRITE 256
+static char *rewrite_replay(int write)
+{
+	const char *t = ru_path(write ? "rewrite.mmt" : "reread.mmt");
+	static struct fk f;
+	struct rk *k = &f.k;
+
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(rk_init(k, PAGES, 1), 0);
+	k->h.flags |= MMT_HDR_CAUSES | MMT_HDR_FILE_IDS;
+	checker_start(k);
+	f.nfree = PAGES * 3 / 4;
+	for (uint64_t i = 0; i < FILE1; i++)
+		read_page(&f, 1, i);
+	for (uint64_t i = 0; i < REWRITE; i += 4) {
+		uint64_t p = compactable_block(k);
+
+		for (unsigned j = 0; j < 4; j++)
+			assert_int_equal(f.where[0][i + j], 0);
+		assert_true(p != UINT64_MAX);
+		compact_block(k, p);
+		rk_alloc_at(k, p, 2, write ?
+			    "__GFP_HARDWALL|__GFP_MOVABLE|__GFP_COMP|__GFP_WRITE" :
+			    "__GFP_HARDWALL|__GFP_MOVABLE|__GFP_COMP",
+			    "MIGRATE_MOVABLE", 0);
+		file_event(k, MMT_EV_FILEMAP_ADD, p, 1, i, 0, 0);
+		k->ev[k->nr_ev - 1].order = 2;
+		f.nfree -= 4;
+	}
+	assert_int_equal(rk_write(k, t, 0), 0);
+	rk_free_all(k);
+	return replay(t, write ? "rewrite" : "reread", "vm.min_free_kbytes=40000");
+}
+
+/* filemap_add_folio() counts no refault for a folio being overwritten:
+ * neither its head nor, when the model places it as order-0 pieces, any
+ * other page of it (only the head's allocation carries the gfp).  Read
+ * back instead, every evicted page is a refault in the model. */
+static void test_written_pieces_no_refault(void **state)
+{
+	char *w, *r;
+
+	(void)state;
+	w = rewrite_replay(1);
+	r = rewrite_replay(0);
+	assert_non_null(w);
+	assert_non_null(r);
+	fprintf(stderr, "rewrite: %llu folios as pieces, %llu model refaults; "
+		"re-read: %llu folios as pieces, %llu model refaults\n",
+		(unsigned long long)key_after(w, NULL, "file_folios_as_order0_pages"),
+		(unsigned long long)key_after(w, NULL, "model_file_refaults"),
+		(unsigned long long)key_after(r, NULL, "file_folios_as_order0_pages"),
+		(unsigned long long)key_after(r, NULL, "model_file_refaults"));
+	assert_true(key_after(w, NULL, "file_folios_as_order0_pages") > 0);
+	assert_int_equal(key_after(w, NULL, "model_file_refaults"), 0);
+	assert_int_equal(model_ctr(w, "workingset_refault_file"), 0);
+	assert_true(key_after(r, NULL, "file_folios_as_order0_pages") > 0);
+	assert_int_equal(key_after(r, NULL, "model_file_refaults"), REWRITE);
+	free(w);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +585,7 @@ int main(void)
 		cmocka_unit_test(test_sequential_reads),
 		cmocka_unit_test(test_untraced_add_not_cached_before),
 		cmocka_unit_test(test_pcp_page_freed_first),
+		cmocka_unit_test(test_written_pieces_no_refault),
 	};
 
 	return cmocka_run_group_tests(tests, ru_setup, ru_teardown);
