@@ -440,6 +440,19 @@ static void test_pressure_record(void **state)
 		fprintf(stderr, "pressure: %.0f pages model free / kernel allocated "
 			"with no event to explain them (the known slab-page gap; "
 			"bound 64)\n", unexplained);
+	/* what each disagreeing page was put down to (mirror.txt's
+	 * causes), before any bound below can stop the test: a failure
+	 * then says whether the snapshot walk or the trace was short */
+	fprintf(stderr, "pressure: disagreeing pages by cause (model free / "
+		"model allocated): pcp %.0f/%.0f boundary %.0f/%.0f lost "
+		"%.0f/%.0f unexplained %.0f/%.0f\n",
+		json_num(json, "\"mirror\"", "model_free_pcp"),
+		json_num(json, "\"mirror\"", "model_alloc_pcp"),
+		json_num(json, "\"mirror\"", "model_free_boundary"),
+		json_num(json, "\"mirror\"", "model_alloc_boundary"),
+		json_num(json, "\"mirror\"", "model_free_lost"),
+		json_num(json, "\"mirror\"", "model_alloc_lost"),
+		unexplained, alloc_unexplained);
 	assert_true(pfn >= 0.999);
 	assert_true(order >= 0.98);
 	assert_true(unexplained <= 64);
