@@ -285,6 +285,8 @@ int rp_demand_init(struct rp_run *r)
 	d->file_ids = (r->h->flags & MMT_HDR_FILE_IDS) != 0;
 	if (rp_map_init(&d->inodes, 1 << 10) < 0 ||
 	    rp_map_init(&d->last_read, 1 << 10) < 0 ||
+	    rp_map_init(&d->read_pend, 1 << 10) < 0 ||
+	    rp_map_init(&d->read_pend_last, 1 << 10) < 0 ||
 	    rp_map_init(&d->pages, 1 << 12) < 0 ||
 	    rp_pmap_init(&d->frev, r->rev.base, r->rev.base + r->rev.n) < 0 ||
 	    grow_fids(d) < 0)
@@ -298,6 +300,8 @@ void rp_demand_free(struct rp_run *r)
 
 	rp_map_free(&d->inodes);
 	rp_map_free(&d->last_read);
+	rp_map_free(&d->read_pend);
+	rp_map_free(&d->read_pend_last);
 	rp_map_free(&d->pages);
 	rp_pmap_free(&d->frev);
 	free(d->fstate);
@@ -778,32 +782,14 @@ static void model_refault(struct rp_run *r, uint32_t fid, int cpu)
 		r->demand_fail--;
 }
 
-/* FILE_READ (filemap_get_pages: every page of [addr, arg2] is read),
- * FILE_MAP (filemap_map_pages: maps the pages of the range the kernel
- * has cached, nothing else) and FILE_FAULT (one page). */
-void rp_demand_access(struct rp_run *r, const struct mmt_event *ev)
+/* The pages of [first, last] of inode ino are read (read: one batch of
+ * filemap_read()), mapped by fault-around (map) or faulted (neither). */
+static void access_pages(struct rp_run *r, uint32_t ino, uint64_t first,
+			 uint64_t last, int cpu, int read, int map)
 {
 	struct rp_demand *d = &r->dm;
-	int map = ev->kind == MMT_EV_FILE_MAP;
-	int read = ev->kind == MMT_EV_FILE_READ;
-	int cpu = (int)(ev->cpu % r->nr_cpus);
-	uint64_t first = ev->addr, last = ev->arg2, i, left, prev_end = UINT64_MAX;
-	uint32_t ino;
+	uint64_t i, left, prev_end = UINT64_MAX;
 
-	if (!d->file_ids)
-		return;
-	d->accesses++;
-	if (last < first)
-		last = first;
-	if (last - first >= MAX_ACCESS_PAGES) {
-		d->access_clipped++;
-		last = first + MAX_ACCESS_PAGES - 1;
-	}
-	ino = inode_id(r, ev, 0);
-	if (!ino || first >> INDEX_BITS) {	/* no file page has such an index */
-		d->access_unknown += last - first + 1;
-		return;
-	}
 	/* filemap_read() marks every folio of a batch accessed but the
 	 * first when the previous read ended in it (pos_same_folio() with
 	 * ra->prev_pos: a sequential reader's folio counts once, not once a
@@ -844,9 +830,90 @@ void rp_demand_access(struct rp_run *r, const struct mmt_event *ev)
 			continue;	/* the folio the last read ended in */
 		mmc_lru_touch(r->m, FS_PAYLOAD(st));
 		/* fault-around and faults map the page into a process */
-		if (ev->kind != MMT_EV_FILE_READ)
+		if (!read)
 			mmc_lru_map_file(r->m, FS_PAYLOAD(st));
 	}
+}
+
+/* A FILE_READ waiting for the next of its inode: index of its first page,
+ * its cpu and a valid bit packed in read_pend, its last page in
+ * read_pend_last. */
+#define PEND_VALID	(1ull << 63)
+#define PEND_CPU_SHIFT	INDEX_BITS
+
+static void read_pending(struct rp_run *r, uint32_t ino, uint64_t pend,
+			 uint64_t upto)
+{
+	uint64_t first = pend & ((1ull << INDEX_BITS) - 1);
+
+	access_pages(r, ino, first, upto,
+		     (int)((pend >> PEND_CPU_SHIFT) & 0xffff), 1, 0);
+}
+
+/* FILE_READ (mm_filemap_get_pages: one batch of filemap_read(), at most
+ * PAGEVEC_SIZE folios from addr, with arg2 the end of the whole read, so
+ * the batches of one read(2) give [0, 255], [31, 255], [62, 255], ...),
+ * FILE_MAP (filemap_map_pages: maps the pages of the range the kernel
+ * has cached, nothing else) and FILE_FAULT (one page).  A read's batch
+ * ends where the next batch of the same read starts: each FILE_READ is
+ * held until the next one of its inode says so (the last at the end of
+ * the replay, rp_demand_access_flush()). */
+void rp_demand_access(struct rp_run *r, const struct mmt_event *ev)
+{
+	struct rp_demand *d = &r->dm;
+	int cpu = (int)(ev->cpu % r->nr_cpus);
+	uint64_t first = ev->addr, last = ev->arg2, pend, plast;
+	uint32_t ino;
+
+	if (!d->file_ids)
+		return;
+	d->accesses++;
+	if (last < first)
+		last = first;
+	if (last - first >= MAX_ACCESS_PAGES) {
+		d->access_clipped++;
+		last = first + MAX_ACCESS_PAGES - 1;
+	}
+	ino = inode_id(r, ev, 0);
+	if (!ino || first >> INDEX_BITS) {	/* no file page has such an index */
+		d->access_unknown += last - first + 1;
+		return;
+	}
+	if (ev->kind != MMT_EV_FILE_READ) {
+		access_pages(r, ino, first, last, cpu, 0,
+			     ev->kind == MMT_EV_FILE_MAP);
+		return;
+	}
+	if (rp_map_get(&d->read_pend, ino, &pend) && (pend & PEND_VALID) &&
+	    rp_map_get(&d->read_pend_last, ino, &plast)) {
+		uint64_t pfirst = pend & ((1ull << INDEX_BITS) - 1);
+
+		if (plast == last && first > pfirst && first <= last)
+			read_pending(r, ino, pend, first - 1);
+		else
+			read_pending(r, ino, pend, plast);
+	}
+	(void)rp_map_put(&d->read_pend, ino, PEND_VALID | first |
+			 (uint64_t)(cpu & 0xffff) << PEND_CPU_SHIFT);
+	(void)rp_map_put(&d->read_pend_last, ino, last);
+}
+
+static void flush_one(void *ctx, uint64_t key, uint64_t *val)
+{
+	struct rp_run *r = ctx;
+	uint64_t plast;
+
+	if ((*val & PEND_VALID) &&
+	    rp_map_get(&r->dm.read_pend_last, key, &plast))
+		read_pending(r, (uint32_t)key, *val, plast);
+	*val = 0;
+}
+
+/* The FILE_READs still held at the end of the replay. */
+void rp_demand_access_flush(struct rp_run *r)
+{
+	if (r->dm.file_ids)
+		rp_map_each(&r->dm.read_pend, flush_one, r);
 }
 
 /* ---- the replay: the kernel's compaction and migration --------------------- */

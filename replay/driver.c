@@ -1867,6 +1867,8 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 
 static void run_finish(struct rp_run *r)
 {
+	if (r->o->mode == MMT_REPLAY_POLICY)
+		rp_demand_access_flush(r);
 	/* a last sample at the last event, unless one was just taken there */
 	if (!r->nr_samples || r->now + r->sample_ns > r->next_sample)
 		rp_series_sample(r, r->now);

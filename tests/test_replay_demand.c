@@ -17,6 +17,7 @@
  *    so the kernel's refaults of pages the model kept cost the model
  *    nothing; with a far larger min_free_kbytes the model evicts pages
  *    the kernel kept, and their reads are refaults in the model;
+ *  - the batches of one read(2) mark each page accessed once;
  *  - a folio being overwritten is no refault in the model, also when
  *    the model places it as order-0 pieces;
  *  - the migrated page's free reaches the model's page: no unmatched or
@@ -577,6 +578,49 @@ static void test_written_pieces_no_refault(void **state)
 	free(r);
 }
 
+/* mm_filemap_get_pages fires once per batch of filemap_read() with the
+ * batch's start and the whole read's end: one read(2) of 64 order-0
+ * pages gives [0, 63], [31, 63], [62, 63].  Each page of the read is
+ * marked accessed once (no activation); a second read of them activates
+ * all 64. */
+static uint64_t batched_read_activations(int reads)
+{
+	const char *t = ru_path("batches.mmt");
+	static struct rk k;
+	uint64_t act;
+	char *a;
+
+	memset(&k, 0, sizeof(k));
+	assert_int_equal(rk_init(&k, 8192, 1), 0);
+	k.h.flags |= MMT_HDR_CAUSES | MMT_HDR_FILE_IDS;
+	for (uint64_t i = 0; i < 64; i++) {
+		uint64_t p = rk_find(&k, 0, k.h.zones[0].start_pfn);
+
+		rk_alloc_at(&k, p, 0, "GFP_HIGHUSER_MOVABLE", "MIGRATE_MOVABLE",
+			    0);
+		file_event(&k, MMT_EV_FILEMAP_ADD, p, 1, i, 0, 0);
+	}
+	for (int r = 0; r < reads; r++) {
+		file_event(&k, MMT_EV_FILE_READ, 0, 1, 0, 63, 0);
+		file_event(&k, MMT_EV_FILE_READ, 0, 1, 31, 63, 0);
+		file_event(&k, MMT_EV_FILE_READ, 0, 1, 62, 63, 0);
+	}
+	assert_int_equal(rk_write(&k, t, 0), 0);
+	rk_free_all(&k);
+	a = replay(t, reads > 1 ? "batches2" : "batches1", NULL);
+	assert_non_null(a);
+	act = model_ctr(a, "pgactivate");
+	free(a);
+	return act;
+}
+
+static void test_read_batches(void **state)
+{
+	(void)state;
+	assert_int_equal(batched_read_activations(1), 0);
+	assert_int_equal(batched_read_activations(2), 64);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -586,6 +630,7 @@ int main(void)
 		cmocka_unit_test(test_untraced_add_not_cached_before),
 		cmocka_unit_test(test_pcp_page_freed_first),
 		cmocka_unit_test(test_written_pieces_no_refault),
+		cmocka_unit_test(test_read_batches),
 	};
 
 	return cmocka_run_group_tests(tests, ru_setup, ru_teardown);
