@@ -413,8 +413,10 @@ static void discard_slab(struct mmc *m, int cache, int32_t slot, int cpu,
 /*
  * allocate_slab(): the cache's order first, allowed to fail quickly
  * (NORETRY, and no reclaim at all when it is above the minimum order), then
- * the minimum order with the caller's flags.  The new slab is empty and
- * on no list.  -1 when both fail.
+ * the minimum order with the caller's flags.  The kernel makes that second
+ * attempt also when the cache's order is its minimum: a NOFAIL or order-0
+ * GFP_KERNEL slab allocation gets its whole slowpath only there.  The new
+ * slab is empty and on no list.  -1 when both fail.
  */
 static int32_t allocate_slab(struct mmc *m, int cache, uint64_t gfp, int node,
 			     int cpu, struct mmc_result *res)
@@ -432,7 +434,7 @@ static int32_t allocate_slab(struct mmc *m, int cache, uint64_t gfp, int node,
 		alloc_gfp = (alloc_gfp | MMC___GFP_NOMEMALLOC) &
 			    ~MMC___GFP_RECLAIM;
 	pfn = alloc_pages_node(m, node, alloc_gfp, order, cpu, MMC_PC_SLAB, res);
-	if (pfn == NO_PFN && order != s->g.min_order) {
+	if (pfn == NO_PFN) {
 		order = s->g.min_order;
 		objects = s->g.min_objects;
 		pfn = alloc_pages_node(m, node, flags, order, cpu, MMC_PC_SLAB,

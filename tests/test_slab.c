@@ -578,6 +578,62 @@ static void test_slab_order_fallback(void **state)
 	mmc_destroy(m);
 }
 
+/* Every free page of the model taken (as unreclaimable kernel pages), then
+ * nr of them given back in the highest zone: the zone a GFP_KERNEL-like
+ * request tries first. */
+static void fill_but(struct mmc *m, uint64_t nr)
+{
+	struct mmc_zone *top = m->zones[m->nr_zones - 1];
+
+	for (uint32_t i = 0; i < m->nr_zones; i++) {
+		const struct mmc_zone *z = m->zones[i];
+
+		for (uint64_t p = z->start_pfn; p < z->start_pfn + z->spanned;
+		     p++)
+			if (mmc_alloc_at(m, p, 0, MMC_GFP_KERNEL, 0, NULL) == 0 &&
+			    z == top && nr) {
+				assert_int_equal(mmc_free(m, p, 0, 0, NULL), 0);
+				nr--;
+			}
+	}
+	assert_int_equal(nr, 0);
+	mmc_drain_all(m);
+}
+
+/* allocate_slab() retries at the minimum order with the caller's flags
+ * even when the cache's order is its minimum: a __GFP_NOFAIL request below
+ * the min mark, with nothing to reclaim, is served from the reserve
+ * (__alloc_pages_cpuset_fallback) as the kernel serves it; the same
+ * request without NOFAIL fails. */
+static void test_slab_nofail_min_order(void **state)
+{
+	struct mmc *m = new_model("64M,1");
+	int c = mmc_kmem_cache_find(m, "kmalloc-64");
+	int c2 = mmc_kmem_cache_find(m, "kmalloc-128");
+	struct mmc_slab_info info;
+	struct mmc_zone_stats zs;
+	uint64_t pfn;
+	uint32_t off;
+
+	(void)state;
+	assert_true(c >= 0 && c2 >= 0);
+	assert_int_equal(mmc_kmem_cache_info(m, c, &info), 0);
+	assert_int_equal(info.order, 0);
+	assert_int_equal(mmc_kmem_cache_info(m, c2, &info), 0);
+	assert_int_equal(info.order, 0);
+	assert_int_equal(mmc_zone_stats(m, m->nr_zones - 1, &zs), 0);
+	assert_true(zs.wmark_min >= 16);
+	/* free: 3/4 of the min mark, above the half NOFAIL's reserve needs */
+	fill_but(m, zs.wmark_min - zs.wmark_min / 4);
+	assert_int_equal(mmc_slab_alloc(m, c2, MMC_GFP_NOFS, 0, &pfn, &off,
+					NULL), -1);
+	assert_int_equal(mmc_slab_alloc(m, c, MMC_GFP_NOFS | MMC___GFP_NOFAIL,
+					0, &pfn, &off, NULL), 0);
+	assert_true(pfn >= zs.start_pfn && pfn < zs.start_pfn + zs.spanned);
+	assert_int_equal(slab_check(m), 0);
+	mmc_destroy(m);
+}
+
 /* Random kmalloc/kfree of mixed sizes on several cpus: the lists stay
  * consistent and, when all is freed, only cached slabs remain. */
 static void test_slab_churn(void **state)
@@ -638,6 +694,7 @@ int main(void)
 		cmocka_unit_test(test_slab_empty_returns_pages),
 		cmocka_unit_test(test_kmalloc_large),
 		cmocka_unit_test(test_slab_order_fallback),
+		cmocka_unit_test(test_slab_nofail_min_order),
 		cmocka_unit_test(test_slab_churn),
 	};
 
