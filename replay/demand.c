@@ -720,6 +720,23 @@ static int place_page(struct rp_run *r, uint32_t fid, unsigned order,
 
 struct pieces { uint64_t gfp, write; int cpu; unsigned failed; };
 
+/* One order-0 piece of a folio.  Readahead asks for it with the folio's
+ * mask (readahead_gfp_mask(): __GFP_NORETRY); when that fails, readahead
+ * stops and the reader allocates the page itself (filemap_create_folio()
+ * with the mapping's mask, no NORETRY), as it does for every page it goes
+ * on to read: the failed readahead attempt is then no failure of the
+ * model's, the second attempt's outcome stands for the page. */
+static int place_piece(struct rp_run *r, uint32_t f, uint64_t gfp, int cpu,
+		       uint64_t flags)
+{
+	if (place_page(r, f, 0, gfp, cpu, flags) == 0)
+		return 0;
+	if (!(gfp & MMC___GFP_NORETRY))
+		return -1;
+	r->demand_fail--;
+	return place_page(r, f, 0, gfp & ~MMC___GFP_NORETRY, cpu, flags);
+}
+
 /* A tail page's own state has no FS_WRITE (rp_demand_alloc_held() sets
  * it on the head only): a folio being overwritten is so in every page,
  * and none of its pieces is a refault. */
@@ -730,22 +747,22 @@ static void place_tail(struct rp_run *r, uint32_t f, void *arg)
 	if (r->dm.fstate[f] & FS_MODEL)
 		return;
 	r->dm.fstate[f] = (r->dm.fstate[f] & ~FS_WRITE) | p->write;
-	if (place_page(r, f, 0, p->gfp, p->cpu, 0))
+	if (place_piece(r, f, p->gfp, p->cpu, 0))
 		p->failed++;
 }
 
 /* The model has no free block for a page-cache folio of this order:
  * page_cache_ra_order() falls back to order-0 pages for the range
  * (do_page_cache_ra()), and so does the model: one order-0 page per file
- * page of the folio, each its own file page from then on.  Returns the
- * pieces it could not place. */
+ * page of the folio, each its own file page from then on (place_piece()).
+ * Returns the pieces it could not place. */
 static unsigned alloc_pieces(struct rp_run *r, uint32_t fid, unsigned order,
 			     uint64_t gfp, int cpu)
 {
 	struct pieces p = { gfp & ~MMC___GFP_COMP, r->dm.fstate[fid] & FS_WRITE,
 			    cpu, 0 };
 
-	if (place_page(r, fid, 0, p.gfp, cpu, FS_PIECES | (order & FS_ORDER)))
+	if (place_piece(r, fid, p.gfp, cpu, FS_PIECES | (order & FS_ORDER)))
 		p.failed++;
 	each_tail(r, fid, order, 1, place_tail, &p);
 	r->dm.folio_fallbacks++;

@@ -578,6 +578,65 @@ static void test_written_pieces_no_refault(void **state)
 	free(r);
 }
 
+/* A readahead folio (__GFP_NORETRY) the model has no free pages for at
+ * all: a file read page by page leaves the model at its min mark,
+ * atomic allocations take it below (they may go to 3/8 of it), all at
+ * one instant (the model's kswapd gets no time).  The folio's pieces try
+ * with the folio's mask, one round of direct reclaim each, not enough;
+ * the reader then allocates each page itself without __GFP_NORETRY
+ * (filemap_create_folio()), reclaiming until the page is there: the
+ * model fails no page the kernel placed.  Returns the summary. */
+#define ATOMIC_PAGES 550
+static char *noretry_pieces_replay(void)
+{
+	const char *t = ru_path("noretry.mmt");
+	static struct fk f;
+	struct rk *k = &f.k;
+	uint64_t p;
+
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(rk_init(k, PAGES, 1), 0);
+	k->h.flags |= MMT_HDR_CAUSES | MMT_HDR_FILE_IDS;
+	f.nfree = PAGES;
+	for (uint64_t i = 0; i < FILE1; i++)
+		read_page(&f, 1, i);
+	for (uint64_t i = 0; i < FILE2; i++)
+		read_page(&f, 2, i);
+	assert_true(f.nfree > ATOMIC_PAGES + 64);
+	for (unsigned i = 0; i < ATOMIC_PAGES; i++) {
+		p = rk_find(k, 0, k->h.zones[0].start_pfn);
+		rk_alloc_at(k, p, 0, "__GFP_HIGH|__GFP_KSWAPD_RECLAIM",
+			    "MIGRATE_UNMOVABLE", 0);
+	}
+	p = rk_find(k, 2, k->h.zones[0].start_pfn);
+	assert_true(p != UINT64_MAX);
+	rk_alloc_at(k, p, 2, "GFP_HIGHUSER_MOVABLE|__GFP_NORETRY|__GFP_COMP",
+		    "MIGRATE_MOVABLE", 0);
+	file_event(k, MMT_EV_FILEMAP_ADD, p, 2, FILE2, 0, 0);
+	k->ev[k->nr_ev - 1].order = 2;
+	for (uint64_t i = 0; i < k->nr_ev; i++)
+		k->ev[i].ts = 1000;
+	assert_int_equal(rk_write(k, t, 0), 0);
+	rk_free_all(k);
+	return replay(t, "noretry", "vm.min_free_kbytes=4000");
+}
+
+static void test_noretry_pieces_read(void **state)
+{
+	char *a = noretry_pieces_replay();
+
+	(void)state;
+	assert_non_null(a);
+	fprintf(stderr, "noretry: %llu folios as pieces, %llu demand failures, "
+		"pgsteal_direct %llu\n",
+		(unsigned long long)key_after(a, NULL, "file_folios_as_order0_pages"),
+		(unsigned long long)key_after(a, NULL, "demand_alloc_fail"),
+		(unsigned long long)model_ctr(a, "pgsteal_direct"));
+	assert_int_equal(key_after(a, NULL, "file_folios_as_order0_pages"), 1);
+	assert_int_equal(key_after(a, NULL, "demand_alloc_fail"), 0);
+	free(a);
+}
+
 /* mm_filemap_get_pages fires once per batch of filemap_read() with the
  * batch's start and the whole read's end: one read(2) of 64 order-0
  * pages gives [0, 63], [31, 63], [62, 63].  Each page of the read is
@@ -631,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_pcp_page_freed_first),
 		cmocka_unit_test(test_written_pieces_no_refault),
 		cmocka_unit_test(test_read_batches),
+		cmocka_unit_test(test_noretry_pieces_read),
 	};
 
 	return cmocka_run_group_tests(tests, ru_setup, ru_teardown);
