@@ -287,6 +287,7 @@ int rp_demand_init(struct rp_run *r)
 	    rp_map_init(&d->last_read, 1 << 10) < 0 ||
 	    rp_map_init(&d->read_pend, 1 << 10) < 0 ||
 	    rp_map_init(&d->read_pend_last, 1 << 10) < 0 ||
+	    rp_map_init(&d->read_pend_ts, 1 << 10) < 0 ||
 	    rp_map_init(&d->pages, 1 << 12) < 0 ||
 	    rp_pmap_init(&d->frev, r->rev.base, r->rev.base + r->rev.n) < 0 ||
 	    grow_fids(d) < 0)
@@ -302,6 +303,8 @@ void rp_demand_free(struct rp_run *r)
 	rp_map_free(&d->last_read);
 	rp_map_free(&d->read_pend);
 	rp_map_free(&d->read_pend_last);
+	rp_map_free(&d->read_pend_ts);
+	free(d->held_q);
 	rp_map_free(&d->pages);
 	rp_pmap_free(&d->frev);
 	free(d->fstate);
@@ -854,17 +857,77 @@ static void access_pages(struct rp_run *r, uint32_t ino, uint64_t first,
 
 /* A FILE_READ waiting for the next of its inode: index of its first page,
  * its cpu and a valid bit packed in read_pend, its last page in
- * read_pend_last. */
+ * read_pend_last, its time in read_pend_ts.  PEND_DONE: its pages were
+ * accessed when it ran out of time (READ_HOLD_NS); a later batch of the
+ * same read then accesses nothing again. */
 #define PEND_VALID	(1ull << 63)
+#define PEND_DONE	(1ull << 62)
 #define PEND_CPU_SHIFT	INDEX_BITS
+/* How long a read's batch waits for the next batch of the same read: the
+ * batches of one read(2) come within 57 ms of each other in the
+ * 2026-12-05 00:14 make validate traces (99% within 2.4 ms; the longest
+ * gaps wait for readahead I/O).  A read whose last batch stops short of
+ * the read's end (end of file) has no next one: it ends here, so its
+ * pages are accessed while they are still cached, not at the end of the
+ * replay. */
+#define READ_HOLD_NS	100000000ull
 
 static void read_pending(struct rp_run *r, uint32_t ino, uint64_t pend,
 			 uint64_t upto)
 {
 	uint64_t first = pend & ((1ull << INDEX_BITS) - 1);
 
+	if (pend & PEND_DONE)
+		return;
 	access_pages(r, ino, first, upto,
 		     (int)((pend >> PEND_CPU_SHIFT) & 0xffff), 1, 0);
+}
+
+/* Queues a held read (ino, ts) to be ended by rp_demand_read_expire();
+ * when the ring cannot grow the read is ended at once. */
+static int held_push(struct rp_demand *d, uint32_t ino, uint64_t ts)
+{
+	if (d->held_n == d->held_cap) {
+		size_t cap = d->held_cap ? d->held_cap * 2 : 256;
+		struct rp_held_read *q = malloc(cap * sizeof(*q));
+
+		if (!q)
+			return -1;
+		for (size_t i = 0; i < d->held_n; i++)
+			q[i] = d->held_q[(d->held_head + i) % d->held_cap];
+		free(d->held_q);
+		d->held_q = q;
+		d->held_cap = cap;
+		d->held_head = 0;
+	}
+	d->held_q[(d->held_head + d->held_n) % d->held_cap] =
+		(struct rp_held_read){ ts, ino };
+	d->held_n++;
+	return 0;
+}
+
+/* Ends the held reads older than READ_HOLD_NS at `now` (each the whole
+ * range it asked for, marked PEND_DONE). */
+void rp_demand_read_expire(struct rp_run *r, uint64_t now)
+{
+	struct rp_demand *d = &r->dm;
+
+	while (d->held_n) {
+		struct rp_held_read h = d->held_q[d->held_head];
+		uint64_t pend, plast, pts;
+
+		if (h.ts + READ_HOLD_NS > now)
+			break;
+		d->held_head = (d->held_head + 1) % d->held_cap;
+		d->held_n--;
+		if (!rp_map_get(&d->read_pend_ts, h.ino, &pts) || pts != h.ts ||
+		    !rp_map_get(&d->read_pend, h.ino, &pend) ||
+		    !(pend & PEND_VALID) || (pend & PEND_DONE) ||
+		    !rp_map_get(&d->read_pend_last, h.ino, &plast))
+			continue;	/* ended by a later read of its inode */
+		read_pending(r, h.ino, pend, plast);
+		(void)rp_map_put(&d->read_pend, h.ino, pend | PEND_DONE);
+	}
 }
 
 /* FILE_READ (mm_filemap_get_pages: one batch of filemap_read(), at most
@@ -873,13 +936,14 @@ static void read_pending(struct rp_run *r, uint32_t ino, uint64_t pend,
  * FILE_MAP (filemap_map_pages: maps the pages of the range the kernel
  * has cached, nothing else) and FILE_FAULT (one page).  A read's batch
  * ends where the next batch of the same read starts: each FILE_READ is
- * held until the next one of its inode says so (the last at the end of
- * the replay, rp_demand_access_flush()). */
+ * held until the next one of its inode says so, READ_HOLD_NS at most
+ * (rp_demand_read_expire(); the last at the end of the replay,
+ * rp_demand_access_flush()). */
 void rp_demand_access(struct rp_run *r, const struct mmt_event *ev)
 {
 	struct rp_demand *d = &r->dm;
 	int cpu = (int)(ev->cpu % r->nr_cpus);
-	uint64_t first = ev->addr, last = ev->arg2, pend, plast;
+	uint64_t first = ev->addr, last = ev->arg2, pend, plast, done = 0;
 	uint32_t ino;
 
 	if (!d->file_ids)
@@ -905,14 +969,19 @@ void rp_demand_access(struct rp_run *r, const struct mmt_event *ev)
 	    rp_map_get(&d->read_pend_last, ino, &plast)) {
 		uint64_t pfirst = pend & ((1ull << INDEX_BITS) - 1);
 
-		if (plast == last && first > pfirst && first <= last)
+		if (plast == last && first > pfirst && first <= last) {
 			read_pending(r, ino, pend, first - 1);
-		else
+			done = pend & PEND_DONE;  /* the read's pages are done */
+		} else {
 			read_pending(r, ino, pend, plast);
+		}
 	}
-	(void)rp_map_put(&d->read_pend, ino, PEND_VALID | first |
+	(void)rp_map_put(&d->read_pend, ino, PEND_VALID | done | first |
 			 (uint64_t)(cpu & 0xffff) << PEND_CPU_SHIFT);
 	(void)rp_map_put(&d->read_pend_last, ino, last);
+	(void)rp_map_put(&d->read_pend_ts, ino, ev->ts);
+	if (!done && held_push(d, ino, ev->ts) < 0)
+		rp_demand_read_expire(r, UINT64_MAX);
 }
 
 static void flush_one(void *ctx, uint64_t key, uint64_t *val)

@@ -1566,6 +1566,8 @@ static void replay_events(struct rp_run *r)
 			if (ev->ts >= r->last_tick + TICK_NS) {
 				mmc_tick(r->m, ev->ts);
 				r->last_tick = ev->ts;
+				if (r->dm.held_n)
+					rp_demand_read_expire(r, ev->ts);
 			}
 			policy_event(r, ev);
 		}

@@ -317,8 +317,11 @@ struct rp_demand {
 	struct rp_map inodes;		/* hash(dev, ino) -> inode id */
 	struct rp_map pages;		/* inode id << 40 | index -> fid */
 	struct rp_map last_read;	/* inode id -> last page index read */
-	/* inode id -> its FILE_READ held for the next (demand.c) */
-	struct rp_map read_pend, read_pend_last;
+	/* inode id -> its FILE_READ held for the next (demand.c), and the
+	 * held reads in the order they came, to end each in time */
+	struct rp_map read_pend, read_pend_last, read_pend_ts;
+	struct rp_held_read { uint64_t ts; uint32_t ino; } *held_q;
+	size_t held_head, held_n, held_cap;	/* a ring */
 	uint32_t nr_inodes, nr_fids, cap_fids;
 	uint64_t *fstate;		/* [fid] (demand.c FS_*) */
 	uint64_t *fkey;			/* [fid]: inode id << 40 | index */
@@ -495,6 +498,7 @@ void rp_slab_free(struct rp_run *r, const struct mmt_event *ev);
 int rp_demand_init(struct rp_run *r);
 void rp_demand_free(struct rp_run *r);
 void rp_demand_access_flush(struct rp_run *r);
+void rp_demand_read_expire(struct rp_run *r, uint64_t now);
 void rp_demand_pre_add(struct rp_run *r, const struct mmt_event *ev,
 		       uint64_t ordinal);
 void rp_demand_pre_del(struct rp_run *r, const struct mmt_event *ev);

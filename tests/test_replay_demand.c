@@ -578,6 +578,56 @@ static void test_written_pieces_no_refault(void **state)
 	free(r);
 }
 
+/* A read that ends in its first batch (the file ends before the read
+ * does: mm_filemap_get_pages says [0, 255] of a 64-page file) has no next
+ * batch to end it: it ends READ_HOLD_NS later, its pages accessed while
+ * cached.  Then a second file, read page by page, makes the model evict
+ * the first.  Held to the end of the replay instead, the read found its
+ * 64 pages evicted and counted 64 refaults the kernel never had.
+ * Returns the model's file refaults. */
+static uint64_t eof_read_refaults(void)
+{
+	const char *t = ru_path("eof.mmt");
+	static struct fk f;
+	struct rk *k = &f.k;
+	uint64_t refaults;
+	char *a;
+
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(rk_init(k, PAGES, 1), 0);
+	k->h.flags |= MMT_HDR_CAUSES | MMT_HDR_FILE_IDS;
+	f.nfree = PAGES;
+	for (uint64_t i = 0; i < 64; i++) {
+		uint64_t p = rk_find(k, 0, k->h.zones[0].start_pfn);
+
+		rk_alloc_at(k, p, 0, "GFP_HIGHUSER_MOVABLE", "MIGRATE_MOVABLE",
+			    0);
+		file_event(k, MMT_EV_FILEMAP_ADD, p, 1, i, 0, 0);
+		f.lru[f.head++ % PAGES] = (struct cached){ p, 1, i };
+		f.where[0][i] = p + 1;
+		f.nfree--;
+	}
+	file_event(k, MMT_EV_FILE_READ, 0, 1, 0, 255, 0);
+	k->ts += 200000000;		/* 200 ms */
+	for (uint64_t i = 0; i < FILE1; i++)
+		read_page(&f, 2, i);
+	assert_int_equal(rk_write(k, t, 0), 0);
+	rk_free_all(k);
+	a = replay(t, "eof", "vm.min_free_kbytes=40000");
+	assert_non_null(a);
+	assert_true(model_ctr(a, "pgsteal_kswapd") +
+		    model_ctr(a, "pgsteal_direct") >= 64);
+	refaults = key_after(a, NULL, "model_file_refaults");
+	free(a);
+	return refaults;
+}
+
+static void test_eof_read_in_time(void **state)
+{
+	(void)state;
+	assert_int_equal(eof_read_refaults(), 0);
+}
+
 /* A readahead folio (__GFP_NORETRY) the model has no free pages for at
  * all: a file read page by page leaves the model at its min mark,
  * atomic allocations take it below (they may go to 3/8 of it), all at
@@ -642,12 +692,12 @@ static void test_noretry_pieces_read(void **state)
  * pages gives [0, 63], [31, 63], [62, 63].  Each page of the read is
  * marked accessed once (no activation); a second read of them activates
  * all 64. */
-static uint64_t batched_read_activations(int reads)
+static uint64_t batched_read_activations(int reads, uint64_t gap_ns)
 {
 	const char *t = ru_path("batches.mmt");
 	static struct rk k;
 	uint64_t act;
-	char *a;
+	char dir[64], *a;
 
 	memset(&k, 0, sizeof(k));
 	assert_int_equal(rk_init(&k, 8192, 1), 0);
@@ -661,23 +711,32 @@ static uint64_t batched_read_activations(int reads)
 	}
 	for (int r = 0; r < reads; r++) {
 		file_event(&k, MMT_EV_FILE_READ, 0, 1, 0, 63, 0);
+		k.ts += gap_ns;
 		file_event(&k, MMT_EV_FILE_READ, 0, 1, 31, 63, 0);
+		k.ts += gap_ns;
 		file_event(&k, MMT_EV_FILE_READ, 0, 1, 62, 63, 0);
 	}
 	assert_int_equal(rk_write(&k, t, 0), 0);
 	rk_free_all(&k);
-	a = replay(t, reads > 1 ? "batches2" : "batches1", NULL);
+	snprintf(dir, sizeof(dir), "batches%d-%llu", reads,
+		 (unsigned long long)gap_ns);
+	a = replay(t, dir, NULL);
 	assert_non_null(a);
 	act = model_ctr(a, "pgactivate");
 	free(a);
 	return act;
 }
 
+/* The same with 200 ms between batches (a batch waiting for readahead
+ * I/O longer than READ_HOLD_NS): the first batch ends on its own with the
+ * whole read, and the later ones access nothing again. */
 static void test_read_batches(void **state)
 {
 	(void)state;
-	assert_int_equal(batched_read_activations(1), 0);
-	assert_int_equal(batched_read_activations(2), 64);
+	assert_int_equal(batched_read_activations(1, 0), 0);
+	assert_int_equal(batched_read_activations(2, 0), 64);
+	assert_int_equal(batched_read_activations(1, 200000000), 0);
+	assert_int_equal(batched_read_activations(2, 200000000), 64);
 }
 
 int main(void)
@@ -691,6 +750,7 @@ int main(void)
 		cmocka_unit_test(test_written_pieces_no_refault),
 		cmocka_unit_test(test_read_batches),
 		cmocka_unit_test(test_noretry_pieces_read),
+		cmocka_unit_test(test_eof_read_in_time),
 	};
 
 	return cmocka_run_group_tests(tests, ru_setup, ru_teardown);
