@@ -1364,7 +1364,43 @@ static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
 	}
 }
 
+/* Counts the allocations an event left failed in the model under its
+ * kind, order and gfp. */
+static void note_fail(struct rp_run *r, const struct mmt_event *ev,
+		      uint64_t n)
+{
+	uint16_t order = (uint16_t)(ev->order > 0xffff ? 0xffff : ev->order);
+	uint32_t i;
+
+	for (i = 0; i < r->nr_fail_by; i++)
+		if (r->fail_by[i].kind == ev->kind &&
+		    r->fail_by[i].order == order && r->fail_by[i].gfp == ev->gfp)
+			break;
+	if (i == r->nr_fail_by) {
+		if (i == RP_FAIL_BY) {
+			r->fail_by_other += n;
+			return;
+		}
+		r->fail_by[i] = (struct rp_fail_by){ ev->gfp, 0, 0, ev->kind,
+						     order };
+		r->nr_fail_by++;
+	}
+	r->fail_by[i].events++;
+	r->fail_by[i].allocs += n;
+}
+
+static void policy_event_kind(struct rp_run *r, const struct mmt_event *ev);
+
 static void policy_event(struct rp_run *r, const struct mmt_event *ev)
+{
+	uint64_t before = r->demand_fail;
+
+	policy_event_kind(r, ev);
+	if (r->demand_fail > before)
+		note_fail(r, ev, r->demand_fail - before);
+}
+
+static void policy_event_kind(struct rp_run *r, const struct mmt_event *ev)
 {
 	switch (ev->kind) {
 	case MMT_EV_PAGE_ALLOC:

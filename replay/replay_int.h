@@ -250,6 +250,7 @@ struct rp_slowvec { struct rp_slow *v; size_t n, cap; };
 
 /* Policy mode: slab objects and THP regions (objects.c). */
 #define RP_MEMPOOL_SITES 16
+#define RP_FAIL_BY 16
 
 struct rp_slab_state {
 	uint8_t *bits;		/* PAGE_ALLOC ordinal -> slab page */
@@ -386,6 +387,12 @@ struct rp_run {
 	uint64_t unmatched_frees, alloc_over_live,
 		 absorbed, refaults, touches, slab_objs;
 	uint64_t demand_fail;	/* trace allocations the model failed */
+	/* ... by the event that asked, its order and gfp (the first
+	 * RP_FAIL_BY distinct ones; summary.json demand_alloc_fail_by) */
+	struct rp_fail_by { uint64_t gfp, events, allocs;
+			    uint16_t kind, order; } fail_by[RP_FAIL_BY];
+	uint32_t nr_fail_by;
+	uint64_t fail_by_other;
 	/* allocations the kernel failed (no page in mm_page_alloc), and of
 	 * those the ones the model could have placed */
 	uint64_t kernel_fails, kernel_fails_model_got;

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -202,6 +203,51 @@ void rp_model_slow_ns(const struct rp_run *r, uint64_t *dr, uint64_t *comp,
 					   s->reclaim_scanned,
 					   s->node_reclaimed);
 	}
+}
+
+/* fail_by[a] before fail_by[b]: more allocations first, then by kind,
+ * order and gfp (a fixed order: the output is byte-identical). */
+static bool fail_by_before(const struct rp_fail_by *a,
+			   const struct rp_fail_by *b)
+{
+	if (a->allocs != b->allocs)
+		return a->allocs > b->allocs;
+	if (a->kind != b->kind)
+		return a->kind < b->kind;
+	if (a->order != b->order)
+		return a->order < b->order;
+	return a->gfp < b->gfp;
+}
+
+/* demand_alloc_fail by the event that asked: what the model could not
+ * place, for a user to see without a diagnostic build. */
+static void write_fail_by(const struct rp_run *r, FILE *f)
+{
+	struct rp_fail_by v[RP_FAIL_BY];
+	uint32_t n = r->nr_fail_by;
+	char gfp[512];
+
+	memcpy(v, r->fail_by, n * sizeof(v[0]));
+	for (uint32_t i = 1; i < n; i++)	/* insertion sort: n <= 16 */
+		for (uint32_t j = i; j > 0 && fail_by_before(&v[j], &v[j - 1]);
+		     j--) {
+			struct rp_fail_by t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	fputs("  \"demand_alloc_fail_by\": [", f);
+	for (uint32_t i = 0; i < n; i++) {
+		fprintf(f, "%s{\"event\": ", i ? ", " : "");
+		mmt_json_str(f, mmt_event_kind_name(v[i].kind));
+		fprintf(f, ", \"order\": %u, \"gfp\": ", v[i].order);
+		mmt_json_str(f, mmt_gfp_str(r->h, v[i].gfp, gfp, sizeof(gfp)));
+		fprintf(f, ", \"events\": %llu, \"allocations\": %llu}",
+			(unsigned long long)v[i].events,
+			(unsigned long long)v[i].allocs);
+	}
+	fprintf(f, "],\n  \"demand_alloc_fail_by_other\": %llu,\n",
+		(unsigned long long)r->fail_by_other);
 }
 
 /* Policy mode: how slab objects and faults reached the model. */
@@ -473,6 +519,7 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		else
 			fputs("null,\n", f);
 	}
+	write_fail_by(r, f);
 	fprintf(f, "  \"kernel\": {\"fallbacks\": %llu, \"kswapd_wakes\": %llu, "
 		"\"direct_reclaims\": %llu, \"compaction_stalls\": ",
 		(unsigned long long)r->k.fallbacks,

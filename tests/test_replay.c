@@ -1247,6 +1247,11 @@ static void test_mempool_reserve(void **state)
 	expect_summary(ru_path("mempool.out"), "\"alloc_failures\": 1, "
 		       "\"mempool_reserve_allocs\": 1,");
 	expect_summary(ru_path("mempool.out"), "\"demand_alloc_fail\": 1,");
+	/* and which allocation that was */
+	expect_summary(ru_path("mempool.out"), "\"demand_alloc_fail_by\": "
+		       "[{\"event\": \"kmalloc\", \"order\": 0, \"gfp\": "
+		       "\"GFP_NOWAIT|__GFP_NORETRY|__GFP_NOMEMALLOC\", "
+		       "\"events\": 1, \"allocations\": 1}],");
 	rk_free_all(&k);
 }
 
