@@ -884,7 +884,7 @@ static void read_pending(struct rp_run *r, uint32_t ino, uint64_t pend,
 }
 
 /* Queues a held read (ino, ts) to be ended by rp_demand_read_expire();
- * when the ring cannot grow the read is ended at once. */
+ * -1 when the ring cannot grow (the caller ends the read at once). */
 static int held_push(struct rp_demand *d, uint32_t ino, uint64_t ts)
 {
 	if (d->held_n == d->held_cap) {
@@ -976,12 +976,15 @@ void rp_demand_access(struct rp_run *r, const struct mmt_event *ev)
 			read_pending(r, ino, pend, plast);
 		}
 	}
-	(void)rp_map_put(&d->read_pend, ino, PEND_VALID | done | first |
-			 (uint64_t)(cpu & 0xffff) << PEND_CPU_SHIFT);
+	pend = PEND_VALID | done | first |
+	       (uint64_t)(cpu & 0xffff) << PEND_CPU_SHIFT;
+	if (!done && held_push(d, ino, ev->ts) < 0) {
+		read_pending(r, ino, pend, last);	/* no room to hold it */
+		pend |= PEND_DONE;
+	}
+	(void)rp_map_put(&d->read_pend, ino, pend);
 	(void)rp_map_put(&d->read_pend_last, ino, last);
 	(void)rp_map_put(&d->read_pend_ts, ino, ev->ts);
-	if (!done && held_push(d, ino, ev->ts) < 0)
-		rp_demand_read_expire(r, UINT64_MAX);
 }
 
 static void flush_one(void *ctx, uint64_t key, uint64_t *val)
