@@ -177,7 +177,7 @@ struct mmtr_comm {
  *   WRITE_FOLIO  a pfn  b flags
  *   VMSCAN_THROTTLED  a nid | reason << 32  b timeout | delayed << 32
  *   MEMCG_RECLAIM_BEGIN  a order  b gfp;  _END  a nr_reclaimed
- *   FILE_READ/MAP/FAULT  a dev  b ino  c index  d last index
+ *   FILE_READ/MAP/FAULT/DIRTY  a dev  b ino  c index  d last index
  */
 #define MMTR_CACHE_UNKNOWN 0xffffffffu
 

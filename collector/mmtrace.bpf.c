@@ -1778,6 +1778,30 @@ int file_fault(struct trace_event_raw_mm_filemap_fault *ctx)
 		      BPF_CORE_READ(ctx, i_ino), index, index, tgid);
 }
 
+/* folio_account_dirtied(): a page-cache folio turned dirty.  The device
+ * as the filemap tracepoints compute it (the superblock's, else the
+ * inode's rdev); only the index of the folio's first page: its size is
+ * known from its FILEMAP_ADD. */
+SEC("tp_btf/writeback_dirty_folio")
+int BPF_PROG(file_dirty, struct folio *folio, struct address_space *mapping)
+{
+	struct inode *host;
+	struct super_block *sb;
+	__u32 tgid, dev;
+	__u64 index;
+
+	if (!running() || skip_task(0, &tgid) || !mapping)
+		return KEEP;
+	host = BPF_CORE_READ(mapping, host);
+	if (!host)
+		return KEEP;
+	sb = BPF_CORE_READ(host, i_sb);
+	dev = sb ? BPF_CORE_READ(sb, s_dev) : BPF_CORE_READ(host, i_rdev);
+	index = BPF_CORE_READ(folio, index);
+	return emit_x(MMT_EV_FILE_DIRTY, dev, BPF_CORE_READ(host, i_ino),
+		      index, index, tgid);
+}
+
 /* ---- process names ------------------------------------------------------- */
 
 /* A name for the loader's pid -> command table (collector/comm.c), sent

@@ -583,6 +583,7 @@ int coll_pressure_convert(struct coll_pressure *p, const struct coll_conv *cv,
 	case MMT_EV_FILE_READ:
 	case MMT_EV_FILE_MAP:
 	case MMT_EV_FILE_FAULT:
+	case MMT_EV_FILE_DIRTY:
 		if (!big)
 			return 0;
 		ev->offset = (uint32_t)e->a;

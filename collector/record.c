@@ -535,6 +535,7 @@ static const char *group_of(const char *tp)
 		{ "mm_compaction_", "compaction" },
 		{ "mm_migrate_", "migrate" }, { "remove_migration_", "migrate" },
 		{ "mm_filemap_", "filemap" },
+		{ "writeback_dirty_folio", "filemap" },
 		{ "task_", "names" },
 	};
 
@@ -865,8 +866,11 @@ static uint32_t pressure_flags(struct rec *r)
 			  "contexts (collector/README.md)");
 	}
 	if (attached(r, r->skel->progs.filemap_add) &&
-	    attached(r, r->skel->progs.filemap_del))
+	    attached(r, r->skel->progs.filemap_del)) {
 		f |= MMT_HDR_FILE_IDS;
+		if (attached(r, r->skel->progs.file_dirty))
+			f |= MMT_HDR_FILE_DIRTY;
+	}
 	return f;
 }
 

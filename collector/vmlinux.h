@@ -123,6 +123,28 @@ struct page___old {
 	unsigned long index;
 };
 
+/* writeback_dirty_folio's arguments: the folio's index and the file it
+ * belongs to (mapping->host), named as the filemap tracepoints name it. */
+struct super_block {
+	dev_t s_dev;
+};
+
+struct inode {
+	struct super_block *i_sb;
+	unsigned long i_ino;
+	dev_t i_rdev;
+};
+
+struct address_space {
+	struct inode *host;
+};
+
+struct folio {
+	unsigned long flags;
+	struct address_space *mapping;
+	unsigned long index;
+};
+
 /* compact_zone()'s state: the free blocks its free scanner isolated,
  * kept per order since 6.10 (mm/compaction.c, compaction_alloc()). */
 struct compact_control {

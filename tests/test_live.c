@@ -53,6 +53,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -627,6 +628,83 @@ static void test_pageout_cause(void **state)
 	rmdir(dir);
 }
 
+/* FILE_DIRTY: a file written whole, written back (fsync), then written
+ * whole again: every page-cache folio of it turns dirty once a pass, so
+ * the folios FILE_DIRTY names, sized by their FILEMAP_ADD, hold twice
+ * the file's pages (a little more when the flusher wrote a folio back
+ * between two of a pass's writes into it), under the file's identity as
+ * the filemap tracepoints give it. */
+#define DIRTY_PAGES 1024u
+
+static void test_file_dirty(void **state)
+{
+	char dir[] = "/var/tmp/mmtrace-dirty-XXXXXX", out[600], log[600], msg[4096];
+	char err[256], path[600];
+	const char *mmtrace = live_setup(dir, out, log, "dirty");
+	static uint8_t order_at[DIRTY_PAGES];	/* by first index, +1 */
+	uint64_t dev, dirtied = 0, events = 0, adds = 0, unnamed = 0;
+	struct mmt_reader *r;
+	struct mmt_event ev;
+	struct stat st;
+	pid_t pid;
+	int fd;
+
+	(void)state;
+	pid = recorder_up(mmtrace, out, log, 0, 0);
+	fd = write_file(dir, "dirty", (size_t)DIRTY_PAGES * 4096, 'd', path,
+			sizeof(path));
+	assert_int_equal(fsync(fd), 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	for (uint32_t i = 0; i < DIRTY_PAGES; i += 16) {	/* in place */
+		static char buf[16 * 4096];
+
+		memset(buf, 'e', sizeof(buf));
+		assert_int_equal(pwrite(fd, buf, sizeof(buf), (off_t)i * 4096),
+				 (ssize_t)sizeof(buf));
+	}
+	assert_int_equal(fsync(fd), 0);
+	close(fd);
+	recorder_down(pid, log, msg, sizeof(msg));
+	/* the kernel's dev_t: MKDEV(major, minor) = major << 20 | minor */
+	dev = (uint64_t)major(st.st_dev) << 20 | minor(st.st_dev);
+	r = mmt_reader_open(out, err, sizeof(err));
+	if (!r)
+		fail_msg("%s", err);
+	if (!(mmt_reader_header(r)->flags & MMT_HDR_FILE_DIRTY))
+		fail_msg("writeback_dirty_folio not recorded: %s", msg);
+	memset(order_at, 0, sizeof(order_at));
+	while (mmt_reader_next(r, &ev) == 1) {
+		if (ev.offset != dev || ev.arg != (uint64_t)st.st_ino ||
+		    ev.addr >= DIRTY_PAGES)
+			continue;
+		if (ev.kind == MMT_EV_FILEMAP_ADD) {
+			order_at[ev.addr] = (uint8_t)(ev.order + 1);
+			adds += 1ull << ev.order;
+		} else if (ev.kind == MMT_EV_FILE_DIRTY) {
+			events++;
+			if (!order_at[ev.addr])
+				unnamed++;	/* no folio starts there */
+			else
+				dirtied += 1ull << (order_at[ev.addr] - 1);
+		}
+	}
+	mmt_reader_close(r);
+	fprintf(stderr, "dirty: file of %u pages written twice: %llu pages "
+		"added to the page cache, %llu FILE_DIRTY events naming "
+		"folios of %llu pages, %llu naming no folio start\n",
+		DIRTY_PAGES, (unsigned long long)adds,
+		(unsigned long long)events, (unsigned long long)dirtied,
+		(unsigned long long)unnamed);
+	assert_int_equal(adds, DIRTY_PAGES);
+	assert_int_equal(unnamed, 0);
+	assert_true(dirtied >= 2 * DIRTY_PAGES);
+	assert_true(dirtied <= 2 * DIRTY_PAGES + DIRTY_PAGES / 10);
+	unlink(path);
+	unlink(out);
+	unlink(log);
+	rmdir(dir);
+}
+
 /* Runs `mmtrace record ARGS... -o OUT --force -- sh -c WORK`, stderr to
  * LOG; returns the exit status (-1 when it did not exit). */
 static int run_record(const char *mmtrace, const char *mode, const char *out,
@@ -714,6 +792,7 @@ int main(void)
 		cmocka_unit_test_prestate(test_live_vs_vmstat, (void *)"small-queues"),
 		cmocka_unit_test(test_floor_modes),
 		cmocka_unit_test(test_pageout_cause),
+		cmocka_unit_test(test_file_dirty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -343,6 +343,7 @@ static void print_pressure(const struct mmt_event *e)
 	case MMT_EV_FILE_READ:
 	case MMT_EV_FILE_MAP:
 	case MMT_EV_FILE_FAULT:
+	case MMT_EV_FILE_DIRTY:
 		print_file(e->offset, e->arg);
 		printf(" index=%llu-%llu", (ull)e->addr, (ull)e->arg2);
 		break;

@@ -105,6 +105,8 @@ static const struct kind_doc docs[MMT_EV__COUNT] = {
 		"device inode first_index last_index" },
 	[MMT_EV_FILE_FAULT] = { "filemap:mm_filemap_fault",
 		"device inode index" },
+	[MMT_EV_FILE_DIRTY] = { "writeback:writeback_dirty_folio",
+		"device inode index" },
 };
 
 const char *mmt_event_kind_source(unsigned kind)

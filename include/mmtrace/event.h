@@ -186,6 +186,11 @@ enum mmt_event_kind {
 	MMT_EV_FILE_READ = 44,
 	MMT_EV_FILE_MAP = 45,
 	MMT_EV_FILE_FAULT = 46,
+	/* writeback_dirty_folio (folio_account_dirtied()): a page-cache folio
+	 * turned dirty (a write(2), a write fault, mark_buffer_dirty); fields
+	 * as FILE_FAULT: the index is the folio's first page, the folio's
+	 * size is its FILEMAP_ADD's (MMT_HDR_FILE_DIRTY) */
+	MMT_EV_FILE_DIRTY = 47,
 	MMT_EV__COUNT
 };
 

@@ -125,6 +125,9 @@ struct mmt_header {
 #define MMT_HDR_FILE_IDS	0x8
 /* LOST records carry the window of their losses (addr, arg2). */
 #define MMT_HDR_LOST_TIMES	0x10
+/* FILE_DIRTY events were recorded: a trace without it says nothing of
+ * which page-cache pages were dirty (not "none were"). */
+#define MMT_HDR_FILE_DIRTY	0x20
 
 /* Page classes of the snapshot, one per pfn, stored run-length coded. */
 enum mmt_page_class {
