@@ -128,6 +128,13 @@ struct mmc_policy {
 	int node_reclaim_distance;	/* RECLAIM_DISTANCE, not a sysctl */
 	int thp_enabled;		/* 0 never, 1 madvise, 2 always */
 	int thp_defrag;			/* 0 never,1 defer,2 defer+madvise,3 madvise,4 always */
+	/* the flusher (writeback.c) */
+	int dirty_background_ratio;
+	int dirty_background_bytes;	/* 0: the ratio applies */
+	int dirty_ratio;
+	int dirty_bytes;		/* 0: the ratio applies */
+	int dirty_expire_centisecs;
+	int dirty_writeback_centisecs;	/* 0: no periodic writeback */
 };
 
 void mmc_policy_defaults(struct mmc_policy *p);
@@ -336,6 +343,12 @@ int mmc_set_compact_defer(struct mmc *m, int nid, int zone_type,
  * -1 when there is no such node or the clock has started. */
 int mmc_set_kcompactd_wait(struct mmc *m, int nid, uint64_t until_ns);
 
+/* The workload dirtied the file LRU folio holding pfn (a write(2), a
+ * write fault): it stays dirty, and reclaim activates rather than frees
+ * it, until the model's flusher writes it (mmcore/writeback.c).  Counts
+ * nr_dirtied unless it was dirty already. */
+void mmc_file_dirty(struct mmc *m, uint64_t pfn);
+
 /* Background time: kswapd and kcompactd run as the clock advances, and
  * once a second the vmstat work decays pcp->high (decay_pcp_high). */
 void mmc_tick(struct mmc *m, uint64_t now_ns);
@@ -499,6 +512,7 @@ enum mmc_vm_item {
 	MMC_WORKINGSET_ACTIVATE_ANON, MMC_WORKINGSET_ACTIVATE_FILE,
 	MMC_WORKINGSET_RESTORE_ANON, MMC_WORKINGSET_RESTORE_FILE,
 	MMC_PSWPIN, MMC_PSWPOUT, MMC_OOM_KILL,
+	MMC_PGROTATED, MMC_NR_VMSCAN_IMMEDIATE, MMC_NR_DIRTIED, MMC_NR_WRITTEN,
 	/* tracepoints without a vmstat item */
 	MMC_TP_PAGE_ALLOC_EXTFRAG,	/* mm_page_alloc_extfrag */
 	MMC_TP_KSWAPD_WAKE,		/* mm_vmscan_kswapd_wake */

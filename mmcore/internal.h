@@ -320,6 +320,7 @@ struct mmc {
 	void *compact;			/* compaction.c private, model-wide */
 	void *slab;			/* slab.c private */
 	void *fault;			/* fault.c private */
+	void *writeback;		/* writeback.c private */
 };
 
 /* count_vm_events(): the kernel-named event counters (enum mmc_vm_item). */
@@ -648,6 +649,20 @@ uint64_t try_to_free_pages(struct mmc *m, int preferred_nid, uint64_t gfp,
 			   struct mmc_result *res);
 
 /* ====================================================================
+ * writeback.c: the flusher (dirty file folios cleaned)
+ * ==================================================================== */
+int writeback_init(struct mmc *m);
+void writeback_destroy(struct mmc *m);
+/* The folio headed at pfn turned dirty now (or its dirty copy landed
+ * there): the flusher will write it. */
+void writeback_track(struct mmc *m, uint64_t pfn);
+/* Periodic, background and vmscan-requested writeback up to now_ns. */
+void writeback_tick(struct mmc *m, uint64_t now_ns);
+/* wakeup_flusher_threads(WB_REASON_VMSCAN): every dirty folio is
+ * written at the next tick. */
+void wakeup_flusher_threads(struct mmc *m);
+
+/* ====================================================================
  * kswapd.c: kswapd in simulated time
  * ==================================================================== */
 int kswapd_init(struct mmc *m);
@@ -662,7 +677,14 @@ void kswapd_tick(struct mmc *m, uint64_t now_ns);
 /* File folio state the trace may tell (default: clean, unmapped): what
  * node reclaim may do with RECLAIM_WRITE / RECLAIM_UNMAP depends on it.
  * Anon folios are always mapped. */
-void lru_set_dirty(struct mmc *m, uint64_t pfn, bool dirty);
+/* Sets or clears the dirty mark of the file folio at pfn: the pages whose
+ * mark changed; *head (may be NULL) the folio's head. */
+uint64_t lru_set_dirty(struct mmc *m, uint64_t pfn, bool dirty,
+		       uint64_t *head);
+/* NR_FILE_DIRTY, all nodes. */
+uint64_t lru_nr_dirty(struct mmc *m);
+/* folio_end_writeback() of the folio headed at pfn: the pages cleaned. */
+uint64_t lru_folio_written(struct mmc *m, uint64_t pfn);
 void lru_set_mapped(struct mmc *m, uint64_t pfn, bool mapped);
 /* Bytes of reclaim.c state (LRU rings and sets): 4 bytes per LRU folio
  * plus growth slack; for mmc_memory_bytes(). */

@@ -257,6 +257,7 @@ static const char *const vm_item_names[MMC_NR_VM_ITEMS] = {
 	"workingset_activate_anon", "workingset_activate_file",
 	"workingset_restore_anon", "workingset_restore_file",
 	"pswpin", "pswpout", "oom_kill",
+	"pgrotated", "nr_vmscan_immediate_reclaim", "nr_dirtied", "nr_written",
 	"mm_page_alloc_extfrag", "mm_vmscan_kswapd_wake",
 	"mm_vmscan_kswapd_sleep", "mm_vmscan_wakeup_kswapd",
 	"mm_vmscan_direct_reclaim_begin", "mm_vmscan_node_reclaim_begin",

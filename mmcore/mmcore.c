@@ -239,7 +239,7 @@ struct mmc *mmc_create(const struct mmc_topology *t,
 		goto oom;
 	mmc_setup_zones(m);
 	if (reclaim_init(m) || kswapd_init(m) || compaction_init(m) || slab_init(m) ||
-	    fault_init(m))
+	    fault_init(m) || writeback_init(m))
 		goto oom;
 	return m;
 oom:
@@ -252,6 +252,7 @@ void mmc_destroy(struct mmc *m)
 {
 	if (!m)
 		return;
+	writeback_destroy(m);
 	fault_destroy(m);
 	slab_destroy(m);
 	compaction_destroy(m);
@@ -739,6 +740,7 @@ void mmc_tick(struct mmc *m, uint64_t now_ns)
 	}
 	if (now_ns - m->vmstat_ns >= 1000000000ull)
 		m->vmstat_ns = now_ns;
+	writeback_tick(m, now_ns);
 	kswapd_tick(m, now_ns);
 	compaction_tick(m, now_ns);
 }

@@ -21,7 +21,7 @@ struct knob {
 #define K(f, lo, hi, d, w) { #f, offsetof(struct mmc_policy, f), lo, hi, d, w }
 static const struct knob knobs[] = {
 	K(zone_reclaim_mode, 0, 7, 0,
-	  "bits: 1 reclaim the local node before going remote, 2 write dirty pages, 4 unmap"),
+	  "bits: 1 reclaim the local node before going remote, 2 write dirty pages (swap only: no file pages since 6.17), 4 unmap"),
 	K(min_free_kbytes, -1, 1 << 30, -1,	/* -1: kernel default */
 	  "reserve behind the min watermarks (-1: the kernel's sqrt(16 * lowmem KiB))"),
 	K(watermark_scale_factor, 1, 3000, 10,
@@ -44,6 +44,18 @@ static const struct knob knobs[] = {
 	  "1: reclaim and compact before any fragmenting fallback (6.15+)"),
 	K(node_reclaim_distance, 10, 255, 30,
 	  "RECLAIM_DISTANCE (a kernel constant, not a sysctl): node reclaim's reach"),
+	K(dirty_background_ratio, 0, 100, 10,
+	  "the flusher writes in the background above this % of dirtyable memory"),
+	K(dirty_background_bytes, 0, 0x7fffffff, 0,
+	  "the same in bytes (0: the ratio applies)"),
+	K(dirty_ratio, 0, 100, 20,
+	  "the dirty limit, % of dirtyable memory (background at most half of it)"),
+	K(dirty_bytes, 0, 0x7fffffff, 0,
+	  "the same in bytes (0: the ratio applies)"),
+	K(dirty_expire_centisecs, 0, 0x7fffffff, 3000,
+	  "the flusher writes data dirty for longer than this"),
+	K(dirty_writeback_centisecs, 0, 0x7fffffff, 500,
+	  "how often the flusher looks for expired data (0: never)"),
 };
 #define NR_KNOBS (sizeof(knobs) / sizeof(knobs[0]))
 

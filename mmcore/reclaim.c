@@ -95,6 +95,7 @@ struct lruvec {
 	uint64_t zone_pages[MMC_NR_ZONE_TYPES][NR_LRU_LISTS];
 	struct stale_set stale;			/* entries of departed folios */
 	struct u32set dirty, mapped;		/* file folio heads (rel) */
+	struct u32set reclaim;			/* PG_reclaim: met dirty */
 	uint64_t nr_file_dirty, nr_file_mapped;	/* NR_FILE_DIRTY/_MAPPED */
 	uint64_t anon_cost, file_cost;		/* lru_note_cost() */
 };
@@ -121,6 +122,20 @@ static int ring_push(struct lru_ring *r, uint32_t e)
 	uint32_t at = r->head + r->len;	/* < 2 * cap: no division */
 
 	r->e[at >= r->cap ? at - r->cap : at] = e;
+	r->len++;
+	return 0;
+}
+
+/* At the oldest end: the next entry ring_pop() hands out. */
+static int ring_push_front(struct lru_ring *r, uint32_t e)
+{
+	if (ring_push(r, e))
+		return -1;
+	/* ring_push put it at the newest end: rotate it round to the head
+	 * (the ring is full or has room at the slot before head alike) */
+	r->len--;
+	r->head = r->head ? r->head - 1 : r->cap - 1;
+	r->e[r->head] = e;
 	r->len++;
 	return 0;
 }
@@ -524,6 +539,7 @@ static void lruvec_free(struct lruvec *lv)
 		free(lv->ring[l].e);
 	stale_free(&lv->stale);
 	free(lv->dirty.slot);
+	free(lv->reclaim.slot);
 	free(lv->mapped.slot);
 	free(lv);
 }
@@ -672,6 +688,7 @@ static void file_state_forget(struct lruvec *lv, uint64_t pfn,
 		lv->nr_file_dirty -= 1ull << order;
 	if (set_del(&lv->mapped, key))
 		lv->nr_file_mapped -= 1ull << order;
+	set_del(&lv->reclaim, key);
 }
 
 void lru_add(struct mmc *m, uint64_t pfn, unsigned order, int cls)
@@ -803,34 +820,103 @@ static struct lruvec *file_folio(struct mmc *m, uint64_t pfn,
 	return node_lruvec(m, z->node);
 }
 
-static void file_flag(struct mmc *m, uint64_t pfn, bool on, bool dirty)
+/* Sets or clears a file folio's dirty or mapped mark: the pages whose
+ * mark changed (0 when none did, or pfn is no file LRU folio); *head,
+ * when given, is the folio's head. */
+static uint64_t file_flag(struct mmc *m, uint64_t pfn, bool on, bool dirty,
+			  uint64_t *head)
 {
 	struct mmc_zone *z;
 	uint32_t h;
 	struct lruvec *lv = file_folio(m, pfn, &z, &h);
 
 	if (!lv)
-		return;
+		return 0;
 	uint32_t key = (uint32_t)(idx_to_pfn(z, h) - lv->base_pfn);
 	uint64_t nr = 1ull << folio_order_at(z, h);
 	struct u32set *s = dirty ? &lv->dirty : &lv->mapped;
 	uint64_t *cnt = dirty ? &lv->nr_file_dirty : &lv->nr_file_mapped;
+	if (head)
+		*head = idx_to_pfn(z, h);
 	if (on && !set_has(s, key)) {
-		if (!set_add(s, key))
-			*cnt += nr;
-	} else if (!on && set_del(s, key)) {
-		*cnt -= nr;
+		if (set_add(s, key))
+			return 0;
+		*cnt += nr;
+		return nr;
 	}
+	if (!on && set_del(s, key)) {
+		*cnt -= nr;
+		return nr;
+	}
+	return 0;
 }
 
-void lru_set_dirty(struct mmc *m, uint64_t pfn, bool dirty)
+uint64_t lru_set_dirty(struct mmc *m, uint64_t pfn, bool dirty,
+		       uint64_t *head)
 {
-	file_flag(m, pfn, dirty, true);
+	return file_flag(m, pfn, dirty, true, head);
 }
 
 void lru_set_mapped(struct mmc *m, uint64_t pfn, bool mapped)
 {
-	file_flag(m, pfn, mapped, false);
+	(void)file_flag(m, pfn, mapped, false, NULL);
+}
+
+uint64_t lru_nr_dirty(struct mmc *m)
+{
+	uint64_t nr = 0;
+
+	for (uint32_t nid = 0; nid < m->nr_nodes; nid++) {
+		struct lruvec *lv = node_lruvec(m, (int)nid);
+
+		if (lv)
+			nr += lv->nr_file_dirty;
+	}
+	return nr;
+}
+
+/* Queue a folio at the oldest end of list l (lruvec_queue's other end);
+ * a stale entry of the same value still queued is taken over where it
+ * is, as lruvec_queue does. */
+static void lruvec_queue_tail(struct lruvec *lv, enum lru_list l,
+			      uint64_t pfn, unsigned order)
+{
+	uint32_t e = lru_entry(lv, l, pfn, order);
+
+	if (stale_del(&lv->stale, e))
+		return;
+	(void)ring_push_front(&lv->ring[l], e);
+}
+
+/* Writeback of the folio at pfn completed (folio_end_writeback()): it is
+ * clean, and one that reclaim met dirty (PG_reclaim) goes to the tail of
+ * the inactive list, folio_rotate_reclaimable() / lru_move_tail().  The
+ * pages written; 0 when it was not dirty. */
+uint64_t lru_folio_written(struct mmc *m, uint64_t pfn)
+{
+	struct mmc_zone *z;
+	uint32_t h;
+	struct lruvec *lv = file_folio(m, pfn, &z, &h);
+
+	if (!lv || idx_to_pfn(z, h) != pfn)
+		return 0;
+	uint64_t nr = file_flag(m, pfn, false, true, NULL);
+	uint32_t key = (uint32_t)(pfn - lv->base_pfn);
+	if (!nr || !set_del(&lv->reclaim, key))
+		return nr;
+	pgstate_t s = z->page[h];
+	enum lru_list from = folio_lru_list(s);
+	enum lru_list to = is_active_lru(from) ? (enum lru_list)(from - 1) : from;
+	unsigned order = folio_order_at(z, h);
+
+	update_lru_size(lv, z, from, -(1ull << order));
+	update_lru_size(lv, z, to, 1ull << order);
+	z->page[h] &= (pgstate_t)~PG_ACTIVE;
+	stale_add(&lv->stale, lru_entry(lv, from, pfn, order));
+	lruvec_queue_tail(lv, to, pfn, order);
+	count_vm_events(m, MMC_PGROTATED, 1ull << order);
+	lruvec_maybe_compact(lv);
+	return nr;
 }
 
 /* Compaction is about to migrate the LRU folio at `from`:
@@ -842,6 +928,7 @@ void lru_set_mapped(struct mmc *m, uint64_t pfn, bool mapped)
  * putback_movable_pages() re-adds it. */
 #define SAVED_DIRTY (1u << 16)
 #define SAVED_MAPPED (1u << 17)
+#define SAVED_RECLAIM (1u << 18)
 
 unsigned lru_migrate_save(struct mmc *m, uint64_t from)
 {
@@ -861,6 +948,8 @@ unsigned lru_migrate_save(struct mmc *m, uint64_t from)
 			saved |= SAVED_DIRTY;
 		if (set_has(&lv->mapped, key))
 			saved |= SAVED_MAPPED;
+		if (set_has(&lv->reclaim, key))
+			saved |= SAVED_RECLAIM;
 	}
 	if (s & PG_ACTIVE) {
 		enum lru_list l = folio_lru_list(s);
@@ -886,10 +975,15 @@ void lru_migrate_restore(struct mmc *m, uint64_t to, unsigned saved)
 		folio_move_list(lv, z, idx, l, (enum lru_list)(l + 1));
 	}
 	z->page[idx] |= (pgstate_t)(saved & (PG_REFERENCED | PG_WORKINGSET));
-	if (saved & SAVED_DIRTY)
-		lru_set_dirty(m, to, true);
+	/* the flusher's entry of the old folio goes stale: a new one, as
+	 * if dirtied now (the model keeps no dirtied time per folio) */
+	if ((saved & SAVED_DIRTY) && lru_set_dirty(m, to, true, NULL))
+		writeback_track(m, to);
 	if (saved & SAVED_MAPPED)
 		lru_set_mapped(m, to, true);
+	if ((saved & SAVED_RECLAIM) && set_has(&lv->dirty,
+					       (uint32_t)(to - lv->base_pfn)))
+		(void)set_add(&lv->reclaim, (uint32_t)(to - lv->base_pfn));
 	lruvec_maybe_compact(lv);
 }
 
@@ -1041,16 +1135,17 @@ enum folio_verdict { FOLIO_RECLAIM, FOLIO_KEEP, FOLIO_ACTIVATE };
  *    referenced file folio is still reclaimed (FOLIOREF_RECLAIM_CLEAN);
  *  - anon: swapped out only with swap and may_writepage (the swap
  *    write); writeback is taken to complete at once;
- *  - dirty file: written (cleaned) and reclaimed only with
- *    may_writepage, else activated with PG_reclaim as the kernel does.
- *    The kernel of 6.x leaves file writeback to the flusher even then;
- *    the model follows zone_reclaim_mode's documented meaning of
- *    RECLAIM_WRITE ("write out dirty pages").  Left out: mlock,
- *    writeback throttling, lazyfree, THP splitting. */
+ *  - dirty file: activated with PG_reclaim (NR_VMSCAN_IMMEDIATE), to
+ *    go to the inactive tail when the flusher has written it
+ *    (writeback.c).  Reclaim writes no file folio since 6.17 (PGDAT_DIRTY
+ *    and kswapd's pageout() of file folios went with ->writepage), so
+ *    neither does zone_reclaim_mode's RECLAIM_WRITE here.
+ *    Left out: mlock, writeback state and throttling, lazyfree, THP
+ *    splitting. */
 static enum folio_verdict shrink_folio(struct mmc *m, struct lruvec *lv,
 				       const struct folio_ref *f,
 				       const struct scan_control *sc,
-				       bool *pageout)
+				       bool *pageout, uint64_t *nr_dirty)
 {
 	bool anon = page_class(f->s) == MMC_PC_ANON;
 	bool mapped = folio_mapped(lv, f);
@@ -1065,11 +1160,10 @@ static enum folio_verdict shrink_folio(struct mmc *m, struct lruvec *lv,
 	}
 	uint32_t key = (uint32_t)(f->pfn - lv->base_pfn);
 	if (set_has(&lv->dirty, key)) {
-		if (!sc->may_writepage)
-			return FOLIO_ACTIVATE;
-		set_del(&lv->dirty, key);	/* pageout() */
-		*pageout = true;
-		lv->nr_file_dirty -= 1ull << f->order;
+		*nr_dirty += 1ull << f->order;	/* stat->nr_unqueued_dirty */
+		count_vm_events(m, MMC_NR_VMSCAN_IMMEDIATE, 1ull << f->order);
+		(void)set_add(&lv->reclaim, key);
+		return FOLIO_ACTIVATE;
 	}
 	return FOLIO_RECLAIM;
 }
@@ -1176,7 +1270,7 @@ static uint64_t shrink_inactive_list(struct mmc *m, struct lruvec *lv,
 				     enum lru_list l, uint64_t nr_to_scan,
 				     struct scan_control *sc)
 {
-	uint64_t reclaimed = 0, nr_pageout = 0;
+	uint64_t reclaimed = 0, nr_pageout = 0, nr_dirty = 0, nr_taken = 0;
 	struct isolate_state is = { .budget = lv->ring[l].len };
 	struct folio_ref f;
 
@@ -1186,7 +1280,10 @@ static uint64_t shrink_inactive_list(struct mmc *m, struct lruvec *lv,
 
 	while (isolate_next(m, lv, l, nr_to_scan, sc, &is, &f)) {
 		bool pageout = false;
-		enum folio_verdict v = shrink_folio(m, lv, &f, sc, &pageout);
+		enum folio_verdict v = shrink_folio(m, lv, &f, sc, &pageout,
+						    &nr_dirty);
+
+		nr_taken += 1u << f.order;
 
 		if (pageout)
 			nr_pageout += 1u << f.order;
@@ -1223,6 +1320,10 @@ static uint64_t shrink_inactive_list(struct mmc *m, struct lruvec *lv,
 		count_vm_events(m, MMC_PSWPOUT, reclaimed);
 	if (is.total)
 		lru_note_cost(lv, file, nr_pageout, is.total - reclaimed);
+	/* every folio taken was dirty and not under writeback: the
+	 * flushers are not doing their job, nudge them */
+	if (nr_taken && nr_dirty == nr_taken)
+		wakeup_flusher_threads(m);
 	return reclaimed;
 }
 

@@ -283,6 +283,8 @@ int rp_demand_init(struct rp_run *r)
 
 	d->causes = (r->h->flags & MMT_HDR_CAUSES) != 0;
 	d->file_ids = (r->h->flags & MMT_HDR_FILE_IDS) != 0;
+	d->file_dirty = d->file_ids &&
+			(r->h->flags & MMT_HDR_FILE_DIRTY) != 0;
 	if (rp_map_init(&d->inodes, 1 << 10) < 0 ||
 	    rp_map_init(&d->last_read, 1 << 10) < 0 ||
 	    rp_map_init(&d->read_pend, 1 << 10) < 0 ||
@@ -987,6 +989,50 @@ void rp_demand_access(struct rp_run *r, const struct mmt_event *ev)
 	(void)rp_map_put(&d->read_pend_ts, ino, ev->ts);
 }
 
+static void dirty_tail(struct rp_run *r, uint32_t f, void *arg)
+{
+	(void)arg;
+	if (r->dm.fstate[f] & FS_MODEL)
+		mmc_file_dirty(r->m, FS_PAYLOAD(r->dm.fstate[f]));
+}
+
+/* FILE_DIRTY: the workload dirtied the folio at the event's index (a
+ * write, a write fault).  The model's page, or each of its pieces, turns
+ * dirty until the model's flusher writes it (mmcore/writeback.c).  The
+ * kernel held the folio; when the model had evicted it, the write brings
+ * the page back into the model's cache, as a write(2) to an uncached
+ * page does: allocated (order-0 pieces when no block is free), no
+ * refault (__GFP_WRITE: filemap_add_folio()), then dirtied
+ * (file_dirty_model_evicted). */
+void rp_demand_file_dirty(struct rp_run *r, const struct mmt_event *ev)
+{
+	struct rp_demand *d = &r->dm;
+	uint32_t ino, fid;
+	uint64_t head, st;
+
+	if (!d->file_dirty)
+		return;
+	ino = inode_id(r, ev, 0);
+	fid = ino ? covering_fid(r, ino, ev->addr, &head) : 0;
+	if (!fid) {
+		d->dirty_unknown++;
+		return;
+	}
+	st = d->fstate[fid];
+	if ((st & FS_EVICTED) && (st & FS_KERNEL)) {
+		d->dirty_unheld++;
+		d->fstate[fid] = st | FS_WRITE;
+		model_refault(r, fid, (int)(ev->cpu % r->nr_cpus));
+		st = d->fstate[fid];
+	}
+	if (!(st & FS_MODEL))
+		return;		/* not held by the kernel, or not placed */
+	d->dirty_events++;
+	mmc_file_dirty(r->m, FS_PAYLOAD(st));
+	if (st & FS_PIECES)
+		each_tail(r, fid, (unsigned)(st & FS_ORDER), 0, dirty_tail, NULL);
+}
+
 static void flush_one(void *ctx, uint64_t key, uint64_t *val)
 {
 	struct rp_run *r = ctx;
@@ -1157,6 +1203,16 @@ size_t rp_demand_notes(const struct rp_run *r, const char **notes, size_t max)
 	if (!d->file_ids)
 		NOTE("the trace has no file page identities: page-cache "
 		     "accesses and refaults are not replayed");
+	if (!d->file_dirty)
+		NOTE("the trace does not say which page-cache pages the "
+		     "workload dirtied (recorded before FILE_DIRTY existed): "
+		     "every file page is clean in the model, and reclaim "
+		     "frees what the kernel's would have activated");
+	else
+		NOTE("a page-cache folio is dirty from the workload's write "
+		     "(FILE_DIRTY) until the model's flusher writes it: by "
+		     "age, over the background threshold, or when reclaim "
+		     "met only dirty folios; writeback completes at once");
 	NOTE("page-cache pages are known by (device, inode, index); pages "
 	     "cached before the trace began are known from their first "
 	     "deletion in the trace, and an access to a page never added "

@@ -1423,6 +1423,9 @@ static void policy_event_kind(struct rp_run *r, const struct mmt_event *ev)
 	case MMT_EV_FILE_FAULT:
 		rp_demand_access(r, ev);
 		break;
+	case MMT_EV_FILE_DIRTY:
+		rp_demand_file_dirty(r, ev);
+		break;
 	case MMT_EV_COMPACT_ISOLATE:
 		rp_demand_isolate(r, ev);
 		break;

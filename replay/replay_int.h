@@ -314,7 +314,7 @@ struct rp_afid { uint32_t ordinal, fid; };
 /* covering_fid()'s last lookup at one folio order (demand.c memo_fid) */
 struct rp_fid_memo { uint64_t key; uint32_t fid, nr_fids; };
 struct rp_demand {
-	int causes, file_ids;		/* the header's MMT_HDR_ flags */
+	int causes, file_ids, file_dirty; /* the header's MMT_HDR_ flags */
 	struct rp_map inodes;		/* hash(dev, ino) -> inode id */
 	struct rp_map pages;		/* inode id << 40 | index -> fid */
 	struct rp_map last_read;	/* inode id -> last page index read */
@@ -339,6 +339,7 @@ struct rp_demand {
 		 access_clipped, pretrace_files, migrations, migrate_unknown,
 		 isolated_pages, untracked_ids, folio_fallbacks,
 		 folio_splits, pfns_outside, unseated;
+	uint64_t dirty_events, dirty_unheld, dirty_unknown;
 };
 
 struct rp_run {
@@ -519,6 +520,7 @@ int rp_demand_alloc_pieces(struct rp_run *r, uint32_t fid,
 int rp_demand_filemap_add(struct rp_run *r, const struct mmt_event *ev);
 void rp_demand_filemap_del(struct rp_run *r, const struct mmt_event *ev);
 void rp_demand_access(struct rp_run *r, const struct mmt_event *ev);
+void rp_demand_file_dirty(struct rp_run *r, const struct mmt_event *ev);
 void rp_demand_isolate(struct rp_run *r, const struct mmt_event *ev);
 void rp_demand_migrate(struct rp_run *r, const struct mmt_event *ev);
 int rp_demand_response_free(struct rp_run *r, const struct mmt_event *ev);

@@ -350,7 +350,10 @@ static void write_demand(const struct rp_run *r, FILE *f)
 		"\"file_pages_accessed_unknown\": %llu, "
 		"\"file_accesses_clipped\": %llu, \"untracked_ids\": %llu, "
 		"\"file_folios_as_order0_pages\": %llu, "
-		"\"file_folios_split_by_compaction\": %llu, \"assumptions\": [",
+		"\"file_folios_split_by_compaction\": %llu, "
+		"\"file_dirty\": %s, \"file_dirty_events\": %llu, "
+		"\"file_dirty_model_evicted\": %llu, "
+		"\"file_dirty_unknown\": %llu, \"assumptions\": [",
 		(unsigned long long)d->resp_pages_kept,
 		(unsigned long long)d->resp_absorbed,
 		(unsigned long long)d->migrations,
@@ -370,7 +373,11 @@ static void write_demand(const struct rp_run *r, FILE *f)
 		(unsigned long long)d->access_clipped,
 		(unsigned long long)d->untracked_ids,
 		(unsigned long long)d->folio_fallbacks,
-		(unsigned long long)d->folio_splits);
+		(unsigned long long)d->folio_splits,
+		d->file_dirty ? "true" : "false",
+		(unsigned long long)d->dirty_events,
+		(unsigned long long)d->dirty_unheld,
+		(unsigned long long)d->dirty_unknown);
 	for (size_t i = 0; i < n; i++) {
 		fputs(i ? ", " : "", f);
 		mmt_json_str(f, notes[i]);

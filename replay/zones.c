@@ -321,6 +321,8 @@ static const char *const host_sysctls[] = {
 	"lowmem_reserve_ratio", "percpu_pagelist_high_fraction",
 	"zone_reclaim_mode", "min_unmapped_ratio", "min_slab_ratio",
 	"swappiness", "compaction_proactiveness", "extfrag_threshold",
+	"dirty_background_ratio", "dirty_background_bytes", "dirty_ratio",
+	"dirty_bytes", "dirty_expire_centisecs", "dirty_writeback_centisecs",
 };
 
 static int host_policy(struct mmc_policy *p, const char *dir, char *err,

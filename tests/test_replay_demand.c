@@ -671,6 +671,66 @@ static char *noretry_pieces_replay(void)
 	return replay(t, "noretry", "vm.min_free_kbytes=4000");
 }
 
+/* A written file (FILE_DIRTY for each page), then a file read page by
+ * page that makes the model reclaim: the written pages are dirty at the
+ * inactive tail, so reclaim activates them (nr_vmscan_immediate_reclaim)
+ * and, having met nothing else, wakes the flusher; written, they rotate
+ * back to the tail (pgrotated).  A trace without the header flag says
+ * nothing of dirtying: every page clean, a note says so.  Returns the
+ * summary. */
+#define DIRTY_PAGES 64
+static char *dirty_replay(int flag)
+{
+	const char *t = ru_path(flag ? "dirty.mmt" : "nodirty.mmt");
+	static struct fk f;
+	struct rk *k = &f.k;
+
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(rk_init(k, PAGES, 1), 0);
+	k->h.flags |= MMT_HDR_CAUSES | MMT_HDR_FILE_IDS |
+		      (flag ? MMT_HDR_FILE_DIRTY : 0);
+	f.nfree = PAGES;
+	for (uint64_t i = 0; i < DIRTY_PAGES; i++) {
+		uint64_t p = rk_find(k, 0, k->h.zones[0].start_pfn);
+
+		rk_alloc_at(k, p, 0, "GFP_HIGHUSER_MOVABLE|__GFP_WRITE",
+			    "MIGRATE_MOVABLE", 0);
+		file_event(k, MMT_EV_FILEMAP_ADD, p, 1, i, 0, 0);
+		file_event(k, MMT_EV_FILE_DIRTY, 0, 1, i, i, 0);
+		f.lru[f.head++ % PAGES] = (struct cached){ p, 1, i };
+		f.where[0][i] = p + 1;
+		f.nfree--;
+	}
+	for (uint64_t i = 0; i < FILE1; i++)
+		read_page(&f, 2, i);
+	assert_int_equal(rk_write(k, t, 0), 0);
+	rk_free_all(k);
+	return replay(t, flag ? "dirty" : "nodirty", "vm.min_free_kbytes=40000");
+}
+
+static void test_dirty_pages(void **state)
+{
+	char *a = dirty_replay(1), *b = dirty_replay(0);
+
+	(void)state;
+	assert_true(model_ctr(a, "pgsteal_kswapd") +
+		    model_ctr(a, "pgsteal_direct") >= DIRTY_PAGES);
+	assert_int_equal(key_after(a, "\"demand\"", "file_dirty_events"),
+			 DIRTY_PAGES);
+	assert_int_equal(model_ctr(a, "nr_dirtied"), DIRTY_PAGES);
+	assert_int_equal(model_ctr(a, "nr_written"), DIRTY_PAGES);
+	assert_true(model_ctr(a, "nr_vmscan_immediate_reclaim") >= 32);
+	assert_int_equal(model_ctr(a, "pgrotated"),
+			 model_ctr(a, "nr_vmscan_immediate_reclaim"));
+	assert_null(strstr(a, "recorded before FILE_DIRTY existed"));
+	assert_int_equal(model_ctr(b, "nr_dirtied"), 0);
+	assert_int_equal(model_ctr(b, "nr_vmscan_immediate_reclaim"), 0);
+	assert_int_equal(key_after(b, "\"demand\"", "file_dirty_events"), 0);
+	assert_non_null(strstr(b, "recorded before FILE_DIRTY existed"));
+	free(a);
+	free(b);
+}
+
 static void test_noretry_pieces_read(void **state)
 {
 	char *a = noretry_pieces_replay();
@@ -751,6 +811,7 @@ int main(void)
 		cmocka_unit_test(test_read_batches),
 		cmocka_unit_test(test_noretry_pieces_read),
 		cmocka_unit_test(test_eof_read_in_time),
+		cmocka_unit_test(test_dirty_pages),
 	};
 
 	return cmocka_run_group_tests(tests, ru_setup, ru_teardown);
