@@ -266,6 +266,10 @@ static int gen_header(struct src *s, struct mmt_header *h)
 				      i % (nn + 1) ? 20 : 10;
 	gen_tables(s, h);
 	gen_texts(s, h);
+	/* what the recorder says it wrote: causes and file identities
+	 * turn policy replay's demand paths on (replay/demand.c) */
+	h->flags = byte(s) & (MMT_HDR_CAUSES | MMT_HDR_FILE_IDS |
+			      MMT_HDR_LOST_TIMES | MMT_HDR_FILE_DIRTY);
 	return 0;
 }
 
@@ -470,6 +474,20 @@ static void page_fields(struct gen_ev *g, struct mmt_event *e)
 	e->arg = byte(s) % 4;
 }
 
+/* A page-cache page: a few files of a few devices, small indexes aligned
+ * to the event's order (folios sit so), so adds, accesses, dirtyings and
+ * deletions meet; now and then any value. */
+static void file_fields(struct gen_ev *g, struct mmt_event *e)
+{
+	struct src *s = g->s;
+
+	e->offset = byte(s) % 8 == 1 ? (uint32_t)bytes(s, 4) : 0x0fe00000u;
+	e->arg = byte(s) % 8 == 1 ? bytes(s, 8) : 1 + byte(s) % 4;
+	e->addr = byte(s) % 8 == 1 ? bytes(s, 8) : byte(s);
+	if (e->order < 20)
+		e->addr &= ~((1ull << e->order) - 1);
+}
+
 static void gen_event(struct gen_ev *g, struct mmt_event *e)
 {
 	static const uint32_t sizes[] = { 8, 64, 192, 4096, 0, 8192, 1u << 20,
@@ -512,6 +530,15 @@ static void gen_event(struct gen_ev *g, struct mmt_event *e)
 			e->mt2 = (int32_t)bytes(s, 4);
 			e->arg2 = byte(s) & 1;
 		}
+		if (e->kind == MMT_EV_PAGE_FREE || e->kind == MMT_EV_FILEMAP_DEL)
+			e->arg2 = byte(s) % 16;		/* the free's cause */
+		if (e->kind == MMT_EV_FILEMAP_ADD || e->kind == MMT_EV_FILEMAP_DEL)
+			file_fields(g, e);
+		break;
+	case MMT_EV_FILE_READ: case MMT_EV_FILE_MAP: case MMT_EV_FILE_FAULT:
+	case MMT_EV_FILE_DIRTY:
+		file_fields(g, e);
+		e->arg2 = byte(s) % 8 == 1 ? bytes(s, 8) : e->addr + byte(s) % 64;
 		break;
 	case MMT_EV_KMALLOC: case MMT_EV_KMEM_CACHE_ALLOC:
 	case MMT_EV_KFREE: case MMT_EV_KMEM_CACHE_FREE:
