@@ -260,7 +260,8 @@ int mmc_alloc(struct mmc *m, unsigned order, uint64_t gfp, int cpu,
 int mmc_alloc_at(struct mmc *m, uint64_t pfn, unsigned order, uint64_t gfp,
 		 int cpu, struct mmc_result *res);
 /* Free as free_pages(): pcp for pcp orders, else buddy with merging.
- * -1 when [pfn, +2^order) is not allocated (double free); state unchanged. */
+ * -1 when [pfn, +2^order) is not allocated (double free) or pfn is not
+ * aligned to the order; state unchanged. */
 int mmc_free(struct mmc *m, uint64_t pfn, unsigned order, int cpu,
 	     struct mmc_result *res);
 /* Drain every pcp list to the buddy (drain_all_pages). */

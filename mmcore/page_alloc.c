@@ -684,7 +684,9 @@ int free_pages(struct mmc *m, uint64_t pfn, unsigned order, int cpu,
 	struct mmc_zone *z = pfn_to_zone(m, pfn);
 	uint32_t nr = 1u << order;
 
-	if (!z || pfn + nr > z->start_pfn + z->spanned)
+	/* a block of the buddy allocator is aligned to its size: an
+	 * unaligned one would merge across its neighbours' pages */
+	if (!z || (pfn & (nr - 1)) || pfn + nr > z->start_pfn + z->spanned)
 		return -1;
 	uint32_t idx = pfn_to_idx(z, pfn);
 	pgstate_t *pg = z->page + idx;

@@ -515,6 +515,19 @@ int rp_demand_filemap_add(struct rp_run *r, const struct mmt_event *ev)
 		return 0;
 	d->file_adds++;
 	st = d->fstate[fid];
+	if ((st & FS_MODEL) && !(st & FS_PIECES) && (st & FS_ORDER) != order) {
+		/* The model holds this file page in a page of another size
+		 * than the kernel's new folio (a piece of an earlier folio,
+		 * or an earlier folio of another order).  An order-0 page
+		 * becomes the head piece of the new folio; a larger one
+		 * keeps its order: a deletion frees what the model holds,
+		 * never a block of the kernel's size at the model's pfn. */
+		d->fstate[fid] = (st & ~FS_WRITE) | FS_KERNEL |
+				 (st & FS_ORDER ? 0 : FS_PIECES | order);
+		if (!(st & FS_ORDER))
+			each_tail(r, fid, order, 0, set_kernel, NULL);
+		return 1;
+	}
 	d->fstate[fid] = (st & ~(FS_ORDER | FS_WRITE)) | FS_KERNEL | order;
 	if (st & FS_PIECES)
 		each_tail(r, fid, order, 0, set_kernel, NULL);

@@ -228,6 +228,12 @@ static void test_list_head_seeded_order(void **state)
 	/* the order ran out: highest first again */
 	assert_int_equal(mmc_alloc(m, 10, MMC_GFP_HIGHUSER_MOVABLE, 0, &res), 0);
 	assert_int_equal(res.pfn, NPFN0 + 7 * 1024);
+	/* a free must be aligned to its order: allocated pages, but an
+	 * order-3 block at an odd pfn is no block (it would merge across
+	 * its neighbours); nothing changes */
+	assert_int_equal(mmc_free(m, NPFN0 + 7 * 1024 + 1, 3, 0, &res), -1);
+	assert_null(mmc_check(m));
+	assert_int_equal(mmc_free(m, NPFN0 + 7 * 1024 + 8, 3, 0, &res), 0);
 	assert_null(mmc_check(m));
 	mmc_destroy(m);
 }

@@ -731,6 +731,59 @@ static void test_dirty_pages(void **state)
 	free(b);
 }
 
+/* The model holds a file page in an order-0 page (the kernel's order-0
+ * folio, which the kernel then evicted and the model kept); the kernel
+ * reads the file again into an order-5 folio starting at that index (its
+ * allocation costs the model nothing: held), then the workload deletes
+ * it.  The model frees the order-0 page it holds: before, the file page
+ * took the kernel's order and the deletion freed an order-5 block at the
+ * model's unaligned pfn, over its neighbours' pages (a free list entry
+ * over allocated pages; the replay crashed later). */
+static void test_held_page_new_larger_folio(void **state)
+{
+	const char *t = ru_path("grown.mmt");
+	static struct rk k;
+	uint64_t p[4], q;
+	char *a;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, PAGES, 1), 0);
+	k.h.flags |= MMT_HDR_CAUSES | MMT_HDR_FILE_IDS;
+	for (unsigned i = 0; i < 4; i++) {	/* indexes 32, 64, 96, 128 */
+		p[i] = rk_find(&k, 0, k.h.zones[0].start_pfn + 1);
+		rk_alloc_at(&k, p[i], 0, "GFP_HIGHUSER_MOVABLE",
+			    "MIGRATE_MOVABLE", 0);
+		file_event(&k, MMT_EV_FILEMAP_ADD, p[i], 1, 32 * (i + 1), 0, 0);
+	}
+	for (unsigned i = 0; i < 4; i++) {	/* kswapd evicts them */
+		file_event(&k, MMT_EV_FILEMAP_DEL, p[i], 1, 32 * (i + 1), 0,
+			   MMT_FREE_KSWAPD_EVICT);
+		free_cause(&k, p[i], 0, MMT_FREE_KSWAPD_EVICT, 0);
+	}
+	for (unsigned i = 0; i < 4; i++) {	/* read again, order 5 */
+		q = rk_find(&k, 5, k.h.zones[0].start_pfn + PAGES / 2);
+		assert_true(q != UINT64_MAX);
+		rk_alloc_at(&k, q, 5, "GFP_HIGHUSER_MOVABLE|__GFP_COMP",
+			    "MIGRATE_MOVABLE", 0);
+		file_event(&k, MMT_EV_FILEMAP_ADD, q, 1, 32 * (i + 1), 0, 0);
+		k.ev[k.nr_ev - 1].order = 5;
+		file_event(&k, MMT_EV_FILE_READ, 0, 1, 32 * (i + 1),
+			   32 * (i + 1) + 31, 0);
+		file_event(&k, MMT_EV_FILEMAP_DEL, q, 1, 32 * (i + 1), 0,
+			   MMT_FREE_DEMAND);
+		k.ev[k.nr_ev - 1].order = 5;
+		free_cause(&k, q, 5, MMT_FREE_DEMAND, 0);
+	}
+	assert_int_equal(rk_write(&k, t, 0), 0);
+	rk_free_all(&k);
+	a = replay(t, "grown", NULL);
+	/* held: one model page each */
+	assert_int_equal(key_after(a, "\"demand\"", "allocs_for_pages_model_held"),
+			 4);
+	assert_int_equal(key_after(a, NULL, "unmatched_frees"), 0);
+	free(a);
+}
+
 static void test_noretry_pieces_read(void **state)
 {
 	char *a = noretry_pieces_replay();
@@ -812,6 +865,7 @@ int main(void)
 		cmocka_unit_test(test_noretry_pieces_read),
 		cmocka_unit_test(test_eof_read_in_time),
 		cmocka_unit_test(test_dirty_pages),
+		cmocka_unit_test(test_held_page_new_larger_folio),
 	};
 
 	return cmocka_run_group_tests(tests, ru_setup, ru_teardown);
