@@ -877,7 +877,8 @@ uint64_t lru_nr_dirty(struct mmc *m)
 
 /* Queue a folio at the oldest end of list l (lruvec_queue's other end);
  * a stale entry of the same value still queued is taken over where it
- * is, as lruvec_queue does. */
+ * is, as lruvec_queue does: so a folio already on l stays where it was
+ * (the kernel moves it to the tail; only the active ones move here). */
 static void lruvec_queue_tail(struct lruvec *lv, enum lru_list l,
 			      uint64_t pfn, unsigned order)
 {
