@@ -1128,13 +1128,17 @@ static void mirror_event(struct rp_run *r, const struct mmt_event *ev,
 	}
 }
 
-static void mirror_mark_late(struct rp_run *r, const struct mmt_event *ev)
+/* end: the event is near or after the end snapshot (not the start) */
+static void mirror_mark_late(struct rp_run *r, const struct mmt_event *ev,
+			     int end)
 {
 	switch (ev->kind) {
 	case MMT_EV_PAGE_ALLOC: case MMT_EV_PAGE_FREE:
 	case MMT_EV_PCP_DRAIN: case MMT_EV_PCP_REFILL:
 	case MMT_EV_COMPACT_ISOLATE:
 		rp_map_put(&r->late, ev->pfn, ev->order);
+		if (end)
+			rp_map_put(&r->late_end, ev->pfn, ev->order);
 		break;
 	default:
 		break;
@@ -1578,19 +1582,19 @@ static void replay_events(struct rp_run *r)
 			if (ev->kind == MMT_EV_PAGE_ALLOC)
 				rp_page_skip(r);
 			if (mirror && ev->ts + BOUNDARY_NS / 4 >= r->start_snap_ts)
-				mirror_mark_late(r, ev);
+				mirror_mark_late(r, ev, 0);
 			continue;
 		}
 		if (mirror && ev->ts < r->start_snap_ts + BOUNDARY_NS / 4)
-			mirror_mark_late(r, ev);
+			mirror_mark_late(r, ev, 0);
 		if (mirror && ev->ts > r->end_snap_ts) {
 			/* after the end snapshot: not in the state it shows */
 			r->mir.after_end++;
-			mirror_mark_late(r, ev);
+			mirror_mark_late(r, ev, 1);
 			continue;
 		}
 		if (mirror && r->have_end && ev->ts + BOUNDARY_NS >= r->end_snap_ts)
-			mirror_mark_late(r, ev);
+			mirror_mark_late(r, ev, 1);
 		while (ev->ts >= r->next_sample) {
 			rp_series_sample(r, r->next_sample);
 			r->next_sample += r->sample_ns;
@@ -1825,6 +1829,7 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	    rp_map_init(&r->addr, 1 << 12) < 0 ||
 	    rp_map_init(&r->kpcp, 1 << 12) < 0 ||
 	    rp_map_init(&r->late, 1 << 10) < 0 ||
+	    rp_map_init(&r->late_end, 1 << 10) < 0 ||
 	    rp_map_init(&r->onl, 1 << 10) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return 1;
@@ -2002,6 +2007,7 @@ static void run_free(struct rp_run *r)
 	rp_map_free(&r->addr);
 	rp_map_free(&r->kpcp);
 	rp_map_free(&r->late);
+	rp_map_free(&r->late_end);
 	rp_map_free(&r->onl);
 	free(r->touched);
 	free(r->freed_first);

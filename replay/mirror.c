@@ -181,7 +181,7 @@ static void max_order(void *ctx, uint64_t key, uint64_t *order)
 		*m = *order > MMC_MAX_ORDER ? MMC_MAX_ORDER : (unsigned)*order;
 }
 
-struct blocks_max { unsigned kpcp, late; };
+struct blocks_max { unsigned kpcp, late, late_end; };
 
 /* 1 when one of map's blocks (of order <= top) holds pfn. */
 static int in_block(const struct rp_map *m, uint64_t pfn, unsigned top)
@@ -214,6 +214,13 @@ static int is_late(const struct rp_run *r, uint64_t pfn,
 	return in_block(&r->late, pfn, bm->late);
 }
 
+/* An event touched pfn near or after the end snapshot (not the start). */
+static int is_late_end(const struct rp_run *r, uint64_t pfn,
+		       const struct blocks_max *bm)
+{
+	return in_block(&r->late_end, pfn, bm->late_end);
+}
+
 /* Whether the start snapshot had every page of [pfn, pfn + n) online (no
  * snapshot: unknown, so no). */
 static int online_at_start(const struct mmt_snapshot *start, uint64_t pfn,
@@ -241,7 +248,8 @@ static int online_at_start(const struct mmt_snapshot *start, uint64_t pfn,
  * page of it free again (a 20 s pressure run: 31 order-9 blocks, 15872
  * pages "model free / kernel allocated").  Such a block -- aligned, of
  * pageblock order, all its pages FREE in the snapshot's classes, none in
- * the walk's blocks, no event on it near or after the snapshot -- was free
+ * the walk's blocks, no event on it near or after the end snapshot (one
+ * near the start snapshot says nothing of the end: is_late_end()) -- was free
  * for the allocator's purposes and counts as one of the kernel's free
  * blocks.  An allocation the trace missed would not be FREE in kpageflags;
  * one the trace has would be near the snapshot (late).
@@ -276,7 +284,7 @@ static uint64_t add_reported(const struct rp_run *r,
 			if (away && !online_at_start(r->snap_start, p, pb))
 				continue;
 			while (q < p + pb && !zbm_get(kfree, q) &&
-			       (away ? !in_kpcp(r, q, bm) : !is_late(r, q, bm)))
+			       (away ? !in_kpcp(r, q, bm) : !is_late_end(r, q, bm)))
 				q++;
 			if (q < p + pb)
 				continue;
@@ -503,6 +511,7 @@ int rp_mirror_check(struct rp_run *r, struct mmt_replay_result *res, FILE *txt)
 	mmc_for_each_free_block(r->m, collect_free, cp);
 	rp_map_each(&r->kpcp, max_order, &bm.kpcp);
 	rp_map_each(&r->late, max_order, &bm.late);
+	rp_map_each(&r->late_end, max_order, &bm.late_end);
 	covered = 0;
 	for (uint64_t b = 0; b < end->nr_free_blocks; b++) {
 		const struct mmt_free_block *fb = &end->free_blocks[b];

@@ -364,8 +364,9 @@ struct rp_run {
 	struct rp_map addr;	/* pid:addr page -> real pfn */
 	/* mirror mode: pages the kernel holds on pcp lists, pfn -> order */
 	struct rp_map kpcp;
-	/* mirror mode: pfns touched near/after the end snapshot (boundary) */
-	struct rp_map late;
+	/* mirror mode: pfns touched near either snapshot or after the end
+	 * one (boundary); late_end: near or after the end one only */
+	struct rp_map late, late_end;
 
 	struct rp_cpu *cpus;
 	uint32_t nr_trace_cpus;

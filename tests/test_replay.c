@@ -408,6 +408,9 @@ static void test_mirror_alloc_over_missing_free(void **state)
 /* reported_trace() with the block's buddy free: the walk saw the buddy
  * alone, an order-9 block, while the reported half was away */
 static int reported_buddy_free;
+/* reported_trace() with a page of the block allocated and freed at the
+ * start snapshot (a boundary page of the start, not of the end) */
+static int reported_start_touch;
 
 static void reported_trace(const char *path, int cls, uint64_t gap_ns,
 			   struct rk *k)
@@ -416,10 +419,20 @@ static void reported_trace(const char *path, int cls, uint64_t gap_ns,
 	uint64_t b;
 
 	assert_int_equal(rk_init(k, 4096, 1), 0);
-	k->ts += 1000000000ull;	/* events away from both snapshots */
 	b = rk_find(k, 10, k->h.zones[0].start_pfn + 1024);
 	assert_true(b != UINT64_MAX);
 	b += 512;			/* the upper half: its buddy below */
+	if (reported_start_touch) {
+		struct mmt_event *e;
+
+		rk_alloc_at(k, b + 65, 0, "GFP_HIGHUSER_MOVABLE",
+			    "MIGRATE_MOVABLE", 0);
+		rk_free(k, b + 65, 0, 0);
+		e = rk_push(k, MMT_EV_PCP_DRAIN, 0);
+		e->pfn = b + 65;
+		e->order = 0;
+	}
+	k->ts += 1000000000ull;	/* events away from both snapshots */
 	if (!reported_buddy_free)
 		rk_alloc_at(k, b ^ 512, 9, "GFP_TRANSHUGE", "MIGRATE_MOVABLE", 0);
 	rk_alloc_at(k, b, 9, "GFP_TRANSHUGE", "MIGRATE_MOVABLE", 0);
@@ -534,6 +547,17 @@ static void test_mirror_free_page_reporting(void **state)
 	res = replay_reported("rep5", MMT_PC_FREE, 2000000000ull,
 			      "still away) 512 pages");
 	reported_buddy_free = 0;
+	assert_true(res.pfn_agreement == 1.0);
+	assert_true(res.order_agreement == 1.0);
+
+	/* a page of the block touched at the start snapshot says nothing of
+	 * the end: still a reported block (an ASan CI run of
+	 * test_live_pressure, 2026-12-05 08:15: 484 pages "unexplained",
+	 * pages of a block the recorder's own start had touched) */
+	reported_start_touch = 1;
+	res = replay_reported("rep6", MMT_PC_FREE, 2000000000ull,
+			      "still away) 512 pages");
+	reported_start_touch = 0;
 	assert_true(res.pfn_agreement == 1.0);
 	assert_true(res.order_agreement == 1.0);
 }
