@@ -126,6 +126,9 @@ typedef uint16_t pgstate_t;
 #define ALLOC_NOFRAGMENT	0x100
 #define ALLOC_HIGHATOMIC	0x200
 #define ALLOC_KSWAPD		0x800
+/* model only: the marks count what reclaim has reclaimed but not yet
+ * freed (direct_inflight.c): a direct reclaimer's own pages are its */
+#define ALLOC_RECLAIMED		0x1000
 #define ALLOC_RESERVES (ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM)
 
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO,
@@ -216,8 +219,9 @@ struct mmc_zone {
 	struct free_area free_area[NR_PAGE_ORDERS];
 	uint64_t nr_free;		/* NR_FREE_PAGES of the buddy lists */
 	uint64_t nr_free_pcp;		/* pages on pcp lists, all cpus */
-	uint64_t nr_kswapd_inflight;	/* reclaimed by kswapd, not yet freed
-					 * (kswapd.c inflight), pages */
+	uint64_t nr_kswapd_inflight;	/* reclaimed by kswapd or a direct
+					 * reclaimer, not yet freed (kswapd.c,
+					 * direct_inflight.c), pages */
 	uint64_t kswapd_inflight[NR_PAGE_ORDERS];	/* the same, folios
 							 * by order */
 
@@ -321,6 +325,7 @@ struct mmc {
 	void *slab;			/* slab.c private */
 	void *fault;			/* fault.c private */
 	void *writeback;		/* writeback.c private */
+	void *direct_inflight;		/* direct_inflight.c private */
 };
 
 /* count_vm_events(): the kernel-named event counters (enum mmc_vm_item). */
@@ -674,6 +679,23 @@ void wakeup_kswapd(struct mmc *m, struct mmc_zone *z, uint64_t gfp,
 		   unsigned order, int highest_zoneidx);
 /* kswapd's balance_pgdat() rounds and naps up to now_ns. */
 void kswapd_tick(struct mmc *m, uint64_t now_ns);
+
+/* ====================================================================
+ * direct_inflight.c: a direct reclaim's frees land over its duration
+ * ==================================================================== */
+int direct_inflight_init(struct mmc *m);
+void direct_inflight_destroy(struct mmc *m);
+/* A direct reclaimer reclaimed [pfn, +2^order) (off the LRU, class
+ * PC_ISOLATED): free it once now reaches due_ns.  At once when the
+ * queue cannot grow. */
+void direct_defer_free(struct mmc *m, uint64_t pfn, unsigned order, int cpu,
+		       uint64_t due_ns);
+/* Frees the earliest reclaimed folio still held: false when none. */
+bool direct_inflight_release_one(struct mmc *m);
+/* Frees those a direct reclaim on cpu reclaimed. */
+void direct_inflight_release_cpu(struct mmc *m, int cpu);
+/* Frees those due by upto_ns. */
+void direct_inflight_release(struct mmc *m, uint64_t upto_ns);
 /* File folio state the trace may tell (default: clean, unmapped): what
  * node reclaim may do with RECLAIM_WRITE / RECLAIM_UNMAP depends on it.
  * Anon folios are always mapped. */

@@ -239,7 +239,7 @@ struct mmc *mmc_create(const struct mmc_topology *t,
 		goto oom;
 	mmc_setup_zones(m);
 	if (reclaim_init(m) || kswapd_init(m) || compaction_init(m) || slab_init(m) ||
-	    fault_init(m) || writeback_init(m))
+	    fault_init(m) || writeback_init(m) || direct_inflight_init(m))
 		goto oom;
 	return m;
 oom:
@@ -257,6 +257,7 @@ void mmc_destroy(struct mmc *m)
 	slab_destroy(m);
 	compaction_destroy(m);
 	kswapd_destroy(m);
+	direct_inflight_destroy(m);
 	reclaim_destroy(m);
 	for (uint32_t nid = 0; m->nodes && nid < m->nr_nodes; nid++) {
 		struct mmc_node *n = &m->nodes[nid];
@@ -740,6 +741,7 @@ void mmc_tick(struct mmc *m, uint64_t now_ns)
 	}
 	if (now_ns - m->vmstat_ns >= 1000000000ull)
 		m->vmstat_ns = now_ns;
+	direct_inflight_release(m, now_ns);
 	writeback_tick(m, now_ns);
 	kswapd_tick(m, now_ns);
 	compaction_tick(m, now_ns);

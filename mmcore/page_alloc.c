@@ -300,8 +300,16 @@ static uint64_t direct_reclaim(struct mmc *m, uint64_t gfp, unsigned order,
 				      ac->highest_zoneidx, ac->cpu, res);
 	if (!*progress)
 		return NO_PFN;
+	/* what it reclaimed is its own: the marks count it, and its folios
+	 * are freed in the order reclaimed until it can be served; the rest
+	 * land later (direct_inflight.c), as other tasks see them */
 	uint64_t pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac,
 					      res);
+
+	while (pfn == NO_PFN && direct_inflight_release_one(m))
+		pfn = get_page_from_freelist(m, gfp, order,
+					     alloc_flags | ALLOC_RECLAIMED, ac,
+					     res);
 	if (pfn != NO_PFN)
 		return pfn;
 	/* pages may be pinned on per-cpu lists or in highatomic reserves */
@@ -528,6 +536,9 @@ uint64_t alloc_pages_node(struct mmc *m, int preferred_nid, uint64_t gfp,
 				break;
 			}
 	}
+	/* a task that stalled on this cpu went on only once its reclaim
+	 * had freed its folios */
+	direct_inflight_release_cpu(m, cpu);
 	ac.preferred_nid = preferred_nid;
 	ac.highest_zoneidx = gfp_zone(gfp);
 	ac.migratetype = gfp_migratetype(gfp);

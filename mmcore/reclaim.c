@@ -1192,7 +1192,10 @@ static void reclaim_folio(struct mmc *m, struct lruvec *lv, enum lru_list l,
 		return;
 	}
 	reclaim_isolate_pages(m, f->pfn, f->order);
-	kswapd_defer_free(m, f->z->node, f->pfn, f->order, due_ns);
+	if (sc->kswapd)
+		kswapd_defer_free(m, f->z->node, f->pfn, f->order, due_ns);
+	else
+		direct_defer_free(m, f->pfn, f->order, sc->cpu, due_ns);
 }
 
 /* isolate_lru_folios() filters.  Folios of zones above reclaim_idx are
@@ -1615,13 +1618,18 @@ void kswapd_age_node(struct mmc *m, int nid, struct scan_control *sc)
 static bool compaction_ready(struct mmc *m, struct mmc_zone *z,
 			     const struct scan_control *sc)
 {
+	/* what this reclaim freed counts, though it reaches the free
+	 * lists over the stall (direct_inflight.c) */
+	uint64_t free = zone_page_state_free(z) + z->nr_kswapd_inflight;
+
 	if (!(sc->gfp_mask & MMC___GFP_IO))
 		return false;
-	if (zone_watermark_ok(z, (unsigned)sc->order, min_wmark_pages(z),
-			      sc->reclaim_idx, 0))
+	if (__zone_watermark_ok(z, (unsigned)sc->order, min_wmark_pages(z),
+				sc->reclaim_idx, 0, (int64_t)free))
 		return true;
-	return compaction_suitable(m, z, (unsigned)sc->order,
-				   high_wmark_pages(z), sc->reclaim_idx);
+	return compaction_suitable_free(m, z, (unsigned)sc->order,
+					high_wmark_pages(z), sc->reclaim_idx,
+					free);
 }
 
 /* shrink_zones() + do_try_to_free_pages(): the priority loop over the
@@ -1694,6 +1702,9 @@ uint64_t try_to_free_pages(struct mmc *m, int preferred_nid, uint64_t gfp,
 		.may_writepage = true,	/* !laptop_mode */
 		.may_unmap = true,
 		.may_swap = true,
+		/* its folios are freed over the stall (direct_inflight.c) */
+		.defer_free = true,
+		.free_at_ns = m->now_ns,
 	};
 	uint64_t scanned = 0, progress;
 

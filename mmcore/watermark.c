@@ -202,12 +202,22 @@ bool __zone_watermark_ok(const struct mmc_zone *z, unsigned order,
 	return false;
 }
 
+/* NR_FREE_PAGES, with ALLOC_RECLAIMED what reclaim has not freed yet */
+static int64_t zone_free_for(const struct mmc_zone *z, unsigned alloc_flags)
+{
+	uint64_t free = z->nr_free;
+
+	if (alloc_flags & ALLOC_RECLAIMED)
+		free += z->nr_kswapd_inflight;
+	return (int64_t)free;
+}
+
 bool zone_watermark_ok(const struct mmc_zone *z, unsigned order,
 		       uint64_t mark, int highest_zoneidx,
 		       unsigned alloc_flags)
 {
 	return __zone_watermark_ok(z, order, mark, highest_zoneidx,
-				   alloc_flags, (int64_t)z->nr_free);
+				   alloc_flags, zone_free_for(z, alloc_flags));
 }
 
 uint64_t zone_free_pages_blocks(const struct mmc_zone *z)
@@ -226,7 +236,7 @@ bool zone_watermark_fast(const struct mmc_zone *z, unsigned order,
 			 uint64_t mark, int highest_zoneidx,
 			 unsigned alloc_flags, uint64_t gfp)
 {
-	int64_t free_pages = (int64_t)z->nr_free;
+	int64_t free_pages = zone_free_for(z, alloc_flags);
 
 	(void)gfp;
 	if (!order) {

@@ -80,6 +80,11 @@ static void lru_bookkeeping(void **state)
 	for (int f = 0; f < 2; f++)
 		for (int a = 0; a < 2; a++)
 			assert_int_equal(lru_pages(m, 0, f, a), 0);
+	/* direct reclaim's frees land over its stall (direct_inflight.c) */
+	assert_int_equal(zone_free(m) + tl_zone(m, 0)->nr_free_pcp +
+			 tl_zone(m, 0)->nr_kswapd_inflight,
+			 tl_zone(m, 0)->managed);
+	direct_inflight_release(m, UINT64_MAX);
 	assert_int_equal(zone_free(m) + tl_zone(m, 0)->nr_free_pcp,
 			 tl_zone(m, 0)->managed);
 	tl_check(m);
@@ -168,6 +173,53 @@ static void direct_reclaim_below_min(void **state)
 	assert_int_equal(vm.direct_reclaimed, hook.pages);
 	assert_true(hook.lo >= z->start_pfn);
 	assert_int_equal(res.node, 0);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+/* direct_inflight.c: a direct reclaim's folios reach the free lists over
+ * the stall.  The stalling allocation is served from what it reclaimed;
+ * an allocation on the other cpu meanwhile still finds the zone below
+ * its min mark and stalls too; the first cpu's next allocation finds
+ * its own reclaim freed; a tick past the reclaim's cost frees the rest. */
+static void direct_reclaim_frees_land_over_the_stall(void **state)
+{
+	struct mmc_result res;
+	struct mmc_vmstat vm;
+	struct tl_spec s;
+	(void)state;
+
+	tl_spec_default(&s);
+	s.cpus[0] = 2;
+	struct mmc *m = tl_create(&s);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t min = min_wmark_pages(z);
+	tl_fill(m, z->start_pfn, z->managed - (min - 5), MMC_PC_FILE);
+	mmc_drain_all(m);
+
+	assert_int_equal(mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, &res), 0);
+	assert_true(res.path & MMC_PATH_DIRECT_RECLAIM);
+	assert_true(res.reclaim_reclaimed >= 32);
+	/* served once the zone was over its mark, the rest still held */
+	assert_true(z->nr_kswapd_inflight > 0);
+	assert_true(z->nr_free < min + 32);
+
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(mmc_alloc(m, 0, MMC_GFP_KERNEL, 1, &res), 0);
+	assert_true(res.path & MMC_PATH_DIRECT_RECLAIM);
+
+	tl_check(m);	/* pages held in flight keep every count */
+	uint64_t held = z->nr_kswapd_inflight;
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(mmc_alloc(m, 0, MMC_GFP_KERNEL, 0, &res), 0);
+	assert_false(res.path & MMC_PATH_DIRECT_RECLAIM);
+	assert_true(z->nr_kswapd_inflight < held);
+
+	mmc_tick(m, 10000000ull);
+	assert_int_equal(z->nr_kswapd_inflight, 0);
+	mmc_vmstat(m, &vm);
+	assert_int_equal(vm.direct_reclaims, 2);
+	assert_true(z->nr_free >= min);
 	tl_check(m);
 	mmc_destroy(m);
 }
@@ -662,6 +714,7 @@ int main(void)
 		cmocka_unit_test(lru_bookkeeping),
 		cmocka_unit_test(kswapd_wakes_at_low_sleeps_at_high),
 		cmocka_unit_test(direct_reclaim_below_min),
+		cmocka_unit_test(direct_reclaim_frees_land_over_the_stall),
 		cmocka_unit_test(reclaim_skips_higher_zones),
 		cmocka_unit_test(reclaim_for_compaction),
 		cmocka_unit_test(swappiness_and_no_swap),

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * direct_inflight.c: the folios a direct reclaimer frees reach the free
+ * lists over the time its reclaim takes, not all at once.
+ *
+ * The kernel's direct reclaimer frees each batch it reclaims at the end
+ * of shrink_folio_list() and takes its own page only once
+ * try_to_free_pages() has returned; for the length of the stall (0.42 ms
+ * on average on the pressure traces of issue 10) other tasks allocating
+ * on the other cpus find the zone still near its min mark and stall too,
+ * and each counts allocstall.  The model's reclaim takes no time: a
+ * stall's whole reclaim was free at once, and the allocations that
+ * followed it passed (0.55x the kernel's allocstall under the defaults).
+ *
+ * Here a direct reclaim defers its frees (sc->defer_free): each folio is
+ * due when the reclaim's scan and free work up to it has passed (struct
+ * mmc_bg_costs, kswapd's rates, which the host fit gives).  The stalling
+ * allocation takes them in the order they were reclaimed until it can be
+ * served (direct_reclaim(), page_alloc.c: what it reclaimed is its own by
+ * the time it allocates, less what others took); the rest reach the free
+ * lists at mmc_tick() once due.  Until then they count as reclaimed, not
+ * free, like kswapd's (zone->nr_kswapd_inflight).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "vmscan.h"
+
+struct direct_folio {
+	uint64_t due_ns;
+	uint64_t pfn;
+	unsigned order;
+	int cpu;
+};
+
+struct direct_inflight {
+	struct direct_folio *f;		/* in the order reclaimed */
+	uint32_t len, cap;
+};
+
+static void account(struct mmc *m, uint64_t pfn, unsigned order, int sign)
+{
+	struct mmc_zone *z = pfn_to_zone(m, pfn);
+
+	if (!z || order >= NR_PAGE_ORDERS)
+		return;
+	z->nr_kswapd_inflight += (uint64_t)sign << order;
+	z->kswapd_inflight[order] += (uint64_t)sign;
+}
+
+void direct_defer_free(struct mmc *m, uint64_t pfn, unsigned order, int cpu,
+		       uint64_t due_ns)
+{
+	struct direct_inflight *d = m->direct_inflight;
+
+	if (!d || (d->len == d->cap && d->cap >= (1u << 24))) {
+		free_reclaimed_pages(m, pfn, order, cpu);
+		return;
+	}
+	if (d->len == d->cap) {
+		uint32_t cap = d->cap ? d->cap * 2 : 256;
+		struct direct_folio *f = realloc(d->f, cap * sizeof(*f));
+
+		if (!f) {
+			free_reclaimed_pages(m, pfn, order, cpu);
+			return;
+		}
+		d->f = f;
+		d->cap = cap;
+	}
+	d->f[d->len++] = (struct direct_folio){ due_ns, pfn, order, cpu };
+	account(m, pfn, order, 1);
+}
+
+static void release(struct mmc *m, const struct direct_folio *f)
+{
+	account(m, f->pfn, f->order, -1);
+	free_reclaimed_pages(m, f->pfn, f->order, f->cpu);
+}
+
+bool direct_inflight_release_one(struct mmc *m)
+{
+	struct direct_inflight *d = m->direct_inflight;
+
+	if (!d || !d->len)
+		return false;
+	release(m, &d->f[0]);
+	memmove(d->f, d->f + 1, --d->len * sizeof(*d->f));
+	return true;
+}
+
+void direct_inflight_release(struct mmc *m, uint64_t upto_ns)
+{
+	struct direct_inflight *d = m->direct_inflight;
+	uint32_t kept = 0;
+
+	if (!d)
+		return;
+	for (uint32_t i = 0; i < d->len; i++) {
+		if (d->f[i].due_ns <= upto_ns)
+			release(m, &d->f[i]);
+		else
+			d->f[kept++] = d->f[i];
+	}
+	d->len = kept;
+}
+
+void direct_inflight_release_cpu(struct mmc *m, int cpu)
+{
+	struct direct_inflight *d = m->direct_inflight;
+	uint32_t kept = 0;
+
+	if (!d)
+		return;
+	for (uint32_t i = 0; i < d->len; i++) {
+		if (d->f[i].cpu == cpu)
+			release(m, &d->f[i]);
+		else
+			d->f[kept++] = d->f[i];
+	}
+	d->len = kept;
+}
+
+int direct_inflight_init(struct mmc *m)
+{
+	m->direct_inflight = calloc(1, sizeof(struct direct_inflight));
+	return m->direct_inflight ? 0 : -1;
+}
+
+void direct_inflight_destroy(struct mmc *m)
+{
+	struct direct_inflight *d = m->direct_inflight;
+
+	if (d)
+		free(d->f);
+	free(d);
+	m->direct_inflight = NULL;
+}
