@@ -799,15 +799,20 @@ int rp_demand_alloc_pieces(struct rp_run *r, uint32_t fid,
 }
 
 /* A file page the model had evicted is accessed: a refault in the model.
- * It allocates the page as a page-cache read would (the readahead mask:
- * GFP_HIGHUSER_MOVABLE, __GFP_COMP for a large folio, order-0 pieces when
- * no block of that order is free), puts it on the file LRU and lets
- * workingset_refault() decide whether to activate it. */
+ * It allocates the page as the page cache would: a large folio with
+ * __GFP_COMP | __GFP_NORETRY | __GFP_NOWARN (readahead_gfp_mask() for a
+ * read, __filemap_get_folio() above the mapping's min order for a write,
+ * which adds __GFP_WRITE), order-0 pieces when no block of that order
+ * can be had; puts it on the file LRU and lets workingset_refault()
+ * decide whether to activate it. */
 static void model_refault(struct rp_run *r, uint32_t fid, int cpu)
 {
 	uint64_t st = r->dm.fstate[fid];
 	unsigned order = model_order(st);
-	uint64_t gfp = MMC_GFP_HIGHUSER_MOVABLE | (order ? MMC___GFP_COMP : 0);
+	uint64_t gfp = MMC_GFP_HIGHUSER_MOVABLE |
+		       (st & FS_WRITE ? MMC___GFP_WRITE : 0) |
+		       (order ? MMC___GFP_COMP | MMC___GFP_NORETRY |
+				MMC___GFP_NOWARN : 0);
 
 	if (place_page(r, fid, order, gfp, cpu,
 		       st & (FS_ORDER | FS_PIECES)) == 0 || !order)
