@@ -21,6 +21,7 @@
  * lists at mmc_tick() once due.  Until then they count as reclaimed, not
  * free, like kswapd's (zone->nr_kswapd_inflight).
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "vmscan.h"
@@ -88,7 +89,20 @@ bool direct_inflight_release_one(struct mmc *m)
 	return true;
 }
 
-void direct_inflight_release(struct mmc *m, uint64_t upto_ns)
+static bool due_by(const struct direct_folio *f, uint64_t upto_ns)
+{
+	return f->due_ns <= upto_ns;
+}
+
+static bool reclaimed_on(const struct direct_folio *f, uint64_t cpu)
+{
+	return f->cpu == (int)cpu;
+}
+
+/* Frees the held folios that match, keeping the others in order. */
+static void release_if(struct mmc *m,
+		       bool (*match)(const struct direct_folio *, uint64_t),
+		       uint64_t arg)
 {
 	struct direct_inflight *d = m->direct_inflight;
 	uint32_t kept = 0;
@@ -96,7 +110,7 @@ void direct_inflight_release(struct mmc *m, uint64_t upto_ns)
 	if (!d)
 		return;
 	for (uint32_t i = 0; i < d->len; i++) {
-		if (d->f[i].due_ns <= upto_ns)
+		if (match(&d->f[i], arg))
 			release(m, &d->f[i]);
 		else
 			d->f[kept++] = d->f[i];
@@ -104,20 +118,14 @@ void direct_inflight_release(struct mmc *m, uint64_t upto_ns)
 	d->len = kept;
 }
 
+void direct_inflight_release(struct mmc *m, uint64_t upto_ns)
+{
+	release_if(m, due_by, upto_ns);
+}
+
 void direct_inflight_release_cpu(struct mmc *m, int cpu)
 {
-	struct direct_inflight *d = m->direct_inflight;
-	uint32_t kept = 0;
-
-	if (!d)
-		return;
-	for (uint32_t i = 0; i < d->len; i++) {
-		if (d->f[i].cpu == cpu)
-			release(m, &d->f[i]);
-		else
-			d->f[kept++] = d->f[i];
-	}
-	d->len = kept;
+	release_if(m, reclaimed_on, (uint64_t)cpu);
 }
 
 int direct_inflight_init(struct mmc *m)
