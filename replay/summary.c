@@ -759,6 +759,7 @@ static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
 	res->kernel_unusable_known = rp_kernel_unusable(
 		r, &res->kernel_unusable_index_order9_end);
 	res->demand_alloc_fail = rp_demand_alloc_fail(r);
+	res->demand_held_pages = r->dm.held_allocs;
 	rp_calib_export(r, &res->fit_sums);
 	for (int i = 0; i < RP_NR_FITS && i < MMT_REPLAY_NR_FITS; i++) {
 		const struct rp_fit *f = &r->costs.fit[i];

@@ -165,6 +165,10 @@ static void test_groups_and_verdicts(void **state)
 	}
 	/* the costs every replay used: fitted over the traces, or (these
 	 * synthetic traces hold no begin/end pairs) model defaults */
+	/* every page the kernel added was new to the model too: none held */
+	assert_non_null(strstr(json, "\"held_pages\": {\"model\": "
+			       "{\"mean\": 0, \"min\": 0, \"max\": 0, "
+			       "\"runs\": 2}"));
 	assert_non_null(strstr(json, "\"costs\": ["));
 	assert_non_null(strstr(json, "{\"fit\": \"kswapd run\", "
 			       "\"source\": \"model default\""));
@@ -175,6 +179,8 @@ static void test_groups_and_verdicts(void **state)
 	assert_non_null(strstr(cli_out, "4 traces, 2 settings, 12 replays in policy mode (4 to fit the host's costs, then 8)"));
 	assert_non_null(strstr(cli_out, "B  vm.min_free_kbytes=40000"));
 	assert_non_null(strstr(cli_out, "Targets met"));
+	assert_non_null(strstr(cli_out, "Demand the model did not have"));
+	assert_non_null(strstr(cli_out, "  B  0 pages\n"));
 	free(json);
 }
 

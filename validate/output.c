@@ -202,6 +202,18 @@ static void text_extras(const struct vl_result *v, FILE *f)
 			v->group[g].label, v->ui_kernel[g].mean,
 			v->ui_model[g].mean, v->ui_ok[g] ? "ok" : "MISS");
 	}
+	fputs("\nDemand the model did not have (no verdict): pages the kernel "
+	      "allocated for\npage-cache pages the model still held (the kernel "
+	      "had evicted them, the model\nnot; docs/demand.md), mean a run "
+	      "under the group's own settings:\n", f);
+	for (unsigned g = 0; g < v->nr_groups; g++) {
+		fprintf(f, "  %c  %s pages", v->group[g].label,
+			num(a, sizeof(a), v->held_model[g].mean));
+		if (v->held_share[g].n)
+			fprintf(f, " (%.1f%% of the kernel's pages allocated)",
+				100.0 * v->held_share[g].mean);
+		fputc('\n', f);
+	}
 }
 
 static void text_costs(const struct vl_result *v, FILE *f)
@@ -308,8 +320,12 @@ static void json_groups(const struct vl_result *v, FILE *f)
 		json_stat(f, "model", &v->fail_model[g]);
 		fputs(", ", f);
 		json_stat(f, "kernel_oom_kill", &v->oom_kernel[g]);
-		fprintf(f, ", \"ok\": %s}, \"unusable_index_o9_end\": ",
+		fprintf(f, ", \"ok\": %s}, \"held_pages\": {",
 			v->fail_ok[g] ? "true" : "false");
+		json_stat(f, "model", &v->held_model[g]);
+		fputs(", ", f);
+		json_stat(f, "share_of_kernel_pgalloc", &v->held_share[g]);
+		fputs("}, \"unusable_index_o9_end\": ", f);
 		if (v->ui_known[g]) {
 			fputc('{', f);
 			json_stat(f, "kernel", &v->ui_kernel[g]);
@@ -489,5 +505,13 @@ void vl_write_tsv(const struct vl_result *v, FILE *f)
 			v->ui_kernel[g].max, v->ui_model[g].mean,
 			v->ui_model[g].min, v->ui_model[g].max,
 			v->ui_ok[g] ? "ok" : "miss");
+	}
+	/* no verdict: what the model held of the kernel's allocations */
+	for (unsigned g = 0; g < v->nr_groups; g++) {
+		fprintf(f, "held\tpages allocated that the model held\t0\t%c"
+			"\t%s\t%u\t-\t-\t-", v->group[g].label,
+			v->group[g].desc, v->held_model[g].n);
+		tsv_stat(f, &v->held_model[g]);
+		fputs("\t-\t-\t-\t-\n", f);
 	}
 }

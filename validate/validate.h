@@ -90,6 +90,9 @@ struct vl_result {
 	struct vl_stat fail_model[VL_MAX_GROUPS], oom_kernel[VL_MAX_GROUPS];
 	int fail_ok[VL_MAX_GROUPS];
 	struct vl_stat ui_model[VL_MAX_GROUPS], ui_kernel[VL_MAX_GROUPS];
+	/* no verdict: the model's held page-cache allocations a run, and
+	 * as a share of the kernel's pages allocated (pgalloc_*) */
+	struct vl_stat held_model[VL_MAX_GROUPS], held_share[VL_MAX_GROUPS];
 	int ui_known[VL_MAX_GROUPS], ui_ok[VL_MAX_GROUPS];
 	/* the cost fits pooled over every trace (each trace's own-settings
 	 * replay gives its sums): the host's reclaim, compaction and kswapd

@@ -213,6 +213,25 @@ static void eval_across(struct vl_result *v, unsigned ci, unsigned g)
 	x->ratio_ok = x->off <= ACROSS_RATIO;
 }
 
+/* The kernel's pages allocated over the trace (pgalloc_* of every
+ * zone type); 0 when the trace cannot tell. */
+static uint64_t kernel_pgalloc(const struct mmt_replay_result *r)
+{
+	static const char *const names[] = { "pgalloc_dma", "pgalloc_dma32",
+					     "pgalloc_normal",
+					     "pgalloc_movable" };
+	uint64_t sum = 0;
+
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int it = item_of(names[i]);
+
+		if (it >= 0 && (unsigned)it < r->nr_counters &&
+		    r->kernel_known[it])
+			sum += r->kernel_counter[it];
+	}
+	return sum;
+}
+
 static void eval_group_extras(struct vl_result *v, unsigned g)
 {
 	const struct vl_group *gr = &v->group[g];
@@ -222,11 +241,18 @@ static void eval_group_extras(struct vl_result *v, unsigned g)
 	memset(&v->oom_kernel[g], 0, sizeof(v->oom_kernel[g]));
 	memset(&v->ui_model[g], 0, sizeof(v->ui_model[g]));
 	memset(&v->ui_kernel[g], 0, sizeof(v->ui_kernel[g]));
+	memset(&v->held_model[g], 0, sizeof(v->held_model[g]));
+	memset(&v->held_share[g], 0, sizeof(v->held_share[g]));
 	for (unsigned i = 0; i < gr->nr_traces; i++) {
 		const struct mmt_replay_result *r =
 			&vl_run(v, gr->traces[i], g)->res;
+		uint64_t pgalloc = kernel_pgalloc(r);
 
 		stat_add(&v->fail_model[g], (double)r->demand_alloc_fail);
+		stat_add(&v->held_model[g], (double)r->demand_held_pages);
+		if (pgalloc)
+			stat_add(&v->held_share[g],
+				 (double)r->demand_held_pages / (double)pgalloc);
 		if (oom >= 0 && (unsigned)oom < r->nr_counters &&
 		    r->kernel_known[oom])
 			stat_add(&v->oom_kernel[g],

@@ -90,6 +90,10 @@ struct mmt_replay_result {
 	 * model's would-be OOM kills, `alloc_fail` every failed attempt,
 	 * THP attempts that fell back to 4 KiB pages included */
 	uint64_t demand_alloc_fail;
+	/* policy mode: pages the kernel allocated for page-cache pages the
+	 * model still held (it had not evicted them: no cost to the model,
+	 * docs/demand.md), summary.json's allocs_for_pages_model_held */
+	uint64_t demand_held_pages;
 	/* policy mode: this trace's own cost-fit sums (whatever host_fits
 	 * said), and the fits the replay used: base ns, ns per x1 and x2
 	 * page, r2, pairs, fitted (0: model default) */
