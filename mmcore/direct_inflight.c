@@ -33,9 +33,10 @@ struct direct_folio {
 	int cpu;
 };
 
+/* The folios held, in the order reclaimed: [head, len) of f. */
 struct direct_inflight {
-	struct direct_folio *f;		/* in the order reclaimed */
-	uint32_t len, cap;
+	struct direct_folio *f;
+	uint32_t head, len, cap;
 };
 
 static void account(struct mmc *m, uint64_t pfn, unsigned order, int sign)
@@ -53,9 +54,16 @@ void direct_defer_free(struct mmc *m, uint64_t pfn, unsigned order, int cpu,
 {
 	struct direct_inflight *d = m->direct_inflight;
 
-	if (!d || (d->len == d->cap && d->cap >= (1u << 24))) {
+	if (!d || (d->len - d->head == d->cap && d->cap >= (1u << 24))) {
 		free_reclaimed_pages(m, pfn, order, cpu);
 		return;
+	}
+	if (d->len == d->cap && d->head) {
+		/* reuse the front the stalling allocations took */
+		memmove(d->f, d->f + d->head,
+			(d->len - d->head) * sizeof(*d->f));
+		d->len -= d->head;
+		d->head = 0;
 	}
 	if (d->len == d->cap) {
 		uint32_t cap = d->cap ? d->cap * 2 : 256;
@@ -82,10 +90,11 @@ bool direct_inflight_release_one(struct mmc *m)
 {
 	struct direct_inflight *d = m->direct_inflight;
 
-	if (!d || !d->len)
+	if (!d || d->head == d->len)
 		return false;
-	release(m, &d->f[0]);
-	memmove(d->f, d->f + 1, --d->len * sizeof(*d->f));
+	release(m, &d->f[d->head++]);
+	if (d->head == d->len)
+		d->head = d->len = 0;
 	return true;
 }
 
@@ -109,12 +118,13 @@ static void release_if(struct mmc *m,
 
 	if (!d)
 		return;
-	for (uint32_t i = 0; i < d->len; i++) {
+	for (uint32_t i = d->head; i < d->len; i++) {
 		if (match(&d->f[i], arg))
 			release(m, &d->f[i]);
 		else
 			d->f[kept++] = d->f[i];
 	}
+	d->head = 0;
 	d->len = kept;
 }
 
