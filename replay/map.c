@@ -16,9 +16,12 @@
  * nothing until touched); key 0 itself lives beside the table. */
 #define MAP_EMPTY 0
 
+static void *pmap_zalloc(uint64_t n, size_t sz, int huge);
+static void pmap_zfree(void *v, uint64_t n, size_t sz);
+
 static int map_alloc(struct rp_map *m, uint64_t cap)
 {
-	m->slots = calloc(cap, sizeof(*m->slots));
+	m->slots = pmap_zalloc(cap, sizeof(*m->slots), 1);
 	if (!m->slots)
 		return -1;
 	m->cap = cap;
@@ -45,7 +48,7 @@ int rp_map_init(struct rp_map *m, uint64_t hint)
 
 void rp_map_free(struct rp_map *m)
 {
-	free(m->slots);
+	pmap_zfree(m->slots, m->cap, sizeof(*m->slots));
 	memset(m, 0, sizeof(*m));
 }
 
@@ -100,10 +103,10 @@ static int map_grow(struct rp_map *m)
 	for (uint64_t i = 0; i < m->cap; i++)
 		if (m->slots[i].key != MAP_EMPTY &&
 		    rp_map_put(&n, m->slots[i].key, m->slots[i].val) < 0) {
-			free(n.slots);
+			pmap_zfree(n.slots, n.cap, sizeof(*n.slots));
 			return -1;
 		}
-	free(m->slots);
+	pmap_zfree(m->slots, m->cap, sizeof(*m->slots));
 	n.has_zero = m->has_zero;
 	n.zero_val = m->zero_val;
 	n.len += m->has_zero;
@@ -212,29 +215,60 @@ int rp_map_take(struct rp_map *m, uint64_t key, uint64_t *val)
 #define PMAP_MMAP_MIN (1u << 20)	/* bytes */
 #define PMAP_CHUNK 1024			/* v32 slots a bit of `used`: 4 KiB */
 
+/* Huge pages are 2 MiB on x86-64 and arm64 (with 4 KiB pages). */
+#define HUGE_SZ ((size_t)2 << 20)
+
+/* Of a reservation at p of len + 2 * pg + HUGE_SZ bytes, the len + 2 * pg
+ * whose first guard page ends on a HUGE_SZ boundary; the rest unmapped.
+ * Only an aligned 2 MiB range can be a huge page: a table of a few MiB at
+ * the kernel's 4 KiB alignment got few or none. */
+static char *huge_trim(char *p, size_t len, size_t pg)
+{
+	uintptr_t at = ((uintptr_t)p + pg + HUGE_SZ - 1) &
+		       ~(uintptr_t)(HUGE_SZ - 1);
+	char *start = (char *)(at - pg);
+	size_t head = (size_t)(start - p);
+
+	if (head)
+		munmap(p, head);
+	if (head < HUGE_SZ)
+		munmap(start + len + 2 * pg, HUGE_SZ - head);
+	return start;
+}
+
 /* A zeroed array of n elements of size sz.  From 1 MiB on an anonymous
  * mapping between two inaccessible guard pages: a range of a sparse host
  * is mostly never touched, and calloc gives no such promise (glibc's heap
  * clears all of it once its mmap threshold has grown past the size; ASan
  * writes the shadow of all of it, size / 8 bytes, a 256 MB array 32 MB:
  * fuzz_replay's sparse hosts spent most of their time there).  The guard
- * pages fault on an index just outside, as ASan's redzones would. */
-static void *pmap_zalloc(uint64_t n, size_t sz)
+ * pages fault on an index just outside, as ASan's redzones would.
+ * huge: an array that will be touched all over (a hash table) goes on
+ * transparent huge pages from 2 MiB on, a page fault per 2 MiB instead of
+ * per 4 KiB (faults were a tenth of a replay's time, in a VM); not a
+ * sparse one, where a touch would cost 2 MiB. */
+static void *pmap_zalloc(uint64_t n, size_t sz, int huge)
 {
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE), len;
 	char *p;
 
 	if (n * sz < PMAP_MMAP_MIN)
 		return calloc(n, sz);
+	huge = huge && n * sz >= HUGE_SZ;
 	len = (n * sz + pg - 1) / pg * pg;
-	p = mmap(NULL, len + 2 * pg, PROT_NONE,
+	p = mmap(NULL, len + 2 * pg + (huge ? HUGE_SZ : 0), PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
+	if (huge)
+		p = huge_trim(p, len, pg);
 	if (mprotect(p + pg, len, PROT_READ | PROT_WRITE) < 0) {
 		munmap(p, len + 2 * pg);
 		return NULL;
 	}
+	/* advice only: a kernel without transparent huge pages says no */
+	if (huge)
+		(void)madvise(p + pg, len, MADV_HUGEPAGE);
 	return p + pg;
 }
 
@@ -255,7 +289,7 @@ int rp_pmap_init(struct rp_pmap *m, uint64_t base, uint64_t end)
 	if (end > base && end - base <= PMAP_DENSE_MAX) {
 		uint64_t n = end - base;
 
-		m->v32 = pmap_zalloc(n, sizeof(*m->v32));
+		m->v32 = pmap_zalloc(n, sizeof(*m->v32), 0);
 		m->used = calloc((n / PMAP_CHUNK + 63) / 64 + 1,
 				 sizeof(*m->used));
 		if (m->v32 && m->used) {
@@ -290,7 +324,7 @@ void rp_pmap_free(struct rp_pmap *m)
  * test_replay_map).  Out of memory: -1, the map unchanged. */
 static int pmap_widen(struct rp_pmap *m)
 {
-	uint64_t *v = pmap_zalloc(m->n, sizeof(*v));
+	uint64_t *v = pmap_zalloc(m->n, sizeof(*v), 0);
 
 	if (!v)
 		return -1;
