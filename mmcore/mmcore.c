@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "hugemem.h"
 
 /* ---- page classes -------------------------------------------------------- */
 
@@ -133,7 +134,7 @@ static int zone_init(struct mmc *m, struct mmc_node *n,
 		      ~(uint64_t)(MAX_ORDER_NR_PAGES - 1);
 
 	z->nr_idx = (uint32_t)nr;
-	z->page = calloc(nr, sizeof(pgstate_t));	/* 0 = HOLE */
+	z->page = hugemem_calloc(nr, sizeof(pgstate_t));	/* 0 = HOLE */
 	z->pageblock_mt = malloc(nr >> pageblock_order);
 	z->pb_mix = malloc(nr >> pageblock_order);
 	if (!z->page || !z->pageblock_mt || !z->pb_mix || free_area_init(z) ||

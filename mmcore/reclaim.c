@@ -42,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "vmscan.h"
+#include "hugemem.h"
 
 #define NODE_RECLAIM_PRIORITY	4
 #define MAX_SWAPPINESS		200
@@ -108,7 +109,7 @@ static int ring_push(struct lru_ring *r, uint32_t e)
 {
 	if (r->len == r->cap) {
 		uint32_t ncap = r->cap < 64 ? 64 : r->cap + r->cap / 2;
-		uint32_t *ne = malloc((size_t)ncap * sizeof(*ne));
+		uint32_t *ne = hugemem_malloc((size_t)ncap * sizeof(*ne));
 
 		if (!ne)
 			return -1;

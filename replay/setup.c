@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "replay_int.h"
+#include "hugemem.h"
 
 #define MMC_PB_PAGES (1ull << MMC_PAGEBLOCK_ORDER)
 
@@ -861,7 +862,7 @@ static int run_key_cmp(const void *a, const void *b)
 static uint8_t *pcp_blocks(const struct rp_run *r, const struct mmt_snapshot *s)
 {
 	uint8_t *pcp = calloc(s->nr_runs + 1, 1);
-	struct run_key *key = calloc(s->nr_runs + 1, sizeof(*key));
+	struct run_key *key = hugemem_calloc(s->nr_runs + 1, sizeof(*key));
 
 	if (!pcp || !key) {
 		free(key);
@@ -955,7 +956,7 @@ static int place_cmp(const void *a, const void *b)
 static void seed_free_order(struct rp_run *r, const struct mmt_snapshot *s)
 {
 	uint64_t n = s->nr_free_blocks;
-	struct mmt_free_block *v = n ? malloc(n * sizeof(*v)) : NULL;
+	struct mmt_free_block *v = n ? hugemem_malloc(n * sizeof(*v)) : NULL;
 
 	if (!v)
 		return;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "codec.h"
+#include "hugemem.h"
 
 /* ---- crc32c (Castagnoli), slicing by 8 ------------------------------------ */
 
@@ -537,7 +538,8 @@ static int free_blocks_decode(struct mmt_cur *c, struct mmt_snapshot *s,
 	if (!s->nr_free_blocks ||
 	    mmt_cur_charge(c, "free blocks", s->nr_free_blocks * sizeof(*s->free_blocks)))
 		return c->bad ? -1 : 0;
-	if (!(s->free_blocks = calloc(s->nr_free_blocks, sizeof(*s->free_blocks))))
+	if (!(s->free_blocks = hugemem_calloc(s->nr_free_blocks,
+						 sizeof(*s->free_blocks))))
 		return -1;
 	c->item = "free block";
 	for (uint64_t i = 0; i < s->nr_free_blocks && cur_next(c, i); i++) {
@@ -593,7 +595,7 @@ static int runs_decode(struct mmt_cur *c, struct mmt_snapshot *s)
 	if (!s->nr_runs ||
 	    mmt_cur_charge(c, "runs", s->nr_runs * sizeof(*s->runs)))
 		return c->bad ? -1 : 0;
-	if (!(s->runs = calloc(s->nr_runs, sizeof(*s->runs))))
+	if (!(s->runs = hugemem_calloc(s->nr_runs, sizeof(*s->runs))))
 		return -1;
 	c->item = "run";
 	for (uint64_t i = 0; i < s->nr_runs && cur_next(c, i); i++) {
