@@ -257,6 +257,8 @@ static unsigned model_order(uint64_t st)
 	return st & FS_PIECES ? 0 : (unsigned)(st & FS_ORDER);
 }
 
+#define TAIL_AHEAD 8
+
 /* The fids of the other pages of the folio at fid (of its order, head
  * included), numbered when create; fn is called on each. */
 static void each_tail(struct rp_run *r, uint32_t fid, unsigned order,
@@ -267,12 +269,33 @@ static void each_tail(struct rp_run *r, uint32_t fid, unsigned order,
 	uint32_t ino = (uint32_t)(key >> INDEX_BITS);
 	uint64_t head = key & ((1ull << INDEX_BITS) - 1);
 
-	for (uint64_t i = 1; i < (1ull << (order > 10 ? 10 : order)); i++) {
-		uint32_t f = page_fid(r, ino, head + i, create);
+	uint64_t n = 1ull << (order > 10 ? 10 : order);
+
+	for (uint64_t i = 1; i < n; i++) {
+		uint32_t f;
+
+		/* the pages map is far larger than the caches, and mixed
+		 * keys put a folio's pages far apart: a few lookups in
+		 * flight at once instead of one miss after another */
+		if (i + TAIL_AHEAD < n)
+			rp_map_prefetch(&r->dm.pages,
+					pages_map_key(ino, head + i + TAIL_AHEAD));
+		f = page_fid(r, ino, head + i, create);
 
 		if (f)
 			fn(r, f, arg);
 	}
+}
+
+/* Start loading the pages map slot of a FILEMAP event's page, a few
+ * events before it is replayed (driver.c's next_event): one lookup an
+ * event in a map far larger than the caches. */
+void rp_demand_prefetch(struct rp_run *r, const struct mmt_event *ev)
+{
+	uint32_t ino = inode_id(r, ev, 0);
+
+	if (ino && !(ev->addr >> INDEX_BITS))
+		rp_map_prefetch(&r->dm.pages, pages_map_key(ino, ev->addr));
 }
 
 /* ---- setup and the pre-pass ---------------------------------------------- */

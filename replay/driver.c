@@ -1540,6 +1540,10 @@ static int next_event(struct rp_run *r, struct ev_batch *b,
 			 a->kind <= MMT_EV_KMEM_CACHE_FREE)
 			rp_map_prefetch(&r->sl.objs,
 					rp_obj_key(a->pfn, a->offset));
+		else if ((a->kind == MMT_EV_FILEMAP_ADD ||
+			  a->kind == MMT_EV_FILEMAP_DEL) && r->dm.file_ids &&
+			 r->o->mode == MMT_REPLAY_POLICY)
+			rp_demand_prefetch(r, a);
 	}
 	if (b->i + PREFETCH_AHEAD / 2 < b->n + b->ahead) {
 		const struct mmt_event *a = &b->evs[b->i + PREFETCH_AHEAD / 2];
