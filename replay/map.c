@@ -231,8 +231,7 @@ static char *huge_trim(char *p, size_t len, size_t pg)
 
 	if (head)
 		munmap(p, head);
-	if (head < HUGE_SZ)
-		munmap(start + len + 2 * pg, HUGE_SZ - head);
+	munmap(start + len + 2 * pg, HUGE_SZ - head);	/* head < HUGE_SZ */
 	return start;
 }
 

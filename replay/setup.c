@@ -619,12 +619,17 @@ void rp_touch_note(struct rp_run *r, const struct mmt_event *ev)
 
 	if (end > r->fwd.n)
 		end = r->fwd.n;
-	for (; i < end; i++) {
-		uint64_t bit = 1ull << (i % 64);
+	/* a word of pages at a time: an order-9 refill was 512 rounds */
+	while (i < end) {
+		uint64_t w = i / 64, n = end - i < 64 - i % 64 ? end - i :
+				64 - i % 64;
+		uint64_t bits = (n == 64 ? UINT64_MAX : (1ull << n) - 1)
+				<< (i % 64);
 
-		if (!(r->touched[i / 64] & bit) && ev->kind == MMT_EV_PAGE_FREE)
-			r->freed_first[i / 64] |= bit;
-		r->touched[i / 64] |= bit;
+		if (ev->kind == MMT_EV_PAGE_FREE)
+			r->freed_first[w] |= bits & ~r->touched[w];
+		r->touched[w] |= bits;
+		i += n;
 	}
 }
 
