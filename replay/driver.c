@@ -1858,6 +1858,10 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 			 "out of memory");
 		return 1;
 	}
+	/* a fault's page is remembered by address: at most one key a
+	 * fault (no memory for it now: the map grows as it goes) */
+	if (r->o->mode == MMT_REPLAY_POLICY)
+		(void)rp_map_reserve(&r->addr, r->sl.user_faults);
 	if (start) {
 		rp_seed(r, start, &seed_err);
 		/* a property of the file, as its damage: compare's first

@@ -94,11 +94,12 @@ int rp_map_get(const struct rp_map *m, uint64_t key, uint64_t *val)
 	return 1;
 }
 
-static int map_grow(struct rp_map *m)
+/* The table at cap slots (a power of two, larger than m's). */
+static int map_rehash(struct rp_map *m, uint64_t cap)
 {
 	struct rp_map n;
 
-	if (map_alloc(&n, m->cap * 2) < 0)
+	if (map_alloc(&n, cap) < 0)
 		return -1;
 	for (uint64_t i = 0; i < m->cap; i++)
 		if (m->slots[i].key != MAP_EMPTY &&
@@ -112,6 +113,23 @@ static int map_grow(struct rp_map *m)
 	n.len += m->has_zero;
 	*m = n;
 	return 0;
+}
+
+static int map_grow(struct rp_map *m)
+{
+	return map_rehash(m, m->cap * 2);
+}
+
+/* Room for n keys without growing (one table instead of a series of
+ * doublings, each rehashing every key): for a map whose size a pre-pass
+ * knows a bound of.  -1 when out of memory, the map unchanged. */
+int rp_map_reserve(struct rp_map *m, uint64_t n)
+{
+	uint64_t cap = m->cap;
+
+	while (n * 4 > cap * 3 && cap < (1ull << 40))
+		cap <<= 1;
+	return cap > m->cap ? map_rehash(m, cap) : 0;
 }
 
 int rp_map_put(struct rp_map *m, uint64_t key, uint64_t val)

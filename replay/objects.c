@@ -227,6 +227,7 @@ static void pre_event(struct rp_run *r, struct prepass *p,
 		p->cpu[n].ts1 = ev->ts + 1;
 		p->cpu[n].addr = ev->addr;
 		p->cpu[n].pid = ev->pid;
+		r->sl.user_faults++;
 		rp_tf_note(&p->tf, ev);
 		pre_region(r, p, ev->pid, ev->addr, 0);
 		break;

@@ -33,6 +33,7 @@ int rp_map_put(struct rp_map *m, uint64_t key, uint64_t val);
 int rp_map_del(struct rp_map *m, uint64_t key);
 int rp_map_take(struct rp_map *m, uint64_t key, uint64_t *val);
 int rp_map_swap(struct rp_map *m, uint64_t key, uint64_t val, uint64_t *old);
+int rp_map_reserve(struct rp_map *m, uint64_t n);
 /* pfn-keyed map: dense array over [base, end), hash outside.  The array
  * holds value + 1 (0: absent) in 32 bits (v32) until a value needs more,
  * then in 64 (v): half the cache footprint for the usual hosts.  `used`
@@ -263,6 +264,7 @@ struct rp_slab_state {
 	uint32_t nr_caches, caches_created;
 	/* pre-pass */
 	uint64_t kernel_slab_blocks, objs_pretrace_slab;
+	uint64_t user_faults;	/* FAULT_USER events: sizes rp_run.addr */
 	/* replay */
 	uint64_t objs_allocated, objs_freed, free_absorbed, free_fail,
 		 alloc_fail, over_live, large_kmallocs;
