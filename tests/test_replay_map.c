@@ -212,6 +212,42 @@ static void test_map_init_capped(void **state)
 	rp_map_free(&m);
 }
 
+/* rp_map_reserve(): the keys already in the map kept, the special key 0
+ * too, then room for n keys without growing; a smaller n changes
+ * nothing.  200000 keys: a table past 2 MiB, on huge pages. */
+static void test_map_reserve(void **state)
+{
+	struct rp_map m;
+	uint64_t v, cap;
+
+	(void)state;
+	assert_int_equal(rp_map_init(&m, 16), 0);
+	for (uint64_t k = 1; k <= 100; k++)
+		assert_int_equal(rp_map_put(&m, k * 7919, k), 0);
+	assert_int_equal(rp_map_put(&m, 0, 5), 0);
+	assert_int_equal(rp_map_reserve(&m, 200000), 0);
+	cap = m.cap;
+	assert_true(cap * 3 >= 200000ull * 4);
+	assert_int_equal(m.len, 101);
+	assert_int_equal(rp_map_get(&m, 0, &v), 1);
+	assert_int_equal(v, 5);
+	for (uint64_t k = 1; k <= 100; k++) {
+		assert_int_equal(rp_map_get(&m, k * 7919, &v), 1);
+		assert_int_equal(v, k);
+	}
+	for (uint64_t k = 101; k < 200000; k++)
+		assert_int_equal(rp_map_put(&m, k * 7919, k), 0);
+	assert_int_equal(m.cap, cap);
+	assert_int_equal(rp_map_reserve(&m, 10), 0);
+	assert_int_equal(m.cap, cap);
+	for (uint64_t k = 1; k < 200000; k++) {
+		assert_int_equal(rp_map_take(&m, k * 7919, &v), 1);
+		assert_int_equal(v, k);
+	}
+	assert_int_equal(m.len, 1);
+	rp_map_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_pmap_widen_stays_sparse),
 		cmocka_unit_test(test_map_init_capped),
 		cmocka_unit_test(test_map_special_keys),
+		cmocka_unit_test(test_map_reserve),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
