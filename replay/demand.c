@@ -257,7 +257,7 @@ static unsigned model_order(uint64_t st)
 	return st & FS_PIECES ? 0 : (unsigned)(st & FS_ORDER);
 }
 
-#define TAIL_AHEAD 8
+#define TAIL_AHEAD 8	/* each_tail's prefetch distance, in pages */
 
 /* The fids of the other pages of the folio at fid (of its order, head
  * included), numbered when create; fn is called on each. */
@@ -268,7 +268,6 @@ static void each_tail(struct rp_run *r, uint32_t fid, unsigned order,
 	uint64_t key = r->dm.fkey[fid];
 	uint32_t ino = (uint32_t)(key >> INDEX_BITS);
 	uint64_t head = key & ((1ull << INDEX_BITS) - 1);
-
 	uint64_t n = 1ull << (order > 10 ? 10 : order);
 
 	for (uint64_t i = 1; i < n; i++) {
