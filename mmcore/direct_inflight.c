@@ -39,16 +39,6 @@ struct direct_inflight {
 	uint32_t head, len, cap;
 };
 
-static void account(struct mmc *m, uint64_t pfn, unsigned order, int sign)
-{
-	struct mmc_zone *z = pfn_to_zone(m, pfn);
-
-	if (!z || order >= NR_PAGE_ORDERS)
-		return;
-	z->nr_kswapd_inflight += (uint64_t)sign << order;
-	z->kswapd_inflight[order] += (uint64_t)sign;
-}
-
 void direct_defer_free(struct mmc *m, uint64_t pfn, unsigned order, int cpu,
 		       uint64_t due_ns)
 {
@@ -77,12 +67,12 @@ void direct_defer_free(struct mmc *m, uint64_t pfn, unsigned order, int cpu,
 		d->cap = cap;
 	}
 	d->f[d->len++] = (struct direct_folio){ due_ns, pfn, order, cpu };
-	account(m, pfn, order, 1);
+	zone_inflight_count(m, pfn, order, true);
 }
 
 static void release(struct mmc *m, const struct direct_folio *f)
 {
-	account(m, f->pfn, f->order, -1);
+	zone_inflight_count(m, f->pfn, f->order, false);
 	free_reclaimed_pages(m, f->pfn, f->order, f->cpu);
 }
 
@@ -116,7 +106,8 @@ static void release_if(struct mmc *m,
 	struct direct_inflight *d = m->direct_inflight;
 	uint32_t kept = 0;
 
-	if (!d)
+	/* nothing held: the common case, on every allocation */
+	if (!d || d->head == d->len)
 		return;
 	for (uint32_t i = d->head; i < d->len; i++) {
 		if (match(&d->f[i], arg))

@@ -435,6 +435,25 @@ static inline uint64_t zone_page_state_free(const struct mmc_zone *z)
 /* The zone holding pfn, or NULL (hole between zones / out of range). */
 struct mmc_zone *pfn_to_zone(struct mmc *m, uint64_t pfn);
 
+/* A folio reclaim took off the LRU and frees later (kswapd.c,
+ * direct_inflight.c) counts in its zone's nr_kswapd_inflight and
+ * kswapd_inflight[order] until then: add it, or take it back. */
+static inline void zone_inflight_count(struct mmc *m, uint64_t pfn,
+				       unsigned order, bool add)
+{
+	struct mmc_zone *z = pfn_to_zone(m, pfn);
+
+	if (!z || order >= NR_PAGE_ORDERS)
+		return;
+	if (add) {
+		z->nr_kswapd_inflight += 1ull << order;
+		z->kswapd_inflight[order]++;
+	} else {
+		z->nr_kswapd_inflight -= 1ull << order;
+		z->kswapd_inflight[order]--;
+	}
+}
+
 /* Change the class of [pfn, pfn+nr) (all in one zone), keeping the node's
  * nr_class[] right.  Leaves other bits alone. */
 void set_page_class(struct mmc *m, struct mmc_zone *z, uint32_t idx,

@@ -172,11 +172,7 @@ void kswapd_defer_free(struct mmc *m, int nid, uint64_t pfn, unsigned order,
 		return;
 	}
 	k->inflight[k->len++] = (struct reclaim_inflight){ due_ns, pfn, order };
-	struct mmc_zone *z = pfn_to_zone(m, pfn);
-	if (z && order < NR_PAGE_ORDERS) {
-		z->nr_kswapd_inflight += 1ull << order;
-		z->kswapd_inflight[order]++;
-	}
+	zone_inflight_count(m, pfn, order, true);
 }
 
 /* free_unref_folios() of the folios kswapd has got to by upto_ns. */
@@ -184,12 +180,8 @@ static void inflight_release(struct mmc *m, struct kswapd *k, uint64_t upto_ns)
 {
 	while (k->head < k->len && k->inflight[k->head].due_ns <= upto_ns) {
 		const struct reclaim_inflight *e = &k->inflight[k->head++];
-		struct mmc_zone *z = pfn_to_zone(m, e->pfn);
 
-		if (z && e->order < NR_PAGE_ORDERS) {
-			z->nr_kswapd_inflight -= 1ull << e->order;
-			z->kswapd_inflight[e->order]--;
-		}
+		zone_inflight_count(m, e->pfn, e->order, false);
 		free_reclaimed_pages(m, e->pfn, e->order, k->sc.cpu);
 	}
 	if (k->head == k->len)

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "replay_int.h"
+#include "hugemem.h"
 
 /* An empty slot holds key 0, so a new table is calloc'ed (its pages cost
  * nothing until touched); key 0 itself lives beside the table. */
@@ -233,23 +234,21 @@ int rp_map_take(struct rp_map *m, uint64_t key, uint64_t *val)
 #define PMAP_MMAP_MIN (1u << 20)	/* bytes */
 #define PMAP_CHUNK 1024			/* v32 slots a bit of `used`: 4 KiB */
 
-/* Huge pages are 2 MiB on x86-64 and arm64 (with 4 KiB pages). */
-#define HUGE_SZ ((size_t)2 << 20)
-
-/* Of a reservation at p of len + 2 * pg + HUGE_SZ bytes, the len + 2 * pg
- * whose first guard page ends on a HUGE_SZ boundary; the rest unmapped.
+/* Of a reservation at p of len + 2 * pg + HUGEMEM_PAGE bytes, the
+ * len + 2 * pg whose first guard page ends on a HUGEMEM_PAGE boundary;
+ * the rest unmapped.
  * Only an aligned 2 MiB range can be a huge page: a table of a few MiB at
  * the kernel's 4 KiB alignment got few or none. */
 static char *huge_trim(char *p, size_t len, size_t pg)
 {
-	uintptr_t at = ((uintptr_t)p + pg + HUGE_SZ - 1) &
-		       ~(uintptr_t)(HUGE_SZ - 1);
+	uintptr_t at = ((uintptr_t)p + pg + HUGEMEM_PAGE - 1) &
+		       ~(uintptr_t)(HUGEMEM_PAGE - 1);
 	char *start = (char *)(at - pg);
 	size_t head = (size_t)(start - p);
 
 	if (head)
 		munmap(p, head);
-	munmap(start + len + 2 * pg, HUGE_SZ - head);	/* head < HUGE_SZ */
+	munmap(start + len + 2 * pg, HUGEMEM_PAGE - head);	/* head < 2 MiB */
 	return start;
 }
 
@@ -271,9 +270,9 @@ static void *pmap_zalloc(uint64_t n, size_t sz, int huge)
 
 	if (n * sz < PMAP_MMAP_MIN)
 		return calloc(n, sz);
-	huge = huge && n * sz >= HUGE_SZ;
+	huge = huge && n * sz >= HUGEMEM_PAGE;
 	len = (n * sz + pg - 1) / pg * pg;
-	p = mmap(NULL, len + 2 * pg + (huge ? HUGE_SZ : 0), PROT_NONE,
+	p = mmap(NULL, len + 2 * pg + (huge ? HUGEMEM_PAGE : 0), PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
@@ -283,9 +282,8 @@ static void *pmap_zalloc(uint64_t n, size_t sz, int huge)
 		munmap(p, len + 2 * pg);
 		return NULL;
 	}
-	/* advice only: a kernel without transparent huge pages says no */
 	if (huge)
-		(void)madvise(p + pg, len, MADV_HUGEPAGE);
+		hugemem_advise(p + pg, len);
 	return p + pg;
 }
 
