@@ -26,8 +26,10 @@
  *
  * A fit is used (source "fitted") with at least RP_MIN_FIT_PAIRS pairs;
  * its r2 and rmse go with it everywhere it shows (calibration.tsv,
- * summary.json, the report).  A negative coefficient is dropped (more
- * pages cannot be cheaper) and the rest refitted.
+ * summary.json, the report).  No coefficient may be negative (more pages
+ * cannot be cheaper), and a fit is never worse than the mean duration
+ * (fit_one); kswapd's is used only with a cost per page.  Pairs are kept
+ * per task (taskpair.c).
  */
 #include <math.h>
 #include <stdbool.h>
@@ -69,55 +71,55 @@ void rp_fitsum_add(struct rp_fitsum *f, double x1, double x2, double y)
 	f->syy += y * y;
 }
 
-/* Solve the normal equations of y = a + b x1 + c x2 restricted to the
- * regressors in use (use1, use2); false when singular. */
-static bool solve(const struct rp_fitsum *f, bool use1, bool use2,
-		  double *a, double *b, double *c)
+/* Least squares of y on the terms in mask (bit 0 the base a, bit 1 x1,
+ * bit 2 x2; the others held at 0): the normal equations of those terms by
+ * Gauss-Jordan elimination.  false when singular (collinear or constant
+ * regressors). */
+static bool solve(const struct rp_fitsum *f, unsigned mask, double coef[3])
 {
-	double n = (double)f->n;
+	const double g[3][3] = { { (double)f->n, f->s1, f->s2 },
+				 { f->s1, f->s11, f->s12 },
+				 { f->s2, f->s12, f->s22 } };
+	const double v[3] = { f->sy, f->s1y, f->s2y };
+	double m[3][4];
+	int idx[3], k = 0;
 
-	*b = *c = 0;
-	if (!use1 && !use2) {
-		*a = f->sy / n;
-		return true;
+	for (int i = 0; i < 3; i++)
+		if (mask & (1u << i))
+			idx[k++] = i;
+	for (int i = 0; i < k; i++) {
+		for (int j = 0; j < k; j++)
+			m[i][j] = g[idx[i]][idx[j]];
+		m[i][k] = v[idx[i]];
 	}
-	if (use1 != use2) {
-		double sx = use1 ? f->s1 : f->s2, sxx = use1 ? f->s11 : f->s22;
-		double sxy = use1 ? f->s1y : f->s2y;
-		double den = n * sxx - sx * sx, k;
+	for (int i = 0; i < k; i++) {
+		int piv = i;
 
-		if (fabs(den) < 1e-9 * (n * sxx + 1))
+		for (int j = i + 1; j < k; j++)
+			if (fabs(m[j][i]) > fabs(m[piv][i]))
+				piv = j;
+		/* relative to the term's own scale: a regressor with no spread
+		 * against the others leaves nothing to divide by */
+		if (fabs(m[piv][i]) <= 1e-9 * (fabs(g[idx[i]][idx[i]]) + 1))
 			return false;
-		k = (n * sxy - sx * f->sy) / den;
-		*a = (f->sy - k * sx) / n;
-		*(use1 ? b : c) = k;
-		return true;
-	}
-	/* 3x3 by Cramer's rule: | n s1 s2 ; s1 s11 s12 ; s2 s12 s22 | */
-	double m[3][3] = { { n, f->s1, f->s2 }, { f->s1, f->s11, f->s12 },
-			   { f->s2, f->s12, f->s22 } };
-	double v[3] = { f->sy, f->s1y, f->s2y };
-	double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
-		     m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-		     m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
-	double scale = fabs(m[0][0] * m[1][1] * m[2][2]) + 1;
+		for (int j = 0; j <= k; j++) {
+			double t = m[i][j];
 
-	if (fabs(det) < 1e-12 * scale)
-		return false;
-	double r[3];
-	for (int k = 0; k < 3; k++) {
-		double t[3][3];
+			m[i][j] = m[piv][j];
+			m[piv][j] = t;
+		}
+		for (int j = 0; j < k; j++) {
+			double q = m[j][i] / m[i][i];
 
-		memcpy(t, m, sizeof(t));
-		for (int i = 0; i < 3; i++)
-			t[i][k] = v[i];
-		r[k] = (t[0][0] * (t[1][1] * t[2][2] - t[1][2] * t[2][1]) -
-			t[0][1] * (t[1][0] * t[2][2] - t[1][2] * t[2][0]) +
-			t[0][2] * (t[1][0] * t[2][1] - t[1][1] * t[2][0])) / det;
+			if (j == i)
+				continue;
+			for (int l = i; l <= k; l++)
+				m[j][l] -= q * m[i][l];
+		}
 	}
-	*a = r[0];
-	*b = r[1];
-	*c = r[2];
+	coef[0] = coef[1] = coef[2] = 0;
+	for (int i = 0; i < k; i++)
+		coef[idx[i]] = m[i][k] / m[i][i];
 	return true;
 }
 
@@ -129,51 +131,49 @@ static double sse(const struct rp_fitsum *f, double a, double b, double c)
 		   2 * a * f->sy - 2 * b * f->s1y - 2 * c * f->s2y +
 		   2 * a * b * f->s1 + 2 * a * c * f->s2 + 2 * b * c * f->s12;
 
-	return s > 0 ? s : 0;
+	/* below what the expanded sums resolve, an exact fit */
+	return s > 1e-12 * f->syy ? s : 0;
 }
 
+/*
+ * Non-negative least squares of y = a + b x1 + c x2 (a cost cannot be
+ * negative, nor can more pages be cheaper): with three terms, the best of
+ * the unconstrained fits on every subset of the terms whose coefficients
+ * all come out >= 0 (the NNLS optimum is the plain least squares on its
+ * own support).  The base alone is always among them, so a fit is never
+ * worse than the mean duration (r2 >= 0); fewer terms win a tie.
+ */
 static void fit_one(struct rp_fit *out, const struct rp_fitsum *f)
 {
-	double n = (double)f->n, a, b, c, mean, sst, e;
-	bool use1 = f->s11 > 0, use2 = f->s22 > 0;
+	static const unsigned masks[] = { 1, 2, 4, 3, 5, 6, 7 };
+	double n = (double)f->n, best[3] = { 0, 0, 0 }, best_e = -1, mean, sst;
 
 	out->samples = f->n;
 	if (f->n < RP_MIN_FIT_PAIRS)
 		return;		/* keep the default; samples says why */
-	for (;;) {
-		if (!solve(f, use1, use2, &a, &b, &c)) {
-			/* collinear: keep the regressor with more spread */
-			if (use1 && use2) {
-				use2 = false;
-				continue;
-			}
-			use1 = use2 = false;
+	for (size_t i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
+		double coef[3], e;
+
+		if (!solve(f, masks[i], coef) || coef[0] < 0 || coef[1] < 0 ||
+		    coef[2] < 0)
 			continue;
+		e = sse(f, coef[0], coef[1], coef[2]);
+		if (best_e < 0 || e < best_e * (1 - 1e-12)) {
+			memcpy(best, coef, sizeof(best));
+			best_e = e;
 		}
-		if (b < 0 && use1) {
-			use1 = false;
-			continue;
-		}
-		if (c < 0 && use2) {
-			use2 = false;
-			continue;
-		}
-		break;
 	}
-	if (a < 0) {
-		/* through the origin: y = b x1 + c x2 with one regressor */
-		a = 0;
-		b = use1 && f->s11 > 0 ? f->s1y / f->s11 : 0;
-		c = !use1 && use2 && f->s22 > 0 ? f->s2y / f->s22 : 0;
-	}
+	if (best_e < 0)
+		return;		/* no durations to speak of: keep the default */
 	mean = f->sy / n;
 	sst = f->syy - n * mean * mean;
-	e = sse(f, a, b, c);
-	out->a = a;
-	out->b = b;
-	out->c = c;
-	out->rmse = sqrt(e / n);
-	out->r2 = sst > 1e-9 ? 1.0 - e / sst : 0;
+	out->a = best[0];
+	out->b = best[1];
+	out->c = best[2];
+	out->rmse = sqrt(best_e / n);
+	out->r2 = sst > 1e-9 * (f->syy + 1) ? 1.0 - best_e / sst : 0;
+	if (out->r2 < 0)	/* rounding in the expanded sums */
+		out->r2 = 0;
 	out->fitted = 1;
 }
 
@@ -229,79 +229,106 @@ const char *rp_fit_source(const struct rp_fit *f)
 
 /* ---- the trace's events ------------------------------------------------- */
 
-/* Begin/end pairs per trace cpu, and the work in between (main pass). */
-void rp_calib_event(struct rp_run *r, const struct mmt_event *ev,
-		    struct rp_cpu *c)
+/* A BEGIN of kind: opens a pair of ev's task (taskpair.c). */
+static void pair_open(struct rp_run *r, int kind, const struct mmt_event *ev)
+{
+	struct rp_pair *p = rp_pair_begin(&r->pairs, kind, ev);
+
+	if (kind == RP_PAIR_COMPACT) {
+		p->migrate_pfn = ev->arg;
+		p->free_pfn = ev->arg2;
+	}
+}
+
+/* The pages a compaction pair's scanners covered: the scan events' counts,
+ * or in older traces without them how far the two scanners moved. */
+static void compaction_work(const struct rp_pair *p,
+			    const struct mmt_event *end, uint64_t *x1,
+			    uint64_t *x2)
+{
+	*x1 = p->scanned;
+	*x2 = p->migrated;
+	if (p->work_events)
+		return;
+	*x1 = (end->arg > p->migrate_pfn ? end->arg - p->migrate_pfn : 0) +
+	      (p->free_pfn > end->arg2 ? p->free_pfn - end->arg2 : 0);
+	*x2 = 0;
+}
+
+/* An END of kind: the pair's duration and work into its fit. */
+static bool pair_end(struct rp_run *r, int kind, int fit,
+		     const struct mmt_event *ev, uint64_t *pair_ns)
+{
+	struct rp_pair *p = rp_pair_find(&r->pairs, kind, ev);
+	uint64_t x1, x2, d;
+
+	if (!p)
+		return false;
+	if (ev->ts + 1 < p->begin) {	/* out of order: not a pair */
+		rp_pair_close(&r->pairs, p);
+		return false;
+	}
+	d = ev->ts + 1 - p->begin;
+	x1 = p->scanned;
+	x2 = ev->arg;			/* reclaim: the END's nr_reclaimed */
+	if (kind == RP_PAIR_COMPACT)
+		compaction_work(p, ev, &x1, &x2);
+	rp_fitsum_add(&r->fits[fit], (double)x1, (double)x2, (double)d);
+	rp_pair_close(&r->pairs, p);
+	*pair_ns = d;
+	return true;
+}
+
+/* Work inside an open pair of ev's task. */
+static void pair_work(struct rp_run *r, int kind, const struct mmt_event *ev,
+		      uint64_t scanned, uint64_t migrated)
+{
+	struct rp_pair *p = rp_pair_find(&r->pairs, kind, ev);
+
+	if (!p)
+		return;
+	p->scanned += scanned;
+	p->migrated += migrated;
+	p->work_events = 1;
+}
+
+/* Begin/end pairs per task, and the work in between (main pass). */
+bool rp_calib_event(struct rp_run *r, const struct mmt_event *ev,
+		    uint64_t *pair_ns)
 {
 	switch (ev->kind) {
 	case MMT_EV_DIRECT_RECLAIM_BEGIN:
-		c->dr_begin = ev->ts + 1;
-		c->dr_scanned = 0;
+		pair_open(r, RP_PAIR_DIRECT, ev);
 		break;
 	case MMT_EV_DIRECT_RECLAIM_END:
-		if (c->dr_begin && ev->ts + 1 >= c->dr_begin)
-			rp_fitsum_add(&r->fits[RP_FIT_DIRECT_RECLAIM],
-				      (double)c->dr_scanned, (double)ev->arg,
-				      (double)(ev->ts + 1 - c->dr_begin));
-		c->dr_begin = 0;
-		break;
+		return pair_end(r, RP_PAIR_DIRECT, RP_FIT_DIRECT_RECLAIM, ev,
+				pair_ns);
 	case MMT_EV_NODE_RECLAIM_BEGIN:
-		c->nr_begin = ev->ts + 1;
-		c->nr_scanned = 0;
+		pair_open(r, RP_PAIR_NODE, ev);
 		break;
 	case MMT_EV_NODE_RECLAIM_END:
-		if (c->nr_begin && ev->ts + 1 >= c->nr_begin)
-			rp_fitsum_add(&r->fits[RP_FIT_NODE_RECLAIM],
-				      (double)c->nr_scanned, (double)ev->arg,
-				      (double)(ev->ts + 1 - c->nr_begin));
-		c->nr_begin = 0;
-		break;
+		return pair_end(r, RP_PAIR_NODE, RP_FIT_NODE_RECLAIM, ev,
+				pair_ns);
 	case MMT_EV_LRU_SHRINK_INACTIVE:
-		if (c->dr_begin)
-			c->dr_scanned += ev->arg;
-		if (c->nr_begin)
-			c->nr_scanned += ev->arg;
+		pair_work(r, RP_PAIR_DIRECT, ev, ev->arg, 0);
+		pair_work(r, RP_PAIR_NODE, ev, ev->arg, 0);
 		break;
 	case MMT_EV_COMPACTION_BEGIN:
-		c->comp_begin = ev->ts + 1;
-		c->comp_migrate = ev->arg;
-		c->comp_free = ev->arg2;
-		c->comp_scanned = c->comp_migrated = 0;
-		c->comp_events = 0;
+		pair_open(r, RP_PAIR_COMPACT, ev);
 		break;
 	case MMT_EV_COMPACT_SCAN:
-		if (c->comp_begin) {
-			c->comp_scanned += ev->arg;
-			c->comp_events = 1;
-		}
+		pair_work(r, RP_PAIR_COMPACT, ev, ev->arg, 0);
 		break;
 	case MMT_EV_COMPACT_MIGRATEPAGES:
-		if (c->comp_begin) {
-			c->comp_migrated += ev->arg;
-			c->comp_events = 1;
-		}
+		pair_work(r, RP_PAIR_COMPACT, ev, 0, ev->arg);
 		break;
 	case MMT_EV_COMPACTION_END:
-		if (c->comp_begin && ev->ts + 1 >= c->comp_begin) {
-			uint64_t d = ev->ts + 1 - c->comp_begin;
-			uint64_t x1 = c->comp_scanned, x2 = c->comp_migrated;
-
-			if (!c->comp_events) {
-				/* older traces: how far the scanners moved */
-				x1 = (ev->arg > c->comp_migrate ?
-				      ev->arg - c->comp_migrate : 0) +
-				     (c->comp_free > ev->arg2 ?
-				      c->comp_free - ev->arg2 : 0);
-				x2 = 0;
-			}
-			rp_fitsum_add(&r->fits[RP_FIT_COMPACTION], (double)x1,
-				      (double)x2, (double)d);
-		}
-		c->comp_begin = 0;
-		break;
+		return pair_end(r, RP_PAIR_COMPACT, RP_FIT_COMPACTION, ev,
+				pair_ns);
 	default:
 		break;
 	}
+	return false;
 }
 
 /* kswapd's runs, in the pre-pass: kswapd is the task that fires
@@ -354,10 +381,19 @@ void rp_calib_kswapd_apply(struct rp_run *r, const struct rp_calib_kswapd *k)
 	struct mmc_bg_costs bg;
 	struct rp_fitsum host[RP_NR_FITS];
 
+	const struct rp_fit dflt = *f;
+
 	r->fits[RP_FIT_KSWAPD] = k->sum;	/* the trace's own, reported */
 	fit_one(f, rp_calib_host(r, host) ? &host[RP_FIT_KSWAPD] : &k->sum);
 	if (!f->fitted)
 		return;
+	if (f->b == 0 && f->c == 0) {
+		/* the runs' lengths say nothing of their pages: a kswapd with
+		 * no cost per page would reclaim anything at once */
+		*f = dflt;
+		f->samples = k->sum.n;
+		return;
+	}
 	mmc_bg_costs_defaults(&bg);
 	bg.reclaim_run_ns = (uint32_t)(f->a < 1e8 ? f->a : 1e8);
 	bg.reclaim_scan_ns = (uint32_t)(f->b < 1e6 ? f->b : 1e6);

@@ -1285,7 +1285,7 @@ static void online_rest(struct rp_run *r)
 static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
 {
 	struct rp_kernel_ctr *k = &r->k;
-	struct rp_cpu *c = trace_cpu(r, ev->cpu);
+	uint64_t ns;
 
 	switch (ev->kind) {
 	case MMT_EV_PAGE_ALLOC:
@@ -1310,40 +1310,37 @@ static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
 		break;
 	case MMT_EV_DIRECT_RECLAIM_BEGIN:
 		k->direct_reclaims++;
-		rp_calib_event(r, ev, c);
+		rp_calib_event(r, ev, &ns);
 		break;
 	case MMT_EV_DIRECT_RECLAIM_END:
 		k->direct_reclaimed += ev->arg;
-		if (c->dr_begin && ev->ts + 1 >= c->dr_begin)
-			k->direct_ns += ev->ts + 1 - c->dr_begin;
-		rp_calib_event(r, ev, c);
+		if (rp_calib_event(r, ev, &ns))
+			k->direct_ns += ns;
 		break;
 	case MMT_EV_NODE_RECLAIM_BEGIN:
 		k->node_reclaims++;
-		rp_calib_event(r, ev, c);
+		rp_calib_event(r, ev, &ns);
 		break;
 	case MMT_EV_NODE_RECLAIM_END:
 		k->node_reclaimed += ev->arg;
-		if (c->nr_begin && ev->ts + 1 >= c->nr_begin)
-			k->node_reclaim_ns += ev->ts + 1 - c->nr_begin;
-		rp_calib_event(r, ev, c);
+		if (rp_calib_event(r, ev, &ns))
+			k->node_reclaim_ns += ns;
 		break;
 	case MMT_EV_COMPACT_TRY:
 		k->compact_tries++;
 		break;
 	case MMT_EV_COMPACTION_BEGIN:
 		k->compactions++;
-		rp_calib_event(r, ev, c);
+		rp_calib_event(r, ev, &ns);
 		break;
 	case MMT_EV_COMPACTION_END:
-		if (c->comp_begin && ev->ts + 1 >= c->comp_begin)
-			k->compact_ns += ev->ts + 1 - c->comp_begin;
-		rp_calib_event(r, ev, c);
+		if (rp_calib_event(r, ev, &ns))
+			k->compact_ns += ns;
 		break;
 	case MMT_EV_LRU_SHRINK_INACTIVE:
 	case MMT_EV_COMPACT_SCAN:
 	case MMT_EV_COMPACT_MIGRATEPAGES:
-		rp_calib_event(r, ev, c);
+		rp_calib_event(r, ev, &ns);
 		break;
 	case MMT_EV_FAULT_USER:
 	case MMT_EV_FAULT_KERNEL:

@@ -4,6 +4,7 @@
 #ifndef REPLAY_INT_H
 #define REPLAY_INT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "mmcore.h"
@@ -195,12 +196,33 @@ struct rp_kernel_ctr {
 };
 
 /* Per-cpu pending state for begin/end pairs and fault linking. */
+/* An open begin/end pair of one task (taskpair.c), and the work inside
+ * it so far (calibrate.c). */
+enum rp_pair_kind { RP_PAIR_DIRECT, RP_PAIR_NODE, RP_PAIR_COMPACT };
+struct rp_pair {
+	uint64_t seq;			/* order of the BEGINs */
+	uint64_t begin;			/* ts+1 */
+	uint64_t scanned, migrated;
+	uint64_t migrate_pfn, free_pfn;	/* compaction's scanners at BEGIN */
+	uint32_t pid;
+	uint16_t cpu;
+	uint8_t kind;			/* enum rp_pair_kind */
+	uint8_t work_events;		/* compaction: scan events seen */
+};
+#define RP_OPEN_PAIRS 256
+struct rp_pairs {
+	struct rp_pair p[RP_OPEN_PAIRS];
+	uint32_t nr;
+	uint64_t seq, dropped;
+};
+struct rp_pair *rp_pair_begin(struct rp_pairs *ps, int kind,
+			      const struct mmt_event *ev);
+/* The open pair an END or work event of ev's task belongs to, or NULL. */
+struct rp_pair *rp_pair_find(struct rp_pairs *ps, int kind,
+			     const struct mmt_event *ev);
+void rp_pair_close(struct rp_pairs *ps, struct rp_pair *p);
+
 struct rp_cpu {
-	uint64_t dr_begin, nr_begin, comp_begin;	/* ts+1, 0 = none */
-	uint64_t comp_migrate, comp_free;
-	/* the work inside a pair (calibrate.c) */
-	uint64_t dr_scanned, nr_scanned, comp_scanned, comp_migrated;
-	int comp_events;
 	uint64_t fault_ts, fault_addr;			/* fault_ts+1 */
 	uint32_t fault_pid;
 	uint8_t fault_write;				/* X86_PF_WRITE */
@@ -375,6 +397,7 @@ struct rp_run {
 
 	struct rp_costs costs;
 	struct rp_fitsum fits[RP_NR_FITS];
+	struct rp_pairs pairs;
 	struct rp_hist hist[RP_NR_OPS];
 	struct rp_slowvec slow;
 	struct rp_node_ctr node[MMC_MAX_NODES];
@@ -486,8 +509,10 @@ struct rp_calib_kswapd {
 	int nr;
 	struct rp_fitsum sum;
 };
-void rp_calib_event(struct rp_run *r, const struct mmt_event *ev,
-		    struct rp_cpu *c);
+/* Pairs and fit sums (main pass); true when ev closed a pair, *pair_ns
+ * its duration. */
+bool rp_calib_event(struct rp_run *r, const struct mmt_event *ev,
+		    uint64_t *pair_ns);
 void rp_calib_kswapd_event(struct rp_calib_kswapd *k,
 			   const struct mmt_event *ev);
 void rp_calib_kswapd_apply(struct rp_run *r, const struct rp_calib_kswapd *k);

@@ -1055,6 +1055,105 @@ static void test_calibration_pressure_events(void **state)
 	free(tsv);
 }
 
+/* The number in column col (0 the value) of calibration.tsv's row name. */
+static double tsv_col(const char *tsv, const char *name, int col)
+{
+	char key[96];
+	const char *p;
+
+	snprintf(key, sizeof(key), "\n%s\t", name);
+	p = strstr(tsv, key);
+	assert_non_null(p);
+	p += strlen(key);
+	for (int i = 0; i < col; i++) {
+		p = strchr(p, '\t');
+		assert_non_null(p);
+		p++;
+	}
+	return strtod(p, NULL);
+}
+
+/* Compaction pairs per task: in every round task 500 begins on cpu 0,
+ * task 600 begins on cpu 0 too, and 500 ends on cpu 1 (moved while it
+ * slept).  Pairing by cpu would join 600's BEGIN with nothing of 500's
+ * and lose 500's pairs; per task all 40 pairs give back 20000 ns + 50 ns
+ * per page migrated exactly, and the kernel's compaction time is their
+ * sum. */
+static void test_calibration_pairs_per_task(void **state)
+{
+	struct rk k;
+	struct mmt_event *e;
+	uint64_t total = 0;
+	char *tsv, path[600], want[64];
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 32768, 2), 0);
+	for (unsigned i = 0; i < 20; i++) {
+		uint64_t t0 = k.ts, ma = 8 + 4 * i, mb = 100 + 2 * i;
+		uint64_t da = 20000 + 50 * ma, db = 20000 + 50 * mb;
+
+		e = rk_push(&k, MMT_EV_COMPACTION_BEGIN, 0);
+		e->pid = 500;
+		e = rk_push(&k, MMT_EV_COMPACT_MIGRATEPAGES, 0);
+		e->pid = 500;
+		e->arg = ma;
+		e = rk_push(&k, MMT_EV_COMPACTION_BEGIN, 0);
+		e->pid = 600;
+		e = rk_push(&k, MMT_EV_COMPACT_MIGRATEPAGES, 0);
+		e->pid = 600;
+		e->arg = mb;
+		k.ts = t0 + da;
+		e = rk_push(&k, MMT_EV_COMPACTION_END, 1);
+		e->pid = 500;
+		k.ts = t0 + 2000 + db;
+		e = rk_push(&k, MMT_EV_COMPACTION_END, 0);
+		e->pid = 600;
+		total += da + db;
+	}
+	tsv = replay_calibration(&k, "calt");
+	assert_non_null(strstr(tsv, "compaction.base_ns\t20000\t40\t0\t1\tfitted\n"));
+	assert_non_null(strstr(tsv, "compaction.ns_per_page_migrated\t50\t40\t0\t1\tfitted\n"));
+	free(tsv);
+	snprintf(path, sizeof(path), "%s/model_vs_kernel.tsv", ru_path("calt.out"));
+	tsv = ru_slurp(path, NULL);
+	assert_non_null(tsv);
+	snprintf(want, sizeof(want), "\t%llu\t", (unsigned long long)total);
+	assert_non_null(strstr(strstr(tsv, "\ncompaction_ns\t"), want));
+	free(tsv);
+}
+
+/* A fit never takes a negative cost and is never worse than the mean:
+ * durations of 4000 ns per page reclaimed + 1 ns per page scanned - 1000
+ * ns (a negative base) are fitted without a base on both terms (r2 near
+ * 1), not on pages scanned alone (r2 -0.9 for these pairs). */
+static void test_calibration_nonnegative(void **state)
+{
+	struct rk k;
+	char *tsv;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 32768, 2), 0);
+	for (unsigned i = 0; i < 20; i++) {
+		uint64_t scanned = (i * 7) % 13 * 100, rec = 1 + i;
+		struct mmt_event *e = rk_push(&k, MMT_EV_DIRECT_RECLAIM_BEGIN, 1);
+		uint64_t t0 = e->ts;
+
+		e = rk_push(&k, MMT_EV_LRU_SHRINK_INACTIVE, 1);
+		e->arg = scanned;
+		e->arg2 = rec;
+		k.ts = t0 + 4000 * rec + scanned - 1000;
+		e = rk_push(&k, MMT_EV_DIRECT_RECLAIM_END, 1);
+		e->arg = rec;
+	}
+	tsv = replay_calibration(&k, "caln");
+	assert_true(tsv_col(tsv, "direct_reclaim.base_ns", 0) == 0);
+	assert_true(tsv_col(tsv, "direct_reclaim.ns_per_page_scanned", 0) >= 0);
+	assert_true(tsv_col(tsv, "direct_reclaim.ns_per_page_reclaimed", 0) > 3800);
+	assert_true(tsv_col(tsv, "direct_reclaim.ns_per_page_reclaimed", 0) < 4000);
+	assert_true(tsv_col(tsv, "direct_reclaim.base_ns", 3) > 0.99);
+	free(tsv);
+}
+
 /* The command line: exit codes and one-line errors. */
 /* The file at path holds needle. */
 static void expect_in_file(const char *path, const char *needle)
@@ -1693,6 +1792,8 @@ int main(void)
 		cmocka_unit_test(test_truncated_and_corrupt),
 		cmocka_unit_test(test_calibration),
 		cmocka_unit_test(test_calibration_pressure_events),
+		cmocka_unit_test(test_calibration_pairs_per_task),
+		cmocka_unit_test(test_calibration_nonnegative),
 		cmocka_unit_test(test_mirror_settles_kpcp_pfn0_free),
 		cmocka_unit_test(test_mirror_forgets_kpcp_inside_taken_block),
 		cmocka_unit_test(test_policy_pcp_lookalikes),
