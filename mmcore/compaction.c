@@ -108,6 +108,7 @@ struct compact_control {
 	int migratetype;
 	int highest_zoneidx;
 	unsigned alloc_flags;
+	uint64_t gfp_mask;		/* the allocation's (kcompactd: GFP_KERNEL) */
 	enum migrate_mode mode;
 	bool direct_compaction, proactive_compaction, whole_zone;
 	bool ignore_skip_hint, no_set_skip_hint, ignore_block_suitable;
@@ -760,6 +761,12 @@ static void isolate_migratepages_block(struct mmc *m,
 		 * finishing (the model's state is wrong there, see
 		 * folio_pages_allocated) */
 		if (order && !folio_pages_allocated(z, idx, order))
+			goto isolate_fail;
+		/* only anonymous folios in a GFP_NOFS context: migrating a
+		 * file folio may take fs locks (readahead allocates under
+		 * memalloc_nofs_save()) */
+		if (!(cc->gfp_mask & MMC___GFP_FS) &&
+		    page_class(s) == MMC_PC_FILE)
 			goto isolate_fail;
 		cc->migratepages[cc->nr_migrate_folios] = low_pfn;
 		cc->migrate_order[cc->nr_migrate_folios] = order;
@@ -1605,6 +1612,7 @@ static enum compact_result compact_zone_order(struct mmc *m,
 		.migratetype = gfp_migratetype(gfp),
 		.highest_zoneidx = highest_zoneidx,
 		.alloc_flags = alloc_flags,
+		.gfp_mask = gfp,
 		.mode = prio == COMPACT_PRIO_ASYNC ? MIGRATE_ASYNC
 						   : MIGRATE_SYNC_LIGHT,
 		.direct_compaction = true,
@@ -1745,6 +1753,7 @@ static void kcompactd_do_work(struct mmc *m, int nid, struct kcompactd *kc)
 			.migratetype = gfp_migratetype(MMC_GFP_KERNEL),
 			.highest_zoneidx = highest,
 			.alloc_flags = ALLOC_WMARK_MIN,
+			.gfp_mask = MMC_GFP_KERNEL,
 			.mode = MIGRATE_SYNC_LIGHT,
 		};
 		enum compact_result status = compact_zone(m, &cc);
@@ -1794,6 +1803,7 @@ static void proactive_compact_node(struct mmc *m, int nid)
 			.search_order = -1,
 			.migratetype = MIGRATE_MOVABLE,
 			.highest_zoneidx = MMC_NR_ZONE_TYPES - 1,
+			.gfp_mask = MMC_GFP_KERNEL,
 			.mode = MIGRATE_SYNC_LIGHT,
 			.proactive_compaction = true,
 			.whole_zone = true,

@@ -826,7 +826,9 @@ int rp_demand_alloc_pieces(struct rp_run *r, uint32_t fid,
  * read, __filemap_get_folio() above the mapping's min order for a write,
  * which adds __GFP_WRITE), order-0 pieces when no block of that order
  * can be had; puts it on the file LRU and lets workingset_refault()
- * decide whether to activate it. */
+ * decide whether to activate it.  A read allocates in readahead, under
+ * memalloc_nofs_save() (page_cache_ra_unbounded()): without __GFP_FS,
+ * as the trace's readahead allocations show (GFP_NOFS | ...). */
 static void model_refault(struct rp_run *r, uint32_t fid, int cpu)
 {
 	uint64_t st = r->dm.fstate[fid];
@@ -835,6 +837,9 @@ static void model_refault(struct rp_run *r, uint32_t fid, int cpu)
 		       (st & FS_WRITE ? MMC___GFP_WRITE : 0) |
 		       (order ? MMC___GFP_COMP | MMC___GFP_NORETRY |
 				MMC___GFP_NOWARN : 0);
+
+	if (!(st & FS_WRITE))
+		gfp &= ~MMC___GFP_FS;
 
 	if (place_page(r, fid, order, gfp, cpu,
 		       st & (FS_ORDER | FS_PIECES)) == 0 || !order)
