@@ -62,6 +62,50 @@ static int largest_free_order(struct mmc *m)
 	return st.largest_free_order;
 }
 
+/* isolate_migratepages_block() in a GFP_NOFS context takes anonymous
+ * folios only: a zone fragmented by page-cache pages cannot be compacted
+ * for readahead (GFP_NOFS, as under memalloc_nofs_save()), nothing
+ * migrates; the same request with __GFP_FS migrates and succeeds. */
+/* A zone whose every other page is a page-cache page, the rest free. */
+static struct mmc *file_fragmented(void)
+{
+	struct mmc *m = one_node(0, 500);
+	struct mmc_zone *z = tl_zone(m, 0);
+
+	tl_fill(m, z->start_pfn, z->managed, MMC_PC_FILE);
+	for (uint64_t i = 0; i < z->managed; i += 2)
+		assert_int_equal(mmc_free(m, z->start_pfn + i, 0, 0, NULL), 0);
+	mmc_drain_all(m);
+	assert_int_equal(largest_free_order(m), 0);
+	return m;
+}
+
+static void nofs_compaction_leaves_file_folios(void **state)
+{
+	uint64_t nofs = MMC_GFP_TRANSHUGE & ~MMC___GFP_FS;
+	(void)state;
+
+	assert_true(MMC_GFP_TRANSHUGE & MMC___GFP_FS);
+	struct mmc *m = file_fragmented();
+	assert_int_not_equal(try_to_compact_pages(m, nofs, 9, ALLOC_WMARK_MIN,
+						  0, MMC_ZONE_NORMAL,
+						  COMPACT_PRIO_ASYNC, NULL),
+			     COMPACT_SUCCESS);
+	assert_int_equal(m->vm.ev[MMC_PGMIGRATE_SUCCESS], 0);
+	assert_int_equal(largest_free_order(m), 0);
+	mmc_destroy(m);
+
+	m = file_fragmented();
+	assert_int_equal(try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 9,
+					      ALLOC_WMARK_MIN, 0,
+					      MMC_ZONE_NORMAL,
+					      COMPACT_PRIO_ASYNC, NULL),
+			 COMPACT_SUCCESS);
+	assert_true(m->vm.ev[MMC_PGMIGRATE_SUCCESS] >= 256);
+	assert_true(largest_free_order(m) >= 9);
+	mmc_destroy(m);
+}
+
 static void direct_compaction_makes_order9(void **state)
 {
 	struct mmc_result res;
@@ -731,6 +775,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(direct_compaction_makes_order9),
+		cmocka_unit_test(nofs_compaction_leaves_file_folios),
 		cmocka_unit_test(reclaim_defers_to_compaction),
 		cmocka_unit_test(allocation_reaches_compaction),
 		cmocka_unit_test(compaction_suitable_vs_extfrag_threshold),
