@@ -345,6 +345,67 @@ static void fill_vmstat(struct mmt_snapshot *s)
 	fclose(f);
 }
 
+/* A physical block device: /sys/block/NAME/device exists (a disk, not a
+ * loop, zram, ram or device-mapper device stacked on one, nor a
+ * partition, which /sys/block does not list). */
+static int physical_disk(const char *name)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "/sys/block/%s/device", name);
+	return access(path, F_OK) == 0;
+}
+
+/* Appends /proc/diskstats of the physical disks, summed, to the vmstat
+ * list as mmtrace_disk_* items (no /proc/vmstat item has that prefix):
+ * what the device wrote and how long it was busy, so that a replay can
+ * tell how fast the host's writeback completes (traces/FORMAT.md). */
+static void fill_diskstats(struct mmt_snapshot *s)
+{
+	static const char *const names[] = {
+		"mmtrace_disk_sectors_read", "mmtrace_disk_writes",
+		"mmtrace_disk_sectors_written", "mmtrace_disk_write_ms",
+		"mmtrace_disk_io_ms",
+	};
+	unsigned long long sum[5] = { 0 };
+	FILE *f = fopen("/proc/diskstats", "re");
+	char line[512], dev[64];
+	int disks = 0;
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v[10];
+		unsigned maj, min;
+
+		/* major minor name, then reads merged sectors ms, writes
+		 * merged sectors ms, in flight, io ms */
+		if (sscanf(line, "%u %u %63s %llu %llu %llu %llu %llu %llu %llu "
+			   "%llu %llu %llu", &maj, &min, dev, &v[0], &v[1], &v[2],
+			   &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]) != 13 ||
+		    !physical_disk(dev))
+			continue;
+		sum[0] += v[2];
+		sum[1] += v[4];
+		sum[2] += v[6];
+		sum[3] += v[7];
+		sum[4] += v[9];
+		disks++;
+	}
+	fclose(f);
+	for (int i = 0; disks && i < 5; i++) {
+		struct mmt_kv *kv = realloc(s->vmstat, (s->nr_vmstat + 1) * sizeof(*kv));
+
+		if (!kv)
+			return;
+		s->vmstat = kv;
+		kv += s->nr_vmstat++;
+		memset(kv, 0, sizeof(*kv));
+		snprintf(kv->name, sizeof(kv->name), "%s", names[i]);
+		snprintf(kv->value, sizeof(kv->value), "%llu", sum[i]);
+	}
+}
+
 /* Pageblocks wholly inside a free block of at least pageblock order take
  * that block's migratetype (set_pageblock_migratetype() is done for the
  * whole range when such a block is formed); the rest stay unknown (-1). */
@@ -391,6 +452,7 @@ int coll_snapshot(const struct mmt_header *h, struct mmt_snapshot *s,
 	}
 	s->nr_zones = (uint32_t)nz;
 	fill_vmstat(s);
+	fill_diskstats(s);
 	/* free lists and buddyinfo first and back to back: both are exact
 	 * moments, the kpageflags scan below takes a second.  The walk takes
 	 * 25-30 ms over 60k blocks here, the snapshot's moment is its middle

@@ -462,6 +462,44 @@ static void count_trace(const char *path, uint64_t t0, uint64_t t1,
 	}
 }
 
+/* The value of a snapshot's vmstat item name; 0 when absent. */
+static int snap_item(const struct mmt_snapshot *s, const char *name,
+		     uint64_t *v)
+{
+	for (uint32_t i = 0; s && i < s->nr_vmstat; i++)
+		if (!strcmp(s->vmstat[i].name, name)) {
+			*v = strtoull(s->vmstat[i].value, NULL, 10);
+			return 1;
+		}
+	return 0;
+}
+
+/* The snapshots carry the physical disks' /proc/diskstats (mmtrace_disk_*
+ * items): between them the disks wrote at least what the test fsync()ed
+ * (sectors of 512 bytes), and were busy for some of it.  Hosts without a
+ * physical disk (no /sys/block/NAME/device) have no such items. */
+static void disk_written_check(struct mmt_reader *r, uint64_t min_sectors)
+{
+	const struct mmt_snapshot *a = mmt_reader_snapshot(r, 0);
+	const struct mmt_snapshot *b = mmt_reader_snapshot(r, 1);
+	uint64_t w0 = 0, w1 = 0, io0 = 0, io1 = 0;
+
+	if (!snap_item(a, "mmtrace_disk_sectors_written", &w0)) {
+		fprintf(stderr, "dirty: no physical disk in /proc/diskstats: "
+			"no mmtrace_disk_* items to check\n");
+		return;
+	}
+	assert_true(snap_item(b, "mmtrace_disk_sectors_written", &w1));
+	assert_true(snap_item(a, "mmtrace_disk_io_ms", &io0));
+	assert_true(snap_item(b, "mmtrace_disk_io_ms", &io1));
+	fprintf(stderr, "dirty: the disks wrote %llu sectors between the "
+		"snapshots (at least %llu fsync()ed), busy %llu ms\n",
+		(unsigned long long)(w1 - w0), (unsigned long long)min_sectors,
+		(unsigned long long)(io1 - io0));
+	assert_true(w1 >= w0 + min_sectors);
+	assert_true(io1 > io0);
+}
+
 /* *state: NULL = normal recording, "classic" = classic tracepoints only,
  * "small-queues" = the consumer's queues at 512 records. */
 static void test_live_vs_vmstat(void **state)
@@ -695,6 +733,7 @@ static void test_file_dirty(void **state)
 				dirtied += 1ull << (order_at[ev.addr] - 1);
 		}
 	}
+	disk_written_check(r, 2ull * DIRTY_PAGES * 8);
 	mmt_reader_close(r);
 	fprintf(stderr, "dirty: file of %u pages written twice: %llu pages "
 		"added to the page cache, %llu FILE_DIRTY events naming "
