@@ -323,6 +323,22 @@ static void fill_buddyinfo(const struct mmt_header *h, struct mmt_snapshot *s)
 	fclose(f);
 }
 
+/* Appends one item to the snapshot's vmstat list; -1 when out of memory. */
+static int vmstat_add(struct mmt_snapshot *s, const char *name,
+		      unsigned long long v)
+{
+	struct mmt_kv *kv = realloc(s->vmstat, (s->nr_vmstat + 1) * sizeof(*kv));
+
+	if (!kv)
+		return -1;
+	s->vmstat = kv;
+	kv += s->nr_vmstat++;
+	memset(kv, 0, sizeof(*kv));
+	snprintf(kv->name, sizeof(kv->name), "%.47s", name);
+	snprintf(kv->value, sizeof(kv->value), "%llu", v);
+	return 0;
+}
+
 static void fill_vmstat(struct mmt_snapshot *s)
 {
 	FILE *f = fopen("/proc/vmstat", "re");
@@ -331,17 +347,9 @@ static void fill_vmstat(struct mmt_snapshot *s)
 
 	if (!f)
 		return;
-	while (fscanf(f, "%63s %llu", name, &v) == 2) {
-		struct mmt_kv *kv = realloc(s->vmstat, (s->nr_vmstat + 1) * sizeof(*kv));
-
-		if (!kv)
+	while (fscanf(f, "%63s %llu", name, &v) == 2)
+		if (vmstat_add(s, name, v))
 			break;
-		s->vmstat = kv;
-		kv += s->nr_vmstat++;
-		memset(kv, 0, sizeof(*kv));
-		snprintf(kv->name, sizeof(kv->name), "%.47s", name);
-		snprintf(kv->value, sizeof(kv->value), "%llu", v);
-	}
 	fclose(f);
 }
 
@@ -393,17 +401,9 @@ static void fill_diskstats(struct mmt_snapshot *s)
 		disks++;
 	}
 	fclose(f);
-	for (int i = 0; disks && i < 5; i++) {
-		struct mmt_kv *kv = realloc(s->vmstat, (s->nr_vmstat + 1) * sizeof(*kv));
-
-		if (!kv)
+	for (int i = 0; disks && i < 5; i++)
+		if (vmstat_add(s, names[i], sum[i]))
 			return;
-		s->vmstat = kv;
-		kv += s->nr_vmstat++;
-		memset(kv, 0, sizeof(*kv));
-		snprintf(kv->name, sizeof(kv->name), "%s", names[i]);
-		snprintf(kv->value, sizeof(kv->value), "%llu", sum[i]);
-	}
 }
 
 /* Pageblocks wholly inside a free block of at least pageblock order take

@@ -18,16 +18,21 @@ static struct mmc *one_node(int proactiveness, int extfrag_threshold)
 	return tl_create(&s);
 }
 
-/* Every page allocated as anon LRU, then every other page freed: no
+/* Every page allocated as class cls, then every other page freed: no
  * free block above order 0, half the zone free. */
-static void fragment(struct mmc *m)
+static void fragment_as(struct mmc *m, int cls)
 {
 	struct mmc_zone *z = tl_zone(m, 0);
 
-	tl_fill(m, z->start_pfn, z->managed, MMC_PC_ANON);
+	tl_fill(m, z->start_pfn, z->managed, cls);
 	for (uint64_t i = 0; i < z->managed; i += 2)
 		assert_int_equal(mmc_free(m, z->start_pfn + i, 0, 0, NULL), 0);
 	mmc_drain_all(m);
+}
+
+static void fragment(struct mmc *m)
+{
+	fragment_as(m, MMC_PC_ANON);
 }
 
 struct migrate_rec {
@@ -70,12 +75,8 @@ static int largest_free_order(struct mmc *m)
 static struct mmc *file_fragmented(void)
 {
 	struct mmc *m = one_node(0, 500);
-	struct mmc_zone *z = tl_zone(m, 0);
 
-	tl_fill(m, z->start_pfn, z->managed, MMC_PC_FILE);
-	for (uint64_t i = 0; i < z->managed; i += 2)
-		assert_int_equal(mmc_free(m, z->start_pfn + i, 0, 0, NULL), 0);
-	mmc_drain_all(m);
+	fragment_as(m, MMC_PC_FILE);
 	assert_int_equal(largest_free_order(m), 0);
 	return m;
 }
@@ -294,11 +295,7 @@ static void deferral(void **state)
 	 * positions, and only SYNC_FULL (or a restart after kswapd reset the
 	 * skip hints) makes a whole-zone pass (COMPACT_COMPLETE). */
 	struct mmc *m = one_node(0, 0);
-	struct mmc_zone *z = tl_zone(m, 0);
-	tl_fill(m, z->start_pfn, z->managed, MMC_PC_KERNEL);
-	for (uint64_t i = 0; i < z->managed; i += 2)
-		assert_int_equal(mmc_free(m, z->start_pfn + i, 0, 0, NULL), 0);
-	mmc_drain_all(m);
+	fragment_as(m, MMC_PC_KERNEL);
 	memset(&res, 0, sizeof(res));
 	assert_int_equal(try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 9,
 					      ALLOC_WMARK_MIN, 0,
