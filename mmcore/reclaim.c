@@ -432,15 +432,20 @@ static unsigned folio_order_at(const struct mmc_zone *z, uint32_t idx)
 /* Head idx of the LRU folio holding idx (idx itself for order 0). */
 static uint32_t folio_head_idx(const struct mmc_zone *z, uint32_t idx)
 {
+	uint32_t low = idx & ((1u << MAX_PAGE_ORDER) - 1), h = idx;
+
 	if (z->page[idx] & PG_HEAD)
 		return idx;
-	for (unsigned k = 1; k <= MAX_PAGE_ORDER; k++) {
-		uint32_t h = idx & ~((1u << k) - 1);
-		/* the same h as at k - 1 (or idx itself), not a head of
-		 * a folio holding idx: an order-0 page, which has no
-		 * PG_HEAD, asked ten times where five do */
-		if (!(idx & (1u << (k - 1))))
-			continue;
+	/* The candidates, nearest first: idx with its low k bits cleared,
+	 * k = 1..MAX_PAGE_ORDER.  Only a k whose bit k - 1 is set gives a
+	 * new one, so clear the set bits one by one: a loop per set bit
+	 * (testing every k mispredicted half of its branches on an order-0
+	 * page, which asks them all) */
+	while (low) {
+		uint32_t b = low & -low;
+
+		low ^= b;
+		h ^= b;
 		if ((z->page[h] & (PG_HEAD | PG_LRU)) == (PG_HEAD | PG_LRU) &&
 		    idx < h + (1u << folio_order_at(z, h)))
 			return h;
