@@ -297,6 +297,20 @@ void rp_demand_prefetch(struct rp_run *r, const struct mmt_event *ev)
 		rp_map_prefetch(&r->dm.pages, pages_map_key(ino, ev->addr));
 }
 
+/* The same for a FILE_DIRTY event (its first lookup is the page itself,
+ * covering_fid's order 0), without inode_id()'s count of an unknown
+ * inode: many dirtied pages are of files the trace never added, and
+ * the count is an output. */
+void rp_demand_prefetch_dirty(struct rp_run *r, const struct mmt_event *ev)
+{
+	uint64_t ino;
+
+	if (r->dm.file_dirty && !(ev->addr >> INDEX_BITS) &&
+	    rp_map_get(&r->dm.inodes, inode_key(ev->offset, ev->arg), &ino))
+		rp_map_prefetch(&r->dm.pages,
+				pages_map_key((uint32_t)ino, ev->addr));
+}
+
 /* ---- setup and the pre-pass ---------------------------------------------- */
 
 int rp_demand_init(struct rp_run *r)

@@ -1541,6 +1541,9 @@ static int next_event(struct rp_run *r, struct ev_batch *b,
 			  a->kind == MMT_EV_FILEMAP_DEL) && r->dm.file_ids &&
 			 r->o->mode == MMT_REPLAY_POLICY)
 			rp_demand_prefetch(r, a);
+		else if (a->kind == MMT_EV_FILE_DIRTY && r->dm.file_ids &&
+			 r->o->mode == MMT_REPLAY_POLICY)
+			rp_demand_prefetch_dirty(r, a);
 	}
 	if (b->i + PREFETCH_AHEAD / 2 < b->n + b->ahead) {
 		const struct mmt_event *a = &b->evs[b->i + PREFETCH_AHEAD / 2];

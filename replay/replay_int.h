@@ -548,6 +548,7 @@ int rp_demand_alloc_pieces(struct rp_run *r, uint32_t fid,
 int rp_demand_filemap_add(struct rp_run *r, const struct mmt_event *ev);
 void rp_demand_filemap_del(struct rp_run *r, const struct mmt_event *ev);
 void rp_demand_prefetch(struct rp_run *r, const struct mmt_event *ev);
+void rp_demand_prefetch_dirty(struct rp_run *r, const struct mmt_event *ev);
 void rp_demand_access(struct rp_run *r, const struct mmt_event *ev);
 void rp_demand_file_dirty(struct rp_run *r, const struct mmt_event *ev);
 void rp_demand_isolate(struct rp_run *r, const struct mmt_event *ev);
