@@ -48,4 +48,34 @@ static inline void *hugemem_malloc(size_t len)
 	return p;
 }
 
+/* One zeroed block of HUGEMEM_PAGE bytes on a HUGEMEM_PAGE boundary (a
+ * single huge page when the kernel has one), for a pool of objects that
+ * each took several 4 KiB faults and a calloc's memset: from mmap, so it
+ * is zero pages until touched whatever the heap holds.  NULL when
+ * refused; released with hugemem_page_free(). */
+static inline void *hugemem_page_alloc(void)
+{
+	size_t len = 2 * HUGEMEM_PAGE;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uintptr_t at;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	at = ((uintptr_t)p + HUGEMEM_PAGE - 1) & ~(HUGEMEM_PAGE - 1);
+	if (at > (uintptr_t)p)
+		munmap(p, at - (uintptr_t)p);
+	/* the rest past the aligned block: never empty (at < p + 2 MiB) */
+	munmap((char *)at + HUGEMEM_PAGE,
+	       (uintptr_t)p + len - at - HUGEMEM_PAGE);
+	hugemem_advise((void *)at, HUGEMEM_PAGE);
+	return (void *)at;
+}
+
+static inline void hugemem_page_free(void *p)
+{
+	if (p)
+		munmap(p, HUGEMEM_PAGE);
+}
+
 #endif
