@@ -320,6 +320,30 @@ int rp_pmap_init(struct rp_pmap *m, uint64_t base, uint64_t end)
 	return rp_map_init(&m->h, 1 << 12);
 }
 
+/* Every key gone, the dense array kept (its pages stay faulted in): the
+ * chunks ever written are cleared, the rest are zero still.  A widened
+ * array is allocated afresh (its chunks are not tracked).  0, or -1 out
+ * of memory (m then empty, as after rp_pmap_free()). */
+int rp_pmap_clear(struct rp_pmap *m)
+{
+	uint64_t base = m->base, n = m->n;
+
+	if (!m->v32) {
+		rp_pmap_free(m);
+		return rp_pmap_init(m, base, base + n);
+	}
+	for (uint64_t c = 0; c * PMAP_CHUNK < n; c++) {
+		uint64_t at = c * PMAP_CHUNK;
+		uint64_t len = n - at < PMAP_CHUNK ? n - at : PMAP_CHUNK;
+
+		if (m->used[c / 64] >> (c % 64) & 1)
+			memset(m->v32 + at, 0, len * sizeof(*m->v32));
+	}
+	memset(m->used, 0, ((n / PMAP_CHUNK + 63) / 64 + 1) * sizeof(*m->used));
+	rp_map_free(&m->h);
+	return rp_map_init(&m->h, 1 << 12);
+}
+
 void rp_pmap_free(struct rp_pmap *m)
 {
 	free(m->used);

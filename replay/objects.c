@@ -71,7 +71,9 @@ static unsigned pre_cpu(const struct rp_run *r, unsigned cpu)
 #define LIVE_ORDINAL(v) ((v) >> 5)
 
 struct prepass {
-	struct rp_pmap live;	/* head pfn -> ordinal << 5 | rcl | order */
+	/* head pfn -> ordinal << 5 | rcl | order: r->fwd, empty until the
+	 * replay (its pages, faulted in here, serve the replay then) */
+	struct rp_pmap *live;
 	uint64_t ordinal;
 	unsigned max_order;	/* largest slab order worth probing */
 	struct { uint64_t ts1, addr; uint32_t pid; } *cpu;
@@ -92,7 +94,7 @@ static int covering(const struct prepass *p, uint64_t pfn, uint64_t *v)
 		/* the same head as at o - 1, which did not hold pfn */
 		if (o && !(pfn & (1ull << (o - 1))))
 			continue;
-		if (rp_pmap_get(&p->live, head, v) &&
+		if (rp_pmap_get(p->live, head, v) &&
 		    pfn < head + (1ull << LIVE_ORDER(*v)))
 			return 1;
 	}
@@ -178,7 +180,7 @@ static void pre_page_alloc(struct rp_run *r, struct prepass *p,
 	uint64_t rcl = ev->gfp & mask[MMT_GFP_RECLAIMABLE] ? LIVE_RCL : 0;
 	unsigned n;
 
-	(void)rp_pmap_put(&p->live, ev->pfn,
+	(void)rp_pmap_put(p->live, ev->pfn,
 			  p->ordinal << 5 | rcl | (ev->order & 0xf));
 	p->ordinal++;
 	n = pre_cpu(r, ev->cpu);
@@ -204,7 +206,7 @@ static void pre_event(struct rp_run *r, struct prepass *p,
 		pre_page_alloc(r, p, ev);
 		break;
 	case MMT_EV_PAGE_FREE:
-		rp_pmap_del(&p->live, ev->pfn);
+		rp_pmap_del(p->live, ev->pfn);
 		break;
 	case MMT_EV_KMALLOC:
 	case MMT_EV_KMEM_CACHE_ALLOC:
@@ -214,7 +216,7 @@ static void pre_event(struct rp_run *r, struct prepass *p,
 		uint64_t v;
 
 		/* the allocation it became (demand.c), by the live map */
-		rp_demand_pre_add(r, ev, rp_pmap_get(&p->live, ev->pfn, &v) ?
+		rp_demand_pre_add(r, ev, rp_pmap_get(p->live, ev->pfn, &v) ?
 				  LIVE_ORDINAL(v) : UINT64_MAX);
 		break;
 	}
@@ -338,18 +340,15 @@ int rp_prepass(struct rp_run *r)
 	if (rp_touch_init(r) < 0)
 		return -1;
 	p.cpu = calloc(r->nr_trace_cpus, sizeof(*p.cpu));
-	/* dense over the same pfn range as fwd */
-	if (!p.cpu || rp_pmap_init(&p.live, r->fwd.base,
-				   r->fwd.base + r->fwd.n) < 0) {
-		free(p.cpu);
+	if (!p.cpu)
 		return -1;
-	}
+	p.live = &r->fwd;
 	while ((n = mmt_reader_next_batch_kinds(r->rd, pre_fields, &evs,
 						&ahead)) > 0)
 		for (int64_t i = 0; i < n; i++) {
 			/* the live map is far larger than the caches */
 			if (i + 16 < n + ahead)
-				rp_pmap_prefetch(&p.live, evs[i + 16].pfn);
+				rp_pmap_prefetch(p.live, evs[i + 16].pfn);
 			rp_touch_note(r, &evs[i]);
 			if (evs[i].kind == MMT_EV_COMPACT_DEFER) {
 				rp_defer_note(r, &evs[i]);
@@ -366,8 +365,9 @@ int rp_prepass(struct rp_run *r)
 			pre_event(r, &p, &evs[i]);
 		}
 	region_flush(r, &p);
-	rp_pmap_free(&p.live);
 	free(p.cpu);
+	if (rp_pmap_clear(&r->fwd) < 0)
+		return -1;
 	decide_regions(r);
 	rp_demand_pre_done(r);
 	rp_calib_kswapd_apply(r, &p.kswapd);

@@ -45,6 +45,7 @@ struct rp_pmap {
 	struct rp_map h;
 };
 int rp_pmap_init(struct rp_pmap *m, uint64_t base, uint64_t end);
+int rp_pmap_clear(struct rp_pmap *m);
 void rp_pmap_free(struct rp_pmap *m);
 int rp_pmap_get(const struct rp_pmap *m, uint64_t key, uint64_t *val);
 int rp_pmap_put(struct rp_pmap *m, uint64_t key, uint64_t val);
