@@ -142,7 +142,8 @@ enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO,
  * free block heads (bit b = the block at idx b << order) with a two-level
  * summary (l1 bit w = l0 word w is not zero, l2 bit v = l1 word v is not
  * zero), plus a ring of the blocks most recently added at the head (up to
- * FL_RECENT_MAX, fewer for short lists; calloc'd, so memory only as used).
+ * FL_RECENT_MAX, fewer for short lists; zero pages of one mapping a zone,
+ * so memory only as used).
  * The list head is the newest still-free block of that ring, else the
  * next still-free block of a start snapshot in the kernel's list order
  * when the snapshot has it (seed, mmc_seed_free_order()), else the
@@ -217,6 +218,10 @@ struct mmc_zone {
 	uint8_t *pb_mix;		/* [nr_idx >> pageblock_order] */
 
 	struct free_area free_area[NR_PAGE_ORDERS];
+	/* one mapping holds every free list's bitmaps and recent ring
+	 * (buddy.c: zero pages until a list is used) */
+	void *fl_arena;
+	size_t fl_arena_len;
 	uint64_t nr_free;		/* NR_FREE_PAGES of the buddy lists */
 	uint64_t nr_free_pcp;		/* pages on pcp lists, all cpus */
 	uint64_t nr_kswapd_inflight;	/* reclaimed by kswapd or a direct
