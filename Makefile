@@ -19,8 +19,17 @@ BPFTOOL  ?= bpftool
 SAN      ?=
 # -O3: replay runs ~4% more events/s than at -O2 (min of 10 runs, bench trace)
 OPT      ?= -O3
+# Link-time optimization of build/mmtrace: replay runs 4-6% more events/s
+# (the maps' and the model's small helpers inlined across files; v22
+# traces, best of 7).  Fat objects: the libraries' archives (plain ar)
+# and every other binary linked from them (tests, bench) stay as they
+# were.  Not in the sanitizer and fuzz builds.
+ifeq ($(SAN),)
+LTO      ?= -flto=auto -ffat-lto-objects
+LTO_LINK ?= $(OPT) -flto=auto
+endif
 
-CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror \
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g $(OPT) $(LTO) -Wall -Wextra -Werror \
 	-Wno-missing-field-initializers -Iinclude -I$(BUILD)/collector
 ifeq ($(SAN),1)
 CFLAGS_BASE += -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -142,7 +151,7 @@ $(ALL_LIBS):
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/mmtrace: $(BUILD)/mmtrace.o $(ALL_LIBS)
-	$(CC) $(LDFLAGS_SAN) -o $@ $< $(ALL_LIBS) $(LDLIBS)
+	$(CC) $(LDFLAGS_SAN) $(LTO_LINK) -o $@ $< $(ALL_LIBS) $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(ALL_LIBS)
 	$(CC) $(LDFLAGS_SAN) -o $@ $< $(ALL_LIBS) $(LDLIBS) -lcmocka
