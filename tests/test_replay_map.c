@@ -248,6 +248,42 @@ static void test_map_reserve(void **state)
 	rp_map_free(&m);
 }
 
+/* rp_pmap_clear(): every key gone (dense, hash and widened alike), the
+ * dense array kept narrow, and the map as good as new after. */
+static void clear_check(struct rp_pmap *pm, uint64_t wide)
+{
+	uint64_t v;
+	uint32_t *v32;
+
+	for (uint32_t i = 0; i < NKEYS; i++)
+		assert_int_equal(rp_pmap_put(pm, key_of(i), i + wide), 0);
+	v32 = pm->v32;
+	assert_int_equal(rp_pmap_clear(pm), 0);
+	if (!wide)
+		assert_ptr_equal(pm->v32, v32);	/* the same pages */
+	assert_non_null(pm->v32);
+	for (uint32_t i = 0; i < NKEYS; i++)
+		assert_int_equal(rp_pmap_get(pm, key_of(i), &v), 0);
+	for (uint32_t i = 0; i < NKEYS; i += 3)
+		assert_int_equal(rp_pmap_put(pm, key_of(i), i), 0);
+	for (uint32_t i = 0; i < NKEYS; i++) {
+		assert_int_equal(rp_pmap_get(pm, key_of(i), &v), i % 3 == 0);
+		if (i % 3 == 0)
+			assert_int_equal(v, i);
+	}
+}
+
+static void test_pmap_clear(void **state)
+{
+	struct rp_pmap pm;
+
+	(void)state;
+	assert_int_equal(rp_pmap_init(&pm, 1000, 1000 + NKEYS / 2), 0);
+	clear_check(&pm, 0);
+	clear_check(&pm, 1ull << 40);	/* widened, then narrow again */
+	rp_pmap_free(&pm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_map_init_capped),
 		cmocka_unit_test(test_map_special_keys),
 		cmocka_unit_test(test_map_reserve),
+		cmocka_unit_test(test_pmap_clear),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
