@@ -676,13 +676,17 @@ int mmc_slab_alloc(struct mmc *m, int cache, uint64_t gfp, int cpu,
 	}
 }
 
-/* virt_to_slab(): the slab holding the page pfn, as cache << 32 | slot. */
+/* virt_to_slab(): the slab holding the page pfn, as cache << 32 | slot.
+ * The heads of orders 0..max_order, nearest first: pfn, then pfn with
+ * its set low bits cleared one by one (an order whose bit o - 1 is clear
+ * has the head of o - 1, already asked: a hash lookup, often a miss, for
+ * the same answer). */
 static bool find_slab(const struct mmc *m, uint64_t pfn, uint64_t *cs)
 {
 	const struct slab_state *st = S(m);
+	uint64_t low = pfn & ((1ull << st->max_order) - 1), head = pfn;
 
-	for (unsigned o = 0; o <= st->max_order; o++) {
-		uint64_t head = pfn & ~((1ull << o) - 1);
+	for (;;) {
 		uint64_t *v = u64map_get(&st->by_pfn, head);
 
 		if (v) {
@@ -694,8 +698,11 @@ static bool find_slab(const struct mmc *m, uint64_t pfn, uint64_t *cs)
 				return true;
 			}
 		}
+		if (!low)
+			return false;
+		head ^= low & -low;
+		low &= low - 1;
 	}
-	return false;
 }
 
 /*

@@ -85,20 +85,23 @@ struct prepass {
 	struct rp_calib_kswapd kswapd;	/* calibrate.c */
 };
 
-/* The live trace allocation whose block holds pfn, if any. */
+/* The live trace allocation whose block holds pfn, if any.  The heads of
+ * orders 0..max_order, nearest first: pfn, then pfn with its set low bits
+ * cleared one by one (an order whose bit o - 1 is clear has the head of
+ * o - 1, which did not hold pfn). */
 static int covering(const struct prepass *p, uint64_t pfn, uint64_t *v)
 {
-	for (unsigned o = 0; o <= p->max_order; o++) {
-		uint64_t head = pfn & ~((1ull << o) - 1);
+	uint64_t low = pfn & ((1ull << p->max_order) - 1), head = pfn;
 
-		/* the same head as at o - 1, which did not hold pfn */
-		if (o && !(pfn & (1ull << (o - 1))))
-			continue;
+	for (;;) {
 		if (rp_pmap_get(p->live, head, v) &&
 		    pfn < head + (1ull << LIVE_ORDER(*v)))
 			return 1;
+		if (!low)
+			return 0;
+		head ^= low & -low;
+		low &= low - 1;
 	}
-	return 0;
 }
 
 static void pre_object(struct rp_run *r, struct prepass *p,
