@@ -580,6 +580,10 @@ record:
 		fprintf(stderr, "live: beyond 1%% against vmstat with nothing "
 			"missed or lost: recording once more\n");
 		again = 1;
+		/* recorder_up() waits for OUT to appear: the first
+		 * recording's must be gone, or the second one's events start
+		 * after the child it has to name */
+		unlink(out);
 		goto record;
 	}
 	assert_true(rel_diff(c.alloc_pages, va) <= 0.01 + (double)c.missed / (va ? va : 1));
