@@ -460,7 +460,21 @@ static void test_pressure_record(void **state)
 		"%.0f/%.0f unexplained %.0f/%.0f\n", cause[0], cause[1],
 		cause[2], cause[3], cause[4], cause[5], unexplained,
 		alloc_unexplained);
-	assert_true(pfn >= 0.999);
+	/* The pages the end snapshot's own reading explains (boundary: an
+	 * event touched them while it was read; pcp; lost) are not the
+	 * trace's fault: a CI rehearsal of 2026-12-05 15:36, two replays
+	 * loading both cpus, read the free lists while 13,312 pages moved
+	 * (pfn 0.997878, every one of them at the boundary).  The rest must
+	 * agree to 0.1% as before. */
+	double compared = json_num(json, "\"mirror\"", "pages_compared");
+	double disagree = json_num(json, "\"mirror\"", "pages_disagree");
+	double pfn_rest = compared > 0 ?
+		1.0 - (disagree > explained ? disagree - explained : 0) / compared : 0;
+
+	fprintf(stderr, "pressure: pfn agreement leaving out the explained "
+		"pages %.6f\n", pfn_rest);
+	assert_true(compared > 0);
+	assert_true(pfn_rest >= 0.999);
 	/* An explained page (pcp, boundary, lost) breaks its whole block
 	 * for the order agreement too, and a pcp one is often a whole
 	 * order-9 folio: an ASan CI run of 2026-12-05 01:22 had 2,048
