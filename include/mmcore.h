@@ -282,6 +282,14 @@ void mmc_lru_map_file(struct mmc *m, uint64_t pfn);
  * recording host's SwapTotal; 0, the default, means no swap, and then
  * reclaim scans no anon pages, as get_scan_count() does). */
 int mmc_set_swap(struct mmc *m, uint64_t swap_pages);
+/* How direct and node reclaim walk the memory cgroups (a host fact):
+ * 0, the default, one walk over the node's lruvec at every priority
+ * (the workload alone in the walk, or in the root group); 1, the
+ * workload's group is followed in the walk by groups with little to
+ * reclaim, and a walk that stopped at the workload leaves the next one a
+ * round of nothing (reclaim.c, memcg_walk_visits()).  -1 without a
+ * model. */
+int mmc_set_memcg_walk(struct mmc *m, int partial);
 
 /* Called for each page range reclaim frees, so replay can forget the
  * mapping real->simulated (a later free is absorbed, a touch refaults). */

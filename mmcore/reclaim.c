@@ -99,10 +99,14 @@ struct lruvec {
 	struct u32set reclaim;			/* PG_reclaim: met dirty */
 	uint64_t nr_file_dirty, nr_file_mapped;	/* NR_FILE_DIRTY/_MAPPED */
 	uint64_t anon_cost, file_cost;		/* lru_note_cost() */
+	/* the node's shared memcg walk (mem_cgroup_reclaim_iter) stands
+	 * past the workload's group: see memcg_walk_visits() */
+	bool memcg_iter_past;
 };
 
 struct reclaim_global {
 	uint64_t total_swap_pages;
+	bool memcg_partial_walk;	/* mmc_set_memcg_walk() */
 };
 
 static int ring_push(struct lru_ring *r, uint32_t e)
@@ -567,6 +571,22 @@ int mmc_set_swap(struct mmc *m, uint64_t swap_pages)
 	if (!g)
 		return -1;
 	g->total_swap_pages = swap_pages;
+	return 0;
+}
+
+int mmc_set_memcg_walk(struct mmc *m, int partial)
+{
+	struct reclaim_global *g = m ? m->reclaim : NULL;
+
+	if (!g)
+		return -1;
+	g->memcg_partial_walk = partial != 0;
+	for (uint32_t nid = 0; nid < m->nr_nodes; nid++) {
+		struct lruvec *lv = m->nodes[nid].reclaim;
+
+		if (lv)
+			lv->memcg_iter_past = false;
+	}
 	return 0;
 }
 
@@ -1583,21 +1603,56 @@ static bool should_continue_reclaim(struct mmc *m, int nid,
 	return inactive > (2ull << sc->order);	/* compact_gap() */
 }
 
+/* shrink_node_memcgs()'s walk, when the workload's pages are in one memory
+ * cgroup and the groups the walk meets after it hold too little for a scan
+ * at this priority (mmc_set_memcg_walk()): does this pass reach the
+ * workload's lruvec?  Direct and node reclaim walk partially: they share
+ * the node's iterator (mem_cgroup_iter() with a reclaim cookie), start
+ * after the group the last walk stopped at, and stop (mem_cgroup_iter_
+ * break()) once sc->nr_reclaimed reaches nr_to_reclaim.  One that stopped
+ * at the workload's group leaves the next walk to begin after it: that
+ * walk meets only the later groups and ends the round, reclaiming nothing
+ * at its priority, and the following priority's walk starts the round
+ * again from the root and reaches the workload.  kswapd walks every group
+ * (no cookie) and moves nothing.  Left out: concurrent walkers (two
+ * stalls interleaving share one round), and groups before the
+ * workload's, which hold nothing here either. */
+static bool memcg_walk_visits(const struct mmc *m, struct lruvec *lv,
+			      const struct scan_control *sc)
+{
+	const struct reclaim_global *g = m->reclaim;
+
+	if (!g->memcg_partial_walk || sc->kswapd)
+		return true;
+	if (lv->memcg_iter_past) {
+		lv->memcg_iter_past = false;	/* the round ended */
+		return false;
+	}
+	return true;
+}
+
 /* shrink_node(): passes over the node's lruvec while
  * should_continue_reclaim() asks for more.  Left out: slab shrinkers
- * (slab objects belong to the workload's demand), memcg iteration,
- * writeback and congestion throttling. */
+ * (slab objects belong to the workload's demand), memcg iteration but for
+ * the partial walk's position (memcg_walk_visits()), writeback and
+ * congestion throttling. */
 void shrink_node(struct mmc *m, int nid, struct scan_control *sc)
 {
 	struct lruvec *lv = node_lruvec(m, nid);
 	uint64_t before = sc->nr_reclaimed, pass;
+	const struct reclaim_global *g = m->reclaim;
 
 	if (!lv)
 		return;
 	do {
 		pass = sc->nr_reclaimed;
 		prepare_scan_control(m, nid, sc);
+		if (!memcg_walk_visits(m, lv, sc))
+			continue;
 		shrink_lruvec(m, lv, sc);
+		if (g->memcg_partial_walk && !sc->kswapd &&
+		    sc->nr_reclaimed >= sc->nr_to_reclaim)
+			lv->memcg_iter_past = true;	/* broke off there */
 	} while (should_continue_reclaim(m, nid, sc->nr_reclaimed - pass, sc));
 	if (sc->nr_reclaimed > before)
 		m->nodes[nid].kswapd_failures = 0;

@@ -597,6 +597,45 @@ static void scenario(struct mmc_vmstat *vm, uint64_t *hash)
 	mmc_destroy(m);
 }
 
+/* mmc_set_memcg_walk(): with the workload's group followed in the walk by
+ * groups holding nothing to scan, a direct reclaim that stopped at the
+ * workload leaves the next one a round of nothing at DEF_PRIORITY; at
+ * DEF_PRIORITY - 1 it is not proportional and stops at SWAP_CLUSTER_MAX
+ * (the kernel's stalls of the 10:55 and 13:39 make validate sets: most
+ * reclaimed exactly 32 pages, their first scan at priority 11).  The
+ * default walk scans the whole node's lruvec >> DEF_PRIORITY each time;
+ * kswapd's full walks do not move the position. */
+static void memcg_partial_walk(void **state)
+{
+	struct tl_spec s;
+	(void)state;
+
+	tl_spec_default(&s);
+	s.pages = 1u << 19;		/* 2 GiB: 128 pages >> DEF_PRIORITY */
+	for (int partial = 0; partial < 2; partial++) {
+		struct mmc *m = tl_create(&s);
+		struct mmc_zone *z = tl_zone(m, 0);
+		uint64_t got[4];
+
+		tl_fill(m, z->start_pfn, z->managed - 4096, MMC_PC_FILE);
+		assert_int_equal(mmc_set_memcg_walk(m, partial), 0);
+		for (int i = 0; i < 4; i++)
+			got[i] = try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
+						   MMC_ZONE_NORMAL, -1, NULL);
+		/* the first walk starts the round and scans at DEF_PRIORITY,
+		 * proportionally: the whole lists >> 12 */
+		assert_true(got[0] >= 120 && got[0] <= 130);
+		for (int i = 1; i < 4; i++)
+			if (partial)
+				assert_int_equal(got[i], 32);
+			else	/* the lists shrink by what was taken */
+				assert_true(got[i] >= 120 && got[i] <= got[0]);
+		tl_check(m);
+		mmc_destroy(m);
+	}
+	assert_int_equal(mmc_set_memcg_walk(NULL, 1), -1);
+}
+
 static void determinism(void **state)
 {
 	struct mmc_vmstat a, b;
@@ -722,6 +761,7 @@ int main(void)
 		cmocka_unit_test(lru_churn),
 		cmocka_unit_test(lru_churn_mixed_orders),
 		cmocka_unit_test(kswapd_reclaims_boost),
+		cmocka_unit_test(memcg_partial_walk),
 		cmocka_unit_test(determinism),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
