@@ -42,6 +42,16 @@ int coll_snapshot(const struct mmt_header *h, struct mmt_snapshot *s,
 		  uint64_t ts, coll_walk_fn walk, void *walk_ctx,
 		  char *err, size_t errlen);
 
+/* Appends one item to the snapshot's vmstat list (the mmtrace_* host
+ * items beside /proc/vmstat's); 0, or -1 when out of memory. */
+int coll_snapshot_item(struct mmt_snapshot *s, const char *name, uint64_t v);
+
+/* ---- memcg.c ------------------------------------------------------------- */
+
+/* Appends the mmtrace_memcg_* items: where the recorder's memory cgroup
+ * stands in direct reclaim's walk over the cgroups (memcg.c). */
+void coll_memcg_items(struct mmt_snapshot *s);
+
 /* ---- tracefs.c --------------------------------------------------------- */
 
 /* The tracefs root ("/sys/kernel/tracing", or debugfs's tracing/ on old

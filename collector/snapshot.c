@@ -323,9 +323,7 @@ static void fill_buddyinfo(const struct mmt_header *h, struct mmt_snapshot *s)
 	fclose(f);
 }
 
-/* Appends one item to the snapshot's vmstat list; -1 when out of memory. */
-static int vmstat_add(struct mmt_snapshot *s, const char *name,
-		      unsigned long long v)
+int coll_snapshot_item(struct mmt_snapshot *s, const char *name, uint64_t v)
 {
 	struct mmt_kv *kv = realloc(s->vmstat, (s->nr_vmstat + 1) * sizeof(*kv));
 
@@ -335,7 +333,7 @@ static int vmstat_add(struct mmt_snapshot *s, const char *name,
 	kv += s->nr_vmstat++;
 	memset(kv, 0, sizeof(*kv));
 	snprintf(kv->name, sizeof(kv->name), "%.47s", name);
-	snprintf(kv->value, sizeof(kv->value), "%llu", v);
+	snprintf(kv->value, sizeof(kv->value), "%llu", (unsigned long long)v);
 	return 0;
 }
 
@@ -348,7 +346,7 @@ static void fill_vmstat(struct mmt_snapshot *s)
 	if (!f)
 		return;
 	while (fscanf(f, "%63s %llu", name, &v) == 2)
-		if (vmstat_add(s, name, v))
+		if (coll_snapshot_item(s, name, v))
 			break;
 	fclose(f);
 }
@@ -402,7 +400,7 @@ static void fill_diskstats(struct mmt_snapshot *s)
 	}
 	fclose(f);
 	for (int i = 0; disks && i < 5; i++)
-		if (vmstat_add(s, names[i], sum[i]))
+		if (coll_snapshot_item(s, names[i], sum[i]))
 			return;
 }
 
@@ -453,6 +451,7 @@ int coll_snapshot(const struct mmt_header *h, struct mmt_snapshot *s,
 	s->nr_zones = (uint32_t)nz;
 	fill_vmstat(s);
 	fill_diskstats(s);
+	coll_memcg_items(s);
 	/* free lists and buddyinfo first and back to back: both are exact
 	 * moments, the kpageflags scan below takes a second.  The walk takes
 	 * 25-30 ms over 60k blocks here, the snapshot's moment is its middle

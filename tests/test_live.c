@@ -840,6 +840,99 @@ static void test_floor_modes(void **state)
 	rmdir(dir);
 }
 
+/* The recorder's memory cgroup path (/proc/self/cgroup: cgroup v1's
+ * memory line, else v2's "0::") under its mount; 0 or -1. */
+static int memcg_self_dir(char *dir, size_t len, int *depth)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[1024], v1[1024] = "", v2[1024] = "";
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+
+		if (!c2)
+			continue;
+		c2[strcspn(c2, "\n")] = '\0';
+		*c2 = '\0';
+		if (strstr(c1 + 1, "memory") && !strcmp(c1 + 1, "memory"))
+			snprintf(v1, sizeof(v1), "%s", c2 + 1);
+		else if (c1 == line + 1 && line[0] == '0' && c2 == c1 + 1)
+			snprintf(v2, sizeof(v2), "%s", c2 + 1);
+	}
+	fclose(f);
+	const char *base = v1[0] ? "/sys/fs/cgroup/memory" : "/sys/fs/cgroup";
+	const char *path = v1[0] ? v1 : v2;
+	char stat[1200];
+
+	if (!path[0] || snprintf(dir, len, "%s%s", base,
+				 strcmp(path, "/") ? path : "") >= (int)len)
+		return -1;
+	snprintf(stat, sizeof(stat), "%s/memory.stat", dir);
+	if (access(stat, R_OK) != 0)
+		return -1;
+	*depth = 0;
+	for (const char *p = path; *p; p++)
+		*depth += *p == '/' && p[1] != '\0';
+	return 0;
+}
+
+/* The snapshots say where the recorder's memory cgroup stands in direct
+ * reclaim's walk (collector/memcg.c): a group made beside it (or below
+ * the root, when it is the root) before recording is counted after it. */
+static void test_memcg_items(void **state)
+{
+	char dir[] = "/tmp/mmtrace-memcg-XXXXXX", out[600], log[600], msg[4096];
+	char self[1100], group[1200], err[256];
+	const char *mmtrace = live_setup(dir, out, log, "memcg");
+	uint64_t depth = 0, after = 0, file_max = 0, groups = 0, visible = 0;
+	int self_depth, have;
+	struct mmt_reader *r;
+	pid_t pid;
+
+	(void)state;
+	if (memcg_self_dir(self, sizeof(self), &self_depth) < 0) {
+		rmdir(dir);
+		skip_msg("no memory cgroup hierarchy here");
+	}
+	/* beside the recorder's group: in its parent (the root's child
+	 * when it is the root) */
+	if (self_depth > 0)
+		*strrchr(self, '/') = '\0';
+	snprintf(group, sizeof(group), "%s/mmtrace-test-%d", self, (int)getpid());
+	if (mkdir(group, 0755) != 0) {
+		rmdir(dir);
+		skip_msg("cannot make %s: %s", group, strerror(errno));
+	}
+	pid = recorder_up(mmtrace, out, log, 0, 0);
+	recorder_down(pid, log, msg, sizeof(msg));
+	rmdir(group);
+	r = mmt_reader_open(out, err, sizeof(err));
+	if (!r)
+		fail_msg("%s", err);
+	const struct mmt_snapshot *s = mmt_reader_snapshot(r, 0);
+	have = snap_item(s, "mmtrace_memcg_depth", &depth) &&
+	       snap_item(s, "mmtrace_memcg_after", &after) &&
+	       snap_item(s, "mmtrace_memcg_after_file_max", &file_max) &&
+	       snap_item(s, "mmtrace_memcg_groups", &groups) &&
+	       snap_item(s, "mmtrace_memcg_visible", &visible);
+	mmt_reader_close(r);
+	fprintf(stderr, "memcg: depth %llu, %llu groups after it in the walk "
+		"(largest inactive file %llu pages), %llu groups, %llu "
+		"visible\n", (unsigned long long)depth,
+		(unsigned long long)after, (unsigned long long)file_max,
+		(unsigned long long)groups, (unsigned long long)visible);
+	assert_true(have);
+	assert_int_equal(depth, (uint64_t)self_depth);
+	assert_true(after >= 1);		/* the group made before */
+	assert_true(visible >= 2);		/* the root and that group */
+	assert_true(visible > after);		/* the recorder's is not after */
+	unlink(out);
+	unlink(log);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -849,6 +942,7 @@ int main(void)
 		cmocka_unit_test(test_floor_modes),
 		cmocka_unit_test(test_pageout_cause),
 		cmocka_unit_test(test_file_dirty),
+		cmocka_unit_test(test_memcg_items),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
