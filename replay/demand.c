@@ -1327,6 +1327,7 @@ size_t rp_demand_notes(const struct rp_run *r, const char **notes, size_t max)
 	     "over the whole 2 MiB (thp_fault_fallback), as a page-cache "
 	     "folio falls back to order-0 pages: neither is an allocation "
 	     "failure");
+	NOTE(rp_memcg_walk_note(r));
 #undef NOTE
 	return n;
 }

@@ -1862,6 +1862,7 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	 * fault (no memory for it now: the map grows as it goes) */
 	if (r->o->mode == MMT_REPLAY_POLICY)
 		(void)rp_map_reserve(&r->addr, r->sl.user_faults);
+	rp_memcg_walk_setup(r);
 	if (start) {
 		rp_seed(r, start, &seed_err);
 		/* a property of the file, as its damage: compare's first

@@ -42,6 +42,23 @@ int rp_parse_start(const char *cmd, const char *arg,
 	return 0;
 }
 
+int mmt_replay_parse_memcg_walk(const char *cmd, const char *arg,
+				enum mmt_memcg_walk *walk)
+{
+	if (!strcmp(arg, "auto")) {
+		*walk = MMT_MEMCG_WALK_AUTO;
+	} else if (!strcmp(arg, "whole")) {
+		*walk = MMT_MEMCG_WALK_WHOLE;
+	} else if (!strcmp(arg, "partial")) {
+		*walk = MMT_MEMCG_WALK_PARTIAL;
+	} else {
+		fprintf(stderr, "mmtrace %s: --memcg-walk %s: expected auto, "
+			"whole or partial\n", cmd, arg);
+		return -1;
+	}
+	return 0;
+}
+
 int rp_parse_sample_ms(const char *cmd, const char *arg, uint64_t *ns)
 {
 	char *end;

@@ -26,6 +26,13 @@ static void usage(FILE *f)
 	      "  -p, --policy-file F    vm.X=V lines, applied before --set\n"
 	      "  -t, --topology SPEC    N: split the host into N equal nodes at\n"
 	      "                         distance 20; or a full spec (mmcore)\n"
+	      "      --memcg-walk W     how direct reclaim walks the memory\n"
+	      "                         cgroups: auto (default: as the trace's\n"
+	      "                         snapshots say the recorder's cgroup\n"
+	      "                         stood), whole (the workload at every\n"
+	      "                         priority) or partial (a walk that\n"
+	      "                         stopped at the workload leaves the next\n"
+	      "                         a round of nothing); docs/replay-output.md\n"
 	      "      --sample-ms N      time series interval in trace time\n"
 	      "                         (default: about 200 samples)\n"
 	      "  -o, --output DIR       run directory (created; refused when it\n"
@@ -57,6 +64,7 @@ int cmd_replay(int argc, char **argv)
 		{ "set", required_argument, NULL, 's' },
 		{ "policy-file", required_argument, NULL, 'p' },
 		{ "topology", required_argument, NULL, 't' },
+		{ "memcg-walk", required_argument, NULL, 'W' },
 		{ "sample-ms", required_argument, NULL, 'S' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -97,6 +105,13 @@ int cmd_replay(int argc, char **argv)
 			break;
 		case 't':
 			o.topology = optarg;
+			break;
+		case 'W':
+			if (mmt_replay_parse_memcg_walk("replay", optarg,
+							&o.memcg_walk)) {
+				free(sets);
+				return 2;
+			}
 			break;
 		case 'S':
 			if (rp_parse_sample_ms("replay", optarg,

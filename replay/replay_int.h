@@ -367,6 +367,11 @@ struct rp_demand {
 	uint64_t dirty_events, dirty_unheld, dirty_unknown;
 };
 
+/* What decided the memcg walk (memcg_walk.c). */
+enum rp_memcg_why { RP_MEMCG_NOT_RECORDED, RP_MEMCG_ROOT, RP_MEMCG_LAST,
+		    RP_MEMCG_AFTER_FULL, RP_MEMCG_AFTER_EMPTY,
+		    RP_MEMCG_BAD, RP_MEMCG_OPTION };
+
 struct rp_run {
 	uint32_t ev_fields[64];	/* what the main pass decodes, per kind */
 	const struct mmt_replay_opts *o;
@@ -493,6 +498,9 @@ struct rp_run {
 	 * inferred (no start snapshot, or --start inferred). */
 	const struct mmt_snapshot *snap_start, *snap_end;
 	int inferred;
+	/* direct reclaim's walk over the memory cgroups (memcg_walk.c) */
+	int memcg_partial;
+	enum rp_memcg_why memcg_why;
 };
 
 /* Prefix of the run's stderr lines ("mmtrace replay" by default). */
@@ -599,6 +607,13 @@ int rp_topology_is_split(const char *spec);
 int rp_snap_class(const struct mmt_snapshot *s, uint64_t pfn);
 int rp_build_policy(struct rp_run *r, char *err, size_t errlen);
 int rp_seed(struct rp_run *r, const struct mmt_snapshot *s, uint64_t *errors);
+/* memcg_walk.c: sets the model's memcg walk from --memcg-walk or the
+ * trace's snapshot items; the note for the outputs; "partial"/"whole"
+ * and what decided it. */
+void rp_memcg_walk_setup(struct rp_run *r);
+const char *rp_memcg_walk_note(const struct rp_run *r);
+const char *rp_memcg_walk_name(const struct rp_run *r);
+const char *rp_memcg_why_name(const struct rp_run *r);
 /* The pre-pass's record of the pfns events touch (policy mode). */
 int rp_touch_init(struct rp_run *r);
 void rp_touch_note(struct rp_run *r, const struct mmt_event *ev);

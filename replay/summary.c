@@ -320,8 +320,8 @@ static void json_kernel(FILE *f, struct rp_run *r, int item)
 static void write_demand(const struct rp_run *r, FILE *f)
 {
 	const struct rp_demand *d = &r->dm;
-	const char *notes[16];
-	size_t n = rp_demand_notes(r, notes, 16);
+	const char *notes[24];
+	size_t n = rp_demand_notes(r, notes, 24);
 
 	fprintf(f, "  \"demand\": {\"free_causes\": %s, \"file_ids\": %s, "
 		"\"demand_frees\": %llu, \"unknown_cause_frees\": %llu, "
@@ -414,6 +414,8 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 	mmt_json_str(f, r->topo_desc);
 	fprintf(f, ",\n  \"start_state\": \"%s\"",
 		r->inferred ? "inferred" : "snapshot");
+	fprintf(f, ",\n  \"memcg_walk\": \"%s\", \"memcg_walk_from\": \"%s\"",
+		rp_memcg_walk_name(r), rp_memcg_why_name(r));
 	/* events_total: the trace's own count (its index); null when the
 	 * file was cut before its index, events_readable then says how many
 	 * were there up to the cut */
@@ -799,8 +801,8 @@ int rp_write_outputs(struct rp_run *r, struct mmt_replay_result *res)
 	if (r->o->mode == MMT_REPLAY_MIRROR) {
 		rc = rp_mirror_check(r, res, mem);
 	} else {
-		const char *notes[16];
-		size_t n = rp_demand_notes(r, notes, 16);
+		const char *notes[24];
+		size_t n = rp_demand_notes(r, notes, 24);
 
 		for (size_t i = 0; i < n; i++)
 			fprintf(mem, "assumed: %s\n", notes[i]);

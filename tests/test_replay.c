@@ -694,6 +694,69 @@ static void test_before_start(void **state)
 	}
 }
 
+/* --memcg-walk auto follows the start snapshot's mmtrace_memcg_* items
+ * (replay/memcg_walk.c); the option overrides them; summary.json says
+ * which walk and why. */
+static void test_memcg_walk_auto(void **state)
+{
+	static const struct {
+		const char *depth, *after, *file_max;
+		enum mmt_memcg_walk opt;
+		const char *walk, *from;
+	} c[] = {
+		{ NULL, NULL, NULL, MMT_MEMCG_WALK_AUTO, "whole", "not recorded" },
+		{ "2", "3", "100", MMT_MEMCG_WALK_AUTO, "partial",
+		  "groups after it hold little" },
+		{ "2", "3", "5000", MMT_MEMCG_WALK_AUTO, "whole",
+		  "groups after it hold enough to scan" },
+		{ "0", "9", "0", MMT_MEMCG_WALK_AUTO, "whole", "root group" },
+		{ "2", "0", "0", MMT_MEMCG_WALK_AUTO, "whole", "last in the walk" },
+		{ "2", "x3", "0", MMT_MEMCG_WALK_AUTO, "whole", "damaged items" },
+		{ "2", "3", "100", MMT_MEMCG_WALK_WHOLE, "whole", "--memcg-walk" },
+		{ NULL, NULL, NULL, MMT_MEMCG_WALK_PARTIAL, "partial",
+		  "--memcg-walk" },
+	};
+	(void)state;
+
+	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct mmt_replay_opts o;
+		struct mmt_replay_result res;
+		struct rk k;
+		char err[512], path[600], want[200], *txt;
+		uint64_t p = 0;
+
+		assert_int_equal(rk_init(&k, 32768, 2), 0);
+		for (unsigned j = 0; j < 16; j++) {
+			p = rk_find(&k, 0, p);
+			rk_alloc_at(&k, p, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+		}
+		if (c[i].depth) {
+			kv_add(&k.start.vmstat, &k.start.nr_vmstat,
+			       "mmtrace_memcg_depth", c[i].depth);
+			kv_add(&k.start.vmstat, &k.start.nr_vmstat,
+			       "mmtrace_memcg_after", c[i].after);
+			kv_add(&k.start.vmstat, &k.start.nr_vmstat,
+			       "mmtrace_memcg_after_file_max", c[i].file_max);
+		}
+		assert_int_equal(rk_write(&k, ru_path("mcw.mmt"), 0), 0);
+		rk_free_all(&k);
+		memset(&o, 0, sizeof(o));
+		o.trace = ru_path("mcw.mmt");
+		o.outdir = ru_path("mcw");
+		o.mode = MMT_REPLAY_POLICY;
+		o.memcg_walk = c[i].opt;
+		assert_int_equal(mmt_replay_run(&o, &res, err, sizeof(err)), 0);
+		snprintf(path, sizeof(path), "%s/summary.json", ru_path("mcw"));
+		txt = ru_slurp(path, NULL);
+		assert_non_null(txt);
+		snprintf(want, sizeof(want), "\"memcg_walk\": \"%s\", "
+			 "\"memcg_walk_from\": \"%s\"", c[i].walk, c[i].from);
+		if (!strstr(txt, want))
+			fail_msg("case %u: no '%s' in summary.json", i, want);
+		free(txt);
+	}
+}
+
 static void test_model_vs_kernel(void **state)
 {
 	struct rk k;
@@ -1786,6 +1849,7 @@ int main(void)
 		cmocka_unit_test(test_mirror_free_page_reporting),
 		cmocka_unit_test(test_policy_counts),
 		cmocka_unit_test(test_model_vs_kernel),
+		cmocka_unit_test(test_memcg_walk_auto),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_policy_file),

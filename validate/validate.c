@@ -30,7 +30,7 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: mmtrace validate [-o DIR] [--json] [-j N] A.mmt B.mmt ...\n"
+	fputs("usage: mmtrace validate [-o DIR] [--json] [-j N] [--memcg-walk W] A.mmt ...\n"
 	      "Checks the model against the kernel on traces of one workload\n"
 	      "recorded under different settings (each trace's settings are in\n"
 	      "its header; traces with the same settings are repeated runs).\n"
@@ -46,6 +46,8 @@ static void usage(FILE *f)
 	      "  -f, --force        write into a DIR that is not empty\n"
 	      "      --json         print JSON instead of the table\n"
 	      "  -j, --jobs N       parallel replays (default: online cpus)\n"
+	      "      --memcg-walk W auto (default), whole or partial: as\n"
+	      "                     mmtrace replay --memcg-walk, every replay\n"
 	      "  -h, --help         this help\n\n"
 	      "Verdicts: same settings, the model's mean is within 25% of the\n"
 	      "kernel's or inside its min..max; across settings, where the\n"
@@ -219,6 +221,7 @@ static void child(const struct vl_result *v, const char *dir, unsigned t,
 	o.sets = (const char *const *)v->group[g].sets;
 	o.nr_sets = v->group[g].nr_sets;
 	o.host_fits = v->have_pooled ? &v->pooled : NULL;
+	o.memcg_walk = v->memcg_walk;
 	if (dir) {
 		run_dir(v, dir, t, g, out, sizeof(out));
 		o.outdir = out;
@@ -400,11 +403,13 @@ int cmd_validate(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "memcg-walk", required_argument, NULL, 'W' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dir = NULL;
+	enum mmt_memcg_walk walk = MMT_MEMCG_WALK_AUTO;
 	int json = 0, c, rc = 2, force = 0;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned jobs = ncpu > 0 ? (unsigned)ncpu : 1;
@@ -434,6 +439,11 @@ int cmd_validate(int argc, char **argv)
 			jobs = (unsigned)n;
 			break;
 		}
+		case 'W':
+			if (mmt_replay_parse_memcg_walk("validate", optarg,
+							&walk))
+				return 2;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -455,6 +465,7 @@ int cmd_validate(int argc, char **argv)
 	v = calloc(1, sizeof(*v));
 	if (!v)
 		return 1;
+	v->memcg_walk = walk;
 	rc = 1;
 	if (dir && (rc = mmt_cmd_check_outdir("validate", dir, force)))
 		goto out;

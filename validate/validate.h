@@ -75,6 +75,7 @@ struct vl_across {
 };
 
 struct vl_result {
+	enum mmt_memcg_walk memcg_walk;	/* --memcg-walk, for every replay */
 	struct vl_trace trace[VL_MAX_TRACES];
 	unsigned nr_traces;
 	struct vl_group group[VL_MAX_GROUPS];

@@ -18,6 +18,16 @@ enum mmt_replay_mode { MMT_REPLAY_POLICY = 0, MMT_REPLAY_MIRROR = 1 };
 enum mmt_replay_start { MMT_START_AUTO = 0, MMT_START_SNAPSHOT,
 			MMT_START_INFERRED };
 
+/* How direct reclaim walks the memory cgroups (mmcore's
+ * mmc_set_memcg_walk()): AUTO as the trace's snapshots say the host had
+ * it (replay/memcg_walk.c), or forced. */
+enum mmt_memcg_walk { MMT_MEMCG_WALK_AUTO = 0, MMT_MEMCG_WALK_WHOLE,
+		      MMT_MEMCG_WALK_PARTIAL };
+/* --memcg-walk: "auto", "whole" or "partial"; on a bad value prints
+ * "mmtrace CMD: --memcg-walk V: ..." to stderr and returns -1. */
+int mmt_replay_parse_memcg_walk(const char *cmd, const char *arg,
+				enum mmt_memcg_walk *walk);
+
 #define MMT_REPLAY_MAX_COUNTERS 96
 
 /* The cost fits (docs/replay-output.md calibration.tsv): direct reclaim,
@@ -33,6 +43,7 @@ struct mmt_replay_opts {
 	enum mmt_replay_mode mode;
 	enum mmt_replay_start start;	/* INFERRED: policy mode only */
 	const char *topology;		/* NULL: the trace's own; "N" or a spec */
+	enum mmt_memcg_walk memcg_walk;
 	const char *policy_file;	/* NULL or a file of vm.X=V lines */
 	const char *const *sets;	/* "vm.X=V" overrides, applied last */
 	unsigned nr_sets;
