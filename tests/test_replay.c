@@ -694,6 +694,36 @@ static void test_before_start(void **state)
 	}
 }
 
+/* `mmtrace info --json` (when make test gives $MMTRACE) shows the start
+ * snapshot's memcg items: an object, "damaged", or null without them. */
+static void info_memcg(const char *trace, const char *depth,
+		       const char *after, const char *file_max)
+{
+	const char *bin = getenv("MMTRACE");
+	char cmd[1200], out[65536], want[200];
+	size_t n;
+	FILE *f;
+
+	if (!bin)
+		return;
+	snprintf(cmd, sizeof(cmd), "%s info --json %s 2>/dev/null", bin, trace);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = '\0';
+	pclose(f);
+	if (!depth)
+		snprintf(want, sizeof(want), "\"memcg\": null");
+	else if (after[0] < '0' || after[0] > '9')
+		snprintf(want, sizeof(want), "\"memcg\": \"damaged\"");
+	else
+		snprintf(want, sizeof(want), "\"memcg\": {\"depth\": %s, "
+			 "\"after\": %s, \"after_file_max\": %s, \"groups\": 9, "
+			 "\"visible\": 4}", depth, after, file_max);
+	if (!strstr(out, want))
+		fail_msg("info --json of %s: no '%s'", trace, want);
+}
+
 /* --memcg-walk auto follows the start snapshot's mmtrace_memcg_* items
  * (replay/memcg_walk.c); the option overrides them; summary.json says
  * which walk and why. */
@@ -737,6 +767,10 @@ static void test_memcg_walk_auto(void **state)
 			       "mmtrace_memcg_after", c[i].after);
 			kv_add(&k.start.vmstat, &k.start.nr_vmstat,
 			       "mmtrace_memcg_after_file_max", c[i].file_max);
+			kv_add(&k.start.vmstat, &k.start.nr_vmstat,
+			       "mmtrace_memcg_groups", "9");
+			kv_add(&k.start.vmstat, &k.start.nr_vmstat,
+			       "mmtrace_memcg_visible", "4");
 		}
 		assert_int_equal(rk_write(&k, ru_path("mcw.mmt"), 0), 0);
 		rk_free_all(&k);
@@ -754,6 +788,8 @@ static void test_memcg_walk_auto(void **state)
 		if (!strstr(txt, want))
 			fail_msg("case %u: no '%s' in summary.json", i, want);
 		free(txt);
+		info_memcg(ru_path("mcw.mmt"), c[i].depth, c[i].after,
+			   c[i].file_max);
 	}
 }
 

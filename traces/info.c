@@ -139,6 +139,38 @@ static void class_pages(const struct mmt_snapshot *sn, uint64_t out[MMT_PC__COUN
 
 /* ---- text ---------------------------------------------------------------- */
 
+/* The snapshot's mmtrace_memcg_* items (collector/memcg.c): 1 with v[]
+ * (depth, after, after_file_max, groups, visible), 0 when the trace has
+ * none, -1 when one is there but not a decimal number. */
+static int snap_memcg(const struct mmt_snapshot *sn, uint64_t v[5])
+{
+	static const char *const names[5] = {
+		"mmtrace_memcg_depth", "mmtrace_memcg_after",
+		"mmtrace_memcg_after_file_max", "mmtrace_memcg_groups",
+		"mmtrace_memcg_visible",
+	};
+	int found = 0;
+
+	for (int k = 0; k < 5; k++) {
+		v[k] = 0;
+		for (uint32_t i = 0; i < sn->nr_vmstat; i++) {
+			const char *val = sn->vmstat[i].value;
+			char *end;
+
+			if (strcmp(sn->vmstat[i].name, names[k]))
+				continue;
+			if (*val < '0' || *val > '9')
+				return -1;
+			v[k] = strtoull(val, &end, 10);
+			if (*end)
+				return -1;
+			found++;
+			break;
+		}
+	}
+	return found == 5 ? 1 : found ? -1 : 0;
+}
+
 static void print_snapshot_text(struct mmt_reader *r, int which)
 {
 	const char *label = which ? "end" : "start", *why;
@@ -168,6 +200,19 @@ static void print_snapshot_text(struct mmt_reader *r, int which)
 		if (cls[c])
 			printf(" %s %llu", class_names[c], (unsigned long long)cls[c]);
 	printf("\n");
+	uint64_t mc[5];
+	int m = snap_memcg(sn, mc);
+
+	if (m > 0)
+		printf("%-10s memory cgroups: the recorder's at depth %llu, %llu "
+		       "after it in direct reclaim's walk (largest inactive file "
+		       "%llu pages); %llu groups, %llu with a directory\n", "",
+		       (unsigned long long)mc[0], (unsigned long long)mc[1],
+		       (unsigned long long)mc[2], (unsigned long long)mc[3],
+		       (unsigned long long)mc[4]);
+	else if (m < 0)
+		printf("%-10s memory cgroups: mmtrace_memcg_* items damaged "
+		       "(incomplete, or not numbers)\n", "");
 }
 
 static void print_damage_text(const struct mmt_reader *r)
@@ -370,7 +415,17 @@ static void json_snapshot(struct mmt_reader *r, int which)
 	for (int c = 0; c < MMT_PC__COUNT; c++)
 		printf("%s\"%s\": %llu", c ? ", " : "", class_names[c],
 		       (unsigned long long)cls[c]);
-	printf("}}");
+	uint64_t mc[5];
+	int m = snap_memcg(sn, mc);
+
+	if (m > 0)
+		printf("}, \"memcg\": {\"depth\": %llu, \"after\": %llu, "
+		       "\"after_file_max\": %llu, \"groups\": %llu, "
+		       "\"visible\": %llu}}", (unsigned long long)mc[0],
+		       (unsigned long long)mc[1], (unsigned long long)mc[2],
+		       (unsigned long long)mc[3], (unsigned long long)mc[4]);
+	else
+		printf("}, \"memcg\": %s}", m < 0 ? "\"damaged\"" : "null");
 }
 
 /* "damage": every kept line, and the totals */
