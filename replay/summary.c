@@ -724,6 +724,8 @@ static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
 {
 	const struct rp_hist *h = &r->hist[RP_OP_ALLOC];
 
+	snprintf(res->memcg_walk, sizeof(res->memcg_walk), "%s (%s)",
+		 rp_memcg_walk_name(r), rp_memcg_why_name(r));
 	res->events_replayed = r->events;
 	res->events_read = r->events_total;
 	res->events_total = r->events_in_trace;

@@ -181,6 +181,17 @@ static void test_groups_and_verdicts(void **state)
 	assert_non_null(strstr(cli_out, "Targets met"));
 	assert_non_null(strstr(cli_out, "Demand the model did not have"));
 	assert_non_null(strstr(cli_out, "  B  0 pages\n"));
+	/* traces without the mmtrace_memcg_* items: the whole walk, said
+	 * once for all four; --memcg-walk partial forces it */
+	assert_non_null(strstr(cli_out, "direct reclaim's memcg walk whole "
+			       "(not recorded): a1.mmt b1.mmt a2.mmt b2.mmt\n"));
+	assert_non_null(strstr(json, "\"memcg_walk\": \"whole (not recorded)\"}"));
+	assert_int_equal(cli_run(0, "%s validate --memcg-walk partial %s %s",
+				 bin(), ru_path("a1.mmt"), ru_path("b1.mmt")), 0);
+	assert_non_null(strstr(cli_out, "direct reclaim's memcg walk partial "
+			       "(--memcg-walk): a1.mmt b1.mmt\n"));
+	assert_int_equal(cli_run(0, "%s validate --memcg-walk none %s", bin(),
+				 ru_path("a1.mmt")), 2);
 	free(json);
 }
 

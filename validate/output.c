@@ -78,6 +78,30 @@ static const struct mmt_replay_result *fit_source(const struct vl_result *v)
 
 /* ---- text ------------------------------------------------------------------ */
 
+/* How the replays' direct reclaim walked the memory cgroups (each trace
+ * under its own settings; --memcg-walk, or as its snapshots say): one
+ * line per distinct walk, with its traces. */
+static void text_memcg_walk(const struct vl_result *v, FILE *f)
+{
+	for (unsigned t = 0; t < v->nr_traces; t++) {
+		const char *w = vl_run((struct vl_result *)v, t,
+				       v->trace[t].group)->res.memcg_walk;
+		unsigned seen = 0;
+
+		for (unsigned u = 0; u < t && !seen; u++)
+			seen = !strcmp(w, vl_run((struct vl_result *)v, u,
+						 v->trace[u].group)->res.memcg_walk);
+		if (seen || !w[0])
+			continue;
+		fprintf(f, "  direct reclaim's memcg walk %s:", w);
+		for (unsigned u = t; u < v->nr_traces; u++)
+			if (!strcmp(w, vl_run((struct vl_result *)v, u,
+					      v->trace[u].group)->res.memcg_walk))
+				fprintf(f, " %s", base_name(v->trace[u].path));
+		fputc('\n', f);
+	}
+}
+
 static void text_groups(const struct vl_result *v, FILE *f)
 {
 	/* the first pass (each trace under its own settings, for the
@@ -97,6 +121,7 @@ static void text_groups(const struct vl_result *v, FILE *f)
 			fprintf(f, " %s", base_name(v->trace[gr->traces[i]].path));
 		fputc('\n', f);
 	}
+	text_memcg_walk(v, f);
 }
 
 static void text_same(const struct vl_result *v, FILE *f)
@@ -297,12 +322,16 @@ static void json_groups(const struct vl_result *v, FILE *f)
 	for (unsigned t = 0; t < v->nr_traces; t++) {
 		fprintf(f, "%s\n    {\"file\": ", t ? "," : "");
 		mmt_json_str(f, base_name(v->trace[t].path));
+		const struct mmt_replay_result *own =
+			&vl_run((struct vl_result *)v, t, v->trace[t].group)->res;
+
 		fprintf(f, ", \"set\": \"%c\", \"events\": %llu, "
-			"\"stopped_early\": %s}",
+			"\"stopped_early\": %s, \"memcg_walk\": ",
 			v->group[v->trace[t].group].label,
 			(unsigned long long)v->trace[t].events,
-			vl_run((struct vl_result *)v, t, v->trace[t].group)->
-			res.stopped_early ? "true" : "false");
+			own->stopped_early ? "true" : "false");
+		mmt_json_str(f, own->memcg_walk);
+		fputc('}', f);
 	}
 	fputs("\n  ],\n  \"sets\": [", f);
 	for (unsigned g = 0; g < v->nr_groups; g++) {

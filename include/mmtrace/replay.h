@@ -60,6 +60,10 @@ struct mmt_replay_opts {
 
 /* The headline figures, also written to summary.json. */
 struct mmt_replay_result {
+	/* how direct reclaim walked the memory cgroups and why, as
+	 * summary.json's memcg_walk and memcg_walk_from ("whole (not
+	 * recorded)") */
+	char memcg_walk[64];
 	uint64_t events_replayed;
 	uint64_t events_read;		/* events the reader delivered */
 	/* The events the trace holds, per its index; when the file was cut
