@@ -255,6 +255,28 @@ static void compaction_work(const struct rp_pair *p,
 	*x2 = 0;
 }
 
+/* A direct reclaim by the priority of its first scan (DEF_PRIORITY 12
+ * down): where the memory cgroup walk shows (memcg_walk.c). */
+static int first_prio_bucket(unsigned top_prio)
+{
+	if (!top_prio)
+		return RP_DR_PRIO_NONE;
+	if (top_prio - 1 >= 12)
+		return RP_DR_PRIO_DEF;
+	return top_prio - 1 == 11 ? RP_DR_PRIO_DEF_1 : RP_DR_PRIO_LOWER;
+}
+
+/* The priority of a shrink_inactive_list() inside ev's task's open direct
+ * reclaim (the event's order field). */
+static void pair_prio(struct rp_run *r, const struct mmt_event *ev)
+{
+	struct rp_pair *p = rp_pair_find(&r->pairs, RP_PAIR_DIRECT, ev);
+	unsigned prio = ev->order > 12 ? 12 : ev->order;
+
+	if (p && prio + 1 > p->top_prio)
+		p->top_prio = (uint8_t)(prio + 1);
+}
+
 /* An END of kind: the pair's duration and work into its fit. */
 static bool pair_end(struct rp_run *r, int kind, int fit,
 		     const struct mmt_event *ev, uint64_t *pair_ns)
@@ -269,6 +291,8 @@ static bool pair_end(struct rp_run *r, int kind, int fit,
 		return false;
 	}
 	d = ev->ts + 1 - p->begin;
+	if (kind == RP_PAIR_DIRECT)
+		r->k.dr_first_prio[first_prio_bucket(p->top_prio)]++;
 	x1 = p->scanned;
 	x2 = ev->arg;			/* reclaim: the END's nr_reclaimed */
 	if (kind == RP_PAIR_COMPACT)
@@ -310,6 +334,7 @@ bool rp_calib_event(struct rp_run *r, const struct mmt_event *ev,
 		return pair_end(r, RP_PAIR_NODE, RP_FIT_NODE_RECLAIM, ev,
 				pair_ns);
 	case MMT_EV_LRU_SHRINK_INACTIVE:
+		pair_prio(r, ev);
 		pair_work(r, RP_PAIR_DIRECT, ev, ev->arg, 0);
 		pair_work(r, RP_PAIR_NODE, ev, ev->arg, 0);
 		break;

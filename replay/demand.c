@@ -1248,6 +1248,9 @@ size_t rp_demand_notes(const struct rp_run *r, const char **notes, size_t max)
 #define NOTE(s) do { if (n < max) notes[n++] = (s); } while (0)
 	if (r->o->mode != MMT_REPLAY_POLICY)
 		return 0;
+	NOTE(rp_memcg_walk_note(r));
+	if (rp_memcg_kernel_note(r))
+		NOTE(rp_memcg_kernel_note(r));
 	if (!d->causes) {
 		NOTE("the trace has no free causes (recorded before they "
 		     "existed): every page free is replayed as the workload's, "
@@ -1327,7 +1330,6 @@ size_t rp_demand_notes(const struct rp_run *r, const char **notes, size_t max)
 	     "over the whole 2 MiB (thp_fault_fallback), as a page-cache "
 	     "folio falls back to order-0 pages: neither is an allocation "
 	     "failure");
-	NOTE(rp_memcg_walk_note(r));
 #undef NOTE
 	return n;
 }

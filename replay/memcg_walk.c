@@ -178,3 +178,41 @@ const char *rp_memcg_why_name(const struct rp_run *r)
 
 	return names[r->memcg_why];
 }
+
+/* What the kernel's own direct reclaims in the trace say of its walk:
+ * most began below DEF_PRIORITY (a walk that found nothing at its first
+ * priority) -> 1, most at DEF_PRIORITY -> 0; -1 with fewer than 20 that
+ * scanned at all.  *below and *n: those below DEF_PRIORITY, and all that
+ * scanned. */
+int rp_memcg_kernel_walk(const struct rp_run *r, uint64_t *below, uint64_t *n)
+{
+	const uint64_t *c = r->k.dr_first_prio;
+
+	*below = c[RP_DR_PRIO_DEF_1] + c[RP_DR_PRIO_LOWER];
+	*n = *below + c[RP_DR_PRIO_DEF];
+	if (*n < 20)
+		return -1;
+	return *below * 2 > *n;
+}
+
+/* A note when the kernel's direct reclaims look like the other walk than
+ * the one replayed; NULL when they agree or say too little. */
+const char *rp_memcg_kernel_note(const struct rp_run *r)
+{
+	uint64_t below, n;
+	int k = rp_memcg_kernel_walk(r, &below, &n);
+
+	if (k < 0 || k == r->memcg_partial)
+		return NULL;
+	return k ? "most of the kernel's direct reclaims in this trace began "
+		   "below DEF_PRIORITY (summary.json kernel_direct_reclaim_"
+		   "first_priority), as a partial memory cgroup walk makes "
+		   "them, and the replay walked the whole node: --memcg-walk "
+		   "partial models the other" :
+		   "most of the kernel's direct reclaims in this trace began "
+		   "at DEF_PRIORITY (summary.json kernel_direct_reclaim_first_"
+		   "priority), as a whole walk makes them, and the replay "
+		   "walked the memory cgroups partially: --memcg-walk whole "
+		   "models the other";
+}
+

@@ -189,6 +189,9 @@ struct rp_kernel_ctr {
 	uint64_t page_allocs, page_frees, order9_allocs;
 	uint64_t fallbacks, steals, kswapd_wakes, kswapd_sleeps, wakeup_kswapd;
 	uint64_t direct_reclaims, direct_reclaimed, direct_ns;
+	/* direct reclaims (paired per task) by the priority of their first
+	 * shrink_inactive_list(): RP_DR_PRIO_* (memcg_walk.c reads them) */
+	uint64_t dr_first_prio[4];
 	uint64_t compact_tries, compactions, compact_ns;
 	uint64_t node_reclaims, node_reclaimed, node_reclaim_ns;
 	uint64_t lost, faults, slab_allocs, slab_frees, filemap_adds,
@@ -209,7 +212,9 @@ struct rp_pair {
 	uint16_t cpu;
 	uint8_t kind;			/* enum rp_pair_kind */
 	uint8_t work_events;		/* compaction: scan events seen */
+	uint8_t top_prio;		/* reclaim: highest priority scanned + 1 */
 };
+enum { RP_DR_PRIO_NONE, RP_DR_PRIO_DEF, RP_DR_PRIO_DEF_1, RP_DR_PRIO_LOWER };
 #define RP_OPEN_PAIRS 256
 struct rp_pairs {
 	struct rp_pair p[RP_OPEN_PAIRS];
@@ -614,6 +619,8 @@ void rp_memcg_walk_setup(struct rp_run *r);
 const char *rp_memcg_walk_note(const struct rp_run *r);
 const char *rp_memcg_walk_name(const struct rp_run *r);
 const char *rp_memcg_why_name(const struct rp_run *r);
+int rp_memcg_kernel_walk(const struct rp_run *r, uint64_t *below, uint64_t *n);
+const char *rp_memcg_kernel_note(const struct rp_run *r);
 /* The pre-pass's record of the pfns events touch (policy mode). */
 int rp_touch_init(struct rp_run *r);
 void rp_touch_note(struct rp_run *r, const struct mmt_event *ev);

@@ -416,6 +416,12 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		r->inferred ? "inferred" : "snapshot");
 	fprintf(f, ",\n  \"memcg_walk\": \"%s\", \"memcg_walk_from\": \"%s\"",
 		rp_memcg_walk_name(r), rp_memcg_why_name(r));
+	fprintf(f, ",\n  \"kernel_direct_reclaim_first_priority\": {\"def\": %llu, "
+		"\"def_minus_1\": %llu, \"lower\": %llu, \"none\": %llu}",
+		(unsigned long long)r->k.dr_first_prio[RP_DR_PRIO_DEF],
+		(unsigned long long)r->k.dr_first_prio[RP_DR_PRIO_DEF_1],
+		(unsigned long long)r->k.dr_first_prio[RP_DR_PRIO_LOWER],
+		(unsigned long long)r->k.dr_first_prio[RP_DR_PRIO_NONE]);
 	/* events_total: the trace's own count (its index); null when the
 	 * file was cut before its index, events_readable then says how many
 	 * were there up to the cut */
@@ -726,6 +732,8 @@ static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
 
 	snprintf(res->memcg_walk, sizeof(res->memcg_walk), "%s (%s)",
 		 rp_memcg_walk_name(r), rp_memcg_why_name(r));
+	res->kernel_walk = rp_memcg_kernel_walk(r, &res->kernel_dr_below,
+						&res->kernel_dr_scanned);
 	res->events_replayed = r->events;
 	res->events_read = r->events_total;
 	res->events_total = r->events_in_trace;

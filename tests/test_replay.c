@@ -793,6 +793,85 @@ static void test_memcg_walk_auto(void **state)
 	}
 }
 
+/* The kernel's own direct reclaims say which walk its host had: 24
+ * stalls whose first shrink_inactive_list() ran at priority 11 (two tasks
+ * interleaved) count below DEF_PRIORITY, and the replay, which walked the
+ * whole node (no items), says the kernel looks otherwise. */
+static void test_memcg_walk_kernel(void **state)
+{
+	struct mmt_replay_opts o;
+	struct mmt_replay_result res;
+	struct rk k;
+	char err[512], path[600], *txt;
+	uint64_t p = 0;
+	(void)state;
+
+	assert_int_equal(rk_init(&k, 32768, 2), 0);
+	for (unsigned j = 0; j < 16; j++) {
+		p = rk_find(&k, 0, p);
+		rk_alloc_at(&k, p, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	}
+	for (unsigned i = 0; i < 12; i++) {
+		struct mmt_event *e;
+
+		for (unsigned t = 0; t < 2; t++) {
+			e = rk_push(&k, MMT_EV_DIRECT_RECLAIM_BEGIN, t);
+			e->pid = 100 + t;
+		}
+		for (unsigned t = 0; t < 2; t++) {
+			e = rk_push(&k, MMT_EV_LRU_SHRINK_INACTIVE, t);
+			e->pid = 100 + t;
+			e->order = 11;		/* the priority */
+			e->arg = 32;
+			e->arg2 = 32;
+		}
+		/* a later scan at priority 10 does not change the first */
+		e = rk_push(&k, MMT_EV_LRU_SHRINK_INACTIVE, 0);
+		e->pid = 100;
+		e->order = 10;
+		for (unsigned t = 0; t < 2; t++) {
+			e = rk_push(&k, MMT_EV_DIRECT_RECLAIM_END, t);
+			e->pid = 100 + t;
+			e->arg = 32;
+		}
+	}
+	/* one at DEF_PRIORITY, one that scanned nothing */
+	rk_push(&k, MMT_EV_DIRECT_RECLAIM_BEGIN, 0)->pid = 100;
+	struct mmt_event *e = rk_push(&k, MMT_EV_LRU_SHRINK_INACTIVE, 0);
+	e->pid = 100;
+	e->order = 12;
+	rk_push(&k, MMT_EV_DIRECT_RECLAIM_END, 0)->pid = 100;
+	rk_push(&k, MMT_EV_DIRECT_RECLAIM_BEGIN, 1)->pid = 101;
+	rk_push(&k, MMT_EV_DIRECT_RECLAIM_END, 1)->pid = 101;
+	assert_int_equal(rk_write(&k, ru_path("mck.mmt"), 0), 0);
+	rk_free_all(&k);
+	memset(&o, 0, sizeof(o));
+	o.trace = ru_path("mck.mmt");
+	o.outdir = ru_path("mck");
+	o.mode = MMT_REPLAY_POLICY;
+	assert_int_equal(mmt_replay_run(&o, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.kernel_dr_below, 24);
+	assert_int_equal(res.kernel_dr_scanned, 25);
+	assert_int_equal(res.kernel_walk, 1);
+	snprintf(path, sizeof(path), "%s/summary.json", ru_path("mck"));
+	txt = ru_slurp(path, NULL);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "\"kernel_direct_reclaim_first_priority\": "
+			       "{\"def\": 1, \"def_minus_1\": 24, \"lower\": 0, "
+			       "\"none\": 1}"));
+	assert_non_null(strstr(txt, "--memcg-walk partial models the other"));
+	free(txt);
+	/* replayed with the partial walk, nothing to say */
+	o.outdir = ru_path("mck2");
+	o.memcg_walk = MMT_MEMCG_WALK_PARTIAL;
+	assert_int_equal(mmt_replay_run(&o, &res, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/summary.json", ru_path("mck2"));
+	txt = ru_slurp(path, NULL);
+	assert_non_null(txt);
+	assert_null(strstr(txt, "models the other"));
+	free(txt);
+}
+
 static void test_model_vs_kernel(void **state)
 {
 	struct rk k;
@@ -1886,6 +1965,7 @@ int main(void)
 		cmocka_unit_test(test_policy_counts),
 		cmocka_unit_test(test_model_vs_kernel),
 		cmocka_unit_test(test_memcg_walk_auto),
+		cmocka_unit_test(test_memcg_walk_kernel),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_policy_file),

@@ -185,7 +185,10 @@ static void test_groups_and_verdicts(void **state)
 	 * once for all four; --memcg-walk partial forces it */
 	assert_non_null(strstr(cli_out, "direct reclaim's memcg walk whole "
 			       "(not recorded): a1.mmt b1.mmt a2.mmt b2.mmt\n"));
-	assert_non_null(strstr(json, "\"memcg_walk\": \"whole (not recorded)\"}"));
+	assert_non_null(strstr(json, "\"memcg_walk\": \"whole (not recorded)\", "
+			       "\"kernel_direct_reclaims_below_def_priority\": 0, "
+			       "\"kernel_direct_reclaims_scanning\": 0}"));
+	assert_null(strstr(cli_out, "the kernel's direct reclaims look like"));
 	assert_int_equal(cli_run(0, "%s validate --memcg-walk partial %s %s",
 				 bin(), ru_path("a1.mmt"), ru_path("b1.mmt")), 0);
 	assert_non_null(strstr(cli_out, "direct reclaim's memcg walk partial "

@@ -100,6 +100,22 @@ static void text_memcg_walk(const struct vl_result *v, FILE *f)
 				fprintf(f, " %s", base_name(v->trace[u].path));
 		fputc('\n', f);
 	}
+	/* where the kernel's own direct reclaims say otherwise */
+	for (unsigned t = 0; t < v->nr_traces; t++) {
+		const struct mmt_replay_result *res =
+			&vl_run((struct vl_result *)v, t, v->trace[t].group)->res;
+		int partial = !strncmp(res->memcg_walk, "partial", 7);
+
+		if (res->kernel_walk < 0 || res->kernel_walk == partial)
+			continue;
+		fprintf(f, "  %s: the kernel's direct reclaims look like a %s "
+			"walk (%llu of %llu began below DEF_PRIORITY; "
+			"--memcg-walk %s)\n", base_name(v->trace[t].path),
+			res->kernel_walk ? "partial" : "whole",
+			(unsigned long long)res->kernel_dr_below,
+			(unsigned long long)res->kernel_dr_scanned,
+			res->kernel_walk ? "partial" : "whole");
+	}
 }
 
 static void text_groups(const struct vl_result *v, FILE *f)
@@ -331,7 +347,10 @@ static void json_groups(const struct vl_result *v, FILE *f)
 			(unsigned long long)v->trace[t].events,
 			own->stopped_early ? "true" : "false");
 		mmt_json_str(f, own->memcg_walk);
-		fputc('}', f);
+		fprintf(f, ", \"kernel_direct_reclaims_below_def_priority\": "
+			"%llu, \"kernel_direct_reclaims_scanning\": %llu}",
+			(unsigned long long)own->kernel_dr_below,
+			(unsigned long long)own->kernel_dr_scanned);
 	}
 	fputs("\n  ],\n  \"sets\": [", f);
 	for (unsigned g = 0; g < v->nr_groups; g++) {

@@ -64,6 +64,11 @@ struct mmt_replay_result {
 	 * summary.json's memcg_walk and memcg_walk_from ("whole (not
 	 * recorded)") */
 	char memcg_walk[64];
+	/* what the kernel's direct reclaims in the trace say: of those that
+	 * scanned, how many began below DEF_PRIORITY; kernel_walk 1 (most:
+	 * a partial walk), 0 (a whole walk), -1 (fewer than 20) */
+	uint64_t kernel_dr_below, kernel_dr_scanned;
+	int kernel_walk;
 	uint64_t events_replayed;
 	uint64_t events_read;		/* events the reader delivered */
 	/* The events the trace holds, per its index; when the file was cut
