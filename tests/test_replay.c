@@ -694,6 +694,37 @@ static void test_before_start(void **state)
 	}
 }
 
+/* A small trace's start: rk_init() and n unmovable kernel pages. */
+static void rk_small(struct rk *k, unsigned n)
+{
+	uint64_t p = 0;
+
+	assert_int_equal(rk_init(k, 32768, 2), 0);
+	for (unsigned j = 0; j < n; j++) {
+		p = rk_find(k, 0, p);
+		rk_alloc_at(k, p, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
+	}
+}
+
+/* Replays trace into dir in policy mode with the given memcg walk; the
+ * run's summary.json (the caller frees it). */
+static char *replay_summary(const char *trace, const char *dir,
+			    enum mmt_memcg_walk walk,
+			    struct mmt_replay_result *res)
+{
+	struct mmt_replay_opts o;
+	char err[512], path[600];
+
+	memset(&o, 0, sizeof(o));
+	o.trace = trace;
+	o.outdir = dir;
+	o.mode = MMT_REPLAY_POLICY;
+	o.memcg_walk = walk;
+	assert_int_equal(mmt_replay_run(&o, res, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	return ru_slurp(path, NULL);
+}
+
 /* `mmtrace info --json` (when make test gives $MMTRACE) shows the start
  * snapshot's memcg items: an object, "damaged", or null without them. */
 static void info_memcg(const char *trace, const char *depth,
@@ -749,17 +780,11 @@ static void test_memcg_walk_auto(void **state)
 	(void)state;
 
 	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		struct mmt_replay_opts o;
 		struct mmt_replay_result res;
 		struct rk k;
-		char err[512], path[600], want[200], *txt;
-		uint64_t p = 0;
+		char want[200], *txt;
 
-		assert_int_equal(rk_init(&k, 32768, 2), 0);
-		for (unsigned j = 0; j < 16; j++) {
-			p = rk_find(&k, 0, p);
-			rk_alloc_at(&k, p, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
-		}
+		rk_small(&k, 16);
 		if (c[i].depth) {
 			kv_add(&k.start.vmstat, &k.start.nr_vmstat,
 			       "mmtrace_memcg_depth", c[i].depth);
@@ -774,14 +799,8 @@ static void test_memcg_walk_auto(void **state)
 		}
 		assert_int_equal(rk_write(&k, ru_path("mcw.mmt"), 0), 0);
 		rk_free_all(&k);
-		memset(&o, 0, sizeof(o));
-		o.trace = ru_path("mcw.mmt");
-		o.outdir = ru_path("mcw");
-		o.mode = MMT_REPLAY_POLICY;
-		o.memcg_walk = c[i].opt;
-		assert_int_equal(mmt_replay_run(&o, &res, err, sizeof(err)), 0);
-		snprintf(path, sizeof(path), "%s/summary.json", ru_path("mcw"));
-		txt = ru_slurp(path, NULL);
+		txt = replay_summary(ru_path("mcw.mmt"), ru_path("mcw"),
+				     c[i].opt, &res);
 		assert_non_null(txt);
 		snprintf(want, sizeof(want), "\"memcg_walk\": \"%s\", "
 			 "\"memcg_walk_from\": \"%s\"", c[i].walk, c[i].from);
@@ -799,18 +818,12 @@ static void test_memcg_walk_auto(void **state)
  * whole node (no items), says the kernel looks otherwise. */
 static void test_memcg_walk_kernel(void **state)
 {
-	struct mmt_replay_opts o;
 	struct mmt_replay_result res;
 	struct rk k;
-	char err[512], path[600], *txt;
-	uint64_t p = 0;
+	char *txt;
 	(void)state;
 
-	assert_int_equal(rk_init(&k, 32768, 2), 0);
-	for (unsigned j = 0; j < 16; j++) {
-		p = rk_find(&k, 0, p);
-		rk_alloc_at(&k, p, 0, "GFP_KERNEL", "MIGRATE_UNMOVABLE", 0);
-	}
+	rk_small(&k, 16);
 	for (unsigned i = 0; i < 12; i++) {
 		struct mmt_event *e;
 
@@ -845,16 +858,11 @@ static void test_memcg_walk_kernel(void **state)
 	rk_push(&k, MMT_EV_DIRECT_RECLAIM_END, 1)->pid = 101;
 	assert_int_equal(rk_write(&k, ru_path("mck.mmt"), 0), 0);
 	rk_free_all(&k);
-	memset(&o, 0, sizeof(o));
-	o.trace = ru_path("mck.mmt");
-	o.outdir = ru_path("mck");
-	o.mode = MMT_REPLAY_POLICY;
-	assert_int_equal(mmt_replay_run(&o, &res, err, sizeof(err)), 0);
+	txt = replay_summary(ru_path("mck.mmt"), ru_path("mck"),
+			     MMT_MEMCG_WALK_AUTO, &res);
 	assert_int_equal(res.kernel_dr_below, 24);
 	assert_int_equal(res.kernel_dr_scanned, 25);
 	assert_int_equal(res.kernel_walk, 1);
-	snprintf(path, sizeof(path), "%s/summary.json", ru_path("mck"));
-	txt = ru_slurp(path, NULL);
 	assert_non_null(txt);
 	assert_non_null(strstr(txt, "\"kernel_direct_reclaim_first_priority\": "
 			       "{\"def\": 1, \"def_minus_1\": 24, \"lower\": 0, "
@@ -862,11 +870,8 @@ static void test_memcg_walk_kernel(void **state)
 	assert_non_null(strstr(txt, "--memcg-walk partial models the other"));
 	free(txt);
 	/* replayed with the partial walk, nothing to say */
-	o.outdir = ru_path("mck2");
-	o.memcg_walk = MMT_MEMCG_WALK_PARTIAL;
-	assert_int_equal(mmt_replay_run(&o, &res, err, sizeof(err)), 0);
-	snprintf(path, sizeof(path), "%s/summary.json", ru_path("mck2"));
-	txt = ru_slurp(path, NULL);
+	txt = replay_summary(ru_path("mck.mmt"), ru_path("mck2"),
+			     MMT_MEMCG_WALK_PARTIAL, &res);
 	assert_non_null(txt);
 	assert_null(strstr(txt, "models the other"));
 	free(txt);
