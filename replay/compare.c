@@ -41,6 +41,7 @@ static void usage(FILE *f)
 	      "  -t, --topology SPEC    as for replay (e.g. 2)\n"
 	      "  -m, --mode MODE        policy (default) or mirror\n"
 	      "      --start STATE      snapshot or inferred, as for replay\n"
+	      "      --memcg-walk W     auto, whole or partial, as for replay\n"
 	      "      --sample-ms N      time series interval in trace time\n"
 	      "  -j, --jobs N           parallel replays (default: online cpus)\n"
 	      "  -o, --output DIR       report directory (created; refused when it\n"
@@ -159,6 +160,7 @@ int cmd_compare(int argc, char **argv)
 		{ "topology", required_argument, NULL, 't' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "start", required_argument, NULL, 'B' },
+		{ "memcg-walk", required_argument, NULL, 'W' },
 		{ "sample-ms", required_argument, NULL, 'S' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
@@ -210,6 +212,11 @@ int cmd_compare(int argc, char **argv)
 			break;
 		case 'B':
 			if (rp_parse_start("compare", optarg, &base.start))
+				goto out;
+			break;
+		case 'W':
+			if (mmt_replay_parse_memcg_walk("compare", optarg,
+							&base.memcg_walk))
 				goto out;
 			break;
 		case 'S':

@@ -50,6 +50,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: mmtrace sweep -o DIR (--policy NAME:SETTINGS | --vary vm.X=A,B,..)...\n"
 	      "                     [--topology SPEC] [--mode MODE] [--start STATE]\n"
+	      "                     [--memcg-walk W]\n"
 	      "                     [--sample-ms N]\n"
 	      "                     [--mmtrace CMD] TRACE...\n"
 	      "Plans one replay per (trace, policy) for GNU parallel or Slurm to run:\n"
@@ -65,6 +66,7 @@ static void usage(FILE *f)
 	      "  -t, --topology SPEC    as for replay (e.g. 2)\n"
 	      "  -m, --mode MODE        policy (default) or mirror\n"
 	      "      --start STATE      snapshot or inferred, as for replay\n"
+	      "      --memcg-walk W     auto, whole or partial, as for replay\n"
 	      "      --sample-ms N      time series interval in trace time\n"
 	      "      --mmtrace CMD      the mmtrace the jobs run (default: this one,\n"
 	      "                         by its absolute path)\n"
@@ -309,7 +311,7 @@ static void put_word(FILE *f, const char *s)
 struct plan {
 	const char *dir;		/* absolute */
 	const char *mmtrace;
-	const char *topo, *mode, *start;
+	const char *topo, *mode, *start, *memcg_walk;
 	unsigned sample_ms;
 	const struct trace_group *traces;
 	unsigned ntraces;
@@ -341,6 +343,8 @@ static void put_job(FILE *f, const struct plan *p, const struct trace_group *t,
 		fprintf(f, " --mode %s", p->mode);
 	if (p->start)
 		fprintf(f, " --start %s", p->start);
+	if (p->memcg_walk)
+		fprintf(f, " --memcg-walk %s", p->memcg_walk);
 	if (p->sample_ms)
 		fprintf(f, " --sample-ms %u", p->sample_ms);
 	snprintf(out, sizeof(out), "%s/runs/%s", t->name, pol->name);
@@ -523,6 +527,7 @@ int cmd_sweep(int argc, char **argv)
 		{ "topology", required_argument, NULL, 't' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "start", required_argument, NULL, 'B' },
+		{ "memcg-walk", required_argument, NULL, 'W' },
 		{ "sample-ms", required_argument, NULL, 'S' },
 		{ "mmtrace", required_argument, NULL, 'M' },
 		{ "output", required_argument, NULL, 'o' },
@@ -534,11 +539,12 @@ int cmd_sweep(int argc, char **argv)
 	struct vary vary[MAX_VARY];
 	unsigned nbase = 0, nvary = 0, ntraces = 0, npol = 0;
 	const char *dir = NULL, *mmtrace = NULL, *topo = NULL, *mode = NULL,
-		   *start = NULL;
+		   *start = NULL, *memcg_walk = NULL;
 	char abs[PATH_MAX], self[PATH_MAX];
 	uint64_t sample_ns = 0;
 	enum mmt_replay_mode m;
 	enum mmt_replay_start st;
+	enum mmt_memcg_walk walk;
 	int c, rc = 2;
 
 	if (!base || !traces) {
@@ -583,6 +589,11 @@ int cmd_sweep(int argc, char **argv)
 				goto out;
 			start = optarg;
 			break;
+		case 'W':
+			if (mmt_replay_parse_memcg_walk("sweep", optarg, &walk))
+				goto out;
+			memcg_walk = optarg;
+			break;
 		case 'S':
 			if (rp_parse_sample_ms("sweep", optarg, &sample_ns))
 				goto out;
@@ -626,7 +637,7 @@ int cmd_sweep(int argc, char **argv)
 	rc = make_dir(dir, abs);
 	if (rc)
 		goto out;
-	struct plan p = { abs, mmtrace, topo, mode, start,
+	struct plan p = { abs, mmtrace, topo, mode, start, memcg_walk,
 			  (unsigned)(sample_ns / 1000000), traces, ntraces,
 			  pol, npol };
 	rc = 1;

@@ -1952,6 +1952,14 @@ static void test_compare_cli(void **state)
 	expect_in_file(cmd, "\"start_state\": \"inferred\"");
 	snprintf(cmd, sizeof(cmd), "%s/index.html", ru_path("cmpinf"));
 	expect_in_file(cmd, "start state inferred");
+	/* --memcg-walk too */
+	snprintf(cmd, sizeof(cmd), "%s compare %s --memcg-walk partial --policy "
+		 "a: -o %s >/dev/null 2>&1", bin, ru_path("cmp.mmt"),
+		 ru_path("cmpmw"));
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/runs/a/summary.json", ru_path("cmpmw"));
+	expect_in_file(cmd, "\"memcg_walk\": \"partial\", \"memcg_walk_from\": "
+		       "\"--memcg-walk\"");
 	snprintf(cmd, sizeof(cmd), "%s compare %s --policy x:vm.nope=1 -o %s "
 		 "2>/dev/null", bin, ru_path("cmp.mmt"), ru_path("cmpbad"));
 	st = system(cmd);

@@ -113,6 +113,15 @@ static void test_plan(void **state)
 				 "traces/samples/faultloop.mmt", bin(), dir), 0);
 	assert_int_equal(cli_run(0, "cat %s/st/jobs.txt", dir), 0);
 	assert_non_null(strstr(cli_out, " --start inferred --quiet -o "));
+	/* and --memcg-walk */
+	assert_int_equal(cli_run(1, "%s sweep -o %s/mw --memcg-walk partial "
+				 "--policy a: traces/samples/faultloop.mmt", bin(),
+				 dir), 0);
+	assert_int_equal(cli_run(0, "cat %s/mw/jobs.txt", dir), 0);
+	assert_non_null(strstr(cli_out, " --memcg-walk partial --quiet -o "));
+	assert_int_equal(cli_run(1, "%s sweep -o %s/x --memcg-walk some "
+				 "--policy a: traces/samples/faultloop.mmt", bin(),
+				 dir), 2);
 	assert_int_equal(cli_run(1, "test -e %s/x", dir), 1);
 }
 
