@@ -22,23 +22,6 @@
 /* 1 << DEF_PRIORITY: a list shorter than this is not scanned at it. */
 #define MEMCG_SCAN_PAGES 4096u
 
-/* 1 with *v, 0 when absent, -1 when not a decimal number. */
-static int snap_item(const struct mmt_snapshot *s, const char *name,
-		     uint64_t *v)
-{
-	for (uint32_t i = 0; s && i < s->nr_vmstat; i++)
-		if (!strcmp(s->vmstat[i].name, name)) {
-			const char *val = s->vmstat[i].value;
-			char *end;
-
-			if (*val < '0' || *val > '9')
-				return -1;
-			*v = strtoull(val, &end, 10);
-			return *end == '\0' ? 1 : -1;
-		}
-	return 0;
-}
-
 /* The walk the trace's host had, from a snapshot's items; *why says what
  * decided it, *bad names an item that is there but no number. */
 static int walk_from_snapshot(const struct mmt_snapshot *s,
@@ -52,7 +35,7 @@ static int walk_from_snapshot(const struct mmt_snapshot *s,
 	int found = 0;
 
 	for (int i = 0; i < 3; i++) {
-		int rc = snap_item(s, names[i], &v[i]);
+		int rc = mmt_snapshot_u64(s, names[i], &v[i]);
 
 		if (rc < 0) {
 			*bad = names[i];

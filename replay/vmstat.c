@@ -16,26 +16,6 @@
 #include <string.h>
 #include "replay_int.h"
 
-/* The vmstat value of name in a snapshot; 0 when absent. */
-static int snap_vmstat(const struct mmt_snapshot *s, const char *name,
-		       uint64_t *v)
-{
-	if (!s)
-		return 0;
-	for (uint32_t i = 0; i < s->nr_vmstat; i++) {
-		const char *val = s->vmstat[i].value;
-		char *end;
-
-		if (strcmp(s->vmstat[i].name, name))
-			continue;
-		if (*val < '0' || *val > '9')
-			return 0;
-		*v = strtoull(val, &end, 10);
-		return *end == '\0';
-	}
-	return 0;
-}
-
 /* Was the probe of this tracepoint attached when recording?  The
  * collector notes "probe.NAME: tp" (or raw_tp, tp_btf) when it was,
  * "missing: ..." or "not selected (-e)" when not; traces without such
@@ -91,8 +71,11 @@ int rp_kernel_count(struct rp_run *r, int item, uint64_t *v)
 		*v = trace_count(&r->k, item);
 		return 1;
 	}
-	if (!snap_vmstat(mmt_reader_snapshot(r->rd, 0), name, &a) ||
-	    !snap_vmstat(mmt_reader_snapshot(r->rd, 1), name, &b) || b < a)
+	/* A damaged item (-1) gives no kernel value, like a missing one; the
+	 * row then shows "-" rather than a number read from damage. */
+	if (mmt_snapshot_u64(mmt_reader_snapshot(r->rd, 0), name, &a) != 1 ||
+	    mmt_snapshot_u64(mmt_reader_snapshot(r->rd, 1), name, &b) != 1 ||
+	    b < a)
 		return 0;
 	*v = b - a;
 	return 1;

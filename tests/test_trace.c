@@ -1044,6 +1044,31 @@ static void test_golden_file(void **state)
 	mmt_header_free(&h);
 }
 
+/* mmt_snapshot_u64: a number, an absent item, and items that are there but
+ * not counts (said as -1, never taken for absence or for 0). */
+static void test_snapshot_u64(void **state)
+{
+	(void)state;
+	struct mmt_kv kv[5] = {
+		{ "pgscan_kswapd", "4096" }, { "neg", "-1" }, { "tail", "12x" },
+		{ "huge", "99999999999999999999999" }, { "empty", "" },
+	};
+	struct mmt_snapshot s = { .nr_vmstat = 5, .vmstat = kv };
+	uint64_t v = 7;
+
+	assert_int_equal(mmt_snapshot_u64(&s, "pgscan_kswapd", &v), 1);
+	assert_int_equal(v, 4096);
+	v = 7;
+	assert_int_equal(mmt_snapshot_u64(&s, "pgscan_direct", &v), 0);
+	assert_int_equal(mmt_snapshot_u64(NULL, "pgscan_kswapd", &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(mmt_snapshot_u64(&s, "neg", &v), -1);
+	assert_int_equal(mmt_snapshot_u64(&s, "tail", &v), -1);
+	assert_int_equal(mmt_snapshot_u64(&s, "huge", &v), -1);
+	assert_int_equal(mmt_snapshot_u64(&s, "empty", &v), -1);
+	assert_int_equal(v, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1063,6 +1088,7 @@ int main(void)
 		cmocka_unit_test(test_golden_file),
 		cmocka_unit_test(test_pcp_references),
 		cmocka_unit_test(test_golden_sel),
+		cmocka_unit_test(test_snapshot_u64),
 	};
 	return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

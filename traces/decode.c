@@ -7,6 +7,7 @@
  * nothing here compares against a number: the header carries each name
  * with its value as the recording kernel defined it.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -470,6 +471,29 @@ void mmt_header_free(struct mmt_header *h)
 	h->nr_cpus = h->nr_nodes = h->nr_zones = h->nr_sysctls = 0;
 	h->nr_gfp_bits = h->nr_migratetypes = h->nr_zone_types = 0;
 	h->nr_slab_caches = h->nr_notes = 0;
+}
+
+int mmt_snapshot_u64(const struct mmt_snapshot *s, const char *name,
+		     uint64_t *v)
+{
+	for (uint32_t i = 0; s && i < s->nr_vmstat; i++) {
+		const char *val = s->vmstat[i].value;
+		char *end;
+
+		if (strcmp(s->vmstat[i].name, name))
+			continue;
+		/* strtoull() would take "-1" or " 7"; a count is digits. */
+		if (*val < '0' || *val > '9')
+			return -1;
+		errno = 0;
+		unsigned long long x = strtoull(val, &end, 10);
+
+		if (*end || errno)
+			return -1;
+		*v = x;
+		return 1;
+	}
+	return 0;
 }
 
 void mmt_snapshot_free(struct mmt_snapshot *s)

@@ -152,21 +152,13 @@ static int snap_memcg(const struct mmt_snapshot *sn, uint64_t v[5])
 	int found = 0;
 
 	for (int k = 0; k < 5; k++) {
-		v[k] = 0;
-		for (uint32_t i = 0; i < sn->nr_vmstat; i++) {
-			const char *val = sn->vmstat[i].value;
-			char *end;
+		int rc;
 
-			if (strcmp(sn->vmstat[i].name, names[k]))
-				continue;
-			if (*val < '0' || *val > '9')
-				return -1;
-			v[k] = strtoull(val, &end, 10);
-			if (*end)
-				return -1;
-			found++;
-			break;
-		}
+		v[k] = 0;
+		rc = mmt_snapshot_u64(sn, names[k], &v[k]);
+		if (rc < 0)
+			return -1;
+		found += rc;
 	}
 	return found == 5 ? 1 : found ? -1 : 0;
 }

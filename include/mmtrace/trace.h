@@ -469,5 +469,10 @@ const char *mmt_header_sysctl(const struct mmt_header *h, const char *name);
 const char *mmt_header_note(const struct mmt_header *h, const char *name);
 void mmt_header_free(struct mmt_header *h);	/* frees arrays, not h */
 void mmt_snapshot_free(struct mmt_snapshot *s);	/* frees arrays, not s */
+/* A snapshot's vmstat item name as a decimal number: 1 with *v, 0 when s is
+ * NULL or has no such item, -1 when the item is there but is not one
+ * (damage the caller must say, not take for absence). */
+int mmt_snapshot_u64(const struct mmt_snapshot *s, const char *name,
+		     uint64_t *v);
 
 #endif
