@@ -379,13 +379,39 @@ unsigned __free_one_page(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 	return free_one_page_fpi(m, z, idx, order, mt, false);
 }
 
+/* task_capc() and compaction_capture(): the compactor's capture, when
+ * this free is in its zone, it has none yet, and a block of its order
+ * may go to it: never an isolated block, and a movable block below
+ * pageblock order only to a movable request. */
+static struct capture_control *task_capc(struct mmc *m,
+					 const struct mmc_zone *z)
+{
+	struct capture_control *capc = m->capc;
+
+	return capc && capc->zone == z && capc->idx == NO_IDX ? capc : NULL;
+}
+
+static bool compaction_capture(struct capture_control *capc, uint32_t idx,
+			       unsigned order, int mt)
+{
+	if (!capc || order != capc->order || mt == MIGRATE_ISOLATE)
+		return false;
+	if (order < pageblock_order && mt == MIGRATE_MOVABLE &&
+	    capc->migratetype != MIGRATE_MOVABLE)
+		return false;
+	capc->idx = idx;
+	return true;
+}
+
 unsigned free_one_page_fpi(struct mmc *m, struct mmc_zone *z, uint32_t idx,
 			   unsigned order, int mt, bool to_tail)
 {
+	struct capture_control *capc = task_capc(m, z);
 	unsigned merges = 0;
 
-	(void)m;
 	while (order < MAX_PAGE_ORDER) {
+		if (compaction_capture(capc, idx, order, mt))
+			return merges;
 		uint32_t buddy = idx ^ (1u << order);
 
 		if (!page_is_buddy(z, buddy, order))

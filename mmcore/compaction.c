@@ -31,9 +31,14 @@
  *
  * Movable means an LRU folio (anon or file); slab and kernel pages are
  * unmovable (non-LRU movable pages such as zsmalloc are not modelled).
+ * Direct compaction captures the block it forms (capture_control, see
+ * buddy.c) and drains its cpu's pcp lists as its migration scanner leaves
+ * an order-aligned block (check_drain).
+ *
  * Simplified: every isolated folio migrates (the kernel's async migration
- * fails on dirty, writeback or locked folios: pgmigrate_fail), there is no
- * capture_control (the caller retries the free lists), no lock contention
+ * fails on dirty, writeback or locked folios: pgmigrate_fail), migrated
+ * folios are freed straight to the buddy (the kernel's go through the
+ * pcp lists, where check_drain finds them), there is no lock contention
  * or need_resched() bail-out, no CMA, and the fast searches walk the
  * free lists in address order, round each list from where the last
  * search stopped, where the kernel's walks see its LIFO order and
@@ -110,6 +115,7 @@ struct compact_control {
 	unsigned alloc_flags;
 	uint64_t gfp_mask;		/* the allocation's (kcompactd: GFP_KERNEL) */
 	enum migrate_mode mode;
+	int cpu;			/* where it runs: whose pcp it drains */
 	bool direct_compaction, proactive_compaction, whole_zone;
 	bool ignore_skip_hint, no_set_skip_hint, ignore_block_suitable;
 	bool finish_pageblock;
@@ -1515,6 +1521,26 @@ static void compact_zone_start(struct compact_control *cc)
 }
 
 /* compact_zone(). */
+/* compact_zone()'s check_drain: once the migration scanner has left the
+ * cc->order-aligned block it last migrated from, lru_add_drain_cpu_zone()
+ * empties this cpu's pcp lists of the zone, so that the pages freed there
+ * merge and compact_finished() sees the block.  The model frees migrated
+ * folios straight to the buddy (migrate_page_range()), so what this
+ * drains is the rest of the cpu's pcp pages: under reclaim thousands,
+ * whose buddies are then free to merge. */
+static void check_drain(struct mmc *m, struct compact_control *cc,
+			uint64_t *last_migrated_pfn)
+{
+	if (cc->order <= 0 || !*last_migrated_pfn)
+		return;
+	uint64_t block = cc->migrate_pfn & ~((1ull << cc->order) - 1);
+
+	if (*last_migrated_pfn < block) {
+		drain_local_pages(m, cc->zone, cc->cpu);
+		*last_migrated_pfn = 0;
+	}
+}
+
 static enum compact_result compact_zone(struct mmc *m,
 					struct compact_control *cc)
 {
@@ -1555,6 +1581,9 @@ rescan:
 			if (update_cached)
 				zc->compact_cached_migrate_pfn[1] =
 					zc->compact_cached_migrate_pfn[0];
+			/* nothing isolated, but the block migrated from
+			 * last time may still wait for its drain */
+			check_drain(m, cc, &last_migrated_pfn);
 			continue;
 		}
 		update_cached = false;
@@ -1578,6 +1607,12 @@ rescan:
 				last_migrated_pfn = 0;
 			goto rescan;
 		}
+		/* a block of the order freed by now went to the caller */
+		if (m->capc && m->capc->idx != NO_IDX) {
+			ret = COMPACT_SUCCESS;
+			break;
+		}
+		check_drain(m, cc, &last_migrated_pfn);
 	}
 	if (cc->nr_freepages) {
 		uint64_t free_pfn = pageblock_start_pfn(release_freepages(m, cc));
@@ -1602,11 +1637,13 @@ static enum compact_result compact_zone_order(struct mmc *m,
 					      unsigned order, uint64_t gfp,
 					      enum compact_priority prio,
 					      unsigned alloc_flags,
-					      int highest_zoneidx,
+					      int highest_zoneidx, int cpu,
+					      uint64_t *capture,
 					      struct mmc_result *res)
 {
 	struct compact_control cc = {
 		.zone = z,
+		.cpu = cpu,
 		.order = (int)order,
 		.search_order = (int)order,
 		.migratetype = gfp_migratetype(gfp),
@@ -1620,8 +1657,21 @@ static enum compact_result compact_zone_order(struct mmc *m,
 		.ignore_skip_hint = prio == MIN_COMPACT_PRIORITY,
 		.ignore_block_suitable = prio == MIN_COMPACT_PRIORITY,
 	};
+	struct capture_control capc = {
+		.zone = z,
+		.order = order,
+		.migratetype = cc.migratetype,
+		.idx = NO_IDX,
+	};
+
+	m->capc = capture ? &capc : NULL;
 	enum compact_result ret = compact_zone(m, &cc);
 
+	m->capc = NULL;
+	if (capc.idx != NO_IDX) {
+		*capture = idx_to_pfn(z, capc.idx);
+		ret = COMPACT_SUCCESS;
+	}
 	if (res) {
 		res->compact_scanned += (uint32_t)(cc.total_migrate_scanned +
 						   cc.total_free_scanned);
@@ -1638,10 +1688,14 @@ enum compact_result try_to_compact_pages(struct mmc *m, uint64_t gfp,
 					 unsigned alloc_flags,
 					 int preferred_nid,
 					 int highest_zoneidx,
-					 enum compact_priority prio,
+					 enum compact_priority prio, int cpu,
+					 uint64_t *capture,
 					 struct mmc_result *res)
 {
 	enum compact_result rc = COMPACT_SKIPPED;
+
+	if (capture)
+		*capture = NO_PFN;
 
 	if (!(gfp & MMC___GFP_IO) || !order)	/* gfp_compaction_allowed */
 		return COMPACT_SKIPPED;
@@ -1664,7 +1718,7 @@ enum compact_result try_to_compact_pages(struct mmc *m, uint64_t gfp,
 			continue;
 		}
 		status = compact_zone_order(m, z, order, gfp, prio, alloc_flags,
-					    highest_zoneidx, res);
+					    highest_zoneidx, cpu, capture, res);
 		if (status > rc)
 			rc = status;
 		if (status == COMPACT_SUCCESS) {
@@ -1755,6 +1809,7 @@ static void kcompactd_do_work(struct mmc *m, int nid, struct kcompactd *kc)
 			.alloc_flags = ALLOC_WMARK_MIN,
 			.gfp_mask = MMC_GFP_KERNEL,
 			.mode = MIGRATE_SYNC_LIGHT,
+			.cpu = node_first_cpu(m, nid),
 		};
 		enum compact_result status = compact_zone(m, &cc);
 		if (status == COMPACT_SUCCESS) {
@@ -1808,6 +1863,7 @@ static void proactive_compact_node(struct mmc *m, int nid)
 			.proactive_compaction = true,
 			.whole_zone = true,
 			.ignore_skip_hint = true,
+			.cpu = node_first_cpu(m, nid),
 		};
 		compact_zone(m, &cc);
 		count_vm_events(m, MMC_COMPACT_DAEMON_MIGRATE_SCANNED,

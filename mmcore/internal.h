@@ -323,6 +323,11 @@ struct mmc {
 	void (*fault_migrated)(struct mmc *m, uint64_t from, uint64_t to,
 			       unsigned order);
 
+	/* current->capture_control of a direct compaction in progress
+	 * (compaction.c sets it around compact_zone(), buddy.c fills it),
+	 * NULL otherwise. */
+	struct capture_control *capc;
+
 	void *reclaim;			/* reclaim.c private, model-wide */
 	void *kswapd;			/* kswapd.c private: [nr_nodes] */
 	struct mmc_bg_costs bg;		/* kswapd's time per unit of work */
@@ -471,6 +476,18 @@ static inline int cpu_to_node(const struct mmc *m, int cpu)
 	return m->cpu_node[cpu];
 }
 
+/* kswapd and kcompactd run on their node's cpus (kthreads bound to
+ * cpumask_of_node); the model puts them on the first, whose pcp lists
+ * take what they free and what they drain.  -1 for a node without
+ * cpus. */
+static inline int node_first_cpu(const struct mmc *m, int nid)
+{
+	for (uint32_t c = 0; c < m->nr_cpus; c++)
+		if (cpu_to_node(m, (int)c) == nid)
+			return (int)c;
+	return -1;
+}
+
 /* ====================================================================
  * The page allocator (mmcore helper): entries for slab.c, fault.c,
  * reclaim.c and compaction.c.
@@ -491,6 +508,16 @@ int free_pages(struct mmc *m, uint64_t pfn, unsigned order, int cpu,
 	       struct mmc_result *res);
 
 /* --- buddy.c --- */
+/* struct capture_control: a direct compactor takes the first block of its
+ * order that a free in its zone forms (compaction_capture()), past the
+ * watermarks; idx is NO_IDX until then.  The captured pages stay class
+ * FREE on no list until the caller's prep_new_page(). */
+struct capture_control {
+	const struct mmc_zone *zone;
+	unsigned order;
+	int migratetype;		/* cc->migratetype */
+	uint32_t idx;
+};
 /* __free_one_page: put [idx, +2^order) (already class FREE or not) into the
  * buddy lists as mt, merging with free buddies; returns merges done. */
 unsigned __free_one_page(struct mmc *m, struct mmc_zone *z, uint32_t idx,
@@ -599,6 +626,9 @@ void free_unref_page(struct mmc *m, struct mmc_zone *z, int cpu,
 		     uint32_t idx, unsigned order, int migratetype,
 		     struct mmc_result *res);
 void drain_zone_pages(struct mmc *m, struct mmc_zone *z);
+/* drain_local_pages(zone): every page on cpu's pcp lists of z back to
+ * the buddy (nothing for a cpu out of range). */
+void drain_local_pages(struct mmc *m, struct mmc_zone *z, int cpu);
 void drain_all_pages(struct mmc *m, struct mmc_zone *z_or_null);
 void zone_pcp_update(struct mmc *m, struct mmc_zone *z);
 /* decay_pcp_high() on every cpu of every zone (vmstat work, once a
@@ -793,7 +823,10 @@ bool compaction_suitable_free(struct mmc *m, struct mmc_zone *z,
  * reclaim freed 1/order of the reclaimable pages (should_compact_retry). */
 bool compaction_zonelist_suitable(struct mmc *m, int preferred_nid,
 				  unsigned order, int highest_zoneidx);
-/* Direct compaction over the zonelist of preferred_nid; fills
+/* Direct compaction over the zonelist of preferred_nid, run on cpu (whose
+ * pcp lists it drains); *capture is the pfn of a block of the order it
+ * captured (NO_PFN when none), for the caller to prep; a NULL capture
+ * leaves formed blocks on the free lists (tests that inspect them); fills
  * res->compact_scanned/_migrated and counts vm.compact_scanned/_migrated.
  * vm.compact_stalls/_success/_fail are counted by page_alloc.c
  * (__alloc_pages_direct_compact), as the kernel does. */
@@ -802,7 +835,8 @@ enum compact_result try_to_compact_pages(struct mmc *m, uint64_t gfp,
 					 unsigned alloc_flags,
 					 int preferred_nid,
 					 int highest_zoneidx,
-					 enum compact_priority prio,
+					 enum compact_priority prio, int cpu,
+					 uint64_t *capture,
 					 struct mmc_result *res);
 /* kcompactd: work handed over by kswapd, and proactive compaction
  * (compaction_proactiveness). */

@@ -123,17 +123,6 @@ void kswapd_destroy(struct mmc *m)
 	m->kswapd = NULL;
 }
 
-/* kswapd runs on its node's cpus (a kthread bound to cpumask_of_node);
- * the model puts it on the first, whose pcp lists take its freed
- * folios.  -1 for a node without cpus. */
-static int node_first_cpu(const struct mmc *m, int nid)
-{
-	for (uint32_t c = 0; c < m->nr_cpus; c++)
-		if (cpu_to_node(m, (int)c) == nid)
-			return (int)c;
-	return -1;
-}
-
 static struct kswapd *node_kswapd(struct mmc *m, int nid)
 {
 	return &((struct kswapd *)m->kswapd)[nid];

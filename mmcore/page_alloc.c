@@ -268,15 +268,25 @@ static uint64_t direct_compact(struct mmc *m, uint64_t gfp, unsigned order,
 		*result = COMPACT_SKIPPED;
 		return NO_PFN;
 	}
+	uint64_t pfn;
+
 	*result = try_to_compact_pages(m, gfp, order, alloc_flags,
 				       ac->preferred_nid, ac->highest_zoneidx,
-				       prio, res);
+				       prio, ac->cpu, &pfn, res);
 	if (*result == COMPACT_SKIPPED)
 		return NO_PFN;
 	count_vm_event(m, MMC_COMPACT_STALL);
 	m->nodes[ac->preferred_nid].vm.compact_stalls++;
-	uint64_t pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac,
-					      res);
+	/* a captured block is the caller's past the watermarks, and (as in
+	 * the kernel, which counts PGALLOC in rmqueue()) not in pgalloc */
+	if (pfn != NO_PFN) {
+		struct mmc_zone *cz = pfn_to_zone(m, pfn);
+
+		prep_new_page(m, cz, pfn_to_idx(cz, pfn), order, ac);
+	} else {
+		pfn = get_page_from_freelist(m, gfp, order, alloc_flags, ac,
+					     res);
+	}
 	if (pfn != NO_PFN) {
 		/* compaction_defer_reset(zone, order, true) on the zone the
 		 * page came from; its skip hints stay */

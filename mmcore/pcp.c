@@ -455,6 +455,16 @@ void decay_all_pcp_high(struct mmc *m)
 	}
 }
 
+void drain_local_pages(struct mmc *m, struct mmc_zone *z, int cpu)
+{
+	if (cpu < 0 || (uint32_t)cpu >= m->nr_cpus)
+		return;
+	struct per_cpu_pages *pcp = &z->pcp[cpu];
+
+	if (pcp->count)
+		free_pcppages_bulk(m, z, pcp, (int32_t)pcp->count, 0, NULL);
+}
+
 void drain_zone_pages(struct mmc *m, struct mmc_zone *z)
 {
 	for (uint32_t c = 0; c < m->nr_cpus; c++) {

@@ -90,7 +90,7 @@ static void nofs_compaction_leaves_file_folios(void **state)
 	struct mmc *m = file_fragmented();
 	assert_int_not_equal(try_to_compact_pages(m, nofs, 9, ALLOC_WMARK_MIN,
 						  0, MMC_ZONE_NORMAL,
-						  COMPACT_PRIO_ASYNC, NULL),
+						  COMPACT_PRIO_ASYNC, 0, NULL, NULL),
 			     COMPACT_SUCCESS);
 	assert_int_equal(m->vm.ev[MMC_PGMIGRATE_SUCCESS], 0);
 	assert_int_equal(largest_free_order(m), 0);
@@ -100,7 +100,7 @@ static void nofs_compaction_leaves_file_folios(void **state)
 	assert_int_equal(try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 9,
 					      ALLOC_WMARK_MIN, 0,
 					      MMC_ZONE_NORMAL,
-					      COMPACT_PRIO_ASYNC, NULL),
+					      COMPACT_PRIO_ASYNC, 0, NULL, NULL),
 			 COMPACT_SUCCESS);
 	assert_true(m->vm.ev[MMC_PGMIGRATE_SUCCESS] >= 256);
 	assert_true(largest_free_order(m) >= 9);
@@ -130,7 +130,7 @@ static void direct_compaction_makes_order9(void **state)
 	enum compact_result r = try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 9,
 						     ALLOC_WMARK_MIN, 0,
 						     MMC_ZONE_NORMAL,
-						     COMPACT_PRIO_ASYNC, &res);
+						     COMPACT_PRIO_ASYNC, 0, NULL, &res);
 	assert_int_equal(r, COMPACT_SUCCESS);
 	assert_true(res.compact_migrated >= 256);
 	assert_true(res.compact_scanned >= res.compact_migrated);
@@ -155,7 +155,7 @@ static void direct_compaction_makes_order9(void **state)
 	assert_int_equal(try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 9,
 					      ALLOC_WMARK_MIN, 0,
 					      MMC_ZONE_NORMAL,
-					      COMPACT_PRIO_ASYNC, NULL),
+					      COMPACT_PRIO_ASYNC, 0, NULL, NULL),
 			 COMPACT_SUCCESS);
 	assert_true(rec.calls > 0);
 	assert_true(rec.min_from >= z->start_pfn + pageblock_nr_pages);
@@ -207,6 +207,111 @@ static void allocation_reaches_compaction(void **state)
 	assert_true(res.path & MMC_PATH_COMPACT);
 	assert_true(res.compact_migrated > 0);
 	assert_true(vm.compact_migrated > 0);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+static uint64_t ev(struct mmc *m, int item)
+{
+	struct mmc_vmstat vs;
+
+	mmc_vmstat(m, &vs);
+	return vs.ev[item];
+}
+
+/* compaction_capture(): the order-9 block direct compaction forms goes to
+ * the allocation, off the free lists and past the watermarks, and (as
+ * rmqueue() alone counts PGALLOC) not into pgalloc; the scanners stop
+ * there, leaving the rest of the zone fragmented. */
+static void direct_compaction_captures(void **state)
+{
+	struct mmc_result res;
+	uint64_t cap;
+	(void)state;
+
+	struct mmc *m = one_node(0, 500);
+	struct mmc_zone *z = tl_zone(m, 0);
+	fragment(m);
+	assert_int_equal(try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 9,
+					      ALLOC_WMARK_MIN, 0,
+					      MMC_ZONE_NORMAL,
+					      COMPACT_PRIO_ASYNC, 0, &cap, NULL),
+			 COMPACT_SUCCESS);
+	assert_int_not_equal(cap, NO_PFN);
+	assert_int_equal(cap & 511, 0);
+	uint32_t idx = pfn_to_idx(z, cap);
+	for (uint32_t i = 0; i < 512; i++) {
+		assert_int_equal(page_class(z->page[idx + i]), MMC_PC_FREE);
+		assert_false(z->page[idx + i] & PG_ORDER_MASK);
+	}
+	assert_true(largest_free_order(m) < 9);
+	assert_null(m->capc);
+	assert_true(m->vm.ev[MMC_PGMIGRATE_SUCCESS] <= 512);
+	/* the caller would prep it; give it back for the invariants */
+	__free_one_page(m, z, idx, 9, MIGRATE_MOVABLE);
+	tl_check(m);
+	mmc_destroy(m);
+
+	/* through the allocator: a compaction stall and success, the THP
+	 * at the captured block, no pgalloc for it */
+	m = one_node(0, 500);
+	z = tl_zone(m, 0);
+	fragment(m);
+	uint64_t pgalloc = ev(m, MMC_PGALLOC_NORMAL);
+	assert_int_equal(mmc_alloc(m, 9, MMC_GFP_TRANSHUGE, 0, &res), 0);
+	assert_true(res.path & MMC_PATH_COMPACT);
+	assert_int_equal(ev(m, MMC_COMPACT_STALL), 1);
+	assert_int_equal(ev(m, MMC_COMPACT_SUCCESS), 1);
+	assert_int_equal(res.pfn & 511, 0);
+	assert_true(page_allocated(z->page[pfn_to_idx(z, res.pfn)]));
+	assert_int_equal(ev(m, MMC_PGALLOC_NORMAL), pgalloc);
+	assert_true(largest_free_order(m) < 9);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+/* check_drain: once the migration scanner leaves the order-aligned block
+ * it migrated from, the compacting cpu's pcp lists of the zone are
+ * drained (lru_add_drain_cpu_zone()); another cpu's are left alone.  An
+ * unmovable page at the end of the first pageblock keeps that block from
+ * forming, so the scanner migrates from it and moves on. */
+static void compaction_drains_its_cpu(void **state)
+{
+	struct tl_spec sp;
+	uint64_t cap;
+	(void)state;
+
+	tl_spec_default(&sp);
+	sp.cpus[0] = 2;
+	struct mmc *m = tl_create(&sp);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t start = z->start_pfn, n = z->managed;
+
+	tl_fill(m, start, 511, MMC_PC_ANON);
+	tl_fill(m, start + 511, 1, MMC_PC_KERNEL);
+	tl_fill(m, start + 512, n - 512, MMC_PC_ANON);
+	for (uint64_t i = 0; i < n; i += 2)
+		assert_int_equal(mmc_free(m, start + i, 0, 0, NULL), 0);
+	mmc_drain_all(m);
+	/* the odd pages of the last pageblock onto both cpus' lists */
+	uint64_t last = start + n - 512;
+	for (uint64_t i = 1; i < 512; i += 2)
+		assert_int_equal(mmc_free(m, last + i, 0, (int)((i >> 1) & 1),
+					  NULL), 0);
+	uint32_t on0 = z->pcp[0].count, on1 = z->pcp[1].count;
+	assert_true(on0 > 0 && on1 > 0);
+
+	assert_int_equal(try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 9,
+					      ALLOC_WMARK_MIN, 0,
+					      MMC_ZONE_NORMAL,
+					      COMPACT_PRIO_SYNC_LIGHT, 0, &cap,
+					      NULL),
+			 COMPACT_SUCCESS);
+	assert_int_not_equal(cap, NO_PFN);
+	assert_true(cap >= start + 512);
+	assert_int_equal(z->pcp[0].count, 0);
+	assert_int_equal(z->pcp[1].count, on1);
+	__free_one_page(m, z, pfn_to_idx(z, cap), 9, MIGRATE_MOVABLE);
 	tl_check(m);
 	mmc_destroy(m);
 }
@@ -300,7 +405,7 @@ static void deferral(void **state)
 	assert_int_equal(try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 9,
 					      ALLOC_WMARK_MIN, 0,
 					      MMC_ZONE_NORMAL,
-					      COMPACT_PRIO_SYNC_LIGHT, &res),
+					      COMPACT_PRIO_SYNC_LIGHT, 0, NULL, &res),
 			 COMPACT_PARTIAL_SKIPPED);
 	assert_int_equal(res.compact_migrated, 0);
 	assert_true(res.compact_scanned > 0);
@@ -308,18 +413,18 @@ static void deferral(void **state)
 	assert_int_equal(try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 9,
 					      ALLOC_WMARK_MIN, 0,
 					      MMC_ZONE_NORMAL,
-					      COMPACT_PRIO_SYNC_LIGHT, NULL),
+					      COMPACT_PRIO_SYNC_LIGHT, 0, NULL, NULL),
 			 COMPACT_DEFERRED);
 	assert_int_equal(try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 9,
 					      ALLOC_WMARK_MIN, 0,
 					      MMC_ZONE_NORMAL,
-					      COMPACT_PRIO_SYNC_LIGHT, NULL),
+					      COMPACT_PRIO_SYNC_LIGHT, 0, NULL, NULL),
 			 COMPACT_PARTIAL_SKIPPED);
 	/* lower orders than the failed one are not deferred */
 	assert_int_not_equal(try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 5,
 						  ALLOC_WMARK_MIN, 0,
 						  MMC_ZONE_NORMAL,
-						  COMPACT_PRIO_SYNC_LIGHT, NULL),
+						  COMPACT_PRIO_SYNC_LIGHT, 0, NULL, NULL),
 			     COMPACT_DEFERRED);
 	tl_check(m);
 	mmc_destroy(m);
@@ -418,21 +523,13 @@ static void kcompactd_after_kswapd(void **state)
 	mmc_destroy(m);
 }
 
-static uint64_t ev(struct mmc *m, int item)
-{
-	struct mmc_vmstat vs;
-
-	mmc_vmstat(m, &vs);
-	return vs.ev[item];
-}
-
 static enum compact_result direct(struct mmc *m, enum compact_priority prio,
 				  struct mmc_result *res)
 {
 	if (res)
 		memset(res, 0, sizeof(*res));
 	return try_to_compact_pages(m, MMC_GFP_TRANSHUGE, 9, ALLOC_WMARK_MIN,
-				    0, MMC_ZONE_NORMAL, prio, res);
+				    0, MMC_ZONE_NORMAL, prio, 0, NULL, res);
 }
 
 /* Pageblock skip hints: a pass over blocks with nothing to isolate
@@ -775,6 +872,8 @@ int main(void)
 		cmocka_unit_test(nofs_compaction_leaves_file_folios),
 		cmocka_unit_test(reclaim_defers_to_compaction),
 		cmocka_unit_test(allocation_reaches_compaction),
+		cmocka_unit_test(direct_compaction_captures),
+		cmocka_unit_test(compaction_drains_its_cpu),
 		cmocka_unit_test(compaction_suitable_vs_extfrag_threshold),
 		cmocka_unit_test(costly_order_needs_low_gap),
 		cmocka_unit_test(deferral),
