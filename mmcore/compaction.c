@@ -1520,7 +1520,6 @@ static void compact_zone_start(struct compact_control *cc)
 		cc->whole_zone = true;
 }
 
-/* compact_zone(). */
 /* compact_zone()'s check_drain: once the migration scanner has left the
  * cc->order-aligned block it last migrated from, lru_add_drain_cpu_zone()
  * empties this cpu's pcp lists of the zone, so that the pages freed there
@@ -1541,6 +1540,7 @@ static void check_drain(struct mmc *m, struct compact_control *cc,
 	}
 }
 
+/* compact_zone(). */
 static enum compact_result compact_zone(struct mmc *m,
 					struct compact_control *cc)
 {

@@ -1863,6 +1863,7 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	if (r->o->mode == MMT_REPLAY_POLICY)
 		(void)rp_map_reserve(&r->addr, r->sl.user_faults);
 	rp_memcg_walk_setup(r);
+	rp_vmstat_check(r);
 	if (start) {
 		rp_seed(r, start, &seed_err);
 		/* a property of the file, as its damage: compare's first

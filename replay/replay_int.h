@@ -663,6 +663,9 @@ void rp_model_slow_ns(const struct rp_run *r, uint64_t *dr, uint64_t *comp,
  * delta between the trace's snapshots, or its tracepoint's events in the
  * trace.  0 when the trace cannot tell. */
 int rp_kernel_count(struct rp_run *r, int item, uint64_t *v);
+/* Says on stderr (once a run, not under quiet_damage) which snapshot
+ * vmstat items are there but not counts. */
+void rp_vmstat_check(const struct rp_run *r);
 /* The order-9 unusable free space index (0..1) of the end snapshot's
  * free lists summed over every zone, as the model's end figure is
  * computed; 0 without an end snapshot. */

@@ -58,6 +58,38 @@ static uint64_t trace_count(const struct rp_kernel_ctr *k, int item)
 	}
 }
 
+/* One line per snapshot naming its vmstat items that are there but not
+ * counts: rp_kernel_count() gives them no kernel value, and the reader
+ * should know that "-" came from damage, not from absence. */
+void rp_vmstat_check(const struct rp_run *r)
+{
+	static const char *const which[2] = { "start", "end" };
+
+	if (r->o->quiet_damage)
+		return;
+	for (int w = 0; w < 2; w++) {
+		const struct mmt_snapshot *s = mmt_reader_snapshot(r->rd, w);
+		unsigned bad = 0;
+
+		for (uint32_t i = 0; s && i < s->nr_vmstat; i++) {
+			uint64_t v;
+
+			if (mmt_snapshot_u64(s, s->vmstat[i].name, &v) >= 0)
+				continue;
+			if (!bad++)
+				fprintf(stderr, "%s: %s: %s snapshot: vmstat items "
+					"not a count (their kernel column shows "
+					"-):", rp_who(r), r->o->trace, which[w]);
+			if (bad <= 8)
+				fprintf(stderr, " %s", s->vmstat[i].name);
+		}
+		if (bad > 8)
+			fprintf(stderr, " and %u more", bad - 8);
+		if (bad)
+			fputc('\n', stderr);
+	}
+}
+
 int rp_kernel_count(struct rp_run *r, int item, uint64_t *v)
 {
 	const char *name = mmc_vm_item_name(item);
@@ -71,8 +103,8 @@ int rp_kernel_count(struct rp_run *r, int item, uint64_t *v)
 		*v = trace_count(&r->k, item);
 		return 1;
 	}
-	/* A damaged item (-1) gives no kernel value, like a missing one; the
-	 * row then shows "-" rather than a number read from damage. */
+	/* A damaged item (-1) gives no kernel value, like a missing one;
+	 * rp_vmstat_check() has said which. */
 	if (mmt_snapshot_u64(mmt_reader_snapshot(r->rd, 0), name, &a) != 1 ||
 	    mmt_snapshot_u64(mmt_reader_snapshot(r->rd, 1), name, &b) != 1 ||
 	    b < a)

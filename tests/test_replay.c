@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include "replay_util.h"
@@ -899,16 +900,36 @@ static void test_model_vs_kernel(void **state)
 	kv_add(&k.start.vmstat, &k.start.nr_vmstat, "pgscan_kswapd", "1000");
 	kv_add(&k.start.vmstat, &k.start.nr_vmstat, "compact_stall", "7");
 	kv_add(&k.start.vmstat, &k.start.nr_vmstat, "pgfree", "500");
+	kv_add(&k.start.vmstat, &k.start.nr_vmstat, "pgsteal_kswapd", "9x");
 	assert_int_equal(rk_end_snapshot(&k, &end), 0);
 	kv_add(&end.vmstat, &end.nr_vmstat, "pgscan_kswapd", "1250");
 	kv_add(&end.vmstat, &end.nr_vmstat, "compact_stall", "3");
+	kv_add(&end.vmstat, &end.nr_vmstat, "pgsteal_kswapd", "20");
 	assert_int_equal(rk_write_end(&k, ru_path("mvk.mmt"), 0, &end), 0);
 	mmt_snapshot_free(&end);
 	rk_free_all(&k);
 
-	assert_int_equal(ru_replay(ru_path("mvk.mmt"), ru_path("mvk"),
-				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, err,
-				   sizeof(err)), 0);
+	/* the damaged item is named on stderr, once */
+	int saved = dup(2), fd = open(ru_path("mvk.err"),
+				      O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(saved >= 0 && fd >= 0);
+	fflush(stderr);
+	dup2(fd, 2);
+	close(fd);
+	int rc = ru_replay(ru_path("mvk.mmt"), ru_path("mvk"),
+			   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, err,
+			   sizeof(err));
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	assert_int_equal(rc, 0);
+	txt = ru_slurp(ru_path("mvk.err"), NULL);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "start snapshot: vmstat items not a count "
+				    "(their kernel column shows -): "
+				    "pgsteal_kswapd\n"));
+	assert_null(strstr(txt, "end snapshot"));
+	free(txt);
 	snprintf(path, sizeof(path), "%s/model_vs_kernel.tsv", ru_path("mvk"));
 	txt = ru_slurp(path, NULL);
 	assert_non_null(txt);
@@ -918,6 +939,9 @@ static void test_model_vs_kernel(void **state)
 			    "250\t0\t0\tvmstat");
 	/* went backwards: unknown */
 	assert_string_equal(mvk_row(txt, "compact_stall", row, sizeof(row)),
+			    "-\t0\t-\tvmstat");
+	/* damaged in the start snapshot: unknown */
+	assert_string_equal(mvk_row(txt, "pgsteal_kswapd", row, sizeof(row)),
 			    "-\t0\t-\tvmstat");
 	/* only in the start snapshot: unknown */
 	assert_string_equal(mvk_row(txt, "pgfree", row, sizeof(row)) ?
