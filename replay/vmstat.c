@@ -74,7 +74,7 @@ void rp_vmstat_check(const struct rp_run *r)
 		for (uint32_t i = 0; s && i < s->nr_vmstat; i++) {
 			uint64_t v;
 
-			if (mmt_snapshot_u64(s, s->vmstat[i].name, &v) >= 0)
+			if (mmt_value_u64(s->vmstat[i].value, &v) > 0)
 				continue;
 			if (!bad++)
 				fprintf(stderr, "%s: %s: %s snapshot: vmstat items "

@@ -473,26 +473,28 @@ void mmt_header_free(struct mmt_header *h)
 	h->nr_slab_caches = h->nr_notes = 0;
 }
 
+int mmt_value_u64(const char *val, uint64_t *v)
+{
+	char *end;
+
+	/* strtoull() would take "-1" or " 7"; a count is digits. */
+	if (*val < '0' || *val > '9')
+		return -1;
+	errno = 0;
+	unsigned long long x = strtoull(val, &end, 10);
+
+	if (*end || errno)
+		return -1;
+	*v = x;
+	return 1;
+}
+
 int mmt_snapshot_u64(const struct mmt_snapshot *s, const char *name,
 		     uint64_t *v)
 {
-	for (uint32_t i = 0; s && i < s->nr_vmstat; i++) {
-		const char *val = s->vmstat[i].value;
-		char *end;
-
-		if (strcmp(s->vmstat[i].name, name))
-			continue;
-		/* strtoull() would take "-1" or " 7"; a count is digits. */
-		if (*val < '0' || *val > '9')
-			return -1;
-		errno = 0;
-		unsigned long long x = strtoull(val, &end, 10);
-
-		if (*end || errno)
-			return -1;
-		*v = x;
-		return 1;
-	}
+	for (uint32_t i = 0; s && i < s->nr_vmstat; i++)
+		if (!strcmp(s->vmstat[i].name, name))
+			return mmt_value_u64(s->vmstat[i].value, v);
 	return 0;
 }
 

@@ -474,5 +474,7 @@ void mmt_snapshot_free(struct mmt_snapshot *s);	/* frees arrays, not s */
  * (damage the caller must say, not take for absence). */
 int mmt_snapshot_u64(const struct mmt_snapshot *s, const char *name,
 		     uint64_t *v);
+/* One such value: 1 with *v, -1 when it is not a decimal count. */
+int mmt_value_u64(const char *val, uint64_t *v);
 
 #endif
