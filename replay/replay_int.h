@@ -444,6 +444,7 @@ struct rp_run {
 	uint64_t hotadd_pages, hotadd_late;
 	uint64_t hugetlb_seeded;	/* pool pages inferred (seed_hugetlb) */
 	uint64_t places_seeded;	/* free blocks in the kernel's list order */
+	uint64_t pageblocks_typed;	/* types taken from small free blocks */
 	/* policy mode: one bit per pfn of fwd's range that some event of the
 	 * trace hands out, frees or isolates (the pre-pass, rp_touch_note);
 	 * start-snapshot pcp-looking pages never touched and still so at the

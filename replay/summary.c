@@ -483,6 +483,7 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		"  \"kcompactd_waits_seeded\": %u,\n"
 		"  \"kcompactd_wait_s\": %.3f,\n"
 		"  \"free_list_places_seeded\": %llu,\n"
+		"  \"pageblocks_typed_from_free_blocks\": %llu,\n"
 		"  \"folios_split\": %llu,\n",
 		(unsigned long long)vs->direct_reclaims,
 		(unsigned long long)vs->compact_stalls,
@@ -512,6 +513,7 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)r->offline_pcp_pages, r->defer_seeded,
 		r->kcompactd_waits_seeded, r->kcompactd_wait_ns / 1e9,
 		(unsigned long long)r->places_seeded,
+		(unsigned long long)r->pageblocks_typed,
 		(unsigned long long)r->splits);
 	if (r->o->mode == MMT_REPLAY_POLICY) {
 		write_slab_thp(r, vs, f);

@@ -1843,6 +1843,49 @@ static void test_policy_free_list_places(void **state)
 	rk_free_all(&k);
 }
 
+/* A pageblock the start snapshot leaves untyped (its free pages are
+ * small) takes the type of its free blocks (6.10+: a free block is on its
+ * pageblock's list), so a reclaimable page freed there goes back to the
+ * reclaimable lists and the next reclaimable allocation needs no
+ * fallback.  Left movable, the free went to the movable lists and the
+ * second allocation fell back.  The other seven pageblocks are typed
+ * from their free blocks of pageblock order or more (one order-10 block
+ * types two). */
+static void test_policy_pageblock_typed_from_free_blocks(void **state)
+{
+	struct mmt_replay_result res;
+	struct rk k;
+	char err[512];
+	int reclaimable;
+
+	(void)state;
+	zone0_kernel(&k);
+	memset(k.free, 0, 512);			/* pageblock 0 in use ... */
+	k.free[1] = 1;				/* ... but pfn 1 */
+	assert_int_equal(rk_end_snapshot(&k, &k.start), 0);
+	reclaimable = mmt_synth_mt(&k.h, "MIGRATE_RECLAIMABLE");
+	assert_int_equal(k.start.free_blocks[0].pfn, 1);
+	assert_int_equal(k.start.free_blocks[0].order, 0);
+	k.start.free_blocks[0].mt = (int8_t)reclaimable;
+	memset(k.start.pageblock_mt, -1, k.start.nr_pageblocks);
+	for (uint64_t i = 1; i < k.start.nr_free_blocks; i++)
+		assert_true(k.start.free_blocks[i].order >= 9);
+	k.ts = 2000;
+	for (int i = 0; i < 2; i++) {
+		rk_alloc_at(&k, 1, 0, "GFP_KERNEL|__GFP_RECLAIMABLE",
+			    "MIGRATE_RECLAIMABLE", 0);
+		rk_free(&k, 1, 0, 0);
+	}
+	assert_int_equal(rk_write(&k, ru_path("pbtype.mmt"), 0), 0);
+	assert_int_equal(ru_replay(ru_path("pbtype.mmt"), ru_path("pbtype.out"),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, &res, err,
+				   sizeof(err)), 0);
+	expect_summary(ru_path("pbtype.out"),
+		       "\"pageblocks_typed_from_free_blocks\": 8,");
+	assert_int_equal(res.model_fallbacks, 0);
+	rk_free_all(&k);
+}
+
 static void test_start_state(void **state)
 {
 	struct mmt_replay_opts o;
@@ -2022,6 +2065,7 @@ int main(void)
 		cmocka_unit_test(test_policy_compact_defer_seeded),
 		cmocka_unit_test(test_policy_kcompactd_wait_seeded),
 		cmocka_unit_test(test_policy_free_list_places),
+		cmocka_unit_test(test_policy_pageblock_typed_from_free_blocks),
 		cmocka_unit_test(test_start_state),
 		cmocka_unit_test(test_before_start),
 		cmocka_unit_test(test_cli),
