@@ -1849,8 +1849,8 @@ static void test_policy_free_list_places(void **state)
  * reclaimable lists and the next reclaimable allocation needs no
  * fallback.  Left movable, the free went to the movable lists and the
  * second allocation fell back.  The other seven pageblocks are typed
- * from their free blocks of pageblock order or more (one order-10 block
- * types two). */
+ * from their free blocks of pageblock order or more (an order-9 block and
+ * three order-10 blocks, which type two each). */
 static void test_policy_pageblock_typed_from_free_blocks(void **state)
 {
 	struct mmt_replay_result res;
