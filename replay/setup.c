@@ -1028,14 +1028,18 @@ static void seed_free_order(struct rp_run *r, const struct mmt_snapshot *s)
  * Two free blocks of one pageblock that disagree (an older kernel, a type
  * changed during the walk) or an isolated one leave it unknown.  Returns
  * the types in the snapshot's numbering (malloc'd, caller frees) and the
- * count completed in *n; NULL out of memory (then *n is 0). */
+ * count completed in *n; NULL without a table or out of memory (then *n
+ * is 0). */
 static int8_t *pageblock_mts(const struct rp_run *r,
 			     const struct mmt_snapshot *s, unsigned pbo,
 			     uint64_t *n)
 {
-	int8_t *pb = malloc(s->nr_pageblocks ? s->nr_pageblocks : 1);
+	int8_t *pb;
 
 	*n = 0;
+	if (!s->nr_pageblocks)		/* no pageblock table: nothing to type */
+		return NULL;
+	pb = malloc(s->nr_pageblocks);
 	if (!pb)
 		return NULL;
 	memcpy(pb, s->pageblock_mt, s->nr_pageblocks);
