@@ -612,7 +612,7 @@ static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 		rp_hist_add(&r->hist[RP_OP_FAULT], (uint64_t)r->costs.fault);
 	}
 	/* its address remembered for touches and refaults */
-	rp_map_put(&r->addr, ((uint64_t)c->fault_pid << 40) ^ (c->fault_addr >> 12),
+	rp_map_put(&r->addr, rp_addr_key(c->fault_pid, c->fault_addr),
 		   ev->pfn);
 	fault_used(r, c, cpu_c);
 }
@@ -724,7 +724,7 @@ static void policy_free(struct rp_run *r, const struct mmt_event *ev)
 static void policy_fault(struct rp_run *r, const struct mmt_event *ev)
 {
 	struct rp_cpu *c = trace_cpu(r, ev->cpu);
-	uint64_t key = ((uint64_t)ev->pid << 40) ^ (ev->addr >> 12), real, e;
+	uint64_t key = rp_addr_key(ev->pid, ev->addr), real, e;
 	struct mmc_result res;
 	int cpu = model_cpu(r, ev->cpu), kind;
 
@@ -1531,8 +1531,7 @@ static int next_event(struct rp_run *r, struct ev_batch *b,
 
 		rp_pmap_prefetch(&r->fwd, a->pfn);
 		if (a->kind == MMT_EV_FAULT_USER)
-			rp_map_prefetch(&r->addr, ((uint64_t)a->pid << 40) ^
-						  (a->addr >> 12));
+			rp_map_prefetch(&r->addr, rp_addr_key(a->pid, a->addr));
 		else if (a->kind >= MMT_EV_KMALLOC &&
 			 a->kind <= MMT_EV_KMEM_CACHE_FREE)
 			rp_map_prefetch(&r->sl.objs,
@@ -1858,10 +1857,16 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 			 "out of memory");
 		return 1;
 	}
-	/* a fault's page is remembered by address: at most one key a
-	 * fault (no memory for it now: the map grows as it goes) */
-	if (r->o->mode == MMT_REPLAY_POLICY)
-		(void)rp_map_reserve(&r->addr, r->sl.user_faults);
+	/* a fault's page is remembered by address: one table for the
+	 * addresses the pre-pass saw (2% over its estimate; at most one a
+	 * fault), not a series of doublings each rehashing every key */
+	if (r->o->mode == MMT_REPLAY_POLICY) {
+		uint64_t n = rp_distinct_estimate(&r->sl.fault_keys);
+
+		n += n / 50;
+		(void)rp_map_reserve(&r->addr, n < r->sl.user_faults ?
+					       n : r->sl.user_faults);
+	}
 	rp_memcg_walk_setup(r);
 	rp_vmstat_check(r);
 	if (start) {

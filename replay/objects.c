@@ -233,6 +233,7 @@ static void pre_event(struct rp_run *r, struct prepass *p,
 		p->cpu[n].addr = ev->addr;
 		p->cpu[n].pid = ev->pid;
 		r->sl.user_faults++;
+		rp_distinct_add(&r->sl.fault_keys, rp_addr_key(ev->pid, ev->addr));
 		rp_tf_note(&p->tf, ev);
 		pre_region(r, p, ev->pid, ev->addr, 0);
 		break;

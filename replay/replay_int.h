@@ -277,6 +277,23 @@ struct rp_slow {		/* slow ops, costed after calibration */
 };
 struct rp_slowvec { struct rp_slow *v; size_t n, cap; };
 
+/* The key of a user fault's page in rp_run.addr: task and page. */
+static inline uint64_t rp_addr_key(uint32_t pid, uint64_t addr)
+{
+	return ((uint64_t)pid << 40) ^ (addr >> 12);
+}
+
+/* How many distinct keys were added: an estimate (distinct.c). */
+#define RP_DISTINCT_BITS 12
+#define RP_DISTINCT_REGS (1u << RP_DISTINCT_BITS)
+
+struct rp_distinct {
+	uint8_t reg[RP_DISTINCT_REGS];
+};
+
+void rp_distinct_add(struct rp_distinct *d, uint64_t key);
+uint64_t rp_distinct_estimate(const struct rp_distinct *d);
+
 /* Policy mode: slab objects and THP regions (objects.c). */
 #define RP_MEMPOOL_SITES 16
 #define RP_FAIL_BY 16
@@ -292,7 +309,8 @@ struct rp_slab_state {
 	uint32_t nr_caches, caches_created;
 	/* pre-pass */
 	uint64_t kernel_slab_blocks, objs_pretrace_slab;
-	uint64_t user_faults;	/* FAULT_USER events: sizes rp_run.addr */
+	uint64_t user_faults;	/* FAULT_USER events */
+	struct rp_distinct fault_keys;	/* their addresses: sizes rp_run.addr */
 	/* replay */
 	uint64_t objs_allocated, objs_freed, free_absorbed, free_fail,
 		 alloc_fail, over_live, large_kmallocs;
