@@ -56,17 +56,25 @@ static int load_json(struct vtab *t, const char *dir, char *err,
 	return 0;
 }
 
-/* The cost fits as rows: fit, source, pairs, base, per page x1, x2, r2 */
-static size_t cost_rows(const struct vtab *t, char rows[][7][64], size_t max)
+/* The cost fits as rows: fit, source, pairs, base, per page x1, x2, r2;
+ * *n of them in a malloc'ed array (NULL, *n 0: none, or out of memory). */
+typedef char cost_row[7][64];
+
+static cost_row *cost_rows(const struct vtab *t, size_t *n)
 {
 	const struct rj_value *c = t->json ? rj_get(t->json, "costs") : NULL;
-	size_t n = 0;
+	cost_row *rows;
 
-	if (!c || c->type != RJ_ARRAY)
-		return 0;
-	for (size_t i = 0; i < c->n && n < max; i++) {
+	*n = 0;
+	if (!c || c->type != RJ_ARRAY || !c->n)
+		return NULL;
+	rows = calloc(c->n, sizeof(*rows));
+	if (!rows)
+		return NULL;
+	for (size_t i = 0; i < c->n; i++) {
 		const struct rj_value *f = c->items[i];
 		const char *name = rj_str(f, "fit"), *src = rj_str(f, "source");
+		const char *of = rj_str(f, "of");
 		double v[4] = { rj_num(f, "base_ns"), NAN, NAN, rj_num(f, "r2") };
 		int k = 1;
 
@@ -75,15 +83,33 @@ static size_t cost_rows(const struct vtab *t, char rows[][7][64], size_t max)
 		for (size_t j = 0; j < f->n && k < 3; j++)
 			if (!strncmp(f->keys[j], "ns_per_page_", 12))
 				v[k++] = f->items[j]->num;
-		snprintf(rows[n][0], 64, "%s", name);
-		snprintf(rows[n][1], 64, "%s", src);
-		snprintf(rows[n][2], 64, "%.0f", rj_num(f, "pairs"));
+		snprintf(rows[*n][0], 64, "%s", name);
+		if (of && strcmp(of, "all"))
+			snprintf(rows[*n][1], 64, "%s (%s)", src, of);
+		else
+			snprintf(rows[*n][1], 64, "%s", src);
+		snprintf(rows[*n][2], 64, "%.0f", rj_num(f, "pairs"));
 		for (int j = 0; j < 4; j++)
-			snprintf(rows[n][3 + j], 64, j == 3 ? "%.3f" : "%.0f",
+			snprintf(rows[*n][3 + j], 64, j == 3 ? "%.3f" : "%.0f",
 				 v[j]);
-		n++;
+		(*n)++;
 	}
-	return n;
+	return rows;
+}
+
+/* How the costs were fitted (validate --fits), for the tables' heading. */
+static const char *costs_how(const struct vtab *t)
+{
+	const char *fits = t->json ? rj_str(t->json, "fits") : NULL;
+
+	if (fits && !strcmp(fits, "settings"))
+		return "Fitted over the traces of each setting, which every "
+		       "replay of those traces uses (--fits settings)";
+	if (fits && !strcmp(fits, "trace"))
+		return "Fitted over each trace's own durations, which every "
+		       "replay of that trace uses, as mmtrace replay does "
+		       "(--fits trace)";
+	return "Fitted once over all the traces";
 }
 
 /* Splits validate.tsv in place; every row must have NCOL columns. */
@@ -219,20 +245,22 @@ static void md_tables(const struct vtab *t, FILE *f)
 			r->col[C_SPREAD], r->col[C_VERDICT]);
 	}
 	{
-		char rows[8][7][64];
-		size_t n = cost_rows(t, rows, 8);
+		size_t n;
+		cost_row *rows = cost_rows(t, &n);
 
 		if (n)
-			fputs("\n## Costs the replays used\n\nFitted once over "
-			      "all the traces (each begin/end duration against the "
-			      "pages it scanned and reclaimed or migrated); fast "
-			      "paths are model defaults.\n\n| fit | source | pairs "
-			      "| base ns | ns/page scanned | ns/page reclaimed or "
-			      "migrated | r2 |\n|:--|:--|--:|--:|--:|--:|--:|\n", f);
+			fprintf(f, "\n## Costs the replays used\n\n%s.  Each "
+				"fit takes begin/end durations against the pages "
+				"each scanned and reclaimed or migrated; fast paths "
+				"are model defaults.\n\n| fit | source | pairs | base ns | "
+				"ns/page scanned | ns/page reclaimed or migrated | "
+				"r2 |\n|:--|:--|--:|--:|--:|--:|--:|\n",
+				costs_how(t));
 		for (size_t i = 0; i < n; i++)
 			fprintf(f, "| %s | %s | %s | %s | %s | %s | %s |\n",
 				rows[i][0], rows[i][1], rows[i][2], rows[i][3],
 				rows[i][4], rows[i][5], rows[i][6]);
+		free(rows);
 	}
 	fputs("\n## Failures and fragmentation\n\n| check | set | kernel | "
 	      "model | verdict |\n|:--|:-:|--:|--:|:--|\n", f);
@@ -369,14 +397,15 @@ static void html_tables(const struct vtab *t, FILE *f)
 		static const char *const ch[] = { "fit", "source", "pairs",
 			"base ns", "ns/page scanned",
 			"ns/page reclaimed or migrated", "r2" };
-		char rows[8][7][64];
-		size_t n = cost_rows(t, rows, 8);
+		size_t n;
+		cost_row *rows = cost_rows(t, &n);
 
-		if (!n)
+		if (!n) {
+			free(rows);
 			return;
-		fputs("<h2>Costs the replays used</h2>\n<p>Fitted once over all "
-		      "the traces; fast paths are model defaults.</p>\n<table>\n",
-		      f);
+		}
+		fprintf(f, "<h2>Costs the replays used</h2>\n<p>%s; fast paths "
+			"are model defaults.</p>\n<table>\n", costs_how(t));
 		html_row(f, ch, 7, 1);
 		for (size_t i = 0; i < n; i++) {
 			const char *c[7];
@@ -386,6 +415,7 @@ static void html_tables(const struct vtab *t, FILE *f)
 			html_row(f, c, 7, 0);
 		}
 		fputs("</table>\n", f);
+		free(rows);
 	}
 }
 

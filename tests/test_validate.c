@@ -246,6 +246,64 @@ static void test_outputs_deterministic(void **state)
 	}
 }
 
+static unsigned count(const char *hay, const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* --fits: the costs pooled over all the traces (host, the default), over
+ * each setting's, or each trace's own; the table, the JSON and the
+ * report say which, one set of fits per source. */
+static void test_fits_modes(void **state)
+{
+	(void)state;
+	assert_int_equal(cli_run(0, "%s validate --json %s %s %s %s", bin(),
+				 ru_path("a1.mmt"), ru_path("b1.mmt"),
+				 ru_path("a2.mmt"), ru_path("b2.mmt")), 0);
+	assert_non_null(strstr(cli_out, "\"fits\": \"host\""));
+	assert_int_equal(count(cli_out, "{\"fit\": \"kswapd run\""), 1);
+	assert_non_null(strstr(cli_out, "\"of\": \"all\"}"));
+	assert_int_equal(cli_run(0, "%s validate --json --fits settings %s %s "
+				 "%s %s", bin(), ru_path("a1.mmt"),
+				 ru_path("b1.mmt"), ru_path("a2.mmt"),
+				 ru_path("b2.mmt")), 0);
+	assert_non_null(strstr(cli_out, "\"fits\": \"settings\""));
+	assert_int_equal(count(cli_out, "{\"fit\": \"kswapd run\""), 2);
+	assert_non_null(strstr(cli_out, "\"of\": \"A\"}"));
+	assert_non_null(strstr(cli_out, "\"of\": \"B\"}"));
+	assert_int_equal(cli_run(0, "%s validate --fits trace -o %s %s %s %s %s",
+				 bin(), ru_path("vf"), ru_path("a1.mmt"),
+				 ru_path("b1.mmt"), ru_path("a2.mmt"),
+				 ru_path("b2.mmt")), 0);
+	assert_non_null(strstr(cli_out, "(4 to fit each trace's costs, then 8)"));
+	assert_non_null(strstr(cli_out, "Costs fitted over each trace's own "
+			       "durations (--fits trace)"));
+	assert_non_null(strstr(cli_out, "\n  b2.mmt\n    direct reclaim"));
+	{
+		char *j = ru_slurp(ru_path("vf/validate.json"), NULL);
+		char *md = ru_slurp(ru_path("vf/validate.md"), NULL);
+
+		assert_non_null(j);
+		assert_non_null(md);
+		assert_int_equal(count(j, "{\"fit\": \"kswapd run\""), 4);
+		assert_non_null(strstr(j, "\"of\": \"a2.mmt\"}"));
+		assert_non_null(strstr(md, "Fitted over each trace's own "
+				       "durations"));
+		assert_non_null(strstr(md, "| kswapd run | model default "
+				       "(b1.mmt) |"));
+		free(j);
+		free(md);
+	}
+	assert_int_equal(cli_run(1, "%s validate --fits pooled %s", bin(),
+				 ru_path("a1.mmt")), 2);
+	assert_non_null(strstr(cli_out, "mmtrace validate: --fits pooled: "
+			       "expected host, settings or trace"));
+}
+
 /* A replay given pooled fit sums (mmt_replay_opts.host_fits) uses them
  * and still reports its own trace's sums. */
 static void test_host_fits(void **state)
@@ -317,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_groups_and_verdicts),
 		cmocka_unit_test(test_outputs_deterministic),
 		cmocka_unit_test(test_host_fits),
+		cmocka_unit_test(test_fits_modes),
 		cmocka_unit_test(test_bad_input),
 	};
 

@@ -70,10 +70,31 @@ static const struct { const char *name, *x1, *x2; } fits[MMT_REPLAY_NR_FITS] = {
 	{ "kswapd run", "scanned", "reclaimed" },
 };
 
-/* The fits every replay used (the pooled ones): any run's. */
-static const struct mmt_replay_result *fit_source(const struct vl_result *v)
+/* A replay's result that shows the fits used by every replay of the
+ * traces of source i: with --fits host one source (any run), settings one
+ * a group (its first trace's), trace one a trace.  Its name in *of. */
+static unsigned fit_sources(const struct vl_result *v)
 {
-	return v->nr_traces ? &v->runs[0].res : NULL;
+	return v->fits == VL_FITS_TRACE ? v->nr_traces :
+	       v->fits == VL_FITS_SETTINGS ? v->nr_groups :
+	       v->nr_traces ? 1 : 0;
+}
+
+static const struct mmt_replay_result *fit_source(const struct vl_result *v,
+						  unsigned i, char *of,
+						  size_t len)
+{
+	unsigned t = i;
+
+	if (v->fits == VL_FITS_SETTINGS) {
+		t = v->group[i].traces[0];
+		snprintf(of, len, "%c", v->group[i].label);
+	} else if (v->fits == VL_FITS_TRACE) {
+		snprintf(of, len, "%s", base_name(v->trace[t].path));
+	} else {
+		snprintf(of, len, "all");
+	}
+	return &v->runs[t * v->nr_groups + v->trace[t].group].res;
 }
 
 /* ---- text ------------------------------------------------------------------ */
@@ -123,10 +144,12 @@ static void text_groups(const struct vl_result *v, FILE *f)
 	/* the first pass (each trace under its own settings, for the
 	 * host's reclaim and compaction costs) is a replay too: say it */
 	fprintf(f, "mmtrace validate: %u trace%s, %u setting%s, %u replays "
-		"in policy mode (%u to fit the host's costs, then %u)\n\n",
+		"in policy mode (%u to fit %s costs, then %u)\n\n",
 		v->nr_traces, v->nr_traces == 1 ? "" : "s",
 		v->nr_groups, v->nr_groups == 1 ? "" : "s",
 		v->nr_traces * (v->nr_groups + 1), v->nr_traces,
+		v->fits == VL_FITS_TRACE ? "each trace's" :
+		v->fits == VL_FITS_SETTINGS ? "each setting's" : "the host's",
 		v->nr_traces * v->nr_groups);
 	for (unsigned g = 0; g < v->nr_groups; g++) {
 		const struct vl_group *gr = &v->group[g];
@@ -257,25 +280,49 @@ static void text_extras(const struct vl_result *v, FILE *f)
 	}
 }
 
-static void text_costs(const struct vl_result *v, FILE *f)
+static void text_fit_lines(const struct mmt_replay_result *r,
+			   const char *indent, FILE *f)
 {
-	const struct mmt_replay_result *r = fit_source(v);
-
-	if (!r)
-		return;
-	fprintf(f, "\nCosts fitted over the %u traces: each begin/end duration "
-		"against the pages it\nscanned and reclaimed or migrated (least "
-		"squares; every replay above uses them):\n", v->nr_traces);
 	for (int i = 0; i < MMT_REPLAY_NR_FITS; i++) {
 		if (!r->fit[i].fitted) {
-			fprintf(f, "  %-15s model default (%llu pairs)\n",
+			fprintf(f, "%s%-15s model default (%llu pairs)\n", indent,
 				fits[i].name, (unsigned long long)r->fit[i].n);
 			continue;
 		}
-		fprintf(f, "  %-15s %.0f ns + %.0f ns/page %s + %.0f ns/page %s"
-			"   r2 %.3f, n %llu\n", fits[i].name, r->fit[i].a,
+		fprintf(f, "%s%-15s %.0f ns + %.0f ns/page %s + %.0f ns/page %s"
+			"   r2 %.3f, n %llu\n", indent, fits[i].name, r->fit[i].a,
 			r->fit[i].b, fits[i].x1, r->fit[i].c, fits[i].x2,
 			r->fit[i].r2, (unsigned long long)r->fit[i].n);
+	}
+}
+
+static void text_costs(const struct vl_result *v, FILE *f)
+{
+	unsigned n = fit_sources(v);
+	char of[256];
+
+	if (!n)
+		return;
+	if (v->fits == VL_FITS_HOST)
+		fprintf(f, "\nCosts fitted over the %u traces: each begin/end "
+			"duration against the pages it\nscanned and reclaimed or "
+			"migrated (least squares; every replay above uses them):\n",
+			v->nr_traces);
+	else
+		fprintf(f, "\nCosts fitted over %s (--fits %s): each\nbegin/end "
+			"duration against the pages it scanned and reclaimed or "
+			"migrated\n(least squares; every replay of a trace uses "
+			"its %s):\n", v->fits == VL_FITS_TRACE ?
+			"each trace's own durations" : "the traces of each setting",
+			vl_fits_name(v->fits), v->fits == VL_FITS_TRACE ?
+			"own" : "setting's");
+	for (unsigned i = 0; i < n; i++) {
+		const struct mmt_replay_result *r = fit_source(v, i, of,
+							       sizeof(of));
+
+		if (v->fits != VL_FITS_HOST)
+			fprintf(f, "  %s\n", of);
+		text_fit_lines(r, v->fits == VL_FITS_HOST ? "  " : "    ", f);
 	}
 	fputs("  Fast paths (pcp, buddy, fallback, fault, refault, slab): model "
 	      "defaults.\n", f);
@@ -440,18 +487,28 @@ static void json_counter(const struct vl_result *v, unsigned ci, FILE *f)
 
 static void json_costs(const struct vl_result *v, FILE *f)
 {
-	const struct mmt_replay_result *r = fit_source(v);
+	static const char *const src[] = { "fitted over the traces",
+		"fitted over the setting's traces", "fitted over the trace" };
+	unsigned n = fit_sources(v), k = 0;
+	char of[256];
 
-	fputs("  \"costs\": [", f);
-	for (int i = 0; r && i < MMT_REPLAY_NR_FITS; i++) {
-		fprintf(f, "%s\n    {\"fit\": \"%s\", \"source\": \"%s\", "
-			"\"pairs\": %llu, \"base_ns\": %.6g, "
-			"\"ns_per_page_%s\": %.6g, \"ns_per_page_%s\": %.6g, "
-			"\"r2\": %.6g}", i ? "," : "", fits[i].name,
-			r->fit[i].fitted ? "fitted over the traces" :
-			"model default", (unsigned long long)r->fit[i].n,
-			r->fit[i].a, fits[i].x1, r->fit[i].b, fits[i].x2,
-			r->fit[i].c, r->fit[i].r2);
+	fprintf(f, "  \"fits\": \"%s\",\n  \"costs\": [", vl_fits_name(v->fits));
+	for (unsigned s = 0; s < n; s++) {
+		const struct mmt_replay_result *r = fit_source(v, s, of,
+							       sizeof(of));
+
+		for (int i = 0; i < MMT_REPLAY_NR_FITS; i++, k++) {
+			fprintf(f, "%s\n    {\"fit\": \"%s\", \"source\": \"%s\", "
+				"\"pairs\": %llu, \"base_ns\": %.6g, "
+				"\"ns_per_page_%s\": %.6g, \"ns_per_page_%s\": %.6g, "
+				"\"r2\": %.6g, \"of\": ", k ? "," : "",
+				fits[i].name, r->fit[i].fitted ? src[v->fits] :
+				"model default", (unsigned long long)r->fit[i].n,
+				r->fit[i].a, fits[i].x1, r->fit[i].b, fits[i].x2,
+				r->fit[i].c, r->fit[i].r2);
+			mmt_json_str(f, of);
+			fputc('}', f);
+		}
 	}
 	fputs("\n  ],\n", f);
 }

@@ -30,7 +30,8 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: mmtrace validate [-o DIR] [--json] [-j N] [--memcg-walk W] A.mmt ...\n"
+	fputs("usage: mmtrace validate [-o DIR] [--json] [-j N] [--memcg-walk W]\n"
+	      "                        [--fits F] A.mmt ...\n"
 	      "Checks the model against the kernel on traces of one workload\n"
 	      "recorded under different settings (each trace's settings are in\n"
 	      "its header; traces with the same settings are repeated runs).\n"
@@ -48,6 +49,12 @@ static void usage(FILE *f)
 	      "  -j, --jobs N       parallel replays (default: online cpus)\n"
 	      "      --memcg-walk W auto (default), whole or partial: as\n"
 	      "                     mmtrace replay --memcg-walk, every replay\n"
+	      "      --fits F       the reclaim, compaction and kswapd costs\n"
+	      "                     every replay uses, fitted from the traces'\n"
+	      "                     durations: host (default: pooled over all\n"
+	      "                     the traces), settings (pooled over the\n"
+	      "                     traces of each setting) or trace (each\n"
+	      "                     trace's own, as mmtrace replay fits)\n"
 	      "  -h, --help         this help\n\n"
 	      "Verdicts: same settings, the model's mean is within 25% of the\n"
 	      "kernel's or inside its min..max; across settings, where the\n"
@@ -198,6 +205,45 @@ static void run_dir(const struct vl_result *v, const char *dir, unsigned t,
 		 v->group[g].label);
 }
 
+/* ---- cost fits ------------------------------------------------------------- */
+
+const char *vl_fits_name(enum vl_fits f)
+{
+	return f == VL_FITS_SETTINGS ? "settings" :
+	       f == VL_FITS_TRACE ? "trace" : "host";
+}
+
+/* Trace t's own fit sums (its first-pass replay under its own settings)
+ * added to the host's and its setting's. */
+static void pool_fits(struct vl_result *v, unsigned t)
+{
+	const struct mmt_fit_sums *own =
+		&vl_run(v, t, v->trace[t].group)->res.fit_sums;
+	struct mmt_fit_sums *g = &v->pooled_g[v->trace[t].group];
+
+	for (int i = 0; i < MMT_REPLAY_NR_FITS; i++)
+		for (int k = 0; k < 10; k++) {
+			v->pooled.v[i][k] += own->v[i][k];
+			g->v[i][k] += own->v[i][k];
+		}
+}
+
+const struct mmt_fit_sums *vl_fits_for(const struct vl_result *v,
+				       unsigned t)
+{
+	unsigned g = v->trace[t].group;
+
+	switch (v->fits) {
+	case VL_FITS_SETTINGS:
+		return &v->pooled_g[g];
+	case VL_FITS_TRACE:
+		/* its own: what a replay of it without host fits uses */
+		return &v->runs[t * v->nr_groups + g].res.fit_sums;
+	default:
+		return &v->pooled;
+	}
+}
+
 static void child(const struct vl_result *v, const char *dir, unsigned t,
 		  unsigned g, int fd)
 {
@@ -220,7 +266,7 @@ static void child(const struct vl_result *v, const char *dir, unsigned t,
 	o.mode = MMT_REPLAY_POLICY;
 	o.sets = (const char *const *)v->group[g].sets;
 	o.nr_sets = v->group[g].nr_sets;
-	o.host_fits = v->have_pooled ? &v->pooled : NULL;
+	o.host_fits = v->have_pooled ? vl_fits_for(v, t) : NULL;
 	o.memcg_walk = v->memcg_walk;
 	if (dir) {
 		run_dir(v, dir, t, g, out, sizeof(out));
@@ -404,12 +450,14 @@ int cmd_validate(int argc, char **argv)
 		{ "json", no_argument, NULL, 'J' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "memcg-walk", required_argument, NULL, 'W' },
+		{ "fits", required_argument, NULL, 'F' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dir = NULL;
 	enum mmt_memcg_walk walk = MMT_MEMCG_WALK_AUTO;
+	enum vl_fits fits = VL_FITS_HOST;
 	int json = 0, c, rc = 2, force = 0;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned jobs = ncpu > 0 ? (unsigned)ncpu : 1;
@@ -444,6 +492,20 @@ int cmd_validate(int argc, char **argv)
 							&walk))
 				return 2;
 			break;
+		case 'F':
+			if (!strcmp(optarg, "host"))
+				fits = VL_FITS_HOST;
+			else if (!strcmp(optarg, "settings"))
+				fits = VL_FITS_SETTINGS;
+			else if (!strcmp(optarg, "trace"))
+				fits = VL_FITS_TRACE;
+			else {
+				fprintf(stderr, "mmtrace validate: --fits %s: "
+					"expected host, settings or trace\n",
+					optarg);
+				return 2;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -466,6 +528,7 @@ int cmd_validate(int argc, char **argv)
 	if (!v)
 		return 1;
 	v->memcg_walk = walk;
+	v->fits = fits;
 	rc = 1;
 	if (dir && (rc = mmt_cmd_check_outdir("validate", dir, force)))
 		goto out;
@@ -494,10 +557,7 @@ int cmd_validate(int argc, char **argv)
 	if (run_all(v, NULL, jobs, 1) < 0)
 		goto out;
 	for (unsigned t = 0; t < v->nr_traces; t++)
-		for (int i = 0; i < MMT_REPLAY_NR_FITS; i++)
-			for (int k = 0; k < 10; k++)
-				v->pooled.v[i][k] += vl_run(v, t, v->trace[t].group)->
-						     res.fit_sums.v[i][k];
+		pool_fits(v, t);
 	v->have_pooled = 1;
 	if (run_all(v, dir, jobs, 0) < 0)
 		goto out;

@@ -74,6 +74,8 @@ struct vl_across {
 	double off;			/* max(p/m, m/p) */
 };
 
+enum vl_fits { VL_FITS_HOST, VL_FITS_SETTINGS, VL_FITS_TRACE };
+
 struct vl_result {
 	enum mmt_memcg_walk memcg_walk;	/* --memcg-walk, for every replay */
 	struct vl_trace trace[VL_MAX_TRACES];
@@ -95,11 +97,14 @@ struct vl_result {
 	 * as a share of the kernel's pages allocated (pgalloc_*) */
 	struct vl_stat held_model[VL_MAX_GROUPS], held_share[VL_MAX_GROUPS];
 	int ui_known[VL_MAX_GROUPS], ui_ok[VL_MAX_GROUPS];
-	/* the cost fits pooled over every trace (each trace's own-settings
-	 * replay gives its sums): the host's reclaim, compaction and kswapd
-	 * costs, which every replay then uses (a per-trace fit of a few
-	 * dozen noisy durations would give each trace its own kswapd speed) */
+	/* the cost fits every replay uses (--fits, docs/validate.md), from
+	 * the sums each trace's own-settings replay gives: pooled over every
+	 * trace (the host's reclaim, compaction and kswapd costs: a per-trace
+	 * fit of a few dozen noisy durations gives each trace its own kswapd
+	 * speed), over the traces of each setting, or each trace's own */
+	enum vl_fits fits;
 	struct mmt_fit_sums pooled;
+	struct mmt_fit_sums pooled_g[VL_MAX_GROUPS];
 	int have_pooled;
 	/* targets met, of those that could be judged */
 	unsigned same_met, same_of, across_met, across_of;
@@ -110,6 +115,11 @@ static inline struct vl_run *vl_run(struct vl_result *v, unsigned t,
 {
 	return &v->runs[t * v->nr_groups + g];
 }
+
+/* The fit sums the replays of trace t use (after the first pass). */
+const struct mmt_fit_sums *vl_fits_for(const struct vl_result *v,
+				       unsigned t);
+const char *vl_fits_name(enum vl_fits f);
 
 /* verdict.c */
 int vl_counters_init(struct vl_result *v);
