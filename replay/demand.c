@@ -143,14 +143,7 @@ static uint64_t page_key(uint32_t ino, uint64_t index)
  * 19 slots a lookup on the bench trace. */
 static uint64_t pages_map_key(uint32_t ino, uint64_t index)
 {
-	uint64_t k = page_key(ino, index);
-
-	k ^= k >> 30;
-	k *= 0xbf58476d1ce4e5b9ull;
-	k ^= k >> 27;
-	k *= 0x94d049bb133111ebull;
-	k ^= k >> 31;
-	return k;
+	return rp_mix64(page_key(ino, index));
 }
 
 static int grow_fids(struct rp_demand *d)

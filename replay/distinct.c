@@ -16,21 +16,11 @@
 #include <math.h>
 #include "replay_int.h"
 
-/* splitmix64's finalizer: every bit of the key moves every bit of the
- * hash (rp_map_hash() keeps neighbouring keys neighbours; not here) */
-static uint64_t mix64(uint64_t k)
-{
-	k ^= k >> 30;
-	k *= 0xbf58476d1ce4e5b9ull;
-	k ^= k >> 27;
-	k *= 0x94d049bb133111ebull;
-	k ^= k >> 31;
-	return k;
-}
-
 void rp_distinct_add(struct rp_distinct *d, uint64_t key)
 {
-	uint64_t h = mix64(key);
+	/* all of the key's bits mixed (rp_map_hash() keeps neighbouring
+	 * keys neighbours: not here) */
+	uint64_t h = rp_mix64(key);
 	unsigned reg = (unsigned)(h >> (64 - RP_DISTINCT_BITS));
 	/* the rank of the first 1 bit after the register's bits; the guard
 	 * bit caps it at 64 - RP_DISTINCT_BITS + 1 */

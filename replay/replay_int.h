@@ -53,20 +53,23 @@ int rp_pmap_swap(struct rp_pmap *m, uint64_t key, uint64_t val, uint64_t *old);
 int rp_pmap_take(struct rp_pmap *m, uint64_t key, uint64_t *val);
 int rp_pmap_del(struct rp_pmap *m, uint64_t key);
 
-/* splitmix64 finalizer over k / 16, keeping the low 4 bits: runs of
- * neighbouring pfns (pcp batches, readahead) land in neighbouring slots,
- * which share cache lines; the rest is well spread. */
-static inline uint64_t rp_map_hash(uint64_t k)
+/* splitmix64's finalizer: every bit of k moves every bit of the result */
+static inline uint64_t rp_mix64(uint64_t k)
 {
-	uint64_t lo = k & 15;
-
-	k >>= 4;
 	k ^= k >> 30;
 	k *= 0xbf58476d1ce4e5b9ull;
 	k ^= k >> 27;
 	k *= 0x94d049bb133111ebull;
 	k ^= k >> 31;
-	return (k << 4) | lo;
+	return k;
+}
+
+/* rp_mix64() over k / 16, keeping the low 4 bits: runs of neighbouring
+ * pfns (pcp batches, readahead) land in neighbouring slots, which share
+ * cache lines; the rest is well spread. */
+static inline uint64_t rp_map_hash(uint64_t k)
+{
+	return (rp_mix64(k >> 4) << 4) | (k & 15);
 }
 
 /* Start loading the slot of key (the driver calls these a few events
