@@ -70,9 +70,8 @@ static const struct { const char *name, *x1, *x2; } fits[MMT_REPLAY_NR_FITS] = {
 	{ "kswapd run", "scanned", "reclaimed" },
 };
 
-/* A replay's result that shows the fits used by every replay of the
- * traces of source i: with --fits host one source (any run), settings one
- * a group (its first trace's), trace one a trace.  Its name in *of. */
+/* The sets of cost fits the replays used (--fits): one for host, one a
+ * setting, one a trace. */
 static unsigned fit_sources(const struct vl_result *v)
 {
 	return v->fits == VL_FITS_TRACE ? v->nr_traces :
@@ -80,6 +79,9 @@ static unsigned fit_sources(const struct vl_result *v)
 	       v->nr_traces ? 1 : 0;
 }
 
+/* A replay's result that shows set i of the fits (a replay reports the
+ * fits it used): any run for host, a setting's first trace's, a trace's
+ * own.  Whose they are in of: "all", the setting's letter, the file. */
 static const struct mmt_replay_result *fit_source(const struct vl_result *v,
 						  unsigned i, char *of,
 						  size_t len)

@@ -228,8 +228,9 @@ static void pool_fits(struct vl_result *v, unsigned t)
 		}
 }
 
-const struct mmt_fit_sums *vl_fits_for(const struct vl_result *v,
-				       unsigned t)
+/* The fit sums the replays of trace t use (after the first pass). */
+static const struct mmt_fit_sums *vl_fits_for(const struct vl_result *v,
+					      unsigned t)
 {
 	unsigned g = v->trace[t].group;
 

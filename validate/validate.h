@@ -116,9 +116,7 @@ static inline struct vl_run *vl_run(struct vl_result *v, unsigned t,
 	return &v->runs[t * v->nr_groups + g];
 }
 
-/* The fit sums the replays of trace t use (after the first pass). */
-const struct mmt_fit_sums *vl_fits_for(const struct vl_result *v,
-				       unsigned t);
+/* --fits's name for f: host, settings or trace. */
 const char *vl_fits_name(enum vl_fits f);
 
 /* verdict.c */
