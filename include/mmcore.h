@@ -539,6 +539,25 @@ const char *mmc_vm_item_name(int item);
 /* 1 for the MMC_TP_* items (counted as the tracepoint fires). */
 int mmc_vm_item_is_tracepoint(int item);
 
+/* A direct reclaim by the order of the allocation that stalled: order 0
+ * (the zones at their min mark), orders 1..PAGE_ALLOC_COSTLY_ORDER (no
+ * free block of that order: __alloc_pages_slowpath() reclaims before it
+ * compacts), and costly orders (after compaction failed, or before its
+ * retry).  A stall missing in one class points at another cause. */
+enum mmc_dr_class {
+	MMC_DR_ORDER0,
+	MMC_DR_NONCOSTLY,
+	MMC_DR_COSTLY,
+	MMC_NR_DR_CLASSES
+};
+
+static inline enum mmc_dr_class mmc_dr_class(unsigned order)
+{
+	if (!order)
+		return MMC_DR_ORDER0;
+	return order <= 3 ? MMC_DR_NONCOSTLY : MMC_DR_COSTLY;
+}
+
 /* vmstat-like counters, cumulative.  ev[] holds the kernel-named items
  * (enum mmc_vm_item); the named fields below are the model's own
  * summaries, some of them sums of ev[] items (mmc_vmstat fills those). */
@@ -550,6 +569,9 @@ struct mmc_vmstat {
 	uint64_t extfrag_events, pageblock_steals;
 	uint64_t kswapd_wakes, kswapd_sleeps, kswapd_reclaimed, kswapd_scanned;
 	uint64_t direct_reclaims, direct_reclaimed, direct_scanned;
+	/* direct reclaims by the stalling allocation's order: enum
+	 * mmc_dr_class (the kernel's allocstall does not tell them apart) */
+	uint64_t direct_reclaims_by_class[MMC_NR_DR_CLASSES];
 	uint64_t node_reclaims, node_reclaim_full, node_reclaim_noscan,
 		 node_reclaimed;
 	uint64_t compact_stalls, compact_success, compact_fail,

@@ -1772,6 +1772,7 @@ uint64_t try_to_free_pages(struct mmc *m, int preferred_nid, uint64_t gfp,
 	if (preferred_nid < 0 || (uint32_t)preferred_nid >= m->nr_nodes)
 		preferred_nid = 0;
 	count_vm_event(m, MMC_TP_DIRECT_RECLAIM_BEGIN);
+	m->vm.direct_reclaims_by_class[mmc_dr_class(order)]++;
 	progress = do_try_to_free_pages(m, preferred_nid, &sc, &scanned);
 	m->vm.direct_scanned += scanned;
 	m->vm.direct_reclaimed += sc.nr_reclaimed;

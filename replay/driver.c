@@ -1310,6 +1310,7 @@ static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
 		break;
 	case MMT_EV_DIRECT_RECLAIM_BEGIN:
 		k->direct_reclaims++;
+		k->dr_by_class[mmc_dr_class(ev->order)]++;
 		rp_calib_event(r, ev, &ns);
 		break;
 	case MMT_EV_DIRECT_RECLAIM_END:

@@ -192,6 +192,7 @@ struct rp_kernel_ctr {
 	uint64_t page_allocs, page_frees, order9_allocs;
 	uint64_t fallbacks, steals, kswapd_wakes, kswapd_sleeps, wakeup_kswapd;
 	uint64_t direct_reclaims, direct_reclaimed, direct_ns;
+	uint64_t dr_by_class[MMC_NR_DR_CLASSES];	/* enum mmc_dr_class */
 	/* direct reclaims (paired per task) by the priority of their first
 	 * shrink_inactive_list(): RP_DR_PRIO_* (memcg_walk.c reads them) */
 	uint64_t dr_first_prio[4];

@@ -149,7 +149,27 @@ struct extra_row {
 	const char *name;
 	uint64_t kern;
 	int64_t model;		/* -1: the model has none */
+	int kern_unknown;	/* the trace cannot tell (probe missing) */
 };
+
+/* Direct reclaims by the stalling allocation's order (enum
+ * mmc_dr_class): the kernel's from mm_vmscan_direct_reclaim_begin's
+ * order, unknown when that probe was not recorded. */
+static size_t dr_class_rows(struct rp_run *r, const struct mmc_vmstat *vs,
+			    struct extra_row *rows)
+{
+	static const char *const names[MMC_NR_DR_CLASSES] = {
+		"direct_reclaims_order0", "direct_reclaims_order1_3",
+		"direct_reclaims_costly",
+	};
+	int unknown = !probe_recorded(r->h, "mm_vmscan_direct_reclaim_begin");
+
+	for (int c = 0; c < MMC_NR_DR_CLASSES; c++)
+		rows[c] = (struct extra_row){
+			names[c], r->k.dr_by_class[c],
+			(int64_t)vs->direct_reclaims_by_class[c], unknown };
+	return MMC_NR_DR_CLASSES;
+}
 
 static size_t extra_rows(struct rp_run *r, const struct mmc_vmstat *vs,
 			 struct extra_row *rows)
@@ -170,6 +190,7 @@ static size_t extra_rows(struct rp_run *r, const struct mmc_vmstat *vs,
 					(int64_t)r->sl.model_slab_page_allocs };
 	rows[n++] = (struct extra_row){ "pageblock_steals", k->steals,
 					(int64_t)vs->pageblock_steals };
+	n += dr_class_rows(r, vs, rows + n);
 	rows[n++] = (struct extra_row){ "direct_reclaimed_pages",
 					k->direct_reclaimed,
 					(int64_t)vs->direct_reclaimed };
@@ -219,18 +240,23 @@ void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv)
 			src);
 	}
 	for (size_t i = 0; i < nx; i++) {
-		char mb[32], rb[32];
+		char kb[32], mb[32], rb[32];
 
+		if (rows[i].kern_unknown)
+			snprintf(kb, sizeof(kb), "-");
+		else
+			snprintf(kb, sizeof(kb), "%llu",
+				 (unsigned long long)rows[i].kern);
 		if (rows[i].model < 0)
 			snprintf(mb, sizeof(mb), "-");
 		else
 			snprintf(mb, sizeof(mb), "%lld", (long long)rows[i].model);
-		ratio(rb, sizeof(rb), rows[i].model >= 0, rows[i].kern,
+		ratio(rb, sizeof(rb),
+		      rows[i].model >= 0 && !rows[i].kern_unknown, rows[i].kern,
 		      (uint64_t)(rows[i].model < 0 ? 0 : rows[i].model));
-		fprintf(f, tsv ? "%s\t%llu\t%s\t%s\t%s\n"
-			       : "%-36s %14llu %14s %8s  %s\n",
-			rows[i].name, (unsigned long long)rows[i].kern, mb, rb,
-			"trace");
+		fprintf(f, tsv ? "%s\t%s\t%s\t%s\t%s\n"
+			       : "%-36s %14s %14s %8s  %s\n",
+			rows[i].name, kb, mb, rb, "trace");
 	}
 }
 

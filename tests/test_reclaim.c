@@ -170,6 +170,8 @@ static void direct_reclaim_below_min(void **state)
 	assert_true(res.reclaim_reclaimed >= 32);
 	assert_true(res.reclaim_scanned >= res.reclaim_reclaimed);
 	assert_true(vm.direct_reclaims >= 1);
+	assert_int_equal(vm.direct_reclaims_by_class[MMC_DR_ORDER0],
+			 vm.direct_reclaims);
 	assert_int_equal(vm.direct_reclaimed, hook.pages);
 	assert_true(hook.lo >= z->start_pfn);
 	assert_int_equal(res.node, 0);
@@ -219,7 +221,55 @@ static void direct_reclaim_frees_land_over_the_stall(void **state)
 	assert_int_equal(z->nr_kswapd_inflight, 0);
 	mmc_vmstat(m, &vm);
 	assert_int_equal(vm.direct_reclaims, 2);
+	assert_int_equal(vm.direct_reclaims_by_class[MMC_DR_ORDER0], 2);
 	assert_true(z->nr_free >= min);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
+/* A direct reclaim counts in the class of the order that stalled: an
+ * order-2 request with the zone under its min mark stalls as a
+ * non-costly high order, a THP-sized one as costly; the classes add up
+ * to mm_vmscan_direct_reclaim_begin. */
+static void direct_reclaim_by_order_class(void **state)
+{
+	static const unsigned orders[] = { 0, 1, 3, 4, 9, 10 };
+	static const enum mmc_dr_class want[] = {
+		MMC_DR_ORDER0, MMC_DR_NONCOSTLY, MMC_DR_NONCOSTLY,
+		MMC_DR_COSTLY, MMC_DR_COSTLY, MMC_DR_COSTLY,
+	};
+	struct mmc_result res;
+	struct mmc_vmstat vm;
+	(void)state;
+
+	for (unsigned i = 0; i < sizeof(orders) / sizeof(orders[0]); i++)
+		assert_int_equal(mmc_dr_class(orders[i]), want[i]);
+
+	struct mmc *m = one_node(60);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t min = min_wmark_pages(z);
+	tl_fill(m, z->start_pfn, z->managed - (min - 5), MMC_PC_FILE);
+	mmc_drain_all(m);
+
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(mmc_alloc(m, 2, MMC_GFP_KERNEL, 0, &res), 0);
+	assert_true(res.path & MMC_PATH_DIRECT_RECLAIM);
+	mmc_vmstat(m, &vm);
+	assert_int_equal(vm.direct_reclaims_by_class[MMC_DR_ORDER0], 0);
+	assert_true(vm.direct_reclaims_by_class[MMC_DR_NONCOSTLY] >= 1);
+	assert_int_equal(vm.direct_reclaims_by_class[MMC_DR_COSTLY], 0);
+
+	uint64_t before = vm.direct_reclaims;
+	memset(&res, 0, sizeof(res));
+	(void)mmc_alloc(m, 9, MMC_GFP_HIGHUSER_MOVABLE, 0, &res);
+	mmc_vmstat(m, &vm);
+	assert_true(res.path & MMC_PATH_DIRECT_RECLAIM);
+	assert_int_equal(vm.direct_reclaims_by_class[MMC_DR_COSTLY],
+			 vm.direct_reclaims - before);
+	assert_int_equal(vm.direct_reclaims_by_class[MMC_DR_ORDER0] +
+			 vm.direct_reclaims_by_class[MMC_DR_NONCOSTLY] +
+			 vm.direct_reclaims_by_class[MMC_DR_COSTLY],
+			 vm.direct_reclaims);
 	tl_check(m);
 	mmc_destroy(m);
 }
@@ -754,6 +804,7 @@ int main(void)
 		cmocka_unit_test(kswapd_wakes_at_low_sleeps_at_high),
 		cmocka_unit_test(direct_reclaim_below_min),
 		cmocka_unit_test(direct_reclaim_frees_land_over_the_stall),
+		cmocka_unit_test(direct_reclaim_by_order_class),
 		cmocka_unit_test(reclaim_skips_higher_zones),
 		cmocka_unit_test(reclaim_for_compaction),
 		cmocka_unit_test(swappiness_and_no_swap),

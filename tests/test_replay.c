@@ -950,6 +950,9 @@ static void test_model_vs_kernel(void **state)
 				    sizeof(row)), "3\t0\t0\ttrace");
 	assert_string_equal(mvk_row(txt, "mm_vmscan_direct_reclaim_begin", row,
 				    sizeof(row)), "-\t0\t-\ttrace");
+	/* ... and so are its classes by order */
+	assert_string_equal(mvk_row(txt, "direct_reclaims_order1_3", row,
+				    sizeof(row)), "-\t0\t-\ttrace");
 	/* no probe note at all: unknown (the model's own count stays) */
 	assert_non_null(mvk_row(txt, "mm_page_alloc_extfrag", row, sizeof(row)));
 	assert_true(row[0] == '-' && row[1] == '\t');
@@ -962,6 +965,41 @@ static void test_model_vs_kernel(void **state)
 	assert_non_null(strstr(txt, "\npgscan_kswapd\t0\tvmstat\n"));
 	assert_non_null(strstr(txt, "\nmm_vmscan_kswapd_wake\t0\ttracepoint\n"));
 	assert_non_null(strstr(txt, "\npcp_hits\t"));
+	free(txt);
+}
+
+/* model_vs_kernel.tsv: the kernel's direct reclaims by the order of the
+ * stalling allocation (mm_vmscan_direct_reclaim_begin's order): order 0,
+ * orders 1..3, costly orders; beside the model's (none here). */
+static void test_direct_reclaim_classes(void **state)
+{
+	static const unsigned orders[] = { 0, 0, 2, 3, 9 };
+	struct rk k;
+	char err[512], row[128], path[600], *txt;
+
+	(void)state;
+	assert_int_equal(rk_init(&k, 32768, 2), 0);
+	for (unsigned i = 0; i < sizeof(orders) / sizeof(orders[0]); i++)
+		rk_push(&k, MMT_EV_DIRECT_RECLAIM_BEGIN, i % 2)->order =
+			orders[i];
+	kv_add(&k.h.notes, &k.h.nr_notes, "probe.mm_vmscan_direct_reclaim_begin",
+	       "tp");
+	assert_int_equal(rk_write(&k, ru_path("drc.mmt"), 0), 0);
+	rk_free_all(&k);
+	assert_int_equal(ru_replay(ru_path("drc.mmt"), ru_path("drc"),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, err,
+				   sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/model_vs_kernel.tsv", ru_path("drc"));
+	txt = ru_slurp(path, NULL);
+	assert_non_null(txt);
+	assert_string_equal(mvk_row(txt, "mm_vmscan_direct_reclaim_begin", row,
+				    sizeof(row)), "5\t0\t0\ttrace");
+	assert_string_equal(mvk_row(txt, "direct_reclaims_order0", row,
+				    sizeof(row)), "2\t0\t0\ttrace");
+	assert_string_equal(mvk_row(txt, "direct_reclaims_order1_3", row,
+				    sizeof(row)), "2\t0\t0\ttrace");
+	assert_string_equal(mvk_row(txt, "direct_reclaims_costly", row,
+				    sizeof(row)), "1\t0\t0\ttrace");
 	free(txt);
 }
 
@@ -2044,6 +2082,7 @@ int main(void)
 		cmocka_unit_test(test_mirror_free_page_reporting),
 		cmocka_unit_test(test_policy_counts),
 		cmocka_unit_test(test_model_vs_kernel),
+		cmocka_unit_test(test_direct_reclaim_classes),
 		cmocka_unit_test(test_memcg_walk_auto),
 		cmocka_unit_test(test_memcg_walk_kernel),
 		cmocka_unit_test(test_determinism),
