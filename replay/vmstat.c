@@ -152,6 +152,14 @@ struct extra_row {
 	int kern_unknown;	/* the trace cannot tell (probe missing) */
 };
 
+/* 1 when the trace recorded both tracepoints a row's kernel side is
+ * counted from (b may be NULL): a missing one makes it unknown, never 0. */
+static int probes_recorded(const struct rp_run *r, const char *a,
+			   const char *b)
+{
+	return probe_recorded(r->h, a) && (!b || probe_recorded(r->h, b));
+}
+
 /* Direct reclaims by the stalling allocation's order (enum
  * mmc_dr_class): the kernel's from mm_vmscan_direct_reclaim_begin's
  * order, unknown when that probe was not recorded. */
@@ -162,7 +170,8 @@ static size_t dr_class_rows(struct rp_run *r, const struct mmc_vmstat *vs,
 		"direct_reclaims_order0", "direct_reclaims_order1_3",
 		"direct_reclaims_costly",
 	};
-	int unknown = !probe_recorded(r->h, "mm_vmscan_direct_reclaim_begin");
+	int unknown = !probes_recorded(r, "mm_vmscan_direct_reclaim_begin",
+				       NULL);
 
 	for (int c = 0; c < MMC_NR_DR_CLASSES; c++)
 		rows[c] = (struct extra_row){
@@ -171,14 +180,45 @@ static size_t dr_class_rows(struct rp_run *r, const struct mmc_vmstat *vs,
 	return MMC_NR_DR_CLASSES;
 }
 
+/* Reclaim and compaction rows: their probes are optional (the recorder
+ * degrades without them), so each says which it is counted from. */
+static size_t slow_path_rows(struct rp_run *r, const struct mmc_vmstat *vs,
+			     struct extra_row *rows)
+{
+	const struct rp_kernel_ctr *k = &r->k;
+	uint64_t dr_ns, comp_ns, nr_ns;
+	int dr_end = probes_recorded(r, "mm_vmscan_direct_reclaim_end", NULL);
+	int dr = dr_end && probes_recorded(r, "mm_vmscan_direct_reclaim_begin",
+					   NULL);
+	int comp = probes_recorded(r, "mm_compaction_begin",
+				   "mm_compaction_end");
+	int nr_end = probes_recorded(r, "mm_vmscan_node_reclaim_end", NULL);
+	int nr = nr_end && probes_recorded(r, "mm_vmscan_node_reclaim_begin",
+					   NULL);
+	size_t n = 0;
+
+	rp_model_slow_ns(r, &dr_ns, &comp_ns, &nr_ns);
+	rows[n++] = (struct extra_row){ "direct_reclaimed_pages",
+					k->direct_reclaimed,
+					(int64_t)vs->direct_reclaimed, !dr_end };
+	rows[n++] = (struct extra_row){ "direct_reclaim_ns", k->direct_ns,
+					(int64_t)dr_ns, !dr };
+	rows[n++] = (struct extra_row){ "compaction_ns", k->compact_ns,
+					(int64_t)comp_ns, !comp };
+	rows[n++] = (struct extra_row){ "node_reclaimed_pages",
+					k->node_reclaimed,
+					(int64_t)vs->node_reclaimed, !nr_end };
+	rows[n++] = (struct extra_row){ "node_reclaim_ns", k->node_reclaim_ns,
+					(int64_t)nr_ns, !nr };
+	return n;
+}
+
 static size_t extra_rows(struct rp_run *r, const struct mmc_vmstat *vs,
 			 struct extra_row *rows)
 {
 	const struct rp_kernel_ctr *k = &r->k;
-	uint64_t dr_ns, comp_ns, nr_ns;
 	size_t n = 0;
 
-	rp_model_slow_ns(r, &dr_ns, &comp_ns, &nr_ns);
 	rows[n++] = (struct extra_row){ "pages_allocated", k->page_allocs,
 					(int64_t)vs->pgalloc };
 	rows[n++] = (struct extra_row){ "pages_freed", k->page_frees,
@@ -189,20 +229,11 @@ static size_t extra_rows(struct rp_run *r, const struct mmc_vmstat *vs,
 					r->sl.kernel_slab_page_allocs,
 					(int64_t)r->sl.model_slab_page_allocs };
 	rows[n++] = (struct extra_row){ "pageblock_steals", k->steals,
-					(int64_t)vs->pageblock_steals };
+					(int64_t)vs->pageblock_steals,
+					!probes_recorded(r, "mm_page_alloc_extfrag",
+							 NULL) };
 	n += dr_class_rows(r, vs, rows + n);
-	rows[n++] = (struct extra_row){ "direct_reclaimed_pages",
-					k->direct_reclaimed,
-					(int64_t)vs->direct_reclaimed };
-	rows[n++] = (struct extra_row){ "direct_reclaim_ns", k->direct_ns,
-					(int64_t)dr_ns };
-	rows[n++] = (struct extra_row){ "compaction_ns", k->compact_ns,
-					(int64_t)comp_ns };
-	rows[n++] = (struct extra_row){ "node_reclaimed_pages",
-					k->node_reclaimed,
-					(int64_t)vs->node_reclaimed };
-	rows[n++] = (struct extra_row){ "node_reclaim_ns", k->node_reclaim_ns,
-					(int64_t)nr_ns };
+	n += slow_path_rows(r, vs, rows + n);
 	rows[n++] = (struct extra_row){ "lost_events", k->lost, -1 };
 	return n;
 }

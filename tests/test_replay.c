@@ -950,8 +950,13 @@ static void test_model_vs_kernel(void **state)
 				    sizeof(row)), "3\t0\t0\ttrace");
 	assert_string_equal(mvk_row(txt, "mm_vmscan_direct_reclaim_begin", row,
 				    sizeof(row)), "-\t0\t-\ttrace");
-	/* ... and so are its classes by order */
+	/* ... and so are its classes by order, and the durations that
+	 * need its begin; without a note for the end, so are the pages */
 	assert_string_equal(mvk_row(txt, "direct_reclaims_order1_3", row,
+				    sizeof(row)), "-\t0\t-\ttrace");
+	assert_string_equal(mvk_row(txt, "direct_reclaim_ns", row,
+				    sizeof(row)), "-\t0\t-\ttrace");
+	assert_string_equal(mvk_row(txt, "direct_reclaimed_pages", row,
 				    sizeof(row)), "-\t0\t-\ttrace");
 	/* no probe note at all: unknown (the model's own count stays) */
 	assert_non_null(mvk_row(txt, "mm_page_alloc_extfrag", row, sizeof(row)));
@@ -1355,6 +1360,8 @@ static void test_calibration_pairs_per_task(void **state)
 		e->pid = 600;
 		total += da + db;
 	}
+	kv_add(&k.h.notes, &k.h.nr_notes, "probe.mm_compaction_begin", "raw_tp");
+	kv_add(&k.h.notes, &k.h.nr_notes, "probe.mm_compaction_end", "raw_tp");
 	tsv = replay_calibration(&k, "calt");
 	assert_non_null(strstr(tsv, "compaction.base_ns\t20000\t40\t0\t1\tfitted\n"));
 	assert_non_null(strstr(tsv, "compaction.ns_per_page_migrated\t50\t40\t0\t1\tfitted\n"));
