@@ -656,6 +656,17 @@ static const char *mvk_row(const char *txt, const char *name, char *buf,
 	return buf;
 }
 
+/* The row name of model_vs_kernel.tsv text txt reads want. */
+static void assert_mvk(const char *txt, const char *name, const char *want)
+{
+	char row[128];
+
+	if (!mvk_row(txt, name, row, sizeof(row)))
+		fail_msg("no row %s in model_vs_kernel.tsv", name);
+	if (strcmp(row, want))
+		fail_msg("row %s: '%s', want '%s'", name, row, want);
+}
+
 /* model_vs_kernel.tsv: a vmstat item's kernel value is its delta between
  * the snapshots, a tracepoint's the count of its events when its probe
  * was recorded; "-" when the trace cannot tell (item absent, probe not
@@ -952,12 +963,9 @@ static void test_model_vs_kernel(void **state)
 				    sizeof(row)), "-\t0\t-\ttrace");
 	/* ... and so are its classes by order, and the durations that
 	 * need its begin; without a note for the end, so are the pages */
-	assert_string_equal(mvk_row(txt, "direct_reclaims_order1_3", row,
-				    sizeof(row)), "-\t0\t-\ttrace");
-	assert_string_equal(mvk_row(txt, "direct_reclaim_ns", row,
-				    sizeof(row)), "-\t0\t-\ttrace");
-	assert_string_equal(mvk_row(txt, "direct_reclaimed_pages", row,
-				    sizeof(row)), "-\t0\t-\ttrace");
+	assert_mvk(txt, "direct_reclaims_order1_3", "-\t0\t-\ttrace");
+	assert_mvk(txt, "direct_reclaim_ns", "-\t0\t-\ttrace");
+	assert_mvk(txt, "direct_reclaimed_pages", "-\t0\t-\ttrace");
 	/* no probe note at all: unknown (the model's own count stays) */
 	assert_non_null(mvk_row(txt, "mm_page_alloc_extfrag", row, sizeof(row)));
 	assert_true(row[0] == '-' && row[1] == '\t');
@@ -980,7 +988,7 @@ static void test_direct_reclaim_classes(void **state)
 {
 	static const unsigned orders[] = { 0, 0, 2, 3, 9 };
 	struct rk k;
-	char err[512], row[128], path[600], *txt;
+	char err[512], path[600], *txt;
 
 	(void)state;
 	assert_int_equal(rk_init(&k, 32768, 2), 0);
@@ -997,14 +1005,10 @@ static void test_direct_reclaim_classes(void **state)
 	snprintf(path, sizeof(path), "%s/model_vs_kernel.tsv", ru_path("drc"));
 	txt = ru_slurp(path, NULL);
 	assert_non_null(txt);
-	assert_string_equal(mvk_row(txt, "mm_vmscan_direct_reclaim_begin", row,
-				    sizeof(row)), "5\t0\t0\ttrace");
-	assert_string_equal(mvk_row(txt, "direct_reclaims_order0", row,
-				    sizeof(row)), "2\t0\t0\ttrace");
-	assert_string_equal(mvk_row(txt, "direct_reclaims_order1_3", row,
-				    sizeof(row)), "2\t0\t0\ttrace");
-	assert_string_equal(mvk_row(txt, "direct_reclaims_costly", row,
-				    sizeof(row)), "1\t0\t0\ttrace");
+	assert_mvk(txt, "mm_vmscan_direct_reclaim_begin", "5\t0\t0\ttrace");
+	assert_mvk(txt, "direct_reclaims_order0", "2\t0\t0\ttrace");
+	assert_mvk(txt, "direct_reclaims_order1_3", "2\t0\t0\ttrace");
+	assert_mvk(txt, "direct_reclaims_costly", "1\t0\t0\ttrace");
 	free(txt);
 }
 
