@@ -1363,15 +1363,18 @@ static int migrate_one(struct mmc *m, struct compact_control *cc,
 
 /* A large folio with no target of its order: split it (try_split_folio)
  * and migrate its pages one by one, as migrate_pages_batch() does on
- * -ENOMEM for a compaction.  0, or -1 when a page found no target (the
- * rest stay, failed). */
+ * -ENOMEM for a compaction.  0, -1 when a page found no target (the
+ * rest stay, failed), SPLIT_REFUSED when the folio cannot be split (a
+ * dirty file folio, lru_split_folio()): it stays whole. */
+#define SPLIT_REFUSED (-2)
+
 static int migrate_split(struct mmc *m, struct compact_control *cc,
 			 uint64_t from, unsigned order)
 {
 	uint64_t to;
 
 	if (lru_split_folio(m, from))
-		return -1;
+		return SPLIT_REFUSED;
 	for (uint64_t i = 0; i < (1ull << order); i++) {
 		/* each piece asks for one page of the folio's share */
 		cc->nr_migratepages += 1;
@@ -1398,14 +1401,19 @@ static int migrate_pages(struct mmc *m, struct compact_control *cc)
 		unsigned order = cc->migrate_order[i];
 
 		if (!compaction_alloc(m, cc, order, &to)) {
+			int split = SPLIT_REFUSED;
+
 			cc->nr_migratepages -= 1ull << order;
-			if (order && cc->nr_freepages &&
-			    migrate_split(m, cc, from, order) == 0)
+			if (order && cc->nr_freepages)
+				split = migrate_split(m, cc, from, order);
+			if (!split)
 				continue;
-			if (order && cc->nr_freepages) {
+			if (split == -1) {
 				rc++;
 				continue;
 			}
+			/* -ENOMEM and no split: migrate_pages_batch() gives
+			 * up on the rest of the batch */
 			for (uint32_t j = i + 1; j < cc->nr_migrate_folios; j++)
 				count_vm_events(m, MMC_PGMIGRATE_FAIL,
 						1ull << cc->migrate_order[j]);

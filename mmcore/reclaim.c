@@ -1014,6 +1014,12 @@ void lru_migrate_restore(struct mmc *m, uint64_t to, unsigned saved)
 	lruvec_maybe_compact(lv);
 }
 
+/* split_folio_to_list() for migration (try_split_folio()): a dirty
+ * file folio stays whole, since __folio_split() must release its private
+ * data first (filemap_release_folio() -> try_to_free_buffers()), which
+ * fails while a buffer is dirty (buffer_busy()): -EBUSY.  Anonymous and
+ * clean file folios split.  Left out: folios under writeback (the model
+ * has no PG_writeback, writeback.c) and extra references. */
 int lru_split_folio(struct mmc *m, uint64_t pfn)
 {
 	struct mmc_zone *z = pfn_to_zone(m, pfn);
@@ -1028,6 +1034,12 @@ int lru_split_folio(struct mmc *m, uint64_t pfn)
 	int cls = (int)page_class(s);
 	if (!order)
 		return -1;
+	if (cls == MMC_PC_FILE) {
+		struct lruvec *lv = node_lruvec(m, z->node);
+
+		if (set_has(&lv->dirty, (uint32_t)(pfn - lv->base_pfn)))
+			return -1;
+	}
 	/* the folio's state, kept for each page (lru_migrate_save takes an
 	 * active folio to the inactive list first, keeping counts right) */
 	unsigned saved = lru_migrate_save(m, pfn);

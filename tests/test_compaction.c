@@ -772,6 +772,43 @@ static void large_folio_split(void **state)
 	mmc_destroy(m);
 }
 
+/* The same folio dirty: __folio_split() cannot release its buffers, so
+ * it stays whole; with no target of its order migrate_pages() gives up
+ * (-ENOMEM) and the compaction ends contended.  Written back, it splits
+ * and moves as above. */
+static void dirty_folio_not_split(void **state)
+{
+	struct split_rec rec = { 0 };
+	(void)state;
+
+	struct mmc *m = one_node(0, 0);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t start = z->start_pfn;
+
+	mmc_set_split_hook(m, split_fn, &rec);
+	assert_int_equal(mmc_alloc_at(m, start, 8, MMC_GFP_HIGHUSER_MOVABLE,
+				      0, NULL), 0);
+	assert_int_equal(mmc_lru_add(m, start, 8, MMC_PC_FILE), 0);
+	mmc_file_dirty(m, start);
+	tl_fill_holes(m, start + pageblock_nr_pages, MMC_PC_KERNEL);
+	assert_int_equal(direct(m, COMPACT_PRIO_SYNC_FULL, NULL),
+			 COMPACT_CONTENDED);
+	assert_int_equal(rec.splits, 0);
+	assert_int_equal(ev(m, MMC_PGMIGRATE_SUCCESS), 0);
+	assert_int_equal(ev(m, MMC_PGMIGRATE_FAIL), 256);
+	assert_true(page_allocated(z->page[pfn_to_idx(z, start)]));
+	assert_int_equal(lru_pages(m, 0, true, false), 256);
+	tl_check(m);
+
+	assert_int_equal(lru_folio_written(m, start), 256);
+	assert_int_equal(direct(m, COMPACT_PRIO_SYNC_FULL, NULL),
+			 COMPACT_SUCCESS);
+	assert_int_equal(rec.splits, 1);
+	assert_int_equal(ev(m, MMC_PGMIGRATE_SUCCESS), 256);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
 /* compact_stall counts a direct compaction unless every zone skipped it
  * (not suitable); a deferred one counts; mm_compaction_try_to_compact_pages
  * counts them all, mm_compaction_begin only the runs. */
@@ -886,6 +923,7 @@ int main(void)
 		cmocka_unit_test(hugetlb_blocks),
 		cmocka_unit_test(unmigratable_block_ends),
 		cmocka_unit_test(large_folio_split),
+		cmocka_unit_test(dirty_folio_not_split),
 		cmocka_unit_test(stall_counting),
 		cmocka_unit_test(kcompactd_wait),
 		cmocka_unit_test(determinism),
