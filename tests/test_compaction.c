@@ -743,24 +743,33 @@ static void split_fn(void *ctx, uint64_t pfn, unsigned order)
 /* A large page-cache folio with only smaller free targets is split and
  * its pages migrate one by one (migrate_pages_batch's try_split_folio);
  * the split hook runs first. */
-static void large_folio_split(void **state)
+/* Block 0: one order-8 file folio (dirty or not) and 256 free pages;
+ * the rest kernel pages with an order-3 free block in every 16.  The
+ * split hook counts into rec. */
+static struct mmc *one_large_file_folio(struct split_rec *rec, bool dirty)
 {
-	struct split_rec rec = { 0 };
-	(void)state;
-
 	struct mmc *m = one_node(0, 0);
-	struct mmc_zone *z = tl_zone(m, 0);
-	uint64_t start = z->start_pfn;
+	uint64_t start = tl_zone(m, 0)->start_pfn;
 
-	mmc_set_split_hook(m, split_fn, &rec);
-	/* block 0: one order-8 file folio and 256 free pages; the rest
-	 * kernel pages with an order-3 free block in every 16 */
+	mmc_set_split_hook(m, split_fn, rec);
 	assert_int_equal(mmc_alloc_at(m, start, 8, MMC_GFP_HIGHUSER_MOVABLE,
 				      0, NULL), 0);
 	/* a folio not aligned to its order is refused */
 	assert_int_equal(mmc_lru_add(m, start + 2, 2, MMC_PC_FILE), -1);
 	assert_int_equal(mmc_lru_add(m, start, 8, MMC_PC_FILE), 0);
+	if (dirty)
+		mmc_file_dirty(m, start);
 	tl_fill_holes(m, start + pageblock_nr_pages, MMC_PC_KERNEL);
+	return m;
+}
+
+static void large_folio_split(void **state)
+{
+	struct split_rec rec = { 0 };
+	(void)state;
+
+	struct mmc *m = one_large_file_folio(&rec, false);
+
 	assert_int_equal(direct(m, COMPACT_PRIO_SYNC_FULL, NULL),
 			 COMPACT_SUCCESS);
 	assert_int_equal(rec.splits, 1);
@@ -781,16 +790,10 @@ static void dirty_folio_not_split(void **state)
 	struct split_rec rec = { 0 };
 	(void)state;
 
-	struct mmc *m = one_node(0, 0);
+	struct mmc *m = one_large_file_folio(&rec, true);
 	struct mmc_zone *z = tl_zone(m, 0);
 	uint64_t start = z->start_pfn;
 
-	mmc_set_split_hook(m, split_fn, &rec);
-	assert_int_equal(mmc_alloc_at(m, start, 8, MMC_GFP_HIGHUSER_MOVABLE,
-				      0, NULL), 0);
-	assert_int_equal(mmc_lru_add(m, start, 8, MMC_PC_FILE), 0);
-	mmc_file_dirty(m, start);
-	tl_fill_holes(m, start + pageblock_nr_pages, MMC_PC_KERNEL);
 	assert_int_equal(direct(m, COMPACT_PRIO_SYNC_FULL, NULL),
 			 COMPACT_CONTENDED);
 	assert_int_equal(rec.splits, 0);
