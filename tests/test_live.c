@@ -243,6 +243,9 @@ struct counts {
 	uint64_t alloc_pages, free_pages, faults, lost, slab, filemap;
 	uint64_t missed;	/* LOST cpu 0xffff: BPF recursion guard */
 	uint64_t slab_named;	/* slab events whose call site has a name */
+	/* the start blocks the kernel took out of their walked order, by
+	 * order, when more than a tenth were ("" when not) */
+	char places_bad[256];
 };
 
 /* A process that lives a few ms: its name must still reach the trace
@@ -316,12 +319,35 @@ static struct pl_blk *pl_find(struct pl_blk *v, uint64_t n, uint64_t pfn)
 
 #define PL_LISTS (8 * MMT_MAX_ZONE_TYPES * 16 * 64)
 
+/* The order from which free page reporting takes blocks off the free
+ * lists, reports them to the host and puts them back, rotating the lists
+ * as it goes (page_reporting_cycle(): list_rotate_to_front()), after the
+ * snapshot read their places: from
+ * /sys/module/page_reporting/parameters/page_reporting_order, or past
+ * every order when the host has no page reporting. */
+static unsigned reporting_order(void)
+{
+	FILE *f = fopen("/sys/module/page_reporting/parameters/"
+			"page_reporting_order", "r");
+	unsigned o = 64;
+
+	if (f) {
+		if (fscanf(f, "%u", &o) != 1)
+			o = 64;
+		fclose(f);
+	}
+	return o;
+}
+
 /* *takes: start blocks the kernel took; *in_order: of them, those at a
  * later place than every block taken before from the same list;
  * *descending: those below every block taken before from it (the order
- * replay guesses without places). */
+ * replay guesses without places); *reported: takes from lists that page
+ * reporting reorders (orders >= reporting_order()), counted apart and in
+ * none of the others. */
 static void places_vs_kernel(const char *path, uint64_t *takes,
-			     uint64_t *in_order, uint64_t *descending)
+			     uint64_t *in_order, uint64_t *descending,
+			     uint64_t *reported, uint64_t late[16])
 {
 	char err[256];
 	struct mmt_reader *r = mmt_reader_open(path, err, sizeof(err));
@@ -353,15 +379,23 @@ static void places_vs_kernel(const char *path, uint64_t *takes,
 		v[i] = (struct pl_blk){ f->pfn, f->pos,
 			(z * 16 + f->order) * 64 + (uint32_t)(f->mt & 63) };
 	}
-	*takes = *in_order = *descending = 0;
+	*takes = *in_order = *descending = *reported = 0;
+	memset(late, 0, 16 * sizeof(*late));
+	unsigned rep = reporting_order();
 	while (mmt_reader_next(r, &ev) == 1) {
 		struct pl_blk *b;
 
 		if (ev.ts < s->ts || ev.kind != MMT_EV_PCP_REFILL ||
 		    !(b = pl_find(v, n, ev.pfn)) || b->list == UINT32_MAX)
 			continue;
+		if ((b->list / 64) % 16 >= rep) {
+			(*reported)++;
+			b->list = UINT32_MAX;
+			continue;
+		}
 		(*takes)++;
 		*in_order += (int64_t)b->pos > last[b->list];
+		late[(b->list / 64) % 16] += (int64_t)b->pos <= last[b->list];
 		if ((int64_t)b->pos > last[b->list])
 			last[b->list] = b->pos;
 		*descending += b->pfn < low[b->list];
@@ -447,18 +481,30 @@ static void count_trace(const char *path, uint64_t t0, uint64_t t1,
 	int walked = (mmt_reader_snapshot(r, 0)->flags & MMT_SNAP_FREE_EXACT) != 0;
 	mmt_reader_close(r);
 	if (walked) {
-		uint64_t takes, in_order, descending;
+		uint64_t takes, in_order, descending, reported, late[16];
 
-		places_vs_kernel(path, &takes, &in_order, &descending);
+		places_vs_kernel(path, &takes, &in_order, &descending,
+				 &reported, late);
 		fprintf(stderr, "live: start blocks the kernel took: %llu, in "
 			"the order of their recorded list places: %llu, "
-			"highest first: %llu\n", (unsigned long long)takes,
+			"highest first: %llu (and %llu from lists free page "
+			"reporting reorders, not checked)\n",
+			(unsigned long long)takes,
 			(unsigned long long)in_order,
-			(unsigned long long)descending);
+			(unsigned long long)descending,
+			(unsigned long long)reported);
 		/* a busy list the walk read twice has places from two
 		 * moments; the rest must be the kernel's order */
-		if (takes >= 20)
-			assert_true(in_order >= takes * 9 / 10);
+		if (takes >= 20 && in_order < takes * 9 / 10) {
+			char *by = c->places_bad;
+			size_t len = 0, cap = sizeof(c->places_bad);
+
+			for (int o = 0; o < 16 && len + 24 < cap; o++)
+				if (late[o])
+					len += (size_t)snprintf(by + len, cap - len,
+						" o%d %llu", o,
+						(unsigned long long)late[o]);
+		}
 	}
 }
 
@@ -580,6 +626,22 @@ record:
 	 * gaps": 841 pages, 2.2%, in one CI run of 2026-12-03 on a quiet
 	 * host, every numbered record in the trace): said, and recorded
 	 * once more; the second recording must hold. */
+	/* The start snapshot's free-list places against the order the
+	 * kernel then took the blocks in: once (2026-12-06, an ASan run of
+	 * the small-queues case) 9,332 of 19,259 takes were in order, where
+	 * every other run had 99.5-100%; said with the orders of the late
+	 * takes, and recorded once more, as below. */
+	if (!again && c.places_bad[0]) {
+		fprintf(stderr, "live: start blocks taken out of the walk's "
+			"order, by order:%s: recording once more\n",
+			c.places_bad);
+		again = 1;
+		unlink(out);
+		goto record;
+	}
+	if (c.places_bad[0])
+		fail_msg("start blocks taken before a block the walk placed "
+			 "ahead of them, twice; by order:%s", c.places_bad);
 	if (!again && (rel_diff(c.alloc_pages, va) > 0.01 + (double)c.missed / (va ? va : 1) ||
 		       rel_diff(c.free_pages, vf) > 0.01 + (double)c.missed / (vf ? vf : 1))) {
 		fprintf(stderr, "live: beyond 1%% against vmstat with nothing "
