@@ -629,8 +629,9 @@ record:
 	/* The start snapshot's free-list places against the order the
 	 * kernel then took the blocks in: once (2026-12-06, an ASan run of
 	 * the small-queues case) 9,332 of 19,259 takes were in order, where
-	 * every other run had 99.5-100%; said with the orders of the late
-	 * takes, and recorded once more, as below. */
+	 * every other run had 96.5-100% (the largest recordings of that case
+	 * lowest); said with the orders of the late takes, and recorded once
+	 * more, as below. */
 	if (!again && c.places_bad[0]) {
 		fprintf(stderr, "live: start blocks taken out of the walk's "
 			"order, by order:%s: recording once more\n",
