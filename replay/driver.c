@@ -568,11 +568,29 @@ static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 		 * page (filemap_add_folio() found the range cached, the
 		 * folio went back): page_cache_ra_order() falls back to
 		 * order-0 pages when its allocation fails, and the trace
-		 * holds those next; the model's failure is that fallback */
-		else if (res.pfn == UINT64_MAX && !fid && !linked &&
-			 ev->order > 3 && (gfp & MMC___GFP_NORETRY)) {
+		 * holds those next; the model's failure is that fallback.
+		 * So is a THP no write fault of the trace asked for (its
+		 * fault event missing or a read fault's; khugepaged):
+		 * every THP allocation's caller falls back (4 KiB pages, no
+		 * collapse) */
+		else if (res.pfn == UINT64_MAX && !fid &&
+			 !(linked && c->fault_write) && ev->order > 3 &&
+			 ((gfp & MMC___GFP_NORETRY) ||
+			  rp_tf_thp_gfp(gfp, ev->order))) {
 			r->demand_fail--;
 			r->noretry_unplaced++;
+		}
+		/* an order-0 readahead page (readahead_gfp_mask():
+		 * __GFP_NORETRY) the model cannot place: readahead stops
+		 * there, and the reader allocates the page itself with the
+		 * mapping's mask, no NORETRY (filemap_create_folio()), as
+		 * place_piece() does for a folio's pieces; that second
+		 * attempt's outcome stands for the page */
+		else if (res.pfn == UINT64_MAX && fid && !ev->order &&
+			 (gfp & MMC___GFP_NORETRY)) {
+			r->demand_fail--;
+			r->noretry_retried++;
+			plain_alloc(r, ev, gfp & ~MMC___GFP_NORETRY, cpu, &res);
 		}
 		if (!linked && !fid && res.pfn != UINT64_MAX && user_anon_gfp(gfp) &&
 		    ev->order < MMC_PAGEBLOCK_ORDER) {

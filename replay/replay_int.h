@@ -456,9 +456,13 @@ struct rp_run {
 	/* allocations the kernel failed (no page in mm_page_alloc), and of
 	 * those the ones the model could have placed */
 	uint64_t kernel_fails, kernel_fails_model_got;
-	/* costly __GFP_NORETRY allocations with no file page the model
-	 * could not place: the caller's fallback (driver.c policy_alloc) */
+	/* costly __GFP_NORETRY allocations with no file page, and THPs no
+	 * write fault asked for, the model could not place: the caller's
+	 * fallback (driver.c policy_alloc) */
 	uint64_t noretry_unplaced;
+	/* order-0 readahead pages the model could place only without
+	 * __GFP_NORETRY, as the reader's own allocation (policy_alloc) */
+	uint64_t noretry_retried;
 	uint64_t last_tick, now;
 	uint64_t dup_lru;
 	uint64_t splits;	/* folios compaction split (on_split) */

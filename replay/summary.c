@@ -526,11 +526,13 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 			"  \"kernel_alloc_fail\": %llu,\n"
 			"  \"kernel_alloc_fail_model_placed\": %llu,\n"
 			"  \"noretry_folios_unplaced\": %llu,\n"
+			"  \"readahead_pages_retried\": %llu,\n"
 			"  \"kernel_unusable_index_order9_end\": ",
 			(unsigned long long)rp_demand_alloc_fail(r),
 			(unsigned long long)r->kernel_fails,
 			(unsigned long long)r->kernel_fails_model_got,
-			(unsigned long long)r->noretry_unplaced);
+			(unsigned long long)r->noretry_unplaced,
+			(unsigned long long)r->noretry_retried);
 		if (rp_kernel_unusable(r, &ku))
 			fprintf(f, "%.6g,\n", ku);
 		else

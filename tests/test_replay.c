@@ -1719,19 +1719,18 @@ static void test_policy_many_offline_runs(void **state)
 	rk_free_all(&k);
 }
 
-/* A costly __GFP_NORETRY folio the kernel placed but never put in the
- * page cache (no file page: filemap_add_folio() lost a race and the
- * folio went back) is not an allocation failure when the model cannot
- * place it: readahead falls back to order-0 pages, which a trace holds
- * next.  The model's zone has no free block above order 7. */
-static void test_policy_noretry_folio_unplaced(void **state)
+/* An order-9 allocation with gfp the kernel placed at 2 us and freed,
+ * in a zone whose start snapshot has no free block above order 7: the
+ * model cannot place it.  Writes NAME.mmt, replays it into NAME.out. */
+static void unplaced_order9(const char *name, const char *gfp)
 {
 	struct mmt_snapshot start;
 	struct mmt_replay_result res;
 	struct rk k;
-	char err[512];
+	char err[512], trace[64], out[64];
 
-	(void)state;
+	snprintf(trace, sizeof(trace), "%s.mmt", name);
+	snprintf(out, sizeof(out), "%s.out", name);
 	zone0_kernel(&k);
 	for (uint64_t p = 0; p < k.max_pfn; p += 256)
 		k.free[p] = 0;
@@ -1740,18 +1739,46 @@ static void test_policy_noretry_folio_unplaced(void **state)
 	k.start = start;
 	k.ts = 2000;
 	memset(k.free + 512, 1, 512);	/* the kernel's block */
-	rk_alloc_at(&k, 512, 9, "GFP_HIGHUSER_MOVABLE|__GFP_NOWARN|"
-		    "__GFP_NORETRY|__GFP_COMP", "MIGRATE_MOVABLE", 0);
+	rk_alloc_at(&k, 512, 9, gfp, "MIGRATE_MOVABLE", 0);
 	rk_free(&k, 512, 9, 0);
 	memset(k.free + 512, 0, 1);
 	memset(k.free + 768, 0, 1);
-	assert_int_equal(rk_write(&k, ru_path("noretry.mmt"), 0), 0);
-	assert_int_equal(ru_replay(ru_path("noretry.mmt"),
-				   ru_path("noretry.out"), MMT_REPLAY_POLICY,
-				   NULL, NULL, 0, &res, err, sizeof(err)), 0);
+	assert_int_equal(rk_write(&k, ru_path(trace), 0), 0);
+	assert_int_equal(ru_replay(ru_path(trace), ru_path(out),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, &res, err,
+				   sizeof(err)), 0);
+	rk_free_all(&k);
+}
+
+/* A costly __GFP_NORETRY folio the kernel placed but never put in the
+ * page cache (no file page: filemap_add_folio() lost a race and the
+ * folio went back) is not an allocation failure when the model cannot
+ * place it: readahead falls back to order-0 pages, which a trace holds
+ * next. */
+static void test_policy_noretry_folio_unplaced(void **state)
+{
+	(void)state;
+	unplaced_order9("noretry", "GFP_HIGHUSER_MOVABLE|__GFP_NOWARN|"
+			"__GFP_NORETRY|__GFP_COMP");
 	expect_summary(ru_path("noretry.out"), "\"noretry_folios_unplaced\": 1,");
 	expect_summary(ru_path("noretry.out"), "\"demand_alloc_fail\": 0,");
-	rk_free_all(&k);
+}
+
+/* Nor is a THP no write fault of the trace asked for (khugepaged's, or
+ * its fault not recorded), even without __GFP_NORETRY: every THP
+ * allocation's caller falls back.  An unmovable order-9 allocation has
+ * no such fallback: the model's failure to place it stands. */
+static void test_policy_thp_unplaced(void **state)
+{
+	(void)state;
+	unplaced_order9("thp-unlinked", "GFP_TRANSHUGE");
+	expect_summary(ru_path("thp-unlinked.out"),
+		       "\"noretry_folios_unplaced\": 1,");
+	expect_summary(ru_path("thp-unlinked.out"), "\"demand_alloc_fail\": 0,");
+	unplaced_order9("order9-kernel", "GFP_KERNEL|__GFP_COMP");
+	expect_summary(ru_path("order9-kernel.out"),
+		       "\"noretry_folios_unplaced\": 0,");
+	expect_summary(ru_path("order9-kernel.out"), "\"demand_alloc_fail\": 1,");
 }
 
 /* Zone 0 of the kernel trace with its start snapshot at 1 us and one
@@ -2112,6 +2139,7 @@ int main(void)
 		cmocka_unit_test(test_policy_offline_pcp_blocks),
 		cmocka_unit_test(test_policy_many_offline_runs),
 		cmocka_unit_test(test_policy_noretry_folio_unplaced),
+		cmocka_unit_test(test_policy_thp_unplaced),
 		cmocka_unit_test(test_policy_compact_defer_seeded),
 		cmocka_unit_test(test_policy_kcompactd_wait_seeded),
 		cmocka_unit_test(test_policy_free_list_places),

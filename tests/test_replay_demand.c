@@ -635,11 +635,13 @@ static void test_eof_read_in_time(void **state)
  * with the folio's mask, one round of direct reclaim each, not enough;
  * the reader then allocates each page itself without __GFP_NORETRY
  * (filemap_create_folio()), reclaiming until the page is there: the
- * model fails no page the kernel placed.  Returns the summary. */
+ * model fails no page the kernel placed.  order 0: an order-0 readahead
+ * page (GFP_NOFS, as page_cache_ra_unbounded() allocates under
+ * memalloc_nofs_save()) meets the same.  Returns the summary. */
 #define ATOMIC_PAGES 550
-static char *noretry_pieces_replay(void)
+static char *noretry_pieces_replay(unsigned order)
 {
-	const char *t = ru_path("noretry.mmt");
+	const char *t = ru_path(order ? "noretry.mmt" : "noretry0.mmt");
 	static struct fk f;
 	struct rk *k = &f.k;
 	uint64_t p;
@@ -658,17 +660,20 @@ static char *noretry_pieces_replay(void)
 		rk_alloc_at(k, p, 0, "__GFP_HIGH|__GFP_KSWAPD_RECLAIM",
 			    "MIGRATE_UNMOVABLE", 0);
 	}
-	p = rk_find(k, 2, k->h.zones[0].start_pfn);
+	p = rk_find(k, order, k->h.zones[0].start_pfn);
 	assert_true(p != UINT64_MAX);
-	rk_alloc_at(k, p, 2, "GFP_HIGHUSER_MOVABLE|__GFP_NORETRY|__GFP_COMP",
-		    "MIGRATE_MOVABLE", 0);
+	rk_alloc_at(k, p, order, order ?
+		    "GFP_HIGHUSER_MOVABLE|__GFP_NORETRY|__GFP_COMP" :
+		    "GFP_NOFS|__GFP_HIGHMEM|__GFP_MOVABLE|__GFP_NOWARN|"
+		    "__GFP_NORETRY|__GFP_HARDWALL", "MIGRATE_MOVABLE", 0);
 	file_event(k, MMT_EV_FILEMAP_ADD, p, 2, FILE2, 0, 0);
-	k->ev[k->nr_ev - 1].order = 2;
+	k->ev[k->nr_ev - 1].order = order;
 	for (uint64_t i = 0; i < k->nr_ev; i++)
 		k->ev[i].ts = 1000;
 	assert_int_equal(rk_write(k, t, 0), 0);
 	rk_free_all(k);
-	return replay(t, "noretry", "vm.min_free_kbytes=4000");
+	return replay(t, order ? "noretry" : "noretry0",
+		      "vm.min_free_kbytes=4000");
 }
 
 /* A written file (FILE_DIRTY for each page), then a file read page by
@@ -786,7 +791,7 @@ static void test_held_page_new_larger_folio(void **state)
 
 static void test_noretry_pieces_read(void **state)
 {
-	char *a = noretry_pieces_replay();
+	char *a = noretry_pieces_replay(2);
 
 	(void)state;
 	assert_non_null(a);
@@ -797,6 +802,20 @@ static void test_noretry_pieces_read(void **state)
 		(unsigned long long)model_ctr(a, "pgsteal_direct"));
 	assert_int_equal(key_after(a, NULL, "file_folios_as_order0_pages"), 1);
 	assert_int_equal(key_after(a, NULL, "demand_alloc_fail"), 0);
+	free(a);
+}
+
+/* The same for an order-0 readahead page: placed when asked again
+ * without __GFP_NORETRY (readahead_pages_retried), no failure. */
+static void test_noretry_page_read(void **state)
+{
+	char *a = noretry_pieces_replay(0);
+
+	(void)state;
+	assert_non_null(a);
+	assert_int_equal(key_after(a, NULL, "readahead_pages_retried"), 1);
+	assert_int_equal(key_after(a, NULL, "demand_alloc_fail"), 0);
+	assert_int_equal(key_after(a, NULL, "file_folios_as_order0_pages"), 0);
 	free(a);
 }
 
@@ -863,6 +882,7 @@ int main(void)
 		cmocka_unit_test(test_written_pieces_no_refault),
 		cmocka_unit_test(test_read_batches),
 		cmocka_unit_test(test_noretry_pieces_read),
+		cmocka_unit_test(test_noretry_page_read),
 		cmocka_unit_test(test_eof_read_in_time),
 		cmocka_unit_test(test_dirty_pages),
 		cmocka_unit_test(test_held_page_new_larger_folio),
