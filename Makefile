@@ -209,7 +209,7 @@ bench: $(BENCH_BIN) $(BUILD)/mmtrace
 	@MMTRACE=$(BUILD)/mmtrace BUILD=$(BUILD) sh bench/run.sh
 
 # The pressure scenario under four settings, 3 runs each, then mmtrace
-# validate (root; about 4 minutes; restores the host): scenarios/validate.sh
+# validate (root; about 6 minutes; restores the host): scenarios/validate.sh
 validate: $(BUILD)/mmtrace $(SCEN_BIN)
 	@MMTRACE=$(BUILD)/mmtrace sh scenarios/validate.sh
 

@@ -31,14 +31,19 @@
 # last run removes them unless they were there before the suite.  A run
 # that fails stops the suite (the traces so far stay in DIR).  Then
 # `mmtrace validate -o DIR/report` prints its table, also saved to
-# DIR/validate.txt.  The whole suite takes about 4 minutes here (231 s).
+# DIR/validate.txt.  The whole suite takes about 6 minutes here (359-407 s
+# on 2026-12-06, its mmtrace validate included).
 # After each run it prints the kernel's own deltas that say whether the
 # run reached pressure (direct reclaim stalls, compaction stalls, THP
-# fallbacks; the same in DIR/pressure.txt), and how much a running DAMON
-# scheme (/sys/kernel/mm/damon/admin/kdamonds) applied meanwhile: its
+# fallbacks; the same in DIR/pressure.txt), how much a running DAMON
+# scheme (/sys/kernel/mm/damon/admin/kdamonds) applied meanwhile (its
 # pageouts relieve the pressure and are in the trace as the workload's
-# frees.  A suite whose runs did not reach pressure says so at the end:
-# judging the model on such runs proves little.
+# frees), and how many pages processes other than the load allocated
+# (mmtrace stat: the recorder's own, and any other work on the host,
+# whose demand the trace then carries).  A suite whose runs did not reach
+# pressure says so at the end: judging the model on such runs proves
+# little; so does one where other processes allocated more than 5% of a
+# run's pages: run it on a quiet host.
 # MMTRACE is the mmtrace binary (build/mmtrace); MMTRACE_RECORDER, when
 # set, records instead (another build's recorder).
 set -u
@@ -111,9 +116,26 @@ damon_applied() {
 	echo "$tot"
 }
 
+# Pages allocated in a trace by processes other than the load (the
+# recorder's own, and any other work that ran meanwhile), as "MiB
+# PERMILLE" of all the trace's pages; empty when the trace has no process
+# table.  The recorder records the whole host, so other work's demand
+# is in the trace and its pressure in the kernel's response: 48 runs
+# here gave 1.5-3.0% on a quiet host (mostly the recorder's own buffers)
+# and 8.5-14% with a compiler or replays running beside them.
+others_of() {
+	"$MMTRACE" stat -o processes -l 0 --json "$1" 2>/dev/null |
+	grep -o '{"pid": [0-9]*, "comm": .*, "page_allocs": [0-9]*, "pages": [0-9]*' |
+	awk -v pk="$(($(getconf PAGESIZE) / 1024))" '
+	     { n = $NF + 0; tot += n
+	       if ($0 !~ /"comm": "(pressure_load|kmemload)", /) o += n }
+	     END { if (tot) printf "%d %d", o * pk / 1024, int(o * 1000 / tot) }'
+}
+QUIET_PERMILLE=50	# more than 5% from other processes: not a quiet run
+
 mkdir -p "$OUT/traces" || die "cannot create $OUT"
 : > "$OUT/pressure.txt" || die "cannot write $OUT/pressure.txt"
-reached=0 no_direct=0 no_compact=0 no_thp=0
+reached=0 no_direct=0 no_compact=0 no_thp=0 not_quiet=0
 had_files=0
 [ -d "$PDIR" ] && had_files=1
 cleanup() {
@@ -165,6 +187,13 @@ while [ "$r" -le "$RUNS" ]; do
 		line="$(basename "$t"): kernel $p${miss:+ (${miss#, })}"
 		[ -n "$damon1" ] && [ -n "$damon0" ] &&
 			line="$line; DAMON schemes applied $(( (damon1 - damon0) >> 20 )) MiB during it"
+		o=$(others_of "$t")
+		if [ -n "$o" ]; then
+			# shellcheck disable=SC2086
+			set -- $o
+			line="$line; other processes allocated $1 MiB ($(($2 / 10)).$(($2 % 10))% of its pages)"
+			[ "$2" -le "$QUIET_PERMILLE" ] || not_quiet=$((not_quiet + 1))
+		fi
 		echo "$line" >> "$OUT/pressure.txt"
 		echo "validate.sh: $line" >&2
 		traces="$traces $t"
@@ -176,6 +205,8 @@ echo "validate.sh: recorded $((RUNS * NSET)) runs in $(( $(date +%s) - start )) 
 echo "validate.sh: $reached of $((RUNS * NSET)) runs reached direct reclaim, compaction stalls and THP fallbacks (the kernel's deltas, $OUT/pressure.txt); $no_direct had no direct reclaim, $no_compact no compaction stall, $no_thp no THP fallback" >&2
 [ "$reached" -lt $((RUNS * NSET)) ] &&
 	echo "validate.sh: not every run reached pressure: a judgement of the model on these runs says little about reclaim and compaction under pressure" >&2
+[ "$not_quiet" -gt 0 ] &&
+	echo "validate.sh: in $not_quiet runs other processes allocated more than $((QUIET_PERMILLE / 10))% of the pages ($OUT/pressure.txt): the host was not quiet, and their demand and the kernel's response to it are in those traces; run the suite on a quiet host" >&2
 
 # the host's own setting first: it is the base (A) of the table
 ordered=
