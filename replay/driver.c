@@ -590,6 +590,8 @@ static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 			 (gfp & MMC___GFP_NORETRY)) {
 			r->demand_fail--;
 			r->noretry_retried++;
+			/* the reader waited for both */
+			account(r, RP_OP_ALLOC, &res, ev->order, 0);
 			plain_alloc(r, ev, gfp & ~MMC___GFP_NORETRY, cpu, &res);
 		}
 		if (!linked && !fid && res.pfn != UINT64_MAX && user_anon_gfp(gfp) &&

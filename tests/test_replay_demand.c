@@ -806,7 +806,8 @@ static void test_noretry_pieces_read(void **state)
 }
 
 /* The same for an order-0 readahead page: placed when asked again
- * without __GFP_NORETRY (readahead_pages_retried), no failure. */
+ * without __GFP_NORETRY (readahead_pages_retried), no failure, and both
+ * requests in the allocation latencies. */
 static void test_noretry_page_read(void **state)
 {
 	char *a = noretry_pieces_replay(0);
@@ -816,6 +817,11 @@ static void test_noretry_page_read(void **state)
 	assert_int_equal(key_after(a, NULL, "readahead_pages_retried"), 1);
 	assert_int_equal(key_after(a, NULL, "demand_alloc_fail"), 0);
 	assert_int_equal(key_after(a, NULL, "file_folios_as_order0_pages"), 0);
+	/* the reader waited for both requests: every page the model
+	 * placed is one allocation in the latency histogram, the failed
+	 * readahead request one more */
+	assert_int_equal(key_after(a, "\"latency_ns\"", "count"),
+			 model_ctr(a, "pgalloc_normal") + 1);
 	free(a);
 }
 
