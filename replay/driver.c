@@ -589,7 +589,7 @@ static void policy_alloc(struct rp_run *r, const struct mmt_event *ev)
 		else if (res.pfn == UINT64_MAX && fid && !ev->order &&
 			 (gfp & MMC___GFP_NORETRY)) {
 			r->demand_fail--;
-			r->noretry_retried++;
+			r->readahead_retried++;
 			/* the reader waited for both */
 			account(r, RP_OP_ALLOC, &res, ev->order, 0);
 			plain_alloc(r, ev, gfp & ~MMC___GFP_NORETRY, cpu, &res);

@@ -462,7 +462,7 @@ struct rp_run {
 	uint64_t noretry_unplaced;
 	/* order-0 readahead pages the model could place only without
 	 * __GFP_NORETRY, as the reader's own allocation (policy_alloc) */
-	uint64_t noretry_retried;
+	uint64_t readahead_retried;
 	uint64_t last_tick, now;
 	uint64_t dup_lru;
 	uint64_t splits;	/* folios compaction split (on_split) */

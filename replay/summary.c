@@ -532,7 +532,7 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 			(unsigned long long)r->kernel_fails,
 			(unsigned long long)r->kernel_fails_model_got,
 			(unsigned long long)r->noretry_unplaced,
-			(unsigned long long)r->noretry_retried);
+			(unsigned long long)r->readahead_retried);
 		if (rp_kernel_unusable(r, &ku))
 			fprintf(f, "%.6g,\n", ku);
 		else

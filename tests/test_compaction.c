@@ -740,9 +740,6 @@ static void split_fn(void *ctx, uint64_t pfn, unsigned order)
 	r->pieces += 1ull << order;
 }
 
-/* A large page-cache folio with only smaller free targets is split and
- * its pages migrate one by one (migrate_pages_batch's try_split_folio);
- * the split hook runs first. */
 /* Block 0: one order-8 file folio (dirty or not) and 256 free pages;
  * the rest kernel pages with an order-3 free block in every 16.  The
  * split hook counts into rec. */
@@ -763,6 +760,9 @@ static struct mmc *one_large_file_folio(struct split_rec *rec, bool dirty)
 	return m;
 }
 
+/* A large page-cache folio with only smaller free targets is split and
+ * its pages migrate one by one (migrate_pages_batch's try_split_folio);
+ * the split hook runs first. */
 static void large_folio_split(void **state)
 {
 	struct split_rec rec = { 0 };
