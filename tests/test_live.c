@@ -823,6 +823,62 @@ static void test_file_dirty(void **state)
 	rmdir(dir);
 }
 
+/* Writing vm.compact_memory compacts every populated zone in the
+ * writer's context, each as one whole-zone sync compact_zone(): the
+ * kernel starts its migrate scanner at the zone's first pfn and its free
+ * scanner at the zone's last pageblock (compact_zone_start of
+ * compact_node()).  The trace keeps both relative to zone_start
+ * (event.h): 0 and pageblock_start_pfn(zone_end - 1) - zone_start, with
+ * zone_start one of /proc/zoneinfo's start_pfn. */
+static void test_compact_memory(void **state)
+{
+	char dir[] = "/tmp/mmtrace-compact-XXXXXX", out[600], log[600], msg[4096];
+	char err[256], zi[1 << 16];
+	const char *mmtrace = live_setup(dir, out, log, "compact");
+	uint64_t begins = 0;
+	struct mmt_reader *r;
+	struct mmt_event ev;
+	pid_t pid;
+	FILE *f;
+
+	(void)state;
+	pid = recorder_up(mmtrace, out, log, 0, 0);
+	f = fopen("/proc/sys/vm/compact_memory", "we");
+	assert_non_null(f);
+	assert_true(fputs("1\n", f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	recorder_down(pid, log, msg, sizeof(msg));
+	slurp("/proc/zoneinfo", zi, sizeof(zi));
+	r = mmt_reader_open(out, err, sizeof(err));
+	if (!r)
+		fail_msg("%s", err);
+	while (mmt_reader_next(r, &ev) == 1) {
+		char want[64];
+
+		if (ev.kind != MMT_EV_COMPACTION_BEGIN ||
+		    ev.pid != (uint32_t)getpid())
+			continue;
+		begins++;
+		snprintf(want, sizeof(want), "start_pfn:           %llu\n",
+			 (unsigned long long)ev.pfn);
+		if (!strstr(zi, want))
+			fail_msg("zone_start %#llx is no zone's start_pfn",
+				 (unsigned long long)ev.pfn);
+		assert_true(ev.addr > ev.pfn);
+		assert_int_equal(ev.mt, 1);		/* sync */
+		assert_int_equal(ev.arg, 0);
+		assert_int_equal(ev.arg2, ((ev.addr - 1) & ~511ull) - ev.pfn);
+	}
+	mmt_reader_close(r);
+	fprintf(stderr, "compact_memory: %llu whole-zone compactions by this "
+		"process, scanners where compact_node() starts them\n",
+		(unsigned long long)begins);
+	assert_true(begins >= 1);
+	unlink(out);
+	unlink(log);
+	rmdir(dir);
+}
+
 /* Runs `mmtrace record ARGS... -o OUT --force -- sh -c WORK`, stderr to
  * LOG; returns the exit status (-1 when it did not exit). */
 static int run_record(const char *mmtrace, const char *mode, const char *out,
@@ -1004,6 +1060,7 @@ int main(void)
 		cmocka_unit_test(test_floor_modes),
 		cmocka_unit_test(test_pageout_cause),
 		cmocka_unit_test(test_file_dirty),
+		cmocka_unit_test(test_compact_memory),
 		cmocka_unit_test(test_memcg_items),
 	};
 

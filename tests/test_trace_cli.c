@@ -32,12 +32,13 @@ static uint64_t json_u64(const char *key)
 }
 
 /* 1000 fault-loop events with pcp events, plus one of each other kind
- * we check by name. */
+ * we check by name (a compaction_begin as the collector stores it: the
+ * scanners relative to zone_start). */
 static const char *make_trace(size_t *nev)
 {
 	struct mmt_header h;
 	enum { N = 1000 };
-	struct mmt_event ev[N + 4];
+	struct mmt_event ev[N + 5];
 	const char *p = tu_path("cli.mmt");
 
 	assert_int_equal(mmt_synth_header(&h, NULL, 0, 2), 0);
@@ -57,9 +58,13 @@ static const char *make_trace(size_t *nev)
 	ev[N + 3] = (struct mmt_event){ .ts = ev[N - 1].ts + 40,
 					.kind = MMT_EV_COMPACT_FINISHED,
 					.order = (uint32_t)-1, .arg = 2, .mt2 = 4 };
-	assert_int_equal(tu_write(p, &h, ev, N + 4, 100), 0);
+	ev[N + 4] = (struct mmt_event){ .ts = ev[N - 1].ts + 50,
+					.kind = MMT_EV_COMPACTION_BEGIN,
+					.pfn = 0x1000, .addr = 0x100000,
+					.arg = 0x1fa00, .arg2 = 0xfee00 };
+	assert_int_equal(tu_write(p, &h, ev, N + 5, 100), 0);
 	mmt_header_free(&h);
-	*nev = N + 4;
+	*nev = N + 5;
 	return p;
 }
 
@@ -111,6 +116,9 @@ static void test_dump_lines(void **state)
 	assert_non_null(strstr(cli_out, "gfp=GFP_KERNEL"));
 	assert_non_null(strstr(cli_out, "lost: count=17"));
 	assert_non_null(strstr(cli_out, "compact_finished: nid=0 zid=2 order=-1 result=4"));
+	/* absolute pfns, as the kernel's tracepoint prints them */
+	assert_non_null(strstr(cli_out, "compaction_begin: zone_start=0x1000 "
+			       "zone_end=0x100000 migrate_pfn=0x20a00 free_pfn=0xffe00 sync=0"));
 	assert_non_null(strstr(cli_out, "    4242 [000]      0.000"));
 
 	assert_int_equal(cli_run(0, "%s dump --kind lost,kmem_cache_alloc %s", bin, p), 0);

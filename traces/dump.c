@@ -222,8 +222,11 @@ static void print_fields(struct printer *p, const struct mmt_event *e)
 		break;
 	case MMT_EV_COMPACTION_BEGIN:
 	case MMT_EV_COMPACTION_END:
+		/* the trace keeps the scanners relative to zone_start
+		 * (event.h); printed as the kernel's tracepoint prints them */
 		printf("zone_start=0x%llx zone_end=0x%llx migrate_pfn=0x%llx free_pfn=0x%llx sync=%d",
-		       (ull)e->pfn, (ull)e->addr, (ull)e->arg, (ull)e->arg2, e->mt);
+		       (ull)e->pfn, (ull)e->addr, (ull)(e->pfn + e->arg),
+		       (ull)(e->pfn + e->arg2), e->mt);
 		if (e->kind == MMT_EV_COMPACTION_END)
 			printf(" status=%d", e->mt2);
 		break;
