@@ -201,7 +201,8 @@ int mmc_set_pageblock_mt(struct mmc *m, uint64_t pfn, int mt);
 /* [pfn, +2^order), order >= pageblock order, allocated KERNEL pages, is
  * one compound page (a hugetlb page): compaction steps over it and never
  * takes its pageblocks as a migration source
- * (pageblock_skip_persistent).  0 or -1. */
+ * (pageblock_skip_persistent); its skip hint starts set, as a pool older
+ * than the trace has it.  0 or -1. */
 int mmc_seed_compound(struct mmc *m, uint64_t pfn, unsigned order);
 /* Synthetic hosts (topology specs, tests, bench): free every managed page
  * as the largest aligned blocks, pageblocks MOVABLE, as a freshly booted

@@ -312,6 +312,15 @@ int mmc_seed_compound(struct mmc *m, uint64_t pfn, unsigned order)
 		if (page_class(z->page[pfn_to_idx(z, p)]) != MMC_PC_KERNEL)
 			return -1;
 	pb_set(ZC(z)->persistent, pb_index(z, pfn), true);
+	/* Its skip hint starts set.  The kernel sets it the first time any
+	 * scanner passes the block and never clears it while the page lives
+	 * (pageblock_skip_persistent() in __reset_isolation_pfn()), so on a
+	 * host whose pool is older than the trace every pass since has left
+	 * it set; a snapshot cannot show the bits.  Starting clear, the
+	 * model's first pass over a 9,573-page pool counted 2.5 M free pages
+	 * scanned where the kernel's free scanner counted 7,775 in that
+	 * zone over the whole run (make validate, defaults). */
+	set_pageblock_skip(z, pfn);
 	return 0;
 }
 

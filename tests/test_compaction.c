@@ -679,6 +679,39 @@ static void hugetlb_blocks(void **state)
 	mmc_destroy(m);
 }
 
+/* A seeded hugetlb pool starts skip-marked, as the kernel's has been
+ * since some scanner first passed it: the free scanner's linear search
+ * (from the middle of the zone, where the fast search sends it) passes
+ * the pool's blocks without counting their pages as scanned.  Here the
+ * upper three quarters are the pool, the lowest quarter anon pages with
+ * every other page free: the pool's quarter below the middle would count
+ * z->managed / 4 if its hints started clear. */
+static void hugetlb_pool_starts_skipped(void **state)
+{
+	struct mmc_result res;
+	(void)state;
+
+	struct mmc *m = one_node(0, 0);
+	struct mmc_zone *z = tl_zone(m, 0);
+	uint64_t start = z->start_pfn, quarter = z->managed / 4;
+
+	tl_fill(m, start, quarter, MMC_PC_ANON);
+	tl_fill(m, start + quarter, z->managed - quarter, MMC_PC_KERNEL);
+	for (uint64_t p = start + quarter; p < start + z->managed;
+	     p += pageblock_nr_pages)
+		assert_int_equal(mmc_seed_compound(m, p, pageblock_order), 0);
+	for (uint64_t p = start; p < start + quarter; p += 2)
+		assert_int_equal(mmc_free(m, p, 0, 0, NULL), 0);
+	mmc_drain_all(m);
+	assert_int_equal(direct(m, COMPACT_PRIO_SYNC_LIGHT, &res),
+			 COMPACT_SUCCESS);
+	assert_true(res.compact_migrated > 0);
+	assert_true(ev(m, MMC_COMPACT_FREE_SCANNED) > 0);
+	assert_true(ev(m, MMC_COMPACT_FREE_SCANNED) < quarter / 2);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
 /* A block whose only movable "folio" cannot migrate: a stray PG_HEAD on
  * an odd page before a free one (folio_order_at then reads order 1 from
  * the free page), as a replay of make validate's wsf-200-1 trace left
@@ -924,6 +957,7 @@ int main(void)
 		cmocka_unit_test(async_gives_up_on_a_block),
 		cmocka_unit_test(fast_search_goes_round),
 		cmocka_unit_test(hugetlb_blocks),
+		cmocka_unit_test(hugetlb_pool_starts_skipped),
 		cmocka_unit_test(unmigratable_block_ends),
 		cmocka_unit_test(large_folio_split),
 		cmocka_unit_test(dirty_folio_not_split),
