@@ -679,6 +679,39 @@ static void hugetlb_blocks(void **state)
 	mmc_destroy(m);
 }
 
+/* Async direct compaction of a zone whose lower half has its even pages
+ * in use and its odd pages free: each pass isolates 32 folios, migrates them, and resumes
+ * at the page after the last one isolated, which the migrated folios'
+ * frees have merged into a free block by then (the model frees them
+ * straight to the buddy).  That page is free, not a failure: the block
+ * is scanned once, about 512 pages for the order-9 block formed, where
+ * taking it for a failure gave the block up and brought the scanner back
+ * to its start 8 times (2,317 pages). */
+static void migrate_scan_resumes_in_freed_block(void **state)
+{
+	struct mmc_result res;
+	(void)state;
+
+	struct mmc *m = one_node(0, 0);
+	struct mmc_zone *z = tl_zone(m, 0);
+
+	/* the upper half two of every four pages free (order-1 targets the
+	 * async free scanner's stride finds) */
+	tl_fill(m, z->start_pfn, z->managed, MMC_PC_ANON);
+	for (uint64_t i = 1; i < z->managed / 2; i += 2)
+		assert_int_equal(mmc_free(m, z->start_pfn + i, 0, 0, NULL), 0);
+	for (uint64_t i = z->managed / 2; i < z->managed; i += 4)
+		assert_int_equal(mmc_free(m, z->start_pfn + i, 1, 0, NULL), 0);
+	mmc_drain_all(m);
+	assert_int_equal(direct(m, COMPACT_PRIO_ASYNC, &res), COMPACT_SUCCESS);
+	assert_int_equal(res.compact_migrated, pageblock_nr_pages / 2);
+	assert_true(ev(m, MMC_COMPACT_MIGRATE_SCANNED) >= pageblock_nr_pages);
+	assert_true(ev(m, MMC_COMPACT_MIGRATE_SCANNED) <
+		    2 * pageblock_nr_pages);
+	tl_check(m);
+	mmc_destroy(m);
+}
+
 /* A seeded hugetlb pool starts skip-marked, as the kernel's has been
  * since some scanner first passed it: the free scanner's linear search
  * (from the middle of the zone, where the fast search sends it) passes
@@ -958,6 +991,7 @@ int main(void)
 		cmocka_unit_test(fast_search_goes_round),
 		cmocka_unit_test(hugetlb_blocks),
 		cmocka_unit_test(hugetlb_pool_starts_skipped),
+		cmocka_unit_test(migrate_scan_resumes_in_freed_block),
 		cmocka_unit_test(unmigratable_block_ends),
 		cmocka_unit_test(large_folio_split),
 		cmocka_unit_test(dirty_folio_not_split),
