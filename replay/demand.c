@@ -1307,6 +1307,13 @@ size_t rp_demand_notes(const struct rp_run *r, const char **notes, size_t max)
 		     "place comes from the pool's reserve, as in the kernel: not "
 		     "an allocation failure, no memory moves "
 		     "(mempool_reserve_allocs)");
+	if (r->sl.xas_nomem_retried)
+		NOTE("an xarray node allocation at xas_alloc() (GFP_NOWAIT, "
+		     "under the tree's lock) the model cannot place is asked "
+		     "again with reclaim allowed, as xas_nomem() does with the "
+		     "caller's mask before the store is retried; that mask is "
+		     "not in the trace, the page cache's is assumed "
+		     "(xas_nomem_retries)");
 	if (r->defer_seeded)
 		NOTE("a zone's compaction deferral starts as the trace's first "
 		     "compact_defer event for it shows it was "

@@ -1494,7 +1494,7 @@ static int prescan(struct rp_run *r)
  * no per-event copy of struct mmt_event.  evs[n, n + ahead) are the next
  * batch's first events, already decoded: prefetching looks at them.
  * Replay never reads an event's call site (but a slab allocation's, when
- * the trace names mempool_alloc() sites: objects.c) or the migratetypes
+ * the trace names mempool_alloc() or xas_alloc() sites: objects.c) or the migratetypes
  * the kernel reported (the model picks its own), nor its node but in zone_resize(),
  * so their columns stay undecoded (node is a column of every page and
  * fault event: a tenth of decoding); in policy mode the pcp refill and
@@ -1510,7 +1510,7 @@ static void ev_fields_init(struct rp_run *r)
 		r->ev_fields[k] = RP_FIELDS;
 	r->ev_fields[MMT_EV_ZONE_RESIZE] |= MMT_FIELD_NODE;
 	r->ev_fields[MMT_EV_COMPACT_SCAN] |= MMT_FIELD_MT | MMT_FIELD_MT2;
-	if (r->sl.nr_mempool_sites) {
+	if (r->sl.nr_mempool_sites || r->sl.nr_xas_sites) {
 		r->ev_fields[MMT_EV_KMALLOC] |= MMT_FIELD_SITE;
 		r->ev_fields[MMT_EV_KMEM_CACHE_ALLOC] |= MMT_FIELD_SITE;
 	}
@@ -1806,7 +1806,7 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 	r->in_trace_known = mmt_reader_stop_reason(r->rd) == NULL;
 	r->h = mmt_reader_header(r->rd);
 	mmt_decode_init(&r->dec, r->h);
-	rp_slab_find_mempool_sites(r);
+	rp_slab_find_retry_sites(r);
 	r->gfp_canon[0] = mmt_gfp_canon(&r->dec, 0);
 	for (int i = 0; i < 256; i++) {	/* every slot valid: raw 0 */
 		r->gfp_raw[i] = 0;

@@ -476,12 +476,24 @@ static void slab_result(struct rp_run *r, const struct mmt_event *ev,
 	rp_hist_add(&r->hist[RP_OP_SLAB], (uint64_t)r->costs.slab);
 }
 
-/* mempool_alloc()'s call sites, from the trace's names table: an object
- * allocation there is mempool_alloc()'s first, opportunistic try
- * (__GFP_NORETRY | __GFP_NOMEMALLOC, no direct reclaim), and when it
- * fails the caller takes an element of the pool's reserve, allocated
- * long before (mempool_create).  A trace without names has none. */
-void rp_slab_find_mempool_sites(struct rp_run *r)
+/* Call sites whose failed allocation the kernel's caller recovers from,
+ * from the trace's names table.  mempool_alloc(): its object allocation
+ * is the first, opportunistic try (__GFP_NORETRY | __GFP_NOMEMALLOC, no
+ * direct reclaim), and when it fails the caller takes an element of the
+ * pool's reserve, allocated long before (mempool_create).  xas_alloc():
+ * an xarray node allocated under the tree's lock with GFP_NOWAIT; when
+ * it fails the store returns -ENOMEM into xas_nomem(), which allocates
+ * the node with the caller's mask outside the lock, and the store is
+ * retried (__filemap_add_folio(), __xa_store()).  A trace without names
+ * has none. */
+static bool name_is(const char *name, const char *fn)
+{
+	size_t n = strlen(fn);
+
+	return !strncmp(name, fn, n) && (name[n] == '+' || !name[n]);
+}
+
+void rp_slab_find_retry_sites(struct rp_run *r)
 {
 	const struct mmt_names *n = mmt_reader_names(r->rd);
 
@@ -494,20 +506,34 @@ void rp_slab_find_mempool_sites(struct rp_run *r)
 				"names table unreadable");
 		return;
 	}
-	for (uint64_t i = 0; i < n->nr_syms &&
-	     r->sl.nr_mempool_sites < RP_MEMPOOL_SITES; i++)
-		if (!strncmp(n->syms[i].name, "mempool_alloc",
-			     strlen("mempool_alloc")))
+	for (uint64_t i = 0; i < n->nr_syms; i++) {
+		const char *name = n->syms[i].name;
+
+		if (!strncmp(name, "mempool_alloc", strlen("mempool_alloc")) &&
+		    r->sl.nr_mempool_sites < RP_MEMPOOL_SITES)
 			r->sl.mempool_site[r->sl.nr_mempool_sites++] =
 				n->syms[i].site;
+		else if (name_is(name, "xas_alloc") &&
+			 r->sl.nr_xas_sites < RP_MEMPOOL_SITES)
+			r->sl.xas_site[r->sl.nr_xas_sites++] = n->syms[i].site;
+	}
 }
 
-static bool mempool_site(const struct rp_run *r, uint64_t site)
+static bool site_in(const uint64_t *sites, uint32_t n, uint64_t site)
 {
-	for (uint32_t i = 0; i < r->sl.nr_mempool_sites; i++)
-		if (r->sl.mempool_site[i] == site)
+	for (uint32_t i = 0; i < n; i++)
+		if (sites[i] == site)
 			return true;
 	return false;
+}
+
+static int slab_alloc_at(struct rp_run *r, int cache, uint32_t size,
+			 uint64_t gfp, int cpu, uint64_t *pfn, uint32_t *off,
+			 struct mmc_result *res)
+{
+	if (cache >= 0)
+		return mmc_slab_alloc(r->m, cache, gfp, cpu, pfn, off, res);
+	return mmc_kmalloc(r->m, size, gfp, cpu, pfn, off, res);
 }
 
 void rp_slab_alloc(struct rp_run *r, const struct mmt_event *ev)
@@ -516,15 +542,29 @@ void rp_slab_alloc(struct rp_run *r, const struct mmt_event *ev)
 	uint64_t gfp = rp_gfp_canon(r, ev->gfp), pfn, old;
 	uint32_t off, size = ev->bytes_alloc ? ev->bytes_alloc : ev->bytes_req;
 	int cpu = (int)(ev->cpu % r->nr_cpus), cache = -1, rc;
+	bool by_cache;
 
 	r->slab_objs++;
 	if (ev->kind == MMT_EV_KMEM_CACHE_ALLOC)
 		cache = model_cache(r, ev->cache);
-	if (cache >= 0) {
-		rc = mmc_slab_alloc(r->m, cache, gfp, cpu, &pfn, &off, &res);
-	} else {
+	by_cache = cache >= 0;
+	if (!by_cache)
 		cache = mmc_kmalloc_cache(r->m, size, gfp);
-		rc = mmc_kmalloc(r->m, size, gfp, cpu, &pfn, &off, &res);
+	rc = slab_alloc_at(r, by_cache ? cache : -1, size, gfp, cpu, &pfn,
+			   &off, &res);
+	if (rc < 0 && !(gfp & MMC___GFP_DIRECT_RECLAIM) &&
+	    site_in(r->sl.xas_site, r->sl.nr_xas_sites, ev->site)) {
+		/* xas_nomem(): the node again, with the caller's mask.  The
+		 * trace does not have it; the page cache's (mapping mask,
+		 * GFP_RECLAIM_MASK) is taken, as for a mapping with no
+		 * restriction: direct reclaim, IO and FS allowed */
+		r->sl.xas_nomem_retried++;
+		rp_count_wake(r, &res, cpu);
+		gfp |= MMC___GFP_DIRECT_RECLAIM | MMC___GFP_IO | MMC___GFP_FS;
+		rc = slab_alloc_at(r, by_cache ? cache : -1, size, gfp, cpu,
+				   &pfn, &off, &res);
+	}
+	if (!by_cache) {
 		if (rc == 0 && cache == -1) {
 			r->sl.large_kmallocs++;
 			r->sl.model_slab_page_allocs += 1ull << get_order(size);
@@ -534,7 +574,8 @@ void rp_slab_alloc(struct rp_run *r, const struct mmt_event *ev)
 	}
 	if (rc == 1)
 		return;			/* kmalloc(0): ZERO_SIZE_PTR */
-	if (rc < 0 && mempool_site(r, ev->site)) {
+	if (rc < 0 && site_in(r->sl.mempool_site, r->sl.nr_mempool_sites,
+			      ev->site)) {
 		/* mempool_alloc(): the pool's reserve gives the object; no
 		 * memory moves (its free goes back to the reserve, a free
 		 * of an object the model never held) */

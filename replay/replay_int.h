@@ -323,6 +323,11 @@ struct rp_slab_state {
 	uint64_t mempool_site[RP_MEMPOOL_SITES];
 	uint32_t nr_mempool_sites;
 	uint64_t mempool_reserve;
+	/* xas_alloc()'s call sites, and its GFP_NOWAIT allocations the
+	 * model could not place, asked again as xas_nomem() does */
+	uint64_t xas_site[RP_MEMPOOL_SITES];
+	uint32_t nr_xas_sites;
+	uint64_t xas_nomem_retried;
 	uint64_t kernel_slab_page_allocs, kernel_slab_page_frees;
 	uint64_t model_slab_page_allocs, model_slab_pages_max;
 	/* faults through mmc_fault */
@@ -613,7 +618,7 @@ const char *rp_resp_name(int resp);
 /* Allocations of the trace the model could not place (the kernel did). */
 uint64_t rp_demand_alloc_fail(const struct rp_run *r);
 void rp_count_wake(struct rp_run *r, const struct mmc_result *res, int cpu);
-void rp_slab_find_mempool_sites(struct rp_run *r);
+void rp_slab_find_retry_sites(struct rp_run *r);
 void rp_account(struct rp_run *r, int op, const struct mmc_result *res,
 		unsigned order, uint64_t extra_ns);
 void rp_count_result(struct rp_run *r, const struct mmc_result *res, int cpu);

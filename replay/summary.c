@@ -260,6 +260,7 @@ static void write_slab_thp(const struct rp_run *r, const struct mmc_vmstat *vs,
 		"\"objects_freed\": %llu, \"frees_of_pretrace_objects\": %llu, "
 		"\"objects_in_pretrace_slabs\": %llu, \"free_failures\": %llu, "
 		"\"alloc_failures\": %llu, \"mempool_reserve_allocs\": %llu, "
+		"\"xas_nomem_retries\": %llu, "
 		"\"reused_live_objects\": %llu, "
 		"\"large_kmallocs\": %llu, \"caches_created\": %u, "
 		"\"kernel_slab_page_allocs\": %llu, "
@@ -273,6 +274,7 @@ static void write_slab_thp(const struct rp_run *r, const struct mmc_vmstat *vs,
 		(unsigned long long)s->free_fail,
 		(unsigned long long)s->alloc_fail,
 		(unsigned long long)s->mempool_reserve,
+		(unsigned long long)s->xas_nomem_retried,
 		(unsigned long long)s->over_live,
 		(unsigned long long)s->large_kmallocs, s->caches_created,
 		(unsigned long long)s->kernel_slab_page_allocs,

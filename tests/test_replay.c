@@ -1634,6 +1634,59 @@ static void test_mempool_reserve(void **state)
 	rk_free_all(&k);
 }
 
+/* An xarray node allocation at xas_alloc() (GFP_NOWAIT, under the
+ * tree's lock) that the model cannot place is asked again with reclaim
+ * allowed, as xas_nomem() asks with the caller's mask before the store is
+ * retried: here every page of the zone is a clean page-cache page, so the
+ * GFP_NOWAIT try finds no page and the second one reclaims one.  The same
+ * allocation at another site, before it, stays a failure.  (Over five make validate
+ * sets two runs failed one radix_tree_node allocation each at
+ * xas_alloc+0xaf, GFP_NOWAIT|__GFP_ACCOUNT, the kernel no OOM.) */
+static void push_nowait_kmalloc(struct rk *k, uint64_t pfn, uint64_t site)
+{
+	struct mmt_event *e = rk_push(k, MMT_EV_KMALLOC, 0);
+
+	e->pfn = pfn;
+	e->bytes_req = e->bytes_alloc = 576;
+	e->gfp = mmt_synth_gfp(&k->h, "GFP_NOWAIT|__GFP_ACCOUNT");
+	e->node = -1;
+	e->site = site;
+}
+
+static void test_xas_nomem_retry(void **state)
+{
+	struct mmt_snapshot end;
+	struct mmt_replay_result res;
+	struct mmt_writer *w;
+	struct rk k;
+	char err[512];
+
+	(void)state;
+	zone0_kernel(&k);
+	start_runs(&k, (const uint64_t[][2]){ { 0, 4096 } }, 1, MMT_PC_FILE);
+	push_nowait_kmalloc(&k, 100, 0x51ab);
+	push_nowait_kmalloc(&k, 101, 0x3e3);
+	assert_int_equal(rk_end_snapshot(&k, &end), 0);
+	k.h.flags |= MMT_HDR_NAMES;
+	w = mmt_writer_open(ru_path("xas.mmt"), 1, &k.h, &k.start, err,
+			    sizeof(err));
+	assert_non_null(w);
+	assert_int_equal(mmt_writer_add_sym(w, 0x3e3, "xas_alloc+0xaf"), 0);
+	assert_int_equal(mmt_writer_add_sym(w, 0x51ab, "alloc_thing+0x1a"), 0);
+	for (size_t i = 0; i < k.nr_ev; i++)
+		assert_int_equal(mmt_writer_add(w, &k.ev[i]), 0);
+	assert_int_equal(mmt_writer_close(w, &end), 0);
+	mmt_snapshot_free(&end);
+	assert_int_equal(ru_replay(ru_path("xas.mmt"), ru_path("xas.out"),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, &res, err,
+				   sizeof(err)), 0);
+	expect_summary(ru_path("xas.out"), "\"alloc_failures\": 1, "
+		       "\"mempool_reserve_allocs\": 0, \"xas_nomem_retries\": 1,");
+	expect_summary(ru_path("xas.out"), "\"demand_alloc_fail\": 1,");
+	expect_summary(ru_path("xas.out"), "\"objects_allocated\": 1,");
+	rk_free_all(&k);
+}
+
 /* Policy mode: whole pageblocks the start snapshot calls offline (no
  * flags, no references) that the zone's managed count says are managed
  * are free pageblock-order blocks on pcp lists (offline_pcp_pages),
@@ -2136,6 +2189,7 @@ int main(void)
 		cmocka_unit_test(test_policy_pcp_lookalikes),
 		cmocka_unit_test(test_series_free_excludes_pcp),
 		cmocka_unit_test(test_mempool_reserve),
+		cmocka_unit_test(test_xas_nomem_retry),
 		cmocka_unit_test(test_policy_offline_pcp_blocks),
 		cmocka_unit_test(test_policy_many_offline_runs),
 		cmocka_unit_test(test_policy_noretry_folio_unplaced),
