@@ -1585,44 +1585,61 @@ static void test_series_free_excludes_pcp(void **state)
  * kernel memory, so neither finds a slab page.  (make validate's
  * wbf-0-2 under its own settings: 20 failures of a block-layer kworker's
  * bio allocations, all at mempool_alloc_noprof+0x7f.) */
-static void push_kmalloc(struct rk *k, uint64_t pfn, uint64_t site)
+static void push_kmalloc(struct rk *k, uint64_t pfn, uint64_t site,
+			 const char *gfp, uint32_t bytes)
 {
 	struct mmt_event *e = rk_push(k, MMT_EV_KMALLOC, 0);
 
 	e->pfn = pfn;
-	e->bytes_req = e->bytes_alloc = 192;
-	e->gfp = mmt_synth_gfp(&k->h, "GFP_NOWAIT|__GFP_NORETRY|__GFP_NOMEMALLOC");
+	e->bytes_req = e->bytes_alloc = bytes;
+	e->gfp = mmt_synth_gfp(&k->h, gfp);
 	e->node = -1;
 	e->site = site;
 }
 
-static void test_mempool_reserve(void **state)
+/* A policy replay of two kmallocs (gfp, bytes) in a zone whose every
+ * page is of class cls: one at site 0x3e3, named site_name in the
+ * trace's names table, one at 0x51ab (alloc_thing+0x1a); the named one
+ * first when named_first.  NAME.mmt and the run folder NAME.out. */
+static void replay_site_kmallocs(const char *name, uint8_t cls,
+				 const char *gfp, uint32_t bytes,
+				 const char *site_name, int named_first)
 {
 	struct mmt_snapshot end;
 	struct mmt_replay_result res;
 	struct mmt_writer *w;
 	struct rk k;
-	char err[512];
+	char err[512], trace[64], out[64];
 
-	(void)state;
+	snprintf(trace, sizeof(trace), "%s.mmt", name);
+	snprintf(out, sizeof(out), "%s.out", name);
 	zone0_kernel(&k);
-	start_runs(&k, (const uint64_t[][2]){ { 0, 4096 } }, 1, MMT_PC_KERNEL);
-	push_kmalloc(&k, 100, 0x3e3);
-	push_kmalloc(&k, 101, 0x51ab);
+	start_runs(&k, (const uint64_t[][2]){ { 0, 4096 } }, 1, cls);
+	push_kmalloc(&k, 100, named_first ? 0x3e3 : 0x51ab, gfp, bytes);
+	push_kmalloc(&k, 101, named_first ? 0x51ab : 0x3e3, gfp, bytes);
 	assert_int_equal(rk_end_snapshot(&k, &end), 0);
 	k.h.flags |= MMT_HDR_NAMES;
-	w = mmt_writer_open(ru_path("mempool.mmt"), 1, &k.h, &k.start, err,
+	w = mmt_writer_open(ru_path(trace), 1, &k.h, &k.start, err,
 			    sizeof(err));
 	assert_non_null(w);
-	assert_int_equal(mmt_writer_add_sym(w, 0x3e3, "mempool_alloc_noprof+0x7f"), 0);
+	assert_int_equal(mmt_writer_add_sym(w, 0x3e3, site_name), 0);
 	assert_int_equal(mmt_writer_add_sym(w, 0x51ab, "alloc_thing+0x1a"), 0);
 	for (size_t i = 0; i < k.nr_ev; i++)
 		assert_int_equal(mmt_writer_add(w, &k.ev[i]), 0);
 	assert_int_equal(mmt_writer_close(w, &end), 0);
 	mmt_snapshot_free(&end);
-	assert_int_equal(ru_replay(ru_path("mempool.mmt"),
-				   ru_path("mempool.out"), MMT_REPLAY_POLICY,
-				   NULL, NULL, 0, &res, err, sizeof(err)), 0);
+	assert_int_equal(ru_replay(ru_path(trace), ru_path(out),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, &res, err,
+				   sizeof(err)), 0);
+	rk_free_all(&k);
+}
+
+static void test_mempool_reserve(void **state)
+{
+	(void)state;
+	replay_site_kmallocs("mempool", MMT_PC_KERNEL,
+			     "GFP_NOWAIT|__GFP_NORETRY|__GFP_NOMEMALLOC", 192,
+			     "mempool_alloc_noprof+0x7f", 1);
 	expect_summary(ru_path("mempool.out"), "\"alloc_failures\": 1, "
 		       "\"mempool_reserve_allocs\": 1,");
 	expect_summary(ru_path("mempool.out"), "\"demand_alloc_fail\": 1,");
@@ -1631,7 +1648,6 @@ static void test_mempool_reserve(void **state)
 		       "[{\"event\": \"kmalloc\", \"order\": 0, \"gfp\": "
 		       "\"GFP_NOWAIT|__GFP_NORETRY|__GFP_NOMEMALLOC\", "
 		       "\"events\": 1, \"allocations\": 1}],");
-	rk_free_all(&k);
 }
 
 /* An xarray node allocation at xas_alloc() (GFP_NOWAIT, under the
@@ -1639,52 +1655,18 @@ static void test_mempool_reserve(void **state)
  * allowed, as xas_nomem() asks with the caller's mask before the store is
  * retried: here every page of the zone is a clean page-cache page, so the
  * GFP_NOWAIT try finds no page and the second one reclaims one.  The same
- * allocation at another site, before it, stays a failure.  (Over five make validate
- * sets two runs failed one radix_tree_node allocation each at
- * xas_alloc+0xaf, GFP_NOWAIT|__GFP_ACCOUNT, the kernel no OOM.) */
-static void push_nowait_kmalloc(struct rk *k, uint64_t pfn, uint64_t site)
-{
-	struct mmt_event *e = rk_push(k, MMT_EV_KMALLOC, 0);
-
-	e->pfn = pfn;
-	e->bytes_req = e->bytes_alloc = 576;
-	e->gfp = mmt_synth_gfp(&k->h, "GFP_NOWAIT|__GFP_ACCOUNT");
-	e->node = -1;
-	e->site = site;
-}
-
+ * allocation at another site, before it, stays a failure.  (Over five
+ * make validate sets two runs failed one radix_tree_node allocation each
+ * at xas_alloc+0xaf, GFP_NOWAIT|__GFP_ACCOUNT, the kernel no OOM.) */
 static void test_xas_nomem_retry(void **state)
 {
-	struct mmt_snapshot end;
-	struct mmt_replay_result res;
-	struct mmt_writer *w;
-	struct rk k;
-	char err[512];
-
 	(void)state;
-	zone0_kernel(&k);
-	start_runs(&k, (const uint64_t[][2]){ { 0, 4096 } }, 1, MMT_PC_FILE);
-	push_nowait_kmalloc(&k, 100, 0x51ab);
-	push_nowait_kmalloc(&k, 101, 0x3e3);
-	assert_int_equal(rk_end_snapshot(&k, &end), 0);
-	k.h.flags |= MMT_HDR_NAMES;
-	w = mmt_writer_open(ru_path("xas.mmt"), 1, &k.h, &k.start, err,
-			    sizeof(err));
-	assert_non_null(w);
-	assert_int_equal(mmt_writer_add_sym(w, 0x3e3, "xas_alloc+0xaf"), 0);
-	assert_int_equal(mmt_writer_add_sym(w, 0x51ab, "alloc_thing+0x1a"), 0);
-	for (size_t i = 0; i < k.nr_ev; i++)
-		assert_int_equal(mmt_writer_add(w, &k.ev[i]), 0);
-	assert_int_equal(mmt_writer_close(w, &end), 0);
-	mmt_snapshot_free(&end);
-	assert_int_equal(ru_replay(ru_path("xas.mmt"), ru_path("xas.out"),
-				   MMT_REPLAY_POLICY, NULL, NULL, 0, &res, err,
-				   sizeof(err)), 0);
+	replay_site_kmallocs("xas", MMT_PC_FILE, "GFP_NOWAIT|__GFP_ACCOUNT",
+			     576, "xas_alloc+0xaf", 0);
 	expect_summary(ru_path("xas.out"), "\"alloc_failures\": 1, "
 		       "\"mempool_reserve_allocs\": 0, \"xas_nomem_retries\": 1,");
 	expect_summary(ru_path("xas.out"), "\"demand_alloc_fail\": 1,");
 	expect_summary(ru_path("xas.out"), "\"objects_allocated\": 1,");
-	rk_free_all(&k);
 }
 
 /* Policy mode: whole pageblocks the start snapshot calls offline (no
