@@ -284,7 +284,9 @@ static void test_import_vs_record(void **state)
 	rmdir(inst);
 	inst[0] = 0;
 
-	assert_int_equal(cli_run(1, "%s import -o %s %s", bin(), pi, pd), 0);
+	st = cli_run(1, "%s import -o %s %s", bin(), pi, pd);
+	if (st)
+		fail_msg("import of perf's capture failed (%d): %.400s", st, cli_out);
 	assert_non_null(strstr(cli_out, "wrote"));
 	assert_int_equal(cli_run(1, "%s import -o %s %s", bin(), ti, td), 0);
 	assert_int_equal(cli_run(0, "%s info %s", bin(), pi), 0);
