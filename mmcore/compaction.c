@@ -317,7 +317,7 @@ int mmc_seed_compound(struct mmc *m, uint64_t pfn, unsigned order)
 	 * (pageblock_skip_persistent() in __reset_isolation_pfn()), so on a
 	 * host whose pool is older than the trace every pass since has left
 	 * it set; a snapshot cannot show the bits.  Starting clear, the
-	 * model's first pass over a 9,573-page pool counted 2.5 M free pages
+	 * model's first pass over a 10,445-page pool counted 2.5 M free pages
 	 * scanned where the kernel's free scanner counted 7,775 in that
 	 * zone over the whole run (make validate, defaults). */
 	set_pageblock_skip(z, pfn);

@@ -1494,10 +1494,10 @@ static int prescan(struct rp_run *r)
  * no per-event copy of struct mmt_event.  evs[n, n + ahead) are the next
  * batch's first events, already decoded: prefetching looks at them.
  * Replay never reads an event's call site (but a slab allocation's, when
- * the trace names mempool_alloc() or xas_alloc() sites: objects.c) or the migratetypes
- * the kernel reported (the model picks its own), nor its node but in zone_resize(),
- * so their columns stay undecoded (node is a column of every page and
- * fault event: a tenth of decoding); in policy mode the pcp refill and
+ * the trace names mempool_alloc() or xas_alloc() sites: objects.c) or
+ * the migratetypes the kernel reported (the model picks its own), nor its
+ * node but in zone_resize(), so their columns stay undecoded (node is a
+ * column of every page and fault event: a tenth of decoding); in policy mode the pcp refill and
  * drain events only pass by (the model runs its own pcp lists), so only
  * their ts and kind are decoded, and a page free needs only its cpu, pfn
  * and order (policy_free, free_pieces, kernel_event, the prefetch). */

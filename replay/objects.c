@@ -476,6 +476,14 @@ static void slab_result(struct rp_run *r, const struct mmt_event *ev,
 	rp_hist_add(&r->hist[RP_OP_SLAB], (uint64_t)r->costs.slab);
 }
 
+/* name is function fn, or a place in it (fn+0x..) */
+static bool name_is(const char *name, const char *fn)
+{
+	size_t n = strlen(fn);
+
+	return !strncmp(name, fn, n) && (name[n] == '+' || !name[n]);
+}
+
 /* Call sites whose failed allocation the kernel's caller recovers from,
  * from the trace's names table.  mempool_alloc(): its object allocation
  * is the first, opportunistic try (__GFP_NORETRY | __GFP_NOMEMALLOC, no
@@ -486,13 +494,6 @@ static void slab_result(struct rp_run *r, const struct mmt_event *ev,
  * the node with the caller's mask outside the lock, and the store is
  * retried (__filemap_add_folio(), __xa_store()).  A trace without names
  * has none. */
-static bool name_is(const char *name, const char *fn)
-{
-	size_t n = strlen(fn);
-
-	return !strncmp(name, fn, n) && (name[n] == '+' || !name[n]);
-}
-
 void rp_slab_find_retry_sites(struct rp_run *r)
 {
 	const struct mmt_names *n = mmt_reader_names(r->rd);
