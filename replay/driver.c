@@ -1490,17 +1490,18 @@ static int prescan(struct rp_run *r)
 	return mmt_reader_rewind(r->rd);
 }
 
-/* Events in place, a few hundred at a time (mmt_reader_next_batch_sel):
- * no per-event copy of struct mmt_event.  evs[n, n + ahead) are the next
- * batch's first events, already decoded: prefetching looks at them.
- * Replay never reads an event's call site (but a slab allocation's, when
- * the trace names mempool_alloc() or xas_alloc() sites: objects.c) or
- * the migratetypes the kernel reported (the model picks its own), nor its
- * node but in zone_resize(), so their columns stay undecoded (node is a
- * column of every page and fault event: a tenth of decoding); in policy mode the pcp refill and
- * drain events only pass by (the model runs its own pcp lists), so only
- * their ts and kind are decoded, and a page free needs only its cpu, pfn
- * and order (policy_free, free_pieces, kernel_event, the prefetch). */
+/* Events in place, a few hundred at a time (mmt_reader_next_batch_sel): no
+ * per-event copy of struct mmt_event.  evs[n, n + ahead) are the next
+ * batch's first events, already decoded: prefetching looks at them. Replay
+ * never reads an event's call site (but a slab allocation's, when the
+ * trace names mempool_alloc() or xas_alloc() sites: objects.c) or the
+ * migratetypes the kernel reported (the model picks its own), nor its node
+ * but in zone_resize(), so their columns stay undecoded (node is a column
+ * of every page and fault event: a tenth of decoding); in policy mode the
+ * pcp refill and drain events only pass by (the model runs its own pcp
+ * lists), so only their ts and kind are decoded, and a page free needs
+ * only its cpu, pfn and order (policy_free, free_pieces, kernel_event, the
+ * prefetch). */
 #define RP_FIELDS (0xffffu & ~(uint32_t)(MMT_FIELD_SITE | MMT_FIELD_MT | \
 					 MMT_FIELD_MT2 | MMT_FIELD_NODE))
 

@@ -679,14 +679,14 @@ static void hugetlb_blocks(void **state)
 	mmc_destroy(m);
 }
 
-/* Async direct compaction of a zone whose lower half has its even pages
- * in use and its odd pages free: each pass isolates 32 folios, migrates
- * them, and resumes at the page after the last one isolated, which the
- * migrated folios' frees have merged into a free block by then (the model
- * frees them straight to the buddy).  That page is free, not a failure: the block
- * is scanned once, about 512 pages for the order-9 block formed, where
- * taking it for a failure gave the block up and brought the scanner back
- * to its start 8 times (2,317 pages). */
+/* Async direct compaction of a zone whose lower half has its even pages in
+ * use and its odd pages free: each pass isolates 32 folios, migrates them,
+ * and resumes at the page after the last one isolated, which the migrated
+ * folios' frees have merged into a free block by then (the model frees
+ * them straight to the buddy).  That page is free, not a failure: the
+ * block is scanned once, about 512 pages for the order-9 block formed,
+ * where taking it for a failure gave the block up and brought the scanner
+ * back to its start 8 times (2,317 pages). */
 static void migrate_scan_resumes_in_freed_block(void **state)
 {
 	struct mmc_result res;
