@@ -188,6 +188,11 @@ struct rec {
 	int nzones;
 	uint64_t last_zone_poll;
 	uint64_t resizes;
+	/* the last poll's ZONE_FREE samples, held until the events before
+	 * their time are written (drain's cutoff passed zf_at) */
+	struct mmt_event *zf;
+	int nzf;
+	uint64_t zf_at;
 
 	int write_failed;
 	int placeholder;	/* we created o.out (empty) before attaching */
@@ -849,6 +854,10 @@ static uint32_t pressure_flags(struct rec *r)
 		r->skel->progs.memcg_reclaim_begin, r->skel->progs.memcg_reclaim_end };
 	uint32_t f = MMT_HDR_LOST_TIMES;
 	const char *why = NULL;
+
+	/* the floor modes record no events, zone samples neither */
+	if (!r->o.attach_only && !r->o.store_only)
+		f |= MMT_HDR_ZONE_FREE;
 
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]) && !why; i++)
 		if (!attached(r, need[i]) &&
@@ -1705,8 +1714,58 @@ out:
 	return rc;
 }
 
+/* Writes the held ZONE_FREE samples once the events before them are out
+ * (cutoff: the time drain() wrote every event before), so each sits in
+ * the stream where its time is and a replay compares the model at the
+ * same point.  0 or -1. */
+static int flush_zone_free(struct rec *r, uint64_t cutoff)
+{
+	int rc = 0;
+
+	if (!r->nzf || r->zf_at > cutoff)
+		return 0;
+	for (int i = 0; i < r->nzf; i++)
+		if (put(r, &r->zf[i]))
+			rc = -1;
+	r->nzf = 0;
+	return rc;
+}
+
+/* One ZONE_FREE sample per zone with managed pages, held for
+ * flush_zone_free: the kernel's free pages over time, which the model's
+ * are compared with (replay's zone_free.tsv).  The earlier poll's
+ * samples go out first. */
+static int sample_zone_free(struct rec *r, const struct mmt_zone_info *z,
+			    int n, uint64_t now)
+{
+	if (flush_zone_free(r, UINT64_MAX))
+		return -1;
+	if (!(r->h.flags & MMT_HDR_ZONE_FREE))
+		return 0;
+	free(r->zf);
+	r->zf = calloc(n > 0 ? (size_t)n : 1, sizeof(*r->zf));
+	if (!r->zf)
+		return 0;	/* out of memory: this poll has no samples */
+	for (int i = 0; i < n; i++) {
+		struct mmt_event *ev = &r->zf[r->nzf];
+
+		if (!z[i].managed)
+			continue;
+		ev->kind = MMT_EV_ZONE_FREE;
+		ev->ts = rel_ts(r, now);
+		ev->node = z[i].node;
+		ev->arg = (uint64_t)z[i].zone_idx;
+		ev->addr = z[i].nr_free;
+		ev->arg2 = z[i].boost;
+		r->nzf++;
+	}
+	r->zf_at = now;
+	return 0;
+}
+
 /* Memory hot-add/remove changes a zone's managed pages; the model needs to
- * know when, so poll /proc/zoneinfo (there is no tracepoint for it). */
+ * know when, so poll /proc/zoneinfo (there is no tracepoint for it).  The
+ * same poll samples each zone's free pages (sample_zone_free). */
 static int check_zones(struct rec *r, int force)
 {
 	uint64_t now = coll_now_ns(CLOCK_MONOTONIC);
@@ -1719,6 +1778,8 @@ static int check_zones(struct rec *r, int force)
 	n = coll_read_zoneinfo(&r->h, &z);
 	if (n < 0)
 		return 0;
+	if (sample_zone_free(r, z, n, now))
+		rc = -1;
 	for (int i = 0; i < n; i++) {
 		for (int j = 0; j < r->nzones; j++) {
 			struct mmt_zone_info *o = &r->zones[j];
@@ -2819,6 +2880,11 @@ static void loop(struct rec *r)
 		wait_rings(r, POLL_MS);
 		uint64_t now = coll_now_ns(CLOCK_MONOTONIC);
 
+		/* a held zone sample goes where its time is: the events
+		 * before it first */
+		if (r->nzf && r->zf_at <= now - MERGE_SLACK_NS &&
+		    (drain(r, r->zf_at) || flush_zone_free(r, r->zf_at)))
+			break;
 		if (drain(r, now - MERGE_SLACK_NS))
 			break;
 		if (check_lost(r, 0) || check_zones(r, 0))
@@ -2858,6 +2924,8 @@ static int finish(struct rec *r)
 		check_seq(r);
 	if (!r->write_failed)
 		check_zones(r, 1);
+	if (!r->write_failed)
+		flush_zone_free(r, UINT64_MAX);
 	if (r->write_failed) {
 		/* the writer's message names the file and the offset */
 		fprintf(stderr, "mmtrace record: %s; file readable up to its last whole block\n",
@@ -2954,6 +3022,7 @@ static void cleanup(struct rec *r)
 	free(r->caches);
 	free(r->lost_prev);
 	free(r->zones);
+	free(r->zf);
 	if (r->child_pipe >= 0)
 		close(r->child_pipe);
 }

@@ -269,7 +269,8 @@ static int gen_header(struct src *s, struct mmt_header *h)
 	/* what the recorder says it wrote: causes and file identities
 	 * turn policy replay's demand paths on (replay/demand.c) */
 	h->flags = byte(s) & (MMT_HDR_CAUSES | MMT_HDR_FILE_IDS |
-			      MMT_HDR_LOST_TIMES | MMT_HDR_FILE_DIRTY);
+			      MMT_HDR_LOST_TIMES | MMT_HDR_FILE_DIRTY |
+			      MMT_HDR_ZONE_FREE);
 	return 0;
 }
 
@@ -553,6 +554,18 @@ static void gen_event(struct gen_ev *g, struct mmt_event *e)
 	case MMT_EV_FAULT_USER: case MMT_EV_FAULT_KERNEL:
 		e->addr = ONE_OF(s, addrs) + (bytes(s, 2) << 12);
 		e->arg = byte(s) % 8 == 1 ? bytes(s, 8) : byte(s) % 8;
+		break;
+	case MMT_EV_ZONE_FREE:
+		if (h->nr_zones) {
+			const struct mmt_zone_info *z = &h->zones[pick(s, h->nr_zones)];
+
+			e->node = z->node;
+			e->arg = (uint64_t)z->zone_idx;
+			e->addr = pick(s, z->managed + 1);
+			e->arg2 = byte(s) % 4 ? 0 : pick(s, z->wmark_high + 1);
+		}
+		if (byte(s) % 8 == 1)
+			e->addr = bytes(s, 8);
 		break;
 	case MMT_EV_ZONE_RESIZE:
 		if (h->nr_zones) {

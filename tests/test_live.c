@@ -879,6 +879,99 @@ static void test_compact_memory(void **state)
 	rmdir(dir);
 }
 
+/* ZONE_FREE: the recorder's zoneinfo samples follow what this process
+ * did to free memory.  Quiet, then 256 MiB touched, then unmapped, 0.8 s
+ * each: every zone with managed pages has one sample a poll (at least
+ * four over 2.4 s), and the free pages summed over the zones at each
+ * sample time drop by most of the 65,536 touched pages and start coming
+ * back.
+ * The kernel's own "pages free" is what a replay compares the model
+ * with (replay/zonefree.c). */
+#define ZF_PAGES 65536u
+
+static void test_zone_free_samples(void **state)
+{
+	char dir[] = "/tmp/mmtrace-zonefree-XXXXXX", out[600], log[600], msg[4096];
+	char err[256];
+	const char *mmtrace = live_setup(dir, out, log, "zonefree");
+	uint64_t per_zone[64] = { 0 }, sum = 0, hi = 0, lo = UINT64_MAX;
+	uint64_t last = 0, last_ts = UINT64_MAX, lo_at = 0, after_lo = 0;
+	const struct mmt_header *h;
+	struct mmt_reader *r;
+	struct mmt_event ev;
+	unsigned managed = 0, times = 0;
+	char *p;
+	pid_t pid;
+
+	(void)state;
+	pid = recorder_up(mmtrace, out, log, 0, 0);
+	usleep(800000);
+	p = mmap(NULL, (size_t)ZF_PAGES << 12, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(p != MAP_FAILED);
+	memset(p, 1, (size_t)ZF_PAGES << 12);
+	usleep(800000);
+	munmap(p, (size_t)ZF_PAGES << 12);
+	usleep(800000);
+	recorder_down(pid, log, msg, sizeof(msg));
+	r = mmt_reader_open(out, err, sizeof(err));
+	if (!r)
+		fail_msg("%s", err);
+	h = mmt_reader_header(r);
+	assert_true(h->flags & MMT_HDR_ZONE_FREE);
+	while (mmt_reader_next(r, &ev) == 1) {
+		if (ev.kind != MMT_EV_ZONE_FREE)
+			continue;
+		assert_true(ev.arg < 64);
+		per_zone[ev.arg]++;
+		if (ev.ts != last_ts && last_ts != UINT64_MAX) {
+			/* one sample time summed: the free pages then */
+			hi = sum > hi ? sum : hi;
+			if (sum < lo) {
+				lo = sum;
+				lo_at = times;
+			}
+			times++;
+			last = sum;
+			sum = 0;
+		}
+		last_ts = ev.ts;
+		sum += ev.addr;
+	}
+	if (last_ts != UINT64_MAX) {
+		last = sum;
+		lo = sum < lo ? sum : lo;
+		hi = sum > hi ? sum : hi;
+		times++;
+	}
+	after_lo = last;
+	for (uint32_t i = 0; i < h->nr_zones; i++) {
+		const struct mmt_zone_info *z = &h->zones[i];
+
+		if (!z->managed || z->zone_idx < 0 || z->zone_idx >= 64)
+			continue;
+		managed++;
+		assert_int_equal(per_zone[z->zone_idx], times);
+	}
+	mmt_reader_close(r);
+	fprintf(stderr, "zone_free: %u sample times over %u zones; free pages "
+		"summed %llu at most, %llu at least (sample %llu), %llu at the "
+		"end; %u pages touched\n", times, managed,
+		(unsigned long long)hi, (unsigned long long)lo,
+		(unsigned long long)lo_at, (unsigned long long)after_lo,
+		ZF_PAGES);
+	assert_true(managed >= 1);
+	assert_true(times >= 4);
+	assert_true(hi - lo >= ZF_PAGES * 8 / 10);
+	/* coming back: the pages munmap() freed reach the buddy lists
+	 * through the pcp lists, whose high mark lets a cpu keep up to a
+	 * few ten thousand of them for a while (decay_pcp_high()) */
+	assert_true(after_lo > lo + ZF_PAGES / 8);
+	unlink(out);
+	unlink(log);
+	rmdir(dir);
+}
+
 /* Runs `mmtrace record ARGS... -o OUT --force -- sh -c WORK`, stderr to
  * LOG; returns the exit status (-1 when it did not exit). */
 static int run_record(const char *mmtrace, const char *mode, const char *out,
@@ -1061,6 +1154,7 @@ int main(void)
 		cmocka_unit_test(test_pageout_cause),
 		cmocka_unit_test(test_file_dirty),
 		cmocka_unit_test(test_compact_memory),
+		cmocka_unit_test(test_zone_free_samples),
 		cmocka_unit_test(test_memcg_items),
 	};
 

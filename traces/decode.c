@@ -63,6 +63,7 @@ static const char *const kind_names[MMT_EV__COUNT] = {
 	[MMT_EV_FILE_MAP] = "file_map",
 	[MMT_EV_FILE_FAULT] = "file_fault",
 	[MMT_EV_FILE_DIRTY] = "file_dirty",
+	[MMT_EV_ZONE_FREE] = "zone_free",
 };
 
 static const char *const free_cause_names[MMT_FREE__COUNT] = {

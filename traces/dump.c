@@ -248,6 +248,10 @@ static void print_fields(struct printer *p, const struct mmt_event *e)
 		printf("nid=%d zone=%llu start_pfn=0x%llx managed=%llu old_managed=%llu",
 		       e->node, (ull)e->arg, (ull)e->pfn, (ull)e->addr, (ull)e->arg2);
 		break;
+	case MMT_EV_ZONE_FREE:
+		printf("nid=%d zone=%llu free=%llu boost=%llu", e->node,
+		       (ull)e->arg, (ull)e->addr, (ull)e->arg2);
+		break;
 	case MMT_EV_LOST:
 		printf("count=%llu", (ull)e->arg);
 		if (p->h->flags & MMT_HDR_LOST_TIMES)

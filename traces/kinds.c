@@ -107,6 +107,8 @@ static const struct kind_doc docs[MMT_EV__COUNT] = {
 		"device inode index" },
 	[MMT_EV_FILE_DIRTY] = { "writeback:writeback_dirty_folio",
 		"device inode index" },
+	[MMT_EV_ZONE_FREE] = { "mmtrace (/proc/zoneinfo, polled every 200 ms)",
+		"node zone free boost" },
 };
 
 const char *mmt_event_kind_source(unsigned kind)

@@ -128,6 +128,9 @@ struct mmt_header {
 /* FILE_DIRTY events were recorded: a trace without it says nothing of
  * which page-cache pages were dirty (not "none were"). */
 #define MMT_HDR_FILE_DIRTY	0x20
+/* ZONE_FREE samples were recorded: a trace without it has no timeline of
+ * the kernel's free pages (not "no free pages"). */
+#define MMT_HDR_ZONE_FREE	0x40
 
 /* Page classes of the snapshot, one per pfn, stored run-length coded. */
 enum mmt_page_class {
