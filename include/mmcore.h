@@ -492,6 +492,12 @@ struct mmc_zone_stats {
 
 uint32_t mmc_nr_zones(const struct mmc *m);	/* populated zones */
 int mmc_zone_stats(const struct mmc *m, uint32_t idx, struct mmc_zone_stats *s);
+/* Zone idx's node and type, its free pages as /proc/zoneinfo's "pages
+ * free" counts them (NR_FREE_PAGES: the buddy lists, not the pcp lists)
+ * and its watermark boost, without mmc_zone_stats()'s pageblock walk.
+ * 0, or -1 for a bad idx. */
+int mmc_zone_free(const struct mmc *m, uint32_t idx, int *node,
+		  enum mmc_zone_type *type, uint64_t *free, uint64_t *boost);
 
 /* Event counters with the kernel's names and definitions: the items of
  * /proc/vmstat (mm/vmstat.c vmstat_text) the model counts, each counted

@@ -105,6 +105,20 @@ uint32_t mmc_nr_zones(const struct mmc *m)
 	return m->nr_zones;
 }
 
+int mmc_zone_free(const struct mmc *m, uint32_t idx, int *node,
+		  enum mmc_zone_type *type, uint64_t *free, uint64_t *boost)
+{
+	if (idx >= m->nr_zones)
+		return -1;
+	const struct mmc_zone *z = m->zones[idx];
+
+	*node = z->node;
+	*type = z->type;
+	*free = z->nr_free;
+	*boost = z->watermark_boost;
+	return 0;
+}
+
 /* A pageblock is mixed when it holds an allocated page whose requested
  * migratetype differs from the block's: the "Number of mixed type blocks"
  * of /proc/pagetypeinfo (pagetypeinfo_showmixedcount_print(), which needs

@@ -1639,6 +1639,9 @@ static void replay_events(struct rp_run *r)
 			}
 			policy_event(r, ev);
 		}
+		/* after the tick: the model at the sample's time */
+		if (ev->kind == MMT_EV_ZONE_FREE)
+			rp_zone_free_sample(r, ev);
 		r->events++;
 		if (r->o->progress && !(r->events & 0xfffff))
 			progress(r);
@@ -1865,6 +1868,11 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 			 r->o->outdir, strerror(errno));
 		return 1;
 	}
+	if (rp_zone_free_open(r) < 0) {
+		snprintf(err, errlen, "%s/zone_free.tsv: cannot create it: %s",
+			 r->o->outdir, strerror(errno));
+		return 1;
+	}
 	/* before the pre-pass, which fits kswapd's costs */
 	rp_costs_defaults(&r->costs);
 	if (r->o->mode == MMT_REPLAY_MIRROR && prescan(r) < 0) {
@@ -1980,6 +1988,9 @@ static void drop_outputs(struct rp_run *r)
 	r->ts_out = NULL;
 	snprintf(path, sizeof(path), "%s/timeseries.tsv", r->o->outdir);
 	unlink(path);
+	rp_zone_free_free(r);
+	snprintf(path, sizeof(path), "%s/zone_free.tsv", r->o->outdir);
+	unlink(path);
 }
 
 /* The replay proper, the outputs, and the damage said once: 0, or 3 when
@@ -2001,7 +2012,7 @@ static int run_events(struct rp_run *r, struct mmt_replay_result *res,
 		rc = 3;
 	} else {
 		run_finish(r);
-		if (rp_write_outputs(r, res) < 0) {
+		if (rp_zone_free_finish(r) < 0 || rp_write_outputs(r, res) < 0) {
 			snprintf(err, errlen, "%s: cannot write outputs: %s",
 				 r->o->outdir, strerror(errno));
 			rc = 1;
@@ -2033,6 +2044,7 @@ static int run_events(struct rp_run *r, struct mmt_replay_result *res,
 
 static void run_free(struct rp_run *r)
 {
+	rp_zone_free_free(r);
 	if (r->ts_out)
 		fclose(r->ts_out);
 	if (r->m)

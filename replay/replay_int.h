@@ -399,6 +399,27 @@ struct rp_demand {
 	uint64_t dirty_events, dirty_unheld, dirty_unknown;
 };
 
+/* zonefree.c: the kernel's sampled free pages beside the model's, per
+ * zone type (nodes summed at each sample time) */
+#define RP_ZF_TYPES MMC_NR_ZONE_TYPES
+struct rp_zf_type {
+	uint64_t *k, *m;	/* kept samples: every stride-th, kernel, model */
+	uint32_t n, cap, stride;
+	uint64_t seen;		/* sample times, all */
+	uint64_t pend_ts, pend_k, pend_m;	/* the sample time being summed */
+	int pend;
+	double log_sum;		/* sum of |ln((m + 1) / (k + 1))| */
+	uint64_t k10, k50, m10, m50;	/* rp_zone_free_finish() */
+};
+
+struct rp_zone_free {
+	int recorded;		/* the trace has MMT_HDR_ZONE_FREE */
+	FILE *out;		/* zone_free.tsv */
+	uint64_t bad;		/* samples naming no zone, or past its span */
+	int oom;
+	struct rp_zf_type t[RP_ZF_TYPES];
+};
+
 /* What decided the memcg walk (memcg_walk.c). */
 enum rp_memcg_why { RP_MEMCG_NOT_RECORDED, RP_MEMCG_ROOT, RP_MEMCG_LAST,
 		    RP_MEMCG_AFTER_FULL, RP_MEMCG_AFTER_EMPTY,
@@ -510,6 +531,8 @@ struct rp_run {
 	uint32_t kcompactd_waits_seeded;	/* nodes given such a wait */
 	uint64_t kcompactd_wait_ns;	/* the longest, from the start */
 	struct rp_map onl;	/* order-10 blocks already onlined */
+
+	struct rp_zone_free zf;
 
 	/* time series */
 	FILE *ts_out;
@@ -670,6 +693,14 @@ void rp_seed_empty(struct rp_run *r);
 /* The recording host's SwapTotal in pages (header note meminfo.SwapTotal);
  * 0 when the trace does not record it (the replay says so). */
 uint64_t rp_swap_pages(const struct mmt_header *h);
+
+/* zonefree.c */
+int rp_zone_free_open(struct rp_run *r);
+void rp_zone_free_sample(struct rp_run *r, const struct mmt_event *ev);
+int rp_zone_free_finish(struct rp_run *r);
+void rp_zone_free_result(const struct rp_run *r, struct mmt_replay_result *res);
+void rp_zone_free_json(const struct rp_run *r, FILE *f);
+void rp_zone_free_free(struct rp_run *r);
 
 /* series.c */
 int rp_series_open(struct rp_run *r);

@@ -541,6 +541,7 @@ static void write_summary(struct rp_run *r, const struct mmc_vmstat *vs,
 			fputs("null,\n", f);
 	}
 	write_fail_by(r, f);
+	rp_zone_free_json(r, f);
 	fprintf(f, "  \"kernel\": {\"fallbacks\": %llu, \"kswapd_wakes\": %llu, "
 		"\"direct_reclaims\": %llu, \"compaction_stalls\": ",
 		(unsigned long long)r->k.fallbacks,
@@ -767,6 +768,7 @@ static void fill_result(struct rp_run *r, const struct mmc_vmstat *vs,
 	res->latency_max = h->max;
 	res->order9_success_rate = e->o9_rate;
 	res->unusable_index_order9_end = e->unusable;
+	rp_zone_free_result(r, res);
 	res->nr_counters = MMC_NR_VM_ITEMS < MMT_REPLAY_MAX_COUNTERS ?
 			   MMC_NR_VM_ITEMS : MMT_REPLAY_MAX_COUNTERS;
 	for (unsigned i = 0; i < res->nr_counters; i++) {

@@ -213,6 +213,31 @@ static size_t slow_path_rows(struct rp_run *r, const struct mmc_vmstat *vs,
 	return n;
 }
 
+/* The zones' free pages at the recorder's samples (zonefree.c): 10th
+ * percentile and median per zone type that has samples. */
+static size_t zone_free_rows(const struct rp_run *r, struct extra_row *rows)
+{
+	static const char *const p10[RP_ZF_TYPES] = {
+		"free_pages_p10_DMA", "free_pages_p10_DMA32",
+		"free_pages_p10_Normal", "free_pages_p10_Movable",
+	};
+	static const char *const p50[RP_ZF_TYPES] = {
+		"free_pages_p50_DMA", "free_pages_p50_DMA32",
+		"free_pages_p50_Normal", "free_pages_p50_Movable",
+	};
+	size_t n = 0;
+
+	for (int i = 0; i < RP_ZF_TYPES; i++) {
+		const struct rp_zf_type *t = &r->zf.t[i];
+
+		if (!t->n)
+			continue;
+		rows[n++] = (struct extra_row){ p10[i], t->k10, (int64_t)t->m10 };
+		rows[n++] = (struct extra_row){ p50[i], t->k50, (int64_t)t->m50 };
+	}
+	return n;
+}
+
 static size_t extra_rows(struct rp_run *r, const struct mmc_vmstat *vs,
 			 struct extra_row *rows)
 {
@@ -234,11 +259,12 @@ static size_t extra_rows(struct rp_run *r, const struct mmc_vmstat *vs,
 							 NULL) };
 	n += dr_class_rows(r, vs, rows + n);
 	n += slow_path_rows(r, vs, rows + n);
+	n += zone_free_rows(r, rows + n);
 	rows[n++] = (struct extra_row){ "lost_events", k->lost, -1 };
 	return n;
 }
 
-#define NR_EXTRA_ROWS 16
+#define NR_EXTRA_ROWS (16 + 2 * RP_ZF_TYPES)
 
 void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv)
 {

@@ -29,6 +29,7 @@ int mmt_replay_parse_memcg_walk(const char *cmd, const char *arg,
 				enum mmt_memcg_walk *walk);
 
 #define MMT_REPLAY_MAX_COUNTERS 96
+#define MMT_REPLAY_ZONE_TYPES 4
 
 /* The cost fits (docs/replay-output.md calibration.tsv): direct reclaim,
  * compaction, node reclaim and kswapd, each y = a + b x1 + c x2 by least
@@ -105,6 +106,17 @@ struct mmt_replay_result {
 	 * snapshot, over all zones (kernel_unusable_known 0: no snapshot) */
 	double kernel_unusable_index_order9_end;
 	int kernel_unusable_known;
+	/* the zones' free pages at the recorder's /proc/zoneinfo samples
+	 * (MMT_HDR_ZONE_FREE; replay/zonefree.c), per zone type (DMA,
+	 * DMA32, Normal, Movable), nodes summed: samples (0: none), 10th
+	 * percentile and median of the kernel's and of the model's, mean
+	 * |ln((model + 1) / (kernel + 1))| over the paired samples */
+	uint64_t zone_free_samples[MMT_REPLAY_ZONE_TYPES];
+	uint64_t kernel_free_p10[MMT_REPLAY_ZONE_TYPES];
+	uint64_t model_free_p10[MMT_REPLAY_ZONE_TYPES];
+	uint64_t kernel_free_p50[MMT_REPLAY_ZONE_TYPES];
+	uint64_t model_free_p50[MMT_REPLAY_ZONE_TYPES];
+	double zone_free_err[MMT_REPLAY_ZONE_TYPES];
 	/* allocations of the trace (page, fault, slab page, refault) the
 	 * model could not place although the kernel did; `oom` counts the
 	 * model's would-be OOM kills, `alloc_fail` every failed attempt,
