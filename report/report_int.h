@@ -174,6 +174,12 @@ extern const size_t rpt_n_embedded_scripts;
 /* report.c: copies plots/NAME.gp (from $MMTRACE_PLOTS, next to the
  * executable, or built in) into DIR/plots/; draws NAME.svg and NAME.png
  * in DIR for each name with gnuplot (DIR/gnuplot.log on failure). */
+/* report_zonefree.c: data/zonefree_N.tsv and zonefree_params.gp for
+ * plots/zonefree.gp from the validate runs' zone_free.tsv; the number of
+ * settings groups written (0: no run has samples, no figure), or -1 with
+ * err set. */
+int rpt_zonefree_data(const struct rj_value *json, const char *dir,
+		      char *err, size_t errlen);
 int rpt_copy_script(const char *dir, const char *name, char *err,
 		    size_t errlen);
 int rpt_draw(const char *dir, const char *const *names, size_t n, char *err,

@@ -2,10 +2,12 @@
 /*
  * The report section of `mmtrace validate -o DIR` (docs/validate.md):
  * from DIR/validate.tsv, the tables as markdown (validate.md) and HTML
- * (index.html), and one figure (plots/validate.gp): on the left the
+ * (index.html), and the figures: plots/validate.gp, on the left the
  * model's count over the kernel's at the recorded settings, with the band
- * a verdict accepts; on the right the predicted change against the
- * measured one, across settings, with the 1.5x band.
+ * a verdict accepts, on the right the predicted change against the
+ * measured one, across settings, with the 1.5x band; plots/zonefree.gp,
+ * free pages over time, kernel and model (report_zonefree.c), when the
+ * traces have the recorder's zoneinfo samples.
  */
 #include <errno.h>
 #include <math.h>
@@ -419,8 +421,20 @@ static void html_tables(const struct vtab *t, FILE *f)
 	}
 }
 
+static void html_zonefree(FILE *f)
+{
+	fputs("<h2>Free pages over time</h2>\n<p>For the first trace of each "
+	      "setting, replayed under its own settings: the free pages of "
+	      "DMA32 and Normal at the recorder's /proc/zoneinfo samples, the "
+	      "kernel's (solid) and the model's at the same points of the "
+	      "replay (dashed).  The tables' \"free pages\" rows are their "
+	      "medians over every trace.</p>\n<p><img src=\"zonefree.svg\" "
+	      "alt=\"free pages over time, kernel and model\" width=\"1100\">"
+	      "</p>\n", f);
+}
+
 static int write_html(const struct vtab *t, const char *dir, int fig_ok,
-		      const char *note, char *err, size_t errlen)
+		      int zf_fig, const char *note, char *err, size_t errlen)
 {
 	FILE *f = rpt_create(dir, "index.html", err, errlen);
 
@@ -448,6 +462,8 @@ static int write_html(const struct vtab *t, const char *dir, int fig_ok,
 		fputs("</p>\n", f);
 	}
 	html_tables(t, f);
+	if (fig_ok && zf_fig)
+		html_zonefree(f);
 	fputs("</body></html>\n", f);
 	return rpt_close(f, dir, "index.html", err, errlen);
 }
@@ -455,9 +471,9 @@ static int write_html(const struct vtab *t, const char *dir, int fig_ok,
 int mmt_report_validate(const char *dir, char *err, size_t errlen)
 {
 	struct vtab t = { 0 };
-	const char *fig = "validate";
-	char fig_err[512] = "";
-	int fig_ok = 0, ret = -1;
+	const char *figs[2] = { "validate", "zonefree" };
+	char fig_err[512] = "", path[4096];
+	int fig_ok = 0, ret = -1, zf = 0;
 	FILE *f;
 
 	if (load(&t, dir, err, errlen) || load_json(&t, dir, err, errlen))
@@ -468,10 +484,18 @@ int mmt_report_validate(const char *dir, char *err, size_t errlen)
 	md_tables(&t, f);
 	if (rpt_close(f, dir, "validate.md", err, errlen) ||
 	    write_figdata(&t, dir, err, errlen) ||
-	    rpt_copy_script(dir, fig, err, errlen))
+	    rpt_copy_script(dir, figs[0], err, errlen) ||
+	    (zf = rpt_zonefree_data(t.json, dir, err, errlen)) < 0 ||
+	    (zf && rpt_copy_script(dir, figs[1], err, errlen)))
 		goto out;
-	fig_ok = rpt_draw(dir, &fig, 1, fig_err, sizeof(fig_err)) == 0;
-	ret = write_html(&t, dir, fig_ok, fig_err, err, errlen);
+	if (!zf) {	/* an earlier report's figure would not be this one */
+		snprintf(path, sizeof(path), "%s/zonefree.svg", dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/zonefree.png", dir);
+		unlink(path);
+	}
+	fig_ok = rpt_draw(dir, figs, zf ? 2 : 1, fig_err, sizeof(fig_err)) == 0;
+	ret = write_html(&t, dir, fig_ok, zf, fig_err, err, errlen);
 	if (!ret && !fig_ok) {	/* everything else is written */
 		snprintf(err, errlen, "%s: %s", dir, fig_err);
 		ret = -1;

@@ -7,6 +7,8 @@
  * the vmstat counters that kernel would show.  Checked: traces group by
  * their header's settings (A: the first trace's), every trace is replayed
  * under both, the model's change in pages stolen goes the kernel's way,
+ * and so does its change in the free pages the zoneinfo samples (the
+ * synthetic kernel's free count, every 4096 pages) show,
  * the outputs (table, JSON, validate.tsv, the report section, one run
  * folder per replay) are there and byte-identical run to run, and bad
  * input fails with a one-line message and the right exit code.
@@ -71,7 +73,7 @@ static void write_run(const char *path, const char *min_free_kbytes,
 	struct rk k;
 
 	assert_int_equal(rk_init(&k, PAGES, 2), 0);
-	k.h.flags |= MMT_HDR_CAUSES | MMT_HDR_FILE_IDS;
+	k.h.flags |= MMT_HDR_CAUSES | MMT_HDR_FILE_IDS | MMT_HDR_ZONE_FREE;
 	if (min_free_kbytes)
 		snprintf(k.h.sysctls[0].value, sizeof(k.h.sysctls[0].value),
 			 "%s", min_free_kbytes);
@@ -93,6 +95,12 @@ static void write_run(const char *path, const char *min_free_kbytes,
 				nfree++;
 				steal++;
 			}
+		}
+		if (!(i % 4096)) {	/* the recorder's zoneinfo sample */
+			e = rk_push(&k, MMT_EV_ZONE_FREE, 0);
+			e->node = k.h.zones[0].node;
+			e->arg = (uint64_t)k.h.zones[0].zone_idx;
+			e->addr = nfree;
 		}
 		p = rk_find(&k, 0, k.h.zones[0].start_pfn);
 		assert_true(p != UINT64_MAX);
@@ -163,6 +171,12 @@ static void test_groups_and_verdicts(void **state)
 		assert_non_null(strstr(p, "\"spread\": \"exceeds\", "
 				       "\"judged\": true, \"direction_ok\": true"));
 	}
+	/* the free pages the zoneinfo samples show: the level kswapd held
+	 * goes up with min_free_kbytes, in the kernel and in the model */
+	assert_true(cli_jnum(json, "\"counter\": \"free pages Normal (median)\"",
+			     "measured") > 2.0);
+	assert_true(cli_jnum(json, "\"counter\": \"free pages Normal (median)\"",
+			     "predicted") > 1.5);
 	/* the costs every replay used: fitted over the traces, or (these
 	 * synthetic traces hold no begin/end pairs) model defaults */
 	/* every page the kernel added was new to the model too: none held */
@@ -201,7 +215,9 @@ static void test_groups_and_verdicts(void **state)
 static void test_outputs_deterministic(void **state)
 {
 	const char *files[] = { "validate.tsv", "validate.json", "validate.md",
-				"index.html", "data/validate_across.tsv" };
+				"index.html", "data/validate_across.tsv",
+				"data/zonefree_1.tsv", "data/zonefree_2.tsv",
+				"data/zonefree_params.gp" };
 	struct stat st;
 
 	(void)state;
@@ -227,6 +243,16 @@ static void test_outputs_deterministic(void **state)
 	assert_int_equal(stat(ru_path("v2/runs/t01-a1@B/summary.json"), &st), 0);
 	assert_int_equal(stat(ru_path("v2/runs/t04-b2@A/summary.json"), &st), 0);
 	assert_int_equal(stat(ru_path("v2/runs/t04-b2@B/summary.json"), &st), 0);
+	assert_int_equal(stat(ru_path("v2/runs/t04-b2@B/zone_free.tsv"), &st), 0);
+	/* the free-pages figure beside the other one (gnuplot installed) */
+	if (stat(ru_path("v2/validate.svg"), &st) == 0) {
+		char *html = ru_slurp(ru_path("v2/index.html"), NULL);
+
+		assert_int_equal(stat(ru_path("v2/zonefree.svg"), &st), 0);
+		assert_non_null(html);
+		assert_non_null(strstr(html, "<img src=\"zonefree.svg\""));
+		free(html);
+	}
 	/* every row of validate.tsv has the 16 columns */
 	{
 		char *t = ru_slurp(ru_path("v2/validate.tsv"), NULL);

@@ -48,6 +48,9 @@ struct vl_counter {
 	const char *items[VL_MAX_ITEMS];	/* mmc_vm_item names summed */
 	int target;			/* one of the targets */
 	int item[VL_MAX_ITEMS];		/* resolved, -1 unused */
+	/* not an mmc_vm_item: the median of a zone's free pages at the
+	 * recorder's zoneinfo samples, zone type + 1 (0: an item row) */
+	int zone_free;
 };
 
 struct vl_stat { unsigned n; double mean, min, max; };

@@ -49,6 +49,10 @@ static const struct vl_counter counters[] = {
 	 * in another zone than the kernel did shows here first */
 	{ "pgalloc_dma32", { "pgalloc_dma32" }, 0, { 0 } },
 	{ "pgalloc_normal", { "pgalloc_normal" }, 0, { 0 } },
+	/* the level kswapd and the allocators held each zone at: what the
+	 * watermark sysctls set (the zoneinfo samples of the recorder) */
+	{ "free pages DMA32 (median)", { NULL }, 0, { 0 }, MMC_ZONE_DMA32 + 1 },
+	{ "free pages Normal (median)", { NULL }, 0, { 0 }, MMC_ZONE_NORMAL + 1 },
 };
 
 static int item_of(const char *name)
@@ -92,6 +96,16 @@ double vl_value(const struct vl_counter *c, const struct mmt_replay_result *r,
 	double sum = 0;
 
 	*known = 1;
+	if (c->zone_free) {
+		unsigned t = (unsigned)c->zone_free - 1;
+
+		if (t >= MMT_REPLAY_ZONE_TYPES || !r->zone_free_samples[t]) {
+			*known = 0;
+			return 0;
+		}
+		return (double)(kernel ? r->kernel_free_p50[t] :
+				r->model_free_p50[t]);
+	}
 	for (int k = 0; k < VL_MAX_ITEMS && c->item[k] >= 0; k++) {
 		unsigned i = (unsigned)c->item[k];
 
