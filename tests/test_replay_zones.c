@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "cli_util.h"
 #include "mmcore.h"
 #include "replay_util.h"
 
@@ -293,9 +294,10 @@ static int read_model_free(const char *dir, unsigned long long *v, int max)
  * to 100 give its 10th percentile 100 and median 300; the model's free
  * pages sit in the same rows and drop by the 1024 pages of an order-10
  * allocation made between the first sample and the second; a sample
- * naming a zone the header lacks is counted as bad, never compared.  A
- * trace without MMT_HDR_ZONE_FREE has neither zone_free.tsv nor samples
- * ("zone_free": null), whatever its events. */
+ * naming a zone the header lacks is counted as bad, never compared, and
+ * `mmtrace info` gives the zone's min, mean and max.  A trace without
+ * MMT_HDR_ZONE_FREE has neither zone_free.tsv nor samples ("zone_free":
+ * null), whatever its events, and info says they were not recorded. */
 static void zone_free_check(int flag)
 {
 	struct rk k;
@@ -323,6 +325,12 @@ static void zone_free_check(int flag)
 	snprintf(js_path, sizeof(js_path), "%s/summary.json", out);
 	js = ru_slurp(js_path, NULL);
 	assert_non_null(js);
+	assert_int_equal(cli_run(0, "%s info %s", getenv("MMTRACE") ?
+				 getenv("MMTRACE") : "build/mmtrace", path), 0);
+	assert_non_null(strstr(cli_out, flag ?
+			       "Normal min 100 mean 300 max 500 over 5 samples, "
+			       "boosted in 0\n           1 samples of no zone" :
+			       "zone free  not recorded"));
 	if (!flag) {
 		assert_int_equal(read_model_free(out, mf, 8), -1);
 		assert_int_equal(res.zone_free_samples[MMC_ZONE_NORMAL], 0);

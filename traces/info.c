@@ -13,6 +13,8 @@
 #include "mmtrace/trace.h"
 #include "cli.h"
 
+#define INFO_MAX_ZONES 64
+
 struct summary {
 	uint64_t counts[MMT_EV__COUNT];
 	uint64_t unknown;
@@ -22,6 +24,10 @@ struct summary {
 	/* pages freed per cause between the two snapshots' vmstat reads */
 	uint64_t cause_pages[MMT_FREE__COUNT + 1];	/* last: unknown cause */
 	uint64_t win_lo, win_hi;
+	/* ZONE_FREE samples per header zone (MMT_HDR_ZONE_FREE) */
+	struct zf_stat { uint64_t n, min, max, sum, boosted, boost_max; }
+		zf[INFO_MAX_ZONES];
+	uint64_t zf_bad;	/* samples naming no zone of the header */
 	const char *error;	/* reader error, NULL when none */
 };
 
@@ -30,7 +36,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mmtrace info [--json] FILE\n"
 		"Summarize a trace: host, duration, events per kind, lost events,\n"
-		"pages allocated and freed, size and compression, snapshots.\n\n"
+		"pages allocated and freed, size and compression, the zones and\n"
+		"their free pages over the trace, snapshots.\n\n"
 		"  -j, --json   print one JSON object instead of text\n"
 		"  -h, --help   this help\n\n%s\n"
 		"EXAMPLES\n"
@@ -55,6 +62,31 @@ static void cause_window(struct mmt_reader *r, struct summary *s)
 		s->win_lo = a->ts;
 		s->win_hi = b->ts;
 	}
+}
+
+/* A ZONE_FREE sample into its zone's figures (by the header's zone
+ * table: node and zone index). */
+static void zone_sample(const struct mmt_header *h, struct summary *s,
+			const struct mmt_event *e)
+{
+	for (uint32_t i = 0; i < h->nr_zones && i < INFO_MAX_ZONES; i++) {
+		struct zf_stat *z = &s->zf[i];
+
+		if (h->zones[i].node != e->node ||
+		    (uint64_t)h->zones[i].zone_idx != e->arg)
+			continue;
+		if (!z->n || e->addr < z->min)
+			z->min = e->addr;
+		if (e->addr > z->max)
+			z->max = e->addr;
+		z->sum += e->addr;
+		z->n++;
+		z->boosted += e->arg2 != 0;
+		if (e->arg2 > z->boost_max)
+			z->boost_max = e->arg2;
+		return;
+	}
+	s->zf_bad++;
 }
 
 static int summarize(struct mmt_reader *r, struct summary *s)
@@ -92,6 +124,8 @@ static int summarize(struct mmt_reader *r, struct summary *s)
 						       e->arg2 : MMT_FREE__COUNT] +=
 						1ull << e->order;
 			}
+			else if (e->kind == MMT_EV_ZONE_FREE)
+				zone_sample(mmt_reader_header(r), s, e);
 			else if (e->kind == MMT_EV_LOST) {
 				s->lost += e->arg;
 				if (e->cpu == 0xffff)	/* the recursion guard's */
@@ -293,6 +327,46 @@ static void print_causes_text(struct mmt_reader *r, const struct summary *s)
 	}
 }
 
+/* The kernel's free pages per zone over the trace, from the recorder's
+ * zoneinfo samples. */
+static void print_zone_free_text(const struct mmt_header *h,
+				 const struct summary *s)
+{
+	char e1[4 * 16];
+
+	if (!(h->flags & MMT_HDR_ZONE_FREE)) {
+		printf("zone free  not recorded (a recorder before zoneinfo "
+		       "samples)\n");
+		return;
+	}
+	printf("zone free  the kernel's free pages, /proc/zoneinfo every "
+	       "200 ms:");
+	for (uint32_t i = 0; i < h->nr_zones && i < INFO_MAX_ZONES; i++) {
+		const struct zf_stat *z = &s->zf[i];
+
+		if (!h->zones[i].managed)
+			continue;
+		printf("\n           %d/%s ", h->zones[i].node,
+		       mmt_text(h->zones[i].name, e1, sizeof(e1)));
+		if (!z->n) {
+			printf("no samples");
+			continue;
+		}
+		printf("min %llu mean %llu max %llu over %llu samples, boosted "
+		       "in %llu", (unsigned long long)z->min,
+		       (unsigned long long)(z->sum / z->n),
+		       (unsigned long long)z->max, (unsigned long long)z->n,
+		       (unsigned long long)z->boosted);
+		if (z->boosted)
+			printf(" (up to %llu pages)",
+			       (unsigned long long)z->boost_max);
+	}
+	if (s->zf_bad)
+		printf("\n           %llu samples of no zone in the header",
+		       (unsigned long long)s->zf_bad);
+	printf("\n");
+}
+
 static void print_text(const char *path, struct mmt_reader *r,
 		       const struct summary *s)
 {
@@ -351,6 +425,7 @@ static void print_text(const char *path, struct mmt_reader *r,
 		       (unsigned long long)h->zones[i].wmark_low,
 		       (unsigned long long)h->zones[i].wmark_high);
 	printf("\n");
+	print_zone_free_text(h, s);
 	if (!mmt_reader_snapshot(r, 0) && mmt_header_note(h, "import.start_state"))
 		printf("%-10s %s; imported from %s, mirror mode refused\n", "start",
 		       mmt_header_note(h, "import.start_state"),
@@ -501,11 +576,28 @@ static void print_json(const char *path, struct mmt_reader *r,
 		printf("%s{\"node\": %d, \"name\": ", i ? ", " : "", z->node);
 		json_str(z->name);
 		printf(", \"start_pfn\": %llu, \"spanned\": %llu, \"present\": %llu, "
-		       "\"managed\": %llu, \"min\": %llu, \"low\": %llu, \"high\": %llu}",
+		       "\"managed\": %llu, \"min\": %llu, \"low\": %llu, \"high\": %llu",
 		       (unsigned long long)z->start_pfn, (unsigned long long)z->spanned,
 		       (unsigned long long)z->present, (unsigned long long)z->managed,
 		       (unsigned long long)z->wmark_min, (unsigned long long)z->wmark_low,
 		       (unsigned long long)z->wmark_high);
+		/* the kernel's free pages at the recorder's zoneinfo
+		 * samples; null when not recorded or none for this zone */
+		if ((h->flags & MMT_HDR_ZONE_FREE) && i < INFO_MAX_ZONES &&
+		    s->zf[i].n) {
+			const struct zf_stat *f = &s->zf[i];
+
+			printf(", \"free_samples\": {\"n\": %llu, \"min\": %llu, "
+			       "\"mean\": %llu, \"max\": %llu, \"boosted\": %llu, "
+			       "\"boost_max\": %llu}}", (unsigned long long)f->n,
+			       (unsigned long long)f->min,
+			       (unsigned long long)(f->sum / f->n),
+			       (unsigned long long)f->max,
+			       (unsigned long long)f->boosted,
+			       (unsigned long long)f->boost_max);
+		} else {
+			printf(", \"free_samples\": null}");
+		}
 	}
 	printf("], \"snapshots\": {\"start\": ");
 	json_snapshot(r, 0);
