@@ -885,8 +885,8 @@ static void test_compact_memory(void **state)
  * did to free memory.  Quiet, then 256 MiB touched, then unmapped, 0.8 s
  * each: every zone with managed pages has one sample a poll (at least
  * four over 2.4 s), and the free pages summed over the zones at each
- * sample time drop by most of the 65,536 touched pages and start coming
- * back.  And the trace holds every page the kernel took and gave back:
+ * sample time drop by most of the 65,536 touched pages.  And the trace
+ * holds every page the kernel took and gave back:
  * its mirror replay's free pages at the samples (zone_free.tsv) are the
  * kernel's "pages free" within 1% or 256 pages at nine samples in ten
  * (the exceptions: samples taken while events of the same moment were
@@ -1022,11 +1022,12 @@ static void test_zone_free_samples(void **state)
 		ZF_PAGES);
 	assert_true(managed >= 1);
 	assert_true(times >= 4);
+	/* Not checked: that they come back.  The pages munmap() frees
+	 * reach the buddy lists through the pcp lists, whose high mark
+	 * lets a cpu keep tens of thousands of them for a while
+	 * (decay_pcp_high()): 1 k to 48 k of the 65,536 were back 0.8 s
+	 * later in seven runs. */
 	assert_true(hi - lo >= ZF_PAGES * 8 / 10);
-	/* coming back: the pages munmap() freed reach the buddy lists
-	 * through the pcp lists, whose high mark lets a cpu keep up to a
-	 * few ten thousand of them for a while (decay_pcp_high()) */
-	assert_true(after_lo > lo + ZF_PAGES / 8);
 	{
 		unsigned n, close;
 
