@@ -269,12 +269,14 @@ static void md_tables(const struct vtab *t, FILE *f)
 	for (size_t i = 0; i < t->n; i++) {
 		const struct vrow *r = &t->rows[i];
 
-		if (is(r, "failures") || is(r, "unusable") || is(r, "held"))
+		if (is(r, "failures") || is(r, "unusable") || is(r, "held") ||
+		    is(r, "zonefree"))
 			fprintf(f, "| %s | %s | %s | %s | %s |\n",
 				is(r, "failures") ? "allocation failures "
 				"(kernel: OOM kills)" : is(r, "unusable") ?
-				"unusable index o9, end" : "pages allocated "
-				"that the model held (docs/validate.md)",
+				"unusable index o9, end" : is(r, "held") ?
+				"pages allocated that the model held "
+				"(docs/validate.md)" : r->col[C_COUNTER],
 				r->col[C_SET], r->col[C_KERNEL], r->col[C_MODEL],
 				r->col[C_VERDICT]);
 	}
@@ -391,7 +393,8 @@ static void html_tables(const struct vtab *t, FILE *f)
 		const char *c[5] = { r->col[C_COUNTER], r->col[C_SET],
 			r->col[C_KERNEL], r->col[C_MODEL], r->col[C_VERDICT] };
 
-		if (is(r, "failures") || is(r, "unusable") || is(r, "held"))
+		if (is(r, "failures") || is(r, "unusable") || is(r, "held") ||
+		    is(r, "zonefree"))
 			html_row(f, c, 5, 0);
 	}
 	fputs("</table>\n", f);

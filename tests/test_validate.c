@@ -177,6 +177,17 @@ static void test_groups_and_verdicts(void **state)
 			     "measured") > 2.0);
 	assert_true(cli_jnum(json, "\"counter\": \"free pages Normal (median)\"",
 			     "predicted") > 1.5);
+	/* and how far apart the two were sample by sample, a figure per
+	 * group (the synthetic kernel's kswapd keeps other marks than the
+	 * model's: about 1.2 here, e^1.2 = 3.3x apart) */
+	{
+		double e = cli_jnum(json, "\"zone_free_error\": {\"DMA32\": null, "
+				    "\"Normal\": {\"mean_abs_log_ratio\"", "mean");
+
+		fprintf(stderr, "validate: free pages, mean abs log ratio of A's "
+			"traces %.3f\n", e);
+		assert_true(e > 0.1 && e < 5);
+	}
 	/* the costs every replay used: fitted over the traces, or (these
 	 * synthetic traces hold no begin/end pairs) model defaults */
 	/* every page the kernel added was new to the model too: none held */
@@ -193,6 +204,7 @@ static void test_groups_and_verdicts(void **state)
 	assert_non_null(strstr(cli_out, "4 traces, 2 settings, 12 replays in policy mode (4 to fit the host's costs, then 8)"));
 	assert_non_null(strstr(cli_out, "B  vm.min_free_kbytes=40000"));
 	assert_non_null(strstr(cli_out, "Targets met"));
+	assert_non_null(strstr(cli_out, "Free pages over time (no verdict)"));
 	assert_non_null(strstr(cli_out, "Demand the model did not have"));
 	assert_non_null(strstr(cli_out, "  B  0 pages\n"));
 	/* traces without the mmtrace_memcg_* items: the whole walk, said

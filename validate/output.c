@@ -268,6 +268,26 @@ static void text_extras(const struct vl_result *v, FILE *f)
 			v->group[g].label, v->ui_kernel[g].mean,
 			v->ui_model[g].mean, v->ui_ok[g] ? "ok" : "MISS");
 	}
+	fputs("\nFree pages over time (no verdict): each trace's mean "
+	      "|ln((model+1)/(kernel+1))|\nover its /proc/zoneinfo samples "
+	      "under its own settings, mean (min..max) over the\ngroup's runs "
+	      "(0: the model's zone follows the kernel's; 0.1: 10% apart):\n", f);
+	for (unsigned g = 0; g < v->nr_groups; g++) {
+		static const char *const zn[2] = { "DMA32", "Normal" };
+		int any = 0;
+
+		fprintf(f, "  %c ", v->group[g].label);
+		for (int z = 0; z < 2; z++) {
+			const struct vl_stat *s = &v->zf_err[g][z];
+
+			if (!s->n)
+				continue;
+			fprintf(f, "%s %s %.3f (%.3f..%.3f)", any ? "," : "",
+				zn[z], s->mean, s->min, s->max);
+			any = 1;
+		}
+		fputs(any ? "\n" : " - (no zoneinfo samples)\n", f);
+	}
 	fputs("\nDemand the model did not have (no verdict): pages the kernel "
 	      "allocated for\npage-cache pages the model still held (the kernel "
 	      "had evicted them, the model\nnot; docs/demand.md), mean a run "
@@ -422,6 +442,19 @@ static void json_groups(const struct vl_result *v, FILE *f)
 		json_stat(f, "model", &v->held_model[g]);
 		fputs(", ", f);
 		json_stat(f, "share_of_kernel_pgalloc", &v->held_share[g]);
+		fputs("}, \"zone_free_error\": {", f);
+		for (int z = 0; z < 2; z++) {
+			fprintf(f, "%s\"%s\": ", z ? ", " : "",
+				z ? "Normal" : "DMA32");
+			if (v->zf_err[g][z].n) {
+				fputc('{', f);
+				json_stat(f, "mean_abs_log_ratio",
+					  &v->zf_err[g][z]);
+				fputc('}', f);
+			} else {
+				fputs("null", f);
+			}
+		}
 		fputs("}, \"unusable_index_o9_end\": ", f);
 		if (v->ui_known[g]) {
 			fputc('{', f);
@@ -613,6 +646,20 @@ void vl_write_tsv(const struct vl_result *v, FILE *f)
 			v->ui_model[g].min, v->ui_model[g].max,
 			v->ui_ok[g] ? "ok" : "miss");
 	}
+	/* no verdict: how far the model's free pages were from the
+	 * kernel's samples (model columns: the mean abs. log ratio) */
+	for (unsigned g = 0; g < v->nr_groups; g++)
+		for (int z = 0; z < 2; z++) {
+			if (!v->zf_err[g][z].n)
+				continue;
+			fprintf(f, "zonefree\tfree pages %s, mean abs log ratio"
+				"\t0\t%c\t%s\t%u\t-\t-\t-", z ? "Normal" : "DMA32",
+				v->group[g].label, v->group[g].desc,
+				v->zf_err[g][z].n);
+			fprintf(f, "\t%.4f\t%.4f\t%.4f\t-\t-\t-\t-\n",
+				v->zf_err[g][z].mean, v->zf_err[g][z].min,
+				v->zf_err[g][z].max);
+		}
 	/* no verdict: what the model held of the kernel's allocations */
 	for (unsigned g = 0; g < v->nr_groups; g++) {
 		fprintf(f, "held\tpages allocated that the model held\t0\t%c"

@@ -99,6 +99,10 @@ struct vl_result {
 	/* no verdict: the model's held page-cache allocations a run, and
 	 * as a share of the kernel's pages allocated (pgalloc_*) */
 	struct vl_stat held_model[VL_MAX_GROUPS], held_share[VL_MAX_GROUPS];
+	/* no verdict: each trace's mean |ln((model+1)/(kernel+1))| over its
+	 * zoneinfo samples under its own settings, DMA32 [0] and Normal [1]
+	 * (n 0: no samples) */
+	struct vl_stat zf_err[VL_MAX_GROUPS][2];
 	int ui_known[VL_MAX_GROUPS], ui_ok[VL_MAX_GROUPS];
 	/* the cost fits every replay uses (--fits, docs/validate.md), from
 	 * the sums each trace's own-settings replay gives: pooled over every

@@ -257,6 +257,7 @@ static void eval_group_extras(struct vl_result *v, unsigned g)
 	memset(&v->ui_kernel[g], 0, sizeof(v->ui_kernel[g]));
 	memset(&v->held_model[g], 0, sizeof(v->held_model[g]));
 	memset(&v->held_share[g], 0, sizeof(v->held_share[g]));
+	memset(v->zf_err[g], 0, sizeof(v->zf_err[g]));
 	for (unsigned i = 0; i < gr->nr_traces; i++) {
 		const struct mmt_replay_result *r =
 			&vl_run(v, gr->traces[i], g)->res;
@@ -276,6 +277,12 @@ static void eval_group_extras(struct vl_result *v, unsigned g)
 				 r->kernel_unusable_index_order9_end);
 			stat_add(&v->ui_model[g], r->unusable_index_order9_end);
 		}
+		if (r->zone_free_samples[MMC_ZONE_DMA32])
+			stat_add(&v->zf_err[g][0],
+				 r->zone_free_err[MMC_ZONE_DMA32]);
+		if (r->zone_free_samples[MMC_ZONE_NORMAL])
+			stat_add(&v->zf_err[g][1],
+				 r->zone_free_err[MMC_ZONE_NORMAL]);
 	}
 	/* a failure is fine only where the kernel itself killed */
 	v->fail_ok[g] = v->fail_model[g].max == 0 ||
