@@ -31,6 +31,9 @@ const struct rpt_figure rpt_figures[] = {
 	  "(cumulative, every node summed): the counters of the summary table", 0 },
 	{ "activity_nodes", "activity.tsv", "Reclaim and compaction activity "
 	  "per node (cumulative)", 1 },
+	{ "free", "free.tsv", "Free pages over time, every zone of every node "
+	  "summed: each policy's model, and the kernel's as the trace "
+	  "recorded them (its /proc/zoneinfo samples)", 0 },
 	{ "summary", "bars.tsv", "Summary, normalised to the first policy", 0 },
 };
 const size_t rpt_nfigures = sizeof(rpt_figures) / sizeof(rpt_figures[0]);

@@ -126,6 +126,31 @@ static void frag_values(FILE *f, const struct rpt_sample *s)
 	put_count(f, s->free_ge_o9, "\n");
 }
 
+static void free_values(FILE *f, const struct rpt_sample *s)
+{
+	put_count(f, s->free_pages, "\n");
+}
+
+/* Each policy's free pages over time (NR_FREE_PAGES, every zone), then the
+ * kernel's as the trace recorded them (its /proc/zoneinfo samples, from
+ * the first run that has them): the model under the host's own settings
+ * against the kernel, and what each policy changes.  *kernel: 1 when the
+ * kernel's rows are there.  0, or -1 with err set. */
+static int write_free(const struct rpt *r, FILE *f, int *kernel, char *err,
+		      size_t errlen)
+{
+	*kernel = 0;
+	write_series(r, f, "free_pages", free_values);
+	for (size_t i = 0; i < r->nruns && !*kernel; i++) {
+		int rc = rpt_zonefree_kernel(r->runs[i].dir, RPT_KERNEL_KEY, f,
+					     err, errlen);
+		if (rc < 0)
+			return -1;
+		*kernel = rc;
+	}
+	return 0;
+}
+
 static void write_frag(const struct rpt *r, FILE *f)
 {
 	write_series(r, f, "unusable_o9\tfree_ge_o9_pages", frag_values);
@@ -417,7 +442,8 @@ static void put_max(FILE *f, const char *prefix, const struct series_max *mx)
 	fprintf(f, "%suo9_top = %.6g\n", prefix, fmin(1.05, fmax(0.1, mx->uo9 * 1.15)));
 }
 
-static void write_params(const struct rpt *r, FILE *f, double heat_max)
+static void write_params(const struct rpt *r, FILE *f, double heat_max,
+			 int kernel_free)
 {
 	struct series_max mx;
 	double lo, hi;
@@ -460,6 +486,10 @@ static void write_params(const struct rpt *r, FILE *f, double heat_max)
 	bar_range(r, &lo, &hi);
 	fprintf(f, "bar_ymin = %.6g\nbar_ymax = %.6g\n", lo, hi);
 	fprintf(f, "bar_has_base0 = %d\n", bar_has_base0(r));
+	/* free.tsv has the kernel's recorded free pages (key kernel_key) */
+	fprintf(f, "has_kernel_free = %d\nkernel_key = ", kernel_free);
+	put_gp_string(f, RPT_KERNEL_KEY);
+	fputc('\n', f);
 }
 
 typedef void (*writer_fn)(const struct rpt *r, FILE *f);
@@ -481,7 +511,7 @@ int rpt_write_data(const struct rpt *r, char *err, size_t errlen)
 	char *ddir = malloc(n);
 	FILE *f;
 	double heat_max = 0;
-	int ret = -1;
+	int ret = -1, kernel_free = 0;
 
 	if (!ddir) {
 		snprintf(err, errlen, "out of memory");
@@ -504,10 +534,19 @@ int rpt_write_data(const struct rpt *r, char *err, size_t errlen)
 		goto out;
 	if (write_one(r, ddir, "bars.tsv", write_bars, err, errlen))
 		goto out;
+	f = rpt_create(ddir, "free.tsv", err, errlen);
+	if (!f)
+		goto out;
+	if (write_free(r, f, &kernel_free, err, errlen)) {
+		fclose(f);
+		goto out;
+	}
+	if (rpt_close(f, ddir, "free.tsv", err, errlen))
+		goto out;
 	f = rpt_create(ddir, "params.gp", err, errlen);
 	if (!f)
 		goto out;
-	write_params(r, f, heat_max);
+	write_params(r, f, heat_max, kernel_free);
 	ret = rpt_close(f, ddir, "params.gp", err, errlen);
 out:
 	free(ddir);

@@ -37,6 +37,9 @@ const char *rj_str_path(const struct rj_value *v, const char *path);
 #define RPT_ORDERS 11		/* 0..MAX_PAGE_ORDER */
 #define RPT_HUGE_ORDER 9	/* pageblock_order on x86-64 */
 #define RPT_MAX_NODES 64	/* node ids a timeseries.tsv may hold */
+/* free.tsv's key of the kernel's recorded free pages (not a policy name:
+ * those have no spaces) */
+#define RPT_KERNEL_KEY "kernel (recorded)"
 
 /* One sample time of a node, or of the whole host: the zones' rows summed
  * (node-wide counters taken once per node).  Counts are whole numbers;
@@ -180,6 +183,10 @@ extern const size_t rpt_n_embedded_scripts;
  * err set. */
 int rpt_zonefree_data(const struct rj_value *json, const char *dir,
 		      char *err, size_t errlen);
+/* The kernel's free pages of RUNDIR/zone_free.tsv (every zone summed at
+ * each sample) as free.tsv rows keyed KEY: 1, 0 none, -1 err set. */
+int rpt_zonefree_kernel(const char *rundir, const char *key, FILE *out,
+			char *err, size_t errlen);
 int rpt_copy_script(const char *dir, const char *name, char *err,
 		    size_t errlen);
 int rpt_draw(const char *dir, const char *const *names, size_t n, char *err,

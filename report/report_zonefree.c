@@ -103,6 +103,52 @@ static int convert(const char *dir, const char *run, const char *ddir,
 	return 1;
 }
 
+/* The kernel's free pages of a run's zone_free.tsv, every zone of every
+ * node summed at each sample time, as free.tsv rows "KEY all t pages":
+ * 1 written, 0 the run has none, -1 with err set. */
+int rpt_zonefree_kernel(const char *rundir, const char *key, FILE *out,
+			char *err, size_t errlen)
+{
+	char path[4096], *text, *save = NULL;
+	size_t len, line = 0;
+	double cur_t = -1;
+	unsigned long long sum = 0;
+
+	snprintf(path, sizeof(path), "%s/zone_free.tsv", rundir);
+	if (access(path, F_OK))
+		return 0;
+	text = rpt_read_file(path, &len, err, errlen);
+	if (!text)
+		return -1;
+	for (char *l = strtok_r(text, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		unsigned long long kf, mf;
+		char zone[16];
+		double t;
+		int node;
+
+		if (++line == 1 && !strncmp(l, "t_s\t", 4))
+			continue;
+		if (sscanf(l, "%lf\t%d\t%15s\t%llu\t%llu", &t, &node, zone,
+			   &kf, &mf) != 5 || node < 0 || !(t >= 0)) {
+			snprintf(err, errlen, "%s: line %zu: not a zone_free "
+				 "row", path, line);
+			free(text);
+			return -1;
+		}
+		if (cur_t >= 0 && t != cur_t)
+			fprintf(out, "%s\tall\t%.6f\t%llu\n", key, cur_t, sum);
+		if (t != cur_t)
+			sum = 0;
+		cur_t = t;
+		sum += kf;
+	}
+	if (cur_t >= 0)
+		fprintf(out, "%s\tall\t%.6f\t%llu\n", key, cur_t, sum);
+	free(text);
+	return 1;
+}
+
 /* The set's label for the figure's key, gnuplot-quoted: "A base", "B
  * vm.watermark_scale_factor=200" (quotes and backslashes dropped). */
 static void set_title(FILE *f, const struct rj_value *set)

@@ -156,6 +156,15 @@ static void write_run(const char *dir, const char *name, int k)
 		   "fallbacks\t12\t%d\n", 10 + k);
 	write_timeseries(run, k);
 	write_latency(run, k);
+	/* the kernel's zoneinfo samples, as a replay of a recent trace
+	 * writes them (every run has the same; the report reads one) */
+	if (k == 0)
+		write_file(run, "zone_free.tsv", "t_s\tnode\tzone\tkernel_free"
+			   "\tmodel_free\tkernel_boost\tmodel_boost\n"
+			   "0.500000\t0\tDMA32\t1000\t900\t0\t0\n"
+			   "0.500000\t0\tNormal\t2000\t2100\t0\t0\n"
+			   "0.700000\t0\tDMA32\t800\t900\t0\t0\n"
+			   "0.700000\t0\tNormal\t1500\t2100\t512\t0\n");
 }
 
 static int setup(void **state)
@@ -496,6 +505,7 @@ static void test_data_tables(void **state)
 		{ "heatmap.tsv", "policy\tt_s\torder\tfree_pages", "..CC" },
 		{ "latency.tsv", "policy\tns\tcdf\tccdf", ".C.." },
 		{ "summary.tsv", "metric\tunit\tzrm0\tzrm1\twsf_200", "....." },
+		{ "free.tsv", "policy\tnode\tt_s\tfree_pages", "...C" },
 	};
 	char err[512], name[64];
 	(void)state;
@@ -537,6 +547,17 @@ static void test_data_tables(void **state)
 					 name, rows + 2, c + 1, ncol);
 		}
 		assert_true(rows > 0);
+		/* the kernel's samples summed over the zones, after the
+		 * policies' rows */
+		if (!strcmp(t[i].file, "free.tsv")) {
+			char *again = read_all(fx->dir, name, NULL);
+
+			assert_non_null(again);
+			assert_non_null(strstr(again, "\nkernel (recorded)\tall"
+					       "\t0.500000\t3000\nkernel (recorded)"
+					       "\tall\t0.700000\t2300\n"));
+			free(again);
+		}
 		if (!strcmp(t[i].file, "frag.tsv") || !strcmp(t[i].file, "activity.tsv")) {
 			assert_true(all > 0);
 			assert_int_equal(n0, all);	/* per node, same times */
