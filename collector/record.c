@@ -188,8 +188,8 @@ struct rec {
 	int nzones;
 	uint64_t last_zone_poll;
 	uint64_t resizes;
-	/* the last poll's ZONE_FREE samples, held until the events before
-	 * their time are written (drain's cutoff passed zf_at) */
+	/* the last poll's ZONE_FREE samples, held until the first record
+	 * later than zf_at is written (merge_upto) */
 	struct mmt_event *zf;
 	int nzf;
 	uint64_t zf_at;
@@ -1387,9 +1387,12 @@ static void writer_offload(struct rec *r)
 	mmt_writer_set_offload(r->w, r->offload);
 }
 
+static int flush_zone_free(struct rec *r, uint64_t cutoff);
+
 /* Writes pending records in sequence order while the lowest-numbered
  * one is older than cutoff and numbered below seq_lim; *wrote counts,
- * *held says whether seq_lim stopped it. */
+ * *held says whether seq_lim stopped it.  A held zone sample goes out
+ * before the first record later than it. */
 static int merge_upto(struct rec *r, uint64_t cutoff, uint64_t seq_lim,
 		      uint64_t *wrote, int *held)
 {
@@ -1412,6 +1415,9 @@ static int merge_upto(struct rec *r, uint64_t cutoff, uint64_t seq_lim,
 			*held = 1;
 			return 0;
 		}
+		if (r->nzf && best->v[best->head].ts > r->zf_at &&
+		    flush_zone_free(r, UINT64_MAX))
+			return -1;
 		(*wrote)++;
 		struct pend *p = &best->v[best->head++];
 		if (best->head == best->n)
@@ -1714,10 +1720,10 @@ out:
 	return rc;
 }
 
-/* Writes the held ZONE_FREE samples once the events before them are out
- * (cutoff: the time drain() wrote every event before), so each sits in
- * the stream where its time is and a replay compares the model at the
- * same point.  0 or -1. */
+/* Writes the held ZONE_FREE samples: from merge_upto() just before the
+ * first record later than them, so each sits in the stream where its
+ * time is and a replay compares the model at the same point; or once
+ * drain() has passed their time (cutoff) with no such record.  0 or -1. */
 static int flush_zone_free(struct rec *r, uint64_t cutoff)
 {
 	int rc = 0;
@@ -2880,12 +2886,10 @@ static void loop(struct rec *r)
 		wait_rings(r, POLL_MS);
 		uint64_t now = coll_now_ns(CLOCK_MONOTONIC);
 
-		/* a held zone sample goes where its time is: the events
-		 * before it first */
-		if (r->nzf && r->zf_at <= now - MERGE_SLACK_NS &&
-		    (drain(r, r->zf_at) || flush_zone_free(r, r->zf_at)))
-			break;
 		if (drain(r, now - MERGE_SLACK_NS))
+			break;
+		/* a held zone sample no later record has pushed out */
+		if (flush_zone_free(r, now - MERGE_SLACK_NS))
 			break;
 		if (check_lost(r, 0) || check_zones(r, 0))
 			break;
