@@ -970,7 +970,7 @@ static int put(struct rec *r, const struct mmt_event *ev)
 	 * The event that starts a name gets a time later than every event
 	 * before it (hot events share a cached time), so "the name from
 	 * ts on" splits the process's events exactly where the rename was. */
-	if (ev->pid != r->last_pid && r->comms) {
+	if (ev->pid != r->last_pid && r->comms && ev->kind != MMT_EV_ZONE_FREE) {
 		if (coll_comms_pending(r->comms, ev->pid)) {
 			if (ev->ts <= r->last_put_ts) {
 				e2 = *ev;
@@ -1769,9 +1769,30 @@ static int sample_zone_free(struct rec *r, const struct mmt_zone_info *z,
 	return 0;
 }
 
+/* A zone sample only (sample_zone_free), every ZONE_POLL_NS, without
+ * looking for resizes: for the end snapshot's walk.  0 or -1. */
+static int sample_zones(struct rec *r)
+{
+	uint64_t now = coll_now_ns(CLOCK_MONOTONIC);
+	struct mmt_zone_info *z;
+	int n, rc;
+
+	if (now - r->last_zone_poll < ZONE_POLL_NS)
+		return 0;
+	r->last_zone_poll = now;
+	n = coll_read_zoneinfo(&r->h, &z);
+	if (n < 0)
+		return 0;
+	rc = sample_zone_free(r, z, n, now);
+	free(z);
+	return rc;
+}
+
 /* Memory hot-add/remove changes a zone's managed pages; the model needs to
  * know when, so poll /proc/zoneinfo (there is no tracepoint for it).  The
- * same poll samples each zone's free pages (sample_zone_free). */
+ * same poll samples each zone's free pages (sample_zone_free) while the
+ * programs record; the last poll, after they are detached (force), takes
+ * none: the events stopped at the end snapshot, the kernel did not. */
 static int check_zones(struct rec *r, int force)
 {
 	uint64_t now = coll_now_ns(CLOCK_MONOTONIC);
@@ -1784,7 +1805,7 @@ static int check_zones(struct rec *r, int force)
 	n = coll_read_zoneinfo(&r->h, &z);
 	if (n < 0)
 		return 0;
-	if (sample_zone_free(r, z, n, now))
+	if (!force && sample_zone_free(r, z, n, now))
 		rc = -1;
 	for (int i = 0; i < n; i++) {
 		for (int j = 0; j < r->nzones; j++) {
@@ -2505,8 +2526,16 @@ static int snapshot_async(struct rec *r, struct mmt_snapshot *snap, int end,
 			if (end && r->nlinks && __atomic_load_n(&r->walk_done, __ATOMIC_ACQUIRE))
 				detach_programs(r);
 			wait_rings(r, 10);
-			if (drain(r, coll_now_ns(CLOCK_MONOTONIC) - MERGE_SLACK_NS))
+			uint64_t now = coll_now_ns(CLOCK_MONOTONIC);
+
+			if (drain(r, now - MERGE_SLACK_NS) ||
+			    flush_zone_free(r, now - MERGE_SLACK_NS))
 				break;	/* a write error: finish() says which */
+			/* the zone samples go on while the programs record
+			 * the end snapshot's walk (seconds); resizes wait for
+			 * the final poll, as before */
+			if (end && r->nlinks && sample_zones(r))
+				break;
 		}
 		pthread_join(th, NULL);
 	}

@@ -192,7 +192,8 @@ enum mmt_event_kind {
 	 * size is its FILEMAP_ADD's (MMT_HDR_FILE_DIRTY) */
 	MMT_EV_FILE_DIRTY = 47,
 	/* mmtrace's own poll of /proc/zoneinfo (MMT_HDR_ZONE_FREE), every
-	 * 200 ms and once at the end, one per zone with managed pages:
+	 * 200 ms while the programs record (through the end snapshot's
+	 * walk), one per zone with managed pages:
 	 * node, arg = zone idx, addr = the zone's free pages as its
 	 * "pages free" line counts them (NR_FREE_PAGES: the buddy lists, not
 	 * the pcp lists), arg2 = its watermark boost ("boost") */
