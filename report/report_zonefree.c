@@ -18,103 +18,26 @@
 #define ZF_MAX_SETS 26
 #define MIB_PAGES 256.0		/* 4 KiB pages */
 
-struct zf_row {
+/* One sample time of a zone_free.tsv, nodes summed: the kernel's and the
+ * model's free pages of DMA32 [0] and Normal [1], and the kernel's of
+ * every zone. */
+struct zf_sample {
 	double t;
-	unsigned long long v[4];	/* DMA32 kernel, model; Normal kernel, model */
-	int have;
+	unsigned long long k[2], m[2], k_all;
 };
 
-static void put_row(FILE *f, const struct zf_row *r)
-{
-	if (r->have)
-		fprintf(f, "%.6f\t%.3f\t%.3f\t%.3f\t%.3f\n", r->t,
-			r->v[0] / MIB_PAGES, r->v[1] / MIB_PAGES,
-			r->v[2] / MIB_PAGES, r->v[3] / MIB_PAGES);
-}
+typedef void (*zf_sample_fn)(void *ctx, const struct zf_sample *s);
 
-/* One line of zone_free.tsv into row (a new sample time first writes the
- * row so far).  0, or -1 when it is not a zone_free row. */
-static int add_line(const char *l, FILE *out, struct zf_row *row)
+/* Reads PATH (a replay's zone_free.tsv) and hands each sample time to fn,
+ * in file order: 1, 0 when there is no such file, or -1 with err set (a
+ * line that is not a zone_free row names its number). */
+static int each_sample(const char *path, zf_sample_fn fn, void *ctx,
+		       char *err, size_t errlen)
 {
-	unsigned long long kf, mf;
-	char zone[16];
-	double t;
-	int node, base;
-
-	if (sscanf(l, "%lf\t%d\t%15s\t%llu\t%llu", &t, &node, zone, &kf,
-		   &mf) != 5 || node < 0 || !(t >= 0))
-		return -1;
-	if (!strcmp(zone, "DMA32"))
-		base = 0;
-	else if (!strcmp(zone, "Normal"))
-		base = 2;
-	else
-		return 0;
-	if (row->have && row->t != t) {
-		put_row(out, row);
-		memset(row, 0, sizeof(*row));
-	}
-	row->t = t;
-	row->have = 1;
-	row->v[base] += kf;
-	row->v[base + 1] += mf;
-	return 0;
-}
-
-/* run's zone_free.tsv as data/NAME: 1 written, 0 the run has none, -1
- * with err set (a line that is not a zone_free row names its number). */
-static int convert(const char *dir, const char *run, const char *ddir,
-		   const char *name, char *err, size_t errlen)
-{
-	char path[4096], *text, *save = NULL;
-	struct zf_row row = { 0 };
+	struct zf_sample cur = { .t = -1 };
+	char *text, *save = NULL;
 	size_t len, line = 0;
-	FILE *out;
-	int ret = 0;
 
-	snprintf(path, sizeof(path), "%s/%s/zone_free.tsv", dir, run);
-	if (access(path, F_OK))
-		return 0;
-	text = rpt_read_file(path, &len, err, errlen);
-	if (!text)
-		return -1;
-	out = rpt_create(ddir, name, err, errlen);
-	if (!out) {
-		free(text);
-		return -1;
-	}
-	fputs("# t_s\tdma32_kernel_mib\tdma32_model_mib\tnormal_kernel_mib"
-	      "\tnormal_model_mib\n", out);
-	for (char *l = strtok_r(text, "\n", &save); l;
-	     l = strtok_r(NULL, "\n", &save)) {
-		if (++line == 1 && !strncmp(l, "t_s\t", 4))
-			continue;	/* the header */
-		if (add_line(l, out, &row)) {
-			snprintf(err, errlen, "%s: line %zu: not a zone_free "
-				 "row", path, line);
-			ret = -1;
-			break;
-		}
-	}
-	put_row(out, &row);
-	free(text);
-	if (rpt_close(out, ddir, name, err, errlen) || ret)
-		return -1;
-	return 1;
-}
-
-/* The kernel's free pages of a run's zone_free.tsv, every zone of every
- * node summed at each sample time, as free.tsv rows "KEY all t pages":
- * 1 written, 0 the run has none, -1 with err set. */
-int rpt_zonefree_kernel(const char *rundir, const char *key, FILE *out,
-			char *err, size_t errlen)
-{
-	char path[4096], *text, *save = NULL;
-	size_t len, line = 0;
-	double cur_t = -1;
-	unsigned long long sum = 0;
-
-	snprintf(path, sizeof(path), "%s/zone_free.tsv", rundir);
 	if (access(path, F_OK))
 		return 0;
 	text = rpt_read_file(path, &len, err, errlen);
@@ -125,10 +48,10 @@ int rpt_zonefree_kernel(const char *rundir, const char *key, FILE *out,
 		unsigned long long kf, mf;
 		char zone[16];
 		double t;
-		int node;
+		int node, z;
 
 		if (++line == 1 && !strncmp(l, "t_s\t", 4))
-			continue;
+			continue;	/* the header */
 		if (sscanf(l, "%lf\t%d\t%15s\t%llu\t%llu", &t, &node, zone,
 			   &kf, &mf) != 5 || node < 0 || !(t >= 0)) {
 			snprintf(err, errlen, "%s: line %zu: not a zone_free "
@@ -136,17 +59,78 @@ int rpt_zonefree_kernel(const char *rundir, const char *key, FILE *out,
 			free(text);
 			return -1;
 		}
-		if (cur_t >= 0 && t != cur_t)
-			fprintf(out, "%s\tall\t%.6f\t%llu\n", key, cur_t, sum);
-		if (t != cur_t)
-			sum = 0;
-		cur_t = t;
-		sum += kf;
+		if (cur.t >= 0 && t != cur.t) {
+			fn(ctx, &cur);
+			memset(&cur, 0, sizeof(cur));
+		}
+		cur.t = t;
+		cur.k_all += kf;
+		z = !strcmp(zone, "DMA32") ? 0 : !strcmp(zone, "Normal") ? 1 : -1;
+		if (z >= 0) {
+			cur.k[z] += kf;
+			cur.m[z] += mf;
+		}
 	}
-	if (cur_t >= 0)
-		fprintf(out, "%s\tall\t%.6f\t%llu\n", key, cur_t, sum);
+	if (cur.t >= 0)
+		fn(ctx, &cur);
 	free(text);
 	return 1;
+}
+
+/* A validate figure row: DMA32 and Normal, kernel and model, MiB. */
+static void put_mib_row(void *ctx, const struct zf_sample *s)
+{
+	fprintf(ctx, "%.6f\t%.3f\t%.3f\t%.3f\t%.3f\n", s->t,
+		s->k[0] / MIB_PAGES, s->m[0] / MIB_PAGES,
+		s->k[1] / MIB_PAGES, s->m[1] / MIB_PAGES);
+}
+
+/* run's zone_free.tsv as data/NAME: 1 written, 0 the run has none, -1
+ * with err set. */
+static int convert(const char *dir, const char *run, const char *ddir,
+		   const char *name, char *err, size_t errlen)
+{
+	char path[4096];
+	FILE *out;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s/zone_free.tsv", dir, run);
+	if (access(path, F_OK))
+		return 0;
+	out = rpt_create(ddir, name, err, errlen);
+	if (!out)
+		return -1;
+	fputs("# t_s\tdma32_kernel_mib\tdma32_model_mib\tnormal_kernel_mib"
+	      "\tnormal_model_mib\n", out);
+	rc = each_sample(path, put_mib_row, out, err, errlen);
+	if (rc < 0) {
+		fclose(out);
+		return -1;
+	}
+	return rpt_close(out, ddir, name, err, errlen) ? -1 : 1;
+}
+
+struct kernel_rows { FILE *out; const char *key; };
+
+/* A free.tsv row of the kernel's pages, every zone. */
+static void put_kernel_row(void *ctx, const struct zf_sample *s)
+{
+	const struct kernel_rows *k = ctx;
+
+	fprintf(k->out, "%s\tall\t%.6f\t%llu\n", k->key, s->t, s->k_all);
+}
+
+/* The kernel's free pages of a run's zone_free.tsv, every zone of every
+ * node summed at each sample time, as free.tsv rows "KEY all t pages":
+ * 1 written, 0 the run has none, -1 with err set. */
+int rpt_zonefree_kernel(const char *rundir, const char *key, FILE *out,
+			char *err, size_t errlen)
+{
+	struct kernel_rows k = { out, key };
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/zone_free.tsv", rundir);
+	return each_sample(path, put_kernel_row, &k, err, errlen);
 }
 
 /* The set's label for the figure's key, gnuplot-quoted: "A base", "B
