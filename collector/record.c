@@ -1730,9 +1730,17 @@ static int flush_zone_free(struct rec *r, uint64_t cutoff)
 
 	if (!r->nzf || r->zf_at > cutoff)
 		return 0;
-	for (int i = 0; i < r->nzf; i++)
+	/* the time now, in the stream's order: rel_ts() raises the clamp
+	 * every later record gets, so only to the sample's own time (at
+	 * the poll, it was ahead of the records still to merge, and pushed
+	 * their times forward) */
+	uint64_t ts = rel_ts(r, r->zf_at);
+
+	for (int i = 0; i < r->nzf; i++) {
+		r->zf[i].ts = ts;
 		if (put(r, &r->zf[i]))
 			rc = -1;
+	}
 	r->nzf = 0;
 	return rc;
 }
@@ -1757,8 +1765,7 @@ static int sample_zone_free(struct rec *r, const struct mmt_zone_info *z,
 
 		if (!z[i].managed)
 			continue;
-		ev->kind = MMT_EV_ZONE_FREE;
-		ev->ts = rel_ts(r, now);
+		ev->kind = MMT_EV_ZONE_FREE;	/* ts: when it goes out */
 		ev->node = z[i].node;
 		ev->arg = (uint64_t)z[i].zone_idx;
 		ev->addr = z[i].nr_free;
