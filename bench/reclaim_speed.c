@@ -121,7 +121,7 @@ int main(int argc, char **argv)
 	uint64_t got = 0, r;
 	t0 = now_s();
 	while ((r = try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
-				      MMC_ZONE_NORMAL, NULL)) > 0)
+				      MMC_ZONE_NORMAL, -1, NULL)) > 0)
 		got += r;
 	t1 = now_s();
 	printf("reclaim     %10.2f M pages/s   (%lu pages, %lu left)\n",

