@@ -402,6 +402,119 @@ static uint64_t lru_flagged_pages(struct mmc *m, const struct mmc_zone *z,
 	return on_lru;
 }
 
+/* The order direct reclaim frees folios in, for ring_order_*. */
+struct order_hook {
+	uint64_t *pfn;
+	uint32_t n, cap;
+};
+
+static void order_hook(void *ctx, uint64_t pfn, unsigned order)
+{
+	struct order_hook *h = ctx;
+
+	(void)order;
+	if (h->n < h->cap)
+		h->pfn[h->n] = pfn;
+	h->n++;
+}
+
+static void reclaim_until(struct mmc *m, struct order_hook *h, uint32_t n)
+{
+	while (h->n < n && try_to_free_pages(m, 0, MMC_GFP_KERNEL, 0,
+					     MMC_ZONE_NORMAL, -1, NULL) > 0)
+		;
+}
+
+/* A list's ring (2,048 entries after the first half) wraps round its
+ * end once reclaim has taken from its head, then grows while wrapped
+ * (ring_grow(): either run may move), and
+ * with `frees` a rebuild without stale entries unwraps it in place
+ * (ring_unwrap()).  Through all of it the oldest folio is reclaimed
+ * first: the pages come back in the order they were added, less the ones
+ * freed. */
+static void ring_order(uint32_t first, uint32_t frees)
+{
+	const uint32_t nr = 4000, half = 2000;
+	uint64_t seed = 0x2545f4914f6cdd1dull, *perm, *want;
+	uint32_t nwant = 0;
+	struct order_hook h = { 0 };
+	struct mmc *m = one_node(60);
+	struct mmc_zone *z = tl_zone(m, 0);
+
+	perm = malloc(nr * sizeof(*perm));
+	want = malloc(nr * sizeof(*want));
+	h.cap = nr;
+	h.pfn = calloc(nr, sizeof(*h.pfn));
+	assert_non_null(perm);
+	assert_non_null(want);
+	assert_non_null(h.pfn);
+	for (uint32_t i = 0; i < nr; i++)
+		perm[i] = z->start_pfn + 2 * i;	/* no two in one order-1 */
+	for (uint32_t i = nr - 1; i > 0; i--) {
+		uint32_t j = (uint32_t)(xorshift(&seed) % (i + 1));
+		uint64_t t = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	mmc_set_reclaim_hook(m, order_hook, &h);
+	for (uint32_t i = 0; i < half; i++) {
+		assert_int_equal(mmc_alloc_at(m, perm[i], 0,
+					      MMC_GFP_HIGHUSER_MOVABLE, 0, NULL), 0);
+		assert_int_equal(mmc_lru_add(m, perm[i], 0, MMC_PC_FILE), 0);
+	}
+	reclaim_until(m, &h, first);
+	assert_true(h.n >= first && h.n < half);
+	uint32_t taken = h.n;
+
+	for (uint32_t i = half; i < nr; i++) {
+		assert_int_equal(mmc_alloc_at(m, perm[i], 0,
+					      MMC_GFP_HIGHUSER_MOVABLE, 0, NULL), 0);
+		assert_int_equal(mmc_lru_add(m, perm[i], 0, MMC_PC_FILE), 0);
+	}
+	/* free every other folio of the newest `frees` * 2 */
+	for (uint32_t k = 0; k < frees; k++)
+		assert_int_equal(mmc_free(m, perm[nr - 1 - 2 * k], 0, 0, NULL), 0);
+	for (uint32_t i = 0; i < nr; i++)
+		if (i >= nr - 2 * frees && (nr - 1 - i) % 2 == 0)
+			continue;
+		else
+			want[nwant++] = perm[i];
+	reclaim_until(m, &h, nwant);
+	assert_int_equal(h.n, nwant);
+	for (uint32_t i = 0; i < nwant; i++)
+		assert_int_equal(h.pfn[i], want[i]);
+	assert_true(taken < nwant);
+	tl_check(m);
+	mmc_destroy(m);
+	free(perm);
+	free(want);
+	free(h.pfn);
+}
+
+/* head about 300 of 2,048 when the ring fills: the wrapped run [0, 300)
+ * moves past the old end */
+static void ring_order_grow_low_head(void **state)
+{
+	(void)state;
+	ring_order(300, 0);
+}
+
+/* head about 1,300, more than the 1,024 entries added: the run [1300,
+ * 2048) moves to the new end, and the ring stays wrapped */
+static void ring_order_grow_high_head(void **state)
+{
+	(void)state;
+	ring_order(1300, 0);
+}
+
+/* then 1,100 frees make a rebuild, which unwraps the ring first */
+static void ring_order_unwrap(void **state)
+{
+	(void)state;
+	ring_order(1300, 1100);
+}
+
 /* Direct reclaim until nothing comes back: exactly the expected pages
  * are freed and none of the range is left on an LRU. */
 static void reclaim_all(struct mmc *m, const struct mmc_zone *z,
@@ -813,6 +926,9 @@ int main(void)
 		cmocka_unit_test(swappiness_and_no_swap),
 		cmocka_unit_test(reclaim_cost_balance),
 		cmocka_unit_test(lru_churn),
+		cmocka_unit_test(ring_order_grow_low_head),
+		cmocka_unit_test(ring_order_grow_high_head),
+		cmocka_unit_test(ring_order_unwrap),
 		cmocka_unit_test(lru_churn_mixed_orders),
 		cmocka_unit_test(kswapd_reclaims_boost),
 		cmocka_unit_test(memcg_partial_walk),
