@@ -180,8 +180,11 @@ $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ) $(FUZZ_LIBS)
 	$(CC) $(LDFLAGS_SAN) -o $@ $< $(FUZZ_LIB_OBJ) $(FUZZ_LIBS) $(LDLIBS)
 fuzz-bins: $(FUZZ_BIN)
 
-# test_live_pressure runs bench/memload under the recorder
-tests: $(TEST_BIN) $(BUILD)/mmtrace $(BUILD)/bench/memload $(SCEN_BIN)
+# test_live_pressure runs bench/memload under the recorder.  Every bench
+# program is built too, though not run: bench/reclaim_speed stopped
+# compiling when try_to_free_pages() took a cpu, and only `make bench`
+# found it.
+tests: $(TEST_BIN) $(BUILD)/mmtrace $(BENCH_BIN) $(SCEN_BIN)
 
 # The README's test command.  Every suite runs; the summary line counts them.
 test: tests
