@@ -20,12 +20,19 @@
 #              lines for one setting, '' for the host's own); default: the
 #              host's own, vm.watermark_scale_factor=200, vm.min_free_kbytes
 #              x4 and vm.watermark_boost_factor=0
+#   --plan     print the runs in the order they would be recorded (round,
+#              setting number, trace name), record nothing (no root needed)
 #
 # Runs are interleaved (run 1 of every setting, then run 2, ...) so a
 # drift of the host over the suite does not line up with one setting, and
-# each round starts one setting later (round 2: B C D A) so no setting
-# always follows the same one (a run inherits the page cache, the free
-# lists and the Normal zone's size the run before it left).
+# the rounds follow a balanced (Williams) order, A B D C / B C A D /
+# C D B A / D A C B for four settings, so no setting always follows the
+# same one: a run inherits what the run before it left (the free pages'
+# split between DMA32 and Normal, the page cache), and that moves its
+# counters.  Until 2026-12-06 each round only started one setting later
+# (B C D A): the cyclic order stayed, wbf=0 always followed min_free_kbytes
+# x4, started with 35-80% more free DMA32 pages and reclaimed 17% less;
+# recorded A and wbf=0 alternately the difference was gone (README).
 # Each run takes the host lock itself (pressure.sh), restores every sysctl
 # and the hugetlb pool, and keeps the stream files for the next run; the
 # last run removes them unless they were there before the suite.  A run
@@ -57,6 +64,7 @@ FRAG=
 OUT=out/validate
 SETTINGS=
 NSET=0
+PLAN=0
 
 die() { echo "validate.sh: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
@@ -67,6 +75,7 @@ while [ $# -gt 0 ]; do
 	-F) FRAG=${2:?}; shift 2 ;;
 	-o) OUT=${2:?}; shift 2 ;;
 	-s) NSET=$((NSET + 1)); eval "SET_$NSET=\${2-}"; shift 2 ;;
+	--plan) PLAN=1; shift ;;
 	-h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "validate.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
@@ -74,8 +83,8 @@ done
 case "$RUNS$SECS$FREE${FRAG:-0}" in *[!0-9]*|'') echo "validate.sh: -n, -d, -f and -F take whole numbers" >&2; exit 2 ;; esac
 FRAG=${FRAG:-$((FREE * 2 / 3))}
 [ "$RUNS" -ge 1 ] || { echo "validate.sh: -n must be at least 1" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || die "needs root (recording, hugetlb pool, sysctls)"
-[ -x "$MMTRACE" ] || die "$MMTRACE is not built (make)"
+[ "$PLAN" = 1 ] || [ "$(id -u)" = 0 ] || die "needs root (recording, hugetlb pool, sysctls)"
+[ "$PLAN" = 1 ] || [ -x "$MMTRACE" ] || die "$MMTRACE is not built (make)"
 
 if [ "$NSET" = 0 ]; then
 	mfk=$(cat /proc/sys/vm/min_free_kbytes) || die "cannot read vm.min_free_kbytes"
@@ -93,6 +102,37 @@ name_of() {	# a file name for a setting
 		s/[^A-Za-z0-9=._-]/_/g; s/=/-/g' ;;
 	esac
 }
+
+# The setting (1..N) of position K (0-based) in round R (1-based) of a
+# Williams design: the first round zigzags 0 1 N-1 2 N-2 ..., round R adds
+# R-1 to every entry (mod N), so over N rounds each setting follows each
+# other once (a run's predecessor leaves its mark, see above).  For odd N
+# a single square is not balanced: every other round runs its row
+# backwards (balanced over 2N rounds).
+williams() {
+	awk -v r="$1" -v k="$2" -v n="$3" 'BEGIN {
+		row = r - 1; shift = row
+		if (n % 2) { shift = int(row / 2); if (row % 2) k = n - 1 - k }
+		if (k == 0) a = 0
+		else if (k % 2) a = (k + 1) / 2
+		else a = n - k / 2
+		print (a + shift) % n + 1 }'
+}
+
+if [ "$PLAN" = 1 ]; then
+	r=1
+	while [ "$r" -le "$RUNS" ]; do
+		k=0
+		while [ "$k" -lt "$NSET" ]; do
+			i=$(williams "$r" "$k" "$NSET")
+			eval "set_now=\$SET_$i"
+			echo "$r $i $(name_of "$set_now")-$r.mmt"
+			k=$((k + 1))
+		done
+		r=$((r + 1))
+	done
+	exit 0
+fi
 
 # The kernel's deltas of a run (pressure.sh's stdout, FILE.vmstat):
 # "allocstall N compact_stall N thp_fault_fallback N".
@@ -150,7 +190,7 @@ r=1
 while [ "$r" -le "$RUNS" ]; do
 	k=0
 	while [ "$k" -lt "$NSET" ]; do
-		i=$(( (k + r - 1) % NSET + 1 ))
+		i=$(williams "$r" "$k" "$NSET")
 		eval "set_now=\$SET_$i"
 		t="$OUT/traces/$(name_of "$set_now")-$r.mmt"
 		args=

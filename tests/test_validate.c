@@ -12,6 +12,8 @@
  * the outputs (table, JSON, validate.tsv, the report section, one run
  * folder per replay) are there and byte-identical run to run, and bad
  * input fails with a one-line message and the right exit code.
+ * And the suite's run order (scenarios/validate.sh --plan): rounds in a
+ * balanced order, so no setting always follows the same one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -413,6 +415,88 @@ static void test_bad_input(void **state)
 	assert_non_null(strstr(err, "16 tab-separated columns"));
 }
 
+/* The runs scenarios/validate.sh would record for nset settings and
+ * rounds rounds, as setting numbers (0-based) in order; returns how many
+ * lines it printed. */
+static int plan(int nset, int rounds, int *order, int max)
+{
+	char cmd[512], line[256];
+	int n = 0, len;
+	FILE *f;
+
+	len = snprintf(cmd, sizeof(cmd), "sh scenarios/validate.sh --plan -n %d",
+		       rounds);
+	for (int i = 0; i < nset; i++)
+		len += snprintf(cmd + len, sizeof(cmd) - (size_t)len,
+				" -s vm.s%d=%d", i, i);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		int r, set;
+
+		assert_int_equal(sscanf(line, "%d %d", &r, &set), 2);
+		assert_true(n < max);
+		assert_int_equal(r, n / nset + 1);	/* rounds in order */
+		assert_in_range(set, 1, nset);
+		order[n++] = set - 1;
+	}
+	assert_int_equal(pclose(f), 0);
+	return n;
+}
+
+/* Each round runs every setting once, and over a whole design (nset
+ * rounds, 2 x nset for odd nset) each setting follows each other one the
+ * same number of times; under the old cyclic order (A B C D / B C D A)
+ * D followed C in every round. */
+static void test_plan_balanced(void **state)
+{
+	(void)state;
+	for (int nset = 2; nset <= 5; nset++) {
+		int rounds = nset % 2 ? 2 * nset : nset;
+		int order[64], pairs[5][5] = { { 0 } }, n;
+
+		n = plan(nset, rounds, order, 64);
+		assert_int_equal(n, nset * rounds);
+		for (int r = 0; r < rounds; r++) {
+			int seen = 0;
+
+			for (int k = 0; k < nset; k++)
+				seen |= 1 << order[r * nset + k];
+			assert_int_equal(seen, (1 << nset) - 1);
+			for (int k = 1; k < nset; k++)
+				pairs[order[r * nset + k - 1]][order[r * nset + k]]++;
+		}
+		for (int a = 0; a < nset; a++)
+			for (int b = 0; b < nset; b++)
+				assert_int_equal(pairs[a][b],
+						 a == b ? 0 : (nset % 2 ? 2 : 1));
+	}
+}
+
+/* The default suite, 4 settings x 3 rounds: no setting follows itself,
+ * and none always follows the same one (its runs but the suite's first
+ * have at least two different predecessors; under the old cyclic order
+ * each had one). */
+static void test_plan_default(void **state)
+{
+	int order[12], n, prev[4][4] = { { 0 } };
+
+	(void)state;
+	n = plan(4, 3, order, 12);
+	assert_int_equal(n, 12);
+	for (int i = 1; i < n; i++) {
+		assert_int_not_equal(order[i], order[i - 1]);
+		prev[order[i]][order[i - 1]]++;
+	}
+	for (int set = 0; set < 4; set++) {
+		int kinds = 0;
+
+		for (int p = 0; p < 4; p++)
+			kinds += prev[set][p] > 0;
+		assert_true(kinds >= 2);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,6 +505,8 @@ int main(void)
 		cmocka_unit_test(test_host_fits),
 		cmocka_unit_test(test_fits_modes),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_plan_balanced),
+		cmocka_unit_test(test_plan_default),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, ru_teardown);
