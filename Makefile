@@ -4,7 +4,7 @@
 #   make test       deps + build + every cmocka suite (README's test command)
 #   make check      the tests again under ASan + UBSan (build-san/)
 #   make demo       record (or use a sample), compare policies, print index.html
-#   make validate   record the pressure scenario under 4 settings x 3 runs, mmtrace validate (root)
+#   make validate   record the pressure scenario under 4 settings x 4 runs, mmtrace validate (root)
 #   make bench      speed and size against the peers named in the issues
 #   make deps       apt-get what is missing (quick when nothing is)
 #   make install    PREFIX=/usr/local: binary, plots, man pages (make uninstall)
@@ -211,8 +211,9 @@ fuzz-ci: deps
 bench: $(BENCH_BIN) $(BUILD)/mmtrace
 	@MMTRACE=$(BUILD)/mmtrace BUILD=$(BUILD) sh bench/run.sh
 
-# The pressure scenario under four settings, 3 runs each, then mmtrace
-# validate (root; about 6 minutes; restores the host): scenarios/validate.sh
+# The pressure scenario under four settings, 4 runs each in a balanced
+# order, then mmtrace validate (root; about 8 minutes; restores the
+# host): scenarios/validate.sh
 validate: $(BUILD)/mmtrace $(SCEN_BIN)
 	@MMTRACE=$(BUILD)/mmtrace sh scenarios/validate.sh
 

@@ -6,7 +6,8 @@
 #   scenarios/validate.sh [-n RUNS] [-d SECS] [-f FREE_MIB] [-F FRAG_MIB] [-o DIR]
 #                         [-s 'vm.X=V ...']...
 #
-#   -n RUNS    runs per setting (default 3)
+#   -n RUNS    runs per setting (default 4: with the 4 default settings,
+#              one whole balanced square, see below)
 #   -d SECS    time cap of a run (default 90): each run does the same
 #              fixed work (pressure.sh -w), however busy the host is
 #   -f FREE    memory left free by the hugetlb pool (default 3072 MiB)
@@ -38,8 +39,8 @@
 # last run removes them unless they were there before the suite.  A run
 # that fails stops the suite (the traces so far stay in DIR).  Then
 # `mmtrace validate -o DIR/report` prints its table, also saved to
-# DIR/validate.txt.  The whole suite takes about 6 minutes here (359-407 s
-# on 2026-12-06, its mmtrace validate included).
+# DIR/validate.txt.  The whole suite takes about 8 minutes here (16 runs;
+# 12 runs took 343-407 s on 2026-12-06, mmtrace validate included).
 # After each run it prints the kernel's own deltas that say whether the
 # run reached pressure (direct reclaim stalls, compaction stalls, THP
 # fallbacks; the same in DIR/pressure.txt), how much a running DAMON
@@ -57,7 +58,7 @@ set -u
 cd "$(dirname "$0")/.."
 MMTRACE=${MMTRACE:-build/mmtrace}
 PDIR=${MMTRACE_PRESSURE_DIR:-/var/tmp/mmtrace-pressure}
-RUNS=3
+RUNS=4
 SECS=90
 FREE=3072
 FRAG=
