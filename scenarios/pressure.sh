@@ -34,7 +34,8 @@
 # once (2x the free memory, at least 4 GiB), syncs, drops the page cache,
 # waits (up to 120 s) until other processes leave 85% of memory available,
 # compacts memory (every run starts from the same kind of state), sets the
-# hugetlb pool so that FREE_MIB stays free, applies the settings, runs
+# hugetlb pool so that FREE_MIB stays free, fragments memory (-F), applies
+# the settings (after the layout is made, see below), runs
 # build/scenarios/pressure_load under `timeout` (it stops its workers
 # itself if free and page-cache memory falls below 512 MiB: no swap here,
 # and anonymous memory is sized to 35% of FREE_MIB), then restores everything and prints
@@ -158,11 +159,6 @@ left=$(meminfo MemFree)
 echo "pressure.sh: hugetlb pool $got x 2 MiB, $left MiB free (target $FREE)" >&2
 [ $((left - FREE)) -lt 1024 ] || die "pool of $got pages left $left MiB free, target $FREE"
 
-for kv in $SETS; do
-	echo "${kv#*=}" > "$(sysctl_path "${kv%%=*}")" || die "cannot set $kv"
-done
-[ -n "$THP_DEFRAG" ] && { echo "$THP_DEFRAG" > "$THP_DEFRAG_FILE" || die "cannot set THP defrag '$THP_DEFRAG'"; }
-
 # ---- fragmentation (-F): half of FRAG MiB free in 4 KiB holes ---------------
 # compact_memory above made every run start unfragmented; this makes the
 # free memory look like a host's after hours of work, after the pool and
@@ -178,6 +174,21 @@ if [ "$FRAG" -gt 0 ]; then
 	[ -e "$DIR/frag.ready" ] || die "the fragmentation phase did not finish"
 	echo "pressure.sh: $FRAG MiB fragmented, $((FRAG / 2)) MiB of it free in 4 KiB holes, $(meminfo MemFree) MiB free" >&2
 fi
+
+# ---- the settings ---------------------------------------------------------------
+# Only now, after the pool and the fragmentation phase: every run starts
+# from memory laid out under the host's own settings, so runs under
+# different settings, and the model replaying one run's trace under
+# another's settings, start alike.  (Until 2026-12-06 they applied before
+# the fragmentation phase, whose 2 GiB then went to DMA32 under
+# vm.watermark_scale_factor=200 -- Normal below its raised low mark --
+# and the runs under it started with 112k free Normal pages where the
+# defaults' had 38k: a start the model, replaying the defaults' traces
+# under that setting, never had.)
+for kv in $SETS; do
+	echo "${kv#*=}" > "$(sysctl_path "${kv%%=*}")" || die "cannot set $kv"
+done
+[ -n "$THP_DEFRAG" ] && { echo "$THP_DEFRAG" > "$THP_DEFRAG_FILE" || die "cannot set THP defrag '$THP_DEFRAG'"; }
 
 # ---- the load -----------------------------------------------------------------
 ANON=$((FREE * 35 / 100)); THP=$((FREE * 10 / 100))
