@@ -681,7 +681,7 @@ static void lruvec_compact_rings(struct lruvec *lv)
 	stale_clear(&lv->stale);
 }
 
-/* The in-place rebuild above needs unwrapped rings. */
+/* a[0..n) in reverse order. */
 static void reverse(uint32_t *a, uint32_t n)
 {
 	for (uint32_t i = 0, j = n; i + 1 < j; i++, j--) {
@@ -692,7 +692,8 @@ static void reverse(uint32_t *a, uint32_t n)
 	}
 }
 
-/* In place, by three reversals: the ring rotated left by head. */
+/* The in-place rebuild above needs unwrapped rings: in place, by three
+ * reversals, the ring rotated left by head. */
 static void ring_unwrap(struct lru_ring *r)
 {
 	if (!r->len || r->head + r->len <= r->cap)
