@@ -120,17 +120,23 @@ williams() {
 		print (a + shift) % n + 1 }'
 }
 
-if [ "$PLAN" = 1 ]; then
-	r=1
-	while [ "$r" -le "$RUNS" ]; do
-		k=0
-		while [ "$k" -lt "$NSET" ]; do
-			i=$(williams "$r" "$k" "$NSET")
-			eval "set_now=\$SET_$i"
-			echo "$r $i $(name_of "$set_now")-$r.mmt"
-			k=$((k + 1))
+# Every run of the suite in order, as ROUND:SETTING words.
+plan_runs() {
+	pr=1
+	while [ "$pr" -le "$RUNS" ]; do
+		pk=0
+		while [ "$pk" -lt "$NSET" ]; do
+			echo "$pr:$(williams "$pr" "$pk" "$NSET")"
+			pk=$((pk + 1))
 		done
-		r=$((r + 1))
+		pr=$((pr + 1))
+	done
+}
+
+if [ "$PLAN" = 1 ]; then
+	for ri in $(plan_runs); do
+		eval "set_now=\$SET_${ri#*:}"
+		echo "${ri%:*} ${ri#*:} $(name_of "$set_now")-${ri%:*}.mmt"
 	done
 	exit 0
 fi
@@ -187,60 +193,54 @@ trap 'exit 1' INT TERM HUP
 
 start=$(date +%s)
 traces=
-r=1
-while [ "$r" -le "$RUNS" ]; do
-	k=0
-	while [ "$k" -lt "$NSET" ]; do
-		i=$(williams "$r" "$k" "$NSET")
-		eval "set_now=\$SET_$i"
-		t="$OUT/traces/$(name_of "$set_now")-$r.mmt"
-		args=
-		for kv in $set_now; do args="$args -s $kv"; done
-		what=${set_now:-"the host's own"}
-		echo "validate.sh: run $r of $RUNS, setting $i of $NSET ($what): $t" >&2
-		damon0=$(damon_applied)
-		for try in 1 2; do
-			# shellcheck disable=SC2086
-			MMTRACE=${MMTRACE_RECORDER:-$MMTRACE} sh scenarios/pressure.sh \
-				-w -d "$SECS" -f "$FREE" -F "$FRAG" --keep-files \
-				$args -o "$t" >"$t.vmstat" 2>"$t.log"
-			rc=$?
-			# the floor: another process took memory meanwhile
-			[ "$rc" = 3 ] && [ "$try" = 1 ] || break
-			echo "validate.sh: $t stopped at its memory floor; once more" >&2
-			mv "$t.log" "$t.floor.log"
-		done
-		if [ "$rc" != 0 ] && [ "$rc" != 3 ] && [ "$rc" != 4 ]; then
-			tail -5 "$t.log" >&2
-			die "run failed (status $rc, log in $t.log)"
-		fi
-		[ "$rc" = 3 ] && echo "validate.sh: $t: the load stopped at its memory floor" >&2
-		[ "$rc" = 4 ] && echo "validate.sh: $t: the time cap cut the fixed work short" >&2
-		damon1=$(damon_applied)
-		p=$(pressure_of "$t.vmstat")
+for ri in $(plan_runs); do
+	r=${ri%:*} i=${ri#*:}
+	eval "set_now=\$SET_$i"
+	t="$OUT/traces/$(name_of "$set_now")-$r.mmt"
+	args=
+	for kv in $set_now; do args="$args -s $kv"; done
+	what=${set_now:-"the host's own"}
+	echo "validate.sh: run $r of $RUNS, setting $i of $NSET ($what): $t" >&2
+	damon0=$(damon_applied)
+	for try in 1 2; do
 		# shellcheck disable=SC2086
-		set -- $p
-		miss=
-		[ "${2:-0}" -gt 0 ] || { miss="$miss, no direct reclaim"; no_direct=$((no_direct + 1)); }
-		[ "${4:-0}" -gt 0 ] || { miss="$miss, no compaction stall"; no_compact=$((no_compact + 1)); }
-		[ "${6:-0}" -gt 0 ] || { miss="$miss, no THP fallback"; no_thp=$((no_thp + 1)); }
-		[ -n "$miss" ] || reached=$((reached + 1))
-		line="$(basename "$t"): kernel $p${miss:+ (${miss#, })}"
-		[ -n "$damon1" ] && [ -n "$damon0" ] &&
-			line="$line; DAMON schemes applied $(( (damon1 - damon0) >> 20 )) MiB during it"
-		o=$(others_of "$t")
-		if [ -n "$o" ]; then
-			# shellcheck disable=SC2086
-			set -- $o
-			line="$line; other processes allocated $1 MiB ($(($2 / 10)).$(($2 % 10))% of its pages)"
-			[ "$2" -le "$QUIET_PERMILLE" ] || not_quiet=$((not_quiet + 1))
-		fi
-		echo "$line" >> "$OUT/pressure.txt"
-		echo "validate.sh: $line" >&2
-		traces="$traces $t"
-		k=$((k + 1))
+		MMTRACE=${MMTRACE_RECORDER:-$MMTRACE} sh scenarios/pressure.sh \
+			-w -d "$SECS" -f "$FREE" -F "$FRAG" --keep-files \
+			$args -o "$t" >"$t.vmstat" 2>"$t.log"
+		rc=$?
+		# the floor: another process took memory meanwhile
+		[ "$rc" = 3 ] && [ "$try" = 1 ] || break
+		echo "validate.sh: $t stopped at its memory floor; once more" >&2
+		mv "$t.log" "$t.floor.log"
 	done
-	r=$((r + 1))
+	if [ "$rc" != 0 ] && [ "$rc" != 3 ] && [ "$rc" != 4 ]; then
+		tail -5 "$t.log" >&2
+		die "run failed (status $rc, log in $t.log)"
+	fi
+	[ "$rc" = 3 ] && echo "validate.sh: $t: the load stopped at its memory floor" >&2
+	[ "$rc" = 4 ] && echo "validate.sh: $t: the time cap cut the fixed work short" >&2
+	damon1=$(damon_applied)
+	p=$(pressure_of "$t.vmstat")
+	# shellcheck disable=SC2086
+	set -- $p
+	miss=
+	[ "${2:-0}" -gt 0 ] || { miss="$miss, no direct reclaim"; no_direct=$((no_direct + 1)); }
+	[ "${4:-0}" -gt 0 ] || { miss="$miss, no compaction stall"; no_compact=$((no_compact + 1)); }
+	[ "${6:-0}" -gt 0 ] || { miss="$miss, no THP fallback"; no_thp=$((no_thp + 1)); }
+	[ -n "$miss" ] || reached=$((reached + 1))
+	line="$(basename "$t"): kernel $p${miss:+ (${miss#, })}"
+	[ -n "$damon1" ] && [ -n "$damon0" ] &&
+		line="$line; DAMON schemes applied $(( (damon1 - damon0) >> 20 )) MiB during it"
+	o=$(others_of "$t")
+	if [ -n "$o" ]; then
+		# shellcheck disable=SC2086
+		set -- $o
+		line="$line; other processes allocated $1 MiB ($(($2 / 10)).$(($2 % 10))% of its pages)"
+		[ "$2" -le "$QUIET_PERMILLE" ] || not_quiet=$((not_quiet + 1))
+	fi
+	echo "$line" >> "$OUT/pressure.txt"
+	echo "validate.sh: $line" >&2
+	traces="$traces $t"
 done
 echo "validate.sh: recorded $((RUNS * NSET)) runs in $(( $(date +%s) - start )) s" >&2
 echo "validate.sh: $reached of $((RUNS * NSET)) runs reached direct reclaim, compaction stalls and THP fallbacks (the kernel's deltas, $OUT/pressure.txt); $no_direct had no direct reclaim, $no_compact no compaction stall, $no_thp no THP fallback" >&2
