@@ -461,6 +461,11 @@ static uint64_t alloc_pages_slowpath(struct mmc *m, uint64_t gfp,
 			if (cresult == COMPACT_SKIPPED ||
 			    cresult == COMPACT_DEFERRED)
 				goto nopage;
+			/* a THP fault's local-node first try may compact,
+			 * never reclaim (alloc_pages_mpol(); the kernel's
+			 * "THP __GFP_THISNODE: compact only, never reclaim") */
+			if (gfp & MMC___GFP_THISNODE)
+				goto nopage;
 			/* sync compaction would be too expensive */
 			prio = INIT_COMPACT_PRIORITY;
 		}

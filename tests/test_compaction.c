@@ -919,6 +919,42 @@ static void stall_counting(void **state)
 	mmc_destroy(m);
 }
 
+/* A THP fault's local-node first try (alloc_pages_mpol(): __GFP_THISNODE
+ * | __GFP_NORETRY) compacts and never reclaims: after a failed async
+ * compaction it gives up (the kernel's "THP __GFP_THISNODE: compact only,
+ * never reclaim"); without __GFP_THISNODE the same request goes on to a
+ * round of direct reclaim. */
+static void thisnode_thp_no_reclaim(void **state)
+{
+	struct mmc_result res;
+	(void)state;
+
+	for (int thisnode = 1; thisnode >= 0; thisnode--) {
+		struct mmc *m = one_node(0, 0);
+		struct mmc_zone *z = tl_zone(m, 0);
+		uint64_t gfp = MMC_GFP_TRANSHUGE | MMC___GFP_NORETRY |
+			       (thisnode ? MMC___GFP_THISNODE : 0);
+
+		tl_fill_holes(m, z->start_pfn, MMC_PC_KERNEL);
+		memset(&res, 0, sizeof(res));
+		assert_int_equal(mmc_alloc(m, 9, gfp, 0, &res), -1);
+		/* the async compaction ran (not skipped, not deferred);
+		 * with __GFP_THISNODE nothing after it, else a reclaim and
+		 * a second compaction */
+		if (thisnode) {
+			assert_int_equal(ev(m, MMC_TP_COMPACTION_BEGIN), 1);
+			assert_int_equal(ev(m, MMC_COMPACT_STALL), 1);
+			assert_false(res.path & MMC_PATH_DIRECT_RECLAIM);
+		} else {
+			assert_int_equal(ev(m, MMC_TP_COMPACTION_BEGIN), 2);
+			assert_int_equal(ev(m, MMC_COMPACT_STALL), 2);
+			assert_true(res.path & MMC_PATH_DIRECT_RECLAIM);
+		}
+		tl_check(m);
+		mmc_destroy(m);
+	}
+}
+
 /* kcompactd: woken at once when compaction would run on the node; else
  * the order waits for the end of its 500 ms wait (kcompactd_node_suitable
  * at the wake-up, kcompactd_work_requested at the timeout). */
@@ -996,6 +1032,7 @@ int main(void)
 		cmocka_unit_test(large_folio_split),
 		cmocka_unit_test(dirty_folio_not_split),
 		cmocka_unit_test(stall_counting),
+		cmocka_unit_test(thisnode_thp_no_reclaim),
 		cmocka_unit_test(kcompactd_wait),
 		cmocka_unit_test(determinism),
 	};
