@@ -48,8 +48,32 @@ LDFLAGS_SAN := -fsanitize=fuzzer,address,undefined
 FUZZ_COV = -fsanitize=fuzzer-no-link
 FUZZ_COV_EDGES = -fsanitize-coverage=inline-8bit-counters,pc-table
 endif
+# Profile-guided optimization of build/mmtrace (gcc; PGO=0 turns it off;
+# not in the sanitizer and fuzz builds): an instrumented build replays the
+# samples of scripts/pgo-train.sh, then every object is compiled with the
+# counts that run left.  Policy replay takes 6-11% less CPU, outputs
+# byte-identical (README "Measured").  gcc matches a static function's
+# counts by its object's path, so the instrumented build runs in
+# $(BUILD)/pgo-root, a tree of links to these sources, with the same
+# relative BUILD: its objects' paths are these objects' paths.  Any change
+# to the sources retrains the profile and rebuilds every object with it.
+ifeq ($(SAN)$(filter /% ../%,$(BUILD)),)
+PGO      ?= $(shell $(CC) -fprofile-partial-training -E -x c /dev/null \
+		>/dev/null 2>&1 && echo 1 || echo 0)
+endif
+PGO_ROOT := $(BUILD)/pgo-root
+PGO_LINKS := Makefile mmtrace.c include mmcore traces replay report analyze \
+	validate import collector plots scripts
+PGO_TRAIN := traces/samples/pressure.mmt traces/samples/compile.mmt \
+	traces/samples/slab-pagecache.mmt
+ifeq ($(PGO),gen)
+PGO_FLAGS := -fprofile-generate -fprofile-update=single
+else ifeq ($(PGO),1)
+PGO_FLAGS := -fprofile-use -fprofile-partial-training -Wno-missing-profile
+PGO_STAMP := $(BUILD)/pgo-trained
+endif
 CFLAGS  ?=
-CFLAGS  += $(CFLAGS_BASE) $(FUZZ_COV)
+CFLAGS  += $(CFLAGS_BASE) $(FUZZ_COV) $(PGO_FLAGS)
 LDLIBS  := $(shell pkg-config --libs libbpf libzstd 2>/dev/null || echo -lbpf -lelf -lz -lzstd) -lpthread -lm
 
 MMCORE_SRC    := $(sort $(wildcard mmcore/*.c))
@@ -151,7 +175,25 @@ $(ALL_LIBS):
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/mmtrace: $(BUILD)/mmtrace.o $(ALL_LIBS)
-	$(CC) $(LDFLAGS_SAN) $(LTO_LINK) -o $@ $< $(ALL_LIBS) $(LDLIBS)
+	$(CC) $(LDFLAGS_SAN) $(LTO_LINK) $(PGO_FLAGS) -o $@ $< $(ALL_LIBS) $(LDLIBS)
+
+# PGO=1: the instrumented build (its own make, which knows when it is up
+# to date), its training run, and the counts copied beside these objects,
+# which wait for them.
+ifeq ($(PGO),1)
+$(PGO_ROOT)/$(BUILD)/mmtrace: FORCE | deps
+	@mkdir -p $(PGO_ROOT)
+	@for f in $(PGO_LINKS); do \
+		[ -e $(PGO_ROOT)/$$f ] || ln -s $(CURDIR)/$$f $(PGO_ROOT)/$$f; \
+	done
+	@$(MAKE) --no-print-directory -C $(PGO_ROOT) PGO=gen $(BUILD)/mmtrace
+$(PGO_STAMP): $(PGO_ROOT)/$(BUILD)/mmtrace $(PGO_TRAIN) scripts/pgo-train.sh
+	sh scripts/pgo-train.sh $(PGO_ROOT) $(BUILD) $(PGO_TRAIN)
+	@touch $@
+$(BUILD)/mmtrace.o $(MMCORE_OBJ) $(TRACE_OBJ) $(REPLAY_OBJ) $(REPORT_OBJ) \
+$(ANALYZE_OBJ) $(VALIDATE_OBJ) $(IMPORT_OBJ) $(COLLECTOR_OBJ) \
+$(BUILD)/gen/report_plots.o: $(PGO_STAMP)
+endif
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(ALL_LIBS)
 	$(CC) $(LDFLAGS_SAN) -o $@ $< $(ALL_LIBS) $(LDLIBS) -lcmocka
