@@ -565,6 +565,19 @@ static inline enum mmc_dr_class mmc_dr_class(unsigned order)
 	return order <= 3 ? MMC_DR_NONCOSTLY : MMC_DR_COSTLY;
 }
 
+/* How a compaction run (compact_zone() past its suitability check, one
+ * mm_compaction_begin/end pair) ended: mm_compaction_end's status.  A
+ * contended end is an async run that found a lock taken or a fatal
+ * signal, or one whose migration ran out of free target pages. */
+enum mmc_compact_end {
+	MMC_CE_SUCCESS,
+	MMC_CE_COMPLETE,		/* the scanners met */
+	MMC_CE_PARTIAL_SKIPPED,
+	MMC_CE_CONTENDED,
+	MMC_CE_OTHER,
+	MMC_NR_COMPACT_ENDS
+};
+
 /* vmstat-like counters, cumulative.  ev[] holds the kernel-named items
  * (enum mmc_vm_item); the named fields below are the model's own
  * summaries, some of them sums of ev[] items (mmc_vmstat fills those). */
@@ -583,6 +596,7 @@ struct mmc_vmstat {
 		 node_reclaimed;
 	uint64_t compact_stalls, compact_success, compact_fail,
 		 compact_migrated, compact_scanned, proactive_compactions;
+	uint64_t compaction_ends[MMC_NR_COMPACT_ENDS];	/* enum mmc_compact_end */
 	uint64_t refaults, absorbed_frees;
 	uint64_t slab_allocs, slab_frees, slab_pages;
 	uint64_t thp_fault_alloc, thp_fault_fallback;

@@ -1579,6 +1579,23 @@ static void check_drain(struct mmc *m, struct compact_control *cc,
 	}
 }
 
+/* mm_compaction_end's status as the model's counters group it. */
+static enum mmc_compact_end compact_end_class(enum compact_result ret)
+{
+	switch (ret) {
+	case COMPACT_SUCCESS:
+		return MMC_CE_SUCCESS;
+	case COMPACT_COMPLETE:
+		return MMC_CE_COMPLETE;
+	case COMPACT_PARTIAL_SKIPPED:
+		return MMC_CE_PARTIAL_SKIPPED;
+	case COMPACT_CONTENDED:
+		return MMC_CE_CONTENDED;
+	default:
+		return MMC_CE_OTHER;
+	}
+}
+
 /* compact_zone(). */
 static enum compact_result compact_zone(struct mmc *m,
 					struct compact_control *cc)
@@ -1665,6 +1682,7 @@ rescan:
 	cc->cap_freeblocks = 0;
 	count_vm_events(m, MMC_COMPACT_MIGRATE_SCANNED, cc->total_migrate_scanned);
 	count_vm_events(m, MMC_COMPACT_FREE_SCANNED, cc->total_free_scanned);
+	m->vm.compaction_ends[compact_end_class(ret)]++;
 	return ret;
 }
 

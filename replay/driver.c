@@ -1355,6 +1355,7 @@ static void kernel_event(struct rp_run *r, const struct mmt_event *ev)
 		rp_calib_event(r, ev, &ns);
 		break;
 	case MMT_EV_COMPACTION_END:
+		k->compaction_ends[rp_ce_class(r, ev->mt2)]++;
 		if (rp_calib_event(r, ev, &ns))
 			k->compact_ns += ns;
 		break;
@@ -1495,8 +1496,9 @@ static int prescan(struct rp_run *r)
  * batch's first events, already decoded: prefetching looks at them. Replay
  * never reads an event's call site (but a slab allocation's, when the
  * trace names mempool_alloc() or xas_alloc() sites: objects.c) or the
- * migratetypes the kernel reported (the model picks its own), nor its node
- * but in zone_resize(), so their columns stay undecoded (node is a column
+ * migratetypes the kernel reported (the model picks its own; a compaction
+ * end's status, in that column, is read), nor its node but in
+ * zone_resize(), so their columns stay undecoded (node is a column
  * of every page and fault event: a tenth of decoding); in policy mode the
  * pcp refill and drain events only pass by (the model runs its own pcp
  * lists), so only their ts and kind are decoded, and a page free needs
@@ -1511,6 +1513,8 @@ static void ev_fields_init(struct rp_run *r)
 		r->ev_fields[k] = RP_FIELDS;
 	r->ev_fields[MMT_EV_ZONE_RESIZE] |= MMT_FIELD_NODE;
 	r->ev_fields[MMT_EV_COMPACT_SCAN] |= MMT_FIELD_MT | MMT_FIELD_MT2;
+	/* a compaction run's status (vmstat.c: compaction_end_*) */
+	r->ev_fields[MMT_EV_COMPACTION_END] |= MMT_FIELD_MT2;
 	if (r->sl.nr_mempool_sites || r->sl.nr_xas_sites) {
 		r->ev_fields[MMT_EV_KMALLOC] |= MMT_FIELD_SITE;
 		r->ev_fields[MMT_EV_KMEM_CACHE_ALLOC] |= MMT_FIELD_SITE;
@@ -1817,6 +1821,7 @@ static int run_setup(struct rp_run *r, char *err, size_t errlen)
 		r->gfp_canon[i] = r->gfp_canon[0];
 	}
 	rp_build_mt_map(r);
+	rp_build_ce_map(r);
 	start = mmt_reader_snapshot(r->rd, 0);
 	end = mmt_reader_snapshot(r->rd, 1);
 	if (mmt_reader_snapshot_state(r->rd, 1, &why) < 0)

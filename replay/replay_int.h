@@ -197,6 +197,7 @@ struct rp_kernel_ctr {
 	 * shrink_inactive_list(): RP_DR_PRIO_* (memcg_walk.c reads them) */
 	uint64_t dr_first_prio[4];
 	uint64_t compact_tries, compactions, compact_ns;
+	uint64_t compaction_ends[MMC_NR_COMPACT_ENDS];	/* by rp_ce_class() */
 	uint64_t node_reclaims, node_reclaimed, node_reclaim_ns;
 	uint64_t lost, faults, slab_allocs, slab_frees, filemap_adds,
 		 zone_resizes;
@@ -439,6 +440,11 @@ struct rp_run {
 	char topo_desc[128];
 	struct mmc *m;
 	int mt_map[64];			/* trace mt -> mmc mt, -1 unknown */
+	/* the recording kernel's enum compact_result -> enum
+	 * mmc_compact_end, from the header's enum notes; ce_known 0 when
+	 * the trace names none (the kernel's compaction ends unknown) */
+	int8_t ce_map[16];
+	int ce_known;
 	uint32_t nr_cpus;		/* model cpus */
 
 	/* policy mode maps */
@@ -648,6 +654,9 @@ void rp_count_result(struct rp_run *r, const struct mmc_result *res, int cpu);
 
 /* setup.c */
 void rp_build_mt_map(struct rp_run *r);
+void rp_build_ce_map(struct rp_run *r);
+/* A COMPACTION_END's status as enum mmc_compact_end. */
+int rp_ce_class(const struct rp_run *r, unsigned status);
 int rp_mt(const struct rp_run *r, int mt);
 int rp_build_topology(struct rp_run *r, const struct mmt_snapshot *start,
 		      const struct mmt_snapshot *end, char *err, size_t errlen);

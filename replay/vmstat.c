@@ -180,6 +180,71 @@ static size_t dr_class_rows(struct rp_run *r, const struct mmc_vmstat *vs,
 	return MMC_NR_DR_CLASSES;
 }
 
+/* The recording kernel's enum compact_result, by the names the recorder
+ * noted from its BTF ("enum.compact_result.7" = "COMPACT_CONTENDED"):
+ * the numbers moved between kernels (COMPACT_CONTINUE, _NO_SUITABLE_PAGE
+ * came and went). */
+void rp_build_ce_map(struct rp_run *r)
+{
+	static const struct { const char *name; int8_t ce; } names[] = {
+		{ "COMPACT_SUCCESS", MMC_CE_SUCCESS },
+		{ "COMPACT_COMPLETE", MMC_CE_COMPLETE },
+		{ "COMPACT_PARTIAL_SKIPPED", MMC_CE_PARTIAL_SKIPPED },
+		{ "COMPACT_CONTENDED", MMC_CE_CONTENDED },
+	};
+	static const char prefix[] = "enum.compact_result.";
+	const struct mmt_header *h = r->h;
+
+	memset(r->ce_map, -1, sizeof(r->ce_map));
+	r->ce_known = 0;
+	for (uint32_t i = 0; i < h->nr_notes; i++) {
+		const char *n = h->notes[i].name;
+		char *end;
+		unsigned long v;
+
+		if (strncmp(n, prefix, sizeof(prefix) - 1))
+			continue;
+		v = strtoul(n + sizeof(prefix) - 1, &end, 10);
+		if (*end || end == n + sizeof(prefix) - 1 ||
+		    v >= sizeof(r->ce_map))
+			continue;
+		r->ce_known = 1;
+		r->ce_map[v] = MMC_CE_OTHER;
+		for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++)
+			if (!strcmp(h->notes[i].value, names[j].name))
+				r->ce_map[v] = names[j].ce;
+	}
+}
+
+int rp_ce_class(const struct rp_run *r, unsigned status)
+{
+	if (status >= sizeof(r->ce_map) || r->ce_map[status] < 0)
+		return MMC_CE_OTHER;
+	return r->ce_map[status];
+}
+
+/* Compaction runs by how they ended (mm_compaction_end's status; both
+ * probes needed to know the kernel's). */
+static size_t compaction_end_rows(struct rp_run *r,
+				  const struct mmc_vmstat *vs,
+				  struct extra_row *rows)
+{
+	static const char *const names[MMC_NR_COMPACT_ENDS] = {
+		"compaction_end_success", "compaction_end_complete",
+		"compaction_end_partial_skipped", "compaction_end_contended",
+		"compaction_end_other",
+	};
+	int unknown = !r->ce_known ||
+		      !probes_recorded(r, "mm_compaction_begin",
+				       "mm_compaction_end");
+
+	for (int c = 0; c < MMC_NR_COMPACT_ENDS; c++)
+		rows[c] = (struct extra_row){
+			names[c], r->k.compaction_ends[c],
+			(int64_t)vs->compaction_ends[c], unknown };
+	return MMC_NR_COMPACT_ENDS;
+}
+
 /* Reclaim and compaction rows: their probes are optional (the recorder
  * degrades without them), so each says which it is counted from. */
 static size_t slow_path_rows(struct rp_run *r, const struct mmc_vmstat *vs,
@@ -259,12 +324,13 @@ static size_t extra_rows(struct rp_run *r, const struct mmc_vmstat *vs,
 							 NULL) };
 	n += dr_class_rows(r, vs, rows + n);
 	n += slow_path_rows(r, vs, rows + n);
+	n += compaction_end_rows(r, vs, rows + n);
 	n += zone_free_rows(r, rows + n);
 	rows[n++] = (struct extra_row){ "lost_events", k->lost, -1 };
 	return n;
 }
 
-#define NR_EXTRA_ROWS (16 + 2 * RP_ZF_TYPES)
+#define NR_EXTRA_ROWS (16 + MMC_NR_COMPACT_ENDS + 2 * RP_ZF_TYPES)
 
 void rp_print_kernel_table(struct rp_run *r, FILE *f, int tsv)
 {

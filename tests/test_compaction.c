@@ -874,6 +874,16 @@ static void dirty_folio_not_split(void **state)
 			 COMPACT_SUCCESS);
 	assert_int_equal(rec.splits, 1);
 	assert_int_equal(ev(m, MMC_PGMIGRATE_SUCCESS), 256);
+	/* each run counted by how it ended, as mm_compaction_end's status */
+	struct mmc_vmstat vs;
+
+	mmc_vmstat(m, &vs);
+	assert_int_equal(vs.compaction_ends[MMC_CE_CONTENDED], 1);
+	assert_int_equal(vs.compaction_ends[MMC_CE_SUCCESS], 1);
+	assert_int_equal(vs.compaction_ends[MMC_CE_COMPLETE] +
+			 vs.compaction_ends[MMC_CE_PARTIAL_SKIPPED] +
+			 vs.compaction_ends[MMC_CE_OTHER], 0);
+	assert_int_equal(ev(m, MMC_TP_COMPACTION_BEGIN), 2);
 	tl_check(m);
 	mmc_destroy(m);
 }

@@ -1012,6 +1012,64 @@ static void test_direct_reclaim_classes(void **state)
 	free(txt);
 }
 
+/* model_vs_kernel.tsv: the kernel's compaction runs by how they ended,
+ * mm_compaction_end's status read through the recording kernel's enum
+ * names (here numbered unlike the model's: 3 is CONTENDED, 1 SUCCESS);
+ * without those names the kernel's column is unknown, never 0. */
+static void compaction_end_trace(const char *name, int named)
+{
+	static const int status[] = { 1, 1, 3, 2, 3, 3, 0 };
+	static const char *const enums[][2] = {
+		{ "enum.compact_result.0", "COMPACT_COMPLETE" },
+		{ "enum.compact_result.1", "COMPACT_SUCCESS" },
+		{ "enum.compact_result.2", "COMPACT_PARTIAL_SKIPPED" },
+		{ "enum.compact_result.3", "COMPACT_CONTENDED" },
+	};
+	struct rk k;
+
+	assert_int_equal(rk_init(&k, 32768, 2), 0);
+	for (unsigned i = 0; i < sizeof(status) / sizeof(status[0]); i++) {
+		rk_push(&k, MMT_EV_COMPACTION_BEGIN, 0);
+		rk_push(&k, MMT_EV_COMPACTION_END, 0)->mt2 = status[i];
+	}
+	kv_add(&k.h.notes, &k.h.nr_notes, "probe.mm_compaction_begin", "tp");
+	kv_add(&k.h.notes, &k.h.nr_notes, "probe.mm_compaction_end", "tp");
+	for (unsigned i = 0; named && i < 4; i++)
+		kv_add(&k.h.notes, &k.h.nr_notes, enums[i][0], enums[i][1]);
+	assert_int_equal(rk_write(&k, ru_path(name), 0), 0);
+	rk_free_all(&k);
+}
+
+static void test_compaction_end_classes(void **state)
+{
+	char err[512], path[600], *txt;
+
+	(void)state;
+	compaction_end_trace("ce.mmt", 1);
+	compaction_end_trace("ce-unnamed.mmt", 0);
+	assert_int_equal(ru_replay(ru_path("ce.mmt"), ru_path("ce"),
+				   MMT_REPLAY_POLICY, NULL, NULL, 0, NULL, err,
+				   sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/model_vs_kernel.tsv", ru_path("ce"));
+	txt = ru_slurp(path, NULL);
+	assert_non_null(txt);
+	assert_mvk(txt, "compaction_end_success", "2\t0\t0\ttrace");
+	assert_mvk(txt, "compaction_end_complete", "1\t0\t0\ttrace");
+	assert_mvk(txt, "compaction_end_partial_skipped", "1\t0\t0\ttrace");
+	assert_mvk(txt, "compaction_end_contended", "3\t0\t0\ttrace");
+	assert_mvk(txt, "compaction_end_other", "0\t0\t-\ttrace");
+	free(txt);
+	assert_int_equal(ru_replay(ru_path("ce-unnamed.mmt"),
+				   ru_path("ce-unnamed"), MMT_REPLAY_POLICY,
+				   NULL, NULL, 0, NULL, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/model_vs_kernel.tsv",
+		 ru_path("ce-unnamed"));
+	txt = ru_slurp(path, NULL);
+	assert_non_null(txt);
+	assert_mvk(txt, "compaction_end_contended", "-\t0\t-\ttrace");
+	free(txt);
+}
+
 static void test_determinism(void **state)
 {
 	static const char *const files[] = {
@@ -2156,6 +2214,7 @@ int main(void)
 		cmocka_unit_test(test_policy_counts),
 		cmocka_unit_test(test_model_vs_kernel),
 		cmocka_unit_test(test_direct_reclaim_classes),
+		cmocka_unit_test(test_compaction_end_classes),
 		cmocka_unit_test(test_memcg_walk_auto),
 		cmocka_unit_test(test_memcg_walk_kernel),
 		cmocka_unit_test(test_determinism),
